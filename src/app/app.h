@@ -1,0 +1,87 @@
+/* app.h — the application layer: the route table, the path of a request
+ * (router → authentication → authorisation → handler), and the helpers that
+ * handlers use to answer, audit and commit. Capabilities stay in their own
+ * modules; handlers here only translate HTTP to their calls.
+ */
+#ifndef SJ_APP_H
+#define SJ_APP_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include "auth/auth.h"
+#include "db/db.h"
+#include "http/http.h"
+
+typedef struct app {
+	db *db;
+	char webroot[PATH_MAX];
+	char data_dir[PATH_MAX];
+	bool test_clock;       /* POST /api/v1/test/clock is served */
+	int64_t started_ms;
+} app;
+
+typedef void (*route_fn)(app *a, http_req *r, auth_user *u);
+
+enum {
+	ROUTE_PUBLIC = 1 << 0,     /* no authentication (login, health, API description) */
+	ROUTE_TEST_ONLY = 1 << 1,  /* exists only when the server runs with --test-clock */
+};
+
+typedef struct route {
+	const char *method;
+	const char *pattern;   /* "/api/v1/users/{badge}": {name} matches one segment */
+	unsigned roles;        /* roles allowed; 0 denies everyone (deny by default) */
+	unsigned flags;
+	route_fn fn;
+	const char *summary;
+	const char *tag;
+} route;
+
+/* The one table of routes and who may call them (routes.c). */
+extern const route app_routes[];
+extern const size_t app_routes_count;
+
+/* app_dispatch is the http_dispatch_fn: ctx is the app. */
+void app_dispatch(http_req *r, void *ctx);
+
+/* --- helpers for handlers --- */
+
+/* app_fail answers the problem+json that e stands for. */
+void app_fail(http_req *r, sj_err e, const char *detail);
+/* app_audit appends an entry for the current request inside c's transaction;
+ * detail (may be NULL) is consumed (its reference stolen). */
+SJ_MUST_USE sj_err app_audit(db_conn *c, http_req *r, const auth_user *u, const char *action,
+			     const char *object_type, const char *object_id, const char *purpose,
+			     const char *outcome, json_t *detail);
+/* app_audit_refusal records a refused request (401/403) in its own transaction. */
+void app_audit_refusal(app *a, http_req *r, const auth_user *u, const char *action, const char *why);
+/* app_begin_or_reply acquires a connection and opens a transaction; on failure
+ * it answers and returns NULL. */
+db_conn *app_begin_or_reply(app *a, http_req *r, db_mode mode);
+/* app_finish commits when e is SJ_OK (answering 500 on commit failure and
+ * returning false), rolls back otherwise, and releases the connection. */
+bool app_finish(app *a, http_req *r, db_conn *c, sj_err e);
+/* app_paging reads ?limit=&offset= (bounded by SJ_MAX_PAGE); false after answering 400. */
+bool app_paging_or_reply(http_req *r, int *limit, int64_t *offset);
+/* app_openapi returns the OpenAPI 3.1 description of app_routes (new reference). */
+json_t *app_openapi(void);
+
+/* Handlers (api_*.c). */
+void api_login(app *a, http_req *r, auth_user *u);
+void api_logout(app *a, http_req *r, auth_user *u);
+void api_me(app *a, http_req *r, auth_user *u);
+void api_me_password(app *a, http_req *r, auth_user *u);
+void api_me_lang(app *a, http_req *r, auth_user *u);
+void api_users_list(app *a, http_req *r, auth_user *u);
+void api_users_create(app *a, http_req *r, auth_user *u);
+void api_users_update(app *a, http_req *r, auth_user *u);
+void api_units_list(app *a, http_req *r, auth_user *u);
+void api_audit_list(app *a, http_req *r, auth_user *u);
+void api_audit_verify(app *a, http_req *r, auth_user *u);
+void api_healthz(app *a, http_req *r, auth_user *u);
+void api_metrics(app *a, http_req *r, auth_user *u);
+void api_openapi(app *a, http_req *r, auth_user *u);
+void api_test_clock(app *a, http_req *r, auth_user *u);
+
+#endif

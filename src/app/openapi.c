@@ -1,0 +1,75 @@
+/* openapi.c — the OpenAPI 3.1 document, generated from the route table so it
+ * always lists every route and who may call it (x-roles). */
+#include <stdio.h>
+#include <string.h>
+
+#include "app/app.h"
+
+static json_t *roles_json(unsigned roles)
+{
+	json_t *a = json_array();
+	for (int i = 0; role_all_names[i]; i++)
+		if (roles & (1u << i))
+			json_array_append_new(a, json_string(role_all_names[i]));
+	return a;
+}
+
+static json_t *path_params(const char *pattern)
+{
+	json_t *a = json_array();
+	for (const char *p = strchr(pattern, '{'); p; p = strchr(p + 1, '{')) {
+		const char *e = strchr(p, '}');
+		if (!e)
+			break;
+		char name[32];
+		snprintf(name, sizeof name, "%.*s", (int)(e - p - 1), p + 1);
+		json_array_append_new(a, json_pack("{s:s,s:s,s:b,s:{s:s}}", "name", name, "in", "path",
+						   "required", 1, "schema", "type", "string"));
+	}
+	return a;
+}
+
+json_t *app_openapi(void)
+{
+	json_t *paths = json_object();
+	for (size_t i = 0; i < app_routes_count; i++) {
+		const route *rt = &app_routes[i];
+		if (rt->flags & ROUTE_TEST_ONLY)
+			continue;
+		json_t *item = json_object_get(paths, rt->pattern);
+		if (!item) {
+			item = json_object();
+			json_object_set_new(paths, rt->pattern, item);
+		}
+		char method[16];
+		size_t n = strlen(rt->method);
+		for (size_t k = 0; k < n && k < sizeof method - 1; k++)
+			method[k] = (char)(rt->method[k] | 0x20);
+		method[n < sizeof method ? n : sizeof method - 1] = '\0';
+		json_t *op = json_pack("{s:s,s:[s],s:o,s:b,s:{s:{s:s},s:{s:s},s:{s:s},s:{s:s},s:{s:s}}}",
+				       "summary", rt->summary, "tags", rt->tag, "x-roles", roles_json(rt->roles),
+				       "x-public", (rt->flags & ROUTE_PUBLIC) != 0, "responses",
+				       "200", "description", "success",
+				       "400", "description", "malformed request (problem+json)",
+				       "401", "description", "not authenticated (problem+json)",
+				       "403", "description", "not allowed (problem+json)",
+				       "default", "description", "error (problem+json)");
+		json_t *params = path_params(rt->pattern);
+		if (json_array_size(params))
+			json_object_set_new(op, "parameters", params);
+		else
+			json_decref(params);
+		if (!(rt->flags & ROUTE_PUBLIC))
+			json_object_set_new(op, "security",
+					    json_pack("[{s:[]},{s:[]}]", "bearer", "cookie"));
+		json_object_set_new(item, method, op);
+	}
+	return json_pack("{s:s,s:{s:s,s:s,s:s},s:o,s:{s:{s:{s:s,s:s},s:{s:s,s:s,s:s}}}}",
+			 "openapi", "3.1.0",
+			 "info", "title", "sijill API", "version", "1",
+			 "description", "Police district information system. Errors are RFC 9457 problem+json with a stable code.",
+			 "paths", paths,
+			 "components", "securitySchemes",
+			 "bearer", "type", "http", "scheme", "bearer",
+			 "cookie", "type", "apiKey", "in", "cookie", "name", "sijill_session");
+}

@@ -1,0 +1,568 @@
+/* auth.c — login, sessions, users. Passwords are verified outside any
+ * transaction (argon2id is slow on purpose); the effects of an attempt
+ * (counters, lock, session, audit entry) commit together afterwards. */
+#include "auth/auth.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit/audit.h"
+#include "auth/password.h"
+#include "core/clock.h"
+#include "core/log.h"
+
+static void copy(char *dst, size_t n, const char *src)
+{
+	snprintf(dst, n, "%s", src ? src : "");
+}
+
+void auth_token_hash(const char *token, char out[AUTH_HASH_HEX + 1])
+{
+	unsigned char h[32];
+	crypto_generichash(h, sizeof h, (const unsigned char *)token, strlen(token), NULL, 0);
+	sodium_bin2hex(out, AUTH_HASH_HEX + 1, h, sizeof h);
+}
+
+json_t *auth_user_json(const auth_user *u)
+{
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "id", u->id, "badge", u->badge, "name", u->name,
+			 "role", role_name(u->role), "lang", u->lang, "unit", unit_to_json(&u->unit));
+}
+
+/* ---------- login ---------- */
+
+static const char sql_throttle[] =
+	"INSERT INTO rate_limits (key, window_start, count) VALUES (?, ?, 1)"
+	" ON CONFLICT (key) DO UPDATE SET"
+	" count = CASE WHEN rate_limits.window_start < ? THEN 1 ELSE rate_limits.count + 1 END,"
+	" window_start = CASE WHEN rate_limits.window_start < ? THEN ? ELSE rate_limits.window_start END"
+	" RETURNING count, window_start";
+
+static const char sql_user_by_badge[] =
+	"SELECT u.id, u.badge, u.name, u.role, u.lang, u.status, u.locked_until, u.password_hash,"
+	" n.id, n.code, n.kind, n.name_fr, n.name_ar, n.path"
+	" FROM users u JOIN units n ON n.id = u.unit_id WHERE u.badge = ?";
+
+static const char sql_fail[] =
+	"UPDATE users SET failed_count = failed_count + 1, updated_at = ? WHERE id = ? RETURNING failed_count";
+static const char sql_lock[] = "UPDATE users SET locked_until = ? WHERE id = ?";
+static const char sql_ok[] = "UPDATE users SET failed_count = 0, locked_until = 0 WHERE id = ?";
+static const char sql_new_session[] =
+	"INSERT INTO sessions (id, user_id, kind, csrf, created_at, last_seen, idle_ms, expires_at, ip, label)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+typedef struct login_row {
+	bool found;
+	auth_user u;
+	char status[16];
+	int64_t locked_until;
+	char hash[PW_HASH_MAX];
+} login_row;
+
+static sj_err read_login_row(db_conn *c, const char *badge, login_row *lr)
+{
+	db_stmt *s;
+	bool row;
+	memset(lr, 0, sizeof *lr);
+	sj_err e = db_prepare(c, sql_user_by_badge, &s);
+	if (!e)
+		e = db_bind_text(s, 1, badge);
+	if (!e)
+		e = db_step(s, &row);
+	if (e || !row)
+		return e;
+	lr->found = true;
+	copy(lr->u.id, sizeof lr->u.id, db_col_text(s, 0));
+	copy(lr->u.badge, sizeof lr->u.badge, db_col_text(s, 1));
+	copy(lr->u.name, sizeof lr->u.name, db_col_text(s, 2));
+	lr->u.role = role_from_name(db_col_text(s, 3));
+	copy(lr->u.lang, sizeof lr->u.lang, db_col_text(s, 4));
+	copy(lr->status, sizeof lr->status, db_col_text(s, 5));
+	lr->locked_until = db_col_int(s, 6);
+	copy(lr->hash, sizeof lr->hash, db_col_text(s, 7));
+	copy(lr->u.unit.id, sizeof lr->u.unit.id, db_col_text(s, 8));
+	copy(lr->u.unit.code, sizeof lr->u.unit.code, db_col_text(s, 9));
+	copy(lr->u.unit.kind, sizeof lr->u.unit.kind, db_col_text(s, 10));
+	copy(lr->u.unit.name_fr, sizeof lr->u.unit.name_fr, db_col_text(s, 11));
+	copy(lr->u.unit.name_ar, sizeof lr->u.unit.name_ar, db_col_text(s, 12));
+	copy(lr->u.unit.path, sizeof lr->u.unit.path, db_col_text(s, 13));
+	return db_step(s, &row);
+}
+
+static sj_err audit_login(db_conn *c, const login_row *lr, const char *badge, const char *ip,
+			  const char *request_id, const char *outcome, const char *why)
+{
+	json_t *detail = why ? json_pack("{s:s}", "reason", why) : NULL;
+	audit_entry ae = {
+		.actor_id = lr->found ? lr->u.id : NULL,
+		.badge = badge,
+		.role = lr->found ? role_name(lr->u.role) : NULL,
+		.unit_code = lr->found ? lr->u.unit.code : NULL,
+		.action = "session.login",
+		.object_type = "user",
+		.object_id = lr->found ? lr->u.id : NULL,
+		.outcome = outcome,
+		.request_id = request_id,
+		.ip = ip,
+		.detail = detail,
+	};
+	sj_err e = audit_append(c, &ae, NULL);
+	json_decref(detail);
+	return e;
+}
+
+static sj_err create_session(db_conn *c, const char *user_id, const char *kind, int64_t idle_ms,
+			     int64_t abs_ms, const char *ip, const char *label,
+			     char token[AUTH_TOKEN_MAX + 1], char csrf[AUTH_TOKEN_MAX + 1],
+			     char sid[AUTH_HASH_HEX + 1], int64_t *expires)
+{
+	id_token(token, AUTH_TOKEN_MAX + 1, 32);
+	id_token(csrf, AUTH_TOKEN_MAX + 1, 24);
+	auth_token_hash(token, sid);
+	int64_t now = clock_now_ms();
+	*expires = now + abs_ms;
+	return db_run(c, sql_new_session, "ttttiiiitt", sid, user_id, kind, csrf, now, now, idle_ms,
+		      *expires, ip, label);
+}
+
+sj_err auth_login(db *d, const char *badge, const char *password, const char *ip,
+		  const char *request_id, auth_login_result *res, auth_login_outcome *outcome,
+		  int64_t *retry_after_s)
+{
+	*outcome = AUTH_LOGIN_BAD_CREDENTIALS;
+	if (retry_after_s)
+		*retry_after_s = 0;
+	memset(res, 0, sizeof *res);
+	db_conn *c;
+	sj_err e = db_acquire(d, &c);
+	if (e)
+		return e;
+	login_row *lr = calloc(1, sizeof *lr);
+	if (!lr) {
+		db_release(d, c);
+		return SJ_ENOMEM;
+	}
+	int64_t now = clock_now_ms();
+
+	/* 1. Throttle per address, before any expensive work. */
+	char key[96];
+	snprintf(key, sizeof key, "login-ip:%s", ip ? ip : "");
+	int64_t count = 0, wstart = now;
+	int64_t cutoff = now - SJ_LOGIN_IP_WINDOW_MS;
+	if ((e = db_begin(c, DB_WRITE)))
+		goto out;
+	{
+		db_stmt *s;
+		bool row;
+		e = db_prepare(c, sql_throttle, &s);
+		e = e ? e : db_bind_text(s, 1, key);
+		e = e ? e : db_bind_int(s, 2, now);
+		e = e ? e : db_bind_int(s, 3, cutoff);
+		e = e ? e : db_bind_int(s, 4, cutoff);
+		e = e ? e : db_bind_int(s, 5, now);
+		e = e ? e : db_step(s, &row);
+		if (!e && row) {
+			count = db_col_int(s, 0);
+			wstart = db_col_int(s, 1);
+			e = db_step(s, &row);
+		}
+	}
+	if (!e && count > SJ_LOGIN_IP_MAX) {
+		*outcome = AUTH_LOGIN_THROTTLED;
+		if (retry_after_s)
+			*retry_after_s = (wstart + SJ_LOGIN_IP_WINDOW_MS - now) / 1000 + 1;
+		e = read_login_row(c, badge, lr);
+		e = e ? e : audit_login(c, lr, badge, ip, request_id, "refused", "throttled-address");
+		e = e ? e : db_commit(c);
+		goto out;
+	}
+	e = e ? e : db_commit(c);
+	if (e)
+		goto out;
+
+	/* 2. Read the account, then verify the password outside any transaction. */
+	if ((e = read_login_row(c, badge, lr)))
+		goto out;
+	bool ok = false;
+	const char *why = NULL;
+	if (!lr->found) {
+		(void)pw_verify(NULL, password);
+		why = "unknown-badge";
+	} else if (strcmp(lr->status, "active") != 0) {
+		(void)pw_verify(NULL, password);
+		*outcome = AUTH_LOGIN_DISABLED;
+		why = "disabled";
+	} else if (lr->locked_until > now) {
+		*outcome = AUTH_LOGIN_LOCKED;
+		if (retry_after_s)
+			*retry_after_s = (lr->locked_until - now) / 1000 + 1;
+		why = "locked";
+	} else if (pw_verify(lr->hash, password)) {
+		ok = true;
+	} else {
+		why = "bad-password";
+	}
+	sodium_memzero(lr->hash, sizeof lr->hash);
+
+	/* 3. Record the effects and the audit entry together. */
+	if ((e = db_begin(c, DB_WRITE)))
+		goto out;
+	if (ok) {
+		e = db_run(c, sql_ok, "t", lr->u.id);
+		e = e ? e : create_session(c, lr->u.id, "browser", SJ_SESSION_IDLE_MS, SJ_SESSION_ABS_MS,
+					   ip, NULL, res->token, res->csrf, lr->u.session_id,
+					   &res->expires_at);
+		e = e ? e : audit_login(c, lr, badge, ip, request_id, "ok", NULL);
+		if (!e) {
+			res->user = lr->u;
+			copy(res->user.csrf, sizeof res->user.csrf, res->csrf);
+			*outcome = AUTH_LOGIN_OK;
+		}
+	} else {
+		if (lr->found && strcmp(why, "bad-password") == 0) {
+			db_stmt *s;
+			bool row;
+			int64_t failed = 0;
+			e = db_prepare(c, sql_fail, &s);
+			e = e ? e : db_bind_int(s, 1, now);
+			e = e ? e : db_bind_text(s, 2, lr->u.id);
+			e = e ? e : db_step(s, &row);
+			if (!e && row) {
+				failed = db_col_int(s, 0);
+				e = db_step(s, &row);
+			}
+			if (!e && failed >= SJ_LOCK_AFTER_FAILURES) {
+				int64_t lock = SJ_LOCK_BASE_MS;
+				for (int64_t k = SJ_LOCK_AFTER_FAILURES; k < failed && lock < SJ_LOCK_MAX_MS; k++)
+					lock *= 2;
+				if (lock > SJ_LOCK_MAX_MS)
+					lock = SJ_LOCK_MAX_MS;
+				e = db_run(c, sql_lock, "it", now + lock, lr->u.id);
+				why = "bad-password-now-locked";
+			}
+		}
+		e = e ? e : audit_login(c, lr, badge, ip, request_id, "refused", why);
+	}
+	e = e ? e : db_commit(c);
+out:
+	if (e)
+		db_rollback(c);
+	sodium_memzero(lr, sizeof *lr);
+	free(lr);
+	db_release(d, c);
+	return e;
+}
+
+/* ---------- per-request session lookup (the hot path) ---------- */
+
+static const char sql_session[] =
+	"SELECT s.user_id, s.kind, s.csrf, s.last_seen, s.idle_ms, s.expires_at, s.revoked_at,"
+	" u.badge, u.name, u.role, u.status, u.lang,"
+	" n.id, n.code, n.kind, n.name_fr, n.name_ar, n.path"
+	" FROM sessions s JOIN users u ON u.id = s.user_id JOIN units n ON n.id = u.unit_id"
+	" WHERE s.id = ?";
+static const char sql_touch[] = "UPDATE sessions SET last_seen = ? WHERE id = ? AND last_seen < ?";
+
+sj_err auth_session_lookup(db *d, const char *token, auth_user *u)
+{
+	memset(u, 0, sizeof *u);
+	if (!token || !*token || strlen(token) > AUTH_TOKEN_MAX)
+		return SJ_EAUTH;
+	char sid[AUTH_HASH_HEX + 1];
+	auth_token_hash(token, sid);
+	db_conn *c;
+	sj_err e = db_acquire(d, &c);
+	if (e)
+		return e;
+	db_stmt *s;
+	bool row;
+	int64_t now = clock_now_ms(), last_seen = 0;
+	e = db_prepare(c, sql_session, &s);
+	e = e ? e : db_bind_text(s, 1, sid);
+	e = e ? e : db_step(s, &row);
+	if (!e && !row)
+		e = SJ_EAUTH;
+	if (!e) {
+		last_seen = db_col_int(s, 3);
+		int64_t idle = db_col_int(s, 4), expires = db_col_int(s, 5);
+		const char *status = db_col_text(s, 10);
+		if (!db_col_null(s, 6) || now >= expires || (idle > 0 && now - last_seen > idle) ||
+		    !status || strcmp(status, "active") != 0) {
+			e = SJ_EAUTH;
+		} else {
+			copy(u->id, sizeof u->id, db_col_text(s, 0));
+			u->machine = strcmp(db_col_text(s, 1) ? db_col_text(s, 1) : "", "machine") == 0;
+			copy(u->csrf, sizeof u->csrf, db_col_text(s, 2));
+			copy(u->badge, sizeof u->badge, db_col_text(s, 7));
+			copy(u->name, sizeof u->name, db_col_text(s, 8));
+			u->role = role_from_name(db_col_text(s, 9));
+			copy(u->lang, sizeof u->lang, db_col_text(s, 11));
+			copy(u->unit.id, sizeof u->unit.id, db_col_text(s, 12));
+			copy(u->unit.code, sizeof u->unit.code, db_col_text(s, 13));
+			copy(u->unit.kind, sizeof u->unit.kind, db_col_text(s, 14));
+			copy(u->unit.name_fr, sizeof u->unit.name_fr, db_col_text(s, 15));
+			copy(u->unit.name_ar, sizeof u->unit.name_ar, db_col_text(s, 16));
+			copy(u->unit.path, sizeof u->unit.path, db_col_text(s, 17));
+			memcpy(u->session_id, sid, sizeof sid);
+		}
+		bool more;
+		sj_err e2 = db_step(s, &more);
+		if (!e)
+			e = e2;
+	}
+	if (!e && now - last_seen > SJ_SESSION_TOUCH_MS) {
+		/* Idle expiry needs last_seen; a minute's precision keeps reads cheap. */
+		e = db_begin(c, DB_WRITE);
+		e = e ? e : db_run(c, sql_touch, "iti", now, sid, now - SJ_SESSION_TOUCH_MS);
+		e = e ? e : db_commit(c);
+	}
+	db_release(d, c);
+	if (e && e != SJ_EAUTH)
+		memset(u, 0, sizeof *u);
+	return e;
+}
+
+static const char sql_revoke[] = "UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL";
+
+sj_err auth_logout(db_conn *c, const auth_user *u)
+{
+	return db_run(c, sql_revoke, "it", clock_now_ms(), u->session_id);
+}
+
+/* ---------- users ---------- */
+
+static const char sql_insert_user[] =
+	"INSERT INTO users (id, badge, name, role, unit_id, password_hash, status, lang, demo,"
+	" password_set_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?)";
+
+static bool valid_badge(const char *b)
+{
+	size_t n = strlen(b);
+	if (n < 2 || n > SJ_MAX_BADGE)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char ch = b[i];
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+		      ch == '-' || ch == '_' || ch == '.'))
+			return false;
+	}
+	return true;
+}
+
+sj_err auth_user_add(db_conn *c, const auth_new_user *nu, char id_out[ID_LEN + 1], const char **field)
+{
+	*field = NULL;
+	if (!nu->badge || !valid_badge(nu->badge)) {
+		*field = "badge";
+		return SJ_EINVAL;
+	}
+	if (!nu->name || !*nu->name || strlen(nu->name) > SJ_MAX_NAME) {
+		*field = "name";
+		return SJ_EINVAL;
+	}
+	if (role_from_name(nu->role) == ROLE_NONE) {
+		*field = "role";
+		return SJ_EINVAL;
+	}
+	const char *lang = nu->lang ? nu->lang : "ar";
+	if (strcmp(lang, "ar") != 0 && strcmp(lang, "fr") != 0) {
+		*field = "lang";
+		return SJ_EINVAL;
+	}
+	if (!nu->password || pw_weakness(nu->password)) {
+		*field = "password";
+		return SJ_EINVAL;
+	}
+	unit_info un;
+	sj_err e = nu->unit_code ? unit_get_by_code(c, nu->unit_code, &un) : SJ_ENOTFOUND;
+	if (e == SJ_ENOTFOUND) {
+		*field = "unit";
+		return SJ_EINVAL;
+	}
+	if (e)
+		return e;
+	char hash[PW_HASH_MAX];
+	if ((e = pw_hash(nu->password, hash)))
+		return e;
+	char id[ID_LEN + 1];
+	id_new(id);
+	int64_t now = clock_now_ms();
+	e = db_run(c, sql_insert_user, "tttttttiiii", id, nu->badge, nu->name, nu->role, un.id, hash,
+		   lang, (int64_t)(nu->demo ? 1 : 0), now, now, now);
+	sodium_memzero(hash, sizeof hash);
+	if (e == SJ_ECONFLICT)
+		*field = "badge";
+	if (!e && id_out)
+		memcpy(id_out, id, sizeof id);
+	return e;
+}
+
+static const char sql_set_status[] = "UPDATE users SET status = ?, updated_at = ? WHERE badge = ?";
+static const char sql_revoke_user_by_badge[] =
+	"UPDATE sessions SET revoked_at = ? WHERE revoked_at IS NULL"
+	" AND user_id = (SELECT id FROM users WHERE badge = ?)";
+
+sj_err auth_user_set_status(db_conn *c, const char *badge, const char *status)
+{
+	if (strcmp(status, "active") != 0 && strcmp(status, "disabled") != 0)
+		return SJ_EINVAL;
+	db_stmt *s;
+	bool row;
+	sj_err e = db_prepare(c, sql_set_status, &s);
+	e = e ? e : db_bind_text(s, 1, status);
+	e = e ? e : db_bind_int(s, 2, clock_now_ms());
+	e = e ? e : db_bind_text(s, 3, badge);
+	e = e ? e : db_step(s, &row);
+	if (!e && db_changes(s) == 0)
+		return SJ_ENOTFOUND;
+	if (!e && strcmp(status, "disabled") == 0)
+		e = db_run(c, sql_revoke_user_by_badge, "it", clock_now_ms(), badge);
+	return e;
+}
+
+static const char sql_set_pw[] =
+	"UPDATE users SET password_hash = ?, password_set_at = ?, failed_count = 0, locked_until = 0,"
+	" updated_at = ? WHERE id = ?";
+static const char sql_revoke_others[] =
+	"UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL AND id <> ?";
+
+sj_err auth_user_set_password(db_conn *c, const char *user_id, const char *password,
+			      const char *keep_session)
+{
+	if (pw_weakness(password))
+		return SJ_EINVAL;
+	char hash[PW_HASH_MAX];
+	sj_err e = pw_hash(password, hash);
+	if (e)
+		return e;
+	int64_t now = clock_now_ms();
+	db_stmt *s;
+	bool row;
+	e = db_prepare(c, sql_set_pw, &s);
+	e = e ? e : db_bind_text(s, 1, hash);
+	e = e ? e : db_bind_int(s, 2, now);
+	e = e ? e : db_bind_int(s, 3, now);
+	e = e ? e : db_bind_text(s, 4, user_id);
+	e = e ? e : db_step(s, &row);
+	sodium_memzero(hash, sizeof hash);
+	if (!e && db_changes(s) == 0)
+		return SJ_ENOTFOUND;
+	if (!e)
+		e = db_run(c, sql_revoke_others, "itt", now, user_id, keep_session ? keep_session : "");
+	return e;
+}
+
+static const char sql_get_hash[] = "SELECT password_hash FROM users WHERE id = ?";
+
+sj_err auth_user_check_password(db_conn *c, const char *user_id, const char *password, bool *ok)
+{
+	*ok = false;
+	db_stmt *s;
+	bool row;
+	char hash[PW_HASH_MAX] = "";
+	sj_err e = db_prepare(c, sql_get_hash, &s);
+	e = e ? e : db_bind_text(s, 1, user_id);
+	e = e ? e : db_step(s, &row);
+	if (e)
+		return e;
+	if (!row)
+		return SJ_ENOTFOUND;
+	copy(hash, sizeof hash, db_col_text(s, 0));
+	e = db_step(s, &row);
+	*ok = pw_verify(hash, password);
+	sodium_memzero(hash, sizeof hash);
+	return e;
+}
+
+static const char sql_set_lang[] = "UPDATE users SET lang = ?, updated_at = ? WHERE id = ?";
+
+sj_err auth_user_set_lang(db_conn *c, const char *user_id, const char *lang)
+{
+	if (strcmp(lang, "ar") != 0 && strcmp(lang, "fr") != 0)
+		return SJ_EINVAL;
+	return db_run(c, sql_set_lang, "tit", lang, clock_now_ms(), user_id);
+}
+
+static const char sql_list_users[] =
+	"SELECT u.id, u.badge, u.name, u.role, u.status, u.lang, n.code, n.name_fr, n.name_ar,"
+	" u.locked_until, u.created_at FROM users u JOIN units n ON n.id = u.unit_id"
+	" WHERE (CAST(? AS TEXT) IS NULL OR n.path LIKE CAST(? AS TEXT) || '%') ORDER BY n.path, u.badge LIMIT 1000";
+
+sj_err auth_user_list(db_conn *c, const char *scope_path, json_t **out)
+{
+	*out = NULL;
+	db_stmt *s;
+	bool row;
+	sj_err e = db_prepare(c, sql_list_users, &s);
+	e = e ? e : db_bind_text(s, 1, scope_path);
+	e = e ? e : db_bind_text(s, 2, scope_path);
+	if (e)
+		return e;
+	json_t *arr = json_array();
+	if (!arr)
+		return SJ_ENOMEM;
+	int64_t now = clock_now_ms();
+	while (!(e = db_step(s, &row)) && row) {
+		json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:{s:s,s:s,s:s},s:b}", "id",
+				      db_col_text(s, 0), "badge", db_col_text(s, 1), "name",
+				      db_col_text(s, 2), "role", db_col_text(s, 3), "status",
+				      db_col_text(s, 4), "lang", db_col_text(s, 5), "unit", "code",
+				      db_col_text(s, 6), "name_fr", db_col_text(s, 7), "name_ar",
+				      db_col_text(s, 8), "locked", db_col_int(s, 9) > now);
+		if (!o || json_array_append_new(arr, o)) {
+			e = SJ_ENOMEM;
+			break;
+		}
+	}
+	if (e) {
+		json_decref(arr);
+		return e;
+	}
+	*out = arr;
+	return SJ_OK;
+}
+
+static const char sql_user_id_by_badge[] = "SELECT id FROM users WHERE badge = ? AND status = 'active'";
+
+sj_err auth_machine_token(db_conn *c, const char *badge, const char *label, char token[AUTH_TOKEN_MAX + 1])
+{
+	db_stmt *s;
+	bool row;
+	char uid[ID_LEN + 1];
+	sj_err e = db_prepare(c, sql_user_id_by_badge, &s);
+	e = e ? e : db_bind_text(s, 1, badge);
+	e = e ? e : db_step(s, &row);
+	if (e)
+		return e;
+	if (!row)
+		return SJ_ENOTFOUND;
+	copy(uid, sizeof uid, db_col_text(s, 0));
+	if ((e = db_step(s, &row)))
+		return e;
+	char csrf[AUTH_TOKEN_MAX + 1], sid[AUTH_HASH_HEX + 1];
+	int64_t expires;
+	return create_session(c, uid, "machine", 0, SJ_TOKEN_ABS_MS, NULL, label, token, csrf, sid, &expires);
+}
+
+static const char sql_demo_active[] = "SELECT COUNT(*) FROM users WHERE demo = 1 AND status = 'active'";
+
+sj_err auth_demo_active(db *d, bool *active)
+{
+	*active = false;
+	db_conn *c;
+	sj_err e = db_acquire(d, &c);
+	if (e)
+		return e;
+	db_stmt *s;
+	bool row;
+	e = db_prepare(c, sql_demo_active, &s);
+	e = e ? e : db_step(s, &row);
+	if (!e && row) {
+		*active = db_col_int(s, 0) > 0;
+		e = db_step(s, &row);
+	}
+	db_release(d, c);
+	return e;
+}

@@ -1,0 +1,111 @@
+/* auth.h — accounts and sessions: badge + password login with backoff and
+ * lockout, sessions and machine tokens stored in the database (only a
+ * BLAKE2b hash of each token), expiry, logout, password change, and the
+ * principal a request acts as.
+ */
+#ifndef SJ_AUTH_H
+#define SJ_AUTH_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include "auth/roles.h"
+#include "core/err.h"
+#include "core/id.h"
+#include "core/limits.h"
+#include "db/db.h"
+#include "org/units.h"
+
+#define AUTH_TOKEN_MAX 64     /* base64url of 32 random bytes is 43 characters */
+#define AUTH_HASH_HEX 64
+
+/* The principal: who a request acts as. Filled by auth_session_lookup. */
+typedef struct auth_user {
+	char id[ID_LEN + 1];
+	char badge[SJ_MAX_BADGE + 1];
+	char name[SJ_MAX_NAME + 1];
+	role role;
+	char lang[4];
+	unit_info unit;
+	char session_id[AUTH_HASH_HEX + 1];
+	char csrf[AUTH_TOKEN_MAX + 1];
+	bool machine;             /* a bearer token made for a machine */
+} auth_user;
+
+typedef struct auth_login_result {
+	char token[AUTH_TOKEN_MAX + 1];   /* give to the client once; never stored */
+	char csrf[AUTH_TOKEN_MAX + 1];
+	int64_t expires_at;
+	auth_user user;
+} auth_login_result;
+
+/* Why a login was refused (for the problem code and the audit detail). */
+typedef enum {
+	AUTH_LOGIN_OK = 0,
+	AUTH_LOGIN_BAD_CREDENTIALS,
+	AUTH_LOGIN_LOCKED,
+	AUTH_LOGIN_DISABLED,
+	AUTH_LOGIN_THROTTLED,
+} auth_login_outcome;
+
+/* auth_login checks badge/password for a browser session from ip and, on
+ * success, creates a session and fills *res. Each attempt, good or bad, is
+ * audited in the same transaction as its effect (failure counters, session).
+ * *outcome tells why it was refused; *retry_after_s (may be NULL) how long a
+ * lock or throttle lasts. */
+SJ_MUST_USE sj_err auth_login(db *d, const char *badge, const char *password, const char *ip,
+			      const char *request_id, auth_login_result *res,
+			      auth_login_outcome *outcome, int64_t *retry_after_s);
+
+/* auth_session_lookup finds the live session for token (from a cookie or a
+ * bearer header) and fills *u. SJ_EAUTH when unknown, revoked, expired or
+ * idle, or when the user is disabled. Touches last_seen at most once a minute. */
+SJ_MUST_USE sj_err auth_session_lookup(db *d, const char *token, auth_user *u);
+
+/* auth_logout revokes the session of u (audited inside c's write transaction). */
+SJ_MUST_USE sj_err auth_logout(db_conn *c, const auth_user *u);
+
+/* auth_token_hash writes hex BLAKE2b-256(token) into out. */
+void auth_token_hash(const char *token, char out[AUTH_HASH_HEX + 1]);
+
+/* --- users (administration, CLI) --- */
+
+typedef struct auth_new_user {
+	const char *badge;
+	const char *name;
+	const char *role;      /* role_from_name */
+	const char *unit_code;
+	const char *password;
+	const char *lang;      /* "ar" | "fr"; NULL: "ar" */
+	bool demo;
+} auth_new_user;
+
+/* auth_user_add validates and creates a user inside c's write transaction;
+ * *id_out (may be NULL) receives the new id. SJ_ECONFLICT when the badge is
+ * taken, SJ_EINVAL with *field set to the offending field name. */
+SJ_MUST_USE sj_err auth_user_add(db_conn *c, const auth_new_user *nu, char id_out[ID_LEN + 1],
+				 const char **field);
+/* auth_user_set_status sets "active" / "disabled"; disabling revokes sessions. */
+SJ_MUST_USE sj_err auth_user_set_status(db_conn *c, const char *badge, const char *status);
+/* auth_user_set_password re-hashes and revokes every session of the user
+ * except keep_session (may be NULL). */
+SJ_MUST_USE sj_err auth_user_set_password(db_conn *c, const char *user_id, const char *password,
+					  const char *keep_session);
+/* auth_user_check_password verifies password for user_id (argon2id). */
+SJ_MUST_USE sj_err auth_user_check_password(db_conn *c, const char *user_id, const char *password,
+					    bool *ok);
+/* auth_user_set_lang stores the UI language ("ar" or "fr"). */
+SJ_MUST_USE sj_err auth_user_set_lang(db_conn *c, const char *user_id, const char *lang);
+/* auth_user_list returns users whose unit lies in scope_path (all when NULL)
+ * as a new JSON array (no secrets). */
+SJ_MUST_USE sj_err auth_user_list(db_conn *c, const char *scope_path, json_t **out);
+/* auth_machine_token creates a long-lived bearer token for badge (printed
+ * once by the CLI). */
+SJ_MUST_USE sj_err auth_machine_token(db_conn *c, const char *badge, const char *label,
+				      char token[AUTH_TOKEN_MAX + 1]);
+/* auth_demo_active returns true when an active demo account exists. */
+SJ_MUST_USE sj_err auth_demo_active(db *d, bool *active);
+/* auth_user_json returns a new {"id","badge","name","role","lang","unit":{...}}. */
+json_t *auth_user_json(const auth_user *u);
+
+#endif

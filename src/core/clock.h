@@ -1,0 +1,22 @@
+/* clock.h — the time sijill believes it is, in integer UTC milliseconds.
+ *
+ * Production reads the real clock. A server started with --test-clock lets the
+ * black-box tests move time forward (custody deadlines, session expiry) through
+ * clock_set_offset(); the offset is process-wide and atomic.
+ */
+#ifndef SJ_CLOCK_H
+#define SJ_CLOCK_H
+
+#include <stdint.h>
+
+/* clock_now_ms returns the current UTC time in milliseconds (plus any test offset). */
+int64_t clock_now_ms(void);
+/* clock_set_offset shifts clock_now_ms by offset_ms (tests only). */
+void clock_set_offset(int64_t offset_ms);
+int64_t clock_get_offset(void);
+/* clock_monotonic_us returns a monotonic time in microseconds, for durations. */
+int64_t clock_monotonic_us(void);
+/* clock_format_iso writes t_ms as "YYYY-MM-DDTHH:MM:SS.mmmZ" into out (>= 25 bytes). */
+void clock_format_iso(int64_t t_ms, char out[32]);
+
+#endif

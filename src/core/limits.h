@@ -1,0 +1,37 @@
+/* limits.h — every named size limit of sijill in one place (STYLE habit 5). */
+#ifndef SJ_LIMITS_H
+#define SJ_LIMITS_H
+
+#define SJ_MAX_BODY_DEFAULT     (1024 * 1024)   /* request body, bytes (--max-body) */
+#define SJ_MAX_HEADER_BYTES     (16 * 1024)     /* all request headers together */
+#define SJ_MAX_URL_BYTES        4096            /* path + query */
+#define SJ_MAX_QUERY_PARAMS     32
+#define SJ_MAX_JSON_DEPTH       32              /* nesting of a request body */
+#define SJ_MAX_CONNECTIONS      512             /* open connections, all clients */
+#define SJ_MAX_PER_IP           64              /* open connections from one address */
+#define SJ_CONN_TIMEOUT_S       30              /* idle connection, seconds */
+#define SJ_CONN_MEMORY          (256 * 1024)    /* libmicrohttpd per-connection pool */
+#define SJ_MAX_BADGE            32
+#define SJ_MIN_PASSWORD         12
+#define SJ_MAX_PASSWORD         256
+#define SJ_MAX_NAME             200             /* a person's or user's name, bytes */
+#define SJ_MAX_SHORT_TEXT       500
+#define SJ_MAX_LONG_TEXT        (64 * 1024)     /* facts, statements, summaries */
+#define SJ_MAX_PAGE             200             /* rows a list returns at most */
+#define SJ_DEFAULT_PAGE         50
+#define SJ_MAX_PURPOSE          300
+#define SJ_HASH_CONCURRENCY     2               /* argon2id hashes at once */
+
+
+/* Sessions and login (auth/session.c) */
+#define SJ_SESSION_IDLE_MS      (30LL * 60 * 1000)        /* browser: 30 minutes idle */
+#define SJ_SESSION_ABS_MS       (12LL * 60 * 60 * 1000)   /* browser: 12 hours at most */
+#define SJ_TOKEN_ABS_MS         (90LL * 24 * 60 * 60 * 1000) /* machine tokens: 90 days */
+#define SJ_SESSION_TOUCH_MS     (60LL * 1000)             /* last_seen written at most once a minute */
+#define SJ_LOCK_AFTER_FAILURES  5
+#define SJ_LOCK_BASE_MS         (15LL * 60 * 1000)        /* doubles with each further failure */
+#define SJ_LOCK_MAX_MS          (24LL * 60 * 60 * 1000)
+#define SJ_LOGIN_IP_WINDOW_MS   (5LL * 60 * 1000)
+#define SJ_LOGIN_IP_MAX         60                        /* attempts per address per window */
+
+#endif

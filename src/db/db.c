@@ -1,0 +1,243 @@
+/* db.c — the connection pool, the per-connection statement cache and the
+ * public db_* API, dispatching to the SQLite or PostgreSQL backend. */
+#include "db/db.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "db/backend.h"
+
+#define DB_STMT_CACHE 128
+
+struct db_stmt {
+	const db_backend_ops *ops;
+	void *impl;
+	const char *sql;    /* the key: the literal's address */
+};
+
+struct db_conn {
+	const db_backend_ops *ops;
+	void *impl;
+	bool in_tx;
+	bool busy;          /* lent out */
+	int nstmt;
+	db_stmt stmts[DB_STMT_CACHE];
+};
+
+struct db {
+	const db_backend_ops *ops;
+	char *uri;
+	int size;
+	int idle;
+	db_conn *conns;
+	pthread_mutex_t lock;
+	pthread_cond_t freed;
+};
+
+bool db_uri_is_pg(const char *uri)
+{
+	return uri && (strncmp(uri, "postgresql://", 13) == 0 || strncmp(uri, "postgres://", 11) == 0);
+}
+
+sj_err db_open(const char *uri, int pool, db **out)
+{
+	*out = NULL;
+	if (!uri || !*uri || pool < 1 || pool > 256)
+		return SJ_EINVAL;
+	db *d = calloc(1, sizeof *d);
+	if (!d)
+		return SJ_ENOMEM;
+	d->ops = db_uri_is_pg(uri) ? &db_pg_ops : &db_sqlite_ops;
+	d->uri = strdup(uri);
+	d->conns = calloc((size_t)pool, sizeof *d->conns);
+	if (!d->uri || !d->conns) {
+		free(d->uri);
+		free(d->conns);
+		free(d);
+		return SJ_ENOMEM;
+	}
+	pthread_mutex_init(&d->lock, NULL);
+	pthread_cond_init(&d->freed, NULL);
+	for (int i = 0; i < pool; i++) {
+		char msg[512] = "";
+		d->conns[i].ops = d->ops;
+		sj_err e = d->ops->conn_open(uri, &d->conns[i].impl, msg, sizeof msg);
+		if (e) {
+			log_msg(LOG_ERROR, "database open failed", json_pack("{s:s}", "error", msg));
+			d->size = i;
+			db_close(d);
+			return e;
+		}
+		d->size = i + 1;
+	}
+	d->idle = d->size;
+	*out = d;
+	return SJ_OK;
+}
+
+static void conn_clear_stmts(db_conn *c)
+{
+	for (int i = 0; i < c->nstmt; i++)
+		c->ops->finalize(c->stmts[i].impl);
+	c->nstmt = 0;
+}
+
+void db_close(db *d)
+{
+	if (!d)
+		return;
+	for (int i = 0; i < d->size; i++) {
+		conn_clear_stmts(&d->conns[i]);
+		d->ops->conn_close(d->conns[i].impl);
+	}
+	pthread_mutex_destroy(&d->lock);
+	pthread_cond_destroy(&d->freed);
+	free(d->conns);
+	free(d->uri);
+	free(d);
+}
+
+db_backend db_kind(const db *d) { return d->ops->kind; }
+db_backend db_conn_kind(const db_conn *c) { return c->ops->kind; }
+bool db_in_tx(const db_conn *c) { return c->in_tx; }
+
+sj_err db_acquire(db *d, db_conn **out)
+{
+	pthread_mutex_lock(&d->lock);
+	while (d->idle == 0)
+		pthread_cond_wait(&d->freed, &d->lock);
+	for (int i = 0; i < d->size; i++) {
+		if (!d->conns[i].busy) {
+			d->conns[i].busy = true;
+			d->idle--;
+			*out = &d->conns[i];
+			pthread_mutex_unlock(&d->lock);
+			return SJ_OK;
+		}
+	}
+	pthread_mutex_unlock(&d->lock);
+	abort(); /* idle > 0 but no idle connection: impossible */
+}
+
+void db_release(db *d, db_conn *c)
+{
+	if (!c)
+		return;
+	if (c->in_tx)
+		db_rollback(c);
+	pthread_mutex_lock(&d->lock);
+	c->busy = false;
+	d->idle++;
+	pthread_cond_signal(&d->freed);
+	pthread_mutex_unlock(&d->lock);
+}
+
+sj_err db_begin(db_conn *c, db_mode mode)
+{
+	if (c->in_tx)
+		return SJ_EINTERNAL;
+	sj_err e = c->ops->begin(c->impl, mode);
+	if (!e)
+		c->in_tx = true;
+	return e;
+}
+
+sj_err db_commit(db_conn *c)
+{
+	if (!c->in_tx)
+		return SJ_EINTERNAL;
+	sj_err e = c->ops->commit(c->impl);
+	if (e) {
+		c->ops->rollback(c->impl);
+	}
+	c->in_tx = false;
+	return e;
+}
+
+void db_rollback(db_conn *c)
+{
+	if (!c->in_tx)
+		return;
+	for (int i = 0; i < c->nstmt; i++)
+		c->ops->reset(c->stmts[i].impl);
+	c->ops->rollback(c->impl);
+	c->in_tx = false;
+}
+
+sj_err db_exec(db_conn *c, const char *sql)
+{
+	return c->ops->exec(c->impl, sql);
+}
+
+sj_err db_prepare(db_conn *c, const char *sql, db_stmt **out)
+{
+	for (int i = 0; i < c->nstmt; i++) {
+		if (c->stmts[i].sql == sql) {
+			c->ops->reset(c->stmts[i].impl);
+			*out = &c->stmts[i];
+			return SJ_OK;
+		}
+	}
+	if (c->nstmt == DB_STMT_CACHE) {
+		/* Full: drop the oldest half (they are re-prepared on demand). */
+		int keep = DB_STMT_CACHE / 2;
+		for (int i = 0; i < DB_STMT_CACHE - keep; i++)
+			c->ops->finalize(c->stmts[i].impl);
+		memmove(c->stmts, c->stmts + (DB_STMT_CACHE - keep), (size_t)keep * sizeof c->stmts[0]);
+		c->nstmt = keep;
+	}
+	void *impl = NULL;
+	sj_err e = c->ops->prepare(c->impl, sql, &impl);
+	if (e) {
+		log_msg(LOG_ERROR, "prepare failed", json_pack("{s:s,s:s}", "sql", sql, "error", c->ops->errmsg(c->impl)));
+		return e;
+	}
+	db_stmt *s = &c->stmts[c->nstmt++];
+	s->ops = c->ops;
+	s->impl = impl;
+	s->sql = sql;
+	*out = s;
+	return SJ_OK;
+}
+
+sj_err db_bind_text(db_stmt *s, int i, const char *v)
+{
+	return v ? s->ops->bind_text(s->impl, i, v) : s->ops->bind_null(s->impl, i);
+}
+sj_err db_bind_int(db_stmt *s, int i, int64_t v) { return s->ops->bind_int(s->impl, i, v); }
+sj_err db_bind_null(db_stmt *s, int i) { return s->ops->bind_null(s->impl, i); }
+sj_err db_step(db_stmt *s, bool *row) { return s->ops->step(s->impl, row); }
+const char *db_col_text(db_stmt *s, int i) { return s->ops->col_text(s->impl, i); }
+int64_t db_col_int(db_stmt *s, int i) { return s->ops->col_int(s->impl, i); }
+bool db_col_null(db_stmt *s, int i) { return s->ops->col_null(s->impl, i); }
+int db_col_count(db_stmt *s) { return s->ops->col_count(s->impl); }
+int64_t db_changes(db_stmt *s) { return s->ops->changes(s->impl); }
+const char *db_last_error(const db_conn *c) { return c->ops->errmsg(c->impl); }
+
+sj_err db_run(db_conn *c, const char *sql, const char *fmt, ...)
+{
+	db_stmt *s;
+	sj_err e = db_prepare(c, sql, &s);
+	if (e)
+		return e;
+	va_list ap;
+	va_start(ap, fmt);
+	for (int i = 0; fmt && fmt[i] && !e; i++) {
+		switch (fmt[i]) {
+		case 't': e = db_bind_text(s, i + 1, va_arg(ap, const char *)); break;
+		case 'i': e = db_bind_int(s, i + 1, va_arg(ap, int64_t)); break;
+		case 'n': e = db_bind_null(s, i + 1); break;
+		default: e = SJ_EINTERNAL; break;
+		}
+	}
+	va_end(ap);
+	if (e)
+		return e;
+	bool row = true;
+	while (!e && row)
+		e = db_step(s, &row);
+	return e;
+}

@@ -1,0 +1,84 @@
+/* db.h — the one storage interface; SQLite and PostgreSQL live behind it.
+ *
+ * A `db` is a pool of connections to one database, named by a URI: a file path
+ * (SQLite, WAL mode) or "postgresql://..." (libpq). SQL is written once, in the
+ * portable subset both accept, with `?` placeholders (rewritten to $n for
+ * PostgreSQL). Types: TEXT and BIGINT only (times are UTC milliseconds).
+ *
+ * Usage, one unit of work:
+ *     db_conn *c; if ((e = db_acquire(db, &c))) return e;
+ *     if (!(e = db_begin(c, DB_WRITE))) { ...statements...; e = db_commit(c); }
+ *     if (e) db_rollback(c);
+ *     db_release(db, c);
+ * A connection is used by one thread at a time. Statements are cached per
+ * connection by their SQL text pointer: pass string literals.
+ */
+#ifndef SJ_DB_H
+#define SJ_DB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "core/err.h"
+
+typedef struct db db;
+typedef struct db_conn db_conn;
+typedef struct db_stmt db_stmt;
+
+typedef enum { DB_SQLITE = 1, DB_PG = 2 } db_backend;
+typedef enum { DB_READ = 0, DB_WRITE = 1 } db_mode;
+
+/* db_open opens a pool of up to `pool` connections to uri; *out owned by the
+ * caller, freed with db_close. On failure *out is NULL and a message is logged. */
+SJ_MUST_USE sj_err db_open(const char *uri, int pool, db **out);
+/* db_close closes every connection; NULL-safe. No connection may be acquired. */
+void db_close(db *d);
+db_backend db_kind(const db *d);
+/* db_uri_is_pg returns true for postgres:// and postgresql:// URIs. */
+bool db_uri_is_pg(const char *uri);
+
+/* db_acquire lends a connection (waits while all are in use); give it back
+ * with db_release, outside any transaction. */
+SJ_MUST_USE sj_err db_acquire(db *d, db_conn **out);
+void db_release(db *d, db_conn *c);
+db_backend db_conn_kind(const db_conn *c);
+
+/* db_begin opens a transaction; DB_WRITE takes the write lock at once on
+ * SQLite (BEGIN IMMEDIATE) so a read-then-write never deadlocks. */
+SJ_MUST_USE sj_err db_begin(db_conn *c, db_mode mode);
+SJ_MUST_USE sj_err db_commit(db_conn *c);
+/* db_rollback abandons the open transaction, if any; always safe to call. */
+void db_rollback(db_conn *c);
+bool db_in_tx(const db_conn *c);
+
+/* db_exec runs one or more parameterless statements (migrations, DDL). */
+SJ_MUST_USE sj_err db_exec(db_conn *c, const char *sql);
+
+/* db_prepare returns the connection's cached statement for sql (a literal
+ * whose address is stable), reset and with no bindings. The statement belongs
+ * to the connection: never free it; it is valid until the next db_prepare of
+ * the same text on this connection. */
+SJ_MUST_USE sj_err db_prepare(db_conn *c, const char *sql, db_stmt **out);
+/* Binding: parameters are numbered from 1. Text is copied. NULL text binds NULL. */
+SJ_MUST_USE sj_err db_bind_text(db_stmt *s, int i, const char *v);
+SJ_MUST_USE sj_err db_bind_int(db_stmt *s, int i, int64_t v);
+SJ_MUST_USE sj_err db_bind_null(db_stmt *s, int i);
+/* db_step executes (on the first call) and advances: *row is true while a row
+ * is available. A unique-key violation returns SJ_ECONFLICT. */
+SJ_MUST_USE sj_err db_step(db_stmt *s, bool *row);
+/* Columns of the current row, numbered from 0. Text is valid until the next
+ * db_step or db_prepare on this statement; NULL for SQL NULL. */
+const char *db_col_text(db_stmt *s, int i);
+int64_t db_col_int(db_stmt *s, int i);
+bool db_col_null(db_stmt *s, int i);
+int db_col_count(db_stmt *s);
+/* db_changes returns the rows changed by the last executed statement. */
+int64_t db_changes(db_stmt *s);
+
+/* db_run is prepare + bind + step-to-done for a write with no rows back.
+ * fmt has one letter per parameter: 't' const char *, 'i' int64_t, 'n' NULL. */
+SJ_MUST_USE sj_err db_run(db_conn *c, const char *sql, const char *fmt, ...);
+
+/* db_last_error returns the backend's message for the last failure on c. */
+const char *db_last_error(const db_conn *c);
+
+#endif

@@ -1,0 +1,112 @@
+/* migrate.c — apply embedded migrations; filter backend-only blocks. */
+#include "db/migrate.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/log.h"
+
+/* filter_sql keeps lines for this backend: blocks opened by "-- @sqlite" or
+ * "-- @pg" and closed by "-- @end" are dropped on the other backend. */
+static sj_err filter_sql(const char *sql, db_backend kind, buf *out)
+{
+	int skip = 0;
+	const char *p = sql;
+	while (*p) {
+		const char *e = strchr(p, '\n');
+		size_t n = e ? (size_t)(e - p + 1) : strlen(p);
+		if (strncmp(p, "-- @sqlite", 10) == 0)
+			skip = kind != DB_SQLITE;
+		else if (strncmp(p, "-- @pg", 6) == 0)
+			skip = kind != DB_PG;
+		else if (strncmp(p, "-- @end", 7) == 0)
+			skip = 0;
+		else if (!skip) {
+			sj_err err = buf_add(out, p, n);
+			if (err)
+				return err;
+		}
+		p += n;
+	}
+	return SJ_OK;
+}
+
+static const char sql_create_versions[] =
+	"CREATE TABLE IF NOT EXISTS schema_migrations ("
+	" version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
+static const char sql_max_version[] = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
+static const char sql_insert_version[] =
+	"INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)";
+
+static sj_err read_version(db_conn *c, int *version)
+{
+	db_stmt *s;
+	bool row;
+	sj_err e = db_prepare(c, sql_max_version, &s);
+	if (!e)
+		e = db_step(s, &row);
+	if (!e)
+		*version = row ? (int)db_col_int(s, 0) : 0;
+	return e;
+}
+
+sj_err db_schema_version(db *d, int *version)
+{
+	db_conn *c;
+	sj_err e = db_acquire(d, &c);
+	if (e)
+		return e;
+	e = db_exec(c, sql_create_versions);
+	if (!e)
+		e = read_version(c, version);
+	db_release(d, c);
+	return e;
+}
+
+sj_err db_migrate(db *d, int *applied)
+{
+	int done = 0;
+	db_conn *c;
+	sj_err e = db_acquire(d, &c);
+	if (e)
+		return e;
+	e = db_exec(c, sql_create_versions);
+	for (int i = 0; !e && i < db_migrations_count; i++) {
+		const db_migration *m = &db_migrations[i];
+		int have = 0;
+		if ((e = db_begin(c, DB_WRITE)))
+			break;
+		/* Several central processes may start at once: one migrates. */
+		if (db_conn_kind(c) == DB_PG)
+			e = db_exec(c, "LOCK TABLE schema_migrations IN EXCLUSIVE MODE");
+		if (!e)
+			e = read_version(c, &have);
+		if (!e && have < m->version) {
+			buf sql;
+			buf_init(&sql, 4 * 1024 * 1024);
+			e = filter_sql(m->sql, db_conn_kind(c), &sql);
+			if (!e)
+				e = db_exec(c, buf_str(&sql));
+			if (e)
+				log_msg(LOG_ERROR, "migration failed",
+					json_pack("{s:i,s:s,s:s}", "version", m->version, "name", m->name,
+						  "error", db_last_error(c)));
+			buf_free(&sql);
+			if (!e)
+				e = db_run(c, sql_insert_version, "iti", (int64_t)m->version, m->name,
+					   clock_now_ms());
+			if (!e)
+				done++;
+		}
+		if (!e)
+			e = db_commit(c);
+		else
+			db_rollback(c);
+	}
+	db_release(d, c);
+	if (applied)
+		*applied = done;
+	return e;
+}

@@ -1,0 +1,232 @@
+/* sqlite.c — the SQLite backend: one file, WAL journal, synchronous=FULL so an
+ * acknowledged commit survives kill -9 and power loss. */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/backend.h"
+
+typedef struct lite_conn {
+	sqlite3 *h;
+} lite_conn;
+
+typedef struct lite_stmt {
+	sqlite3_stmt *st;
+	sqlite3 *h;
+	int64_t changes;
+	bool done;
+} lite_stmt;
+
+static sj_err lite_map(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_ROW:
+	case SQLITE_DONE:
+		return SJ_OK;
+	case SQLITE_NOMEM: return SJ_ENOMEM;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED: return SJ_EBUSY;
+	case SQLITE_CONSTRAINT: return SJ_ECONFLICT;
+	case SQLITE_TOOBIG: return SJ_ELIMIT;
+	default: return SJ_EDB;
+	}
+}
+
+static sj_err lite_open(const char *uri, void **out, char *errmsg, size_t errsz)
+{
+	lite_conn *c = calloc(1, sizeof *c);
+	if (!c)
+		return SJ_ENOMEM;
+	int rc = sqlite3_open_v2(uri, &c->h,
+				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(errmsg, errsz, "%s: %s", uri, c->h ? sqlite3_errmsg(c->h) : sqlite3_errstr(rc));
+		sqlite3_close(c->h);
+		free(c);
+		return SJ_EDB;
+	}
+	sqlite3_extended_result_codes(c->h, 1);
+	sqlite3_busy_timeout(c->h, 10000);
+	char *err = NULL;
+	rc = sqlite3_exec(c->h,
+			  "PRAGMA journal_mode=WAL;"
+			  "PRAGMA synchronous=FULL;"
+			  "PRAGMA foreign_keys=ON;"
+			  "PRAGMA trusted_schema=OFF;",
+			  NULL, NULL, &err);
+	if (rc != SQLITE_OK) {
+		snprintf(errmsg, errsz, "%s: %s", uri, err ? err : sqlite3_errstr(rc));
+		sqlite3_free(err);
+		sqlite3_close(c->h);
+		free(c);
+		return lite_map(rc) == SJ_EBUSY ? SJ_EBUSY : SJ_EDB;
+	}
+	*out = c;
+	return SJ_OK;
+}
+
+static void lite_close(void *conn)
+{
+	lite_conn *c = conn;
+	if (!c)
+		return;
+	sqlite3_close_v2(c->h);
+	free(c);
+}
+
+static sj_err lite_exec(void *conn, const char *sql)
+{
+	lite_conn *c = conn;
+	return lite_map(sqlite3_exec(c->h, sql, NULL, NULL, NULL));
+}
+
+static sj_err lite_begin(void *conn, db_mode mode)
+{
+	return lite_exec(conn, mode == DB_WRITE ? "BEGIN IMMEDIATE" : "BEGIN");
+}
+
+static sj_err lite_commit(void *conn)
+{
+	return lite_exec(conn, "COMMIT");
+}
+
+static void lite_rollback(void *conn)
+{
+	lite_conn *c = conn;
+	if (!sqlite3_get_autocommit(c->h))
+		(void)lite_exec(conn, "ROLLBACK");
+}
+
+static sj_err lite_prepare(void *conn, const char *sql, void **out)
+{
+	lite_conn *c = conn;
+	lite_stmt *s = calloc(1, sizeof *s);
+	if (!s)
+		return SJ_ENOMEM;
+	int rc = sqlite3_prepare_v3(c->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st, NULL);
+	if (rc != SQLITE_OK) {
+		free(s);
+		return lite_map(rc) ? lite_map(rc) : SJ_EDB;
+	}
+	s->h = c->h;
+	*out = s;
+	return SJ_OK;
+}
+
+static void lite_finalize(void *stmt)
+{
+	lite_stmt *s = stmt;
+	if (!s)
+		return;
+	sqlite3_finalize(s->st);
+	free(s);
+}
+
+static void lite_reset(void *stmt)
+{
+	lite_stmt *s = stmt;
+	sqlite3_reset(s->st);
+	sqlite3_clear_bindings(s->st);
+	s->done = false;
+	s->changes = 0;
+}
+
+static sj_err lite_bind_text(void *stmt, int i, const char *v)
+{
+	lite_stmt *s = stmt;
+	return lite_map(sqlite3_bind_text(s->st, i, v, -1, SQLITE_TRANSIENT));
+}
+
+static sj_err lite_bind_int(void *stmt, int i, int64_t v)
+{
+	lite_stmt *s = stmt;
+	return lite_map(sqlite3_bind_int64(s->st, i, v));
+}
+
+static sj_err lite_bind_null(void *stmt, int i)
+{
+	lite_stmt *s = stmt;
+	return lite_map(sqlite3_bind_null(s->st, i));
+}
+
+static sj_err lite_step(void *stmt, bool *row)
+{
+	lite_stmt *s = stmt;
+	*row = false;
+	if (s->done)
+		return SJ_OK;
+	int rc = sqlite3_step(s->st);
+	if (rc == SQLITE_ROW) {
+		*row = true;
+		return SJ_OK;
+	}
+	s->done = true;
+	if (rc == SQLITE_DONE) {
+		s->changes = sqlite3_changes64(s->h);
+		return SJ_OK;
+	}
+	sj_err e = lite_map(rc);
+	sqlite3_reset(s->st);
+	return e ? e : SJ_EDB;
+}
+
+static const char *lite_col_text(void *stmt, int i)
+{
+	lite_stmt *s = stmt;
+	return (const char *)sqlite3_column_text(s->st, i);
+}
+
+static int64_t lite_col_int(void *stmt, int i)
+{
+	lite_stmt *s = stmt;
+	return sqlite3_column_int64(s->st, i);
+}
+
+static bool lite_col_null(void *stmt, int i)
+{
+	lite_stmt *s = stmt;
+	return sqlite3_column_type(s->st, i) == SQLITE_NULL;
+}
+
+static int lite_col_count(void *stmt)
+{
+	lite_stmt *s = stmt;
+	return sqlite3_column_count(s->st);
+}
+
+static int64_t lite_changes(void *stmt)
+{
+	lite_stmt *s = stmt;
+	return s->changes;
+}
+
+static const char *lite_errmsg(void *conn)
+{
+	lite_conn *c = conn;
+	return sqlite3_errmsg(c->h);
+}
+
+const db_backend_ops db_sqlite_ops = {
+	.kind = DB_SQLITE,
+	.conn_open = lite_open,
+	.conn_close = lite_close,
+	.exec = lite_exec,
+	.begin = lite_begin,
+	.commit = lite_commit,
+	.rollback = lite_rollback,
+	.prepare = lite_prepare,
+	.finalize = lite_finalize,
+	.reset = lite_reset,
+	.bind_text = lite_bind_text,
+	.bind_int = lite_bind_int,
+	.bind_null = lite_bind_null,
+	.step = lite_step,
+	.col_text = lite_col_text,
+	.col_int = lite_col_int,
+	.col_null = lite_col_null,
+	.col_count = lite_col_count,
+	.changes = lite_changes,
+	.errmsg = lite_errmsg,
+};

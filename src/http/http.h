@@ -1,0 +1,138 @@
+/* http.h — the HTTP layer: libmicrohttpd lives behind this header only.
+ *
+ * The server reads a whole request (headers, then a size-capped body), gives it
+ * a request id, and calls one dispatch function with an http_req. The
+ * dispatcher answers with exactly one http_reply_* / http_problem call. Bodies
+ * are JSON only (or static files); there is no form parsing.
+ */
+#ifndef SJ_HTTP_H
+#define SJ_HTTP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "core/err.h"
+
+typedef struct http_req http_req;
+typedef void (*http_dispatch_fn)(http_req *req, void *ctx);
+
+typedef struct http_config {
+	const char *host;          /* "127.0.0.1", "::1", "0.0.0.0" ... */
+	int port;                  /* 0: pick a free port */
+	int threads;               /* worker threads (thread pool) */
+	size_t max_body;           /* bytes; default SJ_MAX_BODY_DEFAULT */
+	unsigned max_connections;
+	unsigned max_per_ip;
+	unsigned timeout_s;
+	http_dispatch_fn dispatch;
+	void *ctx;                 /* passed to dispatch */
+} http_config;
+
+typedef struct http_server http_server;
+
+/* http_start binds and starts serving; *out owned by the caller, stopped and
+ * freed with http_stop. Returns SJ_EIO when the address cannot be bound. */
+SJ_MUST_USE sj_err http_start(const http_config *cfg, http_server **out);
+/* http_port returns the bound port (useful after port 0). */
+int http_port(const http_server *s);
+/* http_stop stops accepting, finishes running requests, frees s; NULL-safe. */
+void http_stop(http_server *s);
+
+/* --- reading the request (valid during dispatch only; strings owned by req) --- */
+const char *http_method(const http_req *r);
+const char *http_path(const http_req *r);           /* decoded path, no query */
+const char *http_request_id(const http_req *r);
+const char *http_client_ip(const http_req *r);
+/* http_header returns the first value of header name (case-insensitive) or NULL. */
+const char *http_header(const http_req *r, const char *name);
+/* http_query returns the decoded value of query parameter name, or NULL. */
+const char *http_query(const http_req *r, const char *name);
+/* http_query_count returns how many query parameters there are (all names). */
+int http_query_count(const http_req *r);
+/* http_query_dup returns true when some query parameter name appears twice. */
+bool http_query_has_duplicates(const http_req *r);
+/* http_query_name returns the name of the i-th query parameter (0-based) or NULL. */
+const char *http_query_name(const http_req *r, int i);
+/* http_cookie returns the value of cookie name, or NULL. */
+const char *http_cookie(const http_req *r, const char *name);
+/* http_body returns the body bytes (NUL-terminated) and sets *len. */
+const char *http_body(const http_req *r, size_t *len);
+/* Route parameters, set by the router: name → value (owned by req). */
+SJ_MUST_USE sj_err http_set_param(http_req *r, const char *name, const char *value, size_t vlen);
+const char *http_param(const http_req *r, const char *name);
+/* An opaque pointer the dispatcher may hang on the request (the caller, say). */
+void http_set_user(http_req *r, void *user);
+void *http_user(const http_req *r);
+
+/* --- answering (exactly one of these per request) --- */
+/* http_reply_json sends body (reference stolen; NULL sends {}) as application/json. */
+void http_reply_json(http_req *r, int status, json_t *body);
+/* http_reply_bytes sends data (copied) with the given content type. */
+void http_reply_bytes(http_req *r, int status, const char *ctype, const void *data, size_t len);
+/* http_reply_file sends the file at path (opened read-only) with ctype. */
+void http_reply_file(http_req *r, int status, const char *ctype, int fd, uint64_t size);
+/* http_problem sends RFC 9457 application/problem+json:
+ * {"type":"urn:sijill:problem:<code>","title":...,"status":...,"code":code,
+ *  "detail":detail,"instance":request id} plus any extra members (stolen). */
+void http_problem(http_req *r, int status, const char *code, const char *detail, json_t *extra);
+/* http_add_header adds a response header for the reply still to be sent. */
+SJ_MUST_USE sj_err http_add_header(http_req *r, const char *name, const char *value);
+/* http_replied returns true once a reply was queued; http_status its status. */
+bool http_replied(const http_req *r);
+int http_status(const http_req *r);
+
+/* Statistics for /metrics (process-wide counters). */
+typedef struct http_stats {
+	uint64_t requests;
+	uint64_t by_class[6];      /* 1xx..5xx by status/100; [0] unused */
+	uint64_t rejected_limits;  /* 413/431/429 */
+	uint64_t active;
+	uint64_t duration_us_sum;
+} http_stats;
+void http_stats_get(http_stats *out);
+
+#endif
+
+/* --- static files (static.c) --- */
+/* http_serve_static answers GET/HEAD of a file below root (an absolute, real
+ * directory path): no "..", no hidden files, no symlinks out, correct content
+ * type; "/" and unknown extension-less paths serve index.html (the UI routes
+ * itself). Answers 404 problem+json when nothing matches. */
+void http_serve_static(http_req *r, const char *root);
+
+/* --- JSON bodies and validation (json.c) --- */
+typedef enum {
+	HJ_STRING = 1, /* out: const char ** (owned by the json tree) */
+	HJ_INT,        /* out: int64_t *; min/max are the bounds */
+	HJ_BOOL,       /* out: int * */
+	HJ_ENUM,       /* a string among `values`; out: const char ** */
+	HJ_OBJECT,     /* out: json_t ** (borrowed) */
+	HJ_ARRAY,      /* out: json_t ** (borrowed); max is the most elements */
+	HJ_DATE,       /* "YYYY-MM-DD", a real calendar date; out: const char ** */
+	HJ_ID,         /* a UUID id; out: const char ** */
+} hjson_kind;
+
+typedef struct hjson_field {
+	const char *name;
+	hjson_kind kind;
+	int required;
+	int64_t min;                 /* strings: min bytes; ints: min value */
+	int64_t max;                 /* strings: max bytes (0: SJ_MAX_SHORT_TEXT); ints: max */
+	const char *const *values;   /* HJ_ENUM: NULL-terminated */
+	void *out;                   /* where the value goes; untouched when absent */
+	int nullable;                /* JSON null is accepted as "absent" */
+} hjson_field;
+
+/* hjson_body_or_reply parses the request body as one JSON object: it must be
+ * application/json, valid UTF-8, no duplicate keys, nesting at most
+ * SJ_MAX_JSON_DEPTH. Returns a new reference (caller decrefs) or NULL after
+ * answering 400/415 problem+json. */
+json_t *hjson_body_or_reply(http_req *r);
+/* hjson_fields_or_reply checks obj against spec (terminated by a {NULL}
+ * entry): unknown members, missing required ones, wrong types, sizes, enums.
+ * On success fills the out pointers and returns true; otherwise answers 400
+ * "validation" with {"errors":[{"field","code","detail"}]} and returns false. */
+bool hjson_fields_or_reply(http_req *r, json_t *obj, const hjson_field *spec);
+/* hjson_valid_date returns true for a real calendar date "YYYY-MM-DD". */
+bool hjson_valid_date(const char *s);

@@ -1,0 +1,50 @@
+/* main.c — `sijill`: reads the subcommand and hands over to src/cli/. */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static void usage(FILE *f)
+{
+	fputs("usage: sijill COMMAND [options]\n"
+	      "\n"
+	      "sijill — the police district information system (DGSN).\n"
+	      "\n"
+	      "Commands:\n"
+	      "  init          create or upgrade the database; --demo loads demo accounts\n"
+	      "  serve         serve the web interface and the JSON API\n"
+	      "  user          add, disable, enable, list users; set passwords; machine tokens\n"
+	      "  audit verify  check that the audit log was not edited, removed or reordered\n"
+	      "  help          this text; `sijill COMMAND --help` for one command\n"
+	      "\n"
+	      "DB is a SQLite file path or a postgresql:// URI (or $SIJILL_DB).\n", f);
+}
+
+int main(int argc, char **argv)
+{
+	if (sodium_init() < 0) {
+		fputs("sijill: libsodium failed to initialise\n", stderr);
+		return 1;
+	}
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "init") == 0)
+		return cli_init(argc - 1, argv + 1);
+	if (strcmp(cmd, "serve") == 0)
+		return cli_serve(argc - 1, argv + 1);
+	if (strcmp(cmd, "user") == 0)
+		return cli_user(argc - 1, argv + 1);
+	if (strcmp(cmd, "audit") == 0)
+		return cli_audit(argc - 1, argv + 1);
+	fprintf(stderr, "sijill: unknown command '%s'\n\n", cmd);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,38 @@
+#!/bin/sh
+# run.sh BUILD — run every suite and end with one line "N passed, N failed".
+#
+# Starts a throwaway PostgreSQL cluster (tests/pg-cluster.sh) so the black-box
+# suites run against both databases, runs meson's suites (unit + api, TAP),
+# the browser suite when present, and sums the TAP results.
+set -u
+build=${1:-build-test}
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+pgdir=$(mktemp -d /tmp/sijill-pg-XXXXXX)
+cleanup() { sh tests/pg-cluster.sh stop "$pgdir" >/dev/null 2>&1 || true; }
+trap cleanup EXIT INT TERM
+
+if ! SIJILL_TEST_PG_URI=$(sh tests/pg-cluster.sh start "$pgdir"); then
+	echo "run.sh: could not start PostgreSQL for the tests" >&2
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+export SIJILL_TEST_PG_URI
+
+meson test -C "$build" --print-errorlogs --no-rebuild --num-processes 2 >"$build/meson-test.out" 2>&1
+meson_rc=$?
+tail -n 40 "$build/meson-test.out"
+
+browser_tap=""
+if [ -f tests/browser/run.mjs ] && [ -d node_modules/playwright-core ]; then
+	browser_tap="$build/browser.tap"
+	SIJILL_BIN="$root/$build/sijill" SIJILL_DATA="$root/data" \
+		node tests/browser/run.mjs >"$browser_tap" 2>"$build/browser.err"
+	echo "browser suite exit $?" >>"$build/browser.err"
+	cat "$browser_tap" | grep -E '^(not ok|# )' || true
+fi
+
+python3 tests/summarize.py "$build/meson-logs/testlog.json" $browser_tap
+rc=$?
+[ $meson_rc -eq 0 ] || rc=1
+exit $rc

@@ -1,0 +1,74 @@
+/* test_core.c — buf, id and clock. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <sodium.h>
+#include <string.h>
+#include <stdlib.h>
+
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/id.h"
+
+static void buf_grows_and_caps(void **state)
+{
+	(void)state;
+	buf b;
+	buf_init(&b, 10);
+	assert_int_equal(buf_adds(&b, "hello"), SJ_OK);
+	assert_int_equal(buf_printf(&b, "%d", 1234), SJ_OK);
+	assert_string_equal(buf_str(&b), "hello1234");
+	assert_int_equal(buf_adds(&b, "xy"), SJ_ELIMIT);
+	assert_string_equal(buf_str(&b), "hello1234");
+	assert_int_equal(buf_addc(&b, '!'), SJ_OK);
+	char *s = buf_take(&b);
+	assert_string_equal(s, "hello1234!");
+	free(s);
+	assert_string_equal(buf_str(&b), "");
+	buf_free(&b);
+}
+
+static void ids_are_uuidv7_and_sorted(void **state)
+{
+	(void)state;
+	char a[ID_LEN + 1], b[ID_LEN + 1];
+	id_new(a);
+	assert_true(id_valid(a));
+	assert_int_equal(a[14], '7');
+	clock_format_iso(0, b); /* reuse b as scratch */
+	for (int i = 0; i < 5; i++) {
+		struct timespec ts = {0, 2000000};
+		nanosleep(&ts, NULL);
+		id_new(b);
+		assert_true(strcmp(a, b) < 0);
+		memcpy(a, b, sizeof a);
+	}
+	assert_false(id_valid("not-an-id"));
+	assert_false(id_valid("0190B0C2-0000-7000-8000-000000000000"));
+}
+
+static void clock_formats_and_offsets(void **state)
+{
+	(void)state;
+	char s[32];
+	clock_format_iso(1700000000123, s);
+	assert_string_equal(s, "2023-11-14T22:13:20.123Z");
+	int64_t t0 = clock_now_ms();
+	clock_set_offset(3600000);
+	assert_true(clock_now_ms() - t0 >= 3600000);
+	clock_set_offset(0);
+}
+
+int main(void)
+{
+	if (sodium_init() < 0)
+		return 1;
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(buf_grows_and_caps),
+		cmocka_unit_test(ids_are_uuidv7_and_sorted),
+		cmocka_unit_test(clock_formats_and_offsets),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
