@@ -6,9 +6,10 @@ cat <<MSG
 
   Demo logins (password: demo-password)
     demo-admin     national administrator
-    demo-opj       OPJ, arrondissement A
-    demo-officer   officer, arrondissement A
-    demo-officer2  officer, arrondissement B
+    demo-chief     chief, arrondissement A (Oulfa)
+    demo-opj       OPJ, arrondissement A (Oulfa, Casablanca)
+    demo-officer   officer, arrondissement A (Oulfa)
+    demo-officer2  officer, arrondissement B (Lissasfa)
     demo-analyst   national analyst (read-only)
     demo-auditor   auditor
 
