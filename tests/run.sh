@@ -8,6 +8,7 @@ set -u
 build=${1:-build-test}
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+case $build in /*) ;; *) build="$root/$build" ;; esac
 pgdir=$(mktemp -d /tmp/sijill-pg-XXXXXX)
 cleanup() { sh tests/pg-cluster.sh stop "$pgdir" >/dev/null 2>&1 || true; }
 trap cleanup EXIT INT TERM
@@ -26,7 +27,7 @@ tail -n 40 "$build/meson-test.out"
 browser_tap=""
 if [ -f tests/browser/run.mjs ] && [ -d node_modules/playwright-core ]; then
 	browser_tap="$build/browser.tap"
-	SIJILL_BIN="$root/$build/sijill" SIJILL_DATA="$root/data" \
+	SIJILL_BIN="$build/sijill" SIJILL_DATA="$root/data" \
 		node tests/browser/run.mjs >"$browser_tap" 2>"$build/browser.err"
 	echo "browser suite exit $?" >>"$build/browser.err"
 	cat "$browser_tap" | grep -E '^(not ok|# )' || true

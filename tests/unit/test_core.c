@@ -7,6 +7,7 @@
 #include <sodium.h>
 #include <string.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "core/buf.h"
 #include "core/clock.h"
