@@ -1,4 +1,5 @@
 /* api_session.c — log in, log out, who am I, my password and language. */
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,10 +22,11 @@ void api_login(app *a, http_req *r, auth_user *unused)
 	json_t *body = hjson_body_or_reply(r);
 	if (!body)
 		return;
-	const char *badge = NULL, *password = NULL;
+	const char *badge = NULL, *password = NULL, *otp = NULL;
 	const hjson_field spec[] = {
 		{"badge", HJ_STRING, 1, 1, SJ_MAX_BADGE, NULL, &badge, 0},
 		{"password", HJ_STRING, 1, 1, SJ_MAX_PASSWORD, NULL, &password, 0},
+		{"otp", HJ_STRING, 0, 0, 16, NULL, &otp, 1},
 		{NULL, 0, 0, 0, 0, NULL, NULL, 0},
 	};
 	if (!hjson_fields_or_reply(r, body, spec)) {
@@ -39,7 +41,7 @@ void api_login(app *a, http_req *r, auth_user *unused)
 	}
 	auth_login_outcome outcome;
 	int64_t retry = 0;
-	sj_err e = auth_login(a->db, badge, password, http_client_ip(r), http_request_id(r), res,
+	sj_err e = auth_login(a->db, badge, password, otp, http_client_ip(r), http_request_id(r), res,
 			      &outcome, &retry);
 	json_decref(body);
 	if (e) {
@@ -49,9 +51,10 @@ void api_login(app *a, http_req *r, auth_user *unused)
 		if (set_session_cookie(r, res->token, max_age)) {
 			app_fail(r, SJ_ENOMEM, NULL);
 		} else {
-			json_t *out = json_pack("{s:s,s:s,s:I,s:o}", "token", res->token, "csrf", res->csrf,
+			json_t *out = json_pack("{s:s,s:s,s:I,s:o,s:b}", "token", res->token, "csrf", res->csrf,
 						"expires_at", (json_int_t)res->expires_at, "user",
-						auth_user_json(&res->user));
+						auth_user_json(&res->user), "mfa_enrolment_required",
+						res->user.mfa_pending);
 			http_reply_json(r, 200, out);
 		}
 	} else {
@@ -69,6 +72,12 @@ void api_login(app *a, http_req *r, auth_user *unused)
 			http_problem(r, 401, "account-locked",
 				     "this account is locked after repeated failures; wait or ask an administrator",
 				     json_pack("{s:I}", "retry_after_s", (json_int_t)retry));
+			break;
+		case AUTH_LOGIN_OTP_REQUIRED:
+			http_problem(r, 401, "otp-required", "enter the 6-digit code of your authenticator", NULL);
+			break;
+		case AUTH_LOGIN_BAD_OTP:
+			http_problem(r, 401, "invalid-otp", "the authenticator code is wrong or already used", NULL);
 			break;
 		default:
 			http_problem(r, 401, "invalid-credentials", "badge or password is wrong", NULL);
@@ -98,9 +107,10 @@ void api_logout(app *a, http_req *r, auth_user *u)
 void api_me(app *a, http_req *r, auth_user *u)
 {
 	(void)a;
-	json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:{s:s,s:s,s:s,s:s}}", "badge", u->badge, "name",
+	json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:b,s:{s:s,s:s,s:s,s:s}}", "badge", u->badge, "name",
 			      u->name, "role", role_name(u->role), "lang", u->lang, "csrf", u->csrf,
-			      "national", role_is_national(u->role), "unit", "code", u->unit.code,
+			      "national", role_is_national(u->role), "mfa_enrolment_required",
+			      u->mfa_pending, "unit", "code", u->unit.code,
 			      "name", u->lang[0] == 'f' ? u->unit.name_fr : u->unit.name_ar, "name_fr",
 			      u->unit.name_fr, "name_ar", u->unit.name_ar);
 	http_reply_json(r, 200, o);
@@ -177,4 +187,57 @@ void api_me_lang(app *a, http_req *r, auth_user *u)
 	if (app_finish(a, r, c, e))
 		http_reply_json(r, 200, json_pack("{s:s}", "lang", lang));
 	json_decref(body);
+}
+
+void api_me_totp_setup(app *a, http_req *r, auth_user *u)
+{
+	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	if (!c)
+		return;
+	char secret[41];
+	sj_err e = auth_totp_setup(c, u->id, secret);
+	e = e ? e : app_audit(c, r, u, "user.totp.setup", "user", u->id, NULL, "ok", NULL);
+	if (app_finish(a, r, c, e)) {
+		char uri[256];
+		snprintf(uri, sizeof uri, "otpauth://totp/sijill:%s?secret=%s&issuer=sijill&digits=6&period=30",
+			 u->badge, secret);
+		http_reply_json(r, 200, json_pack("{s:s,s:s}", "secret", secret, "otpauth_uri", uri));
+	}
+	sodium_memzero(secret, sizeof secret);
+}
+
+void api_me_totp_confirm(app *a, http_req *r, auth_user *u)
+{
+	json_t *body = hjson_body_or_reply(r);
+	if (!body)
+		return;
+	const char *otp = NULL;
+	const hjson_field spec[] = {
+		{"otp", HJ_STRING, 1, 6, 6, NULL, &otp, 0},
+		{NULL, 0, 0, 0, 0, NULL, NULL, 0},
+	};
+	if (!hjson_fields_or_reply(r, body, spec)) {
+		json_decref(body);
+		return;
+	}
+	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	if (!c) {
+		json_decref(body);
+		return;
+	}
+	sj_err e = auth_totp_confirm(c, u->id, u->session_id, otp);
+	json_decref(body);
+	if (e == SJ_EAUTH || e == SJ_EUNPROCESSABLE) {
+		db_rollback(c);
+		db_release(a->db, c);
+		app_audit_refusal(a, r, u, "user.totp.confirm", e == SJ_EAUTH ? "bad-otp" : "no-secret");
+		if (e == SJ_EAUTH)
+			http_problem(r, 422, "invalid-otp", "the code does not match; check the device's clock", NULL);
+		else
+			http_problem(r, 422, "totp-not-set-up", "set up the authenticator first", NULL);
+		return;
+	}
+	e = e ? e : app_audit(c, r, u, "user.totp.confirm", "user", u->id, NULL, "ok", NULL);
+	if (app_finish(a, r, c, e))
+		http_reply_json(r, 200, json_pack("{s:b}", "enabled", 1));
 }

@@ -259,6 +259,14 @@ void app_dispatch(http_req *r, void *ctx)
 			return;
 		}
 	}
+	/* A national or administrator account without a second factor may only enrol one. */
+	if (u->mfa_pending && !(rt->flags & ROUTE_MFA_ENROL)) {
+		app_audit_refusal(a, r, u, "authz.refused", "mfa-enrolment-required");
+		http_problem(r, 403, "mfa-enrolment-required",
+			     "set up your authenticator (POST /api/v1/me/totp) before anything else", NULL);
+		free(u);
+		return;
+	}
 	/* Authorisation: deny by default. */
 	if (!(rt->roles & (unsigned)u->role)) {
 		app_audit_refusal(a, r, u, "authz.refused", "role");

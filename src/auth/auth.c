@@ -10,6 +10,7 @@
 
 #include "audit/audit.h"
 #include "auth/password.h"
+#include "auth/totp.h"
 #include "core/clock.h"
 #include "core/log.h"
 
@@ -42,16 +43,17 @@ static const char sql_throttle[] =
 
 static const char sql_user_by_badge[] =
 	"SELECT u.id, u.badge, u.name, u.role, u.lang, u.status, u.locked_until, u.password_hash,"
-	" n.id, n.code, n.kind, n.name_fr, n.name_ar, n.path"
-	" FROM users u JOIN units n ON n.id = u.unit_id WHERE u.badge = ?";
+	" n.id, n.code, n.kind, n.name_fr, n.name_ar, n.path, u.demo, u.totp_enabled, u.totp_secret,"
+	" u.totp_last_step FROM users u JOIN units n ON n.id = u.unit_id WHERE u.badge = ?";
 
 static const char sql_fail[] =
 	"UPDATE users SET failed_count = failed_count + 1, updated_at = ? WHERE id = ? RETURNING failed_count";
 static const char sql_lock[] = "UPDATE users SET locked_until = ? WHERE id = ?";
 static const char sql_ok[] = "UPDATE users SET failed_count = 0, locked_until = 0 WHERE id = ?";
 static const char sql_new_session[] =
-	"INSERT INTO sessions (id, user_id, kind, csrf, created_at, last_seen, idle_ms, expires_at, ip, label)"
-	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	"INSERT INTO sessions (id, user_id, kind, csrf, created_at, last_seen, idle_ms, expires_at, ip, label,"
+	" mfa_pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+static const char sql_totp_step[] = "UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?";
 
 typedef struct login_row {
 	bool found;
@@ -59,6 +61,10 @@ typedef struct login_row {
 	char status[16];
 	int64_t locked_until;
 	char hash[PW_HASH_MAX];
+	bool demo;
+	bool totp_enabled;
+	char totp_secret[64];
+	int64_t totp_last_step;
 } login_row;
 
 static sj_err read_login_row(db_conn *c, const char *badge, login_row *lr)
@@ -88,6 +94,10 @@ static sj_err read_login_row(db_conn *c, const char *badge, login_row *lr)
 	copy(lr->u.unit.name_fr, sizeof lr->u.unit.name_fr, db_col_text(s, 11));
 	copy(lr->u.unit.name_ar, sizeof lr->u.unit.name_ar, db_col_text(s, 12));
 	copy(lr->u.unit.path, sizeof lr->u.unit.path, db_col_text(s, 13));
+	lr->demo = db_col_int(s, 14) != 0;
+	lr->totp_enabled = db_col_int(s, 15) != 0;
+	copy(lr->totp_secret, sizeof lr->totp_secret, db_col_text(s, 16));
+	lr->totp_last_step = db_col_int(s, 17);
 	return db_step(s, &row);
 }
 
@@ -114,7 +124,7 @@ static sj_err audit_login(db_conn *c, const login_row *lr, const char *badge, co
 }
 
 static sj_err create_session(db_conn *c, const char *user_id, const char *kind, int64_t idle_ms,
-			     int64_t abs_ms, const char *ip, const char *label,
+			     int64_t abs_ms, const char *ip, const char *label, bool mfa_pending,
 			     char token[AUTH_TOKEN_MAX + 1], char csrf[AUTH_TOKEN_MAX + 1],
 			     char sid[AUTH_HASH_HEX + 1], int64_t *expires)
 {
@@ -123,11 +133,16 @@ static sj_err create_session(db_conn *c, const char *user_id, const char *kind, 
 	auth_token_hash(token, sid);
 	int64_t now = clock_now_ms();
 	*expires = now + abs_ms;
-	return db_run(c, sql_new_session, "ttttiiiitt", sid, user_id, kind, csrf, now, now, idle_ms,
-		      *expires, ip, label);
+	return db_run(c, sql_new_session, "ttttiiiitti", sid, user_id, kind, csrf, now, now, idle_ms,
+		      *expires, ip, label, (int64_t)(mfa_pending ? 1 : 0));
 }
 
-sj_err auth_login(db *d, const char *badge, const char *password, const char *ip,
+bool auth_mfa_required(role r, bool demo)
+{
+	return !demo && (role_is_national(r) || r == ROLE_ADMIN);
+}
+
+sj_err auth_login(db *d, const char *badge, const char *password, const char *otp, const char *ip,
 		  const char *request_id, auth_login_result *res, auth_login_outcome *outcome,
 		  int64_t *retry_after_s)
 {
@@ -204,6 +219,23 @@ sj_err auth_login(db *d, const char *badge, const char *password, const char *ip
 	} else {
 		why = "bad-password";
 	}
+	/* Second factor (RFC 6238) for national and administrator roles. */
+	bool mfa_pending = false;
+	int64_t otp_step = 0;
+	if (ok && auth_mfa_required(lr->u.role, lr->demo)) {
+		if (!lr->totp_enabled) {
+			mfa_pending = true; /* may only enrol */
+		} else if (!otp || !*otp) {
+			ok = false;
+			*outcome = AUTH_LOGIN_OTP_REQUIRED;
+			why = "otp-required";
+		} else if (totp_check(lr->totp_secret, otp, now, lr->totp_last_step, &otp_step) != SJ_OK) {
+			ok = false;
+			*outcome = AUTH_LOGIN_BAD_OTP;
+			why = "bad-otp";
+		}
+	}
+	sodium_memzero(lr->totp_secret, sizeof lr->totp_secret);
 	sodium_memzero(lr->hash, sizeof lr->hash);
 
 	/* 3. Record the effects and the audit entry together. */
@@ -211,17 +243,30 @@ sj_err auth_login(db *d, const char *badge, const char *password, const char *ip
 		goto out;
 	if (ok) {
 		e = db_run(c, sql_ok, "t", lr->u.id);
+		if (!e && otp_step) {
+			/* the step is consumed at most once, even by concurrent logins */
+			db_stmt *s;
+			bool row;
+			e = db_prepare(c, sql_totp_step, &s);
+			e = e ? e : db_bind_int(s, 1, otp_step);
+			e = e ? e : db_bind_text(s, 2, lr->u.id);
+			e = e ? e : db_bind_int(s, 3, otp_step);
+			e = e ? e : db_step(s, &row);
+			if (!e && db_changes(s) != 1)
+				e = SJ_EAUTH;
+		}
 		e = e ? e : create_session(c, lr->u.id, "browser", SJ_SESSION_IDLE_MS, SJ_SESSION_ABS_MS,
-					   ip, NULL, res->token, res->csrf, lr->u.session_id,
+					   ip, NULL, mfa_pending, res->token, res->csrf, lr->u.session_id,
 					   &res->expires_at);
 		e = e ? e : audit_login(c, lr, badge, ip, request_id, "ok", NULL);
 		if (!e) {
+			lr->u.mfa_pending = mfa_pending;
 			res->user = lr->u;
 			copy(res->user.csrf, sizeof res->user.csrf, res->csrf);
 			*outcome = AUTH_LOGIN_OK;
 		}
 	} else {
-		if (lr->found && strcmp(why, "bad-password") == 0) {
+		if (lr->found && (strcmp(why, "bad-password") == 0 || strcmp(why, "bad-otp") == 0)) {
 			db_stmt *s;
 			bool row;
 			int64_t failed = 0;
@@ -260,7 +305,7 @@ out:
 static const char sql_session[] =
 	"SELECT s.user_id, s.kind, s.csrf, s.last_seen, s.idle_ms, s.expires_at, s.revoked_at,"
 	" u.badge, u.name, u.role, u.status, u.lang,"
-	" n.id, n.code, n.kind, n.name_fr, n.name_ar, n.path"
+	" n.id, n.code, n.kind, n.name_fr, n.name_ar, n.path, s.mfa_pending"
 	" FROM sessions s JOIN users u ON u.id = s.user_id JOIN units n ON n.id = u.unit_id"
 	" WHERE s.id = ?";
 static const char sql_touch[] = "UPDATE sessions SET last_seen = ? WHERE id = ? AND last_seen < ?";
@@ -305,6 +350,7 @@ sj_err auth_session_lookup(db *d, const char *token, auth_user *u)
 			copy(u->unit.name_fr, sizeof u->unit.name_fr, db_col_text(s, 15));
 			copy(u->unit.name_ar, sizeof u->unit.name_ar, db_col_text(s, 16));
 			copy(u->unit.path, sizeof u->unit.path, db_col_text(s, 17));
+			u->mfa_pending = db_col_int(s, 18) != 0;
 			memcpy(u->session_id, sid, sizeof sid);
 		}
 		bool more;
@@ -543,7 +589,8 @@ sj_err auth_machine_token(db_conn *c, const char *badge, const char *label, char
 		return e;
 	char csrf[AUTH_TOKEN_MAX + 1], sid[AUTH_HASH_HEX + 1];
 	int64_t expires;
-	return create_session(c, uid, "machine", 0, SJ_TOKEN_ABS_MS, NULL, label, token, csrf, sid, &expires);
+	return create_session(c, uid, "machine", 0, SJ_TOKEN_ABS_MS, NULL, label, false, token, csrf, sid,
+			      &expires);
 }
 
 static const char sql_demo_active[] = "SELECT COUNT(*) FROM users WHERE demo = 1 AND status = 'active'";
@@ -564,5 +611,94 @@ sj_err auth_demo_active(db *d, bool *active)
 		e = db_step(s, &row);
 	}
 	db_release(d, c);
+	return e;
+}
+
+static const char sql_find_by_badge[] =
+	"SELECT u.id, u.badge, u.name, u.role, u.lang, u.status, n.id, n.code, n.kind, n.name_fr, n.name_ar, n.path"
+	" FROM users u JOIN units n ON n.id = u.unit_id WHERE u.badge = ?";
+static const char sql_find_by_id[] =
+	"SELECT u.id, u.badge, u.name, u.role, u.lang, u.status, n.id, n.code, n.kind, n.name_fr, n.name_ar, n.path"
+	" FROM users u JOIN units n ON n.id = u.unit_id WHERE u.id = ?";
+
+sj_err auth_user_find(db_conn *c, const char *badge, const char *id, auth_user *out)
+{
+	memset(out, 0, sizeof *out);
+	db_stmt *s;
+	bool row;
+	sj_err e = db_prepare(c, badge ? sql_find_by_badge : sql_find_by_id, &s);
+	e = e ? e : db_bind_text(s, 1, badge ? badge : id);
+	e = e ? e : db_step(s, &row);
+	if (e)
+		return e;
+	if (!row || strcmp(db_col_text(s, 5) ? db_col_text(s, 5) : "", "active") != 0) {
+		e = row ? db_step(s, &row) : SJ_OK;
+		return e ? e : SJ_ENOTFOUND;
+	}
+	copy(out->id, sizeof out->id, db_col_text(s, 0));
+	copy(out->badge, sizeof out->badge, db_col_text(s, 1));
+	copy(out->name, sizeof out->name, db_col_text(s, 2));
+	out->role = role_from_name(db_col_text(s, 3));
+	copy(out->lang, sizeof out->lang, db_col_text(s, 4));
+	copy(out->unit.id, sizeof out->unit.id, db_col_text(s, 6));
+	copy(out->unit.code, sizeof out->unit.code, db_col_text(s, 7));
+	copy(out->unit.kind, sizeof out->unit.kind, db_col_text(s, 8));
+	copy(out->unit.name_fr, sizeof out->unit.name_fr, db_col_text(s, 9));
+	copy(out->unit.name_ar, sizeof out->unit.name_ar, db_col_text(s, 10));
+	copy(out->unit.path, sizeof out->unit.path, db_col_text(s, 11));
+	return db_step(s, &row);
+}
+
+static const char sql_totp_set[] =
+	"UPDATE users SET totp_secret = ?, totp_enabled = 0, updated_at = ? WHERE id = ?";
+static const char sql_totp_get[] = "SELECT totp_secret, totp_last_step FROM users WHERE id = ?";
+static const char sql_totp_enable[] =
+	"UPDATE users SET totp_enabled = 1, totp_last_step = ?, updated_at = ? WHERE id = ?";
+static const char sql_mfa_done[] = "UPDATE sessions SET mfa_pending = 0 WHERE id = ?";
+
+sj_err auth_totp_setup(db_conn *c, const char *user_id, char secret[41])
+{
+	sj_err e = totp_new_secret(secret);
+	return e ? e : db_run(c, sql_totp_set, "tit", secret, clock_now_ms(), user_id);
+}
+
+sj_err auth_totp_confirm(db_conn *c, const char *user_id, const char *session_id, const char *otp)
+{
+	db_stmt *s;
+	bool row;
+	char secret[64] = "";
+	int64_t last = 0, step = 0;
+	sj_err e = db_prepare(c, sql_totp_get, &s);
+	e = e ? e : db_bind_text(s, 1, user_id);
+	e = e ? e : db_step(s, &row);
+	if (e)
+		return e;
+	if (!row || db_col_null(s, 0))
+		return SJ_EUNPROCESSABLE; /* no secret set up yet */
+	copy(secret, sizeof secret, db_col_text(s, 0));
+	last = db_col_int(s, 1);
+	if ((e = db_step(s, &row)))
+		return e;
+	e = totp_check(secret, otp, clock_now_ms(), last, &step);
+	sodium_memzero(secret, sizeof secret);
+	e = e ? e : db_run(c, sql_totp_enable, "iit", step, clock_now_ms(), user_id);
+	e = e ? e : db_run(c, sql_mfa_done, "t", session_id);
+	return e;
+}
+
+static const char sql_badge_exists[] = "SELECT COUNT(*) FROM users WHERE badge = ?";
+
+sj_err auth_badge_exists(db_conn *c, const char *badge, bool *exists)
+{
+	*exists = false;
+	db_stmt *s;
+	bool row;
+	sj_err e = db_prepare(c, sql_badge_exists, &s);
+	e = e ? e : db_bind_text(s, 1, badge);
+	e = e ? e : db_step(s, &row);
+	if (!e && row) {
+		*exists = db_col_int(s, 0) > 0;
+		e = db_step(s, &row);
+	}
 	return e;
 }

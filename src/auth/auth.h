@@ -30,6 +30,7 @@ typedef struct auth_user {
 	char session_id[AUTH_HASH_HEX + 1];
 	char csrf[AUTH_TOKEN_MAX + 1];
 	bool machine;             /* a bearer token made for a machine */
+	bool mfa_pending;         /* must enrol a second factor before anything else */
 } auth_user;
 
 typedef struct auth_login_result {
@@ -46,14 +47,22 @@ typedef enum {
 	AUTH_LOGIN_LOCKED,
 	AUTH_LOGIN_DISABLED,
 	AUTH_LOGIN_THROTTLED,
+	AUTH_LOGIN_OTP_REQUIRED,  /* the password was right; send the TOTP code too */
+	AUTH_LOGIN_BAD_OTP,
 } auth_login_outcome;
 
-/* auth_login checks badge/password for a browser session from ip and, on
+/* auth_mfa_required: national and administrator roles need a second factor
+ * (demo accounts, which only run on loopback, are exempt). */
+bool auth_mfa_required(role r, bool demo);
+
+/* auth_login checks badge/password (and otp, the TOTP code, may be NULL) for a
+ * browser session from ip and, on
  * success, creates a session and fills *res. Each attempt, good or bad, is
  * audited in the same transaction as its effect (failure counters, session).
  * *outcome tells why it was refused; *retry_after_s (may be NULL) how long a
  * lock or throttle lasts. */
-SJ_MUST_USE sj_err auth_login(db *d, const char *badge, const char *password, const char *ip,
+SJ_MUST_USE sj_err auth_login(db *d, const char *badge, const char *password, const char *otp,
+			      const char *ip,
 			      const char *request_id, auth_login_result *res,
 			      auth_login_outcome *outcome, int64_t *retry_after_s);
 
@@ -64,6 +73,14 @@ SJ_MUST_USE sj_err auth_session_lookup(db *d, const char *token, auth_user *u);
 
 /* auth_logout revokes the session of u (audited inside c's write transaction). */
 SJ_MUST_USE sj_err auth_logout(db_conn *c, const auth_user *u);
+
+/* auth_totp_setup makes a new (not yet enabled) TOTP secret for the user and
+ * writes it, base32, into secret (shown once). */
+SJ_MUST_USE sj_err auth_totp_setup(db_conn *c, const char *user_id, char secret[41]);
+/* auth_totp_confirm enables the second factor when otp matches the pending
+ * secret and clears mfa_pending on session_id. SJ_EAUTH when it does not. */
+SJ_MUST_USE sj_err auth_totp_confirm(db_conn *c, const char *user_id, const char *session_id,
+				     const char *otp);
 
 /* auth_token_hash writes hex BLAKE2b-256(token) into out. */
 void auth_token_hash(const char *token, char out[AUTH_HASH_HEX + 1]);
@@ -103,6 +120,13 @@ SJ_MUST_USE sj_err auth_user_list(db_conn *c, const char *scope_path, json_t **o
  * once by the CLI). */
 SJ_MUST_USE sj_err auth_machine_token(db_conn *c, const char *badge, const char *label,
 				      char token[AUTH_TOKEN_MAX + 1]);
+/* auth_user_find fills *out (no session fields) for the active user with
+ * that badge (when badge is not NULL) or that id; SJ_ENOTFOUND when there is
+ * none or the account is disabled. For capabilities that name a user (the
+ * OPJ assigned to a case). */
+SJ_MUST_USE sj_err auth_user_find(db_conn *c, const char *badge, const char *id, auth_user *out);
+/* auth_badge_exists sets *exists when a user (active or not) has this badge. */
+SJ_MUST_USE sj_err auth_badge_exists(db_conn *c, const char *badge, bool *exists);
 /* auth_demo_active returns true when an active demo account exists. */
 SJ_MUST_USE sj_err auth_demo_active(db *d, bool *active);
 /* auth_user_json returns a new {"id","badge","name","role","lang","unit":{...}}. */

@@ -5,19 +5,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "cli/cli.h"
 #include "core/clock.h"
 #include "org/units.h"
+#include "cases/pv.h"
+#include "refdata/refdata.h"
 
 static void usage(FILE *f)
 {
 	fputs("usage: sijill init --db DB [--demo] [--units FILE] [--audit-key PATH]\n"
 	      "\n"
 	      "Create the database (or bring its schema up to date), create the audit\n"
-	      "signing key if there is none, and load the units of the organisation.\n"
+	      "signing key if there is none, and load the units of the organisation and\n"
+	      "the legal reference data (DATA/offences.json, custody_rules.json,\n"
+	      "prosecution.json; a file version already loaded is skipped, a new one adds\n"
+	      "rows and never rewrites the old). The PV signing keys are wrapped under\n"
+	      "AUDIT-KEY.pv-wrap, created next to the audit key.\n"
 	      "\n"
 	      "  --db DB           a SQLite file path, or a postgresql:// URI\n"
 	      "  --demo            also load the demo units' accounts (password: demo-password);\n"
@@ -37,6 +44,35 @@ static json_t *load_json(const char *path)
 	if (!j)
 		fprintf(stderr, "sijill: %s:%d: %s\n", path, err.line, err.text);
 	return j;
+}
+
+/* load_refdata loads the legal reference files of DATA (offences, custody
+ * rules, prosecution offices). Each file's version is loaded once; a new
+ * version adds rows beside the old. A missing file is skipped with a warning. */
+static int load_refdata(db_conn *c, const char *data, int counts[3])
+{
+	static const char *const files[] = {"offences.json", "custody_rules.json", "prosecution.json"};
+	for (int i = 0; i < 3; i++) {
+		char path[PATH_MAX + 32];
+		snprintf(path, sizeof path, "%s/%s", data, files[i]);
+		counts[i] = 0;
+		if (access(path, R_OK) != 0) {
+			fprintf(stderr, "sijill: warning: no %s; that reference data is not loaded\n", path);
+			continue;
+		}
+		json_t *root = load_json(path);
+		if (!root)
+			return 1;
+		sj_err e = i == 0 ? ref_load_offences(c, root, &counts[i])
+			 : i == 1 ? ref_load_custody_rules(c, root, &counts[i])
+				  : ref_load_prosecution(c, root, &counts[i]);
+		json_decref(root);
+		if (e) {
+			fprintf(stderr, "sijill: loading %s failed (%s)\n", path, sj_err_name(e));
+			return 1;
+		}
+	}
+	return 0;
 }
 
 static int load_demo_users(db_conn *c, const char *path, int *created)
@@ -61,9 +97,12 @@ static int load_demo_users(db_conn *c, const char *path, int *created)
 		};
 		char id[ID_LEN + 1];
 		const char *field = NULL;
-		sj_err e = auth_user_add(c, &nu, id, &field);
-		if (e == SJ_ECONFLICT)
+		bool exists = false;
+		/* Check first: on PostgreSQL a failed INSERT aborts the whole transaction. */
+		sj_err e = nu.badge ? auth_badge_exists(c, nu.badge, &exists) : SJ_OK;
+		if (!e && exists)
 			continue; /* already there */
+		e = e ? e : auth_user_add(c, &nu, id, &field);
 		if (e) {
 			fprintf(stderr, "sijill: demo user %zu: bad %s (%s)\n", i, field ? field : "?",
 				sj_err_name(e));
@@ -127,6 +166,13 @@ int cli_init(int argc, char **argv)
 		fprintf(stderr, "sijill: audit key %s: cannot read or create it (%s)\n", key, sj_err_name(e));
 		return 1;
 	}
+	char pvkey[PATH_MAX + 16];
+	snprintf(pvkey, sizeof pvkey, "%s.pv-wrap", key);
+	e = pv_key_load_or_create(pvkey, true);
+	if (e) {
+		fprintf(stderr, "sijill: PV key %s: cannot read or create it (%s)\n", pvkey, sj_err_name(e));
+		return 1;
+	}
 	db *d = cli_open_db(dbu, 1);
 	if (!d)
 		return 1;
@@ -136,7 +182,7 @@ int cli_init(int argc, char **argv)
 		return 1;
 	}
 	db_conn *c;
-	int rc = 1, loaded = 0, created = 0;
+	int rc = 1, loaded = 0, created = 0, refs[3] = {0, 0, 0};
 	if ((e = db_acquire(d, &c))) {
 		json_decref(units);
 		db_close(d);
@@ -146,6 +192,8 @@ int cli_init(int argc, char **argv)
 	e = e ? e : unit_load_json(c, units, false, &loaded);
 	if (e) {
 		fprintf(stderr, "sijill: loading units from %s failed (%s)\n", units_path, sj_err_name(e));
+	} else if (load_refdata(c, data, refs) != 0) {
+		e = SJ_EINVAL;
 	} else if (demo && load_demo_users(c, dpath, &created) != 0) {
 		e = SJ_EINVAL;
 	}
@@ -161,6 +209,8 @@ int cli_init(int argc, char **argv)
 	} else {
 		rc = 0;
 		printf("sijill: database ready; %d units loaded, %d demo accounts created\n", loaded, created);
+		printf("sijill: reference data: %d offences, %d custody rules, %d prosecution offices added\n",
+		       refs[0], refs[1], refs[2]);
 	}
 	db_release(d, c);
 	json_decref(units);

@@ -43,7 +43,9 @@ void db_release(db *d, db_conn *c);
 db_backend db_conn_kind(const db_conn *c);
 
 /* db_begin opens a transaction; DB_WRITE takes the write lock at once on
- * SQLite (BEGIN IMMEDIATE) so a read-then-write never deadlocks. */
+ * SQLite (BEGIN IMMEDIATE) so a read-then-write never deadlocks there. On
+ * PostgreSQL (READ COMMITTED) a SELECT-then-UPDATE can lose updates: counters
+ * must be single statements (UPDATE/INSERT ... RETURNING), which lock the row. */
 SJ_MUST_USE sj_err db_begin(db_conn *c, db_mode mode);
 SJ_MUST_USE sj_err db_commit(db_conn *c);
 /* db_rollback abandons the open transaction, if any; always safe to call. */

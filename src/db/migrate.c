@@ -72,7 +72,14 @@ sj_err db_migrate(db *d, int *applied)
 	sj_err e = db_acquire(d, &c);
 	if (e)
 		return e;
-	e = db_exec(c, sql_create_versions);
+	/* Several central processes may start at once: take a session lock so
+	 * only one creates the bookkeeping table and migrates. */
+	bool locked = false;
+	if (db_conn_kind(c) == DB_PG) {
+		e = db_exec(c, "SELECT pg_advisory_lock(7468011)");
+		locked = !e;
+	}
+	e = e ? e : db_exec(c, sql_create_versions);
 	for (int i = 0; !e && i < db_migrations_count; i++) {
 		const db_migration *m = &db_migrations[i];
 		int have = 0;
@@ -105,6 +112,8 @@ sj_err db_migrate(db *d, int *applied)
 		else
 			db_rollback(c);
 	}
+	if (locked && db_exec(c, "SELECT pg_advisory_unlock(7468011)"))
+		log_msg(LOG_WARN, "could not release the migration lock", NULL);
 	db_release(d, c);
 	if (applied)
 		*applied = done;

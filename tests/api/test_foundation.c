@@ -16,6 +16,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "auth/totp.h"
+#include "core/clock.h"
 #include "harness.h"
 
 static th_server S;
@@ -527,6 +529,65 @@ static void demo_refuses_public_address(void **st)
 	assert_non_null(strstr(out, "demo accounts"));
 }
 
+static void second_factor_for_national_roles(void **st)
+{
+	(void)st;
+	th_resp r = th_json(&S, "POST", "/api/v1/users", admin_tok,
+			    "{\"badge\":\"nat-analyst-1\",\"name\":\"Analyste National\",\"role\":\"analyst\",\"unit\":\"DGSN\",\"password\":\"a-long-password-1\"}");
+	assert_int_equal(r.status, 201);
+	th_resp_free(&r);
+	r = th_json(&S, "POST", "/api/v1/session", NULL, "{\"badge\":\"nat-analyst-1\",\"password\":\"a-long-password-1\"}");
+	assert_int_equal(r.status, 200);
+	assert_true(json_is_true(json_object_get(r.json, "mfa_enrolment_required")));
+	char *tok = strdup(th_str(&r, "token"));
+	th_resp_free(&r);
+	/* until enrolled, the session may only enrol */
+	r = th_request(&S, "GET", "/api/v1/units", tok, NULL, 0, NULL);
+	assert_problem(&r, 403, "mfa-enrolment-required");
+	th_resp_free(&r);
+	r = th_json(&S, "POST", "/api/v1/me/totp", tok, NULL);
+	assert_int_equal(r.status, 200);
+	char secret[64];
+	snprintf(secret, sizeof secret, "%s", th_str(&r, "secret"));
+	assert_true(strlen(secret) >= 32);
+	assert_non_null(strstr(th_str(&r, "otpauth_uri"), "otpauth://totp/"));
+	th_resp_free(&r);
+	char code[8], body[64];
+	int64_t now = clock_now_ms();
+	assert_int_equal(totp_code(secret, now + 10 * 60 * 1000, code), SJ_OK);
+	snprintf(body, sizeof body, "{\"otp\":\"%s\"}", code);
+	r = th_json(&S, "POST", "/api/v1/me/totp/confirm", tok, body);
+	assert_problem(&r, 422, "invalid-otp");
+	th_resp_free(&r);
+	assert_int_equal(totp_code(secret, now, code), SJ_OK);
+	snprintf(body, sizeof body, "{\"otp\":\"%s\"}", code);
+	r = th_json(&S, "POST", "/api/v1/me/totp/confirm", tok, body);
+	assert_int_equal(r.status, 200);
+	th_resp_free(&r);
+	r = th_request(&S, "GET", "/api/v1/units", tok, NULL, 0, NULL);
+	assert_int_equal(r.status, 200);
+	th_resp_free(&r);
+	free(tok);
+	/* from now on the code is required, once */
+	r = th_json(&S, "POST", "/api/v1/session", NULL, "{\"badge\":\"nat-analyst-1\",\"password\":\"a-long-password-1\"}");
+	assert_problem(&r, 401, "otp-required");
+	th_resp_free(&r);
+	char login[160];
+	snprintf(login, sizeof login, "{\"badge\":\"nat-analyst-1\",\"password\":\"a-long-password-1\",\"otp\":\"%s\"}", code);
+	r = th_json(&S, "POST", "/api/v1/session", NULL, login);
+	assert_problem(&r, 401, "invalid-otp"); /* already used to confirm */
+	th_resp_free(&r);
+	assert_int_equal(totp_code(secret, now + 30 * 1000, code), SJ_OK);
+	snprintf(login, sizeof login, "{\"badge\":\"nat-analyst-1\",\"password\":\"a-long-password-1\",\"otp\":\"%s\"}", code);
+	r = th_json(&S, "POST", "/api/v1/session", NULL, login);
+	assert_int_equal(r.status, 200);
+	assert_false(json_is_true(json_object_get(r.json, "mfa_enrolment_required")));
+	th_resp_free(&r);
+	r = th_json(&S, "POST", "/api/v1/session", NULL, login);
+	assert_problem(&r, 401, "invalid-otp"); /* replay */
+	th_resp_free(&r);
+}
+
 /* ---- crash consistency: kill -9 in a burst of writes ---- */
 
 #define BURST_THREADS 4
@@ -661,6 +722,7 @@ int main(void)
 		cmocka_unit_test(password_change_revokes_other_sessions),
 		cmocka_unit_test(disabled_user_cannot_log_in),
 		cmocka_unit_test(demo_refuses_public_address),
+		cmocka_unit_test(second_factor_for_national_roles),
 		cmocka_unit_test(kill9_keeps_acknowledged_writes),
 		cmocka_unit_test(audit_verify_names_an_edited_entry),
 		cmocka_unit_test(audit_verify_catches_removal_and_reorder),
