@@ -16,6 +16,7 @@ static void usage(FILE *f)
 	      "  serve         serve the web interface and the JSON API\n"
 	      "  user          add, disable, enable, list users; set passwords; machine tokens\n"
 	      "  audit verify  check that the audit log was not edited, removed or reordered\n"
+	      "  import        import persons (JSON lines) into the national person index\n"
 	      "  help          this text; `sijill COMMAND --help` for one command\n"
 	      "\n"
 	      "DB is a SQLite file path or a postgresql:// URI (or $SIJILL_DB).\n", f);
@@ -44,6 +45,8 @@ int main(int argc, char **argv)
 		return cli_user(argc - 1, argv + 1);
 	if (strcmp(cmd, "audit") == 0)
 		return cli_audit(argc - 1, argv + 1);
+	if (strcmp(cmd, "import") == 0)
+		return cli_import(argc - 1, argv + 1);
 	fprintf(stderr, "sijill: unknown command '%s'\n\n", cmd);
 	usage(stderr);
 	return 2;

@@ -26,6 +26,7 @@ typedef void (*route_fn)(app *a, http_req *r, auth_user *u);
 enum {
 	ROUTE_PUBLIC = 1 << 0,     /* no authentication (login, health, API description) */
 	ROUTE_TEST_ONLY = 1 << 1,  /* exists only when the server runs with --test-clock */
+	ROUTE_MFA_ENROL = 1 << 2,  /* allowed to a session that must first enrol a second factor */
 };
 
 typedef struct route {
@@ -73,6 +74,8 @@ void api_logout(app *a, http_req *r, auth_user *u);
 void api_me(app *a, http_req *r, auth_user *u);
 void api_me_password(app *a, http_req *r, auth_user *u);
 void api_me_lang(app *a, http_req *r, auth_user *u);
+void api_me_totp_setup(app *a, http_req *r, auth_user *u);
+void api_me_totp_confirm(app *a, http_req *r, auth_user *u);
 void api_users_list(app *a, http_req *r, auth_user *u);
 void api_users_create(app *a, http_req *r, auth_user *u);
 void api_users_update(app *a, http_req *r, auth_user *u);
@@ -83,5 +86,59 @@ void api_healthz(app *a, http_req *r, auth_user *u);
 void api_metrics(app *a, http_req *r, auth_user *u);
 void api_openapi(app *a, http_req *r, auth_user *u);
 void api_test_clock(app *a, http_req *r, auth_user *u);
+
+/* Cases: complaints, cases, persons, PVs, custody, seizures, referral (api_cases.c). */
+void api_offences_list(app *a, http_req *r, auth_user *u);
+void api_custody_rules_list(app *a, http_req *r, auth_user *u);
+void api_prosecution_list(app *a, http_req *r, auth_user *u);
+void api_complaint_create(app *a, http_req *r, auth_user *u);
+void api_complaint_get(app *a, http_req *r, auth_user *u);
+void api_complaint_dispose(app *a, http_req *r, auth_user *u);
+void api_case_create(app *a, http_req *r, auth_user *u);
+void api_case_list(app *a, http_req *r, auth_user *u);
+void api_case_get(app *a, http_req *r, auth_user *u);
+void api_case_update(app *a, http_req *r, auth_user *u);
+void api_case_history(app *a, http_req *r, auth_user *u);
+void api_case_add_offence(app *a, http_req *r, auth_user *u);
+void api_case_status(app *a, http_req *r, auth_user *u);
+void api_case_assign(app *a, http_req *r, auth_user *u);
+void api_case_person_add(app *a, http_req *r, auth_user *u);
+void api_person_get(app *a, http_req *r, auth_user *u);
+void api_pv_create(app *a, http_req *r, auth_user *u);
+void api_pv_get(app *a, http_req *r, auth_user *u);
+void api_pv_update(app *a, http_req *r, auth_user *u);
+void api_pv_seal(app *a, http_req *r, auth_user *u);
+void api_pv_print(app *a, http_req *r, auth_user *u);
+void api_custody_open(app *a, http_req *r, auth_user *u);
+void api_custody_get(app *a, http_req *r, auth_user *u);
+void api_custody_update(app *a, http_req *r, auth_user *u);
+void api_custody_extend(app *a, http_req *r, auth_user *u);
+void api_custody_close(app *a, http_req *r, auth_user *u);
+void api_custody_deadlines(app *a, http_req *r, auth_user *u);
+void api_custody_register(app *a, http_req *r, auth_user *u);
+void api_custody_daily(app *a, http_req *r, auth_user *u);
+void api_seizure_create(app *a, http_req *r, auth_user *u);
+void api_seizure_get(app *a, http_req *r, auth_user *u);
+void api_seizure_transfer(app *a, http_req *r, auth_user *u);
+void api_referral_create(app *a, http_req *r, auth_user *u);
+void api_referral_get(app *a, http_req *r, auth_user *u);
+void api_referral_bundle(app *a, http_req *r, auth_user *u);
+void api_referral_bundle_html(app *a, http_req *r, auth_user *u);
+void api_referral_outcome(app *a, http_req *r, auth_user *u);
+
+/* search and registers (api_search.c, api_registers.c) */
+void api_persons_search(app *a, http_req *r, auth_user *u);
+void api_person_duplicates(app *a, http_req *r, auth_user *u);
+void api_person_merge(app *a, http_req *r, auth_user *u);
+void api_person_unmerge(app *a, http_req *r, auth_user *u);
+void api_cases_fulltext(app *a, http_req *r, auth_user *u);
+void api_audit_flags(app *a, http_req *r, auth_user *u);
+void api_wanted_create(app *a, http_req *r, auth_user *u);
+void api_vehicle_create(app *a, http_req *r, auth_user *u);
+void api_document_create(app *a, http_req *r, auth_user *u);
+void api_register_list(app *a, http_req *r, auth_user *u);
+void api_register_status(app *a, http_req *r, auth_user *u);
+void api_check(app *a, http_req *r, auth_user *u);
+void api_notifications(app *a, http_req *r, auth_user *u);
 
 #endif

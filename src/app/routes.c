@@ -7,6 +7,7 @@
 
 #define HUMANS ROLES_HUMAN
 #define ANYONE ROLES_ALL
+#define WRITERS ROLES_UNIT_WRITERS
 
 const route app_routes[] = {
 	/* operations */
@@ -18,10 +19,47 @@ const route app_routes[] = {
 
 	/* sessions and the caller */
 	{"POST", "/api/v1/session", 0, ROUTE_PUBLIC, api_login, "Log in with badge and password", "session"},
-	{"DELETE", "/api/v1/session", ANYONE, 0, api_logout, "Log out (revoke this session)", "session"},
-	{"GET", "/api/v1/me", ANYONE, 0, api_me, "Who am I", "session"},
+	{"DELETE", "/api/v1/session", ANYONE, ROUTE_MFA_ENROL, api_logout, "Log out (revoke this session)", "session"},
+	{"GET", "/api/v1/me", ANYONE, ROUTE_MFA_ENROL, api_me, "Who am I", "session"},
+	{"POST", "/api/v1/me/totp", HUMANS, ROUTE_MFA_ENROL, api_me_totp_setup,
+	 "Set up a TOTP authenticator (secret shown once)", "session"},
+	{"POST", "/api/v1/me/totp/confirm", HUMANS, ROUTE_MFA_ENROL, api_me_totp_confirm,
+	 "Confirm the authenticator with a code; enables the second factor", "session"},
 	{"PUT", "/api/v1/me/password", HUMANS, 0, api_me_password, "Change my password", "session"},
 	{"PUT", "/api/v1/me/lang", HUMANS, 0, api_me_lang, "Set my interface language", "session"},
+
+	/* national search and central registers (api_search.c, api_registers.c);
+	 * before any /persons/{id} route so "search" is not read as an id */
+	{"GET", "/api/v1/persons/search", HUMANS, 0, api_persons_search,
+	 "National person search across Arabic and Latin spellings (purpose required)", "search"},
+	{"GET", "/api/v1/persons/{id}/duplicates", ROLE_ADMIN | ROLE_CHIEF, 0, api_person_duplicates,
+	 "Candidate duplicates of a person, with reasons", "search"},
+	{"POST", "/api/v1/persons/merges", ROLE_ADMIN | ROLE_CHIEF, 0, api_person_merge,
+	 "Merge two records of one person (history kept)", "search"},
+	{"POST", "/api/v1/persons/merges/{id}/undo", ROLE_ADMIN | ROLE_CHIEF, 0, api_person_unmerge,
+	 "Undo a merge", "search"},
+	{"GET", "/api/v1/search/cases", HUMANS, 0, api_cases_fulltext,
+	 "Full-text search of case summaries and PVs in my scope (purpose required)", "search"},
+	{"GET", "/api/v1/registers/wanted", HUMANS, 0, api_register_list, "Wanted notices (national)", "registers"},
+	{"POST", "/api/v1/registers/wanted", ROLE_ADMIN | ROLES_UNIT_WRITERS, 0, api_wanted_create,
+	 "Issue a wanted notice (home unit)", "registers"},
+	{"PATCH", "/api/v1/registers/wanted/{id}", ROLE_ADMIN | ROLES_UNIT_WRITERS, 0, api_register_status,
+	 "Execute or cancel a wanted notice (home unit)", "registers"},
+	{"GET", "/api/v1/registers/vehicles", HUMANS, 0, api_register_list, "Stolen vehicles (national)", "registers"},
+	{"POST", "/api/v1/registers/vehicles", ROLE_ADMIN | ROLES_UNIT_WRITERS, 0, api_vehicle_create,
+	 "Report a stolen vehicle (home unit)", "registers"},
+	{"PATCH", "/api/v1/registers/vehicles/{id}", ROLE_ADMIN | ROLES_UNIT_WRITERS, 0, api_register_status,
+	 "Recover or cancel a stolen vehicle (home unit)", "registers"},
+	{"GET", "/api/v1/registers/documents", HUMANS, 0, api_register_list, "Lost and stolen documents (national)",
+	 "registers"},
+	{"POST", "/api/v1/registers/documents", ROLE_ADMIN | ROLES_UNIT_WRITERS, 0, api_document_create,
+	 "Declare a lost or stolen document (home unit)", "registers"},
+	{"PATCH", "/api/v1/registers/documents/{id}", ROLE_ADMIN | ROLES_UNIT_WRITERS, 0, api_register_status,
+	 "Mark a document found or cancel (home unit)", "registers"},
+	{"POST", "/api/v1/check", HUMANS, 0, api_check,
+	 "Check a person, plate, VIN or document against the registers (hits as alerts)", "registers"},
+	{"GET", "/api/v1/notifications", HUMANS, 0, api_notifications, "My unit's notifications (hits)", "registers"},
+	{"GET", "/api/v1/audit/flags", ROLE_AUDITOR, 0, api_audit_flags, "Users with unusual look-up volumes", "audit"},
 
 	/* administration */
 	{"GET", "/api/v1/users", ROLE_ADMIN | ROLE_CHIEF, 0, api_users_list, "List users in my scope", "administration"},
@@ -32,6 +70,57 @@ const route app_routes[] = {
 	/* audit */
 	{"GET", "/api/v1/audit", ROLE_AUDITOR, 0, api_audit_list, "Query the audit log", "audit"},
 	{"GET", "/api/v1/audit/verify", ROLE_AUDITOR, 0, api_audit_verify, "Verify the audit chain", "audit"},
+
+	/* reference data (legal rules as data) */
+	{"GET", "/api/v1/offences", HUMANS, 0, api_offences_list, "The offence catalogue (current version)", "reference"},
+	{"GET", "/api/v1/custody-rules", HUMANS, 0, api_custody_rules_list, "Custody rules with effective dates", "reference"},
+	{"GET", "/api/v1/prosecution-offices", HUMANS, 0, api_prosecution_list, "Prosecution offices and the units they serve", "reference"},
+
+	/* complaints and cases: unit writers in their unit and below; national roles read */
+	{"POST", "/api/v1/complaints", WRITERS, 0, api_complaint_create, "Record a complaint (receipt number)", "cases"},
+	{"GET", "/api/v1/complaints/{id}", HUMANS, 0, api_complaint_get, "Read a complaint", "cases"},
+	{"POST", "/api/v1/complaints/{id}/disposition", WRITERS, 0, api_complaint_dispose,
+	 "Attach, refer elsewhere or close a complaint with a reason", "cases"},
+	{"POST", "/api/v1/cases", WRITERS, 0, api_case_create, "Open a case (number UNIT/YEAR/SEQ)", "cases"},
+	{"GET", "/api/v1/cases", HUMANS, 0, api_case_list, "List cases in my scope", "cases"},
+	{"GET", "/api/v1/cases/{id}", HUMANS, 0, api_case_get, "Read a whole case", "cases"},
+	{"PATCH", "/api/v1/cases/{id}", WRITERS, 0, api_case_update, "Edit an open case's description", "cases"},
+	{"GET", "/api/v1/cases/{id}/history", HUMANS, 0, api_case_history, "A case's history", "cases"},
+	{"POST", "/api/v1/cases/{id}/offences", WRITERS, 0, api_case_add_offence, "Charge one more offence", "cases"},
+	{"POST", "/api/v1/cases/{id}/status", WRITERS, 0, api_case_status, "Move a case along its legal statuses", "cases"},
+	{"PUT", "/api/v1/cases/{id}/assignee", ROLE_CHIEF, 0, api_case_assign, "Reassign a case to an OPJ", "cases"},
+	{"POST", "/api/v1/cases/{id}/persons", WRITERS, 0, api_case_person_add, "Add a person to a case with a role", "cases"},
+	{"GET", "/api/v1/persons/{id}", HUMANS, 0, api_person_get, "Read a person and their role-aware history", "cases"},
+
+	/* PVs: drafted by writers, sealed by an OPJ only */
+	{"POST", "/api/v1/cases/{id}/pvs", WRITERS, 0, api_pv_create, "Draft a PV (or a correction)", "pv"},
+	{"GET", "/api/v1/pvs/{id}", HUMANS, 0, api_pv_get, "Read a PV and check its seal", "pv"},
+	{"PATCH", "/api/v1/pvs/{id}", WRITERS, 0, api_pv_update, "Edit a draft PV (a sealed one is 409)", "pv"},
+	{"POST", "/api/v1/pvs/{id}/seal", ROLE_OPJ, 0, api_pv_seal, "Seal a PV (hash + OPJ signature)", "pv"},
+	{"GET", "/api/v1/pvs/{id}/print", HUMANS, 0, api_pv_print, "Bilingual print view of a PV (HTML)", "pv"},
+
+	/* custody: opened, extended and closed by an OPJ */
+	{"POST", "/api/v1/cases/{id}/custody", ROLE_OPJ, 0, api_custody_open, "Place a person in custody", "custody"},
+	{"GET", "/api/v1/custody/deadlines", HUMANS, 0, api_custody_deadlines, "Open custodies, soonest deadline first", "custody"},
+	{"GET", "/api/v1/custody/{id}", HUMANS, 0, api_custody_get, "Read a custody", "custody"},
+	{"PATCH", "/api/v1/custody/{id}", WRITERS, 0, api_custody_update, "Record family informed / lawyer contacted", "custody"},
+	{"POST", "/api/v1/custody/{id}/extensions", ROLE_OPJ, 0, api_custody_extend,
+	 "Extend a custody with the prosecutor's authorisation", "custody"},
+	{"POST", "/api/v1/custody/{id}/close", ROLE_OPJ, 0, api_custody_close, "End a custody: release or presentation", "custody"},
+	{"GET", "/api/v1/units/{code}/custody-register", HUMANS, 0, api_custody_register, "A unit's custody register", "custody"},
+	{"GET", "/api/v1/units/{code}/custody-daily", HUMANS, 0, api_custody_daily,
+	 "The daily list of persons held, for the prosecutor", "custody"},
+
+	/* seizures and referral */
+	{"POST", "/api/v1/cases/{id}/seizures", WRITERS, 0, api_seizure_create, "Record a seized item", "seizures"},
+	{"GET", "/api/v1/seizures/{id}", HUMANS, 0, api_seizure_get, "Read a seized item and its chain of custody", "seizures"},
+	{"POST", "/api/v1/seizures/{id}/transfers", WRITERS, 0, api_seizure_transfer, "Transfer a seized item", "seizures"},
+	{"POST", "/api/v1/cases/{id}/referral", ROLE_OPJ | ROLE_CHIEF, 0, api_referral_create,
+	 "Send the case to the competent prosecutor", "referral"},
+	{"GET", "/api/v1/referrals/{id}", HUMANS, 0, api_referral_get, "Read a referral", "referral"},
+	{"GET", "/api/v1/referrals/{id}/bundle", HUMANS, 0, api_referral_bundle, "The bundle as sent (JSON)", "referral"},
+	{"GET", "/api/v1/referrals/{id}/bundle.html", HUMANS, 0, api_referral_bundle_html, "The bundle, printable (HTML)", "referral"},
+	{"PUT", "/api/v1/referrals/{id}/outcome", WRITERS, 0, api_referral_outcome, "Record the prosecution's decision", "referral"},
 };
 
 const size_t app_routes_count = sizeof app_routes / sizeof app_routes[0];

@@ -12,6 +12,7 @@ int cli_init(int argc, char **argv);
 int cli_serve(int argc, char **argv);
 int cli_user(int argc, char **argv);
 int cli_audit(int argc, char **argv);
+int cli_import(int argc, char **argv);
 
 /* Shared helpers (common.c). */
 /* cli_default_key_path derives the audit key file for db_uri when none is

@@ -9,6 +9,7 @@
 
 #include "app/app.h"
 #include "audit/audit.h"
+#include "cases/pv.h"
 #include "cli/cli.h"
 #include "core/clock.h"
 #include "core/limits.h"
@@ -130,6 +131,13 @@ int cli_serve(int argc, char **argv)
 	}
 	if (audit_key_load_or_create(key, false)) {
 		fprintf(stderr, "sijill: cannot read the audit key %s (run `sijill init` first)\n", key);
+		free(a);
+		return 1;
+	}
+	char pvkey[PATH_MAX + 16];
+	snprintf(pvkey, sizeof pvkey, "%s.pv-wrap", key);
+	if (pv_key_load_or_create(pvkey, true)) {
+		fprintf(stderr, "sijill: cannot read or create the PV key %s\n", pvkey);
 		free(a);
 		return 1;
 	}

@@ -149,6 +149,11 @@ sj_err db_commit(db_conn *c)
 {
 	if (!c->in_tx)
 		return SJ_EINTERNAL;
+	/* A statement left on a row (dbj_one) would keep SQLite's read snapshot
+	 * open past the commit, and the next BEGIN IMMEDIATE on this connection
+	 * fails with SQLITE_BUSY_SNAPSHOT once another process has written. */
+	for (int i = 0; i < c->nstmt; i++)
+		c->ops->reset(c->stmts[i].impl);
 	sj_err e = c->ops->commit(c->impl);
 	if (e) {
 		c->ops->rollback(c->impl);

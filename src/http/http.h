@@ -111,6 +111,7 @@ typedef enum {
 	HJ_ARRAY,      /* out: json_t ** (borrowed); max is the most elements */
 	HJ_DATE,       /* "YYYY-MM-DD", a real calendar date; out: const char ** */
 	HJ_ID,         /* a UUID id; out: const char ** */
+	HJ_REAL,       /* any JSON number; out: double *; min/max bound it when not both 0 */
 } hjson_kind;
 
 typedef struct hjson_field {
@@ -134,5 +135,14 @@ json_t *hjson_body_or_reply(http_req *r);
  * On success fills the out pointers and returns true; otherwise answers 400
  * "validation" with {"errors":[{"field","code","detail"}]} and returns false. */
 bool hjson_fields_or_reply(http_req *r, json_t *obj, const hjson_field *spec);
+/* hjson_fields_check checks obj against spec like hjson_fields_or_reply but
+ * answers nothing: each problem is appended to errs (a JSON array) with its
+ * field name prefixed by prefix (may be NULL), e.g. "persons[1].". Returns
+ * true when it added no error. For nested objects of a request. */
+bool hjson_fields_check(json_t *obj, const hjson_field *spec, const char *prefix, json_t *errs);
+/* hjson_errors_or_reply takes errs (reference stolen): empty → true; otherwise
+ * answers 400 "validation" with {"errors": errs} and returns false. NULL errs
+ * answers 500. */
+bool hjson_errors_or_reply(http_req *r, json_t *errs);
 /* hjson_valid_date returns true for a real calendar date "YYYY-MM-DD". */
 bool hjson_valid_date(const char *s);

@@ -118,18 +118,17 @@ static bool has_control(const char *s)
 	return false;
 }
 
-static void add_err(json_t *errs, const char *field, const char *code, const char *detail)
+static void add_err(json_t *errs, const char *prefix, const char *field, const char *code,
+		    const char *detail)
 {
-	json_array_append_new(errs, json_pack("{s:s,s:s,s:s}", "field", field, "code", code, "detail", detail));
+	char name[160];
+	snprintf(name, sizeof name, "%s%.70s", prefix ? prefix : "", field);
+	json_array_append_new(errs, json_pack("{s:s,s:s,s:s}", "field", name, "code", code, "detail", detail));
 }
 
-bool hjson_fields_or_reply(http_req *r, json_t *obj, const hjson_field *spec)
+bool hjson_fields_check(json_t *obj, const hjson_field *spec, const char *prefix, json_t *errs)
 {
-	json_t *errs = json_array();
-	if (!errs) {
-		http_problem(r, 500, "internal", NULL, NULL);
-		return false;
-	}
+	size_t before = json_array_size(errs);
 	const char *key;
 	json_t *val;
 	json_object_foreach(obj, key, val) {
@@ -140,7 +139,7 @@ bool hjson_fields_or_reply(http_req *r, json_t *obj, const hjson_field *spec)
 		if (!known) {
 			char name[80];
 			snprintf(name, sizeof name, "%.70s", key);
-			add_err(errs, name, "unknown-field", "this field is not accepted");
+			add_err(errs, prefix, name, "unknown-field", "this field is not accepted");
 		}
 	}
 	for (const hjson_field *f = spec; f->name; f++) {
@@ -149,7 +148,7 @@ bool hjson_fields_or_reply(http_req *r, json_t *obj, const hjson_field *spec)
 			v = NULL;
 		if (!v) {
 			if (f->required)
-				add_err(errs, f->name, "required", "this field is required");
+				add_err(errs, prefix, f->name, "required", "this field is required");
 			continue;
 		}
 		switch (f->kind) {
@@ -158,26 +157,26 @@ bool hjson_fields_or_reply(http_req *r, json_t *obj, const hjson_field *spec)
 		case HJ_DATE:
 		case HJ_ID: {
 			if (!json_is_string(v)) {
-				add_err(errs, f->name, "type", "must be a string");
+				add_err(errs, prefix, f->name, "type", "must be a string");
 				break;
 			}
 			const char *s = json_string_value(v);
 			size_t n = json_string_length(v);
 			int64_t max = f->max ? f->max : SJ_MAX_SHORT_TEXT;
 			if (strlen(s) != n) {
-				add_err(errs, f->name, "invalid", "must not contain NUL characters");
+				add_err(errs, prefix, f->name, "invalid", "must not contain NUL characters");
 				break;
 			}
 			if (f->kind == HJ_STRING && has_control(s)) {
-				add_err(errs, f->name, "invalid", "must not contain control characters");
+				add_err(errs, prefix, f->name, "invalid", "must not contain control characters");
 				break;
 			}
 			if ((int64_t)n > max) {
-				add_err(errs, f->name, "too-long", "is too long");
+				add_err(errs, prefix, f->name, "too-long", "is too long");
 				break;
 			}
 			if ((int64_t)n < f->min || (f->required && n == 0 && f->kind == HJ_STRING)) {
-				add_err(errs, f->name, "too-short", "is too short");
+				add_err(errs, prefix, f->name, "too-short", "is too short");
 				break;
 			}
 			if (f->kind == HJ_ENUM) {
@@ -186,16 +185,16 @@ bool hjson_fields_or_reply(http_req *r, json_t *obj, const hjson_field *spec)
 					if (strcmp(*e, s) == 0)
 						ok = true;
 				if (!ok) {
-					add_err(errs, f->name, "enum", "is not one of the accepted values");
+					add_err(errs, prefix, f->name, "enum", "is not one of the accepted values");
 					break;
 				}
 			}
 			if (f->kind == HJ_DATE && !hjson_valid_date(s)) {
-				add_err(errs, f->name, "date", "must be a date YYYY-MM-DD");
+				add_err(errs, prefix, f->name, "date", "must be a date YYYY-MM-DD");
 				break;
 			}
 			if (f->kind == HJ_ID && !uuid_like(s)) {
-				add_err(errs, f->name, "id", "must be an id");
+				add_err(errs, prefix, f->name, "id", "must be an id");
 				break;
 			}
 			if (f->out)
@@ -204,21 +203,35 @@ bool hjson_fields_or_reply(http_req *r, json_t *obj, const hjson_field *spec)
 		}
 		case HJ_INT: {
 			if (!json_is_integer(v)) {
-				add_err(errs, f->name, "type", "must be an integer");
+				add_err(errs, prefix, f->name, "type", "must be an integer");
 				break;
 			}
 			int64_t x = json_integer_value(v);
 			if ((f->min || f->max) && (x < f->min || x > f->max)) {
-				add_err(errs, f->name, "range", "is out of range");
+				add_err(errs, prefix, f->name, "range", "is out of range");
 				break;
 			}
 			if (f->out)
 				*(int64_t *)f->out = x;
 			break;
 		}
+		case HJ_REAL: {
+			if (!json_is_number(v)) {
+				add_err(errs, prefix, f->name, "type", "must be a number");
+				break;
+			}
+			double x = json_number_value(v);
+			if ((f->min || f->max) && (x < (double)f->min || x > (double)f->max)) {
+				add_err(errs, prefix, f->name, "range", "is out of range");
+				break;
+			}
+			if (f->out)
+				*(double *)f->out = x;
+			break;
+		}
 		case HJ_BOOL:
 			if (!json_is_boolean(v)) {
-				add_err(errs, f->name, "type", "must be true or false");
+				add_err(errs, prefix, f->name, "type", "must be true or false");
 				break;
 			}
 			if (f->out)
@@ -226,7 +239,7 @@ bool hjson_fields_or_reply(http_req *r, json_t *obj, const hjson_field *spec)
 			break;
 		case HJ_OBJECT:
 			if (!json_is_object(v)) {
-				add_err(errs, f->name, "type", "must be an object");
+				add_err(errs, prefix, f->name, "type", "must be an object");
 				break;
 			}
 			if (f->out)
@@ -234,17 +247,26 @@ bool hjson_fields_or_reply(http_req *r, json_t *obj, const hjson_field *spec)
 			break;
 		case HJ_ARRAY:
 			if (!json_is_array(v)) {
-				add_err(errs, f->name, "type", "must be an array");
+				add_err(errs, prefix, f->name, "type", "must be an array");
 				break;
 			}
 			if (f->max && (int64_t)json_array_size(v) > f->max) {
-				add_err(errs, f->name, "too-many", "has too many elements");
+				add_err(errs, prefix, f->name, "too-many", "has too many elements");
 				break;
 			}
 			if (f->out)
 				*(json_t **)f->out = v;
 			break;
 		}
+	}
+	return json_array_size(errs) == before;
+}
+
+bool hjson_errors_or_reply(http_req *r, json_t *errs)
+{
+	if (!errs) {
+		http_problem(r, 500, "internal", NULL, NULL);
+		return false;
 	}
 	if (json_array_size(errs) == 0) {
 		json_decref(errs);
@@ -253,4 +275,12 @@ bool hjson_fields_or_reply(http_req *r, json_t *obj, const hjson_field *spec)
 	http_problem(r, 400, "validation", "the request has invalid fields",
 		     json_pack("{s:o}", "errors", errs));
 	return false;
+}
+
+bool hjson_fields_or_reply(http_req *r, json_t *obj, const hjson_field *spec)
+{
+	json_t *errs = json_array();
+	if (errs)
+		hjson_fields_check(obj, spec, NULL, errs);
+	return hjson_errors_or_reply(r, errs);
 }

@@ -1,0 +1,170 @@
+/* dbj.c — rows as JSON (see dbj.h). */
+#include "db/dbj.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+typedef struct dbj_col {
+	char name[48];
+	char type;
+} dbj_col;
+
+/* parse_cols splits "a:t,b:i" into cols; returns the count or -1. */
+static int parse_cols(const char *s, dbj_col cols[DBJ_MAX_COLS])
+{
+	int n = 0;
+	while (s && *s) {
+		const char *colon = strchr(s, ':');
+		if (!colon || n == DBJ_MAX_COLS || (size_t)(colon - s) >= sizeof cols[0].name)
+			return -1;
+		memcpy(cols[n].name, s, (size_t)(colon - s));
+		cols[n].name[colon - s] = '\0';
+		cols[n].type = colon[1];
+		n++;
+		s = colon + 2;
+		if (*s == ',')
+			s++;
+		else if (*s)
+			return -1;
+	}
+	return n;
+}
+
+static sj_err bind_va(db_stmt *s, const char *fmt, va_list ap)
+{
+	sj_err e = SJ_OK;
+	for (int i = 0; fmt && fmt[i] && !e; i++) {
+		switch (fmt[i]) {
+		case 't': e = db_bind_text(s, i + 1, va_arg(ap, const char *)); break;
+		case 'i': e = db_bind_int(s, i + 1, va_arg(ap, int64_t)); break;
+		case 'n': e = db_bind_null(s, i + 1); break;
+		default: e = SJ_EINTERNAL; break;
+		}
+	}
+	return e;
+}
+
+static json_t *row_object(db_stmt *s, const dbj_col *cols, int n)
+{
+	json_t *o = json_object();
+	if (!o)
+		return NULL;
+	for (int i = 0; i < n; i++) {
+		json_t *v;
+		if (db_col_null(s, i)) {
+			v = json_null();
+		} else {
+			switch (cols[i].type) {
+			case 'i': v = json_integer((json_int_t)db_col_int(s, i)); break;
+			case 'b': v = json_boolean(db_col_int(s, i) != 0); break;
+			case 'j': {
+				const char *t = db_col_text(s, i);
+				v = t ? json_loads(t, JSON_DECODE_ANY, NULL) : NULL;
+				if (!v)
+					v = json_null();
+				break;
+			}
+			default: v = json_string(db_col_text(s, i)); break;
+			}
+		}
+		if (!v || json_object_set_new(o, cols[i].name, v)) {
+			json_decref(o);
+			return NULL;
+		}
+	}
+	return o;
+}
+
+static sj_err run_rows(db_conn *c, const char *sql, const char *cols, json_t **out, bool one,
+		       const char *fmt, va_list ap)
+{
+	*out = NULL;
+	dbj_col cv[DBJ_MAX_COLS];
+	int n = parse_cols(cols, cv);
+	if (n < 0)
+		return SJ_EINTERNAL;
+	db_stmt *s;
+	sj_err e = db_prepare(c, sql, &s);
+	if (e)
+		return e;
+	e = bind_va(s, fmt, ap);
+	if (e)
+		return e;
+	json_t *arr = one ? NULL : json_array();
+	if (!one && !arr)
+		return SJ_ENOMEM;
+	bool row;
+	while (!(e = db_step(s, &row)) && row) {
+		json_t *o = row_object(s, cv, n);
+		if (!o) {
+			e = SJ_ENOMEM;
+			break;
+		}
+		if (one) {
+			*out = o;
+			/* finish the statement so it holds nothing */
+			while (!(e = db_step(s, &row)) && row)
+				;
+			if (e) {
+				json_decref(o);
+				*out = NULL;
+			}
+			return e;
+		}
+		if (json_array_append_new(arr, o)) {
+			e = SJ_ENOMEM;
+			break;
+		}
+	}
+	if (e) {
+		json_decref(arr);
+		return e;
+	}
+	if (one)
+		return SJ_ENOTFOUND;
+	*out = arr;
+	return SJ_OK;
+}
+
+sj_err dbj_rows(db_conn *c, const char *sql, const char *cols, json_t **out, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	sj_err e = run_rows(c, sql, cols, out, false, fmt, ap);
+	va_end(ap);
+	return e;
+}
+
+sj_err dbj_one(db_conn *c, const char *sql, const char *cols, json_t **out, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	sj_err e = run_rows(c, sql, cols, out, true, fmt, ap);
+	va_end(ap);
+	return e;
+}
+
+sj_err dbj_int(db_conn *c, const char *sql, int64_t *out, const char *fmt, ...)
+{
+	*out = 0;
+	db_stmt *s;
+	sj_err e = db_prepare(c, sql, &s);
+	if (e)
+		return e;
+	va_list ap;
+	va_start(ap, fmt);
+	e = bind_va(s, fmt, ap);
+	va_end(ap);
+	if (e)
+		return e;
+	bool row;
+	e = db_step(s, &row);
+	if (e)
+		return e;
+	if (!row)
+		return SJ_ENOTFOUND;
+	*out = db_col_null(s, 0) ? 0 : db_col_int(s, 0);
+	while (!(e = db_step(s, &row)) && row)
+		;
+	return e;
+}

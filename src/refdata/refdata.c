@@ -1,0 +1,462 @@
+/* refdata.c — offence catalogue, custody rules, prosecution offices (see refdata.h). */
+#include "refdata/refdata.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/id.h"
+#include "core/log.h"
+#include "db/dbj.h"
+
+static const char *const class_names[] = {"", "contravention", "delit_police", "delit_correctionnel",
+					  "crime"};
+
+ref_class ref_class_from_name(const char *s)
+{
+	for (int i = 1; s && i <= 4; i++)
+		if (strcmp(s, class_names[i]) == 0)
+			return (ref_class)i;
+	return REF_CLASS_NONE;
+}
+
+const char *ref_class_name(ref_class c)
+{
+	return (c >= REF_CLASS_CONTRAVENTION && c <= REF_CLASS_CRIME) ? class_names[c] : "";
+}
+
+/* days_from_civil: days since 1970-01-01 of a proleptic Gregorian date. */
+static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+bool ref_date_ms(const char *s, int64_t *out)
+{
+	int y, mo, d, h = 0, mi = 0, sec = 0;
+	char tail[8] = "";
+	if (!s)
+		return false;
+	size_t n = strlen(s);
+	if (n == 10) {
+		if (sscanf(s, "%4d-%2d-%2d", &y, &mo, &d) != 3)
+			return false;
+		if (mo < 1 || mo > 12 || d < 1 || d > 31)
+			return false;
+		/* Midnight in Morocco (UTC+1): one hour earlier in UTC. */
+		*out = days_from_civil(y, mo, d) * 86400000LL - 3600000LL;
+		return true;
+	}
+	int k = sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%7s", &y, &mo, &d, &h, &mi, &sec, tail);
+	if (k < 6) {
+		k = sscanf(s, "%4d-%2d-%2dT%2d:%2d%7s", &y, &mo, &d, &h, &mi, tail);
+		if (k < 6)
+			return false;
+	}
+	if (strcmp(tail, "Z") != 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+	    sec > 60)
+		return false;
+	*out = (days_from_civil(y, mo, d) * 86400LL + h * 3600LL + mi * 60LL + sec) * 1000LL;
+	return true;
+}
+
+/* --- versions --- */
+
+static const char sql_version_known[] =
+	"SELECT COUNT(*) FROM ref_versions WHERE kind = ? AND version = ?";
+static const char sql_version_next[] = "SELECT COALESCE(MAX(seq), 0) + 1 FROM ref_versions";
+static const char sql_version_add[] =
+	"INSERT INTO ref_versions (kind, version, source, updated, loaded_at, seq) VALUES (?, ?, ?, ?, ?, ?)";
+
+/* version_begin reads the file's version; *skip when already loaded. */
+static sj_err version_begin(db_conn *c, const char *kind, json_t *root, const char **version, bool *skip)
+{
+	*skip = false;
+	json_t *v = json_object_get(root, "version");
+	char num[32];
+	if (json_is_integer(v)) {
+		/* a numeric version is accepted and stored as text */
+		snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
+		json_object_set_new(root, "version", json_string(num));
+		v = json_object_get(root, "version");
+	}
+	*version = json_string_value(v);
+	if (!*version || !**version || strlen(*version) > REF_VERSION_MAX) {
+		log_msg(LOG_ERROR, "reference file without a version", json_pack("{s:s}", "kind", kind));
+		return SJ_EINVAL;
+	}
+	int64_t n = 0;
+	sj_err e = dbj_int(c, sql_version_known, &n, "tt", kind, *version);
+	if (!e && n > 0)
+		*skip = true;
+	return e;
+}
+
+static sj_err version_end(db_conn *c, const char *kind, json_t *root, const char *version)
+{
+	int64_t seq = 0;
+	sj_err e = dbj_int(c, sql_version_next, &seq, "");
+	const char *source = json_string_value(json_object_get(root, "source"));
+	const char *updated = json_string_value(json_object_get(root, "updated"));
+	return e ? e : db_run(c, sql_version_add, "ttttii", kind, version, source, updated, clock_now_ms(), seq);
+}
+
+static const char *str(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+static bool bad(const char *kind, size_t i, const char *why)
+{
+	log_msg(LOG_ERROR, "bad reference entry",
+		json_pack("{s:s,s:I,s:s}", "kind", kind, "index", (json_int_t)i, "why", why));
+	return true;
+}
+
+/* --- offences --- */
+
+static const char sql_offence_add[] =
+	"INSERT INTO ref_offences (code, version, article, class, label_fr, label_ar, category, penalty,"
+	" verified, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code, version) DO NOTHING";
+
+sj_err ref_load_offences(db_conn *c, json_t *root, int *added)
+{
+	*added = 0;
+	const char *version;
+	bool skip;
+	sj_err e = version_begin(c, "offences", root, &version, &skip);
+	if (e || skip)
+		return e;
+	json_t *list = json_object_get(root, "offences");
+	if (!json_is_array(list))
+		return SJ_EINVAL;
+	size_t i;
+	json_t *o;
+	json_array_foreach(list, i, o) {
+		const char *code = str(o, "code"), *cls = str(o, "class"), *fr = str(o, "label_fr"),
+			   *ar = str(o, "label_ar");
+		json_t *art = json_object_get(o, "article"), *pen = json_object_get(o, "penalty");
+		char artbuf[64] = "";
+		const char *article = json_string_value(art);
+		if (json_is_integer(art)) {
+			snprintf(artbuf, sizeof artbuf, "%lld", (long long)json_integer_value(art));
+			article = artbuf;
+		}
+		char *penalty = NULL;
+		if (json_is_string(pen))
+			penalty = strdup(json_string_value(pen));
+		else if (pen && !json_is_null(pen))
+			penalty = json_dumps(pen, JSON_COMPACT | JSON_SORT_KEYS);
+		if (!code || !*code || strlen(code) > REF_CODE_MAX || ref_class_from_name(cls) == REF_CLASS_NONE ||
+		    !fr || !ar) {
+			free(penalty);
+			bad("offences", i, "needs code, a known class, label_fr and label_ar");
+			return SJ_EINVAL;
+		}
+		e = db_run(c, sql_offence_add, "tttttttt" "it", code, version, article, cls, fr, ar,
+			   str(o, "category"), penalty, (int64_t)json_is_true(json_object_get(o, "verified")),
+			   str(o, "note"));
+		free(penalty);
+		if (e)
+			return e;
+		(*added)++;
+	}
+	return version_end(c, "offences", root, version);
+}
+
+#define OFFENCE_COLS "code:t,version:t,article:t,class:t,label_fr:t,label_ar:t,category:t,penalty:t,verified:b,note:t"
+#define CURRENT(kind) "(SELECT version FROM ref_versions WHERE kind = '" kind "' ORDER BY seq DESC LIMIT 1)"
+
+static const char sql_offence_get[] =
+	"SELECT code, version, article, class, label_fr, label_ar, category, penalty, verified, note"
+	" FROM ref_offences WHERE code = ? AND version = " CURRENT("offences");
+static const char sql_offence_list[] =
+	"SELECT code, version, article, class, label_fr, label_ar, category, penalty, verified, note"
+	" FROM ref_offences WHERE version = " CURRENT("offences") " ORDER BY code";
+
+sj_err ref_offence_get(db_conn *c, const char *code, json_t **out)
+{
+	return dbj_one(c, sql_offence_get, OFFENCE_COLS, out, "t", code);
+}
+
+sj_err ref_offences_list(db_conn *c, json_t **out)
+{
+	return dbj_rows(c, sql_offence_list, OFFENCE_COLS, out, "");
+}
+
+/* --- custody rules --- */
+
+static const char sql_rule_add[] =
+	"INSERT INTO ref_custody_rules (id, version, regime, initial_hours, extension_hours, max_extensions,"
+	" effective_from, effective_to, source, note, code, applies_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	" ON CONFLICT (version, regime, effective_from) DO NOTHING";
+
+static bool known_regime(const char *r)
+{
+	static const char *const regimes[] = {"ordinary", "terrorism", "state_security", "minor", NULL};
+	for (int i = 0; r && regimes[i]; i++)
+		if (strcmp(r, regimes[i]) == 0)
+			return true;
+	return false;
+}
+
+static sj_err add_rule(db_conn *c, const char *version, const char *regime, json_t *o, size_t i,
+		       json_t *root)
+{
+	json_t *ih = json_object_get(o, "initial_hours"), *eh = json_object_get(o, "extension_hours"),
+	       *mx = json_object_get(o, "max_extensions");
+	const char *from = str(o, "effective_from"), *to = str(o, "effective_to");
+	int64_t f = 0, t = 0;
+	if (!known_regime(regime) || !json_is_integer(ih) || json_integer_value(ih) <= 0 ||
+	    (eh && !json_is_integer(eh) && !json_is_null(eh)) || (mx && !json_is_integer(mx) && !json_is_null(mx)) ||
+	    !ref_date_ms(from, &f) || (to && !ref_date_ms(to, &t)) || (to && t < f)) {
+		bad("custody_rules", i, "needs a known regime, initial_hours, and valid effective dates");
+		return SJ_EINVAL;
+	}
+	int64_t ext_h = json_is_integer(eh) ? json_integer_value(eh) : 0;
+	int64_t max_x = json_is_integer(mx) ? json_integer_value(mx) : 0;
+	if (ext_h < 0 || max_x < 0 || (max_x > 0 && ext_h == 0)) {
+		bad("custody_rules", i, "extension_hours / max_extensions out of range");
+		return SJ_EINVAL;
+	}
+	char id[ID_LEN + 1];
+	id_new(id);
+	const char *source = str(o, "source") ? str(o, "source") : str(root, "source");
+	const char *note = str(o, "notes") ? str(o, "notes") : str(o, "note");
+	/* A date-only effective_to is inclusive: the rule ends at the next midnight. */
+	if (to && strlen(to) == 10)
+		t += 86400000LL;
+	json_t *classes = json_object_get(o, "applies_to_classes");
+	char *applies = json_is_array(classes) ? json_dumps(classes, JSON_COMPACT) : NULL;
+	sj_err e;
+	if (to)
+		e = db_run(c, sql_rule_add, "tttiiiiitttt", id, version, regime, (int64_t)json_integer_value(ih),
+			   ext_h, max_x, f, t, source, note, str(o, "code"), applies);
+	else
+		e = db_run(c, sql_rule_add, "tttiiiintttt", id, version, regime, (int64_t)json_integer_value(ih),
+			   ext_h, max_x, f, source, note, str(o, "code"), applies);
+	free(applies);
+	return e;
+}
+
+sj_err ref_load_custody_rules(db_conn *c, json_t *root, int *added)
+{
+	*added = 0;
+	const char *version;
+	bool skip;
+	sj_err e = version_begin(c, "custody_rules", root, &version, &skip);
+	if (e || skip)
+		return e;
+	/* Accept {"rules":[{regime,...}]}, {"regimes":[{regime,...}]} or
+	 * {"regimes":{"ordinary":{...} | [{...}]}}. */
+	json_t *list = json_object_get(root, "rules");
+	if (!list)
+		list = json_object_get(root, "regimes");
+	if (json_is_array(list)) {
+		size_t i;
+		json_t *o;
+		json_array_foreach(list, i, o) {
+			const char *regime = str(o, "regime");
+			if (!regime)
+				regime = str(o, "code");
+			if ((e = add_rule(c, version, regime, o, i, root)))
+				return e;
+			(*added)++;
+		}
+	} else if (json_is_object(list)) {
+		const char *regime;
+		json_t *v;
+		size_t i = 0;
+		json_object_foreach(list, regime, v) {
+			if (json_is_array(v)) {
+				size_t k;
+				json_t *o;
+				json_array_foreach(v, k, o) {
+					if ((e = add_rule(c, version, regime, o, i++, root)))
+						return e;
+					(*added)++;
+				}
+			} else {
+				if ((e = add_rule(c, version, regime, v, i++, root)))
+					return e;
+				(*added)++;
+			}
+		}
+	} else {
+		return SJ_EINVAL;
+	}
+	return version_end(c, "custody_rules", root, version);
+}
+
+static const char sql_rule_at[] =
+	"SELECT r.id, r.version, r.regime, r.initial_hours, r.extension_hours, r.max_extensions,"
+	" r.effective_from, COALESCE(r.effective_to, 0), r.code, r.applies_to"
+	" FROM ref_custody_rules r JOIN ref_versions v ON v.kind = 'custody_rules' AND v.version = r.version"
+	" WHERE r.regime = ? AND r.effective_from <= ? AND (r.effective_to IS NULL OR r.effective_to > ?)"
+	" ORDER BY v.seq DESC, r.effective_from DESC LIMIT 1";
+
+sj_err ref_custody_rule_at(db_conn *c, const char *regime, int64_t at, ref_custody_rule *out)
+{
+	json_t *o = NULL;
+	sj_err e = dbj_one(c, sql_rule_at,
+			   "id:t,version:t,regime:t,ih:i,eh:i,mx:i,from:i,to:i,code:t,applies:t", &o, "tii", regime, at,
+			   at);
+	if (e)
+		return e;
+	memset(out, 0, sizeof *out);
+	snprintf(out->id, sizeof out->id, "%s", str(o, "id"));
+	snprintf(out->version, sizeof out->version, "%s", str(o, "version"));
+	snprintf(out->regime, sizeof out->regime, "%s", str(o, "regime"));
+	out->initial_hours = json_integer_value(json_object_get(o, "ih"));
+	out->extension_hours = json_integer_value(json_object_get(o, "eh"));
+	out->max_extensions = json_integer_value(json_object_get(o, "mx"));
+	out->effective_from = json_integer_value(json_object_get(o, "from"));
+	out->effective_to = json_integer_value(json_object_get(o, "to"));
+	snprintf(out->code, sizeof out->code, "%s", str(o, "code") ? str(o, "code") : "");
+	snprintf(out->applies_to, sizeof out->applies_to, "%s", str(o, "applies") ? str(o, "applies") : "");
+	json_decref(o);
+	return SJ_OK;
+}
+
+static const char sql_rules_list[] =
+	"SELECT r.id, r.version, r.regime, r.initial_hours, r.extension_hours, r.max_extensions,"
+	" r.effective_from, r.effective_to, r.source, r.note, r.code, r.applies_to"
+	" FROM ref_custody_rules r JOIN ref_versions v ON v.kind = 'custody_rules' AND v.version = r.version"
+	" ORDER BY v.seq DESC, r.regime, r.effective_from";
+
+sj_err ref_custody_rules_list(db_conn *c, json_t **out)
+{
+	return dbj_rows(c, sql_rules_list,
+			"id:t,version:t,regime:t,initial_hours:i,extension_hours:i,max_extensions:i,"
+			"effective_from:i,effective_to:i,source:t,note:t,code:t,applies_to_classes:j",
+			out, "");
+}
+
+/* --- prosecution offices --- */
+
+static const char sql_office_add[] =
+	"INSERT INTO ref_prosecution_offices (code, version, kind, name_fr, name_ar, units)"
+	" VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (code, version) DO NOTHING";
+
+sj_err ref_load_prosecution(db_conn *c, json_t *root, int *added)
+{
+	*added = 0;
+	const char *version;
+	bool skip;
+	sj_err e = version_begin(c, "prosecution", root, &version, &skip);
+	if (e || skip)
+		return e;
+	json_t *list = json_object_get(root, "offices");
+	if (!json_is_array(list))
+		return SJ_EINVAL;
+	size_t i;
+	json_t *o;
+	json_array_foreach(list, i, o) {
+		const char *code = str(o, "code"), *kind = str(o, "kind"), *fr = str(o, "name_fr"),
+			   *ar = str(o, "name_ar");
+		json_t *units = json_object_get(o, "units");
+		if (!code || !*code || strlen(code) > REF_CODE_MAX || !kind ||
+		    (strcmp(kind, "tpi") != 0 && strcmp(kind, "ca") != 0) || !fr || !ar || !json_is_array(units)) {
+			bad("prosecution", i, "needs code, kind tpi|ca, names and a units array");
+			return SJ_EINVAL;
+		}
+		size_t k;
+		json_t *u;
+		json_array_foreach(units, k, u) {
+			if (!json_is_string(u)) {
+				bad("prosecution", i, "units must be unit codes");
+				return SJ_EINVAL;
+			}
+		}
+		char *uj = json_dumps(units, JSON_COMPACT);
+		if (!uj)
+			return SJ_ENOMEM;
+		e = db_run(c, sql_office_add, "tttttt", code, version, kind, fr, ar, uj);
+		free(uj);
+		if (e)
+			return e;
+		(*added)++;
+	}
+	return version_end(c, "prosecution", root, version);
+}
+
+#define OFFICE_COLS "code:t,kind:t,name_fr:t,name_ar:t,units:j"
+static const char sql_office_list[] =
+	"SELECT code, kind, name_fr, name_ar, units FROM ref_prosecution_offices"
+	" WHERE version = " CURRENT("prosecution") " ORDER BY code";
+static const char sql_office_get[] =
+	"SELECT code, kind, name_fr, name_ar, units FROM ref_prosecution_offices"
+	" WHERE code = ? AND version = " CURRENT("prosecution");
+
+sj_err ref_prosecution_list(db_conn *c, json_t **out)
+{
+	return dbj_rows(c, sql_office_list, OFFICE_COLS, out, "");
+}
+
+sj_err ref_prosecution_get(db_conn *c, const char *code, json_t **out)
+{
+	return dbj_one(c, sql_office_get, OFFICE_COLS, out, "t", code);
+}
+
+/* depth_in_path: position (1-based, from the root) of code as a segment of
+ * path "/A/B/C/", 0 when absent. */
+static int depth_in_path(const char *path, const char *code)
+{
+	int depth = 0;
+	size_t n = strlen(code);
+	for (const char *p = path; *p;) {
+		if (*p == '/') {
+			p++;
+			continue;
+		}
+		const char *q = strchr(p, '/');
+		size_t len = q ? (size_t)(q - p) : strlen(p);
+		depth++;
+		if (len == n && strncmp(p, code, n) == 0)
+			return depth;
+		p += len;
+	}
+	return 0;
+}
+
+sj_err ref_prosecution_for(db_conn *c, const char *unit_path, const char *kind, json_t **out)
+{
+	*out = NULL;
+	json_t *all = NULL;
+	sj_err e = ref_prosecution_list(c, &all);
+	if (e)
+		return e;
+	json_t *best = NULL;
+	int best_depth = 0;
+	size_t i;
+	json_t *o;
+	json_array_foreach(all, i, o) {
+		if (strcmp(str(o, "kind"), kind) != 0)
+			continue;
+		size_t k;
+		json_t *u;
+		json_array_foreach(json_object_get(o, "units"), k, u) {
+			int d = depth_in_path(unit_path, json_string_value(u));
+			if (d > best_depth) {
+				best_depth = d;
+				best = o;
+			}
+		}
+	}
+	if (best) {
+		*out = json_pack("{s:O,s:O,s:O,s:O}", "code", json_object_get(best, "code"), "kind",
+				 json_object_get(best, "kind"), "name_fr", json_object_get(best, "name_fr"),
+				 "name_ar", json_object_get(best, "name_ar"));
+		e = *out ? SJ_OK : SJ_ENOMEM;
+	} else {
+		e = SJ_ENOTFOUND;
+	}
+	json_decref(all);
+	return e;
+}

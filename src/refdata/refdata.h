@@ -1,0 +1,85 @@
+/* refdata.h — legal reference data as versioned rows, never code: the offence
+ * catalogue (Code pénal arts 16–18, 111), custody rules with effective dates
+ * (loi 22-01 arts 66, 80, 460 as amended by loi 03.23), and the prosecution
+ * offices competent for each unit (art 23 — procureur du Roi at the TPI for
+ * délits and contraventions, procureur général du Roi at the cour d'appel for
+ * crimes).
+ *
+ * Files are loaded by `sijill init`. A file's "version" is loaded once: a new
+ * version adds rows beside the old ones (history is never rewritten) and the
+ * most recently loaded version is the current one.
+ */
+#ifndef SJ_REFDATA_H
+#define SJ_REFDATA_H
+
+#include <jansson.h>
+#include <stdint.h>
+#include "core/err.h"
+#include "db/db.h"
+
+#define REF_VERSION_MAX 64
+#define REF_CODE_MAX 64
+
+/* Offence classes, least to most serious (CP art 111). */
+typedef enum {
+	REF_CLASS_NONE = 0,
+	REF_CLASS_CONTRAVENTION = 1,
+	REF_CLASS_DELIT_POLICE = 2,
+	REF_CLASS_DELIT_CORRECTIONNEL = 3,
+	REF_CLASS_CRIME = 4,
+} ref_class;
+
+/* ref_class_from_name maps "crime", "delit_correctionnel", "delit_police",
+ * "contravention"; REF_CLASS_NONE otherwise. */
+ref_class ref_class_from_name(const char *s);
+/* ref_class_name returns the static name of c ("" for NONE). */
+const char *ref_class_name(ref_class c);
+
+/* ref_date_ms reads "YYYY-MM-DD" (midnight, Moroccan legal time UTC+1) or
+ * "YYYY-MM-DDTHH:MM[:SS]Z" (UTC) into *out; false when malformed. A
+ * date-only effective_to in a rules file is inclusive (the loader adds a day). */
+bool ref_date_ms(const char *s, int64_t *out);
+
+/* Loaders: root is a parsed data file; inside c's write transaction. *added
+ * receives the rows added (0 when that version was already loaded). A
+ * malformed entry fails the whole load with SJ_EINVAL (logged). */
+SJ_MUST_USE sj_err ref_load_offences(db_conn *c, json_t *root, int *added);
+SJ_MUST_USE sj_err ref_load_custody_rules(db_conn *c, json_t *root, int *added);
+SJ_MUST_USE sj_err ref_load_prosecution(db_conn *c, json_t *root, int *added);
+
+/* ref_offence_get returns the current version's entry for code as a new
+ * object {code, version, article, class, label_fr, label_ar, category,
+ * penalty, verified, note}; SJ_ENOTFOUND when the code is not current. */
+SJ_MUST_USE sj_err ref_offence_get(db_conn *c, const char *code, json_t **out);
+/* ref_offences_list returns the current catalogue as a new array. */
+SJ_MUST_USE sj_err ref_offences_list(db_conn *c, json_t **out);
+
+typedef struct ref_custody_rule {
+	char id[40];
+	char version[REF_VERSION_MAX + 1];
+	char regime[24];
+	int64_t initial_hours, extension_hours, max_extensions;
+	int64_t effective_from, effective_to;   /* effective_to 0: open-ended */
+	char code[REF_CODE_MAX + 1];
+	char applies_to[256];   /* JSON array of offence classes, "" for any */
+} ref_custody_rule;
+
+/* ref_custody_rule_at finds the rule for regime in force at time at (ms),
+ * from the newest loaded version that covers it; SJ_ENOTFOUND when none. */
+SJ_MUST_USE sj_err ref_custody_rule_at(db_conn *c, const char *regime, int64_t at,
+				       ref_custody_rule *out);
+/* ref_custody_rules_list returns every loaded rule (all versions) as a new array. */
+SJ_MUST_USE sj_err ref_custody_rules_list(db_conn *c, json_t **out);
+
+/* ref_prosecution_for returns (new object {code, kind, name_fr, name_ar}) the
+ * current office of kind ("tpi" | "ca") serving the unit whose materialised
+ * path is unit_path (an office serving a unit serves the units below it; the
+ * nearest wins); SJ_ENOTFOUND when none. */
+SJ_MUST_USE sj_err ref_prosecution_for(db_conn *c, const char *unit_path, const char *kind,
+				       json_t **out);
+/* ref_prosecution_get returns the current office with that code; SJ_ENOTFOUND. */
+SJ_MUST_USE sj_err ref_prosecution_get(db_conn *c, const char *code, json_t **out);
+/* ref_prosecution_list returns the current offices as a new array. */
+SJ_MUST_USE sj_err ref_prosecution_list(db_conn *c, json_t **out);
+
+#endif

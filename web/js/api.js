@@ -1,0 +1,79 @@
+// api.js — calls to /api/v1. The session is the HttpOnly cookie; every
+// state-changing request carries X-CSRF-Token. A 401 in the middle of work
+// opens the login dialog over the page and, once logged in again, sends the
+// same request again, so nothing typed is lost.
+let csrf = null;
+let reauthHandler = null;
+let onForbidden = null;
+
+let skew = 0;
+
+export function setCsrf(c) { csrf = c; }
+// serverNow(): the server's clock (from the Date header of the last answer),
+// so custody clocks count against the server's time, not the PC's.
+export function serverNow() { return Date.now() + skew; }
+export function setReauthHandler(fn) { reauthHandler = fn; }
+export function setForbiddenHandler(fn) { onForbidden = fn; }
+
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super((problem && problem.detail) || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem || {};
+    this.code = (problem && problem.code) || (status === 0 ? 'network' : 'generic');
+    this.errors = (problem && Array.isArray(problem.errors)) ? problem.errors : [];
+  }
+}
+
+async function send(method, path, body) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && method !== 'HEAD' && csrf) headers['X-CSRF-Token'] = csrf;
+  let res;
+  try {
+    res = await fetch(path, {
+      method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (e) {
+    throw new ApiError(0, { code: 'network' });
+  }
+  const date = res.headers.get('Date');
+  if (date) { const d = Date.parse(date); if (!Number.isNaN(d)) skew = d - Date.now(); }
+  let data = null;
+  const text = await res.text();
+  if (text) {
+    try { data = JSON.parse(text); } catch (e) { data = null; }
+  }
+  if (!res.ok) throw new ApiError(res.status, data);
+  return data;
+}
+
+// api(method, path, body, opts): the parsed JSON answer, or throws ApiError.
+// opts.noReauth: a 401 is thrown instead of opening the login dialog.
+export async function api(method, path, body, opts) {
+  const o = opts || {};
+  try {
+    return await send(method, path, body);
+  } catch (e) {
+    if (!(e instanceof ApiError)) throw e;
+    if (e.status === 401 && !o.noReauth && reauthHandler && path !== '/api/v1/session') {
+      await reauthHandler();
+      return send(method, path, body);
+    }
+    if (e.status === 403 && e.code === 'csrf' && !o.csrfRetried) {
+      const me = await send('GET', '/api/v1/me');
+      csrf = me.csrf;
+      return api(method, path, body, { ...o, csrfRetried: true });
+    }
+    if (e.status === 403 && onForbidden && !o.quiet403) onForbidden(e);
+    throw e;
+  }
+}
+
+// qs(obj): "?a=1&b=2" from the non-empty values.
+export function qs(obj) {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(obj || {})) if (v !== undefined && v !== null && v !== '') p.set(k, v);
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}

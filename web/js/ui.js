@@ -1,0 +1,81 @@
+// ui.js — pieces every page uses: the page frame, tables, paging, the
+// "not yet on this server" notice, and loading a block without blocking the page.
+import { h, mount } from './dom.js';
+import { t, problemText, fmtNum } from './i18n.js';
+import { has } from './caps.js';
+import { ApiError } from './api.js';
+
+export function page(titleKey, ctx, ...kids) {
+  ctx.setTitle(titleKey);
+  return h('section', { class: 'page' }, h('h1', { text: t(titleKey) }), kids);
+}
+
+// needs(method, path): null when the route is on this server, else a notice
+// naming the missing capability (the page stays wired to that route).
+export function needs(method, path) {
+  if (has(method, path)) return null;
+  return h('p', { class: 'notice', role: 'note', 'data-missing': `${method} ${path}` },
+    t('msg.not-yet'), ' ', h('code', { dir: 'ltr', text: `${method} ${path}` }));
+}
+
+export function link(href, text, cls) { return h('a', { href, 'data-link': true, class: cls, text }); }
+
+// table(cols, rows, opts): cols [[labelKey, row => cell]]; a caption for
+// screen readers; an empty message when there are no rows.
+export function table(cols, rows, opts) {
+  const o = opts || {};
+  if (!rows || rows.length === 0) return h('p', { class: 'empty', text: t(o.empty || 'msg.empty') });
+  return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': o.caption ? t(o.caption) : t('msg.results') },
+    h('table', null,
+      o.caption ? h('caption', { class: 'sr-only', text: t(o.caption) }) : null,
+      h('thead', null, h('tr', null, cols.map(([k]) => h('th', { scope: 'col', text: t(k) })))),
+      h('tbody', null, rows.map((r) => h('tr', null, cols.map(([, f]) => h('td', null, f(r))))))));
+}
+
+// pager(offset, limit, count, onPage): previous / next with "results a–b".
+export function pager(offset, limit, count, onPage) {
+  const from = count ? offset + 1 : 0;
+  return h('nav', { class: 'pager', 'aria-label': t('msg.paging') },
+    h('button', { type: 'button', disabled: offset === 0, onclick: () => onPage(Math.max(0, offset - limit)), text: t('act.prev') }),
+    h('span', { text: t('msg.range', { a: fmtNum(from), b: fmtNum(offset + count) }) }),
+    h('button', { type: 'button', disabled: count < limit, onclick: () => onPage(offset + limit), text: t('act.next') }));
+}
+
+// block(titleKey, loader): a card that fills itself when loader() resolves
+// to a node; shows progress meanwhile and a translated error on failure.
+export function block(titleKey, loader, cls) {
+  const body = h('div', { class: 'block-body', 'aria-busy': 'true' }, h('p', { class: 'muted' }, h('progress', { 'aria-label': t('msg.loading') }), ' ', t('msg.loading')));
+  const el = h('section', { class: `card ${cls || ''}` }, h('h2', { text: t(titleKey) }), body);
+  Promise.resolve().then(loader).then((node) => {
+    mount(body, node);
+  }).catch((e) => {
+    if (!(e instanceof ApiError)) console.error(e);
+    mount(body, h('p', { class: 'alert', role: 'alert', text: problemText(e) }));
+  }).finally(() => body.removeAttribute('aria-busy'));
+  return el;
+}
+
+export function badge(key, kind) { return h('span', { class: `badge ${kind || ''}`, text: t(key) }); }
+
+// pick(obj, ...names): the first present field (the case API's JSON is still
+// settling; pages read through this so one place adapts).
+export function pick(obj, ...names) {
+  if (!obj) return undefined;
+  for (const n of names) if (obj[n] !== undefined && obj[n] !== null) return obj[n];
+  return undefined;
+}
+
+// listOf(data, ...names): the array inside an answer ({cases:[...]}, {items:[...]} or [...]).
+export function listOf(data, ...names) {
+  if (Array.isArray(data)) return data;
+  for (const n of [...names, 'items', 'results']) if (data && Array.isArray(data[n])) return data[n];
+  return [];
+}
+
+export function personName(p) {
+  if (!p) return '—';
+  const ar = [pick(p, 'first_name_ar', 'given_ar'), pick(p, 'last_name_ar', 'family_ar')].filter(Boolean).join(' ');
+  const la = [pick(p, 'first_name_lat', 'first_name', 'given'), pick(p, 'last_name_lat', 'last_name', 'family')].filter(Boolean).join(' ');
+  const full = pick(p, 'name', 'full_name');
+  return [ar, la].filter(Boolean).join(' / ') || full || '—';
+}
