@@ -262,6 +262,32 @@ void api_complaint_create(app *a, http_req *r, auth_user *u)
 	json_decref(body);
 }
 
+void api_complaint_list(app *a, http_req *r, auth_user *u)
+{
+	int limit;
+	int64_t offset;
+	if (!app_paging_or_reply(r, &limit, &offset))
+		return;
+	static const char *const dispositions[] = {"pending", "case_opened", "attached", "no_offence",
+						   "referred_elsewhere", NULL};
+	const char *disp = http_query(r, "disposition");
+	bool ok = !disp;
+	for (int i = 0; disp && dispositions[i]; i++)
+		ok = ok || strcmp(dispositions[i], disp) == 0;
+	if (!ok) {
+		http_problem(r, 400, "bad-query", "disposition is not a complaint disposition", NULL);
+		return;
+	}
+	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	if (!c)
+		return;
+	json_t *list = NULL;
+	sj_err e = complaint_list(c, role_is_national(u->role) ? NULL : u->unit.path, disp, limit, offset, &list);
+	done(a, r, u, c, e, NULL, NULL, "complaint.list", "unit", u->unit.code,
+	     json_pack("{s:s?,s:i,s:I}", "disposition", disp, "limit", limit, "offset", (json_int_t)offset), 200,
+	     e ? NULL : json_pack("{s:o}", "complaints", list));
+}
+
 /* complaint_or_reply loads the complaint and checks scope. */
 static json_t *complaint_or_reply(app *a, http_req *r, auth_user *u, db_conn *c, bool write, const char *action)
 {
@@ -1072,7 +1098,7 @@ void api_custody_register(app *a, http_req *r, auth_user *u)
 	     e ? NULL : json_pack("{s:s,s:o}", "unit", unit.code, "custodies", list));
 }
 
-void api_custody_daily(app *a, http_req *r, auth_user *u)
+static void daily_list(app *a, http_req *r, auth_user *u, bool html)
 {
 	const char *date = http_query(r, "date");
 	int64_t from = 0;
@@ -1093,10 +1119,32 @@ void api_custody_daily(app *a, http_req *r, auth_user *u)
 		return;
 	json_t *list = NULL;
 	sj_err e = custody_daily(c, unit.id, from, from + 86400000LL, &list);
-	done(a, r, u, c, e, NULL, NULL, "custody.daily", "unit", unit.code, NULL, 200,
-	     e ? NULL : json_pack("{s:s,s:s,s:s,s:I,s:I,s:o}", "unit", unit.code, "unit_name_fr", unit.name_fr,
-				  "unit_name_ar", unit.name_ar, "from", (json_int_t)from, "to",
-				  (json_int_t)(from + 86400000LL), "held", list));
+	json_t *out = e ? NULL
+			: json_pack("{s:s,s:s,s:s,s:I,s:I,s:o}", "unit", unit.code, "unit_name_fr", unit.name_fr,
+				    "unit_name_ar", unit.name_ar, "from", (json_int_t)from, "to",
+				    (json_int_t)(from + 86400000LL), "held", list);
+	if (!e && !out)
+		e = SJ_ENOMEM;
+	if (html) {
+		buf page;
+		buf_init(&page, PRINT_MAX_HTML);
+		e = e ? e : print_daily_html(out, &page);
+		html_done(a, r, u, c, e, "custody.daily", "unit", unit.code, &page);
+		buf_free(&page);
+		json_decref(out);
+		return;
+	}
+	done(a, r, u, c, e, NULL, NULL, "custody.daily", "unit", unit.code, NULL, 200, out);
+}
+
+void api_custody_daily(app *a, http_req *r, auth_user *u)
+{
+	daily_list(a, r, u, false);
+}
+
+void api_custody_daily_html(app *a, http_req *r, auth_user *u)
+{
+	daily_list(a, r, u, true);
 }
 
 /* ---------- seizures ---------- */

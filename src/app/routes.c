@@ -78,6 +78,7 @@ const route app_routes[] = {
 
 	/* complaints and cases: unit writers in their unit and below; national roles read */
 	{"POST", "/api/v1/complaints", WRITERS, 0, api_complaint_create, "Record a complaint (receipt number)", "cases"},
+	{"GET", "/api/v1/complaints", HUMANS, 0, api_complaint_list, "List complaints in my scope", "cases"},
 	{"GET", "/api/v1/complaints/{id}", HUMANS, 0, api_complaint_get, "Read a complaint", "cases"},
 	{"POST", "/api/v1/complaints/{id}/disposition", WRITERS, 0, api_complaint_dispose,
 	 "Attach, refer elsewhere or close a complaint with a reason", "cases"},
@@ -110,6 +111,8 @@ const route app_routes[] = {
 	{"GET", "/api/v1/units/{code}/custody-register", HUMANS, 0, api_custody_register, "A unit's custody register", "custody"},
 	{"GET", "/api/v1/units/{code}/custody-daily", HUMANS, 0, api_custody_daily,
 	 "The daily list of persons held, for the prosecutor", "custody"},
+	{"GET", "/api/v1/units/{code}/custody-daily.html", HUMANS, 0, api_custody_daily_html,
+	 "The daily list of persons held, printable (HTML)", "custody"},
 
 	/* seizures and referral */
 	{"POST", "/api/v1/cases/{id}/seizures", WRITERS, 0, api_seizure_create, "Record a seized item", "seizures"},

@@ -163,6 +163,25 @@ sj_err complaint_get(db_conn *c, const char *id, json_t **out)
 	return SJ_OK;
 }
 
+static const char sql_complaint_list[] =
+	"SELECT c.id, c.receipt_no, u.code, c.facts, c.occurred_at, c.place, c.received_at, r.badge, c.disposition,"
+	" c.case_id, p.cin, p.last_name_lat, p.first_name_lat, p.last_name_ar, p.first_name_ar"
+	" FROM complaints c JOIN units u ON u.id = c.unit_id JOIN users r ON r.id = c.received_by"
+	" JOIN persons p ON p.id = c.complainant_id"
+	" WHERE (CAST(? AS TEXT) IS NULL OR u.path LIKE CAST(? AS TEXT) || '%')"
+	" AND (CAST(? AS TEXT) IS NULL OR c.disposition = CAST(? AS TEXT))"
+	" ORDER BY c.received_at DESC, c.id DESC LIMIT ? OFFSET ?";
+
+sj_err complaint_list(db_conn *c, const char *scope_path, const char *disposition, int limit, int64_t offset,
+		      json_t **out)
+{
+	return dbj_rows(c, sql_complaint_list,
+			"id:t,receipt_no:t,unit:t,facts:t,occurred_at:i,place:t,received_at:i,received_by:t,"
+			"disposition:t,case_id:t,complainant_cin:t,complainant_last_name_lat:t,"
+			"complainant_first_name_lat:t,complainant_last_name_ar:t,complainant_first_name_ar:t",
+			out, "ttttii", scope_path, scope_path, disposition, disposition, (int64_t)limit, offset);
+}
+
 static const char sql_complaint_state[] = "SELECT disposition, complainant_id FROM complaints WHERE id = ?";
 static const char sql_complaint_dispose[] =
 	"UPDATE complaints SET disposition = ?, disposition_reason = ?, referred_to = ?, case_id = ?,"

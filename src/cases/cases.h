@@ -80,6 +80,10 @@ SJ_MUST_USE sj_err complaint_create(db_conn *c, const auth_user *u, const compla
 /* complaint_get returns the complaint (with its unit code and path, and the
  * complainant) as a new object; SJ_ENOTFOUND. */
 SJ_MUST_USE sj_err complaint_get(db_conn *c, const char *id, json_t **out);
+/* complaint_list returns complaints whose unit lies in scope_path (all when
+ * NULL), newest first, optionally with one disposition, as a new array. */
+SJ_MUST_USE sj_err complaint_list(db_conn *c, const char *scope_path, const char *disposition, int limit,
+				  int64_t offset, json_t **out);
 /* complaint_dispose sets the disposition of a pending complaint:
  * "attached" (case_id: an open case of the same unit scope), "no_offence" or
  * "referred_elsewhere" (referred_to), each with a reason. SJ_ECONFLICT when

@@ -286,3 +286,51 @@ sj_err print_bundle_html(json_t *ref, buf *b)
 	}
 	return e ? e : buf_adds(b, "</table>\n</body></html>\n");
 }
+
+sj_err print_daily_html(json_t *daily, buf *b)
+{
+	char title[160];
+	char day[32] = "";
+	if (json_is_integer(json_object_get(daily, "from")))
+		clock_format_iso((int64_t)json_integer_value(json_object_get(daily, "from")) + 3600000LL, day);
+	day[10] = '\0';
+	snprintf(title, sizeof title, "%s %s", jstr(daily, "unit") ? jstr(daily, "unit") : "", day);
+	sj_err e = head(b, title);
+	e = e ? e : buf_adds(b, "<h1><span class=\"fr\" lang=\"fr\">Liste quotidienne des personnes gardées à vue</span>"
+				"<span class=\"ar\" lang=\"ar\" dir=\"rtl\">اللائحة اليومية للأشخاص الموضوعين تحت "
+				"الحراسة النظرية</span></h1>\n<table class=\"fields\">\n");
+	e = e ? e : row(b, "Unité", "المصلحة", jstr(daily, "unit_name_fr"));
+	e = e ? e : row(b, "Unité (ar)", "المصلحة", jstr(daily, "unit_name_ar"));
+	e = e ? e : row(b, "Jour", "اليوم", day);
+	e = e ? e : buf_adds(b, "</table>\n<table class=\"list\"><tr><th>Affaire / القضية</th><th>CIN</th>"
+				"<th>Nom / الاسم</th><th>Régime / النظام</th><th>Début / البداية</th>"
+				"<th>Échéance / الأجل</th><th>Fin / النهاية</th><th>Issue / المآل</th></tr>\n");
+	size_t i;
+	json_t *o;
+	json_array_foreach(json_object_get(daily, "held"), i, o) {
+		e = e ? e : buf_adds(b, "<tr><td>");
+		e = e ? e : esc(b, jstr(o, "case_number"));
+		e = e ? e : buf_adds(b, "</td><td>");
+		e = e ? e : esc(b, jstr(o, "cin"));
+		e = e ? e : buf_adds(b, "</td><td dir=\"auto\">");
+		e = e ? e : esc(b, jstr(o, "last_name_lat"));
+		e = e ? e : buf_adds(b, " ");
+		e = e ? e : esc(b, jstr(o, "first_name_lat"));
+		e = e ? e : buf_adds(b, " / ");
+		e = e ? e : esc(b, jstr(o, "first_name_ar"));
+		e = e ? e : buf_adds(b, " ");
+		e = e ? e : esc(b, jstr(o, "last_name_ar"));
+		e = e ? e : buf_adds(b, "</td><td>");
+		e = e ? e : esc(b, jstr(o, "regime"));
+		e = e ? e : buf_adds(b, "</td><td>");
+		e = e ? e : time_cell(b, json_object_get(o, "started_at"));
+		e = e ? e : buf_adds(b, "</td><td>");
+		e = e ? e : time_cell(b, json_object_get(o, "deadline_at"));
+		e = e ? e : buf_adds(b, "</td><td>");
+		e = e ? e : time_cell(b, json_object_get(o, "ended_at"));
+		e = e ? e : buf_adds(b, "</td><td>");
+		e = e ? e : esc(b, jstr(o, "end_kind"));
+		e = e ? e : buf_adds(b, "</td></tr>\n");
+	}
+	return e ? e : buf_adds(b, "</table>\n</body></html>\n");
+}

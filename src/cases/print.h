@@ -18,4 +18,9 @@ SJ_MUST_USE sj_err print_pv_html(json_t *pv, buf *out);
  * bundle) into out. */
 SJ_MUST_USE sj_err print_bundle_html(json_t *referral, buf *out);
 
+/* print_daily_html renders the daily list of persons held in a unit (as
+ * api_custody_daily builds it: {unit, unit_name_fr, unit_name_ar, from, to,
+ * held:[...]}) into out — the list sent to the prosecutor. */
+SJ_MUST_USE sj_err print_daily_html(json_t *daily, buf *out);
+
 #endif

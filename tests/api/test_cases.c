@@ -652,6 +652,12 @@ static void overdue_custody_shows_in_deadlines(void **st)
 	json_array_foreach(json_object_get(r.json, "held"), i, o) found = found || strcmp(jget(o, "id"), kid) == 0;
 	assert_true(found);
 	th_resp_free(&r);
+	r = req("GET", "/api/v1/units/AR-CASA-OULFA/custody-daily.html", opj, NULL);
+	expect(&r, 200);
+	assert_non_null(strstr(r.ctype, "text/html"));
+	assert_non_null(strstr(r.body, "BK500600"));
+	assert_non_null(strstr(r.body, "dir=\"rtl\""));
+	th_resp_free(&r);
 	r = req("GET", "/api/v1/units/AR-CASA-OULFA/custody-daily?date=2020-01-01", opj, NULL);
 	expect(&r, 200);
 	assert_int_equal(json_array_size(json_object_get(r.json, "held")), 0);
@@ -869,6 +875,25 @@ static void complaint_dispositions(void **st)
 	/* the three complaints share one complainant (same CIN), each its own receipt */
 	assert_int_equal(th_sql_int(&S, "SELECT COUNT(DISTINCT complainant_id) FROM complaints WHERE facts = 'Vol de téléphone.'"), 1);
 	assert_int_equal(th_sql_int(&S, "SELECT COUNT(DISTINCT receipt_no) FROM complaints WHERE facts = 'Vol de téléphone.'"), 3);
+	/* the unit's list, by disposition; another unit does not see them */
+	r = req("GET", "/api/v1/complaints?disposition=no_offence&limit=50", officer, NULL);
+	expect(&r, 200);
+	bool listed = false;
+	size_t i;
+	json_t *o;
+	json_array_foreach(json_object_get(r.json, "complaints"), i, o) {
+		assert_string_equal(jget(o, "disposition"), "no_offence");
+		listed = listed || strcmp(jget(o, "id"), ids[2]) == 0;
+	}
+	assert_true(listed);
+	th_resp_free(&r);
+	r = req("GET", "/api/v1/complaints?limit=200", officer2, NULL);
+	expect(&r, 200);
+	json_array_foreach(json_object_get(r.json, "complaints"), i, o) assert_string_not_equal(jget(o, "id"), ids[2]);
+	th_resp_free(&r);
+	r = req("GET", "/api/v1/complaints?disposition=lost", officer, NULL);
+	expect_problem(&r, 400, "bad-query");
+	th_resp_free(&r);
 	/* a person is read only where one of their cases is in scope */
 	char pid[37];
 	add_person(case_id, "suspect", person("BH999000", "Zerouali", "Adil", "الزروالي", "عادل"), pid);
