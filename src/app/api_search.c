@@ -9,6 +9,7 @@
 #include "core/clock.h"
 #include "core/limits.h"
 #include "db/dbj.h"
+#include "org/units.h"
 #include "registers/registers.h"
 #include "search/search.h"
 #include "search/fts.h"
@@ -166,6 +167,41 @@ void api_persons_search(app *a, http_req *r, auth_user *u)
 	}
 }
 
+/* person_in_scope: SJ_OK when u may change person id's record (administrators
+ * nationally; chiefs in their unit and below: a record has one home unit,
+ * which alone writes it); SJ_EFORBIDDEN otherwise, SJ_ENOTFOUND when there is
+ * no such person. Found by the authorisation matrix (tests/api/test_authz.c). */
+static const char sql_person_unit[] =
+	"SELECT u.path FROM persons p JOIN units u ON u.id = p.home_unit_id WHERE p.id = ?";
+
+static sj_err person_in_scope(db_conn *c, const auth_user *u, const char *id)
+{
+	if (u->role == ROLE_ADMIN)
+		return SJ_OK;
+	json_t *row = NULL;
+	sj_err e = dbj_one(c, sql_person_unit, "path:t", &row, "t", id);
+	if (!e && !unit_in_scope(u->unit.path, json_string_value(json_object_get(row, "path"))))
+		e = SJ_EFORBIDDEN;
+	json_decref(row);
+	return e;
+}
+
+static const char sql_merge_persons[] = "SELECT survivor_id, merged_id FROM person_merges WHERE id = ?";
+
+static sj_err merge_in_scope(db_conn *c, const auth_user *u, const char *merge_id)
+{
+	if (u->role == ROLE_ADMIN)
+		return SJ_OK;
+	json_t *row = NULL;
+	sj_err e = dbj_one(c, sql_merge_persons, "s:t,m:t", &row, "t", merge_id);
+	if (!e)
+		e = person_in_scope(c, u, json_string_value(json_object_get(row, "s")));
+	if (!e)
+		e = person_in_scope(c, u, json_string_value(json_object_get(row, "m")));
+	json_decref(row);
+	return e;
+}
+
 void api_person_duplicates(app *a, http_req *r, auth_user *u)
 {
 	const char *id = http_param(r, "id");
@@ -204,7 +240,9 @@ void api_person_merge(app *a, http_req *r, auth_user *u)
 		return;
 	}
 	char mid[ID_LEN + 1] = "";
-	sj_err e = srch_merge(c, survivor, merged, reason, u->id, mid);
+	sj_err e = person_in_scope(c, u, survivor);
+	e = e ? e : person_in_scope(c, u, merged);
+	e = e ? e : srch_merge(c, survivor, merged, reason, u->id, mid);
 	e = e ? e : app_audit(c, r, u, "person.merge", "person", merged, NULL, "ok",
 			      json_pack("{s:s,s:s,s:s}", "merge_id", mid, "survivor_id", survivor, "reason", reason));
 	if (app_finish(a, r, c, e))
@@ -232,7 +270,8 @@ void api_person_unmerge(app *a, http_req *r, auth_user *u)
 		json_decref(body);
 		return;
 	}
-	sj_err e = srch_unmerge(c, id, reason, u->id);
+	sj_err e = merge_in_scope(c, u, id);
+	e = e ? e : srch_unmerge(c, id, reason, u->id);
 	e = e ? e : app_audit(c, r, u, "person.unmerge", "merge", id, NULL, "ok", json_pack("{s:s}", "reason", reason));
 	if (app_finish(a, r, c, e))
 		http_reply_json(r, 200, json_pack("{s:s,s:b}", "id", id, "undone", 1));

@@ -272,13 +272,16 @@ static void cand_add(candset *cs, const char *id, int w, bool dob)
 static const char sql_lookup_dob[] =
 	"SELECT person_id FROM person_keys WHERE key = ? AND birth_date = ? LIMIT 200";
 static const char sql_lookup[] = "SELECT person_id FROM person_keys WHERE key = ? LIMIT 2000";
+/* with a date of birth the (key, date) lookups find the person; the whole
+ * bucket is read only as far as a date typed wrong needs */
+static const char sql_lookup_short[] = "SELECT person_id FROM person_keys WHERE key = ? LIMIT 400";
 
 /* lookup adds the postings of key (narrowed to bd when not NULL); *rows
  * receives how many were read. */
-static sj_err lookup(db_conn *c, const char *key, const char *bd, int w, candset *cs, int *rows)
+static sj_err lookup(db_conn *c, const char *key, const char *bd, int w, candset *cs, int *rows, bool shortcap)
 {
 	db_stmt *s;
-	sj_err e = db_prepare(c, bd ? sql_lookup_dob : sql_lookup, &s);
+	sj_err e = db_prepare(c, bd ? sql_lookup_dob : shortcap ? sql_lookup_short : sql_lookup, &s);
 	if (!e)
 		e = db_bind_text(s, 1, key);
 	if (!e && bd)
@@ -506,9 +509,9 @@ static sj_err search_core(db_conn *c, const srch_query *q, const char *exclude_i
 	for (int i = 0; !e && i < st->qp.n; i++) {
 		if (!st->qp.k[i].pair)
 			continue;
-		if (q->birth_date && !(e = lookup(c, st->qp.k[i].key, q->birth_date, 3, &st->cs, &rows)))
+		if (q->birth_date && !(e = lookup(c, st->qp.k[i].key, q->birth_date, 3, &st->cs, &rows, false)))
 			found += rows;
-		if (!e && !(e = lookup(c, st->qp.k[i].key, NULL, 2, &st->cs, &rows)))
+		if (!e && !(e = lookup(c, st->qp.k[i].key, NULL, 2, &st->cs, &rows, q->birth_date != NULL)))
 			found += rows;
 	}
 	/* 2. single keys: narrowed by the date of birth; a whole bucket (capped)
@@ -518,15 +521,16 @@ static sj_err search_core(db_conn *c, const srch_query *q, const char *exclude_i
 		if (st->qp.k[i].pair)
 			continue;
 		if (q->birth_date)
-			e = lookup(c, st->qp.k[i].key, q->birth_date, 1, &st->cs, &rows);
+			e = lookup(c, st->qp.k[i].key, q->birth_date, 1, &st->cs, &rows, false);
 		if (!e && single_scan)
-			e = lookup(c, st->qp.k[i].key, NULL, 1, &st->cs, &rows);
+			e = lookup(c, st->qp.k[i].key, NULL, 1, &st->cs, &rows, q->birth_date != NULL);
 	}
 	if (e)
 		goto done;
 	/* 3. fetch and score the strongest candidates */
 	qsort_r(st->cs.order, (size_t)st->cs.n, sizeof st->cs.order[0], by_weight, &st->cs);
-	int nfetch = st->cs.n < SRCH_MAX_SCORED ? st->cs.n : SRCH_MAX_SCORED;
+	int maxs = q->birth_date ? SRCH_MAX_SCORED / 2 : SRCH_MAX_SCORED;
+	int nfetch = st->cs.n < maxs ? st->cs.n : maxs;
 	sc = calloc((size_t)nfetch + 1, sizeof *sc);
 	if (!sc) {
 		e = SJ_ENOMEM;
