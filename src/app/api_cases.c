@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "registers/registers.h"
 #include "cases/cases.h"
 #include "cases/custody.h"
 #include "cases/print.h"
@@ -35,6 +36,35 @@ static const char *const sexes[] = {"M", "F", NULL};
 static const char *jstr(json_t *o, const char *k)
 {
 	return json_string_value(json_object_get(o, k));
+}
+
+/* check_hits runs the hit engine on a person just entered (issue: "a hit on
+ * every entry"): the person's CIN and names, fuzzily, against the active
+ * registers; each hit is recorded and notified to the notice's unit inside
+ * c's transaction and appended to alerts. */
+static sj_err check_hits(db_conn *c, const auth_user *u, json_t *p, const char *source, const char *ref,
+			 json_t *alerts)
+{
+	if (!p)
+		return SJ_OK;
+	const char *father = jstr(p, "father_name_lat");
+	if (!father)
+		father = jstr(p, "father_name_ar");
+	if (!father)
+		father = jstr(p, "father_name");
+	reg_person rp = {
+		.cin = jstr(p, "cin"),
+		.first_name_ar = jstr(p, "first_name_ar"),
+		.last_name_ar = jstr(p, "last_name_ar"),
+		.first_name_lat = jstr(p, "first_name_lat"),
+		.last_name_lat = jstr(p, "last_name_lat"),
+		.father_name = father,
+		.birth_date = jstr(p, "birth_date"),
+	};
+	if (!rp.cin && !rp.first_name_ar && !rp.last_name_ar && !rp.first_name_lat && !rp.last_name_lat)
+		return SJ_OK; /* an unknown suspect: nothing to look for */
+	reg_ctx ctx = {.actor_id = u->id, .actor_unit_id = u->unit.id, .source = source, .source_ref = ref};
+	return reg_check_person(c, &rp, &ctx, alerts);
 }
 
 static bool person_check(json_t *p, const char *prefix, json_t *errs)
@@ -253,10 +283,14 @@ void api_complaint_create(app *a, http_req *r, auth_user *u)
 	}
 	char id[ID_LEN + 1], receipt[CASE_NUMBER_MAX + 1];
 	sj_err e = complaint_create(c, u, &in, id, receipt);
-	json_t *out = NULL;
+	json_t *out = NULL, *alerts = json_array();
 	e = e ? e : complaint_get(c, id, &out);
-	if (out)
+	e = e ? e : check_hits(c, u, in.complainant, "complaint", receipt, alerts);
+	if (out) {
 		json_object_del(out, "unit_path");
+		json_object_set(out, "alerts", alerts);
+	}
+	json_decref(alerts);
 	done(a, r, u, c, e, NULL, NULL, "complaint.create", "complaint", id,
 	     json_pack("{s:s}", "receipt_no", receipt), 201, out);
 	json_decref(body);
@@ -470,10 +504,26 @@ void api_case_create(app *a, http_req *r, auth_user *u)
 	char id[ID_LEN + 1] = "", number[CASE_NUMBER_MAX + 1] = "";
 	const char *field = NULL, *why = NULL;
 	sj_err e = case_create(c, u, &in, id, number, &field, &why);
-	json_t *out = NULL;
+	json_t *out = NULL, *alerts = json_array();
 	e = e ? e : case_get(c, id, &out);
-	if (out)
+	if (!e) {
+		size_t i;
+		json_t *cp;
+		json_array_foreach(json_object_get(out, "persons"), i, cp) {
+			json_t *full = NULL;
+			const char *pid = jstr(cp, "person_id") ? jstr(cp, "person_id") : jstr(cp, "id");
+			if (pid && persons_get(c, pid, &full) == SJ_OK)
+				e = check_hits(c, u, full, "case", number, alerts);
+			json_decref(full);
+			if (e)
+				break;
+		}
+	}
+	if (out) {
 		json_object_del(out, "unit_path");
+		json_object_set(out, "alerts", alerts);
+	}
+	json_decref(alerts);
 	done(a, r, u, c, e, field, why, "case.create", "case", id, json_pack("{s:s}", "number", number), 201, out);
 	json_decref(body);
 }
@@ -726,13 +776,16 @@ void api_case_person_add(app *a, http_req *r, auth_user *u)
 			why = "persons are added only while the case is open";
 		}
 		e = e ? e : case_person_add(c, u, &ref, prole, person_id, person, pid, &reused, &why);
-		json_t *p = NULL;
+		json_t *p = NULL, *alerts = json_array();
 		e = e ? e : persons_get(c, pid, &p);
+		e = e ? e : check_hits(c, u, p, "case", ref.number, alerts);
 		if (!e) {
+			json_object_set(p, "alerts", alerts);
 			json_object_set_new(p, "role", json_string(prole));
 			json_object_set_new(p, "reused", json_boolean(reused));
 			json_object_set_new(p, "case_id", json_string(ref.id));
 		}
+		json_decref(alerts);
 		done(a, r, u, c, e, NULL, why, "case.person", "person", pid,
 		     json_pack("{s:s,s:s,s:b}", "case_id", ref.id, "role", prole, "reused", reused), 201, p);
 	}

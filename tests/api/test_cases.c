@@ -917,6 +917,49 @@ typedef struct client {
 	char numbers[PER_CLIENT][96];
 } client;
 
+/* A wanted notice issued in Arabic script by unit B raises a hit when unit A
+ * enters the suspect in Latin script, another spelling, in a case: the alert
+ * comes back with the entry, the hit is recorded, unit B is notified. */
+static void entering_a_wanted_person_raises_a_hit(void **st)
+{
+	(void)st;
+	th_resp r = req("POST", "/api/v1/registers/wanted", officer2,
+			json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "reference", "AR-LIS-2026-017", "issuing_authority",
+				  "Procureur du Roi, TPI Casablanca", "offence", "vol avec violence", "danger", "high",
+				  "first_name_ar", "محمد", "last_name_ar", "العلوي", "birth_date", "1987-02-03"));
+	expect(&r, 201);
+	char wid[40];
+	snprintf(wid, sizeof wid, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	long long hits = th_sql_int(&S, "SELECT COUNT(*) FROM hits");
+	char id[40], pid[40];
+	new_case("CP-505", id, NULL);
+	char path[128];
+	snprintf(path, sizeof path, "/api/v1/cases/%s/persons", id);
+	r = req("POST", path, officer,
+		json_pack("{s:s,s:{s:s,s:s,s:s,s:s}}", "role", "suspect", "person", "first_name_lat", "Mohammed",
+			  "last_name_lat", "El Alaoui", "birth_date", "1987-02-03", "sex", "M"));
+	expect(&r, 201);
+	snprintf(pid, sizeof pid, "%s", th_str(&r, "id"));
+	json_t *alerts = json_object_get(r.json, "alerts");
+	assert_int_equal(json_array_size(alerts), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(alerts, 0), "id")), wid);
+	th_resp_free(&r);
+	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM hits"), hits + 1);
+	r = req("GET", "/api/v1/notifications", officer2, NULL);
+	expect(&r, 200);
+	assert_true(json_array_size(json_object_get(r.json, "items")) >= 1);
+	th_resp_free(&r);
+	/* a witness with an unrelated name raises nothing */
+	r = req("POST", path, officer,
+		json_pack("{s:s,s:{s:s,s:s}}", "role", "witness", "person", "first_name_lat", "Karima",
+			  "last_name_lat", "Benjelloun"));
+	expect(&r, 201);
+	assert_int_equal(json_array_size(json_object_get(r.json, "alerts")), 0);
+	th_resp_free(&r);
+	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM hits"), hits + 1);
+}
+
 static void *create_many(void *arg)
 {
 	client *cl = arg;
@@ -977,6 +1020,7 @@ int main(void)
 		cmocka_unit_test(cancelled_case_keeps_number_and_history),
 		cmocka_unit_test(bad_input_is_400_and_writes_nothing),
 		cmocka_unit_test(complaint_dispositions),
+		cmocka_unit_test(entering_a_wanted_person_raises_a_hit),
 		cmocka_unit_test(concurrent_numbers_are_distinct),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
