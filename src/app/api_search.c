@@ -167,20 +167,25 @@ void api_persons_search(app *a, http_req *r, auth_user *u)
 	}
 }
 
-/* person_in_scope: SJ_OK when u may change person id's record (administrators
- * nationally; chiefs in their unit and below: a record has one home unit,
- * which alone writes it); SJ_EFORBIDDEN otherwise, SJ_ENOTFOUND when there is
- * no such person. Found by the authorisation matrix (tests/api/test_authz.c). */
+/* person_in_scope: SJ_OK when u may change person id's record: administrators
+ * nationally; chiefs when the person's home unit is theirs or below (a record
+ * has one home unit, which alone writes it) or is the root unit (the national
+ * index loaded by `sijill import`, which no station owns). SJ_EFORBIDDEN
+ * otherwise, SJ_ENOTFOUND when there is no such person. Found by the
+ * authorisation matrix (tests/api/test_authz.c): before, a chief of any unit
+ * could merge or un-merge any unit's persons. */
 static const char sql_person_unit[] =
-	"SELECT u.path FROM persons p JOIN units u ON u.id = p.home_unit_id WHERE p.id = ?";
+	"SELECT u.path, CASE WHEN u.parent_id IS NULL THEN 1 ELSE 0 END FROM persons p"
+	" JOIN units u ON u.id = p.home_unit_id WHERE p.id = ?";
 
 static sj_err person_in_scope(db_conn *c, const auth_user *u, const char *id)
 {
 	if (u->role == ROLE_ADMIN)
 		return SJ_OK;
 	json_t *row = NULL;
-	sj_err e = dbj_one(c, sql_person_unit, "path:t", &row, "t", id);
-	if (!e && !unit_in_scope(u->unit.path, json_string_value(json_object_get(row, "path"))))
+	sj_err e = dbj_one(c, sql_person_unit, "path:t,root:i", &row, "t", id);
+	if (!e && json_integer_value(json_object_get(row, "root")) != 1 &&
+	    !unit_in_scope(u->unit.path, json_string_value(json_object_get(row, "path"))))
 		e = SJ_EFORBIDDEN;
 	json_decref(row);
 	return e;

@@ -92,6 +92,22 @@ typedef struct http_stats {
 } http_stats;
 void http_stats_get(http_stats *out);
 
+/* --- in-process requests: FOR TESTS AND FUZZING ONLY (never used by the server) ---
+ * http_req_fake builds a request without a connection: method, target (path
+ * with an optional "?query", percent-encoded as on the wire), headers
+ * ("Name: value", NULL-terminated; a "Cookie" header feeds http_cookie), the
+ * body (copied, capped at SJ_MAX_BODY_DEFAULT) and the client address (NULL:
+ * 127.0.0.1). Returns NULL when out of memory; free with http_req_fake_free.
+ * http_req_fake_run hands it to dispatch (as the server would, after the
+ * body-size and query checks) and returns the reply's status.
+ * http_req_fake_reply returns a copy of the reply body (owned by r; "" for a
+ * file) and its content type. */
+http_req *http_req_fake(const char *method, const char *target, const char *const *headers, const void *body,
+			size_t body_len, const char *ip);
+int http_req_fake_run(http_req *r, http_dispatch_fn dispatch, void *ctx);
+const char *http_req_fake_reply(const http_req *r, size_t *len, const char **ctype);
+void http_req_fake_free(http_req *r);
+
 #endif
 
 /* --- static files (static.c) --- */

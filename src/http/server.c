@@ -8,6 +8,7 @@
 #include "http/http.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdatomic.h>
@@ -26,6 +27,7 @@
 
 #define HTTP_MAX_PARAMS 8
 #define HTTP_MAX_RESP_HEADERS 16
+#define HTTP_FAKE_MAX_HEADERS 16
 
 typedef struct kv {
 	char *k;
@@ -56,6 +58,14 @@ struct http_req {
 	struct MHD_Response *resp;
 	kv headers[HTTP_MAX_RESP_HEADERS];
 	int nheaders;
+	/* http_req_fake only (tests and fuzzing): no connection; request headers
+	 * here, and a copy of the reply body */
+	bool fake;
+	kv fheaders[HTTP_FAKE_MAX_HEADERS];
+	int nfheaders;
+	buf reply_copy;
+	char reply_ctype[96];
+	char *fake_cookie;
 };
 
 struct http_server {
@@ -90,8 +100,40 @@ int http_status(const http_req *r) { return r->status; }
 int http_query_count(const http_req *r) { return r->nquery; }
 bool http_query_has_duplicates(const http_req *r) { return r->query_dup || r->query_overflow; }
 
+static const char *fake_header(const http_req *r, const char *name)
+{
+	for (int i = 0; i < r->nfheaders; i++)
+		if (strcasecmp(r->fheaders[i].k, name) == 0)
+			return r->fheaders[i].v;
+	return NULL;
+}
+
+/* fake_cookie finds name=value in the fake request's Cookie header and keeps
+ * a copy of the value on the request (freed with it). */
+static const char *fake_cookie(const http_req *r, const char *name)
+{
+	const char *h = fake_header(r, "Cookie");
+	size_t nl = strlen(name);
+	while (h && *h) {
+		while (*h == ' ' || *h == ';')
+			h++;
+		const char *end = strchr(h, ';');
+		size_t len = end ? (size_t)(end - h) : strlen(h);
+		if (len > nl && strncmp(h, name, nl) == 0 && h[nl] == '=') {
+			http_req *w = (http_req *)r;
+			free(w->fake_cookie);
+			w->fake_cookie = strndup(h + nl + 1, len - nl - 1);
+			return w->fake_cookie;
+		}
+		h = end;
+	}
+	return NULL;
+}
+
 const char *http_header(const http_req *r, const char *name)
 {
+	if (r->fake)
+		return fake_header(r, name);
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
@@ -110,6 +152,8 @@ const char *http_query_name(const http_req *r, int i)
 
 const char *http_cookie(const http_req *r, const char *name)
 {
+	if (r->fake)
+		return fake_cookie(r, name);
 	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
 }
 
@@ -161,6 +205,17 @@ sj_err http_add_header(http_req *r, const char *name, const char *value)
 	return SJ_OK;
 }
 
+/* fake_capture keeps a copy of a fake request's reply (tests and fuzzing). */
+static void fake_capture(http_req *r, const char *ctype, const void *data, size_t len)
+{
+	if (!r->fake || r->replied)
+		return;
+	buf_reset(&r->reply_copy);
+	if (buf_add(&r->reply_copy, data, len))
+		buf_reset(&r->reply_copy);
+	snprintf(r->reply_ctype, sizeof r->reply_ctype, "%s", ctype ? ctype : "");
+}
+
 static void set_response(http_req *r, int status, struct MHD_Response *resp, const char *ctype)
 {
 	if (r->replied) {
@@ -182,6 +237,7 @@ void http_reply_bytes(http_req *r, int status, const char *ctype, const void *da
 {
 	struct MHD_Response *resp =
 		MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
+	fake_capture(r, ctype, data, len);
 	set_response(r, status, resp, ctype);
 }
 
@@ -190,6 +246,7 @@ void http_reply_file(http_req *r, int status, const char *ctype, int fd, uint64_
 	struct MHD_Response *resp = MHD_create_response_from_fd64(size, fd);
 	if (!resp)
 		close(fd);
+	fake_capture(r, ctype, "", 0);
 	set_response(r, status, resp, ctype);
 }
 
@@ -204,6 +261,7 @@ void http_reply_json(http_req *r, int status, json_t *body)
 		return;
 	}
 	size_t n = strlen(s);
+	fake_capture(r, "application/json; charset=utf-8", s, n);
 	struct MHD_Response *resp = MHD_create_response_from_buffer(n, s, MHD_RESPMEM_MUST_FREE);
 	if (!resp)
 		free(s);
@@ -255,6 +313,7 @@ void http_problem(http_req *r, int status, const char *code, const char *detail,
 		return;
 	}
 	size_t n = strlen(s);
+	fake_capture(r, "application/problem+json; charset=utf-8", s, n);
 	struct MHD_Response *resp = MHD_create_response_from_buffer(n, s, MHD_RESPMEM_MUST_FREE);
 	if (!resp)
 		free(s);
@@ -281,6 +340,12 @@ static void req_free(http_req *r)
 		free(r->headers[i].k);
 		free(r->headers[i].v);
 	}
+	for (int i = 0; i < r->nfheaders; i++) {
+		free(r->fheaders[i].k);
+		free(r->fheaders[i].v);
+	}
+	buf_free(&r->reply_copy);
+	free(r->fake_cookie);
 	if (r->resp)
 		MHD_destroy_response(r->resp);
 	free(r);
@@ -565,4 +630,122 @@ void http_stop(http_server *s)
 		return;
 	MHD_stop_daemon(s->d);
 	free(s);
+}
+
+/* ---------- in-process requests: tests and fuzzing only ---------- */
+
+/* pct_decode decodes %XX (and, in a query, '+' as space) of s[0..n) into a
+ * new string; NULL on allocation failure. Mirrors MHD_http_unescape. */
+static char *pct_decode(const char *s, size_t n, bool plus)
+{
+	char *o = malloc(n + 1);
+	if (!o)
+		return NULL;
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned v;
+		if (s[i] == '%' && i + 2 < n && isxdigit((unsigned char)s[i + 1]) &&
+		    isxdigit((unsigned char)s[i + 2]) && sscanf(s + i + 1, "%2x", &v) == 1) {
+			o[k++] = (char)v;
+			i += 2;
+		} else if (plus && s[i] == '+') {
+			o[k++] = ' ';
+		} else {
+			o[k++] = s[i];
+		}
+	}
+	o[k] = '\0';
+	return o;
+}
+
+http_req *http_req_fake(const char *method, const char *target, const char *const *headers, const void *body,
+			size_t body_len, const char *ip)
+{
+	http_req *r = calloc(1, sizeof *r);
+	if (!r)
+		return NULL;
+	r->fake = true;
+	r->started_us = clock_monotonic_us();
+	id_new(r->request_id);
+	snprintf(r->method, sizeof r->method, "%s", method);
+	snprintf(r->ip, sizeof r->ip, "%s", ip ? ip : "127.0.0.1");
+	buf_init(&r->body, SJ_MAX_BODY_DEFAULT);
+	buf_init(&r->reply_copy, 64u * 1024 * 1024);
+	const char *q = strchr(target, '?');
+	size_t plen = q ? (size_t)(q - target) : strlen(target);
+	r->path = pct_decode(target, plen, false);
+	if (!r->path)
+		goto fail;
+	/* the query: name[=value] separated by '&', as MHD splits it */
+	for (const char *p = q ? q + 1 : NULL; p && *p;) {
+		const char *amp = strchr(p, '&');
+		size_t len = amp ? (size_t)(amp - p) : strlen(p);
+		if (len) {
+			const char *eq = memchr(p, '=', len);
+			size_t kl = eq ? (size_t)(eq - p) : len;
+			char *k = pct_decode(p, kl, true);
+			char *v = eq ? pct_decode(eq + 1, len - kl - 1, true) : strdup("");
+			if (!k || !v) {
+				free(k);
+				free(v);
+				goto fail;
+			}
+			enum MHD_Result ok = collect_query(r, MHD_GET_ARGUMENT_KIND, k, v);
+			free(k);
+			free(v);
+			if (ok != MHD_YES)
+				break;
+		}
+		p = amp ? amp + 1 : NULL;
+	}
+	for (int i = 0; headers && headers[i]; i++) {
+		const char *colon = strchr(headers[i], ':');
+		if (!colon || r->nfheaders == HTTP_FAKE_MAX_HEADERS - 1)
+			continue;
+		const char *v = colon + 1;
+		while (*v == ' ')
+			v++;
+		char *k = strndup(headers[i], (size_t)(colon - headers[i])), *vv = strdup(v);
+		if (!k || !vv) {
+			free(k);
+			free(vv);
+			goto fail;
+		}
+		r->fheaders[r->nfheaders].k = k;
+		r->fheaders[r->nfheaders].v = vv;
+		r->nfheaders++;
+	}
+	if (body_len && buf_add(&r->body, body, body_len))
+		r->body_too_large = true;
+	return r;
+fail:
+	req_free(r);
+	return NULL;
+}
+
+int http_req_fake_run(http_req *r, http_dispatch_fn dispatch, void *ctx)
+{
+	if (r->body_too_large)
+		http_problem(r, 413, "body-too-large", "the request body exceeds the limit", NULL);
+	else if (r->query_overflow)
+		http_problem(r, 400, "bad-query", "too many query parameters", NULL);
+	else
+		dispatch(r, ctx);
+	if (!r->replied)
+		http_problem(r, 500, "internal", "the request was not answered", NULL);
+	return r->status;
+}
+
+const char *http_req_fake_reply(const http_req *r, size_t *len, const char **ctype)
+{
+	if (len)
+		*len = r->reply_copy.len;
+	if (ctype)
+		*ctype = r->reply_ctype;
+	return buf_str(&r->reply_copy);
+}
+
+void http_req_fake_free(http_req *r)
+{
+	req_free(r);
 }

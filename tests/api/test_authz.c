@@ -1,0 +1,537 @@
+/* test_authz.c — the authorisation matrix, generated from the route table.
+ *
+ * Every route of app_routes[] (linked in, so a new route cannot be missed) is
+ * called by every role — admin, chief, opj, officer, analyst, auditor,
+ * monitor — from the owning unit (A = AR-CASA-OULFA), from another unit
+ * (B = AR-CASA-LISSASFA) and nationally, plus without credentials. Fixture
+ * records (complaint, case, person, PV, custody, seizure, referral, register
+ * entries, a person merge) are made in unit A and their ids substituted into
+ * the `{id}` path parameters. The expected answer of each cell:
+ *
+ *   public route                      → not 401/403 (and never 5xx)
+ *   no credentials                    → 401
+ *   role not in the route's set       → 403 "forbidden"
+ *   unit-scoped object, caller in B   → 403 or 404 (with a valid body, so a
+ *                                       missing scope check would succeed)
+ *   otherwise (in scope)              → GET 200; writes (sent "{}") a
+ *                                       validation/state answer, never
+ *                                       401/403/404/5xx
+ *
+ * The test fails on any mismatch, on any route without a rule (roles == 0
+ * and not public) and on any route this file has no probe for. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "auth/roles.h"
+#include "harness.h"
+
+static th_server S;
+
+/* ---- who calls ---- */
+
+enum { SC_A = 1, SC_B, SC_NATIONAL, SC_NONE };
+
+typedef struct principal {
+	const char *label;
+	const char *badge;
+	const char *password;
+	role role;
+	int scope;
+	char *token;
+} principal;
+
+static principal P[] = {
+	{"admin", "demo-admin", "demo-password", ROLE_ADMIN, SC_NATIONAL, NULL},
+	{"chief-A", "demo-chief", "demo-password", ROLE_CHIEF, SC_A, NULL},
+	{"opj-A", "demo-opj", "demo-password", ROLE_OPJ, SC_A, NULL},
+	{"officer-A", "demo-officer", "demo-password", ROLE_OFFICER, SC_A, NULL},
+	{"chief-B", "mx-chief-b", "a-long-password-1", ROLE_CHIEF, SC_B, NULL},
+	{"opj-B", "mx-opj-b", "a-long-password-1", ROLE_OPJ, SC_B, NULL},
+	{"officer-B", "demo-officer2", "demo-password", ROLE_OFFICER, SC_B, NULL},
+	{"analyst", "demo-analyst", "demo-password", ROLE_ANALYST, SC_NATIONAL, NULL},
+	{"auditor", "demo-auditor", "demo-password", ROLE_AUDITOR, SC_NATIONAL, NULL},
+	{"monitor", "mx-monitor", NULL, ROLE_MONITOR, SC_NATIONAL, NULL},
+	{"anonymous", NULL, NULL, ROLE_NONE, SC_NONE, NULL},
+};
+#define NP (sizeof P / sizeof P[0])
+
+/* ---- fixtures in unit A, substituted as ${name} ---- */
+
+typedef struct fixture {
+	const char *name;
+	char value[64];
+} fixture;
+
+static fixture F[] = {
+	{"complaint", ""}, {"case", ""}, {"case3", ""}, {"person", ""}, {"person2", ""}, {"pv", ""},
+	{"custody", ""}, {"seizure", ""}, {"referral", ""}, {"wanted", ""}, {"vehicle", ""},
+	{"document", ""}, {"merge", ""}, {"unitA", "AR-CASA-OULFA"}, {"badge", "demo-officer"},
+};
+#define NF (sizeof F / sizeof F[0])
+
+static const char *fx(const char *name)
+{
+	for (size_t i = 0; i < NF; i++)
+		if (strcmp(F[i].name, name) == 0)
+			return F[i].value;
+	fprintf(stderr, "# no fixture %s\n", name);
+	abort();
+}
+
+static void fx_set(const char *name, const char *v)
+{
+	for (size_t i = 0; i < NF; i++)
+		if (strcmp(F[i].name, name) == 0) {
+			snprintf(F[i].value, sizeof F[i].value, "%s", v);
+			return;
+		}
+	abort();
+}
+
+/* subst expands ${name} in t into out. */
+static void subst(const char *t, char *out, size_t outsz)
+{
+	size_t n = 0;
+	while (*t && n + 1 < outsz) {
+		if (t[0] == '$' && t[1] == '{') {
+			const char *e = strchr(t, '}');
+			char name[32];
+			snprintf(name, sizeof name, "%.*s", (int)(e - t - 2), t + 2);
+			n += (size_t)snprintf(out + n, outsz - n, "%s", fx(name));
+			t = e + 1;
+			continue;
+		}
+		out[n++] = *t++;
+	}
+	out[n < outsz ? n : outsz - 1] = '\0';
+}
+
+/* ---- one probe per route ---- */
+
+typedef struct probe {
+	const char *method;
+	const char *pattern;  /* as in routes.c */
+	const char *path;     /* with ${fixture} for the parameters, and a query */
+	bool scoped;          /* the parameter is a record of unit A */
+	const char *valid;    /* a valid body (callers of unit B must still be refused); NULL: none */
+	bool no_body;         /* send no body at all, even to callers in scope */
+} probe;
+
+#define CASE_B "{\"frame\":\"preliminary\",\"offences\":[{\"code\":\"CP-505\"}],\"summary\":\"Matrice\"}"
+
+static const probe PROBES[] = {
+	{"GET", "/healthz", "/healthz", false, NULL, true},
+	{"GET", "/metrics", "/metrics", false, NULL, true},
+	{"GET", "/api/v1/openapi.json", "/api/v1/openapi.json", false, NULL, true},
+	{"POST", "/api/v1/test/clock", "/api/v1/test/clock", false, NULL, false},
+	{"POST", "/api/v1/session", "/api/v1/session", false, NULL, false},
+	{"DELETE", "/api/v1/session", "/api/v1/session", false, NULL, true},
+	{"GET", "/api/v1/me", "/api/v1/me", false, NULL, true},
+	{"POST", "/api/v1/me/totp", "/api/v1/me/totp", false, NULL, true},
+	{"POST", "/api/v1/me/totp/confirm", "/api/v1/me/totp/confirm", false, NULL, false},
+	{"PUT", "/api/v1/me/password", "/api/v1/me/password", false, NULL, false},
+	{"PUT", "/api/v1/me/lang", "/api/v1/me/lang", false, NULL, false},
+	{"GET", "/api/v1/persons/search", "/api/v1/persons/search?q=Tahiri&purpose=matrice", false, NULL, true},
+	/* candidates are what the national person search shows anyway: a national read */
+	{"GET", "/api/v1/persons/{id}/duplicates", "/api/v1/persons/${person}/duplicates", false, NULL, true},
+	{"POST", "/api/v1/persons/merges", "/api/v1/persons/merges", false, NULL, false},
+	{"POST", "/api/v1/persons/merges/{id}/undo", "/api/v1/persons/merges/${merge}/undo", true,
+	 "{\"reason\":\"matrice: other unit\"}", false},
+	{"GET", "/api/v1/search/cases", "/api/v1/search/cases?q=matrice&purpose=matrice", false, NULL, true},
+	{"GET", "/api/v1/registers/wanted", "/api/v1/registers/wanted", false, NULL, true},
+	{"POST", "/api/v1/registers/wanted", "/api/v1/registers/wanted", false, NULL, false},
+	{"PATCH", "/api/v1/registers/wanted/{id}", "/api/v1/registers/wanted/${wanted}", true,
+	 "{\"status\":\"executed\",\"reason\":\"arrested\"}", false},
+	{"GET", "/api/v1/registers/vehicles", "/api/v1/registers/vehicles", false, NULL, true},
+	{"POST", "/api/v1/registers/vehicles", "/api/v1/registers/vehicles", false, NULL, false},
+	{"PATCH", "/api/v1/registers/vehicles/{id}", "/api/v1/registers/vehicles/${vehicle}", true,
+	 "{\"status\":\"recovered\",\"reason\":\"found\"}", false},
+	{"GET", "/api/v1/registers/documents", "/api/v1/registers/documents", false, NULL, true},
+	{"POST", "/api/v1/registers/documents", "/api/v1/registers/documents", false, NULL, false},
+	{"PATCH", "/api/v1/registers/documents/{id}", "/api/v1/registers/documents/${document}", true,
+	 "{\"status\":\"found\",\"reason\":\"found\"}", false},
+	{"POST", "/api/v1/check", "/api/v1/check", false, NULL, false},
+	{"GET", "/api/v1/notifications", "/api/v1/notifications", false, NULL, true},
+	{"GET", "/api/v1/audit/flags", "/api/v1/audit/flags", false, NULL, true},
+	{"GET", "/api/v1/users", "/api/v1/users", false, NULL, true},
+	{"POST", "/api/v1/users", "/api/v1/users", false, NULL, false},
+	{"PATCH", "/api/v1/users/{badge}", "/api/v1/users/${badge}", false, NULL, false},
+	{"GET", "/api/v1/units", "/api/v1/units", false, NULL, true},
+	{"GET", "/api/v1/audit", "/api/v1/audit", false, NULL, true},
+	{"GET", "/api/v1/audit/verify", "/api/v1/audit/verify", false, NULL, true},
+	{"GET", "/api/v1/offences", "/api/v1/offences", false, NULL, true},
+	{"GET", "/api/v1/custody-rules", "/api/v1/custody-rules", false, NULL, true},
+	{"GET", "/api/v1/prosecution-offices", "/api/v1/prosecution-offices", false, NULL, true},
+	{"POST", "/api/v1/complaints", "/api/v1/complaints", false, NULL, false},
+	{"GET", "/api/v1/complaints", "/api/v1/complaints", false, NULL, true},
+	{"GET", "/api/v1/complaints/{id}", "/api/v1/complaints/${complaint}", true, NULL, true},
+	{"POST", "/api/v1/complaints/{id}/disposition", "/api/v1/complaints/${complaint}/disposition", true,
+	 "{\"disposition\":\"no_offence\",\"reason\":\"litige civil\"}", false},
+	{"POST", "/api/v1/cases", "/api/v1/cases", false, NULL, false},
+	{"GET", "/api/v1/cases", "/api/v1/cases", false, NULL, true},
+	{"GET", "/api/v1/cases/{id}", "/api/v1/cases/${case}", true, NULL, true},
+	{"PATCH", "/api/v1/cases/{id}", "/api/v1/cases/${case}", true, "{\"summary\":\"changed by another unit\"}", false},
+	{"GET", "/api/v1/cases/{id}/history", "/api/v1/cases/${case}/history", true, NULL, true},
+	{"POST", "/api/v1/cases/{id}/offences", "/api/v1/cases/${case}/offences", true, "{\"code\":\"CP-509\"}", false},
+	{"POST", "/api/v1/cases/{id}/status", "/api/v1/cases/${case}/status", true,
+	 "{\"status\":\"cancelled\",\"reason\":\"another unit tries\"}", false},
+	{"PUT", "/api/v1/cases/{id}/assignee", "/api/v1/cases/${case}/assignee", true, "{\"opj\":\"mx-opj-b\"}", false},
+	{"POST", "/api/v1/cases/{id}/persons", "/api/v1/cases/${case}/persons", true,
+	 "{\"role\":\"witness\",\"person\":{\"last_name_lat\":\"Matrice\",\"first_name_lat\":\"Temoin\"}}", false},
+	{"GET", "/api/v1/persons/{id}", "/api/v1/persons/${person}", true, NULL, true},
+	{"POST", "/api/v1/cases/{id}/pvs", "/api/v1/cases/${case}/pvs", true,
+	 "{\"type\":\"hearing_suspect\",\"person_id\":\"${person}\",\"statements\":\"autre unité\",\"read_back\":true,"
+	 "\"signature\":\"signed\"}", false},
+	{"GET", "/api/v1/pvs/{id}", "/api/v1/pvs/${pv}", true, NULL, true},
+	{"PATCH", "/api/v1/pvs/{id}", "/api/v1/pvs/${pv}", true, "{\"statements\":\"changed by another unit\"}", false},
+	{"POST", "/api/v1/pvs/{id}/seal", "/api/v1/pvs/${pv}/seal", true, "{}", true},
+	{"GET", "/api/v1/pvs/{id}/print", "/api/v1/pvs/${pv}/print", true, NULL, true},
+	{"POST", "/api/v1/cases/{id}/custody", "/api/v1/cases/${case}/custody", true,
+	 "{\"person_id\":\"${person2}\",\"regime\":\"ordinary\",\"ground\":\"art 66-1: autre unité\"}", false},
+	{"GET", "/api/v1/custody/deadlines", "/api/v1/custody/deadlines", false, NULL, true},
+	{"GET", "/api/v1/custody/{id}", "/api/v1/custody/${custody}", true, NULL, true},
+	{"PATCH", "/api/v1/custody/{id}", "/api/v1/custody/${custody}", true,
+	 "{\"lawyer_contacted_at\":1795000000000}", false},
+	{"POST", "/api/v1/custody/{id}/extensions", "/api/v1/custody/${custody}/extensions", true,
+	 "{\"authorisation_ref\":\"PR/2026/1\",\"authorisation_date\":\"2026-11-29\",\"authorised_by\":\"Procureur du Roi\"}",
+	 false},
+	{"POST", "/api/v1/custody/{id}/close", "/api/v1/custody/${custody}/close", true,
+	 "{\"end\":\"released\",\"note\":\"autre unité\"}", false},
+	{"GET", "/api/v1/units/{code}/custody-register", "/api/v1/units/${unitA}/custody-register", true, NULL, true},
+	{"GET", "/api/v1/units/{code}/custody-daily", "/api/v1/units/${unitA}/custody-daily", true, NULL, true},
+	{"GET", "/api/v1/units/{code}/custody-daily.html", "/api/v1/units/${unitA}/custody-daily.html", true, NULL, true},
+	{"POST", "/api/v1/cases/{id}/seizures", "/api/v1/cases/${case}/seizures", true,
+	 "{\"seal_no\":\"B-S-9\",\"description\":\"xx\",\"quantity\":\"1\",\"storage_place\":\"xx\",\"holder\":\"xx\"}", false},
+	{"GET", "/api/v1/seizures/{id}", "/api/v1/seizures/${seizure}", true, NULL, true},
+	{"POST", "/api/v1/seizures/{id}/transfers", "/api/v1/seizures/${seizure}/transfers", true,
+	 "{\"to\":\"Greffe\",\"reason\":\"autre unité\",\"storage_place\":\"Greffe\"}", false},
+	{"POST", "/api/v1/cases/{id}/referral", "/api/v1/cases/${case3}/referral", true, "{}", false},
+	{"GET", "/api/v1/referrals/{id}", "/api/v1/referrals/${referral}", true, NULL, true},
+	{"GET", "/api/v1/referrals/{id}/bundle", "/api/v1/referrals/${referral}/bundle", true, NULL, true},
+	{"GET", "/api/v1/referrals/{id}/bundle.html", "/api/v1/referrals/${referral}/bundle.html", true, NULL, true},
+	{"PUT", "/api/v1/referrals/{id}/outcome", "/api/v1/referrals/${referral}/outcome", true,
+	 "{\"outcome\":\"prosecuted\",\"note\":\"autre unité\"}", false},
+};
+#define NPROBES (sizeof PROBES / sizeof PROBES[0])
+
+static const probe *probe_for(const route *rt)
+{
+	for (size_t i = 0; i < NPROBES; i++)
+		if (strcmp(PROBES[i].method, rt->method) == 0 && strcmp(PROBES[i].pattern, rt->pattern) == 0)
+			return &PROBES[i];
+	return NULL;
+}
+
+/* ---- set-up ---- */
+
+static char *login_pw(const char *badge, const char *pw)
+{
+	char body[256];
+	snprintf(body, sizeof body, "{\"badge\":\"%s\",\"password\":\"%s\"}", badge, pw);
+	th_resp r = th_json(&S, "POST", "/api/v1/session", NULL, body);
+	if (r.status != 200) {
+		fprintf(stderr, "# login %s -> %ld %s\n", badge, r.status, r.body);
+		abort();
+	}
+	char *t = strdup(th_str(&r, "token"));
+	th_resp_free(&r);
+	return t;
+}
+
+static char *machine_token(const char *badge)
+{
+	char out[4096];
+	const char *args[] = {"user", "token", "--badge", badge, "--label", "matrix", NULL};
+	if (th_cli(&S, out, sizeof out, args) != 0) {
+		fprintf(stderr, "# user token: %s\n", out);
+		abort();
+	}
+	out[strcspn(out, "\r\n")] = '\0';
+	return strdup(out);
+}
+
+/* token_for returns a token of principal p (fresh = a new session). */
+static char *token_for(const principal *p)
+{
+	if (!p->badge)
+		return NULL;
+	if (!p->password)
+		return machine_token(p->badge);
+	return login_pw(p->badge, p->password);
+}
+
+static principal *by_label(const char *label)
+{
+	for (size_t i = 0; i < NP; i++)
+		if (strcmp(P[i].label, label) == 0)
+			return &P[i];
+	abort();
+}
+
+/* make POSTs body as tok and stores the new record's id (201 expected). */
+static void make(const char *fixture_name, const char *path, const char *tok, const char *body)
+{
+	char p[512], b[2048];
+	subst(path, p, sizeof p);
+	subst(body, b, sizeof b);
+	th_resp r = th_json(&S, "POST", p, tok, b);
+	if (r.status != 201) {
+		fprintf(stderr, "# fixture %s: POST %s -> %ld %s\n", fixture_name, p, r.status, r.body);
+		abort();
+	}
+	if (fixture_name)
+		fx_set(fixture_name, th_str(&r, "id"));
+	th_resp_free(&r);
+}
+
+static void add_user(const char *admin, const char *badge, const char *role_name_, const char *unit)
+{
+	char body[512];
+	snprintf(body, sizeof body,
+		 "{\"badge\":\"%s\",\"name\":\"Matrice %s\",\"role\":\"%s\",\"unit\":\"%s\",\"password\":\"a-long-password-1\"}",
+		 badge, role_name_, role_name_, unit);
+	th_resp r = th_json(&S, "POST", "/api/v1/users", admin, body);
+	if (r.status != 201) {
+		fprintf(stderr, "# user %s -> %ld %s\n", badge, r.status, r.body);
+		abort();
+	}
+	th_resp_free(&r);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	th_setup(&S);
+	char *admin = th_login(&S, "demo-admin");
+	add_user(admin, "mx-chief-b", "chief", "AR-CASA-LISSASFA");
+	add_user(admin, "mx-opj-b", "opj", "AR-CASA-LISSASFA");
+	add_user(admin, "mx-monitor", "monitor", "DGSN");
+	free(admin);
+	for (size_t i = 0; i < NP; i++)
+		P[i].token = token_for(&P[i]);
+	const char *officer = by_label("officer-A")->token, *opj = by_label("opj-A")->token,
+		   *chief = by_label("chief-A")->token;
+
+	make("complaint", "/api/v1/complaints", officer,
+	     "{\"complainant\":{\"cin\":\"BH777001\",\"last_name_lat\":\"Bennis\",\"first_name_lat\":\"Amal\"},"
+	     "\"facts\":\"Vol de telephone (matrice).\"}");
+	make("case", "/api/v1/cases", officer,
+	     "{\"frame\":\"flagrant\",\"offences\":[{\"code\":\"CP-505\"}],\"summary\":\"Matrice: affaire A\",\"opj\":\"demo-opj\"}");
+	make("case3", "/api/v1/cases", officer, CASE_B);
+	make("person", "/api/v1/cases/${case}/persons", officer,
+	     "{\"role\":\"suspect\",\"person\":{\"cin\":\"BK770001\",\"last_name_lat\":\"Tahiri\",\"first_name_lat\":\"Said\","
+	     "\"birth_date\":\"1990-04-12\"}}");
+	/* the person id is the case-person link's person: read it back */
+	char path[256];
+	snprintf(path, sizeof path, "/api/v1/cases/%s", fx("case"));
+	th_resp r = th_request(&S, "GET", path, officer, NULL, 0, NULL);
+	assert_int_equal(r.status, 200);
+	json_t *ps = json_object_get(r.json, "persons");
+	fx_set("person", json_string_value(json_object_get(json_array_get(ps, 0), "person_id")));
+	th_resp_free(&r);
+	make(NULL, "/api/v1/cases/${case}/persons", officer,
+	     "{\"role\":\"suspect\",\"person\":{\"cin\":\"BK770002\",\"last_name_lat\":\"Tahiri\",\"first_name_lat\":\"Said\","
+	     "\"birth_date\":\"1990-04-12\"}}");
+	r = th_request(&S, "GET", path, officer, NULL, 0, NULL);
+	ps = json_object_get(r.json, "persons");
+	for (size_t i = 0; i < json_array_size(ps); i++) {
+		const char *pid = json_string_value(json_object_get(json_array_get(ps, i), "person_id"));
+		if (pid && strcmp(pid, fx("person")) != 0)
+			fx_set("person2", pid);
+	}
+	th_resp_free(&r);
+	make("custody", "/api/v1/cases/${case}/custody", opj,
+	     "{\"person_id\":\"${person}\",\"regime\":\"ordinary\",\"ground\":\"art 66-1: risque de fuite\"}");
+	make("pv", "/api/v1/cases/${case}/pvs", officer,
+	     "{\"type\":\"hearing_suspect\",\"person_id\":\"${person}\",\"statements\":\"Je conteste.\",\"read_back\":true,"
+	     "\"signature\":\"signed\"}");
+	make("seizure", "/api/v1/cases/${case}/seizures", officer,
+	     "{\"seal_no\":\"MX-S-0001\",\"description\":\"Telephone\",\"quantity\":\"1\",\"storage_place\":\"Armoire\","
+	     "\"holder\":\"demo-officer\"}");
+	char case2[64];
+	make("referral", "/api/v1/cases", officer, CASE_B);
+	snprintf(case2, sizeof case2, "%s", fx("referral"));
+	const char *inv = "{\"status\":\"under_investigation\"}";
+	snprintf(path, sizeof path, "/api/v1/cases/%s/status", case2);
+	r = th_json(&S, "POST", path, officer, inv);
+	assert_int_equal(r.status, 200);
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/cases/%s/status", fx("case3"));
+	r = th_json(&S, "POST", path, officer, inv);
+	assert_int_equal(r.status, 200);
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/cases/%s/referral", case2);
+	make("referral", path, opj, "{}");
+	make("wanted", "/api/v1/registers/wanted", opj,
+	     "{\"reference\":\"MX-2026-001\",\"issuing_authority\":\"Procureur du Roi\",\"offence\":\"vol\","
+	     "\"danger\":\"low\",\"first_name_lat\":\"Matrice\",\"last_name_lat\":\"Recherche\"}");
+	make("vehicle", "/api/v1/registers/vehicles", officer, "{\"plate\":\"23456-ب-6\",\"make\":\"Dacia\"}");
+	make("document", "/api/v1/registers/documents", officer,
+	     "{\"doc_type\":\"cin\",\"doc_number\":\"BK 770099\",\"kind\":\"stolen\"}");
+	make("merge", "/api/v1/persons/merges", chief,
+	     "{\"survivor_id\":\"${person}\",\"merged_id\":\"${person2}\",\"reason\":\"same CNIE photo\"}");
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < NP; i++)
+		free(P[i].token);
+	return th_teardown(&S) == 0 ? 0 : -1;
+}
+
+/* ---- the matrix ---- */
+
+static bool in(long s, const long *set)
+{
+	for (int i = 0; set[i]; i++)
+		if (set[i] == s)
+			return true;
+	return false;
+}
+
+static const long PASSES_WRITE[] = {200, 201, 204, 400, 409, 422, 0};
+static const long PASSES_PUBLIC[] = {200, 201, 400, 0};
+
+static void every_route_has_a_rule(void **st)
+{
+	(void)st;
+	int bad = 0;
+	for (size_t i = 0; i < app_routes_count; i++) {
+		const route *rt = &app_routes[i];
+		if (rt->roles == 0 && !(rt->flags & ROUTE_PUBLIC)) {
+			fprintf(stderr, "# %s %s has no roles and is not public\n", rt->method, rt->pattern);
+			bad++;
+		}
+		if ((rt->flags & ROUTE_PUBLIC) && rt->roles != 0) {
+			fprintf(stderr, "# %s %s is public and lists roles\n", rt->method, rt->pattern);
+			bad++;
+		}
+		if (!probe_for(rt)) {
+			fprintf(stderr, "# %s %s has no probe in test_authz.c: add one\n", rt->method, rt->pattern);
+			bad++;
+		}
+	}
+	assert_int_equal(bad, 0);
+}
+
+static void matrix(void **st)
+{
+	(void)st;
+	int cells = 0, bad = 0;
+	char path[512], body[2048];
+	for (size_t i = 0; i < app_routes_count; i++) {
+		const route *rt = &app_routes[i];
+		const probe *pb = probe_for(rt);
+		if (!pb)
+			continue;
+		subst(pb->path, path, sizeof path);
+		bool get = strcmp(rt->method, "GET") == 0;
+		for (size_t k = 0; k < NP; k++) {
+			principal *p = &P[k];
+			bool fresh = strcmp(rt->method, "DELETE") == 0 && strcmp(rt->pattern, "/api/v1/session") == 0;
+			char *tok = fresh ? token_for(p) : p->token;
+			const char *send = NULL;
+			bool allowed = (rt->flags & ROUTE_PUBLIC) || (rt->roles & (unsigned)p->role);
+			bool other_unit = pb->scoped && p->scope == SC_B;
+			if (!get && !pb->no_body)
+				send = "{}";
+			if (!get && other_unit && pb->valid) {
+				subst(pb->valid, body, sizeof body);
+				send = body;
+			}
+			th_resp r = send ? th_json(&S, rt->method, path, tok, send)
+					 : th_request(&S, rt->method, path, tok, NULL, 0, NULL);
+			const char *code = th_str(&r, "code");
+			char want[64];
+			bool ok;
+			if (rt->flags & ROUTE_PUBLIC) {
+				ok = get ? r.status == 200 : in(r.status, PASSES_PUBLIC);
+				snprintf(want, sizeof want, "%s", get ? "200" : "200/201/400");
+			} else if (p->scope == SC_NONE) {
+				ok = r.status == 401;
+				snprintf(want, sizeof want, "401");
+			} else if (!allowed) {
+				ok = r.status == 403 && strcmp(code, "forbidden") == 0;
+				snprintf(want, sizeof want, "403 forbidden");
+			} else if (other_unit) {
+				ok = r.status == 403 || r.status == 404;
+				snprintf(want, sizeof want, "403/404 (other unit)");
+			} else if (get) {
+				ok = r.status == 200;
+				snprintf(want, sizeof want, "200");
+			} else {
+				ok = in(r.status, PASSES_WRITE);
+				snprintf(want, sizeof want, "passes authz (2xx/400/409/422)");
+			}
+			/* a problem document on every 4xx/5xx, never a 5xx */
+			if (r.status >= 400 && !strstr(r.ctype, "application/problem+json"))
+				ok = false;
+			if (r.status >= 500)
+				ok = false;
+			cells++;
+			if (!ok) {
+				bad++;
+				fprintf(stderr, "# MISMATCH %-6s %-44s %-10s got %ld %s, want %s\n", rt->method, rt->pattern,
+					p->label, r.status, code, want);
+			}
+			th_resp_free(&r);
+			if (fresh)
+				free(tok);
+		}
+	}
+	fprintf(stderr, "# authorisation matrix: %zu routes x %zu callers = %d cells, %d mismatches\n",
+		app_routes_count, NP, cells, bad);
+	assert_int_equal(bad, 0);
+}
+
+/* Reads of unit A's records by unit B never leak them: the bodies of the
+ * refusals name no fixture id other than the one asked for. */
+static void refusals_leak_nothing(void **st)
+{
+	(void)st;
+	char path[256];
+	snprintf(path, sizeof path, "/api/v1/cases/%s", fx("case"));
+	th_resp r = th_request(&S, "GET", path, by_label("officer-B")->token, NULL, 0, NULL);
+	assert_true(r.status == 403 || r.status == 404);
+	assert_null(strstr(r.body, "Matrice: affaire A"));
+	assert_null(strstr(r.body, "Tahiri"));
+	th_resp_free(&r);
+	/* B's case list holds none of A's cases */
+	r = th_request(&S, "GET", "/api/v1/cases?limit=200", by_label("officer-B")->token, NULL, 0, NULL);
+	assert_int_equal(r.status, 200);
+	assert_null(strstr(r.body, fx("case")));
+	assert_null(strstr(r.body, "Matrice: affaire A"));
+	th_resp_free(&r);
+	r = th_request(&S, "GET", "/api/v1/custody/deadlines", by_label("chief-B")->token, NULL, 0, NULL);
+	assert_int_equal(r.status, 200);
+	assert_null(strstr(r.body, fx("custody")));
+	th_resp_free(&r);
+}
+
+static void server_exits_cleanly(void **st)
+{
+	(void)st;
+	assert_int_equal(th_stop_server(&S), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(every_route_has_a_rule),
+		cmocka_unit_test(matrix),
+		cmocka_unit_test(refusals_leak_nothing),
+		cmocka_unit_test(server_exits_cleanly),
+	};
+	return cmocka_run_group_tests_name(getenv("SIJILL_TEST_BACKEND") ? getenv("SIJILL_TEST_BACKEND") : "sqlite",
+					   tests, setup, teardown);
+}
