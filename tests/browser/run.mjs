@@ -92,6 +92,28 @@ async function shot(page, name) {
   await page.screenshot({ path: join(shots, `${name}-${lang}.png`), fullPage: true });
 }
 
+// shotBoth(page, name): the page in Arabic and in French (reloading the
+// current URL in each), then back to the language it was in.
+async function shotBoth(page, name, ready) {
+  const start = await page.evaluate(() => document.documentElement.lang);
+  for (const lang of [start, start === 'ar' ? 'fr' : 'ar']) {
+    await setLangUI(page, lang);
+    await page.reload();
+    await page.waitForSelector('main h1');
+    if (ready) await page.waitForSelector(ready);
+    await page.waitForLoadState('networkidle');
+    await shot(page, name);
+  }
+  await setLangUI(page, start);
+}
+
+// pickOption(page, select, text): choose the option whose label contains text.
+async function pickOption(page, sel, text) {
+  const v = await page.$eval(sel, (el, tx) => { const o = [...el.options].find((x) => x.textContent.includes(tx)); return o ? o.value : null; }, text);
+  if (!v) throw new Error(`no option "${text}" in ${sel}`);
+  await page.selectOption(sel, v);
+}
+
 async function login(page, badge, password) {
   await ctx.clearCookies();
   await page.goto(`${base}/login`);
@@ -346,7 +368,7 @@ async function main() {
     await page.click('button[type=submit]');
     await page.waitForURL(/\/complaints\/[^/]+$/);
     await page.waitForSelector('select[name=frame]');
-    await shot(page, 'complaint');
+    await shotBoth(page, 'complaint', 'select[name=frame]');
     await page.selectOption('select[name=frame]', 'preliminary');
     const off = await page.$('select[name=offence]');
     if (off) await page.selectOption('select[name=offence]', { index: 1 });
@@ -354,7 +376,9 @@ async function main() {
     await page.waitForURL(/\/cases\/[^/]+$/);
     state.caseUrl = page.url();
     await page.waitForSelector('.case-head');
-    await shot(page, 'case');
+    await shotBoth(page, 'case', '.case-head');
+    const hist = await page.textContent('#s-history');
+    expect(!/حدث|Événement/.test(hist), `generic history event: ${hist.slice(0, 200)}`);
     await page.close();
   });
 
@@ -378,7 +402,19 @@ async function main() {
     await page.waitForSelector('.results table');
     const txt = await page.textContent('.results');
     expect(/Alaoui/i.test(txt), `Arabic search did not find him: ${txt.slice(0, 200)}`);
-    await shot(page, 'persons-results');
+    for (const lang of ['ar', 'fr']) {
+      await setLangUI(page, lang);
+      await page.fill('input[name=q]', 'محمد العلوي');
+      await page.fill('input[name=purpose]', 'تحقق في إطار قضية سرقة');
+      await page.click('button[type=submit]');
+      await page.waitForSelector('.results table');
+      await shot(page, 'persons-results');
+    }
+    // the person's own page (cases with roles)
+    await page.click('.results td a');
+    await page.waitForSelector('.case-head');
+    await shotBoth(page, 'person', '.case-head');
+    await setLangUI(page, 'ar');
     await page.close();
   });
 
@@ -389,14 +425,14 @@ async function main() {
     expect(state.caseUrl, 'no case from the previous scenario');
     await page.goto(state.caseUrl);
     await page.click('#s-custody summary');
-    await page.selectOption('#s-custody select[name=person_id]', { index: 1 });
+    await pickOption(page, '#s-custody select[name=person_id]', 'Alaoui');
     await page.selectOption('#s-custody select[name=regime]', 'ordinary');
     await page.fill('#s-custody textarea[name=ground]', 'الحفاظ على الأدلة ومنع الفرار');
     await page.click('#s-custody button[type=submit]');
     await page.waitForSelector('#s-custody .clock');
     await page.click('#s-pvs summary');
     await page.selectOption('#s-pvs select[name=type]', 'hearing_suspect');
-    await page.selectOption('#s-pvs select[name=person_id]', { index: 1 });
+    await pickOption(page, '#s-pvs select[name=person_id]', 'Alaoui');
     await page.click('#s-pvs button[type=submit]');
     await page.waitForURL(/\/pvs\/[^/]+$/);
     state.pvUrl = page.url();
@@ -405,14 +441,21 @@ async function main() {
     await page.selectOption('select[name=signature]', 'signed');
     await page.click('form:has(textarea[name=statements]) button[type=submit]');
     await page.waitForSelector('#toast.show');
-    await shot(page, 'pv-editor');
+    await shotBoth(page, 'pv-editor', 'textarea[name=statements]');
     await page.check('input[name=confirm]');
     await page.click('form:has(input[name=confirm]) button[type=submit]');
     await page.waitForSelector('.badge.ok');
-    await shot(page, 'pv-sealed');
+    expect(!(await page.$('textarea[name=statements]')), 'a sealed PV is still editable');
+    await shotBoth(page, 'pv-sealed', '.badge.ok');
     await page.goto(`${base}/custody`);
     await page.waitForSelector('.clock');
-    await shot(page, 'custody');
+    await shotBoth(page, 'custody', '.clock');
+    await page.goto(`${base}/custody?status=daily`);
+    await page.waitForSelector('main table');
+    await shotBoth(page, 'custody-daily', 'main table');
+    const href = await page.getAttribute('a[href*="custody-daily.html"]', 'href');
+    const html = await page.evaluate(async (u) => (await fetch(u)).text(), href);
+    expect(/Alaoui/.test(html), 'daily HTML list names the person held');
     await page.close();
   });
 
@@ -450,6 +493,107 @@ async function main() {
     expect(want.some((w) => txt.includes(w)), `message: ${txt}`);
     expect(!(await page.$('.case-head')), 'case content shown');
     await shot(page, 'case-refused');
+    await page.close();
+  });
+
+  await test('seizure: record an item and transfer it (chain of custody)', async () => {
+    const page = await newPage();
+    await loggedIn(page, 'demo-opj');
+    expect(state.caseUrl, 'no case from the previous scenario');
+    await page.goto(state.caseUrl);
+    await page.click('#s-seizures summary');
+    await page.fill('#s-seizures input[name=seal_no]', 'SC-2026-017');
+    await page.fill('#s-seizures input[name=quantity]', '1');
+    await page.fill('#s-seizures input[name=storage_place]', 'خزانة المحجوزات — الدائرة');
+    await page.fill('#s-seizures input[name=holder]', 'Nadia Chraibi');
+    await page.fill('#s-seizures textarea[name=description]', 'هاتف محمول من نوع سامسونغ، أسود اللون');
+    await page.click('#s-seizures button[type=submit]');
+    await page.click('#s-seizures a:has-text("SC-2026-017")');
+    await page.waitForURL(/\/seizures\/[^/]+$/);
+    await page.fill('input[name=to]', 'كتابة الضبط — المحكمة الابتدائية');
+    await page.fill('input[name=reason]', 'إيداع بكتابة الضبط');
+    await page.click('form:has(input[name=to]) button[type=submit]');
+    await page.waitForSelector('#s-chain tbody tr:nth-child(2)');
+    await shotBoth(page, 'seizure', '#s-chain');
+    await page.close();
+  });
+
+  await test('registers: record a wanted notice, a look-up hits it, the owning unit is notified', async () => {
+    const page = await newPage();
+    await loggedIn(page, 'demo-officer');
+    await page.goto(`${base}/registers/wanted`);
+    await page.click('details.add summary');
+    await page.fill('input[name=last_name_lat]', 'Tazi');
+    await page.fill('input[name=first_name_lat]', 'Karim');
+    await page.fill('input[name=last_name_ar]', 'التازي');
+    await page.fill('input[name=first_name_ar]', 'كريم');
+    await page.fill('input[name=reference]', 'MR-2026-0042');
+    await page.fill('input[name=issuing_authority]', 'النيابة العامة بالدار البيضاء');
+    await page.selectOption('select[name=danger]', 'medium');
+    await page.fill('input[name=offence]', 'سرقة موصوفة');
+    await page.click('details.add button[type=submit]');
+    await page.waitForSelector('main table td:has-text("MR-2026-0042")');
+    await shotBoth(page, 'registers-wanted', 'main table');
+    for (const k of ['vehicles', 'documents']) {
+      await page.goto(`${base}/registers/${k}`);
+      await page.waitForSelector('main h1');
+      await shotBoth(page, `registers-${k}`);
+    }
+    // another unit's officer checks the name (one browser context: log in again after)
+    await loggedIn(page, 'demo-officer2');
+    for (const lang of ['ar', 'fr']) {
+      await setLangUI(page, lang);
+      await page.goto(`${base}/registers/check`);
+      await page.fill('input[name="person.name"]', 'كريم التازي');
+      await page.fill('input[name=purpose]', 'مراقبة روتينية');
+      await page.click('main button[type=submit]');
+      await page.waitForSelector('.results .alert, .results .success');
+      expect(await page.$('.results .alert'), 'the check did not hit the notice');
+      await shot(page, 'registers-check');
+    }
+    await setLangUI(page, 'ar');
+    await loggedIn(page, 'demo-officer');
+    await page.goto(`${base}/registers/alerts`);
+    await page.waitForSelector('main table');
+    await shotBoth(page, 'registers-alerts', 'main table');
+    await page.goto(`${base}/`);
+    await page.waitForLoadState('networkidle');
+    expect(!(await page.$('[data-missing]')), 'home still says a route is missing');
+    await shotBoth(page, 'home-officer-after');
+    await page.close();
+  });
+
+  await test('end custody, refer to the prosecutor, record the outcome', async () => {
+    const page = await newPage();
+    await loggedIn(page, 'demo-opj');
+    await page.goto(`${base}/custody`);
+    await page.click('main button.small:has-text("إنهاء"), main button.small:has-text("Mettre fin")');
+    await page.waitForSelector('dialog[open] select[name=end]');
+    await page.selectOption('dialog[open] select[name=end]', 'presented');
+    await page.click('dialog[open] button[type=submit]');
+    await page.waitForSelector('dialog[open]', { state: 'detached' });
+    await page.goto(state.caseUrl);
+    await page.click('#s-referral summary');
+    await page.click('#s-referral button[type=submit]');
+    await page.waitForURL(/\/referrals\/[^/]+$/);
+    await page.waitForSelector('select[name=outcome]');
+    await shotBoth(page, 'referral', 'select[name=outcome]');
+    await page.selectOption('select[name=outcome]', 'prosecuted');
+    await page.click('form:has(select[name=outcome]) button[type=submit]');
+    await page.waitForSelector('#toast.show');
+    await page.goto(state.caseUrl);
+    await page.waitForSelector('#s-history');
+    await shotBoth(page, 'case-referred', '#s-history');
+    await page.close();
+  });
+
+  await test('auditor sees unusual look-up flags', async () => {
+    const page = await newPage();
+    await loggedIn(page, 'demo-auditor');
+    await page.goto(`${base}/audit`);
+    await page.waitForSelector('main h2');
+    await page.waitForLoadState('networkidle');
+    await shotBoth(page, 'audit-flags');
     await page.close();
   });
 

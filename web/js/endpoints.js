@@ -30,6 +30,21 @@ export const EP = {
   wanted: '/api/v1/registers/wanted',
   vehicles: '/api/v1/registers/vehicles',
   documents: '/api/v1/registers/documents',
+  register: '/api/v1/registers/{kind}/{id}',
+  check: '/api/v1/check',
+  custodyDaily: '/api/v1/units/{code}/custody-daily',
+  custodyDailyHtml: '/api/v1/units/{code}/custody-daily.html',
+  seizure: '/api/v1/seizures/{id}',
+  seizureTransfers: '/api/v1/seizures/{id}/transfers',
+  referral: '/api/v1/referrals/{id}',
+  referralBundle: '/api/v1/referrals/{id}/bundle',
+  referralBundleHtml: '/api/v1/referrals/{id}/bundle.html',
+  referralOutcome: '/api/v1/referrals/{id}/outcome',
+  pvPrintHtml: '/api/v1/pvs/{id}/print',
+  duplicates: '/api/v1/persons/{id}/duplicates',
+  merges: '/api/v1/persons/merges',
+  mergeUndo: '/api/v1/persons/merges/{id}/undo',
+  auditFlags: '/api/v1/audit/flags',
 };
 
 // fill(tpl, vars): the path with {name} replaced (URI-encoded).

@@ -1,9 +1,11 @@
 // audit.js — for auditors: who did what to which record, and the chain check.
 import { h, mount } from '../dom.js';
-import { t, fmtDateTime, fmtNum, problemText } from '../i18n.js';
+import { t, tOr, fmtDateTime, fmtNum, problemText } from '../i18n.js';
 import { api, qs } from '../api.js';
 import { field, form } from '../forms.js';
-import { page, table } from '../ui.js';
+import { page, table, block, needs } from '../ui.js';
+import { has } from '../caps.js';
+import { EP } from '../endpoints.js';
 
 const LIMIT = 50;
 
@@ -70,7 +72,18 @@ export function render(ctx) {
     },
   });
   load(0).catch((e) => mount(results, h('p', { class: 'alert', role: 'alert', text: problemText(e) })));
-  return page('nav.audit', ctx,
+  const flags = block('audit.flags', async () => {
+    if (!has('GET', EP.auditFlags)) return needs('GET', EP.auditFlags);
+    const d = await api('GET', EP.auditFlags);
+    return [h('p', { class: 'muted', text: t('audit.flags-intro', { n: d.threshold, h: Math.round((d.window_ms || 86400000) / 3600000) }) }),
+      table([
+        ['audit.badge', (f) => h('span', { dir: 'ltr', text: f.badge || '—' })],
+        ['reg.owner', (f) => h('span', { dir: 'ltr', text: f.unit || '—' })],
+        ['audit.lookups', (f) => fmtNum(f.lookups)],
+        ['audit.flag-reason', (f) => tOr(`flag.${f.reason}`, 'flag.other')],
+      ], d.flags || [], { caption: 'audit.flags', empty: 'audit.no-flags' })];
+  });
+  return page('nav.audit', ctx, flags,
     h('section', { class: 'card' }, h('h2', { text: t('audit.chain') }), h('p', { class: 'muted', text: t('audit.chain-intro') }), verifyBtn, verifyOut),
     h('section', { class: 'card' }, h('h2', { text: t('audit.query') }), f, results));
 }

@@ -1,7 +1,7 @@
 // case.js — one case: its facts, persons, offences, PVs, custody, seizures,
 // history and referral to the prosecutor, each with its form.
 import { h } from '../dom.js';
-import { t, tOr, fmtDateTime, getLang } from '../i18n.js';
+import { t, tOr, fmtDateTime, fmtDate, getLang } from '../i18n.js';
 import { api } from '../api.js';
 import { EP, fill } from '../endpoints.js';
 import { field, form } from '../forms.js';
@@ -12,7 +12,34 @@ import { custodyClock } from '../clock.js';
 
 const PROLES = ['suspect', 'victim', 'witness', 'complainant', 'arrested'];
 const REGIMES = ['ordinary', 'terrorism', 'state_security', 'minor'];
-const PV_TYPES = ['hearing_suspect', 'hearing_victim', 'hearing_witness', 'arrest', 'custody', 'search', 'seizure', 'findings', 'confrontation'];
+const PV_TYPES = ['hearing_complainant', 'hearing_victim', 'hearing_suspect', 'hearing_witness', 'confrontation', 'search', 'seizure', 'arrest_custody', 'transmission'];
+// case_events.kind (src/cases/*.c) → message key
+const EVENTS = {
+  created: 'event.created', updated: 'event.updated', status: 'event.status', assigned: 'event.assigned',
+  'offence.added': 'event.offence', 'person.added': 'event.person',
+  'complaint.opened': 'event.complaint-opened', 'complaint.attached': 'event.complaint-attached',
+  'pv.drafted': 'event.pv-created', 'pv.edited': 'event.pv-edited', 'pv.sealed': 'event.pv-sealed',
+  'custody.opened': 'event.custody-opened', 'custody.extended': 'event.custody-extended',
+  'custody.updated': 'event.custody-updated', 'custody.closed': 'event.custody-closed',
+  'seizure.recorded': 'event.seizure', 'seizure.transferred': 'event.seizure-transferred',
+  referred: 'event.referral', 'referral.outcome': 'event.referral-outcome',
+};
+
+// eventDetail(e): a short, translated line about what changed (numbers stay as typed).
+function eventDetail(e) {
+  const d = e.detail || {};
+  const parts = [];
+  if (e.kind === 'status' && d.to) parts.push(d.from ? t('event.status-change', { from: t(`cstatus.${d.from}`), to: t(`cstatus.${d.to}`) }) : t(`cstatus.${d.to}`));
+  if (e.kind === 'person.added' && d.role) parts.push(t(`prole.${d.role}`));
+  if (e.kind === 'custody.opened' && d.regime) parts.push(t(`regime.${d.regime}`));
+  if (e.kind === 'custody.closed' && d.end) parts.push(t(`custody.end.${d.end}`));
+  if (e.kind === 'referral.outcome' && d.outcome) parts.push(t(`outcome.${d.outcome}`));
+  if (e.kind === 'assigned' && d.opj) parts.push(h('bdi', { dir: 'ltr', text: d.opj }));
+  const num = d.number || d.receipt_no || d.transmission_no || d.seal_no;
+  if (num && e.kind !== 'created') parts.push(h('bdi', { dir: 'ltr', class: 'num', text: num }));
+  if (d.reason) parts.push(h('bdi', { text: d.reason }));
+  return parts.length ? [' — ', parts.map((x, i) => (i ? [' · ', x] : x))] : null;
+}
 
 function ms(v) { if (!v) return undefined; const d = new Date(v); return Number.isNaN(d.getTime()) ? undefined : d.getTime(); }
 
@@ -60,6 +87,17 @@ export async function render(ctx) {
       h('dt', { text: t('case.place') }), h('dd', { text: [c.commune, c.address].filter(Boolean).join(' — ') || '—' }),
       h('dt', { text: t('case.summary') }), h('dd', { class: 'prose', text: c.summary || '—' })));
 
+  const STATUS_TO = { registered: ['under_investigation', 'cancelled'], under_investigation: ['cancelled'], referred: ['closed'] };
+  const targets = STATUS_TO[c.status] || [];
+  const statusBox = writer && targets.length ? h('details', { class: 'add' }, h('summary', { text: t('case.change-status') }), needs('POST', EP.caseStatus),
+    form({
+      submit: 'act.save', label: 'case.change-status',
+      onSubmit: async (v) => { await api('POST', fill(EP.caseStatus, { id }), { status: v.status, reason: v.reason }); done('msg.saved'); },
+    },
+    field({ name: 'status', label: 'case.status', type: 'select', required: true, options: targets.map((x) => [x, `cstatus.${x}`]) }),
+    field({ name: 'reason', label: 'field.reason', wide: true, dir: 'auto', hint: 'case.status-hint' }))) : null;
+  head.appendChild(statusBox || document.createTextNode(''));
+
   const toc = h('nav', { class: 'toc', 'aria-label': t('case.sections') }, h('ul', null,
     [['s-persons', 'case.persons'], ['s-offences', 'case.offences'], ['s-pvs', 'case.pvs'], ['s-custody', 'case.custody'],
       ['s-seizures', 'case.seizures'], ['s-referral', 'case.referral'], ['s-history', 'case.history']]
@@ -70,7 +108,7 @@ export async function render(ctx) {
       ['person.name', (p) => personName(pick(p, 'person') || p)],
       ['person.role', (p) => t(`prole.${p.role}`)],
       ['person.cin', (p) => h('span', { dir: 'ltr', text: pick(pick(p, 'person') || p, 'cin') || '—' })],
-      ['person.birth_date', (p) => pick(pick(p, 'person') || p, 'birth_date') || '—'],
+      ['person.birth_date', (p) => { const b = pick(pick(p, 'person') || p, 'birth_date'); return b ? fmtDate(b) : '—'; }],
     ], persons, { caption: 'case.persons' }),
     writer && open ? sub('POST', EP.casePersons, c, () => form({
       submit: 'case.add-person', label: 'case.add-person', draft: `${ek}.person`,
@@ -100,7 +138,7 @@ export async function render(ctx) {
 
   const pvSec = section('s-pvs', 'case.pvs',
     table([
-      ['pv.number', (p) => link(`/pvs/${encodeURIComponent(p.id)}`, p.number || '…')],
+      ['pv.number', (p) => link(`/pvs/${encodeURIComponent(p.id)}`, p.number || '…', 'num')],
       ['pv.type', (p) => t(`pvtype.${p.type}`)],
       ['pv.status', (p) => badge(`pvstatus.${p.status}`, p.status === 'sealed' ? 'ok' : '')],
       ['pv.act_at', (p) => fmtDateTime(p.act_at)],
@@ -122,11 +160,12 @@ export async function render(ctx) {
 
   const custSec = section('s-custody', 'case.custody',
     table([
-      ['custody.person', (k) => personName(pick(k, 'person')) || '—'],
+      ['custody.person', (k) => personName(pick(k, 'person') || k)],
       ['custody.regime', (k) => t(`regime.${k.regime}`)],
       ['custody.started', (k) => fmtDateTime(k.started_at)],
       ['custody.deadline', (k) => fmtDateTime(k.deadline_at)],
       ['custody.left', (k) => (k.status === 'open' ? custodyClock(k.deadline_at) : t(`custody.end.${k.end_kind || 'closed'}`))],
+      ['admin.actions', (k) => link(`/custody?status=${k.status === 'open' ? 'open' : 'all'}`, t('custody.manage'))],
     ], custodies, { caption: 'case.custody', empty: 'custody.none' }),
     opj && open ? sub('POST', EP.caseCustodies, c, () => form({
       submit: 'custody.open', draft: `${ek}.custody`,
@@ -145,11 +184,12 @@ export async function render(ctx) {
 
   const seizSec = section('s-seizures', 'case.seizures',
     table([
-      ['seizure.seal', (s) => h('span', { dir: 'ltr', text: s.seal_no })],
+      ['seizure.seal', (s) => link(`/seizures/${encodeURIComponent(s.id)}`, s.seal_no)],
       ['seizure.description', (s) => s.description],
       ['seizure.quantity', (s) => s.quantity],
       ['seizure.storage', (s) => s.storage_place],
       ['seizure.holder', (s) => s.holder],
+      ['seizure.at', (s) => fmtDateTime(s.seized_at)],
     ], seizures, { caption: 'case.seizures' }),
     writer && open ? sub('POST', EP.caseSeizures, c, () => form({
       submit: 'act.add', draft: `${ek}.seizure`,
@@ -164,24 +204,25 @@ export async function render(ctx) {
 
   const refSec = section('s-referral', 'case.referral',
     table([
-      ['referral.number', (r) => h('span', { dir: 'ltr', text: r.transmission_no })],
-      ['referral.office', (r) => pick(r, getLang() === 'ar' ? 'office_name_ar' : 'office_name_fr', 'office_code')],
+      ['referral.number', (r) => link(`/referrals/${encodeURIComponent(r.id)}`, r.transmission_no, 'num')],
+      ['referral.office', (r) => [t(`office.${r.office_kind}`), ' ', h('bdi', { dir: 'ltr', class: 'num', text: r.office_code })]],
       ['referral.sent', (r) => fmtDateTime(r.sent_at)],
-      ['referral.outcome', (r) => r.outcome || '—'],
+      ['referral.outcome', (r) => (r.outcome ? t(`outcome.${r.outcome}`) : t('referral.no-outcome'))],
     ], referrals, { caption: 'case.referral', empty: 'referral.none' }),
     opj && open ? sub('POST', EP.caseReferrals, c, () => form({
       submit: 'referral.send',
-      onSubmit: async (v) => { await api('POST', fill(EP.caseReferrals, { id }), v); done('referral.sent-ok'); },
+      onSubmit: async (v) => { const r = await api('POST', fill(EP.caseReferrals, { id }), v); ctx.toast(t('referral.sent-ok')); ctx.go(`/referrals/${encodeURIComponent(r.id)}`); },
     },
-    field({ name: 'office_code', label: 'referral.office-override', dir: 'ltr', hint: 'referral.office-hint' }),
-    field({ name: 'override_reason', label: 'field.reason', wide: true }))) : null);
+    field({ name: 'office', label: 'referral.office-override', dir: 'ltr', hint: 'referral.office-hint' }),
+    field({ name: 'override_reason', label: 'field.reason', wide: true, hint: 'referral.reason-hint' }))) : null);
 
   if (!history.length && c.history === undefined && needs('GET', EP.caseHistory) === null) {
     try { history = listOf(await api('GET', fill(EP.caseHistory, { id })), 'history', 'events'); } catch (e) { history = []; }
   }
   const histSec = section('s-history', 'case.history',
     h('ol', { class: 'history' }, history.map((e) => h('li', null,
-      h('time', { text: fmtDateTime(e.at) }), ' — ', h('span', { dir: 'ltr', text: e.badge || '' }), ' — ', tOr(`event.${String(e.kind).replace(/\./g, '-')}`, 'event.other')))));
+      h('time', { text: fmtDateTime(e.at) }), ' — ', h('bdi', { dir: 'ltr', text: e.badge || '' }), ' — ',
+      h('strong', { text: EVENTS[e.kind] ? t(EVENTS[e.kind]) : tOr(`event.${String(e.kind).replace(/\./g, '-')}`, 'event.other') }), eventDetail(e)))));
 
   return page('case.title', ctx, head, toc, personsSec, offSec, pvSec, custSec, seizSec, refSec, histSec);
 }

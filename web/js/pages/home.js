@@ -8,6 +8,7 @@ import { has } from '../caps.js';
 import { EP } from '../endpoints.js';
 import { page, table, block, link, needs, listOf, pick, personName, badge } from '../ui.js';
 import { custodyClock } from '../clock.js';
+import { notificationsTable } from './registers.js';
 
 function optional(titleKey, method, path, loader) {
   if (!has(method, path)) return h('section', { class: 'card' }, h('h2', { text: t(titleKey) }), needs(method, path));
@@ -17,10 +18,10 @@ function optional(titleKey, method, path, loader) {
 
 export function casesTable(rows) {
   return table([
-    ['case.number', (c) => link(`/cases/${encodeURIComponent(c.id)}`, c.number)],
+    ['case.number', (c) => link(`/cases/${encodeURIComponent(c.id)}`, c.number, 'num')],
     ['case.status', (c) => badge(`cstatus.${c.status}`, c.status)],
     ['case.class', (c) => (c.class ? t(`class.${c.class}`) : '—')],
-    ['case.summary', (c) => pick(c, 'summary') || '—'],
+    ['case.summary', (c) => { const x = pick(c, 'summary') || '—'; return h('bdi', { text: x.length > 60 ? `${x.slice(0, 60)}…` : x }); }],
     ['case.created', (c) => fmtDateTime(pick(c, 'created_at'))],
   ], rows, { caption: 'home.my-cases', empty: 'home.no-cases' });
 }
@@ -29,11 +30,11 @@ function unitWork(ctx) {
   const uid = ctx.user.badge;
   return [
     optional('home.custody', 'GET', EP.custody, async () => {
-      const d = await api('GET', `${EP.custody}${qs({ status: 'open' })}`);
+      const d = await api('GET', EP.custody);
       const rows = listOf(d, 'custodies').filter((c) => c.status !== 'closed');
       return table([
-        ['custody.person', (c) => personName(c.person) || '—'],
-        ['custody.case', (c) => (c.case_id ? link(`/cases/${encodeURIComponent(c.case_id)}`, pick(c, 'case_number') || '…') : '—')],
+        ['custody.person', (c) => personName(c.person || c)],
+        ['custody.case', (c) => (c.case_id ? link(`/cases/${encodeURIComponent(c.case_id)}`, pick(c, 'case_number') || '…', 'num') : '—')],
         ['custody.left', (c) => custodyClock(c.deadline_at)],
       ], rows.sort((a, b) => a.deadline_at - b.deadline_at), { caption: 'home.custody', empty: 'custody.none' });
     }),
@@ -44,18 +45,15 @@ function unitWork(ctx) {
     optional('home.waiting', 'GET', EP.complaints, async () => {
       const d = await api('GET', `${EP.complaints}${qs({ disposition: 'pending', limit: 10 })}`);
       return table([
-        ['complaint.receipt', (c) => link(`/complaints/${encodeURIComponent(c.id)}`, c.receipt_no)],
+        ['complaint.receipt', (c) => link(`/complaints/${encodeURIComponent(c.id)}`, c.receipt_no, 'num')],
+        ['complaint.complainant', (c) => personName({ first_name_ar: c.complainant_first_name_ar, last_name_ar: c.complainant_last_name_ar, first_name_lat: c.complainant_first_name_lat, last_name_lat: c.complainant_last_name_lat })],
         ['complaint.received', (c) => fmtDateTime(c.received_at)],
-        ['complaint.facts', (c) => (c.facts || '').slice(0, 80)],
+        ['complaint.facts', (c) => h('bdi', { text: (c.facts || '').length > 80 ? `${c.facts.slice(0, 80)}…` : (c.facts || '') })],
       ], listOf(d, 'complaints'), { caption: 'home.waiting', empty: 'home.nothing-waiting' });
     }),
     optional('home.alerts', 'GET', EP.alerts, async () => {
       const d = await api('GET', EP.alerts);
-      return table([
-        ['alert.kind', (a) => t(`alert.${a.kind}`)],
-        ['alert.subject', (a) => a.subject || personName(a.person)],
-        ['alert.at', (a) => fmtDateTime(a.at)],
-      ], listOf(d, 'alerts'), { caption: 'home.alerts', empty: 'home.no-alerts' });
+      return [notificationsTable(listOf(d, 'items', 'alerts').slice(0, 10)), link('/registers/alerts', t('home.all-alerts'), 'more')];
     }),
   ];
 }

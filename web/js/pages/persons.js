@@ -2,7 +2,8 @@
 // outside the officer's own unit (national) asks for its purpose first: the
 // purpose is written to the audit log with the look-up.
 import { h, mount } from '../dom.js';
-import { t, problemText } from '../i18n.js';
+import { t, fmtDate, fmtNum } from '../i18n.js';
+import { alertLine } from './registers.js';
 import { api, qs } from '../api.js';
 import { EP } from '../endpoints.js';
 import { field, form } from '../forms.js';
@@ -15,14 +16,18 @@ export function render(ctx) {
     onSubmit: async (v) => {
       const d = await api('GET', `${EP.persons}${qs({ q: v.q, birth_date: v.birth_date, sex: v.sex, father: v.father, purpose: v.purpose })}`);
       const rows = listOf(d, 'persons', 'results');
-      mount(out, table([
-        ['person.name', (p) => (p.id ? link(`/persons?id=${encodeURIComponent(p.id)}`, personName(pick(p, 'person') || p)) : personName(p))],
-        ['person.cin', (p) => h('span', { dir: 'ltr', text: pick(p, 'cin') || '—' })],
-        ['person.birth_date', (p) => pick(p, 'birth_date') || '—'],
-        ['person.father', (p) => pick(p, 'father_name') || '—'],
-        ['persons.known', (p) => (p.known ? t('persons.known-yes') : '—')],
-        ['persons.cases', (p) => listOf(p.cases, 'cases').map((c) => link(`/cases/${encodeURIComponent(c.id || c.case_id)}`, c.number || '…', 'chip'))],
-      ], rows, { caption: 'persons.results', empty: 'persons.none' }));
+      const alerts = listOf(d, 'alerts');
+      mount(out,
+        alerts.length ? h('div', { class: 'alert', role: 'alert' }, h('strong', { text: t('reg.hits', { n: alerts.length }) }),
+          h('ul', null, alerts.map((a) => h('li', null, t(`alert.${a.register}`), ' — ', alertLine(a))))) : null,
+        table([
+          ['person.name', (p) => (p.id ? link(`/persons/${encodeURIComponent(p.id)}`, personName(p)) : personName(p))],
+          ['person.cin', (p) => h('span', { dir: 'ltr', text: pick(p, 'cin') || '—' })],
+          ['person.birth_date', (p) => (p.birth_date ? fmtDate(p.birth_date) : '—')],
+          ['person.father', (p) => [pick(p, 'father_name_ar'), pick(p, 'father_name_lat'), pick(p, 'father_name')].filter(Boolean).join(' / ') || '—'],
+          ['person.match', (p) => (p.matched || []).map((m) => t(`match.${m}`)).join('، ') || '—'],
+          ['person.score', (p) => (p.score !== undefined ? `${fmtNum(Math.round(p.score * 100))} %` : '—')],
+        ], rows, { caption: 'persons.results', empty: 'persons.none' }));
     },
   },
   field({ name: 'q', label: 'persons.q', required: true, dir: 'auto', hint: 'persons.q-hint', wide: true }),

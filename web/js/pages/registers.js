@@ -1,48 +1,192 @@
-// registers.js — the registers officers check: wanted persons (مذكرات البحث),
-// vehicles (stolen or sought; plates in either script) and documents (lost or
-// stolen CIN, passports).
+// registers.js — the national registers officers check and feed: wanted
+// persons (مذكرات البحث), stolen vehicles (plates in either script), lost or
+// stolen documents; a check against all three (with its purpose, audited);
+// and the unit's hit notifications (someone, somewhere, matched one of our
+// records). The list is national and paged; a unit edits only its own records.
 import { h, mount } from '../dom.js';
-import { t, fmtDateTime } from '../i18n.js';
+import { t, fmtDateTime, fmtDate, problemText } from '../i18n.js';
 import { api, qs } from '../api.js';
-import { EP } from '../endpoints.js';
+import { has, allowed } from '../caps.js';
+import { EP, fill } from '../endpoints.js';
 import { field, form } from '../forms.js';
-import { page, table, needs, listOf, personName, pick } from '../ui.js';
+import { page, table, needs, listOf, personName, pager, badge } from '../ui.js';
+
+const STATUSES = { wanted: ['active', 'executed', 'cancelled'], vehicles: ['active', 'recovered', 'cancelled'], documents: ['active', 'found', 'cancelled'] };
+const LIMIT = 50;
+
+function statusBadge(s) { return badge(`regstatus.${s}`, s === 'active' ? 'urgent' : ''); }
+const ltr = (v, cls) => h('span', { dir: 'ltr', class: cls || null, text: v || '—' });
 
 const KINDS = {
-  wanted: { ep: EP.wanted, q: 'reg.q-wanted', cols: [
-    ['person.name', (r) => personName(pick(r, 'person') || r)],
-    ['person.cin', (r) => h('span', { dir: 'ltr', text: pick(r, 'cin') || '—' })],
-    ['reg.notice', (r) => h('span', { dir: 'ltr', text: pick(r, 'notice_no', 'number') || '—' })],
-    ['reg.issued', (r) => fmtDateTime(pick(r, 'issued_at'))],
-    ['reg.status', (r) => pick(r, 'status') || '—'],
-  ] },
-  vehicles: { ep: EP.vehicles, q: 'reg.q-vehicles', cols: [
-    ['reg.plate', (r) => h('span', { dir: 'ltr', text: pick(r, 'plate') || '—' })],
-    ['reg.vehicle', (r) => [pick(r, 'make'), pick(r, 'model'), pick(r, 'colour', 'color')].filter(Boolean).join(' ') || '—'],
-    ['reg.reason', (r) => pick(r, 'reason') || '—'],
-    ['reg.issued', (r) => fmtDateTime(pick(r, 'reported_at', 'issued_at'))],
-  ] },
-  documents: { ep: EP.documents, q: 'reg.q-documents', cols: [
-    ['reg.doc-kind', (r) => pick(r, 'kind') || '—'],
-    ['reg.doc-number', (r) => h('span', { dir: 'ltr', text: pick(r, 'number') || '—' })],
-    ['person.name', (r) => personName(pick(r, 'holder', 'person') || r)],
-    ['reg.reason', (r) => pick(r, 'reason') || '—'],
-    ['reg.issued', (r) => fmtDateTime(pick(r, 'reported_at'))],
-  ] },
+  wanted: {
+    ep: EP.wanted,
+    cols: [
+      ['person.name', (r) => personName(r)],
+      ['person.cin', (r) => ltr(r.cin)],
+      ['person.birth_date', (r) => (r.birth_date ? fmtDate(r.birth_date) : '—')],
+      ['reg.reference', (r) => ltr(r.reference, 'num')],
+      ['reg.authority', (r) => h('bdi', { text: r.issuing_authority })],
+      ['reg.offence', (r) => h('bdi', { text: r.offence })],
+      ['reg.danger', (r) => badge(`danger.${r.danger}`, r.danger === 'high' ? 'overdue' : '')],
+    ],
+    fields: () => [
+      field({ name: 'last_name_lat', label: 'person.last_lat', dir: 'ltr' }),
+      field({ name: 'first_name_lat', label: 'person.first_lat', dir: 'ltr' }),
+      field({ name: 'last_name_ar', label: 'person.last_ar', dir: 'rtl' }),
+      field({ name: 'first_name_ar', label: 'person.first_ar', dir: 'rtl' }),
+      field({ name: 'father_name_lat', label: 'reg.father-lat', dir: 'ltr' }),
+      field({ name: 'father_name_ar', label: 'reg.father-ar', dir: 'rtl' }),
+      field({ name: 'cin', label: 'person.cin', dir: 'ltr', hint: 'person.cin-hint' }),
+      field({ name: 'birth_date', label: 'person.birth_date', type: 'date' }),
+      field({ name: 'sex', label: 'person.sex', type: 'select', options: [['', 'msg.choose'], ['M', 'sex.M'], ['F', 'sex.F']] }),
+      field({ name: 'reference', label: 'reg.reference', required: true, dir: 'ltr' }),
+      field({ name: 'issuing_authority', label: 'reg.authority', required: true, dir: 'auto' }),
+      field({ name: 'danger', label: 'reg.danger', type: 'select', required: true, options: [['', 'msg.choose'], ...['low', 'medium', 'high'].map((d) => [d, `danger.${d}`])] }),
+      field({ name: 'offence', label: 'reg.offence', required: true, wide: true, dir: 'auto' }),
+    ],
+  },
+  vehicles: {
+    ep: EP.vehicles,
+    cols: [
+      ['reg.plate', (r) => ltr(r.plate, 'num')],
+      ['reg.vin', (r) => ltr(r.vin)],
+      ['reg.vehicle', (r) => h('bdi', { text: [r.make, r.model, r.color].filter(Boolean).join(' ') || '—' })],
+      ['reg.reference', (r) => ltr(r.reference, 'num')],
+    ],
+    fields: () => [
+      field({ name: 'plate', label: 'reg.plate', dir: 'auto', hint: 'reg.plate-hint' }),
+      field({ name: 'vin', label: 'reg.vin', dir: 'ltr' }),
+      field({ name: 'make', label: 'reg.make', dir: 'auto' }),
+      field({ name: 'model', label: 'reg.model', dir: 'auto' }),
+      field({ name: 'color', label: 'reg.color', dir: 'auto' }),
+      field({ name: 'reference', label: 'reg.reference', dir: 'ltr' }),
+    ],
+  },
+  documents: {
+    ep: EP.documents,
+    cols: [
+      ['reg.doc-kind', (r) => t(`doctype.${r.doc_type}`)],
+      ['reg.doc-number', (r) => ltr(r.doc_number, 'num')],
+      ['reg.lost-stolen', (r) => t(`dockind.${r.kind}`)],
+      ['reg.holder', (r) => h('bdi', { text: r.holder_name || '—' })],
+      ['reg.reference', (r) => ltr(r.reference, 'num')],
+    ],
+    fields: () => [
+      field({ name: 'doc_type', label: 'reg.doc-kind', type: 'select', required: true, options: [['', 'msg.choose'], ...['cin', 'passport', 'licence', 'other'].map((d) => [d, `doctype.${d}`])] }),
+      field({ name: 'doc_number', label: 'reg.doc-number', required: true, dir: 'ltr' }),
+      field({ name: 'kind', label: 'reg.lost-stolen', type: 'select', required: true, options: [['', 'msg.choose'], ['lost', 'dockind.lost'], ['stolen', 'dockind.stolen']] }),
+      field({ name: 'holder_name', label: 'reg.holder', dir: 'auto' }),
+      field({ name: 'reference', label: 'reg.reference', dir: 'ltr' }),
+    ],
+  },
 };
+
+// alertLine(a): one hit, whatever the register, in words.
+export function alertLine(a) {
+  if (!a) return '—';
+  if (a.register === 'wanted') return [personName(a.person), ' — ', h('bdi', { text: a.offence || '' }), ' — ', t(`danger.${a.danger}`)];
+  if (a.register === 'vehicle') return [ltr(a.plate || a.vin, 'num'), ' ', h('bdi', { text: [a.make, a.model, a.color].filter(Boolean).join(' ') })];
+  if (a.register === 'document') return [t(`doctype.${a.doc_type}`), ' ', ltr(a.doc_number, 'num'), ' — ', t(`dockind.${a.kind}`)];
+  return '—';
+}
+
+function statusActions(ctx, kind, r) {
+  const tpl = EP.register;
+  if (!allowed('PATCH', tpl, ctx.user.role) || r.unit !== (ctx.user.unit && ctx.user.unit.code)) return h('span', null, statusBadge(r.status));
+  const next = STATUSES[kind].filter((s) => s !== r.status);
+  return h('details', { class: 'add inline' }, h('summary', null, statusBadge(r.status), ' ', t('reg.change')),
+    form({
+      submit: 'act.save', label: 'reg.change',
+      onSubmit: async (v) => { await api('PATCH', fill(tpl, { kind, id: r.id }), v); ctx.toast(t('msg.saved')); ctx.rerender(); },
+    },
+    field({ name: 'status', label: 'reg.status', type: 'select', required: true, options: next.map((s) => [s, `regstatus.${s}`]) }),
+    field({ name: 'reason', label: 'field.reason', required: true, dir: 'auto' })));
+}
+
+function listTab(ctx, kind) {
+  const k = KINDS[kind];
+  const status = ctx.query.get('status') || 'active';
+  const offset = Number(ctx.query.get('offset') || 0);
+  const out = h('div', { class: 'results', 'aria-live': 'polite' });
+  const go = (s, o) => ctx.go(`/registers/${kind}?status=${s}${o ? `&offset=${o}` : ''}`);
+  if (has('GET', k.ep)) {
+    api('GET', `${k.ep}${qs({ status: status === 'all' ? undefined : status, limit: LIMIT, offset })}`).then((d) => {
+      const rows = listOf(d, 'items', kind);
+      mount(out, table([...k.cols,
+        ['reg.owner', (r) => ltr(r.unit)],
+        ['reg.issued', (r) => fmtDateTime(r.created_at)],
+        ['reg.status', (r) => statusActions(ctx, kind, r)]], rows, { caption: `reg.${kind}`, empty: 'reg.none' }),
+      pager(offset, LIMIT, rows.length, (o) => go(status, o)));
+    }).catch((e) => mount(out, h('p', { class: 'alert', role: 'alert', text: problemText(e) })));
+  }
+  const filter = h('nav', { class: 'tabs sub', 'aria-label': t('reg.status') }, h('ul', null,
+    [...STATUSES[kind], 'all'].map((s) => h('li', null, h('a', { href: `/registers/${kind}?status=${s}`, 'data-link': true, 'aria-current': s === status ? 'page' : null, text: s === 'all' ? t('msg.all') : t(`regstatus.${s}`) })))));
+  const canWrite = allowed('POST', k.ep, ctx.user.role);
+  const create = canWrite ? h('details', { class: 'add card' }, h('summary', { text: t(`reg.new-${kind}`) }),
+    form({
+      submit: 'act.add', label: `reg.new-${kind}`, draft: `${ctx.user.badge}.reg.${kind}`,
+      onSubmit: async (v) => { await api('POST', k.ep, v); ctx.toast(t('msg.saved')); ctx.go(`/registers/${kind}?status=active`); },
+    }, k.fields())) : null;
+  return [needs('GET', k.ep), create, h('section', { class: 'card' }, h('h2', { text: t(`reg.${kind}`) }), filter, out)];
+}
+
+function checkTab(ctx) {
+  const out = h('div', { class: 'results', 'aria-live': 'polite' });
+  const f = form({
+    submit: 'reg.check-do', label: 'reg.check', draft: `${ctx.user.badge}.reg.check`,
+    onSubmit: async (v) => {
+      const person = {};
+      for (const n of ['cin', 'name', 'birth_date']) if (v[`person.${n}`]) person[n] = v[`person.${n}`];
+      const body = { purpose: v.purpose, plate: v.plate, vin: v.vin, document: v.document, person: Object.keys(person).length ? person : undefined };
+      const d = await api('POST', EP.check, body);
+      const alerts = listOf(d, 'alerts');
+      mount(out, alerts.length
+        ? [h('p', { class: 'alert', role: 'alert', text: t('reg.hits', { n: alerts.length }) }), table([
+          ['alert.kind', (a) => t(`alert.${a.register}`)],
+          ['alert.subject', (a) => alertLine(a)],
+          ['reg.reference', (a) => ltr(a.reference, 'num')],
+          ['reg.owner', (a) => ltr(a.owner_unit)],
+        ], alerts, { caption: 'reg.check' })]
+        : h('p', { class: 'success', role: 'status', text: t('reg.no-hit') }));
+    },
+  },
+  field({ name: 'person.name', label: 'reg.check-name', dir: 'auto' }),
+  field({ name: 'person.cin', label: 'person.cin', dir: 'ltr' }),
+  field({ name: 'person.birth_date', label: 'person.birth_date', type: 'date' }),
+  field({ name: 'plate', label: 'reg.plate', dir: 'auto', hint: 'reg.plate-hint' }),
+  field({ name: 'vin', label: 'reg.vin', dir: 'ltr' }),
+  field({ name: 'document', label: 'reg.doc-number', dir: 'ltr' }),
+  field({ name: 'purpose', label: 'persons.purpose', required: true, wide: true, dir: 'auto', hint: 'persons.purpose-hint' }));
+  return [needs('POST', EP.check), h('section', { class: 'card' }, h('h2', { text: t('reg.check') }), h('p', { class: 'muted', text: t('reg.check-intro') }), f), out];
+}
+
+// notificationsTable(items): the unit's hits, newest first.
+export function notificationsTable(items) {
+  return table([
+    ['alert.at', (n) => fmtDateTime(n.created_at)],
+    ['alert.kind', (n) => t(`alert.${(n.detail && n.detail.register) || 'other'}`)],
+    ['alert.subject', (n) => alertLine(n.detail)],
+    ['reg.reference', (n) => ltr(n.detail && n.detail.reference, 'num')],
+  ], items, { caption: 'home.alerts', empty: 'home.no-alerts' });
+}
+
+function alertsTab() {
+  const out = h('div', { 'aria-live': 'polite' });
+  if (has('GET', EP.alerts)) {
+    api('GET', EP.alerts).then((d) => mount(out, notificationsTable(listOf(d, 'items'))))
+      .catch((e) => mount(out, h('p', { class: 'alert', role: 'alert', text: problemText(e) })));
+  }
+  return [needs('GET', EP.alerts), h('section', { class: 'card' }, h('h2', { text: t('home.alerts') }), h('p', { class: 'muted', text: t('reg.alerts-intro') }), out)];
+}
 
 export function render(ctx) {
   const kind = ctx.params.kind;
-  const k = KINDS[kind];
-  const out = h('div', { class: 'results', 'aria-live': 'polite' });
-  const f = form({
-    submit: 'act.search', label: `reg.${kind}`, class: 'filters',
-    onSubmit: async (v) => {
-      const d = await api('GET', `${k.ep}${qs({ q: v.q })}`);
-      mount(out, table(k.cols, listOf(d, kind, 'entries'), { caption: `reg.${kind}` }));
-    },
-  }, field({ name: 'q', label: k.q, required: true, dir: 'auto', wide: true }));
   const tabs = h('nav', { class: 'tabs', 'aria-label': t('nav.registers') }, h('ul', null,
-    Object.keys(KINDS).map((x) => h('li', null, h('a', { href: `/registers/${x}`, 'data-link': true, 'aria-current': x === kind ? 'page' : null, text: t(`reg.${x}`) })))));
-  return page('nav.registers', ctx, tabs, needs('GET', k.ep), h('section', { class: 'card' }, h('h2', { text: t(`reg.${kind}`) }), f), out);
+    [...Object.keys(KINDS), 'check', 'alerts'].map((x) => h('li', null, h('a', { href: `/registers/${x}`, 'data-link': true, 'aria-current': x === kind ? 'page' : null, text: t(`reg.${x}`) })))));
+  let body;
+  if (kind === 'check') body = checkTab(ctx);
+  else if (kind === 'alerts') body = alertsTab(ctx);
+  else body = listTab(ctx, kind);
+  return page('nav.registers', ctx, tabs, body);
 }
+
