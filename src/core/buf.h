@@ -27,7 +27,7 @@ SJ_MUST_USE sj_err buf_add(buf *b, const void *p, size_t n);
 SJ_MUST_USE sj_err buf_adds(buf *b, const char *s);
 SJ_MUST_USE sj_err buf_addc(buf *b, char c);
 SJ_MUST_USE sj_err buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-SJ_MUST_USE sj_err buf_vprintf(buf *b, const char *fmt, va_list ap);
+SJ_MUST_USE sj_err buf_vprintf(buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* buf_str returns the contents as a C string ("" when empty); b keeps ownership. */
 const char *buf_str(const buf *b);
 /* buf_take hands the contents to the caller (free() it) and empties b; "" is

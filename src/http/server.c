@@ -556,6 +556,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	req_free(r);
 }
 
+__attribute__((format(printf, 2, 0)))
 static void mhd_logger(void *cls, const char *fmt, va_list ap)
 {
 	(void)cls;

@@ -20,7 +20,7 @@ build=${FUZZ_BUILD:-build-fuzz}
 targets=${FUZZ_TARGETS:-"text ident import dispatch query"}
 if [ ! -f "$build/build.ninja" ]; then
 	CC=clang meson setup "$build" --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false \
-		-Dfuzz=true -Dtests=true -Dwerror=false >"$build.setup.log" 2>&1 || { cat "$build.setup.log"; exit 1; }
+		-Dfuzz=true -Dtests=true >"$build.setup.log" 2>&1 || { cat "$build.setup.log"; exit 1; }
 fi
 ninja -C "$build" $(for t in $targets; do printf 'tests/fuzz/fuzz_%s ' "$t"; done) || exit 1
 mkdir -p "$build/artifacts"
