@@ -603,6 +603,7 @@ sj_err http_start(const http_config *cfg, http_server **out)
 		return SJ_EINVAL;
 	}
 	s->d = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, on_request, s,
+				MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL,
 				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 				MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->cfg.threads,
 				MHD_OPTION_CONNECTION_LIMIT, s->cfg.max_connections,
@@ -610,7 +611,6 @@ sj_err http_start(const http_config *cfg, http_server **out)
 				MHD_OPTION_CONNECTION_TIMEOUT, s->cfg.timeout_s,
 				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SJ_CONN_MEMORY,
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-				MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL,
 				MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
 				MHD_OPTION_END);
 	if (!s->d) {
