@@ -1,4 +1,5 @@
 /* audit.c — append, checkpoint, verify and query the audit chain. */
+#include "core/jdump.h"
 #include "audit/audit.h"
 
 #include <errno.h>
@@ -77,27 +78,16 @@ static char *canonical(int64_t seq, const char *id, int64_t at, const char *acto
 		       const char *object_type, const char *object_id, const char *purpose,
 		       const char *outcome, const char *request_id, const char *ip, const char *detail)
 {
-	json_t *o = json_object();
+	/* one json_pack, so that a failed allocation fails the whole entry
+	 * instead of hashing it without a member ("s?": null when NULL) */
+	json_t *o = json_pack("{s:I,s:I,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?}", "seq",
+			      (json_int_t)seq, "at", (json_int_t)at, "id", id, "actor_id", actor_id, "badge", badge,
+			      "role", role, "unit_code", unit_code, "action", action, "object_type", object_type,
+			      "object_id", object_id, "purpose", purpose, "outcome", outcome, "request_id",
+			      request_id, "ip", ip, "detail", detail);
 	if (!o)
 		return NULL;
-#define PUT_S(k, v) json_object_set_new(o, k, (v) ? json_string(v) : json_null())
-	json_object_set_new(o, "seq", json_integer(seq));
-	json_object_set_new(o, "at", json_integer(at));
-	PUT_S("id", id);
-	PUT_S("actor_id", actor_id);
-	PUT_S("badge", badge);
-	PUT_S("role", role);
-	PUT_S("unit_code", unit_code);
-	PUT_S("action", action);
-	PUT_S("object_type", object_type);
-	PUT_S("object_id", object_id);
-	PUT_S("purpose", purpose);
-	PUT_S("outcome", outcome);
-	PUT_S("request_id", request_id);
-	PUT_S("ip", ip);
-	PUT_S("detail", detail);
-#undef PUT_S
-	char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	char *s = jdump_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(o);
 	return s;
 }
@@ -169,7 +159,7 @@ sj_err audit_append(db_conn *c, const audit_entry *e, int64_t *seq_out)
 	char id[ID_LEN + 1];
 	id_new(id);
 	int64_t at = clock_now_ms();
-	char *detail = e->detail ? json_dumps(e->detail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	char *detail = e->detail ? jdump_dumps(e->detail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	char *canon = canonical(seq, id, at, e->actor_id, e->badge, e->role, e->unit_code, e->action,
 				e->object_type, e->object_id, e->purpose, e->outcome, e->request_id,
 				e->ip, detail);
@@ -436,7 +426,7 @@ sj_err audit_query(db_conn *c, const char *badge, const char *action, const char
 			json_object_set_new(o, names[k], v ? json_string(v) : json_null());
 		}
 		const char *detail = db_col_text(s, 14);
-		json_object_set_new(o, "detail", detail ? json_loads(detail, 0, NULL) : json_null());
+		json_object_set_new(o, "detail", detail ? jdump_loads(detail, 0, NULL) : json_null());
 		if (json_array_append_new(arr, o)) {
 			err = SJ_ENOMEM;
 			break;

@@ -1,4 +1,5 @@
 /* cases.c — complaints, cases, offences, persons in a case, history (see cases.h). */
+#include "core/jdump.h"
 #include "cases/cases.h"
 
 #include <stdio.h>
@@ -95,7 +96,7 @@ sj_err case_event(db_conn *c, const char *case_id, const auth_user *u, const cha
 {
 	char id[ID_LEN + 1];
 	id_new(id);
-	char *d = detail ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	char *d = detail ? jdump_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	json_decref(detail);
 	if (detail && !d)
 		return SJ_ENOMEM;

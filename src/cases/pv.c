@@ -1,4 +1,5 @@
 /* pv.c — PVs: drafts, sealing (hash + OPJ signature), reads (see pv.h). */
+#include "core/jdump.h"
 #include "cases/pv.h"
 
 #include <errno.h>
@@ -205,7 +206,7 @@ sj_err pv_create(db_conn *c, const auth_user *u, case_ref *r, json_t *in, char i
 	snprintf(number, CASE_NUMBER_MAX + 32, "%s/PV-%lld", r->number, (long long)n);
 	id_new(id);
 	json_t *body = body_from(in, NULL);
-	char *bj = body ? json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	char *bj = body ? jdump_dumps(body, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	json_decref(body);
 	if (!bj)
 		return SJ_ENOMEM;
@@ -268,7 +269,7 @@ sj_err pv_update(db_conn *c, const auth_user *u, const case_ref *r, const char *
 	}
 	e = check_links(c, r, in, field, why);
 	json_t *body = e ? NULL : body_from(in, json_object_get(pv, "body"));
-	char *bj = body ? json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	char *bj = body ? jdump_dumps(body, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	json_decref(body);
 	if (!e && !bj)
 		e = SJ_ENOMEM;
@@ -395,7 +396,7 @@ sj_err pv_seal(db_conn *c, const auth_user *u, case_ref *r, const char *id, cons
 		e = SJ_ENOMEM;
 		goto out;
 	}
-	canon = json_dumps(content, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+	canon = jdump_dumps(content, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
 	if (!canon) {
 		e = SJ_ENOMEM;
 		goto out;
@@ -462,7 +463,7 @@ sj_err pv_get(db_conn *c, const char *id, json_t **out)
 		return e;
 	if (strcmp(jstr(pv, "status"), "sealed") == 0) {
 		bool ok = verify(c, pv);
-		json_t *content = json_loads(jstr(pv, "content"), 0, NULL);
+		json_t *content = jdump_loads(jstr(pv, "content"), 0, NULL);
 		json_object_set_new(pv, "seal",
 				    json_pack("{s:O,s:O,s:O,s:b}", "hash", json_object_get(pv, "content_hash"),
 					      "signature", json_object_get(pv, "signature"), "key_id",

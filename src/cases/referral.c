@@ -1,4 +1,5 @@
 /* referral.c — referral to the prosecution and the case bundle (see referral.h). */
+#include "core/jdump.h"
 #include "cases/referral.h"
 
 #include <sodium.h>
@@ -97,7 +98,7 @@ sj_err referral_create(db_conn *c, const auth_user *u, case_ref *r, const char *
 					   office, "override_reason", override_reason, "case", kase, "persons",
 					   json_object_get(kase, "persons"), "pvs", pvs, "custodies", custodies,
 					   "seizures", seizures);
-		canon = bundle ? json_dumps(bundle, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII) : NULL;
+		canon = bundle ? jdump_dumps(bundle, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII) : NULL;
 		json_decref(bundle);
 		if (!canon)
 			e = SJ_ENOMEM;

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/jdump.h"
 #include "audit/audit.h"
 #include "cli/cli.h"
 #include "core/clock.h"
@@ -168,7 +169,7 @@ int cli_import(int argc, char **argv)
 		if (n == 0)
 			continue;
 		json_error_t jerr;
-		json_t *p = json_loadb(line, n, JSON_REJECT_DUPLICATES, &jerr);
+		json_t *p = jdump_loadb(line, n, JSON_REJECT_DUPLICATES, &jerr);
 		const char *why = p ? srch_validate_person(p) : jerr.text;
 		if (why) {
 			if (bad < IMPORT_MAX_ERRORS_SHOWN)

@@ -1,3 +1,4 @@
+#include "core/jdump.h"
 #include "core/log.h"
 
 #include <pthread.h>
@@ -30,7 +31,7 @@ void log_msg(log_level lvl, const char *msg, json_t *fields)
 	json_object_set_new(o, "ts", json_string(ts));
 	json_object_set_new(o, "level", json_string(names[lvl]));
 	json_object_set_new(o, "msg", json_string(msg));
-	char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+	char *s = jdump_dumps(o, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
 	json_decref(o);
 	if (!s)
 		return;

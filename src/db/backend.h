@@ -36,6 +36,9 @@ typedef struct db_backend_ops {
 	int (*col_count)(void *stmt);
 	int64_t (*changes)(void *stmt);
 	const char *(*errmsg)(void *conn);
+	/* tx_active: the server still holds an open transaction on conn (SQLite
+	 * rolls a transaction back by itself on some errors, e.g. out of memory) */
+	bool (*tx_active)(void *conn);
 } db_backend_ops;
 
 extern const db_backend_ops db_sqlite_ops;

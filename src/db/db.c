@@ -16,6 +16,7 @@ struct db_stmt {
 	const db_backend_ops *ops;
 	void *impl;
 	const char *sql;    /* the key: the literal's address */
+	struct db_conn *conn;
 };
 
 struct db_conn {
@@ -172,8 +173,19 @@ void db_rollback(db_conn *c)
 	c->in_tx = false;
 }
 
+/* tx_lost: inside what we believe is a transaction, the database has rolled
+ * it back on its own (SQLite does on out-of-memory and some I/O errors): any
+ * further statement would run in autocommit mode and commit alone, so the
+ * unit of work must fail whole instead. */
+static bool tx_lost(const db_conn *c)
+{
+	return c->in_tx && !c->ops->tx_active(c->impl);
+}
+
 sj_err db_exec(db_conn *c, const char *sql)
 {
+	if (tx_lost(c))
+		return SJ_EDB;
 	return c->ops->exec(c->impl, sql);
 }
 
@@ -204,6 +216,7 @@ sj_err db_prepare(db_conn *c, const char *sql, db_stmt **out)
 	s->ops = c->ops;
 	s->impl = impl;
 	s->sql = sql;
+	s->conn = c;
 	*out = s;
 	return SJ_OK;
 }
@@ -214,7 +227,14 @@ sj_err db_bind_text(db_stmt *s, int i, const char *v)
 }
 sj_err db_bind_int(db_stmt *s, int i, int64_t v) { return s->ops->bind_int(s->impl, i, v); }
 sj_err db_bind_null(db_stmt *s, int i) { return s->ops->bind_null(s->impl, i); }
-sj_err db_step(db_stmt *s, bool *row) { return s->ops->step(s->impl, row); }
+sj_err db_step(db_stmt *s, bool *row)
+{
+	if (tx_lost(s->conn)) {
+		*row = false;
+		return SJ_EDB;
+	}
+	return s->ops->step(s->impl, row);
+}
 const char *db_col_text(db_stmt *s, int i) { return s->ops->col_text(s->impl, i); }
 int64_t db_col_int(db_stmt *s, int i) { return s->ops->col_int(s->impl, i); }
 bool db_col_null(db_stmt *s, int i) { return s->ops->col_null(s->impl, i); }

@@ -1,4 +1,5 @@
 /* dbj.c — rows as JSON (see dbj.h). */
+#include "core/jdump.h"
 #include "db/dbj.h"
 
 #include <stdarg.h>
@@ -59,7 +60,7 @@ static json_t *row_object(db_stmt *s, const dbj_col *cols, int n)
 			case 'b': v = json_boolean(db_col_int(s, i) != 0); break;
 			case 'j': {
 				const char *t = db_col_text(s, i);
-				v = t ? json_loads(t, JSON_DECODE_ANY, NULL) : NULL;
+				v = t ? jdump_loads(t, JSON_DECODE_ANY, NULL) : NULL;
 				if (!v)
 					v = json_null();
 				break;

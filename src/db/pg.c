@@ -562,6 +562,13 @@ static int64_t pg_changes(void *stmt)
 	return s->changes;
 }
 
+static bool pg_tx_active(void *conn)
+{
+	pg_conn *c = conn;
+	PGTransactionStatusType ts = PQtransactionStatus(c->h);
+	return ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR || ts == PQTRANS_ACTIVE;
+}
+
 static const char *pg_errmsg(void *conn)
 {
 	pg_conn *c = conn;
@@ -589,4 +596,5 @@ const db_backend_ops db_pg_ops = {
 	.col_count = pg_col_count,
 	.changes = pg_changes,
 	.errmsg = pg_errmsg,
+	.tx_active = pg_tx_active,
 };

@@ -202,6 +202,12 @@ static int64_t lite_changes(void *stmt)
 	return s->changes;
 }
 
+static bool lite_tx_active(void *conn)
+{
+	lite_conn *c = conn;
+	return !sqlite3_get_autocommit(c->h);
+}
+
 static const char *lite_errmsg(void *conn)
 {
 	lite_conn *c = conn;
@@ -229,4 +235,5 @@ const db_backend_ops db_sqlite_ops = {
 	.col_count = lite_col_count,
 	.changes = lite_changes,
 	.errmsg = lite_errmsg,
+	.tx_active = lite_tx_active,
 };

@@ -1,6 +1,7 @@
 /* json.c — strict JSON request bodies and field validation (jansson).
  * Every refusal is a 400/415 problem+json naming the field, so the UI can show
  * the error next to it. */
+#include "core/jdump.h"
 #include "http/http.h"
 
 #include <stdio.h>
@@ -57,7 +58,7 @@ json_t *hjson_body_or_reply(http_req *r)
 		return NULL;
 	}
 	json_error_t err;
-	json_t *j = json_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
+	json_t *j = jdump_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
 	if (!j) {
 		char detail[256];
 		snprintf(detail, sizeof detail, "%s (line %d, column %d)", err.text, err.line, err.column);

@@ -5,6 +5,7 @@
  * Threads: MHD's internal polling with epoll and a thread pool; a handler runs
  * on a pool thread and may block on the database.
  */
+#include "core/jdump.h"
 #include "http/http.h"
 
 #include <arpa/inet.h>
@@ -24,6 +25,7 @@
 #include "core/id.h"
 #include "core/limits.h"
 #include "core/log.h"
+#include "text/norm.h"
 
 #define HTTP_MAX_PARAMS 8
 #define HTTP_MAX_RESP_HEADERS 16
@@ -49,6 +51,7 @@ struct http_req {
 	int nquery;
 	bool query_dup;
 	bool query_overflow;
+	bool query_bad;        /* a name or value with a NUL byte or invalid UTF-8 */
 	kv params[HTTP_MAX_PARAMS];
 	int nparams;
 	void *user;
@@ -254,7 +257,7 @@ void http_reply_json(http_req *r, int status, json_t *body)
 {
 	if (!body)
 		body = json_object();
-	char *s = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
+	char *s = jdump_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(body);
 	if (!s) {
 		set_response(r, 500, NULL, NULL);
@@ -306,7 +309,7 @@ void http_problem(http_req *r, int status, const char *code, const char *detail,
 		set_response(r, 500, NULL, NULL);
 		return;
 	}
-	char *s = json_dumps(p, JSON_COMPACT | JSON_SORT_KEYS);
+	char *s = jdump_dumps(p, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(p);
 	if (!s) {
 		set_response(r, 500, NULL, NULL);
@@ -356,6 +359,8 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
 {
 	http_req *r = cls;
 	(void)kind;
+	if (!txt_valid_utf8(key, strlen(key)) || (value && !txt_valid_utf8(value, strlen(value))))
+		r->query_bad = true;
 	for (int i = 0; i < r->nquery; i++)
 		if (strcmp(r->query[i].k, key) == 0)
 			r->query_dup = true;
@@ -374,6 +379,17 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
 	r->query[r->nquery].v = v;
 	r->nquery++;
 	return MHD_YES;
+}
+
+/* collect_query_n sees the decoded sizes: a value with an embedded NUL
+ * (%00) would be silently cut short as a C string, so it is refused. */
+static enum MHD_Result collect_query_n(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+				       const char *value, size_t value_size)
+{
+	http_req *r = cls;
+	if (strlen(key) != key_size || (value && strlen(value) != value_size))
+		r->query_bad = true;
+	return collect_query(cls, kind, key, value);
 }
 
 typedef struct hdr_count {
@@ -437,6 +453,24 @@ static enum MHD_Result queue_reply(http_req *r)
 	return ret;
 }
 
+/* check_and_dispatch: the checks every whole request passes before the
+ * dispatcher sees it (the listener and the test entry point share them). */
+static void check_and_dispatch(http_req *r, http_dispatch_fn dispatch, void *ctx)
+{
+	if (r->body_too_large) {
+		atomic_fetch_add(&st_limits, 1);
+		http_problem(r, 413, "body-too-large", "the request body exceeds the limit", NULL);
+	} else if (r->query_overflow) {
+		http_problem(r, 400, "bad-query", "too many query parameters", NULL);
+	} else if (r->query_bad) {
+		http_problem(r, 400, "bad-query", "a query parameter is not valid UTF-8 text", NULL);
+	} else if (!txt_valid_utf8(r->path, strlen(r->path))) {
+		http_problem(r, 400, "bad-path", "the path is not valid UTF-8 text", NULL);
+	} else {
+		dispatch(r, ctx);
+	}
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version, const char *upload_data,
 				  size_t *upload_data_size, void **con_cls)
@@ -469,7 +503,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		}
 		if (!r->path)
 			return MHD_NO;
-		MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, r);
+		MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, collect_query_n, r);
 
 		/* Framing checks before any body byte is read (RFC 9112 §6.3). */
 		hdr_count hc = {0, 0, 0};
@@ -521,14 +555,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	if (r->body_too_large) {
-		atomic_fetch_add(&st_limits, 1);
-		http_problem(r, 413, "body-too-large", "the request body exceeds the limit", NULL);
-	} else if (r->query_overflow) {
-		http_problem(r, 400, "bad-query", "too many query parameters", NULL);
-	} else {
-		srv->cfg.dispatch(r, srv->cfg.ctx);
-	}
+	check_and_dispatch(r, srv->cfg.dispatch, srv->cfg.ctx);
 	return queue_reply(r);
 }
 
@@ -672,6 +699,11 @@ http_req *http_req_fake(const char *method, const char *target, const char *cons
 	snprintf(r->ip, sizeof r->ip, "%s", ip ? ip : "127.0.0.1");
 	buf_init(&r->body, SJ_MAX_BODY_DEFAULT);
 	buf_init(&r->reply_copy, 64u * 1024 * 1024);
+	/* room for the reply copy now, so that capturing a reply of up to 64 KiB
+	 * allocates nothing (tests/alloc/ fails allocations inside dispatch) */
+	if (buf_add(&r->reply_copy, "", 0) || buf_printf(&r->reply_copy, "%65535s", ""))
+		goto fail;
+	buf_reset(&r->reply_copy);
 	const char *q = strchr(target, '?');
 	size_t plen = q ? (size_t)(q - target) : strlen(target);
 	r->path = pct_decode(target, plen, false);
@@ -726,12 +758,7 @@ fail:
 
 int http_req_fake_run(http_req *r, http_dispatch_fn dispatch, void *ctx)
 {
-	if (r->body_too_large)
-		http_problem(r, 413, "body-too-large", "the request body exceeds the limit", NULL);
-	else if (r->query_overflow)
-		http_problem(r, 400, "bad-query", "too many query parameters", NULL);
-	else
-		dispatch(r, ctx);
+	check_and_dispatch(r, dispatch, ctx);
 	if (!r->replied)
 		http_problem(r, 500, "internal", "the request was not answered", NULL);
 	return r->status;

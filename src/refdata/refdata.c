@@ -1,4 +1,5 @@
 /* refdata.c — offence catalogue, custody rules, prosecution offices (see refdata.h). */
+#include "core/jdump.h"
 #include "refdata/refdata.h"
 
 #include <stdio.h>
@@ -152,7 +153,7 @@ sj_err ref_load_offences(db_conn *c, json_t *root, int *added)
 		if (json_is_string(pen))
 			penalty = strdup(json_string_value(pen));
 		else if (pen && !json_is_null(pen))
-			penalty = json_dumps(pen, JSON_COMPACT | JSON_SORT_KEYS);
+			penalty = jdump_dumps(pen, JSON_COMPACT | JSON_SORT_KEYS);
 		if (!code || !*code || strlen(code) > REF_CODE_MAX || ref_class_from_name(cls) == REF_CLASS_NONE ||
 		    !fr || !ar) {
 			free(penalty);
@@ -233,7 +234,7 @@ static sj_err add_rule(db_conn *c, const char *version, const char *regime, json
 	if (to && strlen(to) == 10)
 		t += 86400000LL;
 	json_t *classes = json_object_get(o, "applies_to_classes");
-	char *applies = json_is_array(classes) ? json_dumps(classes, JSON_COMPACT) : NULL;
+	char *applies = json_is_array(classes) ? jdump_dumps(classes, JSON_COMPACT) : NULL;
 	sj_err e;
 	if (to)
 		e = db_run(c, sql_rule_add, "tttiiiiitttt", id, version, regime, (int64_t)json_integer_value(ih),
@@ -374,7 +375,7 @@ sj_err ref_load_prosecution(db_conn *c, json_t *root, int *added)
 				return SJ_EINVAL;
 			}
 		}
-		char *uj = json_dumps(units, JSON_COMPACT);
+		char *uj = jdump_dumps(units, JSON_COMPACT);
 		if (!uj)
 			return SJ_ENOMEM;
 		e = db_run(c, sql_office_add, "tttttt", code, version, kind, fr, ar, uj);

@@ -1,4 +1,5 @@
 /* registers.c — central registers and the hit engine (see registers.h). */
+#include "core/jdump.h"
 #include "registers/registers.h"
 
 #include <ctype.h>
@@ -257,7 +258,7 @@ static sj_err record_hit(db_conn *c, const char *reg, const char *record_id, con
 			  ctx->source ? ctx->source : "lookup", ctx->source_ref, entered, (int64_t)(score * 1000 + 0.5),
 			  ctx->actor_id, ctx->actor_unit_id);
 	json_object_set_new(alert, "hit_id", json_string(hid));
-	char *detail = json_dumps(alert, JSON_SORT_KEYS | JSON_COMPACT);
+	char *detail = jdump_dumps(alert, JSON_SORT_KEYS | JSON_COMPACT);
 	if (!e && !detail)
 		e = SJ_ENOMEM;
 	if (!e)

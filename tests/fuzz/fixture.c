@@ -26,7 +26,7 @@ static void die(const char *what)
 	abort();
 }
 
-static void at_exit(void)
+void fz_close(void)
 {
 	if (!A)
 		return;
@@ -37,6 +37,11 @@ static void at_exit(void)
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "fuzz fixture: could not remove %s\n", dir);
+}
+
+static void at_exit(void)
+{
+	fz_close();
 }
 
 /* call runs one request and returns the parsed JSON reply (new reference). */

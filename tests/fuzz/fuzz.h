@@ -22,6 +22,9 @@ enum { FZ_ADMIN, FZ_CHIEF, FZ_OPJ, FZ_OFFICER, FZ_OFFICER2, FZ_ANALYST, FZ_AUDIT
  * removed at exit), with the demo users logged in and a case, a person, a
  * complaint and a PV of AR-CASA-OULFA as fixtures. Aborts on failure. */
 app *fz_app(void);
+/* fz_close closes the database, frees the application and removes the
+ * directory (also done at exit); NULL-safe, idempotent. */
+void fz_close(void);
 /* fz_token returns the bearer token of principal i (NULL for FZ_ANON), and
  * fz_csrf its CSRF token. */
 const char *fz_token(int i);
