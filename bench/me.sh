@@ -39,7 +39,7 @@ size=$(wc -c <"$tmp/me.json")
 
 mkdir -p "$tmp/www"
 cp "$tmp/me.json" "$tmp/www/me.json"
-nport=$((port + 1))
+nport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 cat >"$tmp/nginx.conf" <<CONF
 worker_processes 2;
 pid $tmp/nginx.pid;
@@ -53,7 +53,8 @@ http {
   server { listen 127.0.0.1:$nport; root $tmp/www; location / { } }
 }
 CONF
-"$NGINX" -c "$tmp/nginx.conf" -p "$tmp" 2>/dev/null
+"$NGINX" -c "$tmp/nginx.conf" -p "$tmp" 2>"$tmp/nginx-start.log" ||
+	{ echo "bench/me.sh: nginx did not start:" >&2; cat "$tmp/nginx-start.log" "$tmp/nginx-error.log" >&2 2>/dev/null; exit 1; }
 sleep 0.3
 
 rate() { sed -n 's/^Requests\/sec:[[:space:]]*\([0-9.]*\).*/\1/p'; }

@@ -1,0 +1,11 @@
+#!/bin/sh
+# bench/run.sh — every benchmark, each printing its ratio against its anchor
+# measured in the same run (`make bench`). Long ones take arguments; see each.
+set -u
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+echo "== authenticated GET /api/v1/me vs nginx static file (issue 2)"; sh bench/me.sh build 10 32
+echo "== create-case vs bare SQLite loop (issue 3)"; sh bench/create_case.sh 2000
+echo "== person search vs pg_trgm and FTS5 at 100,000 persons (issue 4; sh bench/search.sh 1000000 for 1M)"; sh bench/search.sh 100000 1000
+echo "== load: read/write mix at saturation (issue 6)"; BIN=build/sijill sh bench/load.sh 30 32
+echo "== crash rounds (issue 6; needs make test-build)"; sh bench/crash.sh 20
