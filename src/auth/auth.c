@@ -19,6 +19,18 @@ static void copy(char *dst, size_t n, const char *src)
 	snprintf(dst, n, "%s", src ? src : "");
 }
 
+/* read_unit: the six unit columns id, code, kind, name_fr, name_ar, path that
+ * every principal query selects in this order from column first on. */
+static void read_unit(db_stmt *s, int first, unit_info *u)
+{
+	copy(u->id, sizeof u->id, db_col_text(s, first));
+	copy(u->code, sizeof u->code, db_col_text(s, first + 1));
+	copy(u->kind, sizeof u->kind, db_col_text(s, first + 2));
+	copy(u->name_fr, sizeof u->name_fr, db_col_text(s, first + 3));
+	copy(u->name_ar, sizeof u->name_ar, db_col_text(s, first + 4));
+	copy(u->path, sizeof u->path, db_col_text(s, first + 5));
+}
+
 void auth_token_hash(const char *token, char out[AUTH_HASH_HEX + 1])
 {
 	unsigned char h[32];
@@ -88,12 +100,7 @@ static sj_err read_login_row(db_conn *c, const char *badge, login_row *lr)
 	copy(lr->status, sizeof lr->status, db_col_text(s, 5));
 	lr->locked_until = db_col_int(s, 6);
 	copy(lr->hash, sizeof lr->hash, db_col_text(s, 7));
-	copy(lr->u.unit.id, sizeof lr->u.unit.id, db_col_text(s, 8));
-	copy(lr->u.unit.code, sizeof lr->u.unit.code, db_col_text(s, 9));
-	copy(lr->u.unit.kind, sizeof lr->u.unit.kind, db_col_text(s, 10));
-	copy(lr->u.unit.name_fr, sizeof lr->u.unit.name_fr, db_col_text(s, 11));
-	copy(lr->u.unit.name_ar, sizeof lr->u.unit.name_ar, db_col_text(s, 12));
-	copy(lr->u.unit.path, sizeof lr->u.unit.path, db_col_text(s, 13));
+	read_unit(s, 8, &lr->u.unit);
 	lr->demo = db_col_int(s, 14) != 0;
 	lr->totp_enabled = db_col_int(s, 15) != 0;
 	copy(lr->totp_secret, sizeof lr->totp_secret, db_col_text(s, 16));
@@ -344,12 +351,7 @@ sj_err auth_session_lookup(db *d, const char *token, auth_user *u)
 			copy(u->name, sizeof u->name, db_col_text(s, 8));
 			u->role = role_from_name(db_col_text(s, 9));
 			copy(u->lang, sizeof u->lang, db_col_text(s, 11));
-			copy(u->unit.id, sizeof u->unit.id, db_col_text(s, 12));
-			copy(u->unit.code, sizeof u->unit.code, db_col_text(s, 13));
-			copy(u->unit.kind, sizeof u->unit.kind, db_col_text(s, 14));
-			copy(u->unit.name_fr, sizeof u->unit.name_fr, db_col_text(s, 15));
-			copy(u->unit.name_ar, sizeof u->unit.name_ar, db_col_text(s, 16));
-			copy(u->unit.path, sizeof u->unit.path, db_col_text(s, 17));
+			read_unit(s, 12, &u->unit);
 			u->mfa_pending = db_col_int(s, 18) != 0;
 			memcpy(u->session_id, sid, sizeof sid);
 		}
@@ -640,12 +642,7 @@ sj_err auth_user_find(db_conn *c, const char *badge, const char *id, auth_user *
 	copy(out->name, sizeof out->name, db_col_text(s, 2));
 	out->role = role_from_name(db_col_text(s, 3));
 	copy(out->lang, sizeof out->lang, db_col_text(s, 4));
-	copy(out->unit.id, sizeof out->unit.id, db_col_text(s, 6));
-	copy(out->unit.code, sizeof out->unit.code, db_col_text(s, 7));
-	copy(out->unit.kind, sizeof out->unit.kind, db_col_text(s, 8));
-	copy(out->unit.name_fr, sizeof out->unit.name_fr, db_col_text(s, 9));
-	copy(out->unit.name_ar, sizeof out->unit.name_ar, db_col_text(s, 10));
-	copy(out->unit.path, sizeof out->unit.path, db_col_text(s, 11));
+	read_unit(s, 6, &out->unit);
 	return db_step(s, &row);
 }
 
