@@ -149,6 +149,18 @@ def check_custody(doc):
         v = r.get("lawyer_contact_max_hours")
         if v is not None and not (isinstance(v, int) and v >= 0):
             err(where, "'lawyer_contact_max_hours' must be an integer or null")
+        vc = r.get("lawyer_contact_max_hours_crime")
+        if vc is not None and not (isinstance(vc, int) and not isinstance(vc, bool) and isinstance(v, int)
+                                   and vc >= v):
+            err(where, "'lawyer_contact_max_hours_crime' must be an integer >= lawyer_contact_max_hours, or null")
+        ma = r.get("majority_age_years")
+        if ma is not None and not (isinstance(ma, int) and not isinstance(ma, bool) and 0 < ma < 30):
+            err(where, "'majority_age_years' must be an integer between 1 and 29")
+        if r.get("regime") == "minor" and ma is None:
+            err(where, "a minor-regime rule needs 'majority_age_years'")
+        for k in ("minors_allowed", "guardian_must_be_informed"):
+            if k in r and not isinstance(r[k], bool):
+                err(where, f"'{k}' must be true or false")
         if r.get("extension_requires") != "written_prosecutor_authorisation":
             err(where, "extension_requires must be 'written_prosecutor_authorisation'")
         if r.get("confidence") not in CONFIDENCE:

@@ -970,6 +970,8 @@ void api_custody_open(app *a, http_req *r, auth_user *u)
 		{"ground", HJ_STRING, 1, 3, SJ_MAX_SHORT_TEXT, NULL, &in.ground, 0},
 		{"started_at", HJ_INT, 0, T_MIN, T_MAX, NULL, &in.started_at, 1},
 		{"place", HJ_STRING, 0, 1, SJ_MAX_SHORT_TEXT, NULL, &in.place, 1},
+		{"guardian_informed_at", HJ_INT, 0, T_MIN, T_MAX, NULL, &in.guardian_informed_at, 1},
+		{"guardian_informed_how", HJ_STRING, 0, 2, SJ_MAX_SHORT_TEXT, NULL, &in.guardian_informed_how, 1},
 		{NULL, 0, 0, 0, 0, NULL, NULL, 0},
 	};
 	json_t *body = body_or_reply(r, spec);
@@ -1013,15 +1015,21 @@ void api_custody_update(app *a, http_req *r, auth_user *u)
 		{"family_informed_at", HJ_INT, 0, T_MIN, T_MAX, NULL, NULL, 0},
 		{"family_informed_how", HJ_STRING, 0, 2, SJ_MAX_SHORT_TEXT, NULL, NULL, 0},
 		{"lawyer_contacted_at", HJ_INT, 0, T_MIN, T_MAX, NULL, NULL, 0},
+		{"guardian_informed_at", HJ_INT, 0, T_MIN, T_MAX, NULL, NULL, 0},
+		{"guardian_informed_how", HJ_STRING, 0, 2, SJ_MAX_SHORT_TEXT, NULL, NULL, 0},
+		{"lawyer_delay_ref", HJ_STRING, 0, 1, 128, NULL, NULL, 0},
+		{"lawyer_delay_date", HJ_DATE, 0, 0, 10, NULL, NULL, 0},
 		{NULL, 0, 0, 0, 0, NULL, NULL, 0},
 	};
 	json_t *body = body_or_reply(r, spec);
 	if (!body)
 		return;
-	if (!json_object_get(body, "family_informed_at") && !json_object_get(body, "lawyer_contacted_at")) {
+	if (!json_object_get(body, "family_informed_at") && !json_object_get(body, "lawyer_contacted_at") &&
+	    !json_object_get(body, "guardian_informed_at") && !json_object_get(body, "lawyer_delay_ref")) {
 		http_problem(r, 400, "validation", "the request has invalid fields",
 			     json_pack("{s:[{s:s,s:s,s:s}]}", "errors", "field", "family_informed_at", "code", "required",
-				       "detail", "give family_informed_at or lawyer_contacted_at"));
+				       "detail",
+				       "give family_informed_at, lawyer_contacted_at, guardian_informed_at or lawyer_delay_ref"));
 		json_decref(body);
 		return;
 	}
@@ -1109,13 +1117,20 @@ void api_custody_deadlines(app *a, http_req *r, auth_user *u)
 		return;
 	json_t *list = NULL;
 	sj_err e = custody_deadlines(c, role_is_national(u->role) ? NULL : u->unit.path, &list);
-	size_t overdue = 0, i;
+	size_t overdue = 0, lawyer = 0, family = 0, guardian = 0, i;
 	json_t *o;
 	if (!e)
-		json_array_foreach(list, i, o) overdue += json_is_true(json_object_get(o, "overdue"));
+		json_array_foreach(list, i, o) {
+			overdue += json_is_true(json_object_get(o, "overdue"));
+			lawyer += json_is_true(json_object_get(o, "lawyer_overdue"));
+			family += json_is_true(json_object_get(o, "family_pending"));
+			guardian += json_is_true(json_object_get(o, "guardian_pending"));
+		}
 	done(a, r, u, c, e, NULL, NULL, "custody.deadlines", "unit", u->unit.code, NULL, 200,
-	     e ? NULL : json_pack("{s:I,s:I,s:o}", "now", (json_int_t)clock_now_ms(), "overdue", (json_int_t)overdue,
-				  "custodies", list));
+	     e ? NULL
+	       : json_pack("{s:I,s:I,s:I,s:I,s:I,s:o}", "now", (json_int_t)clock_now_ms(), "overdue", (json_int_t)overdue,
+			   "lawyer_overdue", (json_int_t)lawyer, "family_pending", (json_int_t)family, "guardian_pending",
+			   (json_int_t)guardian, "custodies", list));
 }
 
 /* unit_or_reply resolves {code} and checks the caller may read it. */

@@ -304,7 +304,9 @@ sj_err print_daily_html(json_t *daily, buf *b)
 	e = e ? e : row(b, "Jour", "اليوم", day);
 	e = e ? e : buf_adds(b, "</table>\n<table class=\"list\"><tr><th>Affaire / القضية</th><th>CIN</th>"
 				"<th>Nom / الاسم</th><th>Régime / النظام</th><th>Début / البداية</th>"
-				"<th>Échéance / الأجل</th><th>Fin / النهاية</th><th>Issue / المآل</th></tr>\n");
+				"<th>Échéance / الأجل</th><th>Avocat : limite / المحامي : الأجل</th>"
+				"<th>Avocat contacté / الاتصال بالمحامي</th><th>Famille avisée / إشعار الأسرة</th>"
+				"<th>Fin / النهاية</th><th>Issue / المآل</th></tr>\n");
 	size_t i;
 	json_t *o;
 	json_array_foreach(json_object_get(daily, "held"), i, o) {
@@ -326,6 +328,19 @@ sj_err print_daily_html(json_t *daily, buf *b)
 		e = e ? e : time_cell(b, json_object_get(o, "started_at"));
 		e = e ? e : buf_adds(b, "</td><td>");
 		e = e ? e : time_cell(b, json_object_get(o, "deadline_at"));
+		e = e ? e : buf_adds(b, "</td><td>");
+		/* Lawyer contact (art 66, 80) and family informed: flagged, for the prosecutor. */
+		e = e ? e : time_cell(b, json_object_get(o, "lawyer_deadline"));
+		if (json_is_true(json_object_get(o, "lawyer_overdue")))
+			e = e ? e : buf_adds(b, " <strong>DÉPASSÉ / متجاوز</strong>");
+		e = e ? e : buf_adds(b, "</td><td>");
+		e = e ? e : time_cell(b, json_object_get(o, "lawyer_contacted_at"));
+		if (json_is_true(json_object_get(o, "lawyer_contacted_late")))
+			e = e ? e : buf_adds(b, " <strong>TARDIF / متأخر</strong>");
+		e = e ? e : buf_adds(b, "</td><td>");
+		e = e ? e : time_cell(b, json_object_get(o, "family_informed_at"));
+		if (json_is_true(json_object_get(o, "family_pending")))
+			e = e ? e : buf_adds(b, " <strong>NON AVISÉE / لم تُشعر</strong>");
 		e = e ? e : buf_adds(b, "</td><td>");
 		e = e ? e : time_cell(b, json_object_get(o, "ended_at"));
 		e = e ? e : buf_adds(b, "</td><td>");

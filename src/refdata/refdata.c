@@ -195,7 +195,9 @@ sj_err ref_offences_list(db_conn *c, json_t **out)
 
 static const char sql_rule_add[] =
 	"INSERT INTO ref_custody_rules (id, version, regime, initial_hours, extension_hours, max_extensions,"
-	" effective_from, effective_to, source, note, code, applies_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	" effective_from, effective_to, source, note, code, applies_to, lawyer_max_hours, lawyer_max_hours_delayed,"
+	" lawyer_confidence, majority_age_years, minors_allowed, guardian_required)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 	" ON CONFLICT (version, regime, effective_from) DO NOTHING";
 
 static bool known_regime(const char *r)
@@ -233,15 +235,45 @@ static sj_err add_rule(db_conn *c, const char *version, const char *regime, json
 	/* A date-only effective_to is inclusive: the rule ends at the next midnight. */
 	if (to && strlen(to) == 10)
 		t += 86400000LL;
+	/* Rights fields (data version 1.1.0 on): nullable integers and booleans. */
+	json_t *lh = json_object_get(o, "lawyer_contact_max_hours"),
+	       *lc = json_object_get(o, "lawyer_contact_max_hours_crime"),
+	       *ma = json_object_get(o, "majority_age_years"), *mi = json_object_get(o, "minors_allowed"),
+	       *gr = json_object_get(o, "guardian_must_be_informed");
+	if ((lh && !json_is_null(lh) && (!json_is_integer(lh) || json_integer_value(lh) < 0)) ||
+	    (lc && !json_is_null(lc) &&
+	     (!json_is_integer(lc) || !json_is_integer(lh) || json_integer_value(lc) < json_integer_value(lh))) ||
+	    (ma && !json_is_null(ma) && (!json_is_integer(ma) || json_integer_value(ma) <= 0)) ||
+	    (mi && !json_is_boolean(mi)) || (gr && !json_is_boolean(gr))) {
+		bad("custody_rules", i, "lawyer / minor fields out of range");
+		return SJ_EINVAL;
+	}
 	json_t *classes = json_object_get(o, "applies_to_classes");
 	char *applies = json_is_array(classes) ? jdump_dumps(classes, JSON_COMPACT) : NULL;
-	sj_err e;
-	if (to)
-		e = db_run(c, sql_rule_add, "tttiiiiitttt", id, version, regime, (int64_t)json_integer_value(ih),
-			   ext_h, max_x, f, t, source, note, str(o, "code"), applies);
-	else
-		e = db_run(c, sql_rule_add, "tttiiiintttt", id, version, regime, (int64_t)json_integer_value(ih),
-			   ext_h, max_x, f, source, note, str(o, "code"), applies);
+	db_stmt *st;
+	sj_err e = db_prepare(c, sql_rule_add, &st);
+	int k = 1;
+	e = e ? e : db_bind_text(st, k++, id);
+	e = e ? e : db_bind_text(st, k++, version);
+	e = e ? e : db_bind_text(st, k++, regime);
+	e = e ? e : db_bind_int(st, k++, (int64_t)json_integer_value(ih));
+	e = e ? e : db_bind_int(st, k++, ext_h);
+	e = e ? e : db_bind_int(st, k++, max_x);
+	e = e ? e : db_bind_int(st, k++, f);
+	e = e ? e : (to ? db_bind_int(st, k++, t) : db_bind_null(st, k++));
+	e = e ? e : db_bind_text(st, k++, source);
+	e = e ? e : db_bind_text(st, k++, note);
+	e = e ? e : db_bind_text(st, k++, str(o, "code"));
+	e = e ? e : db_bind_text(st, k++, applies);
+	e = e ? e : (json_is_integer(lh) ? db_bind_int(st, k++, json_integer_value(lh)) : db_bind_null(st, k++));
+	e = e ? e : (json_is_integer(lc) ? db_bind_int(st, k++, json_integer_value(lc)) : db_bind_null(st, k++));
+	e = e ? e : db_bind_text(st, k++, str(o, "lawyer_confidence"));
+	e = e ? e : (json_is_integer(ma) ? db_bind_int(st, k++, json_integer_value(ma)) : db_bind_null(st, k++));
+	e = e ? e : (mi ? db_bind_int(st, k++, json_is_true(mi)) : db_bind_null(st, k++));
+	e = e ? e : (gr ? db_bind_int(st, k++, json_is_true(gr)) : db_bind_null(st, k++));
+	bool row = true;
+	while (!e && row)
+		e = db_step(st, &row);
 	free(applies);
 	return e;
 }
@@ -297,7 +329,9 @@ sj_err ref_load_custody_rules(db_conn *c, json_t *root, int *added)
 
 static const char sql_rule_at[] =
 	"SELECT r.id, r.version, r.regime, r.initial_hours, r.extension_hours, r.max_extensions,"
-	" r.effective_from, COALESCE(r.effective_to, 0), r.code, r.applies_to"
+	" r.effective_from, COALESCE(r.effective_to, 0), r.code, r.applies_to, COALESCE(r.lawyer_max_hours, -1),"
+	" COALESCE(r.lawyer_max_hours_delayed, -1), COALESCE(r.majority_age_years, -1), COALESCE(r.minors_allowed, 1),"
+	" COALESCE(r.guardian_required, 0)"
 	" FROM ref_custody_rules r JOIN ref_versions v ON v.kind = 'custody_rules' AND v.version = r.version"
 	" WHERE r.regime = ? AND r.effective_from <= ? AND (r.effective_to IS NULL OR r.effective_to > ?)"
 	" ORDER BY v.seq DESC, r.effective_from DESC LIMIT 1";
@@ -306,7 +340,8 @@ sj_err ref_custody_rule_at(db_conn *c, const char *regime, int64_t at, ref_custo
 {
 	json_t *o = NULL;
 	sj_err e = dbj_one(c, sql_rule_at,
-			   "id:t,version:t,regime:t,ih:i,eh:i,mx:i,from:i,to:i,code:t,applies:t", &o, "tii", regime, at,
+			   "id:t,version:t,regime:t,ih:i,eh:i,mx:i,from:i,to:i,code:t,applies:t,lh:i,lc:i,ma:i,mi:i,gr:i", &o,
+			   "tii", regime, at,
 			   at);
 	if (e)
 		return e;
@@ -321,13 +356,19 @@ sj_err ref_custody_rule_at(db_conn *c, const char *regime, int64_t at, ref_custo
 	out->effective_to = json_integer_value(json_object_get(o, "to"));
 	snprintf(out->code, sizeof out->code, "%s", str(o, "code") ? str(o, "code") : "");
 	snprintf(out->applies_to, sizeof out->applies_to, "%s", str(o, "applies") ? str(o, "applies") : "");
+	out->lawyer_max_hours = json_integer_value(json_object_get(o, "lh"));
+	out->lawyer_max_hours_delayed = json_integer_value(json_object_get(o, "lc"));
+	out->majority_age_years = json_integer_value(json_object_get(o, "ma"));
+	out->minors_allowed = json_integer_value(json_object_get(o, "mi")) != 0;
+	out->guardian_required = json_integer_value(json_object_get(o, "gr")) != 0;
 	json_decref(o);
 	return SJ_OK;
 }
 
 static const char sql_rules_list[] =
 	"SELECT r.id, r.version, r.regime, r.initial_hours, r.extension_hours, r.max_extensions,"
-	" r.effective_from, r.effective_to, r.source, r.note, r.code, r.applies_to"
+	" r.effective_from, r.effective_to, r.source, r.note, r.code, r.applies_to, r.lawyer_max_hours,"
+	" r.lawyer_max_hours_delayed, r.lawyer_confidence, r.majority_age_years, r.minors_allowed, r.guardian_required"
 	" FROM ref_custody_rules r JOIN ref_versions v ON v.kind = 'custody_rules' AND v.version = r.version"
 	" ORDER BY v.seq DESC, r.regime, r.effective_from";
 
@@ -335,7 +376,9 @@ sj_err ref_custody_rules_list(db_conn *c, json_t **out)
 {
 	return dbj_rows(c, sql_rules_list,
 			"id:t,version:t,regime:t,initial_hours:i,extension_hours:i,max_extensions:i,"
-			"effective_from:i,effective_to:i,source:t,note:t,code:t,applies_to_classes:j",
+			"effective_from:i,effective_to:i,source:t,note:t,code:t,applies_to_classes:j,"
+			"lawyer_contact_max_hours:i,lawyer_contact_max_hours_crime:i,lawyer_confidence:t,"
+			"majority_age_years:i,minors_allowed:b,guardian_must_be_informed:b",
 			out, "");
 }
 

@@ -62,6 +62,13 @@ typedef struct ref_custody_rule {
 	int64_t effective_from, effective_to;   /* effective_to 0: open-ended */
 	char code[REF_CODE_MAX + 1];
 	char applies_to[256];   /* JSON array of offence classes, "" for any */
+	/* Rights (loi 22-01 arts 66, 80 after loi 35-11 and loi 03.23; art 460).
+	 * -1 where the data gives nothing (older data versions, or no rule). */
+	int64_t lawyer_max_hours;          /* lawyer contact at the latest, hours after the start */
+	int64_t lawyer_max_hours_delayed;  /* crimes, with the prosecutor's delay authorisation */
+	int64_t majority_age_years;        /* minor regime: the person is under this age at the start */
+	bool minors_allowed;               /* false: refused for a person under the majority age */
+	bool guardian_required;            /* guardian informed before any extension */
 } ref_custody_rule;
 
 /* ref_custody_rule_at finds the rule for regime in force at time at (ms),

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "harness.h"
 
@@ -1009,6 +1010,286 @@ static void concurrent_numbers_are_distinct(void **st)
 	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM cases c WHERE NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.object_id = c.id AND a.action = 'case.create')"), 0);
 }
 
+/* ---------------------------------------------------------------- */
+/* Rights in custody: lawyer-contact deadline, family, minors (art 460). */
+
+/* rule_hours reads field of the current rule of regime from /custody-rules
+ * (the rules are data: the tests take the numbers from there); -1 when null. */
+static long long rule_hours(const char *regime, const char *field)
+{
+	th_resp r = req("GET", "/api/v1/custody-rules", opj, NULL);
+	expect(&r, 200);
+	long long v = -2;
+	size_t i;
+	json_t *o;
+	json_array_foreach(json_object_get(r.json, "rules"), i, o) {
+		if (strcmp(jget(o, "regime"), regime) != 0 || !json_is_null(json_object_get(o, "effective_to")))
+			continue;
+		json_t *x = json_object_get(o, field);
+		v = json_is_integer(x) ? (long long)json_integer_value(x) : -1;
+		break; /* the newest loaded version comes first */
+	}
+	th_resp_free(&r);
+	assert_true(v != -2);
+	return v;
+}
+
+/* deadline_row returns (new reference) the custody kid in the caller's
+ * deadlines view, NULL when absent; *env receives the envelope (new ref). */
+static json_t *deadline_row(const char *tok, const char *kid, json_t **env)
+{
+	th_resp r = req("GET", "/api/v1/custody/deadlines", tok, NULL);
+	expect(&r, 200);
+	json_t *found = NULL;
+	size_t i;
+	json_t *o;
+	json_array_foreach(json_object_get(r.json, "custodies"), i, o) if (strcmp(jget(o, "id"), kid) == 0) found =
+		json_incref(o);
+	if (env)
+		*env = json_incref(r.json);
+	th_resp_free(&r);
+	return found;
+}
+
+static long long jint_of(json_t *o, const char *k)
+{
+	return (long long)json_integer_value(json_object_get(o, k));
+}
+
+static void close_custody(const char *kid)
+{
+	char path[160];
+	snprintf(path, sizeof path, "/api/v1/custody/%s/close", kid);
+	th_resp r = req("POST", path, opj, json_pack("{s:s}", "end", "presented"));
+	expect(&r, 200);
+	th_resp_free(&r);
+}
+
+static void lawyer_overdue_then_contacted(void **st)
+{
+	(void)st;
+	long long h = rule_hours("ordinary", "lawyer_contact_max_hours");
+	assert_true(h > 0);
+	char case_id[37], suspect[37], kid[37], path[160];
+	new_case("CP-505", case_id, NULL); /* a délit */
+	add_person(case_id, "suspect", person("BK700100", "Berrada", "Anas", "برادة", "أنس"), suspect);
+	open_custody(case_id, suspect, "ordinary", kid);
+	snprintf(path, sizeof path, "/api/v1/custody/%s", kid);
+	th_resp r = req("GET", path, opj, NULL);
+	expect(&r, 200);
+	assert_int_equal(jint_of(r.json, "lawyer_deadline") - jint_of(r.json, "started_at"), h * HOUR);
+	assert_false(json_is_true(json_object_get(r.json, "lawyer_overdue")));
+	th_resp_free(&r);
+	json_t *o = deadline_row(opj, kid, NULL);
+	assert_non_null(o);
+	assert_false(json_is_true(json_object_get(o, "lawyer_overdue")));
+	json_decref(o);
+
+	/* past the lawyer deadline, not contacted: flagged, nothing blocked */
+	th_set_clock(&S, (h + 1) * HOUR);
+	login_all();
+	json_t *env = NULL;
+	o = deadline_row(chief, kid, &env);
+	assert_non_null(o);
+	assert_true(json_is_true(json_object_get(o, "lawyer_overdue")));
+	assert_false(json_is_true(json_object_get(o, "overdue"))); /* the custody itself still runs */
+	assert_true(jint_of(env, "lawyer_overdue") >= 1);
+	json_decref(o);
+	json_decref(env);
+	r = req("GET", "/api/v1/units/AR-CASA-OULFA/custody-daily", opj, NULL);
+	expect(&r, 200);
+	bool seen = false;
+	size_t i;
+	json_array_foreach(json_object_get(r.json, "held"), i, o) if (strcmp(jget(o, "id"), kid) == 0) {
+		seen = true;
+		assert_true(json_is_true(json_object_get(o, "lawyer_overdue")));
+	}
+	assert_true(seen);
+	th_resp_free(&r);
+	/* a délit: the prosecutor's delay (crimes only) is refused */
+	r = req("PATCH", path, opj, json_pack("{s:s,s:s}", "lawyer_delay_ref", "PR/D/1", "lawyer_delay_date", "2026-11-29"));
+	expect_problem(&r, 422, "unprocessable");
+	th_resp_free(&r);
+	/* an extension is not blocked by the lawyer flag */
+	snprintf(path, sizeof path, "/api/v1/custody/%s/extensions", kid);
+	r = req("POST", path, opj, json_pack("{s:s,s:s}", "authorisation_ref", "PR/80", "authorisation_date", "2026-11-29"));
+	expect(&r, 200);
+	th_resp_free(&r);
+
+	/* contacted (late): the overdue flag goes, the lateness stays on the record */
+	snprintf(path, sizeof path, "/api/v1/custody/%s", kid);
+	r = req("GET", path, opj, NULL);
+	expect(&r, 200);
+	long long now_ms = jint_of(r.json, "started_at") + (h + 1) * HOUR;
+	th_resp_free(&r);
+	r = req("PATCH", path, officer, json_pack("{s:I}", "lawyer_contacted_at", (json_int_t)now_ms));
+	expect(&r, 200);
+	assert_false(json_is_true(json_object_get(r.json, "lawyer_overdue")));
+	assert_true(json_is_true(json_object_get(r.json, "lawyer_contacted_late")));
+	th_resp_free(&r);
+	o = deadline_row(chief, kid, NULL);
+	assert_non_null(o);
+	assert_false(json_is_true(json_object_get(o, "lawyer_overdue")));
+	json_decref(o);
+	th_set_clock(&S, 0);
+	login_all();
+	close_custody(kid);
+}
+
+static void prosecutor_delay_extends_lawyer_deadline(void **st)
+{
+	(void)st;
+	long long h = rule_hours("ordinary", "lawyer_contact_max_hours");
+	long long hc = rule_hours("ordinary", "lawyer_contact_max_hours_crime");
+	assert_true(h > 0 && hc > h);
+	char case_id[37], suspect[37], kid[37], path[160];
+	new_case("CP-509", case_id, NULL); /* a crime */
+	add_person(case_id, "suspect", person("BK700200", "Chraibi", "Hamza", "الشرايبي", "حمزة"), suspect);
+	open_custody(case_id, suspect, "ordinary", kid);
+	snprintf(path, sizeof path, "/api/v1/custody/%s", kid);
+	/* the authorisation reference is required for the delay: an empty one is 400 */
+	th_resp r = req("PATCH", path, opj, json_pack("{s:s}", "lawyer_delay_ref", ""));
+	expect_problem(&r, 400, "validation");
+	th_resp_free(&r);
+	r = req("PATCH", path, opj, json_pack("{s:s,s:s}", "lawyer_delay_ref", "PG/D/7", "lawyer_delay_date", "2026-11-29"));
+	expect(&r, 200);
+	assert_int_equal(jint_of(r.json, "lawyer_deadline") - jint_of(r.json, "started_at"), hc * HOUR);
+	assert_string_equal(jget(r.json, "lawyer_delay_ref"), "PG/D/7");
+	th_resp_free(&r);
+	/* past the ordinary limit, within the delayed one: not overdue */
+	th_set_clock(&S, (h + 1) * HOUR);
+	login_all();
+	json_t *o = deadline_row(opj, kid, NULL);
+	assert_non_null(o);
+	assert_false(json_is_true(json_object_get(o, "lawyer_overdue")));
+	json_decref(o);
+	/* past the delayed limit: overdue */
+	th_set_clock(&S, (hc + 1) * HOUR);
+	login_all();
+	o = deadline_row(opj, kid, NULL);
+	assert_non_null(o);
+	assert_true(json_is_true(json_object_get(o, "lawyer_overdue")));
+	json_decref(o);
+	/* too late to record another delay */
+	r = req("PATCH", path, opj, json_pack("{s:s}", "lawyer_delay_ref", "PG/D/8"));
+	expect_problem(&r, 422, "unprocessable");
+	th_resp_free(&r);
+	th_set_clock(&S, 0);
+	login_all();
+	close_custody(kid);
+}
+
+static void family_pending_is_flagged(void **st)
+{
+	(void)st;
+	char case_id[37], suspect[37], kid[37], path[160];
+	new_case("CP-505", case_id, NULL);
+	add_person(case_id, "suspect", person("BK700300", "Lahlou", "Nabil", "لحلو", "نبيل"), suspect);
+	open_custody(case_id, suspect, "ordinary", kid);
+	json_t *env = NULL;
+	json_t *o = deadline_row(opj, kid, &env);
+	assert_non_null(o);
+	assert_true(json_is_true(json_object_get(o, "family_pending")));
+	assert_true(jint_of(env, "family_pending") >= 1);
+	long long pending_before = jint_of(env, "family_pending");
+	json_decref(o);
+	json_decref(env);
+	th_resp r = req("GET", "/api/v1/units/AR-CASA-OULFA/custody-daily.html", opj, NULL);
+	expect(&r, 200);
+	assert_non_null(strstr(r.body, "NON AVISÉE"));
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/custody/%s", kid);
+	r = req("GET", path, opj, NULL);
+	expect(&r, 200);
+	long long at = jint_of(r.json, "started_at") + 60000;
+	th_resp_free(&r);
+	r = req("PATCH", path, officer, json_pack("{s:I,s:s}", "family_informed_at", (json_int_t)at, "family_informed_how",
+						  "téléphone au frère"));
+	expect(&r, 200);
+	assert_false(json_is_true(json_object_get(r.json, "family_pending")));
+	th_resp_free(&r);
+	o = deadline_row(opj, kid, &env);
+	assert_non_null(o);
+	assert_false(json_is_true(json_object_get(o, "family_pending")));
+	assert_int_equal(jint_of(env, "family_pending"), pending_before - 1);
+	json_decref(o);
+	json_decref(env);
+	close_custody(kid);
+}
+
+static void minor_regime_checks(void **st)
+{
+	(void)st;
+	char case_id[37], adult[37], minor[37], nobirth[37], kid[37], path[160], birth[32];
+	new_case("CP-509", case_id, NULL);
+	/* 16 years before now (the server's clock is real time here) */
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	snprintf(birth, sizeof birth, "%04d-01-15", tm.tm_year + 1900 - 16);
+	add_person(case_id, "suspect", person("BK700400", "Bennani", "Omar", "بناني", "عمر"), adult);
+	json_t *p = person("BK700401", "Bennani", "Adam", "بناني", "آدم");
+	json_object_set_new(p, "birth_date", json_string(birth));
+	add_person(case_id, "suspect", p, minor);
+	add_person(case_id, "suspect", json_pack("{s:s,s:s,s:s,s:s}", "cin", "BK700402", "last_name_lat", "Sefrioui",
+						 "first_name_lat", "Ilyas", "sex", "M"),
+		   nobirth);
+	snprintf(path, sizeof path, "/api/v1/cases/%s/custody", case_id);
+	long long before = count("SELECT COUNT(*) FROM custodies WHERE case_id = '%s'", case_id);
+	/* an adult under the minor regime: 422 */
+	th_resp r = req("POST", path, opj, json_pack("{s:s,s:s,s:s}", "person_id", adult, "regime", "minor", "ground",
+						     "art 460: retenue du mineur"));
+	expect_problem(&r, 422, "unprocessable");
+	th_resp_free(&r);
+	/* no birth date: 422 */
+	r = req("POST", path, opj, json_pack("{s:s,s:s,s:s}", "person_id", nobirth, "regime", "minor", "ground",
+					     "art 460: retenue du mineur"));
+	expect_problem(&r, 422, "unprocessable");
+	th_resp_free(&r);
+	/* a minor under the terrorism or state-security regime: 422 (the data says so) */
+	r = req("POST", path, opj, json_pack("{s:s,s:s,s:s}", "person_id", minor, "regime", "terrorism", "ground",
+					     "art 66-1: conservation des preuves"));
+	expect_problem(&r, 422, "unprocessable");
+	th_resp_free(&r);
+	r = req("POST", path, opj, json_pack("{s:s,s:s,s:s}", "person_id", minor, "regime", "state_security", "ground",
+					     "art 66-1: conservation des preuves"));
+	expect_problem(&r, 422, "unprocessable");
+	th_resp_free(&r);
+	assert_int_equal(count("SELECT COUNT(*) FROM custodies WHERE case_id = '%s'", case_id), before);
+	/* the minor under the minor regime: opened, guardian pending */
+	open_custody(case_id, minor, "minor", kid);
+	snprintf(path, sizeof path, "/api/v1/custody/%s", kid);
+	r = req("GET", path, opj, NULL);
+	expect(&r, 200);
+	assert_true(json_is_true(json_object_get(r.json, "guardian_pending")));
+	th_resp_free(&r);
+	/* no extension before the guardian is informed */
+	snprintf(path, sizeof path, "/api/v1/custody/%s/extensions", kid);
+	r = req("POST", path, opj, json_pack("{s:s,s:s}", "authorisation_ref", "PR/M/1", "authorisation_date", "2026-11-29"));
+	expect_problem(&r, 422, "unprocessable");
+	th_resp_free(&r);
+	assert_int_equal(count("SELECT COUNT(*) FROM custody_extensions WHERE custody_id = '%s'", kid), 0);
+	snprintf(path, sizeof path, "/api/v1/custody/%s", kid);
+	r = req("GET", path, opj, NULL);
+	long long at = jint_of(r.json, "started_at") + 60000;
+	th_resp_free(&r);
+	r = req("PATCH", path, officer, json_pack("{s:I,s:s}", "guardian_informed_at", (json_int_t)at,
+						  "guardian_informed_how", "le père, par téléphone"));
+	expect(&r, 200);
+	assert_false(json_is_true(json_object_get(r.json, "guardian_pending")));
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/custody/%s/extensions", kid);
+	r = req("POST", path, opj, json_pack("{s:s,s:s}", "authorisation_ref", "PR/M/1", "authorisation_date", "2026-11-29"));
+	expect(&r, 200);
+	assert_int_equal(jint_of(r.json, "extensions"), 1);
+	th_resp_free(&r);
+	/* the adult is held under the ordinary regime as before */
+	char k2[37];
+	open_custody(case_id, adult, "ordinary", k2);
+	close_custody(k2);
+	close_custody(kid);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1021,6 +1302,10 @@ int main(void)
 		cmocka_unit_test(bad_input_is_400_and_writes_nothing),
 		cmocka_unit_test(complaint_dispositions),
 		cmocka_unit_test(entering_a_wanted_person_raises_a_hit),
+		cmocka_unit_test(lawyer_overdue_then_contacted),
+		cmocka_unit_test(prosecutor_delay_extends_lawyer_deadline),
+		cmocka_unit_test(family_pending_is_flagged),
+		cmocka_unit_test(minor_regime_checks),
 		cmocka_unit_test(concurrent_numbers_are_distinct),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

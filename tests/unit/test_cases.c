@@ -125,6 +125,37 @@ static void custody_rules_follow_effective_dates(void **st)
 	assert_int_equal(r.max_extensions, 0);
 	assert_int_equal(ref_custody_rule_at(c, "ordinary", before, &r), SJ_OK);
 	assert_int_equal(r.initial_hours, 48);
+	/* rights fields are read when present, -1 / defaults when absent */
+	assert_int_equal(r.lawyer_max_hours, -1);
+	assert_int_equal(r.majority_age_years, -1);
+	assert_true(r.minors_allowed);
+	assert_false(r.guardian_required);
+	json_t *v4 = json_loads("{\"version\":\"4\",\"rules\":["
+				"{\"regime\":\"ordinary\",\"initial_hours\":48,\"effective_from\":\"2025-12-08\","
+				"\"lawyer_contact_max_hours\":24,\"lawyer_contact_max_hours_crime\":36},"
+				"{\"regime\":\"terrorism\",\"initial_hours\":96,\"effective_from\":\"2025-12-08\","
+				"\"minors_allowed\":false},"
+				"{\"regime\":\"minor\",\"initial_hours\":48,\"effective_from\":\"2025-12-08\","
+				"\"majority_age_years\":18,\"guardian_must_be_informed\":true}]}",
+				0, NULL);
+	assert_int_equal(ref_load_custody_rules(c, v4, &added), SJ_OK);
+	json_decref(v4);
+	assert_int_equal(ref_custody_rule_at(c, "ordinary", after, &r), SJ_OK);
+	assert_int_equal(r.lawyer_max_hours, 24);
+	assert_int_equal(r.lawyer_max_hours_delayed, 36);
+	assert_int_equal(ref_custody_rule_at(c, "terrorism", after, &r), SJ_OK);
+	assert_false(r.minors_allowed);
+	assert_int_equal(r.lawyer_max_hours, -1);
+	assert_int_equal(ref_custody_rule_at(c, "minor", after, &r), SJ_OK);
+	assert_int_equal(r.majority_age_years, 18);
+	assert_true(r.guardian_required);
+	/* a delayed lawyer limit below the ordinary one is refused */
+	json_t *v5 = json_loads("{\"version\":\"5\",\"rules\":[{\"regime\":\"ordinary\",\"initial_hours\":48,"
+				"\"effective_from\":\"2026-01-01\",\"lawyer_contact_max_hours\":24,"
+				"\"lawyer_contact_max_hours_crime\":12}]}",
+				0, NULL);
+	assert_int_equal(ref_load_custody_rules(c, v5, &added), SJ_EINVAL);
+	json_decref(v5);
 	/* a malformed rule fails the load */
 	json_t *bad = json_loads("{\"version\":\"3\",\"rules\":[{\"regime\":\"martial\",\"initial_hours\":1,"
 				 "\"effective_from\":\"2026-01-01\"}]}",
