@@ -300,10 +300,40 @@ void api_notifications(app *a, http_req *r, auth_user *u)
 	if (!c)
 		return;
 	json_t *items = NULL;
-	sj_err e = reg_notifications(c, u->unit.id, limit, &items);
+	sj_err e = reg_notifications(c, u->unit.id, limit, offset, &items);
 	e = e ? e : app_audit(c, r, u, "notification.list", "unit", u->unit.code, NULL, "ok", NULL);
 	if (app_finish(a, r, c, e))
 		http_reply_json(r, 200, json_pack("{s:o,s:s}", "items", items, "unit", u->unit.code));
 	else
 		json_decref(items);
+}
+
+/* POST /api/v1/notifications/{id}/read — a notification of my unit (or a
+ * unit below it) has been seen; the first reader and time are kept. */
+void api_notification_read(app *a, http_req *r, auth_user *u)
+{
+	const char *id = http_param(r, "id");
+	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	if (!c)
+		return;
+	int64_t at = 0;
+	bool already = false;
+	sj_err e = reg_notification_read(c, id, u->unit.path, u->id, &at, &already);
+	if (e == SJ_EFORBIDDEN) {
+		db_rollback(c);
+		db_release(a->db, c);
+		app_audit_refusal(a, r, u, "authz.refused", "not-my-unit");
+		http_problem(r, 403, "forbidden", "this notification belongs to another unit", NULL);
+		return;
+	}
+	if (e == SJ_ENOTFOUND) {
+		db_rollback(c);
+		db_release(a->db, c);
+		http_problem(r, 404, "not-found", "no such notification", NULL);
+		return;
+	}
+	e = e ? e : app_audit(c, r, u, "notification.read", "notification", id, NULL, "ok",
+			      json_pack("{s:b}", "already", already));
+	if (app_finish(a, r, c, e))
+		http_reply_json(r, 200, json_pack("{s:s,s:I,s:b}", "id", id, "read_at", (json_int_t)at, "already", already));
 }

@@ -142,5 +142,6 @@ void api_register_list(app *a, http_req *r, auth_user *u);
 void api_register_status(app *a, http_req *r, auth_user *u);
 void api_check(app *a, http_req *r, auth_user *u);
 void api_notifications(app *a, http_req *r, auth_user *u);
+void api_notification_read(app *a, http_req *r, auth_user *u);
 
 #endif

@@ -59,6 +59,8 @@ const route app_routes[] = {
 	{"POST", "/api/v1/check", HUMANS, 0, api_check,
 	 "Check a person, plate, VIN or document against the registers (hits as alerts)", "registers"},
 	{"GET", "/api/v1/notifications", HUMANS, 0, api_notifications, "My unit's notifications (hits)", "registers"},
+	{"POST", "/api/v1/notifications/{id}/read", WRITERS, 0, api_notification_read,
+	 "Mark a notification of my unit as read (first reader kept)", "registers"},
 	{"GET", "/api/v1/audit/flags", ROLE_AUDITOR, 0, api_audit_flags, "Users with unusual look-up volumes", "audit"},
 
 	/* administration */

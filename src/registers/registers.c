@@ -489,11 +489,40 @@ sj_err reg_check_document(db_conn *c, const char *number, const reg_ctx *ctx, js
 }
 
 static const char sql_notifs[] =
-	"SELECT id, kind, hit_id, title, detail, created_at, read_at FROM notifications WHERE unit_id = ?"
-	" ORDER BY created_at DESC, id LIMIT ?";
+	"SELECT id, kind, hit_id, title, detail, created_at, read_at, read_by FROM notifications WHERE unit_id = ?"
+	" ORDER BY created_at DESC, id LIMIT ? OFFSET ?";
 
-sj_err reg_notifications(db_conn *c, const char *unit_id, int limit, json_t **out)
+sj_err reg_notifications(db_conn *c, const char *unit_id, int limit, int64_t offset, json_t **out)
 {
-	return dbj_rows(c, sql_notifs, "id:t,kind:t,hit_id:t,title:t,detail:j,created_at:i,read_at:i", out, "ti",
-			unit_id, (int64_t)limit);
+	return dbj_rows(c, sql_notifs, "id:t,kind:t,hit_id:t,title:t,detail:j,created_at:i,read_at:i,read_by:t", out,
+			"tii", unit_id, (int64_t)limit, offset);
+}
+
+static const char sql_notif_get[] =
+	"SELECT u.path, n.read_at FROM notifications n JOIN units u ON u.id = n.unit_id WHERE n.id = ?";
+static const char sql_notif_read[] =
+	"UPDATE notifications SET read_at = ?, read_by = ? WHERE id = ? AND read_at IS NULL";
+
+sj_err reg_notification_read(db_conn *c, const char *id, const char *scope_path, const char *actor_id,
+			     int64_t *read_at_out, bool *already)
+{
+	json_t *row = NULL;
+	sj_err e = dbj_one(c, sql_notif_get, "path:t,read_at:i", &row, "t", id);
+	if (e)
+		return e;
+	const char *path = js(row, "path");
+	bool ok = scope_path && path && strncmp(path, scope_path, strlen(scope_path)) == 0;
+	json_t *ra = json_object_get(row, "read_at");
+	bool was = json_is_integer(ra);
+	int64_t at = was ? (int64_t)json_integer_value(ra) : clock_now_ms();
+	json_decref(row);
+	if (!ok)
+		return SJ_EFORBIDDEN;
+	if (!was)
+		e = db_run(c, sql_notif_read, "itt", at, actor_id, id);
+	if (!e && read_at_out)
+		*read_at_out = at;
+	if (!e && already)
+		*already = was;
+	return e;
 }

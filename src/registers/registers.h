@@ -80,7 +80,16 @@ SJ_MUST_USE sj_err reg_check_plate(db_conn *c, const char *plate, const char *vi
 				   json_t *alerts);
 SJ_MUST_USE sj_err reg_check_document(db_conn *c, const char *number, const reg_ctx *ctx, json_t *alerts);
 
-/* reg_notifications lists the notifications of unit_id (newest first). */
-SJ_MUST_USE sj_err reg_notifications(db_conn *c, const char *unit_id, int limit, json_t **out);
+/* reg_notifications lists the notifications of unit_id (newest first), with
+ * read_at / read_by (null while unread). */
+SJ_MUST_USE sj_err reg_notifications(db_conn *c, const char *unit_id, int limit, int64_t offset, json_t **out);
+
+/* reg_notification_read marks notification id read by actor_id now, if the
+ * caller's unit path (scope_path) covers the notification's unit:
+ * SJ_ENOTFOUND, SJ_EFORBIDDEN otherwise. Marking a read notification again
+ * is SJ_OK and keeps the first reader; *read_at_out gets the stored time and
+ * *already whether it was read before (either may be NULL). */
+SJ_MUST_USE sj_err reg_notification_read(db_conn *c, const char *id, const char *scope_path, const char *actor_id,
+					 int64_t *read_at_out, bool *already);
 
 #endif

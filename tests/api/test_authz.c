@@ -73,7 +73,7 @@ typedef struct fixture {
 static fixture F[] = {
 	{"complaint", ""}, {"case", ""}, {"case3", ""}, {"person", ""}, {"person2", ""}, {"pv", ""},
 	{"custody", ""}, {"seizure", ""}, {"referral", ""}, {"wanted", ""}, {"vehicle", ""},
-	{"document", ""}, {"merge", ""}, {"unitA", "AR-CASA-OULFA"}, {"badge", "demo-officer"},
+	{"document", ""}, {"merge", ""}, {"notification", ""}, {"unitA", "AR-CASA-OULFA"}, {"badge", "demo-officer"},
 };
 #define NF (sizeof F / sizeof F[0])
 
@@ -160,6 +160,8 @@ static const probe PROBES[] = {
 	 "{\"status\":\"found\",\"reason\":\"found\"}", false},
 	{"POST", "/api/v1/check", "/api/v1/check", false, NULL, false},
 	{"GET", "/api/v1/notifications", "/api/v1/notifications", false, NULL, true},
+	/* a hit on unit A's wanted notice, notified to A; no body is needed */
+	{"POST", "/api/v1/notifications/{id}/read", "/api/v1/notifications/${notification}/read", true, NULL, true},
 	{"GET", "/api/v1/audit/flags", "/api/v1/audit/flags", false, NULL, true},
 	{"GET", "/api/v1/users", "/api/v1/users", false, NULL, true},
 	{"POST", "/api/v1/users", "/api/v1/users", false, NULL, false},
@@ -376,6 +378,17 @@ static int setup(void **state)
 	make("vehicle", "/api/v1/registers/vehicles", officer, "{\"plate\":\"23456-ب-6\",\"make\":\"Dacia\"}");
 	make("document", "/api/v1/registers/documents", officer,
 	     "{\"doc_type\":\"cin\",\"doc_number\":\"BK 770099\",\"kind\":\"stolen\"}");
+	/* unit B's officer checks the name of A's wanted notice: A is notified */
+	r = th_json(&S, "POST", "/api/v1/check", by_label("officer-B")->token,
+		    "{\"purpose\":\"matrice\",\"person\":{\"first_name_lat\":\"Matrice\",\"last_name_lat\":\"Recherche\"}}");
+	assert_int_equal(r.status, 200);
+	assert_int_equal(json_array_size(json_object_get(r.json, "alerts")), 1);
+	th_resp_free(&r);
+	r = th_request(&S, "GET", "/api/v1/notifications", officer, NULL, 0, NULL);
+	assert_int_equal(r.status, 200);
+	fx_set("notification",
+	       json_string_value(json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "id")));
+	th_resp_free(&r);
 	make("merge", "/api/v1/persons/merges", chief,
 	     "{\"survivor_id\":\"${person}\",\"merged_id\":\"${person2}\",\"reason\":\"same CNIE photo\"}");
 	return 0;

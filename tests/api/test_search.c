@@ -241,6 +241,8 @@ static void variants_across_scripts(void **st)
 	th_resp_free(&r);
 }
 
+static void notification_read_by_own_unit_only(void);
+
 static void wanted_hit_across_spellings(void **st)
 {
 	(void)st;
@@ -278,6 +280,7 @@ static void wanted_hit_across_spellings(void **st)
 	assert_int_equal(r.status, 200);
 	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 0);
 	th_resp_free(&r);
+	notification_read_by_own_unit_only();
 	/* a different person with a similar skeleton raises nothing */
 	r = search(officer2_tok, "Abdelkrim Salmi", NULL);
 	assert_int_equal(json_array_size(json_object_get(r.json, "alerts")), 0);
@@ -295,6 +298,61 @@ static void wanted_hit_across_spellings(void **st)
 	assert_int_equal(json_array_size(json_object_get(r.json, "alerts")), 0);
 	th_resp_free(&r);
 	free(wid);
+}
+
+/* the newest notification of unit A (the OPJ's) is marked read: by A only,
+ * once (the first reader kept), audited; B gets 403/404, nobody gets 5xx. */
+static void notification_read_by_own_unit_only(void)
+{
+	th_resp r = th_request(&S, "GET", "/api/v1/notifications", opj_tok, NULL, 0, NULL);
+	assert_int_equal(r.status, 200);
+	json_t *n0 = json_array_get(json_object_get(r.json, "items"), 0);
+	assert_non_null(n0);
+	assert_true(json_is_null(json_object_get(n0, "read_at")));
+	char *nid = strdup(json_string_value(json_object_get(n0, "id")));
+	th_resp_free(&r);
+	char path[160];
+	snprintf(path, sizeof path, "/api/v1/notifications/%s/read", nid);
+	long long audits = th_sql_int(&S, "SELECT COUNT(*) FROM audit_log WHERE action = 'notification.read'");
+	/* another unit: refused, nothing written */
+	r = th_json(&S, "POST", path, officer2_tok, "{}");
+	assert_true(r.status == 403 || r.status == 404);
+	th_resp_free(&r);
+	/* a role outside the unit's users */
+	r = th_json(&S, "POST", path, analyst_tok, "{}");
+	assert_int_equal(r.status, 403);
+	th_resp_free(&r);
+	r = th_json(&S, "POST", "/api/v1/notifications/no-such-id/read", opj_tok, "{}");
+	assert_int_equal(r.status, 404);
+	th_resp_free(&r);
+	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM notifications WHERE read_at IS NOT NULL"), 0);
+	/* the owning unit's officer marks it; the OPJ again later keeps the first */
+	r = th_json(&S, "POST", path, officer_tok, "{}");
+	assert_int_equal(r.status, 200);
+	assert_false(json_is_true(json_object_get(r.json, "already")));
+	long long at = (long long)json_integer_value(json_object_get(r.json, "read_at"));
+	assert_true(at > 0);
+	th_resp_free(&r);
+	r = th_json(&S, "POST", path, opj_tok, "{}");
+	assert_int_equal(r.status, 200);
+	assert_true(json_is_true(json_object_get(r.json, "already")));
+	assert_int_equal((long long)json_integer_value(json_object_get(r.json, "read_at")), at);
+	th_resp_free(&r);
+	r = th_request(&S, "GET", "/api/v1/notifications", opj_tok, NULL, 0, NULL);
+	json_t *items = json_object_get(r.json, "items");
+	bool seen = false;
+	for (size_t i = 0; i < json_array_size(items); i++) {
+		json_t *n = json_array_get(items, i);
+		if (strcmp(json_string_value(json_object_get(n, "id")), nid) != 0)
+			continue;
+		seen = true;
+		assert_int_equal((long long)json_integer_value(json_object_get(n, "read_at")), at);
+		assert_non_null(json_string_value(json_object_get(n, "read_by")));
+	}
+	assert_true(seen);
+	th_resp_free(&r);
+	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM audit_log WHERE action = 'notification.read'"), audits + 2);
+	free(nid);
 }
 
 static void stolen_vehicle_and_document_hits(void **st)

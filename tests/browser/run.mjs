@@ -244,7 +244,7 @@ async function main() {
   await test('no English on screen in either language (each page)', async () => {
     const page = await newPage();
     await loggedIn(page, 'demo-officer');
-    const paths = ['/', '/cases', '/complaints/new', '/custody', '/persons', '/registers/wanted', '/registers/vehicles', '/registers/documents', '/settings'];
+    const paths = ['/', '/cases', '/complaints', '/complaints/new', '/custody', '/persons', '/registers/wanted', '/registers/vehicles', '/registers/documents', '/settings'];
     const bad = [];
     for (const lang of ['ar', 'fr']) {
       await setLangUI(page, lang);
@@ -370,8 +370,26 @@ async function main() {
     await page.waitForSelector('select[name=frame]');
     await shotBoth(page, 'complaint', 'select[name=frame]');
     await page.selectOption('select[name=frame]', 'preliminary');
-    const off = await page.$('select[name=offence]');
-    if (off) await page.selectOption('select[name=offence]', { index: 1 });
+    // the offence by its article number, with the keyboard only
+    const combo = 'input[role=combobox]';
+    await page.click(combo);
+    await page.keyboard.type('505');
+    await page.waitForSelector('.combo-list [role=option]');
+    const first = await page.textContent('.combo-list [role=option] >> nth=0');
+    expect(/505/.test(first), `article 505 not first: ${first}`);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Enter');
+    expect(await page.inputValue('input[type=hidden][name=offence]') !== '', 'no offence chosen with the keyboard');
+    expect(/\/complaints\//.test(page.url()), 'Enter in the search box submitted the form');
+    // words in French find the same catalogue
+    await page.fill(combo, 'vol');
+    await page.waitForSelector('.combo-list [role=option]');
+    await page.keyboard.press('Escape');
+    expect(await page.getAttribute(combo, 'aria-expanded') === 'false', 'Escape closes the list');
+    await page.fill(combo, '505');
+    await page.keyboard.press('Enter');
+    await shot(page, 'offence-combobox');
     await page.click('form:has(select[name=frame]) button[type=submit]');
     await page.waitForURL(/\/cases\/[^/]+$/);
     state.caseUrl = page.url();
@@ -408,6 +426,8 @@ async function main() {
       await page.fill('input[name=purpose]', 'تحقق في إطار قضية سرقة');
       await page.click('button[type=submit]');
       await page.waitForSelector('.results table');
+      const match = await page.textContent('.results tbody tr td:nth-child(5)');
+      if (lang === 'fr') expect(!match.includes('،'), `Arabic comma in French results: ${match}`);
       await shot(page, 'persons-results');
     }
     // the person's own page (cases with roles)
@@ -518,6 +538,60 @@ async function main() {
     await page.close();
   });
 
+  await test('complaints list: filter by disposition, page, open one with its actions', async () => {
+    const page = await newPage();
+    await loggedIn(page, 'demo-officer');
+    await needCase(page, [['GET', '/api/v1/complaints']]);
+    await page.click('#nav a[href="/complaints"]');
+    await page.waitForURL(/\/complaints$/);
+    await page.waitForSelector('main .results table, main .results .empty');
+    expect(await page.getAttribute('#nav a[href="/complaints"]', 'aria-current') === 'page', 'nav marks the list');
+    expect(!(await page.getAttribute('#nav a[href="/complaints/new"]', 'aria-current')), 'nav marks "new" too');
+    await page.click('main .tabs a[href*="case_opened"]');
+    await page.waitForURL(/disposition=case_opened/);
+    await page.waitForSelector('main .results table');
+    const txt = await page.textContent('main .results tbody');
+    expect(/Bennani|بناني|سميرة/.test(txt), `the complaint with a case is not listed: ${txt.slice(0, 200)}`);
+    expect(await page.$('main .pager'), 'no pager');
+    await shotBoth(page, 'complaints-opened', 'main .results table');
+    await page.goto(`${base}/complaints?disposition=all&offset=25`);
+    await page.waitForSelector('main .results .empty, main .results table');
+    expect(await page.$eval('main .pager button >> nth=0', (b) => !b.disabled), 'previous page disabled on page 2');
+    // a pending one: register, find it in the list, open it, see its actions
+    await page.goto(`${base}/complaints/new`);
+    await page.fill('input[name="complainant.last_name_lat"]', 'Idrissi');
+    await page.fill('input[name="complainant.first_name_lat"]', 'Omar');
+    await page.fill('input[name=occurred_at]', '2026-03-05T21:30');
+    const echo = await page.textContent('[data-field=occurred_at] .date-echo');
+    expect(/2026/.test(echo) && /(مارس|mars)/.test(echo), `date in words: ${echo}`);
+    await page.fill('textarea[name=facts]', 'نزاع حول حدود أرض فلاحية.');
+    await page.click('main button[type=submit]');
+    await page.waitForURL(/\/complaints\/[^/]+$/);
+    await page.goto(`${base}/complaints`);
+    await page.waitForSelector('main .results table');
+    await shotBoth(page, 'complaints', 'main .results table');
+    await page.click('main .results tr:has-text("Idrissi") a');
+    await page.waitForURL(/\/complaints\/[^/]+$/);
+    await page.waitForSelector('select[name=disposition]');
+    expect(await page.$('input[role=combobox]'), 'opening a case from it is offered');
+    await page.selectOption('select[name=disposition]', 'no_offence');
+    await page.fill('form:has(select[name=disposition]) textarea[name=reason]', 'نزاع مدني لا يشكل جريمة');
+    await page.click('form:has(select[name=disposition]) button[type=submit]');
+    await page.waitForFunction(() => !document.querySelector('select[name=disposition]'));
+    await shotBoth(page, 'complaint-disposed', '.facts');
+    // dates in words on a filter form, in both languages
+    for (const lang of ['ar', 'fr']) {
+      await setLangUI(page, lang);
+      await page.goto(`${base}/cases`);
+      await page.fill('input[name=from]', '2026-03-05');
+      const e = await page.textContent('[data-field=from] .date-echo');
+      expect(lang === 'ar' ? /مارس/.test(e) : /mars 2026/.test(e), `${lang} date echo: ${e}`);
+      await shot(page, 'cases-date');
+    }
+    await setLangUI(page, 'ar');
+    await page.close();
+  });
+
   await test('registers: record a wanted notice, a look-up hits it, the owning unit is notified', async () => {
     const page = await newPage();
     await loggedIn(page, 'demo-officer');
@@ -555,11 +629,22 @@ async function main() {
     await loggedIn(page, 'demo-officer');
     await page.goto(`${base}/registers/alerts`);
     await page.waitForSelector('main table');
+    // two look-ups of the same notice the same day: one line, counted twice
+    const rows = await page.$$eval('main tbody tr', (trs) => trs.filter((tr) => tr.textContent.includes('MR-2026-0042')).length);
+    expect(rows === 1, `the repeated hit shows ${rows} times`);
     await shotBoth(page, 'registers-alerts', 'main table');
     await page.goto(`${base}/`);
     await page.waitForLoadState('networkidle');
     expect(!(await page.$('[data-missing]')), 'home still says a route is missing');
+    const unread = await page.textContent('.unread-count');
+    expect(/1/.test(unread), `home unread count: ${unread}`);
     await shotBoth(page, 'home-officer-after');
+    await page.click('button.mark-read');
+    await page.waitForSelector('#toast.show');
+    await page.waitForFunction(() => !document.querySelector('button.mark-read'));
+    const left = await page.evaluate(async () => (await (await fetch('/api/v1/notifications')).json()).items.filter((n) => !n.read_at).length);
+    expect(left === 0, `${left} notifications still unread`);
+    await shot(page, 'home-officer-read');
     await page.close();
   });
 

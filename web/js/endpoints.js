@@ -27,6 +27,7 @@ export const EP = {
   offences: '/api/v1/offences',
   custodyRules: '/api/v1/custody-rules',
   alerts: '/api/v1/notifications',
+  alertRead: '/api/v1/notifications/{id}/read',
   wanted: '/api/v1/registers/wanted',
   vehicles: '/api/v1/registers/vehicles',
   documents: '/api/v1/registers/documents',

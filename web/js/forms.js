@@ -3,7 +3,7 @@
 // failed submit, a reload or an expired session loses nothing, and a busy
 // state while the server works.
 import { h, newId, $$ } from './dom.js';
-import { t, problemText, fieldErrorText } from './i18n.js';
+import { t, problemText, fieldErrorText, fmtInputDate } from './i18n.js';
 import { ApiError } from './api.js';
 
 // field(spec): a labelled control. spec: name, label (key), type (text,
@@ -34,10 +34,22 @@ export function field(spec) {
   } else {
     control = h('input', { ...common, type: spec.type || 'text', value: spec.value });
   }
+  // a date shown in words next to the native input (Chromium shows its own
+  // pattern whatever the UI language): updated as it changes, and once after
+  // a draft is restored (which sets values without events).
+  let echo = null;
+  if (spec.type === 'date' || spec.type === 'datetime-local') {
+    echo = h('output', { class: 'date-echo', for: id, 'aria-live': 'polite' });
+    const upd = () => { echo.textContent = fmtInputDate(spec.type, control.value); };
+    control.addEventListener('input', upd);
+    control.addEventListener('change', upd);
+    upd();
+    setTimeout(upd, 0);
+  }
   const label = h('label', { for: id, text: t(spec.label) },
     spec.required ? h('span', { class: 'req', 'aria-hidden': 'true', text: ' *' }) : null);
   const wrap = h('div', { class: `field${spec.wide ? ' wide' : ''}${spec.type === 'checkbox' ? ' check' : ''}`, 'data-field': spec.name },
-    spec.type === 'checkbox' ? [control, label] : [label, control],
+    spec.type === 'checkbox' ? [control, label] : [label, control, echo],
     hintId ? h('p', { class: 'hint', id: hintId, text: t(spec.hint) }) : null,
     h('p', { class: 'ferr', id: errId, role: 'alert' }));
   return wrap;

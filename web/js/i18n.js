@@ -67,6 +67,29 @@ export function fmtDateTime(v) {
   }).format(d) : '—';
 }
 
+export function fmtTime(v) {
+  const d = toDate(v);
+  return d ? new Intl.DateTimeFormat(locale(), { hour: '2-digit', minute: '2-digit', hour12: false }).format(d) : '—';
+}
+
+// fmtList(items): "a, b et c" / "a و b و c" in the UI locale.
+export function fmtList(items) {
+  return new Intl.ListFormat(locale(), { style: 'long', type: 'conjunction' }).format(items.map(String));
+}
+
+// fmtInputDate(type, value): what a native date / datetime-local input holds,
+// spelt out in the UI locale with the weekday ("mardi 5 mars 2026"); the
+// value is read as a local date (not UTC), so the day never shifts.
+export function fmtInputDate(type, value) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?/.exec(value || '');
+  if (!m) return '';
+  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] || 0), Number(m[5] || 0));
+  if (Number.isNaN(d.getTime())) return '';
+  const o = { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' };
+  if (type === 'datetime-local' && m[4] !== undefined) Object.assign(o, { hour: '2-digit', minute: '2-digit', hour12: false });
+  return new Intl.DateTimeFormat(locale(), o).format(d);
+}
+
 // fmtDuration(ms): "12 h 05 min" style, in the locale's numerals and units.
 export function fmtDuration(ms) {
   const neg = ms < 0;

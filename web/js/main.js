@@ -12,6 +12,7 @@ const state = { user: null };
 const NAV = [
   ['/', 'nav.home', null, null],
   ['/cases', 'nav.cases', ['GET', '/api/v1/cases'], ['chief', 'opj', 'officer', 'analyst']],
+  ['/complaints', 'nav.complaints', ['GET', '/api/v1/complaints'], ['chief', 'opj', 'officer', 'analyst']],
   ['/complaints/new', 'nav.complaint', ['POST', '/api/v1/complaints'], ['chief', 'opj', 'officer']],
   ['/custody', 'nav.custody', ['GET', '/api/v1/custody/deadlines'], ['chief', 'opj', 'officer']],
   ['/persons', 'nav.persons', ['GET', '/api/v1/persons/search'], ['chief', 'opj', 'officer', 'analyst']],
@@ -33,6 +34,7 @@ const ROUTES = [
   [/^\/$/, 'home'],
   [/^\/cases$/, 'cases'],
   [/^\/cases\/(?<id>[^/]+)$/, 'case'],
+  [/^\/complaints$/, 'complaints'],
   [/^\/complaints\/new$/, 'complaint'],
   [/^\/complaints\/(?<id>[^/]+)$/, 'complaint'],
   [/^\/pvs\/(?<id>[^/]+)$/, 'pv'],
@@ -79,8 +81,12 @@ function renderShell() {
     langButton(),
     h('button', { type: 'button', class: 'link', id: 'logout', onclick: logout, text: t('act.logout') }));
   const here = location.pathname;
-  mount(nav, h('ul', null, NAV.filter((i) => navVisible(i, u.role)).map((i) => {
-    const cur = i[0] === '/' ? here === '/' : here.startsWith(i[0].replace(/\/wanted$/, ''));
+  const items = NAV.filter((i) => navVisible(i, u.role));
+  // the current item: the longest path the address starts with
+  const under = (p) => (p === '/' ? here === '/' : here === p || here.startsWith(`${p}/`));
+  const best = items.map((i) => i[0].replace(/\/wanted$/, '')).filter(under).sort((a, b) => b.length - a.length)[0];
+  mount(nav, h('ul', null, items.map((i) => {
+    const cur = i[0].replace(/\/wanted$/, '') === best;
     return h('li', null, h('a', { href: i[0], 'data-link': true, 'aria-current': cur ? 'page' : null, text: t(i[1]) }));
   })));
   nav.setAttribute('aria-label', t('nav.label'));

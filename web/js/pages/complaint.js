@@ -5,7 +5,7 @@ import { t, fmtDateTime } from '../i18n.js';
 import { api } from '../api.js';
 import { EP, fill } from '../endpoints.js';
 import { field, form } from '../forms.js';
-import { page, needs, pick, personName } from '../ui.js';
+import { page, needs, pick, personName, badge } from '../ui.js';
 import { personFields, personFrom } from '../person.js';
 import { offenceField } from '../offences.js';
 
@@ -78,12 +78,13 @@ export async function render(ctx) {
   const comp = pick(c, 'complainant') || {};
   const pending = (c.disposition || 'pending') === 'pending';
   return page('complaint.title', ctx,
+    h('p', { class: 'back' }, h('a', { href: '/complaints', 'data-link': true, text: t('complaints.back') })),
     h('section', { class: 'card' },
       h('dl', { class: 'facts' },
         h('dt', { text: t('complaint.receipt') }), h('dd', { dir: 'ltr', class: 'num', text: c.receipt_no }),
         h('dt', { text: t('complaint.received') }), h('dd', { text: fmtDateTime(c.received_at) }),
         h('dt', { text: t('complaint.complainant') }), h('dd', { text: personName(comp) }),
-        h('dt', { text: t('complaint.disposition') }), h('dd', { text: t(`disp.${c.disposition || 'pending'}`) }),
+        h('dt', { text: t('complaint.disposition') }), h('dd', null, badge(`disp.${c.disposition || 'pending'}`, pending ? 'warn' : ''), c.disposition_reason || c.reason ? h('bdi', { text: ` — ${c.disposition_reason || c.reason}` }) : null),
         h('dt', { text: t('complaint.facts-text') }), h('dd', { class: 'prose', text: c.facts })),
       c.case_id ? h('p', null, h('a', { href: `/cases/${encodeURIComponent(c.case_id)}`, 'data-link': true, text: t('complaint.see-case') })) : null),
     pending && ['chief', 'opj', 'officer'].includes(ctx.user.role) ? [

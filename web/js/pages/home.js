@@ -8,11 +8,11 @@ import { has } from '../caps.js';
 import { EP } from '../endpoints.js';
 import { page, table, block, link, needs, listOf, pick, personName, badge } from '../ui.js';
 import { custodyClock } from '../clock.js';
-import { notificationsTable } from './registers.js';
+import { notificationsTable, unreadCount } from './registers.js';
 
-function optional(titleKey, method, path, loader) {
-  if (!has(method, path)) return h('section', { class: 'card' }, h('h2', { text: t(titleKey) }), needs(method, path));
-  return block(titleKey, loader);
+function optional(titleKey, method, path, loader, cls) {
+  if (!has(method, path)) return h('section', { class: `card ${cls || ''}` }, h('h2', { text: t(titleKey) }), needs(method, path));
+  return block(titleKey, loader, cls);
 }
 
 
@@ -44,17 +44,20 @@ function unitWork(ctx) {
     }),
     optional('home.waiting', 'GET', EP.complaints, async () => {
       const d = await api('GET', `${EP.complaints}${qs({ disposition: 'pending', limit: 10 })}`);
-      return table([
+      return [table([
         ['complaint.receipt', (c) => link(`/complaints/${encodeURIComponent(c.id)}`, c.receipt_no, 'num')],
         ['complaint.complainant', (c) => personName({ first_name_ar: c.complainant_first_name_ar, last_name_ar: c.complainant_last_name_ar, first_name_lat: c.complainant_first_name_lat, last_name_lat: c.complainant_last_name_lat })],
         ['complaint.received', (c) => fmtDateTime(c.received_at)],
         ['complaint.facts', (c) => h('bdi', { text: (c.facts || '').length > 80 ? `${c.facts.slice(0, 80)}…` : (c.facts || '') })],
-      ], listOf(d, 'complaints'), { caption: 'home.waiting', empty: 'home.nothing-waiting' });
+      ], listOf(d, 'complaints'), { caption: 'home.waiting', empty: 'home.nothing-waiting' }), link('/complaints?disposition=pending', t('home.all-complaints'), 'more')];
     }),
     optional('home.alerts', 'GET', EP.alerts, async () => {
-      const d = await api('GET', EP.alerts);
-      return [notificationsTable(listOf(d, 'items', 'alerts').slice(0, 10)), link('/registers/alerts', t('home.all-alerts'), 'more')];
-    }),
+      const d = await api('GET', `${EP.alerts}${qs({ limit: 200 })}`);
+      const items = listOf(d, 'items', 'alerts');
+      const n = unreadCount(items);
+      return [h('p', { class: n ? 'unread-count alert' : 'unread-count muted', text: n ? t('alert.unread-n', { n }) : t('alert.unread-none') }),
+        notificationsTable(items, ctx, 10), link('/registers/alerts', t('home.all-alerts'), 'more')];
+    }, 'span-all'),
   ];
 }
 

@@ -3,7 +3,7 @@
 // arrested), and, for a chief or an administrator, possible duplicates and
 // the merge (reversible: nothing moves, the merged record points to the survivor).
 import { h, mount } from '../dom.js';
-import { t, fmtDate, fmtNum, problemText } from '../i18n.js';
+import { t, fmtDate, fmtNum, problemText, fmtList } from '../i18n.js';
 import { api } from '../api.js';
 import { allowed } from '../caps.js';
 import { EP, fill } from '../endpoints.js';
@@ -44,7 +44,7 @@ export async function render(ctx) {
         ['person.name', (x) => link(`/persons/${encodeURIComponent(x.id)}`, personName(x))],
         ['person.cin', (x) => h('span', { dir: 'ltr', text: x.cin || '—' })],
         ['person.birth_date', (x) => (x.birth_date ? fmtDate(x.birth_date) : '—')],
-        ['person.match', (x) => (x.reasons || x.matched || []).map((m) => t(`match.${m}`)).join('، ')],
+        ['person.match', (x) => fmtList((x.reasons || x.matched || []).map((m) => t(`match.${m}`)))],
         ['person.score', (x) => fmtNum(Math.round((x.score || 0) * 100)) + ' %'],
         canMerge ? ['admin.actions', (x) => h('details', { class: 'add inline' }, h('summary', { text: t('person.merge') }),
           form({

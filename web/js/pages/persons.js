@@ -2,7 +2,7 @@
 // outside the officer's own unit (national) asks for its purpose first: the
 // purpose is written to the audit log with the look-up.
 import { h, mount } from '../dom.js';
-import { t, fmtDate, fmtNum } from '../i18n.js';
+import { t, fmtDate, fmtNum, fmtList } from '../i18n.js';
 import { alertLine } from './registers.js';
 import { api, qs } from '../api.js';
 import { EP } from '../endpoints.js';
@@ -25,7 +25,7 @@ export function render(ctx) {
           ['person.cin', (p) => h('span', { dir: 'ltr', text: pick(p, 'cin') || '—' })],
           ['person.birth_date', (p) => (p.birth_date ? fmtDate(p.birth_date) : '—')],
           ['person.father', (p) => [pick(p, 'father_name_ar'), pick(p, 'father_name_lat'), pick(p, 'father_name')].filter(Boolean).join(' / ') || '—'],
-          ['person.match', (p) => (p.matched || []).map((m) => t(`match.${m}`)).join('، ') || '—'],
+          ['person.match', (p) => (p.matched && p.matched.length ? fmtList(p.matched.map((m) => t(`match.${m}`))) : '—')],
           ['person.score', (p) => (p.score !== undefined ? `${fmtNum(Math.round(p.score * 100))} %` : '—')],
         ], rows, { caption: 'persons.results', empty: 'persons.none' }));
     },

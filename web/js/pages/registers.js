@@ -4,7 +4,7 @@
 // and the unit's hit notifications (someone, somewhere, matched one of our
 // records). The list is national and paged; a unit edits only its own records.
 import { h, mount } from '../dom.js';
-import { t, fmtDateTime, fmtDate, problemText } from '../i18n.js';
+import { t, tOr, locale, fmtDateTime, fmtDate, fmtTime, problemText } from '../i18n.js';
 import { api, qs } from '../api.js';
 import { has, allowed } from '../caps.js';
 import { EP, fill } from '../endpoints.js';
@@ -160,21 +160,79 @@ function checkTab(ctx) {
   return [needs('POST', EP.check), h('section', { class: 'card' }, h('h2', { text: t('reg.check') }), h('p', { class: 'muted', text: t('reg.check-intro') }), f), out];
 }
 
-// notificationsTable(items): the unit's hits, newest first.
-export function notificationsTable(items) {
-  return table([
-    ['alert.at', (n) => fmtDateTime(n.created_at)],
-    ['alert.kind', (n) => t(`alert.${(n.detail && n.detail.register) || 'other'}`)],
-    ['alert.subject', (n) => alertLine(n.detail)],
-    ['reg.reference', (n) => ltr(n.detail && n.detail.reference, 'num')],
-  ], items, { caption: 'home.alerts', empty: 'home.no-alerts' });
+// groupNotices(items): the unit's hits grouped in the UI (the list API stays
+// one row per hit): the same record hit again by repeated look-ups on the
+// same day (local calendar day) is one line with a count; a line is unread
+// while any of its hits is unread. Newest first.
+export function groupNotices(items) {
+  const groups = new Map();
+  for (const n of items) {
+    const d = new Date(n.created_at);
+    const day = `${d.getFullYear()}-${d.getMonth() + 1}-${d.getDate()}`;
+    const rec = (n.detail && (n.detail.id || n.detail.reference)) || n.id;
+    const key = `${(n.detail && n.detail.register) || n.kind}|${rec}|${day}`;
+    let g = groups.get(key);
+    if (!g) { g = { key, first: n, latest: n, items: [], unread: [] }; groups.set(key, g); }
+    g.items.push(n);
+    if (!n.read_at) g.unread.push(n.id);
+    if (n.created_at > g.latest.created_at) g.latest = n;
+    if (n.created_at < g.first.created_at) g.first = n;
+  }
+  return [...groups.values()].sort((a, b) => b.latest.created_at - a.latest.created_at);
 }
 
-function alertsTab() {
+// timesText(n, first): "n times the same day" with the language's plural
+// (Arabic has a dual and plural classes: مرتان، 3 مرات، 11 مرة).
+function timesText(n, first) {
+  const cat = new Intl.PluralRules(locale()).select(n);
+  return tOr(`alert.times-n.${cat}`, 'alert.times-n', { n, t: first });
+}
+
+function readCell(ctx, g) {
+  if (!g.unread.length) {
+    const r = g.items.find((n) => n.read_at);
+    return h('span', null, badge('alert.read', 'ok'), r ? h('span', { class: 'muted small', text: fmtDateTime(r.read_at) }) : null);
+  }
+  const canMark = ctx && allowed('POST', EP.alertRead, ctx.user.role);
+  if (!canMark) return badge('alert.unread', 'urgent');
+  return h('span', null, badge('alert.unread', 'urgent'), ' ', h('button', {
+    type: 'button', class: 'small mark-read',
+    onclick: async (ev) => {
+      ev.target.disabled = true;
+      try {
+        for (const id of g.unread) await api('POST', fill(EP.alertRead, { id }));
+        ctx.toast(t('alert.marked'));
+        ctx.rerender();
+      } catch (e) { ev.target.disabled = false; ctx.toast(problemText(e)); }
+    },
+    text: t('alert.mark-read'),
+  }));
+}
+
+// notificationsTable(items, ctx): the unit's hits, grouped (groupNotices).
+export function notificationsTable(items, ctx, max) {
+  const groups = groupNotices(items).slice(0, max || Infinity);
+  return table([
+    ['alert.at', (g) => fmtDateTime(g.latest.created_at)],
+    ['alert.kind', (g) => t(`alert.${(g.latest.detail && g.latest.detail.register) || 'other'}`)],
+    ['alert.subject', (g) => alertLine(g.latest.detail)],
+    ['reg.reference', (g) => ltr(g.latest.detail && g.latest.detail.reference, 'num')],
+    ['alert.times', (g) => (g.items.length > 1 ? timesText(g.items.length, fmtTime(g.first.created_at)) : t('alert.times-1'))],
+    ['alert.state', (g) => readCell(ctx, g)],
+  ], groups, { caption: 'home.alerts', empty: 'home.no-alerts' });
+}
+
+export function unreadCount(items) { return groupNotices(items).filter((g) => g.unread.length).length; }
+
+function alertsTab(ctx) {
   const out = h('div', { 'aria-live': 'polite' });
   if (has('GET', EP.alerts)) {
-    api('GET', EP.alerts).then((d) => mount(out, notificationsTable(listOf(d, 'items'))))
-      .catch((e) => mount(out, h('p', { class: 'alert', role: 'alert', text: problemText(e) })));
+    api('GET', `${EP.alerts}${qs({ limit: 200 })}`).then((d) => {
+      const items = listOf(d, 'items');
+      const n = unreadCount(items);
+      mount(out, h('p', { class: n ? 'unread-count alert' : 'unread-count muted', text: n ? t('alert.unread-n', { n }) : t('alert.unread-none') }),
+        notificationsTable(items, ctx));
+    }).catch((e) => mount(out, h('p', { class: 'alert', role: 'alert', text: problemText(e) })));
   }
   return [needs('GET', EP.alerts), h('section', { class: 'card' }, h('h2', { text: t('home.alerts') }), h('p', { class: 'muted', text: t('reg.alerts-intro') }), out)];
 }
