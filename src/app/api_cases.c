@@ -208,6 +208,24 @@ static bool child_or_reply(app *a, http_req *r, auth_user *u, db_conn *c,
 	return case_or_reply(a, r, u, c, case_id, write, ref, action);
 }
 
+/* child_read answers GET of a record that belongs to a case (a PV, a custody,
+ * a seizure): the case must be readable by u, the read is audited. */
+static void child_read(app *a, http_req *r, auth_user *u, sj_err (*find)(db_conn *, const char *, char *),
+		       const char *what, const char *action, const char *otype,
+		       sj_err (*get)(db_conn *, const char *, json_t **))
+{
+	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	if (!c)
+		return;
+	case_ref ref;
+	if (!child_or_reply(a, r, u, c, find, what, false, &ref, action))
+		return;
+	json_t *out = NULL;
+	sj_err e = get(c, http_param(r, "id"), &out);
+	done(a, r, u, c, e, NULL, NULL, action, otype, http_param(r, "id"), NULL, 200, out);
+}
+
+
 static json_t *body_or_reply(http_req *r, const hjson_field *spec)
 {
 	json_t *body = hjson_body_or_reply(r);
@@ -875,15 +893,7 @@ void api_pv_create(app *a, http_req *r, auth_user *u)
 
 void api_pv_get(app *a, http_req *r, auth_user *u)
 {
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
-	if (!c)
-		return;
-	case_ref ref;
-	if (!child_or_reply(a, r, u, c, pv_case_id, "PV", false, &ref, "pv.read"))
-		return;
-	json_t *out = NULL;
-	sj_err e = pv_get(c, http_param(r, "id"), &out);
-	done(a, r, u, c, e, NULL, NULL, "pv.read", "pv", http_param(r, "id"), NULL, 200, out);
+	child_read(a, r, u, pv_case_id, "PV", "pv.read", "pv", pv_get);
 }
 
 void api_pv_update(app *a, http_req *r, auth_user *u)
@@ -998,15 +1008,7 @@ void api_custody_open(app *a, http_req *r, auth_user *u)
 
 void api_custody_get(app *a, http_req *r, auth_user *u)
 {
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
-	if (!c)
-		return;
-	case_ref ref;
-	if (!child_or_reply(a, r, u, c, custody_case_id, "custody", false, &ref, "custody.read"))
-		return;
-	json_t *out = NULL;
-	sj_err e = custody_get(c, http_param(r, "id"), &out);
-	done(a, r, u, c, e, NULL, NULL, "custody.read", "custody", http_param(r, "id"), NULL, 200, out);
+	child_read(a, r, u, custody_case_id, "custody", "custody.read", "custody", custody_get);
 }
 
 void api_custody_update(app *a, http_req *r, auth_user *u)
@@ -1253,15 +1255,7 @@ void api_seizure_create(app *a, http_req *r, auth_user *u)
 
 void api_seizure_get(app *a, http_req *r, auth_user *u)
 {
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
-	if (!c)
-		return;
-	case_ref ref;
-	if (!child_or_reply(a, r, u, c, seizure_case_id, "seizure", false, &ref, "seizure.read"))
-		return;
-	json_t *out = NULL;
-	sj_err e = seizure_get(c, http_param(r, "id"), &out);
-	done(a, r, u, c, e, NULL, NULL, "seizure.read", "seizure", http_param(r, "id"), NULL, 200, out);
+	child_read(a, r, u, seizure_case_id, "seizure", "seizure.read", "seizure", seizure_get);
 }
 
 void api_seizure_transfer(app *a, http_req *r, auth_user *u)
