@@ -41,11 +41,9 @@ void api_users_create(app *a, http_req *r, auth_user *u)
 		json_decref(body);
 		return;
 	}
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
-	if (!c) {
-		json_decref(body);
+	db_conn *c = app_begin_or_drop(a, r, body);
+	if (!c)
 		return;
-	}
 	char id[ID_LEN + 1];
 	const char *field = NULL;
 	sj_err e = auth_user_add(c, &nu, id, &field);
@@ -89,11 +87,9 @@ void api_users_update(app *a, http_req *r, auth_user *u)
 		json_decref(body);
 		return;
 	}
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
-	if (!c) {
-		json_decref(body);
+	db_conn *c = app_begin_or_drop(a, r, body);
+	if (!c)
 		return;
-	}
 	sj_err e = auth_user_set_status(c, badge, status);
 	e = e ? e : app_audit(c, r, u, "user.status", "user", badge, NULL, "ok",
 			      json_pack("{s:s,s:s}", "status", status, "reason", reason));

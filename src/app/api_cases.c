@@ -294,11 +294,9 @@ void api_complaint_create(app *a, http_req *r, auth_user *u)
 		json_decref(body);
 		return;
 	}
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
-	if (!c) {
-		json_decref(body);
+	db_conn *c = app_begin_or_drop(a, r, body);
+	if (!c)
 		return;
-	}
 	char id[ID_LEN + 1], receipt[CASE_NUMBER_MAX + 1];
 	sj_err e = complaint_create(c, u, &in, id, receipt);
 	json_t *out = NULL, *alerts = json_array();
@@ -383,11 +381,9 @@ void api_complaint_dispose(app *a, http_req *r, auth_user *u)
 	json_t *body = body_or_reply(r, spec);
 	if (!body)
 		return;
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
-	if (!c) {
-		json_decref(body);
+	db_conn *c = app_begin_or_drop(a, r, body);
+	if (!c)
 		return;
-	}
 	json_t *o = complaint_or_reply(a, r, u, c, true, "complaint.dispose");
 	if (!o) {
 		json_decref(body);
@@ -514,11 +510,9 @@ void api_case_create(app *a, http_req *r, auth_user *u)
 		json_decref(body);
 		return;
 	}
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
-	if (!c) {
-		json_decref(body);
+	db_conn *c = app_begin_or_drop(a, r, body);
+	if (!c)
 		return;
-	}
 	char id[ID_LEN + 1] = "", number[CASE_NUMBER_MAX + 1] = "";
 	const char *field = NULL, *why = NULL;
 	sj_err e = case_create(c, u, &in, id, number, &field, &why);
@@ -657,11 +651,9 @@ void api_case_update(app *a, http_req *r, auth_user *u)
 		json_decref(body);
 		return;
 	}
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
-	if (!c) {
-		json_decref(body);
+	db_conn *c = app_begin_or_drop(a, r, body);
+	if (!c)
 		return;
-	}
 	case_ref ref;
 	if (case_or_reply(a, r, u, c, http_param(r, "id"), true, &ref, "case.update")) {
 		const char *why = NULL;
@@ -683,11 +675,9 @@ void api_case_add_offence(app *a, http_req *r, auth_user *u)
 	json_t *body = body_or_reply(r, spec);
 	if (!body)
 		return;
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
-	if (!c) {
-		json_decref(body);
+	db_conn *c = app_begin_or_drop(a, r, body);
+	if (!c)
 		return;
-	}
 	case_ref ref;
 	if (case_or_reply(a, r, u, c, http_param(r, "id"), true, &ref, "case.offence")) {
 		const char *why = NULL, *field = NULL;
@@ -710,11 +700,9 @@ void api_case_status(app *a, http_req *r, auth_user *u)
 	json_t *body = body_or_reply(r, spec);
 	if (!body)
 		return;
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
-	if (!c) {
-		json_decref(body);
+	db_conn *c = app_begin_or_drop(a, r, body);
+	if (!c)
 		return;
-	}
 	case_ref ref;
 	if (case_or_reply(a, r, u, c, http_param(r, "id"), true, &ref, "case.status")) {
 		const char *why = NULL;
@@ -738,11 +726,9 @@ void api_case_assign(app *a, http_req *r, auth_user *u)
 	json_t *body = body_or_reply(r, spec);
 	if (!body)
 		return;
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
-	if (!c) {
-		json_decref(body);
+	db_conn *c = app_begin_or_drop(a, r, body);
+	if (!c)
 		return;
-	}
 	case_ref ref;
 	if (case_or_reply(a, r, u, c, http_param(r, "id"), true, &ref, "case.assign")) {
 		const char *why = NULL;
@@ -778,11 +764,9 @@ void api_case_person_add(app *a, http_req *r, auth_user *u)
 		json_decref(body);
 		return;
 	}
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
-	if (!c) {
-		json_decref(body);
+	db_conn *c = app_begin_or_drop(a, r, body);
+	if (!c)
 		return;
-	}
 	case_ref ref;
 	if (case_or_reply(a, r, u, c, http_param(r, "id"), true, &ref, "case.person")) {
 		const char *why = NULL;
@@ -872,11 +856,9 @@ void api_pv_create(app *a, http_req *r, auth_user *u)
 	if (!body)
 		return;
 	strip_nulls(body);
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
-	if (!c) {
-		json_decref(body);
+	db_conn *c = app_begin_or_drop(a, r, body);
+	if (!c)
 		return;
-	}
 	case_ref ref;
 	if (case_or_reply(a, r, u, c, http_param(r, "id"), true, &ref, "pv.create")) {
 		const char *why = NULL, *field = NULL;
@@ -906,11 +888,9 @@ void api_pv_update(app *a, http_req *r, auth_user *u)
 	if (!body)
 		return;
 	strip_nulls(body);
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
-	if (!c) {
-		json_decref(body);
+	db_conn *c = app_begin_or_drop(a, r, body);
+	if (!c)
 		return;
-	}
 	case_ref ref;
 	if (child_or_reply(a, r, u, c, pv_case_id, "PV", true, &ref, "pv.update")) {
 		const char *why = NULL, *field = NULL;
@@ -987,11 +967,9 @@ void api_custody_open(app *a, http_req *r, auth_user *u)
 	json_t *body = body_or_reply(r, spec);
 	if (!body)
 		return;
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
-	if (!c) {
-		json_decref(body);
+	db_conn *c = app_begin_or_drop(a, r, body);
+	if (!c)
 		return;
-	}
 	case_ref ref;
 	if (case_or_reply(a, r, u, c, http_param(r, "id"), true, &ref, "custody.open")) {
 		const char *why = NULL;
@@ -1035,11 +1013,9 @@ void api_custody_update(app *a, http_req *r, auth_user *u)
 		json_decref(body);
 		return;
 	}
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
-	if (!c) {
-		json_decref(body);
+	db_conn *c = app_begin_or_drop(a, r, body);
+	if (!c)
 		return;
-	}
 	case_ref ref;
 	if (child_or_reply(a, r, u, c, custody_case_id, "custody", true, &ref, "custody.update")) {
 		const char *why = NULL;
@@ -1064,11 +1040,9 @@ void api_custody_extend(app *a, http_req *r, auth_user *u)
 	json_t *body = body_or_reply(r, spec);
 	if (!body)
 		return;
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
-	if (!c) {
-		json_decref(body);
+	db_conn *c = app_begin_or_drop(a, r, body);
+	if (!c)
 		return;
-	}
 	case_ref ref;
 	if (child_or_reply(a, r, u, c, custody_case_id, "custody", true, &ref, "custody.extend")) {
 		const char *why = NULL;
@@ -1095,11 +1069,9 @@ void api_custody_close(app *a, http_req *r, auth_user *u)
 	json_t *body = body_or_reply(r, spec);
 	if (!body)
 		return;
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
-	if (!c) {
-		json_decref(body);
+	db_conn *c = app_begin_or_drop(a, r, body);
+	if (!c)
 		return;
-	}
 	case_ref ref;
 	if (child_or_reply(a, r, u, c, custody_case_id, "custody", true, &ref, "custody.close")) {
 		const char *why = NULL;
@@ -1235,11 +1207,9 @@ void api_seizure_create(app *a, http_req *r, auth_user *u)
 	json_t *body = body_or_reply(r, spec);
 	if (!body)
 		return;
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
-	if (!c) {
-		json_decref(body);
+	db_conn *c = app_begin_or_drop(a, r, body);
+	if (!c)
 		return;
-	}
 	case_ref ref;
 	if (case_or_reply(a, r, u, c, http_param(r, "id"), true, &ref, "seizure.create")) {
 		const char *why = NULL;
@@ -1272,11 +1242,9 @@ void api_seizure_transfer(app *a, http_req *r, auth_user *u)
 	json_t *body = body_or_reply(r, spec);
 	if (!body)
 		return;
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
-	if (!c) {
-		json_decref(body);
+	db_conn *c = app_begin_or_drop(a, r, body);
+	if (!c)
 		return;
-	}
 	case_ref ref;
 	if (child_or_reply(a, r, u, c, seizure_case_id, "seizure", true, &ref, "seizure.transfer")) {
 		const char *why = NULL;
@@ -1302,11 +1270,9 @@ void api_referral_create(app *a, http_req *r, auth_user *u)
 	json_t *body = body_or_reply(r, spec);
 	if (!body)
 		return;
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
-	if (!c) {
-		json_decref(body);
+	db_conn *c = app_begin_or_drop(a, r, body);
+	if (!c)
 		return;
-	}
 	case_ref ref;
 	if (case_or_reply(a, r, u, c, http_param(r, "id"), true, &ref, "referral.create")) {
 		const char *why = NULL;
@@ -1371,11 +1337,9 @@ void api_referral_outcome(app *a, http_req *r, auth_user *u)
 	json_t *body = body_or_reply(r, spec);
 	if (!body)
 		return;
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
-	if (!c) {
-		json_decref(body);
+	db_conn *c = app_begin_or_drop(a, r, body);
+	if (!c)
 		return;
-	}
 	case_ref ref;
 	if (child_or_reply(a, r, u, c, referral_case_id, "referral", true, &ref, "referral.outcome")) {
 		const char *why = NULL;

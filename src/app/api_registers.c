@@ -78,11 +78,9 @@ void api_wanted_create(app *a, http_req *r, auth_user *u)
 		json_decref(body);
 		return;
 	}
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
-	if (!c) {
-		json_decref(body);
+	db_conn *c = app_begin_or_drop(a, r, body);
+	if (!c)
 		return;
-	}
 	char id[ID_LEN + 1] = "";
 	sj_err e = reg_wanted_create(c, body, u->unit.id, u->id, id);
 	created(a, r, u, c, e, "wanted", id, body);
@@ -109,11 +107,9 @@ void api_vehicle_create(app *a, http_req *r, auth_user *u)
 		json_decref(body);
 		return;
 	}
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
-	if (!c) {
-		json_decref(body);
+	db_conn *c = app_begin_or_drop(a, r, body);
+	if (!c)
 		return;
-	}
 	char id[ID_LEN + 1] = "";
 	sj_err e = reg_vehicle_create(c, body, u->unit.id, u->id, id);
 	created(a, r, u, c, e, "vehicle", id, body);
@@ -141,11 +137,9 @@ void api_document_create(app *a, http_req *r, auth_user *u)
 		json_decref(body);
 		return;
 	}
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
-	if (!c) {
-		json_decref(body);
+	db_conn *c = app_begin_or_drop(a, r, body);
+	if (!c)
 		return;
-	}
 	char id[ID_LEN + 1] = "";
 	sj_err e = reg_document_create(c, body, u->unit.id, u->id, id);
 	created(a, r, u, c, e, "document", id, body);
@@ -201,11 +195,9 @@ void api_register_status(app *a, http_req *r, auth_user *u)
 		return;
 	}
 	const char *reg = reg_of_path(r), *id = http_param(r, "id");
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
-	if (!c) {
-		json_decref(body);
+	db_conn *c = app_begin_or_drop(a, r, body);
+	if (!c)
 		return;
-	}
 	sj_err e = reg_set_status(c, reg, id, status, reason, u->unit.path, u->id);
 	if (e == SJ_EFORBIDDEN) {
 		db_rollback(c);
@@ -268,11 +260,9 @@ void api_check(app *a, http_req *r, auth_user *u)
 			return;
 		}
 	}
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
-	if (!c) {
-		json_decref(body);
+	db_conn *c = app_begin_or_drop(a, r, body);
+	if (!c)
 		return;
-	}
 	reg_ctx ctx = {.actor_id = u->id, .actor_unit_id = u->unit.id, .source = source ? source : "lookup",
 		       .source_ref = ref};
 	json_t *alerts = json_array();

@@ -239,11 +239,9 @@ void api_person_merge(app *a, http_req *r, auth_user *u)
 		json_decref(body);
 		return;
 	}
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
-	if (!c) {
-		json_decref(body);
+	db_conn *c = app_begin_or_drop(a, r, body);
+	if (!c)
 		return;
-	}
 	char mid[ID_LEN + 1] = "";
 	sj_err e = person_in_scope(c, u, survivor);
 	e = e ? e : person_in_scope(c, u, merged);
@@ -270,11 +268,9 @@ void api_person_unmerge(app *a, http_req *r, auth_user *u)
 		return;
 	}
 	const char *id = http_param(r, "id");
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
-	if (!c) {
-		json_decref(body);
+	db_conn *c = app_begin_or_drop(a, r, body);
+	if (!c)
 		return;
-	}
 	sj_err e = merge_in_scope(c, u, id);
 	e = e ? e : srch_unmerge(c, id, reason, u->id);
 	e = e ? e : app_audit(c, r, u, "person.unmerge", "merge", id, NULL, "ok", json_pack("{s:s}", "reason", reason));

@@ -139,11 +139,9 @@ void api_me_password(app *a, http_req *r, auth_user *u)
 		json_decref(body);
 		return;
 	}
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
-	if (!c) {
-		json_decref(body);
+	db_conn *c = app_begin_or_drop(a, r, body);
+	if (!c)
 		return;
-	}
 	bool ok = false;
 	sj_err e = auth_user_check_password(c, u->id, cur, &ok);
 	if (!e && !ok) {
@@ -176,11 +174,9 @@ void api_me_lang(app *a, http_req *r, auth_user *u)
 		json_decref(body);
 		return;
 	}
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
-	if (!c) {
-		json_decref(body);
+	db_conn *c = app_begin_or_drop(a, r, body);
+	if (!c)
 		return;
-	}
 	sj_err e = auth_user_set_lang(c, u->id, lang);
 	e = e ? e : app_audit(c, r, u, "user.lang", "user", u->id, NULL, "ok",
 			      json_pack("{s:s}", "lang", lang));
@@ -220,11 +216,9 @@ void api_me_totp_confirm(app *a, http_req *r, auth_user *u)
 		json_decref(body);
 		return;
 	}
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
-	if (!c) {
-		json_decref(body);
+	db_conn *c = app_begin_or_drop(a, r, body);
+	if (!c)
 		return;
-	}
 	sj_err e = auth_totp_confirm(c, u->id, u->session_id, otp);
 	json_decref(body);
 	if (e == SJ_EAUTH || e == SJ_EUNPROCESSABLE) {

@@ -60,6 +60,9 @@ void app_audit_refusal(app *a, http_req *r, const auth_user *u, const char *acti
 /* app_begin_or_reply acquires a connection and opens a transaction; on failure
  * it answers and returns NULL. */
 db_conn *app_begin_or_reply(app *a, http_req *r, db_mode mode);
+/* app_begin_or_drop is app_begin_or_reply for a handler holding a parsed
+ * body: on failure it also drops body (decref) before returning NULL. */
+db_conn *app_begin_or_drop(app *a, http_req *r, json_t *body);
 /* app_finish commits when e is SJ_OK (answering 500 on commit failure and
  * returning false), rolls back otherwise, and releases the connection. */
 bool app_finish(app *a, http_req *r, db_conn *c, sj_err e);

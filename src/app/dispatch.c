@@ -136,6 +136,14 @@ db_conn *app_begin_or_reply(app *a, http_req *r, db_mode mode)
 	return c;
 }
 
+db_conn *app_begin_or_drop(app *a, http_req *r, json_t *body)
+{
+	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	if (!c)
+		json_decref(body);
+	return c;
+}
+
 bool app_finish(app *a, http_req *r, db_conn *c, sj_err e)
 {
 	if (!e)
