@@ -105,7 +105,8 @@ static bool rate_or_reply(app *a, http_req *r, const auth_user *u, db_conn *c, c
 void api_persons_search(app *a, http_req *r, auth_user *u)
 {
 	const char *q = http_query(r, "q"), *bd = http_query(r, "birth_date"), *sex = http_query(r, "sex"),
-		   *father = http_query(r, "father"), *lim = http_query(r, "limit");
+		   *father = http_query(r, "father"), *lim = http_query(r, "limit"), *by = http_query(r, "birth_year"),
+		   *place = http_query(r, "birth_place");
 	if (!q || !*q || strlen(q) > SRCH_MAX_QUERY) {
 		http_problem(r, 400, "bad-query", "q (1 to 300 bytes) is required", NULL);
 		return;
@@ -119,6 +120,20 @@ void api_persons_search(app *a, http_req *r, auth_user *u)
 	}
 	if (sex && strcmp(sex, "M") != 0 && strcmp(sex, "F") != 0) {
 		http_problem(r, 400, "bad-query", "sex must be M or F", NULL);
+		return;
+	}
+	int year = 0;
+	if (by && *by) {
+		char *end;
+		long v = strtol(by, &end, 10);
+		if (*end || v < 1850 || v > 2100) {
+			http_problem(r, 400, "bad-query", "birth_year must be a year from 1850 to 2100", NULL);
+			return;
+		}
+		year = (int)v;
+	}
+	if ((father && strlen(father) > SJ_MAX_NAME) || (place && strlen(place) > SJ_MAX_NAME)) {
+		http_problem(r, 400, "bad-query", "father and birth_place are names (at most 200 bytes)", NULL);
 		return;
 	}
 	int limit = 10;
@@ -140,9 +155,10 @@ void api_persons_search(app *a, http_req *r, auth_user *u)
 			app_finish(a, r, c, e);
 		return;
 	}
-	srch_query sq = {.q = q, .birth_date = bd, .sex = sex, .father = father, .limit = limit};
-	json_t *results = NULL, *alerts = json_array();
-	e = srch_persons(c, &sq, &results);
+	srch_query sq = {.q = q, .birth_date = bd, .birth_year = year, .sex = sex, .father = father,
+			 .birth_place = place, .limit = limit};
+	json_t *answer = NULL, *alerts = json_array();
+	e = srch_persons(c, &sq, &answer);
 	if (e == SJ_EINVAL) {
 		db_rollback(c);
 		db_release(a->db, c);
@@ -155,16 +171,22 @@ void api_persons_search(app *a, http_req *r, auth_user *u)
 	reg_person rp = {.cin = q, .name = q, .birth_date = bd};
 	e = e ? e : reg_check_person(c, &rp, &ctx, alerts);
 	e = e ? e : reg_check_document(c, q, &ctx, alerts);
+	/* the answer (results or "too broad", with what the engine understood)
+	 * and the hits on the registers */
 	e = e ? e : app_audit(c, r, u, "person.search", "search", NULL, purpose, "ok",
-			      json_pack("{s:s,s:s?,s:i,s:i}", "q", q, "birth_date", bd, "results",
-					(json_int_t)json_array_size(results), "alerts",
-					(json_int_t)json_array_size(alerts)));
-	if (app_finish(a, r, c, e))
-		http_reply_json(r, 200, json_pack("{s:o,s:o}", "results", results, "alerts", alerts));
-	else {
-		json_decref(results);
-		json_decref(alerts);
+			      json_pack("{s:s,s:s?,s:i,s:I,s:I,s:b}", "q", q, "birth_date", bd, "birth_year", year,
+					"results", (json_int_t)json_array_size(json_object_get(answer, "results")),
+					"alerts", (json_int_t)json_array_size(alerts), "too_broad",
+					json_object_get(answer, "too_broad") != NULL));
+	if (!e) {
+		e = json_object_set_new(answer, "alerts", alerts) == 0 ? SJ_OK : SJ_ENOMEM;
+		alerts = NULL; /* stolen, even on failure */
 	}
+	if (app_finish(a, r, c, e))
+		http_reply_json(r, 200, answer);
+	else
+		json_decref(answer);
+	json_decref(alerts);
 }
 
 /* person_in_scope: SJ_OK when u may change person id's record: administrators
