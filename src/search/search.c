@@ -660,10 +660,15 @@ static const char sql_lk_year[] =
 	"SELECT person_id FROM person_keys WHERE key = ? AND field = ? AND birth_date >= ? AND birth_date <= ? LIMIT ?";
 /* exact dates: one statement for up to GROUP_KEYS keys of one field and the
  * date as typed and with day and month swapped (a bucket of one name and one
- * date is small; the limit only guards against a damaged index) */
+ * date is small; the limit only guards against a damaged index). Two
+ * branches, so that both databases seek (key, field, birth_date) for each
+ * key instead of filtering a whole name bucket by date. */
+#define KEYS16 "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
 static const char sql_lk_dates[] =
-	"SELECT key, birth_date, person_id FROM person_keys WHERE key IN (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-	" AND field = ? AND birth_date IN (?, ?) LIMIT ?";
+	"SELECT key, birth_date, person_id FROM person_keys WHERE key IN (" KEYS16 ") AND field = ? AND birth_date = ?"
+	" UNION ALL"
+	" SELECT key, birth_date, person_id FROM person_keys WHERE key IN (" KEYS16 ") AND field = ? AND birth_date = ?"
+	" LIMIT ?";
 
 /* run_one reads one look-up (BD_NONE or BD_YEAR): at most SRCH_LOOKUP_CAP
  * rows are kept; a bucket with more is marked hot and none of it is used,
@@ -721,13 +726,15 @@ static sj_err run_dates(db_conn *c, search_state *st, char field)
 		db_stmt *s;
 		char f[2] = {field, '\0'};
 		sj_err e = db_prepare(c, sql_lk_dates, &s);
-		for (int j = 0; j < GROUP_KEYS && !e; j++)
-			e = j < k ? db_bind_text(s, j + 1, st->l[idx[j]].key) : db_bind_null(s, j + 1);
-		e = e ? e : db_bind_text(s, GROUP_KEYS + 1, f);
-		e = e ? e : db_bind_text(s, GROUP_KEYS + 2, qi->dob);
-		e = e ? e : (qi->swapped[0] ? db_bind_text(s, GROUP_KEYS + 3, qi->swapped)
-					    : db_bind_null(s, GROUP_KEYS + 3));
-		e = e ? e : db_bind_int(s, GROUP_KEYS + 4, (int64_t)k * SRCH_LOOKUP_CAP + 1);
+		for (int b = 0; b < 2 && !e; b++) {
+			int p0 = b * (GROUP_KEYS + 2);
+			for (int j = 0; j < GROUP_KEYS && !e; j++)
+				e = j < k ? db_bind_text(s, p0 + j + 1, st->l[idx[j]].key) : db_bind_null(s, p0 + j + 1);
+			e = e ? e : db_bind_text(s, p0 + GROUP_KEYS + 1, f);
+			const char *d = b == 0 ? qi->dob : qi->swapped[0] ? qi->swapped : NULL;
+			e = e ? e : db_bind_text(s, p0 + GROUP_KEYS + 2, d);
+		}
+		e = e ? e : db_bind_int(s, 2 * (GROUP_KEYS + 2) + 1, (int64_t)k * SRCH_LOOKUP_CAP + 1);
 		bool row;
 		int rows = 0;
 		while (!e && !(e = db_step(s, &row)) && row) {
@@ -1906,10 +1913,18 @@ sj_err srch_load_person(srch_loader *l, json_t *p, bool *created)
 	return e;
 }
 
+static double load_t[4];
+
+static double mono_s(void)
+{
+	return (double)clock_monotonic_us() / 1e6;
+}
+
 sj_err srch_load_flush(srch_loader *l)
 {
 	if (!l || l->np == 0)
 		return SJ_OK;
+	double t0 = mono_s();
 	db_copy *cp = NULL;
 	sj_err e = db_copy_begin(l->c, "persons",
 				 "id, cin, unknown, first_name_ar, last_name_ar, first_name_lat, last_name_lat,"
@@ -1924,6 +1939,8 @@ sj_err srch_load_flush(srch_loader *l)
 	sj_err e2 = db_copy_end(cp);
 	e = e ? e : e2;
 	cp = NULL;
+	double t1 = mono_s();
+	load_t[0] += t1 - t0;
 	if (!e)
 		e = db_copy_begin(l->c, "person_keys", "key, birth_date, person_id, field", &cp);
 	for (int i = 0; i < l->np && !e; i++) {
@@ -1939,6 +1956,7 @@ sj_err srch_load_flush(srch_loader *l)
 	e2 = db_copy_end(cp);
 	e = e ? e : e2;
 	pend_clear(l);
+	load_t[1] += mono_s() - t1;
 	return e;
 }
 
@@ -1949,14 +1967,19 @@ sj_err srch_load_end(srch_loader *l)
 	sj_err e = SJ_OK;
 	if (db_in_tx(l->c))
 		db_rollback(l->c);
+	double t0 = mono_s();
 	if (l->bulk) {
 		e = db_exec(l->c, sql_make_key_index);
 		e = e ? e : db_exec(l->c, sql_make_birth_index);
 	}
+	double t1 = mono_s();
 	sj_err e2 = db_maintain(l->c, "person_keys");
 	e = e ? e : e2;
 	e2 = db_maintain(l->c, "persons");
 	e = e ? e : e2;
+	if (getenv("SRCH_DEBUG"))
+		fprintf(stderr, "load: persons copy %.1f s, keys copy %.1f s, index %.1f s, analyze %.1f s\n", load_t[0],
+			load_t[1], t1 - t0, mono_s() - t1);
 	e2 = db_bulk_session(l->c, false);
 	e = e ? e : e2;
 	pend_clear(l);
