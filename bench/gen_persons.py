@@ -425,7 +425,7 @@ def typo(rng, s):
     for _ in range(20):
         i = rng.choice(letters[1:-1])
         op = rng.randrange(4)
-        if s[i].isascii():
+        if any("a" <= c.lower() <= "z" for c in s):
             pool = "aeioulmnrstkbdhz"
         else:
             pool = "بتدرسلمنكعفقهو"

@@ -284,6 +284,9 @@ int main(int argc, char **argv)
 		fn(ctx, &qs[i], out, &broad);
 	double *lat = calloc((size_t)nq, sizeof *lat);
 	int found = 0, errors = 0;
+	/* BENCH_DUMP=FILE: each query's answer on one line (the CINs in order,
+	 * or "too broad"), to compare two databases' answers */
+	FILE *dump = getenv("BENCH_DUMP") ? fopen(getenv("BENCH_DUMP"), "w") : NULL;
 	tally kinds[MAXKINDS], dirs[MAXKINDS];
 	int nk = 0, nd = 0;
 	for (int i = 0; i < nq; i++) {
@@ -309,6 +312,13 @@ int main(int argc, char **argv)
 			fprintf(stderr, "miss %s [%s] %s bd=%s y=%d: %s\n", qs[i].kind, qs[i].dir, qs[i].q,
 				qs[i].bd ? qs[i].bd : "-", qs[i].year, broad ? "too broad" : qs[i].answer);
 		found += hit;
+		if (dump) {
+			if (broad)
+				fputs("too broad", dump);
+			for (int k = 0; k < n && !broad; k++)
+				fprintf(dump, "%s%s", k ? " " : "", out[k]);
+			fputc('\n', dump);
+		}
 		tally *k = tally_of(kinds, &nk, qs[i].kind, nq);
 		if (k) {
 			k->lat[k->n++] = lat[i];
@@ -319,6 +329,8 @@ int main(int argc, char **argv)
 			k->found += hit;
 		}
 	}
+	if (dump)
+		fclose(dump);
 	qsort(lat, (size_t)nq, sizeof *lat, cmpd);
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);

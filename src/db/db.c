@@ -391,7 +391,8 @@ sj_err db_bulk_session(db_conn *c, bool on)
 	if (c->in_tx)
 		return SJ_EINTERNAL;
 	if (c->ops->kind == DB_SQLITE)
-		return db_exec(c, on ? "PRAGMA cache_size = -262144" : "PRAGMA cache_size = -2000");
+		return db_exec(c, on ? "PRAGMA cache_size = -262144; PRAGMA threads = 2"
+				     : "PRAGMA cache_size = -2000; PRAGMA threads = 0");
 	return db_exec(c, on ? "SET maintenance_work_mem = '512MB'" : "RESET maintenance_work_mem");
 }
 

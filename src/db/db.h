@@ -107,7 +107,8 @@ SJ_MUST_USE sj_err db_copy_end(db_copy *cp);
 
 /* db_bulk_session tunes c for a bulk load (on) or back to normal (off):
  * SQLite gets a 256 MiB page cache instead of 2 MiB (the difference between
- * reading and writing each B-tree page again per row and not); PostgreSQL
+ * reading and writing each B-tree page again per row and not) and a second
+ * thread for the sorts of CREATE INDEX; PostgreSQL
  * gets maintenance_work_mem = 512MB for index builds. Outside a transaction. */
 SJ_MUST_USE sj_err db_bulk_session(db_conn *c, bool on);
 /* db_maintain refreshes the planner's statistics of table after a bulk load

@@ -259,7 +259,7 @@ static sj_err lite_copy_row(void *copy, const char *const *vals)
 		return cp->err;
 	int rc = SQLITE_OK;
 	for (int i = 0; i < cp->ncols && rc == SQLITE_OK; i++)
-		rc = vals[i] ? sqlite3_bind_text(cp->st, i + 1, vals[i], -1, SQLITE_TRANSIENT)
+		rc = vals[i] ? sqlite3_bind_text(cp->st, i + 1, vals[i], -1, SQLITE_STATIC) /* stepped at once */
 			     : sqlite3_bind_null(cp->st, i + 1);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(cp->st);

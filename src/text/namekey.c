@@ -1279,9 +1279,15 @@ static void strip_filiation(const nk_unit *q, nk_unit *u)
 	if (!nk_is_filiation(q))
 		return;
 	const char *pf = PT_FORM[q->particle];
-	size_t pl = strlen(pf);
-	if (strncmp(u->whole, pf, pl) == 0)
-		memmove(u->whole, u->whole + pl, strlen(u->whole + pl) + 1);
+	if (strncmp(u->whole, pf, strlen(pf)) == 0 && q->body[0]) {
+		/* rebuilt from the body: the particle's last letter may have
+		 * merged with the name's first (bent Tayeb: BNT + TaYeB = BNTaYeB) */
+		fw w;
+		fw_init(&w, u->whole, sizeof u->whole);
+		if (q->article)
+			fw_puts(&w, q->script == NK_SCRIPT_ARABIC ? "@L" : "eL");
+		fw_puts(&w, q->body);
+	}
 	if (!u->article)
 		u->body[0] = '\0';
 	u->particle = NK_PT_NONE;
