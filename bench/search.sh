@@ -68,6 +68,7 @@ import_into "$tmp/data/persons.jsonl" "$tmp/sijill.db" sqlite
 sqlite3 "$tmp/sijill.db" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
 say "  database $(du -k "$tmp/sijill.db" | cut -f1) KiB"
 say "sijill on SQLite: $NQ queries"
+echo "{\"engine\":\"load\",\"before\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}" >>"$results"
 BENCH_DUMP="$tmp/answers-sqlite.txt" "$bench" sijill "$tmp/sijill.db" "$tmp/data/queries.jsonl" sijill-sqlite >>"$results"
 
 if [ "${SKIP_PG:-0}" != 1 ] || [ "${FTS:-0}" = 1 ]; then
@@ -176,6 +177,9 @@ print("sijill on SQLite: recall@10 %.3f (target >= %.2f: %s), worst kind %s %.3f
 print("  p50 %.3f ms (target <= %.0f ms: %s), p99 %.3f ms (target <= %.0f ms: %s)" % (
     s["p50_ms"], p50t, "met" if s["p50_ms"] <= p50t else "MISSED", s["p99_ms"], p99t,
     "met" if s["p99_ms"] <= p99t else "MISSED"))
+print("  CPU time per query (this process, whatever else runs): p50 %.3f ms, p99 %.3f ms;"
+      " load average before the queries: %s (%d cores)" % (
+    s["cpu_p50_ms"], s["cpu_p99_ms"], rows.get("load", {}).get("before", "?"), __import__("os").cpu_count()))
 if "sijill-pg" in rows:
     p = rows["sijill-pg"]
     same = all(abs(p["by_kind"][k]["recall"] - s["by_kind"][k]["recall"]) < 1e-9 for k in kinds)

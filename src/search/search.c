@@ -1443,17 +1443,6 @@ static sj_err search_core(db_conn *c, const srch_query *q, const char *exclude_i
 		}
 	}
 	qsort(rs.rows, (size_t)rs.n, sizeof *rs.rows, by_score);
-	if (getenv("SRCH_DEBUG")) {
-		int rows = 0, hotn = 0;
-		for (int i = 0; i < st->nl; i++) {
-			rows += st->l[i].rows;
-			hotn += st->l[i].hot;
-			fprintf(stderr, "  lk %s %c bd%d main%d w%d rows %d%s\n", st->l[i].key, st->l[i].field, st->l[i].bd,
-				st->l[i].main, st->l[i].weight, st->l[i].rows, st->l[i].hot ? " HOT" : "");
-		}
-		fprintf(stderr, "DEBUG %s: lookups %d (primary %d) rows %d hot %d cands %d scored %d strong %d memo %d\n", q->q,
-			st->nl, primary, rows, hotn, st->nc, rs.n, rs.strong, mm->n);
-	}
 	if (rs.strong > limit)
 		broad = too_broad(qi, rs.strong);
 	else if (hot && (rs.strong == 0 || qi->m < 2))
@@ -1913,18 +1902,10 @@ sj_err srch_load_person(srch_loader *l, json_t *p, bool *created)
 	return e;
 }
 
-static double load_t[4];
-
-static double mono_s(void)
-{
-	return (double)clock_monotonic_us() / 1e6;
-}
-
 sj_err srch_load_flush(srch_loader *l)
 {
 	if (!l || l->np == 0)
 		return SJ_OK;
-	double t0 = mono_s();
 	db_copy *cp = NULL;
 	sj_err e = db_copy_begin(l->c, "persons",
 				 "id, cin, unknown, first_name_ar, last_name_ar, first_name_lat, last_name_lat,"
@@ -1939,8 +1920,6 @@ sj_err srch_load_flush(srch_loader *l)
 	sj_err e2 = db_copy_end(cp);
 	e = e ? e : e2;
 	cp = NULL;
-	double t1 = mono_s();
-	load_t[0] += t1 - t0;
 	if (!e)
 		e = db_copy_begin(l->c, "person_keys", "key, birth_date, person_id, field", &cp);
 	for (int i = 0; i < l->np && !e; i++) {
@@ -1956,7 +1935,6 @@ sj_err srch_load_flush(srch_loader *l)
 	e2 = db_copy_end(cp);
 	e = e ? e : e2;
 	pend_clear(l);
-	load_t[1] += mono_s() - t1;
 	return e;
 }
 
@@ -1967,19 +1945,14 @@ sj_err srch_load_end(srch_loader *l)
 	sj_err e = SJ_OK;
 	if (db_in_tx(l->c))
 		db_rollback(l->c);
-	double t0 = mono_s();
 	if (l->bulk) {
 		e = db_exec(l->c, sql_make_key_index);
 		e = e ? e : db_exec(l->c, sql_make_birth_index);
 	}
-	double t1 = mono_s();
 	sj_err e2 = db_maintain(l->c, "person_keys");
 	e = e ? e : e2;
 	e2 = db_maintain(l->c, "persons");
 	e = e ? e : e2;
-	if (getenv("SRCH_DEBUG"))
-		fprintf(stderr, "load: persons copy %.1f s, keys copy %.1f s, index %.1f s, analyze %.1f s\n", load_t[0],
-			load_t[1], t1 - t0, mono_s() - t1);
 	e2 = db_bulk_session(l->c, false);
 	e = e ? e : e2;
 	pend_clear(l);
