@@ -13,7 +13,10 @@
 # Environment: BUILD (default build-bench in this tree: an optimised build,
 # rebuilt first so the figures are this tree's), KEEP=1 keeps the scratch
 # directory, SKIP_PG=1 (no PostgreSQL at all), SKIP_TRGM=1 (no pg_trgm: at
-# 10M it takes seconds per query), FTS=1 (add SQLite FTS5 trigram).
+# 10M it takes seconds per query), FTS=1 (add SQLite FTS5 trigram),
+# BASELINE=REF: also import the same file with the importer of git REF
+# (default main up to 2M persons, none above; BASELINE= for none), the
+# anchor of the import figure, measured in this run.
 # The targets (issue #20): at 1M, recall@10 >= 0.97 overall and >= 0.95 per
 # kind, p50 <= 1 ms, p99 <= 10 ms on SQLite; at 10M p50 <= 2 ms, p99 <= 20 ms,
 # recall >= 0.96; PostgreSQL imports at least half as fast as SQLite.
@@ -52,16 +55,38 @@ export SIJILL_DATA="$root/data"
 results="$tmp/results.jsonl"
 : >"$results"
 
-# import_into FILE DB LABEL: init, import, one JSON line with the rate
+# import_into FILE DB LABEL [SIJILL]: init, import, one JSON line with the
+# rate and the importer's own CPU time (user + system: what it costs
+# whatever else the machine runs; the PostgreSQL server's is not in it)
 import_into() {
-	"$build/sijill" init --db "$2" --audit-key "$tmp/audit.key" >/dev/null
+	bin=${4:-$build/sijill}
+	"$bin" init --db "$2" --audit-key "$tmp/audit.key" >/dev/null
 	t=$(now)
-	"$build/sijill" import persons --quiet --audit-key "$tmp/audit.key" --db "$2" "$1" >"$tmp/import-$3.out"
+	if [ -x /usr/bin/time ]; then
+		/usr/bin/time -f '%U %S' -o "$tmp/cpu-$3" \
+			"$bin" import persons --quiet --audit-key "$tmp/audit.key" --db "$2" "$1" >"$tmp/import-$3.out"
+	else
+		"$bin" import persons --quiet --audit-key "$tmp/audit.key" --db "$2" "$1" >"$tmp/import-$3.out"
+		echo "0 0" >"$tmp/cpu-$3"
+	fi
 	secs=$(since "$t")
+	cpu=$(awk '{printf "%.1f", $1 + $2}' "$tmp/cpu-$3")
 	cat "$tmp/import-$3.out" >&2
-	echo "{\"engine\":\"import-$3\",\"persons\":$N,\"seconds\":$secs}" >>"$results"
-	say "  $3: $N persons in $secs s"
+	echo "{\"engine\":\"import-$3\",\"persons\":$N,\"seconds\":$secs,\"cpu_seconds\":$cpu}" >>"$results"
+	say "  $3: $N persons in $secs s ($cpu s CPU)"
 }
+
+baseline=${BASELINE-}
+[ -z "${BASELINE+x}" ] && [ "$N" -le 2000000 ] && baseline=main
+if [ -n "$baseline" ] && git -C "$root" rev-parse -q --verify "$baseline^{commit}" >/dev/null; then
+	say "the anchor: $baseline's importer, built in $tmp/base"
+	mkdir -p "$tmp/base-src"
+	git -C "$root" archive "$baseline" | tar -x -C "$tmp/base-src"
+	meson setup "$tmp/base" "$tmp/base-src" --buildtype=release -Dtests=false >/dev/null
+	ninja -C "$tmp/base" >/dev/null
+	SIJILL_DATA="$tmp/base-src/data" import_into "$tmp/data/persons.jsonl" "$tmp/base.db" "sqlite-$baseline" "$tmp/base/sijill"
+	rm -f "$tmp/base.db" "$tmp/base.db-wal" "$tmp/base.db-shm"
+fi
 
 say "sijill on SQLite: init + import"
 import_into "$tmp/data/persons.jsonl" "$tmp/sijill.db" sqlite
@@ -159,11 +184,20 @@ print(" index over names has no CIN. name+dob by direction, sijill on SQLite: %s
     "%s %.3f" % (d, v["recall"]) for d, v in rows["sijill-sqlite"]["name_dob_by_dir"].items()))
 print()
 rate = {}
-for b in ("sqlite", "pg"):
-    r = rows.get("import-" + b)
-    if r:
-        rate[b] = r["persons"] / max(r["seconds"], 1e-9)
-        print("import %-6s %d persons in %.1f s: %.0f persons/s" % (b, r["persons"], r["seconds"], rate[b]))
+for e in sorted(rows):
+    if not e.startswith("import-"):
+        continue
+    r, b = rows[e], e[len("import-"):]
+    rate[b] = r["persons"] / max(r["seconds"], 1e-9)
+    cpu = " (importer CPU %.1f s)" % r["cpu_seconds"] if r.get("cpu_seconds") and not b.startswith("pg") else ""
+    print("import %-12s %d persons in %.1f s%s: %.0f persons/s" % (b, r["persons"], r["seconds"], cpu, rate[b]))
+for b in rate:
+    if b.startswith("sqlite-"):
+        old = rows["import-" + b]
+        new = rows["import-sqlite"]
+        print("SQLite import rate / %s's (same file, this run): %.2f; its importer CPU time / this tree's: %.2f" % (
+            b[len("sqlite-"):], rate["sqlite"] / rate[b],
+            old["cpu_seconds"] / max(new["cpu_seconds"], 1e-9) if new.get("cpu_seconds") else 0))
 if "pg" in rate:
     print("PostgreSQL import rate / SQLite: %.2f (target >= 0.50: %s)" % (
         rate["pg"] / rate["sqlite"], "met" if rate["pg"] >= 0.5 * rate["sqlite"] else "MISSED"))

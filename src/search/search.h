@@ -26,7 +26,7 @@
 
 #define SRCH_MAX_RESULTS   50     /* results one search returns at most */
 #define SRCH_LOOKUP_CAP    250    /* rows one look-up may read; a bigger bucket is "hot" and not read */
-#define SRCH_MAX_CANDS     8192   /* distinct candidates gathered at most (power of two) */
+#define SRCH_MAX_CANDS     4096   /* distinct candidates gathered at most (power of two) */
 #define SRCH_MAX_SCORED    320    /* candidates fetched and scored at most (> SRCH_LOOKUP_CAP) */
 #define SRCH_LOAD_PRELOAD  5000000 /* persons whose CINs a bulk load reads up front */
 #define SRCH_MIN_SCORE     0.5    /* name evidence below this is not a result */
