@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/clock.h"
 
 static void usage(FILE *f)
 {
@@ -26,6 +27,11 @@ int main(int argc, char **argv)
 {
 	if (sodium_init() < 0) {
 		fputs("sijill: libsodium failed to initialise\n", stderr);
+		return 1;
+	}
+	/* legal time (Africa/Casablanca) before any thread starts */
+	if (clock_legal_init()) {
+		fputs("sijill: the time zone Africa/Casablanca is missing (install Debian's tzdata)\n", stderr);
 		return 1;
 	}
 	if (argc < 2) {

@@ -10,6 +10,7 @@
 #include "app/app.h"
 #include "registers/registers.h"
 #include "cases/cases.h"
+#include "cases/complaint.h"
 #include "cases/custody.h"
 #include "cases/print.h"
 #include "cases/pv.h"
@@ -31,7 +32,6 @@ static const char *const pv_types[] = {"hearing_complainant", "hearing_victim", 
 				       "arrest_custody", "transmission", NULL};
 static const char *const signatures[] = {"signed", "thumbprint", "refused", NULL};
 static const char *const regimes[] = {"ordinary", "terrorism", "state_security", "minor", NULL};
-static const char *const sexes[] = {"M", "F", NULL};
 
 static const char *jstr(json_t *o, const char *k)
 {
@@ -69,66 +69,7 @@ static sj_err check_hits(db_conn *c, const auth_user *u, json_t *p, const char *
 
 static bool person_check(json_t *p, const char *prefix, json_t *errs)
 {
-	const char *cin = NULL, *fa = NULL, *la = NULL, *fl = NULL, *ll = NULL, *desc = NULL;
-	int unknown = 0;
-	const hjson_field spec[] = {
-		{"cin", HJ_STRING, 0, 1, 16, NULL, &cin, 1},
-		{"first_name_ar", HJ_STRING, 0, 1, SJ_MAX_NAME, NULL, &fa, 1},
-		{"last_name_ar", HJ_STRING, 0, 1, SJ_MAX_NAME, NULL, &la, 1},
-		{"first_name_lat", HJ_STRING, 0, 1, SJ_MAX_NAME, NULL, &fl, 1},
-		{"last_name_lat", HJ_STRING, 0, 1, SJ_MAX_NAME, NULL, &ll, 1},
-		{"father_name", HJ_STRING, 0, 1, SJ_MAX_NAME, NULL, NULL, 1},
-		{"mother_name", HJ_STRING, 0, 1, SJ_MAX_NAME, NULL, NULL, 1},
-		{"birth_date", HJ_DATE, 0, 0, 10, NULL, NULL, 1},
-		{"birth_place", HJ_STRING, 0, 1, SJ_MAX_NAME, NULL, NULL, 1},
-		{"sex", HJ_ENUM, 0, 0, 1, sexes, NULL, 1},
-		{"nationality", HJ_STRING, 0, 2, 64, NULL, NULL, 1},
-		{"address", HJ_STRING, 0, 1, SJ_MAX_SHORT_TEXT, NULL, NULL, 1},
-		{"phone", HJ_STRING, 0, 4, 32, NULL, NULL, 1},
-		{"unknown", HJ_BOOL, 0, 0, 0, NULL, &unknown, 0},
-		{"description", HJ_STRING, 0, 1, SJ_MAX_SHORT_TEXT, NULL, &desc, 1},
-		{NULL, 0, 0, 0, 0, NULL, NULL, 0},
-	};
-	if (!json_is_object(p)) {
-		char name[96];
-		snprintf(name, sizeof name, "%s", prefix ? prefix : "person");
-		size_t n = strlen(name);
-		if (n && name[n - 1] == '.')
-			name[n - 1] = '\0';
-		json_array_append_new(errs, json_pack("{s:s,s:s,s:s}", "field", name, "code", "type",
-						      "detail", "must be an object"));
-		return false;
-	}
-	bool ok = hjson_fields_check(p, spec, prefix, errs);
-	if (!ok)
-		return false;
-	char field[128];
-	char norm[PERSON_CIN_MAX + 1];
-	if (cin && !persons_cin_normalize(cin, norm)) {
-		snprintf(field, sizeof field, "%scin", prefix ? prefix : "");
-		json_array_append_new(errs, json_pack("{s:s,s:s,s:s}", "field", field, "code", "format",
-						      "detail", "a CIN is 1-3 letters then 1-6 digits"));
-		ok = false;
-	}
-	if (unknown && cin) {
-		snprintf(field, sizeof field, "%scin", prefix ? prefix : "");
-		json_array_append_new(errs, json_pack("{s:s,s:s,s:s}", "field", field, "code", "conflict",
-						      "detail", "an unknown person has no CIN"));
-		ok = false;
-	}
-	if (unknown && !desc) {
-		snprintf(field, sizeof field, "%sdescription", prefix ? prefix : "");
-		json_array_append_new(errs, json_pack("{s:s,s:s,s:s}", "field", field, "code", "required",
-						      "detail", "describe the unknown person"));
-		ok = false;
-	}
-	if (!unknown && !fa && !la && !fl && !ll) {
-		snprintf(field, sizeof field, "%slast_name_lat", prefix ? prefix : "");
-		json_array_append_new(errs, json_pack("{s:s,s:s,s:s}", "field", field, "code", "required",
-						      "detail", "give a name in Arabic or Latin script"));
-		ok = false;
-	}
-	return ok;
+	return rec_check(&person_rec, REC_CREATE, p, prefix, errs);
 }
 
 /* fail_tx abandons the transaction and answers e: a 400 naming field, or the
@@ -275,69 +216,6 @@ void api_prosecution_list(app *a, http_req *r, auth_user *u)
 
 /* ---------- complaints ---------- */
 
-void api_complaint_create(app *a, http_req *r, auth_user *u)
-{
-	complaint_new in = {0};
-	const hjson_field spec[] = {
-		{"complainant", HJ_OBJECT, 1, 0, 0, NULL, &in.complainant, 0},
-		{"facts", HJ_STRING, 1, 3, SJ_MAX_LONG_TEXT, NULL, &in.facts, 0},
-		{"occurred_at", HJ_INT, 0, T_MIN, T_MAX, NULL, &in.occurred_at, 1},
-		{"place", HJ_STRING, 0, 1, SJ_MAX_SHORT_TEXT, NULL, &in.place, 1},
-		{NULL, 0, 0, 0, 0, NULL, NULL, 0},
-	};
-	json_t *body = body_or_reply(r, spec);
-	if (!body)
-		return;
-	json_t *errs = json_array();
-	person_check(in.complainant, "complainant.", errs);
-	if (!hjson_errors_or_reply(r, errs)) {
-		json_decref(body);
-		return;
-	}
-	db_conn *c = app_begin_or_drop(a, r, body);
-	if (!c)
-		return;
-	char id[ID_LEN + 1], receipt[CASE_NUMBER_MAX + 1];
-	sj_err e = complaint_create(c, u, &in, id, receipt);
-	json_t *out = NULL, *alerts = json_array();
-	e = e ? e : complaint_get(c, id, &out);
-	e = e ? e : check_hits(c, u, in.complainant, "complaint", receipt, alerts);
-	if (out) {
-		json_object_del(out, "unit_path");
-		json_object_set(out, "alerts", alerts);
-	}
-	json_decref(alerts);
-	done(a, r, u, c, e, NULL, NULL, "complaint.create", "complaint", id,
-	     json_pack("{s:s}", "receipt_no", receipt), 201, out);
-	json_decref(body);
-}
-
-void api_complaint_list(app *a, http_req *r, auth_user *u)
-{
-	int limit;
-	int64_t offset;
-	if (!app_paging_or_reply(r, &limit, &offset))
-		return;
-	static const char *const dispositions[] = {"pending", "case_opened", "attached", "no_offence",
-						   "referred_elsewhere", NULL};
-	const char *disp = http_query(r, "disposition");
-	bool ok = !disp;
-	for (int i = 0; disp && dispositions[i]; i++)
-		ok = ok || strcmp(dispositions[i], disp) == 0;
-	if (!ok) {
-		http_problem(r, 400, "bad-query", "disposition is not a complaint disposition", NULL);
-		return;
-	}
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
-	if (!c)
-		return;
-	json_t *list = NULL;
-	sj_err e = complaint_list(c, role_is_national(u->role) ? NULL : u->unit.path, disp, limit, offset, &list);
-	done(a, r, u, c, e, NULL, NULL, "complaint.list", "unit", u->unit.code,
-	     json_pack("{s:s?,s:i,s:I}", "disposition", disp, "limit", limit, "offset", (json_int_t)offset), 200,
-	     e ? NULL : json_pack("{s:o}", "complaints", list));
-}
-
 /* complaint_or_reply loads the complaint and checks scope. */
 static json_t *complaint_or_reply(app *a, http_req *r, auth_user *u, db_conn *c, bool write, const char *action)
 {
@@ -355,16 +233,6 @@ static json_t *complaint_or_reply(app *a, http_req *r, auth_user *u, db_conn *c,
 	}
 	json_object_del(o, "unit_path");
 	return o;
-}
-
-void api_complaint_get(app *a, http_req *r, auth_user *u)
-{
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
-	if (!c)
-		return;
-	json_t *o = complaint_or_reply(a, r, u, c, false, "complaint.read");
-	if (o)
-		done(a, r, u, c, SJ_OK, NULL, NULL, "complaint.read", "complaint", jstr(o, "id"), NULL, 200, o);
 }
 
 void api_complaint_dispose(app *a, http_req *r, auth_user *u)

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "auth/auth.h"
+#include "core/actor.h"
+#include "core/record.h"
 #include "db/db.h"
 #include "http/http.h"
 
@@ -37,6 +39,13 @@ typedef struct route {
 	route_fn fn;
 	const char *summary;
 	const char *tag;
+	/* From here, described once for the route and used by dispatch, the
+	 * handler helpers, the OpenAPI document and the tests: */
+	const rec_desc *body;  /* the request body's record; NULL: the route takes no body */
+	rec_op body_op;        /* REC_CREATE or REC_PATCH (how body is checked) */
+	const rec_desc *reply; /* the response's record (OpenAPI; responses shaped by rec_out) */
+	const char *action;    /* audit action of the route ("case.read"); app_reply writes it */
+	const char *object;    /* audit object type ("case") */
 } route;
 
 /* The one table of routes and who may call them (routes.c). */
@@ -66,6 +75,32 @@ db_conn *app_begin_or_drop(app *a, http_req *r, json_t *body);
 /* app_finish commits when e is SJ_OK (answering 500 on commit failure and
  * returning false), rolls back otherwise, and releases the connection. */
 bool app_finish(app *a, http_req *r, db_conn *c, sj_err e);
+/* app_route returns the route row being served. */
+const route *app_route(const http_req *r);
+/* app_actor fills *out for the request's caller; its strings are borrowed
+ * from u and r and live as long as the request. */
+void app_actor(const http_req *r, const auth_user *u, sj_actor *out);
+
+/* app_reply ends a handler's unit of work on c (an open transaction, released
+ * here whatever happens):
+ *  - e != SJ_OK: rolls back and answers the problem e stands for; why (a
+ *    stable reason code, may be NULL) becomes the problem's code — its
+ *    message in both languages is the dictionaries' "err.<why>" — and
+ *    field (may be NULL) turns SJ_EINVAL into a 400 naming that field;
+ *  - otherwise appends the route's audit entry (action and object type from
+ *    the route row, object_id, the request's ?purpose, detail stolen),
+ *    commits (on a DB_READ transaction the entry is made durable before the
+ *    answer) and answers status with out (stolen; NULL sends {}).
+ * On a commit failure it answers 500/503 and drops out. */
+void app_reply(app *a, http_req *r, db_conn *c, sj_err e, const char *field, const char *why,
+	       const char *object_id, json_t *detail, int status, json_t *out);
+/* app_refuse answers 403 "forbidden" (outside your unit's scope) for
+ * object_id, auditing the refusal under the route's action in c's
+ * transaction, and releases c. */
+void app_refuse(app *a, http_req *r, db_conn *c, const char *object_id);
+/* app_fail_why answers the problem for e with reason code why (see app_reply). */
+void app_fail_why(http_req *r, sj_err e, const char *field, const char *why);
+
 /* app_paging reads ?limit=&offset= (bounded by SJ_MAX_PAGE); false after answering 400. */
 bool app_paging_or_reply(http_req *r, int *limit, int64_t *offset);
 /* app_openapi returns the OpenAPI 3.1 description of app_routes (new reference). */

@@ -156,6 +156,115 @@ bool app_finish(app *a, http_req *r, db_conn *c, sj_err e)
 	return e == SJ_OK;
 }
 
+const route *app_route(const http_req *r)
+{
+	return http_route(r);
+}
+
+void app_actor(const http_req *r, const auth_user *u, sj_actor *out)
+{
+	*out = (sj_actor){0};
+	out->via = "http";
+	out->request_id = http_request_id(r);
+	out->ip = http_client_ip(r);
+	if (!u)
+		return;
+	out->id = u->id;
+	out->badge = u->badge;
+	out->name = u->name;
+	out->role = (unsigned)u->role;
+	out->role_name = role_name(u->role);
+	out->unit_id = u->unit.id;
+	out->unit_code = u->unit.code;
+	out->unit_path = u->unit.path;
+	out->national = role_is_national(u->role);
+	out->writer = (u->role & ROLES_UNIT_WRITERS) && !role_is_read_only(u->role);
+	out->opj = u->role == ROLE_OPJ;
+	out->lang = u->lang;
+}
+
+static int status_of(sj_err e)
+{
+	switch (e) {
+	case SJ_EINVAL: return 400;
+	case SJ_EUNPROCESSABLE: return 422;
+	case SJ_ENOTFOUND: return 404;
+	case SJ_ECONFLICT: return 409;
+	case SJ_EAUTH: return 401;
+	case SJ_EFORBIDDEN: return 403;
+	case SJ_ELIMIT: return 429;
+	default: return 0;
+	}
+}
+
+void app_fail_why(http_req *r, sj_err e, const char *field, const char *why)
+{
+	/* A reason is a stable code ("pv-no-statements"); a sentence (from code
+	 * not yet given codes) is sent as the detail of the generic problem. */
+	bool is_code = why && !strchr(why, ' ');
+	if (e == SJ_EINVAL && field) {
+		json_t *errs = json_array();
+		rec_err(errs, NULL, field, is_code ? why : "invalid", is_code ? why : (why ? why : "not acceptable"));
+		http_problem(r, 400, "validation", "the request has invalid fields", json_pack("{s:o}", "errors", errs));
+		return;
+	}
+	int status = status_of(e);
+	if (!is_code || !status) {
+		app_fail(r, e, why);
+		return;
+	}
+	http_problem(r, status, why, NULL, NULL);
+}
+
+void app_reply(app *a, http_req *r, db_conn *c, sj_err e, const char *field, const char *why,
+	       const char *object_id, json_t *detail, int status, json_t *out)
+{
+	const route *rt = app_route(r);
+	if (e) {
+		json_decref(detail);
+		json_decref(out);
+		db_rollback(c);
+		db_release(a->db, c);
+		app_fail_why(r, e, field, why);
+		return;
+	}
+	e = app_audit(c, r, http_user(r), rt && rt->action ? rt->action : "unknown", rt ? rt->object : NULL,
+		      object_id, http_query(r, "purpose"), "ok", detail);
+	if (app_finish(a, r, c, e))
+		http_reply_json(r, status, rt && rt->reply ? rec_out(rt->reply, out) : out);
+	else
+		json_decref(out);
+}
+
+void app_refuse(app *a, http_req *r, db_conn *c, const char *object_id)
+{
+	const route *rt = app_route(r);
+	sj_err e = app_audit(c, r, http_user(r), rt && rt->action ? rt->action : "unknown", rt ? rt->object : NULL,
+			     object_id, NULL, "refused", json_pack("{s:s}", "reason", "unit-scope"));
+	if (app_finish(a, r, c, e))
+		http_problem(r, 403, "forbidden", "this record belongs to a unit outside your scope", NULL);
+}
+
+/* body_or_reply parses and checks the route's request body against its
+ * record (400 with per-field errors) and hands it to the request. */
+static bool body_or_reply(http_req *r, const route *rt)
+{
+	if (!rt->body)
+		return true;
+	json_t *body = hjson_body_or_reply(r);
+	if (!body)
+		return false;
+	json_t *errs = json_array();
+	if (errs)
+		rec_check(rt->body, rt->body_op ? rt->body_op : REC_CREATE, body, NULL, errs);
+	if (!hjson_errors_or_reply(r, errs)) {
+		json_decref(body);
+		return false;
+	}
+	http_set_json(r, body);
+	return true;
+}
+
 bool app_paging_or_reply(http_req *r, int *limit, int64_t *offset)
 {
 	*limit = SJ_DEFAULT_PAGE;
@@ -227,8 +336,10 @@ void app_dispatch(http_req *r, void *ctx)
 		http_problem(r, 400, "bad-path", "the path could not be read", NULL);
 		return;
 	}
+	http_set_route(r, rt);
 	if (rt->flags & ROUTE_PUBLIC) {
-		rt->fn(a, r, NULL);
+		if (body_or_reply(r, rt))
+			rt->fn(a, r, NULL);
 		return;
 	}
 
@@ -283,7 +394,8 @@ void app_dispatch(http_req *r, void *ctx)
 		return;
 	}
 	http_set_user(r, u);
-	rt->fn(a, r, u);
+	if (body_or_reply(r, rt))
+		rt->fn(a, r, u);
 	http_set_user(r, NULL);
 	sodium_memzero(u, sizeof *u);
 	free(u);

@@ -1,6 +1,7 @@
 /* cases.c — complaints, cases, offences, persons in a case, history (see cases.h). */
 #include "core/jdump.h"
 #include "cases/cases.h"
+#include "cases/complaint.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,10 +74,7 @@ bool case_is_open(const case_ref *r)
 
 int64_t case_year(int64_t t_ms)
 {
-	time_t t = (time_t)((t_ms + 3600000LL) / 1000);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	return (int64_t)tm.tm_year + 1900;
+	return clock_legal_year(t_ms);
 }
 
 static const char sql_counter[] =
@@ -115,73 +113,6 @@ sj_err case_history(db_conn *c, const char *case_id, json_t **out)
 }
 
 /* ---------- complaints ---------- */
-
-static const char sql_complaint_add[] =
-	"INSERT INTO complaints (id, receipt_no, unit_id, complainant_id, facts, occurred_at, place,"
-	" received_at, received_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-
-sj_err complaint_create(db_conn *c, const auth_user *u, const complaint_new *in, char id[ID_LEN + 1],
-			char receipt[CASE_NUMBER_MAX + 1])
-{
-	int64_t now = clock_now_ms(), year = case_year(now), n = 0;
-	char pid[ID_LEN + 1];
-	sj_err e = persons_upsert(c, in->complainant, u->unit.id, pid, NULL);
-	e = e ? e : case_counter_next(c, "complaint", u->unit.id, year, &n);
-	if (e)
-		return e;
-	snprintf(receipt, CASE_NUMBER_MAX + 1, "%s/%lld/PL-%06lld", u->unit.code, (long long)year, (long long)n);
-	id_new(id);
-	if (in->occurred_at)
-		return db_run(c, sql_complaint_add, "tttttitit", id, receipt, u->unit.id, pid, in->facts,
-			      in->occurred_at, in->place, now, u->id);
-	return db_run(c, sql_complaint_add, "tttttntit", id, receipt, u->unit.id, pid, in->facts, in->place,
-		      now, u->id);
-}
-
-static const char sql_complaint_get[] =
-	"SELECT c.id, c.receipt_no, u.code, u.path, c.complainant_id, c.facts, c.occurred_at, c.place,"
-	" c.received_at, r.badge, c.disposition, c.disposition_reason, c.referred_to, c.case_id, c.disposed_at"
-	" FROM complaints c JOIN units u ON u.id = c.unit_id JOIN users r ON r.id = c.received_by WHERE c.id = ?";
-
-sj_err complaint_get(db_conn *c, const char *id, json_t **out)
-{
-	*out = NULL;
-	if (!id_valid(id))
-		return SJ_ENOTFOUND;
-	json_t *o = NULL, *p = NULL;
-	sj_err e = dbj_one(c, sql_complaint_get,
-			   "id:t,receipt_no:t,unit:t,unit_path:t,complainant_id:t,facts:t,occurred_at:i,place:t,"
-			   "received_at:i,received_by:t,disposition:t,disposition_reason:t,referred_to:t,case_id:t,"
-			   "disposed_at:i",
-			   &o, "t", id);
-	e = e ? e : persons_get(c, jstr(o, "complainant_id"), &p);
-	if (e) {
-		json_decref(o);
-		return e;
-	}
-	json_object_set_new(o, "complainant", p);
-	*out = o;
-	return SJ_OK;
-}
-
-static const char sql_complaint_list[] =
-	"SELECT c.id, c.receipt_no, u.code, c.facts, c.occurred_at, c.place, c.received_at, r.badge, c.disposition,"
-	" c.case_id, p.cin, p.last_name_lat, p.first_name_lat, p.last_name_ar, p.first_name_ar"
-	" FROM complaints c JOIN units u ON u.id = c.unit_id JOIN users r ON r.id = c.received_by"
-	" JOIN persons p ON p.id = c.complainant_id"
-	" WHERE (CAST(? AS TEXT) IS NULL OR u.path LIKE CAST(? AS TEXT) || '%')"
-	" AND (CAST(? AS TEXT) IS NULL OR c.disposition = CAST(? AS TEXT))"
-	" ORDER BY c.received_at DESC, c.id DESC LIMIT ? OFFSET ?";
-
-sj_err complaint_list(db_conn *c, const char *scope_path, const char *disposition, int limit, int64_t offset,
-		      json_t **out)
-{
-	return dbj_rows(c, sql_complaint_list,
-			"id:t,receipt_no:t,unit:t,facts:t,occurred_at:i,place:t,received_at:i,received_by:t,"
-			"disposition:t,case_id:t,complainant_cin:t,complainant_last_name_lat:t,"
-			"complainant_first_name_lat:t,complainant_last_name_ar:t,complainant_first_name_ar:t",
-			out, "ttttii", scope_path, scope_path, disposition, disposition, (int64_t)limit, offset);
-}
 
 static const char sql_complaint_state[] = "SELECT disposition, complainant_id FROM complaints WHERE id = ?";
 static const char sql_complaint_dispose[] =

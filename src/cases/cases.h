@@ -50,7 +50,7 @@ bool case_can_write(const auth_user *u, const char *unit_path);
 /* case_is_open: registered or under_investigation (editable). */
 bool case_is_open(const case_ref *r);
 
-/* case_year returns the calendar year (Moroccan legal time, UTC+1) of t_ms. */
+/* case_year returns the calendar year of t_ms in legal time (clock_legal_year). */
 int64_t case_year(int64_t t_ms);
 /* case_counter_next allocates the next number of kind for (unit, year):
  * INSERT .. ON CONFLICT DO UPDATE .. RETURNING, inside c's transaction, so two
@@ -64,26 +64,8 @@ SJ_MUST_USE sj_err case_event(db_conn *c, const char *case_id, const auth_user *
 /* case_history returns the case's events, oldest first, as a new array. */
 SJ_MUST_USE sj_err case_history(db_conn *c, const char *case_id, json_t **out);
 
-/* --- complaints --- */
+/* --- complaints (complaint.h records them; their disposition is here) --- */
 
-typedef struct complaint_new {
-	json_t *complainant;       /* a validated person object */
-	const char *facts;
-	int64_t occurred_at;       /* 0: not given */
-	const char *place;
-} complaint_new;
-
-/* complaint_create records a complaint in u's unit with a fresh receipt
- * number (written to receipt, id to id). */
-SJ_MUST_USE sj_err complaint_create(db_conn *c, const auth_user *u, const complaint_new *in,
-				    char id[ID_LEN + 1], char receipt[CASE_NUMBER_MAX + 1]);
-/* complaint_get returns the complaint (with its unit code and path, and the
- * complainant) as a new object; SJ_ENOTFOUND. */
-SJ_MUST_USE sj_err complaint_get(db_conn *c, const char *id, json_t **out);
-/* complaint_list returns complaints whose unit lies in scope_path (all when
- * NULL), newest first, optionally with one disposition, as a new array. */
-SJ_MUST_USE sj_err complaint_list(db_conn *c, const char *scope_path, const char *disposition, int limit,
-				  int64_t offset, json_t **out);
 /* complaint_dispose sets the disposition of a pending complaint:
  * "attached" (case_id: an open case of the same unit scope), "no_offence" or
  * "referred_elsewhere" (referred_to), each with a reason. SJ_ECONFLICT when

@@ -12,6 +12,7 @@
 #include "cases/pv.h"
 #include "cli/cli.h"
 #include "core/clock.h"
+#include "core/i18n.h"
 #include "core/limits.h"
 #include "core/log.h"
 
@@ -153,6 +154,16 @@ int cli_serve(int argc, char **argv)
 		snprintf(cand, sizeof cand, "%s/webroot", exe);
 		if (!realpath(cand, a->webroot))
 			snprintf(a->webroot, sizeof a->webroot, "/usr/share/sijill/web");
+	}
+	{
+		/* the UI's dictionaries: problem messages and printed documents in both languages */
+		char dict[PATH_MAX + 16];
+		snprintf(dict, sizeof dict, "%s/i18n", a->webroot);
+		if (i18n_load(dict)) {
+			fprintf(stderr, "sijill: cannot read the dictionaries %s/ar.json and fr.json\n", dict);
+			free(a);
+			return 1;
+		}
 	}
 	cli_data_dir(a->data_dir);
 	a->test_clock = test_clock;

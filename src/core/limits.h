@@ -15,6 +15,9 @@
 #define SJ_MIN_PASSWORD         12
 #define SJ_MAX_PASSWORD         256
 #define SJ_MAX_NAME             200             /* a person's or user's name, bytes */
+#define SJ_MAX_CIN_TYPED        16              /* a CIN as typed (spaces, hyphens) */
+#define SJ_MAX_PHONE            32              /* a phone number as typed */
+#define SJ_MAX_NATIONALITY      64
 #define SJ_MAX_SHORT_TEXT       500
 #define SJ_MAX_LONG_TEXT        (64 * 1024)     /* facts, statements, summaries */
 #define SJ_MAX_PAGE             200             /* rows a list returns at most */

@@ -3,6 +3,7 @@
 #include "db/dbj.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct dbj_col {
@@ -31,18 +32,23 @@ static int parse_cols(const char *s, dbj_col cols[DBJ_MAX_COLS])
 	return n;
 }
 
-static sj_err bind_va(db_stmt *s, const char *fmt, va_list ap)
+static sj_err bind_va_from(db_stmt *s, int first, const char *fmt, va_list ap)
 {
 	sj_err e = SJ_OK;
 	for (int i = 0; fmt && fmt[i] && !e; i++) {
 		switch (fmt[i]) {
-		case 't': e = db_bind_text(s, i + 1, va_arg(ap, const char *)); break;
-		case 'i': e = db_bind_int(s, i + 1, va_arg(ap, int64_t)); break;
-		case 'n': e = db_bind_null(s, i + 1); break;
+		case 't': e = db_bind_text(s, first + i, va_arg(ap, const char *)); break;
+		case 'i': e = db_bind_int(s, first + i, va_arg(ap, int64_t)); break;
+		case 'n': e = db_bind_null(s, first + i); break;
 		default: e = SJ_EINTERNAL; break;
 		}
 	}
 	return e;
+}
+
+static sj_err bind_va(db_stmt *s, const char *fmt, va_list ap)
+{
+	return bind_va_from(s, 1, fmt, ap);
 }
 
 static json_t *row_object(db_stmt *s, const dbj_col *cols, int n)
@@ -165,6 +171,60 @@ sj_err dbj_int(db_conn *c, const char *sql, int64_t *out, const char *fmt, ...)
 	if (!row)
 		return SJ_ENOTFOUND;
 	*out = db_col_null(s, 0) ? 0 : db_col_int(s, 0);
+	while (!(e = db_step(s, &row)) && row)
+		;
+	return e;
+}
+
+/* bind_member binds obj's member for field f at parameter i. */
+static sj_err bind_member(db_stmt *s, int i, const rec_field *f, json_t *obj)
+{
+	json_t *v = json_object_get(obj, f->name);
+	if (f->type == REC_BOOL)
+		return db_bind_int(s, i, json_is_true(v) ? 1 : 0);
+	if (!v || json_is_null(v))
+		return db_bind_null(s, i);
+	switch (f->type) {
+	case REC_TIME:
+	case REC_INT:
+		return json_is_integer(v) ? db_bind_int(s, i, (int64_t)json_integer_value(v)) : SJ_EINTERNAL;
+	case REC_JSON: {
+		char *t = jdump_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+		if (!t)
+			return SJ_ENOMEM;
+		sj_err e = db_bind_text(s, i, t); /* text is copied */
+		free(t);
+		return e;
+	}
+	default:
+		return json_is_string(v) ? db_bind_text(s, i, json_string_value(v)) : SJ_EINTERNAL;
+	}
+}
+
+sj_err dbj_write(db_conn *c, const char *sql, const rec_desc *d, json_t *obj, bool edit_only, const char *fmt,
+		 ...)
+{
+	db_stmt *s;
+	sj_err e = db_prepare(c, sql, &s);
+	if (e)
+		return e;
+	int i = 1;
+	for (size_t k = 0; k < d->nfields && !e; k++) {
+		const rec_field *f = &d->fields[k];
+		unsigned want = edit_only ? REC_KIND_E : (REC_KIND_C | REC_KIND_E);
+		if (!(f->flags & want))
+			continue;
+		e = bind_member(s, i++, f, obj);
+	}
+	if (e)
+		return e;
+	va_list ap;
+	va_start(ap, fmt);
+	e = bind_va_from(s, i, fmt, ap);
+	va_end(ap);
+	if (e)
+		return e;
+	bool row;
 	while (!(e = db_step(s, &row)) && row)
 		;
 	return e;

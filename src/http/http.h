@@ -64,6 +64,14 @@ const char *http_param(const http_req *r, const char *name);
 /* An opaque pointer the dispatcher may hang on the request (the caller, say). */
 void http_set_user(http_req *r, void *user);
 void *http_user(const http_req *r);
+/* The dispatcher's route row for this request (opaque to the HTTP layer). */
+void http_set_route(http_req *r, const void *route);
+const void *http_route(const http_req *r);
+/* http_set_json hands the request its parsed, validated body (reference
+ * stolen; replaces any earlier one); http_json returns it, borrowed, or NULL.
+ * The request frees it when it ends: handlers never decref their body. */
+void http_set_json(http_req *r, json_t *body);
+json_t *http_json(const http_req *r);
 
 /* --- answering (exactly one of these per request) --- */
 /* http_reply_json sends body (reference stolen; NULL sends {}) as application/json. */
@@ -74,7 +82,9 @@ void http_reply_bytes(http_req *r, int status, const char *ctype, const void *da
 void http_reply_file(http_req *r, int status, const char *ctype, int fd, uint64_t size);
 /* http_problem sends RFC 9457 application/problem+json:
  * {"type":"urn:sijill:problem:<code>","title":...,"status":...,"code":code,
- *  "detail":detail,"instance":request id} plus any extra members (stolen). */
+ *  "detail":detail,"instance":request id} plus any extra members (stolen),
+ * and "message": {"ar","fr"} from the dictionaries' "err.<code>" entry
+ * (its {placeholders} filled from extra's "vars" object) unless extra has one. */
 void http_problem(http_req *r, int status, const char *code, const char *detail, json_t *extra);
 /* http_add_header adds a response header for the reply still to be sent. */
 SJ_MUST_USE sj_err http_add_header(http_req *r, const char *name, const char *value);

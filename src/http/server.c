@@ -23,6 +23,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/id.h"
+#include "core/i18n.h"
 #include "core/limits.h"
 #include "core/log.h"
 #include "text/norm.h"
@@ -55,6 +56,8 @@ struct http_req {
 	kv params[HTTP_MAX_PARAMS];
 	int nparams;
 	void *user;
+	void *route;           /* the dispatcher's route row (opaque here) */
+	json_t *json;          /* the parsed body, owned (http_set_json) */
 	/* the reply */
 	bool replied;
 	int status;
@@ -98,6 +101,27 @@ const char *http_request_id(const http_req *r) { return r->request_id; }
 const char *http_client_ip(const http_req *r) { return r->ip; }
 void http_set_user(http_req *r, void *user) { r->user = user; }
 void *http_user(const http_req *r) { return r->user; }
+
+void http_set_route(http_req *r, const void *route)
+{
+	r->route = (void *)route;
+}
+
+const void *http_route(const http_req *r)
+{
+	return r->route;
+}
+
+void http_set_json(http_req *r, json_t *body)
+{
+	json_decref(r->json);
+	r->json = body;
+}
+
+json_t *http_json(const http_req *r)
+{
+	return r->json;
+}
 bool http_replied(const http_req *r) { return r->replied; }
 int http_status(const http_req *r) { return r->status; }
 int http_query_count(const http_req *r) { return r->nquery; }
@@ -304,6 +328,14 @@ void http_problem(http_req *r, int status, const char *code, const char *detail,
 		json_object_set_new(p, "detail", json_string(detail));
 	if (p && extra)
 		json_object_update_missing(p, extra);
+	if (p && !json_object_get(p, "message")) {
+		/* a message a person can act on, in both languages (err.<code>) */
+		char key[96];
+		snprintf(key, sizeof key, "err.%s", code);
+		json_t *m = i18n_both(key, json_object_get(p, "vars"));
+		if (m)
+			json_object_set_new(p, "message", m);
+	}
 	json_decref(extra);
 	if (!p) {
 		set_response(r, 500, NULL, NULL);
@@ -331,6 +363,7 @@ static void req_free(http_req *r)
 		return;
 	free(r->path);
 	buf_free(&r->body);
+	json_decref(r->json);
 	for (int i = 0; i < r->nquery; i++) {
 		free(r->query[i].k);
 		free(r->query[i].v);

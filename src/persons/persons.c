@@ -37,19 +37,57 @@ static const char *s(json_t *p, const char *k)
 	return json_string_value(json_object_get(p, k));
 }
 
+/* ------------------------------------------------------------ the record */
+
+REC_ENUM_DEF_PUBLIC(person_sexes, "sex", "M", "F");
+
+/* One row per field (core/record.h): kind, name, type, limits, enum, flags.
+ * The identity fields are E: a later entry may fill what is still empty
+ * (persons_upsert), never overwrite it. */
+#define PERSON_FIELDS(X) \
+	X(C, cin, CIN, 1, SJ_MAX_CIN_TYPED, NULL, IN | OUT | PII | NULLABLE) \
+	X(C, unknown, BOOL, 0, 0, NULL, IN | OUT) \
+	X(E, first_name_ar, TEXT, 1, SJ_MAX_NAME, NULL, IN | OUT | PII | NULLABLE) \
+	X(E, last_name_ar, TEXT, 1, SJ_MAX_NAME, NULL, IN | OUT | PII | NULLABLE) \
+	X(E, first_name_lat, TEXT, 1, SJ_MAX_NAME, NULL, IN | OUT | PII | NULLABLE) \
+	X(E, last_name_lat, TEXT, 1, SJ_MAX_NAME, NULL, IN | OUT | PII | NULLABLE) \
+	X(E, father_name, TEXT, 1, SJ_MAX_NAME, NULL, IN | OUT | PII | NULLABLE) \
+	X(E, mother_name, TEXT, 1, SJ_MAX_NAME, NULL, IN | OUT | PII | NULLABLE) \
+	X(E, birth_date, DATE, 0, 10, NULL, IN | OUT | PII | NULLABLE) \
+	X(E, birth_place, TEXT, 1, SJ_MAX_NAME, NULL, IN | OUT | PII | NULLABLE) \
+	X(E, sex, ENUM, 0, 1, &person_sexes, IN | OUT | PII | NULLABLE) \
+	X(E, nationality, TEXT, 2, SJ_MAX_NATIONALITY, NULL, IN | OUT | PII | NULLABLE) \
+	X(E, address, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, IN | OUT | PII | NULLABLE) \
+	X(E, phone, TEXT, 4, SJ_MAX_PHONE, NULL, IN | OUT | PII | NULLABLE) \
+	X(C, description, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, IN | OUT | PII | NULLABLE) \
+	X(C, home_unit_id, ID, 0, 36, NULL, 0) \
+	X(C, created_at, TIME, 0, 0, NULL, OUT) \
+	X(C, updated_at, TIME, 0, 0, NULL, 0)
+
+static void persons_check(json_t *p, const char *prefix, json_t *errs)
+{
+	const char *cin = s(p, "cin");
+	bool unknown = json_is_true(json_object_get(p, "unknown"));
+	char norm[PERSON_CIN_MAX + 1];
+	if (cin && !persons_cin_normalize(cin, norm))
+		rec_err(errs, prefix, "cin", "cin", "a CIN is 1-3 letters then 1-6 digits");
+	if (unknown && cin)
+		rec_err(errs, prefix, "cin", "unknown-with-cin", "an unknown person has no CIN");
+	if (unknown && !s(p, "description"))
+		rec_err(errs, prefix, "description", "required", "describe the unknown person");
+	if (!unknown && !s(p, "first_name_ar") && !s(p, "last_name_ar") && !s(p, "first_name_lat") &&
+	    !s(p, "last_name_lat"))
+		rec_err(errs, prefix, "last_name_lat", "name-required", "give a name in Arabic or Latin script");
+}
+
+static const rec_field person_fields[] = {REC_ID_FIELD, PERSON_FIELDS(REC_FIELD)};
+const rec_desc person_rec = REC_DESC("person", "persons", person_fields, persons_check);
+
 static const char sql_by_cin[] = "SELECT id FROM persons WHERE cin = ?";
 static const char sql_insert[] =
-	"INSERT INTO persons (id, cin, unknown, first_name_ar, last_name_ar, first_name_lat, last_name_lat,"
-	" father_name, mother_name, birth_date, birth_place, sex, nationality, address, phone, description,"
-	" home_unit_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	"INSERT INTO persons (" REC_COLS(PERSON_FIELDS) ") VALUES (" REC_QS(PERSON_FIELDS) ")";
 /* Fill only what is empty: recorded identity is never overwritten here. */
-static const char sql_fill[] =
-	"UPDATE persons SET first_name_ar = COALESCE(first_name_ar, ?), last_name_ar = COALESCE(last_name_ar, ?),"
-	" first_name_lat = COALESCE(first_name_lat, ?), last_name_lat = COALESCE(last_name_lat, ?),"
-	" father_name = COALESCE(father_name, ?), mother_name = COALESCE(mother_name, ?),"
-	" birth_date = COALESCE(birth_date, ?), birth_place = COALESCE(birth_place, ?), sex = COALESCE(sex, ?),"
-	" nationality = COALESCE(nationality, ?), address = COALESCE(address, ?), phone = COALESCE(phone, ?),"
-	" updated_at = ? WHERE id = ?";
+static const char sql_fill[] = "UPDATE persons SET " REC_FILL(PERSON_FIELDS) "updated_at = ? WHERE id = ?";
 
 sj_err persons_upsert(db_conn *c, json_t *p, const char *home_unit_id, char id_out[ID_LEN + 1], bool *created)
 {
@@ -57,50 +95,53 @@ sj_err persons_upsert(db_conn *c, json_t *p, const char *home_unit_id, char id_o
 		*created = false;
 	char cin[PERSON_CIN_MAX + 1] = "";
 	const char *raw = s(p, "cin");
-	bool unknown = json_is_true(json_object_get(p, "unknown"));
 	if (raw && !persons_cin_normalize(raw, cin))
 		return SJ_EINVAL;
 	char phone[IDENT_PHONE_MAX + 1];
 	const char *tel = phone_canonical(s(p, "phone"), phone);
 	int64_t now = clock_now_ms();
+	/* the row as stored: the request's fields, normalised, and the server's */
+	json_t *row = json_deep_copy(p);
+	if (!row)
+		return SJ_ENOMEM;
+	json_object_set_new(row, "cin", cin[0] ? json_string(cin) : json_null());
+	json_object_set_new(row, "phone", tel ? json_string(tel) : json_null());
+	json_object_set_new(row, "home_unit_id", json_string(home_unit_id));
+	json_object_set_new(row, "created_at", json_integer(now));
+	json_object_set_new(row, "updated_at", json_integer(now));
+	sj_err e = SJ_OK;
 	if (cin[0]) {
-		json_t *row = NULL;
-		sj_err e = dbj_one(c, sql_by_cin, "id:t", &row, "t", cin);
+		json_t *found = NULL;
+		e = dbj_one(c, sql_by_cin, "id:t", &found, "t", cin);
 		if (!e) {
-			snprintf(id_out, ID_LEN + 1, "%s", s(row, "id"));
+			snprintf(id_out, ID_LEN + 1, "%s", s(found, "id"));
+			json_decref(found);
+			e = dbj_write(c, sql_fill, &person_rec, row, true, "it", now, id_out);
 			json_decref(row);
-			sj_err fe = db_run(c, sql_fill, "tttttttttttt" "it", s(p, "first_name_ar"), s(p, "last_name_ar"),
-				      s(p, "first_name_lat"), s(p, "last_name_lat"), s(p, "father_name"),
-				      s(p, "mother_name"), s(p, "birth_date"), s(p, "birth_place"), s(p, "sex"),
-				      s(p, "nationality"), s(p, "address"), tel, now, id_out);
-			return fe ? fe : srch_reindex_person(c, id_out); /* search: re-key the names */
+			return e ? e : srch_reindex_person(c, id_out); /* search: re-key the names */
 		}
-		if (e != SJ_ENOTFOUND)
+		if (e != SJ_ENOTFOUND) {
+			json_decref(row);
 			return e;
+		}
 	}
 	id_new(id_out);
-	sj_err e = db_run(c, sql_insert, "ttit" "tttttttttttt" "tii", id_out, cin[0] ? cin : NULL,
-			  (int64_t)unknown, s(p, "first_name_ar"), s(p, "last_name_ar"), s(p, "first_name_lat"),
-			  s(p, "last_name_lat"), s(p, "father_name"), s(p, "mother_name"), s(p, "birth_date"),
-			  s(p, "birth_place"), s(p, "sex"), s(p, "nationality"), s(p, "address"), tel,
-			  s(p, "description"), home_unit_id, now, now);
+	json_object_set_new(row, "id", json_string(id_out));
+	e = dbj_write(c, sql_insert, &person_rec, row, false, "");
+	json_decref(row);
 	if (!e && created)
 		*created = true;
 	return e ? e : srch_reindex_person(c, id_out); /* search: key the names */
 }
 
-static const char sql_get[] =
-	"SELECT id, cin, unknown, first_name_ar, last_name_ar, first_name_lat, last_name_lat, father_name,"
-	" mother_name, birth_date, birth_place, sex, nationality, address, phone, description, created_at"
-	" FROM persons WHERE id = ?";
+static const char sql_get[] = "SELECT " REC_COLS(PERSON_FIELDS) " FROM persons WHERE id = ?";
 
 sj_err persons_get(db_conn *c, const char *id, json_t **out)
 {
-	return dbj_one(c, sql_get,
-		       "id:t,cin:t,unknown:b,first_name_ar:t,last_name_ar:t,first_name_lat:t,last_name_lat:t,"
-		       "father_name:t,mother_name:t,birth_date:t,birth_place:t,sex:t,nationality:t,address:t,"
-		       "phone:t,description:t,created_at:i",
-		       out, "t", id);
+	sj_err e = dbj_one(c, sql_get, REC_DBJ(PERSON_FIELDS), out, "t", id);
+	if (!e)
+		rec_out(&person_rec, *out);
+	return e;
 }
 
 void persons_display_name(json_t *p, char *out, size_t outsz)

@@ -12,15 +12,24 @@
 #include <stdbool.h>
 #include "core/err.h"
 #include "core/id.h"
+#include "core/record.h"
 #include "db/db.h"
 
 #define PERSON_CIN_MAX 10     /* ^[A-Z]{1,3}[0-9]{1,6}$ */
+
+/* The person record, described once (persons.c): validation of every body
+ * that carries a person (a complainant, a person added to a case...), the
+ * columns of `persons`, responses and the OpenAPI schema. Its own rules
+ * (persons_check): the CIN must normalise, an unknown person has no CIN and
+ * has a description, anyone else has a name in at least one script. */
+extern const rec_desc person_rec;
+extern const rec_enum person_sexes;
 
 /* persons_cin_normalize upper-cases and strips spaces from in; false when the
  * result is not a CIN (loi 04.20: letters then digits, validated permissively). */
 bool persons_cin_normalize(const char *in, char out[PERSON_CIN_MAX + 1]);
 
-/* persons_upsert stores p (validated by the caller: see api_cases.c) inside c's write
+/* persons_upsert stores p (checked against person_rec) inside c's write
  * transaction. With a CIN already known, the existing person is reused and
  * only its empty fields are filled (nothing recorded is overwritten); an
  * unknown person is always new. id_out receives the person's id; *created

@@ -526,3 +526,28 @@ sj_err reg_notification_read(db_conn *c, const char *id, const char *scope_path,
 		*already = was;
 	return e;
 }
+
+sj_err reg_check_entered_person(db_conn *c, const sj_actor *a, json_t *p, const char *source, const char *ref,
+				json_t *alerts)
+{
+	if (!p)
+		return SJ_OK;
+	const char *father = js(p, "father_name_lat");
+	if (!father)
+		father = js(p, "father_name_ar");
+	if (!father)
+		father = js(p, "father_name");
+	reg_person rp = {
+		.cin = js(p, "cin"),
+		.first_name_ar = js(p, "first_name_ar"),
+		.last_name_ar = js(p, "last_name_ar"),
+		.first_name_lat = js(p, "first_name_lat"),
+		.last_name_lat = js(p, "last_name_lat"),
+		.father_name = father,
+		.birth_date = js(p, "birth_date"),
+	};
+	if (!rp.cin && !rp.first_name_ar && !rp.last_name_ar && !rp.first_name_lat && !rp.last_name_lat)
+		return SJ_OK; /* an unknown suspect: nothing to look for */
+	reg_ctx ctx = {.actor_id = a->id, .actor_unit_id = a->unit_id, .source = source, .source_ref = ref};
+	return reg_check_person(c, &rp, &ctx, alerts);
+}

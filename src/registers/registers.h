@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include "core/err.h"
 #include "core/id.h"
+#include "core/actor.h"
 #include "db/db.h"
 
 #define REG_PLATE_MAX 24
@@ -79,6 +80,15 @@ SJ_MUST_USE sj_err reg_check_person(db_conn *c, const reg_person *p, const reg_c
 SJ_MUST_USE sj_err reg_check_plate(db_conn *c, const char *plate, const char *vin, const reg_ctx *ctx,
 				   json_t *alerts);
 SJ_MUST_USE sj_err reg_check_document(db_conn *c, const char *number, const reg_ctx *ctx, json_t *alerts);
+/* reg_check_entered_person is the hit engine on entry ("a hit on every
+ * entry"): a person just written by a capability (a person object as
+ * person_rec describes it; only read; NULL is no-op) is checked by CIN and
+ * names, across scripts, against the active registers; hits are recorded and
+ * notified inside c's transaction and appended to alerts. source names the
+ * entry (complaint, case, case_person, import, exchange), ref its human
+ * number (may be NULL). An unknown suspect (no CIN, no name) checks nothing. */
+SJ_MUST_USE sj_err reg_check_entered_person(db_conn *c, const sj_actor *a, json_t *person, const char *source,
+					    const char *ref, json_t *alerts);
 
 /* reg_notifications lists the notifications of unit_id (newest first), with
  * read_at / read_by (null while unread). */

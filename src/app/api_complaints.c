@@ -1,0 +1,67 @@
+/* api_complaints.c — complaints over HTTP: each handler is a row of early
+ * returns (the route row holds the body's record, the audit action and the
+ * object type; dispatch has already checked the body). */
+#include <string.h>
+
+#include "app/app.h"
+#include "cases/cases.h"
+#include "cases/complaint.h"
+
+static const char *jstr(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+void api_complaint_create(app *a, http_req *r, auth_user *u)
+{
+	sj_actor who;
+	app_actor(r, u, &who);
+	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	if (!c)
+		return;
+	json_t *out = NULL;
+	sj_err e = complaint_create(c, &who, http_json(r), &out);
+	app_reply(a, r, c, e, NULL, NULL, jstr(out, "id"), json_pack("{s:s?}", "receipt_no", jstr(out, "receipt_no")),
+		  201, out);
+}
+
+void api_complaint_get(app *a, http_req *r, auth_user *u)
+{
+	sj_actor who;
+	app_actor(r, u, &who);
+	db_conn *c = app_begin_or_reply(a, r, DB_WRITE); /* DB_READ once reads are group-committed (issue 21) */
+	if (!c)
+		return;
+	json_t *out = NULL;
+	sj_err e = complaint_get(c, http_param(r, "id"), &out);
+	if (!e && !actor_can_read(&who, jstr(out, "unit_path"))) {
+		json_decref(out);
+		app_refuse(a, r, c, http_param(r, "id"));
+		return;
+	}
+	app_reply(a, r, c, e, NULL, e == SJ_ENOTFOUND ? "complaint-not-found" : NULL, http_param(r, "id"), NULL, 200,
+		  out);
+}
+
+void api_complaint_list(app *a, http_req *r, auth_user *u)
+{
+	int limit;
+	int64_t offset;
+	if (!app_paging_or_reply(r, &limit, &offset))
+		return;
+	const char *disp = http_query(r, "disposition");
+	if (disp && !rec_enum_ok(rec_field_find(&complaint_rec, "disposition"), disp)) {
+		http_problem(r, 400, "bad-query", "disposition is not a complaint disposition", NULL);
+		return;
+	}
+	sj_actor who;
+	app_actor(r, u, &who);
+	db_conn *c = app_begin_or_reply(a, r, DB_WRITE); /* DB_READ once reads are group-committed (issue 21) */
+	if (!c)
+		return;
+	json_t *list = NULL;
+	sj_err e = complaint_list(c, who.national ? NULL : who.unit_path, disp, limit, offset, &list);
+	app_reply(a, r, c, e, NULL, NULL, who.unit_code,
+		  json_pack("{s:s?,s:i,s:I}", "disposition", disp, "limit", limit, "offset", (json_int_t)offset), 200,
+		  e ? NULL : json_pack("{s:o}", "complaints", list));
+}
