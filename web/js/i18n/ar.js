@@ -559,4 +559,10 @@ export default {
   'alert.times-n.few': '{n} مرات في اليوم نفسه (أولاها {t})',
   'alert.times-n.many': '{n} مرة في اليوم نفسه (أولاها {t})',
   'alert.times-n.other': '{n} مرة في اليوم نفسه (أولاها {t})',
+  'admin.settings': 'الإعدادات',
+  'admin.setting-value': 'القيمة',
+  'admin.setting-range': 'الافتراضي {d} · من {min} إلى {max} · {unit}',
+  'admin.setting-saved': 'تم حفظ الإعداد {key} (التغيير مسجل في سجل التدقيق).',
+  'clock.unsynced': 'تنبيه: ساعة الخادم غير متزامنة. قد تكون آجال الحراسة النظرية المحسوبة خاطئة؛ أخبروا المسؤول.',
+  'err.database-unavailable': 'قاعدة البيانات غير متاحة مؤقتا (تبديل الخادم جار). أعيدوا المحاولة بعد ثوان.',
 };

@@ -559,4 +559,10 @@ export default {
   'alert.times-n.few': '{n} fois le même jour (première à {t})',
   'alert.times-n.many': '{n} fois le même jour (première à {t})',
   'alert.times-n.other': '{n} fois le même jour (première à {t})',
+  'admin.settings': 'Paramètres',
+  'admin.setting-value': 'Valeur',
+  'admin.setting-range': 'Par défaut {d} · de {min} à {max} · {unit}',
+  'admin.setting-saved': 'Paramètre {key} enregistré (changement journalisé).',
+  'clock.unsynced': 'Attention : l’horloge du serveur n’est pas synchronisée. Les délais de garde à vue calculés peuvent être faux ; prévenez l’administrateur.',
+  'err.database-unavailable': 'La base de données est momentanément injoignable (bascule en cours). Réessayez dans quelques secondes.',
 };
