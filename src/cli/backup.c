@@ -777,6 +777,7 @@ static void migrate_usage(FILE *f)
 	      "  --backup-dir DIR  where the copy goes (SQLite)\n"
 	      "  --no-backup       migrate without a copy; required for PostgreSQL, whose\n"
 	      "                    backup is a base backup + WAL archive (pg-backup.md)\n"
+	      "  --audit-key PATH  accepted and ignored (a migration signs nothing)\n"
 	      "  -h, --help        this help\n"
 	      "\n"
 	      "Exit status 0: up to date; 1: refused or failed; 2: usage.\n", f);
@@ -790,6 +791,7 @@ int cli_migrate(int argc, char **argv)
 		{"db", required_argument, NULL, 'd'},
 		{"backup-dir", required_argument, NULL, 'b'},
 		{"no-backup", no_argument, NULL, 'n'},
+		{"audit-key", required_argument, NULL, 'k'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -800,6 +802,7 @@ int cli_migrate(int argc, char **argv)
 		case 'd': dbu = optarg; break;
 		case 'b': dir = optarg; break;
 		case 'n': no_backup = 1; break;
+		case 'k': break; /* accepted like every command's; a migration needs no key */
 		case 'h': migrate_usage(stdout); return 0;
 		default: migrate_usage(stderr); return 2;
 		}

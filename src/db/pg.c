@@ -161,6 +161,11 @@ static sj_err session(pg_conn *c)
  * outside a transaction. Statements prepared before re-prepare (gen). */
 static sj_err alive(pg_conn *c)
 {
+	/* An idle connection the server ended (restart, failover, terminate)
+	 * has its farewell and EOF waiting on the socket: reading them, without
+	 * blocking, turns it CONNECTION_BAD before a statement is sent on it. */
+	if (PQstatus(c->h) == CONNECTION_OK && !c->stale && PQtransactionStatus(c->h) == PQTRANS_IDLE)
+		(void)PQconsumeInput(c->h);
 	if (PQstatus(c->h) == CONNECTION_OK && !c->stale)
 		return SJ_OK;
 	/* PQreset connects again with the same parameters: with a multi-host
@@ -179,6 +184,13 @@ static sj_err alive(pg_conn *c)
 	if (!e)
 		log_msg(LOG_INFO, "postgresql connection re-established", NULL);
 	return e;
+}
+
+/* lost_outside_tx: e is a lost connection on a statement run outside any
+ * transaction, which may be sent once more on a new connection. */
+static bool lost_outside_tx(const pg_conn *c, sj_err e)
+{
+	return e == SJ_EUNAVAIL && !c->in_tx && PQstatus(c->h) != CONNECTION_OK;
 }
 
 /* flush_dealloc drops the server side of finalized statements (evicted from
@@ -254,6 +266,10 @@ static sj_err pg_exec(void *conn, const char *sql)
 	sj_err e = c->in_tx ? SJ_OK : alive(c);
 	if (!e)
 		e = simple(c, sql); /* PQexec runs several `;`-separated statements */
+	if (lost_outside_tx(c, e)) {
+		e = alive(c);
+		e = e ? e : simple(c, sql);
+	}
 	return e;
 }
 
@@ -422,6 +438,10 @@ static sj_err pg_prepare(void *conn, const char *sql, void **out)
 	if (!e) {
 		flush_dealloc(c);
 		e = do_prepare(s);
+		if (lost_outside_tx(c, e)) {
+			e = alive(c);
+			e = e ? e : do_prepare(s);
+		}
 	}
 	if (e) {
 		free(s->sql);
@@ -535,6 +555,19 @@ static sj_err pg_step(void *stmt, bool *row)
 		}
 		PGresult *r = PQexecPrepared(c->h, s->name, s->nparams, s->vals, NULL, NULL, 0);
 		e = check(c, r);
+		if (lost_outside_tx(c, e)) {
+			/* once more on a new connection: outside a transaction run only
+			 * reads and idempotent touches (every write that matters is in
+			 * a transaction with its audit entry) */
+			PQclear(r);
+			r = NULL;
+			e = alive(c);
+			e = e ? e : do_prepare(s);
+			if (!e) {
+				r = PQexecPrepared(c->h, s->name, s->nparams, s->vals, NULL, NULL, 0);
+				e = check(c, r);
+			}
+		}
 		if (e) {
 			PQclear(r);
 			s->done = true;
