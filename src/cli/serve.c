@@ -127,10 +127,11 @@ static const flag_key FLAG_KEYS[] = {
 static void abs_path(const char *in, char *out, size_t outsz)
 {
 	char cwd[PATH_MAX];
-	if (in[0] == '/' || !*in || !getcwd(cwd, sizeof cwd))
-		snprintf(out, outsz, "%s", in);
-	else
-		snprintf(out, outsz, "%s/%s", cwd, in);
+	int n = -1;
+	if (in[0] != '/' && *in && getcwd(cwd, sizeof cwd))
+		n = snprintf(out, outsz, "%s/%s", cwd, in);
+	if (n < 0 || (size_t)n >= outsz)
+		snprintf(out, outsz, "%s", in); /* too long: as given (config_set refuses a relative one) */
 }
 
 int cli_serve(int argc, char **argv)
