@@ -127,10 +127,10 @@ sj_err settings_json(db_conn *c, const settings_def *def, json_t **out)
 	sj_err e = effective(c, def, &v, &dflt);
 	if (e)
 		return e;
-	*out = json_pack("{s:s,s:I,s:I,s:I,s:I,s:s,s:s,s:s,s:b}", "key", def->key, "value", (json_int_t)v,
+	*out = json_pack("{s:s,s:I,s:I,s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:b}", "key", def->key, "value", (json_int_t)v,
 			 "default", (json_int_t)def->dflt, "min", (json_int_t)def->min, "max", (json_int_t)def->max,
-			 "unit", def->unit, "summary_fr", def->summary_fr, "summary_ar", def->summary_ar,
-			 "is_default", dflt);
+			 "unit", def->unit, "unit_fr", def->unit_fr, "unit_ar", def->unit_ar, "summary_fr",
+			 def->summary_fr, "summary_ar", def->summary_ar, "is_default", dflt);
 	return *out ? SJ_OK : SJ_ENOMEM;
 }
 

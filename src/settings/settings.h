@@ -29,8 +29,10 @@ typedef struct settings_def {
 	const char *key;          /* "lookup.max_per_minute" */
 	int64_t dflt;
 	int64_t min, max;         /* inclusive */
-	const char *unit;         /* "look-ups per minute", "seconds", ... */
-	const char *summary_fr;   /* one sentence for the admin page and --help */
+	const char *unit;         /* "look-ups per minute", "seconds", ... (CLI, logs) */
+	const char *unit_fr;      /* the unit for the admin page */
+	const char *unit_ar;
+	const char *summary_fr;   /* one sentence for the admin page */
 	const char *summary_ar;
 } settings_def;
 
@@ -64,7 +66,7 @@ SJ_MUST_USE sj_err settings_set(db_conn *c, const char *key, int64_t value, int6
 SJ_MUST_USE sj_err settings_reset(db_conn *c, const char *key, int64_t *old, bool *was_default);
 
 /* settings_json returns the setting as a new object {"key","value","default",
- * "min","max","unit","summary_fr","summary_ar","is_default"}. */
+ * "min","max","unit","unit_fr","unit_ar","summary_fr","summary_ar","is_default"}. */
 SJ_MUST_USE sj_err settings_json(db_conn *c, const settings_def *def, json_t **out);
 /* settings_list returns every setting of the catalogue as a new JSON array
  * (as settings_json), in catalogue order. */

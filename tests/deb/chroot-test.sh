@@ -29,6 +29,9 @@ if [ ! -x "$dir/usr/bin/apt-get" ]; then
 fi
 mountpoint -q "$dir/proc" || mount -t proc proc "$dir/proc"
 trap 'umount "$dir/proc" 2>/dev/null || true' EXIT
+# a chroot reused from an earlier run starts clean (this directory only)
+in_root dpkg --purge sijill >/dev/null 2>&1 || true
+rm -rf "$dir/var/lib/sijill"
 cp "$deb" "$dir/tmp/sijill.deb"
 in_root apt-get update -q >/dev/null
 if in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q /tmp/sijill.deb man-db curl >"$dir/tmp/install.log" 2>&1; then
@@ -37,12 +40,12 @@ else
 	not_ok "install"; tail -n 30 "$dir/tmp/install.log" >&2
 fi
 check "the sijill system user exists" in_root getent passwd sijill
-check "/var/lib/sijill belongs to sijill, mode 0700" sh -c "[ \"\$(stat -c %U:%a $dir/var/lib/sijill)\" = sijill:700 ]"
+check "/var/lib/sijill belongs to sijill, mode 0700" sh -c "[ \"\$(chroot $dir stat -c %U:%a /var/lib/sijill)\" = sijill:700 ]"
 check "the first install created the database" test -f "$dir/var/lib/sijill/sijill.db"
 check "/etc/sijill/sijill.conf is a conffile" sh -c "grep -qx /etc/sijill/sijill.conf $dir/var/lib/dpkg/info/sijill.conffiles"
 in_root sh -c 'MANWIDTH=80 man -P cat sijill-serve' >"$dir/tmp/man.txt" 2>&1 || true
 check "man sijill-serve works and shows the --help text" grep -q "Serve the web interface and the JSON API" "$dir/tmp/man.txt"
-check "man 5 sijill.conf documents max_connections_per_ip" sh -c "in_root() { chroot $dir \"\$@\"; }; MANWIDTH=80 chroot $dir man -P cat 5 sijill.conf | grep -q max_connections_per_ip"
+check "man 5 sijill.conf documents max_connections_per_ip" sh -c "MANWIDTH=80 chroot $dir man -P cat 5 sijill.conf | grep -q max_connections_per_ip"
 # serve as the unit would (without systemd): the config file, the sijill user
 sed -i 's/^#listen = .*/listen = 127.0.0.1:18080/' "$dir/etc/sijill/sijill.conf"
 in_root runuser -u sijill -- /usr/bin/sijill serve --config /etc/sijill/sijill.conf >"$dir/tmp/serve.log" 2>&1 &

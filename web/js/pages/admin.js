@@ -101,7 +101,7 @@ async function settingsBlock(ctx) {
   return h('ul', { class: 'settings-list' }, (d.settings || []).map((s) => h('li', { class: 'card' },
     h('h3', { dir: 'ltr', text: s.key }),
     h('p', { text: getLang() === 'ar' ? s.summary_ar : s.summary_fr }),
-    h('p', { class: 'muted', text: t('admin.setting-range', { d: s.default, min: s.min, max: s.max, unit: s.unit }) }),
+    h('p', { class: 'muted', text: t('admin.setting-range', { d: s.default, min: s.min, max: s.max, unit: getLang() === 'ar' ? s.unit_ar : s.unit_fr }) }),
     form({
       submit: 'act.save', label: 'admin.setting-value',
       onSubmit: async (v) => {
