@@ -35,6 +35,7 @@
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 
 static th_server S;
+static pid_t conf_server; /* the second server of config_limits_take_effect, killed at teardown if left */
 static char *admin_tok, *officer_tok, *opj_tok;
 
 static int setup(void **state)
@@ -53,6 +54,10 @@ static int teardown(void **state)
 	free(admin_tok);
 	free(officer_tok);
 	free(opj_tok);
+	if (conf_server > 0) {
+		kill(conf_server, SIGKILL);
+		waitpid(conf_server, NULL, 0);
+	}
 	return th_teardown(&S) == 0 ? 0 : -1;
 }
 
@@ -297,6 +302,7 @@ static void config_limits_take_effect(void **st)
 		_exit(127);
 	}
 	C.pid = pid;
+	conf_server = pid;
 	C.port = 0;
 	for (int i = 0; i < 600 && !C.port; i++) {
 		FILE *f = fopen(portfile, "r");
@@ -339,6 +345,7 @@ static void config_limits_take_effect(void **st)
 		th_resp_free(&r);
 	}
 	assert_int_equal(throttled, 2);
+	conf_server = 0;
 	assert_int_equal(th_stop_server(&C), 0);
 	assert_int_equal(th_sql(&S, "DELETE FROM rate_limits WHERE key = 'login-ip:127.0.0.1'"), 0);
 }
