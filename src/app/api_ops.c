@@ -22,9 +22,21 @@ void api_healthz(app *a, http_req *r, auth_user *u)
 			e = db_step(s, &row);
 		db_release(a->db, c);
 	}
+	const char *src = NULL;
+	int64_t maxerr = -1;
+	clock_sync cs = clock_sync_status(&src, &maxerr);
+	json_t *clk = json_pack("{s:o,s:s}", "synchronised",
+				cs == CLOCK_SYNC_UNKNOWN ? json_null() : json_boolean(cs == CLOCK_SYNC_YES), "source", src);
+	if (clk && maxerr >= 0)
+		json_object_set_new(clk, "max_error_ms", json_integer(maxerr / 1000));
+	if (!ok && http_add_header(r, "Retry-After", "2")) {
+		/* the answer still goes out without the header */
+	}
+	/* an unsynchronised clock is a warning (the UI shows it on every page),
+	 * not unavailability: the status stays "ok" */
 	http_reply_json(r, ok ? 200 : 503,
-			json_pack("{s:s,s:s}", "status", ok ? "ok" : "unavailable", "database",
-				  db_kind(a->db) == DB_PG ? "postgresql" : "sqlite"));
+			json_pack("{s:s,s:s,s:o*}", "status", ok ? "ok" : "unavailable", "database",
+				  db_kind(a->db) == DB_PG ? "postgresql" : "sqlite", "clock", clk));
 }
 
 void api_metrics(app *a, http_req *r, auth_user *u)
@@ -85,14 +97,20 @@ void api_test_clock(app *a, http_req *r, auth_user *u)
 	if (!body)
 		return;
 	int64_t offset = 0;
+	const char *sync = NULL;
+	static const char *const syncs[] = {"yes", "no", "auto", NULL};
 	const hjson_field spec[] = {
 		{"offset_ms", HJ_INT, 1, -3650LL * 86400000, 3650LL * 86400000, NULL, &offset, 0},
+		{"clock_synchronised", HJ_ENUM, 0, 0, 0, syncs, &sync, 0},
 		{NULL, 0, 0, 0, 0, NULL, NULL, 0},
 	};
 	if (!hjson_fields_or_reply(r, body, spec)) {
 		json_decref(body);
 		return;
 	}
+	int force = !sync ? -1
+		: strcmp(sync, "yes") == 0 ? (int)CLOCK_SYNC_YES
+		: strcmp(sync, "no") == 0 ? (int)CLOCK_SYNC_NO : (int)CLOCK_SYNC_UNKNOWN;
 	json_decref(body);
 	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
 	if (!c)
@@ -101,6 +119,8 @@ void api_test_clock(app *a, http_req *r, auth_user *u)
 			     json_pack("{s:I}", "offset_ms", (json_int_t)offset));
 	if (app_finish(a, r, c, e)) {
 		clock_set_offset(offset);
+		if (force != -1)
+			clock_set_sync_override((clock_sync)force);
 		http_reply_json(r, 200, json_pack("{s:I,s:I}", "offset_ms", (json_int_t)offset, "now",
 						  (json_int_t)clock_now_ms()));
 	}

@@ -13,24 +13,10 @@
 #include "registers/registers.h"
 #include "search/search.h"
 #include "search/fts.h"
+#include "settings/settings.h"
 
 #define LOOKUP_WINDOW_MS   (60LL * 1000)          /* rate-limit window */
-#define LOOKUP_MAX_DEFAULT 30                     /* look-ups per user per window */
 #define FLAG_WINDOW_MS     (24LL * 60 * 60 * 1000)
-#define FLAG_MAX_DEFAULT   200                    /* look-ups per user per day before a flag */
-
-static const char sql_setting[] = "SELECT value FROM settings WHERE key = ?";
-
-static int64_t setting_int(db_conn *c, const char *key, int64_t dflt)
-{
-	json_t *r = NULL;
-	if (dbj_one(c, sql_setting, "v:t", &r, "t", key))
-		return dflt;
-	const char *v = json_string_value(json_object_get(r, "v"));
-	int64_t n = v ? strtoll(v, NULL, 10) : 0;
-	json_decref(r);
-	return n > 0 ? n : dflt;
-}
 
 static const char sql_rate[] =
 	"INSERT INTO rate_limits (key, window_start, count) VALUES (?, ?, 1)"
@@ -46,7 +32,7 @@ static sj_err lookup_allowed(db_conn *c, const auth_user *u, bool *ok, int64_t *
 	char key[ID_LEN + 16];
 	snprintf(key, sizeof key, "lookup:%s", u->id);
 	int64_t now = clock_now_ms(), start = now - LOOKUP_WINDOW_MS;
-	int64_t max = setting_int(c, "lookup.max_per_minute", LOOKUP_MAX_DEFAULT);
+	int64_t max = settings_int(c, "lookup.max_per_minute");
 	db_stmt *s;
 	bool row;
 	sj_err e = db_prepare(c, sql_rate, &s);
@@ -288,7 +274,7 @@ void api_audit_flags(app *a, http_req *r, auth_user *u)
 	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
 	if (!c)
 		return;
-	int64_t max = setting_int(c, "lookup.flag_per_day", FLAG_MAX_DEFAULT);
+	int64_t max = settings_int(c, "lookup.flag_per_day");
 	json_t *flags = NULL;
 	sj_err e = dbj_rows(c, sql_flags, "actor_id:t,badge:t,unit:t,lookups:i", &flags, "ii",
 			    clock_now_ms() - FLAG_WINDOW_MS, max);

@@ -182,4 +182,8 @@ void api_check(app *a, http_req *r, auth_user *u);
 void api_notifications(app *a, http_req *r, auth_user *u);
 void api_notification_read(app *a, http_req *r, auth_user *u);
 
+/* database settings (api_settings.c) */
+void api_settings_list(app *a, http_req *r, auth_user *u);
+void api_settings_put(app *a, http_req *r, auth_user *u);
+
 #endif

@@ -66,7 +66,20 @@ void app_fail(http_req *r, sj_err e, const char *detail)
 	case SJ_EAUTH: http_problem(r, 401, "unauthenticated", detail, NULL); break;
 	case SJ_EFORBIDDEN: http_problem(r, 403, "forbidden", detail, NULL); break;
 	case SJ_ELIMIT: http_problem(r, 413, "limit", detail, NULL); break;
-	case SJ_EBUSY: http_problem(r, 503, "busy", "the database is busy; try again", NULL); break;
+	case SJ_EBUSY:
+		if (http_add_header(r, "Retry-After", "1")) {
+			/* the problem still goes out without the header */
+		}
+		http_problem(r, 503, "busy", "the database is busy; try again", NULL);
+		break;
+	case SJ_EUNAVAIL:
+		/* no writable database now (failover, lost connection): never a 500 */
+		if (http_add_header(r, "Retry-After", "2")) {
+		}
+		http_problem(r, 503, "database-unavailable",
+			     "the database cannot be reached (failover or lost connection); try again shortly",
+			     NULL);
+		break;
 	default:
 		log_msg(LOG_ERROR, "request failed",
 			json_pack("{s:s,s:s}", "request_id", http_request_id(r), "error", sj_err_name(e)));

@@ -77,6 +77,10 @@ const route app_routes[] = {
 	ROUTE("POST", "/api/v1/users", ROLE_ADMIN, 0, api_users_create, "Create a user", "administration"),
 	ROUTE("PATCH", "/api/v1/users/{badge}", ROLE_ADMIN, 0, api_users_update, "Enable, disable or reset a user", "administration"),
 	ROUTE("GET", "/api/v1/units", HUMANS, 0, api_units_list, "The organisation's units", "administration"),
+	ROUTE("GET", "/api/v1/settings", ROLE_ADMIN, 0, api_settings_list,
+	      "The database settings: value, default, range, unit", "administration"),
+	ROUTE("PUT", "/api/v1/settings/{key}", ROLE_ADMIN, 0, api_settings_put,
+	      "Change a database setting (audited with old and new value)", "administration"),
 
 	/* audit */
 	ROUTE("GET", "/api/v1/audit", ROLE_AUDITOR, 0, api_audit_list, "Query the audit log", "audit"),

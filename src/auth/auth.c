@@ -46,6 +46,19 @@ json_t *auth_user_json(const auth_user *u)
 
 /* ---------- login ---------- */
 
+/* The login throttle per address: process configuration (sijill.conf
+ * login_attempts_per_address, login_window), set once before serving. */
+static int64_t login_ip_max = SJ_LOGIN_IP_MAX;
+static int64_t login_ip_window_ms = SJ_LOGIN_IP_WINDOW_MS;
+
+void auth_set_login_throttle(int64_t max_per_window, int64_t window_ms)
+{
+	if (max_per_window > 0)
+		login_ip_max = max_per_window;
+	if (window_ms > 0)
+		login_ip_window_ms = window_ms;
+}
+
 static const char sql_throttle[] =
 	"INSERT INTO rate_limits (key, window_start, count) VALUES (?, ?, 1)"
 	" ON CONFLICT (key) DO UPDATE SET"
@@ -172,7 +185,7 @@ sj_err auth_login(db *d, const char *badge, const char *password, const char *ot
 	char key[96];
 	snprintf(key, sizeof key, "login-ip:%s", ip ? ip : "");
 	int64_t count = 0, wstart = now;
-	int64_t cutoff = now - SJ_LOGIN_IP_WINDOW_MS;
+	int64_t cutoff = now - login_ip_window_ms;
 	if ((e = db_begin(c, DB_WRITE)))
 		goto out;
 	{
@@ -191,10 +204,10 @@ sj_err auth_login(db *d, const char *badge, const char *password, const char *ot
 			e = db_step(s, &row);
 		}
 	}
-	if (!e && count > SJ_LOGIN_IP_MAX) {
+	if (!e && count > login_ip_max) {
 		*outcome = AUTH_LOGIN_THROTTLED;
 		if (retry_after_s)
-			*retry_after_s = (wstart + SJ_LOGIN_IP_WINDOW_MS - now) / 1000 + 1;
+			*retry_after_s = (wstart + login_ip_window_ms - now) / 1000 + 1;
 		e = read_login_row(c, badge, lr);
 		e = e ? e : audit_login(c, lr, badge, ip, request_id, "refused", "throttled-address");
 		e = e ? e : db_commit(c);

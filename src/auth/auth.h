@@ -66,6 +66,11 @@ SJ_MUST_USE sj_err auth_login(db *d, const char *badge, const char *password, co
 			      const char *request_id, auth_login_result *res,
 			      auth_login_outcome *outcome, int64_t *retry_after_s);
 
+/* auth_set_login_throttle sets how many login attempts one address may make
+ * per window (defaults SJ_LOGIN_IP_MAX per SJ_LOGIN_IP_WINDOW_MS); a value
+ * <= 0 keeps the current one. Call before serving (not thread-safe). */
+void auth_set_login_throttle(int64_t max_per_window, int64_t window_ms);
+
 /* auth_session_lookup finds the live session for token (from a cookie or a
  * bearer header) and fills *u. SJ_EAUTH when unknown, revoked, expired or
  * idle, or when the user is disabled. Touches last_seen at most once a minute. */

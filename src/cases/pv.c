@@ -504,3 +504,37 @@ sj_err pv_list(db_conn *c, const char *case_id, bool sealed_only, json_t **out)
 	*out = rows;
 	return SJ_OK;
 }
+
+/* ---------- whole-database check (sijill restore) ---------- */
+
+static const char sql_pv_sealed_page[] =
+	"SELECT id, content, content_hash, signature, key_id FROM pvs"
+	" WHERE status = 'sealed' AND id > ? ORDER BY id LIMIT 500";
+
+sj_err pv_verify_all(db_conn *c, int64_t *checked, char bad_id[ID_LEN + 1])
+{
+	*checked = 0;
+	bad_id[0] = '\0';
+	char after[ID_LEN + 1] = "";
+	for (;;) {
+		json_t *rows = NULL;
+		sj_err e = dbj_rows(c, sql_pv_sealed_page, "id:t,content:t,content_hash:t,signature:t,key_id:t", &rows,
+				    "t", after);
+		if (e)
+			return e;
+		size_t n = json_array_size(rows), i;
+		json_t *pv;
+		json_array_foreach(rows, i, pv) {
+			(*checked)++;
+			if (!verify(c, pv)) {
+				snprintf(bad_id, ID_LEN + 1, "%s", jstr(pv, "id"));
+				json_decref(rows);
+				return SJ_OK;
+			}
+			snprintf(after, sizeof after, "%s", jstr(pv, "id"));
+		}
+		json_decref(rows);
+		if (n < 500)
+			return SJ_OK;
+	}
+}

@@ -43,4 +43,9 @@ SJ_MUST_USE sj_err pv_get(db_conn *c, const char *id, json_t **out);
 /* pv_list returns the case's PVs (summaries) as a new array. */
 SJ_MUST_USE sj_err pv_list(db_conn *c, const char *case_id, bool sealed_only, json_t **out);
 
+/* pv_verify_all recomputes the hash and checks the OPJ signature of every
+ * sealed PV (for `sijill restore`); *checked counts them and bad_id names the
+ * first that fails ("" when all pass). An error only when the database does. */
+SJ_MUST_USE sj_err pv_verify_all(db_conn *c, int64_t *checked, char bad_id[ID_LEN + 1]);
+
 #endif

@@ -17,6 +17,7 @@
 #define SJ_DB_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "core/err.h"
 
@@ -79,6 +80,13 @@ int64_t db_changes(db_stmt *s);
 /* db_run is prepare + bind + step-to-done for a write with no rows back.
  * fmt has one letter per parameter: 't' const char *, 'i' int64_t, 'n' NULL. */
 SJ_MUST_USE sj_err db_run(db_conn *c, const char *sql, const char *fmt, ...);
+
+/* db_sqlite_copy writes a consistent copy of the SQLite database file src
+ * into dst (a new file) with SQLite's online backup API, in one read
+ * transaction: a process serving src keeps writing while it runs. The copy
+ * is a single file (journal_mode DELETE). On failure writes a message into
+ * err; dst may then exist partly and should be removed by the caller. */
+SJ_MUST_USE sj_err db_sqlite_copy(const char *src, const char *dst, char *err, size_t errsz);
 
 /* db_last_error returns the backend's message for the last failure on c. */
 const char *db_last_error(const db_conn *c);
