@@ -44,7 +44,7 @@ json_t *auth_user_json(const auth_user *u)
 			 "role", role_name(u->role), "lang", u->lang, "unit", unit_to_json(&u->unit));
 }
 
-/* ---------- login ---------- */
+/* ---------- rate limits ---------- */
 
 static const char sql_throttle[] =
 	"INSERT INTO rate_limits (key, window_start, count) VALUES (?, ?, 1)"
@@ -52,6 +52,34 @@ static const char sql_throttle[] =
 	" count = CASE WHEN rate_limits.window_start < ? THEN 1 ELSE rate_limits.count + 1 END,"
 	" window_start = CASE WHEN rate_limits.window_start < ? THEN ? ELSE rate_limits.window_start END"
 	" RETURNING count, window_start";
+
+sj_err auth_rate_count(db_conn *c, const char *key, int64_t now, int64_t window_ms, int64_t *count,
+		       int64_t *window_start)
+{
+	*count = 0;
+	*window_start = now;
+	int64_t cutoff = now - window_ms;
+	db_stmt *s;
+	bool row;
+	sj_err e = db_prepare(c, sql_throttle, &s);
+	e = e ? e : db_bind_text(s, 1, key);
+	e = e ? e : db_bind_int(s, 2, now);
+	e = e ? e : db_bind_int(s, 3, cutoff);
+	e = e ? e : db_bind_int(s, 4, cutoff);
+	e = e ? e : db_bind_int(s, 5, now);
+	e = e ? e : db_step(s, &row);
+	if (!e && !row)
+		e = SJ_EDB;
+	if (!e) {
+		*count = db_col_int(s, 0);
+		*window_start = db_col_int(s, 1);
+		while (!(e = db_step(s, &row)) && row) {
+		}
+	}
+	return e;
+}
+
+/* ---------- login ---------- */
 
 static const char sql_user_by_badge[] =
 	"SELECT u.id, u.badge, u.name, u.role, u.lang, u.status, u.locked_until, u.password_hash,"
@@ -172,25 +200,9 @@ sj_err auth_login(db *d, const char *badge, const char *password, const char *ot
 	char key[96];
 	snprintf(key, sizeof key, "login-ip:%s", ip ? ip : "");
 	int64_t count = 0, wstart = now;
-	int64_t cutoff = now - SJ_LOGIN_IP_WINDOW_MS;
 	if ((e = db_begin(c, DB_WRITE)))
 		goto out;
-	{
-		db_stmt *s;
-		bool row;
-		e = db_prepare(c, sql_throttle, &s);
-		e = e ? e : db_bind_text(s, 1, key);
-		e = e ? e : db_bind_int(s, 2, now);
-		e = e ? e : db_bind_int(s, 3, cutoff);
-		e = e ? e : db_bind_int(s, 4, cutoff);
-		e = e ? e : db_bind_int(s, 5, now);
-		e = e ? e : db_step(s, &row);
-		if (!e && row) {
-			count = db_col_int(s, 0);
-			wstart = db_col_int(s, 1);
-			e = db_step(s, &row);
-		}
-	}
+	e = auth_rate_count(c, key, now, SJ_LOGIN_IP_WINDOW_MS, &count, &wstart);
 	if (!e && count > SJ_LOGIN_IP_MAX) {
 		*outcome = AUTH_LOGIN_THROTTLED;
 		if (retry_after_s)
@@ -653,7 +665,7 @@ static const char sql_totp_enable[] =
 	"UPDATE users SET totp_enabled = 1, totp_last_step = ?, updated_at = ? WHERE id = ?";
 static const char sql_mfa_done[] = "UPDATE sessions SET mfa_pending = 0 WHERE id = ?";
 
-sj_err auth_totp_setup(db_conn *c, const char *user_id, char secret[41])
+sj_err auth_totp_setup(db_conn *c, const char *user_id, char secret[AUTH_TOTP_SECRET_MAX + 1])
 {
 	sj_err e = totp_new_secret(secret);
 	return e ? e : db_run(c, sql_totp_set, "tit", secret, clock_now_ms(), user_id);
@@ -698,4 +710,22 @@ sj_err auth_badge_exists(db_conn *c, const char *badge, bool *exists)
 		e = db_step(s, &row);
 	}
 	return e;
+}
+
+static const char sql_id_by_badge[] = "SELECT id FROM users WHERE badge = ?";
+
+sj_err auth_user_id(db_conn *c, const char *badge, char id[ID_LEN + 1])
+{
+	db_stmt *s;
+	bool row;
+	id[0] = '\0';
+	sj_err e = db_prepare(c, sql_id_by_badge, &s);
+	e = e ? e : db_bind_text(s, 1, badge);
+	e = e ? e : db_step(s, &row);
+	if (e)
+		return e;
+	if (!row)
+		return SJ_ENOTFOUND;
+	copy(id, ID_LEN + 1, db_col_text(s, 0));
+	return db_step(s, &row);
 }

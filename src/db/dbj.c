@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/log.h"
+
 typedef struct dbj_col {
 	char name[48];
 	char type;
@@ -82,14 +84,56 @@ static json_t *row_object(db_stmt *s, const dbj_col *cols, int n)
 	return o;
 }
 
-static sj_err run_rows(db_conn *c, const char *sql, const char *cols, json_t **out, bool one,
+/* rec_letter is the dbj type letter of a field that can be a column. */
+static char rec_letter(rec_type t)
+{
+	switch (t) {
+	case REC_TIME:
+	case REC_INT: return 'i';
+	case REC_BOOL: return 'b';
+	case REC_JSON: return 'j';
+	case REC_REAL:
+	case REC_OBJECT:
+	case REC_ARRAY: return 0;
+	default: return 't';
+	}
+}
+
+/* rec_cols names and types the current statement's columns from d: each
+ * column's label must be a field of d (SJ_EINTERNAL, logged, otherwise —
+ * a read that returns what its record does not describe is a bug). */
+static sj_err rec_cols(db_stmt *s, const rec_desc *d, dbj_col cv[DBJ_MAX_COLS], int *n)
+{
+	int k = db_col_count(s);
+	if (k > DBJ_MAX_COLS)
+		return SJ_EINTERNAL;
+	for (int i = 0; i < k; i++) {
+		const char *name = db_col_name(s, i);
+		if (!name)
+			return SJ_ENOMEM;
+		const rec_field *f = rec_field_view(d, name);
+		char t = f ? rec_letter(f->type) : 0;
+		if (!t || strlen(name) >= sizeof cv[i].name) {
+			log_msg(LOG_ERROR, "a column its record does not describe",
+				json_pack("{s:s,s:s}", "record", d->name, "column", name));
+			return SJ_EINTERNAL;
+		}
+		memcpy(cv[i].name, name, strlen(name) + 1);
+		cv[i].type = t;
+	}
+	*n = k;
+	return SJ_OK;
+}
+
+static sj_err run_rows(db_conn *c, const char *sql, const char *cols, const rec_desc *d, json_t **out, bool one,
 		       const char *fmt, va_list ap)
 {
 	*out = NULL;
 	dbj_col cv[DBJ_MAX_COLS];
-	int n = parse_cols(cols, cv);
+	int n = d ? 0 : parse_cols(cols, cv);
 	if (n < 0)
 		return SJ_EINTERNAL;
+	bool typed = !d;
 	db_stmt *s;
 	sj_err e = db_prepare(c, sql, &s);
 	if (e)
@@ -102,6 +146,11 @@ static sj_err run_rows(db_conn *c, const char *sql, const char *cols, json_t **o
 		return SJ_ENOMEM;
 	bool row;
 	while (!(e = db_step(s, &row)) && row) {
+		if (!typed) {
+			if ((e = rec_cols(s, d, cv, &n)))
+				break;
+			typed = true;
+		}
 		json_t *o = row_object(s, cv, n);
 		if (!o) {
 			e = SJ_ENOMEM;
@@ -137,7 +186,7 @@ sj_err dbj_rows(db_conn *c, const char *sql, const char *cols, json_t **out, con
 {
 	va_list ap;
 	va_start(ap, fmt);
-	sj_err e = run_rows(c, sql, cols, out, false, fmt, ap);
+	sj_err e = run_rows(c, sql, cols, NULL, out, false, fmt, ap);
 	va_end(ap);
 	return e;
 }
@@ -146,7 +195,25 @@ sj_err dbj_one(db_conn *c, const char *sql, const char *cols, json_t **out, cons
 {
 	va_list ap;
 	va_start(ap, fmt);
-	sj_err e = run_rows(c, sql, cols, out, true, fmt, ap);
+	sj_err e = run_rows(c, sql, cols, NULL, out, true, fmt, ap);
+	va_end(ap);
+	return e;
+}
+
+sj_err dbj_rec_rows(db_conn *c, const char *sql, const rec_desc *d, json_t **out, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	sj_err e = run_rows(c, sql, NULL, d, out, false, fmt, ap);
+	va_end(ap);
+	return e;
+}
+
+sj_err dbj_rec_one(db_conn *c, const char *sql, const rec_desc *d, json_t **out, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	sj_err e = run_rows(c, sql, NULL, d, out, true, fmt, ap);
 	va_end(ap);
 	return e;
 }

@@ -40,6 +40,24 @@ static const char sql_max_version[] = "SELECT COALESCE(MAX(version), 0) FROM sch
 static const char sql_insert_version[] =
 	"INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)";
 
+static const char sql_has_version[] = "SELECT COUNT(*) FROM schema_migrations WHERE version = ?";
+
+/* is_applied: migration version is recorded. Each number is looked up on its
+ * own, not compared with the highest one: numbers have gaps (ranges per
+ * branch of work), and a lower number merged later must still run. */
+static sj_err is_applied(db_conn *c, int version, bool *yes)
+{
+	db_stmt *s;
+	bool row;
+	sj_err e = db_prepare(c, sql_has_version, &s);
+	e = e ? e : db_bind_int(s, 1, version);
+	e = e ? e : db_step(s, &row);
+	*yes = !e && row && db_col_int(s, 0) > 0;
+	if (!e && row)
+		e = db_step(s, &row);
+	return e;
+}
+
 static sj_err read_version(db_conn *c, int *version)
 {
 	db_stmt *s;
@@ -82,15 +100,15 @@ sj_err db_migrate(db *d, int *applied)
 	e = e ? e : db_exec(c, sql_create_versions);
 	for (int i = 0; !e && i < db_migrations_count; i++) {
 		const db_migration *m = &db_migrations[i];
-		int have = 0;
+		bool have = false;
 		if ((e = db_begin(c, DB_WRITE)))
 			break;
 		/* Several central processes may start at once: one migrates. */
 		if (db_conn_kind(c) == DB_PG)
 			e = db_exec(c, "LOCK TABLE schema_migrations IN EXCLUSIVE MODE");
 		if (!e)
-			e = read_version(c, &have);
-		if (!e && have < m->version) {
+			e = is_applied(c, m->version, &have);
+		if (!e && !have) {
 			buf sql;
 			buf_init(&sql, 4 * 1024 * 1024);
 			e = filter_sql(m->sql, db_conn_kind(c), &sql);
