@@ -10,6 +10,7 @@
 
 #include "core/i18n.h"
 #include "core/limits.h"
+#include "core/log.h"
 
 #define REC_PREFIX_MAX 160
 
@@ -427,6 +428,11 @@ json_t *rec_out(const rec_desc *d, json_t *obj)
 	void *tmp;
 	json_object_foreach_safe(obj, tmp, key, val) {
 		const rec_field *f = rec_field_view(d, key);
+		/* a member the record does not describe at all is a bug: say so
+		 * (a described member that is not OUT is withheld on purpose) */
+		if (!f)
+			log_msg(LOG_WARN, "a response member its record does not describe",
+				json_pack("{s:s,s:s}", "record", d->name, "member", key));
 		if (!f || !(f->flags & REC_F_OUT))
 			json_object_del(obj, key);
 	}
