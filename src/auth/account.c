@@ -235,8 +235,11 @@ sj_err auth_user_create(db_conn *c, const sj_actor *a, json_t *in, json_t **out,
 	if (e == SJ_ECONFLICT) {
 		*field = "badge";
 		*why = "badge-taken";
+	} else if (e == SJ_EINVAL && *field && strcmp(*field, "unit") == 0) {
+		*why = "unknown-unit";
 	} else if (e == SJ_EINVAL) {
-		*why = *field && strcmp(*field, "unit") == 0 ? "unknown-unit" : "invalid";
+		*field = *field ? *field : "badge";
+		*why = "invalid";
 	}
 	if (!e && !(*out = json_pack("{s:s,s:s}", "id", id, "badge", nu.badge)))
 		e = SJ_ENOMEM;

@@ -137,9 +137,9 @@ static sj_err read_login_row(db_conn *c, const char *badge, login_row *lr)
 }
 
 static sj_err audit_login(db_conn *c, const login_row *lr, const char *badge, const char *ip,
-			  const char *request_id, const char *outcome, const char *why)
+			  const char *request_id, const char *outcome, const char *refusal)
 {
-	json_t *detail = why ? json_pack("{s:s}", "reason", why) : NULL;
+	json_t *detail = refusal ? json_pack("{s:s}", "reason", refusal) : NULL;
 	audit_entry ae = {
 		.actor_id = lr->found ? lr->u.id : NULL,
 		.badge = badge,
@@ -220,23 +220,23 @@ sj_err auth_login(db *d, const char *badge, const char *password, const char *ot
 	if ((e = read_login_row(c, badge, lr)))
 		goto out;
 	bool ok = false;
-	const char *why = NULL;
+	const char *refusal = NULL;
 	if (!lr->found) {
 		(void)pw_verify(NULL, password);
-		why = "unknown-badge";
+		refusal = "unknown-badge";
 	} else if (strcmp(lr->status, "active") != 0) {
 		(void)pw_verify(NULL, password);
 		*outcome = AUTH_LOGIN_DISABLED;
-		why = "disabled";
+		refusal = "disabled";
 	} else if (lr->locked_until > now) {
 		*outcome = AUTH_LOGIN_LOCKED;
 		if (retry_after_s)
 			*retry_after_s = (lr->locked_until - now) / 1000 + 1;
-		why = "locked";
+		refusal = "locked";
 	} else if (pw_verify(lr->hash, password)) {
 		ok = true;
 	} else {
-		why = "bad-password";
+		refusal = "bad-password";
 	}
 	/* Second factor (RFC 6238) for national and administrator roles. */
 	bool mfa_pending = false;
@@ -247,11 +247,11 @@ sj_err auth_login(db *d, const char *badge, const char *password, const char *ot
 		} else if (!otp || !*otp) {
 			ok = false;
 			*outcome = AUTH_LOGIN_OTP_REQUIRED;
-			why = "otp-required";
+			refusal = "otp-required";
 		} else if (totp_check(lr->totp_secret, otp, now, lr->totp_last_step, &otp_step) != SJ_OK) {
 			ok = false;
 			*outcome = AUTH_LOGIN_BAD_OTP;
-			why = "bad-otp";
+			refusal = "bad-otp";
 		}
 	}
 	sodium_memzero(lr->totp_secret, sizeof lr->totp_secret);
@@ -285,7 +285,7 @@ sj_err auth_login(db *d, const char *badge, const char *password, const char *ot
 			*outcome = AUTH_LOGIN_OK;
 		}
 	} else {
-		if (lr->found && (strcmp(why, "bad-password") == 0 || strcmp(why, "bad-otp") == 0)) {
+		if (lr->found && (strcmp(refusal, "bad-password") == 0 || strcmp(refusal, "bad-otp") == 0)) {
 			db_stmt *s;
 			bool row;
 			int64_t failed = 0;
@@ -304,10 +304,10 @@ sj_err auth_login(db *d, const char *badge, const char *password, const char *ot
 				if (lock > SJ_LOCK_MAX_MS)
 					lock = SJ_LOCK_MAX_MS;
 				e = db_run(c, sql_lock, "it", now + lock, lr->u.id);
-				why = "bad-password-now-locked";
+				refusal = "bad-password-now-locked";
 			}
 		}
-		e = e ? e : audit_login(c, lr, badge, ip, request_id, "refused", why);
+		e = e ? e : audit_login(c, lr, badge, ip, request_id, "refused", refusal);
 	}
 	e = e ? e : db_commit(c);
 out:
