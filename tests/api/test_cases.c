@@ -1290,6 +1290,37 @@ static void minor_regime_checks(void **st)
 	close_custody(kid);
 }
 
+
+/* The case page sends a note with the person it adds (issue 9: the server
+ * answered 400 "unknown-field"): the link keeps it, the case shows it, and
+ * the case page's exact body — role, note, person — is accepted. */
+static void person_added_with_a_note(void **st)
+{
+	(void)st;
+	char case_id[37], path[160];
+	new_case("CP-505", case_id, NULL);
+	snprintf(path, sizeof path, "/api/v1/cases/%s/persons", case_id);
+	th_resp r = req("POST", path, officer,
+			json_pack("{s:s,s:s,s:o}", "role", "witness", "note", "Voisin, a vu la scène depuis son balcon.",
+				  "person", person("BJ400500", "Tazi", "Nadia", "التازي", "نادية")));
+	expect(&r, 201);
+	assert_string_equal(th_str(&r, "note"), "Voisin, a vu la scène depuis son balcon.");
+	th_resp_free(&r);
+	assert_int_equal(count("SELECT COUNT(*) FROM case_persons WHERE case_id = '%s' AND note LIKE 'Voisin%%'", case_id), 1);
+	snprintf(path, sizeof path, "/api/v1/cases/%s", case_id);
+	r = req("GET", path, officer, NULL);
+	expect(&r, 200);
+	json_t *p0 = json_array_get(json_object_get(r.json, "persons"), 0);
+	assert_string_equal(jget(p0, "note"), "Voisin, a vu la scène depuis son balcon.");
+	th_resp_free(&r);
+	/* text that would spoof what a PV shows is refused at the door */
+	snprintf(path, sizeof path, "/api/v1/cases/%s/persons", case_id);
+	r = th_json(&S, "POST", path, officer,
+		    "{\"role\":\"witness\",\"note\":\"a\u202eb\",\"person\":{\"last_name_lat\":\"X\"}}");
+	expect_problem(&r, 400, "validation");
+	th_resp_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1307,6 +1338,7 @@ int main(void)
 		cmocka_unit_test(family_pending_is_flagged),
 		cmocka_unit_test(minor_regime_checks),
 		cmocka_unit_test(concurrent_numbers_are_distinct),
+		cmocka_unit_test(person_added_with_a_note),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
