@@ -51,41 +51,17 @@ void api_case_list(app *a, http_req *r, auth_user *u)
 
 void api_case_get(app *a, http_req *r, auth_user *u)
 {
-	sj_actor who;
-	app_actor(r, u, &who);
-	db_conn *c = app_begin_read_or_reply(a, r);
-	if (!c)
-		return;
-	json_t *out = NULL;
-	const char *why = NULL;
-	sj_err e = case_read(c, &who, http_param(r, "id"), &out, &why);
-	app_reply(a, r, c, e, NULL, why, http_param(r, "id"), NULL, 200, out);
+	app_serve_read(a, r, u, case_read);
 }
 
 void api_case_history(app *a, http_req *r, auth_user *u)
 {
-	sj_actor who;
-	app_actor(r, u, &who);
-	db_conn *c = app_begin_read_or_reply(a, r);
-	if (!c)
-		return;
-	json_t *out = NULL;
-	const char *why = NULL;
-	sj_err e = case_history_read(c, &who, http_param(r, "id"), &out, &why);
-	app_reply(a, r, c, e, NULL, why, http_param(r, "id"), NULL, 200, out);
+	app_serve_read(a, r, u, case_history_read);
 }
 
 void api_case_update(app *a, http_req *r, auth_user *u)
 {
-	sj_actor who;
-	app_actor(r, u, &who);
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
-	if (!c)
-		return;
-	json_t *out = NULL;
-	const char *why = NULL;
-	sj_err e = case_update(c, &who, http_param(r, "id"), http_json(r), &out, &why);
-	app_reply(a, r, c, e, NULL, why, http_param(r, "id"), json_deep_copy(http_json(r)), 200, out);
+	app_serve_update(a, r, u, case_update);
 }
 
 void api_case_add_offence(app *a, http_req *r, auth_user *u)
@@ -151,13 +127,5 @@ void api_case_person_add(app *a, http_req *r, auth_user *u)
 
 void api_person_get(app *a, http_req *r, auth_user *u)
 {
-	sj_actor who;
-	app_actor(r, u, &who);
-	db_conn *c = app_begin_read_or_reply(a, r);
-	if (!c)
-		return;
-	json_t *out = NULL;
-	const char *why = NULL;
-	sj_err e = case_person_page(c, &who, http_param(r, "id"), &out, &why);
-	app_reply(a, r, c, e, NULL, why, http_param(r, "id"), NULL, 200, out);
+	app_serve_read(a, r, u, case_person_page);
 }

@@ -26,15 +26,7 @@ void api_complaint_create(app *a, http_req *r, auth_user *u)
 
 void api_complaint_get(app *a, http_req *r, auth_user *u)
 {
-	sj_actor who;
-	app_actor(r, u, &who);
-	db_conn *c = app_begin_read_or_reply(a, r);
-	if (!c)
-		return;
-	json_t *out = NULL;
-	const char *why = NULL;
-	sj_err e = complaint_read(c, &who, http_param(r, "id"), &out, &why);
-	app_reply(a, r, c, e, NULL, why, http_param(r, "id"), NULL, 200, out);
+	app_serve_read(a, r, u, complaint_read);
 }
 
 void api_complaint_list(app *a, http_req *r, auth_user *u)

@@ -30,28 +30,12 @@ void api_custody_open(app *a, http_req *r, auth_user *u)
 
 void api_custody_get(app *a, http_req *r, auth_user *u)
 {
-	sj_actor who;
-	app_actor(r, u, &who);
-	db_conn *c = app_begin_read_or_reply(a, r);
-	if (!c)
-		return;
-	json_t *out = NULL;
-	const char *why = NULL;
-	sj_err e = custody_read(c, &who, http_param(r, "id"), &out, &why);
-	app_reply(a, r, c, e, NULL, why, http_param(r, "id"), NULL, 200, out);
+	app_serve_read(a, r, u, custody_read);
 }
 
 void api_custody_update(app *a, http_req *r, auth_user *u)
 {
-	sj_actor who;
-	app_actor(r, u, &who);
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
-	if (!c)
-		return;
-	json_t *out = NULL;
-	const char *why = NULL;
-	sj_err e = custody_update(c, &who, http_param(r, "id"), http_json(r), &out, &why);
-	app_reply(a, r, c, e, NULL, why, http_param(r, "id"), json_deep_copy(http_json(r)), 200, out);
+	app_serve_update(a, r, u, custody_update);
 }
 
 void api_custody_extend(app *a, http_req *r, auth_user *u)

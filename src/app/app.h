@@ -117,6 +117,21 @@ void app_reply(app *a, http_req *r, db_conn *c, sj_err e, const char *field, con
 struct buf;
 void app_reply_html(app *a, http_req *r, db_conn *c, sj_err e, const char *why, const char *object_id,
 		    struct buf *html);
+/* app_read_fn is a capability that reads the object the route's {id} names,
+ * for the actor: SJ_OK with *out (a new reference), or an error and *why (a
+ * reason code, static). */
+typedef sj_err (*app_read_fn)(db_conn *c, const sj_actor *who, const char *id, json_t **out, const char **why);
+/* app_update_fn is a capability that changes {id} by patch (the validated
+ * body, borrowed): as app_read_fn otherwise. */
+typedef sj_err (*app_update_fn)(db_conn *c, const sj_actor *who, const char *id, json_t *patch, json_t **out,
+				const char **why);
+/* app_serve_read is the whole handler of a route that reads {id}: actor →
+ * app_begin_read_or_reply → fn → app_reply (200, audited object {id}). */
+void app_serve_read(app *a, http_req *r, const auth_user *u, app_read_fn fn);
+/* app_serve_update is the whole handler of a PATCH of {id}: actor → begin
+ * (DB_WRITE) → fn → app_reply (200, audited object {id}, the body as detail:
+ * only the members its patch description allows ever reach fn). */
+void app_serve_update(app *a, http_req *r, const auth_user *u, app_update_fn fn);
 /* app_fail_why answers the problem for e with reason code why (see app_reply). */
 void app_fail_why(http_req *r, sj_err e, const char *field, const char *why);
 

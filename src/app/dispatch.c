@@ -147,6 +147,32 @@ db_conn *app_begin_read_or_reply(app *a, http_req *r)
 	return app_begin_or_reply(a, r, rt && rt->action ? DB_WRITE : DB_READ);
 }
 
+void app_serve_read(app *a, http_req *r, const auth_user *u, app_read_fn fn)
+{
+	sj_actor who;
+	app_actor(r, u, &who);
+	db_conn *c = app_begin_read_or_reply(a, r);
+	if (!c)
+		return;
+	json_t *out = NULL;
+	const char *why = NULL;
+	sj_err e = fn(c, &who, http_param(r, "id"), &out, &why);
+	app_reply(a, r, c, e, NULL, why, http_param(r, "id"), NULL, 200, out);
+}
+
+void app_serve_update(app *a, http_req *r, const auth_user *u, app_update_fn fn)
+{
+	sj_actor who;
+	app_actor(r, u, &who);
+	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	if (!c)
+		return;
+	json_t *out = NULL;
+	const char *why = NULL;
+	sj_err e = fn(c, &who, http_param(r, "id"), http_json(r), &out, &why);
+	app_reply(a, r, c, e, NULL, why, http_param(r, "id"), json_deep_copy(http_json(r)), 200, out);
+}
+
 bool app_finish(app *a, http_req *r, db_conn *c, sj_err e)
 {
 	if (!e)
