@@ -99,18 +99,22 @@ sj_err app_audit(db_conn *c, http_req *r, const auth_user *u, const char *action
 	return e;
 }
 
-void app_audit_refusal(app *a, http_req *r, const auth_user *u, const char *action, const char *why)
+/* audit_refused appends a "refused" entry in a transaction of its own (the
+ * request's unit of work, if any, is already rolled back); detail stolen.
+ * A failure is logged: the answer goes out regardless. */
+static void audit_refused(app *a, http_req *r, const auth_user *u, const char *action, const char *object_type,
+			  const char *object_id, json_t *detail)
 {
 	db_conn *c;
-	if (db_acquire(a->db, &c))
+	if (db_acquire(a->db, &c)) {
+		json_decref(detail);
 		return;
-	json_t *detail = json_pack("{s:s,s:s,s:s}", "reason", why, "method", http_method(r), "path",
-				   http_path(r));
+	}
 	sj_err e = db_begin(c, DB_WRITE);
 	if (e)
 		json_decref(detail);
 	else
-		e = app_audit(c, r, u, action, "route", http_path(r), NULL, "refused", detail);
+		e = app_audit(c, r, u, action, object_type, object_id, NULL, "refused", detail);
 	e = e ? e : db_commit(c);
 	if (e) {
 		db_rollback(c);
@@ -118,6 +122,12 @@ void app_audit_refusal(app *a, http_req *r, const auth_user *u, const char *acti
 			json_pack("{s:s,s:s}", "request_id", http_request_id(r), "error", sj_err_name(e)));
 	}
 	db_release(a->db, c);
+}
+
+void app_audit_refusal(app *a, http_req *r, const auth_user *u, const char *action, const char *why)
+{
+	audit_refused(a, r, u, action, "route", http_path(r),
+		      json_pack("{s:s,s:s,s:s}", "reason", why, "method", http_method(r), "path", http_path(r)));
 }
 
 db_conn *app_begin_or_reply(app *a, http_req *r, db_mode mode)
@@ -258,20 +268,8 @@ void app_fail_why(http_req *r, sj_err e, const char *field, const char *why)
 static void refused(app *a, http_req *r, const char *object_id, const char *why)
 {
 	const route *rt = app_route(r);
-	db_conn *c;
-	if (!db_acquire(a->db, &c)) {
-		sj_err e = db_begin(c, DB_WRITE);
-		e = e ? e : app_audit(c, r, http_user(r), rt && rt->action ? rt->action : "authz.refused",
-				      rt ? rt->object : NULL, object_id, NULL, "refused",
-				      json_pack("{s:s}", "reason", why ? why : "unit-scope"));
-		e = e ? e : db_commit(c);
-		if (e) {
-			db_rollback(c);
-			log_msg(LOG_ERROR, "could not audit a refusal",
-				json_pack("{s:s,s:s}", "request_id", http_request_id(r), "error", sj_err_name(e)));
-		}
-		db_release(a->db, c);
-	}
+	audit_refused(a, r, http_user(r), rt && rt->action ? rt->action : "authz.refused", rt ? rt->object : NULL,
+		      object_id, json_pack("{s:s}", "reason", why ? why : "unit-scope"));
 	http_problem(r, 403, why ? why : "forbidden", why ? NULL : "this record belongs to a unit outside your scope",
 		     NULL);
 }

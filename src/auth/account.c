@@ -63,11 +63,17 @@ const rec_desc auth_me_rec = REC_DESC("me", NULL, me_fields, NULL);
 static const rec_field session_fields[] = {SESSION_FIELDS(REC_FIELD)};
 const rec_desc auth_session_rec = REC_DESC("session", NULL, session_fields, NULL);
 
+/* strong_password holds member name of o to the password policy (pw_weakness). */
+static void strong_password(json_t *o, const char *name, const char *prefix, json_t *errs)
+{
+	const char *weak = pw_weakness(js(o, name));
+	if (weak)
+		rec_err(errs, prefix, name, weak, "at least 12 characters, not one repeated character");
+}
+
 static void password_check(json_t *p, const char *prefix, json_t *errs)
 {
-	const char *weak = pw_weakness(js(p, "new_password"));
-	if (weak)
-		rec_err(errs, prefix, "new_password", weak, "at least 12 characters, not one repeated character");
+	strong_password(p, "new_password", prefix, errs);
 }
 
 #define PASSWORD_FIELDS(X) \
@@ -121,9 +127,7 @@ const rec_desc auth_users_rec = REC_DESC("users", NULL, users_fields, NULL);
 
 static void user_create_check(json_t *u, const char *prefix, json_t *errs)
 {
-	const char *weak = pw_weakness(js(u, "password"));
-	if (weak)
-		rec_err(errs, prefix, "password", weak, "at least 12 characters, not one repeated character");
+	strong_password(u, "password", prefix, errs);
 }
 
 #define USER_CREATE_FIELDS(X) \

@@ -126,11 +126,7 @@ sj_err case_person_add(db_conn *c, const sj_actor *a, const char *case_id, json_
 {
 	*out = NULL;
 	case_ref r;
-	sj_err e = case_ref_for(c, a, case_id, true, &r, why);
-	if (!e && !case_is_open(&r)) {
-		*why = "case-not-open";
-		e = SJ_ECONFLICT;
-	}
+	sj_err e = case_ref_open(c, a, case_id, &r, why);
 	if (e)
 		return e;
 	char pid[ID_LEN + 1] = "";

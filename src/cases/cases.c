@@ -191,11 +191,15 @@ sj_err case_ref_for(db_conn *c, const sj_actor *a, const char *id, bool write, c
 	return e;
 }
 
-sj_err case_ref_of(db_conn *c, const sj_actor *a, sj_err (*find)(db_conn *, const char *, char *),
-		   const char *child_id, const char *missing, bool write, case_ref *out, const char **why)
+sj_err case_ref_of(db_conn *c, const sj_actor *a, const char *case_of_sql, const char *child_id, const char *missing,
+		   bool write, case_ref *out, const char **why)
 {
-	char case_id[ID_LEN + 1];
-	sj_err e = id_valid(child_id) ? find(c, child_id, case_id) : SJ_ENOTFOUND;
+	json_t *o = NULL;
+	char case_id[ID_LEN + 1] = "";
+	sj_err e = id_valid(child_id) ? dbj_one(c, case_of_sql, "case_id:t", &o, "t", child_id) : SJ_ENOTFOUND;
+	if (!e)
+		snprintf(case_id, sizeof case_id, "%s", jstr(o, "case_id"));
+	json_decref(o);
 	if (e == SJ_ENOTFOUND)
 		*why = missing;
 	return e ? e : case_ref_for(c, a, case_id, write, out, why);
@@ -204,6 +208,16 @@ sj_err case_ref_of(db_conn *c, const sj_actor *a, sj_err (*find)(db_conn *, cons
 bool case_is_open(const case_ref *r)
 {
 	return strcmp(r->status, "registered") == 0 || strcmp(r->status, "under_investigation") == 0;
+}
+
+sj_err case_ref_open(db_conn *c, const sj_actor *a, const char *id, case_ref *out, const char **why)
+{
+	sj_err e = case_ref_for(c, a, id, true, out, why);
+	if (!e && !case_is_open(out)) {
+		*why = "case-not-open";
+		e = SJ_ECONFLICT;
+	}
+	return e;
 }
 
 int64_t case_year(int64_t t_ms)
@@ -572,11 +586,7 @@ sj_err case_update(db_conn *c, const sj_actor *a, const char *id, json_t *patch,
 {
 	*out = NULL;
 	case_ref r;
-	sj_err e = case_ref_for(c, a, id, true, &r, why);
-	if (!e && !case_is_open(&r)) {
-		*why = "case-not-open";
-		e = SJ_ECONFLICT;
-	}
+	sj_err e = case_ref_open(c, a, id, &r, why);
 	if (e)
 		return e;
 	/* the change as recorded: degrees become microdegrees */
@@ -607,11 +617,7 @@ sj_err case_add_offence(db_conn *c, const sj_actor *a, const char *id, json_t *i
 {
 	*out = NULL;
 	case_ref r;
-	sj_err e = case_ref_for(c, a, id, true, &r, why);
-	if (!e && !case_is_open(&r)) {
-		*why = "case-not-open";
-		e = SJ_ECONFLICT;
-	}
+	sj_err e = case_ref_open(c, a, id, &r, why);
 	if (e)
 		return e;
 	const char *code = jstr(in, "code");
@@ -707,11 +713,7 @@ sj_err case_assign(db_conn *c, const sj_actor *a, const char *id, json_t *in, js
 {
 	*out = NULL;
 	case_ref r;
-	sj_err e = case_ref_for(c, a, id, true, &r, why);
-	if (!e && !case_is_open(&r)) {
-		*why = "case-not-open";
-		e = SJ_ECONFLICT;
-	}
+	sj_err e = case_ref_open(c, a, id, &r, why);
 	auth_user opj;
 	e = e ? e : find_opj(c, jstr(in, "opj"), r.unit_path, &opj, why);
 	e = e ? e : db_run(c, sql_assign, "tit", opj.id, clock_now_ms(), r.id);

@@ -64,12 +64,18 @@ SJ_MUST_USE sj_err case_ref_get(db_conn *c, const char *id, bool lock, case_ref 
  * "case-not-found", SJ_EFORBIDDEN (unit scope). */
 SJ_MUST_USE sj_err case_ref_for(db_conn *c, const sj_actor *a, const char *id, bool write, case_ref *out,
 				const char **why);
+/* case_ref_open reads case id for the actor to add to it or change it: as
+ * case_ref_for with write, and the case must be open (registered or under
+ * investigation), else SJ_ECONFLICT "case-not-open". The one open-case check
+ * of every capability that writes into a case. */
+SJ_MUST_USE sj_err case_ref_open(db_conn *c, const sj_actor *a, const char *id, case_ref *out, const char **why);
 /* case_ref_of reads the case a child record (a PV, a custody, a seizure, a
- * referral) belongs to, for the actor as case_ref_for: find maps the child's
- * id to its case's id (SJ_ENOTFOUND is *why = missing). */
-SJ_MUST_USE sj_err case_ref_of(db_conn *c, const sj_actor *a, sj_err (*find)(db_conn *, const char *, char *),
-			       const char *child_id, const char *missing, bool write, case_ref *out,
-			       const char **why);
+ * referral) belongs to, for the actor as case_ref_for: case_of_sql (the
+ * child module's own statement, "SELECT case_id FROM <table> WHERE id = ?")
+ * maps the child's id to its case's id; no such child is SJ_ENOTFOUND with
+ * *why = missing. */
+SJ_MUST_USE sj_err case_ref_of(db_conn *c, const sj_actor *a, const char *case_of_sql, const char *child_id,
+			       const char *missing, bool write, case_ref *out, const char **why);
 /* case_is_open: registered or under_investigation (editable). */
 bool case_is_open(const case_ref *r);
 

@@ -230,11 +230,7 @@ sj_err custody_open(db_conn *c, const sj_actor *a, const char *case_id, json_t *
 {
 	*out = NULL;
 	case_ref ref, *r = &ref;
-	sj_err e = case_ref_for(c, a, case_id, true, r, why);
-	if (!e && !case_is_open(r)) {
-		*why = "case-not-open";
-		e = SJ_ECONFLICT;
-	}
+	sj_err e = case_ref_open(c, a, case_id, r, why);
 	if (e)
 		return e;
 	const char *person_id = jstr(in, "person_id"), *regime = jstr(in, "regime");
@@ -321,20 +317,6 @@ sj_err custody_open(db_conn *c, const sj_actor *a, const char *case_id, json_t *
 	return e ? e : custody_get(c, id, out);
 }
 
-static const char sql_case_of[] = "SELECT case_id FROM custodies WHERE id = ?";
-
-sj_err custody_case_id(db_conn *c, const char *id, char case_id[ID_LEN + 1])
-{
-	if (!id_valid(id))
-		return SJ_ENOTFOUND;
-	json_t *o = NULL;
-	sj_err e = dbj_one(c, sql_case_of, "case_id:t", &o, "t", id);
-	if (!e)
-		snprintf(case_id, ID_LEN + 1, "%s", jstr(o, "case_id"));
-	json_decref(o);
-	return e;
-}
-
 static const char sql_in_case[] = "SELECT COUNT(*) FROM custodies WHERE id = ? AND case_id = ?";
 
 sj_err custody_in_case(db_conn *c, const char *id, const char *case_id, bool *yes)
@@ -349,6 +331,8 @@ static const char sql_for_pv[] =
 	"SELECT regime, ground, started_at AS arrested_at, deadline_at, extensions, family_informed_at,"
 	" lawyer_contacted_at, ended_at, end_kind FROM custodies WHERE id = ?";
 
+static const char sql_case_of[] = "SELECT case_id FROM custodies WHERE id = ?";
+
 /* what a sealed PV states of its custody: the names of the sealed format */
 #define PV_CUSTODY_FIELDS(X) X(V, arrested_at, TIME, 0, 0, NULL, OUT)
 static const rec_field pv_custody_fields[] = {PV_CUSTODY_FIELDS(REC_FIELD)};
@@ -362,7 +346,7 @@ sj_err custody_for_pv(db_conn *c, const char *id, json_t **out)
 /* for_change reads custody id's case for the actor to change it. */
 static sj_err for_change(db_conn *c, const sj_actor *a, const char *id, case_ref *r, const char **why)
 {
-	return case_ref_of(c, a, custody_case_id, id, "custody-not-found", true, r, why);
+	return case_ref_of(c, a, sql_case_of, id, "custody-not-found", true, r, why);
 }
 
 static const char sql_state[] =
@@ -626,7 +610,7 @@ sj_err custody_read(db_conn *c, const sj_actor *a, const char *id, json_t **out,
 {
 	*out = NULL;
 	case_ref r;
-	sj_err e = case_ref_of(c, a, custody_case_id, id, "custody-not-found", false, &r, why);
+	sj_err e = case_ref_of(c, a, sql_case_of, id, "custody-not-found", false, &r, why);
 	return e ? e : custody_get(c, id, out);
 }
 

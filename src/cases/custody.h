@@ -43,8 +43,6 @@ extern const rec_desc custody_rec, custody_extension_rec, custody_rights_rec, cu
  * rule gives none). *out: the custody. */
 SJ_MUST_USE sj_err custody_open(db_conn *c, const sj_actor *a, const char *case_id, json_t *in, json_t **out,
 				const char **why);
-/* custody_case_id finds the case of custody id; SJ_ENOTFOUND. */
-SJ_MUST_USE sj_err custody_case_id(db_conn *c, const char *id, char case_id[ID_LEN + 1]);
 /* custody_extend records an extension from in (an extension body):
  * authorisation_ref and _date (the prosecutor's written authorisation) are
  * required ("extension-needs-authorisation"), the regime's max_extensions

@@ -265,11 +265,7 @@ sj_err pv_create(db_conn *c, const sj_actor *a, const char *case_id, json_t *bod
 {
 	*out = NULL;
 	case_ref ref, *r = &ref;
-	sj_err e = case_ref_for(c, a, case_id, true, r, why);
-	if (!e && !case_is_open(r)) {
-		*why = "case-not-open";
-		e = SJ_ECONFLICT;
-	}
+	sj_err e = case_ref_open(c, a, case_id, r, why);
 	json_t *in = e ? NULL : given(body_in);
 	if (!e && !in)
 		e = SJ_ENOMEM;
@@ -308,20 +304,6 @@ sj_err pv_create(db_conn *c, const sj_actor *a, const char *case_id, json_t *bod
 	return e ? e : pv_get(c, id, out);
 }
 
-static const char sql_pv_case[] = "SELECT case_id FROM pvs WHERE id = ?";
-
-sj_err pv_case_id(db_conn *c, const char *id, char case_id[ID_LEN + 1])
-{
-	if (!id_valid(id))
-		return SJ_ENOTFOUND;
-	json_t *o = NULL;
-	sj_err e = dbj_one(c, sql_pv_case, "case_id:t", &o, "t", id);
-	if (!e)
-		snprintf(case_id, ID_LEN + 1, "%s", jstr(o, "case_id"));
-	json_decref(o);
-	return e;
-}
-
 static const char sql_pv_row[] =
 	"SELECT id, number, case_id, n, type, status, frame, person_id, custody_id, cn AS corrects, act_at, place, body,"
 	" drafter_name, drafter_rank, drafter_unit, d_badge AS drafter_badge, content AS content_text, content_hash,"
@@ -332,12 +314,14 @@ static const char sql_pv_row[] =
 static const char sql_pv_upd[] =
 	"UPDATE pvs SET " REC_SET(PV_FIELDS) "updated_at = ? WHERE id = ? AND status = 'draft'";
 
+static const char sql_case_of[] = "SELECT case_id FROM pvs WHERE id = ?";
+
 sj_err pv_update(db_conn *c, const sj_actor *a, const char *id, json_t *patch, json_t **out, const char **why)
 {
 	*out = NULL;
 	case_ref r;
 	json_t *pv = NULL, *in = NULL;
-	sj_err e = case_ref_of(c, a, pv_case_id, id, "pv-not-found", true, &r, why);
+	sj_err e = case_ref_of(c, a, sql_case_of, id, "pv-not-found", true, &r, why);
 	e = e ? e : dbj_rec_one(c, sql_pv_row, &pv_rec, &pv, "t", id);
 	if (!e && strcmp(jstr(pv, "status"), "draft") != 0) {
 		*why = "pv-sealed";
@@ -413,7 +397,7 @@ sj_err pv_seal(db_conn *c, const sj_actor *a, const char *id, json_t **out, cons
 	case_ref ref, *r = &ref;
 	json_t *pv = NULL, *person = NULL, *custody = NULL, *content = NULL;
 	char *canon = NULL;
-	sj_err e = case_ref_of(c, a, pv_case_id, id, "pv-not-found", true, r, why);
+	sj_err e = case_ref_of(c, a, sql_case_of, id, "pv-not-found", true, r, why);
 	e = e ? e : dbj_rec_one(c, sql_pv_row, &pv_rec, &pv, "t", id);
 	if (e)
 		goto out;
@@ -548,7 +532,7 @@ sj_err pv_read(db_conn *c, const sj_actor *a, const char *id, json_t **out, cons
 {
 	*out = NULL;
 	case_ref r;
-	sj_err e = case_ref_of(c, a, pv_case_id, id, "pv-not-found", false, &r, why);
+	sj_err e = case_ref_of(c, a, sql_case_of, id, "pv-not-found", false, &r, why);
 	return e ? e : pv_get(c, id, out);
 }
 

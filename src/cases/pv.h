@@ -38,8 +38,6 @@ extern const rec_enum pv_types, pv_signatures;
  * "pv-custody-not-in-case", "pv-corrects-not-sealed"). *out: the PV. */
 SJ_MUST_USE sj_err pv_create(db_conn *c, const sj_actor *a, const char *case_id, json_t *in, json_t **out,
 			     const char **why);
-/* pv_case_id finds the case of PV id (for authorisation); SJ_ENOTFOUND. */
-SJ_MUST_USE sj_err pv_case_id(db_conn *c, const char *id, char case_id[ID_LEN + 1]);
 /* pv_update changes a draft from patch (a pv patch); 409 "pv-sealed" once
  * sealed. *out: the PV. */
 SJ_MUST_USE sj_err pv_update(db_conn *c, const sj_actor *a, const char *id, json_t *patch, json_t **out,

@@ -184,20 +184,6 @@ sj_err referral_create(db_conn *c, const sj_actor *a, const char *case_id, json_
 	return e ? e : referral_get(c, id, false, out);
 }
 
-static const char sql_case_of[] = "SELECT case_id FROM referrals WHERE id = ?";
-
-sj_err referral_case_id(db_conn *c, const char *id, char case_id[ID_LEN + 1])
-{
-	if (!id_valid(id))
-		return SJ_ENOTFOUND;
-	json_t *o = NULL;
-	sj_err e = dbj_one(c, sql_case_of, "case_id:t", &o, "t", id);
-	if (!e)
-		snprintf(case_id, ID_LEN + 1, "%s", jstr(o, "case_id"));
-	json_decref(o);
-	return e;
-}
-
 #define REF_SELECT                                                                                           \
 	"SELECT id, case_id, transmission_no, office_code, office_kind, derived_kind, override_reason, bundle_hash," \
 	" sent_at, s_badge AS sent_by, outcome, outcome_note, outcome_at, bundle FROM referrals"                 \
@@ -213,12 +199,14 @@ sj_err referral_get(db_conn *c, const char *id, bool with_bundle, json_t **out)
 	return e;
 }
 
+static const char sql_case_of[] = "SELECT case_id FROM referrals WHERE id = ?";
+
 sj_err referral_read(db_conn *c, const sj_actor *a, const char *id, bool with_bundle, json_t **out,
 		     const char **why)
 {
 	*out = NULL;
 	case_ref r;
-	sj_err e = case_ref_of(c, a, referral_case_id, id, "referral-not-found", false, &r, why);
+	sj_err e = case_ref_of(c, a, sql_case_of, id, "referral-not-found", false, &r, why);
 	return e ? e : referral_get(c, id, with_bundle, out);
 }
 
@@ -251,7 +239,7 @@ sj_err referral_outcome(db_conn *c, const sj_actor *a, const char *id, json_t *i
 	*out = NULL;
 	case_ref r;
 	int64_t n = 0;
-	sj_err e = case_ref_of(c, a, referral_case_id, id, "referral-not-found", true, &r, why);
+	sj_err e = case_ref_of(c, a, sql_case_of, id, "referral-not-found", true, &r, why);
 	e = e ? e : dbj_int(c, sql_has_outcome, &n, "t", id);
 	if (e)
 		return e;

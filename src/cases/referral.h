@@ -29,8 +29,6 @@ extern const rec_enum referral_outcomes;
  * known: 422 "office-unknown-for-unit"). *out: the referral. */
 SJ_MUST_USE sj_err referral_create(db_conn *c, const sj_actor *a, const char *case_id, json_t *in, json_t **out,
 				   const char **why);
-/* referral_case_id finds the case of referral id; SJ_ENOTFOUND. */
-SJ_MUST_USE sj_err referral_case_id(db_conn *c, const char *id, char case_id[ID_LEN + 1]);
 /* referral_get returns the referral (with its bundle when with_bundle) as a
  * new object; no scope check. */
 SJ_MUST_USE sj_err referral_get(db_conn *c, const char *id, bool with_bundle, json_t **out);

@@ -62,11 +62,7 @@ sj_err seizure_create(db_conn *c, const sj_actor *a, const char *case_id, json_t
 {
 	*out = NULL;
 	case_ref ref, *r = &ref;
-	sj_err e = case_ref_for(c, a, case_id, true, r, why);
-	if (!e && !case_is_open(r)) {
-		*why = "case-not-open";
-		e = SJ_ECONFLICT;
-	}
+	sj_err e = case_ref_open(c, a, case_id, r, why);
 	if (e)
 		return e;
 	const char *seal_no = jstr(in, "seal_no"), *holder = jstr(in, "holder"), *pv_id = jstr(in, "pv_id");
@@ -105,31 +101,19 @@ sj_err seizure_create(db_conn *c, const sj_actor *a, const char *case_id, json_t
 	return e ? e : seizure_get(c, id, out);
 }
 
-static const char sql_case_of[] = "SELECT case_id FROM seizures WHERE id = ?";
-
-sj_err seizure_case_id(db_conn *c, const char *id, char case_id[ID_LEN + 1])
-{
-	if (!id_valid(id))
-		return SJ_ENOTFOUND;
-	json_t *o = NULL;
-	sj_err e = dbj_one(c, sql_case_of, "case_id:t", &o, "t", id);
-	if (!e)
-		snprintf(case_id, ID_LEN + 1, "%s", jstr(o, "case_id"));
-	json_decref(o);
-	return e;
-}
-
 static const char sql_holder[] = "SELECT holder, seized_at FROM seizures WHERE id = ?";
 static const char sql_last_at[] = "SELECT COALESCE(MAX(at), 0) FROM seizure_transfers WHERE seizure_id = ?";
 static const char sql_move[] =
 	"UPDATE seizures SET holder = ?, storage_place = COALESCE(CAST(? AS TEXT), storage_place) WHERE id = ?";
+
+static const char sql_case_of[] = "SELECT case_id FROM seizures WHERE id = ?";
 
 sj_err seizure_transfer(db_conn *c, const sj_actor *a, const char *id, json_t *in, json_t **out, const char **why)
 {
 	*out = NULL;
 	case_ref r;
 	json_t *o = NULL;
-	sj_err e = case_ref_of(c, a, seizure_case_id, id, "seizure-not-found", true, &r, why);
+	sj_err e = case_ref_of(c, a, sql_case_of, id, "seizure-not-found", true, &r, why);
 	e = e ? e : dbj_rec_one(c, sql_holder, &seizure_rec, &o, "t", id);
 	if (e)
 		return e;
@@ -197,7 +181,7 @@ sj_err seizure_read(db_conn *c, const sj_actor *a, const char *id, json_t **out,
 {
 	*out = NULL;
 	case_ref r;
-	sj_err e = case_ref_of(c, a, seizure_case_id, id, "seizure-not-found", false, &r, why);
+	sj_err e = case_ref_of(c, a, sql_case_of, id, "seizure-not-found", false, &r, why);
 	return e ? e : seizure_get(c, id, out);
 }
 

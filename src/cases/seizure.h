@@ -21,8 +21,6 @@ extern const rec_desc seizure_rec, seizure_transfer_rec;
  * The chain starts with a transfer "seized" → holder. *out: the item. */
 SJ_MUST_USE sj_err seizure_create(db_conn *c, const sj_actor *a, const char *case_id, json_t *in, json_t **out,
 				  const char **why);
-/* seizure_case_id finds the case of seizure id; SJ_ENOTFOUND. */
-SJ_MUST_USE sj_err seizure_case_id(db_conn *c, const char *id, char case_id[ID_LEN + 1]);
 /* seizure_transfer appends a link to the chain of custody from in (a
  * seizure_transfer body; from: the current holder) and updates the holder
  * and, when given, the storage place. 422 "transfer-out-of-order" (before

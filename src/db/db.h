@@ -16,6 +16,7 @@
 #ifndef SJ_DB_H
 #define SJ_DB_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include "core/err.h"
@@ -80,6 +81,10 @@ const char *db_col_name(db_stmt *s, int i);
 /* db_changes returns the rows changed by the last executed statement. */
 int64_t db_changes(db_stmt *s);
 
+/* db_bind_va binds parameters first, first + 1, ... of s from ap, one per
+ * letter of fmt: 't' const char * (NULL binds NULL), 'i' int64_t, 'n' NULL
+ * (takes no argument); another letter is SJ_EINTERNAL. */
+SJ_MUST_USE sj_err db_bind_va(db_stmt *s, int first, const char *fmt, va_list ap);
 /* db_run is prepare + bind + step-to-done for a write with no rows back.
  * fmt has one letter per parameter: 't' const char *, 'i' int64_t, 'n' NULL. */
 SJ_MUST_USE sj_err db_run(db_conn *c, const char *sql, const char *fmt, ...);

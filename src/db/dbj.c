@@ -34,25 +34,6 @@ static int parse_cols(const char *s, dbj_col cols[DBJ_MAX_COLS])
 	return n;
 }
 
-static sj_err bind_va_from(db_stmt *s, int first, const char *fmt, va_list ap)
-{
-	sj_err e = SJ_OK;
-	for (int i = 0; fmt && fmt[i] && !e; i++) {
-		switch (fmt[i]) {
-		case 't': e = db_bind_text(s, first + i, va_arg(ap, const char *)); break;
-		case 'i': e = db_bind_int(s, first + i, va_arg(ap, int64_t)); break;
-		case 'n': e = db_bind_null(s, first + i); break;
-		default: e = SJ_EINTERNAL; break;
-		}
-	}
-	return e;
-}
-
-static sj_err bind_va(db_stmt *s, const char *fmt, va_list ap)
-{
-	return bind_va_from(s, 1, fmt, ap);
-}
-
 static json_t *row_object(db_stmt *s, const dbj_col *cols, int n)
 {
 	json_t *o = json_object();
@@ -138,7 +119,7 @@ static sj_err run_rows(db_conn *c, const char *sql, const char *cols, const rec_
 	sj_err e = db_prepare(c, sql, &s);
 	if (e)
 		return e;
-	e = bind_va(s, fmt, ap);
+	e = db_bind_va(s, 1, fmt, ap);
 	if (e)
 		return e;
 	json_t *arr = one ? NULL : json_array();
@@ -227,7 +208,7 @@ sj_err dbj_int(db_conn *c, const char *sql, int64_t *out, const char *fmt, ...)
 		return e;
 	va_list ap;
 	va_start(ap, fmt);
-	e = bind_va(s, fmt, ap);
+	e = db_bind_va(s, 1, fmt, ap);
 	va_end(ap);
 	if (e)
 		return e;
@@ -287,7 +268,7 @@ sj_err dbj_write(db_conn *c, const char *sql, const rec_desc *d, json_t *obj, bo
 		return e;
 	va_list ap;
 	va_start(ap, fmt);
-	e = bind_va_from(s, i, fmt, ap);
+	e = db_bind_va(s, i, fmt, ap);
 	va_end(ap);
 	if (e)
 		return e;
