@@ -10,32 +10,20 @@
 void api_settings_list(app *a, http_req *r, auth_user *u)
 {
 	(void)u;
-	db_conn *c = app_begin_or_reply(a, r, DB_READ);
+	db_conn *c = app_begin_read_or_reply(a, r);
 	if (!c)
 		return;
 	json_t *items = NULL;
 	sj_err e = settings_list(c, &items);
-	if (app_finish(a, r, c, e))
-		http_reply_json(r, 200, json_pack("{s:o}", "settings", items));
-	else
-		json_decref(items);
+	app_reply(a, r, c, e, NULL, NULL, NULL, NULL, 200, e ? NULL : json_pack("{s:o}", "settings", items));
 }
 
 /* value_or_reply reads {"value": N} (or {"reset": true}) for def; false after
  * answering 400 with a message that names the allowed range. */
 static bool value_or_reply(http_req *r, json_t *body, const settings_def *def, int64_t *value, bool *reset)
 {
-	json_t *v = json_object_get(body, "value"), *rs = json_object_get(body, "reset");
-	const char *k;
-	json_t *x;
-	json_object_foreach(body, k, x) {
-		if (strcmp(k, "value") != 0 && strcmp(k, "reset") != 0) {
-			http_problem(r, 400, "validation", "only \"value\" (or \"reset\": true) may be sent",
-				     json_pack("{s:[{s:s,s:s}]}", "errors", "field", k, "code", "unknown-field"));
-			return false;
-		}
-	}
-	*reset = json_is_true(rs);
+	json_t *v = json_object_get(body, "value");
+	*reset = json_is_true(json_object_get(body, "reset"));
 	if (*reset && !v)
 		return true;
 	char text[64], why[256];
@@ -62,21 +50,16 @@ static bool value_or_reply(http_req *r, json_t *body, const settings_def *def, i
 
 void api_settings_put(app *a, http_req *r, auth_user *u)
 {
+	(void)u;
 	const settings_def *def = settings_find(http_param(r, "key"));
 	if (!def) {
-		http_problem(r, 404, "not-found", "no such setting", NULL);
+		http_problem(r, 404, "setting-not-found", "no such setting", NULL);
 		return;
 	}
-	json_t *body = hjson_body_or_reply(r);
-	if (!body)
-		return;
 	int64_t value = 0, old = 0;
 	bool reset = false, was_default = false;
-	if (!value_or_reply(r, body, def, &value, &reset)) {
-		json_decref(body);
+	if (!value_or_reply(r, http_json(r), def, &value, &reset))
 		return;
-	}
-	json_decref(body);
 	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
 	if (!c)
 		return;
@@ -84,12 +67,8 @@ void api_settings_put(app *a, http_req *r, auth_user *u)
 			 : settings_set(c, def->key, value, &old, &was_default);
 	if (reset)
 		value = def->dflt;
-	e = e ? e : app_audit(c, r, u, "settings.change", "setting", def->key, NULL, "ok",
-			      settings_change_detail(def->key, old, was_default, value, reset));
 	json_t *out = NULL;
 	e = e ? e : settings_json(c, def, &out);
-	if (app_finish(a, r, c, e))
-		http_reply_json(r, 200, out);
-	else
-		json_decref(out);
+	app_reply(a, r, c, e, NULL, NULL, def->key, e ? NULL : settings_change_detail(def->key, old, was_default, value, reset),
+		  200, out);
 }

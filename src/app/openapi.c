@@ -103,6 +103,9 @@ json_t *app_openapi(void)
 					    json_pack("[{s:[]},{s:[]}]", "bearer", "cookie"));
 		json_object_set_new(item, method, op);
 	}
+	/* every record described, so the exchange and the UI find them all */
+	for (size_t i = 0; app_records[i]; i++)
+		add_schemas(schemas, app_records[i], 0);
 	return json_pack("{s:s,s:{s:s,s:s,s:s},s:o,s:{s:o,s:{s:{s:s,s:s},s:{s:s,s:s,s:s}}}}",
 			 "openapi", "3.1.0",
 			 "info", "title", "sijill API", "version", "1",

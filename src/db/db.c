@@ -239,8 +239,23 @@ const char *db_col_text(db_stmt *s, int i) { return s->ops->col_text(s->impl, i)
 int64_t db_col_int(db_stmt *s, int i) { return s->ops->col_int(s->impl, i); }
 bool db_col_null(db_stmt *s, int i) { return s->ops->col_null(s->impl, i); }
 int db_col_count(db_stmt *s) { return s->ops->col_count(s->impl); }
+const char *db_col_name(db_stmt *s, int i) { return s->ops->col_name(s->impl, i); }
 int64_t db_changes(db_stmt *s) { return s->ops->changes(s->impl); }
 const char *db_last_error(const db_conn *c) { return c->ops->errmsg(c->impl); }
+
+sj_err db_bind_va(db_stmt *s, int first, const char *fmt, va_list ap)
+{
+	sj_err e = SJ_OK;
+	for (int i = 0; fmt && fmt[i] && !e; i++) {
+		switch (fmt[i]) {
+		case 't': e = db_bind_text(s, first + i, va_arg(ap, const char *)); break;
+		case 'i': e = db_bind_int(s, first + i, va_arg(ap, int64_t)); break;
+		case 'n': e = db_bind_null(s, first + i); break;
+		default: e = SJ_EINTERNAL; break;
+		}
+	}
+	return e;
+}
 
 sj_err db_run(db_conn *c, const char *sql, const char *fmt, ...)
 {
@@ -250,14 +265,7 @@ sj_err db_run(db_conn *c, const char *sql, const char *fmt, ...)
 		return e;
 	va_list ap;
 	va_start(ap, fmt);
-	for (int i = 0; fmt && fmt[i] && !e; i++) {
-		switch (fmt[i]) {
-		case 't': e = db_bind_text(s, i + 1, va_arg(ap, const char *)); break;
-		case 'i': e = db_bind_int(s, i + 1, va_arg(ap, int64_t)); break;
-		case 'n': e = db_bind_null(s, i + 1); break;
-		default: e = SJ_EINTERNAL; break;
-		}
-	}
+	e = db_bind_va(s, 1, fmt, ap);
 	va_end(ap);
 	if (e)
 		return e;
@@ -265,4 +273,22 @@ sj_err db_run(db_conn *c, const char *sql, const char *fmt, ...)
 	while (!e && row)
 		e = db_step(s, &row);
 	return e;
+}
+
+static const char sql_ping[] = "SELECT 1";
+
+bool db_ping(db *d)
+{
+	db_conn *c;
+	if (db_acquire(d, &c))
+		return false;
+	db_stmt *s;
+	bool row = false;
+	sj_err e = db_prepare(c, sql_ping, &s);
+	e = e ? e : db_step(s, &row);
+	bool ok = !e && row;
+	if (!e)
+		e = db_step(s, &row);
+	db_release(d, c);
+	return ok && !e;
 }

@@ -16,6 +16,7 @@
 #ifndef SJ_DB_H
 #define SJ_DB_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -74,9 +75,17 @@ const char *db_col_text(db_stmt *s, int i);
 int64_t db_col_int(db_stmt *s, int i);
 bool db_col_null(db_stmt *s, int i);
 int db_col_count(db_stmt *s);
+/* db_col_name returns column i's name as the statement labels it (the AS
+ * name, lower case on PostgreSQL), valid while the statement is; NULL when
+ * unknown (out of memory). Known once db_step has returned a row. */
+const char *db_col_name(db_stmt *s, int i);
 /* db_changes returns the rows changed by the last executed statement. */
 int64_t db_changes(db_stmt *s);
 
+/* db_bind_va binds parameters first, first + 1, ... of s from ap, one per
+ * letter of fmt: 't' const char * (NULL binds NULL), 'i' int64_t, 'n' NULL
+ * (takes no argument); another letter is SJ_EINTERNAL. */
+SJ_MUST_USE sj_err db_bind_va(db_stmt *s, int first, const char *fmt, va_list ap);
 /* db_run is prepare + bind + step-to-done for a write with no rows back.
  * fmt has one letter per parameter: 't' const char *, 'i' int64_t, 'n' NULL. */
 SJ_MUST_USE sj_err db_run(db_conn *c, const char *sql, const char *fmt, ...);
@@ -87,6 +96,8 @@ SJ_MUST_USE sj_err db_run(db_conn *c, const char *sql, const char *fmt, ...);
  * is a single file (journal_mode DELETE). On failure writes a message into
  * err; dst may then exist partly and should be removed by the caller. */
 SJ_MUST_USE sj_err db_sqlite_copy(const char *src, const char *dst, char *err, size_t errsz);
+/* db_ping checks that a connection of d answers a query (health checks). */
+bool db_ping(db *d);
 
 /* db_last_error returns the backend's message for the last failure on c. */
 const char *db_last_error(const db_conn *c);

@@ -42,6 +42,7 @@ static const char sql_versions[] = "SELECT version FROM schema_migrations ORDER 
 static const char sql_insert_version[] =
 	"INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)";
 
+
 static sj_err read_version(db_conn *c, int *version)
 {
 	db_stmt *s;

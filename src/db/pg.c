@@ -623,6 +623,12 @@ static int pg_col_count(void *stmt)
 	return s->res ? PQnfields(s->res) : 0;
 }
 
+static const char *pg_col_name(void *stmt, int i)
+{
+	pg_stmt *s = stmt;
+	return s->res && i >= 0 && i < PQnfields(s->res) ? PQfname(s->res, i) : NULL;
+}
+
 static int64_t pg_changes(void *stmt)
 {
 	pg_stmt *s = stmt;
@@ -663,6 +669,7 @@ const db_backend_ops db_pg_ops = {
 	.col_int = pg_col_int,
 	.col_null = pg_col_null,
 	.col_count = pg_col_count,
+	.col_name = pg_col_name,
 	.changes = pg_changes,
 	.errmsg = pg_errmsg,
 	.tx_active = pg_tx_active,

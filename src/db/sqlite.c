@@ -196,6 +196,12 @@ static int lite_col_count(void *stmt)
 	return sqlite3_column_count(s->st);
 }
 
+static const char *lite_col_name(void *stmt, int i)
+{
+	lite_stmt *s = stmt;
+	return sqlite3_column_name(s->st, i);
+}
+
 static int64_t lite_changes(void *stmt)
 {
 	lite_stmt *s = stmt;
@@ -233,6 +239,7 @@ const db_backend_ops db_sqlite_ops = {
 	.col_int = lite_col_int,
 	.col_null = lite_col_null,
 	.col_count = lite_col_count,
+	.col_name = lite_col_name,
 	.changes = lite_changes,
 	.errmsg = lite_errmsg,
 	.tx_active = lite_tx_active,

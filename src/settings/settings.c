@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/limits.h"
+
 static const char sql_get[] = "SELECT value FROM settings WHERE key = ?";
 static const char sql_put[] =
 	"INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
@@ -118,6 +120,33 @@ sj_err settings_reset(db_conn *c, const char *key, int64_t *old, bool *was_defau
 	sj_err e = effective(c, def, old, was_default);
 	return e ? e : db_run(c, sql_del, "t", def->key);
 }
+
+/* ------------------------------------------------------------ records */
+
+#define SETTINGS_ITEM_FIELDS(X) \
+	X(V, key, CODE, 1, SETTINGS_KEY_MAX, NULL, OUT) \
+	X(V, value, INT, 0, 0, NULL, OUT) \
+	X(V, default, INT, 0, 0, NULL, OUT) \
+	X(V, min, INT, 0, 0, NULL, OUT) \
+	X(V, max, INT, 0, 0, NULL, OUT) \
+	X(V, unit, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT) \
+	X(V, unit_fr, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT) \
+	X(V, unit_ar, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT) \
+	X(V, summary_fr, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT) \
+	X(V, summary_ar, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT) \
+	X(V, is_default, BOOL, 0, 0, NULL, OUT)
+static const rec_field settings_item_fields[] = {SETTINGS_ITEM_FIELDS(REC_FIELD)};
+const rec_desc settings_item_rec = REC_DESC("setting", NULL, settings_item_fields, NULL);
+
+#define SETTINGS_LIST_FIELDS(X) X(V, settings, ARRAY, 0, 0, &settings_item_rec, OUT)
+static const rec_field settings_list_fields[] = {SETTINGS_LIST_FIELDS(REC_FIELD)};
+const rec_desc settings_list_rec = REC_DESC("setting_list", NULL, settings_list_fields, NULL);
+
+#define SETTINGS_PUT_FIELDS(X) \
+	X(V, value, ANY, 0, 0, NULL, IN) \
+	X(V, reset, BOOL, 0, 0, NULL, IN)
+static const rec_field settings_put_fields[] = {SETTINGS_PUT_FIELDS(REC_FIELD)};
+const rec_desc settings_put_rec = REC_DESC("setting_change", NULL, settings_put_fields, NULL);
 
 sj_err settings_json(db_conn *c, const settings_def *def, json_t **out)
 {

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "core/err.h"
+#include "core/record.h"
 #include "db/db.h"
 
 #define SETTINGS_KEY_MAX 64       /* bytes of a key */
@@ -35,6 +36,13 @@ typedef struct settings_def {
 	const char *summary_fr;   /* one sentence for the admin page */
 	const char *summary_ar;
 } settings_def;
+
+/* The records of the settings routes (settings.c): one setting as shown,
+ * the list, and the body of a change ({"value": N} or {"reset": true}; value
+ * is read by settings_parse so a refusal names the allowed range). */
+extern const rec_desc settings_item_rec;
+extern const rec_desc settings_list_rec;
+extern const rec_desc settings_put_rec;
 
 /* The catalogue: append a row in catalogue.c to declare a setting. */
 extern const settings_def settings_catalogue[];

@@ -75,6 +75,8 @@ async function newPage() {
 }
 
 async function test(name, fn) {
+  // BROWSER_ONLY=substring runs only the matching tests (while debugging)
+  if (process.env.BROWSER_ONLY && !name.includes(process.env.BROWSER_ONLY)) return;
   errors = [];
   try {
     await fn();
