@@ -98,10 +98,7 @@ static void done(app *a, http_req *r, auth_user *u, db_conn *c, sj_err e, const 
 		return;
 	}
 	e = app_audit(c, r, u, action, otype, oid, http_query(r, "purpose"), "ok", detail);
-	if (app_finish(a, r, c, e))
-		http_reply_json(r, status, out ? out : json_object());
-	else
-		json_decref(out);
+	app_finish_reply_as(a, r, c, e, action, oid, status, out); /* opts in to Idempotency-Key */
 }
 
 /* deny records a refused access to a case in its own entry, commits, and

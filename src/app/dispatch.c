@@ -146,6 +146,8 @@ db_conn *app_begin_or_reply(app *a, http_req *r, db_mode mode)
 		app_fail(r, e, NULL);
 		return NULL;
 	}
+	if (mode == DB_WRITE && app_idem_replay_in_tx(a, r, c))
+		return NULL; /* this request's key was answered meanwhile (idempotency.c) */
 	return c;
 }
 
@@ -238,15 +240,15 @@ void app_reply(app *a, http_req *r, db_conn *c, sj_err e, const char *field, con
 		json_decref(out);
 		db_rollback(c);
 		db_release(a->db, c);
-		app_fail_why(r, e, field, why);
+		if (!app_idem_replay_after_failure(a, r))
+			app_fail_why(r, e, field, why);
 		return;
 	}
-	e = app_audit(c, r, http_user(r), rt && rt->action ? rt->action : "unknown", rt ? rt->object : NULL,
-		      object_id, http_query(r, "purpose"), "ok", detail);
-	if (app_finish(a, r, c, e))
-		http_reply_json(r, status, rt && rt->reply ? rec_out(rt->reply, out) : out);
-	else
-		json_decref(out);
+	const char *action = rt && rt->action ? rt->action : "unknown";
+	e = app_audit(c, r, http_user(r), action, rt ? rt->object : NULL, object_id, http_query(r, "purpose"), "ok",
+		      detail);
+	/* with an Idempotency-Key, the result is stored with the write before COMMIT */
+	app_finish_reply_as(a, r, c, e, action, object_id, status, rt && rt->reply ? rec_out(rt->reply, out) : out);
 }
 
 void app_refuse(app *a, http_req *r, db_conn *c, const char *object_id)
@@ -407,8 +409,10 @@ void app_dispatch(http_req *r, void *ctx)
 		return;
 	}
 	http_set_user(r, u);
-	if (body_or_reply(r, rt))
+	app_idem idem;
+	if (body_or_reply(r, rt) && app_idem_check_or_reply(a, r, u, &idem))
 		rt->fn(a, r, u);
+	http_set_app_data(r, NULL);
 	http_set_user(r, NULL);
 	sodium_memzero(u, sizeof *u);
 	free(u);
