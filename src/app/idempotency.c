@@ -189,9 +189,11 @@ void app_finish_reply_as(app *a, http_req *r, db_conn *c, sj_err e, const char *
 	}
 	if (!out)
 		out = json_object();
-	char *text = jdump_dumps(out, JSON_COMPACT | JSON_SORT_KEYS); /* the bytes http_reply_json would send */
-	json_decref(out);
+	/* the bytes http_reply_json would send; out lives on until the end:
+	 * object_id may be borrowed from it */
+	char *text = jdump_dumps(out, JSON_COMPACT | JSON_SORT_KEYS);
 	if (!text) {
+		json_decref(out);
 		app_finish(a, r, c, SJ_ENOMEM);
 		return;
 	}
@@ -210,6 +212,7 @@ void app_finish_reply_as(app *a, http_req *r, db_conn *c, sj_err e, const char *
 		http_reply_bytes(r, status, JSON_CTYPE, text, len);
 	}
 	free(text);
+	json_decref(out);
 }
 
 void app_finish_reply(app *a, http_req *r, db_conn *c, sj_err e, int status, json_t *out)
