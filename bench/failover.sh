@@ -208,10 +208,23 @@ one_failover() {
 	done
 	[ -n "$ack" ] || { echo "failover.sh: no write acknowledged ${WAIT_S}s after the kill" >&2; return 1; }
 	ft=$(elapsed "$tk" "$ack")
+	hz1=$(healthz)          # the new primary runs alone (wait_primary): degraded
 	node_start "$victim"   # it rejoins: demoted, rewound, the new secondary
 	wait_healthy || return 1
+	sleep 1
+	hz2=$(healthz)          # a synchronous standby again: ok
 	verify || { echo "failover.sh: audit verify failed after $1: $(cat "$W/verify.out")" >&2; return 1; }
-	echo "$ft"
+	echo "$ft $hz1 $hz2"
+}
+
+# healthz: "status/replication.state" of the first sijill server
+healthz() {
+	curl -s --max-time 10 "http://127.0.0.1:${ports%%,*}/healthz" | python3 -c '
+import json, sys
+try:
+    d = json.load(sys.stdin); print("%s/%s" % (d.get("status"), (d.get("replication") or {}).get("state")))
+except ValueError:
+    print("unreadable")'
 }
 
 tune() {
@@ -233,6 +246,7 @@ tune() {
 anchor=""
 if [ "$ANCHOR" = 1 ]; then
 	if anchor=$(one_failover anchor); then
+		anchor=${anchor%% *}
 		say "anchor: failover with pg_auto_failover's default timeouts: first write ${anchor} s after kill -9"
 	else
 		tap_fail "anchor failover"; anchor=""
@@ -244,10 +258,17 @@ times=""
 i=0
 while [ $i -lt "$rounds" ]; do
 	i=$((i + 1))
-	if ft=$(one_failover "round $i"); then
+	if res=$(one_failover "round $i"); then
+		set -- $res
+		ft=$1
 		times="$times $ft"
-		say "failover $i/$rounds: kill -9 of the primary -> first acknowledged write after ${ft} s; audit chain verifies"
+		say "failover $i/$rounds: kill -9 of the primary -> first acknowledged write after ${ft} s; audit chain verifies; /healthz while alone: $2, after the rejoin: $3"
 		tap_ok "failover $i: service resumed on the new primary, audit chain verifies"
+		if [ "$2" = degraded/no-sync-standby ] && [ "$3" = ok/sync ]; then
+			tap_ok "failover $i: /healthz degraded without a synchronous standby, ok with one"
+		else
+			tap_fail "failover $i: /healthz said $2 while the primary ran alone and $3 after the rejoin"
+		fi
 	else
 		tap_fail "failover $i"
 		break

@@ -167,7 +167,10 @@ void api_register_list(app *a, http_req *r, auth_user *u)
 	if (!c)
 		return;
 	json_t *items = NULL;
-	sj_err e = reg_list(c, reg, status, limit, offset, &items);
+	db_conn *rc = NULL; /* national lists: may read a standby (db_read_uri) */
+	sj_err e = db_acquire_reader(a->db, c, &rc);
+	e = e ? e : reg_list(rc, reg, status, limit, offset, &items);
+	db_release_reader(a->db, c, rc);
 	char action[48];
 	snprintf(action, sizeof action, "register.%s.list", reg);
 	e = e ? e : app_audit(c, r, u, action, reg, NULL, NULL, "ok", NULL);

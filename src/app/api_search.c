@@ -128,7 +128,12 @@ void api_persons_search(app *a, http_req *r, auth_user *u)
 	}
 	srch_query sq = {.q = q, .birth_date = bd, .sex = sex, .father = father, .limit = limit};
 	json_t *results = NULL, *alerts = json_array();
-	e = srch_persons(c, &sq, &results);
+	/* the search itself may read a standby (db_read_uri); the counter, the
+	 * hit check and the audit entry stay on the primary, in c */
+	db_conn *rc = NULL;
+	e = db_acquire_reader(a->db, c, &rc);
+	e = e ? e : srch_persons(rc, &sq, &results);
+	db_release_reader(a->db, c, rc);
 	if (e == SJ_EINVAL) {
 		db_rollback(c);
 		db_release(a->db, c);
@@ -276,8 +281,11 @@ void api_audit_flags(app *a, http_req *r, auth_user *u)
 		return;
 	int64_t max = settings_int(c, "lookup.flag_per_day");
 	json_t *flags = NULL;
-	sj_err e = dbj_rows(c, sql_flags, "actor_id:t,badge:t,unit:t,lookups:i", &flags, "ii",
-			    clock_now_ms() - FLAG_WINDOW_MS, max);
+	db_conn *rc = NULL; /* a report: may read a standby (db_read_uri) */
+	sj_err e = db_acquire_reader(a->db, c, &rc);
+	e = e ? e : dbj_rows(rc, sql_flags, "actor_id:t,badge:t,unit:t,lookups:i", &flags, "ii",
+			     clock_now_ms() - FLAG_WINDOW_MS, max);
+	db_release_reader(a->db, c, rc);
 	size_t i;
 	json_t *f;
 	json_array_foreach(flags, i, f) json_object_set_new(f, "reason", json_string("unusual-lookup-volume"));
