@@ -144,7 +144,11 @@ def cmd_check(a):
                 cid, _, summary = line.partition("\t")
                 in_db.setdefault(summary, []).append(cid)
     acked, five, echo_bad, statuses = {}, 0, 0, {}
+    tries, replay_first = {}, 0
     for e in events(a.log):
+        tries[e["summary"]] = tries.get(e["summary"], 0) + 1
+        if 200 <= e["status"] < 300 and e["summary"] not in acked and e["replayed"]:
+            replay_first += 1  # its COMMIT was cut (or its answer lost): the retry found the first result
         statuses[e["status"]] = statuses.get(e["status"], 0) + 1
         if e["status"] == 500:
             five += 1
@@ -157,9 +161,11 @@ def cmd_check(a):
                 echo_bad += 1
     lost = [s for s, cid in acked.items() if cid not in in_db.get(s, [])]
     dup = [s for s, ids in in_db.items() if s.startswith("failover ") and len(ids) > 1]
-    print("acknowledged %d, in database %d, lost %d, duplicated %d, 500s %d, replay mismatches %d, answers %s"
+    print("acknowledged %d, in database %d, lost %d, duplicated %d, 500s %d, replay mismatches %d, answers %s;"
+          " writes retried %d, of which answered by the stored first result %d"
           % (len(acked), sum(len(v) for s, v in in_db.items() if s.startswith("failover ")), len(lost), len(dup),
-             five, echo_bad, json.dumps(statuses, sort_keys=True)))
+             five, echo_bad, json.dumps(statuses, sort_keys=True), sum(1 for n in tries.values() if n > 1),
+             replay_first))
     for s in lost[:5]:
         print("  LOST", s)
     for s in dup[:5]:
