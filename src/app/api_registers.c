@@ -43,7 +43,10 @@ void api_register_list(app *a, http_req *r, auth_user *u)
 	if (!c)
 		return;
 	json_t *out = NULL;
-	sj_err e = reg_list(c, reg_of(r), http_query(r, "status"), limit, offset, &out);
+	db_conn *rc = NULL; /* national lists: may read a standby (db_read_uri) */
+	sj_err e = db_acquire_reader(a->db, c, &rc);
+	e = e ? e : reg_list(rc, reg_of(r), http_query(r, "status"), limit, offset, &out);
+	db_release_reader(a->db, c, rc);
 	app_reply(a, r, c, e, NULL, NULL, NULL, NULL, 200, out);
 }
 

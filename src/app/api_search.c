@@ -63,7 +63,9 @@ void api_persons_search(app *a, http_req *r, auth_user *u)
 	json_t *out = NULL;
 	const char *why = NULL;
 	int64_t retry = 0;
-	sj_err e = lookup_persons(c, &who, &q, &out, &why, &retry);
+	sj_err e = db_acquire_reader(a->db, c, &q.reader); /* the search may read a standby (db_read_uri) */
+	e = e ? e : lookup_persons(c, &who, &q, &out, &why, &retry);
+	db_release_reader(a->db, c, q.reader);
 	if (e == SJ_ELIMIT) {
 		char ra[32];
 		snprintf(ra, sizeof ra, "%lld", (long long)retry);
@@ -152,6 +154,9 @@ void api_audit_flags(app *a, http_req *r, auth_user *u)
 	if (!c)
 		return;
 	json_t *out = NULL;
-	sj_err e = lookup_flags(c, &out);
+	db_conn *rc = NULL; /* a report: may read a standby (db_read_uri) */
+	sj_err e = db_acquire_reader(a->db, c, &rc);
+	e = e ? e : lookup_flags(c, rc, &out);
+	db_release_reader(a->db, c, rc);
 	app_reply(a, r, c, e, NULL, NULL, NULL, NULL, 200, out);
 }

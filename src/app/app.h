@@ -14,6 +14,7 @@
 #include "core/record.h"
 #include "db/db.h"
 #include "http/http.h"
+#include "idem/idem.h"
 
 typedef struct app {
 	db *db;
@@ -134,6 +135,43 @@ void app_serve_read(app *a, http_req *r, const auth_user *u, app_read_fn fn);
 void app_serve_update(app *a, http_req *r, const auth_user *u, app_update_fn fn);
 /* app_fail_why answers the problem for e with reason code why (see app_reply). */
 void app_fail_why(http_req *r, sj_err e, const char *field, const char *why);
+
+/* --- idempotency keys (idempotency.c, docs/internals/idem.md) ---
+ * A write (POST/PUT/PATCH/DELETE) by an authenticated caller may carry
+ * `Idempotency-Key`; its result is stored with the write, before COMMIT, and
+ * a retry with the same key by the same user and the same request gets that
+ * result again (status and body, header Idempotency-Replayed: true), never a
+ * second write. Handlers that end with app_reply take part by themselves; a
+ * handler that does not opts in by ending with app_finish_reply (or
+ * app_finish_reply_as) instead of app_finish + http_reply_json. Without
+ * either, a key is checked and looked up but its result is not kept. */
+typedef struct app_idem {
+	bool active;                   /* a valid key on a write, not yet answered */
+	char key[IDEM_KEY_MAX + 1];
+	char fp[IDEM_FP_LEN + 1];
+	char user_id[ID_LEN + 1];
+} app_idem;
+/* app_idem_check_or_reply (dispatch, before the handler) reads the header
+ * into *st (owned by the caller, live until the request ends) and hangs it on
+ * r. Returns false after answering: 400 idempotency-key-invalid, 422
+ * idempotency-key-reused (same key, other request), or the stored result. */
+bool app_idem_check_or_reply(app *a, http_req *r, const auth_user *u, app_idem *st);
+/* app_idem_replay_in_tx looks the request's key up inside c's fresh write
+ * transaction: when found, rolls back, releases c, answers (replay or 422)
+ * and returns true. false (c untouched) without a key or an entry. */
+bool app_idem_replay_in_tx(app *a, http_req *r, db_conn *c);
+/* app_idem_replay_after_failure: after a failed unit of work (already rolled
+ * back), answers the result a concurrent twin with the same key committed, if
+ * any (true); false: answer the failure. */
+bool app_idem_replay_after_failure(app *a, http_req *r);
+/* app_finish_reply ends a unit of work on c like app_finish, then answers
+ * status with out (stolen; NULL sends {}); with a key, the exact bytes sent
+ * are stored with the write before COMMIT. For a handler that does not end
+ * with app_reply (which calls it). _as names the audit action and object id
+ * that a replay's audit entry repeats (NULL: "idempotency.replay"). */
+void app_finish_reply(app *a, http_req *r, db_conn *c, sj_err e, int status, json_t *out);
+void app_finish_reply_as(app *a, http_req *r, db_conn *c, sj_err e, const char *action, const char *object_id,
+			 int status, json_t *out);
 
 /* app_paging reads ?limit=&offset= (bounded by SJ_MAX_PAGE); false after answering 400. */
 bool app_paging_or_reply(http_req *r, int *limit, int64_t *offset);

@@ -157,6 +157,8 @@ db_conn *app_begin_or_reply(app *a, http_req *r, db_mode mode)
 		app_fail(r, e, NULL);
 		return NULL;
 	}
+	if (mode == DB_WRITE && app_idem_replay_in_tx(a, r, c))
+		return NULL; /* this request's key was answered meanwhile (idempotency.c) */
 	return c;
 }
 
@@ -304,7 +306,7 @@ static void finish_failed(app *a, http_req *r, db_conn *c, sj_err e, const char 
 	db_release(a->db, c);
 	if (e == SJ_EFORBIDDEN)
 		refused(a, r, object_id, why);
-	else
+	else if (!app_idem_replay_after_failure(a, r)) /* a twin with the same key succeeded */
 		app_fail_why(r, e, field, why);
 }
 
@@ -350,10 +352,9 @@ void app_reply(app *a, http_req *r, db_conn *c, sj_err e, const char *field, con
 		e = app_audit(c, r, http_user(r), action, rt->object, object_id, purpose_of(r), "ok", detail);
 	else
 		json_decref(detail);
-	if (app_finish(a, r, c, e))
-		http_reply_json(r, status, rt && rt->reply ? rec_out(rt->reply, out) : out);
-	else
-		json_decref(out);
+	/* with an Idempotency-Key, the result is stored with the write before COMMIT */
+	app_finish_reply_as(a, r, c, e, action ? action : "unknown", object_id, status,
+			    rt && rt->reply ? rec_out(rt->reply, out) : out);
 }
 
 /* body_or_reply parses and checks the route's request body against its
@@ -505,8 +506,10 @@ void app_dispatch(http_req *r, void *ctx)
 		return;
 	}
 	http_set_user(r, u);
-	if (body_or_reply(r, rt))
+	app_idem idem;
+	if (body_or_reply(r, rt) && app_idem_check_or_reply(a, r, u, &idem))
 		rt->fn(a, r, u);
+	http_set_app_data(r, NULL);
 	http_set_user(r, NULL);
 	sodium_memzero(u, sizeof *u);
 	free(u);

@@ -39,6 +39,7 @@ static void usage(FILE *f)
 	      "                         /etc/sijill/sijill.conf); without it, the defaults\n"
 	      "  --config-sample        print a documented configuration file and exit\n"
 	      "  --db DB                (db) a SQLite file path, or a postgresql:// URI\n"
+	      "  --db-read-uri URI      (db_read_uri) central: a standby for lag-tolerant reads\n"
 	      "  --listen HOST:PORT     (listen) default 127.0.0.1:8080; port 0 picks one;\n"
 	      "                         IPv6 as [::1]:8080. A non-loopback address is\n"
 	      "                         refused while demo accounts are active.\n"
@@ -107,6 +108,7 @@ typedef struct flag_key {
 
 static const flag_key FLAG_KEYS[] = {
 	{'d', "--db", "db"},
+	{'R', "--db-read-uri", "db_read_uri"},
 	{'l', "--listen", "listen"},
 	{'t', "--threads", "threads"},
 	{'b', "--max-body", "max_body"},
@@ -143,6 +145,7 @@ int cli_serve(int argc, char **argv)
 		{"config", required_argument, NULL, 'c'},
 		{"config-sample", no_argument, NULL, 'S'},
 		{"db", required_argument, NULL, 'd'},
+		{"db-read-uri", required_argument, NULL, 'R'},
 		{"listen", required_argument, NULL, 'l'},
 		{"threads", required_argument, NULL, 't'},
 		{"max-body", required_argument, NULL, 'b'},
@@ -290,6 +293,21 @@ int cli_serve(int argc, char **argv)
 	if (!a->db) {
 		free(a);
 		return 1;
+	}
+	if (cf.db_read_uri[0]) {
+		/* a second pool for lag-tolerant reads (db.h: db_open_reader) */
+		if (db_kind(a->db) != DB_PG) {
+			fprintf(stderr, "sijill: db_read_uri needs a PostgreSQL db (it names a standby of central)\n");
+			db_close(a->db);
+			free(a);
+			return 2;
+		}
+		if (db_open_reader(a->db, cf.db_read_uri, threads + 2)) {
+			fprintf(stderr, "sijill: cannot open db_read_uri (see the log above)\n");
+			db_close(a->db);
+			free(a);
+			return 1;
+		}
 	}
 	bool demo = false;
 	if (auth_demo_active(a->db, &demo)) {

@@ -9,7 +9,7 @@
 
 #include "core/limits.h"
 
-typedef enum { K_INT = 1, K_BOOL, K_LISTEN, K_TEXT, K_PATH, K_DB, K_URL } kind;
+typedef enum { K_INT = 1, K_BOOL, K_LISTEN, K_TEXT, K_PATH, K_DB, K_URL, K_PGURI } kind;
 
 typedef struct keydef {
 	const char *name;
@@ -42,6 +42,10 @@ static const keydef KEYS[] = {
 	TXT_KEY("db", K_DB, db, "/var/lib/sijill/sijill.db",
 		"The database: a SQLite file path, or a postgresql:// URI (keep its password in a ~/.pgpass file named "
 		"by PGPASSFILE, not here)."),
+	TXT_KEY("db_read_uri", K_PGURI, db_read_uri, "",
+		"Central only: a postgresql:// URI for reads where a few seconds of lag are acceptable (national person "
+		"search, register lists, the auditors' look-up flags), e.g. a standby: postgresql://sijill@db1,db2/sijill?"
+		"target_session_attrs=prefer-standby. Empty: every read goes to db. Audit entries always go to db."),
 	TXT_KEY("audit_key", K_PATH, audit_key, "",
 		"The audit checkpoint key. Empty: $SIJILL_AUDIT_KEY, else DB.audit-key for SQLite, "
 		"/var/lib/sijill/audit.key for PostgreSQL."),
@@ -144,6 +148,12 @@ static bool set_def(config *c, const keydef *k, const char *text, char *why, siz
 		if (*text && strncmp(text, "https://", 8) != 0 && strncmp(text, "http://127.", 11) != 0 &&
 		    strncmp(text, "http://[::1]", 12) != 0) {
 			snprintf(why, whysz, "must be an https:// URL (http:// only to a loopback address), or empty");
+			return false;
+		}
+		break;
+	case K_PGURI:
+		if (*text && strncmp(text, "postgresql://", 13) != 0 && strncmp(text, "postgres://", 11) != 0) {
+			snprintf(why, whysz, "must be a postgresql:// URI, or empty");
 			return false;
 		}
 		break;

@@ -32,6 +32,7 @@ typedef struct config {
 	int64_t login_attempts_per_address;
 	int64_t login_window;         /* seconds */
 	char db[CONFIG_TEXT_MAX];     /* SQLite path or postgresql:// URI */
+	char db_read_uri[CONFIG_TEXT_MAX]; /* reads that tolerate lag (a standby); "" = none */
 	char audit_key[PATH_MAX];     /* "" = derived from db (cli_default_key_path) */
 	char pv_key[PATH_MAX];        /* "" = AUDIT_KEY.pv-wrap */
 	char webroot[PATH_MAX];       /* "" = webroot next to the binary, else /usr/share/sijill/web */

@@ -275,9 +275,8 @@ static sj_err pg_exec(void *conn, const char *sql)
 
 static sj_err pg_begin(void *conn, db_mode mode)
 {
-	/* READ COMMITTED for both modes: the schema serialises where it must
-	 * with UPDATE ... RETURNING on counter rows (docs/internals/db.md). */
-	(void)mode;
+	/* READ COMMITTED for reads and writes: the schema serialises where it
+	 * must with UPDATE ... RETURNING on counter rows (docs/internals/db.md). */
 	pg_conn *c = conn;
 	sj_err e = alive(c);
 	if (e)
@@ -286,13 +285,15 @@ static sj_err pg_begin(void *conn, db_mode mode)
 	if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR)
 		(void)simple(c, "ROLLBACK"); /* never let a stray transaction absorb this one */
 	flush_dealloc(c);
-	e = simple(c, "BEGIN");
+	/* DB_SNAPSHOT: one snapshot for every statement (audit verify while writers run) */
+	const char *begin = mode == DB_SNAPSHOT ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN";
+	e = simple(c, begin);
 	if (e && (PQstatus(c->h) != CONNECTION_OK || c->stale)) {
 		/* The server dropped an idle pooled connection (restart, timeout):
 		 * nothing has been done yet, so reconnect and begin once more. */
 		e = alive(c);
 		if (!e)
-			e = simple(c, "BEGIN");
+			e = simple(c, begin);
 	}
 	if (!e) {
 		c->in_tx = true;

@@ -67,6 +67,10 @@ void *http_user(const http_req *r);
 /* The dispatcher's route row for this request (opaque to the HTTP layer). */
 void http_set_route(http_req *r, const void *route);
 const void *http_route(const http_req *r);
+/* One more opaque pointer for the dispatcher's own bookkeeping during
+ * dispatch (app: the request's idempotency key); never freed here. */
+void http_set_app_data(http_req *r, void *data);
+void *http_app_data(const http_req *r);
 /* http_set_json hands the request its parsed, validated body (reference
  * stolen; replaces any earlier one); http_json returns it, borrowed, or NULL.
  * The request frees it when it ends: handlers never decref their body. */

@@ -57,6 +57,7 @@ struct http_req {
 	int nparams;
 	void *user;
 	void *route;           /* the dispatcher's route row (opaque here) */
+	void *app_data;        /* the dispatcher's bookkeeping (opaque here) */
 	json_t *json;          /* the parsed body, owned (http_set_json) */
 	/* the reply */
 	bool replied;
@@ -111,6 +112,9 @@ const void *http_route(const http_req *r)
 {
 	return r->route;
 }
+
+void http_set_app_data(http_req *r, void *data) { r->app_data = data; }
+void *http_app_data(const http_req *r) { return r->app_data; }
 
 void http_set_json(http_req *r, json_t *body)
 {

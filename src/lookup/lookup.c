@@ -83,7 +83,9 @@ sj_err lookup_persons(db_conn *c, const sj_actor *a, const lookup_query *q, json
 	srch_query sq = {.q = q->q, .birth_date = q->birth_date, .sex = q->sex, .father = q->father,
 			 .limit = q->limit ? q->limit : LOOKUP_DEFAULT_RESULTS};
 	json_t *results = NULL, *alerts = json_array();
-	e = alerts ? srch_persons(c, &sq, &results) : SJ_ENOMEM;
+	/* the search may read a standby; the counter, the hit check and the
+	 * audit entry stay on the primary, in c */
+	e = alerts ? srch_persons(q->reader ? q->reader : c, &sq, &results) : SJ_ENOMEM;
 	if (e == SJ_EINVAL)
 		*why = "query-not-a-name";
 	/* the look-up itself is checked against the registers (hit engine) */
@@ -116,12 +118,12 @@ sj_err lookup_cases(db_conn *c, const sj_actor *a, const lookup_query *q, int li
 	return *out ? SJ_OK : SJ_ENOMEM;
 }
 
-sj_err lookup_flags(db_conn *c, json_t **out)
+sj_err lookup_flags(db_conn *c, db_conn *reader, json_t **out)
 {
 	*out = NULL;
 	int64_t max = settings_int(c, "lookup.flag_per_day");
 	json_t *flags = NULL;
-	sj_err e = audit_flags(c, clock_now_ms() - FLAG_WINDOW_MS, max, &flags);
+	sj_err e = audit_flags(reader ? reader : c, clock_now_ms() - FLAG_WINDOW_MS, max, &flags);
 	if (e)
 		return e;
 	size_t i;

@@ -35,6 +35,7 @@ typedef struct lookup_query {
 	const char *sex;           /* "M" | "F" | NULL */
 	const char *father;        /* or NULL */
 	int limit;
+	db_conn *reader;           /* where the search itself reads: a standby (db_read_uri), or NULL: c */
 } lookup_query;
 
 /* lookup_persons answers a national person search for the actor: the
@@ -53,6 +54,6 @@ SJ_MUST_USE sj_err lookup_cases(db_conn *c, const sj_actor *a, const lookup_quer
 				const char **why);
 /* lookup_flags lists the users whose person look-ups in the last day exceed
  * the setting lookup.flag_per_day: {"flags": [...], "threshold", "window_ms"}. */
-SJ_MUST_USE sj_err lookup_flags(db_conn *c, json_t **out);
+SJ_MUST_USE sj_err lookup_flags(db_conn *c, db_conn *reader, json_t **out);
 
 #endif

@@ -19,6 +19,9 @@ const settings_def settings_catalogue[] = {
 	{"exchange.max_days_without", 7, 1, 365, "days", "jours", "أيام",
 	 "Nombre maximal de jours sans échange avec le central avant alerte.",
 	 "أقصى عدد من الأيام دون تبادل مع المركز قبل التنبيه."},
+	{"idempotency.ttl_hours", 24, 1, 720, "hours", "heures", "ساعات",
+	 "Durée pendant laquelle une écriture envoyée avec une clé d’idempotence peut être rejouée sans être refaite.",
+	 "المدة التي يمكن خلالها إعادة إرسال عملية كتابة بمفتاح عدم التكرار دون أن تُنفَّذ مرة ثانية."},
 };
 
 const size_t settings_catalogue_count = sizeof settings_catalogue / sizeof settings_catalogue[0];

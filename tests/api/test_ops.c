@@ -36,7 +36,7 @@
 
 static th_server S;
 static pid_t conf_server; /* the second server of config_limits_take_effect, killed at teardown if left */
-static char *admin_tok, *officer_tok, *opj_tok;
+static char *admin_tok, *officer_tok, *opj_tok, *auditor_tok;
 
 static int setup(void **state)
 {
@@ -45,6 +45,7 @@ static int setup(void **state)
 	admin_tok = th_login(&S, "demo-admin");
 	officer_tok = th_login(&S, "demo-officer");
 	opj_tok = th_login(&S, "demo-opj");
+	auditor_tok = th_login(&S, "demo-auditor");
 	return 0;
 }
 
@@ -54,6 +55,7 @@ static int teardown(void **state)
 	free(admin_tok);
 	free(officer_tok);
 	free(opj_tok);
+	free(auditor_tok);
 	if (conf_server > 0) {
 		kill(conf_server, SIGKILL);
 		waitpid(conf_server, NULL, 0);
@@ -722,6 +724,174 @@ static void pg_reconnects_and_answers_503(void **st)
 	assert_int_equal(th_cli(&S, out, sizeof out, verify), 0);
 }
 
+/* ---------- PostgreSQL: replication in /healthz and /metrics ---------- */
+
+static th_resp healthz(th_server *x)
+{
+	return th_request(x, "GET", "/healthz", NULL, NULL, 0, NULL);
+}
+
+static const char *repl_state(const th_resp *r)
+{
+	const char *v = json_string_value(json_object_get(json_object_get(r->json, "replication"), "state"));
+	return v ? v : "";
+}
+
+static void pg_healthz_warns_without_a_sync_standby(void **st)
+{
+	(void)st;
+	th_resp r = healthz(&S);
+	assert_int_equal(r.status, 200);
+	if (!S.pg) {
+		assert_null(json_object_get(r.json, "replication")); /* SQLite: nothing to replicate */
+		th_resp_free(&r);
+		return;
+	}
+	/* the test cluster replicates nothing: standalone, no warning */
+	assert_string_equal(th_str(&r, "status"), "ok");
+	assert_string_equal(repl_state(&r), "standalone");
+	th_resp_free(&r);
+	/* a slot kept for a standby that is not streaming (pg_auto_failover's
+	 * wait_primary): a second failure would lose writes */
+	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM pg_create_physical_replication_slot('sijill_test_standby')"), 1);
+	r = healthz(&S);
+	assert_int_equal(r.status, 200); /* still serving: a warning, not unavailability */
+	assert_string_equal(th_str(&r, "status"), "degraded");
+	assert_string_equal(repl_state(&r), "no-sync-standby");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(r.json, "replication"), "sync_standbys")), 0);
+	th_resp_free(&r);
+	r = th_request(&S, "GET", "/metrics", admin_tok, NULL, 0, NULL);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "\nsijill_db_without_sync_standby 1\n"));
+	assert_non_null(strstr(r.body, "\nsijill_db_sync_standbys 0\n"));
+	th_resp_free(&r);
+	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM pg_drop_replication_slot('sijill_test_standby')"), 1);
+	r = healthz(&S);
+	assert_string_equal(th_str(&r, "status"), "ok");
+	th_resp_free(&r);
+	r = th_request(&S, "GET", "/metrics", admin_tok, NULL, 0, NULL);
+	assert_non_null(strstr(r.body, "\nsijill_db_without_sync_standby 0\n"));
+	th_resp_free(&r);
+}
+
+/* ---------- PostgreSQL: lag-tolerant reads from db_read_uri ---------- */
+
+static long long sql_int_on(const char *uri, const char *sql)
+{
+	th_server x;
+	memset(&x, 0, sizeof x);
+	snprintf(x.db, sizeof x.db, "%s", uri);
+	return th_sql_int(&x, sql);
+}
+
+/* A second server whose db_read_uri names another, read-only database
+ * standing in for a standby (empty registers): its national lists and
+ * person search answer from there, while their audit entries and every
+ * write go to the primary. */
+static void pg_reads_from_db_read_uri(void **st)
+{
+	(void)st;
+	if (!S.pg)
+		return; /* the read pool is a PostgreSQL feature (serve refuses it with SQLite) */
+	char sql[512], rdb[PATH_MAX + 128], rkey[PATH_MAX + 32], out[8192];
+	const char *slash = strrchr(S.db, '/');
+	snprintf(rdb, sizeof rdb, "%.*s/%s_r", (int)(slash - S.db), S.db, S.pgname);
+	snprintf(rkey, sizeof rkey, "%s/reader.key", S.dir);
+	snprintf(sql, sizeof sql, "CREATE DATABASE %s_r", S.pgname);
+	assert_int_equal(th_sql(&S, sql), 0);
+	const char *init[] = {"init", "--db", rdb, "--demo", "--audit-key", rkey, NULL};
+	assert_int_equal(run(out, sizeof out, init), 0);
+	snprintf(sql, sizeof sql, "ALTER DATABASE %s_r SET default_transaction_read_only = on", S.pgname);
+	assert_int_equal(th_sql(&S, sql), 0);
+	/* a wanted notice on the primary only */
+	th_resp r = th_json(&S, "POST", "/api/v1/registers/wanted", opj_tok,
+			    "{\"reference\":\"HA-2026-001\",\"issuing_authority\":\"Procureur du Roi, TPI Casablanca\","
+			    "\"offence\":\"vol\",\"danger\":\"low\",\"first_name_lat\":\"Mourad\","
+			    "\"last_name_lat\":\"Lagrini\",\"birth_date\":\"1980-01-02\"}");
+	assert_int_equal(r.status, 201);
+	th_resp_free(&r);
+
+	th_server C = S;
+	snprintf(C.dir, sizeof C.dir, "%s/reader", S.dir);
+	mkdir(C.dir, 0700);
+	char conf[PATH_MAX + 32], portfile[PATH_MAX + 32], log[PATH_MAX + 32], text[PATH_MAX * 3];
+	snprintf(conf, sizeof conf, "%s/sijill.conf", C.dir);
+	snprintf(portfile, sizeof portfile, "%s/port", C.dir);
+	snprintf(log, sizeof log, "%s/server.log", C.dir);
+	snprintf(text, sizeof text, "listen = 127.0.0.1:0\nthreads = 2\ndb = \"%s\"\ndb_read_uri = \"%s\"\naudit_key = %s\n",
+		 S.db, rdb, S.key);
+	write_file(conf, text);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		const char *argv[] = {getenv("SIJILL_BIN"), "serve", "--config", conf, "--port-file", portfile, NULL};
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	C.pid = pid;
+	conf_server = pid;
+	C.port = 0;
+	for (int i = 0; i < 600 && !C.port; i++) {
+		FILE *f = fopen(portfile, "r");
+		if (f) {
+			if (fscanf(f, "%d", &C.port) != 1)
+				C.port = 0;
+			fclose(f);
+		}
+		if (!C.port)
+			usleep(50000);
+	}
+	assert_true(C.port > 0);
+
+	long long audits = audit_count("register.wanted.list"), raudits = sql_int_on(rdb, "SELECT COUNT(*) FROM audit_log");
+	r = th_request(&C, "GET", "/api/v1/registers/wanted", officer_tok, NULL, 0, NULL);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 0); /* read from the reader */
+	th_resp_free(&r);
+	r = th_request(&S, "GET", "/api/v1/registers/wanted", officer_tok, NULL, 0, NULL);
+	assert_true(json_array_size(json_object_get(r.json, "items")) >= 1); /* the primary has it */
+	th_resp_free(&r);
+	assert_int_equal(audit_count("register.wanted.list"), audits + 2); /* both audited on the primary */
+
+	long long searches = audit_count("person.search");
+	r = th_request(&C, "GET", "/api/v1/persons/search?q=Lagrini&purpose=verification", officer_tok, NULL, 0, NULL);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(json_array_size(json_object_get(r.json, "results")), 0);
+	th_resp_free(&r);
+	assert_int_equal(audit_count("person.search"), searches + 1);
+	r = th_request(&C, "GET", "/api/v1/audit/flags", auditor_tok, NULL, 0, NULL);
+	assert_int_equal(r.status, 200);
+	th_resp_free(&r);
+	assert_int_equal(sql_int_on(rdb, "SELECT COUNT(*) FROM audit_log"), raudits); /* nothing written there */
+
+	/* writes still go to the primary */
+	r = th_json(&C, "POST", "/api/v1/cases", officer_tok,
+		    "{\"frame\":\"preliminary\",\"offences\":[{\"code\":\"CP-505\"}],\"summary\":\"lecteur\"}");
+	assert_int_equal(r.status, 201);
+	th_resp_free(&r);
+	r = healthz(&C);
+	assert_int_equal(r.status, 200);
+	json_t *reader = json_object_get(json_object_get(r.json, "replication"), "reader");
+	assert_non_null(reader);
+	assert_true(json_is_false(json_object_get(reader, "in_recovery")));
+	th_resp_free(&r);
+	conf_server = 0;
+	assert_int_equal(th_stop_server(&C), 0);
+	snprintf(sql, sizeof sql, "DROP DATABASE %s_r WITH (FORCE)", S.pgname);
+	assert_int_equal(th_sql(&S, sql), 0);
+
+	/* SQLite has no standby: the key is refused at start */
+	snprintf(text, sizeof text, "listen = 127.0.0.1:0\ndb = \"%s/lite.db\"\ndb_read_uri = \"%s\"\naudit_key = %s\n",
+		 S.dir, rdb, S.key);
+	write_file(conf, text);
+	const char *serve[] = {"serve", "--config", conf, NULL};
+	assert_int_equal(run(out, sizeof out, serve), 2);
+	assert_non_null(strstr(out, "db_read_uri needs a PostgreSQL db"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -733,6 +903,8 @@ int main(void)
 		cmocka_unit_test(a_newer_database_is_refused),
 		cmocka_unit_test(backup_while_writing_then_restore),
 		cmocka_unit_test(pg_reconnects_and_answers_503),
+		cmocka_unit_test(pg_healthz_warns_without_a_sync_standby),
+		cmocka_unit_test(pg_reads_from_db_read_uri),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
