@@ -54,20 +54,11 @@ static bool replication(app *a, db_conn *c, db_repl *rp, db_repl *rd, bool *rd_o
 void api_healthz(app *a, http_req *r, auth_user *u)
 {
 	(void)u;
-	db_conn *c;
-	sj_err e = db_acquire(a->db, &c);
-	bool ok = false, have_repl = false, rd_ok = false;
+	bool ok = db_ping(a->db), have_repl = false, rd_ok = false;
 	db_repl rp, rd;
-	if (!e) {
-		db_stmt *s;
-		bool row;
-		e = db_prepare(c, "SELECT 1", &s);
-		e = e ? e : db_step(s, &row);
-		ok = !e && row;
-		if (!e)
-			e = db_step(s, &row);
-		if (ok)
-			have_repl = replication(a, c, &rp, &rd, &rd_ok);
+	db_conn *c;
+	if (ok && db_acquire(a->db, &c) == SJ_OK) {
+		have_repl = replication(a, c, &rp, &rd, &rd_ok);
 		db_release(a->db, c);
 	}
 	json_t *repl = NULL;
