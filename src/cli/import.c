@@ -19,8 +19,8 @@
 #include "audit/audit.h"
 #include "cli/cli.h"
 #include "core/clock.h"
-#include "db/dbj.h"
-#include "search/search.h"
+#include "org/units.h"
+#include "persons/persons.h"
 
 #define IMPORT_LINE_MAX   (16 * 1024)
 #define IMPORT_BATCH_DFLT 10000
@@ -72,8 +72,6 @@ static sj_err audit_batch(db_conn *c, const char *file, long long first_line, lo
 	return e;
 }
 
-static const char sql_root_unit[] = "SELECT id FROM units WHERE parent_id IS NULL ORDER BY path LIMIT 1";
-static const char sql_unit[] = "SELECT id FROM units WHERE code = ?";
 
 int cli_import(int argc, char **argv)
 {
@@ -141,17 +139,16 @@ int cli_import(int argc, char **argv)
 	sj_err e = line ? db_acquire(d, &c) : SJ_ENOMEM;
 	char unit_id[ID_LEN + 1] = "";
 	if (!e) {
-		json_t *u = NULL;
-		e = unit ? dbj_one(c, sql_unit, "id:t", &u, "t", unit) : dbj_one(c, sql_root_unit, "id:t", &u, "");
+		unit_info u;
+		e = unit ? unit_get_by_code(c, unit, &u) : unit_get_root(c, &u);
 		if (e == SJ_ENOTFOUND)
 			fprintf(stderr, "sijill: no unit %s (run `sijill init`)\n", unit ? unit : "(root)");
 		else if (!e)
-			snprintf(unit_id, sizeof unit_id, "%s", json_string_value(json_object_get(u, "id")));
-		json_decref(u);
+			snprintf(unit_id, sizeof unit_id, "%s", u.id);
 	}
-	srch_loader *ld = NULL;
+	persons_loader *ld = NULL;
 	if (!e)
-		e = srch_load_begin(c, unit_id, &ld);
+		e = persons_load_begin(c, unit_id, &ld);
 	long long lineno = 0, good = 0, bad = 0, created = 0, updated = 0, in_batch = 0, batch_first = 1;
 	long long b_created = 0, b_updated = 0;
 	int64_t t0 = clock_monotonic_us(), last_bar = 0;
@@ -173,7 +170,8 @@ int cli_import(int argc, char **argv)
 			continue;
 		json_error_t jerr;
 		json_t *p = jdump_loadb(line, n, JSON_REJECT_DUPLICATES, &jerr);
-		const char *why = p ? srch_validate_person(p) : jerr.text;
+		char whybuf[256];
+		const char *why = p ? persons_import_check(p, whybuf, sizeof whybuf) : jerr.text;
 		if (why) {
 			if (bad < IMPORT_MAX_ERRORS_SHOWN)
 				fprintf(stderr, "%s%s:%lld: %s\n", bar ? "\r" : "", path, lineno, why);
@@ -188,7 +186,7 @@ int cli_import(int argc, char **argv)
 		}
 		bool made = false;
 		if (!e)
-			e = srch_load_person(ld, p, &made);
+			e = persons_load_person(ld, p, &made);
 		json_decref(p);
 		if (e)
 			break;
@@ -196,7 +194,7 @@ int cli_import(int argc, char **argv)
 		in_batch++;
 		made ? (created++, b_created++) : (updated++, b_updated++);
 		if (in_batch >= batch) {
-			e = srch_load_flush(ld);
+			e = persons_load_flush(ld);
 			e = e ? e : audit_batch(c, path, batch_first, lineno, b_created, b_updated);
 			e = e ? e : db_commit(c);
 			open_tx = false;
@@ -208,7 +206,7 @@ int cli_import(int argc, char **argv)
 		}
 	}
 	if (!e && open_tx && in_batch) {
-		e = srch_load_flush(ld);
+		e = persons_load_flush(ld);
 		e = e ? e : audit_batch(c, path, batch_first, lineno, b_created, b_updated);
 		e = e ? e : db_commit(c);
 		open_tx = false;
@@ -217,9 +215,9 @@ int cli_import(int argc, char **argv)
 		db_rollback(c);
 	if (bar)
 		progress(total, total, good, t0), fputc('\n', stderr);
-	if (ld && srch_load_is_bulk(ld) && !quiet)
+	if (ld && persons_load_is_bulk(ld) && !quiet)
 		fprintf(stderr, "sijill: building the search index\n");
-	sj_err ee = srch_load_end(ld); /* also after a failure: committed batches stay searchable */
+	sj_err ee = persons_load_end(ld); /* also after a failure: committed batches stay searchable */
 	if (!e && ee)
 		e = ee;
 	if (e)

@@ -28,7 +28,6 @@
 #define SRCH_LOOKUP_CAP    250    /* rows one look-up may read; a bigger bucket is "hot" and not read */
 #define SRCH_MAX_CANDS     4096   /* distinct candidates gathered at most (power of two) */
 #define SRCH_MAX_SCORED    320    /* candidates fetched and scored at most (> SRCH_LOOKUP_CAP) */
-#define SRCH_LOAD_PRELOAD  5000000 /* persons whose CINs a bulk load reads up front */
 #define SRCH_MIN_SCORE     0.5    /* name evidence below this is not a result */
 #define SRCH_MAX_QUERY     300    /* bytes of a query */
 
@@ -51,6 +50,20 @@ SJ_MUST_USE sj_err srch_index_person(db_conn *c, const char *person_id, const sr
  * persons_upsert calls). SJ_ENOTFOUND when there is no such person. */
 SJ_MUST_USE sj_err srch_reindex_person(db_conn *c, const char *person_id);
 
+/* --- the bulk load of a national register (persons_load_*, persons.h) ---
+ *
+ * srch_index_bulk writes the keys of n persons that have none yet (ids[i]
+ * and names[i]) in one db_copy stream (COPY on PostgreSQL), inside c's write
+ * transaction. srch_index_is_empty sets *yes when no person is keyed.
+ * srch_index_drop (a load into an empty index, outside a transaction or in
+ * a write one) drops the key index; srch_index_build builds it if it is
+ * missing (after a bulk load, also one that stopped early) and refreshes the
+ * planner's statistics of person_keys (outside a transaction). */
+SJ_MUST_USE sj_err srch_index_bulk(db_conn *c, int n, const char *const *ids, const srch_names *names);
+SJ_MUST_USE sj_err srch_index_is_empty(db_conn *c, bool *yes);
+SJ_MUST_USE sj_err srch_index_drop(db_conn *c);
+SJ_MUST_USE sj_err srch_index_build(db_conn *c, bool maintain);
+
 typedef struct srch_query {
 	const char *q;             /* names in either script and any order ("alaoui mohamed",
 				      "Mohamed ben Ahmed Alaoui"), a CIN ("be 123456"), may
@@ -62,6 +75,8 @@ typedef struct srch_query {
 	const char *birth_place;   /* or NULL: ranks, does not narrow */
 	int limit;                 /* 1..SRCH_MAX_RESULTS */
 	bool only_active;          /* unused by persons; reserved */
+	const char *exclude_id;    /* a person left out of the answer (its own duplicates), or NULL */
+	bool keep_broad;           /* rank a too broad answer all the same (the duplicates of a person) */
 } srch_query;
 
 /* srch_persons answers q with a new JSON object (*out, caller decrefs):
@@ -89,62 +104,6 @@ typedef struct srch_query {
  * by their survivor. SJ_EINVAL when q is empty, too long or not UTF-8. c may
  * be in a read or write transaction. */
 SJ_MUST_USE sj_err srch_persons(db_conn *c, const srch_query *q, json_t **out);
-
-/* srch_import_person stores one person read by `sijill import persons` (p is a
- * validated object of the import contract; see cli/import.c) with the
- * semantics of persons_upsert: a known CIN resolves to the same person and
- * only its empty fields are filled; the keys are (re)indexed. *created tells
- * whether a row was made. */
-SJ_MUST_USE sj_err srch_import_person(db_conn *c, json_t *p, const char *home_unit_id,
-				      char id_out[ID_LEN + 1], bool *created);
-
-/* srch_validate_person checks one import line; returns NULL when good, or a
- * static message naming the first problem. */
-const char *srch_validate_person(json_t *p);
-
-/* --- bulk loading (`sijill import persons`): the same semantics as
- * srch_import_person, line after line, at a national register's scale ---
- *
- *     srch_loader *l; if (srch_load_begin(c, unit_id, &l)) fail;
- *     per batch: db_begin(c, DB_WRITE); per line srch_load_person(l, p, &made);
- *                srch_load_flush(l); audit; db_commit(c);
- *     srch_load_end(l);   (always, also after a failure)
- *
- * srch_load_begin (outside a transaction) reads the CINs already stored (up
- * to SRCH_LOAD_PRELOAD persons) and, when the index is empty, drops the key
- * index, which srch_load_end builds once at the end. srch_load_person (in a
- * write transaction) resolves a known CIN to the same person (its empty
- * fields filled, at once) and keeps a new person in memory; *created as for
- * srch_import_person. srch_load_flush writes the persons kept (db_copy:
- * COPY on PostgreSQL), then their keys; call it before the audit entry and
- * the commit of each batch. srch_load_end (outside a transaction) builds
- * what begin dropped (also when the load stopped early: committed batches
- * stay searchable), refreshes the planner's statistics and frees l. */
-typedef struct srch_loader srch_loader;
-SJ_MUST_USE sj_err srch_load_begin(db_conn *c, const char *home_unit_id, srch_loader **out);
-SJ_MUST_USE sj_err srch_load_person(srch_loader *l, json_t *p, bool *created);
-SJ_MUST_USE sj_err srch_load_flush(srch_loader *l);
-SJ_MUST_USE sj_err srch_load_end(srch_loader *l);
-/* srch_load_is_bulk: the load builds the key index at its end. */
-bool srch_load_is_bulk(const srch_loader *l);
-
-/* --- merge and unmerge (authorised roles only; checked by the caller) --- */
-
-/* srch_duplicates lists candidate duplicates of person_id (same name keys,
- * ranked with date of birth and parents' names) as a new JSON array of
- * {"id", names..., "score", "reasons":[part matched...]} (reasons: the
- * strings of srch_persons' "matched"). */
-SJ_MUST_USE sj_err srch_duplicates(db_conn *c, const char *person_id, int limit, json_t **out);
-
-/* srch_merge records that merged_id is the same person as survivor_id:
- * merged_id's row stays (and every mention of it), marked merged_into.
- * SJ_ECONFLICT when either is already merged or they are the same;
- * SJ_ENOTFOUND when one does not exist. merge_id receives the history row. */
-SJ_MUST_USE sj_err srch_merge(db_conn *c, const char *survivor_id, const char *merged_id,
-			      const char *reason, const char *actor_id, char merge_id[ID_LEN + 1]);
-/* srch_unmerge undoes merge merge_id (its history row is kept, marked undone).
- * SJ_ENOTFOUND / SJ_ECONFLICT (already undone). */
-SJ_MUST_USE sj_err srch_unmerge(db_conn *c, const char *merge_id, const char *reason, const char *actor_id);
 
 /* srch_name_similarity scores a typed name against recorded names (for the
  * hit engine): the best nk_name_score over the Arabic and Latin records, 0..1;
