@@ -25,13 +25,12 @@ void api_users_create(app *a, http_req *r, auth_user *u)
 	json_t *body = hjson_body_or_reply(r);
 	if (!body)
 		return;
-	static const char *const roles[] = {"admin", "chief", "opj", "officer", "analyst", "auditor", "monitor", NULL};
 	static const char *const langs[] = {"ar", "fr", NULL};
 	auth_new_user nu = {0};
 	const hjson_field spec[] = {
 		{"badge", HJ_STRING, 1, 2, SJ_MAX_BADGE, NULL, &nu.badge, 0},
 		{"name", HJ_STRING, 1, 1, SJ_MAX_NAME, NULL, &nu.name, 0},
-		{"role", HJ_ENUM, 1, 0, 16, roles, &nu.role, 0},
+		{"role", HJ_ENUM, 1, 0, 16, role_all_names, &nu.role, 0},
 		{"unit", HJ_STRING, 1, 1, UNIT_CODE_MAX, NULL, &nu.unit_code, 0},
 		{"password", HJ_STRING, 1, SJ_MIN_PASSWORD, SJ_MAX_PASSWORD, NULL, &nu.password, 0},
 		{"lang", HJ_ENUM, 0, 0, 2, langs, &nu.lang, 0},

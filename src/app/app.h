@@ -182,4 +182,41 @@ void api_check(app *a, http_req *r, auth_user *u);
 void api_notifications(app *a, http_req *r, auth_user *u);
 void api_notification_read(app *a, http_req *r, auth_user *u);
 
+/* security communication (api_comms.c, issue 15) */
+void api_comms_link_create(app *a, http_req *r, auth_user *u);
+void api_comms_link_list(app *a, http_req *r, auth_user *u);
+void api_comms_activity_create(app *a, http_req *r, auth_user *u);
+void api_comms_activity_list(app *a, http_req *r, auth_user *u);
+void api_comms_activity_get(app *a, http_req *r, auth_user *u);
+void api_comms_activity_update(app *a, http_req *r, auth_user *u);
+void api_comms_activity_review(app *a, http_req *r, auth_user *u);
+void api_comms_activity_pii(app *a, http_req *r, auth_user *u);
+void api_comms_activity_approve(app *a, http_req *r, auth_user *u);
+void api_comms_activity_publish(app *a, http_req *r, auth_user *u);
+void api_comms_activity_cancel(app *a, http_req *r, auth_user *u);
+void api_comms_activity_correct(app *a, http_req *r, auth_user *u);
+void api_comms_activity_print(app *a, http_req *r, auth_user *u);
+void api_comms_register_import(app *a, http_req *r, auth_user *u);
+void api_comms_engagement_list(app *a, http_req *r, auth_user *u);
+void api_comms_engagement_add(app *a, http_req *r, auth_user *u);
+void api_comms_engagement_import(app *a, http_req *r, auth_user *u);
+void api_comms_claim_create(app *a, http_req *r, auth_user *u);
+void api_comms_claim_list(app *a, http_req *r, auth_user *u);
+void api_comms_claim_get(app *a, http_req *r, auth_user *u);
+void api_comms_claim_status(app *a, http_req *r, auth_user *u);
+void api_comms_claim_duplicate(app *a, http_req *r, auth_user *u);
+void api_comms_claim_archive(app *a, http_req *r, auth_user *u);
+void api_comms_claim_review(app *a, http_req *r, auth_user *u);
+void api_comms_crisis_create(app *a, http_req *r, auth_user *u);
+void api_comms_crisis_list(app *a, http_req *r, auth_user *u);
+void api_comms_crisis_board(app *a, http_req *r, auth_user *u);
+void api_comms_crisis_close(app *a, http_req *r, auth_user *u);
+void api_comms_file_get(app *a, http_req *r, auth_user *u);
+void api_comms_event_create(app *a, http_req *r, auth_user *u);
+void api_comms_event_list(app *a, http_req *r, auth_user *u);
+void api_comms_event_get(app *a, http_req *r, auth_user *u);
+void api_comms_event_update(app *a, http_req *r, auth_user *u);
+void api_comms_event_media(app *a, http_req *r, auth_user *u);
+void api_comms_bilan(app *a, http_req *r, auth_user *u);
+
 #endif

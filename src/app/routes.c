@@ -5,6 +5,7 @@
  * capability behind each handler. */
 #include "app/app.h"
 #include "cases/complaint.h"
+#include "comms/comms.h"
 
 /* ROUTE(method, pattern, roles, flags, handler, summary, tag, ...): the
  * trailing designated members describe the rest of the row once — .body and
@@ -14,7 +15,10 @@
 	{.method = (m), .pattern = (p), .roles = (r), .flags = (fl), .fn = (fn_), .summary = (sum), .tag = (tg), \
 	 __VA_ARGS__}
 
-#define HUMANS ROLES_HUMAN
+/* HUMANS: who reads case, person and register data — every human role but
+ * communication (issue 15: they see case data only through a case officer's
+ * link). Routes every human needs (the session, the units) name ROLES_HUMAN. */
+#define HUMANS ROLES_CASE_READERS
 #define ANYONE ROLES_ALL
 #define WRITERS ROLES_UNIT_WRITERS
 
@@ -30,12 +34,12 @@ const route app_routes[] = {
 	ROUTE("POST", "/api/v1/session", 0, ROUTE_PUBLIC, api_login, "Log in with badge and password", "session"),
 	ROUTE("DELETE", "/api/v1/session", ANYONE, ROUTE_MFA_ENROL, api_logout, "Log out (revoke this session)", "session"),
 	ROUTE("GET", "/api/v1/me", ANYONE, ROUTE_MFA_ENROL, api_me, "Who am I", "session"),
-	ROUTE("POST", "/api/v1/me/totp", HUMANS, ROUTE_MFA_ENROL, api_me_totp_setup,
+	ROUTE("POST", "/api/v1/me/totp", ROLES_HUMAN, ROUTE_MFA_ENROL, api_me_totp_setup,
 	 "Set up a TOTP authenticator (secret shown once)", "session"),
-	ROUTE("POST", "/api/v1/me/totp/confirm", HUMANS, ROUTE_MFA_ENROL, api_me_totp_confirm,
+	ROUTE("POST", "/api/v1/me/totp/confirm", ROLES_HUMAN, ROUTE_MFA_ENROL, api_me_totp_confirm,
 	 "Confirm the authenticator with a code; enables the second factor", "session"),
-	ROUTE("PUT", "/api/v1/me/password", HUMANS, 0, api_me_password, "Change my password", "session"),
-	ROUTE("PUT", "/api/v1/me/lang", HUMANS, 0, api_me_lang, "Set my interface language", "session"),
+	ROUTE("PUT", "/api/v1/me/password", ROLES_HUMAN, 0, api_me_password, "Change my password", "session"),
+	ROUTE("PUT", "/api/v1/me/lang", ROLES_HUMAN, 0, api_me_lang, "Set my interface language", "session"),
 
 	/* national search and central registers (api_search.c, api_registers.c);
 	 * before any /persons/{id} route so "search" is not read as an id */
@@ -76,7 +80,7 @@ const route app_routes[] = {
 	ROUTE("GET", "/api/v1/users", ROLE_ADMIN | ROLE_CHIEF, 0, api_users_list, "List users in my scope", "administration"),
 	ROUTE("POST", "/api/v1/users", ROLE_ADMIN, 0, api_users_create, "Create a user", "administration"),
 	ROUTE("PATCH", "/api/v1/users/{badge}", ROLE_ADMIN, 0, api_users_update, "Enable, disable or reset a user", "administration"),
-	ROUTE("GET", "/api/v1/units", HUMANS, 0, api_units_list, "The organisation's units", "administration"),
+	ROUTE("GET", "/api/v1/units", ROLES_HUMAN, 0, api_units_list, "The organisation's units", "administration"),
 
 	/* audit */
 	ROUTE("GET", "/api/v1/audit", ROLE_AUDITOR, 0, api_audit_list, "Query the audit log", "audit"),
@@ -139,6 +143,119 @@ const route app_routes[] = {
 	ROUTE("GET", "/api/v1/referrals/{id}/bundle", HUMANS, 0, api_referral_bundle, "The bundle as sent (JSON)", "referral"),
 	ROUTE("GET", "/api/v1/referrals/{id}/bundle.html", HUMANS, 0, api_referral_bundle_html, "The bundle, printable (HTML)", "referral"),
 	ROUTE("PUT", "/api/v1/referrals/{id}/outcome", WRITERS, 0, api_referral_outcome, "Record the prosecution's decision", "referral"),
+	/* security communication (api_comms.c, issue 15): the communication roles
+	 * write in their unit's scope, the head of communication approves and
+	 * publishes; they reach case data only through a case officer's link */
+	ROUTE("POST", "/api/v1/cases/{id}/comms-links", WRITERS, 0, api_comms_link_create,
+	      "Let a communication unit speak of this case (what may be said)", "communication",
+	      .body = &comms_case_link_rec, .body_op = REC_CREATE, .reply = &comms_case_link_rec,
+	      .action = "comms.link.create", .object = "case"),
+	ROUTE("GET", "/api/v1/comms/case-links", ROLES_COMMS, 0, api_comms_link_list,
+	      "Case links addressed to my communication unit", "communication", .action = "comms.link.list",
+	      .object = "unit"),
+	ROUTE("POST", "/api/v1/comms/activities", ROLES_COMMS, 0, api_comms_activity_create,
+	      "Draft a communication activity (communiqué, truth statement, filmed report...)", "communication",
+	      .body = &comms_activity_rec, .body_op = REC_CREATE, .reply = &comms_activity_rec,
+	      .action = "comms.activity.create", .object = "comms_activity"),
+	ROUTE("GET", "/api/v1/comms/activities", ROLES_COMMS, 0, api_comms_activity_list,
+	      "The register in my scope (kind, status, year)", "communication", .action = "comms.activity.list",
+	      .object = "unit"),
+	ROUTE("GET", "/api/v1/comms/activities/{id}", ROLES_COMMS, 0, api_comms_activity_get,
+	      "Read an activity (its seal re-verified)", "communication", .reply = &comms_activity_rec,
+	      .action = "comms.activity.read", .object = "comms_activity"),
+	ROUTE("PATCH", "/api/v1/comms/activities/{id}", ROLES_COMMS, 0, api_comms_activity_update,
+	      "Edit a draft (a reviewed one goes back to draft)", "communication", .body = &comms_activity_rec,
+	      .body_op = REC_PATCH, .reply = &comms_activity_rec, .action = "comms.activity.update",
+	      .object = "comms_activity"),
+	ROUTE("POST", "/api/v1/comms/activities/{id}/review", ROLES_COMMS, 0, api_comms_activity_review,
+	      "Review a draft (not the drafter)", "communication", .reply = &comms_activity_rec,
+	      .action = "comms.activity.review", .object = "comms_activity"),
+	ROUTE("GET", "/api/v1/comms/activities/{id}/pii", ROLES_COMMS, 0, api_comms_activity_pii,
+	      "The personal data found in the texts (CIN, telephone, names from the linked case)", "communication",
+	      .action = "comms.activity.pii", .object = "comms_activity"),
+	ROUTE("POST", "/api/v1/comms/activities/{id}/approve", ROLE_COMM_HEAD, 0, api_comms_activity_approve,
+	      "Approve, confirming each personal-data match", "communication", .body = &comms_approve_rec,
+	      .body_op = REC_CREATE, .reply = &comms_activity_rec, .action = "comms.activity.approve",
+	      .object = "comms_activity"),
+	ROUTE("POST", "/api/v1/comms/activities/{id}/publish", ROLE_COMM_HEAD, 0, api_comms_activity_publish,
+	      "Publish (a communiqué or truth statement is sealed with the approver's key)", "communication",
+	      .reply = &comms_activity_rec, .action = "comms.activity.publish", .object = "comms_activity"),
+	ROUTE("POST", "/api/v1/comms/activities/{id}/cancel", ROLES_COMMS, 0, api_comms_activity_cancel,
+	      "Cancel an unpublished activity with a reason", "communication", .body = &comms_cancel_rec,
+	      .body_op = REC_CREATE, .reply = &comms_activity_rec, .action = "comms.activity.cancel",
+	      .object = "comms_activity"),
+	ROUTE("POST", "/api/v1/comms/activities/{id}/corrections", ROLES_COMMS, 0, api_comms_activity_correct,
+	      "Draft the correction of a published activity (a new version)", "communication",
+	      .reply = &comms_activity_rec, .action = "comms.activity.correct", .object = "comms_activity"),
+	ROUTE("GET", "/api/v1/comms/activities/{id}/print", ROLES_COMMS, 0, api_comms_activity_print,
+	      "Bilingual print view of an activity, seal re-verified (HTML)", "communication",
+	      .action = "comms.activity.print", .object = "comms_activity"),
+	ROUTE("GET", "/api/v1/comms/activities/{id}/engagement", ROLES_COMMS, 0, api_comms_engagement_list,
+	      "Engagement of a published item by channel and day", "communication", .action = "comms.engagement.read",
+	      .object = "comms_activity"),
+	ROUTE("POST", "/api/v1/comms/activities/{id}/engagement", ROLES_COMMS, 0, api_comms_engagement_add,
+	      "Enter one day's figures by hand", "communication", .body = &comms_engagement_rec, .body_op = REC_CREATE,
+	      .action = "comms.engagement.add", .object = "comms_activity"),
+	ROUTE("POST", "/api/v1/comms/activities/{id}/engagement/import", ROLES_COMMS, 0, api_comms_engagement_import,
+	      "Import a platform's CSV export (all or nothing; the same file twice changes nothing)", "communication",
+	      .body = &comms_csv_rec, .body_op = REC_CREATE, .action = "comms.engagement.import",
+	      .object = "comms_activity"),
+	ROUTE("POST", "/api/v1/comms/register-import", ROLE_COMM_HEAD, 0, api_comms_register_import,
+	      "Import the register kept before sijill (published, marked imported)", "communication",
+	      .body = &comms_import_rec, .body_op = REC_CREATE, .action = "comms.register.import", .object = "unit"),
+	ROUTE("POST", "/api/v1/comms/claims", ROLES_COMMS, 0, api_comms_claim_create,
+	      "Register a claim seen online (the same claim is linked to its first report)", "communication",
+	      .body = &comms_claim_rec, .body_op = REC_CREATE, .reply = &comms_claim_rec, .action = "comms.claim.create",
+	      .object = "comms_claim"),
+	ROUTE("GET", "/api/v1/comms/claims", ROLES_COMMS, 0, api_comms_claim_list, "Claims in my scope (crisis, status)",
+	      "communication", .action = "comms.claim.list", .object = "unit"),
+	ROUTE("GET", "/api/v1/comms/claims/{id}", ROLES_COMMS, 0, api_comms_claim_get,
+	      "Read a claim with its verdict, answer and time to rebuttal", "communication", .reply = &comms_claim_rec,
+	      .action = "comms.claim.read", .object = "comms_claim"),
+	ROUTE("POST", "/api/v1/comms/claims/{id}/status", ROLES_COMMS, 0, api_comms_claim_status,
+	      "Start verifying, or give the verdict with its evidence", "communication", .body = &comms_claim_status_rec,
+	      .body_op = REC_CREATE, .reply = &comms_claim_rec, .action = "comms.claim.status", .object = "comms_claim"),
+	ROUTE("POST", "/api/v1/comms/claims/{id}/duplicate", ROLES_COMMS, 0, api_comms_claim_duplicate,
+	      "Link a claim to the first report of the same claim", "communication", .body = &comms_claim_dup_rec,
+	      .body_op = REC_CREATE, .reply = &comms_claim_rec, .action = "comms.claim.duplicate",
+	      .object = "comms_claim"),
+	ROUTE("POST", "/api/v1/comms/claims/{id}/archive", ROLES_COMMS, 0, api_comms_claim_archive,
+	      "Store the archived copy of a claim (PNG, JPEG, WebP, GIF, PDF, MP4; hashed)", "communication",
+	      .body = &comms_file_rec, .body_op = REC_CREATE, .reply = &comms_claim_rec, .action = "comms.claim.archive",
+	      .object = "comms_claim"),
+	ROUTE("GET", "/api/v1/comms/claims/{id}/claimreview", ROLES_COMMS, 0, api_comms_claim_review,
+	      "The verdict as schema.org ClaimReview JSON-LD", "communication", .action = "comms.claim.export",
+	      .object = "comms_claim"),
+	ROUTE("POST", "/api/v1/comms/crises", ROLES_COMMS, 0, api_comms_crisis_create, "Open a crisis tag",
+	      "communication", .body = &comms_crisis_rec, .body_op = REC_CREATE, .reply = &comms_crisis_rec,
+	      .action = "comms.crisis.create", .object = "comms_crisis"),
+	ROUTE("GET", "/api/v1/comms/crises", ROLES_COMMS, 0, api_comms_crisis_list, "Crisis tags (national)",
+	      "communication", .action = "comms.crisis.list", .object = "unit"),
+	ROUTE("GET", "/api/v1/comms/crises/{id}/board", ROLES_COMMS, 0, api_comms_crisis_board,
+	      "The live board of a crisis in my scope", "communication", .action = "comms.crisis.board",
+	      .object = "comms_crisis"),
+	ROUTE("POST", "/api/v1/comms/crises/{id}/close", ROLES_COMMS, 0, api_comms_crisis_close, "Close a crisis",
+	      "communication", .reply = &comms_crisis_rec, .action = "comms.crisis.close", .object = "comms_crisis"),
+	ROUTE("GET", "/api/v1/comms/files/{id}", ROLES_COMMS, 0, api_comms_file_get,
+	      "An archived copy or media item (as stored, with its type)", "communication", .action = "comms.file.read",
+	      .object = "comms_file"),
+	ROUTE("POST", "/api/v1/comms/events", ROLES_COMMS, 0, api_comms_event_create, "Document a major event",
+	      "communication", .body = &comms_event_rec, .body_op = REC_CREATE, .reply = &comms_event_rec,
+	      .action = "comms.event.create", .object = "comms_event"),
+	ROUTE("GET", "/api/v1/comms/events", ROLES_COMMS, 0, api_comms_event_list, "Major events (national)",
+	      "communication", .action = "comms.event.list", .object = "unit"),
+	ROUTE("GET", "/api/v1/comms/events/{id}", ROLES_COMMS, 0, api_comms_event_get,
+	      "A major event with its arrangements, media items and coverage", "communication",
+	      .reply = &comms_event_rec, .action = "comms.event.read", .object = "comms_event"),
+	ROUTE("PATCH", "/api/v1/comms/events/{id}", ROLES_COMMS, 0, api_comms_event_update,
+	      "Update an event's documentation", "communication", .body = &comms_event_rec, .body_op = REC_PATCH,
+	      .reply = &comms_event_rec, .action = "comms.event.update", .object = "comms_event"),
+	ROUTE("POST", "/api/v1/comms/events/{id}/media", ROLES_COMMS, 0, api_comms_event_media,
+	      "Add a media item of the security arrangements (hashed)", "communication", .body = &comms_file_rec,
+	      .body_op = REC_CREATE, .reply = &comms_event_rec, .action = "comms.event.media", .object = "comms_event"),
+	ROUTE("GET", "/api/v1/comms/bilan", ROLES_COMMS | ROLE_ANALYST, 0, api_comms_bilan,
+	      "The communication bilan of a year, per unit or national", "communication", .action = "comms.bilan.read",
+	      .object = "unit"),
 };
 
 const size_t app_routes_count = sizeof app_routes / sizeof app_routes[0];

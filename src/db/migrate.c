@@ -37,6 +37,7 @@ static const char sql_create_versions[] =
 	"CREATE TABLE IF NOT EXISTS schema_migrations ("
 	" version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
 static const char sql_max_version[] = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
+static const char sql_has_version[] = "SELECT COUNT(*) FROM schema_migrations WHERE version = ?";
 static const char sql_insert_version[] =
 	"INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)";
 
@@ -88,9 +89,17 @@ sj_err db_migrate(db *d, int *applied)
 		/* Several central processes may start at once: one migrates. */
 		if (db_conn_kind(c) == DB_PG)
 			e = db_exec(c, "LOCK TABLE schema_migrations IN EXCLUSIVE MODE");
-		if (!e)
-			e = read_version(c, &have);
-		if (!e && have < m->version) {
+		/* applied unless recorded: numbers come in ranges (one per branch),
+		 * so a lower number may arrive after a higher one was applied */
+		if (!e) {
+			db_stmt *s;
+			bool row = false;
+			e = db_prepare(c, sql_has_version, &s);
+			e = e ? e : db_bind_int(s, 1, m->version);
+			e = e ? e : db_step(s, &row);
+			have = !e && row ? (int)db_col_int(s, 0) : 0;
+		}
+		if (!e && !have) {
 			buf sql;
 			buf_init(&sql, 4 * 1024 * 1024);
 			e = filter_sql(m->sql, db_conn_kind(c), &sql);
