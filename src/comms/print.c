@@ -85,7 +85,8 @@ sj_err comms_activity_print_html(db_conn *c, const sj_actor *a, const char *id, 
 	const char *status = cj_str(act, "status");
 	json_t *seal = json_object_get(act, "seal");
 	e = buf_adds(b, "<!doctype html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\">"
-			"<link rel=\"stylesheet\" href=\"/print.css\"><title>");
+			"<link rel=\"stylesheet\" href=\"/print.css\"><link rel=\"icon\" href=\"/favicon.svg\">"
+			"<title>");
 	e = e ? e : esc(b, cj_str(act, "number"));
 	e = e ? e : buf_adds(b, "</title></head>\n<body class=\"print\">\n<header><div class=\"fr\" lang=\"fr\">Royaume du "
 				"Maroc<br>Direction Générale de la Sûreté Nationale</div><div class=\"ar\" lang=\"ar\" "
