@@ -107,7 +107,8 @@ static void act_check(json_t *o, const char *prefix, json_t *errs)
 		rec_err(errs, prefix, "media_partner", "partner-required", "a filmed report names its media partner");
 	/* a truth statement of the register kept before sijill (a row with a
 	 * ref) has no claim recorded here; every new one answers a claim */
-	if (strcmp(kind, "truth_statement") == 0 && !cj_str(o, "claim_id") && !cj_str(o, "ref"))
+	if (strcmp(kind, "truth_statement") == 0 && !cj_str(o, "claim_id") && !cj_str(o, "ref") &&
+	    !cj_str(o, "corrects_id")) /* a correction answers through the version it corrects */
 		rec_err(errs, prefix, "claim_id", "claim-required", "a truth statement answers a claim");
 	if (strcmp(kind, "truth_statement") != 0 && cj_str(o, "claim_id"))
 		rec_err(errs, prefix, "claim_id", "claim-not-ts", "only a truth statement answers a claim");
@@ -491,11 +492,10 @@ sj_err comms_activity_update(db_conn *c, const sj_actor *a, const char *id, json
 	json_t *errs = json_array();
 	act_check(row, NULL, errs);
 	if (json_array_size(errs)) {
-		*why = "comms-title-required";
+		/* the merged draft breaks one of the record's own rules */
+		const char *code = cj_str(json_array_get(errs, 0), "code");
+		*why = code && strcmp(code, "partner-required") == 0 ? "comms-partner-required" : "comms-title-required";
 		e = SJ_EUNPROCESSABLE;
-		json_t *first = json_array_get(errs, 0);
-		if (cj_str(first, "code") && strcmp(cj_str(first, "code"), "partner-required") == 0)
-			*why = "comms-partner-required";
 	}
 	json_decref(errs);
 	e = e ? e : links_check(c, a, row, why);

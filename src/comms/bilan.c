@@ -13,7 +13,9 @@
 
 #define SCOPE_JOIN " JOIN (SELECT id AS u_id, path AS unit_path FROM units) u ON u.u_id = a.unit_id"
 #define SCOPE_WHERE " AND (CAST(? AS TEXT) IS NULL OR unit_path LIKE CAST(? AS TEXT) || '%')"
-#define YEAR_WHERE " a.status = 'published' AND a.date >= ? AND a.date <= ?"
+/* an item counts once, in its first version: a published correction is not a
+ * new activity (it is counted apart, in totals.corrections) */
+#define YEAR_WHERE " a.status = 'published' AND a.corrects_id IS NULL AND a.date >= ? AND a.date <= ?"
 
 static const char sql_by_month[] =
 	"SELECT a.kind, SUBSTR(a.date, 6, 2), COUNT(*) FROM comms_activities a" SCOPE_JOIN
@@ -44,6 +46,9 @@ static const char sql_crisis_claims[] =
 static const char sql_year_claims[] =
 	"SELECT a.id, a.status, a.reach, a.received_at, a.duplicate_of, a.answered_at FROM comms_claims a" SCOPE_JOIN
 	" WHERE a.received_at >= ? AND a.received_at < ?" SCOPE_WHERE;
+static const char sql_corrections[] =
+	"SELECT COUNT(*) FROM comms_activities a" SCOPE_JOIN " WHERE a.status = 'published' AND a.corrects_id IS NOT NULL"
+	" AND a.date >= ? AND a.date <= ?" SCOPE_WHERE;
 static const char sql_events[] =
 	"SELECT e.id, e.number, e.kind, e.name_ar, e.name_fr, e.starts_on, e.ends_on, e.visitors, e.online_viewers,"
 	" (SELECT COUNT(*) FROM comms_activities a" SCOPE_JOIN " WHERE a.event_id = e.id AND a.status = 'published'"
@@ -98,6 +103,8 @@ sj_err comms_bilan(db_conn *c, const sj_actor *a, int year, const char *unit_cod
 			     "id:t,number:t,kind:t,name_ar:t,name_fr:t,starts_on:t,ends_on:t,visitors:i,online_viewers:i,"
 			     "coverage:i",
 			     &events, "tttt", scope, scope, from, to);
+	int64_t corrections = 0;
+	e = e ? e : dbj_int(c, sql_corrections, &corrections, "tttt", from, to, scope, scope);
 	size_t i;
 	json_t *x;
 	json_array_foreach(crises, i, x) {
@@ -160,10 +167,11 @@ sj_err comms_bilan(db_conn *c, const sj_actor *a, int year, const char *unit_cod
 	int64_t filmed = cj_int(by_kind, "filmed_report"), ts = cj_int(by_kind, "truth_statement");
 	char now[32];
 	clock_format_legal(clock_now_ms(), now);
-	*out = json_pack("{s:i,s:o,s:s,s:{s:I,s:I,s:I,s:I,s:I},s:o,s:o,s:{s:I,s:I,s:I,s:O},s:O,s:O,s:o,s:O,s:O,s:s}",
+	*out = json_pack("{s:i,s:o,s:s,s:{s:I,s:I,s:I,s:I,s:I,s:I},s:o,s:o,s:{s:I,s:I,s:I,s:O},s:O,s:O,s:o,s:O,s:O,s:s}",
 			 "year", year, "unit", unit, "scope", scope ? "unit" : "national", "totals", "activities",
 			 (json_int_t)total, "information", (json_int_t)info, "truth_statements", (json_int_t)ts,
 			 "filmed_reports", (json_int_t)filmed, "other", (json_int_t)(total - info - ts - filmed),
+			 "corrections", (json_int_t)corrections,
 			 "by_kind", by_kind, "by_month", by_month, "truth", "count", (json_int_t)nt, "measured",
 			 (json_int_t)measured, "median_rebuttal_ms", (json_int_t)median, "items", truth,
 			 "filmed_by_partner", partners, "top_items", top, "claims", comms_claims_summary(yclaims),

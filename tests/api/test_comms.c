@@ -390,8 +390,40 @@ static void workflow(void **st)
 	assert_string_equal(th_str(&r, "corrects_id"), ts);
 	assert_true(json_is_null(json_object_get(r.json, "claim_id")));
 	th_resp_free(&r);
+	char corr[40];
+	snprintf(corr, sizeof corr, "%s", "");
 	r = req("POST", p, comm, NULL);
 	expect_problem(&r, 409, "comms-correction-exists");
+	th_resp_free(&r);
+	r = req("GET", "/api/v1/comms/activities?kind=truth_statement&status=draft", comm, NULL);
+	snprintf(corr, sizeof corr, "%s", jget(json_array_get(json_object_get(r.json, "activities"), 0), "id"));
+	th_resp_free(&r);
+	/* the correction is edited, reviewed, approved and published like any draft */
+	path(p, sizeof p, "/api/v1/comms/activities/%s", corr);
+	r = req("PATCH", p, comm, json_pack("{s:s}", "text_fr", "Rectificatif : la vidéo date de 2018."));
+	expect(&r, 200);
+	th_resp_free(&r);
+	static const char *const steps[] = {"review", "approve", "publish"};
+	for (int i = 0; i < 3; i++) {
+		path(p, sizeof p, "/api/v1/comms/activities/%s/%s", corr, steps[i]);
+		r = req("POST", p, head, i == 1 ? json_pack("{}") : NULL);
+		expect(&r, 200);
+		th_resp_free(&r);
+	}
+	path(p, sizeof p, "/api/v1/comms/activities/%s", ts);
+	r = req("GET", p, comm, NULL);
+	assert_string_equal(th_str(&r, "superseded_by"), corr);
+	th_resp_free(&r);
+	path(p, sizeof p, "/api/v1/comms/claims/%s", claim); /* answered once, by the first version */
+	r = req("GET", p, comm, NULL);
+	assert_string_equal(jget(json_object_get(r.json, "answer"), "id"), ts);
+	th_resp_free(&r);
+	/* the bilan counts the item once, and the correction apart */
+	r = req("GET", "/api/v1/comms/bilan?year=2026", head, NULL);
+	expect(&r, 200);
+	assert_int_equal(jint(json_object_get(r.json, "totals"), "truth_statements"), 1);
+	assert_int_equal(jint(json_object_get(r.json, "totals"), "corrections"), 1);
+	assert_int_equal(jint(json_object_get(r.json, "truth"), "measured"), 1);
 	th_resp_free(&r);
 
 	/* the seal is checked on every read and print: a changed column shows */

@@ -87,6 +87,7 @@ export async function render(ctx) {
           kpi('truth_statements', fmtNum(tot.truth_statements || 0)),
           kpi('filmed_reports', fmtNum(tot.filmed_reports || 0)),
           kpi('other', fmtNum(tot.other || 0)),
+          kpi('corrections', fmtNum(tot.corrections || 0)),
           kpi('median_rebuttal', truth.measured ? fmtDuration(truth.median_rebuttal_ms) : '—'))),
       h('section', { class: 'card chart-card' }, byMonth),
       h('section', { class: 'card chart-card' }, byKind),
