@@ -21,22 +21,15 @@ static const char *id_param(http_req *r)
 	return http_param(r, "id");
 }
 
-/* comms_done ends a comms handler's unit of work on c: a refusal for scope
- * is answered 403 and audited (app_refuse); a refusal that carries data
- * (extra, stolen) or a file refusal with its own status is answered as that
- * problem; anything else goes to app_reply (detail and out stolen). */
+/* comms_done ends a comms handler's unit of work on c: a refusal that
+ * carries data (extra, stolen) or a file refusal with its own status is
+ * answered as that problem; anything else (a refusal for scope included:
+ * 403, audited) goes to app_reply (detail and out stolen). */
 static void comms_done(app *a, http_req *r, db_conn *c, sj_err e, const char *why, json_t *extra,
 		       const char *object_id, json_t *detail, int status, json_t *out)
 {
-	if (e == SJ_EFORBIDDEN) {
-		json_decref(extra);
-		json_decref(detail);
-		json_decref(out);
-		app_refuse(a, r, c, object_id);
-		return;
-	}
-	int fstatus = e ? comms_file_error_status(why) : 0;
-	if (e && (extra || fstatus)) {
+	int fstatus = e && e != SJ_EFORBIDDEN ? comms_file_error_status(why) : 0;
+	if (e && e != SJ_EFORBIDDEN && (extra || fstatus)) {
 		json_decref(detail);
 		json_decref(out);
 		db_rollback(c);

@@ -95,7 +95,7 @@ static bool needs_text(const char *kind)
 }
 
 /* The activity's own rules, on a create (kind present) or a patch. */
-static void act_check(json_t *o, const char *prefix, json_t *errs)
+void comms_activity_check(json_t *o, const char *prefix, json_t *errs)
 {
 	comms_channels_check(json_object_get(o, "channels"), prefix, "channels", errs);
 	const char *kind = cj_str(o, "kind");
@@ -115,41 +115,28 @@ static void act_check(json_t *o, const char *prefix, json_t *errs)
 }
 
 static const rec_field act_fields[] = {REC_ID_FIELD, ACT_FIELDS(REC_FIELD)};
-const rec_desc comms_activity_rec = REC_DESC("comms_activity", "comms_activities", act_fields, act_check);
+const rec_desc comms_activity_rec = REC_DESC("comms_activity", "comms_activities", act_fields, comms_activity_check);
 
-static const rec_field approve_fields[] = {
-	{"confirm", REC_ARRAY, 0, COMMS_PII_MAX, NULL, REC_KIND_V | REC_F_IN | REC_F_NULLABLE},
-};
+#define APPROVE_FIELDS(X) \
+	X(V, confirm, ARRAY, 0, COMMS_PII_MAX, NULL, IN | NULLABLE)
+static const rec_field approve_fields[] = {APPROVE_FIELDS(REC_FIELD)};
 const rec_desc comms_approve_rec = REC_DESC("comms_approve", NULL, approve_fields, NULL);
 
-static const rec_field cancel_fields[] = {
-	{"reason", REC_TEXT, 3, SJ_MAX_SHORT_TEXT, NULL, REC_KIND_V | REC_F_IN | REC_F_REQ},
-};
+#define CANCEL_FIELDS(X) \
+	X(V, reason, TEXT, 3, SJ_MAX_SHORT_TEXT, NULL, IN | REQ)
+static const rec_field cancel_fields[] = {CANCEL_FIELDS(REC_FIELD)};
 const rec_desc comms_cancel_rec = REC_DESC("comms_cancel", NULL, cancel_fields, NULL);
 
-/* One row of the register kept before sijill. */
-#define IMPORT_ROW_FIELDS(X) \
-	X(V, ref, CODE, 1, 64, NULL, IN | REQ) \
-	X(V, kind, ENUM, 0, 0, &comms_kinds, IN | REQ) \
-	X(V, title_ar, TEXT, 1, COMMS_MAX_TITLE, NULL, IN | NULLABLE) \
-	X(V, title_fr, TEXT, 1, COMMS_MAX_TITLE, NULL, IN | NULLABLE) \
-	X(V, date, DATE, 0, 10, NULL, IN | REQ) \
-	X(V, channels, JSON, 0, 0, NULL, IN | NULLABLE) \
-	X(V, media_partner, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, IN | NULLABLE) \
-	X(V, topic, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, IN | NULLABLE) \
-	X(V, event_id, ID, 0, 36, NULL, IN | NULLABLE)
-static const rec_field import_row_fields[] = {IMPORT_ROW_FIELDS(REC_FIELD)};
-static const rec_desc import_row_rec = REC_DESC("comms_import_row", NULL, import_row_fields, act_check);
-static const rec_field import_fields[] = {
-	{"unit", REC_CODE, 1, UNIT_CODE_MAX, NULL, REC_KIND_V | REC_F_IN | REC_F_NULLABLE},
-	{"activities", REC_ARRAY, 1, COMMS_IMPORT_MAX, &import_row_rec, REC_KIND_V | REC_F_IN | REC_F_REQ},
-};
-const rec_desc comms_import_rec = REC_DESC("comms_import", NULL, import_fields, NULL);
 
 /* ------------------------------------------------------------ reading */
 
 static const char sql_insert[] =
 	"INSERT INTO comms_activities (" REC_COLS(ACT_FIELDS) ") VALUES (" REC_QS(ACT_FIELDS) ")";
+
+sj_err comms_activity_insert(db_conn *c, json_t *row)
+{
+	return dbj_write(c, sql_insert, &comms_activity_rec, row, false, "");
+}
 static const char sql_get[] =
 	"SELECT " REC_COLS(ACT_FIELDS) ", unit, unit_path, drafted_by_badge, drafted_by_name, reviewed_by_badge,"
 	" reviewed_by_name, approved_by_badge, approved_by_name, published_by_badge, published_by_name"
@@ -417,7 +404,7 @@ static sj_err insert_draft(db_conn *c, const sj_actor *a, json_t *row, int versi
 		if (e)
 			return e;
 	}
-	e = dbj_write(c, sql_insert, &comms_activity_rec, row, false, "");
+	e = comms_activity_insert(c, row);
 	if (e == SJ_ECONFLICT && corrects_id) {
 		*why = "comms-correction-exists";
 		return e;
@@ -490,11 +477,12 @@ sj_err comms_activity_update(db_conn *c, const sj_actor *a, const char *id, json
 			json_object_del(row, k);
 	}
 	json_t *errs = json_array();
-	act_check(row, NULL, errs);
+	comms_activity_check(row, NULL, errs);
 	if (json_array_size(errs)) {
 		/* the merged draft breaks one of the record's own rules */
 		const char *code = cj_str(json_array_get(errs, 0), "code");
-		*why = code && strcmp(code, "partner-required") == 0 ? "comms-partner-required" : "comms-title-required";
+		bool partner = code && strcmp(code, "partner-required") == 0;
+		*why = partner ? "comms-partner-required" : "comms-title-required";
 		e = SJ_EUNPROCESSABLE;
 	}
 	json_decref(errs);
@@ -768,89 +756,4 @@ sj_err comms_activity_correct(db_conn *c, const sj_actor *a, const char *id, jso
 	json_decref(draft);
 	json_decref(row);
 	return e;
-}
-
-/* ------------------------------------------------------------ the register kept before sijill */
-
-static const char sql_ref_known[] = "SELECT COUNT(*) FROM comms_activities WHERE unit_id = ? AND import_ref = ?";
-
-sj_err comms_register_import(db_conn *c, const sj_actor *a, json_t *in, json_t **out, const char **why,
-			     json_t **extra)
-{
-	*out = NULL;
-	*extra = NULL;
-	unit_info u;
-	const char *code = cj_str(in, "unit") ? cj_str(in, "unit") : a->unit_code;
-	sj_err e = unit_get_by_code(c, code, &u);
-	if (e == SJ_ENOTFOUND) {
-		*why = "comms-unit-unknown";
-		return SJ_EUNPROCESSABLE;
-	}
-	if (e)
-		return e;
-	if (!comms_can_write(a, u.path) || !(a->role & ROLE_COMM_HEAD))
-		return SJ_EFORBIDDEN;
-	json_t *rows = json_object_get(in, "activities"), *errs = json_array(), *refs = json_object();
-	if (!errs || !refs) {
-		json_decref(errs);
-		json_decref(refs);
-		return SJ_ENOMEM;
-	}
-	size_t i;
-	json_t *r;
-	/* every row first: nothing is written unless all are good */
-	json_array_foreach(rows, i, r) {
-		const char *ref = cj_str(r, "ref");
-		if (json_object_get(refs, ref))
-			json_array_append_new(errs, json_pack("{s:I,s:s,s:s}", "index", (json_int_t)i, "field", "ref",
-							      "code", "duplicate"));
-		json_object_set_new(refs, ref, json_true());
-		if (cj_str(r, "event_id") && comms_event_exists(c, cj_str(r, "event_id")) == SJ_ENOTFOUND)
-			json_array_append_new(errs, json_pack("{s:I,s:s,s:s}", "index", (json_int_t)i, "field",
-							      "event_id", "code", "unknown"));
-	}
-	json_decref(refs);
-	if (json_array_size(errs)) {
-		*why = "comms-import-rows";
-		*extra = json_pack("{s:o}", "errors", errs);
-		return SJ_EUNPROCESSABLE;
-	}
-	json_decref(errs);
-	int64_t now = clock_now_ms(), created = 0, skipped = 0;
-	json_array_foreach(rows, i, r) {
-		int64_t known = 0;
-		e = dbj_int(c, sql_ref_known, &known, "tt", u.id, cj_str(r, "ref"));
-		if (e)
-			return e;
-		if (known) {
-			skipped++;
-			continue;
-		}
-		char id[ID_LEN + 1], number[COMMS_NUMBER_MAX + 1];
-		const char *date = cj_str(r, "date");
-		e = comms_number(c, "comms-activity", "COM", u.id, u.code, strtol(date, NULL, 10), number);
-		if (e)
-			return e;
-		id_new(id);
-		json_t *row = json_pack("{s:s,s:s,s:s,s:O,s:O?,s:O?,s:s,s:O?,s:O?,s:O?,s:O?,s:i,s:s,s:s,s:I,s:s,s:I,"
-					"s:s,s:b,s:I,s:I}",
-					"id", id, "unit_id", u.id, "number", number, "kind", json_object_get(r, "kind"),
-					"title_ar", json_object_get(r, "title_ar"), "title_fr",
-					json_object_get(r, "title_fr"), "date", date, "channels",
-					json_object_get(r, "channels"), "media_partner", json_object_get(r, "media_partner"),
-					"topic", json_object_get(r, "topic"), "event_id", json_object_get(r, "event_id"),
-					"version", 1, "status", "published", "drafted_by", a->id, "drafted_at",
-					(json_int_t)now, "published_by", a->id, "published_at", (json_int_t)now,
-					"import_ref", cj_str(r, "ref"), "imported", 1, "created_at", (json_int_t)now,
-					"updated_at", (json_int_t)now);
-		if (!row)
-			return SJ_ENOMEM;
-		e = dbj_write(c, sql_insert, &comms_activity_rec, row, false, "");
-		json_decref(row);
-		if (e)
-			return e;
-		created++;
-	}
-	*out = json_pack("{s:s,s:I,s:I}", "unit", u.code, "created", (json_int_t)created, "skipped", (json_int_t)skipped);
-	return *out ? SJ_OK : SJ_ENOMEM;
 }

@@ -48,7 +48,7 @@ static void reset(rec_state *s)
 		goto out; \
 	} while (0)
 
-sj_err comms_csv_read(const char *data, size_t len, comms_csv_fn fn, void *ctx, const char **why, long *line)
+sj_err csv_read(const char *data, size_t len, csv_fn fn, void *ctx, const char **why, long *line)
 {
 	if (why)
 		*why = NULL;

@@ -28,17 +28,17 @@
 /* Called once per record (the header first): n fields, each NUL-terminated
  * (f[i], len[i] bytes), valid until the callback returns; line is the
  * 1-based line where the record starts. A non-zero return stops the reading
- * and is returned by comms_csv_read. */
-typedef sj_err (*comms_csv_fn)(void *ctx, long line, size_t n, const char *const *f, const size_t *len);
+ * and is returned by csv_read. */
+typedef sj_err (*csv_fn)(void *ctx, long line, size_t n, const char *const *f, const size_t *len);
 
-/* comms_csv_read reads data[0..len) and calls fn for each record. Returns
+/* csv_read reads data[0..len) and calls fn for each record. Returns
  * SJ_OK; SJ_EINVAL on malformed data with *why one of "csv-quote" (a quote
  * where none may be), "csv-unterminated" (a quoted field never closed),
  * "csv-cr" (a CR not followed by LF), "csv-nul", "csv-fields" (too many
  * fields), "csv-field-too-long", "csv-field-count" (not as many fields as
  * the header), "csv-empty" (no record at all), and *line the record's line;
  * SJ_ENOMEM; or what fn returned. why and line may be NULL. */
-SJ_MUST_USE sj_err comms_csv_read(const char *data, size_t len, comms_csv_fn fn, void *ctx, const char **why,
+SJ_MUST_USE sj_err csv_read(const char *data, size_t len, csv_fn fn, void *ctx, const char **why,
 				  long *line);
 
 #endif

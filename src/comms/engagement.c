@@ -31,12 +31,12 @@ REC_ENUM_DEF(eng_sources, "comms_eng_source", "manual", "import");
 static const rec_field eng_fields[] = {REC_ID_FIELD, ENG_FIELDS(REC_FIELD)};
 const rec_desc comms_engagement_rec = REC_DESC("comms_engagement", "comms_engagement", eng_fields, NULL);
 
-static const rec_field csv_fields[] = {
-	{"platform", REC_ENUM, 0, 0, &comms_platforms, REC_KIND_V | REC_F_IN | REC_F_REQ},
-	{"channel", REC_ENUM, 0, 0, &comms_channels, REC_KIND_V | REC_F_IN | REC_F_NULLABLE},
-	{"filename", REC_TEXT, 1, SJ_MAX_NAME, NULL, REC_KIND_V | REC_F_IN | REC_F_NULLABLE},
-	{"csv", REC_TEXT, 1, COMMS_CSV_MAX, NULL, REC_KIND_V | REC_F_IN | REC_F_REQ | REC_F_MULTI},
-};
+#define CSV_FIELDS(X) \
+	X(V, platform, ENUM, 0, 0, &comms_platforms, IN | REQ) \
+	X(V, channel, ENUM, 0, 0, &comms_channels, IN | NULLABLE) \
+	X(V, filename, TEXT, 1, SJ_MAX_NAME, NULL, IN | NULLABLE) \
+	X(V, csv, TEXT, 1, COMMS_CSV_MAX, NULL, IN | REQ | MULTI)
+static const rec_field csv_fields[] = {CSV_FIELDS(REC_FIELD)};
 const rec_desc comms_csv_rec = REC_DESC("comms_csv_import", NULL, csv_fields, NULL);
 
 /* The column mapping of each platform's export (the header names, matched
@@ -258,7 +258,7 @@ sj_err comms_engagement_import(db_conn *c, const sj_actor *a, const char *id, js
 		e = SJ_ENOMEM;
 		goto out;
 	}
-	e = comms_csv_read(csv, csv_len, on_record, &r, &syntax, &line);
+	e = csv_read(csv, csv_len, on_record, &r, &syntax, &line);
 	if (e == SJ_EINVAL) {
 		*why = "comms-csv-syntax";
 		*extra = json_pack("{s:s,s:I}", "reason", syntax, "line", (json_int_t)line);

@@ -41,6 +41,9 @@ SJ_MUST_USE sj_err comms_number(db_conn *c, const char *kind, const char *tag, c
 				const char *unit_code, int64_t year, char out[COMMS_NUMBER_MAX + 1]);
 /* comms_today writes the legal date of now ("YYYY-MM-DD"). */
 void comms_today(char out[11]);
+/* comms_file_meta reads file id's metadata (no bytes) into *out, a new
+ * object (files.c). SJ_ENOTFOUND when there is none. */
+SJ_MUST_USE sj_err comms_file_meta(db_conn *c, const char *id, json_t **out);
 /* comms_hash_hex writes BLAKE2b-256 of data[0..n) as hex. */
 void comms_hash_hex(const void *data, size_t n, char out[65]);
 /* comms_median returns the median of v[0..n) (sorted here), 0 when n == 0. */
@@ -61,6 +64,10 @@ typedef struct comms_act_ref {
 	char date[11];
 } comms_act_ref;
 SJ_MUST_USE sj_err comms_act_ref_get(db_conn *c, const char *id, comms_act_ref *out);
+/* activity.c, for regimport.c: an activity's own rules (the record's check)
+ * and the insert of a whole row of comms_activity_rec. */
+void comms_activity_check(json_t *o, const char *prefix, json_t *errs);
+SJ_MUST_USE sj_err comms_activity_insert(db_conn *c, json_t *row);
 /* claims.c, for activity.c: reserve / release / mark answered the claim a
  * truth statement answers. */
 SJ_MUST_USE sj_err comms_claim_reserve(db_conn *c, const sj_actor *a, const char *claim_id, const char *answer_id,

@@ -78,7 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	out o = {0};
 	const char *why = NULL;
 	long line = 0;
-	sj_err e = comms_csv_read((const char *)data, size, on_record, &o, &why, &line);
+	sj_err e = csv_read((const char *)data, size, on_record, &o, &why, &line);
 	if (e == SJ_EINVAL) {
 		if (!why || line < 1)
 			abort();
@@ -87,7 +87,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (o.records > 0) {
 		/* read it back: the same fields in the same order */
 		out again = {.compare = 1, .seen = o.seen, .seen_len = o.seen_len};
-		e = comms_csv_read(o.enc, o.len, on_record, &again, &why, &line);
+		e = csv_read(o.enc, o.len, on_record, &again, &why, &line);
 		if (e || again.records != o.records || again.pos != o.seen_len)
 			abort();
 		free(again.enc);
