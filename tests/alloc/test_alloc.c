@@ -437,8 +437,16 @@ static int check_kind(int idx, const kind *kd, int full, int samples)
 			return 1;
 		}
 		if (pass == 1 && o.leaked) {
+			/* as below: a block left once may be a cache filling (the
+			 * once-a-minute session touch prepares its statement on whichever
+			 * request comes then); a leak leaves blocks again */
+			kd->make(&q, ++iter_no);
+			outcome o2 = run(&q, 0, 1);
+			if (o2.leaked == 0) {
+				cache_fills++;
+				continue;
+			}
 			fprintf(stderr, "# %s: the clean run leaves %ld block(s)\n", kd->name, o.leaked);
-			run(&q, 0, 1);
 			counted_report(stderr);
 			return 1;
 		}
