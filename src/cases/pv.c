@@ -274,7 +274,9 @@ sj_err pv_create(db_conn *c, const sj_actor *a, const char *case_id, json_t *bod
 	e = e ? e : dbj_int(c, sql_next_n, &n, "t", r->id);
 	char id[ID_LEN + 1], number[CASE_NUMBER_MAX + 32];
 	id_new(id);
-	snprintf(number, sizeof number, "%s/PV-%lld", r->number, (long long)n);
+	int nn = snprintf(number, sizeof number, "%.*s/PV-%lld", CASE_NUMBER_MAX, r->number, (long long)n);
+	if (!e && (nn < 0 || (size_t)nn >= sizeof number))
+		e = SJ_EINTERNAL; /* a case number is at most CASE_NUMBER_MAX: cannot happen */
 	char unit[UNIT_CODE_MAX + 2 * UNIT_NAME_MAX + 16];
 	snprintf(unit, sizeof unit, "%s — %s — %s", a->unit_code, a->unit_name_fr ? a->unit_name_fr : "",
 		 a->unit_name_ar ? a->unit_name_ar : "");
