@@ -426,11 +426,23 @@ void api_case_list(app *a, http_req *r, auth_user *u)
 	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
 	if (!c)
 		return;
+	/* q (number or words), from/to (creation, UTC ms): case_find (issue 18) */
+	case_filter f = {.scope_path = role_is_national(u->role) ? NULL : u->unit.path, .status = status,
+			 .q = http_query(r, "q")};
+	const char *from = http_query(r, "from"), *to = http_query(r, "to");
+	char *end = NULL;
+	if ((f.q && strlen(f.q) > CASE_FIND_Q_MAX) || (from && ((f.from_ms = strtoll(from, &end, 10)) < 0 || *end)) ||
+	    (to && ((f.to_ms = strtoll(to, &end, 10)) < 0 || *end))) {
+		http_problem(r, 400, "bad-query", "q is at most 100 bytes; from and to are UTC milliseconds", NULL);
+		db_rollback(c);
+		db_release(a->db, c);
+		return;
+	}
 	json_t *list = NULL;
-	sj_err e = case_list(c, role_is_national(u->role) ? NULL : u->unit.path, status, limit, offset, &list);
+	sj_err e = case_find(c, &f, limit, offset, &list);
 	done(a, r, u, c, e, NULL, NULL, "case.list", "unit", u->unit.code,
-	     json_pack("{s:s?,s:i,s:I}", "status", status, "limit", limit, "offset", (json_int_t)offset), 200,
-	     e ? NULL : json_pack("{s:o}", "cases", list));
+	     json_pack("{s:s?,s:s?,s:i,s:I}", "status", status, "q", f.q, "limit", limit, "offset", (json_int_t)offset),
+	     200, e ? NULL : json_pack("{s:o}", "cases", list));
 }
 
 void api_case_get(app *a, http_req *r, auth_user *u)

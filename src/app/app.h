@@ -166,6 +166,11 @@ void api_referral_bundle(app *a, http_req *r, auth_user *u);
 void api_referral_bundle_html(app *a, http_req *r, auth_user *u);
 void api_referral_outcome(app *a, http_req *r, auth_user *u);
 
+/* finding records again, corrections (api_ui.c) */
+void api_find(app *a, http_req *r, auth_user *u);
+void api_case_person_remove(app *a, http_req *r, auth_user *u);
+void api_referral_competent(app *a, http_req *r, auth_user *u);
+
 /* search and registers (api_search.c, api_registers.c) */
 void api_persons_search(app *a, http_req *r, auth_user *u);
 void api_person_duplicates(app *a, http_req *r, auth_user *u);

@@ -4,6 +4,7 @@
  * Unit scope (own unit and below; national roles read all) is enforced by the
  * capability behind each handler. */
 #include "app/app.h"
+#include "cases/cases.h"
 #include "cases/complaint.h"
 
 /* ROUTE(method, pattern, roles, flags, handler, summary, tag, ...): the
@@ -106,6 +107,12 @@ const route app_routes[] = {
 	ROUTE("POST", "/api/v1/cases/{id}/status", WRITERS, 0, api_case_status, "Move a case along its legal statuses", "cases"),
 	ROUTE("PUT", "/api/v1/cases/{id}/assignee", ROLE_CHIEF, 0, api_case_assign, "Reassign a case to an OPJ", "cases"),
 	ROUTE("POST", "/api/v1/cases/{id}/persons", WRITERS, 0, api_case_person_add, "Add a person to a case with a role", "cases"),
+	ROUTE("POST", "/api/v1/cases/{id}/persons/{pid}/removal", WRITERS, 0, api_case_person_remove,
+	      "Remove a person (or one role) added to a case by mistake, with a reason kept in history", "cases",
+	      .body = &case_person_removal_rec, .body_op = REC_CREATE, .action = "case.person-removal",
+	      .object = "person"),
+	ROUTE("GET", "/api/v1/find", HUMANS, 0, api_find, "Find a case (number, words) or a complaint (receipt)",
+	      "cases", .action = "find", .object = "unit"),
 	ROUTE("GET", "/api/v1/persons/{id}", HUMANS, 0, api_person_get, "Read a person and their role-aware history", "cases"),
 
 	/* PVs: drafted by writers, sealed by an OPJ only */
@@ -135,6 +142,9 @@ const route app_routes[] = {
 	ROUTE("POST", "/api/v1/seizures/{id}/transfers", WRITERS, 0, api_seizure_transfer, "Transfer a seized item", "seizures"),
 	ROUTE("POST", "/api/v1/cases/{id}/referral", ROLE_OPJ | ROLE_CHIEF, 0, api_referral_create,
 	 "Send the case to the competent prosecutor", "referral"),
+	ROUTE("GET", "/api/v1/cases/{id}/referral/competent", ROLE_OPJ | ROLE_CHIEF, 0, api_referral_competent,
+	      "The prosecution office a referral would go to (shown before sending)", "referral",
+	      .action = "referral.competent", .object = "case"),
 	ROUTE("GET", "/api/v1/referrals/{id}", HUMANS, 0, api_referral_get, "Read a referral", "referral"),
 	ROUTE("GET", "/api/v1/referrals/{id}/bundle", HUMANS, 0, api_referral_bundle, "The bundle as sent (JSON)", "referral"),
 	ROUTE("GET", "/api/v1/referrals/{id}/bundle.html", HUMANS, 0, api_referral_bundle_html, "The bundle, printable (HTML)", "referral"),

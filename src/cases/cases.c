@@ -105,11 +105,13 @@ sj_err case_event(db_conn *c, const char *case_id, const auth_user *u, const cha
 }
 
 static const char sql_history[] =
-	"SELECT seq, at, badge, kind, detail FROM case_events WHERE case_id = ? ORDER BY seq";
+	"SELECT e.seq, e.at, e.badge, e.kind, e.detail, w.name FROM case_events e"
+	" LEFT JOIN (SELECT id AS w_id, name FROM users) w ON w.w_id = e.actor_id WHERE e.case_id = ? ORDER BY e.seq";
 
 sj_err case_history(db_conn *c, const char *case_id, json_t **out)
 {
-	return dbj_rows(c, sql_history, "seq:i,at:i,badge:t,kind:t,detail:j", out, "t", case_id);
+	/* who_name: users are shown by name, not login (issue 18) */
+	return dbj_rows(c, sql_history, "seq:i,at:i,badge:t,kind:t,detail:j,who_name:t", out, "t", case_id);
 }
 
 /* ---------- complaints ---------- */
@@ -522,7 +524,9 @@ sj_err case_assign(db_conn *c, const auth_user *u, const case_ref *r, const char
 
 static const char sql_link[] =
 	"INSERT INTO case_persons (id, case_id, person_id, role, added_at, added_by) VALUES (?, ?, ?, ?, ?, ?)"
-	" ON CONFLICT (case_id, person_id, role) DO NOTHING";
+	" ON CONFLICT (case_id, person_id, role) DO UPDATE SET removed_at = NULL, removed_by = NULL,"
+	" removed_reason = NULL, added_at = excluded.added_at, added_by = excluded.added_by"
+	" WHERE case_persons.removed_at IS NOT NULL"; /* re-adding a removed role (0130) */
 static const char sql_person_exists[] = "SELECT COUNT(*) FROM persons WHERE id = ?";
 
 sj_err case_person_add(db_conn *c, const auth_user *u, const case_ref *r, const char *prole, const char *person_id,
@@ -570,7 +574,7 @@ sj_err case_person_add(db_conn *c, const auth_user *u, const case_ref *r, const 
 }
 
 static const char sql_has_role[] =
-	"SELECT role FROM case_persons WHERE case_id = ? AND person_id = ?";
+	"SELECT role FROM case_persons WHERE case_id = ? AND person_id = ? AND removed_at IS NULL";
 
 sj_err case_person_has_role(db_conn *c, const char *case_id, const char *person_id, const char *const *roles,
 			    bool *has)
@@ -594,7 +598,7 @@ sj_err case_person_has_role(db_conn *c, const char *case_id, const char *person_
 static const char sql_person_cases[] =
 	"SELECT c.id, c.number, u.code, u.path, c.status, c.class, cp.role, cp.added_at"
 	" FROM case_persons cp JOIN cases c ON c.id = cp.case_id JOIN units u ON u.id = c.unit_id"
-	" WHERE cp.person_id = ? ORDER BY cp.added_at, cp.id";
+	" WHERE cp.person_id = ? AND cp.removed_at IS NULL ORDER BY cp.added_at, cp.id";
 
 sj_err case_person_history(db_conn *c, const char *person_id, const char *scope_path, json_t **cases, bool *known)
 {
@@ -628,7 +632,8 @@ static const char sql_case_persons[] =
 	"SELECT cp.person_id, cp.role, cp.added_at, p.cin, p.unknown, p.first_name_ar, p.last_name_ar,"
 	" p.first_name_lat, p.last_name_lat, p.father_name, p.mother_name, p.birth_date, p.birth_place, p.sex,"
 	" p.nationality, p.address, p.phone, p.description"
-	" FROM case_persons cp JOIN persons p ON p.id = cp.person_id WHERE cp.case_id = ? ORDER BY cp.added_at, cp.id";
+	" FROM case_persons cp JOIN persons p ON p.id = cp.person_id WHERE cp.case_id = ? AND cp.removed_at IS NULL"
+	" ORDER BY cp.added_at, cp.id";
 
 sj_err case_persons(db_conn *c, const char *case_id, json_t **out)
 {

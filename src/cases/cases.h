@@ -21,6 +21,7 @@
 #include "auth/auth.h"
 #include "core/err.h"
 #include "core/id.h"
+#include "core/record.h"
 #include "db/db.h"
 #include "org/units.h"
 
@@ -103,6 +104,20 @@ SJ_MUST_USE sj_err case_get(db_conn *c, const char *id, json_t **out);
 SJ_MUST_USE sj_err case_list(db_conn *c, const char *scope_path, const char *status, int limit,
 			     int64_t offset, json_t **out);
 
+/* The case list's filters (GET /cases?q=&from=&to=&status=); every member
+ * may be NULL / 0 (no filter). q is a case number or a word of the summary
+ * or the commune, matched as a substring, ASCII case-folded. */
+#define CASE_FIND_Q_MAX 100
+typedef struct case_filter {
+	const char *scope_path;   /* NULL: every unit (national roles) */
+	const char *status;
+	const char *q;            /* at most CASE_FIND_Q_MAX bytes */
+	int64_t from_ms, to_ms;   /* created in [from, to) */
+} case_filter;
+/* case_find returns the cases that pass f, newest first, each with its
+ * OPJ's name and badge, as a new array (find.c). SJ_EINVAL when q is too long. */
+SJ_MUST_USE sj_err case_find(db_conn *c, const case_filter *f, int limit, int64_t offset, json_t **out);
+
 /* case_update changes the descriptive fields present in patch (frame,
  * summary, commune, address, lat/lon, occurred_from/to) of an open case. */
 SJ_MUST_USE sj_err case_update(db_conn *c, const auth_user *u, const case_ref *r, json_t *patch,
@@ -134,6 +149,16 @@ SJ_MUST_USE sj_err case_assign(db_conn *c, const auth_user *u, const case_ref *r
 SJ_MUST_USE sj_err case_person_add(db_conn *c, const auth_user *u, const case_ref *r, const char *role,
 				   const char *person_id, json_t *person, char person_id_out[ID_LEN + 1],
 				   bool *reused, const char **why);
+/* case_person_remove takes person_id out of the case — one role, or every
+ * role when role is NULL — with reason (kept, with who and when, on the link
+ * rows and in the case's history; nothing is deleted). *why (a stable code):
+ * "case-person-not-found" (SJ_ENOTFOUND: no such active role),
+ * "case-person-in-custody" (SJ_ECONFLICT: an open custody of that person in
+ * the case), "case-person-case-closed" (SJ_ECONFLICT). (amend.c) */
+/* The body of a removal: {role (optional), reason} (amend.c). */
+extern const rec_desc case_person_removal_rec;
+SJ_MUST_USE sj_err case_person_remove(db_conn *c, const auth_user *u, const case_ref *r, const char *person_id,
+				      const char *prole, const char *reason, const char **why);
 /* case_person_has_role: does person hold any of roles (NULL-terminated) in the case? */
 SJ_MUST_USE sj_err case_person_has_role(db_conn *c, const char *case_id, const char *person_id,
 					const char *const *roles, bool *has);

@@ -35,5 +35,10 @@ SJ_MUST_USE sj_err complaint_get(db_conn *c, const char *id, json_t **out);
  * NULL), newest first, optionally with one disposition, as a new array. */
 SJ_MUST_USE sj_err complaint_list(db_conn *c, const char *scope_path, const char *disposition, int limit,
 				  int64_t offset, json_t **out);
+/* complaint_find returns, newest first, at most limit complaints in
+ * scope_path (all when NULL) whose receipt number contains q (ASCII
+ * case-folded): {id, receipt_no, received_at, disposition, case_id}, a new
+ * array (find.c). SJ_EINVAL when q is empty or longer than CASE_FIND_Q_MAX. */
+SJ_MUST_USE sj_err complaint_find(db_conn *c, const char *scope_path, const char *q, int limit, json_t **out);
 
 #endif

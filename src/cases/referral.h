@@ -27,6 +27,11 @@ SJ_MUST_USE sj_err referral_case_id(db_conn *c, const char *id, char case_id[ID_
 SJ_MUST_USE sj_err referral_get(db_conn *c, const char *id, bool with_bundle, json_t **out);
 /* referral_list_case returns the case's referrals (no bundles). */
 SJ_MUST_USE sj_err referral_list_case(db_conn *c, const char *case_id, json_t **out);
+/* referral_competent returns (new object, caller decrefs) the office a
+ * referral of the case would go to without an override — {case_id,
+ * derived_kind "ca"|"tpi", office {code, kind, name_fr, name_ar} or null} —
+ * so the OPJ sees the competent parquet before sending (amend.c). */
+SJ_MUST_USE sj_err referral_competent(db_conn *c, const case_ref *r, json_t **out);
 /* referral_outcome records the prosecution's decision once (409 after). */
 SJ_MUST_USE sj_err referral_outcome(db_conn *c, const auth_user *u, const case_ref *r, const char *id,
 				    const char *outcome, const char *note, const char **why);

@@ -26,6 +26,8 @@ export class ApiError extends Error {
 }
 
 async function send(method, path, body) {
+  const c = contract();
+  if (c && body !== undefined) c.requests.push({ method, path: path.split('?')[0], body: JSON.parse(JSON.stringify(body)) });
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD' && csrf) headers['X-CSRF-Token'] = csrf;
@@ -45,7 +47,35 @@ async function send(method, path, body) {
     try { data = JSON.parse(text); } catch (e) { data = null; }
   }
   if (!res.ok) throw new ApiError(res.status, data);
-  return data;
+  return watch(method, path, data);
+}
+
+// The browser suite's contract check (test builds only: the suite sets
+// window.__sijillContract before the UI loads). Every request body is kept
+// with its route, to be validated against the route's request schema; every
+// answer is wrapped in a Proxy that notes each read of a member the answer
+// does not have (the UI reading a field the API does not send).
+const contract = () => window.__sijillContract || null;
+const QUIET = new Set(['then', 'toJSON', 'constructor', 'length', 'nodeType', 'tagName', 'jquery', 'asymmetricMatch']);
+function watch(method, path, data) {
+  const c = contract();
+  if (!c || data === null || typeof data !== 'object') return data;
+  const route = `${method} ${path.split('?')[0]}`;
+  const wrap = (o, where) => {
+    if (o === null || typeof o !== 'object') return o;
+    return new Proxy(o, {
+      get(target, prop, recv) {
+        if (typeof prop === 'symbol' || QUIET.has(prop)) return Reflect.get(target, prop, recv);
+        if (Array.isArray(target)) {
+          const v = Reflect.get(target, prop, recv);
+          return /^\d+$/.test(prop) ? wrap(v, `${where}[]`) : v;
+        }
+        if (!(prop in target)) c.absentReads.push(`${route}: ${where}.${prop}`);
+        return wrap(Reflect.get(target, prop, recv), `${where}.${prop}`);
+      },
+    });
+  };
+  return wrap(data, '$');
 }
 
 // api(method, path, body, opts): the parsed JSON answer, or throws ApiError.

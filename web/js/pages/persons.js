@@ -7,7 +7,7 @@ import { alertLine } from './registers.js';
 import { api, qs } from '../api.js';
 import { EP } from '../endpoints.js';
 import { field, form } from '../forms.js';
-import { page, table, needs, listOf, personName, pick, link } from '../ui.js';
+import { page, table, needs, listOf, personName, link } from '../ui.js';
 
 export function render(ctx) {
   const out = h('div', { class: 'results', 'aria-live': 'polite' });
@@ -15,22 +15,22 @@ export function render(ctx) {
     submit: 'act.search', label: 'persons.search', class: 'filters', draft: `${ctx.user.badge}.persons.q`,
     onSubmit: async (v) => {
       const d = await api('GET', `${EP.persons}${qs({ q: v.q, birth_date: v.birth_date, sex: v.sex, father: v.father, purpose: v.purpose })}`);
-      const rows = listOf(d, 'persons', 'results');
+      const rows = listOf(d, 'results');
       const alerts = listOf(d, 'alerts');
       mount(out,
         alerts.length ? h('div', { class: 'alert', role: 'alert' }, h('strong', { text: t('reg.hits', { n: alerts.length }) }),
           h('ul', null, alerts.map((a) => h('li', null, t(`alert.${a.register}`), ' — ', alertLine(a))))) : null,
         table([
           ['person.name', (p) => (p.id ? link(`/persons/${encodeURIComponent(p.id)}`, personName(p)) : personName(p))],
-          ['person.cin', (p) => h('span', { dir: 'ltr', text: pick(p, 'cin') || '—' })],
+          ['person.cin', (p) => h('bdi', { dir: 'ltr', text: p.cin || '—' })],
           ['person.birth_date', (p) => (p.birth_date ? fmtDate(p.birth_date) : '—')],
-          ['person.father', (p) => [pick(p, 'father_name_ar'), pick(p, 'father_name_lat'), pick(p, 'father_name')].filter(Boolean).join(' / ') || '—'],
+          ['person.father', (p) => h('bdi', { text: p.father_name || '—' })],
           ['person.match', (p) => (p.matched && p.matched.length ? fmtList(p.matched.map((m) => t(`match.${m}`))) : '—')],
           ['person.score', (p) => (p.score !== undefined ? `${fmtNum(Math.round(p.score * 100))} %` : '—')],
         ], rows, { caption: 'persons.results', empty: 'persons.none' }));
     },
   },
-  field({ name: 'q', label: 'persons.q', required: true, dir: 'auto', hint: 'persons.q-hint', wide: true }),
+  field({ name: 'q', label: 'persons.q', required: true, dir: 'auto', hint: 'persons.q-hint', wide: true, value: ctx.query.get('q') || undefined }),
   field({ name: 'father', label: 'person.father', dir: 'auto' }),
   field({ name: 'birth_date', label: 'person.birth_date', type: 'date' }),
   field({ name: 'sex', label: 'person.sex', type: 'select', options: [['', 'msg.choose'], ['M', 'sex.M'], ['F', 'sex.F']] }),
