@@ -798,6 +798,13 @@ void api_pv_seal(app *a, http_req *r, auth_user *u)
 	     e ? NULL : json_pack("{s:O}", "seal", json_object_get(out, "seal")), 200, out);
 }
 
+/* print_lang: a printed document's language — ?lang=ar|fr, else the user's. */
+static i18n_lang print_lang(http_req *r, const auth_user *u)
+{
+	const char *l = http_query(r, "lang");
+	return i18n_lang_from(l ? l : u->lang);
+}
+
 /* reply_html commits the audited read and sends html. */
 static void html_done(app *a, http_req *r, auth_user *u, db_conn *c, sj_err e, const char *action,
 		      const char *otype, const char *oid, buf *html)
@@ -823,7 +830,7 @@ void api_pv_print(app *a, http_req *r, auth_user *u)
 	buf html;
 	buf_init(&html, PRINT_MAX_HTML);
 	sj_err e = pv_get(c, http_param(r, "id"), &pv);
-	e = e ? e : print_pv_html(pv, &html);
+	e = e ? e : print_pv_html(pv, print_lang(r, u), &html);
 	html_done(a, r, u, c, e, "pv.print", "pv", http_param(r, "id"), &html);
 	json_decref(pv);
 	buf_free(&html);
@@ -1050,7 +1057,7 @@ static void daily_list(app *a, http_req *r, auth_user *u, bool html)
 	if (html) {
 		buf page;
 		buf_init(&page, PRINT_MAX_HTML);
-		e = e ? e : print_daily_html(out, &page);
+		e = e ? e : print_daily_html(out, print_lang(r, u), &page);
 		html_done(a, r, u, c, e, "custody.daily", "unit", unit.code, &page);
 		buf_free(&page);
 		json_decref(out);
@@ -1180,7 +1187,7 @@ static void referral_read(app *a, http_req *r, auth_user *u, int form)
 	if (form == 2) {
 		buf html;
 		buf_init(&html, PRINT_MAX_HTML);
-		e = e ? e : print_bundle_html(out, &html);
+		e = e ? e : print_bundle_html(out, print_lang(r, u), &html);
 		html_done(a, r, u, c, e, actions[form], "referral", http_param(r, "id"), &html);
 		buf_free(&html);
 		json_decref(out);

@@ -24,7 +24,25 @@ export async function loadCaps() {
   }
 }
 
-function op(method, path) { return paths ? paths.get(`${method} ${norm(path)}`) : undefined; }
+// op(method, path): the route's operation; path is a template
+// ("/api/v1/cases/{id}") or a filled path ("/api/v1/cases/0190…").
+const re = new Map();
+export function templateOf(method, path, keys) {
+  const k = `${method} ${norm(path)}`;
+  if (keys.has(k)) return k;
+  for (const key of keys.keys()) {
+    if (!key.startsWith(`${method} `)) continue;
+    let r = re.get(key);
+    if (!r) { r = new RegExp(`^${key.replace(/[.]/g, '\\.').replace(/\{\}/g, '[^/]+')}$`); re.set(key, r); }
+    if (r.test(k)) return key;
+  }
+  return null;
+}
+function op(method, path) {
+  if (!paths) return undefined;
+  const k = templateOf(method, path, paths);
+  return k ? paths.get(k) : undefined;
+}
 
 // has(method, path): the route exists on this server.
 export function has(method, path) { return !!op(method, path); }

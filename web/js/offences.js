@@ -35,7 +35,7 @@ export function fold(s) {
 }
 
 function haystack(o) {
-  return fold([o.code, o.article, o.law, o.label_ar, o.label_fr].filter(Boolean).join(' '));
+  return fold([o.code, o.article, 'law' in o ? o.law : '', o.label_ar, o.label_fr].filter(Boolean).join(' '));
 }
 
 // matches(list, q): every word of q found in the entry; an exact article

@@ -74,6 +74,7 @@ export const PENDING = {
     type: en('pv.type', 'pvtype', PV_TYPES), frame: en('case.frame', 'frame', FRAMES), corrects: id('pv.corrects'), ...PV_COMMON,
   }, ['type']),
   'PATCH /api/v1/pvs/{}': obj(PV_COMMON),
+  'POST /api/v1/pvs/{}/seal': obj({}),
   'POST /api/v1/cases/{}/custody': obj({
     person_id: id('custody.person'),
     regime: en('custody.regime', 'regime', ['ordinary', 'terrorism', 'state_security', 'minor']),

@@ -15,22 +15,22 @@
 // reported to the browser suite's contract check). While a route's record is
 // not yet described on the server, its schema comes from pending.js.
 import { field } from './forms.js';
-import { requestSchema, resolve } from './caps.js';
+import { requestSchema, resolve, templateOf } from './caps.js';
 import { hasKey } from './i18n.js';
 import { PENDING } from './pending.js';
 
 const enc = new TextEncoder();
 const contract = () => (typeof window !== 'undefined' && window.__sijillContract) || null;
 
-function norm(p) { return p.replace(/\{[^}]*\}/g, '{}'); }
+const PENDING_KEYS = new Map(Object.keys(PENDING).map((k) => [k, true]));
 
 // bodySchema(method, path): the route's request schema — the server's when it
 // has one, else the pending one, else null.
 export function bodySchema(method, path) {
   const s = requestSchema(method, path);
   if (s) return s;
-  const p = PENDING[`${method} ${norm(path)}`];
-  return p || null;
+  const k = templateOf(method, path, PENDING_KEYS);
+  return k ? PENDING[k] : null;
 }
 
 // sub(s): a property's schema with its $ref followed (nested records).

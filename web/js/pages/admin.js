@@ -77,7 +77,7 @@ function createUser(ctx, units) {
 function unitTree(units) {
   const kids = new Map();
   for (const u of units) {
-    const p = u.parent || '';
+    const p = 'parent' in u ? u.parent : ''; // absent for the root
     if (!kids.has(p)) kids.set(p, []);
     kids.get(p).push(u);
   }

@@ -179,7 +179,7 @@ export async function render(ctx) {
   const addUrl = fill(EP.casePersons, { id });
   const personsSec = section('s-persons', 'case.persons',
     table([
-      ['person.name', (p) => link(`/persons/${encodeURIComponent(p.person_id)}`, personName(p))],
+      ['person.name', (p) => h('bdi', null, link(`/persons/${encodeURIComponent(p.person_id)}`, personName(p)))],
       ['person.roles', (p) => fmtList(p.roles.map((r) => t(`prole.${r}`)))],
       ['person.cin', (p) => h('bdi', { dir: 'ltr', text: p.cin || '—' })],
       ['person.birth_date', (p) => (p.birth_date ? fmtDate(p.birth_date) : '—')],

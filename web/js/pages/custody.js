@@ -61,11 +61,6 @@ const cols = (ctx, withActions) => [
   withActions ? ['admin.actions', (k) => actions(ctx, k)] : null,
 ].filter(Boolean);
 
-// today(): the legal date (Africa/Casablanca) as YYYY-MM-DD, by Intl, never a fixed offset.
-function today() {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Africa/Casablanca', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-}
-
 export function render(ctx) {
   const tab = ctx.query.get('status') || 'open';
   const unit = ctx.user.unit && ctx.user.unit.code;
@@ -98,17 +93,20 @@ export function render(ctx) {
     }
   } else if (tab === 'daily') {
     miss = needs('GET', EP.custodyDaily);
-    const date = ctx.query.get('date') || today();
+    const chosen = ctx.query.get('date');
     extra = h('section', { class: 'card no-print' },
-      form({ submit: 'act.show', label: 'custody.daily', class: 'filters', onSubmit: async (v) => ctx.go(`/custody?status=daily&date=${encodeURIComponent(v.date || today())}`) },
-        field({ name: 'date', label: 'custody.daily-date', type: 'date', value: date, required: true })),
+      form({ submit: 'act.show', label: 'custody.daily', class: 'filters', onSubmit: async (v) => ctx.go(`/custody?status=daily${v.date ? `&date=${encodeURIComponent(v.date)}` : ''}`) },
+        field({ name: 'date', label: 'custody.daily-date', type: 'date', value: chosen || undefined, hint: 'custody.daily-date-hint' })),
       unit && has('GET', EP.custodyDailyHtml)
-        ? h('p', { class: 'quick' }, h('a', { class: 'button', target: '_blank', rel: 'noopener', href: `${fill(EP.custodyDailyHtml, { code: unit })}${qs({ date, lang: getLang() })}`, text: t('custody.daily-print') }))
+        ? h('p', { class: 'quick' }, h('a', { class: 'button', target: '_blank', rel: 'noopener', href: `${fill(EP.custodyDailyHtml, { code: unit })}${qs({ date: chosen, lang: getLang() })}`, text: t('custody.daily-print') }))
         : null);
     if (!miss && unit) {
-      api('GET', `${fill(EP.custodyDaily, { code: unit })}${qs({ date })}`).then((d) => {
+      // no date: the server's legal today (Africa/Casablanca from the system's
+      // tzdata); the day shown is the server's (from is its legal midnight).
+      api('GET', `${fill(EP.custodyDaily, { code: unit })}${qs({ date: chosen })}`).then((d) => {
         const rows = listOf(d, 'held');
-        mount(out, h('p', { class: 'muted' }, t('custody.daily-intro', { d: fmtDate(`${date}T12:00:00`), u: getLang() === 'ar' ? d.unit_name_ar : d.unit_name_fr }),
+        const day = new Date(d.from + 12 * 3600000).toISOString().slice(0, 10);
+        mount(out, h('p', { class: 'muted' }, t('custody.daily-intro', { d: fmtDate(`${day}T12:00:00`), u: getLang() === 'ar' ? d.unit_name_ar : d.unit_name_fr }),
           ' ', t('custody.daily-count', { n: fmtNum(rows.length) })),
         table([...cols(ctx, false), ['custody.ground', (k) => h('bdi', { text: k.ground })]], rows, { caption: 'custody.daily', empty: 'custody.daily-none' }));
       }).catch(fail);

@@ -22,8 +22,8 @@ export async function render(ctx) {
   const d = await api('GET', `${EP.find}${qs({ q })}`);
   const plate = PLATE.test(q);
   const others = h('ul', { class: 'find-more' },
-    allowed('GET', EP.persons, role) ? h('li', null, link(`/persons?q=${encodeURIComponent(q)}`, t('find.as-person', { q }))) : null,
-    allowed('POST', EP.check, role) ? h('li', null, link(`/registers/check?${plate ? 'plate' : 'name'}=${encodeURIComponent(q)}`, t(plate ? 'find.as-plate' : 'find.in-registers', { q }))) : null);
+    allowed('GET', EP.persons, role) ? h('li', null, h('a', { href: `/persons?q=${encodeURIComponent(q)}`, 'data-link': true }, t('find.as-person'), ' ', h('bdi', { text: q }))) : null,
+    allowed('POST', EP.check, role) ? h('li', null, h('a', { href: `/registers/check?${plate ? 'plate' : 'name'}=${encodeURIComponent(q)}`, 'data-link': true }, t(plate ? 'find.as-plate' : 'find.in-registers'), ' ', h('bdi', { dir: plate ? 'ltr' : 'auto', text: q }))) : null);
   const items = recent();
   return page('find.title', ctx,
     h('p', { class: 'lead' }, t('find.for'), ' ', h('bdi', { class: 'num', text: q })),

@@ -16,12 +16,18 @@ import { page, needs, personName, badge, link, listOf } from '../ui.js';
 import { byPerson } from './case.js';
 import { confirmAct } from '../confirm.js';
 
-export const body = (pv) => (pv.body && typeof pv.body === 'object' ? pv.body : {});
+// body(pv): the PV's editable content; a draft's body holds only what was
+// written so far (every member optional).
+export const body = (pv) => {
+  const b = pv.body && typeof pv.body === 'object' ? pv.body : {};
+  const get = (k) => (k in b ? b[k] : undefined);
+  return { statements: get('statements'), read_back: get('read_back'), signature: get('signature'), refusal_reason: get('refusal_reason') };
+};
 
 // pvPerson(pv, c): the person the PV is about — the sealed snapshot, else the
 // case's person with that id.
 export function pvPerson(pv, c) {
-  const snap = pv.content && pv.content.person;
+  const snap = 'content' in pv && pv.content ? pv.content.person : null;
   if (snap) return snap;
   if (!pv.person_id || !c) return null;
   return listOf(c.persons).find((p) => p.person_id === pv.person_id) || null;
