@@ -159,6 +159,49 @@ static sj_err when_short(buf *b, json_t *v)
 
 /* ---------- pieces ---------- */
 
+/* in_script copies into out the part of s ("AR-X — Arrondissement … — دائرة …",
+ * "Nadia Chraibi / نادية الشرايبي") written in lang's script: the segments
+ * split by " — " or " / " that hold Arabic letters for Arabic, Latin
+ * lower-case letters for French; s itself when no segment is of that script.
+ * Users, ranks and units are stored in both scripts; a document shows one. */
+static const char *in_script(i18n_lang lang, const char *s, char *out, size_t n)
+{
+	if (!s)
+		return NULL;
+	snprintf(out, n, "%s", s);
+	const char *seps[] = {" — ", " / "};
+	for (size_t k = 0; k < 2; k++) {
+		if (!strstr(s, seps[k]))
+			continue;
+		const char *p = s;
+		while (p && *p) {
+			const char *q = strstr(p, seps[k]);
+			size_t len = q ? (size_t)(q - p) : strlen(p);
+			bool ar = false, lat = false;
+			for (size_t i = 0; i < len; i++) {
+				unsigned char c = (unsigned char)p[i];
+				ar = ar || c == 0xD8 || c == 0xD9 || c == 0xDA || c == 0xDB;
+				lat = lat || (c >= 'a' && c <= 'z');
+			}
+			if ((lang == I18N_AR && ar && !lat) || (lang == I18N_FR && lat && !ar)) {
+				snprintf(out, n, "%.*s", (int)len, p);
+				return out;
+			}
+			p = q ? q + strlen(seps[k]) : NULL;
+		}
+	}
+	return out;
+}
+
+/* day_text writes "YYYY-MM-DD" as "DD/MM/YYYY" into out (s itself otherwise). */
+static const char *day_text(const char *s, char *out, size_t n)
+{
+	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return s;
+	snprintf(out, n, "%.2s/%.2s/%.4s", s + 8, s + 5, s);
+	return out;
+}
+
 static sj_err head(buf *b, i18n_lang lang, const char *title, const char *cls)
 {
 	sj_err e = buf_printf(b, "<!doctype html>\n<html lang=\"%s\" dir=\"%s\"><head><meta charset=\"utf-8\">"
@@ -177,9 +220,9 @@ static sj_err authority(buf *b, i18n_lang lang, const char *unit, const char *re
 	e = e ? e : esc(b, L(lang, "print.kingdom"));
 	e = e ? e : buf_adds(b, "</strong><br>");
 	e = e ? e : esc(b, L(lang, "print.dgsn"));
-	e = e ? e : buf_adds(b, "<br>");
+	e = e ? e : buf_adds(b, "<br><bdi>");
 	e = e ? e : esc(b, unit);
-	e = e ? e : buf_adds(b, "</div><div class=\"ref\">");
+	e = e ? e : buf_adds(b, "</bdi></div><div class=\"ref\">");
 	if (ref) {
 		e = e ? e : esc(b, L(lang, ref_label));
 		e = e ? e : buf_adds(b, " : <bdi class=\"num\" dir=\"ltr\">");
@@ -280,7 +323,8 @@ static sj_err identity(buf *b, i18n_lang lang, json_t *p)
 	e = e ? e : buf_adds(b, "</h2>\n<table class=\"fields\">\n");
 	e = e ? e : name_row(b, lang, "person.name", p);
 	e = e ? e : row(b, lang, "person.cin", jstr(p, "cin"));
-	e = e ? e : row(b, lang, "person.birth_date", jstr(p, "birth_date"));
+	char day[16];
+	e = e ? e : row(b, lang, "person.birth_date", day_text(jstr(p, "birth_date"), day, sizeof day));
 	e = e ? e : row(b, lang, "person.birth_place", jstr(p, "birth_place"));
 	e = e ? e : row(b, lang, "person.father", jstr(p, "father_name"));
 	e = e ? e : row(b, lang, "person.mother", jstr(p, "mother_name"));
@@ -321,13 +365,14 @@ static sj_err readback(buf *b, i18n_lang lang, json_t *body)
 	return e ? e : buf_adds(b, "</p>\n");
 }
 
-static sj_err seal_block(buf *b, i18n_lang lang, json_t *pv)
+static sj_err seal_block(buf *b, i18n_lang lang, json_t *pv, const char *who)
 {
 	json_t *seal = json_object_get(pv, "seal");
 	sj_err e = buf_adds(b, "<section class=\"seal-block\"><h2>");
 	e = e ? e : esc(b, L(lang, "doc.seal"));
 	e = e ? e : buf_adds(b, "</h2><table class=\"fields\">\n");
-	e = e ? e : row(b, lang, "pv.sealed_by", jstr(pv, "drafter_name"));
+	const char *by = jstr(pv, "sealed_by"), *drafter = jstr(pv, "drafter_badge");
+	e = e ? e : row(b, lang, "pv.sealed_by", by && drafter && strcmp(by, drafter) == 0 ? who : by);
 	e = e ? e : row_time(b, lang, "pv.sealed_at", json_object_get(pv, "sealed_at"));
 	e = e ? e : buf_adds(b, "<tr><th>");
 	e = e ? e : esc(b, L(lang, "doc.fingerprint"));
@@ -346,7 +391,10 @@ sj_err print_pv_html(json_t *pv, i18n_lang lang, buf *b)
 	json_t *ct = sealed ? json_object_get(pv, "content") : NULL;
 	json_t *body = json_object_get(pv, "body"), *person = json_object_get(ct, "person"),
 	       *k = json_object_get(ct, "custody");
-	const char *unit = jstr(pv, "drafter_unit");
+	char unit_s[512], name_s[256], rank_s[256];
+	const char *unit = in_script(lang, jstr(pv, "drafter_unit"), unit_s, sizeof unit_s);
+	const char *who = in_script(lang, jstr(pv, "drafter_name"), name_s, sizeof name_s);
+	const char *rank = in_script(lang, jstr(pv, "drafter_rank"), rank_s, sizeof rank_s);
 	char title[160];
 	snprintf(title, sizeof title, "%s %s", L(lang, "doc.pv"), jstr(pv, "number") ? jstr(pv, "number") : "");
 	buf tmp;
@@ -367,8 +415,7 @@ sj_err print_pv_html(json_t *pv, i18n_lang lang, buf *b)
 	/* "On …, we, NAME, RANK, judicial police officer at UNIT, acting in FRAME, at PLACE, …" (art 24) */
 	e = e ? e : fill(b, lang, "doc.opening",
 			 json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "when", plain_when(&tmp, lang, json_object_get(pv, "act_at")),
-				   "name", jstr(pv, "drafter_name") ? jstr(pv, "drafter_name") : "—", "rank",
-				   jstr(pv, "drafter_rank") ? jstr(pv, "drafter_rank") : L(lang, "doc.no-rank"), "unit",
+				   "name", who ? who : "—", "rank", rank ? rank : L(lang, "doc.no-rank"), "unit",
 				   unit ? unit : "—", "frame", E(lang, "frame", jstr(pv, "frame")), "place",
 				   jstr(pv, "place") ? jstr(pv, "place") : "—"));
 	e = e ? e : buf_adds(b, "</p>\n");
@@ -398,10 +445,10 @@ sj_err print_pv_html(json_t *pv, i18n_lang lang, buf *b)
 	e = e ? e : buf_adds(b, "</p><div class=\"box thumb\"></div></div><div class=\"sig\"><p>");
 	e = e ? e : esc(b, L(lang, "print.sig-opj"));
 	e = e ? e : buf_adds(b, "</p><p><bdi>");
-	e = e ? e : esc(b, jstr(pv, "drafter_name"));
+	e = e ? e : esc(b, who);
 	e = e ? e : buf_adds(b, "</bdi></p><div class=\"box\"></div></div></div>\n");
 	if (!e && sealed)
-		e = seal_block(b, lang, pv);
+		e = seal_block(b, lang, pv, who);
 	e = e ? e : buf_adds(b, "</div>\n</body></html>\n");
 	buf_free(&tmp);
 	return e;
@@ -435,7 +482,8 @@ sj_err print_bundle_html(json_t *ref, i18n_lang lang, buf *b)
 	json_t *bundle = json_object_get(ref, "bundle"), *kase = json_object_get(bundle, "case"),
 	       *office = json_object_get(bundle, "office");
 	sj_err e = head(b, lang, jstr(ref, "transmission_no"), "doc-bundle");
-	e = e ? e : authority(b, lang, jstr(kase, "unit"), "referral.number", jstr(ref, "transmission_no"),
+	const char *unit = jstr(kase, lang == I18N_AR ? "unit_name_ar" : "unit_name_fr");
+	e = e ? e : authority(b, lang, unit ? unit : jstr(kase, "unit"), "referral.number", jstr(ref, "transmission_no"),
 			      "doc.case-number", jstr(kase, "number"));
 	e = e ? e : buf_adds(b, "<h1>");
 	e = e ? e : esc(b, L(lang, "doc.bundle"));

@@ -28,6 +28,15 @@ export class ApiError extends Error {
 async function send(method, path, body) {
   const c = contract();
   if (c && body !== undefined) c.requests.push({ method, path: path.split('?')[0], body: JSON.parse(JSON.stringify(body)) });
+  if (c) c.busy = (c.busy || 0) + 1;
+  try {
+    return await sendNow(method, path, body);
+  } finally {
+    if (c) c.busy -= 1;
+  }
+}
+
+async function sendNow(method, path, body) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD' && csrf) headers['X-CSRF-Token'] = csrf;

@@ -47,7 +47,7 @@ export function pager(offset, limit, count, onPage) {
 // to a node; shows progress meanwhile and a translated error on failure.
 export function block(titleKey, loader, cls) {
   const body = h('div', { class: 'block-body', 'aria-busy': 'true' }, h('p', { class: 'muted' }, h('progress', { 'aria-label': t('msg.loading') }), ' ', t('msg.loading')));
-  const el = h('section', { class: `card ${cls || ''}` }, h('h2', { text: t(titleKey) }), body);
+  const el = h('section', { class: `card ${cls || ''}`, 'data-block': titleKey }, h('h2', { text: t(titleKey) }), body);
   Promise.resolve().then(loader).then((node) => {
     mount(body, node);
   }).catch((e) => {
