@@ -108,7 +108,8 @@ export async function render(ctx) {
         h('dt', { text: t('complaint.received') }), h('dd', { text: fmtDateTime(c.received_at) }),
         h('dt', { text: t('complaint.complainant') }), h('dd', null, h('bdi', { text: personName(comp) })),
         h('dt', { text: t('complaint.disposition') }), h('dd', null, badge(`disp.${c.disposition}`, pending ? 'warn' : ''),
-          c.disposition_reason ? [' — ', h('bdi', { text: c.disposition_reason })] : null),
+          // the reason an officer typed; "case_opened" carries the system's own words, not shown
+          c.disposition_reason && c.disposition !== 'case_opened' ? [' — ', h('bdi', { text: c.disposition_reason })] : null),
         h('dt', { text: t('complaint.facts-text') }), h('dd', { class: 'prose', dir: 'auto', text: c.facts })),
       h('p', { class: 'quick' },
         link(`/complaints/${encodeURIComponent(c.id)}/receipt`, t('complaint.print-receipt'), 'button'),
