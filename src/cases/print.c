@@ -413,11 +413,13 @@ sj_err print_pv_html(json_t *pv, i18n_lang lang, buf *b)
 	e = e ? e : esc(b, E(lang, "pvtype", jstr(pv, "type")));
 	e = e ? e : buf_adds(b, "</h1>\n<p class=\"opening\">");
 	/* "On …, we, NAME, RANK, judicial police officer at UNIT, acting in FRAME, at PLACE, …" (art 24) */
-	e = e ? e : fill(b, lang, "doc.opening",
+	/* a rank that already says "judicial police officer" is not said twice */
+	bool says_opj = rank && strstr(rank, L(lang, "doc.opj")) != NULL;
+	e = e ? e : fill(b, lang, says_opj ? "doc.opening-opj-rank" : "doc.opening",
 			 json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "when", plain_when(&tmp, lang, json_object_get(pv, "act_at")),
 				   "name", who ? who : "—", "rank", rank ? rank : L(lang, "doc.no-rank"), "unit",
 				   unit ? unit : "—", "frame", E(lang, "frame", jstr(pv, "frame")), "place",
-				   jstr(pv, "place") ? jstr(pv, "place") : "—"));
+				   jstr(pv, "place") ? jstr(pv, "place") : L(lang, "doc.our-office")));
 	e = e ? e : buf_adds(b, "</p>\n");
 	if (!e && jstr(pv, "corrects")) {
 		e = buf_adds(b, "<p class=\"corrects\">");
@@ -611,7 +613,8 @@ sj_err print_daily_html(json_t *daily, i18n_lang lang, buf *b)
 	buf tmp;
 	buf_init(&tmp, 1024);
 	sj_err e = head(b, lang, title, "doc-daily");
-	e = e ? e : authority(b, lang, unit, "doc.day", day, NULL, NULL);
+	char day_s[16];
+	e = e ? e : authority(b, lang, unit, "doc.day", day_text(day, day_s, sizeof day_s), NULL, NULL);
 	e = e ? e : buf_adds(b, "<h1>");
 	e = e ? e : esc(b, L(lang, "doc.daily"));
 	e = e ? e : buf_adds(b, "</h1>\n<p class=\"opening\">");
