@@ -379,7 +379,11 @@ static sj_err seal_block(buf *b, i18n_lang lang, json_t *pv, const char *who)
 	e = e ? e : buf_adds(b, "</th><td class=\"hash\" dir=\"ltr\">");
 	e = e ? e : esc(b, jstr(seal, "hash"));
 	e = e ? e : buf_adds(b, "</td></tr>\n");
-	e = e ? e : row(b, lang, "doc.key", jstr(seal, "key_id"));
+	e = e ? e : buf_adds(b, "<tr><th>");
+	e = e ? e : esc(b, L(lang, "doc.key"));
+	e = e ? e : buf_adds(b, "</th><td class=\"hash\" dir=\"ltr\">");
+	e = e ? e : esc(b, jstr(seal, "key_id"));
+	e = e ? e : buf_adds(b, "</td></tr>\n");
 	e = e ? e : row(b, lang, "pv.seal-check",
 			L(lang, json_is_true(json_object_get(seal, "verified")) ? "pv.seal-ok" : "pv.seal-bad"));
 	return e ? e : buf_adds(b, "</table></section>\n");
