@@ -9,3 +9,4 @@ echo "== create-case vs bare SQLite loop (issue 3)"; sh bench/create_case.sh 200
 echo "== person search vs pg_trgm and FTS5 at 100,000 persons (issue 4; sh bench/search.sh 1000000 for 1M)"; sh bench/search.sh 100000 1000
 echo "== load: read/write mix at saturation (issue 6)"; BIN=build/sijill sh bench/load.sh 30 32
 echo "== crash rounds (issue 6; needs make test-build)"; sh bench/crash.sh 20
+echo "== central failover on pg_auto_failover: 10 kill -9 rounds + a switchover, ratio to default timeouts (issue 19; ~10 min)"; sh bench/failover.sh 10

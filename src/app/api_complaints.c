@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "app/app.h"
-#include "cases/cases.h"
 #include "cases/complaint.h"
 
 static const char *jstr(json_t *o, const char *k)
@@ -27,20 +26,7 @@ void api_complaint_create(app *a, http_req *r, auth_user *u)
 
 void api_complaint_get(app *a, http_req *r, auth_user *u)
 {
-	sj_actor who;
-	app_actor(r, u, &who);
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE); /* DB_READ once reads are group-committed (issue 21) */
-	if (!c)
-		return;
-	json_t *out = NULL;
-	sj_err e = complaint_get(c, http_param(r, "id"), &out);
-	if (!e && !actor_can_read(&who, jstr(out, "unit_path"))) {
-		json_decref(out);
-		app_refuse(a, r, c, http_param(r, "id"));
-		return;
-	}
-	app_reply(a, r, c, e, NULL, e == SJ_ENOTFOUND ? "complaint-not-found" : NULL, http_param(r, "id"), NULL, 200,
-		  out);
+	app_serve_read(a, r, u, complaint_read);
 }
 
 void api_complaint_list(app *a, http_req *r, auth_user *u)
@@ -56,12 +42,28 @@ void api_complaint_list(app *a, http_req *r, auth_user *u)
 	}
 	sj_actor who;
 	app_actor(r, u, &who);
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE); /* DB_READ once reads are group-committed (issue 21) */
+	db_conn *c = app_begin_read_or_reply(a, r);
 	if (!c)
 		return;
-	json_t *list = NULL;
-	sj_err e = complaint_list(c, who.national ? NULL : who.unit_path, disp, limit, offset, &list);
+	json_t *out = NULL;
+	sj_err e = complaint_list(c, &who, disp, limit, offset, &out);
 	app_reply(a, r, c, e, NULL, NULL, who.unit_code,
 		  json_pack("{s:s?,s:i,s:I}", "disposition", disp, "limit", limit, "offset", (json_int_t)offset), 200,
-		  e ? NULL : json_pack("{s:o}", "complaints", list));
+		  out);
+}
+
+void api_complaint_dispose(app *a, http_req *r, auth_user *u)
+{
+	sj_actor who;
+	app_actor(r, u, &who);
+	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	if (!c)
+		return;
+	json_t *out = NULL, *in = http_json(r);
+	const char *why = NULL;
+	sj_err e = complaint_dispose(c, &who, http_param(r, "id"), in, &out, &why);
+	app_reply(a, r, c, e, NULL, why, http_param(r, "id"),
+		  json_pack("{s:s?,s:s?,s:s?}", "disposition", jstr(in, "disposition"), "reason", jstr(in, "reason"),
+			    "case_id", jstr(in, "case_id")),
+		  200, out);
 }

@@ -11,6 +11,7 @@
 #include <sodium.h>
 
 #include "audit/audit.h"
+#include "core/buf.h"
 #include "core/log.h"
 
 /* match: pattern segments equal, or "{name}" capturing one non-empty segment. */
@@ -66,7 +67,20 @@ void app_fail(http_req *r, sj_err e, const char *detail)
 	case SJ_EAUTH: http_problem(r, 401, "unauthenticated", detail, NULL); break;
 	case SJ_EFORBIDDEN: http_problem(r, 403, "forbidden", detail, NULL); break;
 	case SJ_ELIMIT: http_problem(r, 413, "limit", detail, NULL); break;
-	case SJ_EBUSY: http_problem(r, 503, "busy", "the database is busy; try again", NULL); break;
+	case SJ_EBUSY:
+		if (http_add_header(r, "Retry-After", "1")) {
+			/* the problem still goes out without the header */
+		}
+		http_problem(r, 503, "busy", "the database is busy; try again", NULL);
+		break;
+	case SJ_EUNAVAIL:
+		/* no writable database now (failover, lost connection): never a 500 */
+		if (http_add_header(r, "Retry-After", "2")) {
+		}
+		http_problem(r, 503, "database-unavailable",
+			     "the database cannot be reached (failover or lost connection); try again shortly",
+			     NULL);
+		break;
 	default:
 		log_msg(LOG_ERROR, "request failed",
 			json_pack("{s:s,s:s}", "request_id", http_request_id(r), "error", sj_err_name(e)));
@@ -98,18 +112,22 @@ sj_err app_audit(db_conn *c, http_req *r, const auth_user *u, const char *action
 	return e;
 }
 
-void app_audit_refusal(app *a, http_req *r, const auth_user *u, const char *action, const char *why)
+/* audit_refused appends a "refused" entry in a transaction of its own (the
+ * request's unit of work, if any, is already rolled back); detail stolen.
+ * A failure is logged: the answer goes out regardless. */
+static void audit_refused(app *a, http_req *r, const auth_user *u, const char *action, const char *object_type,
+			  const char *object_id, json_t *detail)
 {
 	db_conn *c;
-	if (db_acquire(a->db, &c))
+	if (db_acquire(a->db, &c)) {
+		json_decref(detail);
 		return;
-	json_t *detail = json_pack("{s:s,s:s,s:s}", "reason", why, "method", http_method(r), "path",
-				   http_path(r));
+	}
 	sj_err e = db_begin(c, DB_WRITE);
 	if (e)
 		json_decref(detail);
 	else
-		e = app_audit(c, r, u, action, "route", http_path(r), NULL, "refused", detail);
+		e = app_audit(c, r, u, action, object_type, object_id, NULL, "refused", detail);
 	e = e ? e : db_commit(c);
 	if (e) {
 		db_rollback(c);
@@ -117,6 +135,12 @@ void app_audit_refusal(app *a, http_req *r, const auth_user *u, const char *acti
 			json_pack("{s:s,s:s}", "request_id", http_request_id(r), "error", sj_err_name(e)));
 	}
 	db_release(a->db, c);
+}
+
+void app_audit_refusal(app *a, http_req *r, const auth_user *u, const char *action, const char *why)
+{
+	audit_refused(a, r, u, action, "route", http_path(r),
+		      json_pack("{s:s,s:s,s:s}", "reason", why, "method", http_method(r), "path", http_path(r)));
 }
 
 db_conn *app_begin_or_reply(app *a, http_req *r, db_mode mode)
@@ -133,15 +157,45 @@ db_conn *app_begin_or_reply(app *a, http_req *r, db_mode mode)
 		app_fail(r, e, NULL);
 		return NULL;
 	}
+	if (mode == DB_WRITE && app_idem_replay_in_tx(a, r, c))
+		return NULL; /* this request's key was answered meanwhile (idempotency.c) */
 	return c;
 }
 
-db_conn *app_begin_or_drop(app *a, http_req *r, json_t *body)
+db_conn *app_begin_read_or_reply(app *a, http_req *r)
 {
+	const route *rt = app_route(r);
+	/* An audited read writes its audit entry in its own transaction, so the
+	 * transaction writes: DB_WRITE until audit entries are group-committed
+	 * (issue 21), which switches this one line to DB_READ. A read the route
+	 * row does not audit (reference data, the unit list) only reads. */
+	return app_begin_or_reply(a, r, rt && rt->action ? DB_WRITE : DB_READ);
+}
+
+void app_serve_read(app *a, http_req *r, const auth_user *u, app_read_fn fn)
+{
+	sj_actor who;
+	app_actor(r, u, &who);
+	db_conn *c = app_begin_read_or_reply(a, r);
+	if (!c)
+		return;
+	json_t *out = NULL;
+	const char *why = NULL;
+	sj_err e = fn(c, &who, http_param(r, "id"), &out, &why);
+	app_reply(a, r, c, e, NULL, why, http_param(r, "id"), NULL, 200, out);
+}
+
+void app_serve_update(app *a, http_req *r, const auth_user *u, app_update_fn fn)
+{
+	sj_actor who;
+	app_actor(r, u, &who);
 	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
 	if (!c)
-		json_decref(body);
-	return c;
+		return;
+	json_t *out = NULL;
+	const char *why = NULL;
+	sj_err e = fn(c, &who, http_param(r, "id"), http_json(r), &out, &why);
+	app_reply(a, r, c, e, NULL, why, http_param(r, "id"), json_deep_copy(http_json(r)), 200, out);
 }
 
 bool app_finish(app *a, http_req *r, db_conn *c, sj_err e)
@@ -177,10 +231,20 @@ void app_actor(const http_req *r, const auth_user *u, sj_actor *out)
 	out->unit_id = u->unit.id;
 	out->unit_code = u->unit.code;
 	out->unit_path = u->unit.path;
+	out->unit_name_fr = u->unit.name_fr;
+	out->unit_name_ar = u->unit.name_ar;
 	out->national = role_is_national(u->role);
 	out->writer = (u->role & ROLES_UNIT_WRITERS) && !role_is_read_only(u->role);
 	out->opj = u->role == ROLE_OPJ;
 	out->lang = u->lang;
+}
+
+void app_doc_actor(const http_req *r, const auth_user *u, sj_actor *out)
+{
+	app_actor(r, u, out);
+	const char *l = http_query(r, "lang");
+	if (l && (strcmp(l, "ar") == 0 || strcmp(l, "fr") == 0))
+		out->lang = l;
 }
 
 static int status_of(sj_err e)
@@ -199,16 +263,20 @@ static int status_of(sj_err e)
 
 void app_fail_why(http_req *r, sj_err e, const char *field, const char *why)
 {
-	/* A reason is a stable code ("pv-no-statements"); a sentence (from code
-	 * not yet given codes) is sent as the detail of the generic problem. */
+	/* A reason is a stable code ("pv-no-statements"); a sentence is sent as
+	 * the detail of the generic problem (none is left in the tree: the
+	 * messages test holds every code to its two dictionaries). */
 	bool is_code = why && !strchr(why, ' ');
-	if (e == SJ_EINVAL && field) {
+	int status = status_of(e);
+	if (field && status) {
+		/* a refusal aimed at one field: the field error names it, with the
+		 * reason as its code (ferr.<why>) */
 		json_t *errs = json_array();
 		rec_err(errs, NULL, field, is_code ? why : "invalid", is_code ? why : (why ? why : "not acceptable"));
-		http_problem(r, 400, "validation", "the request has invalid fields", json_pack("{s:o}", "errors", errs));
+		http_problem(r, status, e == SJ_EINVAL ? "validation" : is_code ? why : sj_err_name(e),
+			     e == SJ_EINVAL ? "the request has invalid fields" : NULL, json_pack("{s:o}", "errors", errs));
 		return;
 	}
-	int status = status_of(e);
 	if (!is_code || !status) {
 		app_fail(r, e, why);
 		return;
@@ -216,33 +284,85 @@ void app_fail_why(http_req *r, sj_err e, const char *field, const char *why)
 	http_problem(r, status, why, NULL, NULL);
 }
 
+/* refused answers 403 for a capability's refusal (the record lies outside the
+ * caller's unit scope, or is another unit's to change): the unit of work is
+ * already rolled back; the refusal is audited under the route's action in a
+ * transaction of its own. why: a reason code, or NULL for unit scope. */
+static void refused(app *a, http_req *r, const char *object_id, const char *why)
+{
+	const route *rt = app_route(r);
+	audit_refused(a, r, http_user(r), rt && rt->action ? rt->action : "authz.refused", rt ? rt->object : NULL,
+		      object_id, json_pack("{s:s}", "reason", why ? why : "unit-scope"));
+	http_problem(r, 403, why ? why : "forbidden", why ? NULL : "this record belongs to a unit outside your scope",
+		     NULL);
+}
+
+/* purpose_of: the stated purpose of the request (?purpose=, or a body's
+ * "purpose" member), for the audit entry. */
+static const char *purpose_of(http_req *r)
+{
+	const char *p = http_query(r, "purpose");
+	return p ? p : json_string_value(json_object_get(http_json(r), "purpose"));
+}
+
+/* finish_unit ends a unit of work that failed (e != SJ_OK): rolls back and
+ * answers, a refusal audited (see app_reply). */
+static void finish_failed(app *a, http_req *r, db_conn *c, sj_err e, const char *field, const char *why,
+			  const char *object_id)
+{
+	db_rollback(c);
+	db_release(a->db, c);
+	if (e == SJ_EFORBIDDEN)
+		refused(a, r, object_id, why);
+	else if (!app_idem_replay_after_failure(a, r)) /* a twin with the same key succeeded */
+		app_fail_why(r, e, field, why);
+}
+
+void app_reply_html(app *a, http_req *r, db_conn *c, sj_err e, const char *why, const char *object_id,
+		    struct buf *html)
+{
+	const route *rt = app_route(r);
+	if (e) {
+		finish_failed(a, r, c, e, NULL, why, object_id);
+	} else {
+		if (rt && rt->action)
+			e = app_audit(c, r, http_user(r), rt->action, rt->object, object_id, purpose_of(r), "ok", NULL);
+		if (app_finish(a, r, c, e))
+			http_reply_bytes(r, 200, "text/html; charset=utf-8", buf_str(html), html->len);
+	}
+	buf_free(html);
+}
+
 void app_reply(app *a, http_req *r, db_conn *c, sj_err e, const char *field, const char *why,
 	       const char *object_id, json_t *detail, int status, json_t *out)
 {
 	const route *rt = app_route(r);
+	const char *action = rt ? rt->action : NULL;
+	if (e == SJ_ELIMIT && action) {
+		/* A limit refuses the request, but what counted it stays (the next
+		 * attempt in the window is refused too): the refusal is audited in
+		 * the same transaction, which commits. */
+		json_decref(detail);
+		json_decref(out);
+		e = app_audit(c, r, http_user(r), action, rt->object, object_id, purpose_of(r), "refused",
+			      json_pack("{s:s}", "reason", why ? why : "limit"));
+		if (app_finish(a, r, c, e))
+			app_fail_why(r, SJ_ELIMIT, NULL, why);
+		return;
+	}
 	if (e) {
 		json_decref(detail);
 		json_decref(out);
-		db_rollback(c);
-		db_release(a->db, c);
-		app_fail_why(r, e, field, why);
+		finish_failed(a, r, c, e, field, why, object_id);
 		return;
 	}
-	e = app_audit(c, r, http_user(r), rt && rt->action ? rt->action : "unknown", rt ? rt->object : NULL,
-		      object_id, http_query(r, "purpose"), "ok", detail);
-	if (app_finish(a, r, c, e))
-		http_reply_json(r, status, rt && rt->reply ? rec_out(rt->reply, out) : out);
+	if (action)
+		e = app_audit(c, r, http_user(r), action, rt->object, object_id, purpose_of(r), "ok", detail);
 	else
-		json_decref(out);
-}
-
-void app_refuse(app *a, http_req *r, db_conn *c, const char *object_id)
-{
-	const route *rt = app_route(r);
-	sj_err e = app_audit(c, r, http_user(r), rt && rt->action ? rt->action : "unknown", rt ? rt->object : NULL,
-			     object_id, NULL, "refused", json_pack("{s:s}", "reason", "unit-scope"));
-	if (app_finish(a, r, c, e))
-		http_problem(r, 403, "forbidden", "this record belongs to a unit outside your scope", NULL);
+		json_decref(detail);
+	/* with an Idempotency-Key, the result is stored with the write before COMMIT */
+	app_finish_reply_as(a, r, c, e, action ? action : "unknown", object_id, status,
+			    rt && rt->reply ? rec_out(rt->reply, out) : out);
 }
 
 /* body_or_reply parses and checks the route's request body against its
@@ -394,8 +514,10 @@ void app_dispatch(http_req *r, void *ctx)
 		return;
 	}
 	http_set_user(r, u);
-	if (body_or_reply(r, rt))
+	app_idem idem;
+	if (body_or_reply(r, rt) && app_idem_check_or_reply(a, r, u, &idem))
 		rt->fn(a, r, u);
+	http_set_app_data(r, NULL);
 	http_set_user(r, NULL);
 	sodium_memzero(u, sizeof *u);
 	free(u);

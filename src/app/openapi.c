@@ -94,6 +94,14 @@ json_t *app_openapi(void)
 		if (rt->action)
 			json_object_set_new(op, "x-audit", json_pack("{s:s,s:s?}", "action", rt->action, "object", rt->object));
 		json_t *params = path_params(rt->pattern);
+		if (strcmp(rt->method, "GET") != 0 && !(rt->flags & ROUTE_PUBLIC) && params)
+			json_array_append_new(params, json_pack("{s:s,s:s,s:b,s:s,s:{s:s,s:i,s:i,s:s}}", "name",
+								"Idempotency-Key", "in", "header", "required", 0,
+								"description",
+								"a retry with the same key gets the first result "
+								"(docs/internals/idem.md)",
+								"schema", "type", "string", "minLength", IDEM_KEY_MIN,
+								"maxLength", IDEM_KEY_MAX, "pattern", "^[A-Za-z0-9._:~-]+$"));
 		if (json_array_size(params))
 			json_object_set_new(op, "parameters", params);
 		else
@@ -103,6 +111,9 @@ json_t *app_openapi(void)
 					    json_pack("[{s:[]},{s:[]}]", "bearer", "cookie"));
 		json_object_set_new(item, method, op);
 	}
+	/* every record described, so the exchange and the UI find them all */
+	for (size_t i = 0; app_records[i]; i++)
+		add_schemas(schemas, app_records[i], 0);
 	return json_pack("{s:s,s:{s:s,s:s,s:s},s:o,s:{s:o,s:{s:{s:s,s:s},s:{s:s,s:s,s:s}}}}",
 			 "openapi", "3.1.0",
 			 "info", "title", "sijill API", "version", "1",

@@ -255,7 +255,9 @@ sj_err audit_verify(db *d, audit_report *out, void (*progress)(int64_t, int64_t,
 	db_stmt *s;
 	bool row;
 	int64_t total = 0;
-	if ((err = db_begin(c, DB_READ)))
+	/* one snapshot: on PostgreSQL a commit landing between the walk and the
+	 * head would otherwise read as a truncated log */
+	if ((err = db_begin(c, DB_SNAPSHOT)))
 		goto out;
 	if ((err = db_prepare(c, sql_count, &s)) || (err = db_step(s, &row)))
 		goto out;

@@ -67,4 +67,11 @@ SJ_MUST_USE sj_err audit_query(db_conn *c, const char *actor_badge, const char *
 			       const char *object_type, const char *object_id, int64_t from_ms,
 			       int64_t to_ms, int64_t after_seq, int limit, json_t **out);
 
+/* audit_flags lists the actors with more than threshold national person
+ * look-ups (action "person.search") since since_ms, most first, as a new
+ * JSON array of {"actor_id", "badge", "unit", "lookups"} (at most
+ * AUDIT_FLAGS_MAX). For auditors: unusual volumes are a reason to look. */
+#define AUDIT_FLAGS_MAX 200
+SJ_MUST_USE sj_err audit_flags(db_conn *c, int64_t since_ms, int64_t threshold, json_t **out);
+
 #endif

@@ -17,7 +17,7 @@
 #include "core/record.h"
 #include "db/db.h"
 
-extern const rec_desc complaint_rec;
+extern const rec_desc complaint_rec, complaint_disposition_rec, complaint_list_rec;
 extern const rec_enum complaint_dispositions;
 
 /* complaint_create records in (a body checked against complaint_rec,
@@ -31,14 +31,25 @@ SJ_MUST_USE sj_err complaint_create(db_conn *c, const sj_actor *a, json_t *in, j
  * and, for scope checks only, unit_path — not OUT) as a new object;
  * SJ_ENOTFOUND. */
 SJ_MUST_USE sj_err complaint_get(db_conn *c, const char *id, json_t **out);
-/* complaint_list returns complaints whose unit lies in scope_path (all when
- * NULL), newest first, optionally with one disposition, as a new array. */
-SJ_MUST_USE sj_err complaint_list(db_conn *c, const char *scope_path, const char *disposition, int limit,
+/* complaint_read returns the complaint for the actor (as complaint_get):
+ * SJ_ENOTFOUND "complaint-not-found", SJ_EFORBIDDEN outside its scope. */
+SJ_MUST_USE sj_err complaint_read(db_conn *c, const sj_actor *a, const char *id, json_t **out, const char **why);
+/* complaint_list returns {"complaints": [...]}: the complaints of the
+ * actor's scope (every one for national roles), newest first, optionally
+ * with one disposition. */
+SJ_MUST_USE sj_err complaint_list(db_conn *c, const sj_actor *a, const char *disposition, int limit,
 				  int64_t offset, json_t **out);
-/* complaint_find returns, newest first, at most limit complaints in
- * scope_path (all when NULL) whose receipt number contains q (ASCII
- * case-folded): {id, receipt_no, received_at, disposition, case_id}, a new
- * array (find.c). SJ_EINVAL when q is empty or longer than CASE_FIND_Q_MAX. */
-SJ_MUST_USE sj_err complaint_find(db_conn *c, const char *scope_path, const char *q, int limit, json_t **out);
+/* complaint_dispose sets the disposition of a pending complaint of the
+ * actor's scope from in (a complaint_disposition body): "attached" (case_id:
+ * an open case the actor writes — the complainant joins it), "no_offence" or
+ * "referred_elsewhere" (referred_to), each with a reason. SJ_ECONFLICT
+ * "complaint-already-disposed"; 422 "attach-needs-case",
+ * "attach-case-not-found", "attach-case-not-open",
+ * "referral-needs-destination". *out: the complaint. */
+SJ_MUST_USE sj_err complaint_dispose(db_conn *c, const sj_actor *a, const char *id, json_t *in, json_t **out,
+				     const char **why);
+/* complaint_mark_opened records that case case_id was opened from the
+ * pending complaint id (case_create). */
+SJ_MUST_USE sj_err complaint_mark_opened(db_conn *c, const sj_actor *a, const char *id, const char *case_id);
 
 #endif

@@ -1,13 +1,14 @@
 /* find.c — finding cases and complaints again (issue 18, "records are found
  * again"): the case list's number/keyword box and its date window, and the
- * header's search box (a case number, a receipt number). See cases.h and
- * complaint.h for the contracts. */
+ * header's search box (a case number, a receipt number). See cases.h for the
+ * contracts. */
 #include "cases/cases.h"
 #include "cases/complaint.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "core/limits.h"
 #include "db/dbj.h"
 
 /* like_pattern writes "%q%" into out with LIKE's own characters (\ % _)
@@ -32,47 +33,73 @@ static bool like_pattern(const char *q, char *out, size_t n)
 }
 
 static const char sql_find[] =
-	"SELECT c.id, c.number, u.code, c.frame, c.class, c.status, c.summary, c.created_at, c.updated_at,"
-	" o.name, o.badge"
-	" FROM cases c JOIN units u ON u.id = c.unit_id LEFT JOIN users o ON o.id = c.opj_id"
-	" WHERE (CAST(? AS TEXT) IS NULL OR u.path LIKE CAST(? AS TEXT) || '%')"
-	" AND (CAST(? AS TEXT) IS NULL OR c.status = CAST(? AS TEXT))"
-	" AND (CAST(? AS TEXT) IS NULL OR LOWER(c.number) LIKE CAST(? AS TEXT) ESCAPE '\\'"
-	"      OR LOWER(c.summary) LIKE CAST(? AS TEXT) ESCAPE '\\' OR LOWER(COALESCE(c.commune, '')) LIKE CAST(? AS TEXT) ESCAPE '\\')"
-	" AND c.created_at >= ? AND c.created_at < ?"
-	" ORDER BY c.created_at DESC, c.id DESC LIMIT ? OFFSET ?";
+	"SELECT id, number, unit, frame, class, status, summary, created_at, updated_at, opj_name, opj_badge"
+	" FROM cases JOIN (SELECT id AS u_id, code AS unit, path AS unit_path FROM units) u ON u.u_id = unit_id"
+	" LEFT JOIN (SELECT id AS o_id, name AS opj_name, badge AS opj_badge FROM users) o ON o.o_id = opj_id"
+	" WHERE (CAST(? AS TEXT) IS NULL OR unit_path LIKE CAST(? AS TEXT) || '%')"
+	" AND (CAST(? AS TEXT) IS NULL OR status = CAST(? AS TEXT))"
+	" AND (CAST(? AS TEXT) IS NULL OR LOWER(number) LIKE CAST(? AS TEXT) ESCAPE '\\'"
+	"      OR LOWER(summary) LIKE CAST(? AS TEXT) ESCAPE '\\' OR LOWER(COALESCE(commune, '')) LIKE CAST(? AS TEXT) ESCAPE '\\')"
+	" AND created_at >= ? AND created_at < ?"
+	" ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?";
 
-sj_err case_find(db_conn *c, const case_filter *f, int limit, int64_t offset, json_t **out)
+static sj_err find_cases(db_conn *c, const sj_actor *a, const case_filter *f, int limit, int64_t offset,
+			 json_t **list)
 {
-	*out = NULL;
+	*list = NULL;
 	char pat[CASE_FIND_Q_MAX * 2 + 4];
 	const char *q = NULL;
 	if (f->q && *f->q) {
-		if (!like_pattern(f->q, pat, sizeof pat))
+		if (strlen(f->q) > CASE_FIND_Q_MAX || !like_pattern(f->q, pat, sizeof pat))
 			return SJ_EINVAL;
 		q = pat;
 	}
+	const char *scope = a->national ? NULL : a->unit_path;
 	int64_t from = f->from_ms > 0 ? f->from_ms : 0, to = f->to_ms > 0 ? f->to_ms : INT64_MAX;
-	return dbj_rows(c, sql_find,
-			"id:t,number:t,unit:t,frame:t,class:t,status:t,summary:t,created_at:i,updated_at:i,"
-			"opj_name:t,opj_badge:t",
-			out, "ttttttttiiii", f->scope_path, f->scope_path, f->status, f->status, q, q, q, q, from, to,
-			(int64_t)limit, offset);
+	return dbj_rec_rows(c, sql_find, &case_rec, list, "ttttttttiiii", scope, scope, f->status, f->status, q, q,
+			    q, q, from, to, (int64_t)limit, offset);
+}
+
+sj_err case_find(db_conn *c, const sj_actor *a, const case_filter *f, int limit, int64_t offset, json_t **out)
+{
+	json_t *list = NULL;
+	sj_err e = find_cases(c, a, f, limit, offset, &list);
+	if (e)
+		return e;
+	*out = json_pack("{s:o}", "cases", list);
+	return *out ? SJ_OK : SJ_ENOMEM;
 }
 
 static const char sql_receipt[] =
-	"SELECT c.id, c.receipt_no, c.received_at, c.disposition, c.case_id"
-	" FROM complaints c JOIN units u ON u.id = c.unit_id"
-	" WHERE (CAST(? AS TEXT) IS NULL OR u.path LIKE CAST(? AS TEXT) || '%')"
-	" AND LOWER(c.receipt_no) LIKE CAST(? AS TEXT) ESCAPE '\\'"
-	" ORDER BY c.received_at DESC, c.id DESC LIMIT ?";
+	"SELECT id, receipt_no, received_at, disposition, case_id"
+	" FROM complaints JOIN (SELECT id AS u_id, path AS unit_path FROM units) u ON u.u_id = unit_id"
+	" WHERE (CAST(? AS TEXT) IS NULL OR unit_path LIKE CAST(? AS TEXT) || '%')"
+	" AND LOWER(receipt_no) LIKE CAST(? AS TEXT) ESCAPE '\\'"
+	" ORDER BY received_at DESC, id DESC LIMIT ?";
 
-sj_err complaint_find(db_conn *c, const char *scope_path, const char *q, int limit, json_t **out)
+/* The header's search box: what it found for q. */
+#define CASE_FIND_FIELDS(X) \
+	X(V, q, TEXT, 1, CASE_FIND_Q_MAX, NULL, OUT) \
+	X(V, cases, ARRAY, 0, SJ_MAX_PAGE, &case_rec, OUT) \
+	X(V, complaints, ARRAY, 0, SJ_MAX_PAGE, &complaint_rec, OUT)
+static const rec_field case_find_fields[] = {CASE_FIND_FIELDS(REC_FIELD)};
+const rec_desc case_find_rec = REC_DESC("case_find", NULL, case_find_fields, NULL);
+
+sj_err case_find_any(db_conn *c, const sj_actor *a, const char *q, int limit, json_t **out)
 {
 	*out = NULL;
 	char pat[CASE_FIND_Q_MAX * 2 + 4];
-	if (!q || !*q || !like_pattern(q, pat, sizeof pat))
+	if (!q || !*q || strlen(q) > CASE_FIND_Q_MAX || !like_pattern(q, pat, sizeof pat))
 		return SJ_EINVAL;
-	return dbj_rows(c, sql_receipt, "id:t,receipt_no:t,received_at:i,disposition:t,case_id:t", out, "ttti",
-			scope_path, scope_path, pat, (int64_t)limit);
+	const char *scope = a->national ? NULL : a->unit_path;
+	case_filter f = {.q = q};
+	json_t *cases = NULL, *complaints = NULL;
+	sj_err e = find_cases(c, a, &f, limit, 0, &cases);
+	e = e ? e : dbj_rec_rows(c, sql_receipt, &complaint_rec, &complaints, "ttti", scope, scope, pat, (int64_t)limit);
+	if (e) {
+		json_decref(cases);
+		return e;
+	}
+	*out = json_pack("{s:s,s:o,s:o}", "q", q, "cases", cases, "complaints", complaints);
+	return *out ? SJ_OK : SJ_ENOMEM;
 }

@@ -23,6 +23,7 @@ typedef struct sj_actor {
 	const char *unit_id;
 	const char *unit_code;
 	const char *unit_path;   /* "/DGSN/PP-CASA/AR-.../": scope is a prefix test */
+	const char *unit_name_fr, *unit_name_ar;   /* as a PV names its drafter's unit */
 	bool national;           /* reads every unit's records */
 	bool writer;             /* a unit writer (chief, OPJ, officer): writes records of its scope */
 	bool opj;                /* holds OPJ status (CPP 20) */

@@ -4,6 +4,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/timex.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -140,4 +141,38 @@ void clock_legal_date(int64_t t_ms, char out[11])
 		y = y < 0 ? 0 : 9999;
 	unsigned mo = (unsigned)(tm.tm_mon + 1) % 13u, d = (unsigned)tm.tm_mday % 32u;
 	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, mo, d);
+}
+
+static _Atomic int sync_override; /* a clock_sync; UNKNOWN: none */
+
+void clock_set_sync_override(clock_sync v)
+{
+	atomic_store(&sync_override, (int)v);
+}
+
+clock_sync clock_sync_status(const char **source, int64_t *max_error_us)
+{
+	const char *src_dummy;
+	int64_t err_dummy;
+	if (!source)
+		source = &src_dummy;
+	if (!max_error_us)
+		max_error_us = &err_dummy;
+	*max_error_us = -1;
+	int o = atomic_load(&sync_override);
+	if (o != CLOCK_SYNC_UNKNOWN) {
+		*source = "test";
+		return (clock_sync)o;
+	}
+	if (access("/run/systemd/timesync/synchronized", F_OK) == 0) {
+		*source = "systemd-timesyncd";
+		return CLOCK_SYNC_YES;
+	}
+	struct timex tx = {0}; /* modes 0: read only, no privilege needed */
+	int state = adjtimex(&tx);
+	*source = "adjtimex";
+	if (state < 0)
+		return CLOCK_SYNC_UNKNOWN;
+	*max_error_us = (int64_t)tx.maxerror;
+	return (state == TIME_ERROR || (tx.status & STA_UNSYNC)) ? CLOCK_SYNC_NO : CLOCK_SYNC_YES;
 }

@@ -46,5 +46,18 @@ int clock_legal_year(int64_t t_ms);
 void clock_format_legal(int64_t t_ms, char out[32]);
 /* clock_legal_date writes t_ms's legal date "YYYY-MM-DD" into out. */
 void clock_legal_date(int64_t t_ms, char out[11]);
+/* Whether the system clock is synchronised (custody clocks depend on it). */
+typedef enum { CLOCK_SYNC_UNKNOWN = 0, CLOCK_SYNC_YES, CLOCK_SYNC_NO } clock_sync;
+
+/* clock_sync_status asks, in order: a test override; systemd-timesyncd's
+ * flag file /run/systemd/timesync/synchronized; the kernel through
+ * adjtimex(2) (TIME_ERROR or STA_UNSYNC: not synchronised; kept up to date by
+ * timesyncd, chrony with rtcsync — Debian's default — and ntpd). *source
+ * (may be NULL) names the answer's origin (static string); *max_error_us (may
+ * be NULL) the kernel's maximum error estimate, -1 when unknown. */
+clock_sync clock_sync_status(const char **source, int64_t *max_error_us);
+/* clock_set_sync_override forces the answer (tests only): CLOCK_SYNC_YES or
+ * CLOCK_SYNC_NO; CLOCK_SYNC_UNKNOWN removes the override. */
+void clock_set_sync_override(clock_sync v);
 
 #endif

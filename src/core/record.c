@@ -10,6 +10,7 @@
 
 #include "core/i18n.h"
 #include "core/limits.h"
+#include "core/log.h"
 
 #define REC_PREFIX_MAX 160
 
@@ -19,6 +20,17 @@ const rec_field *rec_field_find(const rec_desc *d, const char *name)
 		if (strcmp(d->fields[i].name, name) == 0)
 			return &d->fields[i];
 	return NULL;
+}
+
+const rec_field *rec_field_view(const rec_desc *d, const char *name)
+{
+	const rec_field *f = rec_field_find(d, name);
+	if (!f && d && d->flat) {
+		f = rec_field_find(d->flat, name);
+		if (f && !(f->flags & REC_F_OUT))
+			f = NULL;
+	}
+	return f;
 }
 
 const rec_desc *rec_sub(const rec_field *f)
@@ -121,7 +133,7 @@ const char *rec_text_ok(const char *s, size_t len, bool multi)
 
 /* ------------------------------------------------------------ scalars */
 
-static bool date_ok(const char *s)
+bool rec_date_ok(const char *s)
 {
 	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
 		return false;
@@ -140,6 +152,8 @@ static bool date_ok(const char *s)
 
 static bool id_like(const char *s, size_t n)
 {
+	if (!s)
+		return false;
 	if (n != 36)
 		return false;
 	for (int i = 0; i < 36; i++) {
@@ -152,6 +166,11 @@ static bool id_like(const char *s, size_t n)
 		}
 	}
 	return true;
+}
+
+bool rec_id_ok(const char *s)
+{
+	return s && id_like(s, strlen(s));
 }
 
 static bool code_like(const char *s)
@@ -192,11 +211,11 @@ static bool cin_like(const char *s)
 
 static bool accepted(const rec_field *f, rec_op op)
 {
-	if (!(f->flags & REC_F_IN))
-		return false;
+	/* a creation takes the IN fields; a patch the EDIT ones and the E
+	 * columns that are IN */
 	if (op == REC_PATCH)
-		return (f->flags & REC_KIND_E) != 0;
-	return true;
+		return (f->flags & REC_F_EDIT) || ((f->flags & REC_KIND_E) && (f->flags & REC_F_IN));
+	return (f->flags & REC_F_IN) != 0;
 }
 
 static void check_string(const rec_field *f, json_t *v, const char *prefix, json_t *errs)
@@ -219,14 +238,26 @@ static void check_string(const rec_field *f, json_t *v, const char *prefix, json
 			rec_err(errs, prefix, f->name, bad, "contains characters that are not accepted");
 			return;
 		}
-		if ((int64_t)n < (f->min ? f->min : 1)) {
-			err_lim(errs, prefix, f->name, "too-short", "is too short", f->min ? f->min : 1);
+		if ((int64_t)n < f->min) {
+			err_lim(errs, prefix, f->name, "too-short", "is too short", f->min);
 			return;
 		}
 		break;
 	}
+	case REC_SECRET:
+		/* a password is taken as typed (no hygiene beyond controls) */
+		for (size_t i = 0; i < n; i++)
+			if ((unsigned char)s[i] < 0x20 && s[i] != '\t' && s[i] != '\n' && s[i] != '\r') {
+				rec_err(errs, prefix, f->name, "control", "must not contain control characters");
+				return;
+			}
+		if ((int64_t)n < f->min)
+			err_lim(errs, prefix, f->name, "too-short", "is too short", f->min);
+		break;
 	case REC_CODE:
-		if (!code_like(s))
+		if ((int64_t)n < f->min)
+			err_lim(errs, prefix, f->name, "too-short", "is too short", f->min);
+		else if (!code_like(s))
 			rec_err(errs, prefix, f->name, "format", "letters, digits and . _ - / only");
 		break;
 	case REC_CIN:
@@ -238,7 +269,7 @@ static void check_string(const rec_field *f, json_t *v, const char *prefix, json
 			rec_err(errs, prefix, f->name, "enum", "is not one of the accepted values");
 		break;
 	case REC_DATE:
-		if (!date_ok(s))
+		if (!rec_date_ok(s))
 			rec_err(errs, prefix, f->name, "date", "must be a date YYYY-MM-DD");
 		break;
 	case REC_ID:
@@ -259,6 +290,7 @@ static void check_value(const rec_field *f, json_t *v, const char *prefix, json_
 	case REC_CIN:
 	case REC_ENUM:
 	case REC_DATE:
+	case REC_SECRET:
 		if (!json_is_string(v))
 			rec_err(errs, prefix, f->name, "type", "must be a string");
 		else
@@ -297,6 +329,8 @@ static void check_value(const rec_field *f, json_t *v, const char *prefix, json_
 		if (!json_is_object(v) && !json_is_array(v))
 			rec_err(errs, prefix, f->name, "type", "must be an object or an array");
 		return;
+	case REC_ANY:
+		return; /* the owner checks it */
 	case REC_OBJECT: {
 		if (!json_is_object(v)) {
 			rec_err(errs, prefix, f->name, "type", "must be an object");
@@ -395,7 +429,12 @@ json_t *rec_out(const rec_desc *d, json_t *obj)
 	json_t *val;
 	void *tmp;
 	json_object_foreach_safe(obj, tmp, key, val) {
-		const rec_field *f = rec_field_find(d, key);
+		const rec_field *f = rec_field_view(d, key);
+		/* a member the record does not describe at all is a bug: say so
+		 * (a described member that is not OUT is withheld on purpose) */
+		if (!f)
+			log_msg(LOG_WARN, "a response member its record does not describe",
+				json_pack("{s:s,s:s}", "record", d->name, "member", key));
 		if (!f || !(f->flags & REC_F_OUT))
 			json_object_del(obj, key);
 	}
@@ -422,14 +461,19 @@ static json_t *field_schema(const rec_desc *d, const rec_field *f, rec_op op)
 		s = json_pack("{s:s,s:s}", "type", "string", "format", "uuid");
 		break;
 	case REC_TEXT:
-		s = json_pack("{s:s,s:I,s:I}", "type", "string", "minLength", (json_int_t)(f->min ? f->min : 1),
+		s = json_pack("{s:s,s:I,s:I}", "type", "string", "minLength", (json_int_t)f->min,
 			      "x-maxBytes", (json_int_t)(max ? max : SJ_MAX_SHORT_TEXT));
 		if (f->flags & REC_F_MULTI)
 			json_object_set_new(s, "x-multiline", json_true());
 		break;
-	case REC_CODE:
-		s = json_pack("{s:s,s:s,s:I}", "type", "string", "pattern", "^[A-Za-z0-9._/-]+$", "x-maxBytes",
+	case REC_SECRET:
+		s = json_pack("{s:s,s:s,s:b,s:I,s:I}", "type", "string", "format", "password", "writeOnly", 1,
+			      "minLength", (json_int_t)f->min, "x-maxBytes",
 			      (json_int_t)(max ? max : SJ_MAX_SHORT_TEXT));
+		break;
+	case REC_CODE:
+		s = json_pack("{s:s,s:s,s:I,s:I}", "type", "string", "pattern", "^[A-Za-z0-9._/-]+$", "minLength",
+			      (json_int_t)(f->min ? f->min : 1), "x-maxBytes", (json_int_t)(max ? max : SJ_MAX_SHORT_TEXT));
 		break;
 	case REC_CIN:
 		s = json_pack("{s:s,s:s,s:I}", "type", "string", "pattern", CIN_PATTERN, "x-maxBytes",
@@ -476,6 +520,9 @@ static json_t *field_schema(const rec_desc *d, const rec_field *f, rec_op op)
 	case REC_JSON:
 		s = json_pack("{s:[s,s]}", "type", "object", "array");
 		break;
+	case REC_ANY:
+		s = json_pack("{s:b}", "x-checked-by-owner", 1);
+		break;
 	case REC_OBJECT:
 		s = rec_sub(f) ? ref_to(rec_sub(f), op) : json_pack("{s:s}", "type", "object");
 		break;
@@ -509,6 +556,11 @@ json_t *rec_schema(const rec_desc *d, rec_op op)
 		json_object_set_new(props, f->name, field_schema(d, f, op));
 		if (op == REC_CREATE && (f->flags & REC_F_REQ))
 			json_array_append_new(req, json_string(f->name));
+	}
+	for (size_t i = 0; !op && d->flat && i < d->flat->nfields; i++) {
+		const rec_field *f = &d->flat->fields[i];
+		if ((f->flags & REC_F_OUT) && !rec_field_find(d, f->name))
+			json_object_set_new(props, f->name, field_schema(d->flat, f, op));
 	}
 	json_t *s = json_pack("{s:s,s:o,s:b,s:s}", "type", "object", "properties", props, "additionalProperties", 0,
 			      "x-record", d->name);

@@ -39,7 +39,10 @@
  *   flags REC_IN accepted on create, REQ required then, OUT in responses,
  *         PII personal data (loi 09-08: audited, masked where not entitled),
  *         MULTI text may hold line breaks (statements, facts), NULLABLE JSON
- *         null accepted as "absent".
+ *         null accepted as "absent", EDIT a field a patch accepts (E
+ *         columns that are IN are patchable already; EDIT without IN: a
+ *         patch only).
+ *   TEXT/SECRET min is the fewest bytes (0 allowed), CODE's too (1 at least).
  * The record's id (type ID, a C column, OUT) is implicit and always first:
  * REC_ID_FIELD in the field array, "id" at the head of every column list.
  *
@@ -73,8 +76,10 @@ typedef enum rec_type {
 	REC_BOOL,   /* JSON true/false; a 0/1 BIGINT column */
 	REC_REAL,   /* a JSON number (never a column: store scaled integers) */
 	REC_JSON,   /* a TEXT column holding JSON; any JSON value in and out */
+	REC_SECRET, /* a password: any text but NUL and C0 controls, never OUT, never logged */
 	REC_OBJECT, /* a nested record (ext: its rec_desc); never a column */
 	REC_ARRAY,  /* a list (ext: the element's rec_desc, or NULL: strings); never a column */
+	REC_ANY,    /* any JSON value, checked by the owner (its refusal names its own rule); never a column */
 } rec_type;
 
 enum {
@@ -87,6 +92,7 @@ enum {
 	REC_F_PII = 1u << 6,
 	REC_F_MULTI = 1u << 7,
 	REC_F_NULLABLE = 1u << 8,
+	REC_F_EDIT = 1u << 9,   /* a V field a patch may change (stored inside a JSON column, or converted) */
 };
 /* Short flag names for description rows only (undefined nowhere else). */
 #define IN REC_F_IN
@@ -95,6 +101,7 @@ enum {
 #define PII REC_F_PII
 #define MULTI REC_F_MULTI
 #define NULLABLE REC_F_NULLABLE
+#define EDIT REC_F_EDIT
 
 #define REC_TIME_MIN 1LL
 #define REC_TIME_MAX 4102444800000LL   /* 2100-01-01T00:00Z */
@@ -134,6 +141,8 @@ struct rec_desc {
 	const rec_field *fields;
 	size_t nfields;
 	rec_check_fn check;        /* may be NULL */
+	const rec_desc *flat;      /* a read that flattens another record's members into this one's
+				    * (a case's persons: the link and the person); may be NULL */
 };
 
 /* ---- generating from the X-macro list ---- */
@@ -144,7 +153,12 @@ struct rec_desc {
 	{#name, REC_##type, (mn), (mx), (ext), (unsigned)(fl) | REC_KIND_##kind},
 #define REC_ID_FIELD {"id", REC_ID, 0, 36, NULL, REC_KIND_C | REC_F_OUT}
 #define REC_DESC(rname, table, fields, check) \
-	{(rname), (table), (fields), sizeof(fields) / sizeof((fields)[0]), (check)}
+	{(rname), (table), (fields), sizeof(fields) / sizeof((fields)[0]), (check), NULL}
+/* REC_DESC_FLAT: as REC_DESC, for a record whose reads also carry flat's
+ * OUT members (typed, kept by rec_out and published by rec_schema from
+ * flat's description); bodies are still checked against fields only. */
+#define REC_DESC_FLAT(rname, table, fields, check, flat) \
+	{(rname), (table), (fields), sizeof(fields) / sizeof((fields)[0]), (check), (flat)}
 
 /* Column names ("id, a, b"), placeholders ("?, ?, ?") and the dbj list
  * ("id:t,a:t,b:i"), all columns (C and E) in list order. */
@@ -186,6 +200,7 @@ struct rec_desc {
 #define REC_DBJ_T_INT "i"
 #define REC_DBJ_T_BOOL "b"
 #define REC_DBJ_T_JSON "j"
+#define REC_DBJ_T_SECRET "t"
 #define REC_DBJ_C(name, type) "," #name ":" REC_DBJ_T_##type
 #define REC_DBJ_E(name, type) "," #name ":" REC_DBJ_T_##type
 #define REC_DBJ_V(name, type)
@@ -196,17 +211,26 @@ struct rec_desc {
 
 typedef enum rec_op {
 	REC_CREATE = 1, /* IN fields accepted, REQ ones required */
-	REC_PATCH,      /* E fields that are IN accepted, none required, at least one given */
+	REC_PATCH,      /* EDIT fields and IN E columns accepted, none required, at least one given */
 } rec_op;
 
 /* rec_field_find returns d's field called name, or NULL. */
 const rec_field *rec_field_find(const rec_desc *d, const char *name);
+/* rec_field_view returns the field of a read member called name: d's own,
+ * else the flattened record's (d->flat) when it is OUT there; or NULL. */
+const rec_field *rec_field_view(const rec_desc *d, const char *name);
 /* rec_sub returns the nested description of an OBJECT/ARRAY field (or NULL);
  * rec_enums the value list of an ENUM field (or NULL). */
 const rec_desc *rec_sub(const rec_field *f);
 const rec_enum *rec_enums(const rec_field *f);
 /* rec_enum_ok: value is one of f's enum values. */
 bool rec_enum_ok(const rec_field *f, const char *value);
+
+/* rec_date_ok: s is a real calendar date "YYYY-MM-DD" (years 1800..2200);
+ * rec_id_ok: s is a record id (36 lower-case hex and hyphens). For query
+ * parameters, which are not bodies. */
+bool rec_date_ok(const char *s);
+bool rec_id_ok(const char *s);
 
 /* rec_check validates obj (any JSON value) as a body of d for op: unknown
  * members, required ones, types, limits, enums, dates, ids, text hygiene;

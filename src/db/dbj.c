@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/log.h"
+
 typedef struct dbj_col {
 	char name[48];
 	char type;
@@ -30,25 +32,6 @@ static int parse_cols(const char *s, dbj_col cols[DBJ_MAX_COLS])
 			return -1;
 	}
 	return n;
-}
-
-static sj_err bind_va_from(db_stmt *s, int first, const char *fmt, va_list ap)
-{
-	sj_err e = SJ_OK;
-	for (int i = 0; fmt && fmt[i] && !e; i++) {
-		switch (fmt[i]) {
-		case 't': e = db_bind_text(s, first + i, va_arg(ap, const char *)); break;
-		case 'i': e = db_bind_int(s, first + i, va_arg(ap, int64_t)); break;
-		case 'n': e = db_bind_null(s, first + i); break;
-		default: e = SJ_EINTERNAL; break;
-		}
-	}
-	return e;
-}
-
-static sj_err bind_va(db_stmt *s, const char *fmt, va_list ap)
-{
-	return bind_va_from(s, 1, fmt, ap);
 }
 
 static json_t *row_object(db_stmt *s, const dbj_col *cols, int n)
@@ -82,19 +65,62 @@ static json_t *row_object(db_stmt *s, const dbj_col *cols, int n)
 	return o;
 }
 
-static sj_err run_rows(db_conn *c, const char *sql, const char *cols, json_t **out, bool one,
+/* rec_letter is the dbj type letter of a field that can be a column. */
+static char rec_letter(rec_type t)
+{
+	switch (t) {
+	case REC_TIME:
+	case REC_INT: return 'i';
+	case REC_BOOL: return 'b';
+	case REC_JSON: return 'j';
+	case REC_REAL:
+	case REC_OBJECT:
+	case REC_ARRAY:
+	case REC_ANY: return 0;
+	default: return 't';
+	}
+}
+
+/* rec_cols names and types the current statement's columns from d: each
+ * column's label must be a field of d (SJ_EINTERNAL, logged, otherwise —
+ * a read that returns what its record does not describe is a bug). */
+static sj_err rec_cols(db_stmt *s, const rec_desc *d, dbj_col cv[DBJ_MAX_COLS], int *n)
+{
+	int k = db_col_count(s);
+	if (k > DBJ_MAX_COLS)
+		return SJ_EINTERNAL;
+	for (int i = 0; i < k; i++) {
+		const char *name = db_col_name(s, i);
+		if (!name)
+			return SJ_ENOMEM;
+		const rec_field *f = rec_field_view(d, name);
+		char t = f ? rec_letter(f->type) : 0;
+		if (!t || strlen(name) >= sizeof cv[i].name) {
+			log_msg(LOG_ERROR, "a column its record does not describe",
+				json_pack("{s:s,s:s}", "record", d->name, "column", name));
+			return SJ_EINTERNAL;
+		}
+		memcpy(cv[i].name, name, strlen(name) + 1);
+		cv[i].type = t;
+	}
+	*n = k;
+	return SJ_OK;
+}
+
+static sj_err run_rows(db_conn *c, const char *sql, const char *cols, const rec_desc *d, json_t **out, bool one,
 		       const char *fmt, va_list ap)
 {
 	*out = NULL;
 	dbj_col cv[DBJ_MAX_COLS];
-	int n = parse_cols(cols, cv);
+	int n = d ? 0 : parse_cols(cols, cv);
 	if (n < 0)
 		return SJ_EINTERNAL;
+	bool typed = !d;
 	db_stmt *s;
 	sj_err e = db_prepare(c, sql, &s);
 	if (e)
 		return e;
-	e = bind_va(s, fmt, ap);
+	e = db_bind_va(s, 1, fmt, ap);
 	if (e)
 		return e;
 	json_t *arr = one ? NULL : json_array();
@@ -102,6 +128,11 @@ static sj_err run_rows(db_conn *c, const char *sql, const char *cols, json_t **o
 		return SJ_ENOMEM;
 	bool row;
 	while (!(e = db_step(s, &row)) && row) {
+		if (!typed) {
+			if ((e = rec_cols(s, d, cv, &n)))
+				break;
+			typed = true;
+		}
 		json_t *o = row_object(s, cv, n);
 		if (!o) {
 			e = SJ_ENOMEM;
@@ -137,7 +168,7 @@ sj_err dbj_rows(db_conn *c, const char *sql, const char *cols, json_t **out, con
 {
 	va_list ap;
 	va_start(ap, fmt);
-	sj_err e = run_rows(c, sql, cols, out, false, fmt, ap);
+	sj_err e = run_rows(c, sql, cols, NULL, out, false, fmt, ap);
 	va_end(ap);
 	return e;
 }
@@ -146,7 +177,25 @@ sj_err dbj_one(db_conn *c, const char *sql, const char *cols, json_t **out, cons
 {
 	va_list ap;
 	va_start(ap, fmt);
-	sj_err e = run_rows(c, sql, cols, out, true, fmt, ap);
+	sj_err e = run_rows(c, sql, cols, NULL, out, true, fmt, ap);
+	va_end(ap);
+	return e;
+}
+
+sj_err dbj_rec_rows(db_conn *c, const char *sql, const rec_desc *d, json_t **out, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	sj_err e = run_rows(c, sql, NULL, d, out, false, fmt, ap);
+	va_end(ap);
+	return e;
+}
+
+sj_err dbj_rec_one(db_conn *c, const char *sql, const rec_desc *d, json_t **out, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	sj_err e = run_rows(c, sql, NULL, d, out, true, fmt, ap);
 	va_end(ap);
 	return e;
 }
@@ -160,7 +209,7 @@ sj_err dbj_int(db_conn *c, const char *sql, int64_t *out, const char *fmt, ...)
 		return e;
 	va_list ap;
 	va_start(ap, fmt);
-	e = bind_va(s, fmt, ap);
+	e = db_bind_va(s, 1, fmt, ap);
 	va_end(ap);
 	if (e)
 		return e;
@@ -220,7 +269,7 @@ sj_err dbj_write(db_conn *c, const char *sql, const rec_desc *d, json_t *obj, bo
 		return e;
 	va_list ap;
 	va_start(ap, fmt);
-	e = bind_va_from(s, i, fmt, ap);
+	e = db_bind_va(s, i, fmt, ap);
 	va_end(ap);
 	if (e)
 		return e;

@@ -25,6 +25,16 @@ SJ_MUST_USE sj_err dbj_rows(db_conn *c, const char *sql, const char *cols, json_
 /* dbj_one returns the first row as a new object; SJ_ENOTFOUND when none. */
 SJ_MUST_USE sj_err dbj_one(db_conn *c, const char *sql, const char *cols, json_t **out,
 			   const char *fmt, ...);
+/* dbj_rec_rows / dbj_rec_one read rows whose members are named by the
+ * statement itself — each result column's label, written once in the SQL
+ * ("SELECT id, number, b.badge AS sealed_by ...") — and typed by record d's
+ * field of that name, so no second list pairs names with positions. A column
+ * d does not describe is SJ_EINTERNAL (logged): every member a read returns
+ * is described. As dbj_rows / dbj_one otherwise. */
+SJ_MUST_USE sj_err dbj_rec_rows(db_conn *c, const char *sql, const rec_desc *d, json_t **out, const char *fmt,
+				...);
+SJ_MUST_USE sj_err dbj_rec_one(db_conn *c, const char *sql, const rec_desc *d, json_t **out, const char *fmt,
+			       ...);
 /* dbj_int returns the first column of the first row; SJ_ENOTFOUND when there
  * is no row; a NULL value reads as 0. */
 SJ_MUST_USE sj_err dbj_int(db_conn *c, const char *sql, int64_t *out, const char *fmt, ...);

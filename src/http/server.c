@@ -57,6 +57,7 @@ struct http_req {
 	int nparams;
 	void *user;
 	void *route;           /* the dispatcher's route row (opaque here) */
+	void *app_data;        /* the dispatcher's bookkeeping (opaque here) */
 	json_t *json;          /* the parsed body, owned (http_set_json) */
 	/* the reply */
 	bool replied;
@@ -111,6 +112,9 @@ const void *http_route(const http_req *r)
 {
 	return r->route;
 }
+
+void http_set_app_data(http_req *r, void *data) { r->app_data = data; }
+void *http_app_data(const http_req *r) { return r->app_data; }
 
 void http_set_json(http_req *r, json_t *body)
 {
@@ -293,66 +297,6 @@ void http_reply_json(http_req *r, int status, json_t *body)
 	if (!resp)
 		free(s);
 	set_response(r, status, resp, "application/json; charset=utf-8");
-}
-
-static const char *status_title(int status)
-{
-	switch (status) {
-	case 400: return "Bad Request";
-	case 401: return "Unauthorized";
-	case 403: return "Forbidden";
-	case 404: return "Not Found";
-	case 405: return "Method Not Allowed";
-	case 409: return "Conflict";
-	case 411: return "Length Required";
-	case 413: return "Content Too Large";
-	case 415: return "Unsupported Media Type";
-	case 422: return "Unprocessable Content";
-	case 429: return "Too Many Requests";
-	case 431: return "Request Header Fields Too Large";
-	case 500: return "Internal Server Error";
-	case 503: return "Service Unavailable";
-	default: return "Error";
-	}
-}
-
-void http_problem(http_req *r, int status, const char *code, const char *detail, json_t *extra)
-{
-	char type[128], instance[64];
-	snprintf(type, sizeof type, "urn:sijill:problem:%s", code);
-	snprintf(instance, sizeof instance, "urn:uuid:%s", r->request_id);
-	json_t *p = json_pack("{s:s,s:s,s:i,s:s,s:s,s:s}", "type", type, "title", status_title(status),
-			      "status", status, "code", code, "instance", instance, "request_id",
-			      r->request_id);
-	if (p && detail)
-		json_object_set_new(p, "detail", json_string(detail));
-	if (p && extra)
-		json_object_update_missing(p, extra);
-	if (p && !json_object_get(p, "message")) {
-		/* a message a person can act on, in both languages (err.<code>) */
-		char key[96];
-		snprintf(key, sizeof key, "err.%s", code);
-		json_t *m = i18n_both(key, json_object_get(p, "vars"));
-		if (m)
-			json_object_set_new(p, "message", m);
-	}
-	json_decref(extra);
-	if (!p) {
-		set_response(r, 500, NULL, NULL);
-		return;
-	}
-	char *s = jdump_dumps(p, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(p);
-	if (!s) {
-		set_response(r, 500, NULL, NULL);
-		return;
-	}
-	size_t n = strlen(s);
-	fake_capture(r, "application/problem+json; charset=utf-8", s, n);
-	struct MHD_Response *resp = MHD_create_response_from_buffer(n, s, MHD_RESPMEM_MUST_FREE);
-	if (!resp)
-		free(s);
-	set_response(r, status, resp, "application/problem+json; charset=utf-8");
 }
 
 /* ---------- the MHD side ---------- */

@@ -1,11 +1,8 @@
 // contract.mjs — the browser suite's check that the UI and the API agree:
 // every request body the UI sent during the suite validates against its
-// route's request schema (the server's OpenAPI components, else the UI's
-// pending.js entry while the record is not yet described in C), with
-// additionalProperties false; and the UI read no member an answer lacks
+// route's request schema (the server's OpenAPI components, generated from
+// the record descriptions in C), with additionalProperties false; and the UI read no member an answer lacks
 // (the UI records both in contract mode, api.js).
-import { pathToFileURL } from 'node:url';
-import { join } from 'node:path';
 
 const enc = new TextEncoder();
 
@@ -54,29 +51,20 @@ export function routeOf(doc, method, path) {
   return null;
 }
 
-// check(doc, root, requests): {errors, described, pending, undescribed}.
+// check(doc, root, requests): {errors, server, none} — none: routes a body
+// was sent to that describe no request body.
 export async function check(doc, root, requests) {
-  const { PENDING } = await import(pathToFileURL(join(root, 'web/js/pending.js')).href);
   const errors = [];
-  const seen = { server: new Set(), pending: new Set(), none: new Set() };
+  const seen = { server: new Set(), none: new Set() };
   for (const r of requests) {
     const tpl = routeOf(doc, r.method, r.path);
     if (!tpl) { errors.push(`${r.method} ${r.path}: no such route`); continue; }
     const op = doc.paths[tpl][r.method.toLowerCase()];
-    const rb = op.requestBody && op.requestBody.content['application/json'].schema;
-    const key = `${r.method} ${tpl.replace(/\{[^}]*\}/g, '{}')}`;
-    const schema = rb || PENDING[key];
+    const schema = op.requestBody && op.requestBody.content['application/json'].schema;
     const label = `${r.method} ${tpl}`;
     if (!schema) { seen.none.add(label); continue; }
-    (rb ? seen.server : seen.pending).add(label);
-    for (const e of validate(schema, r.body, doc)) errors.push(`${label}${rb ? '' : ' (pending schema)'}: ${e}`);
+    seen.server.add(label);
+    for (const e of validate(schema, r.body, doc)) errors.push(`${label}: ${e}`);
   }
-  // pending entries the server now describes itself: dead, to delete
-  const shadowed = Object.keys(PENDING).filter((k) => {
-    const [m, p] = k.split(' ');
-    const tpl = Object.keys(doc.paths).find((x) => x.replace(/\{[^}]*\}/g, '{}') === p);
-    const op = tpl && doc.paths[tpl][m.toLowerCase()];
-    return op && op.requestBody;
-  });
-  return { errors, server: [...seen.server], pending: [...seen.pending], none: [...seen.none], shadowed };
+  return { errors, server: [...seen.server], none: [...seen.none] };
 }

@@ -14,6 +14,8 @@ export const EP = {
   users: '/api/v1/users',
   user: '/api/v1/users/{badge}',
   units: '/api/v1/units',
+  settings: '/api/v1/settings',
+  setting: '/api/v1/settings/{key}',
   me: '/api/v1/me',
   meLang: '/api/v1/me/lang',
   mePassword: '/api/v1/me/password',

@@ -6,6 +6,7 @@ import { api, setCsrf, setReauthHandler, setForbiddenHandler, ApiError } from '.
 import { loadCaps, allowed } from './caps.js';
 import { setRecentUser } from './recent.js';
 import { field, form, clearAllDrafts } from './forms.js';
+import { clockWatch, clockBanner } from './clockwarn.js';
 
 const state = { user: null };
 
@@ -49,7 +50,7 @@ const ROUTES = [
   [/^\/persons\/(?<id>[^/]+)$/, 'person'],
   [/^\/audit$/, 'audit'],
   [/^\/admin$/, 'admin'],
-  [/^\/admin\/(?<tab>units|reference)$/, 'admin'],
+  [/^\/admin\/(?<tab>units|reference|settings)$/, 'admin'],
   [/^\/settings$/, 'settings'],
 ];
 
@@ -72,6 +73,7 @@ function setTitle(key) { document.title = `${t(key)} — ${t('app.name')}`; }
 function renderShell() {
   const u = state.user;
   $('#skip-link').textContent = t('app.skip');
+  clockBanner();
   const top = $('#top');
   const nav = $('#nav');
   if (!u) { mount(top, h('span', { class: 'brand', text: t('app.name') }), langButton()); mount(nav); nav.hidden = true; return; }
@@ -258,6 +260,7 @@ async function boot() {
   setLang(initialLang());
   setReauthHandler(reauth);
   setForbiddenHandler(forbidden);
+  clockWatch();
   await loadCaps();
   try {
     const me = await api('GET', '/api/v1/me', undefined, { noReauth: true });

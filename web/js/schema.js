@@ -12,25 +12,17 @@
 //   form({ check: sf.check, onSubmit: (v) => api('POST', url, sf.body(v)) }, sf.fields);
 //
 // A field the page asks for and the schema does not accept is left out (and
-// reported to the browser suite's contract check). While a route's record is
-// not yet described on the server, its schema comes from pending.js.
+// reported to the browser suite's contract check).
 import { field } from './forms.js';
-import { requestSchema, resolve, templateOf } from './caps.js';
+import { requestSchema, resolve } from './caps.js';
 import { hasKey } from './i18n.js';
-import { PENDING } from './pending.js';
 
 const enc = new TextEncoder();
 const contract = () => (typeof window !== 'undefined' && window.__sijillContract) || null;
 
-const PENDING_KEYS = new Map(Object.keys(PENDING).map((k) => [k, true]));
-
-// bodySchema(method, path): the route's request schema — the server's when it
-// has one, else the pending one, else null.
+// bodySchema(method, path): the route's request schema (the server's), or null.
 export function bodySchema(method, path) {
-  const s = requestSchema(method, path);
-  if (s) return s;
-  const k = templateOf(method, path, PENDING_KEYS);
-  return k ? PENDING[k] : null;
+  return requestSchema(method, path);
 }
 
 // sub(s): a property's schema with its $ref followed (nested records).

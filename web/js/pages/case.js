@@ -55,12 +55,14 @@ function adder(summaryKey, make) {
   return h('details', { class: 'add' }, h('summary', { text: t(summaryKey || 'act.add') }), make());
 }
 
-// byPerson(rows): one entry per person with every role they hold.
+// byPerson(rows): one entry per person with every role they hold (and the
+// note each role was added with).
 export function byPerson(rows) {
   const m = new Map();
   for (const p of rows) {
-    if (!m.has(p.person_id)) m.set(p.person_id, { ...p, roles: [] });
+    if (!m.has(p.person_id)) m.set(p.person_id, { ...p, roles: [], notes: [] });
     m.get(p.person_id).roles.push(p.role);
+    if ('note' in p && p.note) m.get(p.person_id).notes.push(p.note);
   }
   return [...m.values()];
 }
@@ -183,10 +185,11 @@ export async function render(ctx) {
       ['person.roles', (p) => fmtList(p.roles.map((r) => t(`prole.${r}`)))],
       ['person.cin', (p) => h('bdi', { dir: 'ltr', text: p.cin || '—' })],
       ['person.birth_date', (p) => (p.birth_date ? fmtDate(p.birth_date) : '—')],
+      ['case_person.note', (p) => (p.notes.length ? h('bdi', { text: p.notes.join(' · ') }) : '—')],
       canRemove ? ['admin.actions', (p) => h('button', { type: 'button', class: 'small', onclick: () => removePerson(ctx, id, p, done), text: t('case.remove-person') })] : null,
     ].filter(Boolean), people, { caption: 'case.persons' }),
     open && can('POST', EP.casePersons) ? adder('case.add-person', () => {
-      const sf = schemaForm('POST', addUrl, ['role', 'person'], personUi('person', { order: [...PERSON_ORDER, 'unknown', 'description'] }));
+      const sf = schemaForm('POST', addUrl, ['role', 'note', 'person'], { ...personUi('person', { order: [...PERSON_ORDER, 'unknown', 'description'] }), note: { dir: 'auto', wide: true } });
       return form({
         submit: 'case.add-person', label: 'case.add-person', draft: `${ek}.person`, check: sf.check,
         onSubmit: async (v) => { await api('POST', addUrl, sf.body(v)); done('msg.saved'); },

@@ -6,7 +6,7 @@
 // never contacted). Tabs: open custodies (deadlines, in scope), the unit's
 // register (all, paged) and the daily list sent to the prosecutor.
 import { h, mount } from '../dom.js';
-import { t, fmtDateTime, fmtDate, fmtNum, problemText, getLang } from '../i18n.js';
+import { t, fmtDateTime, fmtNum, problemText, getLang, locale } from '../i18n.js';
 import { api, qs } from '../api.js';
 import { has, allowed } from '../caps.js';
 import { EP, fill } from '../endpoints.js';
@@ -61,6 +61,14 @@ const cols = (ctx, withActions) => [
   withActions ? ['admin.actions', (k) => actions(ctx, k)] : null,
 ].filter(Boolean);
 
+// Legal time is Africa/Casablanca (GMT+1, GMT during Ramadan), never a
+// fixed offset: the browser's tz database says which applies that day.
+const LEGAL_TZ = 'Africa/Casablanca';
+
+function legalDate(ms) {
+  return new Intl.DateTimeFormat(locale(), { timeZone: LEGAL_TZ, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(ms));
+}
+
 export function render(ctx) {
   const tab = ctx.query.get('status') || 'open';
   const unit = ctx.user.unit && ctx.user.unit.code;
@@ -105,10 +113,9 @@ export function render(ctx) {
       // tzdata); the day shown is the server's (from is its legal midnight).
       api('GET', `${fill(EP.custodyDaily, { code: unit })}${qs({ date: chosen })}`).then((d) => {
         const rows = listOf(d, 'held');
-        const day = new Date(d.from + 12 * 3600000).toISOString().slice(0, 10);
-        mount(out, h('p', { class: 'muted' }, t('custody.daily-intro', { d: fmtDate(`${day}T12:00:00`), u: getLang() === 'ar' ? d.unit_name_ar : d.unit_name_fr }),
+        mount(out, h('p', { class: 'muted' }, t('custody.daily-intro', { d: legalDate(d.from), u: (getLang() === 'ar' ? d.unit_name_ar : d.unit_name_fr) || d.unit }),
           ' ', t('custody.daily-count', { n: fmtNum(rows.length) })),
-        table([...cols(ctx, false), ['custody.ground', (k) => h('bdi', { text: k.ground })]], rows, { caption: 'custody.daily', empty: 'custody.daily-none' }));
+        table([...cols(ctx, false), ['custody.ground', (k) => h('bdi', { text: k.ground || '—' })]], rows, { caption: 'custody.daily', empty: 'custody.daily-none' }));
       }).catch(fail);
     }
   }
