@@ -30,6 +30,7 @@ const AXE = join(root, 'node_modules', 'axe-core', 'axe.min.js');
 const tmp = mkdtempSync(join(tmpdir(), 'sijill-browser-'));
 const PW = 'demo-password';
 const LANGS = ['ar', 'fr'];
+const WAIT_MS = Number(process.env.BROWSER_WAIT_MS) || 30000;
 
 let n = 0;
 let failed = 0;
@@ -82,7 +83,9 @@ async function newPage(viewport) {
   const page = await ctx.newPage();
   lastPage = page;
   if (viewport) await page.setViewportSize(viewport);
-  page.setDefaultTimeout(10000);
+  // generous: the suite shares a loaded machine (a wait ends as soon as its
+  // condition holds; only a real failure waits this long)
+  page.setDefaultTimeout(WAIT_MS);
   page.on('console', (m) => {
     if (m.type() !== 'error') return;
     // An API answer of 4xx is handled by the UI (the browser still logs it).
@@ -129,7 +132,7 @@ async function axe(page, key) {
 
 async function shot(page, name, opts) {
   const lang = await langOf(page);
-  await page.screenshot({ path: join(shots, `${name}-${lang}.png`), fullPage: true });
+  await page.screenshot({ path: join(shots, `${name}-${lang}.png`), fullPage: true, timeout: 2 * WAIT_MS });
   if (!opts || opts.axe !== false) await axe(page, name);
 }
 
@@ -165,7 +168,7 @@ async function login(page, badge, password) {
 
 async function loggedIn(page, badge) {
   await login(page, badge);
-  await page.waitForSelector('#logout', { timeout: 10000 });
+  await page.waitForSelector('#logout', { timeout: WAIT_MS });
   await page.waitForSelector('main h1');
 }
 
@@ -753,7 +756,7 @@ async function main() {
     expect(await page.inputValue('input[name=name]') === 'Hicham Test', 'name kept after failed submit');
     await page.fill('input[name=password]', 'a-long-password-9');
     await page.click('form[aria-label] button[type=submit] >> nth=-1');
-    await page.waitForSelector('text=web-test-1', { timeout: 10000 });
+    await page.waitForSelector('text=web-test-1', { timeout: WAIT_MS });
     // the referral: end the custody (warned: no lawyer), then refer
     await loggedIn(page, 'demo-opj');
     await setLangUI(page, 'ar');
@@ -987,7 +990,7 @@ async function main() {
     await shot(page, 'reauth-dialog', { axe: false });
     await page.fill('dialog.reauth input[name=password]', PW);
     await page.press('dialog.reauth input[name=password]', 'Enter');
-    await page.waitForFunction(() => document.documentElement.lang === 'fr', null, { timeout: 10000 });
+    await page.waitForFunction(() => document.documentElement.lang === 'fr', null, { timeout: WAIT_MS });
     await setLangUI(page, 'ar');
     await page.close();
   });
