@@ -136,7 +136,7 @@ export async function render(ctx) {
         const ok = await confirmAct('pv.seal-title', t('pv.seal-confirm-text', { n: now.number }), { details: sealPreview(now, c), yes: 'pv.seal-yes' });
         if (!ok) return;
         // 3. seal
-        await api('POST', fill(EP.pvSeal, { id }), {});
+        await api('POST', fill(EP.pvSeal, { id }));
         ctx.toast(t('pv.sealed-ok'));
         ctx.rerender();
       } catch (e) {
