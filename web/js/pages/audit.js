@@ -6,7 +6,7 @@ import { h, mount } from '../dom.js';
 import { t, tOr, fmtDateTime, fmtNum, problemText, legalDayStart } from '../i18n.js';
 import { api, qs } from '../api.js';
 import { field, form } from '../forms.js';
-import { page, table, block, needs, link } from '../ui.js';
+import { page, table, block, needs, link, listOf, personName } from '../ui.js';
 import { has } from '../caps.js';
 import { EP } from '../endpoints.js';
 
@@ -28,6 +28,16 @@ function what(e) {
   return [type, ' ', href ? link(`${href}${encodeURIComponent(e.object_id)}`, short, 'num') : h('bdi', { dir: 'ltr', class: 'num', text: short })];
 }
 
+// why(e): the stated purpose and, for a look-up, the terms searched for
+// (the server keeps them in the entry's detail: q).
+function why(e) {
+  const d = 'detail' in e && e.detail && typeof e.detail === 'object' ? e.detail : null;
+  const terms = d && 'q' in d && typeof d.q === 'string' && d.q ? d.q : null;
+  if (!e.purpose && !terms) return '—';
+  return [e.purpose ? h('bdi', { text: e.purpose }) : null,
+    terms ? h('span', { class: 'terms' }, e.purpose ? ' — ' : '', t('audit.terms'), ' ', h('bdi', { class: 'num', text: terms })) : null];
+}
+
 // auditRows(rows, compact): the entries as sentences' parts, in the page's language.
 export function auditRows(rows, compact) {
   return table([
@@ -37,7 +47,7 @@ export function auditRows(rows, compact) {
     compact ? null : ['audit.role', (e) => tOr(`role.${e.role}`, 'audit.system')],
     ['audit.action', (e) => tOr(`audit.action.${e.action}`, 'audit.action.other')],
     ['audit.object', (e) => what(e)],
-    ['audit.purpose', (e) => (e.purpose ? h('bdi', { text: e.purpose }) : '—')],
+    ['audit.purpose', (e) => why(e)],
     compact ? null : ['audit.outcome', (e) => h('span', { class: `badge ${e.outcome === 'ok' ? 'ok' : 'warn'}`, text: tOr(`audit.outcome.${e.outcome}`, 'audit.outcome.other') })],
   ].filter(Boolean), rows, { caption: 'audit.entries' });
 }
@@ -59,6 +69,10 @@ export function render(ctx) {
           onclick: () => { stack.push(after || 0); load(rows[rows.length - 1].seq); },
         })));
   };
+  const about = h('div');
+  const aboutId = (type, id) => mount(about, h('p', { class: 'notice' }, t('audit.about', { type: tOr(`audit.object.${type}`, 'audit.object.other') }), ' ',
+    h('bdi', { dir: 'ltr', class: 'num', text: id })));
+  const aboutPerson = (p) => mount(about, h('p', { class: 'notice', text: t('audit.about-person', { name: personName(p) }) }));
   const f = form({
     submit: 'act.search', label: 'audit.query', class: 'filters',
     onSubmit: async (v) => {
@@ -69,9 +83,30 @@ export function render(ctx) {
         from: Number.isNaN(from) ? undefined : from, to: Number.isNaN(to) ? undefined : to + DAY - 1,
       };
       stack.length = 0;
+      mount(about);
+      if (v.person) {
+        // "who looked at this person?" by name or CIN: the national search
+        // (itself audited) finds the person; the auditor picks one if several
+        const d = await api('GET', `${EP.persons}${qs({ q: v.person, purpose: t('audit.person-purpose') })}`);
+        const found = listOf(d, 'results').filter((p) => p.id);
+        const pick = async (p) => {
+          filters = { ...filters, object_type: 'person', object_id: p.id };
+          aboutPerson(p);
+          await load(0);
+        };
+        if (found.length === 1) { await pick(found[0]); return; }
+        mount(results, found.length ? [h('p', { text: t('audit.person-pick') }),
+          h('ul', { class: 'person-pick' }, found.map((p) => h('li', null, h('button', {
+            type: 'button', class: 'link', onclick: () => pick(p).catch((e) => mount(results, h('p', { class: 'alert', role: 'alert', text: problemText(e) }))),
+          }, h('bdi', { text: personName(p) }), ' ', h('bdi', { dir: 'ltr', class: 'muted', text: p.cin || '' })))))]
+          : h('p', { class: 'empty', text: t('audit.person-none') }));
+        return;
+      }
+      if (filters.object_id) aboutId(filters.object_type, filters.object_id);
       await load(0);
     },
   },
+  field({ name: 'person', label: 'audit.person', dir: 'auto', wide: true, hint: 'audit.person-hint' }),
   field({ name: 'badge', label: 'audit.badge', dir: 'ltr', value: filters.badge }),
   field({ name: 'action', label: 'audit.action-code', dir: 'ltr', placeholder: 'person.read' }),
   field({ name: 'object_type', label: 'audit.object-type', dir: 'ltr', value: filters.object_type }),
@@ -106,8 +141,7 @@ export function render(ctx) {
         ['audit.flag-reason', (x) => tOr(`flag.${x.reason}`, 'flag.other')],
       ], d.flags, { caption: 'audit.flags', empty: 'audit.no-flags' })];
   });
-  const about = filters.object_id ? h('p', { class: 'notice' }, t('audit.about', { type: tOr(`audit.object.${filters.object_type}`, 'audit.object.other') }), ' ',
-    h('bdi', { dir: 'ltr', class: 'num', text: filters.object_id })) : null;
+  if (filters.object_id) aboutId(filters.object_type, filters.object_id);
   return page('nav.audit', ctx,
     h('section', { class: 'card' }, h('h2', { text: t('audit.query') }), about, f, results),
     flags,

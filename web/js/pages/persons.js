@@ -2,12 +2,19 @@
 // outside the officer's own unit (national) asks for its purpose first: the
 // purpose is written to the audit log with the look-up.
 import { h, mount } from '../dom.js';
-import { t, fmtDate, fmtNum, fmtList } from '../i18n.js';
+import { t, fmtDate, fmtNum, fmtList, getLang } from '../i18n.js';
 import { alertLine } from './registers.js';
 import { api, qs } from '../api.js';
 import { EP } from '../endpoints.js';
 import { field, form } from '../forms.js';
 import { page, table, needs, listOf, personName, link } from '../ui.js';
+
+// father(p): the father's name as the search answers it (one member per
+// script), the page's script first.
+function father(p) {
+  const [a, b] = getLang() === 'ar' ? ['father_name_ar', 'father_name_lat'] : ['father_name_lat', 'father_name_ar'];
+  return (a in p && p[a]) || (b in p && p[b]) || '—';
+}
 
 export function render(ctx) {
   const out = h('div', { class: 'results', 'aria-live': 'polite' });
@@ -24,9 +31,9 @@ export function render(ctx) {
           ['person.name', (p) => (p.id ? link(`/persons/${encodeURIComponent(p.id)}`, personName(p)) : personName(p))],
           ['person.cin', (p) => h('bdi', { dir: 'ltr', text: p.cin || '—' })],
           ['person.birth_date', (p) => (p.birth_date ? fmtDate(p.birth_date) : '—')],
-          ['person.father', (p) => h('bdi', { text: p.father_name || '—' })],
-          ['person.match', (p) => (p.matched && p.matched.length ? fmtList(p.matched.map((m) => t(`match.${m}`))) : '—')],
-          ['person.score', (p) => (p.score !== undefined ? `${fmtNum(Math.round(p.score * 100))} %` : '—')],
+          ['person.father', (p) => h('bdi', { text: father(p) })],
+          ['person.match', (p) => ('matched' in p && p.matched && p.matched.length ? fmtList(p.matched.map((m) => t(`match.${m}`))) : '—')],
+          ['person.score', (p) => ('score' in p ? `${fmtNum(Math.round(p.score * 100))} %` : '—')],
         ], rows, { caption: 'persons.results', empty: 'persons.none' }));
     },
   },
