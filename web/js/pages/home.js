@@ -12,6 +12,7 @@ import { lawyerLine, familyLine, timeLeft } from '../custodyview.js';
 import { notificationsTable, unreadCount } from './registers.js';
 import { auditRows } from './audit.js';
 import { recent, recentHref } from '../recent.js';
+import { commsHome, isComms } from './comms.js';
 
 function optional(titleKey, method, path, loader, cls) {
   if (!has(method, path)) return h('section', { class: `card ${cls || ''}` }, h('h2', { text: t(titleKey) }), needs(method, path));
@@ -109,6 +110,8 @@ export function render(ctx) {
         return [h('p', { text: t('home.units-count', { n: d.units.length }) }), link('/admin/units', t('admin.units'), 'more')];
       }),
     ];
+  } else if (isComms(u.role)) {
+    body = commsHome(ctx);
   } else if (u.role === 'analyst') {
     body = [
       optional('home.my-cases', 'GET', EP.cases, async () => casesTable(listOf(await api('GET', `${EP.cases}${qs({ limit: 10 })}`), 'cases')), 'span-all'),
