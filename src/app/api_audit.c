@@ -21,6 +21,36 @@ static bool int_param(http_req *r, const char *name, int64_t *out)
 	return true;
 }
 
+/* add_names gives each entry its actor's name (actor_name; null for the
+ * system or an account since disabled): the auditor reads people, not
+ * logins (issue 18). One look-up per distinct badge of the page. */
+static sj_err add_names(db_conn *c, json_t *entries)
+{
+	json_t *seen = json_object();
+	size_t i;
+	json_t *o;
+	sj_err e = seen ? SJ_OK : SJ_ENOMEM;
+	json_array_foreach(entries, i, o) {
+		const char *badge = json_string_value(json_object_get(o, "badge"));
+		if (e || !badge || strncmp(badge, "cli:", 4) == 0) {
+			json_object_set_new(o, "actor_name", json_null());
+			continue;
+		}
+		json_t *name = json_object_get(seen, badge);
+		if (!name) {
+			auth_user who;
+			sj_err f = auth_user_find(c, badge, NULL, &who);
+			if (f && f != SJ_ENOTFOUND)
+				e = f;
+			name = f ? json_null() : json_string(who.name);
+			json_object_set_new(seen, badge, name);
+		}
+		json_object_set(o, "actor_name", name);
+	}
+	json_decref(seen);
+	return e;
+}
+
 void api_audit_list(app *a, http_req *r, auth_user *u)
 {
 	static const char *const known[] = {"badge", "action", "object_type", "object_id", "from", "to",
@@ -49,7 +79,12 @@ void api_audit_list(app *a, http_req *r, auth_user *u)
 	sj_err e = audit_query(c, http_query(r, "badge"), http_query(r, "action"),
 			       http_query(r, "object_type"), http_query(r, "object_id"), from, to, after,
 			       limit, &entries);
+	/* the auditor reads people, not logins: each entry's actor by name */
+	if (!e)
+		e = add_names(c, entries);
 	json_t *out = e ? NULL : json_pack("{s:o}", "entries", entries);
+	if (e)
+		json_decref(entries);
 	if (!e && !out)
 		e = SJ_ENOMEM;
 	app_reply(a, r, c, e, NULL, NULL, NULL,

@@ -3,6 +3,7 @@
  * (cases.h owns the rules, the scope and the hit engine), app_reply (audit
  * with the route row's action, commit, answer). Dispatch has already checked
  * the body against the route's record. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "app/app.h"
@@ -11,6 +12,21 @@
 static const char *jstr(json_t *o, const char *k)
 {
 	return json_string_value(json_object_get(o, k));
+}
+
+/* query_ms reads ?name= as non-negative milliseconds (absent: 0). */
+static bool query_ms(http_req *r, const char *name, int64_t *out)
+{
+	const char *v = http_query(r, name);
+	*out = 0;
+	if (!v)
+		return true;
+	char *end = NULL;
+	long long n = strtoll(v, &end, 10);
+	if (!*v || *end || n < 0)
+		return false;
+	*out = n;
+	return true;
 }
 
 void api_case_create(app *a, http_req *r, auth_user *u)
@@ -38,15 +54,24 @@ void api_case_list(app *a, http_req *r, auth_user *u)
 		http_problem(r, 400, "bad-query", "status is not a case status", NULL);
 		return;
 	}
+	/* q (number or words), from/to (creation, UTC ms): case_find (issue 18) */
+	case_filter f = {.status = status, .q = http_query(r, "q")};
+	if (!query_ms(r, "from", &f.from_ms) || !query_ms(r, "to", &f.to_ms) ||
+	    (f.q && strlen(f.q) > CASE_FIND_Q_MAX)) {
+		http_problem(r, 400, "bad-query", "q is at most 100 bytes; from and to are UTC milliseconds", NULL);
+		return;
+	}
 	sj_actor who;
 	app_actor(r, u, &who);
 	db_conn *c = app_begin_read_or_reply(a, r);
 	if (!c)
 		return;
 	json_t *out = NULL;
-	sj_err e = case_list(c, &who, status, limit, offset, &out);
+	sj_err e = case_find(c, &who, &f, limit, offset, &out);
 	app_reply(a, r, c, e, NULL, NULL, who.unit_code,
-		  json_pack("{s:s?,s:i,s:I}", "status", status, "limit", limit, "offset", (json_int_t)offset), 200, out);
+		  json_pack("{s:s?,s:s?,s:i,s:I}", "status", status, "q", f.q, "limit", limit, "offset",
+			    (json_int_t)offset),
+		  200, out);
 }
 
 void api_case_get(app *a, http_req *r, auth_user *u)

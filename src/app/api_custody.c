@@ -112,7 +112,7 @@ void api_custody_daily(app *a, http_req *r, auth_user *u)
 void api_custody_daily_html(app *a, http_req *r, auth_user *u)
 {
 	sj_actor who;
-	app_actor(r, u, &who);
+	app_doc_actor(r, u, &who);
 	db_conn *c = app_begin_read_or_reply(a, r);
 	if (!c)
 		return;

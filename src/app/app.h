@@ -91,6 +91,9 @@ const route *app_route(const http_req *r);
 /* app_actor fills *out for the request's caller; its strings are borrowed
  * from u and r and live as long as the request. */
 void app_actor(const http_req *r, const auth_user *u, sj_actor *out);
+/* app_doc_actor is app_actor for a printed document: ?lang=ar|fr (the
+ * reader's language) overrides the user's own. */
+void app_doc_actor(const http_req *r, const auth_user *u, sj_actor *out);
 
 /* app_reply ends a handler's unit of work on c (an open transaction, released
  * here whatever happens):
@@ -239,6 +242,11 @@ void api_referral_get(app *a, http_req *r, auth_user *u);
 void api_referral_bundle(app *a, http_req *r, auth_user *u);
 void api_referral_bundle_html(app *a, http_req *r, auth_user *u);
 void api_referral_outcome(app *a, http_req *r, auth_user *u);
+
+/* finding records again, corrections (api_ui.c) */
+void api_find(app *a, http_req *r, auth_user *u);
+void api_case_person_remove(app *a, http_req *r, auth_user *u);
+void api_referral_competent(app *a, http_req *r, auth_user *u);
 
 /* search and registers (api_search.c, api_registers.c) */
 void api_persons_search(app *a, http_req *r, auth_user *u);

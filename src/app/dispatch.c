@@ -239,6 +239,14 @@ void app_actor(const http_req *r, const auth_user *u, sj_actor *out)
 	out->lang = u->lang;
 }
 
+void app_doc_actor(const http_req *r, const auth_user *u, sj_actor *out)
+{
+	app_actor(r, u, out);
+	const char *l = http_query(r, "lang");
+	if (l && (strcmp(l, "ar") == 0 || strcmp(l, "fr") == 0))
+		out->lang = l;
+}
+
 static int status_of(sj_err e)
 {
 	switch (e) {

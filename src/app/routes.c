@@ -177,6 +177,11 @@ const route app_routes[] = {
 	ROUTE("POST", "/api/v1/cases/{id}/persons", WRITERS, 0, api_case_person_add,
 	      "Add a person to a case with a role", "cases", BODY(case_person_rec), REPLY(case_person_rec),
 	      AUDIT("case.person", "person")),
+	ROUTE("POST", "/api/v1/cases/{id}/persons/{pid}/removal", WRITERS, 0, api_case_person_remove,
+	      "Remove a person (or one role) added to a case by mistake, with a reason kept in history", "cases",
+	      BODY(case_person_removal_rec), REPLY(case_rec), AUDIT("case.person-removal", "person")),
+	ROUTE("GET", "/api/v1/find", HUMANS, 0, api_find, "Find a case (number, words) or a complaint (receipt)",
+	      "cases", REPLY(case_find_rec), AUDIT("find", "unit")),
 	ROUTE("GET", "/api/v1/persons/{id}", HUMANS, 0, api_person_get, "Read a person and their role-aware history",
 	      "cases", REPLY(person_page_rec), AUDIT("person.read", "person")),
 
@@ -189,7 +194,7 @@ const route app_routes[] = {
 	      PATCH_BODY(pv_rec), REPLY(pv_rec), AUDIT("pv.update", "pv")),
 	ROUTE("POST", "/api/v1/pvs/{id}/seal", ROLE_OPJ, 0, api_pv_seal, "Seal a PV (hash + OPJ signature)", "pv",
 	      REPLY(pv_rec), AUDIT("pv.seal", "pv")),
-	ROUTE("GET", "/api/v1/pvs/{id}/print", HUMANS, 0, api_pv_print, "Bilingual print view of a PV (HTML)", "pv",
+	ROUTE("GET", "/api/v1/pvs/{id}/print", HUMANS, 0, api_pv_print, "The PV printed as the legal document (HTML, ?lang=ar|fr)", "pv",
 	      AUDIT("pv.print", "pv")),
 
 	/* custody: opened, extended and closed by an OPJ */
@@ -227,6 +232,9 @@ const route app_routes[] = {
 	ROUTE("POST", "/api/v1/cases/{id}/referral", ROLE_OPJ | ROLE_CHIEF, 0, api_referral_create,
 	      "Send the case to the competent prosecutor", "referral", BODY(referral_rec), REPLY(referral_rec),
 	      AUDIT("referral.create", "referral")),
+	ROUTE("GET", "/api/v1/cases/{id}/referral/competent", ROLE_OPJ | ROLE_CHIEF, 0, api_referral_competent,
+	      "The prosecution office a referral would go to (shown before sending)", "referral",
+	      REPLY(referral_competent_rec), AUDIT("referral.competent", "case")),
 	ROUTE("GET", "/api/v1/referrals/{id}", HUMANS, 0, api_referral_get, "Read a referral", "referral",
 	      REPLY(referral_rec), AUDIT("referral.read", "referral")),
 	ROUTE("GET", "/api/v1/referrals/{id}/bundle", HUMANS, 0, api_referral_bundle, "The bundle as sent (JSON)",
@@ -340,9 +348,9 @@ const rec_desc *const app_records[] = {
 	/* complaints and cases */
 	&complaint_rec, &complaint_disposition_rec, &complaint_list_rec, &case_rec, &case_offence_rec,
 	&case_person_rec, &case_status_rec, &case_assign_rec, &case_event_rec, &case_history_rec, &case_list_rec,
-	&person_page_rec, &pv_rec, &pv_summary_rec, &custody_rec, &custody_extension_rec, &custody_rights_rec,
+	&person_page_rec, &case_person_removal_rec, &case_find_rec, &pv_rec, &pv_summary_rec, &custody_rec, &custody_extension_rec, &custody_rights_rec,
 	&custody_end_rec, &custody_deadlines_rec, &custody_register_rec, &custody_daily_rec, &seizure_rec,
-	&seizure_transfer_rec, &referral_rec, &referral_outcome_rec,
+	&seizure_transfer_rec, &referral_rec, &referral_outcome_rec, &referral_competent_rec,
 	/* registers and look-ups */
 	&reg_wanted_rec, &reg_vehicle_rec, &reg_document_rec, &reg_wanted_status_rec, &reg_vehicle_status_rec,
 	&reg_document_status_rec, &reg_event_rec, &reg_hit_rec, &reg_notification_rec, &reg_alert_rec,

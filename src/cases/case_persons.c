@@ -31,6 +31,9 @@ REC_ENUM_DEF_PUBLIC(case_person_roles, "prole", "complainant", "victim", "suspec
 	X(C, note, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, IN | OUT | PII | NULLABLE | MULTI) \
 	X(C, added_at, TIME, 0, 0, NULL, OUT) \
 	X(C, added_by, ID, 0, 36, NULL, 0) \
+	X(C, removed_at, TIME, 0, 0, NULL, 0) \
+	X(C, removed_by, ID, 0, 36, NULL, 0) \
+	X(C, removed_reason, TEXT, 3, SJ_MAX_SHORT_TEXT, NULL, 0) \
 	X(V, person, OBJECT, 0, 0, &person_rec, IN | NULLABLE) \
 	X(V, reused, BOOL, 0, 0, NULL, OUT) \
 	X(V, alerts, ARRAY, 0, SJ_MAX_ALERTS, &reg_alert_rec, OUT)
@@ -72,9 +75,11 @@ const rec_desc person_page_rec = REC_DESC_FLAT("person_page", NULL, person_page_
 
 static const char sql_link[] =
 	"INSERT INTO case_persons (" REC_COLS(CASE_PERSON_FIELDS) ") VALUES (" REC_QS(CASE_PERSON_FIELDS) ")"
-	" ON CONFLICT (case_id, person_id, role) DO NOTHING";
+	" ON CONFLICT (case_id, person_id, role) DO UPDATE SET removed_at = NULL, removed_by = NULL,"
+	" removed_reason = NULL, note = excluded.note, added_at = excluded.added_at, added_by = excluded.added_by"
+	" WHERE case_persons.removed_at IS NOT NULL"; /* re-adding a removed role (0130) */
 static const char sql_link_exists[] =
-	"SELECT COUNT(*) FROM case_persons WHERE case_id = ? AND person_id = ? AND role = ?";
+	"SELECT COUNT(*) FROM case_persons WHERE case_id = ? AND person_id = ? AND role = ? AND removed_at IS NULL";
 
 sj_err case_person_link(db_conn *c, const sj_actor *a, const case_ref *r, const char *role, const char *person_id,
 			json_t *person, const char *note, char person_id_out[ID_LEN + 1], bool *reused,
@@ -155,7 +160,8 @@ sj_err case_person_add(db_conn *c, const sj_actor *a, const char *case_id, json_
 	return SJ_OK;
 }
 
-static const char sql_has_role[] = "SELECT role FROM case_persons WHERE case_id = ? AND person_id = ?";
+static const char sql_has_role[] =
+	"SELECT role FROM case_persons WHERE case_id = ? AND person_id = ? AND removed_at IS NULL";
 
 sj_err case_person_has_role(db_conn *c, const char *case_id, const char *person_id, const char *const *roles,
 			    bool *has)
@@ -182,7 +188,8 @@ static const char sql_case_persons[] =
 	" p.first_name_lat AS first_name_lat, p.last_name_lat AS last_name_lat, p.father_name AS father_name,"
 	" p.mother_name AS mother_name, p.birth_date AS birth_date, p.birth_place AS birth_place, p.sex AS sex,"
 	" p.nationality AS nationality, p.address AS address, p.phone AS phone, p.description AS description"
-	" FROM case_persons cp JOIN persons p ON p.id = cp.person_id WHERE cp.case_id = ? ORDER BY cp.added_at, cp.id";
+	" FROM case_persons cp JOIN persons p ON p.id = cp.person_id WHERE cp.case_id = ? AND cp.removed_at IS NULL"
+	" ORDER BY cp.added_at, cp.id";
 
 sj_err case_persons(db_conn *c, const char *case_id, json_t **out)
 {
@@ -195,7 +202,7 @@ static const char sql_person_cases[] =
 	"SELECT c.id AS case_id, c.number AS number, u.code AS unit, u.path AS unit_path, c.status AS status,"
 	" c.class AS class, cp.role AS role, cp.added_at AS added_at"
 	" FROM case_persons cp JOIN cases c ON c.id = cp.case_id JOIN units u ON u.id = c.unit_id"
-	" WHERE cp.person_id = ? ORDER BY cp.added_at, cp.id";
+	" WHERE cp.person_id = ? AND cp.removed_at IS NULL ORDER BY cp.added_at, cp.id";
 
 sj_err case_person_page(db_conn *c, const sj_actor *a, const char *person_id, json_t **out, const char **why)
 {

@@ -134,7 +134,8 @@ const rec_desc case_assign_rec = REC_DESC("case_assign", NULL, case_assign_field
 	X(C, actor_id, ID, 0, 36, NULL, 0) \
 	X(C, badge, CODE, 1, SJ_MAX_BADGE, NULL, OUT) \
 	X(C, kind, CODE, 1, SJ_MAX_REFERENCE, NULL, OUT) \
-	X(C, detail, JSON, 0, 0, NULL, OUT | PII)
+	X(C, detail, JSON, 0, 0, NULL, OUT | PII) \
+	X(V, who_name, TEXT, 1, SJ_MAX_NAME, NULL, OUT)
 static const rec_field case_event_fields[] = {REC_ID_FIELD, CASE_EVENT_FIELDS(REC_FIELD)};
 const rec_desc case_event_rec = REC_DESC("case_event", "case_events", case_event_fields, NULL);
 
@@ -312,28 +313,16 @@ sj_err case_read(db_conn *c, const sj_actor *a, const char *id, json_t **out, co
 	return SJ_OK;
 }
 
-static const char sql_case_list[] =
-	"SELECT id, number, unit, frame, class, status, summary, created_at, updated_at FROM cases"
-	" JOIN (SELECT id AS u_id, code AS unit, path AS unit_path FROM units) u ON u.u_id = unit_id"
-	" WHERE (CAST(? AS TEXT) IS NULL OR unit_path LIKE CAST(? AS TEXT) || '%')"
-	" AND (CAST(? AS TEXT) IS NULL OR status = CAST(? AS TEXT))"
-	" ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?";
-
 sj_err case_list(db_conn *c, const sj_actor *a, const char *status, int limit, int64_t offset, json_t **out)
 {
-	*out = NULL;
-	const char *scope = a->national ? NULL : a->unit_path;
-	json_t *list = NULL;
-	sj_err e = dbj_rec_rows(c, sql_case_list, &case_rec, &list, "ttttii", scope, scope, status, status,
-				(int64_t)limit, offset);
-	if (e)
-		return e;
-	*out = json_pack("{s:o}", "cases", list);
-	return *out ? SJ_OK : SJ_ENOMEM;
+	case_filter f = {.status = status};
+	return case_find(c, a, &f, limit, offset, out);
 }
 
+/* who_name: users are shown by name, not login (issue 18) */
 static const char sql_history[] =
-	"SELECT seq, at, badge, kind, detail FROM case_events WHERE case_id = ? ORDER BY seq";
+	"SELECT seq, at, badge, kind, detail, who_name FROM case_events"
+	" LEFT JOIN (SELECT id AS w_id, name AS who_name FROM users) w ON w.w_id = actor_id WHERE case_id = ? ORDER BY seq";
 
 sj_err case_history_read(db_conn *c, const sj_actor *a, const char *id, json_t **out, const char **why)
 {

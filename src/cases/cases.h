@@ -40,7 +40,7 @@
 #define CASE_STATUS_MAX 24
 
 extern const rec_desc case_rec, case_offence_rec, case_person_rec, case_status_rec, case_assign_rec,
-	case_event_rec, case_history_rec, case_list_rec, person_page_rec;
+	case_event_rec, case_history_rec, case_list_rec, person_page_rec, case_person_removal_rec, case_find_rec;
 extern const rec_enum case_frames, case_statuses, case_person_roles;
 
 /* What a capability needs to authorise an action on a case. */
@@ -115,6 +115,24 @@ SJ_MUST_USE sj_err case_read(db_conn *c, const sj_actor *a, const char *id, json
  * case for national roles), newest first, optionally with one status. */
 SJ_MUST_USE sj_err case_list(db_conn *c, const sj_actor *a, const char *status, int limit, int64_t offset,
 			     json_t **out);
+/* The case list's filters (GET /cases?q=&from=&to=&status=); every member
+ * may be NULL / 0 (no filter). q is a case number or a word of the summary
+ * or the commune, matched as a substring, ASCII case-folded (find.c). */
+#define CASE_FIND_Q_MAX 100
+typedef struct case_filter {
+	const char *status;
+	const char *q;            /* at most CASE_FIND_Q_MAX bytes */
+	int64_t from_ms, to_ms;   /* created in [from, to) */
+} case_filter;
+/* case_find returns {"cases": [...]}: the cases of the actor's scope (every
+ * case for national roles) that pass f, newest first, each with its OPJ's
+ * name and badge. SJ_EINVAL when q is too long (find.c). */
+SJ_MUST_USE sj_err case_find(db_conn *c, const sj_actor *a, const case_filter *f, int limit, int64_t offset,
+			     json_t **out);
+/* case_find_any answers the header's search box (GET /find?q=): {q, cases,
+ * complaints} — cases as case_find with q, complaints of the actor's scope
+ * whose receipt number holds q — at most limit of each (find.c). */
+SJ_MUST_USE sj_err case_find_any(db_conn *c, const sj_actor *a, const char *q, int limit, json_t **out);
 /* case_history_read returns {"case_id", "number", "events"} (oldest first). */
 SJ_MUST_USE sj_err case_history_read(db_conn *c, const sj_actor *a, const char *id, json_t **out,
 				     const char **why);
@@ -168,6 +186,15 @@ SJ_MUST_USE sj_err case_person_add(db_conn *c, const sj_actor *a, const char *ca
 SJ_MUST_USE sj_err case_person_link(db_conn *c, const sj_actor *a, const case_ref *r, const char *role,
 				    const char *person_id, json_t *person, const char *note,
 				    char person_id_out[ID_LEN + 1], bool *reused, const char **why);
+/* case_person_remove takes {pid} out of case case_id — one role (in.role),
+ * or every role when absent — with in.reason (a case_person_removal body),
+ * kept with who and when on the link rows and in the case's history; nothing
+ * is deleted. *why: "case-person-not-found" (SJ_ENOTFOUND: no such active
+ * role), "case-person-in-custody" (SJ_ECONFLICT: an open custody of that
+ * person in the case), "case-person-case-closed" (SJ_ECONFLICT). *out: the
+ * case (amend.c). */
+SJ_MUST_USE sj_err case_person_remove(db_conn *c, const sj_actor *a, const char *case_id, const char *person_id,
+				      json_t *in, json_t **out, const char **why);
 /* case_person_has_role: does person hold any of roles (NULL-terminated) in the case? */
 SJ_MUST_USE sj_err case_person_has_role(db_conn *c, const char *case_id, const char *person_id,
 					const char *const *roles, bool *has);

@@ -715,7 +715,7 @@ sj_err custody_daily_print(db_conn *c, const sj_actor *a, const char *unit_code,
 {
 	json_t *daily = NULL;
 	sj_err e = custody_daily(c, a, unit_code, date, &daily, why);
-	e = e ? e : print_daily_html(daily, html);
+	e = e ? e : print_daily_html(daily, i18n_lang_from(a->lang), html);
 	json_decref(daily);
 	return e;
 }

@@ -542,7 +542,7 @@ sj_err pv_print(db_conn *c, const sj_actor *a, const char *id, buf *html, const 
 {
 	json_t *pv = NULL;
 	sj_err e = pv_read(c, a, id, &pv, why);
-	e = e ? e : print_pv_html(pv, html);
+	e = e ? e : print_pv_html(pv, i18n_lang_from(a->lang), html);
 	json_decref(pv);
 	return e;
 }

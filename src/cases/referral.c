@@ -216,7 +216,7 @@ sj_err referral_print(db_conn *c, const sj_actor *a, const char *id, buf *html, 
 {
 	json_t *ref = NULL;
 	sj_err e = referral_read(c, a, id, true, &ref, why);
-	e = e ? e : print_bundle_html(ref, html);
+	e = e ? e : print_bundle_html(ref, i18n_lang_from(a->lang), html);
 	json_decref(ref);
 	return e;
 }

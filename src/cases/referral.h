@@ -18,7 +18,7 @@
 
 /* The referral (the body of POST /cases/{id}/referral: an office and an
  * override reason; the row as read) and the outcome command. */
-extern const rec_desc referral_rec, referral_outcome_rec;
+extern const rec_desc referral_rec, referral_outcome_rec, referral_competent_rec;
 extern const rec_enum referral_outcomes;
 
 /* referral_create sends case case_id (under investigation: 409
@@ -41,6 +41,12 @@ SJ_MUST_USE sj_err referral_read(db_conn *c, const sj_actor *a, const char *id, 
 SJ_MUST_USE sj_err referral_print(db_conn *c, const sj_actor *a, const char *id, buf *html, const char **why);
 /* referral_list_case returns the case's referrals (no bundles). */
 SJ_MUST_USE sj_err referral_list_case(db_conn *c, const char *case_id, json_t **out);
+/* referral_competent returns (new object, caller decrefs) the office a
+ * referral of case case_id would go to without an override — {case_id,
+ * derived_kind "ca"|"tpi", office {code, kind, name_fr, name_ar} or null} —
+ * so the OPJ sees the competent parquet before sending (amend.c). */
+SJ_MUST_USE sj_err referral_competent(db_conn *c, const sj_actor *a, const char *case_id, json_t **out,
+				      const char **why);
 /* referral_outcome records the prosecution's decision once from in (a
  * referral_outcome body; 409 "outcome-already-recorded" after). */
 SJ_MUST_USE sj_err referral_outcome(db_conn *c, const sj_actor *a, const char *id, json_t *in, json_t **out,

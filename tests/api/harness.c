@@ -291,7 +291,11 @@ th_resp th_request(th_server *s, const char *method, const char *path, const cha
 	}
 	for (int i = 0; headers && headers[i]; i++)
 		hl = curl_slist_append(hl, headers[i]);
-	hl = curl_slist_append(hl, "Expect:");
+	/* a big body asks first ("Expect: 100-continue") and waits for the
+	 * server's answer however loaded the machine is: a 413 then refuses it
+	 * before it is sent. Sent at once, the server's early 413 and close race
+	 * the upload, and curl may fail sending instead of reading the 413. */
+	hl = curl_slist_append(hl, body_len > 65536 ? "Expect: 100-continue" : "Expect:");
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
@@ -300,6 +304,7 @@ th_resp th_request(th_server *s, const char *method, const char *path, const cha
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, &r);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+	curl_easy_setopt(c, CURLOPT_EXPECT_100_TIMEOUT_MS, 30000L);
 	curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
 	if (strcmp(method, "HEAD") == 0)
 		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);

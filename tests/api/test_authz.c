@@ -196,6 +196,10 @@ static const probe PROBES[] = {
 	{"PUT", "/api/v1/cases/{id}/assignee", "/api/v1/cases/${case}/assignee", true, "{\"opj\":\"mx-opj-b\"}", false},
 	{"POST", "/api/v1/cases/{id}/persons", "/api/v1/cases/${case}/persons", true,
 	 "{\"role\":\"witness\",\"person\":{\"last_name_lat\":\"Matrice\",\"first_name_lat\":\"Temoin\"}}", false},
+	{"POST", "/api/v1/cases/{id}/persons/{pid}/removal", "/api/v1/cases/${case}/persons/${person}/removal", true,
+	 "{\"reason\":\"added by mistake\"}", false},
+	{"GET", "/api/v1/find", "/api/v1/find?q=AR", false, NULL, true},
+	{"GET", "/api/v1/cases/{id}/referral/competent", "/api/v1/cases/${case}/referral/competent", true, NULL, true},
 	{"GET", "/api/v1/persons/{id}", "/api/v1/persons/${person}", true, NULL, true},
 	{"POST", "/api/v1/cases/{id}/pvs", "/api/v1/cases/${case}/pvs", true,
 	 "{\"type\":\"hearing_suspect\",\"person_id\":\"${person}\",\"statements\":\"autre unité\",\"read_back\":true,"

@@ -1194,7 +1194,7 @@ static void family_pending_is_flagged(void **st)
 	long long pending_before = jint_of(env, "family_pending");
 	json_decref(o);
 	json_decref(env);
-	th_resp r = req("GET", "/api/v1/units/AR-CASA-OULFA/custody-daily.html", opj, NULL);
+	th_resp r = req("GET", "/api/v1/units/AR-CASA-OULFA/custody-daily.html?lang=fr", opj, NULL);
 	expect(&r, 200);
 	assert_non_null(strstr(r.body, "NON AVISÉE"));
 	th_resp_free(&r);

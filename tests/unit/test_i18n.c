@@ -35,7 +35,7 @@ static const char *const LATIN_IDS[] = {"CIN", "OPJ", "PV", "TOTP", "BLAKE2b", "
 
 /* Arabic texts that show a Latin spelling on purpose (the search finds a
  * person across scripts: the hint says so by example). */
-static const char *const LATIN_EXAMPLES[] = {"persons.q-hint", "comms.crisis-code-hint", "comms.units-hint",
+static const char *const LATIN_EXAMPLES[] = {"persons.q-hint", "complaint.attach-hint", "comms.crisis-code-hint", "comms.units-hint",
 					     NULL};
 
 static json_t *ar, *fr;

@@ -38,7 +38,27 @@ function newKey() {
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 }
 
+// The browser suite settles on the UI's own count of calls in flight
+// (contract.busy): each request, and each wait before a retry (busy()).
 async function send(method, path, body, key) {
+  const c = contract();
+  if (c && body !== undefined) c.requests.push({ method, path: path.split('?')[0], body: JSON.parse(JSON.stringify(body)) });
+  return busy(sendNow(method, path, body, key));
+}
+
+// busy(promise): promise, counted as in flight for the browser suite (also
+// used for the calls that do not go through api(): clockwarn's /healthz).
+export async function busy(promise) {
+  const c = contract();
+  if (c) c.busy = (c.busy || 0) + 1;
+  try {
+    return await promise;
+  } finally {
+    if (c) c.busy -= 1;
+  }
+}
+
+async function sendNow(method, path, body, key) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD' && csrf) headers['X-CSRF-Token'] = csrf;
@@ -63,7 +83,35 @@ async function send(method, path, body, key) {
     err.retryAfter = Number(res.headers.get('Retry-After')) || 1;
     throw err;
   }
-  return data;
+  return watch(method, path, data);
+}
+
+// The browser suite's contract check (test builds only: the suite sets
+// window.__sijillContract before the UI loads). Every request body is kept
+// with its route, to be validated against the route's request schema; every
+// answer is wrapped in a Proxy that notes each read of a member the answer
+// does not have (the UI reading a field the API does not send).
+const contract = () => window.__sijillContract || null;
+const QUIET = new Set(['then', 'toJSON', 'constructor', 'length', 'nodeType', 'tagName', 'jquery', 'asymmetricMatch']);
+function watch(method, path, data) {
+  const c = contract();
+  if (!c || data === null || typeof data !== 'object') return data;
+  const route = `${method} ${path.split('?')[0]}`;
+  const wrap = (o, where) => {
+    if (o === null || typeof o !== 'object') return o;
+    return new Proxy(o, {
+      get(target, prop, recv) {
+        if (typeof prop === 'symbol' || QUIET.has(prop)) return Reflect.get(target, prop, recv);
+        if (Array.isArray(target)) {
+          const v = Reflect.get(target, prop, recv);
+          return /^\d+$/.test(prop) ? wrap(v, `${where}[]`) : v;
+        }
+        if (!(prop in target)) c.absentReads.push(`${route}: ${where}.${prop}`);
+        return wrap(Reflect.get(target, prop, recv), `${where}.${prop}`);
+      },
+    });
+  };
+  return wrap(data, '$');
 }
 
 // api(method, path, body, opts): the parsed JSON answer, or throws ApiError.
@@ -77,7 +125,7 @@ export async function api(method, path, body, opts) {
     if (!(e instanceof ApiError)) throw e;
     const tries = o.tries || 0;
     if (key && (e.status === 503 || e.status === 0) && tries < RETRIES) {
-      await new Promise((ok) => { setTimeout(ok, Math.min(e.retryAfter || 1, 5) * 1000); });
+      await busy(new Promise((ok) => { setTimeout(ok, Math.min(e.retryAfter || 1, 5) * 1000); }));
       return api(method, path, body, { ...o, idemKey: key, tries: tries + 1 });
     }
     if (e.status === 401 && !o.noReauth && reauthHandler && path !== '/api/v1/session') {

@@ -2,6 +2,7 @@
 // synchronised (custody deadlines are computed from it). /healthz says so;
 // checked at boot and every five minutes; the text follows the language.
 import { t } from './i18n.js';
+import { busy } from './api.js';
 
 const EVERY_MS = 5 * 60 * 1000;
 let unsynced = false;
@@ -21,8 +22,7 @@ export function clockBanner() {
 
 async function check() {
   try {
-    const r = await fetch('/healthz', { credentials: 'same-origin', cache: 'no-store' });
-    const j = await r.json();
+    const j = await busy(fetch('/healthz', { credentials: 'same-origin', cache: 'no-store' }).then((r) => r.json()));
     unsynced = !!(j && j.clock && j.clock.synchronised === false);
   } catch (e) { /* the server is away: the pages say so themselves */ }
   clockBanner();

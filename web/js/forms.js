@@ -89,7 +89,12 @@ export function showErrors(form, err) {
     if (!wrap) { loose.push(e); continue; }
     const ctl = wrap.querySelector('input,select,textarea');
     wrap.querySelector('.ferr').textContent = fieldErrorText(e);
-    if (ctl) { ctl.setAttribute('aria-invalid', 'true'); first = first || ctl; }
+    if (ctl) {
+      ctl.setAttribute('aria-invalid', 'true');
+      const closed = ctl.closest('details:not([open])');
+      if (closed) closed.open = true;
+      first = first || ctl;
+    }
   }
   if (summary) {
     const parts = [problemText(err)];
@@ -137,7 +142,9 @@ export function clearAllDrafts() {
 }
 
 // form(opts, ...fields): a <form> with an error summary, the fields in a grid
-// and a submit button. opts.onSubmit(values, form) may be async; while it
+// and a submit button. opts.check(values) may return client-side field
+// errors [{field, code}] (schema.js: limits and patterns), shown like the
+// server's before anything is sent. opts.onSubmit(values, form) may be async; while it
 // runs the form is busy and shows progress; an ApiError is shown in place.
 export function form(opts, ...kids) {
   const btn = h('button', { type: 'submit', class: 'primary', text: t(opts.submit || 'act.save') });
@@ -152,8 +159,10 @@ export function form(opts, ...kids) {
     if (f.getAttribute('aria-busy') === 'true') return;
     clearErrors(f);
     const missing = $$('[required]', f).filter((el) => (el.type === 'checkbox' ? !el.checked : !el.value.trim()));
-    if (missing.length) {
-      showErrors(f, new ApiError(400, { code: 'validation', errors: missing.map((el) => ({ field: el.name, code: 'required' })) }));
+    const bad = missing.map((el) => ({ field: el.name, code: 'required' }));
+    if (opts.check) for (const e of opts.check(values(f))) if (!bad.some((b) => b.field === e.field)) bad.push(e);
+    if (bad.length) {
+      showErrors(f, new ApiError(400, { code: 'validation', errors: bad }));
       return;
     }
     f.setAttribute('aria-busy', 'true');

@@ -100,9 +100,14 @@ export function fmtDuration(ms) {
   return neg ? t('time.overdue', { d: s }) : s;
 }
 
-// problemText(err): a translated sentence for an API problem's code.
+// problemText(err): the problem's own sentence in the page's language
+// (problem+json carries message: {ar, fr}, from the dictionaries' err.<code>,
+// so a refusal says why: "the PV names no person"), else the dictionary's
+// sentence for its code, else the generic one.
 export function problemText(err) {
   const code = err && err.code ? err.code : 'network';
+  const m = err && err.problem && err.problem.message;
+  if (m && typeof m === 'object' && typeof m[lang] === 'string' && m[lang]) return m[lang];
   if (code === 'account-locked' && err.problem && err.problem.retry_after_s) {
     return t('err.account-locked-for', { m: Math.ceil(err.problem.retry_after_s / 60) });
   }
@@ -110,4 +115,23 @@ export function problemText(err) {
 }
 
 // fieldErrorText(e): a translated message for one errors[] entry.
-export function fieldErrorText(e) { return tOr(`ferr.${e.code}`, 'ferr.invalid'); }
+export function fieldErrorText(e) {
+  if (e && e.message && typeof e.message[lang] === 'string') return e.message[lang];
+  return tOr(`ferr.${e.code}`, 'ferr.invalid');
+}
+
+// legalDayStart(ymd): the UTC milliseconds of 00:00 legal time
+// (Africa/Casablanca, from the browser's tz data — never a fixed offset) on
+// the date "YYYY-MM-DD"; NaN when it is not a date.
+export function legalDayStart(ymd) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd || '');
+  if (!m) return NaN;
+  const guess = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  const f = new Intl.DateTimeFormat('en-GB', { timeZone: 'Africa/Casablanca', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+  const off = (ms) => {
+    const p = Object.fromEntries(f.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+    return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute)) - ms;
+  };
+  const first = guess - off(guess);
+  return guess - off(first);
+}

@@ -3,36 +3,36 @@
 import { h, mount, $ } from './dom.js';
 import { t, setLang, getLang, initialLang, problemText } from './i18n.js';
 import { api, setCsrf, setReauthHandler, setForbiddenHandler, ApiError } from './api.js';
-import { loadCaps, allowed, has } from './caps.js';
+import { loadCaps, allowed } from './caps.js';
+import { setRecentUser } from './recent.js';
 import { field, form, clearAllDrafts } from './forms.js';
 import { clockWatch, clockBanner } from './clockwarn.js';
 
 const state = { user: null };
 
-// Navigation: [path, label key, [method, api path], roles when the route is not on this server yet]
+// Navigation: [path, label key, [method, api path]]: an item shows when the
+// route table lets this role call its route (caps.allowed), nothing else.
 const NAV = [
-  ['/', 'nav.home', null, null],
-  ['/cases', 'nav.cases', ['GET', '/api/v1/cases'], ['chief', 'opj', 'officer', 'analyst']],
-  ['/complaints', 'nav.complaints', ['GET', '/api/v1/complaints'], ['chief', 'opj', 'officer', 'analyst']],
-  ['/complaints/new', 'nav.complaint', ['POST', '/api/v1/complaints'], ['chief', 'opj', 'officer']],
-  ['/custody', 'nav.custody', ['GET', '/api/v1/custody/deadlines'], ['chief', 'opj', 'officer']],
-  ['/persons', 'nav.persons', ['GET', '/api/v1/persons/search'], ['chief', 'opj', 'officer', 'analyst']],
-  ['/registers/wanted', 'nav.registers', ['GET', '/api/v1/registers/wanted'], ['chief', 'opj', 'officer', 'analyst']],
-  ['/comms', 'nav.comms', ['GET', '/api/v1/comms/activities'], ['communication', 'comm_head']],
-  ['/comms/claims', 'nav.comms-claims', ['GET', '/api/v1/comms/claims'], ['communication', 'comm_head']],
-  ['/comms/crises', 'nav.comms-crises', ['GET', '/api/v1/comms/crises'], ['communication', 'comm_head']],
-  ['/comms/events', 'nav.comms-events', ['GET', '/api/v1/comms/events'], ['communication', 'comm_head']],
-  ['/comms/bilan', 'nav.comms-bilan', ['GET', '/api/v1/comms/bilan'], ['communication', 'comm_head', 'analyst']],
-  ['/audit', 'nav.audit', ['GET', '/api/v1/audit'], ['auditor']],
-  ['/admin', 'nav.admin', ['GET', '/api/v1/users'], ['admin', 'chief']],
-  ['/settings', 'nav.settings', null, null],
+  ['/', 'nav.home', null],
+  ['/cases', 'nav.cases', ['GET', '/api/v1/cases']],
+  ['/complaints', 'nav.complaints', ['GET', '/api/v1/complaints']],
+  ['/complaints/new', 'nav.complaint', ['POST', '/api/v1/complaints']],
+  ['/custody', 'nav.custody', ['GET', '/api/v1/custody/deadlines']],
+  ['/persons', 'nav.persons', ['GET', '/api/v1/persons/search']],
+  ['/registers/wanted', 'nav.registers', ['GET', '/api/v1/registers/wanted']],
+  ['/comms', 'nav.comms', ['GET', '/api/v1/comms/activities']],
+  ['/comms/claims', 'nav.comms-claims', ['GET', '/api/v1/comms/claims']],
+  ['/comms/crises', 'nav.comms-crises', ['GET', '/api/v1/comms/crises']],
+  ['/comms/events', 'nav.comms-events', ['GET', '/api/v1/comms/events']],
+  ['/comms/bilan', 'nav.comms-bilan', ['GET', '/api/v1/comms/bilan']],
+  ['/audit', 'nav.audit', ['GET', '/api/v1/audit']],
+  ['/admin', 'nav.admin', ['GET', '/api/v1/users']],
+  ['/settings', 'nav.settings', null],
 ];
 
 export function navVisible(item, role) {
-  const [, , route, fallback] = item;
-  if (!route) return true;
-  if (has(route[0], route[1])) return allowed(route[0], route[1], role);
-  return fallback.includes(role);
+  const route = item[2];
+  return !route || allowed(route[0], route[1], role);
 }
 
 const ROUTES = [
@@ -42,7 +42,9 @@ const ROUTES = [
   [/^\/cases\/(?<id>[^/]+)$/, 'case'],
   [/^\/complaints$/, 'complaints'],
   [/^\/complaints\/new$/, 'complaint'],
+  [/^\/complaints\/(?<id>[^/]+)\/receipt$/, 'receipt'],
   [/^\/complaints\/(?<id>[^/]+)$/, 'complaint'],
+  [/^\/find$/, 'find'],
   [/^\/pvs\/(?<id>[^/]+)$/, 'pv'],
   [/^\/pvs\/(?<id>[^/]+)\/print$/, 'pvprint'],
   [/^\/custody$/, 'custody'],
@@ -92,8 +94,9 @@ function renderShell() {
   nav.hidden = false;
   mount(top,
     h('a', { href: '/', class: 'brand', 'data-link': true, text: t('app.name') }),
+    allowed('GET', '/api/v1/find', u.role) ? searchBox() : null,
     h('span', { class: 'who' },
-      h('strong', { text: u.name }), ' · ', t(`role.${u.role}`), ' · ', u.unit ? (getLang() === 'ar' ? u.unit.name_ar : u.unit.name_fr) : ''),
+      h('bdi', null, h('strong', { text: u.name })), ' · ', t(`role.${u.role}`), ' · ', h('bdi', { text: u.unit ? (getLang() === 'ar' ? u.unit.name_ar : u.unit.name_fr) : '' })),
     langButton(),
     h('button', { type: 'button', class: 'link', id: 'logout', onclick: logout, text: t('act.logout') }));
   const here = location.pathname;
@@ -106,6 +109,19 @@ function renderShell() {
     return h('li', null, h('a', { href: i[0], 'data-link': true, 'aria-current': cur ? 'page' : null, text: t(i[1]) }));
   })));
   nav.setAttribute('aria-label', t('nav.label'));
+}
+
+// searchBox(): the header's search — a case number, a receipt number, a
+// person's name or a plate (the find page sorts out which).
+function searchBox() {
+  const input = h('input', {
+    type: 'search', name: 'q', id: 'find-q', dir: 'auto', autocomplete: 'off', 'aria-label': t('find.label'),
+    placeholder: t('find.placeholder'), value: location.pathname === '/find' ? (new URLSearchParams(location.search).get('q') || '') : '',
+  });
+  return h('form', {
+    class: 'find', role: 'search', 'aria-label': t('find.label'),
+    onsubmit: (ev) => { ev.preventDefault(); const q = input.value.trim(); if (q) go(`/find?q=${encodeURIComponent(q)}`); },
+  }, input, h('button', { type: 'submit', text: t('act.search') }));
 }
 
 function langButton() {
@@ -130,6 +146,7 @@ async function switchLang(l) {
 async function logout() {
   try { await api('DELETE', '/api/v1/session', undefined, { noReauth: true }); } catch (e) { /* gone already */ }
   state.user = null;
+  setRecentUser(null);
   setCsrf(null);
   clearAllDrafts();
   go('/login', true);
@@ -151,6 +168,7 @@ function loginForm(onDone, badge) {
 async function afterLogin(r) {
   const me = await api('GET', '/api/v1/me', undefined, { noReauth: true });
   state.user = me;
+  setRecentUser(me.badge);
   setCsrf(me.csrf);
   if (me.lang && me.lang !== getLang()) setLang(me.lang);
   const next = new URLSearchParams(location.search).get('next');
@@ -261,6 +279,7 @@ async function boot() {
   try {
     const me = await api('GET', '/api/v1/me', undefined, { noReauth: true });
     state.user = me;
+    setRecentUser(me.badge);
     setCsrf(me.csrf);
     if (me.lang) setLang(me.lang);
   } catch (e) {

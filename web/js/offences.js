@@ -9,7 +9,7 @@ import { api } from './api.js';
 import { has } from './caps.js';
 import { EP } from './endpoints.js';
 import { field } from './forms.js';
-import { listOf, pick } from './ui.js';
+import { listOf } from './ui.js';
 
 const SHOW = 30; // options listed at most
 
@@ -22,7 +22,7 @@ export async function offenceList() {
 }
 
 export function offenceLabel(o) {
-  return (getLang() === 'ar' ? pick(o, 'label_ar') : pick(o, 'label_fr')) || o.code;
+  return (getLang() === 'ar' ? o.label_ar : o.label_fr) || o.code;
 }
 
 // fold(s): lower case, no French accents, no Arabic vowel marks or tatweel,
@@ -35,7 +35,7 @@ export function fold(s) {
 }
 
 function haystack(o) {
-  return fold([o.code, o.article, o.law, o.label_ar, o.label_fr].filter(Boolean).join(' '));
+  return fold([o.code, o.article, 'law' in o ? o.law : '', o.label_ar, o.label_fr].filter(Boolean).join(' '));
 }
 
 // matches(list, q): every word of q found in the entry; an exact article

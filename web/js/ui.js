@@ -21,7 +21,9 @@ export function needs(method, path) {
 export function link(href, text, cls) { return h('a', { href, 'data-link': true, class: cls, text }); }
 
 // table(cols, rows, opts): cols [[labelKey, row => cell]]; a caption for
-// screen readers; an empty message when there are no rows.
+// screen readers; an empty message when there are no rows. On a narrow
+// screen (a phone, 200 % zoom) each row becomes a card whose cells carry
+// their column's label (data-label, app.css).
 export function table(cols, rows, opts) {
   const o = opts || {};
   if (!rows || rows.length === 0) return h('p', { class: 'empty', text: t(o.empty || 'msg.empty') });
@@ -29,7 +31,7 @@ export function table(cols, rows, opts) {
     h('table', null,
       o.caption ? h('caption', { class: 'sr-only', text: t(o.caption) }) : null,
       h('thead', null, h('tr', null, cols.map(([k]) => h('th', { scope: 'col', text: t(k) })))),
-      h('tbody', null, rows.map((r) => h('tr', null, cols.map(([, f]) => h('td', null, f(r))))))));
+      h('tbody', null, rows.map((r) => h('tr', null, cols.map(([k, f]) => h('td', { 'data-label': t(k) }, f(r))))))));
 }
 
 // pager(offset, limit, count, onPage): previous / next with "results a–b".
@@ -45,7 +47,7 @@ export function pager(offset, limit, count, onPage) {
 // to a node; shows progress meanwhile and a translated error on failure.
 export function block(titleKey, loader, cls) {
   const body = h('div', { class: 'block-body', 'aria-busy': 'true' }, h('p', { class: 'muted' }, h('progress', { 'aria-label': t('msg.loading') }), ' ', t('msg.loading')));
-  const el = h('section', { class: `card ${cls || ''}` }, h('h2', { text: t(titleKey) }), body);
+  const el = h('section', { class: `card ${cls || ''}`, 'data-block': titleKey }, h('h2', { text: t(titleKey) }), body);
   Promise.resolve().then(loader).then((node) => {
     mount(body, node);
   }).catch((e) => {
@@ -57,25 +59,18 @@ export function block(titleKey, loader, cls) {
 
 export function badge(key, kind) { return h('span', { class: `badge ${kind || ''}`, text: t(key) }); }
 
-// pick(obj, ...names): the first present field (the case API's JSON is still
-// settling; pages read through this so one place adapts).
-export function pick(obj, ...names) {
-  if (!obj) return undefined;
-  for (const n of names) if (obj[n] !== undefined && obj[n] !== null) return obj[n];
-  return undefined;
-}
-
-// listOf(data, ...names): the array inside an answer ({cases:[...]}, {items:[...]} or [...]).
-export function listOf(data, ...names) {
+// listOf(data, name): the array inside an answer ({cases:[...]}) or the answer itself.
+export function listOf(data, name) {
   if (Array.isArray(data)) return data;
-  for (const n of [...names, 'items', 'results']) if (data && Array.isArray(data[n])) return data[n];
-  return [];
+  return data && name && Array.isArray(data[name]) ? data[name] : [];
 }
 
+// personName(p): "NOM Prénom / الاسم العائلي" in both scripts when both are
+// known; an unknown person by their description.
 export function personName(p) {
   if (!p) return '—';
-  const ar = [pick(p, 'first_name_ar', 'given_ar'), pick(p, 'last_name_ar', 'family_ar')].filter(Boolean).join(' ');
-  const la = [pick(p, 'first_name_lat', 'first_name', 'given'), pick(p, 'last_name_lat', 'last_name', 'family')].filter(Boolean).join(' ');
-  const full = pick(p, 'name', 'full_name');
-  return [ar, la].filter(Boolean).join(' / ') || full || '—';
+  const g = (k) => (k in p && p[k] ? p[k] : '');
+  const ar = [g('first_name_ar'), g('last_name_ar')].filter(Boolean).join(' ');
+  const la = [g('last_name_lat').toUpperCase(), g('first_name_lat')].filter(Boolean).join(' ');
+  return [la, ar].filter(Boolean).join(' / ') || g('description') || '—';
 }

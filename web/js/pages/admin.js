@@ -1,13 +1,13 @@
 // admin.js — administration: users (list, create, enable/disable with a
 // reason), units (the organisation tree) and reference data.
 import { h, mount } from '../dom.js';
-import { t, getLang, problemText } from '../i18n.js';
+import { t, getLang, fmtDate } from '../i18n.js';
 import { api } from '../api.js';
 import { field, form } from '../forms.js';
-import { page, table, block, badge, link, needs, listOf, pick } from '../ui.js';
+import { page, table, block, badge, needs, listOf } from '../ui.js';
 import { has, allowed } from '../caps.js';
-
-const ROLES = ['admin', 'chief', 'opj', 'officer', 'analyst', 'auditor', 'monitor', 'communication', 'comm_head'];
+import { schemaForm } from '../schema.js';
+import { EP, fill } from '../endpoints.js';
 
 function unitName(u) { return u ? (getLang() === 'ar' ? u.name_ar : u.name_fr) : '—'; }
 
@@ -19,11 +19,11 @@ function tabs(cur, withSettings) {
 }
 
 async function usersBlock(ctx, units) {
-  const data = await api('GET', '/api/v1/users');
-  const canEdit = ctx.user.role === 'admin';
+  const data = await api('GET', EP.users);
+  const canEdit = allowed('PATCH', EP.user, ctx.user.role);
   return table([
-    ['admin.badge', (u) => h('span', { dir: 'ltr', text: u.badge })],
-    ['admin.name', (u) => u.name],
+    ['admin.name', (u) => h('bdi', { text: u.name })],
+    ['admin.badge', (u) => h('bdi', { dir: 'ltr', text: u.badge })],
     ['admin.role', (u) => t(`role.${u.role}`)],
     ['admin.unit', (u) => unitName(u.unit)],
     ['admin.status', (u) => [badge(`status.${u.status}`, u.status === 'active' ? 'ok' : 'warn'), u.locked ? badge('admin.locked', 'warn') : null]],
@@ -37,16 +37,18 @@ function statusButton(ctx, u) {
     type: 'button', class: 'small', text: t(next === 'disabled' ? 'admin.disable' : 'admin.enable'),
     onclick: () => {
       const dlg = h('dialog', { 'aria-labelledby': 'st-title' });
+      const url = fill(EP.user, { badge: u.badge });
+      const sf = schemaForm('PATCH', url, ['reason'], { reason: { wide: true, dir: 'auto' } });
       const f = form({
-        submit: next === 'disabled' ? 'admin.disable' : 'admin.enable',
+        submit: next === 'disabled' ? 'admin.disable' : 'admin.enable', check: sf.check,
         extra: h('button', { type: 'button', onclick: () => { dlg.close(); dlg.remove(); }, text: t('act.cancel') }),
         onSubmit: async (v) => {
-          await api('PATCH', `/api/v1/users/${encodeURIComponent(u.badge)}`, { status: next, reason: v.reason });
+          await api('PATCH', url, sf.body(v, { status: next }));
           dlg.close(); dlg.remove();
           ctx.toast(t('msg.saved'));
           ctx.rerender();
         },
-      }, field({ name: 'reason', label: 'field.reason', type: 'textarea', required: true, wide: true }));
+      }, sf.fields);
       mount(dlg, h('h2', { id: 'st-title', text: `${t(next === 'disabled' ? 'admin.disable' : 'admin.enable')} — ${u.name}` }), f);
       document.body.appendChild(dlg);
       dlg.showModal();
@@ -54,28 +56,29 @@ function statusButton(ctx, u) {
   });
 }
 
+// createUser: no role and no unit are chosen for the administrator (safe
+// defaults): each must be picked.
 function createUser(ctx, units) {
+  const sf = schemaForm('POST', EP.users, ['badge', 'name', 'role', 'unit', 'password', 'lang'], {
+    badge: { dir: 'ltr' }, name: { dir: 'auto' },
+    unit: { type: 'select', options: [['', 'msg.choose'], ...units.map((u) => [u.code, `${u.code} — ${unitName(u)}`, true])] },
+    password: { type: 'password', autocomplete: 'new-password', hint: 'settings.new-hint' },
+  });
   return form({
-    submit: 'admin.create', label: 'admin.new-user', draft: `${ctx.user.badge}.admin.user`,
+    submit: 'admin.create', label: 'admin.new-user', draft: `${ctx.user.badge}.admin.user`, check: sf.check,
     onSubmit: async (v, f) => {
-      await api('POST', '/api/v1/users', v);
+      await api('POST', EP.users, sf.body(v));
       f.reset();
       ctx.toast(t('admin.created', { badge: v.badge }));
       ctx.rerender();
     },
-  },
-  field({ name: 'badge', label: 'admin.badge', required: true, dir: 'ltr' }),
-  field({ name: 'name', label: 'admin.name', required: true }),
-  field({ name: 'role', label: 'admin.role', type: 'select', required: true, options: ROLES.map((r) => [r, `role.${r}`]) }),
-  field({ name: 'unit', label: 'admin.unit', type: 'select', required: true, options: units.map((u) => [u.code, `${u.code} — ${unitName(u)}`, true]) }),
-  field({ name: 'password', label: 'admin.password', type: 'password', required: true, autocomplete: 'new-password', hint: 'settings.new-hint' }),
-  field({ name: 'lang', label: 'settings.lang', type: 'select', options: [['ar', 'العربية', true], ['fr', 'Français', true]] }));
+  }, sf.fields);
 }
 
 function unitTree(units) {
   const kids = new Map();
   for (const u of units) {
-    const p = u.parent || '';
+    const p = 'parent' in u ? u.parent : ''; // absent for the root
     if (!kids.has(p)) kids.set(p, []);
     kids.get(p).push(u);
   }
@@ -89,6 +92,18 @@ function unitTree(units) {
   return branch('');
 }
 
+// reference rows: offences carry label_*, custody rules a regime; dates of
+// reference data are dates (issue 18), in the page's language.
+function refLabel(r) {
+  if ('label_ar' in r) return (getLang() === 'ar' ? r.label_ar : r.label_fr) || '—';
+  if ('regime' in r) return t(`regime.${r.regime}`);
+  return '—';
+}
+function refDate(r) {
+  const v = 'effective_from' in r ? r.effective_from : null;
+  return v ? fmtDate(typeof v === 'number' ? v : `${v}T12:00:00`) : '—';
+}
+
 const REF = [
   ['ref.offences', '/api/v1/offences', 'offences'],
   ['ref.custody-rules', '/api/v1/custody-rules', 'rules'],
@@ -97,7 +112,7 @@ const REF = [
 // settingsBlock: the database settings (GET/PUT /api/v1/settings), each with
 // its sentence from the server's catalogue, default, range and unit.
 async function settingsBlock(ctx) {
-  const d = await api('GET', '/api/v1/settings');
+  const d = await api('GET', EP.settings);
   return h('ul', { class: 'settings-list' }, (d.settings || []).map((s) => h('li', { class: 'card' },
     h('h3', { dir: 'ltr', text: s.key }),
     h('p', { text: getLang() === 'ar' ? s.summary_ar : s.summary_fr }),
@@ -105,7 +120,7 @@ async function settingsBlock(ctx) {
     form({
       submit: 'act.save', label: 'admin.setting-value',
       onSubmit: async (v) => {
-        await api('PUT', `/api/v1/settings/${encodeURIComponent(s.key)}`, { value: v.value });
+        await api('PUT', fill(EP.setting, { key: s.key }), { value: v.value });
         ctx.toast(t('admin.setting-saved', { key: s.key }));
         ctx.rerender();
       },
@@ -114,12 +129,12 @@ async function settingsBlock(ctx) {
 
 export async function render(ctx) {
   const tab = ctx.params.tab || 'users';
-  const withSettings = allowed('GET', '/api/v1/settings', ctx.user.role);
+  const withSettings = allowed('GET', EP.settings, ctx.user.role);
   if (tab === 'settings') {
     return page('admin.settings', ctx, tabs(tab, withSettings), withSettings ? block('admin.settings', () => settingsBlock(ctx))
-      : h('section', { class: 'card' }, needs('GET', '/api/v1/settings')));
+      : h('section', { class: 'card' }, needs('GET', EP.settings)));
   }
-  const unitsData = await api('GET', '/api/v1/units');
+  const unitsData = await api('GET', EP.units);
   const units = unitsData.units || [];
   if (tab === 'units') {
     return page('admin.units', ctx, tabs(tab, withSettings), h('section', { class: 'card' }, unitTree(units)));
@@ -129,15 +144,15 @@ export async function render(ctx) {
       ? block(k, async () => {
         const d = await api('GET', path);
         return table([
-          ['ref.code', (r) => h('span', { dir: 'ltr', text: pick(r, 'code', 'article', 'id') })],
-          ['ref.label', (r) => (getLang() === 'ar' ? pick(r, 'label_ar', 'name_ar') : pick(r, 'label_fr', 'name_fr')) || '—'],
-          ['ref.class', (r) => (r.class ? t(`class.${r.class}`) : '—')],
-          ['ref.effective', (r) => pick(r, 'effective_from', 'from') || '—'],
+          ['ref.code', (r) => h('bdi', { dir: 'ltr', text: r.code })],
+          ['ref.label', (r) => h('bdi', { text: refLabel(r) })],
+          ['ref.class', (r) => ('class' in r && r.class ? t(`class.${r.class}`) : '—')],
+          ['ref.effective', (r) => refDate(r)],
         ], listOf(d, key));
       })
       : h('section', { class: 'card' }, h('h2', { text: t(k) }), needs('GET', path)))));
   }
-  const canCreate = ctx.user.role === 'admin';
+  const canCreate = allowed('POST', EP.users, ctx.user.role);
   return page('admin.users', ctx, tabs(tab, withSettings),
     block('admin.users', () => usersBlock(ctx, units)),
     canCreate ? h('section', { class: 'card' }, h('h2', { text: t('admin.new-user') }), createUser(ctx, units)) : null);

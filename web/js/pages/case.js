@@ -1,22 +1,27 @@
-// case.js — one case: its facts, persons, offences, PVs, custody, seizures,
-// history and referral to the prosecutor, each with its form.
-import { h } from '../dom.js';
-import { t, tOr, fmtDateTime, fmtDate, getLang } from '../i18n.js';
+// case.js — one case: its facts and OPJ, persons (one line per person with
+// all their roles; removed with a reason when added by mistake), offences,
+// PVs, custody as the law sees it, seizures, the referral to the competent
+// prosecutor (shown and confirmed before sending) and the history in words.
+// Every form is built from its route's schema (schema.js) and offered only
+// when the route table lets this role call it (caps.allowed).
+import { h, mount } from '../dom.js';
+import { t, tOr, fmtDateTime, fmtDate, fmtList, getLang, problemText } from '../i18n.js';
 import { api } from '../api.js';
+import { allowed } from '../caps.js';
 import { EP, fill } from '../endpoints.js';
 import { field, form } from '../forms.js';
-import { page, table, needs, pick, listOf, personName, badge, link } from '../ui.js';
-import { personFields, personFrom, without } from '../person.js';
+import { schemaForm } from '../schema.js';
+import { page, table, needs, listOf, personName, badge, link } from '../ui.js';
+import { personUi, PERSON_ORDER } from '../person.js';
 import { offenceField, offenceLabel } from '../offences.js';
-import { custodyClock } from '../clock.js';
+import { lawyerLine, familyLine, timeLeft, ruleLine } from '../custodyview.js';
+import { confirmAct, dialog } from '../confirm.js';
+import { remember } from '../recent.js';
 
-const PROLES = ['suspect', 'victim', 'witness', 'complainant', 'arrested'];
-const REGIMES = ['ordinary', 'terrorism', 'state_security', 'minor'];
-const PV_TYPES = ['hearing_complainant', 'hearing_victim', 'hearing_suspect', 'hearing_witness', 'confrontation', 'search', 'seizure', 'arrest_custody', 'transmission'];
 // case_events.kind (src/cases/*.c) → message key
 const EVENTS = {
   created: 'event.created', updated: 'event.updated', status: 'event.status', assigned: 'event.assigned',
-  'offence.added': 'event.offence', 'person.added': 'event.person',
+  'offence.added': 'event.offence', 'person.added': 'event.person', 'person.removed': 'event.person-removed',
   'complaint.opened': 'event.complaint-opened', 'complaint.attached': 'event.complaint-attached',
   'pv.drafted': 'event.pv-created', 'pv.edited': 'event.pv-edited', 'pv.sealed': 'event.pv-sealed',
   'custody.opened': 'event.custody-opened', 'custody.extended': 'event.custody-extended',
@@ -28,32 +33,102 @@ const EVENTS = {
 // eventDetail(e): a short, translated line about what changed (numbers stay as typed).
 function eventDetail(e) {
   const d = e.detail || {};
+  const v = (k) => (k in d ? d[k] : null);
   const parts = [];
-  if (e.kind === 'status' && d.to) parts.push(d.from ? t('event.status-change', { from: t(`cstatus.${d.from}`), to: t(`cstatus.${d.to}`) }) : t(`cstatus.${d.to}`));
-  if (e.kind === 'person.added' && d.role) parts.push(t(`prole.${d.role}`));
-  if (e.kind === 'custody.opened' && d.regime) parts.push(t(`regime.${d.regime}`));
-  if (e.kind === 'custody.closed' && d.end) parts.push(t(`custody.end.${d.end}`));
-  if (e.kind === 'referral.outcome' && d.outcome) parts.push(t(`outcome.${d.outcome}`));
-  if (e.kind === 'assigned' && d.opj) parts.push(h('bdi', { dir: 'ltr', text: d.opj }));
-  const num = d.number || d.receipt_no || d.transmission_no || d.seal_no;
+  if (e.kind === 'status' && v('to')) parts.push(v('from') ? t('event.status-change', { from: t(`cstatus.${d.from}`), to: t(`cstatus.${d.to}`) }) : t(`cstatus.${d.to}`));
+  if ((e.kind === 'person.added' || e.kind === 'person.removed') && v('role')) parts.push(t(`prole.${d.role}`));
+  if (e.kind === 'custody.opened' && v('regime')) parts.push(t(`regime.${d.regime}`));
+  if (e.kind === 'custody.closed' && v('end')) parts.push(t(`custody.end.${d.end}`));
+  if (e.kind === 'referral.outcome' && v('outcome')) parts.push(t(`outcome.${d.outcome}`));
+  if (e.kind === 'assigned' && v('opj')) parts.push(h('bdi', { dir: 'ltr', text: d.opj }));
+  const num = v('number') || v('receipt_no') || v('transmission_no') || v('seal_no');
   if (num && e.kind !== 'created') parts.push(h('bdi', { dir: 'ltr', class: 'num', text: num }));
-  if (d.reason) parts.push(h('bdi', { text: d.reason }));
+  if (v('reason')) parts.push(h('bdi', { text: d.reason }));
   return parts.length ? [' — ', parts.map((x, i) => (i ? [' · ', x] : x))] : null;
 }
-
-function ms(v) { if (!v) return undefined; const d = new Date(v); return Number.isNaN(d.getTime()) ? undefined : d.getTime(); }
 
 function section(id, titleKey, ...kids) {
   return h('section', { class: 'card', id, 'aria-labelledby': `${id}-h` }, h('h2', { id: `${id}-h`, text: t(titleKey) }), kids);
 }
 
-function sub(method, tpl, c, make) {
-  const miss = needs(method, tpl);
-  return h('details', { class: 'add' }, h('summary', { text: t('act.add') }), miss, make());
+function adder(summaryKey, make) {
+  return h('details', { class: 'add' }, h('summary', { text: t(summaryKey || 'act.add') }), make());
 }
 
-function personOptions(c) {
-  return [['', 'msg.choose'], ...listOf(c.persons, 'persons').map((p) => [pick(p, 'person_id', 'id'), `${personName(pick(p, 'person') || p)} — ${t(`prole.${p.role}`)}`, true])];
+// byPerson(rows): one entry per person with every role they hold (and the
+// note each role was added with).
+export function byPerson(rows) {
+  const m = new Map();
+  for (const p of rows) {
+    if (!m.has(p.person_id)) m.set(p.person_id, { ...p, roles: [], notes: [] });
+    m.get(p.person_id).roles.push(p.role);
+    if ('note' in p && p.note) m.get(p.person_id).notes.push(p.note);
+  }
+  return [...m.values()];
+}
+
+function personOptions(people) {
+  return [['', 'msg.choose'], ...people.map((p) => [p.person_id, `${personName(p)} — ${fmtList(p.roles.map((r) => t(`prole.${r}`)))}`, true])];
+}
+
+function removePerson(ctx, id, p, done) {
+  const url = fill(EP.casePersonRemove, { id, pid: p.person_id });
+  dialog('case.remove-person', (close) => {
+    const sf = schemaForm('POST', url, ['role', 'reason'], {
+      role: { only: p.roles, hint: 'case.remove-role-hint' }, reason: { dir: 'auto', wide: true },
+    });
+    return [h('p', null, t('case.remove-intro'), ' ', h('bdi', { text: personName(p) })),
+      form({
+        submit: 'case.remove-person', check: sf.check, extra: h('button', { type: 'button', onclick: close, text: t('act.cancel') }),
+        onSubmit: async (v) => { await api('POST', url, sf.body(v)); close(); done('case.person-removed'); },
+      }, sf.fields)];
+  });
+}
+
+function assignBox(ctx, c, done) {
+  const url = fill(EP.caseAssignee, { id: c.id });
+  const holder = h('div');
+  const sf = schemaForm('PUT', url, ['opj', 'reason'], { opj: { type: 'select', options: [['', 'msg.choose']] }, reason: { dir: 'auto' } });
+  const f = form({
+    submit: 'case.assign', label: 'case.assign', check: sf.check,
+    onSubmit: async (v) => { await api('PUT', url, sf.body(v)); done('msg.saved'); },
+  }, sf.fields);
+  mount(holder, f);
+  // the OPJs of my unit, by name and rank (users list: chiefs and admins)
+  if (allowed('GET', EP.users, ctx.user.role)) {
+    api('GET', EP.users).then((d) => {
+      const sel = f.querySelector('select[name=opj]');
+      for (const x of d.users.filter((u) => u.role === 'opj' && u.status === 'active')) {
+        sel.appendChild(h('option', { value: x.badge, text: `${x.name} (${x.badge})` }));
+      }
+    }).catch((e) => ctx.toast(problemText(e)));
+  }
+  return h('details', { class: 'add' }, h('summary', { text: t(c.opj_badge ? 'case.reassign' : 'case.assign') }), holder);
+}
+
+function referralBox(ctx, c) {
+  const url = fill(EP.caseReferrals, { id: c.id });
+  const office = h('div', { class: 'competent', 'aria-live': 'polite' }, h('p', { class: 'muted', text: t('msg.loading') }));
+  let competent = null;
+  api('GET', fill(EP.caseReferralCompetent, { id: c.id })).then((d) => {
+    competent = d.office;
+    mount(office, d.office
+      ? h('p', { class: 'notice' }, t('referral.competent'), ' ', h('strong', null, h('bdi', { text: getLang() === 'ar' ? d.office.name_ar : d.office.name_fr })),
+        ' (', t(`office.${d.office.kind}`), ')')
+      : h('p', { class: 'alert', text: t('referral.no-competent') }));
+  }).catch((e) => mount(office, h('p', { class: 'alert', text: problemText(e) })));
+  const sf = schemaForm('POST', url, ['office', 'override_reason'], { office: { dir: 'ltr', hint: 'referral.office-hint' }, override_reason: { hint: 'referral.reason-hint', dir: 'auto' } });
+  return h('div', null, office, form({
+    submit: 'referral.send', check: sf.check,
+    onSubmit: async (v) => {
+      const to = v.office || (competent && competent.code) || '';
+      const name = competent && (!v.office || v.office === competent.code) ? (getLang() === 'ar' ? competent.name_ar : competent.name_fr) : to;
+      if (!(await confirmAct('referral.confirm-title', t('referral.confirm', { office: name, n: c.number })))) return;
+      const r = await api('POST', url, sf.body(v));
+      ctx.toast(t('referral.sent-ok'));
+      ctx.go(`/referrals/${encodeURIComponent(r.id)}`);
+    },
+  }, sf.fields));
 }
 
 export async function render(ctx) {
@@ -61,65 +136,72 @@ export async function render(ctx) {
   if (miss) return page('case.title', ctx, miss);
   const id = ctx.params.id;
   const c = await api('GET', fill(EP.case, { id }));
-  const writer = ['chief', 'opj', 'officer'].includes(ctx.user.role);
-  const opj = ['chief', 'opj'].includes(ctx.user.role);
-  const open = ['registered', 'under_investigation'].includes(c.status);
+  const role = ctx.user.role;
+  const can = (m, tpl) => allowed(m, tpl, role);
+  const open = c.status === 'registered' || c.status === 'under_investigation';
   const done = (key) => { ctx.toast(t(key)); ctx.rerender(); };
   const ek = `${ctx.user.badge}.case.${id}`;
+  remember('case', c.id, c.number, c.summary ? c.summary.slice(0, 60) : '');
 
-  const persons = listOf(c.persons, 'persons');
-  const offences = listOf(c.offences, 'offences');
-  const pvs = listOf(c.pvs, 'pvs');
-  const custodies = listOf(c.custodies, 'custodies');
-  const seizures = listOf(c.seizures, 'seizures');
-  const referrals = listOf(c.referrals, 'referrals');
-  let history = listOf(c.history, 'history', 'events');
-
+  const people = byPerson(listOf(c.persons));
   const head = h('section', { class: 'card case-head' },
     h('dl', { class: 'facts' },
-      h('dt', { text: t('case.number') }), h('dd', { dir: 'ltr', class: 'num', text: c.number }),
+      h('dt', { text: t('case.number') }), h('dd', null, h('bdi', { dir: 'ltr', class: 'num', text: c.number })),
       h('dt', { text: t('case.status') }), h('dd', null, badge(`cstatus.${c.status}`, c.status)),
       h('dt', { text: t('case.class') }), h('dd', { text: c.class ? t(`class.${c.class}`) : '—' }),
       h('dt', { text: t('case.frame') }), h('dd', { text: c.frame ? t(`frame.${c.frame}`) : '—' }),
-      h('dt', { text: t('case.unit') }), h('dd', { text: pick(c, getLang() === 'ar' ? 'unit_name_ar' : 'unit_name_fr', 'unit_code') || '—' }),
-      h('dt', { text: t('case.opj') }), h('dd', { text: pick(c, 'opj_name', 'opj_badge') || '—' }),
+      h('dt', { text: t('case.unit') }), h('dd', null, h('bdi', { text: getLang() === 'ar' ? c.unit_name_ar : c.unit_name_fr })),
+      h('dt', { text: t('case.opj') }), h('dd', { class: 'opj' }, c.opj_name ? [h('bdi', { text: c.opj_name }), ' ', h('span', { class: 'muted', dir: 'ltr', text: `(${c.opj_badge})` })] : t('case.no-opj')),
       h('dt', { text: t('case.occurred') }), h('dd', { text: fmtDateTime(c.occurred_from) }),
-      h('dt', { text: t('case.place') }), h('dd', { text: [c.commune, c.address].filter(Boolean).join(' — ') || '—' }),
-      h('dt', { text: t('case.summary') }), h('dd', { class: 'prose', text: c.summary || '—' })));
+      h('dt', { text: t('case.place') }), h('dd', null, h('bdi', { text: [c.commune, c.address].filter(Boolean).join(' — ') || '—' })),
+      h('dt', { text: t('case.summary') }), h('dd', { class: 'prose', dir: 'auto', text: c.summary || '—' })),
+    open && can('PUT', EP.caseAssignee) ? assignBox(ctx, c, done) : null);
 
   const STATUS_TO = { registered: ['under_investigation', 'cancelled'], under_investigation: ['cancelled'], referred: ['closed'] };
   const targets = STATUS_TO[c.status] || [];
-  const statusBox = writer && targets.length ? h('details', { class: 'add' }, h('summary', { text: t('case.change-status') }), needs('POST', EP.caseStatus),
-    form({
-      submit: 'act.save', label: 'case.change-status',
-      onSubmit: async (v) => { await api('POST', fill(EP.caseStatus, { id }), { status: v.status, reason: v.reason }); done('msg.saved'); },
-    },
-    field({ name: 'status', label: 'case.status', type: 'select', required: true, options: targets.map((x) => [x, `cstatus.${x}`]) }),
-    field({ name: 'reason', label: 'field.reason', wide: true, dir: 'auto', hint: 'case.status-hint' }))) : null;
-  head.appendChild(statusBox || document.createTextNode(''));
+  if (can('POST', EP.caseStatus) && targets.length) {
+    const url = fill(EP.caseStatus, { id });
+    const sf = schemaForm('POST', url, ['status', 'reason'], { status: { only: targets }, reason: { dir: 'auto', wide: true, hint: 'case.status-hint' } });
+    head.appendChild(adder('case.change-status', () => form({
+      submit: 'act.save', label: 'case.change-status', check: sf.check,
+      onSubmit: async (v) => {
+        if (v.status === 'cancelled' && !(await confirmAct('case.cancel-title', t('case.cancel-confirm', { n: c.number })))) return;
+        await api('POST', url, sf.body(v));
+        done('msg.saved');
+      },
+    }, sf.fields)));
+  }
 
   const toc = h('nav', { class: 'toc', 'aria-label': t('case.sections') }, h('ul', null,
     [['s-persons', 'case.persons'], ['s-offences', 'case.offences'], ['s-pvs', 'case.pvs'], ['s-custody', 'case.custody'],
       ['s-seizures', 'case.seizures'], ['s-referral', 'case.referral'], ['s-history', 'case.history']]
       .map(([a, k]) => h('li', null, h('a', { href: `#${a}`, text: t(k) })))));
 
+  const canRemove = open && can('POST', EP.casePersonRemove);
+  const addUrl = fill(EP.casePersons, { id });
   const personsSec = section('s-persons', 'case.persons',
     table([
-      ['person.name', (p) => personName(pick(p, 'person') || p)],
-      ['person.role', (p) => t(`prole.${p.role}`)],
-      ['person.cin', (p) => h('span', { dir: 'ltr', text: pick(pick(p, 'person') || p, 'cin') || '—' })],
-      ['person.birth_date', (p) => { const b = pick(pick(p, 'person') || p, 'birth_date'); return b ? fmtDate(b) : '—'; }],
-    ], persons, { caption: 'case.persons' }),
-    writer && open ? sub('POST', EP.casePersons, c, () => form({
-      submit: 'case.add-person', label: 'case.add-person', draft: `${ek}.person`,
-      onSubmit: async (v) => {
-        await api('POST', fill(EP.casePersons, { id }), { role: v.role, note: v.note, person: personFrom(v, 'person') });
-        done('msg.saved');
-      },
-    },
-    field({ name: 'role', label: 'person.role', type: 'select', required: true, options: PROLES.map((r) => [r, `prole.${r}`]) }),
-    personFields('person'),
-    field({ name: 'note', label: 'field.note', wide: true, dir: 'auto' }))) : null);
+      ['person.name', (p) => h('bdi', null, link(`/persons/${encodeURIComponent(p.person_id)}`, personName(p)))],
+      ['person.roles', (p) => fmtList(p.roles.map((r) => t(`prole.${r}`)))],
+      ['person.cin', (p) => h('bdi', { dir: 'ltr', text: p.cin || '—' })],
+      ['person.birth_date', (p) => (p.birth_date ? fmtDate(p.birth_date) : '—')],
+      ['case_person.note', (p) => (p.notes.length ? h('bdi', { text: p.notes.join(' · ') }) : '—')],
+      canRemove ? ['admin.actions', (p) => h('button', { type: 'button', class: 'small', onclick: () => removePerson(ctx, id, p, done), text: t('case.remove-person') })] : null,
+    ].filter(Boolean), people, { caption: 'case.persons' }),
+    open && can('POST', EP.casePersons) ? adder('case.add-person', () => {
+      const sf = schemaForm('POST', addUrl, ['role', 'note', 'person'], { ...personUi('person', { order: [...PERSON_ORDER, 'unknown', 'description'] }), note: { dir: 'auto', wide: true } });
+      return form({
+        submit: 'case.add-person', label: 'case.add-person', draft: `${ek}.person`, check: sf.check,
+        onSubmit: async (v) => { await api('POST', addUrl, sf.body(v)); done('msg.saved'); },
+      }, sf.fields);
+    }) : null,
+    open && people.length && can('POST', EP.casePersons) ? adder('case.add-role', () => {
+      const sf = schemaForm('POST', addUrl, ['role', 'person_id'], { person_id: { type: 'select', options: personOptions(people), required: true } });
+      return form({
+        submit: 'case.add-role', label: 'case.add-role', check: sf.check,
+        onSubmit: async (v) => { await api('POST', addUrl, sf.body(v)); done('msg.saved'); },
+      }, sf.fields);
+    }) : null);
 
   const offSec = section('s-offences', 'case.offences',
     table([
@@ -127,80 +209,82 @@ export async function render(ctx) {
       ['ref.article', (o) => o.article || '—'],
       ['case.class', (o) => t(`class.${o.class}`)],
       ['case.attempted', (o) => (o.attempted ? t('msg.yes') : t('msg.no'))],
-    ], offences, { caption: 'case.offences' }),
-    writer && open ? sub('POST', EP.caseOffences, c, () => {
+    ], listOf(c.offences), { caption: 'case.offences' }),
+    open && can('POST', EP.caseOffences) ? adder('case.add-offence', () => {
       const holder = h('div');
+      const url = fill(EP.caseOffences, { id });
+      const sf = schemaForm('POST', url, ['attempted'], {});
       offenceField('code', true).then((fld) => holder.appendChild(form({
-        submit: 'act.add', onSubmit: async (v) => { await api('POST', fill(EP.caseOffences, { id }), { code: v.code, attempted: !!v.attempted }); done('msg.saved'); },
-      }, fld, field({ name: 'attempted', label: 'case.attempted', type: 'checkbox' }))));
+        submit: 'act.add', onSubmit: async (v) => { await api('POST', url, sf.body(v, { code: v.code })); done('msg.saved'); },
+      }, fld, sf.fields)));
       return holder;
     }) : null);
 
+  const pvUrl = fill(EP.casePvs, { id });
   const pvSec = section('s-pvs', 'case.pvs',
     table([
-      ['pv.number', (p) => link(`/pvs/${encodeURIComponent(p.id)}`, p.number || '…', 'num')],
+      ['pv.number', (p) => link(`/pvs/${encodeURIComponent(p.id)}`, p.number, 'num')],
       ['pv.type', (p) => t(`pvtype.${p.type}`)],
       ['pv.status', (p) => badge(`pvstatus.${p.status}`, p.status === 'sealed' ? 'ok' : '')],
       ['pv.act_at', (p) => fmtDateTime(p.act_at)],
       ['pv.print', (p) => link(`/pvs/${encodeURIComponent(p.id)}/print`, t('pv.print'))],
-    ], pvs, { caption: 'case.pvs' }),
-    writer && open ? sub('POST', EP.casePvs, c, () => form({
-      submit: 'pv.create', draft: `${ek}.pv`,
-      onSubmit: async (v) => {
-        const r = await api('POST', fill(EP.casePvs, { id }), {
-          type: v.type, person_id: v.person_id, act_at: ms(v.act_at) || undefined, place: v.place, frame: c.frame,
-        });
-        ctx.go(`/pvs/${encodeURIComponent(r.id)}`);
-      },
-    },
-    field({ name: 'type', label: 'pv.type', type: 'select', required: true, options: PV_TYPES.map((x) => [x, `pvtype.${x}`]) }),
-    field({ name: 'person_id', label: 'pv.person', type: 'select', options: personOptions(c) }),
-    field({ name: 'act_at', label: 'pv.act_at', type: 'datetime-local' }),
-    field({ name: 'place', label: 'pv.place', dir: 'auto' }))) : null);
+    ], listOf(c.pvs), { caption: 'case.pvs' }),
+    open && can('POST', EP.casePvs) ? adder('pv.create', () => {
+      const sf = schemaForm('POST', pvUrl, ['type', 'person_id', 'act_at', 'place'], {
+        person_id: { type: 'select', options: personOptions(people) }, place: { dir: 'auto' },
+      });
+      return form({
+        submit: 'pv.create', draft: `${ek}.pv`, check: sf.check,
+        onSubmit: async (v) => {
+          const r = await api('POST', pvUrl, sf.body(v, c.frame ? { frame: c.frame } : {}));
+          ctx.go(`/pvs/${encodeURIComponent(r.id)}`);
+        },
+      }, sf.fields);
+    }) : null);
 
+  const custUrl = fill(EP.caseCustodies, { id });
   const custSec = section('s-custody', 'case.custody',
     table([
-      ['custody.person', (k) => personName(pick(k, 'person') || k)],
-      ['custody.regime', (k) => t(`regime.${k.regime}`)],
+      ['custody.person', (k) => h('bdi', { text: personName(k) })],
+      ['custody.rule', (k) => ruleLine(k)],
       ['custody.started', (k) => fmtDateTime(k.started_at)],
       ['custody.deadline', (k) => fmtDateTime(k.deadline_at)],
-      ['custody.left', (k) => (k.status === 'open' ? custodyClock(k.deadline_at) : t(`custody.end.${k.end_kind || 'closed'}`))],
+      ['custody.left', (k) => timeLeft(k)],
+      ['custody.lawyer', (k) => lawyerLine(k)],
+      ['custody.family', (k) => familyLine(k)],
       ['admin.actions', (k) => link(`/custody?status=${k.status === 'open' ? 'open' : 'all'}`, t('custody.manage'))],
-    ], custodies, { caption: 'case.custody', empty: 'custody.none' }),
-    opj && open ? sub('POST', EP.caseCustodies, c, () => form({
-      submit: 'custody.open', draft: `${ek}.custody`,
-      onSubmit: async (v) => {
-        await api('POST', fill(EP.caseCustodies, { id }), {
-          person_id: v.person_id, regime: v.regime, ground: v.ground, started_at: ms(v.started_at) || undefined, place: v.place,
-        });
-        done('custody.opened');
-      },
-    },
-    field({ name: 'person_id', label: 'custody.person', type: 'select', required: true, options: personOptions(c) }),
-    field({ name: 'regime', label: 'custody.regime', type: 'select', required: true, options: REGIMES.map((x) => [x, `regime.${x}`]) }),
-    field({ name: 'started_at', label: 'custody.started', type: 'datetime-local', hint: 'custody.started-hint' }),
-    field({ name: 'place', label: 'custody.place', dir: 'auto' }),
-    field({ name: 'ground', label: 'custody.ground', type: 'textarea', required: true, wide: true, hint: 'custody.ground-hint', dir: 'auto' }))) : null);
+    ], listOf(c.custodies), { caption: 'case.custody', empty: 'custody.none' }),
+    open && can('POST', EP.caseCustodies) ? adder('custody.open', () => {
+      const suspects = people.filter((p) => p.roles.includes('suspect') || p.roles.includes('arrested'));
+      const sf = schemaForm('POST', custUrl, ['person_id', 'regime', 'started_at', 'place', 'ground'], {
+        person_id: { type: 'select', options: personOptions(suspects), hint: 'custody.person-hint' },
+        started_at: { hint: 'custody.started-hint' }, place: { dir: 'auto' }, ground: { hint: 'custody.ground-hint', dir: 'auto' },
+      });
+      return form({
+        submit: 'custody.open', draft: `${ek}.custody`, check: sf.check,
+        onSubmit: async (v) => { await api('POST', custUrl, sf.body(v)); done('custody.opened'); },
+      }, sf.fields);
+    }) : null);
 
+  const seizUrl = fill(EP.caseSeizures, { id });
   const seizSec = section('s-seizures', 'case.seizures',
     table([
-      ['seizure.seal', (s) => link(`/seizures/${encodeURIComponent(s.id)}`, s.seal_no)],
-      ['seizure.description', (s) => s.description],
-      ['seizure.quantity', (s) => s.quantity],
-      ['seizure.storage', (s) => s.storage_place],
-      ['seizure.holder', (s) => s.holder],
+      ['seizure.seal', (s) => link(`/seizures/${encodeURIComponent(s.id)}`, s.seal_no, 'num')],
+      ['seizure.description', (s) => h('bdi', { text: s.description })],
+      ['seizure.quantity', (s) => h('bdi', { text: s.quantity })],
+      ['seizure.storage', (s) => h('bdi', { text: s.storage_place })],
+      ['seizure.holder', (s) => h('bdi', { text: s.holder })],
       ['seizure.at', (s) => fmtDateTime(s.seized_at)],
-    ], seizures, { caption: 'case.seizures' }),
-    writer && open ? sub('POST', EP.caseSeizures, c, () => form({
-      submit: 'act.add', draft: `${ek}.seizure`,
-      onSubmit: async (v) => { await api('POST', fill(EP.caseSeizures, { id }), { ...v, seized_at: ms(v.seized_at) || undefined }); done('msg.saved'); },
-    },
-    field({ name: 'seal_no', label: 'seizure.seal', required: true, dir: 'ltr' }),
-    field({ name: 'quantity', label: 'seizure.quantity', required: true }),
-    field({ name: 'storage_place', label: 'seizure.storage', required: true, dir: 'auto' }),
-    field({ name: 'holder', label: 'seizure.holder', required: true, dir: 'auto' }),
-    field({ name: 'seized_at', label: 'seizure.at', type: 'datetime-local' }),
-    field({ name: 'description', label: 'seizure.description', type: 'textarea', required: true, wide: true, dir: 'auto' }))) : null);
+    ], listOf(c.seizures), { caption: 'case.seizures' }),
+    open && can('POST', EP.caseSeizures) ? adder('case.add-seizure', () => {
+      const sf = schemaForm('POST', seizUrl, ['seal_no', 'quantity', 'storage_place', 'holder', 'seized_at', 'description'], {
+        seal_no: { dir: 'ltr' }, storage_place: { dir: 'auto' }, holder: { dir: 'auto' }, description: { dir: 'auto' },
+      });
+      return form({
+        submit: 'act.add', draft: `${ek}.seizure`, check: sf.check,
+        onSubmit: async (v) => { await api('POST', seizUrl, sf.body(v)); done('msg.saved'); },
+      }, sf.fields);
+    }) : null);
 
   const refSec = section('s-referral', 'case.referral',
     table([
@@ -208,20 +292,14 @@ export async function render(ctx) {
       ['referral.office', (r) => [t(`office.${r.office_kind}`), ' ', h('bdi', { dir: 'ltr', class: 'num', text: r.office_code })]],
       ['referral.sent', (r) => fmtDateTime(r.sent_at)],
       ['referral.outcome', (r) => (r.outcome ? t(`outcome.${r.outcome}`) : t('referral.no-outcome'))],
-    ], referrals, { caption: 'case.referral', empty: 'referral.none' }),
-    opj && open ? sub('POST', EP.caseReferrals, c, () => form({
-      submit: 'referral.send',
-      onSubmit: async (v) => { const r = await api('POST', fill(EP.caseReferrals, { id }), v); ctx.toast(t('referral.sent-ok')); ctx.go(`/referrals/${encodeURIComponent(r.id)}`); },
-    },
-    field({ name: 'office', label: 'referral.office-override', dir: 'ltr', hint: 'referral.office-hint' }),
-    field({ name: 'override_reason', label: 'field.reason', wide: true, hint: 'referral.reason-hint' }))) : null);
+    ], listOf(c.referrals), { caption: 'case.referral', empty: 'referral.none' }),
+    c.status === 'under_investigation' && can('POST', EP.caseReferrals) ? adder('referral.send', () => referralBox(ctx, c)) : null);
 
-  if (!history.length && c.history === undefined && needs('GET', EP.caseHistory) === null) {
-    try { history = listOf(await api('GET', fill(EP.caseHistory, { id })), 'history', 'events'); } catch (e) { history = []; }
-  }
+  let history = [];
+  try { history = (await api('GET', fill(EP.caseHistory, { id }))).events; } catch (e) { history = []; }
   const histSec = section('s-history', 'case.history',
-    h('ol', { class: 'history' }, history.map((e) => h('li', null,
-      h('time', { text: fmtDateTime(e.at) }), ' — ', h('bdi', { dir: 'ltr', text: e.badge || '' }), ' — ',
+    h('ol', { class: 'history', reversed: true }, [...history].reverse().map((e) => h('li', null,
+      h('time', { text: fmtDateTime(e.at) }), ' — ', h('bdi', { text: e.who_name || e.badge || '' }), ' — ',
       h('strong', { text: EVENTS[e.kind] ? t(EVENTS[e.kind]) : tOr(`event.${String(e.kind).replace(/\./g, '-')}`, 'event.other') }), eventDetail(e)))));
 
   return page('case.title', ctx, head, toc, personsSec, offSec, pvSec, custSec, seizSec, refSec, histSec);

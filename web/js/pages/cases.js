@@ -1,16 +1,18 @@
-// cases.js — the case list with filters and paging (kept in the URL so
-// back/forward and a reload keep the officer's place), and opening a case.
+// cases.js — the case list with its filters — number or words, status,
+// creation dates (the legal day, Africa/Casablanca) — and paging, all kept in
+// the URL so back/forward and a reload keep the officer's place.
 import { h, mount } from '../dom.js';
-import { t, problemText } from '../i18n.js';
+import { t, problemText, legalDayStart } from '../i18n.js';
 import { api, qs } from '../api.js';
 import { EP } from '../endpoints.js';
 import { field, form } from '../forms.js';
-import { page, pager, needs, listOf } from '../ui.js';
+import { page, pager, needs, listOf, link } from '../ui.js';
 import { casesTable } from './home.js';
-import { has } from '../caps.js';
+import { has, allowed } from '../caps.js';
 
 const LIMIT = 25;
 const STATUSES = ['registered', 'under_investigation', 'referred', 'closed', 'cancelled'];
+const DAY = 86400000;
 
 export function render(ctx) {
   const q = ctx.query;
@@ -21,7 +23,7 @@ export function render(ctx) {
   const f = form({
     submit: 'act.filter', label: 'cases.filters', class: 'filters',
     onSubmit: async (v) => {
-      Object.assign(filters, { status: v.status || '', q: v.q || '', from: v.from || '', to: v.to || '' });
+      Object.assign(filters, { status: v.status || '', q: (v.q || '').trim(), from: v.from || '', to: v.to || '' });
       nav(0);
     },
   },
@@ -30,16 +32,23 @@ export function render(ctx) {
   field({ name: 'from', label: 'field.from', type: 'date', value: filters.from }),
   field({ name: 'to', label: 'field.to', type: 'date', value: filters.to }));
   if (has('GET', EP.cases)) {
-    api('GET', `${EP.cases}${qs({ ...filters, limit: LIMIT, offset })}`).then((d) => {
+    const from = legalDayStart(filters.from);
+    const to = legalDayStart(filters.to);
+    const query = {
+      status: filters.status, q: filters.q, limit: LIMIT, offset,
+      from: Number.isNaN(from) ? undefined : from, to: Number.isNaN(to) ? undefined : to + DAY,
+    };
+    api('GET', `${EP.cases}${qs(query)}`).then((d) => {
       const rows = listOf(d, 'cases');
-      mount(results, casesTable(rows), pager(offset, LIMIT, rows.length, nav));
+      mount(results, casesTable(rows, filters.q || filters.from || filters.to || filters.status ? 'cases.none-match' : 'home.no-cases'),
+        pager(offset, LIMIT, rows.length, nav));
     }).catch((e) => mount(results, h('p', { class: 'alert', role: 'alert', text: problemText(e) })));
   } else {
     mount(results, needs('GET', EP.cases));
   }
-  const canOpen = ['chief', 'opj', 'officer'].includes(ctx.user.role);
+  const canOpen = allowed('POST', EP.complaints, ctx.user.role);
   return page('nav.cases', ctx,
-    canOpen ? h('p', { class: 'quick' }, h('a', { href: '/complaints/new', 'data-link': true, class: 'button primary', text: t('cases.new-from-complaint') })) : null,
+    canOpen ? h('p', { class: 'quick' }, link('/complaints/new', t('cases.new-from-complaint'), 'button primary')) : null,
     h('section', { class: 'card' }, f),
     results);
 }

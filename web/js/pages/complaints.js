@@ -13,7 +13,7 @@ const LIMIT = 25;
 export const DISPOSITIONS = ['pending', 'case_opened', 'attached', 'no_offence', 'referred_elsewhere'];
 
 function complainant(c) {
-  return personName(c.complainant || {
+  return personName({
     first_name_ar: c.complainant_first_name_ar, last_name_ar: c.complainant_last_name_ar,
     first_name_lat: c.complainant_first_name_lat, last_name_lat: c.complainant_last_name_lat,
   });

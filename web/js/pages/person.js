@@ -9,6 +9,7 @@ import { allowed } from '../caps.js';
 import { EP, fill } from '../endpoints.js';
 import { field, form } from '../forms.js';
 import { page, table, needs, link, personName, badge } from '../ui.js';
+import { remember } from '../recent.js';
 import { reasonText } from './persons.js';
 
 export async function render(ctx) {
@@ -16,9 +17,10 @@ export async function render(ctx) {
   if (miss) return page('person.title', ctx, miss);
   const id = ctx.params.id;
   const p = await api('GET', fill(EP.person, { id }));
-  const dd = (v, dir) => h('dd', { dir: dir || 'auto', text: v || '—' });
+  remember('person', id, personName(p), p.cin || '');
+  const dd = (v, dir) => h('dd', null, h('bdi', { dir: dir || 'auto', text: v || '—' }));
   const head = h('section', { class: 'card case-head' }, h('dl', { class: 'facts' },
-    h('dt', { text: t('person.name') }), h('dd', { text: personName(p) }),
+    h('dt', { text: t('person.name') }), h('dd', null, h('bdi', { text: personName(p) })),
     h('dt', { text: t('person.cin') }), dd(p.cin, 'ltr'),
     h('dt', { text: t('person.birth_date') }), h('dd', { text: p.birth_date ? fmtDate(p.birth_date) : '—' }),
     h('dt', { text: t('person.birth_place') }), dd(p.birth_place),
@@ -26,24 +28,26 @@ export async function render(ctx) {
     h('dt', { text: t('person.father') }), dd(p.father_name),
     h('dt', { text: t('person.mother') }), dd(p.mother_name),
     h('dt', { text: t('person.address') }), dd(p.address),
-    h('dt', { text: t('persons.known') }), h('dd', null, p.known_to_police ? badge('persons.known-yes', 'urgent') : t('msg.no'))));
+    h('dt', { text: t('persons.known') }), h('dd', null, p.known_to_police ? badge('persons.known-yes', 'urgent') : t('msg.no'))),
+  allowed('GET', EP.audit, ctx.user.role)
+    ? h('p', { class: 'quick' }, link(`/audit?object_type=person&object_id=${encodeURIComponent(id)}`, t('person.who-looked'), 'button')) : null);
   const cases = h('section', { class: 'card' }, h('h2', { text: t('persons.cases') }),
     table([
       ['case.number', (c) => link(`/cases/${encodeURIComponent(c.case_id)}`, c.number, 'num')],
       ['person.role', (c) => t(`prole.${c.role}`)],
       ['case.status', (c) => badge(`cstatus.${c.status}`, c.status)],
       ['case.class', (c) => (c.class ? t(`class.${c.class}`) : '—')],
-    ], p.cases || [], { caption: 'persons.cases' }));
+    ], p.cases, { caption: 'persons.cases' }));
   let dups = null;
   if (allowed('GET', EP.duplicates, ctx.user.role)) {
     const out = h('div', { 'aria-live': 'polite' }, h('p', { class: 'muted', text: t('msg.loading') }));
     dups = h('section', { class: 'card', id: 's-duplicates' }, h('h2', { text: t('person.duplicates') }), h('p', { class: 'muted', text: t('person.duplicates-intro') }), out);
     api('GET', fill(EP.duplicates, { id })).then((d) => {
-      const cands = d.candidates || [];
+      const cands = d.candidates;
       const canMerge = allowed('POST', EP.merges, ctx.user.role);
       mount(out, table([
         ['person.name', (x) => link(`/persons/${encodeURIComponent(x.id)}`, personName(x))],
-        ['person.cin', (x) => h('span', { dir: 'ltr', text: x.cin || '—' })],
+        ['person.cin', (x) => h('bdi', { dir: 'ltr', text: x.cin || '—' })],
         ['person.birth_date', (x) => (x.birth_date ? fmtDate(x.birth_date) : '—')],
         ['persons.why', (x) => (x.reasons && x.reasons.length ? fmtList(x.reasons.map(reasonText))
           : fmtList((x.matched || []).map((m) => t(`match.${m}`))))],

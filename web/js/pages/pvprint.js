@@ -4,17 +4,16 @@ import { h } from '../dom.js';
 import { t, fmtDateTime, fmtDate, getLang } from '../i18n.js';
 import { api } from '../api.js';
 import { EP, fill } from '../endpoints.js';
-import { page, needs, pick, personName } from '../ui.js';
-import { pvPerson } from './pv.js';
+import { page, needs, personName } from '../ui.js';
+import { pvPerson, body } from './pv.js';
 
 export async function render(ctx) {
   const miss = needs('GET', EP.pv);
   if (miss) return page('pv.print', ctx, miss);
   const pv = await api('GET', fill(EP.pv, { id: ctx.params.id }));
-  let b = pick(pv, 'body') || {};
-  if (typeof b === 'string') { try { b = JSON.parse(b); } catch (e) { b = { statements: b }; } }
+  const b = body(pv);
   let c = null;
-  if (!pv.content && pv.person_id) { try { c = await api('GET', fill(EP.case, { id: pv.case_id })); } catch (e) { c = null; } }
+  if (!('content' in pv) && pv.person_id) { try { c = await api('GET', fill(EP.case, { id: pv.case_id })); } catch (e) { c = null; } }
   const p = pvPerson(pv, c) || {};
   document.body.classList.add('printing');
   ctx.setTitle('pv.print');

@@ -4,26 +4,27 @@
 import { h } from '../dom.js';
 import { t, fmtDateTime } from '../i18n.js';
 import { api } from '../api.js';
-import { has } from '../caps.js';
+import { has, allowed } from '../caps.js';
+import { schemaForm } from '../schema.js';
 import { EP, fill } from '../endpoints.js';
 import { field, form } from '../forms.js';
 import { page, table, needs, link, block, listOf, personName } from '../ui.js';
 import { offenceLabel } from '../offences.js';
 
-export const OUTCOMES = ['prosecuted', 'investigating_judge', 'further_inquiry', 'no_further_action', 'other'];
 
 export async function render(ctx) {
   const miss = needs('GET', EP.referral);
   if (miss) return page('referral.title', ctx, miss);
   const id = ctx.params.id;
   const r = await api('GET', fill(EP.referral, { id }));
-  const writer = ['chief', 'opj', 'officer'].includes(ctx.user.role);
+  const url = fill(EP.referralOutcome, { id });
+  const writer = allowed('PUT', EP.referralOutcome, ctx.user.role);
   const head = h('section', { class: 'card case-head' }, h('dl', { class: 'facts' },
     h('dt', { text: t('referral.number') }), h('dd', { dir: 'ltr', class: 'num', text: r.transmission_no }),
     h('dt', { text: t('referral.office') }), h('dd', null, t(`office.${r.office_kind}`), ' ', h('bdi', { dir: 'ltr', class: 'num', text: r.office_code })),
     r.override_reason ? [h('dt', { text: t('referral.override') }), h('dd', { dir: 'auto', text: r.override_reason })] : null,
     h('dt', { text: t('referral.sent') }), h('dd', { text: fmtDateTime(r.sent_at) }),
-    h('dt', { text: t('referral.sent-by') }), h('dd', { dir: 'ltr', text: r.sent_by || '—' }),
+    h('dt', { text: t('referral.sent-by') }), h('dd', null, h('bdi', { dir: 'ltr', text: r.sent_by || '—' })),
     h('dt', { text: t('referral.hash') }), h('dd', { dir: 'ltr', class: 'hash', text: r.bundle_hash || '—' }),
     h('dt', { text: t('referral.outcome') }), h('dd', { text: r.outcome ? t(`outcome.${r.outcome}`) : t('referral.no-outcome') }),
     r.outcome_at ? [h('dt', { text: t('referral.outcome-at') }), h('dd', { text: fmtDateTime(r.outcome_at) })] : null,
@@ -41,7 +42,7 @@ export async function render(ctx) {
       h('h3', { text: t('case.offences') }),
       table([['case.offence', (o) => offenceLabel(o)], ['ref.article', (o) => o.article || '—'], ['case.class', (o) => t(`class.${o.class}`)]], listOf(c.offences), { caption: 'case.offences' }),
       h('h3', { text: t('case.persons') }),
-      table([['person.name', (p) => personName(p)], ['person.role', (p) => t(`prole.${p.role}`)]], listOf(c.persons), { caption: 'case.persons' }),
+      table([['person.name', (p) => h('bdi', { text: personName(p) })], ['person.role', (p) => t(`prole.${p.role}`)]], listOf(c.persons), { caption: 'case.persons' }),
       h('h3', { text: t('case.pvs') }),
       table([['pv.number', (p) => h('span', { dir: 'ltr', class: 'num', text: p.number })], ['pv.type', (p) => t(`pvtype.${p.type}`)], ['pv.sealed_at', (p) => fmtDateTime(p.sealed_at)]],
         listOf(b.pvs), { caption: 'case.pvs', empty: 'referral.no-pvs' }),
@@ -56,11 +57,12 @@ export async function render(ctx) {
 
   const outcome = !r.outcome && writer ? h('section', { class: 'card' }, h('h2', { text: t('referral.record-outcome') }), needs('PUT', EP.referralOutcome),
     h('p', { class: 'muted', text: t('referral.outcome-intro') }),
-    form({
-      submit: 'act.save', label: 'referral.record-outcome',
-      onSubmit: async (v) => { await api('PUT', fill(EP.referralOutcome, { id }), { outcome: v.outcome, note: v.note }); ctx.toast(t('msg.saved')); ctx.rerender(); },
-    },
-    field({ name: 'outcome', label: 'referral.outcome', type: 'select', required: true, options: [['', 'msg.choose'], ...OUTCOMES.map((o) => [o, `outcome.${o}`])] }),
-    field({ name: 'note', label: 'field.note', wide: true, dir: 'auto' }))) : null;
+    (() => {
+      const sf = schemaForm('PUT', url, ['outcome', 'note'], { note: { wide: true, dir: 'auto' } });
+      return form({
+        submit: 'act.save', label: 'referral.record-outcome', check: sf.check,
+        onSubmit: async (v) => { await api('PUT', url, sf.body(v)); ctx.toast(t('msg.saved')); ctx.rerender(); },
+      }, sf.fields);
+    })()) : null;
   return page('referral.title', ctx, head, outcome, bundle);
 }

@@ -9,6 +9,7 @@ import { api, qs } from '../api.js';
 import { has, allowed } from '../caps.js';
 import { EP, fill } from '../endpoints.js';
 import { field, form } from '../forms.js';
+import { schemaForm } from '../schema.js';
 import { page, table, needs, listOf, personName, pager, badge } from '../ui.js';
 
 const STATUSES = { wanted: ['active', 'executed', 'cancelled'], vehicles: ['active', 'recovered', 'cancelled'], documents: ['active', 'found', 'cancelled'] };
@@ -29,38 +30,23 @@ const KINDS = {
       ['reg.offence', (r) => h('bdi', { text: r.offence })],
       ['reg.danger', (r) => badge(`danger.${r.danger}`, r.danger === 'high' ? 'overdue' : '')],
     ],
-    fields: () => [
-      field({ name: 'last_name_lat', label: 'person.last_lat', dir: 'ltr' }),
-      field({ name: 'first_name_lat', label: 'person.first_lat', dir: 'ltr' }),
-      field({ name: 'last_name_ar', label: 'person.last_ar', dir: 'rtl' }),
-      field({ name: 'first_name_ar', label: 'person.first_ar', dir: 'rtl' }),
-      field({ name: 'father_name_lat', label: 'reg.father-lat', dir: 'ltr' }),
-      field({ name: 'father_name_ar', label: 'reg.father-ar', dir: 'rtl' }),
-      field({ name: 'cin', label: 'person.cin', dir: 'ltr', hint: 'person.cin-hint' }),
-      field({ name: 'birth_date', label: 'person.birth_date', type: 'date' }),
-      field({ name: 'sex', label: 'person.sex', type: 'select', options: [['', 'msg.choose'], ['M', 'sex.M'], ['F', 'sex.F']] }),
-      field({ name: 'reference', label: 'reg.reference', required: true, dir: 'ltr' }),
-      field({ name: 'issuing_authority', label: 'reg.authority', required: true, dir: 'auto' }),
-      field({ name: 'danger', label: 'reg.danger', type: 'select', required: true, options: [['', 'msg.choose'], ...['low', 'medium', 'high'].map((d) => [d, `danger.${d}`])] }),
-      field({ name: 'offence', label: 'reg.offence', required: true, wide: true, dir: 'auto' }),
-    ],
+    order: ['last_name_lat', 'first_name_lat', 'last_name_ar', 'first_name_ar', 'father_name_lat', 'father_name_ar', 'cin', 'birth_date', 'sex', 'reference', 'issuing_authority', 'danger', 'offence'],
+    ui: {
+      last_name_lat: { dir: 'ltr' }, first_name_lat: { dir: 'ltr' }, last_name_ar: { dir: 'rtl' }, first_name_ar: { dir: 'rtl' },
+      father_name_lat: { dir: 'ltr' }, father_name_ar: { dir: 'rtl' }, cin: { dir: 'ltr', hint: 'person.cin-hint' },
+      reference: { dir: 'ltr' }, issuing_authority: { dir: 'auto' }, offence: { dir: 'auto', wide: true },
+    },
   },
   vehicles: {
     ep: EP.vehicles,
     cols: [
-      ['reg.plate', (r) => ltr(r.plate, 'num')],
+      ['reg.plate', (r) => plateText(r.plate)],
       ['reg.vin', (r) => ltr(r.vin)],
       ['reg.vehicle', (r) => h('bdi', { text: [r.make, r.model, r.color].filter(Boolean).join(' ') || '—' })],
       ['reg.reference', (r) => ltr(r.reference, 'num')],
     ],
-    fields: () => [
-      field({ name: 'plate', label: 'reg.plate', dir: 'auto', hint: 'reg.plate-hint' }),
-      field({ name: 'vin', label: 'reg.vin', dir: 'ltr' }),
-      field({ name: 'make', label: 'reg.make', dir: 'auto' }),
-      field({ name: 'model', label: 'reg.model', dir: 'auto' }),
-      field({ name: 'color', label: 'reg.color', dir: 'auto' }),
-      field({ name: 'reference', label: 'reg.reference', dir: 'ltr' }),
-    ],
+    order: ['plate', 'vin', 'make', 'model', 'color', 'reference'],
+    ui: { plate: { dir: 'auto', hint: 'reg.plate-hint' }, vin: { dir: 'ltr' }, make: { dir: 'auto' }, model: { dir: 'auto' }, color: { dir: 'auto' }, reference: { dir: 'ltr' } },
   },
   documents: {
     ep: EP.documents,
@@ -71,21 +57,23 @@ const KINDS = {
       ['reg.holder', (r) => h('bdi', { text: r.holder_name || '—' })],
       ['reg.reference', (r) => ltr(r.reference, 'num')],
     ],
-    fields: () => [
-      field({ name: 'doc_type', label: 'reg.doc-kind', type: 'select', required: true, options: [['', 'msg.choose'], ...['cin', 'passport', 'licence', 'other'].map((d) => [d, `doctype.${d}`])] }),
-      field({ name: 'doc_number', label: 'reg.doc-number', required: true, dir: 'ltr' }),
-      field({ name: 'kind', label: 'reg.lost-stolen', type: 'select', required: true, options: [['', 'msg.choose'], ['lost', 'dockind.lost'], ['stolen', 'dockind.stolen']] }),
-      field({ name: 'holder_name', label: 'reg.holder', dir: 'auto' }),
-      field({ name: 'reference', label: 'reg.reference', dir: 'ltr' }),
-    ],
+    order: ['doc_type', 'doc_number', 'kind', 'holder_name', 'reference'],
+    ui: { doc_number: { dir: 'ltr' }, holder_name: { dir: 'auto' }, reference: { dir: 'ltr' } },
   },
 };
+
+// plateText(p): a Moroccan plate in its own order, "12345-أ-6" (digits,
+// letter, region) — an isolated left-to-right run, so the Arabic letter
+// never pulls the numbers out of order in a right-to-left line.
+export function plateText(p) {
+  return h('bdi', { dir: 'ltr', class: 'num plate', text: p || '—' });
+}
 
 // alertLine(a): one hit, whatever the register, in words.
 export function alertLine(a) {
   if (!a) return '—';
   if (a.register === 'wanted') return [personName(a.person), ' — ', h('bdi', { text: a.offence || '' }), ' — ', t(`danger.${a.danger}`)];
-  if (a.register === 'vehicle') return [ltr(a.plate || a.vin, 'num'), ' ', h('bdi', { text: [a.make, a.model, a.color].filter(Boolean).join(' ') })];
+  if (a.register === 'vehicle') return [a.plate ? plateText(a.plate) : ltr(a.vin, 'num'), ' ', h('bdi', { text: [a.make, a.model, a.color].filter(Boolean).join(' ') })];
   if (a.register === 'document') return [t(`doctype.${a.doc_type}`), ' ', ltr(a.doc_number, 'num'), ' — ', t(`dockind.${a.kind}`)];
   return '—';
 }
@@ -97,7 +85,7 @@ function statusActions(ctx, kind, r) {
   return h('details', { class: 'add inline' }, h('summary', null, statusBadge(r.status), ' ', t('reg.change')),
     form({
       submit: 'act.save', label: 'reg.change',
-      onSubmit: async (v) => { await api('PATCH', fill(tpl, { kind, id: r.id }), v); ctx.toast(t('msg.saved')); ctx.rerender(); },
+      onSubmit: async (v) => { await api('PATCH', fill(tpl, { kind, id: r.id }), { status: v.status, reason: v.reason }); ctx.toast(t('msg.saved')); ctx.rerender(); },
     },
     field({ name: 'status', label: 'reg.status', type: 'select', required: true, options: next.map((s) => [s, `regstatus.${s}`]) }),
     field({ name: 'reason', label: 'field.reason', required: true, dir: 'auto' })));
@@ -122,11 +110,12 @@ function listTab(ctx, kind) {
   const filter = h('nav', { class: 'tabs sub', 'aria-label': t('reg.status') }, h('ul', null,
     [...STATUSES[kind], 'all'].map((s) => h('li', null, h('a', { href: `/registers/${kind}?status=${s}`, 'data-link': true, 'aria-current': s === status ? 'page' : null, text: s === 'all' ? t('msg.all') : t(`regstatus.${s}`) })))));
   const canWrite = allowed('POST', k.ep, ctx.user.role);
+  const sf = canWrite ? schemaForm('POST', k.ep, k.order, k.ui) : null;
   const create = canWrite ? h('details', { class: 'add card' }, h('summary', { text: t(`reg.new-${kind}`) }),
     form({
-      submit: 'act.add', label: `reg.new-${kind}`, draft: `${ctx.user.badge}.reg.${kind}`,
-      onSubmit: async (v) => { await api('POST', k.ep, v); ctx.toast(t('msg.saved')); ctx.go(`/registers/${kind}?status=active`); },
-    }, k.fields())) : null;
+      submit: 'act.add', label: `reg.new-${kind}`, draft: `${ctx.user.badge}.reg.${kind}`, check: sf.check,
+      onSubmit: async (v) => { await api('POST', k.ep, sf.body(v)); ctx.toast(t('msg.saved')); ctx.go(`/registers/${kind}?status=active`); },
+    }, sf.fields)) : null;
   return [needs('GET', k.ep), create, h('section', { class: 'card' }, h('h2', { text: t(`reg.${kind}`) }), filter, out)];
 }
 
@@ -150,10 +139,10 @@ function checkTab(ctx) {
         : h('p', { class: 'success', role: 'status', text: t('reg.no-hit') }));
     },
   },
-  field({ name: 'person.name', label: 'reg.check-name', dir: 'auto' }),
+  field({ name: 'person.name', label: 'reg.check-name', dir: 'auto', value: ctx.query.get('name') || undefined }),
   field({ name: 'person.cin', label: 'person.cin', dir: 'ltr' }),
   field({ name: 'person.birth_date', label: 'person.birth_date', type: 'date' }),
-  field({ name: 'plate', label: 'reg.plate', dir: 'auto', hint: 'reg.plate-hint' }),
+  field({ name: 'plate', label: 'reg.plate', dir: 'auto', hint: 'reg.plate-hint', value: ctx.query.get('plate') || undefined }),
   field({ name: 'vin', label: 'reg.vin', dir: 'ltr' }),
   field({ name: 'document', label: 'reg.doc-number', dir: 'ltr' }),
   field({ name: 'purpose', label: 'persons.purpose', required: true, wide: true, dir: 'auto', hint: 'persons.purpose-hint' }));

@@ -1,0 +1,50 @@
+// custodyview.js — a custody as the law sees it, the same on every screen
+// (custody register, case, home): time left before the legal deadline, the
+// lawyer-contact deadline and whether it was kept, the family notice, and the
+// rule applied (regime, the rule's code and version, initial hours,
+// extensions). The rule's "why" (the charges that chose the regime) is shown
+// when the API gives it (rule_reason); the slot says so until then.
+import { h } from './dom.js';
+import { t, fmtDateTime, fmtNum } from './i18n.js';
+import { custodyClock } from './clock.js';
+
+const has = (k, n) => Object.prototype.hasOwnProperty.call(k, n);
+
+export function lawyerLine(k) {
+  if (k.lawyer_contacted_at) {
+    return h('span', { class: k.lawyer_contacted_late ? 'state bad' : 'state ok' },
+      t(k.lawyer_contacted_late ? 'custody.lawyer-late' : 'custody.lawyer-done', { d: fmtDateTime(k.lawyer_contacted_at) }));
+  }
+  if (!k.lawyer_deadline) return h('span', { class: 'state', text: t('custody.lawyer-no-rule') });
+  return h('span', { class: k.lawyer_overdue ? 'state bad' : 'state warn' },
+    t(k.lawyer_overdue ? 'custody.lawyer-overdue' : 'custody.lawyer-due', { d: fmtDateTime(k.lawyer_deadline) }));
+}
+
+export function familyLine(k) {
+  return k.family_informed_at
+    ? h('span', { class: 'state ok' }, t('custody.family-done', { d: fmtDateTime(k.family_informed_at) }),
+      k.family_informed_how ? [' — ', h('bdi', { text: k.family_informed_how })] : null)
+    : h('span', { class: 'state warn', text: t('custody.family-no') });
+}
+
+export function ruleLine(k) {
+  const why = has(k, 'rule_reason') && k.rule_reason;
+  return h('span', { class: 'rule' },
+    t(`regime.${k.regime}`), ' · ', t('custody.rule-hours', { h: fmtNum(k.initial_hours), n: fmtNum(k.extensions), max: fmtNum(k.max_extensions) }),
+    ' · ', h('bdi', { dir: 'ltr', class: 'num', text: `${k.rule_code} v${k.rule_version}` }),
+    h('span', { class: 'why', 'data-slot': 'rule-reason' }, ' — ', why ? h('bdi', { text: why }) : t('custody.why-pending')));
+}
+
+export function timeLeft(k) {
+  return k.status === 'open' ? custodyClock(k.deadline_at) : h('span', null, t(`custody.end.${k.end_kind}`), ' — ', fmtDateTime(k.ended_at));
+}
+
+// custodyFacts(k): the whole picture as a list, for a card or a table cell.
+export function custodyFacts(k) {
+  return h('ul', { class: 'custody-facts' },
+    h('li', null, h('strong', { text: t('custody.left') }), ' ', timeLeft(k)),
+    h('li', null, h('strong', { text: t('custody.deadline') }), ' ', fmtDateTime(k.deadline_at)),
+    h('li', null, h('strong', { text: t('custody.lawyer') }), ' ', lawyerLine(k)),
+    h('li', null, h('strong', { text: t('custody.family') }), ' ', familyLine(k)),
+    h('li', null, h('strong', { text: t('custody.rule') }), ' ', ruleLine(k)));
+}
