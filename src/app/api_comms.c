@@ -42,10 +42,18 @@ static void comms_done(app *a, http_req *r, db_conn *c, sj_err e, const char *wh
 	app_reply(a, r, c, e, NULL, why, object_id, detail, status, out);
 }
 
+/* begin opens a write's transaction, begin_read a read's (main's one
+ * place for it: an audited read is DB_WRITE until issue 21). */
 static db_conn *begin(app *a, http_req *r, const auth_user *u, sj_actor *who)
 {
 	app_actor(r, u, who);
-	return app_begin_or_reply(a, r, DB_WRITE); /* DB_READ once reads are group-committed (issue 21) */
+	return app_begin_or_reply(a, r, DB_WRITE);
+}
+
+static db_conn *begin_read(app *a, http_req *r, const auth_user *u, sj_actor *who)
+{
+	app_actor(r, u, who);
+	return app_begin_read_or_reply(a, r);
 }
 
 static const char *nf(sj_err e, const char *why, const char *not_found)
@@ -104,7 +112,7 @@ void api_comms_link_list(app *a, http_req *r, auth_user *u)
 	if (!app_paging_or_reply(r, &limit, &offset))
 		return;
 	sj_actor who;
-	db_conn *c = begin(a, r, u, &who);
+	db_conn *c = begin_read(a, r, u, &who);
 	if (!c)
 		return;
 	json_t *list = NULL;
@@ -137,7 +145,7 @@ void api_comms_activity_list(app *a, http_req *r, auth_user *u)
 	    !enum_or_reply(r, "kind", &comms_kinds, &kind) || !enum_or_reply(r, "status", &comms_statuses, &status))
 		return;
 	sj_actor who;
-	db_conn *c = begin(a, r, u, &who);
+	db_conn *c = begin_read(a, r, u, &who);
 	if (!c)
 		return;
 	json_t *list = NULL;
@@ -151,7 +159,7 @@ void api_comms_activity_list(app *a, http_req *r, auth_user *u)
 void api_comms_activity_get(app *a, http_req *r, auth_user *u)
 {
 	sj_actor who;
-	db_conn *c = begin(a, r, u, &who);
+	db_conn *c = begin_read(a, r, u, &who);
 	if (!c)
 		return;
 	json_t *out = NULL;
@@ -218,7 +226,7 @@ void api_comms_activity_cancel(app *a, http_req *r, auth_user *u)
 void api_comms_activity_pii(app *a, http_req *r, auth_user *u)
 {
 	sj_actor who;
-	db_conn *c = begin(a, r, u, &who);
+	db_conn *c = begin_read(a, r, u, &who);
 	if (!c)
 		return;
 	json_t *out = NULL;
@@ -245,7 +253,7 @@ void api_comms_activity_approve(app *a, http_req *r, auth_user *u)
 void api_comms_activity_print(app *a, http_req *r, auth_user *u)
 {
 	sj_actor who;
-	db_conn *c = begin(a, r, u, &who);
+	db_conn *c = begin_read(a, r, u, &who);
 	if (!c)
 		return;
 	buf html;
@@ -284,7 +292,7 @@ void api_comms_register_import(app *a, http_req *r, auth_user *u)
 void api_comms_engagement_list(app *a, http_req *r, auth_user *u)
 {
 	sj_actor who;
-	db_conn *c = begin(a, r, u, &who);
+	db_conn *c = begin_read(a, r, u, &who);
 	if (!c)
 		return;
 	json_t *out = NULL;
@@ -347,7 +355,7 @@ void api_comms_claim_list(app *a, http_req *r, auth_user *u)
 	if (!app_paging_or_reply(r, &limit, &offset) || !enum_or_reply(r, "status", &comms_claim_statuses, &status))
 		return;
 	sj_actor who;
-	db_conn *c = begin(a, r, u, &who);
+	db_conn *c = begin_read(a, r, u, &who);
 	if (!c)
 		return;
 	json_t *list = NULL;
@@ -359,7 +367,7 @@ void api_comms_claim_list(app *a, http_req *r, auth_user *u)
 void api_comms_claim_get(app *a, http_req *r, auth_user *u)
 {
 	sj_actor who;
-	db_conn *c = begin(a, r, u, &who);
+	db_conn *c = begin_read(a, r, u, &who);
 	if (!c)
 		return;
 	json_t *out = NULL;
@@ -415,7 +423,7 @@ void api_comms_claim_review(app *a, http_req *r, auth_user *u)
 		return;
 	}
 	sj_actor who;
-	db_conn *c = begin(a, r, u, &who);
+	db_conn *c = begin_read(a, r, u, &who);
 	if (!c)
 		return;
 	json_t *out = NULL;
@@ -439,7 +447,7 @@ void api_comms_crisis_create(app *a, http_req *r, auth_user *u)
 void api_comms_crisis_list(app *a, http_req *r, auth_user *u)
 {
 	sj_actor who;
-	db_conn *c = begin(a, r, u, &who);
+	db_conn *c = begin_read(a, r, u, &who);
 	if (!c)
 		return;
 	json_t *list = NULL;
@@ -454,7 +462,7 @@ void api_comms_crisis_board(app *a, http_req *r, auth_user *u)
 	if (!app_paging_or_reply(r, &limit, &offset))
 		return;
 	sj_actor who;
-	db_conn *c = begin(a, r, u, &who);
+	db_conn *c = begin_read(a, r, u, &who);
 	if (!c)
 		return;
 	json_t *out = NULL;
@@ -477,7 +485,7 @@ void api_comms_crisis_close(app *a, http_req *r, auth_user *u)
 void api_comms_file_get(app *a, http_req *r, auth_user *u)
 {
 	sj_actor who;
-	db_conn *c = begin(a, r, u, &who);
+	db_conn *c = begin_read(a, r, u, &who);
 	if (!c)
 		return;
 	unsigned char *data = NULL;
@@ -521,7 +529,7 @@ void api_comms_event_list(app *a, http_req *r, auth_user *u)
 	if (!app_paging_or_reply(r, &limit, &offset) || !year_or_reply(r, 0, &year))
 		return;
 	sj_actor who;
-	db_conn *c = begin(a, r, u, &who);
+	db_conn *c = begin_read(a, r, u, &who);
 	if (!c)
 		return;
 	json_t *list = NULL;
@@ -532,7 +540,7 @@ void api_comms_event_list(app *a, http_req *r, auth_user *u)
 void api_comms_event_get(app *a, http_req *r, auth_user *u)
 {
 	sj_actor who;
-	db_conn *c = begin(a, r, u, &who);
+	db_conn *c = begin_read(a, r, u, &who);
 	if (!c)
 		return;
 	json_t *out = NULL;
@@ -578,7 +586,7 @@ void api_comms_bilan(app *a, http_req *r, auth_user *u)
 	}
 	const char *unit = http_query(r, "unit");
 	sj_actor who;
-	db_conn *c = begin(a, r, u, &who);
+	db_conn *c = begin_read(a, r, u, &who);
 	if (!c)
 		return;
 	json_t *out = NULL;

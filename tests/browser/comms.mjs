@@ -4,7 +4,13 @@
 // crisis board (live: a new claim shows without a reload), the bilan with its
 // charts, on screen and as printed, each in Arabic and in French, with no
 // Latin words left on the Arabic screens.
+import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+
 const PW = 'demo-password';
+// The printed bilan is also kept as a PDF beside the screenshots (A4, as a
+// browser prints it), to look at page by page.
+const pdfPath = (lang) => fileURLToPath(new URL(`../artifacts/screenshots/comms-bilan-print-${lang}.pdf`, import.meta.url));
 
 // A client of the API with a bearer token (fixtures only; the UI is driven in the browser).
 async function client(base, badge) {
@@ -166,6 +172,8 @@ export default async function comms({ test, newPage, loggedIn, setLangUI, shot, 
       await page.emulateMedia({ media: 'print' });
       await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
       await shot(page, 'comms-bilan-print');
+      await page.pdf({ path: pdfPath(lang), format: 'A4', printBackground: true });
+      expect(readFileSync(pdfPath(lang)).subarray(0, 5).toString() === '%PDF-', `the printed bilan (${lang}) is a PDF`);
       await page.emulateMedia({ media: 'screen' });
     }
     await page.close();
