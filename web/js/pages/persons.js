@@ -14,6 +14,50 @@ import { EP } from '../endpoints.js';
 import { field, form } from '../forms.js';
 import { page, table, needs, listOf, personName, link } from '../ui.js';
 
+// reasonText(r): one structured reason of a result in the UI language.
+export function reasonText(r) {
+  const part = t(`why.part.${r.part || 'none'}`);
+  switch (r.code) {
+    case 'name':
+      if (r.match === 'script') return t(`why.name.script.${r.script === 'ar' ? 'ar' : 'lat'}`, { part });
+      return t(`why.name.${r.match}`, { part });
+    case 'birth':
+      return t(`why.birth.${r.match}`, { y: r.year ? String(r.year) : '—' });
+    case 'father': case 'sex': case 'place': case 'cin':
+      return t(`why.${r.code}.${r.match}`);
+    default:
+      return r.code;
+  }
+}
+
+function reasons(p) {
+  if (p.reasons && p.reasons.length) return fmtList(p.reasons.map(reasonText));
+  return p.matched && p.matched.length ? fmtList(p.matched.map((m) => t(`match.${m}`))) : '—';
+}
+
+// understood(u): what the engine read in the query besides the names.
+function understood(u) {
+  if (!u) return null;
+  const bits = [];
+  if (u.cin) bits.push(t('persons.understood.cin', { c: u.cin }));
+  if (u.birth_date) {
+    bits.push(t('persons.understood.birth_date', { d: fmtDate(u.birth_date) }));
+    if (u.birth_date_swapped) bits.push(t('persons.understood.swapped', { d: fmtDate(u.birth_date_swapped) }));
+  } else if (u.birth_year) {
+    bits.push(t('persons.understood.birth_year', { y: String(u.birth_year) }));
+  }
+  if (u.father_in_name) bits.push(t('persons.understood.father'));
+  return bits.length ? h('p', { class: 'muted', text: t('persons.understood', { what: fmtList(bits) }) }) : null;
+}
+
+// tooBroad(tb): the "be more precise" answer, with what would narrow it.
+function tooBroad(tb) {
+  const ask = (tb.ask || []).map((a) => t(`persons.ask.${a}`));
+  return h('div', { class: 'notice', role: 'status', 'data-too-broad': '' },
+    h('strong', { text: t('persons.too-broad', { n: tb.at_least }) }),
+    ask.length ? h('p', { text: t('persons.too-broad-ask', { what: fmtList(ask) }) }) : null);
+}
+
 export function render(ctx) {
   const out = h('div', { class: 'results', 'aria-live': 'polite' });
   const f = form({
@@ -33,7 +77,7 @@ export function render(ctx) {
           ['person.name', (p) => (p.id ? link(`/persons/${encodeURIComponent(p.id)}`, personName(p)) : personName(p))],
           ['person.cin', (p) => h('bdi', { dir: 'ltr', text: p.cin || '—' })],
           ['person.birth_date', (p) => (p.birth_date ? fmtDate(p.birth_date) : '—')],
-          ['person.father', (p) => [pick(p, 'father_name_ar'), pick(p, 'father_name_lat'), pick(p, 'father_name')].filter(Boolean).join(' / ') || '—'],
+          ['person.father', (p) => [p.father_name_ar, p.father_name_lat, p.father_name].filter(Boolean).join(' / ') || '—'],
           ['persons.why', reasons],
           ['person.score', (p) => (p.score !== undefined ? `${fmtNum(Math.round(p.score * 100))} %` : '—')],
         ], rows, { caption: 'persons.results', empty: 'persons.none' }));
