@@ -466,6 +466,9 @@ static int check_kind(int idx, const kind *kd, int full, int samples)
 		long f0 = counted_failed();
 		o = run(&q, k, getenv("ALLOC_BT") != NULL);
 		int injected = counted_failed() > f0;
+		/* counted before the leak re-run below, which writes its own rows and audit */
+		long long drows = kd->rows_sql ? sql_count(kd->rows_sql) - rows0 : 0;
+		long long daud = kd->action ? audit_ok(kd->action) - aud0 : 0;
 		if (o.leaked > 0) {
 			/* a block left behind once may be a cache filling (a statement
 			 * first prepared on this error path stays in the connection's
@@ -479,8 +482,6 @@ static int check_kind(int idx, const kind *kd, int full, int samples)
 				o.leaked = 0;
 			}
 		}
-		long long drows = kd->rows_sql ? sql_count(kd->rows_sql) - rows0 : 0;
-		long long daud = kd->action ? audit_ok(kd->action) - aud0 : 0;
 		runs++;
 		const char *why = NULL;
 		if (o.status < 200 || o.status > 599)
