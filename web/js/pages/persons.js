@@ -67,7 +67,7 @@ export function render(ctx) {
         q: v.q, birth_date: v.birth_date, birth_year: v.birth_date ? undefined : v.birth_year,
         sex: v.sex, father: v.father, purpose: v.purpose,
       })}`);
-      const rows = listOf(d, 'persons', 'results');
+      const rows = listOf(d, 'results');
       const alerts = listOf(d, 'alerts');
       mount(out,
         alerts.length ? h('div', { class: 'alert', role: 'alert' }, h('strong', { text: t('reg.hits', { n: alerts.length }) }),
