@@ -61,8 +61,10 @@ void api_declaration_found(app *a, http_req *r, auth_user *u)
 		return;
 	json_t *out = NULL, *in = http_json(r);
 	const char *why = NULL, *field = NULL;
-	sj_err e = desk_item_found(c, &who, http_param(r, "id"), in, &out, &field, &why);
-	app_reply(a, r, c, e, field, why, http_param(r, "id"), json_pack("{s:O?}", "seq", json_object_get(in, "seq")),
+	sj_err e = desk_item_found(c, &who, in, &out, &field, &why);
+	app_reply(a, r, c, e, field, why, jstr(out, "declaration_id"),
+		  json_pack("{s:O?,s:O?}", "receipt_no", json_object_get(in, "receipt_no"), "seq",
+			    json_object_get(in, "seq")),
 		  200, out);
 }
 

@@ -133,7 +133,7 @@ const route app_routes[] = {
 	ROUTE("GET", "/api/v1/declarations/{id}/receipt", HUMANS, 0, api_declaration_receipt,
 	      "Print or reprint a declaration's bilingual receipt (HTML)", "desk",
 	      AUDIT("declaration.receipt", "declaration")),
-	ROUTE("POST", "/api/v1/declarations/{id}/found", WRITERS, 0, api_declaration_found,
+	ROUTE("POST", "/api/v1/declarations/found", WRITERS, 0, api_declaration_found,
 	      "An item of a declaration was found (closes its register entry, notifies the declaring unit)", "desk",
 	      BODY(desk_found_rec), REPLY(desk_found_rec), AUDIT("declaration.found", "declaration")),
 	ROUTE("POST", "/api/v1/declarations/{id}/complaint", WRITERS, 0, api_declaration_complaint,

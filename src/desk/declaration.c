@@ -137,9 +137,11 @@ static void decl_check(json_t *d, const char *prefix, json_t *errs)
 static const rec_field decl_fields[] = {REC_ID_FIELD, DECL_FIELDS(REC_FIELD)};
 const rec_desc desk_declaration_rec = REC_DESC("declaration", "declarations", decl_fields, decl_check);
 
-/* POST /declarations/{id}/found: which item, when; the answer names the
+/* POST /declarations/found: which declaration (its receipt number, as
+ * printed or in its public form), which item, when; the answer names the
  * finding unit and the register entry's new status. */
 #define FOUND_FIELDS(X) \
+	X(V, receipt_no, TEXT, 1, DESK_NUMBER_MAX, NULL, IN | REQ | OUT) \
 	X(V, seq, INT, 1, DESK_MAX_ITEMS, NULL, IN | REQ | OUT) \
 	X(V, found_at, TIME, 0, 0, NULL, IN | OUT | NULLABLE) \
 	X(V, reason, TEXT, 3, SJ_MAX_SHORT_TEXT, NULL, IN | NULLABLE) \
@@ -320,27 +322,33 @@ static const char sql_item_get[] =
 	"SELECT id, register, register_id, found_at FROM declaration_items WHERE declaration_id = ? AND seq = ?";
 static const char sql_item_found[] =
 	"UPDATE declaration_items SET found_at = ?, found_unit_id = ? WHERE id = ? AND found_at IS NULL";
-static const char sql_decl_exists[] = "SELECT COUNT(*) FROM declarations WHERE id = ?";
+static const char sql_by_receipt[] = "SELECT id FROM declarations WHERE receipt_no = ? OR verify_no = ?";
 
-sj_err desk_item_found(db_conn *c, const sj_actor *a, const char *id, json_t *in, json_t **out, const char **field,
-		       const char **why)
+sj_err desk_item_found(db_conn *c, const sj_actor *a, json_t *in, json_t **out, const char **field, const char **why)
 {
 	*out = NULL;
-	int64_t n = 0, now = clock_now_ms();
-	json_t *jat = json_object_get(in, "found_at"), *it = NULL;
+	int64_t now = clock_now_ms();
+	json_t *jat = json_object_get(in, "found_at"), *it = NULL, *d = NULL;
 	int64_t at = json_is_integer(jat) ? (int64_t)json_integer_value(jat) : now;
 	json_int_t seq = json_integer_value(json_object_get(in, "seq"));
-	sj_err e = id_valid(id) ? dbj_int(c, sql_decl_exists, &n, "t", id) : SJ_OK;
-	if (!e && !n) {
-		*why = "declaration-not-found";
-		return SJ_ENOTFOUND;
+	const char *receipt = js(in, "receipt_no");
+	sj_err e = dbj_one(c, sql_by_receipt, "id:t", &d, "tt", receipt, receipt);
+	if (e == SJ_ENOTFOUND) {
+		*field = "receipt_no";
+		*why = "unknown-receipt";
+		return SJ_EINVAL;
 	}
-	if (!e && at > now + 60000) {
+	if (e)
+		return e;
+	char id[ID_LEN + 1];
+	snprintf(id, sizeof id, "%s", js(d, "id"));
+	json_decref(d);
+	if (at > now + 60000) {
 		*field = "found_at";
 		*why = "in-future";
 		return SJ_EINVAL;
 	}
-	e = e ? e : dbj_rec_one(c, sql_item_get, &desk_item_rec, &it, "ti", id, (int64_t)seq);
+	e = dbj_rec_one(c, sql_item_get, &desk_item_rec, &it, "ti", id, (int64_t)seq);
 	if (e == SJ_ENOTFOUND) {
 		*field = "seq";
 		*why = "item-not-found";
@@ -367,7 +375,7 @@ sj_err desk_item_found(db_conn *c, const sj_actor *a, const char *id, json_t *in
 	else
 		r = json_pack("{s:s}", "status", "found");
 	e = e ? e : db_run(c, sql_item_found, "itt", at, a->unit_id, iid);
-	if (!e && !(*out = json_pack("{s:s,s:I,s:I,s:s,s:s?,s:O}", "declaration_id", id, "seq", seq, "found_at",
+	if (!e && !(*out = json_pack("{s:s,s:s,s:I,s:I,s:s,s:s?,s:O}", "receipt_no", receipt, "declaration_id", id, "seq", seq, "found_at",
 				     (json_int_t)at, "found_unit", a->unit_code, "register", rid[0] ? reg : NULL,
 				     "register_status", json_object_get(r, "status"))))
 		e = SJ_ENOMEM;

@@ -59,14 +59,16 @@ SJ_MUST_USE sj_err desk_declare(db_conn *c, const sj_actor *a, json_t *in, json_
  * the actor's scope. */
 SJ_MUST_USE sj_err desk_declaration_read(db_conn *c, const sj_actor *a, const char *id, json_t **out,
 					 const char **why);
-/* desk_item_found records that item in.seq of declaration id was found by
+/* desk_item_found records that item in.seq of the declaration whose receipt
+ * number (or public number) is in.receipt_no (field "receipt_no"
+ * "unknown-receipt" otherwise) was found by
  * the actor's unit (any unit) at in.found_at (default now; not in the
  * future: field "found_at" "in-future"): the item and its register entry are
  * closed with the finding unit and date, and the declaring unit is notified
  * (reg_found). 422 "item-not-found" (no such seq), 409 "item-already-found".
  * *out: the declaration. */
-SJ_MUST_USE sj_err desk_item_found(db_conn *c, const sj_actor *a, const char *id, json_t *in, json_t **out,
-				   const char **field, const char **why);
+SJ_MUST_USE sj_err desk_item_found(db_conn *c, const sj_actor *a, json_t *in, json_t **out, const char **field,
+				   const char **why);
 /* desk_to_complaint turns theft declaration id (of the actor's scope, 409
  * "declaration-not-theft", 409 "declaration-already-complaint") into a
  * complaint (complaint_create: the declarant as complainant, the

@@ -173,7 +173,7 @@ static const probe PROBES[] = {
 	{"GET", "/api/v1/declarations/{id}", "/api/v1/declarations/${declaration}", true, NULL, true},
 	{"GET", "/api/v1/declarations/{id}/receipt", "/api/v1/declarations/${declaration}/receipt", true, NULL, true},
 	/* any unit may report that it found a declared thing: not unit-scoped */
-	{"POST", "/api/v1/declarations/{id}/found", "/api/v1/declarations/${declaration}/found", false, NULL, false},
+	{"POST", "/api/v1/declarations/found", "/api/v1/declarations/found", false, NULL, false},
 	{"POST", "/api/v1/declarations/{id}/complaint", "/api/v1/declarations/${declaration}/complaint", true,
 	 "{\"frame\":\"preliminary\",\"offences\":[{\"code\":\"CP-505\"}],\"opj\":\"mx-opj-b\"}", false},
 	{"POST", "/api/v1/residence-certificates", "/api/v1/residence-certificates", false, NULL, false},
