@@ -270,6 +270,7 @@ void api_residence_decide(app *a, http_req *r, auth_user *u);
 void api_residence_handover(app *a, http_req *r, auth_user *u);
 void api_residence_print(app *a, http_req *r, auth_user *u);
 void api_desk_today(app *a, http_req *r, auth_user *u);
+void api_desk_communes(app *a, http_req *r, auth_user *u);
 void api_verify(app *a, http_req *r, auth_user *u);
 
 /* database settings (api_settings.c) */

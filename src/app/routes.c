@@ -161,6 +161,8 @@ const route app_routes[] = {
 	ROUTE("GET", "/api/v1/desk/today", HUMANS, 0, api_desk_today,
 	      "The desk's day: today's declarations, certificates to check and to hand over", "desk",
 	      REPLY(desk_today_rec), AUDIT("desk.today", "unit")),
+	ROUTE("GET", "/api/v1/desk/communes", HUMANS, 0, api_desk_communes, "The communes (reference data)", "desk",
+	      REPLY(desk_communes_rec)),
 	ROUTE("GET", "/api/v1/verify/{number}", 0, ROUTE_PUBLIC | ROUTE_ANONYMOUS, api_verify,
 	      "Public verification of a receipt or certificate by its number and code (?c=): no personal data",
 	      "desk", REPLY(desk_verify_rec), AUDIT("desk.verify", "desk_document")),
@@ -309,5 +311,6 @@ const rec_desc *const app_records[] = {
 	/* the front desk */
 	&desk_declaration_rec, &desk_item_rec, &desk_found_rec, &desk_complaint_rec, &desk_residence_rec,
 	&desk_residence_check_rec, &desk_residence_decision_rec, &desk_document_rec, &desk_verify_rec, &desk_today_rec,
+	&desk_commune_rec, &desk_communes_rec,
 	&reg_phone_rec, &reg_phone_status_rec, NULL,
 };

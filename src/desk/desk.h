@@ -40,7 +40,7 @@
 
 extern const rec_desc desk_declaration_rec, desk_item_rec, desk_found_rec, desk_complaint_rec;
 extern const rec_desc desk_residence_rec, desk_residence_check_rec, desk_residence_decision_rec;
-extern const rec_desc desk_document_rec, desk_verify_rec, desk_today_rec;
+extern const rec_desc desk_document_rec, desk_verify_rec, desk_today_rec, desk_commune_rec, desk_communes_rec;
 
 /* --- declarations (declaration.c) --- */
 
@@ -115,6 +115,9 @@ SJ_MUST_USE sj_err desk_residence_handover(db_conn *c, const sj_actor *a, const 
  * "certificate-not-issued") in Arabic and French with its QR code. */
 SJ_MUST_USE sj_err desk_certificate_html(db_conn *c, const sj_actor *a, const char *id, const char *base_url,
 					 buf *out, const char **why);
+/* desk_communes returns {"communes": [{code, name_fr, name_ar, prefecture}]}
+ * of the reference data, by French name. */
+SJ_MUST_USE sj_err desk_communes(db_conn *c, json_t **out);
 /* desk_load_rules loads data/desk.json (the residence certificate's
  * validity with effective dates) once per version; *added: rules added. */
 SJ_MUST_USE sj_err desk_load_rules(db_conn *c, json_t *root, int *added);

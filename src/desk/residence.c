@@ -79,6 +79,30 @@ const rec_desc desk_residence_check_rec = REC_DESC("residence_check", NULL, chec
 static const rec_field decision_fields[] = {DECISION_FIELDS(REC_FIELD)};
 const rec_desc desk_residence_decision_rec = REC_DESC("residence_decision", NULL, decision_fields, NULL);
 
+/* A commune of the reference data, and the list GET /desk/communes answers. */
+#define COMMUNE_FIELDS(X) \
+	X(C, code, CODE, 1, SJ_MAX_REFERENCE, NULL, OUT) \
+	X(C, version, TEXT, 1, SJ_MAX_REFERENCE, NULL, 0) \
+	X(C, name_fr, TEXT, 1, UNIT_NAME_MAX, NULL, OUT) \
+	X(C, name_ar, TEXT, 1, UNIT_NAME_MAX, NULL, OUT) \
+	X(C, prefecture, TEXT, 1, UNIT_NAME_MAX, NULL, OUT)
+static const rec_field commune_fields[] = {COMMUNE_FIELDS(REC_FIELD)};
+const rec_desc desk_commune_rec = REC_DESC("commune", "desk_communes", commune_fields, NULL);
+#define COMMUNES_FIELDS(X) X(V, communes, ARRAY, 0, 0, &desk_commune_rec, OUT)
+static const rec_field communes_fields[] = {COMMUNES_FIELDS(REC_FIELD)};
+const rec_desc desk_communes_rec = REC_DESC("communes", NULL, communes_fields, NULL);
+
+static const char sql_communes[] = "SELECT code, name_fr, name_ar, prefecture FROM desk_communes ORDER BY name_fr, code";
+
+sj_err desk_communes(db_conn *c, json_t **out)
+{
+	json_t *rows = NULL;
+	sj_err e = dbj_rec_rows(c, sql_communes, &desk_commune_rec, &rows, "");
+	if (!e && !(*out = json_pack("{s:o}", "communes", rows)))
+		e = SJ_ENOMEM;
+	return e;
+}
+
 /* ------------------------------------------------------------ reference data */
 
 static const char sql_rule_add[] =

@@ -187,6 +187,7 @@ static const probe PROBES[] = {
 	{"GET", "/api/v1/residence-certificates/{id}/print", "/api/v1/residence-certificates/${residence}/print", true,
 	 NULL, true},
 	{"GET", "/api/v1/desk/today", "/api/v1/desk/today", false, NULL, true},
+	{"GET", "/api/v1/desk/communes", "/api/v1/desk/communes", false, NULL, true},
 	{"GET", "/api/v1/verify/{number}", "/api/v1/verify/${vnumber}?c=ZZZZZZZZ", false, NULL, true},
 	{"GET", "/api/v1/users", "/api/v1/users", false, NULL, true},
 	{"POST", "/api/v1/users", "/api/v1/users", false, NULL, false},
