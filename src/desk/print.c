@@ -63,7 +63,7 @@ static sj_err row_date(buf *b, const char *key, json_t *v)
 static sj_err head(buf *b, const char *title_key, json_t *o)
 {
 	sj_err e = buf_adds(b, "<!doctype html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\">"
-			       "<link rel=\"stylesheet\" href=\"/print.css\"><title>");
+			       "<link rel=\"icon\" href=\"/favicon.svg\"><link rel=\"stylesheet\" href=\"/print.css\"><title>");
 	e = e ? e : desk_html_esc(b, word(I18N_FR, title_key));
 	e = e ? e : buf_adds(b, "</title></head>\n<body class=\"print desk\">\n<header><div class=\"fr\" lang=\"fr\">"
 				"Royaume du Maroc<br>Direction Générale de la Sûreté Nationale<br>");

@@ -16,6 +16,7 @@ const NAV = [
   ['/complaints', 'nav.complaints', ['GET', '/api/v1/complaints'], ['chief', 'opj', 'officer', 'analyst']],
   ['/complaints/new', 'nav.complaint', ['POST', '/api/v1/complaints'], ['chief', 'opj', 'officer']],
   ['/custody', 'nav.custody', ['GET', '/api/v1/custody/deadlines'], ['chief', 'opj', 'officer']],
+  ['/desk', 'nav.desk', ['GET', '/api/v1/desk/today'], ['chief', 'opj', 'officer']],
   ['/persons', 'nav.persons', ['GET', '/api/v1/persons/search'], ['chief', 'opj', 'officer', 'analyst']],
   ['/registers/wanted', 'nav.registers', ['GET', '/api/v1/registers/wanted'], ['chief', 'opj', 'officer', 'analyst']],
   ['/audit', 'nav.audit', ['GET', '/api/v1/audit'], ['auditor']],
@@ -50,7 +51,14 @@ const ROUTES = [
   [/^\/admin$/, 'admin'],
   [/^\/admin\/(?<tab>units|reference|settings)$/, 'admin'],
   [/^\/settings$/, 'settings'],
+  [/^\/desk$/, 'desk'],
+  [/^\/desk\/declare\/(?<kind>loss|theft)$/, 'deskdeclare'],
+  [/^\/desk\/declarations\/(?<id>[^/]+)$/, 'deskdeclaration'],
+  [/^\/desk\/residence\/(?<id>[^/]+)$/, 'deskresidence'],
+  [/^\/verify\/(?<number>[^/]+)$/, 'verify'],
 ];
+// Pages outside the login (the public verification of a printed document).
+const PUBLIC = /^\/verify\//;
 
 export function go(path, replace) {
   if (replace) history.replaceState(null, '', path);
@@ -192,7 +200,7 @@ async function route() {
   const seq = ++routeSeq;
   const path = location.pathname;
   const main = $('#main');
-  if (!state.user && path !== '/login') {
+  if (!state.user && path !== '/login' && !PUBLIC.test(path)) {
     const next = path === '/' ? '' : `?next=${encodeURIComponent(path + location.search)}`;
     history.replaceState(null, '', `/login${next}`);
   }
