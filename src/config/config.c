@@ -57,7 +57,7 @@ static const keydef KEYS[] = {
 		"A field node's central (https://...). Empty on a station or at central. Used by the exchange."),
 	TXT_KEY("public_url", K_URL, public_url, "",
 		"The public base URL of this service (https://...), printed in the QR code of every receipt and "
-		"certificate as <public_url>/verify/<number>. Empty: http://<listen>."),
+		"certificate as <public_url>/verify/<number>. Empty: http://<the Host the browser used> (a station)."),
 	{"access_log", K_BOOL, offsetof(config, access_log), 0, 0, 1, "on", NULL,
 	 "Write a JSON line per request to standard error (on/off)."},
 };
