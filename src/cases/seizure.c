@@ -108,9 +108,11 @@ sj_err seizure_create(db_conn *c, const sj_actor *a, const char *case_id, json_t
 				"seized_at", (json_int_t)at, "recorded_by", a->id, "created_at", (json_int_t)now);
 	if (!row || !set || json_object_update(row, set))
 		e = SJ_ENOMEM;
-	char imei[IDENT_IMEI_LEN + 1];
+	char imei[IDENT_IMEI_LEN + 1], plate[IDENT_PLATE_MAX + 1];
 	if (!e && jstr(in, "imei") && ident_imei_normalize(jstr(in, "imei"), imei) == SJ_OK)
 		json_object_set_new(row, "imei", json_string(imei));
+	if (!e && jstr(in, "plate") && ident_plate_normalize(jstr(in, "plate"), plate, NULL) == SJ_OK)
+		json_object_set_new(row, "plate", json_string(plate));
 	json_decref(set);
 	e = e ? e : dbj_write(c, sql_add, &seizure_rec, row, false, "");
 	json_decref(row);
@@ -181,6 +183,19 @@ sj_err seizure_transfer(db_conn *c, const sj_actor *a, const char *id, json_t *i
 }
 
 /* ------------------------------------------------------------ reads */
+
+static const char sql_known[] =
+	"SELECT s.id AS id, s.seal_no AS seal_no, s.case_id AS case_id, c.number AS case_number, s.unit_id AS unit_id,"
+	" u.code AS unit FROM seizures s JOIN cases c ON c.id = s.case_id JOIN units u ON u.id = s.unit_id"
+	" WHERE s.imei = CAST(? AS TEXT) OR s.plate = CAST(? AS TEXT) ORDER BY s.created_at, s.id LIMIT 20";
+
+sj_err seizure_known(db_conn *c, const char *imei, const char *plate, json_t **out)
+{
+	*out = NULL;
+	if (!imei && !plate)
+		return (*out = json_array()) ? SJ_OK : SJ_ENOMEM;
+	return dbj_rows(c, sql_known, "id:t,seal_no:t,case_id:t,case_number:t,unit_id:t,unit:t", out, "tt", imei, plate);
+}
 
 #define SEIZURE_SELECT \
 	"SELECT id, case_id, seal_no, description, quantity, storage_place, holder, pv_id, seized_at, imei, plate," \

@@ -8,6 +8,7 @@
 
 #include "cases/cases.h"
 #include "cases/complaint.h"
+#include "cases/seizure.h"
 #include "core/clock.h"
 #include "core/limits.h"
 #include "db/dbj.h"
@@ -208,6 +209,19 @@ static sj_err enter(db_conn *c, const sj_actor *a, json_t *it, const char *kind,
 	if (!e)
 		snprintf(rid, ID_LEN + 1, "%s", js(out, "id"));
 	json_decref(out);
+	/* and against what was already seized in a case, anywhere */
+	char imei[IDENT_IMEI_LEN + 1] = "", plate[IDENT_PLATE_MAX + 1] = "";
+	if (js(it, "imei") && ident_imei_normalize(js(it, "imei"), imei) != SJ_OK)
+		imei[0] = '\0';
+	if (js(it, "plate") && ident_plate_normalize(js(it, "plate"), plate, NULL) != SJ_OK)
+		plate[0] = '\0';
+	json_t *seized = NULL;
+	if (!e && (imei[0] || plate[0]))
+		e = seizure_known(c, imei[0] ? imei : NULL, plate[0] ? plate : NULL, &seized);
+	size_t i;
+	json_t *s;
+	json_array_foreach(seized, i, s) if (!e) e = reg_hit_seized(c, a, *reg, rid, imei[0] ? imei : plate, s, alerts);
+	json_decref(seized);
 	return e;
 }
 

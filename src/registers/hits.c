@@ -405,6 +405,29 @@ sj_err reg_check_imei(db_conn *c, const char *imei, const reg_ctx *ctx, json_t *
 	return e;
 }
 
+sj_err reg_hit_seized(db_conn *c, const sj_actor *a, const char *reg, const char *record_id, const char *entered,
+		      json_t *seizure, json_t *alerts)
+{
+	reg_ctx ctx = {.actor_id = a->id, .actor_unit_id = a->unit_id, .source = "case",
+		       .source_ref = js(seizure, "case_number")};
+	const char *title = "declared thing already seized / شيء مصرح به سبق حجزه";
+	json_t *alert = json_pack("{s:s,s:s,s:s,s:f,s:[s],s:O}", "register", reg, "id", record_id, "owner_unit",
+				  a->unit_code, "score", 1.0, "matched", "seizure", "reference",
+				  json_object_get(seizure, "seal_no"));
+	json_t *detail = json_pack("{s:s,s:s,s:s,s:O,s:O,s:s}", "register", reg, "id", record_id, "declared_by_unit",
+				   a->unit_code, "case_number", json_object_get(seizure, "case_number"), "seal_no",
+				   json_object_get(seizure, "seal_no"), "entered", entered ? entered : "");
+	if (!alert || !detail) {
+		json_decref(alert);
+		json_decref(detail);
+		return SJ_ENOMEM;
+	}
+	sj_err e = record_hit(c, reg, record_id, a->unit_id, entered, 1.0, &ctx, title, alert, alerts);
+	e = e ? e : reg_notify(c, js(seizure, "unit_id"), "hit", title, detail);
+	json_decref(detail);
+	return e;
+}
+
 sj_err reg_notify(db_conn *c, const char *unit_id, const char *kind, const char *title, json_t *detail)
 {
 	char nid[ID_LEN + 1];

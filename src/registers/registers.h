@@ -81,6 +81,15 @@ SJ_MUST_USE sj_err reg_set_status(db_conn *c, const sj_actor *a, const char *reg
 SJ_MUST_USE sj_err reg_found(db_conn *c, const sj_actor *a, const char *reg, const char *id, int64_t found_at,
 			     const char *reason, json_t **out, const char **why);
 
+/* reg_hit_seized records that entry record_id of register reg, just
+ * entered by the actor (entered: what was typed), is a thing already seized
+ * in a case (seizure: {"seal_no", "case_number", "unit_id", "unit"}, as
+ * seizure_known gives it; borrowed): a hit (source "case", the case number)
+ * on the entry, notified to the entry's home unit and to the seizing unit,
+ * appended to alerts. */
+SJ_MUST_USE sj_err reg_hit_seized(db_conn *c, const sj_actor *a, const char *reg, const char *record_id,
+				  const char *entered, json_t *seizure, json_t *alerts);
+
 /* reg_notify notifies unit_id (kind "hit" or "found"; title in both
  * languages; detail borrowed) inside c's transaction. */
 SJ_MUST_USE sj_err reg_notify(db_conn *c, const char *unit_id, const char *kind, const char *title,

@@ -264,6 +264,34 @@ static void lost_cin_enters_the_register_and_its_finding_closes_it(void **st)
 	(void)receipt;
 }
 
+/* a car and a phone seized first (unit B), declared stolen afterwards (unit
+ * A): the declaration's hit engine finds the seizures; both units are told */
+static void declared_after_seizure_hits(void **st)
+{
+	(void)st;
+	th_resp r = th_json(&S, "POST", "/api/v1/cases", officer2,
+			    "{\"frame\":\"flagrant\",\"offences\":[{\"code\":\"CP-505\"}],\"summary\":\"Fourriere\"}");
+	expect(&r, 201);
+	char path[256];
+	snprintf(path, sizeof path, "/api/v1/cases/%s/seizures", jget(r.json, "id"));
+	th_resp_free(&r);
+	r = th_json(&S, "POST", path, officer2,
+		    "{\"seal_no\":\"B-S-0100\",\"description\":\"Renault Clio grise\",\"quantity\":\"1\","
+		    "\"storage_place\":\"Fourriere\",\"holder\":\"demo-officer2\",\"plate\":\"77777 B 1\"}");
+	expect(&r, 201);
+	assert_string_equal(jget(r.json, "plate"), "77777-B-1");
+	th_resp_free(&r);
+	r = th_json(&S, "POST", "/api/v1/declarations", officer,
+		    "{\"kind\":\"theft\",\"declarant\":{\"cin\":\"BJ440022\",\"last_name_lat\":\"Tazi\"},"
+		    "\"occurred_at\":1764300000000,\"place\":\"Ain Chock\","
+		    "\"items\":[{\"item_type\":\"vehicle\",\"plate\":\"77777-ب-1\",\"make\":\"Renault\"}]}");
+	expect(&r, 201);
+	assert_true(has_alert(r.json, "vehicle"));
+	assert_non_null(strstr(r.body, "B-S-0100"));
+	th_resp_free(&r);
+	assert_true(notified(officer2, "hit", "B-S-0100"));
+}
+
 /* the verification's members, sorted and joined */
 static void shape(json_t *o, char *out, size_t n)
 {
@@ -494,6 +522,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(stolen_phone_hits_when_seized),
 		cmocka_unit_test(lost_cin_enters_the_register_and_its_finding_closes_it),
+		cmocka_unit_test(declared_after_seizure_hits),
 		cmocka_unit_test(residence_certificate_and_its_verification),
 		cmocka_unit_test(bad_input_is_refused_field_by_field),
 		cmocka_unit_test(guesses_get_one_shape_then_429),
