@@ -20,6 +20,7 @@ typedef struct app {
 	db *db;
 	char webroot[PATH_MAX];
 	char data_dir[PATH_MAX];
+	char public_url[1024]; /* the base of the verification URLs printed in QR codes (config public_url) */
 	bool test_clock;       /* POST /api/v1/test/clock is served */
 	int64_t started_ms;
 } app;
@@ -30,6 +31,8 @@ enum {
 	ROUTE_PUBLIC = 1 << 0,     /* no authentication (login, health, API description) */
 	ROUTE_TEST_ONLY = 1 << 1,  /* exists only when the server runs with --test-clock */
 	ROUTE_MFA_ENROL = 1 << 2,  /* allowed to a session that must first enrol a second factor */
+	ROUTE_ANONYMOUS = 1 << 3,  /* a public route whose audit entries carry no address (the handler
+				    * names the caller by a keyed hash in the detail: desk_addr_hash) */
 };
 
 typedef struct route {
@@ -261,6 +264,22 @@ void api_register_status(app *a, http_req *r, auth_user *u);
 void api_check(app *a, http_req *r, auth_user *u);
 void api_notifications(app *a, http_req *r, auth_user *u);
 void api_notification_read(app *a, http_req *r, auth_user *u);
+
+/* the front desk (api_desk.c) */
+void api_declaration_create(app *a, http_req *r, auth_user *u);
+void api_declaration_get(app *a, http_req *r, auth_user *u);
+void api_declaration_receipt(app *a, http_req *r, auth_user *u);
+void api_declaration_found(app *a, http_req *r, auth_user *u);
+void api_declaration_complaint(app *a, http_req *r, auth_user *u);
+void api_residence_create(app *a, http_req *r, auth_user *u);
+void api_residence_get(app *a, http_req *r, auth_user *u);
+void api_residence_check(app *a, http_req *r, auth_user *u);
+void api_residence_decide(app *a, http_req *r, auth_user *u);
+void api_residence_handover(app *a, http_req *r, auth_user *u);
+void api_residence_print(app *a, http_req *r, auth_user *u);
+void api_desk_today(app *a, http_req *r, auth_user *u);
+void api_desk_communes(app *a, http_req *r, auth_user *u);
+void api_verify(app *a, http_req *r, auth_user *u);
 
 /* security communication (api_comms.c, issue 15) */
 void api_comms_link_create(app *a, http_req *r, auth_user *u);

@@ -104,7 +104,7 @@ sj_err app_audit(db_conn *c, http_req *r, const auth_user *u, const char *action
 		.purpose = purpose,
 		.outcome = outcome ? outcome : "ok",
 		.request_id = http_request_id(r),
-		.ip = http_client_ip(r),
+		.ip = app_route(r) && (app_route(r)->flags & ROUTE_ANONYMOUS) ? NULL : http_client_ip(r),
 		.detail = detail,
 	};
 	sj_err e = audit_append(c, &ae, NULL);

@@ -12,6 +12,7 @@
 #include "cases/pv.h"
 #include "cases/referral.h"
 #include "cases/seizure.h"
+#include "desk/desk.h"
 #include "lookup/lookup.h"
 #include "org/units.h"
 #include "persons/persons.h"
@@ -108,6 +109,14 @@ const route app_routes[] = {
 	ROUTE("PATCH", "/api/v1/registers/documents/{id}", ROLE_ADMIN | ROLES_UNIT_WRITERS, 0, api_register_status,
 	      "Mark a document found or cancel (home unit)", "registers", BODY(reg_document_status_rec),
 	      REPLY(reg_document_rec), AUDIT("register.document.status", "document")),
+	ROUTE("GET", "/api/v1/registers/phones", HUMANS, 0, api_register_list, "Lost and stolen phones (national)",
+	      "registers", REPLY(reg_list_rec), AUDIT("register.phone.list", "phone")),
+	ROUTE("POST", "/api/v1/registers/phones", ROLE_ADMIN | ROLES_UNIT_WRITERS, 0, api_register_create,
+	      "Declare a lost or stolen phone by its IMEI (home unit)", "registers", BODY(reg_phone_rec),
+	      REPLY(reg_phone_rec), AUDIT("register.phone.create", "phone")),
+	ROUTE("PATCH", "/api/v1/registers/phones/{id}", ROLE_ADMIN | ROLES_UNIT_WRITERS, 0, api_register_status,
+	      "Mark a phone found or cancel (home unit)", "registers", BODY(reg_phone_status_rec), REPLY(reg_phone_rec),
+	      AUDIT("register.phone.status", "phone")),
 	ROUTE("POST", "/api/v1/check", HUMANS, 0, api_check,
 	      "Check a person, plate, VIN or document against the registers (hits as alerts)", "registers",
 	      BODY(reg_check_rec), REPLY(reg_check_reply_rec), AUDIT("register.check", "check")),
@@ -118,6 +127,49 @@ const route app_routes[] = {
 	      AUDIT("notification.read", "notification")),
 	ROUTE("GET", "/api/v1/audit/flags", ROLE_AUDITOR, 0, api_audit_flags, "Users with unusual look-up volumes",
 	      "audit", REPLY(lookup_flags_rec), AUDIT("audit.flags", NULL)),
+
+	/* the front desk: declarations, residence certificates, the public verification */
+	ROUTE("POST", "/api/v1/declarations", WRITERS, 0, api_declaration_create,
+	      "Record a declaration of loss or theft (receipt number; registers fed)", "desk",
+	      BODY(desk_declaration_rec), REPLY(desk_declaration_rec), AUDIT("declaration.create", "declaration")),
+	ROUTE("GET", "/api/v1/declarations/{id}", HUMANS, 0, api_declaration_get, "Read a declaration", "desk",
+	      REPLY(desk_declaration_rec), AUDIT("declaration.read", "declaration")),
+	ROUTE("GET", "/api/v1/declarations/{id}/receipt", HUMANS, 0, api_declaration_receipt,
+	      "Print or reprint a declaration's bilingual receipt (HTML)", "desk",
+	      AUDIT("declaration.receipt", "declaration")),
+	ROUTE("POST", "/api/v1/declarations/found", WRITERS, 0, api_declaration_found,
+	      "An item of a declaration was found (closes its register entry, notifies the declaring unit)", "desk",
+	      BODY(desk_found_rec), REPLY(desk_found_rec), AUDIT("declaration.found", "declaration")),
+	ROUTE("POST", "/api/v1/declarations/{id}/complaint", WRITERS, 0, api_declaration_complaint,
+	      "Turn a theft declaration into a complaint and its case", "desk", BODY(desk_complaint_rec),
+	      REPLY(desk_declaration_rec), AUDIT("declaration.complaint", "declaration")),
+	ROUTE("POST", "/api/v1/residence-certificates", WRITERS, 0, api_residence_create,
+	      "Request a residence certificate", "desk", BODY(desk_residence_rec), REPLY(desk_residence_rec),
+	      AUDIT("residence.request", "residence_certificate")),
+	ROUTE("GET", "/api/v1/residence-certificates/{id}", HUMANS, 0, api_residence_get,
+	      "Read a residence certificate", "desk", REPLY(desk_residence_rec),
+	      AUDIT("residence.read", "residence_certificate")),
+	ROUTE("POST", "/api/v1/residence-certificates/{id}/check", WRITERS, 0, api_residence_check,
+	      "Record the check of a residence (visit or verification)", "desk", BODY(desk_residence_check_rec),
+	      REPLY(desk_residence_rec), AUDIT("residence.check", "residence_certificate")),
+	ROUTE("POST", "/api/v1/residence-certificates/{id}/decision", WRITERS, 0, api_residence_decide,
+	      "Issue (serial number, validity) or refuse a residence certificate", "desk",
+	      BODY(desk_residence_decision_rec), REPLY(desk_residence_rec),
+	      AUDIT("residence.decision", "residence_certificate")),
+	ROUTE("POST", "/api/v1/residence-certificates/{id}/handover", WRITERS, 0, api_residence_handover,
+	      "Hand an issued certificate over to the applicant", "desk", REPLY(desk_residence_rec),
+	      AUDIT("residence.handover", "residence_certificate")),
+	ROUTE("GET", "/api/v1/residence-certificates/{id}/print", HUMANS, 0, api_residence_print,
+	      "Print an issued residence certificate (HTML, Arabic and French, QR code)", "desk",
+	      AUDIT("residence.print", "residence_certificate")),
+	ROUTE("GET", "/api/v1/desk/today", HUMANS, 0, api_desk_today,
+	      "The desk's day: today's declarations, certificates to check and to hand over", "desk",
+	      REPLY(desk_today_rec), AUDIT("desk.today", "unit")),
+	ROUTE("GET", "/api/v1/desk/communes", HUMANS, 0, api_desk_communes, "The communes (reference data)", "desk",
+	      REPLY(desk_communes_rec)),
+	ROUTE("GET", "/api/v1/verify/{number}", 0, ROUTE_PUBLIC | ROUTE_ANONYMOUS, api_verify,
+	      "Public verification of a receipt or certificate by its number and code (?c=): no personal data",
+	      "desk", REPLY(desk_verify_rec), AUDIT("desk.verify", "desk_document")),
 
 	/* administration */
 	ROUTE("GET", "/api/v1/users", ROLE_ADMIN | ROLE_CHIEF, 0, api_users_list, "List users in my scope",
@@ -361,6 +413,11 @@ const rec_desc *const app_records[] = {
 	&auth_totp_confirm_rec, &auth_user_rec, &auth_users_rec, &auth_user_create_rec, &auth_user_status_rec,
 	&unit_rec, &unit_list_rec, &ref_offence_rec, &ref_custody_rule_rec, &ref_office_rec, &ref_lists_rec,
 	&settings_item_rec, &settings_list_rec, &settings_put_rec, &app_test_clock_rec,
+	/* the front desk */
+	&desk_declaration_rec, &desk_item_rec, &desk_found_rec, &desk_complaint_rec, &desk_residence_rec,
+	&desk_residence_check_rec, &desk_residence_decision_rec, &desk_document_rec, &desk_verify_rec, &desk_today_rec,
+	&desk_commune_rec, &desk_communes_rec,
+	&reg_phone_rec, &reg_phone_status_rec,
 	/* security communication */
 	&comms_activity_rec, &comms_approve_rec, &comms_cancel_rec, &comms_import_rec, &comms_claim_rec,
 	&comms_claim_status_rec, &comms_claim_dup_rec, &comms_file_rec, &comms_crisis_rec, &comms_event_rec,

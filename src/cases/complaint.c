@@ -38,6 +38,7 @@ REC_ENUM_DEF_PUBLIC(complaint_dispositions, "disposition", "pending", "case_open
 	X(E, case_id, ID, 0, 36, NULL, OUT) \
 	X(E, disposed_at, TIME, 0, 0, NULL, OUT) \
 	X(E, disposed_by, ID, 0, 36, NULL, 0) \
+	X(C, declaration_id, ID, 0, 36, NULL, OUT) \
 	X(V, complainant, OBJECT, 0, 0, &person_rec, IN | REQ | OUT) \
 	X(V, unit, CODE, 1, UNIT_CODE_MAX, NULL, OUT) \
 	X(V, unit_path, TEXT, 1, UNIT_PATH_MAX, NULL, 0) \
@@ -78,23 +79,23 @@ const rec_desc complaint_list_rec = REC_DESC("complaint_list", NULL, complaint_l
 static const char sql_add[] =
 	"INSERT INTO complaints (" REC_COLS(COMPLAINT_FIELDS) ") VALUES (" REC_QS(COMPLAINT_FIELDS) ")";
 
-sj_err complaint_create(db_conn *c, const sj_actor *a, json_t *in, json_t **out)
+/* insert records a complaint by person pid (complainant: the person as
+ * entered, for the hit engine; may be NULL: read back) — see complaint.h. */
+static sj_err insert(db_conn *c, const sj_actor *a, const char *pid, json_t *complainant, const char *facts,
+		     json_t *occurred_at, const char *place, const char *declaration_id, json_t **out)
 {
 	*out = NULL;
-	json_t *complainant = json_object_get(in, "complainant");
 	int64_t now = clock_now_ms(), year = clock_legal_year(now), n = 0;
-	char pid[ID_LEN + 1], id[ID_LEN + 1], receipt[CASE_NUMBER_MAX + 1];
-	sj_err e = persons_upsert(c, complainant, a->unit_id, pid, NULL);
-	e = e ? e : case_counter_next(c, "complaint", a->unit_id, year, &n);
+	char id[ID_LEN + 1], receipt[CASE_NUMBER_MAX + 1];
+	sj_err e = case_counter_next(c, "complaint", a->unit_id, year, &n);
 	if (e)
 		return e;
 	snprintf(receipt, sizeof receipt, "%s/%lld/PL-%06lld", a->unit_code, (long long)year, (long long)n);
 	id_new(id);
-	json_t *row = json_pack("{s:s,s:s,s:s,s:s,s:O?,s:O?,s:O?,s:I,s:s,s:s}", "id", id, "receipt_no", receipt,
-				"unit_id", a->unit_id, "complainant_id", pid, "facts", json_object_get(in, "facts"),
-				"occurred_at", json_object_get(in, "occurred_at"), "place",
-				json_object_get(in, "place"), "received_at", (json_int_t)now, "received_by", a->id,
-				"disposition", "pending");
+	json_t *row = json_pack("{s:s,s:s,s:s,s:s,s:s,s:O?,s:s?,s:I,s:s,s:s,s:s?}", "id", id, "receipt_no", receipt,
+				"unit_id", a->unit_id, "complainant_id", pid, "facts", facts, "occurred_at",
+				occurred_at, "place", place, "received_at", (json_int_t)now, "received_by", a->id,
+				"disposition", "pending", "declaration_id", declaration_id);
 	if (!row)
 		return SJ_ENOMEM;
 	e = dbj_write(c, sql_add, &complaint_rec, row, false, "");
@@ -104,7 +105,8 @@ sj_err complaint_create(db_conn *c, const sj_actor *a, json_t *in, json_t **out)
 	json_t *alerts = json_array();
 	if (!alerts)
 		e = e ? e : SJ_ENOMEM;
-	e = e ? e : reg_check_entered_person(c, a, complainant, "complaint", receipt, alerts);
+	e = e ? e : reg_check_entered_person(c, a, complainant ? complainant : json_object_get(*out, "complainant"),
+					     "complaint", receipt, alerts);
 	if (e) {
 		json_decref(alerts);
 		json_decref(*out);
@@ -113,6 +115,23 @@ sj_err complaint_create(db_conn *c, const sj_actor *a, json_t *in, json_t **out)
 	}
 	json_object_set_new(*out, "alerts", alerts);
 	return SJ_OK;
+}
+
+sj_err complaint_create(db_conn *c, const sj_actor *a, json_t *in, json_t **out)
+{
+	*out = NULL;
+	json_t *complainant = json_object_get(in, "complainant");
+	char pid[ID_LEN + 1];
+	sj_err e = persons_upsert(c, complainant, a->unit_id, pid, NULL);
+	return e ? e : insert(c, a, pid, complainant, json_string_value(json_object_get(in, "facts")),
+			      json_object_get(in, "occurred_at"), json_string_value(json_object_get(in, "place")), NULL,
+			      out);
+}
+
+sj_err complaint_create_for(db_conn *c, const sj_actor *a, const char *person_id, const char *facts,
+			    json_t *occurred_at, const char *place, const char *declaration_id, json_t **out)
+{
+	return insert(c, a, person_id, NULL, facts, occurred_at, place, declaration_id, out);
 }
 
 /* ------------------------------------------------------------ reads */

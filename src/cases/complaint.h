@@ -27,6 +27,14 @@ extern const rec_enum complaint_dispositions;
  * complainant. *out (caller decrefs; NULL on failure) is the complaint as
  * read with "alerts" (the hits raised). */
 SJ_MUST_USE sj_err complaint_create(db_conn *c, const sj_actor *a, json_t *in, json_t **out);
+/* complaint_create_for records a complaint by a person already in the
+ * index (person_id) — a theft declared at the desk becoming a complaint
+ * (desk.h): facts, occurred_at (an integer or NULL; borrowed), place (may be
+ * NULL), and declaration_id, the declaration it comes from (kept on the
+ * complaint: the link both ways). As complaint_create otherwise. */
+SJ_MUST_USE sj_err complaint_create_for(db_conn *c, const sj_actor *a, const char *person_id, const char *facts,
+					json_t *occurred_at, const char *place, const char *declaration_id,
+					json_t **out);
 /* complaint_get returns the complaint (with its complainant, its unit's code
  * and, for scope checks only, unit_path — not OUT) as a new object;
  * SJ_ENOTFOUND. */

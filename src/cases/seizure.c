@@ -7,6 +7,8 @@
 #include "core/clock.h"
 #include "core/limits.h"
 #include "db/dbj.h"
+#include "registers/registers.h"
+#include "text/ident.h"
 
 static const char *jstr(json_t *o, const char *k)
 {
@@ -45,9 +47,24 @@ const rec_desc seizure_transfer_rec = REC_DESC("seizure_transfer", "seizure_tran
 	X(C, seized_at, TIME, 0, 0, NULL, IN | OUT | NULLABLE) \
 	X(C, recorded_by, CODE, 1, SJ_MAX_BADGE, NULL, OUT) \
 	X(C, created_at, TIME, 0, 0, NULL, 0) \
-	X(V, chain, ARRAY, 0, 0, &seizure_transfer_rec, OUT)
+	X(C, imei, TEXT, 15, SJ_MAX_IMEI_TYPED, NULL, IN | OUT | NULLABLE) \
+	X(C, plate, TEXT, 2, SJ_MAX_PLATE_TYPED, NULL, IN | OUT | NULLABLE) \
+	X(V, chain, ARRAY, 0, 0, &seizure_transfer_rec, OUT) \
+	X(V, alerts, JSON, 0, 0, NULL, OUT)
 static const rec_field seizure_fields[] = {REC_ID_FIELD, SEIZURE_FIELDS(REC_FIELD)};
-const rec_desc seizure_rec = REC_DESC("seizure", "seizures", seizure_fields, NULL);
+
+/* The phone or vehicle a seized item is, when it is one: its IMEI must pass
+ * its Luhn digit and its plate must read as a Moroccan plate, so the hit
+ * engine can find them in the registers (registers.h). */
+static void seizure_check(json_t *s, const char *prefix, json_t *errs)
+{
+	char imei[IDENT_IMEI_LEN + 1], plate[IDENT_PLATE_MAX + 1];
+	if (jstr(s, "imei") && ident_imei_normalize(jstr(s, "imei"), imei) != SJ_OK)
+		rec_err(errs, prefix, "imei", "imei", "an IMEI is 15 digits, the last its Luhn check digit");
+	if (jstr(s, "plate") && ident_plate_normalize(jstr(s, "plate"), plate, NULL) != SJ_OK)
+		rec_err(errs, prefix, "plate", "plate", "the plate reads in neither script");
+}
+const rec_desc seizure_rec = REC_DESC("seizure", "seizures", seizure_fields, seizure_check);
 
 /* ------------------------------------------------------------ writes */
 
@@ -91,6 +108,11 @@ sj_err seizure_create(db_conn *c, const sj_actor *a, const char *case_id, json_t
 				"seized_at", (json_int_t)at, "recorded_by", a->id, "created_at", (json_int_t)now);
 	if (!row || !set || json_object_update(row, set))
 		e = SJ_ENOMEM;
+	char imei[IDENT_IMEI_LEN + 1], plate[IDENT_PLATE_MAX + 1];
+	if (!e && jstr(in, "imei") && ident_imei_normalize(jstr(in, "imei"), imei) == SJ_OK)
+		json_object_set_new(row, "imei", json_string(imei));
+	if (!e && jstr(in, "plate") && ident_plate_normalize(jstr(in, "plate"), plate, NULL) == SJ_OK)
+		json_object_set_new(row, "plate", json_string(plate));
 	json_decref(set);
 	e = e ? e : dbj_write(c, sql_add, &seizure_rec, row, false, "");
 	json_decref(row);
@@ -98,7 +120,23 @@ sj_err seizure_create(db_conn *c, const sj_actor *a, const char *case_id, json_t
 	e = e ? e : case_mark_investigating(c, a, r);
 	e = e ? e : case_event(c, r->id, a, "seizure.recorded",
 			       json_pack("{s:s,s:s,s:s}", "seizure_id", id, "seal_no", seal_no, "holder", holder));
-	return e ? e : seizure_get(c, id, out);
+	e = e ? e : seizure_get(c, id, out);
+	/* the hit engine on entry: a seized phone or vehicle against the lost and
+	 * stolen registers (the declaring unit is notified) */
+	reg_ctx ctx = {.actor_id = a->id, .actor_unit_id = a->unit_id, .source = "case", .source_ref = r->number};
+	json_t *alerts = e ? NULL : json_array();
+	if (!e && !alerts)
+		e = SJ_ENOMEM;
+	e = e ? e : reg_check_imei(c, jstr(in, "imei"), &ctx, alerts);
+	e = e ? e : reg_check_plate(c, jstr(in, "plate"), NULL, &ctx, alerts);
+	if (e) {
+		json_decref(alerts);
+		json_decref(*out);
+		*out = NULL;
+		return e;
+	}
+	json_object_set_new(*out, "alerts", alerts);
+	return SJ_OK;
 }
 
 static const char sql_holder[] = "SELECT holder, seized_at FROM seizures WHERE id = ?";
@@ -146,8 +184,21 @@ sj_err seizure_transfer(db_conn *c, const sj_actor *a, const char *id, json_t *i
 
 /* ------------------------------------------------------------ reads */
 
+static const char sql_known[] =
+	"SELECT s.id AS id, s.seal_no AS seal_no, s.case_id AS case_id, c.number AS case_number, s.unit_id AS unit_id,"
+	" u.code AS unit FROM seizures s JOIN cases c ON c.id = s.case_id JOIN units u ON u.id = s.unit_id"
+	" WHERE s.imei = CAST(? AS TEXT) OR s.plate = CAST(? AS TEXT) ORDER BY s.created_at, s.id LIMIT 20";
+
+sj_err seizure_known(db_conn *c, const char *imei, const char *plate, json_t **out)
+{
+	*out = NULL;
+	if (!imei && !plate)
+		return (*out = json_array()) ? SJ_OK : SJ_ENOMEM;
+	return dbj_rows(c, sql_known, "id:t,seal_no:t,case_id:t,case_number:t,unit_id:t,unit:t", out, "tt", imei, plate);
+}
+
 #define SEIZURE_SELECT \
-	"SELECT id, case_id, seal_no, description, quantity, storage_place, holder, pv_id, seized_at," \
+	"SELECT id, case_id, seal_no, description, quantity, storage_place, holder, pv_id, seized_at, imei, plate," \
 	" b_badge AS recorded_by FROM seizures JOIN (SELECT id AS b_id, badge AS b_badge FROM users) b" \
 	" ON b.b_id = recorded_by"
 static const char sql_get[] = SEIZURE_SELECT " WHERE id = ?";

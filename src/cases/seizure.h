@@ -27,6 +27,12 @@ SJ_MUST_USE sj_err seizure_create(db_conn *c, const sj_actor *a, const char *cas
  * the last link or in the future), "transfer-same-holder". *out: the item. */
 SJ_MUST_USE sj_err seizure_transfer(db_conn *c, const sj_actor *a, const char *id, json_t *in, json_t **out,
 				    const char **why);
+/* seizure_known returns in *out (a new array) the seized items of every unit
+ * whose IMEI or plate is imei or plate (canonical forms, ident.h; either may
+ * be NULL): [{"id", "seal_no", "case_id", "case_number", "unit_id",
+ * "unit"}]. The desk's hit engine asks it when a phone or a vehicle is
+ * declared lost or stolen after it was seized. */
+SJ_MUST_USE sj_err seizure_known(db_conn *c, const char *imei, const char *plate, json_t **out);
 /* seizure_get returns the item with its chain as a new object. */
 SJ_MUST_USE sj_err seizure_get(db_conn *c, const char *id, json_t **out);
 /* seizure_read returns item id for the actor: SJ_ENOTFOUND

@@ -14,6 +14,7 @@
 #include "org/units.h"
 #include "cases/pv.h"
 #include "refdata/refdata.h"
+#include "desk/desk.h"
 
 static void usage(FILE *f)
 {
@@ -71,6 +72,35 @@ static int load_refdata(db_conn *c, const char *data, int counts[3])
 			fprintf(stderr, "sijill: loading %s failed (%s)\n", path, sj_err_name(e));
 			return 1;
 		}
+	}
+	return 0;
+}
+
+/* load_desk loads the front desk's reference data (desk.h): the residence
+ * certificate's validity rules (desk.json) and the communes (communes.json),
+ * each version once. A missing file is skipped with a warning. */
+static int load_desk(db_conn *c, const char *data, int *added)
+{
+	static const char *const files[] = {"desk.json", "communes.json"};
+	*added = 0;
+	for (int i = 0; i < 2; i++) {
+		char path[PATH_MAX + 32];
+		snprintf(path, sizeof path, "%s/%s", data, files[i]);
+		if (access(path, R_OK) != 0) {
+			fprintf(stderr, "sijill: warning: no %s; the desk's reference data is not loaded\n", path);
+			continue;
+		}
+		json_t *root = load_json(path);
+		if (!root)
+			return 1;
+		int n = 0;
+		sj_err e = desk_load_rules(c, root, &n);
+		json_decref(root);
+		if (e) {
+			fprintf(stderr, "sijill: loading %s failed (%s)\n", path, sj_err_name(e));
+			return 1;
+		}
+		*added += n;
 	}
 	return 0;
 }
@@ -182,7 +212,7 @@ int cli_init(int argc, char **argv)
 		return 1;
 	}
 	db_conn *c;
-	int rc = 1, loaded = 0, created = 0, refs[3] = {0, 0, 0};
+	int rc = 1, loaded = 0, created = 0, refs[3] = {0, 0, 0}, desk = 0;
 	if ((e = db_acquire(d, &c))) {
 		json_decref(units);
 		db_close(d);
@@ -192,7 +222,7 @@ int cli_init(int argc, char **argv)
 	e = e ? e : unit_load_json(c, units, false, &loaded);
 	if (e) {
 		fprintf(stderr, "sijill: loading units from %s failed (%s)\n", units_path, sj_err_name(e));
-	} else if (load_refdata(c, data, refs) != 0) {
+	} else if (load_refdata(c, data, refs) != 0 || load_desk(c, data, &desk) != 0) {
 		e = SJ_EINVAL;
 	} else if (demo && load_demo_users(c, dpath, &created) != 0) {
 		e = SJ_EINVAL;
@@ -211,6 +241,7 @@ int cli_init(int argc, char **argv)
 		printf("sijill: database ready; %d units loaded, %d demo accounts created\n", loaded, created);
 		printf("sijill: reference data: %d offences, %d custody rules, %d prosecution offices added\n",
 		       refs[0], refs[1], refs[2]);
+		printf("sijill: front desk: %d validity rules and communes added\n", desk);
 	}
 	db_release(d, c);
 	json_decref(units);

@@ -56,6 +56,7 @@ static void usage(FILE *f)
 	      "                         `sijill init`: $SIJILL_AUDIT_KEY, or DB.audit-key)\n"
 	      "  --pv-key PATH          (pv_key) PV wrapping key (default AUDIT-KEY.pv-wrap)\n"
 	      "  --central-url URL      (central_url) a field node's central\n"
+	      "  --public-url URL       (public_url) the base URL printed in QR codes\n"
 	      "  --port-file FILE       write the bound port there once listening\n"
 	      "  --test-clock           allow POST /api/v1/test/clock (tests only)\n"
 	      "  --quiet                (access_log = off) no access log\n"
@@ -122,6 +123,7 @@ static const flag_key FLAG_KEYS[] = {
 	{'k', "--audit-key", "audit_key"},
 	{'K', "--pv-key", "pv_key"},
 	{'u', "--central-url", "central_url"},
+	{'P', "--public-url", "public_url"},
 };
 #define NFLAGS (sizeof FLAG_KEYS / sizeof FLAG_KEYS[0])
 
@@ -159,6 +161,7 @@ int cli_serve(int argc, char **argv)
 		{"audit-key", required_argument, NULL, 'k'},
 		{"pv-key", required_argument, NULL, 'K'},
 		{"central-url", required_argument, NULL, 'u'},
+		{"public-url", required_argument, NULL, 'P'},
 		{"port-file", required_argument, NULL, 'p'},
 		{"test-clock", no_argument, NULL, 'T'},
 		{"quiet", no_argument, NULL, 'q'},
@@ -287,6 +290,7 @@ int cli_serve(int argc, char **argv)
 		snprintf(a->data_dir, sizeof a->data_dir, "%s", cf.data_dir);
 	else
 		cli_data_dir(a->data_dir);
+	snprintf(a->public_url, sizeof a->public_url, "%s", cf.public_url); /* "" = as the browser reached us */
 	a->test_clock = test_clock;
 	a->started_ms = clock_now_ms();
 	a->db = cli_open_db(dbu, threads + 2);

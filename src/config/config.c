@@ -55,6 +55,9 @@ static const keydef KEYS[] = {
 	TXT_KEY("data_dir", K_PATH, data_dir, "", "The reference data. Empty: ../data next to the binary, else /usr/share/sijill/data."),
 	TXT_KEY("central_url", K_URL, central_url, "",
 		"A field node's central (https://...). Empty on a station or at central. Used by the exchange."),
+	TXT_KEY("public_url", K_URL, public_url, "",
+		"The public base URL of this service (https://...), printed in the QR code of every receipt and "
+		"certificate as <public_url>/verify/<number>. Empty: http://<the Host the browser used> (a station)."),
 	{"access_log", K_BOOL, offsetof(config, access_log), 0, 0, 1, "on", NULL,
 	 "Write a JSON line per request to standard error (on/off)."},
 };

@@ -31,6 +31,7 @@
 #define SJ_MAX_DOC_NUMBER       32              /* an identity document's number as typed */
 #define SJ_MAX_VEHICLE_TEXT     100             /* a vehicle's make or model */
 #define SJ_MAX_COLOR            50
+#define SJ_MAX_IMEI_TYPED       40              /* an IMEI as typed (15 digits and separators) */
 #define SJ_MAX_SEAL_NO          64              /* a seal number of a seized item */
 #define SJ_MAX_QUANTITY         64              /* a seized quantity as written ("2 kg") */
 #define SJ_MAX_OTP              16              /* a second-factor code as typed */

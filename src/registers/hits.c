@@ -14,10 +14,11 @@
 #include "org/units.h"
 #include "persons/persons.h"
 #include "search/search.h"
+#include "text/ident.h"
 
 REC_ENUM_DEF(hit_sources, "source", "lookup", "case", "complaint", "declaration", "import", "exchange");
 REC_ENUM_DEF(check_sources, "source", "lookup", "case", "complaint", "declaration");
-REC_ENUM_DEF(notification_kinds, "notification_kind", "hit");
+REC_ENUM_DEF(notification_kinds, "notification_kind", "hit", "found");
 
 static const char *js(json_t *o, const char *k)
 {
@@ -84,7 +85,8 @@ const rec_desc reg_notifications_rec = REC_DESC("notifications", NULL, notificat
 	X(V, color, TEXT, 1, SJ_MAX_COLOR, NULL, OUT) \
 	X(V, doc_type, ENUM, 0, 0, &reg_doc_types, OUT) \
 	X(V, doc_number, TEXT, 1, SJ_MAX_DOC_NUMBER, NULL, OUT) \
-	X(V, kind, ENUM, 0, 0, &reg_doc_kinds, OUT)
+	X(V, kind, ENUM, 0, 0, &reg_doc_kinds, OUT) \
+	X(V, imei, TEXT, 1, SJ_MAX_IMEI_TYPED, NULL, OUT)
 static const rec_field alert_fields[] = {REC_ID_FIELD, ALERT_FIELDS(REC_FIELD)};
 const rec_desc reg_alert_rec = REC_DESC("alert", NULL, alert_fields, NULL);
 
@@ -108,7 +110,8 @@ const rec_desc reg_check_person_rec = REC_DESC("check_person", NULL, check_perso
 	X(V, person, OBJECT, 0, 0, &reg_check_person_rec, IN | NULLABLE) \
 	X(V, plate, TEXT, 2, SJ_MAX_PLATE_TYPED, NULL, IN | NULLABLE) \
 	X(V, vin, TEXT, 4, SJ_MAX_VIN, NULL, IN | NULLABLE) \
-	X(V, document, TEXT, 4, SJ_MAX_DOC_NUMBER, NULL, IN | NULLABLE)
+	X(V, document, TEXT, 4, SJ_MAX_DOC_NUMBER, NULL, IN | NULLABLE) \
+	X(V, imei, TEXT, 4, SJ_MAX_IMEI_TYPED, NULL, IN | NULLABLE)
 static const rec_field check_fields[] = {CHECK_FIELDS(REC_FIELD)};
 const rec_desc reg_check_rec = REC_DESC("check", NULL, check_fields, NULL);
 
@@ -372,6 +375,69 @@ sj_err reg_check_document(db_conn *c, const char *number, const reg_ctx *ctx, js
 	return e;
 }
 
+static const char sql_phone_by_imei[] =
+	"SELECT r.id, r.unit_id, u.code, r.imei, r.make, r.model, r.color, r.kind, r.reference FROM stolen_phones r"
+	" JOIN units u ON u.id = r.unit_id WHERE r.imei = ? AND r.status = 'active'";
+
+sj_err reg_check_imei(db_conn *c, const char *imei, const reg_ctx *ctx, json_t *alerts)
+{
+	char n[IDENT_IMEI_LEN + 1];
+	if (!imei || ident_imei_normalize(imei, n) != SJ_OK)
+		return SJ_OK;
+	json_t *rows = NULL;
+	sj_err e = dbj_rows(c, sql_phone_by_imei, "id:t,unit_id:t,unit:t,imei:t,make:t,model:t,color:t,kind:t,reference:t",
+			    &rows, "t", n);
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r) {
+		if (e || already(alerts, js(r, "id")))
+			continue;
+		json_t *alert = json_pack("{s:s,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:f,s:[s]}", "register", "phone", "id",
+					  json_object_get(r, "id"), "imei", json_object_get(r, "imei"), "make",
+					  json_object_get(r, "make"), "model", json_object_get(r, "model"), "color",
+					  json_object_get(r, "color"), "kind", json_object_get(r, "kind"), "reference",
+					  json_object_get(r, "reference"), "owner_unit", json_object_get(r, "unit"), "score",
+					  1.0, "matched", "imei");
+		e = record_hit(c, "phone", js(r, "id"), js(r, "unit_id"), n, 1.0, ctx,
+			       "lost/stolen phone hit / هاتف مفقود أو مسروق", alert, alerts);
+	}
+	json_decref(rows);
+	return e;
+}
+
+sj_err reg_hit_seized(db_conn *c, const sj_actor *a, const char *reg, const char *record_id, const char *entered,
+		      json_t *seizure, json_t *alerts)
+{
+	reg_ctx ctx = {.actor_id = a->id, .actor_unit_id = a->unit_id, .source = "case",
+		       .source_ref = js(seizure, "case_number")};
+	const char *title = "declared thing already seized / شيء مصرح به سبق حجزه";
+	json_t *alert = json_pack("{s:s,s:s,s:s,s:f,s:[s],s:O}", "register", reg, "id", record_id, "owner_unit",
+				  a->unit_code, "score", 1.0, "matched", "seizure", "reference",
+				  json_object_get(seizure, "seal_no"));
+	json_t *detail = json_pack("{s:s,s:s,s:s,s:O,s:O,s:s}", "register", reg, "id", record_id, "declared_by_unit",
+				   a->unit_code, "case_number", json_object_get(seizure, "case_number"), "seal_no",
+				   json_object_get(seizure, "seal_no"), "entered", entered ? entered : "");
+	if (!alert || !detail) {
+		json_decref(alert);
+		json_decref(detail);
+		return SJ_ENOMEM;
+	}
+	sj_err e = record_hit(c, reg, record_id, a->unit_id, entered, 1.0, &ctx, title, alert, alerts);
+	e = e ? e : reg_notify(c, js(seizure, "unit_id"), "hit", title, detail);
+	json_decref(detail);
+	return e;
+}
+
+sj_err reg_notify(db_conn *c, const char *unit_id, const char *kind, const char *title, json_t *detail)
+{
+	char nid[ID_LEN + 1];
+	id_new(nid);
+	json_t *n = json_pack("{s:s,s:s,s:s,s:s,s:O,s:I}", "id", nid, "unit_id", unit_id, "kind", kind, "title", title,
+			      "detail", detail, "created_at", (json_int_t)clock_now_ms());
+	sj_err e = n ? dbj_write(c, sql_notif_ins, &reg_notification_rec, n, false, "") : SJ_ENOMEM;
+	json_decref(n);
+	return e;
+}
 
 /* ------------------------------------------------------------ look-ups */
 
@@ -409,6 +475,7 @@ sj_err reg_check(db_conn *c, const sj_actor *a, json_t *in, json_t **out)
 	e = e ? e : json_is_object(p) ? reg_check_person(c, &rp, &ctx, alerts) : SJ_OK;
 	e = e ? e : reg_check_plate(c, js(in, "plate"), js(in, "vin"), &ctx, alerts);
 	e = e ? e : reg_check_document(c, js(in, "document"), &ctx, alerts);
+	e = e ? e : reg_check_imei(c, js(in, "imei"), &ctx, alerts);
 	if (!e && rp.cin)
 		e = reg_check_document(c, rp.cin, &ctx, alerts);
 	if (e) {

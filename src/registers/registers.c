@@ -46,13 +46,14 @@ bool reg_doc_normalize(const char *in, char out[REG_DOC_MAX + 1])
 
 /* ------------------------------------------------------------ the records */
 
-REC_ENUM_DEF_PUBLIC(reg_names, "register", "wanted", "vehicle", "document");
+REC_ENUM_DEF_PUBLIC(reg_names, "register", "wanted", "vehicle", "document", "phone");
 REC_ENUM_DEF_PUBLIC(reg_dangers, "danger", "low", "medium", "high");
 REC_ENUM_DEF(wanted_statuses, "regstatus", "active", "executed", "cancelled");
 REC_ENUM_DEF(vehicle_statuses, "regstatus", "active", "recovered", "cancelled");
 REC_ENUM_DEF(document_statuses, "regstatus", "active", "found", "cancelled");
+REC_ENUM_DEF(phone_statuses, "regstatus", "active", "found", "cancelled");
 REC_ENUM_DEF(all_statuses, "regstatus", "active", "executed", "recovered", "found", "cancelled");
-REC_ENUM_DEF_PUBLIC(reg_doc_types, "doctype", "cin", "passport", "licence", "other");
+REC_ENUM_DEF_PUBLIC(reg_doc_types, "doctype", "cin", "passport", "licence", "registration", "other");
 REC_ENUM_DEF_PUBLIC(reg_doc_kinds, "dockind", "lost", "stolen");
 
 /* What every register entry carries besides its own fields: the home unit
@@ -64,6 +65,8 @@ REC_ENUM_DEF_PUBLIC(reg_doc_kinds, "dockind", "lost", "stolen");
 	X(C, created_by, ID, 0, 36, NULL, 0) \
 	X(C, created_at, TIME, 0, 0, NULL, OUT) \
 	X(C, updated_at, TIME, 0, 0, NULL, OUT) \
+	X(C, found_unit_id, ID, 0, 36, NULL, 0) \
+	X(C, found_at, TIME, 0, 0, NULL, OUT) \
 	X(V, unit, CODE, 1, UNIT_CODE_MAX, NULL, OUT) \
 	X(V, unit_path, TEXT, 1, UNIT_PATH_MAX, NULL, 0)
 
@@ -95,6 +98,17 @@ REC_ENUM_DEF_PUBLIC(reg_doc_kinds, "dockind", "lost", "stolen");
 	X(C, color, TEXT, 1, SJ_MAX_COLOR, NULL, IN | OUT | NULLABLE) \
 	X(C, reference, TEXT, 1, SJ_MAX_REFERENCE, NULL, IN | OUT | NULLABLE) \
 	REG_COMMON(X, &vehicle_statuses)
+
+/* A lost or stolen mobile phone, by its IMEI (Luhn-checked, ident.h). */
+#define PHONE_FIELDS(X) \
+	X(C, imei, TEXT, 15, SJ_MAX_IMEI_TYPED, NULL, IN | REQ | OUT) \
+	X(C, make, TEXT, 1, SJ_MAX_VEHICLE_TEXT, NULL, IN | OUT | NULLABLE) \
+	X(C, model, TEXT, 1, SJ_MAX_VEHICLE_TEXT, NULL, IN | OUT | NULLABLE) \
+	X(C, color, TEXT, 1, SJ_MAX_COLOR, NULL, IN | OUT | NULLABLE) \
+	X(C, kind, ENUM, 0, 0, &reg_doc_kinds, IN | REQ | OUT) \
+	X(C, holder_name, TEXT, 1, SJ_MAX_NAME, NULL, IN | OUT | PII | NULLABLE) \
+	X(C, reference, TEXT, 1, SJ_MAX_REFERENCE, NULL, IN | OUT | NULLABLE) \
+	REG_COMMON(X, &phone_statuses)
 
 /* A lost or stolen identity document. */
 #define DOCUMENT_FIELDS(X) \
@@ -139,12 +153,21 @@ static void document_check(json_t *d, const char *prefix, json_t *errs)
 		rec_err(errs, prefix, "doc_number", "doc-number", "the number could not be read");
 }
 
+static void phone_check(json_t *p, const char *prefix, json_t *errs)
+{
+	char n[IDENT_IMEI_LEN + 1];
+	if (js(p, "imei") && ident_imei_normalize(js(p, "imei"), n) != SJ_OK)
+		rec_err(errs, prefix, "imei", "imei", "an IMEI is 15 digits, the last its Luhn check digit");
+}
+
 static const rec_field wanted_fields[] = {REC_ID_FIELD, WANTED_FIELDS(REC_FIELD)};
 static const rec_field vehicle_fields[] = {REC_ID_FIELD, VEHICLE_FIELDS(REC_FIELD)};
 static const rec_field document_fields[] = {REC_ID_FIELD, DOCUMENT_FIELDS(REC_FIELD)};
 const rec_desc reg_wanted_rec = REC_DESC("wanted", "wanted_notices", wanted_fields, wanted_check);
 const rec_desc reg_vehicle_rec = REC_DESC("vehicle", "stolen_vehicles", vehicle_fields, vehicle_check);
 const rec_desc reg_document_rec = REC_DESC("document", "stolen_documents", document_fields, document_check);
+static const rec_field phone_fields[] = {REC_ID_FIELD, PHONE_FIELDS(REC_FIELD)};
+const rec_desc reg_phone_rec = REC_DESC("phone", "stolen_phones", phone_fields, phone_check);
 
 /* The status commands (PATCH /registers/<kind>/{id}). */
 #define STATUS_FIELDS(X, statuses) \
@@ -156,6 +179,8 @@ static const rec_field document_status_fields[] = {STATUS_FIELDS(REC_FIELD, &doc
 const rec_desc reg_wanted_status_rec = REC_DESC("wanted_status", NULL, wanted_status_fields, NULL);
 const rec_desc reg_vehicle_status_rec = REC_DESC("vehicle_status", NULL, vehicle_status_fields, NULL);
 const rec_desc reg_document_status_rec = REC_DESC("document_status", NULL, document_status_fields, NULL);
+static const rec_field phone_status_fields[] = {STATUS_FIELDS(REC_FIELD, &phone_statuses)};
+const rec_desc reg_phone_status_rec = REC_DESC("phone_status", NULL, phone_status_fields, NULL);
 
 /* A list of entries of any register (GET /registers/<kind>). */
 #define REG_LIST_FIELDS(X) X(V, items, ARRAY, 0, SJ_MAX_PAGE, NULL, OUT)
@@ -197,6 +222,8 @@ static const char sql_wanted_ins[] =
 static const char sql_wkey_ins[] = "INSERT INTO wanted_keys (key, notice_id) VALUES (?, ?)";
 static const char sql_vehicle_ins[] =
 	"INSERT INTO stolen_vehicles (" REC_COLS(VEHICLE_FIELDS) ") VALUES (" REC_QS(VEHICLE_FIELDS) ")";
+static const char sql_phone_ins[] =
+	"INSERT INTO stolen_phones (" REC_COLS(PHONE_FIELDS) ") VALUES (" REC_QS(PHONE_FIELDS) ")";
 static const char sql_doc_ins[] =
 	"INSERT INTO stolen_documents (" REC_COLS(DOCUMENT_FIELDS) ") VALUES (" REC_QS(DOCUMENT_FIELDS) ")";
 
@@ -233,27 +260,32 @@ typedef struct regdesc {
 	const char *sql_set;
 	const char *sql_list_all;
 	const char *sql_list_status;
+	const char *found_status;  /* what a finding makes it (NULL: cannot be found) */
 } regdesc;
 
 #define UNIT_JOIN " JOIN (SELECT id AS u_id, code AS unit, path AS unit_path FROM units) u ON u.u_id = unit_id"
 #define WANTED_SEL "SELECT " REC_COLS(WANTED_FIELDS) ", unit FROM wanted_notices" UNIT_JOIN
 #define VEH_SEL "SELECT " REC_COLS(VEHICLE_FIELDS) ", unit FROM stolen_vehicles" UNIT_JOIN
 #define DOC_SEL "SELECT " REC_COLS(DOCUMENT_FIELDS) ", unit FROM stolen_documents" UNIT_JOIN
+#define PHONE_SEL "SELECT " REC_COLS(PHONE_FIELDS) ", unit FROM stolen_phones" UNIT_JOIN
 #define NEWEST " ORDER BY created_at DESC, id LIMIT ? OFFSET ?"
 
 static const regdesc regs[] = {
 	{"wanted", &reg_wanted_rec, sql_wanted_ins,
 	 "SELECT unit_path, status FROM wanted_notices" UNIT_JOIN " WHERE id = ?",
 	 "UPDATE wanted_notices SET status = ?, status_reason = ?, updated_at = ? WHERE id = ?", WANTED_SEL NEWEST,
-	 WANTED_SEL " WHERE status = ?" NEWEST},
+	 WANTED_SEL " WHERE status = ?" NEWEST, NULL},
 	{"vehicle", &reg_vehicle_rec, sql_vehicle_ins,
 	 "SELECT unit_path, status FROM stolen_vehicles" UNIT_JOIN " WHERE id = ?",
 	 "UPDATE stolen_vehicles SET status = ?, status_reason = ?, updated_at = ? WHERE id = ?", VEH_SEL NEWEST,
-	 VEH_SEL " WHERE status = ?" NEWEST},
+	 VEH_SEL " WHERE status = ?" NEWEST, "recovered"},
 	{"document", &reg_document_rec, sql_doc_ins,
 	 "SELECT unit_path, status FROM stolen_documents" UNIT_JOIN " WHERE id = ?",
 	 "UPDATE stolen_documents SET status = ?, status_reason = ?, updated_at = ? WHERE id = ?", DOC_SEL NEWEST,
-	 DOC_SEL " WHERE status = ?" NEWEST},
+	 DOC_SEL " WHERE status = ?" NEWEST, "found"},
+	{"phone", &reg_phone_rec, sql_phone_ins, "SELECT unit_path, status FROM stolen_phones" UNIT_JOIN " WHERE id = ?",
+	 "UPDATE stolen_phones SET status = ?, status_reason = ?, updated_at = ? WHERE id = ?", PHONE_SEL NEWEST,
+	 PHONE_SEL " WHERE status = ?" NEWEST, "found"},
 };
 
 static const regdesc *find_reg(const char *name)
@@ -275,7 +307,7 @@ sj_err reg_create(db_conn *c, const sj_actor *a, const char *reg, json_t *in, js
 		return SJ_ENOMEM;
 	/* what the server writes: normalised keys, the home unit, the status */
 	char cin[PERSON_CIN_MAX + 1] = "", plate[REG_PLATE_MAX + 1] = "", vin[REG_DOC_MAX + 1] = "",
-	     num[REG_DOC_MAX + 1] = "";
+	     num[REG_DOC_MAX + 1] = "", imei[IDENT_IMEI_LEN + 1] = "";
 	if (js(in, "cin") && persons_cin_normalize(js(in, "cin"), cin))
 		json_object_set_new(row, "cin", json_string(cin));
 	if (js(in, "plate") && reg_plate_normalize(js(in, "plate"), plate))
@@ -284,6 +316,8 @@ sj_err reg_create(db_conn *c, const sj_actor *a, const char *reg, json_t *in, js
 		json_object_set_new(row, "vin", json_string(vin));
 	if (js(in, "doc_number") && reg_doc_normalize(js(in, "doc_number"), num))
 		json_object_set_new(row, "doc_norm", json_string(num));
+	if (js(in, "imei") && ident_imei_normalize(js(in, "imei"), imei) == SJ_OK)
+		json_object_set_new(row, "imei", json_string(imei));
 	int64_t now = clock_now_ms();
 	char id[ID_LEN + 1];
 	id_new(id);
@@ -353,4 +387,58 @@ sj_err reg_list(db_conn *c, const char *reg, const char *status, int limit, int6
 	json_array_foreach(items, i, o) rec_out(r->rec, o);
 	*out = json_pack("{s:o}", "items", items);
 	return *out ? SJ_OK : SJ_ENOMEM;
+}
+
+/* ------------------------------------------------------------ findings */
+
+static const char *const sql_found_get[] = {
+	"SELECT unit_id, status, reference FROM stolen_vehicles WHERE id = ?",
+	"SELECT unit_id, status, reference FROM stolen_documents WHERE id = ?",
+	"SELECT unit_id, status, reference FROM stolen_phones WHERE id = ?",
+};
+static const char *const sql_found_set[] = {
+	"UPDATE stolen_vehicles SET status = ?, status_reason = ?, updated_at = ?, found_unit_id = ?, found_at = ?"
+	" WHERE id = ? AND status = 'active'",
+	"UPDATE stolen_documents SET status = ?, status_reason = ?, updated_at = ?, found_unit_id = ?, found_at = ?"
+	" WHERE id = ? AND status = 'active'",
+	"UPDATE stolen_phones SET status = ?, status_reason = ?, updated_at = ?, found_unit_id = ?, found_at = ?"
+	" WHERE id = ? AND status = 'active'",
+};
+
+sj_err reg_found(db_conn *c, const sj_actor *a, const char *reg, const char *id, int64_t found_at,
+		 const char *reason, json_t **out, const char **why)
+{
+	*out = NULL;
+	const regdesc *r = find_reg(reg);
+	if (!r || !r->found_status)
+		return SJ_EINTERNAL;
+	size_t k = (size_t)(r - regs) - 1; /* vehicle, document, phone follow wanted */
+	json_t *row = NULL;
+	sj_err e = id_valid(id) ? dbj_one(c, sql_found_get[k], "unit_id:t,status:t,reference:t", &row, "t", id)
+				: SJ_ENOTFOUND;
+	if (e == SJ_ENOTFOUND)
+		*why = "register-entry-not-found";
+	if (e)
+		return e;
+	char home[ID_LEN + 1];
+	snprintf(home, sizeof home, "%s", js(row, "unit_id"));
+	bool active = strcmp(js(row, "status"), "active") == 0;
+	json_t *detail = json_pack("{s:s,s:s,s:s,s:s,s:I,s:O}", "register", reg, "id", id, "status", r->found_status,
+				   "found_unit", a->unit_code, "found_at", (json_int_t)found_at, "reference",
+				   json_object_get(row, "reference"));
+	json_decref(row);
+	if (!detail)
+		return SJ_ENOMEM;
+	if (!active) {
+		json_decref(detail);
+		*why = "register-entry-not-active";
+		return SJ_ECONFLICT;
+	}
+	e = db_run(c, sql_found_set[k], "ttitit", r->found_status, reason, clock_now_ms(), a->unit_id, found_at, id);
+	e = e ? e : add_event(c, reg, id, a->id, r->found_status, reason);
+	e = e ? e : reg_notify(c, home, "found", "item found / تم العثور على غرض مصرح به", detail);
+	json_decref(detail);
+	if (!e && !(*out = json_pack("{s:s,s:s}", "id", id, "status", r->found_status)))
+		e = SJ_ENOMEM;
+	return e;
 }

@@ -1,7 +1,7 @@
 /* registers.h — the central registers and the hit engine.
  *
  * Registers: wanted notices (مذكرات البحث), stolen vehicles, lost and stolen
- * documents. Every record has a home unit, the only one that writes it; all
+ * documents, lost and stolen phones (by IMEI). Every record has a home unit, the only one that writes it; all
  * units read (national). Status changes keep their history
  * (register_events); nothing is deleted.
  *
@@ -33,9 +33,9 @@
 #define REG_DOC_MAX   24
 #define REG_HIT_THRESHOLD 0.85   /* name evidence for a wanted-person hit */
 
-extern const rec_desc reg_wanted_rec, reg_vehicle_rec, reg_document_rec;
+extern const rec_desc reg_wanted_rec, reg_vehicle_rec, reg_document_rec, reg_phone_rec;
 extern const rec_enum reg_names, reg_dangers, reg_doc_types, reg_doc_kinds;
-extern const rec_desc reg_wanted_status_rec, reg_vehicle_status_rec, reg_document_status_rec;
+extern const rec_desc reg_wanted_status_rec, reg_vehicle_status_rec, reg_document_status_rec, reg_phone_status_rec;
 extern const rec_desc reg_event_rec, reg_hit_rec, reg_notification_rec, reg_alert_rec;
 extern const rec_desc reg_check_rec, reg_check_person_rec, reg_check_reply_rec, reg_list_rec;
 extern const rec_desc reg_notifications_rec;
@@ -56,7 +56,7 @@ bool reg_plate_normalize(const char *in, char out[REG_PLATE_MAX + 1]);
 bool reg_doc_normalize(const char *in, char out[REG_DOC_MAX + 1]);
 
 /* reg_create records an entry of register reg ("wanted", "vehicle",
- * "document"; in checked against its record) in the actor's unit, its names
+ * "document", "phone"; in checked against its record) in the actor's unit, its names
  * indexed (wanted) or its plate, VIN or number normalised; *out gets
  * {"id", "status": "active", "unit"}. A reference already used in the unit is
  * SJ_ECONFLICT "register-reference-taken". */
@@ -70,6 +70,30 @@ SJ_MUST_USE sj_err reg_create(db_conn *c, const sj_actor *a, const char *reg, js
  * *out: {"id", "status"}. */
 SJ_MUST_USE sj_err reg_set_status(db_conn *c, const sj_actor *a, const char *reg, const char *id, json_t *in,
 				  json_t **out, const char **why);
+
+/* reg_found closes the active entry id of register reg ("vehicle",
+ * "document", "phone") as found (recovered, for a vehicle) by the actor's
+ * unit — any unit may find what another declared — at found_at (UTC ms),
+ * with reason: the status, the finding unit and date, a history row, and a
+ * notification (kind "found") to the entry's home unit. SJ_ENOTFOUND
+ * "register-entry-not-found"; SJ_ECONFLICT "register-entry-not-active".
+ * *out: {"id", "status"}. */
+SJ_MUST_USE sj_err reg_found(db_conn *c, const sj_actor *a, const char *reg, const char *id, int64_t found_at,
+			     const char *reason, json_t **out, const char **why);
+
+/* reg_hit_seized records that entry record_id of register reg, just
+ * entered by the actor (entered: what was typed), is a thing already seized
+ * in a case (seizure: {"seal_no", "case_number", "unit_id", "unit"}, as
+ * seizure_known gives it; borrowed): a hit (source "case", the case number)
+ * on the entry, notified to the entry's home unit and to the seizing unit,
+ * appended to alerts. */
+SJ_MUST_USE sj_err reg_hit_seized(db_conn *c, const sj_actor *a, const char *reg, const char *record_id,
+				  const char *entered, json_t *seizure, json_t *alerts);
+
+/* reg_notify notifies unit_id (kind "hit" or "found"; title in both
+ * languages; detail borrowed) inside c's transaction. */
+SJ_MUST_USE sj_err reg_notify(db_conn *c, const char *unit_id, const char *kind, const char *title,
+			      json_t *detail);
 
 /* reg_list lists a register (national read) as {"items": [...]}, newest
  * first; status may be NULL (all). */
@@ -92,6 +116,9 @@ SJ_MUST_USE sj_err reg_check_person(db_conn *c, const reg_person *p, const reg_c
 SJ_MUST_USE sj_err reg_check_plate(db_conn *c, const char *plate, const char *vin, const reg_ctx *ctx,
 				   json_t *alerts);
 SJ_MUST_USE sj_err reg_check_document(db_conn *c, const char *number, const reg_ctx *ctx, json_t *alerts);
+/* reg_check_imei checks an IMEI (as typed; one failing its Luhn digit checks
+ * nothing) against the active lost/stolen phones, as the others. */
+SJ_MUST_USE sj_err reg_check_imei(db_conn *c, const char *imei, const reg_ctx *ctx, json_t *alerts);
 /* reg_check_entered_person is the hit engine on entry ("a hit on every
  * entry"): a person just written by a capability (a person object as
  * person_rec describes it; only read; NULL is no-op) is checked by CIN and

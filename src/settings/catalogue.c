@@ -22,6 +22,11 @@ const settings_def settings_catalogue[] = {
 	{"idempotency.ttl_hours", 24, 1, 720, "hours", "heures", "ساعات",
 	 "Durée pendant laquelle une écriture envoyée avec une clé d’idempotence peut être rejouée sans être refaite.",
 	 "المدة التي يمكن خلالها إعادة إرسال عملية كتابة بمفتاح عدم التكرار دون أن تُنفَّذ مرة ثانية."},
+	{"desk.verify_per_hour", 30, 1, 100000, "verifications per address per hour",
+	 "vérifications par adresse et par heure", "عمليات تحقق لكل عنوان في الساعة",
+	 "Nombre maximal de vérifications publiques d’un récépissé ou d’un certificat depuis une même adresse en une "
+	 "heure (au-delà : 429).",
+	 "الحد الأقصى لعمليات التحقق العمومية من وصل أو شهادة انطلاقا من العنوان نفسه في الساعة (بعده: 429)."},
 };
 
 const size_t settings_catalogue_count = sizeof settings_catalogue / sizeof settings_catalogue[0];

@@ -4,6 +4,7 @@
  * then reads the folded code points. */
 #include "text/ident.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "text/norm.h"
@@ -118,6 +119,44 @@ sj_err ident_vin_normalize(const char *in, char out[IDENT_VIN_LEN + 1])
 	for (size_t i = 0; i < n; i++)
 		if (s[i] == 'I' || s[i] == 'O' || s[i] == 'Q') /* ISO 3779 §5 */
 			return SJ_EINVAL;
+	memcpy(out, s, n + 1);
+	return SJ_OK;
+}
+
+/* The Luhn sum (ISO/IEC 7812-1 annex B) of 15 digits: every second digit
+ * from the right doubled, digits of the products added; valid when the total
+ * is a multiple of 10. */
+static bool luhn_ok(const char *d, size_t n)
+{
+	int sum = 0;
+	for (size_t i = 0; i < n; i++) {
+		int v = d[n - 1 - i] - '0';
+		if (i % 2 == 1) {
+			v *= 2;
+			if (v > 9)
+				v -= 9;
+		}
+		sum += v;
+	}
+	return sum % 10 == 0;
+}
+
+sj_err ident_imei_normalize(const char *in, char out[IDENT_IMEI_LEN + 1])
+{
+	out[0] = '\0';
+	folded f;
+	sj_err e = fold(in, &f);
+	if (e)
+		return e;
+	char s[IDENT_IMEI_LEN + 2];
+	size_t n;
+	if (squeeze(&f, s, sizeof s, &n) || n != IDENT_IMEI_LEN)
+		return SJ_EINVAL;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return SJ_EINVAL;
+	if (!luhn_ok(s, n))
+		return SJ_EINVAL;
 	memcpy(out, s, n + 1);
 	return SJ_OK;
 }

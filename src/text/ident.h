@@ -19,6 +19,7 @@
 #define IDENT_VIN_LEN      17
 #define IDENT_PHONE_MAX    13 /* "+212612345678" */
 #define IDENT_PASSPORT_MAX 9
+#define IDENT_IMEI_LEN     15 /* 14 digits and the Luhn check digit */
 
 /* ident_cin_normalize: a Moroccan national identity card (CNIE) number.
  * Trims, drops inner spaces, dashes and dots, upper-cases, and accepts
@@ -62,5 +63,15 @@ SJ_MUST_USE sj_err ident_phone_normalize(const char *in, char out[IDENT_PHONE_MA
  * letters and digits after dropping spaces and dashes and upper-casing.
  * Returns SJ_OK, SJ_EINVAL, SJ_ELIMIT. */
 SJ_MUST_USE sj_err ident_passport_normalize(const char *in, char out[IDENT_PASSPORT_MAX + 1]);
+
+/* ident_imei_normalize: a mobile phone's IMEI (3GPP TS 23.003 §6.2.1): 15
+ * digits — TAC (8), serial (6), then the check digit computed by the Luhn
+ * algorithm over the first 14 (TS 23.003 annex B). Spaces, dashes, dots,
+ * slashes and Arabic-Indic digits are accepted as typed; a 14-digit IMEI
+ * without its check digit, a 16-digit IMEISV and a wrong check digit are
+ * SJ_EINVAL (a typing error the desk should catch before the register
+ * stores it). Writes e.g. "490154203237518" to out. Returns SJ_OK,
+ * SJ_EINVAL, SJ_ELIMIT. */
+SJ_MUST_USE sj_err ident_imei_normalize(const char *in, char out[IDENT_IMEI_LEN + 1]);
 
 #endif

@@ -79,6 +79,7 @@ static fixture F[] = {
 	{"complaint", ""}, {"case", ""}, {"case3", ""}, {"person", ""}, {"person2", ""}, {"pv", ""},
 	{"custody", ""}, {"seizure", ""}, {"referral", ""}, {"wanted", ""}, {"vehicle", ""},
 	{"document", ""}, {"merge", ""}, {"notification", ""}, {"unitA", "AR-CASA-OULFA"}, {"badge", "demo-officer"},
+	{"phone", ""}, {"declaration", ""}, {"residence", ""}, {"residence2", ""}, {"vnumber", ""},
 	{"cact", ""}, {"cclaim", ""}, {"cclaim2", ""}, {"ccrisis", ""}, {"cfile", ""}, {"cevent", ""},
 };
 #define NF (sizeof F / sizeof F[0])
@@ -164,11 +165,36 @@ static const probe PROBES[] = {
 	{"POST", "/api/v1/registers/documents", "/api/v1/registers/documents", false, NULL, false},
 	{"PATCH", "/api/v1/registers/documents/{id}", "/api/v1/registers/documents/${document}", true,
 	 "{\"status\":\"found\",\"reason\":\"found\"}", false},
+	{"GET", "/api/v1/registers/phones", "/api/v1/registers/phones", false, NULL, true},
+	{"POST", "/api/v1/registers/phones", "/api/v1/registers/phones", false, NULL, false},
+	{"PATCH", "/api/v1/registers/phones/{id}", "/api/v1/registers/phones/${phone}", true,
+	 "{\"status\":\"found\",\"reason\":\"found\"}", false},
 	{"POST", "/api/v1/check", "/api/v1/check", false, NULL, false},
 	{"GET", "/api/v1/notifications", "/api/v1/notifications", false, NULL, true},
 	/* a hit on unit A's wanted notice, notified to A; no body is needed */
 	{"POST", "/api/v1/notifications/{id}/read", "/api/v1/notifications/${notification}/read", true, NULL, true},
 	{"GET", "/api/v1/audit/flags", "/api/v1/audit/flags", false, NULL, true},
+	/* the front desk */
+	{"POST", "/api/v1/declarations", "/api/v1/declarations", false, NULL, false},
+	{"GET", "/api/v1/declarations/{id}", "/api/v1/declarations/${declaration}", true, NULL, true},
+	{"GET", "/api/v1/declarations/{id}/receipt", "/api/v1/declarations/${declaration}/receipt", true, NULL, true},
+	/* any unit may report that it found a declared thing: not unit-scoped */
+	{"POST", "/api/v1/declarations/found", "/api/v1/declarations/found", false, NULL, false},
+	{"POST", "/api/v1/declarations/{id}/complaint", "/api/v1/declarations/${declaration}/complaint", true,
+	 "{\"frame\":\"preliminary\",\"offences\":[{\"code\":\"CP-505\"}],\"opj\":\"mx-opj-b\"}", false},
+	{"POST", "/api/v1/residence-certificates", "/api/v1/residence-certificates", false, NULL, false},
+	{"GET", "/api/v1/residence-certificates/{id}", "/api/v1/residence-certificates/${residence}", true, NULL, true},
+	{"POST", "/api/v1/residence-certificates/{id}/check", "/api/v1/residence-certificates/${residence2}/check", true,
+	 "{\"check_kind\":\"visit\",\"check_on\":\"2026-01-02\",\"check_result\":\"confirmed\"}", false},
+	{"POST", "/api/v1/residence-certificates/{id}/decision", "/api/v1/residence-certificates/${residence2}/decision",
+	 true, "{\"decision\":\"refused\",\"reason\":\"matrice: other unit\"}", false},
+	{"POST", "/api/v1/residence-certificates/{id}/handover", "/api/v1/residence-certificates/${residence}/handover",
+	 true, NULL, true},
+	{"GET", "/api/v1/residence-certificates/{id}/print", "/api/v1/residence-certificates/${residence}/print", true,
+	 NULL, true},
+	{"GET", "/api/v1/desk/today", "/api/v1/desk/today", false, NULL, true},
+	{"GET", "/api/v1/desk/communes", "/api/v1/desk/communes", false, NULL, true},
+	{"GET", "/api/v1/verify/{number}", "/api/v1/verify/${vnumber}?c=ZZZZZZZZ", false, NULL, true},
 	{"GET", "/api/v1/users", "/api/v1/users", false, NULL, true},
 	{"POST", "/api/v1/users", "/api/v1/users", false, NULL, false},
 	{"PATCH", "/api/v1/users/{badge}", "/api/v1/users/${badge}", false, NULL, false},
@@ -452,6 +478,28 @@ static int setup(void **state)
 	assert_int_equal(r.status, 200);
 	fx_set("notification",
 	       json_string_value(json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "id")));
+	th_resp_free(&r);
+	make("phone", "/api/v1/registers/phones", officer, "{\"imei\":\"490154203237518\",\"kind\":\"lost\"}");
+	make("declaration", "/api/v1/declarations", officer,
+	     "{\"kind\":\"theft\",\"declarant\":{\"cin\":\"BH777002\",\"last_name_lat\":\"Matrice\",\"first_name_lat\":\"Desk\"},"
+	     "\"occurred_at\":1764000000000,\"place\":\"Bd Zerktouni\",\"items\":[{\"item_type\":\"other\","
+	     "\"description\":\"sac\"}]}");
+	snprintf(path, sizeof path, "/api/v1/declarations/%s", fx("declaration"));
+	r = th_request(&S, "GET", path, officer, NULL, 0, NULL);
+	assert_int_equal(r.status, 200);
+	fx_set("vnumber", th_str(&r, "verify_no"));
+	th_resp_free(&r);
+	const char *res = "{\"applicant\":{\"cin\":\"BH777003\",\"last_name_lat\":\"Matrice\",\"first_name_lat\":\"Res\"},"
+			  "\"address\":\"12 rue Matrice\",\"commune\":\"COM-CASABLANCA\",\"purpose\":\"cnie\"}";
+	make("residence", "/api/v1/residence-certificates", officer, res);
+	make("residence2", "/api/v1/residence-certificates", officer, res);
+	snprintf(path, sizeof path, "/api/v1/residence-certificates/%s/check", fx("residence"));
+	r = th_json(&S, "POST", path, officer, "{\"check_kind\":\"visit\",\"check_on\":\"2026-01-02\",\"check_result\":\"confirmed\"}");
+	assert_int_equal(r.status, 200);
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/residence-certificates/%s/decision", fx("residence"));
+	r = th_json(&S, "POST", path, officer, "{\"decision\":\"issued\"}");
+	assert_int_equal(r.status, 200);
 	th_resp_free(&r);
 	make("merge", "/api/v1/persons/merges", chief,
 	     "{\"survivor_id\":\"${person}\",\"merged_id\":\"${person2}\",\"reason\":\"same CNIE photo\"}");

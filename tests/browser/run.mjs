@@ -1149,6 +1149,7 @@ async function main() {
     expect(reads.length === 0, reads.slice(0, 12).join('\n'));
   });
 
+  await (await import('./desk.mjs')).deskTests({ test, newPage, loggedIn, setLangUI, shot, shotBoth, expect, root, base: () => base, context: () => ctx });
   await (await import('./comms.mjs')).default({ test, newPage, loggedIn, setLangUI, shot, shotBoth, expect, base, englishOnScreen });
 
   await test('no console errors during the whole run', async () => {

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -531,6 +532,43 @@ static void phones(void **state)
 	phone_bad("tel 0612345678");
 }
 
+/* IMEIs (3GPP TS 23.003 §6.2.1, the Luhn check digit of annex B): what the
+ * desk types, and what it must refuse. */
+static const struct {
+	const char *in, *want; /* want NULL: refused */
+} IMEIS[] = {
+	{"490154203237518", "490154203237518"},   /* the 3GPP example */
+	{"49-015420-323751-8", "490154203237518"}, /* as printed under the battery */
+	{"35 693803 564380 9", "356938035643809"},
+	{"٣٥٣٨٧٩٢٣٤٢٥٢٦٣٣", "353879234252633"},    /* Arabic-Indic digits */
+	{" 012345678901237 ", "012345678901237"},
+	{"490154203237519", NULL},                 /* check digit wrong */
+	{"356938035643800", NULL},
+	{"49015420323751", NULL},                  /* 14 digits: no check digit */
+	{"4901542032375180", NULL},                /* 16: an IMEISV */
+	{"49015420323751X", NULL},
+	{"IMEI 490154203237518", NULL},
+	{"", NULL},
+};
+
+static void imeis(void **state)
+{
+	(void)state;
+	int bad = 0;
+	for (size_t i = 0; i < sizeof IMEIS / sizeof IMEIS[0]; i++) {
+		char out[IDENT_IMEI_LEN + 1];
+		sj_err e = ident_imei_normalize(IMEIS[i].in, out);
+		const char *want = IMEIS[i].want;
+		bool ok = want ? e == SJ_OK && strcmp(out, want) == 0 : e != SJ_OK && out[0] == '\0';
+		if (!ok) {
+			print_message("# imei(\"%s\") = \"%s\" (%s), want %s\n", IMEIS[i].in, out, sj_err_name(e),
+				      want ? want : "refused");
+			bad++;
+		}
+	}
+	assert_int_equal(bad, 0);
+}
+
 static void cins_passports_vins(void **state)
 {
 	(void)state;
@@ -591,6 +629,7 @@ int main(void)
 		cmocka_unit_test(person_score),
 		cmocka_unit_test(plates),
 		cmocka_unit_test(phones),
+		cmocka_unit_test(imeis),
 		cmocka_unit_test(cins_passports_vins),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

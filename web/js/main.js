@@ -18,6 +18,7 @@ const NAV = [
   ['/complaints', 'nav.complaints', ['GET', '/api/v1/complaints']],
   ['/complaints/new', 'nav.complaint', ['POST', '/api/v1/complaints']],
   ['/custody', 'nav.custody', ['GET', '/api/v1/custody/deadlines']],
+  ['/desk', 'nav.desk', ['GET', '/api/v1/desk/today']],
   ['/persons', 'nav.persons', ['GET', '/api/v1/persons/search']],
   ['/registers/wanted', 'nav.registers', ['GET', '/api/v1/registers/wanted']],
   ['/comms', 'nav.comms', ['GET', '/api/v1/comms/activities']],
@@ -66,7 +67,14 @@ const ROUTES = [
   [/^\/admin$/, 'admin'],
   [/^\/admin\/(?<tab>units|reference|settings)$/, 'admin'],
   [/^\/settings$/, 'settings'],
+  [/^\/desk$/, 'desk'],
+  [/^\/desk\/declare\/(?<kind>loss|theft)$/, 'deskdeclare'],
+  [/^\/desk\/declarations\/(?<id>[^/]+)$/, 'deskdeclaration'],
+  [/^\/desk\/residence\/(?<id>[^/]+)$/, 'deskresidence'],
+  [/^\/verify\/(?<number>[^/]+)$/, 'verify'],
 ];
+// Pages outside the login (the public verification of a printed document).
+const PUBLIC = /^\/verify\//;
 
 export function go(path, replace) {
   if (replace) history.replaceState(null, '', path);
@@ -224,7 +232,7 @@ async function route() {
   const seq = ++routeSeq;
   const path = location.pathname;
   const main = $('#main');
-  if (!state.user && path !== '/login') {
+  if (!state.user && path !== '/login' && !PUBLIC.test(path)) {
     const next = path === '/' ? '' : `?next=${encodeURIComponent(path + location.search)}`;
     history.replaceState(null, '', `/login${next}`);
   }

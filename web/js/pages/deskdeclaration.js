@@ -1,0 +1,57 @@
+// deskdeclaration.js — one declaration: its receipt (print, reprint), the
+// things and their registers, a finding, and a theft turned into a
+// complaint and a case in one step.
+import { h } from '../dom.js';
+import { t, fmtDateTime } from '../i18n.js';
+import { api } from '../api.js';
+import { form } from '../forms.js';
+import { page, needs, table, personName, badge, link } from '../ui.js';
+import { offenceField } from '../offences.js';
+import { schemaFields, bodyFrom } from '../schemaform.js';
+import { DESK, at, printLink } from './desk.js';
+
+function what(it) {
+  return it.doc_number || it.imei || it.plate || it.vin || (it.card_last4 ? `•••• ${it.card_last4}` : '') || it.description || '';
+}
+
+async function toComplaint(ctx, d) {
+  return form({
+    submit: 'desk.to_complaint', label: 'desk.to_complaint',
+    onSubmit: async (v) => {
+      const body = { ...(await bodyFrom('declaration_complaint.create', v)), offences: [{ code: v.offence }] };
+      await api('POST', at(DESK.complaint, d.id), body);
+      ctx.rerender();
+    },
+  },
+  ...(await schemaFields('declaration_complaint.create', { extra: { opj: { dir: 'ltr' } } })),
+  await offenceField('offence', true));
+}
+
+export async function render(ctx) {
+  const missing = needs('GET', DESK.declaration);
+  if (missing) return page('desk.receipt.section', ctx, missing);
+  const d = await api('GET', at(DESK.declaration, ctx.params.id));
+  const writer = ['chief', 'opj', 'officer'].includes(ctx.user.role);
+  return page(d.kind === 'theft' ? 'desk.receipt.theft' : 'desk.receipt.loss', ctx,
+    h('p', { class: 'back' }, link('/desk', t('desk.title'))),
+    h('section', { class: 'card' },
+      h('dl', { class: 'facts' },
+        h('dt', { text: t('declaration.receipt_no') }), h('dd', { dir: 'ltr', class: 'num', id: 'receipt-no', text: d.receipt_no }),
+        h('dt', { text: t('declaration.kind') }), h('dd', null, badge(`declaration_kind.${d.kind}`)),
+        h('dt', { text: t('declaration.declarant') }), h('dd', { text: personName(d.declarant) }),
+        h('dt', { text: t('declaration.occurred_at') }), h('dd', { text: fmtDateTime(d.occurred_at) }),
+        h('dt', { text: t('declaration.place') }), h('dd', null, h('bdi', { text: d.place })),
+        h('dt', { text: t('declaration.verify_no') }), h('dd', { dir: 'ltr', class: 'num', text: `${d.verify_no} · ${d.verify_code}` })),
+      h('p', null, printLink(at(DESK.receipt, d.id), 'desk.print_receipt')),
+      d.case_id ? h('p', null, link(`/cases/${encodeURIComponent(d.case_id)}`, t('complaint.see-case'))) : null),
+    h('section', { class: 'card' }, h('h2', { text: t('declaration.items') }),
+      table([
+        ['declaration_item.seq', (it) => String(it.seq)],
+        ['declaration_item.item_type', (it) => t(`item_type.${it.item_type}`)],
+        ['declaration_item.description', (it) => h('bdi', { dir: 'ltr', text: what(it) })],
+        ['declaration_item.register', (it) => (it.register ? t(`register.${it.register}`) : '—')],
+        ['declaration_item.found_at', (it) => (it.found_at ? `${fmtDateTime(it.found_at)} · ${it.found_unit || ''}` : '—')],
+      ], d.items)),
+    writer && d.kind === 'theft' && !d.complaint_id
+      ? h('section', { class: 'card' }, h('h2', { text: t('desk.to_complaint') }), await toComplaint(ctx, d)) : null);
+}
