@@ -96,7 +96,8 @@ const rec_desc case_offence_rec = REC_DESC("case_offence", "case_offences", case
 	X(V, custodies, ARRAY, 0, 0, &custody_rec, OUT) \
 	X(V, seizures, ARRAY, 0, 0, &seizure_rec, OUT) \
 	X(V, referrals, ARRAY, 0, 0, &referral_rec, OUT) \
-	X(V, alerts, ARRAY, 0, SJ_MAX_ALERTS, &reg_alert_rec, OUT)
+	X(V, alerts, ARRAY, 0, SJ_MAX_ALERTS, &reg_alert_rec, OUT) \
+	X(V, allowed_regimes, ARRAY, 0, 0, NULL, OUT)
 
 static void case_check(json_t *k, const char *prefix, json_t *errs)
 {
@@ -289,14 +290,16 @@ sj_err case_read(db_conn *c, const sj_actor *a, const char *id, json_t **out, co
 {
 	*out = NULL;
 	case_ref ref;
-	json_t *o = NULL, *pvs = NULL, *cust = NULL, *seiz = NULL, *refs = NULL;
+	json_t *o = NULL, *pvs = NULL, *cust = NULL, *seiz = NULL, *refs = NULL, *regimes = NULL;
 	sj_err e = case_ref_for(c, a, id, false, &ref, why);
 	e = e ? e : case_get(c, ref.id, &o);
 	e = e ? e : pv_list(c, ref.id, false, &pvs);
 	e = e ? e : custody_list_case(c, ref.id, &cust);
 	e = e ? e : seizure_list_case(c, ref.id, &seiz);
 	e = e ? e : referral_list_case(c, ref.id, &refs);
+	e = e ? e : custody_allowed_regimes(c, ref.id, ref.cls, &regimes);
 	if (e) {
+		json_decref(regimes);
 		json_decref(o);
 		json_decref(pvs);
 		json_decref(cust);
@@ -308,6 +311,7 @@ sj_err case_read(db_conn *c, const sj_actor *a, const char *id, json_t **out, co
 	json_object_set_new(o, "custodies", cust);
 	json_object_set_new(o, "seizures", seiz);
 	json_object_set_new(o, "referrals", refs);
+	json_object_set_new(o, "allowed_regimes", regimes);
 	*out = o;
 	return SJ_OK;
 }

@@ -56,7 +56,8 @@ SJ_MUST_USE sj_err ref_load_prosecution(db_conn *c, json_t *root, int *added);
 
 /* ref_offence_get returns the current version's entry for code as a new
  * object {code, version, article, class, label_fr, label_ar, category,
- * penalty, verified, note}; SJ_ENOTFOUND when the code is not current. */
+ * penalty, verified, note, law ("CP" or the special law's title),
+ * circumstance (what distinguishes a degree, CP art 112)}; SJ_ENOTFOUND when the code is not current. */
 SJ_MUST_USE sj_err ref_offence_get(db_conn *c, const char *code, json_t **out);
 /* ref_offences_list returns the current catalogue as a new array. */
 SJ_MUST_USE sj_err ref_offences_list(db_conn *c, json_t **out);
@@ -76,6 +77,14 @@ typedef struct ref_custody_rule {
 	int64_t majority_age_years;        /* minor regime: the person is under this age at the start */
 	bool minors_allowed;               /* false: refused for a person under the majority age */
 	bool guardian_required;            /* guardian informed before any extension */
+	/* What the regime applies to (issue 11): a JSON array of offence
+	 * categories one standing charge must have ("" for any: ordinary,
+	 * minor); the age below which no one is held (CP 138; -1: none); the
+	 * classes the prosecutor may delay the lawyer for (JSON array). */
+	char categories[256];
+	int64_t min_age_years;
+	char delay_classes[128];
+	char confidence[24];
 } ref_custody_rule;
 
 /* ref_custody_rule_at finds the rule for regime in force at time at (ms),

@@ -235,10 +235,10 @@ static void whole_case_from_complaint_to_closure(void **st)
 	assert_false(json_is_true(json_object_get(r.json, "overdue")));
 	th_resp_free(&r);
 	r = req("PATCH", path, officer,
-		json_pack("{s:I,s:s,s:I}", "family_informed_at", (json_int_t)(started + 600000), "family_informed_how",
-			  "téléphone (frère)", "lawyer_contacted_at", (json_int_t)(started + 1800000)));
+		json_pack("{s:I,s:s,s:I}", "family_informed_at", (json_int_t)(started + 20000), "family_informed_how",
+			  "téléphone (frère)", "lawyer_contacted_at", (json_int_t)(started + 40000)));
 	expect(&r, 200);
-	assert_int_equal(json_integer_value(json_object_get(r.json, "lawyer_contacted_at")), started + 1800000);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "lawyer_contacted_at")), started + 40000);
 	th_resp_free(&r);
 
 	/* 5. The hearing PV: drafted by the officer, sealed by the OPJ only. */
@@ -560,7 +560,7 @@ static void extension_needs_authorisation_and_stays_in_limits(void **st)
 
 	/* terrorism: 96 h, renewable twice (the rule data), then refused */
 	char case2[37], s2[37], k2[37];
-	new_case("CP-509", case2, NULL);
+	new_case("CP-218-1", case2, NULL); /* terrorism only for terrorism offences (issue 11) */
 	add_person(case2, "suspect", person("BK300401", "Idrissi", "Karim", "الإدريسي", "كريم"), s2);
 	open_custody(case2, s2, "terrorism", k2);
 	snprintf(path, sizeof path, "/api/v1/custody/%s", k2);
@@ -1170,9 +1170,9 @@ static void prosecutor_delay_extends_lawyer_deadline(void **st)
 	assert_non_null(o);
 	assert_true(json_is_true(json_object_get(o, "lawyer_overdue")));
 	json_decref(o);
-	/* too late to record another delay */
+	/* the delay is recorded once (issue 10 item 4) */
 	r = req("PATCH", path, opj, json_pack("{s:s}", "lawyer_delay_ref", "PG/D/8"));
-	expect_problem(&r, 422, "lawyer-delay-too-late");
+	expect_problem(&r, 409, "lawyer-delay-recorded");
 	th_resp_free(&r);
 	th_set_clock(&S, 0);
 	login_all();
@@ -1246,14 +1246,15 @@ static void minor_regime_checks(void **st)
 					     "art 460: retenue du mineur"));
 	expect_problem(&r, 422, "custody-minor-needs-birth-date");
 	th_resp_free(&r);
-	/* a minor under the terrorism or state-security regime: 422 (the data says so) */
-	r = req("POST", path, opj, json_pack("{s:s,s:s,s:s}", "person_id", minor, "regime", "terrorism", "ground",
+	/* a minor under the ordinary regime: 422 (CPP 458–460, the data says so);
+	 * terrorism and state security are not for this case's charges */
+	r = req("POST", path, opj, json_pack("{s:s,s:s,s:s}", "person_id", minor, "regime", "ordinary", "ground",
 					     "art 66-1: conservation des preuves"));
 	expect_problem(&r, 422, "custody-minor-regime-required");
 	th_resp_free(&r);
 	r = req("POST", path, opj, json_pack("{s:s,s:s,s:s}", "person_id", minor, "regime", "state_security", "ground",
 					     "art 66-1: conservation des preuves"));
-	expect_problem(&r, 422, "custody-minor-regime-required");
+	expect_problem(&r, 422, "custody-regime-not-for-offences");
 	th_resp_free(&r);
 	assert_int_equal(count("SELECT COUNT(*) FROM custodies WHERE case_id = '%s'", case_id), before);
 	/* the minor under the minor regime: opened, guardian pending */

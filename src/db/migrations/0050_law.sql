@@ -1,0 +1,28 @@
+-- 0050 the law, right (issue 11; issue 10 items 4-6): what each custody rule
+-- applies to, the age below which no one is held, who may delay the lawyer;
+-- the rule and the why of each custody; the time the system recorded a close;
+-- corrections of typed times; the law of each offence and its degree; charges
+-- withdrawn or replaced (requalification). See docs/internals/cases.md.
+ALTER TABLE ref_custody_rules ADD COLUMN applies_to_categories TEXT; -- JSON array of offence categories, NULL: any
+ALTER TABLE ref_custody_rules ADD COLUMN min_age_years BIGINT;       -- minor regime: no retention under this age (CP 138)
+ALTER TABLE ref_custody_rules ADD COLUMN lawyer_delay_classes TEXT;  -- JSON array of classes the prosecutor may delay the lawyer for
+ALTER TABLE ref_custody_rules ADD COLUMN confidence TEXT;            -- high | medium | uncertain
+ALTER TABLE custodies ADD COLUMN why TEXT;                 -- JSON: classes, categories, age, frame, chosen_at, source
+ALTER TABLE custodies ADD COLUMN close_recorded_at BIGINT; -- ms: when the system recorded the end (overdue is judged on it)
+CREATE TABLE custody_corrections (
+  id           TEXT PRIMARY KEY,
+  custody_id   TEXT NOT NULL REFERENCES custodies(id),
+  field        TEXT NOT NULL,      -- family_informed_at | lawyer_contacted_at | guardian_informed_at
+  old_value    BIGINT,
+  new_value    BIGINT NOT NULL,
+  reason       TEXT NOT NULL,
+  recorded_by  TEXT NOT NULL REFERENCES users(id),
+  recorded_at  BIGINT NOT NULL
+);
+CREATE INDEX custody_corrections_custody ON custody_corrections(custody_id);
+ALTER TABLE ref_offences ADD COLUMN law TEXT;           -- "CP" or the special law's title
+ALTER TABLE ref_offences ADD COLUMN circumstance TEXT;  -- what distinguishes this degree (CP art 112)
+ALTER TABLE case_offences ADD COLUMN law TEXT;
+ALTER TABLE case_offences ADD COLUMN withdrawn_at BIGINT;   -- ms, NULL: stands
+ALTER TABLE case_offences ADD COLUMN withdrawn_reason TEXT;
+ALTER TABLE case_offences ADD COLUMN replaced_by TEXT;      -- the case_offences id that replaced it

@@ -1,0 +1,476 @@
+/* test_law.c — black-box: the law applied right (issue 11) and custody times
+ * that cannot be rewritten (issue 10 item 4), on a real server and database
+ * (SQLite and PostgreSQL), with the test clock where time matters.
+ *
+ * Each test names the item it shows; each failed on the code before it. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "harness.h"
+
+static th_server S;
+static char *officer, *opj, *chief;
+
+#define HOUR (3600LL * 1000)
+#define GROUND "art 66-1: risque de fuite et conservation des preuves"
+
+static void login_all(void)
+{
+	free(officer);
+	free(opj);
+	free(chief);
+	officer = th_login(&S, "demo-officer");
+	opj = th_login(&S, "demo-opj");
+	chief = th_login(&S, "demo-chief");
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	th_setup(&S);
+	login_all();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	free(officer);
+	free(opj);
+	free(chief);
+	return th_teardown(&S) == 0 ? 0 : -1;
+}
+
+/* at_utc moves the server's clock to the UTC instant t_ms and logs in again
+ * (sessions do not outlive the moved clock). */
+static void at_utc(long long t_ms)
+{
+	long long now = (long long)time(NULL) * 1000;
+	th_set_clock(&S, t_ms - now);
+	login_all();
+}
+
+static void real_time(void)
+{
+	th_set_clock(&S, 0);
+	login_all();
+}
+
+static th_resp req(const char *method, const char *path, const char *tok, json_t *body)
+{
+	if (!body)
+		return th_request(&S, method, path, tok, NULL, 0, NULL);
+	char *s = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	th_resp r = th_json(&S, method, path, tok, s);
+	free(s);
+	return r;
+}
+
+static void expect(th_resp *r, long status)
+{
+	if (r->status != status)
+		fprintf(stderr, "# expected %ld, got %ld: %s\n", status, r->status, r->body);
+	assert_int_equal(r->status, status);
+}
+
+static void expect_problem(th_resp *r, long status, const char *code)
+{
+	expect(r, status);
+	assert_string_equal(th_str(r, "code"), code);
+}
+
+static const char *jget(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+	return s ? s : "";
+}
+
+static long long jint(json_t *o, const char *k)
+{
+	return (long long)json_integer_value(json_object_get(o, k));
+}
+
+__attribute__((format(printf, 1, 2))) static long long count(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char sql[512];
+	vsnprintf(sql, sizeof sql, fmt, ap);
+	va_end(ap);
+	return th_sql_int(&S, sql);
+}
+
+/* new_case: a case of demo-officer's unit charged with offence. */
+static void new_case(const char *offence, char *id)
+{
+	th_resp r = req("POST", "/api/v1/cases", officer,
+			json_pack("{s:s,s:[{s:s}],s:s,s:s}", "frame", "preliminary", "offences", "code", offence,
+				  "summary", "Affaire de test", "opj", "demo-opj"));
+	expect(&r, 201);
+	snprintf(id, 37, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+}
+
+static int cin_seq = 0;
+
+/* add_suspect adds a suspect born on birth (NULL: 1990-04-12). */
+static void add_suspect(const char *case_id, const char *birth, char *pid)
+{
+	char path[128], cin[16];
+	snprintf(path, sizeof path, "/api/v1/cases/%s/persons", case_id);
+	snprintf(cin, sizeof cin, "BL%06d", 900000 + ++cin_seq);
+	th_resp r = req("POST", path, officer,
+			json_pack("{s:s,s:{s:s,s:s,s:s,s:s,s:s,s:s,s:s}}", "role", "suspect", "person", "cin", cin,
+				  "last_name_lat", "Alami", "first_name_lat", "Karim", "last_name_ar", "العلمي",
+				  "first_name_ar", "كريم", "birth_date", birth ? birth : "1990-04-12", "sex", "M"));
+	expect(&r, 201);
+	snprintf(pid, 37, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+}
+
+/* try_custody asks for a custody; the caller frees the answer. */
+static th_resp try_custody(const char *case_id, const char *pid, const char *regime, const char *tok,
+			   long long started_at)
+{
+	char path[128];
+	snprintf(path, sizeof path, "/api/v1/cases/%s/custody", case_id);
+	json_t *b = json_pack("{s:s,s:s,s:s}", "person_id", pid, "regime", regime, "ground", GROUND);
+	if (started_at)
+		json_object_set_new(b, "started_at", json_integer(started_at));
+	return req("POST", path, tok, b);
+}
+
+static void open_ok(const char *case_id, const char *pid, const char *regime, char *kid)
+{
+	th_resp r = try_custody(case_id, pid, regime, opj, 0);
+	expect(&r, 201);
+	snprintf(kid, 37, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+}
+
+static void close_ok(const char *kid)
+{
+	char path[128];
+	snprintf(path, sizeof path, "/api/v1/custody/%s/close", kid);
+	th_resp r = req("POST", path, opj, json_pack("{s:s}", "end", "released"));
+	expect(&r, 200);
+	th_resp_free(&r);
+}
+
+static bool has(json_t *arr, const char *s)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v) if (strcmp(json_string_value(v), s) == 0) return true;
+	return false;
+}
+
+/* birth_years_ago: a birth date years before today (legal date, January 2nd
+ * so the birthday has passed). */
+static void birth_years_ago(int years, char out[16])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	snprintf(out, 16, "%04d-01-02", tm.tm_year + 1900 - years);
+}
+
+/* ---------------------------------------------------------------- */
+
+/* Item 1: the regime follows the charges. Simple theft (CP-505) refuses the
+ * terrorism and state-security regimes; a terrorism charge allows terrorism
+ * only; a state-security charge (CP 163–218, added) allows state security;
+ * the case says which regimes it allows, the custody which rule and why. */
+static void regime_follows_the_charges(void **st)
+{
+	(void)st;
+	char theft[37], terror[37], state[37], p1[37], p2[37], p3[37], kid[37], path[128];
+	new_case("CP-505", theft);
+	add_suspect(theft, NULL, p1);
+	th_resp r = try_custody(theft, p1, "terrorism", opj, 0);
+	expect_problem(&r, 422, "custody-regime-not-for-offences");
+	th_resp_free(&r);
+	r = try_custody(theft, p1, "state_security", opj, 0);
+	expect_problem(&r, 422, "custody-regime-not-for-offences");
+	th_resp_free(&r);
+	assert_int_equal(count("SELECT COUNT(*) FROM custodies WHERE case_id = '%s'", theft), 0);
+	snprintf(path, sizeof path, "/api/v1/cases/%s", theft);
+	r = req("GET", path, officer, NULL);
+	expect(&r, 200);
+	json_t *allowed = json_object_get(r.json, "allowed_regimes");
+	assert_true(has(allowed, "ordinary"));
+	assert_false(has(allowed, "terrorism"));
+	assert_false(has(allowed, "state_security"));
+	th_resp_free(&r);
+
+	new_case("CP-218-1", terror);
+	add_suspect(terror, NULL, p2);
+	r = try_custody(terror, p2, "state_security", opj, 0);
+	expect_problem(&r, 422, "custody-regime-not-for-offences");
+	th_resp_free(&r);
+	open_ok(terror, p2, "terrorism", kid);
+	snprintf(path, sizeof path, "/api/v1/custody/%s", kid);
+	r = req("GET", path, opj, NULL);
+	expect(&r, 200);
+	json_t *rule = json_object_get(r.json, "rule"), *why = json_object_get(r.json, "why");
+	assert_string_equal(jget(rule, "code"), "GAV-TER-2025");
+	assert_true(strlen(jget(rule, "source")) > 10);
+	assert_string_equal(jget(why, "class"), "crime");
+	assert_true(has(json_object_get(why, "categories"), "terrorism"));
+	assert_true(has(json_object_get(why, "offences"), "CP-218-1"));
+	assert_string_equal(jget(why, "frame"), "preliminary");
+	assert_int_equal(jint(why, "age"), 36);
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/cases/%s", terror);
+	r = req("GET", path, officer, NULL);
+	allowed = json_object_get(r.json, "allowed_regimes");
+	assert_true(has(allowed, "terrorism"));
+	assert_false(has(allowed, "state_security"));
+	th_resp_free(&r);
+	close_ok(kid);
+
+	new_case("CP-163", state);
+	add_suspect(state, NULL, p3);
+	open_ok(state, p3, "state_security", kid);
+	close_ok(kid);
+	r = req("GET", "/api/v1/offences", officer, NULL);
+	expect(&r, 200);
+	size_t i;
+	json_t *o;
+	int ss = 0;
+	json_array_foreach(json_object_get(r.json, "offences"), i, o) ss += strcmp(jget(o, "category"), "state_security") == 0;
+	assert_true(ss >= 5);
+	th_resp_free(&r);
+}
+
+/* Item 2: loi 03.23's class limits bind every regime: a contravention case
+ * gets neither a minor's retention nor a terrorism custody. */
+static void class_limits_in_every_regime(void **st)
+{
+	(void)st;
+	char cas[37], minor[37], adult[37], birth[16];
+	new_case("CP-608", cas);
+	birth_years_ago(15, birth);
+	add_suspect(cas, birth, minor);
+	add_suspect(cas, NULL, adult);
+	th_resp r = try_custody(cas, minor, "minor", opj, 0);
+	expect_problem(&r, 422, "custody-rule-not-applicable");
+	th_resp_free(&r);
+	r = try_custody(cas, adult, "terrorism", opj, 0);
+	expect(&r, 422);
+	th_resp_free(&r);
+	r = try_custody(cas, adult, "ordinary", opj, 0);
+	expect_problem(&r, 422, "custody-rule-not-applicable");
+	th_resp_free(&r);
+	assert_int_equal(count("SELECT COUNT(*) FROM custodies WHERE case_id = '%s'", cas), 0);
+}
+
+/* Item 3: before loi 03.23 no custody for a contravention either (arts 56,
+ * 80); and a start backdated across 8 Dec 2025 takes the rule in force when
+ * the custody is recorded, and says so. */
+static void rules_of_2003_and_a_start_across_the_change(void **st)
+{
+	(void)st;
+	char cas[37], p[37], theft[37], q[37];
+	at_utc(1717200000000LL); /* 2024-06-01T00:00Z */
+	new_case("CP-608", cas);
+	add_suspect(cas, NULL, p);
+	th_resp r = try_custody(cas, p, "ordinary", opj, 0);
+	expect_problem(&r, 422, "custody-rule-not-applicable");
+	th_resp_free(&r);
+	/* recorded 2025-12-08 00:30 legal (23:30Z), arrest stated 2025-12-07 23:00 legal */
+	at_utc(1765150200000LL);
+	new_case("CP-505", theft);
+	add_suspect(theft, NULL, q);
+	r = try_custody(theft, q, "ordinary", opj, 1765144800000LL);
+	expect(&r, 201);
+	assert_string_equal(jget(json_object_get(r.json, "rule"), "code"), "GAV-ORD-2025");
+	assert_string_equal(jget(json_object_get(r.json, "why"), "rule_chosen_at"), "recorded");
+	char kid[37];
+	snprintf(kid, sizeof kid, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	close_ok(kid);
+	real_time();
+}
+
+/* Item 4: a minor is never in ordinary custody; a child under 12 is never
+ * retained (CP 138). */
+static void minors_and_children(void **st)
+{
+	(void)st;
+	char cas[37], sixteen[37], ten[37], kid[37], birth[16];
+	new_case("CP-509", cas);
+	birth_years_ago(16, birth);
+	add_suspect(cas, birth, sixteen);
+	birth_years_ago(10, birth);
+	add_suspect(cas, birth, ten);
+	th_resp r = try_custody(cas, sixteen, "ordinary", opj, 0);
+	expect_problem(&r, 422, "custody-minor-regime-required");
+	th_resp_free(&r);
+	r = try_custody(cas, ten, "minor", opj, 0);
+	expect_problem(&r, 422, "custody-under-criminal-age");
+	th_resp_free(&r);
+	r = try_custody(cas, ten, "ordinary", opj, 0);
+	expect_problem(&r, 422, "custody-under-criminal-age");
+	th_resp_free(&r);
+	assert_int_equal(count("SELECT COUNT(*) FROM custodies WHERE case_id = '%s'", cas), 0);
+	open_ok(cas, sixteen, "minor", kid);
+	close_ok(kid);
+}
+
+/* Item 5 (and issue 10 item 4's delay): terrorism lawyer contact is the
+ * regime's ordinary deadline (24 h) unless the prosecutor decided to delay
+ * it (then 144 h); the delay is recorded by an OPJ with the reference. */
+static void terrorism_lawyer_delay(void **st)
+{
+	(void)st;
+	char cas[37], p[37], q[37], kid[37], k2[37], path[128];
+	new_case("CP-218-1", cas);
+	add_suspect(cas, NULL, p);
+	add_suspect(cas, NULL, q);
+	open_ok(cas, p, "terrorism", kid);
+	open_ok(cas, q, "terrorism", k2);
+	snprintf(path, sizeof path, "/api/v1/custody/%s", kid);
+	th_resp r = req("GET", path, opj, NULL);
+	long long start = jint(r.json, "started_at");
+	assert_int_equal(jint(r.json, "lawyer_deadline") - start, 24 * HOUR);
+	th_resp_free(&r);
+	/* an officer without OPJ status cannot record it; refused and audited */
+	long long refused = count("SELECT COUNT(*) FROM audit_log WHERE action = 'custody.update' AND outcome <> 'ok'");
+	r = req("PATCH", path, officer, json_pack("{s:s,s:s}", "lawyer_delay_ref", "PG/TER/7", "lawyer_delay_date", "2026-12-01"));
+	expect_problem(&r, 403, "opj-required");
+	th_resp_free(&r);
+	assert_true(count("SELECT COUNT(*) FROM audit_log WHERE action = 'custody.update' AND outcome <> 'ok'") > refused);
+	r = req("PATCH", path, opj, json_pack("{s:s,s:s}", "lawyer_delay_ref", "PG/TER/7", "lawyer_delay_date", "2026-12-01"));
+	expect(&r, 200);
+	assert_int_equal(jint(r.json, "lawyer_deadline") - start, 144 * HOUR);
+	assert_string_equal(jget(r.json, "lawyer_delay_ref"), "PG/TER/7");
+	th_resp_free(&r);
+	/* without the delay, passing 24 h flags the lawyer contact */
+	th_set_clock(&S, 25 * HOUR);
+	login_all();
+	snprintf(path, sizeof path, "/api/v1/custody/%s", k2);
+	r = req("GET", path, opj, NULL);
+	assert_true(json_is_true(json_object_get(r.json, "lawyer_overdue")));
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/custody/%s", kid);
+	r = req("GET", path, opj, NULL);
+	assert_false(json_is_true(json_object_get(r.json, "lawyer_overdue")));
+	th_resp_free(&r);
+	close_ok(kid);
+	close_ok(k2);
+	real_time();
+}
+
+/* Issue 10 item 4: a custody overrun cannot be hidden: closed at 50 h with a
+ * typed end of 47 h, it shows as late and overdue; typed times are not in
+ * the future, not before the arrest, not rewritten (a correction has a
+ * reason and is kept). */
+static void custody_times_cannot_be_rewritten(void **st)
+{
+	(void)st;
+	char cas[37], p[37], kid[37], path[128];
+	new_case("CP-505", cas);
+	add_suspect(cas, NULL, p);
+	open_ok(cas, p, "ordinary", kid);
+	snprintf(path, sizeof path, "/api/v1/custody/%s", kid);
+	th_resp r = req("GET", path, opj, NULL);
+	long long start = jint(r.json, "started_at");
+	th_resp_free(&r);
+	r = req("PATCH", path, officer, json_pack("{s:I,s:s}", "family_informed_at", (json_int_t)(start + 5 * HOUR), "family_informed_how", "téléphone"));
+	expect_problem(&r, 422, "custody-time-in-future");
+	th_resp_free(&r);
+	r = req("PATCH", path, officer, json_pack("{s:I,s:s}", "family_informed_at", (json_int_t)(start - HOUR), "family_informed_how", "téléphone"));
+	expect_problem(&r, 422, "custody-time-before-arrest");
+	th_resp_free(&r);
+	r = req("PATCH", path, officer, json_pack("{s:I,s:s}", "family_informed_at", (json_int_t)start, "family_informed_how", "téléphone"));
+	expect(&r, 200);
+	th_resp_free(&r);
+	r = req("PATCH", path, officer, json_pack("{s:I,s:s}", "family_informed_at", (json_int_t)(start + 1000), "family_informed_how", "téléphone"));
+	expect_problem(&r, 409, "custody-time-recorded");
+	th_resp_free(&r);
+	r = req("PATCH", path, officer, json_pack("{s:I,s:s,s:s}", "family_informed_at", (json_int_t)(start + 1000), "family_informed_how", "téléphone",
+						  "correction_reason", "Heure mal recopiée du registre"));
+	expect(&r, 200);
+	th_resp_free(&r);
+	assert_int_equal(count("SELECT COUNT(*) FROM custody_corrections WHERE custody_id = '%s' AND old_value = %lld", kid, start), 1);
+	th_set_clock(&S, 50 * HOUR);
+	login_all();
+	snprintf(path, sizeof path, "/api/v1/custody/%s/close", kid);
+	r = req("POST", path, opj, json_pack("{s:s,s:I}", "end", "presented", "at", (json_int_t)(start + 47 * HOUR)));
+	expect(&r, 200);
+	assert_true(json_is_true(json_object_get(r.json, "closed_late")));
+	assert_true(json_is_true(json_object_get(r.json, "overdue")));
+	assert_int_equal(jint(r.json, "ended_at"), start + 47 * HOUR);
+	th_resp_free(&r);
+	r = req("GET", "/api/v1/units/AR-CASA-OULFA/custody-register", chief, NULL);
+	size_t i;
+	json_t *o;
+	bool seen = false;
+	json_array_foreach(json_object_get(r.json, "custodies"), i, o) if (strcmp(jget(o, "id"), kid) == 0) {
+		seen = true;
+		assert_true(json_is_true(json_object_get(o, "overdue")));
+	}
+	assert_true(seen);
+	th_resp_free(&r);
+	real_time();
+}
+
+/* Item 13: legal local time across a Ramadan change (tzdata: Africa/
+ * Casablanca goes from +01 to +00 on 2027-02-07 at 02:00 UT): the daily
+ * list of that day is 25 hours, a custody's deadline is printed with the
+ * offset in force then. */
+static void legal_time_across_ramadan(void **st)
+{
+	(void)st;
+	char cas[37], p[37], kid[37];
+	at_utc(1801947600000LL); /* 2027-02-06T21:00Z = 22:00 legal (+01) */
+	new_case("CP-505", cas);
+	add_suspect(cas, NULL, p);
+	th_resp r = try_custody(cas, p, "ordinary", opj, 1801947600000LL - HOUR); /* 21:00 legal */
+	expect(&r, 201);
+	snprintf(kid, sizeof kid, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	r = req("GET", "/api/v1/units/AR-CASA-OULFA/custody-daily?date=2027-02-07", chief, NULL);
+	expect(&r, 200);
+	/* 2027-02-07 00:00 legal = 2027-02-06T23:00Z (+01); the next midnight is at +00 */
+	assert_int_equal(jint(r.json, "from"), 1801947600000LL + 2 * HOUR);
+	assert_int_equal(jint(r.json, "to") - jint(r.json, "from"), 25 * HOUR);
+	bool seen = false;
+	size_t i;
+	json_t *o;
+	json_array_foreach(json_object_get(r.json, "held"), i, o) seen = seen || strcmp(jget(o, "id"), kid) == 0;
+	assert_true(seen);
+	th_resp_free(&r);
+	r = req("GET", "/api/v1/units/AR-CASA-OULFA/custody-daily.html?date=2027-02-07", chief, NULL);
+	expect(&r, 200);
+	/* started 21:00 at +01; deadline 48 h later, 2027-02-08T20:00Z, is 20:00 at +00 */
+	assert_non_null(strstr(r.body, "2027-02-06T21:00:00+01:00"));
+	assert_non_null(strstr(r.body, "2027-02-08T20:00:00+00:00"));
+	th_resp_free(&r);
+	close_ok(kid);
+	real_time();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(regime_follows_the_charges),
+		cmocka_unit_test(class_limits_in_every_regime),
+		cmocka_unit_test(rules_of_2003_and_a_start_across_the_change),
+		cmocka_unit_test(minors_and_children),
+		cmocka_unit_test(terrorism_lawyer_delay),
+		cmocka_unit_test(custody_times_cannot_be_rewritten),
+		cmocka_unit_test(legal_time_across_ramadan),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
