@@ -117,7 +117,8 @@ const rec_desc case_rec = REC_DESC("case", "cases", case_fields, case_check);
 
 #define CASE_STATUS_FIELDS(X) \
 	X(V, status, ENUM, 0, 0, &status_targets, IN | REQ) \
-	X(V, reason, TEXT, 3, SJ_MAX_SHORT_TEXT, NULL, IN | NULLABLE)
+	X(V, reason, TEXT, 3, SJ_MAX_SHORT_TEXT, NULL, IN | NULLABLE) \
+	X(V, prosecutor_ref, TEXT, 1, SJ_MAX_AUTH_REF, NULL, IN | NULLABLE)
 static const rec_field case_status_fields[] = {CASE_STATUS_FIELDS(REC_FIELD)};
 const rec_desc case_status_rec = REC_DESC("case_status", NULL, case_status_fields, NULL);
 
@@ -687,6 +688,38 @@ sj_err case_move(db_conn *c, const sj_actor *a, const case_ref *r, const char *t
 				  json_pack("{s:s,s:s,s:s?}", "from", r->status, "to", to, "reason", reason));
 }
 
+/* cancel_checks (issue 10 item 5): a case is cancelled by a chief (403
+ * "cancel-needs-chief"), never while someone is in custody in it (409
+ * "case-custody-open"), and a case with sealed PVs only on the prosecutor's
+ * decision, whose reference the request gives (422
+ * "cancellation-needs-prosecutor-decision"). */
+static sj_err cancel_checks(db_conn *c, const sj_actor *a, const case_ref *r, const char *prosecutor_ref,
+			    const char **why)
+{
+	if (!(a->role & ROLE_CHIEF)) {
+		*why = "cancel-needs-chief";
+		return SJ_EFORBIDDEN;
+	}
+	int64_t held = 0;
+	json_t *sealed = NULL;
+	sj_err e = custody_open_count(c, r->id, &held);
+	if (e)
+		return e;
+	if (held > 0) {
+		*why = "case-custody-open";
+		return SJ_ECONFLICT;
+	}
+	if ((e = pv_list(c, r->id, true, &sealed)))
+		return e;
+	size_t n = json_array_size(sealed);
+	json_decref(sealed);
+	if (n > 0 && (!prosecutor_ref || !*prosecutor_ref)) {
+		*why = "cancellation-needs-prosecutor-decision";
+		return SJ_EUNPROCESSABLE;
+	}
+	return SJ_OK;
+}
+
 sj_err case_set_status(db_conn *c, const sj_actor *a, const char *id, json_t *in, char from[CASE_STATUS_MAX],
 		       json_t **out, const char **why)
 {
@@ -696,7 +729,13 @@ sj_err case_set_status(db_conn *c, const sj_actor *a, const char *id, json_t *in
 	sj_err e = case_ref_for(c, a, id, true, &r, why);
 	if (!e)
 		copy(from, CASE_STATUS_MAX, r.status);
-	e = e ? e : case_move(c, a, &r, jstr(in, "status"), jstr(in, "reason"), why);
+	const char *to = jstr(in, "status"), *reason = jstr(in, "reason"), *pref = jstr(in, "prosecutor_ref");
+	char stated[SJ_MAX_SHORT_TEXT + SJ_MAX_AUTH_REF + 32];
+	if (!e && strcmp(to, "cancelled") == 0 && (e = cancel_checks(c, a, &r, pref, why)) == SJ_OK && pref && reason) {
+		snprintf(stated, sizeof stated, "%s (parquet : %s)", reason, pref);
+		reason = stated;
+	}
+	e = e ? e : case_move(c, a, &r, to, reason, why);
 	return answer(c, e, r.id, out);
 }
 

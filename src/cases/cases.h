@@ -133,7 +133,11 @@ SJ_MUST_USE sj_err case_add_offence(db_conn *c, const sj_actor *a, const char *i
  * case_status body): registered → under_investigation | cancelled;
  * under_investigation → cancelled; referred → closed ("referred" is set by
  * referral_create only; 409 "status-change-not-allowed"). A cancellation
- * needs a reason (422 "cancellation-needs-reason"). from receives the status
+ * needs a reason (422 "cancellation-needs-reason"), a chief (403
+ * "cancel-needs-chief"), no custody open in the case (409
+ * "case-custody-open"), and when the case has sealed PVs the prosecutor's
+ * decision (in.prosecutor_ref, kept in the reason; 422
+ * "cancellation-needs-prosecutor-decision"). from receives the status
  * before. *out: the case. */
 SJ_MUST_USE sj_err case_set_status(db_conn *c, const sj_actor *a, const char *id, json_t *in,
 				   char from[CASE_STATUS_MAX], json_t **out, const char **why);
@@ -175,8 +179,10 @@ SJ_MUST_USE sj_err case_person_has_role(db_conn *c, const char *case_id, const c
 SJ_MUST_USE sj_err case_persons(db_conn *c, const char *case_id, json_t **out);
 /* case_person_page returns the person page for the actor: the person, the
  * cases of the actor's scope it appears in with their roles (every case for
- * national roles), and known_to_police (a suspect or arrested anywhere: a
- * victim or witness never is). A person with no case in the actor's scope
+ * national roles), each with stands (false for a cancelled case or one
+ * whose last referral outcome is no_further_action), and known_to_police
+ * (a suspect or arrested in a case that stands: a victim or witness never
+ * is; a cancelled case or a classement sans suite does not count). A person with no case in the actor's scope
  * is SJ_EFORBIDDEN for a unit role; SJ_ENOTFOUND "person-not-found". */
 SJ_MUST_USE sj_err case_person_page(db_conn *c, const sj_actor *a, const char *person_id, json_t **out,
 				    const char **why);

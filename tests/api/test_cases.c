@@ -725,7 +725,7 @@ static void cancelled_case_keeps_number_and_history(void **st)
 	char case_id[37], number[96], path[160];
 	new_case("CP-400", case_id, number);
 	snprintf(path, sizeof path, "/api/v1/cases/%s/status", case_id);
-	th_resp r = req("POST", path, officer, json_pack("{s:s}", "status", "cancelled"));
+	th_resp r = req("POST", path, chief, json_pack("{s:s}", "status", "cancelled"));
 	expect_problem(&r, 422, "cancellation-needs-reason");
 	th_resp_free(&r);
 	r = req("POST", path, officer, json_pack("{s:s}", "status", "referred"));
@@ -734,7 +734,7 @@ static void cancelled_case_keeps_number_and_history(void **st)
 	r = req("POST", path, officer, json_pack("{s:s}", "status", "closed"));
 	expect_problem(&r, 409, "status-change-not-allowed");
 	th_resp_free(&r);
-	r = req("POST", path, officer, json_pack("{s:s,s:s}", "status", "cancelled", "reason", "doublon de l'affaire précédente"));
+	r = req("POST", path, chief, json_pack("{s:s,s:s}", "status", "cancelled", "reason", "doublon de l'affaire précédente"));
 	expect(&r, 200);
 	assert_string_equal(th_str(&r, "status"), "cancelled");
 	assert_string_equal(th_str(&r, "number"), number);

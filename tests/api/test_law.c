@@ -461,6 +461,95 @@ static void legal_time_across_ramadan(void **st)
 	real_time();
 }
 
+static bool known(const char *pid)
+{
+	char path[128];
+	snprintf(path, sizeof path, "/api/v1/persons/%s", pid);
+	th_resp r = req("GET", path, chief, NULL);
+	expect(&r, 200);
+	bool k = json_is_true(json_object_get(r.json, "known_to_police"));
+	assert_true(json_array_size(json_object_get(r.json, "cases")) >= 1); /* history keeps the facts */
+	th_resp_free(&r);
+	return k;
+}
+
+/* Item 12: "known to the police" follows what stands: a case cancelled as
+ * opened in error, or classed without further action, no longer counts. */
+static void known_to_police_follows_what_stands(void **st)
+{
+	(void)st;
+	char a[37], b[37], x[37], y[37], kid[37], path[128];
+	new_case("CP-505", a);
+	add_suspect(a, NULL, x);
+	assert_true(known(x));
+	snprintf(path, sizeof path, "/api/v1/cases/%s/status", a);
+	th_resp r = req("POST", path, chief, json_pack("{s:s,s:s}", "status", "cancelled", "reason", "Affaire ouverte par erreur"));
+	expect(&r, 200);
+	th_resp_free(&r);
+	assert_false(known(x));
+
+	new_case("CP-505", b);
+	add_suspect(b, NULL, y);
+	open_ok(b, y, "ordinary", kid);
+	snprintf(path, sizeof path, "/api/v1/custody/%s/close", kid);
+	r = req("POST", path, opj, json_pack("{s:s}", "end", "presented"));
+	expect(&r, 200);
+	th_resp_free(&r);
+	assert_true(known(y));
+	snprintf(path, sizeof path, "/api/v1/cases/%s/referral", b);
+	r = req("POST", path, opj, json_pack("{}"));
+	expect(&r, 201);
+	char ref[37];
+	snprintf(ref, sizeof ref, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/referrals/%s/outcome", ref);
+	r = req("PUT", path, officer, json_pack("{s:s,s:s}", "outcome", "no_further_action", "note", "classement sans suite"));
+	expect(&r, 200);
+	th_resp_free(&r);
+	assert_false(known(y));
+}
+
+/* Issue 10 item 5: cancelling needs a chief, never while a custody is open,
+ * and a case with a sealed PV only on the prosecutor's decision. */
+static void cancel_needs_a_chief_and_the_prosecutor(void **st)
+{
+	(void)st;
+	char cas[37], p[37], kid[37], path[128], status[128];
+	new_case("CP-505", cas);
+	add_suspect(cas, NULL, p);
+	open_ok(cas, p, "ordinary", kid);
+	snprintf(status, sizeof status, "/api/v1/cases/%s/status", cas);
+	th_resp r = req("POST", status, officer, json_pack("{s:s,s:s}", "status", "cancelled", "reason", "erreur de saisie"));
+	expect_problem(&r, 403, "cancel-needs-chief");
+	th_resp_free(&r);
+	r = req("POST", status, chief, json_pack("{s:s,s:s}", "status", "cancelled", "reason", "erreur de saisie"));
+	expect_problem(&r, 409, "case-custody-open");
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/cases/%s/pvs", cas);
+	r = req("POST", path, officer,
+		json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:s}", "type", "hearing_suspect", "person_id", p, "custody_id", kid,
+			  "place", "Arrondissement Oulfa", "statements", "Je nie les faits.", "read_back", 1, "signature",
+			  "signed"));
+	expect(&r, 201);
+	char pv[37];
+	snprintf(pv, sizeof pv, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/pvs/%s/seal", pv);
+	r = req("POST", path, opj, NULL);
+	expect(&r, 200);
+	th_resp_free(&r);
+	close_ok(kid);
+	r = req("POST", status, chief, json_pack("{s:s,s:s}", "status", "cancelled", "reason", "erreur de saisie"));
+	expect_problem(&r, 422, "cancellation-needs-prosecutor-decision");
+	th_resp_free(&r);
+	assert_int_equal(count("SELECT COUNT(*) FROM cases WHERE id = '%s' AND status = 'cancelled'", cas), 0);
+	r = req("POST", status, chief, json_pack("{s:s,s:s,s:s}", "status", "cancelled", "reason", "classement du parquet",
+						 "prosecutor_ref", "PR/CLS/2026/88"));
+	expect(&r, 200);
+	assert_non_null(strstr(th_str(&r, "status_reason"), "PR/CLS/2026/88"));
+	th_resp_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -471,6 +560,8 @@ int main(void)
 		cmocka_unit_test(terrorism_lawyer_delay),
 		cmocka_unit_test(custody_times_cannot_be_rewritten),
 		cmocka_unit_test(legal_time_across_ramadan),
+		cmocka_unit_test(known_to_police_follows_what_stands),
+		cmocka_unit_test(cancel_needs_a_chief_and_the_prosecutor),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
