@@ -213,6 +213,7 @@ void api_case_get(app *a, http_req *r, auth_user *u);
 void api_case_update(app *a, http_req *r, auth_user *u);
 void api_case_history(app *a, http_req *r, auth_user *u);
 void api_case_add_offence(app *a, http_req *r, auth_user *u);
+void api_case_withdraw_offence(app *a, http_req *r, auth_user *u);
 void api_case_status(app *a, http_req *r, auth_user *u);
 void api_case_assign(app *a, http_req *r, auth_user *u);
 void api_case_person_add(app *a, http_req *r, auth_user *u);

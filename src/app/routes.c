@@ -166,6 +166,9 @@ const route app_routes[] = {
 	      REPLY(case_history_rec), AUDIT("case.history", "case")),
 	ROUTE("POST", "/api/v1/cases/{id}/offences", WRITERS, 0, api_case_add_offence, "Charge one more offence",
 	      "cases", BODY(case_offence_rec), REPLY(case_rec), AUDIT("case.offence", "case")),
+	ROUTE("POST", "/api/v1/cases/{id}/offences/{oid}/withdrawal", WRITERS, 0, api_case_withdraw_offence,
+	      "Requalify: withdraw a charge, or replace it, with a reason", "cases", BODY(case_withdrawal_rec),
+	      REPLY(case_rec), AUDIT("case.offence.withdraw", "case")),
 	ROUTE("POST", "/api/v1/cases/{id}/status", WRITERS, 0, api_case_status, "Move a case along its legal statuses",
 	      "cases", BODY(case_status_rec), REPLY(case_rec), AUDIT("case.status", "case")),
 	ROUTE("PUT", "/api/v1/cases/{id}/assignee", ROLE_CHIEF, 0, api_case_assign, "Reassign a case to an OPJ",
@@ -241,7 +244,7 @@ const rec_desc *const app_records[] = {
 	&person_rec, &person_import_rec, &person_merge_rec, &person_unmerge_rec, &person_match_rec,
 	&person_duplicates_rec,
 	/* complaints and cases */
-	&complaint_rec, &complaint_disposition_rec, &complaint_list_rec, &case_rec, &case_offence_rec,
+	&complaint_rec, &complaint_disposition_rec, &complaint_list_rec, &case_rec, &case_offence_rec, &case_withdrawal_rec,
 	&case_person_rec, &case_status_rec, &case_assign_rec, &case_event_rec, &case_history_rec, &case_list_rec,
 	&person_page_rec, &pv_rec, &pv_summary_rec, &custody_rec, &custody_extension_rec, &custody_rights_rec,
 	&custody_end_rec, &custody_deadlines_rec, &custody_register_rec, &custody_daily_rec, &seizure_rec,

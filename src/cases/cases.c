@@ -51,6 +51,10 @@ REC_ENUM_DEF(status_targets, "cstatus", "under_investigation", "closed", "cancel
 	X(C, attempted, BOOL, 0, 0, NULL, IN | OUT) \
 	X(C, added_at, TIME, 0, 0, NULL, OUT) \
 	X(C, added_by, ID, 0, 36, NULL, 0) \
+	X(C, law, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT) \
+	X(C, withdrawn_at, TIME, 0, 0, NULL, OUT) \
+	X(C, withdrawn_reason, TEXT, 3, SJ_MAX_SHORT_TEXT, NULL, OUT) \
+	X(C, replaced_by, ID, 0, 36, NULL, OUT) \
 	X(V, code, CODE, 1, REF_CODE_MAX, NULL, IN | REQ | OUT) \
 	X(V, version, TEXT, 1, REF_VERSION_MAX, NULL, OUT)
 static const rec_field case_offence_fields[] = {REC_ID_FIELD, CASE_OFFENCE_FIELDS(REC_FIELD)};
@@ -265,8 +269,9 @@ static const char sql_case_get[] =
 	" LEFT JOIN (SELECT id AS o_id, badge AS opj_badge, name AS opj_name FROM users) o ON o.o_id = opj_id"
 	" JOIN (SELECT id AS b_id, badge AS cb_badge FROM users) b ON b.b_id = created_by WHERE id = ?";
 static const char sql_case_offences[] =
-	"SELECT offence_code AS code, offence_version AS version, class, article, label_fr, label_ar, category,"
-	" attempted, added_at FROM case_offences WHERE case_id = ? ORDER BY added_at, id";
+	"SELECT id, offence_code AS code, offence_version AS version, class, article, label_fr, label_ar, category,"
+	" attempted, added_at, law, withdrawn_at, withdrawn_reason, replaced_by FROM case_offences WHERE case_id = ?"
+	" ORDER BY added_at, id";
 
 sj_err case_get(db_conn *c, const char *id, json_t **out)
 {
@@ -361,10 +366,9 @@ static const char sql_offence_add[] =
 	"INSERT INTO case_offences (" REC_COLS(CASE_OFFENCE_FIELDS) ") VALUES (" REC_QS(CASE_OFFENCE_FIELDS) ")";
 static const char sql_set_class[] = "UPDATE cases SET class = ?, updated_at = ? WHERE id = ?";
 
-/* insert_offence charges off (a catalogue entry, ref_offence_get) in case_id. */
-static sj_err insert_offence(db_conn *c, const sj_actor *a, const char *case_id, json_t *off, bool attempted)
+sj_err case_offence_insert(db_conn *c, const sj_actor *a, const char *case_id, json_t *off, bool attempted,
+			   char id[ID_LEN + 1])
 {
-	char id[ID_LEN + 1];
 	id_new(id);
 	json_t *row = json_pack("{s:s,s:s,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:b,s:I,s:s?}", "id", id, "case_id", case_id,
 				"offence_code", json_object_get(off, "code"), "offence_version",
@@ -372,8 +376,10 @@ static sj_err insert_offence(db_conn *c, const sj_actor *a, const char *case_id,
 				json_object_get(off, "article"), "label_fr", json_object_get(off, "label_fr"),
 				"label_ar", json_object_get(off, "label_ar"), "category", json_object_get(off, "category"),
 				"attempted", attempted, "added_at", (json_int_t)clock_now_ms(), "added_by", a->id);
-	if (!row)
+	if (!row || json_object_set(row, "law", json_object_get(off, "law") ? json_object_get(off, "law") : json_null())) {
+		json_decref(row);
 		return SJ_ENOMEM;
+	}
 	sj_err e = dbj_write(c, sql_offence_add, &case_offence_rec, row, false, "");
 	json_decref(row);
 	return e;
@@ -530,7 +536,8 @@ sj_err case_create(db_conn *c, const sj_actor *a, json_t *in, json_t **out, cons
 	json_array_foreach(offs, i, o) {
 		if (e)
 			break;
-		e = insert_offence(c, a, id, o, json_is_true(json_object_get(o, "attempted")));
+		char oid[ID_LEN + 1];
+		e = case_offence_insert(c, a, id, o, json_is_true(json_object_get(o, "attempted")), oid);
 		json_array_append_new(codes, json_string(jstr(o, "code")));
 	}
 	json_decref(offs);
@@ -615,27 +622,12 @@ sj_err case_update(db_conn *c, const sj_actor *a, const char *id, json_t *patch,
 	return answer(c, e, r.id, out);
 }
 
-static const char sql_case_classes[] = "SELECT class FROM case_offences WHERE case_id = ?";
+static const char sql_standing_classes[] = "SELECT class FROM case_offences WHERE case_id = ? AND withdrawn_at IS NULL";
 
-sj_err case_add_offence(db_conn *c, const sj_actor *a, const char *id, json_t *in, json_t **out, const char **field,
-			const char **why)
+sj_err case_reclass(db_conn *c, const char *case_id, char cls_out[CASE_STATUS_MAX])
 {
-	*out = NULL;
-	case_ref r;
-	sj_err e = case_ref_open(c, a, id, &r, why);
-	if (e)
-		return e;
-	const char *code = jstr(in, "code");
-	bool attempted = json_is_true(json_object_get(in, "attempted"));
-	json_t *off = NULL, *all = NULL;
-	e = ref_offence_get(c, code, &off);
-	if (e == SJ_ENOTFOUND) {
-		*field = "code";
-		*why = "offence-not-current";
-		return SJ_EINVAL;
-	}
-	e = e ? e : insert_offence(c, a, r.id, off, attempted);
-	e = e ? e : dbj_rec_rows(c, sql_case_classes, &case_offence_rec, &all, "t", r.id);
+	json_t *all = NULL;
+	sj_err e = dbj_rows(c, sql_standing_classes, "class:t", &all, "t", case_id);
 	ref_class cls = REF_CLASS_NONE;
 	size_t i;
 	json_t *o;
@@ -645,12 +637,8 @@ sj_err case_add_offence(db_conn *c, const sj_actor *a, const char *id, json_t *i
 			cls = k;
 	}
 	json_decref(all);
-	e = e ? e : db_run(c, sql_set_class, "tit", ref_class_name(cls), clock_now_ms(), r.id);
-	e = e ? e : case_event(c, r.id, a, "offence.added",
-			       json_pack("{s:s,s:b,s:s,s:s}", "code", code, "attempted", attempted, "offence_class",
-					 jstr(off, "class"), "case_class", ref_class_name(cls)));
-	json_decref(off);
-	return answer(c, e, r.id, out);
+	copy(cls_out, CASE_STATUS_MAX, ref_class_name(cls));
+	return e ? e : db_run(c, sql_set_class, "tit", ref_class_name(cls), clock_now_ms(), case_id);
 }
 
 static const char sql_set_status[] =

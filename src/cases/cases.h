@@ -129,6 +129,28 @@ SJ_MUST_USE sj_err case_update(db_conn *c, const sj_actor *a, const char *id, js
  * case. */
 SJ_MUST_USE sj_err case_add_offence(db_conn *c, const sj_actor *a, const char *id, json_t *in, json_t **out,
 				    const char **field, const char **why);
+/* case_withdraw_offence (requalification, issue 11 item 9) withdraws the
+ * standing charge offence_id of the open case id, with in.reason (a
+ * case_withdrawal body), and charges in.replace_with (a current catalogue
+ * code; field "replace_with" "offence-not-current") in its place when
+ * given; the line stays in the case with withdrawn_at, withdrawn_reason and
+ * replaced_by, and the history keeps the change. The class follows the
+ * standing charges down as well as up. 404 "offence-not-found", 409
+ * "offence-withdrawn" (already), 422 "offence-last-charge" (withdrawing the
+ * only standing charge without a replacement). *out: the case. */
+SJ_MUST_USE sj_err case_withdraw_offence(db_conn *c, const sj_actor *a, const char *id, const char *offence_id,
+					 json_t *in, json_t **out, const char **field, const char **why);
+extern const rec_desc case_withdrawal_rec;
+/* case_categories returns (new array of strings) the distinct offence
+ * categories of the case's standing charges. */
+SJ_MUST_USE sj_err case_categories(db_conn *c, const char *case_id, json_t **out);
+/* For the capabilities of the module (charges.c): case_offence_insert
+ * charges off (a catalogue entry, ref_offence_get, its law copied) in
+ * case_id, its line's id into id; case_reclass sets the case's class to the
+ * most serious standing charge (CP art 111) and returns it in cls_out. */
+SJ_MUST_USE sj_err case_offence_insert(db_conn *c, const sj_actor *a, const char *case_id, json_t *off,
+				       bool attempted, char id[ID_LEN + 1]);
+SJ_MUST_USE sj_err case_reclass(db_conn *c, const char *case_id, char cls_out[CASE_STATUS_MAX]);
 /* case_set_status moves the case along the legal transitions (in: a
  * case_status body): registered → under_investigation | cancelled;
  * under_investigation → cancelled; referred → closed ("referred" is set by

@@ -214,8 +214,17 @@ sj_err print_bundle_html(json_t *ref, buf *b)
 	size_t i;
 	json_t *o;
 	json_array_foreach(json_object_get(kase, "offences"), i, o) {
+		/* the law each offence belongs to, named (issue 11 item 8): a
+		 * special law's "article 1" means nothing without its title */
+		const char *law = jstr(o, "law");
+		if (json_is_integer(json_object_get(o, "withdrawn_at")))
+			continue; /* a withdrawn charge is in the history, not on the bordereau */
 		e = e ? e : buf_adds(b, "<li>");
 		e = e ? e : esc(b, jstr(o, "code"));
+		e = e ? e : buf_adds(b, " — ");
+		e = e ? e : esc(b, !law || strcmp(law, "CP") == 0 ? "Code pénal" : law);
+		e = e ? e : buf_adds(b, ", art. ");
+		e = e ? e : esc(b, jstr(o, "article"));
 		e = e ? e : buf_adds(b, " — ");
 		e = e ? e : esc(b, jstr(o, "label_fr"));
 		e = e ? e : buf_adds(b, " · <span lang=\"ar\" dir=\"rtl\">");

@@ -76,7 +76,8 @@ const rec_desc ref_custody_rule_rec = REC_DESC("custody_rule", "ref_custody_rule
 	X(C, kind, ENUM, 0, 0, &ref_office_kinds, OUT) \
 	X(C, name_fr, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT) \
 	X(C, name_ar, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT) \
-	X(C, units, JSON, 0, 0, NULL, OUT)
+	X(C, units, JSON, 0, 0, NULL, OUT) \
+	X(C, competence, JSON, 0, 0, NULL, OUT)
 static const rec_field office_fields[] = {OFFICE_FIELDS(REC_FIELD)};
 const rec_desc ref_office_rec = REC_DESC("prosecution_office", "ref_prosecution_offices", office_fields, NULL);
 
@@ -483,8 +484,8 @@ sj_err ref_custody_rules_list(db_conn *c, json_t **out)
 /* --- prosecution offices --- */
 
 static const char sql_office_add[] =
-	"INSERT INTO ref_prosecution_offices (code, version, kind, name_fr, name_ar, units)"
-	" VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (code, version) DO NOTHING";
+	"INSERT INTO ref_prosecution_offices (code, version, kind, name_fr, name_ar, units, competence)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code, version) DO NOTHING";
 
 sj_err ref_load_prosecution(db_conn *c, json_t *root, int *added)
 {
@@ -516,11 +517,20 @@ sj_err ref_load_prosecution(db_conn *c, json_t *root, int *added)
 				return SJ_EINVAL;
 			}
 		}
-		char *uj = jdump_dumps(units, JSON_COMPACT);
-		if (!uj)
+		json_t *comp = json_object_get(o, "competence");
+		if (comp && !json_is_array(comp)) {
+			bad("prosecution", i, "competence must be a list of classes or offence categories");
+			return SJ_EINVAL;
+		}
+		char *uj = jdump_dumps(units, JSON_COMPACT), *cj = comp ? jdump_dumps(comp, JSON_COMPACT) : NULL;
+		if (!uj || (comp && !cj)) {
+			free(uj);
+			free(cj);
 			return SJ_ENOMEM;
-		e = db_run(c, sql_office_add, "tttttt", code, version, kind, fr, ar, uj);
+		}
+		e = db_run(c, sql_office_add, "ttttttt", code, version, kind, fr, ar, uj, cj);
 		free(uj);
+		free(cj);
 		if (e)
 			return e;
 		(*added)++;
@@ -529,10 +539,10 @@ sj_err ref_load_prosecution(db_conn *c, json_t *root, int *added)
 }
 
 static const char sql_office_list[] =
-	"SELECT code, kind, name_fr, name_ar, units FROM ref_prosecution_offices"
+	"SELECT code, kind, name_fr, name_ar, units, competence FROM ref_prosecution_offices"
 	" WHERE version = " CURRENT("prosecution") " ORDER BY code";
 static const char sql_office_get[] =
-	"SELECT code, kind, name_fr, name_ar, units FROM ref_prosecution_offices"
+	"SELECT code, kind, name_fr, name_ar, units, competence FROM ref_prosecution_offices"
 	" WHERE code = ? AND version = " CURRENT("prosecution");
 
 sj_err ref_prosecution_list(db_conn *c, json_t **out)
@@ -594,6 +604,65 @@ sj_err ref_prosecution_for(db_conn *c, const char *unit_path, const char *kind, 
 		*out = json_pack("{s:O,s:O,s:O,s:O}", "code", json_object_get(best, "code"), "kind",
 				 json_object_get(best, "kind"), "name_fr", json_object_get(best, "name_fr"),
 				 "name_ar", json_object_get(best, "name_ar"));
+		e = *out ? SJ_OK : SJ_ENOMEM;
+	} else {
+		e = SJ_ENOTFOUND;
+	}
+	json_decref(all);
+	return e;
+}
+
+/* competent_for: does office o's competence (a list of classes or offence
+ * categories; none: by kind — tpi délits and contraventions, ca crimes,
+ * art 23) name what? */
+static bool competent_for(json_t *o, const char *what)
+{
+	json_t *comp = json_object_get(o, "competence");
+	if (!json_is_array(comp) || json_array_size(comp) == 0) {
+		bool crime = strcmp(what, "crime") == 0;
+		return ref_class_from_name(what) != REF_CLASS_NONE && (strcmp(str(o, "kind"), "ca") == 0) == crime;
+	}
+	size_t i;
+	json_t *v;
+	json_array_foreach(comp, i, v) if (strcmp(json_string_value(v), what) == 0) return true;
+	return false;
+}
+
+sj_err ref_prosecution_for_case(db_conn *c, const char *unit_path, const char *cls, json_t *categories,
+				json_t **out)
+{
+	*out = NULL;
+	json_t *all = NULL;
+	sj_err e = ref_prosecution_list(c, &all);
+	if (e)
+		return e;
+	json_t *best = NULL;
+	int best_depth = 0;
+	bool best_special = false;
+	size_t i;
+	json_t *o;
+	json_array_foreach(all, i, o) {
+		/* a competence by offence category (terrorism) wins over one by class */
+		bool special = false, by_class = competent_for(o, cls);
+		size_t k;
+		json_t *cat;
+		json_array_foreach(categories, k, cat) special = special || competent_for(o, json_string_value(cat));
+		if (!special && !by_class)
+			continue;
+		json_t *u;
+		json_array_foreach(json_object_get(o, "units"), k, u) {
+			int d = depth_in_path(unit_path, json_string_value(u));
+			if (d > 0 && ((special && !best_special) || (special == best_special && d > best_depth))) {
+				best_depth = d;
+				best = o;
+				best_special = special;
+			}
+		}
+	}
+	if (best) {
+		*out = json_pack("{s:O,s:O,s:O,s:O,s:s}", "code", json_object_get(best, "code"), "kind",
+				 json_object_get(best, "kind"), "name_fr", json_object_get(best, "name_fr"), "name_ar",
+				 json_object_get(best, "name_ar"), "by", best_special ? "category" : "class");
 		e = *out ? SJ_OK : SJ_ENOMEM;
 	} else {
 		e = SJ_ENOTFOUND;

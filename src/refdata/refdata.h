@@ -100,6 +100,16 @@ SJ_MUST_USE sj_err ref_custody_rules_list(db_conn *c, json_t **out);
  * nearest wins); SJ_ENOTFOUND when none. */
 SJ_MUST_USE sj_err ref_prosecution_for(db_conn *c, const char *unit_path, const char *kind,
 				       json_t **out);
+/* ref_prosecution_for_case returns (new object {code, kind, name_fr,
+ * name_ar, by}) the current office competent for a case of class cls with
+ * the standing offence categories categories (a JSON array of strings)
+ * from the unit whose path is unit_path: the offices' competence lists
+ * (data/prosecution.json) name classes or offence categories; one competent
+ * by category (terrorism: the CA of Rabat, annexe de Salé, nationally —
+ * loi 03-03) wins over one by class, then the nearest unit; by is
+ * "category" or "class". SJ_ENOTFOUND when none. */
+SJ_MUST_USE sj_err ref_prosecution_for_case(db_conn *c, const char *unit_path, const char *cls, json_t *categories,
+					    json_t **out);
 /* ref_prosecution_get returns the current office with that code; SJ_ENOTFOUND. */
 SJ_MUST_USE sj_err ref_prosecution_get(db_conn *c, const char *code, json_t **out);
 /* ref_prosecution_list returns the current offices as a new array. */

@@ -74,6 +74,7 @@ static fixture F[] = {
 	{"complaint", ""}, {"case", ""}, {"case3", ""}, {"person", ""}, {"person2", ""}, {"pv", ""},
 	{"custody", ""}, {"seizure", ""}, {"referral", ""}, {"wanted", ""}, {"vehicle", ""},
 	{"document", ""}, {"merge", ""}, {"notification", ""}, {"unitA", "AR-CASA-OULFA"}, {"badge", "demo-officer"},
+	{"offence", ""},
 };
 #define NF (sizeof F / sizeof F[0])
 
@@ -185,6 +186,8 @@ static const probe PROBES[] = {
 	{"PATCH", "/api/v1/cases/{id}", "/api/v1/cases/${case}", true, "{\"summary\":\"changed by another unit\"}", false},
 	{"GET", "/api/v1/cases/{id}/history", "/api/v1/cases/${case}/history", true, NULL, true},
 	{"POST", "/api/v1/cases/{id}/offences", "/api/v1/cases/${case}/offences", true, "{\"code\":\"CP-509\"}", false},
+	{"POST", "/api/v1/cases/{id}/offences/{oid}/withdrawal", "/api/v1/cases/${case}/offences/${offence}/withdrawal", true,
+	 "{\"reason\":\"another unit tries\",\"replace_with\":\"CP-505\"}", false},
 	{"POST", "/api/v1/cases/{id}/status", "/api/v1/cases/${case}/status", true,
 	 "{\"status\":\"cancelled\",\"reason\":\"another unit tries\"}", false},
 	{"PUT", "/api/v1/cases/{id}/assignee", "/api/v1/cases/${case}/assignee", true, "{\"opj\":\"mx-opj-b\"}", false},
@@ -340,6 +343,7 @@ static int setup(void **state)
 	assert_int_equal(r.status, 200);
 	json_t *ps = json_object_get(r.json, "persons");
 	fx_set("person", json_string_value(json_object_get(json_array_get(ps, 0), "person_id")));
+	fx_set("offence", json_string_value(json_object_get(json_array_get(json_object_get(r.json, "offences"), 0), "id")));
 	th_resp_free(&r);
 	make(NULL, "/api/v1/cases/${case}/persons", officer,
 	     "{\"role\":\"suspect\",\"person\":{\"cin\":\"BK770002\",\"last_name_lat\":\"Tahiri\",\"first_name_lat\":\"Said\","

@@ -550,6 +550,153 @@ static void cancel_needs_a_chief_and_the_prosecutor(void **st)
 	th_resp_free(&r);
 }
 
+/* refer: opens and closes a custody (the case goes under investigation),
+ * then sends the case; the referral's answer is returned. */
+static th_resp refer(const char *cas)
+{
+	char p[37], kid[37], path[128];
+	add_suspect(cas, NULL, p);
+	open_ok(cas, p, "ordinary", kid);
+	snprintf(path, sizeof path, "/api/v1/custody/%s/close", kid);
+	th_resp r = req("POST", path, opj, json_pack("{s:s}", "end", "presented"));
+	expect(&r, 200);
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/cases/%s/referral", cas);
+	r = req("POST", path, opj, json_pack("{}"));
+	expect(&r, 201);
+	return r;
+}
+
+/* Item 7: a Casablanca terrorism case goes to the CA of Rabat (annexe de
+ * Salé), from the competences of data/prosecution.json; a crime of common
+ * law to the CA of Casablanca. */
+static void terrorism_goes_to_sale(void **st)
+{
+	(void)st;
+	char terror[37], crime[37];
+	new_case("CP-218-1", terror);
+	th_resp r = refer(terror);
+	assert_string_equal(th_str(&r, "office_code"), "CA-RABAT-SALE-TERRO");
+	assert_string_equal(th_str(&r, "office_kind"), "ca");
+	th_resp_free(&r);
+	new_case("CP-509", crime);
+	r = refer(crime);
+	assert_string_equal(th_str(&r, "office_code"), "CA-CASA");
+	th_resp_free(&r);
+	r = req("GET", "/api/v1/prosecution-offices", officer, NULL);
+	expect(&r, 200);
+	size_t i;
+	json_t *o;
+	bool seen = false;
+	json_array_foreach(json_object_get(r.json, "offices"), i, o) if (strcmp(jget(o, "code"), "CA-RABAT-SALE-TERRO") == 0) {
+		seen = true;
+		assert_true(has(json_object_get(o, "competence"), "terrorism"));
+	}
+	assert_true(seen);
+	th_resp_free(&r);
+}
+
+/* Item 8: the law of each offence is named, on the case and on the
+ * bordereau: D1958-1 is the dahir of 1958, art. 1 — not "article 1". */
+static void the_law_of_each_offence_is_named(void **st)
+{
+	(void)st;
+	char cas[37], path[128];
+	new_case("D1958-1", cas);
+	snprintf(path, sizeof path, "/api/v1/cases/%s", cas);
+	th_resp r = req("GET", path, officer, NULL);
+	json_t *o0 = json_array_get(json_object_get(r.json, "offences"), 0);
+	assert_non_null(strstr(jget(o0, "law"), "1-58-286"));
+	assert_string_equal(jget(o0, "article"), "1");
+	th_resp_free(&r);
+	r = req("GET", "/api/v1/offences", officer, NULL);
+	size_t i;
+	json_t *o;
+	json_array_foreach(json_object_get(r.json, "offences"), i, o) {
+		if (strcmp(jget(o, "code"), "L02-03-50") == 0)
+			assert_non_null(strstr(jget(o, "law"), "02-03"));
+		if (strcmp(jget(o, "code"), "CP-505") == 0)
+			assert_string_equal(jget(o, "law"), "CP");
+	}
+	th_resp_free(&r);
+	r = refer(cas);
+	char ref[37];
+	snprintf(ref, sizeof ref, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/referrals/%s/bundle.html", ref);
+	r = req("GET", path, opj, NULL);
+	expect(&r, 200);
+	assert_non_null(strstr(r.body, "Dahir n° 1-58-286 du 2 septembre 1958, art. 1"));
+	th_resp_free(&r);
+}
+
+/* Items 9 and 10: requalification — a charge withdrawn or replaced with a
+ * reason kept in history, the class following down as well as up; the
+ * degrees split in the catalogue (CP-404, 248, 241, 267) route by class. */
+static void requalification_and_degrees(void **st)
+{
+	(void)st;
+	char cas[37], path[160];
+	new_case("CP-509", cas);
+	snprintf(path, sizeof path, "/api/v1/cases/%s", cas);
+	th_resp r = req("GET", path, officer, NULL);
+	assert_string_equal(th_str(&r, "class"), "crime");
+	char line[37];
+	snprintf(line, sizeof line, "%s", jget(json_array_get(json_object_get(r.json, "offences"), 0), "id"));
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/cases/%s/offences/%s/withdrawal", cas, line);
+	r = req("POST", path, officer, json_pack("{s:s}", "reason", "Pas de violence établie"));
+	expect_problem(&r, 422, "offence-last-charge");
+	th_resp_free(&r);
+	r = req("POST", path, officer, json_pack("{s:s,s:s}", "reason", "Pas de violence établie : vol simple", "replace_with", "CP-505"));
+	expect(&r, 200);
+	assert_string_equal(th_str(&r, "class"), "delit_correctionnel");
+	json_t *offs = json_object_get(r.json, "offences");
+	assert_int_equal(json_array_size(offs), 2);
+	json_t *old = json_array_get(offs, 0);
+	assert_true(json_is_integer(json_object_get(old, "withdrawn_at")));
+	assert_string_equal(jget(old, "withdrawn_reason"), "Pas de violence établie : vol simple");
+	assert_string_equal(jget(old, "replaced_by"), jget(json_array_get(offs, 1), "id"));
+	th_resp_free(&r);
+	r = req("POST", path, officer, json_pack("{s:s,s:s}", "reason", "encore", "replace_with", "CP-505"));
+	expect_problem(&r, 409, "offence-withdrawn");
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/cases/%s/history", cas);
+	r = req("GET", path, officer, NULL);
+	size_t i;
+	json_t *ev;
+	bool seen = false;
+	json_array_foreach(json_object_get(r.json, "events"), i, ev) seen = seen || strcmp(jget(ev, "kind"), "offence.replaced") == 0;
+	assert_true(seen);
+	th_resp_free(&r);
+	/* the class went down: the case goes to the TPI */
+	r = refer(cas);
+	assert_string_equal(th_str(&r, "office_kind"), "tpi");
+	th_resp_free(&r);
+	/* the degrees of the catalogue (data 1.1.0) */
+	r = req("GET", "/api/v1/offences", officer, NULL);
+	int found = 0;
+	json_t *o;
+	json_array_foreach(json_object_get(r.json, "offences"), i, o) {
+		const char *code = jget(o, "code");
+		if (strcmp(code, "CP-404-CRIME") == 0 || strcmp(code, "CP-248-CRIME") == 0) {
+			assert_string_equal(jget(o, "class"), "crime");
+			assert_true(strlen(jget(o, "circumstance")) > 5);
+			found++;
+		}
+		if (strcmp(code, "CP-241-DELIT") == 0) {
+			assert_string_equal(jget(o, "class"), "delit_correctionnel");
+			found++;
+		}
+		if (strcmp(code, "CP-267") == 0) {
+			assert_string_equal(jget(o, "class"), "delit_police");
+			found++;
+		}
+	}
+	assert_int_equal(found, 4);
+	th_resp_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -562,6 +709,9 @@ int main(void)
 		cmocka_unit_test(legal_time_across_ramadan),
 		cmocka_unit_test(known_to_police_follows_what_stands),
 		cmocka_unit_test(cancel_needs_a_chief_and_the_prosecutor),
+		cmocka_unit_test(terrorism_goes_to_sale),
+		cmocka_unit_test(the_law_of_each_offence_is_named),
+		cmocka_unit_test(requalification_and_degrees),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -26,3 +26,6 @@ ALTER TABLE case_offences ADD COLUMN law TEXT;
 ALTER TABLE case_offences ADD COLUMN withdrawn_at BIGINT;   -- ms, NULL: stands
 ALTER TABLE case_offences ADD COLUMN withdrawn_reason TEXT;
 ALTER TABLE case_offences ADD COLUMN replaced_by TEXT;      -- the case_offences id that replaced it
+-- Court competences (loi 03-03: terrorism to the CA of Rabat, annexe de Salé,
+-- nationally): the classes or offence categories an office is competent for.
+ALTER TABLE ref_prosecution_offices ADD COLUMN competence TEXT; -- JSON array, NULL: by kind (tpi: délits and contraventions, ca: crimes)
