@@ -30,6 +30,7 @@ enum {
 	ROUTE_PUBLIC = 1 << 0,     /* no authentication (login, health, API description) */
 	ROUTE_TEST_ONLY = 1 << 1,  /* exists only when the server runs with --test-clock */
 	ROUTE_MFA_ENROL = 1 << 2,  /* allowed to a session that must first enrol a second factor */
+	ROUTE_OPJ = 1 << 3,        /* also needs OPJ status (CPP 20: auth_user.opj, from the user's record) */
 };
 
 typedef struct route {
@@ -214,6 +215,7 @@ void api_case_update(app *a, http_req *r, auth_user *u);
 void api_case_history(app *a, http_req *r, auth_user *u);
 void api_case_add_offence(app *a, http_req *r, auth_user *u);
 void api_case_withdraw_offence(app *a, http_req *r, auth_user *u);
+void api_users_rank(app *a, http_req *r, auth_user *u);
 void api_case_status(app *a, http_req *r, auth_user *u);
 void api_case_assign(app *a, http_req *r, auth_user *u);
 void api_case_person_add(app *a, http_req *r, auth_user *u);

@@ -116,6 +116,11 @@ const rec_desc auth_totp_confirm_rec = REC_DESC("totp_confirm", NULL, totp_confi
 	X(C, password_set_at, TIME, 0, 0, NULL, 0) \
 	X(C, created_at, TIME, 0, 0, NULL, 0) \
 	X(C, updated_at, TIME, 0, 0, NULL, 0) \
+	X(C, rank, CODE, 1, 64, NULL, OUT) \
+	X(C, opj_basis, TEXT, 1, 8, NULL, OUT) \
+	X(C, opj_since, DATE, 0, 10, NULL, OUT) \
+	X(C, opj_ref, TEXT, 1, SJ_MAX_AUTH_REF, NULL, OUT) \
+	X(V, opj, BOOL, 0, 0, NULL, OUT) \
 	X(V, unit, OBJECT, 0, 0, &unit_brief_rec, OUT) \
 	X(V, locked, BOOL, 0, 0, NULL, OUT)
 static const rec_field user_fields[] = {REC_ID_FIELD, USER_FIELDS(REC_FIELD)};

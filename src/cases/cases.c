@@ -389,7 +389,7 @@ sj_err case_offence_insert(db_conn *c, const sj_actor *a, const char *case_id, j
 static sj_err find_opj(db_conn *c, const char *badge, const char *case_unit_path, auth_user *opj, const char **why)
 {
 	sj_err e = auth_user_find(c, badge, NULL, opj);
-	if (e == SJ_ENOTFOUND || (!e && (opj->role != ROLE_OPJ || !unit_in_scope(opj->unit.path, case_unit_path)))) {
+	if (e == SJ_ENOTFOUND || (!e && (!opj->opj || !unit_in_scope(opj->unit.path, case_unit_path)))) {
 		*why = "assignee-not-opj";
 		return SJ_EUNPROCESSABLE;
 	}

@@ -671,6 +671,58 @@ sj_err ref_prosecution_for_case(db_conn *c, const char *unit_path, const char *c
 	return e;
 }
 
+/* --- ranks (CPP 20: OPJ by law or by grant) --- */
+
+static const char sql_rank_add[] =
+	"INSERT INTO ref_ranks (code, version, label_fr, label_ar, opj, confidence, note) VALUES (?, ?, ?, ?, ?, ?, ?)"
+	" ON CONFLICT (code, version) DO NOTHING";
+
+sj_err ref_load_ranks(db_conn *c, json_t *root, int *added)
+{
+	*added = 0;
+	const char *version;
+	bool skip;
+	sj_err e = version_begin(c, "ranks", root, &version, &skip);
+	if (e || skip)
+		return e;
+	json_t *list = json_object_get(root, "ranks");
+	if (!json_is_array(list))
+		return SJ_EINVAL;
+	size_t i;
+	json_t *o;
+	json_array_foreach(list, i, o) {
+		const char *code = str(o, "code"), *opj = str(o, "opj");
+		if (!code || !*code || strlen(code) > REF_CODE_MAX || !str(o, "label_fr") || !str(o, "label_ar") || !opj ||
+		    (strcmp(opj, "law") != 0 && strcmp(opj, "grant") != 0 && strcmp(opj, "none") != 0)) {
+			bad("ranks", i, "needs code, labels and opj law|grant|none");
+			return SJ_EINVAL;
+		}
+		if ((e = db_run(c, sql_rank_add, "ttttttt", code, version, str(o, "label_fr"), str(o, "label_ar"), opj,
+				str(o, "confidence"), str(o, "note"))))
+			return e;
+		(*added)++;
+	}
+	return version_end(c, "ranks", root, version);
+}
+
+static const char sql_rank_get[] =
+	"SELECT label_fr, label_ar, opj FROM ref_ranks WHERE code = ? AND version = " CURRENT("ranks");
+
+sj_err ref_rank_get(db_conn *c, const char *code, ref_rank *out)
+{
+	memset(out, 0, sizeof *out);
+	json_t *o = NULL;
+	sj_err e = dbj_one(c, sql_rank_get, "fr:t,ar:t,opj:t", &o, "t", code);
+	if (e)
+		return e;
+	snprintf(out->code, sizeof out->code, "%s", code);
+	snprintf(out->label_fr, sizeof out->label_fr, "%s", str(o, "fr"));
+	snprintf(out->label_ar, sizeof out->label_ar, "%s", str(o, "ar"));
+	snprintf(out->opj, sizeof out->opj, "%s", str(o, "opj"));
+	json_decref(o);
+	return SJ_OK;
+}
+
 /* wrap answers {member: list} (list stolen). */
 static sj_err wrap(sj_err e, const char *member, json_t *list, json_t **out)
 {

@@ -110,6 +110,18 @@ SJ_MUST_USE sj_err ref_prosecution_for(db_conn *c, const char *unit_path, const 
  * "category" or "class". SJ_ENOTFOUND when none. */
 SJ_MUST_USE sj_err ref_prosecution_for_case(db_conn *c, const char *unit_path, const char *cls, json_t *categories,
 					    json_t **out);
+/* A rank of the police (data/ranks.json) and the OPJ status it carries
+ * (CPP 20): "law" (commissaires, officiers de police), "grant" (inspectors,
+ * only when designated, with a date and a reference) or "none". */
+typedef struct ref_rank {
+	char code[REF_CODE_MAX + 1];
+	char label_fr[128], label_ar[128];
+	char opj[8];
+} ref_rank;
+/* ref_load_ranks loads a ranks file (as the other loaders). */
+SJ_MUST_USE sj_err ref_load_ranks(db_conn *c, json_t *root, int *added);
+/* ref_rank_get reads the current version's rank code; SJ_ENOTFOUND. */
+SJ_MUST_USE sj_err ref_rank_get(db_conn *c, const char *code, ref_rank *out);
 /* ref_prosecution_get returns the current office with that code; SJ_ENOTFOUND. */
 SJ_MUST_USE sj_err ref_prosecution_get(db_conn *c, const char *code, json_t **out);
 /* ref_prosecution_list returns the current offices as a new array. */

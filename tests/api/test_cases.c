@@ -221,7 +221,7 @@ static void whole_case_from_complaint_to_closure(void **st)
 	/* 4. Custody: an officer may not; the OPJ opens it under the rule in force. */
 	snprintf(path, sizeof path, "/api/v1/cases/%s/custody", case_id);
 	r = req("POST", path, officer, json_pack("{s:s,s:s,s:s}", "person_id", suspect, "regime", "ordinary", "ground", "x"));
-	expect_problem(&r, 403, "forbidden");
+	expect_problem(&r, 403, "opj-required");
 	th_resp_free(&r);
 	char custody[37];
 	open_custody(case_id, suspect, "ordinary", custody);
@@ -260,7 +260,7 @@ static void whole_case_from_complaint_to_closure(void **st)
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/pvs/%s/seal", pv);
 	r = req("POST", path, officer, NULL);
-	expect_problem(&r, 403, "forbidden");
+	expect_problem(&r, 403, "opj-required");
 	th_resp_free(&r);
 	r = req("POST", path, opj, NULL);
 	expect(&r, 200);
@@ -357,7 +357,7 @@ static void whole_case_from_complaint_to_closure(void **st)
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/cases/%s/referral", case_id);
 	r = req("POST", path, officer, json_pack("{}"));
-	expect_problem(&r, 403, "forbidden");
+	expect_problem(&r, 403, "opj-required");
 	th_resp_free(&r);
 	/* another office than the competent one needs a reason */
 	r = req("POST", path, opj, json_pack("{s:s}", "office", "TPI-CASA-PENAL"));
@@ -546,7 +546,7 @@ static void extension_needs_authorisation_and_stays_in_limits(void **st)
 	th_resp_free(&r);
 	/* an officer may not extend */
 	r = req("POST", path, officer, json_pack("{s:s,s:s}", "authorisation_ref", "PR/77", "authorisation_date", "2026-11-29"));
-	expect_problem(&r, 403, "forbidden");
+	expect_problem(&r, 403, "opj-required");
 	th_resp_free(&r);
 	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM custody_extensions"), ext_before);
 	r = req("POST", path, opj, json_pack("{s:s,s:s}", "authorisation_ref", "PR/77", "authorisation_date", "2026-11-29"));

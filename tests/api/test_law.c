@@ -697,6 +697,72 @@ static void requalification_and_degrees(void **st)
 	th_resp_free(&r);
 }
 
+/* Item 11 and issue 10 item 6: OPJ status is the officer's (CPP 20): the
+ * chief, a commissaire, is an OPJ by law and opens custody and seals; an
+ * inspector is one only by a grant with its date and reference; the PV's
+ * drafter rank comes from the user's record, never from the body. */
+static void opj_status_and_rank_come_from_the_record(void **st)
+{
+	(void)st;
+	char cas[37], p[37], kid[37], path[128], pv[37];
+	new_case("CP-505", cas);
+	add_suspect(cas, NULL, p);
+	th_resp r = try_custody(cas, p, "ordinary", chief, 0);
+	expect(&r, 201);
+	snprintf(kid, sizeof kid, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/cases/%s/pvs", cas);
+	json_t *body = json_pack("{s:s,s:s,s:s,s:s,s:b,s:s,s:s}", "type", "hearing_suspect", "person_id", p, "custody_id", kid,
+				 "statements", "Je reconnais.", "read_back", 1, "signature", "signed", "drafter_rank", "OPJ");
+	r = req("POST", path, officer, body);
+	expect(&r, 400); /* the rank is not the drafter's to type */
+	th_resp_free(&r);
+	r = req("POST", path, officer,
+		json_pack("{s:s,s:s,s:s,s:s,s:b,s:s}", "type", "hearing_suspect", "person_id", p, "custody_id", kid,
+			  "statements", "Je reconnais.", "read_back", 1, "signature", "signed"));
+	expect(&r, 201);
+	snprintf(pv, sizeof pv, "%s", th_str(&r, "id"));
+	assert_non_null(strstr(th_str(&r, "drafter_rank"), "Gardien de la paix"));
+	assert_null(strstr(th_str(&r, "drafter_rank"), "officier de police judiciaire"));
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/pvs/%s/seal", pv);
+	r = req("POST", path, officer, NULL);
+	expect_problem(&r, 403, "opj-required");
+	th_resp_free(&r);
+	r = req("POST", path, chief, NULL);
+	expect(&r, 200);
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/custody/%s/close", kid);
+	r = req("POST", path, chief, json_pack("{s:s}", "end", "released"));
+	expect(&r, 200);
+	th_resp_free(&r);
+	/* an inspector is an OPJ only by grant, with its date and reference */
+	char *admin = th_login(&S, "demo-admin");
+	r = req("PUT", "/api/v1/users/demo-officer/rank", admin, json_pack("{s:s,s:s}", "rank", "inspecteur", "opj_since", "2026-01-05"));
+	expect_problem(&r, 422, "opj-grant-needs-date-and-reference");
+	th_resp_free(&r);
+	r = req("PUT", "/api/v1/users/demo-officer/rank", admin,
+		json_pack("{s:s,s:s,s:s}", "rank", "inspecteur", "opj_since", "2026-01-05", "opj_ref", "Arrêté n° 12/2026"));
+	expect(&r, 200);
+	assert_true(json_is_true(json_object_get(r.json, "opj")));
+	th_resp_free(&r);
+	assert_int_equal(count("SELECT COUNT(*) FROM users WHERE badge = 'demo-officer' AND opj_basis = 'grant' AND opj_ref = 'Arrêté n° 12/2026'"), 1);
+	char k2[37];
+	r = try_custody(cas, p, "ordinary", officer, 0); /* the case was not cancelled: still open */
+	expect(&r, 201);
+	snprintf(k2, sizeof k2, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	close_ok(k2);
+	r = req("PUT", "/api/v1/users/demo-officer/rank", admin, json_pack("{s:s}", "rank", "gardien_paix"));
+	expect(&r, 200);
+	assert_false(json_is_true(json_object_get(r.json, "opj")));
+	th_resp_free(&r);
+	r = try_custody(cas, p, "ordinary", officer, 0);
+	expect_problem(&r, 403, "opj-required");
+	th_resp_free(&r);
+	free(admin);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -712,6 +778,7 @@ int main(void)
 		cmocka_unit_test(terrorism_goes_to_sale),
 		cmocka_unit_test(the_law_of_each_offence_is_named),
 		cmocka_unit_test(requalification_and_degrees),
+		cmocka_unit_test(opj_status_and_rank_come_from_the_record),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -29,3 +29,19 @@ ALTER TABLE case_offences ADD COLUMN replaced_by TEXT;      -- the case_offences
 -- Court competences (loi 03-03: terrorism to the CA of Rabat, annexe de Salé,
 -- nationally): the classes or offence categories an office is competent for.
 ALTER TABLE ref_prosecution_offices ADD COLUMN competence TEXT; -- JSON array, NULL: by kind (tpi: délits and contraventions, ca: crimes)
+-- Ranks (data/ranks.json) and OPJ status (CPP 20): by law for commissaires
+-- and officiers de police, by grant (date and reference) for inspectors.
+CREATE TABLE ref_ranks (
+  code        TEXT NOT NULL,
+  version     TEXT NOT NULL,
+  label_fr    TEXT NOT NULL,
+  label_ar    TEXT NOT NULL,
+  opj         TEXT NOT NULL,   -- law | grant | none
+  confidence  TEXT,
+  note        TEXT,
+  PRIMARY KEY (code, version)
+);
+ALTER TABLE users ADD COLUMN rank TEXT;        -- a ref_ranks code
+ALTER TABLE users ADD COLUMN opj_basis TEXT;   -- law | grant, NULL: no OPJ status from the rank
+ALTER TABLE users ADD COLUMN opj_since TEXT;   -- YYYY-MM-DD of the grant (or of the rank)
+ALTER TABLE users ADD COLUMN opj_ref TEXT;     -- the grant's reference
