@@ -80,6 +80,7 @@ const rec_desc case_offence_rec = REC_DESC("case_offence", "case_offences", case
 	X(E, lat_e6, INT, 0, 0, NULL, OUT) \
 	X(E, lon_e6, INT, 0, 0, NULL, OUT) \
 	X(E, summary, TEXT, 3, SJ_MAX_LONG_TEXT, NULL, IN | REQ | OUT | PII | MULTI) \
+	X(E, rogatory_commission, JSON, 0, 0, NULL, IN | OUT | NULLABLE) \
 	X(C, opj_id, ID, 0, 36, NULL, 0) \
 	X(C, complaint_id, ID, 0, 36, NULL, IN | OUT | NULLABLE) \
 	X(C, created_by, CODE, 1, SJ_MAX_BADGE, NULL, OUT) \
@@ -114,6 +115,20 @@ static void case_check(json_t *k, const char *prefix, json_t *errs)
 	bool lat = json_is_number(json_object_get(k, "lat")), lon = json_is_number(json_object_get(k, "lon"));
 	if (lat != lon)
 		rec_err(errs, prefix, lat ? "lon" : "lat", "required", "give both lat and lon");
+	/* the rogatory commission (CPP 138–139): judge, court, number, date, scope */
+	json_t *rc = json_object_get(k, "rogatory_commission");
+	if (rc && !json_is_null(rc)) {
+		static const char *const need[] = {"judge", "court", "number", "date", "scope"};
+		bool ok = json_is_object(rc) && json_object_size(rc) <= 5;
+		for (size_t i = 0; ok && i < 5; i++) {
+			const char *v = json_string_value(json_object_get(rc, need[i]));
+			ok = v && strlen(v) >= 1 && strlen(v) <= SJ_MAX_SHORT_TEXT && !rec_text_ok(v, strlen(v), false) &&
+			     (i != 3 || rec_date_ok(v));
+		}
+		if (!ok)
+			rec_err(errs, prefix, "rogatory_commission", "invalid",
+				"give the commission's judge, court, number, date (YYYY-MM-DD) and scope");
+	}
 }
 
 static const rec_field case_fields[] = {REC_ID_FIELD, CASE_FIELDS(REC_FIELD)};
@@ -262,7 +277,8 @@ sj_err case_event(db_conn *c, const char *case_id, const sj_actor *a, const char
 
 static const char sql_case_get[] =
 	"SELECT id, number, unit, unit_name_fr, unit_name_ar, year, seq, frame, class, status, status_reason,"
-	" occurred_from, occurred_to, commune, address, lat_e6, lon_e6, summary, opj_badge, opj_name, complaint_id,"
+	" occurred_from, occurred_to, commune, address, lat_e6, lon_e6, summary, rogatory_commission, opj_badge, opj_name,"
+	" complaint_id,"
 	" cb_badge AS created_by, created_at, updated_at, unit_path FROM cases"
 	" JOIN (SELECT id AS u_id, code AS unit, name_fr AS unit_name_fr, name_ar AS unit_name_ar, path AS unit_path"
 	" FROM units) u ON u.u_id = unit_id"

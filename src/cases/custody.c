@@ -74,6 +74,7 @@ const rec_desc custody_extension_rec = REC_DESC("custody_extension", "custody_ex
 	X(C, guardian_informed_how, TEXT, 2, SJ_MAX_SHORT_TEXT, NULL, IN | OUT | PII | NULLABLE) \
 	X(C, why, JSON, 0, 0, NULL, OUT) \
 	X(C, close_recorded_at, TIME, 0, 0, NULL, OUT) \
+	X(C, authority, TEXT, 1, 32, NULL, OUT) \
 	X(V, case_number, CODE, 1, CASE_NUMBER_MAX, NULL, OUT) \
 	X(V, unit, CODE, 1, UNIT_CODE_MAX, NULL, OUT) \
 	X(V, cin, CIN, 1, SJ_MAX_CIN_TYPED, NULL, OUT | PII) \
@@ -322,6 +323,47 @@ static sj_err choose_rule(db_conn *c, const char *regime, int64_t start, int64_t
 	return e;
 }
 
+static const char sql_commission[] = "SELECT rogatory_commission FROM cases WHERE id = ?";
+
+/* frame_checks applies the rule of the case's inquiry frame (issue 11 item
+ * 6, rule data frame_rules): under a rogatory commission (CPP 138–139) the
+ * commission must be recorded on the case (422
+ * "custody-needs-rogatory-commission"); the person is presented to the juge
+ * d'instruction, who decides any extension. *authority: who decides
+ * extensions ("procureur" or the rule's extension_by); *extra: what why adds
+ * (new object, or NULL). */
+static sj_err frame_checks(db_conn *c, const case_ref *r, const ref_custody_rule *rule, char authority[32],
+			   json_t **extra, const char **why)
+{
+	snprintf(authority, 32, "procureur");
+	*extra = NULL;
+	if (!rule->frame_rules[0])
+		return SJ_OK;
+	json_t *all = json_loads(rule->frame_rules, 0, NULL), *fr = json_object_get(all, r->frame);
+	if (!json_is_object(fr)) {
+		json_decref(all);
+		return SJ_OK;
+	}
+	json_t *row = NULL, *commission = NULL;
+	sj_err e = dbj_one(c, sql_commission, "rc:t", &row, "t", r->id);
+	if (!e && jstr(row, "rc"))
+		commission = json_loads(jstr(row, "rc"), 0, NULL);
+	json_decref(row);
+	if (!e && json_is_true(json_object_get(fr, "requires_commission")) && !json_is_object(commission)) {
+		*why = "custody-needs-rogatory-commission";
+		e = SJ_EUNPROCESSABLE;
+	}
+	if (!e) {
+		snprintf(authority, 32, "%s", jstr(fr, "extension_by") ? jstr(fr, "extension_by") : "procureur");
+		*extra = json_pack("{s:s?,s:s,s:o?,s:s?}", "presented_to", jstr(fr, "presented_to"), "extension_by", authority,
+				   "commission", commission, "frame_rule_confidence", jstr(fr, "confidence"));
+		commission = NULL;
+	}
+	json_decref(commission);
+	json_decref(all);
+	return e;
+}
+
 /* why_of builds what a custody's rule was chosen on: the case's class, the
  * standing charges and their categories, the person's age at the start, the
  * frame, and when the rule was taken (new object). */
@@ -394,8 +436,14 @@ sj_err custody_open(db_conn *c, const sj_actor *a, const char *case_id, json_t *
 	if (!rule_allows(&rule, r->cls, charges, why))
 		e = SJ_EUNPROCESSABLE;
 	e = e ? e : age_checks(c, person_id, regime, &rule, start, &age, why);
+	char authority[32] = "procureur";
+	json_t *extra = NULL;
+	e = e ? e : frame_checks(c, r, &rule, authority, &extra, why);
 	json_t *whyj = e ? NULL : why_of(r, charges, age, chosen_at);
 	json_decref(charges);
+	if (whyj && extra)
+		json_object_update(whyj, extra);
+	json_decref(extra);
 	if (e)
 		return e;
 	if (!whyj)
@@ -414,7 +462,7 @@ sj_err custody_open(db_conn *c, const sj_actor *a, const char *case_id, json_t *
 				json_object_get(in, "ground"), "rule_id", rule.id, "started_at", (json_int_t)start,
 				"deadline_at", (json_int_t)deadline, "extensions", 0, "place", json_object_get(in, "place"),
 				"status", "open", "opened_by", a->id, "created_at", (json_int_t)now);
-	if (!row || json_object_set_new(row, "why", whyj)) {
+	if (!row || json_object_set_new(row, "why", whyj) || json_object_set_new(row, "authority", json_string(authority))) {
 		json_decref(row);
 		return SJ_ENOMEM;
 	}
@@ -476,7 +524,7 @@ static sj_err for_change(db_conn *c, const sj_actor *a, const char *id, case_ref
 
 static const char sql_state[] =
 	"SELECT k.status, k.deadline_at, k.extensions, r.extension_hours, r.max_extensions, k.regime, k.case_id,"
-	" COALESCE(r.guardian_required, 0), k.guardian_informed_at"
+	" COALESCE(r.guardian_required, 0), k.guardian_informed_at, COALESCE(k.authority, 'procureur')"
 	" FROM custodies k JOIN ref_custody_rules r ON r.id = k.rule_id WHERE k.id = ?";
 static const char sql_ext_add[] =
 	"INSERT INTO custody_extensions (" REC_COLS(EXTENSION_FIELDS) ") VALUES (" REC_QS(EXTENSION_FIELDS) ")";
@@ -489,7 +537,7 @@ sj_err custody_extend(db_conn *c, const sj_actor *a, const char *id, json_t *in,
 	case_ref r;
 	json_t *st = NULL;
 	sj_err e = for_change(c, a, id, &r, why);
-	e = e ? e : dbj_one(c, sql_state, "status:t,deadline:i,ext:i,ext_h:i,max:i,regime:t,case_id:t,gr:i,gi:i", &st,
+	e = e ? e : dbj_one(c, sql_state, "status:t,deadline:i,ext:i,ext_h:i,max:i,regime:t,case_id:t,gr:i,gi:i,auth:t", &st,
 			    "t", id);
 	if (e)
 		return e;
@@ -497,6 +545,7 @@ sj_err custody_extend(db_conn *c, const sj_actor *a, const char *id, json_t *in,
 		max = jint(st, "max"), now = clock_now_ms();
 	bool open = strcmp(jstr(st, "status"), "open") == 0;
 	bool guardian_missing = jint(st, "gr") != 0 && !json_is_integer(json_object_get(st, "gi"));
+	bool by_judge = jstr(st, "auth") && strcmp(jstr(st, "auth"), "juge_instruction") == 0;
 	json_decref(st);
 	const char *auth_ref = jstr(in, "authorisation_ref"), *auth_date = jstr(in, "authorisation_date");
 	if (!open) {
@@ -505,6 +554,12 @@ sj_err custody_extend(db_conn *c, const sj_actor *a, const char *id, json_t *in,
 	}
 	if (!auth_ref || !*auth_ref || !auth_date) {
 		*why = "extension-needs-authorisation";
+		return SJ_EUNPROCESSABLE;
+	}
+	/* under a rogatory commission the juge d'instruction decides (CPP 138–139):
+	 * his decision names him */
+	if (by_judge && !jstr(in, "authorised_by")) {
+		*why = "extension-needs-judge-decision";
 		return SJ_EUNPROCESSABLE;
 	}
 	/* art 460: the minor's guardian is informed — before any extension (rule data). */

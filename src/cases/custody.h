@@ -49,7 +49,11 @@ extern const rec_desc custody_rec, custody_extension_rec, custody_rights_rec, cu
  * the start and the recording: then the rule in force when recorded. The
  * custody keeps why (class, offences, categories, age, frame,
  * rule_chosen_at) and reads with rule {code, version, regime, source,
- * confidence, uncertain}.
+ * confidence, uncertain}. Under a rogatory commission (the rule's
+ * frame_rules.rogatory, CPP 138–139) the commission must be on the case
+ * ("custody-needs-rogatory-commission"); why gains presented_to,
+ * extension_by and the commission, and authority says who decides an
+ * extension ("juge_instruction"; otherwise "procureur").
  * The person gets the role "arrested" in the case if not already.
  * lawyer_deadline_at = start + the rule's lawyer_max_hours (NULL when the
  * rule gives none). *out: the custody. */
@@ -66,7 +70,9 @@ SJ_MUST_USE sj_err custody_allowed_regimes(db_conn *c, const char *case_id, cons
  * bounds the count ("extension-not-allowed", "extension-limit-reached"), the
  * custody must still be running ("custody-deadline-passed"), and when the
  * rule says guardian_required (minor regime, art 460) the guardian must have
- * been informed ("extension-needs-guardian") — each a 422; a closed custody
+ * been informed ("extension-needs-guardian"); under a rogatory commission
+ * the juge d'instruction's decision names him in authorised_by
+ * ("extension-needs-judge-decision") — each a 422; a closed custody
  * is 409 "custody-ended". *out: the custody. */
 SJ_MUST_USE sj_err custody_extend(db_conn *c, const sj_actor *a, const char *id, json_t *in, json_t **out,
 				  const char **why);

@@ -37,7 +37,7 @@ static const char sql_case_of[] = "SELECT case_id FROM custodies WHERE id = ?";
 	" k.lawyer_delay_date AS lawyer_delay_date, r.lawyer_confidence AS lawyer_rule_confidence,"            \
 	" k.guardian_informed_at AS guardian_informed_at, k.guardian_informed_how AS guardian_informed_how,"   \
 	" COALESCE(r.guardian_required, 0) AS guardian_required, r.code AS rule_code, k.why AS why,"          \
-	" k.close_recorded_at AS close_recorded_at, r.source AS rule_source, r.confidence AS rule_confidence" \
+	" k.close_recorded_at AS close_recorded_at, k.authority AS authority, r.source AS rule_source, r.confidence AS rule_confidence" \
 	" FROM custodies k JOIN cases c ON c.id = k.case_id JOIN units u ON u.id = k.unit_id"                  \
 	" JOIN persons p ON p.id = k.person_id JOIN ref_custody_rules r ON r.id = k.rule_id"                   \
 	" JOIN users o ON o.id = k.opened_by"

@@ -62,6 +62,7 @@ const rec_desc ref_offence_rec = REC_DESC("offence", "ref_offences", offence_fie
 	X(C, min_age_years, INT, 0, 0, NULL, OUT) \
 	X(C, lawyer_delay_classes, JSON, 0, 0, NULL, OUT) \
 	X(C, confidence, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT) \
+	X(C, frame_rules, JSON, 0, 0, NULL, OUT) \
 	X(V, applies_to_classes, JSON, 0, 0, NULL, OUT) \
 	X(V, lawyer_contact_max_hours, INT, 0, 0, NULL, OUT) \
 	X(V, lawyer_contact_max_hours_crime, INT, 0, 0, NULL, OUT) \
@@ -274,8 +275,8 @@ static const char sql_rule_add[] =
 	"INSERT INTO ref_custody_rules (id, version, regime, initial_hours, extension_hours, max_extensions,"
 	" effective_from, effective_to, source, note, code, applies_to, lawyer_max_hours, lawyer_max_hours_delayed,"
 	" lawyer_confidence, majority_age_years, minors_allowed, guardian_required, applies_to_categories,"
-	" min_age_years, lawyer_delay_classes, confidence)"
-	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	" min_age_years, lawyer_delay_classes, confidence, frame_rules)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 	" ON CONFLICT (version, regime, effective_from) DO NOTHING";
 
 static bool known_regime(const char *r)
@@ -336,6 +337,8 @@ static sj_err add_rule(db_conn *c, const char *version, const char *regime, json
 	char *applies = json_is_array(classes) ? jdump_dumps(classes, JSON_COMPACT) : NULL;
 	char *categories = json_is_array(cats) ? jdump_dumps(cats, JSON_COMPACT) : NULL;
 	char *delay_classes = json_is_array(dcl) ? jdump_dumps(dcl, JSON_COMPACT) : NULL;
+	json_t *fr = json_object_get(o, "frame_rules");
+	char *frames = json_is_object(fr) ? jdump_dumps(fr, JSON_COMPACT) : NULL;
 	db_stmt *st;
 	sj_err e = db_prepare(c, sql_rule_add, &st);
 	int k = 1;
@@ -361,12 +364,14 @@ static sj_err add_rule(db_conn *c, const char *version, const char *regime, json
 	e = e ? e : (json_is_integer(mina) ? db_bind_int(st, k++, json_integer_value(mina)) : db_bind_null(st, k++));
 	e = e ? e : db_bind_text(st, k++, delay_classes);
 	e = e ? e : db_bind_text(st, k++, str(o, "confidence"));
+	e = e ? e : db_bind_text(st, k++, frames);
 	bool row = true;
 	while (!e && row)
 		e = db_step(st, &row);
 	free(applies);
 	free(categories);
 	free(delay_classes);
+	free(frames);
 	return e;
 }
 
@@ -424,7 +429,7 @@ static const char sql_rule_at[] =
 	" r.effective_from, COALESCE(r.effective_to, 0), r.code, r.applies_to, COALESCE(r.lawyer_max_hours, -1),"
 	" COALESCE(r.lawyer_max_hours_delayed, -1), COALESCE(r.majority_age_years, -1), COALESCE(r.minors_allowed, 1),"
 	" COALESCE(r.guardian_required, 0), r.applies_to_categories, COALESCE(r.min_age_years, -1), r.lawyer_delay_classes,"
-	" COALESCE(r.confidence, '')"
+	" COALESCE(r.confidence, ''), r.frame_rules"
 	" FROM ref_custody_rules r JOIN ref_versions v ON v.kind = 'custody_rules' AND v.version = r.version"
 	" WHERE r.regime = ? AND r.effective_from <= ? AND (r.effective_to IS NULL OR r.effective_to > ?)"
 	" ORDER BY v.seq DESC, r.effective_from DESC LIMIT 1";
@@ -434,7 +439,7 @@ sj_err ref_custody_rule_at(db_conn *c, const char *regime, int64_t at, ref_custo
 	json_t *o = NULL;
 	sj_err e = dbj_one(c, sql_rule_at,
 			   "id:t,version:t,regime:t,ih:i,eh:i,mx:i,from:i,to:i,code:t,applies:t,lh:i,lc:i,ma:i,mi:i,gr:i,cats:t,"
-			   "mina:i,dcl:t,conf:t", &o,
+			   "mina:i,dcl:t,conf:t,fr:t", &o,
 			   "tii", regime, at,
 			   at);
 	if (e)
@@ -460,6 +465,7 @@ sj_err ref_custody_rule_at(db_conn *c, const char *regime, int64_t at, ref_custo
 	/* no list in the data: the prosecutor may delay the lawyer for a crime (art 66 §4) */
 	snprintf(out->delay_classes, sizeof out->delay_classes, "%s", str(o, "dcl") ? str(o, "dcl") : "[\"crime\"]");
 	snprintf(out->confidence, sizeof out->confidence, "%s", str(o, "conf") ? str(o, "conf") : "");
+	snprintf(out->frame_rules, sizeof out->frame_rules, "%s", str(o, "fr") ? str(o, "fr") : "");
 	json_decref(o);
 	return SJ_OK;
 }
@@ -472,7 +478,8 @@ static const char sql_rules_list[] =
 	" r.lawyer_max_hours_delayed AS lawyer_contact_max_hours_crime, r.lawyer_confidence AS lawyer_confidence,"
 	" r.majority_age_years AS majority_age_years, r.minors_allowed AS minors_allowed,"
 	" r.guardian_required AS guardian_must_be_informed, r.applies_to_categories AS applies_to_categories,"
-	" r.min_age_years AS min_age_years, r.lawyer_delay_classes AS lawyer_delay_classes, r.confidence AS confidence"
+	" r.min_age_years AS min_age_years, r.lawyer_delay_classes AS lawyer_delay_classes, r.confidence AS confidence,"
+	" r.frame_rules AS frame_rules"
 	" FROM ref_custody_rules r JOIN ref_versions v ON v.kind = 'custody_rules' AND v.version = r.version"
 	" ORDER BY v.seq DESC, r.regime, r.effective_from";
 

@@ -85,6 +85,9 @@ typedef struct ref_custody_rule {
 	int64_t min_age_years;
 	char delay_classes[128];
 	char confidence[24];
+	/* rules of an inquiry frame (JSON object, "" for none): "rogatory"
+	 * {presented_to, extension_by, requires_commission} (CPP 138–139) */
+	char frame_rules[1024];
 } ref_custody_rule;
 
 /* ref_custody_rule_at finds the rule for regime in force at time at (ms),

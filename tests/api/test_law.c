@@ -763,6 +763,55 @@ static void opj_status_and_rank_come_from_the_record(void **st)
 	free(admin);
 }
 
+/* Item 6: rogatory commission. The commission (judge, court, number, date,
+ * scope) is recorded on the case; a person held under it is presented to
+ * the juge d'instruction, who decides any extension — not the prosecutor. */
+static void rogatory_commission(void **st)
+{
+	(void)st;
+	char cas[37], p[37], kid[37], path[160];
+	th_resp r = req("POST", "/api/v1/cases", officer,
+			json_pack("{s:s,s:[{s:s}],s:s,s:s}", "frame", "rogatory", "offences", "code", "CP-509", "summary",
+				  "Commission rogatoire du juge d'instruction", "opj", "demo-opj"));
+	expect(&r, 201);
+	snprintf(cas, sizeof cas, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	add_suspect(cas, NULL, p);
+	r = try_custody(cas, p, "ordinary", opj, 0);
+	expect_problem(&r, 422, "custody-needs-rogatory-commission");
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/cases/%s", cas);
+	r = req("PATCH", path, officer, json_pack("{s:{s:s}}", "rogatory_commission", "judge", "M. Alaoui"));
+	expect(&r, 400);
+	th_resp_free(&r);
+	r = req("PATCH", path, officer,
+		json_pack("{s:{s:s,s:s,s:s,s:s,s:s}}", "rogatory_commission", "judge", "M. Karim Alaoui, juge d'instruction",
+			  "court", "Cour d'appel de Casablanca", "number", "CR/2026/114", "date", "2026-11-30", "scope",
+			  "Audition et garde à vue des suspects du vol avec violence"));
+	expect(&r, 200);
+	assert_string_equal(jget(json_object_get(r.json, "rogatory_commission"), "number"), "CR/2026/114");
+	th_resp_free(&r);
+	open_ok(cas, p, "ordinary", kid);
+	snprintf(path, sizeof path, "/api/v1/custody/%s", kid);
+	r = req("GET", path, opj, NULL);
+	assert_string_equal(th_str(&r, "authority"), "juge_instruction");
+	json_t *why = json_object_get(r.json, "why");
+	assert_string_equal(jget(why, "presented_to"), "juge_instruction");
+	assert_string_equal(jget(why, "frame"), "rogatory");
+	assert_string_equal(jget(json_object_get(why, "commission"), "number"), "CR/2026/114");
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/custody/%s/extensions", kid);
+	r = req("POST", path, opj, json_pack("{s:s,s:s}", "authorisation_ref", "PR/1", "authorisation_date", "2026-12-01"));
+	expect_problem(&r, 422, "extension-needs-judge-decision");
+	th_resp_free(&r);
+	r = req("POST", path, opj, json_pack("{s:s,s:s,s:s}", "authorisation_ref", "JI/CR/2026/114-1", "authorisation_date",
+					     "2026-12-01", "authorised_by", "M. Karim Alaoui, juge d'instruction"));
+	expect(&r, 200);
+	assert_int_equal(jint(r.json, "extensions"), 1);
+	th_resp_free(&r);
+	close_ok(kid);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -778,6 +827,7 @@ int main(void)
 		cmocka_unit_test(terrorism_goes_to_sale),
 		cmocka_unit_test(the_law_of_each_offence_is_named),
 		cmocka_unit_test(requalification_and_degrees),
+		cmocka_unit_test(rogatory_commission),
 		cmocka_unit_test(opj_status_and_rank_come_from_the_record),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -45,3 +45,8 @@ ALTER TABLE users ADD COLUMN rank TEXT;        -- a ref_ranks code
 ALTER TABLE users ADD COLUMN opj_basis TEXT;   -- law | grant, NULL: no OPJ status from the rank
 ALTER TABLE users ADD COLUMN opj_since TEXT;   -- YYYY-MM-DD of the grant (or of the rank)
 ALTER TABLE users ADD COLUMN opj_ref TEXT;     -- the grant's reference
+-- Rogatory commission (CPP 138-139): the commission on the case, the frame's
+-- rule on each custody rule, who decides an extension of each custody.
+ALTER TABLE cases ADD COLUMN rogatory_commission TEXT;      -- JSON {judge, court, number, date, scope}
+ALTER TABLE ref_custody_rules ADD COLUMN frame_rules TEXT;  -- JSON {"rogatory": {presented_to, extension_by, ...}}
+ALTER TABLE custodies ADD COLUMN authority TEXT;            -- who decides an extension: procureur | juge_instruction

@@ -9,6 +9,7 @@ import { page, table, needs, pick, listOf, personName, badge, link } from '../ui
 import { personFields, personFrom, without } from '../person.js';
 import { offenceField, offenceLabel } from '../offences.js';
 import { custodyClock } from '../clock.js';
+import { ruleCell } from './custody.js';
 
 const PROLES = ['suspect', 'victim', 'witness', 'complainant', 'arrested'];
 const REGIMES = ['ordinary', 'terrorism', 'state_security', 'minor'];
@@ -162,6 +163,7 @@ export async function render(ctx) {
     table([
       ['custody.person', (k) => personName(pick(k, 'person') || k)],
       ['custody.regime', (k) => t(`regime.${k.regime}`)],
+      ['custody.rule', (k) => ruleCell(k)],
       ['custody.started', (k) => fmtDateTime(k.started_at)],
       ['custody.deadline', (k) => fmtDateTime(k.deadline_at)],
       ['custody.left', (k) => (k.status === 'open' ? custodyClock(k.deadline_at) : t(`custody.end.${k.end_kind || 'closed'}`))],
@@ -177,7 +179,7 @@ export async function render(ctx) {
       },
     },
     field({ name: 'person_id', label: 'custody.person', type: 'select', required: true, options: personOptions(c) }),
-    field({ name: 'regime', label: 'custody.regime', type: 'select', required: true, options: REGIMES.map((x) => [x, `regime.${x}`]) }),
+    field({ name: 'regime', label: 'custody.regime', type: 'select', required: true, options: (c.allowed_regimes || REGIMES).map((x) => [x, `regime.${x}`]) }),
     field({ name: 'started_at', label: 'custody.started', type: 'datetime-local', hint: 'custody.started-hint' }),
     field({ name: 'place', label: 'custody.place', dir: 'auto' }),
     field({ name: 'ground', label: 'custody.ground', type: 'textarea', required: true, wide: true, hint: 'custody.ground-hint', dir: 'auto' }))) : null);

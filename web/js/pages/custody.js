@@ -71,6 +71,20 @@ function actions(ctx, k) {
     }) : null);
 }
 
+// The rule applied, why (charges, age, frame) and its source (issue 11):
+// shown next to each custody; an uncertain rule says so.
+export function ruleCell(k) {
+  const r = k.rule || {};
+  const w = k.why || {};
+  const why = [w.class ? t(`class.${w.class}`) : null, (w.offences || []).join(', ') || null,
+    w.age !== undefined && w.age !== null ? t('custody.why-age', { n: w.age }) : null, w.frame ? t(`frame.${w.frame}`) : null,
+    w.rule_chosen_at === 'recorded' ? t('custody.why-recorded') : null].filter(Boolean).join(' · ');
+  return h('span', null, h('span', { dir: 'ltr', text: r.code || k.rule_code || '—' }),
+    r.uncertain ? [' ', h('strong', { class: 'warn', text: t('custody.rule-uncertain') })] : null,
+    why ? [h('br'), h('small', { text: why })] : null,
+    r.source ? [h('br'), h('small', { class: 'muted', text: r.source })] : null);
+}
+
 function rights(k) {
   const fam = k.family_informed_at ? t('custody.family-done', { d: fmtDateTime(k.family_informed_at) }) : t('custody.family-no');
   const law = k.lawyer_contacted_at ? t('custody.lawyer-done', { d: fmtDateTime(k.lawyer_contacted_at) }) : t('custody.lawyer-no');
@@ -81,6 +95,7 @@ const cols = (ctx, withActions) => [
   ['custody.person', (k) => personName(k)],
   ['custody.case', (k) => (k.case_id ? link(`/cases/${encodeURIComponent(k.case_id)}`, k.case_number || '…', 'num') : '—')],
   ['custody.regime', (k) => t(`regime.${k.regime}`)],
+  ['custody.rule', (k) => ruleCell(k)],
   ['custody.started', (k) => fmtDateTime(k.started_at)],
   ['custody.deadline', (k) => fmtDateTime(k.deadline_at)],
   ['custody.extensions', (k) => t('custody.ext-count', { n: k.extensions || 0, max: k.max_extensions || 0 })],
