@@ -84,6 +84,7 @@ static fixture F[] = {
 	{"custody", ""}, {"seizure", ""}, {"referral", ""}, {"wanted", ""}, {"vehicle", ""},
 	{"document", ""}, {"merge", ""}, {"notification", ""}, {"unitA", "AR-CASA-OULFA"}, {"badge", "demo-officer"},
 	{"cact", ""}, {"cclaim", ""}, {"cclaim2", ""}, {"ccrisis", ""}, {"cfile", ""}, {"cevent", ""},
+	{"offence", ""},
 };
 #define NF (sizeof F / sizeof F[0])
 
