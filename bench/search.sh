@@ -39,7 +39,8 @@ since() { echo "$(now) $1" | awk '{printf "%.1f", $1 - $2}'; }
 
 say "building an optimised sijill in $build"
 [ -d "$build" ] || meson setup "$build" "$root" --buildtype=release -Dtests=false >/dev/null
-ninja -C "$build" >/dev/null
+# ninja writes its errors to stdout: show them when the build fails
+ninja -C "$build" >"$tmp/ninja.log" || { cat "$tmp/ninja.log" >&2; say "the build failed"; exit 1; }
 bench="$build/search_bench"
 # shellcheck disable=SC2046
 cc -O2 -D_GNU_SOURCE -I"$root/src" -I/usr/include/postgresql "$root/bench/search_bench.c" \
