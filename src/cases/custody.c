@@ -288,8 +288,9 @@ sj_err custody_allowed_regimes(db_conn *c, const char *case_id, const char *cls,
 			continue;
 		if (f)
 			e = f;
-		else if (rule_allows(&rule, cls, charges, &why))
-			json_array_append_new(list, json_string(ref_regimes.values[k]));
+		else if (rule_allows(&rule, cls, charges, &why) &&
+			 json_array_append_new(list, json_string(ref_regimes.values[k])))
+			e = SJ_ENOMEM;
 	}
 	json_decref(charges);
 	if (e) {
@@ -462,7 +463,11 @@ sj_err custody_open(db_conn *c, const sj_actor *a, const char *case_id, json_t *
 				json_object_get(in, "ground"), "rule_id", rule.id, "started_at", (json_int_t)start,
 				"deadline_at", (json_int_t)deadline, "extensions", 0, "place", json_object_get(in, "place"),
 				"status", "open", "opened_by", a->id, "created_at", (json_int_t)now);
-	if (!row || json_object_set_new(row, "why", whyj) || json_object_set_new(row, "authority", json_string(authority))) {
+	if (!row) {
+		json_decref(whyj);
+		return SJ_ENOMEM;
+	}
+	if (json_object_set_new(row, "why", whyj) || json_object_set_new(row, "authority", json_string(authority))) {
 		json_decref(row);
 		return SJ_ENOMEM;
 	}
