@@ -14,7 +14,7 @@ import sys
 
 CLASSES = {"crime", "delit_correctionnel", "delit_police", "contravention"}
 CATEGORIES = {"violent", "property", "drugs", "cyber", "economic", "public_order", "persons",
-              "morals", "traffic", "terrorism", "migration", "weapons", "other"}
+              "morals", "traffic", "terrorism", "migration", "weapons", "state_security", "other"}
 UNIT_KINDS = {"national", "prefecture", "regional", "provincial", "district", "arrondissement"}
 REGIMES = {"ordinary", "terrorism", "state_security", "minor"}
 CONFIDENCE = {"high", "medium", "uncertain"}

@@ -35,6 +35,22 @@ void api_users_create(app *a, http_req *r, auth_user *u)
 		  201, out);
 }
 
+void api_users_rank(app *a, http_req *r, auth_user *u)
+{
+	sj_actor who;
+	app_actor(r, u, &who);
+	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	if (!c)
+		return;
+	json_t *out = NULL, *in = http_json(r);
+	const char *why = NULL;
+	sj_err e = auth_user_rank(c, &who, http_param(r, "badge"), in, &out, &why);
+	app_reply(a, r, c, e, NULL, why, http_param(r, "badge"),
+		  json_pack("{s:s?,s:s?,s:s?}", "rank", jstr(in, "rank"), "opj_since", jstr(in, "opj_since"), "opj_ref",
+			    jstr(in, "opj_ref")),
+		  200, out);
+}
+
 void api_users_update(app *a, http_req *r, auth_user *u)
 {
 	sj_actor who;

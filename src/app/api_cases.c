@@ -104,6 +104,22 @@ void api_case_add_offence(app *a, http_req *r, auth_user *u)
 		  200, out);
 }
 
+void api_case_withdraw_offence(app *a, http_req *r, auth_user *u)
+{
+	sj_actor who;
+	app_actor(r, u, &who);
+	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	if (!c)
+		return;
+	json_t *out = NULL, *in = http_json(r);
+	const char *field = NULL, *why = NULL;
+	sj_err e = case_withdraw_offence(c, &who, http_param(r, "id"), http_param(r, "oid"), in, &out, &field, &why);
+	app_reply(a, r, c, e, field, why, http_param(r, "id"),
+		  json_pack("{s:s?,s:s?,s:s?}", "offence_id", http_param(r, "oid"), "replace_with", jstr(in, "replace_with"),
+			    "reason", jstr(in, "reason")),
+		  200, out);
+}
+
 void api_case_status(app *a, http_req *r, auth_user *u)
 {
 	sj_actor who;

@@ -33,6 +33,7 @@ enum {
 	ROUTE_MFA_ENROL = 1 << 2,  /* allowed to a session that must first enrol a second factor */
 	ROUTE_ANONYMOUS = 1 << 3,  /* a public route whose audit entries carry no address (the handler
 				    * names the caller by a keyed hash in the detail: desk_addr_hash) */
+	ROUTE_OPJ = 1 << 4,        /* also needs OPJ status (CPP 20: auth_user.opj, from the user's record) */
 };
 
 typedef struct route {
@@ -219,6 +220,8 @@ void api_case_get(app *a, http_req *r, auth_user *u);
 void api_case_update(app *a, http_req *r, auth_user *u);
 void api_case_history(app *a, http_req *r, auth_user *u);
 void api_case_add_offence(app *a, http_req *r, auth_user *u);
+void api_case_withdraw_offence(app *a, http_req *r, auth_user *u);
+void api_users_rank(app *a, http_req *r, auth_user *u);
 void api_case_status(app *a, http_req *r, auth_user *u);
 void api_case_assign(app *a, http_req *r, auth_user *u);
 void api_case_person_add(app *a, http_req *r, auth_user *u);

@@ -235,7 +235,8 @@ void app_actor(const http_req *r, const auth_user *u, sj_actor *out)
 	out->unit_name_ar = u->unit.name_ar;
 	out->national = role_is_national(u->role);
 	out->writer = (u->role & ROLES_UNIT_WRITERS) && !role_is_read_only(u->role);
-	out->opj = u->role == ROLE_OPJ;
+	out->rank = u->rank[0] ? u->rank : NULL;
+	out->opj = u->opj; /* from the user's record (auth_session_lookup), CPP 20 */
 	out->lang = u->lang;
 }
 
@@ -510,6 +511,14 @@ void app_dispatch(http_req *r, void *ctx)
 	if (!(rt->roles & (unsigned)u->role)) {
 		app_audit_refusal(a, r, u, "authz.refused", "role");
 		http_problem(r, 403, "forbidden", "your role may not do this", NULL);
+		free(u);
+		return;
+	}
+	/* A route that needs OPJ status (ROUTE_OPJ) asks the user's record, not
+	 * only the role: a commissaire is an OPJ by law (CPP 20). */
+	if ((rt->flags & ROUTE_OPJ) && !u->opj) {
+		app_audit_refusal(a, r, u, "authz.refused", "opj-required");
+		http_problem(r, 403, "opj-required", "only an officer with OPJ status (CPP 20) may do this", NULL);
 		free(u);
 		return;
 	}

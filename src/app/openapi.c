@@ -71,9 +71,10 @@ json_t *app_openapi(void)
 		for (size_t k = 0; k < n && k < sizeof method - 1; k++)
 			method[k] = (char)(rt->method[k] | 0x20);
 		method[n < sizeof method ? n : sizeof method - 1] = '\0';
-		json_t *op = json_pack("{s:s,s:[s],s:o,s:b,s:{s:{s:s},s:{s:s},s:{s:s},s:{s:s},s:{s:s}}}",
+		json_t *op = json_pack("{s:s,s:[s],s:o,s:b,s:b,s:{s:{s:s},s:{s:s},s:{s:s},s:{s:s},s:{s:s}}}",
 				       "summary", rt->summary, "tags", rt->tag, "x-roles", roles_json(rt->roles),
-				       "x-public", (rt->flags & ROUTE_PUBLIC) != 0, "responses",
+				       "x-public", (rt->flags & ROUTE_PUBLIC) != 0, "x-opj", (rt->flags & ROUTE_OPJ) != 0,
+				       "responses",
 				       "200", "description", "success",
 				       "400", "description", "malformed request (problem+json)",
 				       "401", "description", "not authenticated (problem+json)",

@@ -51,6 +51,7 @@ static const rec_desc unit_brief_rec = REC_DESC("unit_brief", NULL, unit_brief_f
 	X(V, csrf, TEXT, 1, AUTH_TOKEN_MAX, NULL, OUT) \
 	X(V, national, BOOL, 0, 0, NULL, OUT) \
 	X(V, mfa_enrolment_required, BOOL, 0, 0, NULL, OUT) \
+	X(V, opj, BOOL, 0, 0, NULL, OUT) \
 	X(V, unit, OBJECT, 0, 0, &unit_brief_rec, OUT)
 static const rec_field me_fields[] = {REC_ID_FIELD, ME_FIELDS(REC_FIELD)};
 const rec_desc auth_me_rec = REC_DESC("me", NULL, me_fields, NULL);
@@ -117,6 +118,11 @@ const rec_desc auth_totp_confirm_rec = REC_DESC("totp_confirm", NULL, totp_confi
 	X(C, password_set_at, TIME, 0, 0, NULL, 0) \
 	X(C, created_at, TIME, 0, 0, NULL, 0) \
 	X(C, updated_at, TIME, 0, 0, NULL, 0) \
+	X(C, rank, CODE, 1, 64, NULL, OUT) \
+	X(C, opj_basis, TEXT, 1, 8, NULL, OUT) \
+	X(C, opj_since, DATE, 0, 10, NULL, OUT) \
+	X(C, opj_ref, TEXT, 1, SJ_MAX_AUTH_REF, NULL, OUT) \
+	X(V, opj, BOOL, 0, 0, NULL, OUT) \
 	X(V, unit, OBJECT, 0, 0, &unit_brief_rec, OUT) \
 	X(V, locked, BOOL, 0, 0, NULL, OUT)
 static const rec_field user_fields[] = {REC_ID_FIELD, USER_FIELDS(REC_FIELD)};
@@ -151,9 +157,9 @@ const rec_desc auth_user_status_rec = REC_DESC("user_status", NULL, user_status_
 
 json_t *auth_me_json(const auth_user *u)
 {
-	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:b,s:{s:s,s:s,s:s,s:s}}", "badge", u->badge, "name", u->name,
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:b,s:b,s:{s:s,s:s,s:s,s:s}}", "badge", u->badge, "name", u->name,
 			 "role", role_name(u->role), "lang", u->lang, "csrf", u->csrf, "national",
-			 role_is_national(u->role), "mfa_enrolment_required", u->mfa_pending, "unit", "code",
+			 role_is_national(u->role), "mfa_enrolment_required", u->mfa_pending, "opj", u->opj, "unit", "code",
 			 u->unit.code, "name", u->lang[0] == 'f' ? u->unit.name_fr : u->unit.name_ar, "name_fr",
 			 u->unit.name_fr, "name_ar", u->unit.name_ar);
 }

@@ -337,7 +337,7 @@ out:
 static const char sql_session[] =
 	"SELECT s.user_id, s.kind, s.csrf, s.last_seen, s.idle_ms, s.expires_at, s.revoked_at,"
 	" u.badge, u.name, u.role, u.status, u.lang,"
-	" n.id, n.code, n.kind, n.name_fr, n.name_ar, n.path, s.mfa_pending"
+	" n.id, n.code, n.kind, n.name_fr, n.name_ar, n.path, s.mfa_pending, u.rank, u.opj_basis"
 	" FROM sessions s JOIN users u ON u.id = s.user_id JOIN units n ON n.id = u.unit_id"
 	" WHERE s.id = ?";
 static const char sql_touch[] = "UPDATE sessions SET last_seen = ? WHERE id = ? AND last_seen < ?";
@@ -378,6 +378,9 @@ sj_err auth_session_lookup(db *d, const char *token, auth_user *u)
 			copy(u->lang, sizeof u->lang, db_col_text(s, 11));
 			read_unit(s, 12, &u->unit);
 			u->mfa_pending = db_col_int(s, 18) != 0;
+			copy(u->rank, sizeof u->rank, db_col_null(s, 19) ? "" : db_col_text(s, 19));
+			/* OPJ status is the officer's (CPP 20): by law or grant (rank.c), or the role */
+			u->opj = u->role == ROLE_OPJ || !db_col_null(s, 20);
 			memcpy(u->session_id, sid, sizeof sid);
 		}
 		bool more;
@@ -642,11 +645,11 @@ sj_err auth_demo_active(db *d, bool *active)
 }
 
 static const char sql_find_by_badge[] =
-	"SELECT u.id, u.badge, u.name, u.role, u.lang, u.status, n.id, n.code, n.kind, n.name_fr, n.name_ar, n.path"
-	" FROM users u JOIN units n ON n.id = u.unit_id WHERE u.badge = ?";
+	"SELECT u.id, u.badge, u.name, u.role, u.lang, u.status, n.id, n.code, n.kind, n.name_fr, n.name_ar, n.path,"
+	" u.rank, u.opj_basis FROM users u JOIN units n ON n.id = u.unit_id WHERE u.badge = ?";
 static const char sql_find_by_id[] =
-	"SELECT u.id, u.badge, u.name, u.role, u.lang, u.status, n.id, n.code, n.kind, n.name_fr, n.name_ar, n.path"
-	" FROM users u JOIN units n ON n.id = u.unit_id WHERE u.id = ?";
+	"SELECT u.id, u.badge, u.name, u.role, u.lang, u.status, n.id, n.code, n.kind, n.name_fr, n.name_ar, n.path,"
+	" u.rank, u.opj_basis FROM users u JOIN units n ON n.id = u.unit_id WHERE u.id = ?";
 
 sj_err auth_user_find(db_conn *c, const char *badge, const char *id, auth_user *out)
 {
@@ -668,6 +671,8 @@ sj_err auth_user_find(db_conn *c, const char *badge, const char *id, auth_user *
 	out->role = role_from_name(db_col_text(s, 3));
 	copy(out->lang, sizeof out->lang, db_col_text(s, 4));
 	read_unit(s, 6, &out->unit);
+	copy(out->rank, sizeof out->rank, db_col_null(s, 12) ? "" : db_col_text(s, 12));
+	out->opj = out->role == ROLE_OPJ || !db_col_null(s, 13);
 	return db_step(s, &row);
 }
 

@@ -34,6 +34,8 @@ typedef struct auth_user {
 	char csrf[AUTH_TOKEN_MAX + 1];
 	bool machine;             /* a bearer token made for a machine */
 	bool mfa_pending;         /* must enrol a second factor before anything else */
+	char rank[64];            /* a rank code of data/ranks.json, "" when none recorded */
+	bool opj;                 /* OPJ status (CPP 20): the role opj, or by law or grant (rank.c) */
 } auth_user;
 
 typedef struct auth_login_result {
@@ -190,5 +192,22 @@ SJ_MUST_USE sj_err auth_user_create(db_conn *c, const sj_actor *a, json_t *in, j
  * SJ_ENOTFOUND "user-not-found". *out: {"badge", "status"}. */
 SJ_MUST_USE sj_err auth_user_status(db_conn *c, const sj_actor *a, const char *badge, json_t *in, json_t **out,
 				    const char **why);
+
+/* --- rank and OPJ status (rank.c, CPP 20) --- */
+extern const rec_desc auth_user_rank_rec;
+/* auth_user_set_rank records user_id's rank (a current code of the ranks
+ * data: 422 "unknown-rank") and the OPJ status it carries: *basis "law"
+ * for a rank OPJ by law (commissaires, officiers de police); "grant" for a
+ * rank OPJ by grant (inspectors) when since (YYYY-MM-DD) and ref are given
+ * (one without the other: 422 "opj-grant-needs-date-and-reference"); NULL
+ * otherwise (a grant for a rank that takes none: 422
+ * "opj-grant-not-for-rank"). */
+SJ_MUST_USE sj_err auth_user_set_rank(db_conn *c, const char *user_id, const char *rank, const char *since,
+				      const char *ref, const char **basis, const char **why);
+/* auth_user_rank sets badge's rank from in (a user_rank body) for the
+ * actor (an administrator: the route says so); SJ_ENOTFOUND
+ * "user-not-found". *out: {"badge", "rank", "opj_basis", "opj"}. */
+SJ_MUST_USE sj_err auth_user_rank(db_conn *c, const sj_actor *a, const char *badge, json_t *in, json_t **out,
+				  const char **why);
 
 #endif

@@ -59,7 +59,8 @@ const rec_desc case_person_rec =
 	X(V, status, ENUM, 0, 0, &case_statuses, OUT) \
 	X(V, class, CODE, 1, SJ_MAX_REFERENCE, NULL, OUT) \
 	X(V, role, ENUM, 0, 0, &case_person_roles, OUT) \
-	X(V, added_at, TIME, 0, 0, NULL, OUT)
+	X(V, added_at, TIME, 0, 0, NULL, OUT) \
+	X(V, stands, BOOL, 0, 0, NULL, OUT)
 static const rec_field person_case_fields[] = {PERSON_CASE_FIELDS(REC_FIELD)};
 static const rec_desc person_case_rec = REC_DESC("person_case", NULL, person_case_fields, NULL);
 
@@ -200,7 +201,11 @@ sj_err case_persons(db_conn *c, const char *case_id, json_t **out)
 
 static const char sql_person_cases[] =
 	"SELECT c.id AS case_id, c.number AS number, u.code AS unit, u.path AS unit_path, c.status AS status,"
-	" c.class AS class, cp.role AS role, cp.added_at AS added_at"
+	" c.class AS class, cp.role AS role, cp.added_at AS added_at,"
+	/* what stands (issue 11 item 12): not a case cancelled, nor one the
+	 * prosecutor's last decision classed without further action */
+	" CASE WHEN c.status = 'cancelled' OR COALESCE((SELECT f.outcome FROM referrals f WHERE f.case_id = c.id"
+	" ORDER BY f.sent_at DESC, f.id DESC LIMIT 1), '') = 'no_further_action' THEN 0 ELSE 1 END AS stands"
 	" FROM case_persons cp JOIN cases c ON c.id = cp.case_id JOIN units u ON u.id = c.unit_id"
 	" WHERE cp.person_id = ? AND cp.removed_at IS NULL ORDER BY cp.added_at, cp.id";
 
@@ -217,8 +222,10 @@ sj_err case_person_page(db_conn *c, const sj_actor *a, const char *person_id, js
 	json_t *o;
 	json_array_foreach(rows, i, o) {
 		const char *role = jstr(o, "role");
-		/* Only a suspect or an arrested person is "known to the police". */
-		if (strcmp(role, "suspect") == 0 || strcmp(role, "arrested") == 0)
+		/* Only a suspect or an arrested person of a case that stands is
+		 * "known to the police"; the cases list keeps the facts. */
+		if ((strcmp(role, "suspect") == 0 || strcmp(role, "arrested") == 0) &&
+		    json_is_true(json_object_get(o, "stands")))
 			known = true;
 		if (!a->national && !actor_in_scope(a, jstr(o, "unit_path")))
 			continue;

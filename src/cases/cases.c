@@ -51,6 +51,10 @@ REC_ENUM_DEF(status_targets, "cstatus", "under_investigation", "closed", "cancel
 	X(C, attempted, BOOL, 0, 0, NULL, IN | OUT) \
 	X(C, added_at, TIME, 0, 0, NULL, OUT) \
 	X(C, added_by, ID, 0, 36, NULL, 0) \
+	X(C, law, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT) \
+	X(C, withdrawn_at, TIME, 0, 0, NULL, OUT) \
+	X(C, withdrawn_reason, TEXT, 3, SJ_MAX_SHORT_TEXT, NULL, OUT) \
+	X(C, replaced_by, ID, 0, 36, NULL, OUT) \
 	X(V, code, CODE, 1, REF_CODE_MAX, NULL, IN | REQ | OUT) \
 	X(V, version, TEXT, 1, REF_VERSION_MAX, NULL, OUT)
 static const rec_field case_offence_fields[] = {REC_ID_FIELD, CASE_OFFENCE_FIELDS(REC_FIELD)};
@@ -76,6 +80,7 @@ const rec_desc case_offence_rec = REC_DESC("case_offence", "case_offences", case
 	X(E, lat_e6, INT, 0, 0, NULL, OUT) \
 	X(E, lon_e6, INT, 0, 0, NULL, OUT) \
 	X(E, summary, TEXT, 3, SJ_MAX_LONG_TEXT, NULL, IN | REQ | OUT | PII | MULTI) \
+	X(E, rogatory_commission, JSON, 0, 0, NULL, IN | OUT | NULLABLE) \
 	X(C, opj_id, ID, 0, 36, NULL, 0) \
 	X(C, complaint_id, ID, 0, 36, NULL, IN | OUT | NULLABLE) \
 	X(C, created_by, CODE, 1, SJ_MAX_BADGE, NULL, OUT) \
@@ -96,7 +101,8 @@ const rec_desc case_offence_rec = REC_DESC("case_offence", "case_offences", case
 	X(V, custodies, ARRAY, 0, 0, &custody_rec, OUT) \
 	X(V, seizures, ARRAY, 0, 0, &seizure_rec, OUT) \
 	X(V, referrals, ARRAY, 0, 0, &referral_rec, OUT) \
-	X(V, alerts, ARRAY, 0, SJ_MAX_ALERTS, &reg_alert_rec, OUT)
+	X(V, alerts, ARRAY, 0, SJ_MAX_ALERTS, &reg_alert_rec, OUT) \
+	X(V, allowed_regimes, ARRAY, 0, 0, NULL, OUT)
 
 static void case_check(json_t *k, const char *prefix, json_t *errs)
 {
@@ -109,6 +115,20 @@ static void case_check(json_t *k, const char *prefix, json_t *errs)
 	bool lat = json_is_number(json_object_get(k, "lat")), lon = json_is_number(json_object_get(k, "lon"));
 	if (lat != lon)
 		rec_err(errs, prefix, lat ? "lon" : "lat", "required", "give both lat and lon");
+	/* the rogatory commission (CPP 138–139): judge, court, number, date, scope */
+	json_t *rc = json_object_get(k, "rogatory_commission");
+	if (rc && !json_is_null(rc)) {
+		static const char *const need[] = {"judge", "court", "number", "date", "scope"};
+		bool ok = json_is_object(rc) && json_object_size(rc) <= 5;
+		for (size_t i = 0; ok && i < 5; i++) {
+			const char *v = json_string_value(json_object_get(rc, need[i]));
+			ok = v && strlen(v) >= 1 && strlen(v) <= SJ_MAX_SHORT_TEXT && !rec_text_ok(v, strlen(v), false) &&
+			     (i != 3 || rec_date_ok(v));
+		}
+		if (!ok)
+			rec_err(errs, prefix, "rogatory_commission", "invalid",
+				"give the commission's judge, court, number, date (YYYY-MM-DD) and scope");
+	}
 }
 
 static const rec_field case_fields[] = {REC_ID_FIELD, CASE_FIELDS(REC_FIELD)};
@@ -116,7 +136,8 @@ const rec_desc case_rec = REC_DESC("case", "cases", case_fields, case_check);
 
 #define CASE_STATUS_FIELDS(X) \
 	X(V, status, ENUM, 0, 0, &status_targets, IN | REQ) \
-	X(V, reason, TEXT, 3, SJ_MAX_SHORT_TEXT, NULL, IN | NULLABLE)
+	X(V, reason, TEXT, 3, SJ_MAX_SHORT_TEXT, NULL, IN | NULLABLE) \
+	X(V, prosecutor_ref, TEXT, 1, SJ_MAX_AUTH_REF, NULL, IN | NULLABLE)
 static const rec_field case_status_fields[] = {CASE_STATUS_FIELDS(REC_FIELD)};
 const rec_desc case_status_rec = REC_DESC("case_status", NULL, case_status_fields, NULL);
 
@@ -257,15 +278,17 @@ sj_err case_event(db_conn *c, const char *case_id, const sj_actor *a, const char
 
 static const char sql_case_get[] =
 	"SELECT id, number, unit, unit_name_fr, unit_name_ar, year, seq, frame, class, status, status_reason,"
-	" occurred_from, occurred_to, commune, address, lat_e6, lon_e6, summary, opj_badge, opj_name, complaint_id,"
+	" occurred_from, occurred_to, commune, address, lat_e6, lon_e6, summary, rogatory_commission, opj_badge, opj_name,"
+	" complaint_id,"
 	" cb_badge AS created_by, created_at, updated_at, unit_path FROM cases"
 	" JOIN (SELECT id AS u_id, code AS unit, name_fr AS unit_name_fr, name_ar AS unit_name_ar, path AS unit_path"
 	" FROM units) u ON u.u_id = unit_id"
 	" LEFT JOIN (SELECT id AS o_id, badge AS opj_badge, name AS opj_name FROM users) o ON o.o_id = opj_id"
 	" JOIN (SELECT id AS b_id, badge AS cb_badge FROM users) b ON b.b_id = created_by WHERE id = ?";
 static const char sql_case_offences[] =
-	"SELECT offence_code AS code, offence_version AS version, class, article, label_fr, label_ar, category,"
-	" attempted, added_at FROM case_offences WHERE case_id = ? ORDER BY added_at, id";
+	"SELECT id, offence_code AS code, offence_version AS version, class, article, label_fr, label_ar, category,"
+	" attempted, added_at, law, withdrawn_at, withdrawn_reason, replaced_by FROM case_offences WHERE case_id = ?"
+	" ORDER BY added_at, id";
 
 sj_err case_get(db_conn *c, const char *id, json_t **out)
 {
@@ -290,14 +313,16 @@ sj_err case_read(db_conn *c, const sj_actor *a, const char *id, json_t **out, co
 {
 	*out = NULL;
 	case_ref ref;
-	json_t *o = NULL, *pvs = NULL, *cust = NULL, *seiz = NULL, *refs = NULL;
+	json_t *o = NULL, *pvs = NULL, *cust = NULL, *seiz = NULL, *refs = NULL, *regimes = NULL;
 	sj_err e = case_ref_for(c, a, id, false, &ref, why);
 	e = e ? e : case_get(c, ref.id, &o);
 	e = e ? e : pv_list(c, ref.id, false, &pvs);
 	e = e ? e : custody_list_case(c, ref.id, &cust);
 	e = e ? e : seizure_list_case(c, ref.id, &seiz);
 	e = e ? e : referral_list_case(c, ref.id, &refs);
+	e = e ? e : custody_allowed_regimes(c, ref.id, ref.cls, &regimes);
 	if (e) {
+		json_decref(regimes);
 		json_decref(o);
 		json_decref(pvs);
 		json_decref(cust);
@@ -309,6 +334,7 @@ sj_err case_read(db_conn *c, const sj_actor *a, const char *id, json_t **out, co
 	json_object_set_new(o, "custodies", cust);
 	json_object_set_new(o, "seizures", seiz);
 	json_object_set_new(o, "referrals", refs);
+	json_object_set_new(o, "allowed_regimes", regimes);
 	*out = o;
 	return SJ_OK;
 }
@@ -345,10 +371,9 @@ static const char sql_offence_add[] =
 	"INSERT INTO case_offences (" REC_COLS(CASE_OFFENCE_FIELDS) ") VALUES (" REC_QS(CASE_OFFENCE_FIELDS) ")";
 static const char sql_set_class[] = "UPDATE cases SET class = ?, updated_at = ? WHERE id = ?";
 
-/* insert_offence charges off (a catalogue entry, ref_offence_get) in case_id. */
-static sj_err insert_offence(db_conn *c, const sj_actor *a, const char *case_id, json_t *off, bool attempted)
+sj_err case_offence_insert(db_conn *c, const sj_actor *a, const char *case_id, json_t *off, bool attempted,
+			   char id[ID_LEN + 1])
 {
-	char id[ID_LEN + 1];
 	id_new(id);
 	json_t *row = json_pack("{s:s,s:s,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:b,s:I,s:s?}", "id", id, "case_id", case_id,
 				"offence_code", json_object_get(off, "code"), "offence_version",
@@ -356,8 +381,10 @@ static sj_err insert_offence(db_conn *c, const sj_actor *a, const char *case_id,
 				json_object_get(off, "article"), "label_fr", json_object_get(off, "label_fr"),
 				"label_ar", json_object_get(off, "label_ar"), "category", json_object_get(off, "category"),
 				"attempted", attempted, "added_at", (json_int_t)clock_now_ms(), "added_by", a->id);
-	if (!row)
+	if (!row || json_object_set(row, "law", json_object_get(off, "law") ? json_object_get(off, "law") : json_null())) {
+		json_decref(row);
 		return SJ_ENOMEM;
+	}
 	sj_err e = dbj_write(c, sql_offence_add, &case_offence_rec, row, false, "");
 	json_decref(row);
 	return e;
@@ -367,7 +394,7 @@ static sj_err insert_offence(db_conn *c, const sj_actor *a, const char *case_id,
 static sj_err find_opj(db_conn *c, const char *badge, const char *case_unit_path, auth_user *opj, const char **why)
 {
 	sj_err e = auth_user_find(c, badge, NULL, opj);
-	if (e == SJ_ENOTFOUND || (!e && (opj->role != ROLE_OPJ || !unit_in_scope(opj->unit.path, case_unit_path)))) {
+	if (e == SJ_ENOTFOUND || (!e && (!opj->opj || !unit_in_scope(opj->unit.path, case_unit_path)))) {
 		*why = "assignee-not-opj";
 		return SJ_EUNPROCESSABLE;
 	}
@@ -514,7 +541,8 @@ sj_err case_create(db_conn *c, const sj_actor *a, json_t *in, json_t **out, cons
 	json_array_foreach(offs, i, o) {
 		if (e)
 			break;
-		e = insert_offence(c, a, id, o, json_is_true(json_object_get(o, "attempted")));
+		char oid[ID_LEN + 1];
+		e = case_offence_insert(c, a, id, o, json_is_true(json_object_get(o, "attempted")), oid);
 		json_array_append_new(codes, json_string(jstr(o, "code")));
 	}
 	json_decref(offs);
@@ -599,27 +627,12 @@ sj_err case_update(db_conn *c, const sj_actor *a, const char *id, json_t *patch,
 	return answer(c, e, r.id, out);
 }
 
-static const char sql_case_classes[] = "SELECT class FROM case_offences WHERE case_id = ?";
+static const char sql_standing_classes[] = "SELECT class FROM case_offences WHERE case_id = ? AND withdrawn_at IS NULL";
 
-sj_err case_add_offence(db_conn *c, const sj_actor *a, const char *id, json_t *in, json_t **out, const char **field,
-			const char **why)
+sj_err case_reclass(db_conn *c, const char *case_id, char cls_out[CASE_STATUS_MAX])
 {
-	*out = NULL;
-	case_ref r;
-	sj_err e = case_ref_open(c, a, id, &r, why);
-	if (e)
-		return e;
-	const char *code = jstr(in, "code");
-	bool attempted = json_is_true(json_object_get(in, "attempted"));
-	json_t *off = NULL, *all = NULL;
-	e = ref_offence_get(c, code, &off);
-	if (e == SJ_ENOTFOUND) {
-		*field = "code";
-		*why = "offence-not-current";
-		return SJ_EINVAL;
-	}
-	e = e ? e : insert_offence(c, a, r.id, off, attempted);
-	e = e ? e : dbj_rec_rows(c, sql_case_classes, &case_offence_rec, &all, "t", r.id);
+	json_t *all = NULL;
+	sj_err e = dbj_rows(c, sql_standing_classes, "class:t", &all, "t", case_id);
 	ref_class cls = REF_CLASS_NONE;
 	size_t i;
 	json_t *o;
@@ -629,12 +642,8 @@ sj_err case_add_offence(db_conn *c, const sj_actor *a, const char *id, json_t *i
 			cls = k;
 	}
 	json_decref(all);
-	e = e ? e : db_run(c, sql_set_class, "tit", ref_class_name(cls), clock_now_ms(), r.id);
-	e = e ? e : case_event(c, r.id, a, "offence.added",
-			       json_pack("{s:s,s:b,s:s,s:s}", "code", code, "attempted", attempted, "offence_class",
-					 jstr(off, "class"), "case_class", ref_class_name(cls)));
-	json_decref(off);
-	return answer(c, e, r.id, out);
+	copy(cls_out, CASE_STATUS_MAX, ref_class_name(cls));
+	return e ? e : db_run(c, sql_set_class, "tit", ref_class_name(cls), clock_now_ms(), case_id);
 }
 
 static const char sql_set_status[] =
@@ -672,6 +681,38 @@ sj_err case_move(db_conn *c, const sj_actor *a, const case_ref *r, const char *t
 				  json_pack("{s:s,s:s,s:s?}", "from", r->status, "to", to, "reason", reason));
 }
 
+/* cancel_checks (issue 10 item 5): a case is cancelled by a chief (403
+ * "cancel-needs-chief"), never while someone is in custody in it (409
+ * "case-custody-open"), and a case with sealed PVs only on the prosecutor's
+ * decision, whose reference the request gives (422
+ * "cancellation-needs-prosecutor-decision"). */
+static sj_err cancel_checks(db_conn *c, const sj_actor *a, const case_ref *r, const char *prosecutor_ref,
+			    const char **why)
+{
+	if (!(a->role & ROLE_CHIEF)) {
+		*why = "cancel-needs-chief";
+		return SJ_EFORBIDDEN;
+	}
+	int64_t held = 0;
+	json_t *sealed = NULL;
+	sj_err e = custody_open_count(c, r->id, &held);
+	if (e)
+		return e;
+	if (held > 0) {
+		*why = "case-custody-open";
+		return SJ_ECONFLICT;
+	}
+	if ((e = pv_list(c, r->id, true, &sealed)))
+		return e;
+	size_t n = json_array_size(sealed);
+	json_decref(sealed);
+	if (n > 0 && (!prosecutor_ref || !*prosecutor_ref)) {
+		*why = "cancellation-needs-prosecutor-decision";
+		return SJ_EUNPROCESSABLE;
+	}
+	return SJ_OK;
+}
+
 sj_err case_set_status(db_conn *c, const sj_actor *a, const char *id, json_t *in, char from[CASE_STATUS_MAX],
 		       json_t **out, const char **why)
 {
@@ -681,7 +722,13 @@ sj_err case_set_status(db_conn *c, const sj_actor *a, const char *id, json_t *in
 	sj_err e = case_ref_for(c, a, id, true, &r, why);
 	if (!e)
 		copy(from, CASE_STATUS_MAX, r.status);
-	e = e ? e : case_move(c, a, &r, jstr(in, "status"), jstr(in, "reason"), why);
+	const char *to = jstr(in, "status"), *reason = jstr(in, "reason"), *pref = jstr(in, "prosecutor_ref");
+	char stated[SJ_MAX_SHORT_TEXT + SJ_MAX_AUTH_REF + 32];
+	if (!e && strcmp(to, "cancelled") == 0 && (e = cancel_checks(c, a, &r, pref, why)) == SJ_OK && pref && reason) {
+		snprintf(stated, sizeof stated, "%s (parquet : %s)", reason, pref);
+		reason = stated;
+	}
+	e = e ? e : case_move(c, a, &r, to, reason, why);
 	return answer(c, e, r.id, out);
 }
 

@@ -147,11 +147,37 @@ SJ_MUST_USE sj_err case_update(db_conn *c, const sj_actor *a, const char *id, js
  * case. */
 SJ_MUST_USE sj_err case_add_offence(db_conn *c, const sj_actor *a, const char *id, json_t *in, json_t **out,
 				    const char **field, const char **why);
+/* case_withdraw_offence (requalification, issue 11 item 9) withdraws the
+ * standing charge offence_id of the open case id, with in.reason (a
+ * case_withdrawal body), and charges in.replace_with (a current catalogue
+ * code; field "replace_with" "offence-not-current") in its place when
+ * given; the line stays in the case with withdrawn_at, withdrawn_reason and
+ * replaced_by, and the history keeps the change. The class follows the
+ * standing charges down as well as up. 404 "offence-not-found", 409
+ * "offence-withdrawn" (already), 422 "offence-last-charge" (withdrawing the
+ * only standing charge without a replacement). *out: the case. */
+SJ_MUST_USE sj_err case_withdraw_offence(db_conn *c, const sj_actor *a, const char *id, const char *offence_id,
+					 json_t *in, json_t **out, const char **field, const char **why);
+extern const rec_desc case_withdrawal_rec;
+/* case_categories returns (new array of strings) the distinct offence
+ * categories of the case's standing charges. */
+SJ_MUST_USE sj_err case_categories(db_conn *c, const char *case_id, json_t **out);
+/* For the capabilities of the module (charges.c): case_offence_insert
+ * charges off (a catalogue entry, ref_offence_get, its law copied) in
+ * case_id, its line's id into id; case_reclass sets the case's class to the
+ * most serious standing charge (CP art 111) and returns it in cls_out. */
+SJ_MUST_USE sj_err case_offence_insert(db_conn *c, const sj_actor *a, const char *case_id, json_t *off,
+				       bool attempted, char id[ID_LEN + 1]);
+SJ_MUST_USE sj_err case_reclass(db_conn *c, const char *case_id, char cls_out[CASE_STATUS_MAX]);
 /* case_set_status moves the case along the legal transitions (in: a
  * case_status body): registered → under_investigation | cancelled;
  * under_investigation → cancelled; referred → closed ("referred" is set by
  * referral_create only; 409 "status-change-not-allowed"). A cancellation
- * needs a reason (422 "cancellation-needs-reason"). from receives the status
+ * needs a reason (422 "cancellation-needs-reason"), a chief (403
+ * "cancel-needs-chief"), no custody open in the case (409
+ * "case-custody-open"), and when the case has sealed PVs the prosecutor's
+ * decision (in.prosecutor_ref, kept in the reason; 422
+ * "cancellation-needs-prosecutor-decision"). from receives the status
  * before. *out: the case. */
 SJ_MUST_USE sj_err case_set_status(db_conn *c, const sj_actor *a, const char *id, json_t *in,
 				   char from[CASE_STATUS_MAX], json_t **out, const char **why);
@@ -202,8 +228,10 @@ SJ_MUST_USE sj_err case_person_has_role(db_conn *c, const char *case_id, const c
 SJ_MUST_USE sj_err case_persons(db_conn *c, const char *case_id, json_t **out);
 /* case_person_page returns the person page for the actor: the person, the
  * cases of the actor's scope it appears in with their roles (every case for
- * national roles), and known_to_police (a suspect or arrested anywhere: a
- * victim or witness never is). A person with no case in the actor's scope
+ * national roles), each with stands (false for a cancelled case or one
+ * whose last referral outcome is no_further_action), and known_to_police
+ * (a suspect or arrested in a case that stands: a victim or witness never
+ * is; a cancelled case or a classement sans suite does not count). A person with no case in the actor's scope
  * is SJ_EFORBIDDEN for a unit role; SJ_ENOTFOUND "person-not-found". */
 SJ_MUST_USE sj_err case_person_page(db_conn *c, const sj_actor *a, const char *person_id, json_t **out,
 				    const char **why);

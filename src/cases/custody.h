@@ -38,34 +38,66 @@ extern const rec_desc custody_rec, custody_extension_rec, custody_rights_rec, cu
  * whose rule says minors_allowed = false when the birth date shows a person
  * under the minor rule's majority age ("custody-minor-regime-required").
  * 409 "custody-already-open" when the person is already held in this case.
+ * Issue 11: the rule must apply to the case's class in every regime
+ * ("custody-rule-not-applicable": loi 03.23's limits, and no custody for a
+ * contravention under the 2003 rules either) and, for a regime listing
+ * offence categories (terrorism, state security), to one standing charge
+ * ("custody-regime-not-for-offences"); a person under the minor rule's
+ * min_age_years is never held ("custody-under-criminal-age", CP 138) and a
+ * minor only under the minor regime (ordinary's minors_allowed = false).
+ * The rule is the one in force at the start unless the law changed between
+ * the start and the recording: then the rule in force when recorded. The
+ * custody keeps why (class, offences, categories, age, frame,
+ * rule_chosen_at) and reads with rule {code, version, regime, source,
+ * confidence, uncertain}. Under a rogatory commission (the rule's
+ * frame_rules.rogatory, CPP 138–139) the commission must be on the case
+ * ("custody-needs-rogatory-commission"); why gains presented_to,
+ * extension_by and the commission, and authority says who decides an
+ * extension ("juge_instruction"; otherwise "procureur").
  * The person gets the role "arrested" in the case if not already.
  * lawyer_deadline_at = start + the rule's lawyer_max_hours (NULL when the
  * rule gives none). *out: the custody. */
 SJ_MUST_USE sj_err custody_open(db_conn *c, const sj_actor *a, const char *case_id, json_t *in, json_t **out,
 				const char **why);
+/* custody_allowed_regimes returns (new array of regime names) the regimes
+ * whose rule in force now applies to the standing charges of case case_id
+ * of class cls (the class limits of every regime, the offence categories of
+ * terrorism and state security): what the UI offers (issue 11 item 1). */
+SJ_MUST_USE sj_err custody_allowed_regimes(db_conn *c, const char *case_id, const char *cls, json_t **out);
 /* custody_extend records an extension from in (an extension body):
  * authorisation_ref and _date (the prosecutor's written authorisation) are
  * required ("extension-needs-authorisation"), the regime's max_extensions
  * bounds the count ("extension-not-allowed", "extension-limit-reached"), the
  * custody must still be running ("custody-deadline-passed"), and when the
  * rule says guardian_required (minor regime, art 460) the guardian must have
- * been informed ("extension-needs-guardian") — each a 422; a closed custody
+ * been informed ("extension-needs-guardian"); under a rogatory commission
+ * the juge d'instruction's decision names him in authorised_by
+ * ("extension-needs-judge-decision") — each a 422; a closed custody
  * is 409 "custody-ended". *out: the custody. */
 SJ_MUST_USE sj_err custody_extend(db_conn *c, const sj_actor *a, const char *id, json_t *in, json_t **out,
 				  const char **why);
-/* custody_update records from patch (a custody_rights body)
+/* custody_update records from patch (a custody_rights body) — each typed
+ * time not after now ("custody-time-in-future"), not before the arrest
+ * ("custody-time-before-arrest"), never rewritten once recorded (409
+ * "custody-time-recorded") unless correction_reason is given (a row of
+ * custody_corrections keeps old, new and reason) — 
  * family_informed_at (+how), lawyer_contacted_at, guardian_informed_at
  * (+how) and the prosecutor's authorisation to delay the lawyer contact
  * (lawyer_delay_ref, optional lawyer_delay_date), which moves
  * lawyer_deadline_at to start + the rule's lawyer_max_hours_delayed — 422
- * when the rule gives no delay ("lawyer-delay-no-rule"), the case is not a
- * crime ("lawyer-delay-crime-only"), or the lawyer deadline has already
+ * when the rule gives no delay ("lawyer-delay-no-rule"), the case's class is
+ * not one the rule lets the prosecutor delay for ("lawyer-delay-crime-only";
+ * terrorism: any class), 403 "opj-required" for an actor without OPJ
+ * status, 409 "lawyer-delay-recorded" for a second one, or the lawyer deadline has already
  * passed ("lawyer-delay-too-late"). 409 "custody-ended" once closed. */
 SJ_MUST_USE sj_err custody_update(db_conn *c, const sj_actor *a, const char *id, json_t *patch, json_t **out,
 				  const char **why);
 /* custody_close ends it from in (a custody_end body): end "released" |
  * "presented", at (absent: now; between the arrest and now, 422
- * "custody-end-out-of-range"), note. 409 "custody-ended". */
+ * "custody-end-out-of-range"), note. 409 "custody-ended". The time the
+ * system recorded the end is kept (close_recorded_at): a read shows
+ * closed_late and overdue when either it or the typed end passed the
+ * deadline. */
 SJ_MUST_USE sj_err custody_close(db_conn *c, const sj_actor *a, const char *id, json_t *in, json_t **out,
 				 const char **why);
 /* custody_get returns one custody (with its extensions, time_left_ms and

@@ -514,10 +514,23 @@ sj_err print_bundle_html(json_t *ref, i18n_lang lang, buf *b)
 	size_t i;
 	json_t *o;
 	json_array_foreach(json_object_get(kase, "offences"), i, o) {
+		/* the law each offence belongs to, named (issue 11 item 8): a
+		 * special law's "article 1" means nothing without its title; a
+		 * withdrawn charge is in the history, not on the bordereau */
+		if (json_is_integer(json_object_get(o, "withdrawn_at")))
+			continue;
+		const char *law = jstr(o, "law");
+		bool cp = !law || strcmp(law, "CP") == 0;
+		char where[512], cls[256];
+		snprintf(where, sizeof where, "%s, %s %s", cp ? (lang == I18N_AR ? "القانون الجنائي" : "Code pénal") : law,
+			 lang == I18N_AR ? "الفصل" : "art.", jstr(o, "article") ? jstr(o, "article") : "");
+		bool attempted = json_is_true(json_object_get(o, "attempted"));
+		snprintf(cls, sizeof cls, "%s%s%s", E(lang, "class", jstr(o, "class")), attempted ? " · " : "",
+			 attempted ? L(lang, "case.attempted") : "");
 		e = e ? e : buf_adds(b, "<tr>");
-		e = e ? e : td(b, jstr(o, "article"), "num");
+		e = e ? e : td(b, where, NULL);
 		e = e ? e : td(b, jstr(o, lang == I18N_AR ? "label_ar" : "label_fr"), NULL);
-		e = e ? e : td(b, E(lang, "class", jstr(o, "class")), NULL);
+		e = e ? e : td(b, cls, NULL);
 		e = e ? e : buf_adds(b, "</tr>\n");
 	}
 	e = e ? e : buf_adds(b, "</tbody></table>\n");

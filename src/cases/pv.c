@@ -20,6 +20,7 @@
 #include "core/log.h"
 #include "db/dbj.h"
 #include "persons/persons.h"
+#include "refdata/refdata.h"
 
 #define PV_SIG_CONTEXT "sijill-pv-v1|"
 
@@ -147,7 +148,7 @@ REC_ENUM_DEF(pv_statuses, "pvstatus", "draft", "sealed");
 	X(E, body, JSON, 0, 0, NULL, OUT | PII) \
 	X(C, drafter_id, ID, 0, 36, NULL, 0) \
 	X(C, drafter_name, TEXT, 1, SJ_MAX_NAME, NULL, OUT) \
-	X(E, drafter_rank, TEXT, 2, SJ_MAX_NAME, NULL, IN | OUT | NULLABLE) \
+	X(C, drafter_rank, TEXT, 2, SJ_MAX_SHORT_TEXT, NULL, OUT) \
 	X(C, drafter_unit, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT) \
 	X(C, content, JSON, 0, 0, NULL, OUT | PII) \
 	X(C, content_hash, TEXT, 64, 64, NULL, 0) \
@@ -192,13 +193,24 @@ static const char sql_pv_add[] = "INSERT INTO pvs (" REC_COLS(PV_FIELDS) ") VALU
 static const char sql_pv_sealed_in_case[] =
 	"SELECT COUNT(*) FROM pvs WHERE id = ? AND case_id = ? AND status = 'sealed'";
 
-static const char *default_rank(unsigned r)
+/* drafter_rank writes the drafter's rank as a PV states it (art 67), from
+ * the user's record — the rank of data/ranks.json, and OPJ when the user
+ * holds the status (CPP 20) — never from the request (issue 10 item 6). A
+ * user with no rank recorded is named by role. */
+static sj_err drafter_rank(db_conn *c, const sj_actor *a, char *out, size_t n)
 {
-	switch (r) {
-	case ROLE_OPJ: return "ضابط الشرطة القضائية / officier de police judiciaire";
-	case ROLE_CHIEF: return "رئيس الدائرة / chef d'arrondissement";
-	default: return "مفتش الشرطة / inspecteur de police";
-	}
+	ref_rank rk;
+	sj_err e = a->rank ? ref_rank_get(c, a->rank, &rk) : SJ_ENOTFOUND;
+	if (e && e != SJ_ENOTFOUND)
+		return e;
+	const char *opj = a->opj ? " — ضابط الشرطة القضائية / officier de police judiciaire" : "";
+	if (!e)
+		snprintf(out, n, "%s / %s%s", rk.label_ar, rk.label_fr, opj);
+	else if (a->role == ROLE_CHIEF)
+		snprintf(out, n, "رئيس الدائرة / chef d'arrondissement%s", opj);
+	else
+		snprintf(out, n, "%s", a->opj ? opj + 5 : "عون الشرطة القضائية / agent de police judiciaire");
+	return SJ_OK;
 }
 
 /* given copies in without its null members (a null reads as absent). */
@@ -281,6 +293,8 @@ sj_err pv_create(db_conn *c, const sj_actor *a, const char *case_id, json_t *bod
 	snprintf(unit, sizeof unit, "%s — %s — %s", a->unit_code, a->unit_name_fr ? a->unit_name_fr : "",
 		 a->unit_name_ar ? a->unit_name_ar : "");
 	json_t *row = NULL;
+	char rank[512];
+	e = e ? e : drafter_rank(c, a, rank, sizeof rank);
 	if (!e) {
 		json_t *act = json_object_get(in, "act_at");
 		row = json_pack("{s:s,s:s,s:s,s:I,s:O,s:s,s:s,s:O?,s:O?,s:O?,s:I,s:O?,s:o,s:s?,s:s?,s:s,s:s,s:I,s:I}",
@@ -291,7 +305,7 @@ sj_err pv_create(db_conn *c, const sj_actor *a, const char *case_id, json_t *bod
 				"corrects_id", json_object_get(in, "corrects"), "act_at",
 				(json_int_t)(act ? json_integer_value(act) : now), "place", json_object_get(in, "place"),
 				"body", body_from(in, NULL), "drafter_id", a->id, "drafter_name", a->name,
-				"drafter_rank", jstr(in, "drafter_rank") ? jstr(in, "drafter_rank") : default_rank(a->role),
+				"drafter_rank", rank,
 				"drafter_unit", unit, "created_at", (json_int_t)now, "updated_at", (json_int_t)now);
 		if (!row)
 			e = SJ_ENOMEM;
@@ -335,7 +349,7 @@ sj_err pv_update(db_conn *c, const sj_actor *a, const char *id, json_t *patch, j
 	if (!e) {
 		/* the draft as it will read: its columns with the change, the
 		 * statements part rebuilt over the old one */
-		static const char *const cols[] = {"person_id", "custody_id", "act_at", "place", "drafter_rank", NULL};
+		static const char *const cols[] = {"person_id", "custody_id", "act_at", "place", NULL};
 		for (int i = 0; cols[i]; i++)
 			if (json_object_get(in, cols[i]))
 				json_object_set(pv, cols[i], json_object_get(in, cols[i]));

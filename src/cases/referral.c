@@ -65,14 +65,22 @@ static const char sql_add_raw[] =
 /* office_for picks the office: the one named (a different one than the
  * competent needs a reason: *reason is cleared when it is the competent
  * one), else the competent one. *office is a new object. */
-static sj_err office_for(db_conn *c, const case_ref *r, const char *derived, const char *code, const char **reason,
+static sj_err office_for(db_conn *c, const case_ref *r, const char **derived, const char *code, const char **reason,
 			 json_t **office, const char **why)
 {
-	json_t *competent = NULL;
+	json_t *competent = NULL, *cats = NULL;
 	*office = NULL;
-	sj_err e = ref_prosecution_for(c, r->unit_path, derived, &competent);
+	/* The competent office follows the offences and the territory (issue 11
+	 * item 7): the competences of data/prosecution.json — by offence
+	 * category first (terrorism: CA of Rabat, annexe de Salé, loi 03-03),
+	 * else by class (art 23) — and the nearest office serving the unit. */
+	sj_err e = case_categories(c, r->id, &cats);
+	e = e ? e : ref_prosecution_for_case(c, r->unit_path, r->cls, cats, &competent);
+	json_decref(cats);
 	if (e && e != SJ_ENOTFOUND)
 		return e;
+	if (competent)
+		*derived = strcmp(jstr(competent, "kind"), "ca") == 0 ? "ca" : "tpi";
 	if (!code) {
 		if (!competent) {
 			*why = "office-unknown-for-unit";
@@ -125,7 +133,7 @@ sj_err referral_create(db_conn *c, const sj_actor *a, const char *case_id, json_
 	const char *derived = strcmp(r->cls, "crime") == 0 ? "ca" : "tpi";
 	const char *override_reason = jstr(in, "override_reason");
 	json_t *office = NULL;
-	e = office_for(c, r, derived, jstr(in, "office"), &override_reason, &office, why);
+	e = office_for(c, r, &derived, jstr(in, "office"), &override_reason, &office, why);
 	if (e)
 		return e;
 	/* The bundle: what travels with the file. */

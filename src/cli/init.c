@@ -50,10 +50,10 @@ static json_t *load_json(const char *path)
 /* load_refdata loads the legal reference files of DATA (offences, custody
  * rules, prosecution offices). Each file's version is loaded once; a new
  * version adds rows beside the old. A missing file is skipped with a warning. */
-static int load_refdata(db_conn *c, const char *data, int counts[3])
+static int load_refdata(db_conn *c, const char *data, int counts[4])
 {
-	static const char *const files[] = {"offences.json", "custody_rules.json", "prosecution.json"};
-	for (int i = 0; i < 3; i++) {
+	static const char *const files[] = {"offences.json", "custody_rules.json", "prosecution.json", "ranks.json"};
+	for (int i = 0; i < 4; i++) {
 		char path[PATH_MAX + 32];
 		snprintf(path, sizeof path, "%s/%s", data, files[i]);
 		counts[i] = 0;
@@ -66,7 +66,8 @@ static int load_refdata(db_conn *c, const char *data, int counts[3])
 			return 1;
 		sj_err e = i == 0 ? ref_load_offences(c, root, &counts[i])
 			 : i == 1 ? ref_load_custody_rules(c, root, &counts[i])
-				  : ref_load_prosecution(c, root, &counts[i]);
+			 : i == 2 ? ref_load_prosecution(c, root, &counts[i])
+				  : ref_load_ranks(c, root, &counts[i]);
 		json_decref(root);
 		if (e) {
 			fprintf(stderr, "sijill: loading %s failed (%s)\n", path, sj_err_name(e));
@@ -133,6 +134,10 @@ static int load_demo_users(db_conn *c, const char *path, int *created)
 		if (!e && exists)
 			continue; /* already there */
 		e = e ? e : auth_user_add(c, &nu, id, &field);
+		/* the rank, and the OPJ status it carries (CPP 20), from the demo file */
+		const char *rank = json_string_value(json_object_get(u, "rank")), *basis = NULL, *why = NULL;
+		if (!e && rank && (e = auth_user_set_rank(c, id, rank, NULL, NULL, &basis, &why)))
+			field = why;
 		if (e) {
 			fprintf(stderr, "sijill: demo user %zu: bad %s (%s)\n", i, field ? field : "?",
 				sj_err_name(e));
@@ -212,7 +217,7 @@ int cli_init(int argc, char **argv)
 		return 1;
 	}
 	db_conn *c;
-	int rc = 1, loaded = 0, created = 0, refs[3] = {0, 0, 0}, desk = 0;
+	int rc = 1, loaded = 0, created = 0, refs[4] = {0, 0, 0, 0}, desk = 0;
 	if ((e = db_acquire(d, &c))) {
 		json_decref(units);
 		db_close(d);
@@ -239,8 +244,8 @@ int cli_init(int argc, char **argv)
 	} else {
 		rc = 0;
 		printf("sijill: database ready; %d units loaded, %d demo accounts created\n", loaded, created);
-		printf("sijill: reference data: %d offences, %d custody rules, %d prosecution offices added\n",
-		       refs[0], refs[1], refs[2]);
+		printf("sijill: reference data: %d offences, %d custody rules, %d prosecution offices, %d ranks added\n",
+		       refs[0], refs[1], refs[2], refs[3]);
 		printf("sijill: front desk: %d validity rules and communes added\n", desk);
 	}
 	db_release(d, c);

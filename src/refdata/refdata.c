@@ -32,7 +32,9 @@ REC_ENUM_DEF_PUBLIC(ref_office_kinds, "office", "tpi", "ca");
 	X(C, category, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT) \
 	X(C, penalty, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT) \
 	X(C, verified, BOOL, 0, 0, NULL, OUT) \
-	X(C, note, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT)
+	X(C, note, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT) \
+	X(C, law, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT) \
+	X(C, circumstance, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT)
 static const rec_field offence_fields[] = {OFFENCE_FIELDS(REC_FIELD)};
 const rec_desc ref_offence_rec = REC_DESC("offence", "ref_offences", offence_fields, NULL);
 
@@ -56,6 +58,11 @@ const rec_desc ref_offence_rec = REC_DESC("offence", "ref_offences", offence_fie
 	X(C, majority_age_years, INT, 0, 0, NULL, OUT) \
 	X(C, minors_allowed, BOOL, 0, 0, NULL, OUT) \
 	X(C, guardian_required, BOOL, 0, 0, NULL, 0) \
+	X(C, applies_to_categories, JSON, 0, 0, NULL, OUT) \
+	X(C, min_age_years, INT, 0, 0, NULL, OUT) \
+	X(C, lawyer_delay_classes, JSON, 0, 0, NULL, OUT) \
+	X(C, confidence, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT) \
+	X(C, frame_rules, JSON, 0, 0, NULL, OUT) \
 	X(V, applies_to_classes, JSON, 0, 0, NULL, OUT) \
 	X(V, lawyer_contact_max_hours, INT, 0, 0, NULL, OUT) \
 	X(V, lawyer_contact_max_hours_crime, INT, 0, 0, NULL, OUT) \
@@ -70,7 +77,8 @@ const rec_desc ref_custody_rule_rec = REC_DESC("custody_rule", "ref_custody_rule
 	X(C, kind, ENUM, 0, 0, &ref_office_kinds, OUT) \
 	X(C, name_fr, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT) \
 	X(C, name_ar, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT) \
-	X(C, units, JSON, 0, 0, NULL, OUT)
+	X(C, units, JSON, 0, 0, NULL, OUT) \
+	X(C, competence, JSON, 0, 0, NULL, OUT)
 static const rec_field office_fields[] = {OFFICE_FIELDS(REC_FIELD)};
 const rec_desc ref_office_rec = REC_DESC("prosecution_office", "ref_prosecution_offices", office_fields, NULL);
 
@@ -192,7 +200,8 @@ static bool bad(const char *kind, size_t i, const char *why)
 
 static const char sql_offence_add[] =
 	"INSERT INTO ref_offences (code, version, article, class, label_fr, label_ar, category, penalty,"
-	" verified, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code, version) DO NOTHING";
+	" verified, note, law, circumstance) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	" ON CONFLICT (code, version) DO NOTHING";
 
 sj_err ref_load_offences(db_conn *c, json_t *root, int *added)
 {
@@ -228,9 +237,11 @@ sj_err ref_load_offences(db_conn *c, json_t *root, int *added)
 			bad("offences", i, "needs code, a known class, label_fr and label_ar");
 			return SJ_EINVAL;
 		}
-		e = db_run(c, sql_offence_add, "tttttttt" "it", code, version, article, cls, fr, ar,
+		/* the law the article belongs to: "CP", or the special law's title
+		 * (a special law's "article 1" is meaningless without it) */
+		e = db_run(c, sql_offence_add, "tttttttt" "ittt", code, version, article, cls, fr, ar,
 			   str(o, "category"), penalty, (int64_t)json_is_true(json_object_get(o, "verified")),
-			   str(o, "note"));
+			   str(o, "note"), str(o, "law") ? str(o, "law") : "CP", str(o, "circumstance"));
 		free(penalty);
 		if (e)
 			return e;
@@ -242,10 +253,10 @@ sj_err ref_load_offences(db_conn *c, json_t *root, int *added)
 #define CURRENT(kind) "(SELECT version FROM ref_versions WHERE kind = '" kind "' ORDER BY seq DESC LIMIT 1)"
 
 static const char sql_offence_get[] =
-	"SELECT code, version, article, class, label_fr, label_ar, category, penalty, verified, note"
+	"SELECT code, version, article, class, label_fr, label_ar, category, penalty, verified, note, law, circumstance"
 	" FROM ref_offences WHERE code = ? AND version = " CURRENT("offences");
 static const char sql_offence_list[] =
-	"SELECT code, version, article, class, label_fr, label_ar, category, penalty, verified, note"
+	"SELECT code, version, article, class, label_fr, label_ar, category, penalty, verified, note, law, circumstance"
 	" FROM ref_offences WHERE version = " CURRENT("offences") " ORDER BY code";
 
 sj_err ref_offence_get(db_conn *c, const char *code, json_t **out)
@@ -263,8 +274,9 @@ sj_err ref_offences_list(db_conn *c, json_t **out)
 static const char sql_rule_add[] =
 	"INSERT INTO ref_custody_rules (id, version, regime, initial_hours, extension_hours, max_extensions,"
 	" effective_from, effective_to, source, note, code, applies_to, lawyer_max_hours, lawyer_max_hours_delayed,"
-	" lawyer_confidence, majority_age_years, minors_allowed, guardian_required)"
-	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	" lawyer_confidence, majority_age_years, minors_allowed, guardian_required, applies_to_categories,"
+	" min_age_years, lawyer_delay_classes, confidence, frame_rules)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 	" ON CONFLICT (version, regime, effective_from) DO NOTHING";
 
 static bool known_regime(const char *r)
@@ -315,8 +327,18 @@ static sj_err add_rule(db_conn *c, const char *version, const char *regime, json
 		bad("custody_rules", i, "lawyer / minor fields out of range");
 		return SJ_EINVAL;
 	}
-	json_t *classes = json_object_get(o, "applies_to_classes");
+	json_t *classes = json_object_get(o, "applies_to_classes"), *cats = json_object_get(o, "applies_to_categories"),
+	       *dcl = json_object_get(o, "lawyer_delay_classes"), *mina = json_object_get(o, "min_age_years");
+	if ((cats && !json_is_array(cats)) || (dcl && !json_is_array(dcl)) ||
+	    (mina && !json_is_null(mina) && (!json_is_integer(mina) || json_integer_value(mina) < 0))) {
+		bad("custody_rules", i, "applies_to_categories / lawyer_delay_classes / min_age_years malformed");
+		return SJ_EINVAL;
+	}
 	char *applies = json_is_array(classes) ? jdump_dumps(classes, JSON_COMPACT) : NULL;
+	char *categories = json_is_array(cats) ? jdump_dumps(cats, JSON_COMPACT) : NULL;
+	char *delay_classes = json_is_array(dcl) ? jdump_dumps(dcl, JSON_COMPACT) : NULL;
+	json_t *fr = json_object_get(o, "frame_rules");
+	char *frames = json_is_object(fr) ? jdump_dumps(fr, JSON_COMPACT) : NULL;
 	db_stmt *st;
 	sj_err e = db_prepare(c, sql_rule_add, &st);
 	int k = 1;
@@ -338,10 +360,18 @@ static sj_err add_rule(db_conn *c, const char *version, const char *regime, json
 	e = e ? e : (json_is_integer(ma) ? db_bind_int(st, k++, json_integer_value(ma)) : db_bind_null(st, k++));
 	e = e ? e : (mi ? db_bind_int(st, k++, json_is_true(mi)) : db_bind_null(st, k++));
 	e = e ? e : (gr ? db_bind_int(st, k++, json_is_true(gr)) : db_bind_null(st, k++));
+	e = e ? e : db_bind_text(st, k++, categories);
+	e = e ? e : (json_is_integer(mina) ? db_bind_int(st, k++, json_integer_value(mina)) : db_bind_null(st, k++));
+	e = e ? e : db_bind_text(st, k++, delay_classes);
+	e = e ? e : db_bind_text(st, k++, str(o, "confidence"));
+	e = e ? e : db_bind_text(st, k++, frames);
 	bool row = true;
 	while (!e && row)
 		e = db_step(st, &row);
 	free(applies);
+	free(categories);
+	free(delay_classes);
+	free(frames);
 	return e;
 }
 
@@ -398,7 +428,8 @@ static const char sql_rule_at[] =
 	"SELECT r.id, r.version, r.regime, r.initial_hours, r.extension_hours, r.max_extensions,"
 	" r.effective_from, COALESCE(r.effective_to, 0), r.code, r.applies_to, COALESCE(r.lawyer_max_hours, -1),"
 	" COALESCE(r.lawyer_max_hours_delayed, -1), COALESCE(r.majority_age_years, -1), COALESCE(r.minors_allowed, 1),"
-	" COALESCE(r.guardian_required, 0)"
+	" COALESCE(r.guardian_required, 0), r.applies_to_categories, COALESCE(r.min_age_years, -1), r.lawyer_delay_classes,"
+	" COALESCE(r.confidence, ''), r.frame_rules"
 	" FROM ref_custody_rules r JOIN ref_versions v ON v.kind = 'custody_rules' AND v.version = r.version"
 	" WHERE r.regime = ? AND r.effective_from <= ? AND (r.effective_to IS NULL OR r.effective_to > ?)"
 	" ORDER BY v.seq DESC, r.effective_from DESC LIMIT 1";
@@ -407,7 +438,8 @@ sj_err ref_custody_rule_at(db_conn *c, const char *regime, int64_t at, ref_custo
 {
 	json_t *o = NULL;
 	sj_err e = dbj_one(c, sql_rule_at,
-			   "id:t,version:t,regime:t,ih:i,eh:i,mx:i,from:i,to:i,code:t,applies:t,lh:i,lc:i,ma:i,mi:i,gr:i", &o,
+			   "id:t,version:t,regime:t,ih:i,eh:i,mx:i,from:i,to:i,code:t,applies:t,lh:i,lc:i,ma:i,mi:i,gr:i,cats:t,"
+			   "mina:i,dcl:t,conf:t,fr:t", &o,
 			   "tii", regime, at,
 			   at);
 	if (e)
@@ -428,6 +460,12 @@ sj_err ref_custody_rule_at(db_conn *c, const char *regime, int64_t at, ref_custo
 	out->majority_age_years = json_integer_value(json_object_get(o, "ma"));
 	out->minors_allowed = json_integer_value(json_object_get(o, "mi")) != 0;
 	out->guardian_required = json_integer_value(json_object_get(o, "gr")) != 0;
+	snprintf(out->categories, sizeof out->categories, "%s", str(o, "cats") ? str(o, "cats") : "");
+	out->min_age_years = json_integer_value(json_object_get(o, "mina"));
+	/* no list in the data: the prosecutor may delay the lawyer for a crime (art 66 §4) */
+	snprintf(out->delay_classes, sizeof out->delay_classes, "%s", str(o, "dcl") ? str(o, "dcl") : "[\"crime\"]");
+	snprintf(out->confidence, sizeof out->confidence, "%s", str(o, "conf") ? str(o, "conf") : "");
+	snprintf(out->frame_rules, sizeof out->frame_rules, "%s", str(o, "fr") ? str(o, "fr") : "");
 	json_decref(o);
 	return SJ_OK;
 }
@@ -439,7 +477,9 @@ static const char sql_rules_list[] =
 	" r.applies_to AS applies_to_classes, r.lawyer_max_hours AS lawyer_contact_max_hours,"
 	" r.lawyer_max_hours_delayed AS lawyer_contact_max_hours_crime, r.lawyer_confidence AS lawyer_confidence,"
 	" r.majority_age_years AS majority_age_years, r.minors_allowed AS minors_allowed,"
-	" r.guardian_required AS guardian_must_be_informed"
+	" r.guardian_required AS guardian_must_be_informed, r.applies_to_categories AS applies_to_categories,"
+	" r.min_age_years AS min_age_years, r.lawyer_delay_classes AS lawyer_delay_classes, r.confidence AS confidence,"
+	" r.frame_rules AS frame_rules"
 	" FROM ref_custody_rules r JOIN ref_versions v ON v.kind = 'custody_rules' AND v.version = r.version"
 	" ORDER BY v.seq DESC, r.regime, r.effective_from";
 
@@ -451,8 +491,8 @@ sj_err ref_custody_rules_list(db_conn *c, json_t **out)
 /* --- prosecution offices --- */
 
 static const char sql_office_add[] =
-	"INSERT INTO ref_prosecution_offices (code, version, kind, name_fr, name_ar, units)"
-	" VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (code, version) DO NOTHING";
+	"INSERT INTO ref_prosecution_offices (code, version, kind, name_fr, name_ar, units, competence)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code, version) DO NOTHING";
 
 sj_err ref_load_prosecution(db_conn *c, json_t *root, int *added)
 {
@@ -484,11 +524,20 @@ sj_err ref_load_prosecution(db_conn *c, json_t *root, int *added)
 				return SJ_EINVAL;
 			}
 		}
-		char *uj = jdump_dumps(units, JSON_COMPACT);
-		if (!uj)
+		json_t *comp = json_object_get(o, "competence");
+		if (comp && !json_is_array(comp)) {
+			bad("prosecution", i, "competence must be a list of classes or offence categories");
+			return SJ_EINVAL;
+		}
+		char *uj = jdump_dumps(units, JSON_COMPACT), *cj = comp ? jdump_dumps(comp, JSON_COMPACT) : NULL;
+		if (!uj || (comp && !cj)) {
+			free(uj);
+			free(cj);
 			return SJ_ENOMEM;
-		e = db_run(c, sql_office_add, "tttttt", code, version, kind, fr, ar, uj);
+		}
+		e = db_run(c, sql_office_add, "ttttttt", code, version, kind, fr, ar, uj, cj);
 		free(uj);
+		free(cj);
 		if (e)
 			return e;
 		(*added)++;
@@ -497,10 +546,10 @@ sj_err ref_load_prosecution(db_conn *c, json_t *root, int *added)
 }
 
 static const char sql_office_list[] =
-	"SELECT code, kind, name_fr, name_ar, units FROM ref_prosecution_offices"
+	"SELECT code, kind, name_fr, name_ar, units, competence FROM ref_prosecution_offices"
 	" WHERE version = " CURRENT("prosecution") " ORDER BY code";
 static const char sql_office_get[] =
-	"SELECT code, kind, name_fr, name_ar, units FROM ref_prosecution_offices"
+	"SELECT code, kind, name_fr, name_ar, units, competence FROM ref_prosecution_offices"
 	" WHERE code = ? AND version = " CURRENT("prosecution");
 
 sj_err ref_prosecution_list(db_conn *c, json_t **out)
@@ -568,6 +617,117 @@ sj_err ref_prosecution_for(db_conn *c, const char *unit_path, const char *kind, 
 	}
 	json_decref(all);
 	return e;
+}
+
+/* competent_for: does office o's competence (a list of classes or offence
+ * categories; none: by kind — tpi délits and contraventions, ca crimes,
+ * art 23) name what? */
+static bool competent_for(json_t *o, const char *what)
+{
+	json_t *comp = json_object_get(o, "competence");
+	if (!json_is_array(comp) || json_array_size(comp) == 0) {
+		bool crime = strcmp(what, "crime") == 0;
+		return ref_class_from_name(what) != REF_CLASS_NONE && (strcmp(str(o, "kind"), "ca") == 0) == crime;
+	}
+	size_t i;
+	json_t *v;
+	json_array_foreach(comp, i, v) if (strcmp(json_string_value(v), what) == 0) return true;
+	return false;
+}
+
+sj_err ref_prosecution_for_case(db_conn *c, const char *unit_path, const char *cls, json_t *categories,
+				json_t **out)
+{
+	*out = NULL;
+	json_t *all = NULL;
+	sj_err e = ref_prosecution_list(c, &all);
+	if (e)
+		return e;
+	json_t *best = NULL;
+	int best_depth = 0;
+	bool best_special = false;
+	size_t i;
+	json_t *o;
+	json_array_foreach(all, i, o) {
+		/* a competence by offence category (terrorism) wins over one by class */
+		bool special = false, by_class = competent_for(o, cls);
+		size_t k;
+		json_t *cat;
+		json_array_foreach(categories, k, cat) special = special || competent_for(o, json_string_value(cat));
+		if (!special && !by_class)
+			continue;
+		json_t *u;
+		json_array_foreach(json_object_get(o, "units"), k, u) {
+			int d = depth_in_path(unit_path, json_string_value(u));
+			if (d > 0 && ((special && !best_special) || (special == best_special && d > best_depth))) {
+				best_depth = d;
+				best = o;
+				best_special = special;
+			}
+		}
+	}
+	if (best) {
+		*out = json_pack("{s:O,s:O,s:O,s:O,s:s}", "code", json_object_get(best, "code"), "kind",
+				 json_object_get(best, "kind"), "name_fr", json_object_get(best, "name_fr"), "name_ar",
+				 json_object_get(best, "name_ar"), "by", best_special ? "category" : "class");
+		e = *out ? SJ_OK : SJ_ENOMEM;
+	} else {
+		e = SJ_ENOTFOUND;
+	}
+	json_decref(all);
+	return e;
+}
+
+/* --- ranks (CPP 20: OPJ by law or by grant) --- */
+
+static const char sql_rank_add[] =
+	"INSERT INTO ref_ranks (code, version, label_fr, label_ar, opj, confidence, note) VALUES (?, ?, ?, ?, ?, ?, ?)"
+	" ON CONFLICT (code, version) DO NOTHING";
+
+sj_err ref_load_ranks(db_conn *c, json_t *root, int *added)
+{
+	*added = 0;
+	const char *version;
+	bool skip;
+	sj_err e = version_begin(c, "ranks", root, &version, &skip);
+	if (e || skip)
+		return e;
+	json_t *list = json_object_get(root, "ranks");
+	if (!json_is_array(list))
+		return SJ_EINVAL;
+	size_t i;
+	json_t *o;
+	json_array_foreach(list, i, o) {
+		const char *code = str(o, "code"), *opj = str(o, "opj");
+		if (!code || !*code || strlen(code) > REF_CODE_MAX || !str(o, "label_fr") || !str(o, "label_ar") || !opj ||
+		    (strcmp(opj, "law") != 0 && strcmp(opj, "grant") != 0 && strcmp(opj, "none") != 0)) {
+			bad("ranks", i, "needs code, labels and opj law|grant|none");
+			return SJ_EINVAL;
+		}
+		if ((e = db_run(c, sql_rank_add, "ttttttt", code, version, str(o, "label_fr"), str(o, "label_ar"), opj,
+				str(o, "confidence"), str(o, "note"))))
+			return e;
+		(*added)++;
+	}
+	return version_end(c, "ranks", root, version);
+}
+
+static const char sql_rank_get[] =
+	"SELECT label_fr, label_ar, opj FROM ref_ranks WHERE code = ? AND version = " CURRENT("ranks");
+
+sj_err ref_rank_get(db_conn *c, const char *code, ref_rank *out)
+{
+	memset(out, 0, sizeof *out);
+	json_t *o = NULL;
+	sj_err e = dbj_one(c, sql_rank_get, "fr:t,ar:t,opj:t", &o, "t", code);
+	if (e)
+		return e;
+	snprintf(out->code, sizeof out->code, "%s", code);
+	snprintf(out->label_fr, sizeof out->label_fr, "%s", str(o, "fr"));
+	snprintf(out->label_ar, sizeof out->label_ar, "%s", str(o, "ar"));
+	snprintf(out->opj, sizeof out->opj, "%s", str(o, "opj"));
+	json_decref(o);
+	return SJ_OK;
 }
 
 /* wrap answers {member: list} (list stolen). */

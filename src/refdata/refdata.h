@@ -56,7 +56,8 @@ SJ_MUST_USE sj_err ref_load_prosecution(db_conn *c, json_t *root, int *added);
 
 /* ref_offence_get returns the current version's entry for code as a new
  * object {code, version, article, class, label_fr, label_ar, category,
- * penalty, verified, note}; SJ_ENOTFOUND when the code is not current. */
+ * penalty, verified, note, law ("CP" or the special law's title),
+ * circumstance (what distinguishes a degree, CP art 112)}; SJ_ENOTFOUND when the code is not current. */
 SJ_MUST_USE sj_err ref_offence_get(db_conn *c, const char *code, json_t **out);
 /* ref_offences_list returns the current catalogue as a new array. */
 SJ_MUST_USE sj_err ref_offences_list(db_conn *c, json_t **out);
@@ -76,6 +77,17 @@ typedef struct ref_custody_rule {
 	int64_t majority_age_years;        /* minor regime: the person is under this age at the start */
 	bool minors_allowed;               /* false: refused for a person under the majority age */
 	bool guardian_required;            /* guardian informed before any extension */
+	/* What the regime applies to (issue 11): a JSON array of offence
+	 * categories one standing charge must have ("" for any: ordinary,
+	 * minor); the age below which no one is held (CP 138; -1: none); the
+	 * classes the prosecutor may delay the lawyer for (JSON array). */
+	char categories[256];
+	int64_t min_age_years;
+	char delay_classes[128];
+	char confidence[24];
+	/* rules of an inquiry frame (JSON object, "" for none): "rogatory"
+	 * {presented_to, extension_by, requires_commission} (CPP 138–139) */
+	char frame_rules[1024];
 } ref_custody_rule;
 
 /* ref_custody_rule_at finds the rule for regime in force at time at (ms),
@@ -91,6 +103,28 @@ SJ_MUST_USE sj_err ref_custody_rules_list(db_conn *c, json_t **out);
  * nearest wins); SJ_ENOTFOUND when none. */
 SJ_MUST_USE sj_err ref_prosecution_for(db_conn *c, const char *unit_path, const char *kind,
 				       json_t **out);
+/* ref_prosecution_for_case returns (new object {code, kind, name_fr,
+ * name_ar, by}) the current office competent for a case of class cls with
+ * the standing offence categories categories (a JSON array of strings)
+ * from the unit whose path is unit_path: the offices' competence lists
+ * (data/prosecution.json) name classes or offence categories; one competent
+ * by category (terrorism: the CA of Rabat, annexe de Salé, nationally —
+ * loi 03-03) wins over one by class, then the nearest unit; by is
+ * "category" or "class". SJ_ENOTFOUND when none. */
+SJ_MUST_USE sj_err ref_prosecution_for_case(db_conn *c, const char *unit_path, const char *cls, json_t *categories,
+					    json_t **out);
+/* A rank of the police (data/ranks.json) and the OPJ status it carries
+ * (CPP 20): "law" (commissaires, officiers de police), "grant" (inspectors,
+ * only when designated, with a date and a reference) or "none". */
+typedef struct ref_rank {
+	char code[REF_CODE_MAX + 1];
+	char label_fr[128], label_ar[128];
+	char opj[8];
+} ref_rank;
+/* ref_load_ranks loads a ranks file (as the other loaders). */
+SJ_MUST_USE sj_err ref_load_ranks(db_conn *c, json_t *root, int *added);
+/* ref_rank_get reads the current version's rank code; SJ_ENOTFOUND. */
+SJ_MUST_USE sj_err ref_rank_get(db_conn *c, const char *code, ref_rank *out);
 /* ref_prosecution_get returns the current office with that code; SJ_ENOTFOUND. */
 SJ_MUST_USE sj_err ref_prosecution_get(db_conn *c, const char *code, json_t **out);
 /* ref_prosecution_list returns the current offices as a new array. */

@@ -11,6 +11,9 @@
  *   public route                      → not 401/403 (and never 5xx)
  *   no credentials                    → 401
  *   role not in the route's set       → 403 "forbidden"
+ *   ROUTE_OPJ, caller without OPJ     → 403 "opj-required" (CPP 20: the
+ *     status from the user's record — demo-chief is a commissaire, OPJ by
+ *     law; officers and the unranked chief of B hold none)
  *   unit-scoped object, caller in B   → 403 or 404 (with a valid body, so a
  *                                       missing scope check would succeed)
  *   otherwise (in scope)              → GET 200; writes (sent "{}") a
@@ -46,25 +49,26 @@ typedef struct principal {
 	role role;
 	int scope;
 	char *token;
+	bool opj;   /* holds OPJ status (CPP 20): the role opj, or a rank by law (demo-chief: commissaire) */
 } principal;
 
 static principal P[] = {
-	{"admin", "demo-admin", "demo-password", ROLE_ADMIN, SC_NATIONAL, NULL},
-	{"chief-A", "demo-chief", "demo-password", ROLE_CHIEF, SC_A, NULL},
-	{"opj-A", "demo-opj", "demo-password", ROLE_OPJ, SC_A, NULL},
-	{"officer-A", "demo-officer", "demo-password", ROLE_OFFICER, SC_A, NULL},
-	{"chief-B", "mx-chief-b", "a-long-password-1", ROLE_CHIEF, SC_B, NULL},
-	{"opj-B", "mx-opj-b", "a-long-password-1", ROLE_OPJ, SC_B, NULL},
-	{"officer-B", "demo-officer2", "demo-password", ROLE_OFFICER, SC_B, NULL},
-	{"analyst", "demo-analyst", "demo-password", ROLE_ANALYST, SC_NATIONAL, NULL},
-	{"auditor", "demo-auditor", "demo-password", ROLE_AUDITOR, SC_NATIONAL, NULL},
-	{"monitor", "mx-monitor", NULL, ROLE_MONITOR, SC_NATIONAL, NULL},
+	{"admin", "demo-admin", "demo-password", ROLE_ADMIN, SC_NATIONAL, NULL, false},
+	{"chief-A", "demo-chief", "demo-password", ROLE_CHIEF, SC_A, NULL, true},
+	{"opj-A", "demo-opj", "demo-password", ROLE_OPJ, SC_A, NULL, true},
+	{"officer-A", "demo-officer", "demo-password", ROLE_OFFICER, SC_A, NULL, false},
+	{"chief-B", "mx-chief-b", "a-long-password-1", ROLE_CHIEF, SC_B, NULL, false},
+	{"opj-B", "mx-opj-b", "a-long-password-1", ROLE_OPJ, SC_B, NULL, true},
+	{"officer-B", "demo-officer2", "demo-password", ROLE_OFFICER, SC_B, NULL, false},
+	{"analyst", "demo-analyst", "demo-password", ROLE_ANALYST, SC_NATIONAL, NULL, false},
+	{"auditor", "demo-auditor", "demo-password", ROLE_AUDITOR, SC_NATIONAL, NULL, false},
+	{"monitor", "mx-monitor", NULL, ROLE_MONITOR, SC_NATIONAL, NULL, false},
 	/* communication (issue 15): unit A is PP-CASA for their records, B PP-RABAT */
-	{"comm-A", "demo-comm", "demo-password", ROLE_COMMUNICATION, SC_A, NULL},
-	{"commhead-A", "demo-comm-head", "demo-password", ROLE_COMM_HEAD, SC_A, NULL},
-	{"comm-B", "mx-comm-b", "a-long-password-1", ROLE_COMMUNICATION, SC_B, NULL},
-	{"comm-national", "demo-comm-dgsn", "demo-password", ROLE_COMM_HEAD, SC_NATIONAL, NULL},
-	{"anonymous", NULL, NULL, ROLE_NONE, SC_NONE, NULL},
+	{"comm-A", "demo-comm", "demo-password", ROLE_COMMUNICATION, SC_A, NULL, false},
+	{"commhead-A", "demo-comm-head", "demo-password", ROLE_COMM_HEAD, SC_A, NULL, false},
+	{"comm-B", "mx-comm-b", "a-long-password-1", ROLE_COMMUNICATION, SC_B, NULL, false},
+	{"comm-national", "demo-comm-dgsn", "demo-password", ROLE_COMM_HEAD, SC_NATIONAL, NULL, false},
+	{"anonymous", NULL, NULL, ROLE_NONE, SC_NONE, NULL, false},
 };
 #define NP (sizeof P / sizeof P[0])
 
@@ -81,6 +85,7 @@ static fixture F[] = {
 	{"document", ""}, {"merge", ""}, {"notification", ""}, {"unitA", "AR-CASA-OULFA"}, {"badge", "demo-officer"},
 	{"phone", ""}, {"declaration", ""}, {"residence", ""}, {"residence2", ""}, {"vnumber", ""},
 	{"cact", ""}, {"cclaim", ""}, {"cclaim2", ""}, {"ccrisis", ""}, {"cfile", ""}, {"cevent", ""},
+	{"offence", ""},
 };
 #define NF (sizeof F / sizeof F[0])
 
@@ -198,6 +203,7 @@ static const probe PROBES[] = {
 	{"GET", "/api/v1/users", "/api/v1/users", false, NULL, true},
 	{"POST", "/api/v1/users", "/api/v1/users", false, NULL, false},
 	{"PATCH", "/api/v1/users/{badge}", "/api/v1/users/${badge}", false, NULL, false},
+	{"PUT", "/api/v1/users/{badge}/rank", "/api/v1/users/${badge}/rank", false, NULL, false},
 	{"GET", "/api/v1/units", "/api/v1/units", false, NULL, true},
 	{"GET", "/api/v1/settings", "/api/v1/settings", false, NULL, true},
 	{"PUT", "/api/v1/settings/{key}", "/api/v1/settings/lookup.flag_per_day", false, NULL, false},
@@ -217,6 +223,8 @@ static const probe PROBES[] = {
 	{"PATCH", "/api/v1/cases/{id}", "/api/v1/cases/${case}", true, "{\"summary\":\"changed by another unit\"}", false},
 	{"GET", "/api/v1/cases/{id}/history", "/api/v1/cases/${case}/history", true, NULL, true},
 	{"POST", "/api/v1/cases/{id}/offences", "/api/v1/cases/${case}/offences", true, "{\"code\":\"CP-509\"}", false},
+	{"POST", "/api/v1/cases/{id}/offences/{oid}/withdrawal", "/api/v1/cases/${case}/offences/${offence}/withdrawal", true,
+	 "{\"reason\":\"another unit tries\",\"replace_with\":\"CP-505\"}", false},
 	{"POST", "/api/v1/cases/{id}/status", "/api/v1/cases/${case}/status", true,
 	 "{\"status\":\"cancelled\",\"reason\":\"another unit tries\"}", false},
 	{"PUT", "/api/v1/cases/{id}/assignee", "/api/v1/cases/${case}/assignee", true, "{\"opj\":\"mx-opj-b\"}", false},
@@ -428,6 +436,7 @@ static int setup(void **state)
 	assert_int_equal(r.status, 200);
 	json_t *ps = json_object_get(r.json, "persons");
 	fx_set("person", json_string_value(json_object_get(json_array_get(ps, 0), "person_id")));
+	fx_set("offence", json_string_value(json_object_get(json_array_get(json_object_get(r.json, "offences"), 0), "id")));
 	th_resp_free(&r);
 	make(NULL, "/api/v1/cases/${case}/persons", officer,
 	     "{\"role\":\"suspect\",\"person\":{\"cin\":\"BK770002\",\"last_name_lat\":\"Tahiri\",\"first_name_lat\":\"Said\","
@@ -611,6 +620,10 @@ static void matrix(void **st)
 			} else if (!allowed) {
 				ok = r.status == 403 && strcmp(code, "forbidden") == 0;
 				snprintf(want, sizeof want, "403 forbidden");
+			} else if ((rt->flags & ROUTE_OPJ) && !p->opj) {
+				/* a route that needs OPJ status refuses a writer without it */
+				ok = r.status == 403 && strcmp(code, "opj-required") == 0;
+				snprintf(want, sizeof want, "403 opj-required");
 			} else if (other_unit) {
 				ok = r.status == 403 || r.status == 404;
 				snprintf(want, sizeof want, "403/404 (other unit)");

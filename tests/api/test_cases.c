@@ -221,7 +221,7 @@ static void whole_case_from_complaint_to_closure(void **st)
 	/* 4. Custody: an officer may not; the OPJ opens it under the rule in force. */
 	snprintf(path, sizeof path, "/api/v1/cases/%s/custody", case_id);
 	r = req("POST", path, officer, json_pack("{s:s,s:s,s:s}", "person_id", suspect, "regime", "ordinary", "ground", "x"));
-	expect_problem(&r, 403, "forbidden");
+	expect_problem(&r, 403, "opj-required");
 	th_resp_free(&r);
 	char custody[37];
 	open_custody(case_id, suspect, "ordinary", custody);
@@ -235,10 +235,10 @@ static void whole_case_from_complaint_to_closure(void **st)
 	assert_false(json_is_true(json_object_get(r.json, "overdue")));
 	th_resp_free(&r);
 	r = req("PATCH", path, officer,
-		json_pack("{s:I,s:s,s:I}", "family_informed_at", (json_int_t)(started + 600000), "family_informed_how",
-			  "téléphone (frère)", "lawyer_contacted_at", (json_int_t)(started + 1800000)));
+		json_pack("{s:I,s:s,s:I}", "family_informed_at", (json_int_t)(started + 20000), "family_informed_how",
+			  "téléphone (frère)", "lawyer_contacted_at", (json_int_t)(started + 40000)));
 	expect(&r, 200);
-	assert_int_equal(json_integer_value(json_object_get(r.json, "lawyer_contacted_at")), started + 1800000);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "lawyer_contacted_at")), started + 40000);
 	th_resp_free(&r);
 
 	/* 5. The hearing PV: drafted by the officer, sealed by the OPJ only. */
@@ -260,7 +260,7 @@ static void whole_case_from_complaint_to_closure(void **st)
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/pvs/%s/seal", pv);
 	r = req("POST", path, officer, NULL);
-	expect_problem(&r, 403, "forbidden");
+	expect_problem(&r, 403, "opj-required");
 	th_resp_free(&r);
 	r = req("POST", path, opj, NULL);
 	expect(&r, 200);
@@ -357,7 +357,7 @@ static void whole_case_from_complaint_to_closure(void **st)
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/cases/%s/referral", case_id);
 	r = req("POST", path, officer, json_pack("{}"));
-	expect_problem(&r, 403, "forbidden");
+	expect_problem(&r, 403, "opj-required");
 	th_resp_free(&r);
 	/* another office than the competent one needs a reason */
 	r = req("POST", path, opj, json_pack("{s:s}", "office", "TPI-CASA-PENAL"));
@@ -546,7 +546,7 @@ static void extension_needs_authorisation_and_stays_in_limits(void **st)
 	th_resp_free(&r);
 	/* an officer may not extend */
 	r = req("POST", path, officer, json_pack("{s:s,s:s}", "authorisation_ref", "PR/77", "authorisation_date", "2026-11-29"));
-	expect_problem(&r, 403, "forbidden");
+	expect_problem(&r, 403, "opj-required");
 	th_resp_free(&r);
 	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM custody_extensions"), ext_before);
 	r = req("POST", path, opj, json_pack("{s:s,s:s}", "authorisation_ref", "PR/77", "authorisation_date", "2026-11-29"));
@@ -560,7 +560,7 @@ static void extension_needs_authorisation_and_stays_in_limits(void **st)
 
 	/* terrorism: 96 h, renewable twice (the rule data), then refused */
 	char case2[37], s2[37], k2[37];
-	new_case("CP-509", case2, NULL);
+	new_case("CP-218-1", case2, NULL); /* terrorism only for terrorism offences (issue 11) */
 	add_person(case2, "suspect", person("BK300401", "Idrissi", "Karim", "الإدريسي", "كريم"), s2);
 	open_custody(case2, s2, "terrorism", k2);
 	snprintf(path, sizeof path, "/api/v1/custody/%s", k2);
@@ -725,7 +725,7 @@ static void cancelled_case_keeps_number_and_history(void **st)
 	char case_id[37], number[96], path[160];
 	new_case("CP-400", case_id, number);
 	snprintf(path, sizeof path, "/api/v1/cases/%s/status", case_id);
-	th_resp r = req("POST", path, officer, json_pack("{s:s}", "status", "cancelled"));
+	th_resp r = req("POST", path, chief, json_pack("{s:s}", "status", "cancelled"));
 	expect_problem(&r, 422, "cancellation-needs-reason");
 	th_resp_free(&r);
 	r = req("POST", path, officer, json_pack("{s:s}", "status", "referred"));
@@ -734,7 +734,7 @@ static void cancelled_case_keeps_number_and_history(void **st)
 	r = req("POST", path, officer, json_pack("{s:s}", "status", "closed"));
 	expect_problem(&r, 409, "status-change-not-allowed");
 	th_resp_free(&r);
-	r = req("POST", path, officer, json_pack("{s:s,s:s}", "status", "cancelled", "reason", "doublon de l'affaire précédente"));
+	r = req("POST", path, chief, json_pack("{s:s,s:s}", "status", "cancelled", "reason", "doublon de l'affaire précédente"));
 	expect(&r, 200);
 	assert_string_equal(th_str(&r, "status"), "cancelled");
 	assert_string_equal(th_str(&r, "number"), number);
@@ -1170,9 +1170,9 @@ static void prosecutor_delay_extends_lawyer_deadline(void **st)
 	assert_non_null(o);
 	assert_true(json_is_true(json_object_get(o, "lawyer_overdue")));
 	json_decref(o);
-	/* too late to record another delay */
+	/* the delay is recorded once (issue 10 item 4) */
 	r = req("PATCH", path, opj, json_pack("{s:s}", "lawyer_delay_ref", "PG/D/8"));
-	expect_problem(&r, 422, "lawyer-delay-too-late");
+	expect_problem(&r, 409, "lawyer-delay-recorded");
 	th_resp_free(&r);
 	th_set_clock(&S, 0);
 	login_all();
@@ -1246,14 +1246,15 @@ static void minor_regime_checks(void **st)
 					     "art 460: retenue du mineur"));
 	expect_problem(&r, 422, "custody-minor-needs-birth-date");
 	th_resp_free(&r);
-	/* a minor under the terrorism or state-security regime: 422 (the data says so) */
-	r = req("POST", path, opj, json_pack("{s:s,s:s,s:s}", "person_id", minor, "regime", "terrorism", "ground",
+	/* a minor under the ordinary regime: 422 (CPP 458–460, the data says so);
+	 * terrorism and state security are not for this case's charges */
+	r = req("POST", path, opj, json_pack("{s:s,s:s,s:s}", "person_id", minor, "regime", "ordinary", "ground",
 					     "art 66-1: conservation des preuves"));
 	expect_problem(&r, 422, "custody-minor-regime-required");
 	th_resp_free(&r);
 	r = req("POST", path, opj, json_pack("{s:s,s:s,s:s}", "person_id", minor, "regime", "state_security", "ground",
 					     "art 66-1: conservation des preuves"));
-	expect_problem(&r, 422, "custody-minor-regime-required");
+	expect_problem(&r, 422, "custody-regime-not-for-offences");
 	th_resp_free(&r);
 	assert_int_equal(count("SELECT COUNT(*) FROM custodies WHERE case_id = '%s'", case_id), before);
 	/* the minor under the minor regime: opened, guardian pending */

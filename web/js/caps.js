@@ -49,10 +49,16 @@ export function has(method, path) { return !!op(method, path); }
 
 // allowed(method, path, role): the route exists and role may call it
 // (deny by default: a route with no x-roles is public only when x-public).
+// setOpj(b): whether the signed-in user holds OPJ status (GET /me's opj, from
+// the user's record): a route marked x-opj needs it besides the role.
+let opjStatus = false;
+export function setOpj(b) { opjStatus = !!b; }
+
 export function allowed(method, path, role) {
   const o = op(method, path);
   if (!o) return false;
   if (o['x-public']) return true;
+  if (o['x-opj'] && !opjStatus) return false;
   const roles = o['x-roles'] || [];
   return roles.includes(role) || roles.includes('*');
 }

@@ -27,12 +27,21 @@ export function familyLine(k) {
     : h('span', { class: 'state warn', text: t('custody.family-no') });
 }
 
+// ruleLine(k): the rule applied to a custody, why it applies (charges, age,
+// frame, when it was chosen) and its source (issue 11); an uncertain rule
+// says so.
 export function ruleLine(k) {
-  const why = has(k, 'rule_reason') && k.rule_reason;
+  const r = (has(k, 'rule') && k.rule) || {};
+  const w = (has(k, 'why') && k.why) || {};
+  const why = [w.class ? t(`class.${w.class}`) : null, (w.offences || []).join(', ') || null,
+    w.age !== undefined && w.age !== null ? t('custody.why-age', { n: w.age }) : null, w.frame ? t(`frame.${w.frame}`) : null,
+    w.rule_chosen_at === 'recorded' ? t('custody.why-recorded') : null].filter(Boolean).join(' · ');
   return h('span', { class: 'rule' },
     t(`regime.${k.regime}`), ' · ', t('custody.rule-hours', { h: fmtNum(k.initial_hours), n: fmtNum(k.extensions), max: fmtNum(k.max_extensions) }),
-    ' · ', h('bdi', { dir: 'ltr', class: 'num', text: `${k.rule_code} v${k.rule_version}` }),
-    h('span', { class: 'why', 'data-slot': 'rule-reason' }, ' — ', why ? h('bdi', { text: why }) : t('custody.why-pending')));
+    ' · ', h('bdi', { dir: 'ltr', class: 'num', text: `${r.code || k.rule_code} v${k.rule_version}` }),
+    r.uncertain ? [' ', h('strong', { class: 'warn', text: t('custody.rule-uncertain') })] : null,
+    h('span', { class: 'why', 'data-slot': 'rule-reason' }, ' — ', why ? h('bdi', { text: why }) : t('custody.why-pending')),
+    r.source ? [' · ', h('small', { class: 'muted', text: r.source })] : null);
 }
 
 export function timeLeft(k) {

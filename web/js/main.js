@@ -3,7 +3,7 @@
 import { h, mount, $ } from './dom.js';
 import { t, setLang, getLang, initialLang, problemText } from './i18n.js';
 import { api, setCsrf, setReauthHandler, setForbiddenHandler, ApiError } from './api.js';
-import { loadCaps, allowed } from './caps.js';
+import { loadCaps, allowed, setOpj } from './caps.js';
 import { setRecentUser } from './recent.js';
 import { field, form, clearAllDrafts } from './forms.js';
 import { clockWatch, clockBanner } from './clockwarn.js';
@@ -176,6 +176,7 @@ function loginForm(onDone, badge) {
 async function afterLogin(r) {
   const me = await api('GET', '/api/v1/me', undefined, { noReauth: true });
   state.user = me;
+  setOpj(me.opj);
   setRecentUser(me.badge);
   setCsrf(me.csrf);
   if (me.lang && me.lang !== getLang()) setLang(me.lang);
@@ -208,6 +209,7 @@ function reauth() {
       reauthPromise = null;
       if (state.user && me.badge !== state.user.badge) { location.assign('/'); return; }
       state.user = me;
+      setOpj(me.opj);
       resolve(r);
     }, state.user ? state.user.badge : '');
     mount(dlg, h('h2', { id: 'reauth-title', text: t('login.expired') }), h('p', { class: 'muted', text: t('login.expired-intro') }), f);
@@ -287,6 +289,7 @@ async function boot() {
   try {
     const me = await api('GET', '/api/v1/me', undefined, { noReauth: true });
     state.user = me;
+    setOpj(me.opj);
     setRecentUser(me.badge);
     setCsrf(me.csrf);
     if (me.lang) setLang(me.lang);

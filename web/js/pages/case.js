@@ -258,7 +258,7 @@ export async function render(ctx) {
       const suspects = people.filter((p) => p.roles.includes('suspect') || p.roles.includes('arrested'));
       const sf = schemaForm('POST', custUrl, ['person_id', 'regime', 'started_at', 'place', 'ground'], {
         person_id: { type: 'select', options: personOptions(suspects), hint: 'custody.person-hint' },
-        started_at: { hint: 'custody.started-hint' }, place: { dir: 'auto' }, ground: { hint: 'custody.ground-hint', dir: 'auto' },
+        regime: { only: c.allowed_regimes }, started_at: { hint: 'custody.started-hint' }, place: { dir: 'auto' }, ground: { hint: 'custody.ground-hint', dir: 'auto' },
       });
       return form({
         submit: 'custody.open', draft: `${ek}.custody`, check: sf.check,
