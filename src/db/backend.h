@@ -39,6 +39,13 @@ typedef struct db_backend_ops {
 	/* tx_active: the server still holds an open transaction on conn (SQLite
 	 * rolls a transaction back by itself on some errors, e.g. out of memory) */
 	bool (*tx_active)(void *conn);
+	/* tx_wrote: the open transaction has written (so its commit needs a
+	 * flush); NULL when commit is durable by itself (PostgreSQL) */
+	bool (*tx_wrote)(void *conn);
+	/* log_path: the write-ahead log file whose flush makes every commit
+	 * made before it durable (SQLite's "-wal"); NULL when commit is durable
+	 * by itself (PostgreSQL) */
+	const char *(*log_path)(void *conn);
 } db_backend_ops;
 
 extern const db_backend_ops db_sqlite_ops;

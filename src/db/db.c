@@ -2,15 +2,20 @@
  * public db_* API, dispatching to the SQLite or PostgreSQL backend. */
 #include "db/db.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "core/log.h"
 #include "db/backend.h"
 
 #define DB_STMT_CACHE 128
+#define DB_WRITE_WAIT_S 10   /* longest wait for this process's write turn */
 
 struct db_stmt {
 	const db_backend_ops *ops;
@@ -22,8 +27,13 @@ struct db_stmt {
 struct db_conn {
 	const db_backend_ops *ops;
 	void *impl;
+	struct db *owner;
 	bool in_tx;
 	bool busy;          /* lent out */
+	bool write_locked;  /* holds owner->write_lock (SQLite DB_WRITE) */
+	db_mode mode;
+	const db_tx_hook *hook;
+	void *hook_arg;
 	int nstmt;
 	db_stmt stmts[DB_STMT_CACHE];
 };
@@ -36,6 +46,16 @@ struct db {
 	db_conn *conns;
 	pthread_mutex_t lock;
 	pthread_cond_t freed;
+	/* SQLite: this process's writers take turns here, not in SQLite's
+	 * sleeping busy handler (other processes still meet that one) */
+	pthread_mutex_t write_lock;
+	/* group flush of the WAL (db_commit): sync_asked counts the commits
+	 * that asked, sync_done the highest count a finished flush covered */
+	pthread_mutex_t sync_lock;
+	pthread_cond_t sync_cv;
+	uint64_t sync_asked, sync_done;
+	bool syncing;
+	char *log_path;     /* the file to flush, NULL when commits are durable */
 };
 
 bool db_uri_is_pg(const char *uri)
@@ -62,9 +82,13 @@ sj_err db_open(const char *uri, int pool, db **out)
 	}
 	pthread_mutex_init(&d->lock, NULL);
 	pthread_cond_init(&d->freed, NULL);
+	pthread_mutex_init(&d->write_lock, NULL);
+	pthread_mutex_init(&d->sync_lock, NULL);
+	pthread_cond_init(&d->sync_cv, NULL);
 	for (int i = 0; i < pool; i++) {
 		char msg[512] = "";
 		d->conns[i].ops = d->ops;
+		d->conns[i].owner = d;
 		sj_err e = d->ops->conn_open(uri, &d->conns[i].impl, msg, sizeof msg);
 		if (e) {
 			log_msg(LOG_ERROR, "database open failed", json_pack("{s:s}", "error", msg));
@@ -73,6 +97,13 @@ sj_err db_open(const char *uri, int pool, db **out)
 			return e;
 		}
 		d->size = i + 1;
+	}
+	if (d->ops->log_path) {
+		d->log_path = strdup(d->ops->log_path(d->conns[0].impl));
+		if (!d->log_path) {
+			db_close(d);
+			return SJ_ENOMEM;
+		}
 	}
 	d->idle = d->size;
 	*out = d;
@@ -96,14 +127,122 @@ void db_close(db *d)
 	}
 	pthread_mutex_destroy(&d->lock);
 	pthread_cond_destroy(&d->freed);
+	pthread_mutex_destroy(&d->write_lock);
+	pthread_mutex_destroy(&d->sync_lock);
+	pthread_cond_destroy(&d->sync_cv);
 	free(d->conns);
 	free(d->uri);
+	free(d->log_path);
 	free(d);
 }
 
 db_backend db_kind(const db *d) { return d->ops->kind; }
 db_backend db_conn_kind(const db_conn *c) { return c->ops->kind; }
+db *db_conn_owner(const db_conn *c) { return c->owner; }
 bool db_in_tx(const db_conn *c) { return c->in_tx; }
+db_mode db_tx_mode(const db_conn *c) { return c->in_tx ? c->mode : DB_READ; }
+
+sj_err db_tx_hook_set(db_conn *c, const db_tx_hook *h, void *arg)
+{
+	if (c->hook)
+		return SJ_EINTERNAL;
+	c->hook = h;
+	c->hook_arg = arg;
+	return SJ_OK;
+}
+
+void *db_tx_hook_get(const db_conn *c, const db_tx_hook *h)
+{
+	return c->hook == h ? c->hook_arg : NULL;
+}
+
+void *db_tx_hook_take(db_conn *c, const db_tx_hook *h)
+{
+	if (c->hook != h)
+		return NULL;
+	void *arg = c->hook_arg;
+	c->hook = NULL;
+	c->hook_arg = NULL;
+	return arg;
+}
+
+/* hook_end detaches c's hook and runs committed (ok) or dropped. */
+static void hook_end(db_conn *c, bool ok)
+{
+	const db_tx_hook *h = c->hook;
+	void *arg = c->hook_arg;
+	c->hook = NULL;
+	c->hook_arg = NULL;
+	if (!h)
+		return;
+	if (ok && h->committed)
+		h->committed(c, arg);
+	else if (!ok && h->dropped)
+		h->dropped(arg);
+}
+
+static void write_unlock(db_conn *c)
+{
+	if (c->write_locked) {
+		c->write_locked = false;
+		pthread_mutex_unlock(&c->owner->write_lock);
+	}
+}
+
+/* flush_log fdatasyncs the log file: every frame written to it before the
+ * call, by any connection or process, is then durable (fdatasync acts on the
+ * file, whichever descriptor names it). No file yet: nothing was written. */
+static sj_err flush_log(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? SJ_OK : SJ_EIO;
+	int rc = fdatasync(fd);
+	close(fd);
+	return rc == 0 ? SJ_OK : SJ_EIO;
+}
+
+/* group_sync makes every commit made before the call durable, sharing one
+ * log flush among the threads that ask at the same time: the first asker
+ * becomes the leader and flushes; those that ask while it runs wait, and
+ * the next leader's flush covers them. A flush covers a commit when it
+ * starts after the commit returned: the leader notes sync_asked before
+ * flushing, and each asker counted itself in after its COMMIT. (The group
+ * commit of PostgreSQL's WAL writer, in miniature.) */
+static sj_err group_sync(db *d)
+{
+	if (!d->log_path)
+		return SJ_OK;
+	sj_err e = SJ_OK;
+	pthread_mutex_lock(&d->sync_lock);
+	uint64_t mine = ++d->sync_asked;
+	while (d->sync_done < mine) {
+		if (d->syncing) {
+			pthread_cond_wait(&d->sync_cv, &d->sync_lock);
+			continue;
+		}
+		d->syncing = true;
+		uint64_t target = d->sync_asked;
+		pthread_mutex_unlock(&d->sync_lock);
+		e = flush_log(d->log_path);
+		pthread_mutex_lock(&d->sync_lock);
+		d->syncing = false;
+		if (!e && target > d->sync_done)
+			d->sync_done = target;
+		pthread_cond_broadcast(&d->sync_cv);
+		if (e)
+			break; /* the others retry as leaders themselves */
+	}
+	pthread_mutex_unlock(&d->sync_lock);
+	if (e)
+		log_msg(LOG_ERROR, "database log flush failed", json_pack("{s:s}", "file", d->log_path));
+	return e;
+}
+
+sj_err db_sync(db *d)
+{
+	return group_sync(d);
+}
 
 sj_err db_acquire(db *d, db_conn **out)
 {
@@ -129,6 +268,7 @@ void db_release(db *d, db_conn *c)
 		return;
 	if (c->in_tx)
 		db_rollback(c);
+	hook_end(c, false);
 	pthread_mutex_lock(&d->lock);
 	c->busy = false;
 	d->idle++;
@@ -140,27 +280,64 @@ sj_err db_begin(db_conn *c, db_mode mode)
 {
 	if (c->in_tx)
 		return SJ_EINTERNAL;
+	if (mode == DB_WRITE && c->ops->kind == DB_SQLITE) {
+		/* as long as SQLite's busy timeout (sqlite.c), then "busy" */
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += DB_WRITE_WAIT_S;
+		if (pthread_mutex_timedlock(&c->owner->write_lock, &until) != 0)
+			return SJ_EBUSY;
+		c->write_locked = true;
+	}
 	sj_err e = c->ops->begin(c->impl, mode);
-	if (!e)
+	if (!e) {
 		c->in_tx = true;
+		c->mode = mode;
+	} else {
+		write_unlock(c);
+	}
 	return e;
 }
 
-sj_err db_commit(db_conn *c)
+static sj_err commit(db_conn *c, bool lazy)
 {
 	if (!c->in_tx)
 		return SJ_EINTERNAL;
+	if (c->hook && c->hook->before_commit) {
+		sj_err he = c->hook->before_commit(c, c->hook_arg);
+		if (he) {
+			db_rollback(c);
+			return he;
+		}
+	}
 	/* A statement left on a row (dbj_one) would keep SQLite's read snapshot
 	 * open past the commit, and the next BEGIN IMMEDIATE on this connection
 	 * fails with SQLITE_BUSY_SNAPSHOT once another process has written. */
 	for (int i = 0; i < c->nstmt; i++)
 		c->ops->reset(c->stmts[i].impl);
+	bool wrote = c->ops->tx_wrote && c->ops->tx_wrote(c->impl);
+	if (wrote && c->mode == DB_READ)
+		log_msg(LOG_WARN, "a read transaction wrote (begin it with DB_WRITE)", NULL);
 	sj_err e = c->ops->commit(c->impl);
 	if (e) {
 		c->ops->rollback(c->impl);
 	}
 	c->in_tx = false;
+	write_unlock(c);
+	if (!e && wrote && !lazy)
+		e = group_sync(c->owner);
+	hook_end(c, e == SJ_OK);
 	return e;
+}
+
+sj_err db_commit(db_conn *c)
+{
+	return commit(c, false);
+}
+
+sj_err db_commit_lazy(db_conn *c)
+{
+	return commit(c, true);
 }
 
 void db_rollback(db_conn *c)
@@ -171,6 +348,8 @@ void db_rollback(db_conn *c)
 		c->ops->reset(c->stmts[i].impl);
 	c->ops->rollback(c->impl);
 	c->in_tx = false;
+	write_unlock(c);
+	hook_end(c, false);
 }
 
 /* tx_lost: inside what we believe is a transaction, the database has rolled

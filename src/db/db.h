@@ -12,6 +12,16 @@
  *     db_release(db, c);
  * A connection is used by one thread at a time. Statements are cached per
  * connection by their SQL text pointer: pass string literals.
+ *
+ * Durability and group commit: db_commit of a transaction that wrote returns
+ * only once the commit is durable. On SQLite the connections run with
+ * synchronous=NORMAL (a commit is written to the WAL but not flushed) and
+ * db_commit then waits for one fdatasync of the WAL that started after its
+ * COMMIT; concurrent committers share that flush (the first becomes the
+ * leader, the others wait for it), so N commits cost one fsync, not N. On
+ * PostgreSQL the server's own group commit does the same inside COMMIT.
+ * In-process SQLite writers queue on a mutex instead of SQLite's sleeping
+ * busy handler, so a write never sleeps behind another write of this process.
  */
 #ifndef SJ_DB_H
 #define SJ_DB_H
@@ -41,16 +51,54 @@ bool db_uri_is_pg(const char *uri);
 SJ_MUST_USE sj_err db_acquire(db *d, db_conn **out);
 void db_release(db *d, db_conn *c);
 db_backend db_conn_kind(const db_conn *c);
+/* db_conn_owner is the pool c belongs to. */
+db *db_conn_owner(const db_conn *c);
 
 /* db_begin opens a transaction; DB_WRITE takes the write lock at once on
  * SQLite (BEGIN IMMEDIATE) so a read-then-write never deadlocks there. On
  * PostgreSQL (READ COMMITTED) a SELECT-then-UPDATE can lose updates: counters
  * must be single statements (UPDATE/INSERT ... RETURNING), which lock the row. */
 SJ_MUST_USE sj_err db_begin(db_conn *c, db_mode mode);
+/* db_commit commits; when the transaction wrote, it returns once the commit
+ * is durable (see above). SJ_EIO: committed but the flush failed — the caller
+ * must treat the unit of work as failed (it may or may not survive a crash). */
 SJ_MUST_USE sj_err db_commit(db_conn *c);
+/* db_commit_lazy commits without waiting for the flush: the commit is
+ * visible, and durable once db_sync (or any later db_commit) returns. For a
+ * sequencer that commits batch after batch and lets its waiters share the
+ * flush (audit/committer.c). On PostgreSQL it is db_commit. */
+SJ_MUST_USE sj_err db_commit_lazy(db_conn *c);
+/* db_sync returns once every commit made on d before the call is durable
+ * (one shared flush for the concurrent callers; at once on PostgreSQL). */
+SJ_MUST_USE sj_err db_sync(db *d);
 /* db_rollback abandons the open transaction, if any; always safe to call. */
 void db_rollback(db_conn *c);
 bool db_in_tx(const db_conn *c);
+/* db_tx_mode is the mode c's open transaction was begun with (DB_READ when
+ * none is open). */
+db_mode db_tx_mode(const db_conn *c);
+
+/* A transaction hook: work tied to the transaction in progress on c (the
+ * audit module queues a read's entries and a write's signed heads there).
+ * At most one per connection. db_commit first runs before_commit(c, arg)
+ * (may be NULL) inside the transaction: an error there rolls it back and is
+ * db_commit's answer. After a successful commit, committed(c, arg) runs with
+ * c outside any transaction (it may begin another); db_rollback, a failed
+ * db_commit and db_release run dropped(arg). Either way the hook is detached
+ * before committed or dropped runs. */
+typedef struct db_tx_hook {
+	sj_err (*before_commit)(db_conn *c, void *arg);
+	void (*committed)(db_conn *c, void *arg);
+	void (*dropped)(void *arg);
+} db_tx_hook;
+/* db_tx_hook_set attaches (h, arg) to c, replacing nothing: SJ_EINTERNAL when
+ * another hook is attached. */
+SJ_MUST_USE sj_err db_tx_hook_set(db_conn *c, const db_tx_hook *h, void *arg);
+/* db_tx_hook_get returns arg when c's hook is h, else NULL. */
+void *db_tx_hook_get(const db_conn *c, const db_tx_hook *h);
+/* db_tx_hook_take detaches and returns arg when c's hook is h (no callback
+ * runs; the caller now owns arg), else NULL. */
+void *db_tx_hook_take(db_conn *c, const db_tx_hook *h);
 
 /* db_exec runs one or more parameterless statements (migrations, DDL). */
 SJ_MUST_USE sj_err db_exec(db_conn *c, const char *sql);

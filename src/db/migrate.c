@@ -40,6 +40,24 @@ static const char sql_max_version[] = "SELECT COALESCE(MAX(version), 0) FROM sch
 static const char sql_insert_version[] =
 	"INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)";
 
+static const char sql_has_version[] = "SELECT COUNT(*) FROM schema_migrations WHERE version = ?";
+
+/* has_version: migration v is recorded (numbers come in ranges, one per
+ * engineer, so a database may have 10 and not yet 6). */
+static sj_err has_version(db_conn *c, int v, bool *has)
+{
+	db_stmt *s;
+	bool row;
+	sj_err e = db_prepare(c, sql_has_version, &s);
+	e = e ? e : db_bind_int(s, 1, v);
+	e = e ? e : db_step(s, &row);
+	if (!e)
+		*has = row && db_col_int(s, 0) > 0;
+	if (!e)
+		e = db_step(s, &row);
+	return e;
+}
+
 static sj_err read_version(db_conn *c, int *version)
 {
 	db_stmt *s;
@@ -82,15 +100,15 @@ sj_err db_migrate(db *d, int *applied)
 	e = e ? e : db_exec(c, sql_create_versions);
 	for (int i = 0; !e && i < db_migrations_count; i++) {
 		const db_migration *m = &db_migrations[i];
-		int have = 0;
+		bool have = false;
 		if ((e = db_begin(c, DB_WRITE)))
 			break;
 		/* Several central processes may start at once: one migrates. */
 		if (db_conn_kind(c) == DB_PG)
 			e = db_exec(c, "LOCK TABLE schema_migrations IN EXCLUSIVE MODE");
 		if (!e)
-			e = read_version(c, &have);
-		if (!e && have < m->version) {
+			e = has_version(c, m->version, &have);
+		if (!e && !have) {
 			buf sql;
 			buf_init(&sql, 4 * 1024 * 1024);
 			e = filter_sql(m->sql, db_conn_kind(c), &sql);

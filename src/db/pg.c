@@ -22,7 +22,7 @@
 #include "core/log.h"
 #include "db/backend.h"
 
-#define PG_MAX_PARAMS      64      /* `?` placeholders in one statement */
+#define PG_MAX_PARAMS      4096    /* `?` placeholders in one statement (batched inserts) */
 #define PG_ERRMSG          512     /* bytes of the last error message kept */
 #define PG_STMT_NAME       24      /* "s" + a uint64 + NUL */
 #define PG_INT_TEXT        24      /* INT64_MIN is 20 characters */
@@ -48,9 +48,9 @@ typedef struct pg_stmt {
 	char name[PG_STMT_NAME];
 	uint64_t gen;                   /* the connection generation it was prepared in */
 	int nparams;
-	const char *vals[PG_MAX_PARAMS];/* NULL binds SQL NULL */
-	char *owned[PG_MAX_PARAMS];     /* copies of bound text */
-	char num[PG_MAX_PARAMS][PG_INT_TEXT];
+	const char **vals;              /* [nparams]; NULL binds SQL NULL */
+	char **owned;                   /* [nparams] copies of bound text */
+	char (*num)[PG_INT_TEXT];       /* [nparams] bound integers as text */
 	PGresult *res;
 	int row;                        /* current row, -1 before the first */
 	int nrows;
@@ -277,7 +277,7 @@ static void pg_rollback(void *conn)
 
 /* rewrite copies sql to out (when not NULL), turning each `?` outside
  * '...' strings, "..." identifiers, -- and block comments into $n, and
- * returns the number of placeholders. out needs strlen(sql) + 4 * n + 1. */
+ * returns the number of placeholders. out needs strlen(sql) + 6 * n + 1. */
 static int rewrite(const char *sql, char *out, size_t outsz)
 {
 	enum { CODE, STRING, IDENT, LINE, BLOCK } st = CODE;
@@ -364,19 +364,29 @@ static sj_err pg_prepare(void *conn, const char *sql, void **out)
 		return SJ_ELIMIT;
 	}
 	size_t len = strlen(sql);
-	if (len > SIZE_MAX - (size_t)PG_MAX_PARAMS * 4 - 1) {
+	if (len > SIZE_MAX - (size_t)PG_MAX_PARAMS * 6 - 1) {
 		set_err(c, "statement too long");
 		return SJ_ELIMIT;
 	}
-	size_t sz = len + (size_t)n * 4 + 1;
+	size_t sz = len + (size_t)n * 6 + 1; /* "?" -> " $4096" at most */
+	size_t np = n > 0 ? (size_t)n : 1;
 	pg_stmt *s = calloc(1, sizeof *s);
 	char *text = malloc(sz);
-	if (!s || !text) {
+	const char **vals = calloc(np, sizeof *vals);
+	char **owned = calloc(np, sizeof *owned);
+	char (*num)[PG_INT_TEXT] = calloc(np, sizeof *num);
+	if (!s || !text || !vals || !owned || !num) {
 		free(s);
 		free(text);
+		free(vals);
+		free(owned);
+		free(num);
 		set_err(c, "out of memory");
 		return SJ_ENOMEM;
 	}
+	s->vals = vals;
+	s->owned = owned;
+	s->num = num;
 	rewrite(sql, text, sz);
 	s->c = c;
 	s->sql = text;
@@ -391,6 +401,9 @@ static sj_err pg_prepare(void *conn, const char *sql, void **out)
 	}
 	if (e) {
 		free(s->sql);
+		free(s->vals);
+		free(s->owned);
+		free(s->num);
 		free(s);
 		return e;
 	}
@@ -432,6 +445,9 @@ static void pg_finalize(void *stmt)
 		c->dealloc[c->ndealloc++] = s->name_no;
 	pg_reset(s);
 	free(s->sql);
+	free(s->vals);
+	free(s->owned);
+	free(s->num);
 	free(s);
 }
 
@@ -473,7 +489,7 @@ static sj_err pg_bind_int(void *stmt, int i, int64_t v)
 	sj_err e = slot(s, i);
 	if (e)
 		return e;
-	snprintf(s->num[i - 1], sizeof s->num[i - 1], "%" PRId64, v);
+	snprintf(s->num[i - 1], PG_INT_TEXT, "%" PRId64, v);
 	s->vals[i - 1] = s->num[i - 1];
 	return SJ_OK;
 }
