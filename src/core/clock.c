@@ -1,8 +1,11 @@
 #include "core/clock.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 static _Atomic int64_t clock_offset;
 
@@ -47,4 +50,41 @@ void clock_format_iso(int64_t t_ms, char out[32])
 		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
 	if (n < 0 || n >= 32)
 		out[0] = '\0';
+}
+
+#define CLOCK_LEGAL_ZONE "Africa/Casablanca"
+
+static pthread_once_t legal_once = PTHREAD_ONCE_INIT;
+static bool legal_ok;
+
+/* legal_install points TZ at the zone, once: glibc's localtime_r reads TZ
+ * only when it loads a zone, so after tzset() every call uses it. */
+static void legal_install(void)
+{
+	const char *dir = getenv("TZDIR");
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", CLOCK_LEGAL_ZONE);
+	legal_ok = access(path, R_OK) == 0;
+	if (legal_ok && setenv("TZ", ":" CLOCK_LEGAL_ZONE, 1) != 0)
+		legal_ok = false;
+	tzset();
+}
+
+bool clock_legal_init(void)
+{
+	pthread_once(&legal_once, legal_install);
+	return legal_ok;
+}
+
+bool clock_legal_tm(int64_t t_ms, struct tm *out)
+{
+	time_t s = (time_t)(t_ms / 1000 - (t_ms % 1000 < 0 ? 1 : 0));
+	if (!clock_legal_init()) {
+		gmtime_r(&s, out);
+		return false;
+	}
+	if (localtime_r(&s, out))
+		return true;
+	gmtime_r(&s, out);
+	return false;
 }
