@@ -7,7 +7,7 @@
 
 void api_users_list(app *a, http_req *r, auth_user *u)
 {
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	db_conn *c = app_begin_or_reply(a, r, DB_READ);
 	if (!c)
 		return;
 	json_t *users = NULL;

@@ -41,7 +41,7 @@ void api_audit_list(app *a, http_req *r, auth_user *u)
 	if (!app_paging_or_reply(r, &limit, &offset) || !int_param(r, "from", &from) ||
 	    !int_param(r, "to", &to) || !int_param(r, "after_seq", &after))
 		return;
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	db_conn *c = app_begin_or_reply(a, r, DB_READ);
 	if (!c)
 		return;
 	json_t *entries = NULL;
@@ -69,7 +69,7 @@ void api_audit_verify(app *a, http_req *r, auth_user *u)
 		app_fail(r, e, NULL);
 		return;
 	}
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	db_conn *c = app_begin_or_reply(a, r, DB_READ);
 	if (!c)
 		return;
 	e = app_audit(c, r, u, "audit.verify", NULL, NULL, NULL, rep.ok ? "ok" : "failed",

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "audit/audit.h"
 #include "registers/registers.h"
 #include "cases/cases.h"
 #include "cases/custody.h"
@@ -214,7 +215,7 @@ static void child_read(app *a, http_req *r, auth_user *u, sj_err (*find)(db_conn
 		       const char *what, const char *action, const char *otype,
 		       sj_err (*get)(db_conn *, const char *, json_t **))
 {
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	db_conn *c = app_begin_or_reply(a, r, DB_READ);
 	if (!c)
 		return;
 	case_ref ref;
@@ -328,13 +329,14 @@ void api_complaint_list(app *a, http_req *r, auth_user *u)
 		http_problem(r, 400, "bad-query", "disposition is not a complaint disposition", NULL);
 		return;
 	}
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	db_conn *c = app_begin_or_reply(a, r, DB_READ);
 	if (!c)
 		return;
 	json_t *list = NULL;
 	sj_err e = complaint_list(c, role_is_national(u->role) ? NULL : u->unit.path, disp, limit, offset, &list);
 	done(a, r, u, c, e, NULL, NULL, "complaint.list", "unit", u->unit.code,
-	     json_pack("{s:s?,s:i,s:I}", "disposition", disp, "limit", limit, "offset", (json_int_t)offset), 200,
+	     json_pack("{s:s?,s:i,s:I,s:o?}", "disposition", disp, "limit", limit, "offset", (json_int_t)offset, "ids",
+		       audit_ids(list, "id")), 200,
 	     e ? NULL : json_pack("{s:o}", "complaints", list));
 }
 
@@ -359,7 +361,7 @@ static json_t *complaint_or_reply(app *a, http_req *r, auth_user *u, db_conn *c,
 
 void api_complaint_get(app *a, http_req *r, auth_user *u)
 {
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	db_conn *c = app_begin_or_reply(a, r, DB_READ);
 	if (!c)
 		return;
 	json_t *o = complaint_or_reply(a, r, u, c, false, "complaint.read");
@@ -555,19 +557,20 @@ void api_case_list(app *a, http_req *r, auth_user *u)
 		http_problem(r, 400, "bad-query", "status is not a case status", NULL);
 		return;
 	}
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	db_conn *c = app_begin_or_reply(a, r, DB_READ);
 	if (!c)
 		return;
 	json_t *list = NULL;
 	sj_err e = case_list(c, role_is_national(u->role) ? NULL : u->unit.path, status, limit, offset, &list);
 	done(a, r, u, c, e, NULL, NULL, "case.list", "unit", u->unit.code,
-	     json_pack("{s:s?,s:i,s:I}", "status", status, "limit", limit, "offset", (json_int_t)offset), 200,
+	     json_pack("{s:s?,s:i,s:I,s:o?}", "status", status, "limit", limit, "offset", (json_int_t)offset, "ids",
+		       audit_ids(list, "id")), 200,
 	     e ? NULL : json_pack("{s:o}", "cases", list));
 }
 
 void api_case_get(app *a, http_req *r, auth_user *u)
 {
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	db_conn *c = app_begin_or_reply(a, r, DB_READ);
 	if (!c)
 		return;
 	case_ref ref;
@@ -596,7 +599,7 @@ void api_case_get(app *a, http_req *r, auth_user *u)
 
 void api_case_history(app *a, http_req *r, auth_user *u)
 {
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	db_conn *c = app_begin_or_reply(a, r, DB_READ);
 	if (!c)
 		return;
 	case_ref ref;
@@ -797,7 +800,7 @@ void api_case_person_add(app *a, http_req *r, auth_user *u)
 void api_person_get(app *a, http_req *r, auth_user *u)
 {
 	const char *id = http_param(r, "id");
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	db_conn *c = app_begin_or_reply(a, r, DB_READ);
 	if (!c)
 		return;
 	json_t *p = NULL, *cases = NULL;
@@ -933,7 +936,7 @@ static void html_done(app *a, http_req *r, auth_user *u, db_conn *c, sj_err e, c
 
 void api_pv_print(app *a, http_req *r, auth_user *u)
 {
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	db_conn *c = app_begin_or_reply(a, r, DB_READ);
 	if (!c)
 		return;
 	case_ref ref;
@@ -1086,7 +1089,7 @@ void api_custody_close(app *a, http_req *r, auth_user *u)
 
 void api_custody_deadlines(app *a, http_req *r, auth_user *u)
 {
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	db_conn *c = app_begin_or_reply(a, r, DB_READ);
 	if (!c)
 		return;
 	json_t *list = NULL;
@@ -1100,7 +1103,8 @@ void api_custody_deadlines(app *a, http_req *r, auth_user *u)
 			family += json_is_true(json_object_get(o, "family_pending"));
 			guardian += json_is_true(json_object_get(o, "guardian_pending"));
 		}
-	done(a, r, u, c, e, NULL, NULL, "custody.deadlines", "unit", u->unit.code, NULL, 200,
+	done(a, r, u, c, e, NULL, NULL, "custody.deadlines", "unit", u->unit.code,
+	     json_pack("{s:o?}", "ids", audit_ids(list, "id")), 200,
 	     e ? NULL
 	       : json_pack("{s:I,s:I,s:I,s:I,s:I,s:o}", "now", (json_int_t)clock_now_ms(), "overdue", (json_int_t)overdue,
 			   "lawyer_overdue", (json_int_t)lawyer, "family_pending", (json_int_t)family, "guardian_pending",
@@ -1128,7 +1132,7 @@ void api_custody_register(app *a, http_req *r, auth_user *u)
 	int64_t offset;
 	if (!app_paging_or_reply(r, &limit, &offset))
 		return;
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	db_conn *c = app_begin_or_reply(a, r, DB_READ);
 	if (!c)
 		return;
 	unit_info unit;
@@ -1153,7 +1157,7 @@ static void daily_list(app *a, http_req *r, auth_user *u, bool html)
 		int64_t now = clock_now_ms() + 3600000LL;
 		from = now - now % 86400000LL - 3600000LL;
 	}
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	db_conn *c = app_begin_or_reply(a, r, DB_READ);
 	if (!c)
 		return;
 	unit_info unit;
@@ -1288,7 +1292,7 @@ void api_referral_create(app *a, http_req *r, auth_user *u)
 
 static void referral_read(app *a, http_req *r, auth_user *u, int form)
 {
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	db_conn *c = app_begin_or_reply(a, r, DB_READ);
 	if (!c)
 		return;
 	static const char *const actions[] = {"referral.read", "referral.bundle", "referral.bundle"};

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "audit/audit.h"
 #include "core/limits.h"
 #include "registers/registers.h"
 
@@ -163,14 +164,14 @@ void api_register_list(app *a, http_req *r, auth_user *u)
 		return;
 	const char *status = http_query(r, "status");
 	const char *reg = reg_of_path(r);
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	db_conn *c = app_begin_or_reply(a, r, DB_READ);
 	if (!c)
 		return;
 	json_t *items = NULL;
 	sj_err e = reg_list(c, reg, status, limit, offset, &items);
 	char action[48];
 	snprintf(action, sizeof action, "register.%s.list", reg);
-	e = e ? e : app_audit(c, r, u, action, reg, NULL, NULL, "ok", NULL);
+	e = e ? e : app_audit(c, r, u, action, reg, NULL, NULL, "ok", json_pack("{s:o?}", "ids", audit_ids(items, "id")));
 	if (app_finish(a, r, c, e))
 		http_reply_json(r, 200, json_pack("{s:o}", "items", items));
 	else
@@ -286,12 +287,13 @@ void api_notifications(app *a, http_req *r, auth_user *u)
 	int64_t offset;
 	if (!app_paging_or_reply(r, &limit, &offset))
 		return;
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	db_conn *c = app_begin_or_reply(a, r, DB_READ);
 	if (!c)
 		return;
 	json_t *items = NULL;
 	sj_err e = reg_notifications(c, u->unit.id, limit, offset, &items);
-	e = e ? e : app_audit(c, r, u, "notification.list", "unit", u->unit.code, NULL, "ok", NULL);
+	e = e ? e : app_audit(c, r, u, "notification.list", "unit", u->unit.code, NULL, "ok",
+			      json_pack("{s:o?}", "ids", audit_ids(items, "id")));
 	if (app_finish(a, r, c, e))
 		http_reply_json(r, 200, json_pack("{s:o,s:s}", "items", items, "unit", u->unit.code));
 	else

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "audit/audit.h"
 #include "core/clock.h"
 #include "core/limits.h"
 #include "db/dbj.h"
@@ -156,9 +157,9 @@ void api_persons_search(app *a, http_req *r, auth_user *u)
 	e = e ? e : reg_check_person(c, &rp, &ctx, alerts);
 	e = e ? e : reg_check_document(c, q, &ctx, alerts);
 	e = e ? e : app_audit(c, r, u, "person.search", "search", NULL, purpose, "ok",
-			      json_pack("{s:s,s:s?,s:i,s:i}", "q", q, "birth_date", bd, "results",
+			      json_pack("{s:s,s:s?,s:i,s:i,s:o?}", "q", q, "birth_date", bd, "results",
 					(json_int_t)json_array_size(results), "alerts",
-					(json_int_t)json_array_size(alerts)));
+					(json_int_t)json_array_size(alerts), "ids", audit_ids(results, "id")));
 	if (app_finish(a, r, c, e))
 		http_reply_json(r, 200, json_pack("{s:o,s:o}", "results", results, "alerts", alerts));
 	else {
@@ -210,7 +211,7 @@ static sj_err merge_in_scope(db_conn *c, const auth_user *u, const char *merge_i
 void api_person_duplicates(app *a, http_req *r, auth_user *u)
 {
 	const char *id = http_param(r, "id");
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	db_conn *c = app_begin_or_reply(a, r, DB_READ);
 	if (!c)
 		return;
 	json_t *dups = NULL;
@@ -285,7 +286,7 @@ static const char sql_flags[] =
 
 void api_audit_flags(app *a, http_req *r, auth_user *u)
 {
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	db_conn *c = app_begin_or_reply(a, r, DB_READ);
 	if (!c)
 		return;
 	int64_t max = setting_int(c, "lookup.flag_per_day", FLAG_MAX_DEFAULT);

@@ -100,23 +100,27 @@ sj_err app_audit(db_conn *c, http_req *r, const auth_user *u, const char *action
 
 void app_audit_refusal(app *a, http_req *r, const auth_user *u, const char *action, const char *why)
 {
-	db_conn *c;
-	if (db_acquire(a->db, &c))
-		return;
 	json_t *detail = json_pack("{s:s,s:s,s:s}", "reason", why, "method", http_method(r), "path",
 				   http_path(r));
-	sj_err e = db_begin(c, DB_WRITE);
+	audit_entry ae = {
+		.actor_id = u ? u->id : NULL,
+		.badge = u ? u->badge : NULL,
+		.role = u ? role_name(u->role) : NULL,
+		.unit_code = u ? u->unit.code : NULL,
+		.action = action,
+		.object_type = "route",
+		.object_id = http_path(r),
+		.outcome = "refused",
+		.request_id = http_request_id(r),
+		.ip = http_client_ip(r),
+		.detail = detail,
+	};
+	/* no transaction of its own: the committer chains it with others */
+	sj_err e = detail ? audit_record(a->db, &ae) : SJ_ENOMEM;
+	json_decref(detail);
 	if (e)
-		json_decref(detail);
-	else
-		e = app_audit(c, r, u, action, "route", http_path(r), NULL, "refused", detail);
-	e = e ? e : db_commit(c);
-	if (e) {
-		db_rollback(c);
 		log_msg(LOG_ERROR, "could not audit a refusal",
 			json_pack("{s:s,s:s}", "request_id", http_request_id(r), "error", sj_err_name(e)));
-	}
-	db_release(a->db, c);
 }
 
 db_conn *app_begin_or_reply(app *a, http_req *r, db_mode mode)
@@ -146,11 +150,19 @@ db_conn *app_begin_or_drop(app *a, http_req *r, json_t *body)
 
 bool app_finish(app *a, http_req *r, db_conn *c, sj_err e)
 {
+	/* A read's audit entries were only queued (app_audit on DB_READ): they
+	 * go to the group committer once the read is over, and the answer waits
+	 * until they are durable. A write's entry commits with it. */
+	audit_queue *q = audit_take(c);
 	if (!e)
 		e = db_commit(c);
 	if (e)
 		db_rollback(c);
 	db_release(a->db, c);
+	if (e)
+		audit_queue_free(q);
+	else
+		e = audit_flush(a->db, q);
 	if (e && !http_replied(r))
 		app_fail(r, e, NULL);
 	return e == SJ_OK;

@@ -33,7 +33,11 @@ static void usage(FILE *f)
 	      "  --listen HOST:PORT address to listen on (default 127.0.0.1:8080; port 0 picks one;\n"
 	      "                     IPv6 as [::1]:8080). A non-loopback address is refused while\n"
 	      "                     demo accounts are active.\n"
-	      "  --threads N        worker threads (default 4)\n"
+	      "  --threads N        worker threads (default 4). A request waiting for the database\n"
+	      "                     or for its audit entry to be durable holds its thread.\n"
+	      "  --max-connections N  open connections at most (default 512), shared evenly by\n"
+	      "                     the threads: with N = threads, no two connections share one\n"
+	      "                     thread, so none waits behind another's audit flush\n"
 	      "  --max-body BYTES   largest request body (default 1048576)\n"
 	      "  --web DIR          the web UI's files (default: webroot next to the binary)\n"
 	      "  --audit-key PATH   audit checkpoint key (default as for `sijill init`)\n"
@@ -81,12 +85,13 @@ int cli_serve(int argc, char **argv)
 {
 	const char *dbu = getenv("SIJILL_DB"), *listen = "127.0.0.1:8080", *web = NULL, *key = NULL,
 		   *port_file = NULL;
-	int threads = 4, test_clock = 0, quiet = 0;
+	int threads = 4, test_clock = 0, quiet = 0, max_conns = SJ_MAX_CONNECTIONS;
 	long long max_body = SJ_MAX_BODY_DEFAULT;
 	static const struct option opts[] = {
 		{"db", required_argument, NULL, 'd'},
 		{"listen", required_argument, NULL, 'l'},
 		{"threads", required_argument, NULL, 't'},
+		{"max-connections", required_argument, NULL, 'C'},
 		{"max-body", required_argument, NULL, 'b'},
 		{"web", required_argument, NULL, 'w'},
 		{"audit-key", required_argument, NULL, 'k'},
@@ -103,6 +108,7 @@ int cli_serve(int argc, char **argv)
 		case 'd': dbu = optarg; break;
 		case 'l': listen = optarg; break;
 		case 't': threads = atoi(optarg); break;
+		case 'C': max_conns = atoi(optarg); break;
 		case 'b': max_body = atoll(optarg); break;
 		case 'w': web = optarg; break;
 		case 'k': key = optarg; break;
@@ -116,7 +122,8 @@ int cli_serve(int argc, char **argv)
 	char host[64];
 	int port;
 	if (!dbu || optind != argc || !parse_listen(listen, host, sizeof host, &port) || threads < 1 ||
-	    threads > 64 || max_body < 1024 || max_body > 64LL * 1024 * 1024) {
+	    threads > 64 || max_body < 1024 || max_body > 64LL * 1024 * 1024 || max_conns < threads ||
+	    max_conns > 65536) {
 		usage(stderr);
 		return 2;
 	}
@@ -163,6 +170,7 @@ int cli_serve(int argc, char **argv)
 		return 1;
 	}
 	bool demo = false;
+	sj_err e;
 	if (auth_demo_active(a->db, &demo)) {
 		db_close(a->db);
 		free(a);
@@ -176,18 +184,28 @@ int cli_serve(int argc, char **argv)
 		free(a);
 		return 1;
 	}
+	/* the audit group committer: before the first request, after the last */
+	e = audit_committer_start(a->db);
+	if (e) {
+		fprintf(stderr, "sijill: cannot start the audit committer (%s)\n", sj_err_name(e));
+		db_close(a->db);
+		free(a);
+		return 1;
+	}
 	http_config cfg = {
 		.host = host,
 		.port = port,
 		.threads = threads,
+		.max_connections = (unsigned)max_conns,
 		.max_body = (size_t)max_body,
 		.dispatch = app_dispatch,
 		.ctx = a,
 	};
 	http_server *srv;
-	sj_err e = http_start(&cfg, &srv);
+	e = http_start(&cfg, &srv);
 	if (e) {
 		fprintf(stderr, "sijill: cannot listen on %s (%s)\n", listen, sj_err_name(e));
+		audit_committer_stop();
 		db_close(a->db);
 		free(a);
 		return 1;
@@ -216,6 +234,7 @@ int cli_serve(int argc, char **argv)
 		pause();
 	log_msg(LOG_INFO, "stopping", NULL);
 	http_stop(srv);
+	audit_committer_stop(); /* signs the head at rest */
 	db_close(a->db);
 	free(a);
 	return 0;
