@@ -89,7 +89,8 @@ for backend in $backends; do
 	db="$tmp/$backend.db"
 	if [ "$backend" = pg ]; then
 		if [ -z "$pgdir" ]; then
-			pgdir="$tmp/pg"
+			# its own directory: the postgres user cannot enter $tmp (0700)
+			pgdir=$(mktemp -d /tmp/sijill-audread-pg-XXXXXX)
 			uri=$(sh "$root/tests/pg-cluster.sh" start "$pgdir")
 		fi
 		psql "$uri" -qc "CREATE DATABASE audread" >/dev/null

@@ -471,7 +471,7 @@ sj_err audit_append(db_conn *c, const audit_entry *e, int64_t *seq_out)
 	aud_rec *r = aud_rec_new(e);
 	if (!r)
 		return SJ_ENOMEM;
-	if (db_tx_mode(c) == DB_READ) {
+	if (db_tx_mode(c) != DB_WRITE) {
 		/* a read writes nothing: the entry waits for audit_flush */
 		if (!t->reads && !(t->reads = calloc(1, sizeof *t->reads))) {
 			free(r);
@@ -567,8 +567,10 @@ sj_err audit_record(db *d, const audit_entry *e)
 
 /* ---------- one sequencing pass ---------- */
 
-static const char sql_lock_head[] = "UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, head";
-static const char sql_last_signed[] = "SELECT seq FROM audit_checkpoints ORDER BY seq DESC LIMIT 1";
+/* the head row's lock, the head, and the newest signed number: one round trip */
+static const char sql_lock_head[] =
+	"UPDATE audit_head SET seq = seq WHERE id = 1"
+	" RETURNING seq, head, COALESCE((SELECT MAX(seq) FROM audit_checkpoints), 0)";
 static const char sql_entry_at[] = "SELECT at FROM audit_log WHERE seq = ?";
 static const char sql_set_head_seq[] = "UPDATE audit_head SET seq = ?, head = ? WHERE id = 1";
 static const char sql_pending[] =
@@ -734,20 +736,13 @@ sj_err aud_pass_run(db_conn *c, aud_pass *p)
 	e = e ? e : db_step(s, &row);
 	if (!e && !row)
 		e = SJ_EINTERNAL;
-	int64_t seq = 0;
+	int64_t seq = 0, signed_seq = 0;
 	char head[AUDIT_HASH_HEX + 1] = "";
 	if (!e) {
 		seq = db_col_int(s, 0);
 		snprintf(head, sizeof head, "%s", db_col_text(s, 1) ? db_col_text(s, 1) : "");
+		signed_seq = db_col_int(s, 2);
 		e = step_done(s);
-	}
-	int64_t signed_seq = 0;
-	if (!e) {
-		e = db_prepare(c, sql_last_signed, &s);
-		e = e ? e : db_step(s, &row);
-		if (!e && row)
-			signed_seq = db_col_int(s, 0);
-		e = e ? e : step_done(s);
 	}
 	if (!e && p->take_pending)
 		e = read_pending(c, &pend, &npend);
@@ -796,6 +791,8 @@ sj_err aud_pass_run(db_conn *c, aud_pass *p)
 		int64_t first = last_signed + 1;
 		if (n && first >= ch[0].seq) {
 			first_at = ch[first - ch[0].seq].r->at;
+		} else if (p->memo && p->memo->seq == first) {
+			first_at = p->memo->at; /* read by an earlier pass of this caller */
 		} else {
 			e = db_prepare(c, sql_entry_at, &s);
 			e = e ? e : db_bind_int(s, 1, first);
@@ -813,6 +810,10 @@ sj_err aud_pass_run(db_conn *c, aud_pass *p)
 			signed_head_make(&heads[nheads++], seq, head, kind);
 		else
 			p->due_ms = first_at + AUDIT_SEAL_MS;
+		if (!e && !kind && p->memo) {
+			p->memo->seq = first;
+			p->memo->at = first_at;
+		}
 	}
 	if (!e && n)
 		e = db_run(c, sql_set_head_seq, "it", seq, head);
@@ -825,8 +826,12 @@ sj_err aud_pass_run(db_conn *c, aud_pass *p)
 		e = db_sync(db_conn_owner(c)); /* a signed head leaves the database only once durable */
 	if (e) {
 		db_rollback(c);
+		if (p->memo)
+			p->memo->seq = 0;
 	} else {
 		publish(heads, nheads, p->create_heads);
+		if (p->memo)
+			p->memo->more_pending = npend == AUD_PENDING_MAX;
 		p->chained = n;
 		p->npending = npend;
 		p->nsigned = nheads;

@@ -55,11 +55,18 @@ bool aud_sig_ok(const audit_signed_head *h);
 extern const char aud_zero_head[AUDIT_HASH_HEX + 1];
 
 /* --- one sequencing pass (audit.c) --- */
+/* What a caller of passes remembers from one to the next (the committer). */
+typedef struct aud_memo {
+	int64_t seq, at;           /* the oldest unsigned entry and its time (0: unknown) */
+	bool more_pending;         /* the last pass left pending entries behind */
+} aud_memo;
+
 typedef struct aud_pass {
 	aud_rec *recs;             /* queued reads to chain, in order (borrowed) */
 	bool take_pending;         /* also chain the pending entries (PostgreSQL) */
 	const char *force;         /* sign the head with this kind if unsigned, or NULL */
 	bool create_heads;         /* the heads file may be created (adopt) */
+	aud_memo *memo;            /* may be NULL */
 	bool lazy;                 /* commit without the flush: the caller's
 				    * waiters call db_sync (the committer) */
 	/* jumped (may be NULL): true when the wall clock jumped since the

@@ -36,6 +36,8 @@ static db_conn *cm_conn;
 
 static _Atomic uint64_t st_batches, st_entries, st_max, st_signed;
 static int64_t cm_last_real, cm_last_mono; /* whoever holds cm_busy */
+static aud_memo cm_memo;                   /* the same */
+static atomic_bool cm_pending;             /* pending entries may wait (PostgreSQL) */
 
 /* cm_jumped: the wall clock moved against the monotonic one since the last
  * look (an NTP step, a test clock): what came before is signed "clock", so
@@ -73,6 +75,7 @@ void audit_stats_get(audit_stats *out)
 
 void aud_committer_nudge(void)
 {
+	atomic_store(&cm_pending, true);
 	pthread_mutex_lock(&cm_lock);
 	cm_nudged = true;
 	pthread_cond_signal(&cm_work);
@@ -84,17 +87,25 @@ void aud_committer_nudge(void)
 static sj_err run_pass(aud_rec *recs, const char *force, aud_pass *p)
 {
 	sj_err e = SJ_OK;
+	/* pending entries are looked for when a write of this process made
+	 * some, or the poll saw some (another process's): not by every read */
+	bool pending = db_kind(cm_db) == DB_PG && (atomic_exchange(&cm_pending, false) || force);
 	for (int attempt = 0; attempt < 2; attempt++) {
 		memset(p, 0, sizeof *p);
 		p->recs = recs;
-		p->take_pending = db_kind(cm_db) == DB_PG;
+		p->take_pending = pending;
 		p->force = force;
 		p->jumped = cm_jumped;
+		p->memo = &cm_memo;
 		p->lazy = true; /* flushed by lead(), while the next pass runs */
 		e = aud_pass_run(cm_conn, p);
 		if (e != SJ_EBUSY)
 			break;
 	}
+	if (e && p->take_pending)
+		atomic_store(&cm_pending, true); /* still there */
+	if (!e && cm_memo.more_pending)
+		atomic_store(&cm_pending, true);
 	if (e)
 		log_msg(LOG_ERROR, "audit: a batch could not be chained",
 			json_pack("{s:s,s:s}", "error", sj_err_name(e), "detail", db_last_error(cm_conn)));
@@ -202,8 +213,10 @@ static bool poll_due(db_conn *c)
 	bool more;
 	if (db_step(s, &more))
 		return false;
-	if (pending > 0)
+	if (pending > 0) {
+		atomic_store(&cm_pending, true);
 		return true;
+	}
 	if (head <= signed_seq)
 		return false;
 	int64_t at = 0;

@@ -279,9 +279,7 @@ sj_err audit_verify(db *d, audit_report *out, void (*progress)(int64_t, int64_t,
 	db_stmt *s;
 	bool row;
 	int64_t total = 0;
-	if ((err = db_begin(c, DB_READ)))
-		goto out;
-	if (db_conn_kind(c) == DB_PG && (err = db_exec(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")))
+	if ((err = db_begin(c, DB_SNAPSHOT)))
 		goto out;
 	if ((err = db_prepare(c, sql_count, &s)) || (err = db_step(s, &row)))
 		goto out;

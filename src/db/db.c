@@ -316,7 +316,7 @@ static sj_err commit(db_conn *c, bool lazy)
 	for (int i = 0; i < c->nstmt; i++)
 		c->ops->reset(c->stmts[i].impl);
 	bool wrote = c->ops->tx_wrote && c->ops->tx_wrote(c->impl);
-	if (wrote && c->mode == DB_READ)
+	if (wrote && c->mode != DB_WRITE)
 		log_msg(LOG_WARN, "a read transaction wrote (begin it with DB_WRITE)", NULL);
 	sj_err e = c->ops->commit(c->impl);
 	if (e) {

@@ -35,7 +35,11 @@ typedef struct db_conn db_conn;
 typedef struct db_stmt db_stmt;
 
 typedef enum { DB_SQLITE = 1, DB_PG = 2 } db_backend;
-typedef enum { DB_READ = 0, DB_WRITE = 1 } db_mode;
+/* DB_READ: statements that only read (on PostgreSQL each runs on its own,
+ * READ COMMITTED; on SQLite one deferred transaction). DB_WRITE: a write
+ * transaction. DB_SNAPSHOT: a read that needs one snapshot for all its
+ * statements (PostgreSQL REPEATABLE READ, READ ONLY; SQLite as DB_READ). */
+typedef enum { DB_READ = 0, DB_WRITE = 1, DB_SNAPSHOT = 2 } db_mode;
 
 /* db_open opens a pool of up to `pool` connections to uri; *out owned by the
  * caller, freed with db_close. On failure *out is NULL and a message is logged. */

@@ -35,6 +35,7 @@ typedef struct pg_conn {
 	uint64_t next_name;             /* statement names are "s<n>" */
 	uint64_t gen;                   /* bumped by each reconnection */
 	bool in_tx;                     /* between begin and commit/rollback */
+	bool reading;                   /* a DB_READ "transaction": statements run on their own */
 	sj_err tx_err;                  /* first failure inside the open transaction */
 	int ndealloc;
 	uint64_t dealloc[PG_MAX_DEALLOC]; /* finalized statements still on the server */
@@ -225,9 +226,13 @@ static sj_err pg_exec(void *conn, const char *sql)
 
 static sj_err pg_begin(void *conn, db_mode mode)
 {
-	/* READ COMMITTED for both modes: the schema serialises where it must
-	 * with UPDATE ... RETURNING on counter rows (docs/internals/db.md). */
-	(void)mode;
+	/* READ COMMITTED for reads and writes: the schema serialises where it
+	 * must with UPDATE ... RETURNING on counter rows (docs/internals/db.md).
+	 * In READ COMMITTED every statement takes its own snapshot, inside a
+	 * transaction or not: a DB_READ sends no BEGIN and no COMMIT (two round
+	 * trips fewer per read) and its statements run on their own. A read
+	 * that needs one snapshot for all its statements asks DB_SNAPSHOT
+	 * (REPEATABLE READ). */
 	pg_conn *c = conn;
 	sj_err e = alive(c);
 	if (e)
@@ -236,13 +241,17 @@ static sj_err pg_begin(void *conn, db_mode mode)
 	if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR)
 		(void)simple(c, "ROLLBACK"); /* never let a stray transaction absorb this one */
 	flush_dealloc(c);
-	e = simple(c, "BEGIN");
+	if (mode == DB_READ) {
+		c->reading = true;
+		return SJ_OK;
+	}
+	e = simple(c, mode == DB_SNAPSHOT ? "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY" : "BEGIN");
 	if (e && PQstatus(c->h) != CONNECTION_OK) {
 		/* The server dropped an idle pooled connection (restart, timeout):
 		 * nothing has been done yet, so reconnect and begin once more. */
 		e = alive(c);
 		if (!e)
-			e = simple(c, "BEGIN");
+			e = simple(c, mode == DB_SNAPSHOT ? "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY" : "BEGIN");
 	}
 	if (!e) {
 		c->in_tx = true;
@@ -254,6 +263,10 @@ static sj_err pg_begin(void *conn, db_mode mode)
 static sj_err pg_commit(void *conn)
 {
 	pg_conn *c = conn;
+	if (c->reading) {
+		c->reading = false;
+		return SJ_OK;
+	}
 	PGresult *r = PQexec(c->h, "COMMIT");
 	sj_err e = check(c, r);
 	if (!e && strcmp(PQcmdStatus(r), "COMMIT") != 0) {
@@ -270,6 +283,7 @@ static void pg_rollback(void *conn)
 {
 	pg_conn *c = conn;
 	c->in_tx = false;
+	c->reading = false;
 	PGTransactionStatusType ts = PQtransactionStatus(c->h);
 	if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR)
 		(void)simple(c, "ROLLBACK");
@@ -581,6 +595,8 @@ static int64_t pg_changes(void *stmt)
 static bool pg_tx_active(void *conn)
 {
 	pg_conn *c = conn;
+	if (c->reading)
+		return true;
 	PGTransactionStatusType ts = PQtransactionStatus(c->h);
 	return ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR || ts == PQTRANS_ACTIVE;
 }
