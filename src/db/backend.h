@@ -46,6 +46,11 @@ typedef struct db_backend_ops {
 	 * made before it durable (SQLite's "-wal"); NULL when commit is durable
 	 * by itself (PostgreSQL) */
 	const char *(*log_path)(void *conn);
+	/* commit_lazy: commit without waiting for the log flush (NULL: commit);
+	 * sync_conn: on a connection of its own, make every commit made before
+	 * the call durable (NULL when log_path serves, or commits are durable) */
+	sj_err (*commit_lazy)(void *conn);
+	sj_err (*sync_conn)(void *conn);
 } db_backend_ops;
 
 extern const db_backend_ops db_sqlite_ops;

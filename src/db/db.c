@@ -55,7 +55,8 @@ struct db {
 	pthread_cond_t sync_cv;
 	uint64_t sync_asked, sync_done;
 	bool syncing;
-	char *log_path;     /* the file to flush, NULL when commits are durable */
+	char *log_path;     /* the file to flush (SQLite) */
+	void *sync_impl;    /* the flushing connection (PostgreSQL), opened on first use */
 };
 
 bool db_uri_is_pg(const char *uri)
@@ -130,6 +131,8 @@ void db_close(db *d)
 	pthread_mutex_destroy(&d->write_lock);
 	pthread_mutex_destroy(&d->sync_lock);
 	pthread_cond_destroy(&d->sync_cv);
+	if (d->sync_impl)
+		d->ops->conn_close(d->sync_impl);
 	free(d->conns);
 	free(d->uri);
 	free(d->log_path);
@@ -209,9 +212,26 @@ static sj_err flush_log(const char *path)
  * starts after the commit returned: the leader notes sync_asked before
  * flushing, and each asker counted itself in after its COMMIT. (The group
  * commit of PostgreSQL's WAL writer, in miniature.) */
+/* flush_now runs one flush (the leader's, without sync_lock). */
+static sj_err flush_now(db *d)
+{
+	if (d->log_path)
+		return flush_log(d->log_path);
+	if (!d->sync_impl) {
+		char msg[512] = "";
+		sj_err e = d->ops->conn_open(d->uri, &d->sync_impl, msg, sizeof msg);
+		if (e) {
+			d->sync_impl = NULL;
+			log_msg(LOG_ERROR, "database: cannot open the flushing connection", json_pack("{s:s}", "error", msg));
+			return e;
+		}
+	}
+	return d->ops->sync_conn(d->sync_impl);
+}
+
 static sj_err group_sync(db *d)
 {
-	if (!d->log_path)
+	if (!d->log_path && !d->ops->sync_conn)
 		return SJ_OK;
 	sj_err e = SJ_OK;
 	pthread_mutex_lock(&d->sync_lock);
@@ -224,7 +244,7 @@ static sj_err group_sync(db *d)
 		d->syncing = true;
 		uint64_t target = d->sync_asked;
 		pthread_mutex_unlock(&d->sync_lock);
-		e = flush_log(d->log_path);
+		e = flush_now(d);
 		pthread_mutex_lock(&d->sync_lock);
 		d->syncing = false;
 		if (!e && target > d->sync_done)
@@ -235,7 +255,7 @@ static sj_err group_sync(db *d)
 	}
 	pthread_mutex_unlock(&d->sync_lock);
 	if (e)
-		log_msg(LOG_ERROR, "database log flush failed", json_pack("{s:s}", "file", d->log_path));
+		log_msg(LOG_ERROR, "database log flush failed", json_pack("{s:s?}", "file", d->log_path));
 	return e;
 }
 
@@ -318,13 +338,13 @@ static sj_err commit(db_conn *c, bool lazy)
 	bool wrote = c->ops->tx_wrote && c->ops->tx_wrote(c->impl);
 	if (wrote && c->mode != DB_WRITE)
 		log_msg(LOG_WARN, "a read transaction wrote (begin it with DB_WRITE)", NULL);
-	sj_err e = c->ops->commit(c->impl);
+	sj_err e = lazy && c->ops->commit_lazy ? c->ops->commit_lazy(c->impl) : c->ops->commit(c->impl);
 	if (e) {
 		c->ops->rollback(c->impl);
 	}
 	c->in_tx = false;
 	write_unlock(c);
-	if (!e && wrote && !lazy)
+	if (!e && wrote && !lazy && c->owner->log_path)
 		e = group_sync(c->owner);
 	hook_end(c, e == SJ_OK);
 	return e;

@@ -68,12 +68,15 @@ SJ_MUST_USE sj_err db_begin(db_conn *c, db_mode mode);
  * must treat the unit of work as failed (it may or may not survive a crash). */
 SJ_MUST_USE sj_err db_commit(db_conn *c);
 /* db_commit_lazy commits without waiting for the flush: the commit is
- * visible, and durable once db_sync (or any later db_commit) returns. For a
- * sequencer that commits batch after batch and lets its waiters share the
- * flush (audit/committer.c). On PostgreSQL it is db_commit. */
+ * visible (and its locks released) at once, durable once db_sync returns.
+ * For a sequencer that commits batch after batch and lets its waiters share
+ * the flush (audit/committer.c). On PostgreSQL: synchronous_commit off for
+ * that transaction. */
 SJ_MUST_USE sj_err db_commit_lazy(db_conn *c);
-/* db_sync returns once every commit made on d before the call is durable
- * (one shared flush for the concurrent callers; at once on PostgreSQL). */
+/* db_sync returns once every commit made on d before the call is durable:
+ * one flush shared by the concurrent callers (SQLite: fdatasync of the WAL;
+ * PostgreSQL: a synchronous one-statement transaction on a connection of
+ * db_sync's own, whose commit flushes the WAL before it). */
 SJ_MUST_USE sj_err db_sync(db *d);
 /* db_rollback abandons the open transaction, if any; always safe to call. */
 void db_rollback(db_conn *c);

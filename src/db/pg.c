@@ -260,14 +260,13 @@ static sj_err pg_begin(void *conn, db_mode mode)
 	return e;
 }
 
-static sj_err pg_commit(void *conn)
+static sj_err commit_with(pg_conn *c, const char *sql)
 {
-	pg_conn *c = conn;
 	if (c->reading) {
 		c->reading = false;
 		return SJ_OK;
 	}
-	PGresult *r = PQexec(c->h, "COMMIT");
+	PGresult *r = PQexec(c->h, sql);
 	sj_err e = check(c, r);
 	if (!e && strcmp(PQcmdStatus(r), "COMMIT") != 0) {
 		/* COMMIT of a transaction an earlier error aborted answers ROLLBACK. */
@@ -277,6 +276,30 @@ static sj_err pg_commit(void *conn)
 	PQclear(r);
 	c->in_tx = false;
 	return e;
+}
+
+static sj_err pg_commit(void *conn)
+{
+	return commit_with(conn, "COMMIT");
+}
+
+/* pg_commit_lazy: the commit is visible at once and the row locks go, but
+ * it is durable only once the WAL is flushed past it — pg_sync_conn (or any
+ * synchronous commit after it: the WAL is flushed in order). */
+static sj_err pg_commit_lazy(void *conn)
+{
+	return commit_with(conn, "SET LOCAL synchronous_commit TO OFF; COMMIT");
+}
+
+/* pg_sync_conn flushes the WAL up to now: a one-statement transaction that
+ * takes a transaction id commits synchronously, and its commit record is
+ * flushed only with everything before it. Concurrent callers share the
+ * server's group commit. */
+static sj_err pg_sync_conn(void *conn)
+{
+	pg_conn *c = conn;
+	sj_err e = alive(c);
+	return e ? e : simple(c, "SELECT txid_current()");
 }
 
 static void pg_rollback(void *conn)
@@ -629,4 +652,6 @@ const db_backend_ops db_pg_ops = {
 	.changes = pg_changes,
 	.errmsg = pg_errmsg,
 	.tx_active = pg_tx_active,
+	.commit_lazy = pg_commit_lazy,
+	.sync_conn = pg_sync_conn,
 };
