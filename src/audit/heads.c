@@ -85,18 +85,10 @@ sj_err aud_heads_append(const audit_signed_head *h, size_t n, bool create)
 		return SJ_EIO;
 	if (n == 0)
 		return SJ_OK;
-	/* one write() of all lines: O_APPEND puts it at the end whole, also
-	 * when another process appends at the same time */
-	size_t cap = n * HEADS_LINE_MAX + 1;
-	char *buf = malloc(cap);
-	if (!buf)
-		return SJ_ENOMEM;
-	buf[0] = '\n';
-	size_t len = 1;
-	for (size_t i = 0; i < n; i++) {
-		aud_heads_format(&h[i], buf + len, cap - len);
-		len += strlen(buf + len);
-	}
+	/* No allocation here (a signed head whose line could not be written
+	 * would leave the file behind the database): one write() per line, on
+	 * the stack. O_APPEND puts each line at the end whole, also when
+	 * another process appends at the same time. */
 	pthread_mutex_lock(&heads_lock);
 	int fd = open(heads_path, O_RDWR | O_APPEND | O_CLOEXEC | (create ? O_CREAT : 0), 0600);
 	sj_err e = SJ_OK;
@@ -107,18 +99,24 @@ sj_err aud_heads_append(const audit_signed_head *h, size_t n, bool create)
 		 * starts on a line of its own */
 		struct stat st;
 		char last = '\n';
-		size_t skip = 1;
-		if (fstat(fd, &st) == 0 && st.st_size > 0 && pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n')
-			skip = 0;
-		ssize_t w = write(fd, buf + skip, len - skip);
-		len -= skip;
-		if (w != (ssize_t)len || fdatasync(fd) != 0)
+		bool cut = fstat(fd, &st) == 0 && st.st_size > 0 && pread(fd, &last, 1, st.st_size - 1) == 1 &&
+			   last != '\n';
+		for (size_t i = 0; i < n && !e; i++) {
+			char line[HEADS_LINE_MAX + 2];
+			size_t off = 0;
+			if (i == 0 && cut)
+				line[off++] = '\n';
+			aud_heads_format(&h[i], line + off, sizeof line - off);
+			size_t len = off + strlen(line + off);
+			if (write(fd, line, len) != (ssize_t)len)
+				e = SJ_EIO;
+		}
+		if (!e && fdatasync(fd) != 0)
 			e = SJ_EIO;
-		if (close(fd) != 0)
+		if (close(fd) != 0 && !e)
 			e = SJ_EIO;
 	}
 	pthread_mutex_unlock(&heads_lock);
-	free(buf);
 	return e;
 }
 
