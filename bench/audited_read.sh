@@ -6,7 +6,8 @@
 # cluster, tests/pg-cluster.sh). wrk 2 threads x CONNS connections, SECS
 # seconds each, nginx measured right before sijill each time. Prints both
 # rates, the ratio sijill/nginx, p50/p99, errors, and the audit batches the
-# group committer achieved (entries per transaction, i.e. per fsync).
+# group committer achieved (entries per transaction and per log flush).
+# Also fsync latency measured in the same run (the shared disk sets the pace).
 # Issue 21 aims: >= 0.3x nginx, p99 <= 20 ms, 0 errors.
 #
 # usage: sh bench/audited_read.sh [SECS] [CONNS]    (default 10 s, 32)
@@ -83,6 +84,18 @@ CONF
 "$NGINX" -c "$tmp/nginx.conf" -p "$tmp" 2>"$tmp/nginx-start.log" ||
 	{ echo "audited_read.sh: nginx did not start:" >&2; cat "$tmp/nginx-start.log" >&2; exit 1; }
 
+fsync_rate() { # the disk, right now: fdatasync of 4 KiB appends for 2 s
+	python3 - "$tmp/fsync.probe" <<'PY'
+import os, sys, time
+fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+lat, t = [], time.time()
+while time.time() - t < 2:
+    a = time.time(); os.write(fd, b"x" * 4096); os.fdatasync(fd); lat.append(time.time() - a)
+os.close(fd); os.unlink(sys.argv[1]); lat.sort()
+print("%.0f fdatasync/s (p50 %.2f ms, p99 %.2f ms)" % (len(lat) / 2, lat[len(lat) // 2] * 1000, lat[int(len(lat) * 0.99)] * 1000))
+PY
+}
+echo "disk: $(fsync_rate)"
 echo "audited case read vs nginx: wrk -t2 -c$conns -d${secs}s; sijill --threads $threads --max-connections $maxconn; $(nproc) cores;" \
 	"load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for backend in $backends; do
@@ -120,29 +133,31 @@ for backend in $backends; do
 	wrk -t2 -c"$conns" -d2s -H "Authorization: Bearer $token" "$base/api/v1/cases/$case_id" >/dev/null 2>&1
 	wrk -t2 -c"$conns" -d"${secs}s" --latency "http://127.0.0.1:$nport/case.json" >"$tmp/wrk-nginx-$backend.txt"
 	b1=$(metric sijill_audit_batches_total); e1=$(metric sijill_audit_batched_entries_total)
+	f1=$(metric sijill_db_log_flushes_total)
 	wrk -t2 -c"$conns" -d"${secs}s" --latency -H "Authorization: Bearer $token" "$base/api/v1/cases/$case_id" \
 		>"$tmp/wrk-sijill-$backend.txt"
 	b2=$(metric sijill_audit_batches_total); e2=$(metric sijill_audit_batched_entries_total)
+	f2=$(metric sijill_db_log_flushes_total)
 	bmax=$(metric sijill_audit_batch_max)
 	set -- $(wrk_line "$tmp/wrk-nginx-$backend.txt"); nr=$1; np50=$(ms "$2"); np99=$(ms "$3"); nerr=$4
 	set -- $(wrk_line "$tmp/wrk-sijill-$backend.txt"); sr=$1; sp50=$(ms "$2"); sp99=$(ms "$3"); serr=$4
 	# the entries of the measured run only (the metric reads themselves are not audited)
-	nb=$((b2 - b1)); ne=$((e2 - e1))
+	nb=$((b2 - b1)); ne=$((e2 - e1)); nf=$((f2 - f1))
 	kill "$spid"; wait "$spid" || { echo "audited_read.sh: the server exited with an error" >&2; exit 1; }
 	spid=""
 	vout=$("$bin" audit verify --db "$db" --audit-key "$tmp/$backend.key" 2>&1) || { echo "audit verify failed: $vout" >&2; exit 1; }
-	python3 - "$backend" "$size" "$nr" "$np50" "$np99" "$nerr" "$sr" "$sp50" "$sp99" "$serr" "$nb" "$ne" "$bmax" <<'PY'
+	python3 - "$backend" "$size" "$nr" "$np50" "$np99" "$nerr" "$sr" "$sp50" "$sp99" "$serr" "$nb" "$ne" "$bmax" "$nf" <<'PY'
 import sys
-(backend, size, nr, np50, np99, nerr, sr, sp50, sp99, serr, nb, ne, bmax) = sys.argv[1:]
+(backend, size, nr, np50, np99, nerr, sr, sp50, sp99, serr, nb, ne, bmax, nf) = sys.argv[1:]
 nr, sr = float(nr), float(sr)
-nb, ne = int(nb), int(ne)
+nb, ne, nf = int(nb), int(ne), int(nf)
 print("%-10s GET /api/v1/cases/{id}, %s bytes" % (backend, size))
 print("  nginx static file  : %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %s" % (nr, float(np50), float(np99), nerr))
 print("  sijill audited read: %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %s" % (sr, float(sp50), float(sp99), serr))
 print("  ratio sijill/nginx : %.3f   (aim >= 0.3; p99 aim <= 20 ms)" % (sr / nr))
-print("  audit group commit : %d entries in %d transactions: %.1f entries per fsync on average, at most %s"
-      % (ne, nb, ne / nb if nb else 0.0, bmax))
+print("  audit group commit : %d entries in %d transactions (%.1f per transaction, at most %s) and %d log flushes:"
+      " %.1f entries per fsync" % (ne, nb, ne / nb if nb else 0.0, bmax, nf, ne / nf if nf else 0.0))
 PY
 	echo "  audit verify       : $vout"
 done
-echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg); disk: $(fsync_rate)"

@@ -76,9 +76,13 @@ void api_metrics(app *a, http_req *r, auth_user *u)
 			       "sijill_audit_batch_max %llu\n"
 			       "# HELP sijill_audit_signed_heads_total Heads of the chain this process signed.\n"
 			       "# TYPE sijill_audit_signed_heads_total counter\n"
-			       "sijill_audit_signed_heads_total %llu\n",
+			       "sijill_audit_signed_heads_total %llu\n"
+			       "# HELP sijill_db_log_flushes_total Group flushes of the database log (fsyncs).\n"
+			       "# TYPE sijill_db_log_flushes_total counter\n"
+			       "sijill_db_log_flushes_total %llu\n",
 			       (unsigned long long)as.batches, (unsigned long long)as.entries,
-			       (unsigned long long)as.max_batch, (unsigned long long)as.signed_heads);
+			       (unsigned long long)as.max_batch, (unsigned long long)as.signed_heads,
+			       (unsigned long long)db_flushes(a->db));
 	if (e)
 		app_fail(r, e, NULL);
 	else

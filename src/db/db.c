@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,7 @@ struct db {
 	uint64_t sync_asked, sync_done;
 	bool syncing;
 	char *log_path;     /* the file to flush (SQLite) */
+	_Atomic uint64_t flushes; /* flushes done (db_flushes) */
 	void *sync_impl;    /* the flushing connection (PostgreSQL), opened on first use */
 };
 
@@ -245,6 +247,7 @@ static sj_err group_sync(db *d)
 		uint64_t target = d->sync_asked;
 		pthread_mutex_unlock(&d->sync_lock);
 		e = flush_now(d);
+		atomic_fetch_add(&d->flushes, 1);
 		pthread_mutex_lock(&d->sync_lock);
 		d->syncing = false;
 		if (!e && target > d->sync_done)
@@ -262,6 +265,11 @@ static sj_err group_sync(db *d)
 sj_err db_sync(db *d)
 {
 	return group_sync(d);
+}
+
+uint64_t db_flushes(const db *d)
+{
+	return atomic_load(&((db *)d)->flushes);
 }
 
 sj_err db_acquire(db *d, db_conn **out)

@@ -78,6 +78,9 @@ SJ_MUST_USE sj_err db_commit_lazy(db_conn *c);
  * PostgreSQL: a synchronous one-statement transaction on a connection of
  * db_sync's own, whose commit flushes the WAL before it). */
 SJ_MUST_USE sj_err db_sync(db *d);
+/* db_flushes counts the group flushes done on d (each one fsync or one
+ * synchronous commit, however many commits it covered). */
+uint64_t db_flushes(const db *d);
 /* db_rollback abandons the open transaction, if any; always safe to call. */
 void db_rollback(db_conn *c);
 bool db_in_tx(const db_conn *c);
