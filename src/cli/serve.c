@@ -184,10 +184,12 @@ int cli_serve(int argc, char **argv)
 		free(a);
 		return 1;
 	}
-	/* the audit group committer: before the first request, after the last */
-	e = audit_committer_start(a->db);
+	/* WAL checkpoints off the write path; the audit group committer:
+	 * before the first request, after the last */
+	e = db_start_checkpointer(a->db);
+	e = e ? e : audit_committer_start(a->db);
 	if (e) {
-		fprintf(stderr, "sijill: cannot start the audit committer (%s)\n", sj_err_name(e));
+		fprintf(stderr, "sijill: cannot start the checkpointer or the audit committer (%s)\n", sj_err_name(e));
 		db_close(a->db);
 		free(a);
 		return 1;

@@ -51,6 +51,11 @@ typedef struct db_backend_ops {
 	 * the call durable (NULL when log_path serves, or commits are durable) */
 	sj_err (*commit_lazy)(void *conn);
 	sj_err (*sync_conn)(void *conn);
+	/* checkpoint: copy the log into the database without blocking writers
+	 * (SQLite PASSIVE); no_autocheckpoint: commits on conn leave that to
+	 * it. NULL where the server does it (PostgreSQL). */
+	sj_err (*checkpoint)(void *conn);
+	sj_err (*no_autocheckpoint)(void *conn);
 } db_backend_ops;
 
 extern const db_backend_ops db_sqlite_ops;

@@ -17,6 +17,8 @@
 
 #define DB_STMT_CACHE 128
 #define DB_WRITE_WAIT_S 10   /* longest wait for this process's write turn */
+#define DB_WRITE_SKIPS  1024 /* tickets given up at once, at most (> the pool) */
+#define DB_CKPT_MS      200  /* the checkpointer looks at the WAL this often */
 
 struct db_stmt {
 	const db_backend_ops *ops;
@@ -47,9 +49,20 @@ struct db {
 	db_conn *conns;
 	pthread_mutex_t lock;
 	pthread_cond_t freed;
-	/* SQLite: this process's writers take turns here, not in SQLite's
-	 * sleeping busy handler (other processes still meet that one) */
+	/* SQLite: this process's writers take turns here, first come first
+	 * served, not in SQLite's sleeping busy handler (other processes still
+	 * meet that one): a ticket lock */
 	pthread_mutex_t write_lock;
+	pthread_cond_t write_cv;
+	uint64_t write_next, write_serving;
+	uint64_t write_skip[DB_WRITE_SKIPS]; /* ticket + 1 of waiters that gave up */
+	/* SQLite: the WAL is checkpointed by a thread of its own, not inside
+	 * the COMMIT that crosses SQLite's threshold (db_start_checkpointer) */
+	pthread_t ckpt_thread;
+	bool ckpt_running, ckpt_stop;
+	pthread_mutex_t ckpt_lock;
+	pthread_cond_t ckpt_cv;
+	void *ckpt_impl;
 	/* group flush of the WAL (db_commit): sync_asked counts the commits
 	 * that asked, sync_done the highest count a finished flush covered */
 	pthread_mutex_t sync_lock;
@@ -86,6 +99,13 @@ sj_err db_open(const char *uri, int pool, db **out)
 	pthread_mutex_init(&d->lock, NULL);
 	pthread_cond_init(&d->freed, NULL);
 	pthread_mutex_init(&d->write_lock, NULL);
+	pthread_cond_init(&d->write_cv, NULL);
+	pthread_mutex_init(&d->ckpt_lock, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&d->ckpt_cv, &ca);
+	pthread_condattr_destroy(&ca);
 	pthread_mutex_init(&d->sync_lock, NULL);
 	pthread_cond_init(&d->sync_cv, NULL);
 	for (int i = 0; i < pool; i++) {
@@ -124,6 +144,15 @@ void db_close(db *d)
 {
 	if (!d)
 		return;
+	if (d->ckpt_running) {
+		pthread_mutex_lock(&d->ckpt_lock);
+		d->ckpt_stop = true;
+		pthread_cond_signal(&d->ckpt_cv);
+		pthread_mutex_unlock(&d->ckpt_lock);
+		pthread_join(d->ckpt_thread, NULL);
+	}
+	if (d->ckpt_impl)
+		d->ops->conn_close(d->ckpt_impl);
 	for (int i = 0; i < d->size; i++) {
 		conn_clear_stmts(&d->conns[i]);
 		d->ops->conn_close(d->conns[i].impl);
@@ -131,6 +160,9 @@ void db_close(db *d)
 	pthread_mutex_destroy(&d->lock);
 	pthread_cond_destroy(&d->freed);
 	pthread_mutex_destroy(&d->write_lock);
+	pthread_cond_destroy(&d->write_cv);
+	pthread_mutex_destroy(&d->ckpt_lock);
+	pthread_cond_destroy(&d->ckpt_cv);
 	pthread_mutex_destroy(&d->sync_lock);
 	pthread_cond_destroy(&d->sync_cv);
 	if (d->sync_impl)
@@ -186,12 +218,46 @@ static void hook_end(db_conn *c, bool ok)
 		h->dropped(arg);
 }
 
+/* write_turn waits for this process's turn to write, in arrival order;
+ * SJ_EBUSY after DB_WRITE_WAIT_S (as long as SQLite's busy timeout). */
+static sj_err write_turn(db_conn *c)
+{
+	db *d = c->owner;
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += DB_WRITE_WAIT_S;
+	pthread_mutex_lock(&d->write_lock);
+	uint64_t mine = d->write_next++;
+	while (d->write_serving != mine) {
+		if (pthread_cond_timedwait(&d->write_cv, &d->write_lock, &until) == ETIMEDOUT &&
+		    d->write_serving != mine) {
+			/* give the ticket up: the holder passes over it */
+			d->write_skip[mine % DB_WRITE_SKIPS] = mine + 1;
+			pthread_mutex_unlock(&d->write_lock);
+			return SJ_EBUSY;
+		}
+	}
+	pthread_mutex_unlock(&d->write_lock);
+	c->write_locked = true;
+	return SJ_OK;
+}
+
 static void write_unlock(db_conn *c)
 {
-	if (c->write_locked) {
-		c->write_locked = false;
-		pthread_mutex_unlock(&c->owner->write_lock);
+	if (!c->write_locked)
+		return;
+	c->write_locked = false;
+	db *d = c->owner;
+	pthread_mutex_lock(&d->write_lock);
+	d->write_serving++;
+	/* tickets given up by waiters that timed out are skipped */
+	while (d->write_serving < d->write_next &&
+	       d->write_skip[d->write_serving % DB_WRITE_SKIPS] == d->write_serving + 1) {
+		d->write_skip[d->write_serving % DB_WRITE_SKIPS] = 0;
+		d->write_serving++;
 	}
+	pthread_cond_broadcast(&d->write_cv);
+	pthread_mutex_unlock(&d->write_lock);
 }
 
 /* flush_log fdatasyncs the log file: every frame written to it before the
@@ -267,6 +333,60 @@ sj_err db_sync(db *d)
 	return group_sync(d);
 }
 
+/* ckpt_main: the checkpointer thread, a PASSIVE checkpoint every DB_CKPT_MS
+ * (nothing to do costs a few system calls). */
+static void *ckpt_main(void *arg)
+{
+	db *d = arg;
+	pthread_mutex_lock(&d->ckpt_lock);
+	while (!d->ckpt_stop) {
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_nsec += DB_CKPT_MS * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&d->ckpt_cv, &d->ckpt_lock, &ts);
+		if (d->ckpt_stop)
+			break;
+		pthread_mutex_unlock(&d->ckpt_lock);
+		sj_err e = d->ops->checkpoint(d->ckpt_impl);
+		if (e)
+			log_msg(LOG_WARN, "database checkpoint failed", json_pack("{s:s}", "error", sj_err_name(e)));
+		pthread_mutex_lock(&d->ckpt_lock);
+	}
+	pthread_mutex_unlock(&d->ckpt_lock);
+	return NULL;
+}
+
+sj_err db_start_checkpointer(db *d)
+{
+	if (!d->ops->checkpoint || d->ckpt_running)
+		return SJ_OK;
+	char msg[512] = "";
+	sj_err e = d->ops->conn_open(d->uri, &d->ckpt_impl, msg, sizeof msg);
+	if (e) {
+		d->ckpt_impl = NULL;
+		log_msg(LOG_ERROR, "database: cannot open the checkpointing connection", json_pack("{s:s}", "error", msg));
+		return e;
+	}
+	(void)d->ops->no_autocheckpoint(d->ckpt_impl);
+	d->ckpt_stop = false;
+	if (pthread_create(&d->ckpt_thread, NULL, ckpt_main, d) != 0) {
+		d->ops->conn_close(d->ckpt_impl);
+		d->ckpt_impl = NULL;
+		return SJ_ENOMEM;
+	}
+	d->ckpt_running = true;
+	/* the pool's connections must be idle: before the server serves */
+	pthread_mutex_lock(&d->lock);
+	for (int i = 0; i < d->size; i++)
+		(void)d->ops->no_autocheckpoint(d->conns[i].impl);
+	pthread_mutex_unlock(&d->lock);
+	return SJ_OK;
+}
+
 uint64_t db_flushes(const db *d)
 {
 	return atomic_load(&((db *)d)->flushes);
@@ -309,13 +429,9 @@ sj_err db_begin(db_conn *c, db_mode mode)
 	if (c->in_tx)
 		return SJ_EINTERNAL;
 	if (mode == DB_WRITE && c->ops->kind == DB_SQLITE) {
-		/* as long as SQLite's busy timeout (sqlite.c), then "busy" */
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += DB_WRITE_WAIT_S;
-		if (pthread_mutex_timedlock(&c->owner->write_lock, &until) != 0)
-			return SJ_EBUSY;
-		c->write_locked = true;
+		sj_err e = write_turn(c);
+		if (e)
+			return e;
 	}
 	sj_err e = c->ops->begin(c->impl, mode);
 	if (!e) {

@@ -78,6 +78,12 @@ SJ_MUST_USE sj_err db_commit_lazy(db_conn *c);
  * PostgreSQL: a synchronous one-statement transaction on a connection of
  * db_sync's own, whose commit flushes the WAL before it). */
 SJ_MUST_USE sj_err db_sync(db *d);
+/* db_start_checkpointer moves SQLite's WAL checkpoints to a thread of d's
+ * own: without it the COMMIT that crosses SQLite's threshold checkpoints,
+ * holding the write lock through two fsyncs. Call it before the pool is used
+ * by others (it reconfigures every connection); db_close stops it. A no-op
+ * on PostgreSQL. */
+SJ_MUST_USE sj_err db_start_checkpointer(db *d);
 /* db_flushes counts the group flushes done on d (each one fsync or one
  * synchronous commit, however many commits it covered). */
 uint64_t db_flushes(const db *d);

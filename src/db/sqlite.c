@@ -231,6 +231,21 @@ static bool lite_tx_wrote(void *conn)
 	return sqlite3_txn_state(c->h, NULL) == SQLITE_TXN_WRITE;
 }
 
+static sj_err lite_checkpoint(void *conn)
+{
+	lite_conn *c = conn;
+	int nlog = 0, nckpt = 0;
+	int rc = sqlite3_wal_checkpoint_v2(c->h, NULL, SQLITE_CHECKPOINT_PASSIVE, &nlog, &nckpt);
+	return rc == SQLITE_OK || (rc & 0xff) == SQLITE_BUSY ? SJ_OK : lite_map(rc) ? lite_map(rc) : SJ_EDB;
+}
+
+static sj_err lite_no_autocheckpoint(void *conn)
+{
+	lite_conn *c = conn;
+	sqlite3_wal_autocheckpoint(c->h, 0);
+	return SJ_OK;
+}
+
 static const char *lite_log_path(void *conn)
 {
 	lite_conn *c = conn;
@@ -267,4 +282,6 @@ const db_backend_ops db_sqlite_ops = {
 	.tx_active = lite_tx_active,
 	.tx_wrote = lite_tx_wrote,
 	.log_path = lite_log_path,
+	.checkpoint = lite_checkpoint,
+	.no_autocheckpoint = lite_no_autocheckpoint,
 };
