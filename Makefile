@@ -6,7 +6,7 @@ TESTBUILD  ?= build-test
 DB         ?= var/sijill.db
 LISTEN     ?= 127.0.0.1:8080
 
-.PHONY: all deps build run test test-build fuzz bench clean
+.PHONY: all deps build run test test-build fuzz bench deb clean
 
 all: build
 
@@ -40,5 +40,10 @@ fuzz: deps
 bench: build
 	sh bench/run.sh
 
+# The Debian package (scripts/deb.sh: meson release build, staged tree,
+# dpkg-shlibdeps, dpkg-deb); tests/deb/chroot-test.sh installs it in a chroot.
+deb: deps
+	sh scripts/deb.sh $(CURDIR)
+
 clean:
-	rm -rf $(BUILD) $(TESTBUILD) build-fuzz
+	rm -rf $(BUILD) $(TESTBUILD) build-fuzz build-deb

@@ -18,3 +18,4 @@ else
 	echo "run.sh: no PostgreSQL cluster for load.sh"
 fi
 echo "== crash rounds (issue 6, 21; needs make test-build)"; sh bench/crash.sh 20
+echo "== central failover on pg_auto_failover: 10 kill -9 rounds + a switchover, ratio to default timeouts (issue 19; ~10 min)"; sh bench/failover.sh 10

@@ -5,7 +5,7 @@ set -eu
 pkgs="build-essential pkg-config meson ninja-build clang libclang-rt-14-dev
 libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev sqlite3 libpq-dev
 libutf8proc-dev libcurl4-openssl-dev liboath-dev libcmocka-dev
-postgresql postgresql-contrib wrk nginx-light chromium nodejs curl python3"
+postgresql postgresql-contrib postgresql-15-auto-failover wrk nginx-light chromium nodejs curl python3"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

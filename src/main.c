@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/clock.h"
 
 static void usage(FILE *f)
 {
@@ -17,6 +18,10 @@ static void usage(FILE *f)
 	      "  user          add, disable, enable, list users; set passwords; machine tokens\n"
 	      "  audit verify  check that the audit log was not edited, removed or reordered\n"
 	      "  import        import persons (JSON lines) into the national person index\n"
+	      "  settings      list, read and change the settings kept in the database\n"
+	      "  backup        copy a SQLite database online, with its keys encrypted\n"
+	      "  restore       verify a backup and put it in place\n"
+	      "  migrate       bring the schema up to date (after a backup); refuse a downgrade\n"
 	      "  help          this text; `sijill COMMAND --help` for one command\n"
 	      "\n"
 	      "DB is a SQLite file path or a postgresql:// URI (or $SIJILL_DB).\n", f);
@@ -26,6 +31,11 @@ int main(int argc, char **argv)
 {
 	if (sodium_init() < 0) {
 		fputs("sijill: libsodium failed to initialise\n", stderr);
+		return 1;
+	}
+	/* legal time (Africa/Casablanca) before any thread starts */
+	if (clock_legal_init()) {
+		fputs("sijill: the time zone Africa/Casablanca is missing (install Debian's tzdata)\n", stderr);
 		return 1;
 	}
 	if (argc < 2) {
@@ -47,6 +57,14 @@ int main(int argc, char **argv)
 		return cli_audit(argc - 1, argv + 1);
 	if (strcmp(cmd, "import") == 0)
 		return cli_import(argc - 1, argv + 1);
+	if (strcmp(cmd, "settings") == 0)
+		return cli_settings(argc - 1, argv + 1);
+	if (strcmp(cmd, "backup") == 0)
+		return cli_backup(argc - 1, argv + 1);
+	if (strcmp(cmd, "restore") == 0)
+		return cli_restore(argc - 1, argv + 1);
+	if (strcmp(cmd, "migrate") == 0)
+		return cli_migrate(argc - 1, argv + 1);
 	fprintf(stderr, "sijill: unknown command '%s'\n\n", cmd);
 	usage(stderr);
 	return 2;

@@ -10,8 +10,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "auth/auth.h"
+#include "core/actor.h"
+#include "core/record.h"
 #include "db/db.h"
 #include "http/http.h"
+#include "idem/idem.h"
 
 typedef struct app {
 	db *db;
@@ -37,11 +40,25 @@ typedef struct route {
 	route_fn fn;
 	const char *summary;
 	const char *tag;
+	/* From here, described once for the route and used by dispatch, the
+	 * handler helpers, the OpenAPI document and the tests: */
+	const rec_desc *body;  /* the request body's record; NULL: the route takes no body */
+	rec_op body_op;        /* REC_CREATE or REC_PATCH (how body is checked) */
+	const rec_desc *reply; /* the response's record (OpenAPI; responses shaped by rec_out) */
+	const char *action;    /* audit action of the route ("case.read"); app_reply writes it */
+	const char *object;    /* audit object type ("case") */
 } route;
 
 /* The one table of routes and who may call them (routes.c). */
 extern const route app_routes[];
 extern const size_t app_routes_count;
+/* Every record the API and the schema know, described once in its owning
+ * module (routes.c lists them): the OpenAPI document publishes each one's
+ * schemas, and the tests hold each to the migrated schema and to the two
+ * dictionaries. NULL-terminated. */
+extern const rec_desc *const app_records[];
+/* The test clock's body (api_ops.c). */
+extern const rec_desc app_test_clock_rec;
 
 /* app_dispatch is the http_dispatch_fn: ctx is the app. */
 void app_dispatch(http_req *r, void *ctx);
@@ -60,18 +77,108 @@ SJ_MUST_USE sj_err app_audit(db_conn *c, http_req *r, const auth_user *u, const 
 /* app_audit_refusal records a refused request (401/403) and returns once the
  * entry is durable (no transaction of its own: the group committer's). */
 void app_audit_refusal(app *a, http_req *r, const auth_user *u, const char *action, const char *why);
-/* app_begin_or_reply acquires a connection and opens a transaction (DB_READ
- * for a handler that only reads: its audit entries then go through the group
- * committer; DB_WRITE when it writes); on failure it answers and returns NULL. */
+/* app_begin_or_reply acquires a connection and opens a transaction; on failure
+ * it answers and returns NULL. For the routes that write (DB_WRITE: their
+ * audit entry commits with the record). */
 db_conn *app_begin_or_reply(app *a, http_req *r, db_mode mode);
-/* app_begin_or_drop is app_begin_or_reply for a handler holding a parsed
- * body: on failure it also drops body (decref) before returning NULL. */
-db_conn *app_begin_or_drop(app *a, http_req *r, json_t *body);
+/* app_begin_read_or_reply opens the unit of work of a route that only reads:
+ * every read handler opens it here, and nowhere else. It is DB_READ: an
+ * audited read's entries are queued on the connection (app_audit) and
+ * app_finish hands them to the group committer once the read is over,
+ * answering only after they are durable (docs/internals/audit.md). */
+db_conn *app_begin_read_or_reply(app *a, http_req *r);
 /* app_finish commits when e is SJ_OK, rolls back otherwise, and releases the
  * connection; then, for a read, it hands the queued audit entries to the
  * group committer and returns once they are durable. false (after answering
  * 500/503 unless already answered) when anything failed: send no data. */
 bool app_finish(app *a, http_req *r, db_conn *c, sj_err e);
+/* app_route returns the route row being served. */
+const route *app_route(const http_req *r);
+/* app_actor fills *out for the request's caller; its strings are borrowed
+ * from u and r and live as long as the request. */
+void app_actor(const http_req *r, const auth_user *u, sj_actor *out);
+
+/* app_reply ends a handler's unit of work on c (an open transaction, released
+ * here whatever happens):
+ *  - SJ_EFORBIDDEN (the record lies outside the actor's scope, or is another
+ *    unit's to change): rolls back, audits the refusal (outcome "refused",
+ *    the reason why or "unit-scope") under the route's action in a
+ *    transaction of its own, and answers 403 with code why or "forbidden";
+ *  - SJ_ELIMIT (a rate limit): the count stays — audits the refusal in c,
+ *    commits, answers 429 with code why;
+ *  - another e != SJ_OK: rolls back and answers the problem e stands for;
+ *    why (a stable reason code, may be NULL) becomes the problem's code —
+ *    its message in both languages is the dictionaries' "err.<why>" — and
+ *    field (may be NULL) makes it name that field (the field error's code is
+ *    why: "ferr.<why>"; for SJ_EINVAL the problem is "validation");
+ *  - otherwise appends the route's audit entry when the row names an action
+ *    (object type from the row, object_id, the stated purpose — ?purpose= or
+ *    the body's — detail stolen), commits (on a DB_READ transaction the
+ *    entry is made durable before the answer) and answers status with out
+ *    (stolen; NULL sends {}) shaped by the row's reply record (rec_out).
+ * On a commit failure it answers 500/503 and drops out. */
+void app_reply(app *a, http_req *r, db_conn *c, sj_err e, const char *field, const char *why,
+	       const char *object_id, json_t *detail, int status, json_t *out);
+/* app_reply_html is app_reply for a printable document: html (a buf the
+ * caller initialised; freed here) is sent as text/html on success. */
+struct buf;
+void app_reply_html(app *a, http_req *r, db_conn *c, sj_err e, const char *why, const char *object_id,
+		    struct buf *html);
+/* app_read_fn is a capability that reads the object the route's {id} names,
+ * for the actor: SJ_OK with *out (a new reference), or an error and *why (a
+ * reason code, static). */
+typedef sj_err (*app_read_fn)(db_conn *c, const sj_actor *who, const char *id, json_t **out, const char **why);
+/* app_update_fn is a capability that changes {id} by patch (the validated
+ * body, borrowed): as app_read_fn otherwise. */
+typedef sj_err (*app_update_fn)(db_conn *c, const sj_actor *who, const char *id, json_t *patch, json_t **out,
+				const char **why);
+/* app_serve_read is the whole handler of a route that reads {id}: actor →
+ * app_begin_read_or_reply → fn → app_reply (200, audited object {id}). */
+void app_serve_read(app *a, http_req *r, const auth_user *u, app_read_fn fn);
+/* app_serve_update is the whole handler of a PATCH of {id}: actor → begin
+ * (DB_WRITE) → fn → app_reply (200, audited object {id}, the body as detail:
+ * only the members its patch description allows ever reach fn). */
+void app_serve_update(app *a, http_req *r, const auth_user *u, app_update_fn fn);
+/* app_fail_why answers the problem for e with reason code why (see app_reply). */
+void app_fail_why(http_req *r, sj_err e, const char *field, const char *why);
+
+/* --- idempotency keys (idempotency.c, docs/internals/idem.md) ---
+ * A write (POST/PUT/PATCH/DELETE) by an authenticated caller may carry
+ * `Idempotency-Key`; its result is stored with the write, before COMMIT, and
+ * a retry with the same key by the same user and the same request gets that
+ * result again (status and body, header Idempotency-Replayed: true), never a
+ * second write. Handlers that end with app_reply take part by themselves; a
+ * handler that does not opts in by ending with app_finish_reply (or
+ * app_finish_reply_as) instead of app_finish + http_reply_json. Without
+ * either, a key is checked and looked up but its result is not kept. */
+typedef struct app_idem {
+	bool active;                   /* a valid key on a write, not yet answered */
+	char key[IDEM_KEY_MAX + 1];
+	char fp[IDEM_FP_LEN + 1];
+	char user_id[ID_LEN + 1];
+} app_idem;
+/* app_idem_check_or_reply (dispatch, before the handler) reads the header
+ * into *st (owned by the caller, live until the request ends) and hangs it on
+ * r. Returns false after answering: 400 idempotency-key-invalid, 422
+ * idempotency-key-reused (same key, other request), or the stored result. */
+bool app_idem_check_or_reply(app *a, http_req *r, const auth_user *u, app_idem *st);
+/* app_idem_replay_in_tx looks the request's key up inside c's fresh write
+ * transaction: when found, rolls back, releases c, answers (replay or 422)
+ * and returns true. false (c untouched) without a key or an entry. */
+bool app_idem_replay_in_tx(app *a, http_req *r, db_conn *c);
+/* app_idem_replay_after_failure: after a failed unit of work (already rolled
+ * back), answers the result a concurrent twin with the same key committed, if
+ * any (true); false: answer the failure. */
+bool app_idem_replay_after_failure(app *a, http_req *r);
+/* app_finish_reply ends a unit of work on c like app_finish, then answers
+ * status with out (stolen; NULL sends {}); with a key, the exact bytes sent
+ * are stored with the write before COMMIT. For a handler that does not end
+ * with app_reply (which calls it). _as names the audit action and object id
+ * that a replay's audit entry repeats (NULL: "idempotency.replay"). */
+void app_finish_reply(app *a, http_req *r, db_conn *c, sj_err e, int status, json_t *out);
+void app_finish_reply_as(app *a, http_req *r, db_conn *c, sj_err e, const char *action, const char *object_id,
+			 int status, json_t *out);
+
 /* app_paging reads ?limit=&offset= (bounded by SJ_MAX_PAGE); false after answering 400. */
 bool app_paging_or_reply(http_req *r, int *limit, int64_t *offset);
 /* app_openapi returns the OpenAPI 3.1 description of app_routes (new reference). */
@@ -96,7 +203,9 @@ void api_metrics(app *a, http_req *r, auth_user *u);
 void api_openapi(app *a, http_req *r, auth_user *u);
 void api_test_clock(app *a, http_req *r, auth_user *u);
 
-/* Cases: complaints, cases, persons, PVs, custody, seizures, referral (api_cases.c). */
+/* Complaints (api_complaints.c), cases and their persons (api_cases.c),
+ * PVs (api_pvs.c), custody (api_custody.c), seizures (api_seizures.c),
+ * referral (api_referrals.c), reference data and units (api_refdata.c). */
 void api_offences_list(app *a, http_req *r, auth_user *u);
 void api_custody_rules_list(app *a, http_req *r, auth_user *u);
 void api_prosecution_list(app *a, http_req *r, auth_user *u);
@@ -144,13 +253,15 @@ void api_person_merge(app *a, http_req *r, auth_user *u);
 void api_person_unmerge(app *a, http_req *r, auth_user *u);
 void api_cases_fulltext(app *a, http_req *r, auth_user *u);
 void api_audit_flags(app *a, http_req *r, auth_user *u);
-void api_wanted_create(app *a, http_req *r, auth_user *u);
-void api_vehicle_create(app *a, http_req *r, auth_user *u);
-void api_document_create(app *a, http_req *r, auth_user *u);
+void api_register_create(app *a, http_req *r, auth_user *u);
 void api_register_list(app *a, http_req *r, auth_user *u);
 void api_register_status(app *a, http_req *r, auth_user *u);
 void api_check(app *a, http_req *r, auth_user *u);
 void api_notifications(app *a, http_req *r, auth_user *u);
 void api_notification_read(app *a, http_req *r, auth_user *u);
+
+/* database settings (api_settings.c) */
+void api_settings_list(app *a, http_req *r, auth_user *u);
+void api_settings_put(app *a, http_req *r, auth_user *u);
 
 #endif

@@ -11,6 +11,7 @@
 #include <sodium.h>
 
 #include "audit/audit.h"
+#include "core/buf.h"
 #include "core/log.h"
 
 /* match: pattern segments equal, or "{name}" capturing one non-empty segment. */
@@ -66,7 +67,20 @@ void app_fail(http_req *r, sj_err e, const char *detail)
 	case SJ_EAUTH: http_problem(r, 401, "unauthenticated", detail, NULL); break;
 	case SJ_EFORBIDDEN: http_problem(r, 403, "forbidden", detail, NULL); break;
 	case SJ_ELIMIT: http_problem(r, 413, "limit", detail, NULL); break;
-	case SJ_EBUSY: http_problem(r, 503, "busy", "the database is busy; try again", NULL); break;
+	case SJ_EBUSY:
+		if (http_add_header(r, "Retry-After", "1")) {
+			/* the problem still goes out without the header */
+		}
+		http_problem(r, 503, "busy", "the database is busy; try again", NULL);
+		break;
+	case SJ_EUNAVAIL:
+		/* no writable database now (failover, lost connection): never a 500 */
+		if (http_add_header(r, "Retry-After", "2")) {
+		}
+		http_problem(r, 503, "database-unavailable",
+			     "the database cannot be reached (failover or lost connection); try again shortly",
+			     NULL);
+		break;
 	default:
 		log_msg(LOG_ERROR, "request failed",
 			json_pack("{s:s,s:s}", "request_id", http_request_id(r), "error", sj_err_name(e)));
@@ -98,29 +112,38 @@ sj_err app_audit(db_conn *c, http_req *r, const auth_user *u, const char *action
 	return e;
 }
 
-void app_audit_refusal(app *a, http_req *r, const auth_user *u, const char *action, const char *why)
+/* audit_refused appends a "refused" entry through the group committer (the
+ * request's unit of work, if any, is already rolled back); detail stolen.
+ * A failure is logged: the answer goes out regardless. */
+static void audit_refused(app *a, http_req *r, const auth_user *u, const char *action, const char *object_type,
+			  const char *object_id, json_t *detail)
 {
-	json_t *detail = json_pack("{s:s,s:s,s:s}", "reason", why, "method", http_method(r), "path",
-				   http_path(r));
 	audit_entry ae = {
 		.actor_id = u ? u->id : NULL,
 		.badge = u ? u->badge : NULL,
 		.role = u ? role_name(u->role) : NULL,
 		.unit_code = u ? u->unit.code : NULL,
 		.action = action,
-		.object_type = "route",
-		.object_id = http_path(r),
+		.object_type = object_type,
+		.object_id = object_id,
 		.outcome = "refused",
 		.request_id = http_request_id(r),
 		.ip = http_client_ip(r),
 		.detail = detail,
 	};
-	/* no transaction of its own: the committer chains it with others */
+	/* no transaction of its own: the group committer chains it with others
+	 * and returns once it is durable */
 	sj_err e = detail ? audit_record(a->db, &ae) : SJ_ENOMEM;
 	json_decref(detail);
 	if (e)
 		log_msg(LOG_ERROR, "could not audit a refusal",
 			json_pack("{s:s,s:s}", "request_id", http_request_id(r), "error", sj_err_name(e)));
+}
+
+void app_audit_refusal(app *a, http_req *r, const auth_user *u, const char *action, const char *why)
+{
+	audit_refused(a, r, u, action, "route", http_path(r),
+		      json_pack("{s:s,s:s,s:s}", "reason", why, "method", http_method(r), "path", http_path(r)));
 }
 
 db_conn *app_begin_or_reply(app *a, http_req *r, db_mode mode)
@@ -137,15 +160,43 @@ db_conn *app_begin_or_reply(app *a, http_req *r, db_mode mode)
 		app_fail(r, e, NULL);
 		return NULL;
 	}
+	if (mode == DB_WRITE && app_idem_replay_in_tx(a, r, c))
+		return NULL; /* this request's key was answered meanwhile (idempotency.c) */
 	return c;
 }
 
-db_conn *app_begin_or_drop(app *a, http_req *r, json_t *body)
+db_conn *app_begin_read_or_reply(app *a, http_req *r)
 {
+	/* Audited or not, a read only reads: its audit entries are queued on the
+	 * connection and go through the group committer in app_finish, many
+	 * requests' entries in one transaction and one flush (issue 21). */
+	return app_begin_or_reply(a, r, DB_READ);
+}
+
+void app_serve_read(app *a, http_req *r, const auth_user *u, app_read_fn fn)
+{
+	sj_actor who;
+	app_actor(r, u, &who);
+	db_conn *c = app_begin_read_or_reply(a, r);
+	if (!c)
+		return;
+	json_t *out = NULL;
+	const char *why = NULL;
+	sj_err e = fn(c, &who, http_param(r, "id"), &out, &why);
+	app_reply(a, r, c, e, NULL, why, http_param(r, "id"), NULL, 200, out);
+}
+
+void app_serve_update(app *a, http_req *r, const auth_user *u, app_update_fn fn)
+{
+	sj_actor who;
+	app_actor(r, u, &who);
 	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
 	if (!c)
-		json_decref(body);
-	return c;
+		return;
+	json_t *out = NULL;
+	const char *why = NULL;
+	sj_err e = fn(c, &who, http_param(r, "id"), http_json(r), &out, &why);
+	app_reply(a, r, c, e, NULL, why, http_param(r, "id"), json_deep_copy(http_json(r)), 200, out);
 }
 
 bool app_finish(app *a, http_req *r, db_conn *c, sj_err e)
@@ -166,6 +217,218 @@ bool app_finish(app *a, http_req *r, db_conn *c, sj_err e)
 	if (e && !http_replied(r))
 		app_fail(r, e, NULL);
 	return e == SJ_OK;
+}
+
+const route *app_route(const http_req *r)
+{
+	return http_route(r);
+}
+
+void app_actor(const http_req *r, const auth_user *u, sj_actor *out)
+{
+	*out = (sj_actor){0};
+	out->via = "http";
+	out->request_id = http_request_id(r);
+	out->ip = http_client_ip(r);
+	if (!u)
+		return;
+	out->id = u->id;
+	out->badge = u->badge;
+	out->name = u->name;
+	out->role = (unsigned)u->role;
+	out->role_name = role_name(u->role);
+	out->unit_id = u->unit.id;
+	out->unit_code = u->unit.code;
+	out->unit_path = u->unit.path;
+	out->unit_name_fr = u->unit.name_fr;
+	out->unit_name_ar = u->unit.name_ar;
+	out->national = role_is_national(u->role);
+	out->writer = (u->role & ROLES_UNIT_WRITERS) && !role_is_read_only(u->role);
+	out->opj = u->role == ROLE_OPJ;
+	out->lang = u->lang;
+}
+
+static int status_of(sj_err e)
+{
+	switch (e) {
+	case SJ_EINVAL: return 400;
+	case SJ_EUNPROCESSABLE: return 422;
+	case SJ_ENOTFOUND: return 404;
+	case SJ_ECONFLICT: return 409;
+	case SJ_EAUTH: return 401;
+	case SJ_EFORBIDDEN: return 403;
+	case SJ_ELIMIT: return 429;
+	default: return 0;
+	}
+}
+
+void app_fail_why(http_req *r, sj_err e, const char *field, const char *why)
+{
+	/* A reason is a stable code ("pv-no-statements"); a sentence is sent as
+	 * the detail of the generic problem (none is left in the tree: the
+	 * messages test holds every code to its two dictionaries). */
+	bool is_code = why && !strchr(why, ' ');
+	int status = status_of(e);
+	if (field && status) {
+		/* a refusal aimed at one field: the field error names it, with the
+		 * reason as its code (ferr.<why>) */
+		json_t *errs = json_array();
+		rec_err(errs, NULL, field, is_code ? why : "invalid", is_code ? why : (why ? why : "not acceptable"));
+		http_problem(r, status, e == SJ_EINVAL ? "validation" : is_code ? why : sj_err_name(e),
+			     e == SJ_EINVAL ? "the request has invalid fields" : NULL, json_pack("{s:o}", "errors", errs));
+		return;
+	}
+	if (!is_code || !status) {
+		app_fail(r, e, why);
+		return;
+	}
+	http_problem(r, status, why, NULL, NULL);
+}
+
+/* refused answers 403 for a capability's refusal (the record lies outside the
+ * caller's unit scope, or is another unit's to change): the unit of work is
+ * already rolled back; the refusal is audited under the route's action in a
+ * transaction of its own. why: a reason code, or NULL for unit scope. */
+static void refused(app *a, http_req *r, const char *object_id, const char *why)
+{
+	const route *rt = app_route(r);
+	audit_refused(a, r, http_user(r), rt && rt->action ? rt->action : "authz.refused", rt ? rt->object : NULL,
+		      object_id, json_pack("{s:s}", "reason", why ? why : "unit-scope"));
+	http_problem(r, 403, why ? why : "forbidden", why ? NULL : "this record belongs to a unit outside your scope",
+		     NULL);
+}
+
+/* purpose_of: the stated purpose of the request (?purpose=, or a body's
+ * "purpose" member), for the audit entry. */
+static const char *purpose_of(http_req *r)
+{
+	const char *p = http_query(r, "purpose");
+	return p ? p : json_string_value(json_object_get(http_json(r), "purpose"));
+}
+
+/* finish_unit ends a unit of work that failed (e != SJ_OK): rolls back and
+ * answers, a refusal audited (see app_reply). */
+static void finish_failed(app *a, http_req *r, db_conn *c, sj_err e, const char *field, const char *why,
+			  const char *object_id)
+{
+	db_rollback(c);
+	db_release(a->db, c);
+	if (e == SJ_EFORBIDDEN)
+		refused(a, r, object_id, why);
+	else if (!app_idem_replay_after_failure(a, r)) /* a twin with the same key succeeded */
+		app_fail_why(r, e, field, why);
+}
+
+void app_reply_html(app *a, http_req *r, db_conn *c, sj_err e, const char *why, const char *object_id,
+		    struct buf *html)
+{
+	const route *rt = app_route(r);
+	if (e) {
+		finish_failed(a, r, c, e, NULL, why, object_id);
+	} else {
+		if (rt && rt->action)
+			e = app_audit(c, r, http_user(r), rt->action, rt->object, object_id, purpose_of(r), "ok", NULL);
+		if (app_finish(a, r, c, e))
+			http_reply_bytes(r, 200, "text/html; charset=utf-8", buf_str(html), html->len);
+	}
+	buf_free(html);
+}
+
+/* with_list_ids adds to detail (stolen, may be NULL; returned) the ids a list
+ * read showed, so that a page of 50 cases is one audit entry naming them:
+ * out's elements when out is a list, else the elements of each of its
+ * members that is a list ({"cases": [...]}, {"results": [...], "alerts":
+ * [...]}). A single record (out has an "id") is named by the entry's object. */
+static void add_ids(json_t *ids, const json_t *list)
+{
+	json_t *more = audit_ids(list, "id");
+	if (more && json_array_extend(ids, more)) {
+		/* memory ran out: fewer ids, the entry still stands */
+	}
+	json_decref(more);
+}
+
+static json_t *with_list_ids(json_t *detail, const json_t *out)
+{
+	if (!out || json_object_get(out, "id"))
+		return detail;
+	json_t *ids = json_array();
+	if (!ids)
+		return detail;
+	if (json_is_array(out)) {
+		add_ids(ids, out);
+	} else {
+		const char *k;
+		json_t *v;
+		json_object_foreach((json_t *)out, k, v)
+			if (json_is_array(v))
+				add_ids(ids, v);
+	}
+	if (!json_array_size(ids)) {
+		json_decref(ids);
+		return detail;
+	}
+	if (!detail)
+		detail = json_object();
+	if (json_object_set_new(detail, "ids", ids)) {
+		/* jansson dropped ids (no memory, or detail is no object): the
+		 * entry still names the route and the caller */
+	}
+	return detail;
+}
+
+void app_reply(app *a, http_req *r, db_conn *c, sj_err e, const char *field, const char *why,
+	       const char *object_id, json_t *detail, int status, json_t *out)
+{
+	const route *rt = app_route(r);
+	const char *action = rt ? rt->action : NULL;
+	if (e == SJ_ELIMIT && action) {
+		/* A limit refuses the request, but what counted it stays (the next
+		 * attempt in the window is refused too): the refusal is audited in
+		 * the same transaction, which commits. */
+		json_decref(detail);
+		json_decref(out);
+		e = app_audit(c, r, http_user(r), action, rt->object, object_id, purpose_of(r), "refused",
+			      json_pack("{s:s}", "reason", why ? why : "limit"));
+		if (app_finish(a, r, c, e))
+			app_fail_why(r, SJ_ELIMIT, NULL, why);
+		return;
+	}
+	if (e) {
+		json_decref(detail);
+		json_decref(out);
+		finish_failed(a, r, c, e, field, why, object_id);
+		return;
+	}
+	if (action && db_tx_mode(c) != DB_WRITE)
+		detail = with_list_ids(detail, out);
+	if (action)
+		e = app_audit(c, r, http_user(r), action, rt->object, object_id, purpose_of(r), "ok", detail);
+	else
+		json_decref(detail);
+	/* with an Idempotency-Key, the result is stored with the write before COMMIT */
+	app_finish_reply_as(a, r, c, e, action ? action : "unknown", object_id, status,
+			    rt && rt->reply ? rec_out(rt->reply, out) : out);
+}
+
+/* body_or_reply parses and checks the route's request body against its
+ * record (400 with per-field errors) and hands it to the request. */
+static bool body_or_reply(http_req *r, const route *rt)
+{
+	if (!rt->body)
+		return true;
+	json_t *body = hjson_body_or_reply(r);
+	if (!body)
+		return false;
+	json_t *errs = json_array();
+	if (errs)
+		rec_check(rt->body, rt->body_op ? rt->body_op : REC_CREATE, body, NULL, errs);
+	if (!hjson_errors_or_reply(r, errs)) {
+		json_decref(body);
+		return false;
+	}
+	http_set_json(r, body);
+	return true;
 }
 
 bool app_paging_or_reply(http_req *r, int *limit, int64_t *offset)
@@ -239,8 +502,10 @@ void app_dispatch(http_req *r, void *ctx)
 		http_problem(r, 400, "bad-path", "the path could not be read", NULL);
 		return;
 	}
+	http_set_route(r, rt);
 	if (rt->flags & ROUTE_PUBLIC) {
-		rt->fn(a, r, NULL);
+		if (body_or_reply(r, rt))
+			rt->fn(a, r, NULL);
 		return;
 	}
 
@@ -295,7 +560,10 @@ void app_dispatch(http_req *r, void *ctx)
 		return;
 	}
 	http_set_user(r, u);
-	rt->fn(a, r, u);
+	app_idem idem;
+	if (body_or_reply(r, rt) && app_idem_check_or_reply(a, r, u, &idem))
+		rt->fn(a, r, u);
+	http_set_app_data(r, NULL);
 	http_set_user(r, NULL);
 	sodium_memzero(u, sizeof *u);
 	free(u);

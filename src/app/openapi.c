@@ -29,9 +29,34 @@ static json_t *path_params(const char *pattern)
 	return a;
 }
 
+/* add_schemas puts d's schemas ("<name>" for responses, "<name>.create",
+ * "<name>.patch" for request bodies) and those of its nested records into
+ * schemas, once each. */
+static void add_schemas(json_t *schemas, const rec_desc *d, rec_op op)
+{
+	char name[128];
+	snprintf(name, sizeof name, "%s%s", d->name, op == REC_CREATE ? ".create" : op == REC_PATCH ? ".patch" : "");
+	if (json_object_get(schemas, name))
+		return;
+	json_object_set_new(schemas, name, rec_schema(d, op));
+	for (size_t i = 0; i < d->nfields; i++) {
+		const rec_desc *sub = rec_sub(&d->fields[i]);
+		if (sub)
+			add_schemas(schemas, sub, op ? REC_CREATE : 0);
+	}
+}
+
+static json_t *ref(const rec_desc *d, rec_op op)
+{
+	char r[160];
+	snprintf(r, sizeof r, "#/components/schemas/%s%s", d->name,
+		 op == REC_CREATE ? ".create" : op == REC_PATCH ? ".patch" : "");
+	return json_pack("{s:s}", "$ref", r);
+}
+
 json_t *app_openapi(void)
 {
-	json_t *paths = json_object();
+	json_t *paths = json_object(), *schemas = json_object();
 	for (size_t i = 0; i < app_routes_count; i++) {
 		const route *rt = &app_routes[i];
 		if (rt->flags & ROUTE_TEST_ONLY)
@@ -54,7 +79,29 @@ json_t *app_openapi(void)
 				       "401", "description", "not authenticated (problem+json)",
 				       "403", "description", "not allowed (problem+json)",
 				       "default", "description", "error (problem+json)");
+		if (rt->body) {
+			rec_op bop = rt->body_op ? rt->body_op : REC_CREATE;
+			add_schemas(schemas, rt->body, bop);
+			json_object_set_new(op, "requestBody",
+					    json_pack("{s:b,s:{s:{s:o}}}", "required", 1, "content", "application/json",
+						      "schema", ref(rt->body, bop)));
+		}
+		if (rt->reply) {
+			add_schemas(schemas, rt->reply, 0);
+			json_object_set_new(json_object_get(json_object_get(op, "responses"), "200"), "content",
+					    json_pack("{s:{s:o}}", "application/json", "schema", ref(rt->reply, 0)));
+		}
+		if (rt->action)
+			json_object_set_new(op, "x-audit", json_pack("{s:s,s:s?}", "action", rt->action, "object", rt->object));
 		json_t *params = path_params(rt->pattern);
+		if (strcmp(rt->method, "GET") != 0 && !(rt->flags & ROUTE_PUBLIC) && params)
+			json_array_append_new(params, json_pack("{s:s,s:s,s:b,s:s,s:{s:s,s:i,s:i,s:s}}", "name",
+								"Idempotency-Key", "in", "header", "required", 0,
+								"description",
+								"a retry with the same key gets the first result "
+								"(docs/internals/idem.md)",
+								"schema", "type", "string", "minLength", IDEM_KEY_MIN,
+								"maxLength", IDEM_KEY_MAX, "pattern", "^[A-Za-z0-9._:~-]+$"));
 		if (json_array_size(params))
 			json_object_set_new(op, "parameters", params);
 		else
@@ -64,12 +111,15 @@ json_t *app_openapi(void)
 					    json_pack("[{s:[]},{s:[]}]", "bearer", "cookie"));
 		json_object_set_new(item, method, op);
 	}
-	return json_pack("{s:s,s:{s:s,s:s,s:s},s:o,s:{s:{s:{s:s,s:s},s:{s:s,s:s,s:s}}}}",
+	/* every record described, so the exchange and the UI find them all */
+	for (size_t i = 0; app_records[i]; i++)
+		add_schemas(schemas, app_records[i], 0);
+	return json_pack("{s:s,s:{s:s,s:s,s:s},s:o,s:{s:o,s:{s:{s:s,s:s},s:{s:s,s:s,s:s}}}}",
 			 "openapi", "3.1.0",
 			 "info", "title", "sijill API", "version", "1",
 			 "description", "Police district information system. Errors are RFC 9457 problem+json with a stable code.",
 			 "paths", paths,
-			 "components", "securitySchemes",
+			 "components", "schemas", schemas, "securitySchemes",
 			 "bearer", "type", "http", "scheme", "bearer",
 			 "cookie", "type", "apiKey", "in", "cookie", "name", "sijill_session");
 }

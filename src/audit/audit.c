@@ -1,18 +1,15 @@
 /* audit.c — entries, the chain arithmetic, appending (chained, pending or
- * queued), one sequencing pass, and the queries. See audit.h for the model
- * and docs/internals/audit.md for the design and its argument. */
+ * queued) and one sequencing pass (the key and signatures: key.c; reading:
+ * query.c). See audit.h for the model and docs/internals/audit.md for the
+ * design and its argument. */
 #include "core/jdump.h"
 #include "audit/audit_int.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "core/clock.h"
 #include "core/id.h"
@@ -23,78 +20,8 @@
 #define AUD_ROWS_MID    8
 #define AUD_COLS        17        /* columns of audit_log */
 
-static unsigned char audit_sk[crypto_sign_SECRETKEYBYTES];
-static unsigned char audit_pk[crypto_sign_PUBLICKEYBYTES];
-static char audit_key_id[17];
-static bool audit_has_key;
-
 const char aud_zero_head[AUDIT_HASH_HEX + 1] =
 	"0000000000000000000000000000000000000000000000000000000000000000";
-
-bool audit_key_loaded(void) { return audit_has_key; }
-
-static void key_from_seed(const unsigned char seed[crypto_sign_SEEDBYTES])
-{
-	crypto_sign_seed_keypair(audit_pk, audit_sk, seed);
-	char hex[2 * crypto_sign_PUBLICKEYBYTES + 1];
-	sodium_bin2hex(hex, sizeof hex, audit_pk, sizeof audit_pk);
-	memcpy(audit_key_id, hex, 16);
-	audit_key_id[16] = '\0';
-	audit_has_key = true;
-}
-
-sj_err audit_key_load_or_create(const char *path, bool create)
-{
-	unsigned char seed[crypto_sign_SEEDBYTES];
-	char hex[2 * crypto_sign_SEEDBYTES + 2];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno != ENOENT || !create)
-			return SJ_EIO;
-		randombytes_buf(seed, sizeof seed);
-		sodium_bin2hex(hex, sizeof hex, seed, sizeof seed);
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-		if (fd < 0)
-			return SJ_EIO;
-		size_t n = strlen(hex);
-		hex[n] = '\n';
-		bool ok = write(fd, hex, n + 1) == (ssize_t)(n + 1) && fsync(fd) == 0;
-		close(fd);
-		if (!ok)
-			return SJ_EIO;
-		key_from_seed(seed);
-		sodium_memzero(seed, sizeof seed);
-		sodium_memzero(hex, sizeof hex);
-		aud_heads_set_path(path);
-		/* A new key starts a new heads file: its first line is the signed
-		 * genesis (seq 0, the zero head), so a file recreated later can be
-		 * told from this one. An existing file is left alone. */
-		if (!aud_heads_exists()) {
-			audit_signed_head g = {.seq = 0, .at = clock_now_ms()};
-			snprintf(g.kind, sizeof g.kind, "genesis");
-			memcpy(g.head, aud_zero_head, sizeof g.head);
-			aud_sign(&g);
-			sj_err e = aud_heads_append(&g, 1, true);
-			if (e)
-				return e;
-		}
-		return SJ_OK;
-	}
-	ssize_t n = read(fd, hex, sizeof hex - 1);
-	close(fd);
-	if (n < 2 * crypto_sign_SEEDBYTES)
-		return SJ_ECRYPTO;
-	hex[n] = '\0';
-	size_t bin_len = 0;
-	if (sodium_hex2bin(seed, sizeof seed, hex, (size_t)n, "\n\r ", &bin_len, NULL) != 0 ||
-	    bin_len != sizeof seed)
-		return SJ_ECRYPTO;
-	key_from_seed(seed);
-	sodium_memzero(seed, sizeof seed);
-	sodium_memzero(hex, sizeof hex);
-	aud_heads_set_path(path);
-	return SJ_OK;
-}
 
 /* ---------- entries ---------- */
 
@@ -208,38 +135,6 @@ sj_err aud_head(const char *prev_hex, const char *leaf_hex, char out[AUDIT_HASH_
 	crypto_generichash_final(&st, h, sizeof h);
 	sodium_bin2hex(out, AUDIT_HASH_HEX + 1, h, sizeof h);
 	return SJ_OK;
-}
-
-/* head_message: what a signed head's signature covers. v2 names the time
- * and the kind, so neither can be changed either; v1 (kind "") is the form
- * of checkpoints written before them. */
-static void head_message(const audit_signed_head *h, char *out, size_t outsz)
-{
-	if (h->kind[0])
-		snprintf(out, outsz, "sijill-audit-v2|%lld|%s|%lld|%s", (long long)h->seq, h->head, (long long)h->at,
-			 h->kind);
-	else
-		snprintf(out, outsz, "sijill-audit-v1|%lld|%s", (long long)h->seq, h->head);
-}
-
-void aud_sign(audit_signed_head *h)
-{
-	char msg[256];
-	unsigned char sig[crypto_sign_BYTES];
-	head_message(h, msg, sizeof msg);
-	crypto_sign_detached(sig, NULL, (const unsigned char *)msg, strlen(msg), audit_sk);
-	sodium_bin2hex(h->sig, sizeof h->sig, sig, sizeof sig);
-	memcpy(h->key_id, audit_key_id, sizeof h->key_id);
-}
-
-bool aud_sig_ok(const audit_signed_head *h)
-{
-	char msg[256];
-	unsigned char sig[crypto_sign_BYTES];
-	size_t sl = 0;
-	head_message(h, msg, sizeof msg);
-	return sodium_hex2bin(sig, sizeof sig, h->sig, strlen(h->sig), NULL, &sl, NULL) == 0 && sl == sizeof sig &&
-	       crypto_sign_verify_detached(sig, (const unsigned char *)msg, strlen(msg), audit_pk) == 0;
 }
 
 static void signed_head_make(audit_signed_head *h, int64_t seq, const char *head, const char *kind)
@@ -462,7 +357,7 @@ sj_err audit_append(db_conn *c, const audit_entry *e, int64_t *seq_out)
 		*seq_out = 0;
 	if (!db_in_tx(c) || !e->action || !e->outcome)
 		return SJ_EINTERNAL;
-	if (!audit_has_key)
+	if (!audit_key_loaded())
 		return SJ_ECRYPTO;
 	aud_tx *t;
 	sj_err err = tx_of(c, &t);
@@ -552,7 +447,7 @@ sj_err audit_record(db *d, const audit_entry *e)
 {
 	if (!e->action || !e->outcome)
 		return SJ_EINTERNAL;
-	if (!audit_has_key)
+	if (!audit_key_loaded())
 		return SJ_ECRYPTO;
 	audit_queue *b = calloc(1, sizeof *b);
 	aud_rec *r = aud_rec_new(e);
@@ -716,7 +611,7 @@ sj_err aud_pass_run(db_conn *c, aud_pass *p)
 	pthread_once(&sql_once, build_sql);
 	p->chained = p->npending = p->nsigned = 0;
 	p->due_ms = 0;
-	if (!audit_has_key)
+	if (!audit_key_loaded())
 		return SJ_ECRYPTO;
 	size_t nreads = 0;
 	for (aud_rec *r = p->recs; r; r = r->next)
@@ -843,117 +738,4 @@ sj_err aud_pass_run(db_conn *c, aud_pass *p)
 	free(ch);
 	free(heads);
 	return e;
-}
-
-/* ---------- reading ---------- */
-
-static const char sql_latest[] =
-	"SELECT seq, head, at, key_id, signature, kind FROM audit_checkpoints ORDER BY seq DESC LIMIT 1";
-
-sj_err audit_latest_signed_head(db *d, audit_signed_head *out)
-{
-	memset(out, 0, sizeof *out);
-	db_conn *c;
-	sj_err e = db_acquire(d, &c);
-	if (e)
-		return e;
-	db_stmt *s;
-	bool row = false;
-	e = db_prepare(c, sql_latest, &s);
-	e = e ? e : db_step(s, &row);
-	if (!e && !row)
-		e = SJ_ENOTFOUND;
-	if (!e) {
-		out->seq = db_col_int(s, 0);
-		out->at = db_col_int(s, 2);
-		snprintf(out->head, sizeof out->head, "%s", db_col_text(s, 1) ? db_col_text(s, 1) : "");
-		snprintf(out->key_id, sizeof out->key_id, "%s", db_col_text(s, 3) ? db_col_text(s, 3) : "");
-		snprintf(out->sig, sizeof out->sig, "%s", db_col_text(s, 4) ? db_col_text(s, 4) : "");
-		snprintf(out->kind, sizeof out->kind, "%s", db_col_text(s, 5) ? db_col_text(s, 5) : "");
-		e = step_done(s);
-	}
-	db_release(d, c);
-	return e;
-}
-
-static const char sql_query[] =
-	"SELECT seq, id, at, actor_id, badge, role, unit_code, action, object_type, object_id,"
-	" purpose, outcome, request_id, ip, detail FROM audit_log"
-	" WHERE seq > ? AND at >= ? AND at <= ?"
-	" AND (CAST(? AS TEXT) IS NULL OR badge = ?) AND (CAST(? AS TEXT) IS NULL OR action = ?)"
-	" AND (CAST(? AS TEXT) IS NULL OR object_type = ?) AND (CAST(? AS TEXT) IS NULL OR object_id = ?)"
-	" ORDER BY seq LIMIT ?";
-
-sj_err audit_query(db_conn *c, const char *badge, const char *action, const char *object_type,
-		   const char *object_id, int64_t from_ms, int64_t to_ms, int64_t after_seq, int limit,
-		   json_t **out)
-{
-	*out = NULL;
-	db_stmt *s;
-	sj_err err = db_prepare(c, sql_query, &s);
-	if (err)
-		return err;
-	int i = 1;
-	err = db_bind_int(s, i++, after_seq);
-	err = err ? err : db_bind_int(s, i++, from_ms);
-	err = err ? err : db_bind_int(s, i++, to_ms);
-	err = err ? err : db_bind_text(s, i++, badge);
-	err = err ? err : db_bind_text(s, i++, badge);
-	err = err ? err : db_bind_text(s, i++, action);
-	err = err ? err : db_bind_text(s, i++, action);
-	err = err ? err : db_bind_text(s, i++, object_type);
-	err = err ? err : db_bind_text(s, i++, object_type);
-	err = err ? err : db_bind_text(s, i++, object_id);
-	err = err ? err : db_bind_text(s, i++, object_id);
-	err = err ? err : db_bind_int(s, i++, limit);
-	if (err)
-		return err;
-	json_t *arr = json_array();
-	if (!arr)
-		return SJ_ENOMEM;
-	bool row;
-	while (!(err = db_step(s, &row)) && row) {
-		char at[32];
-		clock_format_iso(db_col_int(s, 2), at);
-		json_t *o = json_object();
-		json_object_set_new(o, "seq", json_integer(db_col_int(s, 0)));
-		json_object_set_new(o, "id", json_string(db_col_text(s, 1)));
-		json_object_set_new(o, "at", json_string(at));
-		static const char *names[] = {"actor_id", "badge", "role", "unit_code", "action",
-					      "object_type", "object_id", "purpose", "outcome",
-					      "request_id", "ip"};
-		for (int k = 0; k < 11; k++) {
-			const char *v = db_col_text(s, 3 + k);
-			json_object_set_new(o, names[k], v ? json_string(v) : json_null());
-		}
-		const char *detail = db_col_text(s, 14);
-		json_object_set_new(o, "detail", detail ? jdump_loads(detail, 0, NULL) : json_null());
-		if (json_array_append_new(arr, o)) {
-			err = SJ_ENOMEM;
-			break;
-		}
-	}
-	if (err) {
-		json_decref(arr);
-		return err;
-	}
-	*out = arr;
-	return SJ_OK;
-}
-
-json_t *audit_ids(const json_t *list, const char *member)
-{
-	if (!json_is_array(list))
-		return NULL;
-	json_t *ids = json_array();
-	size_t i;
-	json_t *o;
-	json_array_foreach(list, i, o) {
-		const char *id = json_string_value(json_object_get(o, member));
-		if (id && json_array_append_new(ids, json_string(id))) {
-			json_decref(ids);
-			return NULL;
-		}
-	}
-	return ids;
 }

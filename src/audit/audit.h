@@ -64,6 +64,12 @@ SJ_MUST_USE sj_err audit_key_load_or_create(const char *path, bool create);
 bool audit_key_loaded(void);
 /* audit_heads_path is the heads file of the loaded key ("" before one is). */
 const char *audit_heads_path(void);
+/* audit_heads_restore writes the loaded key's heads file (which must not
+ * exist: a restore stages the key beside its place) from src, a backup's copy
+ * of the heads file, keeping the lines of the entries the database d holds:
+ * the copy of the file was taken after the database's snapshot, so the lines
+ * signed after it are of entries the backup does not have. */
+SJ_MUST_USE sj_err audit_heads_restore(db *d, const char *src);
 
 /* audit_append adds e for the unit of work open on c (which must be inside a
  * transaction): on a DB_WRITE transaction it commits with it (chained or
@@ -149,6 +155,11 @@ typedef struct audit_report {
  * 10,000 entries. */
 SJ_MUST_USE sj_err audit_verify(db *d, audit_report *out,
 				void (*progress)(int64_t done, int64_t total, void *ctx), void *ctx);
+/* audit_verify_as_of is audit_verify judging the time rules as of as_of_ms
+ * rather than now: for a copy taken then (a backup made while the server
+ * ran, whose newest entries were still within their window before a
+ * signature). */
+SJ_MUST_USE sj_err audit_verify_as_of(db *d, int64_t as_of_ms, audit_report *out);
 
 /* audit_query lists entries matching the filters in q (members: actor, badge,
  * action, object_type, object_id, from, to (ms), after_seq, limit) as a new
@@ -161,5 +172,12 @@ SJ_MUST_USE sj_err audit_query(db_conn *c, const char *actor_badge, const char *
  * object of list (the ids a list read showed, for its one audit entry), or
  * NULL when list is not an array or memory runs out. */
 json_t *audit_ids(const json_t *list, const char *member);
+
+/* audit_flags lists the actors with more than threshold national person
+ * look-ups (action "person.search") since since_ms, most first, as a new
+ * JSON array of {"actor_id", "badge", "unit", "lookups"} (at most
+ * AUDIT_FLAGS_MAX). For auditors: unusual volumes are a reason to look. */
+#define AUDIT_FLAGS_MAX 200
+SJ_MUST_USE sj_err audit_flags(db_conn *c, int64_t since_ms, int64_t threshold, json_t **out);
 
 #endif

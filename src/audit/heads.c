@@ -156,16 +156,16 @@ static sj_err parse_lines(char *text, size_t len, bool skip_first_partial, audit
 	return SJ_OK;
 }
 
-/* read_from reads the file from offset (or the last `tail` bytes). */
-static sj_err read_part(size_t tail, audit_signed_head **out, size_t *n, size_t *bad)
+/* read_part reads the file at path whole (or its last `tail` bytes). */
+static sj_err read_part(const char *path, size_t tail, audit_signed_head **out, size_t *n, size_t *bad)
 {
 	*out = NULL;
 	*n = 0;
 	if (bad)
 		*bad = 0;
-	if (!heads_path[0])
+	if (!path[0])
 		return SJ_ENOTFOUND;
-	int fd = open(heads_path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? SJ_ENOTFOUND : SJ_EIO;
 	struct stat st;
@@ -204,10 +204,47 @@ static sj_err read_part(size_t tail, audit_signed_head **out, size_t *n, size_t 
 
 sj_err aud_heads_read_all(audit_signed_head **out, size_t *n, size_t *bad)
 {
-	return read_part(0, out, n, bad);
+	return read_part(heads_path, 0, out, n, bad);
 }
 
 sj_err aud_heads_read_tail(size_t bytes, audit_signed_head **out, size_t *n)
 {
-	return read_part(bytes, out, n, NULL);
+	return read_part(heads_path, bytes, out, n, NULL);
+}
+
+static const char sql_restore_head[] =
+	"SELECT h.seq, (SELECT signature FROM audit_checkpoints WHERE seq = h.seq) FROM audit_head h WHERE h.id = 1";
+
+sj_err audit_heads_restore(db *d, const char *src)
+{
+	if (!heads_path[0] || aud_heads_exists())
+		return SJ_EIO; /* a staged key's file is new */
+	db_conn *c;
+	sj_err e = db_acquire(d, &c);
+	if (e)
+		return e;
+	db_stmt *s;
+	bool row = false;
+	int64_t end = 0;
+	char sig[129] = "";
+	e = db_prepare(c, sql_restore_head, &s);
+	e = e ? e : db_step(s, &row);
+	if (!e && row) {
+		end = db_col_int(s, 0);
+		snprintf(sig, sizeof sig, "%s", db_col_text(s, 1) ? db_col_text(s, 1) : "");
+	}
+	while (!e && row)
+		e = db_step(s, &row);
+	db_release(d, c);
+	audit_signed_head *h = NULL;
+	size_t n = 0, keep = 0;
+	e = e ? e : read_part(src, 0, &h, &n, NULL);
+	/* the copy ends at entry `end`: lines past it, and a head of `end`
+	 * signed after the snapshot (not in the copy), are of the live chain */
+	for (size_t i = 0; !e && i < n; i++)
+		if (h[i].seq == 0 || h[i].seq < end || (h[i].seq == end && strcmp(h[i].sig, sig) == 0))
+			h[keep++] = h[i];
+	e = e ? e : aud_heads_append(h, keep, true);
+	free(h);
+	return e;
 }

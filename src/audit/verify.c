@@ -38,7 +38,8 @@ typedef struct vhead {
 static void when(int64_t ms, char out[48])
 {
 	struct tm tm;
-	bool legal = clock_legal_tm(ms, &tm);
+	bool legal = clock_legal_init() == SJ_OK;
+	clock_legal_tm(ms, &tm);
 	snprintf(out, 48, "%02d:%02d%s on %04d-%02d-%02d", tm.tm_hour, tm.tm_min, legal ? "" : " UTC",
 		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
@@ -252,14 +253,28 @@ static bool seg_late(const seg *g, int64_t t)
 	return t - g->wait_from > AUDIT_SEAL_MAX_MS;
 }
 
+static sj_err verify_at(db *d, int64_t now, audit_report *out, void (*progress)(int64_t, int64_t, void *),
+			void *ctx);
+
 sj_err audit_verify(db *d, audit_report *out, void (*progress)(int64_t, int64_t, void *), void *ctx)
+{
+	return verify_at(d, 0, out, progress, ctx);
+}
+
+sj_err audit_verify_as_of(db *d, int64_t as_of_ms, audit_report *out)
+{
+	return verify_at(d, as_of_ms, out, NULL, NULL);
+}
+
+/* verify_at: the walk, the time rules judged at now (0: the clock's now) */
+static sj_err verify_at(db *d, int64_t now, audit_report *out, void (*progress)(int64_t, int64_t, void *),
+			void *ctx)
 {
 	memset(out, 0, sizeof *out);
 	out->ok = true;
 	vstate vs = {.r = out};
 	if (!audit_key_loaded())
 		return SJ_ECRYPTO;
-	(void)clock_legal_init();
 	vhead *fl = NULL, *dh = NULL;
 	size_t nfl = 0, ndh = 0;
 	bool file_missing = false;
@@ -270,7 +285,8 @@ sj_err audit_verify(db *d, audit_report *out, void (*progress)(int64_t, int64_t,
 	if (err)
 		return err;
 	out->heads = (int64_t)nfl;
-	int64_t now = clock_now_ms();
+	if (!now)
+		now = clock_now_ms();
 	db_conn *c;
 	if ((err = db_acquire(d, &c))) {
 		free(fl);

@@ -44,7 +44,20 @@ json_t *auth_user_json(const auth_user *u)
 			 "role", role_name(u->role), "lang", u->lang, "unit", unit_to_json(&u->unit));
 }
 
-/* ---------- login ---------- */
+/* ---------- rate limits ---------- */
+
+/* The login throttle per address: process configuration (sijill.conf
+ * login_attempts_per_address, login_window), set once before serving. */
+static int64_t login_ip_max = SJ_LOGIN_IP_MAX;
+static int64_t login_ip_window_ms = SJ_LOGIN_IP_WINDOW_MS;
+
+void auth_set_login_throttle(int64_t max_per_window, int64_t window_ms)
+{
+	if (max_per_window > 0)
+		login_ip_max = max_per_window;
+	if (window_ms > 0)
+		login_ip_window_ms = window_ms;
+}
 
 static const char sql_throttle[] =
 	"INSERT INTO rate_limits (key, window_start, count) VALUES (?, ?, 1)"
@@ -52,6 +65,34 @@ static const char sql_throttle[] =
 	" count = CASE WHEN rate_limits.window_start < ? THEN 1 ELSE rate_limits.count + 1 END,"
 	" window_start = CASE WHEN rate_limits.window_start < ? THEN ? ELSE rate_limits.window_start END"
 	" RETURNING count, window_start";
+
+sj_err auth_rate_count(db_conn *c, const char *key, int64_t now, int64_t window_ms, int64_t *count,
+		       int64_t *window_start)
+{
+	*count = 0;
+	*window_start = now;
+	int64_t cutoff = now - window_ms;
+	db_stmt *s;
+	bool row;
+	sj_err e = db_prepare(c, sql_throttle, &s);
+	e = e ? e : db_bind_text(s, 1, key);
+	e = e ? e : db_bind_int(s, 2, now);
+	e = e ? e : db_bind_int(s, 3, cutoff);
+	e = e ? e : db_bind_int(s, 4, cutoff);
+	e = e ? e : db_bind_int(s, 5, now);
+	e = e ? e : db_step(s, &row);
+	if (!e && !row)
+		e = SJ_EDB;
+	if (!e) {
+		*count = db_col_int(s, 0);
+		*window_start = db_col_int(s, 1);
+		while (!(e = db_step(s, &row)) && row) {
+		}
+	}
+	return e;
+}
+
+/* ---------- login ---------- */
 
 static const char sql_user_by_badge[] =
 	"SELECT u.id, u.badge, u.name, u.role, u.lang, u.status, u.locked_until, u.password_hash,"
@@ -109,9 +150,9 @@ static sj_err read_login_row(db_conn *c, const char *badge, login_row *lr)
 }
 
 static sj_err audit_login(db_conn *c, const login_row *lr, const char *badge, const char *ip,
-			  const char *request_id, const char *outcome, const char *why)
+			  const char *request_id, const char *outcome, const char *refusal)
 {
-	json_t *detail = why ? json_pack("{s:s}", "reason", why) : NULL;
+	json_t *detail = refusal ? json_pack("{s:s}", "reason", refusal) : NULL;
 	audit_entry ae = {
 		.actor_id = lr->found ? lr->u.id : NULL,
 		.badge = badge,
@@ -172,29 +213,13 @@ sj_err auth_login(db *d, const char *badge, const char *password, const char *ot
 	char key[96];
 	snprintf(key, sizeof key, "login-ip:%s", ip ? ip : "");
 	int64_t count = 0, wstart = now;
-	int64_t cutoff = now - SJ_LOGIN_IP_WINDOW_MS;
 	if ((e = db_begin(c, DB_WRITE)))
 		goto out;
-	{
-		db_stmt *s;
-		bool row;
-		e = db_prepare(c, sql_throttle, &s);
-		e = e ? e : db_bind_text(s, 1, key);
-		e = e ? e : db_bind_int(s, 2, now);
-		e = e ? e : db_bind_int(s, 3, cutoff);
-		e = e ? e : db_bind_int(s, 4, cutoff);
-		e = e ? e : db_bind_int(s, 5, now);
-		e = e ? e : db_step(s, &row);
-		if (!e && row) {
-			count = db_col_int(s, 0);
-			wstart = db_col_int(s, 1);
-			e = db_step(s, &row);
-		}
-	}
-	if (!e && count > SJ_LOGIN_IP_MAX) {
+	e = auth_rate_count(c, key, now, login_ip_window_ms, &count, &wstart);
+	if (!e && count > login_ip_max) {
 		*outcome = AUTH_LOGIN_THROTTLED;
 		if (retry_after_s)
-			*retry_after_s = (wstart + SJ_LOGIN_IP_WINDOW_MS - now) / 1000 + 1;
+			*retry_after_s = (wstart + login_ip_window_ms - now) / 1000 + 1;
 		e = read_login_row(c, badge, lr);
 		e = e ? e : audit_login(c, lr, badge, ip, request_id, "refused", "throttled-address");
 		e = e ? e : db_commit(c);
@@ -208,23 +233,23 @@ sj_err auth_login(db *d, const char *badge, const char *password, const char *ot
 	if ((e = read_login_row(c, badge, lr)))
 		goto out;
 	bool ok = false;
-	const char *why = NULL;
+	const char *refusal = NULL;
 	if (!lr->found) {
 		(void)pw_verify(NULL, password);
-		why = "unknown-badge";
+		refusal = "unknown-badge";
 	} else if (strcmp(lr->status, "active") != 0) {
 		(void)pw_verify(NULL, password);
 		*outcome = AUTH_LOGIN_DISABLED;
-		why = "disabled";
+		refusal = "disabled";
 	} else if (lr->locked_until > now) {
 		*outcome = AUTH_LOGIN_LOCKED;
 		if (retry_after_s)
 			*retry_after_s = (lr->locked_until - now) / 1000 + 1;
-		why = "locked";
+		refusal = "locked";
 	} else if (pw_verify(lr->hash, password)) {
 		ok = true;
 	} else {
-		why = "bad-password";
+		refusal = "bad-password";
 	}
 	/* Second factor (RFC 6238) for national and administrator roles. */
 	bool mfa_pending = false;
@@ -235,11 +260,11 @@ sj_err auth_login(db *d, const char *badge, const char *password, const char *ot
 		} else if (!otp || !*otp) {
 			ok = false;
 			*outcome = AUTH_LOGIN_OTP_REQUIRED;
-			why = "otp-required";
+			refusal = "otp-required";
 		} else if (totp_check(lr->totp_secret, otp, now, lr->totp_last_step, &otp_step) != SJ_OK) {
 			ok = false;
 			*outcome = AUTH_LOGIN_BAD_OTP;
-			why = "bad-otp";
+			refusal = "bad-otp";
 		}
 	}
 	sodium_memzero(lr->totp_secret, sizeof lr->totp_secret);
@@ -273,7 +298,7 @@ sj_err auth_login(db *d, const char *badge, const char *password, const char *ot
 			*outcome = AUTH_LOGIN_OK;
 		}
 	} else {
-		if (lr->found && (strcmp(why, "bad-password") == 0 || strcmp(why, "bad-otp") == 0)) {
+		if (lr->found && (strcmp(refusal, "bad-password") == 0 || strcmp(refusal, "bad-otp") == 0)) {
 			db_stmt *s;
 			bool row;
 			int64_t failed = 0;
@@ -292,10 +317,10 @@ sj_err auth_login(db *d, const char *badge, const char *password, const char *ot
 				if (lock > SJ_LOCK_MAX_MS)
 					lock = SJ_LOCK_MAX_MS;
 				e = db_run(c, sql_lock, "it", now + lock, lr->u.id);
-				why = "bad-password-now-locked";
+				refusal = "bad-password-now-locked";
 			}
 		}
-		e = e ? e : audit_login(c, lr, badge, ip, request_id, "refused", why);
+		e = e ? e : audit_login(c, lr, badge, ip, request_id, "refused", refusal);
 	}
 	e = e ? e : db_commit(c);
 out:
@@ -653,7 +678,7 @@ static const char sql_totp_enable[] =
 	"UPDATE users SET totp_enabled = 1, totp_last_step = ?, updated_at = ? WHERE id = ?";
 static const char sql_mfa_done[] = "UPDATE sessions SET mfa_pending = 0 WHERE id = ?";
 
-sj_err auth_totp_setup(db_conn *c, const char *user_id, char secret[41])
+sj_err auth_totp_setup(db_conn *c, const char *user_id, char secret[AUTH_TOTP_SECRET_MAX + 1])
 {
 	sj_err e = totp_new_secret(secret);
 	return e ? e : db_run(c, sql_totp_set, "tit", secret, clock_now_ms(), user_id);
@@ -698,4 +723,22 @@ sj_err auth_badge_exists(db_conn *c, const char *badge, bool *exists)
 		e = db_step(s, &row);
 	}
 	return e;
+}
+
+static const char sql_id_by_badge[] = "SELECT id FROM users WHERE badge = ?";
+
+sj_err auth_user_id(db_conn *c, const char *badge, char id[ID_LEN + 1])
+{
+	db_stmt *s;
+	bool row;
+	id[0] = '\0';
+	sj_err e = db_prepare(c, sql_id_by_badge, &s);
+	e = e ? e : db_bind_text(s, 1, badge);
+	e = e ? e : db_step(s, &row);
+	if (e)
+		return e;
+	if (!row)
+		return SJ_ENOTFOUND;
+	copy(id, ID_LEN + 1, db_col_text(s, 0));
+	return db_step(s, &row);
 }

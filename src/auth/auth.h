@@ -10,14 +10,17 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "auth/roles.h"
+#include "core/actor.h"
 #include "core/err.h"
 #include "core/id.h"
 #include "core/limits.h"
+#include "core/record.h"
 #include "db/db.h"
 #include "org/units.h"
 
 #define AUTH_TOKEN_MAX 64     /* base64url of 32 random bytes is 43 characters */
 #define AUTH_HASH_HEX 64
+#define AUTH_TOTP_SECRET_MAX 40   /* base32 of a 160-bit secret is 32 characters */
 
 /* The principal: who a request acts as. Filled by auth_session_lookup. */
 typedef struct auth_user {
@@ -66,6 +69,11 @@ SJ_MUST_USE sj_err auth_login(db *d, const char *badge, const char *password, co
 			      const char *request_id, auth_login_result *res,
 			      auth_login_outcome *outcome, int64_t *retry_after_s);
 
+/* auth_set_login_throttle sets how many login attempts one address may make
+ * per window (defaults SJ_LOGIN_IP_MAX per SJ_LOGIN_IP_WINDOW_MS); a value
+ * <= 0 keeps the current one. Call before serving (not thread-safe). */
+void auth_set_login_throttle(int64_t max_per_window, int64_t window_ms);
+
 /* auth_session_lookup finds the live session for token (from a cookie or a
  * bearer header) and fills *u. SJ_EAUTH when unknown, revoked, expired or
  * idle, or when the user is disabled. Touches last_seen at most once a minute. */
@@ -76,11 +84,19 @@ SJ_MUST_USE sj_err auth_logout(db_conn *c, const auth_user *u);
 
 /* auth_totp_setup makes a new (not yet enabled) TOTP secret for the user and
  * writes it, base32, into secret (shown once). */
-SJ_MUST_USE sj_err auth_totp_setup(db_conn *c, const char *user_id, char secret[41]);
+SJ_MUST_USE sj_err auth_totp_setup(db_conn *c, const char *user_id, char secret[AUTH_TOTP_SECRET_MAX + 1]);
 /* auth_totp_confirm enables the second factor when otp matches the pending
  * secret and clears mfa_pending on session_id. SJ_EAUTH when it does not. */
 SJ_MUST_USE sj_err auth_totp_confirm(db_conn *c, const char *user_id, const char *session_id,
 				     const char *otp);
+
+/* auth_rate_count counts one event for key (a rate_limits row: "login-ip:
+ * <address>", "lookup:<user id>") in the window of window_ms that holds now,
+ * starting a new window when the last one ended; *count is the events in the
+ * window so far (this one included), *window_start when it began. One
+ * statement, so concurrent requests never lose a count. */
+SJ_MUST_USE sj_err auth_rate_count(db_conn *c, const char *key, int64_t now, int64_t window_ms, int64_t *count,
+				   int64_t *window_start);
 
 /* auth_token_hash writes hex BLAKE2b-256(token) into out. */
 void auth_token_hash(const char *token, char out[AUTH_HASH_HEX + 1]);
@@ -125,11 +141,54 @@ SJ_MUST_USE sj_err auth_machine_token(db_conn *c, const char *badge, const char 
  * none or the account is disabled. For capabilities that name a user (the
  * OPJ assigned to a case). */
 SJ_MUST_USE sj_err auth_user_find(db_conn *c, const char *badge, const char *id, auth_user *out);
+/* auth_user_id writes the id of the user (active or not) with this badge;
+ * SJ_ENOTFOUND when there is none. */
+SJ_MUST_USE sj_err auth_user_id(db_conn *c, const char *badge, char id[ID_LEN + 1]);
 /* auth_badge_exists sets *exists when a user (active or not) has this badge. */
 SJ_MUST_USE sj_err auth_badge_exists(db_conn *c, const char *badge, bool *exists);
 /* auth_demo_active returns true when an active demo account exists. */
 SJ_MUST_USE sj_err auth_demo_active(db *d, bool *active);
 /* auth_user_json returns a new {"id","badge","name","role","lang","unit":{...}}. */
 json_t *auth_user_json(const auth_user *u);
+/* auth_me_json returns u as GET /me answers it (a new object). */
+json_t *auth_me_json(const auth_user *u);
+
+/* --- the account records and commands (account.c) ---
+ * Bodies and answers described once: login, session, me, password_change,
+ * lang_choice, totp_setup, totp_confirm, user (the users table as read),
+ * users (a list), user_create, user_status. */
+extern const rec_desc auth_login_rec, auth_session_rec, auth_me_rec, auth_password_rec, auth_lang_rec,
+	auth_totp_setup_rec, auth_totp_confirm_rec, auth_user_rec, auth_users_rec, auth_user_create_rec,
+	auth_user_status_rec;
+extern const rec_enum auth_roles, auth_langs;
+
+/* auth_password_change checks in's current_password for the actor (a wrong
+ * one is SJ_EFORBIDDEN "bad-current-password"), then sets new_password and
+ * revokes every other session but session_id. *out: {"ok": true}. */
+SJ_MUST_USE sj_err auth_password_change(db_conn *c, const sj_actor *a, const char *session_id, json_t *in,
+					json_t **out, const char **why);
+/* auth_lang_choose stores in's lang for the actor; *out: {"lang"}. */
+SJ_MUST_USE sj_err auth_lang_choose(db_conn *c, const sj_actor *a, json_t *in, json_t **out);
+/* auth_totp_begin makes the actor a new (not yet enabled) TOTP secret;
+ * *out: {"secret", "otpauth_uri"} (shown once). */
+SJ_MUST_USE sj_err auth_totp_begin(db_conn *c, const sj_actor *a, json_t **out);
+/* auth_totp_enable checks in's otp against the pending secret and enables
+ * the second factor (clearing mfa_pending on session_id): SJ_EUNPROCESSABLE
+ * "invalid-otp" or "totp-not-set-up". *out: {"enabled": true}. */
+SJ_MUST_USE sj_err auth_totp_enable(db_conn *c, const sj_actor *a, const char *session_id, json_t *in,
+				    json_t **out, const char **why);
+/* auth_users_list returns {"users": [...]}: the users of the actor's unit
+ * and below, every user for a national actor. */
+SJ_MUST_USE sj_err auth_users_list(db_conn *c, const sj_actor *a, json_t **out);
+/* auth_user_create creates the user in (a user_create body); SJ_ECONFLICT
+ * "badge-taken" (field badge), SJ_EINVAL with *field ("unknown-unit" for
+ * the unit). *out: {"id", "badge"}. */
+SJ_MUST_USE sj_err auth_user_create(db_conn *c, const sj_actor *a, json_t *in, json_t **out, const char **field,
+				    const char **why);
+/* auth_user_status enables or disables badge with in's status and reason;
+ * disabling oneself is SJ_EUNPROCESSABLE "self-disable", no such user
+ * SJ_ENOTFOUND "user-not-found". *out: {"badge", "status"}. */
+SJ_MUST_USE sj_err auth_user_status(db_conn *c, const sj_actor *a, const char *badge, json_t *in, json_t **out,
+				    const char **why);
 
 #endif

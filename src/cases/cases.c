@@ -1,16 +1,23 @@
-/* cases.c — complaints, cases, offences, persons in a case, history (see cases.h). */
+/* cases.c — cases, offences, status, assignment, history (see cases.h). */
 #include "core/jdump.h"
 #include "cases/cases.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "auth/auth.h"
+#include "cases/complaint.h"
+#include "cases/custody.h"
+#include "cases/pv.h"
+#include "cases/referral.h"
+#include "cases/seizure.h"
 #include "core/clock.h"
+#include "core/limits.h"
 #include "db/dbj.h"
 #include "persons/persons.h"
 #include "refdata/refdata.h"
+#include "registers/registers.h"
 
 static void copy(char *dst, size_t n, const char *src)
 {
@@ -22,12 +29,132 @@ static const char *jstr(json_t *o, const char *k)
 	return json_string_value(json_object_get(o, k));
 }
 
-/* ---------- references, scope, numbers, events ---------- */
+/* ------------------------------------------------------------ the records */
+
+REC_ENUM_DEF_PUBLIC(case_frames, "frame", "flagrant", "preliminary", "rogatory");
+REC_ENUM_DEF_PUBLIC(case_statuses, "cstatus", "registered", "under_investigation", "referred", "closed", "cancelled");
+REC_ENUM_DEF(status_targets, "cstatus", "under_investigation", "closed", "cancelled");
+
+/* An offence charged in a case: the catalogue entry as it was then (its
+ * class and labels are copied: the catalogue changes, the charge does not).
+ * The body names it by code; the row keeps offence_code/offence_version,
+ * read back as code/version. */
+#define CASE_OFFENCE_FIELDS(X) \
+	X(C, case_id, ID, 0, 36, NULL, 0) \
+	X(C, offence_code, CODE, 1, REF_CODE_MAX, NULL, 0) \
+	X(C, offence_version, TEXT, 1, REF_VERSION_MAX, NULL, 0) \
+	X(C, class, ENUM, 0, 0, &ref_classes, OUT) \
+	X(C, article, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT) \
+	X(C, label_fr, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT) \
+	X(C, label_ar, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT) \
+	X(C, category, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT) \
+	X(C, attempted, BOOL, 0, 0, NULL, IN | OUT) \
+	X(C, added_at, TIME, 0, 0, NULL, OUT) \
+	X(C, added_by, ID, 0, 36, NULL, 0) \
+	X(V, code, CODE, 1, REF_CODE_MAX, NULL, IN | REQ | OUT) \
+	X(V, version, TEXT, 1, REF_VERSION_MAX, NULL, OUT)
+static const rec_field case_offence_fields[] = {REC_ID_FIELD, CASE_OFFENCE_FIELDS(REC_FIELD)};
+const rec_desc case_offence_rec = REC_DESC("case_offence", "case_offences", case_offence_fields, NULL);
+
+/* The case. E columns are what a patch changes (the description of the
+ * facts); the others are set at creation or by a command (status, class,
+ * assignment). A <who>_by column stores the user's id and reads as the
+ * user's badge (its type says what a client sees). */
+#define CASE_FIELDS(X) \
+	X(C, number, CODE, 1, CASE_NUMBER_MAX, NULL, OUT) \
+	X(C, unit_id, ID, 0, 36, NULL, 0) \
+	X(C, year, INT, 0, 0, NULL, OUT) \
+	X(C, seq, INT, 0, 0, NULL, OUT) \
+	X(E, frame, ENUM, 0, 0, &case_frames, IN | REQ | OUT) \
+	X(C, class, ENUM, 0, 0, &ref_classes, OUT) \
+	X(C, status, ENUM, 0, 0, &case_statuses, OUT) \
+	X(C, status_reason, TEXT, 3, SJ_MAX_SHORT_TEXT, NULL, OUT) \
+	X(E, occurred_from, TIME, 0, 0, NULL, IN | OUT | NULLABLE) \
+	X(E, occurred_to, TIME, 0, 0, NULL, IN | OUT | NULLABLE) \
+	X(E, commune, TEXT, 1, SJ_MAX_NAME, NULL, IN | OUT | NULLABLE) \
+	X(E, address, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, IN | OUT | PII | NULLABLE) \
+	X(E, lat_e6, INT, 0, 0, NULL, OUT) \
+	X(E, lon_e6, INT, 0, 0, NULL, OUT) \
+	X(E, summary, TEXT, 3, SJ_MAX_LONG_TEXT, NULL, IN | REQ | OUT | PII | MULTI) \
+	X(C, opj_id, ID, 0, 36, NULL, 0) \
+	X(C, complaint_id, ID, 0, 36, NULL, IN | OUT | NULLABLE) \
+	X(C, created_by, CODE, 1, SJ_MAX_BADGE, NULL, OUT) \
+	X(C, created_at, TIME, 0, 0, NULL, OUT) \
+	X(C, updated_at, TIME, 0, 0, NULL, OUT) \
+	X(V, unit, CODE, 1, UNIT_CODE_MAX, NULL, IN | OUT | NULLABLE) \
+	X(V, unit_name_fr, TEXT, 1, UNIT_NAME_MAX, NULL, OUT) \
+	X(V, unit_name_ar, TEXT, 1, UNIT_NAME_MAX, NULL, OUT) \
+	X(V, unit_path, TEXT, 1, UNIT_PATH_MAX, NULL, 0) \
+	X(V, lat, REAL, -90, 90, NULL, IN | EDIT | NULLABLE) \
+	X(V, lon, REAL, -180, 180, NULL, IN | EDIT | NULLABLE) \
+	X(V, opj, CODE, 1, SJ_MAX_BADGE, NULL, IN | NULLABLE) \
+	X(V, opj_badge, CODE, 1, SJ_MAX_BADGE, NULL, OUT) \
+	X(V, opj_name, TEXT, 1, SJ_MAX_NAME, NULL, OUT) \
+	X(V, offences, ARRAY, 0, SJ_MAX_OFFENCES, &case_offence_rec, IN | REQ | OUT) \
+	X(V, persons, ARRAY, 0, SJ_MAX_CASE_PERSONS, &case_person_rec, IN | OUT | NULLABLE) \
+	X(V, pvs, ARRAY, 0, 0, &pv_summary_rec, OUT) \
+	X(V, custodies, ARRAY, 0, 0, &custody_rec, OUT) \
+	X(V, seizures, ARRAY, 0, 0, &seizure_rec, OUT) \
+	X(V, referrals, ARRAY, 0, 0, &referral_rec, OUT) \
+	X(V, alerts, ARRAY, 0, SJ_MAX_ALERTS, &reg_alert_rec, OUT)
+
+static void case_check(json_t *k, const char *prefix, json_t *errs)
+{
+	json_t *offs = json_object_get(k, "offences"), *from = json_object_get(k, "occurred_from"),
+	       *to = json_object_get(k, "occurred_to");
+	if (offs && json_array_size(offs) == 0)
+		rec_err(errs, prefix, "offences", "required", "charge at least one offence");
+	if (json_is_integer(from) && json_is_integer(to) && json_integer_value(to) < json_integer_value(from))
+		rec_err(errs, prefix, "occurred_to", "range", "the window ends before it starts");
+	bool lat = json_is_number(json_object_get(k, "lat")), lon = json_is_number(json_object_get(k, "lon"));
+	if (lat != lon)
+		rec_err(errs, prefix, lat ? "lon" : "lat", "required", "give both lat and lon");
+}
+
+static const rec_field case_fields[] = {REC_ID_FIELD, CASE_FIELDS(REC_FIELD)};
+const rec_desc case_rec = REC_DESC("case", "cases", case_fields, case_check);
+
+#define CASE_STATUS_FIELDS(X) \
+	X(V, status, ENUM, 0, 0, &status_targets, IN | REQ) \
+	X(V, reason, TEXT, 3, SJ_MAX_SHORT_TEXT, NULL, IN | NULLABLE)
+static const rec_field case_status_fields[] = {CASE_STATUS_FIELDS(REC_FIELD)};
+const rec_desc case_status_rec = REC_DESC("case_status", NULL, case_status_fields, NULL);
+
+#define CASE_ASSIGN_FIELDS(X) \
+	X(V, opj, CODE, 1, SJ_MAX_BADGE, NULL, IN | REQ) \
+	X(V, reason, TEXT, 3, SJ_MAX_SHORT_TEXT, NULL, IN | NULLABLE)
+static const rec_field case_assign_fields[] = {CASE_ASSIGN_FIELDS(REC_FIELD)};
+const rec_desc case_assign_rec = REC_DESC("case_assign", NULL, case_assign_fields, NULL);
+
+/* The case's history: append-only, numbered per case. */
+#define CASE_EVENT_FIELDS(X) \
+	X(C, case_id, ID, 0, 36, NULL, 0) \
+	X(C, seq, INT, 0, 0, NULL, OUT) \
+	X(C, at, TIME, 0, 0, NULL, OUT) \
+	X(C, actor_id, ID, 0, 36, NULL, 0) \
+	X(C, badge, CODE, 1, SJ_MAX_BADGE, NULL, OUT) \
+	X(C, kind, CODE, 1, SJ_MAX_REFERENCE, NULL, OUT) \
+	X(C, detail, JSON, 0, 0, NULL, OUT | PII)
+static const rec_field case_event_fields[] = {REC_ID_FIELD, CASE_EVENT_FIELDS(REC_FIELD)};
+const rec_desc case_event_rec = REC_DESC("case_event", "case_events", case_event_fields, NULL);
+
+#define CASE_HISTORY_FIELDS(X) \
+	X(V, case_id, ID, 0, 36, NULL, OUT) \
+	X(V, number, CODE, 1, CASE_NUMBER_MAX, NULL, OUT) \
+	X(V, events, ARRAY, 0, 0, &case_event_rec, OUT)
+static const rec_field case_history_fields[] = {CASE_HISTORY_FIELDS(REC_FIELD)};
+const rec_desc case_history_rec = REC_DESC("case_history", NULL, case_history_fields, NULL);
+
+#define CASE_LIST_FIELDS(X) X(V, cases, ARRAY, 0, SJ_MAX_PAGE, &case_rec, OUT)
+static const rec_field case_list_fields[] = {CASE_LIST_FIELDS(REC_FIELD)};
+const rec_desc case_list_rec = REC_DESC("case_list", NULL, case_list_fields, NULL);
+
+/* ------------------------------------------------------------ references, scope */
 
 static const char sql_touch[] = "UPDATE cases SET updated_at = ? WHERE id = ?";
 static const char sql_ref[] =
-	"SELECT c.id, c.number, c.unit_id, u.code, u.path, c.status, c.class, c.frame, COALESCE(c.opj_id, '')"
-	" FROM cases c JOIN units u ON u.id = c.unit_id WHERE c.id = ?";
+	"SELECT id, number, unit_id, unit, unit_path, status, class, frame, COALESCE(opj_id, '') AS opj_id FROM cases"
+	" JOIN (SELECT id AS u_id, code AS unit, path AS unit_path FROM units) u ON u.u_id = unit_id WHERE id = ?";
 
 sj_err case_ref_get(db_conn *c, const char *id, bool lock, case_ref *out)
 {
@@ -38,32 +165,44 @@ sj_err case_ref_get(db_conn *c, const char *id, bool lock, case_ref *out)
 	if (lock && (e = db_run(c, sql_touch, "it", clock_now_ms(), id)))
 		return e;
 	json_t *o = NULL;
-	e = dbj_one(c, sql_ref, "id:t,number:t,unit_id:t,unit_code:t,unit_path:t,status:t,class:t,frame:t,opj:t",
-		    &o, "t", id);
+	e = dbj_rec_one(c, sql_ref, &case_rec, &o, "t", id);
 	if (e)
 		return e;
 	copy(out->id, sizeof out->id, jstr(o, "id"));
 	copy(out->number, sizeof out->number, jstr(o, "number"));
 	copy(out->unit_id, sizeof out->unit_id, jstr(o, "unit_id"));
-	copy(out->unit_code, sizeof out->unit_code, jstr(o, "unit_code"));
+	copy(out->unit_code, sizeof out->unit_code, jstr(o, "unit"));
 	copy(out->unit_path, sizeof out->unit_path, jstr(o, "unit_path"));
 	copy(out->status, sizeof out->status, jstr(o, "status"));
 	copy(out->cls, sizeof out->cls, jstr(o, "class"));
 	copy(out->frame, sizeof out->frame, jstr(o, "frame"));
-	copy(out->opj_id, sizeof out->opj_id, jstr(o, "opj"));
+	copy(out->opj_id, sizeof out->opj_id, jstr(o, "opj_id"));
 	json_decref(o);
 	return SJ_OK;
 }
 
-bool case_can_read(const auth_user *u, const char *unit_path)
+sj_err case_ref_for(db_conn *c, const sj_actor *a, const char *id, bool write, case_ref *out, const char **why)
 {
-	return role_is_national(u->role) || unit_in_scope(u->unit.path, unit_path);
+	sj_err e = case_ref_get(c, id, write, out);
+	if (e == SJ_ENOTFOUND)
+		*why = "case-not-found";
+	if (!e && !(write ? actor_can_write(a, out->unit_path) : actor_can_read(a, out->unit_path)))
+		e = SJ_EFORBIDDEN;
+	return e;
 }
 
-bool case_can_write(const auth_user *u, const char *unit_path)
+sj_err case_ref_of(db_conn *c, const sj_actor *a, const char *case_of_sql, const char *child_id, const char *missing,
+		   bool write, case_ref *out, const char **why)
 {
-	return (u->role & ROLES_UNIT_WRITERS) && !role_is_read_only(u->role) &&
-	       unit_in_scope(u->unit.path, unit_path);
+	json_t *o = NULL;
+	char case_id[ID_LEN + 1] = "";
+	sj_err e = id_valid(child_id) ? dbj_one(c, case_of_sql, "case_id:t", &o, "t", child_id) : SJ_ENOTFOUND;
+	if (!e)
+		snprintf(case_id, sizeof case_id, "%s", jstr(o, "case_id"));
+	json_decref(o);
+	if (e == SJ_ENOTFOUND)
+		*why = missing;
+	return e ? e : case_ref_for(c, a, case_id, write, out, why);
 }
 
 bool case_is_open(const case_ref *r)
@@ -71,12 +210,19 @@ bool case_is_open(const case_ref *r)
 	return strcmp(r->status, "registered") == 0 || strcmp(r->status, "under_investigation") == 0;
 }
 
+sj_err case_ref_open(db_conn *c, const sj_actor *a, const char *id, case_ref *out, const char **why)
+{
+	sj_err e = case_ref_for(c, a, id, true, out, why);
+	if (!e && !case_is_open(out)) {
+		*why = "case-not-open";
+		e = SJ_ECONFLICT;
+	}
+	return e;
+}
+
 int64_t case_year(int64_t t_ms)
 {
-	time_t t = (time_t)((t_ms + 3600000LL) / 1000);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	return (int64_t)tm.tm_year + 1900;
+	return clock_legal_year(t_ms);
 }
 
 static const char sql_counter[] =
@@ -92,7 +238,7 @@ static const char sql_event[] =
 	"INSERT INTO case_events (id, case_id, seq, at, actor_id, badge, kind, detail)"
 	" VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM case_events WHERE case_id = ?), ?, ?, ?, ?, ?)";
 
-sj_err case_event(db_conn *c, const char *case_id, const auth_user *u, const char *kind, json_t *detail)
+sj_err case_event(db_conn *c, const char *case_id, const sj_actor *a, const char *kind, json_t *detail)
 {
 	char id[ID_LEN + 1];
 	id_new(id);
@@ -100,334 +246,32 @@ sj_err case_event(db_conn *c, const char *case_id, const auth_user *u, const cha
 	json_decref(detail);
 	if (detail && !d)
 		return SJ_ENOMEM;
-	sj_err e = db_run(c, sql_event, "tttittt" "t", id, case_id, case_id, clock_now_ms(), u ? u->id : NULL,
-			  u ? u->badge : NULL, kind, d);
+	sj_err e = db_run(c, sql_event, "tttittt" "t", id, case_id, case_id, clock_now_ms(), a ? a->id : NULL,
+			  a ? a->badge : NULL, kind, d);
 	free(d);
 	return e;
 }
 
-static const char sql_history[] =
-	"SELECT seq, at, badge, kind, detail FROM case_events WHERE case_id = ? ORDER BY seq";
-
-sj_err case_history(db_conn *c, const char *case_id, json_t **out)
-{
-	return dbj_rows(c, sql_history, "seq:i,at:i,badge:t,kind:t,detail:j", out, "t", case_id);
-}
-
-/* ---------- complaints ---------- */
-
-static const char sql_complaint_add[] =
-	"INSERT INTO complaints (id, receipt_no, unit_id, complainant_id, facts, occurred_at, place,"
-	" received_at, received_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-
-sj_err complaint_create(db_conn *c, const auth_user *u, const complaint_new *in, char id[ID_LEN + 1],
-			char receipt[CASE_NUMBER_MAX + 1])
-{
-	int64_t now = clock_now_ms(), year = case_year(now), n = 0;
-	char pid[ID_LEN + 1];
-	sj_err e = persons_upsert(c, in->complainant, u->unit.id, pid, NULL);
-	e = e ? e : case_counter_next(c, "complaint", u->unit.id, year, &n);
-	if (e)
-		return e;
-	snprintf(receipt, CASE_NUMBER_MAX + 1, "%s/%lld/PL-%06lld", u->unit.code, (long long)year, (long long)n);
-	id_new(id);
-	if (in->occurred_at)
-		return db_run(c, sql_complaint_add, "tttttitit", id, receipt, u->unit.id, pid, in->facts,
-			      in->occurred_at, in->place, now, u->id);
-	return db_run(c, sql_complaint_add, "tttttntit", id, receipt, u->unit.id, pid, in->facts, in->place,
-		      now, u->id);
-}
-
-static const char sql_complaint_get[] =
-	"SELECT c.id, c.receipt_no, u.code, u.path, c.complainant_id, c.facts, c.occurred_at, c.place,"
-	" c.received_at, r.badge, c.disposition, c.disposition_reason, c.referred_to, c.case_id, c.disposed_at"
-	" FROM complaints c JOIN units u ON u.id = c.unit_id JOIN users r ON r.id = c.received_by WHERE c.id = ?";
-
-sj_err complaint_get(db_conn *c, const char *id, json_t **out)
-{
-	*out = NULL;
-	if (!id_valid(id))
-		return SJ_ENOTFOUND;
-	json_t *o = NULL, *p = NULL;
-	sj_err e = dbj_one(c, sql_complaint_get,
-			   "id:t,receipt_no:t,unit:t,unit_path:t,complainant_id:t,facts:t,occurred_at:i,place:t,"
-			   "received_at:i,received_by:t,disposition:t,disposition_reason:t,referred_to:t,case_id:t,"
-			   "disposed_at:i",
-			   &o, "t", id);
-	e = e ? e : persons_get(c, jstr(o, "complainant_id"), &p);
-	if (e) {
-		json_decref(o);
-		return e;
-	}
-	json_object_set_new(o, "complainant", p);
-	*out = o;
-	return SJ_OK;
-}
-
-static const char sql_complaint_list[] =
-	"SELECT c.id, c.receipt_no, u.code, c.facts, c.occurred_at, c.place, c.received_at, r.badge, c.disposition,"
-	" c.case_id, p.cin, p.last_name_lat, p.first_name_lat, p.last_name_ar, p.first_name_ar"
-	" FROM complaints c JOIN units u ON u.id = c.unit_id JOIN users r ON r.id = c.received_by"
-	" JOIN persons p ON p.id = c.complainant_id"
-	" WHERE (CAST(? AS TEXT) IS NULL OR u.path LIKE CAST(? AS TEXT) || '%')"
-	" AND (CAST(? AS TEXT) IS NULL OR c.disposition = CAST(? AS TEXT))"
-	" ORDER BY c.received_at DESC, c.id DESC LIMIT ? OFFSET ?";
-
-sj_err complaint_list(db_conn *c, const char *scope_path, const char *disposition, int limit, int64_t offset,
-		      json_t **out)
-{
-	return dbj_rows(c, sql_complaint_list,
-			"id:t,receipt_no:t,unit:t,facts:t,occurred_at:i,place:t,received_at:i,received_by:t,"
-			"disposition:t,case_id:t,complainant_cin:t,complainant_last_name_lat:t,"
-			"complainant_first_name_lat:t,complainant_last_name_ar:t,complainant_first_name_ar:t",
-			out, "ttttii", scope_path, scope_path, disposition, disposition, (int64_t)limit, offset);
-}
-
-static const char sql_complaint_state[] = "SELECT disposition, complainant_id FROM complaints WHERE id = ?";
-static const char sql_complaint_dispose[] =
-	"UPDATE complaints SET disposition = ?, disposition_reason = ?, referred_to = ?, case_id = ?,"
-	" disposed_at = ?, disposed_by = ? WHERE id = ? AND disposition = 'pending'";
-
-sj_err complaint_dispose(db_conn *c, const auth_user *u, const char *id, const char *disposition,
-			 const char *reason, const char *case_id, const char *referred_to, const char **why)
-{
-	json_t *st = NULL;
-	sj_err e = dbj_one(c, sql_complaint_state, "disposition:t,complainant:t", &st, "t", id);
-	if (e)
-		return e;
-	if (strcmp(jstr(st, "disposition"), "pending") != 0) {
-		json_decref(st);
-		*why = "this complaint already has a disposition";
-		return SJ_ECONFLICT;
-	}
-	char complainant[ID_LEN + 1];
-	copy(complainant, sizeof complainant, jstr(st, "complainant"));
-	json_decref(st);
-	if (strcmp(disposition, "attached") == 0) {
-		case_ref r;
-		if (!case_id) {
-			*why = "attaching needs case_id";
-			return SJ_EUNPROCESSABLE;
-		}
-		e = case_ref_get(c, case_id, true, &r);
-		if (e == SJ_ENOTFOUND) {
-			*why = "no such case";
-			return SJ_EUNPROCESSABLE;
-		}
-		if (e)
-			return e;
-		if (!case_can_write(u, r.unit_path) || !case_is_open(&r)) {
-			*why = "the case is not open in your unit";
-			return SJ_EUNPROCESSABLE;
-		}
-		char pid[ID_LEN + 1];
-		bool reused;
-		const char *w2 = NULL;
-		e = case_person_add(c, u, &r, "complainant", complainant, NULL, pid, &reused, &w2);
-		if (e == SJ_ECONFLICT)
-			e = SJ_OK; /* already the complainant there */
-		e = e ? e : case_event(c, r.id, u, "complaint.attached",
-				       json_pack("{s:s,s:s}", "complaint_id", id, "reason", reason));
-		if (e)
-			return e;
-	} else if (strcmp(disposition, "referred_elsewhere") == 0 && !referred_to) {
-		*why = "say where the complaint was referred (referred_to)";
-		return SJ_EUNPROCESSABLE;
-	}
-	return db_run(c, sql_complaint_dispose, "ttttitt", disposition, reason, referred_to,
-		      strcmp(disposition, "attached") == 0 ? case_id : NULL, clock_now_ms(), u->id, id);
-}
-
-/* ---------- cases ---------- */
-
-static const char sql_case_add[] =
-	"INSERT INTO cases (id, number, unit_id, year, seq, frame, class, status, occurred_from, occurred_to,"
-	" commune, address, lat_e6, lon_e6, summary, opj_id, complaint_id, created_by, created_at, updated_at)"
-	" VALUES (?, ?, ?, ?, ?, ?, ?, 'registered', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-static const char sql_offence_add[] =
-	"INSERT INTO case_offences (id, case_id, offence_code, offence_version, class, article, label_fr, label_ar,"
-	" category, attempted, added_at, added_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-static const char sql_set_class[] = "UPDATE cases SET class = ?, updated_at = ? WHERE id = ?";
-
-/* bind_opt_int binds v, or NULL when v is 0. */
-static sj_err bind_opt(db_stmt *s, int i, int64_t v, bool present)
-{
-	return present ? db_bind_int(s, i, v) : db_bind_null(s, i);
-}
-
-static sj_err insert_offence(db_conn *c, const auth_user *u, const char *case_id, json_t *off, bool attempted)
-{
-	char id[ID_LEN + 1];
-	id_new(id);
-	return db_run(c, sql_offence_add, "tttttttttiit", id, case_id, jstr(off, "code"), jstr(off, "version"),
-		      jstr(off, "class"), jstr(off, "article"), jstr(off, "label_fr"), jstr(off, "label_ar"),
-		      jstr(off, "category"), (int64_t)attempted, clock_now_ms(), u->id);
-}
-
-static sj_err find_opj(db_conn *c, const char *badge, const char *case_unit_path, auth_user *opj,
-		       const char **why)
-{
-	sj_err e = auth_user_find(c, badge, NULL, opj);
-	if (e == SJ_ENOTFOUND || (!e && (opj->role != ROLE_OPJ || !unit_in_scope(opj->unit.path, case_unit_path)))) {
-		*why = "the assignee must be an active OPJ of the case's unit (or above it)";
-		return SJ_EUNPROCESSABLE;
-	}
-	return e;
-}
-
-sj_err case_create(db_conn *c, const auth_user *u, const case_new *in, char id[ID_LEN + 1],
-		   char number[CASE_NUMBER_MAX + 1], const char **field, const char **why)
-{
-	unit_info unit = u->unit;
-	sj_err e;
-	if (in->unit_code && strcmp(in->unit_code, u->unit.code) != 0) {
-		e = unit_get_by_code(c, in->unit_code, &unit);
-		if (e == SJ_ENOTFOUND || (!e && !unit_in_scope(u->unit.path, unit.path))) {
-			*field = "unit";
-			return SJ_EINVAL;
-		}
-		if (e)
-			return e;
-	}
-	/* Offences: each must be in the current catalogue; the class is the most serious. */
-	size_t n = json_array_size(in->offences);
-	json_t **offs = calloc(n ? n : 1, sizeof *offs);
-	if (!offs)
-		return SJ_ENOMEM;
-	ref_class cls = REF_CLASS_NONE;
-	static _Thread_local char fieldbuf[64];
-	e = SJ_OK;
-	for (size_t i = 0; i < n && !e; i++) {
-		json_t *o = json_array_get(in->offences, i);
-		e = ref_offence_get(c, jstr(o, "code"), &offs[i]);
-		if (e == SJ_ENOTFOUND) {
-			snprintf(fieldbuf, sizeof fieldbuf, "offences[%zu].code", i);
-			*field = fieldbuf;
-			e = SJ_EINVAL;
-			break;
-		}
-		if (!e) {
-			ref_class k = ref_class_from_name(jstr(offs[i], "class"));
-			if (k > cls)
-				cls = k;
-		}
-	}
-	auth_user opj;
-	const char *opj_id = NULL;
-	if (!e && in->opj_badge) {
-		e = find_opj(c, in->opj_badge, unit.path, &opj, why);
-		opj_id = opj.id;
-	} else if (!e && u->role == ROLE_OPJ) {
-		opj_id = u->id;
-	}
-	/* A complaint this case opens must be pending and from this unit's scope. */
-	json_t *cp = NULL;
-	if (!e && in->complaint_id) {
-		e = complaint_get(c, in->complaint_id, &cp);
-		if (e == SJ_ENOTFOUND) {
-			*field = "complaint_id";
-			e = SJ_EINVAL;
-		} else if (!e && !unit_in_scope(u->unit.path, jstr(cp, "unit_path"))) {
-			*field = "complaint_id";
-			e = SJ_EINVAL;
-		} else if (!e && strcmp(jstr(cp, "disposition"), "pending") != 0) {
-			*why = "this complaint already has a disposition";
-			e = SJ_ECONFLICT;
-		}
-	}
-	int64_t now = clock_now_ms(), year = case_year(now), seq = 0;
-	e = e ? e : case_counter_next(c, "case", unit.id, year, &seq);
-	if (!e) {
-		snprintf(number, CASE_NUMBER_MAX + 1, "%s/%lld/%06lld", unit.code, (long long)year, (long long)seq);
-		id_new(id);
-		db_stmt *s;
-		e = db_prepare(c, sql_case_add, &s);
-		e = e ? e : db_bind_text(s, 1, id);
-		e = e ? e : db_bind_text(s, 2, number);
-		e = e ? e : db_bind_text(s, 3, unit.id);
-		e = e ? e : db_bind_int(s, 4, year);
-		e = e ? e : db_bind_int(s, 5, seq);
-		e = e ? e : db_bind_text(s, 6, in->frame);
-		e = e ? e : db_bind_text(s, 7, ref_class_name(cls));
-		e = e ? e : bind_opt(s, 8, in->occurred_from, in->occurred_from != 0);
-		e = e ? e : bind_opt(s, 9, in->occurred_to, in->occurred_to != 0);
-		e = e ? e : db_bind_text(s, 10, in->commune);
-		e = e ? e : db_bind_text(s, 11, in->address);
-		e = e ? e : bind_opt(s, 12, in->lat_e6, in->has_coords);
-		e = e ? e : bind_opt(s, 13, in->lon_e6, in->has_coords);
-		e = e ? e : db_bind_text(s, 14, in->summary);
-		e = e ? e : db_bind_text(s, 15, opj_id);
-		e = e ? e : db_bind_text(s, 16, in->complaint_id);
-		e = e ? e : db_bind_text(s, 17, u->id);
-		e = e ? e : db_bind_int(s, 18, now);
-		e = e ? e : db_bind_int(s, 19, now);
-		bool row;
-		e = e ? e : db_step(s, &row);
-	}
-	json_t *codes = json_array();
-	for (size_t i = 0; i < n && !e; i++) {
-		json_t *o = json_array_get(in->offences, i);
-		e = insert_offence(c, u, id, offs[i], json_is_true(json_object_get(o, "attempted")));
-		json_array_append_new(codes, json_string(jstr(offs[i], "code")));
-	}
-	for (size_t i = 0; i < n; i++)
-		json_decref(offs[i]);
-	free(offs);
-	if (!e)
-		e = case_event(c, id, u, "created",
-			       json_pack("{s:s,s:s,s:s,s:s,s:O}", "number", number, "unit", unit.code, "frame",
-					 in->frame, "class", ref_class_name(cls), "offences", codes));
-	json_decref(codes);
-	case_ref r;
-	if (!e)
-		e = case_ref_get(c, id, false, &r);
-	if (!e && cp) {
-		char pid[ID_LEN + 1];
-		bool reused;
-		const char *w = NULL;
-		e = case_person_add(c, u, &r, "complainant", jstr(cp, "complainant_id"), NULL, pid, &reused, &w);
-		e = e ? e : db_run(c, sql_complaint_dispose, "ttttitt", "case_opened", "a case was opened", NULL, id,
-				   now, u->id, in->complaint_id);
-		e = e ? e : case_event(c, id, u, "complaint.opened",
-				       json_pack("{s:s,s:s}", "complaint_id", in->complaint_id, "receipt_no",
-						 jstr(cp, "receipt_no")));
-	}
-	json_decref(cp);
-	size_t i;
-	json_t *p;
-	json_array_foreach(in->persons, i, p) {
-		if (e)
-			break;
-		char pid[ID_LEN + 1];
-		bool reused;
-		e = case_person_add(c, u, &r, jstr(p, "role"), jstr(p, "person_id"), json_object_get(p, "person"),
-				    pid, &reused, why);
-	}
-	return e;
-}
+/* ------------------------------------------------------------ reads */
 
 static const char sql_case_get[] =
-	"SELECT c.id, c.number, u.code, u.name_fr, u.name_ar, c.year, c.seq, c.frame, c.class, c.status,"
-	" c.status_reason, c.occurred_from, c.occurred_to, c.commune, c.address, c.lat_e6, c.lon_e6, c.summary,"
-	" o.badge, o.name, c.complaint_id, cb.badge, c.created_at, c.updated_at, u.path"
-	" FROM cases c JOIN units u ON u.id = c.unit_id LEFT JOIN users o ON o.id = c.opj_id"
-	" JOIN users cb ON cb.id = c.created_by WHERE c.id = ?";
+	"SELECT id, number, unit, unit_name_fr, unit_name_ar, year, seq, frame, class, status, status_reason,"
+	" occurred_from, occurred_to, commune, address, lat_e6, lon_e6, summary, opj_badge, opj_name, complaint_id,"
+	" cb_badge AS created_by, created_at, updated_at, unit_path FROM cases"
+	" JOIN (SELECT id AS u_id, code AS unit, name_fr AS unit_name_fr, name_ar AS unit_name_ar, path AS unit_path"
+	" FROM units) u ON u.u_id = unit_id"
+	" LEFT JOIN (SELECT id AS o_id, badge AS opj_badge, name AS opj_name FROM users) o ON o.o_id = opj_id"
+	" JOIN (SELECT id AS b_id, badge AS cb_badge FROM users) b ON b.b_id = created_by WHERE id = ?";
 static const char sql_case_offences[] =
-	"SELECT offence_code, offence_version, class, article, label_fr, label_ar, category, attempted, added_at"
-	" FROM case_offences WHERE case_id = ? ORDER BY added_at, id";
-#define CASE_COLS                                                                                         \
-	"id:t,number:t,unit:t,unit_name_fr:t,unit_name_ar:t,year:i,seq:i,frame:t,class:t,status:t,"        \
-	"status_reason:t,occurred_from:i,occurred_to:i,commune:t,address:t,lat_e6:i,lon_e6:i,summary:t,"   \
-	"opj_badge:t,opj_name:t,complaint_id:t,created_by:t,created_at:i,updated_at:i,unit_path:t"
+	"SELECT offence_code AS code, offence_version AS version, class, article, label_fr, label_ar, category,"
+	" attempted, added_at FROM case_offences WHERE case_id = ? ORDER BY added_at, id";
 
 sj_err case_get(db_conn *c, const char *id, json_t **out)
 {
 	*out = NULL;
 	json_t *o = NULL, *offs = NULL, *persons = NULL;
-	sj_err e = dbj_one(c, sql_case_get, CASE_COLS, &o, "t", id);
-	e = e ? e : dbj_rows(c, sql_case_offences,
-			     "code:t,version:t,class:t,article:t,label_fr:t,label_ar:t,category:t,attempted:b,added_at:i",
-			     &offs, "t", id);
+	sj_err e = dbj_rec_one(c, sql_case_get, &case_rec, &o, "t", id);
+	e = e ? e : dbj_rec_rows(c, sql_case_offences, &case_offence_rec, &offs, "t", id);
 	e = e ? e : case_persons(c, id, &persons);
 	if (e) {
 		json_decref(o);
@@ -441,73 +285,352 @@ sj_err case_get(db_conn *c, const char *id, json_t **out)
 	return SJ_OK;
 }
 
+sj_err case_read(db_conn *c, const sj_actor *a, const char *id, json_t **out, const char **why)
+{
+	*out = NULL;
+	case_ref ref;
+	json_t *o = NULL, *pvs = NULL, *cust = NULL, *seiz = NULL, *refs = NULL;
+	sj_err e = case_ref_for(c, a, id, false, &ref, why);
+	e = e ? e : case_get(c, ref.id, &o);
+	e = e ? e : pv_list(c, ref.id, false, &pvs);
+	e = e ? e : custody_list_case(c, ref.id, &cust);
+	e = e ? e : seizure_list_case(c, ref.id, &seiz);
+	e = e ? e : referral_list_case(c, ref.id, &refs);
+	if (e) {
+		json_decref(o);
+		json_decref(pvs);
+		json_decref(cust);
+		json_decref(seiz);
+		json_decref(refs);
+		return e;
+	}
+	json_object_set_new(o, "pvs", pvs);
+	json_object_set_new(o, "custodies", cust);
+	json_object_set_new(o, "seizures", seiz);
+	json_object_set_new(o, "referrals", refs);
+	*out = o;
+	return SJ_OK;
+}
+
 static const char sql_case_list[] =
-	"SELECT c.id, c.number, u.code, c.frame, c.class, c.status, c.summary, c.created_at, c.updated_at"
-	" FROM cases c JOIN units u ON u.id = c.unit_id"
-	" WHERE (CAST(? AS TEXT) IS NULL OR u.path LIKE CAST(? AS TEXT) || '%')"
-	" AND (CAST(? AS TEXT) IS NULL OR c.status = CAST(? AS TEXT))"
-	" ORDER BY c.created_at DESC, c.id DESC LIMIT ? OFFSET ?";
+	"SELECT id, number, unit, frame, class, status, summary, created_at, updated_at FROM cases"
+	" JOIN (SELECT id AS u_id, code AS unit, path AS unit_path FROM units) u ON u.u_id = unit_id"
+	" WHERE (CAST(? AS TEXT) IS NULL OR unit_path LIKE CAST(? AS TEXT) || '%')"
+	" AND (CAST(? AS TEXT) IS NULL OR status = CAST(? AS TEXT))"
+	" ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?";
 
-sj_err case_list(db_conn *c, const char *scope_path, const char *status, int limit, int64_t offset,
-		 json_t **out)
+sj_err case_list(db_conn *c, const sj_actor *a, const char *status, int limit, int64_t offset, json_t **out)
 {
-	return dbj_rows(c, sql_case_list,
-			"id:t,number:t,unit:t,frame:t,class:t,status:t,summary:t,created_at:i,updated_at:i", out,
-			"ttttii", scope_path, scope_path, status, status, (int64_t)limit, offset);
+	*out = NULL;
+	const char *scope = a->national ? NULL : a->unit_path;
+	json_t *list = NULL;
+	sj_err e = dbj_rec_rows(c, sql_case_list, &case_rec, &list, "ttttii", scope, scope, status, status,
+				(int64_t)limit, offset);
+	if (e)
+		return e;
+	*out = json_pack("{s:o}", "cases", list);
+	return *out ? SJ_OK : SJ_ENOMEM;
 }
 
-static const char sql_upd_frame[] = "UPDATE cases SET frame = ? WHERE id = ?";
-static const char sql_upd_summary[] = "UPDATE cases SET summary = ? WHERE id = ?";
-static const char sql_upd_commune[] = "UPDATE cases SET commune = ? WHERE id = ?";
-static const char sql_upd_address[] = "UPDATE cases SET address = ? WHERE id = ?";
-static const char sql_upd_from[] = "UPDATE cases SET occurred_from = ? WHERE id = ?";
-static const char sql_upd_to[] = "UPDATE cases SET occurred_to = ? WHERE id = ?";
-static const char sql_upd_coords[] = "UPDATE cases SET lat_e6 = ?, lon_e6 = ? WHERE id = ?";
+static const char sql_history[] =
+	"SELECT seq, at, badge, kind, detail FROM case_events WHERE case_id = ? ORDER BY seq";
 
-sj_err case_update(db_conn *c, const auth_user *u, const case_ref *r, json_t *patch, const char **why)
+sj_err case_history_read(db_conn *c, const sj_actor *a, const char *id, json_t **out, const char **why)
 {
-	if (!case_is_open(r)) {
-		*why = "only a registered or investigated case can be edited";
-		return SJ_ECONFLICT;
-	}
-	sj_err e = SJ_OK;
-	const char *v;
-	if (!e && (v = jstr(patch, "frame")))
-		e = db_run(c, sql_upd_frame, "tt", v, r->id);
-	if (!e && (v = jstr(patch, "summary")))
-		e = db_run(c, sql_upd_summary, "tt", v, r->id);
-	if (!e && (v = jstr(patch, "commune")))
-		e = db_run(c, sql_upd_commune, "tt", v, r->id);
-	if (!e && (v = jstr(patch, "address")))
-		e = db_run(c, sql_upd_address, "tt", v, r->id);
-	json_t *x;
-	if (!e && json_is_integer(x = json_object_get(patch, "occurred_from")))
-		e = db_run(c, sql_upd_from, "it", (int64_t)json_integer_value(x), r->id);
-	if (!e && json_is_integer(x = json_object_get(patch, "occurred_to")))
-		e = db_run(c, sql_upd_to, "it", (int64_t)json_integer_value(x), r->id);
-	if (!e && json_is_integer(json_object_get(patch, "lat_e6")))
-		e = db_run(c, sql_upd_coords, "iit", (int64_t)json_integer_value(json_object_get(patch, "lat_e6")),
-			   (int64_t)json_integer_value(json_object_get(patch, "lon_e6")), r->id);
-	return e ? e : case_event(c, r->id, u, "updated", json_deep_copy(patch));
+	*out = NULL;
+	case_ref ref;
+	json_t *ev = NULL;
+	sj_err e = case_ref_for(c, a, id, false, &ref, why);
+	e = e ? e : dbj_rec_rows(c, sql_history, &case_event_rec, &ev, "t", ref.id);
+	if (e)
+		return e;
+	*out = json_pack("{s:s,s:s,s:o}", "case_id", ref.id, "number", ref.number, "events", ev);
+	return *out ? SJ_OK : SJ_ENOMEM;
 }
 
-static const char sql_max_class[] = "SELECT class FROM case_offences WHERE case_id = ?";
+/* ------------------------------------------------------------ creation */
 
-sj_err case_add_offence(db_conn *c, const auth_user *u, const case_ref *r, const char *code, bool attempted,
-			const char **field, const char **why)
+static const char sql_case_add[] =
+	"INSERT INTO cases (" REC_COLS(CASE_FIELDS) ") VALUES (" REC_QS(CASE_FIELDS) ")";
+static const char sql_offence_add[] =
+	"INSERT INTO case_offences (" REC_COLS(CASE_OFFENCE_FIELDS) ") VALUES (" REC_QS(CASE_OFFENCE_FIELDS) ")";
+static const char sql_set_class[] = "UPDATE cases SET class = ?, updated_at = ? WHERE id = ?";
+
+/* insert_offence charges off (a catalogue entry, ref_offence_get) in case_id. */
+static sj_err insert_offence(db_conn *c, const sj_actor *a, const char *case_id, json_t *off, bool attempted)
 {
-	if (!case_is_open(r)) {
-		*why = "offences are charged only while the case is open";
-		return SJ_ECONFLICT;
+	char id[ID_LEN + 1];
+	id_new(id);
+	json_t *row = json_pack("{s:s,s:s,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:b,s:I,s:s?}", "id", id, "case_id", case_id,
+				"offence_code", json_object_get(off, "code"), "offence_version",
+				json_object_get(off, "version"), "class", json_object_get(off, "class"), "article",
+				json_object_get(off, "article"), "label_fr", json_object_get(off, "label_fr"),
+				"label_ar", json_object_get(off, "label_ar"), "category", json_object_get(off, "category"),
+				"attempted", attempted, "added_at", (json_int_t)clock_now_ms(), "added_by", a->id);
+	if (!row)
+		return SJ_ENOMEM;
+	sj_err e = dbj_write(c, sql_offence_add, &case_offence_rec, row, false, "");
+	json_decref(row);
+	return e;
+}
+
+/* find_opj: the active OPJ with that badge whose scope holds the case's unit. */
+static sj_err find_opj(db_conn *c, const char *badge, const char *case_unit_path, auth_user *opj, const char **why)
+{
+	sj_err e = auth_user_find(c, badge, NULL, opj);
+	if (e == SJ_ENOTFOUND || (!e && (opj->role != ROLE_OPJ || !unit_in_scope(opj->unit.path, case_unit_path)))) {
+		*why = "assignee-not-opj";
+		return SJ_EUNPROCESSABLE;
 	}
-	json_t *off = NULL, *all = NULL;
-	sj_err e = ref_offence_get(c, code, &off);
-	if (e == SJ_ENOTFOUND) {
-		*field = "code";
+	return e;
+}
+
+/* micro converts a JSON number of degrees to microdegrees (rounded). */
+static json_t *micro(json_t *deg)
+{
+	double v = json_number_value(deg);
+	return json_integer((json_int_t)(v * 1e6 + (v >= 0 ? 0.5 : -0.5)));
+}
+
+/* the case's unit: the actor's own, or one of its scope named by code */
+static sj_err case_unit(db_conn *c, const sj_actor *a, const char *code, unit_info *unit, const char **field,
+			const char **why)
+{
+	const char *want = code ? code : a->unit_code;
+	sj_err e = unit_get_by_code(c, want, unit);
+	if (e == SJ_ENOTFOUND || (!e && code && !actor_in_scope(a, unit->path))) {
+		*field = "unit";
+		*why = "unknown-unit";
 		return SJ_EINVAL;
 	}
-	e = e ? e : insert_offence(c, u, r->id, off, attempted);
-	e = e ? e : dbj_rows(c, sql_max_class, "class:t", &all, "t", r->id);
+	return e;
+}
+
+/* charge reads the offences of in from the catalogue (each current, the
+ * class the most serious) into offs (new array of entries). */
+static sj_err charge(db_conn *c, json_t *in, json_t **offs, ref_class *cls, const char **field, const char **why)
+{
+	static _Thread_local char fieldbuf[64];
+	*cls = REF_CLASS_NONE;
+	*offs = json_array();
+	if (!*offs)
+		return SJ_ENOMEM;
+	size_t i;
+	json_t *o;
+	json_array_foreach(json_object_get(in, "offences"), i, o) {
+		json_t *entry = NULL;
+		sj_err e = ref_offence_get(c, jstr(o, "code"), &entry);
+		if (e == SJ_ENOTFOUND) {
+			snprintf(fieldbuf, sizeof fieldbuf, "offences[%zu].code", i);
+			*field = fieldbuf;
+			*why = "offence-not-current";
+			return SJ_EINVAL;
+		}
+		if (e)
+			return e;
+		ref_class k = ref_class_from_name(jstr(entry, "class"));
+		if (k > *cls)
+			*cls = k;
+		json_object_set(entry, "attempted", json_object_get(o, "attempted") ? json_object_get(o, "attempted")
+										  : json_false());
+		if (json_array_append_new(*offs, entry))
+			return SJ_ENOMEM;
+	}
+	return SJ_OK;
+}
+
+/* opened_complaint reads the complaint a new case opens: pending, and of
+ * the actor's scope. */
+static sj_err opened_complaint(db_conn *c, const sj_actor *a, const char *id, json_t **cp, const char **field,
+			       const char **why)
+{
+	*cp = NULL;
+	if (!id)
+		return SJ_OK;
+	sj_err e = complaint_get(c, id, cp);
+	if (e == SJ_ENOTFOUND || (!e && !actor_in_scope(a, jstr(*cp, "unit_path")))) {
+		*field = "complaint_id";
+		*why = "unknown-complaint";
+		return SJ_EINVAL;
+	}
+	if (!e && strcmp(jstr(*cp, "disposition"), "pending") != 0) {
+		*why = "complaint-already-disposed";
+		return SJ_ECONFLICT;
+	}
+	return e;
+}
+
+/* hits runs the hit engine on every person of the case k (as read). */
+static sj_err hits(db_conn *c, const sj_actor *a, json_t *k, json_t *alerts)
+{
+	size_t i;
+	json_t *cp;
+	sj_err e = SJ_OK;
+	json_array_foreach(json_object_get(k, "persons"), i, cp) {
+		json_t *full = NULL;
+		const char *pid = jstr(cp, "person_id");
+		if (pid && persons_get(c, pid, &full) == SJ_OK)
+			e = reg_check_entered_person(c, a, full, "case", jstr(k, "number"), alerts);
+		json_decref(full);
+		if (e)
+			break;
+	}
+	return e;
+}
+
+sj_err case_create(db_conn *c, const sj_actor *a, json_t *in, json_t **out, const char **field, const char **why)
+{
+	*out = NULL;
+	unit_info unit;
+	ref_class cls = REF_CLASS_NONE;
+	auth_user opj;
+	const char *opj_id = a->opj ? a->id : NULL;
+	json_t *offs = NULL, *cp = NULL, *row = NULL, *alerts = NULL;
+	sj_err e = case_unit(c, a, jstr(in, "unit"), &unit, field, why);
+	e = e ? e : charge(c, in, &offs, &cls, field, why);
+	if (!e && jstr(in, "opj")) {
+		e = find_opj(c, jstr(in, "opj"), unit.path, &opj, why);
+		opj_id = opj.id;
+	}
+	e = e ? e : opened_complaint(c, a, jstr(in, "complaint_id"), &cp, field, why);
+	int64_t now = clock_now_ms(), year = case_year(now), seq = 0;
+	e = e ? e : case_counter_next(c, "case", unit.id, year, &seq);
+	char id[ID_LEN + 1], number[CASE_NUMBER_MAX + 1];
+	id_new(id);
+	snprintf(number, sizeof number, "%s/%lld/%06lld", unit.code, (long long)year, (long long)seq);
+	if (!e) {
+		row = json_deep_copy(in);
+		if (!row)
+			e = SJ_ENOMEM;
+	}
+	if (!e) {
+		json_t *lat = json_object_get(in, "lat"), *lon = json_object_get(in, "lon");
+		if (json_is_number(lat) && json_is_number(lon)) {
+			json_object_set_new(row, "lat_e6", micro(lat));
+			json_object_set_new(row, "lon_e6", micro(lon));
+		}
+		json_t *set = json_pack("{s:s,s:s,s:s,s:I,s:I,s:s,s:s,s:s?,s:s?,s:I,s:I}", "id", id, "number", number,
+					"unit_id", unit.id, "year", (json_int_t)year, "seq", (json_int_t)seq, "class",
+					ref_class_name(cls), "status", "registered", "opj_id", opj_id, "created_by",
+					a->id, "created_at", (json_int_t)now, "updated_at", (json_int_t)now);
+		if (!set || json_object_update(row, set))
+			e = SJ_ENOMEM;
+		json_decref(set);
+	}
+	e = e ? e : dbj_write(c, sql_case_add, &case_rec, row, false, "");
+	json_decref(row);
+	json_t *codes = json_array();
+	size_t i;
+	json_t *o;
+	json_array_foreach(offs, i, o) {
+		if (e)
+			break;
+		e = insert_offence(c, a, id, o, json_is_true(json_object_get(o, "attempted")));
+		json_array_append_new(codes, json_string(jstr(o, "code")));
+	}
+	json_decref(offs);
+	if (!e)
+		e = case_event(c, id, a, "created",
+			       json_pack("{s:s,s:s,s:s,s:s,s:O}", "number", number, "unit", unit.code, "frame",
+					 jstr(in, "frame"), "class", ref_class_name(cls), "offences", codes));
+	json_decref(codes);
+	case_ref r;
+	e = e ? e : case_ref_get(c, id, false, &r);
+	if (!e && cp) {
+		char pid[ID_LEN + 1];
+		bool reused;
+		const char *w = NULL;
+		e = case_person_link(c, a, &r, "complainant", jstr(cp, "complainant_id"), NULL, NULL, pid, &reused, &w);
+		e = e ? e : complaint_mark_opened(c, a, jstr(in, "complaint_id"), id);
+		e = e ? e : case_event(c, id, a, "complaint.opened",
+				       json_pack("{s:s,s:s}", "complaint_id", jstr(in, "complaint_id"), "receipt_no",
+						 jstr(cp, "receipt_no")));
+	}
+	json_decref(cp);
+	json_t *p;
+	json_array_foreach(json_object_get(in, "persons"), i, p) {
+		if (e)
+			break;
+		char pid[ID_LEN + 1];
+		bool reused;
+		e = case_person_link(c, a, &r, jstr(p, "role"), jstr(p, "person_id"), json_object_get(p, "person"),
+				     jstr(p, "note"), pid, &reused, why);
+	}
+	/* the hit engine on every person entered with the case */
+	e = e ? e : case_get(c, id, out);
+	if (!e && !(alerts = json_array()))
+		e = SJ_ENOMEM;
+	e = e ? e : hits(c, a, *out, alerts);
+	if (e) {
+		json_decref(alerts);
+		json_decref(*out);
+		*out = NULL;
+		return e;
+	}
+	json_object_set_new(*out, "alerts", alerts);
+	return SJ_OK;
+}
+
+/* ------------------------------------------------------------ changes */
+
+static const char sql_case_row[] = "SELECT " REC_COLS(CASE_FIELDS) " FROM cases WHERE id = ?";
+static const char sql_case_upd[] = "UPDATE cases SET " REC_SET(CASE_FIELDS) "updated_at = ? WHERE id = ?";
+
+/* answer reads case id back as the capabilities answer a change. */
+static sj_err answer(db_conn *c, sj_err e, const char *id, json_t **out)
+{
+	return e ? e : case_get(c, id, out);
+}
+
+sj_err case_update(db_conn *c, const sj_actor *a, const char *id, json_t *patch, json_t **out, const char **why)
+{
+	*out = NULL;
+	case_ref r;
+	sj_err e = case_ref_open(c, a, id, &r, why);
+	if (e)
+		return e;
+	/* the change as recorded: degrees become microdegrees */
+	json_t *change = json_deep_copy(patch), *row = NULL;
+	if (!change)
+		return SJ_ENOMEM;
+	json_t *lat = json_object_get(patch, "lat"), *lon = json_object_get(patch, "lon");
+	if (json_is_number(lat) && json_is_number(lon)) {
+		json_object_del(change, "lat");
+		json_object_del(change, "lon");
+		json_object_set_new(change, "lat_e6", micro(lat));
+		json_object_set_new(change, "lon_e6", micro(lon));
+	}
+	e = dbj_one(c, sql_case_row, REC_DBJ(CASE_FIELDS), &row, "t", r.id);
+	if (!e && json_object_update(row, change))
+		e = SJ_ENOMEM;
+	e = e ? e : dbj_write(c, sql_case_upd, &case_rec, row, true, "it", clock_now_ms(), r.id);
+	json_decref(row);
+	e = e ? e : case_event(c, r.id, a, "updated", json_incref(change));
+	json_decref(change);
+	return answer(c, e, r.id, out);
+}
+
+static const char sql_case_classes[] = "SELECT class FROM case_offences WHERE case_id = ?";
+
+sj_err case_add_offence(db_conn *c, const sj_actor *a, const char *id, json_t *in, json_t **out, const char **field,
+			const char **why)
+{
+	*out = NULL;
+	case_ref r;
+	sj_err e = case_ref_open(c, a, id, &r, why);
+	if (e)
+		return e;
+	const char *code = jstr(in, "code");
+	bool attempted = json_is_true(json_object_get(in, "attempted"));
+	json_t *off = NULL, *all = NULL;
+	e = ref_offence_get(c, code, &off);
+	if (e == SJ_ENOTFOUND) {
+		*field = "code";
+		*why = "offence-not-current";
+		return SJ_EINVAL;
+	}
+	e = e ? e : insert_offence(c, a, r.id, off, attempted);
+	e = e ? e : dbj_rec_rows(c, sql_case_classes, &case_offence_rec, &all, "t", r.id);
 	ref_class cls = REF_CLASS_NONE;
 	size_t i;
 	json_t *o;
@@ -517,18 +640,18 @@ sj_err case_add_offence(db_conn *c, const auth_user *u, const case_ref *r, const
 			cls = k;
 	}
 	json_decref(all);
-	e = e ? e : db_run(c, sql_set_class, "tit", ref_class_name(cls), clock_now_ms(), r->id);
-	e = e ? e : case_event(c, r->id, u, "offence.added",
+	e = e ? e : db_run(c, sql_set_class, "tit", ref_class_name(cls), clock_now_ms(), r.id);
+	e = e ? e : case_event(c, r.id, a, "offence.added",
 			       json_pack("{s:s,s:b,s:s,s:s}", "code", code, "attempted", attempted, "offence_class",
 					 jstr(off, "class"), "case_class", ref_class_name(cls)));
 	json_decref(off);
-	return e;
+	return answer(c, e, r.id, out);
 }
 
 static const char sql_set_status[] =
 	"UPDATE cases SET status = ?, status_reason = ?, updated_at = ? WHERE id = ? AND status = ?";
 
-/* legal: the transitions a user may ask for (referred is set by a referral). */
+/* legal: the transitions of a case (referred is set by a referral). */
 static bool legal(const char *from, const char *to)
 {
 	static const char *const t[][2] = {
@@ -544,28 +667,41 @@ static bool legal(const char *from, const char *to)
 	return false;
 }
 
-sj_err case_set_status(db_conn *c, const auth_user *u, const case_ref *r, const char *to, const char *reason,
-		       const char **why)
+sj_err case_move(db_conn *c, const sj_actor *a, const case_ref *r, const char *to, const char *reason,
+		 const char **why)
 {
 	if (!legal(r->status, to)) {
-		*why = "this status change is not allowed from the case's current status";
+		*why = "status-change-not-allowed";
 		return SJ_ECONFLICT;
 	}
 	if (strcmp(to, "cancelled") == 0 && (!reason || !*reason)) {
-		*why = "a cancellation needs a reason";
+		*why = "cancellation-needs-reason";
 		return SJ_EUNPROCESSABLE;
 	}
 	sj_err e = db_run(c, sql_set_status, "ttitt", to, reason, clock_now_ms(), r->id, r->status);
-	return e ? e : case_event(c, r->id, u, "status",
+	return e ? e : case_event(c, r->id, a, "status",
 				  json_pack("{s:s,s:s,s:s?}", "from", r->status, "to", to, "reason", reason));
 }
 
-sj_err case_mark_investigating(db_conn *c, const auth_user *u, case_ref *r)
+sj_err case_set_status(db_conn *c, const sj_actor *a, const char *id, json_t *in, char from[CASE_STATUS_MAX],
+		       json_t **out, const char **why)
+{
+	*out = NULL;
+	from[0] = '\0';
+	case_ref r;
+	sj_err e = case_ref_for(c, a, id, true, &r, why);
+	if (!e)
+		copy(from, CASE_STATUS_MAX, r.status);
+	e = e ? e : case_move(c, a, &r, jstr(in, "status"), jstr(in, "reason"), why);
+	return answer(c, e, r.id, out);
+}
+
+sj_err case_mark_investigating(db_conn *c, const sj_actor *a, case_ref *r)
 {
 	if (strcmp(r->status, "registered") != 0)
 		return SJ_OK;
 	const char *why;
-	sj_err e = case_set_status(c, u, r, "under_investigation", NULL, &why);
+	sj_err e = case_move(c, a, r, "under_investigation", NULL, &why);
 	if (!e)
 		copy(r->status, sizeof r->status, "under_investigation");
 	return e;
@@ -573,137 +709,15 @@ sj_err case_mark_investigating(db_conn *c, const auth_user *u, case_ref *r)
 
 static const char sql_assign[] = "UPDATE cases SET opj_id = ?, updated_at = ? WHERE id = ?";
 
-sj_err case_assign(db_conn *c, const auth_user *u, const case_ref *r, const char *opj_badge, const char *reason,
-		   const char **why)
+sj_err case_assign(db_conn *c, const sj_actor *a, const char *id, json_t *in, json_t **out, const char **why)
 {
-	if (!case_is_open(r)) {
-		*why = "only an open case can be reassigned";
-		return SJ_ECONFLICT;
-	}
+	*out = NULL;
+	case_ref r;
+	sj_err e = case_ref_open(c, a, id, &r, why);
 	auth_user opj;
-	sj_err e = find_opj(c, opj_badge, r->unit_path, &opj, why);
-	e = e ? e : db_run(c, sql_assign, "tit", opj.id, clock_now_ms(), r->id);
-	return e ? e : case_event(c, r->id, u, "assigned",
-				  json_pack("{s:s,s:s?}", "opj", opj.badge, "reason", reason));
-}
-
-/* ---------- persons in a case ---------- */
-
-static const char sql_link[] =
-	"INSERT INTO case_persons (id, case_id, person_id, role, added_at, added_by) VALUES (?, ?, ?, ?, ?, ?)"
-	" ON CONFLICT (case_id, person_id, role) DO NOTHING";
-static const char sql_person_exists[] = "SELECT COUNT(*) FROM persons WHERE id = ?";
-
-sj_err case_person_add(db_conn *c, const auth_user *u, const case_ref *r, const char *prole, const char *person_id,
-		       json_t *person, char person_id_out[ID_LEN + 1], bool *reused, const char **why)
-{
-	*reused = false;
-	sj_err e;
-	if (person_id) {
-		int64_t n = 0;
-		e = dbj_int(c, sql_person_exists, &n, "t", person_id);
-		if (e)
-			return e;
-		if (n == 0) {
-			*why = "no such person";
-			return SJ_EUNPROCESSABLE;
-		}
-		copy(person_id_out, ID_LEN + 1, person_id);
-		*reused = true;
-	} else {
-		bool created = false;
-		e = persons_upsert(c, person, r->unit_id, person_id_out, &created);
-		if (e)
-			return e;
-		*reused = !created;
-	}
-	char id[ID_LEN + 1];
-	id_new(id);
-	db_stmt *s;
-	e = db_prepare(c, sql_link, &s);
-	e = e ? e : db_bind_text(s, 1, id);
-	e = e ? e : db_bind_text(s, 2, r->id);
-	e = e ? e : db_bind_text(s, 3, person_id_out);
-	e = e ? e : db_bind_text(s, 4, prole);
-	e = e ? e : db_bind_int(s, 5, clock_now_ms());
-	e = e ? e : db_bind_text(s, 6, u->id);
-	bool row;
-	e = e ? e : db_step(s, &row);
-	if (!e && db_changes(s) == 0) {
-		*why = "this person already has this role in the case";
-		return SJ_ECONFLICT;
-	}
-	return e ? e : case_event(c, r->id, u, "person.added",
-				  json_pack("{s:s,s:s,s:b}", "person_id", person_id_out, "role", prole, "reused",
-					    *reused));
-}
-
-static const char sql_has_role[] =
-	"SELECT role FROM case_persons WHERE case_id = ? AND person_id = ?";
-
-sj_err case_person_has_role(db_conn *c, const char *case_id, const char *person_id, const char *const *roles,
-			    bool *has)
-{
-	*has = false;
-	json_t *rows = NULL;
-	sj_err e = dbj_rows(c, sql_has_role, "role:t", &rows, "tt", case_id, person_id);
-	if (e)
-		return e;
-	size_t i;
-	json_t *o;
-	json_array_foreach(rows, i, o) {
-		for (const char *const *x = roles; *x; x++)
-			if (strcmp(*x, jstr(o, "role")) == 0)
-				*has = true;
-	}
-	json_decref(rows);
-	return SJ_OK;
-}
-
-static const char sql_person_cases[] =
-	"SELECT c.id, c.number, u.code, u.path, c.status, c.class, cp.role, cp.added_at"
-	" FROM case_persons cp JOIN cases c ON c.id = cp.case_id JOIN units u ON u.id = c.unit_id"
-	" WHERE cp.person_id = ? ORDER BY cp.added_at, cp.id";
-
-sj_err case_person_history(db_conn *c, const char *person_id, const char *scope_path, json_t **cases, bool *known)
-{
-	*cases = NULL;
-	*known = false;
-	json_t *rows = NULL;
-	sj_err e = dbj_rows(c, sql_person_cases,
-			    "case_id:t,number:t,unit:t,unit_path:t,status:t,class:t,role:t,added_at:i", &rows, "t",
-			    person_id);
-	if (e)
-		return e;
-	json_t *out = json_array();
-	size_t i;
-	json_t *o;
-	json_array_foreach(rows, i, o) {
-		const char *prole = jstr(o, "role");
-		/* Only a suspect or an arrested person is "known to the police". */
-		if (strcmp(prole, "suspect") == 0 || strcmp(prole, "arrested") == 0)
-			*known = true;
-		if (scope_path && !unit_in_scope(scope_path, jstr(o, "unit_path")))
-			continue;
-		json_object_del(o, "unit_path");
-		json_array_append(out, o);
-	}
-	json_decref(rows);
-	*cases = out;
-	return out ? SJ_OK : SJ_ENOMEM;
-}
-
-static const char sql_case_persons[] =
-	"SELECT cp.person_id, cp.role, cp.added_at, p.cin, p.unknown, p.first_name_ar, p.last_name_ar,"
-	" p.first_name_lat, p.last_name_lat, p.father_name, p.mother_name, p.birth_date, p.birth_place, p.sex,"
-	" p.nationality, p.address, p.phone, p.description"
-	" FROM case_persons cp JOIN persons p ON p.id = cp.person_id WHERE cp.case_id = ? ORDER BY cp.added_at, cp.id";
-
-sj_err case_persons(db_conn *c, const char *case_id, json_t **out)
-{
-	return dbj_rows(c, sql_case_persons,
-			"person_id:t,role:t,added_at:i,cin:t,unknown:b,first_name_ar:t,last_name_ar:t,"
-			"first_name_lat:t,last_name_lat:t,father_name:t,mother_name:t,birth_date:t,birth_place:t,"
-			"sex:t,nationality:t,address:t,phone:t,description:t",
-			out, "t", case_id);
+	e = e ? e : find_opj(c, jstr(in, "opj"), r.unit_path, &opj, why);
+	e = e ? e : db_run(c, sql_assign, "tit", opj.id, clock_now_ms(), r.id);
+	e = e ? e : case_event(c, r.id, a, "assigned",
+			       json_pack("{s:s,s:s?}", "opj", opj.badge, "reason", jstr(in, "reason")));
+	return answer(c, e, r.id, out);
 }

@@ -1,16 +1,27 @@
 /* cases.h — felony and misdemeanour cases from complaint to prosecutor: the
- * complaint (شكاية) and its disposition, the case with its number, frame,
- * offences, place, OPJ, persons and status, and the case's history.
+ * case with its number, frame, offences, place, OPJ, persons and status, and
+ * the case's history (complaint.h records complaints; pv.h, custody.h,
+ * seizure.h and referral.h the rest of the file).
  *
- * Every function works inside the caller's write transaction (the handler
- * appends the audit entry in the same one). Numbers (UNIT/YEAR/SEQ, receipts,
- * transmissions) come from the counters table inside that transaction.
- * Nothing is deleted: cancellation carries a reason; every change appends a
- * case_events row.
+ * Every capability takes the actor it works for (core/actor.h) and owns its
+ * rules: the unit scope (a unit writer writes the cases of its unit and
+ * below; national roles read everywhere), the open-case checks, the hit
+ * engine on every person entered. Each works inside the caller's write
+ * transaction; the caller appends the audit entry in the same one. Numbers
+ * (UNIT/YEAR/SEQ, receipts, transmissions) come from the counters table
+ * inside that transaction. Nothing is deleted: cancellation carries a reason;
+ * every change appends a case_events row.
  *
- * Errors: SJ_EINVAL with *field naming the bad input (400), SJ_EUNPROCESSABLE
- * with *why (422, a legal rule refuses it), SJ_ECONFLICT with *why (409, the
- * record's state refuses it), SJ_ENOTFOUND (404).
+ * Refusals: SJ_EINVAL with *field naming the bad input and *why its field
+ * error code (400), SJ_EUNPROCESSABLE (422, a legal rule refuses it),
+ * SJ_ECONFLICT (409, the record's state refuses it), SJ_ENOTFOUND (404),
+ * each with its reason code in *why ("case-not-found", "case-not-open"...);
+ * SJ_EFORBIDDEN when the record lies outside the actor's unit scope.
+ *
+ * Records described here (core/record.h): case, case_offence (an offence
+ * line), case_person (a person in a case), case_status, case_assign (the
+ * commands), case_event (the history), case_history, case_list and
+ * person_page (GET /persons/{id}).
  */
 #ifndef SJ_CASES_H
 #define SJ_CASES_H
@@ -18,23 +29,29 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include "auth/auth.h"
+#include "core/actor.h"
 #include "core/err.h"
 #include "core/id.h"
+#include "core/record.h"
 #include "db/db.h"
 #include "org/units.h"
 
 #define CASE_NUMBER_MAX 96
+#define CASE_STATUS_MAX 24
 
-/* What a handler needs to authorise an action on a case. */
+extern const rec_desc case_rec, case_offence_rec, case_person_rec, case_status_rec, case_assign_rec,
+	case_event_rec, case_history_rec, case_list_rec, person_page_rec;
+extern const rec_enum case_frames, case_statuses, case_person_roles;
+
+/* What a capability needs to authorise an action on a case. */
 typedef struct case_ref {
 	char id[ID_LEN + 1];
 	char number[CASE_NUMBER_MAX + 1];
 	char unit_id[ID_LEN + 1];
 	char unit_code[UNIT_CODE_MAX + 1];
 	char unit_path[UNIT_PATH_MAX + 1];
-	char status[24];
-	char cls[24];
+	char status[CASE_STATUS_MAX];
+	char cls[CASE_STATUS_MAX];
 	char frame[16];
 	char opj_id[ID_LEN + 1];
 } case_ref;
@@ -42,15 +59,27 @@ typedef struct case_ref {
 /* case_ref_get reads case id into *out; SJ_ENOTFOUND. With lock true it first
  * touches the row (UPDATE) so concurrent writers of the same case queue up. */
 SJ_MUST_USE sj_err case_ref_get(db_conn *c, const char *id, bool lock, case_ref *out);
-
-/* case_can_read: national roles, or the case's unit in the caller's scope.
- * case_can_write: a unit writer (chief, OPJ, officer) whose scope holds it. */
-bool case_can_read(const auth_user *u, const char *unit_path);
-bool case_can_write(const auth_user *u, const char *unit_path);
+/* case_ref_for reads case id for the actor: to write it (lock, and the actor
+ * must be a writer of its unit scope) or to read it; SJ_ENOTFOUND
+ * "case-not-found", SJ_EFORBIDDEN (unit scope). */
+SJ_MUST_USE sj_err case_ref_for(db_conn *c, const sj_actor *a, const char *id, bool write, case_ref *out,
+				const char **why);
+/* case_ref_open reads case id for the actor to add to it or change it: as
+ * case_ref_for with write, and the case must be open (registered or under
+ * investigation), else SJ_ECONFLICT "case-not-open". The one open-case check
+ * of every capability that writes into a case. */
+SJ_MUST_USE sj_err case_ref_open(db_conn *c, const sj_actor *a, const char *id, case_ref *out, const char **why);
+/* case_ref_of reads the case a child record (a PV, a custody, a seizure, a
+ * referral) belongs to, for the actor as case_ref_for: case_of_sql (the
+ * child module's own statement, "SELECT case_id FROM <table> WHERE id = ?")
+ * maps the child's id to its case's id; no such child is SJ_ENOTFOUND with
+ * *why = missing. */
+SJ_MUST_USE sj_err case_ref_of(db_conn *c, const sj_actor *a, const char *case_of_sql, const char *child_id,
+			       const char *missing, bool write, case_ref *out, const char **why);
 /* case_is_open: registered or under_investigation (editable). */
 bool case_is_open(const case_ref *r);
 
-/* case_year returns the calendar year (Moroccan legal time, UTC+1) of t_ms. */
+/* case_year returns the calendar year of t_ms in legal time (clock_legal_year). */
 int64_t case_year(int64_t t_ms);
 /* case_counter_next allocates the next number of kind for (unit, year):
  * INSERT .. ON CONFLICT DO UPDATE .. RETURNING, inside c's transaction, so two
@@ -59,108 +88,97 @@ SJ_MUST_USE sj_err case_counter_next(db_conn *c, const char *kind, const char *u
 				     int64_t *n);
 
 /* case_event appends to the case's history; detail (may be NULL) is stolen. */
-SJ_MUST_USE sj_err case_event(db_conn *c, const char *case_id, const auth_user *u, const char *kind,
+SJ_MUST_USE sj_err case_event(db_conn *c, const char *case_id, const sj_actor *a, const char *kind,
 			      json_t *detail);
-/* case_history returns the case's events, oldest first, as a new array. */
-SJ_MUST_USE sj_err case_history(db_conn *c, const char *case_id, json_t **out);
-
-/* --- complaints --- */
-
-typedef struct complaint_new {
-	json_t *complainant;       /* a validated person object */
-	const char *facts;
-	int64_t occurred_at;       /* 0: not given */
-	const char *place;
-} complaint_new;
-
-/* complaint_create records a complaint in u's unit with a fresh receipt
- * number (written to receipt, id to id). */
-SJ_MUST_USE sj_err complaint_create(db_conn *c, const auth_user *u, const complaint_new *in,
-				    char id[ID_LEN + 1], char receipt[CASE_NUMBER_MAX + 1]);
-/* complaint_get returns the complaint (with its unit code and path, and the
- * complainant) as a new object; SJ_ENOTFOUND. */
-SJ_MUST_USE sj_err complaint_get(db_conn *c, const char *id, json_t **out);
-/* complaint_list returns complaints whose unit lies in scope_path (all when
- * NULL), newest first, optionally with one disposition, as a new array. */
-SJ_MUST_USE sj_err complaint_list(db_conn *c, const char *scope_path, const char *disposition, int limit,
-				  int64_t offset, json_t **out);
-/* complaint_dispose sets the disposition of a pending complaint:
- * "attached" (case_id: an open case of the same unit scope), "no_offence" or
- * "referred_elsewhere" (referred_to), each with a reason. SJ_ECONFLICT when
- * already disposed. */
-SJ_MUST_USE sj_err complaint_dispose(db_conn *c, const auth_user *u, const char *id,
-				     const char *disposition, const char *reason, const char *case_id,
-				     const char *referred_to, const char **why);
 
 /* --- cases --- */
 
-typedef struct case_new {
-	const char *unit_code;     /* NULL: the caller's unit */
-	const char *frame;         /* flagrant | preliminary | rogatory */
-	json_t *offences;          /* [{code, attempted}] — at least one */
-	int64_t occurred_from, occurred_to;   /* 0: not given */
-	const char *commune, *address;
-	bool has_coords;
-	int64_t lat_e6, lon_e6;
-	const char *summary;
-	const char *opj_badge;     /* NULL: the creator when an OPJ */
-	const char *complaint_id;  /* a pending complaint this case opens, or NULL */
-	json_t *persons;           /* [{role, person:{...}}] validated, or NULL */
-} case_new;
-
-/* case_create allocates the number and writes the case, its offences, its
- * persons and its first event. */
-SJ_MUST_USE sj_err case_create(db_conn *c, const auth_user *u, const case_new *in, char id[ID_LEN + 1],
-			       char number[CASE_NUMBER_MAX + 1], const char **field, const char **why);
-
-/* case_get returns the whole case (offences, persons with roles, PVs,
- * custodies, seizures, referrals) as a new object. */
-SJ_MUST_USE sj_err case_get(db_conn *c, const char *id, json_t **out);
-/* case_list returns cases whose unit lies in scope_path (all when NULL),
- * newest first, optionally with one status, as a new array. */
-SJ_MUST_USE sj_err case_list(db_conn *c, const char *scope_path, const char *status, int limit,
-			     int64_t offset, json_t **out);
-
-/* case_update changes the descriptive fields present in patch (frame,
- * summary, commune, address, lat/lon, occurred_from/to) of an open case. */
-SJ_MUST_USE sj_err case_update(db_conn *c, const auth_user *u, const case_ref *r, json_t *patch,
+/* case_create opens a case from in (a case body, REC_CREATE): in the actor's
+ * unit or a unit of its scope (in.unit; field "unit" "unknown-unit"
+ * otherwise), each offence current in the catalogue (field
+ * "offences[i].code" "offence-not-current"; the class follows the most
+ * serious, CP art 111), the OPJ named (an active OPJ of the case's unit or
+ * above: 422 "assignee-not-opj"; the creator when an OPJ), the complaint it
+ * opens (pending and of the actor's scope: field "complaint_id"
+ * "unknown-complaint", 409 "complaint-already-disposed"), its persons; the
+ * number from the counters; the hit engine on every person of the case.
+ * *out: the case as read, with "alerts". */
+SJ_MUST_USE sj_err case_create(db_conn *c, const sj_actor *a, json_t *in, json_t **out, const char **field,
 			       const char **why);
-/* case_add_offence charges one more offence; the class follows the most
- * serious one (CP art 111). *field names a bad code. */
-SJ_MUST_USE sj_err case_add_offence(db_conn *c, const auth_user *u, const case_ref *r, const char *code,
-				    bool attempted, const char **field, const char **why);
-/* case_set_status moves the case along the legal transitions:
- * registered → under_investigation | cancelled; under_investigation →
- * cancelled; referred → closed. "referred" is set by referral_create only.
- * A cancellation needs a reason (422). */
-SJ_MUST_USE sj_err case_set_status(db_conn *c, const auth_user *u, const case_ref *r, const char *to,
-				   const char *reason, const char **why);
+/* case_get returns the case (offences, persons with roles; unit_path for
+ * scope checks) as a new object; SJ_ENOTFOUND. No scope check. */
+SJ_MUST_USE sj_err case_get(db_conn *c, const char *id, json_t **out);
+/* case_read returns the whole case for the actor: case_get plus its PVs,
+ * custodies, seizures and referrals. */
+SJ_MUST_USE sj_err case_read(db_conn *c, const sj_actor *a, const char *id, json_t **out, const char **why);
+/* case_list returns {"cases": [...]}: the cases of the actor's scope (every
+ * case for national roles), newest first, optionally with one status. */
+SJ_MUST_USE sj_err case_list(db_conn *c, const sj_actor *a, const char *status, int limit, int64_t offset,
+			     json_t **out);
+/* case_history_read returns {"case_id", "number", "events"} (oldest first). */
+SJ_MUST_USE sj_err case_history_read(db_conn *c, const sj_actor *a, const char *id, json_t **out,
+				     const char **why);
+
+/* case_update changes the descriptive fields of patch (a case patch: frame,
+ * summary, commune, address, lat/lon, occurred_from/to) of an open case (409
+ * "case-not-open"). *out: the case. */
+SJ_MUST_USE sj_err case_update(db_conn *c, const sj_actor *a, const char *id, json_t *patch, json_t **out,
+			       const char **why);
+/* case_add_offence charges one more offence (in: a case_offence body) on an
+ * open case; the class follows the most serious one (CP art 111). *out: the
+ * case. */
+SJ_MUST_USE sj_err case_add_offence(db_conn *c, const sj_actor *a, const char *id, json_t *in, json_t **out,
+				    const char **field, const char **why);
+/* case_set_status moves the case along the legal transitions (in: a
+ * case_status body): registered → under_investigation | cancelled;
+ * under_investigation → cancelled; referred → closed ("referred" is set by
+ * referral_create only; 409 "status-change-not-allowed"). A cancellation
+ * needs a reason (422 "cancellation-needs-reason"). from receives the status
+ * before. *out: the case. */
+SJ_MUST_USE sj_err case_set_status(db_conn *c, const sj_actor *a, const char *id, json_t *in,
+				   char from[CASE_STATUS_MAX], json_t **out, const char **why);
+/* case_move applies one transition to r for the capabilities of the module
+ * (a referral sends the case; a PV, a custody or a seizure starts the
+ * investigation), with the rules of case_set_status. */
+SJ_MUST_USE sj_err case_move(db_conn *c, const sj_actor *a, const case_ref *r, const char *to, const char *reason,
+			     const char **why);
 /* case_mark_investigating moves a registered case to under_investigation
  * (called when a PV, a custody or a seizure is recorded); no-op otherwise. */
-SJ_MUST_USE sj_err case_mark_investigating(db_conn *c, const auth_user *u, case_ref *r);
-/* case_assign gives the case to the OPJ with that badge (an active OPJ whose
- * scope holds the case's unit). */
-SJ_MUST_USE sj_err case_assign(db_conn *c, const auth_user *u, const case_ref *r, const char *opj_badge,
-			       const char *reason, const char **why);
+SJ_MUST_USE sj_err case_mark_investigating(db_conn *c, const sj_actor *a, case_ref *r);
+/* case_assign gives the open case to the OPJ with in's badge (an active OPJ
+ * whose scope holds the case's unit: 422 "assignee-not-opj"). *out: the case. */
+SJ_MUST_USE sj_err case_assign(db_conn *c, const sj_actor *a, const char *id, json_t *in, json_t **out,
+			       const char **why);
 
-/* --- persons in a case --- */
+/* --- persons in a case (case_persons.c) --- */
 
-/* case_person_add links a person (existing person_id, or a validated person
- * object written through persons_upsert) with role; *person_id_out gets the
- * id and *reused whether an existing person was found. A person already
- * holding that role in the case is SJ_ECONFLICT. */
-SJ_MUST_USE sj_err case_person_add(db_conn *c, const auth_user *u, const case_ref *r, const char *role,
-				   const char *person_id, json_t *person, char person_id_out[ID_LEN + 1],
-				   bool *reused, const char **why);
+/* case_person_add adds a person to an open case (409 "case-not-open") from
+ * in (a case_person body: role, note, and either person_id — an existing
+ * person, 422 "person-not-found" otherwise — or a person written through
+ * persons_upsert), then runs the hit engine on the person. A person already
+ * holding that role in the case is SJ_ECONFLICT "person-role-taken". *out:
+ * the person with role, note, reused, case_id and alerts. */
+SJ_MUST_USE sj_err case_person_add(db_conn *c, const sj_actor *a, const char *case_id, json_t *in, json_t **out,
+				   const char **why);
+/* case_person_link links a person to case r with role and note (NULL: none):
+ * person_id an existing person, or person (a checked person object) written
+ * through persons_upsert. *person_id_out gets the id, *reused whether an
+ * existing person was found. For the capabilities of the module (a case's
+ * persons, a complaint attached, a person placed in custody). */
+SJ_MUST_USE sj_err case_person_link(db_conn *c, const sj_actor *a, const case_ref *r, const char *role,
+				    const char *person_id, json_t *person, const char *note,
+				    char person_id_out[ID_LEN + 1], bool *reused, const char **why);
 /* case_person_has_role: does person hold any of roles (NULL-terminated) in the case? */
 SJ_MUST_USE sj_err case_person_has_role(db_conn *c, const char *case_id, const char *person_id,
 					const char *const *roles, bool *has);
-/* case_person_history returns, for the person, the cases in scope_path (all
- * when NULL) with roles, and *known whether any role anywhere is suspect or
- * arrested (a victim or witness is never "known to the police"). */
-SJ_MUST_USE sj_err case_person_history(db_conn *c, const char *person_id, const char *scope_path,
-				       json_t **cases, bool *known);
 /* case_persons returns the persons of the case with their roles (new array). */
 SJ_MUST_USE sj_err case_persons(db_conn *c, const char *case_id, json_t **out);
+/* case_person_page returns the person page for the actor: the person, the
+ * cases of the actor's scope it appears in with their roles (every case for
+ * national roles), and known_to_police (a suspect or arrested anywhere: a
+ * victim or witness never is). A person with no case in the actor's scope
+ * is SJ_EFORBIDDEN for a unit role; SJ_ENOTFOUND "person-not-found". */
+SJ_MUST_USE sj_err case_person_page(db_conn *c, const sj_actor *a, const char *person_id, json_t **out,
+				    const char **why);
 
 #endif

@@ -29,13 +29,15 @@ static sj_err esc(buf *b, const char *s)
 	return e;
 }
 
+/* Times are printed in legal time (Africa/Casablanca) with the offset in
+ * force then, "2026-12-01T14:05:00+01:00": the reader needs no conversion. */
 static sj_err time_cell(buf *b, json_t *v)
 {
 	if (!json_is_integer(v))
 		return buf_adds(b, "—");
-	char iso[32];
-	clock_format_iso((int64_t)json_integer_value(v), iso);
-	return esc(b, iso);
+	char t[32];
+	clock_format_legal((int64_t)json_integer_value(v), t);
+	return esc(b, t);
 }
 
 /* row writes one bilingual line: French label | value | Arabic label. */
@@ -52,10 +54,10 @@ static sj_err row(buf *b, const char *fr, const char *ar, const char *value)
 
 static sj_err row_time(buf *b, const char *fr, const char *ar, json_t *v)
 {
-	char iso[32] = "";
+	char t[32] = "";
 	if (json_is_integer(v))
-		clock_format_iso((int64_t)json_integer_value(v), iso);
-	return row(b, fr, ar, iso);
+		clock_format_legal((int64_t)json_integer_value(v), t);
+	return row(b, fr, ar, t);
 }
 
 static sj_err head(buf *b, const char *title)
@@ -147,7 +149,7 @@ sj_err print_pv_html(json_t *pv, buf *b)
 	if (!e && ct)
 		e = row(b, "Affaire", "القضية", jstr(json_object_get(ct, "case"), "number"));
 	e = e ? e : row(b, "Cadre", "الإطار", jstr(pv, "frame"));
-	e = e ? e : row_time(b, "Date et heure de l'acte (UTC)", "تاريخ وساعة الإجراء", json_object_get(pv, "act_at"));
+	e = e ? e : row_time(b, "Date et heure de l'acte", "تاريخ وساعة الإجراء", json_object_get(pv, "act_at"));
 	e = e ? e : row(b, "Lieu", "المكان", jstr(pv, "place"));
 	e = e ? e : row(b, "Rédacteur", "محرر المحضر", jstr(pv, "drafter_name"));
 	e = e ? e : row(b, "Grade", "الرتبة", jstr(pv, "drafter_rank"));
@@ -179,7 +181,7 @@ sj_err print_pv_html(json_t *pv, buf *b)
 		json_t *seal = json_object_get(pv, "seal");
 		e = buf_adds(b, "<footer class=\"seal\"><table class=\"fields\">\n");
 		e = e ? e : row(b, "Scellé par (OPJ)", "ختم من طرف ضابط الشرطة القضائية", jstr(pv, "sealed_by"));
-		e = e ? e : row_time(b, "Scellé le (UTC)", "تاريخ الختم", json_object_get(pv, "sealed_at"));
+		e = e ? e : row_time(b, "Scellé le", "تاريخ الختم", json_object_get(pv, "sealed_at"));
 		e = e ? e : row(b, "Empreinte BLAKE2b", "البصمة الرقمية", jstr(seal, "hash"));
 		e = e ? e : row(b, "Clé de signature", "مفتاح التوقيع", jstr(seal, "key_id"));
 		e = e ? e : row(b, "Signature vérifiée", "التوقيع صحيح",
@@ -198,7 +200,7 @@ sj_err print_bundle_html(json_t *ref, buf *b)
 				"<span class=\"ar\" lang=\"ar\" dir=\"rtl\">جدول إرسال إلى النيابة العامة</span></h1>\n"
 				"<table class=\"fields\">\n");
 	e = e ? e : row(b, "N° de transmission", "رقم الإرسال", jstr(ref, "transmission_no"));
-	e = e ? e : row_time(b, "Envoyé le (UTC)", "تاريخ الإرسال", json_object_get(ref, "sent_at"));
+	e = e ? e : row_time(b, "Envoyé le", "تاريخ الإرسال", json_object_get(ref, "sent_at"));
 	e = e ? e : row(b, "Parquet", "النيابة العامة", jstr(office, "name_fr"));
 	e = e ? e : row(b, "Parquet (ar)", "النيابة العامة", jstr(office, "name_ar"));
 	e = e ? e : row(b, "Motif de dérogation", "سبب تغيير الاختصاص", jstr(ref, "override_reason"));
@@ -290,10 +292,9 @@ sj_err print_bundle_html(json_t *ref, buf *b)
 sj_err print_daily_html(json_t *daily, buf *b)
 {
 	char title[160];
-	char day[32] = "";
+	char day[11] = "";
 	if (json_is_integer(json_object_get(daily, "from")))
-		clock_format_iso((int64_t)json_integer_value(json_object_get(daily, "from")) + 3600000LL, day);
-	day[10] = '\0';
+		clock_legal_date((int64_t)json_integer_value(json_object_get(daily, "from")), day);
 	snprintf(title, sizeof title, "%s %s", jstr(daily, "unit") ? jstr(daily, "unit") : "", day);
 	sj_err e = head(b, title);
 	e = e ? e : buf_adds(b, "<h1><span class=\"fr\" lang=\"fr\">Liste quotidienne des personnes gardées à vue</span>"

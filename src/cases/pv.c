@@ -12,7 +12,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "auth/roles.h"
+#include "cases/custody.h"
+#include "cases/print.h"
 #include "core/clock.h"
+#include "core/limits.h"
 #include "core/log.h"
 #include "db/dbj.h"
 #include "persons/persons.h"
@@ -117,25 +121,95 @@ static void hash_hex(const char *content, char out[65])
 	sodium_bin2hex(out, 65, h, sizeof h);
 }
 
+/* ---------- the records ---------- */
+
+REC_ENUM_DEF_PUBLIC(pv_types, "pvtype", "hearing_complainant", "hearing_victim", "hearing_suspect", "hearing_witness",
+		    "confrontation", "search", "seizure", "arrest_custody", "transmission");
+REC_ENUM_DEF_PUBLIC(pv_signatures, "sig", "signed", "thumbprint", "refused");
+REC_ENUM_DEF(pv_statuses, "pvstatus", "draft", "sealed");
+
+/* A PV. The statements, the reading back and the signature live in the
+ * body column (JSON) while it is a draft; sealing freezes everything in
+ * content. E columns and the EDIT members are what a draft's patch changes;
+ * a <who>_by column reads as the user's badge. */
+#define PV_FIELDS(X) \
+	X(C, number, CODE, 1, CASE_NUMBER_MAX + 32, NULL, OUT) \
+	X(C, case_id, ID, 0, 36, NULL, OUT) \
+	X(C, n, INT, 0, 0, NULL, OUT) \
+	X(C, type, ENUM, 0, 0, &pv_types, IN | REQ | OUT) \
+	X(C, status, ENUM, 0, 0, &pv_statuses, OUT) \
+	X(C, frame, ENUM, 0, 0, &case_frames, IN | OUT | NULLABLE) \
+	X(E, person_id, ID, 0, 36, NULL, IN | OUT | NULLABLE) \
+	X(E, custody_id, ID, 0, 36, NULL, IN | OUT | NULLABLE) \
+	X(C, corrects_id, ID, 0, 36, NULL, 0) \
+	X(E, act_at, TIME, 0, 0, NULL, IN | OUT) \
+	X(E, place, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, IN | OUT | NULLABLE) \
+	X(E, body, JSON, 0, 0, NULL, OUT | PII) \
+	X(C, drafter_id, ID, 0, 36, NULL, 0) \
+	X(C, drafter_name, TEXT, 1, SJ_MAX_NAME, NULL, OUT) \
+	X(E, drafter_rank, TEXT, 2, SJ_MAX_NAME, NULL, IN | OUT | NULLABLE) \
+	X(C, drafter_unit, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT) \
+	X(C, content, JSON, 0, 0, NULL, OUT | PII) \
+	X(C, content_hash, TEXT, 64, 64, NULL, 0) \
+	X(C, key_id, TEXT, 16, 16, NULL, 0) \
+	X(C, sealed_by, CODE, 1, SJ_MAX_BADGE, NULL, OUT) \
+	X(C, sealed_at, TIME, 0, 0, NULL, OUT) \
+	X(C, created_at, TIME, 0, 0, NULL, OUT) \
+	X(C, updated_at, TIME, 0, 0, NULL, OUT) \
+	X(V, corrects, ID, 0, 36, NULL, IN | OUT | NULLABLE) \
+	X(V, statements, TEXT, 0, SJ_MAX_LONG_TEXT, NULL, IN | EDIT | PII | MULTI | NULLABLE) \
+	X(V, read_back, BOOL, 0, 0, NULL, IN | EDIT) \
+	X(V, signature, ENUM, 0, 0, &pv_signatures, IN | EDIT | NULLABLE) \
+	X(V, refusal_reason, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, IN | EDIT | NULLABLE | MULTI) \
+	X(V, drafter_badge, CODE, 1, SJ_MAX_BADGE, NULL, OUT) \
+	X(V, content_text, TEXT, 0, 0, NULL, 0) \
+	X(V, seal_signature, TEXT, 0, 0, NULL, 0) \
+	X(V, seal, JSON, 0, 0, NULL, OUT)
+static const rec_field pv_fields[] = {REC_ID_FIELD, PV_FIELDS(REC_FIELD)};
+const rec_desc pv_rec = REC_DESC("pv", "pvs", pv_fields, NULL);
+
+/* A PV in its case's list, and in a bundle (sealed PVs with their content
+ * and signature). */
+#define PV_SUMMARY_FIELDS(X) \
+	X(V, number, CODE, 1, CASE_NUMBER_MAX + 32, NULL, OUT) \
+	X(V, type, ENUM, 0, 0, &pv_types, OUT) \
+	X(V, status, ENUM, 0, 0, &pv_statuses, OUT) \
+	X(V, person_id, ID, 0, 36, NULL, OUT) \
+	X(V, act_at, TIME, 0, 0, NULL, OUT) \
+	X(V, hash, TEXT, 64, 64, NULL, OUT) \
+	X(V, signature, TEXT, 1, 128, NULL, OUT) \
+	X(V, key_id, TEXT, 16, 16, NULL, OUT) \
+	X(V, content, JSON, 0, 0, NULL, OUT | PII) \
+	X(V, sealed_at, TIME, 0, 0, NULL, OUT) \
+	X(V, corrects, CODE, 1, CASE_NUMBER_MAX + 32, NULL, OUT)
+static const rec_field pv_summary_fields[] = {REC_ID_FIELD, PV_SUMMARY_FIELDS(REC_FIELD)};
+const rec_desc pv_summary_rec = REC_DESC("pv_summary", NULL, pv_summary_fields, NULL);
+
 /* ---------- drafts ---------- */
 
 static const char sql_next_n[] = "SELECT COALESCE(MAX(n), 0) + 1 FROM pvs WHERE case_id = ?";
-static const char sql_pv_add[] =
-	"INSERT INTO pvs (id, number, case_id, n, type, status, frame, person_id, custody_id, corrects_id, act_at,"
-	" place, body, drafter_id, drafter_name, drafter_rank, drafter_unit, created_at, updated_at)"
-	" VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+static const char sql_pv_add[] = "INSERT INTO pvs (" REC_COLS(PV_FIELDS) ") VALUES (" REC_QS(PV_FIELDS) ")";
 static const char sql_pv_sealed_in_case[] =
 	"SELECT COUNT(*) FROM pvs WHERE id = ? AND case_id = ? AND status = 'sealed'";
-static const char sql_custody_in_case[] =
-	"SELECT COUNT(*) FROM custodies WHERE id = ? AND case_id = ?";
 
-static const char *default_rank(role r)
+static const char *default_rank(unsigned r)
 {
 	switch (r) {
 	case ROLE_OPJ: return "ضابط الشرطة القضائية / officier de police judiciaire";
 	case ROLE_CHIEF: return "رئيس الدائرة / chef d'arrondissement";
 	default: return "مفتش الشرطة / inspecteur de police";
 	}
+}
+
+/* given copies in without its null members (a null reads as absent). */
+static json_t *given(json_t *in)
+{
+	json_t *o = json_deep_copy(in);
+	const char *k;
+	json_t *v;
+	void *tmp;
+	json_object_foreach_safe(o, tmp, k, v) if (json_is_null(v)) json_object_del(o, k);
+	return o;
 }
 
 /* body_from builds the PV's statements part from in, over base (may be NULL). */
@@ -151,7 +225,7 @@ static json_t *body_from(json_t *in, json_t *base)
 	return b;
 }
 
-static sj_err check_links(db_conn *c, const case_ref *r, json_t *in, const char **field, const char **why)
+static sj_err check_links(db_conn *c, const case_ref *r, json_t *in, const char **why)
 {
 	const char *person = jstr(in, "person_id"), *custody = jstr(in, "custody_id"),
 		   *corrects = jstr(in, "corrects");
@@ -162,144 +236,127 @@ static sj_err check_links(db_conn *c, const case_ref *r, json_t *in, const char 
 		if ((e = case_person_has_role(c, r->id, person, any, &has)))
 			return e;
 		if (!has) {
-			*field = "person_id";
-			*why = "this person is not part of the case";
+			*why = "pv-person-not-in-case";
+			return SJ_EUNPROCESSABLE;
+		}
+	}
+	if (custody) {
+		bool ours = false;
+		if ((e = custody_in_case(c, custody, r->id, &ours)))
+			return e;
+		if (!ours) {
+			*why = "pv-custody-not-in-case";
 			return SJ_EUNPROCESSABLE;
 		}
 	}
 	int64_t n = 0;
-	if (custody) {
-		if ((e = dbj_int(c, sql_custody_in_case, &n, "tt", custody, r->id)))
-			return e;
-		if (!n) {
-			*field = "custody_id";
-			*why = "this custody is not part of the case";
-			return SJ_EUNPROCESSABLE;
-		}
-	}
 	if (corrects) {
 		if ((e = dbj_int(c, sql_pv_sealed_in_case, &n, "tt", corrects, r->id)))
 			return e;
 		if (!n) {
-			*field = "corrects";
-			*why = "a correction refers to a sealed PV of the same case";
+			*why = "pv-corrects-not-sealed";
 			return SJ_EUNPROCESSABLE;
 		}
 	}
 	return SJ_OK;
 }
 
-sj_err pv_create(db_conn *c, const auth_user *u, case_ref *r, json_t *in, char id[ID_LEN + 1],
-		 char number[CASE_NUMBER_MAX + 32], const char **field, const char **why)
+sj_err pv_create(db_conn *c, const sj_actor *a, const char *case_id, json_t *body_in, json_t **out, const char **why)
 {
-	if (!case_is_open(r)) {
-		*why = "PVs are drafted only while the case is open";
-		return SJ_ECONFLICT;
-	}
-	sj_err e = check_links(c, r, in, field, why);
-	if (e)
-		return e;
+	*out = NULL;
+	case_ref ref, *r = &ref;
+	sj_err e = case_ref_open(c, a, case_id, r, why);
+	json_t *in = e ? NULL : given(body_in);
+	if (!e && !in)
+		e = SJ_ENOMEM;
+	e = e ? e : check_links(c, r, in, why);
 	int64_t n = 0, now = clock_now_ms();
-	e = dbj_int(c, sql_next_n, &n, "t", r->id);
-	if (e)
-		return e;
-	snprintf(number, CASE_NUMBER_MAX + 32, "%s/PV-%lld", r->number, (long long)n);
+	e = e ? e : dbj_int(c, sql_next_n, &n, "t", r->id);
+	char id[ID_LEN + 1], number[CASE_NUMBER_MAX + 32];
 	id_new(id);
-	json_t *body = body_from(in, NULL);
-	char *bj = body ? jdump_dumps(body, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	json_decref(body);
-	if (!bj)
-		return SJ_ENOMEM;
-	json_t *act = json_object_get(in, "act_at");
-	const char *frame = jstr(in, "frame") ? jstr(in, "frame") : r->frame;
-	const char *rank = jstr(in, "drafter_rank") ? jstr(in, "drafter_rank") : default_rank(u->role);
+	snprintf(number, sizeof number, "%s/PV-%lld", r->number, (long long)n);
 	char unit[UNIT_CODE_MAX + 2 * UNIT_NAME_MAX + 16];
-	snprintf(unit, sizeof unit, "%s — %s — %s", u->unit.code, u->unit.name_fr, u->unit.name_ar);
-	e = db_run(c, sql_pv_add, "tttitttttit" "ttttt" "ii", id, number, r->id, n, jstr(in, "type"), frame,
-		   jstr(in, "person_id"), jstr(in, "custody_id"), jstr(in, "corrects"),
-		   act ? (int64_t)json_integer_value(act) : now, jstr(in, "place"), bj, u->id, u->name, rank, unit,
-		   now, now);
-	free(bj);
-	e = e ? e : case_mark_investigating(c, u, r);
-	return e ? e : case_event(c, r->id, u, "pv.drafted",
-				  json_pack("{s:s,s:s,s:s,s:s?}", "pv_id", id, "number", number, "type",
-					    jstr(in, "type"), "corrects", jstr(in, "corrects")));
-}
-
-static const char sql_pv_case[] = "SELECT case_id FROM pvs WHERE id = ?";
-
-sj_err pv_case_id(db_conn *c, const char *id, char case_id[ID_LEN + 1])
-{
-	if (!id_valid(id))
-		return SJ_ENOTFOUND;
-	json_t *o = NULL;
-	sj_err e = dbj_one(c, sql_pv_case, "case_id:t", &o, "t", id);
-	if (!e)
-		snprintf(case_id, ID_LEN + 1, "%s", jstr(o, "case_id"));
-	json_decref(o);
-	return e;
+	snprintf(unit, sizeof unit, "%s — %s — %s", a->unit_code, a->unit_name_fr ? a->unit_name_fr : "",
+		 a->unit_name_ar ? a->unit_name_ar : "");
+	json_t *row = NULL;
+	if (!e) {
+		json_t *act = json_object_get(in, "act_at");
+		row = json_pack("{s:s,s:s,s:s,s:I,s:O,s:s,s:s,s:O?,s:O?,s:O?,s:I,s:O?,s:o,s:s?,s:s?,s:s,s:s,s:I,s:I}",
+				"id", id, "number", number, "case_id", r->id, "n", (json_int_t)n, "type",
+				json_object_get(in, "type"), "status", "draft", "frame",
+				jstr(in, "frame") ? jstr(in, "frame") : r->frame, "person_id",
+				json_object_get(in, "person_id"), "custody_id", json_object_get(in, "custody_id"),
+				"corrects_id", json_object_get(in, "corrects"), "act_at",
+				(json_int_t)(act ? json_integer_value(act) : now), "place", json_object_get(in, "place"),
+				"body", body_from(in, NULL), "drafter_id", a->id, "drafter_name", a->name,
+				"drafter_rank", jstr(in, "drafter_rank") ? jstr(in, "drafter_rank") : default_rank(a->role),
+				"drafter_unit", unit, "created_at", (json_int_t)now, "updated_at", (json_int_t)now);
+		if (!row)
+			e = SJ_ENOMEM;
+	}
+	e = e ? e : dbj_write(c, sql_pv_add, &pv_rec, row, false, "");
+	json_decref(row);
+	e = e ? e : case_mark_investigating(c, a, r);
+	e = e ? e : case_event(c, r->id, a, "pv.drafted",
+			       json_pack("{s:s,s:s,s:s,s:s?}", "pv_id", id, "number", number, "type", jstr(in, "type"),
+					 "corrects", jstr(in, "corrects")));
+	json_decref(in);
+	return e ? e : pv_get(c, id, out);
 }
 
 static const char sql_pv_row[] =
-	"SELECT p.id, p.number, p.case_id, p.n, p.type, p.status, p.frame, p.person_id, p.custody_id,"
-	" c.number, p.act_at, p.place, p.body, p.drafter_name, p.drafter_rank, p.drafter_unit, d.badge,"
-	" p.content, p.content_hash, p.signature, p.key_id, s.badge, p.sealed_at, p.created_at, p.updated_at"
-	" FROM pvs p JOIN users d ON d.id = p.drafter_id LEFT JOIN users s ON s.id = p.sealed_by"
-	" LEFT JOIN pvs c ON c.id = p.corrects_id WHERE p.id = ?";
-#define PV_COLS                                                                                            \
-	"id:t,number:t,case_id:t,n:i,type:t,status:t,frame:t,person_id:t,custody_id:t,corrects:t,act_at:i,"  \
-	"place:t,body:j,drafter_name:t,drafter_rank:t,drafter_unit:t,drafter_badge:t,content:t,content_hash:t," \
-	"signature:t,key_id:t,sealed_by:t,sealed_at:i,created_at:i,updated_at:i"
-
+	"SELECT id, number, case_id, n, type, status, frame, person_id, custody_id, cn AS corrects, act_at, place, body,"
+	" drafter_name, drafter_rank, drafter_unit, d_badge AS drafter_badge, content AS content_text, content_hash,"
+	" signature AS seal_signature, key_id, s_badge AS sealed_by, sealed_at, created_at, updated_at FROM pvs"
+	" JOIN (SELECT id AS d_id, badge AS d_badge FROM users) d ON d.d_id = drafter_id"
+	" LEFT JOIN (SELECT id AS s_id, badge AS s_badge FROM users) s ON s.s_id = sealed_by"
+	" LEFT JOIN (SELECT id AS c_id, number AS cn FROM pvs) k ON k.c_id = corrects_id WHERE id = ?";
 static const char sql_pv_upd[] =
-	"UPDATE pvs SET person_id = ?, custody_id = ?, act_at = ?, place = ?, body = ?, drafter_rank = ?,"
-	" updated_at = ? WHERE id = ? AND status = 'draft'";
+	"UPDATE pvs SET " REC_SET(PV_FIELDS) "updated_at = ? WHERE id = ? AND status = 'draft'";
 
-sj_err pv_update(db_conn *c, const auth_user *u, const case_ref *r, const char *id, json_t *in, const char **field,
-		 const char **why)
+static const char sql_case_of[] = "SELECT case_id FROM pvs WHERE id = ?";
+
+sj_err pv_update(db_conn *c, const sj_actor *a, const char *id, json_t *patch, json_t **out, const char **why)
 {
-	json_t *pv = NULL;
-	sj_err e = dbj_one(c, sql_pv_row, PV_COLS, &pv, "t", id);
-	if (e)
-		return e;
-	if (strcmp(jstr(pv, "status"), "draft") != 0) {
-		json_decref(pv);
-		*why = "a sealed PV cannot be changed; draft a correction that refers to it";
-		return SJ_ECONFLICT;
+	*out = NULL;
+	case_ref r;
+	json_t *pv = NULL, *in = NULL;
+	sj_err e = case_ref_of(c, a, sql_case_of, id, "pv-not-found", true, &r, why);
+	e = e ? e : dbj_rec_one(c, sql_pv_row, &pv_rec, &pv, "t", id);
+	if (!e && strcmp(jstr(pv, "status"), "draft") != 0) {
+		*why = "pv-sealed";
+		e = SJ_ECONFLICT;
 	}
-	e = check_links(c, r, in, field, why);
-	json_t *body = e ? NULL : body_from(in, json_object_get(pv, "body"));
-	char *bj = body ? jdump_dumps(body, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	json_decref(body);
-	if (!e && !bj)
+	if (!e && !(in = given(patch)))
 		e = SJ_ENOMEM;
-	json_t *act = json_object_get(in, "act_at");
+	e = e ? e : check_links(c, &r, in, why);
 	if (!e) {
-		e = db_run(c, sql_pv_upd, "ttittt" "it", jstr(in, "person_id") ? jstr(in, "person_id") : jstr(pv, "person_id"),
-			   jstr(in, "custody_id") ? jstr(in, "custody_id") : jstr(pv, "custody_id"),
-			   act ? (int64_t)json_integer_value(act) : (int64_t)json_integer_value(json_object_get(pv, "act_at")),
-			   jstr(in, "place") ? jstr(in, "place") : jstr(pv, "place"), bj,
-			   jstr(in, "drafter_rank") ? jstr(in, "drafter_rank") : jstr(pv, "drafter_rank"),
-			   clock_now_ms(), id);
+		/* the draft as it will read: its columns with the change, the
+		 * statements part rebuilt over the old one */
+		static const char *const cols[] = {"person_id", "custody_id", "act_at", "place", "drafter_rank", NULL};
+		for (int i = 0; cols[i]; i++)
+			if (json_object_get(in, cols[i]))
+				json_object_set(pv, cols[i], json_object_get(in, cols[i]));
+		json_t *b = body_from(in, json_object_get(pv, "body"));
+		if (!b || json_object_set_new(pv, "body", b))
+			e = SJ_ENOMEM;
 	}
-	free(bj);
+	e = e ? e : dbj_write(c, sql_pv_upd, &pv_rec, pv, true, "it", clock_now_ms(), id);
 	if (!e) {
 		json_t *fields = json_array();
 		const char *k;
 		json_t *v;
 		json_object_foreach(in, k, v) json_array_append_new(fields, json_string(k));
-		e = case_event(c, r->id, u, "pv.edited",
+		e = case_event(c, r.id, a, "pv.edited",
 			       json_pack("{s:s,s:s,s:o}", "pv_id", id, "number", jstr(pv, "number"), "fields", fields));
 	}
 	json_decref(pv);
-	return e;
+	json_decref(in);
+	return e ? e : pv_get(c, id, out);
 }
 
 /* ---------- sealing ---------- */
 
-static const char sql_custody_for_pv[] =
-	"SELECT regime, ground, started_at, deadline_at, extensions, family_informed_at, lawyer_contacted_at,"
-	" ended_at, end_kind FROM custodies WHERE id = ?";
 static const char sql_pv_seal[] =
 	"UPDATE pvs SET status = 'sealed', content = ?, content_hash = ?, signature = ?, key_id = ?, sealed_by = ?,"
 	" sealed_at = ?, updated_at = ? WHERE id = ? AND status = 'draft'";
@@ -310,76 +367,68 @@ static bool needs_person(const char *type)
 	       strcmp(type, "arrest_custody") == 0;
 }
 
-sj_err pv_seal(db_conn *c, const auth_user *u, case_ref *r, const char *id, const char **why)
+/* art67 names what the draft lacks before it can be sealed (art 67), or NULL. */
+static const char *art67(json_t *pv)
 {
-	json_t *pv = NULL, *person = NULL, *custody = NULL, *content = NULL;
-	char *canon = NULL;
-	sj_err e = dbj_one(c, sql_pv_row, PV_COLS, &pv, "t", id);
-	if (e)
-		return e;
 	const char *type = jstr(pv, "type");
 	json_t *body = json_object_get(pv, "body");
 	const char *statements = jstr(body, "statements"), *sig = jstr(body, "signature"),
 		   *refusal = jstr(body, "refusal_reason");
+	if (!statements || !*statements)
+		return "pv-no-statements";
+	if (needs_person(type)) {
+		if (!jstr(pv, "person_id"))
+			return "pv-no-person";
+		if (!json_is_true(json_object_get(body, "read_back")))
+			return "pv-not-read-back";
+		if (!sig)
+			return "pv-no-signature";
+		if (strcmp(sig, "refused") == 0 && (!refusal || !*refusal))
+			return "pv-refusal-needs-reason";
+	}
+	if (strcmp(type, "arrest_custody") == 0 && !jstr(pv, "custody_id"))
+		return "pv-custody-missing";
+	return NULL;
+}
+
+sj_err pv_seal(db_conn *c, const sj_actor *a, const char *id, json_t **out, const char **why)
+{
+	*out = NULL;
+	case_ref ref, *r = &ref;
+	json_t *pv = NULL, *person = NULL, *custody = NULL, *content = NULL;
+	char *canon = NULL;
+	sj_err e = case_ref_of(c, a, sql_case_of, id, "pv-not-found", true, r, why);
+	e = e ? e : dbj_rec_one(c, sql_pv_row, &pv_rec, &pv, "t", id);
+	if (e)
+		goto out;
+	const char *type = jstr(pv, "type");
+	json_t *body = json_object_get(pv, "body");
 	if (strcmp(jstr(pv, "status"), "draft") != 0) {
-		*why = "this PV is already sealed";
+		*why = "pv-already-sealed";
 		e = SJ_ECONFLICT;
 		goto out;
 	}
 	if (strcmp(r->status, "cancelled") == 0 || strcmp(r->status, "closed") == 0) {
-		*why = "the case is closed or cancelled";
+		*why = "case-closed";
 		e = SJ_ECONFLICT;
 		goto out;
 	}
 	/* Art 67: what the PV must state before it can be sealed. */
-	if (!statements || !*statements) {
-		*why = "art 67: the PV must record the statements or the acts done";
-		e = SJ_EUNPROCESSABLE;
-		goto out;
-	}
-	if (needs_person(type)) {
-		if (!jstr(pv, "person_id")) {
-			*why = "art 67: the PV must name the person heard or arrested";
-			e = SJ_EUNPROCESSABLE;
-			goto out;
-		}
-		if (!json_is_true(json_object_get(body, "read_back"))) {
-			*why = "art 67: the statements must have been read back to the person";
-			e = SJ_EUNPROCESSABLE;
-			goto out;
-		}
-		if (!sig) {
-			*why = "art 67: the person's signature or thumbprint, or the reason for refusing, is required";
-			e = SJ_EUNPROCESSABLE;
-			goto out;
-		}
-		if (strcmp(sig, "refused") == 0 && (!refusal || !*refusal)) {
-			*why = "art 67: a refusal to sign needs its reason";
-			e = SJ_EUNPROCESSABLE;
-			goto out;
-		}
-	}
-	if (strcmp(type, "arrest_custody") == 0 && !jstr(pv, "custody_id")) {
-		*why = "art 67: a custody PV names the custody (time of arrest)";
+	if ((*why = art67(pv))) {
 		e = SJ_EUNPROCESSABLE;
 		goto out;
 	}
 	if (jstr(pv, "person_id") && (e = persons_get(c, jstr(pv, "person_id"), &person)))
 		goto out;
 	if (needs_person(type) && json_is_true(json_object_get(person, "unknown"))) {
-		*why = "art 67: the person's identity must be established before sealing";
+		*why = "pv-person-unidentified";
 		e = SJ_EUNPROCESSABLE;
 		goto out;
 	}
-	if (jstr(pv, "custody_id") &&
-	    (e = dbj_one(c, sql_custody_for_pv,
-			 "regime:t,ground:t,arrested_at:i,deadline_at:i,extensions:i,family_informed_at:i,"
-			 "lawyer_contacted_at:i,ended_at:i,end_kind:t",
-			 &custody, "t", jstr(pv, "custody_id"))))
+	if (jstr(pv, "custody_id") && (e = custody_for_pv(c, jstr(pv, "custody_id"), &custody)))
 		goto out;
-	if (person) {
+	if (person)
 		json_object_del(person, "created_at");
-	}
 	int64_t now = clock_now_ms();
 	content = json_pack("{s:s,s:s,s:{s:s,s:s},s:s,s:s,s:I,s:s?,s:{s:s,s:s,s:s,s:s},s:O?,s:s,s:O?,s:O?,s:O?,"
 			    "s:O?,s:s?,s:I,s:{s:s,s:s}}",
@@ -388,10 +437,10 @@ sj_err pv_seal(db_conn *c, const auth_user *u, case_ref *r, const char *id, cons
 			    (json_int_t)json_integer_value(json_object_get(pv, "act_at")), "place", jstr(pv, "place"),
 			    "drafter", "name", jstr(pv, "drafter_name"), "rank", jstr(pv, "drafter_rank"), "unit",
 			    jstr(pv, "drafter_unit"), "badge", jstr(pv, "drafter_badge"), "person", person,
-			    "statements", statements, "read_back", json_object_get(body, "read_back"), "signature",
-			    json_object_get(body, "signature"), "refusal_reason", json_object_get(body, "refusal_reason"),
-			    "custody", custody, "corrects", jstr(pv, "corrects"), "sealed_at", (json_int_t)now,
-			    "sealed_by", "badge", u->badge, "name", u->name);
+			    "statements", jstr(body, "statements"), "read_back", json_object_get(body, "read_back"),
+			    "signature", json_object_get(body, "signature"), "refusal_reason",
+			    json_object_get(body, "refusal_reason"), "custody", custody, "corrects", jstr(pv, "corrects"),
+			    "sealed_at", (json_int_t)now, "sealed_by", "badge", a->badge, "name", a->name);
 	if (!content) {
 		e = SJ_ENOMEM;
 		goto out;
@@ -405,18 +454,19 @@ sj_err pv_seal(db_conn *c, const auth_user *u, case_ref *r, const char *id, cons
 	hash_hex(canon, hash);
 	snprintf(msg, sizeof msg, "%s%s", PV_SIG_CONTEXT, hash);
 	unsigned char sk[crypto_sign_SECRETKEYBYTES], sigb[crypto_sign_BYTES];
-	e = opj_secret(c, u->id, sk, key_id);
+	e = opj_secret(c, a->id, sk, key_id);
 	if (e)
 		goto out;
 	crypto_sign_detached(sigb, NULL, (const unsigned char *)msg, strlen(msg), sk);
 	sodium_memzero(sk, sizeof sk);
 	char sighex[2 * crypto_sign_BYTES + 1];
 	sodium_bin2hex(sighex, sizeof sighex, sigb, sizeof sigb);
-	e = db_run(c, sql_pv_seal, "tttttiit", canon, hash, sighex, key_id, u->id, now, now, id);
-	e = e ? e : case_mark_investigating(c, u, r);
-	e = e ? e : case_event(c, r->id, u, "pv.sealed",
+	e = db_run(c, sql_pv_seal, "tttttiit", canon, hash, sighex, key_id, a->id, now, now, id);
+	e = e ? e : case_mark_investigating(c, a, r);
+	e = e ? e : case_event(c, r->id, a, "pv.sealed",
 			       json_pack("{s:s,s:s,s:s,s:s}", "pv_id", id, "number", jstr(pv, "number"), "hash", hash,
 					 "key_id", key_id));
+	e = e ? e : pv_get(c, id, out);
 out:
 	free(canon);
 	json_decref(content);
@@ -430,8 +480,8 @@ out:
 
 static bool verify(db_conn *c, json_t *pv)
 {
-	const char *content = jstr(pv, "content"), *hash = jstr(pv, "content_hash"), *sig = jstr(pv, "signature"),
-		   *kid = jstr(pv, "key_id");
+	const char *content = jstr(pv, "content_text"), *hash = jstr(pv, "content_hash"),
+		   *sig = jstr(pv, "seal_signature"), *kid = jstr(pv, "key_id");
 	if (!content || !hash || !sig || !kid)
 		return false;
 	char h[65];
@@ -458,39 +508,53 @@ sj_err pv_get(db_conn *c, const char *id, json_t **out)
 	if (!id_valid(id))
 		return SJ_ENOTFOUND;
 	json_t *pv = NULL;
-	sj_err e = dbj_one(c, sql_pv_row, PV_COLS, &pv, "t", id);
+	sj_err e = dbj_rec_one(c, sql_pv_row, &pv_rec, &pv, "t", id);
 	if (e)
 		return e;
 	if (strcmp(jstr(pv, "status"), "sealed") == 0) {
 		bool ok = verify(c, pv);
-		json_t *content = jdump_loads(jstr(pv, "content"), 0, NULL);
+		json_t *content = jdump_loads(jstr(pv, "content_text"), 0, NULL);
 		json_object_set_new(pv, "seal",
 				    json_pack("{s:O,s:O,s:O,s:b}", "hash", json_object_get(pv, "content_hash"),
-					      "signature", json_object_get(pv, "signature"), "key_id",
+					      "signature", json_object_get(pv, "seal_signature"), "key_id",
 					      json_object_get(pv, "key_id"), "verified", ok));
 		json_object_set_new(pv, "content", content ? content : json_null());
-	} else {
-		json_object_del(pv, "content");
 	}
+	json_object_del(pv, "content_text");
 	json_object_del(pv, "content_hash");
-	json_object_del(pv, "signature");
+	json_object_del(pv, "seal_signature");
 	json_object_del(pv, "key_id");
 	*out = pv;
 	return SJ_OK;
 }
 
+sj_err pv_read(db_conn *c, const sj_actor *a, const char *id, json_t **out, const char **why)
+{
+	*out = NULL;
+	case_ref r;
+	sj_err e = case_ref_of(c, a, sql_case_of, id, "pv-not-found", false, &r, why);
+	return e ? e : pv_get(c, id, out);
+}
+
+sj_err pv_print(db_conn *c, const sj_actor *a, const char *id, buf *html, const char **why)
+{
+	json_t *pv = NULL;
+	sj_err e = pv_read(c, a, id, &pv, why);
+	e = e ? e : print_pv_html(pv, html);
+	json_decref(pv);
+	return e;
+}
+
 static const char sql_pv_list[] =
-	"SELECT p.id, p.number, p.type, p.status, p.person_id, p.act_at, p.content_hash, p.signature, p.key_id,"
-	" p.content, p.sealed_at, c.number FROM pvs p LEFT JOIN pvs c ON c.id = p.corrects_id"
-	" WHERE p.case_id = ? AND (? = 0 OR p.status = 'sealed') ORDER BY p.n";
+	"SELECT p.id AS id, p.number AS number, p.type AS type, p.status AS status, p.person_id AS person_id,"
+	" p.act_at AS act_at, p.content_hash AS hash, p.signature AS signature, p.key_id AS key_id,"
+	" p.content AS content, p.sealed_at AS sealed_at, c.number AS corrects FROM pvs p"
+	" LEFT JOIN pvs c ON c.id = p.corrects_id WHERE p.case_id = ? AND (? = 0 OR p.status = 'sealed') ORDER BY p.n";
 
 sj_err pv_list(db_conn *c, const char *case_id, bool sealed_only, json_t **out)
 {
 	json_t *rows = NULL;
-	sj_err e = dbj_rows(c, sql_pv_list,
-			    "id:t,number:t,type:t,status:t,person_id:t,act_at:i,hash:t,signature:t,key_id:t,content:j,"
-			    "sealed_at:i,corrects:t",
-			    &rows, "ti", case_id, (int64_t)sealed_only);
+	sj_err e = dbj_rec_rows(c, sql_pv_list, &pv_summary_rec, &rows, "ti", case_id, (int64_t)sealed_only);
 	if (e)
 		return e;
 	if (!sealed_only) {
@@ -503,4 +567,38 @@ sj_err pv_list(db_conn *c, const char *case_id, bool sealed_only, json_t **out)
 	}
 	*out = rows;
 	return SJ_OK;
+}
+
+/* ---------- whole-database check (sijill restore) ---------- */
+
+static const char sql_pv_sealed_page[] =
+	"SELECT id, content, content_hash, signature, key_id FROM pvs"
+	" WHERE status = 'sealed' AND id > ? ORDER BY id LIMIT 500";
+
+sj_err pv_verify_all(db_conn *c, int64_t *checked, char bad_id[ID_LEN + 1])
+{
+	*checked = 0;
+	bad_id[0] = '\0';
+	char after[ID_LEN + 1] = "";
+	for (;;) {
+		json_t *rows = NULL;
+		sj_err e = dbj_rows(c, sql_pv_sealed_page, "id:t,content_text:t,content_hash:t,seal_signature:t,key_id:t", &rows,
+				    "t", after);
+		if (e)
+			return e;
+		size_t n = json_array_size(rows), i;
+		json_t *pv;
+		json_array_foreach(rows, i, pv) {
+			(*checked)++;
+			if (!verify(c, pv)) {
+				snprintf(bad_id, ID_LEN + 1, "%s", jstr(pv, "id"));
+				json_decref(rows);
+				return SJ_OK;
+			}
+			snprintf(after, sizeof after, "%s", jstr(pv, "id"));
+		}
+		json_decref(rows);
+		if (n < 500)
+			return SJ_OK;
+	}
 }

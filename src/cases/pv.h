@@ -14,8 +14,9 @@
 
 #include <jansson.h>
 #include <stdbool.h>
-#include "auth/auth.h"
 #include "cases/cases.h"
+#include "core/actor.h"
+#include "core/buf.h"
 #include "core/err.h"
 #include "db/db.h"
 
@@ -24,23 +25,44 @@
  * fails with SJ_ECRYPTO until a key is loaded. */
 SJ_MUST_USE sj_err pv_key_load_or_create(const char *path, bool create);
 
-/* pv_create drafts a PV in case r from a validated body (type, person_id,
+/* The PV as drafted and read (pv), a PV in a case's list or a bundle
+ * (pv_summary); the PV types and signature outcomes (art 67). */
+extern const rec_desc pv_rec, pv_summary_rec;
+extern const rec_enum pv_types, pv_signatures;
+
+/* pv_create drafts a PV in case case_id from in (a pv body: type, person_id,
  * custody_id, corrects, act_at, place, statements, read_back, signature,
- * refusal_reason, drafter_rank, frame). */
-SJ_MUST_USE sj_err pv_create(db_conn *c, const auth_user *u, case_ref *r, json_t *in, char id[ID_LEN + 1],
-			     char number[CASE_NUMBER_MAX + 32], const char **field, const char **why);
-/* pv_case_id finds the case of PV id (for authorisation); SJ_ENOTFOUND. */
-SJ_MUST_USE sj_err pv_case_id(db_conn *c, const char *id, char case_id[ID_LEN + 1]);
-/* pv_update changes a draft; SJ_ECONFLICT once sealed. */
-SJ_MUST_USE sj_err pv_update(db_conn *c, const auth_user *u, const case_ref *r, const char *id, json_t *in,
-			     const char **field, const char **why);
-/* pv_seal checks the art 67 contents (422 with *why when something is
- * missing), freezes, hashes and signs the PV with u's key. */
-SJ_MUST_USE sj_err pv_seal(db_conn *c, const auth_user *u, case_ref *r, const char *id, const char **why);
+ * refusal_reason, drafter_rank, frame) for the actor, in an open case (409
+ * "case-not-open"); the person must be in the case, the custody the case's,
+ * a correction name a sealed PV of the case (422 "pv-person-not-in-case",
+ * "pv-custody-not-in-case", "pv-corrects-not-sealed"). *out: the PV. */
+SJ_MUST_USE sj_err pv_create(db_conn *c, const sj_actor *a, const char *case_id, json_t *in, json_t **out,
+			     const char **why);
+/* pv_update changes a draft from patch (a pv patch); 409 "pv-sealed" once
+ * sealed. *out: the PV. */
+SJ_MUST_USE sj_err pv_update(db_conn *c, const sj_actor *a, const char *id, json_t *patch, json_t **out,
+			     const char **why);
+/* pv_seal checks the art 67 contents (422 with the reason: "pv-no-statements",
+ * "pv-no-person", "pv-not-read-back", "pv-no-signature",
+ * "pv-refusal-needs-reason", "pv-custody-missing", "pv-person-unidentified"),
+ * freezes, hashes and signs the PV with the actor's key (an OPJ). 409
+ * "pv-already-sealed", "case-closed". *out: the PV. */
+SJ_MUST_USE sj_err pv_seal(db_conn *c, const sj_actor *a, const char *id, json_t **out, const char **why);
 /* pv_get returns the PV (with its sealed content and a fresh signature check
- * "verified") as a new object. */
+ * "verified") as a new object; no scope check. */
 SJ_MUST_USE sj_err pv_get(db_conn *c, const char *id, json_t **out);
+/* pv_read returns PV id for the actor (its case readable): SJ_ENOTFOUND
+ * "pv-not-found", SJ_EFORBIDDEN. */
+SJ_MUST_USE sj_err pv_read(db_conn *c, const sj_actor *a, const char *id, json_t **out, const char **why);
+/* pv_print renders PV id for the actor as the bilingual print view into
+ * html (a buf the caller initialised and frees). */
+SJ_MUST_USE sj_err pv_print(db_conn *c, const sj_actor *a, const char *id, buf *html, const char **why);
 /* pv_list returns the case's PVs (summaries) as a new array. */
 SJ_MUST_USE sj_err pv_list(db_conn *c, const char *case_id, bool sealed_only, json_t **out);
+
+/* pv_verify_all recomputes the hash and checks the OPJ signature of every
+ * sealed PV (for `sijill restore`); *checked counts them and bad_id names the
+ * first that fails ("" when all pass). An error only when the database does. */
+SJ_MUST_USE sj_err pv_verify_all(db_conn *c, int64_t *checked, char bad_id[ID_LEN + 1]);
 
 #endif

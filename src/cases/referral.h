@@ -10,25 +10,40 @@
 #define SJ_REFERRAL_H
 
 #include <jansson.h>
-#include "auth/auth.h"
 #include "cases/cases.h"
+#include "core/actor.h"
+#include "core/buf.h"
 #include "core/err.h"
 #include "db/db.h"
 
-/* referral_create sends case r (under investigation, nobody still in
- * custody: 409) to the competent office, or to office_code (a different
- * office than the derived one needs override_reason: 422). */
-SJ_MUST_USE sj_err referral_create(db_conn *c, const auth_user *u, case_ref *r, const char *office_code,
-				   const char *override_reason, char id[ID_LEN + 1],
-				   char transmission_no[CASE_NUMBER_MAX + 1], const char **why);
-/* referral_case_id finds the case of referral id; SJ_ENOTFOUND. */
-SJ_MUST_USE sj_err referral_case_id(db_conn *c, const char *id, char case_id[ID_LEN + 1]);
-/* referral_get returns the referral with its bundle as a new object. */
+/* The referral (the body of POST /cases/{id}/referral: an office and an
+ * override reason; the row as read) and the outcome command. */
+extern const rec_desc referral_rec, referral_outcome_rec;
+extern const rec_enum referral_outcomes;
+
+/* referral_create sends case case_id (under investigation: 409
+ * "referral-needs-investigation"; nobody still in custody: 409
+ * "referral-custody-open") to the competent office, or to in's office (422
+ * "office-not-found"; a different office than the derived one needs
+ * override_reason: 422 "office-override-needs-reason"; no competent office
+ * known: 422 "office-unknown-for-unit"). *out: the referral. */
+SJ_MUST_USE sj_err referral_create(db_conn *c, const sj_actor *a, const char *case_id, json_t *in, json_t **out,
+				   const char **why);
+/* referral_get returns the referral (with its bundle when with_bundle) as a
+ * new object; no scope check. */
 SJ_MUST_USE sj_err referral_get(db_conn *c, const char *id, bool with_bundle, json_t **out);
+/* referral_read returns referral id for the actor: SJ_ENOTFOUND
+ * "referral-not-found", SJ_EFORBIDDEN. */
+SJ_MUST_USE sj_err referral_read(db_conn *c, const sj_actor *a, const char *id, bool with_bundle, json_t **out,
+				 const char **why);
+/* referral_print renders the bundle of referral id for the actor as the
+ * printable document (HTML, into html: a buf the caller initialised). */
+SJ_MUST_USE sj_err referral_print(db_conn *c, const sj_actor *a, const char *id, buf *html, const char **why);
 /* referral_list_case returns the case's referrals (no bundles). */
 SJ_MUST_USE sj_err referral_list_case(db_conn *c, const char *case_id, json_t **out);
-/* referral_outcome records the prosecution's decision once (409 after). */
-SJ_MUST_USE sj_err referral_outcome(db_conn *c, const auth_user *u, const case_ref *r, const char *id,
-				    const char *outcome, const char *note, const char **why);
+/* referral_outcome records the prosecution's decision once from in (a
+ * referral_outcome body; 409 "outcome-already-recorded" after). */
+SJ_MUST_USE sj_err referral_outcome(db_conn *c, const sj_actor *a, const char *id, json_t *in, json_t **out,
+				    const char **why);
 
 #endif

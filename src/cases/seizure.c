@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/limits.h"
 #include "db/dbj.h"
 
 static const char *jstr(json_t *o, const char *k)
@@ -12,62 +13,92 @@ static const char *jstr(json_t *o, const char *k)
 	return json_string_value(json_object_get(o, k));
 }
 
-static const char sql_add[] =
-	"INSERT INTO seizures (id, case_id, unit_id, seal_no, description, quantity, storage_place, holder, pv_id,"
-	" seized_at, recorded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+/* ------------------------------------------------------------ the records */
+
+/* A link of the chain of custody: the columns from_holder/to_holder read as
+ * from/to; a transfer's body names where it goes (to), why, when, and
+ * optionally the new storage place. */
+#define TRANSFER_FIELDS(X) \
+	X(C, seizure_id, ID, 0, 36, NULL, 0) \
+	X(C, seq, INT, 0, 0, NULL, OUT) \
+	X(C, from_holder, TEXT, 1, SJ_MAX_NAME, NULL, 0) \
+	X(C, to_holder, TEXT, 1, SJ_MAX_NAME, NULL, 0) \
+	X(C, at, TIME, 0, 0, NULL, IN | OUT | NULLABLE) \
+	X(C, reason, TEXT, 3, SJ_MAX_SHORT_TEXT, NULL, IN | REQ | OUT) \
+	X(C, recorded_by, CODE, 1, SJ_MAX_BADGE, NULL, OUT) \
+	X(V, from, TEXT, 1, SJ_MAX_NAME, NULL, OUT) \
+	X(V, to, TEXT, 2, SJ_MAX_NAME, NULL, IN | REQ | OUT) \
+	X(V, storage_place, TEXT, 2, SJ_MAX_SHORT_TEXT, NULL, IN | NULLABLE)
+static const rec_field transfer_fields[] = {REC_ID_FIELD, TRANSFER_FIELDS(REC_FIELD)};
+const rec_desc seizure_transfer_rec = REC_DESC("seizure_transfer", "seizure_transfers", transfer_fields, NULL);
+
+/* A seized item, sealed under its number. recorded_by reads as the badge. */
+#define SEIZURE_FIELDS(X) \
+	X(C, case_id, ID, 0, 36, NULL, OUT) \
+	X(C, unit_id, ID, 0, 36, NULL, 0) \
+	X(C, seal_no, TEXT, 1, SJ_MAX_SEAL_NO, NULL, IN | REQ | OUT) \
+	X(C, description, TEXT, 2, SJ_MAX_SHORT_TEXT, NULL, IN | REQ | OUT) \
+	X(C, quantity, TEXT, 1, SJ_MAX_QUANTITY, NULL, IN | REQ | OUT) \
+	X(C, storage_place, TEXT, 2, SJ_MAX_SHORT_TEXT, NULL, IN | REQ | OUT) \
+	X(C, holder, TEXT, 2, SJ_MAX_NAME, NULL, IN | REQ | OUT) \
+	X(C, pv_id, ID, 0, 36, NULL, IN | OUT | NULLABLE) \
+	X(C, seized_at, TIME, 0, 0, NULL, IN | OUT | NULLABLE) \
+	X(C, recorded_by, CODE, 1, SJ_MAX_BADGE, NULL, OUT) \
+	X(C, created_at, TIME, 0, 0, NULL, 0) \
+	X(V, chain, ARRAY, 0, 0, &seizure_transfer_rec, OUT)
+static const rec_field seizure_fields[] = {REC_ID_FIELD, SEIZURE_FIELDS(REC_FIELD)};
+const rec_desc seizure_rec = REC_DESC("seizure", "seizures", seizure_fields, NULL);
+
+/* ------------------------------------------------------------ writes */
+
+static const char sql_add[] = "INSERT INTO seizures (" REC_COLS(SEIZURE_FIELDS) ") VALUES (" REC_QS(SEIZURE_FIELDS) ")";
 static const char sql_link[] =
 	"INSERT INTO seizure_transfers (id, seizure_id, seq, from_holder, to_holder, at, reason, recorded_by)"
 	" VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM seizure_transfers WHERE seizure_id = ?), ?, ?, ?, ?, ?)";
 static const char sql_seal_used[] = "SELECT COUNT(*) FROM seizures WHERE unit_id = ? AND seal_no = ?";
 static const char sql_pv_of_case[] = "SELECT COUNT(*) FROM pvs WHERE id = ? AND case_id = ?";
 
-sj_err seizure_create(db_conn *c, const auth_user *u, case_ref *r, const seizure_new *in, char id[ID_LEN + 1],
-		      const char **why)
+sj_err seizure_create(db_conn *c, const sj_actor *a, const char *case_id, json_t *in, json_t **out, const char **why)
 {
-	if (!case_is_open(r)) {
-		*why = "items are seized only while the case is open";
-		return SJ_ECONFLICT;
-	}
-	int64_t n = 0, now = clock_now_ms(), at = in->seized_at ? in->seized_at : now;
-	sj_err e = dbj_int(c, sql_seal_used, &n, "tt", r->unit_id, in->seal_no);
+	*out = NULL;
+	case_ref ref, *r = &ref;
+	sj_err e = case_ref_open(c, a, case_id, r, why);
+	if (e)
+		return e;
+	const char *seal_no = jstr(in, "seal_no"), *holder = jstr(in, "holder"), *pv_id = jstr(in, "pv_id");
+	json_t *sat = json_object_get(in, "seized_at");
+	int64_t n = 0, now = clock_now_ms(), at = json_is_integer(sat) ? (int64_t)json_integer_value(sat) : now;
+	e = dbj_int(c, sql_seal_used, &n, "tt", r->unit_id, seal_no);
 	if (e)
 		return e;
 	if (n) {
-		*why = "this seal number is already used in the unit";
+		*why = "seal-number-taken";
 		return SJ_ECONFLICT;
 	}
-	if (in->pv_id) {
-		if ((e = dbj_int(c, sql_pv_of_case, &n, "tt", in->pv_id, r->id)))
+	if (pv_id) {
+		if ((e = dbj_int(c, sql_pv_of_case, &n, "tt", pv_id, r->id)))
 			return e;
 		if (!n) {
-			*why = "the seizure PV must belong to the case";
+			*why = "seizure-pv-not-in-case";
 			return SJ_EUNPROCESSABLE;
 		}
 	}
+	char id[ID_LEN + 1], lid[ID_LEN + 1];
 	id_new(id);
-	char lid[ID_LEN + 1];
 	id_new(lid);
-	e = db_run(c, sql_add, "ttttttttt" "iti", id, r->id, r->unit_id, in->seal_no, in->description, in->quantity,
-		   in->storage_place, in->holder, in->pv_id, at, u->id, now);
-	e = e ? e : db_run(c, sql_link, "tttttitt", lid, id, id, "(saisie / حجز)", in->holder, at, "seized", u->id);
-	e = e ? e : case_mark_investigating(c, u, r);
-	return e ? e : case_event(c, r->id, u, "seizure.recorded",
-				  json_pack("{s:s,s:s,s:s}", "seizure_id", id, "seal_no", in->seal_no, "holder",
-					    in->holder));
-}
-
-static const char sql_case_of[] = "SELECT case_id FROM seizures WHERE id = ?";
-
-sj_err seizure_case_id(db_conn *c, const char *id, char case_id[ID_LEN + 1])
-{
-	if (!id_valid(id))
-		return SJ_ENOTFOUND;
-	json_t *o = NULL;
-	sj_err e = dbj_one(c, sql_case_of, "case_id:t", &o, "t", id);
-	if (!e)
-		snprintf(case_id, ID_LEN + 1, "%s", jstr(o, "case_id"));
-	json_decref(o);
-	return e;
+	json_t *row = json_deep_copy(in);
+	json_t *set = json_pack("{s:s,s:s,s:s,s:I,s:s?,s:I}", "id", id, "case_id", r->id, "unit_id", r->unit_id,
+				"seized_at", (json_int_t)at, "recorded_by", a->id, "created_at", (json_int_t)now);
+	if (!row || !set || json_object_update(row, set))
+		e = SJ_ENOMEM;
+	json_decref(set);
+	e = e ? e : dbj_write(c, sql_add, &seizure_rec, row, false, "");
+	json_decref(row);
+	e = e ? e : db_run(c, sql_link, "tttttitt", lid, id, id, "(saisie / حجز)", holder, at, "seized", a->id);
+	e = e ? e : case_mark_investigating(c, a, r);
+	e = e ? e : case_event(c, r->id, a, "seizure.recorded",
+			       json_pack("{s:s,s:s,s:s}", "seizure_id", id, "seal_no", seal_no, "holder", holder));
+	return e ? e : seizure_get(c, id, out);
 }
 
 static const char sql_holder[] = "SELECT holder, seized_at FROM seizures WHERE id = ?";
@@ -75,57 +106,61 @@ static const char sql_last_at[] = "SELECT COALESCE(MAX(at), 0) FROM seizure_tran
 static const char sql_move[] =
 	"UPDATE seizures SET holder = ?, storage_place = COALESCE(CAST(? AS TEXT), storage_place) WHERE id = ?";
 
-sj_err seizure_transfer(db_conn *c, const auth_user *u, const case_ref *r, const char *id, const char *to,
-			const char *reason, const char *storage_place, int64_t at, const char **why)
+static const char sql_case_of[] = "SELECT case_id FROM seizures WHERE id = ?";
+
+sj_err seizure_transfer(db_conn *c, const sj_actor *a, const char *id, json_t *in, json_t **out, const char **why)
 {
+	*out = NULL;
+	case_ref r;
 	json_t *o = NULL;
-	sj_err e = dbj_one(c, sql_holder, "holder:t,seized_at:i", &o, "t", id);
+	sj_err e = case_ref_of(c, a, sql_case_of, id, "seizure-not-found", true, &r, why);
+	e = e ? e : dbj_rec_one(c, sql_holder, &seizure_rec, &o, "t", id);
 	if (e)
 		return e;
-	char from[512];
+	char from[SJ_MAX_NAME + 1];
 	snprintf(from, sizeof from, "%s", jstr(o, "holder"));
 	json_decref(o);
+	const char *to = jstr(in, "to"), *reason = jstr(in, "reason");
 	int64_t last = 0, now = clock_now_ms();
 	if ((e = dbj_int(c, sql_last_at, &last, "t", id)))
 		return e;
-	if (!at)
-		at = now;
+	json_t *jat = json_object_get(in, "at");
+	int64_t at = json_is_integer(jat) ? (int64_t)json_integer_value(jat) : now;
 	if (at < last || at > now + 60000) {
-		*why = "a transfer comes after the previous one and not in the future";
+		*why = "transfer-out-of-order";
 		return SJ_EUNPROCESSABLE;
 	}
 	if (strcmp(from, to) == 0) {
-		*why = "the item is already held there";
+		*why = "transfer-same-holder";
 		return SJ_EUNPROCESSABLE;
 	}
 	char lid[ID_LEN + 1];
 	id_new(lid);
-	e = db_run(c, sql_link, "tttttitt", lid, id, id, from, to, at, reason, u->id);
-	e = e ? e : db_run(c, sql_move, "ttt", to, storage_place, id);
-	return e ? e : case_event(c, r->id, u, "seizure.transferred",
-				  json_pack("{s:s,s:s,s:s,s:s}", "seizure_id", id, "from", from, "to", to, "reason",
-					    reason));
+	e = db_run(c, sql_link, "tttttitt", lid, id, id, from, to, at, reason, a->id);
+	e = e ? e : db_run(c, sql_move, "ttt", to, jstr(in, "storage_place"), id);
+	e = e ? e : case_event(c, r.id, a, "seizure.transferred",
+			       json_pack("{s:s,s:s,s:s,s:s}", "seizure_id", id, "from", from, "to", to, "reason",
+					 reason));
+	return e ? e : seizure_get(c, id, out);
 }
 
-#define SEIZURE_COLS                                                                                   \
-	"id:t,case_id:t,seal_no:t,description:t,quantity:t,storage_place:t,holder:t,pv_id:t,seized_at:i," \
-	"recorded_by:t"
-static const char sql_get[] =
-	"SELECT s.id, s.case_id, s.seal_no, s.description, s.quantity, s.storage_place, s.holder, s.pv_id,"
-	" s.seized_at, b.badge FROM seizures s JOIN users b ON b.id = s.recorded_by WHERE s.id = ?";
-static const char sql_by_case[] =
-	"SELECT s.id, s.case_id, s.seal_no, s.description, s.quantity, s.storage_place, s.holder, s.pv_id,"
-	" s.seized_at, b.badge FROM seizures s JOIN users b ON b.id = s.recorded_by WHERE s.case_id = ?"
-	" ORDER BY s.seized_at, s.id";
+/* ------------------------------------------------------------ reads */
+
+#define SEIZURE_SELECT \
+	"SELECT id, case_id, seal_no, description, quantity, storage_place, holder, pv_id, seized_at," \
+	" b_badge AS recorded_by FROM seizures JOIN (SELECT id AS b_id, badge AS b_badge FROM users) b" \
+	" ON b.b_id = recorded_by"
+static const char sql_get[] = SEIZURE_SELECT " WHERE id = ?";
+static const char sql_by_case[] = SEIZURE_SELECT " WHERE case_id = ? ORDER BY seized_at, id";
 static const char sql_chain[] =
-	"SELECT t.seq, t.from_holder, t.to_holder, t.at, t.reason, b.badge FROM seizure_transfers t"
-	" JOIN users b ON b.id = t.recorded_by WHERE t.seizure_id = ? ORDER BY t.seq";
+	"SELECT t.seq AS seq, t.from_holder AS \"from\", t.to_holder AS \"to\", t.at AS at, t.reason AS reason,"
+	" b.badge AS recorded_by FROM seizure_transfers t JOIN users b ON b.id = t.recorded_by"
+	" WHERE t.seizure_id = ? ORDER BY t.seq";
 
 static sj_err add_chain(db_conn *c, json_t *o)
 {
 	json_t *chain = NULL;
-	sj_err e = dbj_rows(c, sql_chain, "seq:i,from:t,to:t,at:i,reason:t,recorded_by:t", &chain, "t",
-			    jstr(o, "id"));
+	sj_err e = dbj_rec_rows(c, sql_chain, &seizure_transfer_rec, &chain, "t", jstr(o, "id"));
 	if (!e)
 		json_object_set_new(o, "chain", chain);
 	return e;
@@ -133,7 +168,7 @@ static sj_err add_chain(db_conn *c, json_t *o)
 
 sj_err seizure_get(db_conn *c, const char *id, json_t **out)
 {
-	sj_err e = dbj_one(c, sql_get, SEIZURE_COLS, out, "t", id);
+	sj_err e = dbj_rec_one(c, sql_get, &seizure_rec, out, "t", id);
 	e = e ? e : add_chain(c, *out);
 	if (e) {
 		json_decref(*out);
@@ -142,9 +177,17 @@ sj_err seizure_get(db_conn *c, const char *id, json_t **out)
 	return e;
 }
 
+sj_err seizure_read(db_conn *c, const sj_actor *a, const char *id, json_t **out, const char **why)
+{
+	*out = NULL;
+	case_ref r;
+	sj_err e = case_ref_of(c, a, sql_case_of, id, "seizure-not-found", false, &r, why);
+	return e ? e : seizure_get(c, id, out);
+}
+
 sj_err seizure_list_case(db_conn *c, const char *case_id, json_t **out)
 {
-	sj_err e = dbj_rows(c, sql_by_case, SEIZURE_COLS, out, "t", case_id);
+	sj_err e = dbj_rec_rows(c, sql_by_case, &seizure_rec, out, "t", case_id);
 	size_t i;
 	json_t *o;
 	if (!e)

@@ -6,30 +6,32 @@
 #define SJ_SEIZURE_H
 
 #include <jansson.h>
-#include "auth/auth.h"
 #include "cases/cases.h"
+#include "core/actor.h"
 #include "core/err.h"
 #include "db/db.h"
 
-typedef struct seizure_new {
-	const char *seal_no, *description, *quantity, *storage_place, *holder, *pv_id;
-	int64_t seized_at;    /* 0: now */
-} seizure_new;
+/* The seized item (as recorded and read, with its chain) and a link of the
+ * chain (a transfer: the body of POST /seizures/{id}/transfers and its row). */
+extern const rec_desc seizure_rec, seizure_transfer_rec;
 
-/* seizure_create records an item in case r; a seal number already used in
- * the unit is SJ_ECONFLICT. The chain starts with a transfer "seized" →
- * holder. */
-SJ_MUST_USE sj_err seizure_create(db_conn *c, const auth_user *u, case_ref *r, const seizure_new *in,
-				  char id[ID_LEN + 1], const char **why);
-/* seizure_case_id finds the case of seizure id; SJ_ENOTFOUND. */
-SJ_MUST_USE sj_err seizure_case_id(db_conn *c, const char *id, char case_id[ID_LEN + 1]);
-/* seizure_transfer appends a link to the chain of custody (from: the current
- * holder) and updates the holder and, when given, the storage place. */
-SJ_MUST_USE sj_err seizure_transfer(db_conn *c, const auth_user *u, const case_ref *r, const char *id,
-				    const char *to, const char *reason, const char *storage_place, int64_t at,
+/* seizure_create records an item in open case case_id (409 "case-not-open")
+ * from in (a seizure body); a seal number already used in the unit is 409
+ * "seal-number-taken", a seizure PV of another case 422 "seizure-pv-not-in-case".
+ * The chain starts with a transfer "seized" → holder. *out: the item. */
+SJ_MUST_USE sj_err seizure_create(db_conn *c, const sj_actor *a, const char *case_id, json_t *in, json_t **out,
+				  const char **why);
+/* seizure_transfer appends a link to the chain of custody from in (a
+ * seizure_transfer body; from: the current holder) and updates the holder
+ * and, when given, the storage place. 422 "transfer-out-of-order" (before
+ * the last link or in the future), "transfer-same-holder". *out: the item. */
+SJ_MUST_USE sj_err seizure_transfer(db_conn *c, const sj_actor *a, const char *id, json_t *in, json_t **out,
 				    const char **why);
 /* seizure_get returns the item with its chain as a new object. */
 SJ_MUST_USE sj_err seizure_get(db_conn *c, const char *id, json_t **out);
+/* seizure_read returns item id for the actor: SJ_ENOTFOUND
+ * "seizure-not-found", SJ_EFORBIDDEN. */
+SJ_MUST_USE sj_err seizure_read(db_conn *c, const sj_actor *a, const char *id, json_t **out, const char **why);
 /* seizure_list_case returns the case's items, each with its chain. */
 SJ_MUST_USE sj_err seizure_list_case(db_conn *c, const char *case_id, json_t **out);
 

@@ -66,7 +66,6 @@ int cli_audit(int argc, char **argv)
 		cli_default_key_path(dbu, keybuf);
 		key = keybuf;
 	}
-	(void)clock_legal_init();
 	if (audit_key_load_or_create(key, false)) {
 		fprintf(stderr, "sijill: cannot read the audit key %s\n", key);
 		return 1;
@@ -93,7 +92,8 @@ int cli_audit(int argc, char **argv)
 	       (long long)rep.entries, (long long)rep.checkpoints, (long long)rep.heads);
 	if (rep.last_signed_seq > 0) {
 		struct tm tm;
-		bool legal = clock_legal_tm(rep.last_signed_at, &tm);
+		bool legal = clock_legal_init() == SJ_OK;
+		clock_legal_tm(rep.last_signed_at, &tm);
 		printf(", the last for entry %lld at %02d:%02d%s on %04d-%02d-%02d", (long long)rep.last_signed_seq,
 		       tm.tm_hour, tm.tm_min, legal ? "" : " UTC", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 	}

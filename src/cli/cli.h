@@ -13,6 +13,10 @@ int cli_serve(int argc, char **argv);
 int cli_user(int argc, char **argv);
 int cli_audit(int argc, char **argv);
 int cli_import(int argc, char **argv);
+int cli_settings(int argc, char **argv);
+int cli_backup(int argc, char **argv);
+int cli_restore(int argc, char **argv);
+int cli_migrate(int argc, char **argv);
 
 /* Shared helpers (common.c). */
 /* cli_default_key_path derives the audit key file for db_uri when none is

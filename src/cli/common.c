@@ -64,6 +64,16 @@ db *cli_open_db(const char *uri, int n)
 	}
 	int applied = 0;
 	e = db_migrate(d, &applied);
+	int unknown = 0;
+	if (e == SJ_ECONFLICT && !db_schema_newer(d, &unknown) && unknown) {
+		fprintf(stderr,
+			"sijill: the database was migrated by a newer sijill (it has schema version %d; this\n"
+			"        binary knows versions up to %d). Refusing to downgrade it: install the newer\n"
+			"        sijill again, or restore a backup taken before the upgrade.\n",
+			unknown, db_binary_version());
+		db_close(d);
+		return NULL;
+	}
 	if (e) {
 		fprintf(stderr, "sijill: migrating the schema failed (%s)\n", sj_err_name(e));
 		db_close(d);

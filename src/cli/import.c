@@ -19,8 +19,8 @@
 #include "audit/audit.h"
 #include "cli/cli.h"
 #include "core/clock.h"
-#include "db/dbj.h"
-#include "search/search.h"
+#include "org/units.h"
+#include "persons/persons.h"
 
 #define IMPORT_LINE_MAX   (16 * 1024)
 #define IMPORT_BATCH_DFLT 10000
@@ -72,8 +72,6 @@ static sj_err audit_batch(db_conn *c, const char *file, long long first_line, lo
 	return e;
 }
 
-static const char sql_root_unit[] = "SELECT id FROM units WHERE parent_id IS NULL ORDER BY path LIMIT 1";
-static const char sql_unit[] = "SELECT id FROM units WHERE code = ?";
 
 int cli_import(int argc, char **argv)
 {
@@ -141,13 +139,12 @@ int cli_import(int argc, char **argv)
 	sj_err e = line ? db_acquire(d, &c) : SJ_ENOMEM;
 	char unit_id[ID_LEN + 1] = "";
 	if (!e) {
-		json_t *u = NULL;
-		e = unit ? dbj_one(c, sql_unit, "id:t", &u, "t", unit) : dbj_one(c, sql_root_unit, "id:t", &u, "");
+		unit_info u;
+		e = unit ? unit_get_by_code(c, unit, &u) : unit_get_root(c, &u);
 		if (e == SJ_ENOTFOUND)
 			fprintf(stderr, "sijill: no unit %s (run `sijill init`)\n", unit ? unit : "(root)");
 		else if (!e)
-			snprintf(unit_id, sizeof unit_id, "%s", json_string_value(json_object_get(u, "id")));
-		json_decref(u);
+			snprintf(unit_id, sizeof unit_id, "%s", u.id);
 	}
 	long long lineno = 0, good = 0, bad = 0, created = 0, updated = 0, in_batch = 0, batch_first = 1;
 	long long b_created = 0, b_updated = 0;
@@ -170,7 +167,8 @@ int cli_import(int argc, char **argv)
 			continue;
 		json_error_t jerr;
 		json_t *p = jdump_loadb(line, n, JSON_REJECT_DUPLICATES, &jerr);
-		const char *why = p ? srch_validate_person(p) : jerr.text;
+		char whybuf[256];
+		const char *why = p ? persons_import_check(p, whybuf, sizeof whybuf) : jerr.text;
 		if (why) {
 			if (bad < IMPORT_MAX_ERRORS_SHOWN)
 				fprintf(stderr, "%s%s:%lld: %s\n", bar ? "\r" : "", path, lineno, why);
@@ -186,7 +184,7 @@ int cli_import(int argc, char **argv)
 		char id[ID_LEN + 1];
 		bool made = false;
 		if (!e)
-			e = srch_import_person(c, p, unit_id, id, &made);
+			e = persons_import(c, p, unit_id, id, &made);
 		json_decref(p);
 		if (e)
 			break;

@@ -158,19 +158,9 @@ int cli_user(int argc, char **argv)
 		if (!cli_read_secret("new password: ", pw, sizeof pw) || pw_weakness(pw)) {
 			fprintf(stderr, "sijill: the password must be 12 to 256 characters\n");
 		} else {
-			db_stmt *s;
-			bool row;
 			char uid[ID_LEN + 1] = "";
 			sj_err e = db_begin(c, DB_WRITE);
-			e = e ? e : db_prepare(c, "SELECT id FROM users WHERE badge = ?", &s);
-			e = e ? e : db_bind_text(s, 1, badge);
-			e = e ? e : db_step(s, &row);
-			if (!e && row)
-				snprintf(uid, sizeof uid, "%s", db_col_text(s, 0));
-			if (!e && row)
-				e = db_step(s, &row);
-			if (!e && !uid[0])
-				e = SJ_ENOTFOUND;
+			e = e ? e : auth_user_id(c, badge, uid);
 			e = e ? e : auth_user_set_password(c, uid, pw, NULL);
 			if (e) {
 				db_rollback(c);

@@ -7,9 +7,9 @@
 #ifndef SJ_CLOCK_H
 #define SJ_CLOCK_H
 
-#include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
+#include "core/err.h"
 
 /* clock_now_ms returns the current UTC time in milliseconds (plus any test offset). */
 int64_t clock_now_ms(void);
@@ -21,14 +21,43 @@ int64_t clock_monotonic_us(void);
 /* clock_format_iso writes t_ms as "YYYY-MM-DDTHH:MM:SS.mmmZ" into out (>= 25 bytes). */
 void clock_format_iso(int64_t t_ms, char out[32]);
 
-/* clock_legal_tm breaks t_ms (UTC ms) down into Morocco's legal time: the
- * tzdata zone Africa/Casablanca (UTC+1, UTC+0 during Ramadan; decree
- * 2-18-855 of 2018), never a fixed offset. Returns false, with *out in UTC,
- * when the zone is not installed (Debian: tzdata). The zone becomes the
- * process's local time zone (TZ) on the first call; nothing in sijill uses
- * local time otherwise. Call clock_legal_init() before starting threads. */
-bool clock_legal_tm(int64_t t_ms, struct tm *out);
-/* clock_legal_init installs the zone now (idempotent; false without tzdata). */
-bool clock_legal_init(void);
+/* --- legal time ---
+ * Morocco's legal time is Africa/Casablanca from the system's tzdata (Debian
+ * package tzdata): GMT+1, and GMT during Ramadan (décret 2.18.855). Every
+ * legal day, printed time and year in sijill goes through these functions;
+ * nothing adds a fixed offset. clock_legal_init selects the zone for the
+ * process (TZ) and must run before threads start (main does); the other
+ * functions call it once themselves if it has not run. */
+#define CLOCK_LEGAL_ZONE "Africa/Casablanca"
+/* clock_legal_init: SJ_EIO when tzdata has no Africa/Casablanca. */
+SJ_MUST_USE sj_err clock_legal_init(void);
+/* clock_legal_tm fills *out with t_ms in legal time (tm_gmtoff: the offset). */
+void clock_legal_tm(int64_t t_ms, struct tm *out);
+/* clock_legal_day_start returns the UTC ms of 00:00 legal time on t_ms's legal day. */
+int64_t clock_legal_day_start(int64_t t_ms);
+/* clock_legal_day returns t_ms's legal day as YYYYMMDD (20261201). */
+int64_t clock_legal_day(int64_t t_ms);
+/* clock_legal_midnight returns the UTC ms of 00:00 legal time on y-m-d. */
+int64_t clock_legal_midnight(int y, int m, int d);
+/* clock_legal_year returns t_ms's calendar year in legal time. */
+int clock_legal_year(int64_t t_ms);
+/* clock_format_legal writes "YYYY-MM-DDTHH:MM:SS+01:00" (the offset in force
+ * then) into out (>= 32 bytes). */
+void clock_format_legal(int64_t t_ms, char out[32]);
+/* clock_legal_date writes t_ms's legal date "YYYY-MM-DD" into out. */
+void clock_legal_date(int64_t t_ms, char out[11]);
+/* Whether the system clock is synchronised (custody clocks depend on it). */
+typedef enum { CLOCK_SYNC_UNKNOWN = 0, CLOCK_SYNC_YES, CLOCK_SYNC_NO } clock_sync;
+
+/* clock_sync_status asks, in order: a test override; systemd-timesyncd's
+ * flag file /run/systemd/timesync/synchronized; the kernel through
+ * adjtimex(2) (TIME_ERROR or STA_UNSYNC: not synchronised; kept up to date by
+ * timesyncd, chrony with rtcsync — Debian's default — and ntpd). *source
+ * (may be NULL) names the answer's origin (static string); *max_error_us (may
+ * be NULL) the kernel's maximum error estimate, -1 when unknown. */
+clock_sync clock_sync_status(const char **source, int64_t *max_error_us);
+/* clock_set_sync_override forces the answer (tests only): CLOCK_SYNC_YES or
+ * CLOCK_SYNC_NO; CLOCK_SYNC_UNKNOWN removes the override. */
+void clock_set_sync_override(clock_sync v);
 
 #endif

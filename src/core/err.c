@@ -17,6 +17,7 @@ const char *sj_err_name(sj_err e)
 	case SJ_EIO: return "io";
 	case SJ_ECRYPTO: return "crypto";
 	case SJ_EINTERNAL: return "internal";
+	case SJ_EUNAVAIL: return "unavailable";
 	case SJ_ERR__COUNT: break;
 	}
 	return "internal";

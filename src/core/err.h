@@ -24,6 +24,8 @@ typedef enum sj_err {
 	SJ_EIO,           /* a file or socket failed */
 	SJ_ECRYPTO,       /* a cryptographic check failed */
 	SJ_EINTERNAL,     /* a bug or an impossible state */
+	SJ_EUNAVAIL,      /* no writable database reachable (lost connection, demoted
+	                   * primary, failover in progress): 503 + Retry-After */
 	SJ_ERR__COUNT
 } sj_err;
 

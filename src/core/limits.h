@@ -15,12 +15,32 @@
 #define SJ_MIN_PASSWORD         12
 #define SJ_MAX_PASSWORD         256
 #define SJ_MAX_NAME             200             /* a person's or user's name, bytes */
+#define SJ_MAX_CIN_TYPED        16              /* a CIN as typed (spaces, hyphens) */
+#define SJ_MAX_PHONE            32              /* a phone number as typed */
+#define SJ_MAX_NATIONALITY      64
 #define SJ_MAX_SHORT_TEXT       500
 #define SJ_MAX_LONG_TEXT        (64 * 1024)     /* facts, statements, summaries */
 #define SJ_MAX_PAGE             200             /* rows a list returns at most */
 #define SJ_DEFAULT_PAGE         50
 #define SJ_MAX_PURPOSE          300
 #define SJ_HASH_CONCURRENCY     2               /* argon2id hashes at once */
+#define SJ_MAX_REFERENCE        100             /* a reference number (a notice, a file) */
+#define SJ_MAX_AUTH_REF         128             /* a prosecutor's authorisation reference */
+#define SJ_MAX_PLATE_TYPED      32              /* a plate as typed */
+#define SJ_MAX_VIN              32              /* a VIN (chassis number) as typed */
+#define SJ_MAX_DOC_NUMBER       32              /* an identity document's number as typed */
+#define SJ_MAX_VEHICLE_TEXT     100             /* a vehicle's make or model */
+#define SJ_MAX_COLOR            50
+#define SJ_MAX_SEAL_NO          64              /* a seal number of a seized item */
+#define SJ_MAX_QUANTITY         64              /* a seized quantity as written ("2 kg") */
+#define SJ_MAX_OTP              16              /* a second-factor code as typed */
+#define SJ_TOTP_DIGITS          6               /* a TOTP code's length (RFC 6238) */
+#define SJ_MAX_OFFENCES         32              /* offences charged when a case opens */
+#define SJ_MAX_CASE_PERSONS     64              /* persons named when a case opens */
+#define SJ_MAX_MATCH_REASONS    8               /* reasons a candidate or a hit matched */
+#define SJ_MAX_ALERTS           256             /* hits one entry or look-up returns */
+#define SJ_MAX_LIST             1000            /* rows of an unpaged list (users) */
+#define SJ_TEST_CLOCK_MAX_MS    (3650LL * 86400000) /* how far a test server's clock moves */
 
 
 /* Sessions and login (auth/session.c) */

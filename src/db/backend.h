@@ -34,6 +34,8 @@ typedef struct db_backend_ops {
 	int64_t (*col_int)(void *stmt, int i);
 	bool (*col_null)(void *stmt, int i);
 	int (*col_count)(void *stmt);
+	/* col_name: the result column's name (its AS label), NULL when unknown */
+	const char *(*col_name)(void *stmt, int i);
 	int64_t (*changes)(void *stmt);
 	const char *(*errmsg)(void *conn);
 	/* tx_active: the server still holds an open transaction on conn (SQLite

@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -72,6 +73,7 @@ struct db {
 	char *log_path;     /* the file to flush (SQLite) */
 	_Atomic uint64_t flushes; /* flushes done (db_flushes) */
 	void *sync_impl;    /* the flushing connection (PostgreSQL), opened on first use */
+	struct db *reader;  /* db_open_reader: the pool for lag-tolerant reads, or NULL */
 };
 
 bool db_uri_is_pg(const char *uri)
@@ -153,6 +155,7 @@ void db_close(db *d)
 	}
 	if (d->ckpt_impl)
 		d->ops->conn_close(d->ckpt_impl);
+	db_close(d->reader);
 	for (int i = 0; i < d->size; i++) {
 		conn_clear_stmts(&d->conns[i]);
 		d->ops->conn_close(d->conns[i].impl);
@@ -414,6 +417,7 @@ void db_release(db *d, db_conn *c)
 {
 	if (!c)
 		return;
+	d = c->owner; /* a reader connection goes back to the reader pool */
 	if (c->in_tx)
 		db_rollback(c);
 	hook_end(c, false);
@@ -562,8 +566,23 @@ const char *db_col_text(db_stmt *s, int i) { return s->ops->col_text(s->impl, i)
 int64_t db_col_int(db_stmt *s, int i) { return s->ops->col_int(s->impl, i); }
 bool db_col_null(db_stmt *s, int i) { return s->ops->col_null(s->impl, i); }
 int db_col_count(db_stmt *s) { return s->ops->col_count(s->impl); }
+const char *db_col_name(db_stmt *s, int i) { return s->ops->col_name(s->impl, i); }
 int64_t db_changes(db_stmt *s) { return s->ops->changes(s->impl); }
 const char *db_last_error(const db_conn *c) { return c->ops->errmsg(c->impl); }
+
+sj_err db_bind_va(db_stmt *s, int first, const char *fmt, va_list ap)
+{
+	sj_err e = SJ_OK;
+	for (int i = 0; fmt && fmt[i] && !e; i++) {
+		switch (fmt[i]) {
+		case 't': e = db_bind_text(s, first + i, va_arg(ap, const char *)); break;
+		case 'i': e = db_bind_int(s, first + i, va_arg(ap, int64_t)); break;
+		case 'n': e = db_bind_null(s, first + i); break;
+		default: e = SJ_EINTERNAL; break;
+		}
+	}
+	return e;
+}
 
 sj_err db_run(db_conn *c, const char *sql, const char *fmt, ...)
 {
@@ -573,14 +592,7 @@ sj_err db_run(db_conn *c, const char *sql, const char *fmt, ...)
 		return e;
 	va_list ap;
 	va_start(ap, fmt);
-	for (int i = 0; fmt && fmt[i] && !e; i++) {
-		switch (fmt[i]) {
-		case 't': e = db_bind_text(s, i + 1, va_arg(ap, const char *)); break;
-		case 'i': e = db_bind_int(s, i + 1, va_arg(ap, int64_t)); break;
-		case 'n': e = db_bind_null(s, i + 1); break;
-		default: e = SJ_EINTERNAL; break;
-		}
-	}
+	e = db_bind_va(s, 1, fmt, ap);
 	va_end(ap);
 	if (e)
 		return e;
@@ -588,4 +600,84 @@ sj_err db_run(db_conn *c, const char *sql, const char *fmt, ...)
 	while (!e && row)
 		e = db_step(s, &row);
 	return e;
+}
+
+static const char sql_ping[] = "SELECT 1";
+
+bool db_ping(db *d)
+{
+	db_conn *c;
+	if (db_acquire(d, &c))
+		return false;
+	db_stmt *s;
+	bool row = false;
+	sj_err e = db_prepare(c, sql_ping, &s);
+	e = e ? e : db_step(s, &row);
+	bool ok = !e && row;
+	if (!e)
+		e = db_step(s, &row);
+	db_release(d, c);
+	return ok && !e;
+}
+
+sj_err db_open_reader(db *d, const char *uri, int pool)
+{
+	if (d->reader || d->ops->kind != DB_PG || !db_uri_is_pg(uri))
+		return SJ_EINVAL;
+	return db_open(uri, pool, &d->reader);
+}
+
+bool db_has_reader(const db *d) { return d->reader != NULL; }
+
+sj_err db_acquire_reader(db *d, db_conn *held, db_conn **out)
+{
+	if (d->reader)
+		return db_acquire(d->reader, out);
+	if (held) {
+		*out = held;
+		return SJ_OK;
+	}
+	return db_acquire(d, out);
+}
+
+void db_release_reader(db *d, db_conn *held, db_conn *c)
+{
+	(void)d;
+	if (c && c != held)
+		db_release(c->owner, c);
+}
+
+/* PostgreSQL only: pg_stat_replication lists the walsenders of this server,
+ * pg_replication_slots its slots, pg_last_xact_replay_timestamp() a
+ * standby's last replayed commit (PostgreSQL manual, 28.2 and 9.27). */
+static const char sql_repl[] =
+	"SELECT pg_is_in_recovery(), current_setting('synchronous_standby_names'),"
+	" (SELECT COUNT(*) FROM pg_stat_replication WHERE sync_state IN ('sync', 'quorum')),"
+	" (SELECT COUNT(*) FROM pg_stat_replication),"
+	" (SELECT COUNT(*) FROM pg_replication_slots WHERE slot_type = 'physical'),"
+	" CASE WHEN pg_is_in_recovery() THEN"
+	"  CAST(EXTRACT(EPOCH FROM (clock_timestamp() - pg_last_xact_replay_timestamp())) * 1000 AS BIGINT) END";
+
+sj_err db_replication(db_conn *c, db_repl *out)
+{
+	memset(out, 0, sizeof *out);
+	out->replay_lag_ms = -1;
+	if (c->ops->kind != DB_PG)
+		return SJ_OK;
+	db_stmt *s;
+	bool row = false;
+	sj_err e = db_prepare(c, sql_repl, &s);
+	e = e ? e : db_step(s, &row);
+	if (e || !row)
+		return e ? e : SJ_EDB;
+	out->known = true;
+	out->in_recovery = db_col_int(s, 0) != 0;
+	const char *names = db_col_text(s, 1);
+	snprintf(out->sync_names, sizeof out->sync_names, "%s", names ? names : "");
+	out->sync_standbys = db_col_int(s, 2);
+	out->standbys = db_col_int(s, 3);
+	out->slots = db_col_int(s, 4);
+	if (!db_col_null(s, 5))
+		out->replay_lag_ms = db_col_int(s, 5);
+	return db_step(s, &row);
 }

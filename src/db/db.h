@@ -26,7 +26,9 @@
 #ifndef SJ_DB_H
 #define SJ_DB_H
 
+#include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "core/err.h"
 
@@ -57,6 +59,42 @@ void db_release(db *d, db_conn *c);
 db_backend db_conn_kind(const db_conn *c);
 /* db_conn_owner is the pool c belongs to. */
 db *db_conn_owner(const db_conn *c);
+
+/* --- a second pool for reads that tolerate lag (a standby) ---
+ * db_open_reader attaches to d a pool of `pool` connections to uri (a
+ * PostgreSQL standby, or a multi-host URI with target_session_attrs=
+ * prefer-standby so libpq falls back to the primary). Only reads run there:
+ * a write on a standby fails (SQLSTATE 25006, SJ_EUNAVAIL). SJ_EINVAL unless
+ * both d and uri are PostgreSQL; d owns the pool (db_close closes it). */
+SJ_MUST_USE sj_err db_open_reader(db *d, const char *uri, int pool);
+bool db_has_reader(const db *d);
+/* db_acquire_reader lends a connection for a read where a few seconds of lag
+ * are acceptable: from the reader pool when d has one, else `held` itself (the
+ * caller's connection on d, maybe inside its transaction: a thread never
+ * waits for a second connection of the pool it holds one of), else (held
+ * NULL) one of d. Statements on a reader connection run outside a
+ * transaction. Give it back with db_release_reader(d, held, c), which does
+ * nothing when c is held. */
+SJ_MUST_USE sj_err db_acquire_reader(db *d, db_conn *held, db_conn **out);
+void db_release_reader(db *d, db_conn *held, db_conn *c);
+
+/* Replication, as the server behind c sees it (PostgreSQL; on SQLite
+ * known is false). A primary that has replication slots or standbys but no
+ * synchronous standby streaming runs without a second copy of each commit
+ * (pg_auto_failover's wait_primary): one more failure loses writes. */
+typedef struct db_repl {
+	bool known;              /* the server answered */
+	bool in_recovery;        /* a standby */
+	int64_t sync_standbys;   /* streaming with sync_state sync or quorum */
+	int64_t standbys;        /* every walsender (streaming or catching up) */
+	int64_t slots;           /* physical replication slots (pg_auto_failover keeps one per other node) */
+	int64_t replay_lag_ms;   /* a standby: now - last replayed commit; -1 unknown or primary */
+	char sync_names[256];    /* synchronous_standby_names */
+} db_repl;
+/* db_replication fills *out (zeroed first); reads only, outside or inside a
+ * transaction. The statistics views need the pg_monitor role (or superuser)
+ * to show sync_state: without it sync_standbys reads 0. */
+SJ_MUST_USE sj_err db_replication(db_conn *c, db_repl *out);
 
 /* db_begin opens a transaction; DB_WRITE takes the write lock at once on
  * SQLite (BEGIN IMMEDIATE) so a read-then-write never deadlocks there. On
@@ -137,12 +175,29 @@ const char *db_col_text(db_stmt *s, int i);
 int64_t db_col_int(db_stmt *s, int i);
 bool db_col_null(db_stmt *s, int i);
 int db_col_count(db_stmt *s);
+/* db_col_name returns column i's name as the statement labels it (the AS
+ * name, lower case on PostgreSQL), valid while the statement is; NULL when
+ * unknown (out of memory). Known once db_step has returned a row. */
+const char *db_col_name(db_stmt *s, int i);
 /* db_changes returns the rows changed by the last executed statement. */
 int64_t db_changes(db_stmt *s);
 
+/* db_bind_va binds parameters first, first + 1, ... of s from ap, one per
+ * letter of fmt: 't' const char * (NULL binds NULL), 'i' int64_t, 'n' NULL
+ * (takes no argument); another letter is SJ_EINTERNAL. */
+SJ_MUST_USE sj_err db_bind_va(db_stmt *s, int first, const char *fmt, va_list ap);
 /* db_run is prepare + bind + step-to-done for a write with no rows back.
  * fmt has one letter per parameter: 't' const char *, 'i' int64_t, 'n' NULL. */
 SJ_MUST_USE sj_err db_run(db_conn *c, const char *sql, const char *fmt, ...);
+
+/* db_sqlite_copy writes a consistent copy of the SQLite database file src
+ * into dst (a new file) with SQLite's online backup API, in one read
+ * transaction: a process serving src keeps writing while it runs. The copy
+ * is a single file (journal_mode DELETE). On failure writes a message into
+ * err; dst may then exist partly and should be removed by the caller. */
+SJ_MUST_USE sj_err db_sqlite_copy(const char *src, const char *dst, char *err, size_t errsz);
+/* db_ping checks that a connection of d answers a query (health checks). */
+bool db_ping(db *d);
 
 /* db_last_error returns the backend's message for the last failure on c. */
 const char *db_last_error(const db_conn *c);

@@ -3,7 +3,10 @@
 #include "db/dbj.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "core/log.h"
 
 typedef struct dbj_col {
 	char name[48];
@@ -29,20 +32,6 @@ static int parse_cols(const char *s, dbj_col cols[DBJ_MAX_COLS])
 			return -1;
 	}
 	return n;
-}
-
-static sj_err bind_va(db_stmt *s, const char *fmt, va_list ap)
-{
-	sj_err e = SJ_OK;
-	for (int i = 0; fmt && fmt[i] && !e; i++) {
-		switch (fmt[i]) {
-		case 't': e = db_bind_text(s, i + 1, va_arg(ap, const char *)); break;
-		case 'i': e = db_bind_int(s, i + 1, va_arg(ap, int64_t)); break;
-		case 'n': e = db_bind_null(s, i + 1); break;
-		default: e = SJ_EINTERNAL; break;
-		}
-	}
-	return e;
 }
 
 static json_t *row_object(db_stmt *s, const dbj_col *cols, int n)
@@ -76,19 +65,62 @@ static json_t *row_object(db_stmt *s, const dbj_col *cols, int n)
 	return o;
 }
 
-static sj_err run_rows(db_conn *c, const char *sql, const char *cols, json_t **out, bool one,
+/* rec_letter is the dbj type letter of a field that can be a column. */
+static char rec_letter(rec_type t)
+{
+	switch (t) {
+	case REC_TIME:
+	case REC_INT: return 'i';
+	case REC_BOOL: return 'b';
+	case REC_JSON: return 'j';
+	case REC_REAL:
+	case REC_OBJECT:
+	case REC_ARRAY:
+	case REC_ANY: return 0;
+	default: return 't';
+	}
+}
+
+/* rec_cols names and types the current statement's columns from d: each
+ * column's label must be a field of d (SJ_EINTERNAL, logged, otherwise —
+ * a read that returns what its record does not describe is a bug). */
+static sj_err rec_cols(db_stmt *s, const rec_desc *d, dbj_col cv[DBJ_MAX_COLS], int *n)
+{
+	int k = db_col_count(s);
+	if (k > DBJ_MAX_COLS)
+		return SJ_EINTERNAL;
+	for (int i = 0; i < k; i++) {
+		const char *name = db_col_name(s, i);
+		if (!name)
+			return SJ_ENOMEM;
+		const rec_field *f = rec_field_view(d, name);
+		char t = f ? rec_letter(f->type) : 0;
+		if (!t || strlen(name) >= sizeof cv[i].name) {
+			log_msg(LOG_ERROR, "a column its record does not describe",
+				json_pack("{s:s,s:s}", "record", d->name, "column", name));
+			return SJ_EINTERNAL;
+		}
+		memcpy(cv[i].name, name, strlen(name) + 1);
+		cv[i].type = t;
+	}
+	*n = k;
+	return SJ_OK;
+}
+
+static sj_err run_rows(db_conn *c, const char *sql, const char *cols, const rec_desc *d, json_t **out, bool one,
 		       const char *fmt, va_list ap)
 {
 	*out = NULL;
 	dbj_col cv[DBJ_MAX_COLS];
-	int n = parse_cols(cols, cv);
+	int n = d ? 0 : parse_cols(cols, cv);
 	if (n < 0)
 		return SJ_EINTERNAL;
+	bool typed = !d;
 	db_stmt *s;
 	sj_err e = db_prepare(c, sql, &s);
 	if (e)
 		return e;
-	e = bind_va(s, fmt, ap);
+	e = db_bind_va(s, 1, fmt, ap);
 	if (e)
 		return e;
 	json_t *arr = one ? NULL : json_array();
@@ -96,6 +128,11 @@ static sj_err run_rows(db_conn *c, const char *sql, const char *cols, json_t **o
 		return SJ_ENOMEM;
 	bool row;
 	while (!(e = db_step(s, &row)) && row) {
+		if (!typed) {
+			if ((e = rec_cols(s, d, cv, &n)))
+				break;
+			typed = true;
+		}
 		json_t *o = row_object(s, cv, n);
 		if (!o) {
 			e = SJ_ENOMEM;
@@ -131,7 +168,7 @@ sj_err dbj_rows(db_conn *c, const char *sql, const char *cols, json_t **out, con
 {
 	va_list ap;
 	va_start(ap, fmt);
-	sj_err e = run_rows(c, sql, cols, out, false, fmt, ap);
+	sj_err e = run_rows(c, sql, cols, NULL, out, false, fmt, ap);
 	va_end(ap);
 	return e;
 }
@@ -140,7 +177,25 @@ sj_err dbj_one(db_conn *c, const char *sql, const char *cols, json_t **out, cons
 {
 	va_list ap;
 	va_start(ap, fmt);
-	sj_err e = run_rows(c, sql, cols, out, true, fmt, ap);
+	sj_err e = run_rows(c, sql, cols, NULL, out, true, fmt, ap);
+	va_end(ap);
+	return e;
+}
+
+sj_err dbj_rec_rows(db_conn *c, const char *sql, const rec_desc *d, json_t **out, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	sj_err e = run_rows(c, sql, NULL, d, out, false, fmt, ap);
+	va_end(ap);
+	return e;
+}
+
+sj_err dbj_rec_one(db_conn *c, const char *sql, const rec_desc *d, json_t **out, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	sj_err e = run_rows(c, sql, NULL, d, out, true, fmt, ap);
 	va_end(ap);
 	return e;
 }
@@ -154,7 +209,7 @@ sj_err dbj_int(db_conn *c, const char *sql, int64_t *out, const char *fmt, ...)
 		return e;
 	va_list ap;
 	va_start(ap, fmt);
-	e = bind_va(s, fmt, ap);
+	e = db_bind_va(s, 1, fmt, ap);
 	va_end(ap);
 	if (e)
 		return e;
@@ -165,6 +220,60 @@ sj_err dbj_int(db_conn *c, const char *sql, int64_t *out, const char *fmt, ...)
 	if (!row)
 		return SJ_ENOTFOUND;
 	*out = db_col_null(s, 0) ? 0 : db_col_int(s, 0);
+	while (!(e = db_step(s, &row)) && row)
+		;
+	return e;
+}
+
+/* bind_member binds obj's member for field f at parameter i. */
+static sj_err bind_member(db_stmt *s, int i, const rec_field *f, json_t *obj)
+{
+	json_t *v = json_object_get(obj, f->name);
+	if (f->type == REC_BOOL)
+		return db_bind_int(s, i, json_is_true(v) ? 1 : 0);
+	if (!v || json_is_null(v))
+		return db_bind_null(s, i);
+	switch (f->type) {
+	case REC_TIME:
+	case REC_INT:
+		return json_is_integer(v) ? db_bind_int(s, i, (int64_t)json_integer_value(v)) : SJ_EINTERNAL;
+	case REC_JSON: {
+		char *t = jdump_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+		if (!t)
+			return SJ_ENOMEM;
+		sj_err e = db_bind_text(s, i, t); /* text is copied */
+		free(t);
+		return e;
+	}
+	default:
+		return json_is_string(v) ? db_bind_text(s, i, json_string_value(v)) : SJ_EINTERNAL;
+	}
+}
+
+sj_err dbj_write(db_conn *c, const char *sql, const rec_desc *d, json_t *obj, bool edit_only, const char *fmt,
+		 ...)
+{
+	db_stmt *s;
+	sj_err e = db_prepare(c, sql, &s);
+	if (e)
+		return e;
+	int i = 1;
+	for (size_t k = 0; k < d->nfields && !e; k++) {
+		const rec_field *f = &d->fields[k];
+		unsigned want = edit_only ? REC_KIND_E : (REC_KIND_C | REC_KIND_E);
+		if (!(f->flags & want))
+			continue;
+		e = bind_member(s, i++, f, obj);
+	}
+	if (e)
+		return e;
+	va_list ap;
+	va_start(ap, fmt);
+	e = db_bind_va(s, i, fmt, ap);
+	va_end(ap);
+	if (e)
+		return e;
+	bool row;
 	while (!(e = db_step(s, &row)) && row)
 		;
 	return e;

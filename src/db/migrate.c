@@ -37,26 +37,11 @@ static const char sql_create_versions[] =
 	"CREATE TABLE IF NOT EXISTS schema_migrations ("
 	" version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
 static const char sql_max_version[] = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
+static const char sql_has_version[] = "SELECT COUNT(*) FROM schema_migrations WHERE version = ?";
+static const char sql_versions[] = "SELECT version FROM schema_migrations ORDER BY version";
 static const char sql_insert_version[] =
 	"INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)";
 
-static const char sql_has_version[] = "SELECT COUNT(*) FROM schema_migrations WHERE version = ?";
-
-/* has_version: migration v is recorded (numbers come in ranges, one per
- * engineer, so a database may have 10 and not yet 6). */
-static sj_err has_version(db_conn *c, int v, bool *has)
-{
-	db_stmt *s;
-	bool row;
-	sj_err e = db_prepare(c, sql_has_version, &s);
-	e = e ? e : db_bind_int(s, 1, v);
-	e = e ? e : db_step(s, &row);
-	if (!e)
-		*has = row && db_col_int(s, 0) > 0;
-	if (!e)
-		e = db_step(s, &row);
-	return e;
-}
 
 static sj_err read_version(db_conn *c, int *version)
 {
@@ -83,6 +68,65 @@ sj_err db_schema_version(db *d, int *version)
 	return e;
 }
 
+static bool known_version(int v)
+{
+	for (int i = 0; i < db_migrations_count; i++)
+		if (db_migrations[i].version == v)
+			return true;
+	return false;
+}
+
+/* first_unknown finds an applied version this binary has no migration for
+ * (the database was migrated by a newer sijill); 0 when there is none. */
+static sj_err first_unknown(db_conn *c, int *unknown)
+{
+	db_stmt *s;
+	bool row = false;
+	*unknown = 0;
+	sj_err e = db_prepare(c, sql_versions, &s);
+	while (!e && !(e = db_step(s, &row)) && row) {
+		int v = (int)db_col_int(s, 0);
+		if (!*unknown && !known_version(v))
+			*unknown = v;
+	}
+	return e;
+}
+
+int db_binary_version(void)
+{
+	int max = 0;
+	for (int i = 0; i < db_migrations_count; i++)
+		if (db_migrations[i].version > max)
+			max = db_migrations[i].version;
+	return max;
+}
+
+sj_err db_schema_newer(db *d, int *unknown)
+{
+	*unknown = 0;
+	db_conn *c;
+	sj_err e = db_acquire(d, &c);
+	if (e)
+		return e;
+	e = db_exec(c, sql_create_versions);
+	e = e ? e : first_unknown(c, unknown);
+	db_release(d, c);
+	return e;
+}
+
+static sj_err has_version(db_conn *c, int v, bool *has)
+{
+	db_stmt *s;
+	bool row = false;
+	sj_err e = db_prepare(c, sql_has_version, &s);
+	e = e ? e : db_bind_int(s, 1, v);
+	e = e ? e : db_step(s, &row);
+	*has = !e && row && db_col_int(s, 0) > 0;
+	while (!e && row)
+		e = db_step(s, &row);
+	return e;
+}
+
 sj_err db_migrate(db *d, int *applied)
 {
 	int done = 0;
@@ -98,6 +142,14 @@ sj_err db_migrate(db *d, int *applied)
 		locked = !e;
 	}
 	e = e ? e : db_exec(c, sql_create_versions);
+	/* A database migrated by a newer sijill is never touched by an older one. */
+	int unknown = 0;
+	e = e ? e : first_unknown(c, &unknown);
+	if (!e && unknown) {
+		log_msg(LOG_ERROR, "database schema is newer than this binary",
+			json_pack("{s:i,s:i}", "database_version", unknown, "binary_version", db_binary_version()));
+		e = SJ_ECONFLICT;
+	}
 	for (int i = 0; !e && i < db_migrations_count; i++) {
 		const db_migration *m = &db_migrations[i];
 		bool have = false;
@@ -106,6 +158,8 @@ sj_err db_migrate(db *d, int *applied)
 		/* Several central processes may start at once: one migrates. */
 		if (db_conn_kind(c) == DB_PG)
 			e = db_exec(c, "LOCK TABLE schema_migrations IN EXCLUSIVE MODE");
+		/* Applied by number, not by "newer than the highest": migrations
+		 * from different ranges may be merged in any order. */
 		if (!e)
 			e = has_version(c, m->version, &have);
 		if (!e && !have) {

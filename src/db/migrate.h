@@ -18,10 +18,18 @@ typedef struct db_migration {
 extern const db_migration db_migrations[];
 extern const int db_migrations_count;
 
-/* db_migrate applies every migration newer than the database's version.
- * *applied (may be NULL) receives how many ran. */
+/* db_migrate applies every migration not yet applied (by number: ranges of
+ * numbers may be merged in any order). *applied (may be NULL) receives how
+ * many ran. SJ_ECONFLICT, changing nothing, when the database has a version
+ * this binary does not know: it was migrated by a newer sijill (downgrade). */
 SJ_MUST_USE sj_err db_migrate(db *d, int *applied);
 /* db_schema_version returns the newest applied version (0 on a new database). */
 SJ_MUST_USE sj_err db_schema_version(db *d, int *version);
+
+/* db_binary_version returns the highest migration number this binary has. */
+int db_binary_version(void);
+/* db_schema_newer sets *unknown to an applied version this binary has no
+ * migration for (0 when none): the database belongs to a newer sijill. */
+SJ_MUST_USE sj_err db_schema_newer(db *d, int *unknown);
 
 #endif

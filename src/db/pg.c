@@ -10,7 +10,12 @@
  *
  * A connection the server dropped is re-established on its next use outside a
  * transaction (never inside one: that would silently split it); its statements
- * are then prepared again on their next execution.
+ * are then prepared again on their next execution. A connection that reached
+ * a read-only server (SQLSTATE 25006: a primary demoted by a failover) or was
+ * told the server is shutting down (57P01-57P03) is marked stale and dropped
+ * at its next use outside a transaction, so libpq chooses a host again
+ * (target_session_attrs=read-write in a multi-host URI). Meanwhile the unit of
+ * work fails with SJ_EUNAVAIL, which HTTP answers 503 with Retry-After.
  */
 #include <inttypes.h>
 #include <libpq-fe.h>
@@ -36,6 +41,7 @@ typedef struct pg_conn {
 	uint64_t gen;                   /* bumped by each reconnection */
 	bool in_tx;                     /* between begin and commit/rollback */
 	bool reading;                   /* a DB_READ "transaction": statements run on their own */
+	bool stale;                     /* reached a read-only or stopping server: reconnect */
 	sj_err tx_err;                  /* first failure inside the open transaction */
 	int ndealloc;
 	uint64_t dealloc[PG_MAX_DEALLOC]; /* finalized statements still on the server */
@@ -70,10 +76,22 @@ static void set_err(pg_conn *c, const char *msg)
 	snprintf(c->err, sizeof c->err, "%.*s", (int)n, msg);
 }
 
+/* unavailable: the SQLSTATEs that mean "this server cannot take the write
+ * now; another one may": 25006 read-only transaction (a demoted primary, or a
+ * standby), class 08 connection exceptions, 57P01 admin shutdown, 57P02 crash
+ * shutdown, 57P03 cannot connect now (PostgreSQL manual, Appendix A). */
+static bool unavailable(const char *st)
+{
+	return st && (strcmp(st, "25006") == 0 || strncmp(st, "08", 2) == 0 || strcmp(st, "57P01") == 0 ||
+		      strcmp(st, "57P02") == 0 || strcmp(st, "57P03") == 0);
+}
+
 static sj_err map_sqlstate(const char *st)
 {
 	if (!st || strlen(st) != 5)
 		return SJ_EDB;
+	if (unavailable(st))
+		return SJ_EUNAVAIL;
 	if (strncmp(st, "23", 2) == 0)   /* 23505 unique, 23503 fk, 23514 check, 23502 not null */
 		return SJ_ECONFLICT;
 	if (strcmp(st, "40001") == 0 || strcmp(st, "40P01") == 0 || strcmp(st, "55P03") == 0)
@@ -93,7 +111,7 @@ static sj_err check(pg_conn *c, const PGresult *r)
 	sj_err e;
 	if (!r) {
 		set_err(c, PQerrorMessage(c->h));
-		e = PQstatus(c->h) == CONNECTION_OK ? SJ_ENOMEM : SJ_EDB;
+		e = PQstatus(c->h) == CONNECTION_OK ? SJ_ENOMEM : SJ_EUNAVAIL;
 	} else {
 		switch (PQresultStatus(r)) {
 		case PGRES_COMMAND_OK:
@@ -102,7 +120,15 @@ static sj_err check(pg_conn *c, const PGresult *r)
 			return SJ_OK;
 		default:
 			set_err(c, PQresultErrorMessage(r));
-			e = map_sqlstate(PQresultErrorField(r, PG_DIAG_SQLSTATE));
+			const char *st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+			e = map_sqlstate(st);
+			if (PQstatus(c->h) != CONNECTION_OK)
+				e = SJ_EUNAVAIL; /* the server went away during the statement */
+			if (e == SJ_EUNAVAIL && !c->stale) {
+				c->stale = true;
+				log_msg(LOG_WARN, "postgresql server unavailable; the connection will be re-established",
+					json_pack("{s:s,s:s}", "sqlstate", st ? st : "", "error", c->err));
+			}
 			break;
 		}
 	}
@@ -136,16 +162,36 @@ static sj_err session(pg_conn *c)
  * outside a transaction. Statements prepared before re-prepare (gen). */
 static sj_err alive(pg_conn *c)
 {
-	if (PQstatus(c->h) == CONNECTION_OK)
+	/* An idle connection the server ended (restart, failover, terminate)
+	 * has its farewell and EOF waiting on the socket: reading them, without
+	 * blocking, turns it CONNECTION_BAD before a statement is sent on it. */
+	if (PQstatus(c->h) == CONNECTION_OK && !c->stale && PQtransactionStatus(c->h) == PQTRANS_IDLE)
+		(void)PQconsumeInput(c->h);
+	if (PQstatus(c->h) == CONNECTION_OK && !c->stale)
 		return SJ_OK;
+	/* PQreset connects again with the same parameters: with a multi-host
+	 * URI it walks the hosts and, with target_session_attrs=read-write,
+	 * keeps only the primary. */
 	PQreset(c->h);
 	c->gen++;
 	c->ndealloc = 0;
 	if (PQstatus(c->h) != CONNECTION_OK) {
 		set_err(c, PQerrorMessage(c->h));
-		return SJ_EDB;
+		c->stale = true;
+		return SJ_EUNAVAIL;
 	}
-	return session(c);
+	c->stale = false;
+	sj_err e = session(c);
+	if (!e)
+		log_msg(LOG_INFO, "postgresql connection re-established", NULL);
+	return e;
+}
+
+/* lost_outside_tx: e is a lost connection on a statement run outside any
+ * transaction, which may be sent once more on a new connection. */
+static bool lost_outside_tx(const pg_conn *c, sj_err e)
+{
+	return e == SJ_EUNAVAIL && !c->in_tx && PQstatus(c->h) != CONNECTION_OK;
 }
 
 /* flush_dealloc drops the server side of finalized statements (evicted from
@@ -221,6 +267,10 @@ static sj_err pg_exec(void *conn, const char *sql)
 	sj_err e = c->in_tx ? SJ_OK : alive(c);
 	if (!e)
 		e = simple(c, sql); /* PQexec runs several `;`-separated statements */
+	if (lost_outside_tx(c, e)) {
+		e = alive(c);
+		e = e ? e : simple(c, sql);
+	}
 	return e;
 }
 
@@ -245,13 +295,15 @@ static sj_err pg_begin(void *conn, db_mode mode)
 		c->reading = true;
 		return SJ_OK;
 	}
-	e = simple(c, mode == DB_SNAPSHOT ? "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY" : "BEGIN");
-	if (e && PQstatus(c->h) != CONNECTION_OK) {
+	/* DB_SNAPSHOT: one snapshot for every statement (audit verify while writers run) */
+	const char *begin = mode == DB_SNAPSHOT ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN";
+	e = simple(c, begin);
+	if (e && (PQstatus(c->h) != CONNECTION_OK || c->stale)) {
 		/* The server dropped an idle pooled connection (restart, timeout):
 		 * nothing has been done yet, so reconnect and begin once more. */
 		e = alive(c);
 		if (!e)
-			e = simple(c, mode == DB_SNAPSHOT ? "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY" : "BEGIN");
+			e = simple(c, begin);
 	}
 	if (!e) {
 		c->in_tx = true;
@@ -435,6 +487,10 @@ static sj_err pg_prepare(void *conn, const char *sql, void **out)
 	if (!e) {
 		flush_dealloc(c);
 		e = do_prepare(s);
+		if (lost_outside_tx(c, e)) {
+			e = alive(c);
+			e = e ? e : do_prepare(s);
+		}
 	}
 	if (e) {
 		free(s->sql);
@@ -554,6 +610,19 @@ static sj_err pg_step(void *stmt, bool *row)
 		}
 		PGresult *r = PQexecPrepared(c->h, s->name, s->nparams, s->vals, NULL, NULL, 0);
 		e = check(c, r);
+		if (lost_outside_tx(c, e)) {
+			/* once more on a new connection: outside a transaction run only
+			 * reads and idempotent touches (every write that matters is in
+			 * a transaction with its audit entry) */
+			PQclear(r);
+			r = NULL;
+			e = alive(c);
+			e = e ? e : do_prepare(s);
+			if (!e) {
+				r = PQexecPrepared(c->h, s->name, s->nparams, s->vals, NULL, NULL, 0);
+				e = check(c, r);
+			}
+		}
 		if (e) {
 			PQclear(r);
 			s->done = true;
@@ -609,6 +678,12 @@ static int pg_col_count(void *stmt)
 	return s->res ? PQnfields(s->res) : 0;
 }
 
+static const char *pg_col_name(void *stmt, int i)
+{
+	pg_stmt *s = stmt;
+	return s->res && i >= 0 && i < PQnfields(s->res) ? PQfname(s->res, i) : NULL;
+}
+
 static int64_t pg_changes(void *stmt)
 {
 	pg_stmt *s = stmt;
@@ -617,11 +692,13 @@ static int64_t pg_changes(void *stmt)
 
 static bool pg_tx_active(void *conn)
 {
+	/* PostgreSQL never ends a transaction by itself while the connection
+	 * lives; a lost connection (PQTRANS_UNKNOWN) counts as active so the next
+	 * statement fails with SJ_EUNAVAIL rather than a generic error. */
 	pg_conn *c = conn;
 	if (c->reading)
 		return true;
-	PGTransactionStatusType ts = PQtransactionStatus(c->h);
-	return ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR || ts == PQTRANS_ACTIVE;
+	return PQtransactionStatus(c->h) != PQTRANS_IDLE;
 }
 
 static const char *pg_errmsg(void *conn)
@@ -649,6 +726,7 @@ const db_backend_ops db_pg_ops = {
 	.col_int = pg_col_int,
 	.col_null = pg_col_null,
 	.col_count = pg_col_count,
+	.col_name = pg_col_name,
 	.changes = pg_changes,
 	.errmsg = pg_errmsg,
 	.tx_active = pg_tx_active,

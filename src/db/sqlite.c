@@ -213,6 +213,12 @@ static int lite_col_count(void *stmt)
 	return sqlite3_column_count(s->st);
 }
 
+static const char *lite_col_name(void *stmt, int i)
+{
+	lite_stmt *s = stmt;
+	return sqlite3_column_name(s->st, i);
+}
+
 static int64_t lite_changes(void *stmt)
 {
 	lite_stmt *s = stmt;
@@ -277,6 +283,7 @@ const db_backend_ops db_sqlite_ops = {
 	.col_int = lite_col_int,
 	.col_null = lite_col_null,
 	.col_count = lite_col_count,
+	.col_name = lite_col_name,
 	.changes = lite_changes,
 	.errmsg = lite_errmsg,
 	.tx_active = lite_tx_active,
@@ -285,3 +292,59 @@ const db_backend_ops db_sqlite_ops = {
 	.checkpoint = lite_checkpoint,
 	.no_autocheckpoint = lite_no_autocheckpoint,
 };
+
+/* ---------- online copy (sijill backup, sijill migrate) ---------- */
+
+sj_err db_sqlite_copy(const char *src, const char *dst, char *err, size_t errsz)
+{
+	sqlite3 *s = NULL, *d = NULL;
+	sj_err e = SJ_OK;
+	int rc = sqlite3_open_v2(src, &s, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_busy_timeout(s, 10000);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errsz, "%s: %s", src, s ? sqlite3_errmsg(s) : sqlite3_errstr(rc));
+		e = SJ_EDB;
+		goto out;
+	}
+	rc = sqlite3_open_v2(dst, &d, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errsz, "%s: %s", dst, d ? sqlite3_errmsg(d) : sqlite3_errstr(rc));
+		e = SJ_EIO;
+		goto out;
+	}
+	/* One step of all pages: a single read transaction on the source, so a
+	 * serving process keeps writing (WAL) and the copy is one consistent
+	 * snapshot. Stepping by pages would restart on every write of another
+	 * process and might never finish under load. */
+	sqlite3_backup *b = sqlite3_backup_init(d, "main", s, "main");
+	if (!b) {
+		snprintf(err, errsz, "%s: %s", dst, sqlite3_errmsg(d));
+		e = SJ_EDB;
+		goto out;
+	}
+	do {
+		rc = sqlite3_backup_step(b, -1);
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			sqlite3_sleep(50);
+	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	int fin = sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE || fin != SQLITE_OK) {
+		snprintf(err, errsz, "copying %s: %s", src, sqlite3_errstr(rc != SQLITE_DONE ? rc : fin));
+		e = SJ_EDB;
+		goto out;
+	}
+	/* the copy is a rollback-journal file with nothing pending: one file */
+	rc = sqlite3_exec(d, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errsz, "%s: %s", dst, sqlite3_errmsg(d));
+		e = SJ_EDB;
+	}
+out:
+	sqlite3_close_v2(s);
+	if (sqlite3_close(d) != SQLITE_OK && !e) {
+		snprintf(err, errsz, "%s: could not close the copy", dst);
+		e = SJ_EIO;
+	}
+	return e;
+}

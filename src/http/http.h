@@ -64,6 +64,18 @@ const char *http_param(const http_req *r, const char *name);
 /* An opaque pointer the dispatcher may hang on the request (the caller, say). */
 void http_set_user(http_req *r, void *user);
 void *http_user(const http_req *r);
+/* The dispatcher's route row for this request (opaque to the HTTP layer). */
+void http_set_route(http_req *r, const void *route);
+const void *http_route(const http_req *r);
+/* One more opaque pointer for the dispatcher's own bookkeeping during
+ * dispatch (app: the request's idempotency key); never freed here. */
+void http_set_app_data(http_req *r, void *data);
+void *http_app_data(const http_req *r);
+/* http_set_json hands the request its parsed, validated body (reference
+ * stolen; replaces any earlier one); http_json returns it, borrowed, or NULL.
+ * The request frees it when it ends: handlers never decref their body. */
+void http_set_json(http_req *r, json_t *body);
+json_t *http_json(const http_req *r);
 
 /* --- answering (exactly one of these per request) --- */
 /* http_reply_json sends body (reference stolen; NULL sends {}) as application/json. */
@@ -74,7 +86,9 @@ void http_reply_bytes(http_req *r, int status, const char *ctype, const void *da
 void http_reply_file(http_req *r, int status, const char *ctype, int fd, uint64_t size);
 /* http_problem sends RFC 9457 application/problem+json:
  * {"type":"urn:sijill:problem:<code>","title":...,"status":...,"code":code,
- *  "detail":detail,"instance":request id} plus any extra members (stolen). */
+ *  "detail":detail,"instance":request id} plus any extra members (stolen),
+ * and "message": {"ar","fr"} from the dictionaries' "err.<code>" entry
+ * (its {placeholders} filled from extra's "vars" object) unless extra has one. */
 void http_problem(http_req *r, int status, const char *code, const char *detail, json_t *extra);
 /* http_add_header adds a response header for the reply still to be sent. */
 SJ_MUST_USE sj_err http_add_header(http_req *r, const char *name, const char *value);
@@ -117,48 +131,15 @@ void http_req_fake_free(http_req *r);
  * itself). Answers 404 problem+json when nothing matches. */
 void http_serve_static(http_req *r, const char *root);
 
-/* --- JSON bodies and validation (json.c) --- */
-typedef enum {
-	HJ_STRING = 1, /* out: const char ** (owned by the json tree) */
-	HJ_INT,        /* out: int64_t *; min/max are the bounds */
-	HJ_BOOL,       /* out: int * */
-	HJ_ENUM,       /* a string among `values`; out: const char ** */
-	HJ_OBJECT,     /* out: json_t ** (borrowed) */
-	HJ_ARRAY,      /* out: json_t ** (borrowed); max is the most elements */
-	HJ_DATE,       /* "YYYY-MM-DD", a real calendar date; out: const char ** */
-	HJ_ID,         /* a UUID id; out: const char ** */
-	HJ_REAL,       /* any JSON number; out: double *; min/max bound it when not both 0 */
-} hjson_kind;
-
-typedef struct hjson_field {
-	const char *name;
-	hjson_kind kind;
-	int required;
-	int64_t min;                 /* strings: min bytes; ints: min value */
-	int64_t max;                 /* strings: max bytes (0: SJ_MAX_SHORT_TEXT); ints: max */
-	const char *const *values;   /* HJ_ENUM: NULL-terminated */
-	void *out;                   /* where the value goes; untouched when absent */
-	int nullable;                /* JSON null is accepted as "absent" */
-} hjson_field;
+/* --- JSON bodies (json.c) --- */
 
 /* hjson_body_or_reply parses the request body as one JSON object: it must be
  * application/json, valid UTF-8, no duplicate keys, nesting at most
  * SJ_MAX_JSON_DEPTH. Returns a new reference (caller decrefs) or NULL after
- * answering 400/415 problem+json. */
+ * answering 400/415 problem+json. Fields are checked by the route's record
+ * (core/record.h: rec_check), not here. */
 json_t *hjson_body_or_reply(http_req *r);
-/* hjson_fields_or_reply checks obj against spec (terminated by a {NULL}
- * entry): unknown members, missing required ones, wrong types, sizes, enums.
- * On success fills the out pointers and returns true; otherwise answers 400
- * "validation" with {"errors":[{"field","code","detail"}]} and returns false. */
-bool hjson_fields_or_reply(http_req *r, json_t *obj, const hjson_field *spec);
-/* hjson_fields_check checks obj against spec like hjson_fields_or_reply but
- * answers nothing: each problem is appended to errs (a JSON array) with its
- * field name prefixed by prefix (may be NULL), e.g. "persons[1].". Returns
- * true when it added no error. For nested objects of a request. */
-bool hjson_fields_check(json_t *obj, const hjson_field *spec, const char *prefix, json_t *errs);
 /* hjson_errors_or_reply takes errs (reference stolen): empty → true; otherwise
  * answers 400 "validation" with {"errors": errs} and returns false. NULL errs
  * answers 500. */
 bool hjson_errors_or_reply(http_req *r, json_t *errs);
-/* hjson_valid_date returns true for a real calendar date "YYYY-MM-DD". */
-bool hjson_valid_date(const char *s);

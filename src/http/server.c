@@ -23,6 +23,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/id.h"
+#include "core/i18n.h"
 #include "core/limits.h"
 #include "core/log.h"
 #include "text/norm.h"
@@ -55,6 +56,9 @@ struct http_req {
 	kv params[HTTP_MAX_PARAMS];
 	int nparams;
 	void *user;
+	void *route;           /* the dispatcher's route row (opaque here) */
+	void *app_data;        /* the dispatcher's bookkeeping (opaque here) */
+	json_t *json;          /* the parsed body, owned (http_set_json) */
 	/* the reply */
 	bool replied;
 	int status;
@@ -98,6 +102,30 @@ const char *http_request_id(const http_req *r) { return r->request_id; }
 const char *http_client_ip(const http_req *r) { return r->ip; }
 void http_set_user(http_req *r, void *user) { r->user = user; }
 void *http_user(const http_req *r) { return r->user; }
+
+void http_set_route(http_req *r, const void *route)
+{
+	r->route = (void *)route;
+}
+
+const void *http_route(const http_req *r)
+{
+	return r->route;
+}
+
+void http_set_app_data(http_req *r, void *data) { r->app_data = data; }
+void *http_app_data(const http_req *r) { return r->app_data; }
+
+void http_set_json(http_req *r, json_t *body)
+{
+	json_decref(r->json);
+	r->json = body;
+}
+
+json_t *http_json(const http_req *r)
+{
+	return r->json;
+}
 bool http_replied(const http_req *r) { return r->replied; }
 int http_status(const http_req *r) { return r->status; }
 int http_query_count(const http_req *r) { return r->nquery; }
@@ -271,58 +299,6 @@ void http_reply_json(http_req *r, int status, json_t *body)
 	set_response(r, status, resp, "application/json; charset=utf-8");
 }
 
-static const char *status_title(int status)
-{
-	switch (status) {
-	case 400: return "Bad Request";
-	case 401: return "Unauthorized";
-	case 403: return "Forbidden";
-	case 404: return "Not Found";
-	case 405: return "Method Not Allowed";
-	case 409: return "Conflict";
-	case 411: return "Length Required";
-	case 413: return "Content Too Large";
-	case 415: return "Unsupported Media Type";
-	case 422: return "Unprocessable Content";
-	case 429: return "Too Many Requests";
-	case 431: return "Request Header Fields Too Large";
-	case 500: return "Internal Server Error";
-	case 503: return "Service Unavailable";
-	default: return "Error";
-	}
-}
-
-void http_problem(http_req *r, int status, const char *code, const char *detail, json_t *extra)
-{
-	char type[128], instance[64];
-	snprintf(type, sizeof type, "urn:sijill:problem:%s", code);
-	snprintf(instance, sizeof instance, "urn:uuid:%s", r->request_id);
-	json_t *p = json_pack("{s:s,s:s,s:i,s:s,s:s,s:s}", "type", type, "title", status_title(status),
-			      "status", status, "code", code, "instance", instance, "request_id",
-			      r->request_id);
-	if (p && detail)
-		json_object_set_new(p, "detail", json_string(detail));
-	if (p && extra)
-		json_object_update_missing(p, extra);
-	json_decref(extra);
-	if (!p) {
-		set_response(r, 500, NULL, NULL);
-		return;
-	}
-	char *s = jdump_dumps(p, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(p);
-	if (!s) {
-		set_response(r, 500, NULL, NULL);
-		return;
-	}
-	size_t n = strlen(s);
-	fake_capture(r, "application/problem+json; charset=utf-8", s, n);
-	struct MHD_Response *resp = MHD_create_response_from_buffer(n, s, MHD_RESPMEM_MUST_FREE);
-	if (!resp)
-		free(s);
-	set_response(r, status, resp, "application/problem+json; charset=utf-8");
-}
-
 /* ---------- the MHD side ---------- */
 
 static void req_free(http_req *r)
@@ -331,6 +307,7 @@ static void req_free(http_req *r)
 		return;
 	free(r->path);
 	buf_free(&r->body);
+	json_decref(r->json);
 	for (int i = 0; i < r->nquery; i++) {
 		free(r->query[i].k);
 		free(r->query[i].v);

@@ -12,6 +12,11 @@ static const char sql_by_code[] =
 static const char sql_by_id[] =
 	"SELECT id, code, kind, name_fr, name_ar, path, COALESCE(parent_id, '') FROM units WHERE id = ?";
 
+/* the root: the unit without a parent (the parameter, bound NULL, keeps one reader for all three) */
+static const char sql_root[] =
+	"SELECT id, code, kind, name_fr, name_ar, path, COALESCE(parent_id, '') FROM units"
+	" WHERE parent_id IS NULL AND CAST(? AS TEXT) IS NULL ORDER BY path LIMIT 1";
+
 static void copy(char *dst, size_t n, const char *src)
 {
 	snprintf(dst, n, "%s", src ? src : "");
@@ -43,6 +48,11 @@ static sj_err fetch_one(db_conn *c, const char *sql, const char *key, unit_info 
 sj_err unit_get_by_code(db_conn *c, const char *code, unit_info *out)
 {
 	return fetch_one(c, sql_by_code, code, out);
+}
+
+sj_err unit_get_root(db_conn *c, unit_info *out)
+{
+	return fetch_one(c, sql_root, NULL, out);
 }
 
 sj_err unit_get(db_conn *c, const char *id, unit_info *out)
@@ -198,4 +208,36 @@ sj_err unit_list(db_conn *c, json_t **out)
 	}
 	*out = arr;
 	return SJ_OK;
+}
+
+/* ------------------------------------------------------------ the records */
+
+#define UNIT_FIELDS(X) \
+	X(C, code, CODE, 1, UNIT_CODE_MAX, NULL, OUT) \
+	X(C, kind, CODE, 1, UNIT_CODE_MAX, NULL, OUT) \
+	X(C, parent_id, ID, 0, 36, NULL, 0) \
+	X(C, name_fr, TEXT, 1, UNIT_NAME_MAX, NULL, OUT) \
+	X(C, name_ar, TEXT, 1, UNIT_NAME_MAX, NULL, OUT) \
+	X(C, city, TEXT, 1, UNIT_NAME_MAX, NULL, 0) \
+	X(C, path, TEXT, 1, UNIT_PATH_MAX, NULL, 0) \
+	X(C, created_at, TIME, 0, 0, NULL, 0) \
+	X(V, parent, CODE, 1, UNIT_CODE_MAX, NULL, OUT)
+static const rec_field unit_fields[] = {REC_ID_FIELD, UNIT_FIELDS(REC_FIELD)};
+const rec_desc unit_rec = REC_DESC("unit", "units", unit_fields, NULL);
+
+#define UNIT_LIST_FIELDS(X) \
+	X(V, units, ARRAY, 0, 0, &unit_rec, OUT) \
+	X(V, mine, CODE, 1, UNIT_CODE_MAX, NULL, OUT)
+static const rec_field unit_list_fields[] = {UNIT_LIST_FIELDS(REC_FIELD)};
+const rec_desc unit_list_rec = REC_DESC("unit_list", NULL, unit_list_fields, NULL);
+
+sj_err unit_list_for(db_conn *c, const char *mine, json_t **out)
+{
+	json_t *units = NULL;
+	*out = NULL;
+	sj_err e = unit_list(c, &units);
+	if (e)
+		return e;
+	*out = json_pack("{s:o,s:s?}", "units", units, "mine", mine);
+	return *out ? SJ_OK : SJ_ENOMEM;
 }

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include "core/err.h"
 #include "core/id.h"
+#include "core/record.h"
 #include "db/db.h"
 
 #define UNIT_CODE_MAX 64
@@ -26,6 +27,9 @@ typedef struct unit_info {
 	char parent_id[ID_LEN + 1];   /* "" for the root */
 } unit_info;
 
+/* unit_get_root fills *out with the root unit (the national directorate);
+ * SJ_ENOTFOUND before units are loaded. */
+SJ_MUST_USE sj_err unit_get_root(db_conn *c, unit_info *out);
 /* unit_get_by_code / unit_get fill *out; SJ_ENOTFOUND when absent. */
 SJ_MUST_USE sj_err unit_get_by_code(db_conn *c, const char *code, unit_info *out);
 SJ_MUST_USE sj_err unit_get(db_conn *c, const char *id, unit_info *out);
@@ -38,6 +42,11 @@ SJ_MUST_USE sj_err unit_load_json(db_conn *c, json_t *root, bool demo_only, int 
 /* unit_list returns every unit (id, code, kind, names, parent code) as a new
  * JSON array, ordered by path. */
 SJ_MUST_USE sj_err unit_list(db_conn *c, json_t **out);
+/* The unit record (the units table, and a unit in the list with its
+ * parent's code) and the list's answer. */
+extern const rec_desc unit_rec, unit_list_rec;
+/* unit_list_for returns {"units": [...], "mine": mine} (new object). */
+SJ_MUST_USE sj_err unit_list_for(db_conn *c, const char *mine, json_t **out);
 /* unit_to_json returns a new object {"id","code","kind","name_fr","name_ar"}. */
 json_t *unit_to_json(const unit_info *u);
 

@@ -8,11 +8,78 @@
 
 #include "core/clock.h"
 #include "core/id.h"
+#include "core/limits.h"
 #include "core/log.h"
 #include "db/dbj.h"
 
 static const char *const class_names[] = {"", "contravention", "delit_police", "delit_correctionnel",
 					  "crime"};
+
+/* ------------------------------------------------------------ the records */
+
+REC_ENUM_DEF_PUBLIC(ref_classes, "class", "contravention", "delit_police", "delit_correctionnel", "crime");
+REC_ENUM_DEF_PUBLIC(ref_regimes, "regime", "ordinary", "terrorism", "state_security", "minor");
+REC_ENUM_DEF_PUBLIC(ref_office_kinds, "office", "tpi", "ca");
+
+/* An offence of the catalogue (Code pénal), one version of it. */
+#define OFFENCE_FIELDS(X) \
+	X(C, code, CODE, 1, REF_CODE_MAX, NULL, OUT) \
+	X(C, version, TEXT, 1, REF_VERSION_MAX, NULL, OUT) \
+	X(C, article, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT) \
+	X(C, class, ENUM, 0, 0, &ref_classes, OUT) \
+	X(C, label_fr, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT) \
+	X(C, label_ar, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT) \
+	X(C, category, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT) \
+	X(C, penalty, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT) \
+	X(C, verified, BOOL, 0, 0, NULL, OUT) \
+	X(C, note, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT)
+static const rec_field offence_fields[] = {OFFENCE_FIELDS(REC_FIELD)};
+const rec_desc ref_offence_rec = REC_DESC("offence", "ref_offences", offence_fields, NULL);
+
+/* A custody rule with its effective dates (the response renames some
+ * columns: what the data file calls them). */
+#define RULE_FIELDS(X) \
+	X(C, version, TEXT, 1, REF_VERSION_MAX, NULL, OUT) \
+	X(C, code, CODE, 1, REF_CODE_MAX, NULL, OUT) \
+	X(C, regime, ENUM, 0, 0, &ref_regimes, OUT) \
+	X(C, initial_hours, INT, 0, 0, NULL, OUT) \
+	X(C, extension_hours, INT, 0, 0, NULL, OUT) \
+	X(C, max_extensions, INT, 0, 0, NULL, OUT) \
+	X(C, effective_from, TIME, 0, 0, NULL, OUT) \
+	X(C, effective_to, TIME, 0, 0, NULL, OUT) \
+	X(C, applies_to, JSON, 0, 0, NULL, 0) \
+	X(C, source, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT) \
+	X(C, note, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT) \
+	X(C, lawyer_max_hours, INT, 0, 0, NULL, 0) \
+	X(C, lawyer_max_hours_delayed, INT, 0, 0, NULL, 0) \
+	X(C, lawyer_confidence, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT) \
+	X(C, majority_age_years, INT, 0, 0, NULL, OUT) \
+	X(C, minors_allowed, BOOL, 0, 0, NULL, OUT) \
+	X(C, guardian_required, BOOL, 0, 0, NULL, 0) \
+	X(V, applies_to_classes, JSON, 0, 0, NULL, OUT) \
+	X(V, lawyer_contact_max_hours, INT, 0, 0, NULL, OUT) \
+	X(V, lawyer_contact_max_hours_crime, INT, 0, 0, NULL, OUT) \
+	X(V, guardian_must_be_informed, BOOL, 0, 0, NULL, OUT)
+static const rec_field rule_fields[] = {REC_ID_FIELD, RULE_FIELDS(REC_FIELD)};
+const rec_desc ref_custody_rule_rec = REC_DESC("custody_rule", "ref_custody_rules", rule_fields, NULL);
+
+/* A prosecution office and the units it serves. */
+#define OFFICE_FIELDS(X) \
+	X(C, code, CODE, 1, REF_CODE_MAX, NULL, OUT) \
+	X(C, version, TEXT, 1, REF_VERSION_MAX, NULL, 0) \
+	X(C, kind, ENUM, 0, 0, &ref_office_kinds, OUT) \
+	X(C, name_fr, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT) \
+	X(C, name_ar, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT) \
+	X(C, units, JSON, 0, 0, NULL, OUT)
+static const rec_field office_fields[] = {OFFICE_FIELDS(REC_FIELD)};
+const rec_desc ref_office_rec = REC_DESC("prosecution_office", "ref_prosecution_offices", office_fields, NULL);
+
+#define LISTS_FIELDS(X) \
+	X(V, offences, ARRAY, 0, 0, &ref_offence_rec, OUT) \
+	X(V, rules, ARRAY, 0, 0, &ref_custody_rule_rec, OUT) \
+	X(V, offices, ARRAY, 0, 0, &ref_office_rec, OUT)
+static const rec_field lists_fields[] = {LISTS_FIELDS(REC_FIELD)};
+const rec_desc ref_lists_rec = REC_DESC("reference_data", NULL, lists_fields, NULL);
 
 ref_class ref_class_from_name(const char *s)
 {
@@ -50,8 +117,9 @@ bool ref_date_ms(const char *s, int64_t *out)
 			return false;
 		if (mo < 1 || mo > 12 || d < 1 || d > 31)
 			return false;
-		/* Midnight in Morocco (UTC+1): one hour earlier in UTC. */
-		*out = days_from_civil(y, mo, d) * 86400000LL - 3600000LL;
+		/* Midnight in Moroccan legal time (Africa/Casablanca: GMT+1, GMT
+		 * during Ramadan), never a fixed offset. */
+		*out = clock_legal_midnight(y, mo, d);
 		return true;
 	}
 	int k = sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%7s", &y, &mo, &d, &h, &mi, &sec, tail);
@@ -171,7 +239,6 @@ sj_err ref_load_offences(db_conn *c, json_t *root, int *added)
 	return version_end(c, "offences", root, version);
 }
 
-#define OFFENCE_COLS "code:t,version:t,article:t,class:t,label_fr:t,label_ar:t,category:t,penalty:t,verified:b,note:t"
 #define CURRENT(kind) "(SELECT version FROM ref_versions WHERE kind = '" kind "' ORDER BY seq DESC LIMIT 1)"
 
 static const char sql_offence_get[] =
@@ -183,12 +250,12 @@ static const char sql_offence_list[] =
 
 sj_err ref_offence_get(db_conn *c, const char *code, json_t **out)
 {
-	return dbj_one(c, sql_offence_get, OFFENCE_COLS, out, "t", code);
+	return dbj_rec_one(c, sql_offence_get, &ref_offence_rec, out, "t", code);
 }
 
 sj_err ref_offences_list(db_conn *c, json_t **out)
 {
-	return dbj_rows(c, sql_offence_list, OFFENCE_COLS, out, "");
+	return dbj_rec_rows(c, sql_offence_list, &ref_offence_rec, out, "");
 }
 
 /* --- custody rules --- */
@@ -366,20 +433,19 @@ sj_err ref_custody_rule_at(db_conn *c, const char *regime, int64_t at, ref_custo
 }
 
 static const char sql_rules_list[] =
-	"SELECT r.id, r.version, r.regime, r.initial_hours, r.extension_hours, r.max_extensions,"
-	" r.effective_from, r.effective_to, r.source, r.note, r.code, r.applies_to, r.lawyer_max_hours,"
-	" r.lawyer_max_hours_delayed, r.lawyer_confidence, r.majority_age_years, r.minors_allowed, r.guardian_required"
+	"SELECT r.id AS id, r.version AS version, r.regime AS regime, r.initial_hours AS initial_hours,"
+	" r.extension_hours AS extension_hours, r.max_extensions AS max_extensions, r.effective_from AS effective_from,"
+	" r.effective_to AS effective_to, r.source AS source, r.note AS note, r.code AS code,"
+	" r.applies_to AS applies_to_classes, r.lawyer_max_hours AS lawyer_contact_max_hours,"
+	" r.lawyer_max_hours_delayed AS lawyer_contact_max_hours_crime, r.lawyer_confidence AS lawyer_confidence,"
+	" r.majority_age_years AS majority_age_years, r.minors_allowed AS minors_allowed,"
+	" r.guardian_required AS guardian_must_be_informed"
 	" FROM ref_custody_rules r JOIN ref_versions v ON v.kind = 'custody_rules' AND v.version = r.version"
 	" ORDER BY v.seq DESC, r.regime, r.effective_from";
 
 sj_err ref_custody_rules_list(db_conn *c, json_t **out)
 {
-	return dbj_rows(c, sql_rules_list,
-			"id:t,version:t,regime:t,initial_hours:i,extension_hours:i,max_extensions:i,"
-			"effective_from:i,effective_to:i,source:t,note:t,code:t,applies_to_classes:j,"
-			"lawyer_contact_max_hours:i,lawyer_contact_max_hours_crime:i,lawyer_confidence:t,"
-			"majority_age_years:i,minors_allowed:b,guardian_must_be_informed:b",
-			out, "");
+	return dbj_rec_rows(c, sql_rules_list, &ref_custody_rule_rec, out, "");
 }
 
 /* --- prosecution offices --- */
@@ -430,7 +496,6 @@ sj_err ref_load_prosecution(db_conn *c, json_t *root, int *added)
 	return version_end(c, "prosecution", root, version);
 }
 
-#define OFFICE_COLS "code:t,kind:t,name_fr:t,name_ar:t,units:j"
 static const char sql_office_list[] =
 	"SELECT code, kind, name_fr, name_ar, units FROM ref_prosecution_offices"
 	" WHERE version = " CURRENT("prosecution") " ORDER BY code";
@@ -440,12 +505,12 @@ static const char sql_office_get[] =
 
 sj_err ref_prosecution_list(db_conn *c, json_t **out)
 {
-	return dbj_rows(c, sql_office_list, OFFICE_COLS, out, "");
+	return dbj_rec_rows(c, sql_office_list, &ref_office_rec, out, "");
 }
 
 sj_err ref_prosecution_get(db_conn *c, const char *code, json_t **out)
 {
-	return dbj_one(c, sql_office_get, OFFICE_COLS, out, "t", code);
+	return dbj_rec_one(c, sql_office_get, &ref_office_rec, out, "t", code);
 }
 
 /* depth_in_path: position (1-based, from the root) of code as a segment of
@@ -503,4 +568,35 @@ sj_err ref_prosecution_for(db_conn *c, const char *unit_path, const char *kind, 
 	}
 	json_decref(all);
 	return e;
+}
+
+/* wrap answers {member: list} (list stolen). */
+static sj_err wrap(sj_err e, const char *member, json_t *list, json_t **out)
+{
+	*out = NULL;
+	if (e)
+		return e;
+	*out = json_pack("{s:o}", member, list);
+	return *out ? SJ_OK : SJ_ENOMEM;
+}
+
+sj_err ref_offences_read(db_conn *c, json_t **out)
+{
+	json_t *l = NULL;
+	sj_err e = ref_offences_list(c, &l);
+	return wrap(e, "offences", l, out);
+}
+
+sj_err ref_custody_rules_read(db_conn *c, json_t **out)
+{
+	json_t *l = NULL;
+	sj_err e = ref_custody_rules_list(c, &l);
+	return wrap(e, "rules", l, out);
+}
+
+sj_err ref_prosecution_read(db_conn *c, json_t **out)
+{
+	json_t *l = NULL;
+	sj_err e = ref_prosecution_list(c, &l);
+	return wrap(e, "offices", l, out);
 }

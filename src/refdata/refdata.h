@@ -15,6 +15,7 @@
 #include <jansson.h>
 #include <stdint.h>
 #include "core/err.h"
+#include "core/record.h"
 #include "db/db.h"
 
 #define REF_VERSION_MAX 64
@@ -35,7 +36,13 @@ ref_class ref_class_from_name(const char *s);
 /* ref_class_name returns the static name of c ("" for NONE). */
 const char *ref_class_name(ref_class c);
 
-/* ref_date_ms reads "YYYY-MM-DD" (midnight, Moroccan legal time UTC+1) or
+/* The records (reference data as read): an offence, a custody rule, a
+ * prosecution office, and the lists' answer; the enums they share with the
+ * cases (offence classes, custody regimes, office kinds). */
+extern const rec_desc ref_offence_rec, ref_custody_rule_rec, ref_office_rec, ref_lists_rec;
+extern const rec_enum ref_classes, ref_regimes, ref_office_kinds;
+
+/* ref_date_ms reads "YYYY-MM-DD" (midnight in legal time, clock_legal_midnight) or
  * "YYYY-MM-DDTHH:MM[:SS]Z" (UTC) into *out; false when malformed. A
  * date-only effective_to in a rules file is inclusive (the loader adds a day). */
 bool ref_date_ms(const char *s, int64_t *out);
@@ -88,5 +95,11 @@ SJ_MUST_USE sj_err ref_prosecution_for(db_conn *c, const char *unit_path, const 
 SJ_MUST_USE sj_err ref_prosecution_get(db_conn *c, const char *code, json_t **out);
 /* ref_prosecution_list returns the current offices as a new array. */
 SJ_MUST_USE sj_err ref_prosecution_list(db_conn *c, json_t **out);
+
+/* The answers of the reference-data routes: {"offences": [...]},
+ * {"rules": [...]}, {"offices": [...]} (new objects). */
+SJ_MUST_USE sj_err ref_offences_read(db_conn *c, json_t **out);
+SJ_MUST_USE sj_err ref_custody_rules_read(db_conn *c, json_t **out);
+SJ_MUST_USE sj_err ref_prosecution_read(db_conn *c, json_t **out);
 
 #endif

@@ -11,25 +11,40 @@
  * scores) — records each hit (hits), notifies the owning unit
  * (notifications) and appends an alert to the caller's array, which the API
  * returns in its response.
+ *
+ * Records described here (core/record.h): wanted, vehicle, document (the
+ * entries, as entered and read), their status commands (wanted_status ...),
+ * register_event, hit, notification, alert (a hit as the caller sees it),
+ * check and check_person (the body of POST /check). Every function works
+ * inside the caller's transaction; the caller audits.
  */
 #ifndef SJ_REGISTERS_H
 #define SJ_REGISTERS_H
 
 #include <jansson.h>
 #include <stdbool.h>
+#include "core/actor.h"
 #include "core/err.h"
 #include "core/id.h"
+#include "core/record.h"
 #include "db/db.h"
 
 #define REG_PLATE_MAX 24
 #define REG_DOC_MAX   24
 #define REG_HIT_THRESHOLD 0.85   /* name evidence for a wanted-person hit */
 
+extern const rec_desc reg_wanted_rec, reg_vehicle_rec, reg_document_rec;
+extern const rec_enum reg_names, reg_dangers, reg_doc_types, reg_doc_kinds;
+extern const rec_desc reg_wanted_status_rec, reg_vehicle_status_rec, reg_document_status_rec;
+extern const rec_desc reg_event_rec, reg_hit_rec, reg_notification_rec, reg_alert_rec;
+extern const rec_desc reg_check_rec, reg_check_person_rec, reg_check_reply_rec, reg_list_rec;
+extern const rec_desc reg_notifications_rec;
+
 /* Who entered the thing being checked, and where (for hits and notices). */
 typedef struct reg_ctx {
 	const char *actor_id;
 	const char *actor_unit_id;
-	const char *source;      /* lookup | case | complaint | declaration | import */
+	const char *source;      /* lookup | case | complaint | declaration | import | exchange */
 	const char *source_ref;  /* e.g. the case number; may be NULL */
 } reg_ctx;
 
@@ -40,25 +55,23 @@ bool reg_plate_normalize(const char *in, char out[REG_PLATE_MAX + 1]);
 /* reg_doc_normalize upper-cases and keeps letters and digits. */
 bool reg_doc_normalize(const char *in, char out[REG_DOC_MAX + 1]);
 
-/* reg_wanted_create stores a wanted notice from a validated object (see
- * api_registers.c) for home unit unit_id and indexes its names. */
-SJ_MUST_USE sj_err reg_wanted_create(db_conn *c, json_t *w, const char *unit_id, const char *actor_id,
-				     char id_out[ID_LEN + 1]);
-/* reg_vehicle_create / reg_document_create: the same for the other registers.
- * SJ_EINVAL when the plate/VIN or number does not normalise. */
-SJ_MUST_USE sj_err reg_vehicle_create(db_conn *c, json_t *v, const char *unit_id, const char *actor_id,
-				      char id_out[ID_LEN + 1]);
-SJ_MUST_USE sj_err reg_document_create(db_conn *c, json_t *d, const char *unit_id, const char *actor_id,
-				       char id_out[ID_LEN + 1]);
+/* reg_create records an entry of register reg ("wanted", "vehicle",
+ * "document"; in checked against its record) in the actor's unit, its names
+ * indexed (wanted) or its plate, VIN or number normalised; *out gets
+ * {"id", "status": "active", "unit"}. A reference already used in the unit is
+ * SJ_ECONFLICT "register-reference-taken". */
+SJ_MUST_USE sj_err reg_create(db_conn *c, const sj_actor *a, const char *reg, json_t *in, json_t **out,
+			      const char **why);
 
-/* reg_set_status changes the status of record id in register ("wanted",
- * "vehicle", "document") with a reason, if the caller's unit path
- * (scope_path) covers the record's home unit; SJ_EFORBIDDEN otherwise,
- * SJ_ENOTFOUND, SJ_EINVAL for a status the register does not know. */
-SJ_MUST_USE sj_err reg_set_status(db_conn *c, const char *reg, const char *id, const char *status,
-				  const char *reason, const char *scope_path, const char *actor_id);
+/* reg_set_status changes the status of entry id of register reg with in's
+ * status and reason, when the actor's unit is its home unit or above it:
+ * SJ_EFORBIDDEN "not-home-unit" otherwise; SJ_ENOTFOUND
+ * "register-entry-not-found"; SJ_ECONFLICT "register-status-unchanged".
+ * *out: {"id", "status"}. */
+SJ_MUST_USE sj_err reg_set_status(db_conn *c, const sj_actor *a, const char *reg, const char *id, json_t *in,
+				  json_t **out, const char **why);
 
-/* reg_list lists a register (national read) as a new JSON array, newest
+/* reg_list lists a register (national read) as {"items": [...]}, newest
  * first; status may be NULL (all). */
 SJ_MUST_USE sj_err reg_list(db_conn *c, const char *reg, const char *status, int limit, int64_t offset,
 			    json_t **out);
@@ -79,17 +92,34 @@ SJ_MUST_USE sj_err reg_check_person(db_conn *c, const reg_person *p, const reg_c
 SJ_MUST_USE sj_err reg_check_plate(db_conn *c, const char *plate, const char *vin, const reg_ctx *ctx,
 				   json_t *alerts);
 SJ_MUST_USE sj_err reg_check_document(db_conn *c, const char *number, const reg_ctx *ctx, json_t *alerts);
+/* reg_check_entered_person is the hit engine on entry ("a hit on every
+ * entry"): a person just written by a capability (a person object as
+ * person_rec describes it; only read; NULL is no-op) is checked by CIN and
+ * names, across scripts, against the active registers; hits are recorded and
+ * notified inside c's transaction and appended to alerts. source names the
+ * entry (complaint, case, import, exchange), ref its human number (may be
+ * NULL). An unknown suspect (no CIN, no name) checks nothing. */
+SJ_MUST_USE sj_err reg_check_entered_person(db_conn *c, const sj_actor *a, json_t *person, const char *source,
+					    const char *ref, json_t *alerts);
+/* reg_check_lookup checks a typed national look-up (a name or a CIN, and an
+ * optional birth date) against the registers for the actor: the person
+ * registers by CIN and name, the document register by number. */
+SJ_MUST_USE sj_err reg_check_lookup(db_conn *c, const sj_actor *a, const char *q, const char *birth_date,
+				    json_t *alerts);
+/* reg_check runs POST /check: in (checked against reg_check_rec) names a
+ * person, a plate, a VIN or a document number; *out gets {"alerts": [...]}. */
+SJ_MUST_USE sj_err reg_check(db_conn *c, const sj_actor *a, json_t *in, json_t **out);
 
-/* reg_notifications lists the notifications of unit_id (newest first), with
- * read_at / read_by (null while unread). */
-SJ_MUST_USE sj_err reg_notifications(db_conn *c, const char *unit_id, int limit, int64_t offset, json_t **out);
+/* reg_notifications lists the notifications of the actor's unit (newest
+ * first), with read_at / read_by (null while unread), as {"items", "unit"}. */
+SJ_MUST_USE sj_err reg_notifications(db_conn *c, const sj_actor *a, int limit, int64_t offset, json_t **out);
 
-/* reg_notification_read marks notification id read by actor_id now, if the
- * caller's unit path (scope_path) covers the notification's unit:
- * SJ_ENOTFOUND, SJ_EFORBIDDEN otherwise. Marking a read notification again
- * is SJ_OK and keeps the first reader; *read_at_out gets the stored time and
- * *already whether it was read before (either may be NULL). */
-SJ_MUST_USE sj_err reg_notification_read(db_conn *c, const char *id, const char *scope_path, const char *actor_id,
-					 int64_t *read_at_out, bool *already);
+/* reg_notification_read marks notification id read by the actor now, if the
+ * actor's unit covers the notification's unit: SJ_ENOTFOUND
+ * "notification-not-found", SJ_EFORBIDDEN otherwise. Marking a read
+ * notification again is SJ_OK and keeps the first reader; *out gets
+ * {"id", "read_at", "already"}. */
+SJ_MUST_USE sj_err reg_notification_read(db_conn *c, const sj_actor *a, const char *id, json_t **out,
+					 const char **why);
 
 #endif

@@ -8,7 +8,7 @@
 #include "core/clock.h"
 #include "core/limits.h"
 #include "db/dbj.h"
-#include "persons/persons.h"
+#include "text/ident.h"
 #include "text/namekey.h"
 
 /* ------------------------------------------------------------------ keys */
@@ -472,8 +472,8 @@ static sj_err search_core(db_conn *c, const srch_query *q, const char *exclude_i
 	sj_err e = res ? SJ_OK : SJ_ENOMEM;
 
 	/* A CIN is an exact answer. */
-	char cin[PERSON_CIN_MAX + 1];
-	if (!e && persons_cin_normalize(q->q, cin)) {
+	char cin[IDENT_CIN_MAX + 1];
+	if (!e && ident_cin_normalize(q->q, cin) == SJ_OK) {
 		json_t *r = NULL;
 		e = dbj_one(c, sql_by_cin, "id:t", &r, "t", cin);
 		if (!e) {
@@ -580,203 +580,5 @@ done:
 
 sj_err srch_persons(db_conn *c, const srch_query *q, json_t **out)
 {
-	return search_core(c, q, NULL, out);
-}
-
-/* ------------------------------------------------------------ import */
-
-static const char *const person_fields[] = {
-	"cin", "first_name_ar", "last_name_ar", "first_name_lat", "last_name_lat", "father_name_ar",
-	"father_name_lat", "mother_name_ar", "birth_date", "sex", NULL,
-};
-
-static bool valid_date(const char *s)
-{
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return false;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return false;
-	int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
-	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	if (y < 1850 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-		return false;
-	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	return !(m == 2 && d == 29 && !leap);
-}
-
-const char *srch_validate_person(json_t *p)
-{
-	if (!json_is_object(p))
-		return "not a JSON object";
-	const char *k;
-	json_t *v;
-	json_object_foreach(p, k, v) {
-		bool known = false;
-		for (int i = 0; person_fields[i] && !known; i++)
-			known = strcmp(k, person_fields[i]) == 0;
-		if (!known)
-			return "unknown field";
-		if (json_is_null(v))
-			continue;
-		if (!json_is_string(v))
-			return "a field is not a string";
-		if (json_string_length(v) > SJ_MAX_NAME)
-			return "a field is too long";
-		nk_name tmp;
-		if (strncmp(k, "cin", 3) != 0 && strcmp(k, "birth_date") != 0 && strcmp(k, "sex") != 0 &&
-		    nk_parse(json_string_value(v), &tmp) != SJ_OK)
-			return "a name is not valid UTF-8";
-	}
-	const char *cin = js(p, "cin"), *bd = js(p, "birth_date"), *sex = js(p, "sex");
-	char norm[PERSON_CIN_MAX + 1];
-	if (cin && !persons_cin_normalize(cin, norm))
-		return "cin is not a CIN number (letters then digits)";
-	if (bd && !valid_date(bd))
-		return "birth_date is not a date YYYY-MM-DD";
-	if (sex && strcmp(sex, "M") != 0 && strcmp(sex, "F") != 0)
-		return "sex must be M or F";
-	if (empty(js(p, "first_name_ar")) && empty(js(p, "last_name_ar")) && empty(js(p, "first_name_lat")) &&
-	    empty(js(p, "last_name_lat")))
-		return "no name: first_name_ar, last_name_ar, first_name_lat or last_name_lat is required";
-	return NULL;
-}
-
-static const char sql_imp_insert[] =
-	"INSERT INTO persons (id, cin, unknown, first_name_ar, last_name_ar, first_name_lat, last_name_lat,"
-	" father_name, mother_name, father_name_ar, father_name_lat, mother_name_ar, birth_date, sex,"
-	" home_unit_id, created_at, updated_at) VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-static const char sql_imp_fill[] =
-	"UPDATE persons SET first_name_ar = COALESCE(first_name_ar, ?), last_name_ar = COALESCE(last_name_ar, ?),"
-	" first_name_lat = COALESCE(first_name_lat, ?), last_name_lat = COALESCE(last_name_lat, ?),"
-	" father_name_ar = COALESCE(father_name_ar, ?), father_name_lat = COALESCE(father_name_lat, ?),"
-	" mother_name_ar = COALESCE(mother_name_ar, ?), birth_date = COALESCE(birth_date, ?),"
-	" sex = COALESCE(sex, ?), updated_at = ? WHERE id = ?";
-
-sj_err srch_import_person(db_conn *c, json_t *p, const char *home_unit_id, char id_out[ID_LEN + 1], bool *created)
-{
-	*created = false;
-	char cin[PERSON_CIN_MAX + 1] = "";
-	if (js(p, "cin") && !persons_cin_normalize(js(p, "cin"), cin))
-		return SJ_EINVAL;
-	int64_t now = clock_now_ms();
-	const char *fa = js(p, "father_name_ar"), *fl = js(p, "father_name_lat");
-	if (cin[0]) {
-		json_t *row = NULL;
-		sj_err e = dbj_one(c, sql_by_cin, "id:t", &row, "t", cin);
-		if (!e) {
-			snprintf(id_out, ID_LEN + 1, "%s", js(row, "id"));
-			json_decref(row);
-			e = db_run(c, sql_imp_fill, "ttttttttt" "it", js(p, "first_name_ar"), js(p, "last_name_ar"),
-				   js(p, "first_name_lat"), js(p, "last_name_lat"), fa, fl, js(p, "mother_name_ar"),
-				   js(p, "birth_date"), js(p, "sex"), now, id_out);
-			return e ? e : srch_reindex_person(c, id_out);
-		}
-		if (e != SJ_ENOTFOUND)
-			return e;
-	}
-	id_new(id_out);
-	sj_err e = db_run(c, sql_imp_insert, "tt" "ttttttttttt" "tii", id_out, cin[0] ? cin : NULL,
-			  js(p, "first_name_ar"), js(p, "last_name_ar"), js(p, "first_name_lat"), js(p, "last_name_lat"),
-			  fa ? fa : fl, js(p, "mother_name_ar"), fa, fl, js(p, "mother_name_ar"), js(p, "birth_date"),
-			  js(p, "sex"), home_unit_id, now, now);
-	if (e)
-		return e;
-	*created = true;
-	srch_names n = {js(p, "first_name_ar"), js(p, "last_name_ar"), js(p, "first_name_lat"),
-			js(p, "last_name_lat"), fa, fl, js(p, "mother_name_ar"), NULL, js(p, "birth_date")};
-	return srch_index_person(c, id_out, &n, true);
-}
-
-/* ------------------------------------------------------- duplicates, merge */
-
-sj_err srch_duplicates(db_conn *c, const char *person_id, int limit, json_t **out)
-{
-	*out = NULL;
-	json_t *row = NULL;
-	sj_err e = fetch_resolved(c, person_id, &row);
-	if (e)
-		return e;
-	json_t *all = json_array();
-	char q[2 * SJ_MAX_NAME + 2];
-	const char *names[2][2] = {{js(row, "first_name_lat"), js(row, "last_name_lat")},
-				   {js(row, "first_name_ar"), js(row, "last_name_ar")}};
-	for (int s = 0; s < 2 && !e; s++) {
-		snprintf(q, sizeof q, "%s %s", names[s][0] ? names[s][0] : "", names[s][1] ? names[s][1] : "");
-		if (empty(names[s][0]) && empty(names[s][1]))
-			continue;
-		const char *pf = s == 0 ? js(row, "father_name_lat") : js(row, "father_name_ar");
-		srch_query sq = {.q = q, .birth_date = js(row, "birth_date"), .sex = js(row, "sex"),
-				 .father = pf, .limit = limit};
-		json_t *r = NULL;
-		e = search_core(c, &sq, js(row, "id"), &r);
-		size_t i;
-		json_t *x;
-		json_array_foreach(r, i, x) {
-			bool dup = false;
-			size_t j;
-			json_t *y;
-			json_array_foreach(all, j, y) dup = dup || json_equal(json_object_get(x, "id"), json_object_get(y, "id"));
-			if (!dup) {
-				json_object_set(x, "reasons", json_object_get(x, "matched"));
-				json_array_append(all, x);
-			}
-		}
-		json_decref(r);
-	}
-	json_decref(row);
-	if (e) {
-		json_decref(all);
-		return e;
-	}
-	*out = all;
-	return SJ_OK;
-}
-
-static const char sql_merged_into[] = "SELECT merged_into FROM persons WHERE id = ?";
-static const char sql_set_merged[] = "UPDATE persons SET merged_into = ?, updated_at = ? WHERE id = ?";
-static const char sql_merge_ins[] =
-	"INSERT INTO person_merges (id, survivor_id, merged_id, reason, merged_at, merged_by) VALUES (?, ?, ?, ?, ?, ?)";
-static const char sql_merge_get[] =
-	"SELECT survivor_id, merged_id, undone_at FROM person_merges WHERE id = ?";
-static const char sql_merge_undo[] =
-	"UPDATE person_merges SET undone_at = ?, undone_by = ?, undo_reason = ? WHERE id = ? AND undone_at IS NULL";
-
-sj_err srch_merge(db_conn *c, const char *survivor_id, const char *merged_id, const char *reason,
-		  const char *actor_id, char merge_id[ID_LEN + 1])
-{
-	if (strcmp(survivor_id, merged_id) == 0)
-		return SJ_ECONFLICT;
-	json_t *a = NULL, *b = NULL;
-	sj_err e = dbj_one(c, sql_merged_into, "m:t", &a, "t", survivor_id);
-	if (!e)
-		e = dbj_one(c, sql_merged_into, "m:t", &b, "t", merged_id);
-	if (!e && (js(a, "m") || js(b, "m")))
-		e = SJ_ECONFLICT;
-	json_decref(a);
-	json_decref(b);
-	if (e)
-		return e;
-	int64_t now = clock_now_ms();
-	id_new(merge_id);
-	e = db_run(c, sql_set_merged, "tit", survivor_id, now, merged_id);
-	return e ? e : db_run(c, sql_merge_ins, "ttttit", merge_id, survivor_id, merged_id, reason, now, actor_id);
-}
-
-sj_err srch_unmerge(db_conn *c, const char *merge_id, const char *reason, const char *actor_id)
-{
-	json_t *m = NULL;
-	sj_err e = dbj_one(c, sql_merge_get, "s:t,m:t,u:i", &m, "t", merge_id);
-	if (e)
-		return e;
-	if (!json_is_null(json_object_get(m, "u"))) {
-		json_decref(m);
-		return SJ_ECONFLICT;
-	}
-	int64_t now = clock_now_ms();
-	e = db_run(c, sql_merge_undo, "ittt", now, actor_id, reason, merge_id);
-	if (!e)
-		e = db_run(c, sql_set_merged, "nit", now, js(m, "m"));
-	json_decref(m);
-	return e;
+	return search_core(c, q, q->exclude_id, out);
 }

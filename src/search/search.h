@@ -53,6 +53,7 @@ typedef struct srch_query {
 	const char *father;        /* father's name or NULL */
 	int limit;                 /* 1..SRCH_MAX_RESULTS */
 	bool only_active;          /* unused by persons; reserved */
+	const char *exclude_id;    /* a person left out of the answer (its own duplicates), or NULL */
 } srch_query;
 
 /* srch_persons answers q with a new JSON array (*out, caller decrefs) of
@@ -61,35 +62,6 @@ typedef struct srch_query {
  * persons are answered by their survivor. SJ_EINVAL when q is empty, too long
  * or not UTF-8. c may be in a read or write transaction. */
 SJ_MUST_USE sj_err srch_persons(db_conn *c, const srch_query *q, json_t **out);
-
-/* srch_import_person stores one person read by `sijill import persons` (p is a
- * validated object of the import contract; see cli/import.c) with the
- * semantics of persons_upsert: a known CIN resolves to the same person and
- * only its empty fields are filled; the keys are (re)indexed. *created tells
- * whether a row was made. */
-SJ_MUST_USE sj_err srch_import_person(db_conn *c, json_t *p, const char *home_unit_id,
-				      char id_out[ID_LEN + 1], bool *created);
-
-/* srch_validate_person checks one import line; returns NULL when good, or a
- * static message naming the first problem. */
-const char *srch_validate_person(json_t *p);
-
-/* --- merge and unmerge (authorised roles only; checked by the caller) --- */
-
-/* srch_duplicates lists candidate duplicates of person_id (same name keys,
- * ranked with date of birth and parents' names) as a new JSON array of
- * {"id", names..., "score", "reasons":[...]}. */
-SJ_MUST_USE sj_err srch_duplicates(db_conn *c, const char *person_id, int limit, json_t **out);
-
-/* srch_merge records that merged_id is the same person as survivor_id:
- * merged_id's row stays (and every mention of it), marked merged_into.
- * SJ_ECONFLICT when either is already merged or they are the same;
- * SJ_ENOTFOUND when one does not exist. merge_id receives the history row. */
-SJ_MUST_USE sj_err srch_merge(db_conn *c, const char *survivor_id, const char *merged_id,
-			      const char *reason, const char *actor_id, char merge_id[ID_LEN + 1]);
-/* srch_unmerge undoes merge merge_id (its history row is kept, marked undone).
- * SJ_ENOTFOUND / SJ_ECONFLICT (already undone). */
-SJ_MUST_USE sj_err srch_unmerge(db_conn *c, const char *merge_id, const char *reason, const char *actor_id);
 
 /* srch_name_similarity scores a typed name against recorded names (for the
  * hit engine): the best nk_name_score over the Arabic and Latin records, 0..1;

@@ -27,6 +27,8 @@
 #include <unistd.h>
 
 #include "audit/audit.h"
+#include "core/clock.h"
+#include "core/limits.h"
 #include "counted.h"
 #include "fuzz.h"
 
@@ -562,6 +564,27 @@ int main(void)
 	if (sqlite3_open_v2(dbp, &ro, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
 		printf("Bail out! cannot open %s\n", dbp);
 		return 1;
+	}
+	/* The session lookup writes last_seen at most once a minute
+	 * (SJ_SESSION_TOUCH_MS), and that UPDATE is prepared — and kept in the
+	 * connection's statement cache — the first time it runs: one block that
+	 * stays, a minute after log-in, in whichever request comes then. When
+	 * that was the checked clean run of a kind, the kind failed ("the clean
+	 * run leaves 1 block") about one full run in three. Make the first touch
+	 * happen here, before anything is measured: move the clock past the
+	 * touch interval and make one request (the fixture's requests all run on
+	 * the pool's first connection). Later touches reuse the cached statement
+	 * and leave nothing, so a touch inside a checked run is still checked. */
+	clock_set_offset(clock_get_offset() + SJ_SESSION_TOUCH_MS + 1000);
+	{
+		rq w;
+		set(&w, FZ_OFFICER, "GET", "/api/v1/me");
+		outcome o = run(&w, -1, 0);
+		json_decref(o.json);
+		if (o.status != 200) {
+			printf("Bail out! warming the session touch: GET /api/v1/me -> %d\n", o.status);
+			return 1;
+		}
 	}
 	audit_report rep0;
 	if (audit_verify(a->db, &rep0, NULL, NULL) != SJ_OK || !rep0.ok) {

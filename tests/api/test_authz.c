@@ -167,6 +167,8 @@ static const probe PROBES[] = {
 	{"POST", "/api/v1/users", "/api/v1/users", false, NULL, false},
 	{"PATCH", "/api/v1/users/{badge}", "/api/v1/users/${badge}", false, NULL, false},
 	{"GET", "/api/v1/units", "/api/v1/units", false, NULL, true},
+	{"GET", "/api/v1/settings", "/api/v1/settings", false, NULL, true},
+	{"PUT", "/api/v1/settings/{key}", "/api/v1/settings/lookup.flag_per_day", false, NULL, false},
 	{"GET", "/api/v1/audit", "/api/v1/audit", false, NULL, true},
 	{"GET", "/api/v1/audit/verify", "/api/v1/audit/verify", false, NULL, true},
 	{"GET", "/api/v1/offences", "/api/v1/offences", false, NULL, true},

@@ -215,7 +215,7 @@ static void whole_case_from_complaint_to_closure(void **st)
 		   unknown);
 	snprintf(path, sizeof path, "/api/v1/cases/%s/persons", case_id);
 	r = req("POST", path, officer, json_pack("{s:s,s:s}", "role", "suspect", "person_id", suspect));
-	expect_problem(&r, 409, "conflict");
+	expect_problem(&r, 409, "person-role-taken");
 	th_resp_free(&r);
 
 	/* 4. Custody: an officer may not; the OPJ opens it under the rule in force. */
@@ -276,11 +276,11 @@ static void whole_case_from_complaint_to_closure(void **st)
 	/* sealed: immutable, and sealing twice is refused */
 	snprintf(path, sizeof path, "/api/v1/pvs/%s", pv);
 	r = req("PATCH", path, officer, json_pack("{s:s}", "statements", "changed"));
-	expect_problem(&r, 409, "conflict");
+	expect_problem(&r, 409, "pv-sealed");
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/pvs/%s/seal", pv);
 	r = req("POST", path, opj, NULL);
-	expect_problem(&r, 409, "conflict");
+	expect_problem(&r, 409, "pv-already-sealed");
 	th_resp_free(&r);
 	assert_int_equal(count("SELECT COUNT(*) FROM pvs WHERE id = '%s' AND body LIKE '%%persiste%%'", pv), 1);
 	/* the print view: HTML, bilingual, CSP-clean */
@@ -308,7 +308,7 @@ static void whole_case_from_complaint_to_closure(void **st)
 	/* 6. Extension: with the prosecutor's authorisation, once (ordinary regime). */
 	snprintf(path, sizeof path, "/api/v1/custody/%s/extensions", custody);
 	r = req("POST", path, opj, json_pack("{}"));
-	expect_problem(&r, 422, "unprocessable");
+	expect_problem(&r, 422, "extension-needs-authorisation");
 	th_resp_free(&r);
 	r = req("POST", path, opj,
 		json_pack("{s:s,s:s,s:s}", "authorisation_ref", "PR-CASA/2026/1187", "authorisation_date", "2026-11-29",
@@ -332,7 +332,7 @@ static void whole_case_from_complaint_to_closure(void **st)
 	r = req("POST", path, officer,
 		json_pack("{s:s,s:s,s:s,s:s,s:s}", "seal_no", "OULFA-S-0001", "description", "autre", "quantity", "1",
 			  "storage_place", "xx", "holder", "xx"));
-	expect_problem(&r, 409, "conflict");
+	expect_problem(&r, 409, "seal-number-taken");
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/seizures/%s/transfers", seizure);
 	r = req("POST", path, officer,
@@ -347,7 +347,7 @@ static void whole_case_from_complaint_to_closure(void **st)
 	/* 8. Referral needs nobody in custody: present the suspect first. */
 	snprintf(path, sizeof path, "/api/v1/cases/%s/referral", case_id);
 	r = req("POST", path, opj, json_pack("{}"));
-	expect_problem(&r, 409, "conflict");
+	expect_problem(&r, 409, "referral-custody-open");
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/custody/%s/close", custody);
 	r = req("POST", path, opj, json_pack("{s:s,s:s}", "end", "presented", "note", "présenté au parquet général"));
@@ -361,7 +361,7 @@ static void whole_case_from_complaint_to_closure(void **st)
 	th_resp_free(&r);
 	/* another office than the competent one needs a reason */
 	r = req("POST", path, opj, json_pack("{s:s}", "office", "TPI-CASA-PENAL"));
-	expect_problem(&r, 422, "unprocessable");
+	expect_problem(&r, 422, "office-override-needs-reason");
 	th_resp_free(&r);
 	r = req("POST", path, opj, json_pack("{}"));
 	expect(&r, 201);
@@ -390,7 +390,7 @@ static void whole_case_from_complaint_to_closure(void **st)
 	/* referred: no more editing */
 	snprintf(path, sizeof path, "/api/v1/cases/%s", case_id);
 	r = req("PATCH", path, officer, json_pack("{s:s}", "summary", "changed"));
-	expect_problem(&r, 409, "conflict");
+	expect_problem(&r, 409, "case-not-open");
 	th_resp_free(&r);
 
 	/* 9. Outcome, then closure. */
@@ -399,7 +399,7 @@ static void whole_case_from_complaint_to_closure(void **st)
 	expect(&r, 200);
 	th_resp_free(&r);
 	r = req("PUT", path, officer, json_pack("{s:s}", "outcome", "other"));
-	expect_problem(&r, 409, "conflict");
+	expect_problem(&r, 409, "outcome-already-recorded");
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/cases/%s/status", case_id);
 	r = req("POST", path, officer, json_pack("{s:s}", "status", "closed"));
@@ -486,7 +486,7 @@ static void sealed_pv_is_immutable_and_art67_is_checked(void **st)
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/pvs/%s/seal", pv);
 	r = req("POST", path, opj, NULL);
-	expect_problem(&r, 422, "unprocessable");
+	expect_problem(&r, 422, "pv-not-read-back");
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/pvs/%s", pv);
 	r = req("PATCH", path, officer, json_pack("{s:b}", "read_back", 1));
@@ -494,7 +494,7 @@ static void sealed_pv_is_immutable_and_art67_is_checked(void **st)
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/pvs/%s/seal", pv);
 	r = req("POST", path, opj, NULL);
-	expect_problem(&r, 422, "unprocessable"); /* refused to sign: the reason is required */
+	expect_problem(&r, 422, "pv-refusal-needs-reason"); /* refused to sign: the reason is required */
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/pvs/%s", pv);
 	r = req("PATCH", path, officer, json_pack("{s:s}", "refusal_reason", "refuse de signer sans son avocat"));
@@ -509,7 +509,7 @@ static void sealed_pv_is_immutable_and_art67_is_checked(void **st)
 	const char *edits[] = {"{\"statements\":\"autre\"}", "{\"read_back\":false}", "{\"place\":\"ailleurs\"}", NULL};
 	for (int i = 0; edits[i]; i++) {
 		r = th_json(&S, "PATCH", path, opj, edits[i]);
-		expect_problem(&r, 409, "conflict");
+		expect_problem(&r, 409, "pv-sealed");
 		th_resp_free(&r);
 	}
 	assert_int_equal(before, 1);
@@ -535,10 +535,10 @@ static void extension_needs_authorisation_and_stays_in_limits(void **st)
 	long long ext_before = th_sql_int(&S, "SELECT COUNT(*) FROM custody_extensions");
 	/* no authorisation */
 	th_resp r = req("POST", path, opj, json_pack("{s:s}", "authorised_by", "Procureur du Roi"));
-	expect_problem(&r, 422, "unprocessable");
+	expect_problem(&r, 422, "extension-needs-authorisation");
 	th_resp_free(&r);
 	r = req("POST", path, opj, json_pack("{s:s}", "authorisation_ref", "PR/77"));
-	expect_problem(&r, 422, "unprocessable");
+	expect_problem(&r, 422, "extension-needs-authorisation");
 	th_resp_free(&r);
 	/* malformed date: 400 */
 	r = req("POST", path, opj, json_pack("{s:s,s:s}", "authorisation_ref", "PR/77", "authorisation_date", "2026-02-30"));
@@ -554,7 +554,7 @@ static void extension_needs_authorisation_and_stays_in_limits(void **st)
 	th_resp_free(&r);
 	/* ordinary regime: one extension only */
 	r = req("POST", path, opj, json_pack("{s:s,s:s}", "authorisation_ref", "PR/78", "authorisation_date", "2026-11-29"));
-	expect_problem(&r, 422, "unprocessable");
+	expect_problem(&r, 422, "extension-limit-reached");
 	th_resp_free(&r);
 	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM custody_extensions"), ext_before + 1);
 
@@ -583,7 +583,7 @@ static void extension_needs_authorisation_and_stays_in_limits(void **st)
 	add_person(case3, "suspect", person("BK300402", "Sqalli", "Reda", "الصقلي", "رضا"), s3);
 	snprintf(path, sizeof path, "/api/v1/cases/%s/custody", case3);
 	r = req("POST", path, opj, json_pack("{s:s,s:s,s:s}", "person_id", s3, "regime", "ordinary", "ground", "x y z"));
-	expect_problem(&r, 422, "unprocessable");
+	expect_problem(&r, 422, "custody-rule-not-applicable");
 	th_resp_free(&r);
 }
 
@@ -630,7 +630,7 @@ static void overdue_custody_shows_in_deadlines(void **st)
 	/* too late to extend */
 	snprintf(path, sizeof path, "/api/v1/custody/%s/extensions", kid);
 	r = req("POST", path, opj, json_pack("{s:s,s:s}", "authorisation_ref", "PR/9", "authorisation_date", "2026-11-29"));
-	expect_problem(&r, 422, "unprocessable");
+	expect_problem(&r, 422, "custody-deadline-passed");
 	th_resp_free(&r);
 	/* another unit does not see it */
 	r = req("GET", "/api/v1/custody/deadlines", officer2, NULL);
@@ -704,7 +704,7 @@ static void other_unit_is_refused(void **st)
 	expect_problem(&r, 403, "forbidden");
 	th_resp_free(&r);
 	r = req("PUT", path, chief, json_pack("{s:s}", "opj", "demo-officer"));
-	expect_problem(&r, 422, "unprocessable"); /* not an OPJ */
+	expect_problem(&r, 422, "assignee-not-opj"); /* not an OPJ */
 	th_resp_free(&r);
 	r = req("PUT", path, chief, json_pack("{s:s,s:s}", "opj", "demo-opj", "reason", "charge de travail"));
 	expect(&r, 200);
@@ -726,13 +726,13 @@ static void cancelled_case_keeps_number_and_history(void **st)
 	new_case("CP-400", case_id, number);
 	snprintf(path, sizeof path, "/api/v1/cases/%s/status", case_id);
 	th_resp r = req("POST", path, officer, json_pack("{s:s}", "status", "cancelled"));
-	expect_problem(&r, 422, "unprocessable");
+	expect_problem(&r, 422, "cancellation-needs-reason");
 	th_resp_free(&r);
 	r = req("POST", path, officer, json_pack("{s:s}", "status", "referred"));
 	expect_problem(&r, 400, "validation");
 	th_resp_free(&r);
 	r = req("POST", path, officer, json_pack("{s:s}", "status", "closed"));
-	expect_problem(&r, 409, "conflict");
+	expect_problem(&r, 409, "status-change-not-allowed");
 	th_resp_free(&r);
 	r = req("POST", path, officer, json_pack("{s:s,s:s}", "status", "cancelled", "reason", "doublon de l'affaire précédente"));
 	expect(&r, 200);
@@ -741,11 +741,11 @@ static void cancelled_case_keeps_number_and_history(void **st)
 	assert_string_equal(th_str(&r, "status_reason"), "doublon de l'affaire précédente");
 	th_resp_free(&r);
 	r = req("POST", path, officer, json_pack("{s:s}", "status", "under_investigation"));
-	expect_problem(&r, 409, "conflict");
+	expect_problem(&r, 409, "status-change-not-allowed");
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/cases/%s", case_id);
 	r = req("PATCH", path, officer, json_pack("{s:s}", "summary", "x y z"));
-	expect_problem(&r, 409, "conflict");
+	expect_problem(&r, 409, "case-not-open");
 	th_resp_free(&r);
 	r = req("GET", path, officer, NULL);
 	expect(&r, 200);
@@ -799,7 +799,7 @@ static void bad_input_is_400_and_writes_nothing(void **st)
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		th_resp r = th_json(&S, "POST", "/api/v1/cases", officer, bad[i].body);
 		if (!bad[i].field) {
-			expect_problem(&r, 422, "unprocessable");
+			expect_problem(&r, 422, "assignee-not-opj");
 			th_resp_free(&r);
 			continue;
 		}
@@ -817,7 +817,7 @@ static void bad_input_is_400_and_writes_nothing(void **st)
 	expect_problem(&r, 400, "validation");
 	th_resp_free(&r);
 	r = th_request(&S, "GET", "/api/v1/cases/not-an-id", officer, NULL, 0, NULL);
-	expect_problem(&r, 404, "not-found");
+	expect_problem(&r, 404, "case-not-found");
 	th_resp_free(&r);
 	r = th_request(&S, "GET", "/api/v1/cases?status=lost", officer, NULL, 0, NULL);
 	expect_problem(&r, 400, "bad-query");
@@ -849,12 +849,12 @@ static void complaint_dispositions(void **st)
 	th_resp_free(&r);
 	assert_int_equal(count("SELECT COUNT(*) FROM case_persons WHERE case_id = '%s' AND role = 'complainant'", case_id), 1);
 	r = req("POST", path, officer, json_pack("{s:s,s:s}", "disposition", "no_offence", "reason", "encore"));
-	expect_problem(&r, 409, "conflict");
+	expect_problem(&r, 409, "complaint-already-disposed");
 	th_resp_free(&r);
 	/* referred elsewhere: says where */
 	snprintf(path, sizeof path, "/api/v1/complaints/%s/disposition", ids[1]);
 	r = req("POST", path, officer, json_pack("{s:s,s:s}", "disposition", "referred_elsewhere", "reason", "compétence"));
-	expect_problem(&r, 422, "unprocessable");
+	expect_problem(&r, 422, "referral-needs-destination");
 	th_resp_free(&r);
 	r = req("POST", path, officer,
 		json_pack("{s:s,s:s,s:s}", "disposition", "referred_elsewhere", "reason", "compétence territoriale",
@@ -1108,7 +1108,7 @@ static void lawyer_overdue_then_contacted(void **st)
 	th_resp_free(&r);
 	/* a délit: the prosecutor's delay (crimes only) is refused */
 	r = req("PATCH", path, opj, json_pack("{s:s,s:s}", "lawyer_delay_ref", "PR/D/1", "lawyer_delay_date", "2026-11-29"));
-	expect_problem(&r, 422, "unprocessable");
+	expect_problem(&r, 422, "lawyer-delay-crime-only");
 	th_resp_free(&r);
 	/* an extension is not blocked by the lawyer flag */
 	snprintf(path, sizeof path, "/api/v1/custody/%s/extensions", kid);
@@ -1172,7 +1172,7 @@ static void prosecutor_delay_extends_lawyer_deadline(void **st)
 	json_decref(o);
 	/* too late to record another delay */
 	r = req("PATCH", path, opj, json_pack("{s:s}", "lawyer_delay_ref", "PG/D/8"));
-	expect_problem(&r, 422, "unprocessable");
+	expect_problem(&r, 422, "lawyer-delay-too-late");
 	th_resp_free(&r);
 	th_set_clock(&S, 0);
 	login_all();
@@ -1239,21 +1239,21 @@ static void minor_regime_checks(void **st)
 	/* an adult under the minor regime: 422 */
 	th_resp r = req("POST", path, opj, json_pack("{s:s,s:s,s:s}", "person_id", adult, "regime", "minor", "ground",
 						     "art 460: retenue du mineur"));
-	expect_problem(&r, 422, "unprocessable");
+	expect_problem(&r, 422, "custody-not-a-minor");
 	th_resp_free(&r);
 	/* no birth date: 422 */
 	r = req("POST", path, opj, json_pack("{s:s,s:s,s:s}", "person_id", nobirth, "regime", "minor", "ground",
 					     "art 460: retenue du mineur"));
-	expect_problem(&r, 422, "unprocessable");
+	expect_problem(&r, 422, "custody-minor-needs-birth-date");
 	th_resp_free(&r);
 	/* a minor under the terrorism or state-security regime: 422 (the data says so) */
 	r = req("POST", path, opj, json_pack("{s:s,s:s,s:s}", "person_id", minor, "regime", "terrorism", "ground",
 					     "art 66-1: conservation des preuves"));
-	expect_problem(&r, 422, "unprocessable");
+	expect_problem(&r, 422, "custody-minor-regime-required");
 	th_resp_free(&r);
 	r = req("POST", path, opj, json_pack("{s:s,s:s,s:s}", "person_id", minor, "regime", "state_security", "ground",
 					     "art 66-1: conservation des preuves"));
-	expect_problem(&r, 422, "unprocessable");
+	expect_problem(&r, 422, "custody-minor-regime-required");
 	th_resp_free(&r);
 	assert_int_equal(count("SELECT COUNT(*) FROM custodies WHERE case_id = '%s'", case_id), before);
 	/* the minor under the minor regime: opened, guardian pending */
@@ -1266,7 +1266,7 @@ static void minor_regime_checks(void **st)
 	/* no extension before the guardian is informed */
 	snprintf(path, sizeof path, "/api/v1/custody/%s/extensions", kid);
 	r = req("POST", path, opj, json_pack("{s:s,s:s}", "authorisation_ref", "PR/M/1", "authorisation_date", "2026-11-29"));
-	expect_problem(&r, 422, "unprocessable");
+	expect_problem(&r, 422, "extension-needs-guardian");
 	th_resp_free(&r);
 	assert_int_equal(count("SELECT COUNT(*) FROM custody_extensions WHERE custody_id = '%s'", kid), 0);
 	snprintf(path, sizeof path, "/api/v1/custody/%s", kid);
@@ -1290,6 +1290,37 @@ static void minor_regime_checks(void **st)
 	close_custody(kid);
 }
 
+
+/* The case page sends a note with the person it adds (issue 9: the server
+ * answered 400 "unknown-field"): the link keeps it, the case shows it, and
+ * the case page's exact body — role, note, person — is accepted. */
+static void person_added_with_a_note(void **st)
+{
+	(void)st;
+	char case_id[37], path[160];
+	new_case("CP-505", case_id, NULL);
+	snprintf(path, sizeof path, "/api/v1/cases/%s/persons", case_id);
+	th_resp r = req("POST", path, officer,
+			json_pack("{s:s,s:s,s:o}", "role", "witness", "note", "Voisin, a vu la scène depuis son balcon.",
+				  "person", person("BJ400500", "Tazi", "Nadia", "التازي", "نادية")));
+	expect(&r, 201);
+	assert_string_equal(th_str(&r, "note"), "Voisin, a vu la scène depuis son balcon.");
+	th_resp_free(&r);
+	assert_int_equal(count("SELECT COUNT(*) FROM case_persons WHERE case_id = '%s' AND note LIKE 'Voisin%%'", case_id), 1);
+	snprintf(path, sizeof path, "/api/v1/cases/%s", case_id);
+	r = req("GET", path, officer, NULL);
+	expect(&r, 200);
+	json_t *p0 = json_array_get(json_object_get(r.json, "persons"), 0);
+	assert_string_equal(jget(p0, "note"), "Voisin, a vu la scène depuis son balcon.");
+	th_resp_free(&r);
+	/* text that would spoof what a PV shows is refused at the door */
+	snprintf(path, sizeof path, "/api/v1/cases/%s/persons", case_id);
+	r = th_json(&S, "POST", path, officer,
+		    "{\"role\":\"witness\",\"note\":\"a\u202eb\",\"person\":{\"last_name_lat\":\"X\"}}");
+	expect_problem(&r, 400, "validation");
+	th_resp_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1307,6 +1338,7 @@ int main(void)
 		cmocka_unit_test(family_pending_is_flagged),
 		cmocka_unit_test(minor_regime_checks),
 		cmocka_unit_test(concurrent_numbers_are_distinct),
+		cmocka_unit_test(person_added_with_a_note),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

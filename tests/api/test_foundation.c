@@ -252,7 +252,7 @@ static void admin_creates_users_and_reads_are_audited(void **st)
 	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM users"), users + 1);
 	r = th_json(&S, "POST", "/api/v1/users", admin_tok,
 		    "{\"badge\":\"new-officer-1\",\"name\":\"Other\",\"role\":\"officer\",\"unit\":\"DGSN\",\"password\":\"a-long-password-1\"}");
-	assert_problem(&r, 409, "conflict");
+	assert_problem(&r, 409, "badge-taken");
 	th_resp_free(&r);
 	r = th_json(&S, "POST", "/api/v1/users", admin_tok,
 		    "{\"badge\":\"new-officer-2\",\"name\":\"Other\",\"role\":\"officer\",\"unit\":\"NO-SUCH-UNIT\",\"password\":\"a-long-password-1\"}");

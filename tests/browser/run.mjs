@@ -75,6 +75,8 @@ async function newPage() {
 }
 
 async function test(name, fn) {
+  // BROWSER_ONLY=substring runs only the matching tests (while debugging)
+  if (process.env.BROWSER_ONLY && !name.includes(process.env.BROWSER_ONLY)) return;
   errors = [];
   try {
     await fn();
@@ -288,6 +290,40 @@ async function main() {
     await page.click('form[aria-label] button[type=submit] >> nth=-1');
     await page.waitForSelector('text=web-test-1', { timeout: 10000 });
     await setLangUI(page, 'fr');
+    await page.close();
+  });
+
+  await test('administration: database settings; the clock banner (live API)', async () => {
+    const page = await newPage();
+    await loggedIn(page, 'demo-admin');
+    await page.goto(`${base}/admin/settings`);
+    await page.waitForSelector('.settings-list li');
+    await shot(page, 'admin-settings');
+    const item = page.locator('.settings-list li', { hasText: 'lookup.max_per_minute' });
+    await item.locator('input[name=value]').fill('0');
+    await item.locator('button[type=submit]').click();
+    await item.locator('[data-field=value] .ferr:not(:empty)').waitFor();
+    await item.locator('input[name=value]').fill('40');
+    await item.locator('button[type=submit]').click();
+    await page.waitForSelector('#toast.show');
+    await page.waitForFunction(() => [...document.querySelectorAll('.settings-list li')]
+      .some((li) => li.textContent.includes('lookup.max_per_minute') && li.querySelector('input[name=value]').value === '40'));
+    // the clock: /healthz says unsynchronised -> a banner on every page
+    const login = await fetch(`${base}/api/v1/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ badge: 'demo-admin', password: PW }) });
+    const { token } = await login.json();
+    const clock = (v) => fetch(`${base}/api/v1/test/clock`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify({ offset_ms: 0, clock_synchronised: v }) });
+    await clock('no');
+    for (const p of ['/', '/cases', '/admin/settings']) {
+      await page.goto(`${base}${p}`);
+      await page.waitForSelector('#clock-banner');
+    }
+    await shot(page, 'clock-banner');
+    await clock('yes');
+    await page.goto(`${base}/cases`);
+    await page.waitForSelector('main h1');
+    await page.waitForLoadState('networkidle');
+    expect(!(await page.$('#clock-banner')), 'no banner once the clock is synchronised');
+    await clock('auto');
     await page.close();
   });
 

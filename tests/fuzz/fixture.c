@@ -77,6 +77,12 @@ app *fz_app(void)
 	if (A)
 		return A;
 	log_set_quiet(1);
+	/* as main does: legal time before anything (tzset's one-time state is
+	 * not a leak of the first request that reads a legal date) */
+	if (clock_legal_init())
+		die("clock_legal_init (tzdata)");
+	struct tm tm0;
+	clock_legal_tm(0, &tm0);
 	if (!getenv("SIJILL_DATA"))
 		setenv("SIJILL_DATA", SIJILL_SOURCE_ROOT "/data", 1);
 	snprintf(dir, sizeof dir, "/tmp/sijill-fuzz-XXXXXX");

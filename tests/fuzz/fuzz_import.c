@@ -1,14 +1,14 @@
 /* fuzz_import.c — `sijill import persons` lines: each line of the input goes
  * through the same steps as src/cli/import.c (json_loadb with
- * JSON_REJECT_DUPLICATES, srch_validate_person) and a valid one is stored
- * with srch_import_person, in one transaction that is rolled back so the
+ * JSON_REJECT_DUPLICATES, persons_import_check) and a valid one is stored
+ * with persons_import, in one transaction that is rolled back so the
  * database stays small. Checks: no crash, no leak, and a line the validator
  * accepted is stored without error. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuzz.h"
-#include "search/search.h"
+#include "persons/persons.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -35,10 +35,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		json_error_t jerr;
 		json_t *j = json_loadb(p, n, JSON_REJECT_DUPLICATES, &jerr);
-		if (j && !srch_validate_person(j)) {
+		char why[256];
+		if (j && !persons_import_check(j, why, sizeof why)) {
 			char id[ID_LEN + 1];
 			bool made;
-			sj_err e = srch_import_person(c, j, unit_id, id, &made);
+			sj_err e = persons_import(c, j, unit_id, id, &made);
 			if (e) {
 				fprintf(stderr, "fuzz_import: a valid line failed: %s: %.*s\n", sj_err_name(e), (int)n, p);
 				abort();

@@ -25,8 +25,13 @@ static void dates_and_classes(void **st)
 {
 	(void)st;
 	int64_t t = 0;
+	/* midnight in legal time (Africa/Casablanca, tzdata), never a fixed offset */
+	assert_true(ref_date_ms("2026-12-01", &t));
+	assert_int_equal(t, 1796079600000LL); /* 2026-11-30T23:00Z: GMT+1 */
+	assert_true(ref_date_ms("2026-03-01", &t));
+	assert_int_equal(t, 1772323200000LL); /* 2026-03-01T00:00Z: GMT during Ramadan */
 	assert_true(ref_date_ms("1970-01-02", &t));
-	assert_int_equal(t, 86400000LL - 3600000LL); /* midnight in Morocco, UTC+1 */
+	assert_int_equal(t, 86400000LL); /* Morocco kept GMT in 1970 */
 	assert_true(ref_date_ms("2025-12-08T00:00:00Z", &t));
 	assert_int_equal(t, 1765152000000LL);
 	assert_false(ref_date_ms("2025-13-01", &t));

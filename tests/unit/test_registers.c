@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "persons/persons.h"
 #include "registers/registers.h"
 #include "search/search.h"
 
@@ -65,7 +66,8 @@ static void import_lines_are_validated(void **st)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		json_t *j = json_loads(cases[i].line, JSON_DECODE_ANY, NULL);
 		assert_non_null(j);
-		const char *why = srch_validate_person(j);
+		char whybuf[256];
+		const char *why = persons_import_check(j, whybuf, sizeof whybuf);
 		if ((why == NULL) != cases[i].good)
 			fail_msg("%s: %s", cases[i].line, why ? why : "accepted");
 		json_decref(j);

@@ -1,7 +1,11 @@
 // api.js — calls to /api/v1. The session is the HttpOnly cookie; every
 // state-changing request carries X-CSRF-Token. A 401 in the middle of work
 // opens the login dialog over the page and, once logged in again, sends the
-// same request again, so nothing typed is lost.
+// same request again, so nothing typed is lost. Each write (one user action)
+// carries a fresh Idempotency-Key, reused by every automatic retry of that
+// action (after the login dialog, a new CSRF token, a 503 during a database
+// failover or a lost answer): the server then answers the first result
+// instead of writing twice (docs/internals/idem.md).
 let csrf = null;
 let reauthHandler = null;
 let onForbidden = null;
@@ -25,10 +29,20 @@ export class ApiError extends Error {
   }
 }
 
-async function send(method, path, body) {
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const RETRIES = 2;             // automatic retries of a write on 503 or a lost answer
+
+function newKey() {
+  const b = new Uint8Array(16);
+  crypto.getRandomValues(b);
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+async function send(method, path, body, key) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD' && csrf) headers['X-CSRF-Token'] = csrf;
+  if (key) headers['Idempotency-Key'] = key;
   let res;
   try {
     res = await fetch(path, {
@@ -44,7 +58,11 @@ async function send(method, path, body) {
   if (text) {
     try { data = JSON.parse(text); } catch (e) { data = null; }
   }
-  if (!res.ok) throw new ApiError(res.status, data);
+  if (!res.ok) {
+    const err = new ApiError(res.status, data);
+    err.retryAfter = Number(res.headers.get('Retry-After')) || 1;
+    throw err;
+  }
   return data;
 }
 
@@ -52,18 +70,24 @@ async function send(method, path, body) {
 // opts.noReauth: a 401 is thrown instead of opening the login dialog.
 export async function api(method, path, body, opts) {
   const o = opts || {};
+  const key = o.idemKey || (WRITES.has(method) && path !== '/api/v1/session' ? newKey() : undefined);
   try {
-    return await send(method, path, body);
+    return await send(method, path, body, key);
   } catch (e) {
     if (!(e instanceof ApiError)) throw e;
+    const tries = o.tries || 0;
+    if (key && (e.status === 503 || e.status === 0) && tries < RETRIES) {
+      await new Promise((ok) => { setTimeout(ok, Math.min(e.retryAfter || 1, 5) * 1000); });
+      return api(method, path, body, { ...o, idemKey: key, tries: tries + 1 });
+    }
     if (e.status === 401 && !o.noReauth && reauthHandler && path !== '/api/v1/session') {
       await reauthHandler();
-      return send(method, path, body);
+      return send(method, path, body, key);
     }
     if (e.status === 403 && e.code === 'csrf' && !o.csrfRetried) {
       const me = await send('GET', '/api/v1/me');
       csrf = me.csrf;
-      return api(method, path, body, { ...o, csrfRetried: true });
+      return api(method, path, body, { ...o, idemKey: key, csrfRetried: true });
     }
     if (e.status === 403 && onForbidden && !o.quiet403) onForbidden(e);
     throw e;

@@ -1,7 +1,7 @@
 // i18n.js — the interface language (ar, right-to-left; fr), message lookup,
 // and dates, times and numbers in the user's locale (Intl, ar-MA / fr-MA).
-import ar from './i18n/ar.js';
-import fr from './i18n/fr.js';
+import ar from '../i18n/ar.json' with { type: 'json' };
+import fr from '../i18n/fr.json' with { type: 'json' };
 
 const dicts = { ar, fr };
 let lang = 'ar';

@@ -5,6 +5,7 @@ import { t, setLang, getLang, initialLang, problemText } from './i18n.js';
 import { api, setCsrf, setReauthHandler, setForbiddenHandler, ApiError } from './api.js';
 import { loadCaps, allowed, has } from './caps.js';
 import { field, form, clearAllDrafts } from './forms.js';
+import { clockWatch, clockBanner } from './clockwarn.js';
 
 const state = { user: null };
 
@@ -47,7 +48,7 @@ const ROUTES = [
   [/^\/persons\/(?<id>[^/]+)$/, 'person'],
   [/^\/audit$/, 'audit'],
   [/^\/admin$/, 'admin'],
-  [/^\/admin\/(?<tab>units|reference)$/, 'admin'],
+  [/^\/admin\/(?<tab>units|reference|settings)$/, 'admin'],
   [/^\/settings$/, 'settings'],
 ];
 
@@ -70,6 +71,7 @@ function setTitle(key) { document.title = `${t(key)} — ${t('app.name')}`; }
 function renderShell() {
   const u = state.user;
   $('#skip-link').textContent = t('app.skip');
+  clockBanner();
   const top = $('#top');
   const nav = $('#nav');
   if (!u) { mount(top, h('span', { class: 'brand', text: t('app.name') }), langButton()); mount(nav); nav.hidden = true; return; }
@@ -240,6 +242,7 @@ async function boot() {
   setLang(initialLang());
   setReauthHandler(reauth);
   setForbiddenHandler(forbidden);
+  clockWatch();
   await loadCaps();
   try {
     const me = await api('GET', '/api/v1/me', undefined, { noReauth: true });

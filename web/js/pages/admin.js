@@ -5,15 +5,16 @@ import { t, getLang, problemText } from '../i18n.js';
 import { api } from '../api.js';
 import { field, form } from '../forms.js';
 import { page, table, block, badge, link, needs, listOf, pick } from '../ui.js';
-import { has } from '../caps.js';
+import { has, allowed } from '../caps.js';
 
 const ROLES = ['admin', 'chief', 'opj', 'officer', 'analyst', 'auditor', 'monitor'];
 
 function unitName(u) { return u ? (getLang() === 'ar' ? u.name_ar : u.name_fr) : '—'; }
 
-function tabs(cur) {
+function tabs(cur, withSettings) {
   return h('nav', { class: 'tabs', 'aria-label': t('nav.admin') }, h('ul', null,
-    [['/admin', 'admin.users', 'users'], ['/admin/units', 'admin.units', 'units'], ['/admin/reference', 'admin.reference', 'reference']]
+    [['/admin', 'admin.users', 'users'], ['/admin/units', 'admin.units', 'units'], ['/admin/reference', 'admin.reference', 'reference'],
+      ...(withSettings ? [['/admin/settings', 'admin.settings', 'settings']] : [])]
       .map(([href, k, id]) => h('li', null, h('a', { href, 'data-link': true, 'aria-current': cur === id ? 'page' : null, text: t(k) })))));
 }
 
@@ -93,15 +94,38 @@ const REF = [
   ['ref.custody-rules', '/api/v1/custody-rules', 'rules'],
 ];
 
+// settingsBlock: the database settings (GET/PUT /api/v1/settings), each with
+// its sentence from the server's catalogue, default, range and unit.
+async function settingsBlock(ctx) {
+  const d = await api('GET', '/api/v1/settings');
+  return h('ul', { class: 'settings-list' }, (d.settings || []).map((s) => h('li', { class: 'card' },
+    h('h3', { dir: 'ltr', text: s.key }),
+    h('p', { text: getLang() === 'ar' ? s.summary_ar : s.summary_fr }),
+    h('p', { class: 'muted', text: t('admin.setting-range', { d: s.default, min: s.min, max: s.max, unit: getLang() === 'ar' ? s.unit_ar : s.unit_fr }) }),
+    form({
+      submit: 'act.save', label: 'admin.setting-value',
+      onSubmit: async (v) => {
+        await api('PUT', `/api/v1/settings/${encodeURIComponent(s.key)}`, { value: v.value });
+        ctx.toast(t('admin.setting-saved', { key: s.key }));
+        ctx.rerender();
+      },
+    }, field({ name: 'value', label: 'admin.setting-value', type: 'number', required: true, value: String(s.value), min: s.min, max: s.max, step: 1, dir: 'ltr' })))));
+}
+
 export async function render(ctx) {
   const tab = ctx.params.tab || 'users';
+  const withSettings = allowed('GET', '/api/v1/settings', ctx.user.role);
+  if (tab === 'settings') {
+    return page('admin.settings', ctx, tabs(tab, withSettings), withSettings ? block('admin.settings', () => settingsBlock(ctx))
+      : h('section', { class: 'card' }, needs('GET', '/api/v1/settings')));
+  }
   const unitsData = await api('GET', '/api/v1/units');
   const units = unitsData.units || [];
   if (tab === 'units') {
-    return page('admin.units', ctx, tabs(tab), h('section', { class: 'card' }, unitTree(units)));
+    return page('admin.units', ctx, tabs(tab, withSettings), h('section', { class: 'card' }, unitTree(units)));
   }
   if (tab === 'reference') {
-    return page('admin.reference', ctx, tabs(tab), REF.map(([k, path, key]) => (has('GET', path)
+    return page('admin.reference', ctx, tabs(tab, withSettings), REF.map(([k, path, key]) => (has('GET', path)
       ? block(k, async () => {
         const d = await api('GET', path);
         return table([
@@ -114,7 +138,7 @@ export async function render(ctx) {
       : h('section', { class: 'card' }, h('h2', { text: t(k) }), needs('GET', path)))));
   }
   const canCreate = ctx.user.role === 'admin';
-  return page('admin.users', ctx, tabs(tab),
+  return page('admin.users', ctx, tabs(tab, withSettings),
     block('admin.users', () => usersBlock(ctx, units)),
     canCreate ? h('section', { class: 'card' }, h('h2', { text: t('admin.new-user') }), createUser(ctx, units)) : null);
 }

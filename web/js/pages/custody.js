@@ -5,7 +5,7 @@
 // scope), the unit's register (all, paged) and the daily list sent to the
 // prosecutor (JSON on screen, the server's printable HTML beside it).
 import { h, mount } from '../dom.js';
-import { t, fmtDateTime, fmtDate, problemText, getLang } from '../i18n.js';
+import { t, fmtDateTime, problemText, getLang, locale } from '../i18n.js';
 import { api, qs } from '../api.js';
 import { has } from '../caps.js';
 import { EP, fill } from '../endpoints.js';
@@ -89,9 +89,17 @@ const cols = (ctx, withActions) => [
   withActions ? ['admin.actions', (k) => actions(ctx, k)] : null,
 ].filter(Boolean);
 
+// Legal time is Africa/Casablanca (GMT+1, GMT during Ramadan), never a
+// fixed offset: the browser's tz database says which applies that day.
+const LEGAL_TZ = 'Africa/Casablanca';
+
 function today() {
-  const d = new Date(Date.now() + 3600000); // Moroccan legal time (UTC+1)
-  return d.toISOString().slice(0, 10);
+  // en-CA formats a date as YYYY-MM-DD
+  return new Intl.DateTimeFormat('en-CA', { timeZone: LEGAL_TZ, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+}
+
+function legalDate(ms) {
+  return new Intl.DateTimeFormat(locale(), { timeZone: LEGAL_TZ, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(ms));
 }
 
 export function render(ctx) {
@@ -133,7 +141,7 @@ export function render(ctx) {
     if (!miss && unit) {
       api('GET', `${fill(EP.custodyDaily, { code: unit })}${qs({ date })}`).then((d) => {
         const rows = listOf(d, 'held');
-        mount(out, h('p', { class: 'muted', text: t('custody.daily-intro', { d: fmtDate(d.from + 3600000), u: (getLang() === 'ar' ? d.unit_name_ar : d.unit_name_fr) || d.unit }) }),
+        mount(out, h('p', { class: 'muted', text: t('custody.daily-intro', { d: legalDate(d.from), u: (getLang() === 'ar' ? d.unit_name_ar : d.unit_name_fr) || d.unit }) }),
           table([...cols(ctx, false), ['custody.ground', (k) => h('bdi', { text: k.ground || '—' })]], rows, { caption: 'custody.daily', empty: 'custody.daily-none' }));
       }).catch(fail);
     }

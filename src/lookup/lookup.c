@@ -1,0 +1,135 @@
+/* lookup.c — national look-ups (see lookup.h). */
+#include "lookup/lookup.h"
+#include "settings/settings.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit/audit.h"
+#include "auth/auth.h"
+#include "core/clock.h"
+#include "core/limits.h"
+#include "db/dbj.h"
+#include "persons/persons.h"
+#include "registers/registers.h"
+#include "search/fts.h"
+#include "search/search.h"
+
+/* ------------------------------------------------------------ the answers */
+
+#define PERSONS_FIELDS(X) \
+	X(V, results, ARRAY, 0, SRCH_MAX_RESULTS, &person_match_rec, OUT) \
+	X(V, alerts, ARRAY, 0, SJ_MAX_ALERTS, &reg_alert_rec, OUT)
+static const rec_field persons_fields[] = {PERSONS_FIELDS(REC_FIELD)};
+const rec_desc lookup_persons_rec = REC_DESC("person_search", NULL, persons_fields, NULL);
+
+#define CASE_HIT_FIELDS(X) \
+	X(V, case_id, ID, 0, 36, NULL, OUT) \
+	X(V, number, CODE, 1, SJ_MAX_REFERENCE, NULL, OUT) \
+	X(V, kind, CODE, 1, SJ_MAX_REFERENCE, NULL, OUT) \
+	X(V, unit, CODE, 1, SJ_MAX_REFERENCE, NULL, OUT) \
+	X(V, snippet, TEXT, 0, SJ_MAX_SHORT_TEXT, NULL, OUT | PII)
+static const rec_field case_hit_fields[] = {CASE_HIT_FIELDS(REC_FIELD)};
+static const rec_desc case_hit_rec = REC_DESC("case_match", NULL, case_hit_fields, NULL);
+
+#define CASES_FIELDS(X) X(V, results, ARRAY, 0, SJ_MAX_PAGE, &case_hit_rec, OUT)
+static const rec_field cases_fields[] = {CASES_FIELDS(REC_FIELD)};
+const rec_desc lookup_cases_rec = REC_DESC("case_search", NULL, cases_fields, NULL);
+
+#define FLAG_FIELDS(X) \
+	X(V, actor_id, ID, 0, 36, NULL, OUT) \
+	X(V, badge, CODE, 1, SJ_MAX_BADGE, NULL, OUT) \
+	X(V, unit, CODE, 1, SJ_MAX_REFERENCE, NULL, OUT) \
+	X(V, lookups, INT, 0, 0, NULL, OUT) \
+	X(V, reason, CODE, 1, SJ_MAX_REFERENCE, NULL, OUT)
+static const rec_field flag_fields[] = {FLAG_FIELDS(REC_FIELD)};
+static const rec_desc flag_rec = REC_DESC("lookup_flag", NULL, flag_fields, NULL);
+
+#define FLAGS_FIELDS(X) \
+	X(V, flags, ARRAY, 0, AUDIT_FLAGS_MAX, &flag_rec, OUT) \
+	X(V, threshold, INT, 0, 0, NULL, OUT) \
+	X(V, window_ms, INT, 0, 0, NULL, OUT)
+static const rec_field flags_fields[] = {FLAGS_FIELDS(REC_FIELD)};
+const rec_desc lookup_flags_rec = REC_DESC("lookup_flags", NULL, flags_fields, NULL);
+
+/* ------------------------------------------------------------ look-ups */
+
+static bool purpose_ok(const char *p)
+{
+	return p && strlen(p) >= 3 && strlen(p) <= SJ_MAX_PURPOSE;
+}
+
+sj_err lookup_persons(db_conn *c, const sj_actor *a, const lookup_query *q, json_t **out, const char **why,
+		      int64_t *retry_s)
+{
+	*out = NULL;
+	if (!purpose_ok(q->purpose)) {
+		*why = "purpose-required";
+		return SJ_EINVAL;
+	}
+	/* one look-up counted per user per window, before anything is read */
+	char key[ID_LEN + 16];
+	snprintf(key, sizeof key, "lookup:%s", a->id ? a->id : "");
+	int64_t now = clock_now_ms(), count = 0, start = now;
+	sj_err e = auth_rate_count(c, key, now, LOOKUP_WINDOW_MS, &count, &start);
+	if (e)
+		return e;
+	if (count > settings_int(c, "lookup.max_per_minute")) {
+		*retry_s = (start + LOOKUP_WINDOW_MS - now) / 1000 + 1;
+		*why = "rate-limited";
+		return SJ_ELIMIT;
+	}
+	srch_query sq = {.q = q->q, .birth_date = q->birth_date, .sex = q->sex, .father = q->father,
+			 .limit = q->limit ? q->limit : LOOKUP_DEFAULT_RESULTS};
+	json_t *results = NULL, *alerts = json_array();
+	/* the search may read a standby; the counter, the hit check and the
+	 * audit entry stay on the primary, in c */
+	e = alerts ? srch_persons(q->reader ? q->reader : c, &sq, &results) : SJ_ENOMEM;
+	if (e == SJ_EINVAL)
+		*why = "query-not-a-name";
+	/* the look-up itself is checked against the registers (hit engine) */
+	e = e ? e : reg_check_lookup(c, a, q->q, q->birth_date, alerts);
+	if (e) {
+		json_decref(results);
+		json_decref(alerts);
+		return e;
+	}
+	*out = json_pack("{s:o,s:o}", "results", results, "alerts", alerts);
+	return *out ? SJ_OK : SJ_ENOMEM;
+}
+
+sj_err lookup_cases(db_conn *c, const sj_actor *a, const lookup_query *q, int limit, json_t **out,
+		    const char **why)
+{
+	*out = NULL;
+	if (!purpose_ok(q->purpose)) {
+		*why = "purpose-required";
+		return SJ_EINVAL;
+	}
+	json_t *hits = NULL;
+	sj_err e = fts_sync(c);
+	e = e ? e : fts_search(c, q->q, a->national ? NULL : a->unit_path, limit, &hits);
+	if (e == SJ_EINVAL)
+		*why = "query-no-words";
+	if (e)
+		return e;
+	*out = json_pack("{s:o}", "results", hits);
+	return *out ? SJ_OK : SJ_ENOMEM;
+}
+
+sj_err lookup_flags(db_conn *c, db_conn *reader, json_t **out)
+{
+	*out = NULL;
+	int64_t max = settings_int(c, "lookup.flag_per_day");
+	json_t *flags = NULL;
+	sj_err e = audit_flags(reader ? reader : c, clock_now_ms() - FLAG_WINDOW_MS, max, &flags);
+	if (e)
+		return e;
+	size_t i;
+	json_t *f;
+	json_array_foreach(flags, i, f) json_object_set_new(f, "reason", json_string("unusual-lookup-volume"));
+	*out = json_pack("{s:o,s:I,s:I}", "flags", flags, "threshold", (json_int_t)max, "window_ms",
+			 (json_int_t)FLAG_WINDOW_MS);
+	return *out ? SJ_OK : SJ_ENOMEM;
+}

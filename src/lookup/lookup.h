@@ -1,0 +1,59 @@
+/* lookup.h — national look-ups (loi 09-08): the person search across Arabic
+ * and Latin spellings and the full-text search of cases, each with a stated
+ * purpose, rate-limited per user, the person search checked against the
+ * registers (the look-up itself is an entry for the hit engine), and the
+ * auditors' flags of unusual volumes.
+ *
+ * The unit of work of GET /persons/search and GET /search/cases, so that any
+ * caller (HTTP, the exchange) looks up the same way: lookup calls search
+ * (search.h, fts.h), registers and the audit log's flags; the caller audits
+ * the look-up with its purpose in the same transaction.
+ */
+#ifndef SJ_LOOKUP_H
+#define SJ_LOOKUP_H
+
+#include <jansson.h>
+#include <stdint.h>
+#include "core/actor.h"
+#include "core/err.h"
+#include "core/record.h"
+#include "db/db.h"
+
+#define LOOKUP_WINDOW_MS   (60LL * 1000)          /* rate-limit window */
+#define LOOKUP_MAX_DEFAULT 30                     /* look-ups per user per window */
+#define FLAG_WINDOW_MS     (24LL * 60 * 60 * 1000)
+#define FLAG_MAX_DEFAULT   200                    /* look-ups per user per day before a flag */
+#define LOOKUP_DEFAULT_RESULTS 10
+
+/* The answers: a person search, a full-text search, the flags. */
+extern const rec_desc lookup_persons_rec, lookup_cases_rec, lookup_flags_rec;
+
+typedef struct lookup_query {
+	const char *q;             /* a name in either script, or a CIN (checked by the caller: 1..300 bytes) */
+	const char *purpose;       /* why (3..SJ_MAX_PURPOSE bytes) */
+	const char *birth_date;    /* YYYY-MM-DD or NULL */
+	const char *sex;           /* "M" | "F" | NULL */
+	const char *father;        /* or NULL */
+	int limit;
+	db_conn *reader;           /* where the search itself reads: a standby (db_read_uri), or NULL: c */
+} lookup_query;
+
+/* lookup_persons answers a national person search for the actor: the
+ * purpose is required (SJ_EINVAL "purpose-required"); the actor's look-ups
+ * in the window are counted, over the limit (the setting
+ * lookup.max_per_minute) SJ_ELIMIT "rate-limited" with *retry_s (the count
+ * stays: the caller commits it with the refusal); a query that is not a
+ * usable name is SJ_EINVAL "query-not-a-name". The look-up is checked
+ * against the registers. *out: {"results": [person_match], "alerts": [...]}. */
+SJ_MUST_USE sj_err lookup_persons(db_conn *c, const sj_actor *a, const lookup_query *q, json_t **out,
+				  const char **why, int64_t *retry_s);
+/* lookup_cases answers a full-text search of case summaries and PVs in the
+ * actor's scope (national roles: everywhere), purpose required as above;
+ * SJ_EINVAL "query-no-words". *out: {"results": [...]}. */
+SJ_MUST_USE sj_err lookup_cases(db_conn *c, const sj_actor *a, const lookup_query *q, int limit, json_t **out,
+				const char **why);
+/* lookup_flags lists the users whose person look-ups in the last day exceed
+ * the setting lookup.flag_per_day: {"flags": [...], "threshold", "window_ms"}. */
+SJ_MUST_USE sj_err lookup_flags(db_conn *c, db_conn *reader, json_t **out);
+
+#endif
