@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdarg.h>
@@ -16,31 +17,9 @@
 #include "core/log.h"
 #include "db/backend.h"
 
-#define DB_STMT_CACHE 128
 #define DB_WRITE_WAIT_S 10   /* longest wait for this process's write turn */
 #define DB_WRITE_SKIPS  1024 /* tickets given up at once, at most (> the pool) */
 #define DB_CKPT_MS      200  /* the checkpointer looks at the WAL this often */
-
-struct db_stmt {
-	const db_backend_ops *ops;
-	void *impl;
-	const char *sql;    /* the key: the literal's address */
-	struct db_conn *conn;
-};
-
-struct db_conn {
-	const db_backend_ops *ops;
-	void *impl;
-	struct db *owner;
-	bool in_tx;
-	bool busy;          /* lent out */
-	bool write_locked;  /* holds owner->write_lock (SQLite DB_WRITE) */
-	db_mode mode;
-	const db_tx_hook *hook;
-	void *hook_arg;
-	int nstmt;
-	db_stmt stmts[DB_STMT_CACHE];
-};
 
 struct db {
 	const db_backend_ops *ops;
@@ -500,24 +479,28 @@ void db_rollback(db_conn *c)
 	hook_end(c, false);
 }
 
-/* tx_lost: inside what we believe is a transaction, the database has rolled
+/* db_conn_tx_lost: inside what we believe is a transaction, the database has rolled
  * it back on its own (SQLite does on out-of-memory and some I/O errors): any
  * further statement would run in autocommit mode and commit alone, so the
  * unit of work must fail whole instead. */
-static bool tx_lost(const db_conn *c)
+bool db_conn_tx_lost(const db_conn *c)
 {
 	return c->in_tx && !c->ops->tx_active(c->impl);
 }
 
 sj_err db_exec(db_conn *c, const char *sql)
 {
-	if (tx_lost(c))
+	if (c->copying)
+		return SJ_EINTERNAL;
+	if (db_conn_tx_lost(c))
 		return SJ_EDB;
 	return c->ops->exec(c->impl, sql);
 }
 
 sj_err db_prepare(db_conn *c, const char *sql, db_stmt **out)
 {
+	if (c->copying)
+		return SJ_EINTERNAL;
 	for (int i = 0; i < c->nstmt; i++) {
 		if (c->stmts[i].sql == sql) {
 			c->ops->reset(c->stmts[i].impl);
@@ -556,7 +539,7 @@ sj_err db_bind_int(db_stmt *s, int i, int64_t v) { return s->ops->bind_int(s->im
 sj_err db_bind_null(db_stmt *s, int i) { return s->ops->bind_null(s->impl, i); }
 sj_err db_step(db_stmt *s, bool *row)
 {
-	if (tx_lost(s->conn)) {
+	if (db_conn_tx_lost(s->conn)) {
 		*row = false;
 		return SJ_EDB;
 	}

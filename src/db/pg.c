@@ -34,6 +34,7 @@
 #define PG_MAX_DEALLOC     256     /* statement names waiting to be deallocated */
 #define PG_CONNECT_TIMEOUT "10"    /* seconds, unless the URI says otherwise */
 #define PG_BOOLOID         16      /* pg_type oid of boolean (catalog/pg_type.dat) */
+#define PG_COPY_BLOCK      (256 * 1024) /* bytes of COPY data sent per PQputCopyData */
 
 typedef struct pg_conn {
 	PGconn *h;
@@ -364,74 +365,6 @@ static void pg_rollback(void *conn)
 		(void)simple(c, "ROLLBACK");
 }
 
-/* rewrite copies sql to out (when not NULL), turning each `?` outside
- * '...' strings, "..." identifiers, -- and block comments into $n, and
- * returns the number of placeholders. out needs strlen(sql) + 6 * n + 1. */
-static int rewrite(const char *sql, char *out, size_t outsz)
-{
-	enum { CODE, STRING, IDENT, LINE, BLOCK } st = CODE;
-	int n = 0;
-	size_t o = 0;
-	for (const char *p = sql; *p; p++) {
-		char ch = *p;
-		switch (st) {
-		case CODE:
-			if (ch == '?') {
-				n++;
-				if (out) {
-					char prev = o ? out[o - 1] : ' ';
-					bool word = (prev >= 'a' && prev <= 'z') || (prev >= 'A' && prev <= 'Z') ||
-						    (prev >= '0' && prev <= '9') || prev == '_' || prev == '$';
-					int w = snprintf(out + o, outsz - o, "%s$%d", word ? " " : "", n);
-					if (w < 0 || (size_t)w >= outsz - o)
-						abort(); /* sized by the counting pass: impossible */
-					o += (size_t)w;
-				}
-				continue;
-			}
-			if (ch == '\'')
-				st = STRING;
-			else if (ch == '"')
-				st = IDENT;
-			else if (ch == '-' && p[1] == '-')
-				st = LINE;
-			else if (ch == '/' && p[1] == '*') {
-				st = BLOCK;
-				if (out) {
-					out[o++] = ch;
-				}
-				ch = *++p;
-			}
-			break;
-		case STRING: /* '' inside a string leaves and re-enters: same result */
-			if (ch == '\'')
-				st = CODE;
-			break;
-		case IDENT:
-			if (ch == '"')
-				st = CODE;
-			break;
-		case LINE:
-			if (ch == '\n')
-				st = CODE;
-			break;
-		case BLOCK:
-			if (ch == '*' && p[1] == '/') {
-				st = CODE;
-				if (out)
-					out[o++] = ch;
-				ch = *++p;
-			}
-			break;
-		}
-		if (out)
-			out[o++] = ch;
-	}
-	if (out)
-		out[o] = '\0';
-	return n;
-}
-
 static sj_err do_prepare(pg_stmt *s)
 {
 	pg_conn *c = s->c;
@@ -447,7 +380,7 @@ static sj_err pg_prepare(void *conn, const char *sql, void **out)
 {
 	pg_conn *c = conn;
 	*out = NULL;
-	int n = rewrite(sql, NULL, 0);
+	int n = db_pg_placeholders(sql, NULL, 0);
 	if (n > PG_MAX_PARAMS) {
 		snprintf(c->err, sizeof c->err, "more than %d parameters in one statement", PG_MAX_PARAMS);
 		return SJ_ELIMIT;
@@ -476,7 +409,7 @@ static sj_err pg_prepare(void *conn, const char *sql, void **out)
 	s->vals = vals;
 	s->owned = owned;
 	s->num = num;
-	rewrite(sql, text, sz);
+	db_pg_placeholders(sql, text, sz);
 	s->c = c;
 	s->sql = text;
 	s->nparams = n;
@@ -707,6 +640,123 @@ static const char *pg_errmsg(void *conn)
 	return c->err;
 }
 
+/* ------------------------------------------------------------ bulk copy
+ *
+ * COPY table (columns) FROM STDIN in text format (PostgreSQL manual, COPY,
+ * "Text Format"): one line per row, columns separated by a tab, NULL as \N,
+ * and backslash, tab, newline and carriage return escaped. Rows collect in a
+ * buffer sent in PG_COPY_BLOCK pieces; errors surface at the end. */
+typedef struct pg_copy {
+	pg_conn *c;
+	int ncols;
+	sj_err err;
+	buf b;
+} pg_copy;
+
+static sj_err pg_copy_begin(void *conn, const char *table, const char *columns, int ncols, void **out)
+{
+	pg_conn *c = conn;
+	*out = NULL;
+	pg_copy *cp = calloc(1, sizeof *cp);
+	if (!cp)
+		return SJ_ENOMEM;
+	buf_init(&cp->b, (size_t)PG_COPY_BLOCK * 4);
+	sj_err e = buf_printf(&cp->b, "COPY %s (%s) FROM STDIN", table, columns);
+	PGresult *r = e ? NULL : PQexec(c->h, buf_str(&cp->b));
+	if (!e && PQresultStatus(r) != PGRES_COPY_IN)
+		e = check(c, r);
+	if (!e && PQresultStatus(r) != PGRES_COPY_IN)
+		e = SJ_EDB;
+	PQclear(r);
+	if (e) {
+		buf_free(&cp->b);
+		free(cp);
+		return e;
+	}
+	buf_reset(&cp->b);
+	cp->c = c;
+	cp->ncols = ncols;
+	*out = cp;
+	return SJ_OK;
+}
+
+static sj_err copy_send(pg_copy *cp)
+{
+	size_t n = cp->b.len;
+	if (n == 0)
+		return SJ_OK;
+	if (n > INT32_MAX || PQputCopyData(cp->c->h, buf_str(&cp->b), (int)n) != 1) {
+		set_err(cp->c, PQerrorMessage(cp->c->h));
+		return SJ_EDB;
+	}
+	buf_reset(&cp->b);
+	return SJ_OK;
+}
+
+static sj_err pg_copy_row(void *copy, const char *const *vals)
+{
+	pg_copy *cp = copy;
+	if (cp->err)
+		return cp->err;
+	sj_err e = SJ_OK;
+	for (int i = 0; i < cp->ncols && !e; i++) {
+		if (i)
+			e = buf_add(&cp->b, "\t", 1);
+		if (e)
+			break;
+		if (!vals[i]) {
+			e = buf_add(&cp->b, "\\N", 2);
+			continue;
+		}
+		const char *v = vals[i], *run = v;
+		for (; *v && !e; v++) {
+			const char *esc = *v == '\\' ? "\\\\" : *v == '\t' ? "\\t" : *v == '\n' ? "\\n"
+					: *v == '\r' ? "\\r" : NULL;
+			if (!esc)
+				continue;
+			e = buf_add(&cp->b, run, (size_t)(v - run));
+			if (!e)
+				e = buf_add(&cp->b, esc, 2);
+			run = v + 1;
+		}
+		if (!e)
+			e = buf_add(&cp->b, run, strlen(run));
+	}
+	if (!e)
+		e = buf_add(&cp->b, "\n", 1);
+	if (!e && cp->b.len >= PG_COPY_BLOCK)
+		e = copy_send(cp);
+	if (e)
+		cp->err = e;
+	return e;
+}
+
+static sj_err pg_copy_end(void *copy)
+{
+	pg_copy *cp = copy;
+	if (!cp)
+		return SJ_OK;
+	pg_conn *c = cp->c;
+	sj_err e = cp->err ? cp->err : copy_send(cp);
+	/* ending with an error message makes the server abort the COPY */
+	if (PQputCopyEnd(c->h, e ? "sijill: copy abandoned" : NULL) != 1 && !e) {
+		set_err(c, PQerrorMessage(c->h));
+		e = SJ_EDB;
+	}
+	PGresult *r;
+	while ((r = PQgetResult(c->h)) != NULL) {
+		sj_err re = check(c, r);
+		if (!e)
+			e = re;
+		PQclear(r);
+	}
+	if (e && c->in_tx && !c->tx_err)
+		c->tx_err = e;
+	buf_free(&cp->b);
+	free(cp);
+	return e;
+}
+
 const db_backend_ops db_pg_ops = {
 	.kind = DB_PG,
 	.conn_open = pg_open,
@@ -732,4 +782,7 @@ const db_backend_ops db_pg_ops = {
 	.tx_active = pg_tx_active,
 	.commit_lazy = pg_commit_lazy,
 	.sync_conn = pg_sync_conn,
+	.copy_begin = pg_copy_begin,
+	.copy_row = pg_copy_row,
+	.copy_end = pg_copy_end,
 };
