@@ -17,6 +17,8 @@ on 503 or a connection error until it is acknowledged; then checks the outcome.
            FILE: "id<TAB>summary" of every case in the database; prints the
            acknowledged, lost, duplicated and 500 counts; exit 1 unless
            lost = duplicated = 500s = 0 and a replay matched its first answer
+           (an echo answered 503 or cut is asked again, as a write is: "try
+           again" is no answer to compare)
 
 Only the loopback addresses of the two servers are contacted.
 """
@@ -31,6 +33,7 @@ import uuid
 
 RETRY_DELAY = 0.25      # seconds between retries of one write (finer than Retry-After, to measure the gap)
 REQUEST_TIMEOUT = 30    # seconds for one request
+ECHO_PATIENCE = 60      # seconds an echo keeps trying through 503s
 
 
 def post(port, token, key, body):
@@ -44,6 +47,22 @@ def post(port, token, key, body):
         return r.status, data, r.getheader("Idempotency-Replayed") == "true"
     finally:
         c.close()
+
+
+def echo(ports, port_i, token, key, body, first):
+    """the same write once more until it gets an answer (not 503, not a lost connection)"""
+    tries, until = 0, time.time() + ECHO_PATIENCE
+    while True:
+        tries += 1
+        try:
+            s2, d2, r2 = post(ports[port_i], token, key, body)
+        except (OSError, http.client.HTTPException):
+            s2, d2, r2 = 0, b"", False
+        if s2 not in (0, 503) or time.time() >= until:
+            return {"status": s2, "same": d2 == first, "replayed": r2, "tries": tries}
+        time.sleep(RETRY_DELAY)
+        if s2 == 0:
+            port_i = (port_i + 1) % len(ports)
 
 
 def writer(w, ports, token, log, lock, stop):
@@ -70,13 +89,11 @@ def writer(w, ports, token, log, lock, stop):
                 ev["number"] = doc.get("number")
                 if first is None:
                     first = data
-                # ask once more with the same key: the first answer must come back, byte for byte
+                # ask once more with the same key: the first answer must come back, byte for byte.
+                # A 503 (or no connection) says "try again", not "here is another answer": the
+                # echo is retried like a write (it can land on the instant of a switchover)
                 if n % 25 == 0 and not replayed:
-                    try:
-                        s2, d2, r2 = post(ports[(port_i + 1) % len(ports)], token, key, body)
-                        ev["echo"] = {"status": s2, "same": d2 == data, "replayed": r2}
-                    except (OSError, http.client.HTTPException):
-                        pass
+                    ev["echo"] = echo(ports, (port_i + 1) % len(ports), token, key, body, data)
             elif status != 500:
                 ev["detail"] = data[:200].decode("utf-8", "replace")
             with lock:
@@ -144,7 +161,7 @@ def cmd_check(a):
                 cid, _, summary = line.partition("\t")
                 in_db.setdefault(summary, []).append(cid)
     acked, five, echo_bad, statuses = {}, 0, 0, {}
-    tries, replay_first = {}, 0
+    tries, replay_first, echo_retried = {}, 0, 0
     for e in events(a.log):
         tries[e["summary"]] = tries.get(e["summary"], 0) + 1
         if 200 <= e["status"] < 300 and e["summary"] not in acked and e["replayed"]:
@@ -157,15 +174,17 @@ def cmd_check(a):
                 echo_bad += 1  # two different records acknowledged for one key
             acked[e["summary"]] = e["id"]
             ec = e.get("echo")
+            if ec and ec.get("tries", 1) > 1:
+                echo_retried += 1
             if ec and not (ec["same"] and ec["replayed"] and ec["status"] == e["status"]):
                 echo_bad += 1
     lost = [s for s, cid in acked.items() if cid not in in_db.get(s, [])]
     dup = [s for s, ids in in_db.items() if s.startswith("failover ") and len(ids) > 1]
     print("acknowledged %d, in database %d, lost %d, duplicated %d, 500s %d, replay mismatches %d, answers %s;"
-          " writes retried %d, of which answered by the stored first result %d"
+          " writes retried %d, of which answered by the stored first result %d; echoes retried through 503 %d"
           % (len(acked), sum(len(v) for s, v in in_db.items() if s.startswith("failover ")), len(lost), len(dup),
              five, echo_bad, json.dumps(statuses, sort_keys=True), sum(1 for n in tries.values() if n > 1),
-             replay_first))
+             replay_first, echo_retried))
     for s in lost[:5]:
         print("  LOST", s)
     for s in dup[:5]:

@@ -9,6 +9,7 @@
 #
 # usage: sh bench/load.sh [SECONDS] [CONNECTIONS]   (default 30 s, 32)
 #   BIN (default build/sijill), THREADS (server threads, default 4),
+#   MAXCONN (the server's --max-connections, default 512),
 #   TAP=1 prints one TAP line (used by `make test` with 5 s).
 set -u
 secs=${1:-30}
@@ -36,7 +37,7 @@ if [ "${BACKEND:-sqlite}" = pg ]; then
 fi
 "$bin" init --db "$db" --demo --audit-key "$tmp/audit.key" >"$tmp/init.log" 2>&1 || fail "init failed"
 "$bin" serve --db "$db" --listen 127.0.0.1:0 --port-file "$tmp/port" --audit-key "$tmp/audit.key" \
-	--threads "${THREADS:-4}" 2>"$tmp/server.log" &
+	--threads "${THREADS:-4}" --max-connections "${MAXCONN:-512}" 2>"$tmp/server.log" &
 pid=$!
 i=0
 while [ ! -s "$tmp/port" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done

@@ -16,12 +16,12 @@ command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { echo "bench/me.sh: ng
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 tmp=$(mktemp -d /tmp/sijill-bench-XXXXXX)
-spid=""; npid=""
+spid=""; npid=""; www=""
 cleanup() {
 	[ -n "$spid" ] && kill "$spid" 2>/dev/null || true
 	[ -f "$tmp/nginx.pid" ] && kill "$(cat "$tmp/nginx.pid")" 2>/dev/null || true
 	sleep 0.3
-	rm -rf "$tmp"
+	rm -rf "$tmp"; [ -n "$www" ] && rm -rf "$www"
 }
 trap cleanup EXIT INT TERM
 
@@ -37,8 +37,13 @@ token=$(curl -s -X POST -H 'Content-Type: application/json' \
 curl -s -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/me" >"$tmp/me.json"
 size=$(wc -c <"$tmp/me.json")
 
-mkdir -p "$tmp/www"
-cp "$tmp/me.json" "$tmp/www/me.json"
+# nginx's workers run as nobody: in mktemp's 0700 directory they answered
+# 403, so nginx was measured serving "403 Forbidden" (found with issue 21).
+# The served file lives in a directory of its own they may read.
+www=$(mktemp -d /tmp/sijill-bench-www-XXXXXX)
+chmod 755 "$www"
+cp "$tmp/me.json" "$www/me.json"
+chmod 644 "$www/me.json"
 nport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 cat >"$tmp/nginx.conf" <<CONF
 worker_processes 2;
@@ -50,12 +55,14 @@ http {
   default_type application/json;
   client_body_temp_path $tmp/cb; proxy_temp_path $tmp/pt; fastcgi_temp_path $tmp/ft;
   uwsgi_temp_path $tmp/ut; scgi_temp_path $tmp/st;
-  server { listen 127.0.0.1:$nport; root $tmp/www; location / { } }
+  server { listen 127.0.0.1:$nport; root $www; location / { } }
 }
 CONF
 "$NGINX" -c "$tmp/nginx.conf" -p "$tmp" 2>"$tmp/nginx-start.log" ||
 	{ echo "bench/me.sh: nginx did not start:" >&2; cat "$tmp/nginx-start.log" "$tmp/nginx-error.log" >&2 2>/dev/null; exit 1; }
 sleep 0.3
+curl -sf "http://127.0.0.1:$nport/me.json" | cmp -s - "$tmp/me.json" ||
+	{ echo "bench/me.sh: nginx does not serve the same bytes" >&2; exit 1; }
 
 rate() { sed -n 's/^Requests\/sec:[[:space:]]*\([0-9.]*\).*/\1/p'; }
 echo "GET /api/v1/me: $size bytes; wrk -t2 -c$conns -d${secs}s"
@@ -64,6 +71,7 @@ wrk -t2 -c"$conns" -d"${secs}s" -H "Authorization: Bearer $token" "http://127.0.
 n=$(rate <"$tmp/wrk-nginx.txt")
 s=$(rate <"$tmp/wrk-sijill.txt")
 errs=$(grep -E 'Non-2xx|Socket errors' "$tmp/wrk-sijill.txt" || true)
-echo "nginx static file : $n req/s"
+nerrs=$(grep -E 'Non-2xx|Socket errors' "$tmp/wrk-nginx.txt" || true)
+echo "nginx static file : $n req/s ${nerrs:+($nerrs)}"
 echo "sijill /api/v1/me : $s req/s ${errs:+($errs)}"
 python3 -c "print('ratio sijill/nginx: %.3f' % ($s / $n))"

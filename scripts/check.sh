@@ -57,6 +57,7 @@ report "no SQL in src/app, src/cli, src/http, src/core (capabilities own their t
 prefixes='
 src/app/app.h app_ api_
 src/audit/audit.h audit_
+src/audit/audit_int.h aud_
 src/auth/auth.h auth_
 src/auth/password.h pw_
 src/auth/roles.h role_
@@ -84,7 +85,10 @@ src/text/norm.h txt_
 #    two backends fill), included by nothing outside src/db;
 #  - src/comms/internal.h likewise: the comms module's helpers shared by its
 #    files (comms_ like the public comms.h), included by nothing outside src/comms;
-#  - src/core/limits.h declares no function (the named limits).
+#  - src/core/limits.h declares no function (the named limits);
+#  - src/audit/audit_int.h is the audit module's internal header (aud_*: the
+#    chain arithmetic, one sequencing pass and the heads file, shared by its
+#    files), included by nothing outside src/audit.
 : >"$tmp/header"
 for h in $(find src -name '*.h' | sort); do
 	case $h in src/db/backend.h | src/comms/internal.h | src/core/limits.h) continue ;; esac

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "audit/audit.h"
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/limits.h"
@@ -154,6 +155,28 @@ void api_metrics(app *a, http_req *r, auth_user *u)
 				       (double)rd.replay_lag_ms / 1000);
 		db_release(a->db, c);
 	}
+	audit_stats as;
+	audit_stats_get(&as);
+	if (!e)
+		e = buf_printf(&b,
+			       "# HELP sijill_audit_batches_total Transactions of the audit group committer.\n"
+			       "# TYPE sijill_audit_batches_total counter\n"
+			       "sijill_audit_batches_total %llu\n"
+			       "# HELP sijill_audit_batched_entries_total Audit entries it chained.\n"
+			       "# TYPE sijill_audit_batched_entries_total counter\n"
+			       "sijill_audit_batched_entries_total %llu\n"
+			       "# HELP sijill_audit_batch_max Most entries chained in one transaction.\n"
+			       "# TYPE sijill_audit_batch_max gauge\n"
+			       "sijill_audit_batch_max %llu\n"
+			       "# HELP sijill_audit_signed_heads_total Heads of the chain this process signed.\n"
+			       "# TYPE sijill_audit_signed_heads_total counter\n"
+			       "sijill_audit_signed_heads_total %llu\n"
+			       "# HELP sijill_db_log_flushes_total Group flushes of the database log (fsyncs).\n"
+			       "# TYPE sijill_db_log_flushes_total counter\n"
+			       "sijill_db_log_flushes_total %llu\n",
+			       (unsigned long long)as.batches, (unsigned long long)as.entries,
+			       (unsigned long long)as.max_batch, (unsigned long long)as.signed_heads,
+			       (unsigned long long)db_flushes(a->db));
 	if (e)
 		app_fail(r, e, NULL);
 	else

@@ -72,7 +72,9 @@ void api_persons_search(app *a, http_req *r, auth_user *u)
 	}
 	sj_actor who;
 	app_actor(r, u, &who);
-	db_conn *c = app_begin_read_or_reply(a, r);
+	/* a national look-up writes: it counts against the caller's rate limit
+	 * and records the register hits it raises, with its audit entry */
+	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
 	if (!c)
 		return;
 	json_t *out = NULL;

@@ -71,24 +71,30 @@ void app_dispatch(http_req *r, void *ctx);
 
 /* app_fail answers the problem+json that e stands for. */
 void app_fail(http_req *r, sj_err e, const char *detail);
-/* app_audit appends an entry for the current request inside c's transaction;
- * detail (may be NULL) is consumed (its reference stolen). */
+/* app_audit appends an entry for the current request to c's unit of work:
+ * in a DB_WRITE transaction it commits with it; in a DB_READ one it is
+ * queued, written by app_finish through the group committer. detail (may be
+ * NULL) is consumed (its reference stolen). */
 SJ_MUST_USE sj_err app_audit(db_conn *c, http_req *r, const auth_user *u, const char *action,
 			     const char *object_type, const char *object_id, const char *purpose,
 			     const char *outcome, json_t *detail);
-/* app_audit_refusal records a refused request (401/403) in its own transaction. */
+/* app_audit_refusal records a refused request (401/403) and returns once the
+ * entry is durable (no transaction of its own: the group committer's). */
 void app_audit_refusal(app *a, http_req *r, const auth_user *u, const char *action, const char *why);
 /* app_begin_or_reply acquires a connection and opens a transaction; on failure
- * it answers and returns NULL. For the routes that write. */
+ * it answers and returns NULL. For the routes that write (DB_WRITE: their
+ * audit entry commits with the record). */
 db_conn *app_begin_or_reply(app *a, http_req *r, db_mode mode);
-/* app_begin_read_or_reply opens the transaction of a route that only reads:
- * every read handler opens it here, and nowhere else. An audited read (the
- * route row names an action) writes its audit entry in that transaction, so
- * it is DB_WRITE until audit entries are group-committed (issue 21, which
- * switches this one helper to DB_READ); an unaudited read is DB_READ. */
+/* app_begin_read_or_reply opens the unit of work of a route that only reads:
+ * every read handler opens it here, and nowhere else. It is DB_READ: an
+ * audited read's entries are queued on the connection (app_audit) and
+ * app_finish hands them to the group committer once the read is over,
+ * answering only after they are durable (docs/internals/audit.md). */
 db_conn *app_begin_read_or_reply(app *a, http_req *r);
-/* app_finish commits when e is SJ_OK (answering 500 on commit failure and
- * returning false), rolls back otherwise, and releases the connection. */
+/* app_finish commits when e is SJ_OK, rolls back otherwise, and releases the
+ * connection; then, for a read, it hands the queued audit entries to the
+ * group committer and returns once they are durable. false (after answering
+ * 500/503 unless already answered) when anything failed: send no data. */
 bool app_finish(app *a, http_req *r, db_conn *c, sj_err e);
 /* app_route returns the route row being served. */
 const route *app_route(const http_req *r);

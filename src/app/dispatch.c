@@ -112,29 +112,32 @@ sj_err app_audit(db_conn *c, http_req *r, const auth_user *u, const char *action
 	return e;
 }
 
-/* audit_refused appends a "refused" entry in a transaction of its own (the
+/* audit_refused appends a "refused" entry through the group committer (the
  * request's unit of work, if any, is already rolled back); detail stolen.
  * A failure is logged: the answer goes out regardless. */
 static void audit_refused(app *a, http_req *r, const auth_user *u, const char *action, const char *object_type,
 			  const char *object_id, json_t *detail)
 {
-	db_conn *c;
-	if (db_acquire(a->db, &c)) {
-		json_decref(detail);
-		return;
-	}
-	sj_err e = db_begin(c, DB_WRITE);
+	audit_entry ae = {
+		.actor_id = u ? u->id : NULL,
+		.badge = u ? u->badge : NULL,
+		.role = u ? role_name(u->role) : NULL,
+		.unit_code = u ? u->unit.code : NULL,
+		.action = action,
+		.object_type = object_type,
+		.object_id = object_id,
+		.outcome = "refused",
+		.request_id = http_request_id(r),
+		.ip = http_client_ip(r),
+		.detail = detail,
+	};
+	/* no transaction of its own: the group committer chains it with others
+	 * and returns once it is durable */
+	sj_err e = detail ? audit_record(a->db, &ae) : SJ_ENOMEM;
+	json_decref(detail);
 	if (e)
-		json_decref(detail);
-	else
-		e = app_audit(c, r, u, action, object_type, object_id, NULL, "refused", detail);
-	e = e ? e : db_commit(c);
-	if (e) {
-		db_rollback(c);
 		log_msg(LOG_ERROR, "could not audit a refusal",
 			json_pack("{s:s,s:s}", "request_id", http_request_id(r), "error", sj_err_name(e)));
-	}
-	db_release(a->db, c);
 }
 
 void app_audit_refusal(app *a, http_req *r, const auth_user *u, const char *action, const char *why)
@@ -164,12 +167,10 @@ db_conn *app_begin_or_reply(app *a, http_req *r, db_mode mode)
 
 db_conn *app_begin_read_or_reply(app *a, http_req *r)
 {
-	const route *rt = app_route(r);
-	/* An audited read writes its audit entry in its own transaction, so the
-	 * transaction writes: DB_WRITE until audit entries are group-committed
-	 * (issue 21), which switches this one line to DB_READ. A read the route
-	 * row does not audit (reference data, the unit list) only reads. */
-	return app_begin_or_reply(a, r, rt && rt->action ? DB_WRITE : DB_READ);
+	/* Audited or not, a read only reads: its audit entries are queued on the
+	 * connection and go through the group committer in app_finish, many
+	 * requests' entries in one transaction and one flush (issue 21). */
+	return app_begin_or_reply(a, r, DB_READ);
 }
 
 void app_serve_read(app *a, http_req *r, const auth_user *u, app_read_fn fn)
@@ -200,11 +201,19 @@ void app_serve_update(app *a, http_req *r, const auth_user *u, app_update_fn fn)
 
 bool app_finish(app *a, http_req *r, db_conn *c, sj_err e)
 {
+	/* A read's audit entries were only queued (app_audit on DB_READ): they
+	 * go to the group committer once the read is over, and the answer waits
+	 * until they are durable. A write's entry commits with it. */
+	audit_queue *q = audit_take(c);
 	if (!e)
 		e = db_commit(c);
 	if (e)
 		db_rollback(c);
 	db_release(a->db, c);
+	if (e)
+		audit_queue_free(q);
+	else
+		e = audit_flush(a->db, q);
 	if (e && !http_replied(r))
 		app_fail(r, e, NULL);
 	return e == SJ_OK;
@@ -334,6 +343,49 @@ void app_reply_html(app *a, http_req *r, db_conn *c, sj_err e, const char *why, 
 	buf_free(html);
 }
 
+/* with_list_ids adds to detail (stolen, may be NULL; returned) the ids a list
+ * read showed, so that a page of 50 cases is one audit entry naming them:
+ * out's elements when out is a list, else the elements of each of its
+ * members that is a list ({"cases": [...]}, {"results": [...], "alerts":
+ * [...]}). A single record (out has an "id") is named by the entry's object. */
+static void add_ids(json_t *ids, const json_t *list)
+{
+	json_t *more = audit_ids(list, "id");
+	if (more && json_array_extend(ids, more)) {
+		/* memory ran out: fewer ids, the entry still stands */
+	}
+	json_decref(more);
+}
+
+static json_t *with_list_ids(json_t *detail, const json_t *out)
+{
+	if (!out || json_object_get(out, "id"))
+		return detail;
+	json_t *ids = json_array();
+	if (!ids)
+		return detail;
+	if (json_is_array(out)) {
+		add_ids(ids, out);
+	} else {
+		const char *k;
+		json_t *v;
+		json_object_foreach((json_t *)out, k, v)
+			if (json_is_array(v))
+				add_ids(ids, v);
+	}
+	if (!json_array_size(ids)) {
+		json_decref(ids);
+		return detail;
+	}
+	if (!detail)
+		detail = json_object();
+	if (json_object_set_new(detail, "ids", ids)) {
+		/* jansson dropped ids (no memory, or detail is no object): the
+		 * entry still names the route and the caller */
+	}
+	return detail;
+}
+
 void app_reply(app *a, http_req *r, db_conn *c, sj_err e, const char *field, const char *why,
 	       const char *object_id, json_t *detail, int status, json_t *out)
 {
@@ -357,6 +409,8 @@ void app_reply(app *a, http_req *r, db_conn *c, sj_err e, const char *field, con
 		finish_failed(a, r, c, e, field, why, object_id);
 		return;
 	}
+	if (action && db_tx_mode(c) != DB_WRITE)
+		detail = with_list_ids(detail, out);
 	if (action)
 		e = app_audit(c, r, http_user(r), action, rt->object, object_id, purpose_of(r), "ok", detail);
 	else

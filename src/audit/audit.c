@@ -1,90 +1,104 @@
-/* audit.c — append, checkpoint, verify and query the audit chain. */
+/* audit.c — entries, the chain arithmetic, appending (chained, pending or
+ * queued) and one sequencing pass (the key and signatures: key.c; reading:
+ * query.c). See audit.h for the model and docs/internals/audit.md for the
+ * design and its argument. */
 #include "core/jdump.h"
-#include "audit/audit.h"
+#include "audit/audit_int.h"
 
-#include <errno.h>
-#include <fcntl.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "core/clock.h"
 #include "core/id.h"
 #include "core/log.h"
 
-static unsigned char audit_sk[crypto_sign_SECRETKEYBYTES];
-static unsigned char audit_pk[crypto_sign_PUBLICKEYBYTES];
-static char audit_key_id[17];
-static bool audit_has_key;
+#define AUD_PENDING_MAX 1024      /* pending entries chained by one pass */
+#define AUD_ROWS_BIG    32        /* rows per batched INSERT / DELETE */
+#define AUD_ROWS_MID    8
+#define AUD_COLS        17        /* columns of audit_log */
 
-bool audit_key_loaded(void) { return audit_has_key; }
+const char aud_zero_head[AUDIT_HASH_HEX + 1] =
+	"0000000000000000000000000000000000000000000000000000000000000000";
 
-static void key_from_seed(const unsigned char seed[crypto_sign_SEEDBYTES])
+/* ---------- entries ---------- */
+
+/* rec_from copies src[] (NULL: SQL NULL) into one block after the record. */
+static aud_rec *rec_from(const char *const src[AF_N])
 {
-	crypto_sign_seed_keypair(audit_pk, audit_sk, seed);
-	char hex[2 * crypto_sign_PUBLICKEYBYTES + 1];
-	sodium_bin2hex(hex, sizeof hex, audit_pk, sizeof audit_pk);
-	memcpy(audit_key_id, hex, 16);
-	audit_key_id[16] = '\0';
-	audit_has_key = true;
-}
-
-sj_err audit_key_load_or_create(const char *path, bool create)
-{
-	unsigned char seed[crypto_sign_SEEDBYTES];
-	char hex[2 * crypto_sign_SEEDBYTES + 2];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno != ENOENT || !create)
-			return SJ_EIO;
-		randombytes_buf(seed, sizeof seed);
-		sodium_bin2hex(hex, sizeof hex, seed, sizeof seed);
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-		if (fd < 0)
-			return SJ_EIO;
-		size_t n = strlen(hex);
-		hex[n] = '\n';
-		bool ok = write(fd, hex, n + 1) == (ssize_t)(n + 1) && fsync(fd) == 0;
-		close(fd);
-		if (!ok)
-			return SJ_EIO;
-		key_from_seed(seed);
-		sodium_memzero(seed, sizeof seed);
-		sodium_memzero(hex, sizeof hex);
-		return SJ_OK;
+	size_t len[AF_N], total = sizeof(aud_rec);
+	for (int i = 0; i < AF_N; i++) {
+		len[i] = src[i] ? strlen(src[i]) + 1 : 0;
+		if (len[i] > SIZE_MAX / 2 - total)
+			return NULL;
+		total += len[i];
 	}
-	ssize_t n = read(fd, hex, sizeof hex - 1);
-	close(fd);
-	if (n < 2 * crypto_sign_SEEDBYTES)
-		return SJ_ECRYPTO;
-	hex[n] = '\0';
-	size_t bin_len = 0;
-	if (sodium_hex2bin(seed, sizeof seed, hex, (size_t)n, "\n\r ", &bin_len, NULL) != 0 ||
-	    bin_len != sizeof seed)
-		return SJ_ECRYPTO;
-	key_from_seed(seed);
-	sodium_memzero(seed, sizeof seed);
-	sodium_memzero(hex, sizeof hex);
-	return SJ_OK;
+	aud_rec *r = malloc(total);
+	if (!r)
+		return NULL;
+	memset(r, 0, sizeof *r);
+	char *p = (char *)(r + 1);
+	for (int i = 0; i < AF_N; i++) {
+		if (!src[i])
+			continue;
+		memcpy(p, src[i], len[i]);
+		r->f[i] = p;
+		p += len[i];
+	}
+	return r;
 }
 
-/* canonical builds the bytes that are hashed: sorted, compact JSON of every
- * column but leaf and head. */
-static char *canonical(int64_t seq, const char *id, int64_t at, const char *actor_id,
-		       const char *badge, const char *role, const char *unit_code, const char *action,
-		       const char *object_type, const char *object_id, const char *purpose,
-		       const char *outcome, const char *request_id, const char *ip, const char *detail)
+aud_rec *aud_rec_new(const audit_entry *e)
+{
+	char *detail = e->detail ? jdump_dumps(e->detail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	if (e->detail && !detail)
+		return NULL;
+	const char *src[AF_N] = {e->actor_id, e->badge, e->role, e->unit_code, e->action, e->object_type,
+				 e->object_id, e->purpose, e->outcome, e->request_id, e->ip, detail};
+	aud_rec *r = rec_from(src);
+	free(detail);
+	if (!r)
+		return NULL;
+	id_new(r->id);
+	r->at = clock_now_ms();
+	return r;
+}
+
+void aud_batch_push(audit_queue *b, aud_rec *r)
+{
+	r->next = NULL;
+	if (b->last)
+		b->last->next = r;
+	else
+		b->first = r;
+	b->last = r;
+	b->n++;
+}
+
+void audit_queue_free(audit_queue *b)
+{
+	if (!b)
+		return;
+	for (aud_rec *r = b->first, *nx; r; r = nx) {
+		nx = r->next;
+		free(r);
+	}
+	free(b);
+}
+
+/* ---------- the chain arithmetic ---------- */
+
+char *aud_canonical(int64_t seq, const char *id, int64_t at, const char *const f[AF_N])
 {
 	/* one json_pack, so that a failed allocation fails the whole entry
 	 * instead of hashing it without a member ("s?": null when NULL) */
 	json_t *o = json_pack("{s:I,s:I,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?}", "seq",
-			      (json_int_t)seq, "at", (json_int_t)at, "id", id, "actor_id", actor_id, "badge", badge,
-			      "role", role, "unit_code", unit_code, "action", action, "object_type", object_type,
-			      "object_id", object_id, "purpose", purpose, "outcome", outcome, "request_id",
-			      request_id, "ip", ip, "detail", detail);
+			      (json_int_t)seq, "at", (json_int_t)at, "id", id, "actor_id", f[AF_ACTOR], "badge",
+			      f[AF_BADGE], "role", f[AF_ROLE], "unit_code", f[AF_UNIT], "action", f[AF_ACTION],
+			      "object_type", f[AF_OTYPE], "object_id", f[AF_OID], "purpose", f[AF_PURPOSE], "outcome",
+			      f[AF_OUTCOME], "request_id", f[AF_REQID], "ip", f[AF_IP], "detail", f[AF_DETAIL]);
 	if (!o)
 		return NULL;
 	char *s = jdump_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
@@ -92,7 +106,7 @@ static char *canonical(int64_t seq, const char *id, int64_t at, const char *acto
 	return s;
 }
 
-static void hash_leaf(const char *canon, char out[AUDIT_HASH_HEX + 1])
+void aud_leaf(const char *canon, char out[AUDIT_HASH_HEX + 1])
 {
 	unsigned char h[32];
 	crypto_generichash_state st;
@@ -104,11 +118,13 @@ static void hash_leaf(const char *canon, char out[AUDIT_HASH_HEX + 1])
 	sodium_bin2hex(out, AUDIT_HASH_HEX + 1, h, sizeof h);
 }
 
-static sj_err hash_head(const char *prev_hex, const char *leaf_hex, char out[AUDIT_HASH_HEX + 1])
+sj_err aud_head(const char *prev_hex, const char *leaf_hex, char out[AUDIT_HASH_HEX + 1])
 {
 	unsigned char prev[32], leaf[32], h[32];
-	if (sodium_hex2bin(prev, sizeof prev, prev_hex, strlen(prev_hex), NULL, NULL, NULL) != 0 ||
-	    sodium_hex2bin(leaf, sizeof leaf, leaf_hex, strlen(leaf_hex), NULL, NULL, NULL) != 0)
+	size_t pl = 0, ll = 0;
+	if (sodium_hex2bin(prev, sizeof prev, prev_hex, strlen(prev_hex), NULL, &pl, NULL) != 0 ||
+	    sodium_hex2bin(leaf, sizeof leaf, leaf_hex, strlen(leaf_hex), NULL, &ll, NULL) != 0 ||
+	    pl != sizeof prev || ll != sizeof leaf)
 		return SJ_ECRYPTO;
 	crypto_generichash_state st;
 	const unsigned char tag = 0x01;
@@ -121,10 +137,136 @@ static sj_err hash_head(const char *prev_hex, const char *leaf_hex, char out[AUD
 	return SJ_OK;
 }
 
-static void checkpoint_message(int64_t seq, const char *head, char *out, size_t outsz)
+static void signed_head_make(audit_signed_head *h, int64_t seq, const char *head, const char *kind)
 {
-	snprintf(out, outsz, "sijill-audit-v1|%lld|%s", (long long)seq, head);
+	memset(h, 0, sizeof *h);
+	h->seq = seq;
+	h->at = clock_now_ms();
+	snprintf(h->kind, sizeof h->kind, "%s", kind);
+	snprintf(h->head, sizeof h->head, "%s", head);
+	aud_sign(h);
 }
+
+static const char sql_insert_checkpoint[] =
+	"INSERT INTO audit_checkpoints (seq, head, at, key_id, signature, kind) VALUES (?, ?, ?, ?, ?, ?)";
+
+static sj_err checkpoint_insert(db_conn *c, const audit_signed_head *h)
+{
+	return db_run(c, sql_insert_checkpoint, "itittt", h->seq, h->head, h->at, h->key_id, h->sig, h->kind);
+}
+
+/* publish tells the world outside the database about signed heads: the
+ * heads file, and the server's JSON log (journald, under systemd). */
+static void publish(const audit_signed_head *h, size_t n, bool create)
+{
+	if (n == 0)
+		return;
+	sj_err e = aud_heads_append(h, n, create);
+	if (e)
+		log_msg(LOG_ERROR, "audit: cannot append signed heads to the heads file",
+			json_pack("{s:s,s:s}", "file", audit_heads_path(), "error", sj_err_name(e)));
+	/* the server's log only: a CLI's output stays what its callers read */
+	for (size_t i = 0; i < n && aud_committer_running(); i++)
+		log_msg(LOG_INFO, "audit head signed",
+			json_pack("{s:I,s:I,s:s,s:s,s:s,s:s}", "seq", (json_int_t)h[i].seq, "at", (json_int_t)h[i].at,
+				  "kind", h[i].kind, "head", h[i].head, "key_id", h[i].key_id, "sig", h[i].sig));
+}
+
+/* ---------- the work tied to one transaction ---------- */
+
+typedef struct aud_tx {
+	audit_queue *reads;          /* entries a read queued */
+	audit_signed_head *heads;    /* signed in this transaction: published after commit */
+	size_t nheads, aheads;
+	bool pending;                /* pending entries inserted: nudge the committer */
+	bool chained;                /* entries chained in this transaction */
+	int64_t last_seq, signed_seq;
+	char last_head[AUDIT_HASH_HEX + 1];
+} aud_tx;
+
+static void tx_free(void *arg)
+{
+	aud_tx *t = arg;
+	if (!t)
+		return;
+	audit_queue_free(t->reads);
+	free(t->heads);
+	free(t);
+}
+
+static sj_err tx_add_head(aud_tx *t, const audit_signed_head *h)
+{
+	if (t->nheads == t->aheads) {
+		size_t na = t->aheads ? t->aheads * 2 : 2;
+		audit_signed_head *nh = realloc(t->heads, na * sizeof *nh);
+		if (!nh)
+			return SJ_ENOMEM;
+		t->heads = nh;
+		t->aheads = na;
+	}
+	t->heads[t->nheads++] = *h;
+	t->signed_seq = h->seq;
+	return SJ_OK;
+}
+
+/* before commit, without a committer: the unit of work signs its head, so
+ * the head is signed at rest whatever runs next (or nothing). */
+static sj_err tx_before_commit(db_conn *c, void *arg)
+{
+	aud_tx *t = arg;
+	if (!t->chained || aud_committer_running() || t->signed_seq == t->last_seq)
+		return SJ_OK;
+	audit_signed_head h;
+	signed_head_make(&h, t->last_seq, t->last_head, "unit");
+	sj_err e = checkpoint_insert(c, &h);
+	return e ? e : tx_add_head(t, &h);
+}
+
+static sj_err flush_on(db_conn *c, audit_queue *b);
+
+static void tx_committed(db_conn *c, void *arg)
+{
+	aud_tx *t = arg;
+	publish(t->heads, t->nheads, false);
+	if (t->pending)
+		aud_committer_nudge();
+	if (t->reads) {
+		/* a read committed without audit_take: make its entries durable
+		 * now, before the caller can show what it read */
+		audit_queue *b = t->reads;
+		t->reads = NULL;
+		sj_err e = flush_on(c, b);
+		if (e)
+			log_msg(LOG_ERROR, "audit: queued read entries could not be written",
+				json_pack("{s:s}", "error", sj_err_name(e)));
+	}
+	tx_free(t);
+}
+
+static const db_tx_hook aud_hook = {
+	.before_commit = tx_before_commit,
+	.committed = tx_committed,
+	.dropped = tx_free,
+};
+
+static sj_err tx_of(db_conn *c, aud_tx **out)
+{
+	aud_tx *t = db_tx_hook_get(c, &aud_hook);
+	if (!t) {
+		t = calloc(1, sizeof *t);
+		if (!t)
+			return SJ_ENOMEM;
+		sj_err e = db_tx_hook_set(c, &aud_hook, t);
+		if (e) {
+			free(t);
+			return e;
+		}
+	}
+	*out = t;
+	return SJ_OK;
+}
+
+/* ---------- appending ---------- */
 
 static const char sql_bump_head[] =
 	"UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, head";
@@ -133,13 +275,33 @@ static const char sql_insert_entry[] =
 	"INSERT INTO audit_log (seq, id, at, actor_id, badge, role, unit_code, action, object_type,"
 	" object_id, purpose, outcome, request_id, ip, detail, leaf, head)"
 	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-static const char sql_insert_checkpoint[] =
-	"INSERT INTO audit_checkpoints (seq, head, at, key_id, signature) VALUES (?, ?, ?, ?, ?)";
+static const char sql_insert_pending[] =
+	"INSERT INTO audit_pending (id, at, actor_id, badge, role, unit_code, action, object_type,"
+	" object_id, purpose, outcome, request_id, ip, detail)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-sj_err audit_append(db_conn *c, const audit_entry *e, int64_t *seq_out)
+static sj_err bind_rec(db_stmt *s, int *i, const aud_rec *r)
 {
-	if (!db_in_tx(c) || !e->action || !e->outcome)
-		return SJ_EINTERNAL;
+	sj_err e = db_bind_text(s, (*i)++, r->id);
+	e = e ? e : db_bind_int(s, (*i)++, r->at);
+	for (int k = 0; k < AF_N && !e; k++)
+		e = db_bind_text(s, (*i)++, r->f[k]);
+	return e;
+}
+
+static sj_err step_done(db_stmt *s)
+{
+	bool row = true;
+	sj_err e = SJ_OK;
+	while (!e && row)
+		e = db_step(s, &row);
+	return e;
+}
+
+/* chain_inline chains r on c inside the caller's write transaction: the
+ * head row's UPDATE ... RETURNING takes the number and the lock. */
+static sj_err chain_inline(db_conn *c, aud_tx *t, const aud_rec *r, int64_t *seq_out)
+{
 	db_stmt *s;
 	bool row;
 	sj_err err = db_prepare(c, sql_bump_head, &s);
@@ -152,292 +314,428 @@ sj_err audit_append(db_conn *c, const audit_entry *e, int64_t *seq_out)
 	int64_t seq = db_col_int(s, 0);
 	char prev[AUDIT_HASH_HEX + 1];
 	snprintf(prev, sizeof prev, "%s", db_col_text(s, 1) ? db_col_text(s, 1) : "");
-	bool more;
-	if ((err = db_step(s, &more)))
+	if ((err = step_done(s)))
 		return err;
-
-	char id[ID_LEN + 1];
-	id_new(id);
-	int64_t at = clock_now_ms();
-	char *detail = e->detail ? jdump_dumps(e->detail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	char *canon = canonical(seq, id, at, e->actor_id, e->badge, e->role, e->unit_code, e->action,
-				e->object_type, e->object_id, e->purpose, e->outcome, e->request_id,
-				e->ip, detail);
-	if (!canon || (e->detail && !detail)) {
-		free(canon);
-		free(detail);
+	char *canon = aud_canonical(seq, r->id, r->at, r->f);
+	if (!canon)
 		return SJ_ENOMEM;
-	}
 	char leaf[AUDIT_HASH_HEX + 1], head[AUDIT_HASH_HEX + 1];
-	hash_leaf(canon, leaf);
+	aud_leaf(canon, leaf);
 	free(canon);
-	err = hash_head(prev, leaf, head);
+	err = aud_head(prev, leaf, head);
 	if (!err)
 		err = db_prepare(c, sql_insert_entry, &s);
 	if (!err) {
 		int i = 1;
 		err = db_bind_int(s, i++, seq);
-		err = err ? err : db_bind_text(s, i++, id);
-		err = err ? err : db_bind_int(s, i++, at);
-		err = err ? err : db_bind_text(s, i++, e->actor_id);
-		err = err ? err : db_bind_text(s, i++, e->badge);
-		err = err ? err : db_bind_text(s, i++, e->role);
-		err = err ? err : db_bind_text(s, i++, e->unit_code);
-		err = err ? err : db_bind_text(s, i++, e->action);
-		err = err ? err : db_bind_text(s, i++, e->object_type);
-		err = err ? err : db_bind_text(s, i++, e->object_id);
-		err = err ? err : db_bind_text(s, i++, e->purpose);
-		err = err ? err : db_bind_text(s, i++, e->outcome);
-		err = err ? err : db_bind_text(s, i++, e->request_id);
-		err = err ? err : db_bind_text(s, i++, e->ip);
-		err = err ? err : db_bind_text(s, i++, detail);
+		err = err ? err : bind_rec(s, &i, r);
 		err = err ? err : db_bind_text(s, i++, leaf);
 		err = err ? err : db_bind_text(s, i++, head);
-		while (!err && (err = db_step(s, &row)) == SJ_OK && row)
-			;
+		err = err ? err : step_done(s);
 	}
-	free(detail);
 	if (!err)
 		err = db_run(c, sql_set_head, "t", head);
 	if (!err && seq % AUDIT_CHECKPOINT_EVERY == 0) {
-		if (!audit_has_key)
-			return SJ_ECRYPTO;
-		char msg[128];
-		unsigned char sig[crypto_sign_BYTES];
-		char sighex[2 * crypto_sign_BYTES + 1];
-		checkpoint_message(seq, head, msg, sizeof msg);
-		crypto_sign_detached(sig, NULL, (const unsigned char *)msg, strlen(msg), audit_sk);
-		sodium_bin2hex(sighex, sizeof sighex, sig, sizeof sig);
-		err = db_run(c, sql_insert_checkpoint, "itit" "t", seq, head, at, audit_key_id, sighex);
+		audit_signed_head h;
+		signed_head_make(&h, seq, head, "count");
+		err = checkpoint_insert(c, &h);
+		err = err ? err : tx_add_head(t, &h);
 	}
-	if (!err && seq_out)
-		*seq_out = seq;
+	if (!err) {
+		t->chained = true;
+		t->last_seq = seq;
+		memcpy(t->last_head, head, sizeof head);
+		if (seq_out)
+			*seq_out = seq;
+	}
 	return err;
 }
 
-static const char sql_walk[] =
-	"SELECT seq, id, at, actor_id, badge, role, unit_code, action, object_type, object_id,"
-	" purpose, outcome, request_id, ip, detail, leaf, head FROM audit_log"
-	" WHERE seq > ? ORDER BY seq LIMIT 5000";
-static const char sql_count[] = "SELECT COUNT(*) FROM audit_log";
-static const char sql_checkpoints[] =
-	"SELECT seq, head, key_id, signature FROM audit_checkpoints ORDER BY seq";
-static const char sql_head[] = "SELECT seq, head FROM audit_head WHERE id = 1";
-
-static void fail(audit_report *r, int64_t seq, const char *why)
+sj_err audit_append(db_conn *c, const audit_entry *e, int64_t *seq_out)
 {
-	if (!r->ok)
-		return;
-	r->ok = false;
-	r->first_bad_seq = seq;
-	snprintf(r->reason, sizeof r->reason, "%s", why);
-}
-
-/* A checkpoint list kept in memory during verify: (seq, head, sig ok). */
-typedef struct cp {
-	int64_t seq;
-	char head[AUDIT_HASH_HEX + 1];
-	bool sig_ok;
-} cp;
-
-sj_err audit_verify(db *d, audit_report *out, void (*progress)(int64_t, int64_t, void *), void *ctx)
-{
-	memset(out, 0, sizeof *out);
-	out->ok = true;
-	if (!audit_has_key)
+	if (seq_out)
+		*seq_out = 0;
+	if (!db_in_tx(c) || !e->action || !e->outcome)
+		return SJ_EINTERNAL;
+	if (!audit_key_loaded())
 		return SJ_ECRYPTO;
-	db_conn *c;
-	sj_err err = db_acquire(d, &c);
+	aud_tx *t;
+	sj_err err = tx_of(c, &t);
 	if (err)
 		return err;
-	cp *cps = NULL;
-	size_t ncp = 0, acp = 0;
-	db_stmt *s;
-	bool row;
-	int64_t total = 0;
-	/* one snapshot: on PostgreSQL a commit landing between the walk and the
-	 * head would otherwise read as a truncated log */
-	if ((err = db_begin(c, DB_SNAPSHOT)))
-		goto out;
-	if ((err = db_prepare(c, sql_count, &s)) || (err = db_step(s, &row)))
-		goto out;
-	total = row ? db_col_int(s, 0) : 0;
-	if ((err = db_step(s, &row)))
-		goto out;
-
-	/* Checkpoints first: a bad signature means someone rewrote history. */
-	if ((err = db_prepare(c, sql_checkpoints, &s)))
-		goto out;
-	while (!(err = db_step(s, &row)) && row) {
-		if (ncp == acp) {
-			size_t na = acp ? acp * 2 : 64;
-			cp *n = realloc(cps, na * sizeof *n);
-			if (!n) {
-				err = SJ_ENOMEM;
-				goto out;
-			}
-			cps = n;
-			acp = na;
+	aud_rec *r = aud_rec_new(e);
+	if (!r)
+		return SJ_ENOMEM;
+	if (db_tx_mode(c) != DB_WRITE) {
+		/* a read writes nothing: the entry waits for audit_flush */
+		if (!t->reads && !(t->reads = calloc(1, sizeof *t->reads))) {
+			free(r);
+			return SJ_ENOMEM;
 		}
-		cp *k = &cps[ncp++];
-		k->seq = db_col_int(s, 0);
-		snprintf(k->head, sizeof k->head, "%s", db_col_text(s, 1) ? db_col_text(s, 1) : "");
-		const char *sighex = db_col_text(s, 3);
-		unsigned char sig[crypto_sign_BYTES];
-		size_t sl = 0;
-		char msg[128];
-		checkpoint_message(k->seq, k->head, msg, sizeof msg);
-		k->sig_ok = sighex && sodium_hex2bin(sig, sizeof sig, sighex, strlen(sighex), NULL, &sl, NULL) == 0 &&
-			    sl == sizeof sig &&
-			    crypto_sign_verify_detached(sig, (const unsigned char *)msg, strlen(msg), audit_pk) == 0;
+		aud_batch_push(t->reads, r);
+		return SJ_OK;
 	}
-	if (err)
-		goto out;
-	out->checkpoints = (int64_t)ncp;
-
-	char prev[AUDIT_HASH_HEX + 1];
-	memset(prev, '0', AUDIT_HASH_HEX);
-	prev[AUDIT_HASH_HEX] = '\0';
-	int64_t expect = 1, last = 0;
-	size_t ci = 0;
-	for (;;) {
-		if ((err = db_prepare(c, sql_walk, &s)) || (err = db_bind_int(s, 1, last)))
-			goto out;
-		int64_t got = 0;
-		while (!(err = db_step(s, &row)) && row) {
-			got++;
-			int64_t seq = db_col_int(s, 0);
-			if (seq != expect) {
-				char why[160];
-				snprintf(why, sizeof why, "entry %lld is missing (found %lld next)",
-					 (long long)expect, (long long)seq);
-				fail(out, expect, why);
-			}
-#define T(i) db_col_text(s, i)
-			char *canon = canonical(seq, T(1), db_col_int(s, 2), T(3), T(4), T(5), T(6), T(7),
-						T(8), T(9), T(10), T(11), T(12), T(13), T(14));
-			if (!canon) {
-				err = SJ_ENOMEM;
-				goto out;
-			}
-			char leaf[AUDIT_HASH_HEX + 1], head[AUDIT_HASH_HEX + 1];
-			hash_leaf(canon, leaf);
-			free(canon);
-			const char *sleaf = T(15) ? T(15) : "", *shead = T(16) ? T(16) : "";
-#undef T
-			if (strcmp(leaf, sleaf) != 0)
-				fail(out, seq, "entry content does not match its hash (edited)");
-			if (hash_head(prev, sleaf, head) != SJ_OK || strcmp(head, shead) != 0)
-				fail(out, seq, "chain broken: head does not follow from the previous entry (removed, reordered or rewritten)");
-			while (ci < ncp && cps[ci].seq < seq) {
-				fail(out, cps[ci].seq, "a checkpoint names an entry that is missing");
-				ci++;
-			}
-			if (ci < ncp && cps[ci].seq == seq) {
-				if (!cps[ci].sig_ok)
-					fail(out, seq, "checkpoint signature is invalid");
-				else if (strcmp(cps[ci].head, shead) != 0)
-					fail(out, seq, "signed checkpoint disagrees with the chain (history rewritten)");
-				ci++;
-			}
-			snprintf(prev, sizeof prev, "%s", shead);
-			expect = seq + 1;
-			last = seq;
-			out->entries++;
-			if (progress && out->entries % 10000 == 0)
-				progress(out->entries, total, ctx);
+	if (db_conn_kind(c) == DB_PG && aud_committer_running()) {
+		/* committed with the record, chained by the committer: writers
+		 * share no lock (the chain head's row lock is the committer's) */
+		db_stmt *s;
+		err = db_prepare(c, sql_insert_pending, &s);
+		if (!err) {
+			int i = 1;
+			err = bind_rec(s, &i, r);
+			err = err ? err : step_done(s);
 		}
-		if (err)
-			goto out;
-		if (got == 0)
-			break;
-	}
-	if (ci < ncp)
-		fail(out, cps[ci].seq, "a checkpoint names an entry that is missing (log truncated)");
-	if ((err = db_prepare(c, sql_head, &s)) || (err = db_step(s, &row)))
-		goto out;
-	if (!row) {
-		fail(out, 0, "the chain head row is missing");
+		if (!err)
+			t->pending = true;
 	} else {
-		int64_t hseq = db_col_int(s, 0);
-		const char *hh = db_col_text(s, 1);
-		if (hseq != last)
-			fail(out, last + 1, "the chain head counts entries that are missing (log truncated)");
-		else if (!hh || strcmp(hh, prev) != 0)
-			fail(out, last, "the chain head does not match the last entry");
-		if ((err = db_step(s, &row)))
-			goto out;
+		err = chain_inline(c, t, r, seq_out);
 	}
-	if (progress)
-		progress(out->entries, total, ctx);
-out:
-	free(cps);
-	db_rollback(c);
-	db_release(d, c);
+	free(r);
 	return err;
 }
 
-static const char sql_query[] =
-	"SELECT seq, id, at, actor_id, badge, role, unit_code, action, object_type, object_id,"
-	" purpose, outcome, request_id, ip, detail FROM audit_log"
-	" WHERE seq > ? AND at >= ? AND at <= ?"
-	" AND (CAST(? AS TEXT) IS NULL OR badge = ?) AND (CAST(? AS TEXT) IS NULL OR action = ?)"
-	" AND (CAST(? AS TEXT) IS NULL OR object_type = ?) AND (CAST(? AS TEXT) IS NULL OR object_id = ?)"
-	" ORDER BY seq LIMIT ?";
+audit_queue *audit_take(db_conn *c)
+{
+	aud_tx *t = db_tx_hook_get(c, &aud_hook);
+	if (!t || !t->reads)
+		return NULL;
+	audit_queue *b = t->reads;
+	t->reads = NULL;
+	return b;
+}
 
-sj_err audit_query(db_conn *c, const char *badge, const char *action, const char *object_type,
-		   const char *object_id, int64_t from_ms, int64_t to_ms, int64_t after_seq, int limit,
-		   json_t **out)
+/* flush_on makes b durable: through the committer when it runs, else by a
+ * pass of its own on c (outside any transaction). Frees b. */
+static sj_err flush_on(db_conn *c, audit_queue *b)
+{
+	sj_err e;
+	if (aud_committer_running()) {
+		e = aud_committer_wait(b); /* durable when it returns */
+	} else {
+		aud_pass p = {.recs = b->first, .force = "unit"};
+		e = aud_pass_run(c, &p);
+	}
+	audit_queue_free(b);
+	return e;
+}
+
+sj_err audit_flush(db *d, audit_queue *b)
+{
+	if (!b)
+		return SJ_OK;
+	if (b->n == 0) {
+		audit_queue_free(b);
+		return SJ_OK;
+	}
+	if (aud_committer_running()) {
+		sj_err e = aud_committer_wait(b); /* durable when it returns */
+		audit_queue_free(b);
+		return e;
+	}
+	db_conn *c;
+	sj_err e = db_acquire(d, &c);
+	if (e) {
+		audit_queue_free(b);
+		return e;
+	}
+	e = flush_on(c, b);
+	db_release(d, c);
+	return e;
+}
+
+sj_err audit_record(db *d, const audit_entry *e)
+{
+	if (!e->action || !e->outcome)
+		return SJ_EINTERNAL;
+	if (!audit_key_loaded())
+		return SJ_ECRYPTO;
+	audit_queue *b = calloc(1, sizeof *b);
+	aud_rec *r = aud_rec_new(e);
+	if (!b || !r) {
+		free(b);
+		free(r);
+		return SJ_ENOMEM;
+	}
+	aud_batch_push(b, r);
+	return audit_flush(d, b);
+}
+
+/* ---------- one sequencing pass ---------- */
+
+/* the head row's lock, the head, and the newest signed number: one round trip */
+static const char sql_lock_head[] =
+	"UPDATE audit_head SET seq = seq WHERE id = 1"
+	" RETURNING seq, head, COALESCE((SELECT MAX(seq) FROM audit_checkpoints), 0)";
+static const char sql_entry_at[] = "SELECT at FROM audit_log WHERE seq = ?";
+static const char sql_set_head_seq[] = "UPDATE audit_head SET seq = ?, head = ? WHERE id = 1";
+static const char sql_pending[] =
+	"SELECT id, at, actor_id, badge, role, unit_code, action, object_type, object_id, purpose, outcome,"
+	" request_id, ip, detail FROM audit_pending ORDER BY at, id LIMIT ?";
+
+/* Batched statements: SQL built once (stable addresses for the statement
+ * cache), for AUD_ROWS_BIG and AUD_ROWS_MID rows; single rows use the
+ * one-row statements above. */
+static char sql_ins_big[64 + AUD_ROWS_BIG * (AUD_COLS * 3 + 4) + 256];
+static char sql_ins_mid[64 + AUD_ROWS_MID * (AUD_COLS * 3 + 4) + 256];
+static char sql_del_big[64 + AUD_ROWS_BIG * 3];
+static char sql_del_mid[64 + AUD_ROWS_MID * 3];
+static const char sql_del_one[] = "DELETE FROM audit_pending WHERE id IN (?)";
+static pthread_once_t sql_once = PTHREAD_ONCE_INIT;
+
+static void build_ins(char *out, size_t outsz, int rows)
+{
+	size_t o = (size_t)snprintf(out, outsz,
+				    "INSERT INTO audit_log (seq, id, at, actor_id, badge, role, unit_code, action,"
+				    " object_type, object_id, purpose, outcome, request_id, ip, detail, leaf, head) VALUES ");
+	for (int r = 0; r < rows; r++) {
+		o += (size_t)snprintf(out + o, outsz - o, "%s(", r ? "," : "");
+		for (int k = 0; k < AUD_COLS; k++)
+			o += (size_t)snprintf(out + o, outsz - o, "%s?", k ? "," : "");
+		o += (size_t)snprintf(out + o, outsz - o, ")");
+	}
+	if (o >= outsz)
+		abort(); /* sized above: impossible */
+}
+
+static void build_del(char *out, size_t outsz, int rows)
+{
+	size_t o = (size_t)snprintf(out, outsz, "DELETE FROM audit_pending WHERE id IN (");
+	for (int r = 0; r < rows; r++)
+		o += (size_t)snprintf(out + o, outsz - o, "%s?", r ? "," : "");
+	o += (size_t)snprintf(out + o, outsz - o, ")");
+	if (o >= outsz)
+		abort();
+}
+
+static void build_sql(void)
+{
+	build_ins(sql_ins_big, sizeof sql_ins_big, AUD_ROWS_BIG);
+	build_ins(sql_ins_mid, sizeof sql_ins_mid, AUD_ROWS_MID);
+	build_del(sql_del_big, sizeof sql_del_big, AUD_ROWS_BIG);
+	build_del(sql_del_mid, sizeof sql_del_mid, AUD_ROWS_MID);
+}
+
+typedef struct chained {
+	const aud_rec *r;
+	int64_t seq;
+	char leaf[AUDIT_HASH_HEX + 1];
+	char head[AUDIT_HASH_HEX + 1];
+} chained;
+
+static sj_err insert_rows(db_conn *c, const chained *ch, size_t n)
+{
+	size_t i = 0;
+	sj_err e = SJ_OK;
+	while (i < n && !e) {
+		size_t k = n - i >= AUD_ROWS_BIG ? AUD_ROWS_BIG : n - i >= AUD_ROWS_MID ? AUD_ROWS_MID : 1;
+		const char *sql = k == AUD_ROWS_BIG ? sql_ins_big : k == AUD_ROWS_MID ? sql_ins_mid : sql_insert_entry;
+		db_stmt *s;
+		e = db_prepare(c, sql, &s);
+		int p = 1;
+		for (size_t j = 0; j < k && !e; j++) {
+			const chained *x = &ch[i + j];
+			e = db_bind_int(s, p++, x->seq);
+			e = e ? e : bind_rec(s, &p, x->r);
+			e = e ? e : db_bind_text(s, p++, x->leaf);
+			e = e ? e : db_bind_text(s, p++, x->head);
+		}
+		e = e ? e : step_done(s);
+		i += k;
+	}
+	return e;
+}
+
+static sj_err delete_pending(db_conn *c, aud_rec *list)
+{
+	sj_err e = SJ_OK;
+	aud_rec *r = list;
+	while (r && !e) {
+		size_t avail = 0;
+		for (aud_rec *q = r; q && avail < AUD_ROWS_BIG; q = q->next)
+			avail++;
+		size_t k = avail >= AUD_ROWS_BIG ? AUD_ROWS_BIG : avail >= AUD_ROWS_MID ? AUD_ROWS_MID : 1;
+		const char *sql = k == AUD_ROWS_BIG ? sql_del_big : k == AUD_ROWS_MID ? sql_del_mid : sql_del_one;
+		db_stmt *s;
+		e = db_prepare(c, sql, &s);
+		for (size_t j = 0; j < k && !e; j++, r = r->next)
+			e = db_bind_text(s, (int)j + 1, r->id);
+		e = e ? e : step_done(s);
+	}
+	return e;
+}
+
+/* read_pending copies up to AUD_PENDING_MAX pending entries, oldest first. */
+static sj_err read_pending(db_conn *c, aud_rec **out, size_t *n)
 {
 	*out = NULL;
+	*n = 0;
 	db_stmt *s;
-	sj_err err = db_prepare(c, sql_query, &s);
-	if (err)
-		return err;
-	int i = 1;
-	err = db_bind_int(s, i++, after_seq);
-	err = err ? err : db_bind_int(s, i++, from_ms);
-	err = err ? err : db_bind_int(s, i++, to_ms);
-	err = err ? err : db_bind_text(s, i++, badge);
-	err = err ? err : db_bind_text(s, i++, badge);
-	err = err ? err : db_bind_text(s, i++, action);
-	err = err ? err : db_bind_text(s, i++, action);
-	err = err ? err : db_bind_text(s, i++, object_type);
-	err = err ? err : db_bind_text(s, i++, object_type);
-	err = err ? err : db_bind_text(s, i++, object_id);
-	err = err ? err : db_bind_text(s, i++, object_id);
-	err = err ? err : db_bind_int(s, i++, limit);
-	if (err)
-		return err;
-	json_t *arr = json_array();
-	if (!arr)
-		return SJ_ENOMEM;
 	bool row;
-	while (!(err = db_step(s, &row)) && row) {
-		char at[32];
-		clock_format_iso(db_col_int(s, 2), at);
-		json_t *o = json_object();
-		json_object_set_new(o, "seq", json_integer(db_col_int(s, 0)));
-		json_object_set_new(o, "id", json_string(db_col_text(s, 1)));
-		json_object_set_new(o, "at", json_string(at));
-		static const char *names[] = {"actor_id", "badge", "role", "unit_code", "action",
-					      "object_type", "object_id", "purpose", "outcome",
-					      "request_id", "ip"};
-		for (int k = 0; k < 11; k++) {
-			const char *v = db_col_text(s, 3 + k);
-			json_object_set_new(o, names[k], v ? json_string(v) : json_null());
-		}
-		const char *detail = db_col_text(s, 14);
-		json_object_set_new(o, "detail", detail ? jdump_loads(detail, 0, NULL) : json_null());
-		if (json_array_append_new(arr, o)) {
-			err = SJ_ENOMEM;
+	sj_err e = db_prepare(c, sql_pending, &s);
+	e = e ? e : db_bind_int(s, 1, AUD_PENDING_MAX);
+	aud_rec *last = NULL;
+	while (!e && !(e = db_step(s, &row)) && row) {
+		/* the stored detail is canonical already: its bytes are kept */
+		const char *src[AF_N];
+		for (int k = 0; k < AF_N; k++)
+			src[k] = db_col_text(s, 2 + k);
+		const char *id = db_col_text(s, 0);
+		aud_rec *r = id && strlen(id) <= ID_LEN ? rec_from(src) : NULL;
+		if (!r) {
+			e = id && strlen(id) <= ID_LEN ? SJ_ENOMEM : SJ_EDB;
 			break;
 		}
+		snprintf(r->id, sizeof r->id, "%s", id);
+		r->at = db_col_int(s, 1);
+		r->next = NULL;
+		if (last)
+			last->next = r;
+		else
+			*out = r;
+		last = r;
+		(*n)++;
 	}
-	if (err) {
-		json_decref(arr);
-		return err;
+	if (e) {
+		for (aud_rec *r = *out, *nx; r; r = nx) {
+			nx = r->next;
+			free(r);
+		}
+		*out = NULL;
+		*n = 0;
 	}
-	*out = arr;
-	return SJ_OK;
+	return e;
+}
+
+sj_err aud_pass_run(db_conn *c, aud_pass *p)
+{
+	pthread_once(&sql_once, build_sql);
+	p->chained = p->npending = p->nsigned = 0;
+	p->due_ms = 0;
+	if (!audit_key_loaded())
+		return SJ_ECRYPTO;
+	size_t nreads = 0;
+	for (aud_rec *r = p->recs; r; r = r->next)
+		nreads++;
+	aud_rec *pend = NULL;
+	size_t npend = 0;
+	chained *ch = NULL;
+	audit_signed_head *heads = NULL;
+	size_t nheads = 0;
+	db_stmt *s;
+	bool row;
+	sj_err e = db_begin(c, DB_WRITE);
+	if (e)
+		return e;
+	/* the head row's lock: one chainer at a time, across processes */
+	e = db_prepare(c, sql_lock_head, &s);
+	e = e ? e : db_step(s, &row);
+	if (!e && !row)
+		e = SJ_EINTERNAL;
+	int64_t seq = 0, signed_seq = 0;
+	char head[AUDIT_HASH_HEX + 1] = "";
+	if (!e) {
+		seq = db_col_int(s, 0);
+		snprintf(head, sizeof head, "%s", db_col_text(s, 1) ? db_col_text(s, 1) : "");
+		signed_seq = db_col_int(s, 2);
+		e = step_done(s);
+	}
+	if (!e && p->take_pending)
+		e = read_pending(c, &pend, &npend);
+	size_t n = npend + nreads;
+	if (!e && n) {
+		ch = calloc(n, sizeof *ch);
+		if (!ch)
+			e = SJ_ENOMEM;
+	}
+	/* at most one count checkpoint per AUDIT_CHECKPOINT_EVERY entries, plus
+	 * the seal */
+	size_t maxheads = n / AUDIT_CHECKPOINT_EVERY + 2;
+	if (!e && !(heads = calloc(maxheads, sizeof *heads)))
+		e = SJ_ENOMEM;
+	/* the order: pending (older, by at and id), then queued reads */
+	size_t i = 0;
+	for (aud_rec *r = pend; r && !e; r = r->next)
+		ch[i++].r = r;
+	for (aud_rec *r = p->recs; r && !e; r = r->next)
+		ch[i++].r = r;
+	for (i = 0; i < n && !e; i++) {
+		chained *x = &ch[i];
+		x->seq = ++seq;
+		char *canon = aud_canonical(x->seq, x->r->id, x->r->at, x->r->f);
+		if (!canon) {
+			e = SJ_ENOMEM;
+			break;
+		}
+		aud_leaf(canon, x->leaf);
+		free(canon);
+		e = aud_head(head, x->leaf, x->head);
+		if (e)
+			break;
+		memcpy(head, x->head, sizeof head);
+		if (x->seq % AUDIT_CHECKPOINT_EVERY == 0)
+			signed_head_make(&heads[nheads++], x->seq, x->head, "count");
+	}
+	if (!e && n)
+		e = insert_rows(c, ch, n);
+	if (!e && npend)
+		e = delete_pending(c, pend);
+	int64_t last_signed = nheads ? heads[nheads - 1].seq : signed_seq;
+	if (!e && seq > last_signed) {
+		const char *kind = p->force;
+		int64_t first_at = 0;
+		int64_t first = last_signed + 1;
+		if (n && first >= ch[0].seq) {
+			first_at = ch[first - ch[0].seq].r->at;
+		} else if (p->memo && p->memo->seq == first) {
+			first_at = p->memo->at; /* read by an earlier pass of this caller */
+		} else {
+			e = db_prepare(c, sql_entry_at, &s);
+			e = e ? e : db_bind_int(s, 1, first);
+			e = e ? e : db_step(s, &row);
+			if (!e && row)
+				first_at = db_col_int(s, 0);
+			e = e ? e : step_done(s);
+		}
+		if (!kind && p->jumped && p->jumped())
+			kind = "clock";
+		int64_t now = clock_now_ms();
+		if (!kind && now - first_at >= AUDIT_SEAL_MS)
+			kind = "time";
+		if (kind)
+			signed_head_make(&heads[nheads++], seq, head, kind);
+		else
+			p->due_ms = first_at + AUDIT_SEAL_MS;
+		if (!e && !kind && p->memo) {
+			p->memo->seq = first;
+			p->memo->at = first_at;
+		}
+	}
+	if (!e && n)
+		e = db_run(c, sql_set_head_seq, "it", seq, head);
+	for (size_t k = 0; k < nheads && !e; k++)
+		e = checkpoint_insert(c, &heads[k]);
+	/* durable when it returns; or, lazy, once db_sync returns: the
+	 * committer's readers share that flush while it chains the next batch */
+	e = e ? e : p->lazy ? db_commit_lazy(c) : db_commit(c);
+	if (!e && p->lazy && nheads)
+		e = db_sync(db_conn_owner(c)); /* a signed head leaves the database only once durable */
+	if (e) {
+		db_rollback(c);
+		if (p->memo)
+			p->memo->seq = 0;
+	} else {
+		publish(heads, nheads, p->create_heads);
+		if (p->memo)
+			p->memo->more_pending = npend == AUD_PENDING_MAX;
+		p->chained = n;
+		p->npending = npend;
+		p->nsigned = nheads;
+	}
+	for (aud_rec *r = pend, *nx; r; r = nx) {
+		nx = r->next;
+		free(r);
+	}
+	free(ch);
+	free(heads);
+	return e;
 }

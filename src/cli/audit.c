@@ -1,5 +1,6 @@
-/* audit.c — `sijill audit verify`: recompute the whole chain and check every
- * signed checkpoint; exit 0 when intact, 1 naming the first bad entry. */
+/* audit.c — `sijill audit verify`: recompute the whole chain, check every
+ * signed head (the database's and the heads file's) and the rules that make
+ * a cut or a rewrite visible; exit 0 when intact, 1 naming what is wrong. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,14 +9,18 @@
 
 #include "audit/audit.h"
 #include "cli/cli.h"
+#include "core/clock.h"
 
 static void usage(FILE *f)
 {
 	fputs("usage: sijill audit verify --db DB [--audit-key PATH] [--quiet]\n"
 	      "\n"
-	      "Recompute every entry's hash and the chain, and check each signed\n"
-	      "checkpoint against the audit key. Exit status 0: intact; 1: the first\n"
-	      "edited, removed or reordered entry is named; 2: usage.\n", f);
+	      "Recompute every entry's hash and the chain; check each signed head in the\n"
+	      "database and in the heads file beside the key (PATH.heads) against the\n"
+	      "audit key; and check that a signed head exists every 256 entries, within\n"
+	      "30 s of each entry, and for the head at rest. Exit status 0: intact; 1:\n"
+	      "what was edited, removed, reordered or cut is named (times in Moroccan\n"
+	      "legal time); 2: usage. It may run while servers write.\n", f);
 }
 
 static void progress(int64_t done, int64_t total, void *ctx)
@@ -79,9 +84,22 @@ int cli_audit(int argc, char **argv)
 	}
 	if (!rep.ok) {
 		printf("audit log BROKEN at entry %lld: %s\n", (long long)rep.first_bad_seq, rep.reason);
+		for (int i = 1; i < rep.nfindings; i++)
+			printf("  also: %s\n", rep.findings[i]);
 		return 1;
 	}
-	printf("audit log intact: %lld entries, %lld signed checkpoints\n", (long long)rep.entries,
-	       (long long)rep.checkpoints);
+	printf("audit log intact: %lld entries, %lld signed checkpoints; heads file: %lld signed heads",
+	       (long long)rep.entries, (long long)rep.checkpoints, (long long)rep.heads);
+	if (rep.last_signed_seq > 0) {
+		struct tm tm;
+		bool legal = clock_legal_init() == SJ_OK;
+		clock_legal_tm(rep.last_signed_at, &tm);
+		printf(", the last for entry %lld at %02d:%02d%s on %04d-%02d-%02d", (long long)rep.last_signed_seq,
+		       tm.tm_hour, tm.tm_min, legal ? "" : " UTC", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	}
+	if (rep.unsigned_tail || rep.pending)
+		printf("; %lld entries on their way to a signed head, %lld waiting to be chained",
+		       (long long)rep.unsigned_tail, (long long)rep.pending);
+	printf("\n");
 	return 0;
 }

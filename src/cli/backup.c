@@ -7,6 +7,8 @@
  *   pv-wrap.enc     the PV wrapping key, each encrypted (crypto_secretbox)
  *                   under a key derived from the operator's passphrase with
  *                   argon2id (crypto_pwhash); never inside the database copy
+ *   audit.heads     the audit key's heads file (signed heads, no secret),
+ *                   copied after the database
  *   MANIFEST.json   what the backup holds: each file's size and BLAKE2b-256,
  *                   the schema version, the node's last acknowledged exchange
  *   MANIFEST.mac    keyed BLAKE2b-256 of MANIFEST.json under a second key
@@ -38,6 +40,7 @@
 #define BK_DB "sijill.db"
 #define BK_AUDIT "audit-key.enc"
 #define BK_PV "pv-wrap.enc"
+#define BK_HEADS "audit.heads" /* <audit key>.heads: src/audit/heads.c */
 #define BK_MANIFEST "MANIFEST.json"
 #define BK_MAC "MANIFEST.mac"
 #define BK_MAX_MANIFEST (1024 * 1024)
@@ -278,7 +281,8 @@ static void backup_usage(FILE *f)
 	      "backup API: one consistent snapshot), with the audit key and the PV\n"
 	      "wrapping key exported beside it, each encrypted under a key derived from\n"
 	      "an operator passphrase (argon2id, then crypto_secretbox). OUT is a new\n"
-	      "directory: sijill.db, audit-key.enc, pv-wrap.enc, MANIFEST.json (sizes and\n"
+	      "directory: sijill.db, audit-key.enc, pv-wrap.enc, audit.heads (the audit\n"
+	      "key's signed heads, copied after the database), MANIFEST.json (sizes and\n"
 	      "BLAKE2b-256 of every file, schema version, last acknowledged exchange) and\n"
 	      "MANIFEST.mac (keyed with the passphrase). Keep the passphrase apart from\n"
 	      "the backup: without it the keys cannot be recovered.\n"
@@ -385,6 +389,14 @@ int cli_backup(int argc, char **argv)
 		fprintf(stderr, "sijill: exporting the keys failed\n");
 		goto out;
 	}
+	/* after the database: every signed head of the copy is in the file */
+	char heads[PATH_MAX + 8];
+	snprintf(heads, sizeof heads, "%s.heads", ak);
+	join(p, sizeof p, out, BK_HEADS);
+	if (!copy_file(heads, p)) {
+		fprintf(stderr, "sijill: cannot copy the audit heads file %s (%s)\n", heads, strerror(errno));
+		goto out;
+	}
 	int64_t ack = 0;
 	bool has_ack = false;
 	int schema = 0;
@@ -416,8 +428,8 @@ int cli_backup(int argc, char **argv)
 		unlink(side);
 	}
 	files = json_array();
-	const char *names[] = {BK_DB, BK_AUDIT, BK_PV};
-	for (int i = 0; i < 3 && files; i++) {
+	const char *names[] = {BK_DB, BK_AUDIT, BK_PV, BK_HEADS};
+	for (int i = 0; i < 4 && files; i++) {
 		char hex[65];
 		int64_t size;
 		join(p, sizeof p, out, names[i]);
@@ -601,7 +613,7 @@ int cli_restore(int argc, char **argv)
 	/* 2. every file as the manifest states it */
 	json_t *files = json_object_get(man, "files"), *fe;
 	size_t i;
-	bool have_db = false, have_a = false, have_p = false;
+	bool have_db = false, have_a = false, have_p = false, have_h = false;
 	json_array_foreach(files, i, fe) {
 		const char *name = json_string_value(json_object_get(fe, "name")),
 			   *want = json_string_value(json_object_get(fe, "blake2b"));
@@ -626,9 +638,11 @@ int cli_restore(int argc, char **argv)
 		have_db |= strcmp(name, BK_DB) == 0;
 		have_a |= strcmp(name, BK_AUDIT) == 0;
 		have_p |= strcmp(name, BK_PV) == 0;
+		have_h |= strcmp(name, BK_HEADS) == 0;
 	}
-	if (!have_db || !have_a || !have_p) {
-		fprintf(stderr, "sijill: the manifest does not list the database and both keys; refusing to restore\n");
+	if (!have_db || !have_a || !have_p || !have_h) {
+		fprintf(stderr, "sijill: the manifest does not list the database, both keys and the audit heads file;"
+				" refusing to restore\n");
 		goto out;
 	}
 	/* 3. the keys, beside their final place */
@@ -664,8 +678,15 @@ int cli_restore(int argc, char **argv)
 				"        up to %d); restore it with that version\n", unknown, db_binary_version());
 		goto out;
 	}
+	/* the heads file beside the staged key, cut to the copy's entries */
+	join(p, sizeof p, in, BK_HEADS);
+	if (audit_heads_restore(d, p)) {
+		fprintf(stderr, "sijill: the audit heads file of the backup cannot be read; refusing to restore\n");
+		goto out;
+	}
+	/* judged as of the backup: its newest entries were in their window */
 	audit_report rep;
-	if (audit_verify(d, &rep, NULL, NULL)) {
+	if (audit_verify_as_of(d, json_integer_value(json_object_get(man, "created_at")), &rep)) {
 		fprintf(stderr, "sijill: the audit chain of the copy cannot be read; refusing to restore\n");
 		goto out;
 	}
@@ -692,8 +713,13 @@ int cli_restore(int argc, char **argv)
 			copy_has_ack = false;
 		db_release(d, c);
 	}
+	/* the restore is an entry of the copy's log, which signs its head at rest */
+	audit_entry ae = {.badge = cli_actor_badge(), .role = "system", .action = "backup.restore",
+			  .object_type = "backup", .object_id = in, .outcome = "ok"};
+	e = e ? e : audit_record(d, &ae);
 	if (e) {
-		fprintf(stderr, "sijill: checking the PVs of the copy failed (%s); refusing to restore\n", sj_err_name(e));
+		fprintf(stderr, "sijill: checking the PVs of the copy or auditing the restore failed (%s); refusing to"
+				" restore\n", sj_err_name(e));
 		goto out;
 	}
 	db_close(d);
@@ -729,7 +755,12 @@ int cli_restore(int argc, char **argv)
 		ok = set_aside(ak, now);
 	if (ok && access(pk, F_OK) == 0 && !same_file_content(pk, pk_stage))
 		ok = set_aside(pk, now);
-	ok = ok && rename(stage, dbu) == 0 && rename(ak_stage, ak) == 0 && rename(pk_stage, pk) == 0;
+	char hs[PATH_MAX + 80], hd[PATH_MAX + 80]; /* the heads files beside the keys */
+	snprintf(hs, sizeof hs, "%s.heads", ak_stage);
+	snprintf(hd, sizeof hd, "%s.heads", ak);
+	ok = ok && (access(hd, F_OK) != 0 || set_aside(hd, now));
+	ok = ok && rename(stage, dbu) == 0 && rename(ak_stage, ak) == 0 && rename(pk_stage, pk) == 0 &&
+	     rename(hs, hd) == 0;
 	if (!ok) {
 		fprintf(stderr, "sijill: putting the restored files in place failed (%s)\n", strerror(errno));
 		goto out;
@@ -749,8 +780,11 @@ out:
 		snprintf(side, sizeof side, "%s-shm", stage);
 		unlink(side);
 	}
-	if (ak_stage[0])
+	if (ak_stage[0]) {
 		unlink(ak_stage);
+		snprintf(side, sizeof side, "%s.heads", ak_stage);
+		unlink(side);
+	}
 	if (pk_stage[0])
 		unlink(pk_stage);
 	sodium_memzero(pass, sizeof pass);

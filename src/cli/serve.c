@@ -43,9 +43,13 @@ static void usage(FILE *f)
 	      "  --listen HOST:PORT     (listen) default 127.0.0.1:8080; port 0 picks one;\n"
 	      "                         IPv6 as [::1]:8080. A non-loopback address is\n"
 	      "                         refused while demo accounts are active.\n"
-	      "  --threads N            (threads) worker threads, 1 to 64 (default 4)\n"
+	      "  --threads N            (threads) worker threads, 1 to 64 (default 4). A request\n"
+	      "                         waiting for the database or for its audit entry to be\n"
+	      "                         durable holds its thread.\n"
 	      "  --max-body BYTES       (max_body) largest request body (default 1048576)\n"
-	      "  --max-connections N    (max_connections) default 512\n"
+	      "  --max-connections N    (max_connections) default 512, shared evenly by the\n"
+	      "                         threads: with N = threads no two connections share one\n"
+	      "                         thread, so none waits behind another's audit flush\n"
 	      "  --max-per-ip N         (max_connections_per_ip) default 64\n"
 	      "  --timeout SECONDS      (connection_timeout) idle connection, default 30\n"
 	      "  --login-max N          (login_attempts_per_address) per login window, default 60\n"
@@ -150,6 +154,7 @@ int cli_serve(int argc, char **argv)
 		{"db-read-uri", required_argument, NULL, 'R'},
 		{"listen", required_argument, NULL, 'l'},
 		{"threads", required_argument, NULL, 't'},
+		{"max-connections", required_argument, NULL, 'C'},
 		{"max-body", required_argument, NULL, 'b'},
 		{"max-connections", required_argument, NULL, 'C'},
 		{"max-per-ip", required_argument, NULL, 'I'},
@@ -314,6 +319,7 @@ int cli_serve(int argc, char **argv)
 		}
 	}
 	bool demo = false;
+	sj_err e;
 	if (auth_demo_active(a->db, &demo)) {
 		db_close(a->db);
 		free(a);
@@ -323,6 +329,16 @@ int cli_serve(int argc, char **argv)
 		fprintf(stderr, "sijill: refusing to listen on %s while demo accounts are active;\n"
 				"        disable them (sijill user disable --badge demo-...) or listen on 127.0.0.1\n",
 			host);
+		db_close(a->db);
+		free(a);
+		return 1;
+	}
+	/* WAL checkpoints off the write path; the audit group committer:
+	 * before the first request, after the last */
+	e = db_start_checkpointer(a->db);
+	e = e ? e : audit_committer_start(a->db);
+	if (e) {
+		fprintf(stderr, "sijill: cannot start the checkpointer or the audit committer (%s)\n", sj_err_name(e));
 		db_close(a->db);
 		free(a);
 		return 1;
@@ -339,9 +355,10 @@ int cli_serve(int argc, char **argv)
 		.ctx = a,
 	};
 	http_server *srv;
-	sj_err e = http_start(&cfg, &srv);
+	e = http_start(&cfg, &srv);
 	if (e) {
 		fprintf(stderr, "sijill: cannot listen on %s (%s)\n", listen, sj_err_name(e));
+		audit_committer_stop();
 		db_close(a->db);
 		free(a);
 		return 1;
@@ -373,6 +390,7 @@ int cli_serve(int argc, char **argv)
 		pause();
 	log_msg(LOG_INFO, "stopping", NULL);
 	http_stop(srv);
+	audit_committer_stop(); /* signs the head at rest */
 	db_close(a->db);
 	free(a);
 	return 0;

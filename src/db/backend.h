@@ -41,6 +41,23 @@ typedef struct db_backend_ops {
 	/* tx_active: the server still holds an open transaction on conn (SQLite
 	 * rolls a transaction back by itself on some errors, e.g. out of memory) */
 	bool (*tx_active)(void *conn);
+	/* tx_wrote: the open transaction has written (so its commit needs a
+	 * flush); NULL when commit is durable by itself (PostgreSQL) */
+	bool (*tx_wrote)(void *conn);
+	/* log_path: the write-ahead log file whose flush makes every commit
+	 * made before it durable (SQLite's "-wal"); NULL when commit is durable
+	 * by itself (PostgreSQL) */
+	const char *(*log_path)(void *conn);
+	/* commit_lazy: commit without waiting for the log flush (NULL: commit);
+	 * sync_conn: on a connection of its own, make every commit made before
+	 * the call durable (NULL when log_path serves, or commits are durable) */
+	sj_err (*commit_lazy)(void *conn);
+	sj_err (*sync_conn)(void *conn);
+	/* checkpoint: copy the log into the database without blocking writers
+	 * (SQLite PASSIVE); no_autocheckpoint: commits on conn leave that to
+	 * it. NULL where the server does it (PostgreSQL). */
+	sj_err (*checkpoint)(void *conn);
+	sj_err (*no_autocheckpoint)(void *conn);
 	/* bulk copy (db_copy_*): begin a stream of rows of ncols columns into
 	 * table; row gets ncols values as text (NULL: SQL NULL); end finishes
 	 * the stream, frees it and returns the first error */
@@ -48,6 +65,41 @@ typedef struct db_backend_ops {
 	sj_err (*copy_row)(void *copy, const char *const *vals);
 	sj_err (*copy_end)(void *copy);
 } db_backend_ops;
+
+/* The pool's statement and connection (db.c; copy.c streams on a
+ * connection). */
+#define DB_STMT_CACHE 128
+
+struct db_stmt {
+	const db_backend_ops *ops;
+	void *impl;
+	const char *sql;    /* the key: the literal's address */
+	struct db_conn *conn;
+};
+
+struct db_conn {
+	const db_backend_ops *ops;
+	void *impl;
+	struct db *owner;
+	bool in_tx;
+	bool busy;          /* lent out */
+	bool write_locked;  /* holds owner->write_lock (SQLite DB_WRITE) */
+	db_mode mode;
+	const db_tx_hook *hook;
+	void *hook_arg;
+	bool copying;       /* a db_copy stream is open: nothing else may run */
+	int nstmt;
+	db_stmt stmts[DB_STMT_CACHE];
+};
+
+/* db_conn_tx_lost: inside what we believe is a transaction, the database
+ * has rolled it back (db.c). */
+bool db_conn_tx_lost(const db_conn *c);
+
+/* db_pg_placeholders copies sql to out (when not NULL), each `?` outside
+ * strings, identifiers and comments turned into $n, and returns the number
+ * of placeholders; out needs strlen(sql) + 6 * n + 1 (pg_sql.c). */
+int db_pg_placeholders(const char *sql, char *out, size_t outsz);
 
 extern const db_backend_ops db_sqlite_ops;
 extern const db_backend_ops db_pg_ops;

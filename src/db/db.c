@@ -2,37 +2,24 @@
  * public db_* API, dispatching to the SQLite or PostgreSQL backend. */
 #include "db/db.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "core/log.h"
 #include "db/backend.h"
 
-#define DB_STMT_CACHE 128
-#define DB_COPY_MAX_COLS 32   /* columns of one db_copy stream */
-#define DB_COPY_INT_TEXT 24   /* INT64_MIN is 20 characters */
-
-struct db_stmt {
-	const db_backend_ops *ops;
-	void *impl;
-	const char *sql;    /* the key: the literal's address */
-	struct db_conn *conn;
-};
-
-struct db_conn {
-	const db_backend_ops *ops;
-	void *impl;
-	bool in_tx;
-	bool busy;          /* lent out */
-	bool copying;       /* a db_copy stream is open: nothing else may run */
-	struct db *home;    /* the pool it belongs to */
-	int nstmt;
-	db_stmt stmts[DB_STMT_CACHE];
-};
+#define DB_WRITE_WAIT_S 10   /* longest wait for this process's write turn */
+#define DB_WRITE_SKIPS  1024 /* tickets given up at once, at most (> the pool) */
+#define DB_CKPT_MS      200  /* the checkpointer looks at the WAL this often */
 
 struct db {
 	const db_backend_ops *ops;
@@ -42,6 +29,29 @@ struct db {
 	db_conn *conns;
 	pthread_mutex_t lock;
 	pthread_cond_t freed;
+	/* SQLite: this process's writers take turns here, first come first
+	 * served, not in SQLite's sleeping busy handler (other processes still
+	 * meet that one): a ticket lock */
+	pthread_mutex_t write_lock;
+	pthread_cond_t write_cv;
+	uint64_t write_next, write_serving;
+	uint64_t write_skip[DB_WRITE_SKIPS]; /* ticket + 1 of waiters that gave up */
+	/* SQLite: the WAL is checkpointed by a thread of its own, not inside
+	 * the COMMIT that crosses SQLite's threshold (db_start_checkpointer) */
+	pthread_t ckpt_thread;
+	bool ckpt_running, ckpt_stop;
+	pthread_mutex_t ckpt_lock;
+	pthread_cond_t ckpt_cv;
+	void *ckpt_impl;
+	/* group flush of the WAL (db_commit): sync_asked counts the commits
+	 * that asked, sync_done the highest count a finished flush covered */
+	pthread_mutex_t sync_lock;
+	pthread_cond_t sync_cv;
+	uint64_t sync_asked, sync_done;
+	bool syncing;
+	char *log_path;     /* the file to flush (SQLite) */
+	_Atomic uint64_t flushes; /* flushes done (db_flushes) */
+	void *sync_impl;    /* the flushing connection (PostgreSQL), opened on first use */
 	struct db *reader;  /* db_open_reader: the pool for lag-tolerant reads, or NULL */
 };
 
@@ -69,10 +79,20 @@ sj_err db_open(const char *uri, int pool, db **out)
 	}
 	pthread_mutex_init(&d->lock, NULL);
 	pthread_cond_init(&d->freed, NULL);
+	pthread_mutex_init(&d->write_lock, NULL);
+	pthread_cond_init(&d->write_cv, NULL);
+	pthread_mutex_init(&d->ckpt_lock, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&d->ckpt_cv, &ca);
+	pthread_condattr_destroy(&ca);
+	pthread_mutex_init(&d->sync_lock, NULL);
+	pthread_cond_init(&d->sync_cv, NULL);
 	for (int i = 0; i < pool; i++) {
 		char msg[512] = "";
 		d->conns[i].ops = d->ops;
-		d->conns[i].home = d;
+		d->conns[i].owner = d;
 		sj_err e = d->ops->conn_open(uri, &d->conns[i].impl, msg, sizeof msg);
 		if (e) {
 			log_msg(LOG_ERROR, "database open failed", json_pack("{s:s}", "error", msg));
@@ -81,6 +101,13 @@ sj_err db_open(const char *uri, int pool, db **out)
 			return e;
 		}
 		d->size = i + 1;
+	}
+	if (d->ops->log_path) {
+		d->log_path = strdup(d->ops->log_path(d->conns[0].impl));
+		if (!d->log_path) {
+			db_close(d);
+			return SJ_ENOMEM;
+		}
 	}
 	d->idle = d->size;
 	*out = d;
@@ -98,6 +125,15 @@ void db_close(db *d)
 {
 	if (!d)
 		return;
+	if (d->ckpt_running) {
+		pthread_mutex_lock(&d->ckpt_lock);
+		d->ckpt_stop = true;
+		pthread_cond_signal(&d->ckpt_cv);
+		pthread_mutex_unlock(&d->ckpt_lock);
+		pthread_join(d->ckpt_thread, NULL);
+	}
+	if (d->ckpt_impl)
+		d->ops->conn_close(d->ckpt_impl);
 	db_close(d->reader);
 	for (int i = 0; i < d->size; i++) {
 		conn_clear_stmts(&d->conns[i]);
@@ -105,14 +141,238 @@ void db_close(db *d)
 	}
 	pthread_mutex_destroy(&d->lock);
 	pthread_cond_destroy(&d->freed);
+	pthread_mutex_destroy(&d->write_lock);
+	pthread_cond_destroy(&d->write_cv);
+	pthread_mutex_destroy(&d->ckpt_lock);
+	pthread_cond_destroy(&d->ckpt_cv);
+	pthread_mutex_destroy(&d->sync_lock);
+	pthread_cond_destroy(&d->sync_cv);
+	if (d->sync_impl)
+		d->ops->conn_close(d->sync_impl);
 	free(d->conns);
 	free(d->uri);
+	free(d->log_path);
 	free(d);
 }
 
 db_backend db_kind(const db *d) { return d->ops->kind; }
 db_backend db_conn_kind(const db_conn *c) { return c->ops->kind; }
+db *db_conn_owner(const db_conn *c) { return c->owner; }
 bool db_in_tx(const db_conn *c) { return c->in_tx; }
+db_mode db_tx_mode(const db_conn *c) { return c->in_tx ? c->mode : DB_READ; }
+
+sj_err db_tx_hook_set(db_conn *c, const db_tx_hook *h, void *arg)
+{
+	if (c->hook)
+		return SJ_EINTERNAL;
+	c->hook = h;
+	c->hook_arg = arg;
+	return SJ_OK;
+}
+
+void *db_tx_hook_get(const db_conn *c, const db_tx_hook *h)
+{
+	return c->hook == h ? c->hook_arg : NULL;
+}
+
+void *db_tx_hook_take(db_conn *c, const db_tx_hook *h)
+{
+	if (c->hook != h)
+		return NULL;
+	void *arg = c->hook_arg;
+	c->hook = NULL;
+	c->hook_arg = NULL;
+	return arg;
+}
+
+/* hook_end detaches c's hook and runs committed (ok) or dropped. */
+static void hook_end(db_conn *c, bool ok)
+{
+	const db_tx_hook *h = c->hook;
+	void *arg = c->hook_arg;
+	c->hook = NULL;
+	c->hook_arg = NULL;
+	if (!h)
+		return;
+	if (ok && h->committed)
+		h->committed(c, arg);
+	else if (!ok && h->dropped)
+		h->dropped(arg);
+}
+
+/* write_turn waits for this process's turn to write, in arrival order;
+ * SJ_EBUSY after DB_WRITE_WAIT_S (as long as SQLite's busy timeout). */
+static sj_err write_turn(db_conn *c)
+{
+	db *d = c->owner;
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += DB_WRITE_WAIT_S;
+	pthread_mutex_lock(&d->write_lock);
+	uint64_t mine = d->write_next++;
+	while (d->write_serving != mine) {
+		if (pthread_cond_timedwait(&d->write_cv, &d->write_lock, &until) == ETIMEDOUT &&
+		    d->write_serving != mine) {
+			/* give the ticket up: the holder passes over it */
+			d->write_skip[mine % DB_WRITE_SKIPS] = mine + 1;
+			pthread_mutex_unlock(&d->write_lock);
+			return SJ_EBUSY;
+		}
+	}
+	pthread_mutex_unlock(&d->write_lock);
+	c->write_locked = true;
+	return SJ_OK;
+}
+
+static void write_unlock(db_conn *c)
+{
+	if (!c->write_locked)
+		return;
+	c->write_locked = false;
+	db *d = c->owner;
+	pthread_mutex_lock(&d->write_lock);
+	d->write_serving++;
+	/* tickets given up by waiters that timed out are skipped */
+	while (d->write_serving < d->write_next &&
+	       d->write_skip[d->write_serving % DB_WRITE_SKIPS] == d->write_serving + 1) {
+		d->write_skip[d->write_serving % DB_WRITE_SKIPS] = 0;
+		d->write_serving++;
+	}
+	pthread_cond_broadcast(&d->write_cv);
+	pthread_mutex_unlock(&d->write_lock);
+}
+
+/* flush_log fdatasyncs the log file: every frame written to it before the
+ * call, by any connection or process, is then durable (fdatasync acts on the
+ * file, whichever descriptor names it). No file yet: nothing was written. */
+static sj_err flush_log(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? SJ_OK : SJ_EIO;
+	int rc = fdatasync(fd);
+	close(fd);
+	return rc == 0 ? SJ_OK : SJ_EIO;
+}
+
+/* group_sync makes every commit made before the call durable, sharing one
+ * log flush among the threads that ask at the same time: the first asker
+ * becomes the leader and flushes; those that ask while it runs wait, and
+ * the next leader's flush covers them. A flush covers a commit when it
+ * starts after the commit returned: the leader notes sync_asked before
+ * flushing, and each asker counted itself in after its COMMIT. (The group
+ * commit of PostgreSQL's WAL writer, in miniature.) */
+/* flush_now runs one flush (the leader's, without sync_lock). */
+static sj_err flush_now(db *d)
+{
+	if (d->log_path)
+		return flush_log(d->log_path);
+	if (!d->sync_impl) {
+		char msg[512] = "";
+		sj_err e = d->ops->conn_open(d->uri, &d->sync_impl, msg, sizeof msg);
+		if (e) {
+			d->sync_impl = NULL;
+			log_msg(LOG_ERROR, "database: cannot open the flushing connection", json_pack("{s:s}", "error", msg));
+			return e;
+		}
+	}
+	return d->ops->sync_conn(d->sync_impl);
+}
+
+static sj_err group_sync(db *d)
+{
+	if (!d->log_path && !d->ops->sync_conn)
+		return SJ_OK;
+	sj_err e = SJ_OK;
+	pthread_mutex_lock(&d->sync_lock);
+	uint64_t mine = ++d->sync_asked;
+	while (d->sync_done < mine) {
+		if (d->syncing) {
+			pthread_cond_wait(&d->sync_cv, &d->sync_lock);
+			continue;
+		}
+		d->syncing = true;
+		uint64_t target = d->sync_asked;
+		pthread_mutex_unlock(&d->sync_lock);
+		e = flush_now(d);
+		atomic_fetch_add(&d->flushes, 1);
+		pthread_mutex_lock(&d->sync_lock);
+		d->syncing = false;
+		if (!e && target > d->sync_done)
+			d->sync_done = target;
+		pthread_cond_broadcast(&d->sync_cv);
+		if (e)
+			break; /* the others retry as leaders themselves */
+	}
+	pthread_mutex_unlock(&d->sync_lock);
+	if (e)
+		log_msg(LOG_ERROR, "database log flush failed", json_pack("{s:s?}", "file", d->log_path));
+	return e;
+}
+
+sj_err db_sync(db *d)
+{
+	return group_sync(d);
+}
+
+/* ckpt_main: the checkpointer thread, a PASSIVE checkpoint every DB_CKPT_MS
+ * (nothing to do costs a few system calls). */
+static void *ckpt_main(void *arg)
+{
+	db *d = arg;
+	pthread_mutex_lock(&d->ckpt_lock);
+	while (!d->ckpt_stop) {
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_nsec += DB_CKPT_MS * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&d->ckpt_cv, &d->ckpt_lock, &ts);
+		if (d->ckpt_stop)
+			break;
+		pthread_mutex_unlock(&d->ckpt_lock);
+		sj_err e = d->ops->checkpoint(d->ckpt_impl);
+		if (e)
+			log_msg(LOG_WARN, "database checkpoint failed", json_pack("{s:s}", "error", sj_err_name(e)));
+		pthread_mutex_lock(&d->ckpt_lock);
+	}
+	pthread_mutex_unlock(&d->ckpt_lock);
+	return NULL;
+}
+
+sj_err db_start_checkpointer(db *d)
+{
+	if (!d->ops->checkpoint || d->ckpt_running)
+		return SJ_OK;
+	char msg[512] = "";
+	sj_err e = d->ops->conn_open(d->uri, &d->ckpt_impl, msg, sizeof msg);
+	if (e) {
+		d->ckpt_impl = NULL;
+		log_msg(LOG_ERROR, "database: cannot open the checkpointing connection", json_pack("{s:s}", "error", msg));
+		return e;
+	}
+	(void)d->ops->no_autocheckpoint(d->ckpt_impl);
+	d->ckpt_stop = false;
+	if (pthread_create(&d->ckpt_thread, NULL, ckpt_main, d) != 0) {
+		d->ops->conn_close(d->ckpt_impl);
+		d->ckpt_impl = NULL;
+		return SJ_ENOMEM;
+	}
+	d->ckpt_running = true;
+	/* the pool's connections must be idle: before the server serves */
+	pthread_mutex_lock(&d->lock);
+	for (int i = 0; i < d->size; i++)
+		(void)d->ops->no_autocheckpoint(d->conns[i].impl);
+	pthread_mutex_unlock(&d->lock);
+	return SJ_OK;
+}
+
+uint64_t db_flushes(const db *d)
+{
+	return atomic_load(&((db *)d)->flushes);
+}
 
 sj_err db_acquire(db *d, db_conn **out)
 {
@@ -136,9 +396,10 @@ void db_release(db *d, db_conn *c)
 {
 	if (!c)
 		return;
-	d = c->home; /* a reader connection goes back to the reader pool */
+	d = c->owner; /* a reader connection goes back to the reader pool */
 	if (c->in_tx)
 		db_rollback(c);
+	hook_end(c, false);
 	pthread_mutex_lock(&d->lock);
 	c->busy = false;
 	d->idle++;
@@ -150,27 +411,60 @@ sj_err db_begin(db_conn *c, db_mode mode)
 {
 	if (c->in_tx)
 		return SJ_EINTERNAL;
+	if (mode == DB_WRITE && c->ops->kind == DB_SQLITE) {
+		sj_err e = write_turn(c);
+		if (e)
+			return e;
+	}
 	sj_err e = c->ops->begin(c->impl, mode);
-	if (!e)
+	if (!e) {
 		c->in_tx = true;
+		c->mode = mode;
+	} else {
+		write_unlock(c);
+	}
 	return e;
 }
 
-sj_err db_commit(db_conn *c)
+static sj_err commit(db_conn *c, bool lazy)
 {
 	if (!c->in_tx)
 		return SJ_EINTERNAL;
+	if (c->hook && c->hook->before_commit) {
+		sj_err he = c->hook->before_commit(c, c->hook_arg);
+		if (he) {
+			db_rollback(c);
+			return he;
+		}
+	}
 	/* A statement left on a row (dbj_one) would keep SQLite's read snapshot
 	 * open past the commit, and the next BEGIN IMMEDIATE on this connection
 	 * fails with SQLITE_BUSY_SNAPSHOT once another process has written. */
 	for (int i = 0; i < c->nstmt; i++)
 		c->ops->reset(c->stmts[i].impl);
-	sj_err e = c->ops->commit(c->impl);
+	bool wrote = c->ops->tx_wrote && c->ops->tx_wrote(c->impl);
+	if (wrote && c->mode != DB_WRITE)
+		log_msg(LOG_WARN, "a read transaction wrote (begin it with DB_WRITE)", NULL);
+	sj_err e = lazy && c->ops->commit_lazy ? c->ops->commit_lazy(c->impl) : c->ops->commit(c->impl);
 	if (e) {
 		c->ops->rollback(c->impl);
 	}
 	c->in_tx = false;
+	write_unlock(c);
+	if (!e && wrote && !lazy && c->owner->log_path)
+		e = group_sync(c->owner);
+	hook_end(c, e == SJ_OK);
 	return e;
+}
+
+sj_err db_commit(db_conn *c)
+{
+	return commit(c, false);
+}
+
+sj_err db_commit_lazy(db_conn *c)
+{
+	return commit(c, true);
 }
 
 void db_rollback(db_conn *c)
@@ -181,13 +475,15 @@ void db_rollback(db_conn *c)
 		c->ops->reset(c->stmts[i].impl);
 	c->ops->rollback(c->impl);
 	c->in_tx = false;
+	write_unlock(c);
+	hook_end(c, false);
 }
 
-/* tx_lost: inside what we believe is a transaction, the database has rolled
+/* db_conn_tx_lost: inside what we believe is a transaction, the database has rolled
  * it back on its own (SQLite does on out-of-memory and some I/O errors): any
  * further statement would run in autocommit mode and commit alone, so the
  * unit of work must fail whole instead. */
-static bool tx_lost(const db_conn *c)
+bool db_conn_tx_lost(const db_conn *c)
 {
 	return c->in_tx && !c->ops->tx_active(c->impl);
 }
@@ -196,7 +492,7 @@ sj_err db_exec(db_conn *c, const char *sql)
 {
 	if (c->copying)
 		return SJ_EINTERNAL;
-	if (tx_lost(c))
+	if (db_conn_tx_lost(c))
 		return SJ_EDB;
 	return c->ops->exec(c->impl, sql);
 }
@@ -243,7 +539,7 @@ sj_err db_bind_int(db_stmt *s, int i, int64_t v) { return s->ops->bind_int(s->im
 sj_err db_bind_null(db_stmt *s, int i) { return s->ops->bind_null(s->impl, i); }
 sj_err db_step(db_stmt *s, bool *row)
 {
-	if (tx_lost(s->conn)) {
+	if (db_conn_tx_lost(s->conn)) {
 		*row = false;
 		return SJ_EDB;
 	}
@@ -289,137 +585,6 @@ sj_err db_run(db_conn *c, const char *sql, const char *fmt, ...)
 	return e;
 }
 
-/* ------------------------------------------------------------ bulk copy */
-
-struct db_copy {
-	db_conn *conn;
-	void *impl;
-	int ncols;
-	sj_err err;         /* first failure of the stream */
-};
-
-/* names_ok: table and column lists are literals of the caller, checked so
- * that nothing but identifiers, commas and spaces reaches the SQL text. */
-static bool names_ok(const char *s, bool list, int *ncols)
-{
-	int n = 1;
-	bool word = false;
-	if (!s || !*s)
-		return false;
-	for (const char *p = s; *p; p++) {
-		char ch = *p;
-		if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_')
-			word = true;
-		else if (list && ch == ',') {
-			if (!word)
-				return false;
-			word = false;
-			n++;
-		} else if (ch != ' ' || !list)
-			return false;
-	}
-	if (!word)
-		return false;
-	if (ncols)
-		*ncols = n;
-	return true;
-}
-
-sj_err db_copy_begin(db_conn *c, const char *table, const char *columns, db_copy **out)
-{
-	*out = NULL;
-	int ncols = 0;
-	if (!c->in_tx || c->copying || !names_ok(table, false, NULL) || !names_ok(columns, true, &ncols) ||
-	    ncols > DB_COPY_MAX_COLS)
-		return SJ_EINTERNAL;
-	if (tx_lost(c))
-		return SJ_EDB;
-	db_copy *cp = calloc(1, sizeof *cp);
-	if (!cp)
-		return SJ_ENOMEM;
-	/* the backend's statements must not hold a result across the stream */
-	for (int i = 0; i < c->nstmt; i++)
-		c->ops->reset(c->stmts[i].impl);
-	sj_err e = c->ops->copy_begin(c->impl, table, columns, ncols, &cp->impl);
-	if (e) {
-		free(cp);
-		return e;
-	}
-	cp->conn = c;
-	cp->ncols = ncols;
-	c->copying = true;
-	*out = cp;
-	return SJ_OK;
-}
-
-sj_err db_copy_row(db_copy *cp, const char *fmt, ...)
-{
-	if (cp->err)
-		return cp->err;
-	const char *vals[DB_COPY_MAX_COLS];
-	char num[DB_COPY_MAX_COLS][DB_COPY_INT_TEXT];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = 0;
-	sj_err e = SJ_OK;
-	for (; fmt && fmt[n] && !e; n++) {
-		if (n == cp->ncols) {
-			e = SJ_EINTERNAL;
-			break;
-		}
-		switch (fmt[n]) {
-		case 't': vals[n] = va_arg(ap, const char *); break;
-		case 'i':
-			snprintf(num[n], sizeof num[n], "%" PRId64, va_arg(ap, int64_t));
-			vals[n] = num[n];
-			break;
-		case 'n': vals[n] = NULL; break;
-		default: e = SJ_EINTERNAL; break;
-		}
-	}
-	va_end(ap);
-	if (!e && n != cp->ncols)
-		e = SJ_EINTERNAL;
-	if (!e)
-		e = cp->conn->ops->copy_row(cp->impl, vals);
-	if (e)
-		cp->err = e;
-	return e;
-}
-
-sj_err db_copy_end(db_copy *cp)
-{
-	if (!cp)
-		return SJ_OK;
-	sj_err e = cp->conn->ops->copy_end(cp->impl);
-	cp->conn->copying = false;
-	if (cp->err)
-		e = cp->err;
-	free(cp);
-	return e;
-}
-
-sj_err db_bulk_session(db_conn *c, bool on)
-{
-	if (c->in_tx)
-		return SJ_EINTERNAL;
-	if (c->ops->kind == DB_SQLITE)
-		return db_exec(c, on ? "PRAGMA cache_size = -262144; PRAGMA threads = 2"
-				     : "PRAGMA cache_size = -2000; PRAGMA threads = 0");
-	return db_exec(c, on ? "SET maintenance_work_mem = '512MB'" : "RESET maintenance_work_mem");
-}
-
-sj_err db_maintain(db_conn *c, const char *table)
-{
-	if (c->in_tx || !names_ok(table, false, NULL))
-		return SJ_EINTERNAL;
-	char sql[128];
-	int w = snprintf(sql, sizeof sql, "%s %s", c->ops->kind == DB_PG ? "VACUUM (ANALYZE)" : "ANALYZE", table);
-	if (w < 0 || (size_t)w >= sizeof sql)
-		return SJ_ELIMIT;
-	return db_exec(c, sql);
-}
-
 static const char sql_ping[] = "SELECT 1";
 
 bool db_ping(db *d)
@@ -462,7 +627,7 @@ void db_release_reader(db *d, db_conn *held, db_conn *c)
 {
 	(void)d;
 	if (c && c != held)
-		db_release(c->home, c);
+		db_release(c->owner, c);
 }
 
 /* PostgreSQL only: pg_stat_replication lists the walsenders of this server,

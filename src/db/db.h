@@ -12,6 +12,16 @@
  *     db_release(db, c);
  * A connection is used by one thread at a time. Statements are cached per
  * connection by their SQL text pointer: pass string literals.
+ *
+ * Durability and group commit: db_commit of a transaction that wrote returns
+ * only once the commit is durable. On SQLite the connections run with
+ * synchronous=NORMAL (a commit is written to the WAL but not flushed) and
+ * db_commit then waits for one fdatasync of the WAL that started after its
+ * COMMIT; concurrent committers share that flush (the first becomes the
+ * leader, the others wait for it), so N commits cost one fsync, not N. On
+ * PostgreSQL the server's own group commit does the same inside COMMIT.
+ * In-process SQLite writers queue on a mutex instead of SQLite's sleeping
+ * busy handler, so a write never sleeps behind another write of this process.
  */
 #ifndef SJ_DB_H
 #define SJ_DB_H
@@ -28,10 +38,10 @@ typedef struct db_stmt db_stmt;
 typedef struct db_copy db_copy;
 
 typedef enum { DB_SQLITE = 1, DB_PG = 2 } db_backend;
-/* DB_SNAPSHOT: a read-only transaction whose statements all see one snapshot
- * (PostgreSQL REPEATABLE READ READ ONLY; SQLite's deferred transaction is one
- * already) — for a reader that must not see commits made while it reads
- * (audit verify under load). */
+/* DB_READ: statements that only read (on PostgreSQL each runs on its own,
+ * READ COMMITTED; on SQLite one deferred transaction). DB_WRITE: a write
+ * transaction. DB_SNAPSHOT: a read that needs one snapshot for all its
+ * statements (PostgreSQL REPEATABLE READ, READ ONLY; SQLite as DB_READ). */
 typedef enum { DB_READ = 0, DB_WRITE = 1, DB_SNAPSHOT = 2 } db_mode;
 
 /* db_open opens a pool of up to `pool` connections to uri; *out owned by the
@@ -48,6 +58,8 @@ bool db_uri_is_pg(const char *uri);
 SJ_MUST_USE sj_err db_acquire(db *d, db_conn **out);
 void db_release(db *d, db_conn *c);
 db_backend db_conn_kind(const db_conn *c);
+/* db_conn_owner is the pool c belongs to. */
+db *db_conn_owner(const db_conn *c);
 
 /* --- a second pool for reads that tolerate lag (a standby) ---
  * db_open_reader attaches to d a pool of `pool` connections to uri (a
@@ -90,10 +102,58 @@ SJ_MUST_USE sj_err db_replication(db_conn *c, db_repl *out);
  * PostgreSQL (READ COMMITTED) a SELECT-then-UPDATE can lose updates: counters
  * must be single statements (UPDATE/INSERT ... RETURNING), which lock the row. */
 SJ_MUST_USE sj_err db_begin(db_conn *c, db_mode mode);
+/* db_commit commits; when the transaction wrote, it returns once the commit
+ * is durable (see above). SJ_EIO: committed but the flush failed — the caller
+ * must treat the unit of work as failed (it may or may not survive a crash). */
 SJ_MUST_USE sj_err db_commit(db_conn *c);
+/* db_commit_lazy commits without waiting for the flush: the commit is
+ * visible (and its locks released) at once, durable once db_sync returns.
+ * For a sequencer that commits batch after batch and lets its waiters share
+ * the flush (audit/committer.c). On PostgreSQL: synchronous_commit off for
+ * that transaction. */
+SJ_MUST_USE sj_err db_commit_lazy(db_conn *c);
+/* db_sync returns once every commit made on d before the call is durable:
+ * one flush shared by the concurrent callers (SQLite: fdatasync of the WAL;
+ * PostgreSQL: a synchronous one-statement transaction on a connection of
+ * db_sync's own, whose commit flushes the WAL before it). */
+SJ_MUST_USE sj_err db_sync(db *d);
+/* db_start_checkpointer moves SQLite's WAL checkpoints to a thread of d's
+ * own: without it the COMMIT that crosses SQLite's threshold checkpoints,
+ * holding the write lock through two fsyncs. Call it before the pool is used
+ * by others (it reconfigures every connection); db_close stops it. A no-op
+ * on PostgreSQL. */
+SJ_MUST_USE sj_err db_start_checkpointer(db *d);
+/* db_flushes counts the group flushes done on d (each one fsync or one
+ * synchronous commit, however many commits it covered). */
+uint64_t db_flushes(const db *d);
 /* db_rollback abandons the open transaction, if any; always safe to call. */
 void db_rollback(db_conn *c);
 bool db_in_tx(const db_conn *c);
+/* db_tx_mode is the mode c's open transaction was begun with (DB_READ when
+ * none is open). */
+db_mode db_tx_mode(const db_conn *c);
+
+/* A transaction hook: work tied to the transaction in progress on c (the
+ * audit module queues a read's entries and a write's signed heads there).
+ * At most one per connection. db_commit first runs before_commit(c, arg)
+ * (may be NULL) inside the transaction: an error there rolls it back and is
+ * db_commit's answer. After a successful commit, committed(c, arg) runs with
+ * c outside any transaction (it may begin another); db_rollback, a failed
+ * db_commit and db_release run dropped(arg). Either way the hook is detached
+ * before committed or dropped runs. */
+typedef struct db_tx_hook {
+	sj_err (*before_commit)(db_conn *c, void *arg);
+	void (*committed)(db_conn *c, void *arg);
+	void (*dropped)(void *arg);
+} db_tx_hook;
+/* db_tx_hook_set attaches (h, arg) to c, replacing nothing: SJ_EINTERNAL when
+ * another hook is attached. */
+SJ_MUST_USE sj_err db_tx_hook_set(db_conn *c, const db_tx_hook *h, void *arg);
+/* db_tx_hook_get returns arg when c's hook is h, else NULL. */
+void *db_tx_hook_get(const db_conn *c, const db_tx_hook *h);
+/* db_tx_hook_take detaches and returns arg when c's hook is h (no callback
+ * runs; the caller now owns arg), else NULL. */
+void *db_tx_hook_take(db_conn *c, const db_tx_hook *h);
 
 /* db_exec runs one or more parameterless statements (migrations, DDL). */
 SJ_MUST_USE sj_err db_exec(db_conn *c, const char *sql);

@@ -27,7 +27,7 @@
 #include "core/log.h"
 #include "db/backend.h"
 
-#define PG_MAX_PARAMS      64      /* `?` placeholders in one statement */
+#define PG_MAX_PARAMS      4096    /* `?` placeholders in one statement (batched inserts) */
 #define PG_ERRMSG          512     /* bytes of the last error message kept */
 #define PG_STMT_NAME       24      /* "s" + a uint64 + NUL */
 #define PG_INT_TEXT        24      /* INT64_MIN is 20 characters */
@@ -41,6 +41,7 @@ typedef struct pg_conn {
 	uint64_t next_name;             /* statement names are "s<n>" */
 	uint64_t gen;                   /* bumped by each reconnection */
 	bool in_tx;                     /* between begin and commit/rollback */
+	bool reading;                   /* a DB_READ "transaction": statements run on their own */
 	bool stale;                     /* reached a read-only or stopping server: reconnect */
 	sj_err tx_err;                  /* first failure inside the open transaction */
 	int ndealloc;
@@ -55,9 +56,9 @@ typedef struct pg_stmt {
 	char name[PG_STMT_NAME];
 	uint64_t gen;                   /* the connection generation it was prepared in */
 	int nparams;
-	const char *vals[PG_MAX_PARAMS];/* NULL binds SQL NULL */
-	char *owned[PG_MAX_PARAMS];     /* copies of bound text */
-	char num[PG_MAX_PARAMS][PG_INT_TEXT];
+	const char **vals;              /* [nparams]; NULL binds SQL NULL */
+	char **owned;                   /* [nparams] copies of bound text */
+	char (*num)[PG_INT_TEXT];       /* [nparams] bound integers as text */
 	PGresult *res;
 	int row;                        /* current row, -1 before the first */
 	int nrows;
@@ -277,7 +278,12 @@ static sj_err pg_exec(void *conn, const char *sql)
 static sj_err pg_begin(void *conn, db_mode mode)
 {
 	/* READ COMMITTED for reads and writes: the schema serialises where it
-	 * must with UPDATE ... RETURNING on counter rows (docs/internals/db.md). */
+	 * must with UPDATE ... RETURNING on counter rows (docs/internals/db.md).
+	 * In READ COMMITTED every statement takes its own snapshot, inside a
+	 * transaction or not: a DB_READ sends no BEGIN and no COMMIT (two round
+	 * trips fewer per read) and its statements run on their own. A read
+	 * that needs one snapshot for all its statements asks DB_SNAPSHOT
+	 * (REPEATABLE READ). */
 	pg_conn *c = conn;
 	sj_err e = alive(c);
 	if (e)
@@ -286,6 +292,10 @@ static sj_err pg_begin(void *conn, db_mode mode)
 	if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR)
 		(void)simple(c, "ROLLBACK"); /* never let a stray transaction absorb this one */
 	flush_dealloc(c);
+	if (mode == DB_READ) {
+		c->reading = true;
+		return SJ_OK;
+	}
 	/* DB_SNAPSHOT: one snapshot for every statement (audit verify while writers run) */
 	const char *begin = mode == DB_SNAPSHOT ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN";
 	e = simple(c, begin);
@@ -303,10 +313,13 @@ static sj_err pg_begin(void *conn, db_mode mode)
 	return e;
 }
 
-static sj_err pg_commit(void *conn)
+static sj_err commit_with(pg_conn *c, const char *sql)
 {
-	pg_conn *c = conn;
-	PGresult *r = PQexec(c->h, "COMMIT");
+	if (c->reading) {
+		c->reading = false;
+		return SJ_OK;
+	}
+	PGresult *r = PQexec(c->h, sql);
 	sj_err e = check(c, r);
 	if (!e && strcmp(PQcmdStatus(r), "COMMIT") != 0) {
 		/* COMMIT of a transaction an earlier error aborted answers ROLLBACK. */
@@ -318,81 +331,38 @@ static sj_err pg_commit(void *conn)
 	return e;
 }
 
+static sj_err pg_commit(void *conn)
+{
+	return commit_with(conn, "COMMIT");
+}
+
+/* pg_commit_lazy: the commit is visible at once and the row locks go, but
+ * it is durable only once the WAL is flushed past it — pg_sync_conn (or any
+ * synchronous commit after it: the WAL is flushed in order). */
+static sj_err pg_commit_lazy(void *conn)
+{
+	return commit_with(conn, "SET LOCAL synchronous_commit TO OFF; COMMIT");
+}
+
+/* pg_sync_conn flushes the WAL up to now: a one-statement transaction that
+ * takes a transaction id commits synchronously, and its commit record is
+ * flushed only with everything before it. Concurrent callers share the
+ * server's group commit. */
+static sj_err pg_sync_conn(void *conn)
+{
+	pg_conn *c = conn;
+	sj_err e = alive(c);
+	return e ? e : simple(c, "SELECT txid_current()");
+}
+
 static void pg_rollback(void *conn)
 {
 	pg_conn *c = conn;
 	c->in_tx = false;
+	c->reading = false;
 	PGTransactionStatusType ts = PQtransactionStatus(c->h);
 	if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR)
 		(void)simple(c, "ROLLBACK");
-}
-
-/* rewrite copies sql to out (when not NULL), turning each `?` outside
- * '...' strings, "..." identifiers, -- and block comments into $n, and
- * returns the number of placeholders. out needs strlen(sql) + 4 * n + 1. */
-static int rewrite(const char *sql, char *out, size_t outsz)
-{
-	enum { CODE, STRING, IDENT, LINE, BLOCK } st = CODE;
-	int n = 0;
-	size_t o = 0;
-	for (const char *p = sql; *p; p++) {
-		char ch = *p;
-		switch (st) {
-		case CODE:
-			if (ch == '?') {
-				n++;
-				if (out) {
-					char prev = o ? out[o - 1] : ' ';
-					bool word = (prev >= 'a' && prev <= 'z') || (prev >= 'A' && prev <= 'Z') ||
-						    (prev >= '0' && prev <= '9') || prev == '_' || prev == '$';
-					int w = snprintf(out + o, outsz - o, "%s$%d", word ? " " : "", n);
-					if (w < 0 || (size_t)w >= outsz - o)
-						abort(); /* sized by the counting pass: impossible */
-					o += (size_t)w;
-				}
-				continue;
-			}
-			if (ch == '\'')
-				st = STRING;
-			else if (ch == '"')
-				st = IDENT;
-			else if (ch == '-' && p[1] == '-')
-				st = LINE;
-			else if (ch == '/' && p[1] == '*') {
-				st = BLOCK;
-				if (out) {
-					out[o++] = ch;
-				}
-				ch = *++p;
-			}
-			break;
-		case STRING: /* '' inside a string leaves and re-enters: same result */
-			if (ch == '\'')
-				st = CODE;
-			break;
-		case IDENT:
-			if (ch == '"')
-				st = CODE;
-			break;
-		case LINE:
-			if (ch == '\n')
-				st = CODE;
-			break;
-		case BLOCK:
-			if (ch == '*' && p[1] == '/') {
-				st = CODE;
-				if (out)
-					out[o++] = ch;
-				ch = *++p;
-			}
-			break;
-		}
-		if (out)
-			out[o++] = ch;
-	}
-	if (out)
-		out[o] = '\0';
-	return n;
 }
 
 static sj_err do_prepare(pg_stmt *s)
@@ -410,26 +380,36 @@ static sj_err pg_prepare(void *conn, const char *sql, void **out)
 {
 	pg_conn *c = conn;
 	*out = NULL;
-	int n = rewrite(sql, NULL, 0);
+	int n = db_pg_placeholders(sql, NULL, 0);
 	if (n > PG_MAX_PARAMS) {
 		snprintf(c->err, sizeof c->err, "more than %d parameters in one statement", PG_MAX_PARAMS);
 		return SJ_ELIMIT;
 	}
 	size_t len = strlen(sql);
-	if (len > SIZE_MAX - (size_t)PG_MAX_PARAMS * 4 - 1) {
+	if (len > SIZE_MAX - (size_t)PG_MAX_PARAMS * 6 - 1) {
 		set_err(c, "statement too long");
 		return SJ_ELIMIT;
 	}
-	size_t sz = len + (size_t)n * 4 + 1;
+	size_t sz = len + (size_t)n * 6 + 1; /* "?" -> " $4096" at most */
+	size_t np = n > 0 ? (size_t)n : 1;
 	pg_stmt *s = calloc(1, sizeof *s);
 	char *text = malloc(sz);
-	if (!s || !text) {
+	const char **vals = calloc(np, sizeof *vals);
+	char **owned = calloc(np, sizeof *owned);
+	char (*num)[PG_INT_TEXT] = calloc(np, sizeof *num);
+	if (!s || !text || !vals || !owned || !num) {
 		free(s);
 		free(text);
+		free(vals);
+		free(owned);
+		free(num);
 		set_err(c, "out of memory");
 		return SJ_ENOMEM;
 	}
-	rewrite(sql, text, sz);
+	s->vals = vals;
+	s->owned = owned;
+	s->num = num;
+	db_pg_placeholders(sql, text, sz);
 	s->c = c;
 	s->sql = text;
 	s->nparams = n;
@@ -447,6 +427,9 @@ static sj_err pg_prepare(void *conn, const char *sql, void **out)
 	}
 	if (e) {
 		free(s->sql);
+		free(s->vals);
+		free(s->owned);
+		free(s->num);
 		free(s);
 		return e;
 	}
@@ -488,6 +471,9 @@ static void pg_finalize(void *stmt)
 		c->dealloc[c->ndealloc++] = s->name_no;
 	pg_reset(s);
 	free(s->sql);
+	free(s->vals);
+	free(s->owned);
+	free(s->num);
 	free(s);
 }
 
@@ -529,7 +515,7 @@ static sj_err pg_bind_int(void *stmt, int i, int64_t v)
 	sj_err e = slot(s, i);
 	if (e)
 		return e;
-	snprintf(s->num[i - 1], sizeof s->num[i - 1], "%" PRId64, v);
+	snprintf(s->num[i - 1], PG_INT_TEXT, "%" PRId64, v);
 	s->vals[i - 1] = s->num[i - 1];
 	return SJ_OK;
 }
@@ -643,6 +629,8 @@ static bool pg_tx_active(void *conn)
 	 * lives; a lost connection (PQTRANS_UNKNOWN) counts as active so the next
 	 * statement fails with SJ_EUNAVAIL rather than a generic error. */
 	pg_conn *c = conn;
+	if (c->reading)
+		return true;
 	return PQtransactionStatus(c->h) != PQTRANS_IDLE;
 }
 
@@ -792,6 +780,8 @@ const db_backend_ops db_pg_ops = {
 	.changes = pg_changes,
 	.errmsg = pg_errmsg,
 	.tx_active = pg_tx_active,
+	.commit_lazy = pg_commit_lazy,
+	.sync_conn = pg_sync_conn,
 	.copy_begin = pg_copy_begin,
 	.copy_row = pg_copy_row,
 	.copy_end = pg_copy_end,

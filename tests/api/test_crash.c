@@ -1,15 +1,22 @@
 /* test_crash.c — crash consistency: `kill -9` at a random moment of a mixed
- * write load, many rounds, on the backend of SIJILL_TEST_BACKEND.
+ * load of audited reads and writes, many rounds, on the backend of
+ * SIJILL_TEST_BACKEND.
  *
  * Each round starts writers (cases with two offences and a person, complaints,
- * persons added to a case, PV drafts, users), kills the server without warning
- * after a random 0.2–1.5 s, restarts it and checks:
- *   - every acknowledged (2xx) write is there, with its audit entry;
+ * persons added to a case, PV drafts, users) and readers (a case, a page of
+ * cases: each read audited through the group committer), every client noting
+ * the request id of each 2xx answer; kills the server without warning after a
+ * random SIJILL_CRASH_MIN_MS..SIJILL_CRASH_MAX_MS (default 150..700), restarts
+ * it and checks:
+ *   - every request answered 2xx has its audit entry (found by request id):
+ *     a read's entry was durable before its answer, a write's committed with it;
+ *   - every acknowledged write is there, with its audit entry;
  *   - no half-written record: no case without offences or without its
  *     case.create entry, no complaint/PV/user without its audit entry,
  *     no case number allocated twice;
  *   - `sijill audit verify` passes.
- * Rounds: SIJILL_CRASH_ROUNDS (default 5; bench/crash.sh runs 100). */
+ * Rounds: SIJILL_CRASH_ROUNDS (default 20, as in `make test`; bench/crash.sh
+ * runs 200 per database). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,18 +30,21 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "db/db.h"
 #include "harness.h"
 
 static th_server S;
 static char *admin, *officer, *opj;
-static char base_case[64];
+static char base_case[64], read_case[64];
 
 #define WRITERS 4
-#define MAX_ACK 512
+#define READERS 4
+#define MAX_ACK 1024
 
 typedef struct ack {
 	char kind[12];
 	char id[64];
+	char rid[40];          /* the request id of the 2xx answer */
 } ack;
 
 typedef struct writer {
@@ -43,6 +53,20 @@ typedef struct writer {
 	ack acks[MAX_ACK];
 	volatile int *stop;
 } writer;
+
+static db *D;              /* the test's own connection for its checks */
+
+static void rid_of(const th_resp *r, char out[40])
+{
+	const char *h = strcasestr(r->headers, "X-Request-Id:");
+	out[0] = '\0';
+	if (h) {
+		h += strlen("X-Request-Id:");
+		while (*h == ' ')
+			h++;
+		snprintf(out, 40, "%.*s", (int)strcspn(h, "\r\n"), h);
+	}
+}
 
 static int setup(void **state)
 {
@@ -56,6 +80,13 @@ static int setup(void **state)
 	assert_int_equal(r.status, 201);
 	snprintf(base_case, sizeof base_case, "%s", th_str(&r, "id"));
 	th_resp_free(&r);
+	r = th_json(&S, "POST", "/api/v1/cases", officer,
+		    "{\"frame\":\"flagrant\",\"offences\":[{\"code\":\"CP-505\"}],\"summary\":\"Crash: read\"}");
+	assert_int_equal(r.status, 201);
+	snprintf(read_case, sizeof read_case, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	if (db_open(S.db, 1, &D))
+		return -1;
 	return 0;
 }
 
@@ -65,6 +96,7 @@ static int teardown(void **state)
 	free(admin);
 	free(officer);
 	free(opj);
+	db_close(D);
 	return th_teardown(&S) == 0 ? 0 : -1;
 }
 
@@ -119,6 +151,7 @@ static void *write_load(void *arg)
 		if (r.status == 201 || r.status == 200) {
 			ack *a = &w->acks[w->n++];
 			snprintf(a->kind, sizeof a->kind, "%s", kind);
+			rid_of(&r, a->rid);
 			if (strcmp(kind, "user") == 0)
 				snprintf(a->id, sizeof a->id, "crash-%d-%d-%d", w->round, w->idx, i);
 			else if (strcmp(kind, "person") == 0)
@@ -136,41 +169,104 @@ static void *write_load(void *arg)
 	return NULL;
 }
 
-static long long q(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static long long q(const char *fmt, ...)
+/* read_load: audited reads of a case and of a page of cases until stopped. */
+static void *read_load(void *arg)
 {
-	char sql[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof sql, fmt, ap);
-	va_end(ap);
-	return th_sql_int(&S, sql);
+	writer *w = arg;
+	char one[128];
+	snprintf(one, sizeof one, "/api/v1/cases/%s", read_case);
+	for (int i = 0; !*w->stop && w->n < MAX_ACK; i++) {
+		const char *path = (i + w->idx) % 3 ? one : "/api/v1/cases?limit=20";
+		th_resp r = th_request(&S, "GET", path, i % 2 ? officer : opj, NULL, 0, NULL);
+		if (r.status == 200) {
+			ack *a = &w->acks[w->n++];
+			snprintf(a->kind, sizeof a->kind, "read");
+			rid_of(&r, a->rid);
+		} else if (r.status > 0 && r.status != 503) {
+			fprintf(stderr, "# round %d: read -> %ld %s\n", w->round, r.status, r.body);
+		}
+		long st = r.status;
+		th_resp_free(&r);
+		if (st < 0)
+			break;
+	}
+	return NULL;
 }
+
+/* q runs one of the statements below with one text parameter (NULL: none)
+ * on the test's own connection and returns the first column (-1 on error). */
+static long long q(const char *sql, const char *arg)
+{
+	db_conn *c;
+	if (db_acquire(D, &c))
+		return -1;
+	db_stmt *st;
+	bool row = false;
+	long long v = -1;
+	sj_err e = db_prepare(c, sql, &st);
+	if (!e && arg)
+		e = db_bind_text(st, 1, arg);
+	e = e ? e : db_step(st, &row);
+	if (!e && row) {
+		v = db_col_int(st, 0);
+		if (db_step(st, &row))
+			v = -1;
+	}
+	db_release(D, c);
+	return v;
+}
+
+static const char q_case[] = "SELECT COUNT(*) FROM cases WHERE id = ?";
+static const char q_case_audit[] = "SELECT COUNT(*) FROM audit_log WHERE action = 'case.create' AND object_id = ?";
+static const char q_case_offences[] = "SELECT COUNT(*) FROM case_offences WHERE case_id = ?";
+static const char q_complaint[] = "SELECT COUNT(*) FROM complaints WHERE id = ?";
+static const char q_complaint_audit[] =
+	"SELECT COUNT(*) FROM audit_log WHERE action = 'complaint.create' AND object_id = ?";
+static const char q_pv[] = "SELECT COUNT(*) FROM pvs WHERE id = ?";
+static const char q_pv_audit[] = "SELECT COUNT(*) FROM audit_log WHERE action = 'pv.create' AND object_id = ?";
+static const char q_person[] = "SELECT COUNT(*) FROM persons WHERE first_name_lat = ?";
+static const char q_person_link[] =
+	"SELECT COUNT(*) FROM case_persons cp JOIN persons p ON p.id = cp.person_id WHERE p.first_name_lat = ?";
+static const char q_user[] = "SELECT COUNT(*) FROM users WHERE badge = ?";
+static const char q_user_audit[] = "SELECT COUNT(*) FROM audit_log a JOIN users u ON u.id = a.object_id"
+				   " WHERE a.action = 'user.create' AND u.badge = ?";
+static const char q_max_seq[] = "SELECT COALESCE(MAX(seq), 0) FROM audit_log";
+static const char q_orphan_cases[] =
+	"SELECT COUNT(*) FROM cases c WHERE NOT EXISTS (SELECT 1 FROM case_offences o WHERE o.case_id = c.id)"
+	" OR NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'case.create' AND a.object_id = c.id)";
+static const char q_orphan_complaints[] = "SELECT COUNT(*) FROM complaints c WHERE NOT EXISTS (SELECT 1 FROM audit_log a"
+					  " WHERE a.action = 'complaint.create' AND a.object_id = c.id)";
+static const char q_orphan_pvs[] = "SELECT COUNT(*) FROM pvs p WHERE NOT EXISTS (SELECT 1 FROM audit_log a"
+				   " WHERE a.action = 'pv.create' AND a.object_id = p.id)";
+static const char q_orphan_users[] = "SELECT COUNT(*) FROM users u WHERE u.badge LIKE 'crash-%' AND NOT EXISTS"
+				     " (SELECT 1 FROM audit_log a WHERE a.action = 'user.create' AND a.object_id = u.id)";
+static const char q_dup_numbers[] =
+	"SELECT COUNT(*) FROM (SELECT number FROM cases GROUP BY number HAVING COUNT(*) > 1) d";
+static const char q_rids[] = "SELECT request_id FROM audit_log WHERE seq > CAST(? AS BIGINT) AND request_id IS NOT NULL";
 
 /* check_ack: the record is there with its audit entry. */
 static int check_ack(const ack *a)
 {
 	long long n = -1, au = -1;
+	if (strcmp(a->kind, "read") == 0)
+		return 0; /* by request id only */
 	if (strcmp(a->kind, "case") == 0) {
-		n = q("SELECT COUNT(*) FROM cases WHERE id = '%s'", a->id);
-		au = q("SELECT COUNT(*) FROM audit_log WHERE action = 'case.create' AND object_id = '%s'", a->id);
-		if (q("SELECT COUNT(*) FROM case_offences WHERE case_id = '%s'", a->id) != 2)
+		n = q(q_case, a->id);
+		au = q(q_case_audit, a->id);
+		if (q(q_case_offences, a->id) != 2)
 			n = -2;
 	} else if (strcmp(a->kind, "complaint") == 0) {
-		n = q("SELECT COUNT(*) FROM complaints WHERE id = '%s'", a->id);
-		au = q("SELECT COUNT(*) FROM audit_log WHERE action = 'complaint.create' AND object_id = '%s'", a->id);
+		n = q(q_complaint, a->id);
+		au = q(q_complaint_audit, a->id);
 	} else if (strcmp(a->kind, "pv") == 0) {
-		n = q("SELECT COUNT(*) FROM pvs WHERE id = '%s'", a->id);
-		au = q("SELECT COUNT(*) FROM audit_log WHERE action = 'pv.create' AND object_id = '%s'", a->id);
+		n = q(q_pv, a->id);
+		au = q(q_pv_audit, a->id);
 	} else if (strcmp(a->kind, "person") == 0) {
-		n = q("SELECT COUNT(*) FROM persons WHERE first_name_lat = '%s'", a->id);
-		au = q("SELECT COUNT(*) FROM case_persons cp JOIN persons p ON p.id = cp.person_id WHERE p.first_name_lat = '%s'",
-		       a->id);
+		n = q(q_person, a->id);
+		au = q(q_person_link, a->id);
 	} else {
-		n = q("SELECT COUNT(*) FROM users WHERE badge = '%s'", a->id);
-		au = q("SELECT COUNT(*) FROM audit_log a JOIN users u ON u.id = a.object_id WHERE a.action = 'user.create'"
-		       " AND u.badge = '%s'",
-		       a->id);
+		n = q(q_user, a->id);
+		au = q(q_user_audit, a->id);
 	}
 	if (n != 1 || au != 1) {
 		fprintf(stderr, "# LOST or half-written: %s %s (rows %lld, audit/link %lld)\n", a->kind, a->id, n, au);
@@ -179,51 +275,97 @@ static int check_ack(const ack *a)
 	return 0;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* audited_since loads the request ids of the entries after seq, sorted. */
+static char **audited_since(long long seq, size_t *n)
+{
+	*n = 0;
+	size_t cap = 1024;
+	char **ids = malloc(cap * sizeof *ids);
+	db_conn *c;
+	assert_int_equal(db_acquire(D, &c), SJ_OK);
+	db_stmt *st;
+	bool row;
+	char num[32];
+	snprintf(num, sizeof num, "%lld", seq);
+	assert_int_equal(db_prepare(c, q_rids, &st), SJ_OK);
+	assert_int_equal(db_bind_text(st, 1, num), SJ_OK);
+	while (db_step(st, &row) == SJ_OK && row) {
+		if (*n == cap) {
+			cap *= 2;
+			ids = realloc(ids, cap * sizeof *ids);
+		}
+		ids[(*n)++] = strdup(db_col_text(st, 0));
+	}
+	db_release(D, c);
+	qsort(ids, *n, sizeof *ids, cmp_str);
+	return ids;
+}
+
 static void kill9_rounds(void **st)
 {
 	(void)st;
 	const char *e = getenv("SIJILL_CRASH_ROUNDS");
-	int rounds = e ? atoi(e) : 5;
+	int rounds = e ? atoi(e) : 20;
+	int min_ms = getenv("SIJILL_CRASH_MIN_MS") ? atoi(getenv("SIJILL_CRASH_MIN_MS")) : 150;
+	int max_ms = getenv("SIJILL_CRASH_MAX_MS") ? atoi(getenv("SIJILL_CRASH_MAX_MS")) : 700;
+	if (max_ms <= min_ms)
+		max_ms = min_ms + 1;
 	unsigned seed = (unsigned)time(NULL);
-	fprintf(stderr, "# crash rounds: %d, seed %u\n", rounds, seed);
+	fprintf(stderr, "# crash rounds: %d, load %d..%d ms before kill -9, seed %u\n", rounds, min_ms, max_ms, seed);
 	srand(seed);
-	static writer ws[WRITERS];
-	long long acked_total = 0;
-	int lost = 0;
+	static writer ws[WRITERS + READERS];
+	long long acked_writes = 0, acked_reads = 0;
+	int lost = 0, unaudited = 0;
 	for (int round = 0; round < rounds; round++) {
 		volatile int stop = 0;
-		pthread_t th[WRITERS];
-		for (int i = 0; i < WRITERS; i++) {
+		pthread_t th[WRITERS + READERS];
+		long long seq0 = q(q_max_seq, NULL);
+		for (int i = 0; i < WRITERS + READERS; i++) {
 			memset(&ws[i], 0, sizeof ws[i]);
 			ws[i].idx = i;
 			ws[i].round = round;
 			ws[i].stop = &stop;
-			pthread_create(&th[i], NULL, write_load, &ws[i]);
+			pthread_create(&th[i], NULL, i < WRITERS ? write_load : read_load, &ws[i]);
 		}
-		usleep((useconds_t)(200000 + rand() % 1300000));
+		usleep((useconds_t)(min_ms + rand() % (max_ms - min_ms)) * 1000);
 		th_kill9(&S);
 		stop = 1;
-		for (int i = 0; i < WRITERS; i++)
+		for (int i = 0; i < WRITERS + READERS; i++)
 			pthread_join(th[i], NULL);
 		th_start_server(&S);
-		int acked = 0;
-		for (int i = 0; i < WRITERS; i++)
+		size_t nids;
+		char **ids = audited_since(seq0, &nids);
+		int writes = 0, reads = 0, missing = 0;
+		for (int i = 0; i < WRITERS + READERS; i++)
 			for (int k = 0; k < ws[i].n; k++) {
-				lost += check_ack(&ws[i].acks[k]);
-				acked++;
+				const ack *a = &ws[i].acks[k];
+				lost += check_ack(a);
+				const char *key = a->rid;
+				if (!a->rid[0] || !bsearch(&key, ids, nids, sizeof *ids, cmp_str)) {
+					fprintf(stderr, "# round %d: %s answered 2xx (request %s) has no audit entry\n", round,
+						a->kind, a->rid);
+					missing++;
+				}
+				if (strcmp(a->kind, "read") == 0)
+					reads++;
+				else
+					writes++;
 			}
-		acked_total += acked;
+		for (size_t i = 0; i < nids; i++)
+			free(ids[i]);
+		free(ids);
+		unaudited += missing;
+		acked_writes += writes;
+		acked_reads += reads;
 		/* no half-written record anywhere */
-		long long orphan_cases = q("SELECT COUNT(*) FROM cases c WHERE NOT EXISTS (SELECT 1 FROM case_offences o"
-					   " WHERE o.case_id = c.id) OR NOT EXISTS (SELECT 1 FROM audit_log a WHERE"
-					   " a.action = 'case.create' AND a.object_id = c.id)");
-		long long orphan_complaints = q("SELECT COUNT(*) FROM complaints c WHERE NOT EXISTS (SELECT 1 FROM audit_log a"
-						" WHERE a.action = 'complaint.create' AND a.object_id = c.id)");
-		long long orphan_pvs = q("SELECT COUNT(*) FROM pvs p WHERE NOT EXISTS (SELECT 1 FROM audit_log a"
-					 " WHERE a.action = 'pv.create' AND a.object_id = p.id)");
-		long long orphan_users = q("SELECT COUNT(*) FROM users u WHERE u.badge LIKE 'crash-%%' AND NOT EXISTS"
-					   " (SELECT 1 FROM audit_log a WHERE a.action = 'user.create' AND a.object_id = u.id)");
-		long long dup_numbers = q("SELECT COUNT(*) FROM (SELECT number FROM cases GROUP BY number HAVING COUNT(*) > 1) d");
+		long long orphan_cases = q(q_orphan_cases, NULL), orphan_complaints = q(q_orphan_complaints, NULL),
+			  orphan_pvs = q(q_orphan_pvs, NULL), orphan_users = q(q_orphan_users, NULL),
+			  dup_numbers = q(q_dup_numbers, NULL);
 		char out[2048];
 		const char *args[] = {"audit", "verify", NULL};
 		int rc = th_cli(&S, out, sizeof out, args);
@@ -232,13 +374,17 @@ static void kill9_rounds(void **st)
 		if (orphan_cases || orphan_complaints || orphan_pvs || orphan_users || dup_numbers)
 			fprintf(stderr, "# round %d: half-written: cases %lld complaints %lld pvs %lld users %lld dup numbers %lld\n",
 				round, orphan_cases, orphan_complaints, orphan_pvs, orphan_users, dup_numbers);
-		fprintf(stderr, "# round %d: %d acknowledged writes, all present; audit chain intact\n", round, acked);
+		fprintf(stderr, "# round %d: %d acknowledged writes and %d audited reads, all present; audit chain intact\n",
+			round, writes, reads);
 		assert_int_equal(rc, 0);
 		assert_int_equal(orphan_cases + orphan_complaints + orphan_pvs + orphan_users + dup_numbers, 0);
 		assert_int_equal(lost, 0);
+		assert_int_equal(unaudited, 0);
 	}
-	fprintf(stderr, "# crash: %d rounds survived, %lld acknowledged writes, %d lost\n", rounds, acked_total, lost);
-	assert_true(acked_total > 0);
+	fprintf(stderr, "# crash: %d rounds survived, %lld acknowledged writes, %lld audited reads answered 2xx, "
+		"%d lost, %d without their audit entry\n",
+		rounds, acked_writes, acked_reads, lost, unaudited);
+	assert_true(acked_writes > 0 && acked_reads > 0);
 }
 
 static void server_exits_cleanly(void **st)

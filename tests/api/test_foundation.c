@@ -292,6 +292,8 @@ static void auditor_queries_the_log(void **st)
 	th_resp_free(&r);
 	r = th_request(&S, "GET", "/api/v1/audit/verify", aud, NULL, 0, NULL);
 	assert_int_equal(r.status, 200);
+	if (!json_is_true(json_object_get(r.json, "ok")))
+		fprintf(stderr, "# audit verify: %s\n", r.body);
 	assert_true(json_is_true(json_object_get(r.json, "ok")));
 	th_resp_free(&r);
 	free(aud);

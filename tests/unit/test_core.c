@@ -62,6 +62,25 @@ static void clock_formats_and_offsets(void **state)
 	clock_set_offset(0);
 }
 
+/* Legal time is tzdata's Africa/Casablanca: UTC+1, UTC+0 during Ramadan. */
+static void clock_legal_time_follows_tzdata(void **state)
+{
+	(void)state;
+	struct tm tm;
+	assert_int_equal(clock_legal_init(), SJ_OK);
+	clock_legal_tm(1768478400000LL, &tm); /* 2026-01-15 12:00 UTC */
+	assert_int_equal(tm.tm_hour, 13);
+	assert_int_equal(tm.tm_mday, 15);
+	clock_legal_tm(1772366400000LL, &tm); /* 2026-03-01 12:00 UTC, Ramadan */
+	assert_int_equal(tm.tm_hour, 12);
+	clock_legal_tm(1768517999000LL, &tm); /* 2026-01-15 22:59:59 UTC; a second later it is the 16th */
+	assert_int_equal(tm.tm_mday, 15);
+	assert_int_equal(tm.tm_hour, 23);
+	clock_legal_tm(1768518000000LL, &tm);
+	assert_int_equal(tm.tm_mday, 16);
+	assert_int_equal(tm.tm_hour, 0);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -70,6 +89,7 @@ int main(void)
 		cmocka_unit_test(buf_grows_and_caps),
 		cmocka_unit_test(ids_are_uuidv7_and_sorted),
 		cmocka_unit_test(clock_formats_and_offsets),
+		cmocka_unit_test(clock_legal_time_follows_tzdata),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
