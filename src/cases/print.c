@@ -522,7 +522,7 @@ sj_err print_bundle_html(json_t *ref, i18n_lang lang, buf *b)
 		const char *law = jstr(o, "law");
 		bool cp = !law || strcmp(law, "CP") == 0;
 		char where[512], cls[256];
-		snprintf(where, sizeof where, "%s, %s %s", cp ? (lang == I18N_AR ? "القانون الجنائي" : "Code pénal") : law,
+		snprintf(where, sizeof where, lang == I18N_AR ? "%s، %s %s" : "%s, %s %s", cp ? (lang == I18N_AR ? "القانون الجنائي" : "Code pénal") : law,
 			 lang == I18N_AR ? "الفصل" : "art.", jstr(o, "article") ? jstr(o, "article") : "");
 		bool attempted = json_is_true(json_object_get(o, "attempted"));
 		snprintf(cls, sizeof cls, "%s%s%s", E(lang, "class", jstr(o, "class")), attempted ? " · " : "",
