@@ -239,6 +239,9 @@ void api_referral_get(app *a, http_req *r, auth_user *u);
 void api_referral_bundle(app *a, http_req *r, auth_user *u);
 void api_referral_bundle_html(app *a, http_req *r, auth_user *u);
 void api_referral_outcome(app *a, http_req *r, auth_user *u);
+/* OPJ sealing keys (api_seals.c) */
+void api_opj_key_enrol(app *a, http_req *r, auth_user *u);
+void api_opj_key_revoke(app *a, http_req *r, auth_user *u);
 
 /* search and registers (api_search.c, api_registers.c) */
 void api_persons_search(app *a, http_req *r, auth_user *u);

@@ -10,6 +10,7 @@
 #include "cases/custody.h"
 #include "cases/pv.h"
 #include "cases/referral.h"
+#include "cases/seal.h"
 #include "cases/seizure.h"
 #include "lookup/lookup.h"
 #include "org/units.h"
@@ -122,6 +123,12 @@ const route app_routes[] = {
 	      BODY(auth_user_create_rec), REPLY(auth_user_rec), AUDIT("user.create", "user")),
 	ROUTE("PATCH", "/api/v1/users/{badge}", ROLE_ADMIN, 0, api_users_update, "Enable, disable or reset a user",
 	      "administration", BODY(auth_user_status_rec), REPLY(auth_user_rec), AUDIT("user.status", "user")),
+	ROUTE("POST", "/api/v1/users/{badge}/opj-key", ROLE_ADMIN, 0, api_opj_key_enrol,
+	      "Enrol an OPJ's sealing key (bound to the user by the node key)", "administration", REPLY(seal_key_rec),
+	      AUDIT("opj-key.enrol", "user")),
+	ROUTE("POST", "/api/v1/users/{badge}/opj-key/revoke", ROLE_ADMIN, 0, api_opj_key_revoke,
+	      "Revoke an OPJ's sealing key (seals made before stay valid)", "administration", BODY(seal_revoke_rec),
+	      REPLY(seal_key_rec), AUDIT("opj-key.revoke", "user")),
 	ROUTE("GET", "/api/v1/units", HUMANS, 0, api_units_list, "The organisation's units", "administration",
 	      REPLY(unit_list_rec)),
 	ROUTE("GET", "/api/v1/settings", ROLE_ADMIN, 0, api_settings_list,
@@ -245,7 +252,7 @@ const rec_desc *const app_records[] = {
 	&case_person_rec, &case_status_rec, &case_assign_rec, &case_event_rec, &case_history_rec, &case_list_rec,
 	&person_page_rec, &pv_rec, &pv_summary_rec, &custody_rec, &custody_extension_rec, &custody_rights_rec,
 	&custody_end_rec, &custody_deadlines_rec, &custody_register_rec, &custody_daily_rec, &seizure_rec,
-	&seizure_transfer_rec, &referral_rec, &referral_outcome_rec,
+	&seizure_transfer_rec, &referral_rec, &referral_outcome_rec, &seal_key_rec, &seal_revoke_rec,
 	/* registers and look-ups */
 	&reg_wanted_rec, &reg_vehicle_rec, &reg_document_rec, &reg_wanted_status_rec, &reg_vehicle_status_rec,
 	&reg_document_status_rec, &reg_event_rec, &reg_hit_rec, &reg_notification_rec, &reg_alert_rec,

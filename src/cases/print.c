@@ -130,6 +130,14 @@ static sj_err person_rows(buf *b, json_t *p)
 	return e;
 }
 
+/* broken_seal marks a document whose seal does not verify (issue 10). */
+static sj_err broken_seal(buf *b)
+{
+	return buf_adds(b, "<p class=\"draft broken\"><span lang=\"fr\">SCELLÉ ROMPU — le contenu ne correspond pas au"
+			   " sceau, sans valeur</span> · <span lang=\"ar\" dir=\"rtl\">الختم مكسور — المحتوى لا يطابق"
+			   " الختم</span></p>\n");
+}
+
 sj_err print_pv_html(json_t *pv, buf *b)
 {
 	bool sealed = strcmp(jstr(pv, "status") ? jstr(pv, "status") : "", "sealed") == 0;
@@ -140,6 +148,8 @@ sj_err print_pv_html(json_t *pv, buf *b)
 	if (!e && !sealed)
 		e = buf_adds(b, "<p class=\"draft\"><span lang=\"fr\">PROJET — non scellé, sans valeur</span> · "
 				"<span lang=\"ar\" dir=\"rtl\">مسودة — غير مختومة</span></p>\n");
+	if (!e && sealed && !json_is_true(json_object_get(json_object_get(pv, "seal"), "verified")))
+		e = broken_seal(b);
 	e = e ? e : buf_adds(b, "<h1><span class=\"fr\" lang=\"fr\">Procès-verbal : ");
 	e = e ? e : esc(b, type_fr(type));
 	e = e ? e : buf_adds(b, "</span><span class=\"ar\" lang=\"ar\" dir=\"rtl\">");
@@ -196,6 +206,8 @@ sj_err print_bundle_html(json_t *ref, buf *b)
 	json_t *bundle = json_object_get(ref, "bundle"), *kase = json_object_get(bundle, "case"),
 	       *office = json_object_get(bundle, "office");
 	sj_err e = head(b, jstr(ref, "transmission_no"));
+	if (!e && !json_is_true(json_object_get(json_object_get(ref, "seal"), "verified")))
+		e = broken_seal(b);
 	e = e ? e : buf_adds(b, "<h1><span class=\"fr\" lang=\"fr\">Bordereau de transmission au parquet</span>"
 				"<span class=\"ar\" lang=\"ar\" dir=\"rtl\">جدول إرسال إلى النيابة العامة</span></h1>\n"
 				"<table class=\"fields\">\n");

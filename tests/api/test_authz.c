@@ -166,6 +166,9 @@ static const probe PROBES[] = {
 	{"GET", "/api/v1/users", "/api/v1/users", false, NULL, true},
 	{"POST", "/api/v1/users", "/api/v1/users", false, NULL, false},
 	{"PATCH", "/api/v1/users/{badge}", "/api/v1/users/${badge}", false, NULL, false},
+	/* an officer is not an OPJ: the administrator's enrolment is a 422, never 403/404 */
+	{"POST", "/api/v1/users/{badge}/opj-key", "/api/v1/users/${badge}/opj-key", false, NULL, true},
+	{"POST", "/api/v1/users/{badge}/opj-key/revoke", "/api/v1/users/${badge}/opj-key/revoke", false, NULL, false},
 	{"GET", "/api/v1/units", "/api/v1/units", false, NULL, true},
 	{"GET", "/api/v1/settings", "/api/v1/settings", false, NULL, true},
 	{"PUT", "/api/v1/settings/{key}", "/api/v1/settings/lookup.flag_per_day", false, NULL, false},

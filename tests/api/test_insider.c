@@ -1,0 +1,393 @@
+/* test_insider.c — black-box: the holes an insider (or anyone holding the
+ * database file) would use, issue 10. Each test changes the database behind
+ * the server's back, or acts as an insider would, and checks what the server
+ * shows, prints and refuses:
+ *   1. a sealed PV is shown and printed from what the seal covers, re-verified
+ *      on every read; a broken seal is shown broken and flagged to auditors;
+ *   2. a key inserted into opj_keys does not make a forged seal verify; keys
+ *      are enrolled and revoked through audited administrator actions;
+ *   3. a referral bundle is sealed at transmission and verified on read. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/db.h"
+#include "harness.h"
+
+static th_server S;
+static char *officer, *opj, *chief, *admin, *auditor;
+
+static int setup(void **state)
+{
+	(void)state;
+	if (sodium_init() < 0)
+		return -1;
+	th_setup(&S);
+	officer = th_login(&S, "demo-officer");
+	opj = th_login(&S, "demo-opj");
+	chief = th_login(&S, "demo-chief");
+	admin = th_login(&S, "demo-admin");
+	auditor = th_login(&S, "demo-auditor");
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	free(officer);
+	free(opj);
+	free(chief);
+	free(admin);
+	free(auditor);
+	return th_teardown(&S) == 0 ? 0 : -1;
+}
+
+/* req sends body (stolen; NULL for none) as JSON. */
+static th_resp req(const char *method, const char *path, const char *tok, json_t *body)
+{
+	if (!body)
+		return th_request(&S, method, path, tok, NULL, 0, NULL);
+	char *s = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	th_resp r = th_json(&S, method, path, tok, s);
+	free(s);
+	return r;
+}
+
+static void expect(th_resp *r, long status)
+{
+	if (r->status != status)
+		fprintf(stderr, "# expected %ld, got %ld: %s\n", status, r->status, r->body);
+	assert_int_equal(r->status, status);
+}
+
+static void expect_problem(th_resp *r, long status, const char *code)
+{
+	expect(r, status);
+	assert_string_equal(th_str(r, "code"), code);
+}
+
+__attribute__((format(printf, 1, 2))) static long long count(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char sql[1024];
+	vsnprintf(sql, sizeof sql, fmt, ap);
+	va_end(ap);
+	return th_sql_int(&S, sql);
+}
+
+__attribute__((format(printf, 1, 2))) static void sql(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	static char q[65536];
+	vsnprintf(q, sizeof q, fmt, ap);
+	va_end(ap);
+	assert_int_equal(th_sql(&S, q), 0);
+}
+
+/* text_of returns the first column of the first row (malloc'd; NULL if none). */
+static char *text_of(const char *q)
+{
+	db *d = NULL;
+	if (db_open(S.db, 1, &d))
+		return NULL;
+	db_conn *c;
+	char *v = NULL;
+	if (!db_acquire(d, &c)) {
+		db_stmt *st;
+		bool row;
+		if (!db_prepare(c, q, &st) && !db_step(st, &row) && row && db_col_text(st, 0))
+			v = strdup(db_col_text(st, 0));
+		if (v && db_step(st, &row)) {
+			free(v);
+			v = NULL;
+		}
+		db_release(d, c);
+	}
+	db_close(d);
+	return v;
+}
+
+static json_t *seal_of(th_resp *r)
+{
+	return json_object_get(r->json, "seal");
+}
+
+/* new_case opens a case in demo-officer's unit with a suspect; ids out. */
+static void new_case(char case_id[37], char suspect[37], const char *cin)
+{
+	th_resp r = req("POST", "/api/v1/cases", officer,
+			json_pack("{s:s,s:[{s:s}],s:s,s:s}", "frame", "preliminary", "offences", "code", "CP-505",
+				  "summary", "Affaire de test insider", "opj", "demo-opj"));
+	expect(&r, 201);
+	snprintf(case_id, 37, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	char path[128];
+	snprintf(path, sizeof path, "/api/v1/cases/%s/persons", case_id);
+	r = req("POST", path, officer,
+		json_pack("{s:s,s:{s:s,s:s,s:s,s:s,s:s,s:s,s:s}}", "role", "suspect", "person", "cin", cin,
+			  "last_name_lat", "Berrada", "first_name_lat", "Ali", "last_name_ar", "برادة", "first_name_ar",
+			  "علي", "birth_date", "1990-04-12", "sex", "M"));
+	expect(&r, 201);
+	snprintf(suspect, 37, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+}
+
+/* sealed_pv drafts and seals (as tok) a hearing PV saying statements. */
+static void sealed_pv(const char *case_id, const char *suspect, const char *statements, const char *tok,
+		      char pv[37])
+{
+	char path[160];
+	snprintf(path, sizeof path, "/api/v1/cases/%s/pvs", case_id);
+	th_resp r = req("POST", path, officer,
+			json_pack("{s:s,s:s,s:s,s:b,s:s}", "type", "hearing_suspect", "person_id", suspect,
+				  "statements", statements, "read_back", 1, "signature", "signed"));
+	expect(&r, 201);
+	snprintf(pv, 37, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/pvs/%s/seal", pv);
+	r = req("POST", path, tok, NULL);
+	expect(&r, 200);
+	assert_true(json_is_true(json_object_get(seal_of(&r), "verified")));
+	th_resp_free(&r);
+}
+
+static const char *statements_of(th_resp *r)
+{
+	const char *s = json_string_value(json_object_get(json_object_get(r->json, "body"), "statements"));
+	return s ? s : "";
+}
+
+/* 1. The shown and printed PV is the sealed one; a broken seal is flagged. */
+static void sealed_pv_shows_what_the_seal_covers(void **st)
+{
+	(void)st;
+	char case_id[37], suspect[37], pv[37], path[160];
+	new_case(case_id, suspect, "BK700001");
+	sealed_pv(case_id, suspect, "Je nie les faits.", opj, pv);
+	/* the editable columns changed behind the server's back */
+	sql("UPDATE pvs SET body = REPLACE(body, 'Je nie les faits.', 'J''avoue tout.'), place = 'Ailleurs',"
+	    " drafter_rank = 'OPJ' WHERE id = '%s'",
+	    pv);
+	snprintf(path, sizeof path, "/api/v1/pvs/%s", pv);
+	th_resp r = req("GET", path, chief, NULL);
+	expect(&r, 200);
+	assert_string_equal(statements_of(&r), "Je nie les faits.");
+	assert_true(json_is_null(json_object_get(r.json, "place")));
+	assert_string_not_equal(th_str(&r, "drafter_rank"), "OPJ");
+	assert_true(json_is_true(json_object_get(seal_of(&r), "verified")));
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/pvs/%s/print", pv);
+	r = req("GET", path, chief, NULL);
+	expect(&r, 200);
+	assert_non_null(strstr(r.body, "Je nie les faits."));
+	assert_null(strstr(r.body, "J'avoue"));
+	assert_null(strstr(r.body, "Ailleurs"));
+	assert_null(strstr(r.body, "SCELLÉ ROMPU"));
+	th_resp_free(&r);
+	/* the sealed bytes changed: shown broken (never verified), printed
+	 * broken, and each read flagged to the auditors */
+	long long flags = count("SELECT COUNT(*) FROM audit_log WHERE action = 'seal.broken' AND object_id = '%s'", pv);
+	assert_int_equal(flags, 0);
+	sql("UPDATE pvs SET content = REPLACE(content, 'Je nie les faits.', 'J''avoue tout.') WHERE id = '%s'", pv);
+	snprintf(path, sizeof path, "/api/v1/pvs/%s", pv);
+	r = req("GET", path, chief, NULL);
+	expect(&r, 200);
+	assert_false(json_is_true(json_object_get(seal_of(&r), "verified")));
+	assert_true(json_is_true(json_object_get(seal_of(&r), "broken")));
+	assert_string_equal(json_string_value(json_object_get(seal_of(&r), "problem")), "content-altered");
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/pvs/%s/print", pv);
+	r = req("GET", path, chief, NULL);
+	expect(&r, 200);
+	assert_non_null(strstr(r.body, "SCELLÉ ROMPU"));
+	th_resp_free(&r);
+	assert_int_equal(count("SELECT COUNT(*) FROM audit_log WHERE action = 'seal.broken' AND object_id = '%s'"
+			       " AND object_type = 'pv' AND badge = 'demo-chief'", pv),
+			 2);
+	/* the auditor finds them */
+	r = req("GET", "/api/v1/audit?action=seal.broken", auditor, NULL);
+	expect(&r, 200);
+	assert_non_null(strstr(r.body, pv));
+	th_resp_free(&r);
+}
+
+/* hex of BLAKE2b-256 of s */
+static void hash_hex(const char *s, char out[65])
+{
+	unsigned char h[32];
+	crypto_generichash(h, sizeof h, (const unsigned char *)s, strlen(s), NULL, 0);
+	sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+/* 2. A key inserted into the database does not make a forged seal verify. */
+static void inserted_key_does_not_verify(void **st)
+{
+	(void)st;
+	char case_id[37], suspect[37], pv[37], path[160], q[256];
+	new_case(case_id, suspect, "BK700002");
+	sealed_pv(case_id, suspect, "Je ne sais rien.", opj, pv);
+	/* forge: new content, its hash, signed with a key the forger made and
+	 * inserted for the chief (who never sealed), with a made-up binding */
+	snprintf(q, sizeof q, "SELECT content FROM pvs WHERE id = '%s'", pv);
+	char *content = text_of(q);
+	assert_non_null(content);
+	char *at = strstr(content, "Je ne sais rien.");
+	assert_non_null(at);
+	memcpy(at, "J'ai tout vu.  ", 15);
+	unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES], sig[crypto_sign_BYTES];
+	crypto_sign_keypair(pk, sk);
+	char hash[65], pkhex[65], sighex[129], msg[128];
+	hash_hex(content, hash);
+	snprintf(msg, sizeof msg, "sijill-pv-v1|%s", hash);
+	crypto_sign_detached(sig, NULL, (const unsigned char *)msg, strlen(msg), sk);
+	sodium_bin2hex(pkhex, sizeof pkhex, pk, sizeof pk);
+	sodium_bin2hex(sighex, sizeof sighex, sig, sizeof sig);
+	sql("INSERT INTO opj_keys (key_id, user_id, public_key, sealed_secret, created_at) SELECT 'f0f0f0f0f0f0f0f0',"
+	    " id, '%s', '00', 1 FROM users WHERE badge = 'demo-chief'",
+	    pkhex);
+	sql("INSERT INTO opj_key_bindings (id, key_id, user_id, enrolled_at, signature) SELECT"
+	    " '00000000-0000-7000-8000-000000000001', 'f0f0f0f0f0f0f0f0', id, 1, '%s' FROM users WHERE badge = 'demo-chief'",
+	    sighex);
+	char *esc = malloc(2 * strlen(content) + 1), *o = esc;
+	for (const char *p = content; *p; p++) {
+		if (*p == '\'')
+			*o++ = '\'';
+		*o++ = *p;
+	}
+	*o = '\0';
+	sql("UPDATE pvs SET content = '%s', content_hash = '%s', signature = '%s', key_id = 'f0f0f0f0f0f0f0f0',"
+	    " sealed_by = (SELECT id FROM users WHERE badge = 'demo-chief') WHERE id = '%s'",
+	    esc, hash, sighex, pv);
+	free(esc);
+	free(content);
+	snprintf(path, sizeof path, "/api/v1/pvs/%s", pv);
+	th_resp r = req("GET", path, chief, NULL);
+	expect(&r, 200);
+	assert_false(json_is_true(json_object_get(seal_of(&r), "verified")));
+	assert_string_equal(json_string_value(json_object_get(seal_of(&r), "problem")), "key-not-bound");
+	th_resp_free(&r);
+
+	/* the OPJ's own key is bound: enrolment and revocation are the
+	 * administrator's audited acts; a revoked key seals nothing new, and
+	 * what it sealed before stays valid */
+	char pv2[37];
+	sealed_pv(case_id, suspect, "Deuxième audition.", opj, pv2);
+	r = req("POST", "/api/v1/users/demo-opj/opj-key", admin, NULL);
+	expect_problem(&r, 409, "opj-key-enrolled");
+	th_resp_free(&r);
+	r = req("POST", "/api/v1/users/demo-opj/opj-key/revoke", chief, json_pack("{s:s}", "reason", "mutation"));
+	expect_problem(&r, 403, "forbidden");
+	th_resp_free(&r);
+	r = req("POST", "/api/v1/users/demo-opj/opj-key/revoke", admin, json_pack("{s:s}", "reason", "mutation"));
+	expect(&r, 200);
+	th_resp_free(&r);
+	assert_int_equal(count("SELECT COUNT(*) FROM audit_log WHERE action = 'opj-key.revoke' AND object_id = 'demo-opj'"
+			       " AND outcome = 'ok'"),
+			 1);
+	snprintf(path, sizeof path, "/api/v1/pvs/%s", pv2);
+	r = req("GET", path, chief, NULL);
+	expect(&r, 200);
+	assert_true(json_is_true(json_object_get(seal_of(&r), "verified")));
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/cases/%s/pvs", case_id);
+	r = req("POST", path, officer,
+		json_pack("{s:s,s:s,s:s,s:b,s:s}", "type", "hearing_suspect", "person_id", suspect, "statements",
+			  "Troisième.", "read_back", 1, "signature", "signed"));
+	expect(&r, 201);
+	char pv3[37];
+	snprintf(pv3, sizeof pv3, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/pvs/%s/seal", pv3);
+	r = req("POST", path, opj, NULL);
+	expect_problem(&r, 409, "opj-key-revoked");
+	th_resp_free(&r);
+	r = req("POST", "/api/v1/users/demo-officer/opj-key", admin, NULL);
+	expect_problem(&r, 422, "opj-key-not-opj");
+	th_resp_free(&r);
+	r = req("POST", "/api/v1/users/demo-opj/opj-key", admin, NULL);
+	expect(&r, 201);
+	th_resp_free(&r);
+	assert_int_equal(count("SELECT COUNT(*) FROM audit_log WHERE action = 'opj-key.enrol' AND object_id = 'demo-opj'"
+			       " AND outcome = 'ok'"),
+			 1);
+	snprintf(path, sizeof path, "/api/v1/pvs/%s/seal", pv3);
+	r = req("POST", path, opj, NULL);
+	expect(&r, 200);
+	assert_true(json_is_true(json_object_get(seal_of(&r), "verified")));
+	th_resp_free(&r);
+	/* a binding row edited to cover another time does not verify either */
+	sql("UPDATE opj_key_bindings SET enrolled_at = enrolled_at - 1 WHERE user_id = (SELECT id FROM users WHERE"
+	    " badge = 'demo-opj') AND revoked_at IS NULL");
+	snprintf(path, sizeof path, "/api/v1/pvs/%s", pv3);
+	r = req("GET", path, chief, NULL);
+	expect(&r, 200);
+	assert_false(json_is_true(json_object_get(seal_of(&r), "verified")));
+	th_resp_free(&r);
+	sql("UPDATE opj_key_bindings SET enrolled_at = enrolled_at + 1 WHERE user_id = (SELECT id FROM users WHERE"
+	    " badge = 'demo-opj') AND revoked_at IS NULL");
+}
+
+/* 3. A referral bundle is sealed at transmission and verified on read. */
+static void referral_bundle_is_verified_on_read(void **st)
+{
+	(void)st;
+	char case_id[37], suspect[37], pv[37], path[160], ref[37];
+	new_case(case_id, suspect, "BK700003");
+	sealed_pv(case_id, suspect, "Je conteste.", opj, pv);
+	snprintf(path, sizeof path, "/api/v1/cases/%s/referral", case_id);
+	th_resp r = req("POST", path, opj, json_object());
+	expect(&r, 201);
+	snprintf(ref, sizeof ref, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/referrals/%s/bundle", ref);
+	r = req("GET", path, chief, NULL);
+	expect(&r, 200);
+	assert_true(json_is_true(json_object_get(seal_of(&r), "verified")));
+	th_resp_free(&r);
+	sql("UPDATE referrals SET bundle = REPLACE(bundle, 'Je conteste.', 'J''avoue.') WHERE id = '%s'", ref);
+	r = req("GET", path, chief, NULL);
+	expect(&r, 200);
+	assert_false(json_is_true(json_object_get(seal_of(&r), "verified")));
+	assert_true(json_is_true(json_object_get(seal_of(&r), "broken")));
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/referrals/%s/bundle.html", ref);
+	r = req("GET", path, chief, NULL);
+	expect(&r, 200);
+	assert_non_null(strstr(r.body, "SCELLÉ ROMPU"));
+	th_resp_free(&r);
+	/* the bundle and its hash changed together: the signature does not follow */
+	char q[160], hash[65];
+	snprintf(q, sizeof q, "SELECT bundle FROM referrals WHERE id = '%s'", ref);
+	char *b = text_of(q);
+	assert_non_null(b);
+	hash_hex(b, hash);
+	free(b);
+	sql("UPDATE referrals SET bundle_hash = '%s' WHERE id = '%s'", hash, ref);
+	snprintf(path, sizeof path, "/api/v1/referrals/%s/bundle", ref);
+	r = req("GET", path, chief, NULL);
+	expect(&r, 200);
+	assert_string_equal(json_string_value(json_object_get(seal_of(&r), "problem")), "signature-invalid");
+	th_resp_free(&r);
+	assert_true(count("SELECT COUNT(*) FROM audit_log WHERE action = 'seal.broken' AND object_type = 'referral'"
+			  " AND object_id = '%s'", ref) >= 3);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(sealed_pv_shows_what_the_seal_covers),
+		cmocka_unit_test(inserted_key_does_not_verify),
+		cmocka_unit_test(referral_bundle_is_verified_on_read),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
