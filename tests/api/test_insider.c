@@ -13,7 +13,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sodium.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -382,12 +386,95 @@ static void referral_bundle_is_verified_on_read(void **st)
 			  " AND object_id = '%s'", ref) >= 3);
 }
 
+/* raw_post sends a POST of n bytes over a plain socket, without waiting for
+ * 100-continue (as many clients do); returns the bytes the server let it
+ * send (n when none was refused) and writes the start of the answer. */
+static size_t raw_post(size_t n, char *answer, size_t answer_sz)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)S.port)};
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	char head[256];
+	int hl = snprintf(head, sizeof head,
+			  "POST /api/v1/cases HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+			  "Content-Length: %zu\r\n\r\n", n);
+	assert_int_equal(send(fd, head, (size_t)hl, MSG_NOSIGNAL), hl);
+	static char chunk[65536];
+	memset(chunk, ' ', sizeof chunk);
+	size_t sent = 0;
+	while (sent < n) {
+		ssize_t k = send(fd, chunk, n - sent < sizeof chunk ? n - sent : sizeof chunk, MSG_NOSIGNAL);
+		if (k <= 0)
+			break;
+		sent += (size_t)k;
+	}
+	ssize_t got = recv(fd, answer, answer_sz - 1, 0);
+	answer[got > 0 ? got : 0] = '\0';
+	close(fd);
+	return sent;
+}
+
+/* 18. A body over the limit, sent without waiting for 100-continue, is read
+ * to its end and answered a readable 413 (not a reset under the sender). */
+static void oversized_body_gets_a_readable_413(void **st)
+{
+	(void)st;
+	char answer[4096];
+	size_t sizes[] = {2u * 1024 * 1024, 12u * 1024 * 1024};
+	for (size_t i = 0; i < 2; i++) {
+		size_t sent = raw_post(sizes[i], answer, sizeof answer);
+		if (sent != sizes[i])
+			fprintf(stderr, "# the server cut the upload after %zu of %zu bytes\n", sent, sizes[i]);
+		assert_int_equal(sent, sizes[i]);
+		assert_non_null(strstr(answer, "HTTP/1.1 413"));
+	}
+	/* with Expect: 100-continue the body is refused before it is sent */
+	const char *const headers[] = {"Expect: 100-continue", "Content-Type: application/json", NULL};
+	char *body = calloc(1, 3u * 1024 * 1024);
+	assert_non_null(body);
+	th_resp r = th_request(&S, "POST", "/api/v1/cases", officer, body, 3u * 1024 * 1024, headers);
+	expect_problem(&r, 413, "body-too-large");
+	th_resp_free(&r);
+	free(body);
+}
+
+/* 19. A path that is not UTF-8 still leaves its address, path and status in
+ * the access log. */
+static void invalid_utf8_path_is_logged(void **st)
+{
+	(void)st;
+	th_resp r = req("GET", "/api/v1/cases/%FF%FEzz", officer, NULL);
+	expect_problem(&r, 400, "bad-path");
+	char rid[64];
+	snprintf(rid, sizeof rid, "%s", strstr(r.headers, "X-Request-Id: ") ? strstr(r.headers, "X-Request-Id: ") + 14 : "");
+	rid[36] = '\0';
+	th_resp_free(&r);
+	char logp[PATH_MAX + 32];
+	snprintf(logp, sizeof logp, "%s/server.log", S.dir);
+	FILE *f = fopen(logp, "r");
+	assert_non_null(f);
+	char line[8192];
+	bool found = false;
+	while (fgets(line, sizeof line, f))
+		if (strstr(line, rid) && strstr(line, "\"msg\":\"request\"") && strstr(line, "/api/v1/cases/%FF%FEzz") &&
+		    strstr(line, "\"status\":400") && strstr(line, "\"ip\":\"127.0.0.1\""))
+			found = true;
+	fclose(f);
+	if (!found)
+		fprintf(stderr, "# no access-log line for request %s\n", rid);
+	assert_true(found);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sealed_pv_shows_what_the_seal_covers),
 		cmocka_unit_test(inserted_key_does_not_verify),
 		cmocka_unit_test(referral_bundle_is_verified_on_read),
+		cmocka_unit_test(oversized_body_gets_a_readable_413),
+		cmocka_unit_test(invalid_utf8_path_is_logged),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
