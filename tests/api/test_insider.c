@@ -467,6 +467,85 @@ static void invalid_utf8_path_is_logged(void **st)
 	assert_true(found);
 }
 
+/* 10. A check by a read-only role notifies nobody and records no hit, even
+ * with a spoofed source; every check is audited with its subject. */
+static void check_by_read_only_role_notifies_nobody(void **st)
+{
+	(void)st;
+	th_resp r = req("POST", "/api/v1/registers/wanted", officer,
+			json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "reference", "AR-OULFA-2026-901",
+				  "issuing_authority", "Procureur du Roi, TPI Casablanca", "offence", "escroquerie",
+				  "danger", "low", "cin", "BK700010", "first_name_lat", "Youssef", "last_name_lat", "Tazi",
+				  "birth_date", "1985-06-01"));
+	expect(&r, 201);
+	th_resp_free(&r);
+	long long hits = count("SELECT COUNT(*) FROM hits"), notes = count("SELECT COUNT(*) FROM notifications");
+	char *analyst = th_login(&S, "demo-analyst");
+	r = req("POST", "/api/v1/check", analyst,
+		json_pack("{s:s,s:s,s:s,s:{s:s}}", "purpose", "verification", "source", "case", "source_ref",
+			  "AR-LIS/2026/000001", "person", "cin", "BK700010"));
+	expect(&r, 200);
+	assert_true(json_array_size(json_object_get(r.json, "alerts")) >= 1); /* the analyst sees the alert */
+	th_resp_free(&r);
+	assert_int_equal(count("SELECT COUNT(*) FROM hits"), hits);
+	assert_int_equal(count("SELECT COUNT(*) FROM notifications"), notes);
+	/* audited with its subject and purpose */
+	assert_int_equal(count("SELECT COUNT(*) FROM audit_log WHERE action = 'register.check' AND badge = 'demo-analyst'"
+			       " AND purpose = 'verification' AND detail LIKE '%%BK700010%%'"),
+			 1);
+	/* a unit writer's check still raises the hit and notifies the owner */
+	r = req("POST", "/api/v1/check", chief,
+		json_pack("{s:s,s:{s:s}}", "purpose", "controle routier", "person", "cin", "BK700010"));
+	expect(&r, 200);
+	th_resp_free(&r);
+	assert_int_equal(count("SELECT COUNT(*) FROM hits"), hits + 1);
+	assert_int_equal(count("SELECT COUNT(*) FROM notifications"), notes + 1);
+	free(analyst);
+}
+
+static long long results_of(th_resp *r)
+{
+	return (long long)json_array_size(json_object_get(r->json, "results"));
+}
+
+/* 11. Full-text case search pages with offset and is rate-limited (the
+ * person search's limit and counter). */
+static void fulltext_pages_and_is_rate_limited(void **st)
+{
+	(void)st;
+	for (int i = 0; i < 3; i++) {
+		th_resp r = req("POST", "/api/v1/cases", officer,
+				json_pack("{s:s,s:[{s:s}],s:s,s:s}", "frame", "preliminary", "offences", "code", "CP-505",
+					  "summary", "Vol de zorglubite au marché", "opj", "demo-opj"));
+		expect(&r, 201);
+		th_resp_free(&r);
+	}
+	th_resp r = req("GET", "/api/v1/search/cases?q=zorglubite&purpose=enquete&limit=2", chief, NULL);
+	expect(&r, 200);
+	assert_int_equal(results_of(&r), 2);
+	const char *first = json_string_value(json_object_get(json_array_get(json_object_get(r.json, "results"), 0), "case_id"));
+	char id0[40];
+	snprintf(id0, sizeof id0, "%s", first ? first : "");
+	th_resp_free(&r);
+	r = req("GET", "/api/v1/search/cases?q=zorglubite&purpose=enquete&limit=2&offset=2", chief, NULL);
+	expect(&r, 200);
+	assert_int_equal(results_of(&r), 1);
+	assert_string_not_equal(json_string_value(json_object_get(json_array_get(json_object_get(r.json, "results"), 0), "case_id")), id0);
+	th_resp_free(&r);
+	r = req("PUT", "/api/v1/settings/lookup.max_per_minute", admin, json_pack("{s:i}", "value", 2));
+	expect(&r, 200);
+	th_resp_free(&r);
+	r = req("GET", "/api/v1/search/cases?q=zorglubite&purpose=enquete", chief, NULL);
+	expect_problem(&r, 429, "rate-limited");
+	assert_non_null(strstr(r.headers, "Retry-After"));
+	th_resp_free(&r);
+	assert_true(count("SELECT COUNT(*) FROM audit_log WHERE action = 'case.fulltext' AND badge = 'demo-chief'"
+			  " AND outcome = 'refused'") >= 1);
+	r = req("PUT", "/api/v1/settings/lookup.max_per_minute", admin, json_pack("{s:b}", "reset", 1));
+	expect(&r, 200);
+	th_resp_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -475,6 +554,8 @@ int main(void)
 		cmocka_unit_test(referral_bundle_is_verified_on_read),
 		cmocka_unit_test(oversized_body_gets_a_readable_413),
 		cmocka_unit_test(invalid_utf8_path_is_logged),
+		cmocka_unit_test(check_by_read_only_role_notifies_nobody),
+		cmocka_unit_test(fulltext_pages_and_is_rate_limited),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
