@@ -186,6 +186,8 @@ void api_me_password(app *a, http_req *r, auth_user *u);
 void api_me_lang(app *a, http_req *r, auth_user *u);
 void api_me_totp_setup(app *a, http_req *r, auth_user *u);
 void api_me_totp_confirm(app *a, http_req *r, auth_user *u);
+void api_me_totp_replace(app *a, http_req *r, auth_user *u);
+void api_user_totp_reset(app *a, http_req *r, auth_user *u);
 void api_users_list(app *a, http_req *r, auth_user *u);
 void api_users_create(app *a, http_req *r, auth_user *u);
 void api_users_update(app *a, http_req *r, auth_user *u);

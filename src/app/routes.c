@@ -58,6 +58,9 @@ const route app_routes[] = {
 	ROUTE("POST", "/api/v1/me/totp/confirm", HUMANS, ROUTE_MFA_ENROL, api_me_totp_confirm,
 	      "Confirm the authenticator with a code; enables the second factor", "session",
 	      BODY(auth_totp_confirm_rec), REPLY(auth_totp_confirm_rec), AUDIT("user.totp.confirm", "user")),
+	ROUTE("POST", "/api/v1/me/totp/replace", HUMANS, 0, api_me_totp_replace,
+	      "Replace my authenticator: the current code is required (then confirm the new one)", "session",
+	      BODY(auth_totp_replace_rec), REPLY(auth_totp_setup_rec), AUDIT("user.totp.replace", "user")),
 	ROUTE("PUT", "/api/v1/me/password", HUMANS, 0, api_me_password, "Change my password", "session",
 	      BODY(auth_password_rec), AUDIT("user.password", "user")),
 	ROUTE("PUT", "/api/v1/me/lang", HUMANS, 0, api_me_lang, "Set my interface language", "session",
@@ -123,6 +126,9 @@ const route app_routes[] = {
 	      BODY(auth_user_create_rec), REPLY(auth_user_rec), AUDIT("user.create", "user")),
 	ROUTE("PATCH", "/api/v1/users/{badge}", ROLE_ADMIN, 0, api_users_update, "Enable, disable or reset a user",
 	      "administration", BODY(auth_user_status_rec), REPLY(auth_user_rec), AUDIT("user.status", "user")),
+	ROUTE("POST", "/api/v1/users/{badge}/totp/reset", ROLE_ADMIN, 0, api_user_totp_reset,
+	      "Remove a user's second factor (audited with a reason; the user enrols again)", "administration",
+	      BODY(auth_totp_reset_rec), REPLY(auth_totp_reset_rec), AUDIT("user.totp.reset", "user")),
 	ROUTE("POST", "/api/v1/users/{badge}/opj-key", ROLE_ADMIN, 0, api_opj_key_enrol,
 	      "Enrol an OPJ's sealing key (bound to the user by the node key)", "administration", REPLY(seal_key_rec),
 	      AUDIT("opj-key.enrol", "user")),
@@ -260,7 +266,7 @@ const rec_desc *const app_records[] = {
 	&lookup_persons_rec, &lookup_cases_rec, &lookup_flags_rec,
 	/* accounts, units, reference data, operations */
 	&auth_login_rec, &auth_session_rec, &auth_me_rec, &auth_password_rec, &auth_lang_rec, &auth_totp_setup_rec,
-	&auth_totp_confirm_rec, &auth_user_rec, &auth_users_rec, &auth_user_create_rec, &auth_user_status_rec,
+	&auth_totp_confirm_rec, &auth_totp_replace_rec, &auth_totp_reset_rec, &auth_user_rec, &auth_users_rec, &auth_user_create_rec, &auth_user_status_rec,
 	&unit_rec, &unit_list_rec, &ref_offence_rec, &ref_custody_rule_rec, &ref_office_rec, &ref_lists_rec,
 	&settings_item_rec, &settings_list_rec, &settings_put_rec, &app_test_clock_rec, NULL,
 };

@@ -170,8 +170,38 @@ SJ_MUST_USE sj_err auth_password_change(db_conn *c, const sj_actor *a, const cha
 /* auth_lang_choose stores in's lang for the actor; *out: {"lang"}. */
 SJ_MUST_USE sj_err auth_lang_choose(db_conn *c, const sj_actor *a, json_t *in, json_t **out);
 /* auth_totp_begin makes the actor a new (not yet enabled) TOTP secret;
- * *out: {"secret", "otpauth_uri"} (shown once). */
-SJ_MUST_USE sj_err auth_totp_begin(db_conn *c, const sj_actor *a, json_t **out);
+ * *out: {"secret", "otpauth_uri"} (shown once). An enabled second factor is
+ * not replaced this way: SJ_ECONFLICT "totp-enabled-needs-code" (see
+ * auth_totp_replace). */
+SJ_MUST_USE sj_err auth_totp_begin(db_conn *c, const sj_actor *a, json_t **out, const char **why);
+
+/* --- the enabled second factor and counted failures (mfa.c) --- */
+#define AUTH_ATTEMPTS_MAX 5                           /* failed checks of a current secret per window */
+#define AUTH_ATTEMPTS_WINDOW_MS (15LL * 60 * 1000)
+#define AUTH_ATTEMPT_KEY_MAX (ID_LEN + 24)
+/* totp_replace ({otp}: the current code) and totp_reset ({reason}) bodies. */
+extern const rec_desc auth_totp_replace_rec, auth_totp_reset_rec;
+/* auth_attempt_key names the failure counter of what ("totp", "password")
+ * for user_id. auth_attempts_check refuses (SJ_ELIMIT "too-many-attempts",
+ * *retry_s) once AUTH_ATTEMPTS_MAX failures are counted in the window;
+ * auth_attempt_failed counts one, in a transaction of its own on d (the
+ * refusal it follows has rolled back). */
+void auth_attempt_key(char out[AUTH_ATTEMPT_KEY_MAX], const char *what, const char *user_id);
+SJ_MUST_USE sj_err auth_attempts_check(db_conn *c, const char *key, const char **why, int64_t *retry_s);
+SJ_MUST_USE sj_err auth_attempt_failed(db *d, const char *key);
+/* auth_totp_enabled sets *on when user_id's second factor is enabled. */
+SJ_MUST_USE sj_err auth_totp_enabled(db_conn *c, const char *user_id, bool *on);
+/* auth_totp_replace checks in's otp against the actor's enabled factor
+ * (SJ_EUNPROCESSABLE "invalid-otp": the caller counts the failure;
+ * SJ_ECONFLICT "totp-not-enabled"; SJ_ELIMIT "too-many-attempts"), then
+ * begins a new secret as auth_totp_begin (enabled again by its confirmation). */
+SJ_MUST_USE sj_err auth_totp_replace(db_conn *c, const sj_actor *a, json_t *in, json_t **out, const char **why,
+				     int64_t *retry_s);
+/* auth_totp_reset removes badge's second factor for the administrator a
+ * (audited by the caller with in's reason) and ends the user's sessions:
+ * the user enrols again at the next login. 404 "user-not-found". */
+SJ_MUST_USE sj_err auth_totp_reset(db_conn *c, const sj_actor *a, const char *badge, json_t *in, json_t **out,
+				   const char **why);
 /* auth_totp_enable checks in's otp against the pending secret and enables
  * the second factor (clearing mfa_pending on session_id): SJ_EUNPROCESSABLE
  * "invalid-otp" or "totp-not-set-up". *out: {"enabled": true}. */

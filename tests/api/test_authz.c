@@ -137,6 +137,7 @@ static const probe PROBES[] = {
 	{"GET", "/api/v1/me", "/api/v1/me", false, NULL, true},
 	{"POST", "/api/v1/me/totp", "/api/v1/me/totp", false, NULL, true},
 	{"POST", "/api/v1/me/totp/confirm", "/api/v1/me/totp/confirm", false, NULL, false},
+	{"POST", "/api/v1/me/totp/replace", "/api/v1/me/totp/replace", false, NULL, false},
 	{"PUT", "/api/v1/me/password", "/api/v1/me/password", false, NULL, false},
 	{"PUT", "/api/v1/me/lang", "/api/v1/me/lang", false, NULL, false},
 	{"GET", "/api/v1/persons/search", "/api/v1/persons/search?q=Tahiri&purpose=matrice", false, NULL, true},
@@ -166,6 +167,7 @@ static const probe PROBES[] = {
 	{"GET", "/api/v1/users", "/api/v1/users", false, NULL, true},
 	{"POST", "/api/v1/users", "/api/v1/users", false, NULL, false},
 	{"PATCH", "/api/v1/users/{badge}", "/api/v1/users/${badge}", false, NULL, false},
+	{"POST", "/api/v1/users/{badge}/totp/reset", "/api/v1/users/${badge}/totp/reset", false, NULL, false},
 	/* an officer is not an OPJ: the administrator's enrolment is a 422, never 403/404 */
 	{"POST", "/api/v1/users/{badge}/opj-key", "/api/v1/users/${badge}/opj-key", false, NULL, true},
 	{"POST", "/api/v1/users/{badge}/opj-key/revoke", "/api/v1/users/${badge}/opj-key/revoke", false, NULL, false},

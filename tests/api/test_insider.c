@@ -22,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth/totp.h"
+#include "core/clock.h"
 #include "db/db.h"
 #include "harness.h"
 
@@ -546,6 +548,104 @@ static void fulltext_pages_and_is_rate_limited(void **st)
 	th_resp_free(&r);
 }
 
+/* otp_body writes {"otp": code at now + ahead_ms} for secret. */
+static void otp_body(const char *secret, int64_t ahead_ms, char body[64])
+{
+	char code[8];
+	assert_int_equal(totp_code(secret, clock_now_ms() + ahead_ms, code), SJ_OK);
+	snprintf(body, 64, "{\"otp\":\"%s\"}", code);
+}
+
+/* 13. An enabled second factor is replaced only with its current code, and
+ * removed only by an administrator's audited reset. */
+static void second_factor_needs_the_current_code(void **st)
+{
+	(void)st;
+	th_resp r = th_json(&S, "POST", "/api/v1/users", admin,
+			    "{\"badge\":\"nat-analyst-9\",\"name\":\"Analyste National\",\"role\":\"analyst\","
+			    "\"unit\":\"DGSN\",\"password\":\"a-long-password-1\"}");
+	expect(&r, 201);
+	th_resp_free(&r);
+	r = th_json(&S, "POST", "/api/v1/session", NULL, "{\"badge\":\"nat-analyst-9\",\"password\":\"a-long-password-1\"}");
+	expect(&r, 200);
+	char *tok = strdup(th_str(&r, "token"));
+	th_resp_free(&r);
+	r = th_json(&S, "POST", "/api/v1/me/totp", tok, NULL);
+	expect(&r, 200);
+	char secret[64], body[64];
+	snprintf(secret, sizeof secret, "%s", th_str(&r, "secret"));
+	th_resp_free(&r);
+	otp_body(secret, 0, body);
+	r = th_json(&S, "POST", "/api/v1/me/totp/confirm", tok, body);
+	expect(&r, 200);
+	th_resp_free(&r);
+	/* from a live session, the enabled factor is not set up again */
+	r = th_json(&S, "POST", "/api/v1/me/totp", tok, NULL);
+	expect_problem(&r, 409, "totp-enabled-needs-code");
+	th_resp_free(&r);
+	assert_int_equal(count("SELECT totp_enabled FROM users WHERE badge = 'nat-analyst-9'"), 1);
+	/* with the current code it is replaced, and the new one confirmed */
+	otp_body(secret, 30 * 1000, body);
+	r = th_json(&S, "POST", "/api/v1/me/totp/replace", tok, body);
+	expect(&r, 200);
+	snprintf(secret, sizeof secret, "%s", th_str(&r, "secret"));
+	th_resp_free(&r);
+	otp_body(secret, 30 * 1000, body);
+	r = th_json(&S, "POST", "/api/v1/me/totp/confirm", tok, body);
+	expect(&r, 200);
+	th_resp_free(&r);
+	/* wrong codes are counted: after 5, even the right one waits */
+	for (int i = 0; i < 5; i++) {
+		r = th_json(&S, "POST", "/api/v1/me/totp/replace", tok, "{\"otp\":\"000000\"}");
+		expect_problem(&r, 422, "invalid-otp");
+		th_resp_free(&r);
+	}
+	otp_body(secret, 90 * 1000, body);
+	r = th_json(&S, "POST", "/api/v1/me/totp/replace", tok, body);
+	expect_problem(&r, 429, "too-many-attempts");
+	th_resp_free(&r);
+	assert_true(count("SELECT COUNT(*) FROM audit_log WHERE action = 'user.totp.replace' AND outcome = 'refused'"
+			  " AND badge = 'nat-analyst-9'") >= 5);
+	/* the administrator's reset: audited, sessions ended */
+	r = req("POST", "/api/v1/users/nat-analyst-9/totp/reset", admin, json_pack("{s:s}", "reason", "téléphone perdu"));
+	expect(&r, 200);
+	th_resp_free(&r);
+	assert_int_equal(count("SELECT totp_enabled FROM users WHERE badge = 'nat-analyst-9'"), 0);
+	assert_int_equal(count("SELECT COUNT(*) FROM audit_log WHERE action = 'user.totp.reset' AND object_id ="
+			       " 'nat-analyst-9' AND badge = 'demo-admin' AND outcome = 'ok'"),
+			 1);
+	r = req("GET", "/api/v1/me", tok, NULL);
+	expect(&r, 401);
+	th_resp_free(&r);
+	free(tok);
+}
+
+/* 14. Failed current-password checks on a password change are counted. */
+static void password_change_guesses_are_counted(void **st)
+{
+	(void)st;
+	th_resp r = th_json(&S, "POST", "/api/v1/users", admin,
+			    "{\"badge\":\"pw-guess-1\",\"name\":\"Agent Test\",\"role\":\"officer\","
+			    "\"unit\":\"AR-CASA-OULFA\",\"password\":\"a-long-password-1\"}");
+	expect(&r, 201);
+	th_resp_free(&r);
+	r = th_json(&S, "POST", "/api/v1/session", NULL, "{\"badge\":\"pw-guess-1\",\"password\":\"a-long-password-1\"}");
+	expect(&r, 200);
+	char *tok = strdup(th_str(&r, "token"));
+	th_resp_free(&r);
+	for (int i = 0; i < 5; i++) {
+		r = th_json(&S, "PUT", "/api/v1/me/password", tok,
+			    "{\"current_password\":\"guess-number-x1\",\"new_password\":\"another-long-pass-2\"}");
+		expect_problem(&r, 403, "bad-current-password");
+		th_resp_free(&r);
+	}
+	r = th_json(&S, "PUT", "/api/v1/me/password", tok,
+		    "{\"current_password\":\"a-long-password-1\",\"new_password\":\"another-long-pass-2\"}");
+	expect_problem(&r, 429, "too-many-attempts");
+	th_resp_free(&r);
+	free(tok);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -556,6 +656,8 @@ int main(void)
 		cmocka_unit_test(invalid_utf8_path_is_logged),
 		cmocka_unit_test(check_by_read_only_role_notifies_nobody),
 		cmocka_unit_test(fulltext_pages_and_is_rate_limited),
+		cmocka_unit_test(second_factor_needs_the_current_code),
+		cmocka_unit_test(password_change_guesses_are_counted),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
