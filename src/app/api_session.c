@@ -17,9 +17,10 @@ static const char *jstr(json_t *o, const char *k)
 static sj_err set_session_cookie(http_req *r, const char *token, int64_t max_age_s)
 {
 	char cookie[256];
+	/* Secure once the client came over TLS (through the trusted proxy) */
 	snprintf(cookie, sizeof cookie,
-		 "sijill_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld", token,
-		 (long long)max_age_s);
+		 "sijill_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s", token,
+		 (long long)max_age_s, http_secure(r) ? "; Secure" : "");
 	return http_add_header(r, "Set-Cookie", cookie);
 }
 

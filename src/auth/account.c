@@ -273,6 +273,8 @@ sj_err auth_user_status(db_conn *c, const sj_actor *a, const char *badge, json_t
 	sj_err e = auth_user_set_status(c, badge, status);
 	if (e == SJ_ENOTFOUND)
 		*why = "user-not-found";
+	if (e == SJ_ECONFLICT)
+		*why = "demo-on-public-database";
 	if (!e && !(*out = json_pack("{s:s,s:s}", "badge", badge, "status", status)))
 		e = SJ_ENOMEM;
 	return e;

@@ -118,7 +118,9 @@ typedef struct auth_new_user {
  * taken, SJ_EINVAL with *field set to the offending field name. */
 SJ_MUST_USE sj_err auth_user_add(db_conn *c, const auth_new_user *nu, char id_out[ID_LEN + 1],
 				 const char **field);
-/* auth_user_set_status sets "active" / "disabled"; disabling revokes sessions. */
+/* auth_user_set_status sets "active" / "disabled"; disabling revokes sessions.
+ * Enabling a demo account on a database that has served a public address is
+ * SJ_ECONFLICT (auth_demo_enable_check). */
 SJ_MUST_USE sj_err auth_user_set_status(db_conn *c, const char *badge, const char *status);
 /* auth_user_set_password re-hashes and revokes every session of the user
  * except keep_session (may be NULL). */
@@ -175,7 +177,7 @@ SJ_MUST_USE sj_err auth_lang_choose(db_conn *c, const sj_actor *a, json_t *in, j
  * auth_totp_replace). */
 SJ_MUST_USE sj_err auth_totp_begin(db_conn *c, const sj_actor *a, json_t **out, const char **why);
 
-/* --- the enabled second factor and counted failures (mfa.c) --- */
+/* --- the enabled second factor and counted failures (guard.c) --- */
 #define AUTH_ATTEMPTS_MAX 5                           /* failed checks of a current secret per window */
 #define AUTH_ATTEMPTS_WINDOW_MS (15LL * 60 * 1000)
 #define AUTH_ATTEMPT_KEY_MAX (ID_LEN + 24)
@@ -189,6 +191,14 @@ extern const rec_desc auth_totp_replace_rec, auth_totp_reset_rec;
 void auth_attempt_key(char out[AUTH_ATTEMPT_KEY_MAX], const char *what, const char *user_id);
 SJ_MUST_USE sj_err auth_attempts_check(db_conn *c, const char *key, const char **why, int64_t *retry_s);
 SJ_MUST_USE sj_err auth_attempt_failed(db *d, const char *key);
+/* A database that has served a non-loopback address (node state, set by
+ * `sijill serve`) never gets a demo account back: auth_mark_public records
+ * it (own transaction); auth_demo_enable_check is SJ_ECONFLICT when badge is
+ * a demo account and the database has served a public address (called by
+ * auth_user_set_status before enabling). */
+#define AUTH_STATE_SERVED_PUBLIC "serve.public_at"
+SJ_MUST_USE sj_err auth_mark_public(db *d);
+SJ_MUST_USE sj_err auth_demo_enable_check(db_conn *c, const char *badge);
 /* auth_totp_enabled sets *on when user_id's second factor is enabled. */
 SJ_MUST_USE sj_err auth_totp_enabled(db_conn *c, const char *user_id, bool *on);
 /* auth_totp_replace checks in's otp against the actor's enabled factor

@@ -39,6 +39,7 @@ typedef struct config {
 	char data_dir[PATH_MAX];      /* "" = as `sijill init` finds it */
 	char central_url[CONFIG_TEXT_MAX]; /* node: central's https:// URL; "" = none (a station or central) */
 	int64_t access_log;           /* 1 on, 0 off */
+	char trusted_proxy[64];       /* the TLS-terminating proxy's address; "" = none */
 } config;
 
 /* config_defaults fills c with every key's default. */

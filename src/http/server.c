@@ -48,6 +48,7 @@ struct http_req {
 	buf body;
 	bool body_too_large;
 	bool early_reply;      /* replied before reading the body */
+	bool secure;           /* came over TLS through the trusted proxy */
 	kv query[SJ_MAX_QUERY_PARAMS];
 	int nquery;
 	bool query_dup;
@@ -99,6 +100,7 @@ void http_stats_get(http_stats *out)
 const char *http_method(const http_req *r) { return r->method; }
 const char *http_path(const http_req *r) { return r->path; }
 const char *http_request_id(const http_req *r) { return r->request_id; }
+bool http_secure(const http_req *r) { return r->secure; }
 const char *http_client_ip(const http_req *r) { return r->ip; }
 void http_set_user(http_req *r, void *user) { r->user = user; }
 void *http_user(const http_req *r) { return r->user; }
@@ -480,6 +482,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		}
 		if (!r->path)
 			return MHD_NO;
+		/* X-Forwarded-Proto is believed from the configured proxy only */
+		const char *xfp = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
+		r->secure = srv->cfg.trusted_proxy && xfp && strcmp(r->ip, srv->cfg.trusted_proxy) == 0 &&
+			    strcasecmp(xfp, "https") == 0;
 		MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, collect_query_n, r);
 
 		/* Framing checks before any body byte is read (RFC 9112 §6.3). */

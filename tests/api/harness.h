@@ -23,6 +23,7 @@ typedef struct th_server {
 	char pgname[64];          /* PostgreSQL database name, "" for SQLite */
 	bool pg;
 	char clock_token[128];     /* machine token of demo-admin for the test clock */
+	char conf[PATH_MAX + 32];  /* a configuration file passed with --config when set ("" none) */
 } th_server;
 
 typedef struct th_resp {

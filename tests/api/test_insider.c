@@ -646,6 +646,67 @@ static void password_change_guesses_are_counted(void **st)
 	free(tok);
 }
 
+/* 17a. Behind the configured TLS proxy the session cookie is Secure;
+ * X-Forwarded-Proto from anyone else is not believed. */
+static void secure_cookie_behind_the_trusted_proxy(void **st)
+{
+	(void)st;
+	const char *login = "{\"badge\":\"demo-officer\",\"password\":\"demo-password\"}";
+	const char *const xfp[] = {"Content-Type: application/json", "X-Forwarded-Proto: https", NULL};
+	/* no proxy configured: the header changes nothing */
+	th_resp r = th_request(&S, "POST", "/api/v1/session", NULL, login, strlen(login), xfp);
+	expect(&r, 200);
+	assert_non_null(strstr(r.headers, "sijill_session="));
+	assert_null(strstr(r.headers, "; Secure"));
+	th_resp_free(&r);
+	snprintf(S.conf, sizeof S.conf, "%s/proxy.conf", S.dir);
+	FILE *f = fopen(S.conf, "w");
+	assert_non_null(f);
+	fputs("trusted_proxy = 127.0.0.1\n", f);
+	fclose(f);
+	assert_int_equal(th_stop_server(&S), 0);
+	th_start_server(&S);
+	r = th_request(&S, "POST", "/api/v1/session", NULL, login, strlen(login), xfp);
+	expect(&r, 200);
+	assert_non_null(strstr(r.headers, "HttpOnly; SameSite=Strict"));
+	assert_non_null(strstr(r.headers, "; Secure"));
+	th_resp_free(&r);
+	const char *const plain[] = {"Content-Type: application/json", NULL};
+	r = th_request(&S, "POST", "/api/v1/session", NULL, login, strlen(login), plain);
+	expect(&r, 200);
+	assert_null(strstr(r.headers, "; Secure"));
+	th_resp_free(&r);
+	S.conf[0] = '\0';
+	assert_int_equal(th_stop_server(&S), 0);
+	th_start_server(&S);
+}
+
+/* 17b. A demo account is never enabled again on a database that has served
+ * a public address (the CLI and the administrator alike). */
+static void demo_account_stays_off_on_a_public_database(void **st)
+{
+	(void)st;
+	char out[2048];
+	const char *dis[] = {"user", "disable", "--badge", "demo-officer2", NULL};
+	assert_int_equal(th_cli(&S, out, sizeof out, dis), 0);
+	const char *en[] = {"user", "enable", "--badge", "demo-officer2", NULL};
+	assert_int_equal(th_cli(&S, out, sizeof out, en), 0); /* loopback only so far: allowed */
+	assert_int_equal(th_cli(&S, out, sizeof out, dis), 0);
+	/* what `sijill serve` on a public address records */
+	sql("INSERT INTO node_state (key, value, updated_at) VALUES ('serve.public_at', 1, 1)");
+	assert_int_not_equal(th_cli(&S, out, sizeof out, en), 0);
+	assert_non_null(strstr(out, "public address"));
+	th_resp r = req("PATCH", "/api/v1/users/demo-officer2", admin,
+			json_pack("{s:s,s:s}", "status", "active", "reason", "retour"));
+	expect_problem(&r, 409, "demo-on-public-database");
+	th_resp_free(&r);
+	assert_int_equal(count("SELECT COUNT(*) FROM users WHERE badge = 'demo-officer2' AND status = 'active'"), 0);
+	/* other accounts are enabled as before */
+	const char *dis2[] = {"user", "disable", "--badge", "pw-guess-1", NULL}, *en2[] = {"user", "enable", "--badge", "pw-guess-1", NULL};
+	assert_int_equal(th_cli(&S, out, sizeof out, dis2), 0);
+	assert_int_equal(th_cli(&S, out, sizeof out, en2), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -658,6 +719,8 @@ int main(void)
 		cmocka_unit_test(fulltext_pages_and_is_rate_limited),
 		cmocka_unit_test(second_factor_needs_the_current_code),
 		cmocka_unit_test(password_change_guesses_are_counted),
+		cmocka_unit_test(secure_cookie_behind_the_trusted_proxy),
+		cmocka_unit_test(demo_account_stays_off_on_a_public_database),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

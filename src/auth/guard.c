@@ -1,5 +1,6 @@
-/* mfa.c — the second factor once it is enabled, and failed attempts that
- * outlive their transaction (issue 10, items 13 and 14; see auth.h).
+/* guard.c — the second factor once it is enabled, failed attempts that
+ * outlive their transaction, and the demo accounts of a public database
+ * (issue 10, items 13, 14 and 17; see auth.h).
  *
  * Replacing an enabled factor needs the current code (POST /me/totp/replace);
  * removing it is an administrator's audited reset (POST
@@ -18,6 +19,7 @@
 #include "core/clock.h"
 #include "core/limits.h"
 #include "db/dbj.h"
+#include "settings/settings.h"
 
 static const char *js(json_t *o, const char *k)
 {
@@ -151,5 +153,38 @@ sj_err auth_totp_reset(db_conn *c, const sj_actor *a, const char *badge, json_t 
 	e = e ? e : db_run(c, sql_revoke_all, "it", now, u.id);
 	if (!e && !(*out = json_pack("{s:s,s:b}", "badge", u.badge, "totp_enabled", 0)))
 		e = SJ_ENOMEM;
+	return e;
+}
+
+/* ---------- demo accounts and public addresses ---------- */
+
+sj_err auth_mark_public(db *d)
+{
+	db_conn *c;
+	sj_err e = db_acquire(d, &c);
+	if (e)
+		return e;
+	int64_t now = clock_now_ms();
+	e = db_begin(c, DB_WRITE);
+	e = e ? e : settings_state_set(c, AUTH_STATE_SERVED_PUBLIC, now, now);
+	e = e ? e : db_commit(c);
+	if (e)
+		db_rollback(c);
+	db_release(d, c);
+	return e;
+}
+
+static const char sql_is_demo[] = "SELECT demo FROM users WHERE badge = ?";
+
+sj_err auth_demo_enable_check(db_conn *c, const char *badge)
+{
+	int64_t demo = 0, at = 0;
+	bool served = false;
+	sj_err e = dbj_int(c, sql_is_demo, &demo, "t", badge);
+	if (e == SJ_ENOTFOUND || (!e && !demo))
+		return SJ_OK;
+	e = e ? e : settings_state_get(c, AUTH_STATE_SERVED_PUBLIC, &at, &served);
+	if (!e && served)
+		e = SJ_ECONFLICT;
 	return e;
 }
