@@ -191,6 +191,20 @@ extern const rec_desc auth_totp_replace_rec, auth_totp_reset_rec;
 void auth_attempt_key(char out[AUTH_ATTEMPT_KEY_MAX], const char *what, const char *user_id);
 SJ_MUST_USE sj_err auth_attempts_check(db_conn *c, const char *key, const char **why, int64_t *retry_s);
 SJ_MUST_USE sj_err auth_attempt_failed(db *d, const char *key);
+/* Refused anonymous requests, counted per address, reason and minute in
+ * rate_limits (one row each, updated in place) so that the audit trail gets
+ * one entry per address, reason and minute, not one per request (issue 10
+ * item 15); over AUTH_ANON_MAX in a window the address is answered 429. */
+#define AUTH_ANON_WINDOW_MS (60LL * 1000)
+#define AUTH_ANON_MAX 600
+typedef struct auth_anon {
+	int64_t count;        /* this one's number in the window: 1 = the first (audit it) */
+	int64_t prev_count;   /* with count 1: the previous window's total (0: none) */
+	int64_t prev_start;
+	int64_t retry_s;      /* until the window ends */
+} auth_anon;
+/* auth_anon_count counts one refusal of ip for reason, in its own transaction. */
+SJ_MUST_USE sj_err auth_anon_count(db *d, const char *ip, const char *reason, auth_anon *out);
 /* A database that has served a non-loopback address (node state, set by
  * `sijill serve`) never gets a demo account back: auth_mark_public records
  * it (own transaction); auth_demo_enable_check is SJ_ECONFLICT when badge is

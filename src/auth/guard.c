@@ -188,3 +188,39 @@ sj_err auth_demo_enable_check(db_conn *c, const char *badge)
 		e = SJ_ECONFLICT;
 	return e;
 }
+
+/* ---------- anonymous refusals ---------- */
+
+static const char sql_anon_prev[] = "SELECT count, window_start FROM rate_limits WHERE key = ?";
+
+sj_err auth_anon_count(db *d, const char *ip, const char *reason, auth_anon *out)
+{
+	memset(out, 0, sizeof *out);
+	char key[96];
+	snprintf(key, sizeof key, "anon:%s:%s", ip ? ip : "", reason ? reason : "");
+	db_conn *c;
+	sj_err e = db_acquire(d, &c);
+	if (e)
+		return e;
+	int64_t now = clock_now_ms(), start = now;
+	json_t *prev = NULL;
+	e = db_begin(c, DB_WRITE);
+	if (!e) {
+		sj_err pe = dbj_one(c, sql_anon_prev, "count:i,start:i", &prev, "t", key);
+		if (pe && pe != SJ_ENOTFOUND)
+			e = pe;
+	}
+	e = e ? e : auth_rate_count(c, key, now, AUTH_ANON_WINDOW_MS, &out->count, &start);
+	e = e ? e : db_commit(c);
+	if (e)
+		db_rollback(c);
+	db_release(d, c);
+	if (!e && out->count == 1 && prev) {
+		/* a new window: the one before it ends here, with its count */
+		out->prev_count = json_integer_value(json_object_get(prev, "count"));
+		out->prev_start = json_integer_value(json_object_get(prev, "start"));
+	}
+	json_decref(prev);
+	out->retry_s = (start + AUTH_ANON_WINDOW_MS - now) / 1000 + 1;
+	return e;
+}
