@@ -35,12 +35,6 @@ static void refuse_login(http_req *r, auth_login_outcome outcome, int64_t retry)
 			ra[0] = '\0';
 		http_problem(r, 429, "login-throttled", "too many attempts from this address; wait", NULL);
 		break;
-	case AUTH_LOGIN_LOCKED:
-		if (http_add_header(r, "Retry-After", ra))
-			ra[0] = '\0';
-		http_problem(r, 401, "account-locked", "this account is locked after repeated failures; wait or ask an administrator",
-			     json_pack("{s:I}", "retry_after_s", (json_int_t)retry));
-		break;
 	case AUTH_LOGIN_OTP_REQUIRED:
 		http_problem(r, 401, "otp-required", "enter the 6-digit code of your authenticator", NULL);
 		break;

@@ -191,6 +191,16 @@ extern const rec_desc auth_totp_replace_rec, auth_totp_reset_rec;
 void auth_attempt_key(char out[AUTH_ATTEMPT_KEY_MAX], const char *what, const char *user_id);
 SJ_MUST_USE sj_err auth_attempts_check(db_conn *c, const char *key, const char **why, int64_t *retry_s);
 SJ_MUST_USE sj_err auth_attempt_failed(db *d, const char *key);
+/* Failed logins are counted per badge and address (rate_limits): from the
+ * SJ_LOCK_AFTER_FAILURES-th failure that badge waits at that address
+ * (SJ_LOCK_BASE_MS, doubling to SJ_LOCK_MAX_MS), answered exactly as a wrong
+ * password; the same badge elsewhere, and other badges at the address, are
+ * not held up. auth_login_blocked reads the pair's state; _failure counts
+ * one; _success clears it (both in c's write transaction). */
+#define AUTH_LF_KEY_MAX (SJ_MAX_BADGE + 96)
+SJ_MUST_USE sj_err auth_login_blocked(db_conn *c, const char *badge, const char *ip, int64_t now, bool *blocked);
+SJ_MUST_USE sj_err auth_login_failure(db_conn *c, const char *badge, const char *ip, int64_t now);
+SJ_MUST_USE sj_err auth_login_success(db_conn *c, const char *badge, const char *ip);
 /* Refused anonymous requests, counted per address, reason and minute in
  * rate_limits (one row each, updated in place) so that the audit trail gets
  * one entry per address, reason and minute, not one per request (issue 10

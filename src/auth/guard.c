@@ -224,3 +224,61 @@ sj_err auth_anon_count(db *d, const char *ip, const char *reason, auth_anon *out
 	out->retry_s = (start + AUTH_ANON_WINDOW_MS - now) / 1000 + 1;
 	return e;
 }
+
+/* ---------- login failures per badge and address ---------- */
+
+static const char sql_lf_get[] = "SELECT count, window_start FROM rate_limits WHERE key = ?";
+static const char sql_lf_note[] =
+	"INSERT INTO rate_limits (key, window_start, count) VALUES (?, ?, 1)"
+	" ON CONFLICT (key) DO UPDATE SET"
+	" count = CASE WHEN rate_limits.window_start < ? THEN 1 ELSE rate_limits.count + 1 END, window_start = ?";
+static const char sql_lf_clear[] = "UPDATE rate_limits SET count = 0 WHERE key = ?";
+
+static void lf_key(char out[AUTH_LF_KEY_MAX], const char *badge, const char *ip)
+{
+	snprintf(out, AUTH_LF_KEY_MAX, "login-fail:%s:%s", ip ? ip : "", badge ? badge : "");
+}
+
+/* lf_backoff: how long the pair waits after its n-th failure. */
+static int64_t lf_backoff(int64_t n)
+{
+	if (n < SJ_LOCK_AFTER_FAILURES)
+		return 0;
+	int64_t ms = SJ_LOCK_BASE_MS;
+	for (int64_t k = SJ_LOCK_AFTER_FAILURES; k < n && ms < SJ_LOCK_MAX_MS; k++)
+		ms *= 2;
+	return ms > SJ_LOCK_MAX_MS ? SJ_LOCK_MAX_MS : ms;
+}
+
+sj_err auth_login_blocked(db_conn *c, const char *badge, const char *ip, int64_t now, bool *blocked)
+{
+	*blocked = false;
+	char key[AUTH_LF_KEY_MAX];
+	lf_key(key, badge, ip);
+	json_t *row = NULL;
+	sj_err e = dbj_one(c, sql_lf_get, "count:i,last:i", &row, "t", key);
+	if (e == SJ_ENOTFOUND)
+		return SJ_OK;
+	if (!e) {
+		int64_t n = json_integer_value(json_object_get(row, "count")),
+			last = json_integer_value(json_object_get(row, "last"));
+		*blocked = n >= SJ_LOCK_AFTER_FAILURES && now < last + lf_backoff(n);
+	}
+	json_decref(row);
+	return e;
+}
+
+sj_err auth_login_failure(db_conn *c, const char *badge, const char *ip, int64_t now)
+{
+	char key[AUTH_LF_KEY_MAX];
+	lf_key(key, badge, ip);
+	/* a pair quiet for SJ_LOCK_MAX_MS starts again from its first failure */
+	return db_run(c, sql_lf_note, "tiii", key, now, now - SJ_LOCK_MAX_MS, now);
+}
+
+sj_err auth_login_success(db_conn *c, const char *badge, const char *ip)
+{
+	char key[AUTH_LF_KEY_MAX];
+	lf_key(key, badge, ip);
+	return db_run(c, sql_lf_clear, "t", key);
+}

@@ -758,6 +758,64 @@ static void anonymous_refusals_are_aggregated(void **st)
 	assert_true(logged >= n401 + n429);
 }
 
+/* raw_login posts body to /session from source address src; returns the
+ * status and copies the problem code (if any) into code. */
+static long raw_login(const char *src, const char *body, char code[64])
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	struct sockaddr_in me = {.sin_family = AF_INET};
+	assert_int_equal(inet_pton(AF_INET, src, &me.sin_addr), 1);
+	assert_int_equal(bind(fd, (struct sockaddr *)&me, sizeof me), 0);
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)S.port)};
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	char req_[1024];
+	int n = snprintf(req_, sizeof req_,
+			 "POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+			 "Content-Length: %zu\r\nConnection: close\r\n\r\n%s", strlen(body), body);
+	assert_int_equal(send(fd, req_, (size_t)n, MSG_NOSIGNAL), n);
+	char ans[16384];
+	size_t got = 0;
+	ssize_t k;
+	while (got + 1 < sizeof ans && (k = recv(fd, ans + got, sizeof ans - 1 - got, 0)) > 0)
+		got += (size_t)k;
+	ans[got] = '\0';
+	close(fd);
+	long status = 0;
+	sscanf(ans, "HTTP/1.1 %ld", &status);
+	code[0] = '\0';
+	const char *c = strstr(ans, "\"code\":\"");
+	if (c)
+		sscanf(c + 8, "%63[^\"]", code);
+	return status;
+}
+
+/* 14. Unknown and held badges are answered the same; the hold is per badge
+ * and address, so an attacker does not lock the badge out elsewhere. */
+static void login_hold_is_per_badge_and_address(void **st)
+{
+	(void)st;
+	char code[64];
+	const char *wrong = "{\"badge\":\"demo-auditor\",\"password\":\"not-the-password\"}",
+		   *right = "{\"badge\":\"demo-auditor\",\"password\":\"demo-password\"}",
+		   *unknown = "{\"badge\":\"no-such-badge-x\",\"password\":\"not-the-password\"}";
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(raw_login("127.0.0.3", wrong, code), 401);
+		assert_string_equal(code, "invalid-credentials");
+	}
+	/* held at 127.0.0.3: the right password is answered as a wrong one, as an unknown badge is */
+	assert_int_equal(raw_login("127.0.0.3", right, code), 401);
+	assert_string_equal(code, "invalid-credentials");
+	assert_int_equal(raw_login("127.0.0.3", unknown, code), 401);
+	assert_string_equal(code, "invalid-credentials");
+	/* the same badge from another address is not held up */
+	assert_int_equal(raw_login("127.0.0.4", right, code), 200);
+	assert_true(count("SELECT COUNT(*) FROM audit_log WHERE action = 'session.login' AND badge = 'demo-auditor'"
+			  " AND outcome = 'refused' AND detail LIKE '%%held-badge-address%%'") >= 1);
+	assert_int_equal(count("SELECT COUNT(*) FROM users WHERE badge = 'demo-auditor' AND locked_until > 0"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -772,6 +830,7 @@ int main(void)
 		cmocka_unit_test(password_change_guesses_are_counted),
 		cmocka_unit_test(secure_cookie_behind_the_trusted_proxy),
 		cmocka_unit_test(demo_account_stays_off_on_a_public_database),
+		cmocka_unit_test(login_hold_is_per_badge_and_address),
 		cmocka_unit_test(anonymous_refusals_are_aggregated),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
