@@ -816,12 +816,80 @@ static void login_hold_is_per_badge_and_address(void **st)
 	assert_int_equal(count("SELECT COUNT(*) FROM users WHERE badge = 'demo-auditor' AND locked_until > 0"), 0);
 }
 
+/* etag_of GETs path as tok and copies its ETag header. */
+static void etag_of(const char *path, const char *tok, char tag[48])
+{
+	th_resp g = req("GET", path, tok, NULL);
+	expect(&g, 200);
+	const char *t = strstr(g.headers, "ETag: ");
+	assert_non_null(t);
+	sscanf(t + 6, "%40s", tag);
+	th_resp_free(&g);
+}
+
+static th_resp patch_if(const char *path, const char *tok, const char *tag, const char *body)
+{
+	char im[96];
+	snprintf(im, sizeof im, "If-Match: %s", tag);
+	const char *const headers[] = {"Content-Type: application/json", tag ? im : NULL, NULL};
+	return th_request(&S, "PATCH", path, tok, body, strlen(body), headers);
+}
+
+/* 7. Two officers edit the same draft PV (and case): the second, from a
+ * stale copy, gets 412 with the record as it is now, and nothing is lost. */
+static void stale_copy_is_412_not_a_lost_update(void **st)
+{
+	(void)st;
+	char case_id[37], suspect[37], path[160], pv[37], t1[48], t2[48];
+	new_case(case_id, suspect, "BK700020");
+	snprintf(path, sizeof path, "/api/v1/cases/%s/pvs", case_id);
+	th_resp r = req("POST", path, officer,
+			json_pack("{s:s,s:s,s:s}", "type", "hearing_suspect", "person_id", suspect, "statements", "v1"));
+	expect(&r, 201);
+	snprintf(pv, sizeof pv, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/pvs/%s", pv);
+	etag_of(path, officer, t1);
+	etag_of(path, chief, t2);
+	assert_string_equal(t1, t2);
+	/* without If-Match: 428, nothing written */
+	r = patch_if(path, officer, NULL, "{\"statements\":\"sans précondition\"}");
+	expect_problem(&r, 428, "if-match-required");
+	th_resp_free(&r);
+	r = patch_if(path, officer, t1, "{\"statements\":\"version de l'agent\"}");
+	expect(&r, 200);
+	assert_non_null(strstr(r.headers, "ETag: "));
+	assert_null(strstr(r.headers, t1));
+	th_resp_free(&r);
+	/* the chief's copy is stale: refused, shown the officer's change */
+	r = patch_if(path, chief, t2, "{\"statements\":\"version du chef\"}");
+	expect_problem(&r, 412, "stale-copy");
+	assert_non_null(strstr(r.body, "version de l'agent"));
+	th_resp_free(&r);
+	r = req("GET", path, chief, NULL);
+	assert_string_equal(statements_of(&r), "version de l'agent");
+	th_resp_free(&r);
+	assert_true(count("SELECT COUNT(*) FROM audit_log WHERE action = 'pv.update' AND outcome = 'refused'"
+			  " AND detail LIKE '%%stale-copy%%'") >= 1);
+	/* the case's description likewise */
+	snprintf(path, sizeof path, "/api/v1/cases/%s", case_id);
+	etag_of(path, officer, t1);
+	r = patch_if(path, chief, t1, "{\"summary\":\"Résumé du chef\"}");
+	expect(&r, 200);
+	th_resp_free(&r);
+	r = patch_if(path, officer, t1, "{\"summary\":\"Résumé de l'agent\"}");
+	expect_problem(&r, 412, "stale-copy");
+	assert_non_null(strstr(r.body, "Résumé du chef"));
+	th_resp_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sealed_pv_shows_what_the_seal_covers),
 		cmocka_unit_test(inserted_key_does_not_verify),
 		cmocka_unit_test(referral_bundle_is_verified_on_read),
+		cmocka_unit_test(stale_copy_is_412_not_a_lost_update),
 		cmocka_unit_test(oversized_body_gets_a_readable_413),
 		cmocka_unit_test(invalid_utf8_path_is_logged),
 		cmocka_unit_test(check_by_read_only_role_notifies_nobody),

@@ -67,11 +67,17 @@ export async function render(ctx) {
   const editor = form({
     submit: 'pv.save', label: 'pv.title', draft: `${ctx.user.badge}.pv.${id}`,
     onSubmit: async (v) => {
-      await api('PATCH', fill(EP.pv, { id }), {
-        place: v.place, statements: v.statements ?? '', read_back: !!v.read_back,
-        signature: v.signature || null, refusal_reason: v.refusal_reason || null,
-        person_id: v.person_id || undefined,
-      });
+      try {
+        await api('PATCH', fill(EP.pv, { id }), {
+          place: v.place, statements: v.statements ?? '', read_back: !!v.read_back,
+          signature: v.signature || null, refusal_reason: v.refusal_reason || null,
+          person_id: v.person_id || undefined,
+        });
+      } catch (e) {
+        // another officer saved first: show their version rather than overwrite it
+        if (e.status === 412) { ctx.toast(t('err.stale-copy')); ctx.rerender(); return; }
+        throw e;
+      }
       ctx.toast(t('msg.saved'));
     },
   },
