@@ -119,7 +119,9 @@ void api_person_duplicates(app *a, http_req *r, auth_user *u)
 		return;
 	json_t *out = NULL;
 	const char *why = NULL;
-	sj_err e = persons_duplicates(c, &who, http_param(r, "id"), &out, &why);
+	int64_t retry = 0;
+	sj_err e = lookup_duplicates(c, &who, http_param(r, "id"), http_query(r, "purpose"), &out, &why, &retry);
+	retry_after(r, e, retry);
 	app_reply(a, r, c, e, NULL, why, http_param(r, "id"),
 		  json_pack("{s:i}", "candidates", (json_int_t)json_array_size(json_object_get(out, "candidates"))), 200,
 		  out);

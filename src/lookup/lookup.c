@@ -142,6 +142,18 @@ sj_err lookup_cases(db_conn *c, const sj_actor *a, const lookup_query *q, int li
 	return *out ? SJ_OK : SJ_ENOMEM;
 }
 
+sj_err lookup_duplicates(db_conn *c, const sj_actor *a, const char *id, const char *purpose, json_t **out,
+			 const char **why, int64_t *retry_s)
+{
+	*out = NULL;
+	if (!purpose_ok(purpose)) {
+		*why = "purpose-required";
+		return SJ_EINVAL;
+	}
+	sj_err e = lookup_count(c, a, why, retry_s);
+	return e ? e : persons_duplicates(c, a, id, out, why);
+}
+
 sj_err lookup_flags(db_conn *c, db_conn *reader, json_t **out)
 {
 	*out = NULL;

@@ -59,6 +59,11 @@ SJ_MUST_USE sj_err lookup_count(db_conn *c, const sj_actor *a, const char **why,
  * *out: {"results": [...], "offset", "limit"}. */
 SJ_MUST_USE sj_err lookup_cases(db_conn *c, const sj_actor *a, const lookup_query *q, int limit, int64_t offset,
 				json_t **out, const char **why, int64_t *retry_s);
+/* lookup_duplicates answers GET /persons/{id}/duplicates as a national
+ * look-up: purpose required ("purpose-required"), counted on the look-up
+ * limit, then persons_duplicates (its scope rule: the actor may merge id). */
+SJ_MUST_USE sj_err lookup_duplicates(db_conn *c, const sj_actor *a, const char *id, const char *purpose, json_t **out,
+				     const char **why, int64_t *retry_s);
 /* lookup_flags lists the users whose look-ups (person and full-text searches,
  * additions by CIN) in the last day exceed
  * the setting lookup.flag_per_day: {"flags": [...], "threshold", "window_ms"}. */

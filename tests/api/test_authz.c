@@ -141,8 +141,8 @@ static const probe PROBES[] = {
 	{"PUT", "/api/v1/me/password", "/api/v1/me/password", false, NULL, false},
 	{"PUT", "/api/v1/me/lang", "/api/v1/me/lang", false, NULL, false},
 	{"GET", "/api/v1/persons/search", "/api/v1/persons/search?q=Tahiri&purpose=matrice", false, NULL, true},
-	/* candidates are what the national person search shows anyway: a national read */
-	{"GET", "/api/v1/persons/{id}/duplicates", "/api/v1/persons/${person}/duplicates", false, NULL, true},
+	/* candidates for merging: asked by who may merge the person (scope), with a purpose */
+	{"GET", "/api/v1/persons/{id}/duplicates", "/api/v1/persons/${person}/duplicates?purpose=matrice", true, NULL, true},
 	{"POST", "/api/v1/persons/merges", "/api/v1/persons/merges", false, NULL, false},
 	{"POST", "/api/v1/persons/merges/{id}/undo", "/api/v1/persons/merges/${merge}/undo", true,
 	 "{\"reason\":\"matrice: other unit\"}", false},
