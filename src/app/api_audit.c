@@ -49,6 +49,9 @@ void api_audit_list(app *a, http_req *r, auth_user *u)
 	sj_err e = audit_query(c, http_query(r, "badge"), http_query(r, "action"),
 			       http_query(r, "object_type"), http_query(r, "object_id"), from, to, after,
 			       limit, &entries);
+	/* stored text shows its invisible and reordering characters (issue 10 item 16) */
+	if (!e)
+		rec_json_visible(entries);
 	json_t *out = e ? NULL : json_pack("{s:o}", "entries", entries);
 	if (!e && !out)
 		e = SJ_ENOMEM;

@@ -883,6 +883,28 @@ static void stale_copy_is_412_not_a_lost_update(void **st)
 	th_resp_free(&r);
 }
 
+/* 16. Stored text shown in the audit view prints its bidi overrides and
+ * invisible characters visibly (a search typed with U+202E, an old row). */
+static void audit_view_shows_invisible_characters(void **st)
+{
+	(void)st;
+	/* a search query reaches the audit log as typed */
+	th_resp r = req("GET", "/api/v1/persons/search?q=%E2%80%AEilA%E2%80%8B&purpose=verif", chief, NULL);
+	th_resp_free(&r);
+	/* and an old row, written before text was checked at the door */
+	sql("UPDATE audit_log SET purpose = 'avant\xe2\x80\xae" "apres' WHERE seq = (SELECT MAX(seq)"
+	    " FROM audit_log WHERE action = 'person.search')");
+	r = req("GET", "/api/v1/audit?action=person.search&limit=200", auditor, NULL);
+	expect(&r, 200);
+	assert_null(strstr(r.body, "\xe2\x80\xae"));  /* no raw U+202E */
+	assert_null(strstr(r.body, "\\u202e"));         /* nor escaped by JSON */
+	assert_null(strstr(r.body, "\xe2\x80\x8b"));  /* no raw U+200B */
+	assert_non_null(strstr(r.body, "U+202E"));
+	assert_non_null(strstr(r.body, "U+200B"));
+	assert_non_null(strstr(r.body, "avant\xe2\x9f\xa6U+202E\xe2\x9f\xa7" "apres"));
+	th_resp_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -899,6 +921,7 @@ int main(void)
 		cmocka_unit_test(secure_cookie_behind_the_trusted_proxy),
 		cmocka_unit_test(demo_account_stays_off_on_a_public_database),
 		cmocka_unit_test(login_hold_is_per_badge_and_address),
+		cmocka_unit_test(audit_view_shows_invisible_characters),
 		cmocka_unit_test(anonymous_refusals_are_aggregated),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
