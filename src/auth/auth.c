@@ -13,6 +13,7 @@
 #include "auth/totp.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/record.h"
 
 static void copy(char *dst, size_t n, const char *src)
 {
@@ -432,7 +433,8 @@ sj_err auth_user_add(db_conn *c, const auth_new_user *nu, char id_out[ID_LEN + 1
 		*field = "badge";
 		return SJ_EINVAL;
 	}
-	if (!nu->name || !*nu->name || strlen(nu->name) > SJ_MAX_NAME) {
+	/* the CLI's names pass the same text hygiene as request bodies */
+	if (!nu->name || !*nu->name || strlen(nu->name) > SJ_MAX_NAME || rec_text_ok(nu->name, strlen(nu->name), false)) {
 		*field = "name";
 		return SJ_EINVAL;
 	}

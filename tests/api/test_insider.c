@@ -903,6 +903,15 @@ static void audit_view_shows_invisible_characters(void **st)
 	assert_non_null(strstr(r.body, "U+200B"));
 	assert_non_null(strstr(r.body, "avant\xe2\x9f\xa6U+202E\xe2\x9f\xa7" "apres"));
 	th_resp_free(&r);
+	/* the CLI is an input path too: a name with an override is refused */
+	char out[2048];
+	const char *add[] = {"user", "add", "--badge", "cli-bidi-1", "--name", "Ali \xe2\x80\xae" "ilA", "--role", "officer",
+			     "--unit", "AR-CASA-OULFA", NULL};
+	assert_int_not_equal(th_cli_in(&S, "a-long-password-1\n", out, sizeof out, add), 0);
+	assert_int_equal(count("SELECT COUNT(*) FROM users WHERE badge = 'cli-bidi-1'"), 0);
+	const char *ok[] = {"user", "add", "--badge", "cli-plain-1", "--name", "Ali Alaoui", "--role", "officer",
+			    "--unit", "AR-CASA-OULFA", NULL};
+	assert_int_equal(th_cli_in(&S, "a-long-password-1\n", out, sizeof out, ok), 0);
 }
 
 int main(void)
