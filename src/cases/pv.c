@@ -190,7 +190,9 @@ sj_err pv_create(db_conn *c, const sj_actor *a, const char *case_id, json_t *bod
 	e = e ? e : dbj_int(c, sql_next_n, &n, "t", r->id);
 	char id[ID_LEN + 1], number[CASE_NUMBER_MAX + 32];
 	id_new(id);
-	snprintf(number, sizeof number, "%s/PV-%lld", r->number, (long long)n);
+	int nn = snprintf(number, sizeof number, "%.*s/PV-%lld", CASE_NUMBER_MAX, r->number, (long long)n);
+	if (!e && (nn < 0 || (size_t)nn >= sizeof number))
+		e = SJ_EINTERNAL; /* a case number is at most CASE_NUMBER_MAX: cannot happen */
 	char unit[UNIT_CODE_MAX + 2 * UNIT_NAME_MAX + 16];
 	snprintf(unit, sizeof unit, "%s — %s — %s", a->unit_code, a->unit_name_fr ? a->unit_name_fr : "",
 		 a->unit_name_ar ? a->unit_name_ar : "");
@@ -518,6 +520,23 @@ sj_err pv_list(db_conn *c, const char *case_id, bool sealed_only, json_t **out)
 	}
 	*out = rows;
 	return SJ_OK;
+}
+
+/* ---------- signing other sealed documents (comms, issue 15) ----------
+ * Additive: the same per-user key and construction as a PV seal, for any
+ * canonical content, under the caller's context string. The keys and their
+ * bindings are seal.c's (issue 10); callers only see these two functions. */
+
+sj_err pv_sign_content(db_conn *c, const char *user_id, const char *context, const char *content,
+		       char hash[65], char sig[2 * 64 + 1], char key_id[17])
+{
+	return seal_user_sign(c, user_id, context, content, hash, sig, key_id);
+}
+
+bool pv_verify_content(db_conn *c, const char *context, const char *content, const char *hash, const char *sig,
+		       const char *key_id)
+{
+	return seal_user_verify(c, context, content, hash, sig, key_id);
 }
 
 /* ---------- whole-database check (sijill restore) ---------- */

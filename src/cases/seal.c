@@ -233,7 +233,7 @@ sj_err seal_opj_key(db_conn *c, const sj_actor *a, int64_t at, unsigned char sk[
 }
 
 /* bound: a binding of key_id to user_id (pkhex), signed by the node key,
- * covers the instant at. */
+ * covers the instant at (any binding at all when at is 0). */
 static bool bound(db_conn *c, const char *key_id, const char *user_id, const char *pkhex, int64_t at)
 {
 	json_t *rows = NULL;
@@ -246,7 +246,8 @@ static bool bound(db_conn *c, const char *key_id, const char *user_id, const cha
 		const char *uid = jstr(b, "user_id");
 		int64_t from = json_integer_value(json_object_get(b, "enrolled_at"));
 		json_t *to = json_object_get(b, "revoked_at");
-		if (!uid || strcmp(uid, user_id) != 0 || at < from || (json_is_integer(to) && at >= json_integer_value(to)))
+		if (!uid || strcmp(uid, user_id) != 0 ||
+		    (at && (at < from || (json_is_integer(to) && at >= json_integer_value(to)))))
 			continue;
 		char msg[512];
 		bind_msg(msg, sizeof msg, jstr(b, "id") ? jstr(b, "id") : "", key_id, user_id, pkhex, from);
@@ -372,4 +373,58 @@ sj_err seal_key_revoke(db_conn *c, const sj_actor *a, const char *badge, json_t 
 				     "revoked_at", (json_int_t)now)))
 		e = SJ_ENOMEM;
 	return e;
+}
+
+/* ---------- other sealed documents (comms) ---------- */
+
+sj_err seal_user_sign(db_conn *c, const char *user_id, const char *context, const char *content, char hash[65],
+		      char sig[SEAL_SIG_HEX + 1], char key_id[SEAL_KEY_ID_HEX + 1])
+{
+	if (!context || strlen(context) > 64 || !content)
+		return SJ_EINVAL;
+	int64_t active = 0, ever = 0, now = clock_now_ms();
+	sj_err e = dbj_int(c, sql_bind_active, &active, "t", user_id);
+	e = e ? e : dbj_int(c, sql_bind_count, &ever, "t", user_id);
+	if (!e && !active && ever)
+		return SJ_ECONFLICT; /* revoked: an administrator enrols a new binding first */
+	unsigned char sk[crypto_sign_SECRETKEYBYTES], sb[crypto_sign_BYTES], h[32];
+	char pkhex[2 * crypto_sign_PUBLICKEYBYTES + 1], msg[64 + 65];
+	e = e ? e : key_of(c, user_id, true, sk, key_id, pkhex);
+	if (!e && !ever)
+		e = bind(c, key_id, user_id, pkhex, now, user_id);
+	if (e) {
+		sodium_memzero(sk, sizeof sk);
+		return e;
+	}
+	crypto_generichash(h, sizeof h, (const unsigned char *)content, strlen(content), NULL, 0);
+	sodium_bin2hex(hash, 65, h, sizeof h);
+	snprintf(msg, sizeof msg, "%s%s", context, hash);
+	crypto_sign_detached(sb, NULL, (const unsigned char *)msg, strlen(msg), sk);
+	sodium_memzero(sk, sizeof sk);
+	sodium_bin2hex(sig, SEAL_SIG_HEX + 1, sb, sizeof sb);
+	return SJ_OK;
+}
+
+bool seal_user_verify(db_conn *c, const char *context, const char *content, const char *hash, const char *sig,
+		      const char *key_id)
+{
+	if (!context || strlen(context) > 64 || !content || !hash || !sig || !key_id)
+		return false;
+	unsigned char h[32], pk[crypto_sign_PUBLICKEYBYTES];
+	char mine[65], msg[64 + 65];
+	crypto_generichash(h, sizeof h, (const unsigned char *)content, strlen(content), NULL, 0);
+	sodium_bin2hex(mine, sizeof mine, h, sizeof h);
+	if (strcmp(mine, hash) != 0)
+		return false;
+	json_t *k = NULL;
+	if (dbj_one(c, sql_key_by_id, "user_id:t,pk:t", &k, "t", key_id))
+		return false;
+	const char *pkh = jstr(k, "pk"), *uid = jstr(k, "user_id");
+	size_t l = 0;
+	snprintf(msg, sizeof msg, "%s%s", context, hash);
+	/* a key counts only when the node key bound it to its user */
+	bool ok = pkh && uid && sodium_hex2bin(pk, sizeof pk, pkh, strlen(pkh), NULL, &l, NULL) == 0 && l == sizeof pk &&
+		  bound(c, key_id, uid, pkh, 0) && sig_ok(msg, sig, pk);
+	json_decref(k);
+	return ok;
 }

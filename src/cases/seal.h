@@ -55,6 +55,16 @@ const char *seal_pv_problem(db_conn *c, const char *content, const char *hash, c
 bool seal_node_sign(const char *context, const char *hash, char sighex[SEAL_SIG_HEX + 1]);
 bool seal_node_verify(const char *context, const char *hash, const char *sighex);
 
+/* seal_user_sign / seal_user_verify: the PV construction for any canonical
+ * content under a context prefix (comms' communiqués; pv_sign_content and
+ * pv_verify_content in pv.h). Signing enrols the user's key on first use
+ * (SJ_ECONFLICT once revoked); verifying needs a node-signed binding of the
+ * key to its user, so an inserted key verifies nothing. */
+SJ_MUST_USE sj_err seal_user_sign(db_conn *c, const char *user_id, const char *context, const char *content,
+				  char hash[65], char sig[SEAL_SIG_HEX + 1], char key_id[SEAL_KEY_ID_HEX + 1]);
+bool seal_user_verify(db_conn *c, const char *context, const char *content, const char *hash, const char *sig,
+		      const char *key_id);
+
 /* seal_flag_broken records a broken seal for the auditors: an audit entry
  * "seal.broken" (object_type, id, the reason as detail, outcome "failed")
  * in c's unit of work, in the actor's name. */
