@@ -64,3 +64,17 @@ void api_users_update(app *a, http_req *r, auth_user *u)
 	app_reply(a, r, c, e, NULL, why, http_param(r, "badge"),
 		  json_pack("{s:s?,s:s?}", "status", jstr(in, "status"), "reason", jstr(in, "reason")), 200, out);
 }
+
+void api_user_totp_reset(app *a, http_req *r, auth_user *u)
+{
+	sj_actor who;
+	app_actor(r, u, &who);
+	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	if (!c)
+		return;
+	json_t *out = NULL, *in = http_json(r);
+	const char *why = NULL;
+	sj_err e = auth_totp_reset(c, &who, http_param(r, "badge"), in, &out, &why);
+	app_reply(a, r, c, e, NULL, why, http_param(r, "badge"), json_pack("{s:s?}", "reason", jstr(in, "reason")), 200,
+		  out);
+}

@@ -82,6 +82,9 @@ void api_audit_list(app *a, http_req *r, auth_user *u)
 	/* the auditor reads people, not logins: each entry's actor by name */
 	if (!e)
 		e = add_names(c, entries);
+	/* stored text shows its invisible and reordering characters (issue 10 item 16) */
+	if (!e)
+		rec_json_visible(entries);
 	json_t *out = e ? NULL : json_pack("{s:o}", "entries", entries);
 	if (e)
 		json_decref(entries);

@@ -76,7 +76,7 @@ void api_case_list(app *a, http_req *r, auth_user *u)
 
 void api_case_get(app *a, http_req *r, auth_user *u)
 {
-	app_serve_read(a, r, u, case_read);
+	app_serve_read_tagged(a, r, u, case_read);
 }
 
 void api_case_history(app *a, http_req *r, auth_user *u)
@@ -86,7 +86,7 @@ void api_case_history(app *a, http_req *r, auth_user *u)
 
 void api_case_update(app *a, http_req *r, auth_user *u)
 {
-	app_serve_update(a, r, u, case_update);
+	app_serve_update_matched(a, r, u, case_read, case_update);
 }
 
 void api_case_add_offence(app *a, http_req *r, auth_user *u)

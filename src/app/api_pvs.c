@@ -28,20 +28,12 @@ void api_pv_create(app *a, http_req *r, auth_user *u)
 
 void api_pv_get(app *a, http_req *r, auth_user *u)
 {
-	app_serve_read(a, r, u, pv_read);
+	app_serve_read_tagged(a, r, u, pv_read);
 }
 
 void api_pv_update(app *a, http_req *r, auth_user *u)
 {
-	sj_actor who;
-	app_actor(r, u, &who);
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
-	if (!c)
-		return;
-	json_t *out = NULL;
-	const char *why = NULL;
-	sj_err e = pv_update(c, &who, http_param(r, "id"), http_json(r), &out, &why);
-	app_reply(a, r, c, e, NULL, why, http_param(r, "id"), NULL, 200, out);
+	app_serve_update_matched(a, r, u, pv_read, pv_update);
 }
 
 void api_pv_seal(app *a, http_req *r, auth_user *u)

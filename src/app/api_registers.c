@@ -75,8 +75,13 @@ void api_check(app *a, http_req *r, auth_user *u)
 		return;
 	json_t *out = NULL, *in = http_json(r);
 	sj_err e = reg_check(c, &who, in, &out);
+	/* audited with its subject: what was checked, not only that it was */
+	json_t *subject = json_pack("{s:O?,s:O?,s:O?,s:O?}", "person", json_object_get(in, "person"), "plate",
+				    json_object_get(in, "plate"), "vin", json_object_get(in, "vin"), "document",
+				    json_object_get(in, "document"));
 	app_reply(a, r, c, e, NULL, NULL, NULL,
-		  json_pack("{s:s,s:i}", "source", jstr(in, "source") ? jstr(in, "source") : "lookup", "alerts",
+		  json_pack("{s:s,s:s?,s:o?,s:b,s:i}", "source", jstr(in, "source") ? jstr(in, "source") : "lookup",
+			    "source_ref", jstr(in, "source_ref"), "subject", subject, "notified", who.writer, "alerts",
 			    (json_int_t)json_array_size(json_object_get(out, "alerts"))),
 		  200, out);
 }

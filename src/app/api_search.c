@@ -29,6 +29,18 @@ static bool query_or_reply(http_req *r, lookup_query *q)
 	return true;
 }
 
+/* retry_after adds Retry-After to a rate-limit refusal. */
+static void retry_after(http_req *r, sj_err e, int64_t retry)
+{
+	if (e != SJ_ELIMIT)
+		return;
+	char ra[32];
+	snprintf(ra, sizeof ra, "%lld", (long long)retry);
+	if (http_add_header(r, "Retry-After", ra)) {
+		/* the problem still goes out without the header */
+	}
+}
+
 void api_persons_search(app *a, http_req *r, auth_user *u)
 {
 	lookup_query q = {0};
@@ -83,13 +95,7 @@ void api_persons_search(app *a, http_req *r, auth_user *u)
 	sj_err e = db_acquire_reader(a->db, c, &q.reader); /* the search may read a standby (db_read_uri) */
 	e = e ? e : lookup_persons(c, &who, &q, &out, &why, &retry);
 	db_release_reader(a->db, c, q.reader);
-	if (e == SJ_ELIMIT) {
-		char ra[32];
-		snprintf(ra, sizeof ra, "%lld", (long long)retry);
-		if (http_add_header(r, "Retry-After", ra)) {
-			/* the problem still goes out without the header */
-		}
-	}
+	retry_after(r, e, retry);
 	app_reply(a, r, c, e, NULL, why, NULL,
 		  json_pack("{s:s,s:s?,s:i,s:I,s:I,s:b}", "q", q.q, "birth_date", q.birth_date, "birth_year",
 			    q.birth_year, "results", (json_int_t)json_array_size(json_object_get(out, "results")),
@@ -114,7 +120,9 @@ void api_cases_fulltext(app *a, http_req *r, auth_user *u)
 		return;
 	json_t *out = NULL;
 	const char *why = NULL;
-	sj_err e = lookup_cases(c, &who, &q, limit, &out, &why);
+	int64_t retry = 0;
+	sj_err e = lookup_cases(c, &who, &q, limit, offset, &out, &why, &retry);
+	retry_after(r, e, retry);
 	app_reply(a, r, c, e, NULL, why, NULL,
 		  json_pack("{s:s,s:i}", "q", q.q, "results", (json_int_t)json_array_size(json_object_get(out, "results"))),
 		  200, out);
@@ -129,7 +137,9 @@ void api_person_duplicates(app *a, http_req *r, auth_user *u)
 		return;
 	json_t *out = NULL;
 	const char *why = NULL;
-	sj_err e = persons_duplicates(c, &who, http_param(r, "id"), &out, &why);
+	int64_t retry = 0;
+	sj_err e = lookup_duplicates(c, &who, http_param(r, "id"), http_query(r, "purpose"), &out, &why, &retry);
+	retry_after(r, e, retry);
 	app_reply(a, r, c, e, NULL, why, http_param(r, "id"),
 		  json_pack("{s:i}", "candidates", (json_int_t)json_array_size(json_object_get(out, "candidates"))), 200,
 		  out);

@@ -7,6 +7,7 @@
 
 #include "app/app.h"
 #include "core/limits.h"
+#include "core/log.h"
 
 static const char *jstr(json_t *o, const char *k)
 {
@@ -16,9 +17,10 @@ static const char *jstr(json_t *o, const char *k)
 static sj_err set_session_cookie(http_req *r, const char *token, int64_t max_age_s)
 {
 	char cookie[256];
+	/* Secure once the client came over TLS (through the trusted proxy) */
 	snprintf(cookie, sizeof cookie,
-		 "sijill_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld", token,
-		 (long long)max_age_s);
+		 "sijill_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s", token,
+		 (long long)max_age_s, http_secure(r) ? "; Secure" : "");
 	return http_add_header(r, "Set-Cookie", cookie);
 }
 
@@ -32,12 +34,6 @@ static void refuse_login(http_req *r, auth_login_outcome outcome, int64_t retry)
 		if (http_add_header(r, "Retry-After", ra))
 			ra[0] = '\0';
 		http_problem(r, 429, "login-throttled", "too many attempts from this address; wait", NULL);
-		break;
-	case AUTH_LOGIN_LOCKED:
-		if (http_add_header(r, "Retry-After", ra))
-			ra[0] = '\0';
-		http_problem(r, 401, "account-locked", "this account is locked after repeated failures; wait or ask an administrator",
-			     json_pack("{s:I}", "retry_after_s", (json_int_t)retry));
 		break;
 	case AUTH_LOGIN_OTP_REQUIRED:
 		http_problem(r, 401, "otp-required", "enter the 6-digit code of your authenticator", NULL);
@@ -109,6 +105,13 @@ void api_me_password(app *a, http_req *r, auth_user *u)
 	const char *why = NULL;
 	sj_err e = auth_password_change(c, &who, u->session_id, http_json(r), &out, &why);
 	app_reply(a, r, c, e, NULL, why, u->id, NULL, 200, out);
+	/* a wrong current password is counted (the refusal rolled back) */
+	if (e == SJ_EFORBIDDEN && why && strcmp(why, "bad-current-password") == 0) {
+		char key[AUTH_ATTEMPT_KEY_MAX];
+		auth_attempt_key(key, "password", u->id);
+		if (auth_attempt_failed(a->db, key))
+			log_msg(LOG_WARN, "auth", json_pack("{s:s}", "detail", "could not count a failed password check"));
+	}
 }
 
 void api_me_lang(app *a, http_req *r, auth_user *u)
@@ -131,8 +134,38 @@ void api_me_totp_setup(app *a, http_req *r, auth_user *u)
 	if (!c)
 		return;
 	json_t *out = NULL;
-	sj_err e = auth_totp_begin(c, &who, &out);
-	app_reply(a, r, c, e, NULL, NULL, u->id, NULL, 200, out);
+	const char *why = NULL;
+	sj_err e = auth_totp_begin(c, &who, &out, &why);
+	app_reply(a, r, c, e, NULL, why, u->id, NULL, 200, out);
+}
+
+void api_me_totp_replace(app *a, http_req *r, auth_user *u)
+{
+	sj_actor who;
+	app_actor(r, u, &who);
+	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	if (!c)
+		return;
+	json_t *out = NULL;
+	const char *why = NULL;
+	int64_t retry = 0;
+	sj_err e = auth_totp_replace(c, &who, http_json(r), &out, &why, &retry);
+	if (e == SJ_ELIMIT) {
+		char ra[32];
+		snprintf(ra, sizeof ra, "%lld", (long long)retry);
+		if (http_add_header(r, "Retry-After", ra)) {
+			/* the problem still goes out without the header */
+		}
+	}
+	app_reply(a, r, c, e, NULL, why, u->id, NULL, 200, out);
+	/* a wrong current code: counted, and audited as a refused attempt */
+	if (e == SJ_EUNPROCESSABLE && why && strcmp(why, "invalid-otp") == 0) {
+		char key[AUTH_ATTEMPT_KEY_MAX];
+		auth_attempt_key(key, "totp", u->id);
+		if (auth_attempt_failed(a->db, key))
+			log_msg(LOG_WARN, "auth", json_pack("{s:s}", "detail", "could not count a failed code"));
+		app_audit_refusal(a, r, u, "user.totp.replace", why);
+	}
 }
 
 void api_me_totp_confirm(app *a, http_req *r, auth_user *u)

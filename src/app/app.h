@@ -146,6 +146,18 @@ void app_serve_read(app *a, http_req *r, const auth_user *u, app_read_fn fn);
  * (DB_WRITE) → fn → app_reply (200, audited object {id}, the body as detail:
  * only the members its patch description allows ever reach fn). */
 void app_serve_update(app *a, http_req *r, const auth_user *u, app_update_fn fn);
+/* Lost updates (etag.c, issue 10 item 7). app_etag writes the quoted ETag of
+ * obj as record d reads it: a hash of its id, E columns and EDIT members.
+ * app_serve_read_tagged is app_serve_read with the ETag on the answer;
+ * app_serve_update_matched is app_serve_update that reads the copy first
+ * (read) and, once update passed its own rules, requires If-Match equal to
+ * that copy's ETag: missing 428 "if-match-required", different 412
+ * "stale-copy" with the record as it is now ("current"); either rolls the
+ * edit back and is audited as refused. The new ETag goes on a success. */
+#define APP_ETAG_MAX 40
+void app_etag(const rec_desc *d, json_t *obj, char out[APP_ETAG_MAX]);
+void app_serve_read_tagged(app *a, http_req *r, const auth_user *u, app_read_fn fn);
+void app_serve_update_matched(app *a, http_req *r, const auth_user *u, app_read_fn read, app_update_fn update);
 /* app_fail_why answers the problem for e with reason code why (see app_reply). */
 void app_fail_why(http_req *r, sj_err e, const char *field, const char *why);
 
@@ -199,6 +211,8 @@ void api_me_password(app *a, http_req *r, auth_user *u);
 void api_me_lang(app *a, http_req *r, auth_user *u);
 void api_me_totp_setup(app *a, http_req *r, auth_user *u);
 void api_me_totp_confirm(app *a, http_req *r, auth_user *u);
+void api_me_totp_replace(app *a, http_req *r, auth_user *u);
+void api_user_totp_reset(app *a, http_req *r, auth_user *u);
 void api_users_list(app *a, http_req *r, auth_user *u);
 void api_users_create(app *a, http_req *r, auth_user *u);
 void api_users_update(app *a, http_req *r, auth_user *u);
@@ -254,6 +268,9 @@ void api_referral_get(app *a, http_req *r, auth_user *u);
 void api_referral_bundle(app *a, http_req *r, auth_user *u);
 void api_referral_bundle_html(app *a, http_req *r, auth_user *u);
 void api_referral_outcome(app *a, http_req *r, auth_user *u);
+/* OPJ sealing keys (api_seals.c) */
+void api_opj_key_enrol(app *a, http_req *r, auth_user *u);
+void api_opj_key_revoke(app *a, http_req *r, auth_user *u);
 
 /* finding records again, corrections (api_ui.c) */
 void api_find(app *a, http_req *r, auth_user *u);

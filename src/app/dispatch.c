@@ -146,6 +146,33 @@ void app_audit_refusal(app *a, http_req *r, const auth_user *u, const char *acti
 		      json_pack("{s:s,s:s,s:s}", "reason", why, "method", http_method(r), "path", http_path(r)));
 }
 
+/* anon_refused records an anonymous refusal: counted per address, reason
+ * and minute (auth_anon_count); the first of each minute is audited with
+ * the previous minute's count, the others only in the access log; over the
+ * limit it answers 429 "anonymous-throttled" itself and returns true. */
+static bool anon_refused(app *a, http_req *r, const char *why)
+{
+	auth_anon an;
+	if (auth_anon_count(a->db, http_client_ip(r), why, &an)) {
+		app_audit_refusal(a, r, NULL, "authn.refused", why);
+		return false;
+	}
+	if (an.count == 1)
+		audit_refused(a, r, NULL, "authn.refused", "route", http_path(r),
+			      json_pack("{s:s,s:s,s:s,s:I,s:I,s:I}", "reason", why, "method", http_method(r), "path",
+					http_path(r), "window_ms", (json_int_t)AUTH_ANON_WINDOW_MS, "previous_count",
+					(json_int_t)an.prev_count, "previous_start", (json_int_t)an.prev_start));
+	if (an.count <= AUTH_ANON_MAX)
+		return false;
+	char ra[32];
+	snprintf(ra, sizeof ra, "%lld", (long long)an.retry_s);
+	if (http_add_header(r, "Retry-After", ra)) {
+		/* the problem still goes out without the header */
+	}
+	http_problem(r, 429, "anonymous-throttled", "too many unauthenticated requests from this address; wait", NULL);
+	return true;
+}
+
 db_conn *app_begin_or_reply(app *a, http_req *r, db_mode mode)
 {
 	db_conn *c;
@@ -532,9 +559,9 @@ void app_dispatch(http_req *r, void *ctx)
 	}
 	sj_err e = token ? auth_session_lookup(a->db, token, u) : SJ_EAUTH;
 	if (e == SJ_EAUTH) {
-		app_audit_refusal(a, r, NULL, "authn.refused", token ? "invalid-or-expired-session" : "no-credentials");
-		http_problem(r, 401, "unauthenticated", token ? "the session is invalid or has expired"
-							      : "log in first", NULL);
+		if (!anon_refused(a, r, token ? "invalid-or-expired-session" : "no-credentials"))
+			http_problem(r, 401, "unauthenticated", token ? "the session is invalid or has expired"
+								      : "log in first", NULL);
 		free(u);
 		return;
 	}

@@ -11,6 +11,7 @@
 #include "cases/custody.h"
 #include "cases/pv.h"
 #include "cases/referral.h"
+#include "cases/seal.h"
 #include "cases/seizure.h"
 #include "desk/desk.h"
 #include "lookup/lookup.h"
@@ -62,6 +63,9 @@ const route app_routes[] = {
 	ROUTE("POST", "/api/v1/me/totp/confirm", ROLES_HUMAN, ROUTE_MFA_ENROL, api_me_totp_confirm,
 	      "Confirm the authenticator with a code; enables the second factor", "session",
 	      BODY(auth_totp_confirm_rec), REPLY(auth_totp_confirm_rec), AUDIT("user.totp.confirm", "user")),
+	ROUTE("POST", "/api/v1/me/totp/replace", ROLES_HUMAN, 0, api_me_totp_replace,
+	      "Replace my authenticator: the current code is required (then confirm the new one)", "session",
+	      BODY(auth_totp_replace_rec), REPLY(auth_totp_setup_rec), AUDIT("user.totp.replace", "user")),
 	ROUTE("PUT", "/api/v1/me/password", ROLES_HUMAN, 0, api_me_password, "Change my password", "session",
 	      BODY(auth_password_rec), AUDIT("user.password", "user")),
 	ROUTE("PUT", "/api/v1/me/lang", ROLES_HUMAN, 0, api_me_lang, "Set my interface language", "session",
@@ -181,6 +185,15 @@ const route app_routes[] = {
 	      "administration", BODY(auth_user_rank_rec), REPLY(auth_user_rec), AUDIT("user.rank", "user")),
 	ROUTE("PATCH", "/api/v1/users/{badge}", ROLE_ADMIN, 0, api_users_update, "Enable, disable or reset a user",
 	      "administration", BODY(auth_user_status_rec), REPLY(auth_user_rec), AUDIT("user.status", "user")),
+	ROUTE("POST", "/api/v1/users/{badge}/totp/reset", ROLE_ADMIN, 0, api_user_totp_reset,
+	      "Remove a user's second factor (audited with a reason; the user enrols again)", "administration",
+	      BODY(auth_totp_reset_rec), REPLY(auth_totp_reset_rec), AUDIT("user.totp.reset", "user")),
+	ROUTE("POST", "/api/v1/users/{badge}/opj-key", ROLE_ADMIN, 0, api_opj_key_enrol,
+	      "Enrol an OPJ's sealing key (bound to the user by the node key)", "administration", REPLY(seal_key_rec),
+	      AUDIT("opj-key.enrol", "user")),
+	ROUTE("POST", "/api/v1/users/{badge}/opj-key/revoke", ROLE_ADMIN, 0, api_opj_key_revoke,
+	      "Revoke an OPJ's sealing key (seals made before stay valid)", "administration", BODY(seal_revoke_rec),
+	      REPLY(seal_key_rec), AUDIT("opj-key.revoke", "user")),
 	ROUTE("GET", "/api/v1/units", ROLES_HUMAN, 0, api_units_list, "The organisation's units", "administration",
 	      REPLY(unit_list_rec)),
 	ROUTE("GET", "/api/v1/settings", ROLE_ADMIN, 0, api_settings_list,
@@ -408,7 +421,7 @@ const rec_desc *const app_records[] = {
 	&case_person_rec, &case_status_rec, &case_assign_rec, &case_event_rec, &case_history_rec, &case_list_rec,
 	&person_page_rec, &case_person_removal_rec, &case_find_rec, &pv_rec, &pv_summary_rec, &custody_rec, &custody_extension_rec, &custody_rights_rec,
 	&custody_end_rec, &custody_deadlines_rec, &custody_register_rec, &custody_daily_rec, &seizure_rec,
-	&seizure_transfer_rec, &referral_rec, &referral_outcome_rec, &referral_competent_rec,
+	&seizure_transfer_rec, &referral_rec, &referral_outcome_rec, &referral_competent_rec, &seal_key_rec, &seal_revoke_rec,
 	/* registers and look-ups */
 	&reg_wanted_rec, &reg_vehicle_rec, &reg_document_rec, &reg_wanted_status_rec, &reg_vehicle_status_rec,
 	&reg_document_status_rec, &reg_event_rec, &reg_hit_rec, &reg_notification_rec, &reg_alert_rec,
@@ -416,7 +429,7 @@ const rec_desc *const app_records[] = {
 	&lookup_persons_rec, &lookup_cases_rec, &lookup_flags_rec,
 	/* accounts, units, reference data, operations */
 	&auth_login_rec, &auth_session_rec, &auth_me_rec, &auth_password_rec, &auth_lang_rec, &auth_totp_setup_rec,
-	&auth_totp_confirm_rec, &auth_user_rec, &auth_users_rec, &auth_user_create_rec, &auth_user_status_rec, &auth_user_rank_rec,
+	&auth_totp_confirm_rec, &auth_totp_replace_rec, &auth_totp_reset_rec, &auth_user_rec, &auth_users_rec, &auth_user_create_rec, &auth_user_status_rec, &auth_user_rank_rec,
 	&unit_rec, &unit_list_rec, &ref_offence_rec, &ref_custody_rule_rec, &ref_office_rec, &ref_lists_rec,
 	&settings_item_rec, &settings_list_rec, &settings_put_rec, &app_test_clock_rec,
 	/* the front desk */

@@ -179,5 +179,9 @@ json_t *audit_ids(const json_t *list, const char *member);
  * AUDIT_FLAGS_MAX). For auditors: unusual volumes are a reason to look. */
 #define AUDIT_FLAGS_MAX 200
 SJ_MUST_USE sj_err audit_flags(db_conn *c, int64_t since_ms, int64_t threshold, json_t **out);
+/* audit_flags_lookups is audit_flags over every national look-up: person
+ * searches, full-text case searches and additions by CIN ("person.search",
+ * "case.fulltext", "case.person.lookup"), counted together (lookups.c). */
+SJ_MUST_USE sj_err audit_flags_lookups(db_conn *c, int64_t since_ms, int64_t threshold, json_t **out);
 
 #endif

@@ -169,7 +169,12 @@ sj_err auth_password_change(db_conn *c, const sj_actor *a, const char *session_i
 {
 	*out = NULL;
 	bool ok = false;
-	sj_err e = auth_user_check_password(c, a->id, js(in, "current_password"), &ok);
+	char key[AUTH_ATTEMPT_KEY_MAX];
+	auth_attempt_key(key, "password", a->id);
+	sj_err e = auth_attempts_check(c, key, why, NULL);
+	if (e)
+		return e;
+	e = auth_user_check_password(c, a->id, js(in, "current_password"), &ok);
 	if (!e && !ok) {
 		*why = "bad-current-password";
 		return SJ_EFORBIDDEN;
@@ -189,11 +194,17 @@ sj_err auth_lang_choose(db_conn *c, const sj_actor *a, json_t *in, json_t **out)
 	return e;
 }
 
-sj_err auth_totp_begin(db_conn *c, const sj_actor *a, json_t **out)
+sj_err auth_totp_begin(db_conn *c, const sj_actor *a, json_t **out, const char **why)
 {
 	*out = NULL;
 	char secret[AUTH_TOTP_SECRET_MAX + 1], uri[SJ_MAX_SHORT_TEXT];
-	sj_err e = auth_totp_setup(c, a->id, secret);
+	bool on = false;
+	sj_err e = auth_totp_enabled(c, a->id, &on);
+	if (!e && on) {
+		*why = "totp-enabled-needs-code";
+		return SJ_ECONFLICT;
+	}
+	e = e ? e : auth_totp_setup(c, a->id, secret);
 	if (!e) {
 		snprintf(uri, sizeof uri, "otpauth://totp/sijill:%s?secret=%s&issuer=sijill&digits=6&period=30",
 			 a->badge, secret);
@@ -269,6 +280,8 @@ sj_err auth_user_status(db_conn *c, const sj_actor *a, const char *badge, json_t
 	sj_err e = auth_user_set_status(c, badge, status);
 	if (e == SJ_ENOTFOUND)
 		*why = "user-not-found";
+	if (e == SJ_ECONFLICT)
+		*why = "demo-on-public-database";
 	if (!e && !(*out = json_pack("{s:s,s:s}", "badge", badge, "status", status)))
 		e = SJ_ENOMEM;
 	return e;

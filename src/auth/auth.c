@@ -13,6 +13,7 @@
 #include "auth/totp.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/record.h"
 
 static void copy(char *dst, size_t n, const char *src)
 {
@@ -101,7 +102,6 @@ static const char sql_user_by_badge[] =
 
 static const char sql_fail[] =
 	"UPDATE users SET failed_count = failed_count + 1, updated_at = ? WHERE id = ? RETURNING failed_count";
-static const char sql_lock[] = "UPDATE users SET locked_until = ? WHERE id = ?";
 static const char sql_ok[] = "UPDATE users SET failed_count = 0, locked_until = 0 WHERE id = ?";
 static const char sql_new_session[] =
 	"INSERT INTO sessions (id, user_id, kind, csrf, created_at, last_seen, idle_ms, expires_at, ip, label,"
@@ -230,11 +230,17 @@ sj_err auth_login(db *d, const char *badge, const char *password, const char *ot
 		goto out;
 
 	/* 2. Read the account, then verify the password outside any transaction. */
-	if ((e = read_login_row(c, badge, lr)))
+	bool held = false;
+	if ((e = read_login_row(c, badge, lr)) || (e = auth_login_blocked(c, badge, ip, now, &held)))
 		goto out;
 	bool ok = false;
 	const char *refusal = NULL;
-	if (!lr->found) {
+	if (held) {
+		/* this badge failed too often from this address: answered as a
+		 * wrong password, at the same cost (no oracle, no station lockout) */
+		(void)pw_verify(NULL, password);
+		refusal = "held-badge-address";
+	} else if (!lr->found) {
 		(void)pw_verify(NULL, password);
 		refusal = "unknown-badge";
 	} else if (strcmp(lr->status, "active") != 0) {
@@ -242,9 +248,9 @@ sj_err auth_login(db *d, const char *badge, const char *password, const char *ot
 		*outcome = AUTH_LOGIN_DISABLED;
 		refusal = "disabled";
 	} else if (lr->locked_until > now) {
-		*outcome = AUTH_LOGIN_LOCKED;
-		if (retry_after_s)
-			*retry_after_s = (lr->locked_until - now) / 1000 + 1;
+		/* a lock set before locks were per badge and address: answered as
+		 * a wrong password too */
+		(void)pw_verify(NULL, password);
 		refusal = "locked";
 	} else if (pw_verify(lr->hash, password)) {
 		ok = true;
@@ -275,6 +281,7 @@ sj_err auth_login(db *d, const char *badge, const char *password, const char *ot
 		goto out;
 	if (ok) {
 		e = db_run(c, sql_ok, "t", lr->u.id);
+		e = e ? e : auth_login_success(c, badge, ip);
 		if (!e && otp_step) {
 			/* the step is consumed at most once, even by concurrent logins */
 			db_stmt *s;
@@ -310,16 +317,11 @@ sj_err auth_login(db *d, const char *badge, const char *password, const char *ot
 				failed = db_col_int(s, 0);
 				e = db_step(s, &row);
 			}
-			if (!e && failed >= SJ_LOCK_AFTER_FAILURES) {
-				int64_t lock = SJ_LOCK_BASE_MS;
-				for (int64_t k = SJ_LOCK_AFTER_FAILURES; k < failed && lock < SJ_LOCK_MAX_MS; k++)
-					lock *= 2;
-				if (lock > SJ_LOCK_MAX_MS)
-					lock = SJ_LOCK_MAX_MS;
-				e = db_run(c, sql_lock, "it", now + lock, lr->u.id);
-				refusal = "bad-password-now-locked";
-			}
+			(void)failed; /* kept on the account for the administrators; no account-wide lock */
 		}
+		/* every failure of the pair counts, unknown badges included */
+		if (strcmp(refusal, "held-badge-address") != 0)
+			e = e ? e : auth_login_failure(c, badge, ip, now);
 		e = e ? e : audit_login(c, lr, badge, ip, request_id, "refused", refusal);
 	}
 	e = e ? e : db_commit(c);
@@ -434,7 +436,8 @@ sj_err auth_user_add(db_conn *c, const auth_new_user *nu, char id_out[ID_LEN + 1
 		*field = "badge";
 		return SJ_EINVAL;
 	}
-	if (!nu->name || !*nu->name || strlen(nu->name) > SJ_MAX_NAME) {
+	/* the CLI's names pass the same text hygiene as request bodies */
+	if (!nu->name || !*nu->name || strlen(nu->name) > SJ_MAX_NAME || rec_text_ok(nu->name, strlen(nu->name), false)) {
 		*field = "name";
 		return SJ_EINVAL;
 	}
@@ -486,7 +489,8 @@ sj_err auth_user_set_status(db_conn *c, const char *badge, const char *status)
 		return SJ_EINVAL;
 	db_stmt *s;
 	bool row;
-	sj_err e = db_prepare(c, sql_set_status, &s);
+	sj_err e = strcmp(status, "active") == 0 ? auth_demo_enable_check(c, badge) : SJ_OK;
+	e = e ? e : db_prepare(c, sql_set_status, &s);
 	e = e ? e : db_bind_text(s, 1, status);
 	e = e ? e : db_bind_int(s, 2, clock_now_ms());
 	e = e ? e : db_bind_text(s, 3, badge);

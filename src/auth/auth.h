@@ -120,7 +120,9 @@ typedef struct auth_new_user {
  * taken, SJ_EINVAL with *field set to the offending field name. */
 SJ_MUST_USE sj_err auth_user_add(db_conn *c, const auth_new_user *nu, char id_out[ID_LEN + 1],
 				 const char **field);
-/* auth_user_set_status sets "active" / "disabled"; disabling revokes sessions. */
+/* auth_user_set_status sets "active" / "disabled"; disabling revokes sessions.
+ * Enabling a demo account on a database that has served a public address is
+ * SJ_ECONFLICT (auth_demo_enable_check). */
 SJ_MUST_USE sj_err auth_user_set_status(db_conn *c, const char *badge, const char *status);
 /* auth_user_set_password re-hashes and revokes every session of the user
  * except keep_session (may be NULL). */
@@ -172,8 +174,70 @@ SJ_MUST_USE sj_err auth_password_change(db_conn *c, const sj_actor *a, const cha
 /* auth_lang_choose stores in's lang for the actor; *out: {"lang"}. */
 SJ_MUST_USE sj_err auth_lang_choose(db_conn *c, const sj_actor *a, json_t *in, json_t **out);
 /* auth_totp_begin makes the actor a new (not yet enabled) TOTP secret;
- * *out: {"secret", "otpauth_uri"} (shown once). */
-SJ_MUST_USE sj_err auth_totp_begin(db_conn *c, const sj_actor *a, json_t **out);
+ * *out: {"secret", "otpauth_uri"} (shown once). An enabled second factor is
+ * not replaced this way: SJ_ECONFLICT "totp-enabled-needs-code" (see
+ * auth_totp_replace). */
+SJ_MUST_USE sj_err auth_totp_begin(db_conn *c, const sj_actor *a, json_t **out, const char **why);
+
+/* --- the enabled second factor and counted failures (guard.c) --- */
+#define AUTH_ATTEMPTS_MAX 5                           /* failed checks of a current secret per window */
+#define AUTH_ATTEMPTS_WINDOW_MS (15LL * 60 * 1000)
+#define AUTH_ATTEMPT_KEY_MAX (ID_LEN + 24)
+/* totp_replace ({otp}: the current code) and totp_reset ({reason}) bodies. */
+extern const rec_desc auth_totp_replace_rec, auth_totp_reset_rec;
+/* auth_attempt_key names the failure counter of what ("totp", "password")
+ * for user_id. auth_attempts_check refuses (SJ_ELIMIT "too-many-attempts",
+ * *retry_s) once AUTH_ATTEMPTS_MAX failures are counted in the window;
+ * auth_attempt_failed counts one, in a transaction of its own on d (the
+ * refusal it follows has rolled back). */
+void auth_attempt_key(char out[AUTH_ATTEMPT_KEY_MAX], const char *what, const char *user_id);
+SJ_MUST_USE sj_err auth_attempts_check(db_conn *c, const char *key, const char **why, int64_t *retry_s);
+SJ_MUST_USE sj_err auth_attempt_failed(db *d, const char *key);
+/* Failed logins are counted per badge and address (rate_limits): from the
+ * SJ_LOCK_AFTER_FAILURES-th failure that badge waits at that address
+ * (SJ_LOCK_BASE_MS, doubling to SJ_LOCK_MAX_MS), answered exactly as a wrong
+ * password; the same badge elsewhere, and other badges at the address, are
+ * not held up. auth_login_blocked reads the pair's state; _failure counts
+ * one; _success clears it (both in c's write transaction). */
+#define AUTH_LF_KEY_MAX (SJ_MAX_BADGE + 96)
+SJ_MUST_USE sj_err auth_login_blocked(db_conn *c, const char *badge, const char *ip, int64_t now, bool *blocked);
+SJ_MUST_USE sj_err auth_login_failure(db_conn *c, const char *badge, const char *ip, int64_t now);
+SJ_MUST_USE sj_err auth_login_success(db_conn *c, const char *badge, const char *ip);
+/* Refused anonymous requests, counted per address, reason and minute in
+ * rate_limits (one row each, updated in place) so that the audit trail gets
+ * one entry per address, reason and minute, not one per request (issue 10
+ * item 15); over AUTH_ANON_MAX in a window the address is answered 429. */
+#define AUTH_ANON_WINDOW_MS (60LL * 1000)
+#define AUTH_ANON_MAX 600
+typedef struct auth_anon {
+	int64_t count;        /* this one's number in the window: 1 = the first (audit it) */
+	int64_t prev_count;   /* with count 1: the previous window's total (0: none) */
+	int64_t prev_start;
+	int64_t retry_s;      /* until the window ends */
+} auth_anon;
+/* auth_anon_count counts one refusal of ip for reason, in its own transaction. */
+SJ_MUST_USE sj_err auth_anon_count(db *d, const char *ip, const char *reason, auth_anon *out);
+/* A database that has served a non-loopback address (node state, set by
+ * `sijill serve`) never gets a demo account back: auth_mark_public records
+ * it (own transaction); auth_demo_enable_check is SJ_ECONFLICT when badge is
+ * a demo account and the database has served a public address (called by
+ * auth_user_set_status before enabling). */
+#define AUTH_STATE_SERVED_PUBLIC "serve.public_at"
+SJ_MUST_USE sj_err auth_mark_public(db *d);
+SJ_MUST_USE sj_err auth_demo_enable_check(db_conn *c, const char *badge);
+/* auth_totp_enabled sets *on when user_id's second factor is enabled. */
+SJ_MUST_USE sj_err auth_totp_enabled(db_conn *c, const char *user_id, bool *on);
+/* auth_totp_replace checks in's otp against the actor's enabled factor
+ * (SJ_EUNPROCESSABLE "invalid-otp": the caller counts the failure;
+ * SJ_ECONFLICT "totp-not-enabled"; SJ_ELIMIT "too-many-attempts"), then
+ * begins a new secret as auth_totp_begin (enabled again by its confirmation). */
+SJ_MUST_USE sj_err auth_totp_replace(db_conn *c, const sj_actor *a, json_t *in, json_t **out, const char **why,
+				     int64_t *retry_s);
+/* auth_totp_reset removes badge's second factor for the administrator a
+ * (audited by the caller with in's reason) and ends the user's sessions:
+ * the user enrols again at the next login. 404 "user-not-found". */
+SJ_MUST_USE sj_err auth_totp_reset(db_conn *c, const sj_actor *a, const char *badge, json_t *in, json_t **out,
+				   const char **why);
 /* auth_totp_enable checks in's otp against the pending secret and enables
  * the second factor (clearing mfa_pending on session_id): SJ_EUNPROCESSABLE
  * "invalid-otp" or "totp-not-set-up". *out: {"enabled": true}. */

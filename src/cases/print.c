@@ -389,6 +389,15 @@ static sj_err seal_block(buf *b, i18n_lang lang, json_t *pv, const char *who)
 	return e ? e : buf_adds(b, "</table></section>\n");
 }
 
+/* broken_seal marks a document whose seal does not verify (issue 10): what
+ * is shown no longer matches what was sealed, and the document is void. */
+static sj_err broken_seal(buf *b, i18n_lang lang)
+{
+	sj_err e = buf_adds(b, "<p class=\"draft broken\">");
+	e = e ? e : esc(b, L(lang, "print.seal-broken"));
+	return e ? e : buf_adds(b, "</p>\n");
+}
+
 sj_err print_pv_html(json_t *pv, i18n_lang lang, buf *b)
 {
 	bool sealed = jstr(pv, "status") && strcmp(jstr(pv, "status"), "sealed") == 0;
@@ -411,6 +420,8 @@ sj_err print_pv_html(json_t *pv, i18n_lang lang, buf *b)
 		e = e ? e : esc(b, L(lang, "print.draft"));
 		e = e ? e : buf_adds(b, "</p>\n");
 	}
+	if (!e && sealed && !json_is_true(json_object_get(json_object_get(pv, "seal"), "verified")))
+		e = broken_seal(b, lang);
 	e = e ? e : buf_adds(b, "<h1>");
 	e = e ? e : esc(b, L(lang, "doc.pv"));
 	e = e ? e : buf_adds(b, " — ");
@@ -488,6 +499,8 @@ sj_err print_bundle_html(json_t *ref, i18n_lang lang, buf *b)
 	json_t *bundle = json_object_get(ref, "bundle"), *kase = json_object_get(bundle, "case"),
 	       *office = json_object_get(bundle, "office");
 	sj_err e = head(b, lang, jstr(ref, "transmission_no"), "doc-bundle");
+	if (!e && !json_is_true(json_object_get(json_object_get(ref, "seal"), "verified")))
+		e = broken_seal(b, lang);
 	const char *unit = jstr(kase, lang == I18N_AR ? "unit_name_ar" : "unit_name_fr");
 	e = e ? e : authority(b, lang, unit ? unit : jstr(kase, "unit"), "referral.number", jstr(ref, "transmission_no"),
 			      "doc.case-number", jstr(kase, "number"));

@@ -15,6 +15,7 @@
 #include "auth/roles.h"
 #include "cases/custody.h"
 #include "cases/print.h"
+#include "cases/seal.h"
 #include "core/clock.h"
 #include "core/limits.h"
 #include "core/log.h"
@@ -24,95 +25,9 @@
 
 #define PV_SIG_CONTEXT "sijill-pv-v1|"
 
-static unsigned char wrap_key[crypto_secretbox_KEYBYTES];
-static bool wrap_loaded;
-
 static const char *jstr(json_t *o, const char *k)
 {
 	return json_string_value(json_object_get(o, k));
-}
-
-sj_err pv_key_load_or_create(const char *path, bool create)
-{
-	char hex[2 * crypto_secretbox_KEYBYTES + 2];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		ssize_t n = read(fd, hex, sizeof hex - 1);
-		close(fd);
-		if (n < 2 * crypto_secretbox_KEYBYTES)
-			return SJ_ECRYPTO;
-		hex[2 * crypto_secretbox_KEYBYTES] = '\0';
-		size_t bl = 0;
-		if (sodium_hex2bin(wrap_key, sizeof wrap_key, hex, 2 * crypto_secretbox_KEYBYTES, NULL, &bl, NULL) ||
-		    bl != sizeof wrap_key)
-			return SJ_ECRYPTO;
-		wrap_loaded = true;
-		return SJ_OK;
-	}
-	if (errno != ENOENT || !create)
-		return SJ_EIO;
-	crypto_secretbox_keygen(wrap_key);
-	sodium_bin2hex(hex, sizeof hex, wrap_key, sizeof wrap_key);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return SJ_EIO;
-	size_t len = strlen(hex);
-	hex[len++] = '\n';
-	bool ok = write(fd, hex, len) == (ssize_t)len && fsync(fd) == 0;
-	close(fd);
-	sodium_memzero(hex, sizeof hex);
-	if (!ok)
-		return SJ_EIO;
-	wrap_loaded = true;
-	return SJ_OK;
-}
-
-/* ---------- OPJ keys ---------- */
-
-static const char sql_key_by_user[] = "SELECT key_id, public_key, sealed_secret FROM opj_keys WHERE user_id = ?";
-static const char sql_key_by_id[] = "SELECT public_key FROM opj_keys WHERE key_id = ?";
-static const char sql_key_add[] =
-	"INSERT INTO opj_keys (key_id, user_id, public_key, sealed_secret, created_at) VALUES (?, ?, ?, ?, ?)";
-
-/* opj_secret returns u's signing key, creating the keypair on first use. */
-static sj_err opj_secret(db_conn *c, const char *user_id, unsigned char sk[crypto_sign_SECRETKEYBYTES],
-			 char key_id[17])
-{
-	if (!wrap_loaded)
-		return SJ_ECRYPTO;
-	unsigned char seed[crypto_sign_SEEDBYTES], pk[crypto_sign_PUBLICKEYBYTES];
-	unsigned char box[crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + crypto_sign_SEEDBYTES];
-	json_t *row = NULL;
-	sj_err e = dbj_one(c, sql_key_by_user, "key_id:t,pk:t,sealed:t", &row, "t", user_id);
-	if (!e) {
-		size_t bl = 0;
-		const char *sealed = jstr(row, "sealed");
-		if (sodium_hex2bin(box, sizeof box, sealed, strlen(sealed), NULL, &bl, NULL) || bl != sizeof box ||
-		    crypto_secretbox_open_easy(seed, box + crypto_secretbox_NONCEBYTES,
-					       sizeof box - crypto_secretbox_NONCEBYTES, box, wrap_key)) {
-			json_decref(row);
-			return SJ_ECRYPTO;
-		}
-		snprintf(key_id, 17, "%s", jstr(row, "key_id"));
-		json_decref(row);
-		crypto_sign_seed_keypair(pk, sk, seed);
-		sodium_memzero(seed, sizeof seed);
-		return SJ_OK;
-	}
-	if (e != SJ_ENOTFOUND)
-		return e;
-	randombytes_buf(seed, sizeof seed);
-	crypto_sign_seed_keypair(pk, sk, seed);
-	randombytes_buf(box, crypto_secretbox_NONCEBYTES);
-	crypto_secretbox_easy(box + crypto_secretbox_NONCEBYTES, seed, sizeof seed, box, wrap_key);
-	sodium_memzero(seed, sizeof seed);
-	unsigned char h[8];
-	crypto_generichash(h, sizeof h, pk, sizeof pk, NULL, 0);
-	char pkhex[2 * sizeof pk + 1], boxhex[2 * sizeof box + 1];
-	sodium_bin2hex(key_id, 17, h, sizeof h);
-	sodium_bin2hex(pkhex, sizeof pkhex, pk, sizeof pk);
-	sodium_bin2hex(boxhex, sizeof boxhex, box, sizeof box);
-	return db_run(c, sql_key_add, "tttti", key_id, user_id, pkhex, boxhex, clock_now_ms());
 }
 
 static void hash_hex(const char *content, char out[65])
@@ -165,7 +80,8 @@ REC_ENUM_DEF(pv_statuses, "pvstatus", "draft", "sealed");
 	X(V, drafter_badge, CODE, 1, SJ_MAX_BADGE, NULL, OUT) \
 	X(V, content_text, TEXT, 0, 0, NULL, 0) \
 	X(V, seal_signature, TEXT, 0, 0, NULL, 0) \
-	X(V, seal, JSON, 0, 0, NULL, OUT)
+	X(V, seal, JSON, 0, 0, NULL, OUT) \
+	X(V, sealer_id, ID, 0, 36, NULL, 0)
 static const rec_field pv_fields[] = {REC_ID_FIELD, PV_FIELDS(REC_FIELD)};
 const rec_desc pv_rec = REC_DESC("pv", "pvs", pv_fields, NULL);
 
@@ -323,7 +239,7 @@ sj_err pv_create(db_conn *c, const sj_actor *a, const char *case_id, json_t *bod
 static const char sql_pv_row[] =
 	"SELECT id, number, case_id, n, type, status, frame, person_id, custody_id, cn AS corrects, act_at, place, body,"
 	" drafter_name, drafter_rank, drafter_unit, d_badge AS drafter_badge, content AS content_text, content_hash,"
-	" signature AS seal_signature, key_id, s_badge AS sealed_by, sealed_at, created_at, updated_at FROM pvs"
+	" signature AS seal_signature, key_id, s_badge AS sealed_by, s_id AS sealer_id, sealed_at, created_at, updated_at FROM pvs"
 	" JOIN (SELECT id AS d_id, badge AS d_badge FROM users) d ON d.d_id = drafter_id"
 	" LEFT JOIN (SELECT id AS s_id, badge AS s_badge FROM users) s ON s.s_id = sealed_by"
 	" LEFT JOIN (SELECT id AS c_id, number AS cn FROM pvs) k ON k.c_id = corrects_id WHERE id = ?";
@@ -466,11 +382,11 @@ sj_err pv_seal(db_conn *c, const sj_actor *a, const char *id, json_t **out, cons
 		e = SJ_ENOMEM;
 		goto out;
 	}
-	char hash[65], key_id[17], msg[sizeof PV_SIG_CONTEXT + 64];
+	char hash[65], key_id[SEAL_KEY_ID_HEX + 1], msg[sizeof PV_SIG_CONTEXT + 64];
 	hash_hex(canon, hash);
 	snprintf(msg, sizeof msg, "%s%s", PV_SIG_CONTEXT, hash);
 	unsigned char sk[crypto_sign_SECRETKEYBYTES], sigb[crypto_sign_BYTES];
-	e = opj_secret(c, a->id, sk, key_id);
+	e = seal_opj_key(c, a, now, sk, key_id, why);
 	if (e)
 		goto out;
 	crypto_sign_detached(sigb, NULL, (const unsigned char *)msg, strlen(msg), sk);
@@ -494,33 +410,49 @@ out:
 
 /* ---------- reads ---------- */
 
-static bool verify(db_conn *c, json_t *pv)
+/* problem re-verifies pv's seal from its stored columns (seal.h); NULL when it holds. */
+static const char *problem(db_conn *c, json_t *pv)
 {
-	const char *content = jstr(pv, "content_text"), *hash = jstr(pv, "content_hash"),
-		   *sig = jstr(pv, "seal_signature"), *kid = jstr(pv, "key_id");
-	if (!content || !hash || !sig || !kid)
-		return false;
-	char h[65];
-	hash_hex(content, h);
-	if (strcmp(h, hash) != 0)
-		return false;
-	json_t *k = NULL;
-	if (dbj_one(c, sql_key_by_id, "pk:t", &k, "t", kid))
-		return false;
-	unsigned char pk[crypto_sign_PUBLICKEYBYTES], sb[crypto_sign_BYTES];
-	size_t l1 = 0, l2 = 0;
-	const char *pkh = jstr(k, "pk");
-	bool ok = sodium_hex2bin(pk, sizeof pk, pkh, strlen(pkh), NULL, &l1, NULL) == 0 && l1 == sizeof pk &&
-		  sodium_hex2bin(sb, sizeof sb, sig, strlen(sig), NULL, &l2, NULL) == 0 && l2 == sizeof sb;
-	json_decref(k);
-	char msg[sizeof PV_SIG_CONTEXT + 64];
-	snprintf(msg, sizeof msg, "%s%s", PV_SIG_CONTEXT, hash);
-	return ok && crypto_sign_verify_detached(sb, (const unsigned char *)msg, strlen(msg), pk) == 0;
+	return seal_pv_problem(c, jstr(pv, "content_text"), jstr(pv, "content_hash"), jstr(pv, "seal_signature"),
+			       jstr(pv, "key_id"), jstr(pv, "sealer_id"), jstr(pv, "number"));
 }
 
-sj_err pv_get(db_conn *c, const char *id, json_t **out)
+/* show_sealed makes a sealed PV read as its sealed content says, never as the
+ * editable columns do (a changed column is not what was sealed). */
+static void show_sealed(json_t *pv, json_t *ct)
+{
+	static const char *const cols[] = {"type", "frame", "act_at", "place", "corrects", "sealed_at", NULL};
+	for (int i = 0; cols[i]; i++) {
+		json_t *v = json_object_get(ct, cols[i]);
+		json_object_set(pv, cols[i], v ? v : json_null());
+	}
+	json_t *d = json_object_get(ct, "drafter");
+	static const char *const dk[][2] = {{"name", "drafter_name"}, {"rank", "drafter_rank"},
+					    {"unit", "drafter_unit"}, {"badge", "drafter_badge"}};
+	for (size_t i = 0; i < sizeof dk / sizeof dk[0]; i++) {
+		json_t *v = json_object_get(d, dk[i][0]);
+		json_object_set(pv, dk[i][1], v ? v : json_null());
+	}
+	json_t *by = json_object_get(json_object_get(ct, "sealed_by"), "badge");
+	json_object_set(pv, "sealed_by", by ? by : json_null());
+	json_t *p = json_object_get(json_object_get(ct, "person"), "id");
+	json_object_set(pv, "person_id", p ? p : json_null());
+	json_t *k = json_object_get(json_object_get(ct, "custody"), "id");
+	json_object_set(pv, "custody_id", k ? k : json_null());
+	json_t *body = json_object();
+	static const char *const bk[] = {"statements", "read_back", "signature", "refusal_reason", NULL};
+	for (int i = 0; body && bk[i]; i++)
+		if (json_object_get(ct, bk[i]))
+			json_object_set(body, bk[i], json_object_get(ct, bk[i]));
+	json_object_set_new(pv, "body", body ? body : json_null());
+}
+
+/* pv_load reads PV id; a sealed one as its sealed content, with its seal
+ * re-verified (*broken: the reason it does not verify, else NULL). */
+static sj_err pv_load(db_conn *c, const char *id, json_t **out, const char **broken)
 {
 	*out = NULL;
+	*broken = NULL;
 	if (!id_valid(id))
 		return SJ_ENOTFOUND;
 	json_t *pv = NULL;
@@ -528,28 +460,47 @@ sj_err pv_get(db_conn *c, const char *id, json_t **out)
 	if (e)
 		return e;
 	if (strcmp(jstr(pv, "status"), "sealed") == 0) {
-		bool ok = verify(c, pv);
+		const char *why = problem(c, pv);
 		json_t *content = jdump_loads(jstr(pv, "content_text"), 0, NULL);
+		if (!json_is_object(content) && !why)
+			why = "content-altered";
+		*broken = why;
 		json_object_set_new(pv, "seal",
-				    json_pack("{s:O,s:O,s:O,s:b}", "hash", json_object_get(pv, "content_hash"),
+				    json_pack("{s:O,s:O,s:O,s:b,s:b,s:s?}", "hash", json_object_get(pv, "content_hash"),
 					      "signature", json_object_get(pv, "seal_signature"), "key_id",
-					      json_object_get(pv, "key_id"), "verified", ok));
+					      json_object_get(pv, "key_id"), "verified", !why, "broken", why != NULL,
+					      "problem", why));
+		show_sealed(pv, content);
 		json_object_set_new(pv, "content", content ? content : json_null());
 	}
 	json_object_del(pv, "content_text");
 	json_object_del(pv, "content_hash");
 	json_object_del(pv, "seal_signature");
 	json_object_del(pv, "key_id");
+	json_object_del(pv, "sealer_id");
 	*out = pv;
 	return SJ_OK;
+}
+
+sj_err pv_get(db_conn *c, const char *id, json_t **out)
+{
+	const char *broken;
+	return pv_load(c, id, out, &broken);
 }
 
 sj_err pv_read(db_conn *c, const sj_actor *a, const char *id, json_t **out, const char **why)
 {
 	*out = NULL;
 	case_ref r;
+	const char *broken = NULL;
 	sj_err e = case_ref_of(c, a, sql_case_of, id, "pv-not-found", false, &r, why);
-	return e ? e : pv_get(c, id, out);
+	e = e ? e : pv_load(c, id, out, &broken);
+	/* a seal that does not verify is shown as broken and flagged to the auditors */
+	if (!e && broken && (e = seal_flag_broken(c, a, "pv", id, broken))) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return e;
 }
 
 sj_err pv_print(db_conn *c, const sj_actor *a, const char *id, buf *html, const char **why)
@@ -587,55 +538,25 @@ sj_err pv_list(db_conn *c, const char *case_id, bool sealed_only, json_t **out)
 
 /* ---------- signing other sealed documents (comms, issue 15) ----------
  * Additive: the same per-user key and construction as a PV seal, for any
- * canonical content, under the caller's context string. Key management is
- * to move into its own module (insider-holes issue); callers only see these
- * two functions. */
+ * canonical content, under the caller's context string. The keys and their
+ * bindings are seal.c's (issue 10); callers only see these two functions. */
 
 sj_err pv_sign_content(db_conn *c, const char *user_id, const char *context, const char *content,
 		       char hash[65], char sig[2 * 64 + 1], char key_id[17])
 {
-	if (!context || strlen(context) > 64 || !content)
-		return SJ_EINVAL;
-	char msg[64 + 65];
-	unsigned char sk[crypto_sign_SECRETKEYBYTES], sigb[crypto_sign_BYTES];
-	hash_hex(content, hash);
-	snprintf(msg, sizeof msg, "%s%s", context, hash);
-	sj_err e = opj_secret(c, user_id, sk, key_id);
-	if (e)
-		return e;
-	crypto_sign_detached(sigb, NULL, (const unsigned char *)msg, strlen(msg), sk);
-	sodium_memzero(sk, sizeof sk);
-	sodium_bin2hex(sig, 2 * crypto_sign_BYTES + 1, sigb, sizeof sigb);
-	return SJ_OK;
+	return seal_user_sign(c, user_id, context, content, hash, sig, key_id);
 }
 
 bool pv_verify_content(db_conn *c, const char *context, const char *content, const char *hash, const char *sig,
 		       const char *key_id)
 {
-	if (!context || strlen(context) > 64 || !content || !hash || !sig || !key_id)
-		return false;
-	char mine[65], msg[64 + 65];
-	hash_hex(content, mine);
-	if (strcmp(mine, hash) != 0)
-		return false;
-	json_t *k = NULL;
-	if (dbj_one(c, sql_key_by_id, "pk:t", &k, "t", key_id))
-		return false;
-	unsigned char pk[crypto_sign_PUBLICKEYBYTES], sb[crypto_sign_BYTES];
-	size_t l1 = 0, l2 = 0;
-	const char *pkh = jstr(k, "pk");
-	snprintf(msg, sizeof msg, "%s%s", context, hash);
-	bool ok = pkh && sodium_hex2bin(pk, sizeof pk, pkh, strlen(pkh), NULL, &l1, NULL) == 0 && l1 == sizeof pk &&
-		  sodium_hex2bin(sb, sizeof sb, sig, strlen(sig), NULL, &l2, NULL) == 0 && l2 == sizeof sb &&
-		  crypto_sign_verify_detached(sb, (const unsigned char *)msg, strlen(msg), pk) == 0;
-	json_decref(k);
-	return ok;
+	return seal_user_verify(c, context, content, hash, sig, key_id);
 }
 
 /* ---------- whole-database check (sijill restore) ---------- */
 
 static const char sql_pv_sealed_page[] =
-	"SELECT id, content, content_hash, signature, key_id FROM pvs"
+	"SELECT id, number, content, content_hash, signature, key_id, sealed_by FROM pvs"
 	" WHERE status = 'sealed' AND id > ? ORDER BY id LIMIT 500";
 
 sj_err pv_verify_all(db_conn *c, int64_t *checked, char bad_id[ID_LEN + 1])
@@ -645,7 +566,7 @@ sj_err pv_verify_all(db_conn *c, int64_t *checked, char bad_id[ID_LEN + 1])
 	char after[ID_LEN + 1] = "";
 	for (;;) {
 		json_t *rows = NULL;
-		sj_err e = dbj_rows(c, sql_pv_sealed_page, "id:t,content_text:t,content_hash:t,seal_signature:t,key_id:t", &rows,
+		sj_err e = dbj_rows(c, sql_pv_sealed_page, "id:t,number:t,content_text:t,content_hash:t,seal_signature:t,key_id:t,sealer_id:t", &rows,
 				    "t", after);
 		if (e)
 			return e;
@@ -653,7 +574,7 @@ sj_err pv_verify_all(db_conn *c, int64_t *checked, char bad_id[ID_LEN + 1])
 		json_t *pv;
 		json_array_foreach(rows, i, pv) {
 			(*checked)++;
-			if (!verify(c, pv)) {
+			if (problem(c, pv)) {
 				snprintf(bad_id, ID_LEN + 1, "%s", jstr(pv, "id"));
 				json_decref(rows);
 				return SJ_OK;

@@ -10,6 +10,7 @@
 #include "cases/custody.h"
 #include "cases/print.h"
 #include "cases/pv.h"
+#include "cases/seal.h"
 #include "cases/seizure.h"
 #include "core/clock.h"
 #include "core/limits.h"
@@ -43,7 +44,9 @@ REC_ENUM_DEF_PUBLIC(referral_outcomes, "outcome", "prosecuted", "investigating_j
 	X(C, outcome_note, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT) \
 	X(C, outcome_at, TIME, 0, 0, NULL, OUT) \
 	X(C, outcome_by, ID, 0, 36, NULL, 0) \
-	X(V, office, CODE, 1, REF_CODE_MAX, NULL, IN | NULLABLE)
+	X(V, office, CODE, 1, REF_CODE_MAX, NULL, IN | NULLABLE) \
+	X(V, bundle_signature, TEXT, 0, 0, NULL, 0) \
+	X(V, seal, JSON, 0, 0, NULL, OUT)
 static const rec_field referral_fields[] = {REC_ID_FIELD, REFERRAL_FIELDS(REC_FIELD)};
 const rec_desc referral_rec = REC_DESC("referral", "referrals", referral_fields, NULL);
 
@@ -60,7 +63,9 @@ const rec_desc referral_outcome_rec = REC_DESC("referral_outcome", NULL, outcome
  * ASCII-escaped), which dbj_write would re-serialise: bound by hand. */
 static const char sql_add_raw[] =
 	"INSERT INTO referrals (id, case_id, transmission_no, office_code, office_kind, derived_kind, override_reason,"
-	" bundle, bundle_hash, sent_at, sent_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	" bundle, bundle_hash, sent_at, sent_by, bundle_signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+#define BUNDLE_CONTEXT "sijill-bundle-v1"
 
 /* office_for picks the office: the one named (a different one than the
  * competent needs a reason: *reason is cleared when it is the competent
@@ -174,9 +179,13 @@ sj_err referral_create(db_conn *c, const sj_actor *a, const char *case_id, json_
 		char hex[65];
 		crypto_generichash(h, sizeof h, (const unsigned char *)canon, strlen(canon), NULL, 0);
 		sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+		/* sealed at transmission: the node key signs the bundle's hash */
+		char sig[SEAL_SIG_HEX + 1];
+		if (!seal_node_sign(BUNDLE_CONTEXT, hex, sig))
+			e = SJ_ECRYPTO;
 		/* the bundle is stored as the exact bytes hashed */
-		e = db_run(c, sql_add_raw, "ttttttttt" "it", id, r->id, transmission_no, jstr(office, "code"),
-			   jstr(office, "kind"), derived, override_reason, canon, hex, now, a->id);
+		e = e ? e : db_run(c, sql_add_raw, "ttttttttt" "itt", id, r->id, transmission_no, jstr(office, "code"),
+				   jstr(office, "kind"), derived, override_reason, canon, hex, now, a->id, sig);
 		const char *w;
 		e = e ? e : case_move(c, a, r, "referred", NULL, &w);
 		e = e ? e : case_event(c, r->id, a, "referred",
@@ -196,17 +205,57 @@ sj_err referral_create(db_conn *c, const sj_actor *a, const char *case_id, json_
 
 #define REF_SELECT                                                                                           \
 	"SELECT id, case_id, transmission_no, office_code, office_kind, derived_kind, override_reason, bundle_hash," \
-	" sent_at, s_badge AS sent_by, outcome, outcome_note, outcome_at, bundle FROM referrals"                 \
+	" sent_at, s_badge AS sent_by, outcome, outcome_note, outcome_at, bundle, bundle_signature FROM referrals"                 \
 	" JOIN (SELECT id AS s_id, badge AS s_badge FROM users) s ON s.s_id = sent_by"
 static const char sql_get[] = REF_SELECT " WHERE id = ?";
+static const char sql_raw[] = "SELECT bundle, bundle_hash AS hash, bundle_signature AS sig FROM referrals WHERE id = ?";
 static const char sql_by_case[] = REF_SELECT " WHERE case_id = ? ORDER BY sent_at";
+
+/* bundle_problem re-verifies a referral's bundle as stored: its hash and the
+ * node's signature over it; NULL when both hold. */
+static const char *bundle_problem(db_conn *c, const char *id)
+{
+	json_t *row = NULL;
+	if (dbj_one(c, sql_raw, "bundle:t,hash:t,sig:t", &row, "t", id))
+		return "seal-incomplete";
+	const char *bundle = jstr(row, "bundle"), *hash = jstr(row, "hash"), *why = NULL;
+	char hex[65] = "";
+	if (bundle) {
+		unsigned char h[32];
+		crypto_generichash(h, sizeof h, (const unsigned char *)bundle, strlen(bundle), NULL, 0);
+		sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+	}
+	if (!bundle || !hash || strcmp(hex, hash) != 0)
+		why = "content-altered";
+	else if (!seal_node_verify(BUNDLE_CONTEXT, hash, jstr(row, "sig")))
+		why = "signature-invalid";
+	json_decref(row);
+	return why;
+}
+
+/* referral_load reads referral id, its seal re-verified (*broken: why not). */
+static sj_err referral_load(db_conn *c, const char *id, bool with_bundle, json_t **out, const char **broken)
+{
+	*broken = NULL;
+	sj_err e = dbj_rec_one(c, sql_get, &referral_rec, out, "t", id);
+	if (e)
+		return e;
+	json_object_del(*out, "bundle_signature");
+	if (!with_bundle) {
+		json_object_del(*out, "bundle");
+		return SJ_OK;
+	}
+	*broken = bundle_problem(c, id);
+	json_object_set_new(*out, "seal",
+			    json_pack("{s:O,s:b,s:b,s:s?}", "hash", json_object_get(*out, "bundle_hash"), "verified",
+				      !*broken, "broken", *broken != NULL, "problem", *broken));
+	return SJ_OK;
+}
 
 sj_err referral_get(db_conn *c, const char *id, bool with_bundle, json_t **out)
 {
-	sj_err e = dbj_rec_one(c, sql_get, &referral_rec, out, "t", id);
-	if (!e && !with_bundle)
-		json_object_del(*out, "bundle");
-	return e;
+	const char *broken;
+	return referral_load(c, id, with_bundle, out, &broken);
 }
 
 static const char sql_case_of[] = "SELECT case_id FROM referrals WHERE id = ?";
@@ -216,8 +265,15 @@ sj_err referral_read(db_conn *c, const sj_actor *a, const char *id, bool with_bu
 {
 	*out = NULL;
 	case_ref r;
+	const char *broken = NULL;
 	sj_err e = case_ref_of(c, a, sql_case_of, id, "referral-not-found", false, &r, why);
-	return e ? e : referral_get(c, id, with_bundle, out);
+	e = e ? e : referral_load(c, id, with_bundle, out, &broken);
+	/* a bundle that does not verify is served marked broken, and flagged */
+	if (!e && broken && (e = seal_flag_broken(c, a, "referral", id, broken))) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return e;
 }
 
 sj_err referral_print(db_conn *c, const sj_actor *a, const char *id, buf *html, const char **why)
@@ -235,7 +291,10 @@ sj_err referral_list_case(db_conn *c, const char *case_id, json_t **out)
 	size_t i;
 	json_t *o;
 	if (!e)
-		json_array_foreach(*out, i, o) json_object_del(o, "bundle");
+		json_array_foreach(*out, i, o) {
+			json_object_del(o, "bundle");
+			json_object_del(o, "bundle_signature");
+		}
 	return e;
 }
 

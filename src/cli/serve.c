@@ -343,8 +343,16 @@ int cli_serve(int argc, char **argv)
 		free(a);
 		return 1;
 	}
+	/* a database that served a public address never gets its demo accounts back */
+	if (!is_loopback(host) && auth_mark_public(a->db)) {
+		fprintf(stderr, "sijill: cannot record that this database serves a public address\n");
+		db_close(a->db);
+		free(a);
+		return 1;
+	}
 	http_config cfg = {
 		.host = host,
+		.trusted_proxy = cf.trusted_proxy[0] ? cf.trusted_proxy : NULL,
 		.port = port,
 		.threads = threads,
 		.max_body = (size_t)max_body,

@@ -148,7 +148,11 @@ int cli_user(int argc, char **argv)
 		e = e ? e : auth_user_set_status(c, badge, status);
 		if (e) {
 			db_rollback(c);
-			fprintf(stderr, "sijill: %s: %s\n", badge, e == SJ_ENOTFOUND ? "no such user" : sj_err_name(e));
+			fprintf(stderr, "sijill: %s: %s\n", badge,
+				e == SJ_ENOTFOUND    ? "no such user"
+				: e == SJ_ECONFLICT ? "a demo account, and this database has served a public address:"
+						      " demo accounts stay disabled here"
+						    : sj_err_name(e));
 		} else {
 			rc = audit_and_commit(c, "user.status", badge, json_pack("{s:s}", "status", status));
 			if (!rc)
@@ -164,7 +168,11 @@ int cli_user(int argc, char **argv)
 			e = e ? e : auth_user_set_password(c, uid, pw, NULL);
 			if (e) {
 				db_rollback(c);
-				fprintf(stderr, "sijill: %s: %s\n", badge, e == SJ_ENOTFOUND ? "no such user" : sj_err_name(e));
+				fprintf(stderr, "sijill: %s: %s\n", badge,
+				e == SJ_ENOTFOUND    ? "no such user"
+				: e == SJ_ECONFLICT ? "a demo account, and this database has served a public address:"
+						      " demo accounts stay disabled here"
+						    : sj_err_name(e));
 			} else {
 				rc = audit_and_commit(c, "user.password", uid, NULL);
 				if (!rc)

@@ -9,7 +9,7 @@
 
 #include "core/limits.h"
 
-typedef enum { K_INT = 1, K_BOOL, K_LISTEN, K_TEXT, K_PATH, K_DB, K_URL, K_PGURI } kind;
+typedef enum { K_INT = 1, K_BOOL, K_LISTEN, K_TEXT, K_PATH, K_DB, K_URL, K_PGURI, K_ADDR } kind;
 
 typedef struct keydef {
 	const char *name;
@@ -58,6 +58,9 @@ static const keydef KEYS[] = {
 	TXT_KEY("public_url", K_URL, public_url, "",
 		"The public base URL of this service (https://...), printed in the QR code of every receipt and "
 		"certificate as <public_url>/verify/<number>. Empty: http://<the Host the browser used> (a station)."),
+	TXT_KEY("trusted_proxy", K_ADDR, trusted_proxy, "",
+		"The address of the reverse proxy that terminates TLS in front of sijill (e.g. 127.0.0.1): only from it is "
+		"X-Forwarded-Proto: https believed, and the session cookie then carries Secure. Empty: no proxy."),
 	{"access_log", K_BOOL, offsetof(config, access_log), 0, 0, 1, "on", NULL,
 	 "Write a JSON line per request to standard error (on/off)."},
 };
@@ -166,6 +169,15 @@ static bool set_def(config *c, const keydef *k, const char *text, char *why, siz
 			return false;
 		}
 		break;
+	case K_ADDR: {
+		struct in_addr a4;
+		struct in6_addr a6;
+		if (*text && inet_pton(AF_INET, text, &a4) != 1 && inet_pton(AF_INET6, text, &a6) != 1) {
+			snprintf(why, whysz, "must be a numeric IPv4 or IPv6 address (127.0.0.1), or empty");
+			return false;
+		}
+		break;
+	}
 	case K_TEXT:
 		break;
 	}

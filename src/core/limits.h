@@ -5,6 +5,7 @@
 #define SJ_MAX_BODY_DEFAULT     (1024 * 1024)   /* request body, bytes (--max-body) */
 #define SJ_MAX_HEADER_BYTES     (16 * 1024)     /* all request headers together */
 #define SJ_MAX_URL_BYTES        4096            /* path + query */
+#define SJ_MAX_DRAIN_BYTES      (16 * 1024 * 1024) /* a declared body over --max-body read and dropped to answer 413 */
 #define SJ_MAX_QUERY_PARAMS     32
 #define SJ_MAX_JSON_DEPTH       32              /* nesting of a request body */
 #define SJ_MAX_CONNECTIONS      512             /* open connections, all clients */

@@ -2,6 +2,7 @@
  * descriptions (see record.h). */
 #include "core/record.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,23 +91,23 @@ static void err_lim(json_t *errs, const char *prefix, const char *field, const c
 
 /* ------------------------------------------------------------ text hygiene */
 
-const char *rec_text_ok(const char *s, size_t len, bool multi)
+/* vis_mark writes one visible marker (at most 16 bytes with its NUL). */
+__attribute__((format(printf, 2, 3))) static int vis_mark(char *o, const char *fmt, ...)
 {
-	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
-	utf8proc_ssize_t left = (utf8proc_ssize_t)len;
-	while (left > 0) {
-		utf8proc_int32_t cp;
-		utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
-		if (n <= 0 || cp < 0)
-			return "utf8";
-		p += n;
-		left -= n;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(o, 16, fmt, ap);
+	va_end(ap);
+	return n < 0 ? 0 : (n > 15 ? 15 : n);
+}
+
+/* cp_refused names why code point cp is refused in stored text, or NULL. */
+static const char *cp_refused(utf8proc_int32_t cp, bool multi)
+{
+	{
 		if (cp < 0x20) {
-			if (cp == '\n' || cp == '\t' || cp == '\r') {
-				if (!multi)
-					return "control";
-				continue;
-			}
+			if (cp == '\n' || cp == '\t' || cp == '\r')
+				return multi ? NULL : "control";
 			return "control";
 		}
 		if (cp == 0x7f || (cp >= 0x80 && cp <= 0x9f))
@@ -129,6 +130,73 @@ const char *rec_text_ok(const char *s, size_t len, bool multi)
 			return "invisible";
 	}
 	return NULL;
+}
+
+const char *rec_text_ok(const char *s, size_t len, bool multi)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	utf8proc_ssize_t left = (utf8proc_ssize_t)len;
+	while (left > 0) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+		if (n <= 0 || cp < 0)
+			return "utf8";
+		p += n;
+		left -= n;
+		const char *why = cp_refused(cp, multi);
+		if (why)
+			return why;
+	}
+	return NULL;
+}
+
+char *rec_text_visible(const char *s)
+{
+	size_t len = strlen(s);
+	if (len > SIZE_MAX / 12 - 1)
+		return NULL;
+	char *out = malloc(len * 12 + 1), *o = out;
+	if (!out)
+		return NULL;
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	utf8proc_ssize_t left = (utf8proc_ssize_t)len;
+	while (left > 0) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+		if (n <= 0 || cp < 0) {
+			o += vis_mark(o, "\xe2\x9f\xa6" "0x%02X" "\xe2\x9f\xa7", *p); /* ⟦0xFF⟧ */
+			p++;
+			left--;
+			continue;
+		}
+		if (cp_refused(cp, true) && cp != '\n' && cp != '\t')
+			o += vis_mark(o, "\xe2\x9f\xa6" "U+%04X" "\xe2\x9f\xa7", (unsigned)cp); /* ⟦U+202E⟧ */
+		else {
+			memcpy(o, p, (size_t)n);
+			o += n;
+		}
+		p += n;
+		left -= n;
+	}
+	*o = '\0';
+	return out;
+}
+
+void rec_json_visible(json_t *v)
+{
+	const char *k;
+	json_t *m;
+	size_t i;
+	if (json_is_object(v)) {
+		json_object_foreach(v, k, m) rec_json_visible(m);
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, m) rec_json_visible(m);
+	} else if (json_is_string(v) && rec_text_ok(json_string_value(v), json_string_length(v), true)) {
+		char *t = rec_text_visible(json_string_value(v));
+		if (t && json_string_set(v, t))
+			json_string_set(v, "?");
+		free(t);
+	}
 }
 
 /* ------------------------------------------------------------ scalars */

@@ -254,6 +254,13 @@ void rec_err(json_t *errs, const char *prefix, const char *field, const char *co
  * "utf8" (invalid UTF-8). Visual spoofing of a PV or a name is refused at
  * the door rather than cleaned silently. */
 const char *rec_text_ok(const char *s, size_t len, bool multi);
+/* rec_text_visible returns a copy of s (a new string, caller frees; NULL out
+ * of memory) in which every character rec_text_ok refuses — but line breaks
+ * and tabs — is written visibly as "⟦U+202E⟧", and an invalid byte as
+ * "⟦0xFF⟧": what audit views print of stored text, old rows included.
+ * rec_json_visible does it in place to every string value under v. */
+char *rec_text_visible(const char *s);
+void rec_json_visible(json_t *v);
 
 /* rec_out removes from obj (in place) the members d does not declare OUT and
  * returns obj. NULL-safe. */

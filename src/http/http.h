@@ -27,6 +27,7 @@ typedef struct http_config {
 	unsigned timeout_s;
 	http_dispatch_fn dispatch;
 	void *ctx;                 /* passed to dispatch */
+	const char *trusted_proxy; /* the TLS-terminating proxy's address, or NULL (config trusted_proxy) */
 } http_config;
 
 typedef struct http_server http_server;
@@ -43,6 +44,9 @@ void http_stop(http_server *s);
 const char *http_method(const http_req *r);
 const char *http_path(const http_req *r);           /* decoded path, no query */
 const char *http_request_id(const http_req *r);
+/* http_secure: the client reached us over TLS — the request came from the
+ * configured trusted proxy with X-Forwarded-Proto: https (a Secure cookie). */
+bool http_secure(const http_req *r);
 const char *http_client_ip(const http_req *r);
 /* http_header returns the first value of header name (case-insensitive) or NULL. */
 const char *http_header(const http_req *r, const char *name);

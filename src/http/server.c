@@ -48,6 +48,7 @@ struct http_req {
 	buf body;
 	bool body_too_large;
 	bool early_reply;      /* replied before reading the body */
+	bool secure;           /* came over TLS through the trusted proxy */
 	kv query[SJ_MAX_QUERY_PARAMS];
 	int nquery;
 	bool query_dup;
@@ -99,6 +100,7 @@ void http_stats_get(http_stats *out)
 const char *http_method(const http_req *r) { return r->method; }
 const char *http_path(const http_req *r) { return r->path; }
 const char *http_request_id(const http_req *r) { return r->request_id; }
+bool http_secure(const http_req *r) { return r->secure; }
 const char *http_client_ip(const http_req *r) { return r->ip; }
 void http_set_user(http_req *r, void *user) { r->user = user; }
 void *http_user(const http_req *r) { return r->user; }
@@ -480,6 +482,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		}
 		if (!r->path)
 			return MHD_NO;
+		/* X-Forwarded-Proto is believed from the configured proxy only */
+		const char *xfp = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
+		r->secure = srv->cfg.trusted_proxy && xfp && strcmp(r->ip, srv->cfg.trusted_proxy) == 0 &&
+			    strcasecmp(xfp, "https") == 0;
 		MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, collect_query_n, r);
 
 		/* Framing checks before any body byte is read (RFC 9112 §6.3). */
@@ -513,6 +519,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 				return queue_reply(r);
 			}
 			if (n > srv->cfg.max_body) {
+				/* A client that did not ask (Expect: 100-continue) is
+				 * already sending the body: answering now and closing
+				 * would reset the connection under it ("broken pipe")
+				 * before it reads the 413. Drain a body of bounded size
+				 * instead (the connection timeout bounds a slow one)
+				 * and answer 413 once it is read. */
+				const char *ex = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Expect");
+				if (!ex && n <= SJ_MAX_DRAIN_BYTES) {
+					r->body_too_large = true;
+					return MHD_YES;
+				}
 				r->early_reply = true;
 				atomic_fetch_add(&st_limits, 1);
 				http_problem(r, 413, "body-too-large", "the request body exceeds the limit", NULL);
@@ -536,6 +553,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	return queue_reply(r);
 }
 
+/* log_safe_path copies path into out, as is when it is UTF-8 text, else
+ * with every byte outside printable ASCII written %XX. */
+static void log_safe_path(const char *path, char *out, size_t outsz)
+{
+	size_t len = strlen(path), n = 0;
+	if (txt_valid_utf8(path, len)) {
+		snprintf(out, outsz, "%s", path);
+		return;
+	}
+	for (size_t i = 0; i < len && n + 4 < outsz; i++) {
+		unsigned char ch = (unsigned char)path[i];
+		if (ch >= 0x20 && ch < 0x7f && ch != '%')
+			out[n++] = (char)ch;
+		else
+			n += (size_t)snprintf(out + n, outsz - n, "%%%02X", ch);
+	}
+	out[n] = '\0';
+}
+
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
@@ -552,9 +588,13 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	int cls_i = r->status / 100;
 	if (cls_i >= 1 && cls_i <= 5)
 		atomic_fetch_add(&st_class[cls_i], 1);
+	/* a path that is not UTF-8 is logged with its bytes escaped (%XX):
+	 * JSON holds only text, and the line must still name it */
+	char safe[SJ_MAX_URL_BYTES * 3 + 1];
+	log_safe_path(r->path ? r->path : "", safe, sizeof safe);
 	log_msg(LOG_INFO, "request",
 		json_pack("{s:s,s:s,s:s,s:i,s:I,s:s,s:b}", "request_id", r->request_id, "method",
-			  r->method, "path", r->path ? r->path : "", "status", r->status,
+			  r->method, "path", safe, "status", r->status,
 			  "duration_us", (json_int_t)dur, "ip", r->ip,
 			  "completed", toe == MHD_REQUEST_TERMINATED_COMPLETED_OK));
 	req_free(r);

@@ -59,7 +59,10 @@ const rec_desc lookup_persons_rec = REC_DESC("person_search", NULL, persons_fiel
 static const rec_field case_hit_fields[] = {CASE_HIT_FIELDS(REC_FIELD)};
 static const rec_desc case_hit_rec = REC_DESC("case_match", NULL, case_hit_fields, NULL);
 
-#define CASES_FIELDS(X) X(V, results, ARRAY, 0, SJ_MAX_PAGE, &case_hit_rec, OUT)
+#define CASES_FIELDS(X) \
+	X(V, results, ARRAY, 0, SJ_MAX_PAGE, &case_hit_rec, OUT) \
+	X(V, offset, INT, 0, 0, NULL, OUT) \
+	X(V, limit, INT, 0, 0, NULL, OUT)
 static const rec_field cases_fields[] = {CASES_FIELDS(REC_FIELD)};
 const rec_desc lookup_cases_rec = REC_DESC("case_search", NULL, cases_fields, NULL);
 
@@ -86,14 +89,8 @@ static bool purpose_ok(const char *p)
 	return p && strlen(p) >= 3 && strlen(p) <= SJ_MAX_PURPOSE;
 }
 
-sj_err lookup_persons(db_conn *c, const sj_actor *a, const lookup_query *q, json_t **out, const char **why,
-		      int64_t *retry_s)
+sj_err lookup_count(db_conn *c, const sj_actor *a, const char **why, int64_t *retry_s)
 {
-	*out = NULL;
-	if (!purpose_ok(q->purpose)) {
-		*why = "purpose-required";
-		return SJ_EINVAL;
-	}
 	/* one look-up counted per user per window, before anything is read */
 	char key[ID_LEN + 16];
 	snprintf(key, sizeof key, "lookup:%s", a->id ? a->id : "");
@@ -106,6 +103,20 @@ sj_err lookup_persons(db_conn *c, const sj_actor *a, const lookup_query *q, json
 		*why = "rate-limited";
 		return SJ_ELIMIT;
 	}
+	return SJ_OK;
+}
+
+sj_err lookup_persons(db_conn *c, const sj_actor *a, const lookup_query *q, json_t **out, const char **why,
+		      int64_t *retry_s)
+{
+	*out = NULL;
+	if (!purpose_ok(q->purpose)) {
+		*why = "purpose-required";
+		return SJ_EINVAL;
+	}
+	sj_err e = lookup_count(c, a, why, retry_s);
+	if (e)
+		return e;
 	srch_query sq = {.q = q->q, .birth_date = q->birth_date, .birth_year = q->birth_year, .sex = q->sex,
 			 .father = q->father, .birth_place = q->birth_place,
 			 .limit = q->limit ? q->limit : LOOKUP_DEFAULT_RESULTS};
@@ -133,23 +144,48 @@ sj_err lookup_persons(db_conn *c, const sj_actor *a, const lookup_query *q, json
 	return SJ_OK;
 }
 
-sj_err lookup_cases(db_conn *c, const sj_actor *a, const lookup_query *q, int limit, json_t **out,
-		    const char **why)
+sj_err lookup_cases(db_conn *c, const sj_actor *a, const lookup_query *q, int limit, int64_t offset, json_t **out,
+		    const char **why, int64_t *retry_s)
 {
 	*out = NULL;
 	if (!purpose_ok(q->purpose)) {
 		*why = "purpose-required";
 		return SJ_EINVAL;
 	}
+	/* the same limit as the person search, on the same counter */
+	sj_err e = lookup_count(c, a, why, retry_s);
+	if (e)
+		return e;
 	json_t *hits = NULL;
-	sj_err e = fts_sync(c);
-	e = e ? e : fts_search(c, q->q, a->national ? NULL : a->unit_path, limit, &hits);
+	/* a page is cut from the best LOOKUP_FTS_WINDOW matches: beyond it the
+	 * query should be narrowed, not paged through */
+	int64_t want = offset + limit;
+	if (want > LOOKUP_FTS_WINDOW)
+		want = LOOKUP_FTS_WINDOW;
+	e = fts_sync(c);
+	e = e ? e : fts_search(c, q->q, a->national ? NULL : a->unit_path, (int)want, &hits);
 	if (e == SJ_EINVAL)
 		*why = "query-no-words";
 	if (e)
 		return e;
-	*out = json_pack("{s:o}", "results", hits);
+	json_t *page = json_array();
+	for (size_t i = (size_t)offset; page && i < json_array_size(hits) && (int64_t)i < offset + limit; i++)
+		json_array_append(page, json_array_get(hits, i));
+	json_decref(hits);
+	*out = page ? json_pack("{s:o,s:I,s:i}", "results", page, "offset", (json_int_t)offset, "limit", limit) : NULL;
 	return *out ? SJ_OK : SJ_ENOMEM;
+}
+
+sj_err lookup_duplicates(db_conn *c, const sj_actor *a, const char *id, const char *purpose, json_t **out,
+			 const char **why, int64_t *retry_s)
+{
+	*out = NULL;
+	if (!purpose_ok(purpose)) {
+		*why = "purpose-required";
+		return SJ_EINVAL;
+	}
+	sj_err e = lookup_count(c, a, why, retry_s);
+	return e ? e : persons_duplicates(c, a, id, out, why);
 }
 
 sj_err lookup_flags(db_conn *c, db_conn *reader, json_t **out)
@@ -157,7 +193,9 @@ sj_err lookup_flags(db_conn *c, db_conn *reader, json_t **out)
 	*out = NULL;
 	int64_t max = settings_int(c, "lookup.flag_per_day");
 	json_t *flags = NULL;
-	sj_err e = audit_flags(reader ? reader : c, clock_now_ms() - FLAG_WINDOW_MS, max, &flags);
+	/* person searches, full-text searches and national look-ups by CIN
+	 * count together (audit_flags_lookups, audit/lookups.c) */
+	sj_err e = audit_flags_lookups(reader ? reader : c, clock_now_ms() - FLAG_WINDOW_MS, max, &flags);
 	if (e)
 		return e;
 	size_t i;

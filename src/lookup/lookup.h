@@ -24,6 +24,7 @@
 #define FLAG_WINDOW_MS     (24LL * 60 * 60 * 1000)
 #define FLAG_MAX_DEFAULT   200                    /* look-ups per user per day before a flag */
 #define LOOKUP_DEFAULT_RESULTS 10
+#define LOOKUP_FTS_WINDOW  500                    /* full-text matches a page may be cut from */
 
 /* The answers: a person search, a full-text search, the flags. */
 extern const rec_desc lookup_persons_rec, lookup_cases_rec, lookup_flags_rec;
@@ -51,12 +52,24 @@ typedef struct lookup_query {
  * "name_matches"}) with "alerts": [...]. */
 SJ_MUST_USE sj_err lookup_persons(db_conn *c, const sj_actor *a, const lookup_query *q, json_t **out,
 				  const char **why, int64_t *retry_s);
+/* lookup_count counts one national look-up of the actor in the window (the
+ * counter every look-up shares): over the limit SJ_ELIMIT "rate-limited"
+ * with *retry_s (the caller commits the count with the refusal). */
+SJ_MUST_USE sj_err lookup_count(db_conn *c, const sj_actor *a, const char **why, int64_t *retry_s);
 /* lookup_cases answers a full-text search of case summaries and PVs in the
- * actor's scope (national roles: everywhere), purpose required as above;
- * SJ_EINVAL "query-no-words". *out: {"results": [...]}. */
-SJ_MUST_USE sj_err lookup_cases(db_conn *c, const sj_actor *a, const lookup_query *q, int limit, json_t **out,
-				const char **why);
-/* lookup_flags lists the users whose person look-ups in the last day exceed
+ * actor's scope (national roles: everywhere), purpose required and counted
+ * as a look-up as above; SJ_EINVAL "query-no-words". The page is results
+ * offset .. offset + limit of the best LOOKUP_FTS_WINDOW matches.
+ * *out: {"results": [...], "offset", "limit"}. */
+SJ_MUST_USE sj_err lookup_cases(db_conn *c, const sj_actor *a, const lookup_query *q, int limit, int64_t offset,
+				json_t **out, const char **why, int64_t *retry_s);
+/* lookup_duplicates answers GET /persons/{id}/duplicates as a national
+ * look-up: purpose required ("purpose-required"), counted on the look-up
+ * limit, then persons_duplicates (its scope rule: the actor may merge id). */
+SJ_MUST_USE sj_err lookup_duplicates(db_conn *c, const sj_actor *a, const char *id, const char *purpose, json_t **out,
+				     const char **why, int64_t *retry_s);
+/* lookup_flags lists the users whose look-ups (person and full-text searches,
+ * additions by CIN) in the last day exceed
  * the setting lookup.flag_per_day: {"flags": [...], "threshold", "window_ms"}. */
 SJ_MUST_USE sj_err lookup_flags(db_conn *c, db_conn *reader, json_t **out);
 

@@ -359,12 +359,15 @@ static sj_err resolve(db_conn *c, const char *id, json_t **out)
 	return SJ_EINTERNAL; /* a merge cycle cannot be made by persons_merge */
 }
 
+static sj_err in_scope(db_conn *c, const sj_actor *a, const char *id, bool *merged, const char **why);
+
 sj_err persons_duplicates(db_conn *c, const sj_actor *a, const char *id, json_t **out, const char **why)
 {
-	(void)a; /* what the national search shows anyway: a national read */
 	*out = NULL;
 	json_t *row = NULL;
-	sj_err e = id_valid(id) ? resolve(c, id, &row) : SJ_ENOTFOUND;
+	/* the candidates are for merging: asked for by whom may merge this one */
+	sj_err e = id_valid(id) ? in_scope(c, a, id, NULL, why) : SJ_ENOTFOUND;
+	e = e ? e : resolve(c, id, &row);
 	if (e == SJ_ENOTFOUND)
 		*why = "person-not-found";
 	if (e)
@@ -446,9 +449,14 @@ static sj_err in_scope(db_conn *c, const sj_actor *a, const char *id, bool *merg
 		*merged = s(row, "merged") != NULL;
 	unit_info home;
 	if (!e && !(a->role & ROLE_ADMIN)) {
+		/* the national index (the root unit: imported, no station owns
+		 * it) and other units' persons are the national data-quality
+		 * role's (the administrator's) to merge, not a chief's */
 		e = unit_get(c, s(row, "home"), &home);
-		if (!e && home.parent_id[0] && !actor_in_scope(a, home.path))
+		if (!e && (!home.parent_id[0] || !actor_in_scope(a, home.path))) {
+			*why = "merge-needs-data-quality-role";
 			e = SJ_EFORBIDDEN;
+		}
 	}
 	json_decref(row);
 	return e;

@@ -116,15 +116,18 @@ bool persons_load_is_bulk(const persons_loader *l);
  * person's likely duplicates by the national search (its names in each
  * script, ranked with the birth date, sex and father's name; the person
  * itself excluded, a merged person read as its survivor), as a new object.
- * SJ_ENOTFOUND (*why "person-not-found"). */
+ * SJ_ENOTFOUND (*why "person-not-found"); the person must be one the actor
+ * may merge (SJ_EFORBIDDEN "merge-needs-data-quality-role", as below). The
+ * purpose and the rate limit are lookup_duplicates' (lookup.h). */
 SJ_MUST_USE sj_err persons_duplicates(db_conn *c, const sj_actor *a, const char *id, json_t **out,
 				      const char **why);
 /* persons_merge records that in's merged_id is the same person as its
  * survivor_id (a person_merge body), with its reason: merged_id's row stays
  * (and every mention of it), marked merged_into. Both must lie in the
- * actor's scope — administrators merge nationally; a chief the persons whose
- * home unit is theirs or below, or the root unit (the national index loaded
- * by import, which no station owns): SJ_EFORBIDDEN otherwise. SJ_ECONFLICT
+ * actor's scope — administrators (the national data-quality role) merge
+ * nationally, the national index (root unit) included; a chief the persons
+ * whose home unit is theirs or below: SJ_EFORBIDDEN
+ * "merge-needs-data-quality-role" otherwise (audited as refused). SJ_ECONFLICT
  * "merge-same-person" / "person-already-merged"; SJ_ENOTFOUND
  * "person-not-found". *out: {"id" (the merge), "survivor_id", "merged_id"}. */
 SJ_MUST_USE sj_err persons_merge(db_conn *c, const sj_actor *a, json_t *in, json_t **out, const char **why);

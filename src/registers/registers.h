@@ -46,6 +46,7 @@ typedef struct reg_ctx {
 	const char *actor_unit_id;
 	const char *source;      /* lookup | case | complaint | declaration | import | exchange */
 	const char *source_ref;  /* e.g. the case number; may be NULL */
+	bool silent;             /* a read-only role's check: alerts answered, no hit recorded, nobody notified */
 } reg_ctx;
 
 /* reg_plate_normalize folds a Moroccan plate written with Arabic or Latin
@@ -134,7 +135,9 @@ SJ_MUST_USE sj_err reg_check_entered_person(db_conn *c, const sj_actor *a, json_
 SJ_MUST_USE sj_err reg_check_lookup(db_conn *c, const sj_actor *a, const char *q, const char *birth_date,
 				    json_t *alerts);
 /* reg_check runs POST /check: in (checked against reg_check_rec) names a
- * person, a plate, a VIN or a document number; *out gets {"alerts": [...]}. */
+ * person, a plate, a VIN or a document number; *out gets {"alerts": [...]}.
+ * A read-only role (not a unit writer) gets the alerts, but its check is a
+ * look-up: source "lookup" whatever it sent, no hit recorded, nobody notified. */
 SJ_MUST_USE sj_err reg_check(db_conn *c, const sj_actor *a, json_t *in, json_t **out);
 
 /* reg_notifications lists the notifications of the actor's unit (newest

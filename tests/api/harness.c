@@ -169,7 +169,7 @@ void th_start_server(th_server *s)
 		}
 		const char *argv[] = {bin(), "serve", "--db", s->db, "--listen", "127.0.0.1:0",
 				      "--port-file", portfile, "--audit-key", s->key, "--test-clock",
-				      "--threads", "4", NULL};
+				      "--threads", "4", s->conf[0] ? "--config" : NULL, s->conf, NULL};
 		execv(argv[0], (char *const *)argv);
 		_exit(127);
 	}
@@ -404,6 +404,11 @@ long long th_sql_int(th_server *s, const char *sql)
 
 int th_cli(th_server *s, char *out, size_t outsz, const char *const *args)
 {
+	return th_cli_in(s, NULL, out, outsz, args);
+}
+
+int th_cli_in(th_server *s, const char *stdin_text, char *out, size_t outsz, const char *const *args)
+{
 	const char *argv[32];
 	int n = 0;
 	argv[n++] = bin();
@@ -414,5 +419,5 @@ int th_cli(th_server *s, char *out, size_t outsz, const char *const *args)
 	argv[n++] = "--audit-key";
 	argv[n++] = s->key;
 	argv[n] = NULL;
-	return run_wait(argv, NULL, out, outsz);
+	return run_wait(argv, stdin_text, out, outsz);
 }

@@ -23,6 +23,7 @@ typedef struct th_server {
 	char pgname[64];          /* PostgreSQL database name, "" for SQLite */
 	bool pg;
 	char clock_token[128];     /* machine token of demo-admin for the test clock */
+	char conf[PATH_MAX + 32];  /* a configuration file passed with --config when set ("" none) */
 } th_server;
 
 typedef struct th_resp {
@@ -66,6 +67,8 @@ long long th_sql_int(th_server *s, const char *sql);
 /* th_cli runs `sijill ARGS...` on s's database; returns the exit status and
  * writes stdout+stderr to out (may be NULL). */
 int th_cli(th_server *s, char *out, size_t outsz, const char *const *args);
+/* th_cli_in is th_cli with stdin_text (may be NULL) on the command's stdin. */
+int th_cli_in(th_server *s, const char *stdin_text, char *out, size_t outsz, const char *const *args);
 /* th_str returns json member name of the response as a string or "". */
 const char *th_str(const th_resp *r, const char *name);
 

@@ -149,11 +149,12 @@ static const probe PROBES[] = {
 	{"GET", "/api/v1/me", "/api/v1/me", false, NULL, true},
 	{"POST", "/api/v1/me/totp", "/api/v1/me/totp", false, NULL, true},
 	{"POST", "/api/v1/me/totp/confirm", "/api/v1/me/totp/confirm", false, NULL, false},
+	{"POST", "/api/v1/me/totp/replace", "/api/v1/me/totp/replace", false, NULL, false},
 	{"PUT", "/api/v1/me/password", "/api/v1/me/password", false, NULL, false},
 	{"PUT", "/api/v1/me/lang", "/api/v1/me/lang", false, NULL, false},
 	{"GET", "/api/v1/persons/search", "/api/v1/persons/search?q=Tahiri&purpose=matrice", false, NULL, true},
-	/* candidates are what the national person search shows anyway: a national read */
-	{"GET", "/api/v1/persons/{id}/duplicates", "/api/v1/persons/${person}/duplicates", false, NULL, true},
+	/* candidates for merging: asked by who may merge the person (scope), with a purpose */
+	{"GET", "/api/v1/persons/{id}/duplicates", "/api/v1/persons/${person}/duplicates?purpose=matrice", true, NULL, true},
 	{"POST", "/api/v1/persons/merges", "/api/v1/persons/merges", false, NULL, false},
 	{"POST", "/api/v1/persons/merges/{id}/undo", "/api/v1/persons/merges/${merge}/undo", true,
 	 "{\"reason\":\"matrice: other unit\"}", false},
@@ -204,6 +205,10 @@ static const probe PROBES[] = {
 	{"POST", "/api/v1/users", "/api/v1/users", false, NULL, false},
 	{"PATCH", "/api/v1/users/{badge}", "/api/v1/users/${badge}", false, NULL, false},
 	{"PUT", "/api/v1/users/{badge}/rank", "/api/v1/users/${badge}/rank", false, NULL, false},
+	{"POST", "/api/v1/users/{badge}/totp/reset", "/api/v1/users/${badge}/totp/reset", false, NULL, false},
+	/* an officer is not an OPJ: the administrator's enrolment is a 422, never 403/404 */
+	{"POST", "/api/v1/users/{badge}/opj-key", "/api/v1/users/${badge}/opj-key", false, NULL, true},
+	{"POST", "/api/v1/users/{badge}/opj-key/revoke", "/api/v1/users/${badge}/opj-key/revoke", false, NULL, false},
 	{"GET", "/api/v1/units", "/api/v1/units", false, NULL, true},
 	{"GET", "/api/v1/settings", "/api/v1/settings", false, NULL, true},
 	{"PUT", "/api/v1/settings/{key}", "/api/v1/settings/lookup.flag_per_day", false, NULL, false},

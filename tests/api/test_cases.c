@@ -69,6 +69,24 @@ static th_resp req(const char *method, const char *path, const char *tok, json_t
 	return r;
 }
 
+/* req_matched edits path like req, with If-Match: the ETag of a GET of it
+ * just before (edits of cases and draft PVs need it, issue 10 item 7). */
+static th_resp req_matched(const char *method, const char *path, const char *tok, json_t *body)
+{
+	th_resp g = th_request(&S, "GET", path, tok, NULL, 0, NULL);
+	char im[96] = "If-Match: ";
+	const char *t = strstr(g.headers, "ETag: ");
+	if (t)
+		sscanf(t + 6, "%40s", im + 10);
+	th_resp_free(&g);
+	char *s = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	const char *const headers[] = {"Content-Type: application/json", im, NULL};
+	th_resp r = th_request(&S, method, path, tok, s, strlen(s), headers);
+	free(s);
+	return r;
+}
+
 /* expect asserts the status (printing the body when it differs). */
 static void expect(th_resp *r, long status)
 {
@@ -255,7 +273,7 @@ static void whole_case_from_complaint_to_closure(void **st)
 	assert_non_null(strstr(pvnum, number));
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/pvs/%s", pv);
-	r = req("PATCH", path, officer, json_pack("{s:s}", "statements", "Je reconnais les faits. Lecture faite, persiste et signe."));
+	r = req_matched("PATCH", path, officer, json_pack("{s:s}", "statements", "Je reconnais les faits. Lecture faite, persiste et signe."));
 	expect(&r, 200);
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/pvs/%s/seal", pv);
@@ -489,7 +507,7 @@ static void sealed_pv_is_immutable_and_art67_is_checked(void **st)
 	expect_problem(&r, 422, "pv-not-read-back");
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/pvs/%s", pv);
-	r = req("PATCH", path, officer, json_pack("{s:b}", "read_back", 1));
+	r = req_matched("PATCH", path, officer, json_pack("{s:b}", "read_back", 1));
 	expect(&r, 200);
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/pvs/%s/seal", pv);
@@ -497,7 +515,7 @@ static void sealed_pv_is_immutable_and_art67_is_checked(void **st)
 	expect_problem(&r, 422, "pv-refusal-needs-reason"); /* refused to sign: the reason is required */
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/pvs/%s", pv);
-	r = req("PATCH", path, officer, json_pack("{s:s}", "refusal_reason", "refuse de signer sans son avocat"));
+	r = req_matched("PATCH", path, officer, json_pack("{s:s}", "refusal_reason", "refuse de signer sans son avocat"));
 	expect(&r, 200);
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/pvs/%s/seal", pv);

@@ -471,8 +471,20 @@ static void merge_and_unmerge(void **st)
 		" '00000000-0000-7000-8000-0000000000a2', field FROM person_keys WHERE person_id = (SELECT id FROM persons"
 		" WHERE last_name_ar = 'الزهراوي')"), 0);
 	char path[256];
+	/* the national index is the data-quality role's (an administrator's) to
+	 * merge: its duplicates are asked with a purpose (issue 10 item 9) */
 	snprintf(path, sizeof path, "/api/v1/persons/%s/duplicates", id);
+	r = th_request(&S, "GET", path, admin_tok, NULL, 0, NULL);
+	assert_int_equal(r.status, 400);
+	th_resp_free(&r);
 	r = th_request(&S, "GET", path, chief_tok, NULL, 0, NULL);
+	assert_int_equal(r.status, 400);
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/persons/%s/duplicates?purpose=qualite", id);
+	r = th_request(&S, "GET", path, chief_tok, NULL, 0, NULL);
+	assert_int_equal(r.status, 403);
+	th_resp_free(&r);
+	r = th_request(&S, "GET", path, admin_tok, NULL, 0, NULL);
 	assert_int_equal(r.status, 200);
 	json_t *c0 = json_array_get(json_object_get(r.json, "candidates"), 0);
 	assert_non_null(c0);
@@ -486,6 +498,12 @@ static void merge_and_unmerge(void **st)
 	snprintf(body, sizeof body,
 		 "{\"survivor_id\":\"%s\",\"merged_id\":\"00000000-0000-7000-8000-0000000000a2\",\"reason\":\"same CNIE photo\"}", id);
 	r = th_json(&S, "POST", "/api/v1/persons/merges", chief_tok, body);
+	assert_int_equal(r.status, 403); /* refused, and audited */
+	assert_string_equal(th_str(&r, "code"), "merge-needs-data-quality-role");
+	th_resp_free(&r);
+	assert_true(th_sql_int(&S, "SELECT COUNT(*) FROM audit_log WHERE action = 'person.merge' AND outcome = 'refused'"
+				   " AND badge = 'demo-chief'") >= 1);
+	r = th_json(&S, "POST", "/api/v1/persons/merges", admin_tok, body);
 	assert_int_equal(r.status, 201);
 	char *mid = strdup(th_str(&r, "id"));
 	th_resp_free(&r);

@@ -30,6 +30,9 @@ export class ApiError extends Error {
 }
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+// path → the ETag of the copy last read; an edit of it sends If-Match, so a
+// stale copy is refused (412) instead of overwriting another officer's change
+const etags = new Map();
 const RETRIES = 2;             // automatic retries of a write on 503 or a lost answer
 
 function newKey() {
@@ -63,6 +66,7 @@ async function sendNow(method, path, body, key) {
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD' && csrf) headers['X-CSRF-Token'] = csrf;
   if (key) headers['Idempotency-Key'] = key;
+  if (method === 'PATCH' && etags.has(path)) headers['If-Match'] = etags.get(path);
   let res;
   try {
     res = await fetch(path, {
@@ -78,6 +82,8 @@ async function sendNow(method, path, body, key) {
   if (text) {
     try { data = JSON.parse(text); } catch (e) { data = null; }
   }
+  const tag = res.headers.get('ETag');
+  if (tag && res.ok && (method === 'GET' || method === 'PATCH')) etags.set(path, tag);
   if (!res.ok) {
     const err = new ApiError(res.status, data);
     err.retryAfter = Number(res.headers.get('Retry-After')) || 1;

@@ -115,7 +115,14 @@ export async function render(ctx) {
   const save = (v) => api('PATCH', url, sf.body(v, { statements: v.statements || '', read_back: !!v.read_back }));
   const editor = form({
     submit: 'pv.save', label: 'pv.title', draft: draftKey, check: sf.check,
-    onSubmit: async (v) => { await save(v); ctx.toast(t('msg.saved')); },
+    onSubmit: async (v) => {
+      try { await save(v); } catch (e) {
+        // another officer saved first: show their version rather than overwrite it
+        if (e.status === 412) { ctx.toast(t('err.stale-copy')); ctx.rerender(); return; }
+        throw e;
+      }
+      ctx.toast(t('msg.saved'));
+    },
   }, sf.fields);
   const canSeal = allowed('POST', EP.pvSeal, role);
   const sealOut = h('p', { class: 'alert', role: 'alert', hidden: true, id: 'seal-error', tabindex: '-1' });
