@@ -338,6 +338,18 @@ th_resp th_json(th_server *s, const char *method, const char *path, const char *
 	return th_request(s, method, path, token, body, body ? strlen(body) : 0, h);
 }
 
+th_resp th_json_matched(th_server *s, const char *method, const char *path, const char *token, const char *body)
+{
+	th_resp g = th_request(s, "GET", path, token, NULL, 0, NULL);
+	char im[96] = "If-Match: ";
+	const char *t = strstr(g.headers, "ETag: ");
+	if (t)
+		sscanf(t + 6, "%40s", im + 10);
+	th_resp_free(&g);
+	const char *h[] = {"Content-Type: application/json", im, NULL};
+	return th_request(s, method, path, token, body, body ? strlen(body) : 0, h);
+}
+
 void th_resp_free(th_resp *r)
 {
 	free(r->body);

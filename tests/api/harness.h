@@ -56,6 +56,9 @@ th_resp th_request(th_server *s, const char *method, const char *path, const cha
 		   const char *body, size_t body_len, const char *const *headers);
 /* th_json: request with a JSON body (Content-Type: application/json). */
 th_resp th_json(th_server *s, const char *method, const char *path, const char *token, const char *body);
+/* th_json_matched: th_json with If-Match: the ETag of a GET of path just
+ * before (edits of cases and draft PVs need it, issue 10 item 7). */
+th_resp th_json_matched(th_server *s, const char *method, const char *path, const char *token, const char *body);
 void th_resp_free(th_resp *r);
 /* th_login returns a bearer token (malloc'd) for badge/demo-password, or aborts. */
 char *th_login(th_server *s, const char *badge);

@@ -75,6 +75,16 @@ static th_resp req(const char *method, const char *path, const char *tok, json_t
 	return r;
 }
 
+/* req_matched: req with If-Match (edits of a case need it). */
+static th_resp req_matched(const char *method, const char *path, const char *tok, json_t *body)
+{
+	char *s = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	th_resp r = th_json_matched(&S, method, path, tok, s);
+	free(s);
+	return r;
+}
+
 static void expect(th_resp *r, long status)
 {
 	if (r->status != status)
@@ -790,7 +800,7 @@ static void rogatory_commission(void **st)
 	r = req("PATCH", path, officer, json_pack("{s:{s:s}}", "rogatory_commission", "judge", "M. Alaoui"));
 	expect(&r, 400);
 	th_resp_free(&r);
-	r = req("PATCH", path, officer,
+	r = req_matched("PATCH", path, officer,
 		json_pack("{s:{s:s,s:s,s:s,s:s,s:s}}", "rogatory_commission", "judge", "M. Karim Alaoui, juge d'instruction",
 			  "court", "Cour d'appel de Casablanca", "number", "CR/2026/114", "date", "2026-11-30", "scope",
 			  "Audition et garde à vue des suspects du vol avec violence"));
