@@ -11,6 +11,7 @@
 #include "audit/audit.h"
 #include "cases/pv.h"
 #include "cli/cli.h"
+#include "exchange/exchange.h"
 #include "config/config.h"
 #include "core/clock.h"
 #include "core/i18n.h"
@@ -247,6 +248,11 @@ int cli_serve(int argc, char **argv)
 	}
 	if (audit_key_load_or_create(key, false)) {
 		fprintf(stderr, "sijill: cannot read the audit key %s (run `sijill init` first)\n", key);
+		free(a);
+		return 1;
+	}
+	if (xchg_keys_load(key, true)) {
+		fprintf(stderr, "sijill: cannot read or create the exchange key %s.exchange\n", key);
 		free(a);
 		return 1;
 	}
