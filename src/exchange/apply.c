@@ -170,7 +170,11 @@ sj_err xchg_apply(db_conn *c, json_t *body, int64_t now, xchg_applied *out, cons
 	int64_t applied = 0, unchanged = 0, quarantined = 0, to = 0;
 	out->ack = acked;
 	if (strcmp(status, "active") != 0) {
-		*why = strcmp(status, "suspended") == 0 ? "node-suspended" : "node-unknown";
+		bool suspended = strcmp(status, "active") != 0 && strcmp(status, "pending") != 0;
+		if (suspended)
+			*why = "node-suspended";
+		else
+			*why = "node-unknown";
 		e = SJ_EFORBIDDEN;
 		goto out;
 	}

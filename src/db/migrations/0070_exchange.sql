@@ -50,6 +50,15 @@ CREATE TABLE xchg_nodes (
   chain_error    TEXT                      -- set when the node's chain did not continue
 );
 CREATE INDEX xchg_nodes_unit ON xchg_nodes(unit_code);
+-- @sqlite
+CREATE TRIGGER xchg_nodes_status_enum_insert BEFORE INSERT ON xchg_nodes FOR EACH ROW WHEN NEW.status NOT IN ('pending', 'active', 'suspended')
+BEGIN SELECT RAISE(ABORT, 'xchg_nodes.status: not one of the accepted values'); END;
+CREATE TRIGGER xchg_nodes_status_enum_update BEFORE UPDATE OF status ON xchg_nodes FOR EACH ROW WHEN NEW.status NOT IN ('pending', 'active', 'suspended')
+BEGIN SELECT RAISE(ABORT, 'xchg_nodes.status: not one of the accepted values'); END;
+-- @end
+-- @pg
+ALTER TABLE xchg_nodes ADD CONSTRAINT xchg_nodes_status_enum CHECK (status IN ('pending', 'active', 'suspended')) NOT VALID;
+-- @end
 
 CREATE TABLE xchg_rows (
   tbl         TEXT NOT NULL,
