@@ -40,7 +40,8 @@ void api_exchange_batch(app *a, http_req *r, auth_user *u)
 		/* a gap: nothing applied; the answer names the sequence central expects */
 		char detail[128];
 		snprintf(detail, sizeof detail, "central expects sequence %lld next", (long long)res.expected);
-		app_finish(a, r, c, e);
+		db_rollback(c);
+		db_release(a->db, c);
 		http_problem(r, 409, why, detail,
 			     json_pack("{s:I,s:{s:I}}", "expected", (json_int_t)res.expected, "vars", "expected",
 				       (json_int_t)res.expected));

@@ -199,7 +199,7 @@ sj_err xchg_apply(db_conn *c, json_t *body, int64_t now, xchg_applied *out, cons
 	const char *pnode = json_string_value(json_object_get(p, "node"));
 	json_int_t from = json_integer_value(json_object_get(p, "from"));
 	to = json_integer_value(json_object_get(p, "to"));
-	if (!p || !json_is_array(recs) || !pnode || strcmp(pnode, node) != 0 || from < 1 || to < from ||
+	if (!p || !json_is_array(recs) || !pnode || strcmp(pnode, node) != 0 || from < 1 || to < from - 1 ||
 	    (json_int_t)json_array_size(recs) != to - from + 1) {
 		*why = "batch-malformed";
 		e = SJ_EINVAL;
