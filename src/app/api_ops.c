@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "exchange/exchange.h"
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/limits.h"
@@ -154,6 +155,8 @@ void api_metrics(app *a, http_req *r, auth_user *u)
 				       (double)rd.replay_lag_ms / 1000);
 		db_release(a->db, c);
 	}
+	if (!e)
+		e = xchg_metrics(a->db, &b);
 	if (e)
 		app_fail(r, e, NULL);
 	else

@@ -371,9 +371,12 @@ int cli_serve(int argc, char **argv)
 			  (json_int_t)cf.max_connections_per_ip, "login_attempts_per_address",
 			  (json_int_t)cf.login_attempts_per_address, "central_url",
 			  cf.central_url[0] ? cf.central_url : NULL));
+	if (xchg_loop_start(a->db))
+		log_msg(LOG_WARN, "the background exchange with central did not start", NULL);
 	while (!stop_requested)
 		pause();
 	log_msg(LOG_INFO, "stopping", NULL);
+	xchg_loop_stop();
 	http_stop(srv);
 	db_close(a->db);
 	free(a);

@@ -34,6 +34,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "core/buf.h"
 #include "core/err.h"
 #include "core/record.h"
 #include "db/db.h"
@@ -174,11 +175,25 @@ typedef void (*xchg_progress_fn)(int64_t acked, int64_t last, void *ctx);
  * from there (the outbox is kept). msg (may be NULL) receives a sentence on
  * failure. */
 SJ_MUST_USE sj_err xchg_sync(db *d, xchg_progress_fn progress, void *ctx, char *msg, size_t msgsz);
+/* xchg_loop_start starts, on a joined node, the background exchange of
+ * `sijill serve`: xchg_sync now and then every exchange.interval_s seconds
+ * (failures logged, retried next time). A no-op elsewhere. d must outlive
+ * xchg_loop_stop, which wakes and joins the thread (a push under way ends
+ * first: at worst its acknowledgement is lost and the next push is a replay). */
+SJ_MUST_USE sj_err xchg_loop_start(db *d);
+void xchg_loop_stop(void);
+
 /* xchg_status_node returns {joined, node_id, central, last_ack_seq,
  * last_ack_at, last_seq, pending, oldest_pending_at} (new). */
 SJ_MUST_USE sj_err xchg_status_node(db_conn *c, json_t **out);
 /* xchg_digest_node returns {table: hex digest} of the latest snapshot of
  * every row the node has had acknowledged (as xchg_digest_central). */
 SJ_MUST_USE sj_err xchg_digest_node(db_conn *c, json_t **out);
+
+/* ---- metrics (metrics.c) ---- */
+
+/* xchg_metrics appends the exchange's Prometheus lines to b (on a node, or
+ * per node at central), on a connection of d of its own. */
+SJ_MUST_USE sj_err xchg_metrics(db *d, buf *b);
 
 #endif

@@ -147,7 +147,9 @@ static sj_err batch(db_conn *c, const xchg_join *jn, int64_t ack, int64_t *to, c
 	return *text ? SJ_OK : SJ_ENOMEM;
 }
 
-static sj_err store_ack(db *d, int64_t ack)
+/* store_ack records central's acknowledgement; never backwards (two pushes
+ * may race: the loop and `sijill sync'), unless lower (central restored). */
+static sj_err store_ack(db *d, int64_t ack, bool lower)
 {
 	db_conn *c;
 	sj_err e = db_acquire(d, &c);
@@ -155,7 +157,13 @@ static sj_err store_ack(db *d, int64_t ack)
 		return e;
 	int64_t now = clock_now_ms();
 	if (!(e = db_begin(c, DB_WRITE))) {
-		e = settings_state_set(c, SETTINGS_STATE_LAST_ACK_SEQ, ack, now);
+		int64_t had = 0;
+		bool found;
+		e = settings_state_get(c, SETTINGS_STATE_LAST_ACK_SEQ, &had, &found);
+		if (!e && !lower && had > ack)
+			ack = had;
+		if (!e)
+			e = settings_state_set(c, SETTINGS_STATE_LAST_ACK_SEQ, ack, now);
 		if (!e)
 			e = settings_state_set(c, SETTINGS_STATE_LAST_ACK_AT, now, now);
 		if (!e)
@@ -182,6 +190,8 @@ sj_err xchg_sync(db *d, xchg_progress_fn progress, void *ctx, char *msg, size_t 
 	}
 	char url[1200];
 	snprintf(url, sizeof url, "%s/api/v1/exchange/batches", jn.central);
+	int64_t target = -1;   /* what was pending when this sync began: writes that
+				* keep coming go with the next one */
 	for (int rounds = 0; rounds < 1000000; rounds++) {
 		db_conn *c;
 		int64_t ack = 0, last = 0, to = 0;
@@ -194,6 +204,9 @@ sj_err xchg_sync(db *d, xchg_progress_fn progress, void *ctx, char *msg, size_t 
 			e = settings_state_get(c, SETTINGS_STATE_LAST_ACK_SEQ, &ack, &found);
 			if (!e)
 				e = dbj_int(c, sql_last, &last, "");
+			if (!e && target < 0)
+				target = last;
+			last = target;
 			if (!e)
 				e = batch(c, &jn, ack, &to, &text);
 			db_rollback(c);
@@ -218,7 +231,7 @@ sj_err xchg_sync(db *d, xchg_progress_fn progress, void *ctx, char *msg, size_t 
 				snprintf(msg, msgsz, "central's acknowledgement is not signed by the pinned central key");
 				e = SJ_ECRYPTO;
 			} else {
-				e = store_ack(d, got);
+				e = store_ack(d, got, false);
 				if (!e && progress)
 					progress(got, last, ctx);
 				if (!e && got >= last) {
@@ -235,7 +248,7 @@ sj_err xchg_sync(db *d, xchg_progress_fn progress, void *ctx, char *msg, size_t 
 				fprintf(stderr, "sijill: central expects sequence %lld but acknowledged %lld before: it lost "
 						"changes (restored from a backup?); sending them again\n",
 					(long long)exp, (long long)ack);
-				e = store_ack(d, exp - 1);
+				e = store_ack(d, exp - 1, true);
 			} else {
 				snprintf(msg, msgsz, "central refused the batch: %s", buf_str(&r.body));
 				e = SJ_ECONFLICT;
