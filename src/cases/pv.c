@@ -478,28 +478,32 @@ out:
 
 /* ---------- reads ---------- */
 
-static bool verify(db_conn *c, json_t *pv)
+bool pv_seal_ok(const char *content, const char *hash, const char *sig, const char *pk_hex)
 {
-	const char *content = jstr(pv, "content_text"), *hash = jstr(pv, "content_hash"),
-		   *sig = jstr(pv, "seal_signature"), *kid = jstr(pv, "key_id");
-	if (!content || !hash || !sig || !kid)
+	if (!content || !hash || !sig || !pk_hex)
 		return false;
 	char h[65];
 	hash_hex(content, h);
 	if (strcmp(h, hash) != 0)
 		return false;
-	json_t *k = NULL;
-	if (dbj_one(c, sql_key_by_id, "pk:t", &k, "t", kid))
-		return false;
 	unsigned char pk[crypto_sign_PUBLICKEYBYTES], sb[crypto_sign_BYTES];
 	size_t l1 = 0, l2 = 0;
-	const char *pkh = jstr(k, "pk");
-	bool ok = sodium_hex2bin(pk, sizeof pk, pkh, strlen(pkh), NULL, &l1, NULL) == 0 && l1 == sizeof pk &&
+	bool ok = sodium_hex2bin(pk, sizeof pk, pk_hex, strlen(pk_hex), NULL, &l1, NULL) == 0 && l1 == sizeof pk &&
 		  sodium_hex2bin(sb, sizeof sb, sig, strlen(sig), NULL, &l2, NULL) == 0 && l2 == sizeof sb;
-	json_decref(k);
 	char msg[sizeof PV_SIG_CONTEXT + 64];
 	snprintf(msg, sizeof msg, "%s%s", PV_SIG_CONTEXT, hash);
 	return ok && crypto_sign_verify_detached(sb, (const unsigned char *)msg, strlen(msg), pk) == 0;
+}
+
+static bool verify(db_conn *c, json_t *pv)
+{
+	const char *kid = jstr(pv, "key_id");
+	json_t *k = NULL;
+	if (!kid || dbj_one(c, sql_key_by_id, "pk:t", &k, "t", kid))
+		return false;
+	bool ok = pv_seal_ok(jstr(pv, "content_text"), jstr(pv, "content_hash"), jstr(pv, "seal_signature"), jstr(k, "pk"));
+	json_decref(k);
+	return ok;
 }
 
 sj_err pv_get(db_conn *c, const char *id, json_t **out)

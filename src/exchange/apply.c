@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cases/pv.h"
 #include "core/limits.h"
 #include "db/dbj.h"
 #include "org/units.h"
@@ -89,6 +90,37 @@ static bool chain_continues(json_t *row, int64_t *seq, char prev[65])
 	*seq = s;
 	snprintf(prev, 65, "%s", head);
 	return true;
+}
+
+/* ---- a sealed PV, verified again at central ---- */
+
+static const char sql_opj_key[] = "SELECT row FROM xchg_rows WHERE tbl = 'opj_keys' AND id = ? AND node_id = ?";
+
+/* seal_holds: a sealed PV's row hashes to its content_hash and carries its
+ * OPJ's signature under the key the node sent before it (pv_seal_ok); a
+ * draft passes. */
+static sj_err seal_holds(db_conn *c, const char *node, json_t *row, bool *ok)
+{
+	const char *status = json_string_value(json_object_get(row, "status"));
+	*ok = true;
+	if (!status || strcmp(status, "sealed") != 0)
+		return SJ_OK;
+	const char *kid = json_string_value(json_object_get(row, "key_id"));
+	json_t *k = NULL;
+	*ok = false;
+	sj_err e = kid ? dbj_one(c, sql_opj_key, "row:t", &k, "tt", kid, node) : SJ_ENOTFOUND;
+	if (e == SJ_ENOTFOUND)
+		return SJ_OK;
+	if (e)
+		return e;
+	json_t *kr = json_loads(json_string_value(json_object_get(k, "row")), 0, NULL);
+	*ok = pv_seal_ok(json_string_value(json_object_get(row, "content")),
+			 json_string_value(json_object_get(row, "content_hash")),
+			 json_string_value(json_object_get(row, "signature")),
+			 json_string_value(json_object_get(kr, "public_key")));
+	json_decref(kr);
+	json_decref(k);
+	return SJ_OK;
 }
 
 /* ---- a batch ---- */
@@ -238,6 +270,16 @@ sj_err xchg_apply(db_conn *c, json_t *body, int64_t now, xchg_applied *out, cons
 			goto out;
 		else if (!ok)
 			reason = "unit-not-hosted";
+		if (!reason && strcmp(tbl, "pvs") == 0) {
+			json_t *pr = json_loads(row, 0, NULL);
+			bool sealed_ok = true;
+			e = pr ? seal_holds(c, node, pr, &sealed_ok) : SJ_OK;
+			json_decref(pr);
+			if (e)
+				goto out;
+			if (!pr || !sealed_ok)
+				reason = "pv-seal-invalid";
+		}
 		if (!reason && strcmp(tbl, "audit_log") == 0) {
 			json_t *ar = json_loads(row, 0, NULL);
 			if (!chain_continues(ar, &audit_seq, prev)) {

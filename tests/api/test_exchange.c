@@ -226,6 +226,17 @@ static void node_to_central(void **st)
 	assert_int_equal(json_integer_value(json_object_get(n, "last_ack_seq")),
 			 json_integer_value(json_object_get(n, "last_seq")));
 	th_resp_free(&r);
+	/* Prometheus: per node at central, pending and age on the node */
+	r = req(&C, "GET", "/metrics", ctok, NULL);
+	expect(&r, 200);
+	assert_non_null(strstr(r.body, "sijill_exchange_node_acked_seq{node=\""));
+	assert_non_null(strstr(r.body, "sijill_exchange_quarantined "));
+	th_resp_free(&r);
+	r = req(&A, "GET", "/metrics", atok, NULL);
+	expect(&r, 200);
+	assert_non_null(strstr(r.body, "sijill_exchange_pending 0\n"));
+	assert_non_null(strstr(r.body, "sijill_exchange_last_ack_age_seconds "));
+	th_resp_free(&r);
 	/* node B pushes a row that claims A's unit: quarantined, A's row intact */
 	long long before = th_sql_int(&C, "SELECT count(*) FROM xchg_quarantine");
 	assert_int_equal(sync_node(&B, out, sizeof out), 0);
@@ -240,6 +251,17 @@ static void node_to_central(void **st)
 					" AND row_id = '01900000-0000-7000-8000-00000000000b'"), 1);
 	assert_int_equal(th_sql_int(&C, "SELECT count(*) FROM xchg_rows WHERE id = '01900000-0000-7000-8000-00000000000b'"), 0);
 	assert_true(th_sql_int(&C, "SELECT count(*) FROM xchg_quarantine") > before);
+	/* a sealed PV is verified again at central: one edited behind sijill's
+	 * back on A (its text no longer hashes to its seal) is quarantined, and
+	 * central keeps the sealed text */
+	assert_int_equal(th_sql(&A, "UPDATE pvs SET content = replace(content, 'reconnais', 'nie') WHERE status = 'sealed'"), 0);
+	assert_int_equal(sync_node(&A, out, sizeof out), 0);
+	assert_int_equal(th_sql_int(&C, "SELECT count(*) FROM xchg_quarantine WHERE tbl = 'pvs' AND reason = 'pv-seal-invalid'"), 1);
+	assert_int_equal(th_sql_int(&C, "SELECT count(*) FROM xchg_rows WHERE tbl = 'pvs' AND row LIKE '%reconnais%'"), 1);
+	assert_int_equal(th_sql_int(&C, "SELECT count(*) FROM xchg_rows WHERE tbl = 'pvs' AND row LIKE '%nie les faits%'"), 0);
+	/* put it back (the PV on A as sealed), so the digests compare again */
+	assert_int_equal(th_sql(&A, "UPDATE pvs SET content = replace(content, 'nie', 'reconnais') WHERE status = 'sealed'"), 0);
+	assert_int_equal(sync_node(&A, out, sizeof out), 0);
 	same_content(ctok, atok, &A, node_a, 8, NULL);
 	free(officer);
 	free(opj);
