@@ -269,7 +269,7 @@ async function main() {
     await loggedIn(page, 'demo-admin');
     for (const lang of ['ar', 'fr']) {
       await setLangUI(page, lang);
-      for (const p of ['/', '/admin', '/admin/units', '/admin/reference']) {
+      for (const p of ['/', '/admin', '/admin/units', '/admin/reference', '/exchange']) {
         await page.goto(`${base}${p}`);
         await page.waitForSelector('main h1');
         await page.waitForLoadState('networkidle');

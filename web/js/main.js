@@ -20,6 +20,7 @@ const NAV = [
   ['/registers/wanted', 'nav.registers', ['GET', '/api/v1/registers/wanted'], ['chief', 'opj', 'officer', 'analyst']],
   ['/audit', 'nav.audit', ['GET', '/api/v1/audit'], ['auditor']],
   ['/admin', 'nav.admin', ['GET', '/api/v1/users'], ['admin', 'chief']],
+  ['/exchange', 'nav.exchange', ['GET', '/api/v1/exchange/status'], ['admin', 'monitor']],
   ['/settings', 'nav.settings', null, null],
 ];
 
@@ -50,6 +51,7 @@ const ROUTES = [
   [/^\/admin$/, 'admin'],
   [/^\/admin\/(?<tab>units|reference|settings)$/, 'admin'],
   [/^\/settings$/, 'settings'],
+  [/^\/exchange$/, 'exchange'],
 ];
 
 export function go(path, replace) {
