@@ -91,6 +91,7 @@ typedef struct xchg_join {
 	char central[1024];
 	char central_pub[XCHG_KEY_HEX + 1];
 	char unit[64];
+	int64_t joined_at;          /* when the node joined (UTC ms; 0 in an older file) */
 } xchg_join;
 /* xchg_join_read fills *out from the join file; false when not joined. */
 bool xchg_join_read(xchg_join *out);
@@ -189,6 +190,26 @@ SJ_MUST_USE sj_err xchg_status_node(db_conn *c, json_t **out);
 /* xchg_digest_node returns {table: hex digest} of the latest snapshot of
  * every row the node has had acknowledged (as xchg_digest_central). */
 SJ_MUST_USE sj_err xchg_digest_node(db_conn *c, json_t **out);
+
+/* ---- a node too long without an exchange (stale.c) ---- */
+
+typedef struct xchg_staleness {
+	bool joined;             /* false: not a node, nothing below applies */
+	int64_t last_ok_at;      /* the last acknowledged exchange (or the join), UTC ms */
+	int64_t days;            /* whole days since */
+	int64_t max_days;        /* the setting exchange.max_days_without */
+	bool warn;               /* past half of it: every page warns */
+	bool refuse;             /* past it: new national look-ups are refused */
+} xchg_staleness;
+/* xchg_staleness_get fills *out for this installation (inside or outside a
+ * transaction of c). */
+SJ_MUST_USE sj_err xchg_staleness_get(db_conn *c, int64_t now_ms, xchg_staleness *out);
+/* xchg_lookup_allowed: SJ_OK, or SJ_ECONFLICT with *why "exchange-stale" on a
+ * node past exchange.max_days_without without a successful exchange. */
+SJ_MUST_USE sj_err xchg_lookup_allowed(db_conn *c, int64_t now_ms, const char **why);
+/* xchg_staleness_json: {last_ok_at, days_without, max_days, warn, refuse}
+ * (new), or NULL when not a node. */
+json_t *xchg_staleness_json(const xchg_staleness *s);
 
 /* ---- metrics (metrics.c) ---- */
 

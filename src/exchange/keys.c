@@ -112,8 +112,11 @@ bool xchg_join_read(xchg_join *out)
 		   *cen = json_string_value(json_object_get(j, "central")),
 		   *pub = json_string_value(json_object_get(j, "central_pub")),
 		   *unit = json_string_value(json_object_get(j, "unit"));
+	out->joined_at = (int64_t)json_integer_value(json_object_get(j, "joined_at"));
 	bool ok = id && cen && pub && unit && strlen(id) <= XCHG_NODE_ID_MAX && strlen(cen) < sizeof out->central &&
 		  strlen(pub) == XCHG_KEY_HEX && strlen(unit) < sizeof out->unit;
+	if (!ok)
+		out->joined_at = 0;
 	if (ok) {
 		snprintf(out->node_id, sizeof out->node_id, "%s", id);
 		snprintf(out->central, sizeof out->central, "%s", cen);
@@ -130,8 +133,8 @@ sj_err xchg_join_write(const xchg_join *j)
 		return SJ_EINTERNAL;
 	char path[PATH_MAX + 16];
 	join_path(path);
-	json_t *o = json_pack("{s:s,s:s,s:s,s:s}", "node_id", j->node_id, "central", j->central, "central_pub",
-			      j->central_pub, "unit", j->unit);
+	json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:I}", "node_id", j->node_id, "central", j->central, "central_pub",
+			      j->central_pub, "unit", j->unit, "joined_at", (json_int_t)j->joined_at);
 	char *text = o ? json_dumps(o, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
 	json_decref(o);
 	if (!text)

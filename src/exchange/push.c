@@ -85,6 +85,7 @@ sj_err xchg_join_central(const char *central, const char *code, char *msg, size_
 		snprintf(jn.central, sizeof jn.central, "%s", central);
 		snprintf(jn.central_pub, sizeof jn.central_pub, "%s", cpub);
 		snprintf(jn.unit, sizeof jn.unit, "%s", unit);
+		jn.joined_at = clock_now_ms();
 		e = xchg_join_write(&jn);
 		if (e)
 			snprintf(msg, msgsz, "cannot write the join file beside the audit key");

@@ -501,6 +501,55 @@ static void central_restored(void **st)
 }
 
 
+/* a node too long without an exchange: every page warns past half of
+ * exchange.max_days_without (7 days), national look-ups are refused past it,
+ * and the next successful exchange lifts both */
+static void stale_node(void **st)
+{
+	(void)st;
+	char out[4096];
+	char *officer = th_login(&A, "demo-officer");
+	const char *search = "/api/v1/persons/search?q=Bennani&purpose=verification";
+	th_resp r = req(&A, "GET", "/healthz", NULL, NULL);
+	expect(&r, 200);
+	json_t *x = json_object_get(r.json, "exchange");
+	assert_non_null(x);
+	assert_false(json_is_true(json_object_get(x, "warn")));
+	th_resp_free(&r);
+	r = req(&A, "GET", search, officer, NULL);
+	expect(&r, 200);
+	th_resp_free(&r);
+	/* 4 days without: a warning on every page, look-ups still answered */
+	assert_int_equal(th_sql(&A, "UPDATE node_state SET value = value - 4 * 86400000 - 60000 WHERE key = 'exchange.last_ack_at'"), 0);
+	r = req(&A, "GET", "/healthz", NULL, NULL);
+	x = json_object_get(r.json, "exchange");
+	assert_true(json_is_true(json_object_get(x, "warn")));
+	assert_false(json_is_true(json_object_get(x, "refuse")));
+	assert_int_equal(json_integer_value(json_object_get(x, "days_without")), 4);
+	th_resp_free(&r);
+	r = req(&A, "GET", search, officer, NULL);
+	expect(&r, 200);
+	th_resp_free(&r);
+	/* 8 days: new national look-ups refused, with a reason a person can act on */
+	assert_int_equal(th_sql(&A, "UPDATE node_state SET value = value - 4 * 86400000 WHERE key = 'exchange.last_ack_at'"), 0);
+	r = req(&A, "GET", "/healthz", NULL, NULL);
+	assert_true(json_is_true(json_object_get(json_object_get(r.json, "exchange"), "refuse")));
+	th_resp_free(&r);
+	r = req(&A, "GET", search, officer, NULL);
+	expect_problem(&r, 409, "exchange-stale");
+	assert_non_null(json_object_get(json_object_get(r.json, "message"), "ar"));
+	th_resp_free(&r);
+	/* central (never stale) answers; after a successful exchange the node does again */
+	r = req(&C, "GET", "/healthz", NULL, NULL);
+	assert_null(json_object_get(r.json, "exchange"));
+	th_resp_free(&r);
+	assert_int_equal(sync_node(&A, out, sizeof out), 0);
+	r = req(&A, "GET", search, officer, NULL);
+	expect(&r, 200);
+	th_resp_free(&r);
+	free(officer);
+}
+
 /* ---- fault rounds ---- */
 
 /* The proxy: nodes push through it; it forwards to central's current port
@@ -781,6 +830,7 @@ int main(void)
 		cmocka_unit_test(node_to_central),
 		cmocka_unit_test(protocol),
 		cmocka_unit_test(central_restored),
+		cmocka_unit_test(stale_node),
 		cmocka_unit_test(fault_rounds),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
