@@ -12,5 +12,8 @@ cat <<MSG
     demo-officer2  officer, arrondissement B (Lissasfa)
     demo-analyst   national analyst (read-only)
     demo-auditor   auditor
+    demo-comm      communication, Préfecture de police de Casablanca
+    demo-comm-head head of communication, Casablanca (approves, publishes)
+    demo-comm-dgsn head of communication, DGSN (national)
 
 MSG

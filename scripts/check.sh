@@ -83,10 +83,12 @@ src/text/norm.h txt_
 #    business, kept in a second header so callers of db.h do not see them;
 #  - src/db/backend.h is the storage module's internal header (the vtable its
 #    two backends fill), included by nothing outside src/db;
+#  - src/comms/internal.h likewise: the comms module's helpers shared by its
+#    files (comms_ like the public comms.h), included by nothing outside src/comms;
 #  - src/core/limits.h declares no function (the named limits).
 : >"$tmp/header"
 for h in $(find src -name '*.h' | sort); do
-	case $h in src/db/backend.h | src/core/limits.h) continue ;; esac
+	case $h in src/db/backend.h | src/comms/internal.h | src/core/limits.h) continue ;; esac
 	allowed=$(echo "$prefixes" | awk -v h="$h" '$1 == h { $1 = ""; print }')
 	[ -n "$allowed" ] || allowed="$(basename "$h" .h)_"
 	grep -oE '^[A-Za-z_][A-Za-z0-9_ *]*[ *]([a-z_][a-z0-9_]*)\(' "$h" | grep -vE '^(typedef|#|static)' |
@@ -98,8 +100,9 @@ for h in $(find src -name '*.h' | sort); do
 		[ $ok -eq 1 ] || echo "$h declares $fn (prefix $allowed)"
 	done >>"$tmp/header"
 done
-# a prefix declared by two headers (db_: db.h and migrate.h, named above)
-for h in $(find src -name '*.h' | sort); do
+# a prefix declared by two headers (db_: db.h and migrate.h, named above;
+# an internal header shares its module's prefix)
+for h in $(find src -name '*.h' ! -path src/comms/internal.h | sort); do
 	grep -oE '^[A-Za-z_][A-Za-z0-9_ *]*[ *]([a-z]+)_[a-z0-9_]*\(' "$h" | grep -vE '^(typedef|#|static)' |
 		sed -E 's/.*[ *]([a-z]+_)[a-z0-9_]*\($/\1/' | sort -u | sed "s|$| $h|"
 done | sort | awk '{ if ($1 == last && $1 != "db_") print "prefix " $1 " is declared by " lasth " and " $2; last = $1; lasth = $2 }' \

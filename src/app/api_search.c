@@ -48,6 +48,21 @@ void api_persons_search(app *a, http_req *r, auth_user *u)
 		http_problem(r, 400, "bad-query", "sex must be M or F", NULL);
 		return;
 	}
+	const char *by = http_query(r, "birth_year");
+	q.birth_place = http_query(r, "birth_place");
+	if (by && *by) {
+		char *end;
+		long v = strtol(by, &end, 10);
+		if (*end || v < 1850 || v > 2100) {
+			http_problem(r, 400, "bad-query", "birth_year must be a year from 1850 to 2100", NULL);
+			return;
+		}
+		q.birth_year = (int)v;
+	}
+	if ((q.father && strlen(q.father) > SJ_MAX_NAME) || (q.birth_place && strlen(q.birth_place) > SJ_MAX_NAME)) {
+		http_problem(r, 400, "bad-query", "father and birth_place are names (at most 200 bytes)", NULL);
+		return;
+	}
 	if (lim) {
 		char *end;
 		long v = strtol(lim, &end, 10);
@@ -82,9 +97,10 @@ void api_persons_search(app *a, http_req *r, auth_user *u)
 		}
 	}
 	app_reply(a, r, c, e, NULL, why, NULL,
-		  json_pack("{s:s,s:s?,s:i,s:i}", "q", q.q, "birth_date", q.birth_date, "results",
-			    (json_int_t)json_array_size(json_object_get(out, "results")), "alerts",
-			    (json_int_t)json_array_size(json_object_get(out, "alerts"))),
+		  json_pack("{s:s,s:s?,s:i,s:I,s:I,s:b}", "q", q.q, "birth_date", q.birth_date, "birth_year",
+			    q.birth_year, "results", (json_int_t)json_array_size(json_object_get(out, "results")),
+			    "alerts", (json_int_t)json_array_size(json_object_get(out, "alerts")), "too_broad",
+			    json_object_get(out, "too_broad") != NULL),
 		  200, out);
 }
 

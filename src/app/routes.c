@@ -4,6 +4,7 @@
  * Unit scope (own unit and below; national roles read all) is enforced by the
  * capability behind each handler. */
 #include "app/app.h"
+#include "comms/comms.h"
 #include "settings/settings.h"
 #include "cases/cases.h"
 #include "cases/complaint.h"
@@ -33,7 +34,10 @@
 #define REPLY(d) .reply = &(d)
 #define AUDIT(act, obj) .action = (act), .object = (obj)
 
-#define HUMANS ROLES_HUMAN
+/* HUMANS: who reads case, person and register data — every human role but
+ * communication (issue 15: they see case data only through a case officer's
+ * link). Routes every human needs (the session, the units) name ROLES_HUMAN. */
+#define HUMANS ROLES_CASE_READERS
 #define ANYONE ROLES_ALL
 #define WRITERS ROLES_UNIT_WRITERS
 
@@ -66,15 +70,15 @@ const route app_routes[] = {
 	ROUTE("DELETE", "/api/v1/session", ANYONE, ROUTE_MFA_ENROL, api_logout, "Log out (revoke this session)",
 	      "session", AUDIT("session.logout", "user")),
 	ROUTE("GET", "/api/v1/me", ANYONE, ROUTE_MFA_ENROL, api_me, "Who am I", "session", REPLY(auth_me_rec)),
-	ROUTE("POST", "/api/v1/me/totp", HUMANS, ROUTE_MFA_ENROL, api_me_totp_setup,
+	ROUTE("POST", "/api/v1/me/totp", ROLES_HUMAN, ROUTE_MFA_ENROL, api_me_totp_setup,
 	      "Set up a TOTP authenticator (secret shown once)", "session", REPLY(auth_totp_setup_rec),
 	      AUDIT("user.totp.setup", "user")),
-	ROUTE("POST", "/api/v1/me/totp/confirm", HUMANS, ROUTE_MFA_ENROL, api_me_totp_confirm,
+	ROUTE("POST", "/api/v1/me/totp/confirm", ROLES_HUMAN, ROUTE_MFA_ENROL, api_me_totp_confirm,
 	      "Confirm the authenticator with a code; enables the second factor", "session",
 	      BODY(auth_totp_confirm_rec), REPLY(auth_totp_confirm_rec), AUDIT("user.totp.confirm", "user")),
-	ROUTE("PUT", "/api/v1/me/password", HUMANS, 0, api_me_password, "Change my password", "session",
+	ROUTE("PUT", "/api/v1/me/password", ROLES_HUMAN, 0, api_me_password, "Change my password", "session",
 	      BODY(auth_password_rec), AUDIT("user.password", "user")),
-	ROUTE("PUT", "/api/v1/me/lang", HUMANS, 0, api_me_lang, "Set my interface language", "session",
+	ROUTE("PUT", "/api/v1/me/lang", ROLES_HUMAN, 0, api_me_lang, "Set my interface language", "session",
 	      BODY(auth_lang_rec), REPLY(auth_lang_rec), AUDIT("user.lang", "user")),
 
 	/* national search and central registers (api_search.c, api_registers.c);
@@ -137,7 +141,7 @@ const route app_routes[] = {
 	      BODY(auth_user_create_rec), REPLY(auth_user_rec), AUDIT("user.create", "user")),
 	ROUTE("PATCH", "/api/v1/users/{badge}", ROLE_ADMIN, 0, api_users_update, "Enable, disable or reset a user",
 	      "administration", BODY(auth_user_status_rec), REPLY(auth_user_rec), AUDIT("user.status", "user")),
-	ROUTE("GET", "/api/v1/units", HUMANS, 0, api_units_list, "The organisation's units", "administration",
+	ROUTE("GET", "/api/v1/units", ROLES_HUMAN, 0, api_units_list, "The organisation's units", "administration",
 	      REPLY(unit_list_rec)),
 	ROUTE("GET", "/api/v1/settings", ROLE_ADMIN, 0, api_settings_list,
 	      "The database settings: value, default, range, unit", "administration", REPLY(settings_list_rec)),
@@ -247,6 +251,99 @@ const route app_routes[] = {
 	ROUTE("PUT", "/api/v1/referrals/{id}/outcome", WRITERS, 0, api_referral_outcome,
 	      "Record the prosecution's decision", "referral", BODY(referral_outcome_rec), REPLY(referral_rec),
 	      AUDIT("referral.outcome", "referral")),
+	/* security communication (api_comms.c, issue 15): the communication roles
+	 * write in their unit's scope, the head of communication approves and
+	 * publishes; they reach case data only through a case officer's link */
+	ROUTE("POST", "/api/v1/cases/{id}/comms-links", WRITERS, 0, api_comms_link_create,
+	      "Let a communication unit speak of this case (what may be said)", "communication",
+	      BODY(comms_case_link_rec), REPLY(comms_case_link_rec),
+	      AUDIT("comms.link.create", "case")),
+	ROUTE("GET", "/api/v1/comms/case-links", ROLES_COMMS, 0, api_comms_link_list,
+	      "Case links addressed to my communication unit", "communication", AUDIT("comms.link.list", "unit")),
+	ROUTE("POST", "/api/v1/comms/activities", ROLES_COMMS, 0, api_comms_activity_create,
+	      "Draft a communication activity (communiqué, truth statement, filmed report...)", "communication",
+	      BODY(comms_activity_rec), REPLY(comms_activity_rec),
+	      AUDIT("comms.activity.create", "comms_activity")),
+	ROUTE("GET", "/api/v1/comms/activities", ROLES_COMMS, 0, api_comms_activity_list,
+	      "The register in my scope (kind, status, year)", "communication", AUDIT("comms.activity.list", "unit")),
+	ROUTE("GET", "/api/v1/comms/activities/{id}", ROLES_COMMS, 0, api_comms_activity_get,
+	      "Read an activity (its seal re-verified)", "communication", REPLY(comms_activity_rec),
+	      AUDIT("comms.activity.read", "comms_activity")),
+	ROUTE("PATCH", "/api/v1/comms/activities/{id}", ROLES_COMMS, 0, api_comms_activity_update,
+	      "Edit a draft (a reviewed one goes back to draft)", "communication", PATCH_BODY(comms_activity_rec), REPLY(comms_activity_rec), AUDIT("comms.activity.update", "comms_activity")),
+	ROUTE("POST", "/api/v1/comms/activities/{id}/review", ROLES_COMMS, 0, api_comms_activity_review,
+	      "Review a draft (not the drafter)", "communication", REPLY(comms_activity_rec),
+	      AUDIT("comms.activity.review", "comms_activity")),
+	ROUTE("GET", "/api/v1/comms/activities/{id}/pii", ROLES_COMMS, 0, api_comms_activity_pii,
+	      "The personal data found in the texts (CIN, telephone, names from the linked case)", "communication",
+	      AUDIT("comms.activity.pii", "comms_activity")),
+	ROUTE("POST", "/api/v1/comms/activities/{id}/approve", ROLE_COMM_HEAD, 0, api_comms_activity_approve,
+	      "Approve, confirming each personal-data match", "communication", BODY(comms_approve_rec), REPLY(comms_activity_rec), AUDIT("comms.activity.approve", "comms_activity")),
+	ROUTE("POST", "/api/v1/comms/activities/{id}/publish", ROLE_COMM_HEAD, 0, api_comms_activity_publish,
+	      "Publish (a communiqué or truth statement is sealed with the approver's key)", "communication",
+	      REPLY(comms_activity_rec), AUDIT("comms.activity.publish", "comms_activity")),
+	ROUTE("POST", "/api/v1/comms/activities/{id}/cancel", ROLES_COMMS, 0, api_comms_activity_cancel,
+	      "Cancel an unpublished activity with a reason", "communication", BODY(comms_cancel_rec), REPLY(comms_activity_rec), AUDIT("comms.activity.cancel", "comms_activity")),
+	ROUTE("POST", "/api/v1/comms/activities/{id}/corrections", ROLES_COMMS, 0, api_comms_activity_correct,
+	      "Draft the correction of a published activity (a new version)", "communication",
+	      REPLY(comms_activity_rec), AUDIT("comms.activity.correct", "comms_activity")),
+	ROUTE("GET", "/api/v1/comms/activities/{id}/print", ROLES_COMMS, 0, api_comms_activity_print,
+	      "Bilingual print view of an activity, seal re-verified (HTML)", "communication",
+	      AUDIT("comms.activity.print", "comms_activity")),
+	ROUTE("GET", "/api/v1/comms/activities/{id}/engagement", ROLES_COMMS, 0, api_comms_engagement_list,
+	      "Engagement of a published item by channel and day", "communication", AUDIT("comms.engagement.read", "comms_activity")),
+	ROUTE("POST", "/api/v1/comms/activities/{id}/engagement", ROLES_COMMS, 0, api_comms_engagement_add,
+	      "Enter one day's figures by hand", "communication", BODY(comms_engagement_rec),
+	      AUDIT("comms.engagement.add", "comms_activity")),
+	ROUTE("POST", "/api/v1/comms/activities/{id}/engagement/import", ROLES_COMMS, 0, api_comms_engagement_import,
+	      "Import a platform's CSV export (all or nothing; the same file twice changes nothing)", "communication",
+	      BODY(comms_csv_rec), AUDIT("comms.engagement.import", "comms_activity")),
+	ROUTE("POST", "/api/v1/comms/register-import", ROLE_COMM_HEAD, 0, api_comms_register_import,
+	      "Import the register kept before sijill (published, marked imported)", "communication",
+	      BODY(comms_import_rec), AUDIT("comms.register.import", "unit")),
+	ROUTE("POST", "/api/v1/comms/claims", ROLES_COMMS, 0, api_comms_claim_create,
+	      "Register a claim seen online (the same claim is linked to its first report)", "communication",
+	      BODY(comms_claim_rec), REPLY(comms_claim_rec), AUDIT("comms.claim.create", "comms_claim")),
+	ROUTE("GET", "/api/v1/comms/claims", ROLES_COMMS, 0, api_comms_claim_list, "Claims in my scope (crisis, status)",
+	      "communication", AUDIT("comms.claim.list", "unit")),
+	ROUTE("GET", "/api/v1/comms/claims/{id}", ROLES_COMMS, 0, api_comms_claim_get,
+	      "Read a claim with its verdict, answer and time to rebuttal", "communication", REPLY(comms_claim_rec),
+	      AUDIT("comms.claim.read", "comms_claim")),
+	ROUTE("POST", "/api/v1/comms/claims/{id}/status", ROLES_COMMS, 0, api_comms_claim_status,
+	      "Start verifying, or give the verdict with its evidence", "communication", BODY(comms_claim_status_rec), REPLY(comms_claim_rec), AUDIT("comms.claim.status", "comms_claim")),
+	ROUTE("POST", "/api/v1/comms/claims/{id}/duplicate", ROLES_COMMS, 0, api_comms_claim_duplicate,
+	      "Link a claim to the first report of the same claim", "communication", BODY(comms_claim_dup_rec), REPLY(comms_claim_rec), AUDIT("comms.claim.duplicate", "comms_claim")),
+	ROUTE("POST", "/api/v1/comms/claims/{id}/archive", ROLES_COMMS, 0, api_comms_claim_archive,
+	      "Store the archived copy of a claim (PNG, JPEG, WebP, GIF, PDF, MP4; hashed)", "communication",
+	      BODY(comms_file_rec), REPLY(comms_claim_rec), AUDIT("comms.claim.archive", "comms_claim")),
+	ROUTE("GET", "/api/v1/comms/claims/{id}/claimreview", ROLES_COMMS, 0, api_comms_claim_review,
+	      "The verdict as schema.org ClaimReview JSON-LD", "communication", AUDIT("comms.claim.export", "comms_claim")),
+	ROUTE("POST", "/api/v1/comms/crises", ROLES_COMMS, 0, api_comms_crisis_create, "Open a crisis tag",
+	      "communication", BODY(comms_crisis_rec), REPLY(comms_crisis_rec),
+	      AUDIT("comms.crisis.create", "comms_crisis")),
+	ROUTE("GET", "/api/v1/comms/crises", ROLES_COMMS, 0, api_comms_crisis_list, "Crisis tags (national)",
+	      "communication", AUDIT("comms.crisis.list", "unit")),
+	ROUTE("GET", "/api/v1/comms/crises/{id}/board", ROLES_COMMS, 0, api_comms_crisis_board,
+	      "The live board of a crisis in my scope", "communication", AUDIT("comms.crisis.board", "comms_crisis")),
+	ROUTE("POST", "/api/v1/comms/crises/{id}/close", ROLES_COMMS, 0, api_comms_crisis_close, "Close a crisis",
+	      "communication", REPLY(comms_crisis_rec), AUDIT("comms.crisis.close", "comms_crisis")),
+	ROUTE("GET", "/api/v1/comms/files/{id}", ROLES_COMMS, 0, api_comms_file_get,
+	      "An archived copy or media item (as stored, with its type)", "communication", AUDIT("comms.file.read", "comms_file")),
+	ROUTE("POST", "/api/v1/comms/events", ROLES_COMMS, 0, api_comms_event_create, "Document a major event",
+	      "communication", BODY(comms_event_rec), REPLY(comms_event_rec),
+	      AUDIT("comms.event.create", "comms_event")),
+	ROUTE("GET", "/api/v1/comms/events", ROLES_COMMS, 0, api_comms_event_list, "Major events (national)",
+	      "communication", AUDIT("comms.event.list", "unit")),
+	ROUTE("GET", "/api/v1/comms/events/{id}", ROLES_COMMS, 0, api_comms_event_get,
+	      "A major event with its arrangements, media items and coverage", "communication",
+	      REPLY(comms_event_rec), AUDIT("comms.event.read", "comms_event")),
+	ROUTE("PATCH", "/api/v1/comms/events/{id}", ROLES_COMMS, 0, api_comms_event_update,
+	      "Update an event's documentation", "communication", PATCH_BODY(comms_event_rec),
+	      REPLY(comms_event_rec), AUDIT("comms.event.update", "comms_event")),
+	ROUTE("POST", "/api/v1/comms/events/{id}/media", ROLES_COMMS, 0, api_comms_event_media,
+	      "Add a media item of the security arrangements (hashed)", "communication", BODY(comms_file_rec), REPLY(comms_event_rec), AUDIT("comms.event.media", "comms_event")),
+	ROUTE("GET", "/api/v1/comms/bilan", ROLES_COMMS | ROLE_ANALYST, 0, api_comms_bilan,
+	      "The communication bilan of a year, per unit or national", "communication", AUDIT("comms.bilan.read", "unit")),
 };
 
 const size_t app_routes_count = sizeof app_routes / sizeof app_routes[0];
@@ -271,6 +368,10 @@ const rec_desc *const app_records[] = {
 	&auth_totp_confirm_rec, &auth_user_rec, &auth_users_rec, &auth_user_create_rec, &auth_user_status_rec,
 	&unit_rec, &unit_list_rec, &ref_offence_rec, &ref_custody_rule_rec, &ref_office_rec, &ref_lists_rec,
 	&settings_item_rec, &settings_list_rec, &settings_put_rec, &app_test_clock_rec,
+	/* security communication */
+	&comms_activity_rec, &comms_approve_rec, &comms_cancel_rec, &comms_import_rec, &comms_claim_rec,
+	&comms_claim_status_rec, &comms_claim_dup_rec, &comms_file_rec, &comms_crisis_rec, &comms_event_rec,
+	&comms_engagement_rec, &comms_csv_rec, &comms_case_link_rec,
 	/* the exchange with central */
 	&xchg_enrol_rec, &xchg_batch_rec, &xchg_ack_rec, &xchg_nodes_rec, &xchg_status_rec, &xchg_node_rec,
 	&xchg_digest_rec, NULL,

@@ -16,7 +16,8 @@ static const char *js(json_t *o, const char *k)
 	return json_string_value(json_object_get(o, k));
 }
 
-REC_ENUM_DEF_PUBLIC(auth_roles, "role", "admin", "chief", "opj", "officer", "analyst", "auditor", "monitor");
+REC_ENUM_DEF_PUBLIC(auth_roles, "role", "admin", "chief", "opj", "officer", "analyst", "auditor", "monitor",
+		    "communication", "comm_head");
 REC_ENUM_DEF_PUBLIC(auth_langs, "lang", "ar", "fr");
 REC_ENUM_DEF(user_statuses, "status", "active", "disabled");
 

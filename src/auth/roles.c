@@ -2,7 +2,8 @@
 
 #include <string.h>
 
-const char *const role_all_names[] = {"admin", "chief", "opj", "officer", "analyst", "auditor", "monitor", NULL};
+const char *const role_all_names[] = {"admin", "chief", "opj", "officer", "analyst", "auditor", "monitor",
+					    "communication", "comm_head", NULL};
 
 role role_from_name(const char *name)
 {

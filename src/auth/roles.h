@@ -18,14 +18,22 @@ typedef enum role {
 	ROLE_ANALYST = 1 << 4,  /* national, read-only */
 	ROLE_AUDITOR = 1 << 5,  /* reads the audit log, national */
 	ROLE_MONITOR = 1 << 6,  /* machine: /metrics only */
+	ROLE_COMMUNICATION = 1 << 7, /* security communication: writes the comms register in its unit's scope */
+	ROLE_COMM_HEAD = 1 << 8, /* the unit's head of communication: also approves, publishes (seals) */
 } role;
 
-#define ROLES_ALL (ROLE_ADMIN | ROLE_CHIEF | ROLE_OPJ | ROLE_OFFICER | ROLE_ANALYST | ROLE_AUDITOR | ROLE_MONITOR)
-#define ROLES_HUMAN (ROLE_ADMIN | ROLE_CHIEF | ROLE_OPJ | ROLE_OFFICER | ROLE_ANALYST | ROLE_AUDITOR)
+/* The communication roles (issue 15) never see case or register data: they
+ * are humans (session routes) but not case readers. */
+#define ROLES_COMMS (ROLE_COMMUNICATION | ROLE_COMM_HEAD)
+#define ROLES_ALL (ROLE_ADMIN | ROLE_CHIEF | ROLE_OPJ | ROLE_OFFICER | ROLE_ANALYST | ROLE_AUDITOR | ROLE_MONITOR | \
+		   ROLES_COMMS)
+#define ROLES_HUMAN (ROLE_ADMIN | ROLE_CHIEF | ROLE_OPJ | ROLE_OFFICER | ROLE_ANALYST | ROLE_AUDITOR | ROLES_COMMS)
+/* Who may read case, person and register data: every human but communication. */
+#define ROLES_CASE_READERS (ROLES_HUMAN & ~ROLES_COMMS)
 #define ROLES_UNIT_WRITERS (ROLE_CHIEF | ROLE_OPJ | ROLE_OFFICER)
 
 /* role_from_name maps "admin", "chief", "opj", "officer", "analyst", "auditor",
- * "monitor" to its bit; ROLE_NONE for anything else. */
+ * "monitor", "communication", "comm_head" to its bit; ROLE_NONE for anything else. */
 role role_from_name(const char *name);
 /* role_name returns the static name of a single role bit, or "none". */
 const char *role_name(role r);

@@ -269,9 +269,9 @@ sj_err custody_open(db_conn *c, const sj_actor *a, const char *case_id, json_t *
 	/* loi 03.23: custody is exceptional — the rule names the offence classes it
 	 * applies to (crimes, délits punishable by prison). */
 	if (rule.applies_to[0]) {
-		char quoted[40];
-		snprintf(quoted, sizeof quoted, "\"%s\"", r->cls);
-		if (!strstr(rule.applies_to, quoted)) {
+		char quoted[sizeof r->cls + 2];
+		int qn = snprintf(quoted, sizeof quoted, "\"%s\"", r->cls);
+		if (qn < 0 || (size_t)qn >= sizeof quoted || !strstr(rule.applies_to, quoted)) {
 			*why = "custody-rule-not-applicable";
 			return SJ_EUNPROCESSABLE;
 		}

@@ -274,7 +274,9 @@ sj_err pv_create(db_conn *c, const sj_actor *a, const char *case_id, json_t *bod
 	e = e ? e : dbj_int(c, sql_next_n, &n, "t", r->id);
 	char id[ID_LEN + 1], number[CASE_NUMBER_MAX + 32];
 	id_new(id);
-	snprintf(number, sizeof number, "%s/PV-%lld", r->number, (long long)n);
+	int nn = snprintf(number, sizeof number, "%.*s/PV-%lld", CASE_NUMBER_MAX, r->number, (long long)n);
+	if (!e && (nn < 0 || (size_t)nn >= sizeof number))
+		e = SJ_EINTERNAL; /* a case number is at most CASE_NUMBER_MAX: cannot happen */
 	char unit[UNIT_CODE_MAX + 2 * UNIT_NAME_MAX + 16];
 	snprintf(unit, sizeof unit, "%s — %s — %s", a->unit_code, a->unit_name_fr ? a->unit_name_fr : "",
 		 a->unit_name_ar ? a->unit_name_ar : "");
@@ -571,6 +573,53 @@ sj_err pv_list(db_conn *c, const char *case_id, bool sealed_only, json_t **out)
 	}
 	*out = rows;
 	return SJ_OK;
+}
+
+/* ---------- signing other sealed documents (comms, issue 15) ----------
+ * Additive: the same per-user key and construction as a PV seal, for any
+ * canonical content, under the caller's context string. Key management is
+ * to move into its own module (insider-holes issue); callers only see these
+ * two functions. */
+
+sj_err pv_sign_content(db_conn *c, const char *user_id, const char *context, const char *content,
+		       char hash[65], char sig[2 * 64 + 1], char key_id[17])
+{
+	if (!context || strlen(context) > 64 || !content)
+		return SJ_EINVAL;
+	char msg[64 + 65];
+	unsigned char sk[crypto_sign_SECRETKEYBYTES], sigb[crypto_sign_BYTES];
+	hash_hex(content, hash);
+	snprintf(msg, sizeof msg, "%s%s", context, hash);
+	sj_err e = opj_secret(c, user_id, sk, key_id);
+	if (e)
+		return e;
+	crypto_sign_detached(sigb, NULL, (const unsigned char *)msg, strlen(msg), sk);
+	sodium_memzero(sk, sizeof sk);
+	sodium_bin2hex(sig, 2 * crypto_sign_BYTES + 1, sigb, sizeof sigb);
+	return SJ_OK;
+}
+
+bool pv_verify_content(db_conn *c, const char *context, const char *content, const char *hash, const char *sig,
+		       const char *key_id)
+{
+	if (!context || strlen(context) > 64 || !content || !hash || !sig || !key_id)
+		return false;
+	char mine[65], msg[64 + 65];
+	hash_hex(content, mine);
+	if (strcmp(mine, hash) != 0)
+		return false;
+	json_t *k = NULL;
+	if (dbj_one(c, sql_key_by_id, "pk:t", &k, "t", key_id))
+		return false;
+	unsigned char pk[crypto_sign_PUBLICKEYBYTES], sb[crypto_sign_BYTES];
+	size_t l1 = 0, l2 = 0;
+	const char *pkh = jstr(k, "pk");
+	snprintf(msg, sizeof msg, "%s%s", context, hash);
+	bool ok = pkh && sodium_hex2bin(pk, sizeof pk, pkh, strlen(pkh), NULL, &l1, NULL) == 0 && l1 == sizeof pk &&
+		  sodium_hex2bin(sb, sizeof sb, sig, strlen(sig), NULL, &l2, NULL) == 0 && l2 == sizeof sb &&
+		  crypto_sign_verify_detached(sb, (const unsigned char *)msg, strlen(msg), pk) == 0;
+	json_decref(k);
+	return ok;
 }
 
 /* ---------- whole-database check (sijill restore) ---------- */

@@ -60,6 +60,21 @@ SJ_MUST_USE sj_err pv_print(db_conn *c, const sj_actor *a, const char *id, buf *
 /* pv_list returns the case's PVs (summaries) as a new array. */
 SJ_MUST_USE sj_err pv_list(db_conn *c, const char *case_id, bool sealed_only, json_t **out);
 
+/* --- sealing other documents with a user's key (comms, issue 15) ---
+ * The PV construction for any canonical content: hash = BLAKE2b-256(content)
+ * in hex, signature = Ed25519 over context || hash with user_id's key (made
+ * on first use, kept like an OPJ's). context is a short domain-separation
+ * prefix ("sijill-comms-v1|", at most 64 bytes) so a signature made for one
+ * kind of document never verifies as another. */
+/* pv_sign_content writes hash (65), sig (129, hex) and key_id (17) for
+ * content (NUL-terminated, the caller's canonical bytes). SJ_ECRYPTO until
+ * the wrapping key is loaded; SJ_EINVAL on a missing or long context. */
+SJ_MUST_USE sj_err pv_sign_content(db_conn *c, const char *user_id, const char *context, const char *content,
+				   char hash[65], char sig[2 * 64 + 1], char key_id[17]);
+/* pv_verify_content: content hashes to hash and sig is key_id's signature of
+ * context || hash. Any missing argument, unknown key or mismatch is false. */
+bool pv_verify_content(db_conn *c, const char *context, const char *content, const char *hash, const char *sig,
+		       const char *key_id);
 /* pv_verify_all recomputes the hash and checks the OPJ signature of every
  * sealed PV (for `sijill restore`); *checked counts them and bad_id names the
  * first that fails ("" when all pass). An error only when the database does. */

@@ -136,10 +136,12 @@ sj_err referral_create(db_conn *c, const sj_actor *a, const char *case_id, json_
 	e = e ? e : seizure_list_case(c, r->id, &seizures);
 	int64_t now = clock_now_ms(), year = case_year(now), n = 0;
 	e = e ? e : case_counter_next(c, "transmission", r->unit_id, year, &n);
-	char *canon = NULL, id[ID_LEN + 1], transmission_no[CASE_NUMBER_MAX + 1];
+	char *canon = NULL, id[ID_LEN + 1], transmission_no[CASE_NUMBER_MAX + 1 + 32];
 	id_new(id);
-	snprintf(transmission_no, sizeof transmission_no, "%s/%lld/TR-%06lld", r->unit_code, (long long)year,
-		 (long long)n);
+	int tn = snprintf(transmission_no, sizeof transmission_no, "%.*s/%lld/TR-%06lld", UNIT_CODE_MAX, r->unit_code,
+			  (long long)year, (long long)n);
+	if (!e && (tn < 0 || tn > CASE_NUMBER_MAX))
+		e = SJ_EINTERNAL; /* a unit code is at most UNIT_CODE_MAX: cannot happen */
 	if (!e) {
 		size_t i;
 		json_t *o;

@@ -146,6 +146,9 @@ int cli_import(int argc, char **argv)
 		else if (!e)
 			snprintf(unit_id, sizeof unit_id, "%s", u.id);
 	}
+	persons_loader *ld = NULL;
+	if (!e)
+		e = persons_load_begin(c, unit_id, &ld);
 	long long lineno = 0, good = 0, bad = 0, created = 0, updated = 0, in_batch = 0, batch_first = 1;
 	long long b_created = 0, b_updated = 0;
 	int64_t t0 = clock_monotonic_us(), last_bar = 0;
@@ -181,10 +184,9 @@ int cli_import(int argc, char **argv)
 			open_tx = !e;
 			batch_first = lineno;
 		}
-		char id[ID_LEN + 1];
 		bool made = false;
 		if (!e)
-			e = persons_import(c, p, unit_id, id, &made);
+			e = persons_load_person(ld, p, &made);
 		json_decref(p);
 		if (e)
 			break;
@@ -192,7 +194,8 @@ int cli_import(int argc, char **argv)
 		in_batch++;
 		made ? (created++, b_created++) : (updated++, b_updated++);
 		if (in_batch >= batch) {
-			e = audit_batch(c, path, batch_first, lineno, b_created, b_updated);
+			e = persons_load_flush(ld);
+			e = e ? e : audit_batch(c, path, batch_first, lineno, b_created, b_updated);
 			e = e ? e : db_commit(c);
 			open_tx = false;
 			in_batch = b_created = b_updated = 0;
@@ -203,7 +206,8 @@ int cli_import(int argc, char **argv)
 		}
 	}
 	if (!e && open_tx && in_batch) {
-		e = audit_batch(c, path, batch_first, lineno, b_created, b_updated);
+		e = persons_load_flush(ld);
+		e = e ? e : audit_batch(c, path, batch_first, lineno, b_created, b_updated);
 		e = e ? e : db_commit(c);
 		open_tx = false;
 	}
@@ -211,14 +215,19 @@ int cli_import(int argc, char **argv)
 		db_rollback(c);
 	if (bar)
 		progress(total, total, good, t0), fputc('\n', stderr);
+	if (ld && persons_load_is_bulk(ld) && !quiet)
+		fprintf(stderr, "sijill: building the search index\n");
+	sj_err ee = persons_load_end(ld); /* also after a failure: committed batches stay searchable */
+	if (!e && ee)
+		e = ee;
 	if (e)
 		fprintf(stderr, "sijill: import stopped at line %lld (%s%s%s); earlier batches are kept\n", lineno,
 			sj_err_name(e), c ? ": " : "", c ? db_last_error(c) : "");
 	else
 		rc = bad ? 1 : 0;
 	double secs = (double)(clock_monotonic_us() - t0) / 1e6;
-	printf("imported %lld persons (%lld new, %lld merged by CIN), %lld bad lines, in %.1f s\n", good, created,
-	       updated, bad, secs);
+	printf("imported %lld persons (%lld new, %lld merged by CIN), %lld bad lines, in %.1f s (%.0f persons/s)\n",
+	       good, created, updated, bad, secs, secs > 0 ? (double)good / secs : 0.0);
 	if (c)
 		db_release(d, c);
 	db_close(d);

@@ -41,6 +41,12 @@ typedef struct db_backend_ops {
 	/* tx_active: the server still holds an open transaction on conn (SQLite
 	 * rolls a transaction back by itself on some errors, e.g. out of memory) */
 	bool (*tx_active)(void *conn);
+	/* bulk copy (db_copy_*): begin a stream of rows of ncols columns into
+	 * table; row gets ncols values as text (NULL: SQL NULL); end finishes
+	 * the stream, frees it and returns the first error */
+	sj_err (*copy_begin)(void *conn, const char *table, const char *columns, int ncols, void **copy);
+	sj_err (*copy_row)(void *copy, const char *const *vals);
+	sj_err (*copy_end)(void *copy);
 } db_backend_ops;
 
 extern const db_backend_ops db_sqlite_ops;

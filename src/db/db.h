@@ -25,6 +25,7 @@
 typedef struct db db;
 typedef struct db_conn db_conn;
 typedef struct db_stmt db_stmt;
+typedef struct db_copy db_copy;
 
 typedef enum { DB_SQLITE = 1, DB_PG = 2 } db_backend;
 /* DB_SNAPSHOT: a read-only transaction whose statements all see one snapshot
@@ -141,5 +142,37 @@ bool db_ping(db *d);
 
 /* db_last_error returns the backend's message for the last failure on c. */
 const char *db_last_error(const db_conn *c);
+
+/* --- bulk loading (a national register of millions of rows) ---
+ *
+ *     db_copy *cp; if (!(e = db_copy_begin(c, "person_keys", "key, field, person_id", &cp))) {
+ *         for (...) if ((e = db_copy_row(cp, "ttt", k, f, id))) break;
+ *         sj_err e2 = db_copy_end(cp); e = e ? e : e2;
+ *     }
+ *
+ * db_copy_begin starts a stream of rows into table (its columns as a
+ * comma-separated list; both must be literals of [a-z0-9_, ]) inside c's open
+ * write transaction. On PostgreSQL this is COPY ... FROM STDIN (text format,
+ * rows sent in blocks as they are added); on SQLite a prepared INSERT run per
+ * row. Until db_copy_end nothing else may run on c (db_prepare and db_exec
+ * answer SJ_EINTERNAL). Constraints are checked as usual; on PostgreSQL a
+ * violation may only surface at db_copy_end. db_copy_end ends the stream
+ * (the rows are then visible to c), frees cp (NULL-safe) and returns the
+ * first error of the stream; after any error roll the transaction back. */
+SJ_MUST_USE sj_err db_copy_begin(db_conn *c, const char *table, const char *columns, db_copy **out);
+/* db_copy_row appends one row: fmt has one letter per column, as db_run. */
+SJ_MUST_USE sj_err db_copy_row(db_copy *cp, const char *fmt, ...);
+SJ_MUST_USE sj_err db_copy_end(db_copy *cp);
+
+/* db_bulk_session tunes c for a bulk load (on) or back to normal (off):
+ * SQLite gets a 256 MiB page cache instead of 2 MiB (the difference between
+ * reading and writing each B-tree page again per row and not) and a second
+ * thread for the sorts of CREATE INDEX; PostgreSQL
+ * gets maintenance_work_mem = 512MB for index builds. Outside a transaction. */
+SJ_MUST_USE sj_err db_bulk_session(db_conn *c, bool on);
+/* db_maintain refreshes the planner's statistics of table after a bulk load
+ * (ANALYZE; on PostgreSQL VACUUM ANALYZE, which also lets index-only scans
+ * skip the heap). Outside a transaction; table as for db_copy_begin. */
+SJ_MUST_USE sj_err db_maintain(db_conn *c, const char *table);
 
 #endif

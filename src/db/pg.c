@@ -34,6 +34,7 @@
 #define PG_MAX_DEALLOC     256     /* statement names waiting to be deallocated */
 #define PG_CONNECT_TIMEOUT "10"    /* seconds, unless the URI says otherwise */
 #define PG_BOOLOID         16      /* pg_type oid of boolean (catalog/pg_type.dat) */
+#define PG_COPY_BLOCK      (256 * 1024) /* bytes of COPY data sent per PQputCopyData */
 
 typedef struct pg_conn {
 	PGconn *h;
@@ -651,6 +652,123 @@ static const char *pg_errmsg(void *conn)
 	return c->err;
 }
 
+/* ------------------------------------------------------------ bulk copy
+ *
+ * COPY table (columns) FROM STDIN in text format (PostgreSQL manual, COPY,
+ * "Text Format"): one line per row, columns separated by a tab, NULL as \N,
+ * and backslash, tab, newline and carriage return escaped. Rows collect in a
+ * buffer sent in PG_COPY_BLOCK pieces; errors surface at the end. */
+typedef struct pg_copy {
+	pg_conn *c;
+	int ncols;
+	sj_err err;
+	buf b;
+} pg_copy;
+
+static sj_err pg_copy_begin(void *conn, const char *table, const char *columns, int ncols, void **out)
+{
+	pg_conn *c = conn;
+	*out = NULL;
+	pg_copy *cp = calloc(1, sizeof *cp);
+	if (!cp)
+		return SJ_ENOMEM;
+	buf_init(&cp->b, (size_t)PG_COPY_BLOCK * 4);
+	sj_err e = buf_printf(&cp->b, "COPY %s (%s) FROM STDIN", table, columns);
+	PGresult *r = e ? NULL : PQexec(c->h, buf_str(&cp->b));
+	if (!e && PQresultStatus(r) != PGRES_COPY_IN)
+		e = check(c, r);
+	if (!e && PQresultStatus(r) != PGRES_COPY_IN)
+		e = SJ_EDB;
+	PQclear(r);
+	if (e) {
+		buf_free(&cp->b);
+		free(cp);
+		return e;
+	}
+	buf_reset(&cp->b);
+	cp->c = c;
+	cp->ncols = ncols;
+	*out = cp;
+	return SJ_OK;
+}
+
+static sj_err copy_send(pg_copy *cp)
+{
+	size_t n = cp->b.len;
+	if (n == 0)
+		return SJ_OK;
+	if (n > INT32_MAX || PQputCopyData(cp->c->h, buf_str(&cp->b), (int)n) != 1) {
+		set_err(cp->c, PQerrorMessage(cp->c->h));
+		return SJ_EDB;
+	}
+	buf_reset(&cp->b);
+	return SJ_OK;
+}
+
+static sj_err pg_copy_row(void *copy, const char *const *vals)
+{
+	pg_copy *cp = copy;
+	if (cp->err)
+		return cp->err;
+	sj_err e = SJ_OK;
+	for (int i = 0; i < cp->ncols && !e; i++) {
+		if (i)
+			e = buf_add(&cp->b, "\t", 1);
+		if (e)
+			break;
+		if (!vals[i]) {
+			e = buf_add(&cp->b, "\\N", 2);
+			continue;
+		}
+		const char *v = vals[i], *run = v;
+		for (; *v && !e; v++) {
+			const char *esc = *v == '\\' ? "\\\\" : *v == '\t' ? "\\t" : *v == '\n' ? "\\n"
+					: *v == '\r' ? "\\r" : NULL;
+			if (!esc)
+				continue;
+			e = buf_add(&cp->b, run, (size_t)(v - run));
+			if (!e)
+				e = buf_add(&cp->b, esc, 2);
+			run = v + 1;
+		}
+		if (!e)
+			e = buf_add(&cp->b, run, strlen(run));
+	}
+	if (!e)
+		e = buf_add(&cp->b, "\n", 1);
+	if (!e && cp->b.len >= PG_COPY_BLOCK)
+		e = copy_send(cp);
+	if (e)
+		cp->err = e;
+	return e;
+}
+
+static sj_err pg_copy_end(void *copy)
+{
+	pg_copy *cp = copy;
+	if (!cp)
+		return SJ_OK;
+	pg_conn *c = cp->c;
+	sj_err e = cp->err ? cp->err : copy_send(cp);
+	/* ending with an error message makes the server abort the COPY */
+	if (PQputCopyEnd(c->h, e ? "sijill: copy abandoned" : NULL) != 1 && !e) {
+		set_err(c, PQerrorMessage(c->h));
+		e = SJ_EDB;
+	}
+	PGresult *r;
+	while ((r = PQgetResult(c->h)) != NULL) {
+		sj_err re = check(c, r);
+		if (!e)
+			e = re;
+		PQclear(r);
+	}
+	if (e && c->in_tx && !c->tx_err)
+		c->tx_err = e;
+	buf_free(&cp->b);
+	free(cp);
+	return e;
+}
+
 const db_backend_ops db_pg_ops = {
 	.kind = DB_PG,
 	.conn_open = pg_open,
@@ -674,4 +792,7 @@ const db_backend_ops db_pg_ops = {
 	.changes = pg_changes,
 	.errmsg = pg_errmsg,
 	.tx_active = pg_tx_active,
+	.copy_begin = pg_copy_begin,
+	.copy_row = pg_copy_row,
+	.copy_end = pg_copy_end,
 };

@@ -18,8 +18,34 @@
 
 /* ------------------------------------------------------------ the answers */
 
+/* what the engine read in the query besides the names (srch_persons) */
+#define UNDERSTOOD_FIELDS(X) \
+	X(V, names, INT, 0, 0, NULL, OUT) \
+	X(V, father_in_name, BOOL, 0, 0, NULL, OUT) \
+	X(V, cin, CIN, 1, SJ_MAX_CIN_TYPED, NULL, OUT | PII) \
+	X(V, birth_date, DATE, 0, 10, NULL, OUT | PII) \
+	X(V, birth_date_swapped, DATE, 0, 10, NULL, OUT | PII) \
+	X(V, birth_year, INT, 0, 0, NULL, OUT | PII)
+static const rec_field understood_fields[] = {UNDERSTOOD_FIELDS(REC_FIELD)};
+static const rec_desc understood_rec = REC_DESC("search_understood", NULL, understood_fields, NULL);
+
+/* a query too broad to rank: what would narrow it, and the message */
+#define TOO_BROAD_FIELDS(X) \
+	X(V, code, CODE, 1, SJ_MAX_REFERENCE, NULL, OUT) \
+	X(V, at_least, INT, 0, 0, NULL, OUT) \
+	X(V, ask, ARRAY, 0, 8, NULL, OUT) \
+	X(V, message, ANY, 0, 0, NULL, OUT)
+static const rec_field too_broad_fields[] = {TOO_BROAD_FIELDS(REC_FIELD)};
+static const rec_desc too_broad_rec = REC_DESC("search_too_broad", NULL, too_broad_fields, NULL);
+
+REC_ENUM_DEF(search_statuses, "search_status", "ok", "too_broad");
+
 #define PERSONS_FIELDS(X) \
+	X(V, status, ENUM, 0, 0, &search_statuses, OUT) \
 	X(V, results, ARRAY, 0, SRCH_MAX_RESULTS, &person_match_rec, OUT) \
+	X(V, too_broad, OBJECT, 0, 0, &too_broad_rec, OUT) \
+	X(V, understood, OBJECT, 0, 0, &understood_rec, OUT) \
+	X(V, name_matches, INT, 0, 0, NULL, OUT) \
 	X(V, alerts, ARRAY, 0, SJ_MAX_ALERTS, &reg_alert_rec, OUT)
 static const rec_field persons_fields[] = {PERSONS_FIELDS(REC_FIELD)};
 const rec_desc lookup_persons_rec = REC_DESC("person_search", NULL, persons_fields, NULL);
@@ -80,23 +106,31 @@ sj_err lookup_persons(db_conn *c, const sj_actor *a, const lookup_query *q, json
 		*why = "rate-limited";
 		return SJ_ELIMIT;
 	}
-	srch_query sq = {.q = q->q, .birth_date = q->birth_date, .sex = q->sex, .father = q->father,
+	srch_query sq = {.q = q->q, .birth_date = q->birth_date, .birth_year = q->birth_year, .sex = q->sex,
+			 .father = q->father, .birth_place = q->birth_place,
 			 .limit = q->limit ? q->limit : LOOKUP_DEFAULT_RESULTS};
-	json_t *results = NULL, *alerts = json_array();
+	json_t *answer = NULL, *alerts = json_array();
 	/* the search may read a standby; the counter, the hit check and the
 	 * audit entry stay on the primary, in c */
-	e = alerts ? srch_persons(q->reader ? q->reader : c, &sq, &results) : SJ_ENOMEM;
+	e = alerts ? srch_persons(q->reader ? q->reader : c, &sq, &answer) : SJ_ENOMEM;
 	if (e == SJ_EINVAL)
 		*why = "query-not-a-name";
 	/* the look-up itself is checked against the registers (hit engine) */
 	e = e ? e : reg_check_lookup(c, a, q->q, q->birth_date, alerts);
+	/* the answer (results or "too broad", with what the engine understood)
+	 * and the hits on the registers; alerts is stolen, also on failure */
+	if (!e) {
+		int rc = json_object_set_new(answer, "alerts", alerts);
+		alerts = NULL;
+		e = rc ? SJ_ENOMEM : SJ_OK;
+	}
 	if (e) {
-		json_decref(results);
+		json_decref(answer);
 		json_decref(alerts);
 		return e;
 	}
-	*out = json_pack("{s:o,s:o}", "results", results, "alerts", alerts);
-	return *out ? SJ_OK : SJ_ENOMEM;
+	*out = answer;
+	return SJ_OK;
 }
 
 sj_err lookup_cases(db_conn *c, const sj_actor *a, const lookup_query *q, int limit, json_t **out,

@@ -34,6 +34,8 @@ typedef struct lookup_query {
 	const char *birth_date;    /* YYYY-MM-DD or NULL */
 	const char *sex;           /* "M" | "F" | NULL */
 	const char *father;        /* or NULL */
+	int birth_year;            /* 0 or a year, when only the year is known */
+	const char *birth_place;   /* or NULL: ranks, does not narrow */
 	int limit;
 	db_conn *reader;           /* where the search itself reads: a standby (db_read_uri), or NULL: c */
 } lookup_query;
@@ -44,7 +46,9 @@ typedef struct lookup_query {
  * lookup.max_per_minute) SJ_ELIMIT "rate-limited" with *retry_s (the count
  * stays: the caller commits it with the refusal); a query that is not a
  * usable name is SJ_EINVAL "query-not-a-name". The look-up is checked
- * against the registers. *out: {"results": [person_match], "alerts": [...]}. */
+ * against the registers. *out: srch_persons' answer ({"status": "ok" |
+ * "too_broad", "results": [person_match], "too_broad"?, "understood",
+ * "name_matches"}) with "alerts": [...]. */
 SJ_MUST_USE sj_err lookup_persons(db_conn *c, const sj_actor *a, const lookup_query *q, json_t **out,
 				  const char **why, int64_t *retry_s);
 /* lookup_cases answers a full-text search of case summaries and PVs in the

@@ -312,7 +312,20 @@ sj_err persons_import(db_conn *c, json_t *p, const char *home_unit_id, char id_o
 	X(V, sex, ENUM, 0, 1, &person_sexes, OUT | PII) \
 	X(V, score, REAL, 0, 1, NULL, OUT) \
 	X(V, matched, ARRAY, 0, SJ_MAX_MATCH_REASONS, NULL, OUT) \
-	X(V, reasons, ARRAY, 0, SJ_MAX_MATCH_REASONS, NULL, OUT)
+	X(V, reasons, ARRAY, 0, SJ_MAX_MATCH_REASONS, &person_reason_rec, OUT) \
+	X(V, evidence, ANY, 0, 0, NULL, OUT)
+
+/* One reason a candidate is there (search.h, srch_persons): a name part
+ * typed and how it matched, the father's name, the birth, sex, place. */
+#define PERSON_REASON_FIELDS(X) \
+	X(V, code, CODE, 1, SJ_MAX_REFERENCE, NULL, OUT) \
+	X(V, part, CODE, 1, SJ_MAX_REFERENCE, NULL, OUT) \
+	X(V, script, CODE, 1, SJ_MAX_REFERENCE, NULL, OUT) \
+	X(V, match, CODE, 1, SJ_MAX_REFERENCE, NULL, OUT) \
+	X(V, year, INT, 0, 0, NULL, OUT | PII)
+
+static const rec_field person_reason_fields[] = {PERSON_REASON_FIELDS(REC_FIELD)};
+static const rec_desc person_reason_rec = REC_DESC("person_reason", NULL, person_reason_fields, NULL);
 
 static const rec_field person_match_fields[] = {REC_ID_FIELD, PERSON_MATCH_FIELDS(REC_FIELD)};
 const rec_desc person_match_rec = REC_DESC("person_match", NULL, person_match_fields, NULL);
@@ -366,20 +379,18 @@ sj_err persons_duplicates(db_conn *c, const sj_actor *a, const char *id, json_t 
 		snprintf(q, sizeof q, "%s %s", names[k][0] ? names[k][0] : "", names[k][1] ? names[k][1] : "");
 		srch_query sq = {.q = q, .birth_date = s(row, "birth_date"), .sex = s(row, "sex"),
 				 .father = k == 0 ? s(row, "father_name_lat") : s(row, "father_name_ar"),
-				 .limit = PERSON_DUPLICATES_MAX, .exclude_id = s(row, "id")};
+				 .limit = PERSON_DUPLICATES_MAX, .exclude_id = s(row, "id"), .keep_broad = true};
 		json_t *r = NULL;
 		e = srch_persons(c, &sq, &r);
 		size_t i;
 		json_t *x;
-		json_array_foreach(r, i, x) {
+		json_array_foreach(json_object_get(r, "results"), i, x) {
 			bool dup = false;
 			size_t j;
 			json_t *y;
 			json_array_foreach(all, j, y) dup = dup || json_equal(json_object_get(x, "id"), json_object_get(y, "id"));
-			if (!dup) {
-				json_object_set(x, "reasons", json_object_get(x, "matched"));
+			if (!dup)
 				json_array_append(all, x);
-			}
 		}
 		json_decref(r);
 	}

@@ -81,6 +81,35 @@ const char *persons_import_check(json_t *p, char *buf, size_t bufsz);
 SJ_MUST_USE sj_err persons_import(db_conn *c, json_t *p, const char *home_unit_id, char id_out[ID_LEN + 1],
 				  bool *created);
 
+/* --- the bulk load of a national register (`sijill import persons`) ---
+ *
+ *     persons_loader *l; if (persons_load_begin(c, unit_id, &l)) fail;
+ *     per batch: db_begin(c, DB_WRITE); per line persons_load_person(l, p, &made);
+ *                persons_load_flush(l); audit; db_commit(c);
+ *     persons_load_end(l);   (always, also after a failure)
+ *
+ * The same semantics as persons_import, line after line, at a national
+ * register's scale (persons_load.c). persons_load_begin (outside a
+ * transaction) reads the CINs already stored (up to PERSONS_LOAD_PRELOAD
+ * persons) and, when the database holds no person, drops the name-key and
+ * birth-date indexes, which persons_load_end builds once at the end.
+ * persons_load_person (checked line, in a write transaction) resolves a
+ * known CIN to the same person (its empty fields filled, at once) and keeps
+ * a new person in memory; *created as for persons_import. persons_load_flush
+ * writes the persons kept (db_copy: COPY on PostgreSQL), then their keys;
+ * call it before the audit entry and the commit of each batch.
+ * persons_load_end (outside a transaction) builds what begin dropped (also
+ * when the load stopped early: committed batches stay searchable),
+ * refreshes the planner's statistics and frees l. */
+#define PERSONS_LOAD_PRELOAD 5000000   /* persons whose CINs a load reads up front */
+typedef struct persons_loader persons_loader;
+SJ_MUST_USE sj_err persons_load_begin(db_conn *c, const char *home_unit_id, persons_loader **out);
+SJ_MUST_USE sj_err persons_load_person(persons_loader *l, json_t *p, bool *created);
+SJ_MUST_USE sj_err persons_load_flush(persons_loader *l);
+SJ_MUST_USE sj_err persons_load_end(persons_loader *l);
+/* persons_load_is_bulk: the load builds the indexes at its end. */
+bool persons_load_is_bulk(const persons_loader *l);
+
 /* --- duplicates and merges (roles checked by the route; scope here) --- */
 
 /* persons_duplicates returns {"id", "candidates": [person_match...]}: the

@@ -1,14 +1,19 @@
 /* search.h — the national person index: one person, many spellings.
  *
- * Every person's names (first, last, father, mother; Arabic and Latin script)
- * are turned into cross-script keys by the text module (text/namekey.h) and
- * stored as rows (key, birth_date, person_id, field) in person_keys, indexed
- * on (key, birth_date). A search parses the query the same way, looks up its
- * keys — pairs of two name parts first ("mhmd|lw" is selective where "mhmd"
- * is a hot bucket), narrowed by the date of birth inside the index when one
- * is given — never scans a hot bucket past SRCH_BUCKET_CAP rows, and ranks
- * the candidates with nk_name_score, the date of birth, sex and father's
- * name. See docs/internals/search.md.
+ * Every person's names (first, last, father; Arabic and Latin script) are
+ * turned into cross-script keys by the text module (text/namekey.h) and
+ * stored as rows (key, field, birth_date, person_id) in person_keys: each
+ * name part alone (f, l), first × last pairs (x: "l|mhmd") and first × last
+ * × father triples (t: "l|mhmd/hmd"). A search reads what was typed (names in
+ * any order, a father's name after ben/bint, a CIN, a date or a year), looks
+ * up the most specific keys that carry all of it, narrowed by the birth date
+ * or year inside the index, and ranks the candidates with nk_name_score, the
+ * birth date (as typed, or with day and month swapped), the father's name,
+ * sex and birth place. A look-up that would read more than SRCH_LOOKUP_CAP
+ * rows is never read in part: when the query's own names are that common and
+ * nothing narrows them, or when more than `limit` persons fit everything
+ * typed, the answer is "too broad" with what to add, not an arbitrary list.
+ * See docs/internals/search.md.
  */
 #ifndef SJ_SEARCH_H
 #define SJ_SEARCH_H
@@ -20,10 +25,9 @@
 #include "db/db.h"
 
 #define SRCH_MAX_RESULTS   50     /* results one search returns at most */
-#define SRCH_BUCKET_CAP    2000   /* rows read from one key without a date of birth */
-#define SRCH_DOB_CAP       200    /* rows read from one (key, birth_date) */
-#define SRCH_MAX_CANDS     4096   /* distinct candidates gathered at most */
-#define SRCH_MAX_SCORED    250    /* candidates fetched and scored at most */
+#define SRCH_LOOKUP_CAP    250    /* rows one look-up may read; a bigger bucket is "hot" and not read */
+#define SRCH_MAX_CANDS     4096   /* distinct candidates gathered at most (power of two) */
+#define SRCH_MAX_SCORED    320    /* candidates fetched and scored at most (> SRCH_LOOKUP_CAP) */
 #define SRCH_MIN_SCORE     0.5    /* name evidence below this is not a result */
 #define SRCH_MAX_QUERY     300    /* bytes of a query */
 
@@ -46,21 +50,59 @@ SJ_MUST_USE sj_err srch_index_person(db_conn *c, const char *person_id, const sr
  * persons_upsert calls). SJ_ENOTFOUND when there is no such person. */
 SJ_MUST_USE sj_err srch_reindex_person(db_conn *c, const char *person_id);
 
+/* --- the bulk load of a national register (persons_load_*, persons.h) ---
+ *
+ * srch_index_bulk writes the keys of n persons that have none yet (ids[i]
+ * and names[i]) in one db_copy stream (COPY on PostgreSQL), inside c's write
+ * transaction. srch_index_is_empty sets *yes when no person is keyed.
+ * srch_index_drop (a load into an empty index, outside a transaction or in
+ * a write one) drops the key index; srch_index_build builds it if it is
+ * missing (after a bulk load, also one that stopped early) and refreshes the
+ * planner's statistics of person_keys (outside a transaction). */
+SJ_MUST_USE sj_err srch_index_bulk(db_conn *c, int n, const char *const *ids, const srch_names *names);
+SJ_MUST_USE sj_err srch_index_is_empty(db_conn *c, bool *yes);
+SJ_MUST_USE sj_err srch_index_drop(db_conn *c);
+SJ_MUST_USE sj_err srch_index_build(db_conn *c, bool maintain);
+
 typedef struct srch_query {
-	const char *q;             /* a name in either script, or a CIN */
-	const char *birth_date;    /* YYYY-MM-DD or NULL */
+	const char *q;             /* names in either script and any order ("alaoui mohamed",
+				      "Mohamed ben Ahmed Alaoui"), a CIN ("be 123456"), may
+				      carry a date (12/03/1985) or a year (1985) */
+	const char *birth_date;    /* YYYY-MM-DD or NULL; also tried with day and month swapped */
+	int birth_year;            /* 0 or a year, when only the year is known */
 	const char *sex;           /* "M" | "F" | NULL */
 	const char *father;        /* father's name or NULL */
+	const char *birth_place;   /* or NULL: ranks, does not narrow */
 	int limit;                 /* 1..SRCH_MAX_RESULTS */
 	bool only_active;          /* unused by persons; reserved */
 	const char *exclude_id;    /* a person left out of the answer (its own duplicates), or NULL */
+	bool keep_broad;           /* rank a too broad answer all the same (the duplicates of a person) */
 } srch_query;
 
-/* srch_persons answers q with a new JSON array (*out, caller decrefs) of
- * {"id","cin","first_name_ar","last_name_ar","first_name_lat","last_name_lat",
- *  "birth_date","sex","score","matched":[...]} ordered best first. Merged
- * persons are answered by their survivor. SJ_EINVAL when q is empty, too long
- * or not UTF-8. c may be in a read or write transaction. */
+/* srch_persons answers q with a new JSON object (*out, caller decrefs):
+ *   {"status": "ok" | "too_broad",
+ *    "results": [{"id","cin","first_name_ar","last_name_ar","first_name_lat",
+ *                 "last_name_lat","father_name_ar","father_name_lat","birth_date",
+ *                 "sex","score","matched":[part...],
+ *                 "reasons":[{"code","match",...}...],"evidence":{...}}...],
+ *    "understood": {"names","father_in_name","cin"?,"birth_date"?,
+ *                   "birth_date_swapped"?,"birth_year"?},
+ *    "name_matches": persons found that fit everything typed,
+ *    "too_broad": {"code":"too-broad","at_least":N,"ask":[...],
+ *                  "message":{"fr","ar"}}   (status too_broad only)}
+ * results best first (score, then id: the same order on both databases),
+ * empty when too broad. reasons, one per name part typed and per other
+ * piece of evidence given:
+ *   {"code":"name","part":"first_name"|"last_name","script":"ar"|"lat",
+ *    "match":"same"|"spelling"|"script"|"close"|"none"}   script: the record's
+ *   {"code":"father","match":"same"|"close"|"differs"|"unknown"}
+ *   {"code":"birth","match":"date"|"swapped"|"year"|"near_year"|"differs"|"unknown","year":Y}
+ *   {"code":"sex"|"place","match":"same"|"differs"|"unknown"}
+ *   {"code":"cin","match":"same"}
+ * evidence gives the numbers (0..1) the score averages (weights: name 1,
+ * birth 0.4, father 0.3, place 0.15, sex 0.1). Merged persons are answered
+ * by their survivor. SJ_EINVAL when q is empty, too long or not UTF-8. c may
+ * be in a read or write transaction. */
 SJ_MUST_USE sj_err srch_persons(db_conn *c, const srch_query *q, json_t **out);
 
 /* srch_name_similarity scores a typed name against recorded names (for the

@@ -295,6 +295,16 @@ static void rewrite_tokens(toks *ts)
 		tok t = ts->t[i];
 		if (tok_in(&t, NK_SCRIPT_LATIN, lat_title) || tok_in(&t, NK_SCRIPT_ARABIC, ar_title))
 			continue;
+		/* "Bel Haj", "Bel Kacem": bel (ben + al) is written glued in
+		 * Arabic (بلحاج) and mostly in Latin (Belhaj): join it */
+		if (tok_eq(&t, NK_SCRIPT_LATIN, "bel") && i + 1 < ts->n && ts->t[i + 1].script == NK_SCRIPT_LATIN &&
+		    ts->t[i + 1].len + 3 <= NK_TOKEN_MAX) {
+			char glued[NK_TOKEN_MAX + 1];
+			memcpy(glued, "bel", 3);
+			memcpy(glued + 3, ts->t[i + 1].s, ts->t[i + 1].len + 1);
+			tok_set(&t, glued);
+			i++;
+		}
 		if (t.script == NK_SCRIPT_LATIN) {
 			for (size_t a = 0; a < sizeof abbr / sizeof abbr[0]; a++)
 				if (strcmp(t.s, abbr[a][0]) == 0)
@@ -625,7 +635,7 @@ static void skeleton(const char *f, char *out, bool glides, bool alt)
 
 typedef struct ubuild {
 	uint8_t script, particle, article, compound;
-	bool glued, honorific;
+	bool glued, honorific, particle_apart;
 	char body[NK_FORM_MAX];
 	char nat[NK_FORM_MAX]; /* natural form of a glued word, "" if canonical */
 } ubuild;
@@ -813,6 +823,7 @@ static void finish_unit(const ubuild *b, nk_unit *u)
 	u->article = b->article;
 	u->compound = b->compound;
 	u->glued = b->glued;
+	u->particle_apart = b->particle_apart;
 	u->honorific = b->honorific;
 	fw w;
 	fw_init(&w, u->whole, sizeof u->whole);
@@ -868,6 +879,7 @@ static void group(const toks *ts, nk_name *out)
 		uint8_t pt = particle_word(t);
 		if (pt && i + 1 < n) {
 			b.particle = pt;
+			b.particle_apart = true;
 			t = &T[++i];
 		}
 		if (is_article_word(t, i + 1 < n ? &T[i + 1] : NULL) && i + 1 < n &&
@@ -1106,9 +1118,23 @@ static float indel(char c, bool cross, bool initial)
 /* Vowel-like symbols and what swapping them costs. */
 static int vindex(char c)
 {
-	static const char order[] = "aeiuAIUWY@3ow";
-	const char *p = c ? strchr(order, c) : NULL;
-	return p ? (int)(p - order) : -1;
+	/* the order of VSUB's rows: a e i u A I U W Y @ 3 o w */
+	switch (c) {
+	case 'a': return 0;
+	case 'e': return 1;
+	case 'i': return 2;
+	case 'u': return 3;
+	case 'A': return 4;
+	case 'I': return 5;
+	case 'U': return 6;
+	case 'W': return 7;
+	case 'Y': return 8;
+	case '@': return 9;
+	case '3': return 10;
+	case 'o': return 11;
+	case 'w': return 12;
+	default: return -1;
+	}
 }
 
 static const float VSUB[13][13] = {
@@ -1239,10 +1265,91 @@ double nk_unit_similarity(const nk_unit *a, const nk_unit *b)
 	return best < 0 ? 0 : (best > 1 ? 1 : best);
 }
 
+bool nk_is_filiation(const nk_unit *u)
+{
+	return u->particle_apart && (u->particle == NK_PT_BEN || u->particle == NK_PT_BINT || u->particle == NK_PT_OULD);
+}
+
+/* strip_filiation copies q without its filiation particle: the form is
+ * particle + [article] + body, unless the word was read as a whole (a glued
+ * article: "ben Lahcen"); the keys are made again from what is left. */
+static void strip_filiation(const nk_unit *q, nk_unit *u)
+{
+	*u = *q;
+	if (!nk_is_filiation(q))
+		return;
+	const char *pf = PT_FORM[q->particle];
+	if (strncmp(u->whole, pf, strlen(pf)) == 0 && q->body[0]) {
+		/* rebuilt from the body: the particle's last letter may have
+		 * merged with the name's first (bent Tayeb: BNT + TaYeB = BNTaYeB) */
+		fw w;
+		fw_init(&w, u->whole, sizeof u->whole);
+		if (q->article)
+			fw_puts(&w, q->script == NK_SCRIPT_ARABIC ? "@L" : "eL");
+		fw_puts(&w, q->body);
+	}
+	if (!u->article)
+		u->body[0] = '\0';
+	u->particle = NK_PT_NONE;
+	u->particle_apart = false;
+	skeleton(u->whole, u->skel, false, false);
+	u->body_skel[0] = u->alt_skel[0] = '\0';
+	if (u->body[0]) {
+		skeleton(u->body, u->body_skel, false, false);
+		if (strcmp(u->body_skel, u->skel) == 0)
+			u->body_skel[0] = '\0';
+	}
+	if (strchr(u->whole, 'h') || u->whole[0] == 'w') {
+		skeleton(u->whole, u->alt_skel, false, true);
+		if (strcmp(u->alt_skel, u->skel) == 0)
+			u->alt_skel[0] = '\0';
+	}
+}
+
+void nk_father_keys(const nk_unit *q, nk_keyset *out)
+{
+	nk_unit u;
+	strip_filiation(q, &u);
+	out->n = 0;
+	out->truncated = false;
+	ks_add(out, u.skel, NK_KEY_SKEL, 0, weak_key(u.skel));
+	ks_add(out, u.body_skel, NK_KEY_BODY, 0, weak_key(u.body_skel));
+	ks_add(out, u.alt_skel, NK_KEY_ALT, 0, weak_key(u.alt_skel));
+}
+
+double nk_father_similarity(const nk_unit *q, const nk_name *f)
+{
+	if (!f || f->n == 0)
+		return 0.0;
+	nk_unit u;
+	strip_filiation(q, &u);
+	double best = 0.0;
+	for (unsigned j = 0; j < f->n; j++) {
+		if (f->u[j].honorific)
+			continue;
+		double s = nk_unit_similarity(&u, &f->u[j]);
+		if (s > best)
+			best = s;
+	}
+	return best;
+}
+
 #define NK_MAX_CAND (3 * NK_MAX_UNITS)
+
+static double default_usim(void *ctx, unsigned qi, const nk_unit *c)
+{
+	const nk_name *q = ctx;
+	return nk_unit_similarity(&q->u[qi], c);
+}
 
 double nk_name_score(const nk_name *q, const nk_name *first, const nk_name *last,
 		     const nk_name *father, nk_match *m)
+{
+	return nk_name_score_with(q, first, last, father, m, default_usim, (void *)q);
+}
+
+double nk_name_score_with(const nk_name *q, const nk_name *first, const nk_name *last, const nk_name *father,
+			  nk_match *m, double (*usim)(void *ctx, unsigned qi, const nk_unit *c), void *ctx)
 {
 	nk_match local;
 	if (!m)
@@ -1267,7 +1374,7 @@ double nk_name_score(const nk_name *q, const nk_name *first, const nk_name *last
 	float sim[NK_MAX_UNITS][NK_MAX_CAND];
 	for (unsigned i = 0; i < q->n; i++)
 		for (unsigned j = 0; j < nc; j++)
-			sim[i][j] = (float)nk_unit_similarity(&q->u[i], cu[j]);
+			sim[i][j] = (float)usim(ctx, i, cu[j]);
 	/* best pairs first, each unit used once */
 	bool qused[NK_MAX_UNITS] = {false}, cused[NK_MAX_CAND] = {false};
 	for (unsigned round = 0; round < q->n; round++) {
@@ -1287,6 +1394,8 @@ double nk_name_score(const nk_name *q, const nk_name *first, const nk_name *last
 			break;
 		qused[bi] = cused[bj] = true;
 		m->unit_sim[bi] = bs;
+		m->unit_near[bi] = cpart[bj];
+		m->unit_script[bi] = cu[bj]->script;
 		if (bs >= NK_UNIT_MATCH) {
 			m->unit_part[bi] = cpart[bj];
 			m->parts |= cpart[bj];

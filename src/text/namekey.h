@@ -87,6 +87,7 @@ typedef struct nk_unit {
 	uint8_t article;           /* nk_article */
 	uint8_t compound;          /* NK_CP_* bits */
 	bool glued;                /* particle/article read inside one word */
+	bool particle_apart;       /* the particle was a word of its own (ben Ahmed, not Benahmed) */
 	bool honorific;            /* Moulay, Sidi, Lalla, Hajj ...: weighs less */
 } nk_unit;
 
@@ -146,6 +147,24 @@ double nk_unit_similarity(const nk_unit *a, const nk_unit *b);
  * directions of nk_name_score; 0 when either is empty or invalid. */
 double nk_token_similarity(const char *a, const char *b);
 
+/* nk_is_filiation tells whether unit u reads "son/daughter of": a separate
+ * ben/bin/ibn/bint/ould/بن/بنت/ولد before a given name ("Mohamed ben Ahmed
+ * Alaoui"), not a glued one (Benali, a family name). Whether it is a
+ * father's name or a family name written apart (Ben Ali) is the caller's
+ * guess from its position. */
+bool nk_is_filiation(const nk_unit *u);
+
+/* nk_father_similarity says how well query unit q, read as a father's given
+ * name with its filiation particle dropped ("ben Ahmed" = Ahmed = أحمد),
+ * fits the recorded father's name f: the best nk_unit_similarity over f's
+ * units, 0..1; 0 when f is NULL or empty. */
+double nk_father_similarity(const nk_unit *q, const nk_name *f);
+
+/* nk_father_keys fills *out with the index keys (skeleton, body, alternative
+ * reading) of unit q read as a father's given name, its filiation particle
+ * dropped: "ben Ahmed" → hmd, "ben El Hassan" → lhsn hsn. */
+void nk_father_keys(const nk_unit *q, nk_keyset *out);
+
 /* What nk_name_score found. */
 typedef struct nk_match {
 	double score;                    /* as returned */
@@ -154,6 +173,8 @@ typedef struct nk_match {
 	unsigned n_matched;              /* query units matched >= NK_UNIT_MATCH */
 	float unit_sim[NK_MAX_UNITS];    /* best similarity of each query unit */
 	uint8_t unit_part[NK_MAX_UNITS]; /* NK_PART_* it matched in, 0 if none */
+	uint8_t unit_near[NK_MAX_UNITS]; /* NK_PART_* it was paired with at any similarity, 0 if none */
+	uint8_t unit_script[NK_MAX_UNITS]; /* nk_script of the candidate unit it was paired with */
 } nk_match;
 
 /* nk_name_score says how well the query name (as typed, any order) fits a
@@ -169,5 +190,13 @@ typedef struct nk_match {
  * sex and father's name; this is only the name evidence. */
 double nk_name_score(const nk_name *query, const nk_name *first,
 		     const nk_name *last, const nk_name *father, nk_match *m);
+
+/* nk_name_score_with is nk_name_score with the unit similarity asked of
+ * usim(ctx, i, c) for query unit i and candidate unit c, which must answer
+ * nk_unit_similarity(&query->u[i], c): a caller scoring many candidates
+ * against one query can remember the answers (namesakes share their names). */
+double nk_name_score_with(const nk_name *query, const nk_name *first, const nk_name *last,
+			  const nk_name *father, nk_match *m,
+			  double (*usim)(void *ctx, unsigned qi, const nk_unit *c), void *ctx);
 
 #endif

@@ -325,6 +325,10 @@ static void k_referral(rq *q, int iter)
 static void k_search(rq *q, int iter)
 {
 	(void)iter;
+	/* each run is one look-up: more than the 30 a minute of the rate limit
+	 * (and then a 429, not the reply being checked): reset the counter */
+	if (sqlite3_exec(ro, "DELETE FROM rate_limits WHERE key LIKE 'lookup:%'", NULL, NULL, NULL) != SQLITE_OK)
+		abort();
 	set(q, FZ_OFFICER, "GET", "/api/v1/persons/search?q=Tahiri%%20Said&purpose=enquete");
 }
 
@@ -433,8 +437,16 @@ static int check_kind(int idx, const kind *kd, int full, int samples)
 			return 1;
 		}
 		if (pass == 1 && o.leaked) {
+			/* as below: a block left once may be a cache filling (the
+			 * once-a-minute session touch prepares its statement on whichever
+			 * request comes then); a leak leaves blocks again */
+			kd->make(&q, ++iter_no);
+			outcome o2 = run(&q, 0, 1);
+			if (o2.leaked == 0) {
+				cache_fills++;
+				continue;
+			}
 			fprintf(stderr, "# %s: the clean run leaves %ld block(s)\n", kd->name, o.leaked);
-			run(&q, 0, 1);
 			counted_report(stderr);
 			return 1;
 		}

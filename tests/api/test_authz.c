@@ -59,6 +59,11 @@ static principal P[] = {
 	{"analyst", "demo-analyst", "demo-password", ROLE_ANALYST, SC_NATIONAL, NULL},
 	{"auditor", "demo-auditor", "demo-password", ROLE_AUDITOR, SC_NATIONAL, NULL},
 	{"monitor", "mx-monitor", NULL, ROLE_MONITOR, SC_NATIONAL, NULL},
+	/* communication (issue 15): unit A is PP-CASA for their records, B PP-RABAT */
+	{"comm-A", "demo-comm", "demo-password", ROLE_COMMUNICATION, SC_A, NULL},
+	{"commhead-A", "demo-comm-head", "demo-password", ROLE_COMM_HEAD, SC_A, NULL},
+	{"comm-B", "mx-comm-b", "a-long-password-1", ROLE_COMMUNICATION, SC_B, NULL},
+	{"comm-national", "demo-comm-dgsn", "demo-password", ROLE_COMM_HEAD, SC_NATIONAL, NULL},
 	{"anonymous", NULL, NULL, ROLE_NONE, SC_NONE, NULL},
 };
 #define NP (sizeof P / sizeof P[0])
@@ -74,6 +79,7 @@ static fixture F[] = {
 	{"complaint", ""}, {"case", ""}, {"case3", ""}, {"person", ""}, {"person2", ""}, {"pv", ""},
 	{"custody", ""}, {"seizure", ""}, {"referral", ""}, {"wanted", ""}, {"vehicle", ""},
 	{"document", ""}, {"merge", ""}, {"notification", ""}, {"unitA", "AR-CASA-OULFA"}, {"badge", "demo-officer"},
+	{"cact", ""}, {"cclaim", ""}, {"cclaim2", ""}, {"ccrisis", ""}, {"cfile", ""}, {"cevent", ""},
 };
 #define NF (sizeof F / sizeof F[0])
 
@@ -229,6 +235,57 @@ static const probe PROBES[] = {
 	{"GET", "/api/v1/referrals/{id}/bundle.html", "/api/v1/referrals/${referral}/bundle.html", true, NULL, true},
 	{"PUT", "/api/v1/referrals/{id}/outcome", "/api/v1/referrals/${referral}/outcome", true,
 	 "{\"outcome\":\"prosecuted\",\"note\":\"autre unité\"}", false},
+	/* security communication (issue 15): records of PP-CASA made by its communication users */
+	{"POST", "/api/v1/cases/{id}/comms-links", "/api/v1/cases/${case}/comms-links", true,
+	 "{\"unit\":\"PP-CASA\",\"summary_fr\":\"matrice: autre unité\"}", false},
+	{"GET", "/api/v1/comms/case-links", "/api/v1/comms/case-links", false, NULL, true},
+	{"POST", "/api/v1/comms/activities", "/api/v1/comms/activities", false, NULL, false},
+	{"GET", "/api/v1/comms/activities", "/api/v1/comms/activities?year=2026", false, NULL, true},
+	{"GET", "/api/v1/comms/activities/{id}", "/api/v1/comms/activities/${cact}", true, NULL, true},
+	{"PATCH", "/api/v1/comms/activities/{id}", "/api/v1/comms/activities/${cact}", true, "{\"topic\":\"autre unité\"}",
+	 false},
+	{"POST", "/api/v1/comms/activities/{id}/review", "/api/v1/comms/activities/${cact}/review", true, NULL, true},
+	{"GET", "/api/v1/comms/activities/{id}/pii", "/api/v1/comms/activities/${cact}/pii", true, NULL, true},
+	{"POST", "/api/v1/comms/activities/{id}/approve", "/api/v1/comms/activities/${cact}/approve", true,
+	 "{\"confirm\":[]}", false},
+	{"POST", "/api/v1/comms/activities/{id}/publish", "/api/v1/comms/activities/${cact}/publish", true, NULL, true},
+	{"POST", "/api/v1/comms/activities/{id}/cancel", "/api/v1/comms/activities/${cact}/cancel", true,
+	 "{\"reason\":\"autre unité\"}", false},
+	{"POST", "/api/v1/comms/activities/{id}/corrections", "/api/v1/comms/activities/${cact}/corrections", true, NULL,
+	 true},
+	{"GET", "/api/v1/comms/activities/{id}/print", "/api/v1/comms/activities/${cact}/print", true, NULL, true},
+	{"GET", "/api/v1/comms/activities/{id}/engagement", "/api/v1/comms/activities/${cact}/engagement", true, NULL,
+	 true},
+	{"POST", "/api/v1/comms/activities/{id}/engagement", "/api/v1/comms/activities/${cact}/engagement", true,
+	 "{\"channel\":\"facebook\",\"observed_on\":\"2026-11-29\",\"views\":1}", false},
+	{"POST", "/api/v1/comms/activities/{id}/engagement/import", "/api/v1/comms/activities/${cact}/engagement/import",
+	 true, "{\"platform\":\"sijill\",\"channel\":\"x\",\"csv\":\"date,views,likes,shares,comments\\n2026-11-29,1,1,1,1\\n\"}",
+	 false},
+	{"POST", "/api/v1/comms/register-import", "/api/v1/comms/register-import", false, NULL, false},
+	{"POST", "/api/v1/comms/claims", "/api/v1/comms/claims", false, NULL, false},
+	{"GET", "/api/v1/comms/claims", "/api/v1/comms/claims", false, NULL, true},
+	{"GET", "/api/v1/comms/claims/{id}", "/api/v1/comms/claims/${cclaim}", true, NULL, true},
+	{"POST", "/api/v1/comms/claims/{id}/status", "/api/v1/comms/claims/${cclaim2}/status", true,
+	 "{\"status\":\"verifying\"}", false},
+	{"POST", "/api/v1/comms/claims/{id}/duplicate", "/api/v1/comms/claims/${cclaim2}/duplicate", true,
+	 "{\"of\":\"${cclaim}\"}", false},
+	{"POST", "/api/v1/comms/claims/{id}/archive", "/api/v1/comms/claims/${cclaim2}/archive", true,
+	 "{\"name\":\"a.png\",\"media_type\":\"image/png\",\"data\":\"iVBORw0KGgo=\"}", false},
+	{"GET", "/api/v1/comms/claims/{id}/claimreview", "/api/v1/comms/claims/${cclaim}/claimreview", true, NULL, true},
+	{"POST", "/api/v1/comms/crises", "/api/v1/comms/crises", false, NULL, false},
+	{"GET", "/api/v1/comms/crises", "/api/v1/comms/crises", false, NULL, true},
+	/* a crisis is a national tag: every communication user sees its board, cut to their scope */
+	{"GET", "/api/v1/comms/crises/{id}/board", "/api/v1/comms/crises/${ccrisis}/board", false, NULL, true},
+	{"POST", "/api/v1/comms/crises/{id}/close", "/api/v1/comms/crises/${ccrisis}/close", true, NULL, true},
+	{"GET", "/api/v1/comms/files/{id}", "/api/v1/comms/files/${cfile}", true, NULL, true},
+	{"POST", "/api/v1/comms/events", "/api/v1/comms/events", false, NULL, false},
+	{"GET", "/api/v1/comms/events", "/api/v1/comms/events", false, NULL, true},
+	/* major events are national: read by every communication user, written by their home unit */
+	{"GET", "/api/v1/comms/events/{id}", "/api/v1/comms/events/${cevent}", false, NULL, true},
+	{"PATCH", "/api/v1/comms/events/{id}", "/api/v1/comms/events/${cevent}", true, "{\"places\":\"Rabat\"}", false},
+	{"POST", "/api/v1/comms/events/{id}/media", "/api/v1/comms/events/${cevent}/media", true,
+	 "{\"name\":\"a.png\",\"media_type\":\"image/png\",\"data\":\"iVBORw0KGgo=\"}", false},
+	{"GET", "/api/v1/comms/bilan", "/api/v1/comms/bilan?year=2026", false, NULL, true},
 };
 #define NPROBES (sizeof PROBES / sizeof PROBES[0])
 
@@ -324,6 +381,7 @@ static int setup(void **state)
 	add_user(admin, "mx-chief-b", "chief", "AR-CASA-LISSASFA");
 	add_user(admin, "mx-opj-b", "opj", "AR-CASA-LISSASFA");
 	add_user(admin, "mx-monitor", "monitor", "DGSN");
+	add_user(admin, "mx-comm-b", "communication", "PP-RABAT");
 	free(admin);
 	for (size_t i = 0; i < NP; i++)
 		P[i].token = token_for(&P[i]);
@@ -399,6 +457,29 @@ static int setup(void **state)
 	th_resp_free(&r);
 	make("merge", "/api/v1/persons/merges", chief,
 	     "{\"survivor_id\":\"${person}\",\"merged_id\":\"${person2}\",\"reason\":\"same CNIE photo\"}");
+
+	/* communication records of PP-CASA */
+	const char *comm = by_label("comm-A")->token, *chead = by_label("commhead-A")->token;
+	make("cact", "/api/v1/comms/activities", comm,
+	     "{\"kind\":\"communique\",\"title_fr\":\"Matrice\",\"text_fr\":\"Texte de la matrice.\",\"date\":\"2026-11-29\"}");
+	make("cclaim", "/api/v1/comms/claims", comm, "{\"content\":\"Matrice: une allégation\",\"platform\":\"x\"}");
+	make("cclaim2", "/api/v1/comms/claims", comm, "{\"content\":\"Matrice: une autre allégation\",\"platform\":\"x\"}");
+	snprintf(path, sizeof path, "/api/v1/comms/claims/%s/status", fx("cclaim"));
+	r = th_json(&S, "POST", path, comm, "{\"status\":\"verifying\"}");
+	assert_int_equal(r.status, 200);
+	th_resp_free(&r);
+	r = th_json(&S, "POST", path, comm, "{\"status\":\"false\",\"evidence\":\"matrice\"}");
+	assert_int_equal(r.status, 200);
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/comms/claims/%s/archive", fx("cclaim"));
+	r = th_json(&S, "POST", path, comm, "{\"name\":\"a.png\",\"media_type\":\"image/png\",\"data\":\"iVBORw0KGgo=\"}");
+	assert_int_equal(r.status, 201);
+	fx_set("cfile", json_string_value(json_object_get(json_object_get(r.json, "archive"), "id")));
+	th_resp_free(&r);
+	make("ccrisis", "/api/v1/comms/crises", comm,
+	     "{\"code\":\"MX-CRISE\",\"name_ar\":\"أزمة\",\"name_fr\":\"Crise de matrice\",\"started_on\":\"2026-11-01\"}");
+	make("cevent", "/api/v1/comms/events", chead,
+	     "{\"kind\":\"conference\",\"name_fr\":\"Matrice\",\"starts_on\":\"2026-11-01\",\"ends_on\":\"2026-11-02\"}");
 	return 0;
 }
 

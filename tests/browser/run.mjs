@@ -718,6 +718,8 @@ async function main() {
     await page.close();
   });
 
+  await (await import('./comms.mjs')).default({ test, newPage, loggedIn, setLangUI, shot, shotBoth, expect, base, englishOnScreen });
+
   await test('no console errors during the whole run', async () => {
     expect(allErrors.length === 0, `${allErrors.length} console or page errors: ${allErrors.slice(0, 3).join(' | ')}`);
   });

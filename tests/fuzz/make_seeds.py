@@ -83,6 +83,15 @@ query = [
     b'\x00' + b'&'.join(b'p%d=1' % i for i in range(40)), b'\x00%', b'\x00%zz=1', b'\x00a=b=c', b'\x00&&&',
     b'\x02q=' + b'A' * 3000 + b'&purpose=x', b'\x0bdate=2026-11-29', b'\x0cdate=2026-02-30',
 ]
+csv = [
+    'date,views,likes,shares,comments\n2023-09-10,120000,2100,900,300\n2023-09-11,110000,1900,700,250\n',
+    'Date,Post ID,Views,Reach,Reactions,Comments,Shares\r\n2023-09-10,887,120000,90000,2100,300,900\r\n',
+    '\ufeffDate,Impressions,Likes,Reposts,Replies\n"2023-09-10","1","2","3","4"',
+    'a,"b ""quoted"", with comma",c\n"multi\nline",x,y\n', 'a,b\n1,2,3\n', 'a,"b\n', 'a,b"c\n', 'a\rb\n',
+    '"a"x,b\n', ',,,\n,,,\n', '\n', '', '"', '""', 'a,' * 80 + '\n', 'x' * 5000 + '\n', b'a\x00b\n',
+    'Date,Views,Reactions,Shares,Comments\n2023-02-30,1,1,1,1\n2023-03-01,-5,1,1,1\n',
+]
+write('csv', csv)
 write('text', text)
 write('ident', ident)
 write('import', imp)

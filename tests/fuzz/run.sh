@@ -17,7 +17,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 secs=${FUZZ_SECONDS:-60}
 build=${FUZZ_BUILD:-build-fuzz}
-targets=${FUZZ_TARGETS:-"text ident import dispatch query"}
+targets=${FUZZ_TARGETS:-"text ident import dispatch query csv"}
 if [ ! -f "$build/build.ninja" ]; then
 	CC=clang meson setup "$build" --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false \
 		-Dfuzz=true -Dtests=true >"$build.setup.log" 2>&1 || { cat "$build.setup.log"; exit 1; }

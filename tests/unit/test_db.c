@@ -772,6 +772,75 @@ static void reconnects_outside_transactions(void **state)
 	assert_int_equal(scalar(c, "SELECT COUNT(*) FROM rc WHERE k = ? OR k = 'd'", "a"), 2);
 }
 
+/* db_copy: the bulk path gives the same rows as INSERT, escapes what COPY's
+ * text format must escape, refuses other statements while it streams, and
+ * reports a constraint violation (at the row on SQLite, at the end on
+ * PostgreSQL) so the transaction is rolled back. */
+static void bulk_copy(void **state)
+{
+	fixture *f = fx(state);
+	db_conn *c = f->c;
+	OK(db_exec(c, "CREATE TABLE bulk (id TEXT PRIMARY KEY, name TEXT, n BIGINT)"));
+	OK(db_begin(c, DB_WRITE));
+	db_copy *cp = NULL;
+	OK(db_copy_begin(c, "bulk", "id, name, n", &cp));
+	db_stmt *s;
+	assert_int_equal(db_prepare(c, "SELECT 1", &s), SJ_EINTERNAL);
+	assert_int_equal(db_exec(c, "SELECT 1"), SJ_EINTERNAL);
+	static const char odd[] = "tab\there, new\nline, back\\slash, cr\r, \\N, محمد العلوي";
+	OK(db_copy_row(cp, "tti", "a", odd, (int64_t)-42));
+	OK(db_copy_row(cp, "tni", "b", (int64_t)INT64_MIN));
+	OK(db_copy_end(cp));
+	/* many rows: several blocks on PostgreSQL */
+	for (int i = 0; i < 2000; i++) {
+		char id[16];
+		snprintf(id, sizeof id, "r%04d", i);
+		if (i == 0)
+			OK(db_copy_begin(c, "bulk", "id, name, n", &cp));
+		OK(db_copy_row(cp, "tti", id, "x", (int64_t)i));
+	}
+	OK(db_copy_end(cp));
+	OK(db_commit(c));
+	assert_int_equal(scalar(c, "SELECT COUNT(*) FROM bulk", NULL), 2002);
+	assert_int_equal(scalar(c, "SELECT n FROM bulk WHERE id = ?", "a"), -42);
+	assert_int_equal(scalar(c, "SELECT n FROM bulk WHERE id = ?", "b"), INT64_MIN);
+	assert_int_equal(scalar(c, "SELECT COUNT(*) FROM bulk WHERE id = 'b' AND name IS NULL", NULL), 1);
+	db_stmt *q;
+	bool row = false;
+	OK(db_prepare(c, "SELECT name FROM bulk WHERE id = 'a'", &q));
+	OK(db_step(q, &row));
+	assert_true(row);
+	assert_string_equal(db_col_text(q, 0), odd);
+	OK(db_step(q, &row));
+	/* a row of the wrong shape poisons the stream */
+	OK(db_begin(c, DB_WRITE));
+	OK(db_copy_begin(c, "bulk", "id, name, n", &cp));
+	assert_int_equal(db_copy_row(cp, "tt", "c", "too few"), SJ_EINTERNAL);
+	assert_int_equal(db_copy_row(cp, "tti", "c", "right", (int64_t)1), SJ_EINTERNAL);
+	assert_int_equal(db_copy_end(cp), SJ_EINTERNAL);
+	db_rollback(c);
+	/* a duplicate key fails the stream; the transaction is rolled back */
+	OK(db_begin(c, DB_WRITE));
+	OK(db_copy_begin(c, "bulk", "id, name, n", &cp));
+	sj_err e = db_copy_row(cp, "tti", "z", "new", (int64_t)1);
+	if (!e)
+		e = db_copy_row(cp, "tti", "a", "dup", (int64_t)1);
+	sj_err e2 = db_copy_end(cp);
+	assert_int_equal(e ? e : e2, SJ_ECONFLICT);
+	db_rollback(c);
+	assert_int_equal(scalar(c, "SELECT COUNT(*) FROM bulk WHERE id = ?", "z"), 0);
+	/* bad names never reach the SQL text; no stream outside a transaction */
+	OK(db_begin(c, DB_WRITE));
+	assert_int_equal(db_copy_begin(c, "bulk; DROP TABLE bulk", "id", &cp), SJ_EINTERNAL);
+	assert_int_equal(db_copy_begin(c, "bulk", "id,,name", &cp), SJ_EINTERNAL);
+	db_rollback(c);
+	assert_int_equal(db_copy_begin(c, "bulk", "id", &cp), SJ_EINTERNAL);
+	OK(db_bulk_session(c, true));
+	OK(db_maintain(c, "bulk"));
+	OK(db_bulk_session(c, false));
+	assert_int_equal(db_maintain(c, "bulk x"), SJ_EINTERNAL);
+}
+
 #define TEST(be, f) {#be "_" #f, f, setup, teardown, &be_##be}
 #define BOTH(f) TEST(sqlite, f), TEST(pg, f)
 
@@ -791,6 +860,7 @@ int main(void)
 		BOTH(changes_are_counted),
 		BOTH(two_threads_count_to_400),
 		BOTH(bad_sql_is_reported),
+		BOTH(bulk_copy),
 		TEST(pg, failed_transaction_cannot_commit),
 		TEST(pg, deadlock_is_busy),
 		TEST(pg, reconnects_outside_transactions),

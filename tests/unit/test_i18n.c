@@ -27,11 +27,16 @@
 /* Identifiers written in Latin letters in Arabic text too: the codes of
  * documents and systems the forms show as they are printed. */
 static const char *const LATIN_IDS[] = {"CIN", "OPJ", "PV", "TOTP", "BLAKE2b", "VIN", "URL", "sijill", "ID",
-					"TPI", "PDF", "API", "JSON", "CNIE", "OTP", "SMS", "GPS", NULL};
+					"TPI", "PDF", "API", "JSON", "CNIE", "OTP", "SMS", "GPS",
+					/* file formats, URL schemes and the schema.org
+					 * type the comms pages name as they are written */
+					"CSV", "PNG", "JPEG", "WebP", "GIF", "http", "https", "ClaimReview",
+					"schema", "org", "LD", NULL};
 
 /* Arabic texts that show a Latin spelling on purpose (the search finds a
  * person across scripts: the hint says so by example). */
-static const char *const LATIN_EXAMPLES[] = {"persons.q-hint", NULL};
+static const char *const LATIN_EXAMPLES[] = {"persons.q-hint", "comms.crisis-code-hint", "comms.units-hint",
+					     NULL};
 
 static json_t *ar, *fr;
 static const rec_desc *seen[MAX_SEEN];

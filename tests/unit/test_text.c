@@ -232,6 +232,57 @@ static void scores_order(void **state)
 	assert_true(s >= 0.0 && s < 0.5);
 }
 
+/* issue #20: "ben Ahmed" read as a father's name; Bel Haj = Belhaj */
+static void filiation(void **state)
+{
+	(void)state;
+	nk_name q, f;
+	assert_int_equal(nk_parse("Mohamed ben Ahmed Alaoui", &q), SJ_OK);
+	assert_int_equal(q.n, 3);
+	assert_false(nk_is_filiation(&q.u[0]));
+	assert_true(nk_is_filiation(&q.u[1]));
+	assert_false(nk_is_filiation(&q.u[2]));
+	assert_int_equal(nk_parse("أحمد", &f), SJ_OK);
+	assert_true(nk_father_similarity(&q.u[1], &f) >= NK_MATCH_THRESHOLD);
+	assert_int_equal(nk_parse("محمد", &f), SJ_OK);
+	assert_true(nk_father_similarity(&q.u[1], &f) < NK_MATCH_THRESHOLD);
+	/* a glued particle is a family name, not a father's */
+	assert_int_equal(nk_parse("Mohamed Benahmed", &q), SJ_OK);
+	assert_false(nk_is_filiation(&q.u[1]));
+	/* the particle's t merged with Tayeb's: the father's keys are Tayeb's */
+	static const struct { const char *q, *key; } fk[] = {
+		{"Souad bent Tayeb Fassi", "tb"}, {"Ali ben El Hassan Tazi", "lhsn"}, {"Ali ben El Hassan Tazi", "hsn"},
+		{"Ali ben Lahcen Tazi", "lhsn"}, {"Ali ould Ahmed Jebli", "hmd"}, {"علي بن أحمد التازي", "hmd"},
+	};
+	for (size_t i = 0; i < sizeof fk / sizeof fk[0]; i++) {
+		assert_int_equal(nk_parse(fk[i].q, &q), SJ_OK);
+		nk_keyset ks;
+		nk_father_keys(&q.u[1], &ks);
+		bool found = false;
+		for (unsigned k = 0; k < ks.n; k++)
+			found = found || strcmp(ks.k[k].s, fk[i].key) == 0;
+		if (!found)
+			print_keys(fk[i].q, &ks);
+		assert_true(found);
+	}
+	assert_int_equal(nk_parse("Souad bent Tayeb Fassi", &q), SJ_OK);
+	assert_int_equal(nk_parse("الطيب", &f), SJ_OK);
+	assert_true(nk_father_similarity(&q.u[1], &f) >= NK_MATCH_THRESHOLD);
+	/* Bel Haj is one name part */
+	assert_int_equal(nk_parse("Ahmed Bel Haj", &q), SJ_OK);
+	assert_int_equal(q.n, 2);
+	assert_string_equal(q.u[1].skel, "blhj");
+	/* nk_name_score_with with nk_unit_similarity is nk_name_score */
+	nk_name a, b;
+	assert_int_equal(nk_parse("Abdel Ilah Kettani", &a), SJ_OK);
+	assert_int_equal(nk_parse("عبد الإله الكتاني", &b), SJ_OK);
+	nk_match m;
+	double s = nk_name_score(&a, &b, NULL, NULL, &m);
+	assert_true(s >= NK_MATCH_THRESHOLD);
+	assert_int_equal(m.unit_script[0], NK_SCRIPT_ARABIC);
+	assert_int_equal(m.unit_near[0], NK_PART_FIRST);
+}
+
 static void keys_shape(void **state)
 {
 	(void)state;
@@ -534,6 +585,7 @@ int main(void)
 		cmocka_unit_test(tokens_split),
 		cmocka_unit_test(name_pairs),
 		cmocka_unit_test(scores_order),
+		cmocka_unit_test(filiation),
 		cmocka_unit_test(keys_shape),
 		cmocka_unit_test(parse_limits),
 		cmocka_unit_test(person_score),

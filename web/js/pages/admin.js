@@ -7,7 +7,7 @@ import { field, form } from '../forms.js';
 import { page, table, block, badge, link, needs, listOf, pick } from '../ui.js';
 import { has, allowed } from '../caps.js';
 
-const ROLES = ['admin', 'chief', 'opj', 'officer', 'analyst', 'auditor', 'monitor'];
+const ROLES = ['admin', 'chief', 'opj', 'officer', 'analyst', 'auditor', 'monitor', 'communication', 'comm_head'];
 
 function unitName(u) { return u ? (getLang() === 'ar' ? u.name_ar : u.name_fr) : '—'; }
 

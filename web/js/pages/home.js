@@ -9,6 +9,7 @@ import { EP } from '../endpoints.js';
 import { page, table, block, link, needs, listOf, pick, personName, badge } from '../ui.js';
 import { custodyClock } from '../clock.js';
 import { notificationsTable, unreadCount } from './registers.js';
+import { commsHome, isComms } from './comms.js';
 
 function optional(titleKey, method, path, loader, cls) {
   if (!has(method, path)) return h('section', { class: `card ${cls || ''}` }, h('h2', { text: t(titleKey) }), needs(method, path));
@@ -98,6 +99,8 @@ export function render(ctx) {
         return [h('p', { text: t('home.units-count', { n: d.units.length }) }), link('/admin/units', t('admin.units'), 'more')];
       }),
     ];
+  } else if (isComms(u.role)) {
+    body = commsHome(ctx);
   } else if (u.role === 'analyst') {
     body = [
       optional('home.my-cases', 'GET', EP.cases, async () => casesTable(listOf(await api('GET', `${EP.cases}${qs({ limit: 10 })}`), 'cases'))),

@@ -9,6 +9,7 @@ import { allowed } from '../caps.js';
 import { EP, fill } from '../endpoints.js';
 import { field, form } from '../forms.js';
 import { page, table, needs, link, personName, badge } from '../ui.js';
+import { reasonText } from './persons.js';
 
 export async function render(ctx) {
   const miss = needs('GET', EP.person);
@@ -44,7 +45,8 @@ export async function render(ctx) {
         ['person.name', (x) => link(`/persons/${encodeURIComponent(x.id)}`, personName(x))],
         ['person.cin', (x) => h('span', { dir: 'ltr', text: x.cin || '—' })],
         ['person.birth_date', (x) => (x.birth_date ? fmtDate(x.birth_date) : '—')],
-        ['person.match', (x) => fmtList((x.reasons || x.matched || []).map((m) => t(`match.${m}`)))],
+        ['persons.why', (x) => (x.reasons && x.reasons.length ? fmtList(x.reasons.map(reasonText))
+          : fmtList((x.matched || []).map((m) => t(`match.${m}`))))],
         ['person.score', (x) => fmtNum(Math.round((x.score || 0) * 100)) + ' %'],
         canMerge ? ['admin.actions', (x) => h('details', { class: 'add inline' }, h('summary', { text: t('person.merge') }),
           form({
