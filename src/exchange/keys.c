@@ -15,21 +15,31 @@ static unsigned char g_pk[crypto_sign_PUBLICKEYBYTES];
 static bool g_loaded;
 static char g_base[PATH_MAX];
 
-static sj_err write_new(const char *path, const char *text)
+/* write_file puts text at path through a temporary of this process's own:
+ * replace (the join file) renames it over path; otherwise (a key) it is
+ * linked to path only if path does not exist yet, so two servers starting
+ * together on one audit key create one key and both read it (SJ_ECONFLICT
+ * tells the loser to read). */
+static sj_err write_file(const char *path, const char *text, bool replace)
 {
-	char tmp[PATH_MAX + 8];
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	char tmp[PATH_MAX + 32];
+	snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return SJ_EIO;
 	size_t n = strlen(text);
 	bool ok = write(fd, text, n) == (ssize_t)n && fsync(fd) == 0;
 	close(fd);
-	if (!ok || rename(tmp, path) != 0) {
+	sj_err e = SJ_OK;
+	if (!ok)
+		e = SJ_EIO;
+	else if (replace)
+		e = rename(tmp, path) == 0 ? SJ_OK : SJ_EIO;
+	else if (link(tmp, path) != 0)
+		e = errno == EEXIST ? SJ_ECONFLICT : SJ_EIO;
+	if (e || !replace)
 		unlink(tmp);
-		return SJ_EIO;
-	}
-	return SJ_OK;
+	return e;
 }
 
 sj_err xchg_keys_load(const char *audit_key_path, bool create)
@@ -49,7 +59,9 @@ sj_err xchg_keys_load(const char *audit_key_path, bool create)
 		size_t n = strlen(hex);
 		hex[n] = '\n';
 		hex[n + 1] = '\0';
-		sj_err e = write_new(path, hex);
+		sj_err e = write_file(path, hex, false);
+		if (e == SJ_ECONFLICT)
+			return xchg_keys_load(audit_key_path, false);   /* another process made it first */
 		if (e)
 			return e;
 	} else {
@@ -139,7 +151,7 @@ sj_err xchg_join_write(const xchg_join *j)
 	json_decref(o);
 	if (!text)
 		return SJ_ENOMEM;
-	sj_err e = write_new(path, text);
+	sj_err e = write_file(path, text, true);
 	free(text);
 	return e;
 }
