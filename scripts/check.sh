@@ -66,6 +66,7 @@ src/core/err.h sj_
 src/core/i18n.h i18n_
 src/core/record.h rec_
 src/db/migrate.h db_
+src/exchange/exchange.h xchg_
 src/http/http.h http_ hjson_
 src/org/units.h unit_
 src/persons/persons.h persons_

@@ -4,6 +4,7 @@
 
 #include "app/app.h"
 #include "audit/audit.h"
+#include "exchange/exchange.h"
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/limits.h"
@@ -58,8 +59,11 @@ void api_healthz(app *a, http_req *r, auth_user *u)
 	bool ok = db_ping(a->db), have_repl = false, rd_ok = false;
 	db_repl rp, rd;
 	db_conn *c;
+	xchg_staleness xs = {0};
 	if (ok && db_acquire(a->db, &c) == SJ_OK) {
 		have_repl = replication(a, c, &rp, &rd, &rd_ok);
+		if (xchg_staleness_get(c, clock_now_ms(), &xs))
+			xs.joined = false;
 		db_release(a->db, c);
 	}
 	json_t *repl = NULL;
@@ -90,9 +94,9 @@ void api_healthz(app *a, http_req *r, auth_user *u)
 	 * not unavailability: the status stays "ok". A primary without a
 	 * synchronous standby still serves (200) but is "degraded": alert. */
 	http_reply_json(r, ok ? 200 : 503,
-			json_pack("{s:s,s:s,s:o*,s:o*}", "status", !ok ? "unavailable" : degraded ? "degraded" : "ok",
+			json_pack("{s:s,s:s,s:o*,s:o*,s:o*}", "status", !ok ? "unavailable" : degraded ? "degraded" : "ok",
 				  "database", db_kind(a->db) == DB_PG ? "postgresql" : "sqlite", "clock", clk,
-				  "replication", repl));
+				  "replication", repl, "exchange", xchg_staleness_json(&xs)));
 }
 
 void api_metrics(app *a, http_req *r, auth_user *u)
@@ -177,6 +181,8 @@ void api_metrics(app *a, http_req *r, auth_user *u)
 			       (unsigned long long)as.batches, (unsigned long long)as.entries,
 			       (unsigned long long)as.max_batch, (unsigned long long)as.signed_heads,
 			       (unsigned long long)db_flushes(a->db));
+	if (!e)
+		e = xchg_metrics(a->db, &b);
 	if (e)
 		app_fail(r, e, NULL);
 	else

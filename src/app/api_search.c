@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "core/clock.h"
+#include "exchange/exchange.h"
 #include "core/limits.h"
 #include "lookup/lookup.h"
 #include "persons/persons.h"
@@ -92,7 +94,13 @@ void api_persons_search(app *a, http_req *r, auth_user *u)
 	json_t *out = NULL;
 	const char *why = NULL;
 	int64_t retry = 0;
-	sj_err e = db_acquire_reader(a->db, c, &q.reader); /* the search may read a standby (db_read_uri) */
+	/* a node too long without an exchange answers from data too old to trust */
+	sj_err e = xchg_lookup_allowed(c, clock_now_ms(), &why);
+	if (e) {
+		app_reply(a, r, c, e, NULL, why, NULL, NULL, 200, NULL);
+		return;
+	}
+	e = db_acquire_reader(a->db, c, &q.reader); /* the search may read a standby (db_read_uri) */
 	e = e ? e : lookup_persons(c, &who, &q, &out, &why, &retry);
 	db_release_reader(a->db, c, q.reader);
 	retry_after(r, e, retry);

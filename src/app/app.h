@@ -346,5 +346,10 @@ void api_comms_bilan(app *a, http_req *r, auth_user *u);
 /* database settings (api_settings.c) */
 void api_settings_list(app *a, http_req *r, auth_user *u);
 void api_settings_put(app *a, http_req *r, auth_user *u);
+/* the exchange with central (api_exchange.c) */
+void api_exchange_enrol(app *a, http_req *r, auth_user *u);
+void api_exchange_batch(app *a, http_req *r, auth_user *u);
+void api_exchange_status(app *a, http_req *r, auth_user *u);
+void api_exchange_digest(app *a, http_req *r, auth_user *u);
 
 #endif

@@ -14,6 +14,7 @@
 #include "cases/seal.h"
 #include "cases/seizure.h"
 #include "desk/desk.h"
+#include "exchange/exchange.h"
 #include "lookup/lookup.h"
 #include "org/units.h"
 #include "persons/persons.h"
@@ -50,6 +51,20 @@ const route app_routes[] = {
 	ROUTE("POST", "/api/v1/test/clock", ROLE_ADMIN, ROUTE_TEST_ONLY, api_test_clock,
 	      "Move the server clock (test servers only)", "operations", BODY(app_test_clock_rec),
 	      REPLY(app_test_clock_rec), AUDIT("test.clock", NULL)),
+
+	/* the exchange with central (api_exchange.c): a node is authenticated by its
+	 * one-time code, then by its pinned Ed25519 key (each batch is signed) */
+	ROUTE("POST", "/api/v1/exchange/enrol", 0, ROUTE_PUBLIC, api_exchange_enrol,
+	      "A node enrols with its one-time code and public key", "exchange", BODY(xchg_enrol_rec),
+	      REPLY(xchg_enrol_rec), AUDIT("exchange.enrol", "node")),
+	ROUTE("POST", "/api/v1/exchange/batches", 0, ROUTE_PUBLIC, api_exchange_batch,
+	      "A node pushes a signed batch of its changes", "exchange", BODY(xchg_batch_rec), REPLY(xchg_ack_rec),
+	      AUDIT("exchange.batch", "node")),
+	ROUTE("GET", "/api/v1/exchange/status", ROLE_ADMIN | ROLE_MONITOR, 0, api_exchange_status,
+	      "The exchange with central: per node at central, or this node's", "exchange", REPLY(xchg_status_rec)),
+	ROUTE("GET", "/api/v1/exchange/nodes/{id}/digest", ROLE_ADMIN, 0, api_exchange_digest,
+	      "Per-table digests of what central holds of a node (self: this node's acknowledged rows)", "exchange",
+	      REPLY(xchg_digest_rec)),
 
 	/* sessions and the caller (auth_login audits each attempt itself) */
 	ROUTE("POST", "/api/v1/session", 0, ROUTE_PUBLIC, api_login, "Log in with badge and password", "session",
@@ -441,5 +456,7 @@ const rec_desc *const app_records[] = {
 	&comms_activity_rec, &comms_approve_rec, &comms_cancel_rec, &comms_import_rec, &comms_claim_rec,
 	&comms_claim_status_rec, &comms_claim_dup_rec, &comms_file_rec, &comms_crisis_rec, &comms_event_rec,
 	&comms_engagement_rec, &comms_csv_rec, &comms_case_link_rec,
-	NULL,
+	/* the exchange with central */
+	&xchg_enrol_rec, &xchg_batch_rec, &xchg_ack_rec, &xchg_nodes_rec, &xchg_status_rec, &xchg_node_rec,
+	&xchg_digest_rec, NULL,
 };

@@ -79,5 +79,10 @@ bool pv_verify_content(db_conn *c, const char *context, const char *content, con
  * sealed PV (for `sijill restore`); *checked counts them and bad_id names the
  * first that fails ("" when all pass). An error only when the database does. */
 SJ_MUST_USE sj_err pv_verify_all(db_conn *c, int64_t *checked, char bad_id[ID_LEN + 1]);
+/* pv_seal_ok: content hashes (BLAKE2b-256, hex) to hash and sig (hex) is the
+ * OPJ's Ed25519 signature of "sijill-pv-v1|<hash>" under pk_hex — a sealed
+ * PV's check, wherever its row is (central verifies a node's PVs with it).
+ * Any argument NULL: false. */
+bool pv_seal_ok(const char *content, const char *hash, const char *sig, const char *pk_hex);
 
 #endif

@@ -428,3 +428,23 @@ bool seal_user_verify(db_conn *c, const char *context, const char *content, cons
 	json_decref(k);
 	return ok;
 }
+
+/* pv_seal_ok (pv.h): the check central makes of a sealed PV a node sent, with
+ * the OPJ's public key the node sent before it (central holds no binding of
+ * the node's users): the content's hash and the signature over it. */
+bool pv_seal_ok(const char *content, const char *hash, const char *sig, const char *pk_hex)
+{
+	if (!content || !hash || !sig || !pk_hex)
+		return false;
+	unsigned char h[32], pk[crypto_sign_PUBLICKEYBYTES];
+	char hh[65];
+	crypto_generichash(h, sizeof h, (const unsigned char *)content, strlen(content), NULL, 0);
+	sodium_bin2hex(hh, sizeof hh, h, sizeof h);
+	size_t l = 0;
+	if (strcmp(hh, hash) != 0 || sodium_hex2bin(pk, sizeof pk, pk_hex, strlen(pk_hex), NULL, &l, NULL) ||
+	    l != sizeof pk)
+		return false;
+	char msg[sizeof PV_SIG_CONTEXT + 64];
+	snprintf(msg, sizeof msg, "%s%s", PV_SIG_CONTEXT, hash);
+	return sig_ok(msg, sig, pk);
+}

@@ -11,6 +11,7 @@
 #include "audit/audit.h"
 #include "cases/pv.h"
 #include "cli/cli.h"
+#include "exchange/exchange.h"
 #include "config/config.h"
 #include "core/clock.h"
 #include "core/i18n.h"
@@ -258,6 +259,11 @@ int cli_serve(int argc, char **argv)
 		free(a);
 		return 1;
 	}
+	if (xchg_keys_load(key, true)) {
+		fprintf(stderr, "sijill: cannot read or create the exchange key %s.exchange\n", key);
+		free(a);
+		return 1;
+	}
 	char pvkey[PATH_MAX + 16];
 	if (cf.pv_key[0])
 		snprintf(pvkey, sizeof pvkey, "%s", cf.pv_key);
@@ -394,9 +400,12 @@ int cli_serve(int argc, char **argv)
 			  (json_int_t)cf.max_connections_per_ip, "login_attempts_per_address",
 			  (json_int_t)cf.login_attempts_per_address, "central_url",
 			  cf.central_url[0] ? cf.central_url : NULL));
+	if (xchg_loop_start(a->db))
+		log_msg(LOG_WARN, "the background exchange with central did not start", NULL);
 	while (!stop_requested)
 		pause();
 	log_msg(LOG_INFO, "stopping", NULL);
+	xchg_loop_stop();
 	http_stop(srv);
 	audit_committer_stop(); /* signs the head at rest */
 	db_close(a->db);

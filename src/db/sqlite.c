@@ -15,6 +15,40 @@
 
 #include "db/backend.h"
 
+#include <jansson.h>
+
+/* sj_row_json(name1, value1, name2, value2, ...): the compact JSON object of
+ * the pairs (text → string, integer → number, NULL → null), for the exchange's
+ * outbox triggers (migration 0070). SQLite's own json_object() may not run in
+ * a trigger under trusted_schema=OFF; this one is registered innocuous: it
+ * has no side effect and reads nothing but its arguments. */
+static void row_json(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	json_t *o = json_object();
+	for (int i = 0; o && i + 1 < argc; i += 2) {
+		const char *k = (const char *)sqlite3_value_text(argv[i]);
+		sqlite3_value *v = argv[i + 1];
+		json_t *j;
+		switch (sqlite3_value_type(v)) {
+		case SQLITE_INTEGER: j = json_integer(sqlite3_value_int64(v)); break;
+		case SQLITE_NULL: j = json_null(); break;
+		case SQLITE_FLOAT: j = json_real(sqlite3_value_double(v)); break;
+		default: j = json_stringn((const char *)sqlite3_value_text(v), (size_t)sqlite3_value_bytes(v)); break;
+		}
+		if (!k || !j || json_object_set_new(o, k, j)) {
+			json_decref(o);
+			o = NULL;
+		}
+	}
+	char *text = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(o);
+	if (!text) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	sqlite3_result_text(ctx, text, -1, free);
+}
+
 typedef struct lite_conn {
 	sqlite3 *h;
 	char wal[4096];     /* the WAL file: db.c flushes it for a group of commits */
@@ -65,6 +99,9 @@ static sj_err lite_open(const char *uri, void **out, char *errmsg, size_t errsz)
 			  "PRAGMA foreign_keys=ON;"
 			  "PRAGMA trusted_schema=OFF;",
 			  NULL, NULL, &err);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function(c->h, "sj_row_json", -1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+					     NULL, row_json, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(errmsg, errsz, "%s: %s", uri, err ? err : sqlite3_errstr(rc));
 		sqlite3_free(err);

@@ -145,6 +145,12 @@ static const probe PROBES[] = {
 	{"GET", "/api/v1/openapi.json", "/api/v1/openapi.json", false, NULL, true},
 	{"POST", "/api/v1/test/clock", "/api/v1/test/clock", false, NULL, false},
 	{"POST", "/api/v1/session", "/api/v1/session", false, NULL, false},
+	/* the exchange: enrol and batches are public (a one-time code, then the
+	 * node's signature authenticate them: an invalid body is refused) */
+	{"POST", "/api/v1/exchange/enrol", "/api/v1/exchange/enrol", false, NULL, false},
+	{"POST", "/api/v1/exchange/batches", "/api/v1/exchange/batches", false, NULL, false},
+	{"GET", "/api/v1/exchange/status", "/api/v1/exchange/status", false, NULL, true},
+	{"GET", "/api/v1/exchange/nodes/{id}/digest", "/api/v1/exchange/nodes/self/digest", false, NULL, true},
 	{"DELETE", "/api/v1/session", "/api/v1/session", false, NULL, true},
 	{"GET", "/api/v1/me", "/api/v1/me", false, NULL, true},
 	{"POST", "/api/v1/me/totp", "/api/v1/me/totp", false, NULL, true},

@@ -762,7 +762,7 @@ async function main() {
     await loggedIn(page, 'demo-admin');
     for (const lang of LANGS) {
       await setLangUI(page, lang);
-      for (const p of ['/', '/admin', '/admin/units', '/admin/reference']) {
+      for (const p of ['/', '/admin', '/admin/units', '/admin/reference', '/exchange']) {
         await go(page, p);
         await shot(page, `admin-${p === '/' ? 'home' : p.slice(1).replace(/\//g, '-')}`);
       }

@@ -28,6 +28,7 @@ const NAV = [
   ['/comms/bilan', 'nav.comms-bilan', ['GET', '/api/v1/comms/bilan']],
   ['/audit', 'nav.audit', ['GET', '/api/v1/audit']],
   ['/admin', 'nav.admin', ['GET', '/api/v1/users']],
+  ['/exchange', 'nav.exchange', ['GET', '/api/v1/exchange/status']],
   ['/settings', 'nav.settings', null],
 ];
 
@@ -72,6 +73,7 @@ const ROUTES = [
   [/^\/desk\/declarations\/(?<id>[^/]+)$/, 'deskdeclaration'],
   [/^\/desk\/residence\/(?<id>[^/]+)$/, 'deskresidence'],
   [/^\/verify\/(?<number>[^/]+)$/, 'verify'],
+  [/^\/exchange$/, 'exchange'],
 ];
 // Pages outside the login (the public verification of a printed document).
 const PUBLIC = /^\/verify\//;

@@ -1,0 +1,405 @@
+/* apply.c — central applies a node's signed batch (exchange.h,
+ * docs/internals/exchange.md): node, signature, sequence, then every record
+ * in one transaction; quarantine for rows of units the node does not host;
+ * the node's audit chain witnessed (chain_continues, the one place that
+ * checks it). */
+#include "exchange/exchange.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cases/pv.h"
+#include "core/limits.h"
+#include "db/dbj.h"
+#include "org/units.h"
+
+#define BATCH_FIELDS(X) \
+	X(V, node,    ID, 0, 36, NULL, IN | REQ) \
+	X(V, payload, TEXT, 2, XCHG_PAYLOAD_MAX, NULL, IN | REQ) \
+	X(V, sig,     CODE, XCHG_SIG_HEX, XCHG_SIG_HEX, NULL, IN | REQ)
+static const rec_field batch_fields[] = {BATCH_FIELDS(REC_FIELD)};
+const rec_desc xchg_batch_rec = REC_DESC("xchg_batch", NULL, batch_fields, NULL);
+
+#define ACK_FIELDS(X) \
+	X(V, node,        ID, 0, 36, NULL, OUT) \
+	X(V, ack,         INT, 0, 0, NULL, OUT) \
+	X(V, applied,     INT, 0, 0, NULL, OUT) \
+	X(V, unchanged,   INT, 0, 0, NULL, OUT) \
+	X(V, quarantined, INT, 0, 0, NULL, OUT) \
+	X(V, sig,         CODE, XCHG_SIG_HEX, XCHG_SIG_HEX, NULL, OUT)
+static const rec_field ack_fields[] = {ACK_FIELDS(REC_FIELD)};
+const rec_desc xchg_ack_rec = REC_DESC("xchg_ack", NULL, ack_fields, NULL);
+
+#define ENROL_FIELDS(X) \
+	X(V, code,        CODE, 8, XCHG_CODE_MAX, NULL, IN | REQ) \
+	X(V, public_key,  CODE, XCHG_KEY_HEX, XCHG_KEY_HEX, NULL, IN | REQ) \
+	X(V, node_id,     ID, 0, 36, NULL, OUT) \
+	X(V, unit,        CODE, 1, UNIT_CODE_MAX, NULL, OUT) \
+	X(V, central_pub, CODE, XCHG_KEY_HEX, XCHG_KEY_HEX, NULL, OUT)
+static const rec_field enrol_fields[] = {ENROL_FIELDS(REC_FIELD)};
+const rec_desc xchg_enrol_rec = REC_DESC("xchg_enrol", NULL, enrol_fields, NULL);
+
+#define STATUS_FIELDS(X) \
+	X(V, nodes,       ARRAY, 0, 100000, &xchg_node_rec, OUT) \
+	X(V, quarantined, INT, 0, 0, NULL, OUT) \
+	X(V, role,        CODE, 1, 16, NULL, OUT) \
+	X(V, node,        ANY, 0, 0, NULL, OUT)
+static const rec_field status_fields[] = {STATUS_FIELDS(REC_FIELD)};
+const rec_desc xchg_status_rec = REC_DESC("xchg_status", NULL, status_fields, NULL);
+#define NODES_FIELDS(X) X(V, nodes, ARRAY, 0, 100000, &xchg_node_rec, OUT)
+static const rec_field nodes_fields[] = {NODES_FIELDS(REC_FIELD)};
+const rec_desc xchg_nodes_rec = REC_DESC("xchg_nodes", NULL, nodes_fields, NULL);
+
+#define DIGEST_FIELDS(X) X(V, digest, ANY, 0, 0, NULL, OUT)
+static const rec_field digest_fields[] = {DIGEST_FIELDS(REC_FIELD)};
+const rec_desc xchg_digest_rec = REC_DESC("xchg_digest", NULL, digest_fields, NULL);
+
+/* ---- the witness of a node's audit chain ---- */
+
+#define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
+
+/* chain_continues: the audit entry row (seq, leaf, head) is the next one of
+ * the node's chain after (*seq, prev): its seq follows and its head is
+ * BLAKE2b(0x01 || prev || leaf), as src/audit/audit.c links them. On success
+ * advances *seq and prev. The one place central checks a node's chain: when
+ * the audit branch adds signed heads, check them here. */
+static bool chain_continues(json_t *row, int64_t *seq, char prev[65])
+{
+	json_int_t s = json_integer_value(json_object_get(row, "seq"));
+	const char *leaf = json_string_value(json_object_get(row, "leaf")),
+		   *head = json_string_value(json_object_get(row, "head"));
+	unsigned char p[32], l[32], h[32];
+	char hex[65];
+	if (s != *seq + 1 || !leaf || !head)
+		return false;
+	if (sodium_hex2bin(p, sizeof p, prev, strlen(prev), NULL, NULL, NULL) ||
+	    sodium_hex2bin(l, sizeof l, leaf, strlen(leaf), NULL, NULL, NULL))
+		return false;
+	crypto_generichash_state st;
+	const unsigned char tag = 0x01;
+	crypto_generichash_init(&st, NULL, 0, sizeof h);
+	crypto_generichash_update(&st, &tag, 1);
+	crypto_generichash_update(&st, p, sizeof p);
+	crypto_generichash_update(&st, l, sizeof l);
+	crypto_generichash_final(&st, h, sizeof h);
+	sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+	if (strcmp(hex, head) != 0)
+		return false;
+	*seq = s;
+	snprintf(prev, 65, "%s", head);
+	return true;
+}
+
+/* ---- a sealed PV, verified again at central ---- */
+
+static const char sql_opj_key[] = "SELECT row FROM xchg_rows WHERE tbl = 'opj_keys' AND id = ? AND node_id = ?";
+
+/* seal_holds: a sealed PV's row hashes to its content_hash and carries its
+ * OPJ's signature under the key the node sent before it (pv_seal_ok); a
+ * draft passes. */
+static sj_err seal_holds(db_conn *c, const char *node, json_t *row, bool *ok)
+{
+	const char *status = json_string_value(json_object_get(row, "status"));
+	*ok = true;
+	if (!status || strcmp(status, "sealed") != 0)
+		return SJ_OK;
+	const char *kid = json_string_value(json_object_get(row, "key_id"));
+	json_t *k = NULL;
+	*ok = false;
+	sj_err e = kid ? dbj_one(c, sql_opj_key, "row:t", &k, "tt", kid, node) : SJ_ENOTFOUND;
+	if (e == SJ_ENOTFOUND)
+		return SJ_OK;
+	if (e)
+		return e;
+	json_t *kr = json_loads(json_string_value(json_object_get(k, "row")), 0, NULL);
+	*ok = pv_seal_ok(json_string_value(json_object_get(row, "content")),
+			 json_string_value(json_object_get(row, "content_hash")),
+			 json_string_value(json_object_get(row, "signature")),
+			 json_string_value(json_object_get(kr, "public_key")));
+	json_decref(kr);
+	json_decref(k);
+	return SJ_OK;
+}
+
+/* ---- a batch ---- */
+
+static const char sql_node[] =
+	"SELECT status, public_key, unit_code, acked_seq, audit_seq, audit_head FROM xchg_nodes WHERE id = ?";
+static const char sql_upsert[] =
+	"INSERT INTO xchg_rows (tbl, id, node_id, src_seq, unit, row, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+	" ON CONFLICT (tbl, id) DO UPDATE SET src_seq = excluded.src_seq, unit = excluded.unit, row = excluded.row,"
+	" applied_at = excluded.applied_at"
+	" WHERE xchg_rows.src_seq < excluded.src_seq AND xchg_rows.node_id = excluded.node_id";
+static const char sql_quarantine[] =
+	"INSERT INTO xchg_quarantine (node_id, seq, tbl, row_id, unit, row, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+	" ON CONFLICT (node_id, seq) DO NOTHING";
+static const char sql_done[] =
+	"UPDATE xchg_nodes SET acked_seq = ?, last_at = ?, batches = batches + 1, records = records + ?,"
+	" quarantined = quarantined + ?, audit_seq = ?, audit_head = ?, chain_error = COALESCE(chain_error, ?)"
+	" WHERE id = ?";
+
+static sj_err quarantine(db_conn *c, const char *node, json_int_t seq, const char *tbl, const char *id,
+			 const char *unit, const char *row, const char *reason, int64_t now)
+{
+	return db_run(c, sql_quarantine, "tittttti", node, (int64_t)seq, tbl, id, unit, row, reason, now);
+}
+
+/* the unit code paths already seen in this batch (a batch names few units) */
+typedef struct unit_cache {
+	char code[8][UNIT_CODE_MAX + 1];
+	bool in[8];
+	int n;
+} unit_cache;
+
+static sj_err hosted(db_conn *c, unit_cache *uc, const char *host_path, const char *code, bool *ok)
+{
+	for (int i = 0; i < uc->n; i++)
+		if (strcmp(uc->code[i], code) == 0) {
+			*ok = uc->in[i];
+			return SJ_OK;
+		}
+	unit_info u;
+	sj_err e = unit_get_by_code(c, code, &u);
+	if (e && e != SJ_ENOTFOUND)
+		return e;
+	*ok = !e && unit_in_scope(host_path, u.path);
+	if (uc->n < 8) {
+		snprintf(uc->code[uc->n], sizeof uc->code[0], "%s", code);
+		uc->in[uc->n++] = *ok;
+	}
+	return SJ_OK;
+}
+
+sj_err xchg_apply(db_conn *c, json_t *body, int64_t now, xchg_applied *out, const char **why)
+{
+	memset(out, 0, sizeof *out);
+	const char *node = json_string_value(json_object_get(body, "node")),
+		   *payload = json_string_value(json_object_get(body, "payload")),
+		   *sig = json_string_value(json_object_get(body, "sig"));
+	snprintf(out->node_id, sizeof out->node_id, "%s", node ? node : "");
+	json_t *n = NULL;
+	sj_err e = dbj_one(c, sql_node, "status:t,public_key:t,unit_code:t,acked_seq:i,audit_seq:i,audit_head:t", &n,
+			   "t", node);
+	if (e == SJ_ENOTFOUND) {
+		*why = "node-unknown";
+		return SJ_EFORBIDDEN;
+	}
+	if (e)
+		return e;
+	const char *status = json_string_value(json_object_get(n, "status")),
+		   *pub = json_string_value(json_object_get(n, "public_key")),
+		   *host = json_string_value(json_object_get(n, "unit_code")),
+		   *ahead = json_string_value(json_object_get(n, "audit_head"));
+	int64_t acked = json_integer_value(json_object_get(n, "acked_seq")),
+		audit_seq = json_integer_value(json_object_get(n, "audit_seq"));
+	char prev[65];
+	snprintf(prev, sizeof prev, "%s", ahead ? ahead : GENESIS);
+	json_t *p = NULL;
+	unit_info hu;
+	const char *chain_error = NULL;
+	int64_t applied = 0, unchanged = 0, quarantined = 0, to = 0;
+	out->ack = acked;
+	if (strcmp(status, "active") != 0) {
+		bool suspended = strcmp(status, "active") != 0 && strcmp(status, "pending") != 0;
+		if (suspended)
+			*why = "node-suspended";
+		else
+			*why = "node-unknown";
+		e = SJ_EFORBIDDEN;
+		goto out;
+	}
+	char msg_head[] = "sijill-batch-v1\n";
+	size_t plen = strlen(payload), hl = sizeof msg_head - 1;
+	char *msg = malloc(hl + plen);
+	if (!msg) {
+		e = SJ_ENOMEM;
+		goto out;
+	}
+	memcpy(msg, msg_head, hl);
+	memcpy(msg + hl, payload, plen);
+	bool good = xchg_verify_hex(pub, sig, msg, hl + plen);
+	free(msg);
+	if (!good) {
+		*why = "batch-signature";
+		e = SJ_EFORBIDDEN;
+		goto out;
+	}
+	p = json_loads(payload, JSON_REJECT_DUPLICATES, NULL);
+	json_t *recs = json_object_get(p, "records");
+	const char *pnode = json_string_value(json_object_get(p, "node"));
+	json_int_t from = json_integer_value(json_object_get(p, "from"));
+	to = json_integer_value(json_object_get(p, "to"));
+	if (!p || !json_is_array(recs) || !pnode || strcmp(pnode, node) != 0 || from < 1 || to < from - 1 ||
+	    (json_int_t)json_array_size(recs) != to - from + 1) {
+		*why = "batch-malformed";
+		e = SJ_EINVAL;
+		goto out;
+	}
+	if (from > acked + 1) {
+		*why = "batch-gap";
+		out->expected = acked + 1;
+		e = SJ_ECONFLICT;
+		goto out;
+	}
+	if ((e = unit_get_by_code(c, host, &hu)))
+		goto out;
+	unit_cache uc = {0};
+	for (size_t i = 0; i < json_array_size(recs); i++) {
+		json_t *r = json_array_get(recs, i);
+		json_int_t seq = json_integer_value(json_object_get(r, "seq"));
+		const char *tbl = json_string_value(json_object_get(r, "tbl")),
+			   *id = json_string_value(json_object_get(r, "id")),
+			   *unit = json_string_value(json_object_get(r, "unit")),
+			   *row = json_string_value(json_object_get(r, "row"));
+		if (seq != from + (json_int_t)i || !tbl || !id || !row) {
+			*why = "batch-malformed";
+			e = SJ_EINVAL;
+			goto out;
+		}
+		if (seq <= acked) {
+			unchanged++;
+			continue;   /* central has it already: a replay or a lost acknowledgement */
+		}
+		const char *reason = NULL;
+		bool ok = true;
+		if (!xchg_table_find(tbl))
+			reason = "unknown-table";
+		else if (unit && (e = hosted(c, &uc, hu.path, unit, &ok)))
+			goto out;
+		else if (!ok)
+			reason = "unit-not-hosted";
+		if (!reason && strcmp(tbl, "pvs") == 0) {
+			json_t *pr = json_loads(row, 0, NULL);
+			bool sealed_ok = true;
+			e = pr ? seal_holds(c, node, pr, &sealed_ok) : SJ_OK;
+			json_decref(pr);
+			if (e)
+				goto out;
+			if (!pr || !sealed_ok)
+				reason = "pv-seal-invalid";
+		}
+		if (!reason && strcmp(tbl, "audit_log") == 0) {
+			json_t *ar = json_loads(row, 0, NULL);
+			if (!chain_continues(ar, &audit_seq, prev)) {
+				reason = "chain-broken";
+				chain_error = "chain-broken";
+			}
+			json_decref(ar);
+		}
+		if (reason) {
+			if ((e = quarantine(c, node, seq, tbl, id, unit, row, reason, now)))
+				goto out;
+			quarantined++;
+			continue;
+		}
+		db_stmt *s;
+		bool more;
+		if ((e = db_prepare(c, sql_upsert, &s)) || (e = db_bind_text(s, 1, tbl)) || (e = db_bind_text(s, 2, id)) ||
+		    (e = db_bind_text(s, 3, node)) || (e = db_bind_int(s, 4, seq)) || (e = db_bind_text(s, 5, unit)) ||
+		    (e = db_bind_text(s, 6, row)) || (e = db_bind_int(s, 7, now)) || (e = db_step(s, &more)))
+			goto out;
+		if (db_changes(s) > 0)
+			applied++;
+		else
+			unchanged++;
+	}
+	if (to > acked) {
+		e = db_run(c, sql_done, "iiiiittt", (int64_t)to, now, applied, quarantined, audit_seq, prev, chain_error,
+			   node);
+		out->ack = to;
+	}
+out:
+	out->applied = applied;
+	out->unchanged = unchanged;
+	out->quarantined = quarantined;
+	json_decref(p);
+	json_decref(n);
+	return e;
+}
+
+json_t *xchg_ack_json(const xchg_applied *a)
+{
+	char msg[128], sig[XCHG_SIG_HEX + 1];
+	snprintf(msg, sizeof msg, "sijill-ack-v1|%s|%lld", a->node_id, (long long)a->ack);
+	xchg_sign_hex(msg, strlen(msg), sig);
+	return json_pack("{s:s,s:I,s:I,s:I,s:I,s:s}", "node", a->node_id, "ack", (json_int_t)a->ack, "applied",
+			 (json_int_t)a->applied, "unchanged", (json_int_t)a->unchanged, "quarantined",
+			 (json_int_t)a->quarantined, "sig", sig);
+}
+
+static const char sql_q_count[] = "SELECT count(*) FROM xchg_quarantine";
+
+sj_err xchg_status_central(db_conn *c, int64_t now_ms, json_t **out)
+{
+	*out = NULL;
+	json_t *nodes = NULL;
+	int64_t q = 0;
+	sj_err e = xchg_nodes_list(c, now_ms, &nodes);
+	if (!e)
+		e = dbj_int(c, sql_q_count, &q, "");
+	if (e) {
+		json_decref(nodes);
+		return e;
+	}
+	*out = json_pack("{s:s,s:o,s:I}", "role", "central", "nodes", nodes, "quarantined", (json_int_t)q);
+	return *out ? SJ_OK : SJ_ENOMEM;
+}
+
+static const char sql_rows_central[] = "SELECT tbl, id, row FROM xchg_rows WHERE node_id = ?";
+
+sj_err xchg_digest_central(db_conn *c, const char *node_id, json_t **out)
+{
+	db_stmt *s;
+	sj_err e = db_prepare(c, sql_rows_central, &s);
+	if (!e)
+		e = db_bind_text(s, 1, node_id);
+	return e ? e : xchg_digest_rows(s, out);
+}
+
+sj_err xchg_digest_rows(db_stmt *s, json_t **out)
+{
+	/* order-free: per table, the XOR of BLAKE2b(id \0 row) over its rows,
+	 * and their count (both databases collate table names differently) */
+	enum { MAXT = 64 };
+	char names[MAXT][64];
+	unsigned char acc[MAXT][32];
+	int64_t count[MAXT];
+	int nt = 0;
+	bool row;
+	sj_err e;
+	*out = NULL;
+	memset(acc, 0, sizeof acc);
+	memset(count, 0, sizeof count);
+	while (!(e = db_step(s, &row)) && row) {
+		const char *tbl = db_col_text(s, 0), *id = db_col_text(s, 1), *r = db_col_text(s, 2);
+		int k = 0;
+		while (k < nt && strcmp(names[k], tbl) != 0)
+			k++;
+		if (k == nt) {
+			if (nt == MAXT)
+				return SJ_EINTERNAL;
+			snprintf(names[nt++], sizeof names[0], "%s", tbl);
+		}
+		unsigned char h[32];
+		crypto_generichash_state st;
+		crypto_generichash_init(&st, NULL, 0, sizeof h);
+		crypto_generichash_update(&st, (const unsigned char *)id, strlen(id) + 1);
+		crypto_generichash_update(&st, (const unsigned char *)r, strlen(r));
+		crypto_generichash_final(&st, h, sizeof h);
+		for (int b = 0; b < 32; b++)
+			acc[k][b] ^= h[b];
+		count[k]++;
+	}
+	if (e)
+		return e;
+	*out = json_object();
+	for (int k = 0; *out && k < nt; k++) {
+		char hex[65], v[96];
+		sodium_bin2hex(hex, sizeof hex, acc[k], 32);
+		snprintf(v, sizeof v, "%lld:%s", (long long)count[k], hex);
+		json_object_set_new(*out, names[k], json_string(v));
+	}
+	return *out ? SJ_OK : SJ_ENOMEM;
+}

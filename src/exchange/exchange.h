@@ -1,0 +1,220 @@
+/* exchange.h — nodes linked to central (issue 12, docs/internals/exchange.md).
+ *
+ * A unit is hosted by exactly one node (or by central) and only its host
+ * writes its records, so nothing is ever merged: a node's changes travel one
+ * way, in the order they were committed.
+ *
+ *  - Outbox (node, SQLite): triggers generated from the record descriptions
+ *    (migration 0070) append every insert/update of an exchanged table to
+ *    xchg_outbox in the writer's own transaction: seq (per node, gap-free
+ *    in commit order), table, row id, the row's unit code and a JSON
+ *    snapshot of the whole row. No capability can forget to.
+ *  - Push: a batch {node, from, to, records} is serialised once, signed by
+ *    the node's Ed25519 key ("sijill-batch-v1\n" || payload), and POSTed to
+ *    central; central checks the node (enrolled, not suspended), the
+ *    signature, the sequence (from must be the next one: 409 names it), then
+ *    applies every record in one transaction: upsert by (table, id) keeping
+ *    the highest source sequence (older versions never overwrite newer
+ *    ones; the same batch twice changes nothing), rows of units the node
+ *    does not host go to xchg_quarantine (counted, shown, never dropped),
+ *    audit entries are checked to continue the node's chain. The node's
+ *    acknowledged sequence advances with the batch and is answered, signed
+ *    by central; the node stores it in node state (exchange.last_ack_seq)
+ *    only after the answer, so a checkpoint is never ahead of the writes.
+ *  - Keys are files beside the audit key, never in the database: the
+ *    installation's Ed25519 seed "<audit key>.exchange", and on a node the
+ *    join file "<audit key>.central" (central's URL, its pinned public key,
+ *    the node id, the hosted units).
+ */
+#ifndef SJ_EXCHANGE_H
+#define SJ_EXCHANGE_H
+
+#include <jansson.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/record.h"
+#include "db/db.h"
+
+#define XCHG_NODE_ID_MAX 36
+#define XCHG_CODE_MAX 64          /* an enrolment code as typed */
+#define XCHG_KEY_HEX 64           /* an Ed25519 public key in hex */
+#define XCHG_SIG_HEX 128          /* an Ed25519 signature in hex */
+#define XCHG_PAYLOAD_MAX (900 * 1024)   /* bytes of a batch's payload (under --max-body) */
+#define XCHG_BATCH_RECORDS 400    /* records per batch a node sends */
+#define XCHG_ENROL_TTL_MS (7LL * 24 * 3600 * 1000)
+
+/* ---- the tables that travel (schema.c) ---- */
+
+/* One exchanged table: its name, and the SQL expression (over NEW) that
+ * names the unit code its row belongs to (NULL: the row carries no unit: the
+ * node's own bookkeeping, accepted as the node's). */
+typedef struct xchg_table {
+	const char *table;
+	const char *key;            /* the column that identifies a row ("id"; opj_keys: "key_id") */
+	const char *unit_expr;
+	const char *const *omit;    /* columns never sent (secrets), NULL-terminated; may be NULL */
+} xchg_table;
+extern const xchg_table xchg_tables[];
+extern const size_t xchg_tables_count;
+
+/* xchg_table_find returns the exchanged table called name, or NULL. */
+const xchg_table *xchg_table_find(const char *name);
+/* xchg_column_sent: column col of t travels (is not in t->omit). */
+bool xchg_column_sent(const xchg_table *t, const char *col);
+/* xchg_trigger_ddl appends to out (a new string the caller frees) the two
+ * SQLite triggers of t given its columns in table order (cols, n): AFTER
+ * INSERT and AFTER UPDATE OF the sent columns, each appending the row's
+ * snapshot to xchg_outbox. The migration holds their output; the unit test
+ * test_exchange checks the migrated triggers are exactly these. */
+char *xchg_trigger_ddl(const xchg_table *t, const char *const *cols, size_t n);
+
+/* ---- keys and the join file (keys.c) ---- */
+
+/* xchg_keys_load reads (create: or creates, mode 0600) the installation's
+ * Ed25519 seed "<audit_key_path>.exchange" and keeps it in process memory;
+ * remembers audit_key_path to find the join file. */
+SJ_MUST_USE sj_err xchg_keys_load(const char *audit_key_path, bool create);
+/* xchg_public_hex writes this installation's public key (hex, NUL). */
+void xchg_public_hex(char out[XCHG_KEY_HEX + 1]);
+/* xchg_sign_hex signs msg with the installation's key (hex, NUL). */
+void xchg_sign_hex(const char *msg, size_t len, char out[XCHG_SIG_HEX + 1]);
+/* xchg_verify_hex checks a hex signature of msg under a hex public key. */
+bool xchg_verify_hex(const char *pub_hex, const char *sig_hex, const char *msg, size_t len);
+
+/* The join file of a node (NULL members when not joined). */
+typedef struct xchg_join {
+	char node_id[XCHG_NODE_ID_MAX + 1];
+	char central[1024];
+	char central_pub[XCHG_KEY_HEX + 1];
+	char unit[64];
+	int64_t joined_at;          /* when the node joined (UTC ms; 0 in an older file) */
+} xchg_join;
+/* xchg_join_read fills *out from the join file; false when not joined. */
+bool xchg_join_read(xchg_join *out);
+/* xchg_join_write replaces the join file (atomically, mode 0600). */
+SJ_MUST_USE sj_err xchg_join_write(const xchg_join *j);
+
+/* ---- central: nodes (nodes.c) ---- */
+
+/* xchg_node_add creates a pending node hosting unit_code (which must exist)
+ * inside c's write transaction and writes its one-time enrolment code (a new
+ * string, shown once; only its hash is kept) to *code and its id to node_id.
+ * SJ_ENOTFOUND: no such unit; SJ_ECONFLICT: the unit is already hosted by an
+ * active node. */
+SJ_MUST_USE sj_err xchg_node_add(db_conn *c, const char *unit_code, int64_t now_ms, char **code,
+				 char node_id[XCHG_NODE_ID_MAX + 1]);
+/* xchg_enrol (central) takes a code and the node's public key: pins the key,
+ * makes the node active, and answers {node_id, unit, central_pub} (new). On
+ * a refusal *why is a reason code ("enrol-code"). */
+SJ_MUST_USE sj_err xchg_enrol(db_conn *c, const char *code, const char *node_pub, int64_t now_ms, json_t **out,
+			      const char **why);
+/* xchg_node_set_status: "active" | "suspended"; re-key: status "pending"
+ * with a new enrolment code (*code, new) and the old key forgotten. */
+SJ_MUST_USE sj_err xchg_node_suspend(db_conn *c, const char *node_id, bool suspend);
+SJ_MUST_USE sj_err xchg_node_rekey(db_conn *c, const char *node_id, int64_t now_ms, char **code);
+/* xchg_nodes_list returns every node with its status (new array). */
+SJ_MUST_USE sj_err xchg_nodes_list(db_conn *c, int64_t now_ms, json_t **out);
+
+/* ---- central: apply a batch (apply.c) ---- */
+
+/* The records of the exchange routes. */
+extern const rec_desc xchg_enrol_rec;       /* POST /api/v1/exchange/enrol: body and answer */
+extern const rec_desc xchg_batch_rec;       /* POST /api/v1/exchange/batches: {node, payload, sig} */
+extern const rec_desc xchg_ack_rec;         /* its answer */
+extern const rec_desc xchg_nodes_rec;       /* GET /api/v1/exchange/nodes */
+extern const rec_desc xchg_status_rec;      /* GET /api/v1/exchange/status */
+extern const rec_desc xchg_node_rec;        /* one node as central lists it (table xchg_nodes) */
+extern const rec_desc xchg_digest_rec;      /* GET /api/v1/exchange/nodes/{id}/digest */
+
+/* What a batch did. */
+typedef struct xchg_applied {
+	int64_t ack;            /* the node's acknowledged sequence after the batch */
+	int64_t expected;       /* on a gap: the sequence central expects */
+	int64_t applied, unchanged, quarantined;
+	char node_id[XCHG_NODE_ID_MAX + 1];
+} xchg_applied;
+
+/* xchg_apply verifies and applies body ({node, payload, sig}) inside c's
+ * write transaction. Refusals (nothing written; *why a reason code):
+ * SJ_ENOTFOUND "node-unknown", SJ_EFORBIDDEN "node-suspended" /
+ * "batch-signature", SJ_EINVAL "batch-malformed", SJ_ECONFLICT "batch-gap"
+ * (out->expected set). On SJ_OK out->ack is the node's new acknowledged
+ * sequence (a replay of what central has changes nothing and acks again). */
+SJ_MUST_USE sj_err xchg_apply(db_conn *c, json_t *body, int64_t now_ms, xchg_applied *out, const char **why);
+/* xchg_ack_json returns the answer {node, ack, applied, unchanged,
+ * quarantined, sig} with central's signature over "sijill-ack-v1|node|ack". */
+json_t *xchg_ack_json(const xchg_applied *a);
+/* xchg_status_central returns {nodes: [...], quarantined} (new). */
+SJ_MUST_USE sj_err xchg_status_central(db_conn *c, int64_t now_ms, json_t **out);
+/* xchg_digest_central returns {table: hex digest} of the rows central holds
+ * for node (as xchg_digest_rows; new). */
+SJ_MUST_USE sj_err xchg_digest_central(db_conn *c, const char *node_id, json_t **out);
+/* xchg_digest_rows reads (tbl, id, row) rows of s to the end into *out (new):
+ * {table: "<count>:<hex XOR of BLAKE2b(id NUL row)>"}, independent of order. */
+SJ_MUST_USE sj_err xchg_digest_rows(db_stmt *s, json_t **out);
+
+/* ---- node: push (push.c) ---- */
+
+/* xchg_join_central enrols this installation at central with a one-time
+ * code (POST /api/v1/exchange/enrol with its public key) and writes the join
+ * file (central's URL and pinned key, the node id, the hosted unit). The
+ * keys must be loaded (xchg_keys_load). msg receives a sentence on failure. */
+SJ_MUST_USE sj_err xchg_join_central(const char *central, const char *code, char *msg, size_t msgsz);
+
+/* Progress of a sync: called after each acknowledged batch. */
+typedef void (*xchg_progress_fn)(int64_t acked, int64_t last, void *ctx);
+
+/* xchg_sync pushes every pending outbox row to central, batch by batch, from
+ * the last acknowledged sequence; stores central's acknowledged sequence
+ * (node state exchange.last_ack_seq, exchange.last_ack_at) after each
+ * verified acknowledgement. A 409 whose expected sequence is behind what the
+ * node holds acknowledged (central restored from an older backup) resends
+ * from there (the outbox is kept). msg (may be NULL) receives a sentence on
+ * failure. */
+SJ_MUST_USE sj_err xchg_sync(db *d, xchg_progress_fn progress, void *ctx, char *msg, size_t msgsz);
+/* xchg_loop_start starts, on a joined node, the background exchange of
+ * `sijill serve`: xchg_sync now and then every exchange.interval_s seconds
+ * (failures logged, retried next time). A no-op elsewhere. d must outlive
+ * xchg_loop_stop, which wakes and joins the thread (a push under way ends
+ * first: at worst its acknowledgement is lost and the next push is a replay). */
+SJ_MUST_USE sj_err xchg_loop_start(db *d);
+void xchg_loop_stop(void);
+
+/* xchg_status_node returns {joined, node_id, central, last_ack_seq,
+ * last_ack_at, last_seq, pending, oldest_pending_at} (new). */
+SJ_MUST_USE sj_err xchg_status_node(db_conn *c, json_t **out);
+/* xchg_digest_node returns {table: hex digest} of the latest snapshot of
+ * every row the node has had acknowledged (as xchg_digest_central). */
+SJ_MUST_USE sj_err xchg_digest_node(db_conn *c, json_t **out);
+
+/* ---- a node too long without an exchange (stale.c) ---- */
+
+typedef struct xchg_staleness {
+	bool joined;             /* false: not a node, nothing below applies */
+	int64_t last_ok_at;      /* the last acknowledged exchange (or the join), UTC ms */
+	int64_t days;            /* whole days since */
+	int64_t max_days;        /* the setting exchange.max_days_without */
+	bool warn;               /* past half of it: every page warns */
+	bool refuse;             /* past it: new national look-ups are refused */
+} xchg_staleness;
+/* xchg_staleness_get fills *out for this installation (inside or outside a
+ * transaction of c). */
+SJ_MUST_USE sj_err xchg_staleness_get(db_conn *c, int64_t now_ms, xchg_staleness *out);
+/* xchg_lookup_allowed: SJ_OK, or SJ_ECONFLICT with *why "exchange-stale" on a
+ * node past exchange.max_days_without without a successful exchange. */
+SJ_MUST_USE sj_err xchg_lookup_allowed(db_conn *c, int64_t now_ms, const char **why);
+/* xchg_staleness_json: {last_ok_at, days_without, max_days, warn, refuse}
+ * (new), or NULL when not a node. */
+json_t *xchg_staleness_json(const xchg_staleness *s);
+
+/* ---- metrics (metrics.c) ---- */
+
+/* xchg_metrics appends the exchange's Prometheus lines to b (on a node, or
+ * per node at central), on a connection of d of its own. */
+SJ_MUST_USE sj_err xchg_metrics(db *d, buf *b);
+
+#endif

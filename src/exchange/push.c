@@ -1,0 +1,313 @@
+/* push.c — a node pushes its outbox to central (exchange.h): batches from the
+ * last acknowledged sequence, signed, POSTed with libcurl; the acknowledged
+ * sequence is stored only once central's signed answer is verified. Also the
+ * node's join (enrolment) and its status. */
+#include "exchange/exchange.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/clock.h"
+#include "db/dbj.h"
+#include "settings/settings.h"
+
+typedef struct resp {
+	buf body;
+	long status;
+} resp;
+
+static size_t on_data(char *p, size_t size, size_t n, void *ctx)
+{
+	resp *r = ctx;
+	return buf_add(&r->body, p, size * n) ? 0 : size * n;
+}
+
+/* post sends json text to url; fills *out (status, body). */
+static sj_err post(const char *url, const char *text, resp *out, char *msg, size_t msgsz)
+{
+	buf_init(&out->body, 4 << 20);
+	out->status = 0;
+	CURL *h = curl_easy_init();
+	if (!h)
+		return SJ_ENOMEM;
+	struct curl_slist *hd = curl_slist_append(NULL, "Content-Type: application/json");
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDS, text);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(text));
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, out);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, 60L);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	CURLcode rc = curl_easy_perform(h);
+	if (rc == CURLE_OK)
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &out->status);
+	else if (msg)
+		snprintf(msg, msgsz, "central unreachable (%s): %s", url, curl_easy_strerror(rc));
+	curl_slist_free_all(hd);
+	curl_easy_cleanup(h);
+	return rc == CURLE_OK ? SJ_OK : SJ_EIO;
+}
+
+sj_err xchg_join_central(const char *central, const char *code, char *msg, size_t msgsz)
+{
+	char pub[XCHG_KEY_HEX + 1], url[1200];
+	xchg_public_hex(pub);
+	snprintf(url, sizeof url, "%s/api/v1/exchange/enrol", central);
+	json_t *body = json_pack("{s:s,s:s}", "code", code, "public_key", pub);
+	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	json_decref(body);
+	if (!text)
+		return SJ_ENOMEM;
+	resp r;
+	sj_err e = post(url, text, &r, msg, msgsz);
+	free(text);
+	json_t *j = e ? NULL : json_loads(buf_str(&r.body), 0, NULL);
+	if (!e && r.status != 200) {
+		snprintf(msg, msgsz, "central refused the enrolment (HTTP %ld): %s", r.status, buf_str(&r.body));
+		e = SJ_EFORBIDDEN;
+	}
+	const char *id = json_string_value(json_object_get(j, "node_id")),
+		   *unit = json_string_value(json_object_get(j, "unit")),
+		   *cpub = json_string_value(json_object_get(j, "central_pub"));
+	if (!e && (!id || !unit || !cpub || strlen(cpub) != XCHG_KEY_HEX || strlen(central) >= 1024)) {
+		snprintf(msg, msgsz, "central's answer to the enrolment is not understood");
+		e = SJ_EINVAL;
+	}
+	if (!e) {
+		xchg_join jn;
+		memset(&jn, 0, sizeof jn);
+		snprintf(jn.node_id, sizeof jn.node_id, "%s", id);
+		snprintf(jn.central, sizeof jn.central, "%s", central);
+		snprintf(jn.central_pub, sizeof jn.central_pub, "%s", cpub);
+		snprintf(jn.unit, sizeof jn.unit, "%s", unit);
+		jn.joined_at = clock_now_ms();
+		e = xchg_join_write(&jn);
+		if (e)
+			snprintf(msg, msgsz, "cannot write the join file beside the audit key");
+	}
+	json_decref(j);
+	buf_free(&r.body);
+	return e;
+}
+
+static const char sql_pending[] =
+	"SELECT seq, tbl, row_id, unit, row FROM xchg_outbox WHERE seq > ? ORDER BY seq LIMIT " REC_STR(XCHG_BATCH_RECORDS);
+static const char sql_last[] = "SELECT COALESCE(max(seq), 0) FROM xchg_outbox";
+
+/* batch builds the signed body of the batch after ack (*to: its last seq,
+ * ack when empty). */
+static sj_err batch(db_conn *c, const xchg_join *jn, int64_t ack, int64_t *to, char **text)
+{
+	*text = NULL;
+	*to = ack;
+	json_t *recs = json_array();
+	db_stmt *s;
+	bool row;
+	size_t bytes = 0;
+	sj_err e = recs ? db_prepare(c, sql_pending, &s) : SJ_ENOMEM;
+	if (!e)
+		e = db_bind_int(s, 1, ack);
+	while (!e && !(e = db_step(s, &row)) && row) {
+		const char *unit = db_col_null(s, 3) ? NULL : db_col_text(s, 3), *r = db_col_text(s, 4);
+		bytes += strlen(r) + 128;
+		if (bytes > XCHG_PAYLOAD_MAX * 3 / 4 && json_array_size(recs) > 0)
+			break;
+		*to = db_col_int(s, 0);
+		json_array_append_new(recs, json_pack("{s:I,s:s,s:s,s:s?,s:s}", "seq", (json_int_t)*to, "tbl",
+						      db_col_text(s, 1), "id", db_col_text(s, 2), "unit", unit, "row", r));
+	}
+	if (e) {
+		json_decref(recs);
+		return e;
+	}
+	json_t *p = json_pack("{s:s,s:I,s:I,s:o}", "node", jn->node_id, "from", (json_int_t)(ack + 1), "to",
+			      (json_int_t)*to, "records", recs);
+	char *payload = p ? json_dumps(p, JSON_COMPACT) : NULL;
+	json_decref(p);
+	if (!payload)
+		return SJ_ENOMEM;
+	size_t n = strlen(payload);
+	char *msg = malloc(n + 32), sig[XCHG_SIG_HEX + 1];
+	if (!msg) {
+		free(payload);
+		return SJ_ENOMEM;
+	}
+	memcpy(msg, "sijill-batch-v1\n", 16);
+	memcpy(msg + 16, payload, n);
+	xchg_sign_hex(msg, n + 16, sig);
+	free(msg);
+	json_t *b = json_pack("{s:s,s:s,s:s}", "node", jn->node_id, "payload", payload, "sig", sig);
+	free(payload);
+	*text = b ? json_dumps(b, JSON_COMPACT) : NULL;
+	json_decref(b);
+	return *text ? SJ_OK : SJ_ENOMEM;
+}
+
+/* store_ack records central's acknowledgement; never backwards (two pushes
+ * may race: the loop and `sijill sync'), unless lower (central restored). */
+static sj_err store_ack(db *d, int64_t ack, bool lower)
+{
+	db_conn *c;
+	sj_err e = db_acquire(d, &c);
+	if (e)
+		return e;
+	int64_t now = clock_now_ms();
+	if (!(e = db_begin(c, DB_WRITE))) {
+		int64_t had = 0;
+		bool found;
+		e = settings_state_get(c, SETTINGS_STATE_LAST_ACK_SEQ, &had, &found);
+		if (!e && !lower && had > ack)
+			ack = had;
+		if (!e)
+			e = settings_state_set(c, SETTINGS_STATE_LAST_ACK_SEQ, ack, now);
+		if (!e)
+			e = settings_state_set(c, SETTINGS_STATE_LAST_ACK_AT, now, now);
+		if (!e)
+			e = db_commit(c);
+		else
+			db_rollback(c);
+	}
+	db_release(d, c);
+	return e;
+}
+
+sj_err xchg_sync(db *d, xchg_progress_fn progress, void *ctx, char *msg, size_t msgsz)
+{
+	char dummy[8];
+	if (!msg) {
+		msg = dummy;
+		msgsz = sizeof dummy;
+	}
+	msg[0] = '\0';
+	xchg_join jn;
+	if (!xchg_join_read(&jn)) {
+		snprintf(msg, msgsz, "this node has not joined a central (sijill node join)");
+		return SJ_ENOTFOUND;
+	}
+	char url[1200];
+	snprintf(url, sizeof url, "%s/api/v1/exchange/batches", jn.central);
+	int64_t target = -1;   /* what was pending when this sync began: writes that
+				* keep coming go with the next one */
+	for (int rounds = 0; rounds < 1000000; rounds++) {
+		db_conn *c;
+		int64_t ack = 0, last = 0, to = 0;
+		bool found;
+		char *text = NULL;
+		sj_err e = db_acquire(d, &c);
+		if (e)
+			return e;
+		if (!(e = db_begin(c, DB_READ))) {
+			e = settings_state_get(c, SETTINGS_STATE_LAST_ACK_SEQ, &ack, &found);
+			if (!e)
+				e = dbj_int(c, sql_last, &last, "");
+			if (!e && target < 0)
+				target = last;
+			last = target;
+			if (!e)
+				e = batch(c, &jn, ack, &to, &text);
+			db_rollback(c);
+		}
+		db_release(d, c);
+		if (e)
+			return e;
+		resp r;
+		e = post(url, text, &r, msg, msgsz);
+		free(text);
+		if (e) {
+			buf_free(&r.body);
+			return e;
+		}
+		json_t *j = json_loads(buf_str(&r.body), 0, NULL);
+		if (r.status == 200) {
+			json_int_t got = json_integer_value(json_object_get(j, "ack"));
+			const char *sig = json_string_value(json_object_get(j, "sig"));
+			char m[128];
+			snprintf(m, sizeof m, "sijill-ack-v1|%s|%lld", jn.node_id, (long long)got);
+			if (!sig || !xchg_verify_hex(jn.central_pub, sig, m, strlen(m)) || got < ack || got > to) {
+				snprintf(msg, msgsz, "central's acknowledgement is not signed by the pinned central key");
+				e = SJ_ECRYPTO;
+			} else {
+				e = store_ack(d, got, false);
+				if (!e && progress)
+					progress(got, last, ctx);
+				if (!e && got >= last) {
+					json_decref(j);
+					buf_free(&r.body);
+					return SJ_OK;
+				}
+			}
+		} else if (r.status == 409 && json_is_integer(json_object_get(j, "expected"))) {
+			/* central is behind what it acknowledged (restored from an older
+			 * backup): send again from where it is, the outbox kept it */
+			json_int_t exp = json_integer_value(json_object_get(j, "expected"));
+			if (exp >= 1 && exp - 1 < ack) {
+				fprintf(stderr, "sijill: central expects sequence %lld but acknowledged %lld before: it lost "
+						"changes (restored from a backup?); sending them again\n",
+					(long long)exp, (long long)ack);
+				e = store_ack(d, exp - 1, true);
+			} else {
+				snprintf(msg, msgsz, "central refused the batch: %s", buf_str(&r.body));
+				e = SJ_ECONFLICT;
+			}
+		} else {
+			snprintf(msg, msgsz, "central refused the batch (HTTP %ld): %.300s", r.status, buf_str(&r.body));
+			e = r.status == 403 ? SJ_EFORBIDDEN : SJ_EIO;
+		}
+		json_decref(j);
+		buf_free(&r.body);
+		if (e)
+			return e;
+	}
+	return SJ_EINTERNAL;
+}
+
+static const char sql_pending_count[] = "SELECT count(*) FROM xchg_outbox WHERE seq > ?";
+static const char sql_oldest[] = "SELECT COALESCE(min(at), 0) FROM xchg_outbox WHERE seq > ?";
+
+sj_err xchg_status_node(db_conn *c, json_t **out)
+{
+	*out = NULL;
+	xchg_join jn;
+	bool joined = xchg_join_read(&jn), f1, f2;
+	int64_t ack = 0, at = 0, last = 0, pending = 0, oldest = 0;
+	sj_err e = settings_state_get(c, SETTINGS_STATE_LAST_ACK_SEQ, &ack, &f1);
+	if (!e)
+		e = settings_state_get(c, SETTINGS_STATE_LAST_ACK_AT, &at, &f2);
+	if (!e)
+		e = dbj_int(c, sql_last, &last, "");
+	if (!e)
+		e = dbj_int(c, sql_pending_count, &pending, "i", ack);
+	if (!e)
+		e = dbj_int(c, sql_oldest, &oldest, "i", ack);
+	if (e)
+		return e;
+	json_t *node = json_pack("{s:b,s:s?,s:s?,s:s?,s:I,s:I,s:I,s:I,s:I}", "joined", joined, "node_id",
+				 joined ? jn.node_id : NULL, "central", joined ? jn.central : NULL, "unit",
+				 joined ? jn.unit : NULL, "last_ack_seq", (json_int_t)ack, "last_ack_at", (json_int_t)at,
+				 "last_seq", (json_int_t)last, "pending", (json_int_t)pending, "oldest_pending_at",
+				 (json_int_t)oldest);
+	*out = node ? json_pack("{s:s,s:o}", "role", "node", "node", node) : NULL;
+	return *out ? SJ_OK : SJ_ENOMEM;
+}
+
+static const char sql_rows_node[] =
+	"SELECT tbl, row_id, row FROM xchg_outbox o WHERE seq = (SELECT max(seq) FROM xchg_outbox i"
+	" WHERE i.tbl = o.tbl AND i.row_id = o.row_id AND i.seq <= ?)";
+
+sj_err xchg_digest_node(db_conn *c, json_t **out)
+{
+	int64_t ack = 0;
+	bool found;
+	db_stmt *s;
+	sj_err e = settings_state_get(c, SETTINGS_STATE_LAST_ACK_SEQ, &ack, &found);
+	if (!e)
+		e = db_prepare(c, sql_rows_node, &s);
+	if (!e)
+		e = db_bind_int(s, 1, ack);
+	return e ? e : xchg_digest_rows(s, out);
+}
