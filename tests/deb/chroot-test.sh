@@ -53,6 +53,9 @@ pid=$!
 i=0
 while ! in_root curl -sf http://127.0.0.1:18080/healthz >"$dir/tmp/healthz.json" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.2; i=$((i + 1)); done
 check "the server starts from /etc/sijill/sijill.conf as sijill and answers /healthz" grep -q '"status":"ok"' "$dir/tmp/healthz.json"
+# $pid is the chroot command; the server is runuser's child inside it: stop
+# the server itself (it would otherwise outlive the test and hold proc)
+pkill -f '^/usr/bin/sijill serve --config /etc/sijill/sijill.conf' 2>/dev/null || true
 kill "$pid" 2>/dev/null || true
 wait "$pid" 2>/dev/null || true
 sed -i 's/^listen = 127.0.0.1:18080/#listen = 127.0.0.1:8080/' "$dir/etc/sijill/sijill.conf"
