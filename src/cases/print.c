@@ -111,9 +111,20 @@ static sj_err year_words(buf *b, i18n_lang lang, int y)
 	return e || y % 100 == 0 ? e : words(b, lang, y % 100);
 }
 
+/* utc_offset writes tm's offset from UTC as "UTC+01:00" (Morocco is at +01
+ * most of the year and at +00 during Ramadan: a printed time says which). */
+static void utc_offset(const struct tm *tm, char out[16])
+{
+	long off = tm->tm_gmtoff;
+	char sign = off < 0 ? '-' : '+';
+	if (off < 0)
+		off = -off;
+	snprintf(out, 16, "UTC%c%02ld:%02ld", sign, (off / 3600) % 100, (off % 3600) / 60);
+}
+
 /* when_words writes t_ms in legal time, in words, as plain text ("يوم
  * الثلاثاء فاتح دجنبر سنة ألفين وستة وعشرين، على الساعة ثلاثة وعشرين
- * واثنين وخمسين دقيقة (01/12/2026 23:52)"): weekday, day, month, year,
+ * واثنين وخمسين دقيقة (01/12/2026 23:52 UTC+01:00)"): weekday, day, month, year,
  * hour and minutes in words, then the same in digits in parentheses. */
 static sj_err when_words(buf *b, i18n_lang lang, int64_t t_ms)
 {
@@ -141,20 +152,24 @@ static sj_err when_words(buf *b, i18n_lang lang, int64_t t_ms)
 		e = e ? e : words(b, lang, tm.tm_min);
 		e = e ? e : buf_adds(b, tm.tm_min > 1 ? " minutes" : " minute");
 	}
+	char off[16];
+	utc_offset(&tm, off);
 	return e ? e
-		 : buf_printf(b, " (%02d/%02d/%04d %02d:%02d)", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900, tm.tm_hour,
-			      tm.tm_min);
+		 : buf_printf(b, " (%02d/%02d/%04d %02d:%02d %s)", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900,
+			      tm.tm_hour, tm.tm_min, off);
 }
 
-/* when_short writes t_ms in legal time as "DD/MM/YYYY HH:MM" ("—" for none). */
+/* when_short writes t_ms in legal time as "DD/MM/YYYY HH:MM UTC+01:00" ("—" for none). */
 static sj_err when_short(buf *b, json_t *v)
 {
 	if (!json_is_integer(v))
 		return buf_adds(b, "—");
 	struct tm tm;
 	clock_legal_tm((int64_t)json_integer_value(v), &tm);
-	return buf_printf(b, "<span class=\"num\" dir=\"ltr\">%02d/%02d/%04d %02d:%02d</span>", tm.tm_mday, tm.tm_mon + 1,
-			  tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
+	char off[16];
+	utc_offset(&tm, off);
+	return buf_printf(b, "<span class=\"num\" dir=\"ltr\">%02d/%02d/%04d %02d:%02d %s</span>", tm.tm_mday,
+			  tm.tm_mon + 1, tm.tm_year + 1900, tm.tm_hour, tm.tm_min, off);
 }
 
 /* ---------- pieces ---------- */
