@@ -475,24 +475,34 @@ async function main() {
     await page.close();
   });
 
-  await test('9: a chief is not offered the open-custody form the route refuses him (and can assign the OPJ: 18.5)', async () => {
+  await test('9: the open-custody form is offered exactly to whom the route admits — OPJ status from the record (a chief, commissaire, is an OPJ by law; an officer is not) — and the chief can assign the OPJ (18.5)', async () => {
+    const op = doc.paths['/api/v1/cases/{id}/custody'].post;
+    expect(op['x-opj'] === true, 'the custody route is not marked as needing OPJ status');
+    // an officer without OPJ status: no form, and the route refuses him
+    const off = await newPage();
+    await loggedIn(off, 'demo-officer');
+    for (const lang of LANGS) {
+      await setLangUI(off, lang);
+      await go(off, `/cases/${state.caseId}`, '.case-head');
+      expect(!(await off.$('#s-custody details.add')), `${lang}: an officer without OPJ status is offered the custody form`);
+    }
+    const st = await off.evaluate(async (id) => {
+      const me = await (await fetch('/api/v1/me')).json();
+      const r = await fetch(`/api/v1/cases/${id}/custody`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf }, body: '{}' });
+      return [r.status, (await r.json()).code, me.opj];
+    }, state.caseId);
+    expect(st[0] === 403 && st[1] === 'opj-required' && st[2] === false, `officer POST custody: ${st.join(' ')}`);
+    await off.close();
+    // the chief: an OPJ by law (CPP 20), offered the form
     const page = await newPage();
     await loggedIn(page, 'demo-chief');
-    expect(!doc.paths['/api/v1/cases/{id}/custody'].post['x-roles'].includes('chief'), 'the route now admits chiefs: adapt the test');
     for (const lang of LANGS) {
       await setLangUI(page, lang);
       await go(page, `/cases/${state.caseId}`, '.case-head');
-      expect(!(await page.$('#s-custody details.add')), `${lang}: the chief is offered the custody form`);
+      expect(await page.$('#s-custody details.add'), `${lang}: the chief (an OPJ by law) is not offered the custody form`);
       expect(await page.$('.case-head details.add summary'), 'no OPJ assignment for the chief');
       await shot(page, 'case-chief');
     }
-    // the route does refuse a chief (what the form used to run into)
-    const st = await page.evaluate(async (id) => {
-      const me = await (await fetch('/api/v1/me')).json();
-      const r = await fetch(`/api/v1/cases/${id}/custody`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf }, body: '{}' });
-      return r.status;
-    }, state.caseId);
-    expect(st === 403, `chief POST custody: ${st}`);
     // assign the OPJ, by name
     await setLangUI(page, 'ar');
     await go(page, `/cases/${state.caseId}`, '.case-head');
