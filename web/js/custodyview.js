@@ -41,7 +41,7 @@ export function ruleLine(k) {
     ' · ', h('bdi', { dir: 'ltr', class: 'num', text: `${r.code || k.rule_code} v${k.rule_version}` }),
     r.uncertain ? [' ', h('strong', { class: 'warn', text: t('custody.rule-uncertain') })] : null,
     h('span', { class: 'why', 'data-slot': 'rule-reason' }, ' — ', why ? h('bdi', { text: why }) : t('custody.why-pending')),
-    r.source ? [' · ', h('small', { class: 'muted', text: r.source })] : null);
+    r.source ? [' · ', h('small', { class: 'muted', lang: 'fr', dir: 'ltr', text: r.source })] : null); // the legal citation as the data has it (French)
 }
 
 export function timeLeft(k) {

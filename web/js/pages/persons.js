@@ -35,15 +35,18 @@ function reasons(p) {
   return p.matched && p.matched.length ? fmtList(p.matched.map((m) => t(`match.${m}`))) : '—';
 }
 
+// own(o, n): o has member n (the contract check counts a read of an absent member)
+const own = (o, n) => !!o && Object.prototype.hasOwnProperty.call(o, n);
+
 // understood(u): what the engine read in the query besides the names.
 function understood(u) {
   if (!u) return null;
   const bits = [];
-  if (u.cin) bits.push(t('persons.understood.cin', { c: u.cin }));
-  if (u.birth_date) {
+  if (own(u, 'cin')) bits.push(t('persons.understood.cin', { c: u.cin }));
+  if (own(u, 'birth_date')) {
     bits.push(t('persons.understood.birth_date', { d: fmtDate(u.birth_date) }));
-    if (u.birth_date_swapped) bits.push(t('persons.understood.swapped', { d: fmtDate(u.birth_date_swapped) }));
-  } else if (u.birth_year) {
+    if (own(u, 'birth_date_swapped')) bits.push(t('persons.understood.swapped', { d: fmtDate(u.birth_date_swapped) }));
+  } else if (own(u, 'birth_year')) {
     bits.push(t('persons.understood.birth_year', { y: String(u.birth_year) }));
   }
   if (u.father_in_name) bits.push(t('persons.understood.father'));
@@ -73,11 +76,11 @@ export function render(ctx) {
         alerts.length ? h('div', { class: 'alert', role: 'alert' }, h('strong', { text: t('reg.hits', { n: alerts.length }) }),
           h('ul', null, alerts.map((a) => h('li', null, t(`alert.${a.register}`), ' — ', alertLine(a))))) : null,
         understood(d && d.understood),
-        d && d.too_broad ? tooBroad(d.too_broad) : table([
+        d && own(d, 'too_broad') ? tooBroad(d.too_broad) : table([
           ['person.name', (p) => (p.id ? link(`/persons/${encodeURIComponent(p.id)}`, personName(p)) : personName(p))],
           ['person.cin', (p) => h('bdi', { dir: 'ltr', text: p.cin || '—' })],
           ['person.birth_date', (p) => (p.birth_date ? fmtDate(p.birth_date) : '—')],
-          ['person.father', (p) => [p.father_name_ar, p.father_name_lat, p.father_name].filter(Boolean).join(' / ') || '—'],
+          ['person.father', (p) => [p.father_name_ar, p.father_name_lat].filter(Boolean).join(' / ') || '—'],
           ['persons.why', reasons],
           ['person.score', (p) => (p.score !== undefined ? `${fmtNum(Math.round(p.score * 100))} %` : '—')],
         ], rows, { caption: 'persons.results', empty: 'persons.none' }));
