@@ -486,6 +486,7 @@ async function main() {
       await go(off, `/cases/${state.caseId}`, '.case-head');
       expect(!(await off.$('#s-custody details.add')), `${lang}: an officer without OPJ status is offered the custody form`);
     }
+    await setLangUI(off, 'ar'); // the officer's language is kept on the server: leave it as the next tests expect
     const st = await off.evaluate(async (id) => {
       const me = await (await fetch('/api/v1/me')).json();
       const r = await fetch(`/api/v1/cases/${id}/custody`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf }, body: '{}' });
