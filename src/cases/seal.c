@@ -97,6 +97,38 @@ static bool sig_ok(const char *msg, const char *sighex, const unsigned char *pk)
 	       l == sizeof sb && crypto_sign_verify_detached(sb, (const unsigned char *)msg, strlen(msg), pk) == 0;
 }
 
+/* hash_hex writes content's BLAKE2b-256 as 64 hex digits; hash_ok says
+ * whether content hashes to hash. */
+static void hash_hex(const char *content, char out[65])
+{
+	unsigned char h[32];
+	crypto_generichash(h, sizeof h, (const unsigned char *)content, strlen(content), NULL, 0);
+	sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+static bool hash_ok(const char *content, const char *hash)
+{
+	char mine[65];
+	hash_hex(content, mine);
+	return hash && strcmp(mine, hash) == 0;
+}
+
+/* pk_of decodes a hex public key; false when it is not one. */
+static bool pk_of(const char *hex, unsigned char pk[crypto_sign_PUBLICKEYBYTES])
+{
+	size_t l = 0;
+	return hex && sodium_hex2bin(pk, crypto_sign_PUBLICKEYBYTES, hex, strlen(hex), NULL, &l, NULL) == 0 &&
+	       l == crypto_sign_PUBLICKEYBYTES;
+}
+
+/* signed_ok: sig (hex) is pk's signature of context + hash. */
+static bool signed_ok(const char *context, const char *hash, const char *sig, const unsigned char *pk)
+{
+	char msg[64 + 65];
+	snprintf(msg, sizeof msg, "%s%s", context, hash);
+	return sig_ok(msg, sig, pk);
+}
+
 bool seal_node_sign(const char *context, const char *hash, char sighex[SEAL_SIG_HEX + 1])
 {
 	char msg[128];
@@ -265,11 +297,7 @@ const char *seal_pv_problem(db_conn *c, const char *content, const char *hash, c
 {
 	if (!content || !hash || !sig || !key_id || !sealer_id)
 		return "seal-incomplete";
-	unsigned char h[32];
-	char hh[65];
-	crypto_generichash(h, sizeof h, (const unsigned char *)content, strlen(content), NULL, 0);
-	sodium_bin2hex(hh, sizeof hh, h, sizeof h);
-	if (strcmp(hh, hash) != 0)
+	if (!hash_ok(content, hash))
 		return "content-altered";
 	json_t *ct = jdump_loads(content, 0, NULL);
 	const char *cn = jstr(ct, "number");
@@ -283,20 +311,15 @@ const char *seal_pv_problem(db_conn *c, const char *content, const char *hash, c
 		return "key-unknown";
 	const char *why = NULL;
 	unsigned char pk[crypto_sign_PUBLICKEYBYTES];
-	size_t l = 0;
 	const char *pkh = jstr(k, "pk"), *uid = jstr(k, "user_id");
 	if (!uid || strcmp(uid, sealer_id) != 0)
 		why = "key-not-sealer";
-	else if (!pkh || sodium_hex2bin(pk, sizeof pk, pkh, strlen(pkh), NULL, &l, NULL) || l != sizeof pk)
+	else if (!pk_of(pkh, pk))
 		why = "key-unknown";
 	else if (!bound(c, key_id, uid, pkh, at))
 		why = "key-not-bound";
-	else {
-		char msg[sizeof PV_SIG_CONTEXT + 64];
-		snprintf(msg, sizeof msg, "%s%s", PV_SIG_CONTEXT, hash);
-		if (!sig_ok(msg, sig, pk))
-			why = "signature-invalid";
-	}
+	else if (!signed_ok(PV_SIG_CONTEXT, hash, sig, pk))
+		why = "signature-invalid";
 	json_decref(k);
 	return why;
 }
@@ -387,7 +410,7 @@ sj_err seal_user_sign(db_conn *c, const char *user_id, const char *context, cons
 	e = e ? e : dbj_int(c, sql_bind_count, &ever, "t", user_id);
 	if (!e && !active && ever)
 		return SJ_ECONFLICT; /* revoked: an administrator enrols a new binding first */
-	unsigned char sk[crypto_sign_SECRETKEYBYTES], sb[crypto_sign_BYTES], h[32];
+	unsigned char sk[crypto_sign_SECRETKEYBYTES], sb[crypto_sign_BYTES];
 	char pkhex[2 * crypto_sign_PUBLICKEYBYTES + 1], msg[64 + 65];
 	e = e ? e : key_of(c, user_id, true, sk, key_id, pkhex);
 	if (!e && !ever)
@@ -396,8 +419,7 @@ sj_err seal_user_sign(db_conn *c, const char *user_id, const char *context, cons
 		sodium_memzero(sk, sizeof sk);
 		return e;
 	}
-	crypto_generichash(h, sizeof h, (const unsigned char *)content, strlen(content), NULL, 0);
-	sodium_bin2hex(hash, 65, h, sizeof h);
+	hash_hex(content, hash);
 	snprintf(msg, sizeof msg, "%s%s", context, hash);
 	crypto_sign_detached(sb, NULL, (const unsigned char *)msg, strlen(msg), sk);
 	sodium_memzero(sk, sizeof sk);
@@ -410,21 +432,15 @@ bool seal_user_verify(db_conn *c, const char *context, const char *content, cons
 {
 	if (!context || strlen(context) > 64 || !content || !hash || !sig || !key_id)
 		return false;
-	unsigned char h[32], pk[crypto_sign_PUBLICKEYBYTES];
-	char mine[65], msg[64 + 65];
-	crypto_generichash(h, sizeof h, (const unsigned char *)content, strlen(content), NULL, 0);
-	sodium_bin2hex(mine, sizeof mine, h, sizeof h);
-	if (strcmp(mine, hash) != 0)
+	unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+	if (!hash_ok(content, hash))
 		return false;
 	json_t *k = NULL;
 	if (dbj_one(c, sql_key_by_id, "user_id:t,pk:t", &k, "t", key_id))
 		return false;
 	const char *pkh = jstr(k, "pk"), *uid = jstr(k, "user_id");
-	size_t l = 0;
-	snprintf(msg, sizeof msg, "%s%s", context, hash);
 	/* a key counts only when the node key bound it to its user */
-	bool ok = pkh && uid && sodium_hex2bin(pk, sizeof pk, pkh, strlen(pkh), NULL, &l, NULL) == 0 && l == sizeof pk &&
-		  bound(c, key_id, uid, pkh, 0) && sig_ok(msg, sig, pk);
+	bool ok = uid && pk_of(pkh, pk) && bound(c, key_id, uid, pkh, 0) && signed_ok(context, hash, sig, pk);
 	json_decref(k);
 	return ok;
 }
@@ -434,17 +450,6 @@ bool seal_user_verify(db_conn *c, const char *context, const char *content, cons
  * the node's users): the content's hash and the signature over it. */
 bool pv_seal_ok(const char *content, const char *hash, const char *sig, const char *pk_hex)
 {
-	if (!content || !hash || !sig || !pk_hex)
-		return false;
-	unsigned char h[32], pk[crypto_sign_PUBLICKEYBYTES];
-	char hh[65];
-	crypto_generichash(h, sizeof h, (const unsigned char *)content, strlen(content), NULL, 0);
-	sodium_bin2hex(hh, sizeof hh, h, sizeof h);
-	size_t l = 0;
-	if (strcmp(hh, hash) != 0 || sodium_hex2bin(pk, sizeof pk, pk_hex, strlen(pk_hex), NULL, &l, NULL) ||
-	    l != sizeof pk)
-		return false;
-	char msg[sizeof PV_SIG_CONTEXT + 64];
-	snprintf(msg, sizeof msg, "%s%s", PV_SIG_CONTEXT, hash);
-	return sig_ok(msg, sig, pk);
+	unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+	return content && hash_ok(content, hash) && pk_of(pk_hex, pk) && signed_ok(PV_SIG_CONTEXT, hash, sig, pk);
 }
