@@ -111,17 +111,6 @@ static sj_err year_words(buf *b, i18n_lang lang, int y)
 	return e || y % 100 == 0 ? e : words(b, lang, y % 100);
 }
 
-/* utc_offset writes tm's offset from UTC as "UTC+01:00" (Morocco is at +01
- * most of the year and at +00 during Ramadan: a printed time says which). */
-static void utc_offset(const struct tm *tm, char out[16])
-{
-	long off = tm->tm_gmtoff;
-	char sign = off < 0 ? '-' : '+';
-	if (off < 0)
-		off = -off;
-	snprintf(out, 16, "UTC%c%02ld:%02ld", sign, (off / 3600) % 100, (off % 3600) / 60);
-}
-
 /* when_words writes t_ms in legal time, in words, as plain text ("يوم
  * الثلاثاء فاتح دجنبر سنة ألفين وستة وعشرين، على الساعة ثلاثة وعشرين
  * واثنين وخمسين دقيقة (01/12/2026 23:52 UTC+01:00)"): weekday, day, month, year,
@@ -152,10 +141,10 @@ static sj_err when_words(buf *b, i18n_lang lang, int64_t t_ms)
 		e = e ? e : words(b, lang, tm.tm_min);
 		e = e ? e : buf_adds(b, tm.tm_min > 1 ? " minutes" : " minute");
 	}
-	char off[16];
-	utc_offset(&tm, off);
+	char off[7];
+	clock_legal_offset(&tm, off);
 	return e ? e
-		 : buf_printf(b, " (%02d/%02d/%04d %02d:%02d %s)", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900,
+		 : buf_printf(b, " (%02d/%02d/%04d %02d:%02d UTC%s)", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900,
 			      tm.tm_hour, tm.tm_min, off);
 }
 
@@ -166,9 +155,9 @@ static sj_err when_short(buf *b, json_t *v)
 		return buf_adds(b, "—");
 	struct tm tm;
 	clock_legal_tm((int64_t)json_integer_value(v), &tm);
-	char off[16];
-	utc_offset(&tm, off);
-	return buf_printf(b, "<span class=\"num\" dir=\"ltr\">%02d/%02d/%04d %02d:%02d %s</span>", tm.tm_mday,
+	char off[7];
+	clock_legal_offset(&tm, off);
+	return buf_printf(b, "<span class=\"num\" dir=\"ltr\">%02d/%02d/%04d %02d:%02d UTC%s</span>", tm.tm_mday,
 			  tm.tm_mon + 1, tm.tm_year + 1900, tm.tm_hour, tm.tm_min, off);
 }
 
@@ -550,8 +539,8 @@ sj_err print_bundle_html(json_t *ref, i18n_lang lang, buf *b)
 		const char *law = jstr(o, "law");
 		bool cp = !law || strcmp(law, "CP") == 0;
 		char where[512], cls[256];
-		snprintf(where, sizeof where, lang == I18N_AR ? "%s، %s %s" : "%s, %s %s", cp ? (lang == I18N_AR ? "القانون الجنائي" : "Code pénal") : law,
-			 lang == I18N_AR ? "الفصل" : "art.", jstr(o, "article") ? jstr(o, "article") : "");
+		snprintf(where, sizeof where, "%s%s %s %s", cp ? L(lang, "doc.penal-code") : law, L(lang, "doc.comma"),
+			 L(lang, "doc.article"), jstr(o, "article") ? jstr(o, "article") : "");
 		bool attempted = json_is_true(json_object_get(o, "attempted"));
 		snprintf(cls, sizeof cls, "%s%s%s", E(lang, "class", jstr(o, "class")), attempted ? " · " : "",
 			 attempted ? L(lang, "case.attempted") : "");

@@ -115,19 +115,26 @@ int clock_legal_year(int64_t t_ms)
 	return tm.tm_year + 1900;
 }
 
+void clock_legal_offset(const struct tm *tm, char out[7])
+{
+	long off = tm->tm_gmtoff;
+	char sign = off < 0 ? '-' : '+';
+	if (off < 0)
+		off = -off;
+	snprintf(out, 7, "%c%02ld:%02ld", sign, (off / 3600) % 100, (off % 3600) / 60);
+}
+
 void clock_format_legal(int64_t t_ms, char out[32])
 {
 	struct tm tm;
 	clock_legal_tm(t_ms, &tm);
-	long off = tm.tm_gmtoff;
-	char sign = off < 0 ? '-' : '+';
-	if (off < 0)
-		off = -off;
+	char off[7];
+	clock_legal_offset(&tm, off);
 	int y = tm.tm_year + 1900;
 	if (y < 0 || y > 9999)
 		y = y < 0 ? 0 : 9999;
-	int n = snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld", y, tm.tm_mon + 1, tm.tm_mday,
-			 tm.tm_hour, tm.tm_min, tm.tm_sec, sign, off / 3600, (off % 3600) / 60);
+	int n = snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d%s", y, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+			 tm.tm_min, tm.tm_sec, off);
 	if (n < 0 || n >= 32)
 		out[0] = '\0';
 }

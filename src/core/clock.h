@@ -33,6 +33,8 @@ void clock_format_iso(int64_t t_ms, char out[32]);
 SJ_MUST_USE sj_err clock_legal_init(void);
 /* clock_legal_tm fills *out with t_ms in legal time (tm_gmtoff: the offset). */
 void clock_legal_tm(int64_t t_ms, struct tm *out);
+/* clock_legal_offset writes tm's offset from UTC as "+01:00" (tm from clock_legal_tm). */
+void clock_legal_offset(const struct tm *tm, char out[7]);
 /* clock_legal_day_start returns the UTC ms of 00:00 legal time on t_ms's legal day. */
 int64_t clock_legal_day_start(int64_t t_ms);
 /* clock_legal_day returns t_ms's legal day as YYYYMMDD (20261201). */
