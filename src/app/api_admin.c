@@ -9,14 +9,7 @@ static const char *jstr(json_t *o, const char *k)
 
 void api_users_list(app *a, http_req *r, auth_user *u)
 {
-	sj_actor who;
-	app_actor(r, u, &who);
-	db_conn *c = app_begin_read_or_reply(a, r);
-	if (!c)
-		return;
-	json_t *out = NULL;
-	sj_err e = auth_users_list(c, &who, &out);
-	app_reply(a, r, c, e, NULL, NULL, who.unit_code, NULL, 200, out);
+	app_serve_scope(a, r, u, auth_users_list);
 }
 
 void api_users_create(app *a, http_req *r, auth_user *u)

@@ -69,14 +69,7 @@ void api_custody_close(app *a, http_req *r, auth_user *u)
 
 void api_custody_deadlines(app *a, http_req *r, auth_user *u)
 {
-	sj_actor who;
-	app_actor(r, u, &who);
-	db_conn *c = app_begin_read_or_reply(a, r);
-	if (!c)
-		return;
-	json_t *out = NULL;
-	sj_err e = custody_deadlines(c, &who, &out);
-	app_reply(a, r, c, e, NULL, NULL, who.unit_code, NULL, 200, out);
+	app_serve_scope(a, r, u, custody_deadlines);
 }
 
 void api_custody_register(app *a, http_req *r, auth_user *u)

@@ -169,14 +169,7 @@ void api_residence_print(app *a, http_req *r, auth_user *u)
 
 void api_desk_today(app *a, http_req *r, auth_user *u)
 {
-	sj_actor who;
-	app_actor(r, u, &who);
-	db_conn *c = app_begin_read_or_reply(a, r);
-	if (!c)
-		return;
-	json_t *out = NULL;
-	sj_err e = desk_today(c, &who, &out);
-	app_reply(a, r, c, e, NULL, NULL, who.unit_code, NULL, 200, out);
+	app_serve_scope(a, r, u, desk_today);
 }
 
 void api_desk_communes(app *a, http_req *r, auth_user *u)

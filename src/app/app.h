@@ -146,6 +146,11 @@ void app_serve_read(app *a, http_req *r, const auth_user *u, app_read_fn fn);
  * (DB_WRITE) → fn → app_reply (200, audited object {id}, the body as detail:
  * only the members its patch description allows ever reach fn). */
 void app_serve_update(app *a, http_req *r, const auth_user *u, app_update_fn fn);
+/* app_scope_fn reads what the actor's scope holds (no {id}): as app_read_fn. */
+typedef sj_err (*app_scope_fn)(db_conn *c, const sj_actor *who, json_t **out);
+/* app_serve_scope is the whole handler of such a read: actor →
+ * app_begin_read_or_reply → fn → app_reply (200, audited on the actor's unit). */
+void app_serve_scope(app *a, http_req *r, const auth_user *u, app_scope_fn fn);
 /* Lost updates (etag.c, issue 10 item 7). app_etag writes the quoted ETag of
  * obj as record d reads it: a hash of its id, E columns and EDIT members.
  * app_serve_read_tagged is app_serve_read with the ETag on the answer;

@@ -213,6 +213,18 @@ void app_serve_read(app *a, http_req *r, const auth_user *u, app_read_fn fn)
 	app_reply(a, r, c, e, NULL, why, http_param(r, "id"), NULL, 200, out);
 }
 
+void app_serve_scope(app *a, http_req *r, const auth_user *u, app_scope_fn fn)
+{
+	sj_actor who;
+	app_actor(r, u, &who);
+	db_conn *c = app_begin_read_or_reply(a, r);
+	if (!c)
+		return;
+	json_t *out = NULL;
+	sj_err e = fn(c, &who, &out);
+	app_reply(a, r, c, e, NULL, NULL, who.unit_code, NULL, 200, out);
+}
+
 void app_serve_update(app *a, http_req *r, const auth_user *u, app_update_fn fn)
 {
 	sj_actor who;
