@@ -73,16 +73,9 @@ static th_resp req(const char *method, const char *path, const char *tok, json_t
  * just before (edits of cases and draft PVs need it, issue 10 item 7). */
 static th_resp req_matched(const char *method, const char *path, const char *tok, json_t *body)
 {
-	th_resp g = th_request(&S, "GET", path, tok, NULL, 0, NULL);
-	char im[96] = "If-Match: ";
-	const char *t = strstr(g.headers, "ETag: ");
-	if (t)
-		sscanf(t + 6, "%40s", im + 10);
-	th_resp_free(&g);
 	char *s = json_dumps(body, JSON_COMPACT);
 	json_decref(body);
-	const char *const headers[] = {"Content-Type: application/json", im, NULL};
-	th_resp r = th_request(&S, method, path, tok, s, strlen(s), headers);
+	th_resp r = th_json_matched(&S, method, path, tok, s);
 	free(s);
 	return r;
 }
