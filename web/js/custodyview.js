@@ -2,13 +2,12 @@
 // (custody register, case, home): time left before the legal deadline, the
 // lawyer-contact deadline and whether it was kept, the family notice, and the
 // rule applied (regime, the rule's code and version, initial hours,
-// extensions). The rule's "why" (the charges that chose the regime) is shown
-// when the API gives it (rule_reason); the slot says so until then.
+// extensions), why it applies (the custody's `why`: charges, age, frame) and
+// its source (the custody's `rule`).
 import { h } from './dom.js';
 import { t, fmtDateTime, fmtNum } from './i18n.js';
 import { custodyClock } from './clock.js';
-
-const has = (k, n) => Object.prototype.hasOwnProperty.call(k, n);
+import { own } from './ui.js';
 
 export function lawyerLine(k) {
   if (k.lawyer_contacted_at) {
@@ -31,8 +30,8 @@ export function familyLine(k) {
 // frame, when it was chosen) and its source (issue 11); an uncertain rule
 // says so.
 export function ruleLine(k) {
-  const r = (has(k, 'rule') && k.rule) || {};
-  const w = (has(k, 'why') && k.why) || {};
+  const r = (own(k, 'rule') && k.rule) || {};
+  const w = (own(k, 'why') && k.why) || {};
   const why = [w.class ? t(`class.${w.class}`) : null, (w.offences || []).join(', ') || null,
     w.age !== undefined && w.age !== null ? t('custody.why-age', { n: w.age }) : null, w.frame ? t(`frame.${w.frame}`) : null,
     w.rule_chosen_at === 'recorded' ? t('custody.why-recorded') : null].filter(Boolean).join(' · ');

@@ -175,12 +175,18 @@ function loginForm(onDone, badge) {
   field({ name: 'password', label: 'login.password', type: 'password', required: true, autocomplete: 'current-password', wide: true }));
 }
 
-async function afterLogin(r) {
-  const me = await api('GET', '/api/v1/me', undefined, { noReauth: true });
+// signedIn(me): GET /me's answer is who uses the UI now — the user, their
+// OPJ status for the route table, their recent items, the CSRF token.
+function signedIn(me) {
   state.user = me;
   setOpj(me.opj);
   setRecentUser(me.badge);
   setCsrf(me.csrf);
+}
+
+async function afterLogin(r) {
+  const me = await api('GET', '/api/v1/me', undefined, { noReauth: true });
+  signedIn(me);
   if (me.lang && me.lang !== getLang()) setLang(me.lang);
   const next = new URLSearchParams(location.search).get('next');
   go(next && next.startsWith('/') && !next.startsWith('//') ? next : '/', true);
@@ -205,13 +211,11 @@ function reauth() {
     const dlg = h('dialog', { class: 'reauth', 'aria-labelledby': 'reauth-title' });
     const f = loginForm(async (r) => {
       const me = await api('GET', '/api/v1/me', undefined, { noReauth: true });
-      setCsrf(me.csrf);
       dlg.close();
       dlg.remove();
       reauthPromise = null;
       if (state.user && me.badge !== state.user.badge) { location.assign('/'); return; }
-      state.user = me;
-      setOpj(me.opj);
+      signedIn(me);
       resolve(r);
     }, state.user ? state.user.badge : '');
     mount(dlg, h('h2', { id: 'reauth-title', text: t('login.expired') }), h('p', { class: 'muted', text: t('login.expired-intro') }), f);
@@ -290,10 +294,7 @@ async function boot() {
   await loadCaps();
   try {
     const me = await api('GET', '/api/v1/me', undefined, { noReauth: true });
-    state.user = me;
-    setOpj(me.opj);
-    setRecentUser(me.badge);
-    setCsrf(me.csrf);
+    signedIn(me);
     if (me.lang) setLang(me.lang);
   } catch (e) {
     state.user = null;

@@ -60,6 +60,10 @@ export function block(titleKey, loader, cls) {
 export function badge(key, kind) { return h('span', { class: `badge ${kind || ''}`, text: t(key) }); }
 
 // listOf(data, name): the array inside an answer ({cases:[...]}) or the answer itself.
+// own(o, n): whether the answer o has member n (an optional member is read
+// only when present: the browser suite's contract check counts every read).
+export function own(o, n) { return !!o && Object.prototype.hasOwnProperty.call(o, n); }
+
 export function listOf(data, name) {
   if (Array.isArray(data)) return data;
   return data && name && Array.isArray(data[name]) ? data[name] : [];

@@ -12,7 +12,7 @@ import { alertLine } from './registers.js';
 import { api, qs } from '../api.js';
 import { EP } from '../endpoints.js';
 import { field, form } from '../forms.js';
-import { page, table, needs, listOf, personName, link } from '../ui.js';
+import { page, table, needs, listOf, personName, link, own } from '../ui.js';
 
 // reasonText(r): one structured reason of a result in the UI language.
 export function reasonText(r) {
@@ -34,9 +34,6 @@ function reasons(p) {
   if (p.reasons && p.reasons.length) return fmtList(p.reasons.map(reasonText));
   return p.matched && p.matched.length ? fmtList(p.matched.map((m) => t(`match.${m}`))) : '—';
 }
-
-// own(o, n): o has member n (the contract check counts a read of an absent member)
-const own = (o, n) => !!o && Object.prototype.hasOwnProperty.call(o, n);
 
 // understood(u): what the engine read in the query besides the names.
 function understood(u) {
