@@ -1,18 +1,17 @@
 // schemaform.js — form fields built from the API's own record descriptions
-// (GET /api/v1/openapi.json, components.schemas "<record>.create"): each
+// (GET /api/v1/openapi.json as caps.js holds it, components.schemas "<record>.create"): each
 // field's label key (x-label), control (enum → select with "<x-enum>.<value>"
 // labels, date, datetime for UTC milliseconds, number, long text), required
 // and limits come from the server, so a form never asks for what the server
 // refuses. bodyFrom() turns the form's values back into the record's JSON.
 import { field } from './forms.js';
+import { apiDoc } from './caps.js';
 
-let doc = null;
+// schemas(): the API description's record schemas, as caps.js read them once
+// at start (no second fetch of the document).
 export async function schemas() {
-  if (!doc) {
-    const res = await fetch('/api/v1/openapi.json', { headers: { Accept: 'application/json' } });
-    doc = await res.json();
-  }
-  return (doc.components && doc.components.schemas) || {};
+  const doc = apiDoc();
+  return (doc && doc.components && doc.components.schemas) || {};
 }
 
 function specOf(name, p, required) {
