@@ -1,6 +1,12 @@
 /* harness.c — see harness.h. */
 #include "harness.h"
 
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -336,6 +342,24 @@ th_resp th_json(th_server *s, const char *method, const char *path, const char *
 {
 	const char *h[] = {"Content-Type: application/json", NULL};
 	return th_request(s, method, path, token, body, body ? strlen(body) : 0, h);
+}
+
+th_resp th_req(th_server *s, const char *method, const char *path, const char *token, json_t *body)
+{
+	if (!body)
+		return th_request(s, method, path, token, NULL, 0, NULL);
+	char *js = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	th_resp r = th_json(s, method, path, token, js);
+	free(js);
+	return r;
+}
+
+void th_expect(const th_resp *r, long status)
+{
+	if (r->status != status)
+		fprintf(stderr, "# expected %ld, got %ld: %s\n", status, r->status, r->body ? r->body : "");
+	assert_int_equal(r->status, status);
 }
 
 th_resp th_json_matched(th_server *s, const char *method, const char *path, const char *token, const char *body)

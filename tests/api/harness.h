@@ -56,6 +56,10 @@ th_resp th_request(th_server *s, const char *method, const char *path, const cha
 		   const char *body, size_t body_len, const char *const *headers);
 /* th_json: request with a JSON body (Content-Type: application/json). */
 th_resp th_json(th_server *s, const char *method, const char *path, const char *token, const char *body);
+/* th_req: request with body as JSON (stolen; NULL: no body). */
+th_resp th_req(th_server *s, const char *method, const char *path, const char *token, json_t *body);
+/* th_expect asserts r's status, printing the body when it differs. */
+void th_expect(const th_resp *r, long status);
 /* th_json_matched: th_json with If-Match: the ETag of a GET of path just
  * before (edits of cases and draft PVs need it, issue 10 item 7). */
 th_resp th_json_matched(th_server *s, const char *method, const char *path, const char *token, const char *body);

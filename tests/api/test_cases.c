@@ -60,13 +60,7 @@ static int teardown(void **state)
 /* req sends body (stolen; NULL for none) as JSON. */
 static th_resp req(const char *method, const char *path, const char *tok, json_t *body)
 {
-	if (!body)
-		return th_request(&S, method, path, tok, NULL, 0, NULL);
-	char *s = json_dumps(body, JSON_COMPACT);
-	json_decref(body);
-	th_resp r = th_json(&S, method, path, tok, s);
-	free(s);
-	return r;
+	return th_req(&S, method, path, tok, body);
 }
 
 /* req_matched edits path like req, with If-Match: the ETag of a GET of it
@@ -80,17 +74,9 @@ static th_resp req_matched(const char *method, const char *path, const char *tok
 	return r;
 }
 
-/* expect asserts the status (printing the body when it differs). */
-static void expect(th_resp *r, long status)
-{
-	if (r->status != status)
-		fprintf(stderr, "# expected %ld, got %ld: %s\n", status, r->status, r->body);
-	assert_int_equal(r->status, status);
-}
-
 static void expect_problem(th_resp *r, long status, const char *code)
 {
-	expect(r, status);
+	th_expect(r, status);
 	assert_non_null(strstr(r->ctype, "application/problem+json"));
 	assert_string_equal(th_str(r, "code"), code);
 }
@@ -126,7 +112,7 @@ static void new_case(const char *offence, char *id, char *number)
 	th_resp r = req("POST", "/api/v1/cases", officer,
 			json_pack("{s:s,s:[{s:s}],s:s,s:s}", "frame", "preliminary", "offences", "code", offence,
 				  "summary", "Affaire de test", "opj", "demo-opj"));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	snprintf(id, 37, "%s", th_str(&r, "id"));
 	if (number)
 		snprintf(number, 96, "%s", th_str(&r, "number"));
@@ -138,7 +124,7 @@ static void add_person(const char *case_id, const char *role, json_t *p, char *p
 	char path[128];
 	snprintf(path, sizeof path, "/api/v1/cases/%s/persons", case_id);
 	th_resp r = req("POST", path, officer, json_pack("{s:s,s:o}", "role", role, "person", p));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	snprintf(pid, 37, "%s", th_str(&r, "id"));
 	th_resp_free(&r);
 }
@@ -150,7 +136,7 @@ static void open_custody(const char *case_id, const char *person_id, const char 
 	th_resp r = req("POST", path, opj,
 			json_pack("{s:s,s:s,s:s}", "person_id", person_id, "regime", regime, "ground",
 				  "art 66-1: risque de fuite et conservation des preuves"));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	snprintf(kid, 37, "%s", th_str(&r, "id"));
 	th_resp_free(&r);
 }
@@ -175,7 +161,7 @@ static void whole_case_from_complaint_to_closure(void **st)
 				  person("be 123456", "Alami", "Omar", "العلمي", "عمر"), "facts",
 				  "Vol avec violence à la sortie d'une agence bancaire.", "occurred_at",
 				  (json_int_t)1795000000000LL, "place", "Bd Oulfa, Casablanca"));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	char complaint[37], victim[37];
 	snprintf(complaint, sizeof complaint, "%s", th_str(&r, "id"));
 	assert_non_null(strstr(th_str(&r, "receipt_no"), "AR-CASA-OULFA/"));
@@ -196,7 +182,7 @@ static void whole_case_from_complaint_to_closure(void **st)
 			  "address", "Bd Oulfa", "lat", 33.5567, "lon", -7.6521, "occurred_from",
 			  (json_int_t)1795000000000LL, "occurred_to", (json_int_t)1795000600000LL, "opj", "demo-opj",
 			  "persons", "role", "victim", "person", person("BE123456", "Alami", "Omar", "العلمي", "عمر")));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	char case_id[37], number[96];
 	snprintf(case_id, sizeof case_id, "%s", th_str(&r, "id"));
 	snprintf(number, sizeof number, "%s", th_str(&r, "number"));
@@ -213,7 +199,7 @@ static void whole_case_from_complaint_to_closure(void **st)
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/complaints/%s", complaint);
 	r = req("GET", path, officer, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_string_equal(th_str(&r, "disposition"), "case_opened");
 	assert_string_equal(th_str(&r, "case_id"), case_id);
 	th_resp_free(&r);
@@ -238,7 +224,7 @@ static void whole_case_from_complaint_to_closure(void **st)
 	open_custody(case_id, suspect, "ordinary", custody);
 	snprintf(path, sizeof path, "/api/v1/custody/%s", custody);
 	r = req("GET", path, opj, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	long long started = json_integer_value(json_object_get(r.json, "started_at"));
 	long long deadline = json_integer_value(json_object_get(r.json, "deadline_at"));
 	assert_int_equal(deadline - started, 48 * HOUR);
@@ -248,7 +234,7 @@ static void whole_case_from_complaint_to_closure(void **st)
 	r = req("PATCH", path, officer,
 		json_pack("{s:I,s:s,s:I}", "family_informed_at", (json_int_t)(started + 20000), "family_informed_how",
 			  "téléphone (frère)", "lawyer_contacted_at", (json_int_t)(started + 40000)));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_int_equal(json_integer_value(json_object_get(r.json, "lawyer_contacted_at")), started + 40000);
 	th_resp_free(&r);
 
@@ -258,7 +244,7 @@ static void whole_case_from_complaint_to_closure(void **st)
 		json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:s}", "type", "hearing_suspect", "person_id", suspect, "custody_id",
 			  custody, "place", "Arrondissement Oulfa", "statements", "Je reconnais les faits.", "read_back",
 			  1, "signature", "signed"));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	char pv[37], pvnum[128];
 	snprintf(pv, sizeof pv, "%s", th_str(&r, "id"));
 	snprintf(pvnum, sizeof pvnum, "%s", th_str(&r, "number"));
@@ -267,14 +253,14 @@ static void whole_case_from_complaint_to_closure(void **st)
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/pvs/%s", pv);
 	r = req_matched("PATCH", path, officer, json_pack("{s:s}", "statements", "Je reconnais les faits. Lecture faite, persiste et signe."));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/pvs/%s/seal", pv);
 	r = req("POST", path, officer, NULL);
 	expect_problem(&r, 403, "opj-required");
 	th_resp_free(&r);
 	r = req("POST", path, opj, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_string_equal(th_str(&r, "status"), "sealed");
 	json_t *seal = json_object_get(r.json, "seal");
 	assert_int_equal(strlen(jget(seal, "hash")), 64);
@@ -297,7 +283,7 @@ static void whole_case_from_complaint_to_closure(void **st)
 	/* the print view: HTML, bilingual, CSP-clean */
 	snprintf(path, sizeof path, "/api/v1/pvs/%s/print", pv);
 	r = req("GET", path, analyst, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_non_null(strstr(r.ctype, "text/html"));
 	assert_non_null(strstr(r.body, pvnum));
 	assert_non_null(strstr(r.body, "dir=\"rtl\""));
@@ -312,7 +298,7 @@ static void whole_case_from_complaint_to_closure(void **st)
 	r = req("POST", path, officer,
 		json_pack("{s:s,s:s,s:s,s:s,s:b,s:s}", "type", "hearing_suspect", "person_id", suspect, "corrects", pv,
 			  "statements", "Rectification : l'heure est 10 h 15.", "read_back", 1, "signature", "signed"));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	assert_string_equal(th_str(&r, "corrects"), pvnum);
 	th_resp_free(&r);
 
@@ -324,7 +310,7 @@ static void whole_case_from_complaint_to_closure(void **st)
 	r = req("POST", path, opj,
 		json_pack("{s:s,s:s,s:s}", "authorisation_ref", "PR-CASA/2026/1187", "authorisation_date", "2026-11-29",
 			  "authorised_by", "Procureur du Roi"));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_int_equal(json_integer_value(json_object_get(r.json, "extensions")), 1);
 	assert_int_equal(json_integer_value(json_object_get(r.json, "deadline_at")), deadline + 24 * HOUR);
 	assert_int_equal(json_array_size(json_object_get(r.json, "extension_list")), 1);
@@ -336,7 +322,7 @@ static void whole_case_from_complaint_to_closure(void **st)
 		json_pack("{s:s,s:s,s:s,s:s,s:s}", "seal_no", "OULFA-S-0001", "description", "Couteau à cran d'arrêt",
 			  "quantity", "1", "storage_place", "Armoire des scellés, arrondissement Oulfa", "holder",
 			  "demo-officer"));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	char seizure[37];
 	snprintf(seizure, sizeof seizure, "%s", th_str(&r, "id"));
 	th_resp_free(&r);
@@ -349,7 +335,7 @@ static void whole_case_from_complaint_to_closure(void **st)
 	r = req("POST", path, officer,
 		json_pack("{s:s,s:s,s:s}", "to", "Greffe des scellés, TPI Casablanca", "reason", "dépôt avec la procédure",
 			  "storage_place", "Greffe TPI"));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	json_t *chain = json_object_get(r.json, "chain");
 	assert_int_equal(json_array_size(chain), 2);
 	assert_string_equal(jget(json_array_get(chain, 1), "from"), "demo-officer");
@@ -362,7 +348,7 @@ static void whole_case_from_complaint_to_closure(void **st)
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/custody/%s/close", custody);
 	r = req("POST", path, opj, json_pack("{s:s,s:s}", "end", "presented", "note", "présenté au parquet général"));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_string_equal(th_str(&r, "status"), "closed");
 	assert_string_equal(th_str(&r, "end_kind"), "presented");
 	th_resp_free(&r);
@@ -375,7 +361,7 @@ static void whole_case_from_complaint_to_closure(void **st)
 	expect_problem(&r, 422, "office-override-needs-reason");
 	th_resp_free(&r);
 	r = req("POST", path, opj, json_pack("{}"));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	char referral[37];
 	snprintf(referral, sizeof referral, "%s", th_str(&r, "id"));
 	assert_string_equal(th_str(&r, "office_kind"), "ca"); /* a crime goes to the procureur général */
@@ -384,7 +370,7 @@ static void whole_case_from_complaint_to_closure(void **st)
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/referrals/%s/bundle", referral);
 	r = req("GET", path, opj, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	json_t *bundle = json_object_get(r.json, "bundle");
 	assert_int_equal(json_array_size(json_object_get(bundle, "pvs")), 1); /* sealed PVs only */
 	assert_int_equal(json_array_size(json_object_get(bundle, "seizures")), 1);
@@ -393,7 +379,7 @@ static void whole_case_from_complaint_to_closure(void **st)
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/referrals/%s/bundle.html", referral);
 	r = req("GET", path, opj, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_non_null(strstr(r.ctype, "text/html"));
 	assert_non_null(strstr(r.body, "OULFA-S-0001"));
 	assert_non_null(strstr(r.body, number));
@@ -407,14 +393,14 @@ static void whole_case_from_complaint_to_closure(void **st)
 	/* 9. Outcome, then closure. */
 	snprintf(path, sizeof path, "/api/v1/referrals/%s/outcome", referral);
 	r = req("PUT", path, officer, json_pack("{s:s,s:s}", "outcome", "prosecuted", "note", "poursuites engagées"));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 	r = req("PUT", path, officer, json_pack("{s:s}", "outcome", "other"));
 	expect_problem(&r, 409, "outcome-already-recorded");
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/cases/%s/status", case_id);
 	r = req("POST", path, officer, json_pack("{s:s}", "status", "closed"));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_string_equal(th_str(&r, "status"), "closed");
 	assert_string_equal(th_str(&r, "number"), number);
 	th_resp_free(&r);
@@ -422,7 +408,7 @@ static void whole_case_from_complaint_to_closure(void **st)
 	/* 10. The history tells the whole story, in order. */
 	snprintf(path, sizeof path, "/api/v1/cases/%s/history", case_id);
 	r = req("GET", path, analyst, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	json_t *ev = json_object_get(r.json, "events");
 	static const char *const kinds[] = {"created", "complaint.opened", "person.added", "custody.opened",
 					    "custody.updated", "pv.drafted", "pv.edited", "pv.sealed", "custody.extended",
@@ -455,7 +441,7 @@ static void whole_case_from_complaint_to_closure(void **st)
 			       "demo-officer") >= 2, 1);
 	char *aud = th_login(&S, "demo-auditor");
 	r = req("GET", "/api/v1/audit/verify", aud, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_true(json_is_true(json_object_get(r.json, "ok")));
 	th_resp_free(&r);
 	free(aud);
@@ -463,18 +449,18 @@ static void whole_case_from_complaint_to_closure(void **st)
 	/* 12. Role-aware person history: a victim is not "known to the police". */
 	snprintf(path, sizeof path, "/api/v1/persons/%s", victim);
 	r = req("GET", path, officer, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_false(json_is_true(json_object_get(r.json, "known_to_police")));
 	assert_int_equal(json_array_size(json_object_get(r.json, "cases")), 2);
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/persons/%s", witness);
 	r = req("GET", path, officer, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_false(json_is_true(json_object_get(r.json, "known_to_police")));
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/persons/%s", suspect);
 	r = req("GET", path, analyst, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_true(json_is_true(json_object_get(r.json, "known_to_police")));
 	th_resp_free(&r);
 	assert_true(count("SELECT COUNT(*) FROM audit_log WHERE action = 'person.read' AND object_id = '%s'", suspect) >= 1);
@@ -492,7 +478,7 @@ static void sealed_pv_is_immutable_and_art67_is_checked(void **st)
 	th_resp r = req("POST", path, officer,
 			json_pack("{s:s,s:s,s:s,s:s}", "type", "hearing_suspect", "person_id", suspect, "statements",
 				  "Je nie.", "signature", "refused"));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	snprintf(pv, sizeof pv, "%s", th_str(&r, "id"));
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/pvs/%s/seal", pv);
@@ -501,7 +487,7 @@ static void sealed_pv_is_immutable_and_art67_is_checked(void **st)
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/pvs/%s", pv);
 	r = req_matched("PATCH", path, officer, json_pack("{s:b}", "read_back", 1));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/pvs/%s/seal", pv);
 	r = req("POST", path, opj, NULL);
@@ -509,11 +495,11 @@ static void sealed_pv_is_immutable_and_art67_is_checked(void **st)
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/pvs/%s", pv);
 	r = req_matched("PATCH", path, officer, json_pack("{s:s}", "refusal_reason", "refuse de signer sans son avocat"));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/pvs/%s/seal", pv);
 	r = req("POST", path, opj, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 	long long before = count("SELECT COUNT(*) FROM pvs WHERE id = '%s' AND status = 'sealed'", pv);
 	snprintf(path, sizeof path, "/api/v1/pvs/%s", pv);
@@ -530,7 +516,7 @@ static void sealed_pv_is_immutable_and_art67_is_checked(void **st)
 	snprintf(sql, sizeof sql, "UPDATE pvs SET content = REPLACE(content, 'Je nie.', 'J''avoue.') WHERE id = '%s'", pv);
 	assert_int_equal(th_sql(&S, sql), 0);
 	r = req("GET", path, opj, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_false(json_is_true(json_object_get(json_object_get(r.json, "seal"), "verified")));
 	th_resp_free(&r);
 }
@@ -561,7 +547,7 @@ static void extension_needs_authorisation_and_stays_in_limits(void **st)
 	th_resp_free(&r);
 	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM custody_extensions"), ext_before);
 	r = req("POST", path, opj, json_pack("{s:s,s:s}", "authorisation_ref", "PR/77", "authorisation_date", "2026-11-29"));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 	/* ordinary regime: one extension only */
 	r = req("POST", path, opj, json_pack("{s:s,s:s}", "authorisation_ref", "PR/78", "authorisation_date", "2026-11-29"));
@@ -576,7 +562,7 @@ static void extension_needs_authorisation_and_stays_in_limits(void **st)
 	open_custody(case2, s2, "terrorism", k2);
 	snprintf(path, sizeof path, "/api/v1/custody/%s", k2);
 	r = req("GET", path, opj, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	long long d0 = json_integer_value(json_object_get(r.json, "deadline_at")) -
 		       json_integer_value(json_object_get(r.json, "started_at"));
 	assert_int_equal(d0, 96 * HOUR);
@@ -584,7 +570,7 @@ static void extension_needs_authorisation_and_stays_in_limits(void **st)
 	snprintf(path, sizeof path, "/api/v1/custody/%s/extensions", k2);
 	for (int i = 0; i < 3; i++) {
 		r = req("POST", path, opj, json_pack("{s:s,s:s}", "authorisation_ref", "PG/T/1", "authorisation_date", "2026-11-29"));
-		expect(&r, i < 2 ? 200 : 422);
+		th_expect(&r, i < 2 ? 200 : 422);
 		th_resp_free(&r);
 	}
 
@@ -606,7 +592,7 @@ static void overdue_custody_shows_in_deadlines(void **st)
 	add_person(case_id, "suspect", person("BK500600", "Kettani", "Mehdi", "الكتاني", "مهدي"), suspect);
 	open_custody(case_id, suspect, "ordinary", kid);
 	th_resp r = req("GET", "/api/v1/custody/deadlines", opj, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	json_t *list = json_object_get(r.json, "custodies");
 	bool found = false;
 	size_t i;
@@ -622,7 +608,7 @@ static void overdue_custody_shows_in_deadlines(void **st)
 	th_set_clock(&S, 49 * HOUR);
 	login_all(); /* sessions do not outlive 12 hours */
 	r = req("GET", "/api/v1/custody/deadlines", chief, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	found = false;
 	list = json_object_get(r.json, "custodies");
 	json_array_foreach(list, i, o) if (strcmp(jget(o, "id"), kid) == 0) {
@@ -635,7 +621,7 @@ static void overdue_custody_shows_in_deadlines(void **st)
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/custody/%s", kid);
 	r = req("GET", path, opj, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_true(json_is_true(json_object_get(r.json, "overdue")));
 	th_resp_free(&r);
 	/* too late to extend */
@@ -645,12 +631,12 @@ static void overdue_custody_shows_in_deadlines(void **st)
 	th_resp_free(&r);
 	/* another unit does not see it */
 	r = req("GET", "/api/v1/custody/deadlines", officer2, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	json_array_foreach(json_object_get(r.json, "custodies"), i, o) assert_string_not_equal(jget(o, "id"), kid);
 	th_resp_free(&r);
 	/* the register and the daily list of the unit */
 	r = req("GET", "/api/v1/units/AR-CASA-OULFA/custody-register", chief, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_true(json_array_size(json_object_get(r.json, "custodies")) >= 1);
 	th_resp_free(&r);
 	r = req("GET", "/api/v1/units/AR-CASA-OULFA/custody-register", officer2, NULL);
@@ -659,24 +645,24 @@ static void overdue_custody_shows_in_deadlines(void **st)
 	th_set_clock(&S, 0);
 	login_all();
 	r = req("GET", "/api/v1/units/AR-CASA-OULFA/custody-daily", opj, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	found = false;
 	json_array_foreach(json_object_get(r.json, "held"), i, o) found = found || strcmp(jget(o, "id"), kid) == 0;
 	assert_true(found);
 	th_resp_free(&r);
 	r = req("GET", "/api/v1/units/AR-CASA-OULFA/custody-daily.html", opj, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_non_null(strstr(r.ctype, "text/html"));
 	assert_non_null(strstr(r.body, "BK500600"));
 	assert_non_null(strstr(r.body, "dir=\"rtl\""));
 	th_resp_free(&r);
 	r = req("GET", "/api/v1/units/AR-CASA-OULFA/custody-daily?date=2020-01-01", opj, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_int_equal(json_array_size(json_object_get(r.json, "held")), 0);
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/custody/%s/close", kid);
 	r = req("POST", path, opj, json_pack("{s:s}", "end", "released"));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 }
 
@@ -704,7 +690,7 @@ static void other_unit_is_refused(void **st)
 	/* national read-only roles read, and write nothing */
 	snprintf(path, sizeof path, "/api/v1/cases/%s", case_id);
 	r = req("GET", path, analyst, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 	r = req("PATCH", path, analyst, json_pack("{s:s}", "summary", "x y z"));
 	expect_problem(&r, 403, "forbidden");
@@ -718,12 +704,12 @@ static void other_unit_is_refused(void **st)
 	expect_problem(&r, 422, "assignee-not-opj"); /* not an OPJ */
 	th_resp_free(&r);
 	r = req("PUT", path, chief, json_pack("{s:s,s:s}", "opj", "demo-opj", "reason", "charge de travail"));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_string_equal(th_str(&r, "opj_badge"), "demo-opj");
 	th_resp_free(&r);
 	/* the list is scoped */
 	r = req("GET", "/api/v1/cases?limit=200", officer2, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	size_t i;
 	json_t *o;
 	json_array_foreach(json_object_get(r.json, "cases"), i, o) assert_string_not_equal(jget(o, "id"), case_id);
@@ -746,7 +732,7 @@ static void cancelled_case_keeps_number_and_history(void **st)
 	expect_problem(&r, 409, "status-change-not-allowed");
 	th_resp_free(&r);
 	r = req("POST", path, chief, json_pack("{s:s,s:s}", "status", "cancelled", "reason", "doublon de l'affaire précédente"));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_string_equal(th_str(&r, "status"), "cancelled");
 	assert_string_equal(th_str(&r, "number"), number);
 	assert_string_equal(th_str(&r, "status_reason"), "doublon de l'affaire précédente");
@@ -759,13 +745,13 @@ static void cancelled_case_keeps_number_and_history(void **st)
 	expect_problem(&r, 409, "case-not-open");
 	th_resp_free(&r);
 	r = req("GET", path, officer, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_string_equal(th_str(&r, "number"), number);
 	assert_string_equal(th_str(&r, "status"), "cancelled");
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/cases/%s/history", case_id);
 	r = req("GET", path, officer, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	json_t *ev = json_object_get(r.json, "events");
 	assert_int_equal(json_array_size(ev), 2);
 	assert_string_equal(jget(json_array_get(ev, 0), "kind"), "created");
@@ -847,7 +833,7 @@ static void complaint_dispositions(void **st)
 	char ids[3][37];
 	for (int i = 0; i < 3; i++) {
 		th_resp r = th_json(&S, "POST", "/api/v1/complaints", officer, body);
-		expect(&r, 201);
+		th_expect(&r, 201);
 		snprintf(ids[i], 37, "%s", th_str(&r, "id"));
 		th_resp_free(&r);
 	}
@@ -855,7 +841,7 @@ static void complaint_dispositions(void **st)
 	snprintf(path, sizeof path, "/api/v1/complaints/%s/disposition", ids[0]);
 	th_resp r = req("POST", path, officer,
 			json_pack("{s:s,s:s,s:s}", "disposition", "attached", "reason", "mêmes faits", "case_id", case_id));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_string_equal(th_str(&r, "disposition"), "attached");
 	th_resp_free(&r);
 	assert_int_equal(count("SELECT COUNT(*) FROM case_persons WHERE case_id = '%s' AND role = 'complainant'", case_id), 1);
@@ -870,7 +856,7 @@ static void complaint_dispositions(void **st)
 	r = req("POST", path, officer,
 		json_pack("{s:s,s:s,s:s}", "disposition", "referred_elsewhere", "reason", "compétence territoriale",
 			  "referred_to", "Gendarmerie royale, Bouskoura"));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 	/* no criminal matter, with a reason; another unit may not dispose of it */
 	snprintf(path, sizeof path, "/api/v1/complaints/%s/disposition", ids[2]);
@@ -881,7 +867,7 @@ static void complaint_dispositions(void **st)
 	expect_problem(&r, 400, "validation");
 	th_resp_free(&r);
 	r = req("POST", path, officer, json_pack("{s:s,s:s}", "disposition", "no_offence", "reason", "litige civil"));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_string_equal(th_str(&r, "disposition_reason"), "litige civil");
 	th_resp_free(&r);
 	/* the three complaints share one complainant (same CIN), each its own receipt */
@@ -889,7 +875,7 @@ static void complaint_dispositions(void **st)
 	assert_int_equal(th_sql_int(&S, "SELECT COUNT(DISTINCT receipt_no) FROM complaints WHERE facts = 'Vol de téléphone.'"), 3);
 	/* the unit's list, by disposition; another unit does not see them */
 	r = req("GET", "/api/v1/complaints?disposition=no_offence&limit=50", officer, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	bool listed = false;
 	size_t i;
 	json_t *o;
@@ -900,7 +886,7 @@ static void complaint_dispositions(void **st)
 	assert_true(listed);
 	th_resp_free(&r);
 	r = req("GET", "/api/v1/complaints?limit=200", officer2, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	json_array_foreach(json_object_get(r.json, "complaints"), i, o) assert_string_not_equal(jget(o, "id"), ids[2]);
 	th_resp_free(&r);
 	r = req("GET", "/api/v1/complaints?disposition=lost", officer, NULL);
@@ -914,7 +900,7 @@ static void complaint_dispositions(void **st)
 	expect_problem(&r, 403, "forbidden");
 	th_resp_free(&r);
 	r = req("GET", path, officer, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 }
 
@@ -939,7 +925,7 @@ static void entering_a_wanted_person_raises_a_hit(void **st)
 			json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "reference", "AR-LIS-2026-017", "issuing_authority",
 				  "Procureur du Roi, TPI Casablanca", "offence", "vol avec violence", "danger", "high",
 				  "first_name_ar", "محمد", "last_name_ar", "العلوي", "birth_date", "1987-02-03"));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	char wid[40];
 	snprintf(wid, sizeof wid, "%s", th_str(&r, "id"));
 	th_resp_free(&r);
@@ -951,7 +937,7 @@ static void entering_a_wanted_person_raises_a_hit(void **st)
 	r = req("POST", path, officer,
 		json_pack("{s:s,s:{s:s,s:s,s:s,s:s}}", "role", "suspect", "person", "first_name_lat", "Mohammed",
 			  "last_name_lat", "El Alaoui", "birth_date", "1987-02-03", "sex", "M"));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	snprintf(pid, sizeof pid, "%s", th_str(&r, "id"));
 	json_t *alerts = json_object_get(r.json, "alerts");
 	assert_int_equal(json_array_size(alerts), 1);
@@ -959,14 +945,14 @@ static void entering_a_wanted_person_raises_a_hit(void **st)
 	th_resp_free(&r);
 	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM hits"), hits + 1);
 	r = req("GET", "/api/v1/notifications", officer2, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_true(json_array_size(json_object_get(r.json, "items")) >= 1);
 	th_resp_free(&r);
 	/* a witness with an unrelated name raises nothing */
 	r = req("POST", path, officer,
 		json_pack("{s:s,s:{s:s,s:s}}", "role", "witness", "person", "first_name_lat", "Karima",
 			  "last_name_lat", "Benjelloun"));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	assert_int_equal(json_array_size(json_object_get(r.json, "alerts")), 0);
 	th_resp_free(&r);
 	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM hits"), hits + 1);
@@ -1029,7 +1015,7 @@ static void concurrent_numbers_are_distinct(void **st)
 static long long rule_hours(const char *regime, const char *field)
 {
 	th_resp r = req("GET", "/api/v1/custody-rules", opj, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	long long v = -2;
 	size_t i;
 	json_t *o;
@@ -1050,7 +1036,7 @@ static long long rule_hours(const char *regime, const char *field)
 static json_t *deadline_row(const char *tok, const char *kid, json_t **env)
 {
 	th_resp r = req("GET", "/api/v1/custody/deadlines", tok, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	json_t *found = NULL;
 	size_t i;
 	json_t *o;
@@ -1072,7 +1058,7 @@ static void close_custody(const char *kid)
 	char path[160];
 	snprintf(path, sizeof path, "/api/v1/custody/%s/close", kid);
 	th_resp r = req("POST", path, opj, json_pack("{s:s}", "end", "presented"));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 }
 
@@ -1087,7 +1073,7 @@ static void lawyer_overdue_then_contacted(void **st)
 	open_custody(case_id, suspect, "ordinary", kid);
 	snprintf(path, sizeof path, "/api/v1/custody/%s", kid);
 	th_resp r = req("GET", path, opj, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_int_equal(jint_of(r.json, "lawyer_deadline") - jint_of(r.json, "started_at"), h * HOUR);
 	assert_false(json_is_true(json_object_get(r.json, "lawyer_overdue")));
 	th_resp_free(&r);
@@ -1108,7 +1094,7 @@ static void lawyer_overdue_then_contacted(void **st)
 	json_decref(o);
 	json_decref(env);
 	r = req("GET", "/api/v1/units/AR-CASA-OULFA/custody-daily", opj, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	bool seen = false;
 	size_t i;
 	json_array_foreach(json_object_get(r.json, "held"), i, o) if (strcmp(jget(o, "id"), kid) == 0) {
@@ -1124,17 +1110,17 @@ static void lawyer_overdue_then_contacted(void **st)
 	/* an extension is not blocked by the lawyer flag */
 	snprintf(path, sizeof path, "/api/v1/custody/%s/extensions", kid);
 	r = req("POST", path, opj, json_pack("{s:s,s:s}", "authorisation_ref", "PR/80", "authorisation_date", "2026-11-29"));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 
 	/* contacted (late): the overdue flag goes, the lateness stays on the record */
 	snprintf(path, sizeof path, "/api/v1/custody/%s", kid);
 	r = req("GET", path, opj, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	long long now_ms = jint_of(r.json, "started_at") + (h + 1) * HOUR;
 	th_resp_free(&r);
 	r = req("PATCH", path, officer, json_pack("{s:I}", "lawyer_contacted_at", (json_int_t)now_ms));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_false(json_is_true(json_object_get(r.json, "lawyer_overdue")));
 	assert_true(json_is_true(json_object_get(r.json, "lawyer_contacted_late")));
 	th_resp_free(&r);
@@ -1163,7 +1149,7 @@ static void prosecutor_delay_extends_lawyer_deadline(void **st)
 	expect_problem(&r, 400, "validation");
 	th_resp_free(&r);
 	r = req("PATCH", path, opj, json_pack("{s:s,s:s}", "lawyer_delay_ref", "PG/D/7", "lawyer_delay_date", "2026-11-29"));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_int_equal(jint_of(r.json, "lawyer_deadline") - jint_of(r.json, "started_at"), hc * HOUR);
 	assert_string_equal(jget(r.json, "lawyer_delay_ref"), "PG/D/7");
 	th_resp_free(&r);
@@ -1206,17 +1192,17 @@ static void family_pending_is_flagged(void **st)
 	json_decref(o);
 	json_decref(env);
 	th_resp r = req("GET", "/api/v1/units/AR-CASA-OULFA/custody-daily.html?lang=fr", opj, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_non_null(strstr(r.body, "NON AVISÉE"));
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/custody/%s", kid);
 	r = req("GET", path, opj, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	long long at = jint_of(r.json, "started_at") + 60000;
 	th_resp_free(&r);
 	r = req("PATCH", path, officer, json_pack("{s:I,s:s}", "family_informed_at", (json_int_t)at, "family_informed_how",
 						  "téléphone au frère"));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_false(json_is_true(json_object_get(r.json, "family_pending")));
 	th_resp_free(&r);
 	o = deadline_row(opj, kid, &env);
@@ -1272,7 +1258,7 @@ static void minor_regime_checks(void **st)
 	open_custody(case_id, minor, "minor", kid);
 	snprintf(path, sizeof path, "/api/v1/custody/%s", kid);
 	r = req("GET", path, opj, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_true(json_is_true(json_object_get(r.json, "guardian_pending")));
 	th_resp_free(&r);
 	/* no extension before the guardian is informed */
@@ -1287,12 +1273,12 @@ static void minor_regime_checks(void **st)
 	th_resp_free(&r);
 	r = req("PATCH", path, officer, json_pack("{s:I,s:s}", "guardian_informed_at", (json_int_t)at,
 						  "guardian_informed_how", "le père, par téléphone"));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_false(json_is_true(json_object_get(r.json, "guardian_pending")));
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/custody/%s/extensions", kid);
 	r = req("POST", path, opj, json_pack("{s:s,s:s}", "authorisation_ref", "PR/M/1", "authorisation_date", "2026-11-29"));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_int_equal(jint_of(r.json, "extensions"), 1);
 	th_resp_free(&r);
 	/* the adult is held under the ordinary regime as before */
@@ -1315,13 +1301,13 @@ static void person_added_with_a_note(void **st)
 	th_resp r = req("POST", path, officer,
 			json_pack("{s:s,s:s,s:o}", "role", "witness", "note", "Voisin, a vu la scène depuis son balcon.",
 				  "person", person("BJ400500", "Tazi", "Nadia", "التازي", "نادية")));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	assert_string_equal(th_str(&r, "note"), "Voisin, a vu la scène depuis son balcon.");
 	th_resp_free(&r);
 	assert_int_equal(count("SELECT COUNT(*) FROM case_persons WHERE case_id = '%s' AND note LIKE 'Voisin%%'", case_id), 1);
 	snprintf(path, sizeof path, "/api/v1/cases/%s", case_id);
 	r = req("GET", path, officer, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	json_t *p0 = json_array_get(json_object_get(r.json, "persons"), 0);
 	assert_string_equal(jget(p0, "note"), "Voisin, a vu la scène depuis son balcon.");
 	th_resp_free(&r);

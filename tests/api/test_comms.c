@@ -61,25 +61,12 @@ static char last_req[300];
 static th_resp req(const char *method, const char *path, const char *tok, json_t *body)
 {
 	snprintf(last_req, sizeof last_req, "%s %s", method, path);
-	if (!body)
-		return th_request(&S, method, path, tok, NULL, 0, NULL);
-	char *s = json_dumps(body, JSON_COMPACT);
-	json_decref(body);
-	th_resp r = th_json(&S, method, path, tok, s);
-	free(s);
-	return r;
-}
-
-static void expect(th_resp *r, long status)
-{
-	if (r->status != status)
-		fprintf(stderr, "# %s: expected %ld, got %ld: %.600s\n", last_req, status, r->status, r->body);
-	assert_int_equal(r->status, status);
+	return th_req(&S, method, path, tok, body);
 }
 
 static void expect_problem(th_resp *r, long status, const char *code)
 {
-	expect(r, status);
+	th_expect(r, status);
 	assert_non_null(strstr(r->ctype, "application/problem+json"));
 	if (strcmp(th_str(r, "code"), code) != 0)
 		fprintf(stderr, "# expected code %s: %.400s\n", code, r->body);
@@ -125,7 +112,7 @@ static void add_user(const char *badge, const char *role, const char *unit)
 	th_resp r = req("POST", "/api/v1/users", admin,
 			json_pack("{s:s,s:s,s:s,s:s,s:s}", "badge", badge, "name", badge, "role", role, "unit", unit,
 				  "password", "a-long-password-1"));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	th_resp_free(&r);
 	free(admin);
 }
@@ -135,7 +122,7 @@ static char *login_pw(const char *badge)
 	char body[256];
 	snprintf(body, sizeof body, "{\"badge\":\"%s\",\"password\":\"a-long-password-1\"}", badge);
 	th_resp r = th_json(&S, "POST", "/api/v1/session", NULL, body);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	char *t = strdup(th_str(&r, "token"));
 	th_resp_free(&r);
 	return t;
@@ -177,7 +164,7 @@ static void new_claim(const char *tok, const char *content, const char *url, con
 	if (crisis)
 		json_object_set_new(b, "crisis_id", json_string(crisis));
 	th_resp r = req("POST", "/api/v1/comms/claims", tok, b);
-	expect(&r, 201);
+	th_expect(&r, 201);
 	snprintf(id, 40, "%s", th_str(&r, "id"));
 	th_resp_free(&r);
 }
@@ -187,10 +174,10 @@ static void verdict(const char *tok, const char *id, const char *status)
 	char p[128];
 	path(p, sizeof p, "/api/v1/comms/claims/%s/status", id);
 	th_resp r = req("POST", p, tok, json_pack("{s:s}", "status", "verifying"));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 	r = req("POST", p, tok, json_pack("{s:s,s:s}", "status", status, "evidence", "Vérifié auprès des services."));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_string_equal(th_str(&r, "status"), status);
 	th_resp_free(&r);
 }
@@ -204,21 +191,21 @@ static void answer(const char *drafter, const char *approver, const char *claim,
 				  "title_fr", "Démenti", "title_ar", "بيان حقيقة", "text_fr",
 				  "La DGSN dément formellement ces allégations.", "date", date, "channels", "facebook",
 				  "website"));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	snprintf(id, 40, "%s", th_str(&r, "id"));
 	th_resp_free(&r);
 	char p[160];
 	path(p, sizeof p, "/api/v1/comms/activities/%s/review", id);
 	r = req("POST", p, approver, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 	path(p, sizeof p, "/api/v1/comms/activities/%s/approve", id);
 	r = req("POST", p, approver, json_pack("{}"));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 	path(p, sizeof p, "/api/v1/comms/activities/%s/publish", id);
 	r = req("POST", p, approver, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 }
 
@@ -250,7 +237,7 @@ static void workflow(void **st)
 		  "https://www.facebook.com/watch/?v=9001&fbclid=XYZ", NULL, 54000, claim);
 	path(p, sizeof p, "/api/v1/comms/claims/%s", claim);
 	r = req("GET", p, comm, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	long long received = jint(r.json, "received_at");
 	assert_string_equal(th_str(&r, "status"), "received");
 	th_resp_free(&r);
@@ -271,14 +258,14 @@ static void workflow(void **st)
 	expect_problem(&r, 409, "comms-claim-not-verifying");
 	th_resp_free(&r);
 	r = req("POST", p, comm, json_pack("{s:s}", "status", "verifying"));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 	r = req("POST", p, comm, json_pack("{s:s}", "status", "false"));
 	expect_problem(&r, 422, "comms-evidence-required");
 	th_resp_free(&r);
 	r = req("POST", p, comm,
 		json_pack("{s:s,s:s}", "status", "false", "evidence", "Vidéo de 2019 tournée à l'étranger (recherche inversée)."));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_string_equal(th_str(&r, "verified_by_badge"), "demo-comm");
 	th_resp_free(&r);
 
@@ -288,7 +275,7 @@ static void workflow(void **st)
 			  "Démenti: vidéo ancienne", "title_ar", "بيان حقيقة", "text_fr",
 			  "La vidéo date de 2019. Le témoin (CIN BE 123456, tél. 06 61 23 45 67) l'a confirmé.", "date",
 			  "2026-09-10", "channels", "facebook"));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	snprintf(ts, sizeof ts, "%s", th_str(&r, "id"));
 	assert_string_equal(th_str(&r, "status"), "draft");
 	th_resp_free(&r);
@@ -309,7 +296,7 @@ static void workflow(void **st)
 	expect_problem(&r, 409, "comms-review-own");
 	th_resp_free(&r);
 	r = req("POST", p, head, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_string_equal(th_str(&r, "status"), "reviewed");
 	th_resp_free(&r);
 	/* only the head of communication approves */
@@ -346,7 +333,7 @@ static void workflow(void **st)
 	assert_int_equal(json_array_size(json_object_get(r.json, "matches")), 1);
 	th_resp_free(&r);
 	r = req("POST", p, head, json_pack("{s:O}", "confirm", keys));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_string_equal(th_str(&r, "status"), "approved");
 	assert_int_equal(json_array_size(json_object_get(r.json, "pii")), 2);
 	assert_string_equal(jget(json_array_get(json_object_get(r.json, "pii"), 0), "confirmed_by"), "demo-comm-head");
@@ -357,7 +344,7 @@ static void workflow(void **st)
 	at(real_now_ms());
 	path(p, sizeof p, "/api/v1/comms/activities/%s/publish", ts);
 	r = req("POST", p, head, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_string_equal(th_str(&r, "status"), "published");
 	json_t *seal = json_object_get(r.json, "seal");
 	assert_true(json_is_true(json_object_get(seal, "verified")));
@@ -385,7 +372,7 @@ static void workflow(void **st)
 	th_resp_free(&r);
 	path(p, sizeof p, "/api/v1/comms/activities/%s/corrections", ts);
 	r = req("POST", p, comm, NULL);
-	expect(&r, 201);
+	th_expect(&r, 201);
 	assert_int_equal(jint(r.json, "version"), 2);
 	assert_string_equal(th_str(&r, "corrects_id"), ts);
 	assert_true(json_is_null(json_object_get(r.json, "claim_id")));
@@ -401,13 +388,13 @@ static void workflow(void **st)
 	/* the correction is edited, reviewed, approved and published like any draft */
 	path(p, sizeof p, "/api/v1/comms/activities/%s", corr);
 	r = req("PATCH", p, comm, json_pack("{s:s}", "text_fr", "Rectificatif : la vidéo date de 2018."));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 	static const char *const steps[] = {"review", "approve", "publish"};
 	for (int i = 0; i < 3; i++) {
 		path(p, sizeof p, "/api/v1/comms/activities/%s/%s", corr, steps[i]);
 		r = req("POST", p, head, i == 1 ? json_pack("{}") : NULL);
-		expect(&r, 200);
+		th_expect(&r, 200);
 		th_resp_free(&r);
 	}
 	path(p, sizeof p, "/api/v1/comms/activities/%s", ts);
@@ -420,7 +407,7 @@ static void workflow(void **st)
 	th_resp_free(&r);
 	/* the bilan counts the item once, and the correction apart */
 	r = req("GET", "/api/v1/comms/bilan?year=2026", head, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_int_equal(jint(json_object_get(r.json, "totals"), "truth_statements"), 1);
 	assert_int_equal(jint(json_object_get(r.json, "totals"), "corrections"), 1);
 	assert_int_equal(jint(json_object_get(r.json, "truth"), "measured"), 1);
@@ -429,7 +416,7 @@ static void workflow(void **st)
 	/* the seal is checked on every read and print: a changed column shows */
 	path(p, sizeof p, "/api/v1/comms/activities/%s/print", ts);
 	r = req("GET", p, comm, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_non_null(strstr(r.ctype, "text/html"));
 	assert_non_null(strstr(r.body, "oui / نعم"));
 	th_resp_free(&r);
@@ -448,7 +435,7 @@ static void workflow(void **st)
 	/* ClaimReview JSON-LD of the verdict */
 	path(p, sizeof p, "/api/v1/comms/claims/%s/claimreview?lang=fr", claim);
 	r = req("GET", p, comm, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_string_equal(th_str(&r, "@type"), "ClaimReview");
 	assert_string_equal(th_str(&r, "@context"), "https://schema.org");
 	assert_int_equal(jint(json_object_get(r.json, "reviewRating"), "ratingValue"), 1);
@@ -461,12 +448,12 @@ static void workflow(void **st)
 	expect_problem(&r, 403, "forbidden");
 	th_resp_free(&r);
 	r = req("GET", "/api/v1/comms/claims?limit=200", comm_b, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_null(strstr(r.body, claim));
 	th_resp_free(&r);
 	/* the head of communication of the DGSN reads the whole country */
 	r = req("GET", p, dgsn, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 }
 
@@ -484,7 +471,7 @@ static void case_link(void **st)
 				  "birth_date", "1990-04-12", "role", "victim", "person", "first_name_lat", "Yassine",
 				  "last_name_lat", "Alami", "first_name_ar", "ياسين", "last_name_ar", "العلمي",
 				  "birth_date", "2012-02-03"));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	snprintf(case_id, sizeof case_id, "%s", th_str(&r, "id"));
 	th_resp_free(&r);
 	/* communication cannot make the link; the officer can, only to a unit above the case */
@@ -497,12 +484,12 @@ static void case_link(void **st)
 	th_resp_free(&r);
 	r = req("POST", p, officer,
 		json_pack("{s:s,s:s}", "unit", "PP-CASA", "summary_fr", "Interpellation d'un suspect après un vol avec violence."));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	snprintf(link, sizeof link, "%s", th_str(&r, "id"));
 	th_resp_free(&r);
 	/* communication sees the link and what may be said, not the persons */
 	r = req("GET", "/api/v1/comms/case-links", comm, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_non_null(strstr(r.body, link));
 	assert_null(strstr(r.body, "Tahiri"));
 	assert_null(strstr(r.body, case_id));
@@ -519,14 +506,14 @@ static void case_link(void **st)
 		json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "kind", "communique", "title_fr", "Interpellation à Oulfa",
 			  "text_fr", "Le suspect Said Tahiri a été interpellé. La victime, le jeune Yassine, va bien.",
 			  "text_ar", "تم توقيف المشتبه فيه سعيد الطاهري.", "date", "2026-10-01", "case_link_id", link));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	snprintf(act, sizeof act, "%s", th_str(&r, "id"));
 	assert_non_null(strstr(jget(json_object_get(r.json, "case_link"), "case_number"), "AR-CASA-OULFA/"));
 	assert_null(strstr(r.body, "1990-04-12"));
 	th_resp_free(&r);
 	path(p, sizeof p, "/api/v1/comms/activities/%s/pii", act);
 	r = req("GET", p, comm, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	json_t *m = json_object_get(r.json, "matches");
 	int adult = 0, minor = 0;
 	for (size_t i = 0; i < json_array_size(m); i++) {
@@ -554,7 +541,7 @@ static void publish_simple(const char *kind, const char *title, const char *part
 	if (partner)
 		json_object_set_new(b, "media_partner", json_string(partner));
 	th_resp r = req("POST", "/api/v1/comms/activities", comm, b);
-	expect(&r, 201);
+	th_expect(&r, 201);
 	snprintf(id, 40, "%s", th_str(&r, "id"));
 	th_resp_free(&r);
 	char p[160];
@@ -562,7 +549,7 @@ static void publish_simple(const char *kind, const char *title, const char *part
 	for (int i = 0; i < 3; i++) {
 		snprintf(p, sizeof p, "/api/v1/comms/activities/%s/%s", id, steps[i]);
 		r = req("POST", p, head, i == 1 ? json_pack("{}") : NULL);
-		expect(&r, 200);
+		th_expect(&r, 200);
 		th_resp_free(&r);
 	}
 }
@@ -592,7 +579,7 @@ static void bad_input(void **st)
 	publish_simple("awareness", "Spot de sensibilisation", NULL, item);
 	th_resp r = req("POST", "/api/v1/comms/activities", comm,
 			json_pack("{s:s,s:s,s:s}", "kind", "press_item", "title_fr", "Brouillon", "date", "2026-08-02"));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	snprintf(draft, sizeof draft, "%s", th_str(&r, "id"));
 	th_resp_free(&r);
 	/* engagement only for a published item */
@@ -654,19 +641,19 @@ static void bad_input(void **st)
 	const char *good = "Date,Views,Reactions,Shares,Comments\n2026-08-01,1000,20,3,1\n"
 			   "2026-08-02,500,10,2,1\n\"2026-08-03\",\"250\",5,0,0\n";
 	r = import_csv(item, "facebook", NULL, good);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_false(json_is_true(json_object_get(r.json, "already_imported")));
 	assert_int_equal(jint(r.json, "rows"), 3);
 	th_resp_free(&r);
 	r = import_csv(item, "facebook", NULL, good);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_true(json_is_true(json_object_get(r.json, "already_imported")));
 	th_resp_free(&r);
 	assert_int_equal(count("SELECT COUNT(*) FROM comms_engagement WHERE activity_id = '%s'", item), 3);
 	assert_int_equal(count("SELECT COUNT(*) FROM comms_engagement_imports WHERE activity_id = '%s'", item), 1);
 	snprintf(p, sizeof p, "/api/v1/comms/activities/%s/engagement", item);
 	r = req("GET", p, comm, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_int_equal(jint(json_object_get(r.json, "totals"), "views"), 1750);
 	assert_int_equal(jint(json_object_get(r.json, "totals"), "likes"), 35);
 	th_resp_free(&r);
@@ -677,7 +664,7 @@ static void bad_input(void **st)
 	th_resp_free(&r);
 	r = req("POST", p, comm,
 		json_pack("{s:s,s:s,s:i,s:i}", "channel", "youtube", "observed_on", "2026-08-05", "views", 300, "likes", 9));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	assert_int_equal(jint(json_object_get(r.json, "totals"), "views"), 2050);
 	th_resp_free(&r);
 
@@ -716,7 +703,7 @@ static void bad_input(void **st)
 	crypto_generichash(h, sizeof h, png, 4096, NULL, 0);
 	sodium_bin2hex(hex, sizeof hex, h, sizeof h);
 	r = req("POST", p, comm, json_pack("{s:s,s:s,s:s}", "name", "capture.png", "media_type", "image/png", "data", data));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	json_t *arch = json_object_get(r.json, "archive");
 	assert_string_equal(jget(arch, "hash"), hex);
 	assert_int_equal(jint(arch, "size"), 4096);
@@ -727,7 +714,7 @@ static void bad_input(void **st)
 	expect_problem(&r, 409, "comms-archive-exists");
 	th_resp_free(&r);
 	r = req("GET", fp, comm, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_string_equal(r.ctype, "image/png");
 	assert_int_equal(r.len, 4096);
 	assert_memory_equal(r.body, png, 4096);
@@ -773,19 +760,19 @@ static void bilan_2023(void **st)
 				  "starts_on", "2023-05-17", "ends_on", "2023-05-21", "places", "Fès", "units", "DGSN",
 				  "PP-FES", "arrangements", "Accueil, circulation, sécurité des stands.", "visitors",
 				  (json_int_t)1150000, "online_viewers", (json_int_t)5000000));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	snprintf(fez, sizeof fez, "%s", th_str(&r, "id"));
 	th_resp_free(&r);
 	r = req("POST", "/api/v1/comms/events", dgsn,
 		json_pack("{s:s,s:s,s:s,s:s,s:s}", "kind", "summit", "name_fr", "Assemblées annuelles FMI - Banque mondiale",
 			  "starts_on", "2023-10-09", "ends_on", "2023-10-15", "places", "Marrakech"));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	th_resp_free(&r);
 	at(utc(2023, 9, 8, 23));
 	r = req("POST", "/api/v1/comms/crises", dgsn,
 		json_pack("{s:s,s:s,s:s,s:s}", "code", "SEISME-ALHAOUZ-2023", "name_fr", "Séisme d'Al Haouz", "name_ar",
 			  "زلزال الحوز", "started_on", "2023-09-08"));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	snprintf(crisis, sizeof crisis, "%s", th_str(&r, "id"));
 	th_resp_free(&r);
 
@@ -827,7 +814,7 @@ static void bilan_2023(void **st)
 			if (json_array_size(rows) == 1000) {
 				r = req("POST", "/api/v1/comms/register-import", dgsn,
 					json_pack("{s:s,s:O}", "unit", UNITS[u], "activities", rows));
-				expect(&r, 200);
+				th_expect(&r, 200);
 				imported += (int)jint(r.json, "created");
 				th_resp_free(&r);
 				json_array_clear(rows);
@@ -836,7 +823,7 @@ static void bilan_2023(void **st)
 		if (json_array_size(rows)) {
 			r = req("POST", "/api/v1/comms/register-import", dgsn,
 				json_pack("{s:s,s:O}", "unit", UNITS[u], "activities", rows));
-			expect(&r, 200);
+			th_expect(&r, 200);
 			imported += (int)jint(r.json, "created");
 			th_resp_free(&r);
 		}
@@ -851,7 +838,7 @@ static void bilan_2023(void **st)
 		json_array_append_new(again, x);
 	}
 	r = req("POST", "/api/v1/comms/register-import", dgsn, json_pack("{s:s,s:o}", "unit", "PP-CASA", "activities", again));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_int_equal(jint(r.json, "created"), 0);
 	assert_int_equal(jint(r.json, "skipped"), 10);
 	th_resp_free(&r);
@@ -903,7 +890,7 @@ static void bilan_2023(void **st)
 	/* the post of the earthquake that passed 290,000 views and 4,800 likes:
 	 * an awareness film, its Facebook export imported */
 	r = req("GET", "/api/v1/comms/activities?kind=awareness&year=2023&limit=1", dgsn, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	char film[40];
 	snprintf(film, sizeof film, "%s", jget(json_array_get(json_object_get(r.json, "activities"), 0), "id"));
 	th_resp_free(&r);
@@ -913,17 +900,17 @@ static void bilan_2023(void **st)
 		json_pack("{s:s,s:s,s:s}", "platform", "facebook", "filename", "post-insights.csv", "csv",
 			  "Date,Post ID,Views,Reach,Reactions,Comments,Shares\n2023-09-10,887,120000,90000,2100,300,900\n"
 			  "2023-09-11,887,110000,80000,1900,250,700\n2023-09-12,887,60000,40000,800,90,400\n"));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 	snprintf(p, sizeof p, "/api/v1/comms/activities/%s/engagement", film);
 	r = req("POST", p, dgsn, json_pack("{s:s,s:s,s:i,s:i,s:i,s:i}", "channel", "website", "observed_on", "2023-09-20",
 					   "views", 0, "likes", 0, "shares", 0, "comments", 0));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	th_resp_free(&r);
 
 	/* the 2023 bilan, national */
 	r = req("GET", "/api/v1/comms/bilan?year=2023", dgsn, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	json_t *tot = json_object_get(r.json, "totals"), *bk = json_object_get(r.json, "by_kind");
 	assert_string_equal(th_str(&r, "scope"), "national");
 	assert_int_equal(jint(tot, "activities"), 4955);
@@ -990,18 +977,18 @@ static void bilan_2023(void **st)
 	th_resp_free(&r);
 	/* the analyst reads the same national bilan */
 	r = req("GET", "/api/v1/comms/bilan?year=2023", analyst, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_int_equal(jint(json_object_get(r.json, "totals"), "activities"), 4955);
 	th_resp_free(&r);
 	/* per unit: Casablanca has its share and the 56 truth statements it drafted */
 	r = req("GET", "/api/v1/comms/bilan?year=2023&unit=PP-CASA", dgsn, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_string_equal(th_str(&r, "scope"), "unit");
 	assert_int_equal(jint(json_object_get(r.json, "totals"), "activities"), casa_total + N_TS);
 	assert_int_equal(jint(json_object_get(r.json, "totals"), "truth_statements"), 56);
 	th_resp_free(&r);
 	r = req("GET", "/api/v1/comms/bilan?year=2023", head, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_int_equal(jint(json_object_get(r.json, "totals"), "activities"), casa_total + N_TS);
 	th_resp_free(&r);
 	/* Casablanca cannot read Rabat's bilan */
@@ -1011,7 +998,7 @@ static void bilan_2023(void **st)
 	/* the live board of the crisis */
 	snprintf(p, sizeof p, "/api/v1/comms/crises/%s/board", crisis);
 	r = req("GET", p, dgsn, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_int_equal(jint(json_object_get(r.json, "summary"), "reports"), N_QUAKE_ANSWERED + 6);
 	th_resp_free(&r);
 }

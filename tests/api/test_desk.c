@@ -60,13 +60,6 @@ static const char *jget(json_t *o, const char *k)
 	return s ? s : "";
 }
 
-static void expect(th_resp *r, long status)
-{
-	if (r->status != status)
-		fprintf(stderr, "# want %ld, got %ld: %s\n", status, r->status, r->body);
-	assert_int_equal(r->status, status);
-}
-
 /* has_alert: the alerts of o name a hit on register reg. */
 static bool has_alert(json_t *o, const char *reg)
 {
@@ -80,7 +73,7 @@ static bool has_alert(json_t *o, const char *reg)
 static bool notified(const char *tok, const char *kind, const char *text)
 {
 	th_resp r = th_request(&S, "GET", "/api/v1/notifications", tok, NULL, 0, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	bool yes = false;
 	size_t i;
 	json_t *n;
@@ -106,7 +99,7 @@ static void stolen_phone_hits_when_seized(void **st)
 {
 	(void)st;
 	th_resp r = th_json(&S, "POST", "/api/v1/declarations", officer, THEFT);
-	expect(&r, 201);
+	th_expect(&r, 201);
 	char id[64], receipt[96];
 	snprintf(id, sizeof id, "%s", jget(r.json, "id"));
 	snprintf(receipt, sizeof receipt, "%s", jget(r.json, "receipt_no"));
@@ -123,7 +116,7 @@ static void stolen_phone_hits_when_seized(void **st)
 
 	/* the phones register has it, home unit A */
 	r = th_request(&S, "GET", "/api/v1/registers/phones?status=active", officer2, NULL, 0, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_non_null(strstr(r.body, "356938035643809"));
 	assert_non_null(strstr(r.body, "AR-CASA-OULFA"));
 	th_resp_free(&r);
@@ -131,14 +124,14 @@ static void stolen_phone_hits_when_seized(void **st)
 	/* unit B seizes the phone in one of its cases: the hit is raised */
 	r = th_json(&S, "POST", "/api/v1/cases", officer2,
 		    "{\"frame\":\"flagrant\",\"offences\":[{\"code\":\"CP-505\"}],\"summary\":\"Recel de telephone\"}");
-	expect(&r, 201);
+	th_expect(&r, 201);
 	char path[256];
 	snprintf(path, sizeof path, "/api/v1/cases/%s/seizures", jget(r.json, "id"));
 	th_resp_free(&r);
 	r = th_json(&S, "POST", path, officer2,
 		    "{\"seal_no\":\"B-S-0001\",\"description\":\"Telephone Samsung noir\",\"quantity\":\"1\","
 		    "\"storage_place\":\"Armoire 2\",\"holder\":\"demo-officer2\",\"imei\":\"356938035643809\"}");
-	expect(&r, 201);
+	th_expect(&r, 201);
 	assert_true(has_alert(r.json, "phone"));
 	assert_string_equal(jget(r.json, "imei"), "356938035643809");
 	th_resp_free(&r);
@@ -148,13 +141,13 @@ static void stolen_phone_hits_when_seized(void **st)
 	r = th_json(&S, "POST", path, officer2,
 		    "{\"seal_no\":\"B-S-0002\",\"description\":\"Telephone\",\"quantity\":\"1\","
 		    "\"storage_place\":\"Armoire 2\",\"holder\":\"demo-officer2\",\"imei\":\"356938035643800\"}");
-	expect(&r, 400);
+	th_expect(&r, 400);
 	assert_non_null(strstr(r.body, "\"imei\""));
 	th_resp_free(&r);
 
 	/* the car, checked on the road in Latin letters */
 	r = th_json(&S, "POST", "/api/v1/check", officer2, "{\"purpose\":\"controle routier\",\"plate\":\"45678 D 6\"}");
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_true(has_alert(r.json, "vehicle"));
 	th_resp_free(&r);
 
@@ -162,7 +155,7 @@ static void stolen_phone_hits_when_seized(void **st)
 	snprintf(path, sizeof path, "/api/v1/declarations/%s/complaint", id);
 	const char *to_case = "{\"frame\":\"preliminary\",\"offences\":[{\"code\":\"CP-505\"}],\"opj\":\"demo-opj\"}";
 	r = th_json(&S, "POST", path, officer, to_case);
-	expect(&r, 201);
+	th_expect(&r, 201);
 	char complaint[64], kase[64];
 	snprintf(complaint, sizeof complaint, "%s", jget(r.json, "complaint_id"));
 	snprintf(kase, sizeof kase, "%s", jget(r.json, "case_id"));
@@ -170,14 +163,14 @@ static void stolen_phone_hits_when_seized(void **st)
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/complaints/%s", complaint);
 	r = th_request(&S, "GET", path, officer, NULL, 0, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_string_equal(jget(r.json, "declaration_id"), id);
 	assert_string_equal(jget(r.json, "case_id"), kase);
 	assert_string_equal(jget(json_object_get(r.json, "complainant"), "cin"), "BJ440011");
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/declarations/%s/complaint", id);
 	r = th_json(&S, "POST", path, officer, to_case);
-	expect(&r, 409);
+	th_expect(&r, 409);
 	assert_string_equal(jget(r.json, "code"), "declaration-already-complaint");
 	th_resp_free(&r);
 	/* the receipt prints, with its QR code, and its reprint is audited */
@@ -185,7 +178,7 @@ static void stolen_phone_hits_when_seized(void **st)
 	long long before = th_sql_int(&S, "SELECT COUNT(*) FROM audit_log WHERE action = 'declaration.receipt'");
 	for (int i = 0; i < 2; i++) {
 		r = th_request(&S, "GET", path, officer, NULL, 0, NULL);
-		expect(&r, 200);
+		th_expect(&r, 200);
 		assert_non_null(strstr(r.ctype, "text/html"));
 		assert_non_null(strstr(r.body, receipt));
 		assert_non_null(strstr(r.body, "<svg class=\"qr\""));
@@ -209,7 +202,7 @@ static void lost_cin_enters_the_register_and_its_finding_closes_it(void **st)
 			    "\"first_name_lat\":\"Salma\"},\"occurred_at\":1764400000000,\"place\":\"Tramway, Casablanca\","
 			    "\"items\":[{\"item_type\":\"document\",\"doc_type\":\"cin\",\"doc_number\":\"BK 123999\","
 			    "\"issued_on\":\"2019-05-02\"}]}");
-	expect(&r, 201);
+	th_expect(&r, 201);
 	char receipt[96], vno[96];
 	snprintf(receipt, sizeof receipt, "%s", jget(r.json, "receipt_no"));
 	snprintf(vno, sizeof vno, "%s", jget(r.json, "verify_no"));
@@ -219,7 +212,7 @@ static void lost_cin_enters_the_register_and_its_finding_closes_it(void **st)
 	assert_true(regid[0]);
 	th_resp_free(&r);
 	r = th_request(&S, "GET", "/api/v1/registers/documents?status=active", officer2, NULL, 0, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	bool listed = false;
 	size_t i;
 	json_t *e;
@@ -233,19 +226,19 @@ static void lost_cin_enters_the_register_and_its_finding_closes_it(void **st)
 	th_resp_free(&r);
 	/* a look-up of the number is a hit */
 	r = th_json(&S, "POST", "/api/v1/check", officer2, "{\"purpose\":\"controle\",\"document\":\"BK123999\"}");
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_true(has_alert(r.json, "document"));
 	th_resp_free(&r);
 	/* unit B finds it: the entry is closed with B and the date; A is notified */
 	char body[512];
 	snprintf(body, sizeof body, "{\"receipt_no\":\"%s\",\"seq\":1,\"reason\":\"rapportee au commissariat\"}", vno);
 	r = th_json(&S, "POST", "/api/v1/declarations/found", officer2, body);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_string_equal(jget(r.json, "register_status"), "found");
 	assert_string_equal(jget(r.json, "found_unit"), "AR-CASA-LISSASFA");
 	th_resp_free(&r);
 	r = th_request(&S, "GET", "/api/v1/registers/documents?status=found", officer, NULL, 0, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	bool found = false;
 	json_array_foreach(json_object_get(r.json, "items"), i, e) if (strcmp(jget(e, "id"), regid) == 0) found =
 		json_is_integer(json_object_get(e, "found_at"));
@@ -253,12 +246,12 @@ static void lost_cin_enters_the_register_and_its_finding_closes_it(void **st)
 	th_resp_free(&r);
 	assert_true(notified(officer, "found", regid));
 	r = th_json(&S, "POST", "/api/v1/declarations/found", officer2, body);
-	expect(&r, 409);
+	th_expect(&r, 409);
 	assert_string_equal(jget(r.json, "code"), "item-already-found");
 	th_resp_free(&r);
 	/* the receipt number as printed works too; no more a hit */
 	r = th_json(&S, "POST", "/api/v1/check", officer2, "{\"purpose\":\"controle\",\"document\":\"BK123999\"}");
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_false(has_alert(r.json, "document"));
 	th_resp_free(&r);
 	(void)receipt;
@@ -271,21 +264,21 @@ static void declared_after_seizure_hits(void **st)
 	(void)st;
 	th_resp r = th_json(&S, "POST", "/api/v1/cases", officer2,
 			    "{\"frame\":\"flagrant\",\"offences\":[{\"code\":\"CP-505\"}],\"summary\":\"Fourriere\"}");
-	expect(&r, 201);
+	th_expect(&r, 201);
 	char path[256];
 	snprintf(path, sizeof path, "/api/v1/cases/%s/seizures", jget(r.json, "id"));
 	th_resp_free(&r);
 	r = th_json(&S, "POST", path, officer2,
 		    "{\"seal_no\":\"B-S-0100\",\"description\":\"Renault Clio grise\",\"quantity\":\"1\","
 		    "\"storage_place\":\"Fourriere\",\"holder\":\"demo-officer2\",\"plate\":\"77777 B 1\"}");
-	expect(&r, 201);
+	th_expect(&r, 201);
 	assert_string_equal(jget(r.json, "plate"), "77777-B-1");
 	th_resp_free(&r);
 	r = th_json(&S, "POST", "/api/v1/declarations", officer,
 		    "{\"kind\":\"theft\",\"declarant\":{\"cin\":\"BJ440022\",\"last_name_lat\":\"Tazi\"},"
 		    "\"occurred_at\":1764300000000,\"place\":\"Ain Chock\","
 		    "\"items\":[{\"item_type\":\"vehicle\",\"plate\":\"77777-ب-1\",\"make\":\"Renault\"}]}");
-	expect(&r, 201);
+	th_expect(&r, 201);
 	assert_true(has_alert(r.json, "vehicle"));
 	assert_non_null(strstr(r.body, "B-S-0100"));
 	th_resp_free(&r);
@@ -323,7 +316,7 @@ static void residence_certificate_and_its_verification(void **st)
 			  "\"last_name_ar\":\"الزهراوي\",\"first_name_ar\":\"خديجة\",\"birth_date\":\"1994-03-08\"},"
 			  "\"address\":\"17 derb Sultan, rue 42\",\"commune\":\"COM-CASABLANCA\",\"purpose\":\"cnie\"}";
 	th_resp r = th_json(&S, "POST", "/api/v1/residence-certificates", officer, req);
-	expect(&r, 201);
+	th_expect(&r, 201);
 	char id[64], path[256];
 	snprintf(id, sizeof id, "%s", jget(r.json, "id"));
 	assert_string_equal(jget(r.json, "status"), "requested");
@@ -331,26 +324,26 @@ static void residence_certificate_and_its_verification(void **st)
 	th_resp_free(&r);
 	/* the desk's day lists it to check */
 	r = th_request(&S, "GET", "/api/v1/desk/today", officer, NULL, 0, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_non_null(strstr(r.body, id));
 	assert_true(json_array_size(json_object_get(r.json, "declarations")) >= 2);
 	th_resp_free(&r);
 	/* no decision before the check */
 	snprintf(path, sizeof path, "/api/v1/residence-certificates/%s/decision", id);
 	r = th_json(&S, "POST", path, officer, "{\"decision\":\"issued\"}");
-	expect(&r, 409);
+	th_expect(&r, 409);
 	assert_string_equal(jget(r.json, "code"), "certificate-not-checked");
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/residence-certificates/%s/check", id);
 	r = th_json(&S, "POST", path, officer,
 		    "{\"check_kind\":\"visit\",\"check_on\":\"2026-01-05\",\"check_result\":\"confirmed\","
 		    "\"check_notes\":\"voisins et moqaddem entendus\"}");
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_string_equal(jget(r.json, "checked_by_badge"), "demo-officer");
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/residence-certificates/%s/decision", id);
 	r = th_json(&S, "POST", path, officer, "{\"decision\":\"issued\"}");
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_string_equal(jget(r.json, "status"), "issued");
 	assert_non_null(strstr(jget(r.json, "serial_no"), "/CR-"));
 	assert_true(json_integer_value(json_object_get(r.json, "valid_until")) > json_integer_value(json_object_get(r.json, "issued_at")));
@@ -359,7 +352,7 @@ static void residence_certificate_and_its_verification(void **st)
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/residence-certificates/%s/print", id);
 	r = th_request(&S, "GET", path, officer, NULL, 0, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_non_null(strstr(r.body, "شهادة السكنى"));
 	assert_non_null(strstr(r.body, "Certificat de résidence"));
 	assert_non_null(strstr(r.body, "<svg class=\"qr\""));
@@ -368,7 +361,7 @@ static void residence_certificate_and_its_verification(void **st)
 	/* anyone verifies it, without logging in: validity and nothing personal */
 	snprintf(path, sizeof path, "/api/v1/verify/%s?c=%s", cert_no, cert_code);
 	r = th_request(&S, "GET", path, NULL, NULL, 0, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_true(json_is_true(json_object_get(r.json, "found")));
 	assert_true(json_is_true(json_object_get(r.json, "valid")));
 	assert_string_equal(jget(r.json, "kind"), "residence_certificate");
@@ -396,7 +389,7 @@ static void residence_certificate_and_its_verification(void **st)
 	/* handed over: off the desk's list */
 	snprintf(path, sizeof path, "/api/v1/residence-certificates/%s/handover", id);
 	r = th_request(&S, "POST", path, officer, NULL, 0, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_true(json_is_integer(json_object_get(r.json, "handed_at")));
 	th_resp_free(&r);
 }
@@ -456,7 +449,7 @@ static void bad_input_is_refused_field_by_field(void **st)
 	/* a loss is no complaint */
 	th_resp r = th_request(&S, "GET", "/api/v1/declarations/00000000-0000-7000-8000-000000000000", officer, NULL, 0,
 			       NULL);
-	expect(&r, 404);
+	th_expect(&r, 404);
 	assert_string_equal(jget(r.json, "code"), "declaration-not-found");
 	assert_true(*jget(json_object_get(r.json, "message"), "ar"));
 	th_resp_free(&r);
@@ -468,21 +461,21 @@ static void guesses_get_one_shape_then_429(void **st)
 	char path[256], good[512], bad[512], s1[256], s2[256];
 	snprintf(path, sizeof path, "/api/v1/verify/%s?c=%s", cert_no, cert_code);
 	th_resp r = th_request(&S, "GET", path, NULL, NULL, 0, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	shape(r.json, s1, sizeof s1);
 	snprintf(good, sizeof good, "%s", r.body);
 	th_resp_free(&r);
 	/* a forged code and a wrong number: the very same answer, the same members */
 	snprintf(path, sizeof path, "/api/v1/verify/%s?c=ABCDEFGH", cert_no);
 	r = th_request(&S, "GET", path, NULL, NULL, 0, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	shape(r.json, s2, sizeof s2);
 	assert_string_equal(s1, s2);
 	assert_true(json_is_false(json_object_get(r.json, "found")));
 	snprintf(bad, sizeof bad, "%s", r.body);
 	th_resp_free(&r);
 	r = th_request(&S, "GET", "/api/v1/verify/AR-CASA-OULFA-2026-CR-999999?c=ABCDEFGH", NULL, NULL, 0, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_string_equal(r.body, bad);
 	th_resp_free(&r);
 	assert_string_not_equal(good, bad);
@@ -505,13 +498,13 @@ static void guesses_get_one_shape_then_429(void **st)
 	/* even the right code is refused now */
 	snprintf(path, sizeof path, "/api/v1/verify/%s?c=%s", cert_no, cert_code);
 	r = th_request(&S, "GET", path, NULL, NULL, 0, NULL);
-	expect(&r, 429);
+	th_expect(&r, 429);
 	th_resp_free(&r);
 	/* past its validity (90 days in data/desk.json) it is no longer valid;
 	 * the address's hour is long over by then. Last: the sessions expire. */
 	th_set_clock(&S, 100LL * 86400000LL);
 	r = th_request(&S, "GET", path, NULL, NULL, 0, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_true(json_is_true(json_object_get(r.json, "found")));
 	assert_true(json_is_false(json_object_get(r.json, "valid")));
 	th_resp_free(&r);

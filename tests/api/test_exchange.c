@@ -57,16 +57,9 @@ static th_resp req(th_server *s, const char *method, const char *path, const cha
 	return r;
 }
 
-static void expect(th_resp *r, long status)
-{
-	if (r->status != status)
-		fprintf(stderr, "# expected %ld, got %ld: %s\n", status, r->status, r->body ? r->body : "");
-	assert_int_equal(r->status, status);
-}
-
 static void expect_problem(th_resp *r, long status, const char *code)
 {
-	expect(r, status);
+	th_expect(r, status);
 	assert_non_null(strstr(r->ctype, "application/problem+json"));
 	assert_string_equal(th_str(r, "code"), code);
 }
@@ -112,7 +105,7 @@ static json_t *digest(th_server *s, const char *tok, const char *id)
 	char path[128];
 	snprintf(path, sizeof path, "/api/v1/exchange/nodes/%s/digest", id);
 	th_resp r = req(s, "GET", path, tok, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	json_t *d = json_incref(json_object_get(r.json, "digest"));
 	th_resp_free(&r);
 	return d;
@@ -152,7 +145,7 @@ static void whole_case(th_server *s, const char *officer, const char *opj, const
 	th_resp r = req(s, "POST", "/api/v1/cases", officer,
 			json_pack("{s:s,s:[{s:s}],s:s,s:s}", "frame", "flagrant", "offences", "code", "CP-505", "summary",
 				  "Vol à l'arraché, boulevard Oulfa", "opj", "demo-opj"));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	char id[37], path[160], suspect[37], custody[37];
 	snprintf(id, sizeof id, "%s", th_str(&r, "id"));
 	th_resp_free(&r);
@@ -161,18 +154,18 @@ static void whole_case(th_server *s, const char *officer, const char *opj, const
 		json_pack("{s:s,s:{s:s,s:s,s:s,s:s,s:s,s:s,s:s}}", "role", "suspect", "person", "cin", cin, "last_name_lat",
 			  "Bennani", "first_name_lat", "Youssef", "last_name_ar", "بناني", "first_name_ar", "يوسف",
 			  "birth_date", "1991-03-02", "sex", "M"));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	snprintf(suspect, sizeof suspect, "%s", th_str(&r, "id"));
 	th_resp_free(&r);
 	r = req(s, "POST", path, officer,
 		json_pack("{s:s,s:{s:s,s:s,s:s}}", "role", "victim", "person", "last_name_lat", "Alaoui", "first_name_lat",
 			  "Salma", "sex", "F"));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/cases/%s/custody", id);
 	r = req(s, "POST", path, opj,
 		json_pack("{s:s,s:s,s:s}", "person_id", suspect, "regime", "ordinary", "ground", "flagrant délit"));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	snprintf(custody, sizeof custody, "%s", th_str(&r, "id"));
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/cases/%s/pvs", id);
@@ -180,13 +173,13 @@ static void whole_case(th_server *s, const char *officer, const char *opj, const
 		json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:s}", "type", "hearing_suspect", "person_id", suspect, "custody_id",
 			  custody, "place", "Arrondissement Oulfa", "statements", "Je reconnais les faits.", "read_back", 1,
 			  "signature", "signed"));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	char pv[37];
 	snprintf(pv, sizeof pv, "%s", th_str(&r, "id"));
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/pvs/%s/seal", pv);
 	r = req(s, "POST", path, opj, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 }
 
@@ -208,7 +201,7 @@ static void node_to_central(void **st)
 	long long q = th_sql_int(&C, "SELECT count(*) FROM xchg_quarantine WHERE reason = 'unit-not-hosted'");
 	assert_true(q >= 3);
 	th_resp r = req(&C, "GET", "/api/v1/exchange/status", ctok, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_int_equal(json_integer_value(json_object_get(r.json, "quarantined")), q);
 	th_resp_free(&r);
 	/* the node's audit chain is witnessed, and unbroken */
@@ -219,7 +212,7 @@ static void node_to_central(void **st)
 	assert_int_equal(th_sql_int(&C, sql), 1);
 	/* the node's own status */
 	r = req(&A, "GET", "/api/v1/exchange/status", atok, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	json_t *n = json_object_get(r.json, "node");
 	assert_true(json_is_true(json_object_get(n, "joined")));
 	assert_int_equal(json_integer_value(json_object_get(n, "pending")), 0);
@@ -228,12 +221,12 @@ static void node_to_central(void **st)
 	th_resp_free(&r);
 	/* Prometheus: per node at central, pending and age on the node */
 	r = req(&C, "GET", "/metrics", ctok, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_non_null(strstr(r.body, "sijill_exchange_node_acked_seq{node=\""));
 	assert_non_null(strstr(r.body, "sijill_exchange_quarantined "));
 	th_resp_free(&r);
 	r = req(&A, "GET", "/metrics", atok, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_non_null(strstr(r.body, "sijill_exchange_pending 0\n"));
 	assert_non_null(strstr(r.body, "sijill_exchange_last_ack_age_seconds "));
 	th_resp_free(&r);
@@ -329,7 +322,7 @@ static void protocol(void **st)
 	snprintf(code, 21, "%s", k + strlen("valid 7 days): "));
 	sodium_bin2hex(pub, sizeof pub, tpk, sizeof tpk);
 	th_resp r = req(&C, "POST", "/api/v1/exchange/enrol", NULL, json_pack("{s:s,s:s}", "code", code, "public_key", pub));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	snprintf(tnode, sizeof tnode, "%s", th_str(&r, "node_id"));
 	th_resp_free(&r);
 
@@ -339,7 +332,7 @@ static void protocol(void **st)
 					  rec(2, "persons", P2, "AR-RABAT-AGDAL", "{\"id\":\"" P2 "\",\"v\":1}")),
 				false);
 	r = post(b1);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_int_equal(json_integer_value(json_object_get(r.json, "ack")), 2);
 	assert_int_equal(json_integer_value(json_object_get(r.json, "applied")), 2);
 	th_resp_free(&r);
@@ -348,7 +341,7 @@ static void protocol(void **st)
 
 	/* 2. the same batch again (a retry after a lost answer): nothing changes */
 	r = post(b1);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_int_equal(json_integer_value(json_object_get(r.json, "ack")), 2);
 	assert_int_equal(json_integer_value(json_object_get(r.json, "applied")), 0);
 	assert_int_equal(json_integer_value(json_object_get(r.json, "unchanged")), 2);
@@ -383,7 +376,7 @@ static void protocol(void **st)
 	size_t len = strlen(good);
 	r = th_request(&C, "POST", "/api/v1/exchange/batches", NULL, good, len / 2,
 		       (const char *const[]){"Content-Type: application/json", NULL});
-	expect(&r, 400);
+	th_expect(&r, 400);
 	assert_non_null(strstr(r.ctype, "application/problem+json"));
 	th_resp_free(&r);
 
@@ -395,7 +388,7 @@ static void protocol(void **st)
 	huge[big - 1] = '}';
 	huge[big] = '\0';
 	r = th_json(&C, "POST", "/api/v1/exchange/batches", NULL, huge);
-	expect(&r, 413);
+	th_expect(&r, 413);
 	assert_non_null(strstr(r.ctype, "application/problem+json"));
 	th_resp_free(&r);
 	free(huge);
@@ -407,11 +400,11 @@ static void protocol(void **st)
 	/* 8. the good one: P1 at version 3; then a record of a unit not hosted:
 	 * quarantined with its reason, the sequence still acknowledged */
 	r = post(good);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 	char *foreign = signed_batch(tnode, 4, 4, json_pack("[o]", rec(4, "cases", P2, "AR-CASA-OULFA", "{\"v\":4}")), false);
 	r = post(foreign);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_int_equal(json_integer_value(json_object_get(r.json, "quarantined")), 1);
 	th_resp_free(&r);
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM xchg_quarantine WHERE node_id = '%s' AND reason = 'unit-not-hosted'",
@@ -423,7 +416,7 @@ static void protocol(void **st)
 	snprintf(sql, sizeof sql, "UPDATE xchg_nodes SET acked_seq = 0 WHERE id = '%s'", tnode);
 	assert_int_equal(th_sql(&C, sql), 0);
 	r = post(b1);   /* P1 at version 1 (seq 1) again, central told it has nothing */
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_int_equal(json_integer_value(json_object_get(r.json, "applied")), 0);
 	th_resp_free(&r);
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM xchg_rows WHERE id = '%s' AND row LIKE '%%\"v\":3%%'", P1);
@@ -511,13 +504,13 @@ static void stale_node(void **st)
 	char *officer = th_login(&A, "demo-officer");
 	const char *search = "/api/v1/persons/search?q=Bennani&purpose=verification";
 	th_resp r = req(&A, "GET", "/healthz", NULL, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	json_t *x = json_object_get(r.json, "exchange");
 	assert_non_null(x);
 	assert_false(json_is_true(json_object_get(x, "warn")));
 	th_resp_free(&r);
 	r = req(&A, "GET", search, officer, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 	/* 4 days without: a warning on every page, look-ups still answered */
 	assert_int_equal(th_sql(&A, "UPDATE node_state SET value = value - 4 * 86400000 - 60000 WHERE key = 'exchange.last_ack_at'"), 0);
@@ -528,7 +521,7 @@ static void stale_node(void **st)
 	assert_int_equal(json_integer_value(json_object_get(x, "days_without")), 4);
 	th_resp_free(&r);
 	r = req(&A, "GET", search, officer, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 	/* 8 days: new national look-ups refused, with a reason a person can act on */
 	assert_int_equal(th_sql(&A, "UPDATE node_state SET value = value - 4 * 86400000 WHERE key = 'exchange.last_ack_at'"), 0);
@@ -545,7 +538,7 @@ static void stale_node(void **st)
 	th_resp_free(&r);
 	assert_int_equal(sync_node(&A, out, sizeof out), 0);
 	r = req(&A, "GET", search, officer, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 	free(officer);
 }

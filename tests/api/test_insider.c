@@ -58,25 +58,12 @@ static int teardown(void **state)
 /* req sends body (stolen; NULL for none) as JSON. */
 static th_resp req(const char *method, const char *path, const char *tok, json_t *body)
 {
-	if (!body)
-		return th_request(&S, method, path, tok, NULL, 0, NULL);
-	char *s = json_dumps(body, JSON_COMPACT);
-	json_decref(body);
-	th_resp r = th_json(&S, method, path, tok, s);
-	free(s);
-	return r;
-}
-
-static void expect(th_resp *r, long status)
-{
-	if (r->status != status)
-		fprintf(stderr, "# expected %ld, got %ld: %s\n", status, r->status, r->body);
-	assert_int_equal(r->status, status);
+	return th_req(&S, method, path, tok, body);
 }
 
 static void expect_problem(th_resp *r, long status, const char *code)
 {
-	expect(r, status);
+	th_expect(r, status);
 	assert_string_equal(th_str(r, "code"), code);
 }
 
@@ -134,7 +121,7 @@ static void new_case(char case_id[37], char suspect[37], const char *cin)
 	th_resp r = req("POST", "/api/v1/cases", officer,
 			json_pack("{s:s,s:[{s:s}],s:s,s:s}", "frame", "preliminary", "offences", "code", "CP-505",
 				  "summary", "Affaire de test insider", "opj", "demo-opj"));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	snprintf(case_id, 37, "%s", th_str(&r, "id"));
 	th_resp_free(&r);
 	char path[128];
@@ -143,7 +130,7 @@ static void new_case(char case_id[37], char suspect[37], const char *cin)
 		json_pack("{s:s,s:{s:s,s:s,s:s,s:s,s:s,s:s,s:s}}", "role", "suspect", "person", "cin", cin,
 			  "last_name_lat", "Berrada", "first_name_lat", "Ali", "last_name_ar", "برادة", "first_name_ar",
 			  "علي", "birth_date", "1990-04-12", "sex", "M"));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	snprintf(suspect, 37, "%s", th_str(&r, "id"));
 	th_resp_free(&r);
 }
@@ -157,12 +144,12 @@ static void sealed_pv(const char *case_id, const char *suspect, const char *stat
 	th_resp r = req("POST", path, officer,
 			json_pack("{s:s,s:s,s:s,s:b,s:s}", "type", "hearing_suspect", "person_id", suspect,
 				  "statements", statements, "read_back", 1, "signature", "signed"));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	snprintf(pv, 37, "%s", th_str(&r, "id"));
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/pvs/%s/seal", pv);
 	r = req("POST", path, tok, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_true(json_is_true(json_object_get(seal_of(&r), "verified")));
 	th_resp_free(&r);
 }
@@ -186,7 +173,7 @@ static void sealed_pv_shows_what_the_seal_covers(void **st)
 	    pv);
 	snprintf(path, sizeof path, "/api/v1/pvs/%s", pv);
 	th_resp r = req("GET", path, chief, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_string_equal(statements_of(&r), "Je nie les faits.");
 	assert_true(json_is_null(json_object_get(r.json, "place")));
 	assert_string_not_equal(th_str(&r, "drafter_rank"), "OPJ");
@@ -194,7 +181,7 @@ static void sealed_pv_shows_what_the_seal_covers(void **st)
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/pvs/%s/print", pv);
 	r = req("GET", path, chief, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_non_null(strstr(r.body, "Je nie les faits."));
 	assert_null(strstr(r.body, "J'avoue"));
 	assert_null(strstr(r.body, "Ailleurs"));
@@ -207,14 +194,14 @@ static void sealed_pv_shows_what_the_seal_covers(void **st)
 	sql("UPDATE pvs SET content = REPLACE(content, 'Je nie les faits.', 'J''avoue tout.') WHERE id = '%s'", pv);
 	snprintf(path, sizeof path, "/api/v1/pvs/%s", pv);
 	r = req("GET", path, chief, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_false(json_is_true(json_object_get(seal_of(&r), "verified")));
 	assert_true(json_is_true(json_object_get(seal_of(&r), "broken")));
 	assert_string_equal(json_string_value(json_object_get(seal_of(&r), "problem")), "content-altered");
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/pvs/%s/print", pv);
 	r = req("GET", path, chief, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_non_null(strstr(r.body, "class=\"draft broken\""));
 	th_resp_free(&r);
 	assert_int_equal(count("SELECT COUNT(*) FROM audit_log WHERE action = 'seal.broken' AND object_id = '%s'"
@@ -222,7 +209,7 @@ static void sealed_pv_shows_what_the_seal_covers(void **st)
 			 2);
 	/* the auditor finds them */
 	r = req("GET", "/api/v1/audit?action=seal.broken", auditor, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_non_null(strstr(r.body, pv));
 	th_resp_free(&r);
 }
@@ -278,7 +265,7 @@ static void inserted_key_does_not_verify(void **st)
 	free(content);
 	snprintf(path, sizeof path, "/api/v1/pvs/%s", pv);
 	th_resp r = req("GET", path, chief, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_false(json_is_true(json_object_get(seal_of(&r), "verified")));
 	assert_string_equal(json_string_value(json_object_get(seal_of(&r), "problem")), "key-not-bound");
 	th_resp_free(&r);
@@ -295,21 +282,21 @@ static void inserted_key_does_not_verify(void **st)
 	expect_problem(&r, 403, "forbidden");
 	th_resp_free(&r);
 	r = req("POST", "/api/v1/users/demo-opj/opj-key/revoke", admin, json_pack("{s:s}", "reason", "mutation"));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 	assert_int_equal(count("SELECT COUNT(*) FROM audit_log WHERE action = 'opj-key.revoke' AND object_id = 'demo-opj'"
 			       " AND outcome = 'ok'"),
 			 1);
 	snprintf(path, sizeof path, "/api/v1/pvs/%s", pv2);
 	r = req("GET", path, chief, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_true(json_is_true(json_object_get(seal_of(&r), "verified")));
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/cases/%s/pvs", case_id);
 	r = req("POST", path, officer,
 		json_pack("{s:s,s:s,s:s,s:b,s:s}", "type", "hearing_suspect", "person_id", suspect, "statements",
 			  "Troisième.", "read_back", 1, "signature", "signed"));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	char pv3[37];
 	snprintf(pv3, sizeof pv3, "%s", th_str(&r, "id"));
 	th_resp_free(&r);
@@ -321,14 +308,14 @@ static void inserted_key_does_not_verify(void **st)
 	expect_problem(&r, 422, "opj-key-not-opj");
 	th_resp_free(&r);
 	r = req("POST", "/api/v1/users/demo-opj/opj-key", admin, NULL);
-	expect(&r, 201);
+	th_expect(&r, 201);
 	th_resp_free(&r);
 	assert_int_equal(count("SELECT COUNT(*) FROM audit_log WHERE action = 'opj-key.enrol' AND object_id = 'demo-opj'"
 			       " AND outcome = 'ok'"),
 			 1);
 	snprintf(path, sizeof path, "/api/v1/pvs/%s/seal", pv3);
 	r = req("POST", path, opj, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_true(json_is_true(json_object_get(seal_of(&r), "verified")));
 	th_resp_free(&r);
 	/* a binding row edited to cover another time does not verify either */
@@ -336,7 +323,7 @@ static void inserted_key_does_not_verify(void **st)
 	    " badge = 'demo-opj') AND revoked_at IS NULL");
 	snprintf(path, sizeof path, "/api/v1/pvs/%s", pv3);
 	r = req("GET", path, chief, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_false(json_is_true(json_object_get(seal_of(&r), "verified")));
 	th_resp_free(&r);
 	sql("UPDATE opj_key_bindings SET enrolled_at = enrolled_at + 1 WHERE user_id = (SELECT id FROM users WHERE"
@@ -352,23 +339,23 @@ static void referral_bundle_is_verified_on_read(void **st)
 	sealed_pv(case_id, suspect, "Je conteste.", opj, pv);
 	snprintf(path, sizeof path, "/api/v1/cases/%s/referral", case_id);
 	th_resp r = req("POST", path, opj, json_object());
-	expect(&r, 201);
+	th_expect(&r, 201);
 	snprintf(ref, sizeof ref, "%s", th_str(&r, "id"));
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/referrals/%s/bundle", ref);
 	r = req("GET", path, chief, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_true(json_is_true(json_object_get(seal_of(&r), "verified")));
 	th_resp_free(&r);
 	sql("UPDATE referrals SET bundle = REPLACE(bundle, 'Je conteste.', 'J''avoue.') WHERE id = '%s'", ref);
 	r = req("GET", path, chief, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_false(json_is_true(json_object_get(seal_of(&r), "verified")));
 	assert_true(json_is_true(json_object_get(seal_of(&r), "broken")));
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/referrals/%s/bundle.html", ref);
 	r = req("GET", path, chief, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_non_null(strstr(r.body, "class=\"draft broken\""));
 	th_resp_free(&r);
 	/* the bundle and its hash changed together: the signature does not follow */
@@ -381,7 +368,7 @@ static void referral_bundle_is_verified_on_read(void **st)
 	sql("UPDATE referrals SET bundle_hash = '%s' WHERE id = '%s'", hash, ref);
 	snprintf(path, sizeof path, "/api/v1/referrals/%s/bundle", ref);
 	r = req("GET", path, chief, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_string_equal(json_string_value(json_object_get(seal_of(&r), "problem")), "signature-invalid");
 	th_resp_free(&r);
 	assert_true(count("SELECT COUNT(*) FROM audit_log WHERE action = 'seal.broken' AND object_type = 'referral'"
@@ -485,14 +472,14 @@ static void check_by_read_only_role_notifies_nobody(void **st)
 				  "issuing_authority", "Procureur du Roi, TPI Casablanca", "offence", "escroquerie",
 				  "danger", "low", "cin", "BK700010", "first_name_lat", "Youssef", "last_name_lat", "Tazi",
 				  "birth_date", "1985-06-01"));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	th_resp_free(&r);
 	long long hits = count("SELECT COUNT(*) FROM hits"), notes = count("SELECT COUNT(*) FROM notifications");
 	char *analyst = th_login(&S, "demo-analyst");
 	r = req("POST", "/api/v1/check", analyst,
 		json_pack("{s:s,s:s,s:s,s:{s:s}}", "purpose", "verification", "source", "case", "source_ref",
 			  "AR-LIS/2026/000001", "person", "cin", "BK700010"));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_true(json_array_size(json_object_get(r.json, "alerts")) >= 1); /* the analyst sees the alert */
 	th_resp_free(&r);
 	assert_int_equal(count("SELECT COUNT(*) FROM hits"), hits);
@@ -504,7 +491,7 @@ static void check_by_read_only_role_notifies_nobody(void **st)
 	/* a unit writer's check still raises the hit and notifies the owner */
 	r = req("POST", "/api/v1/check", chief,
 		json_pack("{s:s,s:{s:s}}", "purpose", "controle routier", "person", "cin", "BK700010"));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 	assert_int_equal(count("SELECT COUNT(*) FROM hits"), hits + 1);
 	assert_int_equal(count("SELECT COUNT(*) FROM notifications"), notes + 1);
@@ -525,23 +512,23 @@ static void fulltext_pages_and_is_rate_limited(void **st)
 		th_resp r = req("POST", "/api/v1/cases", officer,
 				json_pack("{s:s,s:[{s:s}],s:s,s:s}", "frame", "preliminary", "offences", "code", "CP-505",
 					  "summary", "Vol de zorglubite au marché", "opj", "demo-opj"));
-		expect(&r, 201);
+		th_expect(&r, 201);
 		th_resp_free(&r);
 	}
 	th_resp r = req("GET", "/api/v1/search/cases?q=zorglubite&purpose=enquete&limit=2", chief, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_int_equal(results_of(&r), 2);
 	const char *first = json_string_value(json_object_get(json_array_get(json_object_get(r.json, "results"), 0), "case_id"));
 	char id0[40];
 	snprintf(id0, sizeof id0, "%s", first ? first : "");
 	th_resp_free(&r);
 	r = req("GET", "/api/v1/search/cases?q=zorglubite&purpose=enquete&limit=2&offset=2", chief, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_int_equal(results_of(&r), 1);
 	assert_string_not_equal(json_string_value(json_object_get(json_array_get(json_object_get(r.json, "results"), 0), "case_id")), id0);
 	th_resp_free(&r);
 	r = req("PUT", "/api/v1/settings/lookup.max_per_minute", admin, json_pack("{s:i}", "value", 2));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 	r = req("GET", "/api/v1/search/cases?q=zorglubite&purpose=enquete", chief, NULL);
 	expect_problem(&r, 429, "rate-limited");
@@ -550,7 +537,7 @@ static void fulltext_pages_and_is_rate_limited(void **st)
 	assert_true(count("SELECT COUNT(*) FROM audit_log WHERE action = 'case.fulltext' AND badge = 'demo-chief'"
 			  " AND outcome = 'refused'") >= 1);
 	r = req("PUT", "/api/v1/settings/lookup.max_per_minute", admin, json_pack("{s:b}", "reset", 1));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 }
 
@@ -570,20 +557,20 @@ static void second_factor_needs_the_current_code(void **st)
 	th_resp r = th_json(&S, "POST", "/api/v1/users", admin,
 			    "{\"badge\":\"nat-analyst-9\",\"name\":\"Analyste National\",\"role\":\"analyst\","
 			    "\"unit\":\"DGSN\",\"password\":\"a-long-password-1\"}");
-	expect(&r, 201);
+	th_expect(&r, 201);
 	th_resp_free(&r);
 	r = th_json(&S, "POST", "/api/v1/session", NULL, "{\"badge\":\"nat-analyst-9\",\"password\":\"a-long-password-1\"}");
-	expect(&r, 200);
+	th_expect(&r, 200);
 	char *tok = strdup(th_str(&r, "token"));
 	th_resp_free(&r);
 	r = th_json(&S, "POST", "/api/v1/me/totp", tok, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	char secret[64], body[64];
 	snprintf(secret, sizeof secret, "%s", th_str(&r, "secret"));
 	th_resp_free(&r);
 	otp_body(secret, 0, body);
 	r = th_json(&S, "POST", "/api/v1/me/totp/confirm", tok, body);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 	/* from a live session, the enabled factor is not set up again */
 	r = th_json(&S, "POST", "/api/v1/me/totp", tok, NULL);
@@ -593,12 +580,12 @@ static void second_factor_needs_the_current_code(void **st)
 	/* with the current code it is replaced, and the new one confirmed */
 	otp_body(secret, 30 * 1000, body);
 	r = th_json(&S, "POST", "/api/v1/me/totp/replace", tok, body);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	snprintf(secret, sizeof secret, "%s", th_str(&r, "secret"));
 	th_resp_free(&r);
 	otp_body(secret, 30 * 1000, body);
 	r = th_json(&S, "POST", "/api/v1/me/totp/confirm", tok, body);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 	/* wrong codes are counted: after 5, even the right one waits */
 	for (int i = 0; i < 5; i++) {
@@ -614,14 +601,14 @@ static void second_factor_needs_the_current_code(void **st)
 			  " AND badge = 'nat-analyst-9'") >= 5);
 	/* the administrator's reset: audited, sessions ended */
 	r = req("POST", "/api/v1/users/nat-analyst-9/totp/reset", admin, json_pack("{s:s}", "reason", "téléphone perdu"));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 	assert_int_equal(count("SELECT totp_enabled FROM users WHERE badge = 'nat-analyst-9'"), 0);
 	assert_int_equal(count("SELECT COUNT(*) FROM audit_log WHERE action = 'user.totp.reset' AND object_id ="
 			       " 'nat-analyst-9' AND badge = 'demo-admin' AND outcome = 'ok'"),
 			 1);
 	r = req("GET", "/api/v1/me", tok, NULL);
-	expect(&r, 401);
+	th_expect(&r, 401);
 	th_resp_free(&r);
 	free(tok);
 }
@@ -633,10 +620,10 @@ static void password_change_guesses_are_counted(void **st)
 	th_resp r = th_json(&S, "POST", "/api/v1/users", admin,
 			    "{\"badge\":\"pw-guess-1\",\"name\":\"Agent Test\",\"role\":\"officer\","
 			    "\"unit\":\"AR-CASA-OULFA\",\"password\":\"a-long-password-1\"}");
-	expect(&r, 201);
+	th_expect(&r, 201);
 	th_resp_free(&r);
 	r = th_json(&S, "POST", "/api/v1/session", NULL, "{\"badge\":\"pw-guess-1\",\"password\":\"a-long-password-1\"}");
-	expect(&r, 200);
+	th_expect(&r, 200);
 	char *tok = strdup(th_str(&r, "token"));
 	th_resp_free(&r);
 	for (int i = 0; i < 5; i++) {
@@ -661,7 +648,7 @@ static void secure_cookie_behind_the_trusted_proxy(void **st)
 	const char *const xfp[] = {"Content-Type: application/json", "X-Forwarded-Proto: https", NULL};
 	/* no proxy configured: the header changes nothing */
 	th_resp r = th_request(&S, "POST", "/api/v1/session", NULL, login, strlen(login), xfp);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_non_null(strstr(r.headers, "sijill_session="));
 	assert_null(strstr(r.headers, "; Secure"));
 	th_resp_free(&r);
@@ -673,13 +660,13 @@ static void secure_cookie_behind_the_trusted_proxy(void **st)
 	assert_int_equal(th_stop_server(&S), 0);
 	th_start_server(&S);
 	r = th_request(&S, "POST", "/api/v1/session", NULL, login, strlen(login), xfp);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_non_null(strstr(r.headers, "HttpOnly; SameSite=Strict"));
 	assert_non_null(strstr(r.headers, "; Secure"));
 	th_resp_free(&r);
 	const char *const plain[] = {"Content-Type: application/json", NULL};
 	r = th_request(&S, "POST", "/api/v1/session", NULL, login, strlen(login), plain);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_null(strstr(r.headers, "; Secure"));
 	th_resp_free(&r);
 	S.conf[0] = '\0';
@@ -820,7 +807,7 @@ static void login_hold_is_per_badge_and_address(void **st)
 static void etag_of(const char *path, const char *tok, char tag[48])
 {
 	th_resp g = req("GET", path, tok, NULL);
-	expect(&g, 200);
+	th_expect(&g, 200);
 	const char *t = strstr(g.headers, "ETag: ");
 	assert_non_null(t);
 	sscanf(t + 6, "%40s", tag);
@@ -845,7 +832,7 @@ static void stale_copy_is_412_not_a_lost_update(void **st)
 	snprintf(path, sizeof path, "/api/v1/cases/%s/pvs", case_id);
 	th_resp r = req("POST", path, officer,
 			json_pack("{s:s,s:s,s:s}", "type", "hearing_suspect", "person_id", suspect, "statements", "v1"));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	snprintf(pv, sizeof pv, "%s", th_str(&r, "id"));
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/pvs/%s", pv);
@@ -857,7 +844,7 @@ static void stale_copy_is_412_not_a_lost_update(void **st)
 	expect_problem(&r, 428, "if-match-required");
 	th_resp_free(&r);
 	r = patch_if(path, officer, t1, "{\"statements\":\"version de l'agent\"}");
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_non_null(strstr(r.headers, "ETag: "));
 	assert_null(strstr(r.headers, t1));
 	th_resp_free(&r);
@@ -875,7 +862,7 @@ static void stale_copy_is_412_not_a_lost_update(void **st)
 	snprintf(path, sizeof path, "/api/v1/cases/%s", case_id);
 	etag_of(path, officer, t1);
 	r = patch_if(path, chief, t1, "{\"summary\":\"Résumé du chef\"}");
-	expect(&r, 200);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 	r = patch_if(path, officer, t1, "{\"summary\":\"Résumé de l'agent\"}");
 	expect_problem(&r, 412, "stale-copy");
@@ -895,7 +882,7 @@ static void audit_view_shows_invisible_characters(void **st)
 	sql("UPDATE audit_log SET purpose = 'avant\xe2\x80\xae" "apres' WHERE seq = (SELECT MAX(seq)"
 	    " FROM audit_log WHERE action = 'person.search')");
 	r = req("GET", "/api/v1/audit?action=person.search&limit=200", auditor, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_null(strstr(r.body, "\xe2\x80\xae"));  /* no raw U+202E */
 	assert_null(strstr(r.body, "\\u202e"));         /* nor escaped by JSON */
 	assert_null(strstr(r.body, "\xe2\x80\x8b"));  /* no raw U+200B */

@@ -66,13 +66,7 @@ static void real_time(void)
 
 static th_resp req(const char *method, const char *path, const char *tok, json_t *body)
 {
-	if (!body)
-		return th_request(&S, method, path, tok, NULL, 0, NULL);
-	char *s = json_dumps(body, JSON_COMPACT);
-	json_decref(body);
-	th_resp r = th_json(&S, method, path, tok, s);
-	free(s);
-	return r;
+	return th_req(&S, method, path, tok, body);
 }
 
 /* req_matched: req with If-Match (edits of a case need it). */
@@ -85,16 +79,9 @@ static th_resp req_matched(const char *method, const char *path, const char *tok
 	return r;
 }
 
-static void expect(th_resp *r, long status)
-{
-	if (r->status != status)
-		fprintf(stderr, "# expected %ld, got %ld: %s\n", status, r->status, r->body);
-	assert_int_equal(r->status, status);
-}
-
 static void expect_problem(th_resp *r, long status, const char *code)
 {
-	expect(r, status);
+	th_expect(r, status);
 	assert_string_equal(th_str(r, "code"), code);
 }
 
@@ -125,7 +112,7 @@ static void new_case(const char *offence, char *id)
 	th_resp r = req("POST", "/api/v1/cases", officer,
 			json_pack("{s:s,s:[{s:s}],s:s,s:s}", "frame", "preliminary", "offences", "code", offence,
 				  "summary", "Affaire de test", "opj", "demo-opj"));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	snprintf(id, 37, "%s", th_str(&r, "id"));
 	th_resp_free(&r);
 }
@@ -142,7 +129,7 @@ static void add_suspect(const char *case_id, const char *birth, char *pid)
 			json_pack("{s:s,s:{s:s,s:s,s:s,s:s,s:s,s:s,s:s}}", "role", "suspect", "person", "cin", cin,
 				  "last_name_lat", "Alami", "first_name_lat", "Karim", "last_name_ar", "العلمي",
 				  "first_name_ar", "كريم", "birth_date", birth ? birth : "1990-04-12", "sex", "M"));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	snprintf(pid, 37, "%s", th_str(&r, "id"));
 	th_resp_free(&r);
 }
@@ -162,7 +149,7 @@ static th_resp try_custody(const char *case_id, const char *pid, const char *reg
 static void open_ok(const char *case_id, const char *pid, const char *regime, char *kid)
 {
 	th_resp r = try_custody(case_id, pid, regime, opj, 0);
-	expect(&r, 201);
+	th_expect(&r, 201);
 	snprintf(kid, 37, "%s", th_str(&r, "id"));
 	th_resp_free(&r);
 }
@@ -172,7 +159,7 @@ static void close_ok(const char *kid)
 	char path[128];
 	snprintf(path, sizeof path, "/api/v1/custody/%s/close", kid);
 	th_resp r = req("POST", path, opj, json_pack("{s:s}", "end", "released"));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 }
 
@@ -215,7 +202,7 @@ static void regime_follows_the_charges(void **st)
 	assert_int_equal(count("SELECT COUNT(*) FROM custodies WHERE case_id = '%s'", theft), 0);
 	snprintf(path, sizeof path, "/api/v1/cases/%s", theft);
 	r = req("GET", path, officer, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	json_t *allowed = json_object_get(r.json, "allowed_regimes");
 	assert_true(has(allowed, "ordinary"));
 	assert_false(has(allowed, "terrorism"));
@@ -230,7 +217,7 @@ static void regime_follows_the_charges(void **st)
 	open_ok(terror, p2, "terrorism", kid);
 	snprintf(path, sizeof path, "/api/v1/custody/%s", kid);
 	r = req("GET", path, opj, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	json_t *rule = json_object_get(r.json, "rule"), *why = json_object_get(r.json, "why");
 	assert_string_equal(jget(rule, "code"), "GAV-TER-2025");
 	assert_true(strlen(jget(rule, "source")) > 10);
@@ -253,7 +240,7 @@ static void regime_follows_the_charges(void **st)
 	open_ok(state, p3, "state_security", kid);
 	close_ok(kid);
 	r = req("GET", "/api/v1/offences", officer, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	size_t i;
 	json_t *o;
 	int ss = 0;
@@ -276,7 +263,7 @@ static void class_limits_in_every_regime(void **st)
 	expect_problem(&r, 422, "custody-rule-not-applicable");
 	th_resp_free(&r);
 	r = try_custody(cas, adult, "terrorism", opj, 0);
-	expect(&r, 422);
+	th_expect(&r, 422);
 	th_resp_free(&r);
 	r = try_custody(cas, adult, "ordinary", opj, 0);
 	expect_problem(&r, 422, "custody-rule-not-applicable");
@@ -302,7 +289,7 @@ static void rules_of_2003_and_a_start_across_the_change(void **st)
 	new_case("CP-505", theft);
 	add_suspect(theft, NULL, q);
 	r = try_custody(theft, q, "ordinary", opj, 1765144800000LL);
-	expect(&r, 201);
+	th_expect(&r, 201);
 	assert_string_equal(jget(json_object_get(r.json, "rule"), "code"), "GAV-ORD-2025");
 	assert_string_equal(jget(json_object_get(r.json, "why"), "rule_chosen_at"), "recorded");
 	char kid[37];
@@ -361,7 +348,7 @@ static void terrorism_lawyer_delay(void **st)
 	th_resp_free(&r);
 	assert_true(count("SELECT COUNT(*) FROM audit_log WHERE action = 'custody.update' AND outcome <> 'ok'") > refused);
 	r = req("PATCH", path, opj, json_pack("{s:s,s:s}", "lawyer_delay_ref", "PG/TER/7", "lawyer_delay_date", "2026-12-01"));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_int_equal(jint(r.json, "lawyer_deadline") - start, 144 * HOUR);
 	assert_string_equal(jget(r.json, "lawyer_delay_ref"), "PG/TER/7");
 	th_resp_free(&r);
@@ -403,21 +390,21 @@ static void custody_times_cannot_be_rewritten(void **st)
 	expect_problem(&r, 422, "custody-time-before-arrest");
 	th_resp_free(&r);
 	r = req("PATCH", path, officer, json_pack("{s:I,s:s}", "family_informed_at", (json_int_t)start, "family_informed_how", "téléphone"));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 	r = req("PATCH", path, officer, json_pack("{s:I,s:s}", "family_informed_at", (json_int_t)(start + 1000), "family_informed_how", "téléphone"));
 	expect_problem(&r, 409, "custody-time-recorded");
 	th_resp_free(&r);
 	r = req("PATCH", path, officer, json_pack("{s:I,s:s,s:s}", "family_informed_at", (json_int_t)(start + 1000), "family_informed_how", "téléphone",
 						  "correction_reason", "Heure mal recopiée du registre"));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 	assert_int_equal(count("SELECT COUNT(*) FROM custody_corrections WHERE custody_id = '%s' AND old_value = %lld", kid, start), 1);
 	th_set_clock(&S, 50 * HOUR);
 	login_all();
 	snprintf(path, sizeof path, "/api/v1/custody/%s/close", kid);
 	r = req("POST", path, opj, json_pack("{s:s,s:I}", "end", "presented", "at", (json_int_t)(start + 47 * HOUR)));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_true(json_is_true(json_object_get(r.json, "closed_late")));
 	assert_true(json_is_true(json_object_get(r.json, "overdue")));
 	assert_int_equal(jint(r.json, "ended_at"), start + 47 * HOUR);
@@ -447,11 +434,11 @@ static void legal_time_across_ramadan(void **st)
 	new_case("CP-505", cas);
 	add_suspect(cas, NULL, p);
 	th_resp r = try_custody(cas, p, "ordinary", opj, 1801947600000LL - HOUR); /* 21:00 legal */
-	expect(&r, 201);
+	th_expect(&r, 201);
 	snprintf(kid, sizeof kid, "%s", th_str(&r, "id"));
 	th_resp_free(&r);
 	r = req("GET", "/api/v1/units/AR-CASA-OULFA/custody-daily?date=2027-02-07", chief, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	/* 2027-02-07 00:00 legal = 2027-02-06T23:00Z (+01); the next midnight is at +00 */
 	assert_int_equal(jint(r.json, "from"), 1801947600000LL + 2 * HOUR);
 	assert_int_equal(jint(r.json, "to") - jint(r.json, "from"), 25 * HOUR);
@@ -462,7 +449,7 @@ static void legal_time_across_ramadan(void **st)
 	assert_true(seen);
 	th_resp_free(&r);
 	r = req("GET", "/api/v1/units/AR-CASA-OULFA/custody-daily.html?date=2027-02-07", chief, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	/* started 21:00 at +01; deadline 48 h later, 2027-02-08T20:00Z, is 20:00
 	 * legal time at +00 (the printed list shows legal time with its offset) */
 	assert_non_null(strstr(r.body, "06/02/2027 21:00 UTC+01:00"));
@@ -477,7 +464,7 @@ static bool known(const char *pid)
 	char path[128];
 	snprintf(path, sizeof path, "/api/v1/persons/%s", pid);
 	th_resp r = req("GET", path, chief, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	bool k = json_is_true(json_object_get(r.json, "known_to_police"));
 	assert_true(json_array_size(json_object_get(r.json, "cases")) >= 1); /* history keeps the facts */
 	th_resp_free(&r);
@@ -495,7 +482,7 @@ static void known_to_police_follows_what_stands(void **st)
 	assert_true(known(x));
 	snprintf(path, sizeof path, "/api/v1/cases/%s/status", a);
 	th_resp r = req("POST", path, chief, json_pack("{s:s,s:s}", "status", "cancelled", "reason", "Affaire ouverte par erreur"));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 	assert_false(known(x));
 
@@ -504,18 +491,18 @@ static void known_to_police_follows_what_stands(void **st)
 	open_ok(b, y, "ordinary", kid);
 	snprintf(path, sizeof path, "/api/v1/custody/%s/close", kid);
 	r = req("POST", path, opj, json_pack("{s:s}", "end", "presented"));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 	assert_true(known(y));
 	snprintf(path, sizeof path, "/api/v1/cases/%s/referral", b);
 	r = req("POST", path, opj, json_pack("{}"));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	char ref[37];
 	snprintf(ref, sizeof ref, "%s", th_str(&r, "id"));
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/referrals/%s/outcome", ref);
 	r = req("PUT", path, officer, json_pack("{s:s,s:s}", "outcome", "no_further_action", "note", "classement sans suite"));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 	assert_false(known(y));
 }
@@ -541,13 +528,13 @@ static void cancel_needs_a_chief_and_the_prosecutor(void **st)
 		json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:s}", "type", "hearing_suspect", "person_id", p, "custody_id", kid,
 			  "place", "Arrondissement Oulfa", "statements", "Je nie les faits.", "read_back", 1, "signature",
 			  "signed"));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	char pv[37];
 	snprintf(pv, sizeof pv, "%s", th_str(&r, "id"));
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/pvs/%s/seal", pv);
 	r = req("POST", path, opj, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 	close_ok(kid);
 	r = req("POST", status, chief, json_pack("{s:s,s:s}", "status", "cancelled", "reason", "erreur de saisie"));
@@ -556,7 +543,7 @@ static void cancel_needs_a_chief_and_the_prosecutor(void **st)
 	assert_int_equal(count("SELECT COUNT(*) FROM cases WHERE id = '%s' AND status = 'cancelled'", cas), 0);
 	r = req("POST", status, chief, json_pack("{s:s,s:s,s:s}", "status", "cancelled", "reason", "classement du parquet",
 						 "prosecutor_ref", "PR/CLS/2026/88"));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_non_null(strstr(th_str(&r, "status_reason"), "PR/CLS/2026/88"));
 	th_resp_free(&r);
 }
@@ -570,11 +557,11 @@ static th_resp refer(const char *cas)
 	open_ok(cas, p, "ordinary", kid);
 	snprintf(path, sizeof path, "/api/v1/custody/%s/close", kid);
 	th_resp r = req("POST", path, opj, json_pack("{s:s}", "end", "presented"));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/cases/%s/referral", cas);
 	r = req("POST", path, opj, json_pack("{}"));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	return r;
 }
 
@@ -595,7 +582,7 @@ static void terrorism_goes_to_sale(void **st)
 	assert_string_equal(th_str(&r, "office_code"), "CA-CASA");
 	th_resp_free(&r);
 	r = req("GET", "/api/v1/prosecution-offices", officer, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	size_t i;
 	json_t *o;
 	bool seen = false;
@@ -636,12 +623,12 @@ static void the_law_of_each_offence_is_named(void **st)
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/referrals/%s/bundle.html?lang=fr", ref);
 	r = req("GET", path, opj, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_non_null(strstr(r.body, "Dahir n° 1-58-286 du 2 septembre 1958, art. 1"));
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/referrals/%s/bundle.html?lang=ar", ref);
 	r = req("GET", path, opj, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_non_null(strstr(r.body, "1958، الفصل 1"));
 	th_resp_free(&r);
 }
@@ -665,7 +652,7 @@ static void requalification_and_degrees(void **st)
 	expect_problem(&r, 422, "offence-last-charge");
 	th_resp_free(&r);
 	r = req("POST", path, officer, json_pack("{s:s,s:s}", "reason", "Pas de violence établie : vol simple", "replace_with", "CP-505"));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_string_equal(th_str(&r, "class"), "delit_correctionnel");
 	json_t *offs = json_object_get(r.json, "offences");
 	assert_int_equal(json_array_size(offs), 2);
@@ -724,19 +711,19 @@ static void opj_status_and_rank_come_from_the_record(void **st)
 	new_case("CP-505", cas);
 	add_suspect(cas, NULL, p);
 	th_resp r = try_custody(cas, p, "ordinary", chief, 0);
-	expect(&r, 201);
+	th_expect(&r, 201);
 	snprintf(kid, sizeof kid, "%s", th_str(&r, "id"));
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/cases/%s/pvs", cas);
 	json_t *body = json_pack("{s:s,s:s,s:s,s:s,s:b,s:s,s:s}", "type", "hearing_suspect", "person_id", p, "custody_id", kid,
 				 "statements", "Je reconnais.", "read_back", 1, "signature", "signed", "drafter_rank", "OPJ");
 	r = req("POST", path, officer, body);
-	expect(&r, 400); /* the rank is not the drafter's to type */
+	th_expect(&r, 400); /* the rank is not the drafter's to type */
 	th_resp_free(&r);
 	r = req("POST", path, officer,
 		json_pack("{s:s,s:s,s:s,s:s,s:b,s:s}", "type", "hearing_suspect", "person_id", p, "custody_id", kid,
 			  "statements", "Je reconnais.", "read_back", 1, "signature", "signed"));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	snprintf(pv, sizeof pv, "%s", th_str(&r, "id"));
 	assert_non_null(strstr(th_str(&r, "drafter_rank"), "Gardien de la paix"));
 	assert_null(strstr(th_str(&r, "drafter_rank"), "officier de police judiciaire"));
@@ -746,11 +733,11 @@ static void opj_status_and_rank_come_from_the_record(void **st)
 	expect_problem(&r, 403, "opj-required");
 	th_resp_free(&r);
 	r = req("POST", path, chief, NULL);
-	expect(&r, 200);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/custody/%s/close", kid);
 	r = req("POST", path, chief, json_pack("{s:s}", "end", "released"));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 	/* an inspector is an OPJ only by grant, with its date and reference */
 	char *admin = th_login(&S, "demo-admin");
@@ -759,18 +746,18 @@ static void opj_status_and_rank_come_from_the_record(void **st)
 	th_resp_free(&r);
 	r = req("PUT", "/api/v1/users/demo-officer/rank", admin,
 		json_pack("{s:s,s:s,s:s}", "rank", "inspecteur", "opj_since", "2026-01-05", "opj_ref", "Arrêté n° 12/2026"));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_true(json_is_true(json_object_get(r.json, "opj")));
 	th_resp_free(&r);
 	assert_int_equal(count("SELECT COUNT(*) FROM users WHERE badge = 'demo-officer' AND opj_basis = 'grant' AND opj_ref = 'Arrêté n° 12/2026'"), 1);
 	char k2[37];
 	r = try_custody(cas, p, "ordinary", officer, 0); /* the case was not cancelled: still open */
-	expect(&r, 201);
+	th_expect(&r, 201);
 	snprintf(k2, sizeof k2, "%s", th_str(&r, "id"));
 	th_resp_free(&r);
 	close_ok(k2);
 	r = req("PUT", "/api/v1/users/demo-officer/rank", admin, json_pack("{s:s}", "rank", "gardien_paix"));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_false(json_is_true(json_object_get(r.json, "opj")));
 	th_resp_free(&r);
 	r = try_custody(cas, p, "ordinary", officer, 0);
@@ -789,7 +776,7 @@ static void rogatory_commission(void **st)
 	th_resp r = req("POST", "/api/v1/cases", officer,
 			json_pack("{s:s,s:[{s:s}],s:s,s:s}", "frame", "rogatory", "offences", "code", "CP-509", "summary",
 				  "Commission rogatoire du juge d'instruction", "opj", "demo-opj"));
-	expect(&r, 201);
+	th_expect(&r, 201);
 	snprintf(cas, sizeof cas, "%s", th_str(&r, "id"));
 	th_resp_free(&r);
 	add_suspect(cas, NULL, p);
@@ -798,13 +785,13 @@ static void rogatory_commission(void **st)
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/cases/%s", cas);
 	r = req("PATCH", path, officer, json_pack("{s:{s:s}}", "rogatory_commission", "judge", "M. Alaoui"));
-	expect(&r, 400);
+	th_expect(&r, 400);
 	th_resp_free(&r);
 	r = req_matched("PATCH", path, officer,
 		json_pack("{s:{s:s,s:s,s:s,s:s,s:s}}", "rogatory_commission", "judge", "M. Karim Alaoui, juge d'instruction",
 			  "court", "Cour d'appel de Casablanca", "number", "CR/2026/114", "date", "2026-11-30", "scope",
 			  "Audition et garde à vue des suspects du vol avec violence"));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_string_equal(jget(json_object_get(r.json, "rogatory_commission"), "number"), "CR/2026/114");
 	th_resp_free(&r);
 	open_ok(cas, p, "ordinary", kid);
@@ -822,7 +809,7 @@ static void rogatory_commission(void **st)
 	th_resp_free(&r);
 	r = req("POST", path, opj, json_pack("{s:s,s:s,s:s}", "authorisation_ref", "JI/CR/2026/114-1", "authorisation_date",
 					     "2026-12-01", "authorised_by", "M. Karim Alaoui, juge d'instruction"));
-	expect(&r, 200);
+	th_expect(&r, 200);
 	assert_int_equal(jint(r.json, "extensions"), 1);
 	th_resp_free(&r);
 	close_ok(kid);
