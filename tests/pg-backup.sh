@@ -140,7 +140,17 @@ CONF
 touch "$restored/recovery.signal"
 [ "$(id -u)" -ne 0 ] || chown -R postgres "$restored"
 chmod 700 "$restored"
-(cd / && as_pg "$PG_BIN/pg_ctl" -D "$restored" -l "$pg/restored.log" -w -t 120 -o "-p $port2" start) >/dev/null
+# A port that looked free can be taken before the postmaster binds it (other
+# servers on this machine listen on ephemeral ports): try the next one then.
+tries=0
+until (cd / && as_pg "$PG_BIN/pg_ctl" -D "$restored" -l "$pg/restored.log" -w -t 120 -o "-p $port2" start) >/dev/null; do
+	tries=$((tries + 1))
+	if [ $tries -ge 5 ] || ! grep -q "could not bind\|already in use" "$pg/restored.log" 2>/dev/null; then
+		tail -n 20 "$pg/restored.log" >&2 2>/dev/null
+		break
+	fi
+	port2=$((port2 + 1))
+done
 uri2="postgresql://postgres@127.0.0.1:$port2/sj"
 i=0
 while [ "$(psql_ "$uri2" -c 'SELECT pg_is_in_recovery()' 2>/dev/null)" != f ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done

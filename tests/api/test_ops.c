@@ -215,14 +215,17 @@ static void settings_api_refuses_audits_and_takes_effect(void **st)
 	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM audit_log WHERE action = 'settings.change'"
 					" AND badge = 'demo-admin' AND detail LIKE '%\"old\":30%' AND detail LIKE '%\"new\":2%'"),
 			 1);
-	/* the search reads the new limit: the third look-up in the minute is refused */
+	/* the search reads the new limit: past two look-ups in a window, refused. Five
+	 * look-ups: the window (60 s from its first look-up, which may be an earlier one of
+	 * this officer's) can end among them at most once, so one side holds three or more —
+	 * at least one is refused, where the default limit (30) refuses none. */
 	int refused = 0;
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 5; i++) {
 		r = th_request(&S, "GET", "/api/v1/persons/search?q=Bennani&purpose=ops-test", officer_tok, NULL, 0, NULL);
 		refused += r.status == 429;
 		th_resp_free(&r);
 	}
-	assert_int_equal(refused, 1);
+	assert_true(refused >= 1);
 	r = put_setting(admin_tok, "lookup.max_per_minute", "{\"reset\":true}");
 	assert_int_equal(r.status, 200);
 	assert_int_equal(json_integer_value(json_object_get(r.json, "value")), 30);
