@@ -28,7 +28,7 @@
 #include "harness.h"
 
 static th_server S;
-static char *officer, *opj, *chief, *admin, *auditor;
+static char *officer, *opj, *chief, *admin, *auditor, *officer2;
 
 static int setup(void **state)
 {
@@ -41,6 +41,7 @@ static int setup(void **state)
 	chief = th_login(&S, "demo-chief");
 	admin = th_login(&S, "demo-admin");
 	auditor = th_login(&S, "demo-auditor");
+	officer2 = th_login(&S, "demo-officer2");
 	return 0;
 }
 
@@ -52,6 +53,7 @@ static int teardown(void **state)
 	free(chief);
 	free(admin);
 	free(auditor);
+	free(officer2);
 	return th_teardown(&S) == 0 ? 0 : -1;
 }
 
@@ -901,6 +903,144 @@ static void audit_view_shows_invisible_characters(void **st)
 	assert_int_equal(th_cli_in(&S, "a-long-password-1\n", out, sizeof out, ok), 0);
 }
 
+
+/* 8. Adding another unit's person to one's own case by CIN is a national
+ * look-up: purpose required, counted on the look-up limit, audited with its
+ * subject and flagged like a search; it links the person, answers what a
+ * search shows, and never writes into the other unit's record. */
+static void add_by_cin_is_a_national_lookup(void **st)
+{
+	(void)st;
+	/* unit A (demo-officer) enters a person with an address and a phone */
+	th_resp r = req("POST", "/api/v1/cases", officer,
+			json_pack("{s:s,s:[{s:s}],s:s,s:s}", "frame", "preliminary", "offences", "code", "CP-505",
+				  "summary", "Affaire A, personne de l'unité A", "opj", "demo-opj"));
+	th_expect(&r, 201);
+	char case_a[40];
+	snprintf(case_a, sizeof case_a, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	char path[160];
+	snprintf(path, sizeof path, "/api/v1/cases/%s/persons", case_a);
+	r = req("POST", path, officer,
+		json_pack("{s:s,s:{s:s,s:s,s:s,s:s,s:s,s:s}}", "role", "victim", "person", "cin", "QX771234",
+			  "last_name_lat", "Tazi", "first_name_lat", "Nadia", "sex", "F", "address",
+			  "7 rue des Orangers, Oulfa", "phone", "0661234567"));
+	th_expect(&r, 201);
+	char pid[40];
+	snprintf(pid, sizeof pid, "%s", th_str(&r, "id"));
+	assert_false(json_is_true(json_object_get(r.json, "national_lookup")));
+	th_resp_free(&r);
+	r = req("POST", path, officer,
+		json_pack("{s:s,s:{s:s,s:s,s:s}}", "role", "witness", "person", "cin", "QX771235", "last_name_lat",
+			  "Tazi", "first_name_lat", "Omar"));
+	th_expect(&r, 201);
+	th_resp_free(&r);
+
+	/* unit B (demo-officer2) opens its own case */
+	r = req("POST", "/api/v1/cases", officer2,
+		json_pack("{s:s,s:[{s:s}],s:s}", "frame", "preliminary", "offences", "code", "CP-505", "summary",
+			  "Affaire B"));
+	th_expect(&r, 201);
+	char case_b[40];
+	snprintf(case_b, sizeof case_b, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/cases/%s/persons", case_b);
+	/* without a purpose: refused, nothing linked or written */
+	r = req("POST", path, officer2,
+		json_pack("{s:s,s:{s:s,s:s,s:s,s:s}}", "role", "suspect", "person", "cin", "QX771234", "last_name_lat",
+			  "Tazi", "mother_name", "Khadija", "birth_place", "Fès"));
+	expect_problem(&r, 400, "purpose-required");
+	assert_null(strstr(r.body, "Orangers"));
+	th_resp_free(&r);
+	assert_int_equal(count("SELECT COUNT(*) FROM case_persons WHERE case_id = '%s'", case_b), 0);
+	/* with a purpose: linked, answered as a search shows, nothing written */
+	r = req("POST", path, officer2,
+		json_pack("{s:s,s:s,s:{s:s,s:s,s:s,s:s,s:s}}", "role", "suspect", "purpose",
+			  "audition dans l'affaire B", "person", "cin", "QX771234", "last_name_lat", "Tazi", "mother_name",
+			  "Khadija", "birth_place", "Fès", "phone", "0770000000"));
+	th_expect(&r, 201);
+	assert_string_equal(th_str(&r, "id"), pid);
+	assert_true(json_is_true(json_object_get(r.json, "national_lookup")));
+	assert_string_equal(th_str(&r, "last_name_lat"), "Tazi");
+	assert_null(json_object_get(r.json, "address"));
+	assert_null(json_object_get(r.json, "phone"));
+	assert_null(strstr(r.body, "Orangers"));
+	assert_null(strstr(r.body, "0661234567"));
+	assert_non_null(th_str(&r, "owner_unit"));
+	json_t *na = json_object_get(r.json, "not_applied");
+	assert_true(json_is_array(na));
+	bool mother = false, place = false, phone = false;
+	size_t i;
+	json_t *v;
+	json_array_foreach(na, i, v) {
+		mother |= strcmp(json_string_value(v), "mother_name") == 0;
+		place |= strcmp(json_string_value(v), "birth_place") == 0;
+		phone |= strcmp(json_string_value(v), "phone") == 0;
+	}
+	assert_true(mother && place && phone);
+	th_resp_free(&r);
+	/* the other unit's record is as unit A entered it */
+	assert_int_equal(count("SELECT COUNT(*) FROM persons WHERE id = '%s' AND mother_name IS NULL"
+			       " AND birth_place IS NULL AND address = '7 rue des Orangers, Oulfa'", pid), 1);
+	assert_int_equal(count("SELECT COUNT(*) FROM case_persons WHERE case_id = '%s' AND person_id = '%s'", case_b,
+			       pid), 1);
+	/* audited with its subject and purpose */
+	assert_int_equal(count("SELECT COUNT(*) FROM audit_log WHERE action = 'case.person.lookup' AND object_id = '%s'"
+			       " AND badge = 'demo-officer2' AND purpose = 'audition dans l''affaire B' AND outcome = 'ok'",
+			       pid), 1);
+	/* unit B's views of its case and of the person show what search shows */
+	char cpath[160];
+	snprintf(cpath, sizeof cpath, "/api/v1/cases/%s", case_b);
+	r = req("GET", cpath, officer2, NULL);
+	th_expect(&r, 200);
+	assert_non_null(strstr(r.body, "Tazi"));
+	assert_null(strstr(r.body, "Orangers"));
+	assert_null(strstr(r.body, "0661234567"));
+	th_resp_free(&r);
+	snprintf(cpath, sizeof cpath, "/api/v1/persons/%s", pid);
+	r = req("GET", cpath, officer2, NULL);
+	th_expect(&r, 200);
+	assert_null(strstr(r.body, "Orangers"));
+	assert_null(strstr(r.body, "0661234567"));
+	th_resp_free(&r);
+	/* unit A still reads its own record whole */
+	r = req("GET", cpath, officer, NULL);
+	th_expect(&r, 200);
+	assert_non_null(strstr(r.body, "Orangers"));
+	th_resp_free(&r);
+	/* the rate limit is the search's: over it, refused and the refusal audited */
+	r = req("PUT", "/api/v1/settings/lookup.max_per_minute", admin, json_pack("{s:i}", "value", 1));
+	th_expect(&r, 200);
+	th_resp_free(&r);
+	r = req("GET", "/api/v1/persons/search?q=Tazi&purpose=verification", officer2, NULL);
+	th_resp_free(&r);
+	r = req("POST", "/api/v1/cases", officer2,
+		json_pack("{s:s,s:[{s:s}],s:s}", "frame", "preliminary", "offences", "code", "CP-505", "summary",
+			  "Affaire B2"));
+	th_expect(&r, 201);
+	snprintf(path, sizeof path, "/api/v1/cases/%s/persons", th_str(&r, "id"));
+	th_resp_free(&r);
+	r = req("POST", path, officer2,
+		json_pack("{s:s,s:s,s:{s:s,s:s}}", "role", "witness", "purpose", "audition dans l'affaire B2", "person",
+			  "cin", "QX771235", "last_name_lat", "Tazi"));
+	expect_problem(&r, 429, "rate-limited");
+	assert_non_null(strstr(r.headers, "Retry-After"));
+	th_resp_free(&r);
+	assert_true(count("SELECT COUNT(*) FROM audit_log WHERE action = 'case.person' AND badge = 'demo-officer2'"
+			  " AND outcome = 'refused'") >= 1);
+	r = req("PUT", "/api/v1/settings/lookup.max_per_minute", admin, json_pack("{s:b}", "reset", 1));
+	th_expect(&r, 200);
+	th_resp_free(&r);
+	/* flagged like a search: over one look-up a day, the search and this
+	 * addition (a refused one is not a look-up) */
+	sql("INSERT INTO settings (key, value) VALUES ('lookup.flag_per_day', '1')");
+	r = req("GET", "/api/v1/audit/flags", auditor, NULL);
+	th_expect(&r, 200);
+	assert_non_null(strstr(r.body, "demo-officer2"));
+	th_resp_free(&r);
+	sql("DELETE FROM settings WHERE key = 'lookup.flag_per_day'");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -911,6 +1051,7 @@ int main(void)
 		cmocka_unit_test(oversized_body_gets_a_readable_413),
 		cmocka_unit_test(invalid_utf8_path_is_logged),
 		cmocka_unit_test(check_by_read_only_role_notifies_nobody),
+		cmocka_unit_test(add_by_cin_is_a_national_lookup),
 		cmocka_unit_test(fulltext_pages_and_is_rate_limited),
 		cmocka_unit_test(second_factor_needs_the_current_code),
 		cmocka_unit_test(password_change_guesses_are_counted),

@@ -71,6 +71,29 @@ function personOptions(people) {
   return [['', 'msg.choose'], ...people.map((p) => [p.person_id, `${personName(p)} — ${fmtList(p.roles.map((r) => t(`prole.${r}`)))}`, true])];
 }
 
+// lookupAnswer(got, then): another unit's person was linked (issue 10 item
+// 8): what came back (what a person search shows), whether it was counted
+// as a national look-up, and what was typed but not written into the other
+// unit's record — to be kept in this unit's own PV.
+const SHOWN = [['person.cin', 'cin'], ['person.last_lat', 'last_name_lat'], ['person.first_lat', 'first_name_lat'],
+  ['person.last_ar', 'last_name_ar'], ['person.first_ar', 'first_name_ar'], ['person.father', 'father_name'],
+  ['person.birth_date', 'birth_date'], ['person.sex', 'sex']];
+function lookupAnswer(got, then) {
+  dialog('case.lookup-title', (close) => {
+    const shut = () => { close(); then(); };
+    const rows = SHOWN.filter(([, k]) => got[k]).map(([label, k]) => h('tr', null, h('th', { scope: 'row', text: t(label) }),
+      h('td', null, h('bdi', { text: k === 'birth_date' ? fmtDate(got[k]) : k === 'sex' ? t(`sex.${got[k]}`) : got[k] }))));
+    const skipped = listOf(got.not_applied);
+    return [
+      h('p', { class: 'lookup-owner' }, t('case.lookup-owner'), ' ', h('bdi', { dir: 'ltr', text: got.owner_unit })),
+      got.national_lookup ? h('p', { class: 'lookup-national', text: t('case.lookup-national') }) : null,
+      h('table', { class: 'fields' }, h('tbody', null, ...rows)),
+      skipped.length ? h('p', { class: 'lookup-not-applied', text: `${t('case.lookup-not-applied')} ${fmtList(skipped.map((k) => tOr(`person.${k}`, 'case_person.person')))}` }) : null,
+      h('div', { class: 'actions' }, h('button', { type: 'button', class: 'primary', onclick: shut, text: t('case.lookup-ok') })),
+    ];
+  });
+}
+
 function removePerson(ctx, id, p, done) {
   const url = fill(EP.casePersonRemove, { id, pid: p.person_id });
   dialog('case.remove-person', (close) => {
@@ -189,10 +212,10 @@ export async function render(ctx) {
       canRemove ? ['admin.actions', (p) => h('button', { type: 'button', class: 'small', onclick: () => removePerson(ctx, id, p, done), text: t('case.remove-person') })] : null,
     ].filter(Boolean), people, { caption: 'case.persons' }),
     open && can('POST', EP.casePersons) ? adder('case.add-person', () => {
-      const sf = schemaForm('POST', addUrl, ['role', 'note', 'person'], { ...personUi('person', { order: [...PERSON_ORDER, 'unknown', 'description'] }), note: { dir: 'auto', wide: true } });
+      const sf = schemaForm('POST', addUrl, ['role', 'note', 'purpose', 'person'], { ...personUi('person', { order: [...PERSON_ORDER, 'unknown', 'description'] }), note: { dir: 'auto', wide: true }, purpose: { dir: 'auto', wide: true, hint: 'case_person.purpose-hint' } });
       return form({
         submit: 'case.add-person', label: 'case.add-person', draft: `${ek}.person`, check: sf.check,
-        onSubmit: async (v) => { await api('POST', addUrl, sf.body(v)); done('msg.saved'); },
+        onSubmit: async (v) => { const got = await api('POST', addUrl, sf.body(v)); if (got && got.owner_unit) lookupAnswer(got, () => done('msg.saved')); else done('msg.saved'); },
       }, sf.fields);
     }) : null,
     open && people.length && can('POST', EP.casePersons) ? adder('case.add-role', () => {
