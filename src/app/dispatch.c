@@ -93,6 +93,13 @@ sj_err app_audit(db_conn *c, http_req *r, const auth_user *u, const char *action
 		 const char *object_type, const char *object_id, const char *purpose,
 		 const char *outcome, json_t *detail)
 {
+	/* an auditor's read through an entry names that entry (issue 10 item 12) */
+	const char *via = u && u->role == ROLE_AUDITOR && app_route(r) && (app_route(r)->flags & ROUTE_AUDIT_VIA)
+				  ? http_query(r, "via")
+				  : NULL;
+	if (via && (detail || (detail = json_object())) && json_object_set_new(detail, "via", json_string(via))) {
+		/* no memory: the entry still names the auditor and the record */
+	}
 	audit_entry ae = {
 		.actor_id = u ? u->id : NULL,
 		.badge = u ? u->badge : NULL,
@@ -110,6 +117,21 @@ sj_err app_audit(db_conn *c, http_req *r, const auth_user *u, const char *action
 	sj_err e = audit_append(c, &ae, NULL);
 	json_decref(detail);
 	return e;
+}
+
+/* audit_via_ok: the request names (?via=) an audit entry whose object is
+ * the record asked for — the route's audit object, its {id}. */
+static bool audit_via_ok(app *a, http_req *r, const route *rt)
+{
+	const char *via = http_query(r, "via"), *id = http_param(r, "id");
+	if (!via || !*via || !id || !rt->object)
+		return false;
+	char *end;
+	long long seq = strtoll(via, &end, 10);
+	if (*end || seq < 1)
+		return false;
+	bool yes = false;
+	return audit_entry_names(a->db, (int64_t)seq, rt->object, id, &yes) == SJ_OK && yes;
 }
 
 /* audit_refused appends a "refused" entry through the group committer (the
@@ -612,6 +634,15 @@ void app_dispatch(http_req *r, void *ctx)
 	if ((rt->flags & ROUTE_OPJ) && !u->opj) {
 		app_audit_refusal(a, r, u, "authz.refused", "opj-required");
 		http_problem(r, 403, "opj-required", "only an officer with OPJ status (CPP 20) may do this", NULL);
+		free(u);
+		return;
+	}
+	/* An auditor reads a record only through an audit entry that names it
+	 * (issue 10 item 12): ?via=<seq>, checked against the entry's object. */
+	if ((rt->flags & ROUTE_AUDIT_VIA) && u->role == ROLE_AUDITOR && !audit_via_ok(a, r, rt)) {
+		app_audit_refusal(a, r, u, "authz.refused", "audit-entry-required");
+		http_problem(r, 403, "audit-entry-required",
+			     "an auditor reads a record through an audit entry that names it (?via=<entry number>)", NULL);
 		free(u);
 		return;
 	}

@@ -168,6 +168,12 @@ SJ_MUST_USE sj_err audit_query(db_conn *c, const char *actor_badge, const char *
 			       const char *object_type, const char *object_id, int64_t from_ms,
 			       int64_t to_ms, int64_t after_seq, int limit, json_t **out);
 
+/* audit_entry_names tells whether entry seq names the record object_type
+ * object_id as its object (*yes): an auditor reads a record only through an
+ * entry that names it (issue 10 item 12). Reads outside any transaction. */
+SJ_MUST_USE sj_err audit_entry_names(db *d, int64_t seq, const char *object_type, const char *object_id,
+				     bool *yes);
+
 /* audit_ids returns a new JSON array of the string member `member` of each
  * object of list (the ids a list read showed, for its one audit entry), or
  * NULL when list is not an array or memory runs out. */

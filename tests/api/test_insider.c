@@ -1041,6 +1041,72 @@ static void add_by_cin_is_a_national_lookup(void **st)
 	sql("DELETE FROM settings WHERE key = 'lookup.flag_per_day'");
 }
 
+/* 12. Least privilege: an auditor reads the audit log, and a case, PV or
+ * person only through an audit entry that names it, itself audited. */
+static void auditor_reads_records_only_through_an_entry(void **st)
+{
+	(void)st;
+	char case_id[37], suspect[37], other[37], other_suspect[37];
+	new_case(case_id, suspect, "QA100200");
+	new_case(other, other_suspect, "QA100201");
+	char path[200];
+	snprintf(path, sizeof path, "/api/v1/cases/%s", case_id);
+	th_resp r = req("GET", path, auditor, NULL);
+	expect_problem(&r, 403, "audit-entry-required");
+	assert_null(strstr(r.body, "Berrada"));
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/persons/%s", suspect);
+	r = req("GET", path, auditor, NULL);
+	expect_problem(&r, 403, "audit-entry-required");
+	th_resp_free(&r);
+	/* lists and registers are not the auditor's at all */
+	r = req("GET", "/api/v1/cases", auditor, NULL);
+	expect_problem(&r, 403, "forbidden");
+	th_resp_free(&r);
+	r = req("GET", "/api/v1/registers/wanted", auditor, NULL);
+	expect_problem(&r, 403, "forbidden");
+	th_resp_free(&r);
+	/* through the entry that names the case: read, and the read names it */
+	long long seq = count("SELECT MAX(seq) FROM audit_log WHERE object_type = 'case' AND object_id = '%s'", case_id);
+	long long seq_other = count("SELECT MAX(seq) FROM audit_log WHERE object_type = 'case' AND object_id = '%s'", other);
+	long long seq_person = count("SELECT MAX(seq) FROM audit_log WHERE object_type = 'person' AND object_id = '%s'",
+				     suspect);
+	assert_true(seq > 0 && seq_other > 0 && seq_person > 0);
+	snprintf(path, sizeof path, "/api/v1/cases/%s?via=%lld", case_id, seq_other);
+	r = req("GET", path, auditor, NULL);
+	expect_problem(&r, 403, "audit-entry-required"); /* another case's entry */
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/cases/%s?via=%lld", case_id, seq);
+	r = req("GET", path, auditor, NULL);
+	th_expect(&r, 200);
+	assert_string_equal(th_str(&r, "id"), case_id);
+	th_resp_free(&r);
+	assert_int_equal(count("SELECT COUNT(*) FROM audit_log WHERE action = 'case.read' AND object_id = '%s'"
+			       " AND badge = 'demo-auditor' AND outcome = 'ok' AND detail LIKE '%%\"via\":\"%lld\"%%'",
+			       case_id, seq), 1);
+	assert_true(count("SELECT COUNT(*) FROM audit_log WHERE action = 'authz.refused' AND badge = 'demo-auditor'"
+			  " AND detail LIKE '%%audit-entry-required%%'") >= 3);
+	/* a case's entry does not open its person: the person's own entry does */
+	snprintf(path, sizeof path, "/api/v1/persons/%s?via=%lld", suspect, seq);
+	r = req("GET", path, auditor, NULL);
+	expect_problem(&r, 403, "audit-entry-required");
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/persons/%s?via=%lld", suspect, seq_person);
+	r = req("GET", path, auditor, NULL);
+	th_expect(&r, 200);
+	assert_non_null(strstr(r.body, "Berrada"));
+	th_resp_free(&r);
+	/* the audit log itself stays the auditor's */
+	r = req("GET", "/api/v1/audit?limit=5", auditor, NULL);
+	th_expect(&r, 200);
+	th_resp_free(&r);
+	/* other roles read as before, via or not */
+	snprintf(path, sizeof path, "/api/v1/cases/%s", case_id);
+	r = req("GET", path, chief, NULL);
+	th_expect(&r, 200);
+	th_resp_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1052,6 +1118,7 @@ int main(void)
 		cmocka_unit_test(invalid_utf8_path_is_logged),
 		cmocka_unit_test(check_by_read_only_role_notifies_nobody),
 		cmocka_unit_test(add_by_cin_is_a_national_lookup),
+		cmocka_unit_test(auditor_reads_records_only_through_an_entry),
 		cmocka_unit_test(fulltext_pages_and_is_rate_limited),
 		cmocka_unit_test(second_factor_needs_the_current_code),
 		cmocka_unit_test(password_change_guesses_are_counted),
