@@ -260,6 +260,12 @@ void app_serve_update(app *a, http_req *r, const auth_user *u, app_update_fn fn)
 	app_reply(a, r, c, e, NULL, why, http_param(r, "id"), json_deep_copy(http_json(r)), 200, out);
 }
 
+/* durable: the group committer's report on a read's entries (issue 21) */
+static void durable(void *arg, sj_err result)
+{
+	http_resume(arg, result);
+}
+
 bool app_finish(app *a, http_req *r, db_conn *c, sj_err e)
 {
 	/* A read's audit entries were only queued (app_audit on DB_READ): they
@@ -271,10 +277,21 @@ bool app_finish(app *a, http_req *r, db_conn *c, sj_err e)
 	if (e)
 		db_rollback(c);
 	db_release(a->db, c);
-	if (e)
+	if (e) {
 		audit_queue_free(q);
-	else
+	} else if (q) {
+		/* The answer the handler now builds goes out only once the entries
+		 * are durable; meanwhile the connection is suspended and its worker
+		 * serves others (http_defer). An error report replaces the answer
+		 * by a 500/503 problem. Without a committer, or for an in-process
+		 * request, this thread waits as before. */
+		http_waiter *w = http_defer(r);
+		if (w && audit_flush_async(q, durable, w))
+			return true;
+		if (w)
+			http_resume(w, SJ_OK); /* waited here instead */
 		e = audit_flush(a->db, q);
+	}
 	if (e && !http_replied(r))
 		app_fail(r, e, NULL);
 	return e == SJ_OK;

@@ -12,6 +12,7 @@
 #include <ctype.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,7 @@
 #define HTTP_MAX_PARAMS 8
 #define HTTP_MAX_RESP_HEADERS 16
 #define HTTP_FAKE_MAX_HEADERS 16
+#define HTTP_STOP_WAIT_MS 10000 /* at a stop, how long suspended answers may still take */
 
 typedef struct kv {
 	char *k;
@@ -68,6 +70,8 @@ struct http_req {
 	int nheaders;
 	/* http_req_fake only (tests and fuzzing): no connection; request headers
 	 * here, and a copy of the reply body */
+	bool dispatched;       /* the handler ran (a resumed connection is called again) */
+	http_waiter *waiter;   /* http_defer: the answer waits for http_resume */
 	bool fake;
 	kv fheaders[HTTP_FAKE_MAX_HEADERS];
 	int nfheaders;
@@ -82,7 +86,7 @@ struct http_server {
 	int port;
 };
 
-static _Atomic uint64_t st_requests, st_active, st_limits, st_dur;
+static _Atomic uint64_t st_requests, st_active, st_limits, st_dur, st_waiting;
 static _Atomic uint64_t st_class[6];
 
 void http_stats_get(http_stats *out)
@@ -301,12 +305,71 @@ void http_reply_json(http_req *r, int status, json_t *body)
 	set_response(r, status, resp, "application/json; charset=utf-8");
 }
 
+/* ---------- answers that wait (http_defer) ---------- */
+
+/* Shared by the request and its reporter; freed by the last of the two. The
+ * connection is resumed only once it is suspended (the report may come
+ * first, from the thread that ran the handler), and never after the request
+ * is gone. */
+struct http_waiter {
+	pthread_mutex_t mx;
+	int refs;
+	bool done, suspended, gone;
+	sj_err err;
+	struct MHD_Connection *conn;
+};
+
+static void waiter_unref(http_waiter *w)
+{
+	pthread_mutex_lock(&w->mx);
+	int left = --w->refs;
+	pthread_mutex_unlock(&w->mx);
+	if (left == 0) {
+		pthread_mutex_destroy(&w->mx);
+		free(w);
+	}
+}
+
+http_waiter *http_defer(http_req *r)
+{
+	if (r->fake || r->waiter || !r->conn)
+		return NULL;
+	http_waiter *w = calloc(1, sizeof *w);
+	if (!w || pthread_mutex_init(&w->mx, NULL) != 0) {
+		free(w);
+		return NULL;
+	}
+	w->refs = 2;
+	w->conn = r->conn;
+	r->waiter = w;
+	return w;
+}
+
+void http_resume(http_waiter *w, sj_err e)
+{
+	pthread_mutex_lock(&w->mx);
+	w->done = true;
+	w->err = e;
+	if (w->suspended && !w->gone)
+		MHD_resume_connection(w->conn);
+	pthread_mutex_unlock(&w->mx);
+	waiter_unref(w);
+}
+
+uint64_t http_waiting(void) { return atomic_load(&st_waiting); }
+
 /* ---------- the MHD side ---------- */
 
 static void req_free(http_req *r)
 {
 	if (!r)
 		return;
+	if (r->waiter) {
+		pthread_mutex_lock(&r->waiter->mx);
+		r->waiter->gone = true;
+		pthread_mutex_unlock(&r->waiter->mx);
+		waiter_unref(r->waiter);
+	}
 	free(r->path);
 	buf_free(&r->body);
 	json_decref(r->json);
@@ -432,6 +495,41 @@ static enum MHD_Result queue_reply(http_req *r)
 	return ret;
 }
 
+/* answer_waited sends what the handler built — once its report (if it
+ * waited for one, http_defer) came: an error report replaces the answer by
+ * a problem, so that nothing the handler built goes out. */
+static enum MHD_Result answer_waited(http_req *r)
+{
+	http_waiter *w = r->waiter;
+	if (w) {
+		pthread_mutex_lock(&w->mx);
+		sj_err e = w->err;
+		if (w->suspended) {
+			w->suspended = false;
+			atomic_fetch_sub(&st_waiting, 1);
+		}
+		pthread_mutex_unlock(&w->mx);
+		if (e) {
+			if (r->resp)
+				MHD_destroy_response(r->resp);
+			r->resp = NULL;
+			r->replied = false;
+			for (int i = 0; i < r->nheaders; i++) {
+				free(r->headers[i].k);
+				free(r->headers[i].v);
+			}
+			r->nheaders = 0;
+			bool busy = e == SJ_EBUSY || e == SJ_EUNAVAIL;
+			if (busy && http_add_header(r, "Retry-After", "1")) {
+				/* the problem still goes out without the header */
+			}
+			http_problem(r, busy ? 503 : 500, busy ? "busy" : "internal",
+				     busy ? "the audit log could not be written now; try again" : NULL, NULL);
+		}
+	}
+	return queue_reply(r);
+}
+
 /* check_and_dispatch: the checks every whole request passes before the
  * dispatcher sees it (the listener and the test entry point share them). */
 static void check_and_dispatch(http_req *r, http_dispatch_fn dispatch, void *ctx)
@@ -539,6 +637,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 
+	if (r->dispatched)
+		return answer_waited(r); /* resumed: the report came */
 	if (r->early_reply) {
 		*upload_data_size = 0;
 		return MHD_YES;
@@ -550,7 +650,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	check_and_dispatch(r, srv->cfg.dispatch, srv->cfg.ctx);
-	return queue_reply(r);
+	r->dispatched = true;
+	if (r->waiter) {
+		/* the answer waits for its report: free this worker meanwhile */
+		http_waiter *w = r->waiter;
+		pthread_mutex_lock(&w->mx);
+		bool wait = !w->done;
+		if (wait) {
+			MHD_suspend_connection(conn);
+			w->suspended = true;
+			atomic_fetch_add(&st_waiting, 1);
+		}
+		pthread_mutex_unlock(&w->mx);
+		if (wait)
+			return MHD_YES;
+	}
+	return answer_waited(r);
 }
 
 /* log_safe_path copies path into out, as is when it is UTF-8 text, else
@@ -632,7 +747,9 @@ sj_err http_start(const http_config *cfg, http_server **out)
 
 	struct sockaddr_storage ss;
 	memset(&ss, 0, sizeof ss);
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	/* MHD_ALLOW_SUSPEND_RESUME: an answer waiting for its audit entry to be
+	 * durable frees its worker (http_defer) */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 	struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
 	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
 	if (inet_pton(AF_INET, cfg->host, &a4->sin_addr) == 1) {
@@ -673,6 +790,14 @@ void http_stop(http_server *s)
 {
 	if (!s)
 		return;
+	/* libmicrohttpd refuses to stop with suspended connections: stop
+	 * accepting, let the waiting answers go out (a pass takes milliseconds;
+	 * bounded all the same), then stop */
+	MHD_socket ls = MHD_quiesce_daemon(s->d);
+	if (ls != MHD_INVALID_SOCKET)
+		close(ls);
+	for (int i = 0; i < HTTP_STOP_WAIT_MS / 10 && atomic_load(&st_waiting) > 0; i++)
+		usleep(10 * 1000);
 	MHD_stop_daemon(s->d);
 	free(s);
 }
