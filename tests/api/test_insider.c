@@ -1107,12 +1107,43 @@ static void auditor_reads_records_only_through_an_entry(void **st)
 	th_resp_free(&r);
 }
 
+/* The printed bundle lists each person once, with all their roles (the
+ * sealed bundle holds one row per role). */
+static void bundle_lists_each_person_once(void **st)
+{
+	(void)st;
+	char case_id[37], suspect[37], pv[37], path[160], ref[37];
+	new_case(case_id, suspect, "BK700011");
+	snprintf(path, sizeof path, "/api/v1/cases/%s/persons", case_id);
+	th_resp r = req("POST", path, officer, json_pack("{s:s,s:s}", "role", "witness", "person_id", suspect));
+	th_expect(&r, 201);
+	th_resp_free(&r);
+	sealed_pv(case_id, suspect, "Je témoigne et je conteste.", opj, pv);
+	snprintf(path, sizeof path, "/api/v1/cases/%s/referral", case_id);
+	r = req("POST", path, opj, json_object());
+	th_expect(&r, 201);
+	snprintf(ref, sizeof ref, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/referrals/%s/bundle.html?lang=fr", ref);
+	r = req("GET", path, chief, NULL);
+	th_expect(&r, 200);
+	assert_non_null(strstr(r.body, "<bdi>Suspect, Témoin</bdi>"));
+	assert_null(strstr(r.body, "<bdi>Témoin</bdi>"));
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/referrals/%s/bundle.html?lang=ar", ref);
+	r = req("GET", path, chief, NULL);
+	th_expect(&r, 200);
+	assert_non_null(strstr(r.body, "<bdi>مشتبه فيه، شاهد</bdi>"));
+	th_resp_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sealed_pv_shows_what_the_seal_covers),
 		cmocka_unit_test(inserted_key_does_not_verify),
 		cmocka_unit_test(referral_bundle_is_verified_on_read),
+		cmocka_unit_test(bundle_lists_each_person_once),
 		cmocka_unit_test(stale_copy_is_412_not_a_lost_update),
 		cmocka_unit_test(oversized_body_gets_a_readable_413),
 		cmocka_unit_test(invalid_utf8_path_is_logged),
