@@ -1137,11 +1137,84 @@ static void bundle_lists_each_person_once(void **st)
 	th_resp_free(&r);
 }
 
+/* PVs sealed before key bindings existed (migration 0060) read
+ * "key-not-bound": `sijill user bind-key`, an audited administrator act,
+ * binds the OPJ's existing key over them and they verify again — only the
+ * window before the key's first binding, once. */
+static void legacy_seals_verify_after_bind_key(void **st)
+{
+	(void)st;
+	th_resp r = th_json(&S, "POST", "/api/v1/users", admin,
+			    "{\"badge\":\"opj-legacy-1\",\"name\":\"Officier Ancien\",\"role\":\"opj\","
+			    "\"unit\":\"AR-CASA-OULFA\",\"password\":\"a-long-password-1\"}");
+	th_expect(&r, 201);
+	th_resp_free(&r);
+	r = th_json(&S, "POST", "/api/v1/session", NULL, "{\"badge\":\"opj-legacy-1\",\"password\":\"a-long-password-1\"}");
+	th_expect(&r, 200);
+	char *tok = strdup(th_str(&r, "token"));
+	th_resp_free(&r);
+	r = req("POST", "/api/v1/cases", officer,
+		json_pack("{s:s,s:[{s:s}],s:s,s:s}", "frame", "preliminary", "offences", "code", "CP-505", "summary",
+			  "Affaire scellée avant 0060", "opj", "opj-legacy-1"));
+	th_expect(&r, 201);
+	char case_id[37], suspect[37], pv1[37], pv2[37], path[160];
+	snprintf(case_id, sizeof case_id, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/cases/%s/persons", case_id);
+	r = req("POST", path, officer,
+		json_pack("{s:s,s:{s:s,s:s,s:s}}", "role", "suspect", "person", "cin", "BK700021", "last_name_lat",
+			  "Ancien", "first_name_lat", "Karim"));
+	th_expect(&r, 201);
+	snprintf(suspect, sizeof suspect, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	sealed_pv(case_id, suspect, "Scellé avant les liaisons.", tok, pv1);
+	/* as a database from before 0060: the key, no binding */
+	sql("DELETE FROM opj_key_bindings WHERE user_id = (SELECT id FROM users WHERE badge = 'opj-legacy-1')");
+	snprintf(path, sizeof path, "/api/v1/pvs/%s", pv1);
+	r = req("GET", path, chief, NULL);
+	th_expect(&r, 200);
+	assert_string_equal(json_string_value(json_object_get(seal_of(&r), "problem")), "key-not-bound");
+	th_resp_free(&r);
+	/* the OPJ's first seal since binds the key from then on: the old PV
+	 * stays unbound */
+	sealed_pv(case_id, suspect, "Scellé après la migration.", tok, pv2);
+	r = req("GET", path, chief, NULL);
+	th_expect(&r, 200);
+	assert_string_equal(json_string_value(json_object_get(seal_of(&r), "problem")), "key-not-bound");
+	th_resp_free(&r);
+	/* a reason is required */
+	char out[2048];
+	const char *noreason[] = {"user", "bind-key", "--badge", "opj-legacy-1", NULL};
+	assert_int_not_equal(th_cli(&S, out, sizeof out, noreason), 0);
+	const char *bindk[] = {"user", "bind-key", "--badge", "opj-legacy-1", "--reason",
+			       "empreinte vérifiée avec l'OPJ, PV antérieurs à 0060", NULL};
+	int rc = th_cli(&S, out, sizeof out, bindk);
+	if (rc)
+		fprintf(stderr, "%s\n", out);
+	assert_int_equal(rc, 0);
+	r = req("GET", path, chief, NULL);
+	th_expect(&r, 200);
+	assert_true(json_is_true(json_object_get(seal_of(&r), "verified")));
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/pvs/%s", pv2);
+	r = req("GET", path, chief, NULL);
+	th_expect(&r, 200);
+	assert_true(json_is_true(json_object_get(seal_of(&r), "verified")));
+	th_resp_free(&r);
+	assert_int_equal(count("SELECT COUNT(*) FROM audit_log WHERE action = 'opj-key.bind-legacy'"
+			       " AND object_id = 'opj-legacy-1' AND outcome = 'ok'"), 1);
+	/* once: nothing is left to bind */
+	assert_int_not_equal(th_cli(&S, out, sizeof out, bindk), 0);
+	assert_non_null(strstr(out, "opj-key-bound"));
+	free(tok);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sealed_pv_shows_what_the_seal_covers),
 		cmocka_unit_test(inserted_key_does_not_verify),
+		cmocka_unit_test(legacy_seals_verify_after_bind_key),
 		cmocka_unit_test(referral_bundle_is_verified_on_read),
 		cmocka_unit_test(bundle_lists_each_person_once),
 		cmocka_unit_test(stale_copy_is_412_not_a_lost_update),
