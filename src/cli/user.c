@@ -53,7 +53,7 @@ static int audit_and_commit(db_conn *c, const char *action, const char *object_i
 /* bind_key: `sijill user bind-key` (seal_key_bind_legacy), as the system. */
 static int bind_key(db_conn *c, const char *badge, const char *reason, const char *audit_key, const char *pvkey)
 {
-	char pvbuf[PATH_MAX];
+	char pvbuf[PATH_MAX + 16];
 	if (!pvkey) {
 		snprintf(pvbuf, sizeof pvbuf, "%s.pv-wrap", audit_key);
 		pvkey = pvbuf;
