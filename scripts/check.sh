@@ -58,6 +58,7 @@ prefixes='
 src/app/app.h app_ api_
 src/audit/audit.h audit_
 src/audit/audit_int.h aud_
+src/http/http_int.h http_
 src/auth/auth.h auth_
 src/auth/password.h pw_
 src/auth/roles.h role_
@@ -89,7 +90,10 @@ src/text/norm.h txt_
 #  - src/core/limits.h declares no function (the named limits);
 #  - src/audit/audit_int.h is the audit module's internal header (aud_*: the
 #    chain arithmetic, one sequencing pass and the heads file, shared by its
-#    files), included by nothing outside src/audit.
+#    files), included by nothing outside src/audit;
+#  - src/http/http_int.h is the HTTP layer's internal header (the request as
+#    the listener and the in-process requests build it; http_ like http.h),
+#    included by nothing outside src/http.
 : >"$tmp/header"
 for h in $(find src -name '*.h' | sort); do
 	case $h in src/db/backend.h | src/comms/internal.h | src/core/limits.h) continue ;; esac
@@ -106,7 +110,7 @@ for h in $(find src -name '*.h' | sort); do
 done
 # a prefix declared by two headers (db_: db.h and migrate.h, named above;
 # an internal header shares its module's prefix)
-for h in $(find src -name '*.h' ! -path src/comms/internal.h | sort); do
+for h in $(find src -name '*.h' ! -path src/comms/internal.h ! -path src/http/http_int.h | sort); do
 	grep -oE '^[A-Za-z_][A-Za-z0-9_ *]*[ *]([a-z]+)_[a-z0-9_]*\(' "$h" | grep -vE '^(typedef|#|static)' |
 		sed -E 's/.*[ *]([a-z]+_)[a-z0-9_]*\($/\1/' | sort -u | sed "s|$| $h|"
 done | sort | awk '{ if ($1 == last && $1 != "db_") print "prefix " $1 " is declared by " lasth " and " $2; last = $1; lasth = $2 }' \

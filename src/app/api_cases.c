@@ -157,9 +157,24 @@ void api_case_person_add(app *a, http_req *r, auth_user *u)
 	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
 	if (!c)
 		return;
-	json_t *out = NULL;
+	json_t *out = NULL, *in = http_json(r);
 	const char *why = NULL;
-	sj_err e = case_person_add(c, &who, http_param(r, "id"), http_json(r), &out, &why);
+	int64_t retry = 0;
+	sj_err e = case_person_add(c, &who, http_param(r, "id"), in, &out, &why, &retry);
+	/* another unit's person never had here: a national look-up, audited
+	 * with its subject and purpose in the same transaction as the link
+	 * (issue 10 item 8; flagged with the searches, audit/lookups.c) */
+	if (!e && json_is_true(json_object_get(out, "national_lookup")))
+		e = app_audit(c, r, u, "case.person.lookup", "person", jstr(out, "id"), jstr(in, "purpose"), "ok",
+			      json_pack("{s:s?,s:s?}", "case_id", jstr(out, "case_id"), "owner_unit",
+					jstr(out, "owner_unit")));
+	if (e == SJ_ELIMIT) {
+		char ra[32];
+		snprintf(ra, sizeof ra, "%lld", (long long)retry);
+		if (http_add_header(r, "Retry-After", ra)) {
+			/* the problem still goes out without the header */
+		}
+	}
 	app_reply(a, r, c, e, NULL, why, jstr(out, "id"),
 		  json_pack("{s:s?,s:s?,s:b}", "case_id", jstr(out, "case_id"), "role", jstr(out, "role"), "reused",
 			    json_is_true(json_object_get(out, "reused"))),

@@ -182,6 +182,13 @@ void api_metrics(app *a, http_req *r, auth_user *u)
 			       (unsigned long long)as.max_batch, (unsigned long long)as.signed_heads,
 			       (unsigned long long)db_flushes(a->db));
 	if (!e)
+		e = buf_printf(&b,
+			       "# HELP sijill_http_suspended Connections whose answer waits, suspended, for its audit "
+			       "entry to be durable.\n"
+			       "# TYPE sijill_http_suspended gauge\n"
+			       "sijill_http_suspended %llu\n",
+			       (unsigned long long)http_waiting());
+	if (!e)
 		e = xchg_metrics(a->db, &b);
 	if (e)
 		app_fail(r, e, NULL);

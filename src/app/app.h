@@ -34,6 +34,8 @@ enum {
 	ROUTE_ANONYMOUS = 1 << 3,  /* a public route whose audit entries carry no address (the handler
 				    * names the caller by a keyed hash in the detail: desk_addr_hash) */
 	ROUTE_OPJ = 1 << 4,        /* also needs OPJ status (CPP 20: auth_user.opj, from the user's record) */
+	ROUTE_AUDIT_VIA = 1 << 5,  /* an auditor may call it only with ?via=<audit seq> of an entry naming the
+				    * record ({id}, the route's audit object): 403 "audit-entry-required" */
 };
 
 typedef struct route {

@@ -93,6 +93,13 @@ sj_err app_audit(db_conn *c, http_req *r, const auth_user *u, const char *action
 		 const char *object_type, const char *object_id, const char *purpose,
 		 const char *outcome, json_t *detail)
 {
+	/* an auditor's read through an entry names that entry (issue 10 item 12) */
+	const char *via = u && u->role == ROLE_AUDITOR && app_route(r) && (app_route(r)->flags & ROUTE_AUDIT_VIA)
+				  ? http_query(r, "via")
+				  : NULL;
+	if (via && (detail || (detail = json_object())) && json_object_set_new(detail, "via", json_string(via))) {
+		/* no memory: the entry still names the auditor and the record */
+	}
 	audit_entry ae = {
 		.actor_id = u ? u->id : NULL,
 		.badge = u ? u->badge : NULL,
@@ -110,6 +117,21 @@ sj_err app_audit(db_conn *c, http_req *r, const auth_user *u, const char *action
 	sj_err e = audit_append(c, &ae, NULL);
 	json_decref(detail);
 	return e;
+}
+
+/* audit_via_ok: the request names (?via=) an audit entry whose object is
+ * the record asked for — the route's audit object, its {id}. */
+static bool audit_via_ok(app *a, http_req *r, const route *rt)
+{
+	const char *via = http_query(r, "via"), *id = http_param(r, "id");
+	if (!via || !*via || !id || !rt->object)
+		return false;
+	char *end;
+	long long seq = strtoll(via, &end, 10);
+	if (*end || seq < 1)
+		return false;
+	bool yes = false;
+	return audit_entry_names(a->db, (int64_t)seq, rt->object, id, &yes) == SJ_OK && yes;
 }
 
 /* audit_refused appends a "refused" entry through the group committer (the
@@ -238,6 +260,12 @@ void app_serve_update(app *a, http_req *r, const auth_user *u, app_update_fn fn)
 	app_reply(a, r, c, e, NULL, why, http_param(r, "id"), json_deep_copy(http_json(r)), 200, out);
 }
 
+/* durable: the group committer's report on a read's entries (issue 21) */
+static void durable(void *arg, sj_err result)
+{
+	http_resume(arg, result);
+}
+
 bool app_finish(app *a, http_req *r, db_conn *c, sj_err e)
 {
 	/* A read's audit entries were only queued (app_audit on DB_READ): they
@@ -249,10 +277,21 @@ bool app_finish(app *a, http_req *r, db_conn *c, sj_err e)
 	if (e)
 		db_rollback(c);
 	db_release(a->db, c);
-	if (e)
+	if (e) {
 		audit_queue_free(q);
-	else
+	} else if (q) {
+		/* The answer the handler now builds goes out only once the entries
+		 * are durable; meanwhile the connection is suspended and its worker
+		 * serves others (http_defer). An error report replaces the answer
+		 * by a 500/503 problem. Without a committer, or for an in-process
+		 * request, this thread waits as before. */
+		http_waiter *w = http_defer(r);
+		if (w && audit_flush_async(q, durable, w))
+			return true;
+		if (w)
+			http_resume(w, SJ_OK); /* waited here instead */
 		e = audit_flush(a->db, q);
+	}
 	if (e && !http_replied(r))
 		app_fail(r, e, NULL);
 	return e == SJ_OK;
@@ -612,6 +651,15 @@ void app_dispatch(http_req *r, void *ctx)
 	if ((rt->flags & ROUTE_OPJ) && !u->opj) {
 		app_audit_refusal(a, r, u, "authz.refused", "opj-required");
 		http_problem(r, 403, "opj-required", "only an officer with OPJ status (CPP 20) may do this", NULL);
+		free(u);
+		return;
+	}
+	/* An auditor reads a record only through an audit entry that names it
+	 * (issue 10 item 12): ?via=<seq>, checked against the entry's object. */
+	if ((rt->flags & ROUTE_AUDIT_VIA) && u->role == ROLE_AUDITOR && !audit_via_ok(a, r, rt)) {
+		app_audit_refusal(a, r, u, "authz.refused", "audit-entry-required");
+		http_problem(r, 403, "audit-entry-required",
+			     "an auditor reads a record through an audit entry that names it (?via=<entry number>)", NULL);
 		free(u);
 		return;
 	}

@@ -40,6 +40,11 @@
  * communication (issue 15: they see case data only through a case officer's
  * link). Routes every human needs (the session, the units) name ROLES_HUMAN. */
 #define HUMANS ROLES_CASE_READERS
+/* REFERENCE: reference data (no personal data) — the case readers and the
+ * auditor, whose pages name offences and rules. VIA: a record an auditor
+ * reads through the audit entry that names it (issue 10 item 12). */
+#define REFERENCE (ROLES_CASE_READERS | ROLE_AUDITOR)
+#define VIA (ROLES_CASE_READERS | ROLE_AUDITOR)
 #define ANYONE ROLES_ALL
 #define WRITERS ROLES_UNIT_WRITERS
 
@@ -88,7 +93,9 @@ const route app_routes[] = {
 
 	/* national search and central registers (api_search.c, api_registers.c);
 	 * before any /persons/{id} route so "search" is not read as an id */
-	ROUTE("GET", "/api/v1/persons/search", HUMANS, 0, api_persons_search,
+	/* the auditor finds whom entries are about by name or CIN (the audit
+	 * page's "who looked at this person"): purpose-bound and audited */
+	ROUTE("GET", "/api/v1/persons/search", HUMANS | ROLE_AUDITOR, 0, api_persons_search,
 	      "National person search across Arabic and Latin spellings (purpose required)", "search",
 	      REPLY(lookup_persons_rec), AUDIT("person.search", "search")),
 	ROUTE("GET", "/api/v1/persons/{id}/duplicates", ROLE_ADMIN | ROLE_CHIEF, 0, api_person_duplicates,
@@ -184,7 +191,7 @@ const route app_routes[] = {
 	ROUTE("GET", "/api/v1/desk/today", HUMANS, 0, api_desk_today,
 	      "The desk's day: today's declarations, certificates to check and to hand over", "desk",
 	      REPLY(desk_today_rec), AUDIT("desk.today", "unit")),
-	ROUTE("GET", "/api/v1/desk/communes", HUMANS, 0, api_desk_communes, "The communes (reference data)", "desk",
+	ROUTE("GET", "/api/v1/desk/communes", REFERENCE, 0, api_desk_communes, "The communes (reference data)", "desk",
 	      REPLY(desk_communes_rec)),
 	ROUTE("GET", "/api/v1/verify/{number}", 0, ROUTE_PUBLIC | ROUTE_ANONYMOUS, api_verify,
 	      "Public verification of a receipt or certificate by its number and code (?c=): no personal data",
@@ -224,11 +231,11 @@ const route app_routes[] = {
 	      AUDIT("audit.verify", NULL)),
 
 	/* reference data (legal rules as data; not personal data: not audited) */
-	ROUTE("GET", "/api/v1/offences", HUMANS, 0, api_offences_list, "The offence catalogue (current version)",
+	ROUTE("GET", "/api/v1/offences", REFERENCE, 0, api_offences_list, "The offence catalogue (current version)",
 	      "reference", REPLY(ref_lists_rec)),
-	ROUTE("GET", "/api/v1/custody-rules", HUMANS, 0, api_custody_rules_list, "Custody rules with effective dates",
+	ROUTE("GET", "/api/v1/custody-rules", REFERENCE, 0, api_custody_rules_list, "Custody rules with effective dates",
 	      "reference", REPLY(ref_lists_rec)),
-	ROUTE("GET", "/api/v1/prosecution-offices", HUMANS, 0, api_prosecution_list,
+	ROUTE("GET", "/api/v1/prosecution-offices", REFERENCE, 0, api_prosecution_list,
 	      "Prosecution offices and the units they serve", "reference", REPLY(ref_lists_rec)),
 
 	/* complaints and cases: unit writers in their unit and below; national roles read */
@@ -245,11 +252,11 @@ const route app_routes[] = {
 	      BODY(case_rec), REPLY(case_rec), AUDIT("case.create", "case")),
 	ROUTE("GET", "/api/v1/cases", HUMANS, 0, api_case_list, "List cases in my scope", "cases", REPLY(case_list_rec),
 	      AUDIT("case.list", "unit")),
-	ROUTE("GET", "/api/v1/cases/{id}", HUMANS, 0, api_case_get, "Read a whole case", "cases", REPLY(case_rec),
+	ROUTE("GET", "/api/v1/cases/{id}", VIA, ROUTE_AUDIT_VIA, api_case_get, "Read a whole case", "cases", REPLY(case_rec),
 	      AUDIT("case.read", "case")),
 	ROUTE("PATCH", "/api/v1/cases/{id}", WRITERS, 0, api_case_update, "Edit an open case's description", "cases",
 	      PATCH_BODY(case_rec), REPLY(case_rec), AUDIT("case.update", "case")),
-	ROUTE("GET", "/api/v1/cases/{id}/history", HUMANS, 0, api_case_history, "A case's history", "cases",
+	ROUTE("GET", "/api/v1/cases/{id}/history", VIA, ROUTE_AUDIT_VIA, api_case_history, "A case's history", "cases",
 	      REPLY(case_history_rec), AUDIT("case.history", "case")),
 	ROUTE("POST", "/api/v1/cases/{id}/offences", WRITERS, 0, api_case_add_offence, "Charge one more offence",
 	      "cases", BODY(case_offence_rec), REPLY(case_rec), AUDIT("case.offence", "case")),
@@ -268,19 +275,19 @@ const route app_routes[] = {
 	      BODY(case_person_removal_rec), REPLY(case_rec), AUDIT("case.person-removal", "person")),
 	ROUTE("GET", "/api/v1/find", HUMANS, 0, api_find, "Find a case (number, words) or a complaint (receipt)",
 	      "cases", REPLY(case_find_rec), AUDIT("find", "unit")),
-	ROUTE("GET", "/api/v1/persons/{id}", HUMANS, 0, api_person_get, "Read a person and their role-aware history",
+	ROUTE("GET", "/api/v1/persons/{id}", VIA, ROUTE_AUDIT_VIA, api_person_get, "Read a person and their role-aware history",
 	      "cases", REPLY(person_page_rec), AUDIT("person.read", "person")),
 
 	/* PVs: drafted by writers, sealed by an OPJ only */
 	ROUTE("POST", "/api/v1/cases/{id}/pvs", WRITERS, 0, api_pv_create, "Draft a PV (or a correction)", "pv",
 	      BODY(pv_rec), REPLY(pv_rec), AUDIT("pv.create", "pv")),
-	ROUTE("GET", "/api/v1/pvs/{id}", HUMANS, 0, api_pv_get, "Read a PV and check its seal", "pv", REPLY(pv_rec),
+	ROUTE("GET", "/api/v1/pvs/{id}", VIA, ROUTE_AUDIT_VIA, api_pv_get, "Read a PV and check its seal", "pv", REPLY(pv_rec),
 	      AUDIT("pv.read", "pv")),
 	ROUTE("PATCH", "/api/v1/pvs/{id}", WRITERS, 0, api_pv_update, "Edit a draft PV (a sealed one is 409)", "pv",
 	      PATCH_BODY(pv_rec), REPLY(pv_rec), AUDIT("pv.update", "pv")),
 	ROUTE("POST", "/api/v1/pvs/{id}/seal", WRITERS, ROUTE_OPJ, api_pv_seal, "Seal a PV (hash + OPJ signature)", "pv",
 	      REPLY(pv_rec), AUDIT("pv.seal", "pv")),
-	ROUTE("GET", "/api/v1/pvs/{id}/print", HUMANS, 0, api_pv_print, "The PV printed as the legal document (HTML, ?lang=ar|fr)", "pv",
+	ROUTE("GET", "/api/v1/pvs/{id}/print", VIA, ROUTE_AUDIT_VIA, api_pv_print, "The PV printed as the legal document (HTML, ?lang=ar|fr)", "pv",
 	      AUDIT("pv.print", "pv")),
 
 	/* custody: opened, extended and closed by an OPJ */

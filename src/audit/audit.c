@@ -419,6 +419,11 @@ static sj_err flush_on(db_conn *c, audit_queue *b)
 	return e;
 }
 
+bool audit_flush_async(audit_queue *b, audit_durable_fn fn, void *arg)
+{
+	return b && b->n && aud_committer_submit(b, fn, arg);
+}
+
 sj_err audit_flush(db *d, audit_queue *b)
 {
 	if (!b)

@@ -91,6 +91,16 @@ audit_queue *audit_take(db_conn *c);
  * connection of d. */
 SJ_MUST_USE sj_err audit_flush(db *d, audit_queue *b);
 void audit_queue_free(audit_queue *b);
+/* audit_flush_async hands b's entries to the group committer and returns at
+ * once (issue 21: the request's worker thread is freed meanwhile): fn(arg,
+ * result) is called once, when they are durable (SJ_OK) or could not be
+ * made so — on the thread that ran the pass (the committer's, or a reader
+ * waiting in audit_flush), holding no lock of the module. b is the
+ * committer's then. Returns false, and leaves b the caller's (for
+ * audit_flush), when b is NULL or empty or no committer runs. Call it
+ * holding no connection of d. */
+typedef void (*audit_durable_fn)(void *arg, sj_err result);
+bool audit_flush_async(audit_queue *b, audit_durable_fn fn, void *arg);
 /* audit_record appends one entry outside any transaction (a refused request)
  * and returns once it is durable. */
 SJ_MUST_USE sj_err audit_record(db *d, const audit_entry *e);
@@ -167,6 +177,12 @@ SJ_MUST_USE sj_err audit_verify_as_of(db *d, int64_t as_of_ms, audit_report *out
 SJ_MUST_USE sj_err audit_query(db_conn *c, const char *actor_badge, const char *action,
 			       const char *object_type, const char *object_id, int64_t from_ms,
 			       int64_t to_ms, int64_t after_seq, int limit, json_t **out);
+
+/* audit_entry_names tells whether entry seq names the record object_type
+ * object_id as its object (*yes): an auditor reads a record only through an
+ * entry that names it (issue 10 item 12). Reads outside any transaction. */
+SJ_MUST_USE sj_err audit_entry_names(db *d, int64_t seq, const char *object_type, const char *object_id,
+				     bool *yes);
 
 /* audit_ids returns a new JSON array of the string member `member` of each
  * object of list (the ids a list read showed, for its one audit entry), or

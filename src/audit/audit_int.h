@@ -34,6 +34,8 @@ struct audit_queue {
 	sj_err result;             /* set by the committer before done */
 	bool done;
 	pthread_cond_t cv;         /* its waiter's own: no herd woken per batch */
+	audit_durable_fn fn;       /* audit_flush_async: called instead of a waiter (no cv) */
+	void *arg;
 };
 
 /* aud_rec_new copies e (detail dumped to canonical JSON) stamped now;
@@ -114,6 +116,10 @@ void aud_committer_nudge(void);
 /* aud_committer_wait queues b and returns once its entries are durable (or
  * the error that kept them out); the caller may be the one that chains them. */
 SJ_MUST_USE sj_err aud_committer_wait(audit_queue *b);
+/* aud_committer_submit queues b with no waiter for the committer thread:
+ * fn(arg, result) is called once it is durable (or failed), then b is
+ * freed. False (b untouched) when no committer runs. */
+bool aud_committer_submit(audit_queue *b, audit_durable_fn fn, void *arg);
 /* aud_stats_add records one pass (committer.c keeps the counters). */
 void aud_stats_add(size_t chained, size_t nsigned);
 

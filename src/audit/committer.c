@@ -144,20 +144,34 @@ static sj_err lead(audit_queue *batches, const char *force)
 			b->last->next = NULL;
 	pthread_mutex_lock(&cm_lock);
 	cm_busy = false;
-	if (cm_first)
-		pthread_cond_signal(&cm_first->cv); /* the next leader */
+	/* the next leader: a waiting reader, or (batches with no waiter) the
+	 * committer thread, which cm_work wakes */
+	if (cm_first && !cm_first->fn)
+		pthread_cond_signal(&cm_first->cv);
 	pthread_cond_signal(&cm_work);
 	pthread_mutex_unlock(&cm_lock);
 	if (!e && batches && db_kind(cm_db) != DB_PG)
 		e = db_sync(cm_db);
+	audit_queue *reports = NULL;
 	pthread_mutex_lock(&cm_lock);
 	for (audit_queue *b = batches, *nx; b; b = nx) {
 		nx = b->next; /* b is its waiter's once done */
 		b->result = e;
 		b->done = true;
-		pthread_cond_signal(&b->cv);
+		if (b->fn) {
+			b->next = reports;
+			reports = b;
+		} else {
+			pthread_cond_signal(&b->cv);
+		}
 	}
 	pthread_mutex_unlock(&cm_lock);
+	/* the batches without a waiter: reported outside the lock */
+	for (audit_queue *b = reports, *nx; b; b = nx) {
+		nx = b->next;
+		b->fn(b->arg, e);
+		audit_queue_free(b);
+	}
 	return e;
 }
 
@@ -197,6 +211,32 @@ sj_err aud_committer_wait(audit_queue *b)
 	pthread_mutex_unlock(&cm_lock);
 	pthread_cond_destroy(&b->cv);
 	return e;
+}
+
+bool aud_committer_submit(audit_queue *b, audit_durable_fn fn, void *arg)
+{
+	pthread_mutex_lock(&cm_lock);
+	if (cm_exited || cm_stopping || !atomic_load(&cm_running)) {
+		pthread_mutex_unlock(&cm_lock);
+		return false; /* the caller flushes it the synchronous way */
+	}
+	b->next = NULL;
+	b->done = false;
+	b->result = SJ_OK;
+	b->fn = fn;
+	b->arg = arg;
+	if (cm_last)
+		cm_last->next = b;
+	else
+		cm_first = b;
+	cm_last = b;
+	/* The committer thread chains it (with all that waits), never the
+	 * caller: a worker that led would hold its thread through the pass and
+	 * its flush, which is what suspending the connection avoids — with one
+	 * worker, every pass would hold one entry. */
+	pthread_cond_signal(&cm_work);
+	pthread_mutex_unlock(&cm_lock);
+	return true;
 }
 
 static const char sql_poll[] =
@@ -244,7 +284,8 @@ static void *cm_main(void *arg)
 	int64_t next_poll = clock_monotonic_us() / 1000 + CM_POLL_MS;
 	pthread_mutex_lock(&cm_lock);
 	for (;;) {
-		while (!cm_nudged && !cm_stopping) {
+		/* batches with no waiter and no pass running are this thread's */
+		while (!cm_nudged && !cm_stopping && !(cm_first && !cm_busy && cm_first->fn)) {
 			int64_t now = clock_monotonic_us() / 1000;
 			if (now >= next_poll)
 				break;
@@ -280,7 +321,7 @@ static void *cm_main(void *arg)
 		} else {
 			pthread_mutex_lock(&cm_lock);
 			cm_busy = false;
-			if (cm_first)
+			if (cm_first && !cm_first->fn)
 				pthread_cond_signal(&cm_first->cv);
 			pthread_mutex_unlock(&cm_lock);
 		}

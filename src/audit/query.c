@@ -7,6 +7,7 @@
 
 #include "core/clock.h"
 #include "core/jdump.h"
+#include "db/dbj.h"
 
 static sj_err step_done(db_stmt *s)
 {
@@ -126,4 +127,21 @@ json_t *audit_ids(const json_t *list, const char *member)
 		}
 	}
 	return ids;
+}
+
+static const char sql_names[] =
+	"SELECT COUNT(*) FROM audit_log WHERE seq = ? AND object_type = ? AND object_id = ?";
+
+sj_err audit_entry_names(db *d, int64_t seq, const char *object_type, const char *object_id, bool *yes)
+{
+	*yes = false;
+	db_conn *c;
+	sj_err e = db_acquire(d, &c);
+	if (e)
+		return e;
+	int64_t n = 0;
+	e = dbj_int(c, sql_names, &n, "itt", seq, object_type, object_id);
+	db_release(d, c);
+	*yes = !e && n == 1;
+	return e;
 }

@@ -28,8 +28,11 @@ typedef enum role {
 #define ROLES_ALL (ROLE_ADMIN | ROLE_CHIEF | ROLE_OPJ | ROLE_OFFICER | ROLE_ANALYST | ROLE_AUDITOR | ROLE_MONITOR | \
 		   ROLES_COMMS)
 #define ROLES_HUMAN (ROLE_ADMIN | ROLE_CHIEF | ROLE_OPJ | ROLE_OFFICER | ROLE_ANALYST | ROLE_AUDITOR | ROLES_COMMS)
-/* Who may read case, person and register data: every human but communication. */
-#define ROLES_CASE_READERS (ROLES_HUMAN & ~ROLES_COMMS)
+/* Who may read case, person and register data: every human but communication
+ * and the auditor. The auditor (issue 10 item 12, least privilege) reads the
+ * audit log, and a case, PV or person only through an audit entry that names
+ * it (ROUTE_AUDIT_VIA routes: ?via=<seq>; src/app/dispatch.c). */
+#define ROLES_CASE_READERS (ROLES_HUMAN & ~ROLES_COMMS & ~ROLE_AUDITOR)
 #define ROLES_UNIT_WRITERS (ROLE_CHIEF | ROLE_OPJ | ROLE_OFFICER)
 
 /* role_from_name maps "admin", "chief", "opj", "officer", "analyst", "auditor",

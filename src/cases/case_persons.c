@@ -9,6 +9,7 @@
 #include "core/clock.h"
 #include "core/limits.h"
 #include "db/dbj.h"
+#include "lookup/lookup.h"
 #include "persons/persons.h"
 #include "registers/registers.h"
 
@@ -20,6 +21,8 @@ static const char *jstr(json_t *o, const char *k)
 /* ------------------------------------------------------------ the records */
 
 REC_ENUM_DEF_PUBLIC(case_person_roles, "prole", "complainant", "victim", "suspect", "witness", "arrested");
+
+#define CASE_PERSON_FIELDS_MAX 32 /* names in not_applied: at most person_rec's fields */
 
 /* A person in a case: the link (role, note) and, as read, the person's own
  * members flattened beside it (person_rec). The body names either an
@@ -35,7 +38,11 @@ REC_ENUM_DEF_PUBLIC(case_person_roles, "prole", "complainant", "victim", "suspec
 	X(C, removed_by, ID, 0, 36, NULL, 0) \
 	X(C, removed_reason, TEXT, 3, SJ_MAX_SHORT_TEXT, NULL, 0) \
 	X(V, person, OBJECT, 0, 0, &person_rec, IN | NULLABLE) \
+	X(V, purpose, TEXT, 3, SJ_MAX_PURPOSE, NULL, IN | NULLABLE) \
 	X(V, reused, BOOL, 0, 0, NULL, OUT) \
+	X(V, national_lookup, BOOL, 0, 0, NULL, OUT) \
+	X(V, owner_unit, CODE, 1, UNIT_CODE_MAX, NULL, OUT) \
+	X(V, not_applied, ARRAY, 0, CASE_PERSON_FIELDS_MAX, NULL, OUT) \
 	X(V, alerts, ARRAY, 0, SJ_MAX_ALERTS, &reg_alert_rec, OUT)
 
 static void case_person_check(json_t *p, const char *prefix, json_t *errs)
@@ -72,6 +79,116 @@ static const rec_desc person_case_rec = REC_DESC("person_case", NULL, person_cas
 static const rec_field person_page_fields[] = {REC_ID_FIELD, PERSON_PAGE_FIELDS(REC_FIELD)};
 const rec_desc person_page_rec = REC_DESC_FLAT("person_page", NULL, person_page_fields, NULL, &person_rec);
 
+/* ------------------------------------------------------------ whose person */
+
+/* A person's record belongs to the unit that entered it (persons.home_unit_id).
+ * Another unit may link it to its own case, but (issue 10 item 8):
+ * - it never writes into that record: what it typed that the record lacks
+ *   or says otherwise is answered back as not_applied (the fields' names),
+ *   for the adding unit's own documents (the hearing PV records identity as
+ *   declared) — see docs/internals/cases.md;
+ * - a person it has never had in a case of its scope is a national look-up
+ *   (lookup_link: purpose, the look-up rate limit, audited with its subject
+ *   as "case.person.lookup", flagged with the searches), answered with what
+ *   a person search shows;
+ * - its views of the case show another unit's person as search shows them. */
+typedef struct whose {
+	bool exists;                /* the person is in the index */
+	bool owned;                 /* its home unit is in the actor's scope (or the actor is national) */
+	bool seen;                  /* owned, or linked to a case in the actor's scope */
+	char id[ID_LEN + 1];
+	char owner[UNIT_CODE_MAX + 1];
+} whose;
+
+static const char sql_by_id[] =
+	"SELECT p.id AS id, u.path AS path, u.code AS code FROM persons p LEFT JOIN units u ON u.id = p.home_unit_id"
+	" WHERE p.id = ?";
+static const char sql_by_cin[] =
+	"SELECT p.id AS id, u.path AS path, u.code AS code FROM persons p LEFT JOIN units u ON u.id = p.home_unit_id"
+	" WHERE p.cin = ?";
+static const char sql_case_units[] =
+	"SELECT DISTINCT u.path AS path FROM case_persons cp JOIN cases c ON c.id = cp.case_id"
+	" JOIN units u ON u.id = c.unit_id WHERE cp.person_id = ? AND cp.removed_at IS NULL";
+
+/* whose_of finds the existing person named by person_id, or by the CIN of
+ * person (NULL: a new person), and whose it is for actor a. */
+static sj_err whose_of(db_conn *c, const sj_actor *a, const char *person_id, json_t *person, whose *w)
+{
+	*w = (whose){0};
+	json_t *row = NULL;
+	sj_err e;
+	char cin[PERSON_CIN_MAX + 1] = "";
+	if (person_id) {
+		e = dbj_one(c, sql_by_id, "id:t,path:t,code:t", &row, "t", person_id);
+	} else {
+		const char *raw = jstr(person, "cin");
+		if (!raw || !persons_cin_normalize(raw, cin))
+			return SJ_OK; /* no CIN: a new person (the record's check refuses a bad one) */
+		e = dbj_one(c, sql_by_cin, "id:t,path:t,code:t", &row, "t", cin);
+	}
+	if (e == SJ_ENOTFOUND)
+		return SJ_OK;
+	if (e)
+		return e;
+	w->exists = true;
+	snprintf(w->id, sizeof w->id, "%s", jstr(row, "id"));
+	snprintf(w->owner, sizeof w->owner, "%s", jstr(row, "code") ? jstr(row, "code") : "");
+	w->owned = a->national || actor_in_scope(a, jstr(row, "path"));
+	json_decref(row);
+	w->seen = w->owned;
+	if (w->seen)
+		return SJ_OK;
+	json_t *paths = NULL;
+	if ((e = dbj_rows(c, sql_case_units, "path:t", &paths, "t", w->id)))
+		return e;
+	size_t i;
+	json_t *o;
+	json_array_foreach(paths, i, o) if (actor_in_scope(a, jstr(o, "path"))) w->seen = true;
+	json_decref(paths);
+	return SJ_OK;
+}
+
+/* What a person search shows of a person (person_match_rec): the rest of
+ * another unit's record stays with that unit. */
+static const char *const shown_nationally[] = {"id", "cin", "unknown", "first_name_ar", "last_name_ar",
+					       "first_name_lat", "last_name_lat", "father_name", "birth_date", "sex",
+					       NULL};
+
+static bool shown(const char *k)
+{
+	for (const char *const *x = shown_nationally; *x; x++)
+		if (strcmp(*x, k) == 0)
+			return true;
+	return false;
+}
+
+/* as_searched removes from p (a person as read) what search does not show. */
+static void as_searched(json_t *p)
+{
+	const char *k;
+	json_t *v;
+	void *tmp;
+	json_object_foreach_safe(p, tmp, k, v) if (!shown(k) && rec_field_find(&person_rec, k)) json_object_del(p, k);
+}
+
+/* not_applied lists the members of typed (a person as typed) that stored
+ * (the record as read) lacks or holds otherwise: what linking did not
+ * write into another unit's record. */
+static json_t *not_applied(json_t *typed, json_t *stored)
+{
+	json_t *names = json_array();
+	const char *k;
+	json_t *v;
+	json_object_foreach(typed, k, v) {
+		if (!names || json_is_null(v) || strcmp(k, "cin") == 0 || !rec_field_find(&person_rec, k))
+			continue;
+		json_t *have = json_object_get(stored, k);
+		if (!have || !json_equal(have, v))
+			json_array_append_new(names, json_string(k));
+	}
+	return names;
+}
+
 /* ------------------------------------------------------------ links */
 
 static const char sql_link[] =
@@ -99,11 +216,20 @@ sj_err case_person_link(db_conn *c, const sj_actor *a, const case_ref *r, const 
 		snprintf(person_id_out, ID_LEN + 1, "%s", person_id);
 		*reused = true;
 	} else {
-		bool created = false;
-		e = persons_upsert(c, person, r->unit_id, person_id_out, &created);
-		if (e)
+		whose w;
+		if ((e = whose_of(c, a, NULL, person, &w)))
 			return e;
-		*reused = !created;
+		if (w.exists && !w.owned) {
+			/* another unit's record: linked, never filled */
+			snprintf(person_id_out, ID_LEN + 1, "%s", w.id);
+			*reused = true;
+		} else {
+			bool created = false;
+			e = persons_upsert(c, person, r->unit_id, person_id_out, &created);
+			if (e)
+				return e;
+			*reused = !created;
+		}
 	}
 	/* one role once: looked up first, so the capabilities that may meet
 	 * an existing link (a complaint attached) get SJ_ECONFLICT without a
@@ -128,29 +254,47 @@ sj_err case_person_link(db_conn *c, const sj_actor *a, const case_ref *r, const 
 }
 
 sj_err case_person_add(db_conn *c, const sj_actor *a, const char *case_id, json_t *in, json_t **out,
-		       const char **why)
+		       const char **why, int64_t *retry_s)
 {
 	*out = NULL;
 	case_ref r;
 	sj_err e = case_ref_open(c, a, case_id, &r, why);
 	if (e)
 		return e;
+	json_t *person = json_object_get(in, "person");
+	if (!json_is_object(person))
+		person = NULL;
+	/* a person the unit has never had is a national look-up, counted
+	 * before anything of it is read */
+	whose w;
+	if ((e = whose_of(c, a, jstr(in, "person_id"), person, &w)))
+		return e;
+	bool national = w.exists && !w.seen;
+	if (national && (e = lookup_link(c, a, jstr(in, "purpose"), why, retry_s)))
+		return e;
 	char pid[ID_LEN + 1] = "";
 	bool reused = false;
-	json_t *person = json_object_get(in, "person");
-	e = case_person_link(c, a, &r, jstr(in, "role"), jstr(in, "person_id"), json_is_object(person) ? person : NULL,
-			     jstr(in, "note"), pid, &reused, why);
+	e = case_person_link(c, a, &r, jstr(in, "role"), jstr(in, "person_id"), person, jstr(in, "note"), pid, &reused,
+			     why);
 	json_t *p = NULL, *alerts = NULL;
 	e = e ? e : persons_get(c, pid, &p);
 	if (!e && !(alerts = json_array()))
 		e = SJ_ENOMEM;
 	/* the hit engine on the person entered */
 	e = e ? e : reg_check_entered_person(c, a, p, "case", r.number, alerts);
+	json_t *skipped = !e && w.exists && !w.owned && person ? not_applied(person, p) : NULL;
 	if (e) {
 		json_decref(p);
 		json_decref(alerts);
 		return e;
 	}
+	if (!w.owned && w.exists) {
+		json_object_set_new(p, "owner_unit", json_string(w.owner));
+		json_object_set_new(p, "not_applied", skipped ? skipped : json_array());
+	}
+	if (!w.owned && w.exists)
+		as_searched(p);
+	json_object_set_new(p, "national_lookup", json_boolean(national));
 	json_object_set_new(p, "alerts", alerts);
 	json_object_set_new(p, "role", json_string(jstr(in, "role")));
 	if (jstr(in, "note"))
@@ -183,14 +327,20 @@ sj_err case_person_has_role(db_conn *c, const char *case_id, const char *person_
 	return SJ_OK;
 }
 
+/* Another unit's person shows in a case as a person search shows them
+ * (shown_nationally): the rest of the record only when the person's home
+ * unit is the case's unit or below it. */
+#define OWN_SQL "substr(COALESCE(hu.path, ''), 1, length(cu.path)) = cu.path"
+#define OWN_COL(col) " CASE WHEN " OWN_SQL " THEN p." col " END AS " col
 static const char sql_case_persons[] =
 	"SELECT cp.person_id AS person_id, cp.role AS role, cp.note AS note, cp.added_at AS added_at, p.cin AS cin,"
 	" p.unknown AS unknown, p.first_name_ar AS first_name_ar, p.last_name_ar AS last_name_ar,"
 	" p.first_name_lat AS first_name_lat, p.last_name_lat AS last_name_lat, p.father_name AS father_name,"
-	" p.mother_name AS mother_name, p.birth_date AS birth_date, p.birth_place AS birth_place, p.sex AS sex,"
-	" p.nationality AS nationality, p.address AS address, p.phone AS phone, p.description AS description"
-	" FROM case_persons cp JOIN persons p ON p.id = cp.person_id WHERE cp.case_id = ? AND cp.removed_at IS NULL"
-	" ORDER BY cp.added_at, cp.id";
+	OWN_COL("mother_name") ", p.birth_date AS birth_date," OWN_COL("birth_place") ", p.sex AS sex,"
+	OWN_COL("nationality") "," OWN_COL("address") "," OWN_COL("phone") "," OWN_COL("description")
+	" FROM case_persons cp JOIN persons p ON p.id = cp.person_id JOIN cases c ON c.id = cp.case_id"
+	" JOIN units cu ON cu.id = c.unit_id LEFT JOIN units hu ON hu.id = p.home_unit_id"
+	" WHERE cp.case_id = ? AND cp.removed_at IS NULL ORDER BY cp.added_at, cp.id";
 
 sj_err case_persons(db_conn *c, const char *case_id, json_t **out)
 {
@@ -236,6 +386,11 @@ sj_err case_person_page(db_conn *c, const sj_actor *a, const char *person_id, js
 	/* A person with no case in the actor's scope is not theirs to read. */
 	if (!e && !a->national && json_array_size(cases) == 0)
 		e = SJ_EFORBIDDEN;
+	/* another unit's person: what a person search shows (issue 10 item 8) */
+	whose w = {0};
+	e = e ? e : whose_of(c, a, person_id, NULL, &w);
+	if (!e && !w.owned)
+		as_searched(p);
 	if (e) {
 		json_decref(p);
 		json_decref(cases);

@@ -201,9 +201,15 @@ SJ_MUST_USE sj_err case_assign(db_conn *c, const sj_actor *a, const char *id, js
  * person, 422 "person-not-found" otherwise — or a person written through
  * persons_upsert), then runs the hit engine on the person. A person already
  * holding that role in the case is SJ_ECONFLICT "person-role-taken". *out:
- * the person with role, note, reused, case_id and alerts. */
+ * the person with role, note, reused, case_id and alerts.
+ * Another unit's person (issue 10 item 8) is linked, never written into:
+ * *out has owner_unit, not_applied (the typed fields not written) and only
+ * what a person search shows; one the actor's scope has never had in a
+ * case is a national look-up (lookup_link: in.purpose required
+ * "purpose-required", SJ_ELIMIT "rate-limited" with *retry_s) and *out has
+ * national_lookup true — the caller audits it as "case.person.lookup". */
 SJ_MUST_USE sj_err case_person_add(db_conn *c, const sj_actor *a, const char *case_id, json_t *in, json_t **out,
-				   const char **why);
+				   const char **why, int64_t *retry_s);
 /* case_person_link links a person to case r with role and note (NULL: none):
  * person_id an existing person, or person (a checked person object) written
  * through persons_upsert. *person_id_out gets the id, *reused whether an

@@ -557,11 +557,33 @@ sj_err print_bundle_html(json_t *ref, i18n_lang lang, buf *b)
 	e = e ? e : th(b, lang, "person.role");
 	e = e ? e : th(b, lang, "person.cin");
 	e = e ? e : buf_adds(b, "</tr></thead><tbody>\n");
-	json_array_foreach(json_object_get(bundle, "persons"), i, o) {
+	/* the sealed bundle holds one row per role: each person is listed
+	 * once, with every role they hold in the case */
+	json_t *persons = json_object_get(bundle, "persons");
+	json_array_foreach(persons, i, o) {
+		const char *pid = jstr(o, "person_id");
+		bool seen = false;
+		for (size_t k = 0; pid && k < i && !seen; k++)
+			seen = jstr(json_array_get(persons, k), "person_id") &&
+			       strcmp(jstr(json_array_get(persons, k), "person_id"), pid) == 0;
+		if (seen)
+			continue;
+		char roles[256] = "";
+		size_t n = 0;
+		for (size_t k = i; k < json_array_size(persons); k++) {
+			json_t *p = json_array_get(persons, k);
+			if (k != i && (!pid || !jstr(p, "person_id") || strcmp(jstr(p, "person_id"), pid) != 0))
+				continue;
+			int w = snprintf(roles + n, sizeof roles - n, "%s%s", n ? L(lang, "doc.comma") : "",
+					 n ? " " : "");
+			n += w > 0 && (size_t)w < sizeof roles - n ? (size_t)w : 0;
+			w = snprintf(roles + n, sizeof roles - n, "%s", E(lang, "prole", jstr(p, "role")));
+			n += w > 0 && (size_t)w < sizeof roles - n ? (size_t)w : 0;
+		}
 		e = e ? e : buf_adds(b, "<tr><td>");
 		e = e ? e : name(b, o);
 		e = e ? e : buf_adds(b, "</td>");
-		e = e ? e : td(b, E(lang, "prole", jstr(o, "role")), NULL);
+		e = e ? e : td(b, roles, NULL);
 		e = e ? e : td(b, jstr(o, "cin"), "num");
 		e = e ? e : buf_adds(b, "</tr>\n");
 	}

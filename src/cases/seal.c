@@ -453,3 +453,53 @@ bool pv_seal_ok(const char *content, const char *hash, const char *sig, const ch
 	unsigned char pk[crypto_sign_PUBLICKEYBYTES];
 	return content && hash_ok(content, hash) && pk_of(pk_hex, pk) && signed_ok(PV_SIG_CONTEXT, hash, sig, pk);
 }
+
+/* ---------- keys of seals made before the bindings (migration 0060) ---------- */
+
+static const char sql_legacy_window[] =
+	"SELECT COUNT(*) AS n, MIN(sealed_at) AS first FROM pvs WHERE key_id = ? AND sealed_by = ? AND sealed_at IS NOT NULL";
+static const char sql_first_bind[] = "SELECT MIN(enrolled_at) FROM opj_key_bindings WHERE key_id = ?";
+static const char sql_bind_close[] =
+	"UPDATE opj_key_bindings SET revoked_at = ?, revoked_by = ?, revoke_reason = ? WHERE key_id = ? AND enrolled_at = ?";
+
+sj_err seal_key_bind_legacy(db_conn *c, const sj_actor *a, const char *badge, const char *reason, json_t **out,
+			    const char **why)
+{
+	*out = NULL;
+	auth_user u;
+	sj_err e = target(c, a, badge, &u, why);
+	if (e)
+		return e;
+	char key_id[SEAL_KEY_ID_HEX + 1], pkhex[2 * crypto_sign_PUBLICKEYBYTES + 1];
+	e = key_of(c, u.id, false, NULL, key_id, pkhex);
+	if (e == SJ_ENOTFOUND)
+		*why = "opj-key-none";
+	if (e)
+		return e;
+	json_t *w = NULL;
+	if ((e = dbj_one(c, sql_legacy_window, "n:i,first:i", &w, "tt", key_id, u.id)))
+		return e;
+	int64_t n = json_integer_value(json_object_get(w, "n")), first = json_integer_value(json_object_get(w, "first"));
+	json_decref(w);
+	int64_t later = 0;
+	if (!n) {
+		*why = "opj-key-no-seals";
+		return SJ_ECONFLICT;
+	}
+	if ((e = dbj_int(c, sql_first_bind, &later, "t", key_id)))
+		return e;
+	if (later && later <= first) {
+		*why = "opj-key-bound"; /* every seal of the key is covered already */
+		return SJ_ECONFLICT;
+	}
+	/* the window from the first seal to the first binding (or open, when
+	 * the key was never bound: it is enrolled from its first seal on) */
+	e = bind(c, key_id, u.id, pkhex, first, a->id ? a->id : a->badge);
+	if (!e && later)
+		e = db_run(c, sql_bind_close, "ittti", later, a->id ? a->id : a->badge, reason, key_id, first);
+	if (!e && !(*out = json_pack("{s:s,s:s,s:s,s:I,s:I,s:I}", "badge", u.badge, "key_id", key_id, "public_key",
+				     pkhex, "enrolled_at", (json_int_t)first, "until", (json_int_t)later, "seals",
+				     (json_int_t)n)))
+		e = SJ_ENOMEM;
+	return e;
+}

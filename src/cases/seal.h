@@ -77,6 +77,17 @@ SJ_MUST_USE sj_err seal_flag_broken(db_conn *c, const sj_actor *a, const char *o
  * *out: a seal_key. seal_key_revoke ends the active binding with in's reason
  * (409 "opj-key-not-enrolled"); seals made before stay valid. */
 SJ_MUST_USE sj_err seal_key_enrol(db_conn *c, const sj_actor *a, const char *badge, json_t **out, const char **why);
+/* seal_key_bind_legacy binds badge's existing key over the seals it made
+ * before bindings existed (PVs sealed before migration 0060 read
+ * "key-not-bound"): a binding signed with the node key from the key's first
+ * seal to its first binding (closed then, with reason), or from the first
+ * seal on when it was never bound. An administrator's act (`sijill user
+ * bind-key`), audited by the caller. 404 "user-not-found", SJ_ENOTFOUND
+ * "opj-key-none", 409 "opj-key-no-seals" / "opj-key-bound" (nothing left
+ * to bind). *out: badge, key_id, public_key, enrolled_at, until (0: open),
+ * seals (how many PVs the key sealed). */
+SJ_MUST_USE sj_err seal_key_bind_legacy(db_conn *c, const sj_actor *a, const char *badge, const char *reason,
+					json_t **out, const char **why);
 SJ_MUST_USE sj_err seal_key_revoke(db_conn *c, const sj_actor *a, const char *badge, json_t *in, json_t **out,
 				   const char **why);
 

@@ -1,4 +1,4 @@
-/* user.c — `sijill user add|disable|enable|list|passwd|token`. Passwords are
+/* user.c — `sijill user add|disable|enable|list|passwd|token|bind-key`. Passwords are
  * read from standard input, never from the command line (visible in ps). */
 #include <getopt.h>
 #include <stdio.h>
@@ -10,6 +10,8 @@
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "auth/password.h"
+#include "cases/pv.h"
+#include "cases/seal.h"
 #include "cli/cli.h"
 
 static void usage(FILE *f)
@@ -24,6 +26,10 @@ static void usage(FILE *f)
 	      "  list                   list users (badge, role, unit, status)\n"
 	      "  token   --badge B [--label L]\n"
 	      "          print a new bearer token for a machine account (shown once)\n"
+	      "  bind-key --badge B --reason TEXT [--pv-key PATH]\n"
+	      "          bind the OPJ's existing key over the PVs it sealed before key\n"
+	      "          bindings existed (migration 0060: they read \"key-not-bound\"), after\n"
+	      "          checking the key's fingerprint with the OPJ; an audited act\n"
 	      "\n"
 	      "Roles: admin chief opj officer analyst auditor monitor.\n"
 	      "Common: --db DB, --audit-key PATH (as for `sijill init`).\n", f);
@@ -44,6 +50,41 @@ static int audit_and_commit(db_conn *c, const char *action, const char *object_i
 	return 0;
 }
 
+/* bind_key: `sijill user bind-key` (seal_key_bind_legacy), as the system. */
+static int bind_key(db_conn *c, const char *badge, const char *reason, const char *audit_key, const char *pvkey)
+{
+	char pvbuf[PATH_MAX + 16];
+	if (!pvkey) {
+		snprintf(pvbuf, sizeof pvbuf, "%s.pv-wrap", audit_key);
+		pvkey = pvbuf;
+	}
+	if (pv_key_load_or_create(pvkey, false)) {
+		fprintf(stderr, "sijill: cannot read the PV key %s\n", pvkey);
+		return 1;
+	}
+	sj_actor sys = {.badge = cli_actor_badge(), .role_name = "system", .national = true, .via = "cli"};
+	json_t *out = NULL;
+	const char *why = NULL;
+	sj_err e = db_begin(c, DB_WRITE);
+	e = e ? e : seal_key_bind_legacy(c, &sys, badge, reason, &out, &why);
+	if (e) {
+		db_rollback(c);
+		fprintf(stderr, "sijill: %s: %s\n", badge, why ? why : sj_err_name(e));
+		return 1;
+	}
+	const char *kid = json_string_value(json_object_get(out, "key_id"));
+	int rc = audit_and_commit(c, "opj-key.bind-legacy", badge,
+				  json_pack("{s:s?,s:O?,s:O?,s:O?,s:s}", "key_id", kid, "seals", json_object_get(out, "seals"),
+					    "from", json_object_get(out, "enrolled_at"), "until",
+					    json_object_get(out, "until"), "reason", reason));
+	if (!rc)
+		printf("key %s of %s (public key %s) bound over its %lld earlier seals\n", kid ? kid : "", badge,
+		       json_string_value(json_object_get(out, "public_key")),
+		       (long long)json_integer_value(json_object_get(out, "seals")));
+	json_decref(out);
+	return rc;
+}
+
 int cli_user(int argc, char **argv)
 {
 	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
@@ -52,12 +93,13 @@ int cli_user(int argc, char **argv)
 	}
 	const char *cmd = argv[1];
 	const char *dbu = getenv("SIJILL_DB"), *badge = NULL, *name = NULL, *rolen = NULL, *unit = NULL,
-		   *lang = NULL, *label = NULL, *key = NULL;
+		   *lang = NULL, *label = NULL, *key = NULL, *reason = NULL, *pvkey = NULL;
 	static const struct option opts[] = {
 		{"db", required_argument, NULL, 'd'},  {"badge", required_argument, NULL, 'b'},
 		{"name", required_argument, NULL, 'n'}, {"role", required_argument, NULL, 'r'},
 		{"unit", required_argument, NULL, 'u'}, {"lang", required_argument, NULL, 'L'},
 		{"label", required_argument, NULL, 'l'}, {"audit-key", required_argument, NULL, 'k'},
+		{"reason", required_argument, NULL, 'R'}, {"pv-key", required_argument, NULL, 'K'},
 		{"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
 	};
 	int ch;
@@ -72,13 +114,17 @@ int cli_user(int argc, char **argv)
 		case 'L': lang = optarg; break;
 		case 'l': label = optarg; break;
 		case 'k': key = optarg; break;
+		case 'R': reason = optarg; break;
+		case 'K': pvkey = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
 	}
 	bool known = strcmp(cmd, "add") == 0 || strcmp(cmd, "disable") == 0 || strcmp(cmd, "enable") == 0 ||
-		     strcmp(cmd, "passwd") == 0 || strcmp(cmd, "list") == 0 || strcmp(cmd, "token") == 0;
-	if (!known || !dbu || optind != argc || (strcmp(cmd, "list") != 0 && !badge)) {
+		     strcmp(cmd, "passwd") == 0 || strcmp(cmd, "list") == 0 || strcmp(cmd, "token") == 0 ||
+		     strcmp(cmd, "bind-key") == 0;
+	if (!known || !dbu || optind != argc || (strcmp(cmd, "list") != 0 && !badge) ||
+	    (strcmp(cmd, "bind-key") == 0 && (!reason || strlen(reason) < 3))) {
 		usage(stderr);
 		return 2;
 	}
@@ -179,6 +225,8 @@ int cli_user(int argc, char **argv)
 					printf("password of %s changed; its sessions were ended\n", badge);
 			}
 		}
+	} else if (strcmp(cmd, "bind-key") == 0) {
+		rc = bind_key(c, badge, reason, key, pvkey);
 	} else { /* token */
 		char token[AUTH_TOKEN_MAX + 1];
 		sj_err e = db_begin(c, DB_WRITE);

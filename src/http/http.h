@@ -94,6 +94,24 @@ void http_reply_file(http_req *r, int status, const char *ctype, int fd, uint64_
  * and "message": {"ar","fr"} from the dictionaries' "err.<code>" entry
  * (its {placeholders} filled from extra's "vars" object) unless extra has one. */
 void http_problem(http_req *r, int status, const char *code, const char *detail, json_t *extra);
+/* --- an answer that waits for another thread (issue 21: the worker is freed) ---
+ * http_defer says that the answer r is building must not be sent before
+ * another thread reports (http_resume): when the handler returns, the
+ * connection is suspended (MHD_suspend_connection) and its worker thread
+ * serves other connections; the report resumes it and the answer the
+ * handler built goes out then — or, when the report is an error, a 503
+ * (SJ_EBUSY, SJ_EUNAVAIL) or 500 problem instead. Returns the waiter the
+ * reporter is given, or NULL when r cannot wait so (an in-process request,
+ * or a waiter already set): the caller then waits on its own thread.
+ * http_resume reports once, from any thread, even before the handler has
+ * returned (the answer then goes out without a suspension); after it the
+ * waiter is not the reporter's any more. */
+typedef struct http_waiter http_waiter;
+http_waiter *http_defer(http_req *r);
+void http_resume(http_waiter *w, sj_err e);
+/* http_waiting: connections suspended now (for a clean stop, /metrics). */
+uint64_t http_waiting(void);
+
 /* http_add_header adds a response header for the reply still to be sent. */
 SJ_MUST_USE sj_err http_add_header(http_req *r, const char *name, const char *value);
 /* http_replied returns true once a reply was queued; http_status its status. */

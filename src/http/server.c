@@ -7,11 +7,13 @@
  */
 #include "core/jdump.h"
 #include "http/http.h"
+#include "http/http_int.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,61 +30,13 @@
 #include "core/log.h"
 #include "text/norm.h"
 
-#define HTTP_MAX_PARAMS 8
-#define HTTP_MAX_RESP_HEADERS 16
-#define HTTP_FAKE_MAX_HEADERS 16
-
-typedef struct kv {
-	char *k;
-	char *v;
-} kv;
-
-struct http_req {
-	struct MHD_Connection *conn;
-	const http_config *cfg;
-	char method[16];
-	char *path;
-	char request_id[ID_LEN + 1];
-	char ip[INET6_ADDRSTRLEN];
-	int64_t started_us;
-	buf body;
-	bool body_too_large;
-	bool early_reply;      /* replied before reading the body */
-	bool secure;           /* came over TLS through the trusted proxy */
-	kv query[SJ_MAX_QUERY_PARAMS];
-	int nquery;
-	bool query_dup;
-	bool query_overflow;
-	bool query_bad;        /* a name or value with a NUL byte or invalid UTF-8 */
-	kv params[HTTP_MAX_PARAMS];
-	int nparams;
-	void *user;
-	void *route;           /* the dispatcher's route row (opaque here) */
-	void *app_data;        /* the dispatcher's bookkeeping (opaque here) */
-	json_t *json;          /* the parsed body, owned (http_set_json) */
-	/* the reply */
-	bool replied;
-	int status;
-	struct MHD_Response *resp;
-	kv headers[HTTP_MAX_RESP_HEADERS];
-	int nheaders;
-	/* http_req_fake only (tests and fuzzing): no connection; request headers
-	 * here, and a copy of the reply body */
-	bool fake;
-	kv fheaders[HTTP_FAKE_MAX_HEADERS];
-	int nfheaders;
-	buf reply_copy;
-	char reply_ctype[96];
-	char *fake_cookie;
-};
-
 struct http_server {
 	struct MHD_Daemon *d;
 	http_config cfg;
 	int port;
 };
 
-static _Atomic uint64_t st_requests, st_active, st_limits, st_dur;
+static _Atomic uint64_t st_requests, st_active, st_limits, st_dur, st_waiting;
 static _Atomic uint64_t st_class[6];
 
 void http_stats_get(http_stats *out)
@@ -301,12 +255,71 @@ void http_reply_json(http_req *r, int status, json_t *body)
 	set_response(r, status, resp, "application/json; charset=utf-8");
 }
 
+/* ---------- answers that wait (http_defer) ---------- */
+
+/* Shared by the request and its reporter; freed by the last of the two. The
+ * connection is resumed only once it is suspended (the report may come
+ * first, from the thread that ran the handler), and never after the request
+ * is gone. */
+struct http_waiter {
+	pthread_mutex_t mx;
+	int refs;
+	bool done, suspended, gone;
+	sj_err err;
+	struct MHD_Connection *conn;
+};
+
+static void waiter_unref(http_waiter *w)
+{
+	pthread_mutex_lock(&w->mx);
+	int left = --w->refs;
+	pthread_mutex_unlock(&w->mx);
+	if (left == 0) {
+		pthread_mutex_destroy(&w->mx);
+		free(w);
+	}
+}
+
+http_waiter *http_defer(http_req *r)
+{
+	if (r->fake || r->waiter || !r->conn)
+		return NULL;
+	http_waiter *w = calloc(1, sizeof *w);
+	if (!w || pthread_mutex_init(&w->mx, NULL) != 0) {
+		free(w);
+		return NULL;
+	}
+	w->refs = 2;
+	w->conn = r->conn;
+	r->waiter = w;
+	return w;
+}
+
+void http_resume(http_waiter *w, sj_err e)
+{
+	pthread_mutex_lock(&w->mx);
+	w->done = true;
+	w->err = e;
+	if (w->suspended && !w->gone)
+		MHD_resume_connection(w->conn);
+	pthread_mutex_unlock(&w->mx);
+	waiter_unref(w);
+}
+
+uint64_t http_waiting(void) { return atomic_load(&st_waiting); }
+
 /* ---------- the MHD side ---------- */
 
-static void req_free(http_req *r)
+void http_req_release(http_req *r)
 {
 	if (!r)
 		return;
+	if (r->waiter) {
+		pthread_mutex_lock(&r->waiter->mx);
+		r->waiter->gone = true;
+		pthread_mutex_unlock(&r->waiter->mx);
+		waiter_unref(r->waiter);
+	}
 	free(r->path);
 	buf_free(&r->body);
 	json_decref(r->json);
@@ -333,7 +346,7 @@ static void req_free(http_req *r)
 	free(r);
 }
 
-static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
+enum MHD_Result http_collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
 				     const char *value)
 {
 	http_req *r = cls;
@@ -368,7 +381,7 @@ static enum MHD_Result collect_query_n(void *cls, enum MHD_ValueKind kind, const
 	http_req *r = cls;
 	if (strlen(key) != key_size || (value && strlen(value) != value_size))
 		r->query_bad = true;
-	return collect_query(cls, kind, key, value);
+	return http_collect_query(cls, kind, key, value);
 }
 
 typedef struct hdr_count {
@@ -432,9 +445,44 @@ static enum MHD_Result queue_reply(http_req *r)
 	return ret;
 }
 
+/* answer_waited sends what the handler built — once its report (if it
+ * waited for one, http_defer) came: an error report replaces the answer by
+ * a problem, so that nothing the handler built goes out. */
+static enum MHD_Result answer_waited(http_req *r)
+{
+	http_waiter *w = r->waiter;
+	if (w) {
+		pthread_mutex_lock(&w->mx);
+		sj_err e = w->err;
+		if (w->suspended) {
+			w->suspended = false;
+			atomic_fetch_sub(&st_waiting, 1);
+		}
+		pthread_mutex_unlock(&w->mx);
+		if (e) {
+			if (r->resp)
+				MHD_destroy_response(r->resp);
+			r->resp = NULL;
+			r->replied = false;
+			for (int i = 0; i < r->nheaders; i++) {
+				free(r->headers[i].k);
+				free(r->headers[i].v);
+			}
+			r->nheaders = 0;
+			bool busy = e == SJ_EBUSY || e == SJ_EUNAVAIL;
+			if (busy && http_add_header(r, "Retry-After", "1")) {
+				/* the problem still goes out without the header */
+			}
+			http_problem(r, busy ? 503 : 500, busy ? "busy" : "internal",
+				     busy ? "the audit log could not be written now; try again" : NULL, NULL);
+		}
+	}
+	return queue_reply(r);
+}
+
 /* check_and_dispatch: the checks every whole request passes before the
  * dispatcher sees it (the listener and the test entry point share them). */
-static void check_and_dispatch(http_req *r, http_dispatch_fn dispatch, void *ctx)
+void http_check_and_dispatch(http_req *r, http_dispatch_fn dispatch, void *ctx)
 {
 	if (r->body_too_large) {
 		atomic_fetch_add(&st_limits, 1);
@@ -539,6 +587,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 
+	if (r->dispatched)
+		return answer_waited(r); /* resumed: the report came */
 	if (r->early_reply) {
 		*upload_data_size = 0;
 		return MHD_YES;
@@ -549,8 +599,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	check_and_dispatch(r, srv->cfg.dispatch, srv->cfg.ctx);
-	return queue_reply(r);
+	http_check_and_dispatch(r, srv->cfg.dispatch, srv->cfg.ctx);
+	r->dispatched = true;
+	if (r->waiter) {
+		/* the answer waits for its report: free this worker meanwhile */
+		http_waiter *w = r->waiter;
+		pthread_mutex_lock(&w->mx);
+		bool wait = !w->done;
+		if (wait) {
+			MHD_suspend_connection(conn);
+			w->suspended = true;
+			atomic_fetch_add(&st_waiting, 1);
+		}
+		pthread_mutex_unlock(&w->mx);
+		if (wait)
+			return MHD_YES;
+	}
+	return answer_waited(r);
 }
 
 /* log_safe_path copies path into out, as is when it is UTF-8 text, else
@@ -597,7 +662,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			  r->method, "path", safe, "status", r->status,
 			  "duration_us", (json_int_t)dur, "ip", r->ip,
 			  "completed", toe == MHD_REQUEST_TERMINATED_COMPLETED_OK));
-	req_free(r);
+	http_req_release(r);
 }
 
 __attribute__((format(printf, 2, 0)))
@@ -632,7 +697,9 @@ sj_err http_start(const http_config *cfg, http_server **out)
 
 	struct sockaddr_storage ss;
 	memset(&ss, 0, sizeof ss);
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	/* MHD_ALLOW_SUSPEND_RESUME: an answer waiting for its audit entry to be
+	 * durable frees its worker (http_defer) */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 	struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
 	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
 	if (inet_pton(AF_INET, cfg->host, &a4->sin_addr) == 1) {
@@ -673,124 +740,14 @@ void http_stop(http_server *s)
 {
 	if (!s)
 		return;
+	/* libmicrohttpd refuses to stop with suspended connections: stop
+	 * accepting, let the waiting answers go out (a pass takes milliseconds;
+	 * bounded all the same), then stop */
+	MHD_socket ls = MHD_quiesce_daemon(s->d);
+	if (ls != MHD_INVALID_SOCKET)
+		close(ls);
+	for (int i = 0; i < HTTP_STOP_WAIT_MS / 10 && atomic_load(&st_waiting) > 0; i++)
+		usleep(10 * 1000);
 	MHD_stop_daemon(s->d);
 	free(s);
-}
-
-/* ---------- in-process requests: tests and fuzzing only ---------- */
-
-/* pct_decode decodes %XX (and, in a query, '+' as space) of s[0..n) into a
- * new string; NULL on allocation failure. Mirrors MHD_http_unescape. */
-static char *pct_decode(const char *s, size_t n, bool plus)
-{
-	char *o = malloc(n + 1);
-	if (!o)
-		return NULL;
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned v;
-		if (s[i] == '%' && i + 2 < n && isxdigit((unsigned char)s[i + 1]) &&
-		    isxdigit((unsigned char)s[i + 2]) && sscanf(s + i + 1, "%2x", &v) == 1) {
-			o[k++] = (char)v;
-			i += 2;
-		} else if (plus && s[i] == '+') {
-			o[k++] = ' ';
-		} else {
-			o[k++] = s[i];
-		}
-	}
-	o[k] = '\0';
-	return o;
-}
-
-http_req *http_req_fake(const char *method, const char *target, const char *const *headers, const void *body,
-			size_t body_len, const char *ip)
-{
-	http_req *r = calloc(1, sizeof *r);
-	if (!r)
-		return NULL;
-	r->fake = true;
-	r->started_us = clock_monotonic_us();
-	id_new(r->request_id);
-	snprintf(r->method, sizeof r->method, "%s", method);
-	snprintf(r->ip, sizeof r->ip, "%s", ip ? ip : "127.0.0.1");
-	buf_init(&r->body, SJ_MAX_BODY_DEFAULT);
-	buf_init(&r->reply_copy, 64u * 1024 * 1024);
-	/* room for the reply copy now, so that capturing a reply of up to 64 KiB
-	 * allocates nothing (tests/alloc/ fails allocations inside dispatch) */
-	if (buf_add(&r->reply_copy, "", 0) || buf_printf(&r->reply_copy, "%65535s", ""))
-		goto fail;
-	buf_reset(&r->reply_copy);
-	const char *q = strchr(target, '?');
-	size_t plen = q ? (size_t)(q - target) : strlen(target);
-	r->path = pct_decode(target, plen, false);
-	if (!r->path)
-		goto fail;
-	/* the query: name[=value] separated by '&', as MHD splits it */
-	for (const char *p = q ? q + 1 : NULL; p && *p;) {
-		const char *amp = strchr(p, '&');
-		size_t len = amp ? (size_t)(amp - p) : strlen(p);
-		if (len) {
-			const char *eq = memchr(p, '=', len);
-			size_t kl = eq ? (size_t)(eq - p) : len;
-			char *k = pct_decode(p, kl, true);
-			char *v = eq ? pct_decode(eq + 1, len - kl - 1, true) : strdup("");
-			if (!k || !v) {
-				free(k);
-				free(v);
-				goto fail;
-			}
-			enum MHD_Result ok = collect_query(r, MHD_GET_ARGUMENT_KIND, k, v);
-			free(k);
-			free(v);
-			if (ok != MHD_YES)
-				break;
-		}
-		p = amp ? amp + 1 : NULL;
-	}
-	for (int i = 0; headers && headers[i]; i++) {
-		const char *colon = strchr(headers[i], ':');
-		if (!colon || r->nfheaders == HTTP_FAKE_MAX_HEADERS - 1)
-			continue;
-		const char *v = colon + 1;
-		while (*v == ' ')
-			v++;
-		char *k = strndup(headers[i], (size_t)(colon - headers[i])), *vv = strdup(v);
-		if (!k || !vv) {
-			free(k);
-			free(vv);
-			goto fail;
-		}
-		r->fheaders[r->nfheaders].k = k;
-		r->fheaders[r->nfheaders].v = vv;
-		r->nfheaders++;
-	}
-	if (body_len && buf_add(&r->body, body, body_len))
-		r->body_too_large = true;
-	return r;
-fail:
-	req_free(r);
-	return NULL;
-}
-
-int http_req_fake_run(http_req *r, http_dispatch_fn dispatch, void *ctx)
-{
-	check_and_dispatch(r, dispatch, ctx);
-	if (!r->replied)
-		http_problem(r, 500, "internal", "the request was not answered", NULL);
-	return r->status;
-}
-
-const char *http_req_fake_reply(const http_req *r, size_t *len, const char **ctype)
-{
-	if (len)
-		*len = r->reply_copy.len;
-	if (ctype)
-		*ctype = r->reply_ctype;
-	return buf_str(&r->reply_copy);
-}
-
-void http_req_fake_free(http_req *r)
-{
-	req_free(r);
 }

@@ -188,6 +188,15 @@ sj_err lookup_duplicates(db_conn *c, const sj_actor *a, const char *id, const ch
 	return e ? e : persons_duplicates(c, a, id, out, why);
 }
 
+sj_err lookup_link(db_conn *c, const sj_actor *a, const char *purpose, const char **why, int64_t *retry_s)
+{
+	if (!purpose_ok(purpose)) {
+		*why = "purpose-required";
+		return SJ_EINVAL;
+	}
+	return lookup_count(c, a, why, retry_s);
+}
+
 sj_err lookup_flags(db_conn *c, db_conn *reader, json_t **out)
 {
 	*out = NULL;

@@ -68,6 +68,14 @@ SJ_MUST_USE sj_err lookup_cases(db_conn *c, const sj_actor *a, const lookup_quer
  * limit, then persons_duplicates (its scope rule: the actor may merge id). */
 SJ_MUST_USE sj_err lookup_duplicates(db_conn *c, const sj_actor *a, const char *id, const char *purpose, json_t **out,
 				     const char **why, int64_t *retry_s);
+/* lookup_link gates a national look-up by link: a person of another unit,
+ * never had in the actor's scope, added to a case by CIN or id (cases.h,
+ * case_person_add). The purpose is required (SJ_EINVAL "purpose-required");
+ * counted on the look-up limit shared with the searches (SJ_ELIMIT
+ * "rate-limited" with *retry_s). The caller audits it with its subject as
+ * "case.person.lookup", which the flags count with the searches. */
+SJ_MUST_USE sj_err lookup_link(db_conn *c, const sj_actor *a, const char *purpose, const char **why,
+			       int64_t *retry_s);
 /* lookup_flags lists the users whose look-ups (person and full-text searches,
  * additions by CIN) in the last day exceed
  * the setting lookup.flag_per_day: {"flags": [...], "threshold", "window_ms"}. */

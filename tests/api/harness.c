@@ -175,7 +175,8 @@ void th_start_server(th_server *s)
 		}
 		const char *argv[] = {bin(), "serve", "--db", s->db, "--listen", "127.0.0.1:0",
 				      "--port-file", portfile, "--audit-key", s->key, "--test-clock",
-				      "--threads", "4", s->conf[0] ? "--config" : NULL, s->conf, NULL};
+				      "--threads", s->threads[0] ? s->threads : "4", s->conf[0] ? "--config" : NULL, s->conf,
+				      NULL};
 		execv(argv[0], (char *const *)argv);
 		_exit(127);
 	}

@@ -24,6 +24,7 @@ typedef struct th_server {
 	bool pg;
 	char clock_token[128];     /* machine token of demo-admin for the test clock */
 	char conf[PATH_MAX + 32];  /* a configuration file passed with --config when set ("" none) */
+	char threads[8];           /* --threads when set ("": 4) */
 } th_server;
 
 typedef struct th_resp {

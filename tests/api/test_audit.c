@@ -195,6 +195,43 @@ static void concurrent_reads_each_have_their_entry(void **st)
 	assert_int_equal(rc, 0);
 }
 
+
+/* Issue 21: a read waiting for its entry to be durable frees its worker
+ * (the connection is suspended): with one worker thread, concurrent reads
+ * still share passes of the group committer — with the worker held, each
+ * pass would hold one entry. Every answered read has its entry. */
+static void one_worker_serves_the_reads_that_wait(void **st)
+{
+	(void)st;
+	assert_int_equal(th_stop_server(&S), 0);
+	snprintf(S.threads, sizeof S.threads, "1");
+	th_start_server(&S);
+	static reader rd[READERS];
+	pthread_t th[READERS];
+	for (int i = 0; i < READERS; i++) {
+		memset(&rd[i], 0, sizeof rd[i]);
+		rd[i].s = &S;
+		rd[i].tok = i % 2 ? officer : opj;
+		pthread_create(&th[i], NULL, read_load, &rd[i]);
+	}
+	for (int i = 0; i < READERS; i++)
+		pthread_join(th[i], NULL);
+	check_reads(rd, READERS);
+	char *admin = th_login(&S, "demo-admin");
+	th_resp r = th_request(&S, "GET", "/metrics", admin, NULL, 0, NULL);
+	assert_int_equal(r.status, 200);
+	const char *m = strstr(r.body, "\nsijill_audit_batch_max ");
+	assert_non_null(m);
+	long max = strtol(m + strlen("\nsijill_audit_batch_max "), NULL, 10);
+	fprintf(stderr, "# one worker, %d concurrent readers: at most %ld entries per pass\n", READERS, max);
+	assert_true(max >= 2);
+	th_resp_free(&r);
+	free(admin);
+	S.threads[0] = '\0';
+	assert_int_equal(th_stop_server(&S), 0);
+	th_start_server(&S);
+}
+
 static void two_servers_keep_one_chain(void **st)
 {
 	(void)st;
@@ -632,6 +669,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(list_read_is_one_entry_naming_the_ids),
 		cmocka_unit_test(concurrent_reads_each_have_their_entry),
+		cmocka_unit_test(one_worker_serves_the_reads_that_wait),
 		cmocka_unit_test(two_servers_keep_one_chain),
 		cmocka_unit_test(many_entries_then_a_clean_stop),
 		cmocka_unit_test(an_untouched_copy_verifies),

@@ -592,6 +592,34 @@ static void every_route_has_a_rule(void **st)
 	assert_int_equal(bad, 0);
 }
 
+/* record_id: the {id} segment of path for pattern (a static copy). */
+static const char *record_id(const char *pattern, const char *path)
+{
+	static char id[64];
+	id[0] = '\0';
+	const char *pp = pattern, *ph = path;
+	while (*pp && *ph) {
+		if (strncmp(pp, "{id}", 4) == 0) {
+			size_t n = strcspn(ph, "/?");
+			snprintf(id, sizeof id, "%.*s", (int)n, ph);
+			return id;
+		}
+		if (*pp != *ph)
+			break;
+		pp++;
+		ph++;
+	}
+	return id;
+}
+
+static char *auditor_token(void)
+{
+	for (size_t k = 0; k < NP; k++)
+		if (P[k].role == ROLE_AUDITOR)
+			return P[k].token;
+	abort();
+}
+
 static void matrix(void **st)
 {
 	(void)st;
@@ -631,6 +659,11 @@ static void matrix(void **st)
 			} else if (!allowed) {
 				ok = r.status == 403 && strcmp(code, "forbidden") == 0;
 				snprintf(want, sizeof want, "403 forbidden");
+			} else if ((rt->flags & ROUTE_AUDIT_VIA) && p->role == ROLE_AUDITOR) {
+				/* least privilege (issue 10 item 12): a record only through
+				 * an audit entry naming it; the probe names none */
+				ok = r.status == 403 && strcmp(code, "audit-entry-required") == 0;
+				snprintf(want, sizeof want, "403 audit-entry-required");
 			} else if ((rt->flags & ROUTE_OPJ) && !p->opj) {
 				/* a route that needs OPJ status refuses a writer without it */
 				ok = r.status == 403 && strcmp(code, "opj-required") == 0;
@@ -659,6 +692,35 @@ static void matrix(void **st)
 			th_resp_free(&r);
 			if (fresh)
 				free(tok);
+		}
+	}
+	/* the auditor's way in: ?via= an entry naming the record → 200; an
+	 * entry naming another record → 403 */
+	for (size_t i = 0; i < app_routes_count; i++) {
+		const route *rt = &app_routes[i];
+		const probe *pb = probe_for(rt);
+		if (!pb || !(rt->flags & ROUTE_AUDIT_VIA))
+			continue;
+		subst(pb->path, path, sizeof path);
+		const char *id = record_id(rt->pattern, path);
+		char q[256];
+		snprintf(q, sizeof q, "SELECT MAX(seq) FROM audit_log WHERE object_type = '%s' AND object_id = '%s'",
+			 rt->object, id);
+		long long seq = th_sql_int(&S, q);
+		snprintf(q, sizeof q, "SELECT MAX(seq) FROM audit_log WHERE object_id IS NOT NULL AND object_id <> '%s'", id);
+		long long other = th_sql_int(&S, q);
+		for (int k = 0; k < 2; k++) {
+			char via[600];
+			snprintf(via, sizeof via, "%s%svia=%lld", path, strchr(path, '?') ? "&" : "?", k ? other : seq);
+			th_resp r = th_request(&S, rt->method, via, auditor_token(), NULL, 0, NULL);
+			bool ok = k ? r.status == 403 : r.status == 200;
+			cells++;
+			if (!ok || seq <= 0) {
+				bad++;
+				fprintf(stderr, "# MISMATCH %-6s %-44s auditor ?via=%lld got %ld, want %s\n", rt->method,
+					rt->pattern, k ? other : seq, r.status, k ? "403 (another record's entry)" : "200");
+			}
+			th_resp_free(&r);
 		}
 	}
 	fprintf(stderr, "# authorisation matrix: %zu routes x %zu callers = %d cells, %d mismatches\n",

@@ -28,7 +28,7 @@
 #include "harness.h"
 
 static th_server S;
-static char *officer, *opj, *chief, *admin, *auditor;
+static char *officer, *opj, *chief, *admin, *auditor, *officer2;
 
 static int setup(void **state)
 {
@@ -41,6 +41,7 @@ static int setup(void **state)
 	chief = th_login(&S, "demo-chief");
 	admin = th_login(&S, "demo-admin");
 	auditor = th_login(&S, "demo-auditor");
+	officer2 = th_login(&S, "demo-officer2");
 	return 0;
 }
 
@@ -52,6 +53,7 @@ static int teardown(void **state)
 	free(chief);
 	free(admin);
 	free(auditor);
+	free(officer2);
 	return th_teardown(&S) == 0 ? 0 : -1;
 }
 
@@ -901,16 +903,326 @@ static void audit_view_shows_invisible_characters(void **st)
 	assert_int_equal(th_cli_in(&S, "a-long-password-1\n", out, sizeof out, ok), 0);
 }
 
+
+/* 8. Adding another unit's person to one's own case by CIN is a national
+ * look-up: purpose required, counted on the look-up limit, audited with its
+ * subject and flagged like a search; it links the person, answers what a
+ * search shows, and never writes into the other unit's record. */
+static void add_by_cin_is_a_national_lookup(void **st)
+{
+	(void)st;
+	/* unit A (demo-officer) enters a person with an address and a phone */
+	th_resp r = req("POST", "/api/v1/cases", officer,
+			json_pack("{s:s,s:[{s:s}],s:s,s:s}", "frame", "preliminary", "offences", "code", "CP-505",
+				  "summary", "Affaire A, personne de l'unité A", "opj", "demo-opj"));
+	th_expect(&r, 201);
+	char case_a[40];
+	snprintf(case_a, sizeof case_a, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	char path[160];
+	snprintf(path, sizeof path, "/api/v1/cases/%s/persons", case_a);
+	r = req("POST", path, officer,
+		json_pack("{s:s,s:{s:s,s:s,s:s,s:s,s:s,s:s}}", "role", "victim", "person", "cin", "QX771234",
+			  "last_name_lat", "Tazi", "first_name_lat", "Nadia", "sex", "F", "address",
+			  "7 rue des Orangers, Oulfa", "phone", "0661234567"));
+	th_expect(&r, 201);
+	char pid[40];
+	snprintf(pid, sizeof pid, "%s", th_str(&r, "id"));
+	assert_false(json_is_true(json_object_get(r.json, "national_lookup")));
+	th_resp_free(&r);
+	r = req("POST", path, officer,
+		json_pack("{s:s,s:{s:s,s:s,s:s}}", "role", "witness", "person", "cin", "QX771235", "last_name_lat",
+			  "Tazi", "first_name_lat", "Omar"));
+	th_expect(&r, 201);
+	th_resp_free(&r);
+
+	/* unit B (demo-officer2) opens its own case */
+	r = req("POST", "/api/v1/cases", officer2,
+		json_pack("{s:s,s:[{s:s}],s:s}", "frame", "preliminary", "offences", "code", "CP-505", "summary",
+			  "Affaire B"));
+	th_expect(&r, 201);
+	char case_b[40];
+	snprintf(case_b, sizeof case_b, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/cases/%s/persons", case_b);
+	/* without a purpose: refused, nothing linked or written */
+	r = req("POST", path, officer2,
+		json_pack("{s:s,s:{s:s,s:s,s:s,s:s}}", "role", "suspect", "person", "cin", "QX771234", "last_name_lat",
+			  "Tazi", "mother_name", "Khadija", "birth_place", "Fès"));
+	expect_problem(&r, 400, "purpose-required");
+	assert_null(strstr(r.body, "Orangers"));
+	th_resp_free(&r);
+	assert_int_equal(count("SELECT COUNT(*) FROM case_persons WHERE case_id = '%s'", case_b), 0);
+	/* with a purpose: linked, answered as a search shows, nothing written */
+	r = req("POST", path, officer2,
+		json_pack("{s:s,s:s,s:{s:s,s:s,s:s,s:s,s:s}}", "role", "suspect", "purpose",
+			  "audition dans l'affaire B", "person", "cin", "QX771234", "last_name_lat", "Tazi", "mother_name",
+			  "Khadija", "birth_place", "Fès", "phone", "0770000000"));
+	th_expect(&r, 201);
+	assert_string_equal(th_str(&r, "id"), pid);
+	assert_true(json_is_true(json_object_get(r.json, "national_lookup")));
+	assert_string_equal(th_str(&r, "last_name_lat"), "Tazi");
+	assert_null(json_object_get(r.json, "address"));
+	assert_null(json_object_get(r.json, "phone"));
+	assert_null(strstr(r.body, "Orangers"));
+	assert_null(strstr(r.body, "0661234567"));
+	assert_non_null(th_str(&r, "owner_unit"));
+	json_t *na = json_object_get(r.json, "not_applied");
+	assert_true(json_is_array(na));
+	bool mother = false, place = false, phone = false;
+	size_t i;
+	json_t *v;
+	json_array_foreach(na, i, v) {
+		mother |= strcmp(json_string_value(v), "mother_name") == 0;
+		place |= strcmp(json_string_value(v), "birth_place") == 0;
+		phone |= strcmp(json_string_value(v), "phone") == 0;
+	}
+	assert_true(mother && place && phone);
+	th_resp_free(&r);
+	/* the other unit's record is as unit A entered it */
+	assert_int_equal(count("SELECT COUNT(*) FROM persons WHERE id = '%s' AND mother_name IS NULL"
+			       " AND birth_place IS NULL AND address = '7 rue des Orangers, Oulfa'", pid), 1);
+	assert_int_equal(count("SELECT COUNT(*) FROM case_persons WHERE case_id = '%s' AND person_id = '%s'", case_b,
+			       pid), 1);
+	/* audited with its subject and purpose */
+	assert_int_equal(count("SELECT COUNT(*) FROM audit_log WHERE action = 'case.person.lookup' AND object_id = '%s'"
+			       " AND badge = 'demo-officer2' AND purpose = 'audition dans l''affaire B' AND outcome = 'ok'",
+			       pid), 1);
+	/* unit B's views of its case and of the person show what search shows */
+	char cpath[160];
+	snprintf(cpath, sizeof cpath, "/api/v1/cases/%s", case_b);
+	r = req("GET", cpath, officer2, NULL);
+	th_expect(&r, 200);
+	assert_non_null(strstr(r.body, "Tazi"));
+	assert_null(strstr(r.body, "Orangers"));
+	assert_null(strstr(r.body, "0661234567"));
+	th_resp_free(&r);
+	snprintf(cpath, sizeof cpath, "/api/v1/persons/%s", pid);
+	r = req("GET", cpath, officer2, NULL);
+	th_expect(&r, 200);
+	assert_null(strstr(r.body, "Orangers"));
+	assert_null(strstr(r.body, "0661234567"));
+	th_resp_free(&r);
+	/* unit A still reads its own record whole */
+	r = req("GET", cpath, officer, NULL);
+	th_expect(&r, 200);
+	assert_non_null(strstr(r.body, "Orangers"));
+	th_resp_free(&r);
+	/* the rate limit is the search's: over it, refused and the refusal audited */
+	r = req("PUT", "/api/v1/settings/lookup.max_per_minute", admin, json_pack("{s:i}", "value", 1));
+	th_expect(&r, 200);
+	th_resp_free(&r);
+	r = req("GET", "/api/v1/persons/search?q=Tazi&purpose=verification", officer2, NULL);
+	th_resp_free(&r);
+	r = req("POST", "/api/v1/cases", officer2,
+		json_pack("{s:s,s:[{s:s}],s:s}", "frame", "preliminary", "offences", "code", "CP-505", "summary",
+			  "Affaire B2"));
+	th_expect(&r, 201);
+	snprintf(path, sizeof path, "/api/v1/cases/%s/persons", th_str(&r, "id"));
+	th_resp_free(&r);
+	r = req("POST", path, officer2,
+		json_pack("{s:s,s:s,s:{s:s,s:s}}", "role", "witness", "purpose", "audition dans l'affaire B2", "person",
+			  "cin", "QX771235", "last_name_lat", "Tazi"));
+	expect_problem(&r, 429, "rate-limited");
+	assert_non_null(strstr(r.headers, "Retry-After"));
+	th_resp_free(&r);
+	assert_true(count("SELECT COUNT(*) FROM audit_log WHERE action = 'case.person' AND badge = 'demo-officer2'"
+			  " AND outcome = 'refused'") >= 1);
+	r = req("PUT", "/api/v1/settings/lookup.max_per_minute", admin, json_pack("{s:b}", "reset", 1));
+	th_expect(&r, 200);
+	th_resp_free(&r);
+	/* flagged like a search: over one look-up a day, the search and this
+	 * addition (a refused one is not a look-up) */
+	sql("INSERT INTO settings (key, value) VALUES ('lookup.flag_per_day', '1')");
+	r = req("GET", "/api/v1/audit/flags", auditor, NULL);
+	th_expect(&r, 200);
+	assert_non_null(strstr(r.body, "demo-officer2"));
+	th_resp_free(&r);
+	sql("DELETE FROM settings WHERE key = 'lookup.flag_per_day'");
+}
+
+/* 12. Least privilege: an auditor reads the audit log, and a case, PV or
+ * person only through an audit entry that names it, itself audited. */
+static void auditor_reads_records_only_through_an_entry(void **st)
+{
+	(void)st;
+	char case_id[37], suspect[37], other[37], other_suspect[37];
+	new_case(case_id, suspect, "QA100200");
+	new_case(other, other_suspect, "QA100201");
+	char path[200];
+	snprintf(path, sizeof path, "/api/v1/cases/%s", case_id);
+	th_resp r = req("GET", path, auditor, NULL);
+	expect_problem(&r, 403, "audit-entry-required");
+	assert_null(strstr(r.body, "Berrada"));
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/persons/%s", suspect);
+	r = req("GET", path, auditor, NULL);
+	expect_problem(&r, 403, "audit-entry-required");
+	th_resp_free(&r);
+	/* lists and registers are not the auditor's at all */
+	r = req("GET", "/api/v1/cases", auditor, NULL);
+	expect_problem(&r, 403, "forbidden");
+	th_resp_free(&r);
+	r = req("GET", "/api/v1/registers/wanted", auditor, NULL);
+	expect_problem(&r, 403, "forbidden");
+	th_resp_free(&r);
+	/* through the entry that names the case: read, and the read names it */
+	long long seq = count("SELECT MAX(seq) FROM audit_log WHERE object_type = 'case' AND object_id = '%s'", case_id);
+	long long seq_other = count("SELECT MAX(seq) FROM audit_log WHERE object_type = 'case' AND object_id = '%s'", other);
+	long long seq_person = count("SELECT MAX(seq) FROM audit_log WHERE object_type = 'person' AND object_id = '%s'",
+				     suspect);
+	assert_true(seq > 0 && seq_other > 0 && seq_person > 0);
+	snprintf(path, sizeof path, "/api/v1/cases/%s?via=%lld", case_id, seq_other);
+	r = req("GET", path, auditor, NULL);
+	expect_problem(&r, 403, "audit-entry-required"); /* another case's entry */
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/cases/%s?via=%lld", case_id, seq);
+	r = req("GET", path, auditor, NULL);
+	th_expect(&r, 200);
+	assert_string_equal(th_str(&r, "id"), case_id);
+	th_resp_free(&r);
+	assert_int_equal(count("SELECT COUNT(*) FROM audit_log WHERE action = 'case.read' AND object_id = '%s'"
+			       " AND badge = 'demo-auditor' AND outcome = 'ok' AND detail LIKE '%%\"via\":\"%lld\"%%'",
+			       case_id, seq), 1);
+	assert_true(count("SELECT COUNT(*) FROM audit_log WHERE action = 'authz.refused' AND badge = 'demo-auditor'"
+			  " AND detail LIKE '%%audit-entry-required%%'") >= 3);
+	/* a case's entry does not open its person: the person's own entry does */
+	snprintf(path, sizeof path, "/api/v1/persons/%s?via=%lld", suspect, seq);
+	r = req("GET", path, auditor, NULL);
+	expect_problem(&r, 403, "audit-entry-required");
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/persons/%s?via=%lld", suspect, seq_person);
+	r = req("GET", path, auditor, NULL);
+	th_expect(&r, 200);
+	assert_non_null(strstr(r.body, "Berrada"));
+	th_resp_free(&r);
+	/* the audit log itself stays the auditor's */
+	r = req("GET", "/api/v1/audit?limit=5", auditor, NULL);
+	th_expect(&r, 200);
+	th_resp_free(&r);
+	/* other roles read as before, via or not */
+	snprintf(path, sizeof path, "/api/v1/cases/%s", case_id);
+	r = req("GET", path, chief, NULL);
+	th_expect(&r, 200);
+	th_resp_free(&r);
+}
+
+/* The printed bundle lists each person once, with all their roles (the
+ * sealed bundle holds one row per role). */
+static void bundle_lists_each_person_once(void **st)
+{
+	(void)st;
+	char case_id[37], suspect[37], pv[37], path[160], ref[37];
+	new_case(case_id, suspect, "BK700011");
+	snprintf(path, sizeof path, "/api/v1/cases/%s/persons", case_id);
+	th_resp r = req("POST", path, officer, json_pack("{s:s,s:s}", "role", "witness", "person_id", suspect));
+	th_expect(&r, 201);
+	th_resp_free(&r);
+	sealed_pv(case_id, suspect, "Je témoigne et je conteste.", opj, pv);
+	snprintf(path, sizeof path, "/api/v1/cases/%s/referral", case_id);
+	r = req("POST", path, opj, json_object());
+	th_expect(&r, 201);
+	snprintf(ref, sizeof ref, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/referrals/%s/bundle.html?lang=fr", ref);
+	r = req("GET", path, chief, NULL);
+	th_expect(&r, 200);
+	assert_non_null(strstr(r.body, "<bdi>Suspect, Témoin</bdi>"));
+	assert_null(strstr(r.body, "<bdi>Témoin</bdi>"));
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/referrals/%s/bundle.html?lang=ar", ref);
+	r = req("GET", path, chief, NULL);
+	th_expect(&r, 200);
+	assert_non_null(strstr(r.body, "<bdi>مشتبه فيه، شاهد</bdi>"));
+	th_resp_free(&r);
+}
+
+/* PVs sealed before key bindings existed (migration 0060) read
+ * "key-not-bound": `sijill user bind-key`, an audited administrator act,
+ * binds the OPJ's existing key over them and they verify again — only the
+ * window before the key's first binding, once. */
+static void legacy_seals_verify_after_bind_key(void **st)
+{
+	(void)st;
+	th_resp r = th_json(&S, "POST", "/api/v1/users", admin,
+			    "{\"badge\":\"opj-legacy-1\",\"name\":\"Officier Ancien\",\"role\":\"opj\","
+			    "\"unit\":\"AR-CASA-OULFA\",\"password\":\"a-long-password-1\"}");
+	th_expect(&r, 201);
+	th_resp_free(&r);
+	r = th_json(&S, "POST", "/api/v1/session", NULL, "{\"badge\":\"opj-legacy-1\",\"password\":\"a-long-password-1\"}");
+	th_expect(&r, 200);
+	char *tok = strdup(th_str(&r, "token"));
+	th_resp_free(&r);
+	r = req("POST", "/api/v1/cases", officer,
+		json_pack("{s:s,s:[{s:s}],s:s,s:s}", "frame", "preliminary", "offences", "code", "CP-505", "summary",
+			  "Affaire scellée avant 0060", "opj", "opj-legacy-1"));
+	th_expect(&r, 201);
+	char case_id[37], suspect[37], pv1[37], pv2[37], path[160];
+	snprintf(case_id, sizeof case_id, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/cases/%s/persons", case_id);
+	r = req("POST", path, officer,
+		json_pack("{s:s,s:{s:s,s:s,s:s}}", "role", "suspect", "person", "cin", "BK700021", "last_name_lat",
+			  "Ancien", "first_name_lat", "Karim"));
+	th_expect(&r, 201);
+	snprintf(suspect, sizeof suspect, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	sealed_pv(case_id, suspect, "Scellé avant les liaisons.", tok, pv1);
+	/* as a database from before 0060: the key, no binding */
+	sql("DELETE FROM opj_key_bindings WHERE user_id = (SELECT id FROM users WHERE badge = 'opj-legacy-1')");
+	snprintf(path, sizeof path, "/api/v1/pvs/%s", pv1);
+	r = req("GET", path, chief, NULL);
+	th_expect(&r, 200);
+	assert_string_equal(json_string_value(json_object_get(seal_of(&r), "problem")), "key-not-bound");
+	th_resp_free(&r);
+	/* the OPJ's first seal since binds the key from then on: the old PV
+	 * stays unbound */
+	sealed_pv(case_id, suspect, "Scellé après la migration.", tok, pv2);
+	r = req("GET", path, chief, NULL);
+	th_expect(&r, 200);
+	assert_string_equal(json_string_value(json_object_get(seal_of(&r), "problem")), "key-not-bound");
+	th_resp_free(&r);
+	/* a reason is required */
+	char out[2048];
+	const char *noreason[] = {"user", "bind-key", "--badge", "opj-legacy-1", NULL};
+	assert_int_not_equal(th_cli(&S, out, sizeof out, noreason), 0);
+	const char *bindk[] = {"user", "bind-key", "--badge", "opj-legacy-1", "--reason",
+			       "empreinte vérifiée avec l'OPJ, PV antérieurs à 0060", NULL};
+	int rc = th_cli(&S, out, sizeof out, bindk);
+	if (rc)
+		fprintf(stderr, "%s\n", out);
+	assert_int_equal(rc, 0);
+	r = req("GET", path, chief, NULL);
+	th_expect(&r, 200);
+	assert_true(json_is_true(json_object_get(seal_of(&r), "verified")));
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/pvs/%s", pv2);
+	r = req("GET", path, chief, NULL);
+	th_expect(&r, 200);
+	assert_true(json_is_true(json_object_get(seal_of(&r), "verified")));
+	th_resp_free(&r);
+	assert_int_equal(count("SELECT COUNT(*) FROM audit_log WHERE action = 'opj-key.bind-legacy'"
+			       " AND object_id = 'opj-legacy-1' AND outcome = 'ok'"), 1);
+	/* once: nothing is left to bind */
+	assert_int_not_equal(th_cli(&S, out, sizeof out, bindk), 0);
+	assert_non_null(strstr(out, "opj-key-bound"));
+	free(tok);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sealed_pv_shows_what_the_seal_covers),
 		cmocka_unit_test(inserted_key_does_not_verify),
+		cmocka_unit_test(legacy_seals_verify_after_bind_key),
 		cmocka_unit_test(referral_bundle_is_verified_on_read),
+		cmocka_unit_test(bundle_lists_each_person_once),
 		cmocka_unit_test(stale_copy_is_412_not_a_lost_update),
 		cmocka_unit_test(oversized_body_gets_a_readable_413),
 		cmocka_unit_test(invalid_utf8_path_is_logged),
 		cmocka_unit_test(check_by_read_only_role_notifies_nobody),
+		cmocka_unit_test(add_by_cin_is_a_national_lookup),
+		cmocka_unit_test(auditor_reads_records_only_through_an_entry),
 		cmocka_unit_test(fulltext_pages_and_is_rate_limited),
 		cmocka_unit_test(second_factor_needs_the_current_code),
 		cmocka_unit_test(password_change_guesses_are_counted),

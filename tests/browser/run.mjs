@@ -902,11 +902,28 @@ async function main() {
       return r.ok ? id : null;
     }, state.caseId);
     expect(pid, 'audit API');
-    // the person: found through the case's persons (the auditor reads nationally)
-    const person = await page.evaluate(async (id) => (await (await fetch(`/api/v1/cases/${id}`)).json()).persons[0].person_id, state.caseId);
+    // the person: found through the case's persons, the case read through an
+    // audit entry that names it (least privilege, issue 10 item 12: a direct
+    // read is refused)
+    const { person, personSeq, direct } = await page.evaluate(async (id) => {
+      const seqOf = async (type, oid) => {
+        const es = (await (await fetch(`/api/v1/audit?object_type=${type}&object_id=${oid}&limit=1`)).json()).entries;
+        return es.length ? es[0].seq : null;
+      };
+      const direct = (await fetch(`/api/v1/cases/${id}`)).status;
+      const c = await (await fetch(`/api/v1/cases/${id}?via=${await seqOf('case', id)}`)).json();
+      // a person of the case some entry names (added, read)
+      for (const p of c.persons) {
+        const seq = await seqOf('person', p.person_id);
+        if (seq) return { person: p.person_id, personSeq: seq, direct };
+      }
+      return { person: null, personSeq: null, direct };
+    }, state.caseId);
+    expect(direct === 403, `an auditor's direct read of a case answered ${direct}`);
+    expect(person, 'no person of the case is named by an audit entry');
     for (const lang of LANGS) {
       await setLangUI(page, lang);
-      await go(page, `/persons/${person}`, '.case-head');
+      await go(page, `/persons/${person}?via=${personSeq}`, '.case-head');
       await page.click('main a[href^="/audit?object_type=person"]');
       await page.waitForURL(/\/audit\?/);
       await page.waitForSelector('main .results table');
@@ -1162,6 +1179,7 @@ async function main() {
 
   await (await import('./desk.mjs')).deskTests({ test, newPage, loggedIn, setLangUI, shot, shotBoth, expect, root, base: () => base, context: () => ctx });
   await (await import('./comms.mjs')).default({ test, newPage, loggedIn, setLangUI, shot, shotBoth, expect, base, englishOnScreen });
+  await (await import('./guard.mjs')).default({ test, newPage, loggedIn, setLangUI, shot, expect, base: () => base });
 
   await test('no console errors during the whole run', async () => {
     expect(allErrors.length === 0, `${allErrors.length} console or page errors: ${allErrors.slice(0, 3).join(' | ')}`);

@@ -149,6 +149,14 @@ export async function api(method, path, body, opts) {
 }
 
 // qs(obj): "?a=1&b=2" from the non-empty values.
+// viaQs(ctx): "?via=<audit entry>" when the page was opened from an audit
+// entry (an auditor reads a case, PV or person only through an entry that
+// names it, issue 10 item 12), else ''.
+export function viaQs(ctx) {
+  const v = ctx && ctx.query ? ctx.query.get('via') : null;
+  return v ? qs({ via: v }) : '';
+}
+
 export function qs(obj) {
   const p = new URLSearchParams();
   for (const [k, v] of Object.entries(obj || {})) if (v !== undefined && v !== null && v !== '') p.set(k, v);

@@ -13,6 +13,9 @@ import { EP } from '../endpoints.js';
 const LIMIT = 50;
 const DAY = 86400000;
 const PAGES = { case: '/cases/', person: '/persons/', complaint: '/complaints/', pv: '/pvs/', seizure: '/seizures/', referral: '/referrals/' };
+// the records an auditor opens through the entry that names them (?via=):
+// the route table lets an auditor read a case, a PV or a person that way only
+const VIA = new Set(['case', 'person', 'pv']);
 
 function who(e) {
   if (e.actor_name) return [h('bdi', { text: e.actor_name }), ' ', h('span', { class: 'muted', dir: 'ltr', text: `(${e.badge})` })];
@@ -25,7 +28,8 @@ function what(e) {
   if (!e.object_id) return type || '—';
   const short = e.object_id.length > 12 ? `${e.object_id.slice(0, 8)}…` : e.object_id;
   const href = PAGES[e.object_type];
-  return [type, ' ', href ? link(`${href}${encodeURIComponent(e.object_id)}`, short, 'num') : h('bdi', { dir: 'ltr', class: 'num', text: short })];
+  const via = VIA.has(e.object_type) ? `?via=${encodeURIComponent(e.seq)}` : '';
+  return [type, ' ', href && via ? link(`${href}${encodeURIComponent(e.object_id)}${via}`, short, 'num') : h('bdi', { dir: 'ltr', class: 'num', text: short })];
 }
 
 // why(e): the stated purpose and, for a look-up, the terms searched for

@@ -6,12 +6,12 @@
 // when the route table lets this role call it (caps.allowed).
 import { h, mount } from '../dom.js';
 import { t, tOr, fmtDateTime, fmtDate, fmtList, getLang, problemText } from '../i18n.js';
-import { api } from '../api.js';
+import { api, viaQs } from '../api.js';
 import { allowed } from '../caps.js';
 import { EP, fill } from '../endpoints.js';
 import { field, form } from '../forms.js';
 import { schemaForm } from '../schema.js';
-import { page, table, needs, listOf, personName, badge, link } from '../ui.js';
+import { page, table, needs, listOf, personName, badge, link, own } from '../ui.js';
 import { personUi, PERSON_ORDER } from '../person.js';
 import { offenceField, offenceLabel } from '../offences.js';
 import { lawyerLine, familyLine, timeLeft, ruleLine } from '../custodyview.js';
@@ -69,6 +69,29 @@ export function byPerson(rows) {
 
 function personOptions(people) {
   return [['', 'msg.choose'], ...people.map((p) => [p.person_id, `${personName(p)} — ${fmtList(p.roles.map((r) => t(`prole.${r}`)))}`, true])];
+}
+
+// lookupAnswer(got, then): another unit's person was linked (issue 10 item
+// 8): what came back (what a person search shows), whether it was counted
+// as a national look-up, and what was typed but not written into the other
+// unit's record — to be kept in this unit's own PV.
+const SHOWN = [['person.cin', 'cin'], ['person.last_lat', 'last_name_lat'], ['person.first_lat', 'first_name_lat'],
+  ['person.last_ar', 'last_name_ar'], ['person.first_ar', 'first_name_ar'], ['person.father', 'father_name'],
+  ['person.birth_date', 'birth_date'], ['person.sex', 'sex']];
+function lookupAnswer(got, then) {
+  dialog('case.lookup-title', (close) => {
+    const shut = () => { close(); then(); };
+    const rows = SHOWN.filter(([, k]) => own(got, k) && got[k]).map(([label, k]) => h('tr', null, h('th', { scope: 'row', text: t(label) }),
+      h('td', null, h('bdi', { text: k === 'birth_date' ? fmtDate(got[k]) : k === 'sex' ? t(`sex.${got[k]}`) : got[k] }))));
+    const skipped = own(got, 'not_applied') ? listOf(got.not_applied) : [];
+    return [
+      h('p', { class: 'lookup-owner' }, t('case.lookup-owner'), ' ', h('bdi', { dir: 'ltr', text: got.owner_unit })),
+      own(got, 'national_lookup') && got.national_lookup ? h('p', { class: 'lookup-national', text: t('case.lookup-national') }) : null,
+      h('table', { class: 'fields' }, h('tbody', null, ...rows)),
+      skipped.length ? h('p', { class: 'lookup-not-applied', text: `${t('case.lookup-not-applied')} ${fmtList(skipped.map((k) => tOr(`person.${k}`, 'case_person.person')))}` }) : null,
+      h('div', { class: 'actions' }, h('button', { type: 'button', class: 'primary', onclick: shut, text: t('case.lookup-ok') })),
+    ];
+  });
 }
 
 function removePerson(ctx, id, p, done) {
@@ -135,7 +158,7 @@ export async function render(ctx) {
   const miss = needs('GET', EP.case);
   if (miss) return page('case.title', ctx, miss);
   const id = ctx.params.id;
-  const c = await api('GET', fill(EP.case, { id }));
+  const c = await api('GET', `${fill(EP.case, { id })}${viaQs(ctx)}`);
   const role = ctx.user.role;
   const can = (m, tpl) => allowed(m, tpl, role);
   const open = c.status === 'registered' || c.status === 'under_investigation';
@@ -189,10 +212,10 @@ export async function render(ctx) {
       canRemove ? ['admin.actions', (p) => h('button', { type: 'button', class: 'small', onclick: () => removePerson(ctx, id, p, done), text: t('case.remove-person') })] : null,
     ].filter(Boolean), people, { caption: 'case.persons' }),
     open && can('POST', EP.casePersons) ? adder('case.add-person', () => {
-      const sf = schemaForm('POST', addUrl, ['role', 'note', 'person'], { ...personUi('person', { order: [...PERSON_ORDER, 'unknown', 'description'] }), note: { dir: 'auto', wide: true } });
+      const sf = schemaForm('POST', addUrl, ['role', 'note', 'purpose', 'person'], { ...personUi('person', { order: [...PERSON_ORDER, 'unknown', 'description'] }), note: { dir: 'auto', wide: true }, purpose: { dir: 'auto', wide: true, hint: 'case_person.purpose-hint' } });
       return form({
         submit: 'case.add-person', label: 'case.add-person', draft: `${ek}.person`, check: sf.check,
-        onSubmit: async (v) => { await api('POST', addUrl, sf.body(v)); done('msg.saved'); },
+        onSubmit: async (v) => { const got = await api('POST', addUrl, sf.body(v)); if (own(got, 'owner_unit')) lookupAnswer(got, () => done('msg.saved')); else done('msg.saved'); },
       }, sf.fields);
     }) : null,
     open && people.length && can('POST', EP.casePersons) ? adder('case.add-role', () => {
@@ -296,7 +319,7 @@ export async function render(ctx) {
     c.status === 'under_investigation' && can('POST', EP.caseReferrals) ? adder('referral.send', () => referralBox(ctx, c)) : null);
 
   let history = [];
-  try { history = (await api('GET', fill(EP.caseHistory, { id }))).events; } catch (e) { history = []; }
+  try { history = (await api('GET', `${fill(EP.caseHistory, { id })}${viaQs(ctx)}`)).events; } catch (e) { history = []; }
   const histSec = section('s-history', 'case.history',
     h('ol', { class: 'history', reversed: true }, [...history].reverse().map((e) => h('li', null,
       h('time', { text: fmtDateTime(e.at) }), ' — ', h('bdi', { text: e.who_name || e.badge || '' }), ' — ',

@@ -4,7 +4,7 @@
 // the merge (reversible: nothing moves, the merged record points to the survivor).
 import { h, mount } from '../dom.js';
 import { t, fmtDate, fmtNum, problemText, fmtList } from '../i18n.js';
-import { api } from '../api.js';
+import { api, viaQs } from '../api.js';
 import { allowed } from '../caps.js';
 import { EP, fill } from '../endpoints.js';
 import { field, form } from '../forms.js';
@@ -16,7 +16,7 @@ export async function render(ctx) {
   const miss = needs('GET', EP.person);
   if (miss) return page('person.title', ctx, miss);
   const id = ctx.params.id;
-  const p = await api('GET', fill(EP.person, { id }));
+  const p = await api('GET', `${fill(EP.person, { id })}${viaQs(ctx)}`);
   remember('person', id, personName(p), p.cin || '');
   const dd = (v, dir) => h('dd', null, h('bdi', { dir: dir || 'auto', text: v || '—' }));
   const head = h('section', { class: 'card case-head' }, h('dl', { class: 'facts' },

@@ -7,7 +7,7 @@
 // that refers to it ("correct by a new PV").
 import { h } from '../dom.js';
 import { t, fmtDateTime, problemText } from '../i18n.js';
-import { api, ApiError } from '../api.js';
+import { api, ApiError, viaQs } from '../api.js';
 import { allowed } from '../caps.js';
 import { EP, fill } from '../endpoints.js';
 import { form, showErrors, values, clearDraft } from '../forms.js';
@@ -53,7 +53,7 @@ export async function render(ctx) {
   if (miss) return page('pv.title', ctx, miss);
   const id = ctx.params.id;
   const role = ctx.user.role;
-  const pv = await api('GET', fill(EP.pv, { id }));
+  const pv = await api('GET', `${fill(EP.pv, { id })}${viaQs(ctx)}`);
   let c = null;
   try { c = await api('GET', fill(EP.case, { id: pv.case_id })); } catch (e) { c = null; }
   const b = body(pv);

@@ -2,7 +2,7 @@
 // language decides the direction (Arabic right-to-left), no navigation.
 import { h } from '../dom.js';
 import { t, fmtDateTime, fmtDate, getLang } from '../i18n.js';
-import { api } from '../api.js';
+import { api, viaQs } from '../api.js';
 import { EP, fill } from '../endpoints.js';
 import { page, needs, personName } from '../ui.js';
 import { pvPerson, body } from './pv.js';
@@ -10,7 +10,7 @@ import { pvPerson, body } from './pv.js';
 export async function render(ctx) {
   const miss = needs('GET', EP.pv);
   if (miss) return page('pv.print', ctx, miss);
-  const pv = await api('GET', fill(EP.pv, { id: ctx.params.id }));
+  const pv = await api('GET', `${fill(EP.pv, { id: ctx.params.id })}${viaQs(ctx)}`);
   const b = body(pv);
   let c = null;
   if (!('content' in pv) && pv.person_id) { try { c = await api('GET', fill(EP.case, { id: pv.case_id })); } catch (e) { c = null; } }
