@@ -418,6 +418,20 @@ int th_sql(th_server *s, const char *sql)
 	return rc;
 }
 
+/* one_int runs a one-value query on c (-1 on error) */
+static long long one_int(db_conn *c, const char *sql)
+{
+	db_stmt *st;
+	bool row;
+	long long v = -1;
+	if (!db_prepare(c, sql, &st) && !db_step(st, &row) && row) {
+		v = db_col_int(st, 0);
+		if (db_step(st, &row))
+			v = -1;
+	}
+	return v;
+}
+
 long long th_sql_int(th_server *s, const char *sql)
 {
 	db *d = NULL;
@@ -426,13 +440,14 @@ long long th_sql_int(th_server *s, const char *sql)
 	db_conn *c;
 	long long v = -1;
 	if (!db_acquire(d, &c)) {
-		db_stmt *st;
-		bool row;
-		if (!db_prepare(c, sql, &st) && !db_step(st, &row) && row) {
-			v = db_col_int(st, 0);
-			if (db_step(st, &row))
-				v = -1;
-		}
+		/* A write's audit entry commits with the write into audit_pending; the
+		 * committer chains it into audit_log just after (on PostgreSQL, after
+		 * the answer may have left). A count of audit_log waits, up to 3 s,
+		 * until nothing is pending, so it sees every answered request's entry. */
+		for (int i = 0; strstr(sql, "audit_log") && i < 150 && one_int(c, "SELECT COUNT(*) FROM audit_pending") > 0;
+		     i++)
+			usleep(20 * 1000);
+		v = one_int(c, sql);
 		db_release(d, c);
 	}
 	db_close(d);
