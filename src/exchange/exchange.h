@@ -316,6 +316,11 @@ SJ_MUST_USE sj_err xchg_feed_rows_after(db_conn *c, const char *table, const cha
 SJ_MUST_USE sj_err xchg_feed_upsert(db_conn *c, const char *feed, const char *table, json_t *row,
 				    const char *const *unit_cols, const char *const *null_cols, int64_t issued_at,
 				    bool *wrote);
+/* xchg_feed_insert (an applier's helper) inserts central's row (text values
+ * by column name, as xchg_feed_rows_after makes them; borrowed) into the
+ * node's table, the columns the node's table has; nothing is translated (for
+ * reference data, whose keys are codes). */
+SJ_MUST_USE sj_err xchg_feed_insert(db_conn *c, const char *table, json_t *row);
 /* xchg_pulled_at: row id of table is central's copy on this node (*pulled)
  * and *issued_at is the issue time of the last complete answer of the feed
  * that brought it (the age of the hotlist; 0 when never complete). Outputs

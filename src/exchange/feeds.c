@@ -6,6 +6,7 @@
 #include "exchange/exchange.h"
 
 #include <pthread.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,12 +15,21 @@
 #include "core/id.h"
 #include "db/dbj.h"
 #include "org/units.h"
+#include "refdata/refdata.h"
 #include "registers/registers.h"
 #include "settings/settings.h"
 
 /* ---- the registry: one line per feed (see exchange.h to add one) ---- */
 
+static sj_err units_produce(db_conn *c, const xchg_peer *p, int64_t after, int64_t upto, size_t limit,
+			    json_t *records, int64_t *cursor, bool *more);
+static sj_err units_apply(db_conn *c, json_t *records, int64_t issued_at, int64_t *applied);
+
+/* In the order a node applies them: units first (the others name units by code). */
 const xchg_feed xchg_feeds[] = {
+	/* reference data: the unit tree, and the versioned legal data (src/refdata/feed.c) */
+	{"units", XCHG_FEED_ALL, units_produce, units_apply, NULL},
+	{"refdata", XCHG_FEED_ALL, ref_feed_produce, ref_feed_apply, NULL},
 	/* hotlists (src/registers/hotlist.c): national, every node */
 	{"wanted", XCHG_FEED_ALL, reg_hotlist_wanted_produce, reg_hotlist_wanted_apply, NULL},
 	{"stolen-vehicles", XCHG_FEED_ALL, reg_hotlist_vehicles_produce, reg_hotlist_vehicles_apply, NULL},
@@ -420,4 +430,114 @@ sj_err xchg_feed_serve(db_conn *c, json_t *body, int64_t now, json_t **out, cons
 	*out = json_pack("{s:s,s:s}", "payload", text, "sig", sig);
 	free(text);
 	return *out ? SJ_OK : SJ_ENOMEM;
+}
+
+/* ---- the unit tree (org/units.h's list and loader: no SQL here) ----
+ * A few thousand units nationally: the whole tree travels when it changed;
+ * its cursor is a digest of the tree (63 bits of BLAKE2b), not a time. The
+ * node adds the units it lacks (a unit created at central after the node
+ * was installed); names of the ones it has come with units.json as today. */
+
+static sj_err units_produce(db_conn *c, const xchg_peer *p, int64_t after, int64_t upto, size_t limit,
+			    json_t *records, int64_t *cursor, bool *more)
+{
+	(void)p;
+	(void)upto;
+	(void)limit;
+	*more = false;
+	*cursor = after;
+	json_t *list = NULL;
+	sj_err e = unit_list(c, &list);
+	if (e)
+		return e;
+	size_t i;
+	json_t *u;
+	json_array_foreach(list, i, u) json_object_del(u, "id");   /* ids are each database's own */
+	char *text = json_dumps(list, JSON_COMPACT | JSON_SORT_KEYS);
+	if (!text) {
+		json_decref(list);
+		return SJ_ENOMEM;
+	}
+	unsigned char h[8];
+	crypto_generichash(h, sizeof h, (const unsigned char *)text, strlen(text), NULL, 0);
+	free(text);
+	int64_t d = 0;
+	for (int k = 0; k < 8; k++)
+		d = (int64_t)(((uint64_t)d << 8) | h[k]);
+	d &= INT64_MAX;
+	if (d == after) {
+		json_decref(list);
+		return SJ_OK;
+	}
+	*cursor = d;
+	json_t *rec = json_pack("{s:o}", "units", list);
+	if (!rec)
+		return SJ_ENOMEM;
+	json_array_append_new(records, rec);
+	return SJ_OK;
+}
+
+static sj_err units_apply(db_conn *c, json_t *records, int64_t issued_at, int64_t *applied)
+{
+	(void)issued_at;
+	size_t i;
+	json_t *r;
+	json_array_foreach(records, i, r) {
+		/* the units this node lacks (a unit created at central); the ones
+		 * it has keep their row (names and city come with units.json) */
+		json_t *missing = json_array(), *u;
+		size_t k;
+		sj_err e = missing ? SJ_OK : SJ_ENOMEM;
+		json_array_foreach(json_object_get(r, "units"), k, u) {
+			unit_info have;
+			if (e)
+				break;
+			e = unit_get_by_code(c, json_string_value(json_object_get(u, "code")), &have);
+			if (e == SJ_ENOTFOUND) {
+				json_array_append(missing, u);
+				e = SJ_OK;
+			}
+		}
+		int n = 0;
+		json_t *root = e || !json_array_size(missing) ? NULL : json_pack("{s:O}", "units", missing);
+		if (root)
+			e = unit_load_json(c, root, false, &n);
+		json_decref(root);
+		json_decref(missing);
+		if (e)
+			return e;
+		*applied += n;
+	}
+	return SJ_OK;
+}
+
+sj_err xchg_feed_insert(db_conn *c, const char *table, json_t *row)
+{
+	static __thread char cols[64][64];
+	int n = 0;
+	sj_err e = local_columns(c, table, cols, &n);
+	if (e)
+		return e;
+	char list[2048] = "", qs[512] = "";
+	const char *vals[64];
+	int k = 0;
+	for (int i = 0; i < n; i++) {
+		json_t *v = json_object_get(row, cols[i]);
+		if (!v)
+			continue;
+		size_t l = strlen(list);
+		snprintf(list + l, sizeof list - l, "%s%s", k ? ", " : "", cols[i]);
+		l = strlen(qs);
+		snprintf(qs + l, sizeof qs - l, "%s?", k ? ", " : "");
+		vals[k++] = json_string_value(v);
+	}
+	if (!k)
+		return SJ_EINVAL;
+	const char *q = sqlf("INSERT INTO %s (%s) VALUES (%s)", table, list, qs);
+	db_stmt *s;
+	bool r;
+	e = q ? db_prepare(c, q, &s) : SJ_EINTERNAL;
+	for (int i = 0; !e && i < k; i++)
+		e = db_bind_text(s, i + 1, vals[i]);
+	return e ? e : db_step(s, &r);
 }

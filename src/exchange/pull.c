@@ -140,15 +140,17 @@ static sj_err apply(db *d, const xchg_join *jn, const char *answer, int64_t *app
 	int64_t count = 0;
 	json_t *detail = json_object();
 	if (!(e = db_begin(c, DB_WRITE))) {
-		const char *name;
-		json_t *f;
-		json_object_foreach(feeds, name, f) {
-			const xchg_feed *fd = xchg_feed_find(name);
+		/* in the registry's order (units before what names them); a feed
+		 * the answer leaves out keeps its cursor */
+		for (size_t fi = 0; fi < xchg_feeds_count; fi++) {
+			const xchg_feed *fd = &xchg_feeds[fi];
+			const char *name = fd->name;
+			json_t *f = json_object_get(feeds, name);
 			char key[XCHG_FEED_NAME_MAX + 32];
 			int64_t cur = 0, got = 0;
 			bool found;
-			if (!fd)
-				continue;   /* a feed this version does not know: its cursor stays */
+			if (!f)
+				continue;
 			key_of(key, sizeof key, name, "");
 			if ((e = settings_state_get(c, key, &cur, &found)))
 				break;

@@ -11,6 +11,8 @@
  *    change central's notice (403 register-central-copy); the notice executed
  *    at central stops hitting on B after the next pull.
  *  - hotlist_online: the same notice hits on A, online, after its sync.
+ *  - refdata_travels: a new offences version and a new unit at central reach
+ *    B once (the version B's current one; the unit under its parent).
  *  - pull_protocol: a forged request (403 pull-signature, audited), an
  *    unknown node, a request from another time (403 pull-stale), a
  *    suspended node: nothing served; a second pull from the stored cursors
@@ -367,6 +369,59 @@ static void pull_protocol(void **st)
 	free(old);
 }
 
+
+/* reference data: a new offences version and a new unit loaded at central
+ * reach the node with its next pull, once; the node's own versions stay */
+static void refdata_travels(void **st)
+{
+	(void)st;
+	char out[8192], sql[1024];
+	long long now = now_ms();
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO ref_offences (code, version, article, class, label_fr, label_ar, category, penalty, verified,"
+		 " note, law, circumstance) SELECT code, '2099-pull', article, class, label_fr, label_ar, category, penalty,"
+		 " verified, note, law, circumstance FROM ref_offences WHERE version = (SELECT version FROM ref_versions"
+		 " WHERE kind = 'offences' ORDER BY seq DESC LIMIT 1)");
+	assert_int_equal(th_sql(&C, sql), 0);
+	assert_int_equal(th_sql(&C, "INSERT INTO ref_offences (code, version, article, class, label_fr, label_ar, verified, law)"
+				   " VALUES ('CP-999-PULL', '2099-pull', '999', 'delit_correctionnel', 'Infraction d’essai',"
+				   " 'مخالفة تجريبية', 0, 'CP')"),
+			 0);
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO ref_versions (kind, version, source, updated, loaded_at, seq) SELECT 'offences', '2099-pull',"
+		 " 'test', '2099-01-01', %lld, COALESCE(max(seq), 0) + 1 FROM ref_versions", now);
+	assert_int_equal(th_sql(&C, sql), 0);
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO units (id, code, kind, parent_id, name_fr, name_ar, path, created_at) SELECT"
+		 " '01900000-0000-7000-8000-00000000a001', 'AR-CASA-PULL', 'arrondissement', id, 'Arrondissement essai',"
+		 " 'دائرة تجريبية', path || 'AR-CASA-PULL/', %lld FROM units WHERE code = 'PP-CASA'", now);
+	assert_int_equal(th_sql(&C, sql), 0);
+	settle();
+	assert_int_equal(sync_node(&B, out, sizeof out), 0);
+	/* the version is B's newest, so current; its offence is in the catalogue */
+	assert_int_equal(th_sql_int(&B, "SELECT count(*) FROM ref_versions WHERE kind = 'offences' AND version = '2099-pull'"
+					" AND seq = (SELECT max(seq) FROM ref_versions)"), 1);
+	assert_int_equal(th_sql_int(&B, "SELECT count(*) FROM ref_offences WHERE version = '2099-pull'"),
+			 th_sql_int(&C, "SELECT count(*) FROM ref_offences WHERE version = '2099-pull'"));
+	char *officer2 = th_login(&B, "demo-officer2");
+	th_resp r = req(&B, "GET", "/api/v1/offences", officer2, NULL);
+	th_expect(&r, 200);
+	assert_non_null(strstr(r.body, "CP-999-PULL"));
+	th_resp_free(&r);
+	free(officer2);
+	/* the unit, in B's tree under its parent (its own id, B's path) */
+	assert_int_equal(th_sql_int(&B, "SELECT count(*) FROM units u JOIN units p ON p.id = u.parent_id"
+					" WHERE u.code = 'AR-CASA-PULL' AND p.code = 'PP-CASA' AND u.path LIKE '%/PP-CASA/AR-CASA-PULL/'"),
+			 1);
+	/* again: nothing new */
+	long long versions = th_sql_int(&B, "SELECT count(*) FROM ref_versions"),
+		  units = th_sql_int(&B, "SELECT count(*) FROM units");
+	assert_int_equal(sync_node(&B, out, sizeof out), 0);
+	assert_non_null(strstr(out, "pull: 0 records"));
+	assert_int_equal(th_sql_int(&B, "SELECT count(*) FROM ref_versions"), versions);
+	assert_int_equal(th_sql_int(&B, "SELECT count(*) FROM units"), units);
+}
+
 static int group_setup(void **state)
 {
 	(void)state;
@@ -400,6 +455,7 @@ int main(void)
 		cmocka_unit_test(hotlist_offline),
 		cmocka_unit_test(hotlist_online),
 		cmocka_unit_test(pull_protocol),
+		cmocka_unit_test(refdata_travels),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
