@@ -4,6 +4,7 @@
  * the node's audit chain witnessed (chain_continues, the one place that
  * checks it). */
 #include "exchange/exchange.h"
+#include "exchange/internal.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -300,10 +301,21 @@ sj_err xchg_apply(db_conn *c, json_t *body, int64_t now, xchg_applied *out, cons
 		    (e = db_bind_text(s, 3, node)) || (e = db_bind_int(s, 4, seq)) || (e = db_bind_text(s, 5, unit)) ||
 		    (e = db_bind_text(s, 6, row)) || (e = db_bind_int(s, 7, now)) || (e = db_step(s, &more)))
 			goto out;
-		if (db_changes(s) > 0)
-			applied++;
-		else
+		if (db_changes(s) == 0) {
 			unchanged++;
+			continue;
+		}
+		applied++;
+		/* and into central's own tables (central.c); a row that does not
+		 * fit there is quarantined with its reason, its exact copy kept */
+		const char *cwhy = NULL;
+		if ((e = xchg_central_apply(c, node, tbl, row, p, &cwhy)))
+			goto out;
+		if (cwhy) {
+			if ((e = quarantine(c, node, seq, tbl, id, unit, row, cwhy, now)))
+				goto out;
+			quarantined++;
+		}
 	}
 	if (to > acked) {
 		e = db_run(c, sql_done, "iiiiittt", (int64_t)to, now, applied, quarantined, audit_seq, prev, chain_error,

@@ -4,6 +4,7 @@
  * row of central's copied into the node's table). The node's half is
  * pull.c. */
 #include "exchange/exchange.h"
+#include "exchange/internal.h"
 
 #include <pthread.h>
 #include <sodium.h>
@@ -88,7 +89,7 @@ static const char *intern(const char *sql)
 
 /* sqlf formats an interned statement (NULL: too long, out of memory, or
  * the pool is full — a programming error, logged by the caller's failure). */
-__attribute__((format(printf, 1, 2))) static const char *sqlf(const char *fmt, ...)
+const char *xchg_sqlf(const char *fmt, ...)
 {
 	char tmp[4096];
 	va_list ap;
@@ -121,9 +122,9 @@ sj_err xchg_feed_rows_after(db_conn *c, const char *table, const char *tcol, con
 	snprintf(where, sizeof where, "%s%s%s", filter ? " AND (" : "", filter ? filter : "", filter ? ")" : "");
 	char w2[700];
 	snprintf(w2, sizeof w2, "%s > ? AND %s <= ?%s", tcol, tcol, where);
-	const char *q_min = sqlf("SELECT min(%s) FROM %s WHERE %s", tcol, table, w2),
-		   *q_cut = sqlf("SELECT %s FROM %s WHERE %s ORDER BY 1 LIMIT 1 OFFSET ?", tcol, table, w2),
-		   *q_rows = sqlf("SELECT * FROM %s WHERE %s ORDER BY %s, id", table, w2, tcol);
+	const char *q_min = xchg_sqlf("SELECT min(%s) FROM %s WHERE %s", tcol, table, w2),
+		   *q_cut = xchg_sqlf("SELECT %s FROM %s WHERE %s ORDER BY 1 LIMIT 1 OFFSET ?", tcol, table, w2),
+		   *q_rows = xchg_sqlf("SELECT * FROM %s WHERE %s ORDER BY %s, id", table, w2, tcol);
 	if (!q_min || !q_cut || !q_rows)
 		return SJ_EINTERNAL;
 	int64_t lo = 0, cut = 0;
@@ -200,21 +201,23 @@ static const char sql_pulled_put[] =
 	" ON CONFLICT (tbl, id) DO UPDATE SET feed = excluded.feed, issued_at = excluded.issued_at";
 static const char sql_pulled_get[] = "SELECT feed FROM xchg_pulled WHERE tbl = ? AND id = ?";
 
-/* local_columns reads the node's columns of table into cols (n). */
-static sj_err local_columns(db_conn *c, const char *table, char cols[][64], int *n)
+/* the catalogue, portable: SQLite's table_info, PostgreSQL's information_schema */
+static const char sql_cols_lite[] = "SELECT name FROM pragma_table_info(?) ORDER BY cid";
+static const char sql_cols_pg[] =
+	"SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ?"
+	" ORDER BY ordinal_position";
+
+sj_err xchg_columns(db_conn *c, const char *table, char cols[][64], int *n)
 {
-	const char *q = sqlf("SELECT * FROM %s WHERE 1 = 0", table);
 	db_stmt *s;
 	bool row;
 	*n = 0;
-	sj_err e = q ? db_prepare(c, q, &s) : SJ_EINTERNAL;
-	e = e ? e : db_step(s, &row);
-	for (int i = 0; !e && i < db_col_count(s) && i < 64; i++) {
-		const char *nm = db_col_name(s, i);
-		if (nm)
-			snprintf(cols[(*n)++], 64, "%s", nm);
-	}
-	return e;
+	sj_err e = db_prepare(c, db_conn_kind(c) == DB_PG ? sql_cols_pg : sql_cols_lite, &s);
+	e = e ? e : db_bind_text(s, 1, table);
+	while (!e && !(e = db_step(s, &row)) && row)
+		if (*n < XCHG_COLS_MAX)
+			snprintf(cols[(*n)++], 64, "%s", db_col_text(s, 0));
+	return e ? e : *n ? SJ_OK : SJ_ENOTFOUND;
 }
 
 sj_err xchg_feed_upsert(db_conn *c, const char *feed, const char *table, json_t *row,
@@ -224,7 +227,7 @@ sj_err xchg_feed_upsert(db_conn *c, const char *feed, const char *table, json_t 
 	const char *id = json_string_value(json_object_get(row, "id"));
 	if (!id || strlen(id) > ID_LEN)
 		return SJ_EINVAL;
-	const char *q_has = sqlf("SELECT count(*) FROM %s WHERE id = ?", table);
+	const char *q_has = xchg_sqlf("SELECT count(*) FROM %s WHERE id = ?", table);
 	int64_t has = 0, mine = 0;
 	json_t *pf = NULL;
 	sj_err e = q_has ? dbj_int(c, q_has, &has, "t", id) : SJ_EINTERNAL;
@@ -239,16 +242,16 @@ sj_err xchg_feed_upsert(db_conn *c, const char *feed, const char *table, json_t 
 		return e;
 	if (has && mine)
 		return SJ_OK;   /* the node's own record: it is the only writer */
-	static __thread char cols[64][64];
+	static __thread char cols[XCHG_COLS_MAX][64];
 	int n = 0;
-	if ((e = local_columns(c, table, cols, &n)))
+	if ((e = xchg_columns(c, table, cols, &n)))
 		return e;
 	/* the mark first: the outbox triggers skip central's rows */
 	if ((e = db_run(c, sql_pulled_put, "ttti", table, id, feed, issued_at)))
 		return e;
 	char list[2048] = "", qs[512] = "", set[3072] = "";
-	const char *vals[64];
-	char ids[64][ID_LEN + 1];
+	const char *vals[XCHG_COLS_MAX];
+	char ids[XCHG_COLS_MAX][ID_LEN + 1];
 	int k = 0;
 	for (int i = 0; i < n; i++) {
 		if (strcmp(cols[i], "id") == 0 || !json_object_get(row, cols[i]))
@@ -275,8 +278,8 @@ sj_err xchg_feed_upsert(db_conn *c, const char *feed, const char *table, json_t 
 		snprintf(set + l, sizeof set - l, "%s%s = ?", k ? ", " : "", cols[i]);
 		vals[k++] = v;
 	}
-	const char *q = has ? sqlf("UPDATE %s SET %s WHERE id = ?", table, set)
-			    : sqlf("INSERT INTO %s (%sid) VALUES (%s?)", table, list, qs);
+	const char *q = has ? xchg_sqlf("UPDATE %s SET %s WHERE id = ?", table, set)
+			    : xchg_sqlf("INSERT INTO %s (%sid) VALUES (%s?)", table, list, qs);
 	db_stmt *s;
 	bool r;
 	e = q ? db_prepare(c, q, &s) : SJ_EINTERNAL;
@@ -513,13 +516,13 @@ static sj_err units_apply(db_conn *c, json_t *records, int64_t issued_at, int64_
 
 sj_err xchg_feed_insert(db_conn *c, const char *table, json_t *row)
 {
-	static __thread char cols[64][64];
+	static __thread char cols[XCHG_COLS_MAX][64];
 	int n = 0;
-	sj_err e = local_columns(c, table, cols, &n);
+	sj_err e = xchg_columns(c, table, cols, &n);
 	if (e)
 		return e;
 	char list[2048] = "", qs[512] = "";
-	const char *vals[64];
+	const char *vals[XCHG_COLS_MAX];
 	int k = 0;
 	for (int i = 0; i < n; i++) {
 		json_t *v = json_object_get(row, cols[i]);
@@ -533,7 +536,7 @@ sj_err xchg_feed_insert(db_conn *c, const char *table, json_t *row)
 	}
 	if (!k)
 		return SJ_EINVAL;
-	const char *q = sqlf("INSERT INTO %s (%s) VALUES (%s)", table, list, qs);
+	const char *q = xchg_sqlf("INSERT INTO %s (%s) VALUES (%s)", table, list, qs);
 	db_stmt *s;
 	bool r;
 	e = q ? db_prepare(c, q, &s) : SJ_EINTERNAL;

@@ -12,6 +12,8 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "db/dbj.h"
+#include "org/units.h"
+#include "refdata/refdata.h"
 #include "settings/settings.h"
 
 typedef struct resp {
@@ -99,12 +101,68 @@ static const char sql_pending[] =
 	"SELECT seq, tbl, row_id, unit, row FROM xchg_outbox WHERE seq > ? ORDER BY seq LIMIT " REC_STR(XCHG_BATCH_RECORDS);
 static const char sql_last[] = "SELECT COALESCE(max(seq), 0) FROM xchg_outbox";
 
+/* name_refs adds to refs every value of row (JSON text) that is one of
+ * this node's ids of reference rows (all: {"units": {id: code}, "rules":
+ * {id: "version|regime|effective_from"}}): central translates them into its
+ * own (those ids differ per database). */
+static void name_refs(const char *row, json_t *all, json_t *refs)
+{
+	json_t *o = json_loads(row, 0, NULL);
+	const char *k, *m;
+	json_t *v, *map;
+	json_object_foreach(o, k, v) {
+		const char *s = json_string_value(v);
+		json_object_foreach(all, m, map) {
+			json_t *code = s ? json_object_get(map, s) : NULL;
+			if (code)
+				json_object_set(json_object_get(refs, m), s, code);
+		}
+	}
+	json_decref(o);
+}
+
+/* node_refs reads this node's units and custody rules (new, as above). */
+static sj_err node_refs(db_conn *c, json_t **out)
+{
+	json_t *list = NULL, *rules = NULL;
+	*out = NULL;
+	sj_err e = unit_list(c, &list);
+	e = e ? e : ref_custody_rules_list(c, &rules);
+	json_t *all = e ? NULL : json_pack("{s:{},s:{}}", "units", "rules");
+	size_t i;
+	json_t *u;
+	json_array_foreach(list, i, u) json_object_set(json_object_get(all, "units"),
+						       json_string_value(json_object_get(u, "id")),
+						       json_object_get(u, "code"));
+	json_array_foreach(rules, i, u) {
+		char key[160];
+		snprintf(key, sizeof key, "%s|%s|%lld", json_string_value(json_object_get(u, "version")),
+			 json_string_value(json_object_get(u, "regime")),
+			 (long long)json_integer_value(json_object_get(u, "effective_from")));
+		const char *id = json_string_value(json_object_get(u, "id"));
+		if (id)
+			json_object_set_new(json_object_get(all, "rules"), id, json_string(key));
+	}
+	json_decref(list);
+	json_decref(rules);
+	if (!e && !all)
+		e = SJ_ENOMEM;
+	*out = all;
+	return e;
+}
+
 /* batch builds the signed body of the batch after ack (*to: its last seq,
- * ack when empty). */
+ * ack when empty), with the codes of the unit ids its rows name. */
 static sj_err batch(db_conn *c, const xchg_join *jn, int64_t ack, int64_t *to, char **text)
 {
 	*text = NULL;
 	*to = ack;
+	json_t *all = NULL, *refs = json_pack("{s:{},s:{}}", "units", "rules");
+	if (!refs || node_refs(c, &all)) {
+		json_decref(refs);
+		json_decref(all);
+		return SJ_ENOMEM;
+	}
 	json_t *recs = json_array();
 	db_stmt *s;
 	bool row;
@@ -118,15 +176,20 @@ static sj_err batch(db_conn *c, const xchg_join *jn, int64_t ack, int64_t *to, c
 		if (bytes > XCHG_PAYLOAD_MAX * 3 / 4 && json_array_size(recs) > 0)
 			break;
 		*to = db_col_int(s, 0);
+		name_refs(r, all, refs);
 		json_array_append_new(recs, json_pack("{s:I,s:s,s:s,s:s?,s:s}", "seq", (json_int_t)*to, "tbl",
 						      db_col_text(s, 1), "id", db_col_text(s, 2), "unit", unit, "row", r));
 	}
+	json_decref(all);
 	if (e) {
 		json_decref(recs);
+		json_decref(refs);
 		return e;
 	}
-	json_t *p = json_pack("{s:s,s:I,s:I,s:o}", "node", jn->node_id, "from", (json_int_t)(ack + 1), "to",
-			      (json_int_t)*to, "records", recs);
+	json_t *p = json_pack("{s:s,s:I,s:I,s:o,s:O,s:O}", "node", jn->node_id, "from", (json_int_t)(ack + 1), "to",
+			      (json_int_t)*to, "records", recs, "units", json_object_get(refs, "units"), "rules",
+			      json_object_get(refs, "rules"));
+	json_decref(refs);
 	char *payload = p ? json_dumps(p, JSON_COMPACT) : NULL;
 	json_decref(p);
 	if (!payload)

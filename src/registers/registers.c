@@ -252,6 +252,17 @@ static sj_err index_wanted(db_conn *c, json_t *w, const char *id)
 	return e ? e : k.e;
 }
 
+static const char sql_wkey_del[] = "DELETE FROM wanted_keys WHERE notice_id = ?";
+
+sj_err reg_reindex_wanted(db_conn *c, json_t *w)
+{
+	const char *id = js(w, "id");
+	if (!id)
+		return SJ_EINVAL;
+	sj_err e = db_run(c, sql_wkey_del, "t", id);
+	return e ? e : index_wanted(c, w, id);
+}
+
 /* The registers, each described by its record, its statuses and its SQL. */
 typedef struct regdesc {
 	const char *name;

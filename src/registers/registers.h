@@ -153,6 +153,10 @@ SJ_MUST_USE sj_err reg_notifications(db_conn *c, const sj_actor *a, int limit, i
 SJ_MUST_USE sj_err reg_notification_read(db_conn *c, const sj_actor *a, const char *id, json_t **out,
 					 const char **why);
 
+/* reg_reindex_wanted replaces the name keys of wanted notice w (a row of
+ * wanted_notices as JSON, borrowed) inside c's write transaction: central
+ * applying a node's notice into its own register. */
+SJ_MUST_USE sj_err reg_reindex_wanted(db_conn *c, json_t *w);
 /* reg_table names the table of register reg ("" when unknown). */
 const char *reg_table(const char *reg);
 

@@ -13,6 +13,11 @@
  *  - hotlist_online: the same notice hits on A, online, after its sync.
  *  - refdata_travels: a new offences version and a new unit at central reach
  *    B once (the version B's current one; the unit under its parent).
+ *  - node_rows_at_central: a case with persons, custody and a sealed PV made
+ *    on A is in central's own tables: GET by central's chief, national
+ *    search by either script; an officer of B's unit cannot write it through
+ *    central (403, audited); A's users are central's accounts of the same
+ *    badge or shadows that cannot log in.
  *  - pull_protocol: a forged request (403 pull-signature, audited), an
  *    unknown node, a request from another time (403 pull-stale), a
  *    suspended node: nothing served; a second pull from the stored cursors
@@ -422,6 +427,132 @@ static void refdata_travels(void **st)
 	assert_int_equal(th_sql_int(&B, "SELECT count(*) FROM units"), units);
 }
 
+
+/* a case with two persons, custody and a sealed PV in demo-officer's unit
+ * (as test_exchange.c makes it); *case_id gets its id */
+static void whole_case(th_server *s, const char *officer, const char *opj, const char *cin, char case_id[64])
+{
+	th_resp r = req(s, "POST", "/api/v1/cases", officer,
+			json_pack("{s:s,s:[{s:s}],s:s,s:s}", "frame", "flagrant", "offences", "code", "CP-505", "summary",
+				  "Vol à l'arraché, boulevard Oulfa", "opj", "demo-opj"));
+	th_expect(&r, 201);
+	char path[160], suspect[37], custody[37], pv[37];
+	snprintf(case_id, 64, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/cases/%s/persons", case_id);
+	r = req(s, "POST", path, officer,
+		json_pack("{s:s,s:{s:s,s:s,s:s,s:s,s:s,s:s,s:s}}", "role", "suspect", "person", "cin", cin, "last_name_lat",
+			  "Zerhouni", "first_name_lat", "Anouar", "last_name_ar", "الزرهوني", "first_name_ar", "أنور",
+			  "birth_date", "1990-04-12", "sex", "M"));
+	th_expect(&r, 201);
+	snprintf(suspect, sizeof suspect, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	r = req(s, "POST", path, officer,
+		json_pack("{s:s,s:{s:s,s:s,s:s}}", "role", "victim", "person", "last_name_lat", "Filali", "first_name_lat",
+			  "Imane", "sex", "F"));
+	th_expect(&r, 201);
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/cases/%s/custody", case_id);
+	r = req(s, "POST", path, opj,
+		json_pack("{s:s,s:s,s:s}", "person_id", suspect, "regime", "ordinary", "ground", "flagrant délit"));
+	th_expect(&r, 201);
+	snprintf(custody, sizeof custody, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/cases/%s/pvs", case_id);
+	r = req(s, "POST", path, officer,
+		json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:s}", "type", "hearing_suspect", "person_id", suspect, "custody_id",
+			  custody, "place", "Arrondissement Oulfa", "statements", "Je reconnais les faits.", "read_back", 1,
+			  "signature", "signed"));
+	th_expect(&r, 201);
+	snprintf(pv, sizeof pv, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/pvs/%s/seal", pv);
+	r = req(s, "POST", path, opj, NULL);
+	th_expect(&r, 200);
+	th_resp_free(&r);
+}
+
+/* a case made on A shows at central, in central's own tables: its GET by an
+ * authorised central role, its persons in national search; an officer of
+ * B's unit cannot write it through central (403, audited); A's users are
+ * central's accounts of the same badge, or shadows that cannot log in */
+static void node_rows_at_central(void **st)
+{
+	(void)st;
+	char out[8192], path[200], sql[400], cid[64];
+	char *officer = th_login(&A, "demo-officer"), *opj = th_login(&A, "demo-opj");
+	whole_case(&A, officer, opj, "ZK445566", cid);
+	/* a user that exists only on A */
+	char *aadmin = th_login(&A, "demo-admin");
+	th_resp r = req(&A, "POST", "/api/v1/users", aadmin,
+			json_pack("{s:s,s:s,s:s,s:s,s:s}", "badge", "oulfa-only-7", "name", "Karim Oulfa / كريم", "role",
+				  "officer", "unit", "AR-CASA-OULFA", "password", "long-enough-password-7"));
+	long created = r.status;
+	th_resp_free(&r);
+	assert_int_equal(sync_node(&A, out, sizeof out), 0);
+	/* in central's own cases table, readable by central's chief of the unit */
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM cases WHERE id = '%s'", cid);
+	assert_int_equal(th_sql_int(&C, sql), 1);
+	snprintf(sql, sizeof sql,
+		 "SELECT count(*) FROM cases c JOIN units u ON u.id = c.unit_id WHERE c.id = '%s' AND u.code = 'AR-CASA-OULFA'",
+		 cid);
+	assert_int_equal(th_sql_int(&C, sql), 1);
+	char *chief = th_login(&C, "demo-chief");
+	snprintf(path, sizeof path, "/api/v1/cases/%s", cid);
+	r = req(&C, "GET", path, chief, NULL);
+	th_expect(&r, 200);
+	assert_non_null(strstr(r.body, "Zerhouni"));
+	assert_non_null(strstr(r.body, "sealed"));
+	th_resp_free(&r);
+	/* the sealed PV verifies at central as it does on A */
+	assert_int_equal(th_sql_int(&C, "SELECT count(*) FROM pvs WHERE status = 'sealed' AND content LIKE '%reconnais%'"),
+			 th_sql_int(&A, "SELECT count(*) FROM pvs WHERE status = 'sealed' AND content LIKE '%reconnais%'"));
+	/* national search at central finds A's suspect, by either script */
+	char *analyst = th_login(&C, "demo-analyst");
+	r = req(&C, "GET", "/api/v1/persons/search?q=Anouar%20Zerhouni&purpose=enqu%C3%AAte%20nationale", analyst, NULL);
+	th_expect(&r, 200);
+	assert_non_null(strstr(r.body, "ZK445566"));
+	th_resp_free(&r);
+	r = req(&C, "GET", "/api/v1/persons/search?q=%D8%A3%D9%86%D9%88%D8%B1%20%D8%A7%D9%84%D8%B2%D8%B1%D9%87%D9%88%D9%86%D9%8A"
+		 "&purpose=enqu%C3%AAte%20nationale", analyst, NULL);
+	th_expect(&r, 200);
+	assert_non_null(strstr(r.body, "ZK445566"));
+	th_resp_free(&r);
+	/* an officer of B's unit cannot write A's case through central */
+	char *officer2 = th_login(&C, "demo-officer2");
+	long long refused = th_sql_int(&C, "SELECT count(*) FROM audit_log WHERE outcome = 'refused'");
+	r = th_json_matched(&C, "PATCH", path, officer2, "{\"summary\":\"réécrit par une autre unité\"}");
+	th_expect(&r, 403);
+	th_resp_free(&r);
+	assert_true(th_sql_int(&C, "SELECT count(*) FROM audit_log WHERE outcome = 'refused'") > refused);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM cases WHERE id = '%s' AND summary LIKE '%%autre unité%%'", cid);
+	assert_int_equal(th_sql_int(&C, sql), 0);
+	/* A's officers are central's accounts of the same badge (no second
+	 * demo-officer); a user only A has is a shadow that cannot log in */
+	assert_int_equal(th_sql_int(&C, "SELECT count(*) FROM users WHERE badge = 'demo-officer'"), 1);
+	if (created == 201) {
+		assert_int_equal(th_sql_int(&C, "SELECT count(*) FROM users WHERE badge = 'oulfa-only-7' AND status = 'disabled'"
+						" AND password_hash = '!'"), 1);
+		r = req(&C, "POST", "/api/v1/session", NULL,
+			json_pack("{s:s,s:s}", "badge", "oulfa-only-7", "password", "long-enough-password-7"));
+		assert_true(r.status == 401 || r.status == 403);
+		th_resp_free(&r);
+	}
+	/* nothing of it quarantined but the demo accounts of units A does not host */
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM xchg_quarantine WHERE node_id = '%s' AND reason LIKE 'central-%%'",
+		 node_a);
+	long long cq = th_sql_int(&C, sql);
+	if (cq)
+		fprintf(stderr, "# %lld rows of A not applied into central's tables\n", cq);
+	assert_int_equal(cq, 0);
+	free(officer);
+	free(opj);
+	free(aadmin);
+	free(chief);
+	free(analyst);
+	free(officer2);
+}
+
 static int group_setup(void **state)
 {
 	(void)state;
@@ -456,6 +587,7 @@ int main(void)
 		cmocka_unit_test(hotlist_online),
 		cmocka_unit_test(pull_protocol),
 		cmocka_unit_test(refdata_travels),
+		cmocka_unit_test(node_rows_at_central),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -12,6 +12,15 @@ CREATE TABLE xchg_pulled (
   issued_at  BIGINT NOT NULL,
   PRIMARY KEY (tbl, id)
 );
+-- Central: a node's user whose badge central already knows (the same
+-- officer) is that account; other node users are shadow accounts (same id,
+-- disabled, no password: they cannot log in at central).
+CREATE TABLE xchg_idmap (
+  node_id     TEXT NOT NULL,
+  node_ref    TEXT NOT NULL,      -- the node's user id
+  central_id  TEXT NOT NULL,      -- central's user id
+  PRIMARY KEY (node_id, node_ref)
+);
 -- @sqlite
 DROP TRIGGER xchg_wanted_notices_insert;
 DROP TRIGGER xchg_wanted_notices_update;
