@@ -34,10 +34,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "core/actor.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/record.h"
 #include "db/db.h"
+#include "lookup/lookup.h"
 
 #define XCHG_NODE_ID_MAX 36
 #define XCHG_CODE_MAX 64          /* an enrolment code as typed */
@@ -327,6 +329,35 @@ SJ_MUST_USE sj_err xchg_feed_insert(db_conn *c, const char *table, json_t *row);
  * may be NULL. */
 SJ_MUST_USE sj_err xchg_pulled_at(db_conn *c, const char *table, const char *id, bool *pulled,
 				  int64_t *issued_at);
+
+/* ---- national look-ups from a node, answered by central (remote.c) ----
+ *     POST /api/v1/exchange/lookup  {node, payload, sig}
+ *     payload = {"node", "at", "actor": {id, badge, role, unit}, "purpose",
+ *                "query": {q, birth_date, sex, father, birth_year, birth_place, limit}}
+ *     sig     = Ed25519(node key, "sijill-lookup-v1\n" || payload)
+ *     answer  = {payload: {"node", "at", "answer": <lookup_persons' answer>},
+ *                sig: Ed25519(central key, "sijill-lookup-answer-v1\n" || payload)} */
+
+/* xchg_lookup_serve (central) answers a node's signed look-up inside c's
+ * write transaction: the node as for a pull, the officer's unit one it
+ * hosts and a case-reading role (SJ_EFORBIDDEN "lookup-not-hosted"), then
+ * lookup_persons for that officer (central's own rate limit: SJ_ELIMIT
+ * "rate-limited" with *retry_s) and an audit entry person.search with the
+ * officer's badge, unit and purpose; *out (new) is the signed answer. */
+SJ_MUST_USE sj_err xchg_lookup_serve(db_conn *c, json_t *body, int64_t now, json_t **out, const char **why,
+				     int64_t *retry_s, char node_out[XCHG_NODE_ID_MAX + 1]);
+/* xchg_lookup_remote (node) asks central the look-up q for actor a (call it
+ * holding no transaction): SJ_OK with *answer (new, verified under the
+ * pinned key); SJ_ELIMIT / SJ_EFORBIDDEN with *problem (central's problem
+ * body, new, may be NULL); SJ_EIO / SJ_ECRYPTO when central cannot be
+ * reached or trusted (answer from the node's copy); SJ_ENOTFOUND: not a
+ * node. msg gets a sentence. */
+SJ_MUST_USE sj_err xchg_lookup_remote(const sj_actor *a, const lookup_query *q, json_t **answer, json_t **problem,
+				      char *msg, size_t msgsz);
+/* xchg_copy_age: how old this node's copy of central's data is: *as_of the
+ * issue time of the last pull applied (or the join), *age_s seconds (-1 when
+ * unknown). */
+SJ_MUST_USE sj_err xchg_copy_age(db_conn *c, int64_t now, int64_t *as_of, int64_t *age_s);
 
 /* ---- a node too long without an exchange (stale.c) ---- */
 

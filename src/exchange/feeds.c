@@ -317,9 +317,11 @@ sj_err xchg_pulled_at(db_conn *c, const char *table, const char *id, bool *pulle
 
 static const char sql_node[] = "SELECT status, public_key, unit_code FROM xchg_nodes WHERE id = ?";
 
-static sj_err verify_request(db_conn *c, json_t *body, int64_t now, json_t **payload, unit_info *hu,
-			     const char **why, char node_out[XCHG_NODE_ID_MAX + 1])
+sj_err xchg_verify_request(db_conn *c, json_t *body, const char *what, int64_t now, json_t **payload,
+			   unit_info *hu, const char **why, char node_out[XCHG_NODE_ID_MAX + 1])
 {
+	char prefix[48];
+	int pl = snprintf(prefix, sizeof prefix, "sijill-%s-v1\n", what);
 	const char *node = json_string_value(json_object_get(body, "node")),
 		   *text = json_string_value(json_object_get(body, "payload")),
 		   *sig = json_string_value(json_object_get(body, "sig"));
@@ -340,18 +342,18 @@ static sj_err verify_request(db_conn *c, json_t *body, int64_t now, json_t **pay
 		return SJ_EFORBIDDEN;
 	}
 	size_t len = text ? strlen(text) : 0;
-	char *msg = malloc(len + 16);
+	char *msg = malloc(len + (size_t)pl + 1);
 	if (!msg) {
 		json_decref(n);
 		return SJ_ENOMEM;
 	}
-	memcpy(msg, "sijill-pull-v1\n", 15);
-	memcpy(msg + 15, text ? text : "", len);
-	bool ok = sig && xchg_verify_hex(pub, sig, msg, len + 15);
+	memcpy(msg, prefix, (size_t)pl);
+	memcpy(msg + pl, text ? text : "", len);
+	bool ok = sig && xchg_verify_hex(pub, sig, msg, len + (size_t)pl);
 	free(msg);
 	if (!ok) {
 		json_decref(n);
-		*why = "pull-signature";
+		*why = strcmp(what, "pull") == 0 ? "pull-signature" : "request-signature";
 		return SJ_EFORBIDDEN;
 	}
 	e = unit_get_by_code(c, json_string_value(json_object_get(n, "unit_code")), hu);
@@ -360,11 +362,10 @@ static sj_err verify_request(db_conn *c, json_t *body, int64_t now, json_t **pay
 		return e == SJ_ENOTFOUND ? SJ_EINTERNAL : e;
 	json_t *p = json_loads(text, 0, NULL);
 	const char *pnode = json_string_value(json_object_get(p, "node"));
-	json_t *at = json_object_get(p, "at"), *feeds = json_object_get(p, "feeds");
-	if (!pnode || strcmp(pnode, node) != 0 || !json_is_integer(at) || !json_is_object(feeds) ||
-	    json_object_size(feeds) > 64) {
+	json_t *at = json_object_get(p, "at");
+	if (!pnode || strcmp(pnode, node) != 0 || !json_is_integer(at)) {
 		json_decref(p);
-		*why = "pull-malformed";
+		*why = strcmp(what, "pull") == 0 ? "pull-malformed" : "request-malformed";
 		return SJ_EINVAL;
 	}
 	int64_t t = json_integer_value(at);
@@ -383,14 +384,20 @@ sj_err xchg_feed_serve(db_conn *c, json_t *body, int64_t now, json_t **out, cons
 	*out = NULL;
 	json_t *req = NULL;
 	unit_info hu;
-	sj_err e = verify_request(c, body, now, &req, &hu, why, node_out);
+	sj_err e = xchg_verify_request(c, body, "pull", now, &req, &hu, why, node_out);
 	if (e)
 		return e;
+	json_t *asked = json_object_get(req, "feeds");
+	if (!json_is_object(asked) || json_object_size(asked) > 64) {
+		json_decref(req);
+		*why = "pull-malformed";
+		return SJ_EINVAL;
+	}
 	xchg_peer peer = {.node_id = node_out, .unit_code = hu.code, .unit_path = hu.path};
 	json_t *answer = json_object(), *feeds = json_object();
 	const char *name;
 	json_t *v;
-	json_object_foreach(json_object_get(req, "feeds"), name, v) {
+	json_object_foreach(asked, name, v) {
 		const xchg_feed *f = xchg_feed_find(name);
 		if (!f || !json_is_integer(v) || (f->scope == XCHG_FEED_CONFIGURED && (!f->may || !f->may(c, &peer))))
 			continue;
@@ -420,19 +427,39 @@ sj_err xchg_feed_serve(db_conn *c, json_t *body, int64_t now, json_t **out, cons
 		return e;
 	if (!text)
 		return SJ_ENOMEM;
-	size_t len = strlen(text);
-	char *msg = malloc(len + 16), sig[XCHG_SIG_HEX + 1];
-	if (!msg) {
-		free(text);
-		return SJ_ENOMEM;
-	}
-	memcpy(msg, "sijill-feed-v1\n", 15);
-	memcpy(msg + 15, text, len);
-	xchg_sign_hex(msg, len + 15, sig);
-	free(msg);
-	*out = json_pack("{s:s,s:s}", "payload", text, "sig", sig);
+	*out = xchg_signed_text("feed", text);
 	free(text);
 	return *out ? SJ_OK : SJ_ENOMEM;
+}
+
+json_t *xchg_signed_text(const char *what, const char *text)
+{
+	char prefix[48], sig[XCHG_SIG_HEX + 1];
+	int pl = snprintf(prefix, sizeof prefix, "sijill-%s-v1\n", what);
+	size_t len = strlen(text);
+	char *msg = malloc(len + (size_t)pl + 1);
+	if (!msg)
+		return NULL;
+	memcpy(msg, prefix, (size_t)pl);
+	memcpy(msg + pl, text, len);
+	xchg_sign_hex(msg, len + (size_t)pl, sig);
+	free(msg);
+	return json_pack("{s:s,s:s}", "payload", text, "sig", sig);
+}
+
+bool xchg_signed_ok(const char *what, const char *pub, const char *text, const char *sig)
+{
+	char prefix[48];
+	int pl = snprintf(prefix, sizeof prefix, "sijill-%s-v1\n", what);
+	size_t len = text ? strlen(text) : 0;
+	char *msg = text && sig ? malloc(len + (size_t)pl + 1) : NULL;
+	if (!msg)
+		return false;
+	memcpy(msg, prefix, (size_t)pl);
+	memcpy(msg + pl, text, len);
+	bool ok = xchg_verify_hex(pub, sig, msg, len + (size_t)pl);
+	free(msg);
+	return ok;
 }
 
 /* ---- the unit tree (org/units.h's list and loader: no SQL here) ----

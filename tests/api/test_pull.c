@@ -18,6 +18,9 @@
  *    search by either script; an officer of B's unit cannot write it through
  *    central (403, audited); A's users are central's accounts of the same
  *    badge or shadows that cannot log in.
+ *  - lookups_online_offline: B's national look-up answered by central (A's
+ *    suspect; audited with badge and purpose at both ends; central's rate
+ *    limit), then by B's copy with central stopped, saying so and its age.
  *  - pull_protocol: a forged request (403 pull-signature, audited), an
  *    unknown node, a request from another time (403 pull-stale), a
  *    suspended node: nothing served; a second pull from the stored cursors
@@ -553,6 +556,68 @@ static void node_rows_at_central(void **st)
 	free(officer2);
 }
 
+
+/* a national look-up from node B: answered by central while it is reachable
+ * (A's suspect, which B never had; purpose and badge audited at both ends;
+ * central's rate limit applies), by B's own copy when it is not, saying so
+ * and how old the copy is */
+static void lookups_online_offline(void **st)
+{
+	(void)st;
+	const char *search = "/api/v1/persons/search?q=Anouar%20Zerhouni&purpose=contr%C3%B4le%20d%27identit%C3%A9";
+	char *officer2 = th_login(&B, "demo-officer2");
+	long long caudit = th_sql_int(&C, "SELECT count(*) FROM audit_log WHERE action = 'person.search' AND badge ="
+					  " 'demo-officer2' AND purpose = 'contrôle d''identité' AND outcome = 'ok'");
+	long long baudit = th_sql_int(&B, "SELECT count(*) FROM audit_log WHERE action = 'person.search' AND badge ="
+					  " 'demo-officer2' AND purpose = 'contrôle d''identité'");
+	th_resp r = req(&B, "GET", search, officer2, NULL);
+	th_expect(&r, 200);
+	assert_string_equal(th_str(&r, "source"), "central");
+	assert_non_null(strstr(r.body, "ZK445566"));
+	th_resp_free(&r);
+	assert_int_equal(th_sql_int(&B, "SELECT count(*) FROM persons WHERE cin = 'ZK445566'"), 0);
+	assert_int_equal(th_sql_int(&C, "SELECT count(*) FROM audit_log WHERE action = 'person.search' AND badge ="
+					" 'demo-officer2' AND purpose = 'contrôle d''identité' AND outcome = 'ok'"),
+			 caudit + 1);
+	assert_int_equal(th_sql_int(&B, "SELECT count(*) FROM audit_log WHERE action = 'person.search' AND badge ="
+					" 'demo-officer2' AND purpose = 'contrôle d''identité'"),
+			 baudit + 1);
+	/* without a purpose: refused on the node, nothing asked */
+	r = req(&B, "GET", "/api/v1/persons/search?q=Anouar%20Zerhouni", officer2, NULL);
+	assert_true(r.status == 400 || r.status == 422);
+	th_resp_free(&r);
+	/* central's own rate limit: 2 a minute there, B's own limit is 30 */
+	r = req(&C, "PUT", "/api/v1/settings/lookup.max_per_minute", ctok, json_pack("{s:i}", "value", 2));
+	th_expect(&r, 200);
+	th_resp_free(&r);
+	long last = 0;
+	for (int i = 0; i < 4; i++) {
+		r = req(&B, "GET", search, officer2, NULL);
+		last = r.status;
+		th_resp_free(&r);
+	}
+	assert_int_equal(last, 429);
+	r = req(&C, "PUT", "/api/v1/settings/lookup.max_per_minute", ctok, json_pack("{s:b}", "reset", 1));
+	th_expect(&r, 200);
+	th_resp_free(&r);
+	/* central gone: B's copy answers, says so and how old it is */
+	assert_int_equal(th_stop_server(&C), 0);
+	r = req(&B, "GET", "/api/v1/persons/search?q=Anouar%20Zerhouni&purpose=contr%C3%B4le%20routier", officer2, NULL);
+	th_expect(&r, 200);
+	assert_string_equal(th_str(&r, "source"), "node");
+	assert_true(json_integer_value(json_object_get(r.json, "copy_as_of")) > 0);
+	assert_true(json_is_integer(json_object_get(r.json, "copy_age_s")));
+	assert_null(strstr(r.body, "ZK445566"));
+	th_resp_free(&r);
+	th_start_server(&C);
+	repoint(&A);
+	repoint(&B);
+	char *t = th_login(&C, "demo-admin");
+	snprintf(ctok, sizeof ctok, "%s", t);
+	free(t);
+	free(officer2);
+}
+
 static int group_setup(void **state)
 {
 	(void)state;
@@ -588,6 +653,7 @@ int main(void)
 		cmocka_unit_test(pull_protocol),
 		cmocka_unit_test(refdata_travels),
 		cmocka_unit_test(node_rows_at_central),
+		cmocka_unit_test(lookups_online_offline),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
