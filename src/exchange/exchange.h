@@ -151,6 +151,13 @@ typedef struct xchg_applied {
  * (out->expected set). On SJ_OK out->ack is the node's new acknowledged
  * sequence (a replay of what central has changes nothing and acks again). */
 SJ_MUST_USE sj_err xchg_apply(db_conn *c, json_t *body, int64_t now_ms, xchg_applied *out, const char **why);
+/* xchg_witness_verify (central: `sijill audit verify`) walks every node's
+ * audit chain as central witnessed it — each entry continuing the one
+ * before (chain_continues), each signed head the node sent equal to the
+ * witnessed head at its entry and verifying under the node's pinned audit
+ * key, no flag or chain-broken quarantine — and returns [{node, unit,
+ * entries, signed_heads, ok, finding, chain_error, audit_seq}] (new). */
+SJ_MUST_USE sj_err xchg_witness_verify(db_conn *c, json_t **out);
 /* xchg_ack_json returns the answer {node, ack, applied, unchanged,
  * quarantined, sig} with central's signature over "sijill-ack-v1|node|ack". */
 json_t *xchg_ack_json(const xchg_applied *a);

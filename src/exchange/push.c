@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit/audit.h"
 #include "core/buf.h"
 #include "core/clock.h"
 #include "db/dbj.h"
@@ -153,7 +154,8 @@ static sj_err node_refs(db_conn *c, json_t **out)
 
 /* batch builds the signed body of the batch after ack (*to: its last seq,
  * ack when empty), with the codes of the unit ids its rows name. */
-static sj_err batch(db_conn *c, const xchg_join *jn, int64_t ack, int64_t *to, char **text)
+static sj_err batch(db_conn *c, const xchg_join *jn, int64_t ack, const audit_signed_head *h, int64_t *to,
+		    char **text)
 {
 	*text = NULL;
 	*to = ack;
@@ -190,6 +192,16 @@ static sj_err batch(db_conn *c, const xchg_join *jn, int64_t ack, int64_t *to, c
 			      (json_int_t)*to, "records", recs, "units", json_object_get(refs, "units"), "rules",
 			      json_object_get(refs, "rules"));
 	json_decref(refs);
+	/* the newest signed head of this node's audit chain, and the key that
+	 * signs them: central keeps them as the chain's witness */
+	if (p && h && h->seq > 0 && audit_key_loaded()) {
+		char pub[65];
+		audit_public_hex(pub);
+		json_object_set_new(p, "audit_pub", json_string(pub));
+		json_object_set_new(p, "head", json_pack("{s:I,s:I,s:s,s:s,s:s,s:s}", "seq", (json_int_t)h->seq, "at",
+							 (json_int_t)h->at, "kind", h->kind, "head", h->head, "key_id",
+							 h->key_id, "sig", h->sig));
+	}
 	char *payload = p ? json_dumps(p, JSON_COMPACT) : NULL;
 	json_decref(p);
 	if (!payload)
@@ -256,6 +268,9 @@ sj_err xchg_sync(db *d, xchg_progress_fn progress, void *ctx, char *msg, size_t 
 	snprintf(url, sizeof url, "%s/api/v1/exchange/batches", jn.central);
 	int64_t target = -1;   /* what was pending when this sync began: writes that
 				* keep coming go with the next one */
+	audit_signed_head head;
+	if (audit_latest_signed_head(d, &head))
+		memset(&head, 0, sizeof head);   /* none yet: the next batch carries it */
 	for (int rounds = 0; rounds < 1000000; rounds++) {
 		db_conn *c;
 		int64_t ack = 0, last = 0, to = 0;
@@ -272,7 +287,7 @@ sj_err xchg_sync(db *d, xchg_progress_fn progress, void *ctx, char *msg, size_t 
 				target = last;
 			last = target;
 			if (!e)
-				e = batch(c, &jn, ack, &to, &text);
+				e = batch(c, &jn, ack, &head, &to, &text);
 			db_rollback(c);
 		}
 		db_release(d, c);

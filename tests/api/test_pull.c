@@ -21,6 +21,9 @@
  *  - lookups_online_offline: B's national look-up answered by central (A's
  *    suspect; audited with badge and purpose at both ends; central's rate
  *    limit), then by B's copy with central stopped, saying so and its age.
+ *  - chains_witnessed: `sijill audit verify` at central covers A's and B's
+ *    chains and signed heads; A's chain cut back after an exchange is
+ *    detected and A named.
  *  - pull_protocol: a forged request (403 pull-signature, audited), an
  *    unknown node, a request from another time (403 pull-stale), a
  *    suspended node: nothing served; a second pull from the stored cursors
@@ -618,6 +621,56 @@ static void lookups_online_offline(void **st)
 	free(officer2);
 }
 
+
+/* central witnesses every node's audit chain: `sijill audit verify` at
+ * central covers A's and B's chains with their signed heads; A's chain cut
+ * back after an exchange (entries deleted, the chain written again from
+ * there) is detected and A is named */
+static void chains_witnessed(void **st)
+{
+	(void)st;
+	char out[16384], sql[512];
+	assert_int_equal(sync_node(&A, out, sizeof out), 0);
+	assert_int_equal(sync_node(&B, out, sizeof out), 0);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM xchg_heads WHERE node_id = '%s'", node_a);
+	assert_true(th_sql_int(&C, sql) >= 1);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM xchg_nodes WHERE id = '%s' AND audit_pub IS NOT NULL", node_a);
+	assert_int_equal(th_sql_int(&C, sql), 1);
+	const char *verify[] = {"audit", "verify", "--quiet", NULL};
+	int rc = th_cli(&C, out, sizeof out, verify);
+	if (rc)
+		fprintf(stderr, "# %s\n", out);
+	assert_int_equal(rc, 0);
+	char line[128];
+	snprintf(line, sizeof line, "node %s (AR-CASA-OULFA): chain intact", node_a);
+	assert_non_null(strstr(out, line));
+	snprintf(line, sizeof line, "node %s (AR-CASA-LISSASFA): chain intact", node_b);
+	assert_non_null(strstr(out, line));
+	/* A's chain cut back by ten entries behind central's back, then written on */
+	assert_int_equal(th_stop_server(&A), 0);
+	long long top = th_sql_int(&A, "SELECT max(seq) FROM audit_log");
+	snprintf(sql, sizeof sql, "DELETE FROM audit_log WHERE seq > %lld", top - 10);
+	assert_int_equal(th_sql(&A, sql), 0);
+	snprintf(sql, sizeof sql, "DELETE FROM audit_checkpoints WHERE seq > %lld", top - 10);
+	assert_int_equal(th_sql(&A, sql), 0);
+	snprintf(sql, sizeof sql,
+		 "UPDATE audit_head SET seq = %lld, head = (SELECT head FROM audit_log WHERE seq = %lld) WHERE id = 1",
+		 top - 10, top - 10);
+	assert_int_equal(th_sql(&A, sql), 0);
+	th_start_server(&A);
+	char *t = th_login(&A, "demo-officer");
+	free(t);
+	sync_node(&A, out, sizeof out);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM xchg_nodes WHERE id = '%s' AND chain_error IS NOT NULL", node_a);
+	assert_int_equal(th_sql_int(&C, sql), 1);
+	rc = th_cli(&C, out, sizeof out, verify);
+	assert_int_not_equal(rc, 0);
+	snprintf(line, sizeof line, "node %s (AR-CASA-OULFA): chain BROKEN", node_a);
+	assert_non_null(strstr(out, line));
+	snprintf(line, sizeof line, "node %s (AR-CASA-LISSASFA): chain intact", node_b);
+	assert_non_null(strstr(out, line));
+}
+
 static int group_setup(void **state)
 {
 	(void)state;
@@ -654,6 +707,7 @@ int main(void)
 		cmocka_unit_test(refdata_travels),
 		cmocka_unit_test(node_rows_at_central),
 		cmocka_unit_test(lookups_online_offline),
+		cmocka_unit_test(chains_witnessed),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -21,6 +21,19 @@ CREATE TABLE xchg_idmap (
   central_id  TEXT NOT NULL,      -- central's user id
   PRIMARY KEY (node_id, node_ref)
 );
+-- Central, the witness: each node's audit public key (pinned from its first
+-- signed batch) and every signed head it sent (docs/internals/exchange.md).
+ALTER TABLE xchg_nodes ADD COLUMN audit_pub TEXT;
+CREATE TABLE xchg_heads (
+  node_id  TEXT NOT NULL,
+  seq      BIGINT NOT NULL,
+  head     TEXT NOT NULL,
+  at       BIGINT NOT NULL,
+  kind     TEXT NOT NULL,
+  key_id   TEXT NOT NULL,
+  sig      TEXT NOT NULL,
+  PRIMARY KEY (node_id, seq)
+);
 -- @sqlite
 DROP TRIGGER xchg_wanted_notices_insert;
 DROP TRIGGER xchg_wanted_notices_update;
