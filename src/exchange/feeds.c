@@ -35,6 +35,7 @@ const xchg_feed xchg_feeds[] = {
 	{"wanted", XCHG_FEED_ALL, reg_hotlist_wanted_produce, reg_hotlist_wanted_apply, NULL},
 	{"stolen-vehicles", XCHG_FEED_ALL, reg_hotlist_vehicles_produce, reg_hotlist_vehicles_apply, NULL},
 	{"stolen-documents", XCHG_FEED_ALL, reg_hotlist_documents_produce, reg_hotlist_documents_apply, NULL},
+	{"stolen-phones", XCHG_FEED_ALL, reg_hotlist_phones_produce, reg_hotlist_phones_apply, NULL},
 };
 const size_t xchg_feeds_count = sizeof xchg_feeds / sizeof xchg_feeds[0];
 

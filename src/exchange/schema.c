@@ -43,6 +43,33 @@ const xchg_table xchg_tables[] = {
 	{"hits", "id", "COALESCE((SELECT code FROM units WHERE id = NEW.actor_unit_id), " UNIT_OF("owner_unit_id") ")",
 	 NULL},
 	{"audit_log", "id", NULL, NULL},
+	/* migration 0181: what the law, seals, desk and communication work added */
+	{"custody_corrections", "id",
+	 "(SELECT code FROM units WHERE id = (SELECT unit_id FROM custodies WHERE id = NEW.custody_id))", NULL},
+	{"opj_key_bindings", "id", "(SELECT code FROM units WHERE id = (SELECT unit_id FROM users WHERE id = NEW.user_id))",
+	 NULL},
+	{"register_events", "id",
+	 "(SELECT code FROM units WHERE id = COALESCE((SELECT unit_id FROM wanted_notices WHERE id = NEW.record_id),"
+	 " (SELECT unit_id FROM stolen_vehicles WHERE id = NEW.record_id),"
+	 " (SELECT unit_id FROM stolen_documents WHERE id = NEW.record_id),"
+	 " (SELECT unit_id FROM stolen_phones WHERE id = NEW.record_id)))",
+	 NULL},
+	{"stolen_phones", "id", UNIT_OF("unit_id"), NULL},
+	{"declarations", "id", UNIT_OF("unit_id"), NULL},
+	{"declaration_items", "id",
+	 "(SELECT code FROM units WHERE id = (SELECT unit_id FROM declarations WHERE id = NEW.declaration_id))", NULL},
+	{"residence_certificates", "id", UNIT_OF("unit_id"), NULL},
+	{"desk_documents", "id", UNIT_OF("unit_id"), NULL},
+	{"comms_case_links", "id", UNIT_OF("case_unit_id"), NULL},
+	{"comms_crises", "id", UNIT_OF("unit_id"), NULL},
+	{"comms_events", "id", UNIT_OF("unit_id"), NULL},
+	{"comms_activities", "id", UNIT_OF("unit_id"), NULL},
+	{"comms_claims", "id", UNIT_OF("unit_id"), NULL},
+	{"comms_files", "id", UNIT_OF("unit_id"), NULL},
+	{"comms_engagement", "id",
+	 "(SELECT code FROM units WHERE id = (SELECT unit_id FROM comms_activities WHERE id = NEW.activity_id))", NULL},
+	{"comms_engagement_imports", "id",
+	 "(SELECT code FROM units WHERE id = (SELECT unit_id FROM comms_activities WHERE id = NEW.activity_id))", NULL},
 };
 const size_t xchg_tables_count = sizeof xchg_tables / sizeof xchg_tables[0];
 
@@ -55,7 +82,8 @@ const xchg_table *xchg_table_find(const char *name)
 }
 
 /* the tables of which a node also holds central's rows (feeds.c, hotlist.c) */
-static const char *const pulled_tables[] = {"wanted_notices", "stolen_vehicles", "stolen_documents", NULL};
+static const char *const pulled_tables[] = {"wanted_notices", "stolen_vehicles", "stolen_documents", "stolen_phones",
+					   NULL};
 
 bool xchg_table_pulled(const xchg_table *t)
 {

@@ -1,6 +1,7 @@
 /* hotlist.c — the registers as feeds from central to its nodes
  * (registers.h, exchange.h's xchg_feeds[]): wanted notices with their
- * cross-script name keys, stolen vehicles, lost and stolen documents. Central
+ * cross-script name keys, stolen vehicles, lost and stolen documents and
+ * phones. Central
  * serves its entries after a cursor (updated_at), every status (a notice
  * executed at central stops hitting on the node); the node keeps them in its
  * own register tables as central's copies, so the hit engine (hits.c) works
@@ -114,4 +115,17 @@ sj_err reg_hotlist_documents_produce(db_conn *c, const xchg_peer *p, int64_t aft
 sj_err reg_hotlist_documents_apply(db_conn *c, json_t *records, int64_t issued_at, int64_t *applied)
 {
 	return apply_rows(c, "stolen-documents", "stolen_documents", records, issued_at, applied);
+}
+
+sj_err reg_hotlist_phones_produce(db_conn *c, const xchg_peer *p, int64_t after, int64_t upto, size_t limit,
+				  json_t *records, int64_t *cursor, bool *more)
+{
+	(void)p;
+	return xchg_feed_rows_after(c, "stolen_phones", "updated_at", NULL, unit_cols, after, upto, limit, records,
+				    cursor, more);
+}
+
+sj_err reg_hotlist_phones_apply(db_conn *c, json_t *records, int64_t issued_at, int64_t *applied)
+{
+	return apply_rows(c, "stolen-phones", "stolen_phones", records, issued_at, applied);
 }

@@ -176,5 +176,8 @@ SJ_MUST_USE sj_err reg_hotlist_vehicles_apply(db_conn *c, json_t *records, int64
 SJ_MUST_USE sj_err reg_hotlist_documents_produce(db_conn *c, const xchg_peer *p, int64_t after, int64_t upto,
 						 size_t limit, json_t *records, int64_t *cursor, bool *more);
 SJ_MUST_USE sj_err reg_hotlist_documents_apply(db_conn *c, json_t *records, int64_t issued_at, int64_t *applied);
+SJ_MUST_USE sj_err reg_hotlist_phones_produce(db_conn *c, const xchg_peer *p, int64_t after, int64_t upto,
+					      size_t limit, json_t *records, int64_t *cursor, bool *more);
+SJ_MUST_USE sj_err reg_hotlist_phones_apply(db_conn *c, json_t *records, int64_t issued_at, int64_t *applied);
 
 #endif

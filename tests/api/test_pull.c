@@ -21,6 +21,8 @@
  *  - lookups_online_offline: B's national look-up answered by central (A's
  *    suspect; audited with badge and purpose at both ends; central's rate
  *    limit), then by B's copy with central stopped, saying so and its age.
+ *  - desk_and_phones: a declaration made on A is in central's tables; a phone
+ *    declared stolen at central hits on B by IMEI, from its hotlist.
  *  - chains_witnessed: `sijill audit verify` at central covers A's and B's
  *    chains and signed heads; A's chain cut back after an exchange is
  *    detected and A named.
@@ -671,6 +673,53 @@ static void chains_witnessed(void **st)
 	assert_non_null(strstr(out, line));
 }
 
+
+/* the desk's and communication's tables travel too: a loss declaration made
+ * on A is in central's declarations; a phone declared stolen at central is
+ * in B's hotlist and hits on B by IMEI, saying how old the list is */
+static void desk_and_phones(void **st)
+{
+	(void)st;
+	char out[8192], sql[300];
+	char *officer = th_login(&A, "demo-officer");
+	th_resp r = th_json(&A, "POST", "/api/v1/declarations", officer,
+			    "{\"kind\":\"loss\",\"declarant\":{\"cin\":\"BK778899\",\"last_name_lat\":\"Naciri\","
+			    "\"first_name_lat\":\"Hind\"},\"occurred_at\":1764400000000,\"place\":\"Tramway, Casablanca\","
+			    "\"items\":[{\"item_type\":\"document\",\"doc_type\":\"cin\",\"doc_number\":\"BK 778899\","
+			    "\"issued_on\":\"2019-05-02\"}]}");
+	th_expect(&r, 201);
+	char receipt[96];
+	snprintf(receipt, sizeof receipt, "%s", th_str(&r, "receipt_no"));
+	th_resp_free(&r);
+	r = th_json(&C, "POST", "/api/v1/registers/phones", ctok,
+		    "{\"imei\":\"490154203237518\",\"make\":\"Samsung\",\"model\":\"A54\",\"kind\":\"stolen\","
+		    "\"reference\":\"PH-2026-9\"}");
+	th_expect(&r, 201);
+	char phone[64];
+	snprintf(phone, sizeof phone, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	settle();
+	assert_int_equal(sync_node(&A, out, sizeof out), 0);
+	assert_int_equal(sync_node(&B, out, sizeof out), 0);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM declarations WHERE receipt_no = '%s'", receipt);
+	assert_int_equal(th_sql_int(&C, sql), 1);
+	assert_int_equal(th_sql_int(&C, "SELECT count(*) FROM declaration_items i JOIN declarations d"
+					" ON d.id = i.declaration_id WHERE d.receipt_no LIKE 'AR-CASA-OULFA/%'"),
+			 th_sql_int(&A, "SELECT count(*) FROM declaration_items"));
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM stolen_phones WHERE id = '%s'", phone);
+	assert_int_equal(th_sql_int(&B, sql), 1);
+	assert_int_equal(th_sql_int(&B, "SELECT count(*) FROM xchg_outbox WHERE tbl = 'stolen_phones'"), 0);
+	char *officer2 = th_login(&B, "demo-officer2");
+	r = req(&B, "POST", "/api/v1/check", officer2, json_pack("{s:s,s:s}", "purpose", "contrôle", "imei", "490154203237518"));
+	th_expect(&r, 200);
+	json_t *a = find_alert(json_object_get(r.json, "alerts"), "phone", phone);
+	assert_non_null(a);
+	assert_true(json_integer_value(json_object_get(a, "hotlist_issued_at")) > 0);
+	th_resp_free(&r);
+	free(officer);
+	free(officer2);
+}
+
 static int group_setup(void **state)
 {
 	(void)state;
@@ -707,6 +756,7 @@ int main(void)
 		cmocka_unit_test(refdata_travels),
 		cmocka_unit_test(node_rows_at_central),
 		cmocka_unit_test(lookups_online_offline),
+		cmocka_unit_test(desk_and_phones),
 		cmocka_unit_test(chains_witnessed),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
