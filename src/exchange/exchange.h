@@ -189,6 +189,10 @@ typedef void (*xchg_progress_fn)(int64_t acked, int64_t last, void *ctx);
  * from there (the outbox is kept). msg (may be NULL) receives a sentence on
  * failure. */
 SJ_MUST_USE sj_err xchg_sync(db *d, xchg_progress_fn progress, void *ctx, char *msg, size_t msgsz);
+/* xchg_prune deletes (in slices) the outbox rows central acknowledged that
+ * are older than exchange.outbox_retention_days, but the newest row; xchg_sync
+ * calls it after a complete push. *pruned counts them. */
+SJ_MUST_USE sj_err xchg_prune(db *d, int64_t now_ms, int64_t *pruned);
 /* xchg_loop_start starts, on a joined node, the background exchange of
  * `sijill serve`: xchg_sync now and then every exchange.interval_s seconds
  * (failures logged, retried next time). A no-op elsewhere. d must outlive

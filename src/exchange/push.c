@@ -251,6 +251,49 @@ static sj_err store_ack(db *d, int64_t ack, bool lower)
 	return e;
 }
 
+/* ---- outbox pruning ----
+ * Rows central acknowledged, older than exchange.outbox_retention_days, go:
+ * a central restored from a backup younger than that is re-fed from what
+ * stays (keep the retention longer than central's backup cycle). The newest
+ * row stays, so the sequence and the status read on. In slices, each its
+ * own short transaction. */
+#define PRUNE_SLICE 5000
+static const char sql_prune[] =
+	"DELETE FROM xchg_outbox WHERE seq IN (SELECT seq FROM xchg_outbox WHERE seq <= ? AND at < ?"
+	" AND seq < (SELECT max(seq) FROM xchg_outbox) ORDER BY seq LIMIT " REC_STR(PRUNE_SLICE) ")";
+
+sj_err xchg_prune(db *d, int64_t now, int64_t *pruned)
+{
+	*pruned = 0;
+	for (;;) {
+		db_conn *c;
+		sj_err e = db_acquire(d, &c);
+		if (e)
+			return e;
+		int64_t ack = 0, n = 0;
+		bool found;
+		if (!(e = db_begin(c, DB_WRITE))) {
+			int64_t keep_ms = settings_int(c, "exchange.outbox_retention_days") * 86400000LL;
+			e = settings_state_get(c, SETTINGS_STATE_LAST_ACK_SEQ, &ack, &found);
+			db_stmt *s;
+			bool row;
+			if (!e && !(e = db_prepare(c, sql_prune, &s)) && !(e = db_bind_int(s, 1, ack)) &&
+			    !(e = db_bind_int(s, 2, now - keep_ms)) && !(e = db_step(s, &row)))
+				n = db_changes(s);
+			if (!e)
+				e = db_commit(c);
+			else
+				db_rollback(c);
+		}
+		db_release(d, c);
+		if (e)
+			return e;
+		*pruned += n;
+		if (n < PRUNE_SLICE)
+			return SJ_OK;
+	}
+}
+
 sj_err xchg_sync(db *d, xchg_progress_fn progress, void *ctx, char *msg, size_t msgsz)
 {
 	char dummy[8];
@@ -316,7 +359,8 @@ sj_err xchg_sync(db *d, xchg_progress_fn progress, void *ctx, char *msg, size_t 
 				if (!e && got >= last) {
 					json_decref(j);
 					buf_free(&r.body);
-					return SJ_OK;
+					int64_t pruned = 0;
+					return xchg_prune(d, clock_now_ms(), &pruned);
 				}
 			}
 		} else if (r.status == 409 && json_is_integer(json_object_get(j, "expected"))) {

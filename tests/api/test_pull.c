@@ -23,6 +23,8 @@
  *    limit), then by B's copy with central stopped, saying so and its age.
  *  - desk_and_phones: a declaration made on A is in central's tables; a phone
  *    declared stolen at central hits on B by IMEI, from its hotlist.
+ *  - outbox_pruned: B's acknowledged outbox rows older than the retention go,
+ *    the rest stays, the sequence goes on.
  *  - chains_witnessed: `sijill audit verify` at central covers A's and B's
  *    chains and signed heads; A's chain cut back after an exchange is
  *    detected and A named.
@@ -720,6 +722,45 @@ static void desk_and_phones(void **st)
 	free(officer2);
 }
 
+
+/* the outbox is pruned after exchange.outbox_retention_days: B's rows central
+ * acknowledged and older than that go, the newer stay, the sequence goes on
+ * and central keeps everything */
+static void outbox_pruned(void **st)
+{
+	(void)st;
+	char out[8192], sql[300];
+	char *badmin = th_login(&B, "demo-admin");
+	th_resp r = req(&B, "PUT", "/api/v1/settings/exchange.outbox_retention_days", badmin, json_pack("{s:i}", "value", 30));
+	th_expect(&r, 200);
+	th_resp_free(&r);
+	assert_int_equal(sync_node(&B, out, sizeof out), 0);
+	long long ack = th_sql_int(&B, "SELECT value FROM node_state WHERE key = 'exchange.last_ack_seq'");
+	long long half = ack / 2, before = th_sql_int(&B, "SELECT count(*) FROM xchg_outbox");
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM xchg_rows WHERE node_id = '%s'", node_b);
+	long long at_central = th_sql_int(&C, sql);
+	assert_true(half > 10);
+	snprintf(sql, sizeof sql, "UPDATE xchg_outbox SET at = at - 40 * 86400000 WHERE seq <= %lld", half);
+	assert_int_equal(th_sql(&B, sql), 0);
+	r = req(&B, "POST", "/api/v1/check", badmin, json_pack("{s:s,s:s}", "purpose", "contrôle", "plate", "11111 A 1"));
+	th_resp_free(&r);
+	assert_int_equal(sync_node(&B, out, sizeof out), 0);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM xchg_outbox WHERE seq <= %lld", half);
+	assert_int_equal(th_sql_int(&B, sql), 0);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM xchg_outbox WHERE seq > %lld AND seq <= %lld", half, ack);
+	assert_int_equal(th_sql_int(&B, sql), ack - half);
+	assert_true(th_sql_int(&B, "SELECT count(*) FROM xchg_outbox") < before);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM xchg_rows WHERE node_id = '%s'", node_b);
+	assert_true(th_sql_int(&C, sql) >= at_central);
+	r = req(&B, "GET", "/api/v1/exchange/status", badmin, NULL);
+	th_expect(&r, 200);
+	json_t *n = json_object_get(r.json, "node");
+	assert_int_equal(json_integer_value(json_object_get(n, "pending")), 0);
+	assert_true(json_integer_value(json_object_get(n, "last_seq")) > ack);
+	th_resp_free(&r);
+	free(badmin);
+}
+
 static int group_setup(void **state)
 {
 	(void)state;
@@ -757,6 +798,7 @@ int main(void)
 		cmocka_unit_test(node_rows_at_central),
 		cmocka_unit_test(lookups_online_offline),
 		cmocka_unit_test(desk_and_phones),
+		cmocka_unit_test(outbox_pruned),
 		cmocka_unit_test(chains_witnessed),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
