@@ -317,6 +317,8 @@ sj_err xchg_apply(db_conn *c, json_t *body, int64_t now, xchg_applied *out, cons
 	if ((e = unit_get_by_code(c, host, &hu)))
 		goto out;
 	unit_cache uc = {0};
+	if ((e = xchg_central_refs(c, node, p)))
+		goto out;
 	for (size_t i = 0; i < json_array_size(recs); i++) {
 		json_t *r = json_array_get(recs, i);
 		json_int_t seq = json_integer_value(json_object_get(r, "seq"));

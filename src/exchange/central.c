@@ -23,11 +23,26 @@
 #include "registers/registers.h"
 #include "search/search.h"
 
-static const char sql_map_get[] = "SELECT central_id FROM xchg_idmap WHERE node_id = ? AND node_ref = ?";
 static const char sql_map_put[] =
 	"INSERT INTO xchg_idmap (node_id, node_ref, central_id) VALUES (?, ?, ?)"
 	" ON CONFLICT (node_id, node_ref) DO UPDATE SET central_id = excluded.central_id";
 static const char sql_user_by_badge[] = "SELECT id FROM users WHERE badge = ?";
+static const char sql_map_all[] = "SELECT node_ref, central_id FROM xchg_idmap WHERE node_id = ?";
+
+sj_err xchg_central_refs(db_conn *c, const char *node, json_t *payload)
+{
+	json_t *rows = NULL, *m = json_object();
+	sj_err e = m ? dbj_rows(c, sql_map_all, "node_ref:t,central_id:t", &rows, "t", node) : SJ_ENOMEM;
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r) json_object_set(m, json_string_value(json_object_get(r, "node_ref")),
+						       json_object_get(r, "central_id"));
+	json_decref(rows);
+	if (!e)
+		json_object_set(payload, "_users", m);
+	json_decref(m);
+	return e;
+}
 
 /* translate rewrites, in row, every value that is one of the node's unit ids
  * (by code) or a node user mapped to a central account. */
@@ -77,36 +92,54 @@ static sj_err translate(db_conn *c, const char *node, json_t *row, json_t *refs,
 		}
 		const char *code = json_string_value(json_object_get(json_object_get(refs, "units"), s));
 		if (code) {
-			unit_info u;
-			sj_err e = unit_get_by_code(c, code, &u);
-			if (e == SJ_ENOTFOUND) {
-				*why = "central-unit-unknown";
-				return SJ_OK;
+			/* central's id of that code, read once per batch */
+			json_t *known = json_object_get(json_object_get(refs, "_cunits"), code);
+			if (!known) {
+				unit_info u;
+				sj_err e = unit_get_by_code(c, code, &u);
+				if (e == SJ_ENOTFOUND) {
+					*why = "central-unit-unknown";
+					return SJ_OK;
+				}
+				if (e)
+					return e;
+				if (!json_object_get(refs, "_cunits"))
+					json_object_set_new(refs, "_cunits", json_object());
+				json_object_set_new(json_object_get(refs, "_cunits"), code, json_string(u.id));
+				known = json_object_get(json_object_get(refs, "_cunits"), code);
 			}
-			if (e)
-				return e;
-			json_object_set_new(row, k, json_string(u.id));
+			json_object_set(row, k, known);
 			continue;
 		}
-		json_t *m = NULL;
-		sj_err e = dbj_one(c, sql_map_get, "central_id:t", &m, "tt", node, s);
-		if (e == SJ_OK)
-			json_object_set(row, k, json_object_get(m, "central_id"));
-		json_decref(m);
-		if (e && e != SJ_ENOTFOUND)
-			return e;
+		json_t *cid = json_object_get(json_object_get(refs, "_users"), s);
+		if (cid)
+			json_object_set(row, k, cid);
 	}
 	return SJ_OK;
 }
 
-/* upsert writes row into table by key: the columns central's table has. */
-static sj_err upsert(db_conn *c, const char *table, const char *key, json_t *row)
+/* upsert writes row into table by key: the columns central's table has
+ * (read from the catalogue once per batch, kept in refs). */
+static sj_err upsert(db_conn *c, const char *table, const char *key, json_t *row, json_t *refs)
 {
 	static __thread char cols[XCHG_COLS_MAX][64];
 	int n = 0;
-	sj_err e = xchg_columns(c, table, cols, &n);
-	if (e)
-		return e;
+	sj_err e = SJ_OK;
+	json_t *cache = json_object_get(json_object_get(refs, "_cols"), table);
+	if (cache) {
+		size_t i;
+		json_t *v;
+		json_array_foreach(cache, i, v) snprintf(cols[n++], 64, "%s", json_string_value(v));
+	} else {
+		if ((e = xchg_columns(c, table, cols, &n)))
+			return e;
+		json_t *a = json_array();
+		for (int i = 0; a && i < n; i++)
+			json_array_append_new(a, json_string(cols[i]));
+		if (!json_object_get(refs, "_cols"))
+			json_object_set_new(refs, "_cols", json_object());
+		json_object_set_new(json_object_get(refs, "_cols"), table, a);
+	}
 	char list[4096] = "", qs[1024] = "", set[6144] = "";
 	json_t *vals[XCHG_COLS_MAX];
 	int k = 0;
@@ -154,7 +187,7 @@ static sj_err upsert(db_conn *c, const char *table, const char *key, json_t *row
 
 /* user applies a node's account: central's own account of the same badge,
  * or a shadow (the node's id, disabled, no password). */
-static sj_err user(db_conn *c, const char *node, json_t *row)
+static sj_err user(db_conn *c, const char *node, json_t *row, json_t *refs)
 {
 	const char *id = json_string_value(json_object_get(row, "id")),
 		   *badge = json_string_value(json_object_get(row, "badge"));
@@ -166,6 +199,8 @@ static sj_err user(db_conn *c, const char *node, json_t *row)
 		const char *cid = json_string_value(json_object_get(u, "id"));
 		e = strcmp(cid, id) == 0 ? SJ_ENOTFOUND   /* our shadow: update it below */
 					 : db_run(c, sql_map_put, "ttt", node, id, cid);
+		if (!e && strcmp(cid, id) != 0)
+			json_object_set_new(json_object_get(refs, "_users"), id, json_string(cid));
 	}
 	json_decref(u);
 	if (e != SJ_ENOTFOUND)
@@ -177,7 +212,7 @@ static sj_err user(db_conn *c, const char *node, json_t *row)
 	json_object_set_new(row, "failed_count", json_integer(0));
 	json_object_set_new(row, "locked_until", json_integer(0));
 	json_object_set_new(row, "totp_secret", json_null());
-	return upsert(c, "users", "id", row);
+	return upsert(c, "users", "id", row, refs);
 }
 
 sj_err xchg_central_apply(db_conn *c, const char *node, const char *tbl, const char *text, json_t *refs,
@@ -201,12 +236,12 @@ sj_err xchg_central_apply(db_conn *c, const char *node, const char *tbl, const c
 	json_decref(own);
 	if (!e && !*why) {
 		if (strcmp(tbl, "users") == 0)
-			e = user(c, node, row);
+			e = user(c, node, row, refs);
 		else {
 			/* a node's OPJ key at central: the public half only */
 			if (strcmp(tbl, "opj_keys") == 0 && !json_object_get(row, "sealed_secret"))
 				json_object_set_new(row, "sealed_secret", json_string(""));
-			e = upsert(c, tbl, t->key, row);
+			e = upsert(c, tbl, t->key, row, refs);
 		}
 		/* what central derives from the row: the national person index,
 		 * the wanted notice's name keys */

@@ -284,6 +284,11 @@ typedef struct xchg_feed {
 	/* XCHG_FEED_CONFIGURED: may the node receive it (else NULL) */
 	bool (*may)(db_conn *c, const xchg_peer *p);
 } xchg_feed;
+/* xchg_node_region turns on (or off) the feed of its region's person index
+ * for a node (SJ_ENOTFOUND: no such node); xchg_node_region_on is that
+ * feed's `may` (an active node with it on). */
+SJ_MUST_USE sj_err xchg_node_region(db_conn *c, const char *node_id, bool on);
+bool xchg_node_region_on(db_conn *c, const xchg_peer *p);
 extern const xchg_feed xchg_feeds[];
 extern const size_t xchg_feeds_count;
 const xchg_feed *xchg_feed_find(const char *name);

@@ -18,6 +18,8 @@
 #include "org/units.h"
 #include "refdata/refdata.h"
 #include "registers/registers.h"
+#include "search/search.h"
+#include "core/log.h"
 #include "settings/settings.h"
 
 /* ---- the registry: one line per feed (see exchange.h to add one) ---- */
@@ -25,6 +27,9 @@
 static sj_err units_produce(db_conn *c, const xchg_peer *p, int64_t after, int64_t upto, size_t limit,
 			    json_t *records, int64_t *cursor, bool *more);
 static sj_err units_apply(db_conn *c, json_t *records, int64_t issued_at, int64_t *applied);
+static sj_err region_produce(db_conn *c, const xchg_peer *p, int64_t after, int64_t upto, size_t limit,
+			     json_t *records, int64_t *cursor, bool *more);
+static sj_err region_apply(db_conn *c, json_t *records, int64_t issued_at, int64_t *applied);
 
 /* In the order a node applies them: units first (the others name units by code). */
 const xchg_feed xchg_feeds[] = {
@@ -36,6 +41,8 @@ const xchg_feed xchg_feeds[] = {
 	{"stolen-vehicles", XCHG_FEED_ALL, reg_hotlist_vehicles_produce, reg_hotlist_vehicles_apply, NULL},
 	{"stolen-documents", XCHG_FEED_ALL, reg_hotlist_documents_produce, reg_hotlist_documents_apply, NULL},
 	{"stolen-phones", XCHG_FEED_ALL, reg_hotlist_phones_produce, reg_hotlist_phones_apply, NULL},
+	/* where configured (a station): the person index of the node's region */
+	{"persons-region", XCHG_FEED_CONFIGURED, region_produce, region_apply, xchg_node_region_on},
 };
 const size_t xchg_feeds_count = sizeof xchg_feeds / sizeof xchg_feeds[0];
 
@@ -571,4 +578,73 @@ sj_err xchg_feed_insert(db_conn *c, const char *table, json_t *row)
 	for (int i = 0; !e && i < k; i++)
 		e = db_bind_text(s, i + 1, vals[i]);
 	return e ? e : db_step(s, &r);
+}
+
+/* ---- the region's person index (a station's feed, where configured) ----
+ * The persons whose home unit is in the node's region (the parent of the
+ * unit it hosts: its prefecture) but not the node's own units, by
+ * updated_at. On the node they are central's copies (xchg_pulled: its
+ * outbox does not send them back), indexed for the node's search. A person
+ * the node cannot take (its CIN already on one of the node's own persons:
+ * the same person, to be merged) is skipped alone, logged. */
+
+static const char *const person_units[] = {"home_unit_id", NULL};
+
+static void sql_quote(char *out, size_t n, const char *s)
+{
+	size_t k = 0;
+	for (; *s && k + 2 < n; s++) {
+		if (*s == '\'')
+			out[k++] = '\'';
+		out[k++] = *s;
+	}
+	out[k] = '\0';
+}
+
+static sj_err region_produce(db_conn *c, const xchg_peer *p, int64_t after, int64_t upto, size_t limit,
+			     json_t *records, int64_t *cursor, bool *more)
+{
+	unit_info hu, region;
+	sj_err e = unit_get_by_code(c, p->unit_code, &hu);
+	if (e)
+		return e;
+	if (!hu.parent_id[0] || unit_get(c, hu.parent_id, &region))
+		region = hu;
+	char rq[2 * UNIT_PATH_MAX + 1], hq[2 * UNIT_PATH_MAX + 1], filter[4 * UNIT_PATH_MAX + 256];
+	sql_quote(rq, sizeof rq, region.path);
+	sql_quote(hq, sizeof hq, hu.path);
+	snprintf(filter, sizeof filter,
+		 "home_unit_id IN (SELECT id FROM units WHERE path LIKE '%s%%') AND home_unit_id NOT IN"
+		 " (SELECT id FROM units WHERE path LIKE '%s%%')",
+		 rq, hq);
+	return xchg_feed_rows_after(c, "persons", "updated_at", filter, person_units, after, upto, limit, records,
+				    cursor, more);
+}
+
+static sj_err region_apply(db_conn *c, json_t *records, int64_t issued_at, int64_t *applied)
+{
+	size_t i;
+	json_t *r;
+	json_array_foreach(records, i, r) {
+		bool wrote = false;
+		sj_err e = db_exec(c, "SAVEPOINT xchg_region");
+		if (!e)
+			e = xchg_feed_upsert(c, "persons-region", "persons", r, person_units, NULL, issued_at, &wrote);
+		if (!e && wrote)
+			e = srch_reindex_person(c, json_string_value(json_object_get(r, "id")));
+		if (e == SJ_ECONFLICT || e == SJ_EDB) {
+			log_msg(LOG_WARN, "a person of the region's index is not taken",
+				json_pack("{s:s?,s:s}", "id", json_string_value(json_object_get(r, "id")), "error",
+					  db_last_error(c) ? db_last_error(c) : ""));
+			if ((e = db_exec(c, "ROLLBACK TO SAVEPOINT xchg_region")))
+				return e;
+			wrote = false;
+		}
+		if (!e)
+			e = db_exec(c, "RELEASE SAVEPOINT xchg_region");
+		if (e)
+			return e;
+		*applied += wrote;
+	}
+	return SJ_OK;
 }

@@ -32,6 +32,9 @@ SJ_MUST_USE sj_err xchg_verify_request(db_conn *c, json_t *body, const char *wha
 json_t *xchg_signed_text(const char *what, const char *text);
 bool xchg_signed_ok(const char *what, const char *pub, const char *text, const char *sig);
 
+/* xchg_central_refs loads the node's user map (node id → central id) into
+ * payload's "_users" once per batch, for xchg_central_apply. */
+SJ_MUST_USE sj_err xchg_central_refs(db_conn *c, const char *node, json_t *payload);
 /* xchg_central_apply (central, apply.c) writes a node's row of table tbl
  * (its JSON text) into central's own table, ids of the node's units and
  * custody rules translated by code (refs: the batch's payload, with "units":

@@ -82,8 +82,8 @@ const xchg_table *xchg_table_find(const char *name)
 }
 
 /* the tables of which a node also holds central's rows (feeds.c, hotlist.c) */
-static const char *const pulled_tables[] = {"wanted_notices", "stolen_vehicles", "stolen_documents", "stolen_phones",
-					   NULL};
+static const char *const pulled_tables[] = {"persons", "wanted_notices", "stolen_vehicles", "stolen_documents",
+					   "stolen_phones", NULL};
 
 bool xchg_table_pulled(const xchg_table *t)
 {

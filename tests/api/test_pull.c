@@ -21,6 +21,9 @@
  *  - lookups_online_offline: B's national look-up answered by central (A's
  *    suspect; audited with badge and purpose at both ends; central's rate
  *    limit), then by B's copy with central stopped, saying so and its age.
+ *  - region_index: turned on at central for B, its region's person index
+ *    (A's persons, same prefecture) reaches B as central's copies and
+ *    answers B's search offline; A (off) gets no one's persons.
  *  - desk_and_phones: a declaration made on A is in central's tables; a phone
  *    declared stolen at central hits on B by IMEI, from its hotlist.
  *  - outbox_pruned: B's acknowledged outbox rows older than the retention go,
@@ -761,6 +764,48 @@ static void outbox_pruned(void **st)
 	free(badmin);
 }
 
+
+/* where configured (a station), the person index of the node's region is a
+ * feed: B (Lissasfa, in PP-CASA) turned on at central receives A's persons
+ * (Oulfa, same prefecture) as central's copies, and finds them offline */
+static void region_index(void **st)
+{
+	(void)st;
+	char out[8192];
+	assert_int_equal(sync_node(&B, out, sizeof out), 0);
+	assert_int_equal(th_sql_int(&B, "SELECT count(*) FROM persons WHERE cin = 'ZK445566'"), 0);   /* off by default */
+	const char *on[] = {"node", "region", node_b, "on", NULL};
+	assert_int_equal(th_cli(&C, out, sizeof out, on), 0);
+	assert_int_equal(sync_node(&B, out, sizeof out), 0);
+	assert_int_equal(th_sql_int(&B, "SELECT count(*) FROM persons p JOIN units u ON u.id = p.home_unit_id"
+					" WHERE p.cin = 'ZK445566' AND u.code = 'AR-CASA-OULFA'"),
+			 1);
+	assert_int_equal(th_sql_int(&B, "SELECT count(*) FROM xchg_pulled WHERE tbl = 'persons'"),
+			 th_sql_int(&C, "SELECT count(*) FROM persons p JOIN units u ON u.id = p.home_unit_id"
+					" WHERE u.path LIKE '%/PP-CASA/%' AND u.code <> 'AR-CASA-LISSASFA'"));
+	assert_int_equal(th_sql_int(&B, "SELECT count(*) FROM xchg_outbox o JOIN xchg_pulled p ON p.tbl = 'persons'"
+					" AND p.id = o.row_id WHERE o.tbl = 'persons'"),
+			 0);
+	/* central gone: B's own search finds A's suspect, from its copy */
+	assert_int_equal(th_stop_server(&C), 0);
+	char *officer2 = th_login(&B, "demo-officer2");
+	th_resp r = req(&B, "GET", "/api/v1/persons/search?q=Anouar%20Zerhouni&purpose=contr%C3%B4le%20routier", officer2,
+			NULL);
+	th_expect(&r, 200);
+	assert_string_equal(th_str(&r, "source"), "node");
+	assert_non_null(strstr(r.body, "ZK445566"));
+	th_resp_free(&r);
+	free(officer2);
+	th_start_server(&C);
+	repoint(&A);
+	repoint(&B);
+	char *t = th_login(&C, "demo-admin");
+	snprintf(ctok, sizeof ctok, "%s", t);
+	free(t);
+	/* A, a field unit here, never had it turned on: it got no one's persons */
+	assert_int_equal(th_sql_int(&A, "SELECT count(*) FROM xchg_pulled WHERE tbl = 'persons'"), 0);
+}
+
 static int group_setup(void **state)
 {
 	(void)state;
@@ -797,6 +842,7 @@ int main(void)
 		cmocka_unit_test(refdata_travels),
 		cmocka_unit_test(node_rows_at_central),
 		cmocka_unit_test(lookups_online_offline),
+		cmocka_unit_test(region_index),
 		cmocka_unit_test(desk_and_phones),
 		cmocka_unit_test(outbox_pruned),
 		cmocka_unit_test(chains_witnessed),

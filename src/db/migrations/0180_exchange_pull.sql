@@ -24,6 +24,9 @@ CREATE TABLE xchg_idmap (
 -- Central, the witness: each node's audit public key (pinned from its first
 -- signed batch) and every signed head it sent (docs/internals/exchange.md).
 ALTER TABLE xchg_nodes ADD COLUMN audit_pub TEXT;
+-- Central: the node receives its region's person index (feed persons-region):
+-- a station, never a field laptop (`sijill node region NODE on|off`).
+ALTER TABLE xchg_nodes ADD COLUMN region_index BIGINT NOT NULL DEFAULT 0;
 CREATE TABLE xchg_heads (
   node_id  TEXT NOT NULL,
   seq      BIGINT NOT NULL,
