@@ -133,17 +133,23 @@ void api_persons_search(app *a, http_req *r, auth_user *u)
 	const char *why = NULL;
 	int64_t retry = 0;
 	if (re == SJ_OK || re == SJ_ELIMIT) {
-		/* counted here too; central's refusal is the caller's */
-		sj_err e = re == SJ_ELIMIT ? (why = "rate-limited", SJ_ELIMIT) : lookup_count(c, &who, &why, &retry);
-		if (re == SJ_ELIMIT)
-			retry = 60;
-		if (!e)
+		/* central answered (counted here too), or its rate limit refused */
+		sj_err e = SJ_ELIMIT;
+		if (re == SJ_ELIMIT) {
+			why = "rate-limited";
+			retry = LOOKUP_WINDOW_MS / 1000;
+		} else
+			e = lookup_count(c, &who, &why, &retry);
+		if (e) {
+			json_decref(remote);
+			remote = NULL;
+		} else
 			json_object_set_new(remote, "source", json_string("central"));
 		retry_after(r, e, retry);
 		app_reply(a, r, c, e, NULL, why, NULL,
 			  json_pack("{s:s,s:s,s:I}", "q", q.q, "source", "central", "results",
 				    (json_int_t)json_array_size(json_object_get(remote, "results"))),
-			  200, e ? (json_decref(remote), NULL) : remote);
+			  200, remote);
 		return;
 	}
 	/* a node too long without an exchange answers from data too old to trust */

@@ -413,7 +413,28 @@ sj_err xchg_status_node(db_conn *c, json_t **out)
 				 joined ? jn.unit : NULL, "last_ack_seq", (json_int_t)ack, "last_ack_at", (json_int_t)at,
 				 "last_seq", (json_int_t)last, "pending", (json_int_t)pending, "oldest_pending_at",
 				 (json_int_t)oldest);
-	*out = node ? json_pack("{s:s,s:o}", "role", "node", "node", node) : NULL;
+	/* the pull: when central's feeds were last applied, and each feed's
+	 * last complete issue (the age of the hotlists) */
+	int64_t pulled = 0;
+	bool f3;
+	json_t *feeds = json_object();
+	e = settings_state_get(c, XCHG_STATE_LAST_PULL_AT, &pulled, &f3);
+	for (size_t i = 0; !e && feeds && i < xchg_feeds_count; i++) {
+		char key[XCHG_FEED_NAME_MAX + 32];
+		int64_t issued = 0;
+		snprintf(key, sizeof key, "xchg.feed.%s.issued_at", xchg_feeds[i].name);
+		e = settings_state_get(c, key, &issued, &f3);
+		if (!e)
+			json_object_set_new(feeds, xchg_feeds[i].name, issued ? json_integer(issued) : json_null());
+	}
+	if (e || !node || !feeds) {
+		json_decref(node);
+		json_decref(feeds);
+		return e ? e : SJ_ENOMEM;
+	}
+	json_object_set_new(node, "last_pull_at", json_integer(pulled));
+	json_object_set_new(node, "feeds", feeds);
+	*out = json_pack("{s:s,s:o}", "role", "node", "node", node);
 	return *out ? SJ_OK : SJ_ENOMEM;
 }
 
