@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/id.h"
 #include "core/log.h"
 #include "db/dbj.h"
@@ -140,29 +141,35 @@ static sj_err upsert(db_conn *c, const char *table, const char *key, json_t *row
 			json_object_set_new(refs, "_cols", json_object());
 		json_object_set_new(json_object_get(refs, "_cols"), table, a);
 	}
-	char list[4096] = "", qs[1024] = "", set[6144] = "";
+	buf list, qs, set;
+	buf_init(&list, 1 << 16);
+	buf_init(&qs, 1 << 14);
+	buf_init(&set, 1 << 17);
 	json_t *vals[XCHG_COLS_MAX];
 	int k = 0;
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; !e && i < n; i++) {
 		json_t *v = json_object_get(row, cols[i]);
 		if (!v)
 			continue;
-		size_t l = strlen(list);
-		snprintf(list + l, sizeof list - l, "%s%s", k ? ", " : "", cols[i]);
-		l = strlen(qs);
-		snprintf(qs + l, sizeof qs - l, "%s?", k ? ", " : "");
-		if (strcmp(cols[i], key) != 0) {
-			l = strlen(set);
-			snprintf(set + l, sizeof set - l, "%s%s = excluded.%s", set[0] ? ", " : "", cols[i], cols[i]);
-		}
+		e = buf_printf(&list, "%s%s", k ? ", " : "", cols[i]);
+		e = e ? e : buf_printf(&qs, "%s?", k ? ", " : "");
+		if (!e && strcmp(cols[i], key) != 0)
+			e = buf_printf(&set, "%s%s = excluded.%s", set.len ? ", " : "", cols[i], cols[i]);
 		vals[k++] = v;
 	}
-	if (!k || !json_object_get(row, key))
-		return SJ_EINVAL;
-	const char *q = set[0] ? xchg_sqlf("INSERT INTO %s (%s) VALUES (%s) ON CONFLICT (%s) DO UPDATE SET %s", table,
-					   list, qs, key, set)
-			       : xchg_sqlf("INSERT INTO %s (%s) VALUES (%s) ON CONFLICT (%s) DO NOTHING", table, list, qs,
-					   key);
+	const char *q = NULL;
+	if (!e && (!k || !json_object_get(row, key)))
+		e = SJ_EINVAL;
+	if (!e)
+		q = set.len ? xchg_sqlf("INSERT INTO %s (%s) VALUES (%s) ON CONFLICT (%s) DO UPDATE SET %s", table,
+					buf_str(&list), buf_str(&qs), key, buf_str(&set))
+			    : xchg_sqlf("INSERT INTO %s (%s) VALUES (%s) ON CONFLICT (%s) DO NOTHING", table, buf_str(&list),
+					buf_str(&qs), key);
+	buf_free(&list);
+	buf_free(&qs);
+	buf_free(&set);
+	if (e)
+		return e;
 	db_stmt *s;
 	bool r;
 	e = q ? db_prepare(c, q, &s) : SJ_EINTERNAL;

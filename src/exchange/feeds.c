@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/id.h"
 #include "db/dbj.h"
 #include "org/units.h"
@@ -99,7 +100,7 @@ static const char *intern(const char *sql)
  * the pool is full — a programming error, logged by the caller's failure). */
 const char *xchg_sqlf(const char *fmt, ...)
 {
-	char tmp[4096];
+	char tmp[16384];
 	va_list ap;
 	va_start(ap, fmt);
 	int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
@@ -257,11 +258,14 @@ sj_err xchg_feed_upsert(db_conn *c, const char *feed, const char *table, json_t 
 	/* the mark first: the outbox triggers skip central's rows */
 	if ((e = db_run(c, sql_pulled_put, "ttti", table, id, feed, issued_at)))
 		return e;
-	char list[2048] = "", qs[512] = "", set[3072] = "";
+	buf list, qs, set;
+	buf_init(&list, 1 << 16);
+	buf_init(&qs, 1 << 14);
+	buf_init(&set, 1 << 16);
 	const char *vals[XCHG_COLS_MAX];
 	char ids[XCHG_COLS_MAX][ID_LEN + 1];
 	int k = 0;
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; !e && i < n; i++) {
 		if (strcmp(cols[i], "id") == 0 || !json_object_get(row, cols[i]))
 			continue;
 		const char *v = json_string_value(json_object_get(row, cols[i]));
@@ -269,25 +273,26 @@ sj_err xchg_feed_upsert(db_conn *c, const char *feed, const char *table, json_t 
 			v = NULL;
 		else if (v && named(unit_cols, cols[i])) {
 			json_t *u = NULL;
-			e = dbj_one(c, sql_unit_id, "id:t", &u, "t", v);
-			if (e) {
-				json_decref(u);
-				return e;   /* SJ_ENOTFOUND: a unit unknown here */
-			}
-			snprintf(ids[k], sizeof ids[k], "%s", json_string_value(json_object_get(u, "id")));
+			e = dbj_one(c, sql_unit_id, "id:t", &u, "t", v);   /* SJ_ENOTFOUND: a unit unknown here */
+			if (!e)
+				snprintf(ids[k], sizeof ids[k], "%s", json_string_value(json_object_get(u, "id")));
 			json_decref(u);
 			v = ids[k];
 		}
-		size_t l = strlen(list);
-		snprintf(list + l, sizeof list - l, "%s, ", cols[i]);
-		l = strlen(qs);
-		snprintf(qs + l, sizeof qs - l, "?, ");
-		l = strlen(set);
-		snprintf(set + l, sizeof set - l, "%s%s = ?", k ? ", " : "", cols[i]);
+		e = e ? e : buf_printf(&list, "%s, ", cols[i]);
+		e = e ? e : buf_printf(&qs, "?, ");
+		e = e ? e : buf_printf(&set, "%s%s = ?", k ? ", " : "", cols[i]);
 		vals[k++] = v;
 	}
-	const char *q = has ? xchg_sqlf("UPDATE %s SET %s WHERE id = ?", table, set)
-			    : xchg_sqlf("INSERT INTO %s (%sid) VALUES (%s?)", table, list, qs);
+	const char *q = NULL;
+	if (!e)
+		q = has ? xchg_sqlf("UPDATE %s SET %s WHERE id = ?", table, buf_str(&set))
+			: xchg_sqlf("INSERT INTO %s (%sid) VALUES (%s?)", table, buf_str(&list), buf_str(&qs));
+	buf_free(&list);
+	buf_free(&qs);
+	buf_free(&set);
+	if (e)
+		return e;
 	db_stmt *s;
 	bool r;
 	e = q ? db_prepare(c, q, &s) : SJ_EINTERNAL;
@@ -556,22 +561,24 @@ sj_err xchg_feed_insert(db_conn *c, const char *table, json_t *row)
 	sj_err e = xchg_columns(c, table, cols, &n);
 	if (e)
 		return e;
-	char list[2048] = "", qs[512] = "";
+	buf list, qs;
+	buf_init(&list, 1 << 16);
+	buf_init(&qs, 1 << 14);
 	const char *vals[XCHG_COLS_MAX];
 	int k = 0;
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; !e && i < n; i++) {
 		json_t *v = json_object_get(row, cols[i]);
 		if (!v)
 			continue;
-		size_t l = strlen(list);
-		snprintf(list + l, sizeof list - l, "%s%s", k ? ", " : "", cols[i]);
-		l = strlen(qs);
-		snprintf(qs + l, sizeof qs - l, "%s?", k ? ", " : "");
+		e = buf_printf(&list, "%s%s", k ? ", " : "", cols[i]);
+		e = e ? e : buf_printf(&qs, "%s?", k ? ", " : "");
 		vals[k++] = json_string_value(v);
 	}
-	if (!k)
-		return SJ_EINVAL;
-	const char *q = xchg_sqlf("INSERT INTO %s (%s) VALUES (%s)", table, list, qs);
+	const char *q = !e && k ? xchg_sqlf("INSERT INTO %s (%s) VALUES (%s)", table, buf_str(&list), buf_str(&qs)) : NULL;
+	buf_free(&list);
+	buf_free(&qs);
+	if (e || !k)
+		return e ? e : SJ_EINVAL;
 	db_stmt *s;
 	bool r;
 	e = q ? db_prepare(c, q, &s) : SJ_EINTERNAL;
