@@ -12,7 +12,9 @@
 #  3. fault rounds (tests/api/test_exchange.c fault_rounds: a proxy cutting
 #     pushes at random bytes, kill -9 of central, of the pusher, of the node
 #     under continuous writes; after each round every table's digest equal):
-#     ROUNDS of them (default 200) with central on PostgreSQL.
+#     ROUNDS of them (default 200) with central on PostgreSQL; since the pull
+#     (issue 12) central also applies every row into its own tables and
+#     witnesses the signed heads during them.
 #
 # usage: sh bench/exchange.sh [DAYS [ROUNDS]]     (default 30 200; ROUNDS 0 skips 3)
 # Environment: BUILD (default /tmp/build-bench-xchg, an optimised (debugoptimized, as make build) build made
@@ -73,7 +75,7 @@ if [ "$ROUNDS" -gt 0 ]; then
 	tb=$root/build-test
 	[ -x "$tb/tests/api/test_api_exchange" ] || { echo "fault rounds: run make test-build first" >&2; exit 1; }
 	echo "fault rounds: $ROUNDS with central on PostgreSQL (build-test, sanitizers on)"
-	SIJILL_BIN="$tb/sijill" SIJILL_TEST_BACKEND=pg SIJILL_TEST_PG_URI="$admin" SIJILL_XCHG_ROUNDS=$ROUNDS \
+	CMOCKA_MESSAGE_OUTPUT=TAP SIJILL_BIN="$tb/sijill" SIJILL_TEST_BACKEND=pg SIJILL_TEST_PG_URI="$admin" SIJILL_XCHG_ROUNDS=$ROUNDS \
 		SIJILL_SOURCE_ROOT="$root" ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		"$tb/tests/api/test_api_exchange" 2>&1 | grep -E '^(ok|not ok|# [0-9]+ fault rounds)'
 fi

@@ -43,6 +43,24 @@ static void retry_after(http_req *r, sj_err e, int64_t retry)
 	}
 }
 
+/* stale: this node is past exchange.max_days_without without a successful
+ * exchange (its look-ups are refused below, central is not asked). A short
+ * read of its own: no transaction is held while central is asked. */
+static bool stale(app *a)
+{
+	db_conn *c;
+	const char *why = NULL;
+	sj_err e = db_acquire(a->db, &c);
+	if (e)
+		return false;
+	if (!(e = db_begin(c, DB_READ))) {
+		e = xchg_lookup_allowed(c, clock_now_ms(), &why);
+		db_rollback(c);
+	}
+	db_release(a->db, c);
+	return e == SJ_ECONFLICT;
+}
+
 void api_persons_search(app *a, http_req *r, auth_user *u)
 {
 	lookup_query q = {0};
@@ -86,14 +104,54 @@ void api_persons_search(app *a, http_req *r, auth_user *u)
 	}
 	sj_actor who;
 	app_actor(r, u, &who);
+	/* on a node, central answers a national look-up when it is reachable
+	 * (purpose carried, audited and rate-limited there too); otherwise the
+	 * node's copy does, saying so and how old it is (exchange.h) */
+	json_t *remote = NULL, *problem = NULL;
+	char rmsg[256] = "";
+	sj_err re = q.purpose && *q.purpose && !stale(a) ? xchg_lookup_remote(&who, &q, &remote, &problem, rmsg,
+									       sizeof rmsg)
+							 : SJ_ENOTFOUND;
+	if (re == SJ_EFORBIDDEN) {
+		/* central refuses this node (suspended: a stolen laptop) */
+		const char *code = json_string_value(json_object_get(problem, "code"));
+		http_problem(r, 403, code ? code : "node-suspended", rmsg, NULL);
+		json_decref(problem);
+		return;
+	}
+	json_decref(problem);
+	xchg_join jn;
+	bool joined = xchg_join_read(&jn);
 	/* a national look-up writes: it counts against the caller's rate limit
 	 * and records the register hits it raises, with its audit entry */
 	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
-	if (!c)
+	if (!c) {
+		json_decref(remote);
 		return;
+	}
 	json_t *out = NULL;
 	const char *why = NULL;
 	int64_t retry = 0;
+	if (re == SJ_OK || re == SJ_ELIMIT) {
+		/* central answered (counted here too), or its rate limit refused */
+		sj_err e = SJ_ELIMIT;
+		if (re == SJ_ELIMIT) {
+			why = "rate-limited";
+			retry = LOOKUP_WINDOW_MS / 1000;
+		} else
+			e = lookup_count(c, &who, &why, &retry);
+		if (e) {
+			json_decref(remote);
+			remote = NULL;
+		} else
+			json_object_set_new(remote, "source", json_string("central"));
+		retry_after(r, e, retry);
+		app_reply(a, r, c, e, NULL, why, NULL,
+			  json_pack("{s:s,s:s,s:I}", "q", q.q, "source", "central", "results",
+				    (json_int_t)json_array_size(json_object_get(remote, "results"))),
+			  200, remote);
+		return;
+	}
 	/* a node too long without an exchange answers from data too old to trust */
 	sj_err e = xchg_lookup_allowed(c, clock_now_ms(), &why);
 	if (e) {
@@ -103,6 +161,14 @@ void api_persons_search(app *a, http_req *r, auth_user *u)
 	e = db_acquire_reader(a->db, c, &q.reader); /* the search may read a standby (db_read_uri) */
 	e = e ? e : lookup_persons(c, &who, &q, &out, &why, &retry);
 	db_release_reader(a->db, c, q.reader);
+	if (!e && joined) {
+		/* central unreachable: the node's copy answered, and says how old it is */
+		int64_t as_of = 0, age = -1, now = clock_now_ms();
+		e = xchg_copy_age(c, now, &as_of, &age);
+		json_object_set_new(out, "source", json_string("node"));
+		json_object_set_new(out, "copy_as_of", as_of ? json_integer(as_of) : json_null());
+		json_object_set_new(out, "copy_age_s", age >= 0 ? json_integer(age) : json_null());
+	}
 	retry_after(r, e, retry);
 	app_reply(a, r, c, e, NULL, why, NULL,
 		  json_pack("{s:s,s:s?,s:i,s:I,s:I,s:b}", "q", q.q, "birth_date", q.birth_date, "birth_year",

@@ -358,5 +358,7 @@ void api_exchange_enrol(app *a, http_req *r, auth_user *u);
 void api_exchange_batch(app *a, http_req *r, auth_user *u);
 void api_exchange_status(app *a, http_req *r, auth_user *u);
 void api_exchange_digest(app *a, http_req *r, auth_user *u);
+void api_exchange_pull(app *a, http_req *r, auth_user *u);
+void api_exchange_lookup(app *a, http_req *r, auth_user *u);
 
 #endif

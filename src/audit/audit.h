@@ -139,6 +139,12 @@ typedef struct audit_signed_head {
  * node's signed heads; the exchange sends this). */
 SJ_MUST_USE sj_err audit_latest_signed_head(db *d, audit_signed_head *out);
 
+/* audit_public_hex writes the loaded audit key's public half (64 hex, NUL);
+ * audit_head_verify checks a signed head under another installation's
+ * public key (a witness: central checks its nodes' signed heads). */
+void audit_public_hex(char out[65]);
+bool audit_head_verify(const audit_signed_head *h, const char *pub_hex);
+
 #define AUDIT_REPORT_FINDINGS 16
 
 typedef struct audit_report {

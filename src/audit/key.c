@@ -113,3 +113,20 @@ bool aud_sig_ok(const audit_signed_head *h)
 	       crypto_sign_verify_detached(sig, (const unsigned char *)msg, strlen(msg), audit_pk) == 0;
 }
 
+
+void audit_public_hex(char out[2 * crypto_sign_PUBLICKEYBYTES + 1])
+{
+	sodium_bin2hex(out, 2 * crypto_sign_PUBLICKEYBYTES + 1, audit_pk, sizeof audit_pk);
+}
+
+bool audit_head_verify(const audit_signed_head *h, const char *pub_hex)
+{
+	char msg[256];
+	unsigned char sig[crypto_sign_BYTES], pk[crypto_sign_PUBLICKEYBYTES];
+	size_t sl = 0, pl = 0;
+	if (!pub_hex || sodium_hex2bin(pk, sizeof pk, pub_hex, strlen(pub_hex), NULL, &pl, NULL) != 0 || pl != sizeof pk)
+		return false;
+	head_message(h, msg, sizeof msg);
+	return sodium_hex2bin(sig, sizeof sig, h->sig, strlen(h->sig), NULL, &sl, NULL) == 0 && sl == sizeof sig &&
+	       crypto_sign_verify_detached(sig, (const unsigned char *)msg, strlen(msg), pk) == 0;
+}

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "audit/audit.h"
+#include "exchange/exchange.h"
 #include "cli/cli.h"
 #include "core/clock.h"
 
@@ -75,6 +76,18 @@ int cli_audit(int argc, char **argv)
 		return 1;
 	audit_report rep;
 	sj_err e = audit_verify(d, &rep, quiet ? NULL : progress, NULL);
+	/* at central, the witness: every node's chain as it arrived */
+	json_t *nodes = NULL;
+	int broken_nodes = 0;
+	db_conn *c = NULL;
+	if (!e && !db_acquire(d, &c)) {
+		if (!db_begin(c, DB_READ)) {
+			if (xchg_witness_verify(c, &nodes))
+				nodes = NULL;
+			db_rollback(c);
+		}
+		db_release(d, c);
+	}
 	db_close(d);
 	if (!quiet && isatty(STDERR_FILENO))
 		fputc('\n', stderr);
@@ -82,6 +95,18 @@ int cli_audit(int argc, char **argv)
 		fprintf(stderr, "sijill: audit verify could not run (%s)\n", sj_err_name(e));
 		return 1;
 	}
+	size_t ni;
+	json_t *no;
+	json_array_foreach(nodes, ni, no) {
+		bool ok = json_is_true(json_object_get(no, "ok"));
+		broken_nodes += !ok;
+		printf("node %s (%s): %s, %lld entries witnessed, %lld signed heads%s%s\n",
+		       json_string_value(json_object_get(no, "node")), json_string_value(json_object_get(no, "unit")),
+		       ok ? "chain intact" : "chain BROKEN", (long long)json_integer_value(json_object_get(no, "entries")),
+		       (long long)json_integer_value(json_object_get(no, "signed_heads")), ok ? "" : ": ",
+		       ok ? "" : json_string_value(json_object_get(no, "finding")));
+	}
+	json_decref(nodes);
 	if (!rep.ok) {
 		printf("audit log BROKEN at entry %lld: %s\n", (long long)rep.first_bad_seq, rep.reason);
 		for (int i = 1; i < rep.nfindings; i++)
@@ -101,5 +126,5 @@ int cli_audit(int argc, char **argv)
 		printf("; %lld entries on their way to a signed head, %lld waiting to be chained",
 		       (long long)rep.unsigned_tail, (long long)rep.pending);
 	printf("\n");
-	return 0;
+	return broken_nodes ? 1 : 0;
 }

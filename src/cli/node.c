@@ -19,6 +19,8 @@ static void usage(FILE *f)
 	      "       sijill node suspend --db CENTRAL NODE_ID     (a stolen laptop: its batches are refused)\n"
 	      "       sijill node resume  --db CENTRAL NODE_ID\n"
 	      "       sijill node rekey   --db CENTRAL NODE_ID     (a new one-time code; the old key is forgotten)\n"
+	      "       sijill node region  --db CENTRAL NODE_ID on|off  (the node receives its region's person index:\n"
+	      "                           a station, never a field laptop)\n"
 	      "       sijill node join    --db NODE --central URL --code CODE\n"
 	      "       sijill sync         --db NODE\n"
 	      "\n"
@@ -61,7 +63,7 @@ static void progress(int64_t acked, int64_t last, void *ctx)
 }
 
 static int run(const char *cmd, const char *dbu, const char *unit, const char *central, const char *code,
-	       const char *arg)
+	       const char *arg, const char *region_on)
 {
 	db *d = cli_open_db(dbu, 2);
 	if (!d)
@@ -71,11 +73,20 @@ static int run(const char *cmd, const char *dbu, const char *unit, const char *c
 	int64_t now = clock_now_ms();
 	char msg[512] = "";
 	if (strcmp(cmd, "sync") == 0) {
+		/* push, then pull: what this node wrote first, then central's feeds */
 		sj_err e = xchg_sync(d, progress, NULL, msg, sizeof msg);
+		int64_t pulled = 0;
 		if (e)
 			fprintf(stderr, "sijill: sync failed: %s\n", msg[0] ? msg : "see the log");
 		else
 			printf("sync: central has acknowledged every change of this node\n");
+		if (!e && (e = xchg_pull(d, &pulled, msg, sizeof msg)))
+			fprintf(stderr, "sijill: pull failed: %s\n", msg[0] ? msg : "see the log");
+		else if (!e)
+			printf("pull: %lld records of central's feeds applied\n", (long long)pulled);
+		/* the pull's own audit entry travels too */
+		if (!e && pulled > 0 && (e = xchg_sync(d, NULL, NULL, msg, sizeof msg)))
+			fprintf(stderr, "sijill: sync failed: %s\n", msg[0] ? msg : "see the log");
 		db_close(d);
 		return e ? 1 : 0;
 	}
@@ -106,6 +117,9 @@ static int run(const char *cmd, const char *dbu, const char *unit, const char *c
 	else if (strcmp(cmd, "rekey") == 0) {
 		snprintf(id, sizeof id, "%s", arg);
 		e = xchg_node_rekey(c, arg, now, &newcode);
+	} else if (strcmp(cmd, "region") == 0) {
+		snprintf(id, sizeof id, "%s", arg);
+		e = region_on ? xchg_node_region(c, arg, strcmp(region_on, "on") == 0) : SJ_EINVAL;
 	} else if (strcmp(cmd, "suspend") == 0 || strcmp(cmd, "resume") == 0) {
 		snprintf(id, sizeof id, "%s", arg);
 		e = xchg_node_suspend(c, arg, strcmp(cmd, "suspend") == 0);
@@ -185,7 +199,13 @@ int cli_node(int argc, char **argv)
 		}
 	}
 	const char *arg = optind < argc ? argv[optind] : NULL;
-	bool needs_id = strcmp(cmd, "suspend") == 0 || strcmp(cmd, "resume") == 0 || strcmp(cmd, "rekey") == 0;
+	bool needs_id = strcmp(cmd, "suspend") == 0 || strcmp(cmd, "resume") == 0 || strcmp(cmd, "rekey") == 0 ||
+			strcmp(cmd, "region") == 0;
+	const char *region_on = strcmp(cmd, "region") == 0 && optind + 1 < argc ? argv[optind + 1] : NULL;
+	if (strcmp(cmd, "region") == 0 && (!region_on || (strcmp(region_on, "on") != 0 && strcmp(region_on, "off") != 0))) {
+		usage(stderr);
+		return 2;
+	}
 	bool ok = dbu && (sync || strcmp(cmd, "list") == 0 || (strcmp(cmd, "add") == 0 && unit) ||
 			  (needs_id && arg) || (strcmp(cmd, "join") == 0 && central && code));
 	if (!ok) {
@@ -202,5 +222,5 @@ int cli_node(int argc, char **argv)
 			key);
 		return 1;
 	}
-	return run(cmd, dbu, unit, central, code, arg);
+	return run(cmd, dbu, unit, central, code, arg, region_on);
 }

@@ -4,12 +4,14 @@
  * the node's audit chain witnessed (chain_continues, the one place that
  * checks it). */
 #include "exchange/exchange.h"
+#include "exchange/internal.h"
 
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit/audit.h"
 #include "cases/pv.h"
 #include "core/limits.h"
 #include "db/dbj.h"
@@ -92,6 +94,74 @@ static bool chain_continues(json_t *row, int64_t *seq, char prev[65])
 	return true;
 }
 
+/* ---- the node's signed heads ----
+ * A batch carries the newest signed head of the node's audit chain and the
+ * public key that signs them (pinned at central from the first batch that
+ * names it: the batch itself is signed by the node's exchange key). Central
+ * keeps every signed head it is sent (xchg_heads) and flags the node when a
+ * head does not verify, names a seq central holds with another head (a
+ * chain cut back and written again: forked), goes back behind one it holds
+ * (cut back), or does not match the head central witnessed at that seq. */
+
+static const char sql_flag[] = "UPDATE xchg_nodes SET chain_error = COALESCE(chain_error, ?) WHERE id = ?";
+static const char sql_pub_pin[] = "UPDATE xchg_nodes SET audit_pub = ? WHERE id = ? AND audit_pub IS NULL";
+static const char sql_head_get[] = "SELECT head FROM xchg_heads WHERE node_id = ? AND seq = ?";
+static const char sql_head_max[] = "SELECT COALESCE(max(seq), 0) FROM xchg_heads WHERE node_id = ?";
+static const char sql_head_put[] =
+	"INSERT INTO xchg_heads (node_id, seq, head, at, kind, key_id, sig) VALUES (?, ?, ?, ?, ?, ?, ?)"
+	" ON CONFLICT (node_id, seq) DO NOTHING";
+
+static const char *jstr_or(json_t *o, const char *k)
+{
+	const char *v = json_string_value(json_object_get(o, k));
+	return v ? v : "";
+}
+
+static sj_err witness_head(db_conn *c, const char *node, const char *pinned, json_t *p, int64_t audit_seq,
+			   const char *witnessed, const char **chain_error)
+{
+	json_t *hj = json_object_get(p, "head");
+	const char *pub = json_string_value(json_object_get(p, "audit_pub"));
+	if (!json_is_object(hj) || !pub)
+		return SJ_OK;
+	if (pinned && strcmp(pinned, pub) != 0) {
+		*chain_error = "audit-key-changed";
+		return SJ_OK;
+	}
+	audit_signed_head h;
+	memset(&h, 0, sizeof h);
+	h.seq = json_integer_value(json_object_get(hj, "seq"));
+	h.at = json_integer_value(json_object_get(hj, "at"));
+	snprintf(h.kind, sizeof h.kind, "%s", jstr_or(hj, "kind"));
+	snprintf(h.head, sizeof h.head, "%s", jstr_or(hj, "head"));
+	snprintf(h.key_id, sizeof h.key_id, "%s", jstr_or(hj, "key_id"));
+	snprintf(h.sig, sizeof h.sig, "%s", jstr_or(hj, "sig"));
+	if (h.seq < 1 || !audit_head_verify(&h, pub)) {
+		*chain_error = "head-signature";
+		return SJ_OK;
+	}
+	sj_err e = pinned ? SJ_OK : db_run(c, sql_pub_pin, "tt", pub, node);
+	json_t *old = NULL;
+	int64_t max = 0;
+	if (!e)
+		e = dbj_one(c, sql_head_get, "head:t", &old, "ti", node, h.seq);
+	if (e == SJ_OK) {
+		if (strcmp(json_string_value(json_object_get(old, "head")), h.head) != 0)
+			*chain_error = "chain-forked";
+		json_decref(old);
+		return SJ_OK;   /* known (the same head again), or flagged */
+	}
+	if (e != SJ_ENOTFOUND)
+		return e;
+	if ((e = dbj_int(c, sql_head_max, &max, "t", node)))
+		return e;
+	if (h.seq < max)
+		*chain_error = "chain-cut-back";
+	else if (h.seq == audit_seq && witnessed && strcmp(witnessed, h.head) != 0)
+		*chain_error = "chain-forked";
+	return db_run(c, sql_head_put, "titittt", node, h.seq, h.head, h.at, h.kind, h.key_id, h.sig);
+}
+
 /* ---- a sealed PV, verified again at central ---- */
 
 static const char sql_opj_key[] = "SELECT row FROM xchg_rows WHERE tbl = 'opj_keys' AND id = ? AND node_id = ?";
@@ -126,7 +196,7 @@ static sj_err seal_holds(db_conn *c, const char *node, json_t *row, bool *ok)
 /* ---- a batch ---- */
 
 static const char sql_node[] =
-	"SELECT status, public_key, unit_code, acked_seq, audit_seq, audit_head FROM xchg_nodes WHERE id = ?";
+	"SELECT status, public_key, unit_code, acked_seq, audit_seq, audit_head, audit_pub FROM xchg_nodes WHERE id = ?";
 static const char sql_upsert[] =
 	"INSERT INTO xchg_rows (tbl, id, node_id, src_seq, unit, row, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
 	" ON CONFLICT (tbl, id) DO UPDATE SET src_seq = excluded.src_seq, unit = excluded.unit, row = excluded.row,"
@@ -180,8 +250,9 @@ sj_err xchg_apply(db_conn *c, json_t *body, int64_t now, xchg_applied *out, cons
 		   *sig = json_string_value(json_object_get(body, "sig"));
 	snprintf(out->node_id, sizeof out->node_id, "%s", node ? node : "");
 	json_t *n = NULL;
-	sj_err e = dbj_one(c, sql_node, "status:t,public_key:t,unit_code:t,acked_seq:i,audit_seq:i,audit_head:t", &n,
-			   "t", node);
+	sj_err e = dbj_one(c, sql_node,
+			   "status:t,public_key:t,unit_code:t,acked_seq:i,audit_seq:i,audit_head:t,audit_pub:t", &n, "t",
+			   node);
 	if (e == SJ_ENOTFOUND) {
 		*why = "node-unknown";
 		return SJ_EFORBIDDEN;
@@ -246,6 +317,8 @@ sj_err xchg_apply(db_conn *c, json_t *body, int64_t now, xchg_applied *out, cons
 	if ((e = unit_get_by_code(c, host, &hu)))
 		goto out;
 	unit_cache uc = {0};
+	if ((e = xchg_central_refs(c, node, p)))
+		goto out;
 	for (size_t i = 0; i < json_array_size(recs); i++) {
 		json_t *r = json_array_get(recs, i);
 		json_int_t seq = json_integer_value(json_object_get(r, "seq"));
@@ -300,11 +373,27 @@ sj_err xchg_apply(db_conn *c, json_t *body, int64_t now, xchg_applied *out, cons
 		    (e = db_bind_text(s, 3, node)) || (e = db_bind_int(s, 4, seq)) || (e = db_bind_text(s, 5, unit)) ||
 		    (e = db_bind_text(s, 6, row)) || (e = db_bind_int(s, 7, now)) || (e = db_step(s, &more)))
 			goto out;
-		if (db_changes(s) > 0)
-			applied++;
-		else
+		if (db_changes(s) == 0) {
 			unchanged++;
+			continue;
+		}
+		applied++;
+		/* and into central's own tables (central.c); a row that does not
+		 * fit there is quarantined with its reason, its exact copy kept */
+		const char *cwhy = NULL;
+		if ((e = xchg_central_apply(c, node, tbl, row, p, &cwhy)))
+			goto out;
+		if (cwhy) {
+			if ((e = quarantine(c, node, seq, tbl, id, unit, row, cwhy, now)))
+				goto out;
+			quarantined++;
+		}
 	}
+	if ((e = witness_head(c, node, json_string_value(json_object_get(n, "audit_pub")), p, audit_seq, prev,
+			      &chain_error)))
+		goto out;
+	if (to <= acked && chain_error && (e = db_run(c, sql_flag, "tt", chain_error, node)))
+		goto out;
 	if (to > acked) {
 		e = db_run(c, sql_done, "iiiiittt", (int64_t)to, now, applied, quarantined, audit_seq, prev, chain_error,
 			   node);
@@ -402,4 +491,108 @@ sj_err xchg_digest_rows(db_stmt *s, json_t **out)
 		json_object_set_new(*out, names[k], json_string(v));
 	}
 	return *out ? SJ_OK : SJ_ENOMEM;
+}
+
+/* ---- `sijill audit verify` at central: every node's chain as witnessed ---- */
+
+static const char sql_w_nodes[] =
+	"SELECT id, unit_code, audit_pub, chain_error, audit_seq FROM xchg_nodes WHERE status <> 'pending' ORDER BY id";
+static const char sql_w_rows[] = "SELECT row FROM xchg_rows WHERE tbl = 'audit_log' AND node_id = ? ORDER BY src_seq";
+static const char sql_w_heads[] =
+	"SELECT seq, head, at, kind, key_id, sig FROM xchg_heads WHERE node_id = ? ORDER BY seq";
+static const char sql_w_broken[] =
+	"SELECT count(*) FROM xchg_quarantine WHERE node_id = ? AND reason = 'chain-broken'";
+
+/* witness_one walks node's witnessed entries and signed heads into o. */
+static sj_err witness_one(db_conn *c, json_t *o)
+{
+	const char *node = json_string_value(json_object_get(o, "node")),
+		   *pub = json_string_value(json_object_get(o, "audit_pub"));
+	json_t *heads = NULL;
+	sj_err e = dbj_rows(c, sql_w_heads, "seq:i,head:t,at:i,kind:t,key_id:t,sig:t", &heads, "t", node);
+	if (e)
+		return e;
+	char finding[256] = "", prev[65];
+	snprintf(prev, sizeof prev, "%s", GENESIS);
+	int64_t seq = 0, entries = 0;
+	size_t hi = 0;
+	db_stmt *s;
+	bool row;
+	e = db_prepare(c, sql_w_rows, &s);
+	e = e ? e : db_bind_text(s, 1, node);
+	while (!e && !(e = db_step(s, &row)) && row) {
+		json_t *r = json_loads(db_col_text(s, 0), 0, NULL);
+		bool ok = chain_continues(r, &seq, prev);
+		json_decref(r);
+		if (!ok) {
+			if (!finding[0])
+				snprintf(finding, sizeof finding, "entry %lld does not continue the chain witnessed",
+					 (long long)seq + 1);
+			break;
+		}
+		entries++;
+		/* a signed head at this entry must be its head */
+		while (hi < json_array_size(heads) &&
+		       json_integer_value(json_object_get(json_array_get(heads, hi), "seq")) < seq)
+			hi++;
+		json_t *h = json_array_get(heads, hi);
+		if (h && json_integer_value(json_object_get(h, "seq")) == seq &&
+		    strcmp(json_string_value(json_object_get(h, "head")), prev) != 0 && !finding[0])
+			snprintf(finding, sizeof finding, "the signed head of entry %lld is not the chain witnessed: edited or forked",
+				 (long long)seq);
+	}
+	while (!e && row)
+		e = db_step(s, &row);
+	/* every signed head verifies under the node's pinned audit key */
+	size_t i;
+	json_t *h;
+	json_array_foreach(heads, i, h) {
+		audit_signed_head sh;
+		memset(&sh, 0, sizeof sh);
+		sh.seq = json_integer_value(json_object_get(h, "seq"));
+		sh.at = json_integer_value(json_object_get(h, "at"));
+		snprintf(sh.kind, sizeof sh.kind, "%s", jstr_or(h, "kind"));
+		snprintf(sh.head, sizeof sh.head, "%s", jstr_or(h, "head"));
+		snprintf(sh.key_id, sizeof sh.key_id, "%s", jstr_or(h, "key_id"));
+		snprintf(sh.sig, sizeof sh.sig, "%s", jstr_or(h, "sig"));
+		if (!audit_head_verify(&sh, pub) && !finding[0])
+			snprintf(finding, sizeof finding, "the signed head of entry %lld does not verify under the node's key",
+				 (long long)sh.seq);
+	}
+	int64_t broken = 0;
+	if (!e)
+		e = dbj_int(c, sql_w_broken, &broken, "t", node);
+	const char *flag = json_string_value(json_object_get(o, "chain_error"));
+	if (!finding[0] && flag)
+		snprintf(finding, sizeof finding, "flagged at exchange: %s", flag);
+	if (!finding[0] && broken)
+		snprintf(finding, sizeof finding, "%lld entries sent after the chain was cut, edited or forked (quarantined)",
+			 (long long)broken);
+	json_object_set_new(o, "entries", json_integer(entries));
+	json_object_set_new(o, "signed_heads", json_integer((json_int_t)json_array_size(heads)));
+	json_object_set_new(o, "ok", json_boolean(!finding[0]));
+	json_object_set_new(o, "finding", finding[0] ? json_string(finding) : json_null());
+	json_decref(heads);
+	return e;
+}
+
+sj_err xchg_witness_verify(db_conn *c, json_t **out)
+{
+	*out = NULL;
+	json_t *nodes = NULL;
+	sj_err e = dbj_rows(c, sql_w_nodes, "node:t,unit:t,audit_pub:t,chain_error:t,audit_seq:i", &nodes, "");
+	size_t i;
+	json_t *o;
+	json_array_foreach(nodes, i, o) {
+		if (e)
+			break;
+		e = witness_one(c, o);
+		json_object_del(o, "audit_pub");
+	}
+	if (e) {
+		json_decref(nodes);
+		return e;
+	}
+	*out = nodes;
+	return SJ_OK;
 }

@@ -165,3 +165,25 @@ sj_err xchg_nodes_list(db_conn *c, int64_t now_ms, json_t **out)
 	(void)now_ms;
 	return dbj_rec_rows(c, sql_list, &xchg_node_rec, out, "");
 }
+
+static const char sql_region[] = "UPDATE xchg_nodes SET region_index = ? WHERE id = ?";
+static const char sql_region_get[] = "SELECT region_index FROM xchg_nodes WHERE id = ? AND status = 'active'";
+
+sj_err xchg_node_region(db_conn *c, const char *node_id, bool on)
+{
+	db_stmt *s;
+	bool row;
+	sj_err e = db_prepare(c, sql_region, &s);
+	e = e ? e : db_bind_int(s, 1, on);
+	e = e ? e : db_bind_text(s, 2, node_id);
+	e = e ? e : db_step(s, &row);
+	if (!e && db_changes(s) == 0)
+		e = SJ_ENOTFOUND;
+	return e;
+}
+
+bool xchg_node_region_on(db_conn *c, const xchg_peer *p)
+{
+	int64_t on = 0;
+	return dbj_int(c, sql_region_get, &on, "t", p->node_id) == SJ_OK && on;
+}

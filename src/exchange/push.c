@@ -9,9 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit/audit.h"
 #include "core/buf.h"
 #include "core/clock.h"
 #include "db/dbj.h"
+#include "org/units.h"
+#include "refdata/refdata.h"
 #include "settings/settings.h"
 
 typedef struct resp {
@@ -99,12 +102,69 @@ static const char sql_pending[] =
 	"SELECT seq, tbl, row_id, unit, row FROM xchg_outbox WHERE seq > ? ORDER BY seq LIMIT " REC_STR(XCHG_BATCH_RECORDS);
 static const char sql_last[] = "SELECT COALESCE(max(seq), 0) FROM xchg_outbox";
 
+/* name_refs adds to refs every value of row (JSON text) that is one of
+ * this node's ids of reference rows (all: {"units": {id: code}, "rules":
+ * {id: "version|regime|effective_from"}}): central translates them into its
+ * own (those ids differ per database). */
+static void name_refs(const char *row, json_t *all, json_t *refs)
+{
+	json_t *o = json_loads(row, 0, NULL);
+	const char *k, *m;
+	json_t *v, *map;
+	json_object_foreach(o, k, v) {
+		const char *s = json_string_value(v);
+		json_object_foreach(all, m, map) {
+			json_t *code = s ? json_object_get(map, s) : NULL;
+			if (code)
+				json_object_set(json_object_get(refs, m), s, code);
+		}
+	}
+	json_decref(o);
+}
+
+/* node_refs reads this node's units and custody rules (new, as above). */
+static sj_err node_refs(db_conn *c, json_t **out)
+{
+	json_t *list = NULL, *rules = NULL;
+	*out = NULL;
+	sj_err e = unit_list(c, &list);
+	e = e ? e : ref_custody_rules_list(c, &rules);
+	json_t *all = e ? NULL : json_pack("{s:{},s:{}}", "units", "rules");
+	size_t i;
+	json_t *u;
+	json_array_foreach(list, i, u) json_object_set(json_object_get(all, "units"),
+						       json_string_value(json_object_get(u, "id")),
+						       json_object_get(u, "code"));
+	json_array_foreach(rules, i, u) {
+		char key[160];
+		snprintf(key, sizeof key, "%s|%s|%lld", json_string_value(json_object_get(u, "version")),
+			 json_string_value(json_object_get(u, "regime")),
+			 (long long)json_integer_value(json_object_get(u, "effective_from")));
+		const char *id = json_string_value(json_object_get(u, "id"));
+		if (id)
+			json_object_set_new(json_object_get(all, "rules"), id, json_string(key));
+	}
+	json_decref(list);
+	json_decref(rules);
+	if (!e && !all)
+		e = SJ_ENOMEM;
+	*out = all;
+	return e;
+}
+
 /* batch builds the signed body of the batch after ack (*to: its last seq,
- * ack when empty). */
-static sj_err batch(db_conn *c, const xchg_join *jn, int64_t ack, int64_t *to, char **text)
+ * ack when empty), with the codes of the unit ids its rows name. */
+static sj_err batch(db_conn *c, const xchg_join *jn, int64_t ack, const audit_signed_head *h, int64_t *to,
+		    char **text)
 {
 	*text = NULL;
 	*to = ack;
+	json_t *all = NULL, *refs = json_pack("{s:{},s:{}}", "units", "rules");
+	if (!refs || node_refs(c, &all)) {
+		json_decref(refs);
+		json_decref(all);
+		return SJ_ENOMEM;
+	}
 	json_t *recs = json_array();
 	db_stmt *s;
 	bool row;
@@ -118,15 +178,30 @@ static sj_err batch(db_conn *c, const xchg_join *jn, int64_t ack, int64_t *to, c
 		if (bytes > XCHG_PAYLOAD_MAX * 3 / 4 && json_array_size(recs) > 0)
 			break;
 		*to = db_col_int(s, 0);
+		name_refs(r, all, refs);
 		json_array_append_new(recs, json_pack("{s:I,s:s,s:s,s:s?,s:s}", "seq", (json_int_t)*to, "tbl",
 						      db_col_text(s, 1), "id", db_col_text(s, 2), "unit", unit, "row", r));
 	}
+	json_decref(all);
 	if (e) {
 		json_decref(recs);
+		json_decref(refs);
 		return e;
 	}
-	json_t *p = json_pack("{s:s,s:I,s:I,s:o}", "node", jn->node_id, "from", (json_int_t)(ack + 1), "to",
-			      (json_int_t)*to, "records", recs);
+	json_t *p = json_pack("{s:s,s:I,s:I,s:o,s:O,s:O}", "node", jn->node_id, "from", (json_int_t)(ack + 1), "to",
+			      (json_int_t)*to, "records", recs, "units", json_object_get(refs, "units"), "rules",
+			      json_object_get(refs, "rules"));
+	json_decref(refs);
+	/* the newest signed head of this node's audit chain, and the key that
+	 * signs them: central keeps them as the chain's witness */
+	if (p && h && h->seq > 0 && audit_key_loaded()) {
+		char pub[65];
+		audit_public_hex(pub);
+		json_object_set_new(p, "audit_pub", json_string(pub));
+		json_object_set_new(p, "head", json_pack("{s:I,s:I,s:s,s:s,s:s,s:s}", "seq", (json_int_t)h->seq, "at",
+							 (json_int_t)h->at, "kind", h->kind, "head", h->head, "key_id",
+							 h->key_id, "sig", h->sig));
+	}
 	char *payload = p ? json_dumps(p, JSON_COMPACT) : NULL;
 	json_decref(p);
 	if (!payload)
@@ -176,6 +251,49 @@ static sj_err store_ack(db *d, int64_t ack, bool lower)
 	return e;
 }
 
+/* ---- outbox pruning ----
+ * Rows central acknowledged, older than exchange.outbox_retention_days, go:
+ * a central restored from a backup younger than that is re-fed from what
+ * stays (keep the retention longer than central's backup cycle). The newest
+ * row stays, so the sequence and the status read on. In slices, each its
+ * own short transaction. */
+#define PRUNE_SLICE 5000
+static const char sql_prune[] =
+	"DELETE FROM xchg_outbox WHERE seq IN (SELECT seq FROM xchg_outbox WHERE seq <= ? AND at < ?"
+	" AND seq < (SELECT max(seq) FROM xchg_outbox) ORDER BY seq LIMIT " REC_STR(PRUNE_SLICE) ")";
+
+sj_err xchg_prune(db *d, int64_t now, int64_t *pruned)
+{
+	*pruned = 0;
+	for (;;) {
+		db_conn *c;
+		sj_err e = db_acquire(d, &c);
+		if (e)
+			return e;
+		int64_t ack = 0, n = 0;
+		bool found;
+		if (!(e = db_begin(c, DB_WRITE))) {
+			int64_t keep_ms = settings_int(c, "exchange.outbox_retention_days") * 86400000LL;
+			e = settings_state_get(c, SETTINGS_STATE_LAST_ACK_SEQ, &ack, &found);
+			db_stmt *s;
+			bool row;
+			if (!e && !(e = db_prepare(c, sql_prune, &s)) && !(e = db_bind_int(s, 1, ack)) &&
+			    !(e = db_bind_int(s, 2, now - keep_ms)) && !(e = db_step(s, &row)))
+				n = db_changes(s);
+			if (!e)
+				e = db_commit(c);
+			else
+				db_rollback(c);
+		}
+		db_release(d, c);
+		if (e)
+			return e;
+		*pruned += n;
+		if (n < PRUNE_SLICE)
+			return SJ_OK;
+	}
+}
+
 sj_err xchg_sync(db *d, xchg_progress_fn progress, void *ctx, char *msg, size_t msgsz)
 {
 	char dummy[8];
@@ -193,6 +311,9 @@ sj_err xchg_sync(db *d, xchg_progress_fn progress, void *ctx, char *msg, size_t 
 	snprintf(url, sizeof url, "%s/api/v1/exchange/batches", jn.central);
 	int64_t target = -1;   /* what was pending when this sync began: writes that
 				* keep coming go with the next one */
+	audit_signed_head head;
+	if (audit_latest_signed_head(d, &head))
+		memset(&head, 0, sizeof head);   /* none yet: the next batch carries it */
 	for (int rounds = 0; rounds < 1000000; rounds++) {
 		db_conn *c;
 		int64_t ack = 0, last = 0, to = 0;
@@ -209,7 +330,7 @@ sj_err xchg_sync(db *d, xchg_progress_fn progress, void *ctx, char *msg, size_t 
 				target = last;
 			last = target;
 			if (!e)
-				e = batch(c, &jn, ack, &to, &text);
+				e = batch(c, &jn, ack, &head, &to, &text);
 			db_rollback(c);
 		}
 		db_release(d, c);
@@ -238,7 +359,8 @@ sj_err xchg_sync(db *d, xchg_progress_fn progress, void *ctx, char *msg, size_t 
 				if (!e && got >= last) {
 					json_decref(j);
 					buf_free(&r.body);
-					return SJ_OK;
+					int64_t pruned = 0;
+					return xchg_prune(d, clock_now_ms(), &pruned);
 				}
 			}
 		} else if (r.status == 409 && json_is_integer(json_object_get(j, "expected"))) {
@@ -291,7 +413,28 @@ sj_err xchg_status_node(db_conn *c, json_t **out)
 				 joined ? jn.unit : NULL, "last_ack_seq", (json_int_t)ack, "last_ack_at", (json_int_t)at,
 				 "last_seq", (json_int_t)last, "pending", (json_int_t)pending, "oldest_pending_at",
 				 (json_int_t)oldest);
-	*out = node ? json_pack("{s:s,s:o}", "role", "node", "node", node) : NULL;
+	/* the pull: when central's feeds were last applied, and each feed's
+	 * last complete issue (the age of the hotlists) */
+	int64_t pulled = 0;
+	bool f3;
+	json_t *feeds = json_object();
+	e = settings_state_get(c, XCHG_STATE_LAST_PULL_AT, &pulled, &f3);
+	for (size_t i = 0; !e && feeds && i < xchg_feeds_count; i++) {
+		char key[XCHG_FEED_NAME_MAX + 32];
+		int64_t issued = 0;
+		snprintf(key, sizeof key, "xchg.feed.%s.issued_at", xchg_feeds[i].name);
+		e = settings_state_get(c, key, &issued, &f3);
+		if (!e)
+			json_object_set_new(feeds, xchg_feeds[i].name, issued ? json_integer(issued) : json_null());
+	}
+	if (e || !node || !feeds) {
+		json_decref(node);
+		json_decref(feeds);
+		return e ? e : SJ_ENOMEM;
+	}
+	json_object_set_new(node, "last_pull_at", json_integer(pulled));
+	json_object_set_new(node, "feeds", feeds);
+	*out = json_pack("{s:s,s:o}", "role", "node", "node", node);
 	return *out ? SJ_OK : SJ_ENOMEM;
 }
 

@@ -39,6 +39,8 @@ static const rec_field too_broad_fields[] = {TOO_BROAD_FIELDS(REC_FIELD)};
 static const rec_desc too_broad_rec = REC_DESC("search_too_broad", NULL, too_broad_fields, NULL);
 
 REC_ENUM_DEF(search_statuses, "search_status", "ok", "too_broad");
+/* on a node: who answered a national look-up (central online, or the node's copy) */
+REC_ENUM_DEF(search_sources, "search_source", "central", "node");
 
 #define PERSONS_FIELDS(X) \
 	X(V, status, ENUM, 0, 0, &search_statuses, OUT) \
@@ -46,7 +48,10 @@ REC_ENUM_DEF(search_statuses, "search_status", "ok", "too_broad");
 	X(V, too_broad, OBJECT, 0, 0, &too_broad_rec, OUT) \
 	X(V, understood, OBJECT, 0, 0, &understood_rec, OUT) \
 	X(V, name_matches, INT, 0, 0, NULL, OUT) \
-	X(V, alerts, ARRAY, 0, SJ_MAX_ALERTS, &reg_alert_rec, OUT)
+	X(V, alerts, ARRAY, 0, SJ_MAX_ALERTS, &reg_alert_rec, OUT) \
+	X(V, source, ENUM, 0, 0, &search_sources, OUT) \
+	X(V, copy_as_of, TIME, 0, 0, NULL, OUT) \
+	X(V, copy_age_s, INT, 0, 0, NULL, OUT)
 static const rec_field persons_fields[] = {PERSONS_FIELDS(REC_FIELD)};
 const rec_desc lookup_persons_rec = REC_DESC("person_search", NULL, persons_fields, NULL);
 

@@ -17,6 +17,7 @@
 #include "core/err.h"
 #include "core/record.h"
 #include "db/db.h"
+#include "exchange/exchange.h"
 
 #define REF_VERSION_MAX 64
 #define REF_CODE_MAX 64
@@ -135,5 +136,13 @@ SJ_MUST_USE sj_err ref_prosecution_list(db_conn *c, json_t **out);
 SJ_MUST_USE sj_err ref_offences_read(db_conn *c, json_t **out);
 SJ_MUST_USE sj_err ref_custody_rules_read(db_conn *c, json_t **out);
 SJ_MUST_USE sj_err ref_prosecution_read(db_conn *c, json_t **out);
+
+/* Reference data as a feed from central to its nodes (feed.c; exchange.h):
+ * every version central loaded after the cursor (ref_versions.loaded_at),
+ * whole, with its rows; the node adds a version it lacks as its newest and
+ * never rewrites one it has. */
+SJ_MUST_USE sj_err ref_feed_produce(db_conn *c, const xchg_peer *p, int64_t after, int64_t upto, size_t limit,
+				    json_t *records, int64_t *cursor, bool *more);
+SJ_MUST_USE sj_err ref_feed_apply(db_conn *c, json_t *records, int64_t issued_at, int64_t *applied);
 
 #endif

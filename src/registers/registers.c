@@ -9,6 +9,7 @@
 #include "core/clock.h"
 #include "core/limits.h"
 #include "db/dbj.h"
+#include "exchange/exchange.h"
 #include "org/units.h"
 #include "persons/persons.h"
 #include "search/search.h"
@@ -251,6 +252,17 @@ static sj_err index_wanted(db_conn *c, json_t *w, const char *id)
 	return e ? e : k.e;
 }
 
+static const char sql_wkey_del[] = "DELETE FROM wanted_keys WHERE notice_id = ?";
+
+sj_err reg_reindex_wanted(db_conn *c, json_t *w)
+{
+	const char *id = js(w, "id");
+	if (!id)
+		return SJ_EINVAL;
+	sj_err e = db_run(c, sql_wkey_del, "t", id);
+	return e ? e : index_wanted(c, w, id);
+}
+
 /* The registers, each described by its record, its statuses and its SQL. */
 typedef struct regdesc {
 	const char *name;
@@ -287,6 +299,29 @@ static const regdesc regs[] = {
 	 "UPDATE stolen_phones SET status = ?, status_reason = ?, updated_at = ? WHERE id = ?", PHONE_SEL NEWEST,
 	 PHONE_SEL " WHERE status = ?" NEWEST, "found"},
 };
+
+const char *reg_table(const char *reg)
+{
+	static const char *const t[][2] = {{"wanted", "wanted_notices"}, {"vehicle", "stolen_vehicles"},
+					   {"document", "stolen_documents"}, {"phone", "stolen_phones"}};
+	for (size_t i = 0; reg && i < sizeof t / sizeof t[0]; i++)
+		if (strcmp(t[i][0], reg) == 0)
+			return t[i][1];
+	return "";
+}
+
+/* central_copy: on a node, entry id is central's (a hotlist copy), which the
+ * node never writes (its home unit writes it, at central): *why set. */
+static sj_err central_copy(db_conn *c, const char *reg, const char *id, const char **why)
+{
+	bool pulled = false;
+	sj_err e = xchg_pulled_at(c, reg_table(reg), id, &pulled, NULL);
+	if (!e && pulled) {
+		*why = "register-central-copy";
+		return SJ_EFORBIDDEN;
+	}
+	return e;
+}
 
 static const regdesc *find_reg(const char *name)
 {
@@ -356,6 +391,8 @@ sj_err reg_set_status(db_conn *c, const sj_actor *a, const char *reg, const char
 	bool home = actor_in_scope(a, js(row, "unit_path"));
 	bool same = strcmp(js(row, "status"), status) == 0;
 	json_decref(row);
+	if ((e = central_copy(c, reg, id, why)))
+		return e;
 	if (!home) {
 		*why = "not-home-unit";
 		return SJ_EFORBIDDEN;
@@ -429,6 +466,10 @@ sj_err reg_found(db_conn *c, const sj_actor *a, const char *reg, const char *id,
 	json_decref(row);
 	if (!detail)
 		return SJ_ENOMEM;
+	if ((e = central_copy(c, reg, id, why))) {
+		json_decref(detail);
+		return e;
+	}
 	if (!active) {
 		json_decref(detail);
 		*why = "register-entry-not-active";

@@ -19,6 +19,11 @@ const settings_def settings_catalogue[] = {
 	{"exchange.max_days_without", 7, 1, 365, "days", "jours", "أيام",
 	 "Nombre maximal de jours sans échange avec le central avant alerte.",
 	 "أقصى عدد من الأيام دون تبادل مع المركز قبل التنبيه."},
+	{"exchange.outbox_retention_days", 400, 30, 3650, "days", "jours", "أيام",
+	 "Durée pendant laquelle un nœud garde les changements déjà acquittés par le central (pour le renvoyer s’il "
+	 "est restauré d’une sauvegarde) : plus longue que le cycle de sauvegarde du central.",
+	 "المدة التي تحتفظ خلالها العقدة بالتغييرات التي أقر المركز باستلامها (لإعادة إرسالها إن استُرجع من نسخة "
+	 "احتياطية): أطول من دورة النسخ الاحتياطي للمركز."},
 	{"idempotency.ttl_hours", 24, 1, 720, "hours", "heures", "ساعات",
 	 "Durée pendant laquelle une écriture envoyée avec une clé d’idempotence peut être rejouée sans être refaite.",
 	 "المدة التي يمكن خلالها إعادة إرسال عملية كتابة بمفتاح عدم التكرار دون أن تُنفَّذ مرة ثانية."},

@@ -1,6 +1,7 @@
 // exchange.js — the exchange with central: at central every node (status,
 // last exchange, acknowledged sequence, records, quarantine, audit witness);
-// on a node its own (pending changes, lag, last acknowledged exchange).
+// on a node its own (pending changes, lag, last acknowledged exchange, the
+// last pull and each feed's last complete issue: how old the hotlists are).
 import { h } from '../dom.js';
 import { t, fmtNum, fmtDateTime, fmtDuration } from '../i18n.js';
 import { api } from '../api.js';
@@ -18,7 +19,10 @@ function nodeView(n) {
     h('dt', { text: t('exchange.last_ack_at') }), h('dd', { text: when(n.last_ack_at) }),
     h('dt', { text: t('exchange.pending') }), h('dd', null, num(n.pending)),
     h('dt', { text: t('exchange.lag') }), h('dd', { text: n.pending ? fmtDuration(lag) : '—' }),
-    h('dt', { text: t('xchg_ack.ack') }), h('dd', null, num(n.last_ack_seq)));
+    h('dt', { text: t('xchg_ack.ack') }), h('dd', null, num(n.last_ack_seq)),
+    h('dt', { text: t('exchange.last_pull_at') }), h('dd', { text: when(n.last_pull_at) }),
+    ...Object.entries(n.feeds || {}).flatMap(([f, at]) => [
+      h('dt', { text: t(`exchange.feed.${f}`) }), h('dd', { text: when(at) })]));
 }
 
 function centralView(s) {

@@ -7,7 +7,7 @@
 // many persons to tell apart gets "be more precise" and what to add, not ten
 // arbitrary namesakes (docs/internals/search.md).
 import { h, mount } from '../dom.js';
-import { t, fmtDate, fmtNum, fmtList } from '../i18n.js';
+import { t, fmtDate, fmtDateTime, fmtNum, fmtList } from '../i18n.js';
 import { alertLine } from './registers.js';
 import { api, qs } from '../api.js';
 import { EP } from '../endpoints.js';
@@ -58,6 +58,17 @@ function tooBroad(tb) {
     ask.length ? h('p', { text: t('persons.too-broad-ask', { what: fmtList(ask) }) }) : null);
 }
 
+// answeredBy(d): on a node, who answered a national look-up — central,
+// online, or the node's copy (central unreachable), and how old that is.
+function answeredBy(d) {
+  if (!d || !d.source) return null;
+  if (d.source === 'central') return h('p', { class: 'muted source', text: t('persons.answered-central') });
+  const s = Math.max(0, d.copy_age_s || 0);
+  const age = s < 3600 ? t('alert.age-min', { n: Math.floor(s / 60) })
+    : s < 172800 ? t('alert.age-h', { n: Math.floor(s / 3600) }) : t('alert.age-d', { n: Math.floor(s / 86400) });
+  return h('p', { class: 'alert warn source', role: 'status', text: t('persons.answered-node', { at: d.copy_as_of ? fmtDateTime(d.copy_as_of) : '—', age }) });
+}
+
 export function render(ctx) {
   const out = h('div', { class: 'results', 'aria-live': 'polite' });
   const f = form({
@@ -70,6 +81,7 @@ export function render(ctx) {
       const rows = listOf(d, 'results');
       const alerts = listOf(d, 'alerts');
       mount(out,
+        answeredBy(d),
         alerts.length ? h('div', { class: 'alert', role: 'alert' }, h('strong', { text: t('reg.hits', { n: alerts.length }) }),
           h('ul', null, alerts.map((a) => h('li', null, t(`alert.${a.register}`), ' — ', alertLine(a))))) : null,
         understood(d && d.understood),

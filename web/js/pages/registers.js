@@ -69,12 +69,26 @@ export function plateText(p) {
   return h('bdi', { dir: 'ltr', class: 'num plate', text: p || '—' });
 }
 
-// alertLine(a): one hit, whatever the register, in words.
+// hotlistAge(a): on a node, a hit on an entry of central's hotlist says how
+// old that list is (issued_at and age from the server), or '' elsewhere.
+export function hotlistAge(a) {
+  if (!a || !('hotlist_issued_at' in a)) return null;
+  if (!a.hotlist_issued_at) return h('small', { class: 'hotlist muted', text: t('alert.hotlist-unknown') });
+  const s = Math.max(0, a.hotlist_age_s || 0);
+  const age = s < 3600 ? t('alert.age-min', { n: Math.floor(s / 60) })
+    : s < 172800 ? t('alert.age-h', { n: Math.floor(s / 3600) }) : t('alert.age-d', { n: Math.floor(s / 86400) });
+  return h('small', { class: s > 86400 ? 'hotlist warn' : 'hotlist muted', text: t('alert.hotlist-age', { at: fmtDateTime(a.hotlist_issued_at), age }) });
+}
+
+// alertLine(a): one hit, whatever the register, in words (and, on a node,
+// how old central's list it came from is).
 export function alertLine(a) {
   if (!a) return '—';
-  if (a.register === 'wanted') return [personName(a.person), ' — ', h('bdi', { text: a.offence || '' }), ' — ', t(`danger.${a.danger}`)];
-  if (a.register === 'vehicle') return [a.plate ? plateText(a.plate) : ltr(a.vin, 'num'), ' ', h('bdi', { text: [a.make, a.model, a.color].filter(Boolean).join(' ') })];
-  if (a.register === 'document') return [t(`doctype.${a.doc_type}`), ' ', ltr(a.doc_number, 'num'), ' — ', t(`dockind.${a.kind}`)];
+  const age = hotlistAge(a);
+  const tail = age ? [' — ', age] : [];
+  if (a.register === 'wanted') return [personName(a.person), ' — ', h('bdi', { text: a.offence || '' }), ' — ', t(`danger.${a.danger}`), ...tail];
+  if (a.register === 'vehicle') return [a.plate ? plateText(a.plate) : ltr(a.vin, 'num'), ' ', h('bdi', { text: [a.make, a.model, a.color].filter(Boolean).join(' ') }), ...tail];
+  if (a.register === 'document') return [t(`doctype.${a.doc_type}`), ' ', ltr(a.doc_number, 'num'), ' — ', t(`dockind.${a.kind}`), ...tail];
   return '—';
 }
 
