@@ -924,6 +924,9 @@ async function main() {
     for (const lang of LANGS) {
       await setLangUI(page, lang);
       await go(page, `/persons/${person}?via=${personSeq}`, '.case-head');
+      // the person's cases open through the entries about them, not by a direct read the auditor is refused
+      const caseLinks = await page.$$eval('main a', (as) => as.map((a) => a.getAttribute('href')).filter((x) => /^\/(cases\/|audit\?object_type=case)/.test(x)));
+      expect(caseLinks.length > 0 && caseLinks.every((x) => x.startsWith('/audit?object_type=case')), `${lang}: the auditor's case links: ${caseLinks.join(' ')}`);
       await page.click('main a[href^="/audit?object_type=person"]');
       await page.waitForURL(/\/audit\?/);
       await page.waitForSelector('main .results table');

@@ -33,7 +33,11 @@ export async function render(ctx) {
     ? h('p', { class: 'quick' }, link(`/audit?object_type=person&object_id=${encodeURIComponent(id)}`, t('person.who-looked'), 'button')) : null);
   const cases = h('section', { class: 'card' }, h('h2', { text: t('persons.cases') }),
     table([
-      ['case.number', (c) => link(`/cases/${encodeURIComponent(c.case_id)}`, c.number, 'num')],
+      // read through an audit entry (an auditor): a case opens through an entry
+      // naming it too, so its number leads to the entries about that case
+      ['case.number', (c) => link(viaQs(ctx)
+        ? `/audit?object_type=case&object_id=${encodeURIComponent(c.case_id)}`
+        : `/cases/${encodeURIComponent(c.case_id)}`, c.number, 'num')],
       ['person.role', (c) => t(`prole.${c.role}`)],
       ['case.status', (c) => badge(`cstatus.${c.status}`, c.status)],
       ['case.class', (c) => (c.class ? t(`class.${c.class}`) : '—')],
