@@ -732,6 +732,17 @@ sj_err case_set_status(db_conn *c, const sj_actor *a, const char *id, json_t *in
 	return answer(c, e, r.id, out);
 }
 
+sj_err case_reopen_for_inquiry(db_conn *c, const sj_actor *a, const case_ref *r, const char *referral_id)
+{
+	if (strcmp(r->status, "referred") != 0)
+		return SJ_OK;
+	sj_err e = db_run(c, sql_set_status, "ttitt", "under_investigation", "complément d'enquête", clock_now_ms(),
+			  r->id, r->status);
+	return e ? e : case_event(c, r->id, a, "status",
+				  json_pack("{s:s,s:s,s:s,s:s}", "from", r->status, "to", "under_investigation",
+					    "reason", "further_inquiry", "referral_id", referral_id));
+}
+
 sj_err case_mark_investigating(db_conn *c, const sj_actor *a, case_ref *r)
 {
 	if (strcmp(r->status, "registered") != 0)

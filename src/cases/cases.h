@@ -188,6 +188,12 @@ SJ_MUST_USE sj_err case_move(db_conn *c, const sj_actor *a, const case_ref *r, c
 			     const char **why);
 /* case_mark_investigating moves a registered case to under_investigation
  * (called when a PV, a custody or a seizure is recorded); no-op otherwise. */
+/* case_reopen_for_inquiry moves a referred case back under investigation
+ * on the prosecutor's decision of "further inquiry" (complément d'enquête,
+ * issue 17 item 1) recorded on referral referral_id; the only way back from
+ * referred (the status route cannot). Other statuses: nothing. */
+SJ_MUST_USE sj_err case_reopen_for_inquiry(db_conn *c, const sj_actor *a, const case_ref *r,
+					   const char *referral_id);
 SJ_MUST_USE sj_err case_mark_investigating(db_conn *c, const sj_actor *a, case_ref *r);
 /* case_assign gives the open case to the OPJ with in's badge (an active OPJ
  * whose scope holds the case's unit: 422 "assignee-not-opj"). *out: the case. */

@@ -14,6 +14,7 @@
 
 #include "auth/roles.h"
 #include "cases/custody.h"
+#include "procedure/procedure.h"
 #include "cases/print.h"
 #include "cases/seal.h"
 #include "core/clock.h"
@@ -77,6 +78,7 @@ REC_ENUM_DEF(pv_statuses, "pvstatus", "draft", "sealed");
 	X(V, read_back, BOOL, 0, 0, NULL, IN | EDIT) \
 	X(V, signature, ENUM, 0, 0, &pv_signatures, IN | EDIT | NULLABLE) \
 	X(V, refusal_reason, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, IN | EDIT | NULLABLE | MULTI) \
+	X(V, hours_exception, TEXT, 3, SJ_MAX_SHORT_TEXT, NULL, IN | EDIT | NULLABLE | MULTI) \
 	X(V, drafter_badge, CODE, 1, SJ_MAX_BADGE, NULL, OUT) \
 	X(V, content_text, TEXT, 0, 0, NULL, 0) \
 	X(V, seal_signature, TEXT, 0, 0, NULL, 0) \
@@ -144,7 +146,8 @@ static json_t *given(json_t *in)
 static json_t *body_from(json_t *in, json_t *base)
 {
 	json_t *b = base ? json_deep_copy(base) : json_object();
-	static const char *const keys[] = {"statements", "read_back", "signature", "refusal_reason", NULL};
+	static const char *const keys[] = {"statements", "read_back", "signature", "refusal_reason", "hours_exception",
+					   NULL};
 	for (int i = 0; b && keys[i]; i++) {
 		json_t *v = json_object_get(in, keys[i]);
 		if (v)
@@ -320,7 +323,40 @@ static const char *art67(json_t *pv)
 	}
 	if (strcmp(type, "arrest_custody") == 0 && !jstr(pv, "custody_id"))
 		return "pv-custody-missing";
+	/* A search of a dwelling is made between 6 h and 21 h legal time (CPP 62)
+	 * unless an exception the law allows is recorded (the occupant's request,
+	 * a call from inside, terrorism: issue 17 item 7). */
+	if (strcmp(type, "search") == 0 && !jstr(body, "hours_exception")) {
+		struct tm tm;
+		clock_legal_tm((int64_t)json_integer_value(json_object_get(pv, "act_at")), &tm);
+		if (tm.tm_hour < PV_SEARCH_FROM_HOUR || tm.tm_hour >= PV_SEARCH_TO_HOUR)
+			return "pv-search-outside-legal-hours";
+	}
 	return NULL;
+}
+
+/* custody_ready (issue 17 item 3): a custody PV is sealed once the custody
+ * has ended (its release or presentation time exists: 422
+ * "pv-custody-not-ended"), the family was informed ("pv-custody-family-not-
+ * informed") and every right was notified ("pv-rights-not-notified"). */
+static sj_err custody_ready(db_conn *c, const char *custody_id, const char **why)
+{
+	json_t *k = NULL;
+	int64_t missing = 0;
+	sj_err e = custody_for_pv(c, custody_id, &k);
+	e = e ? e : proc_rights_missing(c, custody_id, &missing);
+	if (e) {
+		json_decref(k);
+		return e;
+	}
+	if (!json_is_integer(json_object_get(k, "ended_at")))
+		*why = "pv-custody-not-ended";
+	else if (!json_is_integer(json_object_get(k, "family_informed_at")))
+		*why = "pv-custody-family-not-informed";
+	else if (missing > 0)
+		*why = "pv-rights-not-notified";
+	json_decref(k);
+	return *why ? SJ_EUNPROCESSABLE : SJ_OK;
 }
 
 sj_err pv_seal(db_conn *c, const sj_actor *a, const char *id, json_t **out, const char **why)
@@ -345,11 +381,20 @@ sj_err pv_seal(db_conn *c, const sj_actor *a, const char *id, json_t **out, cons
 		e = SJ_ECONFLICT;
 		goto out;
 	}
+	/* A referred case takes new PVs only after a "further inquiry" reopened
+	 * it, for a supplementary referral (issue 17 item 7). */
+	if (strcmp(r->status, "referred") == 0) {
+		*why = "pv-case-referred";
+		e = SJ_ECONFLICT;
+		goto out;
+	}
 	/* Art 67: what the PV must state before it can be sealed. */
 	if ((*why = art67(pv))) {
 		e = SJ_EUNPROCESSABLE;
 		goto out;
 	}
+	if (strcmp(type, "arrest_custody") == 0 && (e = custody_ready(c, jstr(pv, "custody_id"), why)))
+		goto out;
 	if (jstr(pv, "person_id") && (e = persons_get(c, jstr(pv, "person_id"), &person)))
 		goto out;
 	if (needs_person(type) && json_is_true(json_object_get(person, "unknown"))) {
@@ -373,6 +418,8 @@ sj_err pv_seal(db_conn *c, const sj_actor *a, const char *id, json_t **out, cons
 			    "signature", json_object_get(body, "signature"), "refusal_reason",
 			    json_object_get(body, "refusal_reason"), "custody", custody, "corrects", jstr(pv, "corrects"),
 			    "sealed_at", (json_int_t)now, "sealed_by", "badge", a->badge, "name", a->name);
+	if (content && jstr(body, "hours_exception"))
+		json_object_set(content, "hours_exception", json_object_get(body, "hours_exception"));
 	if (!content) {
 		e = SJ_ENOMEM;
 		goto out;

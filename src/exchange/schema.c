@@ -40,6 +40,13 @@ const xchg_table xchg_tables[] = {
 	{"stolen_documents", "id", UNIT_OF("unit_id"), NULL},
 	{"hits", "id", UNIT_OF("owner_unit_id"), NULL},
 	{"audit_log", "id", NULL, NULL},
+	/* the rest of judicial police procedure (issue 17, migration 0160) */
+	{"proc_avis", "id", UNIT_OF("unit_id"), NULL},
+	{"proc_instructions", "id", UNIT_OF("unit_id"), NULL},
+	{"custody_rights_notices", "id", UNIT_OF("unit_id"), NULL},
+	{"custody_sessions", "id", UNIT_OF("unit_id"), NULL},
+	{"main_courante", "id", UNIT_OF("unit_id"), NULL},
+	{"main_courante_days", "id", UNIT_OF("unit_id"), NULL},
 };
 const size_t xchg_tables_count = sizeof xchg_tables / sizeof xchg_tables[0];
 
