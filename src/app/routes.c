@@ -439,8 +439,8 @@ const route app_routes[] = {
 	ROUTE("GET", "/api/v1/cases/{id}/procedure", HUMANS, 0, api_proc_case,
 	      "The case's avis and instructions", "procedure", REPLY(proc_case_rec), AUDIT("proc.read", "case")),
 	ROUTE("POST", "/api/v1/custody/{id}/rights", WRITERS, 0, api_proc_rights,
-	      "Record the rights notified to the person held (time, language, signature or refusal)", "procedure",
-	      BODY(proc_rights_rec), REPLY(proc_register_entry_rec), AUDIT("proc.rights", "custody")),
+	      "Record a right notified to the person held (time, language, signature or refusal)", "procedure",
+	      BODY(proc_right_rec), REPLY(proc_register_entry_rec), AUDIT("proc.right", "custody")),
 	ROUTE("POST", "/api/v1/custody/{id}/sessions", WRITERS, 0, api_proc_session,
 	      "Record a questioning, rest, meal, examination or visit in the custody register", "procedure",
 	      BODY(proc_session_rec), REPLY(proc_register_entry_rec), AUDIT("proc.session", "custody")),
@@ -494,7 +494,7 @@ const rec_desc *const app_records[] = {
 	&comms_claim_status_rec, &comms_claim_dup_rec, &comms_file_rec, &comms_crisis_rec, &comms_event_rec,
 	&comms_engagement_rec, &comms_csv_rec, &comms_case_link_rec,
 	/* the rest of judicial police procedure */
-	&proc_avis_rec, &proc_instruction_rec, &proc_execution_rec, &proc_case_rec, &proc_right_rec, &proc_rights_rec,
+	&proc_avis_rec, &proc_instruction_rec, &proc_execution_rec, &proc_case_rec, &proc_right_rec,
 	&proc_session_rec, &proc_register_entry_rec, &proc_line_rec, &proc_day_rec, &proc_day_seal_rec,
 	/* the exchange with central */
 	&xchg_enrol_rec, &xchg_batch_rec, &xchg_ack_rec, &xchg_nodes_rec, &xchg_status_rec, &xchg_node_rec,

@@ -85,6 +85,10 @@ sj_err seizure_create(db_conn *c, const sj_actor *a, const char *case_id, json_t
 	const char *seal_no = jstr(in, "seal_no"), *holder = jstr(in, "holder"), *pv_id = jstr(in, "pv_id");
 	json_t *sat = json_object_get(in, "seized_at");
 	int64_t n = 0, now = clock_now_ms(), at = json_is_integer(sat) ? (int64_t)json_integer_value(sat) : now;
+	if (at > now + 60000) { /* a seizure is recorded after it was made (issue 17 item 8) */
+		*why = "seizure-in-future";
+		return SJ_EUNPROCESSABLE;
+	}
 	e = dbj_int(c, sql_seal_used, &n, "tt", r->unit_id, seal_no);
 	if (e)
 		return e;

@@ -17,7 +17,8 @@ extern const rec_desc seizure_rec, seizure_transfer_rec;
 
 /* seizure_create records an item in open case case_id (409 "case-not-open")
  * from in (a seizure body); a seal number already used in the unit is 409
- * "seal-number-taken", a seizure PV of another case 422 "seizure-pv-not-in-case".
+ * "seal-number-taken", a seizure PV of another case 422 "seizure-pv-not-in-case",
+ * a seizure time in the future 422 "seizure-in-future".
  * The chain starts with a transfer "seized" → holder. *out: the item. */
 SJ_MUST_USE sj_err seizure_create(db_conn *c, const sj_actor *a, const char *case_id, json_t *in, json_t **out,
 				  const char **why);

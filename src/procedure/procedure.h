@@ -41,12 +41,11 @@
 #include "db/db.h"
 
 #define PROC_LAWYER_VISIT_MAX_MIN 30     /* the lawyer's confidential visit (CPP 66 §4) */
-#define PROC_MAX_RIGHTS           8      /* rights notified in one request */
 #define PROC_MAX_LINES            5000   /* lines of one day's main courante */
 #define PROC_COURANTE_CONTEXT     "sijill-courante-v1|"
 
 extern const rec_desc proc_avis_rec, proc_instruction_rec, proc_execution_rec, proc_case_rec;
-extern const rec_desc proc_right_rec, proc_rights_rec, proc_session_rec, proc_register_entry_rec;
+extern const rec_desc proc_right_rec, proc_session_rec, proc_register_entry_rec;
 extern const rec_desc proc_line_rec, proc_day_rec, proc_day_seal_rec;
 
 /* --- the prosecutor's loop (prosecutor.c) --- */
@@ -81,9 +80,9 @@ SJ_MUST_USE sj_err proc_case_read(db_conn *c, const sj_actor *a, const char *cas
 
 /* --- rights notified (rights.c) --- */
 
-/* proc_rights_notify records the rights of in.rights (each {right,
- * notified_at, language, signed, refusal_reason}) notified to the person
- * held in custody id (its case writable; 409 "custody-ended" once closed):
+/* proc_rights_notify records one right notified (in: a proc_right body —
+ * right_kind, notified_at, language, signed_by_person, refusal_reason) to
+ * the person held in custody id (its case writable; 409 "custody-ended" once closed):
  * not in the future, not before the arrest (422 "proc-time-in-future",
  * "proc-time-before-arrest"), signed or refused with a reason (422
  * "right-refusal-needs-reason"), a right once only (409

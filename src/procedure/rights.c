@@ -44,9 +44,6 @@ static void right_check(json_t *o, const char *prefix, json_t *errs)
 static const rec_field right_fields[] = {REC_ID_FIELD, RIGHT_FIELDS(REC_FIELD)};
 const rec_desc proc_right_rec = REC_DESC("proc_right", "custody_rights_notices", right_fields, right_check);
 
-#define RIGHTS_FIELDS(X) X(V, rights, ARRAY, 1, PROC_MAX_RIGHTS, &proc_right_rec, IN | REQ)
-static const rec_field rights_fields[] = {RIGHTS_FIELDS(REC_FIELD)};
-const rec_desc proc_rights_rec = REC_DESC("proc_rights", NULL, rights_fields, NULL);
 
 static const char sql_case_of[] = "SELECT case_id FROM custodies WHERE id = ?";
 static const char sql_custody_state[] = "SELECT status, started_at FROM custodies WHERE id = ?";
@@ -71,36 +68,34 @@ sj_err proc_rights_notify(db_conn *c, const sj_actor *a, const char *id, json_t 
 		*why = "custody-ended";
 		return SJ_ECONFLICT;
 	}
-	size_t i;
-	json_t *o;
-	json_array_foreach(json_object_get(in, "rights"), i, o) {
-		int64_t at = (int64_t)json_integer_value(json_object_get(o, "notified_at")), n = 0;
-		if (!proc_time_ok(at, start, "proc-time-before-arrest", why))
-			return SJ_EUNPROCESSABLE;
-		if ((e = dbj_int(c, sql_has, &n, "tt", id, jstr(o, "right_kind"))))
-			return e;
-		if (n) {
-			*why = "right-already-notified";
-			return SJ_ECONFLICT;
-		}
-		char rid[ID_LEN + 1];
-		id_new(rid);
-		json_t *row = json_deep_copy(o), *set = json_pack("{s:s,s:s,s:s,s:s,s:I}", "id", rid, "custody_id", id,
-								    "unit_id", r.unit_id, "recorded_by", a->id,
-								    "recorded_at", (json_int_t)now);
-		int bad = !row || !set || json_object_update(row, set);
-		json_decref(set);
-		if (bad) {
-			json_decref(row);
-			return SJ_ENOMEM;
-		}
-		e = dbj_write(c, sql_add, &proc_right_rec, row, false, "");
-		json_decref(row);
-		if (e)
-			return e;
+	json_t *o = in;
+	int64_t at = (int64_t)json_integer_value(json_object_get(o, "notified_at")), n = 0;
+	if (!proc_time_ok(at, start, "proc-time-before-arrest", why))
+		return SJ_EUNPROCESSABLE;
+	if ((e = dbj_int(c, sql_has, &n, "tt", id, jstr(o, "right_kind"))))
+		return e;
+	if (n) {
+		*why = "right-already-notified";
+		return SJ_ECONFLICT;
 	}
-	e = case_event(c, r.id, a, "custody.rights",
-		       json_pack("{s:s,s:O}", "custody_id", id, "rights", json_object_get(in, "rights")));
+	char rid[ID_LEN + 1];
+	id_new(rid);
+	json_t *row = json_deep_copy(o), *set = json_pack("{s:s,s:s,s:s,s:s,s:I}", "id", rid, "custody_id", id, "unit_id",
+							    r.unit_id, "recorded_by", a->id, "recorded_at", (json_int_t)now);
+	int bad = !row || !set || json_object_update(row, set);
+	json_decref(set);
+	if (bad) {
+		json_decref(row);
+		return SJ_ENOMEM;
+	}
+	e = dbj_write(c, sql_add, &proc_right_rec, row, false, "");
+	json_decref(row);
+	if (e)
+		return e;
+	e = case_event(c, r.id, a, "custody.right",
+		       json_pack("{s:s,s:s,s:I,s:s,s:b}", "custody_id", id, "right", jstr(in, "right_kind"), "notified_at",
+				 (json_int_t)at, "language", jstr(in, "language"), "signed",
+				 json_is_true(json_object_get(in, "signed_by_person"))));
 	return e ? e : proc_register_entry(c, a, id, out, why);
 }
 

@@ -277,7 +277,7 @@ static const probe PROBES[] = {
 	 "{\"instruction_id\":\"00000000-0000-0000-0000-000000000000\",\"note\":\"autre unité\"}", false},
 	{"GET", "/api/v1/cases/{id}/procedure", "/api/v1/cases/${case}/procedure", true, NULL, true},
 	{"POST", "/api/v1/custody/{id}/rights", "/api/v1/custody/${custody}/rights", true,
-	 "{\"rights\":[{\"right_kind\":\"silence\",\"notified_at\":1795000000000,\"language\":\"ar\",\"signed_by_person\":true}]}",
+	 "{\"right_kind\":\"silence\",\"notified_at\":1795000000000,\"language\":\"ar\",\"signed_by_person\":true}",
 	 false},
 	{"POST", "/api/v1/custody/{id}/sessions", "/api/v1/custody/${custody}/sessions", true,
 	 "{\"kind\":\"rest\",\"started_at\":1795000000000,\"ended_at\":1795000600000}", false},

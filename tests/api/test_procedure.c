@@ -158,6 +158,26 @@ static json_t *right(const char *kind, long long at, bool sig, const char *reaso
 	return o;
 }
 
+/* notify posts each right of the NULL-terminated list (stolen) in turn and
+ * returns the last answer (or the first refusal). */
+static th_resp notify_list(const char *kid, json_t **rights)
+{
+	char path[256];
+	th_resp r = {0};
+	for (size_t i = 0; rights[i]; i++) {
+		if (i)
+			th_resp_free(&r);
+		r = req("POST", P(path, "/api/v1/custody/%s/rights", kid), officer, rights[i]);
+		if (r.status >= 300) {
+			for (size_t j = i + 1; rights[j]; j++)
+				json_decref(rights[j]);
+			break;
+		}
+	}
+	return r;
+}
+#define notify(kid, ...) notify_list(kid, (json_t *[]){__VA_ARGS__, NULL})
+
 static th_resp session(const char *kid, const char *kind, long long from, long long to)
 {
 	char path[256];
@@ -248,24 +268,20 @@ static void acceptance_walk(void **st)
 	th_resp_free(&r);
 
 	/* rights notified: each with its time, language, signature or refusal */
-	r = req("POST", P(path, "/api/v1/custody/%s/rights", kid), officer,
-		json_pack("{s:[o]}", "rights", right("silence", start + 5 * MIN, false, NULL)));
+	r = notify(kid, right("silence", start + 5 * MIN, false, NULL));
 	th_expect(&r, 400);
 	th_resp_free(&r);
-	r = req("POST", P(path, "/api/v1/custody/%s/rights", kid), officer,
-		json_pack("{s:[o]}", "rights", right("silence", start - HOUR, true, NULL)));
+	r = notify(kid, right("silence", start - HOUR, true, NULL));
 	expect_problem(&r, 422, "proc-time-before-arrest");
 	th_resp_free(&r);
-	r = req("POST", P(path, "/api/v1/custody/%s/rights", kid), officer,
-		json_pack("{s:[o,o,o,o,o]}", "rights", right("reasons", start + 5 * MIN, true, NULL),
+	r = notify(kid, right("reasons", start + 5 * MIN, true, NULL),
 			  right("silence", start + 5 * MIN, true, NULL), right("lawyer", start + 5 * MIN, true, NULL),
 			  right("family", start + 5 * MIN, true, NULL),
-			  right("interpreter", start + 5 * MIN, false, "A refusé de signer")));
+			  right("interpreter", start + 5 * MIN, false, "A refusé de signer"));
 	th_expect(&r, 201);
 	assert_int_equal(jint(r.json, "rights_missing"), 1);
 	th_resp_free(&r);
-	r = req("POST", P(path, "/api/v1/custody/%s/rights", kid), officer,
-		json_pack("{s:[o]}", "rights", right("lawyer", start + 6 * MIN, true, NULL)));
+	r = notify(kid, right("lawyer", start + 6 * MIN, true, NULL));
 	expect_problem(&r, 409, "right-already-notified");
 	th_resp_free(&r);
 
@@ -314,8 +330,7 @@ static void acceptance_walk(void **st)
 	th_resp_free(&r);
 
 	/* the custody PV: refused while the custody is open (today it sealed) */
-	r = req("POST", P(path, "/api/v1/custody/%s/rights", kid), officer,
-		json_pack("{s:[o]}", "rights", right("medical", start + 5 * MIN, true, NULL)));
+	r = notify(kid, right("medical", start + 5 * MIN, true, NULL));
 	th_expect(&r, 201);
 	assert_int_equal(jint(r.json, "rights_missing"), 0);
 	th_resp_free(&r);
@@ -327,8 +342,7 @@ static void acceptance_walk(void **st)
 		json_pack("{s:s,s:s}", "end", "presented", "note", "Déféré au parquet"));
 	th_expect(&r, 200);
 	th_resp_free(&r);
-	r = req("POST", P(path, "/api/v1/custody/%s/rights", kid), officer,
-		json_pack("{s:[o]}", "rights", right("reasons", start + 5 * MIN, true, NULL)));
+	r = notify(kid, right("reasons", start + 5 * MIN, true, NULL));
 	expect_problem(&r, 409, "custody-ended");
 	th_resp_free(&r);
 	r = seal(pvk);
@@ -576,6 +590,80 @@ static void courante_lines(void **st)
 	th_resp_free(&r);
 }
 
+/* try_case asks for a case of offence (attempted or not), frame and date of facts (0: none). */
+static th_resp try_case(const char *frame, const char *offence, bool attempted, long long facts)
+{
+	json_t *b = json_pack("{s:s,s:[{s:s,s:b}],s:s}", "frame", frame, "offences", "code", offence, "attempted",
+			      attempted, "summary", "Affaire de test des refus");
+	if (facts)
+		json_object_set_new(b, "occurred_from", json_integer(facts));
+	return req("POST", "/api/v1/cases", officer, b);
+}
+
+/* The attempt (CP 114–116): never of a contravention, of a délit only where a
+ * text punishes it (reference data), of a crime always; flagrance (CPP 56)
+ * only for crimes and délits; an offence applies only if in force on the date
+ * of the facts. Nothing is written by a refusal. */
+static void attempts_flagrance_and_dates(void **st)
+{
+	(void)st;
+	long long before = th_sql_int(&S, "SELECT COUNT(*) FROM cases");
+	th_resp r = try_case("preliminary", "CP-608", true, 0);
+	expect_problem(&r, 422, "attempt-contravention");
+	th_resp_free(&r);
+	r = try_case("preliminary", "CP-400", true, 0);
+	expect_problem(&r, 422, "attempt-not-punishable");
+	th_resp_free(&r);
+	r = try_case("flagrant", "CP-608", false, 0);
+	expect_problem(&r, 422, "flagrance-not-for-contravention");
+	th_resp_free(&r);
+	/* facts of June 2025 under the 2026 text, and of June 2026 under the 2025 one */
+	r = try_case("preliminary", "CCOM-316-PROV-2026", false, 1748772000000LL);
+	expect_problem(&r, 422, "offence-not-in-force-at-facts");
+	th_resp_free(&r);
+	r = try_case("preliminary", "CCOM-316-PROV-2025", false, 1780308000000LL);
+	expect_problem(&r, 422, "offence-not-in-force-at-facts");
+	th_resp_free(&r);
+	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM cases"), before);
+	/* the lawful ones */
+	r = try_case("flagrant", "CP-505", true, 0); /* attempted theft: CP 539 */
+	th_expect(&r, 201);
+	char cas[37], path[256];
+	snprintf(cas, sizeof cas, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	r = try_case("preliminary", "CCOM-316-PROV-2025", false, 1748772000000LL);
+	th_expect(&r, 201);
+	th_resp_free(&r);
+	r = try_case("preliminary", "CP-509", true, 0); /* a crime: the attempt always */
+	th_expect(&r, 201);
+	th_resp_free(&r);
+	/* one more charge follows the same rules */
+	r = req("POST", P(path, "/api/v1/cases/%s/offences", cas), officer,
+		json_pack("{s:s,s:b}", "code", "CP-400", "attempted", 1));
+	expect_problem(&r, 422, "attempt-not-punishable");
+	th_resp_free(&r);
+}
+
+/* A seizure time in the future is refused. */
+static void seizure_in_future(void **st)
+{
+	(void)st;
+	char cas[37], path[256];
+	new_case("flagrant", "CP-505", cas);
+	long long now = now_ms();
+	th_resp r = req("POST", P(path, "/api/v1/cases/%s/seizures", cas), officer,
+			json_pack("{s:s,s:s,s:s,s:s,s:s,s:I}", "seal_no", "OULFA-F-0001", "description", "Téléphone",
+				  "quantity", "1", "storage_place", "Armoire A", "holder", "demo-officer", "seized_at",
+				  (json_int_t)(now + 3 * HOUR)));
+	expect_problem(&r, 422, "seizure-in-future");
+	th_resp_free(&r);
+	r = req("POST", P(path, "/api/v1/cases/%s/seizures", cas), officer,
+		json_pack("{s:s,s:s,s:s,s:s,s:s,s:I}", "seal_no", "OULFA-F-0001", "description", "Téléphone", "quantity",
+			  "1", "storage_place", "Armoire A", "holder", "demo-officer", "seized_at", (json_int_t)(now - HOUR)));
+	th_expect(&r, 201);
+	th_resp_free(&r);
+}
+
 /* The walk's day, once over: the main courante closed and sealed with the
  * walk's lines, verified, printed; a changed line breaks the seal. Last,
  * since it moves the clock a day on. */
@@ -623,6 +711,8 @@ int main(void)
 		cmocka_unit_test(search_at_night),
 		cmocka_unit_test(referral_without_sealed_pv),
 		cmocka_unit_test(courante_lines),
+		cmocka_unit_test(attempts_flagrance_and_dates),
+		cmocka_unit_test(seizure_in_future),
 		cmocka_unit_test(walk_day_sealed),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
