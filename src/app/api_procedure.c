@@ -111,3 +111,16 @@ void api_proc_courante_html(app *a, http_req *r, auth_user *u)
 	sj_err e = proc_courante_print(c, &who, http_param(r, "code"), http_query(r, "date"), &html, &why);
 	app_reply_html(a, r, c, e, why, http_param(r, "code"), &html);
 }
+
+void api_proc_retention_run(app *a, http_req *r, auth_user *u)
+{
+	sj_actor who;
+	app_actor(r, u, &who);
+	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	if (!c)
+		return;
+	json_t *out = NULL;
+	sj_err e = proc_retention_run(c, &who, &out);
+	/* the purge is audited with every tombstone it left */
+	app_reply(a, r, c, e, NULL, NULL, NULL, json_pack("{s:O?}", "purged", json_object_get(out, "purged")), 200, out);
+}

@@ -15,6 +15,7 @@
 #include "cases/pv.h"
 #include "refdata/refdata.h"
 #include "desk/desk.h"
+#include "procedure/procedure.h"
 
 static void usage(FILE *f)
 {
@@ -102,6 +103,30 @@ static int load_desk(db_conn *c, const char *data, int *added)
 			return 1;
 		}
 		*added += n;
+	}
+	return 0;
+}
+
+/* load_retention loads the retention rules (data/retention.json, loi 09-08
+ * art 3; procedure.h). A missing file is skipped with a warning: nothing is
+ * purged without a rule. */
+static int load_retention(db_conn *c, const char *data, int *added)
+{
+	char path[PATH_MAX + 32];
+	*added = 0;
+	snprintf(path, sizeof path, "%s/retention.json", data);
+	if (access(path, R_OK) != 0) {
+		fprintf(stderr, "sijill: warning: no %s; no retention rule is loaded (nothing will be purged)\n", path);
+		return 0;
+	}
+	json_t *root = load_json(path);
+	if (!root)
+		return 1;
+	sj_err e = proc_retention_load_rules(c, root, added);
+	json_decref(root);
+	if (e) {
+		fprintf(stderr, "sijill: loading %s failed (%s)\n", path, sj_err_name(e));
+		return 1;
 	}
 	return 0;
 }
@@ -217,7 +242,7 @@ int cli_init(int argc, char **argv)
 		return 1;
 	}
 	db_conn *c;
-	int rc = 1, loaded = 0, created = 0, refs[4] = {0, 0, 0, 0}, desk = 0;
+	int rc = 1, loaded = 0, created = 0, refs[4] = {0, 0, 0, 0}, desk = 0, retention = 0;
 	if ((e = db_acquire(d, &c))) {
 		json_decref(units);
 		db_close(d);
@@ -227,7 +252,8 @@ int cli_init(int argc, char **argv)
 	e = e ? e : unit_load_json(c, units, false, &loaded);
 	if (e) {
 		fprintf(stderr, "sijill: loading units from %s failed (%s)\n", units_path, sj_err_name(e));
-	} else if (load_refdata(c, data, refs) != 0 || load_desk(c, data, &desk) != 0) {
+	} else if (load_refdata(c, data, refs) != 0 || load_desk(c, data, &desk) != 0 ||
+		   load_retention(c, data, &retention) != 0) {
 		e = SJ_EINVAL;
 	} else if (demo && load_demo_users(c, dpath, &created) != 0) {
 		e = SJ_EINVAL;
@@ -247,6 +273,7 @@ int cli_init(int argc, char **argv)
 		printf("sijill: reference data: %d offences, %d custody rules, %d prosecution offices, %d ranks added\n",
 		       refs[0], refs[1], refs[2], refs[3]);
 		printf("sijill: front desk: %d validity rules and communes added\n", desk);
+		printf("sijill: retention: %d rules read (loi 09-08 art 3)\n", retention);
 	}
 	db_release(d, c);
 	json_decref(units);

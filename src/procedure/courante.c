@@ -27,7 +27,7 @@ static const char *jstr(json_t *o, const char *k)
 REC_ENUM_DEF(line_kinds, "courante_kind", "call", "intervention", "brought_in", "custody_start", "custody_end",
 	     "complaint", "declaration", "patrol", "other");
 REC_ENUM_DEF(line_origins, "courante_origin", "auto", "hand");
-REC_ENUM_DEF(day_statuses, "courante_status", "open", "sealed");
+REC_ENUM_DEF(day_statuses, "courante_status", "open", "sealed", "purged");
 
 #define LINE_FIELDS(X) \
 	X(C, unit_id, ID, 0, 36, NULL, 0) \
@@ -69,7 +69,7 @@ static const char sql_lines[] =
 	" JOIN (SELECT id AS r_id, badge AS r_badge FROM users) r ON r.r_id = recorded_by"
 	" WHERE unit_id = ? AND day = ? ORDER BY seq";
 static const char sql_day_row[] =
-	"SELECT content_hash, signature, key_id, sealed_at, s_badge AS sealed_by FROM main_courante_days"
+	"SELECT content_hash, signature, key_id, sealed_at, s_badge AS sealed_by, content FROM main_courante_days"
 	" JOIN (SELECT id AS s_id, badge AS s_badge FROM users) s ON s.s_id = sealed_by WHERE unit_id = ? AND day = ?";
 static const char sql_day_add[] =
 	"INSERT INTO main_courante_days (id, unit_id, day, content, content_hash, signature, key_id, sealed_by,"
@@ -189,14 +189,15 @@ sj_err proc_courante_day(db_conn *c, const sj_actor *a, const char *unit_code, c
 	e = e ? e : dbj_rec_rows(c, sql_lines, &proc_line_rec, &lines, "tt", u.id, day);
 	if (e)
 		return e;
-	e = dbj_one(c, sql_day_row, "content_hash:t,signature:t,key_id:t,sealed_at:i,sealed_by:t", &seal, "tt", u.id,
-		    day);
+	e = dbj_one(c, sql_day_row, "content_hash:t,signature:t,key_id:t,sealed_at:i,sealed_by:t,content:t", &seal, "tt",
+		    u.id, day);
 	if (e && e != SJ_ENOTFOUND) {
 		json_decref(lines);
 		return e;
 	}
 	*out = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "unit", u.code, "unit_name_fr", u.name_fr, "unit_name_ar",
-			 u.name_ar, "day", day, "status", seal ? "sealed" : "open", "lines", lines);
+			 u.name_ar, "day", day, "status",
+			 !seal ? "open" : (jstr(seal, "content") && *jstr(seal, "content")) ? "sealed" : "purged", "lines", lines);
 	if (*out && seal) {
 		/* verified: the lines as they are now hash to what was sealed, under the sealer's signature */
 		char *canon = canon_of(u.code, day, lines);

@@ -147,6 +147,22 @@ SJ_MUST_USE sj_err proc_courante_seal(db_conn *c, const sj_actor *a, const char 
 SJ_MUST_USE sj_err proc_courante_print(db_conn *c, const sj_actor *a, const char *unit_code, const char *date,
 				       buf *html, const char **why);
 
+/* --- retention (retention.c) --- */
+
+extern const rec_desc proc_tombstone_rec, proc_retention_run_rec;
+/* proc_retention_load_rules loads data/retention.json (rules by record kind
+ * "custody_register" | "main_courante", keep_days, effective_from) once per
+ * code; *added: rules read. SJ_EINVAL on a malformed rule. */
+SJ_MUST_USE sj_err proc_retention_load_rules(db_conn *c, json_t *root, int *added);
+/* proc_retention_run purges, under every rule in force today, what is past
+ * its time: the register periods and rights of a custody ended more than
+ * keep_days ago, the lines (and the sealed content) of a main courante day
+ * older than keep_days — never a PV, a custody or a case (their module's) —
+ * each leaving a row of retention_tombstones (rule, rows, the digest of the
+ * rows as they were). *out: {at, purged: [tombstones]} for the caller's
+ * audit entry. The daily job calls it (POST /api/v1/retention/run). */
+SJ_MUST_USE sj_err proc_retention_run(db_conn *c, const sj_actor *a, json_t **out);
+
 /* --- inside the module --- */
 
 /* proc_time_ok checks a typed time t against [lo, now]: *why

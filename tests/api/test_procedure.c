@@ -702,6 +702,116 @@ static void walk_day_sealed(void **st)
 }
 
 
+/* Retention (loi 09-08 art 3): the rules of data/retention.json are loaded
+ * (ten years, which the test clock cannot reach: it moves at most
+ * SJ_TEST_CLOCK_MAX_MS), and a rule of 30 days is added as rule data. With
+ * the clock moved 32 days on, the job purges exactly the periods and rights
+ * of the custodies ended before the cut and the lines of the days before it
+ * — not a younger custody's — leaves one tombstone each, changes nothing on
+ * a second run, and `sijill audit verify` still passes. */
+static void retention_purges_what_the_rule_says(void **st)
+{
+	(void)st;
+	char cas[37], sus[37], young[37], path[256], sql[300];
+	long long day_ms = 24 * HOUR;
+	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM retention_rules WHERE code IN ('RET-GAV-REG-10A', 'RET-MC-10A')"), 2);
+	assert_int_equal(th_sql(&S, "INSERT INTO retention_rules (code, version, kind, outcome, keep_days, effective_from,"
+				    " uncertain, source, loaded_at) VALUES ('RET-TEST-GAV-30J', 'test', 'custody_register', 'ended',"
+				    " 30, '2026-01-01', 1, 'test', 0), ('RET-TEST-MC-30J', 'test', 'main_courante', 'sealed', 30,"
+				    " '2026-01-01', 1, 'test', 0)"), 0);
+	long long off = 20 * day_ms;
+	th_set_clock(&S, off);
+	login_all();
+	long long now = now_ms() + off;
+	new_case("flagrant", "CP-505", cas);
+	add_person(cas, "suspect", sus);
+	th_resp r = open_custody(cas, sus, now - 2 * HOUR);
+	th_expect(&r, 201);
+	snprintf(young, sizeof young, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	r = session(young, "rest", now - 100 * MIN, now - 90 * MIN);
+	th_expect(&r, 201);
+	th_resp_free(&r);
+	r = notify(young, right("silence", now - 110 * MIN, true, NULL));
+	th_expect(&r, 201);
+	th_resp_free(&r);
+	r = req("POST", P(path, "/api/v1/custody/%s/close", young), opj, json_pack("{s:s}", "end", "released"));
+	th_expect(&r, 200);
+	th_resp_free(&r);
+	long long old_rows = th_sql_int(&S, "SELECT COUNT(*) FROM custody_sessions") +
+			     th_sql_int(&S, "SELECT COUNT(*) FROM custody_rights_notices") - 2;
+	assert_true(old_rows > 0);
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM main_courante WHERE day = '%s'", walk_day);
+	assert_true(th_sql_int(&S, sql) > 0);
+
+	/* 32 days after the walk: the cut falls two days after it, twelve before the young custody */
+	th_set_clock(&S, 32 * day_ms);
+	login_all();
+	char *admin = th_login(&S, "demo-admin");
+	r = req("POST", "/api/v1/retention/run", opj, NULL);
+	th_expect(&r, 403);
+	th_resp_free(&r);
+	r = req("POST", "/api/v1/retention/run", admin, NULL);
+	th_expect(&r, 200);
+	json_t *purged = json_object_get(r.json, "purged");
+	size_t i, reg = 0, mc = 0;
+	long long rows = 0;
+	json_t *t;
+	json_array_foreach(purged, i, t) {
+		if (strcmp(jget(t, "kind"), "custody_register") == 0) {
+			reg++;
+			rows += jint(t, "rows_purged");
+			assert_string_not_equal(jget(t, "record_id"), young);
+			assert_string_equal(jget(t, "rule_code"), "RET-TEST-GAV-30J");
+		} else if (strcmp(jget(t, "kind"), "main_courante") == 0) {
+			mc++;
+			assert_string_equal(jget(t, "rule_code"), "RET-TEST-MC-30J");
+		}
+		assert_int_equal(strlen(jget(t, "digest")), 64);
+	}
+	th_resp_free(&r);
+	assert_int_equal(reg, 1); /* the walk's custody with its register (the others had none) */
+	assert_int_equal(mc, 1); /* the walk's sealed day */
+	assert_int_equal(rows, old_rows);
+	/* exactly: the young custody's period and right stay, nothing old does */
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM custody_sessions WHERE custody_id <> '%s'", young);
+	assert_int_equal(th_sql_int(&S, sql), 0);
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM custody_rights_notices WHERE custody_id <> '%s'", young);
+	assert_int_equal(th_sql_int(&S, sql), 0);
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM custody_sessions WHERE custody_id = '%s'", young);
+	assert_int_equal(th_sql_int(&S, sql), 1);
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM custody_rights_notices WHERE custody_id = '%s'", young);
+	assert_int_equal(th_sql_int(&S, sql), 1);
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM main_courante WHERE day = '%s'", walk_day);
+	assert_int_equal(th_sql_int(&S, sql), 0);
+	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM retention_tombstones"), (long long)(reg + mc));
+	/* the tombstone of the custody: the custody itself (the case's record) stays */
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM retention_tombstones WHERE record_id = '%s'", walk_custody);
+	assert_int_equal(th_sql_int(&S, sql), 1);
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM custodies WHERE id = '%s'", walk_custody);
+	assert_int_equal(th_sql_int(&S, sql), 1);
+	r = req("GET", P(path, "/api/v1/units/" UNIT "/main-courante?date=%s", walk_day), officer, NULL);
+	th_expect(&r, 200);
+	assert_string_equal(th_str(&r, "status"), "purged");
+	assert_int_equal(json_array_size(json_object_get(r.json, "lines")), 0);
+	th_resp_free(&r);
+	/* a second run purges nothing; the purge is audited; the chain verifies */
+	r = req("POST", "/api/v1/retention/run", admin, NULL);
+	th_expect(&r, 200);
+	assert_int_equal(json_array_size(json_object_get(r.json, "purged")), 0);
+	th_resp_free(&r);
+	assert_true(th_sql_int(&S, "SELECT COUNT(*) FROM audit_log WHERE action = 'retention.run' AND outcome = 'ok'") >= 2);
+	free(admin);
+	th_set_clock(&S, 0);
+	login_all();
+	char out[4096];
+	const char *args[] = {"audit", "verify", NULL};
+	int rc = th_cli(&S, out, sizeof out, args);
+	if (rc != 0)
+		fprintf(stderr, "# audit verify: %s\n", out);
+	assert_int_equal(rc, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -714,6 +824,7 @@ int main(void)
 		cmocka_unit_test(attempts_flagrance_and_dates),
 		cmocka_unit_test(seizure_in_future),
 		cmocka_unit_test(walk_day_sealed),
+		cmocka_unit_test(retention_purges_what_the_rule_says),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -193,3 +193,40 @@ ALTER TABLE custody_sessions ADD CONSTRAINT custody_sessions_kind_enum CHECK (ki
 ALTER TABLE main_courante ADD CONSTRAINT main_courante_kind_enum CHECK (kind IN ('call', 'intervention', 'brought_in', 'custody_start', 'custody_end', 'complaint', 'declaration', 'patrol', 'other')) NOT VALID;
 ALTER TABLE main_courante ADD CONSTRAINT main_courante_origin_enum CHECK (origin IN ('auto', 'hand')) NOT VALID;
 -- @end
+
+-- retention (loi 09-08 art 3; data/retention.json): the rules as loaded,
+-- and the tombstone a purge leaves (what went, when, by which rule, the
+-- digest of the rows as they were)
+CREATE TABLE retention_rules (
+  code            TEXT PRIMARY KEY,
+  version         TEXT NOT NULL,
+  kind            TEXT NOT NULL,
+  outcome         TEXT NOT NULL,
+  keep_days       BIGINT NOT NULL,
+  effective_from  TEXT NOT NULL,
+  uncertain       BIGINT NOT NULL DEFAULT 0,
+  source          TEXT,
+  loaded_at       BIGINT NOT NULL
+);
+CREATE TABLE retention_tombstones (
+  id           TEXT PRIMARY KEY,
+  unit_id      TEXT NOT NULL REFERENCES units(id),
+  kind         TEXT NOT NULL,
+  record_id    TEXT NOT NULL,
+  rule_code    TEXT NOT NULL,
+  rows_purged  BIGINT NOT NULL,
+  digest       TEXT NOT NULL,
+  purged_at    BIGINT NOT NULL,
+  purged_by    TEXT REFERENCES users(id)
+);
+CREATE INDEX retention_tombstones_record ON retention_tombstones(record_id);
+
+-- @sqlite
+-- the tombstones travel to central (generated as above)
+CREATE TRIGGER xchg_retention_tombstones_insert AFTER INSERT ON retention_tombstones FOR EACH ROW BEGIN
+  INSERT INTO xchg_outbox (tbl, row_id, unit, row, at) VALUES ('retention_tombstones', NEW.id, (SELECT code FROM units WHERE id = NEW.unit_id), sj_row_json('id', NEW.id, 'unit_id', NEW.unit_id, 'kind', NEW.kind, 'record_id', NEW.record_id, 'rule_code', NEW.rule_code, 'rows_purged', NEW.rows_purged, 'digest', NEW.digest, 'purged_at', NEW.purged_at, 'purged_by', NEW.purged_by), CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+END;
+CREATE TRIGGER xchg_retention_tombstones_update AFTER UPDATE OF unit_id, kind, record_id, rule_code, rows_purged, digest, purged_at, purged_by ON retention_tombstones FOR EACH ROW BEGIN
+  INSERT INTO xchg_outbox (tbl, row_id, unit, row, at) VALUES ('retention_tombstones', NEW.id, (SELECT code FROM units WHERE id = NEW.unit_id), sj_row_json('id', NEW.id, 'unit_id', NEW.unit_id, 'kind', NEW.kind, 'record_id', NEW.record_id, 'rule_code', NEW.rule_code, 'rows_purged', NEW.rows_purged, 'digest', NEW.digest, 'purged_at', NEW.purged_at, 'purged_by', NEW.purged_by), CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+END;
+-- @end
