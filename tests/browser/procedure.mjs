@@ -45,6 +45,19 @@ export default async function procedureTests(h) {
     expect(k.status === 201, `custody: ${k.status} ${JSON.stringify(k.json)}`);
     const r = await api(page, 'POST', `/api/v1/custody/${k.json.id}/rights`, { right_kind: 'silence', notified_at: start + 60000, language: 'ar', signed_by_person: true });
     expect(r.status === 201, `right: ${r.status} ${JSON.stringify(r.json)}`);
+    // the case page: the avis to the prosecutor through its schema form
+    await page.goto(`${h.base()}/cases/${c.json.id}`);
+    await page.waitForSelector('#case-procedure details.add summary', { timeout: 8000 })
+      .catch(async (e) => { await h.shot(page, 'procedure-case-debug'); throw new Error(`${e.message}: ${(await page.textContent('main')).slice(0, 1500)}`); });
+    await page.click('#case-procedure details.add summary');
+    const av = page.locator('#case-procedure details.add').first();
+    await av.locator('input[name="notified_at"]').fill(await local(page, start + 5 * 60000));
+    await av.locator('select[name="means"]').selectOption('phone');
+    await av.locator('input[name="recipient"], textarea[name="recipient"]').fill('M. le Substitut du Procureur du Roi');
+    await av.locator('button[type=submit]').click();
+    await page.waitForFunction(() => document.querySelector('#case-procedure table')?.textContent.includes('Téléphone'), null, { timeout: 8000 })
+      .catch(async (e) => { throw new Error(`${e.message}: ${await page.textContent('#case-procedure')}`); });
+    await h.shot(page, 'procedure-case-avis');
     await page.goto(`${h.base()}/register`);
     await page.waitForSelector('main .table-wrap');
     const row = page.locator('main tr', { hasText: 'Tazi' });

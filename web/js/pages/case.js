@@ -17,6 +17,7 @@ import { offenceField, offenceLabel } from '../offences.js';
 import { lawyerLine, familyLine, timeLeft, ruleLine } from '../custodyview.js';
 import { confirmAct, dialog } from '../confirm.js';
 import { remember } from '../recent.js';
+import { procedureSection } from '../procedure.js';
 
 // case_events.kind (src/cases/*.c) → message key
 const EVENTS = {
@@ -302,5 +303,6 @@ export async function render(ctx) {
       h('time', { text: fmtDateTime(e.at) }), ' — ', h('bdi', { text: e.who_name || e.badge || '' }), ' — ',
       h('strong', { text: EVENTS[e.kind] ? t(EVENTS[e.kind]) : tOr(`event.${String(e.kind).replace(/\./g, '-')}`, 'event.other') }), eventDetail(e)))));
 
-  return page('case.title', ctx, head, toc, personsSec, offSec, pvSec, custSec, seizSec, refSec, histSec);
+  const procSec = procedureSection(ctx, c, section, done);
+  return page('case.title', ctx, head, toc, personsSec, offSec, pvSec, custSec, procSec, seizSec, refSec, histSec);
 }
