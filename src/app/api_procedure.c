@@ -41,6 +41,16 @@ void api_proc_execution(app *a, http_req *r, auth_user *u)
 	write_on(a, r, u, "id", proc_instruction_execute, 200);
 }
 
+void api_proc_summons(app *a, http_req *r, auth_user *u)
+{
+	write_on(a, r, u, "id", proc_summons_add, 201);
+}
+
+void api_proc_summons_outcome(app *a, http_req *r, auth_user *u)
+{
+	write_on(a, r, u, "id", proc_summons_outcome, 200);
+}
+
 void api_proc_case(app *a, http_req *r, auth_user *u)
 {
 	app_serve_read(a, r, u, proc_case_read);

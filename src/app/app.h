@@ -317,6 +317,8 @@ void api_proc_avis(app *a, http_req *r, auth_user *u);
 void api_proc_instruction(app *a, http_req *r, auth_user *u);
 void api_proc_execution(app *a, http_req *r, auth_user *u);
 void api_proc_case(app *a, http_req *r, auth_user *u);
+void api_proc_summons(app *a, http_req *r, auth_user *u);
+void api_proc_summons_outcome(app *a, http_req *r, auth_user *u);
 void api_proc_rights(app *a, http_req *r, auth_user *u);
 void api_proc_session(app *a, http_req *r, auth_user *u);
 void api_proc_register_entry(app *a, http_req *r, auth_user *u);

@@ -436,6 +436,12 @@ const route app_routes[] = {
 	ROUTE("POST", "/api/v1/cases/{id}/instructions/executions", WRITERS, 0, api_proc_execution,
 	      "Record the execution of an instruction", "procedure", BODY(proc_execution_rec), REPLY(proc_case_rec),
 	      AUDIT("proc.instruction.execute", "case")),
+	ROUTE("POST", "/api/v1/cases/{id}/summons", WRITERS, 0, api_proc_summons,
+	      "Record a convocation, or a warrant received from a magistrate (authority, reference, date)", "procedure",
+	      BODY(proc_summons_rec), REPLY(proc_case_rec), AUDIT("proc.summons", "case")),
+	ROUTE("POST", "/api/v1/cases/{id}/summons/outcomes", WRITERS, 0, api_proc_summons_outcome,
+	      "Record a convocation served, attended or not, or a warrant executed", "procedure",
+	      BODY(proc_summons_outcome_rec), REPLY(proc_case_rec), AUDIT("proc.summons.outcome", "case")),
 	ROUTE("GET", "/api/v1/cases/{id}/procedure", HUMANS, 0, api_proc_case,
 	      "The case's avis and instructions", "procedure", REPLY(proc_case_rec), AUDIT("proc.read", "case")),
 	ROUTE("POST", "/api/v1/custody/{id}/rights", WRITERS, 0, api_proc_rights,
@@ -499,7 +505,7 @@ const rec_desc *const app_records[] = {
 	/* the rest of judicial police procedure */
 	&proc_avis_rec, &proc_instruction_rec, &proc_execution_rec, &proc_case_rec, &proc_right_rec,
 	&proc_session_rec, &proc_register_entry_rec, &proc_line_rec, &proc_day_rec, &proc_day_seal_rec,
-	&proc_tombstone_rec, &proc_retention_run_rec,
+	&proc_tombstone_rec, &proc_retention_run_rec, &proc_summons_rec, &proc_summons_outcome_rec,
 	/* the exchange with central */
 	&xchg_enrol_rec, &xchg_batch_rec, &xchg_ack_rec, &xchg_nodes_rec, &xchg_status_rec, &xchg_node_rec,
 	&xchg_digest_rec, NULL,

@@ -78,6 +78,28 @@ SJ_MUST_USE sj_err proc_case_read(db_conn *c, const sj_actor *a, const char *cas
 				  const char **why);
 #define PROC_AVIS_DELAY_MS (24LL * 3600 * 1000)   /* "at once" (CPP 23): flagged after a day */
 
+/* --- summons and warrants (summons.c) --- */
+
+extern const rec_desc proc_summons_rec, proc_summons_outcome_rec;
+/* proc_summons_add records a convocation (summoned_for required) or a
+ * warrant received from a magistrate (mandat d'amener, d'arrêt, de
+ * recherche: authority, order_reference, order_date required — field
+ * errors) for a person of open case case_id (422 "proc-person-not-in-case");
+ * the authority is an office of the reference data (422
+ * "warrant-authority-unknown"), the order not dated after today (422
+ * "proc-time-in-future"). *out: the case's procedure. */
+SJ_MUST_USE sj_err proc_summons_add(db_conn *c, const sj_actor *a, const char *case_id, json_t *in, json_t **out,
+				    const char **why);
+/* proc_summons_outcome records what came of in.summons_id (422
+ * "summons-not-found"): a convocation served (served_how required: 422
+ * "summons-served-how"), attended or absent; a warrant executed (any other
+ * status: 422 "summons-outcome-not-for-kind"); once closed 409
+ * "summons-closed"; at not before it was recorded ("proc-time-before-summons"). */
+SJ_MUST_USE sj_err proc_summons_outcome(db_conn *c, const sj_actor *a, const char *case_id, json_t *in,
+					json_t **out, const char **why);
+/* proc_summons_list returns the case's summons and warrants (new array). */
+SJ_MUST_USE sj_err proc_summons_list(db_conn *c, const char *case_id, json_t **out);
+
 /* --- rights notified (rights.c) --- */
 
 /* proc_rights_notify records one right notified (in: a proc_right body —

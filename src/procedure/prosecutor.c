@@ -68,7 +68,8 @@ const rec_desc proc_execution_rec = REC_DESC("proc_execution", NULL, execution_f
 	X(V, avis_required, BOOL, 0, 0, NULL, OUT) \
 	X(V, avis_overdue, BOOL, 0, 0, NULL, OUT) \
 	X(V, avis, ARRAY, 0, 0, &proc_avis_rec, OUT) \
-	X(V, instructions, ARRAY, 0, 0, &proc_instruction_rec, OUT)
+	X(V, instructions, ARRAY, 0, 0, &proc_instruction_rec, OUT) \
+	X(V, summons, ARRAY, 0, 0, &proc_summons_rec, OUT)
 static const rec_field caseproc_fields[] = {CASEPROC_FIELDS(REC_FIELD)};
 const rec_desc proc_case_rec = REC_DESC("proc_case", NULL, caseproc_fields, NULL);
 
@@ -219,14 +220,16 @@ sj_err proc_case_read(db_conn *c, const sj_actor *a, const char *case_id, json_t
 {
 	*out = NULL;
 	case_ref r;
-	json_t *avis = NULL, *instr = NULL, *kase = NULL;
+	json_t *avis = NULL, *instr = NULL, *kase = NULL, *summons = NULL;
 	sj_err e = case_ref_for(c, a, case_id, false, &r, why);
 	e = e ? e : dbj_rec_rows(c, sql_avis_list, &proc_avis_rec, &avis, "t", r.id);
 	e = e ? e : dbj_rec_rows(c, sql_instr_list, &proc_instruction_rec, &instr, "t", r.id);
+	e = e ? e : proc_summons_list(c, r.id, &summons);
 	e = e ? e : case_get(c, r.id, &kase);
 	if (e) {
 		json_decref(avis);
 		json_decref(instr);
+		json_decref(summons);
 		return e;
 	}
 	/* CPP 23: the OPJ informs the prosecutor at once of the crimes and délits
@@ -235,7 +238,7 @@ sj_err proc_case_read(db_conn *c, const sj_actor *a, const char *case_id, json_t
 	int64_t opened = (int64_t)json_integer_value(json_object_get(kase, "created_at"));
 	json_decref(kase);
 	bool overdue = required && json_array_size(avis) == 0 && clock_now_ms() - opened > PROC_AVIS_DELAY_MS;
-	*out = json_pack("{s:s,s:b,s:b,s:o,s:o}", "case_id", r.id, "avis_required", required, "avis_overdue", overdue,
-			 "avis", avis, "instructions", instr);
+	*out = json_pack("{s:s,s:b,s:b,s:o,s:o,s:o}", "case_id", r.id, "avis_required", required, "avis_overdue",
+			 overdue, "avis", avis, "instructions", instr, "summons", summons);
 	return *out ? SJ_OK : SJ_ENOMEM;
 }

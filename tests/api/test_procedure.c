@@ -664,6 +664,74 @@ static void seizure_in_future(void **st)
 	th_resp_free(&r);
 }
 
+/* Summons and warrants (item 5): a convocation says when; a warrant carries
+ * its magistrate's order — the authority from the reference data (today a
+ * wanted notice still takes "moi-même"), the reference, the date — and is
+ * executed once; a convocation is served (how), then attended or not. */
+static void summons_and_warrants(void **st)
+{
+	(void)st;
+	char cas[37], sus[37], wit[37], path[256];
+	long long now = now_ms();
+	new_case("preliminary", "CP-505", cas);
+	add_person(cas, "suspect", sus);
+	add_person(cas, "witness", wit);
+	P(path, "/api/v1/cases/%s/summons", cas);
+	th_resp r = req("POST", path, officer, json_pack("{s:s,s:s,s:s}", "person_id", wit, "kind", "convocation", "purpose", "Audition du témoin"));
+	th_expect(&r, 400);
+	th_resp_free(&r);
+	r = req("POST", path, officer, json_pack("{s:s,s:s,s:s}", "person_id", sus, "kind", "mandat_amener", "purpose", "Amener devant le parquet"));
+	th_expect(&r, 400);
+	th_resp_free(&r);
+	r = req("POST", path, officer,
+		json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "person_id", sus, "kind", "mandat_amener", "purpose", "Amener", "authority",
+			  "moi-meme", "order_reference", "MA/2026/12", "order_date", "2026-11-30"));
+	expect_problem(&r, 422, "warrant-authority-unknown");
+	th_resp_free(&r);
+	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM proc_summons"), 0);
+	r = req("POST", path, officer,
+		json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "person_id", sus, "kind", "mandat_amener", "purpose",
+			  "Amener devant le substitut", "authority", "TPI-CASA-PENAL", "issued_by", "M. le Substitut du Procureur du Roi",
+			  "order_reference", "MA/2026/12", "order_date", "2026-11-30"));
+	th_expect(&r, 201);
+	json_t *w = json_array_get(json_object_get(r.json, "summons"), 0);
+	char wid[37];
+	snprintf(wid, sizeof wid, "%s", jget(w, "id"));
+	assert_string_equal(jget(w, "authority"), "TPI-CASA-PENAL");
+	assert_string_equal(jget(w, "status"), "issued");
+	th_resp_free(&r);
+	r = req("POST", path, officer,
+		json_pack("{s:s,s:s,s:s,s:I}", "person_id", wit, "kind", "convocation", "purpose", "Audition du témoin",
+			  "summoned_for", (json_int_t)(now + 48 * HOUR)));
+	th_expect(&r, 201);
+	char cid[37];
+	snprintf(cid, sizeof cid, "%s", jget(json_array_get(json_object_get(r.json, "summons"), 1), "id"));
+	th_resp_free(&r);
+	P(path, "/api/v1/cases/%s/summons/outcomes", cas);
+	r = req("POST", path, officer, json_pack("{s:s,s:s}", "summons_id", cid, "status", "executed"));
+	expect_problem(&r, 422, "summons-outcome-not-for-kind");
+	th_resp_free(&r);
+	r = req("POST", path, officer, json_pack("{s:s,s:s}", "summons_id", cid, "status", "served"));
+	expect_problem(&r, 422, "summons-served-how");
+	th_resp_free(&r);
+	r = req("POST", path, officer, json_pack("{s:s,s:s,s:s}", "summons_id", cid, "status", "served", "served_how", "in_person"));
+	th_expect(&r, 200);
+	th_resp_free(&r);
+	r = req("POST", path, officer, json_pack("{s:s,s:s,s:s}", "summons_id", cid, "status", "absent", "note", "Ne s'est pas présenté"));
+	th_expect(&r, 200);
+	th_resp_free(&r);
+	r = req("POST", path, officer, json_pack("{s:s,s:s,s:s}", "summons_id", wid, "status", "executed", "note", "Amené au parquet à 10 h"));
+	th_expect(&r, 200);
+	json_t *list = json_object_get(r.json, "summons");
+	assert_string_equal(jget(json_array_get(list, 0), "status"), "executed");
+	assert_string_equal(jget(json_array_get(list, 1), "status"), "absent");
+	assert_string_equal(jget(json_array_get(list, 1), "served_how"), "in_person");
+	th_resp_free(&r);
+	r = req("POST", path, officer, json_pack("{s:s,s:s}", "summons_id", wid, "status", "executed"));
+	expect_problem(&r, 409, "summons-closed");
+	th_resp_free(&r);
+}
+
 /* The walk's day, once over: the main courante closed and sealed with the
  * walk's lines, verified, printed; a changed line breaks the seal. Last,
  * since it moves the clock a day on. */
@@ -823,6 +891,7 @@ int main(void)
 		cmocka_unit_test(courante_lines),
 		cmocka_unit_test(attempts_flagrance_and_dates),
 		cmocka_unit_test(seizure_in_future),
+		cmocka_unit_test(summons_and_warrants),
 		cmocka_unit_test(walk_day_sealed),
 		cmocka_unit_test(retention_purges_what_the_rule_says),
 	};

@@ -230,3 +230,53 @@ CREATE TRIGGER xchg_retention_tombstones_update AFTER UPDATE OF unit_id, kind, r
   INSERT INTO xchg_outbox (tbl, row_id, unit, row, at) VALUES ('retention_tombstones', NEW.id, (SELECT code FROM units WHERE id = NEW.unit_id), sj_row_json('id', NEW.id, 'unit_id', NEW.unit_id, 'kind', NEW.kind, 'record_id', NEW.record_id, 'rule_code', NEW.rule_code, 'rows_purged', NEW.rows_purged, 'digest', NEW.digest, 'purged_at', NEW.purged_at, 'purged_by', NEW.purged_by), CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
 END;
 -- @end
+
+-- convocations and the execution of warrants received from a magistrate
+CREATE TABLE proc_summons (
+  id               TEXT PRIMARY KEY,
+  case_id          TEXT NOT NULL REFERENCES cases(id),
+  unit_id          TEXT NOT NULL REFERENCES units(id),
+  person_id        TEXT NOT NULL REFERENCES persons(id),
+  kind             TEXT NOT NULL,      -- convocation | mandat_amener | mandat_arret | mandat_recherche
+  purpose          TEXT NOT NULL,
+  summoned_for     BIGINT,
+  authority        TEXT,               -- an office of data/prosecution.json
+  issued_by        TEXT,
+  order_reference  TEXT,
+  order_date       TEXT,
+  status           TEXT NOT NULL,      -- issued | served | attended | absent | executed
+  served_at        BIGINT,
+  served_how       TEXT,
+  closed_at        BIGINT,
+  outcome_note     TEXT,
+  recorded_by      TEXT NOT NULL REFERENCES users(id),
+  recorded_at      BIGINT NOT NULL
+);
+CREATE INDEX proc_summons_case ON proc_summons(case_id);
+-- @sqlite
+CREATE TRIGGER proc_summons_kind_enum_insert BEFORE INSERT ON proc_summons FOR EACH ROW WHEN NEW.kind NOT IN ('convocation', 'mandat_amener', 'mandat_arret', 'mandat_recherche')
+BEGIN SELECT RAISE(ABORT, 'proc_summons.kind: not one of the accepted values'); END;
+CREATE TRIGGER proc_summons_kind_enum_update BEFORE UPDATE OF kind ON proc_summons FOR EACH ROW WHEN NEW.kind NOT IN ('convocation', 'mandat_amener', 'mandat_arret', 'mandat_recherche')
+BEGIN SELECT RAISE(ABORT, 'proc_summons.kind: not one of the accepted values'); END;
+CREATE TRIGGER proc_summons_status_enum_insert BEFORE INSERT ON proc_summons FOR EACH ROW WHEN NEW.status NOT IN ('issued', 'served', 'attended', 'absent', 'executed')
+BEGIN SELECT RAISE(ABORT, 'proc_summons.status: not one of the accepted values'); END;
+CREATE TRIGGER proc_summons_status_enum_update BEFORE UPDATE OF status ON proc_summons FOR EACH ROW WHEN NEW.status NOT IN ('issued', 'served', 'attended', 'absent', 'executed')
+BEGIN SELECT RAISE(ABORT, 'proc_summons.status: not one of the accepted values'); END;
+CREATE TRIGGER proc_summons_served_how_enum_insert BEFORE INSERT ON proc_summons FOR EACH ROW WHEN NEW.served_how NOT IN ('in_person', 'at_home', 'phone', 'via_authority', 'bailiff')
+BEGIN SELECT RAISE(ABORT, 'proc_summons.served_how: not one of the accepted values'); END;
+CREATE TRIGGER proc_summons_served_how_enum_update BEFORE UPDATE OF served_how ON proc_summons FOR EACH ROW WHEN NEW.served_how NOT IN ('in_person', 'at_home', 'phone', 'via_authority', 'bailiff')
+BEGIN SELECT RAISE(ABORT, 'proc_summons.served_how: not one of the accepted values'); END;
+-- @end
+-- @pg
+ALTER TABLE proc_summons ADD CONSTRAINT proc_summons_kind_enum CHECK (kind IN ('convocation', 'mandat_amener', 'mandat_arret', 'mandat_recherche')) NOT VALID;
+ALTER TABLE proc_summons ADD CONSTRAINT proc_summons_status_enum CHECK (status IN ('issued', 'served', 'attended', 'absent', 'executed')) NOT VALID;
+ALTER TABLE proc_summons ADD CONSTRAINT proc_summons_served_how_enum CHECK (served_how IN ('in_person', 'at_home', 'phone', 'via_authority', 'bailiff')) NOT VALID;
+-- @end
+-- @sqlite
+CREATE TRIGGER xchg_proc_summons_insert AFTER INSERT ON proc_summons FOR EACH ROW BEGIN
+  INSERT INTO xchg_outbox (tbl, row_id, unit, row, at) VALUES ('proc_summons', NEW.id, (SELECT code FROM units WHERE id = NEW.unit_id), sj_row_json('id', NEW.id, 'case_id', NEW.case_id, 'unit_id', NEW.unit_id, 'person_id', NEW.person_id, 'kind', NEW.kind, 'purpose', NEW.purpose, 'summoned_for', NEW.summoned_for, 'authority', NEW.authority, 'issued_by', NEW.issued_by, 'order_reference', NEW.order_reference, 'order_date', NEW.order_date, 'status', NEW.status, 'served_at', NEW.served_at, 'served_how', NEW.served_how, 'closed_at', NEW.closed_at, 'outcome_note', NEW.outcome_note, 'recorded_by', NEW.recorded_by, 'recorded_at', NEW.recorded_at), CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+END;
+CREATE TRIGGER xchg_proc_summons_update AFTER UPDATE OF case_id, unit_id, person_id, kind, purpose, summoned_for, authority, issued_by, order_reference, order_date, status, served_at, served_how, closed_at, outcome_note, recorded_by, recorded_at ON proc_summons FOR EACH ROW BEGIN
+  INSERT INTO xchg_outbox (tbl, row_id, unit, row, at) VALUES ('proc_summons', NEW.id, (SELECT code FROM units WHERE id = NEW.unit_id), sj_row_json('id', NEW.id, 'case_id', NEW.case_id, 'unit_id', NEW.unit_id, 'person_id', NEW.person_id, 'kind', NEW.kind, 'purpose', NEW.purpose, 'summoned_for', NEW.summoned_for, 'authority', NEW.authority, 'issued_by', NEW.issued_by, 'order_reference', NEW.order_reference, 'order_date', NEW.order_date, 'status', NEW.status, 'served_at', NEW.served_at, 'served_how', NEW.served_how, 'closed_at', NEW.closed_at, 'outcome_note', NEW.outcome_note, 'recorded_by', NEW.recorded_by, 'recorded_at', NEW.recorded_at), CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+END;
+-- @end
