@@ -134,3 +134,23 @@ void api_proc_retention_run(app *a, http_req *r, auth_user *u)
 	/* the purge is audited with every tombstone it left */
 	app_reply(a, r, c, e, NULL, NULL, NULL, json_pack("{s:O?}", "purged", json_object_get(out, "purged")), 200, out);
 }
+
+static sj_err grounds_read(db_conn *c, const sj_actor *who, json_t **out, const char **why)
+{
+	(void)who;
+	(void)why;
+	return proc_grounds_list(c, out);
+}
+
+void api_proc_grounds(app *a, http_req *r, auth_user *u)
+{
+	sj_actor who;
+	app_actor(r, u, &who);
+	db_conn *c = app_begin_read_or_reply(a, r);
+	if (!c)
+		return;
+	json_t *out = NULL;
+	const char *why = NULL;
+	sj_err e = grounds_read(c, &who, &out, &why);
+	app_reply(a, r, c, e, NULL, why, NULL, NULL, 200, out);
+}

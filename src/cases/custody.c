@@ -53,6 +53,7 @@ const rec_desc custody_extension_rec = REC_DESC("custody_extension", "custody_ex
 	X(C, person_id, ID, 0, 36, NULL, IN | REQ | OUT) \
 	X(C, regime, ENUM, 0, 0, &ref_regimes, IN | REQ | OUT) \
 	X(C, ground, TEXT, 3, SJ_MAX_SHORT_TEXT, NULL, IN | REQ | OUT) \
+	X(C, ground_code, CODE, 1, REF_CODE_MAX, NULL, IN | OUT | NULLABLE) \
 	X(C, rule_id, ID, 0, 36, NULL, 0) \
 	X(C, started_at, TIME, 0, 0, NULL, IN | OUT | NULLABLE) \
 	X(C, deadline_at, TIME, 0, 0, NULL, OUT) \
@@ -425,6 +426,18 @@ sj_err custody_open(db_conn *c, const sj_actor *a, const char *case_id, json_t *
 		*why = "custody-not-a-suspect";
 		return SJ_EUNPROCESSABLE;
 	}
+	/* the ground from the list of art 66-1 (reference data, issue 17 item 2) */
+	if (jstr(in, "ground_code")) {
+		json_t *g = NULL;
+		e = proc_ground_get(c, jstr(in, "ground_code"), &g);
+		json_decref(g);
+		if (e == SJ_ENOTFOUND) {
+			*why = "custody-ground-unknown";
+			return SJ_EUNPROCESSABLE;
+		}
+		if (e)
+			return e;
+	}
 	int64_t n = 0;
 	if ((e = dbj_int(c, sql_open_for_person, &n, "tt", r->id, person_id)))
 		return e;
@@ -491,6 +504,8 @@ sj_err custody_open(db_conn *c, const sj_actor *a, const char *case_id, json_t *
 				json_object_get(in, "ground"), "rule_id", rule.id, "started_at", (json_int_t)start,
 				"deadline_at", (json_int_t)deadline, "extensions", 0, "place", json_object_get(in, "place"),
 				"status", "open", "opened_by", a->id, "created_at", (json_int_t)now);
+	if (row && jstr(in, "ground_code"))
+		json_object_set(row, "ground_code", json_object_get(in, "ground_code"));
 	if (!row) {
 		json_decref(whyj);
 		return SJ_ENOMEM;

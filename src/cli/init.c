@@ -124,6 +124,14 @@ static int load_retention(db_conn *c, const char *data, int *added)
 		return 1;
 	sj_err e = proc_retention_load_rules(c, root, added);
 	json_decref(root);
+	/* the grounds of art 66-1, from the custody rules' file */
+	snprintf(path, sizeof path, "%s/custody_rules.json", data);
+	root = !e && access(path, R_OK) == 0 ? load_json(path) : NULL;
+	int grounds = 0;
+	if (root) {
+		e = proc_grounds_load(c, root, &grounds);
+		json_decref(root);
+	}
 	if (e) {
 		fprintf(stderr, "sijill: loading %s failed (%s)\n", path, sj_err_name(e));
 		return 1;

@@ -78,6 +78,18 @@ SJ_MUST_USE sj_err proc_case_read(db_conn *c, const sj_actor *a, const char *cas
 				  const char **why);
 #define PROC_AVIS_DELAY_MS (24LL * 3600 * 1000)   /* "at once" (CPP 23): flagged after a day */
 
+/* --- the grounds of art 66-1 (grounds.c) --- */
+
+extern const rec_desc proc_ground_rec, proc_grounds_rec;
+/* proc_grounds_load loads the "grounds" of data/custody_rules.json (code,
+ * labels, confidence; in force from grounds_effective_from) once per code. */
+SJ_MUST_USE sj_err proc_grounds_load(db_conn *c, json_t *root, int *added);
+/* proc_ground_get returns the ground with that code (new object);
+ * SJ_ENOTFOUND. */
+SJ_MUST_USE sj_err proc_ground_get(db_conn *c, const char *code, json_t **out);
+/* proc_grounds_list returns {"grounds": [...]} by code. */
+SJ_MUST_USE sj_err proc_grounds_list(db_conn *c, json_t **out);
+
 /* --- summons and warrants (summons.c) --- */
 
 extern const rec_desc proc_summons_rec, proc_summons_outcome_rec;

@@ -246,7 +246,7 @@ static sj_err field_time(buf *b, const char *key, json_t *v)
 
 static sj_err page(buf *b, json_t *en)
 {
-	json_t *k = json_object_get(en, "custody");
+	json_t *k = json_object_get(en, "custody"), *g = json_object_get(en, "ground_label");
 	char n[32], name[2 * SJ_MAX_NAME + 8], name_ar[2 * SJ_MAX_NAME + 8], ext[16];
 	snprintf(n, sizeof n, "%lld", (long long)jint(en, "page"));
 	snprintf(name, sizeof name, "%s %s", jstr(k, "last_name_lat") ? jstr(k, "last_name_lat") : "",
@@ -263,6 +263,12 @@ static sj_err page(buf *b, json_t *en)
 	e = e ? e : field(b, "procreg.name_ar", name_ar);
 	e = e ? e : field(b, "procreg.cin", jstr(k, "cin"));
 	e = e ? e : field(b, "procreg.case", jstr(k, "case_number"));
+	if (g) { /* the ground of the art 66-1 list, in both languages, then as typed */
+		char both_l[2 * SJ_MAX_SHORT_TEXT + 8];
+		snprintf(both_l, sizeof both_l, "%s / %s", jstr(g, "label_fr") ? jstr(g, "label_fr") : "",
+			 jstr(g, "label_ar") ? jstr(g, "label_ar") : "");
+		e = e ? e : field(b, "procreg.ground_code", both_l);
+	}
 	e = e ? e : field(b, "procreg.ground", jstr(k, "ground"));
 	e = e ? e : field_time(b, "procreg.started_at", json_object_get(k, "started_at"));
 	e = e ? e : field_time(b, "procreg.deadline_at", json_object_get(k, "deadline_at"));
@@ -348,7 +354,10 @@ sj_err proc_register_print(db_conn *c, const sj_actor *a, const char *unit_code,
 	json_t *list = json_object_get(reg, "custodies");
 	for (size_t i = json_array_size(list); i > 0 && !e; i--) {
 		json_t *en = NULL;
-		e = entry(c, jstr(json_array_get(list, i - 1), "id"), &en);
+		json_t *k = json_array_get(list, i - 1), *g = NULL;
+		e = entry(c, jstr(k, "id"), &en);
+		if (!e && jstr(k, "ground_code") && proc_ground_get(c, jstr(k, "ground_code"), &g) == SJ_OK)
+			json_object_set_new(en, "ground_label", g);
 		e = e ? e : page(html, en);
 		json_decref(en);
 	}

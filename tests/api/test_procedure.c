@@ -206,9 +206,22 @@ static void acceptance_walk(void **st)
 	new_case("flagrant", "CP-505", cas);
 	add_person(cas, "suspect", sus);
 	add_person(cas, "victim", vic);
-	th_resp r = open_custody(cas, sus, start);
+	/* the ground from the art 66-1 list (reference data) */
+	th_resp r = req("POST", P(path, "/api/v1/cases/%s/custody", cas), opj,
+			json_pack("{s:s,s:s,s:s,s:s,s:I}", "person_id", sus, "regime", "ordinary", "ground", GROUND,
+				  "ground_code", "NOT_A_GROUND", "started_at", (json_int_t)start));
+	expect_problem(&r, 422, "custody-ground-unknown");
+	th_resp_free(&r);
+	r = req("POST", P(path, "/api/v1/cases/%s/custody", cas), opj,
+		json_pack("{s:s,s:s,s:s,s:s,s:I}", "person_id", sus, "regime", "ordinary", "ground", GROUND, "ground_code",
+			  "PREVENT_FLIGHT", "started_at", (json_int_t)start));
 	th_expect(&r, 201);
+	assert_string_equal(th_str(&r, "ground_code"), "PREVENT_FLIGHT");
 	snprintf(kid, sizeof kid, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	r = req("GET", "/api/v1/custody-grounds", officer, NULL);
+	th_expect(&r, 200);
+	assert_true(json_array_size(json_object_get(r.json, "grounds")) >= 5);
 	th_resp_free(&r);
 
 	/* the avis to the prosecutor: time and means */
@@ -436,6 +449,8 @@ static void acceptance_walk(void **st)
 	assert_non_null(strstr(r.body, "Bennani"));
 	assert_non_null(strstr(r.body, "بناني"));
 	assert_non_null(strstr(r.body, "register-page"));
+	assert_non_null(strstr(r.body, "Empêcher la fuite du suspect"));
+	assert_non_null(strstr(r.body, "الحيلولة دون فرار المشتبه فيه"));
 	assert_null(strstr(r.body, "session_kind."));
 	assert_null(strstr(r.body, "procreg."));
 	th_resp_free(&r);

@@ -280,3 +280,26 @@ CREATE TRIGGER xchg_proc_summons_update AFTER UPDATE OF case_id, unit_id, person
   INSERT INTO xchg_outbox (tbl, row_id, unit, row, at) VALUES ('proc_summons', NEW.id, (SELECT code FROM units WHERE id = NEW.unit_id), sj_row_json('id', NEW.id, 'case_id', NEW.case_id, 'unit_id', NEW.unit_id, 'person_id', NEW.person_id, 'kind', NEW.kind, 'purpose', NEW.purpose, 'summoned_for', NEW.summoned_for, 'authority', NEW.authority, 'issued_by', NEW.issued_by, 'order_reference', NEW.order_reference, 'order_date', NEW.order_date, 'status', NEW.status, 'served_at', NEW.served_at, 'served_how', NEW.served_how, 'closed_at', NEW.closed_at, 'outcome_note', NEW.outcome_note, 'recorded_by', NEW.recorded_by, 'recorded_at', NEW.recorded_at), CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
 END;
 -- @end
+
+-- the grounds of art 66-1 as reference data (data/custody_rules.json
+-- "grounds"), and the ground a custody names from it
+CREATE TABLE ref_custody_grounds (
+  code            TEXT PRIMARY KEY,
+  version         TEXT NOT NULL,
+  label_fr        TEXT NOT NULL,
+  label_ar        TEXT NOT NULL,
+  confidence      TEXT,
+  effective_from  TEXT
+);
+ALTER TABLE custodies ADD COLUMN ground_code TEXT;
+-- @sqlite
+-- custodies.ground_code travels (their triggers again, generated)
+DROP TRIGGER IF EXISTS xchg_custodies_insert;
+DROP TRIGGER IF EXISTS xchg_custodies_update;
+CREATE TRIGGER xchg_custodies_insert AFTER INSERT ON custodies FOR EACH ROW BEGIN
+  INSERT INTO xchg_outbox (tbl, row_id, unit, row, at) VALUES ('custodies', NEW.id, (SELECT code FROM units WHERE id = NEW.unit_id), sj_row_json('id', NEW.id, 'case_id', NEW.case_id, 'unit_id', NEW.unit_id, 'person_id', NEW.person_id, 'regime', NEW.regime, 'ground', NEW.ground, 'rule_id', NEW.rule_id, 'started_at', NEW.started_at, 'deadline_at', NEW.deadline_at, 'extensions', NEW.extensions, 'place', NEW.place, 'family_informed_at', NEW.family_informed_at, 'family_informed_how', NEW.family_informed_how, 'lawyer_contacted_at', NEW.lawyer_contacted_at, 'status', NEW.status, 'ended_at', NEW.ended_at, 'end_kind', NEW.end_kind, 'end_note', NEW.end_note, 'opened_by', NEW.opened_by, 'closed_by', NEW.closed_by, 'created_at', NEW.created_at, 'lawyer_deadline_at', NEW.lawyer_deadline_at, 'lawyer_delay_ref', NEW.lawyer_delay_ref, 'lawyer_delay_date', NEW.lawyer_delay_date, 'guardian_informed_at', NEW.guardian_informed_at, 'guardian_informed_how', NEW.guardian_informed_how, 'why', NEW.why, 'close_recorded_at', NEW.close_recorded_at, 'authority', NEW.authority, 'ground_code', NEW.ground_code), CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+END;
+CREATE TRIGGER xchg_custodies_update AFTER UPDATE OF case_id, unit_id, person_id, regime, ground, rule_id, started_at, deadline_at, extensions, place, family_informed_at, family_informed_how, lawyer_contacted_at, status, ended_at, end_kind, end_note, opened_by, closed_by, created_at, lawyer_deadline_at, lawyer_delay_ref, lawyer_delay_date, guardian_informed_at, guardian_informed_how, why, close_recorded_at, authority, ground_code ON custodies FOR EACH ROW BEGIN
+  INSERT INTO xchg_outbox (tbl, row_id, unit, row, at) VALUES ('custodies', NEW.id, (SELECT code FROM units WHERE id = NEW.unit_id), sj_row_json('id', NEW.id, 'case_id', NEW.case_id, 'unit_id', NEW.unit_id, 'person_id', NEW.person_id, 'regime', NEW.regime, 'ground', NEW.ground, 'rule_id', NEW.rule_id, 'started_at', NEW.started_at, 'deadline_at', NEW.deadline_at, 'extensions', NEW.extensions, 'place', NEW.place, 'family_informed_at', NEW.family_informed_at, 'family_informed_how', NEW.family_informed_how, 'lawyer_contacted_at', NEW.lawyer_contacted_at, 'status', NEW.status, 'ended_at', NEW.ended_at, 'end_kind', NEW.end_kind, 'end_note', NEW.end_note, 'opened_by', NEW.opened_by, 'closed_by', NEW.closed_by, 'created_at', NEW.created_at, 'lawyer_deadline_at', NEW.lawyer_deadline_at, 'lawyer_delay_ref', NEW.lawyer_delay_ref, 'lawyer_delay_date', NEW.lawyer_delay_date, 'guardian_informed_at', NEW.guardian_informed_at, 'guardian_informed_how', NEW.guardian_informed_how, 'why', NEW.why, 'close_recorded_at', NEW.close_recorded_at, 'authority', NEW.authority, 'ground_code', NEW.ground_code), CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+END;
+-- @end
