@@ -85,6 +85,11 @@ void api_proc_register_html(app *a, http_req *r, auth_user *u)
 	app_reply_html(a, r, c, e, why, http_param(r, "code"), &html);
 }
 
+void api_proc_visa(app *a, http_req *r, auth_user *u)
+{
+	write_on(a, r, u, "code", proc_visa_add, 201);
+}
+
 void api_proc_courante(app *a, http_req *r, auth_user *u)
 {
 	sj_actor who;

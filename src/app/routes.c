@@ -456,6 +456,9 @@ const route app_routes[] = {
 	ROUTE("GET", "/api/v1/units/{code}/custody-register.html", HUMANS, 0, api_proc_register_html,
 	      "The legal custody register, printable (HTML, Arabic and French)", "procedure",
 	      AUDIT("proc.register.print", "unit")),
+	ROUTE("POST", "/api/v1/units/{code}/custody-register/visas", WRITERS, 0, api_proc_visa,
+	      "Record the prosecutor's visa of the custody register", "procedure", BODY(proc_visa_rec),
+	      REPLY(proc_visas_rec), AUDIT("proc.register.visa", "unit")),
 	ROUTE("GET", "/api/v1/units/{code}/main-courante", HUMANS, 0, api_proc_courante,
 	      "A day of the unit's main courante", "procedure", REPLY(proc_day_rec), AUDIT("courante.read", "unit")),
 	ROUTE("POST", "/api/v1/units/{code}/main-courante", WRITERS, 0, api_proc_courante_add,
@@ -507,7 +510,7 @@ const rec_desc *const app_records[] = {
 	/* the rest of judicial police procedure */
 	&proc_avis_rec, &proc_instruction_rec, &proc_execution_rec, &proc_case_rec, &proc_right_rec,
 	&proc_session_rec, &proc_register_entry_rec, &proc_line_rec, &proc_day_rec, &proc_day_seal_rec,
-	&proc_tombstone_rec, &proc_retention_run_rec, &proc_summons_rec, &proc_summons_outcome_rec, &proc_ground_rec, &proc_grounds_rec,
+	&proc_tombstone_rec, &proc_retention_run_rec, &proc_summons_rec, &proc_summons_outcome_rec, &proc_ground_rec, &proc_grounds_rec, &proc_visa_rec, &proc_visas_rec,
 	/* the exchange with central */
 	&xchg_enrol_rec, &xchg_batch_rec, &xchg_ack_rec, &xchg_nodes_rec, &xchg_status_rec, &xchg_node_rec,
 	&xchg_digest_rec, NULL,

@@ -537,7 +537,7 @@ sj_err custody_open(db_conn *c, const sj_actor *a, const char *case_id, json_t *
 					 (json_int_t)rule.initial_hours));
 	/* the main courante knows: a custody opened writes its line (issue 17 item 6) */
 	char line[CASE_NUMBER_MAX + 64];
-	snprintf(line, sizeof line, "Garde à vue / حراسة نظرية — %s", r->number);
+	snprintf(line, sizeof line, "Garde à vue / حراسة نظرية — %.*s", CASE_NUMBER_MAX, r->number);
 	e = e ? e : proc_courante_auto(c, a, r->unit_id, "custody_start", start, line, id);
 	return e ? e : custody_get(c, id, out);
 }
@@ -820,10 +820,10 @@ sj_err custody_close(db_conn *c, const sj_actor *a, const char *id, json_t *in, 
 			       json_pack("{s:s,s:s,s:I,s:s?}", "custody_id", id, "end_kind", end_kind, "ended_at",
 					 (json_int_t)at, "note", note));
 	char line[CASE_NUMBER_MAX + 128];
-	snprintf(line, sizeof line, "%s — %s",
+	snprintf(line, sizeof line, "%s — %.*s",
 		 strcmp(end_kind, "presented") == 0 ? "Présentation au parquet / تقديم إلى النيابة العامة"
 						    : "Remise en liberté / إطلاق سراح",
-		 r.number);
+		 CASE_NUMBER_MAX, r.number);
 	e = e ? e : proc_courante_auto(c, a, r.unit_id, "custody_end", at, line, id);
 	return e ? e : custody_get(c, id, out);
 }

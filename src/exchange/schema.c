@@ -49,6 +49,7 @@ const xchg_table xchg_tables[] = {
 	{"main_courante_days", "id", UNIT_OF("unit_id"), NULL},
 	{"retention_tombstones", "id", UNIT_OF("unit_id"), NULL},
 	{"proc_summons", "id", UNIT_OF("unit_id"), NULL},
+	{"custody_register_visas", "id", UNIT_OF("unit_id"), NULL},
 };
 const size_t xchg_tables_count = sizeof xchg_tables / sizeof xchg_tables[0];
 

@@ -152,6 +152,17 @@ SJ_MUST_USE sj_err proc_register_entry(db_conn *c, const sj_actor *a, const char
 SJ_MUST_USE sj_err proc_register_print(db_conn *c, const sj_actor *a, const char *unit_code, buf *html,
 				       const char **why);
 
+extern const rec_desc proc_visa_rec, proc_visas_rec;
+/* proc_visa_add records the prosecutor's visa of the custody register of
+ * the unit with code unit_code (a writer of it): visited_at (not in the
+ * future), magistrate, office_code (an office of the reference data: 422
+ * "visa-office-unknown"), observations; the visa covers the pages written so
+ * far (last_page). *out: {"visas": [...]}, printed at the register's end. */
+SJ_MUST_USE sj_err proc_visa_add(db_conn *c, const sj_actor *a, const char *unit_code, json_t *in, json_t **out,
+				 const char **why);
+/* proc_visas returns {"visas": [...]} of unit unit_id, oldest first. */
+SJ_MUST_USE sj_err proc_visas(db_conn *c, const char *unit_id, json_t **out);
+
 /* --- the main courante (courante.c) --- */
 
 /* proc_courante_auto writes a line the system knows of (kind, at, text, the

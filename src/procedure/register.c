@@ -14,6 +14,8 @@
 #include "core/id.h"
 #include "core/limits.h"
 #include "db/dbj.h"
+#include "org/units.h"
+#include "refdata/refdata.h"
 
 static const char *jstr(json_t *o, const char *k)
 {
@@ -51,6 +53,25 @@ const rec_desc proc_session_rec = REC_DESC("proc_session", "custody_sessions", s
 	X(V, rest_ms, INT, 0, 0, NULL, OUT)
 static const rec_field entry_fields[] = {ENTRY_FIELDS(REC_FIELD)};
 const rec_desc proc_register_entry_rec = REC_DESC("proc_register_entry", NULL, entry_fields, NULL);
+
+/* The prosecutor's visa of the register (CPP 45: the procureur du Roi
+ * visits the places of garde à vue and signs the register): when, who, from
+ * which office of the reference data, what was observed; the visa covers
+ * the pages written so far (last_page). */
+#define VISA_FIELDS(X) \
+	X(C, unit_id, ID, 0, 36, NULL, 0) \
+	X(C, visited_at, TIME, 0, 0, NULL, IN | REQ | OUT) \
+	X(C, magistrate, TEXT, 2, SJ_MAX_NAME, NULL, IN | REQ | OUT) \
+	X(C, office_code, CODE, 1, 64, NULL, IN | REQ | OUT) \
+	X(C, observations, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, IN | OUT | MULTI | NULLABLE) \
+	X(C, last_page, INT, 0, 0, NULL, OUT) \
+	X(C, recorded_by, CODE, 1, SJ_MAX_BADGE, NULL, OUT) \
+	X(C, recorded_at, TIME, 0, 0, NULL, OUT)
+static const rec_field visa_fields[] = {REC_ID_FIELD, VISA_FIELDS(REC_FIELD)};
+const rec_desc proc_visa_rec = REC_DESC("proc_visa", "custody_register_visas", visa_fields, NULL);
+#define VISAS_FIELDS(X) X(V, visas, ARRAY, 0, 0, &proc_visa_rec, OUT)
+static const rec_field visas_fields[] = {VISAS_FIELDS(REC_FIELD)};
+const rec_desc proc_visas_rec = REC_DESC("proc_visas", NULL, visas_fields, NULL);
 
 static const char sql_case_of[] = "SELECT case_id FROM custodies WHERE id = ?";
 static const char sql_custody_state[] = "SELECT status, started_at, ended_at, unit_id FROM custodies WHERE id = ?";
@@ -361,6 +382,83 @@ sj_err proc_register_print(db_conn *c, const sj_actor *a, const char *unit_code,
 		e = e ? e : page(html, en);
 		json_decref(en);
 	}
+	/* the prosecutor's visas, each after the page it covers */
+	unit_info u;
+	json_t *v = NULL;
+	if (!e && unit_get_by_code(c, unit_code, &u) == SJ_OK && proc_visas(c, u.id, &v) == SJ_OK) {
+		json_t *x;
+		size_t j;
+		json_array_foreach(json_object_get(v, "visas"), j, x) {
+			char last[64];
+			snprintf(last, sizeof last, "%lld", (long long)jint(x, "last_page"));
+			e = e ? e : buf_adds(html, "<section class=\"register-visa\"><h2>");
+			e = e ? e : both(html, "procreg.visa");
+			e = e ? e : buf_adds(html, "</h2>\n<table class=\"fields\">\n");
+			e = e ? e : field_time(html, "proc_visa.visited_at", json_object_get(x, "visited_at"));
+			e = e ? e : field(html, "proc_visa.magistrate", jstr(x, "magistrate"));
+			e = e ? e : field(html, "proc_visa.office_code", jstr(x, "office_code"));
+			e = e ? e : field(html, "proc_visa.last_page", last);
+			e = e ? e : field(html, "proc_visa.observations", jstr(x, "observations"));
+			e = e ? e : buf_adds(html, "</table></section>\n");
+		}
+	}
+	json_decref(v);
 	json_decref(reg);
 	return e ? e : buf_adds(html, "</body></html>\n");
+}
+
+/* ------------------------------------------------------------ the visa */
+
+static const char sql_visa_add[] =
+	"INSERT INTO custody_register_visas (" REC_COLS(VISA_FIELDS) ") VALUES (" REC_QS(VISA_FIELDS) ")";
+static const char sql_pages[] = "SELECT COUNT(*) FROM custodies WHERE unit_id = ?";
+static const char sql_visas[] =
+	"SELECT id, visited_at, magistrate, office_code, observations, last_page, r_badge AS recorded_by, recorded_at"
+	" FROM custody_register_visas JOIN (SELECT id AS r_id, badge AS r_badge FROM users) r ON r.r_id = recorded_by"
+	" WHERE unit_id = ? ORDER BY visited_at, id";
+
+sj_err proc_visa_add(db_conn *c, const sj_actor *a, const char *unit_code, json_t *in, json_t **out, const char **why)
+{
+	*out = NULL;
+	unit_info u;
+	sj_err e = unit_get_by_code(c, unit_code, &u);
+	if (e == SJ_ENOTFOUND)
+		*why = "unit-not-found";
+	if (!e && !actor_can_write(a, u.path))
+		e = SJ_EFORBIDDEN;
+	if (e)
+		return e;
+	json_t *office = NULL;
+	e = ref_prosecution_get(c, jstr(in, "office_code"), &office);
+	json_decref(office);
+	if (e == SJ_ENOTFOUND) {
+		*why = "visa-office-unknown";
+		return SJ_EUNPROCESSABLE;
+	}
+	int64_t at = jint(in, "visited_at"), pages = 0, now = clock_now_ms();
+	if (!e && !proc_time_ok(at, 0, NULL, why))
+		return SJ_EUNPROCESSABLE;
+	e = e ? e : dbj_int(c, sql_pages, &pages, "t", u.id);
+	char id[ID_LEN + 1];
+	id_new(id);
+	json_t *row = e ? NULL : json_deep_copy(in);
+	json_t *set = e ? NULL : json_pack("{s:s,s:s,s:I,s:s,s:I}", "id", id, "unit_id", u.id, "last_page", (json_int_t)pages,
+					   "recorded_by", a->id, "recorded_at", (json_int_t)now);
+	if (!e && (!row || !set || json_object_update(row, set)))
+		e = SJ_ENOMEM;
+	json_decref(set);
+	e = e ? e : dbj_write(c, sql_visa_add, &proc_visa_rec, row, false, "");
+	json_decref(row);
+	return e ? e : proc_visas(c, u.id, out);
+}
+
+sj_err proc_visas(db_conn *c, const char *unit_id, json_t **out)
+{
+	*out = NULL;
+	json_t *list = NULL;
+	sj_err e = dbj_rec_rows(c, sql_visas, &proc_visa_rec, &list, "t", unit_id);
+	if (e)
+		return e;
+	*out = json_pack("{s:o}", "visas", list);
+	return *out ? SJ_OK : SJ_ENOMEM;
 }

@@ -289,6 +289,8 @@ static const probe PROBES[] = {
 	{"GET", "/api/v1/custody/{id}/register", "/api/v1/custody/${custody}/register", true, NULL, true},
 	{"GET", "/api/v1/units/{code}/custody-register.html", "/api/v1/units/${unitA}/custody-register.html", true, NULL,
 	 true},
+	{"POST", "/api/v1/units/{code}/custody-register/visas", "/api/v1/units/${unitA}/custody-register/visas", true,
+	 "{\"visited_at\":1795000000000,\"magistrate\":\"Procureur du Roi\",\"office_code\":\"TPI-CASA-PENAL\"}", false},
 	{"GET", "/api/v1/units/{code}/main-courante", "/api/v1/units/${unitA}/main-courante", true, NULL, true},
 	{"POST", "/api/v1/units/{code}/main-courante", "/api/v1/units/${unitA}/main-courante", true,
 	 "{\"at\":1795000000000,\"kind\":\"call\",\"text\":\"autre unité\"}", false},

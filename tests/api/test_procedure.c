@@ -444,8 +444,24 @@ static void acceptance_walk(void **st)
 	assert_true(jint(r.json, "page") >= 1);
 	assert_int_equal(json_array_size(json_object_get(r.json, "rights")), 6);
 	th_resp_free(&r);
+	/* the prosecutor's visa of the register, from an office of the reference data */
+	r = req("POST", "/api/v1/units/" UNIT "/custody-register/visas", officer,
+		json_pack("{s:I,s:s,s:s}", "visited_at", (json_int_t)(now - 10 * MIN), "magistrate",
+			  "M. le Procureur du Roi", "office_code", "PARQUET-DE-MOI"));
+	expect_problem(&r, 422, "visa-office-unknown");
+	th_resp_free(&r);
+	r = req("POST", "/api/v1/units/" UNIT "/custody-register/visas", officer,
+		json_pack("{s:I,s:s,s:s,s:s}", "visited_at", (json_int_t)(now - 10 * MIN), "magistrate",
+			  "M. le Procureur du Roi", "office_code", "TPI-CASA-PENAL", "observations",
+			  "Registre tenu à jour ; locaux visités"));
+	th_expect(&r, 201);
+	json_t *visa = json_array_get(json_object_get(r.json, "visas"), 0);
+	assert_true(jint(visa, "last_page") >= 3);
+	th_resp_free(&r);
 	r = req("GET", "/api/v1/units/" UNIT "/custody-register.html", officer, NULL);
 	th_expect(&r, 200);
+	assert_non_null(strstr(r.body, "register-visa"));
+	assert_non_null(strstr(r.body, "Registre tenu à jour"));
 	assert_non_null(strstr(r.body, "Bennani"));
 	assert_non_null(strstr(r.body, "بناني"));
 	assert_non_null(strstr(r.body, "register-page"));

@@ -303,3 +303,24 @@ CREATE TRIGGER xchg_custodies_update AFTER UPDATE OF case_id, unit_id, person_id
   INSERT INTO xchg_outbox (tbl, row_id, unit, row, at) VALUES ('custodies', NEW.id, (SELECT code FROM units WHERE id = NEW.unit_id), sj_row_json('id', NEW.id, 'case_id', NEW.case_id, 'unit_id', NEW.unit_id, 'person_id', NEW.person_id, 'regime', NEW.regime, 'ground', NEW.ground, 'rule_id', NEW.rule_id, 'started_at', NEW.started_at, 'deadline_at', NEW.deadline_at, 'extensions', NEW.extensions, 'place', NEW.place, 'family_informed_at', NEW.family_informed_at, 'family_informed_how', NEW.family_informed_how, 'lawyer_contacted_at', NEW.lawyer_contacted_at, 'status', NEW.status, 'ended_at', NEW.ended_at, 'end_kind', NEW.end_kind, 'end_note', NEW.end_note, 'opened_by', NEW.opened_by, 'closed_by', NEW.closed_by, 'created_at', NEW.created_at, 'lawyer_deadline_at', NEW.lawyer_deadline_at, 'lawyer_delay_ref', NEW.lawyer_delay_ref, 'lawyer_delay_date', NEW.lawyer_delay_date, 'guardian_informed_at', NEW.guardian_informed_at, 'guardian_informed_how', NEW.guardian_informed_how, 'why', NEW.why, 'close_recorded_at', NEW.close_recorded_at, 'authority', NEW.authority, 'ground_code', NEW.ground_code), CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
 END;
 -- @end
+
+-- the prosecutor's visa of the custody register (CPP 45)
+CREATE TABLE custody_register_visas (
+  id            TEXT PRIMARY KEY,
+  unit_id       TEXT NOT NULL REFERENCES units(id),
+  visited_at    BIGINT NOT NULL,
+  magistrate    TEXT NOT NULL,
+  office_code   TEXT NOT NULL,
+  observations  TEXT,
+  last_page     BIGINT NOT NULL,
+  recorded_by   TEXT NOT NULL REFERENCES users(id),
+  recorded_at   BIGINT NOT NULL
+);
+-- @sqlite
+CREATE TRIGGER xchg_custody_register_visas_insert AFTER INSERT ON custody_register_visas FOR EACH ROW BEGIN
+  INSERT INTO xchg_outbox (tbl, row_id, unit, row, at) VALUES ('custody_register_visas', NEW.id, (SELECT code FROM units WHERE id = NEW.unit_id), sj_row_json('id', NEW.id, 'unit_id', NEW.unit_id, 'visited_at', NEW.visited_at, 'magistrate', NEW.magistrate, 'office_code', NEW.office_code, 'observations', NEW.observations, 'last_page', NEW.last_page, 'recorded_by', NEW.recorded_by, 'recorded_at', NEW.recorded_at), CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+END;
+CREATE TRIGGER xchg_custody_register_visas_update AFTER UPDATE OF unit_id, visited_at, magistrate, office_code, observations, last_page, recorded_by, recorded_at ON custody_register_visas FOR EACH ROW BEGIN
+  INSERT INTO xchg_outbox (tbl, row_id, unit, row, at) VALUES ('custody_register_visas', NEW.id, (SELECT code FROM units WHERE id = NEW.unit_id), sj_row_json('id', NEW.id, 'unit_id', NEW.unit_id, 'visited_at', NEW.visited_at, 'magistrate', NEW.magistrate, 'office_code', NEW.office_code, 'observations', NEW.observations, 'last_page', NEW.last_page, 'recorded_by', NEW.recorded_by, 'recorded_at', NEW.recorded_at), CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+END;
+-- @end

@@ -257,14 +257,21 @@ export async function render(ctx) {
     ], listOf(c.custodies), { caption: 'case.custody', empty: 'custody.none' }),
     open && can('POST', EP.caseCustodies) ? adder('custody.open', () => {
       const suspects = people.filter((p) => p.roles.includes('suspect') || p.roles.includes('arrested'));
-      const sf = schemaForm('POST', custUrl, ['person_id', 'regime', 'started_at', 'place', 'ground'], {
+      const sf = schemaForm('POST', custUrl, ['person_id', 'regime', 'started_at', 'place', 'ground_code', 'ground'], {
         person_id: { type: 'select', options: personOptions(suspects), hint: 'custody.person-hint' },
         regime: { only: c.allowed_regimes }, started_at: { hint: 'custody.started-hint' }, place: { dir: 'auto' }, ground: { hint: 'custody.ground-hint', dir: 'auto' },
+        ground_code: { type: 'select', options: [['', 'msg.choose']] },
       });
-      return form({
+      const f = form({
         submit: 'custody.open', draft: `${ek}.custody`, check: sf.check,
         onSubmit: async (v) => { await api('POST', custUrl, sf.body(v)); done('custody.opened'); },
       }, sf.fields);
+      // the grounds of art 66-1 (reference data, issue 17)
+      api('GET', '/api/v1/custody-grounds').then((d) => {
+        const sel = f.querySelector('select[name=ground_code]');
+        for (const g of (d.grounds || [])) sel.appendChild(h('option', { value: g.code, text: getLang() === 'ar' ? g.label_ar : g.label_fr }));
+      }).catch(() => {});
+      return f;
     }) : null);
 
   const seizUrl = fill(EP.caseSeizures, { id });
