@@ -330,6 +330,7 @@ void api_proc_courante_html(app *a, http_req *r, auth_user *u);
 void api_proc_retention_run(app *a, http_req *r, auth_user *u);
 void api_proc_grounds(app *a, http_req *r, auth_user *u);
 void api_proc_visa(app *a, http_req *r, auth_user *u);
+void api_seizure_fate(app *a, http_req *r, auth_user *u);
 
 /* security communication (api_comms.c, issue 15) */
 void api_comms_link_create(app *a, http_req *r, auth_user *u);

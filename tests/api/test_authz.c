@@ -299,6 +299,8 @@ static const probe PROBES[] = {
 	{"GET", "/api/v1/units/{code}/main-courante.html", "/api/v1/units/${unitA}/main-courante.html", true, NULL, true},
 	{"POST", "/api/v1/retention/run", "/api/v1/retention/run", false, NULL, true},
 	{"GET", "/api/v1/custody-grounds", "/api/v1/custody-grounds", false, NULL, true},
+	{"POST", "/api/v1/seizures/{id}/fate", "/api/v1/seizures/${seizure}/fate", true,
+	 "{\"fate\":\"destruction\",\"reference\":\"TPI/2026/9\",\"decided_on\":\"2026-11-30\"}", false},
 	{"POST", "/api/v1/cases/{id}/seizures", "/api/v1/cases/${case}/seizures", true,
 	 "{\"seal_no\":\"B-S-9\",\"description\":\"xx\",\"quantity\":\"1\",\"storage_place\":\"xx\",\"holder\":\"xx\"}", false},
 	{"GET", "/api/v1/seizures/{id}", "/api/v1/seizures/${seizure}", true, NULL, true},

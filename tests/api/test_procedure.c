@@ -763,6 +763,49 @@ static void summons_and_warrants(void **st)
 	th_resp_free(&r);
 }
 
+/* Seized items (item 8): drugs by substance and weight with sampling, from
+ * whom (a person of the case) and where; the judicial decision on the
+ * item's fate recorded once, a restitution naming to whom. */
+static void seized_items_fate(void **st)
+{
+	(void)st;
+	char cas[37], sus[37], vic[37], path[256], sid[37];
+	long long now = now_ms();
+	new_case("flagrant", "CP-505", cas);
+	add_person(cas, "suspect", sus);
+	th_resp r = req("POST", P(path, "/api/v1/cases/%s/seizures", cas), officer,
+			json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "seal_no", "OULFA-D-0001", "description", "Résine de cannabis",
+				  "quantity", "3 plaquettes", "storage_place", "Coffre", "holder", "demo-officer", "category", "drugs"));
+	th_expect(&r, 400);
+	th_resp_free(&r);
+	r = req("POST", P(path, "/api/v1/cases/%s/seizures", cas), officer,
+		json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:b,s:s,s:s,s:I}", "seal_no", "OULFA-D-0001", "description",
+			  "Résine de cannabis", "quantity", "3 plaquettes", "storage_place", "Coffre", "holder", "demo-officer",
+			  "category", "drugs", "substance", "résine de cannabis", "weight_mg", (json_int_t)312500, "sampled", 1,
+			  "seized_from_id", sus, "seized_place", "Poche du blouson", "seized_at", (json_int_t)(now - HOUR)));
+	th_expect(&r, 201);
+	snprintf(sid, sizeof sid, "%s", th_str(&r, "id"));
+	assert_int_equal(jint(r.json, "weight_mg"), 312500);
+	assert_string_equal(th_str(&r, "seized_from_id"), sus);
+	th_resp_free(&r);
+	add_person(cas, "victim", vic);
+	P(path, "/api/v1/seizures/%s/fate", sid);
+	r = req("POST", path, officer, json_pack("{s:s,s:s,s:s}", "fate", "restitution", "reference", "TPI/2026/77", "decided_on", "2026-11-30"));
+	th_expect(&r, 400);
+	th_resp_free(&r);
+	r = req("POST", path, officer, json_pack("{s:s,s:s,s:s}", "fate", "destruction", "reference", "TPI/2026/77", "decided_on", "2099-01-01"));
+	expect_problem(&r, 422, "seizure-fate-in-future");
+	th_resp_free(&r);
+	r = req("POST", path, officer, json_pack("{s:s,s:s,s:s}", "fate", "destruction", "reference", "TPI/2026/77", "decided_on", "2026-11-30"));
+	th_expect(&r, 200);
+	assert_string_equal(th_str(&r, "fate"), "destruction");
+	assert_string_equal(th_str(&r, "fate_reference"), "TPI/2026/77");
+	th_resp_free(&r);
+	r = req("POST", path, officer, json_pack("{s:s,s:s,s:s,s:s}", "fate", "restitution", "reference", "TPI/2026/78", "decided_on", "2026-11-30", "to", "Bennani Youssef"));
+	expect_problem(&r, 409, "seizure-fate-recorded");
+	th_resp_free(&r);
+}
+
 /* The walk's day, once over: the main courante closed and sealed with the
  * walk's lines, verified, printed; a changed line breaks the seal. Last,
  * since it moves the clock a day on. */
@@ -923,6 +966,7 @@ int main(void)
 		cmocka_unit_test(attempts_flagrance_and_dates),
 		cmocka_unit_test(seizure_in_future),
 		cmocka_unit_test(summons_and_warrants),
+		cmocka_unit_test(seized_items_fate),
 		cmocka_unit_test(walk_day_sealed),
 		cmocka_unit_test(retention_purges_what_the_rule_says),
 	};

@@ -324,3 +324,41 @@ CREATE TRIGGER xchg_custody_register_visas_update AFTER UPDATE OF unit_id, visit
   INSERT INTO xchg_outbox (tbl, row_id, unit, row, at) VALUES ('custody_register_visas', NEW.id, (SELECT code FROM units WHERE id = NEW.unit_id), sj_row_json('id', NEW.id, 'unit_id', NEW.unit_id, 'visited_at', NEW.visited_at, 'magistrate', NEW.magistrate, 'office_code', NEW.office_code, 'observations', NEW.observations, 'last_page', NEW.last_page, 'recorded_by', NEW.recorded_by, 'recorded_at', NEW.recorded_at), CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
 END;
 -- @end
+
+-- a seized item's category, from whom and where, drugs by substance and
+-- weight with sampling, and the judicial decision on its fate (item 8)
+ALTER TABLE seizures ADD COLUMN category TEXT;
+ALTER TABLE seizures ADD COLUMN seized_from_id TEXT REFERENCES persons(id);
+ALTER TABLE seizures ADD COLUMN seized_place TEXT;
+ALTER TABLE seizures ADD COLUMN substance TEXT;
+ALTER TABLE seizures ADD COLUMN weight_mg BIGINT;
+ALTER TABLE seizures ADD COLUMN sampled BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE seizures ADD COLUMN fate TEXT;
+ALTER TABLE seizures ADD COLUMN fate_reference TEXT;
+ALTER TABLE seizures ADD COLUMN fate_to TEXT;
+ALTER TABLE seizures ADD COLUMN fate_decided_on TEXT;
+-- @sqlite
+CREATE TRIGGER seizures_category_enum_insert BEFORE INSERT ON seizures FOR EACH ROW WHEN NEW.category NOT IN ('drugs', 'weapon', 'cash', 'vehicle', 'phone', 'document', 'other')
+BEGIN SELECT RAISE(ABORT, 'seizures.category: not one of the accepted values'); END;
+CREATE TRIGGER seizures_category_enum_update BEFORE UPDATE OF category ON seizures FOR EACH ROW WHEN NEW.category NOT IN ('drugs', 'weapon', 'cash', 'vehicle', 'phone', 'document', 'other')
+BEGIN SELECT RAISE(ABORT, 'seizures.category: not one of the accepted values'); END;
+CREATE TRIGGER seizures_fate_enum_insert BEFORE INSERT ON seizures FOR EACH ROW WHEN NEW.fate NOT IN ('restitution', 'destruction', 'confiscation')
+BEGIN SELECT RAISE(ABORT, 'seizures.fate: not one of the accepted values'); END;
+CREATE TRIGGER seizures_fate_enum_update BEFORE UPDATE OF fate ON seizures FOR EACH ROW WHEN NEW.fate NOT IN ('restitution', 'destruction', 'confiscation')
+BEGIN SELECT RAISE(ABORT, 'seizures.fate: not one of the accepted values'); END;
+-- @end
+-- @pg
+ALTER TABLE seizures ADD CONSTRAINT seizures_category_enum CHECK (category IN ('drugs', 'weapon', 'cash', 'vehicle', 'phone', 'document', 'other')) NOT VALID;
+ALTER TABLE seizures ADD CONSTRAINT seizures_fate_enum CHECK (fate IN ('restitution', 'destruction', 'confiscation')) NOT VALID;
+-- @end
+-- @sqlite
+-- the seizures' new columns travel (their triggers again, generated)
+DROP TRIGGER IF EXISTS xchg_seizures_insert;
+DROP TRIGGER IF EXISTS xchg_seizures_update;
+CREATE TRIGGER xchg_seizures_insert AFTER INSERT ON seizures FOR EACH ROW BEGIN
+  INSERT INTO xchg_outbox (tbl, row_id, unit, row, at) VALUES ('seizures', NEW.id, (SELECT code FROM units WHERE id = NEW.unit_id), sj_row_json('id', NEW.id, 'case_id', NEW.case_id, 'unit_id', NEW.unit_id, 'seal_no', NEW.seal_no, 'description', NEW.description, 'quantity', NEW.quantity, 'storage_place', NEW.storage_place, 'holder', NEW.holder, 'pv_id', NEW.pv_id, 'seized_at', NEW.seized_at, 'recorded_by', NEW.recorded_by, 'created_at', NEW.created_at, 'imei', NEW.imei, 'plate', NEW.plate, 'category', NEW.category, 'seized_from_id', NEW.seized_from_id, 'seized_place', NEW.seized_place, 'substance', NEW.substance, 'weight_mg', NEW.weight_mg, 'sampled', NEW.sampled, 'fate', NEW.fate, 'fate_reference', NEW.fate_reference, 'fate_to', NEW.fate_to, 'fate_decided_on', NEW.fate_decided_on), CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+END;
+CREATE TRIGGER xchg_seizures_update AFTER UPDATE OF case_id, unit_id, seal_no, description, quantity, storage_place, holder, pv_id, seized_at, recorded_by, created_at, imei, plate, category, seized_from_id, seized_place, substance, weight_mg, sampled, fate, fate_reference, fate_to, fate_decided_on ON seizures FOR EACH ROW BEGIN
+  INSERT INTO xchg_outbox (tbl, row_id, unit, row, at) VALUES ('seizures', NEW.id, (SELECT code FROM units WHERE id = NEW.unit_id), sj_row_json('id', NEW.id, 'case_id', NEW.case_id, 'unit_id', NEW.unit_id, 'seal_no', NEW.seal_no, 'description', NEW.description, 'quantity', NEW.quantity, 'storage_place', NEW.storage_place, 'holder', NEW.holder, 'pv_id', NEW.pv_id, 'seized_at', NEW.seized_at, 'recorded_by', NEW.recorded_by, 'created_at', NEW.created_at, 'imei', NEW.imei, 'plate', NEW.plate, 'category', NEW.category, 'seized_from_id', NEW.seized_from_id, 'seized_place', NEW.seized_place, 'substance', NEW.substance, 'weight_mg', NEW.weight_mg, 'sampled', NEW.sampled, 'fate', NEW.fate, 'fate_reference', NEW.fate_reference, 'fate_to', NEW.fate_to, 'fate_decided_on', NEW.fate_decided_on), CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+END;
+-- @end
