@@ -56,6 +56,13 @@ SJ_MUST_USE sj_err pv_update(db_conn *c, const sj_actor *a, const char *id, json
  * freezes, hashes and signs the PV with the actor's key (an OPJ). 409
  * "pv-already-sealed", "case-closed". *out: the PV. */
 SJ_MUST_USE sj_err pv_seal(db_conn *c, const sj_actor *a, const char *id, json_t **out, const char **why);
+/* pv_load_templates loads data/pv_templates.json (issue 17 item 7): per PV
+ * type, the groups of body fields it requires ("any" / "all", min_lines);
+ * pv_seal refuses a PV its template finds incomplete (422
+ * "pv-template-search" — the occupant or two witnesses —,
+ * "pv-template-confrontation" — two persons or more —, "pv-template-seizure"
+ * — the inventory of scellés). */
+SJ_MUST_USE sj_err pv_load_templates(db_conn *c, json_t *root, int *added);
 /* pv_get returns the PV (with its sealed content and a fresh signature check
  * "verified") as a new object; no scope check. */
 SJ_MUST_USE sj_err pv_get(db_conn *c, const char *id, json_t **out);

@@ -107,36 +107,41 @@ static int load_desk(db_conn *c, const char *data, int *added)
 	return 0;
 }
 
-/* load_retention loads the retention rules (data/retention.json, loi 09-08
- * art 3; procedure.h). A missing file is skipped with a warning: nothing is
- * purged without a rule. */
-static int load_retention(db_conn *c, const char *data, int *added)
+/* load_file loads data/<name> with fn when the file is there (a missing
+ * file is a warning: nothing of it is applied); 1 on a failure. */
+static int load_file(db_conn *c, const char *data, const char *name, sj_err (*fn)(db_conn *, json_t *, int *),
+		     int *added)
 {
-	char path[PATH_MAX + 32];
-	*added = 0;
-	snprintf(path, sizeof path, "%s/retention.json", data);
+	char path[PATH_MAX + 64];
+	snprintf(path, sizeof path, "%s/%s", data, name);
 	if (access(path, R_OK) != 0) {
-		fprintf(stderr, "sijill: warning: no %s; no retention rule is loaded (nothing will be purged)\n", path);
+		fprintf(stderr, "sijill: warning: no %s; its rules are not loaded\n", path);
 		return 0;
 	}
 	json_t *root = load_json(path);
 	if (!root)
 		return 1;
-	sj_err e = proc_retention_load_rules(c, root, added);
+	int n = 0;
+	sj_err e = fn(c, root, &n);
 	json_decref(root);
-	/* the grounds of art 66-1, from the custody rules' file */
-	snprintf(path, sizeof path, "%s/custody_rules.json", data);
-	root = !e && access(path, R_OK) == 0 ? load_json(path) : NULL;
-	int grounds = 0;
-	if (root) {
-		e = proc_grounds_load(c, root, &grounds);
-		json_decref(root);
-	}
 	if (e) {
 		fprintf(stderr, "sijill: loading %s failed (%s)\n", path, sj_err_name(e));
 		return 1;
 	}
+	*added += n;
 	return 0;
+}
+
+/* load_retention loads the procedure's reference data (issue 17): the
+ * retention rules (retention.json, loi 09-08 art 3; nothing is purged without
+ * a rule), the grounds of art 66-1 (custody_rules.json "grounds") and the PV
+ * templates per type (pv_templates.json). */
+static int load_retention(db_conn *c, const char *data, int *added)
+{
+	*added = 0;
+	return load_file(c, data, "retention.json", proc_retention_load_rules, added) ||
+	       load_file(c, data, "custody_rules.json", proc_grounds_load, added) ||
+	       load_file(c, data, "pv_templates.json", pv_load_templates, added);
 }
 
 static int load_demo_users(db_conn *c, const char *path, int *created)
@@ -281,7 +286,7 @@ int cli_init(int argc, char **argv)
 		printf("sijill: reference data: %d offences, %d custody rules, %d prosecution offices, %d ranks added\n",
 		       refs[0], refs[1], refs[2], refs[3]);
 		printf("sijill: front desk: %d validity rules and communes added\n", desk);
-		printf("sijill: retention: %d rules read (loi 09-08 art 3)\n", retention);
+		printf("sijill: procedure: %d retention rules, grounds and PV templates read\n", retention);
 	}
 	db_release(d, c);
 	json_decref(units);

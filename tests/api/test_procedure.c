@@ -583,8 +583,44 @@ static void search_at_night(void **st)
 	free(s);
 	th_expect(&r, 200);
 	th_resp_free(&r);
+	/* its template (data/pv_templates.json): the occupant, or two witnesses */
+	r = seal(pv);
+	expect_problem(&r, 422, "pv-template-search");
+	th_resp_free(&r);
+	s = strdup("{\"witnesses\":\"Kamal Idrissi, voisin\"}");
+	r = th_json_matched(&S, "PATCH", P(path, "/api/v1/pvs/%s", pv), officer, s);
+	free(s);
+	th_expect(&r, 200);
+	th_resp_free(&r);
+	r = seal(pv);
+	expect_problem(&r, 422, "pv-template-search");
+	th_resp_free(&r);
+	s = strdup("{\"witnesses\":\"Kamal Idrissi, voisin\\nSaïd Berrada, gardien\"}");
+	r = th_json_matched(&S, "PATCH", P(path, "/api/v1/pvs/%s", pv), officer, s);
+	free(s);
+	th_expect(&r, 200);
+	th_resp_free(&r);
 	r = seal(pv);
 	th_expect(&r, 200);
+	assert_non_null(strstr(r.body, "Berrada"));
+	th_resp_free(&r);
+	/* a seizure PV needs its inventory of scellés; a confrontation two persons */
+	char pz[37], pc[37];
+	draft_pv(cas, "seizure", NULL, NULL, 0, pz);
+	r = seal(pz);
+	expect_problem(&r, 422, "pv-template-seizure");
+	th_resp_free(&r);
+	s = strdup("{\"inventory\":\"Scellé n° 1 : un téléphone Samsung noir\"}");
+	r = th_json_matched(&S, "PATCH", P(path, "/api/v1/pvs/%s", pz), officer, s);
+	free(s);
+	th_expect(&r, 200);
+	th_resp_free(&r);
+	r = seal(pz);
+	th_expect(&r, 200);
+	th_resp_free(&r);
+	draft_pv(cas, "confrontation", sus, NULL, 0, pc);
+	r = seal(pc);
+	expect_problem(&r, 422, "pv-template-confrontation");
 	th_resp_free(&r);
 }
 

@@ -835,6 +835,8 @@ async function main() {
     await go(page, `/cases/${state.caseId}`, '#s-referral');
     await page.click('#s-referral details.add summary');
     await page.waitForSelector('#s-referral .competent .notice, #s-referral .competent .alert');
+    // drafts left out are named with a reason (issue 17 item 7)
+    await page.fill('#s-referral [name=drafts_reason]', 'مشروع محضر التصحيح لم يوقع، يتبع');
     await page.click('#s-referral button[type=submit]');
     await page.waitForSelector('dialog.confirm[open]');
     await shot(page, 'referral-confirm', { axe: false });

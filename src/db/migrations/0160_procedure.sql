@@ -362,3 +362,11 @@ CREATE TRIGGER xchg_seizures_update AFTER UPDATE OF case_id, unit_id, seal_no, d
   INSERT INTO xchg_outbox (tbl, row_id, unit, row, at) VALUES ('seizures', NEW.id, (SELECT code FROM units WHERE id = NEW.unit_id), sj_row_json('id', NEW.id, 'case_id', NEW.case_id, 'unit_id', NEW.unit_id, 'seal_no', NEW.seal_no, 'description', NEW.description, 'quantity', NEW.quantity, 'storage_place', NEW.storage_place, 'holder', NEW.holder, 'pv_id', NEW.pv_id, 'seized_at', NEW.seized_at, 'recorded_by', NEW.recorded_by, 'created_at', NEW.created_at, 'imei', NEW.imei, 'plate', NEW.plate, 'category', NEW.category, 'seized_from_id', NEW.seized_from_id, 'seized_place', NEW.seized_place, 'substance', NEW.substance, 'weight_mg', NEW.weight_mg, 'sampled', NEW.sampled, 'fate', NEW.fate, 'fate_reference', NEW.fate_reference, 'fate_to', NEW.fate_to, 'fate_decided_on', NEW.fate_decided_on), CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
 END;
 -- @end
+
+-- the PV templates per type (data/pv_templates.json): the body fields each requires
+CREATE TABLE ref_pv_templates (
+  type     TEXT PRIMARY KEY,
+  version  TEXT NOT NULL,
+  rule     TEXT NOT NULL,
+  source   TEXT
+);

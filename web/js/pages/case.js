@@ -118,7 +118,10 @@ function referralBox(ctx, c) {
         ' (', t(`office.${d.office.kind}`), ')')
       : h('p', { class: 'alert', text: t('referral.no-competent') }));
   }).catch((e) => mount(office, h('p', { class: 'alert', text: problemText(e) })));
-  const sf = schemaForm('POST', url, ['office', 'override_reason'], { office: { dir: 'ltr', hint: 'referral.office-hint' }, override_reason: { hint: 'referral.reason-hint', dir: 'auto' } });
+  const sf = schemaForm('POST', url, ['office', 'override_reason', 'drafts_reason'], {
+    office: { dir: 'ltr', hint: 'referral.office-hint' }, override_reason: { hint: 'referral.reason-hint', dir: 'auto' },
+    drafts_reason: { hint: 'referral.drafts-hint', dir: 'auto' },
+  });
   return h('div', null, office, form({
     submit: 'referral.send', check: sf.check,
     onSubmit: async (v) => {
