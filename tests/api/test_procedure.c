@@ -479,10 +479,22 @@ static void acceptance_walk(void **st)
 	char day[16];
 	snprintf(day, sizeof day, "%s", th_str(&r, "day"));
 	json_t *lines = json_object_get(r.json, "lines");
+	th_resp r2;
 	assert_true(has_line(lines, "custody_start", kid));
 	assert_true(has_line(lines, "custody_end", kid));
 	assert_true(has_line(lines, "custody_start", k3));
 	assert_true(has_line(lines, "call", NULL));
+	/* a complaint received writes its line too */
+	r2 = req("POST", "/api/v1/complaints", officer,
+		 json_pack("{s:{s:s,s:s,s:s},s:s}", "complainant", "last_name_lat", "Sefrioui", "first_name_lat", "Nadia",
+			   "cin", "BK700999", "facts", "Vol de sac à main devant la gare"));
+	th_expect(&r2, 201);
+	char cid[37];
+	snprintf(cid, sizeof cid, "%s", th_str(&r2, "id"));
+	th_resp_free(&r2);
+	r2 = req("GET", "/api/v1/units/" UNIT "/main-courante", officer, NULL);
+	assert_true(has_line(json_object_get(r2.json, "lines"), "complaint", cid));
+	th_resp_free(&r2);
 	th_resp_free(&r);
 	r = req("POST", "/api/v1/units/" UNIT "/main-courante/seal", opj, json_pack("{s:s}", "day", day));
 	expect_problem(&r, 409, "courante-day-not-over");
