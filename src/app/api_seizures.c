@@ -39,3 +39,16 @@ void api_seizure_transfer(app *a, http_req *r, auth_user *u)
 	app_reply(a, r, c, e, NULL, why, http_param(r, "id"),
 		  json_pack("{s:s?,s:s?}", "to", jstr(in, "to"), "reason", jstr(in, "reason")), 201, out);
 }
+
+void api_seizure_fate(app *a, http_req *r, auth_user *u)
+{
+	sj_actor who;
+	app_actor(r, u, &who);
+	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	if (!c)
+		return;
+	json_t *out = NULL;
+	const char *why = NULL;
+	sj_err e = seizure_decide_fate(c, &who, http_param(r, "id"), http_json(r), &out, &why);
+	app_reply(a, r, c, e, NULL, why, http_param(r, "id"), NULL, 200, out);
+}

@@ -314,6 +314,26 @@ void api_desk_today(app *a, http_req *r, auth_user *u);
 void api_desk_communes(app *a, http_req *r, auth_user *u);
 void api_verify(app *a, http_req *r, auth_user *u);
 
+/* the rest of judicial police procedure (api_procedure.c, issue 17) */
+void api_proc_avis(app *a, http_req *r, auth_user *u);
+void api_proc_instruction(app *a, http_req *r, auth_user *u);
+void api_proc_execution(app *a, http_req *r, auth_user *u);
+void api_proc_case(app *a, http_req *r, auth_user *u);
+void api_proc_summons(app *a, http_req *r, auth_user *u);
+void api_proc_summons_outcome(app *a, http_req *r, auth_user *u);
+void api_proc_rights(app *a, http_req *r, auth_user *u);
+void api_proc_session(app *a, http_req *r, auth_user *u);
+void api_proc_register_entry(app *a, http_req *r, auth_user *u);
+void api_proc_register_html(app *a, http_req *r, auth_user *u);
+void api_proc_courante(app *a, http_req *r, auth_user *u);
+void api_proc_courante_add(app *a, http_req *r, auth_user *u);
+void api_proc_courante_seal(app *a, http_req *r, auth_user *u);
+void api_proc_courante_html(app *a, http_req *r, auth_user *u);
+void api_proc_retention_run(app *a, http_req *r, auth_user *u);
+void api_proc_grounds(app *a, http_req *r, auth_user *u);
+void api_proc_visa(app *a, http_req *r, auth_user *u);
+void api_seizure_fate(app *a, http_req *r, auth_user *u);
+
 /* security communication (api_comms.c, issue 15) */
 void api_comms_link_create(app *a, http_req *r, auth_user *u);
 void api_comms_link_list(app *a, http_req *r, auth_user *u);

@@ -14,6 +14,7 @@
 #include "cases/seal.h"
 #include "cases/seizure.h"
 #include "desk/desk.h"
+#include "procedure/procedure.h"
 #include "exchange/exchange.h"
 #include "lookup/lookup.h"
 #include "org/units.h"
@@ -436,6 +437,59 @@ const route app_routes[] = {
 	      "Add a media item of the security arrangements (hashed)", "communication", BODY(comms_file_rec), REPLY(comms_event_rec), AUDIT("comms.event.media", "comms_event")),
 	ROUTE("GET", "/api/v1/comms/bilan", ROLES_COMMS | ROLE_ANALYST, 0, api_comms_bilan,
 	      "The communication bilan of a year, per unit or national", "communication", AUDIT("comms.bilan.read", "unit")),
+
+	/* the rest of judicial police procedure (issue 17): the prosecutor's loop,
+	 * rights notified, the custody register, the main courante */
+	ROUTE("POST", "/api/v1/cases/{id}/avis", WRITERS, ROUTE_OPJ, api_proc_avis,
+	      "Record the notice to the prosecutor (CPP 23: time, means)", "procedure", BODY(proc_avis_rec),
+	      REPLY(proc_case_rec), AUDIT("proc.avis", "case")),
+	ROUTE("POST", "/api/v1/cases/{id}/instructions", WRITERS, ROUTE_OPJ, api_proc_instruction,
+	      "Record an instruction of the prosecutor on the case", "procedure", BODY(proc_instruction_rec),
+	      REPLY(proc_case_rec), AUDIT("proc.instruction", "case")),
+	ROUTE("POST", "/api/v1/cases/{id}/instructions/executions", WRITERS, 0, api_proc_execution,
+	      "Record the execution of an instruction", "procedure", BODY(proc_execution_rec), REPLY(proc_case_rec),
+	      AUDIT("proc.instruction.execute", "case")),
+	ROUTE("POST", "/api/v1/cases/{id}/summons", WRITERS, 0, api_proc_summons,
+	      "Record a convocation, or a warrant received from a magistrate (authority, reference, date)", "procedure",
+	      BODY(proc_summons_rec), REPLY(proc_case_rec), AUDIT("proc.summons", "case")),
+	ROUTE("POST", "/api/v1/cases/{id}/summons/outcomes", WRITERS, 0, api_proc_summons_outcome,
+	      "Record a convocation served, attended or not, or a warrant executed", "procedure",
+	      BODY(proc_summons_outcome_rec), REPLY(proc_case_rec), AUDIT("proc.summons.outcome", "case")),
+	ROUTE("GET", "/api/v1/cases/{id}/procedure", HUMANS, 0, api_proc_case,
+	      "The case's avis and instructions", "procedure", REPLY(proc_case_rec), AUDIT("proc.read", "case")),
+	ROUTE("POST", "/api/v1/custody/{id}/rights", WRITERS, 0, api_proc_rights,
+	      "Record a right notified to the person held (time, language, signature or refusal)", "procedure",
+	      BODY(proc_right_rec), REPLY(proc_register_entry_rec), AUDIT("proc.right", "custody")),
+	ROUTE("POST", "/api/v1/custody/{id}/sessions", WRITERS, 0, api_proc_session,
+	      "Record a questioning, rest, meal, examination or visit in the custody register", "procedure",
+	      BODY(proc_session_rec), REPLY(proc_register_entry_rec), AUDIT("proc.session", "custody")),
+	ROUTE("GET", "/api/v1/custody/{id}/register", HUMANS, 0, api_proc_register_entry,
+	      "The custody's page of the register", "procedure", REPLY(proc_register_entry_rec),
+	      AUDIT("proc.register.read", "custody")),
+	ROUTE("GET", "/api/v1/units/{code}/custody-register.html", HUMANS, 0, api_proc_register_html,
+	      "The legal custody register, printable (HTML, Arabic and French)", "procedure",
+	      AUDIT("proc.register.print", "unit")),
+	ROUTE("POST", "/api/v1/units/{code}/custody-register/visas", WRITERS, 0, api_proc_visa,
+	      "Record the prosecutor's visa of the custody register", "procedure", BODY(proc_visa_rec),
+	      REPLY(proc_visas_rec), AUDIT("proc.register.visa", "unit")),
+	ROUTE("GET", "/api/v1/units/{code}/main-courante", HUMANS, 0, api_proc_courante,
+	      "A day of the unit's main courante", "procedure", REPLY(proc_day_rec), AUDIT("courante.read", "unit")),
+	ROUTE("POST", "/api/v1/units/{code}/main-courante", WRITERS, 0, api_proc_courante_add,
+	      "Write a line in today's main courante", "procedure", BODY(proc_line_rec), REPLY(proc_day_rec),
+	      AUDIT("courante.line", "unit")),
+	ROUTE("POST", "/api/v1/units/{code}/main-courante/seal", WRITERS, ROUTE_OPJ, api_proc_courante_seal,
+	      "Close and seal a past day of the main courante", "procedure", BODY(proc_day_seal_rec),
+	      REPLY(proc_day_rec), AUDIT("courante.seal", "unit")),
+	ROUTE("GET", "/api/v1/units/{code}/main-courante.html", HUMANS, 0, api_proc_courante_html,
+	      "A day of the main courante, printable (HTML)", "procedure", AUDIT("courante.print", "unit")),
+	ROUTE("POST", "/api/v1/seizures/{id}/fate", WRITERS, 0, api_seizure_fate,
+	      "Record the judicial decision on a seized item (restitution, destruction, confiscation)", "seizures",
+	      BODY(seizure_fate_rec), REPLY(seizure_rec), AUDIT("seizure.fate", "seizure")),
+	ROUTE("GET", "/api/v1/custody-grounds", HUMANS, 0, api_proc_grounds,
+	      "The grounds of a garde à vue (art 66-1, reference data)", "procedure", REPLY(proc_grounds_rec)),
+	ROUTE("POST", "/api/v1/retention/run", ROLE_ADMIN, 0, api_proc_retention_run,
+	      "Run the retention job now (loi 09-08 art 3): purge what is past its time, leave tombstones",
+	      "procedure", REPLY(proc_retention_run_rec), AUDIT("retention.run", "system")),
 };
 
 const size_t app_routes_count = sizeof app_routes / sizeof app_routes[0];
@@ -469,6 +523,10 @@ const rec_desc *const app_records[] = {
 	&comms_activity_rec, &comms_approve_rec, &comms_cancel_rec, &comms_import_rec, &comms_claim_rec,
 	&comms_claim_status_rec, &comms_claim_dup_rec, &comms_file_rec, &comms_crisis_rec, &comms_event_rec,
 	&comms_engagement_rec, &comms_csv_rec, &comms_case_link_rec,
+	/* the rest of judicial police procedure */
+	&proc_avis_rec, &proc_instruction_rec, &proc_execution_rec, &proc_case_rec, &proc_right_rec,
+	&proc_session_rec, &proc_register_entry_rec, &proc_line_rec, &proc_day_rec, &proc_day_seal_rec,
+	&proc_tombstone_rec, &proc_retention_run_rec, &proc_summons_rec, &proc_summons_outcome_rec, &proc_ground_rec, &proc_grounds_rec, &proc_visa_rec, &proc_visas_rec, &seizure_fate_rec,
 	/* the exchange with central */
 	&xchg_enrol_rec, &xchg_batch_rec, &xchg_ack_rec, &xchg_nodes_rec, &xchg_status_rec, &xchg_node_rec,
 	&xchg_digest_rec, &xchg_pull_rec, &xchg_feed_answer_rec, NULL,

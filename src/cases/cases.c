@@ -444,6 +444,12 @@ static sj_err charge(db_conn *c, json_t *in, json_t **offs, ref_class *cls, cons
 		}
 		if (e)
 			return e;
+		json_t *facts = json_object_get(in, "occurred_from");
+		if ((*why = case_offence_refusal(entry, json_is_true(json_object_get(o, "attempted")),
+						 json_is_integer(facts) ? (int64_t)json_integer_value(facts) : 0))) {
+			json_decref(entry);
+			return SJ_EUNPROCESSABLE;
+		}
 		ref_class k = ref_class_from_name(jstr(entry, "class"));
 		if (k > *cls)
 			*cls = k;
@@ -504,6 +510,11 @@ sj_err case_create(db_conn *c, const sj_actor *a, json_t *in, json_t **out, cons
 	json_t *offs = NULL, *cp = NULL, *row = NULL, *alerts = NULL;
 	sj_err e = case_unit(c, a, jstr(in, "unit"), &unit, field, why);
 	e = e ? e : charge(c, in, &offs, &cls, field, why);
+	/* flagrance (CPP 56) is for crimes and délits only (issue 17 item 7) */
+	if (!e && cls == REF_CLASS_CONTRAVENTION && jstr(in, "frame") && strcmp(jstr(in, "frame"), "flagrant") == 0) {
+		*why = "flagrance-not-for-contravention";
+		e = SJ_EUNPROCESSABLE;
+	}
 	if (!e && jstr(in, "opj")) {
 		e = find_opj(c, jstr(in, "opj"), unit.path, &opj, why);
 		opj_id = opj.id;
@@ -730,6 +741,17 @@ sj_err case_set_status(db_conn *c, const sj_actor *a, const char *id, json_t *in
 	}
 	e = e ? e : case_move(c, a, &r, to, reason, why);
 	return answer(c, e, r.id, out);
+}
+
+sj_err case_reopen_for_inquiry(db_conn *c, const sj_actor *a, const case_ref *r, const char *referral_id)
+{
+	if (strcmp(r->status, "referred") != 0)
+		return SJ_OK;
+	sj_err e = db_run(c, sql_set_status, "ttitt", "under_investigation", "complément d'enquête", clock_now_ms(),
+			  r->id, r->status);
+	return e ? e : case_event(c, r->id, a, "status",
+				  json_pack("{s:s,s:s,s:s,s:s}", "from", r->status, "to", "under_investigation",
+					    "reason", "further_inquiry", "referral_id", referral_id));
 }
 
 sj_err case_mark_investigating(db_conn *c, const sj_actor *a, case_ref *r)

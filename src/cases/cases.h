@@ -162,6 +162,12 @@ extern const rec_desc case_withdrawal_rec;
 /* case_categories returns (new array of strings) the distinct offence
  * categories of the case's standing charges. */
 SJ_MUST_USE sj_err case_categories(db_conn *c, const char *case_id, json_t **out);
+/* case_offence_refusal names why offence entry off cannot be charged (issue
+ * 17 item 7), or NULL: an attempted contravention ("attempt-contravention",
+ * CP 116), an attempted délit no text punishes ("attempt-not-punishable", CP
+ * 115: the entry's attempt_punishable), an entry not in force on the legal
+ * date of facts_at ("offence-not-in-force-at-facts"; facts_at 0: unknown). */
+const char *case_offence_refusal(json_t *off, bool attempted, int64_t facts_at);
 /* For the capabilities of the module (charges.c): case_offence_insert
  * charges off (a catalogue entry, ref_offence_get, its law copied) in
  * case_id, its line's id into id; case_reclass sets the case's class to the
@@ -188,6 +194,12 @@ SJ_MUST_USE sj_err case_move(db_conn *c, const sj_actor *a, const case_ref *r, c
 			     const char **why);
 /* case_mark_investigating moves a registered case to under_investigation
  * (called when a PV, a custody or a seizure is recorded); no-op otherwise. */
+/* case_reopen_for_inquiry moves a referred case back under investigation
+ * on the prosecutor's decision of "further inquiry" (complément d'enquête,
+ * issue 17 item 1) recorded on referral referral_id; the only way back from
+ * referred (the status route cannot). Other statuses: nothing. */
+SJ_MUST_USE sj_err case_reopen_for_inquiry(db_conn *c, const sj_actor *a, const case_ref *r,
+					   const char *referral_id);
 SJ_MUST_USE sj_err case_mark_investigating(db_conn *c, const sj_actor *a, case_ref *r);
 /* case_assign gives the open case to the OPJ with in's badge (an active OPJ
  * whose scope holds the case's unit: 422 "assignee-not-opj"). *out: the case. */

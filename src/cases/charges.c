@@ -16,6 +16,26 @@ static const char *jstr(json_t *o, const char *k)
 	return json_string_value(json_object_get(o, k));
 }
 
+const char *case_offence_refusal(json_t *off, bool attempted, int64_t facts_at)
+{
+	const char *cls = jstr(off, "class"), *from = jstr(off, "effective_from"), *to = jstr(off, "effective_to");
+	/* CP 116: the attempt of a contravention is never punishable; CP 115: the
+	 * attempt of a délit only where a text says so (reference data); CP 114:
+	 * the attempt of a crime always */
+	if (attempted && cls && strcmp(cls, "contravention") == 0)
+		return "attempt-contravention";
+	if (attempted && cls && strncmp(cls, "delit", 5) == 0 && !json_is_true(json_object_get(off, "attempt_punishable")))
+		return "attempt-not-punishable";
+	/* an offence applies only if in force on the date of the facts (CP 4) */
+	if (facts_at > 0 && (from || to)) {
+		char d[11];
+		clock_legal_date(facts_at, d);
+		if ((from && strcmp(d, from) < 0) || (to && strcmp(d, to) > 0))
+			return "offence-not-in-force-at-facts";
+	}
+	return NULL;
+}
+
 /* POST /cases/{id}/offences/{oid}/withdrawal: why, and what replaces it. */
 #define WITHDRAWAL_FIELDS(X) \
 	X(V, reason, TEXT, 3, SJ_MAX_SHORT_TEXT, NULL, IN | REQ | MULTI) \
@@ -42,6 +62,11 @@ sj_err case_add_offence(db_conn *c, const sj_actor *a, const char *id, json_t *i
 		return SJ_EINVAL;
 	}
 	char oid[ID_LEN + 1], cls[CASE_STATUS_MAX] = "";
+	json_t *kase = NULL;
+	e = e ? e : case_get(c, r.id, &kase);
+	if (!e && (*why = case_offence_refusal(off, attempted, (int64_t)json_integer_value(json_object_get(kase, "occurred_from")))))
+		e = SJ_EUNPROCESSABLE;
+	json_decref(kase);
 	e = e ? e : case_offence_insert(c, a, r.id, off, attempted, oid);
 	e = e ? e : case_reclass(c, r.id, cls);
 	e = e ? e : case_event(c, r.id, a, "offence.added",
@@ -88,6 +113,8 @@ sj_err case_withdraw_offence(db_conn *c, const sj_actor *a, const char *id, cons
 		e = SJ_EINVAL;
 	}
 	char nid[ID_LEN + 1] = "", cls[CASE_STATUS_MAX] = "";
+	if (!e && off && (*why = case_offence_refusal(off, json_is_true(json_object_get(in, "attempted")), 0)))
+		e = SJ_EUNPROCESSABLE;
 	if (!e && off)
 		e = case_offence_insert(c, a, r.id, off, json_is_true(json_object_get(in, "attempted")), nid);
 	e = e ? e : db_run(c, sql_withdraw, "itt" "t", clock_now_ms(), reason, nid[0] ? nid : NULL, offence_id);

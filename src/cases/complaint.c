@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "core/limits.h"
 #include "db/dbj.h"
+#include "procedure/procedure.h"
 #include "persons/persons.h"
 #include "registers/registers.h"
 
@@ -100,6 +101,10 @@ static sj_err insert(db_conn *c, const sj_actor *a, const char *pid, json_t *com
 		return SJ_ENOMEM;
 	e = dbj_write(c, sql_add, &complaint_rec, row, false, "");
 	json_decref(row);
+	/* the main courante knows: a complaint received writes its line (issue 17 item 6) */
+	char line[CASE_NUMBER_MAX + 64];
+	snprintf(line, sizeof line, "Plainte reçue / شكاية — %.*s", CASE_NUMBER_MAX, receipt);
+	e = e ? e : proc_courante_auto(c, a, a->unit_id, "complaint", now, line, id);
 	e = e ? e : complaint_get(c, id, out);
 	/* the hit engine on every entry: the complainant against the registers */
 	json_t *alerts = json_array();

@@ -9,6 +9,7 @@
 #include "core/limits.h"
 #include "db/dbj.h"
 #include "persons/persons.h"
+#include "procedure/procedure.h"
 #include "refdata/refdata.h"
 
 #define HOUR_MS (60LL * 60 * 1000)
@@ -52,6 +53,7 @@ const rec_desc custody_extension_rec = REC_DESC("custody_extension", "custody_ex
 	X(C, person_id, ID, 0, 36, NULL, IN | REQ | OUT) \
 	X(C, regime, ENUM, 0, 0, &ref_regimes, IN | REQ | OUT) \
 	X(C, ground, TEXT, 3, SJ_MAX_SHORT_TEXT, NULL, IN | REQ | OUT) \
+	X(C, ground_code, CODE, 1, REF_CODE_MAX, NULL, IN | OUT | NULLABLE) \
 	X(C, rule_id, ID, 0, 36, NULL, 0) \
 	X(C, started_at, TIME, 0, 0, NULL, IN | OUT | NULLABLE) \
 	X(C, deadline_at, TIME, 0, 0, NULL, OUT) \
@@ -166,6 +168,9 @@ static const char sql_open_for_person[] =
 	"SELECT COUNT(*) FROM custodies WHERE case_id = ? AND person_id = ? AND status = 'open'";
 static const char sql_add[] =
 	"INSERT INTO custodies (" REC_COLS(CUSTODY_FIELDS) ") VALUES (" REC_QS(CUSTODY_FIELDS) ")";
+static const char sql_spent[] =
+	"SELECT COALESCE(SUM(ended_at - started_at), 0) FROM custodies WHERE case_id = ? AND person_id = ?"
+	" AND status = 'closed'";
 static const char sql_set_guardian[] =
 	"UPDATE custodies SET guardian_informed_at = ?, guardian_informed_how = ? WHERE id = ? AND status = 'open'";
 
@@ -403,14 +408,35 @@ sj_err custody_open(db_conn *c, const sj_actor *a, const char *case_id, json_t *
 	}
 	static const char *const any[] = {"complainant", "victim", "suspect", "witness", "arrested", NULL};
 	static const char *const held[] = {"arrested", NULL};
-	bool in_case = false, arrested = false;
+	static const char *const suspects[] = {"suspect", "arrested", NULL};
+	bool in_case = false, arrested = false, suspect = false;
 	e = case_person_has_role(c, r->id, person_id, any, &in_case);
 	e = e ? e : case_person_has_role(c, r->id, person_id, held, &arrested);
+	e = e ? e : case_person_has_role(c, r->id, person_id, suspects, &suspect);
 	if (e)
 		return e;
 	if (!in_case) {
 		*why = "custody-person-not-in-case";
 		return SJ_EUNPROCESSABLE;
+	}
+	/* Custody is for a person against whom there are reasons to suspect (CPP
+	 * 66 §1): a victim, a witness or a complainant is heard, never held
+	 * (issue 17 item 2). */
+	if (!suspect) {
+		*why = "custody-not-a-suspect";
+		return SJ_EUNPROCESSABLE;
+	}
+	/* the ground from the list of art 66-1 (reference data, issue 17 item 2) */
+	if (jstr(in, "ground_code")) {
+		json_t *g = NULL;
+		e = proc_ground_get(c, jstr(in, "ground_code"), &g);
+		json_decref(g);
+		if (e == SJ_ENOTFOUND) {
+			*why = "custody-ground-unknown";
+			return SJ_EUNPROCESSABLE;
+		}
+		if (e)
+			return e;
 	}
 	int64_t n = 0;
 	if ((e = dbj_int(c, sql_open_for_person, &n, "tt", r->id, person_id)))
@@ -455,7 +481,22 @@ sj_err custody_open(db_conn *c, const sj_actor *a, const char *case_id, json_t *
 		*why = json_integer_value(gi) < start ? "custody-time-before-arrest" : "guardian-informed-in-future";
 		return SJ_EUNPROCESSABLE;
 	}
-	int64_t deadline = start + rule.initial_hours * HOUR_MS;
+	/* The maximum is not restarted by a release and a new custody of the same
+	 * person for the same facts (issue 17 item 2): the time already held in
+	 * this case counts against the initial period. */
+	int64_t spent = 0;
+	if ((e = dbj_int(c, sql_spent, &spent, "tt", r->id, person_id))) {
+		json_decref(whyj);
+		return e;
+	}
+	if (spent >= rule.initial_hours * HOUR_MS) {
+		json_decref(whyj);
+		*why = "custody-maximum-used";
+		return SJ_EUNPROCESSABLE;
+	}
+	if (spent > 0)
+		json_object_set_new(whyj, "already_held_ms", json_integer(spent));
+	int64_t deadline = start + rule.initial_hours * HOUR_MS - spent;
 	char id[ID_LEN + 1];
 	id_new(id);
 	json_t *row = json_pack("{s:s,s:s,s:s,s:s,s:s,s:O,s:s,s:I,s:I,s:i,s:O?,s:s,s:s?,s:I}", "id", id, "case_id",
@@ -463,6 +504,8 @@ sj_err custody_open(db_conn *c, const sj_actor *a, const char *case_id, json_t *
 				json_object_get(in, "ground"), "rule_id", rule.id, "started_at", (json_int_t)start,
 				"deadline_at", (json_int_t)deadline, "extensions", 0, "place", json_object_get(in, "place"),
 				"status", "open", "opened_by", a->id, "created_at", (json_int_t)now);
+	if (row && jstr(in, "ground_code"))
+		json_object_set(row, "ground_code", json_object_get(in, "ground_code"));
 	if (!row) {
 		json_decref(whyj);
 		return SJ_ENOMEM;
@@ -492,6 +535,10 @@ sj_err custody_open(db_conn *c, const sj_actor *a, const char *case_id, json_t *
 					 "regime", regime, "ground", jstr(in, "ground"), "started_at", (json_int_t)start,
 					 "deadline_at", (json_int_t)deadline, "rule_version", rule.version, "initial_hours",
 					 (json_int_t)rule.initial_hours));
+	/* the main courante knows: a custody opened writes its line (issue 17 item 6) */
+	char line[CASE_NUMBER_MAX + 64];
+	snprintf(line, sizeof line, "Garde à vue / حراسة نظرية — %.*s", CASE_NUMBER_MAX, r->number);
+	e = e ? e : proc_courante_auto(c, a, r->unit_id, "custody_start", start, line, id);
 	return e ? e : custody_get(c, id, out);
 }
 
@@ -772,5 +819,11 @@ sj_err custody_close(db_conn *c, const sj_actor *a, const char *id, json_t *in, 
 	e = e ? e : case_event(c, r.id, a, "custody.closed",
 			       json_pack("{s:s,s:s,s:I,s:s?}", "custody_id", id, "end_kind", end_kind, "ended_at",
 					 (json_int_t)at, "note", note));
+	char line[CASE_NUMBER_MAX + 128];
+	snprintf(line, sizeof line, "%s — %.*s",
+		 strcmp(end_kind, "presented") == 0 ? "Présentation au parquet / تقديم إلى النيابة العامة"
+						    : "Remise en liberté / إطلاق سراح",
+		 CASE_NUMBER_MAX, r.number);
+	e = e ? e : proc_courante_auto(c, a, r.unit_id, "custody_end", at, line, id);
 	return e ? e : custody_get(c, id, out);
 }

@@ -38,6 +38,11 @@ extern const rec_desc custody_rec, custody_extension_rec, custody_rights_rec, cu
  * whose rule says minors_allowed = false when the birth date shows a person
  * under the minor rule's majority age ("custody-minor-regime-required").
  * 409 "custody-already-open" when the person is already held in this case.
+ * Issue 17: ground_code names a ground of the art 66-1 list (reference data;
+ * 422 "custody-ground-unknown"); only a suspect is held (422
+ * "custody-not-a-suspect"); the time already held by the person in the case
+ * counts against the initial period (422 "custody-maximum-used" when none
+ * is left); the start writes a line of the main courante.
  * Issue 11: the rule must apply to the case's class in every regime
  * ("custody-rule-not-applicable": loi 03.23's limits, and no custody for a
  * contravention under the 2003 rules either) and, for a regime listing

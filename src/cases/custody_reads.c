@@ -29,6 +29,7 @@ static const char sql_case_of[] = "SELECT case_id FROM custodies WHERE id = ?";
 	"SELECT k.id AS id, k.case_id AS case_id, c.number AS case_number, u.code AS unit, k.person_id AS person_id," \
 	" p.cin AS cin, p.last_name_lat AS last_name_lat, p.first_name_lat AS first_name_lat,"                 \
 	" p.last_name_ar AS last_name_ar, p.first_name_ar AS first_name_ar, k.regime AS regime, k.ground AS ground," \
+	" k.ground_code AS ground_code,"                                                                       \
 	" k.started_at AS started_at, k.deadline_at AS deadline_at, k.extensions AS extensions,"               \
 	" r.max_extensions AS max_extensions, r.extension_hours AS extension_hours, r.initial_hours AS initial_hours," \
 	" r.version AS rule_version, k.place AS place, k.family_informed_at AS family_informed_at,"            \

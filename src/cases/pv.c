@@ -14,6 +14,7 @@
 
 #include "auth/roles.h"
 #include "cases/custody.h"
+#include "procedure/procedure.h"
 #include "cases/print.h"
 #include "cases/seal.h"
 #include "core/clock.h"
@@ -77,6 +78,11 @@ REC_ENUM_DEF(pv_statuses, "pvstatus", "draft", "sealed");
 	X(V, read_back, BOOL, 0, 0, NULL, IN | EDIT) \
 	X(V, signature, ENUM, 0, 0, &pv_signatures, IN | EDIT | NULLABLE) \
 	X(V, refusal_reason, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, IN | EDIT | NULLABLE | MULTI) \
+	X(V, hours_exception, TEXT, 3, SJ_MAX_SHORT_TEXT, NULL, IN | EDIT | NULLABLE | MULTI) \
+	X(V, occupant, TEXT, 2, SJ_MAX_NAME, NULL, IN | EDIT | PII | NULLABLE) \
+	X(V, witnesses, TEXT, 2, SJ_MAX_SHORT_TEXT, NULL, IN | EDIT | PII | NULLABLE | MULTI) \
+	X(V, confronted, TEXT, 2, SJ_MAX_SHORT_TEXT, NULL, IN | EDIT | PII | NULLABLE | MULTI) \
+	X(V, inventory, TEXT, 2, SJ_MAX_LONG_TEXT, NULL, IN | EDIT | NULLABLE | MULTI) \
 	X(V, drafter_badge, CODE, 1, SJ_MAX_BADGE, NULL, OUT) \
 	X(V, content_text, TEXT, 0, 0, NULL, 0) \
 	X(V, seal_signature, TEXT, 0, 0, NULL, 0) \
@@ -144,7 +150,8 @@ static json_t *given(json_t *in)
 static json_t *body_from(json_t *in, json_t *base)
 {
 	json_t *b = base ? json_deep_copy(base) : json_object();
-	static const char *const keys[] = {"statements", "read_back", "signature", "refusal_reason", NULL};
+	static const char *const keys[] = {"statements", "read_back", "signature", "refusal_reason", "hours_exception",
+					   "occupant", "witnesses", "confronted", "inventory", NULL};
 	for (int i = 0; b && keys[i]; i++) {
 		json_t *v = json_object_get(in, keys[i]);
 		if (v)
@@ -320,7 +327,130 @@ static const char *art67(json_t *pv)
 	}
 	if (strcmp(type, "arrest_custody") == 0 && !jstr(pv, "custody_id"))
 		return "pv-custody-missing";
+	/* A search of a dwelling is made between 6 h and 21 h legal time (CPP 62)
+	 * unless an exception the law allows is recorded (the occupant's request,
+	 * a call from inside, terrorism: issue 17 item 7). */
+	if (strcmp(type, "search") == 0 && !jstr(body, "hours_exception")) {
+		struct tm tm;
+		clock_legal_tm((int64_t)json_integer_value(json_object_get(pv, "act_at")), &tm);
+		if (tm.tm_hour < PV_SEARCH_FROM_HOUR || tm.tm_hour >= PV_SEARCH_TO_HOUR)
+			return "pv-search-outside-legal-hours";
+	}
 	return NULL;
+}
+
+/* ---------- templates per type (data/pv_templates.json, issue 17 item 7) ---------- */
+
+static const char sql_tpl_add[] =
+	"INSERT INTO ref_pv_templates (type, version, rule, source) VALUES (?, ?, ?, ?) ON CONFLICT (type) DO UPDATE"
+	" SET version = excluded.version, rule = excluded.rule, source = excluded.source";
+static const char sql_tpl_get[] = "SELECT rule FROM ref_pv_templates WHERE type = ?";
+
+sj_err pv_load_templates(db_conn *c, json_t *root, int *added)
+{
+	*added = 0;
+	const char *version = jstr(root, "version");
+	size_t i;
+	json_t *t;
+	json_array_foreach(json_object_get(root, "templates"), i, t) {
+		if (!version || !jstr(t, "type") || !json_is_array(json_object_get(t, "requires")))
+			return SJ_EINVAL;
+		json_t *rule = json_pack("{s:O,s:O?}", "requires", json_object_get(t, "requires"), "min_lines",
+					 json_object_get(t, "min_lines"));
+		char *txt = rule ? jdump_dumps(rule, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+		json_decref(rule);
+		if (!txt)
+			return SJ_ENOMEM;
+		sj_err e = db_run(c, sql_tpl_add, "tttt", jstr(t, "type"), version, txt, jstr(t, "source"));
+		free(txt);
+		if (e)
+			return e;
+		(*added)++;
+	}
+	return SJ_OK;
+}
+
+/* lines counts the non-empty lines of s. */
+static int64_t lines(const char *s)
+{
+	int64_t n = 0;
+	bool in = false;
+	for (const char *p = s ? s : ""; *p; p++) {
+		if (*p == '\n') {
+			n += in;
+			in = false;
+		} else if (*p != ' ' && *p != '\r' && *p != '\t') {
+			in = true;
+		}
+	}
+	return n + in;
+}
+
+/* template_why names what the PV of this type lacks under its template (a
+ * code per type: "pv-template-search", -confrontation, -seizure), or NULL. */
+static sj_err template_why(db_conn *c, json_t *pv, const char **why)
+{
+	const char *type = jstr(pv, "type");
+	json_t *row = NULL, *body = json_object_get(pv, "body");
+	sj_err e = dbj_one(c, sql_tpl_get, "rule:t", &row, "t", type);
+	if (e == SJ_ENOTFOUND)
+		return SJ_OK; /* no template for this type */
+	if (e)
+		return e;
+	json_t *rule = json_loads(jstr(row, "rule") ? jstr(row, "rule") : "", 0, NULL);
+	json_decref(row);
+	if (!rule)
+		return SJ_EINTERNAL;
+	json_t *min = json_object_get(rule, "min_lines"), *g;
+	bool ok = true;
+	size_t i, j;
+	json_array_foreach(json_object_get(rule, "requires"), i, g) {
+		json_t *any = json_object_get(g, "any"), *all = json_object_get(g, "all"), *list = any ? any : all, *f;
+		bool group = !any;
+		json_array_foreach(list, j, f) {
+			const char *name = json_string_value(f);
+			json_t *m = json_object_get(min, name ? name : "");
+			bool has = name && lines(jstr(body, name)) >= (json_is_integer(m) ? json_integer_value(m) : 1);
+			group = any ? (group || has) : (group && has);
+		}
+		ok = ok && group;
+	}
+	json_decref(rule);
+	if (!ok) {
+		static const char *const codes[][2] = {{"search", "pv-template-search"},
+						       {"confrontation", "pv-template-confrontation"},
+						       {"seizure", "pv-template-seizure"}};
+		*why = "pv-template-incomplete";
+		for (size_t k = 0; k < sizeof codes / sizeof codes[0]; k++)
+			if (strcmp(codes[k][0], type) == 0)
+				*why = codes[k][1];
+		return SJ_EUNPROCESSABLE;
+	}
+	return SJ_OK;
+}
+
+/* custody_ready (issue 17 item 3): a custody PV is sealed once the custody
+ * has ended (its release or presentation time exists: 422
+ * "pv-custody-not-ended"), the family was informed ("pv-custody-family-not-
+ * informed") and every right was notified ("pv-rights-not-notified"). */
+static sj_err custody_ready(db_conn *c, const char *custody_id, const char **why)
+{
+	json_t *k = NULL;
+	int64_t missing = 0;
+	sj_err e = custody_for_pv(c, custody_id, &k);
+	e = e ? e : proc_rights_missing(c, custody_id, &missing);
+	if (e) {
+		json_decref(k);
+		return e;
+	}
+	if (!json_is_integer(json_object_get(k, "ended_at")))
+		*why = "pv-custody-not-ended";
+	else if (!json_is_integer(json_object_get(k, "family_informed_at")))
+		*why = "pv-custody-family-not-informed";
+	else if (missing > 0)
+		*why = "pv-rights-not-notified";
+	json_decref(k);
+	return *why ? SJ_EUNPROCESSABLE : SJ_OK;
 }
 
 sj_err pv_seal(db_conn *c, const sj_actor *a, const char *id, json_t **out, const char **why)
@@ -345,11 +475,22 @@ sj_err pv_seal(db_conn *c, const sj_actor *a, const char *id, json_t **out, cons
 		e = SJ_ECONFLICT;
 		goto out;
 	}
+	/* A referred case takes new PVs only after a "further inquiry" reopened
+	 * it, for a supplementary referral (issue 17 item 7). */
+	if (strcmp(r->status, "referred") == 0) {
+		*why = "pv-case-referred";
+		e = SJ_ECONFLICT;
+		goto out;
+	}
 	/* Art 67: what the PV must state before it can be sealed. */
 	if ((*why = art67(pv))) {
 		e = SJ_EUNPROCESSABLE;
 		goto out;
 	}
+	if (strcmp(type, "arrest_custody") == 0 && (e = custody_ready(c, jstr(pv, "custody_id"), why)))
+		goto out;
+	if ((e = template_why(c, pv, why)))
+		goto out;
 	if (jstr(pv, "person_id") && (e = persons_get(c, jstr(pv, "person_id"), &person)))
 		goto out;
 	if (needs_person(type) && json_is_true(json_object_get(person, "unknown"))) {
@@ -373,6 +514,10 @@ sj_err pv_seal(db_conn *c, const sj_actor *a, const char *id, json_t **out, cons
 			    "signature", json_object_get(body, "signature"), "refusal_reason",
 			    json_object_get(body, "refusal_reason"), "custody", custody, "corrects", jstr(pv, "corrects"),
 			    "sealed_at", (json_int_t)now, "sealed_by", "badge", a->badge, "name", a->name);
+	static const char *const extra[] = {"hours_exception", "occupant", "witnesses", "confronted", "inventory", NULL};
+	for (int k = 0; content && extra[k]; k++)
+		if (jstr(body, extra[k]))
+			json_object_set(content, extra[k], json_object_get(body, extra[k]));
 	if (!content) {
 		e = SJ_ENOMEM;
 		goto out;

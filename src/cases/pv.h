@@ -20,6 +20,8 @@
 #include "core/err.h"
 #include "db/db.h"
 
+#define PV_SEARCH_FROM_HOUR 6    /* legal hours of a search, legal time (CPP 62) */
+#define PV_SEARCH_TO_HOUR   21
 /* pv_key_load_or_create reads the 32-byte wrapping key (hex) at path,
  * creating it (mode 0600) when create is true and it is missing. Sealing
  * fails with SJ_ECRYPTO until a key is loaded. */
@@ -44,10 +46,23 @@ SJ_MUST_USE sj_err pv_update(db_conn *c, const sj_actor *a, const char *id, json
 			     const char **why);
 /* pv_seal checks the art 67 contents (422 with the reason: "pv-no-statements",
  * "pv-no-person", "pv-not-read-back", "pv-no-signature",
- * "pv-refusal-needs-reason", "pv-custody-missing", "pv-person-unidentified"),
+ * "pv-refusal-needs-reason", "pv-custody-missing", "pv-person-unidentified"; a
+ * search outside PV_SEARCH_FROM_HOUR–PV_SEARCH_TO_HOUR legal time without
+ * hours_exception: "pv-search-outside-legal-hours"; a custody PV before the
+ * custody ended, the family was informed and every right was notified:
+ * "pv-custody-not-ended", "pv-custody-family-not-informed",
+ * "pv-rights-not-notified"), refuses a referred case (409
+ * "pv-case-referred": a new PV only after a further inquiry reopens it),
  * freezes, hashes and signs the PV with the actor's key (an OPJ). 409
  * "pv-already-sealed", "case-closed". *out: the PV. */
 SJ_MUST_USE sj_err pv_seal(db_conn *c, const sj_actor *a, const char *id, json_t **out, const char **why);
+/* pv_load_templates loads data/pv_templates.json (issue 17 item 7): per PV
+ * type, the groups of body fields it requires ("any" / "all", min_lines);
+ * pv_seal refuses a PV its template finds incomplete (422
+ * "pv-template-search" — the occupant or two witnesses —,
+ * "pv-template-confrontation" — two persons or more —, "pv-template-seizure"
+ * — the inventory of scellés). */
+SJ_MUST_USE sj_err pv_load_templates(db_conn *c, json_t *root, int *added);
 /* pv_get returns the PV (with its sealed content and a fresh signature check
  * "verified") as a new object; no scope check. */
 SJ_MUST_USE sj_err pv_get(db_conn *c, const char *id, json_t **out);

@@ -44,7 +44,9 @@ REC_ENUM_DEF_PUBLIC(referral_outcomes, "outcome", "prosecuted", "investigating_j
 	X(C, outcome_note, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT) \
 	X(C, outcome_at, TIME, 0, 0, NULL, OUT) \
 	X(C, outcome_by, ID, 0, 36, NULL, 0) \
+	X(C, supplementary_of, ID, 0, 36, NULL, OUT) \
 	X(V, office, CODE, 1, REF_CODE_MAX, NULL, IN | NULLABLE) \
+	X(V, drafts_reason, TEXT, 3, SJ_MAX_SHORT_TEXT, NULL, IN | NULLABLE | MULTI) \
 	X(V, bundle_signature, TEXT, 0, 0, NULL, 0) \
 	X(V, seal, JSON, 0, 0, NULL, OUT)
 static const rec_field referral_fields[] = {REC_ID_FIELD, REFERRAL_FIELDS(REC_FIELD)};
@@ -63,7 +65,46 @@ const rec_desc referral_outcome_rec = REC_DESC("referral_outcome", NULL, outcome
  * ASCII-escaped), which dbj_write would re-serialise: bound by hand. */
 static const char sql_add_raw[] =
 	"INSERT INTO referrals (id, case_id, transmission_no, office_code, office_kind, derived_kind, override_reason,"
-	" bundle, bundle_hash, sent_at, sent_by, bundle_signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	" bundle, bundle_hash, sent_at, sent_by, bundle_signature, supplementary_of)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+/* the referral a new one supplements: sent back for further inquiry, not yet supplemented */
+static const char sql_inquiry_of[] =
+	"SELECT id, transmission_no FROM referrals WHERE case_id = ? AND outcome = 'further_inquiry'"
+	" AND id NOT IN (SELECT supplementary_of FROM referrals WHERE supplementary_of IS NOT NULL)"
+	" ORDER BY sent_at DESC, id DESC LIMIT 1";
+
+/* pv_checks (issue 17 item 7): a referral carries at least one sealed PV
+ * (422 "referral-no-sealed-pv"); drafts left out need drafts_reason (422
+ * "referral-drafts-need-reason"). *drafts: the numbers of the drafts left out
+ * (new array). */
+static sj_err pv_checks(db_conn *c, const char *case_id, const char *drafts_reason, json_t **drafts, const char **why)
+{
+	json_t *all = NULL;
+	*drafts = NULL;
+	sj_err e = pv_list(c, case_id, false, &all);
+	if (e)
+		return e;
+	size_t i, sealed = 0;
+	json_t *p, *d = json_array();
+	json_array_foreach(all, i, p) {
+		const char *st = json_string_value(json_object_get(p, "status"));
+		if (st && strcmp(st, "sealed") == 0)
+			sealed++;
+		else
+			json_array_append(d, json_object_get(p, "number"));
+	}
+	json_decref(all);
+	if (!sealed)
+		*why = "referral-no-sealed-pv";
+	else if (json_array_size(d) && (!drafts_reason || !*drafts_reason))
+		*why = "referral-drafts-need-reason";
+	if (*why) {
+		json_decref(d);
+		return SJ_EUNPROCESSABLE;
+	}
+	*drafts = d;
+	return SJ_OK;
+}
 
 #define BUNDLE_CONTEXT "sijill-bundle-v1"
 
@@ -134,13 +175,26 @@ sj_err referral_create(db_conn *c, const sj_actor *a, const char *case_id, json_
 		*why = "referral-custody-open";
 		return SJ_ECONFLICT;
 	}
+	json_t *drafts = NULL, *prior = NULL;
+	/* after a "further inquiry", this referral supplements the one sent back */
+	e = dbj_one(c, sql_inquiry_of, "id:t,transmission_no:t", &prior, "t", r->id);
+	if (e && e != SJ_ENOTFOUND) {
+		json_decref(drafts);
+		return e;
+	}
+	e = SJ_OK;
 	/* Competence follows the class (art 23): crimes to the CA, the rest to the TPI. */
 	const char *derived = strcmp(r->cls, "crime") == 0 ? "ca" : "tpi";
 	const char *override_reason = jstr(in, "override_reason");
 	json_t *office = NULL;
 	e = office_for(c, r, &derived, jstr(in, "office"), &override_reason, &office, why);
-	if (e)
+	e = e ? e : pv_checks(c, r->id, jstr(in, "drafts_reason"), &drafts, why);
+	if (e) {
+		json_decref(office);
+		json_decref(drafts);
+		json_decref(prior);
 		return e;
+	}
 	/* The bundle: what travels with the file. */
 	json_t *kase = NULL, *pvs = NULL, *custodies = NULL, *seizures = NULL;
 	e = case_get(c, r->id, &kase);
@@ -169,6 +223,11 @@ sj_err referral_create(db_conn *c, const sj_actor *a, const char *case_id, json_
 					   office, "override_reason", override_reason, "case", kase, "persons",
 					   json_object_get(kase, "persons"), "pvs", pvs, "custodies", custodies,
 					   "seizures", seizures);
+		if (bundle && prior)
+			json_object_set(bundle, "supplementary_of", json_object_get(prior, "transmission_no"));
+		if (bundle && json_array_size(drafts))
+			json_object_set_new(bundle, "drafts_left_out",
+					    json_pack("{s:s,s:O}", "reason", jstr(in, "drafts_reason"), "pvs", drafts));
 		canon = bundle ? jdump_dumps(bundle, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII) : NULL;
 		json_decref(bundle);
 		if (!canon)
@@ -184,8 +243,9 @@ sj_err referral_create(db_conn *c, const sj_actor *a, const char *case_id, json_
 		if (!seal_node_sign(BUNDLE_CONTEXT, hex, sig))
 			e = SJ_ECRYPTO;
 		/* the bundle is stored as the exact bytes hashed */
-		e = e ? e : db_run(c, sql_add_raw, "ttttttttt" "itt", id, r->id, transmission_no, jstr(office, "code"),
-				   jstr(office, "kind"), derived, override_reason, canon, hex, now, a->id, sig);
+		e = e ? e : db_run(c, sql_add_raw, "ttttttttt" "ittt", id, r->id, transmission_no, jstr(office, "code"),
+				   jstr(office, "kind"), derived, override_reason, canon, hex, now, a->id, sig,
+				   jstr(prior, "id"));
 		const char *w;
 		e = e ? e : case_move(c, a, r, "referred", NULL, &w);
 		e = e ? e : case_event(c, r->id, a, "referred",
@@ -195,6 +255,8 @@ sj_err referral_create(db_conn *c, const sj_actor *a, const char *case_id, json_
 						 hex));
 	}
 	free(canon);
+	json_decref(drafts);
+	json_decref(prior);
 	json_decref(kase);
 	json_decref(pvs);
 	json_decref(custodies);
@@ -205,7 +267,7 @@ sj_err referral_create(db_conn *c, const sj_actor *a, const char *case_id, json_
 
 #define REF_SELECT                                                                                           \
 	"SELECT id, case_id, transmission_no, office_code, office_kind, derived_kind, override_reason, bundle_hash," \
-	" sent_at, s_badge AS sent_by, outcome, outcome_note, outcome_at, bundle, bundle_signature FROM referrals"                 \
+	" sent_at, s_badge AS sent_by, outcome, outcome_note, outcome_at, bundle, bundle_signature, supplementary_of FROM referrals"                 \
 	" JOIN (SELECT id AS s_id, badge AS s_badge FROM users) s ON s.s_id = sent_by"
 static const char sql_get[] = REF_SELECT " WHERE id = ?";
 static const char sql_raw[] = "SELECT bundle, bundle_hash AS hash, bundle_signature AS sig FROM referrals WHERE id = ?";
@@ -320,5 +382,9 @@ sj_err referral_outcome(db_conn *c, const sj_actor *a, const char *id, json_t *i
 	e = db_run(c, sql_outcome, "ttitt", outcome, note, clock_now_ms(), a->id, id);
 	e = e ? e : case_event(c, r.id, a, "referral.outcome",
 			       json_pack("{s:s,s:s,s:s?}", "referral_id", id, "outcome", outcome, "note", note));
+	/* a further inquiry (complément d'enquête) reopens the case for new PVs
+	 * and a supplementary referral (issue 17 item 1) */
+	if (!e && strcmp(outcome, "further_inquiry") == 0)
+		e = case_reopen_for_inquiry(c, a, &r, id);
 	return e ? e : referral_get(c, id, false, out);
 }

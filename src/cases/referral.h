@@ -23,10 +23,14 @@ extern const rec_enum referral_outcomes;
 
 /* referral_create sends case case_id (under investigation: 409
  * "referral-needs-investigation"; nobody still in custody: 409
- * "referral-custody-open") to the competent office, or to in's office (422
+ * "referral-custody-open"; no sealed PV: 422 "referral-no-sealed-pv"; drafts
+ * left out without in's drafts_reason: 422 "referral-drafts-need-reason", the
+ * reason and their numbers travel in the bundle) to the competent office, or to in's office (422
  * "office-not-found"; a different office than the derived one needs
  * override_reason: 422 "office-override-needs-reason"; no competent office
- * known: 422 "office-unknown-for-unit"). *out: the referral. */
+ * known: 422 "office-unknown-for-unit"). After a "further inquiry" the new
+ * referral is supplementary: supplementary_of names the one sent back (and
+ * the bundle its transmission number). *out: the referral. */
 SJ_MUST_USE sj_err referral_create(db_conn *c, const sj_actor *a, const char *case_id, json_t *in, json_t **out,
 				   const char **why);
 /* referral_get returns the referral (with its bundle when with_bundle) as a
@@ -48,7 +52,9 @@ SJ_MUST_USE sj_err referral_list_case(db_conn *c, const char *case_id, json_t **
 SJ_MUST_USE sj_err referral_competent(db_conn *c, const sj_actor *a, const char *case_id, json_t **out,
 				      const char **why);
 /* referral_outcome records the prosecution's decision once from in (a
- * referral_outcome body; 409 "outcome-already-recorded" after). */
+ * referral_outcome body; 409 "outcome-already-recorded" after); "further
+ * inquiry" (complément d'enquête) moves the case back under investigation
+ * (case_reopen_for_inquiry). */
 SJ_MUST_USE sj_err referral_outcome(db_conn *c, const sj_actor *a, const char *id, json_t *in, json_t **out,
 				    const char **why);
 

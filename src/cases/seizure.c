@@ -34,6 +34,12 @@ static const char *jstr(json_t *o, const char *k)
 static const rec_field transfer_fields[] = {REC_ID_FIELD, TRANSFER_FIELDS(REC_FIELD)};
 const rec_desc seizure_transfer_rec = REC_DESC("seizure_transfer", "seizure_transfers", transfer_fields, NULL);
 
+/* What was seized (issue 17 item 8): drugs by substance and weight with
+ * sampling, weapons, cash, vehicles, phones, documents; and its fate once
+ * the judicial authority decides it. */
+REC_ENUM_DEF(seizure_categories, "seizure_category", "drugs", "weapon", "cash", "vehicle", "phone", "document", "other");
+REC_ENUM_DEF(seizure_fates, "seizure_fate", "restitution", "destruction", "confiscation");
+
 /* A seized item, sealed under its number. recorded_by reads as the badge. */
 #define SEIZURE_FIELDS(X) \
 	X(C, case_id, ID, 0, 36, NULL, OUT) \
@@ -49,6 +55,16 @@ const rec_desc seizure_transfer_rec = REC_DESC("seizure_transfer", "seizure_tran
 	X(C, created_at, TIME, 0, 0, NULL, 0) \
 	X(C, imei, TEXT, 15, SJ_MAX_IMEI_TYPED, NULL, IN | OUT | NULLABLE) \
 	X(C, plate, TEXT, 2, SJ_MAX_PLATE_TYPED, NULL, IN | OUT | NULLABLE) \
+	X(C, category, ENUM, 0, 0, &seizure_categories, IN | OUT | NULLABLE) \
+	X(C, seized_from_id, ID, 0, 36, NULL, IN | OUT | NULLABLE) \
+	X(C, seized_place, TEXT, 2, SJ_MAX_SHORT_TEXT, NULL, IN | OUT | NULLABLE) \
+	X(C, substance, TEXT, 2, SJ_MAX_SHORT_TEXT, NULL, IN | OUT | NULLABLE) \
+	X(C, weight_mg, INT, 1, SEIZURE_MAX_WEIGHT_MG, NULL, IN | OUT | NULLABLE) \
+	X(C, sampled, BOOL, 0, 0, NULL, IN | OUT | NULLABLE) \
+	X(C, fate, ENUM, 0, 0, &seizure_fates, OUT) \
+	X(C, fate_reference, TEXT, 1, SJ_MAX_REFERENCE, NULL, OUT) \
+	X(C, fate_to, TEXT, 2, SJ_MAX_NAME, NULL, OUT | PII) \
+	X(C, fate_decided_on, DATE, 0, 10, NULL, OUT) \
 	X(V, chain, ARRAY, 0, 0, &seizure_transfer_rec, OUT) \
 	X(V, alerts, JSON, 0, 0, NULL, OUT)
 static const rec_field seizure_fields[] = {REC_ID_FIELD, SEIZURE_FIELDS(REC_FIELD)};
@@ -63,7 +79,28 @@ static void seizure_check(json_t *s, const char *prefix, json_t *errs)
 		rec_err(errs, prefix, "imei", "imei", "an IMEI is 15 digits, the last its Luhn check digit");
 	if (jstr(s, "plate") && ident_plate_normalize(jstr(s, "plate"), plate, NULL) != SJ_OK)
 		rec_err(errs, prefix, "plate", "plate", "the plate reads in neither script");
+	/* drugs are recorded by substance and weight (issue 17 item 8) */
+	if (jstr(s, "category") && strcmp(jstr(s, "category"), "drugs") == 0) {
+		if (!jstr(s, "substance"))
+			rec_err(errs, prefix, "substance", "required", "seized drugs are recorded by substance");
+		if (!json_is_integer(json_object_get(s, "weight_mg")))
+			rec_err(errs, prefix, "weight_mg", "required", "seized drugs are recorded by weight");
+	}
 }
+
+/* POST /seizures/{id}/fate: the judicial authority's decision on the item. */
+#define FATE_FIELDS(X) \
+	X(V, fate, ENUM, 0, 0, &seizure_fates, IN | REQ) \
+	X(V, reference, TEXT, 1, SJ_MAX_REFERENCE, NULL, IN | REQ) \
+	X(V, decided_on, DATE, 0, 10, NULL, IN | REQ) \
+	X(V, to, TEXT, 2, SJ_MAX_NAME, NULL, IN | PII | NULLABLE)
+static void fate_check(json_t *f, const char *prefix, json_t *errs)
+{
+	if (jstr(f, "fate") && strcmp(jstr(f, "fate"), "restitution") == 0 && !jstr(f, "to"))
+		rec_err(errs, prefix, "to", "required", "a restitution names to whom");
+}
+static const rec_field fate_fields[] = {FATE_FIELDS(REC_FIELD)};
+const rec_desc seizure_fate_rec = REC_DESC("seizure_fate", NULL, fate_fields, fate_check);
 const rec_desc seizure_rec = REC_DESC("seizure", "seizures", seizure_fields, seizure_check);
 
 /* ------------------------------------------------------------ writes */
@@ -85,12 +122,27 @@ sj_err seizure_create(db_conn *c, const sj_actor *a, const char *case_id, json_t
 	const char *seal_no = jstr(in, "seal_no"), *holder = jstr(in, "holder"), *pv_id = jstr(in, "pv_id");
 	json_t *sat = json_object_get(in, "seized_at");
 	int64_t n = 0, now = clock_now_ms(), at = json_is_integer(sat) ? (int64_t)json_integer_value(sat) : now;
+	if (at > now + 60000) { /* a seizure is recorded after it was made (issue 17 item 8) */
+		*why = "seizure-in-future";
+		return SJ_EUNPROCESSABLE;
+	}
 	e = dbj_int(c, sql_seal_used, &n, "tt", r->unit_id, seal_no);
 	if (e)
 		return e;
 	if (n) {
 		*why = "seal-number-taken";
 		return SJ_ECONFLICT;
+	}
+	const char *from = jstr(in, "seized_from_id");
+	if (from) {
+		static const char *const any[] = {"complainant", "victim", "suspect", "witness", "arrested", NULL};
+		bool yes = false;
+		if ((e = case_person_has_role(c, r->id, from, any, &yes)))
+			return e;
+		if (!yes) {
+			*why = "seizure-person-not-in-case";
+			return SJ_EUNPROCESSABLE;
+		}
 	}
 	if (pv_id) {
 		if ((e = dbj_int(c, sql_pv_of_case, &n, "tt", pv_id, r->id)))
@@ -199,7 +251,8 @@ sj_err seizure_known(db_conn *c, const char *imei, const char *plate, json_t **o
 
 #define SEIZURE_SELECT \
 	"SELECT id, case_id, seal_no, description, quantity, storage_place, holder, pv_id, seized_at, imei, plate," \
-	" b_badge AS recorded_by FROM seizures JOIN (SELECT id AS b_id, badge AS b_badge FROM users) b" \
+	" category, seized_from_id, seized_place, substance, weight_mg, sampled, fate, fate_reference, fate_to," \
+	" fate_decided_on, b_badge AS recorded_by FROM seizures JOIN (SELECT id AS b_id, badge AS b_badge FROM users) b" \
 	" ON b.b_id = recorded_by"
 static const char sql_get[] = SEIZURE_SELECT " WHERE id = ?";
 static const char sql_by_case[] = SEIZURE_SELECT " WHERE case_id = ? ORDER BY seized_at, id";
@@ -248,4 +301,37 @@ sj_err seizure_list_case(db_conn *c, const char *case_id, json_t **out)
 		*out = NULL;
 	}
 	return e;
+}
+
+static const char sql_fate_of[] = "SELECT fate FROM seizures WHERE id = ?";
+static const char sql_fate_set[] =
+	"UPDATE seizures SET fate = ?, fate_reference = ?, fate_to = ?, fate_decided_on = ? WHERE id = ? AND fate IS NULL";
+
+sj_err seizure_decide_fate(db_conn *c, const sj_actor *a, const char *id, json_t *in, json_t **out, const char **why)
+{
+	*out = NULL;
+	case_ref r;
+	json_t *st = NULL;
+	sj_err e = case_ref_of(c, a, sql_case_of, id, "seizure-not-found", true, &r, why);
+	e = e ? e : dbj_one(c, sql_fate_of, "fate:t", &st, "t", id);
+	if (e)
+		return e;
+	bool decided = jstr(st, "fate") != NULL;
+	json_decref(st);
+	if (decided) {
+		*why = "seizure-fate-recorded";
+		return SJ_ECONFLICT;
+	}
+	char today[11];
+	clock_legal_date(clock_now_ms(), today);
+	if (strcmp(jstr(in, "decided_on"), today) > 0) {
+		*why = "seizure-fate-in-future";
+		return SJ_EUNPROCESSABLE;
+	}
+	e = db_run(c, sql_fate_set, "ttttt", jstr(in, "fate"), jstr(in, "reference"), jstr(in, "to"),
+		   jstr(in, "decided_on"), id);
+	e = e ? e : case_event(c, r.id, a, "seizure.fate",
+			       json_pack("{s:s,s:s,s:s,s:s?}", "seizure_id", id, "fate", jstr(in, "fate"), "reference",
+					 jstr(in, "reference"), "to", jstr(in, "to")));
+	return e ? e : seizure_get(c, id, out);
 }

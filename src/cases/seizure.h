@@ -11,13 +11,15 @@
 #include "core/err.h"
 #include "db/db.h"
 
+#define SEIZURE_MAX_WEIGHT_MG (1000LL * 1000 * 1000 * 1000) /* a seized weight: up to 1,000 tonnes */
 /* The seized item (as recorded and read, with its chain) and a link of the
  * chain (a transfer: the body of POST /seizures/{id}/transfers and its row). */
-extern const rec_desc seizure_rec, seizure_transfer_rec;
+extern const rec_desc seizure_rec, seizure_transfer_rec, seizure_fate_rec;
 
 /* seizure_create records an item in open case case_id (409 "case-not-open")
  * from in (a seizure body); a seal number already used in the unit is 409
- * "seal-number-taken", a seizure PV of another case 422 "seizure-pv-not-in-case".
+ * "seal-number-taken", a seizure PV of another case 422 "seizure-pv-not-in-case",
+ * a seizure time in the future 422 "seizure-in-future".
  * The chain starts with a transfer "seized" → holder. *out: the item. */
 SJ_MUST_USE sj_err seizure_create(db_conn *c, const sj_actor *a, const char *case_id, json_t *in, json_t **out,
 				  const char **why);
@@ -27,6 +29,16 @@ SJ_MUST_USE sj_err seizure_create(db_conn *c, const sj_actor *a, const char *cas
  * the last link or in the future), "transfer-same-holder". *out: the item. */
 SJ_MUST_USE sj_err seizure_transfer(db_conn *c, const sj_actor *a, const char *id, json_t *in, json_t **out,
 				    const char **why);
+/* seizure_decide_fate records once (409 "seizure-fate-recorded") the
+ * judicial authority's decision on item id from in (a seizure_fate body:
+ * restitution — to whom, required —, destruction or confiscation, its
+ * reference and date, not after today: 422 "seizure-fate-in-future").
+ * Issue 17 item 8; the item's category (drugs: substance and weight
+ * required), from whom (a person of the case: 422
+ * "seizure-person-not-in-case") and where are recorded at creation.
+ * *out: the item. */
+SJ_MUST_USE sj_err seizure_decide_fate(db_conn *c, const sj_actor *a, const char *id, json_t *in, json_t **out,
+				       const char **why);
 /* seizure_known returns in *out (a new array) the seized items of every unit
  * whose IMEI or plate is imei or plate (canonical forms, ident.h; either may
  * be NULL): [{"id", "seal_no", "case_id", "case_number", "unit_id",

@@ -15,6 +15,7 @@
 #include "cases/pv.h"
 #include "refdata/refdata.h"
 #include "desk/desk.h"
+#include "procedure/procedure.h"
 
 static void usage(FILE *f)
 {
@@ -104,6 +105,43 @@ static int load_desk(db_conn *c, const char *data, int *added)
 		*added += n;
 	}
 	return 0;
+}
+
+/* load_file loads data/<name> with fn when the file is there (a missing
+ * file is a warning: nothing of it is applied); 1 on a failure. */
+static int load_file(db_conn *c, const char *data, const char *name, sj_err (*fn)(db_conn *, json_t *, int *),
+		     int *added)
+{
+	char path[PATH_MAX + 64];
+	snprintf(path, sizeof path, "%s/%s", data, name);
+	if (access(path, R_OK) != 0) {
+		fprintf(stderr, "sijill: warning: no %s; its rules are not loaded\n", path);
+		return 0;
+	}
+	json_t *root = load_json(path);
+	if (!root)
+		return 1;
+	int n = 0;
+	sj_err e = fn(c, root, &n);
+	json_decref(root);
+	if (e) {
+		fprintf(stderr, "sijill: loading %s failed (%s)\n", path, sj_err_name(e));
+		return 1;
+	}
+	*added += n;
+	return 0;
+}
+
+/* load_retention loads the procedure's reference data (issue 17): the
+ * retention rules (retention.json, loi 09-08 art 3; nothing is purged without
+ * a rule), the grounds of art 66-1 (custody_rules.json "grounds") and the PV
+ * templates per type (pv_templates.json). */
+static int load_retention(db_conn *c, const char *data, int *added)
+{
+	*added = 0;
+	return load_file(c, data, "retention.json", proc_retention_load_rules, added) ||
+	       load_file(c, data, "custody_rules.json", proc_grounds_load, added) ||
+	       load_file(c, data, "pv_templates.json", pv_load_templates, added);
 }
 
 static int load_demo_users(db_conn *c, const char *path, int *created)
@@ -217,7 +255,7 @@ int cli_init(int argc, char **argv)
 		return 1;
 	}
 	db_conn *c;
-	int rc = 1, loaded = 0, created = 0, refs[4] = {0, 0, 0, 0}, desk = 0;
+	int rc = 1, loaded = 0, created = 0, refs[4] = {0, 0, 0, 0}, desk = 0, retention = 0;
 	if ((e = db_acquire(d, &c))) {
 		json_decref(units);
 		db_close(d);
@@ -227,7 +265,8 @@ int cli_init(int argc, char **argv)
 	e = e ? e : unit_load_json(c, units, false, &loaded);
 	if (e) {
 		fprintf(stderr, "sijill: loading units from %s failed (%s)\n", units_path, sj_err_name(e));
-	} else if (load_refdata(c, data, refs) != 0 || load_desk(c, data, &desk) != 0) {
+	} else if (load_refdata(c, data, refs) != 0 || load_desk(c, data, &desk) != 0 ||
+		   load_retention(c, data, &retention) != 0) {
 		e = SJ_EINVAL;
 	} else if (demo && load_demo_users(c, dpath, &created) != 0) {
 		e = SJ_EINVAL;
@@ -247,6 +286,7 @@ int cli_init(int argc, char **argv)
 		printf("sijill: reference data: %d offences, %d custody rules, %d prosecution offices, %d ranks added\n",
 		       refs[0], refs[1], refs[2], refs[3]);
 		printf("sijill: front desk: %d validity rules and communes added\n", desk);
+		printf("sijill: procedure: %d retention rules, grounds and PV templates read\n", retention);
 	}
 	db_release(d, c);
 	json_decref(units);

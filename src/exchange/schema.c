@@ -70,6 +70,16 @@ const xchg_table xchg_tables[] = {
 	 "(SELECT code FROM units WHERE id = (SELECT unit_id FROM comms_activities WHERE id = NEW.activity_id))", NULL},
 	{"comms_engagement_imports", "id",
 	 "(SELECT code FROM units WHERE id = (SELECT unit_id FROM comms_activities WHERE id = NEW.activity_id))", NULL},
+	/* the rest of judicial police procedure (issue 17, migration 0160) */
+	{"proc_avis", "id", UNIT_OF("unit_id"), NULL},
+	{"proc_instructions", "id", UNIT_OF("unit_id"), NULL},
+	{"custody_rights_notices", "id", UNIT_OF("unit_id"), NULL},
+	{"custody_sessions", "id", UNIT_OF("unit_id"), NULL},
+	{"main_courante", "id", UNIT_OF("unit_id"), NULL},
+	{"main_courante_days", "id", UNIT_OF("unit_id"), NULL},
+	{"retention_tombstones", "id", UNIT_OF("unit_id"), NULL},
+	{"proc_summons", "id", UNIT_OF("unit_id"), NULL},
+	{"custody_register_visas", "id", UNIT_OF("unit_id"), NULL},
 };
 const size_t xchg_tables_count = sizeof xchg_tables / sizeof xchg_tables[0];
 

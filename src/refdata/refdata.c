@@ -34,7 +34,11 @@ REC_ENUM_DEF_PUBLIC(ref_office_kinds, "office", "tpi", "ca");
 	X(C, verified, BOOL, 0, 0, NULL, OUT) \
 	X(C, note, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT) \
 	X(C, law, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT) \
-	X(C, circumstance, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT)
+	X(C, circumstance, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT) \
+	X(C, attempt_punishable, BOOL, 0, 0, NULL, OUT) \
+	X(C, attempt_text, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT) \
+	X(C, effective_from, DATE, 0, 10, NULL, OUT) \
+	X(C, effective_to, DATE, 0, 10, NULL, OUT)
 static const rec_field offence_fields[] = {OFFENCE_FIELDS(REC_FIELD)};
 const rec_desc ref_offence_rec = REC_DESC("offence", "ref_offences", offence_fields, NULL);
 
@@ -200,7 +204,8 @@ static bool bad(const char *kind, size_t i, const char *why)
 
 static const char sql_offence_add[] =
 	"INSERT INTO ref_offences (code, version, article, class, label_fr, label_ar, category, penalty,"
-	" verified, note, law, circumstance) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	" verified, note, law, circumstance, attempt_punishable, attempt_text, effective_from, effective_to)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 	" ON CONFLICT (code, version) DO NOTHING";
 
 sj_err ref_load_offences(db_conn *c, json_t *root, int *added)
@@ -239,9 +244,11 @@ sj_err ref_load_offences(db_conn *c, json_t *root, int *added)
 		}
 		/* the law the article belongs to: "CP", or the special law's title
 		 * (a special law's "article 1" is meaningless without it) */
-		e = db_run(c, sql_offence_add, "tttttttt" "ittt", code, version, article, cls, fr, ar,
+		e = db_run(c, sql_offence_add, "tttttttt" "ittt" "ittt", code, version, article, cls, fr, ar,
 			   str(o, "category"), penalty, (int64_t)json_is_true(json_object_get(o, "verified")),
-			   str(o, "note"), str(o, "law") ? str(o, "law") : "CP", str(o, "circumstance"));
+			   str(o, "note"), str(o, "law") ? str(o, "law") : "CP", str(o, "circumstance"),
+			   (int64_t)json_is_true(json_object_get(o, "attempt_punishable")), str(o, "attempt_text"),
+			   str(o, "effective_from"), str(o, "effective_to"));
 		free(penalty);
 		if (e)
 			return e;
@@ -253,11 +260,11 @@ sj_err ref_load_offences(db_conn *c, json_t *root, int *added)
 #define CURRENT(kind) "(SELECT version FROM ref_versions WHERE kind = '" kind "' ORDER BY seq DESC LIMIT 1)"
 
 static const char sql_offence_get[] =
-	"SELECT code, version, article, class, label_fr, label_ar, category, penalty, verified, note, law, circumstance"
-	" FROM ref_offences WHERE code = ? AND version = " CURRENT("offences");
+	"SELECT code, version, article, class, label_fr, label_ar, category, penalty, verified, note, law, circumstance,"
+	" attempt_punishable, attempt_text, effective_from, effective_to FROM ref_offences WHERE code = ? AND version = " CURRENT("offences");
 static const char sql_offence_list[] =
-	"SELECT code, version, article, class, label_fr, label_ar, category, penalty, verified, note, law, circumstance"
-	" FROM ref_offences WHERE version = " CURRENT("offences") " ORDER BY code";
+	"SELECT code, version, article, class, label_fr, label_ar, category, penalty, verified, note, law, circumstance,"
+	" attempt_punishable, attempt_text, effective_from, effective_to FROM ref_offences WHERE version = " CURRENT("offences") " ORDER BY code";
 
 sj_err ref_offence_get(db_conn *c, const char *code, json_t **out)
 {

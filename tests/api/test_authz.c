@@ -269,6 +269,40 @@ static const probe PROBES[] = {
 	{"GET", "/api/v1/units/{code}/custody-register", "/api/v1/units/${unitA}/custody-register", true, NULL, true},
 	{"GET", "/api/v1/units/{code}/custody-daily", "/api/v1/units/${unitA}/custody-daily", true, NULL, true},
 	{"GET", "/api/v1/units/{code}/custody-daily.html", "/api/v1/units/${unitA}/custody-daily.html", true, NULL, true},
+	/* the rest of judicial police procedure (issue 17) */
+	{"POST", "/api/v1/cases/{id}/avis", "/api/v1/cases/${case}/avis", true,
+	 "{\"notified_at\":1795000000000,\"means\":\"phone\",\"recipient\":\"Procureur du Roi\"}", false},
+	{"POST", "/api/v1/cases/{id}/instructions", "/api/v1/cases/${case}/instructions", true,
+	 "{\"given_at\":1795000000000,\"given_by\":\"Procureur du Roi\",\"kind\":\"search\",\"text\":\"autre unité\"}",
+	 false},
+	{"POST", "/api/v1/cases/{id}/instructions/executions", "/api/v1/cases/${case}/instructions/executions", true,
+	 "{\"instruction_id\":\"00000000-0000-0000-0000-000000000000\",\"note\":\"autre unité\"}", false},
+	{"GET", "/api/v1/cases/{id}/procedure", "/api/v1/cases/${case}/procedure", true, NULL, true},
+	{"POST", "/api/v1/cases/{id}/summons", "/api/v1/cases/${case}/summons", true,
+	 "{\"person_id\":\"${person}\",\"kind\":\"convocation\",\"purpose\":\"autre unité\",\"summoned_for\":1795000000000}",
+	 false},
+	{"POST", "/api/v1/cases/{id}/summons/outcomes", "/api/v1/cases/${case}/summons/outcomes", true,
+	 "{\"summons_id\":\"00000000-0000-0000-0000-000000000000\",\"status\":\"served\"}", false},
+	{"POST", "/api/v1/custody/{id}/rights", "/api/v1/custody/${custody}/rights", true,
+	 "{\"right_kind\":\"silence\",\"notified_at\":1795000000000,\"language\":\"ar\",\"signed_by_person\":true}",
+	 false},
+	{"POST", "/api/v1/custody/{id}/sessions", "/api/v1/custody/${custody}/sessions", true,
+	 "{\"kind\":\"rest\",\"started_at\":1795000000000,\"ended_at\":1795000600000}", false},
+	{"GET", "/api/v1/custody/{id}/register", "/api/v1/custody/${custody}/register", true, NULL, true},
+	{"GET", "/api/v1/units/{code}/custody-register.html", "/api/v1/units/${unitA}/custody-register.html", true, NULL,
+	 true},
+	{"POST", "/api/v1/units/{code}/custody-register/visas", "/api/v1/units/${unitA}/custody-register/visas", true,
+	 "{\"visited_at\":1795000000000,\"magistrate\":\"Procureur du Roi\",\"office_code\":\"TPI-CASA-PENAL\"}", false},
+	{"GET", "/api/v1/units/{code}/main-courante", "/api/v1/units/${unitA}/main-courante", true, NULL, true},
+	{"POST", "/api/v1/units/{code}/main-courante", "/api/v1/units/${unitA}/main-courante", true,
+	 "{\"at\":1795000000000,\"kind\":\"call\",\"text\":\"autre unité\"}", false},
+	{"POST", "/api/v1/units/{code}/main-courante/seal", "/api/v1/units/${unitA}/main-courante/seal", true,
+	 "{\"day\":\"2026-01-01\"}", false},
+	{"GET", "/api/v1/units/{code}/main-courante.html", "/api/v1/units/${unitA}/main-courante.html", true, NULL, true},
+	{"POST", "/api/v1/retention/run", "/api/v1/retention/run", false, NULL, true},
+	{"GET", "/api/v1/custody-grounds", "/api/v1/custody-grounds", false, NULL, true},
+	{"POST", "/api/v1/seizures/{id}/fate", "/api/v1/seizures/${seizure}/fate", true,
+	 "{\"fate\":\"destruction\",\"reference\":\"TPI/2026/9\",\"decided_on\":\"2026-11-30\"}", false},
 	{"POST", "/api/v1/cases/{id}/seizures", "/api/v1/cases/${case}/seizures", true,
 	 "{\"seal_no\":\"B-S-9\",\"description\":\"xx\",\"quantity\":\"1\",\"storage_place\":\"xx\",\"holder\":\"xx\"}", false},
 	{"GET", "/api/v1/seizures/{id}", "/api/v1/seizures/${seizure}", true, NULL, true},
@@ -480,6 +514,15 @@ static int setup(void **state)
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/cases/%s/status", fx("case3"));
 	r = th_json(&S, "POST", path, officer, inv);
+	assert_int_equal(r.status, 200);
+	th_resp_free(&r);
+	/* a referral carries a sealed PV (issue 17 item 7) */
+	snprintf(path, sizeof path, "/api/v1/cases/%s/pvs", case2);
+	r = th_json(&S, "POST", path, officer, "{\"type\":\"transmission\",\"statements\":\"Transmission.\"}");
+	assert_int_equal(r.status, 201);
+	snprintf(path, sizeof path, "/api/v1/pvs/%s/seal", th_str(&r, "id"));
+	th_resp_free(&r);
+	r = th_json(&S, "POST", path, opj, "{}");
 	assert_int_equal(r.status, 200);
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/cases/%s/referral", case2);

@@ -79,6 +79,8 @@ static th_resp req_matched(const char *method, const char *path, const char *tok
 	return r;
 }
 
+static void seal_a_pv(const char *cas);
+
 static void expect_problem(th_resp *r, long status, const char *code)
 {
 	th_expect(r, status);
@@ -494,6 +496,7 @@ static void known_to_police_follows_what_stands(void **st)
 	th_expect(&r, 200);
 	th_resp_free(&r);
 	assert_true(known(y));
+	seal_a_pv(b);
 	snprintf(path, sizeof path, "/api/v1/cases/%s/referral", b);
 	r = req("POST", path, opj, json_pack("{}"));
 	th_expect(&r, 201);
@@ -548,6 +551,22 @@ static void cancel_needs_a_chief_and_the_prosecutor(void **st)
 	th_resp_free(&r);
 }
 
+/* seal_a_pv seals a transmission PV in case cas: a referral carries at
+ * least one sealed PV (issue 17 item 7). */
+static void seal_a_pv(const char *cas)
+{
+	char path[128];
+	snprintf(path, sizeof path, "/api/v1/cases/%s/pvs", cas);
+	th_resp r = req("POST", path, officer,
+			json_pack("{s:s,s:s}", "type", "transmission", "statements", "Transmission de la procédure."));
+	th_expect(&r, 201);
+	snprintf(path, sizeof path, "/api/v1/pvs/%s/seal", th_str(&r, "id"));
+	th_resp_free(&r);
+	r = req("POST", path, opj, NULL);
+	th_expect(&r, 200);
+	th_resp_free(&r);
+}
+
 /* refer: opens and closes a custody (the case goes under investigation),
  * then sends the case; the referral's answer is returned. */
 static th_resp refer(const char *cas)
@@ -559,6 +578,7 @@ static th_resp refer(const char *cas)
 	th_resp r = req("POST", path, opj, json_pack("{s:s}", "end", "presented"));
 	th_expect(&r, 200);
 	th_resp_free(&r);
+	seal_a_pv(cas);
 	snprintf(path, sizeof path, "/api/v1/cases/%s/referral", cas);
 	r = req("POST", path, opj, json_pack("{}"));
 	th_expect(&r, 201);

@@ -835,6 +835,8 @@ async function main() {
     await go(page, `/cases/${state.caseId}`, '#s-referral');
     await page.click('#s-referral details.add summary');
     await page.waitForSelector('#s-referral .competent .notice, #s-referral .competent .alert');
+    // drafts left out are named with a reason (issue 17 item 7)
+    await page.fill('#s-referral [name=drafts_reason]', 'مشروع محضر التصحيح لم يوقع، يتبع');
     await page.click('#s-referral button[type=submit]');
     await page.waitForSelector('dialog.confirm[open]');
     await shot(page, 'referral-confirm', { axe: false });
@@ -1183,6 +1185,7 @@ async function main() {
   await (await import('./desk.mjs')).deskTests({ test, newPage, loggedIn, setLangUI, shot, shotBoth, expect, root, base: () => base, context: () => ctx });
   await (await import('./comms.mjs')).default({ test, newPage, loggedIn, setLangUI, shot, shotBoth, expect, base, englishOnScreen });
   await (await import('./guard.mjs')).default({ test, newPage, loggedIn, setLangUI, shot, expect, base: () => base });
+  await (await import('./procedure.mjs')).default({ test, newPage, loggedIn, setLangUI, shot, shotBoth, expect, root, base: () => base, englishOnScreen });
 
   await test('no console errors during the whole run', async () => {
     expect(allErrors.length === 0, `${allErrors.length} console or page errors: ${allErrors.slice(0, 3).join(' | ')}`);

@@ -17,6 +17,7 @@ import { offenceField, offenceLabel } from '../offences.js';
 import { lawyerLine, familyLine, timeLeft, ruleLine } from '../custodyview.js';
 import { confirmAct, dialog } from '../confirm.js';
 import { remember } from '../recent.js';
+import { procedureSection } from '../procedure.js';
 
 // case_events.kind (src/cases/*.c) → message key
 const EVENTS = {
@@ -140,7 +141,10 @@ function referralBox(ctx, c) {
         ' (', t(`office.${d.office.kind}`), ')')
       : h('p', { class: 'alert', text: t('referral.no-competent') }));
   }).catch((e) => mount(office, h('p', { class: 'alert', text: problemText(e) })));
-  const sf = schemaForm('POST', url, ['office', 'override_reason'], { office: { dir: 'ltr', hint: 'referral.office-hint' }, override_reason: { hint: 'referral.reason-hint', dir: 'auto' } });
+  const sf = schemaForm('POST', url, ['office', 'override_reason', 'drafts_reason'], {
+    office: { dir: 'ltr', hint: 'referral.office-hint' }, override_reason: { hint: 'referral.reason-hint', dir: 'auto' },
+    drafts_reason: { hint: 'referral.drafts-hint', dir: 'auto' },
+  });
   return h('div', null, office, form({
     submit: 'referral.send', check: sf.check,
     onSubmit: async (v) => {
@@ -279,14 +283,21 @@ export async function render(ctx) {
     ], listOf(c.custodies), { caption: 'case.custody', empty: 'custody.none' }),
     open && can('POST', EP.caseCustodies) ? adder('custody.open', () => {
       const suspects = people.filter((p) => p.roles.includes('suspect') || p.roles.includes('arrested'));
-      const sf = schemaForm('POST', custUrl, ['person_id', 'regime', 'started_at', 'place', 'ground'], {
+      const sf = schemaForm('POST', custUrl, ['person_id', 'regime', 'started_at', 'place', 'ground_code', 'ground'], {
         person_id: { type: 'select', options: personOptions(suspects), hint: 'custody.person-hint' },
         regime: { only: c.allowed_regimes }, started_at: { hint: 'custody.started-hint' }, place: { dir: 'auto' }, ground: { hint: 'custody.ground-hint', dir: 'auto' },
+        ground_code: { type: 'select', options: [['', 'msg.choose']] },
       });
-      return form({
+      const f = form({
         submit: 'custody.open', draft: `${ek}.custody`, check: sf.check,
         onSubmit: async (v) => { await api('POST', custUrl, sf.body(v)); done('custody.opened'); },
       }, sf.fields);
+      // the grounds of art 66-1 (reference data, issue 17)
+      api('GET', '/api/v1/custody-grounds').then((d) => {
+        const sel = f.querySelector('select[name=ground_code]');
+        for (const g of (d.grounds || [])) sel.appendChild(h('option', { value: g.code, text: getLang() === 'ar' ? g.label_ar : g.label_fr }));
+      }).catch(() => {});
+      return f;
     }) : null);
 
   const seizUrl = fill(EP.caseSeizures, { id });
@@ -325,5 +336,6 @@ export async function render(ctx) {
       h('time', { text: fmtDateTime(e.at) }), ' — ', h('bdi', { text: e.who_name || e.badge || '' }), ' — ',
       h('strong', { text: EVENTS[e.kind] ? t(EVENTS[e.kind]) : tOr(`event.${String(e.kind).replace(/\./g, '-')}`, 'event.other') }), eventDetail(e)))));
 
-  return page('case.title', ctx, head, toc, personsSec, offSec, pvSec, custSec, seizSec, refSec, histSec);
+  const procSec = procedureSection(ctx, c, section, done);
+  return page('case.title', ctx, head, toc, personsSec, offSec, pvSec, custSec, procSec, seizSec, refSec, histSec);
 }

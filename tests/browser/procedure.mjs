@@ -1,0 +1,128 @@
+// procedure.mjs — the custody register and the main courante in the browser
+// (issue 17), run by run.mjs: the register page in Arabic and French with a
+// page of a custody opened for the purpose (its periods and rights, a rest
+// period added through its schema form), the register printed to A4 PDF and
+// rendered to PNG (tests/artifacts/procedure/) to be looked at; the main
+// courante with the custody's line written by the system and a line written
+// by hand in French, then the page in Arabic with no English on screen.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+// local: ms as a datetime-local value in the browser's own time zone.
+function local(page, ms) {
+  return page.evaluate((t) => {
+    const d = new Date(t);
+    const z = (n) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${z(d.getMonth() + 1)}-${z(d.getDate())}T${z(d.getHours())}:${z(d.getMinutes())}`;
+  }, ms);
+}
+
+// api: a call from the logged-in page (its session cookie and CSRF token).
+async function api(page, method, path, body) {
+  return page.evaluate(async ([m, p, b]) => {
+    const me = await (await fetch('/api/v1/me')).json();
+    const csrf = me.csrf || '';
+    const r = await fetch(p, { method: m, headers: { 'content-type': 'application/json', 'x-csrf-token': csrf }, body: b ? JSON.stringify(b) : undefined });
+    return { status: r.status, json: await r.json().catch(() => null) };
+  }, [method, path, body]);
+}
+
+export default async function procedureTests(h) {
+  const { test, newPage, loggedIn, setLangUI, expect } = h;
+
+  await test('procedure: the custody register (Arabic and French), a rest period added, the register printed', async () => {
+    const page = await newPage();
+    await loggedIn(page, 'demo-opj');
+    await setLangUI(page, 'fr');
+    // a suspect held since an hour ago, in a case of my unit
+    const c = await api(page, 'POST', '/api/v1/cases', { frame: 'flagrant', offences: [{ code: 'CP-505' }], summary: 'Vol à l’arraché, place des Nations Unies', opj: 'demo-opj' });
+    expect(c.status === 201, `case: ${c.status} ${JSON.stringify(c.json)}`);
+    const p = await api(page, 'POST', `/api/v1/cases/${c.json.id}/persons`, { role: 'suspect', person: { cin: 'BK771203', last_name_lat: 'Tazi', first_name_lat: 'Hamza', last_name_ar: 'التازي', first_name_ar: 'حمزة', birth_date: '1994-05-06', sex: 'M' } });
+    expect(p.status === 201, `person: ${p.status} ${JSON.stringify(p.json)}`);
+    const start = Date.now() - 3600 * 1000;
+    const k = await api(page, 'POST', `/api/v1/cases/${c.json.id}/custody`, { person_id: p.json.id, regime: 'ordinary', ground: 'art 66-1 : conservation des preuves', started_at: start });
+    expect(k.status === 201, `custody: ${k.status} ${JSON.stringify(k.json)}`);
+    const r = await api(page, 'POST', `/api/v1/custody/${k.json.id}/rights`, { right_kind: 'silence', notified_at: start + 60000, language: 'ar', signed_by_person: true });
+    expect(r.status === 201, `right: ${r.status} ${JSON.stringify(r.json)}`);
+    // the case page: the avis to the prosecutor through its schema form
+    await page.goto(`${h.base()}/cases/${c.json.id}`);
+    await page.waitForSelector('#case-procedure details.add summary', { timeout: 8000 })
+      .catch(async (e) => { await h.shot(page, 'procedure-case-debug'); throw new Error(`${e.message}: ${(await page.textContent('main')).slice(0, 1500)}`); });
+    await page.click('#case-procedure details.add summary');
+    const av = page.locator('#case-procedure details.add').first();
+    await av.locator('input[name="notified_at"]').fill(await local(page, start + 5 * 60000));
+    await av.locator('select[name="means"]').selectOption('phone');
+    await av.locator('input[name="recipient"], textarea[name="recipient"]').fill('M. le Substitut du Procureur du Roi');
+    await av.locator('button[type=submit]').click();
+    await page.waitForFunction(() => document.querySelector('#case-procedure table')?.textContent.includes('Téléphone'), null, { timeout: 8000 })
+      .catch(async (e) => { throw new Error(`${e.message}: ${await page.textContent('#case-procedure')}`); });
+    await h.shot(page, 'procedure-case-avis');
+    await page.goto(`${h.base()}/register`);
+    await page.waitForSelector('main .table-wrap');
+    const row = page.locator('main tr', { hasText: 'Tazi' });
+    await row.locator('button').click();
+    await page.waitForSelector('.register-entry');
+    await page.click('.register-entry details.add summary');
+    const form = page.locator('.register-entry details.add').first();
+    await form.locator('select[name="kind"]').selectOption('rest');
+    await form.locator('input[name="started_at"]').fill(await local(page, start + 10 * 60000));
+    await form.locator('input[name="ended_at"]').fill(await local(page, start + 40 * 60000));
+    await form.locator('button[type=submit]').click();
+    await page.waitForFunction(() => document.querySelectorAll('.register-entry table')[0]?.textContent.includes('Repos'), null, { timeout: 8000 })
+      .catch(async (e) => { throw new Error(`${e.message}: ${await page.textContent('main')}`); });
+    const txt = await page.textContent('.register-entry');
+    expect(txt.includes('Repos') && txt.includes('Droit de garder le silence'), 'the page shows the rest period and the right notified');
+    await h.shot(page, 'procedure-register-entry');
+    await h.shotBoth(page, 'procedure-register', 'main .table-wrap');
+    await setLangUI(page, 'ar');
+    await page.reload();
+    await page.waitForSelector('main .table-wrap');
+    const en = await h.englishOnScreen(page);
+    expect(en.length === 0, `English on the Arabic register page: ${en.join(' | ')}`);
+    expect(await page.evaluate(() => document.documentElement.dir) === 'rtl', 'the Arabic page is right to left');
+    // printed: A4 PDF → PNG
+    const dir = join(h.root, 'tests', 'artifacts', 'procedure');
+    mkdirSync(dir, { recursive: true });
+    const href = await page.getAttribute('a.print-link', 'href');
+    await page.goto(`${h.base()}${href}`);
+    await page.waitForSelector('.register-page');
+    const body = await page.textContent('body');
+    expect(body.includes('Registre de la garde à vue') && body.includes('سجل الحراسة النظرية'), 'the title in both languages');
+    expect(body.includes('التازي') && body.includes('Tazi'), 'the person in both scripts');
+    expect(!/session_kind\.|right_kind\.|procreg\./.test(body), 'no raw keys in the printed register');
+    const pdf = join(dir, 'register.pdf');
+    await page.emulateMedia({ media: 'print' });
+    await page.pdf({ path: pdf, format: 'A4', printBackground: true });
+    const ppm = spawnSync('pdftoppm', ['-png', '-r', '80', '-f', '1', '-l', '1', '-singlefile', pdf, join(dir, 'register')], { encoding: 'utf8' });
+    expect(ppm.status === 0, `pdftoppm failed: ${ppm.stderr}`);
+    await api(page, 'POST', `/api/v1/custody/${k.json.id}/close`, { end: 'released' });
+    await page.close();
+  });
+
+  await test('procedure: the main courante — the custody lines written by the system, a line by hand (French), Arabic', async () => {
+    const page = await newPage();
+    await loggedIn(page, 'demo-officer');
+    await setLangUI(page, 'fr');
+    await page.goto(`${h.base()}/courante`);
+    await page.waitForSelector('main h1');
+    const before = await page.textContent('main');
+    expect(before.includes('Début de garde à vue'), 'the custody opened above wrote its line');
+    const form = page.locator('main section.card form');
+    await form.locator('input[name="at"]').fill(await local(page, Date.now() - 60000));
+    await form.locator('select[name="kind"]').selectOption('call');
+    await form.locator('textarea[name="text"], input[name="text"]').fill('Appel 19 : rixe signalée rue 12, patrouille envoyée');
+    await form.locator('button[type=submit]').click();
+    await page.waitForFunction(() => document.querySelector('main').textContent.includes('rixe signalée'), null, { timeout: 8000 })
+      .catch(async (e) => { throw new Error(`${e.message}: ${await page.textContent('main')}`); });
+    await h.shotBoth(page, 'procedure-courante', 'main .table-wrap');
+    await setLangUI(page, 'ar');
+    await page.reload();
+    await page.waitForSelector('main .table-wrap');
+    const txt = await page.textContent('main');
+    expect(txt.includes('بداية الحراسة النظرية') && txt.includes('مكالمة'), 'the lines read in Arabic');
+    const en = await h.englishOnScreen(page);
+    expect(en.length === 0, `English on the Arabic main courante: ${en.join(' | ')}`);
+    await page.close();
+  });
+}
