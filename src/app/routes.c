@@ -6,6 +6,7 @@
 #include "app/app.h"
 #include "comms/comms.h"
 #include "settings/settings.h"
+#include "stats/stats.h"
 #include "cases/cases.h"
 #include "cases/complaint.h"
 #include "cases/custody.h"
@@ -42,6 +43,8 @@
 #define HUMANS ROLES_CASE_READERS
 #define ANYONE ROLES_ALL
 #define WRITERS ROLES_UNIT_WRITERS
+/* who reads statistics: chiefs (their units), analysts and admins (national) */
+#define STATS_READERS (ROLE_CHIEF | ROLE_ANALYST | ROLE_ADMIN)
 
 const route app_routes[] = {
 	/* operations */
@@ -423,6 +426,30 @@ const route app_routes[] = {
 	      "Add a media item of the security arrangements (hashed)", "communication", BODY(comms_file_rec), REPLY(comms_event_rec), AUDIT("comms.event.media", "comms_event")),
 	ROUTE("GET", "/api/v1/comms/bilan", ROLES_COMMS | ROLE_ANALYST, 0, api_comms_bilan,
 	      "The communication bilan of a year, per unit or national", "communication", AUDIT("comms.bilan.read", "unit")),
+
+	/* statistics and the annual report (api_stats.c, issue 16): chiefs their
+	 * units, national roles all (src/stats checks the unit scope); no names */
+	ROUTE("GET", "/api/v1/stats", STATS_READERS, 0, api_stats_figures,
+	      "Figures of a unit and a period, with the previous period (counting rules in force)", "statistics",
+	      REPLY(stats_figures_rec), AUDIT("stats.read", "unit")),
+	ROUTE("GET", "/api/v1/stats/records", STATS_READERS, 0, api_stats_records,
+	      "The cases a figure counts (drill-down, within my scope)", "statistics", REPLY(stats_records_rec),
+	      AUDIT("stats.records", "unit")),
+	ROUTE("GET", "/api/v1/stats/report.html", STATS_READERS, 0, api_stats_report,
+	      "The annual report, printable (HTML, ?lang=ar|fr; small cells suppressed)", "statistics",
+	      AUDIT("stats.report", "unit")),
+	ROUTE("GET", "/api/v1/stats/export", STATS_READERS, 0, api_stats_export,
+	      "Export a table of figures (CSV or JSON; small cells suppressed)", "statistics",
+	      AUDIT("stats.export", "unit")),
+	ROUTE("GET", "/api/v1/stats/quality", STATS_READERS, 0, api_stats_quality,
+	      "The data-quality to-do list of a unit (coded edits)", "statistics", REPLY(stats_quality_rec),
+	      AUDIT("stats.quality", "unit")),
+	ROUTE("POST", "/api/v1/stats/publications", STATS_READERS, 0, api_stats_publish,
+	      "Publish a report: store its figures as at now, with the counting rules used", "statistics",
+	      BODY(stats_publish_rec), REPLY(stats_publication_rec), AUDIT("stats.publish", "stats_publication")),
+	ROUTE("GET", "/api/v1/stats/publications/{id}", STATS_READERS, 0, api_stats_publication,
+	      "A published report, recomputed as at its date, and the cases changed since", "statistics",
+	      REPLY(stats_publication_rec), AUDIT("stats.publication.read", "stats_publication")),
 };
 
 const size_t app_routes_count = sizeof app_routes / sizeof app_routes[0];
@@ -458,5 +485,7 @@ const rec_desc *const app_records[] = {
 	&comms_engagement_rec, &comms_csv_rec, &comms_case_link_rec,
 	/* the exchange with central */
 	&xchg_enrol_rec, &xchg_batch_rec, &xchg_ack_rec, &xchg_nodes_rec, &xchg_status_rec, &xchg_node_rec,
-	&xchg_digest_rec, NULL,
+	&xchg_digest_rec,
+	/* statistics */
+	&stats_figures_rec, &stats_records_rec, &stats_quality_rec, &stats_publication_rec, &stats_publish_rec, NULL,
 };

@@ -136,4 +136,16 @@ SJ_MUST_USE sj_err ref_offences_read(db_conn *c, json_t **out);
 SJ_MUST_USE sj_err ref_custody_rules_read(db_conn *c, json_t **out);
 SJ_MUST_USE sj_err ref_prosecution_read(db_conn *c, json_t **out);
 
+/* Counting rules (issue 16; data/counting_rules.json): how a statistic
+ * counts — the headline unit, the date basis, the principal offence, when a
+ * case is cleared, cancelled and reclassified cases, the small-cell
+ * threshold — each valid between effective dates. ref_load_counting_rules
+ * loads a file (as the other loaders; a rule with an unknown value fails the
+ * load with SJ_EINVAL). ref_counting_rules_current returns the current
+ * version's rules as a new array of {code, version, effective_from,
+ * effective_to (ms, exclusive; null: in force), body (the rule's object)},
+ * oldest first: the whole timeline. */
+SJ_MUST_USE sj_err ref_load_counting_rules(db_conn *c, json_t *root, int *added);
+SJ_MUST_USE sj_err ref_counting_rules_current(db_conn *c, json_t **out);
+
 #endif
