@@ -52,9 +52,13 @@ FACTS = [
      " AND REPLACE(p.birth_date, '-', '') > CAST(COALESCE(" + REG + ", 0) - 180000 AS TEXT))"),
     ("foreigners", "BIGINT NOT NULL",
      "(SELECT COUNT(*) FROM persons p WHERE p.id IN " + ARRESTED_SET + " AND " + FOREIGN + ")"),
+    # the case has an open data-quality edit (stats_quality_flags, migration
+    # 0113: recomputed just before, by stats_touch's BEFORE trigger)
+    ("flagged", "BIGINT NOT NULL",
+     "CASE WHEN EXISTS (SELECT 1 FROM stats_quality_flags q WHERE q.case_id = c.id) THEN 1 ELSE 0 END"),
 ]
 # summed in the monthly rollup (n counts the cases)
-SUMS = ["lines", "victims", "arrested", "arrested_flagrant", "minors", "foreigners", "reclassified"]
+SUMS = ["lines", "victims", "arrested", "arrested_flagrant", "minors", "foreigners", "reclassified", "flagged"]
 KEY = ["unit_id", "month", "basis", "class", "category", "cancelled", "suspect", "referred", "presented"]
 BASES = [("r", "reg_day"), ("o", "occ_day"), ("f", "ref_day")]
 
@@ -167,6 +171,13 @@ for tbl, idcol, events in [("cases", "id", ["INSERT", "UPDATE"]), ("case_offence
     for ev in events:
         print(f"CREATE TRIGGER stats_{tbl}_{ev.lower()} AFTER {ev} ON {tbl} FOR EACH ROW BEGIN"
               f" INSERT INTO stats_touch (case_id) VALUES (NEW.{idcol}); END;")
+for tbl in ["pvs", "seizures"]:
+    for ev in ["INSERT", "UPDATE"]:
+        print(f"CREATE TRIGGER stats_{tbl}_{ev.lower()} AFTER {ev} ON {tbl} FOR EACH ROW BEGIN"
+              f" INSERT INTO stats_touch (case_id) VALUES (NEW.case_id); END;")
+for ev in ["INSERT", "UPDATE"]:
+    print(f"CREATE TRIGGER stats_complaints_{ev.lower()} AFTER {ev} ON complaints FOR EACH ROW WHEN NEW.case_id IS NOT NULL"
+          f" BEGIN INSERT INTO stats_touch (case_id) VALUES (NEW.case_id); END;")
 print("CREATE TRIGGER stats_persons_update AFTER UPDATE OF birth_date, nationality ON persons FOR EACH ROW BEGIN"
       " INSERT INTO stats_touch (case_id) SELECT DISTINCT case_id FROM case_persons WHERE person_id = NEW.id"
       " AND role = 'arrested' UNION SELECT case_id FROM custodies WHERE person_id = NEW.id; END;")
@@ -187,18 +198,18 @@ print("CREATE FUNCTION stats_refresh(cid TEXT) RETURNS void LANGUAGE plpgsql AS 
 print("  " + recompute("c.id = cid", PG_NOW) + " WHERE " + changed("IS DISTINCT FROM") + ";")
 print("END $$;")
 print("CREATE FUNCTION stats_on_case() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-      " PERFORM stats_refresh(NEW.id); RETURN NULL; END $$;")
+      " INSERT INTO stats_touch (case_id) VALUES (NEW.id); RETURN NULL; END $$;")
 print("CREATE FUNCTION stats_on_child() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-      " PERFORM stats_refresh(NEW.case_id); RETURN NULL; END $$;")
-print("CREATE FUNCTION stats_on_person() RETURNS trigger LANGUAGE plpgsql AS $$ DECLARE x TEXT; BEGIN"
-      " FOR x IN SELECT case_id FROM case_persons WHERE person_id = NEW.id AND role = 'arrested'"
-      " UNION SELECT case_id FROM custodies WHERE person_id = NEW.id LOOP PERFORM stats_refresh(x); END LOOP;"
+      " IF NEW.case_id IS NOT NULL THEN INSERT INTO stats_touch (case_id) VALUES (NEW.case_id); END IF;"
       " RETURN NULL; END $$;")
+print("CREATE FUNCTION stats_on_person() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+      " INSERT INTO stats_touch (case_id) SELECT case_id FROM case_persons WHERE person_id = NEW.id AND role = 'arrested'"
+      " UNION SELECT case_id FROM custodies WHERE person_id = NEW.id; RETURN NULL; END $$;")
 print("CREATE FUNCTION stats_on_touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
       " PERFORM stats_refresh(NEW.case_id); DELETE FROM stats_touch; RETURN NULL; END $$;")
 print("CREATE TRIGGER stats_touch_refresh AFTER INSERT ON stats_touch FOR EACH ROW EXECUTE FUNCTION stats_on_touch();")
 print("CREATE TRIGGER stats_cases AFTER INSERT OR UPDATE ON cases FOR EACH ROW EXECUTE FUNCTION stats_on_case();")
-for tbl in ["case_offences", "case_persons", "custodies", "referrals"]:
+for tbl in ["case_offences", "case_persons", "custodies", "referrals", "pvs", "seizures", "complaints"]:
     print(f"CREATE TRIGGER stats_{tbl} AFTER INSERT OR UPDATE ON {tbl} FOR EACH ROW EXECUTE FUNCTION stats_on_child();")
 print("CREATE TRIGGER stats_persons AFTER UPDATE OF birth_date, nationality ON persons FOR EACH ROW"
       " EXECUTE FUNCTION stats_on_person();")

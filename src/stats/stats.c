@@ -244,7 +244,7 @@ static const rule *rule_at(const rules *rs, int64_t day)
 typedef struct frow {
 	const char *unit_id, *cls, *category;
 	int64_t month, cancelled, suspect, referred, presented;
-	int64_t n, lines, victims, victims1, arrested, flagrant, minors, foreigners, reclassified;
+	int64_t n, lines, victims, victims1, arrested, flagrant, minors, foreigners, reclassified, flagged;
 } frow;
 
 /* counted is the one predicate of the counting rules: whether a row counts
@@ -340,16 +340,16 @@ static sj_err scope_load(db_conn *c, const sj_actor *a, const char *unit_code, s
 /* ------------------------------------------------------------ the sources */
 
 #define ROLL_COLS "unit_id, month, class, category, cancelled, suspect, referred, presented, n, lines, victims," \
-		  " victims1, arrested, arrested_flagrant, minors, foreigners, reclassified"
+		  " victims1, arrested, arrested_flagrant, minors, foreigners, reclassified, flagged"
 #define ROW_FMT "unit_id:t,month:i,class:t,category:t,cancelled:i,suspect:i,referred:i,presented:i,n:i,lines:i," \
-		"victims:i,victims1:i,arrested:i,flagrant:i,minors:i,foreigners:i,reclassified:i"
+		"victims:i,victims1:i,arrested:i,flagrant:i,minors:i,foreigners:i,reclassified:i,flagged:i"
 static const char sql_roll[] = "SELECT " ROLL_COLS " FROM stats_month WHERE basis = ? AND month >= ? AND month <= ?"
 			       " AND n <> 0";
 #define FACT_COLS "case_id, unit_id, reg_day, occ_day, ref_day, class, category, offence_code, lines, cancelled," \
-		  " suspect, referred, presented, reclassified, victims, arrested, arrested_flagrant, minors, foreigners"
+		  " suspect, referred, presented, reclassified, victims, arrested, arrested_flagrant, minors, foreigners, flagged"
 #define AGG(day) "SELECT unit_id, " day " / 100, class, category, cancelled, suspect, referred, presented, COUNT(*)," \
 		 " SUM(lines), SUM(victims), SUM(CASE WHEN victims > 1 THEN victims ELSE 1 END), SUM(arrested)," \
-		 " SUM(arrested_flagrant), SUM(minors), SUM(foreigners), SUM(reclassified)"
+		 " SUM(arrested_flagrant), SUM(minors), SUM(foreigners), SUM(reclassified), SUM(flagged)"
 #define GRP(day) " GROUP BY unit_id, " day " / 100, class, category, cancelled, suspect, referred, presented"
 #define ASAT "(SELECT " FACT_COLS " FROM stats_case_facts WHERE changed_at <= ? UNION ALL SELECT " FACT_COLS \
 	     " FROM stats_case_facts_hist WHERE changed_at <= ? AND superseded_at > ?) f"
@@ -361,7 +361,8 @@ static const char *const basis_letter[] = {"r", "o", "f"};
 
 /* The accumulator of one period. */
 typedef struct acc {
-	int64_t n, cleared, lines, victims, arrested, flagrant, minors, foreigners, reclassified, excluded;
+	int64_t n, cleared, lines, victims, arrested, flagrant, minors, foreigners, reclassified, excluded, cases,
+		flagged;
 	json_t *by_class, *by_category, *by_unit, *by_month; /* key → [n, cleared] */
 	json_t *segments;                                    /* the rules used */
 } acc;
@@ -418,6 +419,8 @@ static void acc_row(acc *x, const scope *s, const rule *r, const frow *f)
 	x->minors += f->minors;
 	x->foreigners += f->foreigners;
 	x->reclassified += f->reclassified;
+	x->cases += f->n;
+	x->flagged += f->flagged;
 	bump(x->by_class, f->cls, w, wc);
 	bump(x->by_category, *f->category ? f->category : "none", w, wc);
 	const char *u = json_string_value(into);
@@ -446,6 +449,7 @@ static void frow_of(json_t *o, frow *f)
 	f->minors = jint(o, "minors");
 	f->foreigners = jint(o, "foreigners");
 	f->reclassified = jint(o, "reclassified");
+	f->flagged = jint(o, "flagged");
 }
 
 static sj_err add_rows(acc *x, const scope *s, const rule *r, json_t *rows)
@@ -819,10 +823,6 @@ sj_err stats_figures(db_conn *c, const sj_actor *a, const char *unit_code, const
 	const rule *r0 = rule_at(&rs, p->to);
 	char now[32];
 	clock_format_legal(as_at ? as_at : clock_now_ms(), now);
-	int64_t qtotal = 0, qn = 0;
-	e = stats_quality_count(c, s.national ? NULL : s.ids, &qtotal, &qn);
-	if (e)
-		goto out;
 	json_object_set_new(o, "unit", unit_to_json(&s.unit));
 	json_object_set_new(o, "scope", json_string(s.national ? "national" : "unit"));
 	json_object_set_new(o, "period", period_json(p->from, p->to));
@@ -846,7 +846,10 @@ sj_err stats_figures(db_conn *c, const sj_actor *a, const char *unit_code, const
 	json_decref(sec);
 	if (e)
 		goto out;
-	json_object_set_new(o, "quality", json_pack("{s:I,s:I}", "cases", (json_int_t)qtotal, "with_issues", (json_int_t)qn));
+	/* "figures computed over N cases, M with open quality issues": the
+	 * counted cases of the period, those with an open record edit */
+	json_object_set_new(o, "quality", json_pack("{s:I,s:I}", "cases", (json_int_t)cur.cases, "with_issues",
+						    (json_int_t)cur.flagged));
 	json_object_set_new(o, "as_at", json_string(now));
 	if (as_at)
 		json_object_set_new(o, "as_at_ms", json_integer(as_at));
@@ -877,15 +880,56 @@ static bool key_match(const char *key, const char *name, const char *value)
 	return strncmp(key, name, n) == 0 && key[n] == ':' && strcmp(key + n + 1, value ? value : "") == 0;
 }
 
+/* The figures counted by their own dates (custody start, referral sent,
+ * complaint received): the records behind them, from the same views as
+ * sections(). */
+static const char sql_drill_custody[] =
+	"SELECT k.case_id AS id, k.unit_id, c_number AS number FROM stats_custody_v k JOIN (SELECT id AS c_id, number AS"
+	" c_number FROM cases) x ON x.c_id = k.case_id WHERE " IN_PERIOD("k.started_at") " ORDER BY k.started_at, k.id";
+static const char sql_drill_referrals[] =
+	"SELECT r.case_id AS id, r.unit_id, c_number AS number, r.office_code AS office, r.outcome FROM stats_referral_v r"
+	" JOIN (SELECT id AS c_id, number AS c_number FROM cases) x ON x.c_id = r.case_id WHERE " IN_PERIOD("r.sent_at")
+	" ORDER BY r.sent_at, r.id";
+static const char sql_drill_complaints[] =
+	"SELECT q.id, q.unit_id, q_no AS number, q.disposition FROM stats_complaint_v q JOIN (SELECT id AS q_id, receipt_no"
+	" AS q_no FROM complaints) x ON x.q_id = q.id WHERE " IN_PERIOD("q.received_at") " ORDER BY q.received_at, q.id";
+
+static sj_err records_by_date(db_conn *c, const scope *s, const stats_period *p, const char *figure, const char *key,
+			      json_t *list, int64_t *total)
+{
+	const char *sql = strcmp(figure, "custody") == 0 ? sql_drill_custody
+			: strcmp(figure, "referrals") == 0 ? sql_drill_referrals : sql_drill_complaints;
+	const char *cols = strcmp(figure, "custody") == 0 ? "id:t,unit_id:t,number:t"
+			 : strcmp(figure, "referrals") == 0 ? "id:t,unit_id:t,number:t,office:t,outcome:t"
+							    : "id:t,unit_id:t,number:t,disposition:t";
+	json_t *rows = NULL, *x;
+	sj_err e = dbj_rows(c, sql, cols, &rows, "ii", day_ms(p->from), day_ms(day_add(p->to, 1)));
+	size_t i;
+	json_array_foreach(rows, i, x) {
+		if (!in_scope(s, x))
+			continue;
+		if (key && !key_match(key, "office", jstr(x, "office")) && !key_match(key, "outcome", jstr(x, "outcome")) &&
+		    !key_match(key, "disposition", jstr(x, "disposition")))
+			continue;
+		(*total)++;
+		if (json_array_size(list) < STATS_DRILL_MAX)
+			json_array_append_new(list, json_pack("{s:s,s:s}", "id", jstr(x, "id"), "number", jstr(x, "number")));
+	}
+	json_decref(rows);
+	return e;
+}
+
 sj_err stats_records(db_conn *c, const sj_actor *a, const char *unit_code, const stats_period *p, const char *figure,
 		     const char *key, json_t **out, const char **why)
 {
 	*out = NULL;
 	static const char *const figures[] = {"cases", "cleared", "arrested", "minors", "foreigners", "victims",
 					      "reclassified", "cancelled", NULL};
-	bool known = false;
+	bool known = false, by_date = figure && (strcmp(figure, "custody") == 0 || strcmp(figure, "referrals") == 0 ||
+						 strcmp(figure, "complaints") == 0);
 	for (const char *const *f = figures; *f && figure; f++)
 		known = known || strcmp(*f, figure) == 0;
+	known = known || by_date;
 	if (!known || (key && !strchr(key, ':'))) {
 		*why = "stats-bad-figure";
 		return SJ_EINVAL;
@@ -897,7 +941,9 @@ sj_err stats_records(db_conn *c, const sj_actor *a, const char *unit_code, const
 	int64_t total = 0;
 	sj_err e = scope_load(c, a, unit_code, &s, why);
 	e = e ? e : rules_load(c, &rs);
-	for (int64_t d = p->from; !e && d <= p->to;) {
+	if (!e && by_date)
+		e = records_by_date(c, &s, p, figure, key, list, &total);
+	for (int64_t d = p->from; !e && !by_date && d <= p->to;) {
 		const rule *r = rule_at(&rs, d);
 		if (!r) {
 			*why = "stats-no-counting-rule";

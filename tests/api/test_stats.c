@@ -240,6 +240,9 @@ static void national_year_2026(void **state)
 	assert_int_equal(num(f, "custody.count"), 1);
 	assert_int_equal(num(f, "custody.mean_minutes"), 24 * 60);
 	assert_int_equal(num(f, "referrals.count"), 1);
+	/* "computed over 4 cases, 4 with open quality issues" (none has a PV) */
+	assert_int_equal(num(f, "quality.cases"), 4);
+	assert_int_equal(num(f, "quality.with_issues"), 4);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(f, "rules"), 0), "code")),
 			    "CR-2020");
 	json_decref(f);
@@ -308,6 +311,10 @@ static void drill_down_lists_the_counted_cases(void **state)
 		{"figure=reclassified", 1, "k2"},
 		{"figure=cancelled", 1, "k3"},
 		{"figure=victims", 2, "k1"},
+		{"figure=custody", 1, "k4"},
+		{"figure=referrals", 1, "k1"},
+		{"figure=referrals&key=office:TPI-CASA", 1, "k1"},
+		{"figure=complaints", 0, NULL},
 	};
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
 		char path[256];
