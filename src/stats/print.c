@@ -144,9 +144,12 @@ sj_err stats_csv(buf *b, json_t *fig, const char *table)
 
 /* ------------------------------------------------------------ the report */
 
+
+
 typedef struct doc {
 	buf *b;
 	i18n_lang lang;
+	int64_t threshold;
 } doc;
 
 static const char *word(const doc *d, const char *key)
@@ -163,11 +166,14 @@ static const char *label(const doc *d, const char *prefix, const char *value, ch
 	return s ? s : value;
 }
 
-static sj_err num(buf *b, json_t *v)
+
+
+/* num writes a count, or "<threshold" for a suppressed one. */
+static sj_err num(const doc *d, json_t *v)
 {
 	if (json_is_null(v))
-		return buf_adds(b, "<span class=\"supp\">&lt;5</span>");
-	return buf_printf(b, "%lld", (long long)json_integer_value(v));
+		return buf_printf(d->b, "<span class=\"supp\">&lt;%lld</span>", (long long)d->threshold);
+	return buf_printf(d->b, "%lld", (long long)json_integer_value(v));
 }
 
 static sj_err permille(buf *b, int64_t p)
@@ -197,9 +203,14 @@ static sj_err bars(const doc *d, json_t *rows, const char *cls)
 		int64_t v = json_is_integer(json_object_get(x, "n")) ? jint(x, "n") : 0;
 		int bh = (int)(v * h / max), px = gap + (int)i * (w + gap);
 		const char *k = jstr(x, "key");
-		e = buf_printf(d->b, "<g><title>%s: %lld</title><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"></rect>"
-				     "<text x=\"%d\" y=\"%d\" class=\"v\">%lld</text><text x=\"%d\" y=\"%d\" class=\"k\">%s</text></g>",
-			       k, (long long)v, px, top + h - bh, w, bh, px + w / 2, top + h - bh - 2, (long long)v,
+		char vt[32];
+		if (json_is_null(json_object_get(x, "n")))
+			snprintf(vt, sizeof vt, "&lt;%lld", (long long)d->threshold);
+		else
+			snprintf(vt, sizeof vt, "%lld", (long long)v);
+		e = buf_printf(d->b, "<g><title>%s: %s</title><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"></rect>"
+				     "<text x=\"%d\" y=\"%d\" class=\"v\">%s</text><text x=\"%d\" y=\"%d\" class=\"k\">%s</text></g>",
+			       k, vt, px, top + h - bh, w, bh, px + w / 2, top + h - bh - 2, vt,
 			       px + w / 2, top + h + 14, k && strlen(k) == 6 ? k + 4 : (k ? k : ""));
 	}
 	return e ? e : buf_adds(d->b, "</svg>\n");
@@ -228,8 +239,13 @@ static sj_err hbars(const doc *d, json_t *rows, const char *prefix)
 		e = buf_printf(d->b, "<g><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"></rect><text x=\"%d\" y=\"%d\""
 				     " class=\"k\" text-anchor=\"end\">", bx, y, len, bh, tx, y + bh - 4);
 		e = e ? e : esc(d->b, label(d, prefix, jstr(x, "key"), tmp, sizeof tmp));
-		e = e ? e : buf_printf(d->b, "</text><text x=\"%d\" y=\"%d\" class=\"v\">%lld</text></g>",
-				       rtl ? bx - 4 : bx + len + 4, y + bh - 4, (long long)v);
+		char vt[32];
+		if (json_is_null(json_object_get(x, "n")))
+			snprintf(vt, sizeof vt, "&lt;%lld", (long long)d->threshold);
+		else
+			snprintf(vt, sizeof vt, "%lld", (long long)v);
+		e = e ? e : buf_printf(d->b, "</text><text x=\"%d\" y=\"%d\" class=\"v\"%s>%s</text></g>",
+				       rtl ? bx - 4 : bx + len + 4, y + bh - 4, rtl ? " text-anchor=\"end\"" : "", vt);
 	}
 	return e ? e : buf_adds(d->b, "</svg>\n");
 }
@@ -264,11 +280,11 @@ static sj_err rows_table(const doc *d, json_t *rows, const char *prefix, const c
 		e = buf_adds(d->b, "<tr><td>");
 		e = e ? e : esc(d->b, name ? name : prefix ? label(d, prefix, k, tmp, sizeof tmp) : k);
 		e = e ? e : buf_adds(d->b, "</td><td class=\"num\">");
-		e = e ? e : num(d->b, json_object_get(x, "n"));
+		e = e ? e : num(d, json_object_get(x, "n"));
 		e = e ? e : buf_adds(d->b, "</td><td class=\"num\">");
-		e = e ? e : num(d->b, json_object_get(x, "cleared"));
+		e = e ? e : num(d, json_object_get(x, "cleared"));
 		e = e ? e : buf_adds(d->b, "</td><td class=\"num\">");
-		e = e ? e : num(d->b, json_object_get(x, "prev"));
+		e = e ? e : num(d, json_object_get(x, "prev"));
 		e = e ? e : buf_adds(d->b, "</td></tr>\n");
 	}
 	return e ? e : buf_adds(d->b, "</tbody></table>\n");
@@ -280,16 +296,16 @@ static sj_err kv(const doc *d, const char *key, json_t *v, json_t *prev)
 	sj_err e = buf_adds(d->b, "<tr><th>");
 	e = e ? e : esc(d->b, word(d, key));
 	e = e ? e : buf_adds(d->b, "</th><td class=\"num\">");
-	e = e ? e : num(d->b, v);
+	e = e ? e : num(d, v);
 	e = e ? e : buf_adds(d->b, "</td><td class=\"num\">");
-	e = e ? e : (prev ? num(d->b, prev) : buf_adds(d->b, "—"));
+	e = e ? e : (prev ? num(d, prev) : buf_adds(d->b, "—"));
 	return e ? e : buf_adds(d->b, "</td></tr>\n");
 }
 
 static sj_err big(const doc *d, const char *key, json_t *v)
 {
 	sj_err e = buf_adds(d->b, "<div class=\"big\"><span class=\"n\">");
-	e = e ? e : num(d->b, v);
+	e = e ? e : num(d, v);
 	e = e ? e : buf_adds(d->b, "</span><span class=\"l\">");
 	e = e ? e : esc(d->b, word(d, key));
 	return e ? e : buf_adds(d->b, "</span></div>");
@@ -300,7 +316,7 @@ sj_err stats_report_html(buf *b, json_t *fig0, const char *lang)
 	json_t *fig = stats_suppress(fig0);
 	if (!fig)
 		return SJ_ENOMEM;
-	doc d = {.b = b, .lang = lang && strcmp(lang, "ar") == 0 ? I18N_AR : I18N_FR};
+	doc d = {.b = b, .lang = lang && strcmp(lang, "ar") == 0 ? I18N_AR : I18N_FR, .threshold = threshold_of(fig)};
 	bool ar = d.lang == I18N_AR;
 	json_t *u = json_object_get(fig, "unit"), *t = json_object_get(fig, "totals"),
 	       *tp = json_object_get(fig, "totals_previous"), *per = json_object_get(fig, "period");
@@ -402,14 +418,14 @@ sj_err stats_report_html(buf *b, json_t *fig0, const char *lang)
 		e = e ? e : buf_adds(b, "<tr><th>");
 		e = e ? e : esc(b, label(&d, "outcome", key, tmp, sizeof tmp));
 		e = e ? e : buf_adds(b, "</th><td class=\"num\">");
-		e = e ? e : num(b, v);
+		e = e ? e : num(&d, v);
 		e = e ? e : buf_adds(b, "</td></tr>");
 	}
 	json_object_foreach(json_object_get(rf, "by_office"), key, v) {
 		e = e ? e : buf_adds(b, "<tr><th>");
 		e = e ? e : esc(b, key);
 		e = e ? e : buf_adds(b, "</th><td class=\"num\">");
-		e = e ? e : num(b, v);
+		e = e ? e : num(&d, v);
 		e = e ? e : buf_adds(b, "</td></tr>");
 	}
 	e = e ? e : buf_adds(b, "</table>\n");
@@ -420,7 +436,7 @@ sj_err stats_report_html(buf *b, json_t *fig0, const char *lang)
 		e = e ? e : buf_adds(b, "<tr><th>");
 		e = e ? e : esc(b, label(&d, "disposition", key, tmp, sizeof tmp));
 		e = e ? e : buf_adds(b, "</th><td class=\"num\">");
-		e = e ? e : num(b, v);
+		e = e ? e : num(&d, v);
 		e = e ? e : buf_adds(b, "</td></tr>");
 	}
 	e = e ? e : kv(&d, "stats.complaints.mean_hours", json_object_get(cp, "mean_hours_to_disposition"), NULL);

@@ -815,10 +815,23 @@ sj_err stats_figures(db_conn *c, const sj_actor *a, const char *unit_code, const
 	json_t *x;
 	json_array_foreach(units, i, x) {
 		json_t *ch = json_object_get(s.children, jstr(x, "key"));
-		if (ch)
+		if (ch) {
 			json_object_update(x, ch);
-		else
+		} else {
 			json_object_set_new(x, "direct", json_true());
+			json_object_set_new(x, "name_fr", json_string(s.unit.name_fr));
+			json_object_set_new(x, "name_ar", json_string(s.unit.name_ar));
+		}
+	}
+	/* the offences by their names (the catalogue's current entry) */
+	json_t *offences = table(off, off_prev, true, STATS_TOP_OFFENCES);
+	json_array_foreach(offences, i, x) {
+		json_t *ref = NULL;
+		if (ref_offence_get(c, jstr(x, "key"), &ref) == SJ_OK) {
+			json_object_set(x, "name_fr", json_object_get(ref, "label_fr"));
+			json_object_set(x, "name_ar", json_object_get(ref, "label_ar"));
+		}
+		json_decref(ref);
 	}
 	const rule *r0 = rule_at(&rs, p->to);
 	char now[32];
@@ -835,7 +848,7 @@ sj_err stats_figures(db_conn *c, const sj_actor *a, const char *unit_code, const
 	json_object_set_new(o, "totals_previous", totals(&prev));
 	json_object_set_new(o, "by_class", table(cur.by_class, prev.by_class, true, 100));
 	json_object_set_new(o, "by_category", table(cur.by_category, prev.by_category, true, 1000));
-	json_object_set_new(o, "by_offence", table(off, off_prev, true, STATS_TOP_OFFENCES));
+	json_object_set_new(o, "by_offence", offences);
 	json_object_set_new(o, "by_unit", units);
 	json_object_set_new(o, "by_month", trend);
 	json_t *sec = json_object(), *secp = json_object();

@@ -15,6 +15,16 @@ export async function statsTests(h) {
 
   await test('stats: the chief\'s page in Arabic and French, charts present, every number a working link', async () => {
     const page = await newPage();
+    // a few cases of the chief's unit this year, written through the API
+    const s = await page.request.post(`${h.base()}/api/v1/session`, { data: { badge: 'demo-officer', password: 'demo-password' } });
+    const token = (await s.json()).token;
+    for (const [code, frame] of [['CP-505', 'flagrant'], ['CP-400', 'preliminary'], ['CP-402', 'preliminary'], ['CP-505', 'preliminary']]) {
+      const r = await page.request.post(`${h.base()}/api/v1/cases`, {
+        headers: { authorization: `Bearer ${token}` },
+        data: { frame, offences: [{ code }], summary: 'Affaire du test des statistiques', opj: 'demo-opj' },
+      });
+      expect(r.status() === 201, `case ${code}: ${r.status()}`);
+    }
     await loggedIn(page, 'demo-chief');
     for (const lang of ['ar', 'fr']) {
       await setLangUI(page, lang);

@@ -109,7 +109,7 @@ async function figures(ctx) {
   const exportLink = (tb) => h('a', { href: `${EP.export}${qs({ ...p, table: tb })}`, class: 'export', download: `${tb}.csv`, text: `${t('stats.export')} — ${t(`stats_figures.${tb === 'summary' ? 'totals' : tb}`)}` });
   return page('stats.title', ctx,
     chooser,
-    h('article', { class: 'stats', lang: getLang() },
+    h('article', { class: 'statistics', lang: getLang() },
       h('header', { class: 'stats-head' },
         h('h2', null, h('bdi', { text: unitName(fig.unit) }), ' — ', `${fig.period.from} … ${fig.period.to}`),
         h('p', { class: 'muted rules' }, `${t('stats.rules')} : `, h('bdi', { dir: 'ltr', text: rules })),
@@ -131,7 +131,7 @@ async function figures(ctx) {
       h('section', { class: 'card' }, h('h3', { text: t('stats.by_class') }), rows(p, fig, 'by_class', 'class', 'class'), exportLink('by_class')),
       h('section', { class: 'card', id: 'by-unit' }, h('h3', { text: t('stats.by_unit') }),
         rows(p, fig, 'by_unit', null, 'unit', (x) => unitName(x) || x.key), exportLink('by_unit')),
-      h('section', { class: 'card' }, h('h3', { text: t('stats.by_offence') }), rows(p, fig, 'by_offence', null, 'offence', (x) => x.key), exportLink('by_offence')),
+      h('section', { class: 'card' }, h('h3', { text: t('stats.by_offence') }), rows(p, fig, 'by_offence', null, 'offence', (x) => unitName(x) || x.key), exportLink('by_offence')),
       h('section', { class: 'card' }, h('h3', { text: t('stats.custody') }), h('ul', { class: 'kpis' },
         kpi('stats.custody.count', drill(p, 'custody', null, k.count)),
         kpi('stats.custody.mean_minutes', h('span', { class: 'num', text: fmtNum(k.mean_minutes || 0) })),
