@@ -146,6 +146,12 @@ SJ_MUST_USE sj_err ref_prosecution_read(db_conn *c, json_t **out);
  * effective_to (ms, exclusive; null: in force), body (the rule's object)},
  * oldest first: the whole timeline. */
 SJ_MUST_USE sj_err ref_load_counting_rules(db_conn *c, json_t *root, int *added);
+/* ref_version_begin reads a file's "version" (a number is stored as text)
+ * into *version (borrowed from root); *skip when that version of kind is
+ * already loaded. ref_version_end records it as loaded (newest). For the
+ * loaders, in their write transaction. */
+SJ_MUST_USE sj_err ref_version_begin(db_conn *c, const char *kind, json_t *root, const char **version, bool *skip);
+SJ_MUST_USE sj_err ref_version_end(db_conn *c, const char *kind, json_t *root, const char *version);
 SJ_MUST_USE sj_err ref_counting_rules_current(db_conn *c, json_t **out);
 
 #endif

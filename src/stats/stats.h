@@ -9,7 +9,7 @@
  * transaction that writes the case, a charge, a person, a custody or a
  * referral (docs/internals/stats.md). A period's figures add the rollups of
  * its whole months and the facts of its partial months, each day counted by
- * the rule in force that day; the same predicate (stats.c: counted) decides
+ * the rule in force that day; the same predicate (stats_counted, internal.h) decides
  * for the aggregate, the drill-down list, the export and the print.
  *
  * Scope: a chief reads their unit and below; national roles (analyst,
@@ -83,11 +83,14 @@ SJ_MUST_USE sj_err stats_figures(db_conn *c, const sj_actor *a, const char *unit
 				 int64_t as_at, json_t **out, const char **why);
 
 /* stats_records returns (new object {figure, key, total, records: [{id,
- * number, unit}]}) the cases a figure counts: figure is "cases", "cleared",
- * "arrested", "minors", "foreigners", "victims", "reclassified", "referred",
- * "custody", "complaints"; key narrows it ("class:crime",
- * "category:theft", "offence:CP-505", "unit:AR-X", "month:202603", or
- * NULL). At most STATS_DRILL_MAX records (total says how many there are).
+ * number}]}) the records a figure counts: figure is "cases", "cleared",
+ * "arrested", "minors", "foreigners", "victims", "reclassified",
+ * "cancelled" (cases, by the counting rule's date basis), "custody",
+ * "referrals" (cases, by the custody's start or the referral's date) or
+ * "complaints" (complaints, by their receipt); key narrows it
+ * ("class:crime", "category:property", "offence:CP-505", "unit:AR-X",
+ * "month:202603", "office:TPI-CASA", "outcome:prosecuted",
+ * "disposition:pending", or NULL). At most STATS_DRILL_MAX records (total says how many there are).
  * Errors as stats_figures; SJ_EINVAL (*why "stats-bad-figure"). The caller
  * audits the list read with the ids (records[].id). */
 SJ_MUST_USE sj_err stats_records(db_conn *c, const sj_actor *a, const char *unit_code, const stats_period *p,
