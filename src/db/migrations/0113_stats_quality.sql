@@ -171,7 +171,7 @@ BEGIN
   UNION ALL SELECT CAST('Q-COMP-003' AS TEXT) AS code, CAST('error' AS TEXT) AS severity, x.case_id, x.unit_id FROM (SELECT q.case_id AS case_id, q.unit_id FROM complaints q WHERE q.occurred_at > q.received_at + 3600000 AND q.case_id IS NOT NULL AND q.case_id = cid) x
   UNION ALL SELECT CAST('Q-COMP-004' AS TEXT) AS code, CAST('error' AS TEXT) AS severity, x.case_id, x.unit_id FROM (SELECT q.case_id AS case_id, q.unit_id FROM complaints q WHERE q.disposed_at < q.received_at AND q.case_id IS NOT NULL AND q.case_id = cid) x) x ON CONFLICT DO NOTHING;
 END $$;
-CREATE FUNCTION stats_on_touch_quality() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM stats_quality_refresh(NEW.case_id); RETURN NEW; END $$;
+CREATE FUNCTION stats_on_touch_quality() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM stats_quality_refresh(NEW.case_id); PERFORM stats_refresh(NEW.case_id); RETURN NULL; END $$;
 CREATE TRIGGER stats_touch_quality BEFORE INSERT ON stats_touch FOR EACH ROW EXECUTE FUNCTION stats_on_touch_quality();
 -- @end
 -- the to-do list: the record edits as kept, and the edits that depend on the
