@@ -368,7 +368,13 @@ sj_err stats_report_html(buf *b, json_t *fig0, const char *lang)
 	e = e ? e : buf_printf(b, " %lld / %lld. ", (long long)jint(q, "with_issues"), (long long)jint(q, "cases"));
 	e = e ? e : esc(b, word(&d, "stats.report.as_at"));
 	e = e ? e : buf_adds(b, " ");
-	e = e ? e : esc(b, jstr(fig, "as_at"));
+	char asat[40];
+	snprintf(asat, sizeof asat, "%s", jstr(fig, "as_at") ? jstr(fig, "as_at") : "");
+	if (strlen(asat) >= 19) {
+		asat[10] = ' '; /* 2026-12-02 08:33:13, legal time */
+		asat[19] = '\0';
+	}
+	e = e ? e : esc(b, asat);
 	if (json_is_true(json_object_get(fig, "suppressed"))) {
 		e = e ? e : buf_adds(b, " ");
 		e = e ? e : esc(b, word(&d, "stats.report.suppressed"));

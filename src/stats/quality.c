@@ -15,23 +15,31 @@ const char *const stats_edit_codes[] = {
 
 #define QUALITY_LIST_MAX 50
 
-static const char sql_all[] =
+/* one unit's open edits (the flags' index on unit_id; the timed edits' view
+ * takes the unit's condition into each of its arms) */
+static const char sql_unit[] =
 	"SELECT q.code, q.severity, q.case_id, q.unit_id, k_number AS number FROM stats_quality_v q"
-	" JOIN (SELECT id AS k_id, number AS k_number FROM cases) k ON k.k_id = q.case_id ORDER BY q.code, k_number";
+	" JOIN (SELECT id AS k_id, number AS k_number FROM cases) k ON k.k_id = q.case_id WHERE q.unit_id = ?"
+	" ORDER BY q.code, k_number";
 static const char sql_count_all[] = "SELECT COUNT(DISTINCT case_id) FROM stats_quality_v";
 static const char sql_cases_all[] = "SELECT COUNT(*) FROM stats_case_facts WHERE cancelled = 0";
 static const char sql_by_unit[] = "SELECT unit_id, COUNT(DISTINCT case_id) AS n FROM stats_quality_v GROUP BY unit_id";
 static const char sql_cases_by_unit[] =
 	"SELECT unit_id, COUNT(*) AS n FROM stats_case_facts WHERE cancelled = 0 GROUP BY unit_id";
 
-static bool has(json_t *ids, const char *id)
+/* has: id is a member of the set (an object id → true) */
+static bool has(json_t *set, const char *id)
 {
+	return id && json_object_get(set, id) != NULL;
+}
+
+static json_t *set_of(json_t *ids)
+{
+	json_t *set = json_object(), *x;
 	size_t i;
-	json_t *x;
 	json_array_foreach(ids, i, x)
-		if (strcmp(json_string_value(x), id) == 0)
-			return true;
-	return false;
+		json_object_set_new(set, json_string_value(x), json_true());
+	return set;
 }
 
 sj_err stats_quality_count(db_conn *c, json_t *unit_ids, int64_t *total, int64_t *n)
@@ -41,18 +49,19 @@ sj_err stats_quality_count(db_conn *c, json_t *unit_ids, int64_t *total, int64_t
 		sj_err e = dbj_int(c, sql_cases_all, total, "");
 		return e ? e : dbj_int(c, sql_count_all, n, "");
 	}
-	json_t *q = NULL, *k = NULL, *x;
+	json_t *q = NULL, *k = NULL, *x, *set = set_of(unit_ids);
 	sj_err e = dbj_rows(c, sql_by_unit, "unit_id:t,n:i", &q, "");
 	e = e ? e : dbj_rows(c, sql_cases_by_unit, "unit_id:t,n:i", &k, "");
 	size_t i;
 	json_array_foreach(q, i, x)
-		if (has(unit_ids, json_string_value(json_object_get(x, "unit_id"))))
+		if (has(set, json_string_value(json_object_get(x, "unit_id"))))
 			*n += json_integer_value(json_object_get(x, "n"));
 	json_array_foreach(k, i, x)
-		if (has(unit_ids, json_string_value(json_object_get(x, "unit_id"))))
+		if (has(set, json_string_value(json_object_get(x, "unit_id"))))
 			*total += json_integer_value(json_object_get(x, "n"));
 	json_decref(q);
 	json_decref(k);
+	json_decref(set);
 	return e;
 }
 
@@ -85,14 +94,20 @@ sj_err stats_quality(db_conn *c, const sj_actor *a, const char *unit_code, json_
 		if (unit_in_scope(u.path, v.path))
 			json_array_append_new(ids, json_string(v.id));
 	}
-	e = e ? e : dbj_rows(c, sql_all, "code:t,severity:t,case_id:t,unit_id:t,number:t", &rows, "");
+	rows = json_array();
+	json_array_foreach(ids, i, x) {
+		json_t *some = NULL;
+		if (e || (e = dbj_rows(c, sql_unit, "code:t,severity:t,case_id:t,unit_id:t,number:t", &some, "t",
+				       json_string_value(x))))
+			break;
+		json_array_extend(rows, some);
+		json_decref(some);
+	}
 	json_t *edits = json_object(), *list = json_array();
 	json_t *flagged = json_object();
 	json_array_foreach(rows, i, x) {
 		if (e)
 			break;
-		if (!has(ids, json_string_value(json_object_get(x, "unit_id"))))
-			continue;
 		const char *code = json_string_value(json_object_get(x, "code"));
 		json_t *ed = json_object_get(edits, code);
 		if (!ed) {
