@@ -54,6 +54,14 @@ export async function statsTests(h) {
       const want = Number(total.replace(/\D/g, '')) || 0;
       expect(rows === Math.min(want, 500), `${l.href}: ${rows} rows listed for ${total}`);
     }
+    // publish the year, then read it back: identical, nothing changed since
+    await page.goto(`${h.base()}/stats?${q}`);
+    await page.waitForSelector('#stats-publish');
+    await page.click('#stats-publish');
+    await page.waitForSelector('#publication-changed');
+    expect((await page.textContent('#publication-changed')).trim() === '0', 'a fresh publication has changes since');
+    expect((await page.textContent('#publication-identical')).trim() === 'Oui', 'a fresh publication does not recompute identically');
+    await h.shotBoth(page, 'stats-publication');
     await page.goto(`${h.base()}/stats/quality`);
     await page.waitForSelector('main h1');
     await h.shotBoth(page, 'stats-quality');

@@ -66,6 +66,7 @@ const ROUTES = [
   [/^\/comms\/events\/(?<id>[^/]+)$/, 'commsevents'],
   [/^\/comms\/bilan$/, 'commsbilan'],
   [/^\/stats(?:\/records|\/quality)?$/, 'stats'],
+  [/^\/stats\/publications\/(?<id>[^/]+)$/, 'stats'],
   [/^\/audit$/, 'audit'],
   [/^\/admin$/, 'admin'],
   [/^\/admin\/(?<tab>units|reference|settings)$/, 'admin'],

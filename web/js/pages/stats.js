@@ -10,6 +10,7 @@ import { api, qs } from '../api.js';
 import { field, form } from '../forms.js';
 import { page, table, needs, listOf, link } from '../ui.js';
 import { barChart } from '../charts.js';
+import { allowed } from '../caps.js';
 
 const EP = {
   figures: '/api/v1/stats',
@@ -17,6 +18,8 @@ const EP = {
   report: '/api/v1/stats/report.html',
   export: '/api/v1/stats/export',
   quality: '/api/v1/stats/quality',
+  publish: '/api/v1/stats/publications',
+  publication: '/api/v1/stats/publications/{id}',
 };
 const PERIODS = ['year', 'month', 'day', 'range'];
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -111,11 +114,19 @@ async function figures(ctx) {
     chooser,
     h('article', { class: 'statistics', lang: getLang() },
       h('header', { class: 'stats-head' },
-        h('h2', null, h('bdi', { text: unitName(fig.unit) }), ' — ', `${fig.period.from} … ${fig.period.to}`),
+        h('h2', null, h('bdi', { text: unitName(fig.unit) }), ' — ', h('bdi', { dir: 'ltr', text: `${fig.period.from} … ${fig.period.to}` })),
         h('p', { class: 'muted rules' }, `${t('stats.rules')} : `, h('bdi', { dir: 'ltr', text: rules })),
         h('p', { class: 'no-print actions' },
           h('a', { href: `${EP.report}${qs({ ...p, lang: getLang() })}`, class: 'button primary', id: 'stats-print', target: '_blank', text: t('stats.print') }),
-          ' ', exportLink('summary'))),
+          ' ', exportLink('summary'),
+          allowed('POST', EP.publish, ctx.user.role) ? h('button', {
+            type: 'button', id: 'stats-publish', text: t('stats.publish'),
+            onclick: async () => {
+              const body = { period: p.period, date: p.date, from: p.from, to: p.to, unit: p.unit || (fig.unit && fig.unit.code) };
+              const r = await api('POST', EP.publish, body);
+              ctx.go(`/stats/publications/${encodeURIComponent(r.id)}`);
+            },
+          }) : null)),
       h('section', { class: 'card' }, h('ul', { class: 'kpis' },
         kpi('stats.cases', drill(p, 'cases', null, tot.cases), fmtNum(prev.cases || 0)),
         kpi('stats.cleared', drill(p, 'cleared', null, tot.cleared), fmtNum(prev.cleared || 0)),
@@ -187,10 +198,31 @@ async function quality(ctx) {
     ], listOf(r, 'edits'), { caption: 'stats.quality.title', empty: 'msg.empty' }));
 }
 
+// a published report: as published, recomputed as at its date, and the
+// cases changed since
+async function publication(ctx) {
+  const r = await api('GET', EP.publication.replace('{id}', encodeURIComponent(ctx.params.id)));
+  const f = r.figures || {};
+  const tot = f.totals || {};
+  const re = (r.recomputed || {}).totals || {};
+  return page('stats.publication.title', ctx,
+    h('p', null, link('/stats', t('stats.title'))),
+    h('dl', { class: 'facts' },
+      h('dt', { text: t('stats.unit') }), h('dd', null, h('bdi', { text: unitName(f.unit) })),
+      h('dt', { text: t('stats_figures.period') }), h('dd', null, h('bdi', { dir: 'ltr', text: `${(f.period || {}).from} … ${(f.period || {}).to}` })),
+      h('dt', { text: t('stats.report.as_at') }), h('dd', { text: fmtDateTime(r.as_at_ms) }),
+      h('dt', { text: t('stats.rules') }), h('dd', null, h('bdi', { dir: 'ltr', text: listOf(f, 'rules').map((x) => `${x.code} (v${x.version})`).join(', ') })),
+      h('dt', { text: t('stats.cases') }), h('dd', { class: 'num', text: `${fmtNum(tot.cases || 0)} / ${fmtNum(re.cases || 0)}` }),
+      h('dt', { text: t('stats.cleared') }), h('dd', { class: 'num', text: `${fmtNum(tot.cleared || 0)} / ${fmtNum(re.cleared || 0)}` }),
+      h('dt', { text: t('stats_publication.identical') }), h('dd', { id: 'publication-identical', text: t(r.identical ? 'stats.yes' : 'stats.no') }),
+      h('dt', { text: t('stats_publication.changed_since') }), h('dd', { class: 'num', id: 'publication-changed', text: fmtNum(r.changed_since) })));
+}
+
 export async function render(ctx) {
   const miss = needs('GET', EP.figures);
   if (miss) return page('stats.title', ctx, miss);
   if (location.pathname === '/stats/records') return records(ctx);
   if (location.pathname === '/stats/quality') return quality(ctx);
+  if (ctx.params.id) return publication(ctx);
   return figures(ctx);
 }
