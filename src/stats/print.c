@@ -161,8 +161,13 @@ static const char *word(const doc *d, const char *key)
 /* label: the label of an enum-like value ("offence_class.crime") or the value. */
 static const char *label(const doc *d, const char *prefix, const char *value, char *tmp, size_t n)
 {
-	snprintf(tmp, n, "%s.%s", prefix, value ? value : "");
+	/* the statistics' own label first ("stats.outcome.pending"), then the owner's */
+	snprintf(tmp, n, "stats.%s.%s", prefix, value ? value : "");
 	const char *s = i18n_get(d->lang, tmp);
+	if (s)
+		return s;
+	snprintf(tmp, n, "%s.%s", prefix, value ? value : "");
+	s = i18n_get(d->lang, tmp);
 	return s ? s : value;
 }
 

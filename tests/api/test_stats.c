@@ -373,6 +373,8 @@ static void report_and_exports_suppress_small_cells(void **state)
 	r = th_req(&S, "GET", "/api/v1/stats/report.html?period=year&date=2026-01-01&lang=fr", analyst, NULL);
 	th_expect(&r, 200);
 	assert_non_null(strstr(r.body, "Bilan annuel"));
+	assert_non_null(strstr(r.body, "Sans suite connue")); /* K1's referral awaits its outcome: no raw code */
+	assert_null(strstr(r.body, ">pending<"));
 	th_resp_free(&r);
 	r = th_req(&S, "GET", "/api/v1/stats/export?period=year&date=2026-01-01&table=by_unit", analyst, NULL);
 	th_expect(&r, 200);

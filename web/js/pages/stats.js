@@ -61,7 +61,8 @@ function unitName(u) {
 function rate(pm) { return pm < 0 ? '—' : `${fmtNum(pm / 10)} %`; }
 
 function kpi(label, value, prev) {
-  return h('li', { class: 'kpi' }, h('strong', null, value), h('span', { text: hasKey(label) ? t(label) : label.split('.').pop() }),
+  const text = hasKey(`stats.${label}`) ? t(`stats.${label}`) : hasKey(label) ? t(label) : label.split('.').pop();
+  return h('li', { class: 'kpi' }, h('strong', null, value), h('span', { text }),
     prev !== undefined ? h('small', { class: 'muted' }, `${t('stats.previous')} : `, prev) : null);
 }
 
