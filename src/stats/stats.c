@@ -141,25 +141,51 @@ sj_err stats_scope_load(db_conn *c, const sj_actor *a, const char *unit_code, sc
 
 /* ------------------------------------------------------------ the sources */
 
-#define ROLL_COLS "unit_id, month, class, category, cancelled, suspect, referred, presented, n, lines, victims," \
-		  " victims1, arrested, arrested_flagrant, minors, foreigners, reclassified, flagged"
-#define ROW_FMT "unit_id:t,month:i,class:t,category:t,cancelled:i,suspect:i,referred:i,presented:i,n:i,lines:i," \
-		"victims:i,victims1:i,arrested:i,flagrant:i,minors:i,foreigners:i,reclassified:i,flagged:i"
-static const char sql_roll[] = "SELECT " ROLL_COLS " FROM stats_month WHERE basis = ? AND month >= ? AND month <= ?"
-			       " AND n <> 0";
+/* Every query of the figures is filtered to the scope in SQL (the units
+ * whose path starts with the scope's; NULL: national, through the units
+ * view migration 0112 owns) and aggregated there: the national year reads
+ * a few thousand grouped rows, not one per unit, month and category. */
+#define SCOPE " AND (CAST(? AS TEXT) IS NULL OR unit_id IN (SELECT id FROM stats_unit_v" \
+	      " WHERE SUBSTR(path, 1, LENGTH(CAST(? AS TEXT))) = CAST(? AS TEXT)))"
+#define KEYS "class, category, cancelled, suspect, referred, presented"
+#define FLAGS "cancelled, suspect, referred, presented"
+/* the detail of a piece: by month, class, category and flags, all units of the scope */
+#define DETAIL_FMT "month:i,class:t,category:t,cancelled:i,suspect:i,referred:i,presented:i,n:i,lines:i," \
+		   "victims:i,victims1:i,arrested:i,flagrant:i,minors:i,foreigners:i,reclassified:i,flagged:i"
+/* the units of a piece: by unit and flags (the table by unit) */
+#define UNITS_FMT "unit_id:t,cancelled:i,suspect:i,referred:i,presented:i,n:i,lines:i,victims1:i"
+#define ROLL_SUMS "SUM(n), SUM(lines), SUM(victims), SUM(victims1), SUM(arrested), SUM(arrested_flagrant)," \
+		  " SUM(minors), SUM(foreigners), SUM(reclassified), SUM(flagged)"
+static const char sql_roll_detail[] = "SELECT month, " KEYS ", " ROLL_SUMS " FROM stats_month WHERE basis = ? AND"
+				      " month >= ? AND month <= ? AND n <> 0" SCOPE " GROUP BY month, " KEYS;
+static const char sql_roll_units[] = "SELECT unit_id, " FLAGS ", SUM(n), SUM(lines), SUM(victims1) FROM stats_month"
+				     " WHERE basis = ? AND month >= ? AND month <= ? AND n <> 0" SCOPE
+				     " GROUP BY unit_id, " FLAGS;
 #define FACT_COLS "case_id, unit_id, reg_day, occ_day, ref_day, class, category, offence_code, lines, cancelled," \
 		  " suspect, referred, presented, reclassified, victims, arrested, arrested_flagrant, minors, foreigners, flagged"
-#define AGG(day) "SELECT unit_id, " day " / 100, class, category, cancelled, suspect, referred, presented, COUNT(*)," \
-		 " SUM(lines), SUM(victims), SUM(CASE WHEN victims > 1 THEN victims ELSE 1 END), SUM(arrested)," \
-		 " SUM(arrested_flagrant), SUM(minors), SUM(foreigners), SUM(reclassified), SUM(flagged)"
-#define GRP(day) " GROUP BY unit_id, " day " / 100, class, category, cancelled, suspect, referred, presented"
+#define FACT_SUMS "COUNT(*), SUM(lines), SUM(victims), SUM(CASE WHEN victims > 1 THEN victims ELSE 1 END)," \
+		  " SUM(arrested), SUM(arrested_flagrant), SUM(minors), SUM(foreigners), SUM(reclassified), SUM(flagged)"
 #define ASAT "(SELECT " FACT_COLS " FROM stats_case_facts WHERE changed_at <= ? UNION ALL SELECT " FACT_COLS \
 	     " FROM stats_case_facts_hist WHERE changed_at <= ? AND superseded_at > ?) f"
-#define FACTS_NOW(day) AGG(day) " FROM stats_case_facts WHERE " day " >= ? AND " day " <= ?" GRP(day)
-#define FACTS_ASAT(day) AGG(day) " FROM " ASAT " WHERE " day " >= ? AND " day " <= ?" GRP(day)
-static const char *const sql_facts_now[] = {FACTS_NOW("reg_day"), FACTS_NOW("occ_day"), FACTS_NOW("ref_day")};
-static const char *const sql_facts_asat[] = {FACTS_ASAT("reg_day"), FACTS_ASAT("occ_day"), FACTS_ASAT("ref_day")};
+#define F_DETAIL(src, day) "SELECT " day " / 100, " KEYS ", " FACT_SUMS " FROM " src " WHERE " day " >= ? AND " \
+			   day " <= ?" SCOPE " GROUP BY " day " / 100, " KEYS
+#define F_UNITS(src, day) "SELECT unit_id, " FLAGS ", COUNT(*), SUM(lines), SUM(CASE WHEN victims > 1 THEN victims" \
+			  " ELSE 1 END) FROM " src " WHERE " day " >= ? AND " day " <= ?" SCOPE " GROUP BY unit_id, " FLAGS
+static const char *const sql_facts_detail[] = {F_DETAIL("stats_case_facts", "reg_day"),
+					       F_DETAIL("stats_case_facts", "occ_day"),
+					       F_DETAIL("stats_case_facts", "ref_day")};
+static const char *const sql_facts_units[] = {F_UNITS("stats_case_facts", "reg_day"), F_UNITS("stats_case_facts", "occ_day"),
+					      F_UNITS("stats_case_facts", "ref_day")};
+static const char *const sql_asat_detail[] = {F_DETAIL(ASAT, "reg_day"), F_DETAIL(ASAT, "occ_day"),
+					      F_DETAIL(ASAT, "ref_day")};
+static const char *const sql_asat_units[] = {F_UNITS(ASAT, "reg_day"), F_UNITS(ASAT, "occ_day"), F_UNITS(ASAT, "ref_day")};
 static const char *const basis_letter[] = {"r", "o", "f"};
+
+/* scope_path: the path the SQL filters on, NULL for the nation */
+static const char *scope_path(const scope *s)
+{
+	return s->national ? NULL : s->unit.path;
+}
 
 /* The accumulator of one period. */
 typedef struct acc {
@@ -199,11 +225,9 @@ static void bump(json_t *o, const char *k, int64_t n, int64_t cleared)
 	json_integer_set(json_array_get(v, 1), json_integer_value(json_array_get(v, 1)) + cleared);
 }
 
-static void acc_row(acc *x, const scope *s, const rule *r, const frow *f)
+/* acc_detail adds a detail row (no unit: the scope's, filtered in SQL) */
+static void acc_detail(acc *x, const rule *r, const frow *f)
 {
-	json_t *into = json_object_get(s->into, f->unit_id);
-	if (!into)
-		return;
 	bool cl;
 	int64_t w = stats_counted(r, f, &cl);
 	if (!w) {
@@ -225,11 +249,24 @@ static void acc_row(acc *x, const scope *s, const rule *r, const frow *f)
 	x->flagged += f->flagged;
 	bump(x->by_class, f->cls, w, wc);
 	bump(x->by_category, *f->category ? f->category : "none", w, wc);
-	const char *u = json_string_value(into);
-	bump(x->by_unit, *u ? u : s->unit.code, w, wc);
 	char m[24];
 	snprintf(m, sizeof m, "%06lld", (long long)f->month);
 	bump(x->by_month, m, w, wc);
+}
+
+/* acc_unit adds a unit row to the table by unit (the child of the scope
+ * unit it rolls into) */
+static void acc_unit(acc *x, const scope *s, const rule *r, const frow *f)
+{
+	json_t *into = json_object_get(s->into, f->unit_id);
+	if (!into)
+		return;
+	bool cl;
+	int64_t w = stats_counted(r, f, &cl);
+	if (!w)
+		return;
+	const char *u = json_string_value(into);
+	bump(x->by_unit, *u ? u : s->unit.code, w, cl ? w : 0);
 }
 
 static void frow_of(json_t *o, frow *f)
@@ -254,20 +291,28 @@ static void frow_of(json_t *o, frow *f)
 	f->flagged = jint(o, "flagged");
 }
 
-static sj_err add_rows(acc *x, const scope *s, const rule *r, json_t *rows)
+static sj_err add_rows(acc *x, const scope *s, const rule *r, json_t *detail, json_t *units)
 {
-	if (!rows)
+	if (!detail || !units) {
+		json_decref(detail);
+		json_decref(units);
 		return SJ_ENOMEM;
+	}
 	size_t i;
 	json_t *o;
 	frow f;
-	json_array_foreach(rows, i, o) {
+	json_array_foreach(detail, i, o) {
 		frow_of(o, &f);
-		if (!f.unit_id || !f.cls)
-			continue;
-		acc_row(x, s, r, &f);
+		if (f.cls)
+			acc_detail(x, r, &f);
 	}
-	json_decref(rows);
+	json_array_foreach(units, i, o) {
+		frow_of(o, &f);
+		if (f.unit_id)
+			acc_unit(x, s, r, &f);
+	}
+	json_decref(detail);
+	json_decref(units);
 	return SJ_OK;
 }
 
@@ -276,15 +321,29 @@ static sj_err add_rows(acc *x, const scope *s, const rule *r, json_t *rows)
 static sj_err piece(db_conn *c, acc *x, const scope *s, const rule *r, int64_t a, int64_t b, bool whole,
 		    int64_t as_at)
 {
-	json_t *rows = NULL;
+	json_t *detail = NULL, *units = NULL;
+	const char *sp = scope_path(s);
 	sj_err e;
-	if (as_at)
-		e = dbj_rows(c, sql_facts_asat[r->basis], ROW_FMT, &rows, "iiiii", as_at, as_at, as_at, a, b);
-	else if (whole)
-		e = dbj_rows(c, sql_roll, ROW_FMT, &rows, "tii", basis_letter[r->basis], a / 100, b / 100);
-	else
-		e = dbj_rows(c, sql_facts_now[r->basis], ROW_FMT, &rows, "ii", a, b);
-	return e ? e : add_rows(x, s, r, rows);
+	if (as_at) {
+		e = dbj_rows(c, sql_asat_detail[r->basis], DETAIL_FMT, &detail, "iiiiittt", as_at, as_at, as_at, a, b, sp,
+			     sp, sp);
+		e = e ? e : dbj_rows(c, sql_asat_units[r->basis], UNITS_FMT, &units, "iiiiittt", as_at, as_at, as_at, a, b,
+				     sp, sp, sp);
+	} else if (whole) {
+		e = dbj_rows(c, sql_roll_detail, DETAIL_FMT, &detail, "tiittt", basis_letter[r->basis], a / 100, b / 100, sp,
+			     sp, sp);
+		e = e ? e : dbj_rows(c, sql_roll_units, UNITS_FMT, &units, "tiittt", basis_letter[r->basis], a / 100,
+				     b / 100, sp, sp, sp);
+	} else {
+		e = dbj_rows(c, sql_facts_detail[r->basis], DETAIL_FMT, &detail, "iittt", a, b, sp, sp, sp);
+		e = e ? e : dbj_rows(c, sql_facts_units[r->basis], UNITS_FMT, &units, "iittt", a, b, sp, sp, sp);
+	}
+	if (e) {
+		json_decref(detail);
+		json_decref(units);
+		return e;
+	}
+	return add_rows(x, s, r, detail, units);
 }
 
 /* tally adds the period from..to: cut at each rule's effective dates, then
@@ -455,12 +514,11 @@ out:
 
 /* ------------------------------------------------------------ offences */
 
-#define OFF(day) "SELECT unit_id, offence_code, class, category, cancelled, suspect, referred, presented, lines," \
-		 " victims FROM stats_case_facts WHERE " day " >= ? AND " day " <= ?"
-#define OFF_ASAT(day) "SELECT unit_id, offence_code, class, category, cancelled, suspect, referred, presented, lines," \
-		      " victims FROM " ASAT " WHERE " day " >= ? AND " day " <= ?"
-static const char *const sql_off[] = {OFF("reg_day"), OFF("occ_day"), OFF("ref_day")};
-static const char *const sql_off_asat[] = {OFF_ASAT("reg_day"), OFF_ASAT("occ_day"), OFF_ASAT("ref_day")};
+#define OFF(src, day) "SELECT offence_code, " KEYS ", COUNT(*), SUM(lines), SUM(CASE WHEN victims > 1 THEN victims" \
+		      " ELSE 1 END) FROM " src " WHERE " day " >= ? AND " day " <= ?" SCOPE " GROUP BY offence_code, " KEYS
+static const char *const sql_off[] = {OFF("stats_case_facts", "reg_day"), OFF("stats_case_facts", "occ_day"),
+				      OFF("stats_case_facts", "ref_day")};
+static const char *const sql_off_asat[] = {OFF(ASAT, "reg_day"), OFF(ASAT, "occ_day"), OFF(ASAT, "ref_day")};
 
 /* by_offence counts the principal offences of the period from the facts
  * (the rollup keeps classes and categories only), day by day under the rule
@@ -475,19 +533,19 @@ static sj_err by_offence(db_conn *c, const rules *rs, const scope *s, int64_t fr
 			return SJ_ECONFLICT;
 		int64_t end = r->to < to ? r->to : to;
 		json_t *rows = NULL, *x;
-#define OFF_COLS "unit_id:t,code:t,class:t,category:t,cancelled:i,suspect:i,referred:i,presented:i,lines:i,victims:i"
-		sj_err e = as_at ? dbj_rows(c, sql_off_asat[r->basis], OFF_COLS, &rows, "iiiii", as_at, as_at, as_at, d, end)
-				 : dbj_rows(c, sql_off[r->basis], OFF_COLS, &rows, "ii", d, end);
+#define OFF_COLS "code:t,class:t,category:t,cancelled:i,suspect:i,referred:i,presented:i,n:i,lines:i,victims1:i"
+		const char *sp = scope_path(s);
+		sj_err e = as_at ? dbj_rows(c, sql_off_asat[r->basis], OFF_COLS, &rows, "iiiiittt", as_at, as_at, as_at, d,
+					    end, sp, sp, sp)
+				 : dbj_rows(c, sql_off[r->basis], OFF_COLS, &rows, "iittt", d, end, sp, sp, sp);
 		if (e)
 			return e;
 		size_t i;
 		json_array_foreach(rows, i, x) {
-			if (!stats_in_scope(s, x))
-				continue;
-			frow f = {.unit_id = jstr(x, "unit_id"), .cls = jstr(x, "class"), .category = jstr(x, "category"),
-				  .cancelled = jint(x, "cancelled"), .suspect = jint(x, "suspect"),
-				  .referred = jint(x, "referred"), .presented = jint(x, "presented"), .n = 1,
-				  .lines = jint(x, "lines"), .victims1 = jint(x, "victims") > 1 ? jint(x, "victims") : 1};
+			frow f = {.cls = jstr(x, "class"), .category = jstr(x, "category"), .cancelled = jint(x, "cancelled"),
+				  .suspect = jint(x, "suspect"), .referred = jint(x, "referred"),
+				  .presented = jint(x, "presented"), .n = jint(x, "n"), .lines = jint(x, "lines"),
+				  .victims1 = jint(x, "victims1")};
 			bool cl;
 			int64_t w = stats_counted(r, &f, &cl);
 			if (w)

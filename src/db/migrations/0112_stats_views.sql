@@ -3,6 +3,8 @@
 -- tables: these views are the statistics' contract with them, and the only
 -- place their columns are named here), and the published reports.
 
+-- the units' paths, for the figures' scope filter (a unit and below)
+CREATE VIEW stats_unit_v AS SELECT id, code, path FROM units;
 CREATE VIEW stats_custody_v AS
   SELECT k.id, k.case_id, k.unit_id, k.started_at, k.ended_at, k.deadline_at, k.extensions,
          k.lawyer_contacted_at, k.status, r.lawyer_max_hours
