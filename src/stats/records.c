@@ -18,7 +18,9 @@
 #define DRILL(day) "SELECT f.case_id, f.unit_id, f.class, f.category, f.offence_code, f.cancelled, f.suspect, f.referred," \
 		   " f.presented, f.lines, f.victims, f.arrested, f.minors, f.foreigners, f.reclassified, f." day " AS day," \
 		   " c_number FROM stats_case_facts f JOIN (SELECT id AS c_id, number AS c_number FROM cases) k" \
-		   " ON k.c_id = f.case_id WHERE f." day " >= ? AND f." day " <= ? ORDER BY f." day ", c_number"
+		   " ON k.c_id = f.case_id WHERE f." day " >= ? AND f." day " <= ? AND (CAST(? AS TEXT) IS NULL OR f.unit_id IN" \
+		   " (SELECT id FROM stats_unit_v WHERE SUBSTR(path, 1, LENGTH(CAST(? AS TEXT))) = CAST(? AS TEXT)))" \
+		   " ORDER BY f." day ", c_number"
 static const char *const sql_drill[] = {DRILL("reg_day"), DRILL("occ_day"), DRILL("ref_day")};
 
 static bool key_match(const char *key, const char *name, const char *value)
@@ -102,7 +104,8 @@ sj_err stats_records(db_conn *c, const sj_actor *a, const char *unit_code, const
 		e = dbj_rows(c, sql_drill[r->basis],
 			     "id:t,unit_id:t,class:t,category:t,offence:t,cancelled:i,suspect:i,referred:i,presented:i,"
 			     "lines:i,victims:i,arrested:i,minors:i,foreigners:i,reclassified:i,day:i,number:t",
-			     &rows, "ii", d, end);
+			     &rows, "iittt", d, end, s.national ? NULL : s.unit.path, s.national ? NULL : s.unit.path,
+			     s.national ? NULL : s.unit.path);
 		size_t i;
 		json_array_foreach(rows, i, x) {
 			json_t *into = json_object_get(s.into, jstr(x, "unit_id"));
