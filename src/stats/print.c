@@ -74,6 +74,8 @@ json_t *stats_suppress(json_t *fig)
 		json_array_foreach(json_object_get(o, *tb), i, x)
 			hide(x, row_keys, t, &any);
 	}
+	static const char *const quality_keys[] = {"cases", "with_issues", NULL};
+	hide(json_object_get(o, "quality"), quality_keys, t, &any);
 	hide(json_object_get(o, "totals"), tot_keys, t, &any);
 	hide(json_object_get(o, "totals_previous"), tot_keys, t, &any);
 	json_object_set_new(o, "suppressed", json_boolean(any));
@@ -177,7 +179,7 @@ static const char *label(const doc *d, const char *prefix, const char *value, ch
 static sj_err num(const doc *d, json_t *v)
 {
 	if (json_is_null(v))
-		return buf_printf(d->b, "<span class=\"supp\">&lt;%lld</span>", (long long)d->threshold);
+		return buf_printf(d->b, "<bdi class=\"supp\" dir=\"ltr\">&lt;%lld</bdi>", (long long)d->threshold);
 	return buf_printf(d->b, "%lld", (long long)json_integer_value(v));
 }
 
@@ -360,17 +362,22 @@ sj_err stats_report_html(buf *b, json_t *fig0, const char *lang)
 	e = e ? e : esc(b, word(&d, "stats.report.rules"));
 	size_t i;
 	json_t *x;
+	e = e ? e : buf_adds(b, " <bdi dir=\"ltr\">");
 	json_array_foreach(json_object_get(fig, "rules"), i, x) {
-		e = e ? e : buf_adds(b, i ? ", " : " ");
+		e = e ? e : buf_adds(b, i ? ", " : "");
 		e = e ? e : esc(b, jstr(x, "code"));
 		e = e ? e : buf_adds(b, " (v");
 		e = e ? e : esc(b, jstr(x, "version"));
 		e = e ? e : buf_adds(b, ")");
 	}
 	json_t *q = json_object_get(fig, "quality");
-	e = e ? e : buf_adds(b, ". ");
+	e = e ? e : buf_adds(b, "</bdi>. ");
 	e = e ? e : esc(b, word(&d, "stats.report.quality"));
-	e = e ? e : buf_printf(b, " %lld / %lld. ", (long long)jint(q, "with_issues"), (long long)jint(q, "cases"));
+	e = e ? e : buf_adds(b, " <bdi dir=\"ltr\">");
+	e = e ? e : num(&d, json_object_get(q, "with_issues"));
+	e = e ? e : buf_adds(b, " / ");
+	e = e ? e : num(&d, json_object_get(q, "cases"));
+	e = e ? e : buf_adds(b, "</bdi>. ");
 	e = e ? e : esc(b, word(&d, "stats.report.as_at"));
 	e = e ? e : buf_adds(b, " ");
 	char asat[40];
