@@ -87,6 +87,8 @@ src/text/norm.h txt_
 #    two backends fill), included by nothing outside src/db;
 #  - src/comms/internal.h likewise: the comms module's helpers shared by its
 #    files (comms_ like the public comms.h), included by nothing outside src/comms;
+#  - src/stats/internal.h likewise for the statistics (stats_: legal days, the
+#    rules as loaded, the counting predicate, the scope), only in src/stats;
 #  - src/core/limits.h declares no function (the named limits);
 #  - src/audit/audit_int.h is the audit module's internal header (aud_*: the
 #    chain arithmetic, one sequencing pass and the heads file, shared by its
@@ -96,7 +98,7 @@ src/text/norm.h txt_
 #    included by nothing outside src/http.
 : >"$tmp/header"
 for h in $(find src -name '*.h' | sort); do
-	case $h in src/db/backend.h | src/comms/internal.h | src/core/limits.h) continue ;; esac
+	case $h in src/db/backend.h | src/comms/internal.h | src/stats/internal.h | src/core/limits.h) continue ;; esac
 	allowed=$(echo "$prefixes" | awk -v h="$h" '$1 == h { $1 = ""; print }')
 	[ -n "$allowed" ] || allowed="$(basename "$h" .h)_"
 	grep -oE '^[A-Za-z_][A-Za-z0-9_ *]*[ *]([a-z_][a-z0-9_]*)\(' "$h" | grep -vE '^(typedef|#|static)' |
@@ -110,7 +112,7 @@ for h in $(find src -name '*.h' | sort); do
 done
 # a prefix declared by two headers (db_: db.h and migrate.h, named above;
 # an internal header shares its module's prefix)
-for h in $(find src -name '*.h' ! -path src/comms/internal.h ! -path src/http/http_int.h | sort); do
+for h in $(find src -name '*.h' ! -path src/comms/internal.h ! -path src/http/http_int.h ! -path src/stats/internal.h | sort); do
 	grep -oE '^[A-Za-z_][A-Za-z0-9_ *]*[ *]([a-z]+)_[a-z0-9_]*\(' "$h" | grep -vE '^(typedef|#|static)' |
 		sed -E 's/.*[ *]([a-z]+_)[a-z0-9_]*\($/\1/' | sort -u | sed "s|$| $h|"
 done | sort | awk '{ if ($1 == last && $1 != "db_") print "prefix " $1 " is declared by " lasth " and " $2; last = $1; lasth = $2 }' \

@@ -370,6 +370,14 @@ void api_comms_event_get(app *a, http_req *r, auth_user *u);
 void api_comms_event_update(app *a, http_req *r, auth_user *u);
 void api_comms_event_media(app *a, http_req *r, auth_user *u);
 void api_comms_bilan(app *a, http_req *r, auth_user *u);
+/* statistics and the annual report (api_stats.c, issue 16) */
+void api_stats_figures(app *a, http_req *r, auth_user *u);
+void api_stats_records(app *a, http_req *r, auth_user *u);
+void api_stats_report(app *a, http_req *r, auth_user *u);
+void api_stats_export(app *a, http_req *r, auth_user *u);
+void api_stats_quality(app *a, http_req *r, auth_user *u);
+void api_stats_publish(app *a, http_req *r, auth_user *u);
+void api_stats_publication(app *a, http_req *r, auth_user *u);
 /* database settings (api_settings.c) */
 void api_settings_list(app *a, http_req *r, auth_user *u);
 void api_settings_put(app *a, http_req *r, auth_user *u);

@@ -6,6 +6,7 @@
 #include "app/app.h"
 #include "comms/comms.h"
 #include "settings/settings.h"
+#include "stats/stats.h"
 #include "cases/cases.h"
 #include "cases/complaint.h"
 #include "cases/custody.h"
@@ -48,6 +49,8 @@
 #define VIA (ROLES_CASE_READERS | ROLE_AUDITOR)
 #define ANYONE ROLES_ALL
 #define WRITERS ROLES_UNIT_WRITERS
+/* who reads statistics: chiefs (their units), analysts and admins (national) */
+#define STATS_READERS (ROLE_CHIEF | ROLE_ANALYST | ROLE_ADMIN)
 
 const route app_routes[] = {
 	/* operations */
@@ -490,6 +493,29 @@ const route app_routes[] = {
 	ROUTE("POST", "/api/v1/retention/run", ROLE_ADMIN, 0, api_proc_retention_run,
 	      "Run the retention job now (loi 09-08 art 3): purge what is past its time, leave tombstones",
 	      "procedure", REPLY(proc_retention_run_rec), AUDIT("retention.run", "system")),
+	/* statistics and the annual report (api_stats.c, issue 16): chiefs their
+	 * units, national roles all (src/stats checks the unit scope); no names */
+	ROUTE("GET", "/api/v1/stats", STATS_READERS, 0, api_stats_figures,
+	      "Figures of a unit and a period, with the previous period (counting rules in force)", "statistics",
+	      REPLY(stats_figures_rec), AUDIT("stats.read", "unit")),
+	ROUTE("GET", "/api/v1/stats/records", STATS_READERS, 0, api_stats_records,
+	      "The cases a figure counts (drill-down, within my scope)", "statistics", REPLY(stats_records_rec),
+	      AUDIT("stats.records", "unit")),
+	ROUTE("GET", "/api/v1/stats/report.html", STATS_READERS, 0, api_stats_report,
+	      "The annual report, printable (HTML, ?lang=ar|fr; small cells suppressed)", "statistics",
+	      AUDIT("stats.report", "unit")),
+	ROUTE("GET", "/api/v1/stats/export", STATS_READERS, 0, api_stats_export,
+	      "Export a table of figures (CSV or JSON; small cells suppressed)", "statistics",
+	      AUDIT("stats.export", "unit")),
+	ROUTE("GET", "/api/v1/stats/quality", STATS_READERS, 0, api_stats_quality,
+	      "The data-quality to-do list of a unit (coded edits)", "statistics", REPLY(stats_quality_rec),
+	      AUDIT("stats.quality", "unit")),
+	ROUTE("POST", "/api/v1/stats/publications", STATS_READERS, 0, api_stats_publish,
+	      "Publish a report: store its figures as at now, with the counting rules used", "statistics",
+	      BODY(stats_publish_rec), REPLY(stats_publication_rec), AUDIT("stats.publish", "stats_publication")),
+	ROUTE("GET", "/api/v1/stats/publications/{id}", STATS_READERS, 0, api_stats_publication,
+	      "A published report, recomputed as at its date, and the cases changed since", "statistics",
+	      REPLY(stats_publication_rec), AUDIT("stats.publication.read", "stats_publication")),
 };
 
 const size_t app_routes_count = sizeof app_routes / sizeof app_routes[0];
@@ -529,5 +555,7 @@ const rec_desc *const app_records[] = {
 	&proc_tombstone_rec, &proc_retention_run_rec, &proc_summons_rec, &proc_summons_outcome_rec, &proc_ground_rec, &proc_grounds_rec, &proc_visa_rec, &proc_visas_rec, &seizure_fate_rec,
 	/* the exchange with central */
 	&xchg_enrol_rec, &xchg_batch_rec, &xchg_ack_rec, &xchg_nodes_rec, &xchg_status_rec, &xchg_node_rec,
-	&xchg_digest_rec, &xchg_pull_rec, &xchg_feed_answer_rec, NULL,
+	&xchg_digest_rec, &xchg_pull_rec, &xchg_feed_answer_rec,
+	/* statistics */
+	&stats_figures_rec, &stats_records_rec, &stats_quality_rec, &stats_publication_rec, &stats_publish_rec, NULL,
 };

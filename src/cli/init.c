@@ -16,6 +16,7 @@
 #include "refdata/refdata.h"
 #include "desk/desk.h"
 #include "procedure/procedure.h"
+#include "stats/stats.h"
 
 static void usage(FILE *f)
 {
@@ -51,10 +52,11 @@ static json_t *load_json(const char *path)
 /* load_refdata loads the legal reference files of DATA (offences, custody
  * rules, prosecution offices). Each file's version is loaded once; a new
  * version adds rows beside the old. A missing file is skipped with a warning. */
-static int load_refdata(db_conn *c, const char *data, int counts[4])
+static int load_refdata(db_conn *c, const char *data, int counts[5])
 {
-	static const char *const files[] = {"offences.json", "custody_rules.json", "prosecution.json", "ranks.json"};
-	for (int i = 0; i < 4; i++) {
+	static const char *const files[] = {"offences.json", "custody_rules.json", "prosecution.json", "ranks.json",
+					     "counting_rules.json"};
+	for (int i = 0; i < 5; i++) {
 		char path[PATH_MAX + 32];
 		snprintf(path, sizeof path, "%s/%s", data, files[i]);
 		counts[i] = 0;
@@ -68,7 +70,8 @@ static int load_refdata(db_conn *c, const char *data, int counts[4])
 		sj_err e = i == 0 ? ref_load_offences(c, root, &counts[i])
 			 : i == 1 ? ref_load_custody_rules(c, root, &counts[i])
 			 : i == 2 ? ref_load_prosecution(c, root, &counts[i])
-				  : ref_load_ranks(c, root, &counts[i]);
+			 : i == 3 ? ref_load_ranks(c, root, &counts[i])
+				  : ref_load_counting_rules(c, root, &counts[i]);
 		json_decref(root);
 		if (e) {
 			fprintf(stderr, "sijill: loading %s failed (%s)\n", path, sj_err_name(e));
@@ -255,7 +258,7 @@ int cli_init(int argc, char **argv)
 		return 1;
 	}
 	db_conn *c;
-	int rc = 1, loaded = 0, created = 0, refs[4] = {0, 0, 0, 0}, desk = 0, retention = 0;
+	int rc = 1, loaded = 0, created = 0, refs[5] = {0, 0, 0, 0, 0}, desk = 0, retention = 0, days = 0;
 	if ((e = db_acquire(d, &c))) {
 		json_decref(units);
 		db_close(d);
@@ -268,6 +271,8 @@ int cli_init(int argc, char **argv)
 	} else if (load_refdata(c, data, refs) != 0 || load_desk(c, data, &desk) != 0 ||
 		   load_retention(c, data, &retention) != 0) {
 		e = SJ_EINVAL;
+	} else if ((e = stats_calendar_fill(c, &days))) {
+		fprintf(stderr, "sijill: the statistics' legal calendar failed (%s)\n", sj_err_name(e));
 	} else if (demo && load_demo_users(c, dpath, &created) != 0) {
 		e = SJ_EINVAL;
 	}
@@ -283,8 +288,8 @@ int cli_init(int argc, char **argv)
 	} else {
 		rc = 0;
 		printf("sijill: database ready; %d units loaded, %d demo accounts created\n", loaded, created);
-		printf("sijill: reference data: %d offences, %d custody rules, %d prosecution offices, %d ranks added\n",
-		       refs[0], refs[1], refs[2], refs[3]);
+		printf("sijill: reference data: %d offences, %d custody rules, %d prosecution offices, %d ranks,"
+		       " %d counting rules added\n", refs[0], refs[1], refs[2], refs[3], refs[4]);
 		printf("sijill: front desk: %d validity rules and communes added\n", desk);
 		printf("sijill: procedure: %d retention rules, grounds and PV templates read\n", retention);
 	}

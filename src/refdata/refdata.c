@@ -155,8 +155,7 @@ static const char sql_version_next[] = "SELECT COALESCE(MAX(seq), 0) + 1 FROM re
 static const char sql_version_add[] =
 	"INSERT INTO ref_versions (kind, version, source, updated, loaded_at, seq) VALUES (?, ?, ?, ?, ?, ?)";
 
-/* version_begin reads the file's version; *skip when already loaded. */
-static sj_err version_begin(db_conn *c, const char *kind, json_t *root, const char **version, bool *skip)
+sj_err ref_version_begin(db_conn *c, const char *kind, json_t *root, const char **version, bool *skip)
 {
 	*skip = false;
 	json_t *v = json_object_get(root, "version");
@@ -179,7 +178,7 @@ static sj_err version_begin(db_conn *c, const char *kind, json_t *root, const ch
 	return e;
 }
 
-static sj_err version_end(db_conn *c, const char *kind, json_t *root, const char *version)
+sj_err ref_version_end(db_conn *c, const char *kind, json_t *root, const char *version)
 {
 	int64_t seq = 0;
 	sj_err e = dbj_int(c, sql_version_next, &seq, "");
@@ -213,7 +212,7 @@ sj_err ref_load_offences(db_conn *c, json_t *root, int *added)
 	*added = 0;
 	const char *version;
 	bool skip;
-	sj_err e = version_begin(c, "offences", root, &version, &skip);
+	sj_err e = ref_version_begin(c, "offences", root, &version, &skip);
 	if (e || skip)
 		return e;
 	json_t *list = json_object_get(root, "offences");
@@ -254,7 +253,7 @@ sj_err ref_load_offences(db_conn *c, json_t *root, int *added)
 			return e;
 		(*added)++;
 	}
-	return version_end(c, "offences", root, version);
+	return ref_version_end(c, "offences", root, version);
 }
 
 #define CURRENT(kind) "(SELECT version FROM ref_versions WHERE kind = '" kind "' ORDER BY seq DESC LIMIT 1)"
@@ -387,7 +386,7 @@ sj_err ref_load_custody_rules(db_conn *c, json_t *root, int *added)
 	*added = 0;
 	const char *version;
 	bool skip;
-	sj_err e = version_begin(c, "custody_rules", root, &version, &skip);
+	sj_err e = ref_version_begin(c, "custody_rules", root, &version, &skip);
 	if (e || skip)
 		return e;
 	/* Accept {"rules":[{regime,...}]}, {"regimes":[{regime,...}]} or
@@ -428,7 +427,7 @@ sj_err ref_load_custody_rules(db_conn *c, json_t *root, int *added)
 	} else {
 		return SJ_EINVAL;
 	}
-	return version_end(c, "custody_rules", root, version);
+	return ref_version_end(c, "custody_rules", root, version);
 }
 
 static const char sql_rule_at[] =
@@ -506,7 +505,7 @@ sj_err ref_load_prosecution(db_conn *c, json_t *root, int *added)
 	*added = 0;
 	const char *version;
 	bool skip;
-	sj_err e = version_begin(c, "prosecution", root, &version, &skip);
+	sj_err e = ref_version_begin(c, "prosecution", root, &version, &skip);
 	if (e || skip)
 		return e;
 	json_t *list = json_object_get(root, "offices");
@@ -549,7 +548,7 @@ sj_err ref_load_prosecution(db_conn *c, json_t *root, int *added)
 			return e;
 		(*added)++;
 	}
-	return version_end(c, "prosecution", root, version);
+	return ref_version_end(c, "prosecution", root, version);
 }
 
 static const char sql_office_list[] =
@@ -696,7 +695,7 @@ sj_err ref_load_ranks(db_conn *c, json_t *root, int *added)
 	*added = 0;
 	const char *version;
 	bool skip;
-	sj_err e = version_begin(c, "ranks", root, &version, &skip);
+	sj_err e = ref_version_begin(c, "ranks", root, &version, &skip);
 	if (e || skip)
 		return e;
 	json_t *list = json_object_get(root, "ranks");
@@ -716,7 +715,7 @@ sj_err ref_load_ranks(db_conn *c, json_t *root, int *added)
 			return e;
 		(*added)++;
 	}
-	return version_end(c, "ranks", root, version);
+	return ref_version_end(c, "ranks", root, version);
 }
 
 static const char sql_rank_get[] =
@@ -767,3 +766,4 @@ sj_err ref_prosecution_read(db_conn *c, json_t **out)
 	sj_err e = ref_prosecution_list(c, &l);
 	return wrap(e, "offices", l, out);
 }
+

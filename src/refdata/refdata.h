@@ -144,5 +144,22 @@ SJ_MUST_USE sj_err ref_prosecution_read(db_conn *c, json_t **out);
 SJ_MUST_USE sj_err ref_feed_produce(db_conn *c, const xchg_peer *p, int64_t after, int64_t upto, size_t limit,
 				    json_t *records, int64_t *cursor, bool *more);
 SJ_MUST_USE sj_err ref_feed_apply(db_conn *c, json_t *records, int64_t issued_at, int64_t *applied);
+/* Counting rules (issue 16; data/counting_rules.json): how a statistic
+ * counts — the headline unit, the date basis, the principal offence, when a
+ * case is cleared, cancelled and reclassified cases, the small-cell
+ * threshold — each valid between effective dates. ref_load_counting_rules
+ * loads a file (as the other loaders; a rule with an unknown value fails the
+ * load with SJ_EINVAL). ref_counting_rules_current returns the current
+ * version's rules as a new array of {code, version, effective_from,
+ * effective_to (ms, exclusive; null: in force), body (the rule's object)},
+ * oldest first: the whole timeline. */
+SJ_MUST_USE sj_err ref_load_counting_rules(db_conn *c, json_t *root, int *added);
+/* ref_version_begin reads a file's "version" (a number is stored as text)
+ * into *version (borrowed from root); *skip when that version of kind is
+ * already loaded. ref_version_end records it as loaded (newest). For the
+ * loaders, in their write transaction. */
+SJ_MUST_USE sj_err ref_version_begin(db_conn *c, const char *kind, json_t *root, const char **version, bool *skip);
+SJ_MUST_USE sj_err ref_version_end(db_conn *c, const char *kind, json_t *root, const char *version);
+SJ_MUST_USE sj_err ref_counting_rules_current(db_conn *c, json_t **out);
 
 #endif

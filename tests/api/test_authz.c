@@ -85,7 +85,7 @@ static fixture F[] = {
 	{"document", ""}, {"merge", ""}, {"notification", ""}, {"unitA", "AR-CASA-OULFA"}, {"badge", "demo-officer"},
 	{"phone", ""}, {"declaration", ""}, {"residence", ""}, {"residence2", ""}, {"vnumber", ""},
 	{"cact", ""}, {"cclaim", ""}, {"cclaim2", ""}, {"ccrisis", ""}, {"cfile", ""}, {"cevent", ""},
-	{"offence", ""},
+	{"offence", ""}, {"spub", ""},
 };
 #define NF (sizeof F / sizeof F[0])
 
@@ -365,6 +365,16 @@ static const probe PROBES[] = {
 	{"POST", "/api/v1/comms/events/{id}/media", "/api/v1/comms/events/${cevent}/media", true,
 	 "{\"name\":\"a.png\",\"media_type\":\"image/png\",\"data\":\"iVBORw0KGgo=\"}", false},
 	{"GET", "/api/v1/comms/bilan", "/api/v1/comms/bilan?year=2026", false, NULL, true},
+	/* statistics (issue 16): the caller's own unit by default */
+	{"GET", "/api/v1/stats", "/api/v1/stats?period=year&date=2026-01-01", false, NULL, true},
+	{"GET", "/api/v1/stats/records", "/api/v1/stats/records?period=year&date=2026-01-01&figure=cases", false, NULL,
+	 true},
+	{"GET", "/api/v1/stats/report.html", "/api/v1/stats/report.html?period=year&date=2026-01-01", false, NULL, true},
+	{"GET", "/api/v1/stats/export", "/api/v1/stats/export?period=year&date=2026-01-01", false, NULL, true},
+	{"GET", "/api/v1/stats/quality", "/api/v1/stats/quality", false, NULL, true},
+	{"POST", "/api/v1/stats/publications", "/api/v1/stats/publications", false,
+	 "{\"period\":\"year\",\"date\":\"2026-01-01\"}", false},
+	{"GET", "/api/v1/stats/publications/{id}", "/api/v1/stats/publications/${spub}", true, NULL, true},
 };
 #define NPROBES (sizeof PROBES / sizeof PROBES[0])
 
@@ -591,6 +601,8 @@ static int setup(void **state)
 	     "{\"code\":\"MX-CRISE\",\"name_ar\":\"أزمة\",\"name_fr\":\"Crise de matrice\",\"started_on\":\"2026-11-01\"}");
 	make("cevent", "/api/v1/comms/events", chead,
 	     "{\"kind\":\"conference\",\"name_fr\":\"Matrice\",\"starts_on\":\"2026-11-01\",\"ends_on\":\"2026-11-02\"}");
+	/* a published statistics report of unit A (issue 16) */
+	make("spub", "/api/v1/stats/publications", chief, "{\"period\":\"year\",\"date\":\"2026-01-01\"}");
 	return 0;
 }
 

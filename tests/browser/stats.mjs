@@ -1,0 +1,91 @@
+// stats.mjs — statistics in the browser (issue 16), run by run.mjs: the
+// chief's statistics page in Arabic and French (both charts drawn, every
+// number a link whose list holds exactly that many records), the quality
+// to-do list, and the printed annual report in both languages, printed to
+// PDF by Chromium and rendered to PNG (pdftoppm) in tests/artifacts/stats/
+// to be looked at.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export async function statsTests(h) {
+  const { test, newPage, loggedIn, setLangUI, expect } = h;
+  const year = new Date().getFullYear();
+  const q = `period=year&date=${year}-06-01`;
+
+  await test('stats: the chief\'s page in Arabic and French, charts present, every number a working link', async () => {
+    const page = await newPage();
+    // a few cases of the chief's unit this year, written through the API
+    const s = await page.request.post(`${h.base()}/api/v1/session`, { data: { badge: 'demo-officer', password: 'demo-password' } });
+    const token = (await s.json()).token;
+    for (const [code, frame] of [['CP-505', 'flagrant'], ['CP-400', 'preliminary'], ['CP-402', 'preliminary'], ['CP-505', 'preliminary']]) {
+      const r = await page.request.post(`${h.base()}/api/v1/cases`, {
+        headers: { authorization: `Bearer ${token}` },
+        data: { frame, offences: [{ code }], summary: 'Affaire du test des statistiques', opj: 'demo-opj' },
+      });
+      expect(r.status() === 201, `case ${code}: ${r.status()}`);
+    }
+    await loggedIn(page, 'demo-chief');
+    for (const lang of ['ar', 'fr']) {
+      await setLangUI(page, lang);
+      await page.goto(`${h.base()}/stats?${q}`);
+      await page.waitForSelector('#chart-trend svg');
+      await page.waitForSelector('#chart-category svg');
+      const dir = await page.evaluate(() => document.documentElement.dir);
+      expect(dir === (lang === 'ar' ? 'rtl' : 'ltr'), `${lang}: dir ${dir}`);
+      if (lang === 'ar' && h.englishOnScreen) {
+        const bad = await h.englishOnScreen(page);
+        expect(bad.length === 0, `English on the Arabic page: ${bad.slice(0, 5).join(' | ')}`);
+      }
+      await h.shot(page, `stats-${lang}`);
+    }
+    // every number: its link lists exactly that many records
+    const links = await page.$$eval('a.drill', (as) => as.map((a) => ({ href: a.getAttribute('href'), n: a.textContent.trim() })));
+    expect(links.length >= 10, `only ${links.length} linked numbers`);
+    const seen = new Set();
+    for (const l of links) {
+      if (seen.has(l.href) || l.n === '—') continue;
+      seen.add(l.href);
+      await page.goto(`${h.base()}${l.href}`);
+      await page.waitForSelector('#records-total');
+      const total = (await page.textContent('#records-total')).trim();
+      expect(total === l.n, `${l.href}: the page says ${l.n}, its list holds ${total}`);
+      const rows = await page.$$eval('main table tbody tr', (r) => r.length);
+      const want = Number(total.replace(/\D/g, '')) || 0;
+      expect(rows === Math.min(want, 500), `${l.href}: ${rows} rows listed for ${total}`);
+    }
+    // publish the year, then read it back: identical, nothing changed since
+    await page.goto(`${h.base()}/stats?${q}`);
+    await page.waitForSelector('#stats-publish');
+    await page.click('#stats-publish');
+    await page.waitForSelector('#publication-changed');
+    expect((await page.textContent('#publication-changed')).trim() === '0', 'a fresh publication has changes since');
+    expect((await page.textContent('#publication-identical')).trim() === 'Oui', 'a fresh publication does not recompute identically');
+    await h.shotBoth(page, 'stats-publication');
+    await page.goto(`${h.base()}/stats/quality`);
+    await page.waitForSelector('main h1');
+    await h.shotBoth(page, 'stats-quality');
+    await page.close();
+  });
+
+  await test('stats: the printed annual report in Arabic and French (PDF → PNG), charts present', async () => {
+    const page = await newPage();
+    await loggedIn(page, 'demo-chief');
+    const dir = join(h.root, 'tests', 'artifacts', 'stats');
+    mkdirSync(dir, { recursive: true });
+    for (const lang of ['ar', 'fr']) {
+      await page.goto(`${h.base()}/api/v1/stats/report.html?${q}&lang=${lang}`);
+      await page.waitForSelector('svg.chart.trend');
+      await page.waitForSelector('svg.chart.hbars');
+      const d = await page.evaluate(() => document.documentElement.dir);
+      expect(d === (lang === 'ar' ? 'rtl' : 'ltr'), `report ${lang}: dir ${d}`);
+      const pdf = join(dir, `report-${lang}.pdf`);
+      await page.emulateMedia({ media: 'print' });
+      await page.pdf({ path: pdf, format: 'A4', printBackground: true });
+      await page.emulateMedia({ media: 'screen' });
+      const ppm = spawnSync('pdftoppm', ['-png', '-r', '80', pdf, join(dir, `report-${lang}`)], { encoding: 'utf8' });
+      expect(ppm.status === 0, `pdftoppm failed: ${ppm.stderr}`);
+    }
+    await page.close();
+  });
+}
