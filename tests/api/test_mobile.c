@@ -1,0 +1,451 @@
+/* test_mobile.c — the mobile CNIE enrolment units (issue 14), black-box,
+ * against a real server on SQLite and on PostgreSQL:
+ *   - a tour is planned (kit, vehicle, supervisor, operators, stops, slots);
+ *     a booking fills a slot; a stop outside the tour's dates, an unknown
+ *     commune, an unknown operator are refused field by field; the printed
+ *     schedule is in Arabic and French and names no booked citizen;
+ *   - an application opens on the kit only with the documents its request
+ *     type needs (the CNIE rules of data/cnie.json); a minor without
+ *     guardian, a renewal without prior CIN are refused;
+ *   - captures signed by a registered device (the test plays the SBI
+ *     device: an Ed25519 key, synthetic images made here, each capture's
+ *     hash chained to the previous one) are accepted; a capture altered
+ *     after signing, one from an unregistered device, one that does not
+ *     continue the chain are each refused with their own code and nothing
+ *     is written; a low-quality finger is kept but not accepted, and
+ *     sign-off refuses until the finger is captured again or excepted
+ *     with an exception photo; an operator's own print is refused;
+ *   - sign-off runs the offline checks: the same person enrolled again
+ *     under other Latin and Arabic spellings is flagged; a wanted applicant
+ *     raises a wanted alert; the receipt carries the number and a QR code.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <sodium.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+static th_server S;
+static char *admin, *chief, *officer, *officer2;
+static unsigned char dev_pk[crypto_sign_PUBLICKEYBYTES], dev_sk[crypto_sign_SECRETKEYBYTES];
+static unsigned char rogue_pk[crypto_sign_PUBLICKEYBYTES], rogue_sk[crypto_sign_SECRETKEYBYTES];
+static char tour_id[64];
+
+static const char *const FINGERS[] = {"Right Thumb", "Right IndexFinger", "Right MiddleFinger", "Right RingFinger",
+				      "Right LittleFinger", "Left Thumb", "Left IndexFinger", "Left MiddleFinger",
+				      "Left RingFinger", "Left LittleFinger"};
+
+static const char *jget(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+	return s ? s : "";
+}
+
+static void sha_hex(const void *p, size_t n, char out[65])
+{
+	unsigned char h[32];
+	crypto_hash_sha256(h, p, n);
+	sodium_bin2hex(out, 65, h, 32);
+}
+
+static char *b64(const void *p, size_t n)
+{
+	size_t m = sodium_base64_encoded_len(n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	char *s = malloc(m);
+	sodium_bin2base64(s, m, p, n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	return s;
+}
+
+/* image: a deterministic synthetic 24x24 PGM of subject's position —
+ * nobody's finger. */
+static size_t image(const char *subject, const char *position, unsigned char *out)
+{
+	int h = snprintf((char *)out, 32, "P5 24 24 255\n");
+	unsigned char seed[32];
+	char key[256];
+	snprintf(key, sizeof key, "%s|%s", subject, position);
+	crypto_hash_sha256(seed, (const unsigned char *)key, strlen(key));
+	randombytes_buf_deterministic(out + h, 576, seed);
+	return (size_t)h + 576;
+}
+
+/* capture signs one SBI biometric as the device would: the payload, a
+ * compact JWS (EdDSA), the hash chained from prev (updated). */
+static json_t *capture(const unsigned char *sk, const char *serial, const char *txn, const char *type,
+		       const char *pos, const char *subject, int quality, char prev[65])
+{
+	unsigned char img[700];
+	size_t n = image(subject, pos, img);
+	char *bv = b64(img, n), bh[65], link[130], hash[65];
+	sha_hex(img, n, bh);
+	snprintf(link, sizeof link, "%s%s", prev, bh);
+	sha_hex(link, strlen(link), hash);
+	json_t *p = json_pack("{s:{s:s,s:s},s:s,s:s,s:s,s:i,s:s,s:s}", "digitalId", "serialNo", serial, "type", type,
+			      "bioType", type, "bioSubType", pos, "bioValue", bv, "qualityScore", quality,
+			      "transactionId", txn, "timestamp", "2026-12-02T08:00:00Z");
+	char *pl = json_dumps(p, JSON_COMPACT);
+	char hdr[200];
+	snprintf(hdr, sizeof hdr, "{\"alg\":\"EdDSA\",\"typ\":\"JWT\",\"kid\":\"%s\"}", serial);
+	char *h64 = b64(hdr, strlen(hdr)), *p64 = b64(pl, strlen(pl));
+	size_t sn = strlen(h64) + strlen(p64) + 2;
+	char *signing = malloc(sn);
+	snprintf(signing, sn, "%s.%s", h64, p64);
+	unsigned char sig[64];
+	crypto_sign_detached(sig, NULL, (unsigned char *)signing, strlen(signing), sk);
+	char *s64 = b64(sig, 64);
+	size_t dn = sn + strlen(s64) + 2;
+	char *data = malloc(dn);
+	snprintf(data, dn, "%s.%s", signing, s64);
+	json_t *out = json_pack("{s:s,s:s}", "data", data, "hash", hash);
+	memcpy(prev, hash, 65);
+	free(bv);
+	free(pl);
+	free(h64);
+	free(p64);
+	free(signing);
+	free(s64);
+	free(data);
+	json_decref(p);
+	return out;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	th_setup(&S);
+	admin = th_login(&S, "demo-admin");
+	chief = th_login(&S, "demo-chief");
+	officer = th_login(&S, "demo-officer");
+	officer2 = th_login(&S, "demo-officer2");
+	crypto_sign_keypair(dev_pk, dev_sk);
+	crypto_sign_keypair(rogue_pk, rogue_sk);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	free(admin);
+	free(chief);
+	free(officer);
+	free(officer2);
+	return th_teardown(&S) == 0 ? 0 : -1;
+}
+
+static json_t *tour_body(const char *day, const char *commune, const char *op)
+{
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:[s],s:[{s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:i}]}", "kit", "KIT-OULFA-01",
+			 "vehicle", "Toyota Hilace 12345-أ-6", "starts_on", "2026-01-05", "ends_on", "2026-01-09",
+			 "supervisor", "demo-chief", "operators", op, "stops", "day", day, "commune", commune, "place",
+			 "École Al Massira, douar Oulad Ali", "place_kind", "school", "opens", "08:30", "closes", "12:30",
+			 "slot_minutes", 30, "per_slot", 2);
+}
+
+static void tour_planned_and_printed(void **st)
+{
+	(void)st;
+	/* refusals, field by field, nothing written */
+	th_resp r = th_req(&S, "POST", "/api/v1/mobile/tours", chief, tour_body("2026-02-01", "COM-RABAT", "demo-officer"));
+	th_expect(&r, 400);
+	assert_non_null(strstr(r.body, "stop-outside-tour"));
+	th_resp_free(&r);
+	r = th_req(&S, "POST", "/api/v1/mobile/tours", chief, tour_body("2026-01-06", "COM-NOWHERE", "demo-officer"));
+	th_expect(&r, 400);
+	assert_non_null(strstr(r.body, "unknown-commune"));
+	th_resp_free(&r);
+	r = th_req(&S, "POST", "/api/v1/mobile/tours", chief, tour_body("2026-01-06", "COM-RABAT", "demo-officer2"));
+	th_expect(&r, 400);   /* another unit's officer is not in the chief's scope */
+	assert_non_null(strstr(r.body, "unknown-user"));
+	th_resp_free(&r);
+	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM mob_tours"), 0);
+	r = th_req(&S, "POST", "/api/v1/mobile/tours", officer, tour_body("2026-01-06", "COM-RABAT", "demo-officer"));
+	th_expect(&r, 403);
+	th_resp_free(&r);
+
+	r = th_req(&S, "POST", "/api/v1/mobile/tours", chief, tour_body("2026-01-06", "COM-RABAT", "demo-officer"));
+	th_expect(&r, 201);
+	snprintf(tour_id, sizeof tour_id, "%s", jget(r.json, "id"));
+	assert_non_null(strstr(jget(r.json, "code"), "/TR-"));
+	assert_string_equal(jget(r.json, "status"), "planned");
+	assert_int_equal(json_array_size(json_object_get(r.json, "team")), 2);
+	th_resp_free(&r);
+
+	char path[256];
+	snprintf(path, sizeof path, "/api/v1/mobile/tours/%s/bookings", tour_id);
+	for (int i = 0; i < 2; i++) {
+		r = th_req(&S, "POST", path, officer,
+			   json_pack("{s:i,s:s,s:s}", "stop_seq", 1, "slot", "09:00", "name_lat", "Zineb Ouazzani"));
+		th_expect(&r, 201);
+		th_resp_free(&r);
+	}
+	r = th_req(&S, "POST", path, officer, json_pack("{s:i,s:s,s:s}", "stop_seq", 1, "slot", "09:00", "preapp_no", "PA-1"));
+	th_expect(&r, 409);
+	assert_non_null(strstr(r.body, "slot-full"));
+	th_resp_free(&r);
+	r = th_req(&S, "POST", path, officer, json_pack("{s:i,s:s,s:s}", "stop_seq", 1, "slot", "09:10", "preapp_no", "PA-1"));
+	th_expect(&r, 400);
+	assert_non_null(strstr(r.body, "not-a-slot"));
+	th_resp_free(&r);
+
+	snprintf(path, sizeof path, "/api/v1/mobile/tours/%s/schedule?commune=COM-RABAT", tour_id);
+	r = th_request(&S, "GET", path, officer, NULL, 0, NULL);
+	th_expect(&r, 200);
+	assert_non_null(strstr(r.body, "Calendrier de l’unité mobile CNIE"));
+	assert_non_null(strstr(r.body, "جدول الوحدة المتنقلة"));
+	assert_non_null(strstr(r.body, "<td>09:00</td><td>2 / 2</td>"));
+	assert_null(strstr(r.body, "Ouazzani"));
+	th_resp_free(&r);
+}
+
+static void device_registered(void **st)
+{
+	(void)st;
+	char hex[65];
+	sodium_bin2hex(hex, sizeof hex, dev_pk, sizeof dev_pk);
+	th_resp r = th_req(&S, "POST", "/api/v1/mobile/devices", officer,
+			   json_pack("{s:s,s:s,s:s,s:s,s:s}", "serial", "SIM-FP-0001", "kind", "finger", "make", "sijill",
+				     "model", "device-sim", "public_key", hex));
+	th_expect(&r, 403);
+	th_resp_free(&r);
+	r = th_req(&S, "POST", "/api/v1/mobile/devices", admin,
+		   json_pack("{s:s,s:s,s:s,s:s,s:s}", "serial", "SIM-FP-0001", "kind", "finger", "make", "sijill", "model",
+			     "device-sim", "public_key", hex));
+	th_expect(&r, 201);
+	th_resp_free(&r);
+	r = th_req(&S, "POST", "/api/v1/mobile/devices", admin,
+		   json_pack("{s:s,s:s,s:s,s:s,s:s}", "serial", "SIM-FP-0001", "kind", "finger", "make", "sijill", "model",
+			     "device-sim", "public_key", hex));
+	th_expect(&r, 409);
+	th_resp_free(&r);
+}
+
+static json_t *applicant(const char *ll, const char *fl, const char *la, const char *fa, const char *birth,
+			 const char *type)
+{
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:[{s:s,s:s},{s:s,s:s}]}",
+			 "tour_id", tour_id, "request_type", type, "last_name_lat", ll, "first_name_lat", fl,
+			 "last_name_ar", la, "first_name_ar", fa, "sex", "M", "birth_date", birth, "birth_place",
+			 "El Brouj", "birth_act_no", "1234/1990", "father_name", "Ahmed", "mother_name", "Fatima",
+			 "address", "Douar Oulad Ali, El Brouj", "commune", "COM-RABAT", "fee_ref", "TB-2026-0001", "docs",
+			 "kind", "birth_extract", "number", "BE-77", "kind", "residence_certificate", "number", "RC-99");
+}
+
+/* enrol opens an application and returns its id (static buffer). */
+static const char *enrol(json_t *body)
+{
+	static char id[64];
+	th_resp r = th_req(&S, "POST", "/api/v1/mobile/enrolments", officer, body);
+	th_expect(&r, 201);
+	snprintf(id, sizeof id, "%s", jget(r.json, "id"));
+	th_resp_free(&r);
+	return id;
+}
+
+/* capture_all posts ten fingers and a face of subject for application id;
+ * quality q for the first finger. */
+static long capture_all(const char *id, const char *subject, int q0, char head[65])
+{
+	json_t *bios = json_array();
+	for (int i = 0; i < 10; i++)
+		json_array_append_new(bios, capture(dev_sk, "SIM-FP-0001", id, "Finger", FINGERS[i], subject,
+						    i == 0 ? q0 : 80, head));
+	json_array_append_new(bios, capture(dev_sk, "SIM-FP-0001", id, "Face", "Face", subject, 90, head));
+	char path[256];
+	snprintf(path, sizeof path, "/api/v1/mobile/enrolments/%s/captures", id);
+	th_resp r = th_req(&S, "POST", path, officer, json_pack("{s:o}", "biometrics", bios));
+	long st = r.status;
+	if (st != 200)
+		printf("# %s\n", r.body);
+	th_resp_free(&r);
+	return st;
+}
+
+static void enrolment_rules(void **st)
+{
+	(void)st;
+	json_t *b = applicant("Alami", "Karim", "العلمي", "كريم", "1990-03-04", "first");
+	json_array_remove(json_object_get(b, "docs"), 1);
+	th_resp r = th_req(&S, "POST", "/api/v1/mobile/enrolments", officer, b);
+	th_expect(&r, 400);
+	assert_non_null(strstr(r.body, "document-missing"));
+	th_resp_free(&r);
+	r = th_req(&S, "POST", "/api/v1/mobile/enrolments", officer,
+		   applicant("Alami", "Karim", "العلمي", "كريم", "2015-03-04", "first"));
+	th_expect(&r, 400);   /* under 16 with no guardian */
+	assert_non_null(strstr(r.body, "guardian_name"));
+	th_resp_free(&r);
+	r = th_req(&S, "POST", "/api/v1/mobile/enrolments", officer,
+		   applicant("Alami", "Karim", "العلمي", "كريم", "1990-03-04", "minor"));
+	th_expect(&r, 400);
+	assert_non_null(strstr(r.body, "not-a-minor"));
+	th_resp_free(&r);
+	r = th_req(&S, "POST", "/api/v1/mobile/enrolments", officer2,
+		   applicant("Alami", "Karim", "العلمي", "كريم", "1990-03-04", "first"));
+	th_expect(&r, 403);   /* another unit's officer: the tour is out of scope */
+	th_resp_free(&r);
+	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM mob_enrolments"), 0);
+}
+
+static void captures_verified_and_signed_off(void **st)
+{
+	(void)st;
+	char id[64], head[65], path[256];
+	snprintf(id, sizeof id, "%s", enrol(applicant("Benali", "Mohamed", "بنعلي", "محمد", "1988-07-15", "first")));
+	snprintf(path, sizeof path, "/api/v1/mobile/enrolments/%s/captures", id);
+	th_resp r = th_request(&S, "GET", path + 0, officer, NULL, 0, NULL);
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/mobile/enrolments/%s", id);
+	r = th_request(&S, "GET", path, officer, NULL, 0, NULL);
+	th_expect(&r, 200);
+	snprintf(head, sizeof head, "%s", jget(r.json, "chain_head"));
+	th_resp_free(&r);
+	char cpath[300];
+	snprintf(cpath, sizeof cpath, "/api/v1/mobile/enrolments/%s/captures", id);
+
+	/* altered after signing: a character of the payload changed */
+	char h2[65];
+	memcpy(h2, head, 65);
+	json_t *c = capture(dev_sk, "SIM-FP-0001", id, "Finger", FINGERS[0], "benali", 80, h2);
+	char *d = strdup(jget(c, "data"));
+	char *dot = strchr(d, '.');
+	dot[5] = dot[5] == 'A' ? 'B' : 'A';
+	json_object_set_new(c, "data", json_string(d));
+	free(d);
+	r = th_req(&S, "POST", cpath, officer, json_pack("{s:[o]}", "biometrics", c));
+	th_expect(&r, 422);
+	assert_non_null(strstr(r.body, "capture-signature"));
+	th_resp_free(&r);
+	/* an unregistered device */
+	memcpy(h2, head, 65);
+	r = th_req(&S, "POST", cpath, officer,
+		   json_pack("{s:[o]}", "biometrics", capture(rogue_sk, "ROGUE-1", id, "Finger", FINGERS[0], "benali", 80, h2)));
+	th_expect(&r, 422);
+	assert_non_null(strstr(r.body, "device-unregistered"));
+	th_resp_free(&r);
+	/* not chained from the application's head */
+	char genesis[65];
+	memset(genesis, 'a', 64);
+	genesis[64] = 0;
+	r = th_req(&S, "POST", cpath, officer,
+		   json_pack("{s:[o]}", "biometrics", capture(dev_sk, "SIM-FP-0001", id, "Finger", FINGERS[0], "benali", 80, genesis)));
+	th_expect(&r, 422);
+	assert_non_null(strstr(r.body, "capture-chain"));
+	th_resp_free(&r);
+	/* another application's transaction */
+	memcpy(h2, head, 65);
+	r = th_req(&S, "POST", cpath, officer,
+		   json_pack("{s:[o]}", "biometrics", capture(dev_sk, "SIM-FP-0001", tour_id, "Finger", FINGERS[0], "benali", 80, h2)));
+	th_expect(&r, 422);
+	assert_non_null(strstr(r.body, "capture-transaction"));
+	th_resp_free(&r);
+	char q[200];
+	snprintf(q, sizeof q, "SELECT COUNT(*) FROM mob_captures WHERE enrolment_id = '%s'", id);
+	assert_int_equal(th_sql_int(&S, q), 0);
+
+	/* ten fingers and a face, the right thumb below the threshold */
+	assert_int_equal(capture_all(id, "benali", 20, head), 200);
+	assert_int_equal(th_sql_int(&S, q), 11);
+	char spath[300];
+	snprintf(spath, sizeof spath, "/api/v1/mobile/enrolments/%s/signoff", id);
+	r = th_req(&S, "POST", spath, officer, NULL);
+	th_expect(&r, 422);
+	assert_non_null(strstr(r.body, "captures-incomplete"));
+	th_resp_free(&r);
+	/* an exception without its photo is refused; with it, accepted */
+	r = th_req(&S, "POST", cpath, officer,
+		   json_pack("{s:[],s:[{s:s,s:s}]}", "biometrics", "exceptions", "position", "Right Thumb", "reason", "injured"));
+	th_expect(&r, 422);
+	assert_non_null(strstr(r.body, "exception-photo-missing"));
+	th_resp_free(&r);
+	r = th_req(&S, "POST", cpath, officer,
+		   json_pack("{s:[o],s:[{s:s,s:s}]}", "biometrics",
+			     capture(dev_sk, "SIM-FP-0001", id, "Face", "ExceptionPhoto", "benali-hand", 90, head), "exceptions",
+			     "position", "Right Thumb", "reason", "injured"));
+	th_expect(&r, 200);
+	assert_int_equal(json_array_size(json_object_get(r.json, "exceptions")), 1);
+	th_resp_free(&r);
+	r = th_req(&S, "POST", spath, officer, NULL);
+	th_expect(&r, 200);
+	assert_string_equal(jget(r.json, "status"), "signed");
+	assert_int_equal(json_array_size(json_object_get(r.json, "alerts")), 0);
+	th_resp_free(&r);
+
+	snprintf(path, sizeof path, "/api/v1/mobile/enrolments/%s/receipt", id);
+	r = th_request(&S, "GET", path, officer, NULL, 0, NULL);
+	th_expect(&r, 200);
+	assert_non_null(strstr(r.body, "/EN-"));
+	assert_non_null(strstr(r.body, "<svg"));
+	assert_non_null(strstr(r.body, "وصل طلب البطاقة الوطنية"));
+	th_resp_free(&r);
+
+	/* the same man again, other spellings in both scripts: flagged */
+	char id2[64], head2[65];
+	snprintf(id2, sizeof id2, "%s", enrol(applicant("Ben Ali", "Mohammed", "بن علي", "محمد", "1988-07-15", "first")));
+	sha_hex("", 0, head2);
+	assert_int_equal(capture_all(id2, "benali-2", 80, head2), 200);
+	snprintf(spath, sizeof spath, "/api/v1/mobile/enrolments/%s/signoff", id2);
+	r = th_req(&S, "POST", spath, officer, NULL);
+	th_expect(&r, 200);
+	assert_non_null(strstr(r.body, "same-person"));
+	th_resp_free(&r);
+}
+
+static void wanted_and_operator(void **st)
+{
+	(void)st;
+	th_resp r = th_json(&S, "POST", "/api/v1/registers/wanted", officer,
+			    "{\"reference\":\"MA-2026-77\",\"issuing_authority\":\"Parquet de Settat\",\"offence\":\"vol qualifié\","
+			    "\"danger\":\"medium\",\"last_name_lat\":\"Haddaoui\",\"first_name_lat\":\"Youssef\","
+			    "\"last_name_ar\":\"الحداوي\",\"first_name_ar\":\"يوسف\",\"birth_date\":\"1985-01-20\"}");
+	if (r.status != 201)
+		printf("# wanted: %s\n", r.body);
+	th_expect(&r, 201);
+	th_resp_free(&r);
+	char id[64], head[65], path[300];
+	snprintf(id, sizeof id, "%s", enrol(applicant("Haddaoui", "Youssef", "الحداوي", "يوسف", "1985-01-20", "first")));
+	sha_hex("", 0, head);
+	assert_int_equal(capture_all(id, "haddaoui", 80, head), 200);
+	snprintf(path, sizeof path, "/api/v1/mobile/enrolments/%s/signoff", id);
+	r = th_req(&S, "POST", path, officer, NULL);
+	th_expect(&r, 200);
+	assert_non_null(strstr(r.body, "wanted"));
+	th_resp_free(&r);
+
+	/* the operator's own print is never an applicant's */
+	char oh[65];
+	sha_hex("", 0, oh);
+	r = th_req(&S, "POST", "/api/v1/mobile/operator-prints", officer,
+		   json_pack("{s:[o]}", "biometrics",
+			     capture(dev_sk, "SIM-FP-0001", "operator:demo-officer", "Finger", FINGERS[1], "operator-tazi", 80, oh)));
+	th_expect(&r, 201);
+	th_resp_free(&r);
+	snprintf(id, sizeof id, "%s", enrol(applicant("Tazi", "Hamza", "التازي", "حمزة", "1992-05-05", "first")));
+	sha_hex("", 0, head);
+	snprintf(path, sizeof path, "/api/v1/mobile/enrolments/%s/captures", id);
+	r = th_req(&S, "POST", path, officer,
+		   json_pack("{s:[o]}", "biometrics",
+			     capture(dev_sk, "SIM-FP-0001", id, "Finger", FINGERS[1], "operator-tazi", 80, head)));
+	th_expect(&r, 422);
+	assert_non_null(strstr(r.body, "operator-capture"));
+	th_resp_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(tour_planned_and_printed),
+		cmocka_unit_test(device_registered),
+		cmocka_unit_test(enrolment_rules),
+		cmocka_unit_test(captures_verified_and_signed_off),
+		cmocka_unit_test(wanted_and_operator),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
