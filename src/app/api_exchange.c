@@ -77,3 +77,16 @@ void api_exchange_digest(app *a, http_req *r, auth_user *u)
 	sj_err e = strcmp(id, "self") == 0 ? xchg_digest_node(c, &d) : xchg_digest_central(c, id, &d);
 	app_reply(a, r, c, e, NULL, NULL, id, NULL, 200, e ? NULL : json_pack("{s:o}", "digest", d));
 }
+
+void api_exchange_pull(app *a, http_req *r, auth_user *u)
+{
+	(void)u;
+	json_t *out = NULL;
+	const char *why = NULL;
+	char node[XCHG_NODE_ID_MAX + 1] = "";
+	db_conn *c = app_begin_read_or_reply(a, r);
+	if (!c)
+		return;
+	sj_err e = xchg_feed_serve(c, http_json(r), clock_now_ms(), &out, &why, node);
+	app_reply(a, r, c, e, NULL, why, node[0] ? node : NULL, NULL, 200, out);
+}

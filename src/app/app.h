@@ -371,5 +371,6 @@ void api_exchange_enrol(app *a, http_req *r, auth_user *u);
 void api_exchange_batch(app *a, http_req *r, auth_user *u);
 void api_exchange_status(app *a, http_req *r, auth_user *u);
 void api_exchange_digest(app *a, http_req *r, auth_user *u);
+void api_exchange_pull(app *a, http_req *r, auth_user *u);
 
 #endif

@@ -61,6 +61,9 @@ const route app_routes[] = {
 	ROUTE("POST", "/api/v1/exchange/batches", 0, ROUTE_PUBLIC, api_exchange_batch,
 	      "A node pushes a signed batch of its changes", "exchange", BODY(xchg_batch_rec), REPLY(xchg_ack_rec),
 	      AUDIT("exchange.batch", "node")),
+	ROUTE("POST", "/api/v1/exchange/pull", 0, ROUTE_PUBLIC, api_exchange_pull,
+	      "A node pulls central's feeds (hotlists, reference data...) from its cursors, signed both ways",
+	      "exchange", BODY(xchg_pull_rec), REPLY(xchg_feed_answer_rec), AUDIT("exchange.pull", "node")),
 	ROUTE("GET", "/api/v1/exchange/status", ROLE_ADMIN | ROLE_MONITOR, 0, api_exchange_status,
 	      "The exchange with central: per node at central, or this node's", "exchange", REPLY(xchg_status_rec)),
 	ROUTE("GET", "/api/v1/exchange/nodes/{id}/digest", ROLE_ADMIN, 0, api_exchange_digest,
@@ -501,5 +504,5 @@ const rec_desc *const app_records[] = {
 	&comms_engagement_rec, &comms_csv_rec, &comms_case_link_rec,
 	/* the exchange with central */
 	&xchg_enrol_rec, &xchg_batch_rec, &xchg_ack_rec, &xchg_nodes_rec, &xchg_status_rec, &xchg_node_rec,
-	&xchg_digest_rec, NULL,
+	&xchg_digest_rec, &xchg_pull_rec, &xchg_feed_answer_rec, NULL,
 };

@@ -71,11 +71,20 @@ static int run(const char *cmd, const char *dbu, const char *unit, const char *c
 	int64_t now = clock_now_ms();
 	char msg[512] = "";
 	if (strcmp(cmd, "sync") == 0) {
+		/* push, then pull: what this node wrote first, then central's feeds */
 		sj_err e = xchg_sync(d, progress, NULL, msg, sizeof msg);
+		int64_t pulled = 0;
 		if (e)
 			fprintf(stderr, "sijill: sync failed: %s\n", msg[0] ? msg : "see the log");
 		else
 			printf("sync: central has acknowledged every change of this node\n");
+		if (!e && (e = xchg_pull(d, &pulled, msg, sizeof msg)))
+			fprintf(stderr, "sijill: pull failed: %s\n", msg[0] ? msg : "see the log");
+		else if (!e)
+			printf("pull: %lld records of central's feeds applied\n", (long long)pulled);
+		/* the pull's own audit entry travels too */
+		if (!e && pulled > 0 && (e = xchg_sync(d, NULL, NULL, msg, sizeof msg)))
+			fprintf(stderr, "sijill: sync failed: %s\n", msg[0] ? msg : "see the log");
 		db_close(d);
 		return e ? 1 : 0;
 	}

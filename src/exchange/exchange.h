@@ -63,6 +63,10 @@ extern const size_t xchg_tables_count;
 
 /* xchg_table_find returns the exchanged table called name, or NULL. */
 const xchg_table *xchg_table_find(const char *name);
+/* xchg_table_pulled: central also publishes rows of t (a feed, e.g. the
+ * hotlists): its triggers skip central's copies (xchg_pulled), so they never
+ * travel back. */
+bool xchg_table_pulled(const xchg_table *t);
 /* xchg_column_sent: column col of t travels (is not in t->omit). */
 bool xchg_column_sent(const xchg_table *t, const char *col);
 /* xchg_trigger_ddl appends to out (a new string the caller frees) the two
@@ -190,6 +194,134 @@ SJ_MUST_USE sj_err xchg_status_node(db_conn *c, json_t **out);
 /* xchg_digest_node returns {table: hex digest} of the latest snapshot of
  * every row the node has had acknowledged (as xchg_digest_central). */
 SJ_MUST_USE sj_err xchg_digest_node(db_conn *c, json_t **out);
+
+/* ---- pull: feeds central publishes to its nodes (feeds.c, pull.c) ----
+ *
+ * The interface another capability uses to send something from central to
+ * its nodes: one entry in xchg_feeds[] (feeds.c). A feed is a stream of
+ * records ordered by an int64 cursor that only its producer interprets
+ * (usually the rows' updated_at). The node asks
+ *     POST /api/v1/exchange/pull  {node, payload, sig}
+ *     payload = {"node", "at": UTC ms, "feeds": {"<name>": cursor, ...}}
+ *     sig     = Ed25519(node key, "sijill-pull-v1\n" || payload bytes)
+ * and central answers, for each feed the node may receive,
+ *     {payload, sig}
+ *     payload = {"node", "issued_at", "feeds": {"<name>": {"after", "cursor",
+ *                "more", "records": [...]}}}
+ *     sig     = Ed25519(central key, "sijill-feed-v1\n" || payload bytes)
+ * The node checks the signature under central's key pinned at join, that the
+ * answer names it and that each feed starts at the cursor it holds, then
+ * applies every feed's records and stores the new cursors (node state
+ * "xchg.feed.<name>", and "xchg.feed.<name>.issued_at" once a feed is
+ * complete: more false) in ONE transaction, with its audit entry
+ * (exchange.pull) when it wrote records (an answer that moved only cursors
+ * is bookkeeping, as the push's acknowledgement is). `sijill sync` and the
+ * serve loop push, pull, and push again when the pull wrote something. A cut, a refusal or an applier error leaves the cursors
+ * where they were: the next pull asks again (appliers must be idempotent).
+ *
+ * Adding a feed (e.g. the mobile units' kit provisioning): write a producer
+ * (central, inside a read transaction) and an applier (node, inside the write
+ * transaction), and add
+ *     {"kit-provisioning", XCHG_FEED_UNIT, kit_feed_produce, kit_feed_apply}
+ * at the end of xchg_feeds[]. Producers selecting rows by a time column use
+ * xchg_feed_rows_after; appliers copying central's rows into the node's copy
+ * of a table use xchg_feed_upsert (unit ids translated by code, the row
+ * marked central's so the node's outbox does not send it back and the
+ * owning capability can refuse local writes: xchg_pulled_at). */
+
+#define XCHG_FEED_NAME_MAX 40
+#define XCHG_FEED_RECORDS 500     /* records per feed in one answer */
+#define XCHG_FEED_SETTLE_MS 2000  /* rows newer than this are served next time: a
+				   * write transaction still open at central when
+				   * the feed is read commits within it */
+#define XCHG_STATE_LAST_PULL_AT "exchange.last_pull_at"   /* node state: issue time of the last answer applied */
+#define XCHG_PULL_SKEW_MS (10LL * 60 * 1000)   /* a pull request's "at" against central's clock */
+
+/* Who may receive a feed. */
+typedef enum xchg_feed_scope {
+	XCHG_FEED_ALL = 0,       /* every active node (national hotlists, reference data) */
+	XCHG_FEED_UNIT,          /* every active node; the producer narrows to the node's unit (peer) */
+	XCHG_FEED_CONFIGURED,    /* only nodes listed in the setting the feed names (may) */
+} xchg_feed_scope;
+
+/* The node a feed is produced for (central side). */
+typedef struct xchg_peer {
+	const char *node_id;
+	const char *unit_code;   /* the unit the node hosts */
+	const char *unit_path;   /* its path in the unit tree (unit_in_scope) */
+} xchg_peer;
+
+/* A producer appends to records (an array) at most limit records after
+ * cursor `after` and not newer than upto (UTC ms: XCHG_FEED_SETTLE_MS before
+ * the answer's issue time), sets *cursor (the position after the last record
+ * appended, `after` when none) and *more (records remain past *cursor). */
+typedef sj_err (*xchg_feed_produce_fn)(db_conn *c, const xchg_peer *p, int64_t after, int64_t upto, size_t limit,
+				       json_t *records, int64_t *cursor, bool *more);
+/* An applier applies records (borrowed; verified, from central) inside c's
+ * write transaction on the node; *applied counts what it wrote. issued_at is
+ * the answer's issue time. It must be idempotent (the same records twice
+ * change nothing) and never write a row the node itself writes. */
+typedef sj_err (*xchg_feed_apply_fn)(db_conn *c, json_t *records, int64_t issued_at, int64_t *applied);
+
+typedef struct xchg_feed {
+	const char *name;               /* [a-z0-9-], at most XCHG_FEED_NAME_MAX */
+	xchg_feed_scope scope;
+	xchg_feed_produce_fn produce;
+	xchg_feed_apply_fn apply;
+	/* XCHG_FEED_CONFIGURED: may the node receive it (else NULL) */
+	bool (*may)(db_conn *c, const xchg_peer *p);
+} xchg_feed;
+extern const xchg_feed xchg_feeds[];
+extern const size_t xchg_feeds_count;
+const xchg_feed *xchg_feed_find(const char *name);
+
+/* The records of the pull route. */
+extern const rec_desc xchg_pull_rec;        /* POST /api/v1/exchange/pull: {node, payload, sig} */
+extern const rec_desc xchg_feed_answer_rec; /* its answer: {payload, sig} */
+
+/* xchg_feed_serve (central) verifies the pull request body ({node, payload,
+ * sig}) and produces the signed answer (*out, new) inside c's read
+ * transaction. Refusals (*why): SJ_EFORBIDDEN "node-unknown" /
+ * "node-suspended" / "pull-signature" / "pull-stale" (its time is more than
+ * XCHG_PULL_SKEW_MS from central's), SJ_EINVAL "pull-malformed". Feeds the
+ * node may not receive or does not know are left out of the answer.
+ * node_out receives the node id (for the audit entry). */
+SJ_MUST_USE sj_err xchg_feed_serve(db_conn *c, json_t *body, int64_t now_ms, json_t **out, const char **why,
+				   char node_out[XCHG_NODE_ID_MAX + 1]);
+
+/* xchg_pull (node) asks central for every feed from the cursors it holds,
+ * verifies and applies answers until no feed has more; *applied (may be
+ * NULL) counts the records applied. msg (may be NULL) gets a sentence on
+ * failure. SJ_ENOTFOUND: not joined. */
+SJ_MUST_USE sj_err xchg_pull(db *d, int64_t *applied, char *msg, size_t msgsz);
+
+/* xchg_feed_rows_after (a producer's helper) appends the rows of table whose
+ * time column tcol is in (after, upto], oldest first, each as an object of
+ * its columns (values as text, NULL as null), with every column named in
+ * unit_cols (NULL-terminated; may be NULL) replaced by its unit's code (ids
+ * never cross databases). filter (may be NULL) is an extra SQL condition on
+ * the table's columns, without parameters. It serves whole milliseconds: at
+ * most limit rows unless more share one millisecond. */
+SJ_MUST_USE sj_err xchg_feed_rows_after(db_conn *c, const char *table, const char *tcol, const char *filter,
+					const char *const *unit_cols, int64_t after, int64_t upto, size_t limit,
+					json_t *records, int64_t *cursor, bool *more);
+/* xchg_feed_upsert (an applier's helper) writes central's row (as
+ * xchg_feed_rows_after produced it; borrowed) into the node's table, keyed
+ * by "id": unit codes of unit_cols back to this database's ids (a code
+ * unknown here is SJ_ENOTFOUND: reference data first), columns in null_cols
+ * (ids of central's other tables) set NULL, columns the node's table lacks
+ * ignored. A row the node wrote itself (not central's) is never touched
+ * (*wrote false). The row is marked central's (xchg_pulled) with feed and
+ * issued_at. */
+SJ_MUST_USE sj_err xchg_feed_upsert(db_conn *c, const char *feed, const char *table, json_t *row,
+				    const char *const *unit_cols, const char *const *null_cols, int64_t issued_at,
+				    bool *wrote);
+/* xchg_pulled_at: row id of table is central's copy on this node (*pulled)
+ * and *issued_at is the issue time of the last complete answer of the feed
+ * that brought it (the age of the hotlist; 0 when never complete). Outputs
+ * may be NULL. */
+SJ_MUST_USE sj_err xchg_pulled_at(db_conn *c, const char *table, const char *id, bool *pulled,
+				  int64_t *issued_at);
 
 /* ---- a node too long without an exchange (stale.c) ---- */
 

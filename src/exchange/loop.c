@@ -1,6 +1,7 @@
 /* loop.c — the background exchange of `sijill serve` on a node: every
  * exchange.interval_s seconds (read again each time, so a change applies
- * without a restart), push what is pending (exchange.h). */
+ * without a restart), push what is pending, then pull central's feeds
+ * (exchange.h). */
 #include "exchange/exchange.h"
 
 #include <pthread.h>
@@ -33,6 +34,14 @@ static void *run(void *arg)
 		char msg[512] = "";
 		sj_err e = xchg_sync(g_db, NULL, NULL, msg, sizeof msg);
 		if (e)
+			log_msg(LOG_WARN, "exchange failed", json_pack("{s:s,s:s}", "error", sj_err_name(e), "detail", msg));
+		/* then central's feeds (hotlists, reference data), even when the
+		 * push failed: a node that cannot push may still learn */
+		msg[0] = '\0';
+		int64_t pulled = 0;
+		if ((e = xchg_pull(g_db, &pulled, msg, sizeof msg)))
+			log_msg(LOG_WARN, "pull failed", json_pack("{s:s,s:s}", "error", sj_err_name(e), "detail", msg));
+		else if (pulled > 0 && (e = xchg_sync(g_db, NULL, NULL, msg, sizeof msg)))   /* the pull's audit entry */
 			log_msg(LOG_WARN, "exchange failed", json_pack("{s:s,s:s}", "error", sj_err_name(e), "detail", msg));
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);

@@ -38,7 +38,10 @@ const xchg_table xchg_tables[] = {
 	{"wanted_notices", "id", UNIT_OF("unit_id"), NULL},
 	{"stolen_vehicles", "id", UNIT_OF("unit_id"), NULL},
 	{"stolen_documents", "id", UNIT_OF("unit_id"), NULL},
-	{"hits", "id", UNIT_OF("owner_unit_id"), NULL},
+	/* a hit belongs to the unit that recorded it (a hit on central's notice
+	 * is the node's record), else to the owner of what was hit */
+	{"hits", "id", "COALESCE((SELECT code FROM units WHERE id = NEW.actor_unit_id), " UNIT_OF("owner_unit_id") ")",
+	 NULL},
 	{"audit_log", "id", NULL, NULL},
 };
 const size_t xchg_tables_count = sizeof xchg_tables / sizeof xchg_tables[0];
@@ -49,6 +52,17 @@ const xchg_table *xchg_table_find(const char *name)
 		if (strcmp(xchg_tables[i].table, name) == 0)
 			return &xchg_tables[i];
 	return NULL;
+}
+
+/* the tables of which a node also holds central's rows (feeds.c, hotlist.c) */
+static const char *const pulled_tables[] = {"wanted_notices", "stolen_vehicles", "stolen_documents", NULL};
+
+bool xchg_table_pulled(const xchg_table *t)
+{
+	for (const char *const *p = pulled_tables; *p; p++)
+		if (strcmp(*p, t->table) == 0)
+			return true;
+	return false;
 }
 
 bool xchg_column_sent(const xchg_table *t, const char *col)
@@ -74,8 +88,11 @@ static void one(buf *b, sj_err *e, const xchg_table *t, const char *const *cols,
 			first = false;
 		}
 	}
-	P(" ON %s FOR EACH ROW BEGIN\n  INSERT INTO xchg_outbox (tbl, row_id, unit, row, at) VALUES ('%s', "
-		       "NEW.%s, %s, sj_row_json(", t->table, t->table, t->key, t->unit_expr ? t->unit_expr : "NULL");
+	P(" ON %s FOR EACH ROW ", t->table);
+	if (xchg_table_pulled(t))
+		P("WHEN NOT EXISTS (SELECT 1 FROM xchg_pulled WHERE tbl = '%s' AND id = NEW.%s) ", t->table, t->key);
+	P("BEGIN\n  INSERT INTO xchg_outbox (tbl, row_id, unit, row, at) VALUES ('%s', "
+		       "NEW.%s, %s, sj_row_json(", t->table, t->key, t->unit_expr ? t->unit_expr : "NULL");
 	bool first = true;
 	for (size_t i = 0; i < n; i++) {
 		if (!xchg_column_sent(t, cols[i]))

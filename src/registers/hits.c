@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "core/limits.h"
 #include "db/dbj.h"
+#include "exchange/exchange.h"
 #include "org/units.h"
 #include "persons/persons.h"
 #include "search/search.h"
@@ -86,7 +87,9 @@ const rec_desc reg_notifications_rec = REC_DESC("notifications", NULL, notificat
 	X(V, doc_type, ENUM, 0, 0, &reg_doc_types, OUT) \
 	X(V, doc_number, TEXT, 1, SJ_MAX_DOC_NUMBER, NULL, OUT) \
 	X(V, kind, ENUM, 0, 0, &reg_doc_kinds, OUT) \
-	X(V, imei, TEXT, 1, SJ_MAX_IMEI_TYPED, NULL, OUT)
+	X(V, imei, TEXT, 1, SJ_MAX_IMEI_TYPED, NULL, OUT) \
+	X(V, hotlist_issued_at, TIME, 0, 0, NULL, OUT) \
+	X(V, hotlist_age_s, INT, 0, 0, NULL, OUT)
 static const rec_field alert_fields[] = {REC_ID_FIELD, ALERT_FIELDS(REC_FIELD)};
 const rec_desc reg_alert_rec = REC_DESC("alert", NULL, alert_fields, NULL);
 
@@ -136,6 +139,18 @@ static sj_err record_hit(db_conn *c, const char *reg, const char *record_id, con
 	id_new(hid);
 	id_new(nid);
 	int64_t now = clock_now_ms();
+	/* an entry of central's hotlist on a node: the hit says how old it is */
+	bool pulled = false;
+	int64_t issued = 0;
+	sj_err pe = xchg_pulled_at(c, reg_table(reg), record_id, &pulled, &issued);
+	if (pe) {
+		json_decref(alert);
+		return pe;
+	}
+	if (pulled) {
+		json_object_set_new(alert, "hotlist_issued_at", issued ? json_integer(issued) : json_null());
+		json_object_set_new(alert, "hotlist_age_s", issued ? json_integer((now - issued) / 1000) : json_null());
+	}
 	if (ctx->silent) {
 		json_array_append(alerts, alert);
 		json_decref(alert);

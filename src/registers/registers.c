@@ -9,6 +9,7 @@
 #include "core/clock.h"
 #include "core/limits.h"
 #include "db/dbj.h"
+#include "exchange/exchange.h"
 #include "org/units.h"
 #include "persons/persons.h"
 #include "search/search.h"
@@ -288,6 +289,29 @@ static const regdesc regs[] = {
 	 PHONE_SEL " WHERE status = ?" NEWEST, "found"},
 };
 
+const char *reg_table(const char *reg)
+{
+	static const char *const t[][2] = {{"wanted", "wanted_notices"}, {"vehicle", "stolen_vehicles"},
+					   {"document", "stolen_documents"}, {"phone", "stolen_phones"}};
+	for (size_t i = 0; reg && i < sizeof t / sizeof t[0]; i++)
+		if (strcmp(t[i][0], reg) == 0)
+			return t[i][1];
+	return "";
+}
+
+/* central_copy: on a node, entry id is central's (a hotlist copy), which the
+ * node never writes (its home unit writes it, at central): *why set. */
+static sj_err central_copy(db_conn *c, const char *reg, const char *id, const char **why)
+{
+	bool pulled = false;
+	sj_err e = xchg_pulled_at(c, reg_table(reg), id, &pulled, NULL);
+	if (!e && pulled) {
+		*why = "register-central-copy";
+		return SJ_EFORBIDDEN;
+	}
+	return e;
+}
+
 static const regdesc *find_reg(const char *name)
 {
 	for (size_t i = 0; name && i < sizeof regs / sizeof regs[0]; i++)
@@ -356,6 +380,8 @@ sj_err reg_set_status(db_conn *c, const sj_actor *a, const char *reg, const char
 	bool home = actor_in_scope(a, js(row, "unit_path"));
 	bool same = strcmp(js(row, "status"), status) == 0;
 	json_decref(row);
+	if ((e = central_copy(c, reg, id, why)))
+		return e;
 	if (!home) {
 		*why = "not-home-unit";
 		return SJ_EFORBIDDEN;
@@ -429,6 +455,10 @@ sj_err reg_found(db_conn *c, const sj_actor *a, const char *reg, const char *id,
 	json_decref(row);
 	if (!detail)
 		return SJ_ENOMEM;
+	if ((e = central_copy(c, reg, id, why))) {
+		json_decref(detail);
+		return e;
+	}
 	if (!active) {
 		json_decref(detail);
 		*why = "register-entry-not-active";

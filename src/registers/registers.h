@@ -28,6 +28,7 @@
 #include "core/id.h"
 #include "core/record.h"
 #include "db/db.h"
+#include "exchange/exchange.h"
 
 #define REG_PLATE_MAX 24
 #define REG_DOC_MAX   24
@@ -151,5 +152,25 @@ SJ_MUST_USE sj_err reg_notifications(db_conn *c, const sj_actor *a, int limit, i
  * {"id", "read_at", "already"}. */
 SJ_MUST_USE sj_err reg_notification_read(db_conn *c, const sj_actor *a, const char *id, json_t **out,
 					 const char **why);
+
+/* reg_table names the table of register reg ("" when unknown). */
+const char *reg_table(const char *reg);
+
+/* ---- hotlists: the registers as feeds from central to its nodes
+ * (hotlist.c; exchange.h's xchg_feed): central's entries, each with its
+ * unit's code (and a wanted notice with its cross-script name keys), after a
+ * cursor (updated_at); the node keeps them in its own register tables as
+ * central's copies (read-only there: reg_set_status and reg_found refuse
+ * them with "register-central-copy"), and the hit engine works from them
+ * offline, saying how old the hotlist is (hotlist_issued_at, hotlist_age_s). */
+SJ_MUST_USE sj_err reg_hotlist_wanted_produce(db_conn *c, const xchg_peer *p, int64_t after, int64_t upto,
+					      size_t limit, json_t *records, int64_t *cursor, bool *more);
+SJ_MUST_USE sj_err reg_hotlist_wanted_apply(db_conn *c, json_t *records, int64_t issued_at, int64_t *applied);
+SJ_MUST_USE sj_err reg_hotlist_vehicles_produce(db_conn *c, const xchg_peer *p, int64_t after, int64_t upto,
+						size_t limit, json_t *records, int64_t *cursor, bool *more);
+SJ_MUST_USE sj_err reg_hotlist_vehicles_apply(db_conn *c, json_t *records, int64_t issued_at, int64_t *applied);
+SJ_MUST_USE sj_err reg_hotlist_documents_produce(db_conn *c, const xchg_peer *p, int64_t after, int64_t upto,
+						 size_t limit, json_t *records, int64_t *cursor, bool *more);
+SJ_MUST_USE sj_err reg_hotlist_documents_apply(db_conn *c, json_t *records, int64_t issued_at, int64_t *applied);
 
 #endif

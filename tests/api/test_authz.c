@@ -149,6 +149,7 @@ static const probe PROBES[] = {
 	 * node's signature authenticate them: an invalid body is refused) */
 	{"POST", "/api/v1/exchange/enrol", "/api/v1/exchange/enrol", false, NULL, false},
 	{"POST", "/api/v1/exchange/batches", "/api/v1/exchange/batches", false, NULL, false},
+	{"POST", "/api/v1/exchange/pull", "/api/v1/exchange/pull", false, NULL, false},
 	{"GET", "/api/v1/exchange/status", "/api/v1/exchange/status", false, NULL, true},
 	{"GET", "/api/v1/exchange/nodes/{id}/digest", "/api/v1/exchange/nodes/self/digest", false, NULL, true},
 	{"DELETE", "/api/v1/session", "/api/v1/session", false, NULL, true},
