@@ -183,3 +183,77 @@ void api_mob_receipt(app *a, http_req *r, auth_user *u)
 	sj_err e = mob_receipt_html(c, &who, http_param(r, "id"), base_url(a, r, b, sizeof b), &html, &why);
 	app_reply_html(a, r, c, e, why, http_param(r, "id"), &html);
 }
+
+void api_mob_review_list(app *a, http_req *r, auth_user *u)
+{
+	app_serve_read(a, r, u, mob_review_list);
+}
+
+void api_mob_review(app *a, http_req *r, auth_user *u)
+{
+	sj_actor who;
+	app_actor(r, u, &who);
+	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	if (!c)
+		return;
+	json_t *out = NULL, *in = http_json(r);
+	const char *why = NULL;
+	sj_err e = mob_review(c, &who, http_param(r, "id"), in, &out, &why);
+	app_reply(a, r, c, e, NULL, why, http_param(r, "id"),
+		  json_pack("{s:O?,s:O?,s:s?}", "decision", json_object_get(in, "decision"), "reason",
+			    json_object_get(in, "reason"), "status", jstr(out, "status")),
+		  200, out);
+}
+
+/* central: validate the packets the kits sent (each audited by itself) */
+void api_mob_validate(app *a, http_req *r, auth_user *u)
+{
+	(void)u;
+	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	if (!c)
+		return;
+	json_t *out = NULL;
+	sj_err e = mob_validate_pending(c, &out);
+	app_reply(a, r, c, e, NULL, NULL, NULL,
+		  json_pack("{s:O?,s:O?}", "accepted", json_object_get(out, "accepted"), "refused",
+			    json_object_get(out, "refused")),
+		  200, out);
+}
+
+void api_mob_received(app *a, http_req *r, auth_user *u)
+{
+	(void)u;
+	db_conn *c = app_begin_read_or_reply(a, r);
+	if (!c)
+		return;
+	json_t *out = NULL;
+	sj_err e = mob_received_list(c, &out);
+	app_reply(a, r, c, e, NULL, NULL, NULL, NULL, 200, out);
+}
+
+void api_mob_received_status(app *a, http_req *r, auth_user *u)
+{
+	(void)u;
+	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	if (!c)
+		return;
+	json_t *out = NULL, *in = http_json(r);
+	const char *why = NULL;
+	sj_err e = mob_received_status(c, http_param(r, "id"), in, &out, &why);
+	app_reply(a, r, c, e, NULL, why, http_param(r, "id"), json_pack("{s:O?}", "status", json_object_get(in, "status")),
+		  200, out);
+}
+
+void api_mob_adjudicate(app *a, http_req *r, auth_user *u)
+{
+	(void)u;
+	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	if (!c)
+		return;
+	json_t *out = NULL, *in = http_json(r);
+	const char *why = NULL;
+	sj_err e = mob_adjudicate(c, http_param(r, "id"), in, &out, &why);
+	app_reply(a, r, c, e, NULL, why, http_param(r, "id"),
+		  json_pack("{s:O?,s:O?}", "decision", json_object_get(in, "decision"), "reason", json_object_get(in, "reason")),
+		  200, out);
+}

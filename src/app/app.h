@@ -326,6 +326,12 @@ void api_mob_captures(app *a, http_req *r, auth_user *u);
 void api_mob_operator_print(app *a, http_req *r, auth_user *u);
 void api_mob_signoff(app *a, http_req *r, auth_user *u);
 void api_mob_receipt(app *a, http_req *r, auth_user *u);
+void api_mob_review_list(app *a, http_req *r, auth_user *u);
+void api_mob_review(app *a, http_req *r, auth_user *u);
+void api_mob_validate(app *a, http_req *r, auth_user *u);
+void api_mob_received(app *a, http_req *r, auth_user *u);
+void api_mob_received_status(app *a, http_req *r, auth_user *u);
+void api_mob_adjudicate(app *a, http_req *r, auth_user *u);
 
 /* security communication (api_comms.c, issue 15) */
 void api_comms_link_create(app *a, http_req *r, auth_user *u);

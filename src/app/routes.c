@@ -189,6 +189,25 @@ const route app_routes[] = {
 	      "Record my own prints (an operator's captures are never an applicant's)", "mobile",
 	      BODY(mob_operator_print_rec), AUDIT("mobile.operator.prints", "user")),
 
+	ROUTE("GET", "/api/v1/mobile/tours/{id}/review", HUMANS, 0, api_mob_review_list,
+	      "The supervisor's review: the tour's signed applications and their alerts", "mobile",
+	      REPLY(mob_reviews_rec), AUDIT("mobile.review.list", "mob_tour")),
+	ROUTE("POST", "/api/v1/mobile/enrolments/{id}/review", WRITERS, 0, api_mob_review,
+	      "The supervisor approves (sealed into a packet) or rejects an application", "mobile",
+	      BODY(mob_review_rec), REPLY(mob_enrolment_rec), AUDIT("mobile.enrolment.review", "mob_enrolment")),
+	ROUTE("POST", "/api/v1/mobile/packets/validate", ROLE_ADMIN, 0, api_mob_validate,
+	      "Central: validate and deduplicate the packets the kits sent", "mobile", REPLY(mob_receiveds_rec),
+	      AUDIT("mobile.packets.validate", NULL)),
+	ROUTE("GET", "/api/v1/mobile/received", ROLE_ADMIN, 0, api_mob_received,
+	      "Central: the applications received, their outcome and status", "mobile", REPLY(mob_receiveds_rec),
+	      AUDIT("mobile.received.list", NULL)),
+	ROUTE("POST", "/api/v1/mobile/received/{id}/status", ROLE_ADMIN, 0, api_mob_received_status,
+	      "Central: production status (in production, ready, dispatched)", "mobile", BODY(mob_status_rec),
+	      REPLY(mob_received_rec), AUDIT("mobile.received.status", "mob_received")),
+	ROUTE("POST", "/api/v1/mobile/received/{id}/adjudication", ROLE_ADMIN, 0, api_mob_adjudicate,
+	      "Central: decide a dedup candidate (distinct or duplicate, with a reason)", "mobile",
+	      BODY(mob_adjudication_rec), REPLY(mob_received_rec), AUDIT("mobile.received.adjudicate", "mob_received")),
+
 	/* the front desk: declarations, residence certificates, the public verification */
 	ROUTE("POST", "/api/v1/declarations", WRITERS, 0, api_declaration_create,
 	      "Record a declaration of loss or theft (receipt number; registers fed)", "desk",
@@ -492,7 +511,8 @@ const rec_desc *const app_records[] = {
 	/* the mobile CNIE enrolment units */
 	&mob_tour_rec, &mob_stop_rec, &mob_tours_rec, &mob_booking_rec, &mob_device_rec, &mob_devices_rec,
 	&mob_enrolment_rec, &mob_document_rec, &mob_capture_rec, &mob_captures_rec, &mob_exception_rec,
-	&mob_operator_print_rec,
+	&mob_operator_print_rec, &mob_review_rec, &mob_reviews_rec, &mob_packet_rec, &mob_received_rec,
+	&mob_receiveds_rec, &mob_status_rec, &mob_adjudication_rec,
 	/* the front desk */
 	&desk_declaration_rec, &desk_item_rec, &desk_found_rec, &desk_complaint_rec, &desk_residence_rec,
 	&desk_residence_check_rec, &desk_residence_decision_rec, &desk_document_rec, &desk_verify_rec, &desk_today_rec,

@@ -12,6 +12,7 @@
 #include "cases/pv.h"
 #include "cli/cli.h"
 #include "exchange/exchange.h"
+#include "mobile/mobile.h"
 #include "config/config.h"
 #include "core/clock.h"
 #include "core/i18n.h"
@@ -261,6 +262,12 @@ int cli_serve(int argc, char **argv)
 	}
 	if (xchg_keys_load(key, true)) {
 		fprintf(stderr, "sijill: cannot read or create the exchange key %s.exchange\n", key);
+		free(a);
+		return 1;
+	}
+	/* the box key kits seal their packets to (mobile.h) */
+	if (mob_box_keys_load(key)) {
+		fprintf(stderr, "sijill: cannot read or create the mobile box key %s.mobile-box\n", key);
 		free(a);
 		return 1;
 	}

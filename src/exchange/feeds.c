@@ -14,6 +14,7 @@
 #include "core/id.h"
 #include "db/dbj.h"
 #include "org/units.h"
+#include "mobile/mobile.h"
 #include "registers/registers.h"
 #include "settings/settings.h"
 
@@ -24,6 +25,9 @@ const xchg_feed xchg_feeds[] = {
 	{"wanted", XCHG_FEED_ALL, reg_hotlist_wanted_produce, reg_hotlist_wanted_apply, NULL},
 	{"stolen-vehicles", XCHG_FEED_ALL, reg_hotlist_vehicles_produce, reg_hotlist_vehicles_apply, NULL},
 	{"stolen-documents", XCHG_FEED_ALL, reg_hotlist_documents_produce, reg_hotlist_documents_apply, NULL},
+	/* the mobile CNIE units (src/mobile/feeds.c): kit provisioning, status back */
+	{"mobile-kit", XCHG_FEED_UNIT, mob_feed_kit_produce, mob_feed_kit_apply, NULL},
+	{"mobile-status", XCHG_FEED_UNIT, mob_feed_status_produce, mob_feed_status_apply, NULL},
 };
 const size_t xchg_feeds_count = sizeof xchg_feeds / sizeof xchg_feeds[0];
 

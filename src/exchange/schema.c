@@ -43,6 +43,8 @@ const xchg_table xchg_tables[] = {
 	{"hits", "id", "COALESCE((SELECT code FROM units WHERE id = NEW.actor_unit_id), " UNIT_OF("owner_unit_id") ")",
 	 NULL},
 	{"audit_log", "id", NULL, NULL},
+	/* the mobile units' sealed packets (src/mobile/review.c) */
+	{"mob_packets", "id", UNIT_OF("unit_id"), NULL},
 };
 const size_t xchg_tables_count = sizeof xchg_tables / sizeof xchg_tables[0];
 

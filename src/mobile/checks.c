@@ -30,7 +30,7 @@ void mob_name_key(const char *last, const char *first, char *out, size_t n)
 }
 
 /* best of the four script pairings of two name parts. */
-static double part_score(json_t *a, json_t *b, const char *lat, const char *ar)
+double mob_part_score(json_t *a, json_t *b, const char *lat, const char *ar)
 {
 	const char *a1 = js(a, lat), *a2 = js(a, ar), *b1 = js(b, lat), *b2 = js(b, ar);
 	double s = 0, x;
@@ -70,8 +70,8 @@ sj_err mob_checks(db_conn *c, const sj_actor *a, json_t *e, json_t **alerts)
 	size_t i;
 	json_t *r;
 	json_array_foreach(rows, i, r) {
-		if (part_score(e, r, "last_name_lat", "last_name_ar") >= NK_MATCH_THRESHOLD &&
-		    part_score(e, r, "first_name_lat", "first_name_ar") >= NK_MATCH_THRESHOLD)
+		if (mob_part_score(e, r, "last_name_lat", "last_name_ar") >= NK_MATCH_THRESHOLD &&
+		    mob_part_score(e, r, "first_name_lat", "first_name_ar") >= NK_MATCH_THRESHOLD)
 			json_array_append_new(*alerts, json_pack("{s:s,s:s,s:s}", "kind", "same-person", "ref",
 								 js(r, "application_no"), "enrolment_id", js(r, "id")));
 	}

@@ -104,6 +104,15 @@ const rec_desc mob_captures_rec = REC_DESC("mob_captures", NULL, captures_fields
 	X(E, reviewed_at, TIME, 0, 0, NULL, OUT) \
 	X(E, reject_reason, TEXT, 3, SJ_MAX_SHORT_TEXT, NULL, OUT) \
 	X(C, name_key, CODE, 0, NK_KEY_MAX_, NULL, 0) \
+	X(E, central_status, CODE, 1, 32, NULL, OUT) \
+	X(E, central_reason, CODE, 1, 64, NULL, OUT) \
+	X(E, central_at, TIME, 0, 0, NULL, OUT) \
+	X(E, handed_at, TIME, 0, 0, NULL, OUT) \
+	X(E, handed_by, ID, 0, 36, NULL, 0) \
+	X(E, handover_check, CODE, 1, 16, NULL, OUT) \
+	X(E, handover_reason, TEXT, 3, SJ_MAX_SHORT_TEXT, NULL, OUT) \
+	X(E, old_card_collected, BOOL, 0, 0, NULL, OUT) \
+	X(E, pin_envelope, CODE, 1, SJ_MAX_REFERENCE, NULL, OUT) \
 	X(V, docs, ARRAY, 1, MOB_MAX_DOCS, &mob_document_rec, IN | REQ) \
 	X(V, operator, CODE, 1, SJ_MAX_BADGE, NULL, OUT) \
 	X(V, supervisor, CODE, 1, SJ_MAX_BADGE, NULL, OUT) \

@@ -41,6 +41,7 @@
 #include "core/err.h"
 #include "core/record.h"
 #include "db/db.h"
+#include "exchange/exchange.h"
 
 #define MOB_KIT_MAX       64    /* a kit's name */
 #define MOB_MAX_STOPS     60    /* stops of one tour */
@@ -53,11 +54,12 @@
 #define MOB_MAX_JWS       (2 * 1024 * 1024) /* one signed capture (a face image in base64) */
 #define MOB_MAX_PACKET    (24 * 1024 * 1024)
 #define MOB_FINGERS       10
+#define MOB_DEDUP_SCORE   0.8  /* a person of the index this close is a candidate */
 
 extern const rec_desc mob_tour_rec, mob_stop_rec, mob_tours_rec, mob_booking_rec, mob_device_rec, mob_devices_rec;
 extern const rec_desc mob_enrolment_rec, mob_document_rec, mob_capture_rec, mob_captures_rec, mob_exception_rec;
-extern const rec_desc mob_signoff_rec, mob_review_rec, mob_reviews_rec, mob_packet_rec, mob_received_rec;
-extern const rec_desc mob_operator_print_rec;
+extern const rec_desc mob_review_rec, mob_reviews_rec, mob_packet_rec, mob_received_rec;
+extern const rec_desc mob_operator_print_rec, mob_receiveds_rec, mob_status_rec, mob_adjudication_rec;
 
 /* --- reference data (rules.c) --- */
 
@@ -198,11 +200,15 @@ SJ_MUST_USE sj_err mob_checks(db_conn *c, const sj_actor *a, json_t *e, json_t *
 /* mob_name_key writes the cross-script key of a last and first name (the
  * Latin or the Arabic spelling give the same key, src/text/namekey.h). */
 void mob_name_key(const char *last, const char *first, char *out, size_t n);
+/* mob_part_score: the best similarity (0..1, namekey.h) of name part
+ * lat/ar of a and b over the four pairings of scripts. */
+double mob_part_score(json_t *a, json_t *b, const char *lat, const char *ar);
 
 /* --- review and packets (review.c) --- */
 
-/* mob_review_list: the signed applications of tour id awaiting review (the
- * actor its supervisor: 403 "not-supervisor"), with their alerts. */
+/* mob_review_list: the signed applications of tour id awaiting review,
+ * with their alerts, for whoever may read the tour (only its supervisor
+ * decides: mob_review). */
 SJ_MUST_USE sj_err mob_review_list(db_conn *c, const sj_actor *a, const char *tour_id, json_t **out,
 				   const char **why);
 /* mob_review: the tour's supervisor approves or rejects (reason required:
@@ -220,10 +226,13 @@ SJ_MUST_USE sj_err mob_packet_build(db_conn *c, const char *id, json_t **out);
 /* mob_packet_seal seals application id: the clear packet's BLAKE2b-256
  * hash, the kit's signature over "sijill-mob-packet-v1|<hash>"
  * (xchg_sign_hex), the packet encrypted to central's box key
- * (crypto_box_seal; the key from the setting mobile.central_box_key), a
- * row of mob_packets (exchanged). 409 "no-central-key" when the kit was
- * not provisioned with central's key. Sealing twice is a no-op. */
+ * (crypto_box_seal; the key the kit feed provisioned, mob_kit_keys), a
+ * row of mob_packets (exchanged). SJ_ENOTFOUND when the kit was not
+ * provisioned with central's key (mob_review: 409 "no-central-key").
+ * Sealing twice is a no-op. */
 SJ_MUST_USE sj_err mob_packet_seal(db_conn *c, const char *id);
+/* mob_packet_hash writes BLAKE2b-256 of n bytes of text in hex. */
+void mob_packet_hash(const char *text, size_t n, char out[MOB_HASH_HEX + 1]);
 
 /* --- central (central.c) --- */
 
@@ -242,5 +251,46 @@ SJ_MUST_USE sj_err mob_box_public_hex(char out[MOB_HASH_HEX + 1]);
  * neither an accepted capture nor an exception), "packet-malformed" —
  * else accepted. *outcome (new) {outcome, reason, application_no}. */
 SJ_MUST_USE sj_err mob_validate(db_conn *c, json_t *row, json_t **outcome);
+/* mob_validate_pending validates every packet row central holds
+ * (xchg_rows, table mob_packets) not validated yet: *out (new)
+ * {"items": [outcome], "validated", "accepted", "refused"}. */
+SJ_MUST_USE sj_err mob_validate_pending(db_conn *c, json_t **out);
+/* mob_received_list: {"items": [received]} newest first. */
+SJ_MUST_USE sj_err mob_received_list(db_conn *c, json_t **out);
+/* mob_received_status moves a received application along production:
+ * in_production → ready → dispatched only (409 "status-out-of-order");
+ * SJ_ENOTFOUND "packet-not-found". */
+SJ_MUST_USE sj_err mob_received_status(db_conn *c, const char *id, json_t *in, json_t **out, const char **why);
+/* mob_adjudicate decides a received application in "adjudication" (409
+ * "not-in-adjudication"): "distinct" → in_production, "duplicate" →
+ * refused with reason "duplicate"; the decision's reason is required. */
+SJ_MUST_USE sj_err mob_adjudicate(db_conn *c, const char *id, json_t *in, json_t **out, const char **why);
+
+/* --- dedup (dedup.c) --- */
+
+/* mob_dedup returns (new array) the demographic candidates of clear
+ * packet app: persons of the national index found by the search engine
+ * (srch_persons) on the names in each script, the birth date (its year ±
+ * one accepted: "near_year") and the father's name, scoring at least
+ * MOB_DEDUP_SCORE — {"kind": "person", "person_id", "score"} — and
+ * applications already accepted whose names match across scripts with the
+ * same birth date and sex — {"kind": "application", "application_no"}. */
+SJ_MUST_USE sj_err mob_dedup(db_conn *c, json_t *app, json_t **out);
+
+/* --- feeds to the kit (feeds.c; entries of xchg_feeds[]) --- */
+
+/* "mobile-kit": central's box key (first answer), the tours of the node's
+ * unit (stops, team by badge) and the registered devices, by creation
+ * time. Applied as the kit's copies (tour status "provisioned"); a tour
+ * whose supervisor has no account on the kit waits. */
+SJ_MUST_USE sj_err mob_feed_kit_produce(db_conn *c, const xchg_peer *p, int64_t after, int64_t upto, size_t limit,
+					json_t *records, int64_t *cursor, bool *more);
+SJ_MUST_USE sj_err mob_feed_kit_apply(db_conn *c, json_t *records, int64_t issued_at, int64_t *applied);
+/* "mobile-status": what central made of each packet of the node's unit
+ * (outcome, reason, production status), by status time; applied to the
+ * kit's application of that number (central_status, central_reason). */
+SJ_MUST_USE sj_err mob_feed_status_produce(db_conn *c, const xchg_peer *p, int64_t after, int64_t upto,
+					   size_t limit, json_t *records, int64_t *cursor, bool *more);
+SJ_MUST_USE sj_err mob_feed_status_apply(db_conn *c, json_t *records, int64_t issued_at, int64_t *applied);
 
 #endif

@@ -30,10 +30,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "harness.h"
 
-static th_server S;
+static th_server S, K;   /* S: central (the suite's database); K: a kit (SQLite) joined to it */
+static char node_k[64];
 static char *admin, *chief, *officer, *officer2;
 static unsigned char dev_pk[crypto_sign_PUBLICKEYBYTES], dev_sk[crypto_sign_SECRETKEYBYTES];
 static unsigned char rogue_pk[crypto_sign_PUBLICKEYBYTES], rogue_sk[crypto_sign_SECRETKEYBYTES];
@@ -127,6 +129,28 @@ static int setup(void **state)
 	officer2 = th_login(&S, "demo-officer2");
 	crypto_sign_keypair(dev_pk, dev_sk);
 	crypto_sign_keypair(rogue_pk, rogue_sk);
+	const char *be = getenv("SIJILL_TEST_BACKEND");
+	char saved[16];
+	snprintf(saved, sizeof saved, "%s", be ? be : "sqlite");
+	setenv("SIJILL_TEST_BACKEND", "sqlite", 1);
+	th_setup(&K);
+	setenv("SIJILL_TEST_BACKEND", saved, 1);
+	/* the kit joins central as the node hosting AR-CASA-OULFA */
+	char out[4096], url[64], code[32];
+	const char *add[] = {"node", "add", "--unit", "AR-CASA-OULFA", NULL};
+	if (th_cli(&S, out, sizeof out, add) != 0)
+		return -1;
+	const char *p = strstr(out, "node "), *k = strstr(out, "valid 7 days): ");
+	if (!p || !k)
+		return -1;
+	snprintf(node_k, 37, "%s", p + 5);
+	snprintf(code, 21, "%s", k + strlen("valid 7 days): "));
+	snprintf(url, sizeof url, "http://127.0.0.1:%d", S.port);
+	const char *join[] = {"node", "join", "--central", url, "--code", code, NULL};
+	if (th_cli(&K, out, sizeof out, join) != 0) {
+		fprintf(stderr, "# join: %s\n", out);
+		return -1;
+	}
 	return 0;
 }
 
@@ -137,7 +161,8 @@ static int teardown(void **state)
 	free(chief);
 	free(officer);
 	free(officer2);
-	return th_teardown(&S) == 0 ? 0 : -1;
+	int k = th_teardown(&K);
+	return th_teardown(&S) == 0 && k == 0 ? 0 : -1;
 }
 
 static json_t *tour_body(const char *day, const char *commune, const char *op)
@@ -438,6 +463,332 @@ static void wanted_and_operator(void **st)
 	th_resp_free(&r);
 }
 
+
+/* ------------------------------------------------------------ kit ↔ central */
+
+#ifndef MOB_PER_DAY
+#define MOB_PER_DAY 30   /* bench/mobile.sh runs 300 x 5 */
+#endif
+#define MOB_DAYS 2
+
+static int sync_kit(void)
+{
+	char out[8192];
+	const char *args[] = {"sync", NULL};
+	int rc = th_cli(&K, out, sizeof out, args);
+	if (rc)
+		fprintf(stderr, "# sync: %s\n", out);
+	return rc;
+}
+
+/* settle: what central writes is served once XCHG_FEED_SETTLE_MS old */
+static void settle(void)
+{
+	struct timespec t = {2, 300 * 1000 * 1000};
+	nanosleep(&t, NULL);
+}
+
+static const char *const LAT_F[] = {"Karim", "Youssef", "Hamid", "Rachid", "Omar", "Nabil", "Driss", "Aziz", "Samir", "Jamal"};
+static const char *const AR_F[] = {"كريم", "يوسف", "حميد", "رشيد", "عمر", "نبيل", "ادريس", "عزيز", "سمير", "جمال"};
+static const char *const LAT_L[] = {"Fassi", "Bennis", "Tahiri", "Kettani", "Sqalli", "Lazrak", "Berrada", "Cherkaoui",
+				    "Naciri", "Zniber", "Guessous", "Lahlou", "Benkirane", "Filali", "Ouazzani"};
+static const char *const AR_L[] = {"الفاسي", "بنيس", "الطاهري", "الكتاني", "الصقلي", "لزرق", "برادة", "الشرقاوي",
+				   "الناصري", "زنيبر", "كسوس", "لحلو", "بنكيران", "الفيلالي", "الوزاني"};
+
+static char *ktok, *kchief;
+
+/* kit_enrol: one application on the kit, captured and signed off; returns
+ * its id (static) and the alerts' text in alerts (may be NULL). */
+static const char *kit_enrol(const char *tid, const char *ll, const char *fl, const char *la, const char *fa,
+			     const char *birth, const char *except, char *alerts, size_t an)
+{
+	static char id[64];
+	json_t *b = applicant(ll, fl, la, fa, birth, "first");
+	json_object_set_new(b, "tour_id", json_string(tid));
+	th_resp r = th_req(&K, "POST", "/api/v1/mobile/enrolments", ktok, b);
+	th_expect(&r, 201);
+	snprintf(id, sizeof id, "%s", jget(r.json, "id"));
+	th_resp_free(&r);
+	char head[65], subj[200], path[200];
+	sha_hex("", 0, head);
+	snprintf(subj, sizeof subj, "%s-%s-%s", ll, fl, birth);
+	json_t *bios = json_array();
+	for (int i = 0; i < 10; i++)
+		if (!except || strcmp(except, FINGERS[i]) != 0)
+			json_array_append_new(bios, capture(dev_sk, "SIM-FP-0001", id, "Finger", FINGERS[i], subj, 75, head));
+	json_array_append_new(bios, capture(dev_sk, "SIM-FP-0001", id, "Face", "Face", subj, 88, head));
+	json_t *body = json_pack("{s:o}", "biometrics", bios);
+	if (except) {
+		json_array_append_new(bios, capture(dev_sk, "SIM-FP-0001", id, "Face", "ExceptionPhoto", subj, 88, head));
+		json_object_set_new(body, "exceptions", json_pack("[{s:s,s:s}]", "position", except, "reason", "amputated"));
+	}
+	snprintf(path, sizeof path, "/api/v1/mobile/enrolments/%s/captures", id);
+	r = th_req(&K, "POST", path, ktok, body);
+	th_expect(&r, 200);
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/mobile/enrolments/%s/signoff", id);
+	r = th_req(&K, "POST", path, ktok, NULL);
+	th_expect(&r, 200);
+	if (alerts)
+		snprintf(alerts, an, "%s", r.body);
+	th_resp_free(&r);
+	return id;
+}
+
+static void review(const char *id, const char *decision, long want)
+{
+	char path[200];
+	snprintf(path, sizeof path, "/api/v1/mobile/enrolments/%s/review", id);
+	th_resp r = th_req(&K, "POST", path, kchief,
+			   strcmp(decision, "rejected") == 0
+				   ? json_pack("{s:s,s:s}", "decision", decision, "reason", "photo floue, à reprendre")
+				   : json_pack("{s:s}", "decision", decision));
+	th_expect(&r, want);
+	th_resp_free(&r);
+}
+
+static void kit_tour_offline_to_central(void **st)
+{
+	(void)st;
+	char sql[600], out[4096];
+	ktok = th_login(&K, "demo-officer");
+	kchief = th_login(&K, "demo-chief");
+	/* central: the national index holds a man the tour will enrol; a wanted notice */
+	char path[PATH_MAX + 64];
+	snprintf(path, sizeof path, "%s/index.jsonl", S.dir);
+	FILE *f = fopen(path, "w");
+	fputs("{\"last_name_lat\":\"Amrani\",\"first_name_lat\":\"Said\",\"last_name_ar\":\"العمراني\","
+	      "\"first_name_ar\":\"سعيد\",\"birth_date\":\"1979-02-02\",\"sex\":\"M\",\"father_name_lat\":\"Ahmed\","
+	      "\"cin\":\"BE100200\"}\n", f);
+	fclose(f);
+	const char *imp[] = {"import", "persons", "--quiet", path, NULL};
+	assert_int_equal(th_cli(&S, out, sizeof out, imp), 0);
+	th_resp r = th_json(&S, "POST", "/api/v1/registers/wanted", admin,
+			    "{\"reference\":\"MK-2026-1\",\"issuing_authority\":\"Procureur du Roi, Settat\","
+			    "\"offence\":\"vol qualifié\",\"danger\":\"high\",\"first_name_lat\":\"Abderrahmane\","
+			    "\"last_name_lat\":\"Salhi\",\"first_name_ar\":\"عبد الرحمن\",\"last_name_ar\":\"الصالحي\","
+			    "\"birth_date\":\"1983-08-08\"}");
+	th_expect(&r, 201);
+	th_resp_free(&r);
+	/* the tour is planned at central */
+	json_t *tb = tour_body("2026-01-06", "COM-RABAT", "demo-officer");
+	json_object_set_new(tb, "kit", json_string("KIT-SETTAT-1"));
+	r = th_req(&S, "POST", "/api/v1/mobile/tours", chief, tb);
+	th_expect(&r, 201);
+	char tid[64];
+	snprintf(tid, sizeof tid, "%s", jget(r.json, "id"));
+	th_resp_free(&r);
+
+	/* the kit is provisioned before it leaves: tour, devices, central's key, hotlists */
+	settle();
+	assert_int_equal(sync_kit(), 0);
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM mob_tours WHERE id = '%s' AND status = 'provisioned'", tid);
+	assert_int_equal(th_sql_int(&K, sql), 1);
+	assert_int_equal(th_sql_int(&K, "SELECT COUNT(*) FROM mob_devices WHERE serial = 'SIM-FP-0001'"), 1);
+	assert_int_equal(th_sql_int(&K, "SELECT COUNT(*) FROM mob_kit_keys"), 1);
+
+	/* offline from here: nothing reaches central until the next sync */
+	int n = 0, approved = 0, rejected = 0;
+	char ids[MOB_PER_DAY * MOB_DAYS + 16][64];
+	for (int d = 0; d < MOB_DAYS; d++) {
+		for (int i = 0; i < MOB_PER_DAY; i++, n++) {
+			char birth[16];
+			snprintf(birth, sizeof birth, "19%02d-%02d-%02d", 60 + n % 40, 1 + n % 12, 1 + n % 28);
+			int a = n % 10, b = (n / 10) % 15;
+			const char *except = n == 7 ? "Left LittleFinger" : NULL;   /* the missing finger */
+			snprintf(ids[n], 64, "%s", kit_enrol(tid, LAT_L[b], LAT_F[a], AR_L[b], AR_F[a], birth, except, NULL, 0));
+		}
+	}
+	char alerts[16384];
+	/* the wanted man, the cross-script double, the man of the index */
+	snprintf(ids[n++], 64, "%s", kit_enrol(tid, "Salhi", "Abderrahmane", "الصالحي", "عبد الرحمن", "1983-08-08", NULL,
+					      alerts, sizeof alerts));
+	assert_non_null(strstr(alerts, "\"wanted\""));
+	snprintf(ids[n++], 64, "%s", kit_enrol(tid, "Benali", "Mohamed", "بنعلي", "محمد", "1988-07-15", NULL, NULL, 0));
+	snprintf(ids[n++], 64, "%s", kit_enrol(tid, "Ben Ali", "Mohammed", "بن علي", "محمد", "1988-07-15", NULL, alerts,
+					      sizeof alerts));
+	assert_non_null(strstr(alerts, "same-person"));
+	snprintf(ids[n++], 64, "%s", kit_enrol(tid, "Amrani", "Said", "العمراني", "سعيد", "1979-02-02", NULL, NULL, 0));
+
+	/* three a kit got wrong, sealed all the same: central must refuse each */
+	char rogue_hex[65];
+	sodium_bin2hex(rogue_hex, sizeof rogue_hex, rogue_pk, sizeof rogue_pk);
+	const char *bad_alter = ids[1], *bad_quality = NULL;
+	snprintf(sql, sizeof sql,
+		 "UPDATE mob_captures SET data = substr(data, 1, 120) || CASE substr(data, 121, 1) WHEN 'A' THEN 'B' ELSE 'A'"
+		 " END || substr(data, 122) WHERE enrolment_id = '%s' AND seq = 3", bad_alter);
+	assert_int_equal(th_sql(&K, sql), 0);
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO mob_devices (id, serial, kind, make, model, public_key, status, registered_at)"
+		 " VALUES ('00000000-0000-4000-8000-00000000d0d0', 'ROGUE-1', 'finger', 'x', 'x', '%s', 'active', 1)",
+		 rogue_hex);
+	assert_int_equal(th_sql(&K, sql), 0);
+	json_t *rb = applicant("Rogue", "Device", "مجهول", "جهاز", "1991-09-09", "first");
+	json_object_set_new(rb, "tour_id", json_string(tid));
+	r = th_req(&K, "POST", "/api/v1/mobile/enrolments", ktok, rb);
+	th_expect(&r, 201);
+	char bad_device[64], head[65];
+	snprintf(bad_device, sizeof bad_device, "%s", jget(r.json, "id"));
+	th_resp_free(&r);
+	sha_hex("", 0, head);
+	json_t *bios = json_array();
+	for (int i = 0; i < 10; i++)
+		json_array_append_new(bios, capture(rogue_sk, "ROGUE-1", bad_device, "Finger", FINGERS[i], "rogue", 80, head));
+	json_array_append_new(bios, capture(rogue_sk, "ROGUE-1", bad_device, "Face", "Face", "rogue", 80, head));
+	snprintf(path, sizeof path, "/api/v1/mobile/enrolments/%s/captures", bad_device);
+	r = th_req(&K, "POST", path, ktok, json_pack("{s:o}", "biometrics", bios));
+	th_expect(&r, 200);
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/mobile/enrolments/%s/signoff", bad_device);
+	r = th_req(&K, "POST", path, ktok, NULL);
+	th_expect(&r, 200);
+	th_resp_free(&r);
+	snprintf(ids[n++], 64, "%s", bad_device);
+
+	/* the quality claim: a thumb captured at 20 that the kit marks accepted */
+	rb = applicant("Faible", "Qualite", "ضعيف", "جودة", "1992-10-10", "first");
+	json_object_set_new(rb, "tour_id", json_string(tid));
+	r = th_req(&K, "POST", "/api/v1/mobile/enrolments", ktok, rb);
+	th_expect(&r, 201);
+	char lowq[64];
+	snprintf(lowq, sizeof lowq, "%s", jget(r.json, "id"));
+	th_resp_free(&r);
+	sha_hex("", 0, head);
+	bios = json_array();
+	for (int i = 0; i < 10; i++)
+		json_array_append_new(bios, capture(dev_sk, "SIM-FP-0001", lowq, "Finger", FINGERS[i], "lowq", i == 0 ? 20 : 80, head));
+	json_array_append_new(bios, capture(dev_sk, "SIM-FP-0001", lowq, "Face", "Face", "lowq", 80, head));
+	snprintf(path, sizeof path, "/api/v1/mobile/enrolments/%s/captures", lowq);
+	r = th_req(&K, "POST", path, ktok, json_pack("{s:o}", "biometrics", bios));
+	th_expect(&r, 200);
+	th_resp_free(&r);
+	snprintf(sql, sizeof sql, "UPDATE mob_captures SET accepted = 1 WHERE enrolment_id = '%s' AND seq = 1", lowq);
+	assert_int_equal(th_sql(&K, sql), 0);
+	snprintf(path, sizeof path, "/api/v1/mobile/enrolments/%s/signoff", lowq);
+	r = th_req(&K, "POST", path, ktok, NULL);
+	th_expect(&r, 200);
+	th_resp_free(&r);
+	bad_quality = lowq;
+	snprintf(ids[n++], 64, "%s", lowq);
+
+	/* the supervisor's review: the officer may not, three rejected with a reason */
+	r = th_req(&K, "POST", "/api/v1/mobile/enrolments/00000000-0000-4000-8000-000000000000/review", ktok,
+		   json_pack("{s:s}", "decision", "approved"));
+	th_expect(&r, 404);
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/mobile/tours/%s/review", tid);
+	r = th_request(&K, "GET", path, kchief, NULL, 0, NULL);
+	th_expect(&r, 200);
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), n);
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/mobile/enrolments/%s/review", ids[3]);
+	r = th_req(&K, "POST", path, kchief, json_pack("{s:s}", "decision", "rejected"));
+	th_expect(&r, 422);
+	assert_non_null(strstr(r.body, "rejection-needs-reason"));
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/mobile/enrolments/%s/review", ids[0]);
+	r = th_req(&K, "POST", path, ktok, json_pack("{s:s}", "decision", "approved"));
+	th_expect(&r, 409);
+	assert_non_null(strstr(r.body, "not-supervisor"));
+	th_resp_free(&r);
+	for (int i = 0; i < n; i++) {
+		bool rej = i >= 3 && i < 6;
+		review(ids[i], rej ? "rejected" : "approved", 200);
+		if (rej)
+			rejected++;
+		else
+			approved++;
+	}
+	review(ids[0], "approved", 409);   /* reviewed once */
+	assert_int_equal(th_sql_int(&K, "SELECT COUNT(*) FROM mob_packets"), approved);
+	assert_int_equal(th_sql_int(&K, "SELECT COUNT(*) FROM xchg_outbox WHERE tbl = 'mob_packets'"), approved);
+
+	/* back online: every approved packet reaches central, once (the sync twice) */
+	assert_int_equal(sync_kit(), 0);
+	assert_int_equal(sync_kit(), 0);
+	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM xchg_rows WHERE tbl = 'mob_packets'"), approved);
+	r = th_req(&S, "POST", "/api/v1/mobile/packets/validate", admin, NULL);
+	th_expect(&r, 200);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "validated")), approved);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "refused")), 3);
+	th_resp_free(&r);
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM mob_received WHERE enrolment_id = '%s' AND reason = 'capture-signature'", bad_alter);
+	assert_int_equal(th_sql_int(&S, sql), 1);
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM mob_received WHERE enrolment_id = '%s' AND reason = 'device-unregistered'", bad_device);
+	assert_int_equal(th_sql_int(&S, sql), 1);
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM mob_received WHERE enrolment_id = '%s' AND reason = 'capture-quality'", bad_quality);
+	assert_int_equal(th_sql_int(&S, sql), 1);
+	/* refused: nothing applied (no applicant kept), each audited */
+	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM mob_received WHERE outcome = 'refused' AND applicant IS NOT NULL"), 0);
+	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM audit_log WHERE action = 'mobile.packet.validate' AND outcome = 'refused'"), 3);
+	/* validating again finds nothing new */
+	r = th_req(&S, "POST", "/api/v1/mobile/packets/validate", admin, NULL);
+	th_expect(&r, 200);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "validated")), 0);
+	th_resp_free(&r);
+	/* a replayed packet (the same packet again under a new row id) */
+	assert_int_equal(th_sql(&S, "INSERT INTO xchg_rows (tbl, id, node_id, src_seq, unit, row, applied_at)"
+				    " SELECT tbl, '00000000-0000-4000-8000-00000000beef', node_id, src_seq, unit, row, applied_at"
+				    " FROM xchg_rows WHERE tbl = 'mob_packets' AND id IN (SELECT packet_id FROM mob_received"
+				    " WHERE outcome = 'accepted' ORDER BY packet_id LIMIT 1)"), 0);
+	r = th_req(&S, "POST", "/api/v1/mobile/packets/validate", admin, NULL);
+	th_expect(&r, 200);
+	assert_non_null(strstr(r.body, "packet-replay"));
+	th_resp_free(&r);
+	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM mob_received WHERE outcome = 'accepted'"), approved - 3);
+
+	/* dedup: the index match and the cross-script double, in adjudication */
+	r = th_request(&S, "GET", "/api/v1/mobile/received", admin, NULL, 0, NULL);
+	th_expect(&r, 200);
+	int adj = 0, person = 0, application = 0;
+	char adj_id[64] = "";
+	size_t i;
+	json_t *x;
+	json_array_foreach(json_object_get(r.json, "items"), i, x) {
+		if (strcmp(jget(x, "status"), "adjudication") != 0)
+			continue;
+		adj++;
+		snprintf(adj_id, sizeof adj_id, "%s", jget(x, "id"));
+		char *dem = json_dumps(json_object_get(x, "demographic"), 0);
+		if (dem && strstr(dem, "\"person\""))
+			person++;
+		if (dem && strstr(dem, "\"application\""))
+			application++;
+		free(dem);
+	}
+	th_resp_free(&r);
+	assert_int_equal(adj, 2);
+	assert_int_equal(person, 1);
+	assert_int_equal(application, 1);
+	char p2[200];
+	snprintf(p2, sizeof p2, "/api/v1/mobile/received/%s/adjudication", adj_id);
+	r = th_req(&S, "POST", p2, admin, json_pack("{s:s,s:s}", "decision", "distinct", "reason", "pères différents"));
+	th_expect(&r, 200);
+	assert_string_equal(jget(r.json, "status"), "in_production");
+	th_resp_free(&r);
+	snprintf(p2, sizeof p2, "/api/v1/mobile/received/%s/status", adj_id);
+	r = th_req(&S, "POST", p2, admin, json_pack("{s:s}", "status", "dispatched"));
+	th_expect(&r, 409);
+	th_resp_free(&r);
+	r = th_req(&S, "POST", p2, admin, json_pack("{s:s}", "status", "ready"));
+	th_expect(&r, 200);
+	th_resp_free(&r);
+
+	/* the status comes back to the kit, in one exchange */
+	settle();
+	assert_int_equal(sync_kit(), 0);
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM mob_enrolments WHERE central_status IS NOT NULL");
+	assert_int_equal(th_sql_int(&K, sql), approved);
+	assert_int_equal(th_sql_int(&K, "SELECT COUNT(*) FROM mob_enrolments WHERE central_status = 'refused'"), 3);
+	assert_int_equal(th_sql_int(&K, "SELECT COUNT(*) FROM mob_enrolments WHERE central_status = 'ready'"), 1);
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM mob_enrolments WHERE id = '%s' AND central_reason = 'capture-signature'",
+		 bad_alter);
+	assert_int_equal(th_sql_int(&K, sql), 1);
+	free(ktok);
+	free(kchief);
+	(void)rejected;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -446,6 +797,7 @@ int main(void)
 		cmocka_unit_test(enrolment_rules),
 		cmocka_unit_test(captures_verified_and_signed_off),
 		cmocka_unit_test(wanted_and_operator),
+		cmocka_unit_test(kit_tour_offline_to_central),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
