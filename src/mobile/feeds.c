@@ -47,8 +47,12 @@ sj_err mob_feed_kit_produce(db_conn *c, const xchg_peer *p, int64_t after, int64
 	*cursor = after;
 	*more = false;
 	char box[MOB_HASH_HEX + 1];
-	if (after == 0 && mob_box_public_hex(box) == SJ_OK)
+	/* the box key comes first, once: it moves the cursor to 1 (before any
+	 * real time), so a node that has it is not sent it again */
+	if (after == 0 && mob_box_public_hex(box) == SJ_OK) {
 		json_array_append_new(records, json_pack("{s:s,s:s}", "record", "box_key", "value", box));
+		*cursor = 1;
+	}
 	json_t *tours = NULL, *devs = NULL;
 	sj_err e = dbj_rows(c, sql_tours, sql_tour_cols, &tours, "tii", p->unit_code, after, upto);
 	e = e ? e : dbj_rows(c, sql_devices, sql_device_cols, &devs, "ii", after, upto);
