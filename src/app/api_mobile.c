@@ -257,3 +257,45 @@ void api_mob_adjudicate(app *a, http_req *r, auth_user *u)
 		  json_pack("{s:O?,s:O?}", "decision", json_object_get(in, "decision"), "reason", json_object_get(in, "reason")),
 		  200, out);
 }
+
+void api_mob_handover(app *a, http_req *r, auth_user *u)
+{
+	sj_actor who;
+	app_actor(r, u, &who);
+	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	if (!c)
+		return;
+	json_t *out = NULL, *in = http_json(r);
+	const char *why = NULL;
+	sj_err e = mob_handover(c, &who, http_param(r, "id"), in, &out, &why);
+	app_reply(a, r, c, e, NULL, why, http_param(r, "id"),
+		  json_pack("{s:s?,s:O?,s:O?}", "check", jstr(out, "handover_check"), "override_reason",
+			    json_object_get(in, "override_reason"), "pin_envelope", json_object_get(in, "pin_envelope")),
+		  200, out);
+}
+
+/* GET /api/v1/mobile/status/{number}?c=CODE — outside the login, like the
+ * desk's verification: the caller named only by its address's keyed hash,
+ * the code never logged. */
+void api_mob_public_status(app *a, http_req *r, auth_user *u)
+{
+	(void)u;
+	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	if (!c)
+		return;
+	json_t *out = NULL;
+	const char *why = NULL;
+	char hash[65] = "";
+	int64_t retry = 0;
+	sj_err e = mob_public_status(c, http_client_ip(r), http_param(r, "number"), http_query(r, "c"), &out, hash, &retry,
+				     &why);
+	if (e == SJ_ELIMIT) {
+		char ra[32];
+		snprintf(ra, sizeof ra, "%lld", (long long)retry);
+		if (http_add_header(r, "Retry-After", ra)) {
+			/* the problem still goes out without the header */
+		}
+	}
+	app_reply(a, r, c, e, NULL, why, http_param(r, "number"),
+		  json_pack("{s:s,s:O?}", "address_hash", hash, "found", json_object_get(out, "found")), 200, out);
+}

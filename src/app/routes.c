@@ -208,6 +208,13 @@ const route app_routes[] = {
 	      "Central: decide a dedup candidate (distinct or duplicate, with a reason)", "mobile",
 	      BODY(mob_adjudication_rec), REPLY(mob_received_rec), AUDIT("mobile.received.adjudicate", "mob_received")),
 
+	ROUTE("POST", "/api/v1/mobile/enrolments/{id}/handover", WRITERS, 0, api_mob_handover,
+	      "Hand the card over: a 1:1 check through the device, or the supervisor's override with a reason",
+	      "mobile", BODY(mob_handover_rec), REPLY(mob_enrolment_rec), AUDIT("mobile.handover", "mob_enrolment")),
+	ROUTE("GET", "/api/v1/mobile/status/{number}", 0, ROUTE_PUBLIC | ROUTE_ANONYMOUS, api_mob_public_status,
+	      "Public: the status of a CNIE application by its number and code (no personal data)", "mobile",
+	      REPLY(mob_public_rec), AUDIT("mobile.status.public", "mob_enrolment")),
+
 	/* the front desk: declarations, residence certificates, the public verification */
 	ROUTE("POST", "/api/v1/declarations", WRITERS, 0, api_declaration_create,
 	      "Record a declaration of loss or theft (receipt number; registers fed)", "desk",
@@ -512,7 +519,7 @@ const rec_desc *const app_records[] = {
 	&mob_tour_rec, &mob_stop_rec, &mob_tours_rec, &mob_booking_rec, &mob_device_rec, &mob_devices_rec,
 	&mob_enrolment_rec, &mob_document_rec, &mob_capture_rec, &mob_captures_rec, &mob_exception_rec,
 	&mob_operator_print_rec, &mob_review_rec, &mob_reviews_rec, &mob_packet_rec, &mob_received_rec,
-	&mob_receiveds_rec, &mob_status_rec, &mob_adjudication_rec,
+	&mob_receiveds_rec, &mob_status_rec, &mob_adjudication_rec, &mob_handover_rec, &mob_public_rec,
 	/* the front desk */
 	&desk_declaration_rec, &desk_item_rec, &desk_found_rec, &desk_complaint_rec, &desk_residence_rec,
 	&desk_residence_check_rec, &desk_residence_decision_rec, &desk_document_rec, &desk_verify_rec, &desk_today_rec,

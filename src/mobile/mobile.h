@@ -277,6 +277,30 @@ SJ_MUST_USE sj_err mob_adjudicate(db_conn *c, const char *id, json_t *in, json_t
  * same birth date and sex — {"kind": "application", "application_no"}. */
 SJ_MUST_USE sj_err mob_dedup(db_conn *c, json_t *app, json_t **out);
 
+/* --- hand-over and the public status (handover.c) --- */
+
+extern const rec_desc mob_handover_rec, mob_public_rec;
+/* mob_handover hands the card of application id over on the kit: central
+ * said it is ready or dispatched (409 "card-not-ready"), not handed yet
+ * (409 "card-already-handed"), the old card collected for a renewal or a
+ * change (422 "old-card-required"), the PIN envelope's reference; and
+ * either a 1:1 check — one finger captured by a registered device
+ * (transaction "handover:<id>") equal to the application's accepted
+ * capture of that finger (422 "handover-mismatch") — or an override with
+ * a reason by the tour's supervisor (409 "not-supervisor"); neither: 422
+ * "handover-needs-check". The check or the override is recorded. */
+SJ_MUST_USE sj_err mob_handover(db_conn *c, const sj_actor *a, const char *id, json_t *in, json_t **out,
+				const char **why);
+/* mob_public_status answers anyone, from address addr, about application
+ * number (its printed form) with its code: counted per address hash in the
+ * hour like the desk's verification (setting desk.verify_per_hour: beyond,
+ * SJ_ELIMIT "rate-limited" with *retry_s); *out always {"found", "status",
+ * "unit", "updated_on"} — the members other than found null when the
+ * number is unknown or the code differs (constant-time compare). Never a
+ * name, a CIN or an address. hash: the address's anonymous name. */
+SJ_MUST_USE sj_err mob_public_status(db_conn *c, const char *addr, const char *number, const char *code, json_t **out,
+				     char hash[65], int64_t *retry_s, const char **why);
+
 /* --- feeds to the kit (feeds.c; entries of xchg_feeds[]) --- */
 
 /* "mobile-kit": central's box key (first answer), the tours of the node's

@@ -125,7 +125,7 @@ sj_err mob_review(db_conn *c, const sj_actor *a, const char *id, json_t *in, jso
 /* ------------------------------------------------------------ packets */
 
 static const char sql_row[] =
-	"SELECT id, application_no, request_type, last_name_lat, first_name_lat, last_name_ar, first_name_ar, sex,"
+	"SELECT id, application_no, verify_code, request_type, last_name_lat, first_name_lat, last_name_ar, first_name_ar, sex,"
 	" birth_date, birth_place, birth_act_no, father_name, mother_name, address, commune, prior_cin,"
 	" declaration_no, guardian_name, guardian_cin, documents, fee_ref, alerts, created_at, signed_at,"
 	" reviewed_at, tour_id, unit, operator, supervisor FROM mob_enrolments"
@@ -133,7 +133,7 @@ static const char sql_row[] =
 	" JOIN (SELECT id AS o_id, badge AS operator FROM users) o ON o.o_id = operator_id"
 	" JOIN (SELECT id AS s_id, badge AS supervisor FROM users) s ON s.s_id = reviewed_by WHERE id = ?";
 static const char sql_row_cols[] =
-	"id:t,application_no:t,request_type:t,last_name_lat:t,first_name_lat:t,last_name_ar:t,first_name_ar:t,sex:t,"
+	"id:t,application_no:t,verify_code:t,request_type:t,last_name_lat:t,first_name_lat:t,last_name_ar:t,first_name_ar:t,sex:t,"
 	"birth_date:t,birth_place:t,birth_act_no:t,father_name:t,mother_name:t,address:t,commune:t,prior_cin:t,"
 	"declaration_no:t,guardian_name:t,guardian_cin:t,documents:j,fee_ref:t,alerts:j,created_at:i,signed_at:i,"
 	"reviewed_at:i,tour_id:t,unit:t,operator:t,supervisor:t";

@@ -229,6 +229,10 @@ static const probe PROBES[] = {
 	{"GET", "/api/v1/mobile/tours/{id}/review", "/api/v1/mobile/tours/${mtour}/review", true, NULL, true},
 	{"POST", "/api/v1/mobile/enrolments/{id}/review", "/api/v1/mobile/enrolments/${menrol}/review", true,
 	 "{\"decision\":\"approved\"}", false},
+	{"POST", "/api/v1/mobile/enrolments/{id}/handover", "/api/v1/mobile/enrolments/${menrol}/handover", true,
+	 "{\"pin_envelope\":\"PIN-MX\"}", false},
+	{"GET", "/api/v1/mobile/status/{number}", "/api/v1/mobile/status/AR-CASA-OULFA-2026-EN-000001?c=ZZZZZZZZ", false,
+	 NULL, true},
 	/* central's side: national administrators only */
 	{"POST", "/api/v1/mobile/packets/validate", "/api/v1/mobile/packets/validate", false, NULL, true},
 	{"GET", "/api/v1/mobile/received", "/api/v1/mobile/received", false, NULL, true},

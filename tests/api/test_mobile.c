@@ -784,6 +784,96 @@ static void kit_tour_offline_to_central(void **st)
 	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM mob_enrolments WHERE id = '%s' AND central_reason = 'capture-signature'",
 		 bad_alter);
 	assert_int_equal(th_sql_int(&K, sql), 1);
+
+	/* hand-over on the kit: refused without a check, refused on another
+	 * finger, done with the 1:1 check; another card by the supervisor's
+	 * override with a reason */
+	snprintf(sql, sizeof sql, "SELECT id FROM mob_received WHERE id = '%s'", adj_id);
+	r = th_request(&S, "GET", "/api/v1/mobile/received", admin, NULL, 0, NULL);
+	char ready_en[64] = "", other_rid[64] = "", other_en[64] = "";
+	json_array_foreach(json_object_get(r.json, "items"), i, x) {
+		if (strcmp(jget(x, "id"), adj_id) == 0)
+			snprintf(ready_en, sizeof ready_en, "%s", jget(x, "enrolment_id"));
+		else if (!other_rid[0] && strcmp(jget(x, "status"), "in_production") == 0) {
+			snprintf(other_rid, sizeof other_rid, "%s", jget(x, "id"));
+			snprintf(other_en, sizeof other_en, "%s", jget(x, "enrolment_id"));
+		}
+	}
+	th_resp_free(&r);
+	assert_true(ready_en[0] && other_rid[0]);
+	snprintf(p2, sizeof p2, "/api/v1/mobile/received/%s/status", other_rid);
+	r = th_req(&S, "POST", p2, admin, json_pack("{s:s}", "status", "ready"));
+	th_expect(&r, 200);
+	th_resp_free(&r);
+	settle();
+	assert_int_equal(sync_kit(), 0);
+	snprintf(path, sizeof path, "/api/v1/mobile/enrolments/%s", ready_en);
+	r = th_request(&K, "GET", path, ktok, NULL, 0, NULL);
+	th_expect(&r, 200);
+	char subj[300], pubno[96], vcode[16];
+	snprintf(subj, sizeof subj, "%s-%s-%s", jget(r.json, "last_name_lat"), jget(r.json, "first_name_lat"),
+		 jget(r.json, "birth_date"));
+	snprintf(pubno, sizeof pubno, "%s", jget(r.json, "application_no"));
+	for (char *q = pubno; *q; q++)
+		if (*q == '/')
+			*q = '-';
+	snprintf(vcode, sizeof vcode, "%s", jget(r.json, "verify_code"));
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/mobile/enrolments/%s/handover", ready_en);
+	r = th_req(&K, "POST", path, ktok, json_pack("{s:s}", "pin_envelope", "PIN-0001"));
+	th_expect(&r, 422);
+	assert_non_null(strstr(r.body, "handover-needs-check"));
+	th_resp_free(&r);
+	char txn[100], hh[65];
+	snprintf(txn, sizeof txn, "handover:%s", ready_en);
+	sha_hex("", 0, hh);
+	r = th_req(&K, "POST", path, ktok,
+		   json_pack("{s:s,s:[o]}", "pin_envelope", "PIN-0001", "biometrics",
+			     capture(dev_sk, "SIM-FP-0001", txn, "Finger", FINGERS[1], "somebody else", 80, hh)));
+	th_expect(&r, 422);
+	assert_non_null(strstr(r.body, "handover-mismatch"));
+	th_resp_free(&r);
+	sha_hex("", 0, hh);
+	r = th_req(&K, "POST", path, ktok,
+		   json_pack("{s:s,s:[o]}", "pin_envelope", "PIN-0001", "biometrics",
+			     capture(dev_sk, "SIM-FP-0001", txn, "Finger", FINGERS[1], subj, 80, hh)));
+	th_expect(&r, 200);
+	assert_string_equal(jget(r.json, "handover_check"), "match");
+	th_resp_free(&r);
+	r = th_req(&K, "POST", path, ktok, json_pack("{s:s,s:s}", "pin_envelope", "PIN-0001", "override_reason", "encore"));
+	th_expect(&r, 409);
+	assert_non_null(strstr(r.body, "card-already-handed"));
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/mobile/enrolments/%s/handover", other_en);
+	r = th_req(&K, "POST", path, ktok,
+		   json_pack("{s:s,s:s}", "pin_envelope", "PIN-0002", "override_reason", "doigts abîmés (brûlure)"));
+	th_expect(&r, 409);   /* only the supervisor overrides */
+	assert_non_null(strstr(r.body, "not-supervisor"));
+	th_resp_free(&r);
+	r = th_req(&K, "POST", path, kchief,
+		   json_pack("{s:s,s:s}", "pin_envelope", "PIN-0002", "override_reason", "doigts abîmés (brûlure)"));
+	th_expect(&r, 200);
+	assert_string_equal(jget(r.json, "handover_check"), "override");
+	th_resp_free(&r);
+	assert_int_equal(th_sql_int(&K, "SELECT COUNT(*) FROM audit_log WHERE action = 'mobile.handover' AND outcome = 'ok'"), 2);
+
+	/* the citizen checks the status at central: number and code, no personal data */
+	snprintf(path, sizeof path, "/api/v1/mobile/status/%s?c=%s", pubno, vcode);
+	r = th_request(&S, "GET", path, NULL, NULL, 0, NULL);
+	th_expect(&r, 200);
+	assert_true(json_is_true(json_object_get(r.json, "found")));
+	assert_string_equal(jget(r.json, "status"), "ready");
+	assert_null(strstr(r.body, "Amrani"));
+	assert_null(strstr(r.body, "Benali"));
+	assert_null(strstr(r.body, "Ben Ali"));
+	assert_null(strstr(r.body, "birth"));
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/mobile/status/%s?c=ZZZZZZZZ", pubno);
+	r = th_request(&S, "GET", path, NULL, NULL, 0, NULL);
+	th_expect(&r, 200);
+	assert_false(json_is_true(json_object_get(r.json, "found")));
+	assert_true(json_is_null(json_object_get(r.json, "status")));
+	th_resp_free(&r);
 	free(ktok);
 	free(kchief);
 	(void)rejected;
