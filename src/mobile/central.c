@@ -89,6 +89,7 @@ sj_err mob_box_public_hex(char out[MOB_HASH_HEX + 1])
 	X(E, status, CODE, 1, 32, NULL, IN | REQ | OUT) \
 	X(E, demographic, JSON, 0, 0, NULL, OUT) \
 	X(C, applicant, JSON, 0, 0, NULL, 0) \
+	X(C, abis_ref, ID, 0, 36, NULL, 0) \
 	X(C, received_at, TIME, 0, 0, NULL, OUT) \
 	X(E, status_at, TIME, 0, 0, NULL, OUT)
 static const rec_field received_fields[] = {REC_ID_FIELD, RECEIVED_FIELDS(REC_FIELD)};
@@ -248,9 +249,18 @@ sj_err mob_validate(db_conn *c, json_t *row, json_t **outcome)
 	char id[ID_LEN + 1];
 	id_new(id);
 	json_t *cands = NULL;
+	char ref[ID_LEN + 1] = "";
 	if (!reason && (e = mob_dedup(c, app, &cands))) {
 		json_decref(app);
 		return e;
+	}
+	if (!reason) {
+		id_new(ref);
+		if ((e = mob_abis_dedup(c, app, ref, cands))) {
+			json_decref(app);
+			json_decref(cands);
+			return e;
+		}
 	}
 	json_t *rec = json_pack("{s:s,s:O,s:O,s:s?,s:O,s:O,s:O,s:s,s:s?,s:s,s:I,s:I}", "id", id, "packet_id",
 				json_object_get(row, "id"), "node_id", json_object_get(row, "node_id"), "enrolment_id",
@@ -267,8 +277,10 @@ sj_err mob_validate(db_conn *c, json_t *row, json_t **outcome)
 	}
 	if (cands)
 		json_object_set_new(rec, "demographic", cands);
-	if (!reason)
+	if (!reason) {
 		json_object_set(rec, "applicant", json_object_get(app, "enrolment"));
+		json_object_set_new(rec, "abis_ref", json_string(ref));
+	}
 	json_decref(app);
 	e = dbj_write(c, sql_rec_add, &mob_received_rec, rec, false, "");
 	audit_entry ae = {.badge = "system", .role = "system", .action = "mobile.packet.validate",

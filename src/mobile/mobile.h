@@ -277,6 +277,21 @@ SJ_MUST_USE sj_err mob_adjudicate(db_conn *c, const char *id, json_t *in, json_t
  * same birth date and sex — {"kind": "application", "application_no"}. */
 SJ_MUST_USE sj_err mob_dedup(db_conn *c, json_t *app, json_t **out);
 
+/* --- the biometric dedup adapter (abis.c) --- */
+
+/* mob_abis_configure sets the ABIS endpoint (config abis_url; "" none: no
+ * biometric dedup, said in each result). Before threads start. */
+void mob_abis_configure(const char *url);
+/* mob_abis_dedup sends MOSIP ABIS messages for clear packet app under
+ * referenceId ref (a fresh UUID, never the application number):
+ * "mosip.abis.insert" then "mosip.abis.identify" (flags maxResults,
+ * targetFPIR), with the captures' hashes and qualities only — no name, no
+ * CIN, no number — and appends each candidate the ABIS returns as
+ * {"kind": "biometric", "application_no"} (its referenceId mapped back
+ * through mob_received.abis_ref) to cands. An ABIS that does not answer is
+ * SJ_EIO (the validation is retried as a whole: nothing is recorded). */
+SJ_MUST_USE sj_err mob_abis_dedup(db_conn *c, json_t *app, const char *ref, json_t *cands);
+
 /* --- hand-over and the public status (handover.c) --- */
 
 extern const rec_desc mob_handover_rec, mob_public_rec;

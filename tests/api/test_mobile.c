@@ -25,12 +25,15 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <microhttpd.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "harness.h"
 
@@ -119,10 +122,123 @@ static json_t *capture(const unsigned char *sk, const char *serial, const char *
 	return out;
 }
 
+
+/* ------------------------------------------------------------ mock ABIS */
+
+/* A mock ABIS (MOSIP ABIS JSON): insert keeps a referenceId's hashes,
+ * identify answers the other referenceIds sharing a hash. It keeps every
+ * message it received, so the test can look for names and CINs in them. */
+static struct MHD_Daemon *abis;
+static pthread_mutex_t abis_mu = PTHREAD_MUTEX_INITIALIZER;
+static json_t *abis_msgs, *abis_gallery;   /* [message], {referenceId: [hash]} */
+static int abis_port;
+
+typedef struct abis_req {
+	char *body;
+	size_t n;
+} abis_req;
+
+static json_t *abis_answer(json_t *m)
+{
+	const char *id = jget(m, "id"), *ref = jget(m, "referenceId");
+	if (strcmp(id, "mosip.abis.insert") == 0) {
+		json_t *hs = json_array();
+		size_t i;
+		json_t *b;
+		json_array_foreach(json_object_get(m, "biometrics"), i, b) json_array_append(hs, json_object_get(b, "hash"));
+		json_object_set_new(abis_gallery, ref, hs);
+		return json_pack("{s:s,s:s,s:s}", "id", id, "requestId", jget(m, "requestId"), "returnValue", "1");
+	}
+	json_t *mine = json_object_get(abis_gallery, ref), *cands = json_array();
+	const char *k;
+	json_t *hs;
+	json_object_foreach(abis_gallery, k, hs) {
+		if (strcmp(k, ref) == 0)
+			continue;
+		bool hit = false;
+		size_t i, j;
+		json_t *a, *b;
+		json_array_foreach(mine, i, a) json_array_foreach(hs, j, b) if (json_equal(a, b)) hit = true;
+		if (hit)
+			json_array_append_new(cands, json_pack("{s:s,s:{s:s}}", "referenceId", k, "analytics", "confidence", "90"));
+	}
+	return json_pack("{s:s,s:s,s:s,s:{s:I,s:o}}", "id", id, "requestId", jget(m, "requestId"), "returnValue", "1",
+			 "candidateList", "count", (json_int_t)json_array_size(cands), "candidates", cands);
+}
+
+static enum MHD_Result abis_handle(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+				   const char *version, const char *data, size_t *size, void **con_cls)
+{
+	(void)cls;
+	(void)url;
+	(void)method;
+	(void)version;
+	abis_req *rq = *con_cls;
+	if (!rq) {
+		*con_cls = calloc(1, sizeof *rq);
+		return MHD_YES;
+	}
+	if (*size) {
+		rq->body = realloc(rq->body, rq->n + *size + 1);
+		memcpy(rq->body + rq->n, data, *size);
+		rq->n += *size;
+		rq->body[rq->n] = 0;
+		*size = 0;
+		return MHD_YES;
+	}
+	json_t *m = rq->body ? json_loads(rq->body, 0, NULL) : NULL, *ans = NULL;
+	pthread_mutex_lock(&abis_mu);
+	if (m) {
+		json_array_append(abis_msgs, m);
+		ans = abis_answer(m);
+	}
+	pthread_mutex_unlock(&abis_mu);
+	char *text = ans ? json_dumps(ans, JSON_COMPACT) : strdup("{}");
+	json_decref(m);
+	json_decref(ans);
+	struct MHD_Response *resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+	enum MHD_Result r = MHD_queue_response(conn, ans || m ? 200 : 400, resp);
+	MHD_destroy_response(resp);
+	return r;
+}
+
+static void abis_done(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode t)
+{
+	(void)cls;
+	(void)conn;
+	(void)t;
+	abis_req *rq = *con_cls;
+	if (rq)
+		free(rq->body);
+	free(rq);
+	*con_cls = NULL;
+}
+
+static void abis_start(void)
+{
+	abis_msgs = json_array();
+	abis_gallery = json_object();
+	for (abis_port = 20000 + (int)(getpid() % 20000); !abis; abis_port++)
+		abis = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, (uint16_t)abis_port, NULL, NULL, abis_handle, NULL,
+					MHD_OPTION_NOTIFY_COMPLETED, abis_done, NULL, MHD_OPTION_END);
+	abis_port--;
+}
+
 static int setup(void **state)
 {
 	(void)state;
 	th_setup(&S);
+	/* central asks the mock ABIS (config abis_url) */
+	abis_start();
+	snprintf(S.conf, sizeof S.conf, "%s/abis.conf", S.dir);
+	FILE *cf = fopen(S.conf, "w");
+	if (!cf)
+		return -1;
+	fprintf(cf, "abis_url = http://127.0.0.1:%d/abis\n", abis_port);
+	fclose(cf);
+	if (th_stop_server(&S) != 0)
+		return -1;
+	th_start_server(&S);
 	admin = th_login(&S, "demo-admin");
 	chief = th_login(&S, "demo-chief");
 	officer = th_login(&S, "demo-officer");
@@ -162,6 +278,9 @@ static int teardown(void **state)
 	free(officer);
 	free(officer2);
 	int k = th_teardown(&K);
+	MHD_stop_daemon(abis);
+	json_decref(abis_msgs);
+	json_decref(abis_gallery);
 	return th_teardown(&S) == 0 && k == 0 ? 0 : -1;
 }
 
@@ -496,6 +615,7 @@ static const char *const AR_L[] = {"الفاسي", "بنيس", "الطاهري",
 				   "الناصري", "زنيبر", "كسوس", "لحلو", "بنكيران", "الفيلالي", "الوزاني"};
 
 static char *ktok, *kchief;
+static const char *subject_override;   /* the same person's fingers under another name */
 
 /* kit_enrol: one application on the kit, captured and signed off; returns
  * its id (static) and the alerts' text in alerts (may be NULL). */
@@ -512,6 +632,8 @@ static const char *kit_enrol(const char *tid, const char *ll, const char *fl, co
 	char head[65], subj[200], path[200];
 	sha_hex("", 0, head);
 	snprintf(subj, sizeof subj, "%s-%s-%s", ll, fl, birth);
+	if (subject_override)
+		snprintf(subj, sizeof subj, "%s", subject_override);
 	json_t *bios = json_array();
 	for (int i = 0; i < 10; i++)
 		if (!except || strcmp(except, FINGERS[i]) != 0)
@@ -604,9 +726,11 @@ static void kit_tour_offline_to_central(void **st)
 	snprintf(ids[n++], 64, "%s", kit_enrol(tid, "Salhi", "Abderrahmane", "الصالحي", "عبد الرحمن", "1983-08-08", NULL,
 					      alerts, sizeof alerts));
 	assert_non_null(strstr(alerts, "\"wanted\""));
+	subject_override = "the-benali-man";
 	snprintf(ids[n++], 64, "%s", kit_enrol(tid, "Benali", "Mohamed", "بنعلي", "محمد", "1988-07-15", NULL, NULL, 0));
 	snprintf(ids[n++], 64, "%s", kit_enrol(tid, "Ben Ali", "Mohammed", "بن علي", "محمد", "1988-07-15", NULL, alerts,
 					      sizeof alerts));
+	subject_override = NULL;
 	assert_non_null(strstr(alerts, "same-person"));
 	snprintf(ids[n++], 64, "%s", kit_enrol(tid, "Amrani", "Said", "العمراني", "سعيد", "1979-02-02", NULL, NULL, 0));
 
@@ -760,6 +884,29 @@ static void kit_tour_offline_to_central(void **st)
 	assert_int_equal(adj, 2);
 	assert_int_equal(person, 1);
 	assert_int_equal(application, 1);
+	/* the double's fingers found by the ABIS, which never saw a name, a CIN or a number */
+	r = th_request(&S, "GET", "/api/v1/mobile/received", admin, NULL, 0, NULL);
+	assert_non_null(strstr(r.body, "\"biometric\""));
+	th_resp_free(&r);
+	pthread_mutex_lock(&abis_mu);
+	char *seen = json_dumps(abis_msgs, JSON_COMPACT);
+	size_t inserts = 0, identifies = 0;
+	json_array_foreach(abis_msgs, i, x) {
+		if (strcmp(jget(x, "id"), "mosip.abis.insert") == 0)
+			inserts++;
+		if (strcmp(jget(x, "id"), "mosip.abis.identify") == 0 &&
+		    strcmp(jget(json_object_get(x, "flags"), "targetFPIR"), "30") == 0)
+			identifies++;
+	}
+	pthread_mutex_unlock(&abis_mu);
+	assert_int_equal(inserts, (size_t)(approved - 3));
+	assert_int_equal(identifies, (size_t)(approved - 3));
+	static const char *const secrets[] = {"Benali", "Ben Ali", "بنعلي", "Amrani", "العمراني", "Salhi", "BE100200",
+					      "name", "cin", "birth", "father", "/EN-", "application_no", "address"};
+	for (size_t s_ = 0; s_ < sizeof secrets / sizeof secrets[0]; s_++)
+		if (strstr(seen, secrets[s_]))
+			fail_msg("the ABIS received %s", secrets[s_]);
+	free(seen);
 	char p2[200];
 	snprintf(p2, sizeof p2, "/api/v1/mobile/received/%s/adjudication", adj_id);
 	r = th_req(&S, "POST", p2, admin, json_pack("{s:s,s:s}", "decision", "distinct", "reason", "pères différents"));
@@ -813,6 +960,8 @@ static void kit_tour_offline_to_central(void **st)
 	char subj[300], pubno[96], vcode[16];
 	snprintf(subj, sizeof subj, "%s-%s-%s", jget(r.json, "last_name_lat"), jget(r.json, "first_name_lat"),
 		 jget(r.json, "birth_date"));
+	if (strncmp(jget(r.json, "last_name_lat"), "Ben", 3) == 0)
+		snprintf(subj, sizeof subj, "the-benali-man");   /* the double: his fingers */
 	snprintf(pubno, sizeof pubno, "%s", jget(r.json, "application_no"));
 	for (char *q = pubno; *q; q++)
 		if (*q == '/')

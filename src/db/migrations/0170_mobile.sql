@@ -184,6 +184,7 @@ CREATE TABLE mob_received (
   status          TEXT NOT NULL,   -- validated | adjudication | in_production | ready | dispatched | handed | refused
   demographic     TEXT,            -- JSON candidates
   applicant       TEXT,            -- JSON: the demographics, for dedup and production
+  abis_ref        TEXT,            -- the referenceId the ABIS knows it by (never the number)
   received_at     BIGINT NOT NULL,
   status_at       BIGINT NOT NULL
 );
