@@ -299,3 +299,8 @@ void api_mob_public_status(app *a, http_req *r, auth_user *u)
 	app_reply(a, r, c, e, NULL, why, http_param(r, "number"),
 		  json_pack("{s:s,s:O?}", "address_hash", hash, "found", json_object_get(out, "found")), 200, out);
 }
+
+void api_mob_figures(app *a, http_req *r, auth_user *u)
+{
+	app_serve_read(a, r, u, mob_figures);
+}

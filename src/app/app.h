@@ -334,6 +334,7 @@ void api_mob_received_status(app *a, http_req *r, auth_user *u);
 void api_mob_adjudicate(app *a, http_req *r, auth_user *u);
 void api_mob_handover(app *a, http_req *r, auth_user *u);
 void api_mob_public_status(app *a, http_req *r, auth_user *u);
+void api_mob_figures(app *a, http_req *r, auth_user *u);
 
 /* security communication (api_comms.c, issue 15) */
 void api_comms_link_create(app *a, http_req *r, auth_user *u);

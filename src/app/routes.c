@@ -189,6 +189,9 @@ const route app_routes[] = {
 	      "Record my own prints (an operator's captures are never an applicant's)", "mobile",
 	      BODY(mob_operator_print_rec), AUDIT("mobile.operator.prints", "user")),
 
+	ROUTE("GET", "/api/v1/mobile/tours/{id}/figures", HUMANS, 0, api_mob_figures,
+	      "A tour's figures: enrolments per day, rejections by reason, duplicates, times to ready and to hand-over",
+	      "mobile", REPLY(mob_figures_rec), AUDIT("mobile.figures", "mob_tour")),
 	ROUTE("GET", "/api/v1/mobile/tours/{id}/review", HUMANS, 0, api_mob_review_list,
 	      "The supervisor's review: the tour's signed applications and their alerts", "mobile",
 	      REPLY(mob_reviews_rec), AUDIT("mobile.review.list", "mob_tour")),
@@ -520,6 +523,7 @@ const rec_desc *const app_records[] = {
 	&mob_enrolment_rec, &mob_document_rec, &mob_capture_rec, &mob_captures_rec, &mob_exception_rec,
 	&mob_operator_print_rec, &mob_review_rec, &mob_reviews_rec, &mob_packet_rec, &mob_received_rec,
 	&mob_receiveds_rec, &mob_status_rec, &mob_adjudication_rec, &mob_handover_rec, &mob_public_rec,
+	&mob_figures_rec,
 	/* the front desk */
 	&desk_declaration_rec, &desk_item_rec, &desk_found_rec, &desk_complaint_rec, &desk_residence_rec,
 	&desk_residence_check_rec, &desk_residence_decision_rec, &desk_document_rec, &desk_verify_rec, &desk_today_rec,

@@ -316,6 +316,16 @@ SJ_MUST_USE sj_err mob_handover(db_conn *c, const sj_actor *a, const char *id, j
 SJ_MUST_USE sj_err mob_public_status(db_conn *c, const char *addr, const char *number, const char *code, json_t **out,
 				     char hash[65], int64_t *retry_s, const char **why);
 
+/* --- figures (figures.c) --- */
+
+extern const rec_desc mob_figures_rec;
+/* mob_figures returns tour id's figures (for whoever may read the tour):
+ * {"enrolments", "per_day": [{day, commune, request_type, count}],
+ * "rejections": [{reason, count}] ("supervisor" or central's reason),
+ * "duplicates", "to_ready_h" and "to_handed_h": {median, p90, n}} —
+ * computed from the kit's applications and the status central sent back. */
+SJ_MUST_USE sj_err mob_figures(db_conn *c, const sj_actor *a, const char *id, json_t **out, const char **why);
+
 /* --- feeds to the kit (feeds.c; entries of xchg_feeds[]) --- */
 
 /* "mobile-kit": central's box key (first answer), the tours of the node's

@@ -227,6 +227,7 @@ static const probe PROBES[] = {
 	 true},
 	{"POST", "/api/v1/mobile/operator-prints", "/api/v1/mobile/operator-prints", false, NULL, false},
 	{"GET", "/api/v1/mobile/tours/{id}/review", "/api/v1/mobile/tours/${mtour}/review", true, NULL, true},
+	{"GET", "/api/v1/mobile/tours/{id}/figures", "/api/v1/mobile/tours/${mtour}/figures", true, NULL, true},
 	{"POST", "/api/v1/mobile/enrolments/{id}/review", "/api/v1/mobile/enrolments/${menrol}/review", true,
 	 "{\"decision\":\"approved\"}", false},
 	{"POST", "/api/v1/mobile/enrolments/{id}/handover", "/api/v1/mobile/enrolments/${menrol}/handover", true,

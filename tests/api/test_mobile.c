@@ -1023,6 +1023,17 @@ static void kit_tour_offline_to_central(void **st)
 	assert_false(json_is_true(json_object_get(r.json, "found")));
 	assert_true(json_is_null(json_object_get(r.json, "status")));
 	th_resp_free(&r);
+	/* the tour's figures on the kit */
+	snprintf(path, sizeof path, "/api/v1/mobile/tours/%s/figures", tid);
+	r = th_request(&K, "GET", path, kchief, NULL, 0, NULL);
+	th_expect(&r, 200);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "enrolments")), n);
+	assert_true(json_integer_value(json_object_get(r.json, "duplicates")) >= 2);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(r.json, "to_ready_h"), "n")), 2);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(r.json, "to_handed_h"), "n")), 2);
+	assert_non_null(strstr(r.body, "capture-signature"));
+	assert_non_null(strstr(r.body, "\"supervisor\""));
+	th_resp_free(&r);
 	free(ktok);
 	free(kchief);
 	(void)rejected;
