@@ -1162,6 +1162,7 @@ async function main() {
 
   await (await import('./desk.mjs')).deskTests({ test, newPage, loggedIn, setLangUI, shot, shotBoth, expect, root, base: () => base, context: () => ctx });
   await (await import('./comms.mjs')).default({ test, newPage, loggedIn, setLangUI, shot, shotBoth, expect, base, englishOnScreen });
+  await (await import('./mobile.mjs')).default({ test, newPage, loggedIn, setLangUI, shotBoth, expect, base, englishOnScreen, tabTo });
 
   await test('no console errors during the whole run', async () => {
     expect(allErrors.length === 0, `${allErrors.length} console or page errors: ${allErrors.slice(0, 3).join(' | ')}`);

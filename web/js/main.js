@@ -19,6 +19,7 @@ const NAV = [
   ['/complaints/new', 'nav.complaint', ['POST', '/api/v1/complaints']],
   ['/custody', 'nav.custody', ['GET', '/api/v1/custody/deadlines']],
   ['/desk', 'nav.desk', ['GET', '/api/v1/desk/today']],
+  ['/mobile', 'nav.mobile', ['GET', '/api/v1/mobile/tours']],
   ['/persons', 'nav.persons', ['GET', '/api/v1/persons/search']],
   ['/registers/wanted', 'nav.registers', ['GET', '/api/v1/registers/wanted']],
   ['/comms', 'nav.comms', ['GET', '/api/v1/comms/activities']],
@@ -72,6 +73,9 @@ const ROUTES = [
   [/^\/desk\/declare\/(?<kind>loss|theft)$/, 'deskdeclare'],
   [/^\/desk\/declarations\/(?<id>[^/]+)$/, 'deskdeclaration'],
   [/^\/desk\/residence\/(?<id>[^/]+)$/, 'deskresidence'],
+  [/^\/mobile$/, 'mobile'],
+  [/^\/mobile\/tours\/(?<id>[^/]+)$/, 'mobile'],
+  [/^\/mobile\/enrolments\/(?<enrolment>[^/]+)$/, 'mobile'],
   [/^\/verify\/(?<number>[^/]+)$/, 'verify'],
   [/^\/exchange$/, 'exchange'],
 ];
