@@ -8,7 +8,7 @@ usage: mobile_client.py kit KIT_URL DEVICE_URL IMAGES_DIR TOUR_ID N THREADS
 Prints one JSON line. Python 3 standard library only; synthetic images are
 made here, deterministically (nobody's fingers).
 """
-import json, os, random, sys, threading, time, urllib.request
+import json, os, random, sys, threading, time, urllib.error, urllib.request
 
 FINGERS = ["Right Thumb", "Right IndexFinger", "Right MiddleFinger", "Right RingFinger", "Right LittleFinger",
            "Left Thumb", "Left IndexFinger", "Left MiddleFinger", "Left RingFinger", "Left LittleFinger"]
@@ -23,8 +23,11 @@ def call(url, body=None, token=None, method=None):
     req.add_header("Content-Type", "application/json")
     if token:
         req.add_header("Authorization", "Bearer " + token)
-    with urllib.request.urlopen(req, timeout=60) as r:
-        return json.loads(r.read() or b"{}")
+    try:
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return json.loads(r.read() or b"{}")
+    except urllib.error.HTTPError as e:
+        raise RuntimeError("%s %s -> %d %s" % (req.get_method(), url, e.code, e.read()[:200].decode("utf-8", "replace")))
 
 
 def login(kit, badge):

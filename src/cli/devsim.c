@@ -65,14 +65,28 @@ static void sha_hex(const void *p, size_t n, char out[65])
 	sodium_bin2hex(out, 65, h, sizeof h);
 }
 
-/* quality scores an image 0..100 from the spread of its pixels after the
- * PGM header: a flat (smudged, absent) print scores low. */
+/* pgm_data: the offset of the pixels of a binary PGM ("P5", width,
+ * height, maxval, separated by whitespace, then one whitespace byte), or n
+ * when it is not one. */
+static size_t pgm_data(const unsigned char *img, size_t n)
+{
+	if (n < 2 || img[0] != 'P' || img[1] != '5')
+		return n;
+	size_t off = 2;
+	for (int tok = 0; tok < 3; tok++) {
+		while (off < n && (img[off] == ' ' || img[off] == '\n' || img[off] == '\r' || img[off] == '\t'))
+			off++;
+		while (off < n && img[off] >= '0' && img[off] <= '9')
+			off++;
+	}
+	return off < n ? off + 1 : n;
+}
+
+/* quality scores an image 0..100 from the spread of its pixels: a flat
+ * (smudged, absent) print scores low. */
 static int quality(const unsigned char *img, size_t n)
 {
-	size_t off = 0;
-	for (int lines = 0; off < n && lines < 2; off++)
-		if (img[off] == '\n')
-			lines++;
+	size_t off = pgm_data(img, n);
 	if (off >= n)
 		return 0;
 	double sum = 0, sq = 0;
