@@ -32,8 +32,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+extern char **environ;
 
 #include "harness.h"
 
@@ -583,6 +590,121 @@ static void wanted_and_operator(void **st)
 }
 
 
+/* ------------------------------------------------------------ the shipped device */
+
+/* write_pgm writes a 24x24 PGM of subject's position under dir; flat: a
+ * smudge (every pixel alike: quality 0). */
+static void write_pgm(const char *dir, const char *subject, const char *pos, bool flat)
+{
+	char path[PATH_MAX + 256];
+	snprintf(path, sizeof path, "%s/%s", dir, subject);
+	mkdir(path, 0700);
+	snprintf(path, sizeof path, "%s/%s/%s.pgm", dir, subject, pos);
+	unsigned char img[700];
+	size_t n = image(subject, pos, img);
+	if (flat)
+		memset(img + 13, 128, n - 13);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(img, 1, n, f), n);
+	fclose(f);
+}
+
+static void shipped_device_sim(void **st)
+{
+	(void)st;
+	char dir[PATH_MAX + 16], key[PATH_MAX + 32], port[16], out[PATH_MAX + 32];
+	snprintf(dir, sizeof dir, "%s/img", S.dir);
+	mkdir(dir, 0700);
+	for (int i = 0; i < 10; i++)
+		write_pgm(dir, "leila", FINGERS[i], i == 4);   /* her right little finger smudged */
+	/* no face image: the device answers an error for it */
+	snprintf(key, sizeof key, "%s/sim.key", S.dir);
+	snprintf(out, sizeof out, "%s/sim.out", S.dir);
+	int dport = 30000 + (int)(getpid() % 20000);
+	snprintf(port, sizeof port, "%d", dport);
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	char *const argv[] = {(char *)getenv("SIJILL_BIN"), "device-sim", "--port", port, "--key", key, "--images", dir,
+			      "--serial", "SIM-FP-0009", NULL};
+	pid_t pid = 0;
+	assert_int_equal(posix_spawn(&pid, argv[0], &fa, NULL, argv, environ), 0);
+	posix_spawn_file_actions_destroy(&fa);
+	char line[256] = "";
+	for (int i = 0; i < 100 && !strstr(line, "public_key "); i++) {
+		struct timespec t = {0, 100 * 1000 * 1000};
+		nanosleep(&t, NULL);
+		FILE *f = fopen(out, "r");
+		if (f) {
+			if (!fgets(line, sizeof line, f))
+				line[0] = 0;
+			fclose(f);
+		}
+	}
+	const char *pk = strstr(line, "public_key ");
+	assert_non_null(pk);
+	char hex[65];
+	snprintf(hex, sizeof hex, "%s", pk + strlen("public_key "));
+	th_resp r = th_req(&S, "POST", "/api/v1/mobile/devices", admin,
+			   json_pack("{s:s,s:s,s:s,s:s,s:s}", "serial", "SIM-FP-0009", "kind", "finger", "make", "sijill", "model",
+				     "device-sim", "public_key", hex));
+	th_expect(&r, 201);
+	th_resp_free(&r);
+	char id[64], head[65];
+	snprintf(id, sizeof id, "%s", enrol(applicant("Benjelloun", "Leila", "بنجلون", "ليلى", "1995-04-04", "first")));
+	sha_hex("", 0, head);
+	/* the device, over SBI on loopback */
+	th_server dev = {.port = dport};
+	const char present[] = "{\"subject\":\"leila\"}";
+	r = th_request(&dev, "POST", "/sim/present", NULL, present, strlen(present), NULL);
+	th_expect(&r, 200);
+	th_resp_free(&r);
+	json_t *cap = json_pack("{s:s,s:s,s:[{s:s,s:[s,s,s,s,s,s,s,s,s,s]},{s:s,s:[s]}]}", "transactionId", id, "previousHash",
+				head, "bio", "type", "Finger", "bioSubType", FINGERS[0], FINGERS[1], FINGERS[2], FINGERS[3],
+				FINGERS[4], FINGERS[5], FINGERS[6], FINGERS[7], FINGERS[8], FINGERS[9], "type", "Face",
+				"bioSubType", "Face");
+	char *body = json_dumps(cap, JSON_COMPACT);
+	json_decref(cap);
+	r = th_request(&dev, "POST", "/capture", NULL, body, strlen(body), NULL);
+	free(body);
+	th_expect(&r, 200);
+	json_t *bios = json_array(), *face = NULL;
+	size_t i;
+	json_t *b;
+	json_array_foreach(json_object_get(r.json, "biometrics"), i, b) {
+		if (json_is_string(json_object_get(b, "data")))
+			json_array_append(bios, b);
+		else
+			face = b;
+	}
+	assert_int_equal(json_array_size(bios), 10);
+	assert_non_null(face);   /* nothing on the sensor for the face */
+	assert_string_equal(jget(json_object_get(face, "error"), "errorCode"), "101");
+	th_resp_free(&r);
+	char path[200];
+	snprintf(path, sizeof path, "/api/v1/mobile/enrolments/%s/captures", id);
+	r = th_req(&S, "POST", path, officer, json_pack("{s:o}", "biometrics", bios));
+	th_expect(&r, 200);
+	/* the smudged finger was kept but not accepted; the others were */
+	int accepted = 0, refused = 0;
+	json_array_foreach(json_object_get(r.json, "captures"), i, b) {
+		if (json_is_true(json_object_get(b, "accepted")))
+			accepted++;
+		else {
+			refused++;
+			assert_string_equal(jget(b, "position"), "Right LittleFinger");
+		}
+	}
+	th_resp_free(&r);
+	assert_int_equal(accepted, 9);
+	assert_int_equal(refused, 1);
+	kill(pid, SIGTERM);
+	int status = 0;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 /* ------------------------------------------------------------ kit ↔ central */
 
 #ifndef MOB_PER_DAY
@@ -1047,6 +1169,7 @@ int main(void)
 		cmocka_unit_test(enrolment_rules),
 		cmocka_unit_test(captures_verified_and_signed_off),
 		cmocka_unit_test(wanted_and_operator),
+		cmocka_unit_test(shipped_device_sim),
 		cmocka_unit_test(kit_tour_offline_to_central),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
