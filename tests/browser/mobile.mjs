@@ -143,6 +143,17 @@ export default async function mobile({ test, newPage, loggedIn, setLangUI, shotB
     const chief = await client(base, 'demo-chief');
     const e = await chief('GET', `/api/v1/mobile/enrolments/${state.app}`);
     expect(e.status === 'rejected' && e.reject_reason === 'Photo floue, à reprendre', `rejected with its reason: ${e.status} ${e.reject_reason}`);
+    // the tour's figures count the rejection
+    await page.reload();
+    await page.waitForSelector('#mobile-figures');
+    const figs = await page.textContent('#mobile-figures');
+    expect(figs.includes('Rejet du superviseur'), `the figures show the supervisor's rejection: ${figs.slice(0, 200)}`);
+    await shotBoth(page, 'mobile-figures', '#mobile-figures');
+    await setLangUI(page, 'ar');
+    await page.reload();
+    await page.waitForSelector('#mobile-figures');
+    const latin = await englishOnScreen(page);
+    expect(!latin || latin.length === 0, `Latin words on the Arabic tour page: ${latin}`);
     await page.close();
   });
 }

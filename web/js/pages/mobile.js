@@ -73,6 +73,31 @@ async function review(ctx, tour) {
     ], d.items, { empty: 'mobile.none', caption: 'mobile.review' }));
 }
 
+// figures: the tour's figures (enrolments, rejections by reason, duplicates,
+// times to ready and to hand-over).
+async function figures(tour) {
+  const f = await api('GET', `${at(M.tour, tour.id)}/figures`);
+  const ar = getLang() === 'ar';
+  const names = new Map(((await api('GET', M.communes)).communes || []).map((c) => [c.code, ar ? c.name_ar : c.name_fr]));
+  const hours = (p) => (p && p.n ? `${p.median.toFixed(1)} · ${p.p90.toFixed(1)} (${p.n})` : '—');
+  return h('section', { class: 'card', id: 'mobile-figures' }, h('h2', { text: t('mobile.figures') }),
+    h('dl', { class: 'facts' },
+      h('dt', { text: t('mob_figures.enrolments') }), h('dd', { class: 'num', text: String(f.enrolments) }),
+      h('dt', { text: t('mob_figures.duplicates') }), h('dd', { class: 'num', text: String(f.duplicates) }),
+      h('dt', { text: t('mob_figures.to_ready_h') }), h('dd', { class: 'num', text: hours(f.to_ready_h) }),
+      h('dt', { text: t('mob_figures.to_handed_h') }), h('dd', { class: 'num', text: hours(f.to_handed_h) })),
+    table([
+      ['mob_stop.day', (r) => r.day],
+      ['mob_stop.commune', (r) => h('bdi', { text: names.get(r.commune) || r.commune })],
+      ['mob_enrolment.request_type', (r) => t(`mob_request_type.${r.request_type}`)],
+      ['mob_figures.enrolments', (r) => String(r.count)],
+    ], f.per_day, { empty: 'mobile.none', caption: 'mob_figures.per_day' }),
+    table([
+      ['mob_review.reason', (r) => (r.reason === 'supervisor' ? t('mobile.rejected_by_supervisor') : t(`mob_reason.${r.reason}`))],
+      ['mob_figures.rejections', (r) => String(r.count)],
+    ], f.rejections, { empty: 'mobile.none', caption: 'mob_figures.rejections' }));
+}
+
 async function tourPage(ctx) {
   const tour = await api('GET', at(M.tour, ctx.params.id));
   const writer = ['chief', 'opj', 'officer'].includes(ctx.user.role);
@@ -86,7 +111,8 @@ async function tourPage(ctx) {
         h('dt', { text: t('mob_tour.status') }), h('dd', null, badge(`mob_tour_status.${tour.status}`, ''))),
       h('p', null, printLink(`${at(M.tour, tour.id)}/schedule`, 'mobile.print_schedule'))),
     writer && !sup ? h('section', { class: 'card', id: 'mobile-enrol' }, await enrolForm(ctx, tour)) : null,
-    sup ? await review(ctx, tour) : null);
+    sup ? await review(ctx, tour) : null,
+    await figures(tour));
 }
 
 async function enrolmentPage(ctx) {
