@@ -181,7 +181,8 @@ SJ_MUST_USE sj_err mob_operator_print_add(db_conn *c, const sj_actor *a, json_t 
  * (checks.c): status "signed", alerts recorded. *out: the application. */
 SJ_MUST_USE sj_err mob_signoff(db_conn *c, const sj_actor *a, const char *id, json_t **out, const char **why);
 /* mob_receipt_html: the applicant's receipt (application number, request
- * type, date, QR code of base_url/verify/<number>?c=<code>). */
+ * type, date, QR code of base_url/cnie/<number>?c=<code>: the public
+ * status page, mob_public_status). */
 SJ_MUST_USE sj_err mob_receipt_html(db_conn *c, const sj_actor *a, const char *id, const char *base_url, buf *out,
 				    const char **why);
 

@@ -171,7 +171,7 @@ sj_err mob_receipt_html(db_conn *c, const sj_actor *a, const char *id, const cha
 	clock_format_legal((int64_t)json_integer_value(json_object_get(o, "created_at")), t);
 	char pub[DESK_NUMBER_MAX + 1];
 	desk_public_number(js(o, "application_no"), pub);
-	snprintf(url, sizeof url, "%s/verify/%s?c=%s", base_url, pub, js(o, "verify_code"));
+	snprintf(url, sizeof url, "%s/cnie/%s?c=%s", base_url, pub, js(o, "verify_code"));
 	e = head(b, "mob.receipt.title", o);
 	e = e ? e : section(b, "mob.receipt.section");
 	e = e ? e : row(b, "mob_enrolment.application_no", js(o, "application_no"));

@@ -7,6 +7,10 @@
 // words left on the Arabic ones. The hand-over screen needs central's
 // "ready" (the exchange: tests/api/test_mobile.c) and is not driven here.
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const PW = 'demo-password';
 const TABLET = { width: 1280, height: 800 };
@@ -44,8 +48,25 @@ function capture(key, txn, type, pos, subject, prev) {
   return [{ data: `${header}.${payload}.${b64u(sig)}`, hash }, hash];
 }
 
+// printed: url printed to A4 PDF by the browser, page 1 as PNG in
+// tests/artifacts/mobile/ (to be looked at); returns the page's text.
+async function printed(page, url, name, expect) {
+  const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'artifacts', 'mobile');
+  mkdirSync(dir, { recursive: true });
+  const pdf = join(dir, `${name}.pdf`);
+  await page.goto(url);
+  await page.waitForSelector('h1');
+  await page.emulateMedia({ media: 'print' });
+  await page.pdf({ path: pdf, format: 'A4', printBackground: true });
+  await page.emulateMedia({ media: 'screen' });
+  const ppm = spawnSync('pdftoppm', ['-png', '-r', '80', '-f', '1', '-l', '1', '-singlefile', pdf, join(dir, name)], { encoding: 'utf8' });
+  expect(ppm.status === 0, `pdftoppm failed: ${ppm.stderr}`);
+  return page.textContent('body');
+}
+
 export default async function mobile({ test, newPage, loggedIn, setLangUI, shotBoth, expect, base, englishOnScreen, tabTo }) {
   const state = {};
+  const h_shot = (page) => shotBoth(page, 'mobile-public-status', '#cnie-result');
 
   await test('mobile: fixture through the API (a device registered, a tour planned)', async () => {
     const admin = await client(base, 'demo-admin');
@@ -114,6 +135,20 @@ export default async function mobile({ test, newPage, loggedIn, setLangUI, shotB
     await page.goto(`${base}/mobile/enrolments/${state.app}`);
     await page.waitForSelector('main form button[type=submit]');
     await shotBoth(page, 'mobile-application', '#application-no');
+    const receipt = await printed(page, `${base}/api/v1/mobile/enrolments/${state.app}/receipt`, 'receipt', expect);
+    expect(receipt.includes('Récépissé de demande de CNIE') && receipt.includes('وصل طلب البطاقة الوطنية'), 'the receipt in both languages');
+    const url = (/http:\/\/\S+\/cnie\/\S+\?c=[A-Z0-9]+/.exec(receipt) || [])[0];
+    expect(url, 'the receipt prints the public status URL');
+    await page.goto(url);
+    await page.waitForSelector('#cnie-result');
+    expect(await page.getAttribute('#cnie-result', 'data-found') === 'true', `the public status of ${url}`);
+    const pub = await page.textContent('main');
+    expect(!pub.includes('Ouazzani') && !pub.includes('Zineb'), 'the public status shows no name');
+    await h_shot(page);
+    const schedule = await printed(page, `${base}/api/v1/mobile/tours/${state.tour}/schedule`, 'schedule', expect);
+    expect(schedule.includes('08:30') && !schedule.includes('Ouazzani'), 'the schedule shows the slots and no name');
+    await page.goto(`${base}/mobile/enrolments/${state.app}`);
+    await page.waitForSelector('main form button[type=submit]');
     await tabTo(page, 'main form button[type=submit]', 40);
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => !document.querySelector('main form button[type=submit]'));

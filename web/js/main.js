@@ -77,10 +77,11 @@ const ROUTES = [
   [/^\/mobile\/tours\/(?<id>[^/]+)$/, 'mobile'],
   [/^\/mobile\/enrolments\/(?<enrolment>[^/]+)$/, 'mobile'],
   [/^\/verify\/(?<number>[^/]+)$/, 'verify'],
+  [/^\/cnie\/(?<number>[^/]+)$/, 'cnie'],
   [/^\/exchange$/, 'exchange'],
 ];
 // Pages outside the login (the public verification of a printed document).
-const PUBLIC = /^\/verify\//;
+const PUBLIC = /^\/(?:verify|cnie)\//;
 
 export function go(path, replace) {
   if (replace) history.replaceState(null, '', path);
