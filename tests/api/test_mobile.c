@@ -621,25 +621,32 @@ static void shipped_device_sim(void **st)
 	/* no face image: the device answers an error for it */
 	snprintf(key, sizeof key, "%s/sim.key", S.dir);
 	snprintf(out, sizeof out, "%s/sim.out", S.dir);
-	int dport = 30000 + (int)(getpid() % 20000);
-	snprintf(port, sizeof port, "%d", dport);
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	char *const argv[] = {(char *)getenv("SIJILL_BIN"), "device-sim", "--port", port, "--key", key, "--images", dir,
-			      "--serial", "SIM-FP-0009", NULL};
+	/* a free loopback port: the device exits at once when its port is taken */
+	int dport = 0;
 	pid_t pid = 0;
-	assert_int_equal(posix_spawn(&pid, argv[0], &fa, NULL, argv, environ), 0);
-	posix_spawn_file_actions_destroy(&fa);
 	char line[256] = "";
-	for (int i = 0; i < 100 && !strstr(line, "public_key "); i++) {
-		struct timespec t = {0, 100 * 1000 * 1000};
-		nanosleep(&t, NULL);
-		FILE *f = fopen(out, "r");
-		if (f) {
-			if (!fgets(line, sizeof line, f))
-				line[0] = 0;
-			fclose(f);
+	for (int attempt = 0; attempt < 8 && !strstr(line, "public_key "); attempt++) {
+		dport = 30000 + (int)((getpid() * 7 + attempt * 977) % 20000);
+		snprintf(port, sizeof port, "%d", dport);
+		posix_spawn_file_actions_t fa;
+		posix_spawn_file_actions_init(&fa);
+		posix_spawn_file_actions_addopen(&fa, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		char *const argv[] = {(char *)getenv("SIJILL_BIN"), "device-sim", "--port", port, "--key", key, "--images", dir,
+				      "--serial", "SIM-FP-0009", NULL};
+		assert_int_equal(posix_spawn(&pid, argv[0], &fa, NULL, argv, environ), 0);
+		posix_spawn_file_actions_destroy(&fa);
+		int status = 0;
+		for (int i = 0; i < 300 && !strstr(line, "public_key "); i++) {
+			struct timespec t = {0, 100 * 1000 * 1000};
+			nanosleep(&t, NULL);
+			FILE *f = fopen(out, "r");
+			if (f) {
+				if (!fgets(line, sizeof line, f))
+					line[0] = 0;
+				fclose(f);
+			}
+			if (!strstr(line, "public_key ") && waitpid(pid, &status, WNOHANG) == pid)
+				break;   /* it exited: another port */
 		}
 	}
 	const char *pk = strstr(line, "public_key ");
