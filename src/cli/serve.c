@@ -410,10 +410,13 @@ int cli_serve(int argc, char **argv)
 			  cf.central_url[0] ? cf.central_url : NULL));
 	if (xchg_loop_start(a->db))
 		log_msg(LOG_WARN, "the background exchange with central did not start", NULL);
+	if (mob_job_start(a->db))
+		log_msg(LOG_WARN, "the mobile units' packet validation did not start", NULL);
 	while (!stop_requested)
 		pause();
 	log_msg(LOG_INFO, "stopping", NULL);
 	xchg_loop_stop();
+	mob_job_stop();
 	http_stop(srv);
 	audit_committer_stop(); /* signs the head at rest */
 	db_close(a->db);

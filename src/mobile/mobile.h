@@ -267,6 +267,12 @@ SJ_MUST_USE sj_err mob_received_status(db_conn *c, const char *id, json_t *in, j
  * refused with reason "duplicate"; the decision's reason is required. */
 SJ_MUST_USE sj_err mob_adjudicate(db_conn *c, const char *id, json_t *in, json_t **out, const char **why);
 
+/* mob_job_start starts central's background validation (job.c): every
+ * setting mobile.validate_interval_s seconds, mob_validate_pending in one
+ * write transaction; nothing on a node (joined). mob_job_stop joins it. */
+SJ_MUST_USE sj_err mob_job_start(db *d);
+void mob_job_stop(void);
+
 /* --- dedup (dedup.c) --- */
 
 /* mob_dedup returns (new array) the demographic candidates of clear
