@@ -94,9 +94,9 @@ static sj_err slots(db_conn *c, buf *b, const char *tour_id, json_t *s)
 	int from = oh * 60 + om, to = ch * 60 + cm, len = (int)json_integer_value(json_object_get(s, "slot_minutes"));
 	int64_t cap = json_integer_value(json_object_get(s, "per_slot"));
 	e = buf_adds(b, "<table class=\"slots\"><tr><th>");
-	e = e ? e : both(b, "mob.schedule.slot", " / ");
+	e = e ? e : both(b, "mob.schedule.slot", " — ");
 	e = e ? e : buf_adds(b, "</th><th>");
-	e = e ? e : both(b, "mob.schedule.booked", " / ");
+	e = e ? e : both(b, "mob.schedule.booked", " — ");
 	e = e ? e : buf_adds(b, "</th></tr>\n");
 	for (int t = from; !e && len > 0 && t + len <= to; t += len) {
 		char hm[8];
