@@ -68,6 +68,7 @@ src/core/i18n.h i18n_
 src/core/record.h rec_
 src/db/migrate.h db_
 src/exchange/exchange.h xchg_
+src/mobile/mobile.h mob_
 src/http/http.h http_ hjson_
 src/org/units.h unit_
 src/persons/persons.h persons_

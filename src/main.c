@@ -24,6 +24,7 @@ static void usage(FILE *f)
 	      "  migrate       bring the schema up to date (after a backup); refuse a downgrade\n"
 	      "  node          link to central: add/list/suspend/rekey nodes (central), join (node)\n"
 	      "  sync          push this node's changes to central now\n"
+	      "  device-sim    a simulated capture device (MOSIP SBI) on loopback, for tests\n"
 	      "  help          this text; `sijill COMMAND --help` for one command\n"
 	      "\n"
 	      "DB is a SQLite file path or a postgresql:// URI (or $SIJILL_DB).\n", f);
@@ -67,6 +68,8 @@ int main(int argc, char **argv)
 		return cli_restore(argc - 1, argv + 1);
 	if (strcmp(cmd, "node") == 0 || strcmp(cmd, "sync") == 0)
 		return cli_node(argc - 1, argv + 1);
+	if (strcmp(cmd, "device-sim") == 0)
+		return cli_devsim(argc - 1, argv + 1);
 	if (strcmp(cmd, "migrate") == 0)
 		return cli_migrate(argc - 1, argv + 1);
 	fprintf(stderr, "sijill: unknown command '%s'\n\n", cmd);

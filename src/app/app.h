@@ -333,6 +333,29 @@ void api_proc_retention_run(app *a, http_req *r, auth_user *u);
 void api_proc_grounds(app *a, http_req *r, auth_user *u);
 void api_proc_visa(app *a, http_req *r, auth_user *u);
 void api_seizure_fate(app *a, http_req *r, auth_user *u);
+/* the mobile CNIE enrolment units (api_mobile.c, issue 14) */
+void api_mob_tour_create(app *a, http_req *r, auth_user *u);
+void api_mob_tour_get(app *a, http_req *r, auth_user *u);
+void api_mob_tours(app *a, http_req *r, auth_user *u);
+void api_mob_booking(app *a, http_req *r, auth_user *u);
+void api_mob_schedule(app *a, http_req *r, auth_user *u);
+void api_mob_device_create(app *a, http_req *r, auth_user *u);
+void api_mob_devices(app *a, http_req *r, auth_user *u);
+void api_mob_enrol(app *a, http_req *r, auth_user *u);
+void api_mob_enrolment_get(app *a, http_req *r, auth_user *u);
+void api_mob_captures(app *a, http_req *r, auth_user *u);
+void api_mob_operator_print(app *a, http_req *r, auth_user *u);
+void api_mob_signoff(app *a, http_req *r, auth_user *u);
+void api_mob_receipt(app *a, http_req *r, auth_user *u);
+void api_mob_review_list(app *a, http_req *r, auth_user *u);
+void api_mob_review(app *a, http_req *r, auth_user *u);
+void api_mob_validate(app *a, http_req *r, auth_user *u);
+void api_mob_received(app *a, http_req *r, auth_user *u);
+void api_mob_received_status(app *a, http_req *r, auth_user *u);
+void api_mob_adjudicate(app *a, http_req *r, auth_user *u);
+void api_mob_handover(app *a, http_req *r, auth_user *u);
+void api_mob_public_status(app *a, http_req *r, auth_user *u);
+void api_mob_figures(app *a, http_req *r, auth_user *u);
 
 /* security communication (api_comms.c, issue 15) */
 void api_comms_link_create(app *a, http_req *r, auth_user *u);

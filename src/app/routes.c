@@ -18,6 +18,7 @@
 #include "procedure/procedure.h"
 #include "exchange/exchange.h"
 #include "lookup/lookup.h"
+#include "mobile/mobile.h"
 #include "org/units.h"
 #include "persons/persons.h"
 #include "refdata/refdata.h"
@@ -163,6 +164,73 @@ const route app_routes[] = {
 	      AUDIT("notification.read", "notification")),
 	ROUTE("GET", "/api/v1/audit/flags", ROLE_AUDITOR, 0, api_audit_flags, "Users with unusual look-up volumes",
 	      "audit", REPLY(lookup_flags_rec), AUDIT("audit.flags", NULL)),
+
+	/* the mobile CNIE enrolment units (api_mobile.c, issue 14): tours planned by a
+	 * regional command, devices registered at central, enrolment on the kit */
+	ROUTE("POST", "/api/v1/mobile/tours", ROLE_ADMIN | ROLE_CHIEF, 0, api_mob_tour_create,
+	      "Plan a mobile unit's tour (kit, vehicle, team, stops, slots)", "mobile", BODY(mob_tour_rec),
+	      REPLY(mob_tour_rec), AUDIT("mobile.tour.create", "mob_tour")),
+	ROUTE("GET", "/api/v1/mobile/tours", HUMANS, 0, api_mob_tours, "The tours of my scope", "mobile",
+	      REPLY(mob_tours_rec), AUDIT("mobile.tour.list", "unit")),
+	ROUTE("GET", "/api/v1/mobile/tours/{id}", HUMANS, 0, api_mob_tour_get, "Read a tour (stops, team, bookings)",
+	      "mobile", REPLY(mob_tour_rec), AUDIT("mobile.tour.read", "mob_tour")),
+	ROUTE("POST", "/api/v1/mobile/tours/{id}/bookings", WRITERS | ROLE_ADMIN, 0, api_mob_booking,
+	      "Book a citizen in a slot of a stop", "mobile", BODY(mob_booking_rec), REPLY(mob_booking_rec),
+	      AUDIT("mobile.booking.create", "mob_tour")),
+	ROUTE("GET", "/api/v1/mobile/tours/{id}/schedule", HUMANS, 0, api_mob_schedule,
+	      "Print a tour's schedule for a commune (HTML, Arabic and French)", "mobile",
+	      AUDIT("mobile.schedule.print", "mob_tour")),
+	ROUTE("POST", "/api/v1/mobile/devices", ROLE_ADMIN, 0, api_mob_device_create,
+	      "Register a capture device and its signing key", "mobile", BODY(mob_device_rec), REPLY(mob_device_rec),
+	      AUDIT("mobile.device.register", "mob_device")),
+	ROUTE("GET", "/api/v1/mobile/devices", HUMANS, 0, api_mob_devices, "The registered capture devices", "mobile",
+	      REPLY(mob_devices_rec)),
+	ROUTE("POST", "/api/v1/mobile/enrolments", WRITERS, 0, api_mob_enrol,
+	      "Open a CNIE application on the kit (request, demographics, documents)", "mobile",
+	      BODY(mob_enrolment_rec), REPLY(mob_enrolment_rec), AUDIT("mobile.enrolment.create", "mob_enrolment")),
+	ROUTE("GET", "/api/v1/mobile/enrolments/{id}", HUMANS, 0, api_mob_enrolment_get, "Read a CNIE application",
+	      "mobile", REPLY(mob_enrolment_rec), AUDIT("mobile.enrolment.read", "mob_enrolment")),
+	ROUTE("POST", "/api/v1/mobile/enrolments/{id}/captures", WRITERS, 0, api_mob_captures,
+	      "Record device-signed captures and exceptions of an application", "mobile", BODY(mob_captures_rec),
+	      REPLY(mob_enrolment_rec), AUDIT("mobile.enrolment.captures", "mob_enrolment")),
+	ROUTE("POST", "/api/v1/mobile/enrolments/{id}/signoff", WRITERS, 0, api_mob_signoff,
+	      "The operator signs an application off (offline checks run)", "mobile", REPLY(mob_enrolment_rec),
+	      AUDIT("mobile.enrolment.signoff", "mob_enrolment")),
+	ROUTE("GET", "/api/v1/mobile/enrolments/{id}/receipt", HUMANS, 0, api_mob_receipt,
+	      "Print the applicant's receipt (HTML, QR code)", "mobile",
+	      AUDIT("mobile.enrolment.receipt", "mob_enrolment")),
+	ROUTE("POST", "/api/v1/mobile/operator-prints", WRITERS, 0, api_mob_operator_print,
+	      "Record my own prints (an operator's captures are never an applicant's)", "mobile",
+	      BODY(mob_operator_print_rec), AUDIT("mobile.operator.prints", "user")),
+
+	ROUTE("GET", "/api/v1/mobile/tours/{id}/figures", HUMANS, 0, api_mob_figures,
+	      "A tour's figures: enrolments per day, rejections by reason, duplicates, times to ready and to hand-over",
+	      "mobile", REPLY(mob_figures_rec), AUDIT("mobile.figures", "mob_tour")),
+	ROUTE("GET", "/api/v1/mobile/tours/{id}/review", HUMANS, 0, api_mob_review_list,
+	      "The supervisor's review: the tour's signed applications and their alerts", "mobile",
+	      REPLY(mob_reviews_rec), AUDIT("mobile.review.list", "mob_tour")),
+	ROUTE("POST", "/api/v1/mobile/enrolments/{id}/review", WRITERS, 0, api_mob_review,
+	      "The supervisor approves (sealed into a packet) or rejects an application", "mobile",
+	      BODY(mob_review_rec), REPLY(mob_enrolment_rec), AUDIT("mobile.enrolment.review", "mob_enrolment")),
+	ROUTE("POST", "/api/v1/mobile/packets/validate", ROLE_ADMIN, 0, api_mob_validate,
+	      "Central: validate and deduplicate the packets the kits sent", "mobile", REPLY(mob_receiveds_rec),
+	      AUDIT("mobile.packets.validate", NULL)),
+	ROUTE("GET", "/api/v1/mobile/received", ROLE_ADMIN, 0, api_mob_received,
+	      "Central: the applications received, their outcome and status", "mobile", REPLY(mob_receiveds_rec),
+	      AUDIT("mobile.received.list", NULL)),
+	ROUTE("POST", "/api/v1/mobile/received/{id}/status", ROLE_ADMIN, 0, api_mob_received_status,
+	      "Central: production status (in production, ready, dispatched)", "mobile", BODY(mob_status_rec),
+	      REPLY(mob_received_rec), AUDIT("mobile.received.status", "mob_received")),
+	ROUTE("POST", "/api/v1/mobile/received/{id}/adjudication", ROLE_ADMIN, 0, api_mob_adjudicate,
+	      "Central: decide a dedup candidate (distinct or duplicate, with a reason)", "mobile",
+	      BODY(mob_adjudication_rec), REPLY(mob_received_rec), AUDIT("mobile.received.adjudicate", "mob_received")),
+
+	ROUTE("POST", "/api/v1/mobile/enrolments/{id}/handover", WRITERS, 0, api_mob_handover,
+	      "Hand the card over: a 1:1 check through the device, or the supervisor's override with a reason",
+	      "mobile", BODY(mob_handover_rec), REPLY(mob_enrolment_rec), AUDIT("mobile.handover", "mob_enrolment")),
+	ROUTE("GET", "/api/v1/mobile/status/{number}", 0, ROUTE_PUBLIC | ROUTE_ANONYMOUS, api_mob_public_status,
+	      "Public: the status of a CNIE application by its number and code (no personal data)", "mobile",
+	      REPLY(mob_public_rec), AUDIT("mobile.status.public", "mob_enrolment")),
 
 	/* the front desk: declarations, residence certificates, the public verification */
 	ROUTE("POST", "/api/v1/declarations", WRITERS, 0, api_declaration_create,
@@ -540,6 +608,12 @@ const rec_desc *const app_records[] = {
 	&auth_totp_confirm_rec, &auth_totp_replace_rec, &auth_totp_reset_rec, &auth_user_rec, &auth_users_rec, &auth_user_create_rec, &auth_user_status_rec, &auth_user_rank_rec,
 	&unit_rec, &unit_list_rec, &ref_offence_rec, &ref_custody_rule_rec, &ref_office_rec, &ref_lists_rec,
 	&settings_item_rec, &settings_list_rec, &settings_put_rec, &app_test_clock_rec,
+	/* the mobile CNIE enrolment units */
+	&mob_tour_rec, &mob_stop_rec, &mob_tours_rec, &mob_booking_rec, &mob_device_rec, &mob_devices_rec,
+	&mob_enrolment_rec, &mob_document_rec, &mob_capture_rec, &mob_captures_rec, &mob_exception_rec,
+	&mob_operator_print_rec, &mob_review_rec, &mob_reviews_rec, &mob_packet_rec, &mob_received_rec,
+	&mob_receiveds_rec, &mob_status_rec, &mob_adjudication_rec, &mob_handover_rec, &mob_public_rec,
+	&mob_figures_rec,
 	/* the front desk */
 	&desk_declaration_rec, &desk_item_rec, &desk_found_rec, &desk_complaint_rec, &desk_residence_rec,
 	&desk_residence_check_rec, &desk_residence_decision_rec, &desk_document_rec, &desk_verify_rec, &desk_today_rec,

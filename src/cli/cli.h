@@ -19,6 +19,8 @@ int cli_restore(int argc, char **argv);
 int cli_migrate(int argc, char **argv);
 /* node.c: `sijill node ...` and `sijill sync` (argv[0] is "node" or "sync"). */
 int cli_node(int argc, char **argv);
+/* devsim.c: `sijill device-sim`, a simulated SBI capture device on loopback. */
+int cli_devsim(int argc, char **argv);
 
 /* Shared helpers (common.c). */
 /* cli_default_key_path derives the audit key file for db_uri when none is

@@ -17,6 +17,7 @@
 #include "desk/desk.h"
 #include "procedure/procedure.h"
 #include "stats/stats.h"
+#include "mobile/mobile.h"
 
 static void usage(FILE *f)
 {
@@ -86,9 +87,9 @@ static int load_refdata(db_conn *c, const char *data, int counts[5])
  * each version once. A missing file is skipped with a warning. */
 static int load_desk(db_conn *c, const char *data, int *added)
 {
-	static const char *const files[] = {"desk.json", "communes.json"};
+	static const char *const files[] = {"desk.json", "communes.json", "cnie.json"};
 	*added = 0;
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 3; i++) {
 		char path[PATH_MAX + 32];
 		snprintf(path, sizeof path, "%s/%s", data, files[i]);
 		if (access(path, R_OK) != 0) {
@@ -99,7 +100,8 @@ static int load_desk(db_conn *c, const char *data, int *added)
 		if (!root)
 			return 1;
 		int n = 0;
-		sj_err e = desk_load_rules(c, root, &n);
+		/* cnie.json: the CNIE rules of the mobile units (mobile.h) */
+		sj_err e = i == 2 ? mob_load_rules(c, root, &n) : desk_load_rules(c, root, &n);
 		json_decref(root);
 		if (e) {
 			fprintf(stderr, "sijill: loading %s failed (%s)\n", path, sj_err_name(e));

@@ -12,6 +12,7 @@
 #include "cases/pv.h"
 #include "cli/cli.h"
 #include "exchange/exchange.h"
+#include "mobile/mobile.h"
 #include "config/config.h"
 #include "core/clock.h"
 #include "core/i18n.h"
@@ -264,6 +265,12 @@ int cli_serve(int argc, char **argv)
 		free(a);
 		return 1;
 	}
+	/* the box key kits seal their packets to (mobile.h) */
+	if (mob_box_keys_load(key)) {
+		fprintf(stderr, "sijill: cannot read or create the mobile box key %s.mobile-box\n", key);
+		free(a);
+		return 1;
+	}
 	char pvkey[PATH_MAX + 16];
 	if (cf.pv_key[0])
 		snprintf(pvkey, sizeof pvkey, "%s", cf.pv_key);
@@ -301,6 +308,7 @@ int cli_serve(int argc, char **argv)
 		snprintf(a->data_dir, sizeof a->data_dir, "%s", cf.data_dir);
 	else
 		cli_data_dir(a->data_dir);
+	mob_abis_configure(cf.abis_url);
 	snprintf(a->public_url, sizeof a->public_url, "%s", cf.public_url); /* "" = as the browser reached us */
 	a->test_clock = test_clock;
 	a->started_ms = clock_now_ms();
@@ -402,10 +410,13 @@ int cli_serve(int argc, char **argv)
 			  cf.central_url[0] ? cf.central_url : NULL));
 	if (xchg_loop_start(a->db))
 		log_msg(LOG_WARN, "the background exchange with central did not start", NULL);
+	if (mob_job_start(a->db))
+		log_msg(LOG_WARN, "the mobile units' packet validation did not start", NULL);
 	while (!stop_requested)
 		pause();
 	log_msg(LOG_INFO, "stopping", NULL);
 	xchg_loop_stop();
+	mob_job_stop();
 	http_stop(srv);
 	audit_committer_stop(); /* signs the head at rest */
 	db_close(a->db);

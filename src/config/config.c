@@ -58,6 +58,8 @@ static const keydef KEYS[] = {
 	TXT_KEY("public_url", K_URL, public_url, "",
 		"The public base URL of this service (https://...), printed in the QR code of every receipt and "
 		"certificate as <public_url>/verify/<number>. Empty: http://<the Host the browser used> (a station)."),
+	TXT_KEY("abis_url", K_URL, abis_url, "",
+		"Central: the ABIS (MOSIP ABIS JSON) the mobile units' biometric dedup asks. Empty: no biometric dedup."),
 	TXT_KEY("trusted_proxy", K_ADDR, trusted_proxy, "",
 		"The address of the reverse proxy that terminates TLS in front of sijill (e.g. 127.0.0.1): only from it is "
 		"X-Forwarded-Proto: https believed, and the session cookie then carries Secure. Empty: no proxy."),

@@ -38,6 +38,7 @@ typedef struct config {
 	char webroot[PATH_MAX];       /* "" = webroot next to the binary, else /usr/share/sijill/web */
 	char data_dir[PATH_MAX];      /* "" = as `sijill init` finds it */
 	char central_url[CONFIG_TEXT_MAX]; /* node: central's https:// URL; "" = none (a station or central) */
+	char abis_url[CONFIG_TEXT_MAX];   /* central: the mobile units' ABIS; "" none */
 	char public_url[CONFIG_TEXT_MAX]; /* the base URL printed in documents' QR codes; "" = http://LISTEN */
 	int64_t access_log;           /* 1 on, 0 off */
 	char trusted_proxy[64];       /* the TLS-terminating proxy's address; "" = none */

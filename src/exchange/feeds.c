@@ -18,6 +18,7 @@
 #include "db/dbj.h"
 #include "org/units.h"
 #include "refdata/refdata.h"
+#include "mobile/mobile.h"
 #include "registers/registers.h"
 #include "search/search.h"
 #include "core/log.h"
@@ -44,6 +45,9 @@ const xchg_feed xchg_feeds[] = {
 	{"stolen-phones", XCHG_FEED_ALL, reg_hotlist_phones_produce, reg_hotlist_phones_apply, NULL},
 	/* where configured (a station): the person index of the node's region */
 	{"persons-region", XCHG_FEED_CONFIGURED, region_produce, region_apply, xchg_node_region_on},
+	/* the mobile CNIE units (src/mobile/feeds.c): kit provisioning, status back */
+	{"mobile-kit", XCHG_FEED_UNIT, mob_feed_kit_produce, mob_feed_kit_apply, NULL},
+	{"mobile-status", XCHG_FEED_UNIT, mob_feed_status_produce, mob_feed_status_apply, NULL},
 };
 const size_t xchg_feeds_count = sizeof xchg_feeds / sizeof xchg_feeds[0];
 

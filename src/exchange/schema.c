@@ -80,6 +80,8 @@ const xchg_table xchg_tables[] = {
 	{"retention_tombstones", "id", UNIT_OF("unit_id"), NULL},
 	{"proc_summons", "id", UNIT_OF("unit_id"), NULL},
 	{"custody_register_visas", "id", UNIT_OF("unit_id"), NULL},
+	/* the mobile units' sealed packets (src/mobile/review.c) */
+	{"mob_packets", "id", UNIT_OF("unit_id"), NULL},
 };
 const size_t xchg_tables_count = sizeof xchg_tables / sizeof xchg_tables[0];
 

@@ -32,6 +32,9 @@ const settings_def settings_catalogue[] = {
 	 "Nombre maximal de vérifications publiques d’un récépissé ou d’un certificat depuis une même adresse en une "
 	 "heure (au-delà : 429).",
 	 "الحد الأقصى لعمليات التحقق العمومية من وصل أو شهادة انطلاقا من العنوان نفسه في الساعة (بعده: 429)."},
+	{"mobile.validate_interval_s", 60, 5, 86400, "seconds", "secondes", "ثوان",
+	 "Intervalle entre deux validations, à la direction centrale, des paquets reçus des unités mobiles CNIE.",
+	 "المدة بين عمليتي تحقق، لدى الإدارة المركزية، من الحزم الواردة من الوحدات المتنقلة للبطاقة الوطنية."},
 };
 
 const size_t settings_catalogue_count = sizeof settings_catalogue / sizeof settings_catalogue[0];

@@ -85,7 +85,7 @@ static fixture F[] = {
 	{"document", ""}, {"merge", ""}, {"notification", ""}, {"unitA", "AR-CASA-OULFA"}, {"badge", "demo-officer"},
 	{"phone", ""}, {"declaration", ""}, {"residence", ""}, {"residence2", ""}, {"vnumber", ""},
 	{"cact", ""}, {"cclaim", ""}, {"cclaim2", ""}, {"ccrisis", ""}, {"cfile", ""}, {"cevent", ""},
-	{"offence", ""}, {"spub", ""},
+	{"offence", ""}, {"spub", ""}, {"mtour", ""}, {"menrol", ""},
 };
 #define NF (sizeof F / sizeof F[0])
 
@@ -209,6 +209,39 @@ static const probe PROBES[] = {
 	{"GET", "/api/v1/desk/today", "/api/v1/desk/today", false, NULL, true},
 	{"GET", "/api/v1/desk/communes", "/api/v1/desk/communes", false, NULL, true},
 	{"GET", "/api/v1/verify/{number}", "/api/v1/verify/${vnumber}?c=ZZZZZZZZ", false, NULL, true},
+	/* the mobile CNIE units (issue 14): unit A's tour and application */
+	{"POST", "/api/v1/mobile/tours", "/api/v1/mobile/tours", false, NULL, false},
+	{"GET", "/api/v1/mobile/tours", "/api/v1/mobile/tours", false, NULL, true},
+	{"GET", "/api/v1/mobile/tours/{id}", "/api/v1/mobile/tours/${mtour}", true, NULL, true},
+	{"POST", "/api/v1/mobile/tours/{id}/bookings", "/api/v1/mobile/tours/${mtour}/bookings", true,
+	 "{\"stop_seq\":1,\"slot\":\"09:00\",\"preapp_no\":\"PA-MX\"}", false},
+	{"GET", "/api/v1/mobile/tours/{id}/schedule", "/api/v1/mobile/tours/${mtour}/schedule", true, NULL, true},
+	{"POST", "/api/v1/mobile/devices", "/api/v1/mobile/devices", false, NULL, false},
+	{"GET", "/api/v1/mobile/devices", "/api/v1/mobile/devices", false, NULL, true},
+	{"POST", "/api/v1/mobile/enrolments", "/api/v1/mobile/enrolments", false, NULL, false},
+	{"GET", "/api/v1/mobile/enrolments/{id}", "/api/v1/mobile/enrolments/${menrol}", true, NULL, true},
+	{"POST", "/api/v1/mobile/enrolments/{id}/captures", "/api/v1/mobile/enrolments/${menrol}/captures", true,
+	 "{\"biometrics\":[]}", false},
+	{"POST", "/api/v1/mobile/enrolments/{id}/signoff", "/api/v1/mobile/enrolments/${menrol}/signoff", true, NULL,
+	 true},
+	{"GET", "/api/v1/mobile/enrolments/{id}/receipt", "/api/v1/mobile/enrolments/${menrol}/receipt", true, NULL,
+	 true},
+	{"POST", "/api/v1/mobile/operator-prints", "/api/v1/mobile/operator-prints", false, NULL, false},
+	{"GET", "/api/v1/mobile/tours/{id}/review", "/api/v1/mobile/tours/${mtour}/review", true, NULL, true},
+	{"GET", "/api/v1/mobile/tours/{id}/figures", "/api/v1/mobile/tours/${mtour}/figures", true, NULL, true},
+	{"POST", "/api/v1/mobile/enrolments/{id}/review", "/api/v1/mobile/enrolments/${menrol}/review", true,
+	 "{\"decision\":\"approved\"}", false},
+	{"POST", "/api/v1/mobile/enrolments/{id}/handover", "/api/v1/mobile/enrolments/${menrol}/handover", true,
+	 "{\"pin_envelope\":\"PIN-MX\"}", false},
+	{"GET", "/api/v1/mobile/status/{number}", "/api/v1/mobile/status/AR-CASA-OULFA-2026-EN-000001?c=ZZZZZZZZ", false,
+	 NULL, true},
+	/* central's side: national administrators only */
+	{"POST", "/api/v1/mobile/packets/validate", "/api/v1/mobile/packets/validate", false, NULL, true},
+	{"GET", "/api/v1/mobile/received", "/api/v1/mobile/received", false, NULL, true},
+	{"POST", "/api/v1/mobile/received/{id}/status",
+	 "/api/v1/mobile/received/00000000-0000-4000-8000-000000000001/status", false, NULL, false},
+	{"POST", "/api/v1/mobile/received/{id}/adjudication",
+	 "/api/v1/mobile/received/00000000-0000-4000-8000-000000000001/adjudication", false, NULL, false},
 	{"GET", "/api/v1/users", "/api/v1/users", false, NULL, true},
 	{"POST", "/api/v1/users", "/api/v1/users", false, NULL, false},
 	{"PATCH", "/api/v1/users/{badge}", "/api/v1/users/${badge}", false, NULL, false},
@@ -576,6 +609,17 @@ static int setup(void **state)
 	r = th_json(&S, "POST", path, officer, "{\"decision\":\"issued\"}");
 	assert_int_equal(r.status, 200);
 	th_resp_free(&r);
+	make("mtour", "/api/v1/mobile/tours", chief,
+	     "{\"kit\":\"KIT-MX\",\"vehicle\":\"Fourgon matrice\",\"starts_on\":\"2026-01-05\",\"ends_on\":\"2026-01-06\","
+	     "\"supervisor\":\"demo-chief\",\"operators\":[\"demo-officer\"],\"stops\":[{\"day\":\"2026-01-05\","
+	     "\"commune\":\"COM-CASABLANCA\",\"place\":\"Ecole matrice\",\"place_kind\":\"school\",\"opens\":\"09:00\","
+	     "\"closes\":\"12:00\",\"slot_minutes\":30,\"per_slot\":50}]}");
+	make("menrol", "/api/v1/mobile/enrolments", officer,
+	     "{\"tour_id\":\"${mtour}\",\"request_type\":\"first\",\"last_name_lat\":\"Matrice\",\"first_name_lat\":\"Cnie\","
+	     "\"last_name_ar\":\"مصفوفة\",\"first_name_ar\":\"بطاقة\",\"sex\":\"F\",\"birth_date\":\"1990-01-01\","
+	     "\"birth_place\":\"Settat\",\"birth_act_no\":\"1/1990\",\"father_name\":\"Ahmed\",\"mother_name\":\"Amina\","
+	     "\"address\":\"Douar matrice\",\"commune\":\"COM-CASABLANCA\",\"docs\":[{\"kind\":\"birth_extract\","
+	     "\"number\":\"BE-1\"},{\"kind\":\"residence_certificate\",\"number\":\"RC-1\"}]}");
 	make("merge", "/api/v1/persons/merges", chief,
 	     "{\"survivor_id\":\"${person}\",\"merged_id\":\"${person2}\",\"reason\":\"same CNIE photo\"}");
 

@@ -21,6 +21,7 @@ const NAV = [
   ['/desk', 'nav.desk', ['GET', '/api/v1/desk/today']],
   ['/register', 'nav.register', ['GET', '/api/v1/units/{code}/custody-register']],
   ['/courante', 'nav.courante', ['GET', '/api/v1/units/{code}/main-courante']],
+  ['/mobile', 'nav.mobile', ['GET', '/api/v1/mobile/tours']],
   ['/persons', 'nav.persons', ['GET', '/api/v1/persons/search']],
   ['/registers/wanted', 'nav.registers', ['GET', '/api/v1/registers/wanted']],
   ['/comms', 'nav.comms', ['GET', '/api/v1/comms/activities']],
@@ -79,11 +80,15 @@ const ROUTES = [
   [/^\/desk\/declare\/(?<kind>loss|theft)$/, 'deskdeclare'],
   [/^\/desk\/declarations\/(?<id>[^/]+)$/, 'deskdeclaration'],
   [/^\/desk\/residence\/(?<id>[^/]+)$/, 'deskresidence'],
+  [/^\/mobile$/, 'mobile'],
+  [/^\/mobile\/tours\/(?<id>[^/]+)$/, 'mobile'],
+  [/^\/mobile\/enrolments\/(?<enrolment>[^/]+)$/, 'mobile'],
   [/^\/verify\/(?<number>[^/]+)$/, 'verify'],
+  [/^\/cnie\/(?<number>[^/]+)$/, 'cnie'],
   [/^\/exchange$/, 'exchange'],
 ];
 // Pages outside the login (the public verification of a printed document).
-const PUBLIC = /^\/verify\//;
+const PUBLIC = /^\/(?:verify|cnie)\//;
 
 export function go(path, replace) {
   if (replace) history.replaceState(null, '', path);

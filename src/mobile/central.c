@@ -1,0 +1,417 @@
+/* central.c — central's side of the mobile units: its box key (packets are
+ * sealed to it), the validation of every packet a kit sent through the
+ * exchange — decrypted, hash and kit signature, every capture's device
+ * signature and chain and quality again, whatever the kit claims; a
+ * distinct reason for each refusal, nothing applied, audited — and the
+ * production statuses (mobile.h).
+ *
+ * Why a central step reading xchg_rows rather than a hook in apply.c: the
+ * exchange's apply keeps every node row exactly as sent and acknowledges the
+ * batch; a refused packet is a finding about the kit's work, not a reason to
+ * refuse or quarantine the batch that carried it (the kit would resend it
+ * forever). mob_validate_pending runs in its own transaction, over the
+ * packet rows not yet validated, each once (mob_received.packet_id). */
+#include "mobile/mobile.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "audit/audit.h"
+#include "core/clock.h"
+#include "core/id.h"
+#include "core/limits.h"
+#include "db/dbj.h"
+#include "exchange/exchange.h"
+
+static const char *js(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+/* ------------------------------------------------------------ box key */
+
+static unsigned char box_pk[crypto_box_PUBLICKEYBYTES], box_sk[crypto_box_SECRETKEYBYTES];
+static bool box_loaded;
+
+sj_err mob_box_keys_load(const char *audit_key_path)
+{
+	char path[4096 + 16];
+	snprintf(path, sizeof path, "%s.mobile-box", audit_key_path);
+	FILE *f = fopen(path, "r");
+	char hex[2 * crypto_box_SECRETKEYBYTES + 2] = "";
+	if (f) {
+		bool ok = fgets(hex, sizeof hex, f) != NULL;
+		fclose(f);
+		hex[strcspn(hex, "\n")] = 0;
+		if (!ok || sodium_hex2bin(box_sk, sizeof box_sk, hex, strlen(hex), NULL, NULL, NULL) != 0)
+			return SJ_EIO;
+		crypto_scalarmult_base(box_pk, box_sk);
+	} else {
+		crypto_box_keypair(box_pk, box_sk);
+		sodium_bin2hex(hex, sizeof hex, box_sk, sizeof box_sk);
+		mode_t old = umask(077);
+		f = fopen(path, "w");
+		umask(old);
+		if (!f)
+			return SJ_EIO;
+		bool ok = fprintf(f, "%s\n", hex) > 0;
+		ok = fclose(f) == 0 && ok;
+		sodium_memzero(hex, sizeof hex);
+		if (!ok)
+			return SJ_EIO;
+	}
+	box_loaded = true;
+	return SJ_OK;
+}
+
+sj_err mob_box_public_hex(char out[MOB_HASH_HEX + 1])
+{
+	if (!box_loaded)
+		return SJ_ENOTFOUND;
+	sodium_bin2hex(out, MOB_HASH_HEX + 1, box_pk, sizeof box_pk);
+	return SJ_OK;
+}
+
+/* ------------------------------------------------------------ records */
+
+#define RECEIVED_FIELDS(X) \
+	X(C, packet_id, ID, 0, 36, NULL, OUT) \
+	X(C, node_id, ID, 0, 36, NULL, OUT) \
+	X(C, enrolment_id, ID, 0, 36, NULL, OUT) \
+	X(C, application_no, CODE, 1, 64, NULL, OUT) \
+	X(C, packet_hash, CODE, MOB_HASH_HEX, MOB_HASH_HEX, NULL, OUT) \
+	X(C, unit, CODE, 1, 64, NULL, OUT) \
+	X(C, outcome, CODE, 1, 16, NULL, OUT) \
+	X(C, reason, CODE, 1, 64, NULL, OUT) \
+	X(E, status, CODE, 1, 32, NULL, IN | REQ | OUT) \
+	X(E, demographic, JSON, 0, 0, NULL, OUT) \
+	X(C, applicant, JSON, 0, 0, NULL, 0) \
+	X(C, abis_ref, ID, 0, 36, NULL, 0) \
+	X(C, received_at, TIME, 0, 0, NULL, OUT) \
+	X(E, status_at, TIME, 0, 0, NULL, OUT)
+static const rec_field received_fields[] = {REC_ID_FIELD, RECEIVED_FIELDS(REC_FIELD)};
+const rec_desc mob_received_rec = REC_DESC("mob_received", "mob_received", received_fields, NULL);
+#define RECEIVEDS_FIELDS(X) \
+	X(V, items, ARRAY, 0, 0, &mob_received_rec, OUT) \
+	X(V, validated, INT, 0, 0, NULL, OUT) \
+	X(V, accepted, INT, 0, 0, NULL, OUT) \
+	X(V, refused, INT, 0, 0, NULL, OUT)
+static const rec_field receiveds_fields[] = {RECEIVEDS_FIELDS(REC_FIELD)};
+const rec_desc mob_receiveds_rec = REC_DESC("mob_receiveds", NULL, receiveds_fields, NULL);
+
+REC_ENUM_DEF(prod_statuses, "mob_production_status", "in_production", "ready", "dispatched");
+#define STATUS_FIELDS(X) X(V, status, ENUM, 0, 0, &prod_statuses, IN | REQ)
+static const rec_field status_fields[] = {STATUS_FIELDS(REC_FIELD)};
+const rec_desc mob_status_rec = REC_DESC("mob_status", NULL, status_fields, NULL);
+
+/* ------------------------------------------------------------ one packet */
+
+static const char sql_node_key[] = "SELECT public_key FROM xchg_nodes WHERE id = ?";
+static const char sql_seen[] =
+	"SELECT COUNT(*) FROM mob_received WHERE outcome = 'accepted' AND (packet_hash = ? OR application_no = ?)";
+
+/* check validates the packet row (with "node_id") and sets *reason (NULL:
+ * accepted) and *app (new: the clear packet, when it decrypted). */
+static sj_err check(db_conn *c, json_t *row, const char **reason, json_t **app)
+{
+	*app = NULL;
+	*reason = "packet-malformed";
+	const char *hash = js(row, "packet_hash"), *sig = js(row, "signature"), *b64 = js(row, "box");
+	if (!hash || !sig || !b64 || strlen(b64) > MOB_MAX_PACKET * 2)
+		return SJ_OK;
+	int64_t n = 0;
+	sj_err e = dbj_int(c, sql_seen, &n, "tt", hash, js(row, "application_no") ? js(row, "application_no") : "");
+	if (e)
+		return e;
+	if (n) {
+		*reason = "packet-replay";
+		return SJ_OK;
+	}
+	size_t bl = strlen(b64), bn = 0;
+	unsigned char *box = malloc(bl);
+	if (!box)
+		return SJ_ENOMEM;
+	*reason = "packet-undecryptable";
+	if (sodium_base642bin(box, bl, b64, bl, NULL, &bn, NULL, sodium_base64_VARIANT_ORIGINAL) ||
+	    bn < crypto_box_SEALBYTES || !box_loaded) {
+		free(box);
+		return SJ_OK;
+	}
+	size_t tn = bn - crypto_box_SEALBYTES;
+	char *text = malloc(tn + 1);
+	if (!text || crypto_box_seal_open((unsigned char *)text, box, bn, box_pk, box_sk) != 0) {
+		free(box);
+		free(text);
+		return text ? SJ_OK : SJ_ENOMEM;
+	}
+	free(box);
+	text[tn] = 0;
+	char h[MOB_HASH_HEX + 1], msg[80 + MOB_HASH_HEX];
+	mob_packet_hash(text, tn, h);
+	json_t *p = json_loadb(text, tn, 0, NULL);
+	free(text);
+	*reason = "packet-hash";
+	if (strcmp(h, hash) != 0) {
+		json_decref(p);
+		return SJ_OK;
+	}
+	/* signed by the kit that sent it: the node's key pinned at its join */
+	json_t *k = NULL;
+	e = dbj_one(c, sql_node_key, "public_key:t", &k, "t", js(row, "node_id") ? js(row, "node_id") : "");
+	if (e && e != SJ_ENOTFOUND) {
+		json_decref(p);
+		return e;
+	}
+	snprintf(msg, sizeof msg, "sijill-mob-packet-v1|%s", hash);
+	*reason = "packet-signature";
+	if (e || !js(k, "public_key") || !xchg_verify_hex(js(k, "public_key"), sig, msg, strlen(msg))) {
+		json_decref(k);
+		json_decref(p);
+		return SJ_OK;
+	}
+	json_decref(k);
+	*reason = "packet-malformed";
+	json_t *en = json_object_get(p, "enrolment");
+	if (!p || !js(en, "id") || !json_is_array(json_object_get(p, "captures"))) {
+		json_decref(p);
+		return SJ_OK;
+	}
+	*app = p;
+	/* every capture again: its device, its signature, its chain, its quality */
+	char day[11], head[MOB_HASH_HEX + 1];
+	clock_legal_date((int64_t)json_integer_value(json_object_get(json_object_get(p, "ops"), "created_at")), day);
+	json_t *rule = NULL;
+	if ((e = mob_rule_at(c, day, &rule)) == SJ_ENOTFOUND) {
+		*reason = "no-cnie-rule";
+		return SJ_OK;
+	}
+	if (e)
+		return e;
+	mob_chain_genesis(head);
+	size_t i;
+	json_t *x;
+	json_t *good = json_object();   /* positions with an accepted capture */
+	json_array_foreach(json_object_get(p, "captures"), i, x) {
+		json_t *pl = NULL;
+		const char *why = NULL;
+		char nh[MOB_HASH_HEX + 1];
+		if ((e = mob_capture_verify(c, x, head, js(en, "id"), &pl, nh, &why))) {
+			json_decref(good);
+			json_decref(rule);
+			if (e != SJ_EUNPROCESSABLE)
+				return e;
+			*reason = why;
+			return SJ_OK;
+		}
+		snprintf(head, sizeof head, "%s", nh);
+		const char *mod = js(x, "modality");
+		int64_t q = json_integer_value(json_object_get(pl, "qualityScore"));
+		int64_t th = json_integer_value(json_object_get(json_object_get(rule, "quality"),
+								mod && strcmp(mod, "finger") == 0 ? "finger" : "face"));
+		bool claimed = json_is_true(json_object_get(x, "accepted"));
+		if (claimed && q < th) {
+			json_decref(pl);
+			json_decref(good);
+			json_decref(rule);
+			*reason = "capture-quality";
+			return SJ_OK;
+		}
+		if (q >= th && js(pl, "bioSubType"))
+			json_object_set_new(good, js(pl, "bioSubType"), json_true());
+		json_decref(pl);
+	}
+	json_array_foreach(json_object_get(p, "exceptions"), i, x) if (js(x, "position"))
+		json_object_set_new(good, js(x, "position"), json_true());
+	bool complete = json_is_true(json_object_get(good, "Face"));
+	json_array_foreach(json_object_get(rule, "fingers"), i, x) if (!json_object_get(good, json_string_value(x)))
+		complete = false;
+	json_decref(good);
+	json_decref(rule);
+	*reason = complete ? NULL : "capture-quality";
+	return SJ_OK;
+}
+
+static const char sql_rec_add[] =
+	"INSERT INTO mob_received (" REC_COLS(RECEIVED_FIELDS) ") VALUES (" REC_QS(RECEIVED_FIELDS) ")";
+
+sj_err mob_validate(db_conn *c, json_t *row, json_t **outcome)
+{
+	*outcome = NULL;
+	const char *reason = NULL;
+	json_t *app = NULL;
+	sj_err e = check(c, row, &reason, &app);
+	if (e)
+		return e;
+	int64_t now = clock_now_ms();
+	char id[ID_LEN + 1];
+	id_new(id);
+	json_t *cands = NULL;
+	char ref[ID_LEN + 1] = "";
+	if (!reason && (e = mob_dedup(c, app, &cands))) {
+		json_decref(app);
+		return e;
+	}
+	if (!reason) {
+		id_new(ref);
+		if ((e = mob_abis_dedup(c, app, ref, cands))) {
+			json_decref(app);
+			json_decref(cands);
+			return e;
+		}
+	}
+	json_t *rec = json_pack("{s:s,s:O,s:O,s:s?,s:O,s:O,s:O,s:s,s:s?,s:s,s:I,s:I}", "id", id, "packet_id",
+				json_object_get(row, "id"), "node_id", json_object_get(row, "node_id"), "enrolment_id",
+				js(json_object_get(app, "enrolment"), "id"), "application_no",
+				json_object_get(row, "application_no"), "packet_hash", json_object_get(row, "packet_hash"),
+				"unit", json_object_get(row, "unit"), "outcome", reason ? "refused" : "accepted", "reason",
+				reason, "status",
+				reason ? "refused" : json_array_size(cands) ? "adjudication" : "in_production",
+				"received_at", (json_int_t)now, "status_at", (json_int_t)now);
+	if (!rec) {
+		json_decref(app);
+		json_decref(cands);
+		return SJ_ENOMEM;
+	}
+	if (cands)
+		json_object_set_new(rec, "demographic", cands);
+	if (!reason) {
+		json_object_set(rec, "applicant", json_object_get(app, "enrolment"));
+		json_object_set_new(rec, "abis_ref", json_string(ref));
+	}
+	json_decref(app);
+	e = dbj_write(c, sql_rec_add, &mob_received_rec, rec, false, "");
+	audit_entry ae = {.badge = "system", .role = "system", .action = "mobile.packet.validate",
+			  .object_type = "mob_packet", .object_id = js(row, "id"),
+			  .outcome = reason ? "refused" : "ok",
+			  .detail = json_pack("{s:O,s:s?,s:O?}", "application_no", json_object_get(row, "application_no"),
+					      "reason", reason, "status", json_object_get(rec, "status"))};
+	e = e ? e : audit_append(c, &ae, NULL);
+	json_decref(ae.detail);
+	if (!e)
+		*outcome = json_pack("{s:O,s:O,s:s,s:s?,s:O,s:O?}", "id", json_object_get(rec, "id"), "application_no",
+				     json_object_get(row, "application_no"), "outcome", reason ? "refused" : "accepted",
+				     "reason", reason, "status", json_object_get(rec, "status"), "demographic",
+				     json_object_get(rec, "demographic"));
+	json_decref(rec);
+	return e;
+}
+
+static const char sql_pending[] =
+	"SELECT id, node_id, unit, row FROM xchg_rows WHERE tbl = 'mob_packets'"
+	" AND id NOT IN (SELECT packet_id FROM mob_received) ORDER BY applied_at, id LIMIT 500";
+
+sj_err mob_validate_pending(db_conn *c, json_t **out)
+{
+	*out = NULL;
+	json_t *rows = NULL, *items = json_array();
+	sj_err e = dbj_rows(c, sql_pending, "id:t,node_id:t,unit:t,row:t", &rows, "");
+	int64_t acc = 0, ref = 0;
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r) {
+		if (e)
+			break;
+		json_t *row = json_loads(js(r, "row"), 0, NULL), *o = NULL;
+		if (!json_is_object(row)) {
+			json_decref(row);
+			row = json_object();
+		}
+		json_object_set(row, "id", json_object_get(r, "id"));
+		json_object_set(row, "node_id", json_object_get(r, "node_id"));
+		json_object_set(row, "unit", json_object_get(r, "unit"));
+		e = mob_validate(c, row, &o);
+		json_decref(row);
+		if (!e) {
+			if (strcmp(js(o, "outcome"), "accepted") == 0)
+				acc++;
+			else
+				ref++;
+			json_array_append_new(items, o);
+		}
+	}
+	json_decref(rows);
+	if (e) {
+		json_decref(items);
+		return e;
+	}
+	*out = json_pack("{s:o,s:I,s:I,s:I}", "items", items, "validated", (json_int_t)(acc + ref), "accepted",
+			 (json_int_t)acc, "refused", (json_int_t)ref);
+	return *out ? SJ_OK : SJ_ENOMEM;
+}
+
+static const char sql_get[] = "SELECT " REC_COLS(RECEIVED_FIELDS) " FROM mob_received WHERE id = ?";
+static const char sql_list[] =
+	"SELECT " REC_COLS(RECEIVED_FIELDS) " FROM mob_received ORDER BY received_at DESC, id LIMIT 200";
+static const char sql_set[] = "UPDATE mob_received SET status = ?, status_at = ? WHERE id = ?";
+
+sj_err mob_received_list(db_conn *c, json_t **out)
+{
+	json_t *rows = NULL;
+	sj_err e = dbj_rec_rows(c, sql_list, &mob_received_rec, &rows, "");
+	if (!e && !(*out = json_pack("{s:o}", "items", rows)))
+		e = SJ_ENOMEM;
+	return e;
+}
+
+sj_err mob_received_status(db_conn *c, const char *id, json_t *in, json_t **out, const char **why)
+{
+	*out = NULL;
+	json_t *o = NULL;
+	sj_err e = id_valid(id) ? dbj_rec_one(c, sql_get, &mob_received_rec, &o, "t", id) : SJ_ENOTFOUND;
+	if (e == SJ_ENOTFOUND)
+		*why = "packet-not-found";
+	if (e)
+		return e;
+	/* in_production → ready → dispatched, in that order only */
+	static const char *const order[] = {"in_production", "ready", "dispatched"};
+	const char *cur = js(o, "status"), *want = js(in, "status");
+	int ci = -1, wi = -1;
+	for (int i = 0; i < 3; i++) {
+		if (strcmp(cur, order[i]) == 0)
+			ci = i;
+		if (strcmp(want, order[i]) == 0)
+			wi = i;
+	}
+	json_decref(o);
+	if (ci < 0 || wi != ci + 1) {
+		*why = "status-out-of-order";
+		return SJ_ECONFLICT;
+	}
+	e = db_run(c, sql_set, "tit", want, clock_now_ms(), id);
+	return e ? e : dbj_rec_one(c, sql_get, &mob_received_rec, out, "t", id);
+}
+
+/* ------------------------------------------------------------ adjudication */
+
+REC_ENUM_DEF(adj_decisions, "mob_adjudication_decision", "distinct", "duplicate");
+#define ADJ_FIELDS(X) \
+	X(V, decision, ENUM, 0, 0, &adj_decisions, IN | REQ) \
+	X(V, reason, TEXT, 3, SJ_MAX_SHORT_TEXT, NULL, IN | REQ)
+static const rec_field adj_fields[] = {ADJ_FIELDS(REC_FIELD)};
+const rec_desc mob_adjudication_rec = REC_DESC("mob_adjudication", NULL, adj_fields, NULL);
+
+static const char sql_adj[] =
+	"UPDATE mob_received SET status = ?, reason = ?, outcome = ?, status_at = ? WHERE id = ? AND status = 'adjudication'";
+
+sj_err mob_adjudicate(db_conn *c, const char *id, json_t *in, json_t **out, const char **why)
+{
+	*out = NULL;
+	json_t *o = NULL;
+	sj_err e = id_valid(id) ? dbj_rec_one(c, sql_get, &mob_received_rec, &o, "t", id) : SJ_ENOTFOUND;
+	if (e == SJ_ENOTFOUND)
+		*why = "packet-not-found";
+	if (!e && strcmp(js(o, "status"), "adjudication") != 0) {
+		*why = "not-in-adjudication";
+		e = SJ_ECONFLICT;
+	}
+	json_decref(o);
+	if (e)
+		return e;
+	bool dup = strcmp(js(in, "decision"), "duplicate") == 0;
+	e = db_run(c, sql_adj, "tttit", dup ? "refused" : "in_production", dup ? "duplicate" : NULL,
+		   dup ? "refused" : "accepted", clock_now_ms(), id);
+	return e ? e : dbj_rec_one(c, sql_get, &mob_received_rec, out, "t", id);
+}
