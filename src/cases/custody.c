@@ -136,32 +136,6 @@ const rec_desc custody_rights_rec = REC_DESC("custody_rights", NULL, rights_fiel
 static const rec_field end_fields[] = {END_FIELDS(REC_FIELD)};
 const rec_desc custody_end_rec = REC_DESC("custody_end", NULL, end_fields, NULL);
 
-#define DEADLINES_FIELDS(X) \
-	X(V, now, TIME, 0, 0, NULL, OUT) \
-	X(V, overdue, INT, 0, 0, NULL, OUT) \
-	X(V, lawyer_overdue, INT, 0, 0, NULL, OUT) \
-	X(V, family_pending, INT, 0, 0, NULL, OUT) \
-	X(V, guardian_pending, INT, 0, 0, NULL, OUT) \
-	X(V, custodies, ARRAY, 0, 0, &custody_rec, OUT)
-static const rec_field deadlines_fields[] = {DEADLINES_FIELDS(REC_FIELD)};
-const rec_desc custody_deadlines_rec = REC_DESC("custody_deadlines", NULL, deadlines_fields, NULL);
-
-#define REGISTER_FIELDS(X) \
-	X(V, unit, CODE, 1, UNIT_CODE_MAX, NULL, OUT) \
-	X(V, custodies, ARRAY, 0, SJ_MAX_PAGE, &custody_rec, OUT)
-static const rec_field register_fields[] = {REGISTER_FIELDS(REC_FIELD)};
-const rec_desc custody_register_rec = REC_DESC("custody_register", NULL, register_fields, NULL);
-
-#define DAILY_FIELDS(X) \
-	X(V, unit, CODE, 1, UNIT_CODE_MAX, NULL, OUT) \
-	X(V, unit_name_fr, TEXT, 1, UNIT_NAME_MAX, NULL, OUT) \
-	X(V, unit_name_ar, TEXT, 1, UNIT_NAME_MAX, NULL, OUT) \
-	X(V, from, TIME, 0, 0, NULL, OUT) \
-	X(V, to, TIME, 0, 0, NULL, OUT) \
-	X(V, held, ARRAY, 0, 0, &custody_rec, OUT)
-static const rec_field daily_fields[] = {DAILY_FIELDS(REC_FIELD)};
-const rec_desc custody_daily_rec = REC_DESC("custody_daily", NULL, daily_fields, NULL);
-
 /* ------------------------------------------------------------ opening */
 
 static const char sql_open_for_person[] =
@@ -542,31 +516,7 @@ sj_err custody_open(db_conn *c, const sj_actor *a, const char *case_id, json_t *
 	return e ? e : custody_get(c, id, out);
 }
 
-static const char sql_in_case[] = "SELECT COUNT(*) FROM custodies WHERE id = ? AND case_id = ?";
-
-sj_err custody_in_case(db_conn *c, const char *id, const char *case_id, bool *yes)
-{
-	int64_t n = 0;
-	sj_err e = dbj_int(c, sql_in_case, &n, "tt", id, case_id);
-	*yes = !e && n > 0;
-	return e;
-}
-
-static const char sql_for_pv[] =
-	"SELECT regime, ground, started_at AS arrested_at, deadline_at, extensions, family_informed_at,"
-	" lawyer_contacted_at, ended_at, end_kind FROM custodies WHERE id = ?";
-
 static const char sql_case_of[] = "SELECT case_id FROM custodies WHERE id = ?";
-
-/* what a sealed PV states of its custody: the names of the sealed format */
-#define PV_CUSTODY_FIELDS(X) X(V, arrested_at, TIME, 0, 0, NULL, OUT)
-static const rec_field pv_custody_fields[] = {PV_CUSTODY_FIELDS(REC_FIELD)};
-static const rec_desc pv_custody_rec = REC_DESC_FLAT("pv_custody", NULL, pv_custody_fields, NULL, &custody_rec);
-
-sj_err custody_for_pv(db_conn *c, const char *id, json_t **out)
-{
-	return dbj_rec_one(c, sql_for_pv, &pv_custody_rec, out, "t", id);
-}
 
 /* for_change reads custody id's case for the actor to change it. */
 static sj_err for_change(db_conn *c, const sj_actor *a, const char *id, case_ref *r, const char **why)
