@@ -10,7 +10,6 @@
 
 #define DESK_MAX_HTML (1024 * 1024)
 
-static const char *base_url(app *a, http_req *r, char *out, size_t n);
 
 static const char *jstr(json_t *o, const char *k)
 {
@@ -51,7 +50,7 @@ void api_declaration_receipt(app *a, http_req *r, auth_user *u)
 	buf_init(&html, DESK_MAX_HTML);
 	const char *why = NULL;
 	char b[512];
-	sj_err e = desk_receipt_html(c, &who, http_param(r, "id"), base_url(a, r, b, sizeof b), &html, &why);
+	sj_err e = desk_receipt_html(c, &who, http_param(r, "id"), app_base_url(a, r, b, sizeof b), &html, &why);
 	app_reply_html(a, r, c, e, why, http_param(r, "id"), &html);
 }
 
@@ -163,7 +162,7 @@ void api_residence_print(app *a, http_req *r, auth_user *u)
 	buf_init(&html, DESK_MAX_HTML);
 	const char *why = NULL;
 	char b[512];
-	sj_err e = desk_certificate_html(c, &who, http_param(r, "id"), base_url(a, r, b, sizeof b), &html, &why);
+	sj_err e = desk_certificate_html(c, &who, http_param(r, "id"), app_base_url(a, r, b, sizeof b), &html, &why);
 	app_reply_html(a, r, c, e, why, http_param(r, "id"), &html);
 }
 
@@ -181,17 +180,6 @@ void api_desk_communes(app *a, http_req *r, auth_user *u)
 	json_t *out = NULL;
 	sj_err e = desk_communes(c, &out);
 	app_reply(a, r, c, e, NULL, NULL, NULL, NULL, 200, out);
-}
-
-/* base_url: the configured public URL, else this server as the browser
- * reached it (a station: http://<Host>). */
-static const char *base_url(app *a, http_req *r, char *out, size_t n)
-{
-	if (a->public_url[0])
-		return a->public_url;
-	const char *host = http_header(r, "Host");
-	snprintf(out, n, "http://%s", host && !strpbrk(host, "\"<>' /\\") ? host : "127.0.0.1");
-	return out;
 }
 
 /* GET /api/v1/verify/{number}?c=CODE — outside the login. The audit entry

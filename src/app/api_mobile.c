@@ -16,16 +16,6 @@ static const char *jstr(json_t *o, const char *k)
 	return json_string_value(json_object_get(o, k));
 }
 
-/* base_url: the configured public URL, else this server as reached. */
-static const char *base_url(app *a, http_req *r, char *out, size_t n)
-{
-	if (a->public_url[0])
-		return a->public_url;
-	const char *host = http_header(r, "Host");
-	snprintf(out, n, "http://%s", host && !strpbrk(host, "\"<>' /\\") ? host : "127.0.0.1");
-	return out;
-}
-
 void api_mob_tour_create(app *a, http_req *r, auth_user *u)
 {
 	sj_actor who;
@@ -180,7 +170,7 @@ void api_mob_receipt(app *a, http_req *r, auth_user *u)
 	buf_init(&html, MOB_MAX_HTML);
 	const char *why = NULL;
 	char b[512];
-	sj_err e = mob_receipt_html(c, &who, http_param(r, "id"), base_url(a, r, b, sizeof b), &html, &why);
+	sj_err e = mob_receipt_html(c, &who, http_param(r, "id"), app_base_url(a, r, b, sizeof b), &html, &why);
 	app_reply_html(a, r, c, e, why, http_param(r, "id"), &html);
 }
 

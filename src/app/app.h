@@ -128,6 +128,12 @@ void app_doc_actor(const http_req *r, const auth_user *u, sj_actor *out);
  * On a commit failure it answers 500/503 and drops out. */
 void app_reply(app *a, http_req *r, db_conn *c, sj_err e, const char *field, const char *why,
 	       const char *object_id, json_t *detail, int status, json_t *out);
+/* app_base_url writes into out (n bytes) and returns the base of the links a
+ * printed document carries (its QR code): the configured public URL (then
+ * returned as is, out unused), else this server as the browser reached it
+ * (a station: http://<Host>, a Host with quotes, brackets, spaces or slashes
+ * refused for 127.0.0.1). */
+const char *app_base_url(app *a, http_req *r, char *out, size_t n);
 /* app_reply_html is app_reply for a printable document: html (a buf the
  * caller initialised; freed here) is sent as text/html on success. */
 struct buf;

@@ -672,3 +672,12 @@ void app_dispatch(http_req *r, void *ctx)
 	sodium_memzero(u, sizeof *u);
 	free(u);
 }
+
+const char *app_base_url(app *a, http_req *r, char *out, size_t n)
+{
+	if (a->public_url[0])
+		return a->public_url;
+	const char *host = http_header(r, "Host");
+	snprintf(out, n, "http://%s", host && !strpbrk(host, "\"<>' /\\") ? host : "127.0.0.1");
+	return out;
+}

@@ -31,6 +31,7 @@
 #include "core/actor.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/i18n.h"
 #include "core/record.h"
 #include "db/db.h"
 
@@ -158,6 +159,20 @@ SJ_MUST_USE sj_err desk_document_add(db_conn *c, const sj_actor *a, const char *
 				     const char *number, const char *code, int64_t issued_at, int64_t valid_until);
 /* desk_qr_svg appends an SVG QR code of text (libqrencode, level M). */
 SJ_MUST_USE sj_err desk_qr_svg(buf *b, const char *text);
+/* The bilingual print kit of the desk's documents (print.c), which the
+ * mobile units' documents use too. desk_print_word returns key's message in
+ * lang, or the key itself (never NULL; borrowed). desk_print_head opens the
+ * document: <title>, <body class=body_class>, the kingdom's and DGSN's
+ * heading with o's unit_name_fr/unit_name_ar, the title in both languages.
+ * desk_print_section opens a <h2> in both languages and its table;
+ * desk_print_row writes French label | value ("—" when empty) | Arabic
+ * label; desk_print_row_enum the same with value an enum value of
+ * enum_name, shown in both languages. Each appends to b; a full b fails. */
+const char *desk_print_word(i18n_lang lang, const char *key);
+SJ_MUST_USE sj_err desk_print_head(buf *b, const char *title_key, json_t *o, const char *body_class);
+SJ_MUST_USE sj_err desk_print_section(buf *b, const char *key);
+SJ_MUST_USE sj_err desk_print_row(buf *b, const char *key, const char *value);
+SJ_MUST_USE sj_err desk_print_row_enum(buf *b, const char *key, const char *enum_name, const char *value);
 /* desk_html_esc appends s HTML-escaped. */
 SJ_MUST_USE sj_err desk_html_esc(buf *b, const char *s);
 

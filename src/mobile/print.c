@@ -18,63 +18,13 @@ static const char *js(json_t *o, const char *k)
 	return json_string_value(json_object_get(o, k));
 }
 
-static const char *word(i18n_lang lang, const char *key)
-{
-	const char *s = i18n_get(lang, key);
-	return s ? s : key;
-}
-
 static sj_err both(buf *b, const char *key, const char *sep)
 {
 	sj_err e = buf_adds(b, "<span lang=\"fr\">");
-	e = e ? e : desk_html_esc(b, word(I18N_FR, key));
+	e = e ? e : desk_html_esc(b, desk_print_word(I18N_FR, key));
 	e = e ? e : buf_printf(b, "</span>%s<span lang=\"ar\" dir=\"rtl\">", sep);
-	e = e ? e : desk_html_esc(b, word(I18N_AR, key));
+	e = e ? e : desk_html_esc(b, desk_print_word(I18N_AR, key));
 	return e ? e : buf_adds(b, "</span>");
-}
-
-static sj_err row(buf *b, const char *key, const char *value)
-{
-	sj_err e = buf_adds(b, "<tr><th class=\"fr\" lang=\"fr\">");
-	e = e ? e : desk_html_esc(b, word(I18N_FR, key));
-	e = e ? e : buf_adds(b, "</th><td dir=\"auto\">");
-	e = e ? e : desk_html_esc(b, value && *value ? value : "—");
-	e = e ? e : buf_adds(b, "</td><th class=\"ar\" lang=\"ar\" dir=\"rtl\">");
-	e = e ? e : desk_html_esc(b, word(I18N_AR, key));
-	return e ? e : buf_adds(b, "</th></tr>\n");
-}
-
-static sj_err row_enum(buf *b, const char *key, const char *enum_name, const char *value)
-{
-	char k[128], v[512];
-	snprintf(k, sizeof k, "%s.%s", enum_name, value ? value : "");
-	snprintf(v, sizeof v, "%s / %s", word(I18N_FR, k), word(I18N_AR, k));
-	return row(b, key, value ? v : NULL);
-}
-
-static sj_err head(buf *b, const char *title_key, json_t *o)
-{
-	sj_err e = buf_adds(b, "<!doctype html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\">"
-			       "<link rel=\"icon\" href=\"/favicon.svg\"><link rel=\"stylesheet\" href=\"/print.css\"><title>");
-	e = e ? e : desk_html_esc(b, word(I18N_FR, title_key));
-	e = e ? e : buf_adds(b, "</title></head>\n<body class=\"print desk mobile\">\n<header><div class=\"fr\" lang=\"fr\">"
-				"Royaume du Maroc<br>Direction Générale de la Sûreté Nationale<br>");
-	e = e ? e : desk_html_esc(b, js(o, "unit_name_fr"));
-	e = e ? e : buf_adds(b, "</div><div class=\"ar\" lang=\"ar\" dir=\"rtl\">المملكة المغربية<br>"
-				"المديرية العامة للأمن الوطني<br>");
-	e = e ? e : desk_html_esc(b, js(o, "unit_name_ar"));
-	e = e ? e : buf_adds(b, "</div></header>\n<h1><span class=\"fr\" lang=\"fr\">");
-	e = e ? e : desk_html_esc(b, word(I18N_FR, title_key));
-	e = e ? e : buf_adds(b, "</span><span class=\"ar\" lang=\"ar\" dir=\"rtl\">");
-	e = e ? e : desk_html_esc(b, word(I18N_AR, title_key));
-	return e ? e : buf_adds(b, "</span></h1>\n");
-}
-
-static sj_err section(buf *b, const char *key)
-{
-	sj_err e = buf_adds(b, "<h2>");
-	e = e ? e : both(b, key, " — ");
-	return e ? e : buf_adds(b, "</h2>\n<table class=\"fields\">\n");
 }
 
 /* slots writes the slots of stop s with how many are booked in each. */
@@ -119,12 +69,12 @@ sj_err mob_schedule_html(db_conn *c, const sj_actor *a, const char *id, const ch
 	sj_err e = mob_tour_read(c, a, id, &t, why);
 	if (e)
 		return e;
-	e = head(b, "mob.schedule.title", t);
-	e = e ? e : section(b, "mob.schedule.section");
-	e = e ? e : row(b, "mob_tour.code", js(t, "code"));
-	e = e ? e : row(b, "mob_tour.vehicle", js(t, "vehicle"));
-	e = e ? e : row(b, "mob_tour.starts_on", js(t, "starts_on"));
-	e = e ? e : row(b, "mob_tour.ends_on", js(t, "ends_on"));
+	e = desk_print_head(b, "mob.schedule.title", t, "print desk mobile");
+	e = e ? e : desk_print_section(b, "mob.schedule.section");
+	e = e ? e : desk_print_row(b, "mob_tour.code", js(t, "code"));
+	e = e ? e : desk_print_row(b, "mob_tour.vehicle", js(t, "vehicle"));
+	e = e ? e : desk_print_row(b, "mob_tour.starts_on", js(t, "starts_on"));
+	e = e ? e : desk_print_row(b, "mob_tour.ends_on", js(t, "ends_on"));
 	e = e ? e : buf_adds(b, "</table>\n");
 	size_t i, shown = 0;
 	json_t *s;
@@ -137,12 +87,12 @@ sj_err mob_schedule_html(db_conn *c, const sj_actor *a, const char *id, const ch
 		snprintf(name, sizeof name, "%s / %s", js(s, "commune_name_fr") ? js(s, "commune_name_fr") : js(s, "commune"),
 			 js(s, "commune_name_ar") ? js(s, "commune_name_ar") : js(s, "commune"));
 		snprintf(hours, sizeof hours, "%s – %s", js(s, "opens"), js(s, "closes"));
-		e = section(b, "mob.schedule.stop");
-		e = e ? e : row(b, "mob_stop.day", js(s, "day"));
-		e = e ? e : row(b, "mob_stop.commune", name);
-		e = e ? e : row(b, "mob_stop.place", js(s, "place"));
-		e = e ? e : row_enum(b, "mob_stop.place_kind", "mob_place_kind", js(s, "place_kind"));
-		e = e ? e : row(b, "mob.schedule.hours", hours);
+		e = desk_print_section(b, "mob.schedule.stop");
+		e = e ? e : desk_print_row(b, "mob_stop.day", js(s, "day"));
+		e = e ? e : desk_print_row(b, "mob_stop.commune", name);
+		e = e ? e : desk_print_row(b, "mob_stop.place", js(s, "place"));
+		e = e ? e : desk_print_row_enum(b, "mob_stop.place_kind", "mob_place_kind", js(s, "place_kind"));
+		e = e ? e : desk_print_row(b, "mob.schedule.hours", hours);
 		e = e ? e : buf_adds(b, "</table>\n");
 		e = e ? e : slots(c, b, id, s);
 		shown++;
@@ -172,17 +122,17 @@ sj_err mob_receipt_html(db_conn *c, const sj_actor *a, const char *id, const cha
 	char pub[DESK_NUMBER_MAX + 1];
 	desk_public_number(js(o, "application_no"), pub);
 	snprintf(url, sizeof url, "%s/cnie/%s?c=%s", base_url, pub, js(o, "verify_code"));
-	e = head(b, "mob.receipt.title", o);
-	e = e ? e : section(b, "mob.receipt.section");
-	e = e ? e : row(b, "mob_enrolment.application_no", js(o, "application_no"));
-	e = e ? e : row_enum(b, "mob_enrolment.request_type", "mob_request_type", js(o, "request_type"));
-	e = e ? e : row(b, "mob_enrolment.created_at", t);
-	e = e ? e : row(b, "mob_enrolment.last_name_lat", lat);
-	e = e ? e : row(b, "mob_enrolment.last_name_ar", ar);
-	e = e ? e : row(b, "mob_enrolment.birth_date", js(o, "birth_date"));
-	e = e ? e : row(b, "mob_enrolment.fee_ref", js(o, "fee_ref"));
-	e = e ? e : row(b, "mob_enrolment.verify_code", js(o, "verify_code"));
-	e = e ? e : row(b, "desk.verify_url", url);
+	e = desk_print_head(b, "mob.receipt.title", o, "print desk mobile");
+	e = e ? e : desk_print_section(b, "mob.receipt.section");
+	e = e ? e : desk_print_row(b, "mob_enrolment.application_no", js(o, "application_no"));
+	e = e ? e : desk_print_row_enum(b, "mob_enrolment.request_type", "mob_request_type", js(o, "request_type"));
+	e = e ? e : desk_print_row(b, "mob_enrolment.created_at", t);
+	e = e ? e : desk_print_row(b, "mob_enrolment.last_name_lat", lat);
+	e = e ? e : desk_print_row(b, "mob_enrolment.last_name_ar", ar);
+	e = e ? e : desk_print_row(b, "mob_enrolment.birth_date", js(o, "birth_date"));
+	e = e ? e : desk_print_row(b, "mob_enrolment.fee_ref", js(o, "fee_ref"));
+	e = e ? e : desk_print_row(b, "mob_enrolment.verify_code", js(o, "verify_code"));
+	e = e ? e : desk_print_row(b, "desk.verify_url", url);
 	e = e ? e : buf_adds(b, "</table>\n<div class=\"qrbox\">");
 	e = e ? e : desk_qr_svg(b, url);
 	e = e ? e : buf_adds(b, "<p class=\"small\">");
