@@ -168,13 +168,7 @@ void api_case_person_add(app *a, http_req *r, auth_user *u)
 		e = app_audit(c, r, u, "case.person.lookup", "person", jstr(out, "id"), jstr(in, "purpose"), "ok",
 			      json_pack("{s:s?,s:s?}", "case_id", jstr(out, "case_id"), "owner_unit",
 					jstr(out, "owner_unit")));
-	if (e == SJ_ELIMIT) {
-		char ra[32];
-		snprintf(ra, sizeof ra, "%lld", (long long)retry);
-		if (http_add_header(r, "Retry-After", ra)) {
-			/* the problem still goes out without the header */
-		}
-	}
+	app_retry_after(r, e, retry);
 	app_reply(a, r, c, e, NULL, why, jstr(out, "id"),
 		  json_pack("{s:s?,s:s?,s:b}", "case_id", jstr(out, "case_id"), "role", jstr(out, "role"), "reused",
 			    json_is_true(json_object_get(out, "reused"))),

@@ -197,13 +197,7 @@ void api_verify(app *a, http_req *r, auth_user *u)
 	int64_t retry = 0;
 	sj_err e = desk_verify(c, http_client_ip(r), http_param(r, "number"), http_query(r, "c"), &out, hash, &retry,
 			       &why);
-	if (e == SJ_ELIMIT) {
-		char ra[32];
-		snprintf(ra, sizeof ra, "%lld", (long long)retry);
-		if (http_add_header(r, "Retry-After", ra)) {
-			/* the problem still goes out without the header */
-		}
-	}
+	app_retry_after(r, e, retry);
 	app_reply(a, r, c, e, NULL, why, http_param(r, "number"),
 		  json_pack("{s:s,s:O?}", "address_hash", hash, "found", json_object_get(out, "found")), 200, out);
 }

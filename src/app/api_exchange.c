@@ -103,12 +103,6 @@ void api_exchange_lookup(app *a, http_req *r, auth_user *u)
 	if (!c)
 		return;
 	sj_err e = xchg_lookup_serve(c, http_json(r), clock_now_ms(), &out, &why, &retry, node);
-	if (e == SJ_ELIMIT) {
-		char ra[32];
-		snprintf(ra, sizeof ra, "%lld", (long long)retry);
-		if (http_add_header(r, "Retry-After", ra)) {
-			/* the problem still goes out without the header */
-		}
-	}
+	app_retry_after(r, e, retry);
 	app_reply(a, r, c, e, NULL, why, node[0] ? node : NULL, NULL, 200, out);
 }

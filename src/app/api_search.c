@@ -31,18 +31,6 @@ static bool query_or_reply(http_req *r, lookup_query *q)
 	return true;
 }
 
-/* retry_after adds Retry-After to a rate-limit refusal. */
-static void retry_after(http_req *r, sj_err e, int64_t retry)
-{
-	if (e != SJ_ELIMIT)
-		return;
-	char ra[32];
-	snprintf(ra, sizeof ra, "%lld", (long long)retry);
-	if (http_add_header(r, "Retry-After", ra)) {
-		/* the problem still goes out without the header */
-	}
-}
-
 /* stale: this node is past exchange.max_days_without without a successful
  * exchange (its look-ups are refused below, central is not asked). A short
  * read of its own: no transaction is held while central is asked. */
@@ -145,7 +133,7 @@ void api_persons_search(app *a, http_req *r, auth_user *u)
 			remote = NULL;
 		} else
 			json_object_set_new(remote, "source", json_string("central"));
-		retry_after(r, e, retry);
+		app_retry_after(r, e, retry);
 		app_reply(a, r, c, e, NULL, why, NULL,
 			  json_pack("{s:s,s:s,s:I}", "q", q.q, "source", "central", "results",
 				    (json_int_t)json_array_size(json_object_get(remote, "results"))),
@@ -169,7 +157,7 @@ void api_persons_search(app *a, http_req *r, auth_user *u)
 		json_object_set_new(out, "copy_as_of", as_of ? json_integer(as_of) : json_null());
 		json_object_set_new(out, "copy_age_s", age >= 0 ? json_integer(age) : json_null());
 	}
-	retry_after(r, e, retry);
+	app_retry_after(r, e, retry);
 	app_reply(a, r, c, e, NULL, why, NULL,
 		  json_pack("{s:s,s:s?,s:i,s:I,s:I,s:b}", "q", q.q, "birth_date", q.birth_date, "birth_year",
 			    q.birth_year, "results", (json_int_t)json_array_size(json_object_get(out, "results")),
@@ -196,7 +184,7 @@ void api_cases_fulltext(app *a, http_req *r, auth_user *u)
 	const char *why = NULL;
 	int64_t retry = 0;
 	sj_err e = lookup_cases(c, &who, &q, limit, offset, &out, &why, &retry);
-	retry_after(r, e, retry);
+	app_retry_after(r, e, retry);
 	app_reply(a, r, c, e, NULL, why, NULL,
 		  json_pack("{s:s,s:i}", "q", q.q, "results", (json_int_t)json_array_size(json_object_get(out, "results"))),
 		  200, out);
@@ -213,7 +201,7 @@ void api_person_duplicates(app *a, http_req *r, auth_user *u)
 	const char *why = NULL;
 	int64_t retry = 0;
 	sj_err e = lookup_duplicates(c, &who, http_param(r, "id"), http_query(r, "purpose"), &out, &why, &retry);
-	retry_after(r, e, retry);
+	app_retry_after(r, e, retry);
 	app_reply(a, r, c, e, NULL, why, http_param(r, "id"),
 		  json_pack("{s:i}", "candidates", (json_int_t)json_array_size(json_object_get(out, "candidates"))), 200,
 		  out);

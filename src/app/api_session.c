@@ -150,13 +150,7 @@ void api_me_totp_replace(app *a, http_req *r, auth_user *u)
 	const char *why = NULL;
 	int64_t retry = 0;
 	sj_err e = auth_totp_replace(c, &who, http_json(r), &out, &why, &retry);
-	if (e == SJ_ELIMIT) {
-		char ra[32];
-		snprintf(ra, sizeof ra, "%lld", (long long)retry);
-		if (http_add_header(r, "Retry-After", ra)) {
-			/* the problem still goes out without the header */
-		}
-	}
+	app_retry_after(r, e, retry);
 	app_reply(a, r, c, e, NULL, why, u->id, NULL, 200, out);
 	/* a wrong current code: counted, and audited as a refused attempt */
 	if (e == SJ_EUNPROCESSABLE && why && strcmp(why, "invalid-otp") == 0) {

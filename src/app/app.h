@@ -128,6 +128,10 @@ void app_doc_actor(const http_req *r, const auth_user *u, sj_actor *out);
  * On a commit failure it answers 500/503 and drops out. */
 void app_reply(app *a, http_req *r, db_conn *c, sj_err e, const char *field, const char *why,
 	       const char *object_id, json_t *detail, int status, json_t *out);
+/* app_retry_after adds Retry-After: seconds to a rate-limit refusal (e is
+ * SJ_ELIMIT; nothing otherwise); the problem still goes out without it when
+ * the header cannot be added. */
+void app_retry_after(http_req *r, sj_err e, int64_t seconds);
 /* app_base_url writes into out (n bytes) and returns the base of the links a
  * printed document carries (its QR code): the configured public URL (then
  * returned as is, out unused), else this server as the browser reached it

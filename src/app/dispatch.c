@@ -186,11 +186,7 @@ static bool anon_refused(app *a, http_req *r, const char *why)
 					(json_int_t)an.prev_count, "previous_start", (json_int_t)an.prev_start));
 	if (an.count <= AUTH_ANON_MAX)
 		return false;
-	char ra[32];
-	snprintf(ra, sizeof ra, "%lld", (long long)an.retry_s);
-	if (http_add_header(r, "Retry-After", ra)) {
-		/* the problem still goes out without the header */
-	}
+	app_retry_after(r, SJ_ELIMIT, an.retry_s);
 	http_problem(r, 429, "anonymous-throttled", "too many unauthenticated requests from this address; wait", NULL);
 	return true;
 }
@@ -680,4 +676,15 @@ const char *app_base_url(app *a, http_req *r, char *out, size_t n)
 	const char *host = http_header(r, "Host");
 	snprintf(out, n, "http://%s", host && !strpbrk(host, "\"<>' /\\") ? host : "127.0.0.1");
 	return out;
+}
+
+void app_retry_after(http_req *r, sj_err e, int64_t seconds)
+{
+	if (e != SJ_ELIMIT)
+		return;
+	char ra[32];
+	snprintf(ra, sizeof ra, "%lld", (long long)seconds);
+	if (http_add_header(r, "Retry-After", ra)) {
+		/* the problem still goes out without the header */
+	}
 }
