@@ -143,6 +143,15 @@ static void draft_pv(const char *case_id, const char *type, const char *pid, con
 	th_resp_free(&r);
 }
 
+/* patch_pv edits draft PV pv with body (If-Match from a fresh read): 200. */
+static void patch_pv(const char *pv, const char *body)
+{
+	char path[256];
+	th_resp r = th_json_matched(&S, "PATCH", P(path, "/api/v1/pvs/%s", pv), officer, body);
+	th_expect(&r, 200);
+	th_resp_free(&r);
+}
+
 static th_resp seal(const char *pv)
 {
 	char path[256];
@@ -567,7 +576,7 @@ static void recustody_does_not_restart(void **st)
 static void search_at_night(void **st)
 {
 	(void)st;
-	char cas[37], sus[37], pv[37], path[256];
+	char cas[37], sus[37], pv[37];
 	long long now = now_ms();
 	new_case("flagrant", "CP-505", cas);
 	add_person(cas, "suspect", sus);
@@ -590,28 +599,16 @@ static void search_at_night(void **st)
 	char sql[200];
 	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM pvs WHERE id = '%s' AND status = 'draft'", pv);
 	assert_int_equal(th_sql_int(&S, sql), 1);
-	char *s = strdup("{\"hours_exception\":\"Réquisition de l'occupant (art. 62 CPP)\"}");
-	r = th_json_matched(&S, "PATCH", P(path, "/api/v1/pvs/%s", pv), officer, s);
-	free(s);
-	th_expect(&r, 200);
-	th_resp_free(&r);
+	patch_pv(pv, "{\"hours_exception\":\"Réquisition de l'occupant (art. 62 CPP)\"}");
 	/* its template (data/pv_templates.json): the occupant, or two witnesses */
 	r = seal(pv);
 	expect_problem(&r, 422, "pv-template-search");
 	th_resp_free(&r);
-	s = strdup("{\"witnesses\":\"Kamal Idrissi, voisin\"}");
-	r = th_json_matched(&S, "PATCH", P(path, "/api/v1/pvs/%s", pv), officer, s);
-	free(s);
-	th_expect(&r, 200);
-	th_resp_free(&r);
+	patch_pv(pv, "{\"witnesses\":\"Kamal Idrissi, voisin\"}");
 	r = seal(pv);
 	expect_problem(&r, 422, "pv-template-search");
 	th_resp_free(&r);
-	s = strdup("{\"witnesses\":\"Kamal Idrissi, voisin\\nSaïd Berrada, gardien\"}");
-	r = th_json_matched(&S, "PATCH", P(path, "/api/v1/pvs/%s", pv), officer, s);
-	free(s);
-	th_expect(&r, 200);
-	th_resp_free(&r);
+	patch_pv(pv, "{\"witnesses\":\"Kamal Idrissi, voisin\\nSaïd Berrada, gardien\"}");
 	r = seal(pv);
 	th_expect(&r, 200);
 	assert_non_null(strstr(r.body, "Berrada"));
@@ -622,11 +619,7 @@ static void search_at_night(void **st)
 	r = seal(pz);
 	expect_problem(&r, 422, "pv-template-seizure");
 	th_resp_free(&r);
-	s = strdup("{\"inventory\":\"Scellé n° 1 : un téléphone Samsung noir\"}");
-	r = th_json_matched(&S, "PATCH", P(path, "/api/v1/pvs/%s", pz), officer, s);
-	free(s);
-	th_expect(&r, 200);
-	th_resp_free(&r);
+	patch_pv(pz, "{\"inventory\":\"Scellé n° 1 : un téléphone Samsung noir\"}");
 	r = seal(pz);
 	th_expect(&r, 200);
 	th_resp_free(&r);
