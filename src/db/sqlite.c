@@ -146,10 +146,14 @@ static sj_err lite_commit(void *conn)
 	return lite_exec(conn, "COMMIT");
 }
 
+/* lite_rollback: ROLLBACK can itself fail when preparing it runs out of
+ * memory, which would leave the transaction open on a connection that goes
+ * back to the pool (its next user would then work inside it, or find the
+ * database locked): it is tried again while a transaction is still open. */
 static void lite_rollback(void *conn)
 {
 	lite_conn *c = conn;
-	if (!sqlite3_get_autocommit(c->h))
+	for (int i = 0; i < 4 && !sqlite3_get_autocommit(c->h); i++)
 		(void)lite_exec(conn, "ROLLBACK");
 }
 
