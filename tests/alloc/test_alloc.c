@@ -318,6 +318,14 @@ static void k_referral(rq *q, int iter)
 	set(&s, FZ_OFFICER, "POST", "/api/v1/cases/%s/status", cid);
 	body(&s, "{\"status\":\"under_investigation\"}");
 	call_id(&s, 200, NULL, NULL);
+	/* a referral carries at least one sealed PV (issue 17 item 7) */
+	char pv[64];
+	set(&s, FZ_OFFICER, "POST", "/api/v1/cases/%s/pvs", cid);
+	body(&s, "{\"type\":\"transmission\",\"statements\":\"Transmission %d.\"}", iter);
+	call_id(&s, 201, NULL, pv);
+	set(&s, FZ_OPJ, "POST", "/api/v1/pvs/%s/seal", pv);
+	body(&s, "{}");
+	call_id(&s, 200, NULL, NULL);
 	set(q, FZ_OPJ, "POST", "/api/v1/cases/%s/referral", cid);
 	body(q, "{}");
 }
@@ -327,8 +335,10 @@ static void k_search(rq *q, int iter)
 	(void)iter;
 	/* each run is one look-up: more than the 30 a minute of the rate limit
 	 * (and then a 429, not the reply being checked): reset the counter */
-	if (sqlite3_exec(ro, "DELETE FROM rate_limits WHERE key LIKE 'lookup:%'", NULL, NULL, NULL) != SQLITE_OK)
+	if (sqlite3_exec(ro, "DELETE FROM rate_limits WHERE key LIKE 'lookup:%'", NULL, NULL, NULL) != SQLITE_OK) {
+		fprintf(stderr, "# k_search: resetting the look-up counter failed: %s\n", sqlite3_errmsg(ro));
 		abort();
+	}
 	set(q, FZ_OFFICER, "GET", "/api/v1/persons/search?q=Tahiri%%20Said&purpose=enquete");
 }
 
