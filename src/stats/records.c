@@ -87,7 +87,7 @@ sj_err stats_records(db_conn *c, const sj_actor *a, const char *unit_code, const
 	rules rs;
 	memset(&rs, 0, sizeof rs);
 	json_t *list = json_array();
-	int64_t total = 0;
+	int64_t total = 0, counted = 0; /* records listed; what the figure counts in them */
 	sj_err e = stats_scope_load(c, a, unit_code, &s, why);
 	e = e ? e : stats_rules_load(c, &rs);
 	if (!e && by_date)
@@ -139,6 +139,7 @@ sj_err stats_records(db_conn *c, const sj_actor *a, const char *unit_code, const
 			if (!take)
 				continue;
 			total++;
+			counted += strcmp(figure, "victims") == 0 ? f.victims : 1; /* victims, listed by their cases */
 			if (json_array_size(list) < STATS_DRILL_MAX)
 				json_array_append_new(list, json_pack("{s:s,s:s}", "id", jstr(x, "id"), "number", jstr(x, "number")));
 		}
@@ -148,8 +149,8 @@ sj_err stats_records(db_conn *c, const sj_actor *a, const char *unit_code, const
 		d = stats_day_add(end, 1);
 	}
 	if (!e)
-		*out = json_pack("{s:s,s:s?,s:I,s:O}", "figure", figure, "key", key, "total", (json_int_t)total, "records",
-				 list);
+		*out = json_pack("{s:s,s:s?,s:I,s:I,s:O}", "figure", figure, "key", key, "total", (json_int_t)total,
+				 "counted", (json_int_t)(by_date ? total : counted), "records", list);
 	json_decref(list);
 	stats_rules_free(&rs);
 	stats_scope_free(&s);
@@ -189,6 +190,7 @@ const rec_desc stats_figures_rec = REC_DESC("stats_figures", NULL, figures_field
 	X(V, figure, CODE, 1, 32, NULL, OUT) \
 	X(V, key, TEXT, 0, 200, NULL, OUT) \
 	X(V, total, INT, 0, 0, NULL, OUT) \
+	X(V, counted, INT, 0, 0, NULL, OUT) \
 	X(V, records, JSON, 0, 0, NULL, OUT)
 static const rec_field records_fields[] = {RECORDS_FIELDS(REC_FIELD)};
 const rec_desc stats_records_rec = REC_DESC("stats_records", NULL, records_fields, NULL);

@@ -61,12 +61,13 @@ function tooBroad(tb) {
 // answeredBy(d): on a node, who answered a national look-up — central,
 // online, or the node's copy (central unreachable), and how old that is.
 function answeredBy(d) {
-  if (!d || !d.source) return null;
+  // present only on a node (own: the answer of a station without central lacks them)
+  if (!d || !own(d, 'source') || !d.source) return null;
   if (d.source === 'central') return h('p', { class: 'muted source', text: t('persons.answered-central') });
-  const s = Math.max(0, d.copy_age_s || 0);
+  const s = Math.max(0, (own(d, 'copy_age_s') && d.copy_age_s) || 0);
   const age = s < 3600 ? t('alert.age-min', { n: Math.floor(s / 60) })
     : s < 172800 ? t('alert.age-h', { n: Math.floor(s / 3600) }) : t('alert.age-d', { n: Math.floor(s / 86400) });
-  return h('p', { class: 'alert warn source', role: 'status', text: t('persons.answered-node', { at: d.copy_as_of ? fmtDateTime(d.copy_as_of) : '—', age }) });
+  return h('p', { class: 'alert warn source', role: 'status', text: t('persons.answered-node', { at: own(d, 'copy_as_of') && d.copy_as_of ? fmtDateTime(d.copy_as_of) : '—', age }) });
 }
 
 export function render(ctx) {

@@ -179,7 +179,9 @@ async function records(ctx) {
   return page('stats.records.title', ctx,
     h('p', null, link(`/stats${qs(p)}`, t('stats.title'))),
     h('p', { class: 'muted' }, `${t('stats_records.figure')} : `, h('bdi', { dir: 'ltr', text: figure + (key ? ` — ${key}` : '') }),
-      ` · ${t('stats_records.total')} : `, h('span', { class: 'num', id: 'records-total', text: fmtNum(r.total) })),
+      ` · ${t('stats_records.total')} : `, h('span', { class: 'num', id: 'records-total', text: fmtNum(r.total) }),
+      // a figure that counts something else than the records (victims, by their cases)
+      r.counted !== r.total ? [` · ${t(`stats_records.counted-${figure}`)} : `, h('span', { class: 'num', id: 'records-counted', text: fmtNum(r.counted) })] : null),
     table([
       ['stats_records.records', (x) => link(isComplaint ? `/complaints/${encodeURIComponent(x.id)}` : `/cases/${encodeURIComponent(x.id)}`, x.number, 'num')],
     ], listOf(r, 'records'), { caption: 'stats.records.title', empty: 'msg.empty' }));
