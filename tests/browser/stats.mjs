@@ -49,8 +49,9 @@ export async function statsTests(h) {
       await page.goto(`${h.base()}${l.href}`);
       await page.waitForSelector('#records-total');
       // the number counted (victims are listed by their cases), else the records listed
-      const total = (await page.textContent((await page.$('#records-counted')) ? '#records-counted' : '#records-total')).trim();
-      expect(total === l.n, `${l.href}: the page says ${l.n}, its list holds ${total}`);
+      const counted = (await page.textContent((await page.$('#records-counted')) ? '#records-counted' : '#records-total')).trim();
+      expect(counted === l.n, `${l.href}: the page says ${l.n}, its list holds ${counted}`);
+      const total = (await page.textContent('#records-total')).trim();
       const rows = await page.$$eval('main table tbody tr', (r) => r.length);
       const want = Number(total.replace(/\D/g, '')) || 0;
       expect(rows === Math.min(want, 500), `${l.href}: ${rows} rows listed for ${total}`);
