@@ -20,7 +20,10 @@ if [ -n "$missing" ]; then
 fi
 # The image may ship node/npm outside Debian's packages; either is fine.
 if [ -f package-lock.json ]; then
-	if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+	# npm writes node_modules/.package-lock.json last: an empty or half-made
+	# node_modules (an interrupted install, a directory made by hand) has none.
+	# (dash's -nt is false when the second file is missing, so test it first.)
+	if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
 		npm ci --no-audit --no-fund --loglevel=error
 	fi
 fi

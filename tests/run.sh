@@ -25,11 +25,21 @@ meson_rc=$?
 tail -n 40 "$build/meson-test.out"
 
 browser_tap=""
-if [ -f tests/browser/run.mjs ] && [ -d node_modules/playwright-core ]; then
+if [ -f tests/browser/run.mjs ] && [ ! -d node_modules/playwright-core ]; then
+	# a suite that cannot start is a failure, never a silent skip
+	browser_tap="$build/browser.tap"
+	printf '1..1\nnot ok 1 - browser suite: node_modules/playwright-core is missing (run sh scripts/deps.sh)\n' >"$browser_tap"
+	cat "$browser_tap"
+elif [ -f tests/browser/run.mjs ]; then
 	browser_tap="$build/browser.tap"
 	SIJILL_BIN="$build/sijill" SIJILL_DATA="$root/data" \
 		node tests/browser/run.mjs >"$browser_tap" 2>"$build/browser.err"
-	echo "browser suite exit $?" >>"$build/browser.err"
+	brc=$?
+	echo "browser suite exit $brc" >>"$build/browser.err"
+	# a driver that died part-way reported only what it reached: count the death
+	if [ $brc -ne 0 ] && ! grep -q '^not ok' "$browser_tap"; then
+		echo "not ok - browser suite exited $brc (see $build/browser.err)" >>"$browser_tap"
+	fi
 	cat "$browser_tap" | grep -E '^(not ok|# )' || true
 fi
 
