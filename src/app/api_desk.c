@@ -151,6 +151,34 @@ void api_residence_handover(app *a, http_req *r, auth_user *u)
 	app_reply(a, r, c, e, NULL, why, http_param(r, "id"), NULL, 200, out);
 }
 
+void api_declaration_cancel(app *a, http_req *r, auth_user *u)
+{
+	sj_actor who;
+	app_actor(r, u, &who);
+	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	if (!c)
+		return;
+	json_t *out = NULL;
+	const char *why = NULL;
+	sj_err e = desk_declaration_cancel(c, &who, http_param(r, "id"), http_json(r), &out, &why);
+	app_reply(a, r, c, e, NULL, why, http_param(r, "id"),
+		  json_pack("{s:s?}", "reason", jstr(http_json(r), "reason")), 200, out);
+}
+
+void api_residence_revoke(app *a, http_req *r, auth_user *u)
+{
+	sj_actor who;
+	app_actor(r, u, &who);
+	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	if (!c)
+		return;
+	json_t *out = NULL;
+	const char *why = NULL;
+	sj_err e = desk_residence_revoke(c, &who, http_param(r, "id"), http_json(r), &out, &why);
+	app_reply(a, r, c, e, NULL, why, http_param(r, "id"),
+		  json_pack("{s:s?}", "reason", jstr(http_json(r), "reason")), 200, out);
+}
+
 void api_residence_print(app *a, http_req *r, auth_user *u)
 {
 	sj_actor who;

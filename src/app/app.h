@@ -314,6 +314,8 @@ void api_declaration_get(app *a, http_req *r, auth_user *u);
 void api_declaration_receipt(app *a, http_req *r, auth_user *u);
 void api_declaration_found(app *a, http_req *r, auth_user *u);
 void api_declaration_complaint(app *a, http_req *r, auth_user *u);
+void api_declaration_cancel(app *a, http_req *r, auth_user *u);
+void api_residence_revoke(app *a, http_req *r, auth_user *u);
 void api_residence_create(app *a, http_req *r, auth_user *u);
 void api_residence_get(app *a, http_req *r, auth_user *u);
 void api_residence_check(app *a, http_req *r, auth_user *u);

@@ -247,6 +247,10 @@ const route app_routes[] = {
 	ROUTE("POST", "/api/v1/declarations/{id}/complaint", WRITERS, 0, api_declaration_complaint,
 	      "Turn a theft declaration into a complaint and its case", "desk", BODY(desk_complaint_rec),
 	      REPLY(desk_declaration_rec), AUDIT("declaration.complaint", "declaration")),
+	ROUTE("POST", "/api/v1/declarations/{id}/cancel", WRITERS, 0, api_declaration_cancel,
+	      "Cancel a declaration, with its reason (its register entries leave the registers; chief, or the "
+	      "declaring officer the same day)",
+	      "desk", BODY(desk_cancel_rec), REPLY(desk_declaration_rec), AUDIT("declaration.cancel", "declaration")),
 	ROUTE("POST", "/api/v1/residence-certificates", WRITERS, 0, api_residence_create,
 	      "Request a residence certificate", "desk", BODY(desk_residence_rec), REPLY(desk_residence_rec),
 	      AUDIT("residence.request", "residence_certificate")),
@@ -263,6 +267,10 @@ const route app_routes[] = {
 	ROUTE("POST", "/api/v1/residence-certificates/{id}/handover", WRITERS, 0, api_residence_handover,
 	      "Hand an issued certificate over to the applicant", "desk", REPLY(desk_residence_rec),
 	      AUDIT("residence.handover", "residence_certificate")),
+	ROUTE("POST", "/api/v1/residence-certificates/{id}/revoke", WRITERS, 0, api_residence_revoke,
+	      "Revoke an issued residence certificate, with its reason (chief, or the issuing officer the same "
+	      "day); a correction is a new request naming it in replaces_id",
+	      "desk", BODY(desk_cancel_rec), REPLY(desk_residence_rec), AUDIT("residence.revoke", "residence_certificate")),
 	ROUTE("GET", "/api/v1/residence-certificates/{id}/print", HUMANS, 0, api_residence_print,
 	      "Print an issued residence certificate (HTML, Arabic and French, QR code)", "desk",
 	      AUDIT("residence.print", "residence_certificate")),
@@ -617,7 +625,7 @@ const rec_desc *const app_records[] = {
 	/* the front desk */
 	&desk_declaration_rec, &desk_item_rec, &desk_found_rec, &desk_complaint_rec, &desk_residence_rec,
 	&desk_residence_check_rec, &desk_residence_decision_rec, &desk_document_rec, &desk_verify_rec, &desk_today_rec,
-	&desk_commune_rec, &desk_communes_rec,
+	&desk_commune_rec, &desk_communes_rec, &desk_cancel_rec,
 	&reg_phone_rec, &reg_phone_status_rec,
 	/* security communication */
 	&comms_activity_rec, &comms_approve_rec, &comms_cancel_rec, &comms_import_rec, &comms_claim_rec,

@@ -117,6 +117,9 @@ const rec_desc desk_item_rec = REC_DESC("declaration_item", "declaration_items",
 	X(C, verify_code, CODE, 1, DESK_CODE_LEN, NULL, OUT) \
 	X(E, complaint_id, ID, 0, 36, NULL, OUT) \
 	X(E, case_id, ID, 0, 36, NULL, OUT) \
+	X(E, cancelled_at, TIME, 0, 0, NULL, OUT) \
+	X(E, cancelled_by, ID, 0, 36, NULL, 0) \
+	X(E, cancel_reason, TEXT, 3, SJ_MAX_SHORT_TEXT, NULL, OUT) \
 	X(V, declarant, OBJECT, 0, 0, &person_rec, IN | REQ | OUT) \
 	X(V, items, ARRAY, 0, DESK_MAX_ITEMS, &desk_item_rec, IN | REQ | OUT) \
 	X(V, unit, CODE, 1, UNIT_CODE_MAX, NULL, OUT) \

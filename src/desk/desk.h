@@ -22,6 +22,8 @@
  * for the writes); the caller appends the audit entry in the same one.
  * Tables (the only SQL on them is in src/desk): declarations,
  * declaration_items, residence_certificates, desk_documents, desk_secret.
+ * Nothing is deleted: a declaration is cancelled, a certificate revoked,
+ * each with its reason, who and when (cancel.c).
  */
 #ifndef SJ_DESK_H
 #define SJ_DESK_H
@@ -42,6 +44,7 @@
 extern const rec_desc desk_declaration_rec, desk_item_rec, desk_found_rec, desk_complaint_rec;
 extern const rec_desc desk_residence_rec, desk_residence_check_rec, desk_residence_decision_rec;
 extern const rec_desc desk_document_rec, desk_verify_rec, desk_today_rec, desk_commune_rec, desk_communes_rec;
+extern const rec_desc desk_cancel_rec;
 
 /* --- declarations (declaration.c) --- */
 
@@ -85,11 +88,33 @@ SJ_MUST_USE sj_err desk_to_complaint(db_conn *c, const sj_actor *a, const char *
 SJ_MUST_USE sj_err desk_receipt_html(db_conn *c, const sj_actor *a, const char *id, const char *base_url,
 				     buf *out, const char **why);
 
+/* --- undoing (cancel.c): never a deletion --- */
+
+/* desk_declaration_cancel cancels declaration id with in.reason (a
+ * desk_cancel body): its receipt no longer verifies as valid, each of its
+ * things still active in a register is cancelled there with the reason.
+ * The unit's chief may; the declaring officer only the same legal day
+ * (SJ_EFORBIDDEN "undo-needs-chief"). 409 "declaration-already-cancelled",
+ * 409 "declaration-is-complaint" (a theft turned into a case). *out: the
+ * declaration, with cancelled_at and cancel_reason. */
+SJ_MUST_USE sj_err desk_declaration_cancel(db_conn *c, const sj_actor *a, const char *id, json_t *in, json_t **out,
+					   const char **why);
+/* desk_residence_revoke revokes issued certificate id with in.reason:
+ * status "revoked", its verification answers not valid. The chief may; the
+ * officer who issued it only the same legal day ("undo-needs-chief").
+ * 409 "certificate-not-issued", "certificate-already-revoked". A corrected
+ * certificate is a new request whose replaces_id names the revoked one. */
+SJ_MUST_USE sj_err desk_residence_revoke(db_conn *c, const sj_actor *a, const char *id, json_t *in, json_t **out,
+					 const char **why);
+
 /* --- residence certificates (residence.c) --- */
 
 /* desk_residence_request records a request (applicant through
  * persons_upsert, address, commune of the reference data — field "commune"
  * "unknown-commune" — purpose) in the actor's unit, status "requested".
+ * replaces_id, when given, names the revoked certificate of the actor's
+ * unit this one corrects (422 field "replaces_id": "certificate-not-found",
+ * "replaced-not-revoked", "certificate-already-replaced").
  * *out: the certificate as read. */
 SJ_MUST_USE sj_err desk_residence_request(db_conn *c, const sj_actor *a, json_t *in, json_t **out,
 					  const char **field, const char **why);
@@ -130,7 +155,7 @@ SJ_MUST_USE sj_err desk_load_rules(db_conn *c, json_t *root, int *added);
  * (auth_rate_count) — beyond the setting desk.verify_per_hour, SJ_ELIMIT
  * "rate-limited" with *retry_s; then *out (a new object, always of the same
  * members) {"found", "kind", "unit", "unit_name_fr", "unit_name_ar",
- * "issued_on", "valid_until", "valid"}, the members other than "found" null
+ * "issued_on", "valid_until", "valid", "cancelled"}, the members other than "found" null
  * when the number is unknown or the code does not match (compared in
  * constant time). Never personal data. hash gets the address's anonymous
  * name (desk_addr_hash) for the audit entry. */

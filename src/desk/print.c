@@ -136,8 +136,17 @@ sj_err desk_receipt_html(db_conn *c, const sj_actor *a, const char *id, const ch
 	sj_err e = desk_declaration_read(c, a, id, &d, why);
 	if (e)
 		return e;
-	bool theft = strcmp(js(d, "kind"), "theft") == 0;
-	e = desk_print_head(b, theft ? "desk.receipt.theft" : "desk.receipt.loss", d, "print desk");
+	bool theft = strcmp(js(d, "kind"), "theft") == 0,
+	     cancelled = json_is_integer(json_object_get(d, "cancelled_at"));
+	e = desk_print_head(b, theft ? "desk.receipt.theft" : "desk.receipt.loss", d,
+			    cancelled ? "print desk cancelled" : "print desk");
+	if (cancelled) {
+		/* a reprint of a cancelled declaration says so first, and why */
+		e = e ? e : desk_print_section(b, "desk.receipt.cancelled");
+		e = e ? e : row_time(b, "declaration.cancelled_at", json_object_get(d, "cancelled_at"));
+		e = e ? e : desk_print_row(b, "declaration.cancel_reason", js(d, "cancel_reason"));
+		e = e ? e : buf_adds(b, "</table>\n");
+	}
 	e = e ? e : desk_print_section(b, "desk.receipt.section");
 	e = e ? e : desk_print_row(b, "declaration.receipt_no", js(d, "receipt_no"));
 	e = e ? e : desk_print_row_enum(b, "declaration.kind", "declaration_kind", js(d, "kind"));
@@ -169,7 +178,10 @@ sj_err desk_receipt_html(db_conn *c, const sj_actor *a, const char *id, const ch
 		e = e ? e : buf_adds(b, "</table>\n");
 	}
 	e = e ? e : verification(b, base_url, js(d, "verify_no"), js(d, "verify_code"));
-	e = e ? e : signature(b);
+	/* a cancelled declaration's reprint is a copy of the record, not a
+	 * receipt to sign and stamp again */
+	if (!cancelled)
+		e = e ? e : signature(b);
 	json_decref(d);
 	return e;
 }
@@ -195,6 +207,8 @@ sj_err desk_certificate_html(db_conn *c, const sj_actor *a, const char *id, cons
 	e = e ? e : desk_print_row(b, "residence_certificate.serial_no", js(o, "serial_no"));
 	e = e ? e : row_date(b, "residence_certificate.issued_at", json_object_get(o, "issued_at"));
 	e = e ? e : row_date(b, "residence_certificate.valid_until", json_object_get(o, "valid_until"));
+	if (js(o, "replaces_serial")) /* a correction names the certificate it replaces */
+		e = e ? e : desk_print_row(b, "residence_certificate.replaces_serial", js(o, "replaces_serial"));
 	e = e ? e : buf_adds(b, "</table>\n");
 	e = e ? e : desk_print_section(b, "residence_certificate.applicant");
 	e = e ? e : person(b, json_object_get(o, "applicant"));

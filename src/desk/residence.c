@@ -20,7 +20,7 @@ static const char *js(json_t *o, const char *k)
 
 /* ------------------------------------------------------------ the records */
 
-REC_ENUM_DEF(res_statuses, "residence_status", "requested", "checked", "issued", "refused");
+REC_ENUM_DEF(res_statuses, "residence_status", "requested", "checked", "issued", "refused", "revoked");
 REC_ENUM_DEF(res_purposes, "residence_purpose", "cnie", "passport", "administration", "employment", "school",
 	     "other");
 REC_ENUM_DEF(check_kinds, "residence_check_kind", "visit", "verification");
@@ -52,6 +52,10 @@ REC_ENUM_DEF(decisions, "residence_decision", "issued", "refused");
 	X(E, verify_no, CODE, 1, DESK_NUMBER_MAX, NULL, OUT) \
 	X(E, verify_code, CODE, 1, DESK_CODE_LEN, NULL, OUT) \
 	X(E, handed_at, TIME, 0, 0, NULL, OUT) \
+	X(E, revoked_at, TIME, 0, 0, NULL, OUT) \
+	X(E, revoked_by, ID, 0, 36, NULL, 0) \
+	X(E, revoke_reason, TEXT, 3, SJ_MAX_SHORT_TEXT, NULL, OUT) \
+	X(C, replaces_id, ID, 0, 36, NULL, IN | OUT | NULLABLE) \
 	X(V, applicant, OBJECT, 0, 0, &person_rec, IN | REQ | OUT) \
 	X(V, unit, CODE, 1, UNIT_CODE_MAX, NULL, OUT) \
 	X(V, unit_name_fr, TEXT, 1, UNIT_NAME_MAX, NULL, OUT) \
@@ -59,7 +63,9 @@ REC_ENUM_DEF(decisions, "residence_decision", "issued", "refused");
 	X(V, unit_path, TEXT, 1, UNIT_PATH_MAX, NULL, 0) \
 	X(V, commune_name_fr, TEXT, 1, UNIT_NAME_MAX, NULL, OUT) \
 	X(V, commune_name_ar, TEXT, 1, UNIT_NAME_MAX, NULL, OUT) \
-	X(V, checked_by_badge, CODE, 1, SJ_MAX_BADGE, NULL, OUT)
+	X(V, checked_by_badge, CODE, 1, SJ_MAX_BADGE, NULL, OUT) \
+	X(V, replaces_serial, CODE, 1, CASE_NUMBER_MAX, NULL, OUT) \
+	X(V, replaced_by, ID, 0, 36, NULL, OUT)
 static const rec_field res_fields[] = {REC_ID_FIELD, RES_FIELDS(REC_FIELD)};
 const rec_desc desk_residence_rec = REC_DESC("residence_certificate", "residence_certificates", res_fields, NULL);
 
@@ -170,6 +176,28 @@ sj_err desk_residence_request(db_conn *c, const sj_actor *a, json_t *in, json_t 
 		*why = "unknown-commune";
 		return SJ_EINVAL;
 	}
+	/* a correction: the new request names the revoked certificate it
+	 * replaces (desk_residence_revoke), of the actor's unit, once */
+	const char *rep = js(in, "replaces_id");
+	if (rep) {
+		json_t *old = NULL;
+		const char *refusal = NULL;
+		e = desk_residence_read(c, a, rep, &old, why);
+		if (e == SJ_ENOTFOUND || e == SJ_EFORBIDDEN || (!e && !actor_can_write(a, js(old, "unit_path"))))
+			refusal = "certificate-not-found";
+		else if (!e && strcmp(js(old, "status"), "revoked") != 0)
+			refusal = "replaced-not-revoked";
+		else if (!e && js(old, "replaced_by"))
+			refusal = "certificate-already-replaced";
+		json_decref(old);
+		if (refusal) {
+			*field = "replaces_id";
+			*why = refusal;
+			return SJ_EUNPROCESSABLE;
+		}
+		if (e)
+			return e;
+	}
 	char pid[ID_LEN + 1], id[ID_LEN + 1];
 	e = persons_upsert(c, json_object_get(in, "applicant"), a->unit_id, pid, NULL);
 	if (e)
@@ -179,6 +207,8 @@ sj_err desk_residence_request(db_conn *c, const sj_actor *a, json_t *in, json_t 
 				"applicant_id", pid, "address", json_object_get(in, "address"), "commune",
 				json_object_get(in, "commune"), "purpose", json_object_get(in, "purpose"),
 				"requested_at", (json_int_t)clock_now_ms(), "requested_by", a->id, "status", "requested");
+	if (row && rep)
+		json_object_set_new(row, "replaces_id", json_string(rep));
 	if (!row)
 		return SJ_ENOMEM;
 	e = dbj_write(c, sql_add, &desk_residence_rec, row, false, "");
@@ -190,12 +220,16 @@ sj_err desk_residence_request(db_conn *c, const sj_actor *a, json_t *in, json_t 
 
 static const char sql_get[] =
 	"SELECT " REC_COLS(RES_FIELDS) ", unit, unit_name_fr, unit_name_ar, unit_path, commune_name_fr,"
-	" commune_name_ar, checked_by_badge FROM residence_certificates"
+	" commune_name_ar, checked_by_badge, replaces_serial, replaced_by FROM residence_certificates"
 	" JOIN (SELECT id AS u_id, code AS unit, name_fr AS unit_name_fr, name_ar AS unit_name_ar, path AS unit_path"
 	" FROM units) u ON u.u_id = unit_id"
 	" LEFT JOIN (SELECT code AS m_code, name_fr AS commune_name_fr, name_ar AS commune_name_ar FROM desk_communes) m"
 	" ON m.m_code = commune"
-	" LEFT JOIN (SELECT id AS b_id, badge AS checked_by_badge FROM users) b ON b.b_id = checked_by WHERE id = ?";
+	" LEFT JOIN (SELECT id AS b_id, badge AS checked_by_badge FROM users) b ON b.b_id = checked_by"
+	" LEFT JOIN (SELECT id AS p_id, serial_no AS replaces_serial FROM residence_certificates) rp"
+	" ON rp.p_id = replaces_id"
+	" LEFT JOIN (SELECT id AS replaced_by, replaces_id AS n_of FROM residence_certificates) nb ON nb.n_of = id"
+	" WHERE id = ?";
 
 sj_err desk_residence_read(db_conn *c, const sj_actor *a, const char *id, json_t **out, const char **why)
 {

@@ -34,7 +34,8 @@ REC_ENUM_DEF(document_kinds, "desk_document_kind", "loss_receipt", "theft_receip
 	X(C, record_id, ID, 0, 36, NULL, 0) \
 	X(C, unit_id, ID, 0, 36, NULL, 0) \
 	X(C, issued_at, TIME, 0, 0, NULL, OUT) \
-	X(C, valid_until, TIME, 0, 0, NULL, OUT)
+	X(C, valid_until, TIME, 0, 0, NULL, OUT) \
+	X(E, revoked_at, TIME, 0, 0, NULL, OUT)
 static const rec_field document_fields[] = {REC_ID_FIELD, DOCUMENT_FIELDS(REC_FIELD)};
 const rec_desc desk_document_rec = REC_DESC("desk_document", "desk_documents", document_fields, NULL);
 
@@ -48,7 +49,8 @@ const rec_desc desk_document_rec = REC_DESC("desk_document", "desk_documents", d
 	X(V, unit_name_ar, TEXT, 1, UNIT_NAME_MAX, NULL, OUT | NULLABLE) \
 	X(V, issued_on, DATE, 0, 10, NULL, OUT | NULLABLE) \
 	X(V, valid_until, DATE, 0, 10, NULL, OUT | NULLABLE) \
-	X(V, valid, BOOL, 0, 0, NULL, OUT | NULLABLE)
+	X(V, valid, BOOL, 0, 0, NULL, OUT | NULLABLE) \
+	X(V, cancelled, BOOL, 0, 0, NULL, OUT | NULLABLE)
 static const rec_field verify_fields[] = {VERIFY_FIELDS(REC_FIELD)};
 const rec_desc desk_verify_rec = REC_DESC("verification", NULL, verify_fields, NULL);
 
@@ -133,10 +135,10 @@ sj_err desk_qr_svg(buf *b, const char *text)
 /* ------------------------------------------------------------ verification */
 
 static const char sql_find[] =
-	"SELECT kind, code, issued_at, valid_until, unit, unit_name_fr, unit_name_ar FROM desk_documents"
+	"SELECT kind, code, issued_at, valid_until, revoked_at, unit, unit_name_fr, unit_name_ar FROM desk_documents"
 	" JOIN (SELECT id AS u_id, code AS unit, name_fr AS unit_name_fr, name_ar AS unit_name_ar FROM units) u"
 	" ON u.u_id = unit_id WHERE verify_no = ?";
-#define FIND_COLS "kind:t,code:t,issued_at:i,valid_until:i,unit:t,unit_name_fr:t,unit_name_ar:t"
+#define FIND_COLS "kind:t,code:t,issued_at:i,valid_until:i,revoked_at:i,unit:t,unit_name_fr:t,unit_name_ar:t"
 
 #define VERIFY_WINDOW_MS 3600000LL
 
@@ -173,8 +175,8 @@ sj_err desk_verify(db_conn *c, const char *addr, const char *number, const char 
 	if (row && js(row, "code") && strlen(js(row, "code")) == DESK_CODE_LEN)
 		memcpy(stored, js(row, "code"), DESK_CODE_LEN);
 	bool match = sodium_memcmp(typed, stored, DESK_CODE_LEN) == 0 && shape && row;
-	json_t *o = json_pack("{s:b,s:n,s:n,s:n,s:n,s:n,s:n,s:n}", "found", match, "kind", "unit", "unit_name_fr",
-			      "unit_name_ar", "issued_on", "valid_until", "valid");
+	json_t *o = json_pack("{s:b,s:n,s:n,s:n,s:n,s:n,s:n,s:n,s:n}", "found", match, "kind", "unit", "unit_name_fr",
+			      "unit_name_ar", "issued_on", "valid_until", "valid", "cancelled");
 	if (o && match) {
 		int64_t now = clock_now_ms(), issued = json_integer_value(json_object_get(row, "issued_at"));
 		json_t *vu = json_object_get(row, "valid_until");
@@ -192,6 +194,12 @@ sj_err desk_verify(db_conn *c, const char *addr, const char *number, const char 
 		} else {
 			json_object_set_new(o, "valid", json_true()); /* a receipt does not expire */
 		}
+		/* cancelled (a declaration) or revoked (a certificate): the paper
+		 * exists but no longer holds, whatever its date says */
+		bool gone = json_is_integer(json_object_get(row, "revoked_at"));
+		json_object_set_new(o, "cancelled", json_boolean(gone));
+		if (gone)
+			json_object_set_new(o, "valid", json_false());
 	}
 	json_decref(row);
 	*out = o;

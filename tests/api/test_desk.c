@@ -173,6 +173,12 @@ static void stolen_phone_hits_when_seized(void **st)
 	th_expect(&r, 409);
 	assert_string_equal(jget(r.json, "code"), "declaration-already-complaint");
 	th_resp_free(&r);
+	/* a theft that is a case now is not cancelled at the desk */
+	snprintf(path, sizeof path, "/api/v1/declarations/%s/cancel", id);
+	r = th_json(&S, "POST", path, officer, "{\"reason\":\"erreur de saisie\"}");
+	th_expect(&r, 409);
+	assert_string_equal(jget(r.json, "code"), "declaration-is-complaint");
+	th_resp_free(&r);
 	/* the receipt prints, with its QR code, and its reprint is audited */
 	snprintf(path, sizeof path, "/api/v1/declarations/%s/receipt", id);
 	long long before = th_sql_int(&S, "SELECT COUNT(*) FROM audit_log WHERE action = 'declaration.receipt'");
@@ -394,6 +400,179 @@ static void residence_certificate_and_its_verification(void **st)
 	th_resp_free(&r);
 }
 
+/* the verification of number/code: found, valid and cancelled as answered */
+static void verified(const char *number, const char *code, bool valid, bool cancelled)
+{
+	char path[256];
+	snprintf(path, sizeof path, "/api/v1/verify/%s?c=%s", number, code);
+	th_resp r = th_request(&S, "GET", path, NULL, NULL, 0, NULL);
+	th_expect(&r, 200);
+	assert_true(json_is_true(json_object_get(r.json, "found")));
+	assert_true(json_is_boolean(json_object_get(r.json, "valid")) && json_is_true(json_object_get(r.json, "valid")) == valid);
+	assert_true(json_is_true(json_object_get(r.json, "cancelled")) == cancelled);
+	th_resp_free(&r);
+}
+
+/* issue: a slip at the counter is undone without deleting anything — the
+ * declaration cancelled with its reason (its things leave the registers, its
+ * receipt no longer verifies as valid, its reprint says so); an issued
+ * certificate revoked with its reason and corrected by a new request naming
+ * it; who may (the chief; the officer who made it, the same day), and every
+ * refusal named and changing nothing */
+static void cancelled_and_revoked_never_deleted(void **st)
+{
+	(void)st;
+	char *chief = th_login(&S, "demo-chief");
+	th_resp r = th_json(&S, "POST", "/api/v1/declarations", officer,
+			    "{\"kind\":\"loss\",\"declarant\":{\"cin\":\"BK777001\",\"last_name_lat\":\"Idrissi\"},"
+			    "\"occurred_at\":1764400000000,\"place\":\"Souk Oulfa\","
+			    "\"items\":[{\"item_type\":\"phone\",\"imei\":\"490154203237518\",\"make\":\"Nokia\"},"
+			    "{\"item_type\":\"document\",\"doc_type\":\"cin\",\"doc_number\":\"BK777001\"}]}");
+	th_expect(&r, 201);
+	char id[64], vno[96], vcode[16], path[256], phone[64];
+	snprintf(id, sizeof id, "%s", jget(r.json, "id"));
+	snprintf(vno, sizeof vno, "%s", jget(r.json, "verify_no"));
+	snprintf(vcode, sizeof vcode, "%s", jget(r.json, "verify_code"));
+	snprintf(phone, sizeof phone, "%s", jget(json_array_get(json_object_get(r.json, "items"), 0), "register_id"));
+	assert_true(phone[0]);
+	th_resp_free(&r);
+	verified(vno, vcode, true, false);
+	snprintf(path, sizeof path, "/api/v1/declarations/%s/cancel", id);
+	long long rows = th_sql_int(&S, "SELECT COUNT(*) FROM declarations WHERE cancelled_at IS NOT NULL");
+	/* without a reason; from another unit; by an OPJ of the unit who did not make it */
+	r = th_json(&S, "POST", path, officer, "{}");
+	th_expect(&r, 400);
+	assert_non_null(strstr(r.body, "reason"));
+	th_resp_free(&r);
+	r = th_json(&S, "POST", path, officer2, "{\"reason\":\"doublon\"}");
+	th_expect(&r, 403);
+	th_resp_free(&r);
+	r = th_json(&S, "POST", path, opj, "{\"reason\":\"doublon\"}");
+	th_expect(&r, 403);
+	assert_string_equal(jget(r.json, "code"), "undo-needs-chief");
+	assert_non_null(json_object_get(json_object_get(r.json, "message"), "ar"));
+	th_resp_free(&r);
+	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM declarations WHERE cancelled_at IS NOT NULL"), rows);
+	/* the declaring officer, the same day */
+	r = th_json(&S, "POST", path, officer, "{\"reason\":\"declarant s'est trompe de telephone\"}");
+	th_expect(&r, 200);
+	assert_true(json_is_integer(json_object_get(r.json, "cancelled_at")));
+	assert_string_equal(jget(r.json, "cancel_reason"), "declarant s'est trompe de telephone");
+	th_resp_free(&r);
+	r = th_json(&S, "POST", path, chief, "{\"reason\":\"encore\"}");
+	th_expect(&r, 409);
+	assert_string_equal(jget(r.json, "code"), "declaration-already-cancelled");
+	th_resp_free(&r);
+	/* kept, with who and why; its things out of the registers, with the reason */
+	char q[512];
+	snprintf(q, sizeof q, "SELECT COUNT(*) FROM declarations WHERE id = '%s' AND cancelled_by IS NOT NULL", id);
+	assert_int_equal(th_sql_int(&S, q), 1);
+	snprintf(q, sizeof q, "SELECT COUNT(*) FROM stolen_phones WHERE id = '%s' AND status = 'cancelled'"
+		 " AND status_reason = 'declarant s''est trompe de telephone'", phone);
+	assert_int_equal(th_sql_int(&S, q), 1);
+	r = th_json(&S, "POST", "/api/v1/check", officer2, "{\"purpose\":\"controle\",\"document\":\"BK777001\"}");
+	th_expect(&r, 200);
+	assert_false(has_alert(r.json, "document"));
+	th_resp_free(&r);
+	snprintf(q, sizeof q, "SELECT COUNT(*) FROM audit_log WHERE action = 'declaration.cancel' AND object_id = '%s' AND outcome = 'ok'", id);
+	assert_int_equal(th_sql_int(&S, q), 1);
+	verified(vno, vcode, false, true);
+	snprintf(path, sizeof path, "/api/v1/declarations/%s/receipt", id);
+	r = th_request(&S, "GET", path, officer, NULL, 0, NULL);
+	th_expect(&r, 200);
+	assert_non_null(strstr(r.body, "Déclaration annulée"));
+	assert_non_null(strstr(r.body, "تصريح ملغى"));
+	assert_non_null(strstr(r.body, "trompe de telephone"));
+	th_resp_free(&r);
+
+	/* a certificate issued by the officer, revoked by the chief */
+	r = th_json(&S, "POST", "/api/v1/residence-certificates", officer,
+		    "{\"applicant\":{\"cin\":\"BE700700\",\"last_name_lat\":\"Amrani\",\"first_name_lat\":\"Nadia\"},"
+		    "\"address\":\"12 rue 7, Hay Oulfa\",\"commune\":\"COM-CASABLANCA\",\"purpose\":\"employment\"}");
+	th_expect(&r, 201);
+	char cid[64], serial[96], cno[96], ccode[16];
+	snprintf(cid, sizeof cid, "%s", jget(r.json, "id"));
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/residence-certificates/%s/check", cid);
+	r = th_json(&S, "POST", path, officer, "{\"check_kind\":\"visit\",\"check_on\":\"2026-01-05\",\"check_result\":\"confirmed\"}");
+	th_expect(&r, 200);
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/residence-certificates/%s/revoke", cid);
+	r = th_json(&S, "POST", path, chief, "{\"reason\":\"adresse erronee\"}");
+	th_expect(&r, 409);
+	assert_string_equal(jget(r.json, "code"), "certificate-not-issued");
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/residence-certificates/%s/decision", cid);
+	r = th_json(&S, "POST", path, officer, "{\"decision\":\"issued\"}");
+	th_expect(&r, 200);
+	snprintf(serial, sizeof serial, "%s", jget(r.json, "serial_no"));
+	snprintf(cno, sizeof cno, "%s", jget(r.json, "verify_no"));
+	snprintf(ccode, sizeof ccode, "%s", jget(r.json, "verify_code"));
+	th_resp_free(&r);
+	verified(cno, ccode, true, false);
+	snprintf(path, sizeof path, "/api/v1/residence-certificates/%s/revoke", cid);
+	r = th_json(&S, "POST", path, opj, "{\"reason\":\"adresse erronee\"}");
+	th_expect(&r, 403);
+	assert_string_equal(jget(r.json, "code"), "undo-needs-chief");
+	th_resp_free(&r);
+	r = th_json(&S, "POST", path, chief, "{\"reason\":\"adresse erronee : rue 17, pas rue 7\"}");
+	th_expect(&r, 200);
+	assert_string_equal(jget(r.json, "status"), "revoked");
+	assert_string_equal(jget(r.json, "serial_no"), serial);
+	th_resp_free(&r);
+	r = th_json(&S, "POST", path, chief, "{\"reason\":\"encore\"}");
+	th_expect(&r, 409);
+	assert_string_equal(jget(r.json, "code"), "certificate-already-revoked");
+	th_resp_free(&r);
+	verified(cno, ccode, false, true);
+	snprintf(path, sizeof path, "/api/v1/residence-certificates/%s/print", cid);
+	r = th_request(&S, "GET", path, officer, NULL, 0, NULL);
+	th_expect(&r, 409);
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/residence-certificates/%s/handover", cid);
+	r = th_request(&S, "POST", path, officer, NULL, 0, NULL);
+	th_expect(&r, 409);
+	th_resp_free(&r);
+	/* the correction: a new request naming the revoked one, once */
+	char body[1024];
+#define CORRECTED "{\"applicant\":{\"cin\":\"BE700700\",\"last_name_lat\":\"Amrani\",\"first_name_lat\":\"Nadia\"}," \
+	"\"address\":\"12 rue 17, Hay Oulfa\",\"commune\":\"COM-CASABLANCA\",\"purpose\":\"employment\"," \
+	"\"replaces_id\":\"%s\"}"
+	snprintf(body, sizeof body, CORRECTED, "01900000-0000-7000-8000-000000000000");
+	r = th_json(&S, "POST", "/api/v1/residence-certificates", officer, body);
+	th_expect(&r, 422);
+	assert_string_equal(jget(r.json, "code"), "certificate-not-found");
+	th_resp_free(&r);
+	snprintf(body, sizeof body, CORRECTED, cid);
+	r = th_json(&S, "POST", "/api/v1/residence-certificates", officer2, body);
+	th_expect(&r, 422); /* another unit's certificate is not theirs to correct */
+	th_resp_free(&r);
+	r = th_json(&S, "POST", "/api/v1/residence-certificates", officer, body);
+	th_expect(&r, 201);
+	char nid[64];
+	snprintf(nid, sizeof nid, "%s", jget(r.json, "id"));
+	assert_string_equal(jget(r.json, "replaces_id"), cid);
+	assert_string_equal(jget(r.json, "replaces_serial"), serial);
+	th_resp_free(&r);
+	r = th_json(&S, "POST", "/api/v1/residence-certificates", officer, body);
+	th_expect(&r, 422);
+	assert_string_equal(jget(r.json, "code"), "certificate-already-replaced");
+	th_resp_free(&r);
+	snprintf(body, sizeof body, CORRECTED, nid);
+	r = th_json(&S, "POST", "/api/v1/residence-certificates", officer, body);
+	th_expect(&r, 422);
+	assert_string_equal(jget(r.json, "code"), "replaced-not-revoked");
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/residence-certificates/%s", cid);
+	r = th_request(&S, "GET", path, officer, NULL, 0, NULL);
+	th_expect(&r, 200);
+	assert_string_equal(jget(r.json, "replaced_by"), nid);
+	assert_string_equal(jget(r.json, "revoke_reason"), "adresse erronee : rue 17, pas rue 7");
+	th_resp_free(&r);
+	free(chief);
+#undef CORRECTED
+}
+
 /* one field error naming field with code, with a message in both languages */
 static void field_error(const char *body_json, const char *path, const char *tok, const char *field,
 			const char *code)
@@ -517,6 +696,7 @@ int main(void)
 		cmocka_unit_test(lost_cin_enters_the_register_and_its_finding_closes_it),
 		cmocka_unit_test(declared_after_seizure_hits),
 		cmocka_unit_test(residence_certificate_and_its_verification),
+		cmocka_unit_test(cancelled_and_revoked_never_deleted),
 		cmocka_unit_test(bad_input_is_refused_field_by_field),
 		cmocka_unit_test(guesses_get_one_shape_then_429),
 	};

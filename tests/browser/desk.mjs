@@ -64,6 +64,7 @@ export async function deskTests(h) {
     await page.fill('input[name="items[0].imei"]', '490154203237518');
     await page.click('main form button[type=submit]');
     await page.waitForURL(/\/desk\/declarations\//);
+    state.declUrl = page.url();
     await page.waitForSelector('#receipt-no');
     state.receipt = (await page.textContent('#receipt-no')).trim();
     expect(/\/DC-\d{6}$/.test(state.receipt), `receipt number ${state.receipt}`);
@@ -106,6 +107,7 @@ export async function deskTests(h) {
     const serial = (await page.textContent('#serial-no')).trim();
     expect(/\/CR-\d{6}$/.test(serial), `serial ${serial}`);
     await h.shot(page, 'desk-residence-issued');
+    state.certUrl = page.url();
     const href = await page.getAttribute('a.print-link', 'href');
     const [, png, qr] = await printed(h, page, `${h.base()}${href}`, 'certificate');
     const body = await page.textContent('body');
@@ -136,5 +138,70 @@ export async function deskTests(h) {
     await page.waitForSelector('#verify-result');
     expect(await page.getAttribute('#verify-result', 'data-found') === 'false', 'a forged code is not found');
     await page.close();
+  });
+
+  // nothing is deleted: the chief revokes the issued certificate with its
+  // reason, the desk corrects it by a new request that names it; the
+  // officer cancels their declaration the same day; the public verification
+  // and the reprinted receipt say the paper no longer holds
+  await test('desk: a certificate revoked (fr) and corrected (ar), a declaration cancelled; the verification says so', async () => {
+    expect(state.certUrl && state.declUrl, 'a certificate was issued and a declaration made');
+    const page = await newPage();
+    await loggedIn(page, 'demo-chief');
+    await setLangUI(page, 'fr');
+    await page.goto(state.certUrl);
+    await page.waitForSelector('#revoke-card');
+    await h.shot(page, 'desk-residence-revoke');
+    await page.click('#revoke-card button[type=submit]');
+    const ferr = await page.waitForSelector('#revoke-card [data-field="reason"] .ferr:not(:empty)');
+    expect((await ferr.textContent()).length > 3, 'a revocation without its reason is refused next to the field');
+    await page.fill('#revoke-card [name=reason]', 'Adresse erronée : 25, et non 52, rue des Jasmins');
+    await page.click('#revoke-card button[type=submit]');
+    await page.click('dialog [data-confirm=yes]');
+    await page.waitForSelector('#revoked');
+    const status = await page.textContent('#res-status');
+    expect(/Révoqué/.test(status), `the status reads "${status}"`);
+    await h.shotBoth(page, 'desk-residence-revoked');
+    await setLangUI(page, 'ar');
+    await page.click('a[href^="/desk/residence/new?replaces="]');
+    await page.waitForSelector('#replaces-note');
+    const addr = await page.inputValue('input[name=address]');
+    const last = await page.inputValue('input[name="applicant.last_name_ar"]');
+    expect(addr.includes('الياسمين') && last === 'الفاسي', `the correction starts from the revoked one: "${addr}", "${last}"`);
+    await page.fill('input[name=address]', '25 زنقة الياسمين، المعاريف، الطابق 2');
+    await h.shot(page, 'desk-residence-correct');
+    await page.click('main form button[type=submit]');
+    await page.waitForSelector('select[name=check_kind]');
+    const body = await page.textContent('main');
+    expect(body.includes('تعوض الشهادة رقم'), 'the new request names the certificate it replaces');
+    await h.shot(page, 'desk-residence-replacing');
+    await page.close();
+
+    const pub = await newPage();
+    await pub.goto(state.certQr);
+    await pub.waitForSelector('#verify-result');
+    expect(await pub.getAttribute('#verify-result', 'data-valid') === 'false', 'the revoked certificate no longer verifies as valid');
+    expect(await pub.getAttribute('#verify-result p', 'data-cancelled') === 'true', 'the verification says it was revoked');
+    await h.shot(pub, 'desk-verify-revoked');
+    await pub.close();
+
+    const desk = await newPage();
+    await loggedIn(desk, 'demo-officer');
+    await setLangUI(desk, 'fr');
+    await desk.goto(state.declUrl);
+    await desk.waitForSelector('#cancel-card');
+    await desk.fill('#cancel-card [name=reason]', 'Le déclarant a retrouvé son téléphone au guichet');
+    await desk.click('#cancel-card button[type=submit]');
+    await desk.click('dialog [data-confirm=yes]');
+    await desk.waitForSelector('#cancelled');
+    expect(!(await desk.$('#cancel-card')), 'no second cancellation offered');
+    await h.shotBoth(desk, 'desk-declaration-cancelled');
+    const href = await desk.getAttribute('a.print-link', 'href');
+    const [, png] = await printed(h, desk, `${h.base()}${href}`, 'receipt-cancelled');
+    const printedText = await desk.textContent('body');
+    expect(printedText.includes('Déclaration annulée') && printedText.includes('تصريح ملغى') && printedText.includes('retrouvé son téléphone'),
+      'the reprint says it was cancelled, and why, in both languages');
+    state.cancelledPng = png;
+    await desk.close();
   });
 }

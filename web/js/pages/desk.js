@@ -13,8 +13,10 @@ export const DESK = {
   receipt: '/api/v1/declarations/{id}/receipt',
   found: '/api/v1/declarations/found',
   complaint: '/api/v1/declarations/{id}/complaint',
+  cancel: '/api/v1/declarations/{id}/cancel',
   residences: '/api/v1/residence-certificates',
   residence: '/api/v1/residence-certificates/{id}',
+  revoke: '/api/v1/residence-certificates/{id}/revoke',
   communes: '/api/v1/desk/communes',
 };
 export const at = (tpl, id) => tpl.replace('{id}', encodeURIComponent(id));

@@ -8,6 +8,7 @@ import { form } from '../forms.js';
 import { page, needs, table, personName, badge, link } from '../ui.js';
 import { offenceField } from '../offences.js';
 import { schemaFields, bodyFrom } from '../schemaform.js';
+import { confirmAct } from '../confirm.js';
 import { DESK, at, printLink } from './desk.js';
 
 function what(it) {
@@ -27,6 +28,19 @@ async function toComplaint(ctx, d) {
   await offenceField('offence', true));
 }
 
+// cancel: a declaration made in error is cancelled with its reason, never
+// deleted; the server says who may (the chief, or its officer the same day).
+async function cancel(ctx, d) {
+  return form({
+    submit: 'desk.cancel', label: 'desk.cancel',
+    onSubmit: async (v) => {
+      if (!(await confirmAct('desk.cancel', t('desk.cancel.confirm'), { yes: 'desk.cancel' }))) return;
+      await api('POST', at(DESK.cancel, d.id), await bodyFrom('desk_cancel.create', v));
+      ctx.rerender();
+    },
+  }, ...(await schemaFields('desk_cancel.create', { extra: { reason: { wide: true } } })));
+}
+
 export async function render(ctx) {
   const missing = needs('GET', DESK.declaration);
   if (missing) return page('desk.receipt.section', ctx, missing);
@@ -41,7 +55,9 @@ export async function render(ctx) {
         h('dt', { text: t('declaration.declarant') }), h('dd', { text: personName(d.declarant) }),
         h('dt', { text: t('declaration.occurred_at') }), h('dd', { text: fmtDateTime(d.occurred_at) }),
         h('dt', { text: t('declaration.place') }), h('dd', null, h('bdi', { text: d.place })),
-        h('dt', { text: t('declaration.verify_no') }), h('dd', { dir: 'ltr', class: 'num', text: `${d.verify_no} · ${d.verify_code}` })),
+        h('dt', { text: t('declaration.verify_no') }), h('dd', { dir: 'ltr', class: 'num', text: `${d.verify_no} · ${d.verify_code}` }),
+        d.cancelled_at ? [h('dt', { text: t('declaration.cancelled_at') }), h('dd', { id: 'cancelled', class: 'alert' }, badge('desk.receipt.cancelled', 'bad'), ` ${fmtDateTime(d.cancelled_at)}`),
+          h('dt', { text: t('declaration.cancel_reason') }), h('dd', null, h('bdi', { text: d.cancel_reason }))] : null),
       h('p', null, printLink(at(DESK.receipt, d.id), 'desk.print_receipt')),
       d.case_id ? h('p', null, link(`/cases/${encodeURIComponent(d.case_id)}`, t('complaint.see-case'))) : null),
     h('section', { class: 'card' }, h('h2', { text: t('declaration.items') }),
@@ -52,6 +68,8 @@ export async function render(ctx) {
         ['declaration_item.register', (it) => (it.register ? t(`register.${it.register}`) : '—')],
         ['declaration_item.found_at', (it) => (it.found_at ? `${fmtDateTime(it.found_at)} · ${it.found_unit || ''}` : '—')],
       ], d.items)),
-    writer && d.kind === 'theft' && !d.complaint_id
-      ? h('section', { class: 'card' }, h('h2', { text: t('desk.to_complaint') }), await toComplaint(ctx, d)) : null);
+    writer && d.kind === 'theft' && !d.complaint_id && !d.cancelled_at
+      ? h('section', { class: 'card' }, h('h2', { text: t('desk.to_complaint') }), await toComplaint(ctx, d)) : null,
+    writer && !d.complaint_id && !d.cancelled_at && !needs('POST', DESK.cancel)
+      ? h('section', { class: 'card', id: 'cancel-card' }, h('h2', { text: t('desk.cancel') }), await cancel(ctx, d)) : null);
 }

@@ -18,7 +18,7 @@ function answer(r) {
   if (!r.found) return h('p', { class: 'alert', role: 'status', id: 'verify-result', 'data-found': 'false', text: t('desk.verify.unknown') });
   const ar = getLang() === 'ar';
   return h('div', { id: 'verify-result', 'data-found': 'true', 'data-valid': String(!!r.valid), role: 'status' },
-    h('p', { class: r.valid ? 'ok' : 'alert', text: `${t('desk.verify.ok')} ${t(r.valid ? 'desk.verify.valid' : 'desk.verify.expired')}` }),
+    h('p', { class: r.valid ? 'ok' : 'alert', 'data-cancelled': String(!!r.cancelled), text: `${t('desk.verify.ok')} ${t(r.cancelled ? 'desk.verify.cancelled' : r.valid ? 'desk.verify.valid' : 'desk.verify.expired')}` }),
     h('dl', { class: 'facts' },
       h('dt', { text: t('verification.kind') }), h('dd', { text: t(`desk_document_kind.${r.kind}`) }),
       h('dt', { text: t('verification.unit') }), h('dd', { text: ar ? r.unit_name_ar : r.unit_name_fr }),
