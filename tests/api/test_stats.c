@@ -33,7 +33,16 @@
 #include <unistd.h>
 
 #include "core/clock.h"
+#include "core/id.h"
 #include "harness.h"
+
+#define SQL_MAX 4096      /* one fixture statement */
+#define DOTTED_MAX 128    /* a "a.b" path into a JSON answer */
+#define URL_MAX 256       /* a request path with its query */
+#define FILE_MAX 128      /* a file under a mkdtemp directory */
+#define UNITS_MAX 4096    /* the units file's content */
+#define CLI_OUT_MAX 4096  /* what `sijill init` prints */
+#define DATE_MAX 11       /* "YYYY-MM-DD" and its NUL (clock_legal_date) */
 
 static th_server S;
 static char *chief, *analyst, *officer;
@@ -47,7 +56,7 @@ __attribute__((format(printf, 1, 2))) static void sql(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char q[4096];
+	char q[SQL_MAX];
 	vsnprintf(q, sizeof q, fmt, ap);
 	va_end(ap);
 	if (th_sql(&S, q) != 0)
@@ -182,7 +191,7 @@ static json_t *get_json(const char *path, const char *token, long status)
 static long long num(json_t *o, const char *path)
 {
 	/* "a.b" */
-	char buf[128];
+	char buf[DOTTED_MAX];
 	snprintf(buf, sizeof buf, "%s", path);
 	char *save = NULL;
 	json_t *x = o;
@@ -317,7 +326,7 @@ static void drill_down_lists_the_counted_cases(void **state)
 		{"figure=complaints", 0, NULL},
 	};
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
-		char path[256];
+		char path[URL_MAX];
 		snprintf(path, sizeof path, "/api/v1/stats/records?period=year&date=2026-01-01&%s", want[i].q);
 		json_t *f = get_json(path, analyst, 200);
 		if (num(f, "total") != want[i].n)
@@ -347,7 +356,7 @@ static void bad_periods_are_refused(void **state)
 	static const char *const bad[] = {"period=year", "period=week&date=2026-01-01", "period=day&date=2026-02-30",
 					  "period=range&from=2026-02-01&to=2026-01-01", "period=range&from=2001-01-01&to=2026-01-01"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		char path[160];
+		char path[URL_MAX];
 		snprintf(path, sizeof path, "/api/v1/stats?%s", bad[i]);
 		th_resp r = th_req(&S, "GET", path, analyst, NULL);
 		th_expect(&r, 400);
@@ -426,7 +435,7 @@ static void published_report_is_reproducible(void **state)
 	th_resp r = th_req(&S, "POST", "/api/v1/stats/publications", analyst,
 			   json_pack("{s:s,s:s,s:s}", "unit", "PP-CASA", "period", "year", "date", "2026-01-01"));
 	th_expect(&r, 201);
-	char id[64], path[128];
+	char id[ID_LEN + 1], path[URL_MAX];
 	snprintf(id, sizeof id, "%s", th_str(&r, "id"));
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/stats/publications/%s", id);
@@ -458,7 +467,7 @@ static void rule_version_changes_only_later_periods(void **state)
 	json_t *before_25 = get_json("/api/v1/stats?period=year&date=2025-01-01", analyst, 200);
 	char dir[] = "/tmp/sijill-rules-XXXXXX";
 	assert_non_null(mkdtemp(dir));
-	char file[128], units[4096];
+	char file[FILE_MAX], units[UNITS_MAX];
 	snprintf(file, sizeof file, "%s/counting_rules.json", dir);
 	FILE *fp = fopen(file, "w");
 	assert_non_null(fp);
@@ -476,7 +485,7 @@ static void rule_version_changes_only_later_periods(void **state)
 	const char *old = getenv("SIJILL_DATA");
 	char *keep = old ? strdup(old) : NULL;
 	setenv("SIJILL_DATA", dir, 1);
-	char out[4096];
+	char out[CLI_OUT_MAX];
 	const char *args[] = {"init", "--units", units, NULL};
 	int rc = th_cli(&S, out, sizeof out, args);
 	if (keep)
@@ -513,9 +522,9 @@ static void rule_version_changes_only_later_periods(void **state)
 static void api_writes_move_the_figures(void **state)
 {
 	(void)state;
-	char today[11];
+	char today[DATE_MAX];
 	clock_legal_date(clock_now_ms(), today);
-	char path[160];
+	char path[URL_MAX];
 	snprintf(path, sizeof path, "/api/v1/stats?period=day&date=%s", today);
 	json_t *f0 = get_json(path, analyst, 200);
 	long long n0 = num(f0, "totals.cases"), crimes0 = n_of(f0, "by_class", "crime");
@@ -524,10 +533,10 @@ static void api_writes_move_the_figures(void **state)
 			   json_pack("{s:s,s:[{s:s}],s:s,s:s}", "frame", "preliminary", "offences", "code", "CP-400",
 				     "summary", "Affaire écrite par l'API", "opj", "demo-opj"));
 	th_expect(&r, 201);
-	char id[40];
+	char id[ID_LEN + 1];
 	snprintf(id, sizeof id, "%s", th_str(&r, "id"));
 	th_resp_free(&r);
-	char p2[128];
+	char p2[URL_MAX];
 	snprintf(p2, sizeof p2, "/api/v1/cases/%s/offences", id);
 	r = th_req(&S, "POST", p2, officer, json_pack("{s:s}", "code", "CP-402"));
 	th_expect(&r, 200);
