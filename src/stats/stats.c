@@ -410,7 +410,8 @@ static const char sql_custody[] =
 static const char sql_referrals[] = "SELECT unit_id, office_code, outcome, COUNT(*) AS n FROM stats_referral_v WHERE "
 				    IN_PERIOD("sent_at") " GROUP BY unit_id, office_code, outcome";
 static const char sql_seizures[] =
-	"SELECT unit_id, COUNT(*) AS n FROM stats_seizure_v WHERE " IN_PERIOD("seized_at") " GROUP BY unit_id";
+	"SELECT unit_id, category, substance, COUNT(*) AS n, COALESCE(SUM(weight_mg), 0) AS mg FROM stats_seizure_v"
+	" WHERE " IN_PERIOD("seized_at") " GROUP BY unit_id, category, substance";
 static const char sql_hits[] = "SELECT unit_id, register, COUNT(*) AS n FROM stats_hit_v WHERE " IN_PERIOD("at")
 			       " GROUP BY unit_id, register";
 static const char sql_wanted[] =
@@ -438,7 +439,7 @@ static sj_err sections(db_conn *c, const scope *s, int64_t from, int64_t to, jso
 	sj_err e = dbj_rows(c, sql_custody, "unit_id:t,n:i,dur:i,closed:i,longest:i,ext:i,overdue:i,lawyer_ok:i,lawyer_rec:i",
 			    &k, "iiii", now, now, a, b);
 	e = e ? e : dbj_rows(c, sql_referrals, "unit_id:t,office:t,outcome:t,n:i", &rf, "ii", a, b);
-	e = e ? e : dbj_rows(c, sql_seizures, "unit_id:t,n:i", &sz, "ii", a, b);
+	e = e ? e : dbj_rows(c, sql_seizures, "unit_id:t,kind:t,substance:t,n:i,mg:i", &sz, "ii", a, b);
 	e = e ? e : dbj_rows(c, sql_hits, "unit_id:t,register:t,n:i", &h, "ii", a, b);
 	e = e ? e : dbj_rows(c, sql_wanted, "unit_id:t,n:i", &w, "ii", a, b);
 	e = e ? e : dbj_rows(c, sql_complaints, "unit_id:t,disposition:t,n:i,dur:i,disposed:i", &cp, "ii", a, b);
@@ -475,11 +476,29 @@ static sj_err sections(db_conn *c, const scope *s, int64_t from, int64_t to, jso
 	}
 	json_object_set_new(out, "referrals", json_pack("{s:I,s:o,s:o}", "count", (json_int_t)nref, "by_office", office,
 							 "by_outcome", outcome));
+	/* seizures by kind (the item's category), drugs by substance: how many
+	 * seizures and their weight (grams, the sum of the recorded mg) */
 	int64_t nsz = 0, nw = 0;
-	json_array_foreach(sz, i, x)
-		if (stats_in_scope(s, x))
-			nsz += jint(x, "n");
-	json_object_set_new(out, "seizures", json_pack("{s:I}", "count", (json_int_t)nsz));
+	json_t *kind = json_object(), *drugs = json_object();
+	json_array_foreach(sz, i, x) {
+		if (!stats_in_scope(s, x))
+			continue;
+		nsz += jint(x, "n");
+		add_key(kind, jstr(x, "kind"), jint(x, "n"));
+		if (!jstr(x, "kind") || strcmp(jstr(x, "kind"), "drugs") != 0)
+			continue;
+		const char *sub = jstr(x, "substance") ? jstr(x, "substance") : "none";
+		json_t *d = json_object_get(drugs, sub);
+		if (!d)
+			json_object_set_new(drugs, sub, d = json_pack("{s:I,s:I}", "count", (json_int_t)0, "mg", (json_int_t)0));
+		json_object_set_new(d, "count", json_integer(jint(d, "count") + jint(x, "n")));
+		json_object_set_new(d, "mg", json_integer(jint(d, "mg") + jint(x, "mg")));
+	}
+	const char *sub;
+	json_object_foreach(drugs, sub, x)
+		json_object_set_new(x, "grams", json_integer(jint(x, "mg") / 1000));
+	json_object_set_new(out, "seizures",
+			    json_pack("{s:I,s:o,s:o}", "count", (json_int_t)nsz, "by_kind", kind, "drugs", drugs));
 	json_t *reg = json_object();
 	json_array_foreach(h, i, x)
 		if (stats_in_scope(s, x))

@@ -108,6 +108,17 @@ static void referral(const char *id, const char *case_id, int64_t sent)
 	    id, case_id, id, (long long)sent);
 }
 
+/* a seizure on a case: kind NULL is one recorded before issue 17 (no category) */
+static void seizure(const char *id, const char *case_id, const char *kind, const char *substance, long long mg,
+		    int64_t seized)
+{
+	sql("INSERT INTO seizures (id, case_id, unit_id, seal_no, description, quantity, storage_place, holder, seized_at,"
+	    " recorded_by, created_at, category, substance, weight_mg) VALUES ('%s', '%s', (SELECT unit_id FROM cases WHERE"
+	    " id = '%s'), 'S-%s', 'Scellé du jeu d''essai', '1', 'Dépôt', 'OPJ', %lld, " USER ", %lld, %s%s%s, %s%s%s, %lld)",
+	    id, case_id, case_id, id, (long long)seized, (long long)seized, kind ? "'" : "", kind ? kind : "NULL",
+	    kind ? "'" : "", substance ? "'" : "", substance ? substance : "NULL", substance ? "'" : "", mg);
+}
+
 static void fixture(void)
 {
 	kase("k1", "AR-CASA-OULFA", at(2026, 1, 1, 0, 30), at(2025, 12, 31, 22, 0), "preliminary", "delit_correctionnel",
@@ -149,6 +160,13 @@ static void fixture(void)
 	    " 'presented', " USER ", %lld)",
 	    (long long)at(2026, 8, 5, 14, 30), (long long)at(2026, 8, 7, 14, 30), (long long)at(2026, 8, 6, 14, 30),
 	    (long long)at(2026, 8, 5, 14, 30));
+	/* seizures by kind: two of cannabis (1,500 g and 250.5 g), a weapon, one
+	 * without kind; and one of 2025 (not this year's) */
+	seizure("z1", "k4", "drugs", "cannabis", 1500000, at(2026, 8, 5, 14, 10));
+	seizure("z2", "k4", "drugs", " cannabis ", 250500, at(2026, 8, 5, 14, 11));
+	seizure("z3", "k4", "weapon", NULL, 0, at(2026, 8, 5, 14, 12));
+	seizure("z4", "k4", NULL, NULL, 0, at(2026, 8, 5, 14, 13));
+	seizure("z5", "k4", "drugs", "cocaïne", 10000, at(2025, 8, 5, 14, 13));
 
 	kase("k5", "AR-RABAT-AGDAL", at(2026, 5, 1, 10, 0), at(2026, 5, 1, 9, 0), "preliminary", "delit_police",
 	     "registered");
@@ -249,6 +267,13 @@ static void national_year_2026(void **state)
 	assert_int_equal(num(f, "custody.count"), 1);
 	assert_int_equal(num(f, "custody.mean_minutes"), 24 * 60);
 	assert_int_equal(num(f, "referrals.count"), 1);
+	assert_int_equal(num(f, "seizures.count"), 4);
+	assert_int_equal(num(f, "seizures.by_kind.drugs"), 2);
+	assert_int_equal(num(f, "seizures.by_kind.weapon"), 1);
+	assert_int_equal(num(f, "seizures.by_kind.none"), 1);
+	assert_int_equal(num(f, "seizures.drugs.cannabis.count"), 2); /* " cannabis " is cannabis */
+	assert_int_equal(num(f, "seizures.drugs.cannabis.grams"), 1750);
+	assert_null(json_object_get(json_object_get(json_object_get(f, "seizures"), "drugs"), "cocaïne"));
 	/* "computed over 4 cases, 4 with open quality issues" (none has a PV) */
 	assert_int_equal(num(f, "quality.cases"), 4);
 	assert_int_equal(num(f, "quality.with_issues"), 4);
@@ -324,6 +349,11 @@ static void drill_down_lists_the_counted_cases(void **state)
 		{"figure=referrals", 1, "k1"},
 		{"figure=referrals&key=office:TPI-CASA", 1, "k1"},
 		{"figure=complaints", 0, NULL},
+		{"figure=seizures", 4, "k4"},
+		{"figure=seizures&key=kind:drugs", 2, "k4"},
+		{"figure=seizures&key=kind:none", 1, "k4"},
+		{"figure=seizures&key=substance:cannabis", 2, "k4"},
+		{"figure=seizures&key=substance:none", 0, NULL},
 	};
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
 		char path[URL_MAX];
