@@ -20,7 +20,8 @@
 #                                     transactions for step 3 (default 2000)
 # Environment: BUILD (default /tmp/build-bench-stats: a release build is made
 # there if missing), SIJILL_BENCH_PG_URI (an admin URI; default: a throwaway
-# cluster from tests/pg-cluster.sh), SKIP_PG=1 (SQLite only).
+# cluster from tests/pg-cluster.sh), SKIP_PG=1 (SQLite only), SKIP_SQLITE=1
+# (PostgreSQL only).
 set -eu
 N=${1:-10000000}
 W=${2:-2000}
@@ -38,13 +39,14 @@ trap cleanup EXIT INT TERM
 export SIJILL_DATA="$root/data"
 echo "{\"bench\":\"stats\",\"n\":$N,\"load_average\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
 
-"$build/sijill" init --db "$work/stats.db" --demo --audit-key "$work/audit.key" >/dev/null
-"$build/bench/bench_stats" load "$work/stats.db" "$N"
-"$build/bench/bench_stats" report "$work/stats.db" 2025
-
 mkdir -p "$work/write"
-"$build/bench/bench_stats" write "$work/write/with.db" "$work/write/without.db" "$work/write/audit.key" "$W" \
-	"$root/data"
+if [ "${SKIP_SQLITE:-0}" != 1 ]; then
+	"$build/sijill" init --db "$work/stats.db" --demo --audit-key "$work/audit.key" >/dev/null
+	"$build/bench/bench_stats" load "$work/stats.db" "$N"
+	"$build/bench/bench_stats" report "$work/stats.db" 2025
+	"$build/bench/bench_stats" write "$work/write/with.db" "$work/write/without.db" "$work/write/audit.key" "$W" \
+		"$root/data"
+fi
 
 if [ "${SKIP_PG:-0}" != 1 ]; then
 	if [ -n "${SIJILL_BENCH_PG_URI:-}" ]; then

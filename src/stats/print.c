@@ -85,6 +85,7 @@ json_t *stats_suppress(json_t *fig)
 		hide(json_object_get(sz, "by_kind"), one, t, &any);
 	}
 	static const char *const drug_keys[] = {"count", NULL};
+	hide(sz, drug_keys, t, &any);
 	json_object_foreach(json_object_get(sz, "drugs"), k, v)
 		hide(v, drug_keys, t, &any);
 	hide(json_object_get(o, "totals_previous"), tot_keys, t, &any);
