@@ -478,13 +478,33 @@ static void published_report_is_reproducible(void **state)
 	person("p8", "1991-01-01", "MA");
 	role("r8", "k2", "p8", "suspect");
 	referral("f2", "k2", at(2026, 5, 1, 10, 0));
+	/* and records counted by their own dates change after T: the custody
+	 * gets an extension, the referral its outcome, a seizure its kind, and a
+	 * new seizure is recorded */
+	sql("UPDATE custodies SET extensions = 1 WHERE id = 'g1'");
+	sql("UPDATE referrals SET outcome = 'prosecuted', outcome_at = %lld WHERE id = 'f1'",
+	    (long long)at(2026, 2, 1, 10, 0));
+	sql("UPDATE seizures SET category = 'cash' WHERE id = 'z4'");
+	seizure("z6", "k4", "phone", NULL, 0, at(2026, 8, 6, 9, 0));
 	p = get_json(path, analyst, 200);
 	assert_true(json_is_true(json_object_get(p, "identical")));
 	assert_int_equal(num(p, "changed_since"), 1);
 	assert_int_equal(num(p, "recomputed.totals.cleared"), 2);
+	assert_int_equal(num(p, "recomputed.referrals.count"), 1);
+	assert_int_equal(num(p, "recomputed.referrals.by_outcome.pending"), 1);
+	assert_int_equal(num(p, "recomputed.custody.extensions"), 0);
+	assert_int_equal(num(p, "recomputed.seizures.count"), 4);
+	assert_int_equal(num(p, "recomputed.seizures.by_kind.none"), 1);
+	assert_null(json_object_get(json_object_get(json_object_get(json_object_get(p, "recomputed"), "seizures"),
+						    "by_kind"), "cash"));
 	json_decref(p);
 	json_t *f = get_json("/api/v1/stats?period=year&date=2026-01-01&unit=PP-CASA", analyst, 200);
 	assert_int_equal(num(f, "totals.cleared"), 3);
+	assert_int_equal(num(f, "referrals.count"), 2);
+	assert_int_equal(num(f, "referrals.by_outcome.prosecuted"), 1);
+	assert_int_equal(num(f, "custody.extensions"), 1);
+	assert_int_equal(num(f, "seizures.count"), 5);
+	assert_int_equal(num(f, "seizures.by_kind.cash"), 1);
 	json_decref(f);
 }
 
