@@ -192,6 +192,7 @@ sj_err stats_records(db_conn *c, const sj_actor *a, const char *unit_code, const
 	X(V, registers, JSON, 0, 0, NULL, OUT) \
 	X(V, complaints, JSON, 0, 0, NULL, OUT) \
 	X(V, previous_sections, JSON, 0, 0, NULL, OUT) \
+	X(V, mobile, JSON, 0, 0, NULL, OUT) \
 	X(V, quality, JSON, 0, 0, NULL, OUT) \
 	X(V, as_at, TEXT, 0, 40, NULL, OUT) \
 	X(V, as_at_ms, TIME, 0, 0, NULL, OUT)

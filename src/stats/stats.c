@@ -12,6 +12,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "db/dbj.h"
+#include "mobile/mobile.h"
 #include "org/units.h"
 #include "refdata/refdata.h"
 
@@ -766,6 +767,12 @@ sj_err stats_figures(db_conn *c, const sj_actor *a, const char *unit_code, const
 	json_object_update(o, sec);
 	json_object_set_new(o, "previous_sections", secp);
 	json_decref(sec);
+	/* the mobile CNIE units' figures (src/mobile: tours, enrolments, …) of
+	 * the period and the scope's units; current figures, not "as at" */
+	json_t *mob = NULL;
+	e = e ? e : mobile_stats_figures(c, s.national ? NULL : s.ids, p->from, p->to, &mob);
+	if (mob)
+		json_object_set_new(o, "mobile", mob);
 	if (e)
 		goto out;
 	/* "figures computed over N cases, M with open quality issues": the

@@ -274,6 +274,9 @@ static void national_year_2026(void **state)
 	assert_int_equal(num(f, "seizures.drugs.cannabis.count"), 2); /* " cannabis " is cannabis */
 	assert_int_equal(num(f, "seizures.drugs.cannabis.grams"), 1750);
 	assert_null(json_object_get(json_object_get(json_object_get(f, "seizures"), "drugs"), "cocaïne"));
+	/* the mobile units' figures (src/mobile's mobile_stats_figures): none here */
+	assert_int_equal(num(f, "mobile.tours"), 0);
+	assert_int_equal(num(f, "mobile.enrolments"), 0);
 	/* "computed over 4 cases, 4 with open quality issues" (none has a PV) */
 	assert_int_equal(num(f, "quality.cases"), 4);
 	assert_int_equal(num(f, "quality.with_issues"), 4);

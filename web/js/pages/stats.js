@@ -169,6 +169,8 @@ async function figures(ctx) {
           ...Object.entries(sz.drugs || {}).map(([o, d]) => h('li', { class: 'kpi' }, h('strong', null, drill(p, 'seizures', `substance:${o}`, d.count)),
             h('span', null, `${t('seizure_category.drugs')} — `, h('bdi', { text: o === 'none' ? t('stats.none') : o })),
             h('small', { class: 'muted' }, `${t('stats.seizures.grams')} : `, h('bdi', { dir: 'ltr', text: fmtNum(d.grams || 0) })))))),
+      fig.mobile ? h('section', { class: 'card', id: 'mobile' }, h('h3', { text: t('stats.mobile') }), h('ul', { class: 'kpis' },
+        ...['tours', 'enrolments', 'validated', 'rejected', 'in_adjudication', 'handed_over'].map((m) => kpi(`stats.mobile.${m}`, h('span', { class: 'num', text: fmtNum(fig.mobile[m] || 0) }))))) : null,
       h('section', { class: 'card', id: 'quality' }, h('h3', { text: t('stats.quality.title') }),
         h('p', null, `${t('stats.report.quality')} `, h('span', { class: 'num', text: `${fmtNum(fig.quality.with_issues)} / ${fmtNum(fig.quality.cases)}` }), ' — ',
           link(`/stats/quality${qs({ unit: p.unit })}`, t('stats.quality.title')))),
