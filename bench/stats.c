@@ -205,6 +205,9 @@ static int64_t check_sample(db_conn *c, long n, int64_t *sample)
 	e = e ? e : dbj_int(c, sql_hist, &hist0, "");
 	e = e ? e : dbj_int(c, sql_flags, &flags0, "i", step);
 	e = e ? e : db_run(c, "INSERT INTO stats_touch (case_id) SELECT id FROM cases WHERE seq % ? = 0", "i", step);
+	/* committed: on PostgreSQL the recomputation runs at commit (0212) */
+	e = e ? e : db_commit(c);
+	e = e ? e : db_begin(c, DB_READ);
 	e = e ? e : dbj_int(c, sql_hist, &hist1, "");
 	e = e ? e : dbj_int(c, sql_flags, &flags1, "i", step);
 	if (e) {
