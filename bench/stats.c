@@ -8,13 +8,20 @@
  *        bench_stats report DB YEAR     the national annual report of YEAR
  *                                       (stats_figures) against a plain
  *                                       GROUP BY over the same rows, same run
- *        bench_stats write DIR N DATA   create-case (cases.h case_create, as
+ *        bench_stats write DB_WITH DB_WITHOUT KEY N DATA
+ *                                       create-case (cases.h case_create, as
  *                                       bench/create_case.c) with and without
- *                                       the statistics' triggers, interleaved
+ *                                       the statistics' triggers, interleaved,
+ *                                       into two empty databases (SQLite
+ *                                       paths or PostgreSQL URIs; KEY the
+ *                                       audit key file)
  *
- * Each prints one JSON line. The generator writes through the same triggers
- * as the application (db_copy: COPY on PostgreSQL, prepared INSERTs on
- * SQLite), so the facts and rollups it leaves are the ones writes make.
+ * Each prints one JSON line. The generator loads the base rows in bulk
+ * (db_copy: COPY on PostgreSQL, prepared INSERTs on SQLite) with the
+ * statistics' triggers off, then computes every case's quality flags, facts
+ * and rollups set-based (stats_rebuild: the triggers' statements over all
+ * cases), and checks a sample of ~1,000 cases by touching them so that the
+ * triggers recompute them: none may differ (nor the rollups from the facts).
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -128,6 +135,108 @@ static void make_units(db_conn *c, char ids[ARRONDISSEMENTS][ID_LEN + 1])
 	}
 }
 
+/* The bulk path: the base rows are loaded with the statistics' triggers on
+ * them off (SQLite: dropped and made again from their text; PostgreSQL:
+ * disabled), then stats_rebuild computes every case's facts at once. */
+static const char *const pg_triggers[][2] = {{"cases", "stats_cases"},
+					     {"case_offences", "stats_case_offences"},
+					     {"case_persons", "stats_case_persons"},
+					     {"custodies", "stats_custodies"},
+					     {"referrals", "stats_referrals"}};
+#define PG_TRIGGERS (sizeof pg_triggers / sizeof pg_triggers[0])
+
+static json_t *triggers_off(db_conn *c, bool pg)
+{
+	json_t *saved = NULL;
+	char sql[160];
+	sj_err e = SJ_OK;
+	if (pg) {
+		for (size_t i = 0; i < PG_TRIGGERS && !e; i++) {
+			snprintf(sql, sizeof sql, "ALTER TABLE %s DISABLE TRIGGER %s", pg_triggers[i][0], pg_triggers[i][1]);
+			e = db_exec(c, sql);
+		}
+		if (e)
+			die("disable triggers", e);
+		return NULL;
+	}
+	e = dbj_rows(c,
+		     "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'stats%'"
+		     " AND tbl_name IN ('cases', 'case_offences', 'case_persons', 'custodies', 'referrals')",
+		     "name:t,sql:t", &saved, "");
+	for (size_t i = 0; !e && i < json_array_size(saved); i++) {
+		snprintf(sql, sizeof sql, "DROP TRIGGER %s",
+			 json_string_value(json_object_get(json_array_get(saved, i), "name")));
+		e = db_exec(c, sql);
+	}
+	if (e || json_array_size(saved) == 0)
+		die("drop triggers", e ? e : SJ_ENOTFOUND);
+	return saved;
+}
+
+static void triggers_on(db_conn *c, bool pg, json_t *saved)
+{
+	char sql[160];
+	sj_err e = SJ_OK;
+	for (size_t i = 0; pg && i < PG_TRIGGERS && !e; i++) {
+		snprintf(sql, sizeof sql, "ALTER TABLE %s ENABLE TRIGGER %s", pg_triggers[i][0], pg_triggers[i][1]);
+		e = db_exec(c, sql);
+	}
+	for (size_t i = 0; !pg && !e && i < json_array_size(saved); i++)
+		e = db_exec(c, json_string_value(json_object_get(json_array_get(saved, i), "sql")));
+	json_decref(saved);
+	if (e)
+		die("triggers back", e);
+}
+
+/* check_sample: about 1,000 cases spread over the load are touched, so the
+ * application's triggers recompute their quality flags and facts; an
+ * unchanged case writes nothing (the upsert's WHERE), a different one leaves
+ * a history row or other flags. Returns the cases that differ (and the
+ * rollups' totals against the facts: any difference counts); *sample the
+ * cases checked. */
+static int64_t check_sample(db_conn *c, long n, int64_t *sample)
+{
+	int64_t step = n / 1000 > 0 ? n / 1000 : 1, hist0 = 0, hist1 = 0, flags0 = 0, flags1 = 0, differ = 0;
+	static const char sql_hist[] = "SELECT COUNT(*) FROM stats_case_facts_hist";
+	static const char sql_flags[] =
+		"SELECT COUNT(*) FROM stats_quality_flags q JOIN cases c ON c.id = q.case_id WHERE c.seq % ? = 0";
+	sj_err e = db_begin(c, DB_WRITE);
+	e = e ? e : dbj_int(c, "SELECT COUNT(*) FROM cases WHERE seq % ? = 0", sample, "i", step);
+	e = e ? e : dbj_int(c, sql_hist, &hist0, "");
+	e = e ? e : dbj_int(c, sql_flags, &flags0, "i", step);
+	e = e ? e : db_run(c, "INSERT INTO stats_touch (case_id) SELECT id FROM cases WHERE seq % ? = 0", "i", step);
+	/* committed: on PostgreSQL the recomputation runs at commit (0212) */
+	e = e ? e : db_commit(c);
+	e = e ? e : db_begin(c, DB_READ);
+	e = e ? e : dbj_int(c, sql_hist, &hist1, "");
+	e = e ? e : dbj_int(c, sql_flags, &flags1, "i", step);
+	if (e) {
+		fprintf(stderr, "bench_stats: %s\n", db_last_error(c));
+		die("check", e);
+	}
+	differ = (hist1 - hist0) + (flags1 > flags0 ? flags1 - flags0 : flags0 - flags1);
+	/* every basis's rollup sums to its facts */
+	static const char *const bases[][2] = {{"r", "reg_day"}, {"o", "occ_day"}, {"f", "ref_day"}};
+	for (size_t i = 0; i < 3; i++) {
+		char sql[400];
+		int64_t a = 0, b = 0;
+		snprintf(sql, sizeof sql,
+			 "SELECT COALESCE(SUM(n * 7 + lines * 5 + victims * 3 + arrested * 11 + flagged * 13), 0)"
+			 " FROM stats_month WHERE basis = '%s'", bases[i][0]);
+		e = dbj_int(c, sql, &a, "");
+		snprintf(sql, sizeof sql,
+			 "SELECT COALESCE(SUM(7 + lines * 5 + victims * 3 + arrested * 11 + flagged * 13), 0)"
+			 " FROM stats_case_facts WHERE %s IS NOT NULL", bases[i][1]);
+		e = e ? e : dbj_int(c, sql, &b, "");
+		if (e)
+			die("rollup check", e);
+		differ += a != b;
+	}
+	if ((e = db_commit(c)))
+		die("check commit", e);
+	return differ;
+}
+
 static int cmd_load(const char *uri, long n)
 {
 	db *d = open_db(uri);
@@ -155,6 +264,7 @@ static int cmd_load(const char *uri, long n)
 		die("setup (run sijill init --demo first)", e);
 	if ((e = db_bulk_session(c, true)))
 		die("bulk session", e);
+	json_t *saved = triggers_off(c, db_kind(d) == DB_PG);
 	int64_t t0 = clock_monotonic_us();
 	int64_t span = clock_legal_midnight(2026, 1, 1) - clock_legal_midnight(2016, 1, 1);
 	int64_t base = clock_legal_midnight(2016, 1, 1);
@@ -270,14 +380,36 @@ static int cmd_load(const char *uri, long n)
 	}
 	fprintf(stderr, "\n");
 	int64_t us = clock_monotonic_us() - t0;
-	static const char *const tables[] = {"cases", "case_offences", "case_persons", "custodies", "referrals",
-					     "stats_case_facts", "stats_month"};
-	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
-		if ((e = db_maintain(c, tables[i])))
+	triggers_on(c, db_kind(d) == DB_PG, saved);
+	static const char *const loaded[] = {"persons", "cases", "case_offences", "case_persons", "custodies", "referrals"};
+	for (size_t i = 0; i < sizeof loaded / sizeof loaded[0]; i++)
+		if ((e = db_maintain(c, loaded[i])))
 			die("analyze", e);
-	printf("{\"bench\":\"stats-load\",\"cases\":%ld,\"persons\":%ld,\"offences\":%ld,\"case_persons\":%ld,"
-	       "\"custodies\":%ld,\"referrals\":%ld,\"seconds\":%.1f,\"cases_per_s\":%.0f}\n",
-	       rows[1], rows[0], rows[2], rows[3], rows[4], rows[5], (double)us / 1e6, (double)rows[1] * 1e6 / (double)us);
+	/* the facts, quality flags and rollups of every case, set-based: the
+	 * triggers' statements over all cases at once (stats_rebuild) */
+	int64_t t1 = clock_monotonic_us(), counted = 0;
+	e = db_begin(c, DB_WRITE);
+	e = e ? e : stats_rebuild(c, &counted);
+	e = e ? e : db_commit(c);
+	if (e) {
+		fprintf(stderr, "bench_stats: %s\n", db_last_error(c));
+		die("rebuild", e);
+	}
+	int64_t us_facts = clock_monotonic_us() - t1;
+	static const char *const derived[] = {"stats_case_facts", "stats_month", "stats_quality_flags"};
+	for (size_t i = 0; i < sizeof derived / sizeof derived[0]; i++)
+		if ((e = db_maintain(c, derived[i])))
+			die("analyze", e);
+	int64_t sample = 0, differ = check_sample(c, n, &sample);
+	printf("{\"bench\":\"stats-load\",\"backend\":\"%s\",\"cases\":%ld,\"persons\":%ld,\"offences\":%ld,"
+	       "\"case_persons\":%ld,\"custodies\":%ld,\"referrals\":%ld,\"load_seconds\":%.1f,"
+	       "\"rows_per_s\":%.0f,\"facts_seconds\":%.1f,\"facts_cases\":%lld,\"checked_by_triggers\":%lld,"
+	       "\"differing\":%lld}\n",
+	       db_kind(d) == DB_PG ? "postgresql" : "sqlite", rows[1], rows[0], rows[2], rows[3], rows[4], rows[5],
+	       (double)us / 1e6, (double)(rows[0] + rows[1] + rows[2] + rows[3] + rows[4] + rows[5]) * 1e6 / (double)us,
+	       (double)us_facts / 1e6, (long long)counted, (long long)sample, (long long)differ);
+	if (differ)
+		die("the bulk facts differ from the triggers' on the sample", SJ_EINTERNAL);
 	db_release(d, c);
 	db_close(d);
 	return 0;
@@ -366,14 +498,16 @@ static const char *const drop_sqlite[] = {
 	"DROP TRIGGER stats_referrals_insert", "DROP TRIGGER stats_referrals_update", "DROP TRIGGER stats_persons_update",
 	NULL};
 
-static void w_open(wctx *x, const char *dir, const char *name, const char *data, bool triggers)
+static const char *const drop_pg[] = {
+	"DROP TRIGGER stats_cases ON cases", "DROP TRIGGER stats_case_offences ON case_offences",
+	"DROP TRIGGER stats_case_persons ON case_persons", "DROP TRIGGER stats_custodies ON custodies",
+	"DROP TRIGGER stats_referrals ON referrals", "DROP TRIGGER stats_persons ON persons", NULL};
+
+/* w_open: uri is an empty database (a SQLite path, or a PostgreSQL
+ * database just created), migrated here */
+static void w_open(wctx *x, const char *uri, const char *data, bool triggers)
 {
-	char path[600], key[600];
-	snprintf(path, sizeof path, "%s/%s.db", dir, name);
-	snprintf(key, sizeof key, "%s/audit.key", dir);
-	if (audit_key_load_or_create(key, true))
-		die("audit key", SJ_EIO);
-	sj_err e = db_open(path, 1, &x->d);
+	sj_err e = db_open(uri, 1, &x->d);
 	e = e ? e : db_migrate(x->d, NULL);
 	e = e ? e : db_acquire(x->d, &x->c);
 	e = e ? e : db_begin(x->c, DB_WRITE);
@@ -396,8 +530,9 @@ static void w_open(wctx *x, const char *dir, const char *name, const char *data,
 	const char *field = NULL;
 	memset(&x->u, 0, sizeof x->u);
 	e = e ? e : auth_user_add(x->c, &nu, x->u.id, &field);
-	for (int i = 0; !triggers && !e && drop_sqlite[i]; i++)
-		e = db_exec(x->c, drop_sqlite[i]);
+	const char *const *drop = db_kind(x->d) == DB_PG ? drop_pg : drop_sqlite;
+	for (int i = 0; !triggers && !e && drop[i]; i++)
+		e = db_exec(x->c, drop[i]);
 	e = e ? e : db_commit(x->c);
 	e = e ? e : auth_user_find(x->c, "bench-opj", NULL, &x->u);
 	if (e)
@@ -448,11 +583,13 @@ static int64_t w_batch(wctx *x, int from, int to)
 	return clock_monotonic_us() - t0;
 }
 
-static int cmd_write(const char *dir, int n, const char *data)
+static int cmd_write(const char *with_uri, const char *without_uri, const char *key, int n, const char *data)
 {
+	if (audit_key_load_or_create(key, true))
+		die("audit key", SJ_EIO);
 	wctx with, without;
-	w_open(&with, dir, "with-stats", data, true);
-	w_open(&without, dir, "without-stats", data, false);
+	w_open(&with, with_uri, data, true);
+	w_open(&without, without_uri, data, false);
 	int64_t tw = 0, to = 0;
 	for (int i = 0; i < n; i += 100) {
 		int j = i + 100 < n ? i + 100 : n;
@@ -464,8 +601,9 @@ static int cmd_write(const char *dir, int n, const char *data)
 	if (e || facts != n)
 		die("the facts do not hold every case", e ? e : SJ_EINTERNAL);
 	double rw = n * 1e6 / (double)tw, ro = n * 1e6 / (double)to;
-	printf("{\"bench\":\"stats-write-cost\",\"backend\":\"sqlite\",\"cases\":%d,\"with_stats_per_s\":%.0f,"
-	       "\"without_stats_per_s\":%.0f,\"ratio_with_over_without\":%.3f}\n", n, rw, ro, rw / ro);
+	printf("{\"bench\":\"stats-write-cost\",\"backend\":\"%s\",\"cases\":%d,\"with_stats_per_s\":%.0f,"
+	       "\"without_stats_per_s\":%.0f,\"ratio_with_over_without\":%.3f}\n",
+	       db_kind(with.d) == DB_PG ? "postgresql" : "sqlite", n, rw, ro, rw / ro);
 	db_release(with.d, with.c);
 	db_close(with.d);
 	db_release(without.d, without.c);
@@ -482,8 +620,8 @@ int main(int argc, char **argv)
 		return cmd_load(argv[2], atol(argv[3]));
 	if (argc == 4 && strcmp(argv[1], "report") == 0)
 		return cmd_report(argv[2], atoi(argv[3]));
-	if (argc == 5 && strcmp(argv[1], "write") == 0)
-		return cmd_write(argv[2], atoi(argv[3]), argv[4]);
-	fputs("usage: bench_stats load DB N | report DB YEAR | write DIR N DATA\n", stderr);
+	if (argc == 7 && strcmp(argv[1], "write") == 0)
+		return cmd_write(argv[2], argv[3], argv[4], atoi(argv[5]), argv[6]);
+	fputs("usage: bench_stats load DB N | report DB YEAR | write DB_WITH DB_WITHOUT KEY N DATA\n", stderr);
 	return 2;
 }

@@ -2,14 +2,17 @@
 # bench/stats.sh — statistics (issue 16), in one run:
 #   1. generate N cases over ten years (2016–2025) of a national volume
 #      (454 arrondissements; offences, persons, custodies, referrals; the
-#      generator is deterministic) into SQLite and into PostgreSQL, through
-#      the same triggers as the application's writes;
+#      generator is deterministic) into SQLite and into PostgreSQL: the base
+#      rows in bulk with the statistics' triggers off, then every case's
+#      facts set-based (stats_rebuild), a sample of ~1,000 cases checked
+#      against what the triggers compute;
 #   2. the national annual report of 2025 (stats_figures: every figure, the
 #      previous year beside) against a plain GROUP BY over the same rows, on
 #      each database: times and the ratio report/GROUP BY (aim: the report
 #      under 1 s at N = 10,000,000);
 #   3. what the statistics' triggers cost create-case (bench/create_case.c's
-#      unit of work) on SQLite: rate with / rate without, interleaved.
+#      unit of work) on SQLite and on PostgreSQL: rate with / rate without,
+#      interleaved.
 # Prints JSON lines.
 #
 # usage: sh bench/stats.sh [N] [W]    N cases (default 10000000; on a shared
@@ -17,7 +20,8 @@
 #                                     transactions for step 3 (default 2000)
 # Environment: BUILD (default /tmp/build-bench-stats: a release build is made
 # there if missing), SIJILL_BENCH_PG_URI (an admin URI; default: a throwaway
-# cluster from tests/pg-cluster.sh), SKIP_PG=1 (SQLite only).
+# cluster from tests/pg-cluster.sh), SKIP_PG=1 (SQLite only), SKIP_SQLITE=1
+# (PostgreSQL only).
 set -eu
 N=${1:-10000000}
 W=${2:-2000}
@@ -35,26 +39,35 @@ trap cleanup EXIT INT TERM
 export SIJILL_DATA="$root/data"
 echo "{\"bench\":\"stats\",\"n\":$N,\"load_average\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
 
-"$build/sijill" init --db "$work/stats.db" --demo --audit-key "$work/audit.key" >/dev/null
-"$build/bench/bench_stats" load "$work/stats.db" "$N"
-"$build/bench/bench_stats" report "$work/stats.db" 2025
+mkdir -p "$work/write"
+if [ "${SKIP_SQLITE:-0}" != 1 ]; then
+	"$build/sijill" init --db "$work/stats.db" --demo --audit-key "$work/audit.key" >/dev/null
+	"$build/bench/bench_stats" load "$work/stats.db" "$N"
+	"$build/bench/bench_stats" report "$work/stats.db" 2025
+	"$build/bench/bench_stats" write "$work/write/with.db" "$work/write/without.db" "$work/write/audit.key" "$W" \
+		"$root/data"
+fi
 
 if [ "${SKIP_PG:-0}" != 1 ]; then
 	if [ -n "${SIJILL_BENCH_PG_URI:-}" ]; then
 		admin=$SIJILL_BENCH_PG_URI
 	else
-		pgdir="$work/pg"
+		pgdir="/tmp/pg-bench-stats-$$"  # the postgres user must reach it: not under mktemp -d (0700)
 		admin=$(sh "$root/tests/pg-cluster.sh" start "$pgdir")
 	fi
+	db_uri() { printf '%s' "$admin" | sed "s|/[^/?]*\(?.*\)\{0,1\}$|/$1\1|"; }
 	name="bench_stats_$$"
 	psql "$admin" -qc "CREATE DATABASE $name" >/dev/null
-	uri=$(printf '%s' "$admin" | sed "s|/[^/?]*\(?.*\)\{0,1\}$|/$name\1|")
+	uri=$(db_uri "$name")
 	"$build/sijill" init --db "$uri" --demo --audit-key "$work/audit-pg.key" >/dev/null
 	"$build/bench/bench_stats" load "$uri" "$N"
 	"$build/bench/bench_stats" report "$uri" 2025
 	psql "$admin" -qc "DROP DATABASE $name" >/dev/null
+	psql "$admin" -qc "CREATE DATABASE ${name}_w" >/dev/null
+	psql "$admin" -qc "CREATE DATABASE ${name}_wo" >/dev/null
+	"$build/bench/bench_stats" write "$(db_uri "${name}_w")" "$(db_uri "${name}_wo")" "$work/write/audit.key" "$W" \
+		"$root/data"
+	psql "$admin" -qc "DROP DATABASE ${name}_w" >/dev/null
+	psql "$admin" -qc "DROP DATABASE ${name}_wo" >/dev/null
 fi
-
-mkdir -p "$work/write"
-"$build/bench/bench_stats" write "$work/write" "$W" "$root/data"
 echo "{\"bench\":\"stats-end\",\"load_average\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}"

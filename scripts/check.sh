@@ -70,7 +70,7 @@ src/db/migrate.h db_
 src/exchange/exchange.h xchg_
 src/exchange/internal.h xchg_
 src/procedure/procedure.h proc_
-src/mobile/mobile.h mob_
+src/mobile/mobile.h mob_ mobile_stats_
 src/http/http.h http_ hjson_
 src/org/units.h unit_
 src/persons/persons.h persons_
@@ -95,6 +95,8 @@ src/text/norm.h txt_
 #  - src/exchange/internal.h is the exchange's internal header (xchg_ like
 #    exchange.h: the signed texts and central's apply), only in src/exchange;
 #  - procedure.h uses the short proc_ of the judicial procedure module;
+#  - mobile.h uses mob_, and mobile_stats_ for the one function the statistics
+#    module calls (the name agreed between the two modules, issue 14 / 16);
 #  - src/core/limits.h declares no function (the named limits);
 #  - src/audit/audit_int.h is the audit module's internal header (aud_*: the
 #    chain arithmetic, one sequencing pass and the heads file, shared by its

@@ -82,6 +82,7 @@ const xchg_table xchg_tables[] = {
 	{"custody_register_visas", "id", UNIT_OF("unit_id"), NULL},
 	/* the mobile units' sealed packets (src/mobile/review.c) */
 	{"mob_packets", "id", UNIT_OF("unit_id"), NULL},
+	{"mob_handovers", "id", UNIT_OF("unit_id"), NULL},
 };
 const size_t xchg_tables_count = sizeof xchg_tables / sizeof xchg_tables[0];
 

@@ -113,3 +113,126 @@ sj_err mob_figures(db_conn *c, const sj_actor *a, const char *id, json_t **out, 
 	json_decref(rows);
 	return *out ? SJ_OK : SJ_ENOMEM;
 }
+
+/* ------------------------------------------------ the statistics report's figures */
+
+/* At central, from what central holds: the tours planned (by the day they
+ * start), the applications received (mob_received, by the time central
+ * received the packet; a replay is a copy, not an application), what central
+ * made of them, and the cards the kits handed over (mob_received.handed_at,
+ * recorded from the kits' mob_handovers rows). Grouped by unit id in SQL,
+ * scoped in C: the scope is a list of ids (the statistics' scope). */
+static const char sql_st_tours[] =
+	"SELECT unit_id AS unit_id, COUNT(*) AS n FROM mob_tours WHERE starts_on >= ? AND starts_on <= ?"
+	" AND status <> 'cancelled' GROUP BY unit_id";
+static const char sql_st_received[] =
+	"SELECT u.id AS unit_id, r.outcome AS outcome, r.reason AS reason, r.status AS status, COUNT(*) AS n"
+	" FROM mob_received r JOIN units u ON u.code = r.unit"
+	" WHERE r.received_at >= ? AND r.received_at < ? AND (r.reason IS NULL OR r.reason <> 'packet-replay')"
+	" GROUP BY u.id, r.outcome, r.reason, r.status";
+static const char sql_st_handed[] =
+	"SELECT u.id AS unit_id, COUNT(*) AS n FROM mob_received r JOIN units u ON u.code = r.unit"
+	" WHERE r.handed_at >= ? AND r.handed_at < ? GROUP BY u.id";
+
+static bool st_in(json_t *ids, const char *id)
+{
+	if (!ids)
+		return true;
+	size_t i;
+	json_t *v;
+	json_array_foreach(ids, i, v) {
+		if (id && json_is_string(v) && strcmp(json_string_value(v), id) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* st_add adds n to key of the totals and of the unit's own figures */
+static void st_add(json_t *tot, json_t *units, const char *unit, const char *key, json_int_t n)
+{
+	json_t *u = json_object_get(units, unit);
+	if (!u) {
+		u = json_pack("{s:i,s:i,s:i,s:i,s:i,s:i}", "tours", 0, "enrolments", 0, "validated", 0, "rejected", 0,
+			      "in_adjudication", 0, "handed_over", 0);
+		json_object_set_new(units, unit, u);
+	}
+	json_t *objs[2] = {tot, u};
+	for (int k = 0; k < 2; k++)
+		json_object_set_new(objs[k], key, json_integer(json_integer_value(json_object_get(objs[k], key)) + n));
+}
+
+static void day_parts(int64_t day, int *y, int *m, int *d)
+{
+	*y = (int)(day / 10000);
+	*m = (int)(day / 100 % 100);
+	*d = (int)(day % 100);
+}
+
+sj_err mobile_stats_figures(db_conn *c, json_t *unit_ids, int64_t from_day, int64_t to_day, json_t **out)
+{
+	*out = NULL;
+	if (from_day < 19000101 || to_day < from_day || to_day > 99991231)
+		return SJ_EINVAL;
+	int y, m, d;
+	char from_s[16], to_s[16];
+	day_parts(from_day, &y, &m, &d);
+	int64_t from_ms = clock_legal_midnight(y, m, d);
+	snprintf(from_s, sizeof from_s, "%04d-%02d-%02d", y, m, d);
+	day_parts(to_day, &y, &m, &d);
+	int64_t to_ms = clock_legal_midnight(y, m, d + 1);   /* mktime carries the day over */
+	snprintf(to_s, sizeof to_s, "%04d-%02d-%02d", y, m, d);
+	json_t *tours = NULL, *recv = NULL, *hand = NULL;
+	sj_err e = dbj_rows(c, sql_st_tours, "unit_id:t,n:i", &tours, "tt", from_s, to_s);
+	e = e ? e : dbj_rows(c, sql_st_received, "unit_id:t,outcome:t,reason:t,status:t,n:i", &recv, "ii", from_ms, to_ms);
+	e = e ? e : dbj_rows(c, sql_st_handed, "unit_id:t,n:i", &hand, "ii", from_ms, to_ms);
+	json_t *tot = json_pack("{s:i,s:i,s:i,s:i,s:i,s:i}", "tours", 0, "enrolments", 0, "validated", 0, "rejected", 0,
+				"in_adjudication", 0, "handed_over", 0),
+	       *units = json_object(), *reasons = json_object(), *r;
+	size_t i;
+	if (!e) {
+		json_array_foreach(tours, i, r) {
+			if (st_in(unit_ids, js(r, "unit_id")))
+				st_add(tot, units, js(r, "unit_id"), "tours", json_integer_value(json_object_get(r, "n")));
+		}
+		json_array_foreach(recv, i, r) {
+			const char *u = js(r, "unit_id");
+			if (!st_in(unit_ids, u))
+				continue;
+			json_int_t n = json_integer_value(json_object_get(r, "n"));
+			st_add(tot, units, u, "enrolments", n);
+			bool ok = js(r, "outcome") && strcmp(js(r, "outcome"), "accepted") == 0;
+			st_add(tot, units, u, ok ? "validated" : "rejected", n);
+			if (ok && js(r, "status") && strcmp(js(r, "status"), "adjudication") == 0)
+				st_add(tot, units, u, "in_adjudication", n);
+			if (!ok) {
+				const char *why = js(r, "reason") ? js(r, "reason") : "unknown";
+				json_object_set_new(reasons, why,
+						    json_integer(json_integer_value(json_object_get(reasons, why)) + n));
+			}
+		}
+		json_array_foreach(hand, i, r) {
+			if (st_in(unit_ids, js(r, "unit_id")))
+				st_add(tot, units, js(r, "unit_id"), "handed_over",
+				       json_integer_value(json_object_get(r, "n")));
+		}
+	}
+	json_decref(tours);
+	json_decref(recv);
+	json_decref(hand);
+	json_t *by = json_array(), *v;
+	const char *k;
+	json_object_foreach(reasons, k, v) json_array_append_new(by, json_pack("{s:s,s:O}", "reason", k, "count", v));
+	json_decref(reasons);
+	if (e) {
+		json_decref(tot);
+		json_decref(units);
+		json_decref(by);
+		return e;
+	}
+	json_object_set_new(tot, "from", json_string(from_s));
+	json_object_set_new(tot, "to", json_string(to_s));
+	json_object_set_new(tot, "rejected_by_reason", by);
+	json_object_set_new(tot, "units", units);
+	*out = tot;
+	return SJ_OK;
+}

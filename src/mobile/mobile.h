@@ -333,6 +333,30 @@ extern const rec_desc mob_figures_rec;
  * computed from the kit's applications and the status central sent back. */
 SJ_MUST_USE sj_err mob_figures(db_conn *c, const sj_actor *a, const char *id, json_t **out, const char **why);
 
+/* --- the mobile figures of the statistics report (figures.c) ---
+ *
+ *     json_t *mob = NULL;
+ *     e = mobile_stats_figures(c, scope.ids, p.from, p.to, &mob);   (stats_period's days)
+ *
+ * mobile_stats_figures returns (new object) the mobile units' figures at
+ * central for the legal days from_day..to_day (YYYYMMDD, inclusive) and the
+ * units whose ids are in unit_ids (a JSON array of strings; NULL: every
+ * unit): {"from", "to", "tours", "enrolments", "validated", "rejected",
+ * "rejected_by_reason": [{reason, count}], "in_adjudication",
+ * "handed_over", "units": {unit id: {tours, enrolments, validated,
+ * rejected, in_adjudication, handed_over}}} (only units with a figure).
+ * tours: planned in the unit (the unit the kit hosts), not cancelled,
+ * counted on the day they start; enrolments: applications whose packet
+ * central received in the period (a replayed copy is not one), validated
+ * (accepted, adjudication included) or rejected with central's reason
+ * (packet-*, capture-*, "duplicate" by adjudication); handed_over: cards
+ * whose hand-over the kit reported (mob_handovers) in the period. The
+ * supervisor's rejections on the kit never reach central (only approved
+ * applications are sealed): they are in the tour's figures (mob_figures).
+ * No figure names a person. SJ_EINVAL for days out of order. */
+SJ_MUST_USE sj_err mobile_stats_figures(db_conn *c, json_t *unit_ids, int64_t from_day, int64_t to_day,
+					json_t **out);
+
 /* --- feeds to the kit (feeds.c; entries of xchg_feeds[]) --- */
 
 /* "mobile-kit": central's box key (first answer), the tours of the node's

@@ -132,9 +132,12 @@ static const char sql_days_count[] = "SELECT COUNT(*) FROM stats_days";
 static const char sql_day_add[] = "INSERT INTO stats_days (day, start_ms) VALUES (?, ?) ON CONFLICT (day) DO NOTHING";
 static const char sql_missing[] =
 	"SELECT COUNT(*) FROM cases c WHERE NOT EXISTS (SELECT 1 FROM stats_case_facts f WHERE f.case_id = c.id)";
-static const char sql_touch_missing[] =
-	"INSERT INTO stats_touch (case_id) SELECT c.id FROM cases c"
-	" WHERE NOT EXISTS (SELECT 1 FROM stats_case_facts f WHERE f.case_id = c.id)";
+static const char sql_stale_flags[] =
+	"DELETE FROM stats_quality_flags WHERE NOT EXISTS"
+	" (SELECT 1 FROM stats_case_facts f WHERE f.case_id = stats_quality_flags.case_id)";
+/* sql_rebuild_flags, sql_rebuild_facts: the triggers' statements over every
+ * case without facts at once (generated with migrations 0111 and 0113) */
+#include "rebuild.inc"
 
 sj_err stats_calendar_fill(db_conn *c, int *added)
 {
@@ -164,5 +167,9 @@ sj_err stats_rebuild(db_conn *c, int64_t *cases)
 {
 	*cases = 0;
 	sj_err e = dbj_int(c, sql_missing, cases, "");
-	return e || !*cases ? e : db_run(c, sql_touch_missing, "");
+	if (e || !*cases)
+		return e;
+	e = db_run(c, sql_stale_flags, "");
+	e = e ? e : db_run(c, sql_rebuild_flags, "");
+	return e ? e : db_run(c, sql_rebuild_facts, "i", clock_now_ms());
 }

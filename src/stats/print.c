@@ -77,6 +77,26 @@ json_t *stats_suppress(json_t *fig)
 	static const char *const quality_keys[] = {"cases", "with_issues", NULL};
 	hide(json_object_get(o, "quality"), quality_keys, t, &any);
 	hide(json_object_get(o, "totals"), tot_keys, t, &any);
+	/* seizures by kind, and the drugs' counts by substance */
+	json_t *sz = json_object_get(o, "seizures"), *v;
+	const char *k;
+	json_object_foreach(json_object_get(sz, "by_kind"), k, v) {
+		const char *one[] = {k, NULL};
+		hide(json_object_get(sz, "by_kind"), one, t, &any);
+	}
+	static const char *const drug_keys[] = {"count", NULL};
+	hide(sz, drug_keys, t, &any);
+	/* the mobile units' figures and their rejections by reason */
+	static const char *const mob_keys[] = {"tours", "enrolments", "validated", "rejected", "in_adjudication",
+					       "handed_over", NULL};
+	json_t *mob = json_object_get(o, "mobile");
+	hide(mob, mob_keys, t, &any);
+	size_t mi;
+	json_array_foreach(json_object_get(mob, "rejected_by_reason"), mi, v)
+		hide(v, drug_keys, t, &any);
+	json_object_del(mob, "units"); /* per unit: small by nature, not printed */
+	json_object_foreach(json_object_get(sz, "drugs"), k, v)
+		hide(v, drug_keys, t, &any);
 	hide(json_object_get(o, "totals_previous"), tot_keys, t, &any);
 	json_object_set_new(o, "suppressed", json_boolean(any));
 	return o;
@@ -447,6 +467,53 @@ sj_err stats_report_html(buf *b, json_t *fig0, const char *lang)
 		e = e ? e : buf_adds(b, "</td></tr>");
 	}
 	e = e ? e : buf_adds(b, "</table>\n");
+	/* seizures by kind, drugs by substance with their weight */
+	json_t *sz = json_object_get(fig, "seizures");
+	e = e ? e : h2(&d, "stats.seizures");
+	e = e ? e : buf_adds(b, "<table class=\"fields seizures\">");
+	e = e ? e : kv(&d, "stats.seizures.count", json_object_get(sz, "count"), NULL);
+	json_object_foreach(json_object_get(sz, "by_kind"), key, v) {
+		e = e ? e : buf_adds(b, "<tr><th>");
+		e = e ? e : esc(b, label(&d, "seizure_category", key, tmp, sizeof tmp));
+		e = e ? e : buf_adds(b, "</th><td class=\"num\">");
+		e = e ? e : num(&d, v);
+		e = e ? e : buf_adds(b, "</td><td></td></tr>");
+	}
+	json_object_foreach(json_object_get(sz, "drugs"), key, v) {
+		e = e ? e : buf_adds(b, "<tr><th>");
+		e = e ? e : esc(b, word(&d, "seizure_category.drugs"));
+		e = e ? e : buf_adds(b, " — <bdi>");
+		e = e ? e : esc(b, strcmp(key, "none") == 0 ? word(&d, "stats.none") : key);
+		e = e ? e : buf_adds(b, "</bdi></th><td class=\"num\">");
+		e = e ? e : num(&d, json_object_get(v, "count"));
+		e = e ? e : buf_adds(b, "</td><td class=\"num\"><bdi dir=\"ltr\">");
+		e = e ? e : num(&d, json_object_get(v, "grams"));
+		e = e ? e : buf_adds(b, " g</bdi></td></tr>");
+	}
+	e = e ? e : buf_adds(b, "</table>\n");
+	/* the mobile CNIE units (src/mobile's figures) */
+	json_t *mob = json_object_get(fig, "mobile");
+	if (mob) {
+		e = e ? e : h2(&d, "stats.mobile");
+		e = e ? e : buf_adds(b, "<table class=\"fields mobile\">");
+		static const char *const mk[] = {"tours", "enrolments", "validated", "rejected", "in_adjudication",
+						 "handed_over", NULL};
+		for (const char *const *m = mk; *m && !e; m++) {
+			char mkey[64];
+			snprintf(mkey, sizeof mkey, "stats.mobile.%s", *m);
+			e = kv(&d, mkey, json_object_get(mob, *m), NULL);
+		}
+		json_array_foreach(json_object_get(mob, "rejected_by_reason"), i, x) {
+			e = e ? e : buf_adds(b, "<tr><th>");
+			e = e ? e : esc(b, word(&d, "stats.mobile.rejected"));
+			e = e ? e : buf_adds(b, " — <bdi dir=\"ltr\">");
+			e = e ? e : esc(b, jstr(x, "reason"));
+			e = e ? e : buf_adds(b, "</bdi></th><td class=\"num\">");
+			e = e ? e : num(&d, json_object_get(x, "count"));
+			e = e ? e : buf_adds(b, "</td><td></td></tr>");
+		}
+		e = e ? e : buf_adds(b, "</table>\n");
+	}
 	json_t *cp = json_object_get(fig, "complaints");
 	e = e ? e : h2(&d, "stats.complaints");
 	e = e ? e : buf_adds(b, "<table class=\"fields\">");

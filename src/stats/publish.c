@@ -1,8 +1,10 @@
 /* publish.c — a published report, reproducible "as at" (stats.h): the
  * figures are stored as published with the counting-rule segments and the
  * time they stood at; reading it back recomputes the case figures from the
- * facts valid at that time (stats_case_facts and its history) and says
- * whether they match, and how many cases of its scope changed since. */
+ * facts valid at that time (stats_case_facts and its history) and the
+ * custody, referral, seizure and complaint figures from each record's
+ * version valid then (0211), says whether they match, and how many cases
+ * of its scope changed since. */
 #include "stats/stats.h"
 
 #include <stdio.h>
@@ -24,10 +26,13 @@ static const char sql_get[] =
 static const char sql_changed[] =
 	"SELECT unit_id, COUNT(*) AS n FROM stats_case_facts WHERE changed_at > ? GROUP BY unit_id";
 
-/* The members recomputed exactly from the facts (the case figures); the
- * other sections are stored as published. */
+/* The members recomputed exactly as at the publication: the case figures
+ * from the facts valid then, the sections counted by their own dates from
+ * each record's version valid then (migration 0211); the quality counts
+ * (edits that depend on time passing) are kept as published. */
 static const char *const exact[] = {"totals", "totals_previous", "by_class", "by_category", "by_offence", "by_unit",
-				    "by_month", "rules", NULL};
+				    "by_month", "rules", "custody", "referrals", "seizures", "registers", "complaints",
+				    "previous_sections", NULL};
 
 static void day_text(int64_t day, char out[11])
 {

@@ -43,22 +43,34 @@ static const char sql_drill_complaints[] =
 	"SELECT q.id, q.unit_id, q_no AS number, q.disposition FROM stats_complaint_v q JOIN (SELECT id AS q_id, receipt_no"
 	" AS q_no FROM complaints) x ON x.q_id = q.id WHERE " IN_PERIOD("q.received_at") " ORDER BY q.received_at, q.id";
 
+static const char sql_drill_seizures[] =
+	"SELECT z.case_id AS id, z.unit_id, c_number AS number, z.category AS kind, z.substance FROM stats_seizure_v z"
+	" JOIN (SELECT id AS c_id, number AS c_number FROM cases) x ON x.c_id = z.case_id WHERE " IN_PERIOD("z.seized_at")
+	" ORDER BY z.seized_at, z.id";
+
 static sj_err records_by_date(db_conn *c, const scope *s, const stats_period *p, const char *figure, const char *key,
 			      json_t *list, int64_t *total)
 {
 	const char *sql = strcmp(figure, "custody") == 0 ? sql_drill_custody
-			: strcmp(figure, "referrals") == 0 ? sql_drill_referrals : sql_drill_complaints;
+			: strcmp(figure, "referrals") == 0 ? sql_drill_referrals
+			: strcmp(figure, "seizures") == 0 ? sql_drill_seizures : sql_drill_complaints;
 	const char *cols = strcmp(figure, "custody") == 0 ? "id:t,unit_id:t,number:t"
 			 : strcmp(figure, "referrals") == 0 ? "id:t,unit_id:t,number:t,office:t,outcome:t"
-							    : "id:t,unit_id:t,number:t,disposition:t";
+			 : strcmp(figure, "seizures") == 0 ? "id:t,unit_id:t,number:t,kind:t,substance:t"
+							   : "id:t,unit_id:t,number:t,disposition:t";
 	json_t *rows = NULL, *x;
 	sj_err e = dbj_rows(c, sql, cols, &rows, "ii", stats_day_ms(p->from), stats_day_ms(stats_day_add(p->to, 1)));
 	size_t i;
 	json_array_foreach(rows, i, x) {
 		if (!stats_in_scope(s, x))
 			continue;
+		/* a seizure without kind (before issue 17) is keyed "none", as counted */
+		const char *kind = jstr(x, "kind") ? jstr(x, "kind") : "none";
+		const char *sub = strcmp(kind, "drugs") != 0 ? NULL : jstr(x, "substance") ? jstr(x, "substance") : "none";
 		if (key && !key_match(key, "office", jstr(x, "office")) && !key_match(key, "outcome", jstr(x, "outcome")) &&
-		    !key_match(key, "disposition", jstr(x, "disposition")))
+		    !key_match(key, "disposition", jstr(x, "disposition")) &&
+		    !(strcmp(figure, "seizures") == 0 && key_match(key, "kind", kind)) &&
+		    !(sub && key_match(key, "substance", sub)))
 			continue;
 		(*total)++;
 		if (json_array_size(list) < STATS_DRILL_MAX)
@@ -75,7 +87,7 @@ sj_err stats_records(db_conn *c, const sj_actor *a, const char *unit_code, const
 	static const char *const figures[] = {"cases", "cleared", "arrested", "minors", "foreigners", "victims",
 					      "reclassified", "cancelled", NULL};
 	bool known = false, by_date = figure && (strcmp(figure, "custody") == 0 || strcmp(figure, "referrals") == 0 ||
-						 strcmp(figure, "complaints") == 0);
+						 strcmp(figure, "seizures") == 0 || strcmp(figure, "complaints") == 0);
 	for (const char *const *f = figures; *f && figure; f++)
 		known = known || strcmp(*f, figure) == 0;
 	known = known || by_date;
@@ -180,6 +192,7 @@ sj_err stats_records(db_conn *c, const sj_actor *a, const char *unit_code, const
 	X(V, registers, JSON, 0, 0, NULL, OUT) \
 	X(V, complaints, JSON, 0, 0, NULL, OUT) \
 	X(V, previous_sections, JSON, 0, 0, NULL, OUT) \
+	X(V, mobile, JSON, 0, 0, NULL, OUT) \
 	X(V, quality, JSON, 0, 0, NULL, OUT) \
 	X(V, as_at, TEXT, 0, 40, NULL, OUT) \
 	X(V, as_at_ms, TIME, 0, 0, NULL, OUT)

@@ -43,6 +43,9 @@
 extern char **environ;
 
 #include "harness.h"
+#include "core/clock.h"
+#include "db/dbj.h"
+#include "mobile/mobile.h"
 
 static th_server S, K;   /* S: central (the suite's database); K: a kit (SQLite) joined to it */
 static char node_k[64];
@@ -805,6 +808,45 @@ static void review(const char *id, const char *decision, long want)
 	th_resp_free(&r);
 }
 
+/* mobile_stats_figures at central (the statistics report's mobile figures),
+ * called as the statistics module does: its own connection, a scope of unit
+ * ids (unit_code NULL: every unit), legal days from..to. */
+static json_t *central_stats(const char *unit_code, int64_t from, int64_t to)
+{
+	db *d = NULL;
+	db_conn *c = NULL;
+	json_t *ids = NULL, *u = NULL, *out = NULL;
+	assert_int_equal(db_open(S.db, 1, &d), SJ_OK);
+	assert_int_equal(db_acquire(d, &c), SJ_OK);
+	if (unit_code) {
+		assert_int_equal(dbj_one(c, "SELECT id AS id FROM units WHERE code = ?", "id:t", &u, "t", unit_code), SJ_OK);
+		ids = json_pack("[O]", json_object_get(u, "id"));
+		json_decref(u);
+	}
+	assert_int_equal(mobile_stats_figures(c, ids, from, to, &out), SJ_OK);
+	assert_int_equal(mobile_stats_figures(c, ids, to, from - 1, &u), SJ_EINVAL);
+	json_decref(ids);
+	db_release(d, c);
+	db_close(d);
+	return out;
+}
+
+static long long jint_of(json_t *o, const char *k)
+{
+	return (long long)json_integer_value(json_object_get(o, k));
+}
+
+static long long reason_count(json_t *fig, const char *reason)
+{
+	size_t i;
+	json_t *x;
+	json_array_foreach(json_object_get(fig, "rejected_by_reason"), i, x) {
+		if (strcmp(jget(x, "reason"), reason) == 0)
+			return jint_of(x, "count");
+	}
+	return 0;
+}
+
 static void kit_tour_offline_to_central(void **st)
 {
 	(void)st;
@@ -1141,6 +1183,71 @@ static void kit_tour_offline_to_central(void **st)
 	assert_string_equal(jget(r.json, "handover_check"), "override");
 	th_resp_free(&r);
 	assert_int_equal(th_sql_int(&K, "SELECT COUNT(*) FROM audit_log WHERE action = 'mobile.handover' AND outcome = 'ok'"), 2);
+	/* the hand-overs travel to central (no personal data in them) and central
+	 * records them on its received applications, once */
+	assert_int_equal(th_sql_int(&K, "SELECT COUNT(*) FROM xchg_outbox WHERE tbl = 'mob_handovers'"), 2);
+	assert_int_equal(sync_kit(), 0);
+	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM xchg_rows WHERE tbl = 'mob_handovers'"), 2);
+	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM xchg_rows WHERE tbl = 'mob_handovers'"
+				    " AND (row LIKE '%Benali%' OR row LIKE '%birth%' OR row LIKE '%cin%')"), 0);
+	r = th_req(&S, "POST", "/api/v1/mobile/packets/validate", admin, NULL);
+	th_expect(&r, 200);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "handed")), 2);
+	th_resp_free(&r);
+	r = th_req(&S, "POST", "/api/v1/mobile/packets/validate", admin, NULL);
+	th_expect(&r, 200);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "handed")), 0);
+	th_resp_free(&r);
+	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM mob_received WHERE handed_at IS NOT NULL"), 2);
+
+	/* the statistics report's mobile figures at central, for today and the kit's unit */
+	{
+		int64_t today = clock_legal_day(clock_now_ms());
+		json_t *fig = central_stats("AR-CASA-OULFA", today, today);
+		char tq[300];
+		snprintf(tq, sizeof tq, "SELECT COUNT(*) FROM mob_tours t JOIN units u ON u.id = t.unit_id WHERE u.code ="
+			 " 'AR-CASA-OULFA' AND t.status <> 'cancelled' AND t.starts_on = '%04d-%02d-%02d'",
+			 (int)(today / 10000), (int)(today / 100 % 100), (int)(today % 100));
+		assert_int_equal(jint_of(fig, "tours"), th_sql_int(&S, tq));
+		assert_int_equal(jint_of(fig, "enrolments"), approved);   /* the replayed copy is not one */
+		assert_int_equal(jint_of(fig, "validated"), approved - 3);
+		assert_int_equal(jint_of(fig, "rejected"), 3);
+		assert_int_equal(reason_count(fig, "capture-signature"), 1);
+		assert_int_equal(reason_count(fig, "device-unregistered"), 1);
+		assert_int_equal(reason_count(fig, "capture-quality"), 1);
+		assert_int_equal(reason_count(fig, "packet-replay"), 0);
+		assert_int_equal(jint_of(fig, "in_adjudication"), 1);
+		assert_int_equal(jint_of(fig, "handed_over"), 2);
+		json_t *mine = json_object_iter_value(json_object_iter(json_object_get(fig, "units")));
+		assert_non_null(mine);
+		assert_int_equal(jint_of(mine, "handed_over"), 2);
+		assert_int_equal(jint_of(mine, "enrolments"), approved);
+		char *all = json_dumps(fig, 0);
+		assert_null(strstr(all, "Benali"));
+		assert_null(strstr(all, "Amrani"));
+		free(all);
+		json_decref(fig);
+		/* every unit: the same (one kit); another unit's scope: nothing; another year: nothing */
+		fig = central_stats(NULL, today, today);
+		assert_int_equal(jint_of(fig, "enrolments"), approved);
+		assert_int_equal(jint_of(fig, "handed_over"), 2);
+		json_decref(fig);
+		fig = central_stats("AR-CASA-LISSASFA", today, today);
+		assert_int_equal(jint_of(fig, "enrolments"), 0);
+		assert_int_equal(jint_of(fig, "handed_over"), 0);
+		assert_int_equal(json_object_size(json_object_get(fig, "units")), 0);
+		json_decref(fig);
+		fig = central_stats(NULL, 20200101, 20201231);
+		assert_int_equal(jint_of(fig, "enrolments"), 0);
+		assert_int_equal(jint_of(fig, "tours"), 0);
+		json_decref(fig);
+		/* the tour is counted on its first day, in the unit the kit hosts */
+		fig = central_stats("AR-CASA-OULFA", 20260105, 20260105);
+		assert_int_equal(jint_of(fig, "tours"), th_sql_int(&S, "SELECT COUNT(*) FROM mob_tours WHERE starts_on = '2026-01-05'"));
+		assert_true(jint_of(fig, "tours") >= 1);
+		assert_int_equal(jint_of(fig, "enrolments"), today == 20260105 ? approved : 0);
+		json_decref(fig);
+	}
 
 	/* the citizen checks the status at central: number and code, no personal data */
 	snprintf(path, sizeof path, "/api/v1/mobile/status/%s?c=%s", pubno, vcode);

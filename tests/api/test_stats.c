@@ -33,7 +33,16 @@
 #include <unistd.h>
 
 #include "core/clock.h"
+#include "core/id.h"
 #include "harness.h"
+
+#define SQL_MAX 4096      /* one fixture statement */
+#define DOTTED_MAX 128    /* a "a.b" path into a JSON answer */
+#define URL_MAX 256       /* a request path with its query */
+#define FILE_MAX 128      /* a file under a mkdtemp directory */
+#define UNITS_MAX 4096    /* the units file's content */
+#define CLI_OUT_MAX 4096  /* what `sijill init` prints */
+#define DATE_MAX 11       /* "YYYY-MM-DD" and its NUL (clock_legal_date) */
 
 static th_server S;
 static char *chief, *analyst, *officer;
@@ -47,7 +56,7 @@ __attribute__((format(printf, 1, 2))) static void sql(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char q[4096];
+	char q[SQL_MAX];
 	vsnprintf(q, sizeof q, fmt, ap);
 	va_end(ap);
 	if (th_sql(&S, q) != 0)
@@ -99,6 +108,17 @@ static void referral(const char *id, const char *case_id, int64_t sent)
 	    id, case_id, id, (long long)sent);
 }
 
+/* a seizure on a case: kind NULL is one recorded before issue 17 (no category) */
+static void seizure(const char *id, const char *case_id, const char *kind, const char *substance, long long mg,
+		    int64_t seized)
+{
+	sql("INSERT INTO seizures (id, case_id, unit_id, seal_no, description, quantity, storage_place, holder, seized_at,"
+	    " recorded_by, created_at, category, substance, weight_mg) VALUES ('%s', '%s', (SELECT unit_id FROM cases WHERE"
+	    " id = '%s'), 'S-%s', 'Scellé du jeu d''essai', '1', 'Dépôt', 'OPJ', %lld, " USER ", %lld, %s%s%s, %s%s%s, %lld)",
+	    id, case_id, case_id, id, (long long)seized, (long long)seized, kind ? "'" : "", kind ? kind : "NULL",
+	    kind ? "'" : "", substance ? "'" : "", substance ? substance : "NULL", substance ? "'" : "", mg);
+}
+
 static void fixture(void)
 {
 	kase("k1", "AR-CASA-OULFA", at(2026, 1, 1, 0, 30), at(2025, 12, 31, 22, 0), "preliminary", "delit_correctionnel",
@@ -140,6 +160,13 @@ static void fixture(void)
 	    " 'presented', " USER ", %lld)",
 	    (long long)at(2026, 8, 5, 14, 30), (long long)at(2026, 8, 7, 14, 30), (long long)at(2026, 8, 6, 14, 30),
 	    (long long)at(2026, 8, 5, 14, 30));
+	/* seizures by kind: two of cannabis (1,500 g and 250.5 g), a weapon, one
+	 * without kind; and one of 2025 (not this year's) */
+	seizure("z1", "k4", "drugs", "cannabis", 1500000, at(2026, 8, 5, 14, 10));
+	seizure("z2", "k4", "drugs", " cannabis ", 250500, at(2026, 8, 5, 14, 11));
+	seizure("z3", "k4", "weapon", NULL, 0, at(2026, 8, 5, 14, 12));
+	seizure("z4", "k4", NULL, NULL, 0, at(2026, 8, 5, 14, 13));
+	seizure("z5", "k4", "drugs", "cocaïne", 10000, at(2025, 8, 5, 14, 13));
 
 	kase("k5", "AR-RABAT-AGDAL", at(2026, 5, 1, 10, 0), at(2026, 5, 1, 9, 0), "preliminary", "delit_police",
 	     "registered");
@@ -182,7 +209,7 @@ static json_t *get_json(const char *path, const char *token, long status)
 static long long num(json_t *o, const char *path)
 {
 	/* "a.b" */
-	char buf[128];
+	char buf[DOTTED_MAX];
 	snprintf(buf, sizeof buf, "%s", path);
 	char *save = NULL;
 	json_t *x = o;
@@ -240,6 +267,16 @@ static void national_year_2026(void **state)
 	assert_int_equal(num(f, "custody.count"), 1);
 	assert_int_equal(num(f, "custody.mean_minutes"), 24 * 60);
 	assert_int_equal(num(f, "referrals.count"), 1);
+	assert_int_equal(num(f, "seizures.count"), 4);
+	assert_int_equal(num(f, "seizures.by_kind.drugs"), 2);
+	assert_int_equal(num(f, "seizures.by_kind.weapon"), 1);
+	assert_int_equal(num(f, "seizures.by_kind.none"), 1);
+	assert_int_equal(num(f, "seizures.drugs.cannabis.count"), 2); /* " cannabis " is cannabis */
+	assert_int_equal(num(f, "seizures.drugs.cannabis.grams"), 1750);
+	assert_null(json_object_get(json_object_get(json_object_get(f, "seizures"), "drugs"), "cocaïne"));
+	/* the mobile units' figures (src/mobile's mobile_stats_figures): none here */
+	assert_int_equal(num(f, "mobile.tours"), 0);
+	assert_int_equal(num(f, "mobile.enrolments"), 0);
 	/* "computed over 4 cases, 4 with open quality issues" (none has a PV) */
 	assert_int_equal(num(f, "quality.cases"), 4);
 	assert_int_equal(num(f, "quality.with_issues"), 4);
@@ -315,9 +352,14 @@ static void drill_down_lists_the_counted_cases(void **state)
 		{"figure=referrals", 1, "k1"},
 		{"figure=referrals&key=office:TPI-CASA", 1, "k1"},
 		{"figure=complaints", 0, NULL},
+		{"figure=seizures", 4, "k4"},
+		{"figure=seizures&key=kind:drugs", 2, "k4"},
+		{"figure=seizures&key=kind:none", 1, "k4"},
+		{"figure=seizures&key=substance:cannabis", 2, "k4"},
+		{"figure=seizures&key=substance:none", 0, NULL},
 	};
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
-		char path[256];
+		char path[URL_MAX];
 		snprintf(path, sizeof path, "/api/v1/stats/records?period=year&date=2026-01-01&%s", want[i].q);
 		json_t *f = get_json(path, analyst, 200);
 		if (num(f, "total") != want[i].n)
@@ -347,7 +389,7 @@ static void bad_periods_are_refused(void **state)
 	static const char *const bad[] = {"period=year", "period=week&date=2026-01-01", "period=day&date=2026-02-30",
 					  "period=range&from=2026-02-01&to=2026-01-01", "period=range&from=2001-01-01&to=2026-01-01"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		char path[160];
+		char path[URL_MAX];
 		snprintf(path, sizeof path, "/api/v1/stats?%s", bad[i]);
 		th_resp r = th_req(&S, "GET", path, analyst, NULL);
 		th_expect(&r, 400);
@@ -426,7 +468,7 @@ static void published_report_is_reproducible(void **state)
 	th_resp r = th_req(&S, "POST", "/api/v1/stats/publications", analyst,
 			   json_pack("{s:s,s:s,s:s}", "unit", "PP-CASA", "period", "year", "date", "2026-01-01"));
 	th_expect(&r, 201);
-	char id[64], path[128];
+	char id[ID_LEN + 1], path[URL_MAX];
 	snprintf(id, sizeof id, "%s", th_str(&r, "id"));
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/stats/publications/%s", id);
@@ -439,13 +481,33 @@ static void published_report_is_reproducible(void **state)
 	person("p8", "1991-01-01", "MA");
 	role("r8", "k2", "p8", "suspect");
 	referral("f2", "k2", at(2026, 5, 1, 10, 0));
+	/* and records counted by their own dates change after T: the custody
+	 * gets an extension, the referral its outcome, a seizure its kind, and a
+	 * new seizure is recorded */
+	sql("UPDATE custodies SET extensions = 1 WHERE id = 'g1'");
+	sql("UPDATE referrals SET outcome = 'prosecuted', outcome_at = %lld WHERE id = 'f1'",
+	    (long long)at(2026, 2, 1, 10, 0));
+	sql("UPDATE seizures SET category = 'cash' WHERE id = 'z4'");
+	seizure("z6", "k4", "phone", NULL, 0, at(2026, 8, 6, 9, 0));
 	p = get_json(path, analyst, 200);
 	assert_true(json_is_true(json_object_get(p, "identical")));
 	assert_int_equal(num(p, "changed_since"), 1);
 	assert_int_equal(num(p, "recomputed.totals.cleared"), 2);
+	assert_int_equal(num(p, "recomputed.referrals.count"), 1);
+	assert_int_equal(num(p, "recomputed.referrals.by_outcome.pending"), 1);
+	assert_int_equal(num(p, "recomputed.custody.extensions"), 0);
+	assert_int_equal(num(p, "recomputed.seizures.count"), 4);
+	assert_int_equal(num(p, "recomputed.seizures.by_kind.none"), 1);
+	assert_null(json_object_get(json_object_get(json_object_get(json_object_get(p, "recomputed"), "seizures"),
+						    "by_kind"), "cash"));
 	json_decref(p);
 	json_t *f = get_json("/api/v1/stats?period=year&date=2026-01-01&unit=PP-CASA", analyst, 200);
 	assert_int_equal(num(f, "totals.cleared"), 3);
+	assert_int_equal(num(f, "referrals.count"), 2);
+	assert_int_equal(num(f, "referrals.by_outcome.prosecuted"), 1);
+	assert_int_equal(num(f, "custody.extensions"), 1);
+	assert_int_equal(num(f, "seizures.count"), 5);
+	assert_int_equal(num(f, "seizures.by_kind.cash"), 1);
 	json_decref(f);
 }
 
@@ -458,7 +520,7 @@ static void rule_version_changes_only_later_periods(void **state)
 	json_t *before_25 = get_json("/api/v1/stats?period=year&date=2025-01-01", analyst, 200);
 	char dir[] = "/tmp/sijill-rules-XXXXXX";
 	assert_non_null(mkdtemp(dir));
-	char file[128], units[4096];
+	char file[FILE_MAX], units[UNITS_MAX];
 	snprintf(file, sizeof file, "%s/counting_rules.json", dir);
 	FILE *fp = fopen(file, "w");
 	assert_non_null(fp);
@@ -476,7 +538,7 @@ static void rule_version_changes_only_later_periods(void **state)
 	const char *old = getenv("SIJILL_DATA");
 	char *keep = old ? strdup(old) : NULL;
 	setenv("SIJILL_DATA", dir, 1);
-	char out[4096];
+	char out[CLI_OUT_MAX];
 	const char *args[] = {"init", "--units", units, NULL};
 	int rc = th_cli(&S, out, sizeof out, args);
 	if (keep)
@@ -513,9 +575,9 @@ static void rule_version_changes_only_later_periods(void **state)
 static void api_writes_move_the_figures(void **state)
 {
 	(void)state;
-	char today[11];
+	char today[DATE_MAX];
 	clock_legal_date(clock_now_ms(), today);
-	char path[160];
+	char path[URL_MAX];
 	snprintf(path, sizeof path, "/api/v1/stats?period=day&date=%s", today);
 	json_t *f0 = get_json(path, analyst, 200);
 	long long n0 = num(f0, "totals.cases"), crimes0 = n_of(f0, "by_class", "crime");
@@ -524,10 +586,10 @@ static void api_writes_move_the_figures(void **state)
 			   json_pack("{s:s,s:[{s:s}],s:s,s:s}", "frame", "preliminary", "offences", "code", "CP-400",
 				     "summary", "Affaire écrite par l'API", "opj", "demo-opj"));
 	th_expect(&r, 201);
-	char id[40];
+	char id[ID_LEN + 1];
 	snprintf(id, sizeof id, "%s", th_str(&r, "id"));
 	th_resp_free(&r);
-	char p2[128];
+	char p2[URL_MAX];
 	snprintf(p2, sizeof p2, "/api/v1/cases/%s/offences", id);
 	r = th_req(&S, "POST", p2, officer, json_pack("{s:s}", "code", "CP-402"));
 	th_expect(&r, 200);

@@ -1186,7 +1186,7 @@ async function main() {
   await (await import('./comms.mjs')).default({ test, newPage, loggedIn, setLangUI, shot, shotBoth, expect, base, englishOnScreen });
   await (await import('./guard.mjs')).default({ test, newPage, loggedIn, setLangUI, shot, expect, base: () => base });
   await (await import('./procedure.mjs')).default({ test, newPage, loggedIn, setLangUI, shot, shotBoth, expect, root, base: () => base, englishOnScreen });
-  await (await import('./stats.mjs')).statsTests({ test, newPage, loggedIn, setLangUI, shot, shotBoth, expect, root, base: () => base, englishOnScreen });
+  await (await import('./stats.mjs')).statsTests({ test, newPage, loggedIn, setLangUI, shot, shotBoth, expect, root, base: () => base, englishOnScreen, pdf, printOverflow });
   await (await import('./mobile.mjs')).default({ test, newPage, loggedIn, setLangUI, shotBoth, expect, base, englishOnScreen, tabTo });
 
   await test('no console errors during the whole run', async () => {

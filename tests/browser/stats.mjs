@@ -2,11 +2,8 @@
 // chief's statistics page in Arabic and French (both charts drawn, every
 // number a link whose list holds exactly that many records), the quality
 // to-do list, and the printed annual report in both languages, printed to
-// PDF by Chromium and rendered to PNG (pdftoppm) in tests/artifacts/stats/
-// to be looked at.
-import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+// PDF by Chromium and rendered to PNG (pdftoppm) by run.mjs's pdf() in
+// tests/artifacts/print/ to be looked at.
 
 export async function statsTests(h) {
   const { test, newPage, loggedIn, setLangUI, expect } = h;
@@ -18,12 +15,23 @@ export async function statsTests(h) {
     // a few cases of the chief's unit this year, written through the API
     const s = await page.request.post(`${h.base()}/api/v1/session`, { data: { badge: 'demo-officer', password: 'demo-password' } });
     const token = (await s.json()).token;
+    const ids = [];
     for (const [code, frame] of [['CP-505', 'flagrant'], ['CP-400', 'preliminary'], ['CP-402', 'preliminary'], ['CP-505', 'preliminary']]) {
       const r = await page.request.post(`${h.base()}/api/v1/cases`, {
         headers: { authorization: `Bearer ${token}` },
         data: { frame, offences: [{ code }], summary: 'Affaire du test des statistiques', opj: 'demo-opj' },
       });
       expect(r.status() === 201, `case ${code}: ${r.status()}`);
+      ids.push((await r.json()).id);
+    }
+    // seizures of three kinds on the first case (drugs by substance and weight)
+    for (const [i, z] of [{ category: 'drugs', substance: 'cannabis', weight_mg: 1250000 }, { category: 'drugs', substance: 'cannabis', weight_mg: 500000 },
+      { category: 'weapon' }, { category: 'phone' }].entries()) {
+      const r = await page.request.post(`${h.base()}/api/v1/cases/${ids[0]}/seizures`, {
+        headers: { authorization: `Bearer ${token}` },
+        data: { seal_no: `ST-${Date.now()}-${i}`, description: 'Scellé du test des statistiques', quantity: '1', storage_place: 'Dépôt du service', holder: 'OPJ de permanence', ...z },
+      });
+      expect(r.status() === 201, `seizure ${z.category}: ${r.status()} ${await r.text()}`);
     }
     await loggedIn(page, 'demo-chief');
     for (const lang of ['ar', 'fr']) {
@@ -70,23 +78,22 @@ export async function statsTests(h) {
     await page.close();
   });
 
-  await test('stats: the printed annual report in Arabic and French (PDF → PNG), charts present', async () => {
+  await test('stats: the printed annual report in Arabic and French (PDF → PNG), charts present, inside A4', async () => {
     const page = await newPage();
     await loggedIn(page, 'demo-chief');
-    const dir = join(h.root, 'tests', 'artifacts', 'stats');
-    mkdirSync(dir, { recursive: true });
     for (const lang of ['ar', 'fr']) {
       await page.goto(`${h.base()}/api/v1/stats/report.html?${q}&lang=${lang}`);
       await page.waitForSelector('svg.chart.trend');
       await page.waitForSelector('svg.chart.hbars');
+      await page.waitForSelector('table.seizures');
       const d = await page.evaluate(() => document.documentElement.dir);
       expect(d === (lang === 'ar' ? 'rtl' : 'ltr'), `report ${lang}: dir ${d}`);
-      const pdf = join(dir, `report-${lang}.pdf`);
-      await page.emulateMedia({ media: 'print' });
-      await page.pdf({ path: pdf, format: 'A4', printBackground: true });
-      await page.emulateMedia({ media: 'screen' });
-      const ppm = spawnSync('pdftoppm', ['-png', '-r', '80', pdf, join(dir, `report-${lang}`)], { encoding: 'utf8' });
-      expect(ppm.status === 0, `pdftoppm failed: ${ppm.stderr}`);
+      // printed as every document of sijill is (run.mjs's pdf: Chromium, A4,
+      // then pdftoppm to tests/artifacts/print/stats-report-<lang>-N.png)
+      const o = await h.printOverflow(page, 180);
+      expect(o.scroll <= 1 && o.bad.length === 0, `report ${lang} wider than A4: ${o.bad.join(' | ')}`);
+      const pages = await h.pdf(page, `stats-report-${lang}`);
+      expect(pages >= 2, `report ${lang}: ${pages} page(s)`);
     }
     await page.close();
   });

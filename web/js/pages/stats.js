@@ -109,6 +109,7 @@ async function figures(ctx) {
   const rf = fig.referrals || {};
   const cp = fig.complaints || {};
   const reg = fig.registers || {};
+  const sz = fig.seizures || {};
   const rules = listOf(fig, 'rules').map((r) => `${r.code} (v${r.version})`).join(', ');
   const exportLink = (tb) => h('a', { href: `${EP.export}${qs({ ...p, table: tb })}`, class: 'export', download: `${tb}.csv`, text: `${t('stats.export')} — ${t(`stats_figures.${tb === 'summary' ? 'totals' : tb}`)}` });
   return page('stats.title', ctx,
@@ -161,8 +162,15 @@ async function figures(ctx) {
           kpi('stats.complaints.mean_hours', h('span', { class: 'num', text: fmtNum(cp.mean_hours_to_disposition || 0) })))),
       h('section', { class: 'card' }, h('h3', { text: t('stats_figures.registers') }), h('ul', { class: 'kpis' },
         kpi('stats.registers.wanted_arrested', h('span', { class: 'num', text: fmtNum(reg.wanted_arrested || 0) })),
-        kpi('stats.registers.hits', h('span', { class: 'num', text: fmtNum(Object.values(reg.hits || {}).reduce((a, b) => a + b, 0)) })),
-        kpi('stats.seizures', h('span', { class: 'num', text: fmtNum((fig.seizures || {}).count || 0) })))),
+        kpi('stats.registers.hits', h('span', { class: 'num', text: fmtNum(Object.values(reg.hits || {}).reduce((a, b) => a + b, 0)) })))),
+      h('section', { class: 'card', id: 'seizures' }, h('h3', { text: t('stats.seizures') }),
+        h('ul', { class: 'kpis' }, kpi('stats.seizures.count', drill(p, 'seizures', null, sz.count)),
+          ...Object.entries(sz.by_kind || {}).map(([o, n]) => kpi(`seizure_category.${o}`, drill(p, 'seizures', `kind:${o}`, n))),
+          ...Object.entries(sz.drugs || {}).map(([o, d]) => h('li', { class: 'kpi' }, h('strong', null, drill(p, 'seizures', `substance:${o}`, d.count)),
+            h('span', null, `${t('seizure_category.drugs')} — `, h('bdi', { text: o === 'none' ? t('stats.none') : o })),
+            h('small', { class: 'muted' }, `${t('stats.seizures.grams')} : `, h('bdi', { dir: 'ltr', text: fmtNum(d.grams || 0) })))))),
+      fig.mobile ? h('section', { class: 'card', id: 'mobile' }, h('h3', { text: t('stats.mobile') }), h('ul', { class: 'kpis' },
+        ...['tours', 'enrolments', 'validated', 'rejected', 'in_adjudication', 'handed_over'].map((m) => kpi(`stats.mobile.${m}`, h('span', { class: 'num', text: fmtNum(fig.mobile[m] || 0) }))))) : null,
       h('section', { class: 'card', id: 'quality' }, h('h3', { text: t('stats.quality.title') }),
         h('p', null, `${t('stats.report.quality')} `, h('span', { class: 'num', text: `${fmtNum(fig.quality.with_issues)} / ${fmtNum(fig.quality.cases)}` }), ' — ',
           link(`/stats/quality${qs({ unit: p.unit })}`, t('stats.quality.title')))),
