@@ -67,6 +67,11 @@ for u, f in (('us', 0.001), ('ms', 1.0), ('s', 1000.0)):
 " "$1"
 }
 
+# cpu_ticks PID...: user+system clock ticks the processes (and their threads) used so far
+cpu_ticks() { for p in "$@"; do awk '{print $14 + $15}' "/proc/$p/stat"; done | awk '{t += $1} END {print t + 0}'; }
+nginx_pids() { echo "$(cat "$tmp/nginx.pid") $(pgrep -P "$(cat "$tmp/nginx.pid")" | tr '\n' ' ')"; }
+hz=$(getconf CLK_TCK)
+
 nport=$(free_port)
 cat >"$tmp/nginx.conf" <<CONF
 worker_processes 2;
@@ -131,11 +136,15 @@ for backend in $backends; do
 	# warm up both
 	wrk -t2 -c"$conns" -d2s "http://127.0.0.1:$nport/case.json" >/dev/null 2>&1
 	wrk -t2 -c"$conns" -d2s -H "Authorization: Bearer $token" "$base/api/v1/cases/$case_id" >/dev/null 2>&1
+	nc0=$(cpu_ticks $(nginx_pids))
 	wrk -t2 -c"$conns" -d"${secs}s" --latency "http://127.0.0.1:$nport/case.json" >"$tmp/wrk-nginx-$backend.txt"
+	nc1=$(cpu_ticks $(nginx_pids))
 	b1=$(metric sijill_audit_batches_total); e1=$(metric sijill_audit_batched_entries_total)
 	f1=$(metric sijill_db_log_flushes_total)
+	sc0=$(cpu_ticks "$spid")
 	wrk -t2 -c"$conns" -d"${secs}s" --latency -H "Authorization: Bearer $token" "$base/api/v1/cases/$case_id" \
 		>"$tmp/wrk-sijill-$backend.txt"
+	sc1=$(cpu_ticks "$spid")
 	b2=$(metric sijill_audit_batches_total); e2=$(metric sijill_audit_batched_entries_total)
 	f2=$(metric sijill_db_log_flushes_total)
 	bmax=$(metric sijill_audit_batch_max)
@@ -146,9 +155,10 @@ for backend in $backends; do
 	kill "$spid"; wait "$spid" || { echo "audited_read.sh: the server exited with an error" >&2; exit 1; }
 	spid=""
 	vout=$("$bin" audit verify --db "$db" --audit-key "$tmp/$backend.key" 2>&1) || { echo "audit verify failed: $vout" >&2; exit 1; }
-	python3 - "$backend" "$size" "$nr" "$np50" "$np99" "$nerr" "$sr" "$sp50" "$sp99" "$serr" "$nb" "$ne" "$bmax" "$nf" <<'PY'
+	python3 - "$backend" "$size" "$nr" "$np50" "$np99" "$nerr" "$sr" "$sp50" "$sp99" "$serr" "$nb" "$ne" "$bmax" "$nf" \
+		"$((nc1 - nc0))" "$((sc1 - sc0))" "$hz" "$secs" "$(nproc)" <<'PY'
 import sys
-(backend, size, nr, np50, np99, nerr, sr, sp50, sp99, serr, nb, ne, bmax, nf) = sys.argv[1:]
+(backend, size, nr, np50, np99, nerr, sr, sp50, sp99, serr, nb, ne, bmax, nf, nticks, sticks, hz, secs, ncpu) = sys.argv[1:]
 nr, sr = float(nr), float(sr)
 nb, ne, nf = int(nb), int(ne), int(nf)
 print("%-10s GET /api/v1/cases/{id}, %s bytes" % (backend, size))
@@ -157,6 +167,15 @@ print("  sijill audited read: %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %s
 print("  ratio sijill/nginx : %.3f   (aim >= 0.3; p99 aim <= 20 ms)" % (sr / nr))
 print("  audit group commit : %d entries in %d transactions (%.1f per transaction, at most %s) and %d log flushes:"
       " %.1f entries per fsync" % (ne, nb, ne / nb if nb else 0.0, bmax, nf, ne / nf if nf else 0.0))
+# the CPU one request costs each server (its own processes only; wrk and the
+# database server not counted): the ceiling the cores set, whatever the disk
+hz, secs, ncpu = float(hz), float(secs), int(ncpu)
+ncpu_s, scpu_s = int(nticks) / hz, int(sticks) / hz
+nreq, sreq = nr * secs, sr * secs
+if nreq and sreq and ncpu_s and scpu_s:
+    print("  CPU per request    : nginx %.0f us, sijill %.0f us (x%.0f): %d cores would carry at most %.0f sijill"
+          " audited reads/s, %.0f nginx answers/s" % (ncpu_s / nreq * 1e6, scpu_s / sreq * 1e6,
+          (scpu_s / sreq) / (ncpu_s / nreq), ncpu, ncpu * sreq / scpu_s, ncpu * nreq / ncpu_s))
 PY
 	echo "  audit verify       : $vout"
 done

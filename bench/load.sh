@@ -50,12 +50,19 @@ case_id=$(curl -sf -H "Authorization: Bearer $token" -H 'Content-Type: applicati
 	-d '{"frame":"flagrant","offences":[{"code":"CP-505"}],"summary":"Charge"}' "$base/api/v1/cases" |
 	python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])') || fail "case"
 rss() { awk '/^VmRSS/ {print $2}' "/proc/$pid/status"; }
+admin=$(curl -sf -H 'Content-Type: application/json' -d '{"badge":"demo-admin","password":"demo-password"}' \
+	"$base/api/v1/session" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])') || fail "admin login"
+metric() { v=$(curl -s -H "Authorization: Bearer $admin" "$base/metrics" | awk -v m="$1" '$1 == m {print $2}'); echo "${v:-0}"; }
+metrics() { echo "$(metric sijill_audit_batches_total) $(metric sijill_audit_batched_entries_total)" \
+	"$(metric sijill_db_log_flushes_total) $(metric sijill_db_async_commits_total)"; }
 # warm up (caches, statement caches, connection pool), then measure
 TOKEN=$token CASE_ID=$case_id wrk -t2 -c"$conns" -d2s -s "$root/bench/load.lua" "$base" >/dev/null 2>&1
 rss0=$(rss)
+m0=$(metrics)
 TOKEN=$token CASE_ID=$case_id wrk -t2 -c"$conns" -d"${secs}s" --timeout 10s -s "$root/bench/load.lua" "$base" \
 	>"$tmp/wrk.out" 2>&1
 rss1=$(rss)
+m1=$(metrics)
 kill -0 "$pid" 2>/dev/null || fail "the server died under load"
 line=$(grep '^RESULT ' "$tmp/wrk.out" | sed 's/^RESULT //')
 [ -n "$line" ] || { cat "$tmp/wrk.out" >&2; fail "no result from wrk"; }
@@ -69,6 +76,14 @@ print("      answers: %d 2xx, %d 4xx, %d 5xx, %d other; %d socket errors" % (
     r["2xx"], r["4xx"], r["5xx"], r["other"], r["socket_errors"]))
 ' >&2
 echo "      server RSS: ${rss0} kB before, ${rss1} kB after (+${growth} kB)" >&2
+# the measured run's audit batches and log flushes (the /metrics reads are not audited)
+python3 -c '
+import sys
+b0, e0, f0, a0 = map(int, sys.argv[1].split()); b1, e1, f1, a1 = map(int, sys.argv[2].split())
+nb, ne, nf, na = b1 - b0, e1 - e0, f1 - f0, a1 - a0
+print("      audit: %d read entries in %d committer transactions (%.1f per transaction); %d log flushes; "
+      "%d writes committed by a finisher (worker freed)" % (ne, nb, ne / nb if nb else 0.0, nf, na))
+' "$m0" "$m1" >&2
 bad=$(echo "$line" | python3 -c 'import json,sys; r=json.loads(sys.stdin.read()); print(r["4xx"]+r["5xx"]+r["other"]+r["socket_errors"])')
 [ "$bad" -eq 0 ] || fail "errors under load: $line"
 [ "$growth" -le "${RSS_MAX_GROWTH_KB:-262144}" ] || fail "RSS grew by $growth kB"

@@ -177,10 +177,13 @@ void api_metrics(app *a, http_req *r, auth_user *u)
 			       "sijill_audit_signed_heads_total %llu\n"
 			       "# HELP sijill_db_log_flushes_total Group flushes of the database log (fsyncs).\n"
 			       "# TYPE sijill_db_log_flushes_total counter\n"
-			       "sijill_db_log_flushes_total %llu\n",
+			       "sijill_db_log_flushes_total %llu\n"
+			       "# HELP sijill_db_async_commits_total Writes whose commit a finisher ended, the worker freed.\n"
+			       "# TYPE sijill_db_async_commits_total counter\n"
+			       "sijill_db_async_commits_total %llu\n",
 			       (unsigned long long)as.batches, (unsigned long long)as.entries,
 			       (unsigned long long)as.max_batch, (unsigned long long)as.signed_heads,
-			       (unsigned long long)db_flushes(a->db));
+			       (unsigned long long)db_flushes(a->db), (unsigned long long)db_async_commits(a->db));
 	if (!e)
 		e = buf_printf(&b,
 			       "# HELP sijill_http_suspended Connections whose answer waits, suspended, for its audit "

@@ -256,7 +256,8 @@ void app_serve_update(app *a, http_req *r, const auth_user *u, app_update_fn fn)
 	app_reply(a, r, c, e, NULL, why, http_param(r, "id"), json_deep_copy(http_json(r)), 200, out);
 }
 
-/* durable: the group committer's report on a read's entries (issue 21) */
+/* durable: the group committer's report on a read's entries, or the
+ * finisher's on a write's commit (issue 21) */
 static void durable(void *arg, sj_err result)
 {
 	http_resume(arg, result);
@@ -268,6 +269,20 @@ bool app_finish(app *a, http_req *r, db_conn *c, sj_err e)
 	 * go to the group committer once the read is over, and the answer waits
 	 * until they are durable. A write's entry commits with it. */
 	audit_queue *q = audit_take(c);
+	if (!e && !q && db_tx_mode(c) == DB_WRITE) {
+		/* A write: its record and its entry commit together, and the
+		 * answer goes out once the commit is durable — but this worker
+		 * does not wait through the flush (SQLite) or the COMMIT
+		 * (PostgreSQL): a finisher ends it and resumes the connection
+		 * (db_commit_async), so the reads behind this connection's worker
+		 * are served meanwhile. A failed commit replaces the answer by a
+		 * problem, as for a read. */
+		http_waiter *w = http_defer(r);
+		if (w && db_commit_async(c, durable, w))
+			return true;
+		if (w)
+			http_resume(w, SJ_OK); /* committed here instead */
+	}
 	if (!e)
 		e = db_commit(c);
 	if (e)

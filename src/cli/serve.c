@@ -312,7 +312,7 @@ int cli_serve(int argc, char **argv)
 	snprintf(a->public_url, sizeof a->public_url, "%s", cf.public_url); /* "" = as the browser reached us */
 	a->test_clock = test_clock;
 	a->started_ms = clock_now_ms();
-	a->db = cli_open_db(dbu, threads + 2);
+	a->db = cli_open_db(dbu, threads + 2 + DB_FINISHERS); /* + the commits waiting for a finisher */
 	if (!a->db) {
 		free(a);
 		return 1;
@@ -350,6 +350,7 @@ int cli_serve(int argc, char **argv)
 	/* WAL checkpoints off the write path; the audit group committer:
 	 * before the first request, after the last */
 	e = db_start_checkpointer(a->db);
+	e = e ? e : db_start_finishers(a->db, DB_FINISHERS);
 	e = e ? e : audit_committer_start(a->db);
 	if (e) {
 		fprintf(stderr, "sijill: cannot start the checkpointer or the audit committer (%s)\n", sj_err_name(e));
@@ -418,6 +419,7 @@ int cli_serve(int argc, char **argv)
 	xchg_loop_stop();
 	mob_job_stop();
 	http_stop(srv);
+	db_stop_finishers(a->db); /* every handed commit ended and answered */
 	audit_committer_stop(); /* signs the head at rest */
 	db_close(a->db);
 	free(a);

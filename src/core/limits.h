@@ -11,7 +11,7 @@
 #define SJ_MAX_CONNECTIONS      512             /* open connections, all clients */
 #define SJ_MAX_PER_IP           64              /* open connections from one address */
 #define SJ_CONN_TIMEOUT_S       30              /* idle connection, seconds */
-#define SJ_CONN_MEMORY          (256 * 1024)    /* libmicrohttpd per-connection pool */
+#define SJ_CONN_MEMORY          (64 * 1024)     /* libmicrohttpd per-connection pool (zeroed at every request: keep it small) */
 #define SJ_MAX_BADGE            32
 #define SJ_MIN_PASSWORD         12
 #define SJ_MAX_PASSWORD         256

@@ -96,6 +96,18 @@ struct db_conn {
  * has rolled it back (db.c). */
 bool db_conn_tx_lost(const db_conn *c);
 
+/* The two halves of a commit (db.c), for the finishers (finish.c):
+ * db_commit_start runs the before-commit hook and the COMMIT, releases the
+ * write turn and tells whether the transaction wrote (on failure it is
+ * rolled back); db_commit_end waits for the log flush when it wrote on
+ * SQLite (unless lazy), then ends the hooks. */
+sj_err db_commit_start(db_conn *c, bool lazy, bool *wrote);
+sj_err db_commit_end(db_conn *c, sj_err e, bool wrote, bool lazy);
+/* db_fin_slot: where d keeps its finishers (finish.c); db_has_log: d's
+ * commits wait for a flush of a log file (SQLite). */
+struct db_fin **db_fin_slot(db *d);
+bool db_has_log(const db *d);
+
 /* db_pg_placeholders copies sql to out (when not NULL), each `?` outside
  * strings, identifiers and comments turned into $n, and returns the number
  * of placeholders; out needs strlen(sql) + 6 * n + 1 (pg_sql.c). */

@@ -53,7 +53,9 @@ struct db {
 	_Atomic uint64_t flushes; /* flushes done (db_flushes) */
 	void *sync_impl;    /* the flushing connection (PostgreSQL), opened on first use */
 	struct db *reader;  /* db_open_reader: the pool for lag-tolerant reads, or NULL */
+	struct db_fin *fin; /* db_commit_async's finishers (finish.c), or NULL */
 };
+
 
 bool db_uri_is_pg(const char *uri)
 {
@@ -125,6 +127,7 @@ void db_close(db *d)
 {
 	if (!d)
 		return;
+	db_stop_finishers(d);
 	if (d->ckpt_running) {
 		pthread_mutex_lock(&d->ckpt_lock);
 		d->ckpt_stop = true;
@@ -426,8 +429,12 @@ sj_err db_begin(db_conn *c, db_mode mode)
 	return e;
 }
 
-static sj_err commit(db_conn *c, bool lazy)
+/* db_commit_start (backend.h) runs the before-commit hook and the COMMIT (durable only
+ * after the flush when *wrote on SQLite); the caller ends it with
+ * db_commit_end. On failure the transaction is rolled back (hooks still to end). */
+sj_err db_commit_start(db_conn *c, bool lazy, bool *wrote_out)
 {
+	*wrote_out = false;
 	if (!c->in_tx)
 		return SJ_EINTERNAL;
 	if (c->hook && c->hook->before_commit) {
@@ -451,11 +458,31 @@ static sj_err commit(db_conn *c, bool lazy)
 	}
 	c->in_tx = false;
 	write_unlock(c);
+	*wrote_out = !e && wrote;
+	return e;
+}
+
+/* db_commit_end (backend.h): the flush a SQLite commit that wrote waits for (unless lazy),
+ * then the hooks, told whether it holds. */
+sj_err db_commit_end(db_conn *c, sj_err e, bool wrote, bool lazy)
+{
 	if (!e && wrote && !lazy && c->owner->log_path)
 		e = group_sync(c->owner);
 	hook_end(c, e == SJ_OK);
 	return e;
 }
+
+static sj_err commit(db_conn *c, bool lazy)
+{
+	bool wrote;
+	if (!c->in_tx)
+		return SJ_EINTERNAL;
+	sj_err e = db_commit_start(c, lazy, &wrote);
+	return db_commit_end(c, e, wrote, lazy);
+}
+
+struct db_fin **db_fin_slot(db *d) { return &d->fin; }
+bool db_has_log(const db *d) { return d->log_path != NULL; }
 
 sj_err db_commit(db_conn *c)
 {

@@ -112,6 +112,27 @@ SJ_MUST_USE sj_err db_commit(db_conn *c);
  * the flush (audit/committer.c). On PostgreSQL: synchronous_commit off for
  * that transaction. */
 SJ_MUST_USE sj_err db_commit_lazy(db_conn *c);
+/* db_commit_async ends c's transaction without holding the calling thread
+ * through its flush: fn(arg, e) is called once the commit is durable
+ * (SJ_OK) or failed (rolled back), on a finisher thread or, when nothing
+ * is left to wait for, before db_commit_async returns; c is released to its
+ * pool before fn runs and must not be used by the caller any more. On
+ * SQLite the COMMIT runs here (the write turn is free at once) and the
+ * shared flush of the WAL and the transaction's hooks on a finisher; on
+ * PostgreSQL the COMMIT itself on a finisher. False (c untouched, still in
+ * its transaction) when no finisher runs (db_start_finishers) or memory
+ * ran out: commit on the caller's thread. */
+typedef void (*db_done_fn)(void *arg, sj_err e);
+bool db_commit_async(db_conn *c, db_done_fn fn, void *arg);
+/* db_start_finishers starts n (at most DB_FINISHERS) finisher threads for
+ * db_commit_async; db_stop_finishers (and db_close) ends every commit
+ * handed to them, then stops them. The pool needs n more connections:
+ * each commit waiting for a finisher holds one. */
+#define DB_FINISHERS 8
+SJ_MUST_USE sj_err db_start_finishers(db *d, int n);
+void db_stop_finishers(db *d);
+/* db_async_commits: the commits handed to the finishers so far. */
+uint64_t db_async_commits(const db *d);
 /* db_sync returns once every commit made on d before the call is durable:
  * one flush shared by the concurrent callers (SQLite: fdatasync of the WAL;
  * PostgreSQL: a synchronous one-statement transaction on a connection of

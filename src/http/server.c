@@ -473,8 +473,12 @@ static enum MHD_Result answer_waited(http_req *r)
 			if (busy && http_add_header(r, "Retry-After", "1")) {
 				/* the problem still goes out without the header */
 			}
-			http_problem(r, busy ? 503 : 500, busy ? "busy" : "internal",
-				     busy ? "the audit log could not be written now; try again" : NULL, NULL);
+			if (e == SJ_ECONFLICT) /* a write whose commit met another's */
+				http_problem(r, 409, "conflict", "the change met another one; read again and retry", NULL);
+			else
+				http_problem(r, busy ? 503 : 500, busy ? "busy" : "internal",
+					     busy ? "the change or the audit log could not be written now; try again" : NULL,
+					     NULL);
 		}
 	}
 	return queue_reply(r);

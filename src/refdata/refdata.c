@@ -430,50 +430,67 @@ sj_err ref_load_custody_rules(db_conn *c, json_t *root, int *added)
 	return ref_version_end(c, "custody_rules", root, version);
 }
 
+/* No ORDER BY: the rows in force for one regime are a handful, and the
+ * newest (version order, then effective_from) is picked below — SQLite
+ * sorted them in a temporary B-tree built for every look-up, four per case
+ * read (issue 21's profile). */
 static const char sql_rule_at[] =
 	"SELECT r.id, r.version, r.regime, r.initial_hours, r.extension_hours, r.max_extensions,"
 	" r.effective_from, COALESCE(r.effective_to, 0), r.code, r.applies_to, COALESCE(r.lawyer_max_hours, -1),"
 	" COALESCE(r.lawyer_max_hours_delayed, -1), COALESCE(r.majority_age_years, -1), COALESCE(r.minors_allowed, 1),"
 	" COALESCE(r.guardian_required, 0), r.applies_to_categories, COALESCE(r.min_age_years, -1), r.lawyer_delay_classes,"
-	" COALESCE(r.confidence, ''), r.frame_rules"
+	" COALESCE(r.confidence, ''), r.frame_rules, v.seq"
 	" FROM ref_custody_rules r JOIN ref_versions v ON v.kind = 'custody_rules' AND v.version = r.version"
-	" WHERE r.regime = ? AND r.effective_from <= ? AND (r.effective_to IS NULL OR r.effective_to > ?)"
-	" ORDER BY v.seq DESC, r.effective_from DESC LIMIT 1";
+	" WHERE r.regime = ? AND r.effective_from <= ? AND (r.effective_to IS NULL OR r.effective_to > ?)";
+
+static void col_copy(db_stmt *s, int i, char *out, size_t outsz, const char *dflt)
+{
+	const char *v = db_col_null(s, i) ? NULL : db_col_text(s, i);
+	snprintf(out, outsz, "%s", v ? v : dflt);
+}
 
 sj_err ref_custody_rule_at(db_conn *c, const char *regime, int64_t at, ref_custody_rule *out)
 {
-	json_t *o = NULL;
-	sj_err e = dbj_one(c, sql_rule_at,
-			   "id:t,version:t,regime:t,ih:i,eh:i,mx:i,from:i,to:i,code:t,applies:t,lh:i,lc:i,ma:i,mi:i,gr:i,cats:t,"
-			   "mina:i,dcl:t,conf:t,fr:t", &o,
-			   "tii", regime, at,
-			   at);
+	memset(out, 0, sizeof *out);
+	db_stmt *s;
+	sj_err e = db_prepare(c, sql_rule_at, &s);
+	e = e ? e : db_bind_text(s, 1, regime);
+	e = e ? e : db_bind_int(s, 2, at);
+	e = e ? e : db_bind_int(s, 3, at);
+	bool row = false, found = false;
+	int64_t best_seq = 0, best_from = 0;
+	while (!e && !(e = db_step(s, &row)) && row) {
+		int64_t seq = db_col_int(s, 20), from = db_col_int(s, 6);
+		if (found && (seq < best_seq || (seq == best_seq && from <= best_from)))
+			continue;
+		found = true;
+		best_seq = seq;
+		best_from = from;
+		col_copy(s, 0, out->id, sizeof out->id, "");
+		col_copy(s, 1, out->version, sizeof out->version, "");
+		col_copy(s, 2, out->regime, sizeof out->regime, "");
+		out->initial_hours = db_col_int(s, 3);
+		out->extension_hours = db_col_int(s, 4);
+		out->max_extensions = db_col_int(s, 5);
+		out->effective_from = from;
+		out->effective_to = db_col_int(s, 7);
+		col_copy(s, 8, out->code, sizeof out->code, "");
+		col_copy(s, 9, out->applies_to, sizeof out->applies_to, "");
+		out->lawyer_max_hours = db_col_int(s, 10);
+		out->lawyer_max_hours_delayed = db_col_int(s, 11);
+		out->majority_age_years = db_col_int(s, 12);
+		out->minors_allowed = db_col_int(s, 13) != 0;
+		out->guardian_required = db_col_int(s, 14) != 0;
+		col_copy(s, 15, out->categories, sizeof out->categories, "");
+		out->min_age_years = db_col_int(s, 16);
+		/* no list in the data: the prosecutor may delay the lawyer for a crime (art 66 §4) */
+		col_copy(s, 17, out->delay_classes, sizeof out->delay_classes, "[\"crime\"]");
+		col_copy(s, 18, out->confidence, sizeof out->confidence, "");
+		col_copy(s, 19, out->frame_rules, sizeof out->frame_rules, "");
+	}
 	if (e)
 		return e;
-	memset(out, 0, sizeof *out);
-	snprintf(out->id, sizeof out->id, "%s", str(o, "id"));
-	snprintf(out->version, sizeof out->version, "%s", str(o, "version"));
-	snprintf(out->regime, sizeof out->regime, "%s", str(o, "regime"));
-	out->initial_hours = json_integer_value(json_object_get(o, "ih"));
-	out->extension_hours = json_integer_value(json_object_get(o, "eh"));
-	out->max_extensions = json_integer_value(json_object_get(o, "mx"));
-	out->effective_from = json_integer_value(json_object_get(o, "from"));
-	out->effective_to = json_integer_value(json_object_get(o, "to"));
-	snprintf(out->code, sizeof out->code, "%s", str(o, "code") ? str(o, "code") : "");
-	snprintf(out->applies_to, sizeof out->applies_to, "%s", str(o, "applies") ? str(o, "applies") : "");
-	out->lawyer_max_hours = json_integer_value(json_object_get(o, "lh"));
-	out->lawyer_max_hours_delayed = json_integer_value(json_object_get(o, "lc"));
-	out->majority_age_years = json_integer_value(json_object_get(o, "ma"));
-	out->minors_allowed = json_integer_value(json_object_get(o, "mi")) != 0;
-	out->guardian_required = json_integer_value(json_object_get(o, "gr")) != 0;
-	snprintf(out->categories, sizeof out->categories, "%s", str(o, "cats") ? str(o, "cats") : "");
-	out->min_age_years = json_integer_value(json_object_get(o, "mina"));
-	/* no list in the data: the prosecutor may delay the lawyer for a crime (art 66 §4) */
-	snprintf(out->delay_classes, sizeof out->delay_classes, "%s", str(o, "dcl") ? str(o, "dcl") : "[\"crime\"]");
-	snprintf(out->confidence, sizeof out->confidence, "%s", str(o, "conf") ? str(o, "conf") : "");
-	snprintf(out->frame_rules, sizeof out->frame_rules, "%s", str(o, "fr") ? str(o, "fr") : "");
-	json_decref(o);
-	return SJ_OK;
+	return found ? SJ_OK : SJ_ENOTFOUND;
 }
 
 static const char sql_rules_list[] =

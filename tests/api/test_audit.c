@@ -2,6 +2,9 @@
  * real server and database (SIJILL_TEST_BACKEND):
  *   - a list read is one entry naming the ids it showed; concurrent reads are
  *     chained together (group commit), each with its request id;
+ *   - with one worker, a write's commit does not hold it: reads are served
+ *     while it commits (PostgreSQL: a COMMIT slowed by a deferred trigger),
+ *     and the write's answer still waits for its commit;
  *   - two `sijill serve` processes on one database keep one chain;
  *   - after ~700 entries and a clean stop, each tampering of issue 21 is
  *     made on a copy of the database (and of the heads file), with write
@@ -26,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "db/db.h"
@@ -246,6 +250,96 @@ static void one_worker_serves_the_reads_that_wait(void **st)
 	assert_true(max >= 2);
 	th_resp_free(&r);
 	free(admin);
+	S.threads[0] = '\0';
+	assert_int_equal(th_stop_server(&S), 0);
+	th_start_server(&S);
+}
+
+static long long mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static long long metric(const char *name)
+{
+	char *admin = th_login(&S, "demo-admin");
+	th_resp r = th_request(&S, "GET", "/metrics", admin, NULL, 0, NULL);
+	assert_int_equal(r.status, 200);
+	char key[128];
+	snprintf(key, sizeof key, "\n%s ", name);
+	const char *m = strstr(r.body, key);
+	assert_non_null(m);
+	long long v = strtoll(m + strlen(key), NULL, 10);
+	th_resp_free(&r);
+	free(admin);
+	return v;
+}
+
+typedef struct slow_write {
+	int status;
+	long long done_ms;
+} slow_write;
+
+static void *post_complaint(void *arg)
+{
+	slow_write *w = arg;
+	th_resp r = th_json(&S, "POST", "/api/v1/complaints", officer,
+			    "{\"complainant\":{\"last_name_lat\":\"Lent\",\"first_name_lat\":\"Commit\"},"
+			    "\"facts\":\"A write whose commit takes long\"}");
+	w->status = (int)r.status;
+	w->done_ms = mono_ms();
+	th_resp_free(&r);
+	return NULL;
+}
+
+/* A write's commit no longer holds its worker (issue 21): with one worker
+ * thread, a write whose COMMIT takes 1.5 s (PostgreSQL: a deferred
+ * constraint trigger sleeps at COMMIT) leaves the worker free, and a read
+ * on another connection is answered meanwhile — before, it waited behind
+ * the commit. The write's answer still comes only after its commit. On
+ * SQLite (no way to slow its COMMIT from outside) the writes are seen going
+ * through the finishers. */
+static void one_worker_serves_others_while_a_write_commits(void **st)
+{
+	(void)st;
+	assert_int_equal(th_stop_server(&S), 0);
+	snprintf(S.threads, sizeof S.threads, "1");
+	th_start_server(&S);
+	long long before = metric("sijill_db_async_commits_total");
+	if (S.pg) {
+		assert_int_equal(th_sql(&S, "CREATE FUNCTION t_slow_commit() RETURNS trigger LANGUAGE plpgsql AS"
+					    " $$ BEGIN PERFORM pg_sleep(1.5); RETURN NULL; END $$"), 0);
+		assert_int_equal(th_sql(&S, "CREATE CONSTRAINT TRIGGER t_slow_commit AFTER INSERT ON complaints"
+					    " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION t_slow_commit()"),
+				 0);
+		slow_write w = {0};
+		pthread_t th;
+		long long t0 = mono_ms();
+		pthread_create(&th, NULL, post_complaint, &w);
+		usleep(300 * 1000); /* the write is in its COMMIT */
+		long long r0 = mono_ms();
+		th_resp r = th_request(&S, "GET", "/api/v1/me", officer, NULL, 0, NULL);
+		long long read_ms = mono_ms() - r0;
+		assert_int_equal(r.status, 200);
+		th_resp_free(&r);
+		pthread_join(th, NULL);
+		fprintf(stderr, "# one worker: a read answered in %lld ms while a write committed for %lld ms\n",
+			read_ms, w.done_ms - t0);
+		assert_int_equal(w.status, 201);
+		assert_true(w.done_ms - t0 >= 1400); /* its answer waited for its commit */
+		assert_true(read_ms < 900);          /* the worker was not waiting with it */
+		assert_int_equal(th_sql(&S, "DROP TRIGGER t_slow_commit ON complaints"), 0);
+		assert_int_equal(th_sql(&S, "DROP FUNCTION t_slow_commit()"), 0);
+	} else {
+		slow_write w = {0};
+		post_complaint(&w);
+		assert_int_equal(w.status, 201);
+	}
+	long long after = metric("sijill_db_async_commits_total");
+	fprintf(stderr, "# writes ended by a finisher: %lld\n", after - before);
+	assert_true(after - before >= 1);
 	S.threads[0] = '\0';
 	assert_int_equal(th_stop_server(&S), 0);
 	th_start_server(&S);
@@ -689,6 +783,7 @@ int main(void)
 		cmocka_unit_test(list_read_is_one_entry_naming_the_ids),
 		cmocka_unit_test(concurrent_reads_each_have_their_entry),
 		cmocka_unit_test(one_worker_serves_the_reads_that_wait),
+		cmocka_unit_test(one_worker_serves_others_while_a_write_commits),
 		cmocka_unit_test(two_servers_keep_one_chain),
 		cmocka_unit_test(many_entries_then_a_clean_stop),
 		cmocka_unit_test(an_untouched_copy_verifies),
