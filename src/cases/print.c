@@ -343,13 +343,19 @@ static sj_err custody_part(buf *b, i18n_lang lang, json_t *k)
 	e = e ? e : esc(b, L(lang, "case.custody"));
 	e = e ? e : buf_adds(b, "</h2>\n<table class=\"fields\">\n");
 	e = e ? e : row(b, lang, "custody.regime", E(lang, "regime", jstr(k, "regime")));
+	/* the ground of art 66-1 in the document's language (issue 17 item 2) */
+	const char *gl = jstr(k, lang == I18N_AR ? "ground_label_ar" : "ground_label_fr");
+	if (gl)
+		e = e ? e : row(b, lang, "custody.ground_code", gl);
 	e = e ? e : row(b, lang, "custody.ground", jstr(k, "ground"));
 	e = e ? e : row_time(b, lang, "doc.arrested-at", json_object_get(k, "arrested_at"));
+	e = e ? e : row(b, lang, "custody.condition_on_entry", jstr(k, "condition_on_entry"));
 	e = e ? e : row_time(b, lang, "custody.deadline", json_object_get(k, "deadline_at"));
 	e = e ? e : row_time(b, lang, "custody.family-at", json_object_get(k, "family_informed_at"));
 	e = e ? e : row_time(b, lang, "custody.lawyer-at", json_object_get(k, "lawyer_contacted_at"));
 	e = e ? e : row_time(b, lang, "custody.ended-at", json_object_get(k, "ended_at"));
 	e = e ? e : row(b, lang, "custody.end-kind", E(lang, "custody.end", jstr(k, "end_kind")));
+	e = e ? e : row(b, lang, "custody.condition_on_exit", jstr(k, "condition_on_exit"));
 	return e ? e : buf_adds(b, "</table>\n");
 }
 

@@ -432,7 +432,9 @@ static sj_err template_why(db_conn *c, json_t *pv, const char **why)
 /* custody_ready (issue 17 item 3): a custody PV is sealed once the custody
  * has ended (its release or presentation time exists: 422
  * "pv-custody-not-ended"), the family was informed ("pv-custody-family-not-
- * informed") and every right was notified ("pv-rights-not-notified"). */
+ * informed"), every right was notified ("pv-rights-not-notified") and the
+ * person's condition on entry and on exit is recorded ("pv-custody-
+ * condition-missing", the PV states both: CPP 66, the register). */
 static sj_err custody_ready(db_conn *c, const char *custody_id, const char **why)
 {
 	json_t *k = NULL;
@@ -449,6 +451,8 @@ static sj_err custody_ready(db_conn *c, const char *custody_id, const char **why
 		*why = "pv-custody-family-not-informed";
 	else if (missing > 0)
 		*why = "pv-rights-not-notified";
+	else if (!json_is_string(json_object_get(k, "condition_on_entry")) || !json_is_string(json_object_get(k, "condition_on_exit")))
+		*why = "pv-custody-condition-missing";
 	json_decref(k);
 	return *why ? SJ_EUNPROCESSABLE : SJ_OK;
 }

@@ -285,7 +285,8 @@ static void k_custody_open(rq *q, int iter)
 	char pid[64];
 	new_person(iter, pid);
 	set(q, FZ_OPJ, "POST", "/api/v1/cases/%s/custody", CASE_ID);
-	body(q, "{\"person_id\":\"%s\",\"regime\":\"ordinary\",\"ground\":\"art 66-1: risque de fuite\"}", pid);
+	body(q, "{\"person_id\":\"%s\",\"regime\":\"ordinary\",\"ground\":\"art 66-1: risque de fuite\","
+		"\"ground_code\":\"PREVENT_FLIGHT\",\"condition_on_entry\":\"Bon état apparent\"}", pid);
 }
 
 static void k_custody_extend(rq *q, int iter)

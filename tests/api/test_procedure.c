@@ -23,6 +23,8 @@ static char *officer, *opj;
 #define HOUR (60 * MIN)
 #define UNIT "AR-CASA-OULFA"
 #define GROUND "art 66-1: risque de fuite et conservation des preuves"
+#define ENTRY "Bon état apparent, aucune blessure visible, ne signale aucun traitement"
+#define EXIT_OK "Même état qu'à l'entrée, aucune plainte"
 
 static void login_all(void)
 {
@@ -117,7 +119,8 @@ static void add_person(const char *case_id, const char *role, char *pid)
 static th_resp open_custody(const char *case_id, const char *pid, long long started_at)
 {
 	char path[256];
-	json_t *b = json_pack("{s:s,s:s,s:s}", "person_id", pid, "regime", "ordinary", "ground", GROUND);
+	json_t *b = json_pack("{s:s,s:s,s:s,s:s,s:s}", "person_id", pid, "regime", "ordinary", "ground", GROUND,
+			      "ground_code", "PREVENT_FLIGHT", "condition_on_entry", ENTRY);
 	if (started_at)
 		json_object_set_new(b, "started_at", json_integer(started_at));
 	return req("POST", P(path, "/api/v1/cases/%s/custody", case_id), opj, b);
@@ -217,15 +220,29 @@ static void acceptance_walk(void **st)
 	add_person(cas, "victim", vic);
 	/* the ground from the art 66-1 list (reference data) */
 	th_resp r = req("POST", P(path, "/api/v1/cases/%s/custody", cas), opj,
-			json_pack("{s:s,s:s,s:s,s:s,s:I}", "person_id", sus, "regime", "ordinary", "ground", GROUND,
-				  "ground_code", "NOT_A_GROUND", "started_at", (json_int_t)start));
+			json_pack("{s:s,s:s,s:s,s:s,s:I,s:s}", "person_id", sus, "regime", "ordinary", "ground", GROUND,
+				  "ground_code", "NOT_A_GROUND", "started_at", (json_int_t)start, "condition_on_entry", ENTRY));
 	expect_problem(&r, 422, "custody-ground-unknown");
 	th_resp_free(&r);
+	/* since loi 03.23 (the list's effective date, data) the ground is required */
+	r = req("POST", P(path, "/api/v1/cases/%s/custody", cas), opj,
+		json_pack("{s:s,s:s,s:s,s:I,s:s}", "person_id", sus, "regime", "ordinary", "ground", GROUND, "started_at",
+			  (json_int_t)start, "condition_on_entry", ENTRY));
+	expect_problem(&r, 422, "custody-ground-required");
+	th_resp_free(&r);
+	/* the condition on entry is required (a field error) */
 	r = req("POST", P(path, "/api/v1/cases/%s/custody", cas), opj,
 		json_pack("{s:s,s:s,s:s,s:s,s:I}", "person_id", sus, "regime", "ordinary", "ground", GROUND, "ground_code",
 			  "PREVENT_FLIGHT", "started_at", (json_int_t)start));
+	th_expect(&r, 400);
+	assert_non_null(strstr(r.body, "condition_on_entry"));
+	th_resp_free(&r);
+	r = req("POST", P(path, "/api/v1/cases/%s/custody", cas), opj,
+		json_pack("{s:s,s:s,s:s,s:s,s:I,s:s}", "person_id", sus, "regime", "ordinary", "ground", GROUND, "ground_code",
+			  "PREVENT_FLIGHT", "started_at", (json_int_t)start, "condition_on_entry", ENTRY));
 	th_expect(&r, 201);
 	assert_string_equal(th_str(&r, "ground_code"), "PREVENT_FLIGHT");
+	assert_string_equal(th_str(&r, "condition_on_entry"), ENTRY);
 	snprintf(kid, sizeof kid, "%s", th_str(&r, "id"));
 	th_resp_free(&r);
 	r = req("GET", "/api/v1/custody-grounds", officer, NULL);
@@ -362,13 +379,34 @@ static void acceptance_walk(void **st)
 	th_resp_free(&r);
 	r = req("POST", P(path, "/api/v1/custody/%s/close", kid), opj,
 		json_pack("{s:s,s:s}", "end", "presented", "note", "Déféré au parquet"));
+	th_expect(&r, 400); /* the condition on exit is required */
+	assert_non_null(strstr(r.body, "condition_on_exit"));
+	th_resp_free(&r);
+	r = req("POST", P(path, "/api/v1/custody/%s/close", kid), opj,
+		json_pack("{s:s,s:s,s:s}", "end", "presented", "note", "Déféré au parquet", "condition_on_exit",
+			  "Légère fatigue, aucune blessure ; a pris ses repas"));
 	th_expect(&r, 200);
+	assert_string_equal(th_str(&r, "condition_on_exit"), "Légère fatigue, aucune blessure ; a pris ses repas");
 	th_resp_free(&r);
 	r = notify(kid, right("reasons", start + 5 * MIN, true, NULL));
 	expect_problem(&r, 409, "custody-ended");
 	th_resp_free(&r);
 	r = seal(pvk);
 	th_expect(&r, 200);
+	th_resp_free(&r);
+	/* the printed custody PV states the ground of art 66-1 and the
+	 * condition on entry and on exit (issue 17 item 2) */
+	r = req("GET", P(path, "/api/v1/pvs/%s/print?lang=fr", pvk), officer, NULL);
+	th_expect(&r, 200);
+	assert_non_null(strstr(r.body, "Empêcher la fuite du suspect"));
+	assert_non_null(strstr(r.body, "Bon état apparent"));
+	assert_non_null(strstr(r.body, "Légère fatigue"));
+	assert_non_null(strstr(r.body, "État physique et de santé à la sortie"));
+	th_resp_free(&r);
+	r = req("GET", P(path, "/api/v1/pvs/%s/print?lang=ar", pvk), officer, NULL);
+	th_expect(&r, 200);
+	assert_non_null(strstr(r.body, "الحيلولة دون فرار المشتبه فيه"));
+	assert_non_null(strstr(r.body, "الحالة البدنية والصحية عند الإيداع"));
 	th_resp_free(&r);
 
 	/* two other custodies ended without the family informed, or without
@@ -391,10 +429,10 @@ static void acceptance_walk(void **st)
 	th_resp_free(&r);
 	draft_pv(cas, "arrest_custody", sus2, k2, 0, pv2);
 	draft_pv(cas, "arrest_custody", sus3, k3, 0, pv3);
-	r = req("POST", P(path, "/api/v1/custody/%s/close", k2), opj, json_pack("{s:s}", "end", "released"));
+	r = req("POST", P(path, "/api/v1/custody/%s/close", k2), opj, json_pack("{s:s,s:s}", "end", "released", "condition_on_exit", EXIT_OK));
 	th_expect(&r, 200);
 	th_resp_free(&r);
-	r = req("POST", P(path, "/api/v1/custody/%s/close", k3), opj, json_pack("{s:s}", "end", "released"));
+	r = req("POST", P(path, "/api/v1/custody/%s/close", k3), opj, json_pack("{s:s,s:s}", "end", "released", "condition_on_exit", EXIT_OK));
 	th_expect(&r, 200);
 	th_resp_free(&r);
 	r = seal(pv2);
@@ -476,6 +514,8 @@ static void acceptance_walk(void **st)
 	assert_non_null(strstr(r.body, "register-page"));
 	assert_non_null(strstr(r.body, "Empêcher la fuite du suspect"));
 	assert_non_null(strstr(r.body, "الحيلولة دون فرار المشتبه فيه"));
+	assert_non_null(strstr(r.body, "Bon état apparent"));
+	assert_non_null(strstr(r.body, "Légère fatigue"));
 	assert_null(strstr(r.body, "session_kind."));
 	assert_null(strstr(r.body, "procreg."));
 	th_resp_free(&r);
@@ -547,7 +587,7 @@ static void recustody_does_not_restart(void **st)
 	long long first_deadline = jint(r.json, "deadline_at");
 	assert_int_equal(first_deadline, now - 10 * HOUR + 48 * HOUR);
 	th_resp_free(&r);
-	r = req("POST", P(path, "/api/v1/custody/%s/close", kid), opj, json_pack("{s:s}", "end", "released"));
+	r = req("POST", P(path, "/api/v1/custody/%s/close", kid), opj, json_pack("{s:s,s:s}", "end", "released", "condition_on_exit", EXIT_OK));
 	th_expect(&r, 200);
 	long long ended = jint(r.json, "ended_at");
 	th_resp_free(&r);
@@ -559,7 +599,7 @@ static void recustody_does_not_restart(void **st)
 	assert_int_equal(jint(json_object_get(r.json, "why"), "already_held_ms"), spent);
 	snprintf(kid, sizeof kid, "%s", th_str(&r, "id"));
 	th_resp_free(&r);
-	r = req("POST", P(path, "/api/v1/custody/%s/close", kid), opj, json_pack("{s:s}", "end", "released"));
+	r = req("POST", P(path, "/api/v1/custody/%s/close", kid), opj, json_pack("{s:s,s:s}", "end", "released", "condition_on_exit", EXIT_OK));
 	th_expect(&r, 200);
 	th_resp_free(&r);
 	/* a maximum used up: refused (the time held set to 48 h directly) */
@@ -568,6 +608,131 @@ static void recustody_does_not_restart(void **st)
 	assert_int_equal(th_sql(&S, sql), 0);
 	r = open_custody(cas, sus, 0);
 	expect_problem(&r, 422, "custody-maximum-used");
+	th_resp_free(&r);
+}
+
+/* The minors' procedure (CPP 458–460, rule data): a minor is retained only
+ * by an OPJ charged with minors, with the prosecutor's agreement, in a place
+ * reserved for minors, and heard with the guardian present; the custody PV
+ * states the condition on entry and on exit. */
+static void minors_procedure(void **st)
+{
+	(void)st;
+	char cas[37], minor[37], kid[37], path[256], cin[16], pv[37];
+	long long now = now_ms(), start = now - 3 * HOUR;
+	new_case("flagrant", "CP-505", cas);
+	snprintf(cin, sizeof cin, "BK%06d", 700000 + ++cin_seq);
+	th_resp r = req("POST", P(path, "/api/v1/cases/%s/persons", cas), officer,
+			json_pack("{s:s,s:{s:s,s:s,s:s,s:s,s:s,s:s,s:s}}", "role", "suspect", "person", "cin", cin,
+				  "last_name_lat", "Alaoui", "first_name_lat", "Amine", "last_name_ar", "العلوي",
+				  "first_name_ar", "أمين", "birth_date", "2011-05-10", "sex", "M"));
+	th_expect(&r, 201);
+	snprintf(minor, sizeof minor, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	json_t *body = json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:b,s:s,s:I}", "person_id", minor, "regime", "minor",
+				 "ground", GROUND, "ground_code", "PREVENT_FLIGHT", "condition_on_entry", ENTRY, "started_at",
+				 (json_int_t)start, "place", "Brigade des mineurs, salle d'attente des mineurs",
+				 "place_for_minors", 1, "prosecutor_agreement_ref", "PR/2026/MIN/17",
+				 "prosecutor_agreement_at", (json_int_t)(start + 5 * MIN));
+	/* an OPJ not charged with minors: refused (and audited as a refusal) */
+	r = req("POST", P(path, "/api/v1/cases/%s/custody", cas), opj, json_deep_copy(body));
+	expect_problem(&r, 403, "opj-minors-required");
+	th_resp_free(&r);
+	/* the administrator designates the OPJ (an OPJ only; once) */
+	char *admin = th_login(&S, "demo-admin");
+	r = req("POST", "/api/v1/users/demo-officer/minors-officer", admin,
+		json_pack("{s:s,s:s}", "since", "2026-01-05", "decision_ref", "DGSN/PJ/2026/12"));
+	expect_problem(&r, 422, "minors-officer-not-opj");
+	th_resp_free(&r);
+	r = req("POST", "/api/v1/users/demo-opj/minors-officer", opj,
+		json_pack("{s:s,s:s}", "since", "2026-01-05", "decision_ref", "DGSN/PJ/2026/12"));
+	th_expect(&r, 403);
+	th_resp_free(&r);
+	r = req("POST", "/api/v1/users/demo-opj/minors-officer", admin,
+		json_pack("{s:s,s:s}", "since", "2026-01-05", "decision_ref", "DGSN/PJ/2026/12"));
+	th_expect(&r, 201);
+	assert_string_equal(th_str(&r, "badge"), "demo-opj");
+	assert_string_equal(th_str(&r, "since"), "2026-01-05");
+	th_resp_free(&r);
+	r = req("POST", "/api/v1/users/demo-opj/minors-officer", admin,
+		json_pack("{s:s,s:s}", "since", "2026-01-05", "decision_ref", "DGSN/PJ/2026/12"));
+	expect_problem(&r, 409, "minors-officer-recorded");
+	th_resp_free(&r);
+	free(admin);
+	/* the prosecutor's agreement, then the place reserved for minors */
+	json_t *b = json_deep_copy(body);
+	json_object_del(b, "prosecutor_agreement_ref");
+	r = req("POST", P(path, "/api/v1/cases/%s/custody", cas), opj, b);
+	expect_problem(&r, 422, "custody-minor-needs-agreement");
+	th_resp_free(&r);
+	b = json_deep_copy(body);
+	json_object_set_new(b, "place_for_minors", json_false());
+	r = req("POST", P(path, "/api/v1/cases/%s/custody", cas), opj, b);
+	expect_problem(&r, 422, "custody-minor-place");
+	th_resp_free(&r);
+	/* a minor under the ordinary regime: refused (rule data, issue 11) */
+	b = json_deep_copy(body);
+	json_object_set_new(b, "regime", json_string("ordinary"));
+	r = req("POST", P(path, "/api/v1/cases/%s/custody", cas), opj, b);
+	expect_problem(&r, 422, "custody-minor-regime-required");
+	th_resp_free(&r);
+	char sql[200];
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM custodies WHERE case_id = '%s'", cas);
+	assert_int_equal(th_sql_int(&S, sql), 0);
+	r = req("POST", P(path, "/api/v1/cases/%s/custody", cas), opj, body);
+	th_expect(&r, 201);
+	snprintf(kid, sizeof kid, "%s", th_str(&r, "id"));
+	assert_string_equal(th_str(&r, "prosecutor_agreement_ref"), "PR/2026/MIN/17");
+	assert_true(json_is_true(json_object_get(r.json, "place_for_minors")));
+	th_resp_free(&r);
+	/* heard with the guardian present */
+	r = session(kid, "questioning", start + 30 * MIN, start + 60 * MIN);
+	expect_problem(&r, 422, "session-minor-needs-guardian");
+	th_resp_free(&r);
+	r = req("POST", P(path, "/api/v1/custody/%s/sessions", kid), officer,
+		json_pack("{s:s,s:I,s:I,s:s}", "kind", "questioning", "started_at", (json_int_t)(start + 30 * MIN),
+			  "ended_at", (json_int_t)(start + 60 * MIN), "guardian_present", "Mohamed Alaoui (père)"));
+	th_expect(&r, 201);
+	json_t *s0 = json_array_get(json_object_get(r.json, "sessions"), 0);
+	assert_string_equal(jget(s0, "guardian_present"), "Mohamed Alaoui (père)");
+	th_resp_free(&r);
+	r = session(kid, "rest", start + 60 * MIN, start + 90 * MIN); /* a rest needs no guardian */
+	th_expect(&r, 201);
+	th_resp_free(&r);
+	/* the register prints the agreement, the place and the guardian */
+	r = req("GET", "/api/v1/units/" UNIT "/custody-register.html", officer, NULL);
+	th_expect(&r, 200);
+	assert_non_null(strstr(r.body, "PR/2026/MIN/17"));
+	assert_non_null(strstr(r.body, "Brigade des mineurs"));
+	assert_non_null(strstr(r.body, "Mohamed Alaoui (père)"));
+	th_resp_free(&r);
+	/* the custody PV: a custody recorded before migration 0200 has no
+	 * condition on exit — refused until it is there */
+	r = notify(kid, right("reasons", start + 5 * MIN, true, NULL), right("silence", start + 5 * MIN, true, NULL),
+		   right("lawyer", start + 5 * MIN, true, NULL), right("family", start + 5 * MIN, true, NULL),
+		   right("interpreter", start + 5 * MIN, true, NULL), right("medical", start + 5 * MIN, true, NULL));
+	th_expect(&r, 201);
+	th_resp_free(&r);
+	r = req("PATCH", P(path, "/api/v1/custody/%s", kid), officer,
+		json_pack("{s:I,s:s,s:I,s:s}", "family_informed_at", (json_int_t)(start + 10 * MIN), "family_informed_how",
+			  "téléphone au père", "guardian_informed_at", (json_int_t)(start + 10 * MIN),
+			  "guardian_informed_how", "téléphone au père"));
+	th_expect(&r, 200);
+	th_resp_free(&r);
+	r = req("POST", P(path, "/api/v1/custody/%s/close", kid), opj,
+		json_pack("{s:s,s:s}", "end", "presented", "condition_on_exit", EXIT_OK));
+	th_expect(&r, 200);
+	th_resp_free(&r);
+	draft_pv(cas, "arrest_custody", minor, kid, 0, pv);
+	snprintf(sql, sizeof sql, "UPDATE custodies SET condition_on_exit = NULL WHERE id = '%s'", kid);
+	assert_int_equal(th_sql(&S, sql), 0);
+	r = seal(pv);
+	expect_problem(&r, 422, "pv-custody-condition-missing");
+	th_resp_free(&r);
+	snprintf(sql, sizeof sql, "UPDATE custodies SET condition_on_exit = 'Bon état' WHERE id = '%s'", kid);
+	assert_int_equal(th_sql(&S, sql), 0);
+	r = seal(pv);
+	th_expect(&r, 200);
 	th_resp_free(&r);
 }
 
@@ -918,7 +1083,7 @@ static void retention_purges_what_the_rule_says(void **st)
 	r = notify(young, right("silence", now - 110 * MIN, true, NULL));
 	th_expect(&r, 201);
 	th_resp_free(&r);
-	r = req("POST", P(path, "/api/v1/custody/%s/close", young), opj, json_pack("{s:s}", "end", "released"));
+	r = req("POST", P(path, "/api/v1/custody/%s/close", young), opj, json_pack("{s:s,s:s}", "end", "released", "condition_on_exit", EXIT_OK));
 	th_expect(&r, 200);
 	th_resp_free(&r);
 	long long old_rows = th_sql_int(&S, "SELECT COUNT(*) FROM custody_sessions") +
@@ -953,7 +1118,7 @@ static void retention_purges_what_the_rule_says(void **st)
 		assert_int_equal(strlen(jget(t, "digest")), 64);
 	}
 	th_resp_free(&r);
-	assert_int_equal(reg, 1); /* the walk's custody with its register (the others had none) */
+	assert_int_equal(reg, 2); /* the walk's custody and the minor's, with their registers (the others had none) */
 	assert_int_equal(mc, 1); /* the walk's sealed day */
 	assert_int_equal(rows, old_rows);
 	/* exactly: the young custody's period and right stay, nothing old does */
@@ -1001,6 +1166,7 @@ int main(void)
 		cmocka_unit_test(acceptance_walk),
 		cmocka_unit_test(victim_in_custody),
 		cmocka_unit_test(recustody_does_not_restart),
+		cmocka_unit_test(minors_procedure),
 		cmocka_unit_test(search_at_night),
 		cmocka_unit_test(referral_without_sealed_pv),
 		cmocka_unit_test(courante_lines),

@@ -528,6 +528,11 @@ async function main() {
     await pickOption(page, '#s-custody select[name=person_id]', 'ALAOUI');
     await page.selectOption('#s-custody select[name=regime]', 'ordinary');
     await page.fill('#s-custody [name=ground]', 'الحفاظ على الأدلة ومنع الفرار');
+    // since loi 03.23 the ground is one of art 66-1 (reference data), and the
+    // condition on entry is recorded (issue 17 item 2)
+    await page.waitForSelector('#s-custody select[name=ground_code] option[value=PREVENT_FLIGHT]', { state: 'attached' });
+    await page.selectOption('#s-custody select[name=ground_code]', 'PREVENT_FLIGHT');
+    await page.fill('#s-custody [name=condition_on_entry]', 'Bon état apparent, aucune blessure / حالة جيدة ظاهريا');
     await page.click('#s-custody button[type=submit]');
     await page.waitForSelector('#s-custody .clock');
     for (const lang of LANGS) {
@@ -800,6 +805,7 @@ async function main() {
     await page.click('main button.small:has-text("Mettre fin")');
     await page.waitForSelector('dialog[open] select[name=end]');
     await page.selectOption('dialog[open] select[name=end]', 'presented');
+    await page.fill('dialog[open] [name=condition_on_exit]', 'Même état qu’à l’entrée / نفس الحالة عند الإيداع');
     await page.click('dialog[open] button[type=submit]');
     await page.waitForSelector('dialog.confirm[open]');
     const warnFr = await page.textContent('dialog.confirm[open] .confirm-text');
@@ -815,6 +821,7 @@ async function main() {
     await page.waitForSelector('dialog[open] select[name=end]');
     expect(await page.inputValue('dialog[open] select[name=end]') === '', 'an end is chosen by default');
     await page.selectOption('dialog[open] select[name=end]', 'presented');
+    await page.fill('dialog[open] [name=condition_on_exit]', 'Même état qu’à l’entrée / نفس الحالة عند الإيداع');
     await page.click('dialog[open] button[type=submit]');
     await page.waitForSelector('dialog.confirm[open]');
     const warn = await page.textContent('dialog.confirm[open] .confirm-text');
