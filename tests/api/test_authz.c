@@ -571,7 +571,7 @@ static int setup(void **state)
 	snprintf(path, sizeof path, "/api/v1/cases/%s/referral", case2);
 	make("referral", path, opj, "{}");
 	make("wanted", "/api/v1/registers/wanted", opj,
-	     "{\"reference\":\"MX-2026-001\",\"issuing_authority\":\"Procureur du Roi\",\"offence\":\"vol\","
+	     "{\"reference\":\"MX-2026-001\",\"authority_code\":\"TPI-CASA-PENAL\",\"order_reference\":\"ORD-2024-1\",\"order_date\":\"2024-06-01\",\"issuing_authority\":\"Procureur du Roi\",\"offence\":\"vol\","
 	     "\"danger\":\"low\",\"first_name_lat\":\"Matrice\",\"last_name_lat\":\"Recherche\"}");
 	make("vehicle", "/api/v1/registers/vehicles", officer, "{\"plate\":\"23456-ب-6\",\"make\":\"Dacia\"}");
 	make("document", "/api/v1/registers/documents", officer,

@@ -736,6 +736,48 @@ static void minors_procedure(void **st)
 	th_resp_free(&r);
 }
 
+/* A wanted notice carries the issuing magistrate's order: the authority
+ * from the reference data, the order's reference and date (item 5) —
+ * "moi-même" and no order are refused, and nothing is written. */
+static void wanted_notice_needs_order(void **st)
+{
+	(void)st;
+	static const char base[] = "{\"reference\":\"PR-W-%d\",\"issuing_authority\":\"%s\",\"offence\":\"vol qualifié\","
+				   "\"danger\":\"high\",\"last_name_lat\":\"Haddaoui\",\"first_name_lat\":\"Karim\"%s}";
+	char body[600], tail[300];
+	long long before = th_sql_int(&S, "SELECT COUNT(*) FROM wanted_notices");
+	snprintf(body, sizeof body, base, 1, "moi-même", "");
+	th_resp r = th_json(&S, "POST", "/api/v1/registers/wanted", opj, body);
+	expect_problem(&r, 422, "wanted-needs-order");
+	th_resp_free(&r);
+	snprintf(tail, sizeof tail, ",\"authority_code\":\"MOI-MEME\",\"order_reference\":\"PR/2026/77\",\"order_date\":\"2026-11-20\"");
+	snprintf(body, sizeof body, base, 2, "moi-même", tail);
+	r = th_json(&S, "POST", "/api/v1/registers/wanted", opj, body);
+	expect_problem(&r, 422, "wanted-authority-unknown");
+	th_resp_free(&r);
+	snprintf(tail, sizeof tail, ",\"authority_code\":\"TPI-CASA-PENAL\",\"order_reference\":\"PR/2026/77\",\"order_date\":\"2099-01-01\"");
+	snprintf(body, sizeof body, base, 3, "Procureur du Roi, TPI Casablanca", tail);
+	r = th_json(&S, "POST", "/api/v1/registers/wanted", opj, body);
+	expect_problem(&r, 422, "wanted-order-in-future");
+	th_resp_free(&r);
+	snprintf(tail, sizeof tail, ",\"authority_code\":\"TPI-CASA-PENAL\",\"order_date\":\"2026-11-20\"");
+	snprintf(body, sizeof body, base, 4, "Procureur du Roi, TPI Casablanca", tail);
+	r = th_json(&S, "POST", "/api/v1/registers/wanted", opj, body);
+	expect_problem(&r, 422, "wanted-needs-order");
+	th_resp_free(&r);
+	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM wanted_notices"), before);
+	snprintf(tail, sizeof tail, ",\"authority_code\":\"TPI-CASA-PENAL\",\"order_reference\":\"PR/2026/77\",\"order_date\":\"2026-11-20\"");
+	snprintf(body, sizeof body, base, 5, "Procureur du Roi, TPI Casablanca", tail);
+	r = th_json(&S, "POST", "/api/v1/registers/wanted", opj, body);
+	th_expect(&r, 201);
+	th_resp_free(&r);
+	r = req("GET", "/api/v1/registers/wanted?status=active", opj, NULL);
+	th_expect(&r, 200);
+	assert_non_null(strstr(r.body, "\"authority_code\":\"TPI-CASA-PENAL\""));
+	assert_non_null(strstr(r.body, "\"order_reference\":\"PR/2026/77\""));
+	th_resp_free(&r);
+}
+
 /* A search PV at 23:30 legal time without a recorded exception is refused;
  * with the exception it seals (CPP 62). */
 static void search_at_night(void **st)
@@ -1167,6 +1209,7 @@ int main(void)
 		cmocka_unit_test(victim_in_custody),
 		cmocka_unit_test(recustody_does_not_restart),
 		cmocka_unit_test(minors_procedure),
+		cmocka_unit_test(wanted_notice_needs_order),
 		cmocka_unit_test(search_at_night),
 		cmocka_unit_test(referral_without_sealed_pv),
 		cmocka_unit_test(courante_lines),

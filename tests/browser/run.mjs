@@ -1116,6 +1116,11 @@ async function main() {
     await page.fill('input[name=first_name_ar]', 'كريم');
     await page.fill('input[name=reference]', 'MR-2026-0042');
     await page.fill('input[name=issuing_authority]', 'النيابة العامة بالدار البيضاء');
+    // the issuing magistrate's order: the authority from the reference data (issue 17)
+    await page.waitForSelector('select[name=authority_code] option[value=TPI-CASA-PENAL]', { state: 'attached' });
+    await page.selectOption('select[name=authority_code]', 'TPI-CASA-PENAL');
+    await page.fill('input[name=order_reference]', 'PR/2026/MR/42');
+    await page.fill('input[name=order_date]', '2026-11-20');
     await page.selectOption('select[name=danger]', 'medium');
     await page.fill('input[name=offence]', 'سرقة موصوفة');
     await page.click('details.add button[type=submit]');
