@@ -462,6 +462,23 @@ sj_err print_pv_html(json_t *pv, i18n_lang lang, buf *b)
 	e = e ? e : buf_adds(b, "</h2>\n<div class=\"statements\" dir=\"auto\">");
 	e = e ? e : esc(b, jstr(body, "statements"));
 	e = e ? e : buf_adds(b, "</div>\n");
+	/* what the PV's template asks for (data/pv_templates.json, issue 17 item
+	 * 7), each under its label in the document's language; the sealed
+	 * content's when sealed */
+	static const char *const tpl[] = {"hours_exception", "occupant", "witnesses", "confronted", "inventory",
+					  "expert", "mission", "synthesis"};
+	json_t *src = ct ? ct : body;
+	for (size_t i = 0; !e && i < sizeof tpl / sizeof tpl[0]; i++) {
+		char key[40];
+		snprintf(key, sizeof key, "pv.%s", tpl[i]);
+		if (!jstr(src, tpl[i]))
+			continue;
+		e = buf_adds(b, "<h2>");
+		e = e ? e : esc(b, L(lang, key));
+		e = e ? e : buf_adds(b, "</h2>\n<div class=\"statements template\" dir=\"auto\">");
+		e = e ? e : esc(b, jstr(src, tpl[i]));
+		e = e ? e : buf_adds(b, "</div>\n");
+	}
 	/* the formula, the signatures and the seal stay together on one page */
 	e = e ? e : buf_adds(b, "<div class=\"closing\">\n");
 	e = e ? e : readback(b, lang, body);

@@ -302,10 +302,16 @@ static void k_custody_extend(rq *q, int iter)
 
 static void k_seizure(rq *q, int iter)
 {
+	/* a seizure is recorded by its PV (issue 17): drafted first */
+	rq p;
+	set(&p, FZ_OFFICER, "POST", "/api/v1/cases/%s/pvs", CASE_ID);
+	body(&p, "{\"type\":\"seizure\",\"statements\":\"Saisie %d\",\"read_back\":true}", iter);
+	char pv[64];
+	call_id(&p, 201, NULL, pv);
 	set(q, FZ_OFFICER, "POST", "/api/v1/cases/%s/seizures", CASE_ID);
 	body(q, "{\"seal_no\":\"AL-S-%06d\",\"description\":\"Telephone\",\"quantity\":\"1\",\"storage_place\":\"Armoire\","
-		"\"holder\":\"demo-officer\"}",
-	     iter);
+		"\"holder\":\"demo-officer\",\"pv_id\":\"%s\"}",
+	     iter, pv);
 }
 
 static void k_referral(rq *q, int iter)

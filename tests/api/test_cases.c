@@ -336,11 +336,20 @@ static void whole_case_from_complaint_to_closure(void **st)
 	th_resp_free(&r);
 
 	/* 7. A seized item and its chain of custody. */
+	/* the PV that records it first (issue 17: a seizure requires its PV) */
+	snprintf(path, sizeof path, "/api/v1/cases/%s/pvs", case_id);
+	r = req("POST", path, officer,
+		json_pack("{s:s,s:s,s:b,s:s}", "type", "seizure", "statements", "Saisie d'un couteau.", "read_back", 1,
+			  "signature", "signed"));
+	th_expect(&r, 201);
+	char seizure_pv[37];
+	snprintf(seizure_pv, sizeof seizure_pv, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/cases/%s/seizures", case_id);
 	r = req("POST", path, officer,
-		json_pack("{s:s,s:s,s:s,s:s,s:s}", "seal_no", "OULFA-S-0001", "description", "Couteau à cran d'arrêt",
+		json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "seal_no", "OULFA-S-0001", "description", "Couteau à cran d'arrêt",
 			  "quantity", "1", "storage_place", "Armoire des scellés, arrondissement Oulfa", "holder",
-			  "demo-officer"));
+			  "demo-officer", "pv_id", seizure_pv));
 	th_expect(&r, 201);
 	char seizure[37];
 	snprintf(seizure, sizeof seizure, "%s", th_str(&r, "id"));

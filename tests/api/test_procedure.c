@@ -834,6 +834,37 @@ static void search_at_night(void **st)
 	r = seal(pc);
 	expect_problem(&r, 422, "pv-template-confrontation");
 	th_resp_free(&r);
+	/* a requisition to an expert names the person required and the mission;
+	 * the synthesis PV sums up the inquiry (templates as data, item 7) */
+	char pe[37], ps[37], path[256];
+	draft_pv(cas, "expert_requisition", NULL, NULL, 0, pe);
+	patch_pv(pe, "{\"expert\":\"Dr Amina Lahlou, médecin légiste, CHU Ibn Rochd\"}");
+	r = seal(pe);
+	expect_problem(&r, 422, "pv-template-expert-requisition");
+	th_resp_free(&r);
+	patch_pv(pe, "{\"mission\":\"Examiner la victime et décrire ses blessures ; fixer l'incapacité\"}");
+	r = seal(pe);
+	th_expect(&r, 200);
+	assert_string_equal(jget(json_object_get(r.json, "content"), "expert"), "Dr Amina Lahlou, médecin légiste, CHU Ibn Rochd");
+	th_resp_free(&r);
+	r = req("GET", P(path, "/api/v1/pvs/%s/print?lang=fr", pe), officer, NULL);
+	th_expect(&r, 200);
+	assert_non_null(strstr(r.body, "Réquisition à personne qualifiée"));
+	assert_non_null(strstr(r.body, "Mission (questions posées)"));
+	assert_non_null(strstr(r.body, "fixer l&#39;incapacité"));
+	th_resp_free(&r);
+	r = req("GET", P(path, "/api/v1/pvs/%s/print?lang=ar", pe), officer, NULL);
+	th_expect(&r, 200);
+	assert_non_null(strstr(r.body, "الشخص المسخر"));
+	th_resp_free(&r);
+	draft_pv(cas, "synthesis", NULL, NULL, 0, ps);
+	r = seal(ps);
+	expect_problem(&r, 422, "pv-template-synthesis");
+	th_resp_free(&r);
+	patch_pv(ps, "{\"synthesis\":\"Les faits de vol sont établis par les auditions et la saisie.\"}");
+	r = seal(ps);
+	th_expect(&r, 200);
+	th_resp_free(&r);
 }
 
 /* A referral with no sealed PV is refused. */
@@ -851,6 +882,72 @@ static void referral_without_sealed_pv(void **st)
 	char sql[200];
 	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM referrals WHERE case_id = '%s'", cas);
 	assert_int_equal(th_sql_int(&S, sql), 0);
+}
+
+/* The seized items travel with the file (CPP 23): a referral deposits at
+ * the office's court registry every item still held — a link of the chain
+ * from the holder to the registry — and the bundle lists them there; an
+ * item whose fate was decided stays where it is. */
+static void seized_items_deposited_on_referral(void **st)
+{
+	(void)st;
+	char cas[37], sus[37], pvz[37], path[256], s1[37], s2[37];
+	long long now = now_ms();
+	new_case("flagrant", "CP-505", cas);
+	add_person(cas, "suspect", sus);
+	draft_pv(cas, "seizure", NULL, NULL, 0, pvz);
+	patch_pv(pvz, "{\"inventory\":\"Scellé OULFA-R-1 : un téléphone\\nScellé OULFA-R-2 : un couteau\"}");
+	th_resp r = seal(pvz);
+	th_expect(&r, 200);
+	th_resp_free(&r);
+	static const char *const seals[] = {"OULFA-R-1", "OULFA-R-2"};
+	char *ids[] = {s1, s2};
+	for (int i = 0; i < 2; i++) {
+		r = req("POST", P(path, "/api/v1/cases/%s/seizures", cas), officer,
+			json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:s}", "seal_no", seals[i], "description", "Objet saisi",
+				  "quantity", "1", "storage_place", "Armoire des scellés", "holder", "demo-officer",
+				  "seized_at", (json_int_t)(now - HOUR), "pv_id", pvz));
+		th_expect(&r, 201);
+		snprintf(ids[i], 37, "%s", th_str(&r, "id"));
+		th_resp_free(&r);
+	}
+	/* the second one's fate is decided before the referral: it stays */
+	r = req("POST", P(path, "/api/v1/seizures/%s/fate", s2), officer,
+		json_pack("{s:s,s:s,s:s}", "fate", "destruction", "reference", "TPI/2026/90", "decided_on", "2026-11-30"));
+	th_expect(&r, 200);
+	th_resp_free(&r);
+	r = req("POST", P(path, "/api/v1/cases/%s/referral", cas), opj, json_object());
+	th_expect(&r, 201);
+	char ref[37];
+	snprintf(ref, sizeof ref, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	r = req("GET", P(path, "/api/v1/seizures/%s", s1), officer, NULL);
+	th_expect(&r, 200);
+	assert_non_null(strstr(th_str(&r, "holder"), "Greffe — "));
+	assert_non_null(strstr(th_str(&r, "holder"), "كتابة الضبط"));
+	json_t *chain = json_object_get(r.json, "chain");
+	assert_int_equal(json_array_size(chain), 2);
+	json_t *last = json_array_get(chain, 1);
+	assert_string_equal(jget(last, "from"), "demo-officer");
+	assert_non_null(strstr(jget(last, "to"), "TPI-CASA-PENAL"));
+	assert_non_null(strstr(jget(last, "reason"), "dépôt au greffe"));
+	th_resp_free(&r);
+	r = req("GET", P(path, "/api/v1/seizures/%s", s2), officer, NULL);
+	th_expect(&r, 200);
+	assert_string_equal(th_str(&r, "holder"), "demo-officer");
+	assert_int_equal(json_array_size(json_object_get(r.json, "chain")), 1);
+	th_resp_free(&r);
+	r = req("GET", P(path, "/api/v1/referrals/%s/bundle", ref), opj, NULL);
+	th_expect(&r, 200);
+	json_t *items = json_object_get(json_object_get(r.json, "bundle"), "seizures");
+	assert_int_equal(json_array_size(items), 2);
+	bool found = false;
+	size_t i;
+	json_t *o;
+	json_array_foreach(items, i, o) if (strcmp(jget(o, "seal_no"), "OULFA-R-1") == 0) found =
+		strstr(jget(o, "holder"), "Greffe — ") != NULL;
+	assert_true(found);
+	th_resp_free(&r);
 }
 
 /* A line by hand in the main courante is today's, and the day is read by the unit's readers only. */
@@ -927,18 +1024,37 @@ static void attempts_flagrance_and_dates(void **st)
 static void seizure_in_future(void **st)
 {
 	(void)st;
-	char cas[37], path[256];
+	char cas[37], path[256], pvz[37], pvh[37], sus[37];
 	new_case("flagrant", "CP-505", cas);
+	add_person(cas, "suspect", sus);
 	long long now = now_ms();
+	draft_pv(cas, "seizure", NULL, NULL, 0, pvz);
+	draft_pv(cas, "hearing_suspect", sus, NULL, 0, pvh);
 	th_resp r = req("POST", P(path, "/api/v1/cases/%s/seizures", cas), officer,
-			json_pack("{s:s,s:s,s:s,s:s,s:s,s:I}", "seal_no", "OULFA-F-0001", "description", "Téléphone",
+			json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:s}", "seal_no", "OULFA-F-0001", "description", "Téléphone",
 				  "quantity", "1", "storage_place", "Armoire A", "holder", "demo-officer", "seized_at",
-				  (json_int_t)(now + 3 * HOUR)));
+				  (json_int_t)(now + 3 * HOUR), "pv_id", pvz));
 	expect_problem(&r, 422, "seizure-in-future");
 	th_resp_free(&r);
+	/* a seizure is recorded by its PV (item 8): required, and of a kind that records a seizure */
 	r = req("POST", P(path, "/api/v1/cases/%s/seizures", cas), officer,
 		json_pack("{s:s,s:s,s:s,s:s,s:s,s:I}", "seal_no", "OULFA-F-0001", "description", "Téléphone", "quantity",
 			  "1", "storage_place", "Armoire A", "holder", "demo-officer", "seized_at", (json_int_t)(now - HOUR)));
+	expect_problem(&r, 422, "seizure-needs-pv");
+	th_resp_free(&r);
+	r = req("POST", P(path, "/api/v1/cases/%s/seizures", cas), officer,
+		json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:s}", "seal_no", "OULFA-F-0001", "description", "Téléphone",
+			  "quantity", "1", "storage_place", "Armoire A", "holder", "demo-officer", "seized_at",
+			  (json_int_t)(now - HOUR), "pv_id", pvh));
+	expect_problem(&r, 422, "seizure-pv-wrong-type");
+	th_resp_free(&r);
+	char sql[200];
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM seizures WHERE case_id = '%s'", cas);
+	assert_int_equal(th_sql_int(&S, sql), 0);
+	r = req("POST", P(path, "/api/v1/cases/%s/seizures", cas), officer,
+		json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:s}", "seal_no", "OULFA-F-0001", "description", "Téléphone", "quantity",
+			  "1", "storage_place", "Armoire A", "holder", "demo-officer", "seized_at", (json_int_t)(now - HOUR),
+			  "pv_id", pvz));
 	th_expect(&r, 201);
 	th_resp_free(&r);
 }
@@ -1017,20 +1133,23 @@ static void summons_and_warrants(void **st)
 static void seized_items_fate(void **st)
 {
 	(void)st;
-	char cas[37], sus[37], vic[37], path[256], sid[37];
+	char cas[37], sus[37], vic[37], path[256], sid[37], pvz[37];
 	long long now = now_ms();
 	new_case("flagrant", "CP-505", cas);
 	add_person(cas, "suspect", sus);
+	draft_pv(cas, "search", NULL, NULL, 0, pvz);
 	th_resp r = req("POST", P(path, "/api/v1/cases/%s/seizures", cas), officer,
-			json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "seal_no", "OULFA-D-0001", "description", "Résine de cannabis",
-				  "quantity", "3 plaquettes", "storage_place", "Coffre", "holder", "demo-officer", "category", "drugs"));
+			json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "seal_no", "OULFA-D-0001", "description", "Résine de cannabis",
+				  "quantity", "3 plaquettes", "storage_place", "Coffre", "holder", "demo-officer", "category", "drugs",
+				  "pv_id", pvz));
 	th_expect(&r, 400);
 	th_resp_free(&r);
 	r = req("POST", P(path, "/api/v1/cases/%s/seizures", cas), officer,
-		json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:b,s:s,s:s,s:I}", "seal_no", "OULFA-D-0001", "description",
+		json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:b,s:s,s:s,s:I,s:s}", "seal_no", "OULFA-D-0001", "description",
 			  "Résine de cannabis", "quantity", "3 plaquettes", "storage_place", "Coffre", "holder", "demo-officer",
 			  "category", "drugs", "substance", "résine de cannabis", "weight_mg", (json_int_t)312500, "sampled", 1,
-			  "seized_from_id", sus, "seized_place", "Poche du blouson", "seized_at", (json_int_t)(now - HOUR)));
+			  "seized_from_id", sus, "seized_place", "Poche du blouson", "seized_at", (json_int_t)(now - HOUR),
+			  "pv_id", pvz));
 	th_expect(&r, 201);
 	snprintf(sid, sizeof sid, "%s", th_str(&r, "id"));
 	assert_int_equal(jint(r.json, "weight_mg"), 312500);
@@ -1217,6 +1336,7 @@ int main(void)
 		cmocka_unit_test(seizure_in_future),
 		cmocka_unit_test(summons_and_warrants),
 		cmocka_unit_test(seized_items_fate),
+		cmocka_unit_test(seized_items_deposited_on_referral),
 		cmocka_unit_test(walk_day_sealed),
 		cmocka_unit_test(retention_purges_what_the_rule_says),
 	};

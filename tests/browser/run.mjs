@@ -1147,10 +1147,14 @@ async function main() {
     const id = await page.evaluate(async () => {
       const me = await (await fetch('/api/v1/me')).json();
       const r = await fetch('/api/v1/cases', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf }, body: JSON.stringify({ frame: 'flagrant', offences: [{ code: (await (await fetch('/api/v1/offences')).json()).offences[0].code }], summary: 'قضية للحجز' }) });
-      return (await r.json()).id;
+      const cid = (await r.json()).id;
+      // the PV that records the seizure first (issue 17: a seizure requires its PV)
+      await fetch(`/api/v1/cases/${cid}/pvs`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf }, body: JSON.stringify({ type: 'seizure', statements: 'محضر حجز هاتف محمول', read_back: true }) });
+      return cid;
     });
     await go(page, `/cases/${id}`, '#s-seizures');
     await page.click('#s-seizures summary');
+    await page.selectOption('#s-seizures select[name=pv_id]', { index: 1 });
     await page.fill('#s-seizures input[name=seal_no]', 'SC-2026-017');
     await page.fill('#s-seizures input[name=quantity]', '1');
     await page.fill('#s-seizures input[name=storage_place]', 'خزانة المحجوزات — الدائرة');

@@ -316,7 +316,11 @@ export async function render(ctx) {
       ['seizure.at', (s) => fmtDateTime(s.seized_at)],
     ], listOf(c.seizures), { caption: 'case.seizures' }),
     open && can('POST', EP.caseSeizures) ? adder('case.add-seizure', () => {
-      const sf = schemaForm('POST', seizUrl, ['seal_no', 'quantity', 'storage_place', 'holder', 'seized_at', 'description'], {
+      // a seizure is recorded by its PV: a search, seizure or arrest and custody PV of the case (issue 17)
+      const seizurePvs = listOf(c.pvs).filter((p) => ['search', 'seizure', 'arrest_custody'].includes(p.type))
+        .map((p) => [p.id, `${p.number} — ${t(`pvtype.${p.type}`)}`, true]);
+      const sf = schemaForm('POST', seizUrl, ['pv_id', 'seal_no', 'quantity', 'storage_place', 'holder', 'seized_at', 'description'], {
+        pv_id: { type: 'select', options: [['', 'msg.choose'], ...seizurePvs], required: true, hint: 'seizure.pv-hint' },
         seal_no: { dir: 'ltr' }, storage_place: { dir: 'auto' }, holder: { dir: 'auto' }, description: { dir: 'auto' },
       });
       return form({
