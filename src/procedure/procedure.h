@@ -253,6 +253,33 @@ SJ_MUST_USE sj_err proc_retention_load_rules(db_conn *c, json_t *root, int *adde
  * audit entry. The daily job calls it (POST /api/v1/retention/run). */
 SJ_MUST_USE sj_err proc_retention_run(db_conn *c, const sj_actor *a, json_t **out);
 
+extern const rec_desc proc_retention_part_rec, proc_person_retention_rec;
+/* proc_retention_for_person returns when each part of the record of person
+ * person_id goes (the person readable by the actor: case_person_page's
+ * refusals): {person_id, parts: [{kind "custody_register", custody_id,
+ * case_number, ended_at, rule_code, keep_days, uncertain, goes_at (null
+ * while the custody is open), purged_at (once gone)}], kept: what the job
+ * never purges}. The shortest custody_register rule in force applies (the
+ * job applies every rule in force). */
+SJ_MUST_USE sj_err proc_retention_for_person(db_conn *c, const sj_actor *a, const char *person_id, json_t **out,
+					     const char **why);
+#define PROC_RETENTION_HOUR   1    /* the daily run starts after 01:00 legal time */
+#define PROC_RETENTION_POLL_S 60   /* the job looks every minute whether today's run is due */
+/* proc_retention_daily runs today's retention once per legal day (claimed in
+ * retention_job_runs, so several processes on one database run it once),
+ * from PROC_RETENTION_HOUR legal time on, as the system: *ran says whether
+ * it ran now; *out (new object or NULL) is proc_retention_run's answer. A
+ * purge appends its audit entry (action "retention.run", every tombstone)
+ * in the same transaction. */
+SJ_MUST_USE sj_err proc_retention_daily(db_conn *c, bool *ran, json_t **out);
+/* proc_retention_job_start starts the daily job of `sijill serve`
+ * (retention_job.c): a round every PROC_RETENTION_POLL_S seconds, each in
+ * its own write transaction; proc_retention_job_wake runs a round at once
+ * (the test clock moved); proc_retention_job_stop joins it. */
+SJ_MUST_USE sj_err proc_retention_job_start(db *d);
+void proc_retention_job_wake(void);
+void proc_retention_job_stop(void);
+
 /* --- inside the module --- */
 
 /* proc_time_ok checks a typed time t against [lo, now]: *why

@@ -336,6 +336,7 @@ static const probe PROBES[] = {
 	{"POST", "/api/v1/units/{code}/main-courante/seal", "/api/v1/units/${unitA}/main-courante/seal", true,
 	 "{\"day\":\"2026-01-01\"}", false},
 	{"GET", "/api/v1/units/{code}/main-courante.html", "/api/v1/units/${unitA}/main-courante.html", true, NULL, true},
+	{"GET", "/api/v1/persons/{id}/retention", "/api/v1/persons/${person}/retention", true, NULL, true},
 	{"POST", "/api/v1/retention/run", "/api/v1/retention/run", false, NULL, true},
 	{"GET", "/api/v1/custody-grounds", "/api/v1/custody-grounds", false, NULL, true},
 	{"POST", "/api/v1/seizures/{id}/fate", "/api/v1/seizures/${seizure}/fate", true,

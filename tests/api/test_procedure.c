@@ -1253,32 +1253,45 @@ static void retention_purges_what_the_rule_says(void **st)
 	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM main_courante WHERE day = '%s'", walk_day);
 	assert_true(th_sql_int(&S, sql) > 0);
 
-	/* 32 days after the walk: the cut falls two days after it, twelve before the young custody */
+	/* the person's record says when its register goes: the shortest rule in force */
+	r = req("GET", P(path, "/api/v1/persons/%s/retention", sus), officer, NULL);
+	th_expect(&r, 200);
+	json_t *part = json_array_get(json_object_get(r.json, "parts"), 0);
+	assert_string_equal(jget(part, "kind"), "custody_register");
+	assert_string_equal(jget(part, "rule_code"), "RET-TEST-GAV-30J");
+	assert_int_equal(jint(part, "goes_at"), jint(part, "ended_at") + 30 * day_ms);
+	assert_true(json_is_null(json_object_get(part, "purged_at")));
+	assert_int_equal(json_array_size(json_object_get(r.json, "kept")), 3);
+	th_resp_free(&r);
+	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM retention_tombstones"), 0);
+
+	/* 32 days after the walk: the cut falls two days after it, twelve before
+	 * the young custody. The server's daily job (legal time, after 01:00)
+	 * runs the new day's retention by itself — the clock moved wakes it. */
 	th_set_clock(&S, 32 * day_ms);
 	login_all();
 	char *admin = th_login(&S, "demo-admin");
+	for (int k = 0; k < 150 && th_sql_int(&S, "SELECT COUNT(*) FROM retention_tombstones") == 0; k++) {
+		struct timespec ms100 = {0, 100000000};
+		nanosleep(&ms100, NULL);
+	}
 	r = req("POST", "/api/v1/retention/run", opj, NULL);
 	th_expect(&r, 403);
 	th_resp_free(&r);
-	r = req("POST", "/api/v1/retention/run", admin, NULL);
-	th_expect(&r, 200);
-	json_t *purged = json_object_get(r.json, "purged");
-	size_t i, reg = 0, mc = 0;
-	long long rows = 0;
-	json_t *t;
-	json_array_foreach(purged, i, t) {
-		if (strcmp(jget(t, "kind"), "custody_register") == 0) {
-			reg++;
-			rows += jint(t, "rows_purged");
-			assert_string_not_equal(jget(t, "record_id"), young);
-			assert_string_equal(jget(t, "rule_code"), "RET-TEST-GAV-30J");
-		} else if (strcmp(jget(t, "kind"), "main_courante") == 0) {
-			mc++;
-			assert_string_equal(jget(t, "rule_code"), "RET-TEST-MC-30J");
-		}
-		assert_int_equal(strlen(jget(t, "digest")), 64);
-	}
-	th_resp_free(&r);
+	size_t reg = (size_t)th_sql_int(&S, "SELECT COUNT(*) FROM retention_tombstones WHERE kind = 'custody_register'"),
+	       mc = (size_t)th_sql_int(&S, "SELECT COUNT(*) FROM retention_tombstones WHERE kind = 'main_courante'");
+	long long rows = th_sql_int(&S, "SELECT COALESCE(SUM(rows_purged), 0) FROM retention_tombstones"
+					 " WHERE kind = 'custody_register'");
+	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM retention_tombstones WHERE kind = 'custody_register'"
+					" AND rule_code <> 'RET-TEST-GAV-30J'"), 0);
+	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM retention_tombstones WHERE kind = 'main_courante'"
+					" AND rule_code <> 'RET-TEST-MC-30J'"), 0);
+	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM retention_tombstones WHERE LENGTH(digest) <> 64"), 0);
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM retention_tombstones WHERE record_id = '%s'", young);
+	assert_int_equal(th_sql_int(&S, sql), 0);
+	/* the job ran once for the day, as the system, audited with its tombstones */
+	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM audit_log WHERE action = 'retention.run' AND badge = 'system'"), 1);
+	assert_int_equal(th_sql_int(&S, "SELECT MAX(tombstones) FROM retention_job_runs"), (long long)(reg + mc));
 	assert_int_equal(reg, 2); /* the walk's custody and the minor's, with their registers (the others had none) */
 	assert_int_equal(mc, 1); /* the walk's sealed day */
 	assert_int_equal(rows, old_rows);

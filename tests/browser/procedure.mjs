@@ -187,6 +187,69 @@ export default async function procedureTests(h) {
     await opj.close();
   });
 
+  await test('procedure: a requisition to an expert — the PV editor offers its template (ar, fr), sealed and printed; the person page says when the register goes', async () => {
+    const page = await newPage();
+    await loggedIn(page, 'demo-opj');
+    await setLangUI(page, 'fr');
+    const c = await api(page, 'POST', '/api/v1/cases', { frame: 'flagrant', offences: [{ code: 'CP-505' }], summary: 'Coups et blessures, expertise médicale', opj: 'demo-opj' });
+    expect(c.status === 201, `case: ${c.status}`);
+    const p = await api(page, 'POST', `/api/v1/cases/${c.json.id}/persons`, { role: 'suspect', person: { cin: 'BK771377', last_name_lat: 'Berrada', first_name_lat: 'Omar', last_name_ar: 'برادة', first_name_ar: 'عمر', birth_date: '1990-02-02', sex: 'M' } });
+    expect(p.status === 201, `person: ${p.status}`);
+    const pv = await api(page, 'POST', `/api/v1/cases/${c.json.id}/pvs`, { type: 'expert_requisition', statements: 'Nous requérons la personne ci-dessous.', read_back: true, signature: 'signed' });
+    expect(pv.status === 201, `pv: ${pv.status} ${JSON.stringify(pv.json)}`);
+    await page.goto(`${h.base()}/pvs/${pv.json.id}`);
+    await page.waitForSelector('[name=expert]');
+    await page.fill('[name=expert]', 'Dr Amina Lahlou, médecin légiste, CHU Ibn Rochd');
+    await page.fill('[name=mission]', 'Examiner la victime, décrire ses blessures et fixer la durée de l’incapacité.');
+    await h.shot(page, 'procedure-pv-expert-fr', { axe: false });
+    // sealing saves what is on screen, shows what the seal will fix (the template's fields too), asks
+    await page.click('#pv-seal');
+    await page.waitForSelector('dialog.confirm[open] .facts.template', { timeout: 8000 })
+      .catch(async (e) => { throw new Error(`${e.message}: ${await page.textContent('main')}`); });
+    await h.shot(page, 'procedure-pv-expert-seal', { axe: false });
+    await page.click('dialog.confirm[open] [data-confirm=yes]');
+    await page.waitForFunction(() => document.querySelector('main').textContent.includes('Dr Amina Lahlou') && !document.querySelector('[name=expert]'), null, { timeout: 8000 })
+      .catch(async (e) => { throw new Error(`${e.message}: ${(await page.textContent('main')).slice(0, 1200)}`); });
+    await setLangUI(page, 'ar');
+    await page.reload();
+    await page.waitForSelector('main .facts.template');
+    await h.shot(page, 'procedure-pv-expert-ar');
+    // printed: A4 PDF → PNG
+    const dir = join(h.root, 'tests', 'artifacts', 'procedure');
+    mkdirSync(dir, { recursive: true });
+    for (const lang of ['fr', 'ar']) {
+      await page.goto(`${h.base()}/api/v1/pvs/${pv.json.id}/print?lang=${lang}`);
+      await page.waitForSelector('.statements.template');
+      const body = await page.textContent('body');
+      expect(body.includes('Dr Amina Lahlou'), `${lang}: the expert is printed`);
+      const pdf = join(dir, `pv-expert-${lang}.pdf`);
+      await page.emulateMedia({ media: 'print' });
+      await page.pdf({ path: pdf, format: 'A4', printBackground: true });
+      const ppm = spawnSync('pdftoppm', ['-png', '-r', '80', '-singlefile', '-f', '1', '-l', '1', pdf, join(dir, `pv-expert-${lang}`)], { encoding: 'utf8' });
+      expect(ppm.status === 0, `pdftoppm failed: ${ppm.stderr}`);
+      await page.emulateMedia({ media: 'screen' });
+    }
+    // the person page: when the custody register goes
+    const start = Date.now() - 2 * 3600 * 1000;
+    const k = await api(page, 'POST', `/api/v1/cases/${c.json.id}/custody`, { person_id: p.json.id, regime: 'ordinary', ground: 'art 66-1', ground_code: 'PREVENT_FLIGHT', condition_on_entry: 'Bon état apparent', started_at: start });
+    expect(k.status === 201, `custody: ${k.status} ${JSON.stringify(k.json)}`);
+    const e = await api(page, 'POST', `/api/v1/custody/${k.json.id}/close`, { end: 'released', condition_on_exit: 'Même état' });
+    expect(e.status === 200, `close: ${e.status}`);
+    for (const lang of ['fr', 'ar']) {
+      await setLangUI(page, lang);
+      await page.goto(`${h.base()}/persons/${p.json.id}`);
+      await page.waitForSelector('#s-retention table');
+      const txt = await page.textContent('#s-retention');
+      expect(txt.includes('RET-GAV-REG-10A'), `${lang}: the rule is named: ${txt}`);
+      await h.shot(page, `procedure-person-retention-${lang}`);
+      if (lang === 'ar') {
+        const en = await h.englishOnScreen(page);
+        expect(en.length === 0, `English on the Arabic person page: ${en.join(' | ')}`);
+      }
+    }
+    await page.close();
+  });
+
   await test('procedure: the main courante — the custody lines written by the system, a line by hand (French), Arabic', async () => {
     const page = await newPage();
     await loggedIn(page, 'demo-officer');
