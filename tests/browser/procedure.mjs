@@ -140,6 +140,7 @@ export default async function procedureTests(h) {
     await opj.waitForSelector('#s-custody select[name=ground_code] option[value=PREVENT_FLIGHT]', { state: 'attached' });
     await f.locator('select[name=ground_code]').selectOption('PREVENT_FLIGHT');
     await f.locator('[name=ground]').fill('Risque de fuite : sans domicile connu');
+    await f.locator('[name=started_at]').fill(await local(opj, Date.now() - 20 * 60000));
     await f.locator('[name=place]').fill('Brigade des mineurs, salle réservée');
     await f.locator('[name=condition_on_entry]').fill('Bon état apparent ; égratignure au bras gauche');
     await f.locator('[name=prosecutor_agreement_ref]').fill('PR/2026/MIN/17');
@@ -152,8 +153,9 @@ export default async function procedureTests(h) {
     // the register page: a questioning needs the guardian present
     await opj.goto(`${h.base()}/register`);
     await opj.waitForSelector('main .table-wrap');
-    await opj.locator('main tr', { hasText: 'Alaoui' }).locator('button').click();
-    await opj.waitForSelector('.register-entry');
+    await opj.locator('main tr', { hasText: 'Alaoui Amine' }).locator('button').click();
+    await opj.waitForSelector('.register-entry', { timeout: 8000 })
+      .catch(async (e) => { throw new Error(`${e.message}: ${await opj.textContent('body')}`); });
     await opj.click('.register-entry details.add summary');
     const sf = opj.locator('.register-entry details.add').first();
     await sf.locator('select[name="kind"]').selectOption('questioning');
@@ -165,10 +167,13 @@ export default async function procedureTests(h) {
       .catch(async (e) => { throw new Error(`${e.message}: ${await opj.textContent('main')}`); });
     const txt = await opj.textContent('.register-entry');
     expect(txt.includes('égratignure au bras gauche'), 'the condition on entry is on the page');
-    await h.shotBoth(opj, 'procedure-minor-register', '.register-entry');
+    await h.shot(opj, 'procedure-minor-register-fr');
     await setLangUI(opj, 'ar');
     await opj.goto(`${h.base()}/register`);
     await opj.waitForSelector('main .table-wrap');
+    await opj.locator('main tr', { hasText: 'Alaoui Amine' }).locator('button').click();
+    await opj.waitForSelector('.register-entry', { timeout: 8000 });
+    await h.shot(opj, 'procedure-minor-register-ar');
     const en = await h.englishOnScreen(opj);
     expect(en.length === 0, `English on the Arabic register page: ${en.join(' | ')}`);
     // the printed register: the agreement, the place, the guardian
@@ -235,9 +240,11 @@ export default async function procedureTests(h) {
     expect(k.status === 201, `custody: ${k.status} ${JSON.stringify(k.json)}`);
     const e = await api(page, 'POST', `/api/v1/custody/${k.json.id}/close`, { end: 'released', condition_on_exit: 'Même état' });
     expect(e.status === 200, `close: ${e.status}`);
+    await page.goto(`${h.base()}/persons/${p.json.id}`);
+    await page.waitForSelector('#s-retention table');
     for (const lang of ['fr', 'ar']) {
       await setLangUI(page, lang);
-      await page.goto(`${h.base()}/persons/${p.json.id}`);
+      await page.reload();
       await page.waitForSelector('#s-retention table');
       const txt = await page.textContent('#s-retention');
       expect(txt.includes('RET-GAV-REG-10A'), `${lang}: the rule is named: ${txt}`);
