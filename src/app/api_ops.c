@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "procedure/procedure.h"
 #include "app/app.h"
 #include "audit/audit.h"
 #include "exchange/exchange.h"
@@ -231,6 +232,7 @@ void api_test_clock(app *a, http_req *r, auth_user *u)
 		  200, out);
 	if (http_status(r) == 200) {
 		clock_set_offset(offset);
+		proc_retention_job_wake(); /* the day may have changed: the daily retention looks at once */
 		if (force != -1)
 			clock_set_sync_override((clock_sync)force);
 	}

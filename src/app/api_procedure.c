@@ -61,6 +61,16 @@ void api_proc_rights(app *a, http_req *r, auth_user *u)
 	write_on(a, r, u, "id", proc_rights_notify, 201);
 }
 
+void api_proc_minor_officer(app *a, http_req *r, auth_user *u)
+{
+	write_on(a, r, u, "badge", proc_minor_officer_add, 201);
+}
+
+void api_proc_person_retention(app *a, http_req *r, auth_user *u)
+{
+	app_serve_read(a, r, u, proc_retention_for_person);
+}
+
 void api_proc_session(app *a, http_req *r, auth_user *u)
 {
 	write_on(a, r, u, "id", proc_session_add, 201);

@@ -344,6 +344,8 @@ void api_proc_courante_html(app *a, http_req *r, auth_user *u);
 void api_proc_retention_run(app *a, http_req *r, auth_user *u);
 void api_proc_grounds(app *a, http_req *r, auth_user *u);
 void api_proc_visa(app *a, http_req *r, auth_user *u);
+void api_proc_minor_officer(app *a, http_req *r, auth_user *u);
+void api_proc_person_retention(app *a, http_req *r, auth_user *u);
 void api_seizure_fate(app *a, http_req *r, auth_user *u);
 /* the mobile CNIE enrolment units (api_mobile.c, issue 14) */
 void api_mob_tour_create(app *a, http_req *r, auth_user *u);

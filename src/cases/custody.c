@@ -77,6 +77,11 @@ const rec_desc custody_extension_rec = REC_DESC("custody_extension", "custody_ex
 	X(C, why, JSON, 0, 0, NULL, OUT) \
 	X(C, close_recorded_at, TIME, 0, 0, NULL, OUT) \
 	X(C, authority, TEXT, 1, 32, NULL, OUT) \
+	X(C, condition_on_entry, TEXT, 2, SJ_MAX_SHORT_TEXT, NULL, IN | REQ | OUT | PII | MULTI) \
+	X(C, condition_on_exit, TEXT, 2, SJ_MAX_SHORT_TEXT, NULL, OUT | PII) \
+	X(C, prosecutor_agreement_ref, TEXT, 1, SJ_MAX_AUTH_REF, NULL, IN | OUT | NULLABLE) \
+	X(C, prosecutor_agreement_at, TIME, 0, 0, NULL, IN | OUT | NULLABLE) \
+	X(C, place_for_minors, BOOL, 0, 0, NULL, IN | OUT | NULLABLE) \
 	X(V, case_number, CODE, 1, CASE_NUMBER_MAX, NULL, OUT) \
 	X(V, unit, CODE, 1, UNIT_CODE_MAX, NULL, OUT) \
 	X(V, cin, CIN, 1, SJ_MAX_CIN_TYPED, NULL, OUT | PII) \
@@ -132,6 +137,7 @@ const rec_desc custody_rights_rec = REC_DESC("custody_rights", NULL, rights_fiel
 #define END_FIELDS(X) \
 	X(V, end, ENUM, 0, 0, &custody_ends, IN | REQ) \
 	X(V, at, TIME, 0, 0, NULL, IN | NULLABLE) \
+	X(V, condition_on_exit, TEXT, 2, SJ_MAX_SHORT_TEXT, NULL, IN | REQ | PII | MULTI) \
 	X(V, note, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, IN | NULLABLE | MULTI)
 static const rec_field end_fields[] = {END_FIELDS(REC_FIELD)};
 const rec_desc custody_end_rec = REC_DESC("custody_end", NULL, end_fields, NULL);
@@ -400,18 +406,6 @@ sj_err custody_open(db_conn *c, const sj_actor *a, const char *case_id, json_t *
 		*why = "custody-not-a-suspect";
 		return SJ_EUNPROCESSABLE;
 	}
-	/* the ground from the list of art 66-1 (reference data, issue 17 item 2) */
-	if (jstr(in, "ground_code")) {
-		json_t *g = NULL;
-		e = proc_ground_get(c, jstr(in, "ground_code"), &g);
-		json_decref(g);
-		if (e == SJ_ENOTFOUND) {
-			*why = "custody-ground-unknown";
-			return SJ_EUNPROCESSABLE;
-		}
-		if (e)
-			return e;
-	}
 	int64_t n = 0;
 	if ((e = dbj_int(c, sql_open_for_person, &n, "tt", r->id, person_id)))
 		return e;
@@ -437,6 +431,12 @@ sj_err custody_open(db_conn *c, const sj_actor *a, const char *case_id, json_t *
 	if (!rule_allows(&rule, r->cls, charges, why))
 		e = SJ_EUNPROCESSABLE;
 	e = e ? e : age_checks(c, person_id, regime, &rule, start, &age, why);
+	/* the ground from the list of art 66-1 (reference data, issue 17 item 2) */
+	e = e ? e : proc_ground_check(c, jstr(in, "ground_code"), start, why);
+	/* a minor's retention (CPP 460): the OPJ charged with minors, the
+	 * prosecutor's agreement, a place reserved for minors — rule data */
+	if (!e && strcmp(regime, "minor") == 0)
+		e = proc_minor_check(c, a, rule.code, in, start, why);
 	char authority[32] = "procureur";
 	json_t *extra = NULL;
 	e = e ? e : frame_checks(c, r, &rule, authority, &extra, why);
@@ -480,6 +480,11 @@ sj_err custody_open(db_conn *c, const sj_actor *a, const char *case_id, json_t *
 				"status", "open", "opened_by", a->id, "created_at", (json_int_t)now);
 	if (row && jstr(in, "ground_code"))
 		json_object_set(row, "ground_code", json_object_get(in, "ground_code"));
+	static const char *const copied[] = {"condition_on_entry", "prosecutor_agreement_ref", "prosecutor_agreement_at",
+					     "place_for_minors"};
+	for (size_t i = 0; row && i < sizeof copied / sizeof copied[0]; i++)
+		if (json_object_get(in, copied[i]) && !json_is_null(json_object_get(in, copied[i])))
+			json_object_set(row, copied[i], json_object_get(in, copied[i]));
 	if (!row) {
 		json_decref(whyj);
 		return SJ_ENOMEM;
@@ -738,7 +743,7 @@ sj_err custody_update(db_conn *c, const sj_actor *a, const char *id, json_t *pat
 
 static const char sql_close[] =
 	"UPDATE custodies SET status = 'closed', ended_at = ?, end_kind = ?, end_note = ?, closed_by = ?,"
-	" close_recorded_at = ? WHERE id = ? AND status = 'open'";
+	" close_recorded_at = ?, condition_on_exit = ? WHERE id = ? AND status = 'open'";
 static const char sql_started[] = "SELECT started_at, status FROM custodies WHERE id = ?";
 
 sj_err custody_close(db_conn *c, const sj_actor *a, const char *id, json_t *in, json_t **out, const char **why)
@@ -765,7 +770,7 @@ sj_err custody_close(db_conn *c, const sj_actor *a, const char *id, json_t *in, 
 	}
 	/* the end as typed is kept, and when the system recorded it: a late close
 	 * shows as late whatever was typed (issue 10 item 4) */
-	e = db_run(c, sql_close, "ittt" "it", at, end_kind, note, a->id, now, id);
+	e = db_run(c, sql_close, "ittt" "itt", at, end_kind, note, a->id, now, jstr(in, "condition_on_exit"), id);
 	e = e ? e : case_event(c, r.id, a, "custody.closed",
 			       json_pack("{s:s,s:s,s:I,s:s?}", "custody_id", id, "end_kind", end_kind, "ended_at",
 					 (json_int_t)at, "note", note));

@@ -39,7 +39,12 @@ extern const rec_desc custody_rec, custody_extension_rec, custody_rights_rec, cu
  * under the minor rule's majority age ("custody-minor-regime-required").
  * 409 "custody-already-open" when the person is already held in this case.
  * Issue 17: ground_code names a ground of the art 66-1 list (reference data;
- * 422 "custody-ground-unknown"); only a suspect is held (422
+ * 422 "custody-ground-unknown"), required for a custody started since the
+ * list is in force ("custody-ground-required", loi 03.23: data); the
+ * condition on entry is required (condition_on_entry, a field error); a
+ * minor's retention needs what the minor rule requires (proc_minor_check:
+ * 403 "opj-minors-required", 422 "custody-minor-needs-agreement",
+ * "custody-minor-place"); only a suspect is held (422
  * "custody-not-a-suspect"); the time already held by the person in the case
  * counts against the initial period (422 "custody-maximum-used" when none
  * is left); the start writes a line of the main courante.
@@ -98,7 +103,8 @@ SJ_MUST_USE sj_err custody_extend(db_conn *c, const sj_actor *a, const char *id,
 SJ_MUST_USE sj_err custody_update(db_conn *c, const sj_actor *a, const char *id, json_t *patch, json_t **out,
 				  const char **why);
 /* custody_close ends it from in (a custody_end body): end "released" |
- * "presented", at (absent: now; between the arrest and now, 422
+ * "presented", condition_on_exit (required: the register and the custody
+ * PV state it, issue 17 item 2), at (absent: now; between the arrest and now, 422
  * "custody-end-out-of-range"), note. 409 "custody-ended". The time the
  * system recorded the end is kept (close_recorded_at): a read shows
  * closed_late and overdue when either it or the typed end passed the

@@ -11,6 +11,7 @@
 #include "core/i18n.h"
 #include "core/limits.h"
 #include "db/dbj.h"
+#include "procedure/procedure.h"
 
 static const char *jstr(json_t *o, const char *k)
 {
@@ -66,16 +67,30 @@ sj_err custody_in_case(db_conn *c, const char *id, const char *case_id, bool *ye
 
 static const char sql_for_pv[] =
 	"SELECT regime, ground, started_at AS arrested_at, deadline_at, extensions, family_informed_at,"
-	" lawyer_contacted_at, ended_at, end_kind FROM custodies WHERE id = ?";
+	" lawyer_contacted_at, ended_at, end_kind, ground_code, condition_on_entry, condition_on_exit"
+	" FROM custodies WHERE id = ?";
 
-/* what a sealed PV states of its custody: the names of the sealed format */
-#define PV_CUSTODY_FIELDS(X) X(V, arrested_at, TIME, 0, 0, NULL, OUT)
+/* what a sealed PV states of its custody: the names of the sealed format
+ * (issue 17 item 2: the ground of art 66-1 with its labels, the condition
+ * on entry and on exit) */
+#define PV_CUSTODY_FIELDS(X) \
+	X(V, arrested_at, TIME, 0, 0, NULL, OUT) \
+	X(V, ground_label_fr, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT) \
+	X(V, ground_label_ar, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, OUT)
 static const rec_field pv_custody_fields[] = {PV_CUSTODY_FIELDS(REC_FIELD)};
 static const rec_desc pv_custody_rec = REC_DESC_FLAT("pv_custody", NULL, pv_custody_fields, NULL, &custody_rec);
 
 sj_err custody_for_pv(db_conn *c, const char *id, json_t **out)
 {
-	return dbj_rec_one(c, sql_for_pv, &pv_custody_rec, out, "t", id);
+	sj_err e = dbj_rec_one(c, sql_for_pv, &pv_custody_rec, out, "t", id);
+	const char *code = e ? NULL : jstr(*out, "ground_code");
+	json_t *g = NULL;
+	if (code && proc_ground_get(c, code, &g) == SJ_OK) {
+		json_object_set(*out, "ground_label_fr", json_object_get(g, "label_fr"));
+		json_object_set(*out, "ground_label_ar", json_object_get(g, "label_ar"));
+	}
+	json_decref(g);
+	return e;
 }
 
 
@@ -93,7 +108,10 @@ sj_err custody_for_pv(db_conn *c, const char *id, json_t **out)
 	" k.lawyer_delay_date AS lawyer_delay_date, r.lawyer_confidence AS lawyer_rule_confidence,"            \
 	" k.guardian_informed_at AS guardian_informed_at, k.guardian_informed_how AS guardian_informed_how,"   \
 	" COALESCE(r.guardian_required, 0) AS guardian_required, r.code AS rule_code, k.why AS why,"          \
-	" k.close_recorded_at AS close_recorded_at, k.authority AS authority, r.source AS rule_source, r.confidence AS rule_confidence" \
+	" k.close_recorded_at AS close_recorded_at, k.authority AS authority, r.source AS rule_source, r.confidence AS rule_confidence," \
+	" k.condition_on_entry AS condition_on_entry, k.condition_on_exit AS condition_on_exit,"             \
+	" k.prosecutor_agreement_ref AS prosecutor_agreement_ref, k.prosecutor_agreement_at AS prosecutor_agreement_at," \
+	" k.place_for_minors AS place_for_minors"                                                           \
 	" FROM custodies k JOIN cases c ON c.id = k.case_id JOIN units u ON u.id = k.unit_id"                  \
 	" JOIN persons p ON p.id = k.person_id JOIN ref_custody_rules r ON r.id = k.rule_id"                   \
 	" JOIN users o ON o.id = k.opened_by"

@@ -343,13 +343,19 @@ static sj_err custody_part(buf *b, i18n_lang lang, json_t *k)
 	e = e ? e : esc(b, L(lang, "case.custody"));
 	e = e ? e : buf_adds(b, "</h2>\n<table class=\"fields\">\n");
 	e = e ? e : row(b, lang, "custody.regime", E(lang, "regime", jstr(k, "regime")));
+	/* the ground of art 66-1 in the document's language (issue 17 item 2) */
+	const char *gl = jstr(k, lang == I18N_AR ? "ground_label_ar" : "ground_label_fr");
+	if (gl)
+		e = e ? e : row(b, lang, "custody.ground_code", gl);
 	e = e ? e : row(b, lang, "custody.ground", jstr(k, "ground"));
 	e = e ? e : row_time(b, lang, "doc.arrested-at", json_object_get(k, "arrested_at"));
+	e = e ? e : row(b, lang, "custody.condition_on_entry", jstr(k, "condition_on_entry"));
 	e = e ? e : row_time(b, lang, "custody.deadline", json_object_get(k, "deadline_at"));
 	e = e ? e : row_time(b, lang, "custody.family-at", json_object_get(k, "family_informed_at"));
 	e = e ? e : row_time(b, lang, "custody.lawyer-at", json_object_get(k, "lawyer_contacted_at"));
 	e = e ? e : row_time(b, lang, "custody.ended-at", json_object_get(k, "ended_at"));
 	e = e ? e : row(b, lang, "custody.end-kind", E(lang, "custody.end", jstr(k, "end_kind")));
+	e = e ? e : row(b, lang, "custody.condition_on_exit", jstr(k, "condition_on_exit"));
 	return e ? e : buf_adds(b, "</table>\n");
 }
 
@@ -456,6 +462,23 @@ sj_err print_pv_html(json_t *pv, i18n_lang lang, buf *b)
 	e = e ? e : buf_adds(b, "</h2>\n<div class=\"statements\" dir=\"auto\">");
 	e = e ? e : esc(b, jstr(body, "statements"));
 	e = e ? e : buf_adds(b, "</div>\n");
+	/* what the PV's template asks for (data/pv_templates.json, issue 17 item
+	 * 7), each under its label in the document's language; the sealed
+	 * content's when sealed */
+	static const char *const tpl[] = {"hours_exception", "occupant", "witnesses", "confronted", "inventory",
+					  "expert", "mission", "synthesis"};
+	json_t *src = ct ? ct : body;
+	for (size_t i = 0; !e && i < sizeof tpl / sizeof tpl[0]; i++) {
+		char key[40];
+		snprintf(key, sizeof key, "pv.%s", tpl[i]);
+		if (!jstr(src, tpl[i]))
+			continue;
+		e = buf_adds(b, "<h2>");
+		e = e ? e : esc(b, L(lang, key));
+		e = e ? e : buf_adds(b, "</h2>\n<div class=\"statements template\" dir=\"auto\">");
+		e = e ? e : esc(b, jstr(src, tpl[i]));
+		e = e ? e : buf_adds(b, "</div>\n");
+	}
 	/* the formula, the signatures and the seal stay together on one page */
 	e = e ? e : buf_adds(b, "<div class=\"closing\">\n");
 	e = e ? e : readback(b, lang, body);

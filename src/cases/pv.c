@@ -41,7 +41,7 @@ static void hash_hex(const char *content, char out[65])
 /* ---------- the records ---------- */
 
 REC_ENUM_DEF_PUBLIC(pv_types, "pvtype", "hearing_complainant", "hearing_victim", "hearing_suspect", "hearing_witness",
-		    "confrontation", "search", "seizure", "arrest_custody", "transmission");
+		    "confrontation", "search", "seizure", "arrest_custody", "transmission", "expert_requisition", "synthesis");
 REC_ENUM_DEF_PUBLIC(pv_signatures, "sig", "signed", "thumbprint", "refused");
 REC_ENUM_DEF(pv_statuses, "pvstatus", "draft", "sealed");
 
@@ -83,6 +83,9 @@ REC_ENUM_DEF(pv_statuses, "pvstatus", "draft", "sealed");
 	X(V, witnesses, TEXT, 2, SJ_MAX_SHORT_TEXT, NULL, IN | EDIT | PII | NULLABLE | MULTI) \
 	X(V, confronted, TEXT, 2, SJ_MAX_SHORT_TEXT, NULL, IN | EDIT | PII | NULLABLE | MULTI) \
 	X(V, inventory, TEXT, 2, SJ_MAX_LONG_TEXT, NULL, IN | EDIT | NULLABLE | MULTI) \
+	X(V, expert, TEXT, 2, SJ_MAX_SHORT_TEXT, NULL, IN | EDIT | PII | NULLABLE | MULTI) \
+	X(V, mission, TEXT, 2, SJ_MAX_LONG_TEXT, NULL, IN | EDIT | NULLABLE | MULTI) \
+	X(V, synthesis, TEXT, 2, SJ_MAX_LONG_TEXT, NULL, IN | EDIT | PII | NULLABLE | MULTI) \
 	X(V, drafter_badge, CODE, 1, SJ_MAX_BADGE, NULL, OUT) \
 	X(V, content_text, TEXT, 0, 0, NULL, 0) \
 	X(V, seal_signature, TEXT, 0, 0, NULL, 0) \
@@ -151,7 +154,8 @@ static json_t *body_from(json_t *in, json_t *base)
 {
 	json_t *b = base ? json_deep_copy(base) : json_object();
 	static const char *const keys[] = {"statements", "read_back", "signature", "refusal_reason", "hours_exception",
-					   "occupant", "witnesses", "confronted", "inventory", NULL};
+					   "occupant", "witnesses", "confronted", "inventory", "expert", "mission",
+					   "synthesis", NULL};
 	for (int i = 0; b && keys[i]; i++) {
 		json_t *v = json_object_get(in, keys[i]);
 		if (v)
@@ -419,7 +423,9 @@ static sj_err template_why(db_conn *c, json_t *pv, const char **why)
 	if (!ok) {
 		static const char *const codes[][2] = {{"search", "pv-template-search"},
 						       {"confrontation", "pv-template-confrontation"},
-						       {"seizure", "pv-template-seizure"}};
+						       {"seizure", "pv-template-seizure"},
+						       {"expert_requisition", "pv-template-expert-requisition"},
+						       {"synthesis", "pv-template-synthesis"}};
 		*why = "pv-template-incomplete";
 		for (size_t k = 0; k < sizeof codes / sizeof codes[0]; k++)
 			if (strcmp(codes[k][0], type) == 0)
@@ -432,7 +438,9 @@ static sj_err template_why(db_conn *c, json_t *pv, const char **why)
 /* custody_ready (issue 17 item 3): a custody PV is sealed once the custody
  * has ended (its release or presentation time exists: 422
  * "pv-custody-not-ended"), the family was informed ("pv-custody-family-not-
- * informed") and every right was notified ("pv-rights-not-notified"). */
+ * informed"), every right was notified ("pv-rights-not-notified") and the
+ * person's condition on entry and on exit is recorded ("pv-custody-
+ * condition-missing", the PV states both: CPP 66, the register). */
 static sj_err custody_ready(db_conn *c, const char *custody_id, const char **why)
 {
 	json_t *k = NULL;
@@ -449,6 +457,8 @@ static sj_err custody_ready(db_conn *c, const char *custody_id, const char **why
 		*why = "pv-custody-family-not-informed";
 	else if (missing > 0)
 		*why = "pv-rights-not-notified";
+	else if (!json_is_string(json_object_get(k, "condition_on_entry")) || !json_is_string(json_object_get(k, "condition_on_exit")))
+		*why = "pv-custody-condition-missing";
 	json_decref(k);
 	return *why ? SJ_EUNPROCESSABLE : SJ_OK;
 }
@@ -514,7 +524,8 @@ sj_err pv_seal(db_conn *c, const sj_actor *a, const char *id, json_t **out, cons
 			    "signature", json_object_get(body, "signature"), "refusal_reason",
 			    json_object_get(body, "refusal_reason"), "custody", custody, "corrects", jstr(pv, "corrects"),
 			    "sealed_at", (json_int_t)now, "sealed_by", "badge", a->badge, "name", a->name);
-	static const char *const extra[] = {"hours_exception", "occupant", "witnesses", "confronted", "inventory", NULL};
+	static const char *const extra[] = {"hours_exception", "occupant", "witnesses", "confronted", "inventory",
+					    "expert", "mission", "synthesis", NULL};
 	for (int k = 0; content && extra[k]; k++)
 		if (jstr(body, extra[k]))
 			json_object_set(content, extra[k], json_object_get(body, extra[k]));

@@ -195,9 +195,14 @@ sj_err referral_create(db_conn *c, const sj_actor *a, const char *case_id, json_
 		json_decref(prior);
 		return e;
 	}
-	/* The bundle: what travels with the file. */
+	/* The bundle: what travels with the file — the seized items with it,
+	 * deposited at the office's registry first (CPP 23, issue 17 item 8). */
 	json_t *kase = NULL, *pvs = NULL, *custodies = NULL, *seizures = NULL;
-	e = case_get(c, r->id, &kase);
+	char registry[REF_CODE_MAX + 64]; /* the office by its code: within a holder's SJ_MAX_NAME */
+	snprintf(registry, sizeof registry, "Greffe — كتابة الضبط — %s", jstr(office, "code") ? jstr(office, "code") : "");
+	int64_t deposited = 0;
+	e = seizure_deposit_on_referral(c, a, r->id, registry, clock_now_ms(), &deposited);
+	e = e ? e : case_get(c, r->id, &kase);
 	e = e ? e : pv_list(c, r->id, true, &pvs);
 	e = e ? e : custody_list_case(c, r->id, &custodies);
 	e = e ? e : seizure_list_case(c, r->id, &seizures);

@@ -110,7 +110,11 @@ static const char sql_link[] =
 	"INSERT INTO seizure_transfers (id, seizure_id, seq, from_holder, to_holder, at, reason, recorded_by)"
 	" VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM seizure_transfers WHERE seizure_id = ?), ?, ?, ?, ?, ?)";
 static const char sql_seal_used[] = "SELECT COUNT(*) FROM seizures WHERE unit_id = ? AND seal_no = ?";
-static const char sql_pv_of_case[] = "SELECT COUNT(*) FROM pvs WHERE id = ? AND case_id = ?";
+/* the PV that records a seizure (CPP 59-60): a search, a seizure, or the
+ * arrest and custody PV (a body search) of the same case */
+static const char sql_pv_of_case[] =
+	"SELECT COUNT(*) FROM pvs WHERE id = ? AND case_id = ? AND type IN ('search', 'seizure', 'arrest_custody')";
+static const char sql_pv_in_case[] = "SELECT COUNT(*) FROM pvs WHERE id = ? AND case_id = ?";
 
 sj_err seizure_create(db_conn *c, const sj_actor *a, const char *case_id, json_t *in, json_t **out, const char **why)
 {
@@ -144,13 +148,19 @@ sj_err seizure_create(db_conn *c, const sj_actor *a, const char *case_id, json_t
 			return SJ_EUNPROCESSABLE;
 		}
 	}
-	if (pv_id) {
-		if ((e = dbj_int(c, sql_pv_of_case, &n, "tt", pv_id, r->id)))
-			return e;
-		if (!n) {
-			*why = "seizure-pv-not-in-case";
-			return SJ_EUNPROCESSABLE;
-		}
+	/* a seizure is recorded by its PV (issue 17 item 8): required */
+	if (!pv_id) {
+		*why = "seizure-needs-pv";
+		return SJ_EUNPROCESSABLE;
+	}
+	int64_t typed = 0;
+	e = dbj_int(c, sql_pv_in_case, &n, "tt", pv_id, r->id);
+	e = e ? e : dbj_int(c, sql_pv_of_case, &typed, "tt", pv_id, r->id);
+	if (e)
+		return e;
+	if (!n || !typed) {
+		*why = n ? "seizure-pv-wrong-type" : "seizure-pv-not-in-case";
+		return SJ_EUNPROCESSABLE;
 	}
 	char id[ID_LEN + 1], lid[ID_LEN + 1];
 	id_new(id);
@@ -197,6 +207,32 @@ static const char sql_move[] =
 	"UPDATE seizures SET holder = ?, storage_place = COALESCE(CAST(? AS TEXT), storage_place) WHERE id = ?";
 
 static const char sql_case_of[] = "SELECT case_id FROM seizures WHERE id = ?";
+
+/* what is still held by the unit: no decision on its fate, not deposited */
+static const char sql_to_deposit[] =
+	"SELECT id, holder FROM seizures WHERE case_id = ? AND fate IS NULL AND holder <> ? ORDER BY seal_no, id";
+
+sj_err seizure_deposit_on_referral(db_conn *c, const sj_actor *a, const char *case_id, const char *registry,
+				   int64_t at, int64_t *deposited)
+{
+	*deposited = 0;
+	json_t *rows = NULL;
+	sj_err e = dbj_rows(c, sql_to_deposit, "id:t,holder:t", &rows, "tt", case_id, registry);
+	size_t i;
+	json_t *o;
+	json_array_foreach(rows, i, o) {
+		char lid[ID_LEN + 1];
+		id_new(lid);
+		const char *sid = jstr(o, "id");
+		e = e ? e : db_run(c, sql_link, "tttttitt", lid, sid, sid, jstr(o, "holder"), registry, at,
+				   "dépôt au greffe avec la procédure / إيداع بكتابة الضبط مع المسطرة", a->id);
+		e = e ? e : db_run(c, sql_move, "ttt", registry, registry, sid);
+		if (!e)
+			(*deposited)++;
+	}
+	json_decref(rows);
+	return e;
+}
 
 sj_err seizure_transfer(db_conn *c, const sj_actor *a, const char *id, json_t *in, json_t **out, const char **why)
 {

@@ -18,7 +18,9 @@ extern const rec_desc seizure_rec, seizure_transfer_rec, seizure_fate_rec;
 
 /* seizure_create records an item in open case case_id (409 "case-not-open")
  * from in (a seizure body); a seal number already used in the unit is 409
- * "seal-number-taken", a seizure PV of another case 422 "seizure-pv-not-in-case",
+ * "seal-number-taken"; the PV that records it is required (422
+ * "seizure-needs-pv", issue 17 item 8): a search, seizure or arrest and
+ * custody PV ("seizure-pv-wrong-type") of the same case ("seizure-pv-not-in-case");
  * a seizure time in the future 422 "seizure-in-future".
  * The chain starts with a transfer "seized" → holder. *out: the item. */
 SJ_MUST_USE sj_err seizure_create(db_conn *c, const sj_actor *a, const char *case_id, json_t *in, json_t **out,
@@ -50,6 +52,14 @@ SJ_MUST_USE sj_err seizure_get(db_conn *c, const char *id, json_t **out);
 /* seizure_read returns item id for the actor: SJ_ENOTFOUND
  * "seizure-not-found", SJ_EFORBIDDEN. */
 SJ_MUST_USE sj_err seizure_read(db_conn *c, const sj_actor *a, const char *id, json_t **out, const char **why);
+/* seizure_deposit_on_referral deposits at the court registry (registry:
+ * the registry's name as the chain records it) every item of case case_id
+ * still held — no fate decided, not already there — when the file is
+ * referred (CPP 23: the seized items travel with the file): a link of the
+ * chain from the holder to the registry at at, the holder and storage place
+ * moved. *deposited: how many. Inside the caller's write transaction. */
+SJ_MUST_USE sj_err seizure_deposit_on_referral(db_conn *c, const sj_actor *a, const char *case_id,
+					       const char *registry, int64_t at, int64_t *deposited);
 /* seizure_list_case returns the case's items, each with its chain. */
 SJ_MUST_USE sj_err seizure_list_case(db_conn *c, const char *case_id, json_t **out);
 

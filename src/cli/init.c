@@ -139,13 +139,15 @@ static int load_file(db_conn *c, const char *data, const char *name, sj_err (*fn
 
 /* load_retention loads the procedure's reference data (issue 17): the
  * retention rules (retention.json, loi 09-08 art 3; nothing is purged without
- * a rule), the grounds of art 66-1 (custody_rules.json "grounds") and the PV
+ * a rule), the grounds of art 66-1 (custody_rules.json "grounds"), what the
+ * minor rules require (CPP 460, custody_rules.json) and the PV
  * templates per type (pv_templates.json). */
 static int load_retention(db_conn *c, const char *data, int *added)
 {
 	*added = 0;
 	return load_file(c, data, "retention.json", proc_retention_load_rules, added) ||
 	       load_file(c, data, "custody_rules.json", proc_grounds_load, added) ||
+	       load_file(c, data, "custody_rules.json", proc_minor_rules_load, added) ||
 	       load_file(c, data, "pv_templates.json", pv_load_templates, added);
 }
 

@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "exchange/exchange.h"
 #include "mobile/mobile.h"
+#include "procedure/procedure.h"
 #include "config/config.h"
 #include "core/clock.h"
 #include "core/i18n.h"
@@ -413,11 +414,14 @@ int cli_serve(int argc, char **argv)
 		log_msg(LOG_WARN, "the background exchange with central did not start", NULL);
 	if (mob_job_start(a->db))
 		log_msg(LOG_WARN, "the mobile units' packet validation did not start", NULL);
+	if (proc_retention_job_start(a->db))
+		log_msg(LOG_WARN, "the daily retention job did not start", NULL);
 	while (!stop_requested)
 		pause();
 	log_msg(LOG_INFO, "stopping", NULL);
 	xchg_loop_stop();
 	mob_job_stop();
+	proc_retention_job_stop();
 	http_stop(srv);
 	db_stop_finishers(a->db); /* every handed commit ended and answered */
 	audit_committer_stop(); /* signs the head at rest */

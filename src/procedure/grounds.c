@@ -72,3 +72,42 @@ sj_err proc_grounds_list(db_conn *c, json_t **out)
 	*out = json_pack("{s:o}", "grounds", list);
 	return *out ? SJ_OK : SJ_ENOMEM;
 }
+
+static const char sql_from[] = "SELECT MIN(effective_from) FROM ref_custody_grounds";
+
+sj_err proc_grounds_required_at(db_conn *c, int64_t at, bool *required)
+{
+	*required = false;
+	json_t *row = NULL;
+	sj_err e = dbj_one(c, sql_from, "from:t", &row, "");
+	if (e == SJ_ENOTFOUND)
+		return SJ_OK;
+	if (e)
+		return e;
+	const char *from = jstr(row, "from");
+	char day[11];
+	clock_legal_date(at, day);
+	*required = from && strlen(from) == 10 && strcmp(day, from) >= 0;
+	json_decref(row);
+	return SJ_OK;
+}
+
+sj_err proc_ground_check(db_conn *c, const char *code, int64_t start, const char **why)
+{
+	bool required = false;
+	sj_err e = proc_grounds_required_at(c, start, &required);
+	if (e)
+		return e;
+	if (!code && required)
+		*why = "custody-ground-required";
+	if (!code)
+		return required ? SJ_EUNPROCESSABLE : SJ_OK;
+	json_t *g = NULL;
+	e = proc_ground_get(c, code, &g);
+	json_decref(g);
+	if (e == SJ_ENOTFOUND) {
+		*why = "custody-ground-unknown";
+		return SJ_EUNPROCESSABLE;
+	}
+	return e;
+}

@@ -27,7 +27,7 @@
  * for the writes); the caller appends the audit entry in the same one.
  * Tables (the only SQL on them is here): proc_avis, proc_instructions,
  * custody_rights_notices, custody_sessions, main_courante,
- * main_courante_days.
+ * main_courante_days, proc_minor_rules, proc_minor_officers.
  */
 #ifndef SJ_PROCEDURE_H
 #define SJ_PROCEDURE_H
@@ -87,8 +87,53 @@ SJ_MUST_USE sj_err proc_grounds_load(db_conn *c, json_t *root, int *added);
 /* proc_ground_get returns the ground with that code (new object);
  * SJ_ENOTFOUND. */
 SJ_MUST_USE sj_err proc_ground_get(db_conn *c, const char *code, json_t **out);
+/* proc_grounds_required_at sets *required when a custody started at at
+ * must name a ground of the list: its legal date is on or after the list's
+ * effective date (loi 03.23: 2025-12-08, data); no list loaded: false. */
+SJ_MUST_USE sj_err proc_grounds_required_at(db_conn *c, int64_t at, bool *required);
+/* proc_ground_check checks a custody's ground_code code (NULL: none given)
+ * for a custody started at start: 422 "custody-ground-unknown" for a code
+ * not in the list, "custody-ground-required" for none once the list is in
+ * force (proc_grounds_required_at). */
+SJ_MUST_USE sj_err proc_ground_check(db_conn *c, const char *code, int64_t start, const char **why);
 /* proc_grounds_list returns {"grounds": [...]} by code. */
 SJ_MUST_USE sj_err proc_grounds_list(db_conn *c, json_t **out);
+
+/* --- the minors' procedure (minors.c; CPP 458–460) --- */
+
+/* What the minor rule in force requires of a retention (data/custody_rules.json,
+ * by the custody rule's code); found false: no such rule, nothing required. */
+typedef struct proc_minor_rule_t {
+	bool found;
+	bool specialised_opj;        /* an OPJ charged with minors (proc_minor_officers) */
+	bool prosecutor_agreement;   /* the prosecutor's agreement, its reference and time */
+	bool separate_place;         /* a place reserved for minors, apart from adults */
+	bool guardian_at_hearings;   /* the guardian present at each questioning */
+} proc_minor_rule_t;
+
+extern const rec_desc proc_minor_officer_rec;
+/* proc_minor_rules_load loads what each minor rule of custody_rules.json
+ * (root) requires, once per rule code; SJ_EINVAL on a malformed flag. */
+SJ_MUST_USE sj_err proc_minor_rules_load(db_conn *c, json_t *root, int *added);
+/* proc_minor_rule fills *out for the custody rule with code rule_code
+ * (NULL or unknown: found = false). */
+SJ_MUST_USE sj_err proc_minor_rule(db_conn *c, const char *rule_code, proc_minor_rule_t *out);
+/* proc_minor_check applies the minor rule rule_code to a retention opened
+ * by the actor at start from in (a custody body): 403 "opj-minors-required"
+ * when the rule wants an OPJ charged with minors and the actor was not
+ * designated on the start's legal date; 422 "custody-minor-needs-agreement"
+ * without prosecutor_agreement_ref and _at (not in the future:
+ * "proc-time-in-future"); 422 "custody-minor-place" without place and
+ * place_for_minors true. Called by custody_open for the minor regime. */
+SJ_MUST_USE sj_err proc_minor_check(db_conn *c, const sj_actor *a, const char *rule_code, json_t *in, int64_t start,
+				    const char **why);
+/* proc_minor_officer_add records (administrator) that the user with that
+ * badge (404 "user-not-found"; an OPJ: 422 "minors-officer-not-opj") is
+ * charged with minors since in.since (not after today: 422
+ * "proc-time-in-future") by decision in.decision_ref; once (409
+ * "minors-officer-recorded"). *out: the designation. */
+SJ_MUST_USE sj_err proc_minor_officer_add(db_conn *c, const sj_actor *a, const char *badge, json_t *in,
+					  json_t **out, const char **why);
 
 /* --- summons and warrants (summons.c) --- */
 
@@ -207,6 +252,33 @@ SJ_MUST_USE sj_err proc_retention_load_rules(db_conn *c, json_t *root, int *adde
  * rows as they were). *out: {at, purged: [tombstones]} for the caller's
  * audit entry. The daily job calls it (POST /api/v1/retention/run). */
 SJ_MUST_USE sj_err proc_retention_run(db_conn *c, const sj_actor *a, json_t **out);
+
+extern const rec_desc proc_retention_part_rec, proc_person_retention_rec;
+/* proc_retention_for_person returns when each part of the record of person
+ * person_id goes (the person readable by the actor: case_person_page's
+ * refusals): {person_id, parts: [{kind "custody_register", custody_id,
+ * case_number, ended_at, rule_code, keep_days, uncertain, goes_at (null
+ * while the custody is open), purged_at (once gone)}], kept: what the job
+ * never purges}. The shortest custody_register rule in force applies (the
+ * job applies every rule in force). */
+SJ_MUST_USE sj_err proc_retention_for_person(db_conn *c, const sj_actor *a, const char *person_id, json_t **out,
+					     const char **why);
+#define PROC_RETENTION_HOUR   1    /* the daily run starts after 01:00 legal time */
+#define PROC_RETENTION_POLL_S 60   /* the job looks every minute whether today's run is due */
+/* proc_retention_daily runs today's retention once per legal day (claimed in
+ * retention_job_runs, so several processes on one database run it once),
+ * from PROC_RETENTION_HOUR legal time on, as the system: *ran says whether
+ * it ran now; *out (new object or NULL) is proc_retention_run's answer. A
+ * purge appends its audit entry (action "retention.run", every tombstone)
+ * in the same transaction. */
+SJ_MUST_USE sj_err proc_retention_daily(db_conn *c, bool *ran, json_t **out);
+/* proc_retention_job_start starts the daily job of `sijill serve`
+ * (retention_job.c): a round every PROC_RETENTION_POLL_S seconds, each in
+ * its own write transaction; proc_retention_job_wake runs a round at once
+ * (the test clock moved); proc_retention_job_stop joins it. */
+SJ_MUST_USE sj_err proc_retention_job_start(db *d);
+void proc_retention_job_wake(void);
+void proc_retention_job_stop(void);
 
 /* --- inside the module --- */
 

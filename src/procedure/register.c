@@ -37,6 +37,7 @@ REC_ENUM_DEF(session_kinds, "session_kind", "questioning", "rest", "meal", "medi
 	X(C, started_at, TIME, 0, 0, NULL, IN | REQ | OUT) \
 	X(C, ended_at, TIME, 0, 0, NULL, IN | REQ | OUT) \
 	X(C, note, TEXT, 1, SJ_MAX_SHORT_TEXT, NULL, IN | OUT | MULTI | NULLABLE) \
+	X(C, guardian_present, TEXT, 2, SJ_MAX_NAME, NULL, IN | OUT | PII | NULLABLE) \
 	X(C, recorded_by, CODE, 1, SJ_MAX_BADGE, NULL, OUT) \
 	X(C, recorded_at, TIME, 0, 0, NULL, OUT)
 static const rec_field session_fields[] = {REC_ID_FIELD, SESSION_FIELDS(REC_FIELD)};
@@ -74,7 +75,9 @@ static const rec_field visas_fields[] = {VISAS_FIELDS(REC_FIELD)};
 const rec_desc proc_visas_rec = REC_DESC("proc_visas", NULL, visas_fields, NULL);
 
 static const char sql_case_of[] = "SELECT case_id FROM custodies WHERE id = ?";
-static const char sql_custody_state[] = "SELECT status, started_at, ended_at, unit_id FROM custodies WHERE id = ?";
+static const char sql_custody_state[] =
+	"SELECT k.status, k.started_at, k.ended_at, k.unit_id, k.regime, r.code AS rule_code FROM custodies k"
+	" JOIN ref_custody_rules r ON r.id = k.rule_id WHERE k.id = ?";
 static const char sql_add[] =
 	"INSERT INTO custody_sessions (" REC_COLS(SESSION_FIELDS) ") VALUES (" REC_QS(SESSION_FIELDS) ")";
 /* questioning never overlaps a questioning or a rest (both ways) */
@@ -88,13 +91,25 @@ sj_err proc_session_add(db_conn *c, const sj_actor *a, const char *id, json_t *i
 	case_ref r;
 	json_t *st = NULL;
 	sj_err e = case_ref_of(c, a, sql_case_of, id, "custody-not-found", true, &r, why);
-	e = e ? e : dbj_one(c, sql_custody_state, "status:t,started_at:i,ended_at:i,unit_id:t", &st, "t", id);
-	if (e)
+	e = e ? e : dbj_one(c, sql_custody_state, "status:t,started_at:i,ended_at:i,unit_id:t,regime:t,rule_code:t", &st,
+			    "t", id);
+	proc_minor_rule_t mr = {0};
+	if (!e && strcmp(jstr(st, "regime"), "minor") == 0)
+		e = proc_minor_rule(c, jstr(st, "rule_code"), &mr);
+	if (e) {
+		json_decref(st);
 		return e;
+	}
 	int64_t start = jint(st, "started_at"), end = jint(st, "ended_at");
 	bool ended = json_is_integer(json_object_get(st, "ended_at")) && strcmp(jstr(st, "status"), "closed") == 0;
 	json_decref(st);
 	const char *kind = jstr(in, "kind");
+	/* a minor is heard with the guardian present (CPP 460, rule data) */
+	const char *guardian = jstr(in, "guardian_present");
+	if (mr.guardian_at_hearings && strcmp(kind, "questioning") == 0 && (!guardian || !*guardian)) {
+		*why = "session-minor-needs-guardian";
+		return SJ_EUNPROCESSABLE;
+	}
 	int64_t from = jint(in, "started_at"), to = jint(in, "ended_at"), n = 0;
 	if (!proc_time_ok(from, start, "proc-time-before-arrest", why) || !proc_time_ok(to, start, "proc-time-before-arrest", why))
 		return SJ_EUNPROCESSABLE;
@@ -120,10 +135,10 @@ sj_err proc_session_add(db_conn *c, const sj_actor *a, const char *id, json_t *i
 	}
 	char sid[ID_LEN + 1];
 	id_new(sid);
-	json_t *row = json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:O?,s:s,s:I}", "id", sid, "custody_id", id, "unit_id",
+	json_t *row = json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:O?,s:s?,s:s,s:I}", "id", sid, "custody_id", id, "unit_id",
 				r.unit_id, "kind", kind, "started_at", (json_int_t)from, "ended_at", (json_int_t)to, "note",
-				json_object_get(in, "note"), "recorded_by", a->id, "recorded_at",
-				(json_int_t)clock_now_ms());
+				json_object_get(in, "note"), "guardian_present", guardian, "recorded_by", a->id,
+				"recorded_at", (json_int_t)clock_now_ms());
 	if (!row)
 		return SJ_ENOMEM;
 	e = dbj_write(c, sql_add, &proc_session_rec, row, false, "");
@@ -135,7 +150,7 @@ sj_err proc_session_add(db_conn *c, const sj_actor *a, const char *id, json_t *i
 }
 
 static const char sql_sessions[] =
-	"SELECT id, custody_id, kind, started_at, ended_at, note, r_badge AS recorded_by, recorded_at"
+	"SELECT id, custody_id, kind, started_at, ended_at, note, guardian_present, r_badge AS recorded_by, recorded_at"
 	" FROM custody_sessions JOIN (SELECT id AS r_id, badge AS r_badge FROM users) r ON r.r_id = recorded_by"
 	" WHERE custody_id = ? ORDER BY started_at, id";
 static const char sql_rights[] =
@@ -292,6 +307,13 @@ static sj_err page(buf *b, json_t *en)
 	}
 	e = e ? e : field(b, "procreg.ground", jstr(k, "ground"));
 	e = e ? e : field_time(b, "procreg.started_at", json_object_get(k, "started_at"));
+	e = e ? e : field(b, "procreg.condition_on_entry", jstr(k, "condition_on_entry"));
+	if (jstr(k, "regime") && strcmp(jstr(k, "regime"), "minor") == 0) { /* CPP 460 */
+		e = e ? e : field(b, "procreg.prosecutor_agreement_ref", jstr(k, "prosecutor_agreement_ref"));
+		e = e ? e : field_time(b, "procreg.prosecutor_agreement_at", json_object_get(k, "prosecutor_agreement_at"));
+		e = e ? e : field(b, "procreg.place", jstr(k, "place"));
+		e = e ? e : field_time(b, "procreg.guardian_informed_at", json_object_get(k, "guardian_informed_at"));
+	}
 	e = e ? e : field_time(b, "procreg.deadline_at", json_object_get(k, "deadline_at"));
 	e = e ? e : field(b, "procreg.extensions", ext);
 	e = e ? e : field_time(b, "procreg.family_informed_at", json_object_get(k, "family_informed_at"));
@@ -301,7 +323,9 @@ static sj_err page(buf *b, json_t *en)
 	e = e ? e : buf_adds(b, "<tr><th>");
 	e = e ? e : both(b, "procreg.end_kind");
 	e = e ? e : cell_enum(b, "custody.end", jstr(k, "end_kind"));
-	e = e ? e : buf_adds(b, "</tr>\n</table>\n<h3>");
+	e = e ? e : buf_adds(b, "</tr>\n");
+	e = e ? e : field(b, "procreg.condition_on_exit", jstr(k, "condition_on_exit"));
+	e = e ? e : buf_adds(b, "</table>\n<h3>");
 	e = e ? e : both(b, "procreg.sessions");
 	e = e ? e : buf_adds(b, "</h3>\n<table class=\"list\"><tr><th>");
 	e = e ? e : both(b, "proc_session.kind");
@@ -311,6 +335,8 @@ static sj_err page(buf *b, json_t *en)
 	e = e ? e : both(b, "proc_session.ended_at");
 	e = e ? e : buf_adds(b, "</th><th>");
 	e = e ? e : both(b, "proc_session.note");
+	e = e ? e : buf_adds(b, "</th><th>");
+	e = e ? e : both(b, "proc_session.guardian_present");
 	e = e ? e : buf_adds(b, "</th></tr>\n");
 	size_t i;
 	json_t *s;
@@ -320,6 +346,7 @@ static sj_err page(buf *b, json_t *en)
 		e = e ? e : cell_time(b, json_object_get(s, "started_at"));
 		e = e ? e : cell_time(b, json_object_get(s, "ended_at"));
 		e = e ? e : cell(b, jstr(s, "note"));
+		e = e ? e : cell(b, jstr(s, "guardian_present"));
 		e = e ? e : buf_adds(b, "</tr>\n");
 	}
 	e = e ? e : buf_adds(b, "</table>\n<h3>");

@@ -8,12 +8,15 @@
 
 #include <sodium.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 
 #include "core/clock.h"
 #include "core/id.h"
 #include "core/jdump.h"
 #include "core/limits.h"
+#include "audit/audit.h"
+#include "cases/cases.h"
 #include "db/dbj.h"
 
 #define DAY_MS (24LL * 3600 * 1000)
@@ -195,5 +198,124 @@ sj_err proc_retention_run(db_conn *c, const sj_actor *a, json_t **out)
 		return e;
 	}
 	*out = json_pack("{s:I,s:o}", "at", (json_int_t)now, "purged", list);
+	return *out ? SJ_OK : SJ_ENOMEM;
+}
+
+/* ------------------------------------------------------------ the daily job */
+
+static const char sql_claim[] =
+	"INSERT INTO retention_job_runs (day, started_at, tombstones) VALUES (?, ?, 0) ON CONFLICT (day) DO NOTHING"
+	" RETURNING day";
+static const char sql_done[] = "UPDATE retention_job_runs SET tombstones = ? WHERE day = ?";
+
+sj_err proc_retention_daily(db_conn *c, bool *ran, json_t **out)
+{
+	*ran = false;
+	*out = NULL;
+	int64_t now = clock_now_ms();
+	struct tm tm;
+	clock_legal_tm(now, &tm);
+	if (tm.tm_hour < PROC_RETENTION_HOUR)
+		return SJ_OK;
+	char day[11];
+	clock_legal_date(now, day);
+	json_t *row = NULL;
+	sj_err e = dbj_one(c, sql_claim, "day:t", &row, "ti", day, now);
+	json_decref(row);
+	if (e == SJ_ENOTFOUND)
+		return SJ_OK; /* today's run is done (here or by another process) */
+	if (e)
+		return e;
+	*ran = true;
+	const sj_actor sys = {.badge = "system", .name = "system", .role_name = "system", .via = "job"};
+	e = proc_retention_run(c, &sys, out);
+	json_t *purged = e ? NULL : json_object_get(*out, "purged");
+	size_t n = json_array_size(purged);
+	e = e ? e : db_run(c, sql_done, "it", (int64_t)n, day);
+	/* a purge is audited with every tombstone it left; a day with nothing
+	 * past its time leaves only its row of retention_job_runs */
+	if (!e && n) {
+		audit_entry ae = {.badge = "system", .role = "system", .action = "retention.run", .object_type = "retention",
+				  .object_id = day, .outcome = "ok",
+				  .detail = json_pack("{s:s,s:O}", "day", day, "purged", purged)};
+		e = ae.detail ? audit_append(c, &ae, NULL) : SJ_ENOMEM;
+		json_decref(ae.detail);
+	}
+	if (e) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return e;
+}
+
+/* ------------------------------------------------------------ a person's record */
+
+/* GET /persons/{id}/retention: when each part of a person's record goes. */
+#define PART_FIELDS(X) \
+	X(V, kind, TEXT, 1, 32, NULL, OUT) \
+	X(V, custody_id, ID, 0, 36, NULL, OUT) \
+	X(V, case_number, CODE, 1, 64, NULL, OUT) \
+	X(V, ended_at, TIME, 0, 0, NULL, OUT) \
+	X(V, rule_code, CODE, 1, 64, NULL, OUT) \
+	X(V, keep_days, INT, 0, 0, NULL, OUT) \
+	X(V, uncertain, BOOL, 0, 0, NULL, OUT) \
+	X(V, goes_at, TIME, 0, 0, NULL, OUT) \
+	X(V, purged_at, TIME, 0, 0, NULL, OUT)
+static const rec_field part_fields[] = {PART_FIELDS(REC_FIELD)};
+const rec_desc proc_retention_part_rec = REC_DESC("proc_retention_part", NULL, part_fields, NULL);
+#define PERSON_RETENTION_FIELDS(X) \
+	X(V, person_id, ID, 0, 36, NULL, OUT) \
+	X(V, parts, ARRAY, 0, 0, &proc_retention_part_rec, OUT) \
+	X(V, kept, ARRAY, 0, 0, NULL, OUT)
+static const rec_field person_retention_fields[] = {PERSON_RETENTION_FIELDS(REC_FIELD)};
+const rec_desc proc_person_retention_rec = REC_DESC("proc_person_retention", NULL, person_retention_fields, NULL);
+
+static const char sql_person_custodies[] =
+	"SELECT k.id AS custody_id, c.number AS case_number, k.ended_at AS ended_at,"
+	" (SELECT MIN(t.purged_at) FROM retention_tombstones t WHERE t.record_id = k.id) AS purged_at"
+	" FROM custodies k JOIN cases c ON c.id = k.case_id WHERE k.person_id = ? ORDER BY k.started_at, k.id";
+/* the shortest rule in force wins: the job applies every rule in force */
+static const char sql_register_rule[] =
+	"SELECT code, keep_days, uncertain FROM retention_rules WHERE kind = 'custody_register' AND effective_from <= ?"
+	" ORDER BY keep_days, code LIMIT 1";
+
+sj_err proc_retention_for_person(db_conn *c, const sj_actor *a, const char *person_id, json_t **out, const char **why)
+{
+	*out = NULL;
+	json_t *page = NULL, *rows = NULL, *rule = NULL;
+	sj_err e = case_person_page(c, a, person_id, &page, why); /* the person readable by the actor */
+	json_decref(page);
+	if (e)
+		return e;
+	char today[11];
+	clock_legal_date(clock_now_ms(), today);
+	e = dbj_rows(c, sql_person_custodies, "custody_id:t,case_number:t,ended_at:i,purged_at:i", &rows, "t", person_id);
+	if (!e) {
+		e = dbj_one(c, sql_register_rule, "code:t,keep_days:i,uncertain:i", &rule, "t", today);
+		if (e == SJ_ENOTFOUND)
+			e = SJ_OK;
+	}
+	size_t i;
+	json_t *o;
+	json_array_foreach(rows, i, o) {
+		json_object_set_new(o, "kind", json_string("custody_register"));
+		if (!rule)
+			continue;
+		int64_t keep = (int64_t)json_integer_value(json_object_get(rule, "keep_days"));
+		json_object_set(o, "rule_code", json_object_get(rule, "code"));
+		json_object_set_new(o, "keep_days", json_integer(keep));
+		json_object_set_new(o, "uncertain", json_boolean(json_integer_value(json_object_get(rule, "uncertain"))));
+		json_t *end = json_object_get(o, "ended_at");
+		/* an open custody goes keep_days after it ends: not known yet */
+		json_object_set_new(o, "goes_at", json_is_integer(end) ? json_integer(json_integer_value(end) + keep * DAY_MS)
+								: json_null());
+	}
+	json_decref(rule);
+	if (e) {
+		json_decref(rows);
+		return e;
+	}
+	/* never purged by the job: the PVs, the custodies themselves, the cases */
+	*out = json_pack("{s:s,s:o,s:[sss]}", "person_id", person_id, "parts", rows, "kept", "pvs", "custodies", "cases");
 	return *out ? SJ_OK : SJ_ENOMEM;
 }

@@ -12,6 +12,7 @@
 #include "exchange/exchange.h"
 #include "org/units.h"
 #include "persons/persons.h"
+#include "refdata/refdata.h"
 #include "search/search.h"
 #include "text/ident.h"
 
@@ -75,6 +76,9 @@ REC_ENUM_DEF_PUBLIC(reg_doc_kinds, "dockind", "lost", "stolen");
 #define WANTED_FIELDS(X) \
 	X(C, reference, TEXT, 1, SJ_MAX_REFERENCE, NULL, IN | REQ | OUT) \
 	X(C, issuing_authority, TEXT, 2, SJ_MAX_SHORT_TEXT, NULL, IN | REQ | OUT) \
+	X(C, authority_code, CODE, 1, REF_CODE_MAX, NULL, IN | OUT | NULLABLE) \
+	X(C, order_reference, TEXT, 1, SJ_MAX_REFERENCE, NULL, IN | OUT | NULLABLE) \
+	X(C, order_date, DATE, 0, 10, NULL, IN | OUT | NULLABLE) \
 	X(C, offence, TEXT, 2, SJ_MAX_SHORT_TEXT, NULL, IN | REQ | OUT) \
 	X(C, danger, ENUM, 0, 0, &reg_dangers, IN | REQ | OUT) \
 	X(C, person_id, ID, 0, 36, NULL, IN | OUT | NULLABLE) \
@@ -331,12 +335,42 @@ static const regdesc *find_reg(const char *name)
 	return NULL;
 }
 
+/* wanted_order checks the magistrate's order a wanted notice carries (issue
+ * 17 item 5): the issuing authority is an office of the reference data
+ * (data/prosecution.json), with the order's reference and date, not after
+ * today — "moi-même" and a notice with no order are refused. */
+static sj_err wanted_order(db_conn *c, json_t *in, const char **why)
+{
+	const char *code = js(in, "authority_code"), *ref_no = js(in, "order_reference"), *date = js(in, "order_date");
+	if (!code || !ref_no || !*ref_no || !date) {
+		*why = "wanted-needs-order";
+		return SJ_EUNPROCESSABLE;
+	}
+	json_t *office = NULL;
+	sj_err e = ref_prosecution_get(c, code, &office);
+	json_decref(office);
+	if (e == SJ_ENOTFOUND) {
+		*why = "wanted-authority-unknown";
+		return SJ_EUNPROCESSABLE;
+	}
+	char today[11];
+	clock_legal_date(clock_now_ms(), today);
+	if (!e && strcmp(date, today) > 0) {
+		*why = "wanted-order-in-future";
+		return SJ_EUNPROCESSABLE;
+	}
+	return e;
+}
+
 sj_err reg_create(db_conn *c, const sj_actor *a, const char *reg, json_t *in, json_t **out, const char **why)
 {
 	*out = NULL;
 	const regdesc *r = find_reg(reg);
 	if (!r)
 		return SJ_EINTERNAL;
+	sj_err oe = r->rec == &reg_wanted_rec ? wanted_order(c, in, why) : SJ_OK;
+	if (oe)
+		return oe;
 	json_t *row = json_deep_copy(in);
 	if (!row)
 		return SJ_ENOMEM;

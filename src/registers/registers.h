@@ -61,7 +61,10 @@ bool reg_doc_normalize(const char *in, char out[REG_DOC_MAX + 1]);
  * "document", "phone"; in checked against its record) in the actor's unit, its names
  * indexed (wanted) or its plate, VIN or number normalised; *out gets
  * {"id", "status": "active", "unit"}. A reference already used in the unit is
- * SJ_ECONFLICT "register-reference-taken". */
+ * SJ_ECONFLICT "register-reference-taken". A wanted notice carries the
+ * issuing magistrate's order (issue 17 item 5): authority_code, an office of
+ * the reference data, order_reference and order_date (422 "wanted-needs-order"
+ * when one is missing, "wanted-authority-unknown", "wanted-order-in-future"). */
 SJ_MUST_USE sj_err reg_create(db_conn *c, const sj_actor *a, const char *reg, json_t *in, json_t **out,
 			      const char **why);
 

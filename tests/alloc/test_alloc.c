@@ -285,7 +285,8 @@ static void k_custody_open(rq *q, int iter)
 	char pid[64];
 	new_person(iter, pid);
 	set(q, FZ_OPJ, "POST", "/api/v1/cases/%s/custody", CASE_ID);
-	body(q, "{\"person_id\":\"%s\",\"regime\":\"ordinary\",\"ground\":\"art 66-1: risque de fuite\"}", pid);
+	body(q, "{\"person_id\":\"%s\",\"regime\":\"ordinary\",\"ground\":\"art 66-1: risque de fuite\","
+		"\"ground_code\":\"PREVENT_FLIGHT\",\"condition_on_entry\":\"Bon état apparent\"}", pid);
 }
 
 static void k_custody_extend(rq *q, int iter)
@@ -301,10 +302,16 @@ static void k_custody_extend(rq *q, int iter)
 
 static void k_seizure(rq *q, int iter)
 {
+	/* a seizure is recorded by its PV (issue 17): drafted first */
+	rq p;
+	set(&p, FZ_OFFICER, "POST", "/api/v1/cases/%s/pvs", CASE_ID);
+	body(&p, "{\"type\":\"seizure\",\"statements\":\"Saisie %d\",\"read_back\":true}", iter);
+	char pv[64];
+	call_id(&p, 201, NULL, pv);
 	set(q, FZ_OFFICER, "POST", "/api/v1/cases/%s/seizures", CASE_ID);
 	body(q, "{\"seal_no\":\"AL-S-%06d\",\"description\":\"Telephone\",\"quantity\":\"1\",\"storage_place\":\"Armoire\","
-		"\"holder\":\"demo-officer\"}",
-	     iter);
+		"\"holder\":\"demo-officer\",\"pv_id\":\"%s\"}",
+	     iter, pv);
 }
 
 static void k_referral(rq *q, int iter)
@@ -345,7 +352,7 @@ static void k_search(rq *q, int iter)
 static void k_register(rq *q, int iter)
 {
 	set(q, FZ_OPJ, "POST", "/api/v1/registers/wanted");
-	body(q, "{\"reference\":\"AL-%06d\",\"issuing_authority\":\"Procureur du Roi\",\"offence\":\"vol\","
+	body(q, "{\"reference\":\"AL-%06d\",\"authority_code\":\"TPI-CASA-PENAL\",\"order_reference\":\"ORD-2024-1\",\"order_date\":\"2024-06-01\",\"issuing_authority\":\"Procureur du Roi\",\"offence\":\"vol\","
 		"\"danger\":\"low\",\"first_name_lat\":\"Matrice\",\"last_name_lat\":\"Recherche\"}",
 	     iter);
 }

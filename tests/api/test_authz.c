@@ -85,7 +85,7 @@ static fixture F[] = {
 	{"document", ""}, {"merge", ""}, {"notification", ""}, {"unitA", "AR-CASA-OULFA"}, {"badge", "demo-officer"},
 	{"phone", ""}, {"declaration", ""}, {"residence", ""}, {"residence2", ""}, {"vnumber", ""},
 	{"cact", ""}, {"cclaim", ""}, {"cclaim2", ""}, {"ccrisis", ""}, {"cfile", ""}, {"cevent", ""},
-	{"offence", ""}, {"spub", ""}, {"mtour", ""}, {"menrol", ""},
+	{"offence", ""}, {"spub", ""}, {"mtour", ""}, {"menrol", ""}, {"pvz", ""},
 };
 #define NF (sizeof F / sizeof F[0])
 
@@ -254,6 +254,9 @@ static const probe PROBES[] = {
 	/* an officer is not an OPJ: the administrator's enrolment is a 422, never 403/404 */
 	{"POST", "/api/v1/users/{badge}/opj-key", "/api/v1/users/${badge}/opj-key", false, NULL, true},
 	{"POST", "/api/v1/users/{badge}/opj-key/revoke", "/api/v1/users/${badge}/opj-key/revoke", false, NULL, false},
+	/* an officer is not an OPJ: the designation for minors is a 422 for the administrator (issue 17) */
+	{"POST", "/api/v1/users/{badge}/minors-officer", "/api/v1/users/${badge}/minors-officer", false,
+	 "{\"since\":\"2026-01-05\",\"decision_ref\":\"DGSN/PJ/1\"}", false},
 	{"GET", "/api/v1/units", "/api/v1/units", false, NULL, true},
 	{"GET", "/api/v1/settings", "/api/v1/settings", false, NULL, true},
 	{"PUT", "/api/v1/settings/{key}", "/api/v1/settings/lookup.flag_per_day", false, NULL, false},
@@ -293,7 +296,8 @@ static const probe PROBES[] = {
 	{"POST", "/api/v1/pvs/{id}/seal", "/api/v1/pvs/${pv}/seal", true, "{}", true},
 	{"GET", "/api/v1/pvs/{id}/print", "/api/v1/pvs/${pv}/print", true, NULL, true},
 	{"POST", "/api/v1/cases/{id}/custody", "/api/v1/cases/${case}/custody", true,
-	 "{\"person_id\":\"${person2}\",\"regime\":\"ordinary\",\"ground\":\"art 66-1: autre unité\"}", false},
+	 "{\"person_id\":\"${person2}\",\"regime\":\"ordinary\",\"ground\":\"art 66-1: autre unité\","
+	 "\"ground_code\":\"PREVENT_FLIGHT\",\"condition_on_entry\":\"Bon état apparent\"}", false},
 	{"GET", "/api/v1/custody/deadlines", "/api/v1/custody/deadlines", false, NULL, true},
 	{"GET", "/api/v1/custody/{id}", "/api/v1/custody/${custody}", true, NULL, true},
 	{"PATCH", "/api/v1/custody/{id}", "/api/v1/custody/${custody}", true,
@@ -302,7 +306,7 @@ static const probe PROBES[] = {
 	 "{\"authorisation_ref\":\"PR/2026/1\",\"authorisation_date\":\"2026-11-29\",\"authorised_by\":\"Procureur du Roi\"}",
 	 false},
 	{"POST", "/api/v1/custody/{id}/close", "/api/v1/custody/${custody}/close", true,
-	 "{\"end\":\"released\",\"note\":\"autre unité\"}", false},
+	 "{\"end\":\"released\",\"note\":\"autre unité\",\"condition_on_exit\":\"Même état\"}", false},
 	{"GET", "/api/v1/units/{code}/custody-register", "/api/v1/units/${unitA}/custody-register", true, NULL, true},
 	{"GET", "/api/v1/units/{code}/custody-daily", "/api/v1/units/${unitA}/custody-daily", true, NULL, true},
 	{"GET", "/api/v1/units/{code}/custody-daily.html", "/api/v1/units/${unitA}/custody-daily.html", true, NULL, true},
@@ -336,12 +340,14 @@ static const probe PROBES[] = {
 	{"POST", "/api/v1/units/{code}/main-courante/seal", "/api/v1/units/${unitA}/main-courante/seal", true,
 	 "{\"day\":\"2026-01-01\"}", false},
 	{"GET", "/api/v1/units/{code}/main-courante.html", "/api/v1/units/${unitA}/main-courante.html", true, NULL, true},
+	{"GET", "/api/v1/persons/{id}/retention", "/api/v1/persons/${person}/retention", true, NULL, true},
 	{"POST", "/api/v1/retention/run", "/api/v1/retention/run", false, NULL, true},
 	{"GET", "/api/v1/custody-grounds", "/api/v1/custody-grounds", false, NULL, true},
 	{"POST", "/api/v1/seizures/{id}/fate", "/api/v1/seizures/${seizure}/fate", true,
 	 "{\"fate\":\"destruction\",\"reference\":\"TPI/2026/9\",\"decided_on\":\"2026-11-30\"}", false},
 	{"POST", "/api/v1/cases/{id}/seizures", "/api/v1/cases/${case}/seizures", true,
-	 "{\"seal_no\":\"B-S-9\",\"description\":\"xx\",\"quantity\":\"1\",\"storage_place\":\"xx\",\"holder\":\"xx\"}", false},
+	 "{\"seal_no\":\"B-S-9\",\"description\":\"xx\",\"quantity\":\"1\",\"storage_place\":\"xx\",\"holder\":\"xx\","
+	 "\"pv_id\":\"${pvz}\"}", false},
 	{"GET", "/api/v1/seizures/{id}", "/api/v1/seizures/${seizure}", true, NULL, true},
 	{"POST", "/api/v1/seizures/{id}/transfers", "/api/v1/seizures/${seizure}/transfers", true,
 	 "{\"to\":\"Greffe\",\"reason\":\"autre unité\",\"storage_place\":\"Greffe\"}", false},
@@ -544,13 +550,17 @@ static int setup(void **state)
 	}
 	th_resp_free(&r);
 	make("custody", "/api/v1/cases/${case}/custody", opj,
-	     "{\"person_id\":\"${person}\",\"regime\":\"ordinary\",\"ground\":\"art 66-1: risque de fuite\"}");
+	     "{\"person_id\":\"${person}\",\"regime\":\"ordinary\",\"ground\":\"art 66-1: risque de fuite\","
+	     "\"ground_code\":\"PREVENT_FLIGHT\",\"condition_on_entry\":\"Bon état apparent\"}");
 	make("pv", "/api/v1/cases/${case}/pvs", officer,
 	     "{\"type\":\"hearing_suspect\",\"person_id\":\"${person}\",\"statements\":\"Je conteste.\",\"read_back\":true,"
 	     "\"signature\":\"signed\"}");
+	/* a seizure is recorded by its PV (issue 17) */
+	make("pvz", "/api/v1/cases/${case}/pvs", officer,
+	     "{\"type\":\"seizure\",\"statements\":\"Saisie.\",\"read_back\":true,\"signature\":\"signed\"}");
 	make("seizure", "/api/v1/cases/${case}/seizures", officer,
 	     "{\"seal_no\":\"MX-S-0001\",\"description\":\"Telephone\",\"quantity\":\"1\",\"storage_place\":\"Armoire\","
-	     "\"holder\":\"demo-officer\"}");
+	     "\"holder\":\"demo-officer\",\"pv_id\":\"${pvz}\"}");
 	char case2[64];
 	make("referral", "/api/v1/cases", officer, CASE_B);
 	snprintf(case2, sizeof case2, "%s", fx("referral"));
@@ -575,7 +585,7 @@ static int setup(void **state)
 	snprintf(path, sizeof path, "/api/v1/cases/%s/referral", case2);
 	make("referral", path, opj, "{}");
 	make("wanted", "/api/v1/registers/wanted", opj,
-	     "{\"reference\":\"MX-2026-001\",\"issuing_authority\":\"Procureur du Roi\",\"offence\":\"vol\","
+	     "{\"reference\":\"MX-2026-001\",\"authority_code\":\"TPI-CASA-PENAL\",\"order_reference\":\"ORD-2024-1\",\"order_date\":\"2024-06-01\",\"issuing_authority\":\"Procureur du Roi\",\"offence\":\"vol\","
 	     "\"danger\":\"low\",\"first_name_lat\":\"Matrice\",\"last_name_lat\":\"Recherche\"}");
 	make("vehicle", "/api/v1/registers/vehicles", officer, "{\"plate\":\"23456-ب-6\",\"make\":\"Dacia\"}");
 	make("document", "/api/v1/registers/documents", officer,

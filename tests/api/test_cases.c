@@ -133,9 +133,28 @@ static void open_custody(const char *case_id, const char *person_id, const char 
 {
 	char path[128];
 	snprintf(path, sizeof path, "/api/v1/cases/%s/custody", case_id);
-	th_resp r = req("POST", path, opj,
-			json_pack("{s:s,s:s,s:s}", "person_id", person_id, "regime", regime, "ground",
-				  "art 66-1: risque de fuite et conservation des preuves"));
+	json_t *body = json_pack("{s:s,s:s,s:s,s:s,s:s}", "person_id", person_id, "regime", regime, "ground",
+				 "art 66-1: risque de fuite et conservation des preuves", "condition_on_entry",
+				 "Bon état apparent", "ground_code", "PREVENT_FLIGHT");
+	if (strcmp(regime, "minor") == 0) {
+		/* a minor is retained by an OPJ charged with minors, with the
+		 * prosecutor's agreement, in a place reserved for minors (CPP 460;
+		 * issue 17, tests/api/test_procedure.c) */
+		char *admin = th_login(&S, "demo-admin");
+		th_resp d = req("POST", "/api/v1/users/demo-opj/minors-officer", admin,
+				json_pack("{s:s,s:s}", "since", "2026-01-01", "decision_ref", "DGSN/PJ/MIN/1"));
+		assert_true(d.status == 201 || d.status == 409);
+		th_resp_free(&d);
+		free(admin);
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		json_t *minor = json_pack("{s:s,s:b,s:s,s:I}", "place", "Brigade des mineurs", "place_for_minors", 1,
+					  "prosecutor_agreement_ref", "PR/M/1", "prosecutor_agreement_at",
+					  (json_int_t)ts.tv_sec * 1000 - 60000);
+		json_object_update(body, minor);
+		json_decref(minor);
+	}
+	th_resp r = req("POST", path, opj, body);
 	th_expect(&r, 201);
 	snprintf(kid, 37, "%s", th_str(&r, "id"));
 	th_resp_free(&r);
@@ -217,7 +236,7 @@ static void whole_case_from_complaint_to_closure(void **st)
 
 	/* 4. Custody: an officer may not; the OPJ opens it under the rule in force. */
 	snprintf(path, sizeof path, "/api/v1/cases/%s/custody", case_id);
-	r = req("POST", path, officer, json_pack("{s:s,s:s,s:s}", "person_id", suspect, "regime", "ordinary", "ground", "x"));
+	r = req("POST", path, officer, json_pack("{s:s,s:s,s:s,s:s,s:s}", "person_id", suspect, "regime", "ordinary", "ground", "x", "condition_on_entry", "Bon état apparent", "ground_code", "PREVENT_FLIGHT"));
 	expect_problem(&r, 403, "opj-required");
 	th_resp_free(&r);
 	char custody[37];
@@ -317,11 +336,20 @@ static void whole_case_from_complaint_to_closure(void **st)
 	th_resp_free(&r);
 
 	/* 7. A seized item and its chain of custody. */
+	/* the PV that records it first (issue 17: a seizure requires its PV) */
+	snprintf(path, sizeof path, "/api/v1/cases/%s/pvs", case_id);
+	r = req("POST", path, officer,
+		json_pack("{s:s,s:s,s:b,s:s}", "type", "seizure", "statements", "Saisie d'un couteau.", "read_back", 1,
+			  "signature", "signed"));
+	th_expect(&r, 201);
+	char seizure_pv[37];
+	snprintf(seizure_pv, sizeof seizure_pv, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/cases/%s/seizures", case_id);
 	r = req("POST", path, officer,
-		json_pack("{s:s,s:s,s:s,s:s,s:s}", "seal_no", "OULFA-S-0001", "description", "Couteau à cran d'arrêt",
+		json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "seal_no", "OULFA-S-0001", "description", "Couteau à cran d'arrêt",
 			  "quantity", "1", "storage_place", "Armoire des scellés, arrondissement Oulfa", "holder",
-			  "demo-officer"));
+			  "demo-officer", "pv_id", seizure_pv));
 	th_expect(&r, 201);
 	char seizure[37];
 	snprintf(seizure, sizeof seizure, "%s", th_str(&r, "id"));
@@ -347,7 +375,7 @@ static void whole_case_from_complaint_to_closure(void **st)
 	expect_problem(&r, 409, "referral-custody-open");
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/custody/%s/close", custody);
-	r = req("POST", path, opj, json_pack("{s:s,s:s}", "end", "presented", "note", "présenté au parquet général"));
+	r = req("POST", path, opj, json_pack("{s:s,s:s,s:s}", "end", "presented", "note", "présenté au parquet général", "condition_on_exit", "Même état qu'à l'entrée"));
 	th_expect(&r, 200);
 	assert_string_equal(th_str(&r, "status"), "closed");
 	assert_string_equal(th_str(&r, "end_kind"), "presented");
@@ -583,7 +611,7 @@ static void extension_needs_authorisation_and_stays_in_limits(void **st)
 	new_case("CP-608", case3, NULL);
 	add_person(case3, "suspect", person("BK300402", "Sqalli", "Reda", "الصقلي", "رضا"), s3);
 	snprintf(path, sizeof path, "/api/v1/cases/%s/custody", case3);
-	r = req("POST", path, opj, json_pack("{s:s,s:s,s:s}", "person_id", s3, "regime", "ordinary", "ground", "x y z"));
+	r = req("POST", path, opj, json_pack("{s:s,s:s,s:s,s:s,s:s}", "person_id", s3, "regime", "ordinary", "ground", "x y z", "condition_on_entry", "Bon état apparent", "ground_code", "PREVENT_FLIGHT"));
 	expect_problem(&r, 422, "custody-rule-not-applicable");
 	th_resp_free(&r);
 }
@@ -665,7 +693,7 @@ static void overdue_custody_shows_in_deadlines(void **st)
 	assert_int_equal(json_array_size(json_object_get(r.json, "held")), 0);
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/custody/%s/close", kid);
-	r = req("POST", path, opj, json_pack("{s:s}", "end", "released"));
+	r = req("POST", path, opj, json_pack("{s:s,s:s}", "end", "released", "condition_on_exit", "Même état qu'à l'entrée"));
 	th_expect(&r, 200);
 	th_resp_free(&r);
 }
@@ -926,7 +954,8 @@ static void entering_a_wanted_person_raises_a_hit(void **st)
 {
 	(void)st;
 	th_resp r = req("POST", "/api/v1/registers/wanted", officer2,
-			json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "reference", "AR-LIS-2026-017", "issuing_authority",
+			json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "authority_code", "TPI-CASA-PENAL",
+				  "order_reference", "ORD-2024-1", "order_date", "2024-06-01", "reference", "AR-LIS-2026-017", "issuing_authority",
 				  "Procureur du Roi, TPI Casablanca", "offence", "vol avec violence", "danger", "high",
 				  "first_name_ar", "محمد", "last_name_ar", "العلوي", "birth_date", "1987-02-03"));
 	th_expect(&r, 201);
@@ -1061,7 +1090,7 @@ static void close_custody(const char *kid)
 {
 	char path[160];
 	snprintf(path, sizeof path, "/api/v1/custody/%s/close", kid);
-	th_resp r = req("POST", path, opj, json_pack("{s:s}", "end", "presented"));
+	th_resp r = req("POST", path, opj, json_pack("{s:s,s:s}", "end", "presented", "condition_on_exit", "Même état qu'à l'entrée"));
 	th_expect(&r, 200);
 	th_resp_free(&r);
 }
@@ -1238,23 +1267,23 @@ static void minor_regime_checks(void **st)
 	snprintf(path, sizeof path, "/api/v1/cases/%s/custody", case_id);
 	long long before = count("SELECT COUNT(*) FROM custodies WHERE case_id = '%s'", case_id);
 	/* an adult under the minor regime: 422 */
-	th_resp r = req("POST", path, opj, json_pack("{s:s,s:s,s:s}", "person_id", adult, "regime", "minor", "ground",
-						     "art 460: retenue du mineur"));
+	th_resp r = req("POST", path, opj, json_pack("{s:s,s:s,s:s,s:s,s:s}", "person_id", adult, "regime", "minor", "ground",
+						     "art 460: retenue du mineur", "condition_on_entry", "Bon état apparent", "ground_code", "PREVENT_FLIGHT"));
 	expect_problem(&r, 422, "custody-not-a-minor");
 	th_resp_free(&r);
 	/* no birth date: 422 */
-	r = req("POST", path, opj, json_pack("{s:s,s:s,s:s}", "person_id", nobirth, "regime", "minor", "ground",
-					     "art 460: retenue du mineur"));
+	r = req("POST", path, opj, json_pack("{s:s,s:s,s:s,s:s,s:s}", "person_id", nobirth, "regime", "minor", "ground",
+					     "art 460: retenue du mineur", "condition_on_entry", "Bon état apparent", "ground_code", "PREVENT_FLIGHT"));
 	expect_problem(&r, 422, "custody-minor-needs-birth-date");
 	th_resp_free(&r);
 	/* a minor under the ordinary regime: 422 (CPP 458–460, the data says so);
 	 * terrorism and state security are not for this case's charges */
-	r = req("POST", path, opj, json_pack("{s:s,s:s,s:s}", "person_id", minor, "regime", "ordinary", "ground",
-					     "art 66-1: conservation des preuves"));
+	r = req("POST", path, opj, json_pack("{s:s,s:s,s:s,s:s,s:s}", "person_id", minor, "regime", "ordinary", "ground",
+					     "art 66-1: conservation des preuves", "condition_on_entry", "Bon état apparent", "ground_code", "PREVENT_FLIGHT"));
 	expect_problem(&r, 422, "custody-minor-regime-required");
 	th_resp_free(&r);
-	r = req("POST", path, opj, json_pack("{s:s,s:s,s:s}", "person_id", minor, "regime", "state_security", "ground",
-					     "art 66-1: conservation des preuves"));
+	r = req("POST", path, opj, json_pack("{s:s,s:s,s:s,s:s,s:s}", "person_id", minor, "regime", "state_security", "ground",
+					     "art 66-1: conservation des preuves", "condition_on_entry", "Bon état apparent", "ground_code", "PREVENT_FLIGHT"));
 	expect_problem(&r, 422, "custody-regime-not-for-offences");
 	th_resp_free(&r);
 	assert_int_equal(count("SELECT COUNT(*) FROM custodies WHERE case_id = '%s'", case_id), before);

@@ -61,6 +61,19 @@ static const char *jget(json_t *o, const char *k)
 }
 
 /* has_alert: the alerts of o name a hit on register reg. */
+/* seizure_pv drafts the seizure PV of the case whose seizures path is path
+ * (".../cases/ID/seizures") — a seizure is recorded by its PV (issue 17) —
+ * and writes its id into pv. */
+static void seizure_pv(const char *path, const char *tok, char pv[37])
+{
+	char p[256];
+	snprintf(p, sizeof p, "%.*s/pvs", (int)(strlen(path) - strlen("/seizures")), path);
+	th_resp r = th_json(&S, "POST", p, tok, "{\"type\":\"seizure\",\"statements\":\"Saisie.\",\"read_back\":true}");
+	th_expect(&r, 201);
+	snprintf(pv, 37, "%s", jget(r.json, "id"));
+	th_resp_free(&r);
+}
+
 static bool has_alert(json_t *o, const char *reg)
 {
 	size_t i;
@@ -128,9 +141,12 @@ static void stolen_phone_hits_when_seized(void **st)
 	char path[256];
 	snprintf(path, sizeof path, "/api/v1/cases/%s/seizures", jget(r.json, "id"));
 	th_resp_free(&r);
-	r = th_json(&S, "POST", path, officer2,
-		    "{\"seal_no\":\"B-S-0001\",\"description\":\"Telephone Samsung noir\",\"quantity\":\"1\","
-		    "\"storage_place\":\"Armoire 2\",\"holder\":\"demo-officer2\",\"imei\":\"356938035643809\"}");
+	char pv[37], body[400];
+	seizure_pv(path, officer2, pv);
+	snprintf(body, sizeof body,
+		 "{\"seal_no\":\"B-S-0001\",\"description\":\"Telephone Samsung noir\",\"quantity\":\"1\","
+		 "\"storage_place\":\"Armoire 2\",\"holder\":\"demo-officer2\",\"imei\":\"356938035643809\",\"pv_id\":\"%s\"}", pv);
+	r = th_json(&S, "POST", path, officer2, body);
 	th_expect(&r, 201);
 	assert_true(has_alert(r.json, "phone"));
 	assert_string_equal(jget(r.json, "imei"), "356938035643809");
@@ -274,9 +290,12 @@ static void declared_after_seizure_hits(void **st)
 	char path[256];
 	snprintf(path, sizeof path, "/api/v1/cases/%s/seizures", jget(r.json, "id"));
 	th_resp_free(&r);
-	r = th_json(&S, "POST", path, officer2,
-		    "{\"seal_no\":\"B-S-0100\",\"description\":\"Renault Clio grise\",\"quantity\":\"1\","
-		    "\"storage_place\":\"Fourriere\",\"holder\":\"demo-officer2\",\"plate\":\"77777 B 1\"}");
+	char pv[37], body[400];
+	seizure_pv(path, officer2, pv);
+	snprintf(body, sizeof body,
+		 "{\"seal_no\":\"B-S-0100\",\"description\":\"Renault Clio grise\",\"quantity\":\"1\","
+		 "\"storage_place\":\"Fourriere\",\"holder\":\"demo-officer2\",\"plate\":\"77777 B 1\",\"pv_id\":\"%s\"}", pv);
+	r = th_json(&S, "POST", path, officer2, body);
 	th_expect(&r, 201);
 	assert_string_equal(jget(r.json, "plate"), "77777-B-1");
 	th_resp_free(&r);

@@ -164,7 +164,7 @@ static void whole_case(th_server *s, const char *officer, const char *opj, const
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/cases/%s/custody", id);
 	r = req(s, "POST", path, opj,
-		json_pack("{s:s,s:s,s:s}", "person_id", suspect, "regime", "ordinary", "ground", "flagrant délit"));
+		json_pack("{s:s,s:s,s:s,s:s,s:s}", "person_id", suspect, "regime", "ordinary", "ground", "flagrant délit", "condition_on_entry", "Bon état apparent", "ground_code", "PREVENT_FLIGHT"));
 	th_expect(&r, 201);
 	snprintf(custody, sizeof custody, "%s", th_str(&r, "id"));
 	th_resp_free(&r);

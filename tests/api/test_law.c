@@ -51,15 +51,19 @@ static int teardown(void **state)
 
 /* at_utc moves the server's clock to the UTC instant t_ms and logs in again
  * (sessions do not outlive the moved clock). */
+static long long clock_offset_ms; /* the server's clock minus ours */
+
 static void at_utc(long long t_ms)
 {
 	long long now = (long long)time(NULL) * 1000;
+	clock_offset_ms = t_ms - now;
 	th_set_clock(&S, t_ms - now);
 	login_all();
 }
 
 static void real_time(void)
 {
+	clock_offset_ms = 0;
 	th_set_clock(&S, 0);
 	login_all();
 }
@@ -142,7 +146,26 @@ static th_resp try_custody(const char *case_id, const char *pid, const char *reg
 {
 	char path[128];
 	snprintf(path, sizeof path, "/api/v1/cases/%s/custody", case_id);
-	json_t *b = json_pack("{s:s,s:s,s:s}", "person_id", pid, "regime", regime, "ground", GROUND);
+	json_t *b = json_pack("{s:s,s:s,s:s,s:s,s:s}", "person_id", pid, "regime", regime, "ground", GROUND,
+			      "condition_on_entry", "Bon état apparent", "ground_code", "PREVENT_FLIGHT");
+	if (strcmp(regime, "minor") == 0) {
+		/* a minor is retained by an OPJ charged with minors, with the
+		 * prosecutor's agreement, in a place reserved for minors (CPP 460;
+		 * issue 17, tests/api/test_procedure.c) */
+		char *admin = th_login(&S, "demo-admin");
+		th_resp d = req("POST", "/api/v1/users/demo-opj/minors-officer", admin,
+				json_pack("{s:s,s:s}", "since", "2000-01-01", "decision_ref", "DGSN/PJ/MIN/1"));
+		assert_true(d.status == 201 || d.status == 409);
+		th_resp_free(&d);
+		free(admin);
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		json_t *m = json_pack("{s:s,s:b,s:s,s:I}", "place", "Brigade des mineurs", "place_for_minors", 1,
+				      "prosecutor_agreement_ref", "PR/M/1", "prosecutor_agreement_at",
+				      (json_int_t)(ts.tv_sec * 1000LL + clock_offset_ms - 60000));
+		json_object_update(b, m);
+		json_decref(m);
+	}
 	if (started_at)
 		json_object_set_new(b, "started_at", json_integer(started_at));
 	return req("POST", path, tok, b);
@@ -160,7 +183,7 @@ static void close_ok(const char *kid)
 {
 	char path[128];
 	snprintf(path, sizeof path, "/api/v1/custody/%s/close", kid);
-	th_resp r = req("POST", path, opj, json_pack("{s:s}", "end", "released"));
+	th_resp r = req("POST", path, opj, json_pack("{s:s,s:s}", "end", "released", "condition_on_exit", "Même état qu'à l'entrée"));
 	th_expect(&r, 200);
 	th_resp_free(&r);
 }
@@ -405,7 +428,7 @@ static void custody_times_cannot_be_rewritten(void **st)
 	th_set_clock(&S, 50 * HOUR);
 	login_all();
 	snprintf(path, sizeof path, "/api/v1/custody/%s/close", kid);
-	r = req("POST", path, opj, json_pack("{s:s,s:I}", "end", "presented", "at", (json_int_t)(start + 47 * HOUR)));
+	r = req("POST", path, opj, json_pack("{s:s,s:I,s:s}", "end", "presented", "at", (json_int_t)(start + 47 * HOUR), "condition_on_exit", "Même état qu'à l'entrée"));
 	th_expect(&r, 200);
 	assert_true(json_is_true(json_object_get(r.json, "closed_late")));
 	assert_true(json_is_true(json_object_get(r.json, "overdue")));
@@ -492,7 +515,7 @@ static void known_to_police_follows_what_stands(void **st)
 	add_suspect(b, NULL, y);
 	open_ok(b, y, "ordinary", kid);
 	snprintf(path, sizeof path, "/api/v1/custody/%s/close", kid);
-	r = req("POST", path, opj, json_pack("{s:s}", "end", "presented"));
+	r = req("POST", path, opj, json_pack("{s:s,s:s}", "end", "presented", "condition_on_exit", "Même état qu'à l'entrée"));
 	th_expect(&r, 200);
 	th_resp_free(&r);
 	assert_true(known(y));
@@ -575,7 +598,7 @@ static th_resp refer(const char *cas)
 	add_suspect(cas, NULL, p);
 	open_ok(cas, p, "ordinary", kid);
 	snprintf(path, sizeof path, "/api/v1/custody/%s/close", kid);
-	th_resp r = req("POST", path, opj, json_pack("{s:s}", "end", "presented"));
+	th_resp r = req("POST", path, opj, json_pack("{s:s,s:s}", "end", "presented", "condition_on_exit", "Même état qu'à l'entrée"));
 	th_expect(&r, 200);
 	th_resp_free(&r);
 	seal_a_pv(cas);
@@ -756,7 +779,7 @@ static void opj_status_and_rank_come_from_the_record(void **st)
 	th_expect(&r, 200);
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/custody/%s/close", kid);
-	r = req("POST", path, chief, json_pack("{s:s}", "end", "released"));
+	r = req("POST", path, chief, json_pack("{s:s,s:s}", "end", "released", "condition_on_exit", "Même état qu'à l'entrée"));
 	th_expect(&r, 200);
 	th_resp_free(&r);
 	/* an inspector is an OPJ only by grant, with its date and reference */

@@ -116,7 +116,7 @@ static void settle(void)
 static char wanted_id[64], vehicle_id[64];
 
 #define WANTED_BODY                                                                                               \
-	"{\"reference\":\"MB-2026-777\",\"issuing_authority\":\"Procureur du Roi, TPI Rabat\",\"offence\":\"vol "   \
+	"{\"reference\":\"MB-2026-777\",\"authority_code\":\"TPI-CASA-PENAL\",\"order_reference\":\"ORD-2024-1\",\"order_date\":\"2024-06-01\",\"issuing_authority\":\"Procureur du Roi, TPI Rabat\",\"offence\":\"vol "   \
 	"qualifié\",\"danger\":\"high\",\"first_name_ar\":\"عبد الرحمن\",\"last_name_ar\":\"الصالحي\","          \
 	"\"first_name_lat\":\"Abderrahmane\",\"last_name_lat\":\"Salhi\",\"birth_date\":\"1983-08-08\","           \
 	"\"cin\":\"WA777001\"}"
@@ -256,7 +256,7 @@ static void hotlist_online(void **st)
 	char out[8192], sql[256];
 	/* a second notice, and A, online, syncs and hits */
 	th_resp r = th_json(&C, "POST", "/api/v1/registers/wanted", ctok,
-			    "{\"reference\":\"MB-2026-778\",\"issuing_authority\":\"Juge d’instruction, Fès\","
+			    "{\"reference\":\"MB-2026-778\",\"authority_code\":\"TPI-CASA-PENAL\",\"order_reference\":\"ORD-2024-1\",\"order_date\":\"2024-06-01\",\"issuing_authority\":\"Juge d’instruction, Fès\","
 			    "\"offence\":\"escroquerie\",\"danger\":\"low\",\"first_name_lat\":\"Mounir\","
 			    "\"last_name_lat\":\"Kettani\",\"first_name_ar\":\"منير\",\"last_name_ar\":\"الكتاني\"}");
 	th_expect(&r, 201);
@@ -467,7 +467,7 @@ static void whole_case(th_server *s, const char *officer, const char *opj, const
 	th_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/cases/%s/custody", case_id);
 	r = req(s, "POST", path, opj,
-		json_pack("{s:s,s:s,s:s}", "person_id", suspect, "regime", "ordinary", "ground", "flagrant délit"));
+		json_pack("{s:s,s:s,s:s,s:s,s:s}", "person_id", suspect, "regime", "ordinary", "ground", "flagrant délit", "condition_on_entry", "Bon état apparent", "ground_code", "PREVENT_FLIGHT"));
 	th_expect(&r, 201);
 	snprintf(custody, sizeof custody, "%s", th_str(&r, "id"));
 	th_resp_free(&r);

@@ -41,7 +41,7 @@ export default async function procedureTests(h) {
     const p = await api(page, 'POST', `/api/v1/cases/${c.json.id}/persons`, { role: 'suspect', person: { cin: 'BK771203', last_name_lat: 'Tazi', first_name_lat: 'Hamza', last_name_ar: 'التازي', first_name_ar: 'حمزة', birth_date: '1994-05-06', sex: 'M' } });
     expect(p.status === 201, `person: ${p.status} ${JSON.stringify(p.json)}`);
     const start = Date.now() - 3600 * 1000;
-    const k = await api(page, 'POST', `/api/v1/cases/${c.json.id}/custody`, { person_id: p.json.id, regime: 'ordinary', ground: 'art 66-1 : conservation des preuves', started_at: start });
+    const k = await api(page, 'POST', `/api/v1/cases/${c.json.id}/custody`, { person_id: p.json.id, regime: 'ordinary', ground: 'art 66-1 : conservation des preuves', ground_code: 'PRESERVE_EVIDENCE', condition_on_entry: 'Bon état apparent, aucune blessure visible', started_at: start });
     expect(k.status === 201, `custody: ${k.status} ${JSON.stringify(k.json)}`);
     const r = await api(page, 'POST', `/api/v1/custody/${k.json.id}/rights`, { right_kind: 'silence', notified_at: start + 60000, language: 'ar', signed_by_person: true });
     expect(r.status === 201, `right: ${r.status} ${JSON.stringify(r.json)}`);
@@ -96,7 +96,164 @@ export default async function procedureTests(h) {
     await page.pdf({ path: pdf, format: 'A4', printBackground: true });
     const ppm = spawnSync('pdftoppm', ['-png', '-r', '80', '-f', '1', '-l', '1', '-singlefile', pdf, join(dir, 'register')], { encoding: 'utf8' });
     expect(ppm.status === 0, `pdftoppm failed: ${ppm.stderr}`);
-    await api(page, 'POST', `/api/v1/custody/${k.json.id}/close`, { end: 'released' });
+    expect(body.includes('Bon état apparent, aucune blessure visible'), 'the condition on entry is printed');
+    await api(page, 'POST', `/api/v1/custody/${k.json.id}/close`, { end: 'released', condition_on_exit: 'Même état qu’à l’entrée' });
+    await page.close();
+  });
+
+  await test('procedure: the minors — an OPJ designated for minors (admin page), a minor retained from the case page (agreement, place), heard with the guardian present; Arabic and French', async () => {
+    const page = await newPage();
+    await loggedIn(page, 'demo-admin');
+    for (const lang of ['fr', 'ar']) {
+      await setLangUI(page, lang);
+      await page.goto(`${h.base()}/admin`);
+      await page.waitForSelector('main table');
+      await h.shot(page, `procedure-admin-minors-${lang}`);
+    }
+    await setLangUI(page, 'fr');
+    await page.goto(`${h.base()}/admin`);
+    await page.waitForSelector('main table');
+    const row = page.locator('main tr', { hasText: 'demo-opj' });
+    await row.locator('button', { hasText: 'OPJ chargé des mineurs' }).click();
+    await page.waitForSelector('dialog[open] input[name=since]');
+    await page.fill('dialog[open] input[name=since]', '2026-01-05');
+    await page.fill('dialog[open] [name=decision_ref]', 'DGSN/PJ/2026/12');
+    await h.shot(page, 'procedure-admin-minors-dialog', { axe: false });
+    await page.click('dialog[open] button[type=submit]');
+    await page.waitForFunction(() => !document.querySelector('dialog[open]'), null, { timeout: 8000 })
+      .catch(async (e) => { throw new Error(`${e.message}: ${await page.textContent('dialog[open]')}`); });
+    await page.close();
+
+    const opj = await newPage();
+    await loggedIn(opj, 'demo-opj');
+    await setLangUI(opj, 'fr');
+    const c = await api(opj, 'POST', '/api/v1/cases', { frame: 'flagrant', offences: [{ code: 'CP-505' }], summary: 'Vol à l’arraché par un mineur', opj: 'demo-opj' });
+    expect(c.status === 201, `case: ${c.status}`);
+    const p = await api(opj, 'POST', `/api/v1/cases/${c.json.id}/persons`, { role: 'suspect', person: { cin: 'BK771299', last_name_lat: 'Alaoui', first_name_lat: 'Amine', last_name_ar: 'العلوي', first_name_ar: 'أمين', birth_date: '2011-05-10', sex: 'M' } });
+    expect(p.status === 201, `person: ${p.status}`);
+    await opj.goto(`${h.base()}/cases/${c.json.id}`);
+    await opj.waitForSelector('#s-custody details.add summary');
+    await opj.click('#s-custody details.add summary');
+    const f = opj.locator('#s-custody details.add form');
+    await f.locator('select[name=person_id]').selectOption({ index: 1 });
+    await f.locator('select[name=regime]').selectOption('minor');
+    await opj.waitForSelector('#s-custody select[name=ground_code] option[value=PREVENT_FLIGHT]', { state: 'attached' });
+    await f.locator('select[name=ground_code]').selectOption('PREVENT_FLIGHT');
+    await f.locator('[name=ground]').fill('Risque de fuite : sans domicile connu');
+    await f.locator('[name=started_at]').fill(await local(opj, Date.now() - 20 * 60000));
+    await f.locator('[name=place]').fill('Brigade des mineurs, salle réservée');
+    await f.locator('[name=condition_on_entry]').fill('Bon état apparent ; égratignure au bras gauche');
+    await f.locator('[name=prosecutor_agreement_ref]').fill('PR/2026/MIN/17');
+    await f.locator('[name=prosecutor_agreement_at]').fill(await local(opj, Date.now() - 5 * 60000));
+    await f.locator('[name=place_for_minors]').check();
+    await h.shot(opj, 'procedure-minor-custody-form', { axe: false });
+    await f.locator('button[type=submit]').click();
+    await opj.waitForSelector('#s-custody .clock', { timeout: 8000 })
+      .catch(async (e) => { throw new Error(`${e.message}: ${await opj.textContent('#s-custody')}`); });
+    // the register page: a questioning needs the guardian present
+    await opj.goto(`${h.base()}/register`);
+    await opj.waitForSelector('main .table-wrap');
+    await opj.locator('main tr', { hasText: 'Alaoui Amine' }).locator('button').click();
+    await opj.waitForSelector('.register-entry', { timeout: 8000 })
+      .catch(async (e) => { throw new Error(`${e.message}: ${await opj.textContent('body')}`); });
+    await opj.click('.register-entry details.add summary');
+    const sf = opj.locator('.register-entry details.add').first();
+    await sf.locator('select[name="kind"]').selectOption('questioning');
+    await sf.locator('input[name="started_at"]').fill(await local(opj, Date.now() - 4 * 60000));
+    await sf.locator('input[name="ended_at"]').fill(await local(opj, Date.now() - 2 * 60000));
+    await sf.locator('[name="guardian_present"]').fill('Mohamed Alaoui (père)');
+    await sf.locator('button[type=submit]').click();
+    await opj.waitForFunction(() => document.querySelector('.register-entry')?.textContent.includes('Mohamed Alaoui (père)'), null, { timeout: 8000 })
+      .catch(async (e) => { throw new Error(`${e.message}: ${await opj.textContent('main')}`); });
+    const txt = await opj.textContent('.register-entry');
+    expect(txt.includes('égratignure au bras gauche'), 'the condition on entry is on the page');
+    await h.shot(opj, 'procedure-minor-register-fr');
+    await setLangUI(opj, 'ar');
+    await opj.goto(`${h.base()}/register`);
+    await opj.waitForSelector('main .table-wrap');
+    await opj.locator('main tr', { hasText: 'Alaoui Amine' }).locator('button').click();
+    await opj.waitForSelector('.register-entry', { timeout: 8000 });
+    await h.shot(opj, 'procedure-minor-register-ar');
+    const en = await h.englishOnScreen(opj);
+    expect(en.length === 0, `English on the Arabic register page: ${en.join(' | ')}`);
+    // the printed register: the agreement, the place, the guardian
+    const dir = join(h.root, 'tests', 'artifacts', 'procedure');
+    mkdirSync(dir, { recursive: true });
+    const href = await opj.getAttribute('a.print-link', 'href');
+    await opj.goto(`${h.base()}${href}`);
+    await opj.waitForSelector('.register-page');
+    const body = await opj.textContent('body');
+    expect(body.includes('PR/2026/MIN/17') && body.includes('Mohamed Alaoui (père)') && body.includes('Brigade des mineurs'), 'the minor\u2019s page prints the agreement, the place and the guardian');
+    const pdf = join(dir, 'register-minor.pdf');
+    await opj.emulateMedia({ media: 'print' });
+    await opj.pdf({ path: pdf, format: 'A4', printBackground: true });
+    const ppm = spawnSync('pdftoppm', ['-png', '-r', '80', '-singlefile', '-f', '1', '-l', '1', pdf, join(dir, 'register-minor')], { encoding: 'utf8' });
+    expect(ppm.status === 0, `pdftoppm failed: ${ppm.stderr}`);
+    await opj.close();
+  });
+
+  await test('procedure: a requisition to an expert — the PV editor offers its template (ar, fr), sealed and printed; the person page says when the register goes', async () => {
+    const page = await newPage();
+    await loggedIn(page, 'demo-opj');
+    await setLangUI(page, 'fr');
+    const c = await api(page, 'POST', '/api/v1/cases', { frame: 'flagrant', offences: [{ code: 'CP-505' }], summary: 'Coups et blessures, expertise médicale', opj: 'demo-opj' });
+    expect(c.status === 201, `case: ${c.status}`);
+    const p = await api(page, 'POST', `/api/v1/cases/${c.json.id}/persons`, { role: 'suspect', person: { cin: 'BK771377', last_name_lat: 'Berrada', first_name_lat: 'Omar', last_name_ar: 'برادة', first_name_ar: 'عمر', birth_date: '1990-02-02', sex: 'M' } });
+    expect(p.status === 201, `person: ${p.status}`);
+    const pv = await api(page, 'POST', `/api/v1/cases/${c.json.id}/pvs`, { type: 'expert_requisition', statements: 'Nous requérons la personne ci-dessous.', read_back: true, signature: 'signed' });
+    expect(pv.status === 201, `pv: ${pv.status} ${JSON.stringify(pv.json)}`);
+    await page.goto(`${h.base()}/pvs/${pv.json.id}`);
+    await page.waitForSelector('[name=expert]');
+    await page.fill('[name=expert]', 'Dr Amina Lahlou, médecin légiste, CHU Ibn Rochd');
+    await page.fill('[name=mission]', 'Examiner la victime, décrire ses blessures et fixer la durée de l’incapacité.');
+    await h.shot(page, 'procedure-pv-expert-fr', { axe: false });
+    // sealing saves what is on screen, shows what the seal will fix (the template's fields too), asks
+    await page.click('#pv-seal');
+    await page.waitForSelector('dialog.confirm[open] .facts.template', { timeout: 8000 })
+      .catch(async (e) => { throw new Error(`${e.message}: ${await page.textContent('main')}`); });
+    await h.shot(page, 'procedure-pv-expert-seal', { axe: false });
+    await page.click('dialog.confirm[open] [data-confirm=yes]');
+    await page.waitForFunction(() => document.querySelector('main').textContent.includes('Dr Amina Lahlou') && !document.querySelector('[name=expert]'), null, { timeout: 8000 })
+      .catch(async (e) => { throw new Error(`${e.message}: ${(await page.textContent('main')).slice(0, 1200)}`); });
+    await setLangUI(page, 'ar');
+    await page.reload();
+    await page.waitForSelector('main .facts.template');
+    await h.shot(page, 'procedure-pv-expert-ar');
+    // printed: A4 PDF → PNG
+    const dir = join(h.root, 'tests', 'artifacts', 'procedure');
+    mkdirSync(dir, { recursive: true });
+    for (const lang of ['fr', 'ar']) {
+      await page.goto(`${h.base()}/api/v1/pvs/${pv.json.id}/print?lang=${lang}`);
+      await page.waitForSelector('.statements.template');
+      const body = await page.textContent('body');
+      expect(body.includes('Dr Amina Lahlou'), `${lang}: the expert is printed`);
+      const pdf = join(dir, `pv-expert-${lang}.pdf`);
+      await page.emulateMedia({ media: 'print' });
+      await page.pdf({ path: pdf, format: 'A4', printBackground: true });
+      const ppm = spawnSync('pdftoppm', ['-png', '-r', '80', '-singlefile', '-f', '1', '-l', '1', pdf, join(dir, `pv-expert-${lang}`)], { encoding: 'utf8' });
+      expect(ppm.status === 0, `pdftoppm failed: ${ppm.stderr}`);
+      await page.emulateMedia({ media: 'screen' });
+    }
+    // the person page: when the custody register goes
+    const start = Date.now() - 2 * 3600 * 1000;
+    const k = await api(page, 'POST', `/api/v1/cases/${c.json.id}/custody`, { person_id: p.json.id, regime: 'ordinary', ground: 'art 66-1', ground_code: 'PREVENT_FLIGHT', condition_on_entry: 'Bon état apparent', started_at: start });
+    expect(k.status === 201, `custody: ${k.status} ${JSON.stringify(k.json)}`);
+    const e = await api(page, 'POST', `/api/v1/custody/${k.json.id}/close`, { end: 'released', condition_on_exit: 'Même état' });
+    expect(e.status === 200, `close: ${e.status}`);
+    await page.goto(`${h.base()}/persons/${p.json.id}`);
+    await page.waitForSelector('#s-retention table');
+    for (const lang of ['fr', 'ar']) {
+      await setLangUI(page, lang);
+      await page.reload();
+      await page.waitForSelector('#s-retention table');
+      const txt = await page.textContent('#s-retention');
+      expect(txt.includes('RET-GAV-REG-10A'), `${lang}: the rule is named: ${txt}`);
+      await h.shot(page, `procedure-person-retention-${lang}`);
+      if (lang === 'ar') {
+        const en = await h.englishOnScreen(page);
+        expect(en.length === 0, `English on the Arabic person page: ${en.join(' | ')}`);
+      }
+    }
     await page.close();
   });
 

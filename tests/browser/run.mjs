@@ -528,6 +528,11 @@ async function main() {
     await pickOption(page, '#s-custody select[name=person_id]', 'ALAOUI');
     await page.selectOption('#s-custody select[name=regime]', 'ordinary');
     await page.fill('#s-custody [name=ground]', 'الحفاظ على الأدلة ومنع الفرار');
+    // since loi 03.23 the ground is one of art 66-1 (reference data), and the
+    // condition on entry is recorded (issue 17 item 2)
+    await page.waitForSelector('#s-custody select[name=ground_code] option[value=PREVENT_FLIGHT]', { state: 'attached' });
+    await page.selectOption('#s-custody select[name=ground_code]', 'PREVENT_FLIGHT');
+    await page.fill('#s-custody [name=condition_on_entry]', 'Bon état apparent, aucune blessure / حالة جيدة ظاهريا');
     await page.click('#s-custody button[type=submit]');
     await page.waitForSelector('#s-custody .clock');
     for (const lang of LANGS) {
@@ -800,6 +805,7 @@ async function main() {
     await page.click('main button.small:has-text("Mettre fin")');
     await page.waitForSelector('dialog[open] select[name=end]');
     await page.selectOption('dialog[open] select[name=end]', 'presented');
+    await page.fill('dialog[open] [name=condition_on_exit]', 'Même état qu’à l’entrée / نفس الحالة عند الإيداع');
     await page.click('dialog[open] button[type=submit]');
     await page.waitForSelector('dialog.confirm[open]');
     const warnFr = await page.textContent('dialog.confirm[open] .confirm-text');
@@ -815,6 +821,7 @@ async function main() {
     await page.waitForSelector('dialog[open] select[name=end]');
     expect(await page.inputValue('dialog[open] select[name=end]') === '', 'an end is chosen by default');
     await page.selectOption('dialog[open] select[name=end]', 'presented');
+    await page.fill('dialog[open] [name=condition_on_exit]', 'Même état qu’à l’entrée / نفس الحالة عند الإيداع');
     await page.click('dialog[open] button[type=submit]');
     await page.waitForSelector('dialog.confirm[open]');
     const warn = await page.textContent('dialog.confirm[open] .confirm-text');
@@ -1109,6 +1116,11 @@ async function main() {
     await page.fill('input[name=first_name_ar]', 'كريم');
     await page.fill('input[name=reference]', 'MR-2026-0042');
     await page.fill('input[name=issuing_authority]', 'النيابة العامة بالدار البيضاء');
+    // the issuing magistrate's order: the authority from the reference data (issue 17)
+    await page.waitForSelector('select[name=authority_code] option[value=TPI-CASA-PENAL]', { state: 'attached' });
+    await page.selectOption('select[name=authority_code]', 'TPI-CASA-PENAL');
+    await page.fill('input[name=order_reference]', 'PR/2026/MR/42');
+    await page.fill('input[name=order_date]', '2026-11-20');
     await page.selectOption('select[name=danger]', 'medium');
     await page.fill('input[name=offence]', 'سرقة موصوفة');
     await page.click('details.add button[type=submit]');
@@ -1135,10 +1147,14 @@ async function main() {
     const id = await page.evaluate(async () => {
       const me = await (await fetch('/api/v1/me')).json();
       const r = await fetch('/api/v1/cases', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf }, body: JSON.stringify({ frame: 'flagrant', offences: [{ code: (await (await fetch('/api/v1/offences')).json()).offences[0].code }], summary: 'قضية للحجز' }) });
-      return (await r.json()).id;
+      const cid = (await r.json()).id;
+      // the PV that records the seizure first (issue 17: a seizure requires its PV)
+      await fetch(`/api/v1/cases/${cid}/pvs`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf }, body: JSON.stringify({ type: 'seizure', statements: 'محضر حجز هاتف محمول', read_back: true }) });
+      return cid;
     });
     await go(page, `/cases/${id}`, '#s-seizures');
     await page.click('#s-seizures summary');
+    await page.selectOption('#s-seizures select[name=pv_id]', { index: 1 });
     await page.fill('#s-seizures input[name=seal_no]', 'SC-2026-017');
     await page.fill('#s-seizures input[name=quantity]', '1');
     await page.fill('#s-seizures input[name=storage_place]', 'خزانة المحجوزات — الدائرة');

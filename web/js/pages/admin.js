@@ -8,6 +8,10 @@ import { page, table, block, badge, needs, listOf } from '../ui.js';
 import { has, allowed } from '../caps.js';
 import { schemaForm } from '../schema.js';
 import { EP, fill } from '../endpoints.js';
+import { dialog } from '../confirm.js';
+
+// the designation of an OPJ charged with minors (CPP 460; issue 17)
+const MINORS_OFFICER = '/api/v1/users/{badge}/minors-officer';
 
 function unitName(u) { return u ? (getLang() === 'ar' ? u.name_ar : u.name_fr) : '—'; }
 
@@ -27,8 +31,23 @@ async function usersBlock(ctx, units) {
     ['admin.role', (u) => t(`role.${u.role}`)],
     ['admin.unit', (u) => unitName(u.unit)],
     ['admin.status', (u) => [badge(`status.${u.status}`, u.status === 'active' ? 'ok' : 'warn'), u.locked ? badge('admin.locked', 'warn') : null]],
-    ['admin.actions', (u) => (canEdit && u.badge !== ctx.user.badge ? statusButton(ctx, u) : '')],
+    ['admin.actions', (u) => [canEdit && u.badge !== ctx.user.badge ? statusButton(ctx, u) : '',
+      (u.opj || u.role === 'opj') && allowed('POST', MINORS_OFFICER, ctx.user.role) ? minorsButton(ctx, u) : null]],
   ], data.users, { caption: 'admin.users' });
+}
+
+function minorsButton(ctx, u) {
+  const url = fill(MINORS_OFFICER, { badge: u.badge });
+  return h('button', {
+    type: 'button', class: 'small', text: t('proc_minor_officer.title'),
+    onclick: () => dialog('proc_minor_officer.title', (close) => {
+      const sf = schemaForm('POST', url, ['since', 'decision_ref'], { decision_ref: { dir: 'ltr' } });
+      return form({
+        submit: 'act.save', check: sf.check, extra: h('button', { type: 'button', onclick: close, text: t('act.cancel') }),
+        onSubmit: async (v) => { await api('POST', url, sf.body(v)); close(); ctx.toast(t('msg.saved')); ctx.rerender(); },
+      }, sf.fields);
+    }),
+  });
 }
 
 function statusButton(ctx, u) {

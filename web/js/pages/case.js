@@ -283,10 +283,15 @@ export async function render(ctx) {
     ], listOf(c.custodies), { caption: 'case.custody', empty: 'custody.none' }),
     open && can('POST', EP.caseCustodies) ? adder('custody.open', () => {
       const suspects = people.filter((p) => p.roles.includes('suspect') || p.roles.includes('arrested'));
-      const sf = schemaForm('POST', custUrl, ['person_id', 'regime', 'started_at', 'place', 'ground_code', 'ground'], {
+      // the condition on entry (register, CPP 66); a minor's retention (CPP 460):
+      // the prosecutor's agreement and a place reserved for minors (issue 17)
+      const sf = schemaForm('POST', custUrl, ['person_id', 'regime', 'started_at', 'place', 'ground_code', 'ground', 'condition_on_entry',
+        'prosecutor_agreement_ref', 'prosecutor_agreement_at', 'place_for_minors'], {
         person_id: { type: 'select', options: personOptions(suspects), hint: 'custody.person-hint' },
         regime: { only: c.allowed_regimes }, started_at: { hint: 'custody.started-hint' }, place: { dir: 'auto' }, ground: { hint: 'custody.ground-hint', dir: 'auto' },
-        ground_code: { type: 'select', options: [['', 'msg.choose']] },
+        ground_code: { type: 'select', options: [['', 'msg.choose']], required: true },
+        condition_on_entry: { dir: 'auto', wide: true, hint: 'custody.condition-hint' },
+        prosecutor_agreement_ref: { dir: 'ltr', hint: 'custody.minor-hint' },
       });
       const f = form({
         submit: 'custody.open', draft: `${ek}.custody`, check: sf.check,
@@ -311,7 +316,11 @@ export async function render(ctx) {
       ['seizure.at', (s) => fmtDateTime(s.seized_at)],
     ], listOf(c.seizures), { caption: 'case.seizures' }),
     open && can('POST', EP.caseSeizures) ? adder('case.add-seizure', () => {
-      const sf = schemaForm('POST', seizUrl, ['seal_no', 'quantity', 'storage_place', 'holder', 'seized_at', 'description'], {
+      // a seizure is recorded by its PV: a search, seizure or arrest and custody PV of the case (issue 17)
+      const seizurePvs = listOf(c.pvs).filter((p) => ['search', 'seizure', 'arrest_custody'].includes(p.type))
+        .map((p) => [p.id, `${p.number} — ${t(`pvtype.${p.type}`)}`, true]);
+      const sf = schemaForm('POST', seizUrl, ['pv_id', 'seal_no', 'quantity', 'storage_place', 'holder', 'seized_at', 'description'], {
+        pv_id: { type: 'select', options: [['', 'msg.choose'], ...seizurePvs], required: true, hint: 'seizure.pv-hint' },
         seal_no: { dir: 'ltr' }, storage_place: { dir: 'auto' }, holder: { dir: 'auto' }, description: { dir: 'auto' },
       });
       return form({

@@ -45,7 +45,7 @@ function actions(ctx, k) {
       ['authorisation_ref', 'authorisation_date', 'authorised_by'],
       { authorisation_ref: { dir: 'ltr', required: true }, authorisation_date: { required: true }, authorised_by: { dir: 'auto' } }, 'custody.extend')) : null,
     allowed('POST', EP.custodyEnd, role) ? btn('custody.end', actionForm(ctx, k, 'POST', EP.custodyEnd,
-      ['end', 'at', 'note'], { at: { hint: 'custody.ended-hint' }, note: { dir: 'auto', wide: true } }, 'act.save',
+      ['end', 'at', 'condition_on_exit', 'note'], { at: { hint: 'custody.ended-hint' }, condition_on_exit: { dir: 'auto', wide: true }, note: { dir: 'auto', wide: true } }, 'act.save',
       async () => (k.lawyer_contacted_at ? true : confirmAct('custody.end', t('custody.end-no-lawyer', { name: personName(k) }), { yes: 'custody.end-anyway' })))) : null);
 }
 

@@ -3,7 +3,7 @@
 // arrested), and, for a chief or an administrator, possible duplicates and
 // the merge (reversible: nothing moves, the merged record points to the survivor).
 import { h, mount } from '../dom.js';
-import { t, fmtDate, fmtNum, problemText, fmtList } from '../i18n.js';
+import { t, fmtDate, fmtDateTime, fmtNum, problemText, fmtList } from '../i18n.js';
 import { api, viaQs } from '../api.js';
 import { allowed } from '../caps.js';
 import { EP, fill } from '../endpoints.js';
@@ -68,5 +68,23 @@ export async function render(ctx) {
       ].filter(Boolean), cands, { caption: 'person.duplicates', empty: 'person.no-duplicates' }));
     }).catch((e) => mount(out, h('p', { class: 'alert', role: 'alert', text: problemText(e) })));
   }
-  return page('person.title', ctx, head, cases, dups);
+  // when each part of the record goes (loi 09-08 art 3, the retention rules; issue 17)
+  let keep = null;
+  const RET = '/api/v1/persons/{id}/retention';
+  if (!viaQs(ctx) && allowed('GET', RET, ctx.user.role)) {
+    const out = h('div', { 'aria-live': 'polite' }, h('p', { class: 'muted', text: t('msg.loading') }));
+    keep = h('section', { class: 'card', id: 's-retention' }, h('h2', { text: t('retention.title') }), out);
+    api('GET', fill(RET, { id })).then((d) => {
+      mount(out, table([
+        ['proc_retention_part.kind', (x) => t(`retention.${x.kind}`)],
+        ['proc_retention_part.case_number', (x) => h('bdi', { dir: 'ltr', class: 'num', text: x.case_number })],
+        ['proc_retention_part.ended_at', (x) => (x.ended_at ? fmtDateTime(x.ended_at) : '—')],
+        ['proc_retention_part.goes_at', (x) => (x.purged_at ? [badge('proc_retention_part.purged_at', 'ok'), ' ', fmtDateTime(x.purged_at)]
+          : x.goes_at ? fmtDate(x.goes_at) : x.keep_days ? t('retention.when-ended', { n: fmtNum(x.keep_days) }) : '—')],
+        ['proc_retention_part.rule_code', (x) => [h('bdi', { dir: 'ltr', text: x.rule_code || '—' }), x.uncertain ? [' ', badge('proc_retention_part.uncertain', 'warn')] : null]],
+      ], d.parts, { caption: 'proc_person_retention.parts', empty: 'retention.none' }),
+      h('p', { class: 'muted' }, t('proc_person_retention.kept'), ' : ', fmtList((d.kept || []).map((k) => t(`retention.kept.${k}`)))));
+    }).catch((e) => mount(out, h('p', { class: 'alert', role: 'alert', text: problemText(e) })));
+  }
+  return page('person.title', ctx, head, cases, dups, keep);
 }

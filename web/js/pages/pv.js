@@ -21,8 +21,26 @@ import { confirmAct } from '../confirm.js';
 export const body = (pv) => {
   const b = pv.body && typeof pv.body === 'object' ? pv.body : {};
   const get = (k) => (k in b ? b[k] : undefined);
-  return { statements: get('statements'), read_back: get('read_back'), signature: get('signature'), refusal_reason: get('refusal_reason') };
+  const out = { statements: get('statements'), read_back: get('read_back'), signature: get('signature'), refusal_reason: get('refusal_reason') };
+  for (const k of TEMPLATE_FIELDS[pv.type] || []) out[k] = get(k);
+  return out;
 };
+
+// TEMPLATE_FIELDS: what each PV type's template asks for (data/pv_templates.json,
+// issue 17 item 7): the editor offers these fields, the sealed view shows them.
+export const TEMPLATE_FIELDS = {
+  search: ['hours_exception', 'occupant', 'witnesses'],
+  confrontation: ['confronted'],
+  seizure: ['inventory'],
+  expert_requisition: ['expert', 'mission'],
+  synthesis: ['synthesis'],
+};
+
+// templateFacts(pv, b): the template's fields as read.
+function templateFacts(pv, b) {
+  const ks = (TEMPLATE_FIELDS[pv.type] || []).filter((k) => b[k]);
+  return ks.length ? h('dl', { class: 'facts template' }, ks.map((k) => [h('dt', { text: t(`pv.${k}`) }), h('dd', { class: 'prose', dir: 'auto', text: b[k] })])) : null;
+}
 
 // pvPerson(pv, c): the person the PV is about — the sealed snapshot, else the
 // case's person with that id.
@@ -45,7 +63,8 @@ function sealPreview(pv, c) {
       h('dt', { text: t('pv.read-back') }), h('dd', { text: b.read_back ? t('msg.yes') : t('msg.no') }),
       h('dt', { text: t('pv.signature') }), h('dd', { text: b.signature ? t(`sig.${b.signature}`) : '—' })),
     h('h3', { text: t('pv.statements') }),
-    h('p', { class: 'prose statements-preview', dir: 'auto', text: b.statements || '—' }));
+    h('p', { class: 'prose statements-preview', dir: 'auto', text: b.statements || '—' }),
+    templateFacts(pv, b));
 }
 
 export async function render(ctx) {
@@ -95,6 +114,7 @@ export async function render(ctx) {
         })) : null;
     return page('pv.title', ctx, head, h('section', { class: 'card' }, h('h2', { text: t('pv.statements') }),
       h('p', { class: 'prose', dir: 'auto', text: b.statements || '—' }),
+      templateFacts(pv, 'content' in pv && pv.content ? pv.content : b),
       h('dl', { class: 'facts' },
         h('dt', { text: t('pv.read-back') }), h('dd', { text: b.read_back ? t('msg.yes') : t('msg.no') }),
         h('dt', { text: t('pv.signature') }), h('dd', { text: b.signature ? t(`sig.${b.signature}`) : '—' }),
@@ -103,7 +123,10 @@ export async function render(ctx) {
   }
   const people = c ? byPerson(listOf(c.persons)) : [];
   const url = fill(EP.pv, { id });
-  const sf = schemaForm('PATCH', url, ['person_id', 'place', 'statements', 'read_back', 'signature', 'refusal_reason'], {
+  const tplFields = TEMPLATE_FIELDS[pv.type] || [];
+  const tplUi = Object.fromEntries(tplFields.map((k) => [k, { value: b[k], dir: 'auto', wide: true, rows: k === 'occupant' || k === 'expert' ? undefined : 4 }]));
+  const sf = schemaForm('PATCH', url, ['person_id', 'place', 'statements', ...tplFields, 'read_back', 'signature', 'refusal_reason'], {
+    ...tplUi,
     person_id: { type: 'select', value: pv.person_id || '', options: [['', 'msg.choose'], ...people.map((p) => [p.person_id, personName(p), true])] },
     place: { value: pv.place, dir: 'auto' },
     statements: { rows: 14, value: b.statements, dir: 'auto' },

@@ -34,6 +34,8 @@ function entryView(ctx, en, reload) {
   const id = k.id;
   const kids = [
     h('h3', null, `${t('proc_register_entry.page')} ${en.page} — `, h('bdi', { text: name(k) })),
+    h('p', null, t('custody.condition_on_entry'), ' : ', h('bdi', { text: k.condition_on_entry || '—' }), ' · ',
+      t('custody.condition_on_exit'), ' : ', h('bdi', { text: k.condition_on_exit || '—' })),
     h('p', null, t('proc_register_entry.questioning_ms'), ' : ', fmtDuration(en.questioning_ms), ' · ',
       t('proc_register_entry.rest_ms'), ' : ', fmtDuration(en.rest_ms), ' · ',
       en.rights_missing ? badge('proc_register_entry.rights_missing', 'warn') : badge('procreg.rights', 'ok'),
@@ -43,6 +45,7 @@ function entryView(ctx, en, reload) {
       ['proc_session.started_at', (s) => fmtDateTime(s.started_at)],
       ['proc_session.ended_at', (s) => fmtDateTime(s.ended_at)],
       ['proc_session.note', (s) => h('bdi', { text: s.note || '' })],
+      ['proc_session.guardian_present', (s) => h('bdi', { text: s.guardian_present || '' })],
     ], en.sessions, { caption: 'procreg.sessions', empty: 'msg.empty' }),
     table([
       ['proc_right.right_kind', (r) => t(`right_kind.${r.right_kind}`)],
@@ -54,7 +57,9 @@ function entryView(ctx, en, reload) {
   const open = k.status === 'open';
   const sUrl = at(PROC.sessions, 'id', id);
   if (open && allowed('POST', sUrl, ctx.user.role)) {
-    const sf = schemaForm('POST', sUrl, ['kind', 'started_at', 'ended_at', 'note'], { note: { dir: 'auto' } });
+    // a minor is heard with the guardian present (CPP 460)
+    const sf = schemaForm('POST', sUrl, ['kind', 'started_at', 'ended_at', 'note', ...(k.regime === 'minor' ? ['guardian_present'] : [])],
+      { note: { dir: 'auto' }, guardian_present: { dir: 'auto' } });
     kids.push(h('details', { class: 'add' }, h('summary', { text: t('proc.session-add') }),
       form({ submit: 'proc.session-add', check: sf.check, onSubmit: async (v) => { await api('POST', sUrl, sf.body(v)); reload('msg.saved'); } }, sf.fields)));
   }

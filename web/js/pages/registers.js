@@ -4,7 +4,7 @@
 // and the unit's hit notifications (someone, somewhere, matched one of our
 // records). The list is national and paged; a unit edits only its own records.
 import { h, mount } from '../dom.js';
-import { t, tOr, locale, fmtDateTime, fmtDate, fmtTime, problemText } from '../i18n.js';
+import { t, tOr, locale, fmtDateTime, fmtDate, fmtTime, problemText, getLang } from '../i18n.js';
 import { api, qs } from '../api.js';
 import { has, allowed } from '../caps.js';
 import { EP, fill } from '../endpoints.js';
@@ -26,15 +26,18 @@ const KINDS = {
       ['person.cin', (r) => ltr(r.cin)],
       ['person.birth_date', (r) => (r.birth_date ? fmtDate(r.birth_date) : '—')],
       ['reg.reference', (r) => ltr(r.reference, 'num')],
-      ['reg.authority', (r) => h('bdi', { text: r.issuing_authority })],
+      ['reg.authority', (r) => [h('bdi', { text: r.issuing_authority }), r.order_reference ? h('small', { class: 'muted' }, ' — ', ltr(r.order_reference, 'num'), ' ', r.order_date ? fmtDate(r.order_date) : '') : null]],
       ['reg.offence', (r) => h('bdi', { text: r.offence })],
       ['reg.danger', (r) => badge(`danger.${r.danger}`, r.danger === 'high' ? 'overdue' : '')],
     ],
-    order: ['last_name_lat', 'first_name_lat', 'last_name_ar', 'first_name_ar', 'father_name_lat', 'father_name_ar', 'cin', 'birth_date', 'sex', 'reference', 'issuing_authority', 'danger', 'offence'],
+    order: ['last_name_lat', 'first_name_lat', 'last_name_ar', 'first_name_ar', 'father_name_lat', 'father_name_ar', 'cin', 'birth_date', 'sex', 'reference', 'authority_code', 'issuing_authority', 'order_reference', 'order_date', 'danger', 'offence'],
     ui: {
       last_name_lat: { dir: 'ltr' }, first_name_lat: { dir: 'ltr' }, last_name_ar: { dir: 'rtl' }, first_name_ar: { dir: 'rtl' },
       father_name_lat: { dir: 'ltr' }, father_name_ar: { dir: 'rtl' }, cin: { dir: 'ltr', hint: 'person.cin-hint' },
       reference: { dir: 'ltr' }, issuing_authority: { dir: 'auto' }, offence: { dir: 'auto', wide: true },
+      // the issuing magistrate's order: the authority from the reference data (issue 17)
+      authority_code: { type: 'select', options: [['', 'msg.choose']], required: true },
+      order_reference: { dir: 'ltr', required: true }, order_date: { required: true },
     },
   },
   vehicles: {
@@ -130,6 +133,12 @@ function listTab(ctx, kind) {
       submit: 'act.add', label: `reg.new-${kind}`, draft: `${ctx.user.badge}.reg.${kind}`, check: sf.check,
       onSubmit: async (v) => { await api('POST', k.ep, sf.body(v)); ctx.toast(t('msg.saved')); ctx.go(`/registers/${kind}?status=active`); },
     }, sf.fields)) : null;
+  const office = create && create.querySelector('select[name=authority_code]');
+  if (office) {
+    api('GET', '/api/v1/prosecution-offices').then((d) => {
+      for (const o of (d.offices || [])) office.appendChild(h('option', { value: o.code, text: getLang() === 'ar' ? o.name_ar : o.name_fr }));
+    }).catch(() => {});
+  }
   return [needs('GET', k.ep), create, h('section', { class: 'card' }, h('h2', { text: t(`reg.${kind}`) }), filter, out)];
 }
 
