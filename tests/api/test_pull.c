@@ -531,15 +531,58 @@ static void node_rows_at_central(void **st)
 	th_expect(&r, 200);
 	assert_non_null(strstr(r.body, "ZK445566"));
 	th_resp_free(&r);
-	/* an officer of B's unit cannot write A's case through central */
+	/* an officer of B's unit cannot write A's case through central: the
+	 * record is node A's (single writer), and the answer names A */
 	char *officer2 = th_login(&C, "demo-officer2");
 	long long refused = th_sql_int(&C, "SELECT count(*) FROM audit_log WHERE outcome = 'refused'");
 	r = th_json_matched(&C, "PATCH", path, officer2, "{\"summary\":\"réécrit par une autre unité\"}");
-	th_expect(&r, 403);
+	expect_problem(&r, 403, "record-node-hosted");
+	assert_string_equal(th_str(&r, "node"), node_a);
 	th_resp_free(&r);
 	assert_true(th_sql_int(&C, "SELECT count(*) FROM audit_log WHERE outcome = 'refused'") > refused);
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM cases WHERE id = '%s' AND summary LIKE '%%autre unité%%'", cid);
 	assert_int_equal(th_sql_int(&C, sql), 0);
+	/* nor can central's own accounts of A's unit (its chief, its officer):
+	 * central reads A's records, A alone writes them; refused before any
+	 * write, in both languages, naming the node and its unit, audited */
+	for (int w = 0; w < 2; w++) {
+		refused = th_sql_int(&C, "SELECT count(*) FROM audit_log WHERE outcome = 'refused' AND action = 'authz.refused'");
+		char *ctoken = th_login(&C, w == 0 ? "demo-chief" : "demo-officer");
+		r = th_json_matched(&C, "PATCH", path, ctoken, "{\"summary\":\"réécrit au central\"}");
+		expect_problem(&r, 403, "record-node-hosted");
+		assert_string_equal(th_str(&r, "node"), node_a);
+		assert_string_equal(th_str(&r, "unit"), "AR-CASA-OULFA");
+		json_t *m = json_object_get(r.json, "message");
+		assert_non_null(strstr(json_string_value(json_object_get(m, "fr")), "AR-CASA-OULFA"));
+		assert_non_null(strstr(json_string_value(json_object_get(m, "fr")), node_a));
+		assert_non_null(strstr(json_string_value(json_object_get(m, "ar")), node_a));
+		th_resp_free(&r);
+		/* a record the path does not name (a new case) is the writer's unit's: A's */
+		r = req(&C, "POST", "/api/v1/cases", ctoken,
+			json_pack("{s:s,s:[{s:s}],s:s,s:s}", "frame", "flagrant", "offences", "code", "CP-505", "summary",
+				  "Ouvert au central", "opj", "demo-opj"));
+		expect_problem(&r, 403, "record-node-hosted");
+		th_resp_free(&r);
+		assert_int_equal(th_sql_int(&C, "SELECT count(*) FROM audit_log WHERE outcome = 'refused' AND action ="
+						" 'authz.refused'"),
+				 refused + 2);
+		/* reading stays */
+		r = req(&C, "GET", path, ctoken, NULL);
+		th_expect(&r, 200);
+		th_resp_free(&r);
+		free(ctoken);
+	}
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM cases WHERE id = '%s' AND summary LIKE '%%au central%%'", cid);
+	assert_int_equal(th_sql_int(&C, sql), 0);
+	assert_int_equal(th_sql_int(&C, "SELECT count(*) FROM cases WHERE summary = 'Ouvert au central'"), 0);
+	/* A itself still writes it, and its version reaches central */
+	snprintf(path, sizeof path, "/api/v1/cases/%s", cid);
+	r = th_json_matched(&A, "PATCH", path, officer, "{\"summary\":\"complété sur le nœud\"}");
+	th_expect(&r, 200);
+	th_resp_free(&r);
+	assert_int_equal(sync_node(&A, out, sizeof out), 0);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM cases WHERE id = '%s' AND summary = 'complété sur le nœud'", cid);
+	assert_int_equal(th_sql_int(&C, sql), 1);
 	/* A's officers are central's accounts of the same badge (no second
 	 * demo-officer); a user only A has is a shadow that cannot log in */
 	assert_int_equal(th_sql_int(&C, "SELECT count(*) FROM users WHERE badge = 'demo-officer'"), 1);
