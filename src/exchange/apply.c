@@ -64,19 +64,29 @@ const rec_desc xchg_digest_rec = REC_DESC("xchg_digest", NULL, digest_fields, NU
 #define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 
 /* chain_continues: the audit entry row (seq, leaf, head) is the next one of
- * the node's chain after (*seq, prev): its seq follows and its head is
+ * the node's chain after (*seq, prev): its seq follows, its leaf is the hash
+ * of its content (audit_leaf_of_row, recomputed here) and its head is
  * BLAKE2b(0x01 || prev || leaf), as src/audit/audit.c links them. On success
- * advances *seq and prev. The one place central checks a node's chain: when
+ * advances *seq and prev; else *why says which ("chain-broken",
+ * "audit-leaf-mismatch"). The one place central checks a node's chain: when
  * the audit branch adds signed heads, check them here. */
-static bool chain_continues(json_t *row, int64_t *seq, char prev[65])
+static bool chain_continues(json_t *row, int64_t *seq, char prev[65], const char **why)
 {
 	json_int_t s = json_integer_value(json_object_get(row, "seq"));
 	const char *leaf = json_string_value(json_object_get(row, "leaf")),
 		   *head = json_string_value(json_object_get(row, "head"));
 	unsigned char p[32], l[32], h[32];
-	char hex[65];
+	char hex[65], mine[AUDIT_HASH_HEX + 1];
+	*why = "chain-broken";
 	if (s != *seq + 1 || !leaf || !head)
 		return false;
+	/* the leaf is recomputed from the entry's content, not taken from the
+	 * node: an entry edited in transit (or in the outbox) with its stated
+	 * leaf and head kept is caught here */
+	if (!audit_leaf_of_row(row, mine) || strcmp(mine, leaf) != 0) {
+		*why = "audit-leaf-mismatch";
+		return false;
+	}
 	if (sodium_hex2bin(p, sizeof p, prev, strlen(prev), NULL, NULL, NULL) ||
 	    sodium_hex2bin(l, sizeof l, leaf, strlen(leaf), NULL, NULL, NULL))
 		return false;
@@ -284,9 +294,11 @@ static sj_err refusal(batch_state *b, unit_cache *uc, const char *tbl, const cha
 	}
 	if (!*reason && strcmp(tbl, "audit_log") == 0) {
 		json_t *ar = json_loads(row, 0, NULL);
-		if (!chain_continues(ar, b->audit_seq, b->prev)) {
-			*reason = "chain-broken";
-			*b->chain_error = "chain-broken";
+		const char *broken = NULL;
+		if (!chain_continues(ar, b->audit_seq, b->prev, &broken)) {
+			*reason = broken;
+			if (!*b->chain_error)
+				*b->chain_error = broken;
 		}
 		json_decref(ar);
 	}
@@ -728,7 +740,9 @@ static const char sql_w_rows[] = "SELECT row FROM xchg_rows WHERE tbl = 'audit_l
 static const char sql_w_heads[] =
 	"SELECT seq, head, at, kind, key_id, sig FROM xchg_heads WHERE node_id = ? ORDER BY seq";
 static const char sql_w_broken[] =
-	"SELECT count(*) FROM xchg_quarantine WHERE node_id = ? AND reason = 'chain-broken'";
+	"SELECT count(*) FROM xchg_quarantine WHERE node_id = ? AND reason IN ('chain-broken', 'audit-leaf-mismatch')";
+static const char sql_w_forged[] =
+	"SELECT min(seq) FROM xchg_quarantine WHERE node_id = ? AND reason = 'audit-leaf-mismatch'";
 
 /* witness_one walks node's witnessed entries and signed heads into o. */
 static sj_err witness_one(db_conn *c, json_t *o)
@@ -749,10 +763,14 @@ static sj_err witness_one(db_conn *c, json_t *o)
 	e = e ? e : db_bind_text(s, 1, node);
 	while (!e && !(e = db_step(s, &row)) && row) {
 		json_t *r = json_loads(db_col_text(s, 0), 0, NULL);
-		bool ok = chain_continues(r, &seq, prev);
+		const char *broken = NULL;
+		bool ok = chain_continues(r, &seq, prev, &broken);
 		json_decref(r);
 		if (!ok) {
-			if (!finding[0])
+			if (!finding[0] && strcmp(broken, "audit-leaf-mismatch") == 0)
+				snprintf(finding, sizeof finding, "entry %lld is not what its leaf hashes: edited",
+					 (long long)seq + 1);
+			else if (!finding[0])
 				snprintf(finding, sizeof finding, "entry %lld does not continue the chain witnessed",
 					 (long long)seq + 1);
 			break;
@@ -790,6 +808,13 @@ static sj_err witness_one(db_conn *c, json_t *o)
 	if (!e)
 		e = dbj_int(c, sql_w_broken, &broken, "t", node);
 	const char *flag = json_string_value(json_object_get(o, "chain_error"));
+	int64_t forged = 0;
+	if (!e)
+		e = dbj_int(c, sql_w_forged, &forged, "t", node);
+	if (!finding[0] && forged)
+		snprintf(finding, sizeof finding,
+			 "an audit entry sent in batch record %lld is not what its leaf hashes: edited (quarantined)",
+			 (long long)forged);
 	if (!finding[0] && flag)
 		snprintf(finding, sizeof finding, "flagged at exchange: %s", flag);
 	if (!finding[0] && broken)

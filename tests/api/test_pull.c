@@ -719,6 +719,49 @@ static void chains_witnessed(void **st)
 	assert_non_null(strstr(out, line));
 	snprintf(line, sizeof line, "node %s (AR-CASA-LISSASFA): chain intact", node_b);
 	assert_non_null(strstr(out, line));
+
+	/* an entry of B edited in its outbox before it travels, its stated leaf
+	 * and head kept (they still link): central recomputes the leaf from the
+	 * content, refuses the entry (quarantined, named by its record and id),
+	 * flags B, and `audit verify` names B */
+	char *officer2 = th_login(&B, "demo-officer2");
+	free(officer2);   /* the login is an audit entry of B's, pending */
+	assert_int_equal(th_stop_server(&B), 0);   /* no push of its own meanwhile */
+	long long acked = th_sql_int(&B, "SELECT value FROM node_state WHERE key = 'exchange.last_ack_seq'");
+	snprintf(sql, sizeof sql,
+		 "SELECT COALESCE(max(seq), 0) FROM xchg_outbox WHERE tbl = 'audit_log' AND seq > %lld"
+		 " AND row LIKE '%%\"outcome\":\"ok\"%%'",
+		 acked);
+	long long oseq = th_sql_int(&B, sql);
+	assert_true(oseq > acked);
+	snprintf(sql, sizeof sql,
+		 "UPDATE xchg_outbox SET row = replace(row, '\"outcome\":\"ok\"', '\"outcome\":\"refused\"') WHERE seq = %lld",
+		 oseq);
+	assert_int_equal(th_sql(&B, sql), 0);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM xchg_outbox WHERE seq = %lld AND row LIKE '%%\"outcome\":\"refused\"%%'",
+		 oseq);
+	assert_int_equal(th_sql_int(&B, sql), 1);
+	sync_node(&B, out, sizeof out);
+	snprintf(sql, sizeof sql,
+		 "SELECT count(*) FROM xchg_quarantine WHERE node_id = '%s' AND seq = %lld AND tbl = 'audit_log'"
+		 " AND reason = 'audit-leaf-mismatch'",
+		 node_b, oseq);
+	assert_int_equal(th_sql_int(&C, sql), 1);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM xchg_rows WHERE node_id = '%s' AND tbl = 'audit_log' AND src_seq = %lld",
+		 node_b, oseq);
+	assert_int_equal(th_sql_int(&C, sql), 0);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM xchg_nodes WHERE id = '%s' AND chain_error = 'audit-leaf-mismatch'",
+		 node_b);
+	assert_int_equal(th_sql_int(&C, sql), 1);
+	th_start_server(&B);
+	rc = th_cli(&C, out, sizeof out, verify);
+	assert_int_not_equal(rc, 0);
+	snprintf(line, sizeof line, "node %s (AR-CASA-LISSASFA): chain BROKEN", node_b);
+	assert_non_null(strstr(out, line));
+	snprintf(line, sizeof line, "batch record %lld is not what its leaf hashes", oseq);
+	if (!strstr(out, line))
+		fprintf(stderr, "# %s\n", out);
+	assert_non_null(strstr(out, line));
 }
 
 
