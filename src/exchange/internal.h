@@ -57,4 +57,11 @@ SJ_MUST_USE sj_err xchg_central_apply(db_conn *c, const char *node, const char *
 SJ_MUST_USE sj_err xchg_central_apply_set(db_conn *c, const char *node, size_t n, const char *const *tbls,
 					  const char *const *texts, json_t *refs, const char **whys);
 
+/* xchg_chain_continues (apply.c): the audit entry row (its columns as a JSON
+ * object) is the next of a node's chain after (*seq, prev): its seq follows,
+ * its leaf is the hash of its content, recomputed, and its head links it.
+ * On success advances *seq and prev; else *why is "chain-broken" or
+ * "audit-leaf-mismatch". */
+bool xchg_chain_continues(json_t *row, int64_t *seq, char prev[65], const char **why);
+
 #endif

@@ -139,48 +139,13 @@ static void same_content(const char *ctok, const char *ntok, th_server *n, const
 
 static char node_a[64], node_b[64], ctok[1024];
 
-/* a case with two persons, custody and a sealed PV in demo-officer's unit */
+/* a case with two persons, custody and a sealed PV in demo-officer's unit
+ * (harness.c th_whole_case) */
 static void whole_case(th_server *s, const char *officer, const char *opj, const char *cin)
 {
-	th_resp r = req(s, "POST", "/api/v1/cases", officer,
-			json_pack("{s:s,s:[{s:s}],s:s,s:s}", "frame", "flagrant", "offences", "code", "CP-505", "summary",
-				  "Vol à l'arraché, boulevard Oulfa", "opj", "demo-opj"));
-	th_expect(&r, 201);
-	char id[37], path[160], suspect[37], custody[37];
-	snprintf(id, sizeof id, "%s", th_str(&r, "id"));
-	th_resp_free(&r);
-	snprintf(path, sizeof path, "/api/v1/cases/%s/persons", id);
-	r = req(s, "POST", path, officer,
-		json_pack("{s:s,s:{s:s,s:s,s:s,s:s,s:s,s:s,s:s}}", "role", "suspect", "person", "cin", cin, "last_name_lat",
-			  "Bennani", "first_name_lat", "Youssef", "last_name_ar", "بناني", "first_name_ar", "يوسف",
-			  "birth_date", "1991-03-02", "sex", "M"));
-	th_expect(&r, 201);
-	snprintf(suspect, sizeof suspect, "%s", th_str(&r, "id"));
-	th_resp_free(&r);
-	r = req(s, "POST", path, officer,
-		json_pack("{s:s,s:{s:s,s:s,s:s}}", "role", "victim", "person", "last_name_lat", "Alaoui", "first_name_lat",
-			  "Salma", "sex", "F"));
-	th_expect(&r, 201);
-	th_resp_free(&r);
-	snprintf(path, sizeof path, "/api/v1/cases/%s/custody", id);
-	r = req(s, "POST", path, opj,
-		json_pack("{s:s,s:s,s:s}", "person_id", suspect, "regime", "ordinary", "ground", "flagrant délit"));
-	th_expect(&r, 201);
-	snprintf(custody, sizeof custody, "%s", th_str(&r, "id"));
-	th_resp_free(&r);
-	snprintf(path, sizeof path, "/api/v1/cases/%s/pvs", id);
-	r = req(s, "POST", path, officer,
-		json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:s}", "type", "hearing_suspect", "person_id", suspect, "custody_id",
-			  custody, "place", "Arrondissement Oulfa", "statements", "Je reconnais les faits.", "read_back", 1,
-			  "signature", "signed"));
-	th_expect(&r, 201);
-	char pv[37];
-	snprintf(pv, sizeof pv, "%s", th_str(&r, "id"));
-	th_resp_free(&r);
-	snprintf(path, sizeof path, "/api/v1/pvs/%s/seal", pv);
-	r = req(s, "POST", path, opj, NULL);
-	th_expect(&r, 200);
-	th_resp_free(&r);
+	const th_person suspect = {cin, "Bennani", "Youssef", "بناني", "يوسف", "1991-03-02", "M"},
+			victim = {NULL, "Alaoui", "Salma", NULL, NULL, NULL, "F"};
+	th_whole_case(s, officer, opj, &suspect, &victim, NULL);
 }
 
 static void node_to_central(void **st)

@@ -442,47 +442,12 @@ static void refdata_travels(void **st)
 
 
 /* a case with two persons, custody and a sealed PV in demo-officer's unit
- * (as test_exchange.c makes it); *case_id gets its id */
+ * (harness.c th_whole_case); *case_id gets its id */
 static void whole_case(th_server *s, const char *officer, const char *opj, const char *cin, char case_id[64])
 {
-	th_resp r = req(s, "POST", "/api/v1/cases", officer,
-			json_pack("{s:s,s:[{s:s}],s:s,s:s}", "frame", "flagrant", "offences", "code", "CP-505", "summary",
-				  "Vol à l'arraché, boulevard Oulfa", "opj", "demo-opj"));
-	th_expect(&r, 201);
-	char path[160], suspect[37], custody[37], pv[37];
-	snprintf(case_id, 64, "%s", th_str(&r, "id"));
-	th_resp_free(&r);
-	snprintf(path, sizeof path, "/api/v1/cases/%s/persons", case_id);
-	r = req(s, "POST", path, officer,
-		json_pack("{s:s,s:{s:s,s:s,s:s,s:s,s:s,s:s,s:s}}", "role", "suspect", "person", "cin", cin, "last_name_lat",
-			  "Zerhouni", "first_name_lat", "Anouar", "last_name_ar", "الزرهوني", "first_name_ar", "أنور",
-			  "birth_date", "1990-04-12", "sex", "M"));
-	th_expect(&r, 201);
-	snprintf(suspect, sizeof suspect, "%s", th_str(&r, "id"));
-	th_resp_free(&r);
-	r = req(s, "POST", path, officer,
-		json_pack("{s:s,s:{s:s,s:s,s:s}}", "role", "victim", "person", "last_name_lat", "Filali", "first_name_lat",
-			  "Imane", "sex", "F"));
-	th_expect(&r, 201);
-	th_resp_free(&r);
-	snprintf(path, sizeof path, "/api/v1/cases/%s/custody", case_id);
-	r = req(s, "POST", path, opj,
-		json_pack("{s:s,s:s,s:s}", "person_id", suspect, "regime", "ordinary", "ground", "flagrant délit"));
-	th_expect(&r, 201);
-	snprintf(custody, sizeof custody, "%s", th_str(&r, "id"));
-	th_resp_free(&r);
-	snprintf(path, sizeof path, "/api/v1/cases/%s/pvs", case_id);
-	r = req(s, "POST", path, officer,
-		json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:s}", "type", "hearing_suspect", "person_id", suspect, "custody_id",
-			  custody, "place", "Arrondissement Oulfa", "statements", "Je reconnais les faits.", "read_back", 1,
-			  "signature", "signed"));
-	th_expect(&r, 201);
-	snprintf(pv, sizeof pv, "%s", th_str(&r, "id"));
-	th_resp_free(&r);
-	snprintf(path, sizeof path, "/api/v1/pvs/%s/seal", pv);
-	r = req(s, "POST", path, opj, NULL);
-	th_expect(&r, 200);
-	th_resp_free(&r);
+	const th_person suspect = {cin, "Zerhouni", "Anouar", "الزرهوني", "أنور", "1990-04-12", "M"},
+			victim = {NULL, "Filali", "Imane", NULL, NULL, NULL, "F"};
+	th_whole_case(s, officer, opj, &suspect, &victim, case_id);
 }
 
 /* a case made on A shows at central, in central's own tables: its GET by an
