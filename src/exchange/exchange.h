@@ -413,8 +413,11 @@ typedef struct xchg_owner {
  * writer_path would change records a node writes: the writer's unit lies in
  * a node-hosted unit, or the record route_path names (cases/{id},
  * pvs/{id}, custody/{id}, registers/.../{id}, units/{code}, users/{badge}…)
- * does. The caller's own session and account routes, and the exchange's,
- * are never owned. */
+ * does. Only routes that write what nodes write are checked (cases, PVs,
+ * custody, seizures, referrals, complaints, registers, hits, persons, the
+ * desk's, comms, a unit's registers, users): the caller's session and
+ * account, settings, and what central itself writes for a node's unit (the
+ * mobile kit's provisioning, central's validation) are never owned. */
 SJ_MUST_USE sj_err xchg_write_owner(db_conn *c, const char *writer_path, const char *route_path, xchg_owner *o);
 
 #endif

@@ -4,7 +4,8 @@
  * read it; a write through central's routes is refused before its handler
  * runs, naming the node, whether the writer's own unit is a node's (every
  * record in their scope is that node's) or the record the path names is
- * (a user above the node's unit: a prefecture, national). */
+ * (a user above the node's unit: a prefecture, national) — on the routes
+ * that write what nodes write (node_written). */
 #include "exchange/exchange.h"
 
 #include <stdio.h>
@@ -50,10 +51,27 @@ static const struct {
 	{"/api/v1/users/", "SELECT u.path FROM users x JOIN units u ON u.id = x.unit_id WHERE x.badge = ?"},
 };
 
-/* Routes whose writes are the caller's own session and account, or the
- * exchange's own protocol: not a unit's records. */
-static const char *const own[] = {"/api/v1/session", "/api/v1/me/", "/api/v1/notifications/", "/api/v1/exchange/",
-				  "/api/v1/test/", NULL};
+/* The routes that write records a node writes for its units (the
+ * exchanged tables of schema.c): a writer whose own unit is a node's may not
+ * use them at central. Every other route writes what is central's even for
+ * a node's unit — its session and account, settings, what central publishes
+ * to the node (the mobile kit's tours and devices, central's validation of
+ * its packets), statistics publications. */
+static const char *const node_written[] = {
+	"/api/v1/cases", "/api/v1/pvs/", "/api/v1/custody/", "/api/v1/seizures/", "/api/v1/referrals/",
+	"/api/v1/complaints", "/api/v1/persons/", "/api/v1/declarations", "/api/v1/residence-certificates",
+	"/api/v1/comms/", "/api/v1/units/", "/api/v1/users", NULL};
+/* The registers are national lists: an entry made at central (by any of
+ * its users) is central's and reaches every node as a hotlist copy; a node's
+ * own entries are refused by the record rule (named). */
+
+static bool prefixed(const char *path, const char *const *list)
+{
+	for (const char *const *p = list; *p; p++)
+		if (strncmp(path, *p, strlen(*p)) == 0)
+			return true;
+	return false;
+}
 
 static sj_err host_of(db_conn *c, const char *path, xchg_owner *o)
 {
@@ -75,16 +93,18 @@ static sj_err named_record(db_conn *c, const char *route_path, xchg_owner *o);
 sj_err xchg_write_owner(db_conn *c, const char *writer_path, const char *route_path, xchg_owner *o)
 {
 	memset(o, 0, sizeof *o);
-	for (const char *const *p = own; *p; p++)
-		if (strncmp(route_path, *p, strlen(*p)) == 0)
-			return SJ_OK;
+	bool written = prefixed(route_path, node_written), names = false;
+	for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
+		names = names || strncmp(route_path, named[i].prefix, strlen(named[i].prefix)) == 0;
+	if (!written && !names)
+		return SJ_OK;
 	int64_t nodes = 0;
 	sj_err e = dbj_int(c, sql_any, &nodes, "");
 	if (e || nodes == 0)
 		return e;   /* not a central, or one without nodes */
 	/* the record the path names first (its node is the one to name), then
 	 * the writer's own unit */
-	if ((e = named_record(c, route_path, o)) || o->owned || !writer_path)
+	if ((e = named_record(c, route_path, o)) || o->owned || !writer_path || !written)
 		return e;
 	return host_of(c, writer_path, o);
 }
