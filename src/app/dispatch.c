@@ -13,6 +13,7 @@
 #include "audit/audit.h"
 #include "core/buf.h"
 #include "core/log.h"
+#include "exchange/exchange.h"
 
 /* match: pattern segments equal, or "{name}" capturing one non-empty segment. */
 static bool match(const char *pattern, const char *path, http_req *r, bool capture)
@@ -561,6 +562,33 @@ static bool is_api_path(const char *p)
 	       strcmp(p, "/metrics") == 0;
 }
 
+/* single_writer_or_reply answers 403 record-node-hosted, naming the node
+ * and its unit, when the write would change records a node writes
+ * (xchg_write_owner), audited as a refusal. */
+static bool single_writer_or_reply(app *a, http_req *r, const auth_user *u)
+{
+	db_conn *c = NULL;
+	xchg_owner o;
+	sj_err e = db_acquire(a->db, &c);
+	if (!e && !(e = db_begin(c, DB_READ))) {
+		e = xchg_write_owner(c, u->unit.path, http_path(r), &o);
+		db_rollback(c);
+	}
+	if (c)
+		db_release(a->db, c);
+	if (e) {
+		app_fail(r, e, NULL);
+		return false;
+	}
+	if (!o.owned)
+		return true;
+	app_audit_refusal(a, r, u, "authz.refused", "record-node-hosted");
+	http_problem(r, 403, "record-node-hosted", NULL,
+		     json_pack("{s:s,s:s,s:{s:s,s:s}}", "node", o.node_id, "unit", o.unit, "vars", "node", o.node_id, "unit",
+			       o.unit));
+	return false;
+}
+
 void app_dispatch(http_req *r, void *ctx)
 {
 	app *a = ctx;
@@ -671,6 +699,12 @@ void app_dispatch(http_req *r, void *ctx)
 		app_audit_refusal(a, r, u, "authz.refused", "audit-entry-required");
 		http_problem(r, 403, "audit-entry-required",
 			     "an auditor reads a record through an audit entry that names it (?via=<entry number>)", NULL);
+		free(u);
+		return;
+	}
+	/* Single writer per record (DESIGN.md): at central, a record of a unit
+	 * a node hosts is written by that node only; central reads it. */
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 && !single_writer_or_reply(a, r, u)) {
 		free(u);
 		return;
 	}

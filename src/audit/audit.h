@@ -144,6 +144,12 @@ SJ_MUST_USE sj_err audit_latest_signed_head(db *d, audit_signed_head *out);
  * public key (a witness: central checks its nodes' signed heads). */
 void audit_public_hex(char out[65]);
 bool audit_head_verify(const audit_signed_head *h, const char *pub_hex);
+/* audit_leaf_of_row writes into out the leaf of the entry an audit_log row
+ * holds (a JSON object of its columns, as the exchange sends it: seq and at
+ * numbers, the others strings or null), recomputed from its content — what
+ * a witness compares with the leaf the row states. false when the row lacks
+ * seq or at, or memory runs out. */
+bool audit_leaf_of_row(json_t *row, char out[AUDIT_HASH_HEX + 1]);
 
 #define AUDIT_REPORT_FINDINGS 16
 

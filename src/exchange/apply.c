@@ -14,6 +14,7 @@
 #include "audit/audit.h"
 #include "cases/pv.h"
 #include "core/limits.h"
+#include "core/log.h"
 #include "db/dbj.h"
 #include "org/units.h"
 
@@ -62,20 +63,30 @@ const rec_desc xchg_digest_rec = REC_DESC("xchg_digest", NULL, digest_fields, NU
 
 #define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 
-/* chain_continues: the audit entry row (seq, leaf, head) is the next one of
- * the node's chain after (*seq, prev): its seq follows and its head is
+/* xchg_chain_continues (internal.h): the audit entry row (seq, leaf, head) is the next one of
+ * the node's chain after (*seq, prev): its seq follows, its leaf is the hash
+ * of its content (audit_leaf_of_row, recomputed here) and its head is
  * BLAKE2b(0x01 || prev || leaf), as src/audit/audit.c links them. On success
- * advances *seq and prev. The one place central checks a node's chain: when
+ * advances *seq and prev; else *why says which ("chain-broken",
+ * "audit-leaf-mismatch"). The one place central checks a node's chain: when
  * the audit branch adds signed heads, check them here. */
-static bool chain_continues(json_t *row, int64_t *seq, char prev[65])
+bool xchg_chain_continues(json_t *row, int64_t *seq, char prev[65], const char **why)
 {
 	json_int_t s = json_integer_value(json_object_get(row, "seq"));
 	const char *leaf = json_string_value(json_object_get(row, "leaf")),
 		   *head = json_string_value(json_object_get(row, "head"));
 	unsigned char p[32], l[32], h[32];
-	char hex[65];
+	char hex[65], mine[AUDIT_HASH_HEX + 1];
+	*why = "chain-broken";
 	if (s != *seq + 1 || !leaf || !head)
 		return false;
+	/* the leaf is recomputed from the entry's content, not taken from the
+	 * node: an entry edited in transit (or in the outbox) with its stated
+	 * leaf and head kept is caught here */
+	if (!audit_leaf_of_row(row, mine) || strcmp(mine, leaf) != 0) {
+		*why = "audit-leaf-mismatch";
+		return false;
+	}
 	if (sodium_hex2bin(p, sizeof p, prev, strlen(prev), NULL, NULL, NULL) ||
 	    sodium_hex2bin(l, sizeof l, leaf, strlen(leaf), NULL, NULL, NULL))
 		return false;
@@ -169,7 +180,7 @@ static const char sql_opj_key[] = "SELECT row FROM xchg_rows WHERE tbl = 'opj_ke
 /* seal_holds: a sealed PV's row hashes to its content_hash and carries its
  * OPJ's signature under the key the node sent before it (pv_seal_ok); a
  * draft passes. */
-static sj_err seal_holds(db_conn *c, const char *node, json_t *row, bool *ok)
+static sj_err seal_holds(db_conn *c, const char *node, json_t *row, const char *key_row, bool *ok)
 {
 	const char *status = json_string_value(json_object_get(row, "status"));
 	*ok = true;
@@ -178,12 +189,12 @@ static sj_err seal_holds(db_conn *c, const char *node, json_t *row, bool *ok)
 	const char *kid = json_string_value(json_object_get(row, "key_id"));
 	json_t *k = NULL;
 	*ok = false;
-	sj_err e = kid ? dbj_one(c, sql_opj_key, "row:t", &k, "tt", kid, node) : SJ_ENOTFOUND;
+	sj_err e = key_row ? SJ_OK : kid ? dbj_one(c, sql_opj_key, "row:t", &k, "tt", kid, node) : SJ_ENOTFOUND;
 	if (e == SJ_ENOTFOUND)
 		return SJ_OK;
 	if (e)
 		return e;
-	json_t *kr = json_loads(json_string_value(json_object_get(k, "row")), 0, NULL);
+	json_t *kr = json_loads(key_row ? key_row : json_string_value(json_object_get(k, "row")), 0, NULL);
 	*ok = pv_seal_ok(json_string_value(json_object_get(row, "content")),
 			 json_string_value(json_object_get(row, "content_hash")),
 			 json_string_value(json_object_get(row, "signature")),
@@ -240,6 +251,263 @@ static sj_err hosted(db_conn *c, unit_cache *uc, const char *host_path, const ch
 		uc->in[uc->n++] = *ok;
 	}
 	return SJ_OK;
+}
+
+/* what applying a batch's records reads and moves (xchg_apply's) */
+typedef struct batch_state {
+	db_conn *c;
+	const char *node, *host_path;
+	json_t *p, *recs;            /* the payload (refs of central.c), its records */
+	int64_t acked, now;
+	int64_t *audit_seq;          /* the witness: the node's last entry witnessed */
+	char *prev;                  /* [65] its head */
+	const char **chain_error;
+	int64_t applied, unchanged, quarantined;
+} batch_state;
+
+/* refusal names why record r is quarantined before anything of it is
+ * written (NULL: it applies): an unknown table, a unit the node does not
+ * host, a sealed PV whose seal fails (key_row: the OPJ key's row sent
+ * earlier in the same batch, or NULL to read central's copy), an audit entry
+ * that does not continue the chain (which moves the witness). */
+static sj_err refusal(batch_state *b, unit_cache *uc, const char *tbl, const char *unit, const char *row,
+		      const char *key_row, const char **reason)
+{
+	bool ok = true;
+	sj_err e = SJ_OK;
+	*reason = NULL;
+	if (!xchg_table_find(tbl))
+		*reason = "unknown-table";
+	else if (unit && (e = hosted(b->c, uc, b->host_path, unit, &ok)))
+		return e;
+	else if (!ok)
+		*reason = "unit-not-hosted";
+	if (!*reason && strcmp(tbl, "pvs") == 0) {
+		json_t *pr = json_loads(row, 0, NULL);
+		bool sealed_ok = true;
+		e = pr ? seal_holds(b->c, b->node, pr, key_row, &sealed_ok) : SJ_OK;
+		json_decref(pr);
+		if (e)
+			return e;
+		if (!pr || !sealed_ok)
+			*reason = "pv-seal-invalid";
+	}
+	if (!*reason && strcmp(tbl, "audit_log") == 0) {
+		json_t *ar = json_loads(row, 0, NULL);
+		const char *broken = NULL;
+		if (!xchg_chain_continues(ar, b->audit_seq, b->prev, &broken)) {
+			*reason = broken;
+			if (!*b->chain_error)
+				*b->chain_error = broken;
+		}
+		json_decref(ar);
+	}
+	return SJ_OK;
+}
+
+#define REC_STR_FIELD(r, k) json_string_value(json_object_get(r, k))
+
+/* apply_rows applies the batch row by row, each row of central's tables in
+ * a savepoint (xchg_central_apply): the fallback of apply_set, which names
+ * the row that does not fit. */
+static sj_err apply_rows(batch_state *b)
+{
+	db_conn *c = b->c;
+	unit_cache uc = {0};
+	sj_err e = SJ_OK;
+	for (size_t i = 0; !e && i < json_array_size(b->recs); i++) {
+		json_t *r = json_array_get(b->recs, i);
+		json_int_t seq = json_integer_value(json_object_get(r, "seq"));
+		const char *tbl = REC_STR_FIELD(r, "tbl"), *id = REC_STR_FIELD(r, "id"), *unit = REC_STR_FIELD(r, "unit"),
+			   *row = REC_STR_FIELD(r, "row"), *reason = NULL;
+		if (seq <= b->acked) {
+			b->unchanged++;
+			continue;   /* central has it already: a replay or a lost acknowledgement */
+		}
+		if ((e = refusal(b, &uc, tbl, unit, row, NULL, &reason)))
+			break;
+		if (reason) {
+			e = quarantine(c, b->node, seq, tbl, id, unit, row, reason, b->now);
+			b->quarantined++;
+			continue;
+		}
+		db_stmt *s;
+		bool more;
+		if ((e = db_prepare(c, sql_upsert, &s)) || (e = db_bind_text(s, 1, tbl)) || (e = db_bind_text(s, 2, id)) ||
+		    (e = db_bind_text(s, 3, b->node)) || (e = db_bind_int(s, 4, seq)) || (e = db_bind_text(s, 5, unit)) ||
+		    (e = db_bind_text(s, 6, row)) || (e = db_bind_int(s, 7, b->now)) || (e = db_step(s, &more)))
+			break;
+		if (db_changes(s) == 0) {
+			b->unchanged++;
+			continue;
+		}
+		b->applied++;
+		/* and into central's own tables (central.c); a row that does not
+		 * fit there is quarantined with its reason, its exact copy kept */
+		const char *cwhy = NULL;
+		if ((e = xchg_central_apply(c, b->node, tbl, row, b->p, &cwhy)) || !cwhy)
+			continue;
+		e = quarantine(c, b->node, seq, tbl, id, unit, row, cwhy, b->now);
+		b->quarantined++;
+	}
+	return e;
+}
+
+/* The rows of a batch into xchg_rows, 64, 16, 4 or 1 at a time; RETURNING
+ * names those it took (not an older version, not another node's row). */
+#define XR1 "(?, ?, ?, ?, ?, ?, ?)"
+#define XR4 XR1 ", " XR1 ", " XR1 ", " XR1
+#define XR16 XR4 ", " XR4 ", " XR4 ", " XR4
+#define XR64 XR16 ", " XR16 ", " XR16 ", " XR16
+#define XR_UPSERT(values) \
+	"INSERT INTO xchg_rows (tbl, id, node_id, src_seq, unit, row, applied_at) VALUES " values \
+	" ON CONFLICT (tbl, id) DO UPDATE SET src_seq = excluded.src_seq, unit = excluded.unit, row = excluded.row," \
+	" applied_at = excluded.applied_at" \
+	" WHERE xchg_rows.src_seq < excluded.src_seq AND xchg_rows.node_id = excluded.node_id RETURNING tbl, id"
+static const char sql_upsert64[] = XR_UPSERT(XR64), sql_upsert16[] = XR_UPSERT(XR16), sql_upsert4[] = XR_UPSERT(XR4),
+		  sql_upsert1[] = XR_UPSERT(XR1);
+
+/* one record of the batch, as apply_set's validation left it */
+typedef struct brec {
+	json_int_t seq;
+	const char *tbl, *id, *unit, *row, *reason;
+	bool known;     /* seq <= acked: central has it */
+	bool newest;    /* the newest version of (tbl, id) the batch applies */
+	bool took;      /* xchg_rows took its newest version */
+} brec;
+
+static void rec_key(const brec *r, char *out, size_t n)
+{
+	snprintf(out, n, "%s\x1f%s", r->tbl, r->id);
+}
+
+/* apply_set applies the batch set-wise: every record validated first (no
+ * write), then the rows into xchg_rows in a few multi-row statements, then
+ * those it took into central's tables (xchg_central_apply_set). A write
+ * that fails returns its error: the caller rolls everything back to its
+ * savepoint and goes row by row (apply_rows). A (table, id) the batch
+ * carries twice is written once, in its newest version (the end state the
+ * rows one by one reach); each version counts as that one does. */
+static sj_err apply_set(batch_state *b)
+{
+	db_conn *c = b->c;
+	size_t nr = json_array_size(b->recs), ntake = 0;
+	brec *r = calloc(nr ? nr : 1, sizeof *r);
+	size_t *take = calloc(nr ? nr : 1, sizeof *take);
+	json_t *newest = json_object();
+	unit_cache uc = {0};
+	sj_err e = r && take && newest ? SJ_OK : SJ_ENOMEM;
+	char key[512];
+	for (size_t i = 0; !e && i < nr; i++) {
+		json_t *j = json_array_get(b->recs, i);
+		r[i] = (brec){json_integer_value(json_object_get(j, "seq")), REC_STR_FIELD(j, "tbl"), REC_STR_FIELD(j, "id"),
+			      REC_STR_FIELD(j, "unit"), REC_STR_FIELD(j, "row"), NULL, false, false, false};
+		if ((r[i].known = r[i].seq <= b->acked))
+			continue;
+		/* a sealed PV's OPJ key may come earlier in the same batch */
+		const char *key_row = NULL;
+		if (strcmp(r[i].tbl, "pvs") == 0) {
+			json_t *pr = json_loads(r[i].row, 0, NULL);
+			const char *kid = REC_STR_FIELD(pr, "key_id");
+			char kk[512];
+			snprintf(kk, sizeof kk, "opj_keys\x1f%s", kid ? kid : "");
+			json_t *at = kid ? json_object_get(newest, kk) : NULL;
+			key_row = at ? r[json_integer_value(at)].row : NULL;
+			e = refusal(b, &uc, r[i].tbl, r[i].unit, r[i].row, key_row, &r[i].reason);
+			json_decref(pr);
+		} else
+			e = refusal(b, &uc, r[i].tbl, r[i].unit, r[i].row, NULL, &r[i].reason);
+		if (!e && !r[i].reason) {
+			rec_key(&r[i], key, sizeof key);
+			e = json_object_set_new(newest, key, json_integer((json_int_t)i)) ? SJ_ENOMEM : SJ_OK;
+		}
+	}
+	/* the records refused before any write, in order */
+	for (size_t i = 0; !e && i < nr; i++) {
+		if (r[i].known || !r[i].reason)
+			continue;
+		e = quarantine(c, b->node, r[i].seq, r[i].tbl, r[i].id, r[i].unit, r[i].row, r[i].reason, b->now);
+		b->quarantined++;
+	}
+	for (size_t i = 0; !e && i < nr; i++) {
+		if (r[i].known || r[i].reason)
+			continue;
+		rec_key(&r[i], key, sizeof key);
+		if ((size_t)json_integer_value(json_object_get(newest, key)) == i) {
+			r[i].newest = true;
+			take[ntake++] = i;
+		}
+	}
+	/* xchg_rows, a few statements */
+	for (size_t done = 0; !e && done < ntake;) {
+		size_t left = ntake - done, k = left >= 64 ? 64 : left >= 16 ? 16 : left >= 4 ? 4 : 1;
+		const char *q = k == 64 ? sql_upsert64 : k == 16 ? sql_upsert16 : k == 4 ? sql_upsert4 : sql_upsert1;
+		db_stmt *s;
+		bool row;
+		e = db_prepare(c, q, &s);
+		for (size_t x = 0; !e && x < k; x++) {
+			const brec *w = &r[take[done + x]];
+			int at = (int)x * 7;
+			if ((e = db_bind_text(s, at + 1, w->tbl)) || (e = db_bind_text(s, at + 2, w->id)) ||
+			    (e = db_bind_text(s, at + 3, b->node)) || (e = db_bind_int(s, at + 4, w->seq)) ||
+			    (e = db_bind_text(s, at + 5, w->unit)) || (e = db_bind_text(s, at + 6, w->row)))
+				break;
+			e = db_bind_int(s, at + 7, b->now);
+		}
+		while (!e && !(e = db_step(s, &row)) && row) {
+			snprintf(key, sizeof key, "%s\x1f%s", db_col_text(s, 0), db_col_text(s, 1));
+			json_t *at = json_object_get(newest, key);
+			if (at)
+				r[json_integer_value(at)].took = true;
+		}
+		done += k;
+	}
+	/* each version counts as its newest does */
+	for (size_t i = 0; !e && i < nr; i++) {
+		if (r[i].known) {
+			b->unchanged++;
+			continue;
+		}
+		if (r[i].reason)
+			continue;
+		rec_key(&r[i], key, sizeof key);
+		if (r[json_integer_value(json_object_get(newest, key))].took)
+			b->applied++;
+		else
+			b->unchanged++;
+	}
+	/* and what xchg_rows took into central's own tables */
+	const char **tbls = calloc(ntake ? ntake : 1, sizeof *tbls), **texts = calloc(ntake ? ntake : 1, sizeof *texts),
+		   **whys = calloc(ntake ? ntake : 1, sizeof *whys);
+	size_t *which = calloc(ntake ? ntake : 1, sizeof *which);
+	size_t nt = 0;
+	if (!e && !(tbls && texts && whys && which))
+		e = SJ_ENOMEM;
+	for (size_t x = 0; !e && x < ntake; x++)
+		if (r[take[x]].took) {
+			which[nt] = take[x];
+			tbls[nt] = r[take[x]].tbl;
+			texts[nt++] = r[take[x]].row;
+		}
+	if (!e)
+		e = xchg_central_apply_set(c, b->node, nt, tbls, texts, b->p, whys);
+	for (size_t x = 0; !e && x < nt; x++) {
+		if (!whys[x])
+			continue;
+		const brec *w = &r[which[x]];
+		log_msg(LOG_WARN, "a node's row does not fit central's table",
+			json_pack("{s:s,s:s,s:s}", "node", b->node, "table", w->tbl, "reason", whys[x]));
+		e = quarantine(c, b->node, w->seq, w->tbl, w->id, w->unit, w->row, whys[x], b->now);
+		b->quarantined++;
+	}
+	free(tbls);
+	free(texts);
+	free(whys);
+	free(which);
+	free(r);
+	free(take);
+	json_decref(newest);
+	return e;
 }
 
 sj_err xchg_apply(db_conn *c, json_t *body, int64_t now, xchg_applied *out, const char **why)
@@ -316,79 +584,50 @@ sj_err xchg_apply(db_conn *c, json_t *body, int64_t now, xchg_applied *out, cons
 	}
 	if ((e = unit_get_by_code(c, host, &hu)))
 		goto out;
-	unit_cache uc = {0};
-	if ((e = xchg_central_refs(c, node, p)))
-		goto out;
+	/* every record is well formed before anything is written */
 	for (size_t i = 0; i < json_array_size(recs); i++) {
 		json_t *r = json_array_get(recs, i);
-		json_int_t seq = json_integer_value(json_object_get(r, "seq"));
-		const char *tbl = json_string_value(json_object_get(r, "tbl")),
-			   *id = json_string_value(json_object_get(r, "id")),
-			   *unit = json_string_value(json_object_get(r, "unit")),
-			   *row = json_string_value(json_object_get(r, "row"));
-		if (seq != from + (json_int_t)i || !tbl || !id || !row) {
+		if (json_integer_value(json_object_get(r, "seq")) != from + (json_int_t)i ||
+		    !json_string_value(json_object_get(r, "tbl")) || !json_string_value(json_object_get(r, "id")) ||
+		    !json_string_value(json_object_get(r, "row"))) {
 			*why = "batch-malformed";
 			e = SJ_EINVAL;
 			goto out;
 		}
-		if (seq <= acked) {
-			unchanged++;
-			continue;   /* central has it already: a replay or a lost acknowledgement */
-		}
-		const char *reason = NULL;
-		bool ok = true;
-		if (!xchg_table_find(tbl))
-			reason = "unknown-table";
-		else if (unit && (e = hosted(c, &uc, hu.path, unit, &ok)))
-			goto out;
-		else if (!ok)
-			reason = "unit-not-hosted";
-		if (!reason && strcmp(tbl, "pvs") == 0) {
-			json_t *pr = json_loads(row, 0, NULL);
-			bool sealed_ok = true;
-			e = pr ? seal_holds(c, node, pr, &sealed_ok) : SJ_OK;
-			json_decref(pr);
-			if (e)
-				goto out;
-			if (!pr || !sealed_ok)
-				reason = "pv-seal-invalid";
-		}
-		if (!reason && strcmp(tbl, "audit_log") == 0) {
-			json_t *ar = json_loads(row, 0, NULL);
-			if (!chain_continues(ar, &audit_seq, prev)) {
-				reason = "chain-broken";
-				chain_error = "chain-broken";
-			}
-			json_decref(ar);
-		}
-		if (reason) {
-			if ((e = quarantine(c, node, seq, tbl, id, unit, row, reason, now)))
-				goto out;
-			quarantined++;
-			continue;
-		}
-		db_stmt *s;
-		bool more;
-		if ((e = db_prepare(c, sql_upsert, &s)) || (e = db_bind_text(s, 1, tbl)) || (e = db_bind_text(s, 2, id)) ||
-		    (e = db_bind_text(s, 3, node)) || (e = db_bind_int(s, 4, seq)) || (e = db_bind_text(s, 5, unit)) ||
-		    (e = db_bind_text(s, 6, row)) || (e = db_bind_int(s, 7, now)) || (e = db_step(s, &more)))
-			goto out;
-		if (db_changes(s) == 0) {
-			unchanged++;
-			continue;
-		}
-		applied++;
-		/* and into central's own tables (central.c); a row that does not
-		 * fit there is quarantined with its reason, its exact copy kept */
-		const char *cwhy = NULL;
-		if ((e = xchg_central_apply(c, node, tbl, row, p, &cwhy)))
-			goto out;
-		if (cwhy) {
-			if ((e = quarantine(c, node, seq, tbl, id, unit, row, cwhy, now)))
-				goto out;
-			quarantined++;
-		}
 	}
+	if ((e = xchg_central_refs(c, node, p)))
+		goto out;
+	/* set-wise first (a few statements for the whole batch); when a write
+	 * fails, all of it is rolled back and the batch goes row by row, each
+	 * row in a savepoint, which names the row that does not fit */
+	const int64_t audit_seq0 = audit_seq;
+	char prev0[65];
+	memcpy(prev0, prev, sizeof prev0);
+	batch_state st = {c, node, hu.path, p, recs, acked, now, &audit_seq, prev, &chain_error, 0, 0, 0};
+	if ((e = db_exec(c, "SAVEPOINT xchg_batch")))
+		goto out;
+	e = apply_set(&st);
+	if (e == SJ_ECONFLICT || e == SJ_EDB || e == SJ_EINVAL) {
+		log_msg(LOG_INFO, "a batch does not apply set-wise; applying it row by row",
+			json_pack("{s:s,s:s}", "node", node, "error", db_last_error(c) ? db_last_error(c) : ""));
+		e = db_exec(c, "ROLLBACK TO SAVEPOINT xchg_batch");
+		audit_seq = audit_seq0;
+		memcpy(prev, prev0, sizeof prev0);
+		chain_error = NULL;
+		st.applied = st.unchanged = st.quarantined = 0;
+		json_object_del(p, "_users");   /* what the rolled-back writes mapped */
+		if (!e)
+			e = xchg_central_refs(c, node, p);
+		if (!e)
+			e = apply_rows(&st);
+	}
+	if (!e)
+		e = db_exec(c, "RELEASE SAVEPOINT xchg_batch");
+	applied = st.applied;
+	unchanged = st.unchanged;
+	quarantined = st.quarantined;
+	if (e)
+		goto out;
 	if ((e = witness_head(c, node, json_string_value(json_object_get(n, "audit_pub")), p, audit_seq, prev,
 			      &chain_error)))
 		goto out;
@@ -434,165 +673,4 @@ sj_err xchg_status_central(db_conn *c, int64_t now_ms, json_t **out)
 	}
 	*out = json_pack("{s:s,s:o,s:I}", "role", "central", "nodes", nodes, "quarantined", (json_int_t)q);
 	return *out ? SJ_OK : SJ_ENOMEM;
-}
-
-static const char sql_rows_central[] = "SELECT tbl, id, row FROM xchg_rows WHERE node_id = ?";
-
-sj_err xchg_digest_central(db_conn *c, const char *node_id, json_t **out)
-{
-	db_stmt *s;
-	sj_err e = db_prepare(c, sql_rows_central, &s);
-	if (!e)
-		e = db_bind_text(s, 1, node_id);
-	return e ? e : xchg_digest_rows(s, out);
-}
-
-sj_err xchg_digest_rows(db_stmt *s, json_t **out)
-{
-	/* order-free: per table, the XOR of BLAKE2b(id \0 row) over its rows,
-	 * and their count (both databases collate table names differently) */
-	enum { MAXT = 64 };
-	char names[MAXT][64];
-	unsigned char acc[MAXT][32];
-	int64_t count[MAXT];
-	int nt = 0;
-	bool row;
-	sj_err e;
-	*out = NULL;
-	memset(acc, 0, sizeof acc);
-	memset(count, 0, sizeof count);
-	while (!(e = db_step(s, &row)) && row) {
-		const char *tbl = db_col_text(s, 0), *id = db_col_text(s, 1), *r = db_col_text(s, 2);
-		int k = 0;
-		while (k < nt && strcmp(names[k], tbl) != 0)
-			k++;
-		if (k == nt) {
-			if (nt == MAXT)
-				return SJ_EINTERNAL;
-			snprintf(names[nt++], sizeof names[0], "%s", tbl);
-		}
-		unsigned char h[32];
-		crypto_generichash_state st;
-		crypto_generichash_init(&st, NULL, 0, sizeof h);
-		crypto_generichash_update(&st, (const unsigned char *)id, strlen(id) + 1);
-		crypto_generichash_update(&st, (const unsigned char *)r, strlen(r));
-		crypto_generichash_final(&st, h, sizeof h);
-		for (int b = 0; b < 32; b++)
-			acc[k][b] ^= h[b];
-		count[k]++;
-	}
-	if (e)
-		return e;
-	*out = json_object();
-	for (int k = 0; *out && k < nt; k++) {
-		char hex[65], v[96];
-		sodium_bin2hex(hex, sizeof hex, acc[k], 32);
-		snprintf(v, sizeof v, "%lld:%s", (long long)count[k], hex);
-		json_object_set_new(*out, names[k], json_string(v));
-	}
-	return *out ? SJ_OK : SJ_ENOMEM;
-}
-
-/* ---- `sijill audit verify` at central: every node's chain as witnessed ---- */
-
-static const char sql_w_nodes[] =
-	"SELECT id, unit_code, audit_pub, chain_error, audit_seq FROM xchg_nodes WHERE status <> 'pending' ORDER BY id";
-static const char sql_w_rows[] = "SELECT row FROM xchg_rows WHERE tbl = 'audit_log' AND node_id = ? ORDER BY src_seq";
-static const char sql_w_heads[] =
-	"SELECT seq, head, at, kind, key_id, sig FROM xchg_heads WHERE node_id = ? ORDER BY seq";
-static const char sql_w_broken[] =
-	"SELECT count(*) FROM xchg_quarantine WHERE node_id = ? AND reason = 'chain-broken'";
-
-/* witness_one walks node's witnessed entries and signed heads into o. */
-static sj_err witness_one(db_conn *c, json_t *o)
-{
-	const char *node = json_string_value(json_object_get(o, "node")),
-		   *pub = json_string_value(json_object_get(o, "audit_pub"));
-	json_t *heads = NULL;
-	sj_err e = dbj_rows(c, sql_w_heads, "seq:i,head:t,at:i,kind:t,key_id:t,sig:t", &heads, "t", node);
-	if (e)
-		return e;
-	char finding[256] = "", prev[65];
-	snprintf(prev, sizeof prev, "%s", GENESIS);
-	int64_t seq = 0, entries = 0;
-	size_t hi = 0;
-	db_stmt *s;
-	bool row;
-	e = db_prepare(c, sql_w_rows, &s);
-	e = e ? e : db_bind_text(s, 1, node);
-	while (!e && !(e = db_step(s, &row)) && row) {
-		json_t *r = json_loads(db_col_text(s, 0), 0, NULL);
-		bool ok = chain_continues(r, &seq, prev);
-		json_decref(r);
-		if (!ok) {
-			if (!finding[0])
-				snprintf(finding, sizeof finding, "entry %lld does not continue the chain witnessed",
-					 (long long)seq + 1);
-			break;
-		}
-		entries++;
-		/* a signed head at this entry must be its head */
-		while (hi < json_array_size(heads) &&
-		       json_integer_value(json_object_get(json_array_get(heads, hi), "seq")) < seq)
-			hi++;
-		json_t *h = json_array_get(heads, hi);
-		if (h && json_integer_value(json_object_get(h, "seq")) == seq &&
-		    strcmp(json_string_value(json_object_get(h, "head")), prev) != 0 && !finding[0])
-			snprintf(finding, sizeof finding, "the signed head of entry %lld is not the chain witnessed: edited or forked",
-				 (long long)seq);
-	}
-	while (!e && row)
-		e = db_step(s, &row);
-	/* every signed head verifies under the node's pinned audit key */
-	size_t i;
-	json_t *h;
-	json_array_foreach(heads, i, h) {
-		audit_signed_head sh;
-		memset(&sh, 0, sizeof sh);
-		sh.seq = json_integer_value(json_object_get(h, "seq"));
-		sh.at = json_integer_value(json_object_get(h, "at"));
-		snprintf(sh.kind, sizeof sh.kind, "%s", jstr_or(h, "kind"));
-		snprintf(sh.head, sizeof sh.head, "%s", jstr_or(h, "head"));
-		snprintf(sh.key_id, sizeof sh.key_id, "%s", jstr_or(h, "key_id"));
-		snprintf(sh.sig, sizeof sh.sig, "%s", jstr_or(h, "sig"));
-		if (!audit_head_verify(&sh, pub) && !finding[0])
-			snprintf(finding, sizeof finding, "the signed head of entry %lld does not verify under the node's key",
-				 (long long)sh.seq);
-	}
-	int64_t broken = 0;
-	if (!e)
-		e = dbj_int(c, sql_w_broken, &broken, "t", node);
-	const char *flag = json_string_value(json_object_get(o, "chain_error"));
-	if (!finding[0] && flag)
-		snprintf(finding, sizeof finding, "flagged at exchange: %s", flag);
-	if (!finding[0] && broken)
-		snprintf(finding, sizeof finding, "%lld entries sent after the chain was cut, edited or forked (quarantined)",
-			 (long long)broken);
-	json_object_set_new(o, "entries", json_integer(entries));
-	json_object_set_new(o, "signed_heads", json_integer((json_int_t)json_array_size(heads)));
-	json_object_set_new(o, "ok", json_boolean(!finding[0]));
-	json_object_set_new(o, "finding", finding[0] ? json_string(finding) : json_null());
-	json_decref(heads);
-	return e;
-}
-
-sj_err xchg_witness_verify(db_conn *c, json_t **out)
-{
-	*out = NULL;
-	json_t *nodes = NULL;
-	sj_err e = dbj_rows(c, sql_w_nodes, "node:t,unit:t,audit_pub:t,chain_error:t,audit_seq:i", &nodes, "");
-	size_t i;
-	json_t *o;
-	json_array_foreach(nodes, i, o) {
-		if (e)
-			break;
-		e = witness_one(c, o);
-		json_object_del(o, "audit_pub");
-	}
-	if (e) {
-		json_decref(nodes);
-		return e;
-	}
-	*out = nodes;
-	return SJ_OK;
 }

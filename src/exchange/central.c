@@ -80,10 +80,19 @@ static sj_err translate(db_conn *c, const char *node, json_t *row, json_t *refs,
 			continue;
 		const char *rule = json_string_value(json_object_get(json_object_get(refs, "rules"), s));
 		if (rule) {
+			/* central's id of that rule, read once per batch */
 			char cid[ID_LEN + 1];
-			sj_err e = central_rule(c, rule, cid);
-			if (e)
-				return e;
+			const char *known = json_string_value(json_object_get(json_object_get(refs, "_crules"), rule));
+			if (known)
+				snprintf(cid, sizeof cid, "%s", known);
+			else {
+				sj_err e = central_rule(c, rule, cid);
+				if (e)
+					return e;
+				if (!json_object_get(refs, "_crules"))
+					json_object_set_new(refs, "_crules", json_object());
+				json_object_set_new(json_object_get(refs, "_crules"), rule, json_string(cid));
+			}
 			if (!cid[0]) {
 				*why = "central-rule-unknown";
 				return SJ_OK;
@@ -119,77 +128,106 @@ static sj_err translate(db_conn *c, const char *node, json_t *row, json_t *refs,
 	return SJ_OK;
 }
 
-/* upsert writes row into table by key: the columns central's table has
- * (read from the catalogue once per batch, kept in refs). */
-static sj_err upsert(db_conn *c, const char *table, const char *key, json_t *row, json_t *refs)
+/* table_cols reads the columns central's table has into cols (*n), from
+ * the catalogue once per batch (kept in refs). */
+static sj_err table_cols(db_conn *c, const char *table, json_t *refs, char cols[][64], int *n)
 {
-	static __thread char cols[XCHG_COLS_MAX][64];
-	int n = 0;
-	sj_err e = SJ_OK;
+	*n = 0;
 	json_t *cache = json_object_get(json_object_get(refs, "_cols"), table);
 	if (cache) {
 		size_t i;
 		json_t *v;
-		json_array_foreach(cache, i, v) snprintf(cols[n++], 64, "%s", json_string_value(v));
-	} else {
-		if ((e = xchg_columns(c, table, cols, &n)))
-			return e;
-		json_t *a = json_array();
-		for (int i = 0; a && i < n; i++)
-			json_array_append_new(a, json_string(cols[i]));
-		if (!json_object_get(refs, "_cols"))
-			json_object_set_new(refs, "_cols", json_object());
-		json_object_set_new(json_object_get(refs, "_cols"), table, a);
+		json_array_foreach(cache, i, v) snprintf(cols[(*n)++], 64, "%s", json_string_value(v));
+		return SJ_OK;
 	}
+	sj_err e = xchg_columns(c, table, cols, n);
+	if (e)
+		return e;
+	json_t *a = json_array();
+	for (int i = 0; a && i < *n; i++)
+		json_array_append_new(a, json_string(cols[i]));
+	if (!json_object_get(refs, "_cols"))
+		json_object_set_new(refs, "_cols", json_object());
+	json_object_set_new(json_object_get(refs, "_cols"), table, a);
+	return SJ_OK;
+}
+
+static sj_err bind_json(db_stmt *s, int i, json_t *v)
+{
+	if (json_is_null(v))
+		return db_bind_null(s, i);
+	if (json_is_integer(v))
+		return db_bind_int(s, i, json_integer_value(v));
+	if (json_is_boolean(v))
+		return db_bind_int(s, i, json_is_true(v));
+	if (json_is_string(v))
+		return db_bind_text(s, i, json_string_value(v));
+	char *t = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	sj_err e = t ? db_bind_text(s, i, t) : SJ_ENOMEM;
+	free(t);
+	return e;
+}
+
+/* upsert_rows writes the k rows of table by key in one statement: the
+ * columns central's table has that the first row holds (the caller groups
+ * rows of the same columns), `INSERT … VALUES (…), (…) ON CONFLICT (key) DO
+ * UPDATE`. The text is interned per (table, columns, k): callers use a few
+ * sizes of k only (set_flush). */
+static sj_err upsert_rows(db_conn *c, const char *table, const char *key, json_t *const *rows, int k, json_t *refs)
+{
+	static __thread char cols[XCHG_COLS_MAX][64];
+	int n = 0, m = 0;
+	sj_err e = table_cols(c, table, refs, cols, &n);
+	if (e)
+		return e;
+	int use[XCHG_COLS_MAX];
+	for (int i = 0; i < n; i++)
+		if (json_object_get(rows[0], cols[i]))
+			use[m++] = i;
+	if (!m || !json_object_get(rows[0], key))
+		return SJ_EINVAL;
 	buf list, qs, set;
-	buf_init(&list, 1 << 16);
+	buf_init(&list, 1 << 12);
 	buf_init(&qs, 1 << 14);
-	buf_init(&set, 1 << 17);
-	json_t *vals[XCHG_COLS_MAX];
-	int k = 0;
-	for (int i = 0; !e && i < n; i++) {
-		json_t *v = json_object_get(row, cols[i]);
-		if (!v)
-			continue;
-		e = buf_printf(&list, "%s%s", k ? ", " : "", cols[i]);
-		e = e ? e : buf_printf(&qs, "%s?", k ? ", " : "");
-		if (!e && strcmp(cols[i], key) != 0)
-			e = buf_printf(&set, "%s%s = excluded.%s", set.len ? ", " : "", cols[i], cols[i]);
-		vals[k++] = v;
+	buf_init(&set, 1 << 13);
+	for (int j = 0; !e && j < m; j++) {
+		const char *col = cols[use[j]];
+		e = buf_printf(&list, "%s%s", j ? ", " : "", col);
+		if (!e && strcmp(col, key) != 0)
+			e = buf_printf(&set, "%s%s = excluded.%s", set.len ? ", " : "", col, col);
+	}
+	for (int r = 0; !e && r < k; r++) {
+		e = buf_printf(&qs, "%s(", r ? ", " : "");
+		for (int j = 0; !e && j < m; j++)
+			e = buf_printf(&qs, "%s?", j ? ", " : "");
+		e = e ? e : buf_printf(&qs, ")");
 	}
 	const char *q = NULL;
-	if (!e && (!k || !json_object_get(row, key)))
-		e = SJ_EINVAL;
 	if (!e)
-		q = set.len ? xchg_sqlf("INSERT INTO %s (%s) VALUES (%s) ON CONFLICT (%s) DO UPDATE SET %s", table,
+		q = set.len ? xchg_sqlf("INSERT INTO %s (%s) VALUES %s ON CONFLICT (%s) DO UPDATE SET %s", table,
 					buf_str(&list), buf_str(&qs), key, buf_str(&set))
-			    : xchg_sqlf("INSERT INTO %s (%s) VALUES (%s) ON CONFLICT (%s) DO NOTHING", table, buf_str(&list),
-					buf_str(&qs), key);
+			    : xchg_sqlf("INSERT INTO %s (%s) VALUES %s ON CONFLICT (%s) DO NOTHING", table,
+					buf_str(&list), buf_str(&qs), key);
 	buf_free(&list);
 	buf_free(&qs);
 	buf_free(&set);
 	if (e)
 		return e;
 	db_stmt *s;
-	bool r;
+	bool more;
 	e = q ? db_prepare(c, q, &s) : SJ_EINTERNAL;
-	for (int i = 0; !e && i < k; i++) {
-		json_t *v = vals[i];
-		if (json_is_null(v))
-			e = db_bind_null(s, i + 1);
-		else if (json_is_integer(v))
-			e = db_bind_int(s, i + 1, json_integer_value(v));
-		else if (json_is_boolean(v))
-			e = db_bind_int(s, i + 1, json_is_true(v));
-		else if (json_is_string(v))
-			e = db_bind_text(s, i + 1, json_string_value(v));
-		else {
-			char *t = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-			e = t ? db_bind_text(s, i + 1, t) : SJ_ENOMEM;
-			free(t);
+	for (int r = 0; !e && r < k; r++)
+		for (int j = 0; !e && j < m; j++) {
+			json_t *v = json_object_get(rows[r], cols[use[j]]);
+			e = bind_json(s, r * m + j + 1, v ? v : json_null());
 		}
-	}
-	return e ? e : db_step(s, &r);
+	return e ? e : db_step(s, &more);
+}
+
+/* upsert writes one row into table by key. */
+static sj_err upsert(db_conn *c, const char *table, const char *key, json_t *row, json_t *refs)
+{
+	return upsert_rows(c, table, key, &row, 1, refs);
 }
 
 /* user applies a node's account: central's own account of the same badge,
@@ -270,4 +308,134 @@ sj_err xchg_central_apply(db_conn *c, const char *node, const char *tbl, const c
 	if (*why && (e = db_exec(c, "ROLLBACK TO SAVEPOINT xchg_central")))
 		return e;
 	return db_exec(c, "RELEASE SAVEPOINT xchg_central");
+}
+
+/* ---- the set-wise apply of a batch (apply.c's first try) ---- */
+
+static bool same_keys(json_t *a, json_t *b)
+{
+	if (json_object_size(a) != json_object_size(b))
+		return false;
+	const char *k;
+	json_t *v;
+	json_object_foreach(a, k, v) if (!json_object_get(b, k)) return false;
+	return true;
+}
+
+/* set_flush writes the k rows of table t (one batch's, distinct keys): runs
+ * of rows with the same columns, each in statements of 64, 16, 4 or 1 rows
+ * (a few texts per table, each prepared once per connection), at most ~2,000
+ * parameters each. */
+static sj_err set_flush(db_conn *c, const xchg_table *t, json_t **rows, size_t k, json_t *refs)
+{
+	sj_err e = SJ_OK;
+	size_t i = 0;
+	while (!e && i < k) {
+		size_t run = 1;
+		while (i + run < k && same_keys(rows[i], rows[i + run]))
+			run++;
+		size_t cols = json_object_size(rows[i]) ? json_object_size(rows[i]) : 1;
+		for (size_t done = 0; !e && done < run;) {
+			size_t left = run - done, n = 1;
+			static const size_t sizes[] = {64, 16, 4};
+			for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++)
+				if (left >= sizes[z] && sizes[z] * cols <= 2000) {
+					n = sizes[z];
+					break;
+				}
+			e = upsert_rows(c, t->table, t->key, rows + i + done, (int)n, refs);
+			done += n;
+		}
+		i += run;
+	}
+	return e;
+}
+
+/* persons_index replaces the name keys of the k persons just written, in a
+ * few statements (srch_index_many), from their rows. */
+static sj_err persons_index(db_conn *c, json_t **rows, size_t k)
+{
+	const char **ids = calloc(k, sizeof *ids);
+	srch_names *names = calloc(k, sizeof *names);
+	sj_err e = ids && names ? SJ_OK : SJ_ENOMEM;
+	for (size_t i = 0; !e && i < k; i++) {
+#define S(col) json_string_value(json_object_get(rows[i], col))
+		ids[i] = S("id");
+		/* the order of srch_names, as srch_reindex_person reads the row */
+		srch_names n = {S("first_name_ar"),   S("last_name_ar"),   S("first_name_lat"),
+				S("last_name_lat"),   S("father_name_ar"), S("father_name_lat"),
+				S("mother_name_ar"),  S("father_name"),    S("birth_date")};
+#undef S
+		names[i] = n;
+		if (!ids[i])
+			e = SJ_EINVAL;
+	}
+	if (!e)
+		e = srch_index_many(c, (int)k, ids, names);
+	free(ids);
+	free(names);
+	return e;
+}
+
+static const char sql_stats_defer[] = "SELECT set_config('sijill.stats_deferred', ?, true)";
+static const char sql_stats_flush[] = "SELECT stats_touch_flush()";
+
+sj_err xchg_central_apply_set(db_conn *c, const char *node, size_t n, const char *const *tbls,
+			      const char *const *texts, json_t *refs, const char **whys)
+{
+	json_t **rows = calloc(n ? n : 1, sizeof *rows), **grp = calloc(n ? n : 1, sizeof *grp);
+	sj_err e = rows && grp ? SJ_OK : SJ_ENOMEM;
+	/* translated in the batch's order: a node user met first names
+	 * central's account in the rows after it */
+	for (size_t i = 0; !e && i < n; i++) {
+		whys[i] = NULL;
+		const xchg_table *t = xchg_table_find(tbls[i]);
+		if (!t || strcmp(tbls[i], "audit_log") == 0)
+			continue;   /* witnessed, not central's chain */
+		json_t *row = json_loads(texts[i], 0, NULL);
+		if (!row)
+			continue;
+		json_t *own = json_incref(json_object_get(row, t->key));
+		e = translate(c, node, row, refs, &whys[i]);
+		if (own)
+			json_object_set(row, t->key, own);
+		json_decref(own);
+		if (!e && !whys[i] && strcmp(tbls[i], "users") == 0)
+			e = user(c, node, row, refs);   /* few: written now, in order */
+		else if (!e && !whys[i]) {
+			if (strcmp(tbls[i], "opj_keys") == 0 && !json_object_get(row, "sealed_secret"))
+				json_object_set_new(row, "sealed_secret", json_string(""));
+			rows[i] = json_incref(row);
+		}
+		json_decref(row);
+	}
+	/* the case figures once per case at the end, not after each row
+	 * (PostgreSQL: migration 0195; SQLite's triggers refresh per row) */
+	bool pg = db_conn_kind(c) == DB_PG;
+	if (!e && pg)
+		e = db_run(c, sql_stats_defer, "t", "on");
+	/* then per table, parents first (xchg_tables[]'s order; a child met
+	 * before its parent fails and the caller goes row by row) */
+	for (size_t t = 0; !e && t < xchg_tables_count; t++) {
+		size_t k = 0;
+		for (size_t i = 0; i < n; i++)
+			if (rows[i] && strcmp(tbls[i], xchg_tables[t].table) == 0)
+				grp[k++] = rows[i];
+		if (!k)
+			continue;
+		e = set_flush(c, &xchg_tables[t], grp, k, refs);
+		if (!e && strcmp(xchg_tables[t].table, "persons") == 0)
+			e = persons_index(c, grp, k);
+		for (size_t j = 0; !e && j < k && strcmp(xchg_tables[t].table, "wanted_notices") == 0; j++)
+			e = reg_reindex_wanted(c, grp[j]);
+	}
+	if (!e && pg)
+		e = db_run(c, sql_stats_flush, "");
+	if (!e && pg)
+		e = db_run(c, sql_stats_defer, "t", "off");
+	for (size_t i = 0; rows && i < n; i++)
+		json_decref(rows[i]);
+	free(rows);
+	free(grp);
+	return e;
 }

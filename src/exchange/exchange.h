@@ -401,4 +401,23 @@ json_t *xchg_staleness_json(const xchg_staleness *s);
  * per node at central), on a connection of d of its own. */
 SJ_MUST_USE sj_err xchg_metrics(db *d, buf *b);
 
+/* ---- single writer per record at central (owner.c) ---- */
+
+typedef struct xchg_owner {
+	bool owned;                            /* a node writes it */
+	char node_id[XCHG_NODE_ID_MAX + 1];    /* that node */
+	char unit[64];                         /* the unit it hosts (a code) */
+} xchg_owner;
+/* xchg_write_owner (central; a database without nodes answers "not owned")
+ * says whether a write request on route_path by a user of the unit at
+ * writer_path would change records a node writes: the writer's unit lies in
+ * a node-hosted unit, or the record route_path names (cases/{id},
+ * pvs/{id}, custody/{id}, registers/.../{id}, units/{code}, users/{badge}…)
+ * does. Only routes that write what nodes write are checked (cases, PVs,
+ * custody, seizures, referrals, complaints, registers, hits, persons, the
+ * desk's, comms, a unit's registers, users): the caller's session and
+ * account, settings, and what central itself writes for a node's unit (the
+ * mobile kit's provisioning, central's validation) are never owned. */
+SJ_MUST_USE sj_err xchg_write_owner(db_conn *c, const char *writer_path, const char *route_path, xchg_owner *o);
+
 #endif

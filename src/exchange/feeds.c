@@ -79,7 +79,7 @@ const rec_desc xchg_feed_answer_rec = REC_DESC("xchg_feed_answer", NULL, feed_an
  * statement made at run time must keep its address: each distinct text is
  * interned once (a handful per feed) and never freed. */
 
-#define INTERN_MAX 128
+#define INTERN_MAX 1024   /* central's set-wise apply: a few sizes per table */
 static pthread_mutex_t g_intern_mu = PTHREAD_MUTEX_INITIALIZER;
 static char *g_intern[INTERN_MAX];
 

@@ -45,4 +45,23 @@ SJ_MUST_USE sj_err xchg_central_refs(db_conn *c, const char *node, json_t *paylo
 SJ_MUST_USE sj_err xchg_central_apply(db_conn *c, const char *node, const char *tbl, const char *row,
 				      json_t *refs, const char **why);
 
+/* xchg_central_apply_set is xchg_central_apply for the n rows a batch
+ * applies (tables tbls[i], texts[i], each (table, id) once: its newest
+ * version), without a savepoint per row: all translated in order (whys[i]
+ * set for a row that cannot be: not written, the caller quarantines it),
+ * then written per table in xchg_tables[]'s order in multi-row statements,
+ * the persons' name keys in one stream. A write that fails returns its
+ * error (SJ_ECONFLICT, SJ_EDB, SJ_EINVAL) with the rows half written: the
+ * caller rolls back to its savepoint and applies row by row
+ * (xchg_central_apply), which names the row that does not fit. */
+SJ_MUST_USE sj_err xchg_central_apply_set(db_conn *c, const char *node, size_t n, const char *const *tbls,
+					  const char *const *texts, json_t *refs, const char **whys);
+
+/* xchg_chain_continues (apply.c): the audit entry row (its columns as a JSON
+ * object) is the next of a node's chain after (*seq, prev): its seq follows,
+ * its leaf is the hash of its content, recomputed, and its head links it.
+ * On success advances *seq and prev; else *why is "chain-broken" or
+ * "audit-leaf-mismatch". */
+bool xchg_chain_continues(json_t *row, int64_t *seq, char prev[65], const char **why);
+
 #endif

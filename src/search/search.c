@@ -310,6 +310,32 @@ sj_err srch_index_bulk(db_conn *c, int n, const char *const *ids, const srch_nam
 	return e ? e : e2;
 }
 
+/* The delete of srch_index_many: the keys of up to 64 persons in one
+ * statement (64, 16, 4 or 1 ids: four texts, each prepared once). */
+#define SRCH_Q4 "?,?,?,?"
+#define SRCH_Q16 SRCH_Q4 "," SRCH_Q4 "," SRCH_Q4 "," SRCH_Q4
+#define SRCH_Q64 SRCH_Q16 "," SRCH_Q16 "," SRCH_Q16 "," SRCH_Q16
+static const char sql_keys_del64[] = "DELETE FROM person_keys WHERE person_id IN (" SRCH_Q64 ")";
+static const char sql_keys_del16[] = "DELETE FROM person_keys WHERE person_id IN (" SRCH_Q16 ")";
+static const char sql_keys_del4[] = "DELETE FROM person_keys WHERE person_id IN (" SRCH_Q4 ")";
+
+sj_err srch_index_many(db_conn *c, int n, const char *const *ids, const srch_names *names)
+{
+	sj_err e = SJ_OK;
+	for (int i = 0; i < n && !e;) {
+		int k = n - i >= 64 ? 64 : n - i >= 16 ? 16 : n - i >= 4 ? 4 : 1;
+		const char *q = k == 64 ? sql_keys_del64 : k == 16 ? sql_keys_del16 : k == 4 ? sql_keys_del4 : sql_keys_del;
+		db_stmt *s;
+		bool row;
+		e = db_prepare(c, q, &s);
+		for (int j = 0; !e && j < k; j++)
+			e = db_bind_text(s, j + 1, ids[i + j]);
+		e = e ? e : db_step(s, &row);
+		i += k;
+	}
+	return e ? e : srch_index_bulk(c, n, ids, names);
+}
+
 sj_err srch_index_is_empty(db_conn *c, bool *yes)
 {
 	int64_t n = 0;

@@ -60,6 +60,10 @@ SJ_MUST_USE sj_err srch_reindex_person(db_conn *c, const char *person_id);
  * missing (after a bulk load, also one that stopped early) and refreshes the
  * planner's statistics of person_keys (outside a transaction). */
 SJ_MUST_USE sj_err srch_index_bulk(db_conn *c, int n, const char *const *ids, const srch_names *names);
+/* srch_index_many replaces the name keys of n persons (ids[i], names[i]) in
+ * a few statements (a delete per 64 ids, then one db_copy stream): central
+ * applying a node's batch of persons, the same keys as srch_index_person. */
+SJ_MUST_USE sj_err srch_index_many(db_conn *c, int n, const char *const *ids, const srch_names *names);
 SJ_MUST_USE sj_err srch_index_is_empty(db_conn *c, bool *yes);
 SJ_MUST_USE sj_err srch_index_drop(db_conn *c);
 SJ_MUST_USE sj_err srch_index_build(db_conn *c, bool maintain);

@@ -473,3 +473,50 @@ int th_cli_in(th_server *s, const char *stdin_text, char *out, size_t outsz, con
 	argv[n] = NULL;
 	return run_wait(argv, stdin_text, out, outsz);
 }
+
+void th_whole_case(th_server *s, const char *officer, const char *opj, const th_person *suspect,
+		   const th_person *victim, char case_id[64])
+{
+	th_resp r = th_req(s, "POST", "/api/v1/cases", officer,
+			   json_pack("{s:s,s:[{s:s}],s:s,s:s}", "frame", "flagrant", "offences", "code", "CP-505", "summary",
+				     "Vol à l'arraché, boulevard Oulfa", "opj", "demo-opj"));
+	th_expect(&r, 201);
+	char id[64], path[160], sid[37], custody[37], pv[37];
+	snprintf(id, sizeof id, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/cases/%s/persons", id);
+	r = th_req(s, "POST", path, officer,
+		   json_pack("{s:s,s:{s:s,s:s,s:s,s:s,s:s,s:s,s:s}}", "role", "suspect", "person", "cin", suspect->cin,
+			     "last_name_lat", suspect->last_lat, "first_name_lat", suspect->first_lat, "last_name_ar",
+			     suspect->last_ar, "first_name_ar", suspect->first_ar, "birth_date", suspect->birth_date, "sex",
+			     suspect->sex));
+	th_expect(&r, 201);
+	snprintf(sid, sizeof sid, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	r = th_req(s, "POST", path, officer,
+		   json_pack("{s:s,s:{s:s,s:s,s:s}}", "role", "victim", "person", "last_name_lat", victim->last_lat,
+			     "first_name_lat", victim->first_lat, "sex", victim->sex));
+	th_expect(&r, 201);
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/cases/%s/custody", id);
+	r = th_req(s, "POST", path, opj,
+		   json_pack("{s:s,s:s,s:s,s:s,s:s}", "person_id", sid, "regime", "ordinary", "ground", "flagrant délit",
+			     "condition_on_entry", "Bon état apparent", "ground_code", "PREVENT_FLIGHT"));
+	th_expect(&r, 201);
+	snprintf(custody, sizeof custody, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/cases/%s/pvs", id);
+	r = th_req(s, "POST", path, officer,
+		   json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:s}", "type", "hearing_suspect", "person_id", sid, "custody_id",
+			     custody, "place", "Arrondissement Oulfa", "statements", "Je reconnais les faits.", "read_back", 1,
+			     "signature", "signed"));
+	th_expect(&r, 201);
+	snprintf(pv, sizeof pv, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/pvs/%s/seal", pv);
+	r = th_req(s, "POST", path, opj, NULL);
+	th_expect(&r, 200);
+	th_resp_free(&r);
+	if (case_id)
+		snprintf(case_id, 64, "%s", id);
+}

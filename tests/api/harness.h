@@ -80,4 +80,16 @@ int th_cli_in(th_server *s, const char *stdin_text, char *out, size_t outsz, con
 /* th_str returns json member name of the response as a string or "". */
 const char *th_str(const th_resp *r, const char *name);
 
+/* A person of th_whole_case (the victim's cin, Arabic names and birth
+ * date are not sent). */
+typedef struct th_person {
+	const char *cin, *last_lat, *first_lat, *last_ar, *first_ar, *birth_date, *sex;
+} th_person;
+/* th_whole_case makes on s, as officer, a flagrant case (CP-505) in the
+ * officer's unit with suspect and victim, the suspect in custody and heard
+ * in a PV that opj seals; case_id (may be NULL) receives the case's id. The
+ * exchange's fixture (test_exchange, test_pull). Asserts every step. */
+void th_whole_case(th_server *s, const char *officer, const char *opj, const th_person *suspect,
+		   const th_person *victim, char case_id[64]);
+
 #endif

@@ -139,48 +139,13 @@ static void same_content(const char *ctok, const char *ntok, th_server *n, const
 
 static char node_a[64], node_b[64], ctok[1024];
 
-/* a case with two persons, custody and a sealed PV in demo-officer's unit */
+/* a case with two persons, custody and a sealed PV in demo-officer's unit
+ * (harness.c th_whole_case) */
 static void whole_case(th_server *s, const char *officer, const char *opj, const char *cin)
 {
-	th_resp r = req(s, "POST", "/api/v1/cases", officer,
-			json_pack("{s:s,s:[{s:s}],s:s,s:s}", "frame", "flagrant", "offences", "code", "CP-505", "summary",
-				  "Vol à l'arraché, boulevard Oulfa", "opj", "demo-opj"));
-	th_expect(&r, 201);
-	char id[37], path[160], suspect[37], custody[37];
-	snprintf(id, sizeof id, "%s", th_str(&r, "id"));
-	th_resp_free(&r);
-	snprintf(path, sizeof path, "/api/v1/cases/%s/persons", id);
-	r = req(s, "POST", path, officer,
-		json_pack("{s:s,s:{s:s,s:s,s:s,s:s,s:s,s:s,s:s}}", "role", "suspect", "person", "cin", cin, "last_name_lat",
-			  "Bennani", "first_name_lat", "Youssef", "last_name_ar", "بناني", "first_name_ar", "يوسف",
-			  "birth_date", "1991-03-02", "sex", "M"));
-	th_expect(&r, 201);
-	snprintf(suspect, sizeof suspect, "%s", th_str(&r, "id"));
-	th_resp_free(&r);
-	r = req(s, "POST", path, officer,
-		json_pack("{s:s,s:{s:s,s:s,s:s}}", "role", "victim", "person", "last_name_lat", "Alaoui", "first_name_lat",
-			  "Salma", "sex", "F"));
-	th_expect(&r, 201);
-	th_resp_free(&r);
-	snprintf(path, sizeof path, "/api/v1/cases/%s/custody", id);
-	r = req(s, "POST", path, opj,
-		json_pack("{s:s,s:s,s:s,s:s,s:s}", "person_id", suspect, "regime", "ordinary", "ground", "flagrant délit", "condition_on_entry", "Bon état apparent", "ground_code", "PREVENT_FLIGHT"));
-	th_expect(&r, 201);
-	snprintf(custody, sizeof custody, "%s", th_str(&r, "id"));
-	th_resp_free(&r);
-	snprintf(path, sizeof path, "/api/v1/cases/%s/pvs", id);
-	r = req(s, "POST", path, officer,
-		json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:s}", "type", "hearing_suspect", "person_id", suspect, "custody_id",
-			  custody, "place", "Arrondissement Oulfa", "statements", "Je reconnais les faits.", "read_back", 1,
-			  "signature", "signed"));
-	th_expect(&r, 201);
-	char pv[37];
-	snprintf(pv, sizeof pv, "%s", th_str(&r, "id"));
-	th_resp_free(&r);
-	snprintf(path, sizeof path, "/api/v1/pvs/%s/seal", pv);
-	r = req(s, "POST", path, opj, NULL);
-	th_expect(&r, 200);
-	th_resp_free(&r);
+	const th_person suspect = {cin, "Bennani", "Youssef", "بناني", "يوسف", "1991-03-02", "M"},
+			victim = {NULL, "Alaoui", "Salma", NULL, NULL, NULL, "F"};
+	th_whole_case(s, officer, opj, &suspect, &victim, NULL);
 }
 
 static void node_to_central(void **st)
@@ -266,10 +231,19 @@ static void node_to_central(void **st)
 static unsigned char tpk[crypto_sign_PUBLICKEYBYTES], tsk[crypto_sign_SECRETKEYBYTES];
 static char tnode[64];
 
+/* signed_payload: the batch {node, payload, sig} of payload p (stolen). */
+static char *signed_payload(const char *node, json_t *p, bool forge);
+
 static char *signed_batch(const char *node, long long from, long long to, json_t *recs, bool forge)
 {
-	json_t *p = json_pack("{s:s,s:I,s:I,s:o}", "node", node, "from", (json_int_t)from, "to", (json_int_t)to,
-			      "records", recs);
+	return signed_payload(node,
+			      json_pack("{s:s,s:I,s:I,s:o}", "node", node, "from", (json_int_t)from, "to", (json_int_t)to,
+					"records", recs),
+			      forge);
+}
+
+static char *signed_payload(const char *node, json_t *p, bool forge)
+{
 	char *payload = json_dumps(p, JSON_COMPACT);
 	json_decref(p);
 	size_t n = strlen(payload);
@@ -308,6 +282,107 @@ static long long rows_of_test_node(void)
 
 #define P1 "01900000-0000-7000-8000-000000000001"
 #define P2 "01900000-0000-7000-8000-000000000002"
+
+/* fallbacks counts the batches central applied row by row (its log). */
+static int fallbacks(void)
+{
+	char path[PATH_MAX + 32], line[4096];
+	snprintf(path, sizeof path, "%s/server.log", C.dir);
+	FILE *f = fopen(path, "r");
+	int n = 0;
+	while (f && fgets(line, sizeof line, f))
+		n += strstr(line, "applying it row by row") != NULL;
+	if (f)
+		fclose(f);
+	return n;
+}
+
+#define U_NODE "01900000-0000-7000-8000-0000000000aa"   /* the test node's id of its unit */
+#define PERSON(id, cin, name) \
+	"{\"id\":\"" id "\",\"cin\":\"" cin "\",\"unknown\":0,\"last_name_lat\":\"" name "\",\"first_name_lat\":\"Karim\"," \
+	"\"birth_date\":\"1990-01-01\",\"sex\":\"M\",\"home_unit_id\":\"" U_NODE "\",\"created_at\":1,\"updated_at\":1}"
+#define P3 "01900000-0000-7000-8000-000000000003"
+#define P4 "01900000-0000-7000-8000-000000000004"
+#define P5 "01900000-0000-7000-8000-000000000005"
+#define P6 "01900000-0000-7000-8000-000000000006"
+
+/* setwise: central applies a batch in a few statements (the persons in
+ * central's table and national index, the same batch again changes
+ * nothing); a batch with one row that does not fit central's table (a CIN
+ * central holds: node A's suspect) is rolled back whole and applied row by
+ * row: that row alone quarantined and named, the others applied once. */
+static void setwise(long long acked)
+{
+	char sql[400];
+	json_t *units = json_pack("{s:s}", U_NODE, "AR-RABAT-AGDAL");
+	int fb = fallbacks();
+	long long s3 = acked + 1;
+	char *ok = signed_payload(
+		tnode,
+		json_pack("{s:s,s:I,s:I,s:O,s:[o,o,o]}", "node", tnode, "from", (json_int_t)s3, "to", (json_int_t)s3 + 2,
+			  "units", units, "records", rec(s3, "persons", P3, "AR-RABAT-AGDAL", PERSON(P3, "ZZ100003", "Tazi")),
+			  rec(s3 + 1, "persons", P5, "AR-RABAT-AGDAL", PERSON(P5, "ZZ100005", "Fassi")),
+			  /* P3 again, newer: the newest version is central's */
+			  rec(s3 + 2, "persons", P3, "AR-RABAT-AGDAL", PERSON(P3, "ZZ100003", "Tazi-Idrissi"))),
+		false);
+	th_resp r = post(ok);
+	th_expect(&r, 200);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "applied")), 3);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "quarantined")), 0);
+	th_resp_free(&r);
+	assert_int_equal(fallbacks(), fb);   /* set-wise */
+	assert_int_equal(th_sql_int(&C, "SELECT count(*) FROM persons WHERE id IN ('" P3 "', '" P5 "')"), 2);
+	assert_int_equal(th_sql_int(&C, "SELECT count(*) FROM persons WHERE id = '" P3 "' AND last_name_lat = 'Tazi-Idrissi'"),
+			 1);
+	assert_true(th_sql_int(&C, "SELECT count(*) FROM person_keys WHERE person_id = '" P5 "'") > 0);
+	long long keys = th_sql_int(&C, "SELECT count(*) FROM person_keys WHERE person_id IN ('" P3 "', '" P5 "')");
+	/* replayed: nothing changes */
+	r = post(ok);
+	th_expect(&r, 200);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "applied")), 0);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "unchanged")), 3);
+	th_resp_free(&r);
+	assert_int_equal(th_sql_int(&C, "SELECT count(*) FROM person_keys WHERE person_id IN ('" P3 "', '" P5 "')"), keys);
+
+	/* BK123456 is node A's suspect at central: P4 cannot take it */
+	long long s6 = s3 + 3;
+	char *bad = signed_payload(
+		tnode,
+		json_pack("{s:s,s:I,s:I,s:O,s:[o,o,o]}", "node", tnode, "from", (json_int_t)s6, "to", (json_int_t)s6 + 2,
+			  "units", units, "records", rec(s6, "persons", P6, "AR-RABAT-AGDAL", PERSON(P6, "ZZ100006", "Berrada")),
+			  rec(s6 + 1, "persons", P4, "AR-RABAT-AGDAL", PERSON(P4, "BK123456", "Double")),
+			  rec(s6 + 2, "persons", P5, "AR-RABAT-AGDAL", PERSON(P5, "ZZ100005", "Fassi-Fihri"))),
+		false);
+	r = post(bad);
+	th_expect(&r, 200);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "ack")), s6 + 2);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "applied")), 3);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "quarantined")), 1);
+	th_resp_free(&r);
+	assert_int_equal(fallbacks(), fb + 1);   /* row by row, once */
+	snprintf(sql, sizeof sql,
+		 "SELECT count(*) FROM xchg_quarantine WHERE node_id = '%s' AND seq = %lld AND row_id = '" P4 "'"
+		 " AND reason = 'central-conflict'",
+		 tnode, s6 + 1);
+	assert_int_equal(th_sql_int(&C, sql), 1);
+	assert_int_equal(th_sql_int(&C, "SELECT count(*) FROM persons WHERE id = '" P4 "'"), 0);
+	assert_int_equal(th_sql_int(&C, "SELECT count(*) FROM person_keys WHERE person_id = '" P4 "'"), 0);
+	assert_int_equal(th_sql_int(&C, "SELECT count(*) FROM persons WHERE cin = 'BK123456'"), 1);
+	assert_int_equal(th_sql_int(&C, "SELECT count(*) FROM persons WHERE id = '" P6 "'"), 1);
+	assert_int_equal(th_sql_int(&C, "SELECT count(*) FROM persons WHERE id = '" P5 "' AND last_name_lat = 'Fassi-Fihri'"),
+			 1);
+	/* its exact copy is kept, as every row central received */
+	assert_int_equal(th_sql_int(&C, "SELECT count(*) FROM xchg_rows WHERE id = '" P4 "'"), 1);
+	/* replayed: nothing changes, nothing quarantined twice */
+	r = post(bad);
+	th_expect(&r, 200);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "applied")), 0);
+	th_resp_free(&r);
+	assert_int_equal(th_sql_int(&C, "SELECT count(*) FROM xchg_quarantine WHERE row_id = '" P4 "'"), 1);
+	json_decref(units);
+	free(ok);
+	free(bad);
+}
 
 static void protocol(void **st)
 {
@@ -424,7 +499,10 @@ static void protocol(void **st)
 	snprintf(sql, sizeof sql, "UPDATE xchg_nodes SET acked_seq = 4 WHERE id = '%s'", tnode);
 	assert_int_equal(th_sql(&C, sql), 0);
 
-	/* 9. suspended (a stolen laptop): refused, nothing applied */
+	/* 9. set-wise, and row by row when a row does not fit (below) */
+	setwise(4);
+
+	/* 10. suspended (a stolen laptop): refused, nothing applied */
 	const char *susp[] = {"node", "suspend", tnode, NULL};
 	assert_int_equal(th_cli(&C, out, sizeof out, susp), 0);
 	char *b5 = signed_batch(tnode, 5, 5, json_pack("[o]", rec(5, "persons", P1, "AR-RABAT-AGDAL", "{\"v\":5}")), false);

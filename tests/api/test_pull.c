@@ -442,47 +442,12 @@ static void refdata_travels(void **st)
 
 
 /* a case with two persons, custody and a sealed PV in demo-officer's unit
- * (as test_exchange.c makes it); *case_id gets its id */
+ * (harness.c th_whole_case); *case_id gets its id */
 static void whole_case(th_server *s, const char *officer, const char *opj, const char *cin, char case_id[64])
 {
-	th_resp r = req(s, "POST", "/api/v1/cases", officer,
-			json_pack("{s:s,s:[{s:s}],s:s,s:s}", "frame", "flagrant", "offences", "code", "CP-505", "summary",
-				  "Vol à l'arraché, boulevard Oulfa", "opj", "demo-opj"));
-	th_expect(&r, 201);
-	char path[160], suspect[37], custody[37], pv[37];
-	snprintf(case_id, 64, "%s", th_str(&r, "id"));
-	th_resp_free(&r);
-	snprintf(path, sizeof path, "/api/v1/cases/%s/persons", case_id);
-	r = req(s, "POST", path, officer,
-		json_pack("{s:s,s:{s:s,s:s,s:s,s:s,s:s,s:s,s:s}}", "role", "suspect", "person", "cin", cin, "last_name_lat",
-			  "Zerhouni", "first_name_lat", "Anouar", "last_name_ar", "الزرهوني", "first_name_ar", "أنور",
-			  "birth_date", "1990-04-12", "sex", "M"));
-	th_expect(&r, 201);
-	snprintf(suspect, sizeof suspect, "%s", th_str(&r, "id"));
-	th_resp_free(&r);
-	r = req(s, "POST", path, officer,
-		json_pack("{s:s,s:{s:s,s:s,s:s}}", "role", "victim", "person", "last_name_lat", "Filali", "first_name_lat",
-			  "Imane", "sex", "F"));
-	th_expect(&r, 201);
-	th_resp_free(&r);
-	snprintf(path, sizeof path, "/api/v1/cases/%s/custody", case_id);
-	r = req(s, "POST", path, opj,
-		json_pack("{s:s,s:s,s:s,s:s,s:s}", "person_id", suspect, "regime", "ordinary", "ground", "flagrant délit", "condition_on_entry", "Bon état apparent", "ground_code", "PREVENT_FLIGHT"));
-	th_expect(&r, 201);
-	snprintf(custody, sizeof custody, "%s", th_str(&r, "id"));
-	th_resp_free(&r);
-	snprintf(path, sizeof path, "/api/v1/cases/%s/pvs", case_id);
-	r = req(s, "POST", path, officer,
-		json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:s}", "type", "hearing_suspect", "person_id", suspect, "custody_id",
-			  custody, "place", "Arrondissement Oulfa", "statements", "Je reconnais les faits.", "read_back", 1,
-			  "signature", "signed"));
-	th_expect(&r, 201);
-	snprintf(pv, sizeof pv, "%s", th_str(&r, "id"));
-	th_resp_free(&r);
-	snprintf(path, sizeof path, "/api/v1/pvs/%s/seal", pv);
-	r = req(s, "POST", path, opj, NULL);
-	th_expect(&r, 200);
-	th_resp_free(&r);
+	const th_person suspect = {cin, "Zerhouni", "Anouar", "الزرهوني", "أنور", "1990-04-12", "M"},
+			victim = {NULL, "Filali", "Imane", NULL, NULL, NULL, "F"};
+	th_whole_case(s, officer, opj, &suspect, &victim, case_id);
 }
 
 /* a case made on A shows at central, in central's own tables: its GET by an
@@ -531,15 +496,58 @@ static void node_rows_at_central(void **st)
 	th_expect(&r, 200);
 	assert_non_null(strstr(r.body, "ZK445566"));
 	th_resp_free(&r);
-	/* an officer of B's unit cannot write A's case through central */
+	/* an officer of B's unit cannot write A's case through central: the
+	 * record is node A's (single writer), and the answer names A */
 	char *officer2 = th_login(&C, "demo-officer2");
 	long long refused = th_sql_int(&C, "SELECT count(*) FROM audit_log WHERE outcome = 'refused'");
 	r = th_json_matched(&C, "PATCH", path, officer2, "{\"summary\":\"réécrit par une autre unité\"}");
-	th_expect(&r, 403);
+	expect_problem(&r, 403, "record-node-hosted");
+	assert_string_equal(th_str(&r, "node"), node_a);
 	th_resp_free(&r);
 	assert_true(th_sql_int(&C, "SELECT count(*) FROM audit_log WHERE outcome = 'refused'") > refused);
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM cases WHERE id = '%s' AND summary LIKE '%%autre unité%%'", cid);
 	assert_int_equal(th_sql_int(&C, sql), 0);
+	/* nor can central's own accounts of A's unit (its chief, its officer):
+	 * central reads A's records, A alone writes them; refused before any
+	 * write, in both languages, naming the node and its unit, audited */
+	for (int w = 0; w < 2; w++) {
+		refused = th_sql_int(&C, "SELECT count(*) FROM audit_log WHERE outcome = 'refused' AND action = 'authz.refused'");
+		char *ctoken = th_login(&C, w == 0 ? "demo-chief" : "demo-officer");
+		r = th_json_matched(&C, "PATCH", path, ctoken, "{\"summary\":\"réécrit au central\"}");
+		expect_problem(&r, 403, "record-node-hosted");
+		assert_string_equal(th_str(&r, "node"), node_a);
+		assert_string_equal(th_str(&r, "unit"), "AR-CASA-OULFA");
+		json_t *m = json_object_get(r.json, "message");
+		assert_non_null(strstr(json_string_value(json_object_get(m, "fr")), "AR-CASA-OULFA"));
+		assert_non_null(strstr(json_string_value(json_object_get(m, "fr")), node_a));
+		assert_non_null(strstr(json_string_value(json_object_get(m, "ar")), node_a));
+		th_resp_free(&r);
+		/* a record the path does not name (a new case) is the writer's unit's: A's */
+		r = req(&C, "POST", "/api/v1/cases", ctoken,
+			json_pack("{s:s,s:[{s:s}],s:s,s:s}", "frame", "flagrant", "offences", "code", "CP-505", "summary",
+				  "Ouvert au central", "opj", "demo-opj"));
+		expect_problem(&r, 403, "record-node-hosted");
+		th_resp_free(&r);
+		assert_int_equal(th_sql_int(&C, "SELECT count(*) FROM audit_log WHERE outcome = 'refused' AND action ="
+						" 'authz.refused'"),
+				 refused + 2);
+		/* reading stays */
+		r = req(&C, "GET", path, ctoken, NULL);
+		th_expect(&r, 200);
+		th_resp_free(&r);
+		free(ctoken);
+	}
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM cases WHERE id = '%s' AND summary LIKE '%%au central%%'", cid);
+	assert_int_equal(th_sql_int(&C, sql), 0);
+	assert_int_equal(th_sql_int(&C, "SELECT count(*) FROM cases WHERE summary = 'Ouvert au central'"), 0);
+	/* A itself still writes it, and its version reaches central */
+	snprintf(path, sizeof path, "/api/v1/cases/%s", cid);
+	r = th_json_matched(&A, "PATCH", path, officer, "{\"summary\":\"complété sur le nœud\"}");
+	th_expect(&r, 200);
+	th_resp_free(&r);
+	assert_int_equal(sync_node(&A, out, sizeof out), 0);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM cases WHERE id = '%s' AND summary = 'complété sur le nœud'", cid);
+	assert_int_equal(th_sql_int(&C, sql), 1);
 	/* A's officers are central's accounts of the same badge (no second
 	 * demo-officer); a user only A has is a shadow that cannot log in */
 	assert_int_equal(th_sql_int(&C, "SELECT count(*) FROM users WHERE badge = 'demo-officer'"), 1);
@@ -675,6 +683,49 @@ static void chains_witnessed(void **st)
 	snprintf(line, sizeof line, "node %s (AR-CASA-OULFA): chain BROKEN", node_a);
 	assert_non_null(strstr(out, line));
 	snprintf(line, sizeof line, "node %s (AR-CASA-LISSASFA): chain intact", node_b);
+	assert_non_null(strstr(out, line));
+
+	/* an entry of B edited in its outbox before it travels, its stated leaf
+	 * and head kept (they still link): central recomputes the leaf from the
+	 * content, refuses the entry (quarantined, named by its record and id),
+	 * flags B, and `audit verify` names B */
+	char *officer2 = th_login(&B, "demo-officer2");
+	free(officer2);   /* the login is an audit entry of B's, pending */
+	assert_int_equal(th_stop_server(&B), 0);   /* no push of its own meanwhile */
+	long long acked = th_sql_int(&B, "SELECT value FROM node_state WHERE key = 'exchange.last_ack_seq'");
+	snprintf(sql, sizeof sql,
+		 "SELECT COALESCE(max(seq), 0) FROM xchg_outbox WHERE tbl = 'audit_log' AND seq > %lld"
+		 " AND row LIKE '%%\"outcome\":\"ok\"%%'",
+		 acked);
+	long long oseq = th_sql_int(&B, sql);
+	assert_true(oseq > acked);
+	snprintf(sql, sizeof sql,
+		 "UPDATE xchg_outbox SET row = replace(row, '\"outcome\":\"ok\"', '\"outcome\":\"refused\"') WHERE seq = %lld",
+		 oseq);
+	assert_int_equal(th_sql(&B, sql), 0);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM xchg_outbox WHERE seq = %lld AND row LIKE '%%\"outcome\":\"refused\"%%'",
+		 oseq);
+	assert_int_equal(th_sql_int(&B, sql), 1);
+	sync_node(&B, out, sizeof out);
+	snprintf(sql, sizeof sql,
+		 "SELECT count(*) FROM xchg_quarantine WHERE node_id = '%s' AND seq = %lld AND tbl = 'audit_log'"
+		 " AND reason = 'audit-leaf-mismatch'",
+		 node_b, oseq);
+	assert_int_equal(th_sql_int(&C, sql), 1);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM xchg_rows WHERE node_id = '%s' AND tbl = 'audit_log' AND src_seq = %lld",
+		 node_b, oseq);
+	assert_int_equal(th_sql_int(&C, sql), 0);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM xchg_nodes WHERE id = '%s' AND chain_error = 'audit-leaf-mismatch'",
+		 node_b);
+	assert_int_equal(th_sql_int(&C, sql), 1);
+	th_start_server(&B);
+	rc = th_cli(&C, out, sizeof out, verify);
+	assert_int_not_equal(rc, 0);
+	snprintf(line, sizeof line, "node %s (AR-CASA-LISSASFA): chain BROKEN", node_b);
+	assert_non_null(strstr(out, line));
+	snprintf(line, sizeof line, "batch record %lld is not what its leaf hashes", oseq);
+	if (!strstr(out, line))
+		fprintf(stderr, "# %s\n", out);
 	assert_non_null(strstr(out, line));
 }
 
