@@ -245,6 +245,8 @@ static int setup(void **state)
 	if (!cf)
 		return -1;
 	fprintf(cf, "abis_url = http://127.0.0.1:%d/abis\n", abis_port);
+	/* where the ABIS reaches central for the images (the test asks the path itself) */
+	fprintf(cf, "abis_reference_base = https://central.abis.test/\n");
 	fclose(cf);
 	if (th_stop_server(&S) != 0)
 		return -1;
@@ -1085,6 +1087,74 @@ static void kit_tour_offline_to_central(void **st)
 		if (strstr(seen, secrets[s_]))
 			fail_msg("the ABIS received %s", secrets[s_]);
 	free(seen);
+	/* MOSIP's referenceURL: the ABIS fetches the images of its referenceId,
+	 * CBEFF, with no account — the URL's MAC and expiry; the images only */
+	{
+		char refurl[1024] = "", refid[64] = "";
+		pthread_mutex_lock(&abis_mu);
+		json_array_foreach(abis_msgs, i, x) {
+			if (strcmp(jget(x, "id"), "mosip.abis.insert") == 0 && jget(x, "referenceURL")) {
+				snprintf(refurl, sizeof refurl, "%s", jget(x, "referenceURL"));
+				snprintf(refid, sizeof refid, "%s", jget(x, "referenceId"));
+				break;
+			}
+		}
+		pthread_mutex_unlock(&abis_mu);
+		static const char pre[] = "https://central.abis.test/api/v1/mobile/abis/";
+		assert_int_equal(strncmp(refurl, pre, strlen(pre)), 0);
+		assert_int_equal(strncmp(refurl + strlen(pre), refid, strlen(refid)), 0);
+		const char *path_q = refurl + strlen("https://central.abis.test");
+		r = th_request(&S, "GET", path_q, NULL, NULL, 0, NULL);
+		th_expect(&r, 200);
+		assert_non_null(strstr(r.ctype, "application/xml"));
+		assert_non_null(strstr(r.body, "<Subtype>Right IndexFinger</Subtype>"));
+		int birs = 0;
+		for (const char *q = r.body; (q = strstr(q, "<BDB>")); q++)
+			birs++;
+		assert_true(birs >= 10);
+		for (size_t s_ = 0; s_ < sizeof secrets / sizeof secrets[0]; s_++)
+			if (strstr(r.body, secrets[s_]))
+				fail_msg("the CBEFF names %s", secrets[s_]);
+		/* the image is the device's: its hash is the one the ABIS was told */
+		const char *b0 = strstr(r.body, "<Subtype>Right Thumb</Subtype>");
+		assert_non_null(b0);
+		const char *bd = strstr(b0, "<BDB>"), *be = bd ? strstr(bd, "</BDB>") : NULL;
+		assert_non_null(be);
+		char *seg = strndup(bd + 5, (size_t)(be - bd - 5));
+		unsigned char img[8192];
+		size_t il = 0;
+		assert_int_equal(sodium_base642bin(img, sizeof img, seg, strlen(seg), NULL, &il, NULL,
+						   sodium_base64_VARIANT_URLSAFE_NO_PADDING), 0);
+		free(seg);
+		char ih[65];
+		sha_hex(img, il, ih);
+		pthread_mutex_lock(&abis_mu);
+		char *gal = json_dumps(abis_msgs, JSON_COMPACT);
+		pthread_mutex_unlock(&abis_mu);
+		assert_non_null(strstr(gal, ih));
+		free(gal);
+		th_resp_free(&r);
+		/* a changed MAC, another referenceId under this MAC, an expiry moved: refused */
+		char bad[1100];
+		snprintf(bad, sizeof bad, "%s", path_q);
+		char *sg = strstr(bad, "sig=");
+		assert_non_null(sg);
+		sg[4] = sg[4] == '0' ? '1' : '0';
+		r = th_request(&S, "GET", bad, NULL, NULL, 0, NULL);
+		th_expect(&r, 403);
+		th_resp_free(&r);
+		snprintf(bad, sizeof bad, "/api/v1/mobile/abis/00000000-0000-4000-8000-000000000abc%s", strchr(path_q, '?'));
+		r = th_request(&S, "GET", bad, NULL, NULL, 0, NULL);
+		th_expect(&r, 403);
+		th_resp_free(&r);
+		snprintf(bad, sizeof bad, "%s", path_q);
+		char *ex = strstr(bad, "exp=");
+		ex[5] = ex[5] == '9' ? '8' : '9';
+		r = th_request(&S, "GET", bad, NULL, NULL, 0, NULL);
+		th_expect(&r, 403);
+		th_resp_free(&r);
+		assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM audit_log WHERE action = 'mobile.abis.fetch' AND outcome = 'ok'"), 1);
+	}
 	char p2[200];
 	snprintf(p2, sizeof p2, "/api/v1/mobile/received/%s/adjudication", adj_id);
 	r = th_req(&S, "POST", p2, admin, json_pack("{s:s,s:s}", "decision", "distinct", "reason", "pères différents"));
