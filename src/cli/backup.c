@@ -7,6 +7,9 @@
  *   pv-wrap.enc     the PV wrapping key, each encrypted (crypto_secretbox)
  *                   under a key derived from the operator's passphrase with
  *                   argon2id (crypto_pwhash); never inside the database copy
+ *   mobile-box.enc  when the node has one, the mobile units' box key
+ *                   (<audit key>.mobile-box: central opens the kits' sealed
+ *                   packets with it, src/mobile/central.c), encrypted likewise
  *   audit.heads     the audit key's heads file (signed heads, no secret),
  *                   copied after the database
  *   MANIFEST.json   what the backup holds: each file's size and BLAKE2b-256,
@@ -40,6 +43,7 @@
 #define BK_DB "sijill.db"
 #define BK_AUDIT "audit-key.enc"
 #define BK_PV "pv-wrap.enc"
+#define BK_BOX "mobile-box.enc" /* <audit key>.mobile-box, when present */
 #define BK_HEADS "audit.heads" /* <audit key>.heads: src/audit/heads.c */
 #define BK_MANIFEST "MANIFEST.json"
 #define BK_MAC "MANIFEST.mac"
@@ -282,7 +286,8 @@ static void backup_usage(FILE *f)
 	      "wrapping key exported beside it, each encrypted under a key derived from\n"
 	      "an operator passphrase (argon2id, then crypto_secretbox). OUT is a new\n"
 	      "directory: sijill.db, audit-key.enc, pv-wrap.enc, audit.heads (the audit\n"
-	      "key's signed heads, copied after the database), MANIFEST.json (sizes and\n"
+	      "key's signed heads, copied after the database), mobile-box.enc (the mobile\n"
+	      "units' box key AUDIT-KEY.mobile-box, when there is one), MANIFEST.json (sizes and\n"
 	      "BLAKE2b-256 of every file, schema version, last acknowledged exchange) and\n"
 	      "MANIFEST.mac (keyed with the passphrase). Keep the passphrase apart from\n"
 	      "the backup: without it the keys cannot be recovered.\n"
@@ -389,6 +394,15 @@ int cli_backup(int argc, char **argv)
 		fprintf(stderr, "sijill: exporting the keys failed\n");
 		goto out;
 	}
+	/* the mobile units' box key: without it no packet a kit sealed opens again */
+	char bx[PATH_MAX + 16], b_enc[PATH_MAX + 32];
+	snprintf(bx, sizeof bx, "%s.mobile-box", ak);
+	join(b_enc, sizeof b_enc, out, BK_BOX);
+	bool has_box = access(bx, F_OK) == 0;
+	if (has_box && !seal_key(&k, bx, b_enc)) {
+		fprintf(stderr, "sijill: exporting the mobile box key %s failed\n", bx);
+		goto out;
+	}
 	/* after the database: every signed head of the copy is in the file */
 	char heads[PATH_MAX + 8];
 	snprintf(heads, sizeof heads, "%s.heads", ak);
@@ -428,8 +442,8 @@ int cli_backup(int argc, char **argv)
 		unlink(side);
 	}
 	files = json_array();
-	const char *names[] = {BK_DB, BK_AUDIT, BK_PV, BK_HEADS};
-	for (int i = 0; i < 4 && files; i++) {
+	const char *names[] = {BK_DB, BK_AUDIT, BK_PV, BK_HEADS, BK_BOX};
+	for (int i = 0; i < (has_box ? 5 : 4) && files; i++) {
 		char hex[65];
 		int64_t size;
 		join(p, sizeof p, out, names[i]);
@@ -579,7 +593,8 @@ int cli_restore(int argc, char **argv)
 	char pass[BK_MAX_PASSPHRASE + 2] = "";
 	bk_keys k;
 	memset(&k, 0, sizeof k);
-	char stage[PATH_MAX + 64] = "", ak_stage[PATH_MAX + 64] = "", pk_stage[PATH_MAX + 80] = "";
+	char stage[PATH_MAX + 64] = "", ak_stage[PATH_MAX + 64] = "", pk_stage[PATH_MAX + 80] = "",
+	     bx_stage[PATH_MAX + 96] = "";
 	char side[PATH_MAX + 128];
 	int64_t now = clock_now_ms();
 	db *d = NULL;
@@ -613,7 +628,7 @@ int cli_restore(int argc, char **argv)
 	/* 2. every file as the manifest states it */
 	json_t *files = json_object_get(man, "files"), *fe;
 	size_t i;
-	bool have_db = false, have_a = false, have_p = false, have_h = false;
+	bool have_db = false, have_a = false, have_p = false, have_h = false, have_b = false;
 	json_array_foreach(files, i, fe) {
 		const char *name = json_string_value(json_object_get(fe, "name")),
 			   *want = json_string_value(json_object_get(fe, "blake2b"));
@@ -639,6 +654,7 @@ int cli_restore(int argc, char **argv)
 		have_a |= strcmp(name, BK_AUDIT) == 0;
 		have_p |= strcmp(name, BK_PV) == 0;
 		have_h |= strcmp(name, BK_HEADS) == 0;
+		have_b |= strcmp(name, BK_BOX) == 0;
 	}
 	if (!have_db || !have_a || !have_p || !have_h) {
 		fprintf(stderr, "sijill: the manifest does not list the database, both keys and the audit heads file;"
@@ -661,6 +677,31 @@ int cli_restore(int argc, char **argv)
 	if (audit_key_load_or_create(ak_stage, false) || pv_key_load_or_create(pk_stage, false)) {
 		fprintf(stderr, "sijill: the keys in the backup are not valid keys; refusing to restore\n");
 		goto out;
+	}
+	char bx[PATH_MAX + 16];
+	snprintf(bx, sizeof bx, "%s.mobile-box", ak);
+	snprintf(bx_stage, sizeof bx_stage, "%s.restore-%lld", bx, (long long)now);
+	if (have_b) {
+		char b_enc[PATH_MAX + 32];
+		join(b_enc, sizeof b_enc, in, BK_BOX);
+		size_t bl = 0;
+		char *bt = NULL;
+		bool good = open_key(&k, b_enc, bx_stage) && (bt = read_small(bx_stage, BK_MAX_KEYFILE, &bl)) != NULL;
+		if (good) {   /* one line: the X25519 secret in hex */
+			unsigned char sk[crypto_box_SECRETKEYBYTES];
+			size_t skn = 0;
+			bt[strcspn(bt, "\r\n")] = 0;
+			good = sodium_hex2bin(sk, sizeof sk, bt, strlen(bt), NULL, &skn, NULL) == 0 && skn == sizeof sk;
+			sodium_memzero(sk, sizeof sk);
+			sodium_memzero(bt, bl);
+		}
+		free(bt);
+		if (!good) {
+			fprintf(stderr, "sijill: the mobile box key in the backup does not decrypt; refusing to restore\n");
+			goto out;
+		}
+	} else {
+		bx_stage[0] = '\0';
 	}
 	join(p, sizeof p, in, BK_DB);
 	if (!copy_file(p, stage)) {
@@ -755,17 +796,19 @@ int cli_restore(int argc, char **argv)
 		ok = set_aside(ak, now);
 	if (ok && access(pk, F_OK) == 0 && !same_file_content(pk, pk_stage))
 		ok = set_aside(pk, now);
+	if (ok && bx_stage[0] && access(bx, F_OK) == 0 && !same_file_content(bx, bx_stage))
+		ok = set_aside(bx, now);
 	char hs[PATH_MAX + 80], hd[PATH_MAX + 80]; /* the heads files beside the keys */
 	snprintf(hs, sizeof hs, "%s.heads", ak_stage);
 	snprintf(hd, sizeof hd, "%s.heads", ak);
 	ok = ok && (access(hd, F_OK) != 0 || set_aside(hd, now));
 	ok = ok && rename(stage, dbu) == 0 && rename(ak_stage, ak) == 0 && rename(pk_stage, pk) == 0 &&
-	     rename(hs, hd) == 0;
+	     rename(hs, hd) == 0 && (!bx_stage[0] || rename(bx_stage, bx) == 0);
 	if (!ok) {
 		fprintf(stderr, "sijill: putting the restored files in place failed (%s)\n", strerror(errno));
 		goto out;
 	}
-	stage[0] = ak_stage[0] = pk_stage[0] = '\0';
+	stage[0] = ak_stage[0] = pk_stage[0] = bx_stage[0] = '\0';
 	printf("sijill: restored %s from %s (made %s): %lld audit entries and %lld checkpoints verified, "
 	       "%lld sealed PVs verified; keys in %s and %s\n",
 	       dbu, in, json_string_value(json_object_get(man, "created_at_utc")) ?: "?", (long long)rep.entries,
@@ -787,6 +830,8 @@ out:
 	}
 	if (pk_stage[0])
 		unlink(pk_stage);
+	if (bx_stage[0])
+		unlink(bx_stage);
 	sodium_memzero(pass, sizeof pass);
 	sodium_memzero(&k, sizeof k);
 	json_decref(man);

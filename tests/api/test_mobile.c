@@ -53,6 +53,7 @@ static char *admin, *chief, *officer, *officer2;
 static unsigned char dev_pk[crypto_sign_PUBLICKEYBYTES], dev_sk[crypto_sign_SECRETKEYBYTES];
 static unsigned char rogue_pk[crypto_sign_PUBLICKEYBYTES], rogue_sk[crypto_sign_SECRETKEYBYTES];
 static char tour_id[64];
+static char cbeff_path[1024];   /* an ABIS referenceURL's path, fetched again after a restore */
 
 static const char *const FINGERS[] = {"Right Thumb", "Right IndexFinger", "Right MiddleFinger", "Right RingFinger",
 				      "Right LittleFinger", "Left Thumb", "Left IndexFinger", "Left MiddleFinger",
@@ -1104,6 +1105,7 @@ static void kit_tour_offline_to_central(void **st)
 		assert_int_equal(strncmp(refurl, pre, strlen(pre)), 0);
 		assert_int_equal(strncmp(refurl + strlen(pre), refid, strlen(refid)), 0);
 		const char *path_q = refurl + strlen("https://central.abis.test");
+		snprintf(cbeff_path, sizeof cbeff_path, "%s", path_q);
 		r = th_request(&S, "GET", path_q, NULL, NULL, 0, NULL);
 		th_expect(&r, 200);
 		assert_non_null(strstr(r.ctype, "application/xml"));
@@ -1373,6 +1375,74 @@ static void kit_tour_offline_to_central(void **st)
 	(void)rejected;
 }
 
+/* central's box key travels in `sijill backup` (SQLite; a PostgreSQL central
+ * keeps the key file with its audit key): a central whose key is lost opens
+ * no packet — the referenceURL's images no longer come — and one restored
+ * from the backup opens them again. */
+static void box_key_in_backup(void **st)
+{
+	(void)st;
+	const char *be = getenv("SIJILL_TEST_BACKEND");
+	if (be && strcmp(be, "pg") == 0) {
+		printf("# a PostgreSQL central is backed up by pg_basebackup: the SQLite run tests the key\n");
+		return;
+	}
+	assert_true(cbeff_path[0] != 0);
+	th_resp r = th_request(&S, "GET", cbeff_path, NULL, NULL, 0, NULL);
+	th_expect(&r, 200);
+	th_resp_free(&r);
+	char out[8192], pass[PATH_MAX + 64], bk[PATH_MAX + 64], boxf[PATH_MAX + 200], old[512] = "";
+	snprintf(pass, sizeof pass, "%s/passphrase", S.dir);
+	snprintf(bk, sizeof bk, "%s/backup-mobile", S.dir);
+	snprintf(boxf, sizeof boxf, "%s.mobile-box", S.key);
+	FILE *f = fopen(pass, "w");
+	fputs("correct horse battery staple\n", f);
+	fclose(f);
+	f = fopen(boxf, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(old, sizeof old, f));
+	fclose(f);
+	assert_int_equal(th_stop_server(&S), 0);
+	const char *b[] = {"backup", "--passphrase-file", pass, bk, NULL};
+	assert_int_equal(th_cli(&S, out, sizeof out, b), 0);
+	char enc[PATH_MAX + 128];
+	snprintf(enc, sizeof enc, "%s/mobile-box.enc", bk);
+	assert_int_equal(access(enc, R_OK), 0);
+	/* encrypted: the key's hex is nowhere in the backup's file */
+	f = fopen(enc, "rb");
+	char raw[4096];
+	size_t rn = fread(raw, 1, sizeof raw - 1, f);
+	fclose(f);
+	raw[rn] = 0;
+	old[strcspn(old, "\n")] = 0;
+	assert_null(memmem(raw, rn, old, strlen(old)));
+	/* the key lost: serve makes a new one, and the packets no longer open */
+	assert_int_equal(unlink(boxf), 0);
+	th_start_server(&S);
+	r = th_request(&S, "GET", cbeff_path, NULL, NULL, 0, NULL);
+	th_expect(&r, 403);
+	th_resp_free(&r);
+	assert_int_equal(th_stop_server(&S), 0);
+	/* restored: the same key, and the packets open again */
+	const char *rs[] = {"restore", "--passphrase-file", pass, bk, NULL};
+	if (th_cli(&S, out, sizeof out, rs) != 0)
+		fail_msg("restore: %s", out);
+	char now[512] = "";
+	f = fopen(boxf, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(now, sizeof now, f));
+	fclose(f);
+	now[strcspn(now, "\n")] = 0;
+	assert_string_equal(now, old);
+	th_start_server(&S);
+	r = th_request(&S, "GET", cbeff_path, NULL, NULL, 0, NULL);
+	th_expect(&r, 200);
+	assert_non_null(strstr(r.body, "<BDB>"));
+	th_resp_free(&r);
+	free(admin);
+	admin = th_login(&S, "demo-admin");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1383,6 +1453,7 @@ int main(void)
 		cmocka_unit_test(wanted_and_operator),
 		cmocka_unit_test(shipped_device_sim),
 		cmocka_unit_test(kit_tour_offline_to_central),
+		cmocka_unit_test(box_key_in_backup),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
