@@ -56,80 +56,7 @@
 #define BK_MAX_OPS 16ULL                          /* bounds accepted from a manifest */
 #define BK_MAX_MEM (1024ULL * 1024 * 1024)
 
-/* ---------- small file helpers ---------- */
-
-/* read_small reads at most max bytes of path into a new NUL-terminated
- * buffer (caller frees); NULL when missing, unreadable or larger. */
-static char *read_small(const char *path, size_t max, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	char *b = malloc(max + 1);
-	size_t n = b ? fread(b, 1, max + 1, f) : 0;
-	bool bad = !b || ferror(f) || n > max;
-	fclose(f);
-	if (bad) {
-		free(b);
-		return NULL;
-	}
-	b[n] = '\0';
-	if (len)
-		*len = n;
-	return b;
-}
-
-/* write_new writes data to a new file (mode 0600, must not exist), fsynced. */
-static bool write_new(const char *path, const void *data, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return false;
-	bool ok = write(fd, data, len) == (ssize_t)len && fsync(fd) == 0;
-	return close(fd) == 0 && ok;
-}
-
-/* hash_file writes hex BLAKE2b-256 of the file and its size. */
-static bool hash_file(const char *path, char hex[65], int64_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return false;
-	crypto_generichash_state st;
-	crypto_generichash_init(&st, NULL, 0, 32);
-	unsigned char chunk[65536], h[32];
-	size_t n;
-	*size = 0;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		crypto_generichash_update(&st, chunk, n);
-		*size += (int64_t)n;
-	}
-	bool ok = !ferror(f);
-	fclose(f);
-	crypto_generichash_final(&st, h, sizeof h);
-	sodium_bin2hex(hex, 65, h, sizeof h);
-	return ok;
-}
-
-static bool copy_file(const char *from, const char *to)
-{
-	FILE *in = fopen(from, "rb");
-	if (!in)
-		return false;
-	int fd = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		fclose(in);
-		return false;
-	}
-	unsigned char chunk[65536];
-	size_t n;
-	bool ok = true;
-	while (ok && (n = fread(chunk, 1, sizeof chunk, in)) > 0)
-		ok = write(fd, chunk, n) == (ssize_t)n;
-	ok = ok && !ferror(in) && fsync(fd) == 0;
-	fclose(in);
-	return close(fd) == 0 && ok;
-}
+/* ---------- small file helpers (the rest in files.c) ---------- */
 
 static void join(char *out, size_t outsz, const char *dir, const char *name)
 {
@@ -148,7 +75,7 @@ typedef struct bk_keys {
 static bool get_passphrase(const char *file, bool confirm, char *out, size_t outsz)
 {
 	if (file) {
-		char *b = read_small(file, BK_MAX_PASSPHRASE, NULL);
+		char *b = cli_read_small(file, BK_MAX_PASSPHRASE, NULL);
 		if (!b) {
 			fprintf(stderr, "sijill: cannot read the passphrase file %s\n", file);
 			return false;
@@ -197,7 +124,7 @@ static bool derive(const char *pass, const unsigned char salt[crypto_pwhash_SALT
 static bool seal_key(const bk_keys *k, const char *path, const char *dst)
 {
 	size_t n = 0;
-	char *plain = read_small(path, BK_MAX_KEYFILE, &n);
+	char *plain = cli_read_small(path, BK_MAX_KEYFILE, &n);
 	if (!plain)
 		return false;
 	size_t blen = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + n;
@@ -206,7 +133,7 @@ static bool seal_key(const bk_keys *k, const char *path, const char *dst)
 	if (ok) {
 		randombytes_buf(box, crypto_secretbox_NONCEBYTES);
 		crypto_secretbox_easy(box + crypto_secretbox_NONCEBYTES, (unsigned char *)plain, n, box, k->enc);
-		ok = write_new(dst, box, blen);
+		ok = cli_write_new(dst, box, blen);
 	}
 	sodium_memzero(plain, n);
 	free(plain);
@@ -218,7 +145,7 @@ static bool seal_key(const bk_keys *k, const char *path, const char *dst)
 static bool open_key(const bk_keys *k, const char *src, const char *dst)
 {
 	size_t n = 0;
-	char *box = read_small(src, BK_MAX_KEYFILE + 64, &n);
+	char *box = cli_read_small(src, BK_MAX_KEYFILE + 64, &n);
 	if (!box || n < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) {
 		free(box);
 		return false;
@@ -227,7 +154,7 @@ static bool open_key(const bk_keys *k, const char *src, const char *dst)
 	unsigned char *plain = malloc(plen + 1);
 	bool ok = plain && crypto_secretbox_open_easy(plain, (unsigned char *)box + crypto_secretbox_NONCEBYTES,
 						       n - crypto_secretbox_NONCEBYTES, (unsigned char *)box, k->enc) == 0;
-	ok = ok && write_new(dst, plain, plen);
+	ok = ok && cli_write_new(dst, plain, plen);
 	if (plain)
 		sodium_memzero(plain, plen);
 	free(plain);
@@ -407,7 +334,7 @@ int cli_backup(int argc, char **argv)
 	char heads[PATH_MAX + 8];
 	snprintf(heads, sizeof heads, "%s.heads", ak);
 	join(p, sizeof p, out, BK_HEADS);
-	if (!copy_file(heads, p)) {
+	if (!cli_copy_file(heads, p)) {
 		fprintf(stderr, "sijill: cannot copy the audit heads file %s (%s)\n", heads, strerror(errno));
 		goto out;
 	}
@@ -447,7 +374,7 @@ int cli_backup(int argc, char **argv)
 		char hex[65];
 		int64_t size;
 		join(p, sizeof p, out, names[i]);
-		if (!hash_file(p, hex, &size)) {
+		if (!cli_hash_file(p, hex, &size)) {
 			fprintf(stderr, "sijill: cannot read back %s\n", p);
 			goto out;
 		}
@@ -472,7 +399,7 @@ int cli_backup(int argc, char **argv)
 	join(p, sizeof p, out, BK_MANIFEST);
 	char m[PATH_MAX + 32];
 	join(m, sizeof m, out, BK_MAC);
-	if (!write_new(p, text, strlen(text)) || !write_new(m, mac, strlen(mac))) {
+	if (!cli_write_new(p, text, strlen(text)) || !cli_write_new(m, mac, strlen(mac))) {
 		fprintf(stderr, "sijill: writing the manifest failed\n");
 		goto out;
 	}
@@ -537,7 +464,7 @@ static bool same_file_content(const char *a, const char *b)
 {
 	char ha[65], hb[65];
 	int64_t sa, sb;
-	return hash_file(a, ha, &sa) && hash_file(b, hb, &sb) && strcmp(ha, hb) == 0;
+	return cli_hash_file(a, ha, &sa) && cli_hash_file(b, hb, &sb) && strcmp(ha, hb) == 0;
 }
 
 int cli_restore(int argc, char **argv)
@@ -578,9 +505,9 @@ int cli_restore(int argc, char **argv)
 	char p[PATH_MAX + 32];
 	join(p, sizeof p, in, BK_MANIFEST);
 	size_t mlen = 0;
-	char *mtext = read_small(p, BK_MAX_MANIFEST, &mlen);
+	char *mtext = cli_read_small(p, BK_MAX_MANIFEST, &mlen);
 	join(p, sizeof p, in, BK_MAC);
-	char *mactext = read_small(p, 200, NULL);
+	char *mactext = cli_read_small(p, 200, NULL);
 	if (!mtext || !mactext) {
 		fprintf(stderr, "sijill: %s is not a sijill backup (no readable %s and %s)\n", in, BK_MANIFEST, BK_MAC);
 		free(mtext);
@@ -640,7 +567,7 @@ int cli_restore(int argc, char **argv)
 		char hex[65];
 		int64_t size = -1;
 		join(p, sizeof p, in, name);
-		if (!hash_file(p, hex, &size)) {
+		if (!cli_hash_file(p, hex, &size)) {
 			fprintf(stderr, "sijill: %s is missing from the backup; refusing to restore\n", p);
 			goto out;
 		}
@@ -686,7 +613,7 @@ int cli_restore(int argc, char **argv)
 		join(b_enc, sizeof b_enc, in, BK_BOX);
 		size_t bl = 0;
 		char *bt = NULL;
-		bool good = open_key(&k, b_enc, bx_stage) && (bt = read_small(bx_stage, BK_MAX_KEYFILE, &bl)) != NULL;
+		bool good = open_key(&k, b_enc, bx_stage) && (bt = cli_read_small(bx_stage, BK_MAX_KEYFILE, &bl)) != NULL;
 		if (good) {   /* one line: the X25519 secret in hex */
 			unsigned char sk[crypto_box_SECRETKEYBYTES];
 			size_t skn = 0;
@@ -704,7 +631,7 @@ int cli_restore(int argc, char **argv)
 		bx_stage[0] = '\0';
 	}
 	join(p, sizeof p, in, BK_DB);
-	if (!copy_file(p, stage)) {
+	if (!cli_copy_file(p, stage)) {
 		fprintf(stderr, "sijill: cannot copy the database to %s (%s)\n", stage, strerror(errno));
 		goto out;
 	}
@@ -839,5 +766,3 @@ out:
 	free(mactext);
 	return rc;
 }
-
-/* ---------- sijill migrate ---------- */

@@ -1375,6 +1375,69 @@ static void kit_tour_offline_to_central(void **st)
 	(void)rejected;
 }
 
+/* the kit is provisioned with its team's accounts: a member the kit never
+ * knew signs in on it with the password central knows, offline; an account
+ * the kit has is left as it is; no session, token or TOTP secret travels */
+static void team_accounts_provisioned(void **st)
+{
+	(void)st;
+	char out[4096];
+	const char *add[] = {"user", "add", "--badge", "op-kit-07", "--name", "Youssef Alami / يوسف العلمي", "--role",
+			     "officer", "--unit", "AR-CASA-OULFA", "--lang", "fr", NULL};
+	if (th_cli_in(&S, "Kit-Operator-2026!\n", out, sizeof out, add) != 0)
+		fail_msg("user add: %s", out);
+	assert_int_equal(th_sql_int(&K, "SELECT COUNT(*) FROM users WHERE badge = 'op-kit-07'"), 0);
+	/* op-kit-08 has an account on both, with another password on the kit */
+	const char *add8[] = {"user", "add", "--badge", "op-kit-08", "--name", "Sara Bennani / سارة بناني", "--role",
+			      "officer", "--unit", "AR-CASA-OULFA", NULL};
+	if (th_cli_in(&S, "Central-Pass-2026!\n", out, sizeof out, add8) != 0)
+		fail_msg("user add: %s", out);
+	if (th_cli_in(&K, "Kit-Own-Pass-2026!\n", out, sizeof out, add8) != 0)
+		fail_msg("user add on the kit: %s", out);
+	th_resp r = th_req(&S, "POST", "/api/v1/mobile/tours", chief, json_pack("{s:s,s:s,s:s,s:s,s:s,s:[s,s],s:[{s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:i}]}",
+			   "kit", "KIT-OULFA-02", "vehicle", "Fourgon 4x4", "starts_on", "2026-02-02", "ends_on", "2026-02-06",
+			   "supervisor", "demo-chief", "operators", "op-kit-07", "op-kit-08", "stops", "day", "2026-02-03",
+			   "commune", "COM-RABAT", "place", "Douar Oulad Ali", "place_kind", "douar", "opens", "09:00", "closes",
+			   "12:00", "slot_minutes", 30, "per_slot", 2));
+	th_expect(&r, 201);
+	char tid[64];
+	snprintf(tid, sizeof tid, "%s", jget(r.json, "id"));
+	th_resp_free(&r);
+	settle();
+	assert_int_equal(sync_kit(), 0);
+	assert_int_equal(th_sql_int(&K, "SELECT COUNT(*) FROM users WHERE badge = 'op-kit-07' AND status = 'active'"
+				    " AND totp_secret IS NULL"), 1);
+	assert_int_equal(th_sql_int(&K, "SELECT COUNT(*) FROM audit_log WHERE action = 'mobile.kit.account'"), 1);
+	char sql[300];
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM mob_team t JOIN users u ON u.id = t.user_id WHERE t.tour_id = '%s'"
+		 " AND u.badge = 'op-kit-07' AND t.role = 'operator'", tid);
+	assert_int_equal(th_sql_int(&K, sql), 1);
+	/* the new operator signs in on the kit with central's password and enrols */
+	r = th_json(&K, "POST", "/api/v1/session", NULL, "{\"badge\":\"op-kit-07\",\"password\":\"Kit-Operator-2026!\"}");
+	th_expect(&r, 200);
+	char *otok = strdup(th_str(&r, "token"));
+	th_resp_free(&r);
+	json_t *body = applicant("Idrissi", "Hind", "الإدريسي", "هند", "1995-05-05", "first");
+	json_object_set_new(body, "tour_id", json_string(tid));
+	r = th_req(&K, "POST", "/api/v1/mobile/enrolments", otok, body);
+	th_expect(&r, 201);
+	th_resp_free(&r);
+	free(otok);
+	/* the kit's own account is the kit's: central's password does not open it */
+	r = th_json(&K, "POST", "/api/v1/session", NULL, "{\"badge\":\"op-kit-08\",\"password\":\"Central-Pass-2026!\"}");
+	th_expect(&r, 401);
+	th_resp_free(&r);
+	r = th_json(&K, "POST", "/api/v1/session", NULL, "{\"badge\":\"op-kit-08\",\"password\":\"Kit-Own-Pass-2026!\"}");
+	th_expect(&r, 200);
+	th_resp_free(&r);
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM mob_team t JOIN users u ON u.id = t.user_id WHERE t.tour_id = '%s'", tid);
+	assert_int_equal(th_sql_int(&K, sql), 3);   /* the supervisor and both operators */
+	/* a second sync makes nothing again */
+	settle();
+	assert_int_equal(sync_kit(), 0);
+	assert_int_equal(th_sql_int(&K, "SELECT COUNT(*) FROM audit_log WHERE action = 'mobile.kit.account'"), 1);
+}
+
 /* central's box key travels in `sijill backup` (SQLite; a PostgreSQL central
  * keeps the key file with its audit key): a central whose key is lost opens
  * no packet — the referenceURL's images no longer come — and one restored
@@ -1452,6 +1515,7 @@ int main(void)
 		cmocka_unit_test(captures_verified_and_signed_off),
 		cmocka_unit_test(wanted_and_operator),
 		cmocka_unit_test(shipped_device_sim),
+		cmocka_unit_test(team_accounts_provisioned),
 		cmocka_unit_test(kit_tour_offline_to_central),
 		cmocka_unit_test(box_key_in_backup),
 	};
