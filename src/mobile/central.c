@@ -530,14 +530,14 @@ sj_err mob_abis_cbeff(db_conn *c, const char *ref, const char *exp, const char *
 	long long x = exp ? strtoll(exp, &end, 10) : 0;
 	if (!box_loaded || !id_valid(ref) || !exp || !end || *end || !sig ||
 	    strlen(sig) != crypto_auth_hmacsha256_BYTES * 2)
-		return SJ_EFORBIDDEN;
+		return SJ_ENOTFOUND;
 	char mac[crypto_auth_hmacsha256_BYTES * 2 + 1];
 	ref_mac(ref, (int64_t)x, mac);
 	if (sodium_memcmp(mac, sig, sizeof mac - 1) != 0)
-		return SJ_EFORBIDDEN;
+		return SJ_ENOTFOUND;
 	if ((int64_t)x < clock_now_ms()) {
 		*why = "abis-ref-expired";
-		return SJ_EFORBIDDEN;
+		return SJ_ENOTFOUND;
 	}
 	json_t *r = NULL;
 	sj_err e = dbj_one(c, sql_ref_row, "row:t", &r, "t", ref);

@@ -299,8 +299,9 @@ bool mob_abis_ref_url(const char *base, const char *ref, char *out, size_t n);
 /* mob_abis_cbeff writes the CBEFF XML (ISO/IEC 19785-3, MOSIP's BIR: Type,
  * Subtype, Quality, the image in the BDB) of the accepted finger and face
  * captures of the received application whose referenceId is ref, for a
- * referenceURL's exp and sig (bad or foreign: SJ_EFORBIDDEN
- * "abis-ref-invalid"; past: SJ_EFORBIDDEN "abis-ref-expired"; no such
+ * referenceURL's exp and sig (bad or foreign: SJ_ENOTFOUND
+ * "abis-ref-invalid", a public route never saying more; past: SJ_ENOTFOUND
+ * "abis-ref-expired"; no such
  * accepted application: SJ_ENOTFOUND "packet-not-found"). The images only:
  * no name, no CIN, no number. */
 SJ_MUST_USE sj_err mob_abis_cbeff(db_conn *c, const char *ref, const char *exp, const char *sig, buf *out,
