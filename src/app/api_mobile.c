@@ -288,3 +288,19 @@ void api_mob_figures(app *a, http_req *r, auth_user *u)
 {
 	app_serve_read(a, r, u, mob_figures);
 }
+
+/* GET /api/v1/mobile/abis/{ref}?exp=&sig= — MOSIP's referenceURL: the ABIS
+ * fetches the CBEFF images of a referenceId with the URL central gave it
+ * (no account: the URL's MAC and expiry are the credential), audited. */
+void api_mob_abis_cbeff(app *a, http_req *r, auth_user *u)
+{
+	(void)u;
+	db_conn *c = app_begin_read_or_reply(a, r);
+	if (!c)
+		return;
+	buf xml;
+	buf_init(&xml, MOB_MAX_PACKET);
+	const char *why = NULL;
+	sj_err e = mob_abis_cbeff(c, http_param(r, "ref"), http_query(r, "exp"), http_query(r, "sig"), &xml, &why);
+	app_reply_doc(a, r, c, e, why, http_param(r, "ref"), &xml, "application/xml; charset=utf-8");
+}

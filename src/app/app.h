@@ -143,6 +143,10 @@ const char *app_base_url(app *a, http_req *r, char *out, size_t n);
 struct buf;
 void app_reply_html(app *a, http_req *r, db_conn *c, sj_err e, const char *why, const char *object_id,
 		    struct buf *html);
+/* app_reply_doc is app_reply_html for a document of another content type
+ * (the CBEFF XML a MOSIP ABIS fetches). */
+void app_reply_doc(app *a, http_req *r, db_conn *c, sj_err e, const char *why, const char *object_id,
+		   struct buf *html, const char *content_type);
 /* app_read_fn is a capability that reads the object the route's {id} names,
  * for the actor: SJ_OK with *out (a new reference), or an error and *why (a
  * reason code, static). */
@@ -370,6 +374,7 @@ void api_mob_adjudicate(app *a, http_req *r, auth_user *u);
 void api_mob_handover(app *a, http_req *r, auth_user *u);
 void api_mob_public_status(app *a, http_req *r, auth_user *u);
 void api_mob_figures(app *a, http_req *r, auth_user *u);
+void api_mob_abis_cbeff(app *a, http_req *r, auth_user *u);
 
 /* security communication (api_comms.c, issue 15) */
 void api_comms_link_create(app *a, http_req *r, auth_user *u);

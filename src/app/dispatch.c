@@ -421,6 +421,12 @@ static void finish_failed(app *a, http_req *r, db_conn *c, sj_err e, const char 
 void app_reply_html(app *a, http_req *r, db_conn *c, sj_err e, const char *why, const char *object_id,
 		    struct buf *html)
 {
+	app_reply_doc(a, r, c, e, why, object_id, html, "text/html; charset=utf-8");
+}
+
+void app_reply_doc(app *a, http_req *r, db_conn *c, sj_err e, const char *why, const char *object_id,
+		   struct buf *html, const char *content_type)
+{
 	const route *rt = app_route(r);
 	if (e) {
 		finish_failed(a, r, c, e, NULL, why, object_id);
@@ -428,7 +434,7 @@ void app_reply_html(app *a, http_req *r, db_conn *c, sj_err e, const char *why, 
 		if (rt && rt->action)
 			e = app_audit(c, r, http_user(r), rt->action, rt->object, object_id, purpose_of(r), "ok", NULL);
 		if (app_finish(a, r, c, e))
-			http_reply_bytes(r, 200, "text/html; charset=utf-8", buf_str(html), html->len);
+			http_reply_bytes(r, 200, content_type, buf_str(html), html->len);
 	}
 	buf_free(html);
 }

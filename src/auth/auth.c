@@ -14,6 +14,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/record.h"
+#include "db/dbj.h"
 
 static void copy(char *dst, size_t n, const char *src)
 {
@@ -450,7 +451,9 @@ sj_err auth_user_add(db_conn *c, const auth_new_user *nu, char id_out[ID_LEN + 1
 		*field = "lang";
 		return SJ_EINVAL;
 	}
-	if (!nu->password || pw_weakness(nu->password)) {
+	bool hashed = !nu->password && nu->password_hash;
+	if (hashed ? strncmp(nu->password_hash, "$argon2id$", 10) != 0 || strlen(nu->password_hash) >= PW_HASH_MAX
+		   : !nu->password || pw_weakness(nu->password)) {
 		*field = "password";
 		return SJ_EINVAL;
 	}
@@ -463,7 +466,9 @@ sj_err auth_user_add(db_conn *c, const auth_new_user *nu, char id_out[ID_LEN + 1
 	if (e)
 		return e;
 	char hash[PW_HASH_MAX];
-	if ((e = pw_hash(nu->password, hash)))
+	if (hashed)
+		snprintf(hash, sizeof hash, "%s", nu->password_hash);
+	else if ((e = pw_hash(nu->password, hash)))
 		return e;
 	char id[ID_LEN + 1];
 	id_new(id);
@@ -750,4 +755,15 @@ sj_err auth_user_id(db_conn *c, const char *badge, char id[ID_LEN + 1])
 		return SJ_ENOTFOUND;
 	copy(id, ID_LEN + 1, db_col_text(s, 0));
 	return db_step(s, &row);
+}
+
+static const char sql_provision[] =
+	"SELECT badge AS badge, name AS name, role AS role, u.code AS unit, lang AS lang, status AS status,"
+	" password_hash AS password_hash FROM users JOIN (SELECT id AS u_id, code FROM units) u ON u.u_id = unit_id"
+	" WHERE id = ?";
+
+sj_err auth_user_provision(db_conn *c, const char *user_id, json_t **out)
+{
+	return dbj_one(c, sql_provision, "badge:t,name:t,role:t,unit:t,lang:t,status:t,password_hash:t", out, "t",
+		       user_id ? user_id : "");
 }

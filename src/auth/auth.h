@@ -113,6 +113,9 @@ typedef struct auth_new_user {
 	const char *password;
 	const char *lang;      /* "ar" | "fr"; NULL: "ar" */
 	bool demo;
+	/* instead of password: the account's argon2id hash as central stores it
+	 * (a mobile kit provisioned with its team, src/mobile/feeds.c) */
+	const char *password_hash;
 } auth_new_user;
 
 /* auth_user_add validates and creates a user inside c's write transaction;
@@ -120,6 +123,11 @@ typedef struct auth_new_user {
  * taken, SJ_EINVAL with *field set to the offending field name. */
 SJ_MUST_USE sj_err auth_user_add(db_conn *c, const auth_new_user *nu, char id_out[ID_LEN + 1],
 				 const char **field);
+/* auth_user_provision returns (new) what a field node needs to let the user
+ * with id user_id sign in offline: {badge, name, role, unit (code), lang,
+ * status, password_hash} — never a session, a token or a TOTP secret.
+ * SJ_ENOTFOUND when there is no such user. */
+SJ_MUST_USE sj_err auth_user_provision(db_conn *c, const char *user_id, json_t **out);
 /* auth_user_set_status sets "active" / "disabled"; disabling revokes sessions.
  * Enabling a demo account on a database that has served a public address is
  * SJ_ECONFLICT (auth_demo_enable_check). */

@@ -7,6 +7,9 @@
  *   pv-wrap.enc     the PV wrapping key, each encrypted (crypto_secretbox)
  *                   under a key derived from the operator's passphrase with
  *                   argon2id (crypto_pwhash); never inside the database copy
+ *   mobile-box.enc  when the node has one, the mobile units' box key
+ *                   (<audit key>.mobile-box: central opens the kits' sealed
+ *                   packets with it, src/mobile/central.c), encrypted likewise
  *   audit.heads     the audit key's heads file (signed heads, no secret),
  *                   copied after the database
  *   MANIFEST.json   what the backup holds: each file's size and BLAKE2b-256,
@@ -40,6 +43,7 @@
 #define BK_DB "sijill.db"
 #define BK_AUDIT "audit-key.enc"
 #define BK_PV "pv-wrap.enc"
+#define BK_BOX "mobile-box.enc" /* <audit key>.mobile-box, when present */
 #define BK_HEADS "audit.heads" /* <audit key>.heads: src/audit/heads.c */
 #define BK_MANIFEST "MANIFEST.json"
 #define BK_MAC "MANIFEST.mac"
@@ -52,80 +56,7 @@
 #define BK_MAX_OPS 16ULL                          /* bounds accepted from a manifest */
 #define BK_MAX_MEM (1024ULL * 1024 * 1024)
 
-/* ---------- small file helpers ---------- */
-
-/* read_small reads at most max bytes of path into a new NUL-terminated
- * buffer (caller frees); NULL when missing, unreadable or larger. */
-static char *read_small(const char *path, size_t max, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	char *b = malloc(max + 1);
-	size_t n = b ? fread(b, 1, max + 1, f) : 0;
-	bool bad = !b || ferror(f) || n > max;
-	fclose(f);
-	if (bad) {
-		free(b);
-		return NULL;
-	}
-	b[n] = '\0';
-	if (len)
-		*len = n;
-	return b;
-}
-
-/* write_new writes data to a new file (mode 0600, must not exist), fsynced. */
-static bool write_new(const char *path, const void *data, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return false;
-	bool ok = write(fd, data, len) == (ssize_t)len && fsync(fd) == 0;
-	return close(fd) == 0 && ok;
-}
-
-/* hash_file writes hex BLAKE2b-256 of the file and its size. */
-static bool hash_file(const char *path, char hex[65], int64_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return false;
-	crypto_generichash_state st;
-	crypto_generichash_init(&st, NULL, 0, 32);
-	unsigned char chunk[65536], h[32];
-	size_t n;
-	*size = 0;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		crypto_generichash_update(&st, chunk, n);
-		*size += (int64_t)n;
-	}
-	bool ok = !ferror(f);
-	fclose(f);
-	crypto_generichash_final(&st, h, sizeof h);
-	sodium_bin2hex(hex, 65, h, sizeof h);
-	return ok;
-}
-
-static bool copy_file(const char *from, const char *to)
-{
-	FILE *in = fopen(from, "rb");
-	if (!in)
-		return false;
-	int fd = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		fclose(in);
-		return false;
-	}
-	unsigned char chunk[65536];
-	size_t n;
-	bool ok = true;
-	while (ok && (n = fread(chunk, 1, sizeof chunk, in)) > 0)
-		ok = write(fd, chunk, n) == (ssize_t)n;
-	ok = ok && !ferror(in) && fsync(fd) == 0;
-	fclose(in);
-	return close(fd) == 0 && ok;
-}
+/* ---------- small file helpers (the rest in files.c) ---------- */
 
 static void join(char *out, size_t outsz, const char *dir, const char *name)
 {
@@ -144,7 +75,7 @@ typedef struct bk_keys {
 static bool get_passphrase(const char *file, bool confirm, char *out, size_t outsz)
 {
 	if (file) {
-		char *b = read_small(file, BK_MAX_PASSPHRASE, NULL);
+		char *b = cli_read_small(file, BK_MAX_PASSPHRASE, NULL);
 		if (!b) {
 			fprintf(stderr, "sijill: cannot read the passphrase file %s\n", file);
 			return false;
@@ -193,7 +124,7 @@ static bool derive(const char *pass, const unsigned char salt[crypto_pwhash_SALT
 static bool seal_key(const bk_keys *k, const char *path, const char *dst)
 {
 	size_t n = 0;
-	char *plain = read_small(path, BK_MAX_KEYFILE, &n);
+	char *plain = cli_read_small(path, BK_MAX_KEYFILE, &n);
 	if (!plain)
 		return false;
 	size_t blen = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + n;
@@ -202,7 +133,7 @@ static bool seal_key(const bk_keys *k, const char *path, const char *dst)
 	if (ok) {
 		randombytes_buf(box, crypto_secretbox_NONCEBYTES);
 		crypto_secretbox_easy(box + crypto_secretbox_NONCEBYTES, (unsigned char *)plain, n, box, k->enc);
-		ok = write_new(dst, box, blen);
+		ok = cli_write_new(dst, box, blen);
 	}
 	sodium_memzero(plain, n);
 	free(plain);
@@ -214,7 +145,7 @@ static bool seal_key(const bk_keys *k, const char *path, const char *dst)
 static bool open_key(const bk_keys *k, const char *src, const char *dst)
 {
 	size_t n = 0;
-	char *box = read_small(src, BK_MAX_KEYFILE + 64, &n);
+	char *box = cli_read_small(src, BK_MAX_KEYFILE + 64, &n);
 	if (!box || n < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) {
 		free(box);
 		return false;
@@ -223,7 +154,7 @@ static bool open_key(const bk_keys *k, const char *src, const char *dst)
 	unsigned char *plain = malloc(plen + 1);
 	bool ok = plain && crypto_secretbox_open_easy(plain, (unsigned char *)box + crypto_secretbox_NONCEBYTES,
 						       n - crypto_secretbox_NONCEBYTES, (unsigned char *)box, k->enc) == 0;
-	ok = ok && write_new(dst, plain, plen);
+	ok = ok && cli_write_new(dst, plain, plen);
 	if (plain)
 		sodium_memzero(plain, plen);
 	free(plain);
@@ -282,7 +213,8 @@ static void backup_usage(FILE *f)
 	      "wrapping key exported beside it, each encrypted under a key derived from\n"
 	      "an operator passphrase (argon2id, then crypto_secretbox). OUT is a new\n"
 	      "directory: sijill.db, audit-key.enc, pv-wrap.enc, audit.heads (the audit\n"
-	      "key's signed heads, copied after the database), MANIFEST.json (sizes and\n"
+	      "key's signed heads, copied after the database), mobile-box.enc (the mobile\n"
+	      "units' box key AUDIT-KEY.mobile-box, when there is one), MANIFEST.json (sizes and\n"
 	      "BLAKE2b-256 of every file, schema version, last acknowledged exchange) and\n"
 	      "MANIFEST.mac (keyed with the passphrase). Keep the passphrase apart from\n"
 	      "the backup: without it the keys cannot be recovered.\n"
@@ -389,11 +321,20 @@ int cli_backup(int argc, char **argv)
 		fprintf(stderr, "sijill: exporting the keys failed\n");
 		goto out;
 	}
+	/* the mobile units' box key: without it no packet a kit sealed opens again */
+	char bx[PATH_MAX + 16], b_enc[PATH_MAX + 32];
+	snprintf(bx, sizeof bx, "%s.mobile-box", ak);
+	join(b_enc, sizeof b_enc, out, BK_BOX);
+	bool has_box = access(bx, F_OK) == 0;
+	if (has_box && !seal_key(&k, bx, b_enc)) {
+		fprintf(stderr, "sijill: exporting the mobile box key %s failed\n", bx);
+		goto out;
+	}
 	/* after the database: every signed head of the copy is in the file */
 	char heads[PATH_MAX + 8];
 	snprintf(heads, sizeof heads, "%s.heads", ak);
 	join(p, sizeof p, out, BK_HEADS);
-	if (!copy_file(heads, p)) {
+	if (!cli_copy_file(heads, p)) {
 		fprintf(stderr, "sijill: cannot copy the audit heads file %s (%s)\n", heads, strerror(errno));
 		goto out;
 	}
@@ -428,12 +369,12 @@ int cli_backup(int argc, char **argv)
 		unlink(side);
 	}
 	files = json_array();
-	const char *names[] = {BK_DB, BK_AUDIT, BK_PV, BK_HEADS};
-	for (int i = 0; i < 4 && files; i++) {
+	const char *names[] = {BK_DB, BK_AUDIT, BK_PV, BK_HEADS, BK_BOX};
+	for (int i = 0; i < (has_box ? 5 : 4) && files; i++) {
 		char hex[65];
 		int64_t size;
 		join(p, sizeof p, out, names[i]);
-		if (!hash_file(p, hex, &size)) {
+		if (!cli_hash_file(p, hex, &size)) {
 			fprintf(stderr, "sijill: cannot read back %s\n", p);
 			goto out;
 		}
@@ -458,7 +399,7 @@ int cli_backup(int argc, char **argv)
 	join(p, sizeof p, out, BK_MANIFEST);
 	char m[PATH_MAX + 32];
 	join(m, sizeof m, out, BK_MAC);
-	if (!write_new(p, text, strlen(text)) || !write_new(m, mac, strlen(mac))) {
+	if (!cli_write_new(p, text, strlen(text)) || !cli_write_new(m, mac, strlen(mac))) {
 		fprintf(stderr, "sijill: writing the manifest failed\n");
 		goto out;
 	}
@@ -523,7 +464,7 @@ static bool same_file_content(const char *a, const char *b)
 {
 	char ha[65], hb[65];
 	int64_t sa, sb;
-	return hash_file(a, ha, &sa) && hash_file(b, hb, &sb) && strcmp(ha, hb) == 0;
+	return cli_hash_file(a, ha, &sa) && cli_hash_file(b, hb, &sb) && strcmp(ha, hb) == 0;
 }
 
 int cli_restore(int argc, char **argv)
@@ -564,9 +505,9 @@ int cli_restore(int argc, char **argv)
 	char p[PATH_MAX + 32];
 	join(p, sizeof p, in, BK_MANIFEST);
 	size_t mlen = 0;
-	char *mtext = read_small(p, BK_MAX_MANIFEST, &mlen);
+	char *mtext = cli_read_small(p, BK_MAX_MANIFEST, &mlen);
 	join(p, sizeof p, in, BK_MAC);
-	char *mactext = read_small(p, 200, NULL);
+	char *mactext = cli_read_small(p, 200, NULL);
 	if (!mtext || !mactext) {
 		fprintf(stderr, "sijill: %s is not a sijill backup (no readable %s and %s)\n", in, BK_MANIFEST, BK_MAC);
 		free(mtext);
@@ -579,7 +520,8 @@ int cli_restore(int argc, char **argv)
 	char pass[BK_MAX_PASSPHRASE + 2] = "";
 	bk_keys k;
 	memset(&k, 0, sizeof k);
-	char stage[PATH_MAX + 64] = "", ak_stage[PATH_MAX + 64] = "", pk_stage[PATH_MAX + 80] = "";
+	char stage[PATH_MAX + 64] = "", ak_stage[PATH_MAX + 64] = "", pk_stage[PATH_MAX + 80] = "",
+	     bx_stage[PATH_MAX + 96] = "";
 	char side[PATH_MAX + 128];
 	int64_t now = clock_now_ms();
 	db *d = NULL;
@@ -613,7 +555,7 @@ int cli_restore(int argc, char **argv)
 	/* 2. every file as the manifest states it */
 	json_t *files = json_object_get(man, "files"), *fe;
 	size_t i;
-	bool have_db = false, have_a = false, have_p = false, have_h = false;
+	bool have_db = false, have_a = false, have_p = false, have_h = false, have_b = false;
 	json_array_foreach(files, i, fe) {
 		const char *name = json_string_value(json_object_get(fe, "name")),
 			   *want = json_string_value(json_object_get(fe, "blake2b"));
@@ -625,7 +567,7 @@ int cli_restore(int argc, char **argv)
 		char hex[65];
 		int64_t size = -1;
 		join(p, sizeof p, in, name);
-		if (!hash_file(p, hex, &size)) {
+		if (!cli_hash_file(p, hex, &size)) {
 			fprintf(stderr, "sijill: %s is missing from the backup; refusing to restore\n", p);
 			goto out;
 		}
@@ -639,6 +581,7 @@ int cli_restore(int argc, char **argv)
 		have_a |= strcmp(name, BK_AUDIT) == 0;
 		have_p |= strcmp(name, BK_PV) == 0;
 		have_h |= strcmp(name, BK_HEADS) == 0;
+		have_b |= strcmp(name, BK_BOX) == 0;
 	}
 	if (!have_db || !have_a || !have_p || !have_h) {
 		fprintf(stderr, "sijill: the manifest does not list the database, both keys and the audit heads file;"
@@ -662,8 +605,33 @@ int cli_restore(int argc, char **argv)
 		fprintf(stderr, "sijill: the keys in the backup are not valid keys; refusing to restore\n");
 		goto out;
 	}
+	char bx[PATH_MAX + 16];
+	snprintf(bx, sizeof bx, "%s.mobile-box", ak);
+	snprintf(bx_stage, sizeof bx_stage, "%s.restore-%lld", bx, (long long)now);
+	if (have_b) {
+		char b_enc[PATH_MAX + 32];
+		join(b_enc, sizeof b_enc, in, BK_BOX);
+		size_t bl = 0;
+		char *bt = NULL;
+		bool good = open_key(&k, b_enc, bx_stage) && (bt = cli_read_small(bx_stage, BK_MAX_KEYFILE, &bl)) != NULL;
+		if (good) {   /* one line: the X25519 secret in hex */
+			unsigned char sk[crypto_box_SECRETKEYBYTES];
+			size_t skn = 0;
+			bt[strcspn(bt, "\r\n")] = 0;
+			good = sodium_hex2bin(sk, sizeof sk, bt, strlen(bt), NULL, &skn, NULL) == 0 && skn == sizeof sk;
+			sodium_memzero(sk, sizeof sk);
+			sodium_memzero(bt, bl);
+		}
+		free(bt);
+		if (!good) {
+			fprintf(stderr, "sijill: the mobile box key in the backup does not decrypt; refusing to restore\n");
+			goto out;
+		}
+	} else {
+		bx_stage[0] = '\0';
+	}
 	join(p, sizeof p, in, BK_DB);
-	if (!copy_file(p, stage)) {
+	if (!cli_copy_file(p, stage)) {
 		fprintf(stderr, "sijill: cannot copy the database to %s (%s)\n", stage, strerror(errno));
 		goto out;
 	}
@@ -755,17 +723,19 @@ int cli_restore(int argc, char **argv)
 		ok = set_aside(ak, now);
 	if (ok && access(pk, F_OK) == 0 && !same_file_content(pk, pk_stage))
 		ok = set_aside(pk, now);
+	if (ok && bx_stage[0] && access(bx, F_OK) == 0 && !same_file_content(bx, bx_stage))
+		ok = set_aside(bx, now);
 	char hs[PATH_MAX + 80], hd[PATH_MAX + 80]; /* the heads files beside the keys */
 	snprintf(hs, sizeof hs, "%s.heads", ak_stage);
 	snprintf(hd, sizeof hd, "%s.heads", ak);
 	ok = ok && (access(hd, F_OK) != 0 || set_aside(hd, now));
 	ok = ok && rename(stage, dbu) == 0 && rename(ak_stage, ak) == 0 && rename(pk_stage, pk) == 0 &&
-	     rename(hs, hd) == 0;
+	     rename(hs, hd) == 0 && (!bx_stage[0] || rename(bx_stage, bx) == 0);
 	if (!ok) {
 		fprintf(stderr, "sijill: putting the restored files in place failed (%s)\n", strerror(errno));
 		goto out;
 	}
-	stage[0] = ak_stage[0] = pk_stage[0] = '\0';
+	stage[0] = ak_stage[0] = pk_stage[0] = bx_stage[0] = '\0';
 	printf("sijill: restored %s from %s (made %s): %lld audit entries and %lld checkpoints verified, "
 	       "%lld sealed PVs verified; keys in %s and %s\n",
 	       dbu, in, json_string_value(json_object_get(man, "created_at_utc")) ?: "?", (long long)rep.entries,
@@ -787,6 +757,8 @@ out:
 	}
 	if (pk_stage[0])
 		unlink(pk_stage);
+	if (bx_stage[0])
+		unlink(bx_stage);
 	sodium_memzero(pass, sizeof pass);
 	sodium_memzero(&k, sizeof k);
 	json_decref(man);
@@ -794,5 +766,3 @@ out:
 	free(mactext);
 	return rc;
 }
-
-/* ---------- sijill migrate ---------- */

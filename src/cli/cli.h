@@ -40,5 +40,14 @@ db *cli_open_db(const char *uri, int n);
 bool cli_read_secret(const char *prompt, char *out, size_t outsz);
 /* cli_actor_badge names the operator for CLI audit entries ("cli:<user>"). */
 const char *cli_actor_badge(void);
+/* File helpers of backup and restore (files.c): cli_read_small reads at
+ * most max bytes of path into a new NUL-terminated buffer (caller frees;
+ * NULL when missing, unreadable or larger); cli_write_new writes a new file
+ * (0600, must not exist), fsynced; cli_hash_file writes hex BLAKE2b-256 of
+ * a file and its size; cli_copy_file copies into a new file (0600), fsynced. */
+char *cli_read_small(const char *path, size_t max, size_t *len);
+bool cli_write_new(const char *path, const void *data, size_t len);
+bool cli_hash_file(const char *path, char hex[65], int64_t *size);
+bool cli_copy_file(const char *from, const char *to);
 
 #endif

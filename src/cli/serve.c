@@ -309,7 +309,7 @@ int cli_serve(int argc, char **argv)
 		snprintf(a->data_dir, sizeof a->data_dir, "%s", cf.data_dir);
 	else
 		cli_data_dir(a->data_dir);
-	mob_abis_configure(cf.abis_url);
+	mob_abis_configure(cf.abis_url, cf.abis_reference_base);
 	snprintf(a->public_url, sizeof a->public_url, "%s", cf.public_url); /* "" = as the browser reached us */
 	a->test_clock = test_clock;
 	a->started_ms = clock_now_ms();

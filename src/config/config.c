@@ -60,6 +60,9 @@ static const keydef KEYS[] = {
 		"certificate as <public_url>/verify/<number>. Empty: http://<the Host the browser used> (a station)."),
 	TXT_KEY("abis_url", K_URL, abis_url, "",
 		"Central: the ABIS (MOSIP ABIS JSON) the mobile units' biometric dedup asks. Empty: no biometric dedup."),
+	TXT_KEY("abis_reference_base", K_URL, abis_reference_base, "",
+		"Central: the base URL at which the ABIS reaches this server to fetch the CBEFF images (MOSIP's "
+		"referenceURL <base>/api/v1/mobile/abis/<referenceId>?exp=&sig=). Empty: the referenceURL is sent empty."),
 	TXT_KEY("trusted_proxy", K_ADDR, trusted_proxy, "",
 		"The address of the reverse proxy that terminates TLS in front of sijill (e.g. 127.0.0.1): only from it is "
 		"X-Forwarded-Proto: https believed, and the session cookie then carries Secure. Empty: no proxy."),

@@ -2,8 +2,8 @@
  * identify with a referenceId, targetFPIR, a candidate list) over HTTP to
  * the ABIS named by the configuration (mobile.h). The ABIS is told nothing
  * about the person: a random referenceId, the biometrics' hashes and
- * qualities (the MOSIP referenceURL that serves the CBEFF images to a real
- * ABIS is not served yet — docs/internals/mobile.md). */
+ * qualities, and MOSIP's referenceURL from which a real ABIS fetches the
+ * CBEFF images (central.c mob_abis_ref_url, mob_abis_cbeff). */
 #include "mobile/mobile.h"
 
 #include <curl/curl.h>
@@ -21,16 +21,17 @@
 #define ABIS_TARGET_FPIR "30"   /* MOSIP's default false positive identification rate target */
 #define ABIS_MAX_RESULTS "10"
 
-static char abis_url[ABIS_URL_MAX];
+static char abis_url[ABIS_URL_MAX], abis_ref_base[ABIS_URL_MAX];
 
 static const char *js(json_t *o, const char *k)
 {
 	return json_string_value(json_object_get(o, k));
 }
 
-void mob_abis_configure(const char *url)
+void mob_abis_configure(const char *url, const char *reference_base)
 {
 	snprintf(abis_url, sizeof abis_url, "%s", url ? url : "");
+	snprintf(abis_ref_base, sizeof abis_ref_base, "%s", reference_base ? reference_base : "");
 }
 
 static size_t on_data(char *p, size_t size, size_t n, void *ud)
@@ -108,8 +109,11 @@ sj_err mob_abis_dedup(db_conn *c, json_t *app, const char *ref, json_t *cands)
 		free(bv);
 		json_decref(p);
 	}
+	char url[ABIS_URL_MAX + 256] = "";
+	if (!mob_abis_ref_url(abis_ref_base, ref, url, sizeof url))
+		url[0] = 0;
 	json_t *ins = header("mosip.abis.insert", ref);
-	json_object_set_new(ins, "referenceURL", json_string(""));
+	json_object_set_new(ins, "referenceURL", json_string(url));
 	json_object_set_new(ins, "biometrics", bios);
 	json_t *a = send_msg(ins);
 	json_decref(ins);
@@ -119,7 +123,7 @@ sj_err mob_abis_dedup(db_conn *c, json_t *app, const char *ref, json_t *cands)
 	}
 	json_decref(a);
 	json_t *idn = header("mosip.abis.identify", ref);
-	json_object_set_new(idn, "referenceURL", json_string(""));
+	json_object_set_new(idn, "referenceURL", json_string(url));
 	json_object_set_new(idn, "gallery", json_null());
 	json_object_set_new(idn, "flags", json_pack("{s:s,s:s}", "maxResults", ABIS_MAX_RESULTS, "targetFPIR", ABIS_TARGET_FPIR));
 	a = send_msg(idn);

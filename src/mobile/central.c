@@ -462,3 +462,147 @@ sj_err mob_adjudicate(db_conn *c, const char *id, json_t *in, json_t **out, cons
 		   dup ? "refused" : "accepted", clock_now_ms(), id);
 	return e ? e : dbj_rec_one(c, sql_get, &mob_received_rec, out, "t", id);
 }
+
+/* ------------------------------------------------ the ABIS's reference URL */
+
+/* MOSIP's referenceURL: where the ABIS fetches the CBEFF images of a
+ * referenceId. The URL carries its expiry and a MAC under a key derived from
+ * central's box secret (nothing to provision; a new box key voids every URL
+ * given out), so the route needs no account: whoever holds the URL may fetch
+ * those images until it expires — and only those: no name, no CIN, no
+ * number, the referenceId being a random UUID (mob_received.abis_ref). */
+#define ABIS_REF_TTL_MS (24LL * 3600 * 1000)
+
+static void ref_mac(const char *ref, int64_t exp, char out[crypto_auth_hmacsha256_BYTES * 2 + 1])
+{
+	unsigned char key[crypto_auth_hmacsha256_KEYBYTES], mac[crypto_auth_hmacsha256_BYTES];
+	static const char ctx[] = "sijill-abis-ref-v1";
+	crypto_generichash(key, sizeof key, (const unsigned char *)ctx, sizeof ctx - 1, box_sk, sizeof box_sk);
+	char msg[128];
+	int n = snprintf(msg, sizeof msg, "%s|%lld", ref, (long long)exp);
+	crypto_auth_hmacsha256(mac, (const unsigned char *)msg, (unsigned long long)(n > 0 ? n : 0), key);
+	sodium_memzero(key, sizeof key);
+	sodium_bin2hex(out, crypto_auth_hmacsha256_BYTES * 2 + 1, mac, sizeof mac);
+}
+
+bool mob_abis_ref_url(const char *base, const char *ref, char *out, size_t n)
+{
+	if (!box_loaded || !base || !base[0] || !id_valid(ref))
+		return false;
+	int64_t exp = clock_now_ms() + ABIS_REF_TTL_MS;
+	char mac[crypto_auth_hmacsha256_BYTES * 2 + 1];
+	ref_mac(ref, exp, mac);
+	size_t bl = strlen(base);
+	while (bl && base[bl - 1] == '/')
+		bl--;
+	int w = snprintf(out, n, "%.*s/api/v1/mobile/abis/%s?exp=%lld&sig=%s", (int)bl, base, ref, (long long)exp, mac);
+	return w > 0 && (size_t)w < n;
+}
+
+static const char sql_ref_row[] =
+	"SELECT x.row AS row FROM mob_received r JOIN xchg_rows x ON x.tbl = 'mob_packets' AND x.id = r.packet_id"
+	" WHERE r.abis_ref = ? AND r.outcome = 'accepted'";
+
+/* put appends s to b unless an earlier append failed (*e) */
+static void put(buf *b, sj_err *e, const char *s)
+{
+	if (!*e)
+		*e = buf_adds(b, s);
+}
+
+static void xml_text(buf *b, sj_err *e, const char *s)
+{
+	for (; s && *s && !*e; s++) {
+		switch (*s) {
+		case '<': *e = buf_adds(b, "&lt;"); break;
+		case '>': *e = buf_adds(b, "&gt;"); break;
+		case '&': *e = buf_adds(b, "&amp;"); break;
+		case '"': *e = buf_adds(b, "&quot;"); break;
+		default: *e = buf_addc(b, *s);
+		}
+	}
+}
+
+sj_err mob_abis_cbeff(db_conn *c, const char *ref, const char *exp, const char *sig, buf *out, const char **why)
+{
+	*why = "abis-ref-invalid";
+	char *end = NULL;
+	long long x = exp ? strtoll(exp, &end, 10) : 0;
+	if (!box_loaded || !id_valid(ref) || !exp || !end || *end || !sig ||
+	    strlen(sig) != crypto_auth_hmacsha256_BYTES * 2)
+		return SJ_ENOTFOUND;
+	char mac[crypto_auth_hmacsha256_BYTES * 2 + 1];
+	ref_mac(ref, (int64_t)x, mac);
+	if (sodium_memcmp(mac, sig, sizeof mac - 1) != 0)
+		return SJ_ENOTFOUND;
+	if ((int64_t)x < clock_now_ms()) {
+		*why = "abis-ref-expired";
+		return SJ_ENOTFOUND;
+	}
+	json_t *r = NULL;
+	sj_err e = dbj_one(c, sql_ref_row, "row:t", &r, "t", ref);
+	if (e == SJ_ENOTFOUND)
+		*why = "packet-not-found";
+	if (e)
+		return e;
+	json_t *row = json_loads(js(r, "row"), 0, NULL);
+	json_decref(r);
+	const char *b64 = js(row, "box");
+	size_t bl = b64 ? strlen(b64) : 0, bn = 0;
+	unsigned char *box = bl ? malloc(bl) : NULL;
+	char *text = NULL;
+	json_t *p = NULL;
+	if (box && !sodium_base642bin(box, bl, b64, bl, NULL, &bn, NULL, sodium_base64_VARIANT_ORIGINAL) &&
+	    bn >= crypto_box_SEALBYTES && (text = malloc(bn - crypto_box_SEALBYTES + 1)) &&
+	    crypto_box_seal_open((unsigned char *)text, box, bn, box_pk, box_sk) == 0)
+		p = json_loadb(text, bn - crypto_box_SEALBYTES, 0, NULL);
+	free(box);
+	free(text);
+	json_decref(row);
+	if (!p) {
+		*why = "packet-undecryptable";
+		return SJ_EINTERNAL;
+	}
+	/* CBEFF (ISO/IEC 19785-3) as MOSIP's ABIS reads it: one BIR per accepted
+	 * finger or face capture, the image (the device's bioValue) in the BDB */
+	put(out, &e, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		      "<BIR xmlns=\"http://standards.iso.org/iso-iec/19785/-3/ed-2/\">\n"
+		      " <Version><Major>1</Major><Minor>1</Minor></Version>\n"
+		      " <CBEFFVersion><Major>1</Major><Minor>1</Minor></CBEFFVersion>\n"
+		      " <BIRInfo><Integrity>false</Integrity></BIRInfo>\n");
+	size_t i;
+	json_t *cap;
+	json_array_foreach(json_object_get(p, "captures"), i, cap) {
+		const char *mod = js(cap, "modality"), *data = js(cap, "data");
+		if (!mod || !json_is_true(json_object_get(cap, "accepted")) ||
+		    (strcmp(mod, "finger") != 0 && strcmp(mod, "face") != 0) || !data)
+			continue;
+		const char *d1 = strchr(data, '.'), *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
+		unsigned char *pl = NULL;
+		size_t pln = 0;
+		char *seg = d2 ? strndup(d1 + 1, (size_t)(d2 - d1 - 1)) : NULL;
+		json_t *pj = seg && mob_b64url_decode(seg, MOB_MAX_JWS, &pl, &pln) ? json_loadb((char *)pl, pln, 0, NULL) : NULL;
+		free(seg);
+		free(pl);
+		if (js(pj, "bioValue")) {
+			bool face = strcmp(mod, "face") == 0;
+			put(out, &e, " <BIR>\n  <BIRInfo><Integrity>false</Integrity></BIRInfo>\n  <BDBInfo><Format><Organization>Mosip</Organization><Type>");
+			put(out, &e, face ? "8" : "7");
+			put(out, &e, "</Type></Format><Type>");
+			put(out, &e, face ? "Face" : "Finger");
+			put(out, &e, "</Type><Subtype>");
+			xml_text(out, &e, face ? "" : js(cap, "position"));
+			char q[32];
+			snprintf(q, sizeof q, "%lld", (long long)json_integer_value(json_object_get(cap, "quality")));
+			put(out, &e, "</Subtype><Level>Raw</Level><Purpose>Identify</Purpose><Quality><Score>");
+			put(out, &e, q);
+			put(out, &e, "</Score></Quality></BDBInfo>\n  <BDB>");
+			xml_text(out, &e, js(pj, "bioValue"));
+			put(out, &e, "</BDB>\n </BIR>\n");
+		}
+		json_decref(pj);
+	}
+	json_decref(p);
+	put(out, &e, "</BIR>\n");
+	return e;
+}

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "audit/audit.h"
+#include "auth/auth.h"
 #include "db/dbj.h"
 
 static const char *js(json_t *o, const char *k)
@@ -32,7 +34,7 @@ static const char sql_stops[] =
 static const char sql_stop_cols[] =
 	"id:t,seq:i,day:t,commune:t,place:t,place_kind:t,opens:t,closes:t,slot_minutes:i,per_slot:i";
 static const char sql_team[] =
-	"SELECT id, badge, role FROM mob_team JOIN (SELECT id AS u_id, badge FROM users) u ON u.u_id = user_id"
+	"SELECT id, badge, role, user_id FROM mob_team JOIN (SELECT id AS u_id, badge FROM users) u ON u.u_id = user_id"
 	" WHERE tour_id = ? ORDER BY badge";
 static const char sql_devices[] =
 	"SELECT id, serial, kind, make, model, public_key, status, registered_at FROM mob_devices"
@@ -61,8 +63,24 @@ sj_err mob_feed_kit_produce(db_conn *c, const xchg_peer *p, int64_t after, int64
 	json_array_foreach(tours, i, t) {
 		json_t *stops = NULL, *team = NULL;
 		if (e || (e = dbj_rows(c, sql_stops, sql_stop_cols, &stops, "t", js(t, "id"))) ||
-		    (e = dbj_rows(c, sql_team, "id:t,badge:t,role:t", &team, "t", js(t, "id")))) {
+		    (e = dbj_rows(c, sql_team, "id:t,badge:t,role:t,user_id:t", &team, "t", js(t, "id")))) {
 			json_decref(stops);
+			break;
+		}
+		/* each member's account, so that the team signs in on the kit with
+		 * no network (auth_user_provision: no session, token or TOTP secret) */
+		size_t k;
+		json_t *m;
+		json_array_foreach(team, k, m) {
+			json_t *acct = NULL;
+			if (e || (e = auth_user_provision(c, js(m, "user_id"), &acct)))
+				break;
+			json_object_set_new(m, "account", acct);
+			json_object_del(m, "user_id");
+		}
+		if (e) {
+			json_decref(stops);
+			json_decref(team);
 			break;
 		}
 		json_object_set_new(t, "stops", stops);
@@ -114,10 +132,52 @@ static sj_err local_id(db_conn *c, const char *sql, const char *key, char out[40
 	return e;
 }
 
+/* provision: the team members the kit has no account for are given central's
+ * (badge, name, role, unit, language, password hash): an account the kit
+ * already has is the kit's and is left as it is; a disabled one is not
+ * created. *made counts the accounts made. */
+static sj_err provision(db_conn *c, json_t *team, int64_t *made)
+{
+	size_t i;
+	json_t *m;
+	json_array_foreach(team, i, m) {
+		json_t *acct = json_object_get(m, "account");
+		char uid[40];
+		sj_err e = local_id(c, sql_user_id, js(m, "badge"), uid);
+		if (e != SJ_ENOTFOUND) {
+			if (e)
+				return e;
+			continue;
+		}
+		if (!js(acct, "badge") || strcmp(js(acct, "badge"), js(m, "badge")) != 0 || !js(acct, "status") ||
+		    strcmp(js(acct, "status"), "active") != 0)
+			continue;
+		const char *field = NULL;
+		auth_new_user nu = {.badge = js(acct, "badge"), .name = js(acct, "name"), .role = js(acct, "role"),
+				    .unit_code = js(acct, "unit"), .lang = js(acct, "lang"),
+				    .password_hash = js(acct, "password_hash")};
+		char nid[ID_LEN + 1];
+		e = auth_user_add(c, &nu, nid, &field);
+		if (e == SJ_EINVAL)
+			continue;   /* a unit or a role this kit does not know: the member waits */
+		audit_entry ae = {.badge = "system", .role = "system", .action = "mobile.kit.account",
+				  .object_type = "user", .object_id = nid, .outcome = "ok",
+				  .detail = json_pack("{s:s,s:s?}", "badge", js(acct, "badge"), "role", js(m, "role"))};
+		e = e ? e : audit_append(c, &ae, NULL);
+		json_decref(ae.detail);
+		if (e)
+			return e;
+		(*made)++;
+	}
+	return SJ_OK;
+}
+
 static sj_err apply_tour(db_conn *c, json_t *t, int64_t *applied)
 {
 	char unit[40], sup[40];
-	sj_err e = local_id(c, sql_unit_id, js(t, "unit"), unit);
+	int64_t made = 0;
+	sj_err e = provision(c, json_object_get(t, "team"), &made);
+	e = e ? e : local_id(c, sql_unit_id, js(t, "unit"), unit);
 	e = e ? e : local_id(c, sql_user_id, js(t, "supervisor"), sup);
 	if (e == SJ_ENOTFOUND)
 		return SJ_OK;   /* a supervisor the kit has no account for: the tour waits for the account */

@@ -287,8 +287,25 @@ SJ_MUST_USE sj_err mob_dedup(db_conn *c, json_t *app, json_t **out);
 /* --- the biometric dedup adapter (abis.c) --- */
 
 /* mob_abis_configure sets the ABIS endpoint (config abis_url; "" none: no
- * biometric dedup, said in each result). Before threads start. */
-void mob_abis_configure(const char *url);
+ * biometric dedup, said in each result) and the base URL at which the ABIS
+ * reaches central for the images (config abis_reference_base; "": the
+ * messages' referenceURL is empty). Before threads start. */
+void mob_abis_configure(const char *url, const char *reference_base);
+/* mob_abis_ref_url writes MOSIP's referenceURL of referenceId ref:
+ * base/api/v1/mobile/abis/<ref>?exp=<ms>&sig=<HMAC-SHA256 under a key
+ * derived from central's box secret>, valid a day; false when central's box
+ * key is not loaded, base is empty or out is too small. */
+bool mob_abis_ref_url(const char *base, const char *ref, char *out, size_t n);
+/* mob_abis_cbeff writes the CBEFF XML (ISO/IEC 19785-3, MOSIP's BIR: Type,
+ * Subtype, Quality, the image in the BDB) of the accepted finger and face
+ * captures of the received application whose referenceId is ref, for a
+ * referenceURL's exp and sig (bad or foreign: SJ_ENOTFOUND
+ * "abis-ref-invalid", a public route never saying more; past: SJ_ENOTFOUND
+ * "abis-ref-expired"; no such
+ * accepted application: SJ_ENOTFOUND "packet-not-found"). The images only:
+ * no name, no CIN, no number. */
+SJ_MUST_USE sj_err mob_abis_cbeff(db_conn *c, const char *ref, const char *exp, const char *sig, buf *out,
+				  const char **why);
 /* mob_abis_dedup sends MOSIP ABIS messages for clear packet app under
  * referenceId ref (a fresh UUID, never the application number):
  * "mosip.abis.insert" then "mosip.abis.identify" (flags maxResults,

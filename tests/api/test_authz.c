@@ -8,7 +8,9 @@
  * entries, a person merge) are made in unit A and their ids substituted into
  * the `{id}` path parameters. The expected answer of each cell:
  *
- *   public route                      → not 401/403 (and never 5xx)
+ *   public route                      → not 401/403 (and never 5xx); one
+ *                                       whose credential is in its URL
+ *                                       (capability) → 404 for a wrong one
  *   no credentials                    → 401
  *   role not in the route's set       → 403 "forbidden"
  *   ROUTE_OPJ, caller without OPJ     → 403 "opj-required" (CPP 20: the
@@ -137,6 +139,18 @@ typedef struct probe {
 	bool no_body;         /* send no body at all, even to callers in scope */
 } probe;
 
+/* public routes whose credential is in the URL (a MAC'd capability): the
+ * probe's wrong one is 404 for every caller */
+static const char *const CAPABILITY_ROUTES[] = {"/api/v1/mobile/abis/{ref}", NULL};
+
+static bool capability_route(const char *pattern)
+{
+	for (const char *const *c = CAPABILITY_ROUTES; *c; c++)
+		if (strcmp(*c, pattern) == 0)
+			return true;
+	return false;
+}
+
 #define CASE_B "{\"frame\":\"preliminary\",\"offences\":[{\"code\":\"CP-505\"}],\"summary\":\"Matrice\"}"
 
 static const probe PROBES[] = {
@@ -238,6 +252,8 @@ static const probe PROBES[] = {
 	{"POST", "/api/v1/mobile/enrolments/{id}/handover", "/api/v1/mobile/enrolments/${menrol}/handover", true,
 	 "{\"pin_envelope\":\"PIN-MX\"}", false},
 	{"GET", "/api/v1/mobile/status/{number}", "/api/v1/mobile/status/AR-CASA-OULFA-2026-EN-000001?c=ZZZZZZZZ", false,
+	 NULL, true},
+	{"GET", "/api/v1/mobile/abis/{ref}", "/api/v1/mobile/abis/00000000-0000-4000-8000-000000000abc?exp=1&sig=00", false,
 	 NULL, true},
 	/* central's side: national administrators only */
 	{"POST", "/api/v1/mobile/packets/validate", "/api/v1/mobile/packets/validate", false, NULL, true},
@@ -765,7 +781,10 @@ static void matrix(void **st)
 			const char *code = th_str(&r, "code");
 			char want[64];
 			bool ok;
-			if (rt->flags & ROUTE_PUBLIC) {
+			if ((rt->flags & ROUTE_PUBLIC) && capability_route(rt->pattern)) {
+				ok = r.status == 404;
+				snprintf(want, sizeof want, "404 (a capability URL that is not one)");
+			} else if (rt->flags & ROUTE_PUBLIC) {
 				ok = get ? r.status == 200 : in(r.status, PASSES_PUBLIC);
 				snprintf(want, sizeof want, "%s", get ? "200" : "200/201/400");
 			} else if (p->scope == SC_NONE) {

@@ -53,6 +53,7 @@ static char *admin, *chief, *officer, *officer2;
 static unsigned char dev_pk[crypto_sign_PUBLICKEYBYTES], dev_sk[crypto_sign_SECRETKEYBYTES];
 static unsigned char rogue_pk[crypto_sign_PUBLICKEYBYTES], rogue_sk[crypto_sign_SECRETKEYBYTES];
 static char tour_id[64];
+static char cbeff_path[1024];   /* an ABIS referenceURL's path, fetched again after a restore */
 
 static const char *const FINGERS[] = {"Right Thumb", "Right IndexFinger", "Right MiddleFinger", "Right RingFinger",
 				      "Right LittleFinger", "Left Thumb", "Left IndexFinger", "Left MiddleFinger",
@@ -245,6 +246,8 @@ static int setup(void **state)
 	if (!cf)
 		return -1;
 	fprintf(cf, "abis_url = http://127.0.0.1:%d/abis\n", abis_port);
+	/* where the ABIS reaches central for the images (the test asks the path itself) */
+	fprintf(cf, "abis_reference_base = https://central.abis.test/\n");
 	fclose(cf);
 	if (th_stop_server(&S) != 0)
 		return -1;
@@ -1085,6 +1088,75 @@ static void kit_tour_offline_to_central(void **st)
 		if (strstr(seen, secrets[s_]))
 			fail_msg("the ABIS received %s", secrets[s_]);
 	free(seen);
+	/* MOSIP's referenceURL: the ABIS fetches the images of its referenceId,
+	 * CBEFF, with no account — the URL's MAC and expiry; the images only */
+	{
+		char refurl[1024] = "", refid[64] = "";
+		pthread_mutex_lock(&abis_mu);
+		json_array_foreach(abis_msgs, i, x) {
+			if (strcmp(jget(x, "id"), "mosip.abis.insert") == 0 && jget(x, "referenceURL")) {
+				snprintf(refurl, sizeof refurl, "%s", jget(x, "referenceURL"));
+				snprintf(refid, sizeof refid, "%s", jget(x, "referenceId"));
+				break;
+			}
+		}
+		pthread_mutex_unlock(&abis_mu);
+		static const char pre[] = "https://central.abis.test/api/v1/mobile/abis/";
+		assert_int_equal(strncmp(refurl, pre, strlen(pre)), 0);
+		assert_int_equal(strncmp(refurl + strlen(pre), refid, strlen(refid)), 0);
+		const char *path_q = refurl + strlen("https://central.abis.test");
+		snprintf(cbeff_path, sizeof cbeff_path, "%s", path_q);
+		r = th_request(&S, "GET", path_q, NULL, NULL, 0, NULL);
+		th_expect(&r, 200);
+		assert_non_null(strstr(r.ctype, "application/xml"));
+		assert_non_null(strstr(r.body, "<Subtype>Right IndexFinger</Subtype>"));
+		int birs = 0;
+		for (const char *q = r.body; (q = strstr(q, "<BDB>")); q++)
+			birs++;
+		assert_true(birs >= 10);
+		for (size_t s_ = 0; s_ < sizeof secrets / sizeof secrets[0]; s_++)
+			if (strstr(r.body, secrets[s_]))
+				fail_msg("the CBEFF names %s", secrets[s_]);
+		/* the image is the device's: its hash is the one the ABIS was told */
+		const char *b0 = strstr(r.body, "<Subtype>Right Thumb</Subtype>");
+		assert_non_null(b0);
+		const char *bd = strstr(b0, "<BDB>"), *be = bd ? strstr(bd, "</BDB>") : NULL;
+		assert_non_null(be);
+		char *seg = strndup(bd + 5, (size_t)(be - bd - 5));
+		unsigned char img[8192];
+		size_t il = 0;
+		assert_int_equal(sodium_base642bin(img, sizeof img, seg, strlen(seg), NULL, &il, NULL,
+						   sodium_base64_VARIANT_URLSAFE_NO_PADDING), 0);
+		free(seg);
+		char ih[65];
+		sha_hex(img, il, ih);
+		pthread_mutex_lock(&abis_mu);
+		char *gal = json_dumps(abis_msgs, JSON_COMPACT);
+		pthread_mutex_unlock(&abis_mu);
+		assert_non_null(strstr(gal, ih));
+		free(gal);
+		th_resp_free(&r);
+		/* a changed MAC, another referenceId under this MAC, an expiry moved: refused */
+		char bad[1100];
+		snprintf(bad, sizeof bad, "%s", path_q);
+		char *sg = strstr(bad, "sig=");
+		assert_non_null(sg);
+		sg[4] = sg[4] == '0' ? '1' : '0';
+		r = th_request(&S, "GET", bad, NULL, NULL, 0, NULL);
+		th_expect(&r, 404);
+		th_resp_free(&r);
+		snprintf(bad, sizeof bad, "/api/v1/mobile/abis/00000000-0000-4000-8000-000000000abc%s", strchr(path_q, '?'));
+		r = th_request(&S, "GET", bad, NULL, NULL, 0, NULL);
+		th_expect(&r, 404);
+		th_resp_free(&r);
+		snprintf(bad, sizeof bad, "%s", path_q);
+		char *ex = strstr(bad, "exp=");
+		ex[5] = ex[5] == '9' ? '8' : '9';
+		r = th_request(&S, "GET", bad, NULL, NULL, 0, NULL);
+		th_expect(&r, 404);
+		th_resp_free(&r);
+		assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM audit_log WHERE action = 'mobile.abis.fetch' AND outcome = 'ok'"), 1);
+	}
 	char p2[200];
 	snprintf(p2, sizeof p2, "/api/v1/mobile/received/%s/adjudication", adj_id);
 	r = th_req(&S, "POST", p2, admin, json_pack("{s:s,s:s}", "decision", "distinct", "reason", "pères différents"));
@@ -1303,6 +1375,137 @@ static void kit_tour_offline_to_central(void **st)
 	(void)rejected;
 }
 
+/* the kit is provisioned with its team's accounts: a member the kit never
+ * knew signs in on it with the password central knows, offline; an account
+ * the kit has is left as it is; no session, token or TOTP secret travels */
+static void team_accounts_provisioned(void **st)
+{
+	(void)st;
+	char out[4096];
+	const char *add[] = {"user", "add", "--badge", "op-kit-07", "--name", "Youssef Alami / يوسف العلمي", "--role",
+			     "officer", "--unit", "AR-CASA-OULFA", "--lang", "fr", NULL};
+	if (th_cli_in(&S, "Kit-Operator-2026!\n", out, sizeof out, add) != 0)
+		fail_msg("user add: %s", out);
+	assert_int_equal(th_sql_int(&K, "SELECT COUNT(*) FROM users WHERE badge = 'op-kit-07'"), 0);
+	/* op-kit-08 has an account on both, with another password on the kit */
+	const char *add8[] = {"user", "add", "--badge", "op-kit-08", "--name", "Sara Bennani / سارة بناني", "--role",
+			      "officer", "--unit", "AR-CASA-OULFA", NULL};
+	if (th_cli_in(&S, "Central-Pass-2026!\n", out, sizeof out, add8) != 0)
+		fail_msg("user add: %s", out);
+	if (th_cli_in(&K, "Kit-Own-Pass-2026!\n", out, sizeof out, add8) != 0)
+		fail_msg("user add on the kit: %s", out);
+	th_resp r = th_req(&S, "POST", "/api/v1/mobile/tours", chief, json_pack("{s:s,s:s,s:s,s:s,s:s,s:[s,s],s:[{s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:i}]}",
+			   "kit", "KIT-OULFA-02", "vehicle", "Fourgon 4x4", "starts_on", "2026-02-02", "ends_on", "2026-02-06",
+			   "supervisor", "demo-chief", "operators", "op-kit-07", "op-kit-08", "stops", "day", "2026-02-03",
+			   "commune", "COM-RABAT", "place", "Douar Oulad Ali", "place_kind", "douar", "opens", "09:00", "closes",
+			   "12:00", "slot_minutes", 30, "per_slot", 2));
+	th_expect(&r, 201);
+	char tid[64];
+	snprintf(tid, sizeof tid, "%s", jget(r.json, "id"));
+	th_resp_free(&r);
+	settle();
+	assert_int_equal(sync_kit(), 0);
+	assert_int_equal(th_sql_int(&K, "SELECT COUNT(*) FROM users WHERE badge = 'op-kit-07' AND status = 'active'"
+				    " AND totp_secret IS NULL"), 1);
+	assert_int_equal(th_sql_int(&K, "SELECT COUNT(*) FROM audit_log WHERE action = 'mobile.kit.account'"), 1);
+	char sql[300];
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM mob_team t JOIN users u ON u.id = t.user_id WHERE t.tour_id = '%s'"
+		 " AND u.badge = 'op-kit-07' AND t.role = 'operator'", tid);
+	assert_int_equal(th_sql_int(&K, sql), 1);
+	/* the new operator signs in on the kit with central's password and enrols */
+	r = th_json(&K, "POST", "/api/v1/session", NULL, "{\"badge\":\"op-kit-07\",\"password\":\"Kit-Operator-2026!\"}");
+	th_expect(&r, 200);
+	char *otok = strdup(th_str(&r, "token"));
+	th_resp_free(&r);
+	json_t *body = applicant("Idrissi", "Hind", "الإدريسي", "هند", "1995-05-05", "first");
+	json_object_set_new(body, "tour_id", json_string(tid));
+	r = th_req(&K, "POST", "/api/v1/mobile/enrolments", otok, body);
+	th_expect(&r, 201);
+	th_resp_free(&r);
+	free(otok);
+	/* the kit's own account is the kit's: central's password does not open it */
+	r = th_json(&K, "POST", "/api/v1/session", NULL, "{\"badge\":\"op-kit-08\",\"password\":\"Central-Pass-2026!\"}");
+	th_expect(&r, 401);
+	th_resp_free(&r);
+	r = th_json(&K, "POST", "/api/v1/session", NULL, "{\"badge\":\"op-kit-08\",\"password\":\"Kit-Own-Pass-2026!\"}");
+	th_expect(&r, 200);
+	th_resp_free(&r);
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM mob_team t JOIN users u ON u.id = t.user_id WHERE t.tour_id = '%s'", tid);
+	assert_int_equal(th_sql_int(&K, sql), 3);   /* the supervisor and both operators */
+	/* a second sync makes nothing again */
+	settle();
+	assert_int_equal(sync_kit(), 0);
+	assert_int_equal(th_sql_int(&K, "SELECT COUNT(*) FROM audit_log WHERE action = 'mobile.kit.account'"), 1);
+}
+
+/* central's box key travels in `sijill backup` (SQLite; a PostgreSQL central
+ * keeps the key file with its audit key): a central whose key is lost opens
+ * no packet — the referenceURL's images no longer come — and one restored
+ * from the backup opens them again. */
+static void box_key_in_backup(void **st)
+{
+	(void)st;
+	const char *be = getenv("SIJILL_TEST_BACKEND");
+	if (be && strcmp(be, "pg") == 0) {
+		printf("# a PostgreSQL central is backed up by pg_basebackup: the SQLite run tests the key\n");
+		return;
+	}
+	assert_true(cbeff_path[0] != 0);
+	th_resp r = th_request(&S, "GET", cbeff_path, NULL, NULL, 0, NULL);
+	th_expect(&r, 200);
+	th_resp_free(&r);
+	char out[8192], pass[PATH_MAX + 64], bk[PATH_MAX + 64], boxf[PATH_MAX + 200], old[512] = "";
+	snprintf(pass, sizeof pass, "%s/passphrase", S.dir);
+	snprintf(bk, sizeof bk, "%s/backup-mobile", S.dir);
+	snprintf(boxf, sizeof boxf, "%s.mobile-box", S.key);
+	FILE *f = fopen(pass, "w");
+	fputs("correct horse battery staple\n", f);
+	fclose(f);
+	f = fopen(boxf, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(old, sizeof old, f));
+	fclose(f);
+	assert_int_equal(th_stop_server(&S), 0);
+	const char *b[] = {"backup", "--passphrase-file", pass, bk, NULL};
+	assert_int_equal(th_cli(&S, out, sizeof out, b), 0);
+	char enc[PATH_MAX + 128];
+	snprintf(enc, sizeof enc, "%s/mobile-box.enc", bk);
+	assert_int_equal(access(enc, R_OK), 0);
+	/* encrypted: the key's hex is nowhere in the backup's file */
+	f = fopen(enc, "rb");
+	char raw[4096];
+	size_t rn = fread(raw, 1, sizeof raw - 1, f);
+	fclose(f);
+	raw[rn] = 0;
+	old[strcspn(old, "\n")] = 0;
+	assert_null(memmem(raw, rn, old, strlen(old)));
+	/* the key lost: serve makes a new one, and the packets no longer open */
+	assert_int_equal(unlink(boxf), 0);
+	th_start_server(&S);
+	r = th_request(&S, "GET", cbeff_path, NULL, NULL, 0, NULL);
+	th_expect(&r, 404);
+	th_resp_free(&r);
+	assert_int_equal(th_stop_server(&S), 0);
+	/* restored: the same key, and the packets open again */
+	const char *rs[] = {"restore", "--passphrase-file", pass, bk, NULL};
+	if (th_cli(&S, out, sizeof out, rs) != 0)
+		fail_msg("restore: %s", out);
+	char now[512] = "";
+	f = fopen(boxf, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(now, sizeof now, f));
+	fclose(f);
+	now[strcspn(now, "\n")] = 0;
+	assert_string_equal(now, old);
+	th_start_server(&S);
+	r = th_request(&S, "GET", cbeff_path, NULL, NULL, 0, NULL);
+	th_expect(&r, 200);
+	assert_non_null(strstr(r.body, "<BDB>"));
+	th_resp_free(&r);
+	free(admin);
+	admin = th_login(&S, "demo-admin");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1312,7 +1515,9 @@ int main(void)
 		cmocka_unit_test(captures_verified_and_signed_off),
 		cmocka_unit_test(wanted_and_operator),
 		cmocka_unit_test(shipped_device_sim),
+		cmocka_unit_test(team_accounts_provisioned),
 		cmocka_unit_test(kit_tour_offline_to_central),
+		cmocka_unit_test(box_key_in_backup),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

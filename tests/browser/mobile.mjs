@@ -4,11 +4,17 @@
 // test plays (Ed25519-signed SBI captures, hash-chained, through the API) and
 // signed off on its page, the supervisor's review (a rejection with its
 // reason, keyboard only), each screen in Arabic and in French with no Latin
-// words left on the Arabic ones. The hand-over screen needs central's
-// "ready" (the exchange: tests/api/test_mobile.c) and is not driven here.
+// words left on the Arabic ones. Then the hand-over on a real kit: a second
+// server joined to the suite's (central) as the node of AR-CASA-OULFA,
+// provisioned by `sijill sync`, two applications enrolled, approved and sealed
+// on it, validated and made ready at central, the statuses back by the next
+// sync; on the kit's page the hand-over refused without a check, done by the
+// supervisor's override (keyboard only), the other by the 1:1 check (the
+// operator's client posts the device's capture), each in Arabic and French.
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -64,7 +70,47 @@ async function printed(page, url, name, expect) {
   return page.textContent('body');
 }
 
-export default async function mobile({ test, newPage, loggedIn, setLangUI, shotBoth, expect, base, englishOnScreen, tabTo }) {
+// the kit: a second sijill joined to central (`node add` at central, `node
+// join` on the kit), served on its own port; sync() runs `sijill sync` on it.
+function cli(bin, args) {
+  const r = spawnSync(bin, args, { env: process.env, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`sijill ${args.slice(0, 3).join(' ')}: ${r.stdout} ${r.stderr}`);
+  return r.stdout + r.stderr;
+}
+
+async function startKit(bin, central, base) {
+  const dir = mkdtempSync(join(tmpdir(), 'sijill-kit-'));
+  const db = join(dir, 'db');
+  const key = join(dir, 'key');
+  const added = cli(bin, ['node', 'add', '--unit', 'AR-CASA-OULFA', '--db', central.db, '--audit-key', central.key]);
+  const code = (/valid 7 days\): (\S+)/.exec(added) || [])[1];
+  if (!code) throw new Error(`node add: ${added}`);
+  cli(bin, ['init', '--db', db, '--demo', '--audit-key', key]);
+  cli(bin, ['node', 'join', '--central', base, '--code', code, '--db', db, '--audit-key', key]);
+  const portFile = join(dir, 'port');
+  const proc = spawn(bin, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--port-file', portFile, '--audit-key', key],
+    { env: process.env, stdio: ['ignore', 'ignore', 'ignore'] });
+  for (let i = 0; i < 400 && !(existsSync(portFile) && readFileSync(portFile, 'utf8').trim()); i++) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const kbase = `http://127.0.0.1:${readFileSync(portFile, 'utf8').trim()}`;
+  return {
+    base: kbase,
+    sync: () => cli(bin, ['sync', '--db', db, '--audit-key', key]),
+    stop: async () => {
+      if (proc.exitCode === null) {
+        proc.kill('SIGTERM');
+        await new Promise((r) => { const t = setTimeout(r, 5000); proc.on('exit', () => { clearTimeout(t); r(); }); });
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+// what central writes is served to a node once it has settled (XCHG_FEED_SETTLE_MS)
+const settleFeed = () => new Promise((r) => setTimeout(r, 2300));
+
+export default async function mobile({ test, newPage, loggedIn, setLangUI, shotBoth, expect, base, englishOnScreen, tabTo, central, bin, shot }) {
   const state = {};
   const h_shot = (page) => shotBoth(page, 'mobile-public-status', '#cnie-result');
 
@@ -87,24 +133,49 @@ export default async function mobile({ test, newPage, loggedIn, setLangUI, shotB
     await setLangUI(page, 'fr');
     await page.goto(`${base}/mobile/tours/${state.tour}`);
     await page.waitForSelector('#mobile-enrol form');
-    // the fields in the order the form shows them (the record's schema)
+    // the fields in the CNIE application's order (mobile.js ENROL_ORDER), each one Tab away
+    const order = await page.$$eval('#mobile-enrol form [data-field]', (els) => els.map((e) => e.dataset.field));
+    const want = ['request_type', 'last_name_lat', 'first_name_lat', 'last_name_ar', 'first_name_ar', 'sex', 'birth_date',
+      'birth_place', 'birth_act_no', 'father_name', 'mother_name', 'address', 'commune'];
+    expect(JSON.stringify(order.slice(0, want.length)) === JSON.stringify(want), `the form's order: ${order.join(' ')}`);
     const steps = [
-      ['[name=address]', 'Douar Oulad Ali, El Brouj'], ['input[name=birth_act_no]', '771/1990'],
-      ['input[name=birth_date]', '15031990'], ['input[name=birth_place]', 'El Brouj'],
-      ['select[name=commune]', 'ArrowDown'], ['input[name=father_name]', 'Ahmed'],
-      ['input[name=first_name_ar]', 'زينب'], ['input[name=first_name_lat]', 'Zineb'],
-      ['input[name=last_name_ar]', 'الوزاني'], ['input[name=last_name_lat]', 'Ouazzani'],
-      ['input[name=mother_name]', 'Khadija'], ['select[name=sex]', 'ArrowDown'],
-      ['input[name="doc.birth_extract"]', 'BE-1990-771'], ['input[name="doc.residence_certificate"]', 'RC-2026-12'],
+      ['input[name=last_name_lat]', 'Ouazzani'], ['input[name=first_name_lat]', 'Zineb'],
+      ['input[name=last_name_ar]', 'الوزاني'], ['input[name=first_name_ar]', 'زينب'], ['select[name=sex]', 'ArrowDown'],
+      ['input[name=birth_date]', '15031990'], ['input[name=birth_place]', 'El Brouj'], ['input[name=birth_act_no]', '771/1990'],
+      ['input[name=father_name]', 'Ahmed'], ['input[name=mother_name]', 'Khadija'],
+      ['[name=address]', 'Douar Oulad Ali, El Brouj'], ['select[name=commune]', 'ArrowDown'],
     ];
+    const docs = [['input[name="doc.birth_extract"]', 'BE-1990-771'], ['input[name="doc.residence_certificate"]', 'RC-2026-12']];
     let tabs = 0;
     for (const [sel, text] of steps) {
       tabs += await tabTo(page, sel, 30);
       if (text === 'ArrowDown') await page.keyboard.press('ArrowDown');
       else await page.keyboard.type(text);
     }
+    // sent without its documents: the server's refusal is shown next to them
+    tabs += await tabTo(page, 'main form button[type=submit]', 30);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => (document.querySelector('#mobile-enrol [data-field=docs] .ferr') || {}).textContent);
+    const docErr = await page.textContent('#mobile-enrol [data-field=docs] .ferr');
+    expect(docErr.trim().length > 0 && !/docs|document-missing|too-short/.test(docErr), `the documents' error in words: ${docErr}`);
+    await page.focus('#mobile-enrol [name=address]');
+    for (const [sel, text] of docs) {
+      tabs += await tabTo(page, sel, 30);
+      await page.keyboard.type(text);
+    }
     expect(tabs <= 60, `${tabs} Tab presses for the enrolment form`);
     await shotBoth(page, 'mobile-enrol', '#mobile-enrol form');
+    // a phone's size (390×844): one column, nothing wider than the screen, in both languages
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const lang of ['fr', 'ar']) {
+      await setLangUI(page, lang);
+      await page.reload();
+      await page.waitForSelector('#mobile-enrol form');
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect(wide <= 390, `the enrolment screen at 390 px is ${wide} px wide (${lang})`);
+    }
+    await shotBoth(page, 'mobile-enrol-phone', '#mobile-enrol form');
+    await page.setViewportSize(TABLET);
     await setLangUI(page, 'fr');
     await page.reload();
     await page.waitForSelector('#mobile-enrol form');
@@ -190,5 +261,113 @@ export default async function mobile({ test, newPage, loggedIn, setLangUI, shotB
     const latin = await englishOnScreen(page);
     expect(!latin || latin.length === 0, `Latin words on the Arabic tour page: ${latin}`);
     await page.close();
+  });
+
+  await test('mobile: the hand-over on a kit — refused without a check, the supervisor\'s override by keyboard, the 1:1 check (Arabic and French)', async () => {
+    const kit = await startKit(bin, central, base);
+    try {
+      await settleFeed();
+      kit.sync();   /* provisioned: the tour, the device, central's key */
+      const officer = await client(kit.base, 'demo-officer');
+      const chief = await client(kit.base, 'demo-chief');
+      const apps = [];
+      for (const [ll, fl, la, fa, birth, subject] of [['Zerhouni', 'Ilyas', 'الزرهوني', 'إلياس', '1992-04-04', 'ilyas'],
+        ['Kadiri', 'Salima', 'القادري', 'سليمة', '1988-09-09', 'salima']]) {
+        const e = await officer('POST', '/api/v1/mobile/enrolments', {
+          tour_id: state.tour, request_type: 'first', last_name_lat: ll, first_name_lat: fl, last_name_ar: la, first_name_ar: fa,
+          sex: ll === 'Kadiri' ? 'F' : 'M', birth_date: birth, birth_place: 'El Brouj', birth_act_no: `${birth.slice(0, 4)}/77`,
+          father_name: 'Mohamed', mother_name: 'Fatima', address: 'Douar Oulad Ali, El Brouj', commune: 'COM-RABAT',
+          docs: [{ kind: 'birth_extract', number: `BE-${birth}` }, { kind: 'residence_certificate', number: `RC-${birth}` }] });
+        let prev = e.chain_head;
+        const bios = [];
+        for (const [type, pos] of [...FINGERS.map((f) => ['Finger', f]), ['Face', 'Face']]) {
+          const [c, h] = capture(state.key, e.id, type, pos, subject, prev);
+          bios.push(c);
+          prev = h;
+        }
+        await officer('POST', `/api/v1/mobile/enrolments/${e.id}/captures`, { biometrics: bios });
+        await officer('POST', `/api/v1/mobile/enrolments/${e.id}/signoff`);
+        await chief('POST', `/api/v1/mobile/enrolments/${e.id}/review`, { decision: 'approved' });
+        apps.push({ id: e.id, no: e.application_no, subject });
+      }
+      kit.sync();   /* the packets to central */
+      const admin = await client(base, 'demo-admin');
+      await admin('POST', '/api/v1/mobile/packets/validate');
+      const rec = await admin('GET', '/api/v1/mobile/received');
+      for (const a of apps) {
+        const r = rec.items.find((x) => x.application_no === a.no);
+        expect(r && r.outcome === 'accepted', `central accepted ${a.no}: ${r && r.outcome} ${r && r.reason}`);
+        if (r.status === 'adjudication') await admin('POST', `/api/v1/mobile/received/${r.id}/adjudication`, { decision: 'distinct', reason: 'personnes différentes' });
+        await admin('POST', `/api/v1/mobile/received/${r.id}/status`, { status: 'ready' });
+      }
+      await settleFeed();
+      kit.sync();   /* the statuses back to the kit */
+      // the suite's browser context (the kit's session cookie then replaces
+      // central's: the hand-over is the suite's last page)
+      const page = await newPage(TABLET);
+      await page.context().clearCookies();
+      await page.goto(`${kit.base}/login`);
+      await page.waitForSelector('form.login-form');
+      await page.fill('input[name=badge]', 'demo-chief');
+      await page.fill('input[name=password]', PW);
+      await page.press('input[name=password]', 'Enter');
+      await page.waitForSelector('#logout');
+      await setLangUI(page, 'fr');
+      await page.goto(`${kit.base}/mobile/enrolments/${apps[0].id}`);
+      await page.waitForSelector('#mobile-handover form');
+      expect(await page.getAttribute('#central-status', 'data-status') === 'ready', 'central said ready');
+      await shotBoth(page, 'mobile-handover', '#mobile-handover form');
+      await setLangUI(page, 'fr');
+      await page.reload();
+      await page.waitForSelector('#mobile-handover form');
+      // neither a check nor an override: refused, the form says why (each language)
+      for (const lang of ['fr', 'ar']) {
+        await setLangUI(page, lang);
+        await page.reload();
+        await page.waitForSelector('#mobile-handover form');
+        await page.focus('#mobile-handover [name=pin_envelope]');
+        await page.keyboard.type('PIN-2026-000417');
+        await tabTo(page, '#mobile-handover button[type=submit]', 10);
+        await page.keyboard.press('Enter');
+        await page.waitForSelector('#mobile-handover .form-error:not([hidden])');
+        const refused = await page.textContent('#mobile-handover .form-error');
+        expect(refused.trim().length > 0 && !refused.includes('handover-needs-check'), `the refusal is said in words: ${refused}`);
+        await shot(page, 'mobile-handover-refused');
+      }
+      const gone = await chief('GET', `/api/v1/mobile/enrolments/${apps[0].id}`);
+      expect(!gone.handed_at, 'not handed without a check');
+      // the supervisor's override with its reason, keyboard only
+      await setLangUI(page, 'fr');
+      await page.reload();
+      await page.waitForSelector('#mobile-handover form');
+      await page.focus('#mobile-handover [name=pin_envelope]');   /* the form's first field */
+      await page.keyboard.type('PIN-2026-000417');
+      await tabTo(page, '#mobile-handover [name=override_reason]', 10);
+      await page.keyboard.type('Capteur en panne, identité vérifiée sur la CIN');
+      await tabTo(page, '#mobile-handover button[type=submit]', 10);
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('#handed');
+      const done = await chief('GET', `/api/v1/mobile/enrolments/${apps[0].id}`);
+      expect(done.handed_at && done.handover_check === 'override', `handed by override: ${done.handover_check}`);
+      expect(await page.getAttribute('#handed', 'data-check') === 'override', 'the page says how');
+      await shotBoth(page, 'mobile-handed-override', '#handed');
+      // the other: the 1:1 check — the operator's client asks the device for one finger
+      const other = await officer('GET', `/api/v1/mobile/enrolments/${apps[1].id}`);
+      const [one] = capture(state.key, `handover:${other.id}`, 'Finger', 'Right IndexFinger', apps[1].subject,
+        sha(''));
+      await officer('POST', `/api/v1/mobile/enrolments/${apps[1].id}/handover`, { biometrics: [one], pin_envelope: 'PIN-2026-000418' });
+      await page.goto(`${kit.base}/mobile/enrolments/${apps[1].id}`);
+      await page.waitForSelector('#handed');
+      expect(await page.getAttribute('#handed', 'data-check') === 'match', 'handed after the 1:1 check');
+      expect(!(await page.$('#mobile-handover')), 'no hand-over form once handed');
+      await setLangUI(page, 'ar');
+      await page.reload();
+      await page.waitForSelector('#handed');
+      const latin = await englishOnScreen(page);
+      expect(!latin || latin.length === 0, `Latin words on the Arabic hand-over page: ${latin}`);
+      await page.close();
+    } finally {
+      await kit.stop();
+    }
   });
 }

@@ -1203,7 +1203,7 @@ async function main() {
   await (await import('./guard.mjs')).default({ test, newPage, loggedIn, setLangUI, shot, expect, base: () => base });
   await (await import('./procedure.mjs')).default({ test, newPage, loggedIn, setLangUI, shot, shotBoth, expect, root, base: () => base, englishOnScreen });
   await (await import('./stats.mjs')).statsTests({ test, newPage, loggedIn, setLangUI, shot, shotBoth, expect, root, base: () => base, englishOnScreen, pdf, printOverflow });
-  await (await import('./mobile.mjs')).default({ test, newPage, loggedIn, setLangUI, shotBoth, expect, base, englishOnScreen, tabTo });
+  await (await import('./mobile.mjs')).default({ test, newPage, loggedIn, setLangUI, shotBoth, expect, base, englishOnScreen, tabTo, central: { db: join(tmp, 'db'), key: join(tmp, 'key') }, bin: BIN, shot });
 
   await test('no console errors during the whole run', async () => {
     expect(allErrors.length === 0, `${allErrors.length} console or page errors: ${allErrors.slice(0, 3).join(' | ')}`);

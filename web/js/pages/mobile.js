@@ -36,6 +36,20 @@ async function tours(ctx) {
     ], d.items, { empty: 'mobile.none', caption: 'mobile.tours' })));
 }
 
+// The CNIE application's order, as the officer reads it off the citizen's
+// papers: the request, the names (Latin then Arabic), sex, birth, the birth
+// act, the parents, the address and commune, then what only some requests
+// need (the old card, the declaration of loss, the guardian) and the fee.
+const ENROL_ORDER = ['request_type', 'last_name_lat', 'first_name_lat', 'last_name_ar', 'first_name_ar', 'sex',
+  'birth_date', 'birth_place', 'birth_act_no', 'father_name', 'mother_name', 'address', 'commune', 'prior_cin',
+  'declaration_no', 'guardian_name', 'guardian_cin', 'fee_ref'];
+const HANDOVER_ORDER = ['pin_envelope', 'old_card_collected', 'override_reason'];
+// ordered(fields, names): the schema's fields (alphabetical) in the form's order
+const ordered = (fields, names) => {
+  const at = (f) => { const i = names.indexOf(f.dataset.field); return i < 0 ? names.length : i; };
+  return [...fields].sort((a, b) => at(a) - at(b));
+};
+
 async function enrolForm(ctx, tour) {
   const communes = (await api('GET', M.communes)).communes || [];
   const ar = getLang() === 'ar';
@@ -51,8 +65,9 @@ async function enrolForm(ctx, tour) {
       ctx.go(`/mobile/enrolments/${encodeURIComponent(r.id)}`);
     },
   },
-  ...(await schemaFields('mob_enrolment.create', { skip: ['tour_id'], extra: { commune: { type: 'select', options }, address: { wide: true } } })),
-  h('fieldset', { class: 'wide' }, h('legend', { text: t('mob_enrolment.docs') }), h('div', { class: 'grid' },
+  ...ordered(await schemaFields('mob_enrolment.create', { skip: ['tour_id'], extra: { commune: { type: 'select', options }, address: { wide: true }, request_type: { wide: true } } }), ENROL_ORDER),
+  // the documents by number; the server's error on "docs" is shown under the first
+  h('fieldset', { class: 'wide', 'data-field': 'docs' }, h('legend', { text: t('mob_enrolment.docs') }), h('div', { class: 'grid' },
     ['birth_extract', 'residence_certificate', 'old_card', 'loss_declaration', 'guardian_card'].map((k) =>
       field({ name: `doc.${k}`, label: `mob_document_kind.${k}`, dir: 'ltr', maxlength: 100 })))));
 }
@@ -129,7 +144,8 @@ async function enrolmentPage(ctx) {
         h('dt', { text: t('mob_enrolment.last_name_ar') }), h('dd', null, h('bdi', { text: `${e.last_name_ar} ${e.first_name_ar}` })),
         h('dt', { text: t('mob_enrolment.created_at') }), h('dd', { text: fmtDateTime(e.created_at) }),
         h('dt', { text: t('mob_enrolment.captures') }), h('dd', { text: String((e.captures || []).length) }),
-        e.central_status ? [h('dt', { text: t('mob_enrolment.central_status') }), h('dd', { id: 'central-status', text: e.central_status })] : null),
+        e.central_status ? [h('dt', { text: t('mob_enrolment.central_status') }),
+          h('dd', { id: 'central-status', 'data-status': e.central_status, text: t(`mob_public.${e.central_status}`) })] : null),
       h('p', null, printLink(`${at(M.enrolment, e.id)}/receipt`, 'mobile.print_receipt'))),
     e.status === 'capturing' ? h('section', { class: 'card' }, form({
       submit: 'mobile.signoff', label: 'mobile.signoff',
@@ -141,8 +157,9 @@ async function enrolmentPage(ctx) {
         await api('POST', `${at(M.enrolment, e.id)}/handover`, await bodyFrom('mob_handover.create', v));
         ctx.rerender();
       },
-    }, ...(await schemaFields('mob_handover.create', { skip: ['biometrics'] })))) : null,
-    e.handed_at ? h('p', { id: 'handed', text: `${t('mob_enrolment.handed_at')} ${fmtDateTime(e.handed_at)} · ${e.handover_check}` }) : null);
+    }, ...ordered(await schemaFields('mob_handover.create', { skip: ['biometrics'], extra: { old_card_collected: { type: 'checkbox' } } }), HANDOVER_ORDER))) : null,
+    e.handed_at ? h('p', { id: 'handed', 'data-check': e.handover_check,
+      text: `${t('mob_enrolment.handed_at')} ${fmtDateTime(e.handed_at)} · ${t(`mob_handover_check.${e.handover_check}`)}` }) : null);
 }
 
 export async function render(ctx) {
