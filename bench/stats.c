@@ -231,18 +231,6 @@ static int64_t check_sample(db_conn *c, long n, int64_t *sample)
 		if (e)
 			die("rollup check", e);
 		differ += a != b;
-		/* and the rollup by offence (0213) */
-		snprintf(sql, sizeof sql,
-			 "SELECT COALESCE(SUM(n * 7 + lines * 5 + victims1 * 3 + LENGTH(offence_code) * n * 11), 0)"
-			 " FROM stats_month_off WHERE basis = '%s'", bases[i][0]);
-		e = dbj_int(c, sql, &a, "");
-		snprintf(sql, sizeof sql,
-			 "SELECT COALESCE(SUM(7 + lines * 5 + (CASE WHEN victims > 1 THEN victims ELSE 1 END) * 3"
-			 " + LENGTH(offence_code) * 11), 0) FROM stats_case_facts WHERE %s IS NOT NULL", bases[i][1]);
-		e = e ? e : dbj_int(c, sql, &b, "");
-		if (e)
-			die("rollup check", e);
-		differ += a != b;
 	}
 	if ((e = db_commit(c)))
 		die("check commit", e);
@@ -408,7 +396,7 @@ static int cmd_load(const char *uri, long n)
 		die("rebuild", e);
 	}
 	int64_t us_facts = clock_monotonic_us() - t1;
-	static const char *const derived[] = {"stats_case_facts", "stats_month", "stats_month_off", "stats_quality_flags"};
+	static const char *const derived[] = {"stats_case_facts", "stats_month", "stats_quality_flags"};
 	for (size_t i = 0; i < sizeof derived / sizeof derived[0]; i++)
 		if ((e = db_maintain(c, derived[i])))
 			die("analyze", e);

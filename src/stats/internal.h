@@ -82,9 +82,5 @@ typedef struct scope {
 SJ_MUST_USE sj_err stats_scope_load(db_conn *c, const sj_actor *a, const char *unit_code, scope *s, const char **why);
 void stats_scope_free(scope *s);
 bool stats_in_scope(const scope *s, json_t *row);
-/* stats_sections adds the figures counted by their own dates (custody,
- * referrals, seizures, register hits, wanted arrested, complaints) of days
- * from..to to out, now (as_at 0) or as at as_at (sections.c). */
-sj_err stats_sections(db_conn *c, const scope *s, int64_t from, int64_t to, int64_t as_at, json_t *out);
 
 #endif
