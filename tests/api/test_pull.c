@@ -11,6 +11,8 @@
  *    change central's notice (403 register-central-copy); the notice executed
  *    at central stops hitting on B after the next pull.
  *  - hotlist_online: the same notice hits on A, online, after its sync.
+ *  - late_arrival: A's notice, older than central's, reaches central after
+ *    B pulled past it; B's next pull carries it, and only it.
  *  - refdata_travels: a new offences version and a new unit at central reach
  *    B once (the version B's current one; the unit under its parent).
  *  - node_rows_at_central: a case with persons, custody and a sealed PV made
@@ -282,6 +284,67 @@ static void hotlist_online(void **st)
 	assert_int_equal(th_sql_int(&A, "SELECT count(*) FROM wanted_notices"), n);
 	assert_int_equal(th_sql_int(&A, "SELECT count(*) FROM wanted_keys"), k);
 	free(officer);
+}
+
+/* a row reaches central late: A's notice, written on A before central's own,
+ * arrives after B pulled past its updated_at (B's cursor is at central's
+ * notice); B's next pull carries it all the same, and nothing else again
+ * (the feeds' cursor is when a row reached central, fed_at, not the row's
+ * own time) */
+static void late_arrival(void **st)
+{
+	(void)st;
+	char out[8192], sql[256], late[64];
+	char *officer = th_login(&A, "demo-officer");
+	th_resp r = th_json(&A, "POST", "/api/v1/registers/wanted", officer,
+			    "{\"reference\":\"MB-2026-901\",\"authority_code\":\"TPI-CASA-PENAL\",\"order_reference\":\"ORD-2024-9\",\"order_date\":\"2024-06-01\",\"issuing_authority\":\"Procureur du Roi, TPI Casablanca\","
+			    "\"offence\":\"vol\",\"danger\":\"low\",\"first_name_lat\":\"Tarik\","
+			    "\"last_name_lat\":\"Bennani\",\"first_name_ar\":\"طارق\",\"last_name_ar\":\"بناني\"}");
+	th_expect(&r, 201);
+	snprintf(late, sizeof late, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	free(officer);
+	struct timespec ms50 = {0, 50 * 1000 * 1000};
+	nanosleep(&ms50, NULL);
+	/* central's own notice, newer than A's, reaches B first */
+	r = th_json(&C, "POST", "/api/v1/registers/wanted", ctok,
+		    "{\"reference\":\"MB-2026-902\",\"authority_code\":\"TPI-CASA-PENAL\",\"order_reference\":\"ORD-2024-9\",\"order_date\":\"2024-06-01\",\"issuing_authority\":\"Procureur du Roi, TPI Rabat\","
+		    "\"offence\":\"recel\",\"danger\":\"low\",\"first_name_lat\":\"Hicham\","
+		    "\"last_name_lat\":\"Ouazzani\",\"first_name_ar\":\"هشام\",\"last_name_ar\":\"الوزاني\"}");
+	th_expect(&r, 201);
+	char central_id[64];
+	snprintf(central_id, sizeof central_id, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	settle();
+	assert_int_equal(sync_node(&B, out, sizeof out), 0);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM wanted_notices WHERE id = '%s'", central_id);
+	assert_int_equal(th_sql_int(&B, sql), 1);
+	snprintf(sql, sizeof sql, "SELECT updated_at FROM wanted_notices WHERE id = '%s'", late);
+	long long late_at = th_sql_int(&A, sql);
+	snprintf(sql, sizeof sql, "SELECT updated_at FROM wanted_notices WHERE id = '%s'", central_id);
+	assert_true(late_at < th_sql_int(&B, sql));   /* B has pulled past A's notice's own time */
+	/* now A's notice reaches central, with A's (older) updated_at */
+	assert_int_equal(sync_node(&A, out, sizeof out), 0);
+	snprintf(sql, sizeof sql, "SELECT updated_at FROM wanted_notices WHERE id = '%s'", late);
+	assert_int_equal(th_sql_int(&C, sql), late_at);
+	settle();
+	assert_int_equal(sync_node(&B, out, sizeof out), 0);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM wanted_notices WHERE id = '%s'", late);
+	long long got = th_sql_int(&B, sql);
+	if (got != 1)
+		fprintf(stderr, "# B's pull: %s", out);
+	assert_int_equal(got, 1);
+	assert_non_null(strstr(out, "pull: 1 records"));   /* A's notice alone: central's is not served twice */
+	char *bofficer = th_login(&B, "demo-officer2");
+	json_t *alerts = check_person(&B, bofficer, "Tarik", "Bennani");
+	assert_non_null(find_alert(alerts, "wanted", late));
+	json_decref(alerts);
+	free(bofficer);
+	/* what B holds is the record as central has it, without central's bookkeeping */
+	snprintf(sql, sizeof sql, "SELECT updated_at FROM wanted_notices WHERE id = '%s'", late);
+	assert_int_equal(th_sql_int(&B, sql), late_at);
+	assert_int_equal(sync_node(&B, out, sizeof out), 0);
+	assert_non_null(strstr(out, "pull: 0 records"));
 }
 
 /* ---- hand-made pull requests, signed with node B's own key ---- */
@@ -894,6 +957,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(hotlist_offline),
 		cmocka_unit_test(hotlist_online),
+		cmocka_unit_test(late_arrival),
 		cmocka_unit_test(pull_protocol),
 		cmocka_unit_test(refdata_travels),
 		cmocka_unit_test(node_rows_at_central),
