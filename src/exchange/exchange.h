@@ -250,6 +250,13 @@ SJ_MUST_USE sj_err xchg_digest_node(db_conn *c, json_t **out);
  * updated_at is its writer's time: a node's row reaching central late would
  * be behind cursors already past it. */
 #define XCHG_FED_COL "fed_at"
+/* The ids of the units a node hosts (a node that joined: not pending, or
+ * pending after it sent — re-keyed; suspended included), as owner.c counts
+ * them: at central their records are the node's (single writer). A SQL
+ * subquery without parameters, for `unit_id NOT IN ...`; empty on a node. */
+#define XCHG_SQL_NODE_UNITS                                                                                 \
+	"(SELECT u.id FROM units u JOIN units h ON substr(u.path, 1, length(h.path)) = h.path"               \
+	" JOIN xchg_nodes n ON n.unit_code = h.code WHERE n.status <> 'pending' OR n.acked_seq > 0)"
 #define XCHG_FEED_SETTLE_MS 2000  /* rows newer than this are served next time: a
 				   * write transaction still open at central when
 				   * the feed is read commits within it */

@@ -20,6 +20,8 @@
  *    search by either script; an officer of B's unit cannot write it through
  *    central (403, audited); A's users are central's accounts of the same
  *    badge or shadows that cannot log in.
+ *  - retention_leaves_node_records: central's retention job purges nothing
+ *    of its copy of A's custody register, past its rule (A's to purge).
  *  - lookups_online_offline: B's national look-up answered by central (A's
  *    suspect; audited with badge and purpose at both ends; central's rate
  *    limit), then by B's copy with central stopped, saying so and its age.
@@ -638,6 +640,43 @@ static void node_rows_at_central(void **st)
 }
 
 
+/* central's retention job leaves a node's records to their node (single
+ * writer: the node purges its own and the tombstones travel): central's copy
+ * of A's custody, closed long ago, with its register period, past a rule of
+ * one day — the job run at central purges nothing of it */
+static void retention_leaves_node_records(void **st)
+{
+	(void)st;
+	const char *kid = "(SELECT k.id FROM custodies k JOIN units u ON u.id = k.unit_id WHERE u.code = 'AR-CASA-OULFA'"
+			  " ORDER BY k.id LIMIT 1)";
+	char sql[1024];
+	assert_int_equal(th_sql(&C, "INSERT INTO retention_rules (code, version, kind, outcome, keep_days, effective_from,"
+				    " uncertain, source, loaded_at) VALUES ('RET-TEST-GAV-1J', 'test', 'custody_register', 'ended',"
+				    " 1, '2026-01-01', 1, 'test', 0)"),
+			 0);
+	snprintf(sql, sizeof sql, "CREATE TABLE test_kept AS SELECT id, status, ended_at FROM custodies WHERE id = %s", kid);
+	assert_int_equal(th_sql(&C, sql), 0);
+	assert_int_equal(th_sql_int(&C, "SELECT count(*) FROM test_kept"), 1);
+	assert_int_equal(th_sql(&C, "UPDATE custodies SET status = 'closed', ended_at = 1000 WHERE id IN (SELECT id FROM test_kept)"), 0);
+	assert_int_equal(th_sql(&C, "INSERT INTO custody_sessions (id, custody_id, unit_id, kind, started_at, ended_at, note,"
+				    " recorded_by, recorded_at) SELECT '01900000-0000-7000-8000-00000000a001', k.id, k.unit_id,"
+				    " 'rest', 500, 900, 'test', k.opened_by, 900 FROM custodies k WHERE k.id IN (SELECT id FROM test_kept)"),
+			 0);
+	th_resp r = req(&C, "POST", "/api/v1/retention/run", ctok, NULL);
+	th_expect(&r, 200);
+	th_resp_free(&r);
+	assert_int_equal(th_sql_int(&C, "SELECT count(*) FROM custody_sessions WHERE id = '01900000-0000-7000-8000-00000000a001'"), 1);
+	assert_int_equal(th_sql_int(&C, "SELECT count(*) FROM retention_tombstones WHERE record_id IN (SELECT id FROM test_kept)"), 0);
+	/* as it was */
+	assert_int_equal(th_sql(&C, "DELETE FROM custody_sessions WHERE id = '01900000-0000-7000-8000-00000000a001'"), 0);
+	assert_int_equal(th_sql(&C, "UPDATE custodies SET status = (SELECT status FROM test_kept t WHERE t.id = custodies.id),"
+				    " ended_at = (SELECT ended_at FROM test_kept t WHERE t.id = custodies.id)"
+				    " WHERE id IN (SELECT id FROM test_kept)"),
+			 0);
+	assert_int_equal(th_sql(&C, "DROP TABLE test_kept"), 0);
+	assert_int_equal(th_sql(&C, "DELETE FROM retention_rules WHERE code = 'RET-TEST-GAV-1J'"), 0);
+}
+
 /* a national look-up from node B: answered by central while it is reachable
  * (A's suspect, which B never had; purpose and badge audited at both ends;
  * central's rate limit applies), by B's own copy when it is not, saying so
@@ -961,6 +1000,7 @@ int main(void)
 		cmocka_unit_test(pull_protocol),
 		cmocka_unit_test(refdata_travels),
 		cmocka_unit_test(node_rows_at_central),
+		cmocka_unit_test(retention_leaves_node_records),
 		cmocka_unit_test(lookups_online_offline),
 		cmocka_unit_test(region_index),
 		cmocka_unit_test(desk_and_phones),
