@@ -244,6 +244,19 @@ SJ_MUST_USE sj_err xchg_digest_node(db_conn *c, json_t **out);
 
 #define XCHG_FEED_NAME_MAX 40
 #define XCHG_FEED_RECORDS 500     /* records per feed in one answer */
+/* The cursor column of the feeds of rows (hotlists, region persons): central's
+ * clock when the row was last inserted or changed there, by whoever (trigger,
+ * migration 0196); never sent, in a batch or in a feed's record. A row's own
+ * updated_at is its writer's time: a node's row reaching central late would
+ * be behind cursors already past it. */
+#define XCHG_FED_COL "fed_at"
+/* The ids of the units a node hosts (a node that joined: not pending, or
+ * pending after it sent — re-keyed; suspended included), as owner.c counts
+ * them: at central their records are the node's (single writer). A SQL
+ * subquery without parameters, for `unit_id NOT IN ...`; empty on a node. */
+#define XCHG_SQL_NODE_UNITS                                                                                 \
+	"(SELECT u.id FROM units u JOIN units h ON substr(u.path, 1, length(h.path)) = h.path"               \
+	" JOIN xchg_nodes n ON n.unit_code = h.code WHERE n.status <> 'pending' OR n.acked_seq > 0)"
 #define XCHG_FEED_SETTLE_MS 2000  /* rows newer than this are served next time: a
 				   * write transaction still open at central when
 				   * the feed is read commits within it */
@@ -319,7 +332,8 @@ SJ_MUST_USE sj_err xchg_pull(db *d, int64_t *applied, char *msg, size_t msgsz);
  * unit_cols (NULL-terminated; may be NULL) replaced by its unit's code (ids
  * never cross databases). filter (may be NULL) is an extra SQL condition on
  * the table's columns, without parameters. It serves whole milliseconds: at
- * most limit rows unless more share one millisecond. */
+ * most limit rows unless more share one millisecond. The column XCHG_FED_COL
+ * is left out of the records (usually tcol: central's bookkeeping). */
 SJ_MUST_USE sj_err xchg_feed_rows_after(db_conn *c, const char *table, const char *tcol, const char *filter,
 					const char *const *unit_cols, int64_t after, int64_t upto, size_t limit,
 					json_t *records, int64_t *cursor, bool *more);

@@ -175,6 +175,8 @@ sj_err xchg_feed_rows_after(db_conn *c, const char *table, const char *tcol, con
 			}
 			if (strcmp(name, tcol) == 0)
 				*cursor = db_col_int(s, i);
+			if (strcmp(name, XCHG_FED_COL) == 0)
+				continue;   /* central's bookkeeping: not part of the record */
 			json_object_set_new(o, name, db_col_null(s, i) ? json_null() : json_string(db_col_text(s, i)));
 		}
 		if (!o)
@@ -395,6 +397,29 @@ sj_err xchg_verify_request(db_conn *c, json_t *body, const char *what, int64_t n
 	return SJ_OK;
 }
 
+/* settled_upto lowers *upto below the start of the oldest write transaction
+ * still open at central (PostgreSQL: any other session holding a
+ * transaction id). A row's fed_at is taken inside its writer's transaction,
+ * so after its start: a batch that takes longer than XCHG_FEED_SETTLE_MS to
+ * commit is not passed by a cursor while it is still invisible. SQLite has
+ * one writer and no view of it: the settle time alone. */
+static const char sql_oldest_writer[] =
+	"SELECT COALESCE((extract(epoch FROM min(xact_start)) * 1000)::bigint, 0) FROM pg_stat_activity"
+	" WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid() AND datname = current_database()";
+
+static sj_err settled_upto(db_conn *c, int64_t *upto)
+{
+	if (db_conn_kind(c) != DB_PG)
+		return SJ_OK;
+	int64_t oldest = 0;
+	sj_err e = dbj_int(c, sql_oldest_writer, &oldest, "");
+	if (e)
+		return e;
+	if (oldest > 0 && oldest - 1 < *upto)
+		*upto = oldest - 1;
+	return SJ_OK;
+}
+
 sj_err xchg_feed_serve(db_conn *c, json_t *body, int64_t now, json_t **out, const char **why,
 		       char node_out[XCHG_NODE_ID_MAX + 1])
 {
@@ -410,6 +435,11 @@ sj_err xchg_feed_serve(db_conn *c, json_t *body, int64_t now, json_t **out, cons
 		*why = "pull-malformed";
 		return SJ_EINVAL;
 	}
+	int64_t upto = now - XCHG_FEED_SETTLE_MS;
+	if ((e = settled_upto(c, &upto))) {
+		json_decref(req);
+		return e;
+	}
 	xchg_peer peer = {.node_id = node_out, .unit_code = hu.code, .unit_path = hu.path};
 	json_t *answer = json_object(), *feeds = json_object();
 	const char *name;
@@ -421,7 +451,7 @@ sj_err xchg_feed_serve(db_conn *c, json_t *body, int64_t now, json_t **out, cons
 		int64_t after = json_integer_value(v), cursor = after;
 		bool more = false;
 		json_t *recs = json_array();
-		e = recs ? f->produce(c, &peer, after, now - XCHG_FEED_SETTLE_MS, XCHG_FEED_RECORDS, recs, &cursor, &more)
+		e = recs ? f->produce(c, &peer, after, upto, XCHG_FEED_RECORDS, recs, &cursor, &more)
 			 : SJ_ENOMEM;
 		if (e) {
 			json_decref(recs);
@@ -594,7 +624,7 @@ sj_err xchg_feed_insert(db_conn *c, const char *table, json_t *row)
 /* ---- the region's person index (a station's feed, where configured) ----
  * The persons whose home unit is in the node's region (the parent of the
  * unit it hosts: its prefecture) but not the node's own units, by
- * updated_at. On the node they are central's copies (xchg_pulled: its
+ * fed_at (when each reached central). On the node they are central's copies (xchg_pulled: its
  * outbox does not send them back), indexed for the node's search. A person
  * the node cannot take (its CIN already on one of the node's own persons:
  * the same person, to be merged) is skipped alone, logged. */
@@ -628,7 +658,7 @@ static sj_err region_produce(db_conn *c, const xchg_peer *p, int64_t after, int6
 		 "home_unit_id IN (SELECT id FROM units WHERE path LIKE '%s%%') AND home_unit_id NOT IN"
 		 " (SELECT id FROM units WHERE path LIKE '%s%%')",
 		 rq, hq);
-	return xchg_feed_rows_after(c, "persons", "updated_at", filter, person_units, after, upto, limit, records,
+	return xchg_feed_rows_after(c, "persons", XCHG_FED_COL, filter, person_units, after, upto, limit, records,
 				    cursor, more);
 }
 

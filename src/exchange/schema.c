@@ -14,6 +14,9 @@
 
 static const char *const users_omit[] = {"password_hash", "totp_secret", "failed_count", "locked_until", NULL};
 static const char *const opj_keys_omit[] = {"sealed_secret", NULL};
+/* the tables central feeds to its nodes: fed_at is central's own clock (the
+ * feeds' cursor, migration 0196), it means nothing elsewhere */
+static const char *const fed_omit[] = {XCHG_FED_COL, NULL};
 
 /* In the order a parent precedes its children (the outbox keeps commit
  * order anyway; this order is only the migration's). */
@@ -21,7 +24,7 @@ const xchg_table xchg_tables[] = {
 	{"users", "id", UNIT_OF("unit_id"), users_omit},
 	{"opj_keys", "key_id", "(SELECT code FROM units WHERE id = (SELECT unit_id FROM users WHERE id = NEW.user_id))",
 	 opj_keys_omit},
-	{"persons", "id", UNIT_OF("home_unit_id"), NULL},
+	{"persons", "id", UNIT_OF("home_unit_id"), fed_omit},
 	{"complaints", "id", UNIT_OF("unit_id"), NULL},
 	{"cases", "id", UNIT_OF("unit_id"), NULL},
 	{"case_offences", "id", UNIT_OF_CASE, NULL},
@@ -35,9 +38,9 @@ const xchg_table xchg_tables[] = {
 	{"seizure_transfers", "id",
 	 "(SELECT code FROM units WHERE id = (SELECT unit_id FROM seizures WHERE id = NEW.seizure_id))", NULL},
 	{"referrals", "id", UNIT_OF_CASE, NULL},
-	{"wanted_notices", "id", UNIT_OF("unit_id"), NULL},
-	{"stolen_vehicles", "id", UNIT_OF("unit_id"), NULL},
-	{"stolen_documents", "id", UNIT_OF("unit_id"), NULL},
+	{"wanted_notices", "id", UNIT_OF("unit_id"), fed_omit},
+	{"stolen_vehicles", "id", UNIT_OF("unit_id"), fed_omit},
+	{"stolen_documents", "id", UNIT_OF("unit_id"), fed_omit},
 	/* a hit belongs to the unit that recorded it (a hit on central's notice
 	 * is the node's record), else to the owner of what was hit */
 	{"hits", "id", "COALESCE((SELECT code FROM units WHERE id = NEW.actor_unit_id), " UNIT_OF("owner_unit_id") ")",
@@ -54,7 +57,7 @@ const xchg_table xchg_tables[] = {
 	 " (SELECT unit_id FROM stolen_documents WHERE id = NEW.record_id),"
 	 " (SELECT unit_id FROM stolen_phones WHERE id = NEW.record_id)))",
 	 NULL},
-	{"stolen_phones", "id", UNIT_OF("unit_id"), NULL},
+	{"stolen_phones", "id", UNIT_OF("unit_id"), fed_omit},
 	{"declarations", "id", UNIT_OF("unit_id"), NULL},
 	{"declaration_items", "id",
 	 "(SELECT code FROM units WHERE id = (SELECT unit_id FROM declarations WHERE id = NEW.declaration_id))", NULL},

@@ -18,6 +18,7 @@
 #include "audit/audit.h"
 #include "cases/cases.h"
 #include "db/dbj.h"
+#include "exchange/exchange.h"
 
 #define DAY_MS (24LL * 3600 * 1000)
 
@@ -72,11 +73,13 @@ sj_err proc_retention_load_rules(db_conn *c, json_t *root, int *added)
 
 static const char sql_rules[] =
 	"SELECT code, kind, keep_days FROM retention_rules WHERE effective_from <= ? ORDER BY code";
-/* custodies ended before the cut whose register periods or rights remain */
+/* custodies ended before the cut whose register periods or rights remain —
+ * not, at central, a node's: its host purges them (single writer) and the
+ * tombstones travel */
 static const char sql_old_custodies[] =
 	"SELECT id, unit_id FROM custodies WHERE status = 'closed' AND ended_at < ? AND (id IN"
 	" (SELECT custody_id FROM custody_sessions) OR id IN (SELECT custody_id FROM custody_rights_notices))"
-	" ORDER BY id";
+	" AND unit_id NOT IN " XCHG_SQL_NODE_UNITS " ORDER BY id";
 static const char sql_sessions_of[] =
 	"SELECT id, kind, started_at, ended_at, note FROM custody_sessions WHERE custody_id = ? ORDER BY id";
 static const char sql_rights_of[] =
@@ -86,7 +89,8 @@ static const char sql_del_sessions[] = "DELETE FROM custody_sessions WHERE custo
 static const char sql_del_rights[] = "DELETE FROM custody_rights_notices WHERE custody_id = ?";
 /* sealed days before the cut whose lines remain */
 static const char sql_old_days[] =
-	"SELECT id, unit_id, day FROM main_courante_days WHERE day < ? AND content <> '' ORDER BY id";
+	"SELECT id, unit_id, day FROM main_courante_days WHERE day < ? AND content <> ''"
+	" AND unit_id NOT IN " XCHG_SQL_NODE_UNITS " ORDER BY id";
 static const char sql_lines_of[] =
 	"SELECT id, seq, at, kind, text, origin, ref_id FROM main_courante WHERE unit_id = ? AND day = ? ORDER BY seq";
 static const char sql_del_lines[] = "DELETE FROM main_courante WHERE unit_id = ? AND day = ?";

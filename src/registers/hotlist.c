@@ -2,7 +2,7 @@
  * (registers.h, exchange.h's xchg_feeds[]): wanted notices with their
  * cross-script name keys, stolen vehicles, lost and stolen documents and
  * phones. Central
- * serves its entries after a cursor (updated_at), every status (a notice
+ * serves its entries after a cursor (fed_at: when each reached central), every status (a notice
  * executed at central stops hitting on the node); the node keeps them in its
  * own register tables as central's copies, so the hit engine (hits.c) works
  * offline from them. */
@@ -25,7 +25,7 @@ sj_err reg_hotlist_wanted_produce(db_conn *c, const xchg_peer *p, int64_t after,
 {
 	(void)p;
 	json_t *got = json_array();
-	sj_err e = got ? xchg_feed_rows_after(c, "wanted_notices", "updated_at", NULL, unit_cols, after, upto, limit,
+	sj_err e = got ? xchg_feed_rows_after(c, "wanted_notices", XCHG_FED_COL, NULL, unit_cols, after, upto, limit,
 					      got, cursor, more)
 		       : SJ_ENOMEM;
 	size_t i;
@@ -95,7 +95,7 @@ sj_err reg_hotlist_vehicles_produce(db_conn *c, const xchg_peer *p, int64_t afte
 				    json_t *records, int64_t *cursor, bool *more)
 {
 	(void)p;
-	return xchg_feed_rows_after(c, "stolen_vehicles", "updated_at", NULL, unit_cols, after, upto, limit, records,
+	return xchg_feed_rows_after(c, "stolen_vehicles", XCHG_FED_COL, NULL, unit_cols, after, upto, limit, records,
 				    cursor, more);
 }
 
@@ -108,7 +108,7 @@ sj_err reg_hotlist_documents_produce(db_conn *c, const xchg_peer *p, int64_t aft
 				     json_t *records, int64_t *cursor, bool *more)
 {
 	(void)p;
-	return xchg_feed_rows_after(c, "stolen_documents", "updated_at", NULL, unit_cols, after, upto, limit, records,
+	return xchg_feed_rows_after(c, "stolen_documents", XCHG_FED_COL, NULL, unit_cols, after, upto, limit, records,
 				    cursor, more);
 }
 
@@ -121,7 +121,7 @@ sj_err reg_hotlist_phones_produce(db_conn *c, const xchg_peer *p, int64_t after,
 				  json_t *records, int64_t *cursor, bool *more)
 {
 	(void)p;
-	return xchg_feed_rows_after(c, "stolen_phones", "updated_at", NULL, unit_cols, after, upto, limit, records,
+	return xchg_feed_rows_after(c, "stolen_phones", XCHG_FED_COL, NULL, unit_cols, after, upto, limit, records,
 				    cursor, more);
 }
 

@@ -11,6 +11,8 @@
  *    change central's notice (403 register-central-copy); the notice executed
  *    at central stops hitting on B after the next pull.
  *  - hotlist_online: the same notice hits on A, online, after its sync.
+ *  - late_arrival: A's notice, older than central's, reaches central after
+ *    B pulled past it; B's next pull carries it, and only it.
  *  - refdata_travels: a new offences version and a new unit at central reach
  *    B once (the version B's current one; the unit under its parent).
  *  - node_rows_at_central: a case with persons, custody and a sealed PV made
@@ -18,6 +20,8 @@
  *    search by either script; an officer of B's unit cannot write it through
  *    central (403, audited); A's users are central's accounts of the same
  *    badge or shadows that cannot log in.
+ *  - retention_leaves_node_records: central's retention job purges nothing
+ *    of its copy of A's custody register, past its rule (A's to purge).
  *  - lookups_online_offline: B's national look-up answered by central (A's
  *    suspect; audited with badge and purpose at both ends; central's rate
  *    limit), then by B's copy with central stopped, saying so and its age.
@@ -282,6 +286,67 @@ static void hotlist_online(void **st)
 	assert_int_equal(th_sql_int(&A, "SELECT count(*) FROM wanted_notices"), n);
 	assert_int_equal(th_sql_int(&A, "SELECT count(*) FROM wanted_keys"), k);
 	free(officer);
+}
+
+/* a row reaches central late: A's notice, written on A before central's own,
+ * arrives after B pulled past its updated_at (B's cursor is at central's
+ * notice); B's next pull carries it all the same, and nothing else again
+ * (the feeds' cursor is when a row reached central, fed_at, not the row's
+ * own time) */
+static void late_arrival(void **st)
+{
+	(void)st;
+	char out[8192], sql[256], late[64];
+	char *officer = th_login(&A, "demo-officer");
+	th_resp r = th_json(&A, "POST", "/api/v1/registers/wanted", officer,
+			    "{\"reference\":\"MB-2026-901\",\"authority_code\":\"TPI-CASA-PENAL\",\"order_reference\":\"ORD-2024-9\",\"order_date\":\"2024-06-01\",\"issuing_authority\":\"Procureur du Roi, TPI Casablanca\","
+			    "\"offence\":\"vol\",\"danger\":\"low\",\"first_name_lat\":\"Tarik\","
+			    "\"last_name_lat\":\"Bennani\",\"first_name_ar\":\"طارق\",\"last_name_ar\":\"بناني\"}");
+	th_expect(&r, 201);
+	snprintf(late, sizeof late, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	free(officer);
+	struct timespec ms50 = {0, 50 * 1000 * 1000};
+	nanosleep(&ms50, NULL);
+	/* central's own notice, newer than A's, reaches B first */
+	r = th_json(&C, "POST", "/api/v1/registers/wanted", ctok,
+		    "{\"reference\":\"MB-2026-902\",\"authority_code\":\"TPI-CASA-PENAL\",\"order_reference\":\"ORD-2024-9\",\"order_date\":\"2024-06-01\",\"issuing_authority\":\"Procureur du Roi, TPI Rabat\","
+		    "\"offence\":\"recel\",\"danger\":\"low\",\"first_name_lat\":\"Hicham\","
+		    "\"last_name_lat\":\"Ouazzani\",\"first_name_ar\":\"هشام\",\"last_name_ar\":\"الوزاني\"}");
+	th_expect(&r, 201);
+	char central_id[64];
+	snprintf(central_id, sizeof central_id, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	settle();
+	assert_int_equal(sync_node(&B, out, sizeof out), 0);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM wanted_notices WHERE id = '%s'", central_id);
+	assert_int_equal(th_sql_int(&B, sql), 1);
+	snprintf(sql, sizeof sql, "SELECT updated_at FROM wanted_notices WHERE id = '%s'", late);
+	long long late_at = th_sql_int(&A, sql);
+	snprintf(sql, sizeof sql, "SELECT updated_at FROM wanted_notices WHERE id = '%s'", central_id);
+	assert_true(late_at < th_sql_int(&B, sql));   /* B has pulled past A's notice's own time */
+	/* now A's notice reaches central, with A's (older) updated_at */
+	assert_int_equal(sync_node(&A, out, sizeof out), 0);
+	snprintf(sql, sizeof sql, "SELECT updated_at FROM wanted_notices WHERE id = '%s'", late);
+	assert_int_equal(th_sql_int(&C, sql), late_at);
+	settle();
+	assert_int_equal(sync_node(&B, out, sizeof out), 0);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM wanted_notices WHERE id = '%s'", late);
+	long long got = th_sql_int(&B, sql);
+	if (got != 1)
+		fprintf(stderr, "# B's pull: %s", out);
+	assert_int_equal(got, 1);
+	assert_non_null(strstr(out, "pull: 1 records"));   /* A's notice alone: central's is not served twice */
+	char *bofficer = th_login(&B, "demo-officer2");
+	json_t *alerts = check_person(&B, bofficer, "Tarik", "Bennani");
+	assert_non_null(find_alert(alerts, "wanted", late));
+	json_decref(alerts);
+	free(bofficer);
+	/* what B holds is the record as central has it, without central's bookkeeping */
+	snprintf(sql, sizeof sql, "SELECT updated_at FROM wanted_notices WHERE id = '%s'", late);
+	assert_int_equal(th_sql_int(&B, sql), late_at);
+	assert_int_equal(sync_node(&B, out, sizeof out), 0);
+	assert_non_null(strstr(out, "pull: 0 records"));
 }
 
 /* ---- hand-made pull requests, signed with node B's own key ---- */
@@ -574,6 +639,43 @@ static void node_rows_at_central(void **st)
 	free(officer2);
 }
 
+
+/* central's retention job leaves a node's records to their node (single
+ * writer: the node purges its own and the tombstones travel): central's copy
+ * of A's custody, closed long ago, with its register period, past a rule of
+ * one day — the job run at central purges nothing of it */
+static void retention_leaves_node_records(void **st)
+{
+	(void)st;
+	const char *kid = "(SELECT k.id FROM custodies k JOIN units u ON u.id = k.unit_id WHERE u.code = 'AR-CASA-OULFA'"
+			  " ORDER BY k.id LIMIT 1)";
+	char sql[1024];
+	assert_int_equal(th_sql(&C, "INSERT INTO retention_rules (code, version, kind, outcome, keep_days, effective_from,"
+				    " uncertain, source, loaded_at) VALUES ('RET-TEST-GAV-1J', 'test', 'custody_register', 'ended',"
+				    " 1, '2026-01-01', 1, 'test', 0)"),
+			 0);
+	snprintf(sql, sizeof sql, "CREATE TABLE test_kept AS SELECT id, status, ended_at FROM custodies WHERE id = %s", kid);
+	assert_int_equal(th_sql(&C, sql), 0);
+	assert_int_equal(th_sql_int(&C, "SELECT count(*) FROM test_kept"), 1);
+	assert_int_equal(th_sql(&C, "UPDATE custodies SET status = 'closed', ended_at = 1000 WHERE id IN (SELECT id FROM test_kept)"), 0);
+	assert_int_equal(th_sql(&C, "INSERT INTO custody_sessions (id, custody_id, unit_id, kind, started_at, ended_at, note,"
+				    " recorded_by, recorded_at) SELECT '01900000-0000-7000-8000-00000000a001', k.id, k.unit_id,"
+				    " 'rest', 500, 900, 'test', k.opened_by, 900 FROM custodies k WHERE k.id IN (SELECT id FROM test_kept)"),
+			 0);
+	th_resp r = req(&C, "POST", "/api/v1/retention/run", ctok, NULL);
+	th_expect(&r, 200);
+	th_resp_free(&r);
+	assert_int_equal(th_sql_int(&C, "SELECT count(*) FROM custody_sessions WHERE id = '01900000-0000-7000-8000-00000000a001'"), 1);
+	assert_int_equal(th_sql_int(&C, "SELECT count(*) FROM retention_tombstones WHERE record_id IN (SELECT id FROM test_kept)"), 0);
+	/* as it was */
+	assert_int_equal(th_sql(&C, "DELETE FROM custody_sessions WHERE id = '01900000-0000-7000-8000-00000000a001'"), 0);
+	assert_int_equal(th_sql(&C, "UPDATE custodies SET status = (SELECT status FROM test_kept t WHERE t.id = custodies.id),"
+				    " ended_at = (SELECT ended_at FROM test_kept t WHERE t.id = custodies.id)"
+				    " WHERE id IN (SELECT id FROM test_kept)"),
+			 0);
+	assert_int_equal(th_sql(&C, "DROP TABLE test_kept"), 0);
+	assert_int_equal(th_sql(&C, "DELETE FROM retention_rules WHERE code = 'RET-TEST-GAV-1J'"), 0);
+}
 
 /* a national look-up from node B: answered by central while it is reachable
  * (A's suspect, which B never had; purpose and badge audited at both ends;
@@ -894,9 +996,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(hotlist_offline),
 		cmocka_unit_test(hotlist_online),
+		cmocka_unit_test(late_arrival),
 		cmocka_unit_test(pull_protocol),
 		cmocka_unit_test(refdata_travels),
 		cmocka_unit_test(node_rows_at_central),
+		cmocka_unit_test(retention_leaves_node_records),
 		cmocka_unit_test(lookups_online_offline),
 		cmocka_unit_test(region_index),
 		cmocka_unit_test(desk_and_phones),
