@@ -572,7 +572,7 @@ sj_err auth_user_set_lang(db_conn *c, const char *user_id, const char *lang)
 
 static const char sql_list_users[] =
 	"SELECT u.id, u.badge, u.name, u.role, u.status, u.lang, n.code, n.name_fr, n.name_ar,"
-	" u.locked_until, u.created_at FROM users u JOIN units n ON n.id = u.unit_id"
+	" u.locked_until, u.created_at, u.opj_basis FROM users u JOIN units n ON n.id = u.unit_id"
 	" WHERE (CAST(? AS TEXT) IS NULL OR n.path LIKE CAST(? AS TEXT) || '%') ORDER BY n.path, u.badge LIMIT 1000";
 
 sj_err auth_user_list(db_conn *c, const char *scope_path, json_t **out)
@@ -590,12 +590,14 @@ sj_err auth_user_list(db_conn *c, const char *scope_path, json_t **out)
 		return SJ_ENOMEM;
 	int64_t now = clock_now_ms();
 	while (!(e = db_step(s, &row)) && row) {
-		json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:{s:s,s:s,s:s},s:b}", "id",
+		/* OPJ by role, or by rank or designation (opj_basis: CPP 20) */
+		bool opj = strcmp(db_col_text(s, 3), "opj") == 0 || !db_col_null(s, 11);
+		json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:{s:s,s:s,s:s},s:b,s:b}", "id",
 				      db_col_text(s, 0), "badge", db_col_text(s, 1), "name",
 				      db_col_text(s, 2), "role", db_col_text(s, 3), "status",
 				      db_col_text(s, 4), "lang", db_col_text(s, 5), "unit", "code",
 				      db_col_text(s, 6), "name_fr", db_col_text(s, 7), "name_ar",
-				      db_col_text(s, 8), "locked", db_col_int(s, 9) > now);
+				      db_col_text(s, 8), "locked", db_col_int(s, 9) > now, "opj", opj);
 		if (!o || json_array_append_new(arr, o)) {
 			e = SJ_ENOMEM;
 			break;

@@ -142,7 +142,7 @@ SJ_MUST_USE sj_err auth_user_check_password(db_conn *c, const char *user_id, con
 /* auth_user_set_lang stores the UI language ("ar" or "fr"). */
 SJ_MUST_USE sj_err auth_user_set_lang(db_conn *c, const char *user_id, const char *lang);
 /* auth_user_list returns users whose unit lies in scope_path (all when NULL)
- * as a new JSON array (no secrets). */
+ * as a new JSON array (no secrets; "opj": OPJ by role, rank or designation). */
 SJ_MUST_USE sj_err auth_user_list(db_conn *c, const char *scope_path, json_t **out);
 /* auth_machine_token creates a long-lived bearer token for badge (printed
  * once by the CLI). */

@@ -24,12 +24,19 @@ export async function statsTests(h) {
       expect(r.status() === 201, `case ${code}: ${r.status()}`);
       ids.push((await r.json()).id);
     }
-    // seizures of three kinds on the first case (drugs by substance and weight)
+    // seizures of three kinds on the first case (drugs by substance and weight),
+    // each recorded by the case's seizure PV (a seizure needs its PV, issue 17)
+    const pvr = await page.request.post(`${h.base()}/api/v1/cases/${ids[0]}/pvs`, {
+      headers: { authorization: `Bearer ${token}` },
+      data: { type: 'seizure', place: 'Commissariat Oulfa', statements: 'Nous avons procédé à la saisie des objets ci-après.', read_back: true, signature: 'signed' },
+    });
+    expect(pvr.status() === 201, `seizure PV: ${pvr.status()} ${await pvr.text()}`);
+    const pvId = (await pvr.json()).id;
     for (const [i, z] of [{ category: 'drugs', substance: 'cannabis', weight_mg: 1250000 }, { category: 'drugs', substance: 'cannabis', weight_mg: 500000 },
       { category: 'weapon' }, { category: 'phone' }].entries()) {
       const r = await page.request.post(`${h.base()}/api/v1/cases/${ids[0]}/seizures`, {
         headers: { authorization: `Bearer ${token}` },
-        data: { seal_no: `ST-${Date.now()}-${i}`, description: 'Scellé du test des statistiques', quantity: '1', storage_place: 'Dépôt du service', holder: 'OPJ de permanence', ...z },
+        data: { seal_no: `ST-${Date.now()}-${i}`, description: 'Scellé du test des statistiques', quantity: '1', storage_place: 'Dépôt du service', holder: 'OPJ de permanence', pv_id: pvId, ...z },
       });
       expect(r.status() === 201, `seizure ${z.category}: ${r.status()} ${await r.text()}`);
     }
