@@ -310,7 +310,12 @@ th_resp th_request(th_server *s, const char *method, const char *path, const cha
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &g);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, &r);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+	/* 60 s; SIJILL_TEST_HTTP_TIMEOUT for runs at a bench's size under the
+	 * sanitizers (bench/mobile_acceptance.sh: a validation round of 500
+	 * packets takes longer than that in the ASan build) */
+	const char *tmo = getenv("SIJILL_TEST_HTTP_TIMEOUT");
+	long timeout_s = tmo && atol(tmo) > 0 ? atol(tmo) : 60L;
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout_s);
 	curl_easy_setopt(c, CURLOPT_EXPECT_100_TIMEOUT_MS, 30000L);
 	curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
 	if (strcmp(method, "HEAD") == 0)
