@@ -151,7 +151,11 @@ void api_residence_handover(app *a, http_req *r, auth_user *u)
 	app_reply(a, r, c, e, NULL, why, http_param(r, "id"), NULL, 200, out);
 }
 
-void api_declaration_cancel(app *a, http_req *r, auth_user *u)
+/* undo runs one of the desk's undoing commands (cancel.c) on the path's
+ * record with the body's reason, which the audit entry keeps. */
+typedef sj_err (*desk_undo_fn)(db_conn *c, const sj_actor *a, const char *id, json_t *in, json_t **out,
+			       const char **why);
+static void undo(app *a, http_req *r, auth_user *u, desk_undo_fn fn)
 {
 	sj_actor who;
 	app_actor(r, u, &who);
@@ -160,23 +164,19 @@ void api_declaration_cancel(app *a, http_req *r, auth_user *u)
 		return;
 	json_t *out = NULL;
 	const char *why = NULL;
-	sj_err e = desk_declaration_cancel(c, &who, http_param(r, "id"), http_json(r), &out, &why);
+	sj_err e = fn(c, &who, http_param(r, "id"), http_json(r), &out, &why);
 	app_reply(a, r, c, e, NULL, why, http_param(r, "id"),
 		  json_pack("{s:s?}", "reason", jstr(http_json(r), "reason")), 200, out);
 }
 
+void api_declaration_cancel(app *a, http_req *r, auth_user *u)
+{
+	undo(a, r, u, desk_declaration_cancel);
+}
+
 void api_residence_revoke(app *a, http_req *r, auth_user *u)
 {
-	sj_actor who;
-	app_actor(r, u, &who);
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
-	if (!c)
-		return;
-	json_t *out = NULL;
-	const char *why = NULL;
-	sj_err e = desk_residence_revoke(c, &who, http_param(r, "id"), http_json(r), &out, &why);
-	app_reply(a, r, c, e, NULL, why, http_param(r, "id"),
-		  json_pack("{s:s?}", "reason", jstr(http_json(r), "reason")), 200, out);
+	undo(a, r, u, desk_residence_revoke);
 }
 
 void api_residence_print(app *a, http_req *r, auth_user *u)

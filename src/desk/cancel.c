@@ -11,7 +11,6 @@
 #include "auth/roles.h"
 #include "core/clock.h"
 #include "core/limits.h"
-#include "db/dbj.h"
 #include "registers/registers.h"
 
 static const char *js(json_t *o, const char *k)
@@ -39,7 +38,6 @@ static bool may_undo(const sj_actor *a, const char *by, int64_t made_at)
 
 static const char sql_doc_revoke[] = "UPDATE desk_documents SET revoked_at = ? WHERE record_id = ? AND revoked_at IS NULL";
 
-static const char sql_decl_by[] = "SELECT declared_by, declared_at FROM declarations WHERE id = ?";
 static const char sql_decl_cancel[] = "UPDATE declarations SET cancelled_at = ?, cancelled_by = ?, cancel_reason = ?"
 				      " WHERE id = ? AND cancelled_at IS NULL";
 
@@ -47,11 +45,10 @@ sj_err desk_declaration_cancel(db_conn *c, const sj_actor *a, const char *id, js
 			       const char **why)
 {
 	*out = NULL;
-	json_t *d = NULL, *by = NULL;
+	json_t *d = NULL;
 	sj_err e = desk_declaration_read(c, a, id, &d, why);
 	if (!e && !actor_can_write(a, js(d, "unit_path")))
 		e = SJ_EFORBIDDEN;
-	e = e ? e : dbj_one(c, sql_decl_by, "declared_by:t,declared_at:i", &by, "t", id);
 	if (!e && json_is_integer(json_object_get(d, "cancelled_at"))) {
 		*why = "declaration-already-cancelled";
 		e = SJ_ECONFLICT;
@@ -59,11 +56,10 @@ sj_err desk_declaration_cancel(db_conn *c, const sj_actor *a, const char *id, js
 		/* the theft is a case now: the case's own procedure ends it */
 		*why = "declaration-is-complaint";
 		e = SJ_ECONFLICT;
-	} else if (!e && !may_undo(a, js(by, "declared_by"), json_integer_value(json_object_get(by, "declared_at")))) {
+	} else if (!e && !may_undo(a, js(d, "declared_by"), json_integer_value(json_object_get(d, "declared_at")))) {
 		*why = "undo-needs-chief";
 		e = SJ_EFORBIDDEN;
 	}
-	json_decref(by);
 	int64_t now = clock_now_ms();
 	const char *reason = js(in, "reason");
 	e = e ? e : db_run(c, sql_decl_cancel, "ittt", now, a->id, reason, id);
@@ -90,7 +86,6 @@ sj_err desk_declaration_cancel(db_conn *c, const sj_actor *a, const char *id, js
 	return e ? e : desk_declaration_read(c, a, id, out, why);
 }
 
-static const char sql_res_by[] = "SELECT decided_by, decided_at FROM residence_certificates WHERE id = ?";
 static const char sql_res_revoke[] =
 	"UPDATE residence_certificates SET status = 'revoked', revoked_at = ?, revoked_by = ?, revoke_reason = ?"
 	" WHERE id = ? AND status = 'issued'";
@@ -99,7 +94,7 @@ sj_err desk_residence_revoke(db_conn *c, const sj_actor *a, const char *id, json
 			     const char **why)
 {
 	*out = NULL;
-	json_t *o = NULL, *by = NULL;
+	json_t *o = NULL;
 	sj_err e = desk_residence_read(c, a, id, &o, why);
 	if (!e && !actor_can_write(a, js(o, "unit_path")))
 		e = SJ_EFORBIDDEN;
@@ -110,13 +105,11 @@ sj_err desk_residence_revoke(db_conn *c, const sj_actor *a, const char *id, json
 		*why = "certificate-not-issued";
 		e = SJ_ECONFLICT;
 	}
-	json_decref(o);
-	e = e ? e : dbj_one(c, sql_res_by, "decided_by:t,decided_at:i", &by, "t", id);
-	if (!e && !may_undo(a, js(by, "decided_by"), json_integer_value(json_object_get(by, "decided_at")))) {
+	if (!e && !may_undo(a, js(o, "decided_by"), json_integer_value(json_object_get(o, "decided_at")))) {
 		*why = "undo-needs-chief";
 		e = SJ_EFORBIDDEN;
 	}
-	json_decref(by);
+	json_decref(o);
 	int64_t now = clock_now_ms();
 	e = e ? e : db_run(c, sql_res_revoke, "ittt", now, a->id, js(in, "reason"), id);
 	e = e ? e : db_run(c, sql_doc_revoke, "it", now, id);
