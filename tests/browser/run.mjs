@@ -177,7 +177,9 @@ async function setLangUI(page, lang) {
   if (await langOf(page) !== lang) {
     await page.click('#lang-switch');
     await page.waitForFunction((l) => document.documentElement.lang === l, lang);
-    await page.waitForSelector('main h1');
+    // the page renders again in the new language: wait until it has (a click
+    // before that lands on the old page, and the new one replaces it)
+    await settle(page);
   }
 }
 
@@ -192,6 +194,15 @@ async function go(page, path, ready) {
 async function settle(page) {
   await page.waitForFunction(() => document.querySelector('main h1') && !(window.__sijillContract && window.__sijillContract.busy > 0)
     && !document.querySelector('main [aria-busy="true"]'));
+}
+
+// openDetails(page, sel): the <details> at sel is open once the page has
+// settled (a click on its summary would close it when it already is).
+async function openDetails(page, sel) {
+  await settle(page);
+  await page.waitForSelector(`${sel} > summary`);
+  if (!(await page.$eval(sel, (d) => d.open))) await page.click(`${sel} > summary`);
+  await page.waitForFunction((s) => document.querySelector(s)?.open, sel);
 }
 
 // The request bodies the UI sent to a route since mark (contract mode).
@@ -437,18 +448,18 @@ async function main() {
     const page = await newPage();
     await loggedIn(page, 'demo-officer');
     await go(page, `/cases/${state.caseId}`);
-    await page.click('#s-persons details.add summary');
-    expect(await page.inputValue('#s-persons select[name=role]') === '', 'a role is chosen by default');
+    await openDetails(page, '#s-persons details.add');
+    expect(await page.inputValue('#s-persons details.add select[name=role]') === '', 'a role is chosen by default');
     expect(await page.$('#s-persons details.add [name=note]'), 'the form does not offer the note the route accepts');
     for (const lang of LANGS) {
       await setLangUI(page, lang);
-      await page.click('#s-persons details.add summary');
+      await openDetails(page, '#s-persons details.add');
       await shot(page, 'case-add-person');
     }
     await setLangUI(page, 'ar');
-    await page.click('#s-persons details.add summary');
+    await openDetails(page, '#s-persons details.add');
     const mark = contractLog.requests.length;
-    await page.selectOption('#s-persons select[name=role]', 'suspect');
+    await page.selectOption('#s-persons details.add select[name=role]', 'suspect');
     await page.fill('#s-persons input[name="person.first_name_lat"]', 'Mohammed');
     await page.fill('#s-persons input[name="person.last_name_lat"]', 'El Alaoui');
     await page.fill('#s-persons input[name="person.birth_date"]', '1990-04-12');
