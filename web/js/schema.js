@@ -59,7 +59,22 @@ function options(s, only) {
 // subset of the enum), required (true: the page needs it although the API
 // does not), readonly.
 export function schemaForm(method, path, order, ui) {
-  const root = bodySchema(method, path);
+  return build(bodySchema(method, path), order, ui, '', `${method} ${path}`);
+}
+
+// recordForm(record, order, ui, prefix): the same, for one record of the
+// API's description by name ("desk_cancel.create", "declaration_item.create":
+// a route whose path has parameters, or one element of a list), its
+// controls named prefix + member ("items[0].doc_type"); order defaults to
+// the record's members as the server lists them (lists left out); body()
+// gives the record itself, without the prefix.
+export function recordForm(record, order, ui, prefix) {
+  const root = resolve({ $ref: `#/components/schemas/${record}` });
+  const own = order || Object.entries((root && root.properties) || {}).filter(([, p]) => p.type !== 'array').map(([k]) => k);
+  return build(root, own, ui, prefix || '', record);
+}
+
+function build(root, order, ui, prefix, what) {
   const u = ui || {};
   const specs = [];   // [name (dotted), schema, required, ui]
   const missing = [];
@@ -70,7 +85,7 @@ export function schemaForm(method, path, order, ui) {
       const ps = sub(props[n]);
       const full = prefix + n;
       if (!ps) { missing.push(full); continue; }
-      const fu = u[full] || {};
+      const fu = u[full.slice(prefix.length)] || {};
       if (ps.type === 'object' && ps.properties && !fu.type) {
         const own = fu.order || Object.keys(ps.properties);
         walk(ps, own.filter((x) => !(fu.omit || []).includes(x)), `${full}.`, reqd && req.has(n));
@@ -79,16 +94,16 @@ export function schemaForm(method, path, order, ui) {
       }
     }
   };
-  if (root) walk(root, order, '', true);
+  if (root) walk(root, order, prefix, true);
   else missing.push(...order);
   const c = contract();
-  if (c && missing.length) c.missingFields.push(...missing.map((m) => `${method} ${path}: ${m}`));
+  if (c && missing.length) c.missingFields.push(...missing.map((m) => `${what}: ${m}`));
 
   const fields = specs.map(([name, s, req, fu]) => {
     const type = fu.type || kind(s);
     const label = hasKey(s['x-label']) ? s['x-label'] : (fu.label || s['x-label']);
     return field({
-      name, label, type, required: req || !!fu.required, hint: fu.hint, dir: fu.dir, wide: fu.wide || type === 'textarea',
+      name, label, type, required: req || !!fu.required, hint: fu.hint, dir: fu.dir || (type === 'text' || type === 'textarea' ? 'auto' : undefined), wide: fu.wide || type === 'textarea',
       rows: fu.rows, value: fu.value, readonly: fu.readonly, autocomplete: fu.autocomplete,
       options: fu.options || (s.enum ? options(s, fu.only) : undefined),
       maxlength: s['x-maxBytes'], inputmode: fu.inputmode,
@@ -122,7 +137,7 @@ export function schemaForm(method, path, order, ui) {
         val = d.getTime();
       } else if (s.type === 'integer' || s.type === 'number') val = Number(x);
       else if (s.type === 'boolean') val = !!x;
-      const parts = name.split('.');
+      const parts = name.slice(prefix.length).split('.');
       let o = out;
       for (const p of parts.slice(0, -1)) { o[p] = o[p] || {}; o = o[p]; }
       o[parts[parts.length - 1]] = val;
@@ -132,6 +147,7 @@ export function schemaForm(method, path, order, ui) {
   const names = specs.map((x) => x[0]);
   // under(prefix): the fields of one nested record ("complainant."), or, with
   // no prefix given, the top-level ones.
-  const under = (prefix) => fields.filter((_, i) => (prefix ? names[i].startsWith(prefix) : !names[i].includes('.')));
+  const rel = names.map((n) => n.slice(prefix.length));
+  const under = (p) => fields.filter((_, i) => (p ? rel[i].startsWith(p) : !rel[i].includes('.')));
   return { fields, check, body, under, schema: root, names };
 }

@@ -7,7 +7,7 @@ import { api } from '../api.js';
 import { form } from '../forms.js';
 import { page, needs, table, personName, badge, link } from '../ui.js';
 import { offenceField } from '../offences.js';
-import { schemaFields, bodyFrom } from '../schemaform.js';
+import { recordForm } from '../schema.js';
 import { confirmAct } from '../confirm.js';
 import { DESK, at, printLink } from './desk.js';
 
@@ -16,29 +16,30 @@ function what(it) {
 }
 
 async function toComplaint(ctx, d) {
+  const sf = recordForm('declaration_complaint.create', null, { opj: { dir: 'ltr' } });
   return form({
-    submit: 'desk.to_complaint', label: 'desk.to_complaint',
+    submit: 'desk.to_complaint', label: 'desk.to_complaint', check: sf.check,
     onSubmit: async (v) => {
-      const body = { ...(await bodyFrom('declaration_complaint.create', v)), offences: [{ code: v.offence }] };
-      await api('POST', at(DESK.complaint, d.id), body);
+      await api('POST', at(DESK.complaint, d.id), sf.body(v, { offences: [{ code: v.offence }] }));
       ctx.rerender();
     },
   },
-  ...(await schemaFields('declaration_complaint.create', { extra: { opj: { dir: 'ltr' } } })),
+  ...sf.fields,
   await offenceField('offence', true));
 }
 
 // cancel: a declaration made in error is cancelled with its reason, never
 // deleted; the server says who may (the chief, or its officer the same day).
-async function cancel(ctx, d) {
+function cancel(ctx, d) {
+  const sf = recordForm('desk_cancel.create', null, { reason: { wide: true } });
   return form({
-    submit: 'desk.cancel', label: 'desk.cancel',
+    submit: 'desk.cancel', label: 'desk.cancel', check: sf.check,
     onSubmit: async (v) => {
       if (!(await confirmAct('desk.cancel', t('desk.cancel.confirm'), { yes: 'desk.cancel' }))) return;
-      await api('POST', at(DESK.cancel, d.id), await bodyFrom('desk_cancel.create', v));
+      await api('POST', at(DESK.cancel, d.id), sf.body(v));
       ctx.rerender();
     },
-  }, ...(await schemaFields('desk_cancel.create', { extra: { reason: { wide: true } } })));
+  }, ...sf.fields);
 }
 
 export async function render(ctx) {

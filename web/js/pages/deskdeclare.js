@@ -1,13 +1,13 @@
 // deskdeclare.js — a declaration of loss or of theft: the declarant (the one
 // person index), where and when, and each thing lost or stolen, every field
-// built from the server's record descriptions (schemaform.js).
+// built from the server's record descriptions (schema.js).
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { api } from '../api.js';
 import { form } from '../forms.js';
 import { page, needs } from '../ui.js';
-import { personFields, personFrom } from '../person.js';
-import { schemaFields, bodyFrom } from '../schemaform.js';
+import { personUi, PERSON_SHORT } from '../person.js';
+import { schemaForm, recordForm } from '../schema.js';
 import { DESK } from './desk.js';
 
 // What each kind of thing is told by (the server's item check decides what
@@ -20,21 +20,33 @@ const SHOWN = {
   other: ['description'],
 };
 
-async function itemBox(i, onRemove) {
-  const fields = await schemaFields('declaration_item.create', { prefix: `items[${i}].` });
+// itemBox(i, onRemove, from): the fieldset of the list's i-th thing, its
+// controls named "items[i].<member>" as the server names them in its
+// answers; from: an earlier box whose values it takes (the list renumbered
+// after a removal). box.sf: its record form (check and body).
+function itemBox(i, onRemove, from) {
+  const sf = recordForm('declaration_item.create', null, {}, `items[${i}].`);
   const name = (w) => w.dataset.field.replace(/^items\[\d+\]\./, '');
-  fields.sort((a, b) => (name(a) === 'item_type' ? -1 : name(b) === 'item_type' ? 1 : 0));
+  const fields = sf.fields;
   const box = h('fieldset', { class: 'wide desk-item', 'data-item': String(i) },
     h('legend', { text: `${t('declaration_item.item_type')} ${i + 1}` }), h('div', { class: 'grid' }, fields));
+  box.sf = sf;
   const type = box.querySelector('select[name$=".item_type"]');
+  const grid = box.querySelector('.grid');
+  // the kind's own fields, in the order a person tells them (SHOWN)
   const show = () => {
-    for (const w of fields) {
-      const n = name(w);
-      const on = n === 'item_type' || (SHOWN[type.value] || []).includes(n);
+    const want = ['item_type', ...(SHOWN[type.value] || [])];
+    for (const w of [...fields].sort((a, b) => (want.indexOf(name(a)) + 1 || 99) - (want.indexOf(name(b)) + 1 || 99))) {
+      const on = want.includes(name(w));
       w.hidden = !on;
       for (const el of w.querySelectorAll('input,select,textarea')) el.disabled = !on;
+      grid.appendChild(w);
     }
   };
+  for (const el of (from ? from.querySelectorAll('[name]') : [])) {
+    const c = box.querySelector(`[name="items[${i}].${el.name.replace(/^items\[\d+\]\./, '')}"]`);
+    if (c) c.value = el.value;
+  }
   type.addEventListener('change', show);
   show();
   setTimeout(show, 0); // after a restored draft
@@ -48,32 +60,29 @@ export async function render(ctx) {
   const missing = needs('POST', DESK.declarations);
   if (missing) return page(title, ctx, missing);
   const items = h('div', { class: 'wide desk-items' });
-  let next = 0;
-  const remove = (box) => box.remove();
-  items.appendChild(await itemBox(next++, remove));
-  const add = h('button', { type: 'button', id: 'add-item', onclick: async () => items.appendChild(await itemBox(next++, remove)), text: t('desk.add_item') });
+  const boxes = () => [...items.querySelectorAll('[data-item]')];
+  // a removal renumbers the boxes after it: items[k] is the list's k-th
+  const remove = (box) => {
+    box.remove();
+    boxes().forEach((b, k) => { if (b.dataset.item !== String(k)) b.replaceWith(itemBox(k, remove, b)); });
+  };
+  items.appendChild(itemBox(0, remove));
+  const add = h('button', { type: 'button', id: 'add-item', onclick: () => items.appendChild(itemBox(boxes().length, remove)), text: t('desk.add_item') });
+  const sf = schemaForm('POST', DESK.declarations, ['declarant', 'occurred_at', 'place', 'circumstances'], {
+    ...personUi('declarant', { order: PERSON_SHORT }),
+    place: { dir: 'auto' }, circumstances: { dir: 'auto' },
+  });
   const f = form({
     submit: 'desk.save', label: title, draft: `${ctx.user.badge}.declaration.${kind}`,
+    check: (v) => [...sf.check(v), ...boxes().flatMap((b) => b.sf.check(v))],
     onSubmit: async (v) => {
-      const body = { kind, declarant: personFrom(v, 'declarant'), ...(await bodyFrom('declaration.create', v)), items: [] };
-      for (const box of items.querySelectorAll('[data-item]')) {
-        body.items.push(await bodyFrom('declaration_item.create', v, `items[${box.dataset.item}].`));
-      }
-      // the server names item fields by their place in the list
-      items.querySelectorAll('[data-item]').forEach((box, k) => {
-        for (const el of box.querySelectorAll('[name]')) el.name = el.name.replace(/^items\[\d+\]/, `items[${k}]`);
-        for (const w of box.querySelectorAll('[data-field]')) w.dataset.field = w.dataset.field.replace(/^items\[\d+\]/, `items[${k}]`);
-        box.dataset.item = String(k);
-      });
-      next = body.items.length;
-      const r = await api('POST', DESK.declarations, body);
+      const r = await api('POST', DESK.declarations, sf.body(v, { kind, items: boxes().map((b) => b.sf.body(v)) }));
       ctx.toast(`${t('desk.created')} ${r.receipt_no}`);
       ctx.go(`/desk/declarations/${encodeURIComponent(r.id)}`);
     },
   },
-  h('fieldset', { class: 'wide' }, h('legend', { text: t('declaration.declarant') }), h('div', { class: 'grid' }, personFields('declarant', { short: true }))),
-  h('fieldset', { class: 'wide' }, h('legend', { text: t('desk.receipt.section') }),
-    h('div', { class: 'grid' }, await schemaFields('declaration.create', { skip: ['kind'] }))),
+  h('fieldset', { class: 'wide' }, h('legend', { text: t('declaration.declarant') }), h('div', { class: 'grid' }, sf.under('declarant.'))),
+  h('fieldset', { class: 'wide' }, h('legend', { text: t('desk.receipt.section') }), h('div', { class: 'grid' }, sf.under())),
   h('fieldset', { class: 'wide' }, h('legend', { text: t('declaration.items') }), items, add));
   return page(title, ctx, h('section', { class: 'card' }, f));
 }

@@ -6,8 +6,8 @@ import { t, getLang, fmtDateTime, fmtDate } from '../i18n.js';
 import { api } from '../api.js';
 import { form } from '../forms.js';
 import { page, needs, personName, badge, link } from '../ui.js';
-import { personFields, personFrom } from '../person.js';
-import { schemaFields, bodyFrom } from '../schemaform.js';
+import { personUi, PERSON_SHORT } from '../person.js';
+import { schemaForm, recordForm } from '../schema.js';
 import { confirmAct } from '../confirm.js';
 import { DESK, at, printLink } from './desk.js';
 
@@ -19,25 +19,22 @@ async function request(ctx) {
   const old = rid ? await api('GET', at(DESK.residence, rid)) : null;
   const ar = getLang() === 'ar';
   const options = [['', 'msg.choose'], ...communes.map((c) => [c.code, ar ? c.name_ar : c.name_fr, true])];
+  const sf = schemaForm('POST', DESK.residences, ['applicant', 'commune', 'address', 'purpose'], {
+    ...personUi('applicant', { order: PERSON_SHORT }),
+    commune: { type: 'select', options, value: old ? old.commune : undefined },
+    address: { wide: true, dir: 'auto', value: old ? old.address : undefined },
+    purpose: { dir: 'auto', value: old ? old.purpose : undefined },
+  });
   const f = form({
-    submit: 'desk.save', label: 'desk.new_residence', draft: old ? undefined : `${ctx.user.badge}.residence.new`,
+    submit: 'desk.save', label: 'desk.new_residence', draft: old ? undefined : `${ctx.user.badge}.residence.new`, check: sf.check,
     onSubmit: async (v) => {
-      const body = { applicant: personFrom(v, 'applicant'), ...(await bodyFrom('residence_certificate.create', v)) };
-      if (old) body.replaces_id = old.id; else delete body.replaces_id;
-      const r = await api('POST', DESK.residences, body);
+      const r = await api('POST', DESK.residences, sf.body(v, old ? { replaces_id: old.id } : {}));
       ctx.go(`/desk/residence/${encodeURIComponent(r.id)}`);
     },
   },
   old ? h('p', { class: 'note wide', id: 'replaces-note' }, `${t('residence_certificate.replaces_serial')} `, h('bdi', { dir: 'ltr', text: old.serial_no })) : null,
-  h('fieldset', { class: 'wide' }, h('legend', { text: t('residence_certificate.applicant') }), h('div', { class: 'grid' }, personFields('applicant', { short: true }))),
-  ...(await schemaFields('residence_certificate.create', {
-    skip: ['replaces_id'],
-    extra: {
-      commune: { type: 'select', options, value: old ? old.commune : undefined },
-      address: { wide: true, value: old ? old.address : undefined },
-      purpose: { value: old ? old.purpose : undefined },
-    },
-  })));
+  h('fieldset', { class: 'wide' }, h('legend', { text: t('residence_certificate.applicant') }), h('div', { class: 'grid' }, sf.under('applicant.'))),
+  ...sf.under());
   // the applicant as the revoked certificate had them, to be put right
   for (const [k, v] of Object.entries((old && old.applicant) || {})) {
     const c = f.querySelector(`[name="applicant.${k}"]`);
@@ -46,22 +43,24 @@ async function request(ctx) {
   return f;
 }
 
-async function revoke(ctx, c) {
+function revoke(ctx, c) {
+  const sf = recordForm('desk_cancel.create', null, { reason: { wide: true } });
   return form({
-    submit: 'desk.revoke', label: 'desk.revoke',
+    submit: 'desk.revoke', label: 'desk.revoke', check: sf.check,
     onSubmit: async (v) => {
       if (!(await confirmAct('desk.revoke', t('desk.revoke.confirm'), { yes: 'desk.revoke' }))) return;
-      await api('POST', at(DESK.revoke, c.id), await bodyFrom('desk_cancel.create', v));
+      await api('POST', at(DESK.revoke, c.id), sf.body(v));
       ctx.rerender();
     },
-  }, ...(await schemaFields('desk_cancel.create', { extra: { reason: { wide: true } } })));
+  }, ...sf.fields);
 }
 
-async function step(ctx, c, schema, path, submit) {
+function step(ctx, c, schema, path, submit) {
+  const sf = recordForm(schema);
   return form({
-    submit, label: submit,
-    onSubmit: async (v) => { await api('POST', `${at(DESK.residence, c.id)}/${path}`, await bodyFrom(schema, v)); ctx.rerender(); },
-  }, ...(await schemaFields(schema)));
+    submit, label: submit, check: sf.check,
+    onSubmit: async (v) => { await api('POST', `${at(DESK.residence, c.id)}/${path}`, sf.body(v)); ctx.rerender(); },
+  }, ...sf.fields);
 }
 
 export async function render(ctx) {
