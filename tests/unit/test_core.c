@@ -1,6 +1,7 @@
-/* test_core.c — buf, id and clock. */
+/* test_core.c — buf, id, clock and periodic jobs. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
@@ -12,6 +13,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/id.h"
+#include "core/periodic.h"
 
 static void buf_grows_and_caps(void **state)
 {
@@ -81,6 +83,39 @@ static void clock_legal_time_follows_tzdata(void **state)
 	assert_int_equal(tm.tm_hour, 0);
 }
 
+/* periodic: the first round at once, a wake runs one more now (not after
+ * the hour the round asked for), stop joins while a long wait is pending. */
+static int64_t count_round(void *arg)
+{
+	__atomic_add_fetch((int *)arg, 1, __ATOMIC_SEQ_CST);
+	return 3600;
+}
+
+static bool wait_rounds(periodic *p, int64_t n)
+{
+	for (int i = 0; i < 500 && periodic_rounds(p) < n; i++)
+		nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
+	return periodic_rounds(p) >= n;
+}
+
+static void periodic_runs_wakes_and_stops(void **state)
+{
+	(void)state;
+	int calls = 0;
+	periodic *p = NULL;
+	assert_int_equal(periodic_start("test-job", count_round, &calls, &p), SJ_OK);
+	assert_true(wait_rounds(p, 1));
+	assert_int_equal(periodic_rounds(p), 1);   /* then it waits its hour */
+	periodic_wake(p);
+	assert_true(wait_rounds(p, 2));
+	periodic_wake(p);
+	assert_true(wait_rounds(p, 3));
+	periodic_stop(p);   /* returns although the next round is an hour away */
+	assert_int_equal(__atomic_load_n(&calls, __ATOMIC_SEQ_CST), 3);
+	periodic_stop(NULL);
+	periodic_wake(NULL);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -90,6 +125,7 @@ int main(void)
 		cmocka_unit_test(ids_are_uuidv7_and_sorted),
 		cmocka_unit_test(clock_formats_and_offsets),
 		cmocka_unit_test(clock_legal_time_follows_tzdata),
+		cmocka_unit_test(periodic_runs_wakes_and_stops),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
