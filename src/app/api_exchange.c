@@ -48,8 +48,9 @@ void api_exchange_batch(app *a, http_req *r, auth_user *u)
 		return;
 	}
 	json_t *detail = e ? NULL
-			   : json_pack("{s:I,s:I,s:I,s:I}", "ack", (json_int_t)res.ack, "applied", (json_int_t)res.applied,
-				       "unchanged", (json_int_t)res.unchanged, "quarantined", (json_int_t)res.quarantined);
+			   : json_pack("{s:I,s:I,s:I,s:I,s:I}", "ack", (json_int_t)res.ack, "applied",
+				       (json_int_t)res.applied, "unchanged", (json_int_t)res.unchanged, "quarantined",
+				       (json_int_t)res.quarantined, "purged", (json_int_t)res.purged);
 	app_reply(a, r, c, e, NULL, why, res.node_id[0] ? res.node_id : NULL, detail, 200,
 		  e ? NULL : xchg_ack_json(&res));
 }

@@ -263,7 +263,85 @@ typedef struct batch_state {
 	char *prev;                  /* [65] its head */
 	const char **chain_error;
 	int64_t applied, unchanged, quarantined;
+	int64_t purged;              /* rows deleted by the node's retention purges */
+	json_t *pending;             /* apply_set: (table, id) -> record index validated so far, or NULL */
+	json_t *tomb_used;           /* apply_set: tombstone id -> deletions of this batch naming it */
 } batch_state;
+
+#define REC_STR_FIELD(r, k) json_string_value(json_object_get(r, k))
+
+/* A node's purge (exchange.h's xchg_row_deleted): only rows of a
+ * purgeable table, and only with the tombstone the purge left, which the
+ * node sent before (in an earlier batch: central's xchg_rows; or earlier in
+ * this one: b->pending). */
+static const char sql_tomb_row[] =
+	"SELECT row FROM xchg_rows WHERE tbl = 'retention_tombstones' AND id = ? AND node_id = ?";
+/* the deletions central holds that name tombstone ? (purges are rare: a
+ * scan of the node's purgeable rows) */
+static const char sql_tomb_used[] =
+	"SELECT count(*) FROM xchg_rows WHERE tbl IN ('custody_sessions', 'custody_rights_notices', 'main_courante')"
+	" AND node_id = ? AND row LIKE ?";
+
+/* the record's row text is a node's purge (parsed only when it may be) */
+static bool row_text_deleted(const char *row)
+{
+	if (!strstr(row, "\"_deleted\""))
+		return false;
+	json_t *j = json_loads(row, 0, NULL);
+	bool d = xchg_row_deleted(j);
+	json_decref(j);
+	return d;
+}
+
+static sj_err deletion_refusal(batch_state *b, const char *tbl, json_t *row, const char **reason)
+{
+	const char *tomb = json_string_value(json_object_get(row, "_tombstone"));
+	char k[512];
+	int64_t n = 0;
+	if (!xchg_table_purgeable(xchg_table_find(tbl))) {
+		*reason = "delete-not-purgeable";
+		return SJ_OK;
+	}
+	if (!tomb || !json_string_value(json_object_get(row, "id"))) {
+		*reason = "delete-no-tombstone";
+		return SJ_OK;
+	}
+	/* the tombstone: earlier in this batch, or in central's copy */
+	snprintf(k, sizeof k, "retention_tombstones\x1f%s", tomb);
+	json_t *at = b->pending ? json_object_get(b->pending, k) : NULL, *tj = NULL, *held = NULL;
+	sj_err e = SJ_OK;
+	if (at)
+		tj = json_loads(REC_STR_FIELD(json_array_get(b->recs, (size_t)json_integer_value(at)), "row"), 0, NULL);
+	else if (!(e = dbj_one(b->c, sql_tomb_row, "row:t", &held, "tt", tomb, b->node)))
+		tj = json_loads(json_string_value(json_object_get(held, "row")), 0, NULL);
+	json_decref(held);
+	if (e == SJ_ENOTFOUND || (!e && !tj)) {
+		*reason = "delete-no-tombstone";
+		return SJ_OK;
+	}
+	if (e)
+		return e;
+	/* a tombstone accounts for its rows_purged rows, no more: a row deleted
+	 * later behind the retention job's back does not hide behind it */
+	int64_t purged = json_integer_value(json_object_get(tj, "rows_purged")), used = 0;
+	json_decref(tj);
+	char like[128];
+	snprintf(like, sizeof like, "%%\"_tombstone\":\"%s\"%%", tomb);
+	if ((e = dbj_int(b->c, sql_tomb_used, &n, "tt", b->node, like)))
+		return e;
+	if (b->pending) {
+		if (!b->tomb_used)
+			b->tomb_used = json_object();
+		used = json_integer_value(json_object_get(b->tomb_used, tomb));
+	}
+	if (n + used >= purged) {
+		*reason = "delete-beyond-tombstone";
+		return SJ_OK;
+	}
+	if (b->pending && json_object_set_new(b->tomb_used, tomb, json_integer(used + 1)))
+		return SJ_ENOMEM;
+	return SJ_OK;
+}
 
 /* refusal names why record r is quarantined before anything of it is
  * written (NULL: it applies): an unknown table, a unit the node does not
@@ -282,6 +360,14 @@ static sj_err refusal(batch_state *b, unit_cache *uc, const char *tbl, const cha
 		return e;
 	else if (!ok)
 		*reason = "unit-not-hosted";
+	if (!*reason && strstr(row, "\"_deleted\"")) {
+		json_t *dr = json_loads(row, 0, NULL);
+		if (xchg_row_deleted(dr) && (e = deletion_refusal(b, tbl, dr, reason))) {
+			json_decref(dr);
+			return e;
+		}
+		json_decref(dr);
+	}
 	if (!*reason && strcmp(tbl, "pvs") == 0) {
 		json_t *pr = json_loads(row, 0, NULL);
 		bool sealed_ok = true;
@@ -305,7 +391,6 @@ static sj_err refusal(batch_state *b, unit_cache *uc, const char *tbl, const cha
 	return SJ_OK;
 }
 
-#define REC_STR_FIELD(r, k) json_string_value(json_object_get(r, k))
 
 /* apply_rows applies the batch row by row, each row of central's tables in
  * a savepoint (xchg_central_apply): the fallback of apply_set, which names
@@ -342,6 +427,7 @@ static sj_err apply_rows(batch_state *b)
 			continue;
 		}
 		b->applied++;
+		b->purged += row_text_deleted(row);
 		/* and into central's own tables (central.c); a row that does not
 		 * fit there is quarantined with its reason, its exact copy kept */
 		const char *cwhy = NULL;
@@ -398,6 +484,7 @@ static sj_err apply_set(batch_state *b)
 	unit_cache uc = {0};
 	sj_err e = r && take && newest ? SJ_OK : SJ_ENOMEM;
 	char key[512];
+	b->pending = newest;
 	for (size_t i = 0; !e && i < nr; i++) {
 		json_t *j = json_array_get(b->recs, i);
 		r[i] = (brec){json_integer_value(json_object_get(j, "seq")), REC_STR_FIELD(j, "tbl"), REC_STR_FIELD(j, "id"),
@@ -471,9 +558,10 @@ static sj_err apply_set(batch_state *b)
 		if (r[i].reason)
 			continue;
 		rec_key(&r[i], key, sizeof key);
-		if (r[json_integer_value(json_object_get(newest, key))].took)
+		if (r[json_integer_value(json_object_get(newest, key))].took) {
 			b->applied++;
-		else
+			b->purged += r[i].newest && row_text_deleted(r[i].row);
+		} else
 			b->unchanged++;
 	}
 	/* and what xchg_rows took into central's own tables */
@@ -506,6 +594,9 @@ static sj_err apply_set(batch_state *b)
 	free(which);
 	free(r);
 	free(take);
+	b->pending = NULL;
+	json_decref(b->tomb_used);
+	b->tomb_used = NULL;
 	json_decref(newest);
 	return e;
 }
@@ -603,7 +694,7 @@ sj_err xchg_apply(db_conn *c, json_t *body, int64_t now, xchg_applied *out, cons
 	const int64_t audit_seq0 = audit_seq;
 	char prev0[65];
 	memcpy(prev0, prev, sizeof prev0);
-	batch_state st = {c, node, hu.path, p, recs, acked, now, &audit_seq, prev, &chain_error, 0, 0, 0};
+	batch_state st = {c, node, hu.path, p, recs, acked, now, &audit_seq, prev, &chain_error, 0, 0, 0, 0, NULL, NULL};
 	if ((e = db_exec(c, "SAVEPOINT xchg_batch")))
 		goto out;
 	e = apply_set(&st);
@@ -614,7 +705,7 @@ sj_err xchg_apply(db_conn *c, json_t *body, int64_t now, xchg_applied *out, cons
 		audit_seq = audit_seq0;
 		memcpy(prev, prev0, sizeof prev0);
 		chain_error = NULL;
-		st.applied = st.unchanged = st.quarantined = 0;
+		st.applied = st.unchanged = st.quarantined = st.purged = 0;
 		json_object_del(p, "_users");   /* what the rolled-back writes mapped */
 		if (!e)
 			e = xchg_central_refs(c, node, p);
@@ -626,6 +717,7 @@ sj_err xchg_apply(db_conn *c, json_t *body, int64_t now, xchg_applied *out, cons
 	applied = st.applied;
 	unchanged = st.unchanged;
 	quarantined = st.quarantined;
+	out->purged = st.purged;
 	if (e)
 		goto out;
 	if ((e = witness_head(c, node, json_string_value(json_object_get(n, "audit_pub")), p, audit_seq, prev,

@@ -21,8 +21,10 @@
 #include "db/dbj.h"
 #include "org/units.h"
 #include "refdata/refdata.h"
+#include "persons/persons.h"
 #include "registers/registers.h"
 #include "search/search.h"
+#include "stats/stats.h"
 
 static const char sql_map_put[] =
 	"INSERT INTO xchg_idmap (node_id, node_ref, central_id) VALUES (?, ?, ?)"
@@ -260,6 +262,17 @@ static sj_err user(db_conn *c, const char *node, json_t *row, json_t *refs)
 	return upsert(c, "users", "id", row, refs);
 }
 
+/* A node's purge (a row deleted by its retention job: exchange.h's
+ * xchg_row_deleted) removes central's copy from its own table: idempotent (a
+ * row already gone deletes nothing), children before parents in the set.
+ * The purged tables feed neither the search index nor the statistics. */
+static sj_err purge_row(db_conn *c, const xchg_table *t, const char *id)
+{
+	char q[160];
+	snprintf(q, sizeof q, "DELETE FROM %s WHERE %s = ?", t->table, t->key);
+	return db_run(c, q, "t", id);
+}
+
 sj_err xchg_central_apply(db_conn *c, const char *node, const char *tbl, const char *text, json_t *refs,
 			  const char **why)
 {
@@ -270,6 +283,11 @@ sj_err xchg_central_apply(db_conn *c, const char *node, const char *tbl, const c
 	json_t *row = json_loads(text, 0, NULL);
 	if (!row)
 		return SJ_OK;
+	if (xchg_row_deleted(row)) {
+		sj_err pe = purge_row(c, t, json_string_value(json_object_get(row, "id")));
+		json_decref(row);
+		return pe;
+	}
 	/* the row's own id is never translated (a node user mapped to central's
 	 * account of the same badge keeps its id in its own row) */
 	json_t *own = json_incref(json_object_get(row, t->key));
@@ -279,6 +297,15 @@ sj_err xchg_central_apply(db_conn *c, const char *node, const char *tbl, const c
 	if (own)
 		json_object_set(row, t->key, own);
 	json_decref(own);
+	/* a person of the CIN central holds on another region's record: one
+	 * national person (persons.h), the merge recorded once the row is in */
+	char survivor[ID_LEN + 1] = "", *cin = NULL;
+	bool merge_new = false;
+	if (!e && !*why && strcmp(tbl, "persons") == 0) {
+		const char *k0 = json_string_value(json_object_get(row, "cin"));
+		cin = k0 ? strdup(k0) : NULL;
+		e = persons_national_link(c, row, survivor, &merge_new);
+	}
 	if (!e && !*why) {
 		if (strcmp(tbl, "users") == 0)
 			e = user(c, node, row, refs);
@@ -290,6 +317,8 @@ sj_err xchg_central_apply(db_conn *c, const char *node, const char *tbl, const c
 		}
 		/* what central derives from the row: the national person index,
 		 * the wanted notice's name keys */
+		if (!e && merge_new)
+			e = persons_national_record(c, node, json_string_value(json_object_get(row, "id")), survivor, cin);
 		if (!e && strcmp(tbl, "persons") == 0)
 			e = srch_reindex_person(c, json_string_value(json_object_get(row, "id")));
 		if (!e && strcmp(tbl, "wanted_notices") == 0)
@@ -303,6 +332,7 @@ sj_err xchg_central_apply(db_conn *c, const char *node, const char *tbl, const c
 		}
 	}
 	json_decref(row);
+	free(cin);
 	if (e)
 		return e;
 	if (*why && (e = db_exec(c, "ROLLBACK TO SAVEPOINT xchg_central")))
@@ -377,14 +407,12 @@ static sj_err persons_index(db_conn *c, json_t **rows, size_t k)
 	return e;
 }
 
-static const char sql_stats_defer[] = "SELECT set_config('sijill.stats_deferred', ?, true)";
-static const char sql_stats_flush[] = "SELECT stats_touch_flush()";
-
 sj_err xchg_central_apply_set(db_conn *c, const char *node, size_t n, const char *const *tbls,
 			      const char *const *texts, json_t *refs, const char **whys)
 {
 	json_t **rows = calloc(n ? n : 1, sizeof *rows), **grp = calloc(n ? n : 1, sizeof *grp);
-	sj_err e = rows && grp ? SJ_OK : SJ_ENOMEM;
+	json_t *merges = json_array();   /* [{id, survivor, cin}]: national merges to record */
+	sj_err e = rows && grp && merges ? SJ_OK : SJ_ENOMEM;
 	/* translated in the batch's order: a node user met first names
 	 * central's account in the rows after it */
 	for (size_t i = 0; !e && i < n; i++) {
@@ -395,11 +423,27 @@ sj_err xchg_central_apply_set(db_conn *c, const char *node, size_t n, const char
 		json_t *row = json_loads(texts[i], 0, NULL);
 		if (!row)
 			continue;
+		if (xchg_row_deleted(row)) {
+			json_decref(row);
+			continue;   /* purged after the writes, below */
+		}
 		json_t *own = json_incref(json_object_get(row, t->key));
 		e = translate(c, node, row, refs, &whys[i]);
 		if (own)
 			json_object_set(row, t->key, own);
 		json_decref(own);
+		if (!e && !whys[i] && strcmp(tbls[i], "persons") == 0) {
+			/* one national person per CIN (persons.h) */
+			char survivor[ID_LEN + 1];
+			bool merge_new = false;
+			json_t *cin = json_incref(json_object_get(row, "cin"));
+			e = persons_national_link(c, row, survivor, &merge_new);
+			if (!e && merge_new &&
+			    json_array_append_new(merges, json_pack("{s:O,s:s,s:O}", "id", json_object_get(row, "id"),
+								    "survivor", survivor, "cin", cin)))
+				e = SJ_ENOMEM;
+			json_decref(cin);
+		}
 		if (!e && !whys[i] && strcmp(tbls[i], "users") == 0)
 			e = user(c, node, row, refs);   /* few: written now, in order */
 		else if (!e && !whys[i]) {
@@ -409,11 +453,6 @@ sj_err xchg_central_apply_set(db_conn *c, const char *node, size_t n, const char
 		}
 		json_decref(row);
 	}
-	/* the case figures once per case at the end, not after each row
-	 * (PostgreSQL: migration 0195; SQLite's triggers refresh per row) */
-	bool pg = db_conn_kind(c) == DB_PG;
-	if (!e && pg)
-		e = db_run(c, sql_stats_defer, "t", "on");
 	/* then per table, parents first (xchg_tables[]'s order; a child met
 	 * before its parent fails and the caller goes row by row) */
 	for (size_t t = 0; !e && t < xchg_tables_count; t++) {
@@ -426,16 +465,35 @@ sj_err xchg_central_apply_set(db_conn *c, const char *node, size_t n, const char
 		e = set_flush(c, &xchg_tables[t], grp, k, refs);
 		if (!e && strcmp(xchg_tables[t].table, "persons") == 0)
 			e = persons_index(c, grp, k);
+		for (size_t j = 0; !e && j < json_array_size(merges) && strcmp(xchg_tables[t].table, "persons") == 0; j++) {
+			json_t *m = json_array_get(merges, j);
+			e = persons_national_record(c, node, json_string_value(json_object_get(m, "id")),
+						    json_string_value(json_object_get(m, "survivor")),
+						    json_string_value(json_object_get(m, "cin")));
+		}
 		for (size_t j = 0; !e && j < k && strcmp(xchg_tables[t].table, "wanted_notices") == 0; j++)
 			e = reg_reindex_wanted(c, grp[j]);
 	}
-	if (!e && pg)
-		e = db_run(c, sql_stats_flush, "");
-	if (!e && pg)
-		e = db_run(c, sql_stats_defer, "t", "off");
+	/* the node's purges, children first (the reverse of xchg_tables[]) */
+	for (size_t t = xchg_tables_count; !e && t-- > 0;)
+		for (size_t i = 0; !e && i < n; i++) {
+			if (strcmp(tbls[i], xchg_tables[t].table) != 0 || !strstr(texts[i], "\"_deleted\""))
+				continue;
+			json_t *row = json_loads(texts[i], 0, NULL);
+			if (row && xchg_row_deleted(row))
+				e = purge_row(c, &xchg_tables[t], json_string_value(json_object_get(row, "id")));
+			json_decref(row);
+		}
+	/* the figures of every case the batch wrote, set-wise: one statement
+	 * of each kind for the batch (stats.h; PostgreSQL, migration 0260),
+	 * not one refresh per case at commit */
+	int64_t touched = 0;
+	if (!e)
+		e = stats_refresh_touched(c, &touched);
 	for (size_t i = 0; rows && i < n; i++)
 		json_decref(rows[i]);
 	free(rows);
 	free(grp);
+	json_decref(merges);
 	return e;
 }

@@ -71,6 +71,19 @@ const xchg_table *xchg_table_find(const char *name);
 bool xchg_table_pulled(const xchg_table *t);
 /* xchg_column_sent: column col of t travels (is not in t->omit). */
 bool xchg_column_sent(const xchg_table *t, const char *col);
+/* A node's retention purge travels as a deletion (migration 0261): the
+ * node's AFTER DELETE trigger of a purgeable table appends to the outbox, in
+ * the purge's own transaction, the row {"id", "_deleted": 1, "_tombstone":
+ * the retention_tombstones id the purge left, "_rule", "_rule_version"} in
+ * place of its snapshot. xchg_table_purgeable: rows of t may be deleted so
+ * (custody_sessions, custody_rights_notices, main_courante); a deletion of
+ * any other table is quarantined at central (delete-not-purgeable), one
+ * naming no tombstone central holds from that node (delete-no-tombstone),
+ * and one beyond the rows_purged its tombstone accounts for
+ * (delete-beyond-tombstone: a row deleted behind the job's back).
+ * xchg_row_deleted: the parsed row is such a deletion. */
+bool xchg_table_purgeable(const xchg_table *t);
+bool xchg_row_deleted(json_t *row);
 /* xchg_trigger_ddl appends to out (a new string the caller frees) the two
  * SQLite triggers of t given its columns in table order (cols, n): AFTER
  * INSERT and AFTER UPDATE OF the sent columns, each appending the row's
@@ -141,6 +154,7 @@ typedef struct xchg_applied {
 	int64_t ack;            /* the node's acknowledged sequence after the batch */
 	int64_t expected;       /* on a gap: the sequence central expects */
 	int64_t applied, unchanged, quarantined;
+	int64_t purged;         /* of applied: rows the node's retention purges deleted */
 	char node_id[XCHG_NODE_ID_MAX + 1];
 } xchg_applied;
 

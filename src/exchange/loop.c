@@ -1,20 +1,15 @@
 /* loop.c — the background exchange of `sijill serve` on a node: every
  * exchange.interval_s seconds (read again each time, so a change applies
  * without a restart), push what is pending, then pull central's feeds
- * (exchange.h). */
+ * (exchange.h). The thread and its wait are core/periodic.h's. */
 #include "exchange/exchange.h"
 
-#include <pthread.h>
-#include <time.h>
-
 #include "core/log.h"
+#include "core/periodic.h"
 #include "settings/settings.h"
 
-static pthread_t g_thread;
-static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t g_cv = PTHREAD_COND_INITIALIZER;
-static bool g_stop, g_running;
 static db *g_db;
+static periodic *g_job;
 
 static int64_t interval_s(void)
 {
@@ -27,33 +22,23 @@ static int64_t interval_s(void)
 	return v;
 }
 
-static void *run(void *arg)
+/* round_once: push, then pull; returns the wait before the next round. */
+static int64_t round_once(void *arg)
 {
 	(void)arg;
-	for (;;) {
-		char msg[512] = "";
-		sj_err e = xchg_sync(g_db, NULL, NULL, msg, sizeof msg);
-		if (e)
-			log_msg(LOG_WARN, "exchange failed", json_pack("{s:s,s:s}", "error", sj_err_name(e), "detail", msg));
-		/* then central's feeds (hotlists, reference data), even when the
-		 * push failed: a node that cannot push may still learn */
-		msg[0] = '\0';
-		int64_t pulled = 0;
-		if ((e = xchg_pull(g_db, &pulled, msg, sizeof msg)))
-			log_msg(LOG_WARN, "pull failed", json_pack("{s:s,s:s}", "error", sj_err_name(e), "detail", msg));
-		else if (pulled > 0 && (e = xchg_sync(g_db, NULL, NULL, msg, sizeof msg)))   /* the pull's audit entry */
-			log_msg(LOG_WARN, "exchange failed", json_pack("{s:s,s:s}", "error", sj_err_name(e), "detail", msg));
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += (time_t)interval_s();
-		pthread_mutex_lock(&g_mu);
-		while (!g_stop && pthread_cond_timedwait(&g_cv, &g_mu, &until) == 0) {
-		}
-		bool stop = g_stop;
-		pthread_mutex_unlock(&g_mu);
-		if (stop)
-			return NULL;
-	}
+	char msg[512] = "";
+	sj_err e = xchg_sync(g_db, NULL, NULL, msg, sizeof msg);
+	if (e)
+		log_msg(LOG_WARN, "exchange failed", json_pack("{s:s,s:s}", "error", sj_err_name(e), "detail", msg));
+	/* then central's feeds (hotlists, reference data), even when the
+	 * push failed: a node that cannot push may still learn */
+	msg[0] = '\0';
+	int64_t pulled = 0;
+	if ((e = xchg_pull(g_db, &pulled, msg, sizeof msg)))
+		log_msg(LOG_WARN, "pull failed", json_pack("{s:s,s:s}", "error", sj_err_name(e), "detail", msg));
+	else if (pulled > 0 && (e = xchg_sync(g_db, NULL, NULL, msg, sizeof msg)))   /* the pull's audit entry */
+		log_msg(LOG_WARN, "exchange failed", json_pack("{s:s,s:s}", "error", sj_err_name(e), "detail", msg));
+	return interval_s();
 }
 
 sj_err xchg_loop_start(db *d)
@@ -62,21 +47,11 @@ sj_err xchg_loop_start(db *d)
 	if (!xchg_join_read(&jn))
 		return SJ_OK;   /* not a node: nothing to push */
 	g_db = d;
-	g_stop = false;
-	if (pthread_create(&g_thread, NULL, run, NULL) != 0)
-		return SJ_EINTERNAL;
-	g_running = true;
-	return SJ_OK;
+	return periodic_start("exchange", round_once, NULL, &g_job);
 }
 
 void xchg_loop_stop(void)
 {
-	if (!g_running)
-		return;
-	pthread_mutex_lock(&g_mu);
-	g_stop = true;
-	pthread_cond_broadcast(&g_cv);
-	pthread_mutex_unlock(&g_mu);
-	pthread_join(g_thread, NULL);
-	g_running = false;
+	periodic_stop(g_job);
+	g_job = NULL;
 }

@@ -110,6 +110,22 @@ bool xchg_table_pulled(const xchg_table *t)
 	return false;
 }
 
+/* the tables a node's retention job deletes rows of (src/procedure/retention.c) */
+static const char *const purgeable_tables[] = {"custody_sessions", "custody_rights_notices", "main_courante", NULL};
+
+bool xchg_table_purgeable(const xchg_table *t)
+{
+	for (const char *const *p = purgeable_tables; *p; p++)
+		if (strcmp(*p, t->table) == 0)
+			return true;
+	return false;
+}
+
+bool xchg_row_deleted(json_t *row)
+{
+	return json_integer_value(json_object_get(row, "_deleted")) == 1;
+}
+
 bool xchg_column_sent(const xchg_table *t, const char *col)
 {
 	for (const char *const *o = t->omit; o && *o; o++)

@@ -135,6 +135,21 @@ SJ_MUST_USE sj_err persons_merge(db_conn *c, const sj_actor *a, json_t *in, json
  * kept, marked undone); scope as persons_merge for both persons.
  * SJ_ENOTFOUND "merge-not-found", SJ_ECONFLICT "merge-already-undone".
  * *out: {"id", "undone": true}. */
+/* --- one national person per CIN (central, national.c) ---
+ * persons_national_link: row (a node's person, translated, about to be
+ * written into central's persons) is linked to the national person. When
+ * its CIN is held at central by another person (another region's record of
+ * the same person), the row is written without its CIN, merged_into that
+ * person: *survivor receives it and *is_new is true — the caller calls
+ * persons_national_record once the row is written. When its id was merged
+ * so before, the row keeps that (merged_into the survivor; none once the
+ * merge was undone, the CIN staying the national person's). Else nothing. */
+SJ_MUST_USE sj_err persons_national_link(db_conn *c, json_t *row, char survivor[ID_LEN + 1], bool *is_new);
+/* persons_national_record records the merge of merged_id into survivor
+ * (person_merges: merged_by the node's id, the reason naming the CIN and
+ * the node) and audits it (person.merge, outcome ok, in c's transaction). */
+SJ_MUST_USE sj_err persons_national_record(db_conn *c, const char *node, const char *merged_id, const char *survivor,
+					   const char *cin);
 SJ_MUST_USE sj_err persons_unmerge(db_conn *c, const sj_actor *a, const char *merge_id, json_t *in, json_t **out,
 				   const char **why);
 

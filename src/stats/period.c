@@ -173,3 +173,16 @@ sj_err stats_rebuild(db_conn *c, int64_t *cases)
 	e = e ? e : db_run(c, sql_rebuild_flags, "");
 	return e ? e : db_run(c, sql_rebuild_facts, "i", clock_now_ms());
 }
+
+/* stats_refresh_touched (stats.h): migration 0260's set-wise refresh of
+ * every case touched in this transaction (PostgreSQL; SQLite's triggers
+ * have refreshed each already). */
+static const char sql_touch_flush[] = "SELECT stats_touch_flush()";
+
+sj_err stats_refresh_touched(db_conn *c, int64_t *cases)
+{
+	*cases = 0;
+	if (db_conn_kind(c) != DB_PG)
+		return SJ_OK;
+	return dbj_int(c, sql_touch_flush, cases, "");
+}

@@ -69,6 +69,14 @@ SJ_MUST_USE sj_err stats_calendar_fill(db_conn *c, int *added);
  * the records, in c's write transaction (set-based: one statement per
  * table); *cases receives the cases counted. */
 SJ_MUST_USE sj_err stats_rebuild(db_conn *c, int64_t *cases);
+/* stats_refresh_touched recomputes, in c's write transaction, the facts and
+ * quality flags of every case the transaction has written so far, set-wise:
+ * one statement of each kind for all of them (PostgreSQL, migration 0260:
+ * what the commit would otherwise do one case at a time; a writer of many
+ * cases in one transaction, such as central applying a node's batch, calls
+ * it before committing). *cases receives the cases refreshed; SQLite, whose
+ * triggers recompute per row, does nothing (0). */
+SJ_MUST_USE sj_err stats_refresh_touched(db_conn *c, int64_t *cases);
 
 /* stats_figures returns (new object, *out) every figure of the issue for
  * unit_code (NULL: the actor's unit; the root unit or a national actor

@@ -22,6 +22,9 @@
  *    badge or shadows that cannot log in.
  *  - retention_leaves_node_records: central's retention job purges nothing
  *    of its copy of A's custody register, past its rule (A's to purge).
+ *  - purge_reaches_central: A's retention purge travels as deletions naming
+ *    its tombstone, rule and version; central deletes its copy, digests
+ *    equal; a row deleted by hand beyond the tombstone is quarantined.
  *  - lookups_online_offline: B's national look-up answered by central (A's
  *    suspect; audited with badge and purpose at both ends; central's rate
  *    limit), then by B's copy with central stopped, saying so and its age.
@@ -35,6 +38,9 @@
  *  - chains_witnessed: `sijill audit verify` at central covers A's and B's
  *    chains and signed heads; A's chain cut back after an exchange is
  *    detected and A named.
+ *  - national_person_by_cin: A's and B's records of one CIN end as one
+ *    national person at central (B's merged, recorded, audited); undone,
+ *    it stays undone.
  *  - pull_protocol: a forged request (403 pull-signature, audited), an
  *    unknown node, a request from another time (403 pull-stale), a
  *    suspended node: nothing served; a second pull from the stored cursors
@@ -677,6 +683,198 @@ static void retention_leaves_node_records(void **st)
 	assert_int_equal(th_sql(&C, "DELETE FROM retention_rules WHERE code = 'RET-TEST-GAV-1J'"), 0);
 }
 
+/* digests_equal: every table's digest of A's acknowledged rows is the same on
+ * A and at central (but users: A's DGSN accounts are quarantined) */
+static void digests_equal(void)
+{
+	char path[160];
+	char *aadmin = th_login(&A, "demo-admin");
+	th_resp mine = req(&A, "GET", "/api/v1/exchange/nodes/self/digest", aadmin, NULL);
+	snprintf(path, sizeof path, "/api/v1/exchange/nodes/%s/digest", node_a);
+	th_resp theirs = req(&C, "GET", path, ctok, NULL);
+	th_expect(&mine, 200);
+	th_expect(&theirs, 200);
+	json_t *dn = json_object_get(mine.json, "digest"), *dc = json_object_get(theirs.json, "digest"), *v;
+	const char *t;
+	int tables = 0;
+	json_object_foreach(dn, t, v) {
+		if (strcmp(t, "users") == 0)
+			continue;
+		const char *cv = json_string_value(json_object_get(dc, t));
+		if (!cv || strcmp(cv, json_string_value(v)) != 0)
+			fprintf(stderr, "# %s: node %s, central %s\n", t, json_string_value(v), cv ? cv : "(none)");
+		assert_non_null(cv);
+		assert_string_equal(cv, json_string_value(v));
+		tables++;
+	}
+	assert_true(json_object_get(dn, "custody_sessions") && json_object_get(dn, "retention_tombstones") && tables > 5);
+	th_resp_free(&mine);
+	th_resp_free(&theirs);
+	free(aadmin);
+}
+
+/* A's retention purge reaches central: A's custody register past its rule is
+ * purged on A (a tombstone left, the rows deleted); the deletions travel with
+ * the tombstone, its rule and the rule's version; central deletes its copies
+ * (its own table; xchg_rows keeps the deletion, as A's outbox does: the
+ * digests stay equal), audited in the batch's entry; a sync after it changes
+ * nothing. A row deleted on A behind the retention job's back (beyond what
+ * the custody's tombstone accounts for) is quarantined at central, which
+ * keeps its copy. */
+static void purge_reaches_central(void **st)
+{
+	(void)st;
+	char out[8192], sql[1024];
+	const char *sid = "01900000-0000-7000-8000-00000000b001", *sid2 = "01900000-0000-7000-8000-00000000b002";
+#define SESSION_SQL                                                                                               \
+	"INSERT INTO custody_sessions (id, custody_id, unit_id, kind, started_at, ended_at, note, recorded_by,"        \
+	" recorded_at) SELECT '%s', k.id, k.unit_id, 'rest', 500, 900, 'test', k.opened_by, 900 FROM custodies k"      \
+	" WHERE k.id IN (SELECT id FROM test_kept)"
+	assert_int_equal(th_sql(&A, "CREATE TABLE test_kept AS SELECT id, status, ended_at FROM custodies ORDER BY id LIMIT 1"), 0);
+	assert_int_equal(th_sql_int(&A, "SELECT count(*) FROM test_kept"), 1);
+	/* A's custody ended long ago, with a register period */
+	assert_int_equal(th_sql(&A, "UPDATE custodies SET status = 'closed', ended_at = 1000 WHERE id IN (SELECT id FROM test_kept)"), 0);
+	snprintf(sql, sizeof sql, SESSION_SQL, sid);
+	assert_int_equal(th_sql(&A, sql), 0);
+	assert_int_equal(sync_node(&A, out, sizeof out), 0);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM custody_sessions WHERE id = '%s'", sid);
+	assert_int_equal(th_sql_int(&C, sql), 1);
+	/* the purge on A */
+	char *aadmin = th_login(&A, "demo-admin");
+	th_resp r;
+	r = req(&A, "POST", "/api/v1/retention/run", aadmin, NULL);
+	th_expect(&r, 200);
+	th_resp_free(&r);
+	assert_int_equal(th_sql_int(&A, sql), 0);
+	assert_int_equal(th_sql_int(&A, "SELECT count(*) FROM retention_tombstones WHERE record_id IN (SELECT id FROM test_kept)"), 1);
+	/* as the daily job leaves it (no one): the demo's administrator is
+	 * DGSN's, a user A does not send, so central would quarantine the
+	 * tombstone for naming them (as any row naming an unknown user) */
+	assert_int_equal(th_sql(&A, "UPDATE retention_tombstones SET purged_by = NULL WHERE record_id IN (SELECT id FROM test_kept)"), 0);
+	long long quarantined = th_sql_int(&C, "SELECT count(*) FROM xchg_quarantine");
+	assert_int_equal(sync_node(&A, out, sizeof out), 0);
+	/* central's copy is gone; the deletion names the tombstone, its rule and version */
+	assert_int_equal(th_sql_int(&C, sql), 0);
+	assert_int_equal(th_sql_int(&C, "SELECT count(*) FROM xchg_quarantine"), quarantined);
+	assert_int_equal(th_sql_int(&C, "SELECT count(*) FROM retention_tombstones WHERE kind = 'custody_register'"
+					" AND rule_code = 'RET-GAV-REG-10A' AND rows_purged = 1 AND record_id IN"
+					" (SELECT id FROM custodies WHERE status = 'closed' AND ended_at = 1000)"),
+			 1);
+	snprintf(sql, sizeof sql,
+		 "SELECT count(*) FROM xchg_rows x JOIN retention_tombstones t ON x.row LIKE '%%\"_tombstone\":\"' || t.id || '\"%%'"
+		 " WHERE x.tbl = 'custody_sessions' AND x.id = '%s' AND x.row LIKE '%%\"_deleted\":1%%'"
+		 " AND x.row LIKE '%%\"_rule\":\"RET-GAV-REG-10A\"%%' AND x.row LIKE '%%\"_rule_version\":\"1.0.0\"%%'"
+		 " AND x.row NOT LIKE '%%\"note\"%%'",
+		 sid);
+	assert_int_equal(th_sql_int(&C, sql), 1);
+	/* audited: the batch's entry counts the rows purged */
+	assert_true(th_sql_int(&C, "SELECT count(*) FROM audit_log WHERE action = 'exchange.batch'"
+				   " AND detail LIKE '%\"purged\":1%'") >= 1);
+	digests_equal();
+	assert_int_equal(sync_node(&A, out, sizeof out), 0);
+	digests_equal();
+	/* a deletion without a tombstone: quarantined, central's copy kept */
+	snprintf(sql, sizeof sql, SESSION_SQL, sid2);
+	assert_int_equal(th_sql(&A, sql), 0);
+	assert_int_equal(sync_node(&A, out, sizeof out), 0);
+	snprintf(sql, sizeof sql, "DELETE FROM custody_sessions WHERE id = '%s'", sid2);
+	assert_int_equal(th_sql(&A, sql), 0);
+	assert_int_equal(sync_node(&A, out, sizeof out), 0);
+	snprintf(sql, sizeof sql,
+		 "SELECT count(*) FROM xchg_quarantine WHERE row_id = '%s' AND reason = 'delete-beyond-tombstone'", sid2);
+	assert_int_equal(th_sql_int(&C, sql), 1);
+	assert_int_equal(th_sql_int(&C, "SELECT count(*) FROM xchg_quarantine"), quarantined + 1);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM custody_sessions WHERE id = '%s'", sid2);
+	assert_int_equal(th_sql_int(&C, sql), 1);
+	/* as it was (the custody's end travels again) */
+	assert_int_equal(th_sql(&A, "UPDATE custodies SET status = (SELECT status FROM test_kept t WHERE t.id = custodies.id),"
+				    " ended_at = (SELECT ended_at FROM test_kept t WHERE t.id = custodies.id)"
+				    " WHERE id IN (SELECT id FROM test_kept)"),
+			 0);
+	assert_int_equal(th_sql(&A, "DROP TABLE test_kept"), 0);
+	assert_int_equal(sync_node(&A, out, sizeof out), 0);
+	free(aadmin);
+#undef SESSION_SQL
+}
+
+/* Two regions' records of one person (the same CIN, made on A and on B)
+ * end as one national person at central: the later one merged into the
+ * first, recorded (person_merges: by B's node, why naming the CIN) and
+ * audited, not quarantined; B's later edit of its record stays merged; the
+ * merge undone at central stays undone when B's record changes again. */
+static void national_person_by_cin(void **st)
+{
+	(void)st;
+	char out[8192], sql[1024], path[200];
+	const char *pa = "01900000-0000-7000-8000-00000000c0a1", *pb = "01900000-0000-7000-8000-00000000c0b1";
+#define PERSON_SQL                                                                                                \
+	"INSERT INTO persons (id, cin, unknown, first_name_lat, last_name_lat, home_unit_id, created_at, updated_at)"   \
+	" SELECT '%s', 'ZN900001', 0, 'Hamid', 'Tazi', id, 1000, 1000 FROM units WHERE code = '%s'"
+	snprintf(sql, sizeof sql, PERSON_SQL, pa, "AR-CASA-OULFA");
+	assert_int_equal(th_sql(&A, sql), 0);
+	snprintf(sql, sizeof sql, PERSON_SQL, pb, "AR-CASA-LISSASFA");
+	assert_int_equal(th_sql(&B, sql), 0);
+#undef PERSON_SQL
+	long long quarantined = th_sql_int(&C, "SELECT count(*) FROM xchg_quarantine");
+	assert_int_equal(sync_node(&A, out, sizeof out), 0);
+	assert_int_equal(sync_node(&B, out, sizeof out), 0);
+	assert_int_equal(th_sql_int(&C, "SELECT count(*) FROM xchg_quarantine"), quarantined);
+	/* one national person: A's has the CIN, B's is merged into it */
+	assert_int_equal(th_sql_int(&C, "SELECT count(*) FROM persons WHERE cin = 'ZN900001'"), 1);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM persons WHERE id = '%s' AND cin = 'ZN900001' AND merged_into IS NULL", pa);
+	assert_int_equal(th_sql_int(&C, sql), 1);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM persons WHERE id = '%s' AND cin IS NULL AND merged_into = '%s'", pb, pa);
+	assert_int_equal(th_sql_int(&C, sql), 1);
+	snprintf(sql, sizeof sql,
+		 "SELECT count(*) FROM person_merges WHERE survivor_id = '%s' AND merged_id = '%s' AND merged_by = '%s'"
+		 " AND reason LIKE '%%ZN900001%%' AND undone_at IS NULL",
+		 pa, pb, node_b);
+	assert_int_equal(th_sql_int(&C, sql), 1);
+	snprintf(sql, sizeof sql,
+		 "SELECT count(*) FROM audit_log WHERE action = 'person.merge' AND object_id = '%s' AND outcome = 'ok'"
+		 " AND detail LIKE '%%ZN900001%%'",
+		 pb);
+	assert_int_equal(th_sql_int(&C, sql), 1);
+	/* B's exact record is kept, CIN included */
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM xchg_rows WHERE tbl = 'persons' AND id = '%s' AND row LIKE '%%ZN900001%%'", pb);
+	assert_int_equal(th_sql_int(&C, sql), 1);
+	/* B edits its record: still merged, no second merge */
+	snprintf(sql, sizeof sql, "UPDATE persons SET address = 'Hay Lissasfa', updated_at = 2000 WHERE id = '%s'", pb);
+	assert_int_equal(th_sql(&B, sql), 0);
+	assert_int_equal(sync_node(&B, out, sizeof out), 0);
+	snprintf(sql, sizeof sql,
+		 "SELECT count(*) FROM persons WHERE id = '%s' AND cin IS NULL AND merged_into = '%s' AND address = 'Hay Lissasfa'",
+		 pb, pa);
+	assert_int_equal(th_sql_int(&C, sql), 1);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM person_merges WHERE merged_id = '%s'", pb);
+	assert_int_equal(th_sql_int(&C, sql), 1);
+	assert_int_equal(th_sql_int(&C, "SELECT count(*) FROM xchg_quarantine"), quarantined);
+	/* reversible: undone at central, it stays undone */
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM person_merges WHERE merged_id = '%s' AND undone_at IS NULL", pb);
+	assert_int_equal(th_sql_int(&C, sql), 1);
+	/* the test names the merge (an id it knows), then central's
+	 * administrator undoes it through the ordinary route, with a reason */
+	const char *mid = "01900000-0000-7000-8000-00000000c0c1";
+	snprintf(sql, sizeof sql, "UPDATE person_merges SET id = '%s' WHERE merged_id = '%s'", mid, pb);
+	assert_int_equal(th_sql(&C, sql), 0);
+	snprintf(path, sizeof path, "/api/v1/persons/merges/%s/undo", mid);
+	th_resp r = req(&C, "POST", path, ctok, json_pack("{s:s}", "reason", "deux personnes distinctes / شخصان"));
+	th_expect(&r, 200);
+	th_resp_free(&r);
+	snprintf(sql, sizeof sql, "UPDATE persons SET address = 'Hay Lissasfa 2', updated_at = 3000 WHERE id = '%s'", pb);
+	assert_int_equal(th_sql(&B, sql), 0);
+	assert_int_equal(sync_node(&B, out, sizeof out), 0);
+	snprintf(sql, sizeof sql,
+		 "SELECT count(*) FROM persons WHERE id = '%s' AND cin IS NULL AND merged_into IS NULL AND address = 'Hay Lissasfa 2'",
+		 pb);
+	assert_int_equal(th_sql_int(&C, sql), 1);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM person_merges WHERE merged_id = '%s' AND undone_at IS NOT NULL", pb);
+	assert_int_equal(th_sql_int(&C, sql), 1);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM person_merges WHERE merged_id = '%s'", pb);
+	assert_int_equal(th_sql_int(&C, sql), 1);
+	assert_int_equal(th_sql_int(&C, "SELECT count(*) FROM xchg_quarantine"), quarantined);
+}
+
 /* a national look-up from node B: answered by central while it is reachable
  * (A's suspect, which B never had; purpose and badge audited at both ends;
  * central's rate limit applies), by B's own copy when it is not, saying so
@@ -1001,11 +1199,13 @@ int main(void)
 		cmocka_unit_test(refdata_travels),
 		cmocka_unit_test(node_rows_at_central),
 		cmocka_unit_test(retention_leaves_node_records),
+		cmocka_unit_test(purge_reaches_central),
 		cmocka_unit_test(lookups_online_offline),
 		cmocka_unit_test(region_index),
 		cmocka_unit_test(desk_and_phones),
 		cmocka_unit_test(outbox_pruned),
 		cmocka_unit_test(chains_witnessed),
+		cmocka_unit_test(national_person_by_cin),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
