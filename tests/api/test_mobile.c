@@ -1453,6 +1453,60 @@ static void team_accounts_provisioned(void **st)
 	settle();
 	assert_int_equal(sync_kit(), 0);
 	assert_int_equal(th_sql_int(&K, "SELECT COUNT(*) FROM audit_log WHERE action = 'mobile.kit.account'"), 1);
+
+	/* accounts change at central after the kit was provisioned: the next
+	 * exchange brings them. A new password: central's new hash replaces the
+	 * old on the kit (the old password no longer opens, the session the kit
+	 * had ends); the kit's own account (op-kit-08) stays the kit's. */
+	r = th_json(&K, "POST", "/api/v1/session", NULL, "{\"badge\":\"op-kit-07\",\"password\":\"Kit-Operator-2026!\"}");
+	th_expect(&r, 200);
+	otok = strdup(th_str(&r, "token"));
+	th_resp_free(&r);
+	const char *pw7[] = {"user", "passwd", "--badge", "op-kit-07", NULL};
+	if (th_cli_in(&S, "Changed-At-Central-2026!\n", out, sizeof out, pw7) != 0)
+		fail_msg("user passwd: %s", out);
+	const char *pw8[] = {"user", "passwd", "--badge", "op-kit-08", NULL};
+	if (th_cli_in(&S, "Central-Changed-8-2026!\n", out, sizeof out, pw8) != 0)
+		fail_msg("user passwd: %s", out);
+	settle();
+	assert_int_equal(sync_kit(), 0);
+	r = th_json(&K, "POST", "/api/v1/session", NULL, "{\"badge\":\"op-kit-07\",\"password\":\"Kit-Operator-2026!\"}");
+	th_expect(&r, 401);
+	th_resp_free(&r);
+	r = th_req(&K, "GET", "/api/v1/me", otok, NULL);
+	th_expect(&r, 401);   /* the session made with the old password ended */
+	th_resp_free(&r);
+	free(otok);
+	r = th_json(&K, "POST", "/api/v1/session", NULL, "{\"badge\":\"op-kit-07\",\"password\":\"Changed-At-Central-2026!\"}");
+	th_expect(&r, 200);
+	otok = strdup(th_str(&r, "token"));
+	th_resp_free(&r);
+	r = th_json(&K, "POST", "/api/v1/session", NULL, "{\"badge\":\"op-kit-08\",\"password\":\"Kit-Own-Pass-2026!\"}");
+	th_expect(&r, 200);
+	th_resp_free(&r);
+	assert_int_equal(th_sql_int(&K, "SELECT COUNT(*) FROM audit_log WHERE action = 'mobile.kit.account'"), 2);
+	/* disabled at central: the kit refuses the operator from the next
+	 * exchange on (its session ends, it signs in no more, it enrols no more) */
+	const char *dis7[] = {"user", "disable", "--badge", "op-kit-07", NULL};
+	if (th_cli_in(&S, "", out, sizeof out, dis7) != 0)
+		fail_msg("user disable: %s", out);
+	settle();
+	assert_int_equal(sync_kit(), 0);
+	assert_int_equal(th_sql_int(&K, "SELECT COUNT(*) FROM users WHERE badge = 'op-kit-07' AND status = 'disabled'"), 1);
+	body = applicant("Idrissi", "Salma", "الإدريسي", "سلمى", "1996-06-06", "first");
+	json_object_set_new(body, "tour_id", json_string(tid));
+	r = th_req(&K, "POST", "/api/v1/mobile/enrolments", otok, body);
+	th_expect(&r, 401);
+	th_resp_free(&r);
+	free(otok);
+	r = th_json(&K, "POST", "/api/v1/session", NULL, "{\"badge\":\"op-kit-07\",\"password\":\"Changed-At-Central-2026!\"}");
+	assert_true(r.status == 401 || r.status == 403);
+	th_resp_free(&r);
+	assert_int_equal(th_sql_int(&K, "SELECT COUNT(*) FROM audit_log WHERE action = 'mobile.kit.account'"), 3);
+	/* the same again: nothing more */
+	settle();
+	assert_int_equal(sync_kit(), 0);
+	assert_int_equal(th_sql_int(&K, "SELECT COUNT(*) FROM audit_log WHERE action = 'mobile.kit.account'"), 3);
 }
 
 /* central's box key travels in `sijill backup` (SQLite; a PostgreSQL central
