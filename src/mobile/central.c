@@ -15,6 +15,7 @@
  * an ABIS call. */
 #include "mobile/mobile.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -408,11 +409,25 @@ static sj_err handovers(db_conn *c, int64_t *n)
 	return e;
 }
 
+/* one round at a time in this process (the job's and an administrator's):
+ * two side by side would both decrypt, search and call the ABIS for the
+ * same packets, one of them for nothing */
+static pthread_mutex_t round_mu = PTHREAD_MUTEX_INITIALIZER;
+static sj_err validate_round(db_conn *c, json_t **out);
+
 sj_err mob_validate_pending(db_conn *c, json_t **out)
 {
 	*out = NULL;
 	if (db_in_tx(c))
 		return SJ_EINTERNAL;
+	pthread_mutex_lock(&round_mu);
+	sj_err e = validate_round(c, out);
+	pthread_mutex_unlock(&round_mu);
+	return e;
+}
+
+static sj_err validate_round(db_conn *c, json_t **out)
+{
 	json_t *ids = NULL, *items = json_array();
 	sj_err e = db_begin(c, DB_READ);
 	e = e ? e : dbj_rows(c, sql_pending, "id:t", &ids, "");
