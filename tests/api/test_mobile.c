@@ -1029,9 +1029,27 @@ static void kit_tour_offline_to_central(void **st)
 	assert_int_equal(th_sql_int(&K, "SELECT COUNT(*) FROM mob_packets"), approved);
 	assert_int_equal(th_sql_int(&K, "SELECT COUNT(*) FROM xchg_outbox WHERE tbl = 'mob_packets'"), approved);
 
+	/* the kit's status of a sealed application: not sent yet, then sent once
+	 * central acknowledged its packet */
+	snprintf(path, sizeof path, "/api/v1/mobile/enrolments/%s", ids[0]);
+	r = th_request(&K, "GET", path, kchief, NULL, 0, NULL);
+	th_expect(&r, 200);
+	assert_string_equal(jget(r.json, "status"), "sealed");
+	assert_false(json_is_true(json_object_get(r.json, "sent")));
+	th_resp_free(&r);
 	/* back online: every approved packet reaches central, once (the sync twice) */
 	assert_int_equal(sync_kit(), 0);
 	assert_int_equal(sync_kit(), 0);
+	r = th_request(&K, "GET", path, kchief, NULL, 0, NULL);
+	th_expect(&r, 200);
+	assert_true(json_is_true(json_object_get(r.json, "sent")));
+	assert_true(json_is_null(json_object_get(r.json, "central_status")) || !json_object_get(r.json, "central_status"));
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/mobile/enrolments/%s", ids[3]);   /* rejected: never sent */
+	r = th_request(&K, "GET", path, kchief, NULL, 0, NULL);
+	th_expect(&r, 200);
+	assert_false(json_is_true(json_object_get(r.json, "sent")));
+	th_resp_free(&r);
 	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM xchg_rows WHERE tbl = 'mob_packets'"), approved);
 	/* central killed (-9) in the middle of a validation round: its job's
 	 * first round starts with the server; once some packets are recorded

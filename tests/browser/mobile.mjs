@@ -291,6 +291,25 @@ export default async function mobile({ test, newPage, loggedIn, setLangUI, shotB
         apps.push({ id: e.id, no: e.application_no, subject });
       }
       kit.sync();   /* the packets to central */
+      // the kit's badge says the packet left (central acknowledged it), not "sealed, waiting"
+      {
+        const page = await newPage(TABLET);
+        await page.context().clearCookies();
+        await page.goto(`${kit.base}/login`);
+        await page.waitForSelector('form.login-form');
+        await page.fill('input[name=badge]', 'demo-chief');
+        await page.fill('input[name=password]', PW);
+        await page.press('input[name=password]', 'Enter');
+        await page.waitForSelector('#logout');
+        await setLangUI(page, 'fr');
+        await page.goto(`${kit.base}/mobile/enrolments/${apps[0].id}`);
+        await page.waitForSelector('#enrolment-status');
+        const st = await page.getAttribute('#enrolment-status', 'data-status');
+        expect(st === 'sent', `the kit's badge once the packet left: ${st}`);
+        expect((await page.textContent('#enrolment-status')).includes('Transmise'), 'the badge says sent, in words');
+        await shotBoth(page, 'mobile-status-sent', '#enrolment-status');
+        await page.close();
+      }
       const admin = await client(base, 'demo-admin');
       await admin('POST', '/api/v1/mobile/packets/validate');
       const rec = await admin('GET', '/api/v1/mobile/received');
@@ -316,6 +335,7 @@ export default async function mobile({ test, newPage, loggedIn, setLangUI, shotB
       await page.goto(`${kit.base}/mobile/enrolments/${apps[0].id}`);
       await page.waitForSelector('#mobile-handover form');
       expect(await page.getAttribute('#central-status', 'data-status') === 'ready', 'central said ready');
+      expect(await page.getAttribute('#enrolment-status', 'data-status') === 'ready', 'the kit\'s badge says ready');
       await shotBoth(page, 'mobile-handover', '#mobile-handover form');
       await setLangUI(page, 'fr');
       await page.reload();
@@ -350,6 +370,7 @@ export default async function mobile({ test, newPage, loggedIn, setLangUI, shotB
       const done = await chief('GET', `/api/v1/mobile/enrolments/${apps[0].id}`);
       expect(done.handed_at && done.handover_check === 'override', `handed by override: ${done.handover_check}`);
       expect(await page.getAttribute('#handed', 'data-check') === 'override', 'the page says how');
+      expect(await page.getAttribute('#enrolment-status', 'data-status') === 'handed', 'the kit\'s badge says handed over');
       await shotBoth(page, 'mobile-handed-override', '#handed');
       // the other: the 1:1 check — the operator's client asks the device for one finger
       const other = await officer('GET', `/api/v1/mobile/enrolments/${apps[1].id}`);

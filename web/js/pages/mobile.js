@@ -130,6 +130,24 @@ async function tourPage(ctx) {
     await figures(tour));
 }
 
+// kitStatus: what became of the application as the kit knows it — its own
+// status until the packet left, then sent (central acknowledged the packet),
+// then what central's status feed said (received and being checked, in
+// production, ready, dispatched, or refused with its reason), and handed over.
+function kitStatus(e) {
+  if (e.handed_at) return { code: 'handed', key: 'mob_public.handed', tone: 'ok' };
+  if (e.central_status === 'refused') return { code: 'refused', key: 'mob_public.refused', tone: 'warn', reason: e.central_reason };
+  if (e.central_status) return { code: e.central_status, key: `mob_public.${e.central_status}`, tone: ['ready', 'dispatched'].includes(e.central_status) ? 'ok' : '' };
+  if (e.status === 'sealed' && e.sent) return { code: 'sent', key: 'mob_public.sealed', tone: '' };
+  return { code: e.status, key: `mob_enrolment_status.${e.status}`, tone: e.status === 'rejected' ? 'warn' : '' };
+}
+
+function kitBadge(e) {
+  const s = kitStatus(e);
+  return h('span', null, badge(s.key, s.tone),
+    s.reason ? h('span', { class: 'reason', id: 'central-reason', text: ` ${t(`mob_reason.${s.reason}`)}` }) : null);
+}
+
 async function enrolmentPage(ctx) {
   const e = await api('GET', at(M.enrolment, ctx.params.id));
   const ready = ['ready', 'dispatched'].includes(e.central_status) && !e.handed_at;
@@ -138,7 +156,7 @@ async function enrolmentPage(ctx) {
     h('section', { class: 'card' },
       h('dl', { class: 'facts' },
         h('dt', { text: t('mob_enrolment.application_no') }), h('dd', { class: 'num', dir: 'ltr', id: 'application-no', text: e.application_no }),
-        h('dt', { text: t('mob_enrolment.status') }), h('dd', { id: 'enrolment-status' }, badge(`mob_enrolment_status.${e.status}`, '')),
+        h('dt', { text: t('mob_enrolment.status') }), h('dd', { id: 'enrolment-status', 'data-status': kitStatus(e).code }, kitBadge(e)),
         h('dt', { text: t('mob_enrolment.request_type') }), h('dd', { text: t(`mob_request_type.${e.request_type}`) }),
         h('dt', { text: t('mob_enrolment.last_name_lat') }), h('dd', null, h('bdi', { text: `${e.last_name_lat} ${e.first_name_lat}` })),
         h('dt', { text: t('mob_enrolment.last_name_ar') }), h('dd', null, h('bdi', { text: `${e.last_name_ar} ${e.first_name_ar}` })),
