@@ -124,7 +124,8 @@ const rec_desc mob_captures_rec = REC_DESC("mob_captures", NULL, captures_fields
 	X(V, unit_path, TEXT, 1, UNIT_PATH_MAX, NULL, 0) \
 	X(V, captures, ARRAY, 0, 0, &mob_capture_rec, OUT) \
 	X(V, exceptions, ARRAY, 0, 0, &mob_exception_rec, OUT) \
-	X(V, sent, BOOL, 0, 0, NULL, OUT)
+	X(V, sent, BOOL, 0, 0, NULL, OUT) \
+	X(V, device_url, TEXT, 0, 256, NULL, OUT)
 #define NK_KEY_MAX_ 64
 static const rec_field enrol_fields[] = {REC_ID_FIELD, ENROL_FIELDS(REC_FIELD)};
 const rec_desc mob_enrolment_rec = REC_DESC("mob_enrolment", "mob_enrolments", enrol_fields, NULL);
@@ -149,6 +150,13 @@ static const char sql_get[] =
 	" JOIN (SELECT id AS o_id, badge AS operator FROM users) o ON o.o_id = operator_id"
 	" JOIN (SELECT t.id AS t_id, t.code AS tour_code, s.badge AS supervisor FROM mob_tours t"
 	" JOIN users s ON s.id = t.supervisor_id) t ON t.t_id = tour_id WHERE id = ?";
+static char device_url[256];
+
+void mob_device_configure(const char *url)
+{
+	snprintf(device_url, sizeof device_url, "%s", url ? url : "");
+}
+
 static const char sql_packet_of[] = "SELECT id FROM mob_packets WHERE enrolment_id = ?";
 static const char sql_caps[] =
 	"SELECT id, seq, modality, position, quality, accepted, device_serial, bio_hash, hash, captured_at"
@@ -338,6 +346,8 @@ sj_err mob_enrolment_read(db_conn *c, const sj_actor *a, const char *id, json_t 
 		return e;
 	}
 	json_object_set_new(o, "sent", json_boolean(sent));
+	if (device_url[0])
+		json_object_set_new(o, "device_url", json_string(device_url));
 	*out = o;
 	return SJ_OK;
 }

@@ -299,6 +299,10 @@ SJ_MUST_USE sj_err mob_dedup(db_conn *c, json_t *app, json_t **out);
  * reaches central for the images (config abis_reference_base; "": the
  * messages' referenceURL is empty). Before threads start. */
 void mob_abis_configure(const char *url, const char *reference_base);
+/* mob_device_configure sets the kit's capture device as the pages reach it
+ * (config device_url, loopback; "" none), sent with an application
+ * (device_url) for the hand-over page's 1:1 check. Before threads start. */
+void mob_device_configure(const char *url);
 /* mob_abis_ref_url writes MOSIP's referenceURL of referenceId ref:
  * base/api/v1/mobile/abis/<ref>?exp=<ms>&sig=<HMAC-SHA256 under a key
  * derived from central's box secret>, valid a day; false when central's box
