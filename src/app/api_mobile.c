@@ -195,15 +195,24 @@ void api_mob_review(app *a, http_req *r, auth_user *u)
 		  200, out);
 }
 
-/* central: validate the packets the kits sent (each audited by itself) */
+/* central: validate the packets the kits sent (each audited by itself, in
+ * short transactions of its own on a connection of its own); the request's
+ * own entry then commits in a transaction of its own */
 void api_mob_validate(app *a, http_req *r, auth_user *u)
 {
 	(void)u;
-	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
-	if (!c)
-		return;
 	json_t *out = NULL;
-	sj_err e = mob_validate_pending(c, &out);
+	db_conn *vc = NULL;
+	sj_err e = db_acquire(a->db, &vc);
+	if (!e) {
+		e = mob_validate_pending(vc, &out);
+		db_release(a->db, vc);
+	}
+	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	if (!c) {
+		json_decref(out);
+		return;
+	}
 	app_reply(a, r, c, e, NULL, NULL, NULL,
 		  json_pack("{s:O?,s:O?}", "accepted", json_object_get(out, "accepted"), "refused",
 			    json_object_get(out, "refused")),

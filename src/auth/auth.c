@@ -539,6 +539,26 @@ sj_err auth_user_set_password(db_conn *c, const char *user_id, const char *passw
 	return e;
 }
 
+static const char sql_revoke_all[] = "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL";
+
+sj_err auth_user_set_password_hash(db_conn *c, const char *user_id, const char *hash)
+{
+	if (!hash || strncmp(hash, "$argon2id$", 10) != 0 || strlen(hash) >= PW_HASH_MAX)
+		return SJ_EINVAL;
+	int64_t now = clock_now_ms();
+	db_stmt *s;
+	bool row;
+	sj_err e = db_prepare(c, sql_set_pw, &s);
+	e = e ? e : db_bind_text(s, 1, hash);
+	e = e ? e : db_bind_int(s, 2, now);
+	e = e ? e : db_bind_int(s, 3, now);
+	e = e ? e : db_bind_text(s, 4, user_id);
+	e = e ? e : db_step(s, &row);
+	if (!e && db_changes(s) == 0)
+		return SJ_ENOTFOUND;
+	return e ? e : db_run(c, sql_revoke_all, "it", now, user_id);
+}
+
 static const char sql_get_hash[] = "SELECT password_hash FROM users WHERE id = ?";
 
 sj_err auth_user_check_password(db_conn *c, const char *user_id, const char *password, bool *ok)

@@ -136,6 +136,11 @@ SJ_MUST_USE sj_err auth_user_set_status(db_conn *c, const char *badge, const cha
  * except keep_session (may be NULL). */
 SJ_MUST_USE sj_err auth_user_set_password(db_conn *c, const char *user_id, const char *password,
 					  const char *keep_session);
+/* auth_user_set_password_hash replaces user_id's hash by an argon2id hash
+ * made elsewhere (central's, for an account a mobile kit was provisioned
+ * with: src/mobile/feeds.c) and revokes every session of the user; a hash
+ * that is not argon2id: SJ_EINVAL. */
+SJ_MUST_USE sj_err auth_user_set_password_hash(db_conn *c, const char *user_id, const char *hash);
 /* auth_user_check_password verifies password for user_id (argon2id). */
 SJ_MUST_USE sj_err auth_user_check_password(db_conn *c, const char *user_id, const char *password,
 					    bool *ok);

@@ -233,6 +233,19 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 		*size = 0;
 		return MHD_YES;
 	}
+	if (strcmp(method, "OPTIONS") == 0) {
+		/* the kit's hand-over page asks the device from the browser (SBI:
+		 * a capture service on loopback, called across origins) */
+		struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+		MHD_add_response_header(r, "Access-Control-Allow-Origin", "*");
+		MHD_add_response_header(r, "Access-Control-Allow-Methods", "POST");
+		MHD_add_response_header(r, "Access-Control-Allow-Headers", "Content-Type");
+		MHD_add_response_header(r, "Access-Control-Allow-Private-Network", "true");
+		MHD_add_response_header(r, "Access-Control-Max-Age", "600");
+		enum MHD_Result ok = MHD_queue_response(conn, 204, r);
+		MHD_destroy_response(r);
+		return ok;
+	}
 	json_t *in = rq->body ? json_loads(rq->body, 0, NULL) : json_object();
 	int st = 400;
 	json_t *out = strcmp(method, "POST") == 0 ? answer(url, in, &st) : json_pack("{s:s}", "error", "POST only");
@@ -243,6 +256,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 		return MHD_NO;
 	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
 	MHD_add_response_header(r, "Content-Type", "application/json");
+	MHD_add_response_header(r, "Access-Control-Allow-Origin", "*");
 	enum MHD_Result ok = MHD_queue_response(conn, (unsigned)st, r);
 	MHD_destroy_response(r);
 	return ok;

@@ -310,6 +310,8 @@ int cli_serve(int argc, char **argv)
 	else
 		cli_data_dir(a->data_dir);
 	mob_abis_configure(cf.abis_url, cf.abis_reference_base);
+	mob_device_configure(cf.device_url);
+	http_set_connect_origin(cf.device_url);
 	snprintf(a->public_url, sizeof a->public_url, "%s", cf.public_url); /* "" = as the browser reached us */
 	a->test_clock = test_clock;
 	a->started_ms = clock_now_ms();

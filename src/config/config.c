@@ -63,6 +63,10 @@ static const keydef KEYS[] = {
 	TXT_KEY("abis_reference_base", K_URL, abis_reference_base, "",
 		"Central: the base URL at which the ABIS reaches this server to fetch the CBEFF images (MOSIP's "
 		"referenceURL <base>/api/v1/mobile/abis/<referenceId>?exp=&sig=). Empty: the referenceURL is sent empty."),
+	TXT_KEY("device_url", K_URL, device_url, "",
+		"A mobile kit: the capture device (SBI) on loopback, http://127.0.0.1:PORT, which the hand-over page "
+		"asks for the citizen's finger (the 1:1 check); the pages may connect to it (Content-Security-Policy "
+		"connect-src). Empty: the page offers the supervisor's override only."),
 	TXT_KEY("trusted_proxy", K_ADDR, trusted_proxy, "",
 		"The address of the reverse proxy that terminates TLS in front of sijill (e.g. 127.0.0.1): only from it is "
 		"X-Forwarded-Proto: https believed, and the session cookie then carries Secure. Empty: no proxy."),

@@ -40,6 +40,7 @@ typedef struct config {
 	char central_url[CONFIG_TEXT_MAX]; /* node: central's https:// URL; "" = none (a station or central) */
 	char abis_url[CONFIG_TEXT_MAX];   /* central: the mobile units' ABIS; "" none */
 	char abis_reference_base[CONFIG_TEXT_MAX];   /* central: as the ABIS reaches us; "" none */
+	char device_url[CONFIG_TEXT_MAX];   /* a mobile kit: its capture device (SBI) on loopback; "" none */
 	char public_url[CONFIG_TEXT_MAX]; /* the base URL printed in documents' QR codes; "" = http://LISTEN */
 	int64_t access_log;           /* 1 on, 0 off */
 	char trusted_proxy[64];       /* the TLS-terminating proxy's address; "" = none */

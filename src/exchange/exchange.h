@@ -215,6 +215,10 @@ SJ_MUST_USE sj_err xchg_prune(db *d, int64_t now_ms, int64_t *pruned);
 SJ_MUST_USE sj_err xchg_loop_start(db *d);
 void xchg_loop_stop(void);
 
+/* xchg_row_acked: on a node, whether every change of row row_id of
+ * exchanged table tbl that entered the outbox has been acknowledged by
+ * central (*acked false before the first acknowledgement). */
+SJ_MUST_USE sj_err xchg_row_acked(db_conn *c, const char *tbl, const char *row_id, bool *acked);
 /* xchg_status_node returns {joined, node_id, central, last_ack_seq,
  * last_ack_at, last_seq, pending, oldest_pending_at} (new). */
 SJ_MUST_USE sj_err xchg_status_node(db_conn *c, json_t **out);

@@ -391,6 +391,20 @@ sj_err xchg_sync(db *d, xchg_progress_fn progress, void *ctx, char *msg, size_t 
 static const char sql_pending_count[] = "SELECT count(*) FROM xchg_outbox WHERE seq > ?";
 static const char sql_oldest[] = "SELECT COALESCE(min(at), 0) FROM xchg_outbox WHERE seq > ?";
 
+static const char sql_row_pending[] = "SELECT count(*) FROM xchg_outbox WHERE tbl = ? AND row_id = ? AND seq > ?";
+
+sj_err xchg_row_acked(db_conn *c, const char *tbl, const char *row_id, bool *acked)
+{
+	*acked = false;
+	int64_t ack = 0, pending = 0;
+	bool found = false;
+	sj_err e = settings_state_get(c, SETTINGS_STATE_LAST_ACK_SEQ, &ack, &found);
+	e = e ? e : dbj_int(c, sql_row_pending, &pending, "tti", tbl, row_id, ack);
+	if (!e)
+		*acked = found && pending == 0;
+	return e;
+}
+
 sj_err xchg_status_node(db_conn *c, json_t **out)
 {
 	*out = NULL;

@@ -32,6 +32,10 @@ typedef struct http_config {
 
 typedef struct http_server http_server;
 
+/* http_set_connect_origin adds origin (a loopback http://127.x:PORT, the
+ * mobile kit's capture device; config device_url) to the pages'
+ * Content-Security-Policy connect-src; NULL or "" none. Before http_start. */
+void http_set_connect_origin(const char *origin);
 /* http_start binds and starts serving; *out owned by the caller, stopped and
  * freed with http_stop. Returns SJ_EIO when the address cannot be bound. */
 SJ_MUST_USE sj_err http_start(const http_config *cfg, http_server **out);

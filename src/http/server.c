@@ -403,6 +403,23 @@ static enum MHD_Result count_headers(void *cls, enum MHD_ValueKind kind, const c
 	return MHD_YES;
 }
 
+#define CSP_HEAD \
+	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'"
+#define CSP_TAIL "; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+static char g_csp[512] = CSP_HEAD CSP_TAIL;
+
+void http_set_connect_origin(const char *origin)
+{
+	/* scheme://host:port only, and only loopback (the config's K_URL check) */
+	char o[128] = "";
+	if (origin && (strncmp(origin, "http://127.", 11) == 0 || strncmp(origin, "http://[::1]", 12) == 0)) {
+		const char *p = origin + 7;
+		size_t n = strcspn(p, "/?# ;,'\"");
+		snprintf(o, sizeof o, "http://%.*s", (int)(n < 100 ? n : 100), p);
+	}
+	snprintf(g_csp, sizeof g_csp, "%s%s%s%s", CSP_HEAD, o[0] ? " " : "", o, CSP_TAIL);
+}
+
 static void add_security_headers(struct MHD_Response *resp, const http_req *r)
 {
 	MHD_add_response_header(resp, "X-Request-Id", r->request_id);
@@ -412,10 +429,7 @@ static void add_security_headers(struct MHD_Response *resp, const http_req *r)
 	MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
 	MHD_add_response_header(resp, "Cross-Origin-Resource-Policy", "same-origin");
 	MHD_add_response_header(resp, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
-	MHD_add_response_header(resp, "Content-Security-Policy",
-				"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-				"font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-				"form-action 'self'; frame-ancestors 'none'");
+	MHD_add_response_header(resp, "Content-Security-Policy", g_csp);
 	bool has_cache = false;
 	for (int i = 0; i < r->nheaders; i++) {
 		MHD_add_response_header(resp, r->headers[i].k, r->headers[i].v);

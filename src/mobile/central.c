@@ -9,10 +9,13 @@
  * exchange's apply keeps every node row exactly as sent and acknowledges the
  * batch; a refused packet is a finding about the kit's work, not a reason to
  * refuse or quarantine the batch that carried it (the kit would resend it
- * forever). mob_validate_pending runs in its own transaction, over the
- * packet rows not yet validated, each once (mob_received.packet_id). */
+ * forever). mob_validate_pending runs over the packet rows not yet
+ * validated, each once (mob_received.packet_id), each in short transactions
+ * of its own (mob_validate): no write is held over a decryption, a search or
+ * an ABIS call. */
 #include "mobile/mobile.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,7 +104,8 @@ const rec_desc mob_received_rec = REC_DESC("mob_received", "mob_received", recei
 	X(V, validated, INT, 0, 0, NULL, OUT) \
 	X(V, accepted, INT, 0, 0, NULL, OUT) \
 	X(V, refused, INT, 0, 0, NULL, OUT) \
-	X(V, handed, INT, 0, 0, NULL, OUT)
+	X(V, handed, INT, 0, 0, NULL, OUT) \
+	X(V, more, BOOL, 0, 0, NULL, OUT)
 static const rec_field receiveds_fields[] = {RECEIVEDS_FIELDS(REC_FIELD)};
 const rec_desc mob_receiveds_rec = REC_DESC("mob_receiveds", NULL, receiveds_fields, NULL);
 
@@ -239,32 +243,42 @@ static sj_err check(db_conn *c, json_t *row, const char **reason, json_t **app)
 
 static const char sql_rec_add[] =
 	"INSERT INTO mob_received (" REC_COLS(RECEIVED_FIELDS) ") VALUES (" REC_QS(RECEIVED_FIELDS) ")";
+static const char sql_done[] = "SELECT COUNT(*) FROM mob_received WHERE packet_id = ?";
 
-sj_err mob_validate(db_conn *c, json_t *row, json_t **outcome)
+/* record writes packet row's outcome (reason NULL: accepted, with app's
+ * enrolment and the candidates cands, stolen) and its audit entry, in one
+ * short write transaction of its own. The packet validated by another round
+ * in the meantime: nothing written, *outcome NULL. A replay is looked for
+ * again under the write lock (another copy may have been accepted since the
+ * checks were made outside it). */
+static sj_err record(db_conn *c, json_t *row, const char *reason, json_t *app, json_t *cands, const char *ref,
+		     json_t **outcome)
 {
-	*outcome = NULL;
-	const char *reason = NULL;
-	json_t *app = NULL;
-	sj_err e = check(c, row, &reason, &app);
-	if (e)
+	int64_t n = 0;
+	sj_err e = db_begin(c, DB_WRITE);
+	e = e ? e : dbj_int(c, sql_done, &n, "t", js(row, "id") ? js(row, "id") : "");
+	if (!e && n) {
+		db_rollback(c);
+		json_decref(cands);
+		return SJ_OK;
+	}
+	if (!e && !reason) {
+		e = dbj_int(c, sql_seen, &n, "tt", js(row, "packet_hash") ? js(row, "packet_hash") : "",
+			    js(row, "application_no") ? js(row, "application_no") : "");
+		if (!e && n) {
+			reason = "packet-replay";
+			json_decref(cands);
+			cands = NULL;
+		}
+	}
+	if (e) {
+		db_rollback(c);
+		json_decref(cands);
 		return e;
+	}
 	int64_t now = clock_now_ms();
 	char id[ID_LEN + 1];
 	id_new(id);
-	json_t *cands = NULL;
-	char ref[ID_LEN + 1] = "";
-	if (!reason && (e = mob_dedup(c, app, &cands))) {
-		json_decref(app);
-		return e;
-	}
-	if (!reason) {
-		id_new(ref);
-		if ((e = mob_abis_dedup(c, app, ref, cands))) {
-			json_decref(app);
-			json_decref(cands);
-			return e;
-		}
-	}
 	json_t *rec = json_pack("{s:s,s:O,s:O,s:s?,s:O,s:O,s:O,s:s,s:s?,s:s,s:I,s:I}", "id", id, "packet_id",
 				json_object_get(row, "id"), "node_id", json_object_get(row, "node_id"), "enrolment_id",
 				js(json_object_get(app, "enrolment"), "id"), "application_no",
@@ -274,7 +288,7 @@ sj_err mob_validate(db_conn *c, json_t *row, json_t **outcome)
 				reason ? "refused" : json_array_size(cands) ? "adjudication" : "in_production",
 				"received_at", (json_int_t)now, "status_at", (json_int_t)now);
 	if (!rec) {
-		json_decref(app);
+		db_rollback(c);
 		json_decref(cands);
 		return SJ_ENOMEM;
 	}
@@ -284,7 +298,6 @@ sj_err mob_validate(db_conn *c, json_t *row, json_t **outcome)
 		json_object_set(rec, "applicant", json_object_get(app, "enrolment"));
 		json_object_set_new(rec, "abis_ref", json_string(ref));
 	}
-	json_decref(app);
 	e = dbj_write(c, sql_rec_add, &mob_received_rec, rec, false, "");
 	audit_entry ae = {.badge = "system", .role = "system", .action = "mobile.packet.validate",
 			  .object_type = "mob_packet", .object_id = js(row, "id"),
@@ -293,7 +306,10 @@ sj_err mob_validate(db_conn *c, json_t *row, json_t **outcome)
 					      "reason", reason, "status", json_object_get(rec, "status"))};
 	e = e ? e : audit_append(c, &ae, NULL);
 	json_decref(ae.detail);
-	if (!e)
+	e = e ? e : db_commit(c);
+	if (e)
+		db_rollback(c);
+	else
 		*outcome = json_pack("{s:O,s:O,s:s,s:s?,s:O,s:O?}", "id", json_object_get(rec, "id"), "application_no",
 				     json_object_get(row, "application_no"), "outcome", reason ? "refused" : "accepted",
 				     "reason", reason, "status", json_object_get(rec, "status"), "demographic",
@@ -302,9 +318,54 @@ sj_err mob_validate(db_conn *c, json_t *row, json_t **outcome)
 	return e;
 }
 
+/* One packet in three steps, none of them a long write: the checks
+ * (decryption, hash, the kit's and every device's signature, the chain, the
+ * quality) and the demographic dedup in a read transaction; the ABIS
+ * (HTTP) outside any transaction; the outcome and its audit entry in a short
+ * write transaction (record). A kill between the steps leaves the packet
+ * pending (mob_received has no row for it): the next round does it again,
+ * whole; at most the ABIS keeps an orphan referenceId, which maps back to no
+ * application (abis.c skips it). */
+sj_err mob_validate(db_conn *c, json_t *row, json_t **outcome)
+{
+	*outcome = NULL;
+	if (db_in_tx(c))
+		return SJ_EINTERNAL;
+	const char *reason = NULL;
+	json_t *app = NULL, *cands = NULL;
+	int64_t n = 0;
+	sj_err e = db_begin(c, DB_READ);
+	e = e ? e : dbj_int(c, sql_done, &n, "t", js(row, "id") ? js(row, "id") : "");
+	if (!e && n) {
+		db_rollback(c);
+		return SJ_OK;   /* another round did it */
+	}
+	e = e ? e : check(c, row, &reason, &app);
+	if (!e && !reason)
+		e = mob_dedup(c, app, &cands);
+	db_rollback(c);   /* it only read */
+	char ref[ID_LEN + 1] = "";
+	if (!e && !reason) {
+		id_new(ref);
+		e = mob_abis_dedup(c, app, ref, cands);   /* no transaction open */
+	}
+	if (e) {
+		json_decref(app);
+		json_decref(cands);
+		return e;
+	}
+	e = record(c, row, reason, app, cands, ref, outcome);
+	json_decref(app);
+	return e;
+}
+
+/* the pending packets' ids only: each row (its box may be large) is read
+ * when its turn comes */
 static const char sql_pending[] =
-	"SELECT id, node_id, unit, row FROM xchg_rows WHERE tbl = 'mob_packets'"
+	"SELECT id FROM xchg_rows WHERE tbl = 'mob_packets'"
 	" AND id NOT IN (SELECT packet_id FROM mob_received) ORDER BY applied_at, id LIMIT 500";
+static const char sql_packet_row[] =
+	"SELECT id, node_id, unit, row FROM xchg_rows WHERE tbl = 'mob_packets' AND id = ?";
 
 /* The kits' hand-overs (mob_handovers rows central holds, migration 0215)
  * recorded on the received application of their number from the same unit:
@@ -348,28 +409,64 @@ static sj_err handovers(db_conn *c, int64_t *n)
 	return e;
 }
 
+/* one round at a time in this process (the job's and an administrator's):
+ * two side by side would both decrypt, search and call the ABIS for the
+ * same packets, one of them for nothing */
+static pthread_mutex_t round_mu = PTHREAD_MUTEX_INITIALIZER;
+static sj_err validate_round(db_conn *c, json_t **out);
+
 sj_err mob_validate_pending(db_conn *c, json_t **out)
 {
 	*out = NULL;
-	json_t *rows = NULL, *items = json_array();
-	sj_err e = dbj_rows(c, sql_pending, "id:t,node_id:t,unit:t,row:t", &rows, "");
-	int64_t acc = 0, ref = 0;
+	if (db_in_tx(c))
+		return SJ_EINTERNAL;
+	pthread_mutex_lock(&round_mu);
+	sj_err e = validate_round(c, out);
+	pthread_mutex_unlock(&round_mu);
+	return e;
+}
+
+static sj_err validate_round(db_conn *c, json_t **out)
+{
+	json_t *ids = NULL, *items = json_array();
+	sj_err e = db_begin(c, DB_READ);
+	e = e ? e : dbj_rows(c, sql_pending, "id:t", &ids, "");
+	db_rollback(c);
+	int64_t acc = 0, ref = 0, t0 = clock_now_ms();
+	bool more = false;
 	size_t i;
 	json_t *r;
-	json_array_foreach(rows, i, r) {
+	json_array_foreach(ids, i, r) {
 		if (e)
 			break;
-		json_t *row = json_loads(js(r, "row"), 0, NULL), *o = NULL;
+		/* a round is bounded by time too: its caller (an HTTP request, the
+		 * job) asks again while "more" */
+		if (clock_now_ms() - t0 > MOB_ROUND_MS) {
+			more = true;
+			break;
+		}
+		json_t *x = NULL, *o = NULL;
+		e = db_begin(c, DB_READ);
+		e = e ? e : dbj_one(c, sql_packet_row, "id:t,node_id:t,unit:t,row:t", &x, "t", js(r, "id"));
+		db_rollback(c);
+		if (e == SJ_ENOTFOUND) {
+			e = SJ_OK;
+			continue;
+		}
+		if (e)
+			break;
+		json_t *row = json_loads(js(x, "row"), 0, NULL);
 		if (!json_is_object(row)) {
 			json_decref(row);
 			row = json_object();
 		}
-		json_object_set(row, "id", json_object_get(r, "id"));
-		json_object_set(row, "node_id", json_object_get(r, "node_id"));
-		json_object_set(row, "unit", json_object_get(r, "unit"));
+		json_object_set(row, "id", json_object_get(x, "id"));
+		json_object_set(row, "node_id", json_object_get(x, "node_id"));
+		json_object_set(row, "unit", json_object_get(x, "unit"));
+		json_decref(x);
 		e = mob_validate(c, row, &o);
 		json_decref(row);
-		if (!e) {
+		if (!e && o) {
 			if (strcmp(js(o, "outcome"), "accepted") == 0)
 				acc++;
 			else
@@ -377,15 +474,23 @@ sj_err mob_validate_pending(db_conn *c, json_t **out)
 			json_array_append_new(items, o);
 		}
 	}
-	json_decref(rows);
+	if (!e && json_array_size(ids) == 500 && !more)
+		more = true;   /* the list was cut at 500 */
+	json_decref(ids);
 	int64_t handed = 0;
-	e = e ? e : handovers(c, &handed);
+	if (!e) {
+		e = db_begin(c, DB_WRITE);
+		e = e ? e : handovers(c, &handed);
+		e = e ? e : db_commit(c);
+		if (e)
+			db_rollback(c);
+	}
 	if (e) {
 		json_decref(items);
 		return e;
 	}
-	*out = json_pack("{s:o,s:I,s:I,s:I,s:I}", "items", items, "validated", (json_int_t)(acc + ref), "accepted",
-			 (json_int_t)acc, "refused", (json_int_t)ref, "handed", (json_int_t)handed);
+	*out = json_pack("{s:o,s:I,s:I,s:I,s:I,s:b}", "items", items, "validated", (json_int_t)(acc + ref), "accepted",
+			 (json_int_t)acc, "refused", (json_int_t)ref, "handed", (json_int_t)handed, "more", more);
 	return *out ? SJ_OK : SJ_ENOMEM;
 }
 

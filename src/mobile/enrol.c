@@ -13,6 +13,7 @@
 #include "core/id.h"
 #include "core/limits.h"
 #include "db/dbj.h"
+#include "exchange/exchange.h"
 #include "desk/desk.h"
 #include "org/units.h"
 #include "persons/persons.h"
@@ -122,7 +123,9 @@ const rec_desc mob_captures_rec = REC_DESC("mob_captures", NULL, captures_fields
 	X(V, unit_name_ar, TEXT, 1, UNIT_NAME_MAX, NULL, OUT) \
 	X(V, unit_path, TEXT, 1, UNIT_PATH_MAX, NULL, 0) \
 	X(V, captures, ARRAY, 0, 0, &mob_capture_rec, OUT) \
-	X(V, exceptions, ARRAY, 0, 0, &mob_exception_rec, OUT)
+	X(V, exceptions, ARRAY, 0, 0, &mob_exception_rec, OUT) \
+	X(V, sent, BOOL, 0, 0, NULL, OUT) \
+	X(V, device_url, TEXT, 0, 256, NULL, OUT)
 #define NK_KEY_MAX_ 64
 static const rec_field enrol_fields[] = {REC_ID_FIELD, ENROL_FIELDS(REC_FIELD)};
 const rec_desc mob_enrolment_rec = REC_DESC("mob_enrolment", "mob_enrolments", enrol_fields, NULL);
@@ -147,6 +150,14 @@ static const char sql_get[] =
 	" JOIN (SELECT id AS o_id, badge AS operator FROM users) o ON o.o_id = operator_id"
 	" JOIN (SELECT t.id AS t_id, t.code AS tour_code, s.badge AS supervisor FROM mob_tours t"
 	" JOIN users s ON s.id = t.supervisor_id) t ON t.t_id = tour_id WHERE id = ?";
+static char device_url[256];
+
+void mob_device_configure(const char *url)
+{
+	snprintf(device_url, sizeof device_url, "%s", url ? url : "");
+}
+
+static const char sql_packet_of[] = "SELECT id FROM mob_packets WHERE enrolment_id = ?";
 static const char sql_caps[] =
 	"SELECT id, seq, modality, position, quality, accepted, device_serial, bio_hash, hash, captured_at"
 	" FROM mob_captures WHERE enrolment_id = ? ORDER BY seq";
@@ -322,6 +333,21 @@ sj_err mob_enrolment_read(db_conn *c, const sj_actor *a, const char *id, json_t 
 	}
 	json_object_set_new(o, "captures", caps);
 	json_object_set_new(o, "exceptions", excs);
+	/* a sealed application's packet: sent once central acknowledged it */
+	json_t *pk = NULL;
+	bool sent = false;
+	e = js(o, "status") && strcmp(js(o, "status"), "sealed") == 0
+		    ? dbj_one(c, sql_packet_of, "id:t", &pk, "t", id)
+		    : SJ_ENOTFOUND;
+	e = e == SJ_ENOTFOUND ? SJ_OK : e ? e : xchg_row_acked(c, "mob_packets", js(pk, "id"), &sent);
+	json_decref(pk);
+	if (e) {
+		json_decref(o);
+		return e;
+	}
+	json_object_set_new(o, "sent", json_boolean(sent));
+	if (device_url[0])
+		json_object_set_new(o, "device_url", json_string(device_url));
 	*out = o;
 	return SJ_OK;
 }

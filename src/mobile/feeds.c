@@ -12,6 +12,7 @@
 
 #include "audit/audit.h"
 #include "auth/auth.h"
+#include "core/clock.h"
 #include "db/dbj.h"
 
 static const char *js(json_t *o, const char *k)
@@ -41,6 +42,14 @@ static const char sql_devices[] =
 	" WHERE registered_at > ? AND registered_at <= ? ORDER BY registered_at, id";
 static const char sql_device_cols[] =
 	"id:t,serial:t,kind:t,make:t,model:t,public_key:t,status:t,registered_at:i";
+/* the team members of the unit's tours whose account changed since the
+ * cursor (a password, a status): sent again, so that the kit follows */
+static const char sql_accounts[] =
+	"SELECT DISTINCT u_id, badge, updated_at FROM mob_team"
+	" JOIN (SELECT id AS u_id, badge, updated_at FROM users) u ON u.u_id = user_id"
+	" JOIN (SELECT id AS t_id, unit_id FROM mob_tours) t ON t.t_id = tour_id"
+	" JOIN (SELECT id AS n_id, code FROM units) n ON n.n_id = t.unit_id"
+	" WHERE code = ? AND updated_at > ? AND updated_at <= ? ORDER BY updated_at, u_id";
 
 sj_err mob_feed_kit_produce(db_conn *c, const xchg_peer *p, int64_t after, int64_t upto, size_t limit,
 			    json_t *records, int64_t *cursor, bool *more)
@@ -102,6 +111,19 @@ sj_err mob_feed_kit_produce(db_conn *c, const xchg_peer *p, int64_t after, int64
 	}
 	json_decref(tours);
 	json_decref(devs);
+	json_t *accts = NULL;
+	e = e ? e : dbj_rows(c, sql_accounts, "u_id:t,badge:t,updated_at:i", &accts, "tii", p->unit_code, after, upto);
+	json_array_foreach(accts, i, t) {
+		json_t *acct = NULL;
+		if (e || (e = auth_user_provision(c, js(t, "u_id"), &acct)))
+			break;
+		json_array_append_new(records, json_pack("{s:s,s:O,s:o}", "record", "account", "badge",
+							 json_object_get(t, "badge"), "account", acct));
+		int64_t at = json_integer_value(json_object_get(t, "updated_at"));
+		if (at > *cursor)
+			*cursor = at;
+	}
+	json_decref(accts);
 	return e;
 }
 
@@ -109,6 +131,9 @@ static const char sql_key_put[] =
 	"INSERT INTO mob_kit_keys (name, value) VALUES ('central_box_key', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value";
 static const char sql_user_id[] = "SELECT id FROM users WHERE badge = ?";
 static const char sql_unit_id[] = "SELECT id FROM units WHERE code = ?";
+static const char sql_kit_acct_put[] =
+	"INSERT INTO mob_kit_accounts (user_id, provisioned_at) VALUES (?, ?) ON CONFLICT (user_id) DO NOTHING";
+static const char sql_kit_acct_is[] = "SELECT COUNT(*) FROM mob_kit_accounts WHERE user_id = ?";
 static const char sql_tour_put[] =
 	"INSERT INTO mob_tours (id, unit_id, code, kit, vehicle, supervisor_id, starts_on, ends_on, status, notes,"
 	" created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'provisioned', ?, ?, ?) ON CONFLICT (id) DO NOTHING";
@@ -133,9 +158,10 @@ static sj_err local_id(db_conn *c, const char *sql, const char *key, char out[40
 }
 
 /* provision: the team members the kit has no account for are given central's
- * (badge, name, role, unit, language, password hash): an account the kit
- * already has is the kit's and is left as it is; a disabled one is not
- * created. *made counts the accounts made. */
+ * (badge, name, role, unit, language, password hash), listed in
+ * mob_kit_accounts (they follow central afterwards: apply_account); an
+ * account the kit already has of its own is the kit's and is left as it is;
+ * a disabled one is not created. *made counts the accounts made. */
 static sj_err provision(db_conn *c, json_t *team, int64_t *made)
 {
 	size_t i;
@@ -165,6 +191,7 @@ static sj_err provision(db_conn *c, json_t *team, int64_t *made)
 				  .detail = json_pack("{s:s,s:s?}", "badge", js(acct, "badge"), "role", js(m, "role"))};
 		e = e ? e : audit_append(c, &ae, NULL);
 		json_decref(ae.detail);
+		e = e ? e : db_run(c, sql_kit_acct_put, "ti", nid, clock_now_ms());
 		if (e)
 			return e;
 		(*made)++;
@@ -210,6 +237,58 @@ static sj_err apply_tour(db_conn *c, json_t *t, int64_t *applied)
 	return e;
 }
 
+/* apply_account: central's account of a team member changed. One the kit
+ * was provisioned with (mob_kit_accounts) takes central's password hash and
+ * status (disabled: its sessions end, it signs in no more); one the kit does
+ * not have yet is made as at provisioning; one of the kit's own is left. */
+static sj_err apply_account(db_conn *c, json_t *r, int64_t *applied)
+{
+	json_t *acct = json_object_get(r, "account");
+	const char *badge = js(acct, "badge");
+	if (!badge || !js(r, "badge") || strcmp(badge, js(r, "badge")) != 0)
+		return SJ_OK;
+	char uid[40];
+	sj_err e = local_id(c, sql_user_id, badge, uid);
+	if (e == SJ_ENOTFOUND) {
+		int64_t made = 0;
+		json_t *team = json_pack("[{s:s,s:O}]", "badge", badge, "account", acct);
+		e = team ? provision(c, team, &made) : SJ_ENOMEM;
+		json_decref(team);
+		*applied += made;
+		return e;
+	}
+	int64_t mine = 0;
+	e = e ? e : dbj_int(c, sql_kit_acct_is, &mine, "t", uid);
+	if (e || !mine)
+		return e;
+	json_t *cur = NULL;
+	if ((e = auth_user_provision(c, uid, &cur)))
+		return e;
+	bool pw = js(acct, "password_hash") && js(cur, "password_hash") &&
+		  strcmp(js(acct, "password_hash"), js(cur, "password_hash")) != 0;
+	const char *st = js(acct, "status");
+	bool status = st && js(cur, "status") && strcmp(st, js(cur, "status")) != 0 &&
+		      (strcmp(st, "active") == 0 || strcmp(st, "disabled") == 0);
+	json_decref(cur);
+	if (pw && (e = auth_user_set_password_hash(c, uid, js(acct, "password_hash"))) == SJ_EINVAL) {
+		e = SJ_OK;   /* not an argon2id hash: the kit keeps the one it has */
+		pw = false;
+	}
+	if (!e && status)
+		e = auth_user_set_status(c, badge, st);
+	if (e || (!pw && !status))
+		return e;
+	audit_entry ae = {.badge = "system", .role = "system", .action = "mobile.kit.account",
+			  .object_type = "user", .object_id = uid, .outcome = "ok",
+			  .detail = json_pack("{s:s,s:b,s:s?}", "badge", badge, "password", pw, "status",
+					      status ? st : NULL)};
+	e = audit_append(c, &ae, NULL);
+	json_decref(ae.detail);
+	if (!e)
+		(*applied)++;
+	return e;
+}
+
 sj_err mob_feed_kit_apply(db_conn *c, json_t *records, int64_t issued_at, int64_t *applied)
 {
 	(void)issued_at;
@@ -224,6 +303,8 @@ sj_err mob_feed_kit_apply(db_conn *c, json_t *records, int64_t issued_at, int64_
 			(*applied)++;
 		} else if (strcmp(k, "tour") == 0) {
 			e = apply_tour(c, r, applied);
+		} else if (strcmp(k, "account") == 0) {
+			e = apply_account(c, r, applied);
 		} else if (strcmp(k, "device") == 0) {
 			e = db_run(c, sql_dev_put, "tttttttit", js(r, "id"), js(r, "serial"), js(r, "kind"), js(r, "make"),
 				   js(r, "model"), js(r, "public_key"), js(r, "status"),

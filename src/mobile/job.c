@@ -1,8 +1,9 @@
 /* job.c — central's packet validation as a background job of `sijill serve`
  * (not a node): every mobile.validate_interval_s seconds (read again each
  * time) the packets the kits sent since are validated and deduplicated
- * (mob_validate_pending), in one write transaction with their audit entries;
- * an administrator may still ask for it at once (POST
+ * (mob_validate_pending: each packet's outcome in a short write transaction
+ * with its audit entry, rounds repeated at once while packets are left); an
+ * administrator may still ask for it at once (POST
  * /api/v1/mobile/packets/validate). A failed round (the ABIS unreachable)
  * writes nothing and is logged; the next round tries again (mobile.h). */
 #include "mobile/mobile.h"
@@ -26,19 +27,23 @@ static int64_t round_once(void)
 	if (db_acquire(g_db, &c) != SJ_OK)
 		return interval;
 	interval = settings_int(c, "mobile.validate_interval_s");
-	json_t *out = NULL;
-	sj_err e = db_begin(c, DB_WRITE);
-	e = e ? e : mob_validate_pending(c, &out);
-	e = e ? e : db_commit(c);
-	if (e) {
-		db_rollback(c);
-		log_msg(LOG_WARN, "mobile packet validation failed", json_pack("{s:s}", "error", sj_err_name(e)));
-	} else if (json_integer_value(json_object_get(out, "validated")) > 0) {
-		log_msg(LOG_INFO, "mobile packets validated",
-			json_pack("{s:O,s:O}", "accepted", json_object_get(out, "accepted"), "refused",
-				  json_object_get(out, "refused")));
+	for (bool more = true; more;) {
+		json_t *out = NULL;
+		sj_err e = mob_validate_pending(c, &out);
+		more = !e && json_is_true(json_object_get(out, "more"));
+		if (e) {
+			log_msg(LOG_WARN, "mobile packet validation failed", json_pack("{s:s}", "error", sj_err_name(e)));
+		} else if (json_integer_value(json_object_get(out, "validated")) > 0) {
+			log_msg(LOG_INFO, "mobile packets validated",
+				json_pack("{s:O,s:O}", "accepted", json_object_get(out, "accepted"), "refused",
+					  json_object_get(out, "refused")));
+		}
+		json_decref(out);
+		pthread_mutex_lock(&g_mu);
+		if (g_stop)
+			more = false;
+		pthread_mutex_unlock(&g_mu);
 	}
-	json_decref(out);
 	db_release(g_db, c);
 	return interval;
 }

@@ -55,6 +55,7 @@
 #define MOB_MAX_PACKET    (24 * 1024 * 1024)
 #define MOB_FINGERS       10
 #define MOB_DEDUP_SCORE   0.8  /* a person of the index this close is a candidate */
+#define MOB_ROUND_MS      10000 /* a validation round starts no packet after this long: asked again ("more") */
 
 extern const rec_desc mob_tour_rec, mob_stop_rec, mob_tours_rec, mob_booking_rec, mob_device_rec, mob_devices_rec;
 extern const rec_desc mob_enrolment_rec, mob_document_rec, mob_capture_rec, mob_captures_rec, mob_exception_rec;
@@ -250,11 +251,18 @@ SJ_MUST_USE sj_err mob_box_public_hex(char out[MOB_HASH_HEX + 1]);
  * "capture-signature", "capture-chain", "capture-quality" (a capture below
  * the rule's threshold that the kit marked accepted, or a position with
  * neither an accepted capture nor an exception), "packet-malformed" —
- * else accepted. *outcome (new) {outcome, reason, application_no}. */
+ * else accepted. c must be outside any transaction: the checks and the
+ * demographic dedup run in a read transaction, the ABIS call in none, the
+ * outcome with its audit entry in a short write transaction of its own.
+ * *outcome (new) {outcome, reason, application_no}; NULL when the packet
+ * was already validated (by another round). */
 SJ_MUST_USE sj_err mob_validate(db_conn *c, json_t *row, json_t **outcome);
-/* mob_validate_pending validates every packet row central holds
- * (xchg_rows, table mob_packets) not validated yet: *out (new)
- * {"items": [outcome], "validated", "accepted", "refused"}. */
+/* mob_validate_pending validates the packet rows central holds (xchg_rows,
+ * table mob_packets) not validated yet — at most 500, starting none after
+ * MOB_ROUND_MS — each by mob_validate (c outside any transaction), then
+ * records the kits' hand-overs in one short write: *out (new) {"items":
+ * [outcome], "validated", "accepted", "refused", "handed", "more" (packets
+ * are left: ask again)}. */
 SJ_MUST_USE sj_err mob_validate_pending(db_conn *c, json_t **out);
 /* mob_received_list: {"items": [received]} newest first. */
 SJ_MUST_USE sj_err mob_received_list(db_conn *c, json_t **out);
@@ -268,8 +276,8 @@ SJ_MUST_USE sj_err mob_received_status(db_conn *c, const char *id, json_t *in, j
 SJ_MUST_USE sj_err mob_adjudicate(db_conn *c, const char *id, json_t *in, json_t **out, const char **why);
 
 /* mob_job_start starts central's background validation (job.c): every
- * setting mobile.validate_interval_s seconds, mob_validate_pending in one
- * write transaction; nothing on a node (joined). mob_job_stop joins it. */
+ * setting mobile.validate_interval_s seconds, mob_validate_pending (its
+ * short transactions), again at once while it says "more"; nothing on a node (joined). mob_job_stop joins it. */
 SJ_MUST_USE sj_err mob_job_start(db *d);
 void mob_job_stop(void);
 
@@ -291,6 +299,10 @@ SJ_MUST_USE sj_err mob_dedup(db_conn *c, json_t *app, json_t **out);
  * reaches central for the images (config abis_reference_base; "": the
  * messages' referenceURL is empty). Before threads start. */
 void mob_abis_configure(const char *url, const char *reference_base);
+/* mob_device_configure sets the kit's capture device as the pages reach it
+ * (config device_url, loopback; "" none), sent with an application
+ * (device_url) for the hand-over page's 1:1 check. Before threads start. */
+void mob_device_configure(const char *url);
 /* mob_abis_ref_url writes MOSIP's referenceURL of referenceId ref:
  * base/api/v1/mobile/abis/<ref>?exp=<ms>&sig=<HMAC-SHA256 under a key
  * derived from central's box secret>, valid a day; false when central's box

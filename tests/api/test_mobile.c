@@ -747,6 +747,19 @@ static int sync_kit(void)
 	return rc;
 }
 
+/* repoint: central restarted on another port; the kit's join file follows */
+static void repoint(void)
+{
+	char path[PATH_MAX + 64], url[64];
+	snprintf(path, sizeof path, "%s.central", K.key);
+	json_t *j = json_load_file(path, 0, NULL);
+	assert_non_null(j);
+	snprintf(url, sizeof url, "http://127.0.0.1:%d", S.port);
+	json_object_set_new(j, "central", json_string(url));
+	assert_int_equal(json_dump_file(j, path, JSON_COMPACT), 0);
+	json_decref(j);
+}
+
 /* settle: what central writes is served once XCHG_FEED_SETTLE_MS old */
 static void settle(void)
 {
@@ -1016,23 +1029,73 @@ static void kit_tour_offline_to_central(void **st)
 	assert_int_equal(th_sql_int(&K, "SELECT COUNT(*) FROM mob_packets"), approved);
 	assert_int_equal(th_sql_int(&K, "SELECT COUNT(*) FROM xchg_outbox WHERE tbl = 'mob_packets'"), approved);
 
+	/* the kit's status of a sealed application: not sent yet, then sent once
+	 * central acknowledged its packet */
+	snprintf(path, sizeof path, "/api/v1/mobile/enrolments/%s", ids[0]);
+	r = th_request(&K, "GET", path, kchief, NULL, 0, NULL);
+	th_expect(&r, 200);
+	assert_string_equal(jget(r.json, "status"), "sealed");
+	assert_false(json_is_true(json_object_get(r.json, "sent")));
+	th_resp_free(&r);
 	/* back online: every approved packet reaches central, once (the sync twice) */
 	assert_int_equal(sync_kit(), 0);
 	assert_int_equal(sync_kit(), 0);
+	r = th_request(&K, "GET", path, kchief, NULL, 0, NULL);
+	th_expect(&r, 200);
+	assert_true(json_is_true(json_object_get(r.json, "sent")));
+	assert_true(json_is_null(json_object_get(r.json, "central_status")) || !json_object_get(r.json, "central_status"));
+	th_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/mobile/enrolments/%s", ids[3]);   /* rejected: never sent */
+	r = th_request(&K, "GET", path, kchief, NULL, 0, NULL);
+	th_expect(&r, 200);
+	assert_false(json_is_true(json_object_get(r.json, "sent")));
+	th_resp_free(&r);
 	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM xchg_rows WHERE tbl = 'mob_packets'"), approved);
+	/* central killed (-9) in the middle of a validation round: its job's
+	 * first round starts with the server; once some packets are recorded
+	 * and before all are, kill it. Each packet's outcome commits by itself,
+	 * so what was recorded stays and the rest is validated after the restart
+	 * (the job's first round again and the explicit rounds below, side by
+	 * side): every packet once. */
+	assert_int_equal(th_stop_server(&S), 0);
+	th_start_server(&S);
+	int64_t before_kill = 0;
+	for (int w = 0; w < 600 && before_kill == 0; w++) {
+		struct timespec t = {0, 50 * 1000 * 1000};
+		nanosleep(&t, NULL);
+		before_kill = th_sql_int(&S, "SELECT COUNT(*) FROM mob_received");
+	}
+	th_kill9(&S);
+	before_kill = th_sql_int(&S, "SELECT COUNT(*) FROM mob_received");
+	printf("# central killed with %lld of %d packets validated\n", (long long)before_kill, approved);
+	th_start_server(&S);
+	repoint();
+	struct timespec v0, v1;
+	clock_gettime(CLOCK_MONOTONIC, &v0);
 	/* central validates in rounds of at most 500 packets: until a round finds none */
-	json_int_t validated = 0, refused_at_central = 0, round_n;
+	json_int_t round_n;
 	do {
 		r = th_req(&S, "POST", "/api/v1/mobile/packets/validate", admin, NULL);
 		th_expect(&r, 200);
 		round_n = json_integer_value(json_object_get(r.json, "validated")) +
-			  json_integer_value(json_object_get(r.json, "refused"));
-		validated += json_integer_value(json_object_get(r.json, "validated"));
-		refused_at_central += json_integer_value(json_object_get(r.json, "refused"));
+			  (json_is_true(json_object_get(r.json, "more")) ? 1 : 0);
 		th_resp_free(&r);
+		if (round_n == 0 && th_sql_int(&S, "SELECT COUNT(*) FROM mob_received") < approved) {
+			struct timespec t = {0, 200 * 1000 * 1000};   /* the job holds the last ones */
+			nanosleep(&t, NULL);
+			round_n = 1;
+		}
 	} while (round_n > 0);
-	assert_int_equal(validated, approved);
-	assert_int_equal(refused_at_central, 3);
+	clock_gettime(CLOCK_MONOTONIC, &v1);
+	{
+		double secs = (double)(v1.tv_sec - v0.tv_sec) + (double)(v1.tv_nsec - v0.tv_nsec) / 1e9;
+		printf("# central validated %lld packets in %.1f s after the restart (%.1f/s)\n",
+		       (long long)(approved - before_kill), secs, secs > 0 ? (double)(approved - before_kill) / secs : 0.0);
+	}
+	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM mob_received"), approved);
+	assert_int_equal(th_sql_int(&S, "SELECT COUNT(DISTINCT packet_id) FROM mob_received"), approved);
+	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM mob_received WHERE outcome = 'refused'"), 3);
+	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM audit_log WHERE action = 'mobile.packet.validate'"), approved);
 	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM mob_received WHERE enrolment_id = '%s' AND reason = 'capture-signature'", bad_alter);
 	assert_int_equal(th_sql_int(&S, sql), 1);
 	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM mob_received WHERE enrolment_id = '%s' AND reason = 'device-unregistered'", bad_device);
@@ -1096,8 +1159,12 @@ static void kit_tour_offline_to_central(void **st)
 			identifies++;
 	}
 	pthread_mutex_unlock(&abis_mu);
-	assert_int_equal(inserts, (size_t)(approved - 3));
-	assert_int_equal(identifies, (size_t)(approved - 3));
+	/* once per accepted packet — but the one packet whose ABIS call had been
+	 * made when central was killed, before its outcome committed, is sent
+	 * again after the restart (the ABIS keeps an orphan referenceId that
+	 * maps back to nothing) */
+	assert_true(inserts >= (size_t)(approved - 3) && inserts <= (size_t)(approved - 3) + 1);
+	assert_int_equal(identifies, inserts);
 	static const char *const secrets[] = {"Benali", "Ben Ali", "بنعلي", "Amrani", "العمراني", "Salhi", "BE100200",
 					      "name", "cin", "birth", "father", "/EN-", "application_no", "address"};
 	for (size_t s_ = 0; s_ < sizeof secrets / sizeof secrets[0]; s_++)
@@ -1453,6 +1520,60 @@ static void team_accounts_provisioned(void **st)
 	settle();
 	assert_int_equal(sync_kit(), 0);
 	assert_int_equal(th_sql_int(&K, "SELECT COUNT(*) FROM audit_log WHERE action = 'mobile.kit.account'"), 1);
+
+	/* accounts change at central after the kit was provisioned: the next
+	 * exchange brings them. A new password: central's new hash replaces the
+	 * old on the kit (the old password no longer opens, the session the kit
+	 * had ends); the kit's own account (op-kit-08) stays the kit's. */
+	r = th_json(&K, "POST", "/api/v1/session", NULL, "{\"badge\":\"op-kit-07\",\"password\":\"Kit-Operator-2026!\"}");
+	th_expect(&r, 200);
+	otok = strdup(th_str(&r, "token"));
+	th_resp_free(&r);
+	const char *pw7[] = {"user", "passwd", "--badge", "op-kit-07", NULL};
+	if (th_cli_in(&S, "Changed-At-Central-2026!\n", out, sizeof out, pw7) != 0)
+		fail_msg("user passwd: %s", out);
+	const char *pw8[] = {"user", "passwd", "--badge", "op-kit-08", NULL};
+	if (th_cli_in(&S, "Central-Changed-8-2026!\n", out, sizeof out, pw8) != 0)
+		fail_msg("user passwd: %s", out);
+	settle();
+	assert_int_equal(sync_kit(), 0);
+	r = th_json(&K, "POST", "/api/v1/session", NULL, "{\"badge\":\"op-kit-07\",\"password\":\"Kit-Operator-2026!\"}");
+	th_expect(&r, 401);
+	th_resp_free(&r);
+	r = th_req(&K, "GET", "/api/v1/me", otok, NULL);
+	th_expect(&r, 401);   /* the session made with the old password ended */
+	th_resp_free(&r);
+	free(otok);
+	r = th_json(&K, "POST", "/api/v1/session", NULL, "{\"badge\":\"op-kit-07\",\"password\":\"Changed-At-Central-2026!\"}");
+	th_expect(&r, 200);
+	otok = strdup(th_str(&r, "token"));
+	th_resp_free(&r);
+	r = th_json(&K, "POST", "/api/v1/session", NULL, "{\"badge\":\"op-kit-08\",\"password\":\"Kit-Own-Pass-2026!\"}");
+	th_expect(&r, 200);
+	th_resp_free(&r);
+	assert_int_equal(th_sql_int(&K, "SELECT COUNT(*) FROM audit_log WHERE action = 'mobile.kit.account'"), 2);
+	/* disabled at central: the kit refuses the operator from the next
+	 * exchange on (its session ends, it signs in no more, it enrols no more) */
+	const char *dis7[] = {"user", "disable", "--badge", "op-kit-07", NULL};
+	if (th_cli_in(&S, "", out, sizeof out, dis7) != 0)
+		fail_msg("user disable: %s", out);
+	settle();
+	assert_int_equal(sync_kit(), 0);
+	assert_int_equal(th_sql_int(&K, "SELECT COUNT(*) FROM users WHERE badge = 'op-kit-07' AND status = 'disabled'"), 1);
+	body = applicant("Idrissi", "Salma", "الإدريسي", "سلمى", "1996-06-06", "first");
+	json_object_set_new(body, "tour_id", json_string(tid));
+	r = th_req(&K, "POST", "/api/v1/mobile/enrolments", otok, body);
+	th_expect(&r, 401);
+	th_resp_free(&r);
+	free(otok);
+	r = th_json(&K, "POST", "/api/v1/session", NULL, "{\"badge\":\"op-kit-07\",\"password\":\"Changed-At-Central-2026!\"}");
+	assert_true(r.status == 401 || r.status == 403);
+	th_resp_free(&r);
+	assert_int_equal(th_sql_int(&K, "SELECT COUNT(*) FROM audit_log WHERE action = 'mobile.kit.account'"), 3);
+	/* the same again: nothing more */
+	settle();
+	assert_int_equal(sync_kit(), 0);
+	assert_int_equal(th_sql_int(&K, "SELECT COUNT(*) FROM audit_log WHERE action = 'mobile.kit.account'"), 3);
 }
 
 /* central's box key travels in `sijill backup` (SQLite; a PostgreSQL central

@@ -13,7 +13,8 @@
 // operator's client posts the device's capture), each in Arabic and French.
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,10 +43,13 @@ async function client(base, badge) {
 const sha = (b) => createHash('sha256').update(b).digest('hex');
 const b64u = (b) => Buffer.from(b).toString('base64url');
 
+// image: the synthetic print of subject at position pos (nobody's finger)
+const image = (subject, pos) => Buffer.concat([Buffer.from('P5 24 24 255\n'),
+  createHash('sha512').update(`${subject}|${pos}`).digest(), Buffer.alloc(512, subject.length % 251)]);
+
 // capture: one SBI biometric signed by the test's device, chained from prev.
 function capture(key, txn, type, pos, subject, prev) {
-  const img = Buffer.concat([Buffer.from('P5 24 24 255\n'), createHash('sha512').update(`${subject}|${pos}`).digest(),
-    Buffer.alloc(512, subject.length % 251)]);
+  const img = image(subject, pos);
   const hash = sha(prev + sha(img));
   const header = b64u(JSON.stringify({ alg: 'EdDSA', typ: 'JWT', kid: 'SIM-BR-0001' }));
   const payload = b64u(JSON.stringify({ digitalId: { serialNo: 'SIM-BR-0001', type }, bioType: type, bioSubType: pos,
@@ -78,7 +82,39 @@ function cli(bin, args) {
   return r.stdout + r.stderr;
 }
 
-async function startKit(bin, central, base) {
+const freePort = () => new Promise((res, rej) => {
+  const s = createServer();
+  s.on('error', rej);
+  s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => res(port)); });
+});
+
+// startDevice: `sijill device-sim` on loopback with the test's device key
+// (the one registered at central) and the subjects' synthetic prints on
+// its sensor — the capture service the kit's hand-over page asks itself.
+async function startDevice(bin, key, subjects) {
+  const dir = mkdtempSync(join(tmpdir(), 'sijill-dev-'));
+  const seed = key.privateKey.export({ format: 'der', type: 'pkcs8' }).subarray(-32);
+  writeFileSync(join(dir, 'key'), `${seed.toString('hex')}\n`, { mode: 0o600 });
+  for (const s of subjects) {
+    mkdirSync(join(dir, 'img', s), { recursive: true });
+    for (const pos of FINGERS) writeFileSync(join(dir, 'img', s, `${pos}.pgm`), image(s, pos));
+  }
+  const port = await freePort();
+  const proc = spawn(bin, ['device-sim', '--port', String(port), '--key', join(dir, 'key'), '--images', join(dir, 'img'),
+    '--serial', 'SIM-BR-0001'], { stdio: ['ignore', 'ignore', 'ignore'] });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try { if ((await fetch(`${url}/device`, { method: 'POST', body: '{}' })).ok) break; } catch (e) { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url,
+    present: (subject) => fetch(`${url}/sim/present`, { method: 'POST', body: JSON.stringify({ subject }) }),
+    stop: () => { proc.kill('SIGTERM'); rmSync(dir, { recursive: true, force: true }); },
+  };
+}
+
+async function startKit(bin, central, base, device) {
   const dir = mkdtempSync(join(tmpdir(), 'sijill-kit-'));
   const db = join(dir, 'db');
   const key = join(dir, 'key');
@@ -88,7 +124,10 @@ async function startKit(bin, central, base) {
   cli(bin, ['init', '--db', db, '--demo', '--audit-key', key]);
   cli(bin, ['node', 'join', '--central', base, '--code', code, '--db', db, '--audit-key', key]);
   const portFile = join(dir, 'port');
-  const proc = spawn(bin, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--port-file', portFile, '--audit-key', key],
+  const conf = join(dir, 'conf');
+  writeFileSync(conf, device ? `device_url = ${device.url}\n` : '');
+  const proc = spawn(bin, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--port-file', portFile, '--audit-key', key,
+    '--config', conf],
     { env: process.env, stdio: ['ignore', 'ignore', 'ignore'] });
   for (let i = 0; i < 400 && !(existsSync(portFile) && readFileSync(portFile, 'utf8').trim()); i++) {
     await new Promise((r) => setTimeout(r, 50));
@@ -264,7 +303,8 @@ export default async function mobile({ test, newPage, loggedIn, setLangUI, shotB
   });
 
   await test('mobile: the hand-over on a kit — refused without a check, the supervisor\'s override by keyboard, the 1:1 check (Arabic and French)', async () => {
-    const kit = await startKit(bin, central, base);
+    const device = await startDevice(bin, state.key, ['ilyas', 'salima']);
+    const kit = await startKit(bin, central, base, device);
     try {
       await settleFeed();
       kit.sync();   /* provisioned: the tour, the device, central's key */
@@ -291,6 +331,25 @@ export default async function mobile({ test, newPage, loggedIn, setLangUI, shotB
         apps.push({ id: e.id, no: e.application_no, subject });
       }
       kit.sync();   /* the packets to central */
+      // the kit's badge says the packet left (central acknowledged it), not "sealed, waiting"
+      {
+        const page = await newPage(TABLET);
+        await page.context().clearCookies();
+        await page.goto(`${kit.base}/login`);
+        await page.waitForSelector('form.login-form');
+        await page.fill('input[name=badge]', 'demo-chief');
+        await page.fill('input[name=password]', PW);
+        await page.press('input[name=password]', 'Enter');
+        await page.waitForSelector('#logout');
+        await setLangUI(page, 'fr');
+        await page.goto(`${kit.base}/mobile/enrolments/${apps[0].id}`);
+        await page.waitForSelector('#enrolment-status');
+        const st = await page.getAttribute('#enrolment-status', 'data-status');
+        expect(st === 'sent', `the kit's badge once the packet left: ${st}`);
+        expect((await page.textContent('#enrolment-status')).includes('Transmise'), 'the badge says sent, in words');
+        await shotBoth(page, 'mobile-status-sent', '#enrolment-status');
+        await page.close();
+      }
       const admin = await client(base, 'demo-admin');
       await admin('POST', '/api/v1/mobile/packets/validate');
       const rec = await admin('GET', '/api/v1/mobile/received');
@@ -316,6 +375,7 @@ export default async function mobile({ test, newPage, loggedIn, setLangUI, shotB
       await page.goto(`${kit.base}/mobile/enrolments/${apps[0].id}`);
       await page.waitForSelector('#mobile-handover form');
       expect(await page.getAttribute('#central-status', 'data-status') === 'ready', 'central said ready');
+      expect(await page.getAttribute('#enrolment-status', 'data-status') === 'ready', 'the kit\'s badge says ready');
       await shotBoth(page, 'mobile-handover', '#mobile-handover form');
       await setLangUI(page, 'fr');
       await page.reload();
@@ -350,12 +410,28 @@ export default async function mobile({ test, newPage, loggedIn, setLangUI, shotB
       const done = await chief('GET', `/api/v1/mobile/enrolments/${apps[0].id}`);
       expect(done.handed_at && done.handover_check === 'override', `handed by override: ${done.handover_check}`);
       expect(await page.getAttribute('#handed', 'data-check') === 'override', 'the page says how');
+      expect(await page.getAttribute('#enrolment-status', 'data-status') === 'handed', 'the kit\'s badge says handed over');
       await shotBoth(page, 'mobile-handed-override', '#handed');
-      // the other: the 1:1 check — the operator's client asks the device for one finger
-      const other = await officer('GET', `/api/v1/mobile/enrolments/${apps[1].id}`);
-      const [one] = capture(state.key, `handover:${other.id}`, 'Finger', 'Right IndexFinger', apps[1].subject,
-        sha(''));
-      await officer('POST', `/api/v1/mobile/enrolments/${apps[1].id}/handover`, { biometrics: [one], pin_envelope: 'PIN-2026-000418' });
+      // the other: the 1:1 check from the page itself — it asks the kit's
+      // capture device (on loopback) for the finger chosen, keyboard only
+      await device.present(apps[1].subject);
+      for (const lang of ['ar', 'fr']) {
+        await setLangUI(page, lang);
+        await page.goto(`${kit.base}/mobile/enrolments/${apps[1].id}`);
+        await page.waitForSelector('#mobile-handover [name=check_finger]');
+        await shot(page, 'mobile-handover-check');
+      }
+      await page.focus('#mobile-handover [name=pin_envelope]');
+      await page.keyboard.type('PIN-2026-000418');
+      await tabTo(page, '#mobile-handover [name=check_finger]', 10);
+      await page.keyboard.press('ArrowDown');   /* the first finger captured at enrolment */
+      const finger = await page.$eval('#mobile-handover [name=check_finger]', (el) => el.value);
+      expect(finger === 'Right Thumb', `the finger chosen by keyboard: ${finger}`);
+      await tabTo(page, '#mobile-handover button[type=submit]', 10);
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('#handed');
+      const matched = await chief('GET', `/api/v1/mobile/enrolments/${apps[1].id}`);
+      expect(matched.handed_at && matched.handover_check === 'match', `handed after the page's 1:1 check: ${matched.handover_check}`);
       await page.goto(`${kit.base}/mobile/enrolments/${apps[1].id}`);
       await page.waitForSelector('#handed');
       expect(await page.getAttribute('#handed', 'data-check') === 'match', 'handed after the 1:1 check');
@@ -368,6 +444,7 @@ export default async function mobile({ test, newPage, loggedIn, setLangUI, shotB
       await page.close();
     } finally {
       await kit.stop();
+      device.stop();
     }
   });
 }

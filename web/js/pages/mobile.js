@@ -6,7 +6,7 @@
 // override with a reason) and a tour's figures.
 import { h } from '../dom.js';
 import { t, getLang, fmtDateTime } from '../i18n.js';
-import { api } from '../api.js';
+import { api, ApiError } from '../api.js';
 import { form, field } from '../forms.js';
 import { page, needs, table, link, badge } from '../ui.js';
 import { schemaFields, bodyFrom } from '../schemaform.js';
@@ -43,7 +43,34 @@ async function tours(ctx) {
 const ENROL_ORDER = ['request_type', 'last_name_lat', 'first_name_lat', 'last_name_ar', 'first_name_ar', 'sex',
   'birth_date', 'birth_place', 'birth_act_no', 'father_name', 'mother_name', 'address', 'commune', 'prior_cin',
   'declaration_no', 'guardian_name', 'guardian_cin', 'fee_ref'];
-const HANDOVER_ORDER = ['pin_envelope', 'old_card_collected', 'override_reason'];
+const HANDOVER_ORDER = ['pin_envelope', 'old_card_collected', 'check_finger', 'override_reason'];
+// the SBI positions of the ten fingers and their labels
+const FINGER_KEYS = {
+  'Right Thumb': 'right_thumb', 'Right IndexFinger': 'right_index', 'Right MiddleFinger': 'right_middle',
+  'Right RingFinger': 'right_ring', 'Right LittleFinger': 'right_little', 'Left Thumb': 'left_thumb',
+  'Left IndexFinger': 'left_index', 'Left MiddleFinger': 'left_middle', 'Left RingFinger': 'left_ring',
+  'Left LittleFinger': 'left_little',
+};
+const GENESIS = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';   // SHA-256("")
+
+// deviceCapture: the 1:1 check's finger, asked by this page of the kit's
+// capture device (SBI on loopback, config device_url): one capture of
+// position pos for the transaction "handover:<id>", chained from the genesis.
+async function deviceCapture(e, pos) {
+  let j;
+  try {
+    const res = await fetch(`${e.device_url}/capture`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ transactionId: `handover:${e.id}`, previousHash: GENESIS, bio: [{ type: 'Finger', bioSubType: [pos] }] }),
+    });
+    j = await res.json();
+  } catch (err) {
+    throw new ApiError(0, { code: 'device-unreachable' });
+  }
+  const b = ((j && j.biometrics) || [])[0];
+  if (!b || !b.data) throw new ApiError(0, { code: 'device-no-capture' });
+  return { data: b.data, hash: b.hash };
+}
 // ordered(fields, names): the schema's fields (alphabetical) in the form's order
 const ordered = (fields, names) => {
   const at = (f) => { const i = names.indexOf(f.dataset.field); return i < 0 ? names.length : i; };
@@ -130,6 +157,24 @@ async function tourPage(ctx) {
     await figures(tour));
 }
 
+// kitStatus: what became of the application as the kit knows it — its own
+// status until the packet left, then sent (central acknowledged the packet),
+// then what central's status feed said (received and being checked, in
+// production, ready, dispatched, or refused with its reason), and handed over.
+function kitStatus(e) {
+  if (e.handed_at) return { code: 'handed', key: 'mob_public.handed', tone: 'ok' };
+  if (e.central_status === 'refused') return { code: 'refused', key: 'mob_public.refused', tone: 'warn', reason: e.central_reason };
+  if (e.central_status) return { code: e.central_status, key: `mob_public.${e.central_status}`, tone: ['ready', 'dispatched'].includes(e.central_status) ? 'ok' : '' };
+  if (e.status === 'sealed' && e.sent) return { code: 'sent', key: 'mob_public.sealed', tone: '' };
+  return { code: e.status, key: `mob_enrolment_status.${e.status}`, tone: e.status === 'rejected' ? 'warn' : '' };
+}
+
+function kitBadge(e) {
+  const s = kitStatus(e);
+  return h('span', null, badge(s.key, s.tone),
+    s.reason ? h('span', { class: 'reason', id: 'central-reason', text: ` ${t(`mob_reason.${s.reason}`)}` }) : null);
+}
+
 async function enrolmentPage(ctx) {
   const e = await api('GET', at(M.enrolment, ctx.params.id));
   const ready = ['ready', 'dispatched'].includes(e.central_status) && !e.handed_at;
@@ -138,7 +183,7 @@ async function enrolmentPage(ctx) {
     h('section', { class: 'card' },
       h('dl', { class: 'facts' },
         h('dt', { text: t('mob_enrolment.application_no') }), h('dd', { class: 'num', dir: 'ltr', id: 'application-no', text: e.application_no }),
-        h('dt', { text: t('mob_enrolment.status') }), h('dd', { id: 'enrolment-status' }, badge(`mob_enrolment_status.${e.status}`, '')),
+        h('dt', { text: t('mob_enrolment.status') }), h('dd', { id: 'enrolment-status', 'data-status': kitStatus(e).code }, kitBadge(e)),
         h('dt', { text: t('mob_enrolment.request_type') }), h('dd', { text: t(`mob_request_type.${e.request_type}`) }),
         h('dt', { text: t('mob_enrolment.last_name_lat') }), h('dd', null, h('bdi', { text: `${e.last_name_lat} ${e.first_name_lat}` })),
         h('dt', { text: t('mob_enrolment.last_name_ar') }), h('dd', null, h('bdi', { text: `${e.last_name_ar} ${e.first_name_ar}` })),
@@ -154,10 +199,18 @@ async function enrolmentPage(ctx) {
     ready ? h('section', { class: 'card', id: 'mobile-handover' }, h('h2', { text: t('mobile.handover') }), form({
       submit: 'mobile.handover', label: 'mobile.handover',
       onSubmit: async (v) => {
-        await api('POST', `${at(M.enrolment, e.id)}/handover`, await bodyFrom('mob_handover.create', v));
+        const body = await bodyFrom('mob_handover.create', v);
+        if (v.check_finger) body.biometrics = [await deviceCapture(e, v.check_finger)];
+        await api('POST', `${at(M.enrolment, e.id)}/handover`, body);
         ctx.rerender();
       },
-    }, ...ordered(await schemaFields('mob_handover.create', { skip: ['biometrics'], extra: { old_card_collected: { type: 'checkbox' } } }), HANDOVER_ORDER))) : null,
+    }, ...ordered([...await schemaFields('mob_handover.create', { skip: ['biometrics'], extra: { old_card_collected: { type: 'checkbox' } } }),
+      ...(e.device_url ? [field({
+        name: 'check_finger', type: 'select', label: 'mob_handover.check_finger',
+        options: [['', 'mob_handover.no_check'], ...(e.captures || [])
+          .filter((c) => c.modality === 'finger' && c.accepted && FINGER_KEYS[c.position])
+          .map((c) => [c.position, `mob_finger.${FINGER_KEYS[c.position]}`])],
+      })] : [])], HANDOVER_ORDER))) : null,
     e.handed_at ? h('p', { id: 'handed', 'data-check': e.handover_check,
       text: `${t('mob_enrolment.handed_at')} ${fmtDateTime(e.handed_at)} · ${t(`mob_handover_check.${e.handover_check}`)}` }) : null);
 }
