@@ -13,7 +13,8 @@
 # usage: sh bench/audited_read.sh [SECS] [CONNS]    (default 10 s, 32)
 #   BIN (default build/sijill), THREADS (server threads, default 48), MAXCONN
 #   (--max-connections, default THREADS: one connection per worker thread),
-#   BACKENDS (default "sqlite pg").
+#   BACKENDS (default "sqlite pg"), PERF (a path prefix: perf record -g of the
+#   server during its measured run, PERF-<backend>.data).
 set -eu
 secs=${1:-10}
 conns=${2:-32}
@@ -142,9 +143,15 @@ for backend in $backends; do
 	b1=$(metric sijill_audit_batches_total); e1=$(metric sijill_audit_batched_entries_total)
 	f1=$(metric sijill_db_log_flushes_total)
 	sc0=$(cpu_ticks "$spid")
+	ppid=""
+	if [ -n "${PERF:-}" ]; then
+		perf record ${PERF_OPTS:--g} -o "$PERF-$backend.data" -p "$spid" -- sleep "$secs" >/dev/null 2>&1 &
+		ppid=$!
+	fi
 	wrk -t2 -c"$conns" -d"${secs}s" --latency -H "Authorization: Bearer $token" "$base/api/v1/cases/$case_id" \
 		>"$tmp/wrk-sijill-$backend.txt"
 	sc1=$(cpu_ticks "$spid")
+	[ -n "$ppid" ] && wait "$ppid"
 	b2=$(metric sijill_audit_batches_total); e2=$(metric sijill_audit_batched_entries_total)
 	f2=$(metric sijill_db_log_flushes_total)
 	bmax=$(metric sijill_audit_batch_max)
