@@ -304,7 +304,7 @@ static int cmd_load(const char *uri, long n)
 		static const char *const cols[] = {
 			"id, unknown, last_name_lat, birth_date, nationality, home_unit_id, created_at, updated_at",
 			"id, number, unit_id, year, seq, frame, class, status, occurred_from, summary, created_by, created_at,"
-			" updated_at",
+			" updated_at, commune, lat_e6, lon_e6, opj_id",
 			"id, case_id, offence_code, offence_version, class, label_fr, label_ar, category, added_at, added_by",
 			"id, case_id, person_id, role, added_at, added_by",
 			"id, case_id, unit_id, person_id, regime, ground, rule_id, started_at, deadline_at, extensions, status,"
@@ -345,10 +345,11 @@ static int cmd_load(const char *uri, long n)
 					break;
 				case 1:
 					snprintf(num, sizeof num, "B/%ld", i);
-					e = db_copy_row(cp, "tttiitttittii", id, num, unit, (int64_t)year, (int64_t)i,
+					e = db_copy_row(cp, "tttiitttittiitiit", id, num, unit, (int64_t)year, (int64_t)i,
 							flagrant ? "flagrant" : "preliminary", OFF[off].cls,
 							cancelled ? "cancelled" : referred ? "referred" : "under_investigation",
-							occ, "Affaire générée par le banc d'essai", user, at, at);
+							occ, "Affaire générée par le banc d'essai", user, at, at, "Casablanca",
+							(int64_t)33573110, (int64_t)-7589843, user);
 					rows[1]++;
 					break;
 				case 2:

@@ -54,6 +54,10 @@ if [ "${SKIP_PG:-0}" != 1 ]; then
 	else
 		pgdir="/tmp/pg-bench-stats-$$"  # the postgres user must reach it: not under mktemp -d (0700)
 		admin=$(sh "$root/tests/pg-cluster.sh" start "$pgdir")
+		# a bulk load of millions of rows: checkpoints by size every 1 GB of
+		# WAL would write the same pages again and again (a throwaway cluster)
+		psql "$admin" -qc "ALTER SYSTEM SET max_wal_size = '16GB'" -c "ALTER SYSTEM SET checkpoint_timeout = '1h'" \
+			-c "SELECT pg_reload_conf()" >/dev/null
 	fi
 	db_uri() { printf '%s' "$admin" | sed "s|/[^/?]*\(?.*\)\{0,1\}$|/$1\1|"; }
 	name="bench_stats_$$"
