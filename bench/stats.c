@@ -141,8 +141,9 @@ static void make_units(db_conn *c, char ids[ARRONDISSEMENTS][ID_LEN + 1])
  * the bench's history is not to be sent anywhere) and their secondary
  * indexes dropped, built again once the rows are in (SQLite: dropped and
  * made again from their text; PostgreSQL: triggers disabled, indexes
- * dropped and made again from pg_indexes). The enum checks, the unique keys,
- * the foreign keys and the "as at" born rows stay as they are. */
+ * dropped and made again from pg_indexes, foreign keys dropped and added
+ * back, which validates them). The enum checks, the unique keys and the "as
+ * at" born rows stay as they are. */
 #define LOADED_TABLES "'persons', 'cases', 'case_offences', 'case_persons', 'custodies', 'referrals'"
 static const char *const pg_triggers[][2] = {{"cases", "stats_cases"},
 					     {"case_offences", "stats_case_offences"},
@@ -163,15 +164,19 @@ static json_t *triggers_off(db_conn *c, bool pg)
 			snprintf(sql, sizeof sql, "ALTER TABLE %s DISABLE TRIGGER %s", pg_triggers[i][0], pg_triggers[i][1]);
 			e = db_exec(c, sql);
 		}
+		/* the foreign keys too, as pg_restore does: each row's look-ups
+		 * become one validating join per key when it is added back */
 		e = e ? e : dbj_rows(c,
-				     "SELECT indexname AS name, indexdef AS sql FROM pg_indexes WHERE schemaname = current_schema()"
-				     " AND tablename IN (" LOADED_TABLES ") AND indexname NOT IN (SELECT conname FROM pg_constraint)",
+				     "SELECT 'DROP INDEX ' || indexname AS name, indexdef AS sql FROM pg_indexes"
+				     " WHERE schemaname = current_schema() AND tablename IN (" LOADED_TABLES ")"
+				     " AND indexname NOT IN (SELECT conname FROM pg_constraint) UNION ALL"
+				     " SELECT 'ALTER TABLE ' || conrelid::regclass || ' DROP CONSTRAINT ' || conname,"
+				     " 'ALTER TABLE ' || conrelid::regclass || ' ADD CONSTRAINT ' || conname || ' '"
+				     " || pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'f'"
+				     " AND conrelid::regclass::text IN (" LOADED_TABLES ")",
 				     "name:t,sql:t", &saved, "");
-		for (size_t i = 0; !e && i < json_array_size(saved); i++) {
-			snprintf(sql, sizeof sql, "DROP INDEX %s",
-				 json_string_value(json_object_get(json_array_get(saved, i), "name")));
-			e = db_exec(c, sql);
-		}
+		for (size_t i = 0; !e && i < json_array_size(saved); i++)
+			e = db_exec(c, json_string_value(json_object_get(json_array_get(saved, i), "name")));
 		if (e)
 			die("disable triggers", e);
 		return saved;
