@@ -479,9 +479,12 @@ static int cmd_report(const char *uri, int year)
 			die(why ? why : "figures", e);
 		cases = (int64_t)json_integer_value(json_object_get(json_object_get(fig, "totals"), "cases"));
 		json_decref(fig);
-		e = db_begin(c, DB_READ);
-		e = e ? e : stats_quality_count(c, NULL, &qt, &qn);
-		db_rollback(c);
+		/* the quality count once: it reads every case (tens of seconds at
+		 * millions of cases), the best of three would triple that */
+		e = round ? SJ_OK : db_begin(c, DB_READ);
+		e = e || round ? e : stats_quality_count(c, NULL, &qt, &qn);
+		if (!round)
+			db_rollback(c);
 		int64_t t2 = clock_monotonic_us();
 		if (e)
 			die("quality", e);
@@ -497,7 +500,7 @@ static int cmd_report(const char *uri, int year)
 		json_decref(rows);
 		double r = (double)(t1 - t0) / 1e3, q = (double)(t2 - t1) / 1e3, g = (double)(t3 - t2) / 1e3;
 		best_r = r < best_r ? r : best_r;
-		best_q = q < best_q ? q : best_q;
+		best_q = round ? best_q : q;
 		best_g = g < best_g ? g : best_g;
 	}
 	printf("{\"bench\":\"stats-report\",\"backend\":\"%s\",\"year\":%d,\"cases_counted\":%lld,"
