@@ -65,14 +65,15 @@ sj_err periodic_start(const char *name, periodic_fn fn, void *arg, periodic **ou
 		free(p);
 		return SJ_EINTERNAL;
 	}
+	*out = p;   /* before the thread: a round may ask periodic_stopping(*out) */
 	if (pthread_create(&p->thread, NULL, run, p) != 0) {
+		*out = NULL;
 		pthread_mutex_destroy(&p->mu);
 		pthread_cond_destroy(&p->cv);
 		free(p);
 		return SJ_EINTERNAL;
 	}
-	pthread_setname_np(p->thread, name);   /* seen in top -H, gdb; truncated to 15 bytes */
-	*out = p;
+	pthread_setname_np(p->thread, name);   /* seen in top -H, gdb; at most 15 bytes */
 	return SJ_OK;
 }
 
@@ -106,4 +107,14 @@ int64_t periodic_rounds(periodic *p)
 	int64_t n = p->rounds;
 	pthread_mutex_unlock(&p->mu);
 	return n;
+}
+
+bool periodic_stopping(periodic *p)
+{
+	if (!p)
+		return false;
+	pthread_mutex_lock(&p->mu);
+	bool s = p->stop;
+	pthread_mutex_unlock(&p->mu);
+	return s;
 }

@@ -15,6 +15,7 @@
 #ifndef SJ_PERIODIC_H
 #define SJ_PERIODIC_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/err.h"
@@ -27,8 +28,9 @@ typedef int64_t (*periodic_fn)(void *arg);
 
 /* periodic_start starts the job named name (a static string, for the log)
  * running fn(arg): the first round at once. On success *out is the job, owned
- * by the caller until periodic_stop; SJ_ENOMEM / SJ_EINTERNAL otherwise (no
- * thread left behind). */
+ * by the caller until periodic_stop — set before the thread starts, so a round
+ * may read it; SJ_ENOMEM / SJ_EINTERNAL otherwise (*out NULL, no thread left
+ * behind). name: at most 15 bytes (the thread's name). */
 SJ_MUST_USE sj_err periodic_start(const char *name, periodic_fn fn, void *arg, periodic **out);
 /* periodic_wake makes the job run its next round now (after the current one
  * ends, when one is running). p may be NULL. */
@@ -36,6 +38,9 @@ void periodic_wake(periodic *p);
 /* periodic_stop asks the job to stop, waits for its current round to end,
  * joins its thread and frees p. p may be NULL. */
 void periodic_stop(periodic *p);
+/* periodic_stopping: true once periodic_stop was called — for a round that
+ * loops over a backlog, to end early. */
+bool periodic_stopping(periodic *p);
 /* periodic_rounds: how many rounds the job has finished (tests, metrics). */
 int64_t periodic_rounds(periodic *p);
 
