@@ -177,8 +177,10 @@ export default async function mobile({ test, newPage, loggedIn, setLangUI, shotB
     const want = ['request_type', 'last_name_lat', 'first_name_lat', 'last_name_ar', 'first_name_ar', 'sex', 'birth_date',
       'birth_place', 'birth_act_no', 'father_name', 'mother_name', 'address', 'commune'];
     expect(JSON.stringify(order.slice(0, want.length)) === JSON.stringify(want), `the form's order: ${order.join(' ')}`);
+    // no request type is chosen for the operator (schema.js: "choose…" first)
+    expect(await page.inputValue('#mobile-enrol select[name=request_type]') === '', 'a request type is chosen by default');
     const steps = [
-      ['input[name=last_name_lat]', 'Ouazzani'], ['input[name=first_name_lat]', 'Zineb'],
+      ['select[name=request_type]', 'ArrowDown'], ['input[name=last_name_lat]', 'Ouazzani'], ['input[name=first_name_lat]', 'Zineb'],
       ['input[name=last_name_ar]', 'الوزاني'], ['input[name=first_name_ar]', 'زينب'], ['select[name=sex]', 'ArrowDown'],
       ['input[name=birth_date]', '15031990'], ['input[name=birth_place]', 'El Brouj'], ['input[name=birth_act_no]', '771/1990'],
       ['input[name=father_name]', 'Ahmed'], ['input[name=mother_name]', 'Khadija'],

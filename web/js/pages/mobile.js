@@ -9,7 +9,7 @@ import { t, getLang, fmtDateTime } from '../i18n.js';
 import { api, ApiError } from '../api.js';
 import { form, field } from '../forms.js';
 import { page, needs, table, link, badge } from '../ui.js';
-import { schemaFields, bodyFrom } from '../schemaform.js';
+import { recordForm } from '../schema.js';
 
 const M = {
   tours: '/api/v1/mobile/tours',
@@ -43,7 +43,8 @@ async function tours(ctx) {
 const ENROL_ORDER = ['request_type', 'last_name_lat', 'first_name_lat', 'last_name_ar', 'first_name_ar', 'sex',
   'birth_date', 'birth_place', 'birth_act_no', 'father_name', 'mother_name', 'address', 'commune', 'prior_cin',
   'declaration_no', 'guardian_name', 'guardian_cin', 'fee_ref'];
-const HANDOVER_ORDER = ['pin_envelope', 'old_card_collected', 'check_finger', 'override_reason'];
+// the hand-over's own fields; the 1:1 check's finger goes after the old card
+const HANDOVER_ORDER = ['pin_envelope', 'old_card_collected', 'override_reason'];
 // the SBI positions of the ten fingers and their labels
 const FINGER_KEYS = {
   'Right Thumb': 'right_thumb', 'Right IndexFinger': 'right_index', 'Right MiddleFinger': 'right_middle',
@@ -71,20 +72,19 @@ async function deviceCapture(e, pos) {
   if (!b || !b.data) throw new ApiError(0, { code: 'device-no-capture' });
   return { data: b.data, hash: b.hash };
 }
-// ordered(fields, names): the schema's fields (alphabetical) in the form's order
-const ordered = (fields, names) => {
-  const at = (f) => { const i = names.indexOf(f.dataset.field); return i < 0 ? names.length : i; };
-  return [...fields].sort((a, b) => at(a) - at(b));
-};
-
 async function enrolForm(ctx, tour) {
   const communes = (await api('GET', M.communes)).communes || [];
   const ar = getLang() === 'ar';
   const options = [['', 'msg.choose'], ...communes.map((c) => [c.code, ar ? c.name_ar : c.name_fr, true])];
+  const sf = recordForm('mob_enrolment.create', ENROL_ORDER, {
+    commune: { type: 'select', options }, address: { wide: true }, request_type: { wide: true },
+    last_name_lat: { dir: 'ltr' }, first_name_lat: { dir: 'ltr' }, last_name_ar: { dir: 'rtl' }, first_name_ar: { dir: 'rtl' },
+    prior_cin: { dir: 'ltr' }, guardian_cin: { dir: 'ltr' }, birth_act_no: { dir: 'ltr' }, declaration_no: { dir: 'ltr' }, fee_ref: { dir: 'ltr' },
+  });
   return form({
-    submit: 'mobile.enrol', label: 'mobile.new_application', draft: `${ctx.user.badge}.mobile.new`,
+    submit: 'mobile.enrol', label: 'mobile.new_application', draft: `${ctx.user.badge}.mobile.new`, check: sf.check,
     onSubmit: async (v) => {
-      const body = { ...(await bodyFrom('mob_enrolment.create', v)), tour_id: tour.id, docs: [] };
+      const body = sf.body(v, { tour_id: tour.id, docs: [] });
       for (const k of ['birth_extract', 'residence_certificate', 'old_card', 'loss_declaration', 'guardian_card']) {
         if (v[`doc.${k}`]) body.docs.push({ kind: k, number: v[`doc.${k}`] });
       }
@@ -92,7 +92,7 @@ async function enrolForm(ctx, tour) {
       ctx.go(`/mobile/enrolments/${encodeURIComponent(r.id)}`);
     },
   },
-  ...ordered(await schemaFields('mob_enrolment.create', { skip: ['tour_id'], extra: { commune: { type: 'select', options }, address: { wide: true }, request_type: { wide: true } } }), ENROL_ORDER),
+  ...sf.fields,
   // the documents by number; the server's error on "docs" is shown under the first
   h('fieldset', { class: 'wide', 'data-field': 'docs' }, h('legend', { text: t('mob_enrolment.docs') }), h('div', { class: 'grid' },
     ['birth_extract', 'residence_certificate', 'old_card', 'loss_declaration', 'guardian_card'].map((k) =>
@@ -178,6 +178,7 @@ function kitBadge(e) {
 async function enrolmentPage(ctx) {
   const e = await api('GET', at(M.enrolment, ctx.params.id));
   const ready = ['ready', 'dispatched'].includes(e.central_status) && !e.handed_at;
+  const hf = recordForm('mob_handover.create', HANDOVER_ORDER, { override_reason: { wide: true } });
   return page('mob.receipt.title', ctx,
     h('p', { class: 'back' }, link(`/mobile/tours/${encodeURIComponent(e.tour_id)}`, e.tour_code, 'num')),
     h('section', { class: 'card' },
@@ -198,19 +199,20 @@ async function enrolmentPage(ctx) {
     })) : null,
     ready ? h('section', { class: 'card', id: 'mobile-handover' }, h('h2', { text: t('mobile.handover') }), form({
       submit: 'mobile.handover', label: 'mobile.handover',
+      check: hf.check,
       onSubmit: async (v) => {
-        const body = await bodyFrom('mob_handover.create', v);
+        const body = hf.body(v);
         if (v.check_finger) body.biometrics = [await deviceCapture(e, v.check_finger)];
         await api('POST', `${at(M.enrolment, e.id)}/handover`, body);
         ctx.rerender();
       },
-    }, ...ordered([...await schemaFields('mob_handover.create', { skip: ['biometrics'], extra: { old_card_collected: { type: 'checkbox' } } }),
+    }, ...hf.under().slice(0, 2),
       ...(e.device_url ? [field({
         name: 'check_finger', type: 'select', label: 'mob_handover.check_finger',
         options: [['', 'mob_handover.no_check'], ...(e.captures || [])
           .filter((c) => c.modality === 'finger' && c.accepted && FINGER_KEYS[c.position])
           .map((c) => [c.position, `mob_finger.${FINGER_KEYS[c.position]}`])],
-      })] : [])], HANDOVER_ORDER))) : null,
+      })] : []), ...hf.under().slice(2))) : null,
     e.handed_at ? h('p', { id: 'handed', 'data-check': e.handover_check,
       text: `${t('mob_enrolment.handed_at')} ${fmtDateTime(e.handed_at)} · ${t(`mob_handover_check.${e.handover_check}`)}` }) : null);
 }
