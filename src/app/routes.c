@@ -359,6 +359,12 @@ const route app_routes[] = {
 	ROUTE("POST", "/api/v1/cases/{id}/persons", WRITERS, 0, api_case_person_add,
 	      "Add a person to a case with a role", "cases", BODY(case_person_rec), REPLY(case_person_rec),
 	      AUDIT("case.person", "person")),
+	ROUTE("POST", "/api/v1/cases/{id}/protections", WRITERS, ROUTE_OPJ, api_case_protection_add,
+	      "Protect a witness's or a victim's identity in the case (loi 37-10: ground, prosecutor's authorisation)",
+	      "cases", BODY(case_protection_rec), REPLY(case_protection_rec), AUDIT("case.protection", "case")),
+	ROUTE("POST", "/api/v1/cases/{id}/protections/{n}/reveal", HUMANS, 0, api_case_protection_reveal,
+	      "Reveal a protected identity to the case's OPJ or chief (purpose, look-up limit, audited)", "cases",
+	      BODY(case_reveal_rec), REPLY(case_protection_rec), AUDIT("case.protection.reveal", "person")),
 	ROUTE("POST", "/api/v1/cases/{id}/persons/{pid}/removal", WRITERS, 0, api_case_person_remove,
 	      "Remove a person (or one role) added to a case by mistake, with a reason kept in history", "cases",
 	      BODY(case_person_removal_rec), REPLY(case_rec), AUDIT("case.person-removal", "person")),
@@ -612,7 +618,7 @@ const rec_desc *const app_records[] = {
 	/* complaints and cases */
 	&complaint_rec, &complaint_disposition_rec, &complaint_list_rec, &case_rec, &case_offence_rec, &case_withdrawal_rec,
 	&case_person_rec, &case_status_rec, &case_assign_rec, &case_event_rec, &case_history_rec, &case_list_rec,
-	&person_page_rec, &case_person_removal_rec, &case_find_rec, &pv_rec, &pv_summary_rec, &custody_rec, &custody_extension_rec, &custody_rights_rec,
+	&person_page_rec, &case_person_removal_rec, &case_protection_rec, &case_reveal_rec, &case_find_rec, &pv_rec, &pv_summary_rec, &custody_rec, &custody_extension_rec, &custody_rights_rec,
 	&custody_end_rec, &custody_deadlines_rec, &custody_register_rec, &custody_daily_rec, &seizure_rec,
 	&seizure_transfer_rec, &referral_rec, &referral_outcome_rec, &referral_competent_rec, &seal_key_rec, &seal_revoke_rec,
 	/* registers and look-ups */

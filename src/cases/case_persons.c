@@ -43,7 +43,8 @@ REC_ENUM_DEF_PUBLIC(case_person_roles, "prole", "complainant", "victim", "suspec
 	X(V, national_lookup, BOOL, 0, 0, NULL, OUT) \
 	X(V, owner_unit, CODE, 1, UNIT_CODE_MAX, NULL, OUT) \
 	X(V, not_applied, ARRAY, 0, CASE_PERSON_FIELDS_MAX, NULL, OUT) \
-	X(V, alerts, ARRAY, 0, SJ_MAX_ALERTS, &reg_alert_rec, OUT)
+	X(V, alerts, ARRAY, 0, SJ_MAX_ALERTS, &reg_alert_rec, OUT) \
+	X(V, protected_n, INT, 1, 1000000, NULL, OUT | NULLABLE)
 
 static void case_person_check(json_t *p, const char *prefix, json_t *errs)
 {
@@ -329,17 +330,23 @@ sj_err case_person_has_role(db_conn *c, const char *case_id, const char *person_
 
 /* Another unit's person shows in a case as a person search shows them
  * (shown_nationally): the rest of the record only when the person's home
- * unit is the case's unit or below it. */
+ * unit is the case's unit or below it. A person whose identity is protected
+ * in the case (protect.c, loi 37-10) shows as its pseudonym's number only:
+ * no id, no name, nothing of the record (the reveal is its own route). */
 #define OWN_SQL "substr(COALESCE(hu.path, ''), 1, length(cu.path)) = cu.path"
-#define OWN_COL(col) " CASE WHEN " OWN_SQL " THEN p." col " END AS " col
+#define OWN_COL(col) " CASE WHEN " OWN_SQL " AND pr.n IS NULL THEN p." col " END AS " col
+#define SHOWN(col) " CASE WHEN pr.n IS NULL THEN " col " END"
 static const char sql_case_persons[] =
-	"SELECT cp.person_id AS person_id, cp.role AS role, cp.note AS note, cp.added_at AS added_at, p.cin AS cin,"
-	" p.unknown AS unknown, p.first_name_ar AS first_name_ar, p.last_name_ar AS last_name_ar,"
-	" p.first_name_lat AS first_name_lat, p.last_name_lat AS last_name_lat, p.father_name AS father_name,"
-	OWN_COL("mother_name") ", p.birth_date AS birth_date," OWN_COL("birth_place") ", p.sex AS sex,"
-	OWN_COL("nationality") "," OWN_COL("address") "," OWN_COL("phone") "," OWN_COL("description")
+	"SELECT" SHOWN("cp.person_id") " AS person_id, cp.role AS role," SHOWN("cp.note") " AS note,"
+	" cp.added_at AS added_at," SHOWN("p.cin") " AS cin," SHOWN("p.unknown") " AS unknown,"
+	SHOWN("p.first_name_ar") " AS first_name_ar," SHOWN("p.last_name_ar") " AS last_name_ar,"
+	SHOWN("p.first_name_lat") " AS first_name_lat," SHOWN("p.last_name_lat") " AS last_name_lat,"
+	SHOWN("p.father_name") " AS father_name," OWN_COL("mother_name") "," SHOWN("p.birth_date") " AS birth_date,"
+	OWN_COL("birth_place") "," SHOWN("p.sex") " AS sex," OWN_COL("nationality") "," OWN_COL("address") ","
+	OWN_COL("phone") "," OWN_COL("description") ", pr.n AS protected_n"
 	" FROM case_persons cp JOIN persons p ON p.id = cp.person_id JOIN cases c ON c.id = cp.case_id"
 	" JOIN units cu ON cu.id = c.unit_id LEFT JOIN units hu ON hu.id = p.home_unit_id"
+	" LEFT JOIN case_protections pr ON pr.case_id = cp.case_id AND pr.person_id = cp.person_id"
 	" WHERE cp.case_id = ? AND cp.removed_at IS NULL ORDER BY cp.added_at, cp.id";
 
 sj_err case_persons(db_conn *c, const char *case_id, json_t **out)
@@ -357,7 +364,10 @@ static const char sql_person_cases[] =
 	" CASE WHEN c.status = 'cancelled' OR COALESCE((SELECT f.outcome FROM referrals f WHERE f.case_id = c.id"
 	" ORDER BY f.sent_at DESC, f.id DESC LIMIT 1), '') = 'no_further_action' THEN 0 ELSE 1 END AS stands"
 	" FROM case_persons cp JOIN cases c ON c.id = cp.case_id JOIN units u ON u.id = c.unit_id"
-	" WHERE cp.person_id = ? AND cp.removed_at IS NULL ORDER BY cp.added_at, cp.id";
+	" WHERE cp.person_id = ? AND cp.removed_at IS NULL"
+	/* a case where the identity is protected does not name the person (loi 37-10) */
+	" AND NOT EXISTS (SELECT 1 FROM case_protections pr WHERE pr.case_id = cp.case_id AND pr.person_id = cp.person_id)"
+	" ORDER BY cp.added_at, cp.id";
 
 sj_err case_person_page(db_conn *c, const sj_actor *a, const char *person_id, json_t **out, const char **why)
 {

@@ -453,7 +453,17 @@ sj_err print_pv_html(json_t *pv, i18n_lang lang, buf *b)
 		e = e ? e : esc(b, jstr(pv, "corrects"));
 		e = e ? e : buf_adds(b, "</bdi></p>\n");
 	}
-	if (!e && json_is_object(person))
+	int64_t protected_n = json_integer_value(json_object_get(pv, "protected_n"));
+	if (!e && protected_n) {
+		/* an identity protected in the case (loi 37-10): its pseudonym only */
+		char pseudo[160];
+		snprintf(pseudo, sizeof pseudo, "%s %lld", L(lang, "person.protected"), (long long)protected_n);
+		e = buf_adds(b, "<h2>");
+		e = e ? e : esc(b, L(lang, "doc.identity"));
+		e = e ? e : buf_adds(b, "</h2>\n<table class=\"fields\">\n");
+		e = e ? e : row(b, lang, "person.name", pseudo);
+		e = e ? e : buf_adds(b, "</table>\n");
+	} else if (!e && json_is_object(person))
 		e = identity(b, lang, person);
 	if (!e && json_is_object(k))
 		e = custody_part(b, lang, k);

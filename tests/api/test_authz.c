@@ -299,6 +299,11 @@ static const probe PROBES[] = {
 	{"PUT", "/api/v1/cases/{id}/assignee", "/api/v1/cases/${case}/assignee", true, "{\"opj\":\"mx-opj-b\"}", false},
 	{"POST", "/api/v1/cases/{id}/persons", "/api/v1/cases/${case}/persons", true,
 	 "{\"role\":\"witness\",\"person\":{\"last_name_lat\":\"Matrice\",\"first_name_lat\":\"Temoin\"}}", false},
+	{"POST", "/api/v1/cases/{id}/protections", "/api/v1/cases/${case}/protections", true,
+	 "{\"person_id\":\"${person}\",\"ground\":\"menaces\",\"decided_at\":1700000000000,"
+	 "\"authority_code\":\"TPI-CASA-PENAL\",\"authorisation_reference\":\"PR-1\"}", false},
+	{"POST", "/api/v1/cases/{id}/protections/{n}/reveal", "/api/v1/cases/${case}/protections/1/reveal", true,
+	 "{\"purpose\":\"another unit tries\"}", false},
 	{"POST", "/api/v1/cases/{id}/persons/{pid}/removal", "/api/v1/cases/${case}/persons/${person}/removal", true,
 	 "{\"reason\":\"added by mistake\"}", false},
 	{"GET", "/api/v1/find", "/api/v1/find?q=AR", false, NULL, true},

@@ -1334,6 +1334,135 @@ static void retention_purges_what_the_rule_says(void **st)
 	assert_int_equal(rc, 0);
 }
 
+/* Item 9: a witness's identity protected in the case (loi 37-10): the
+ * decision's refusals, the pseudonym everywhere the case is read (the case,
+ * its PVs, the printed PV, the person page), and the reveal to the case's
+ * OPJ only, with a purpose, audited with its subject. */
+static void witness_identity_protected(void **st)
+{
+	(void)st;
+	char cas[37], sus[37], wit[37], pv[37], path[256];
+	new_case("preliminary", "CP-505", cas);
+	add_person(cas, "suspect", sus);
+	th_resp r = req("POST", P(path, "/api/v1/cases/%s/persons", cas), officer,
+			json_pack("{s:s,s:{s:s,s:s,s:s,s:s}}", "role", "witness", "person", "cin", "BK991177",
+				  "last_name_lat", "Temoinsecret", "first_name_lat", "Hamid", "birth_date", "1980-01-01",
+				  "sex", "M"));
+	th_expect(&r, 201);
+	snprintf(wit, sizeof wit, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	draft_pv(cas, "hearing_witness", wit, NULL, 0, pv);
+	long long now = now_ms();
+#define PROTECT(who, pid, at, office) \
+	req("POST", P(path, "/api/v1/cases/%s/protections", cas), who, \
+	    json_pack("{s:s,s:s,s:I,s:s,s:s}", "person_id", pid, "ground", "Menaces de représailles", "decided_at", \
+		      (json_int_t)(at), "authority_code", office, "authorisation_reference", "PR-2026-77"))
+	r = PROTECT(opj, sus, now - HOUR, "TPI-CASA-PENAL");
+	expect_problem(&r, 422, "protection-not-for-role");
+	th_resp_free(&r);
+	r = PROTECT(opj, wit, now + HOUR, "TPI-CASA-PENAL");
+	expect_problem(&r, 422, "protection-in-future");
+	th_resp_free(&r);
+	r = PROTECT(opj, wit, now - HOUR, "NO-SUCH-OFFICE");
+	expect_problem(&r, 422, "protection-authority-unknown");
+	th_resp_free(&r);
+	r = PROTECT(officer, wit, now - HOUR, "TPI-CASA-PENAL"); /* the decision is an OPJ's */
+	th_expect(&r, 403);
+	th_resp_free(&r);
+	char sql[300];
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM case_protections WHERE case_id = '%s'", cas);
+	assert_int_equal(th_sql_int(&S, sql), 0);
+	r = PROTECT(opj, wit, now - HOUR, "TPI-CASA-PENAL");
+	th_expect(&r, 201);
+	assert_int_equal(jint(r.json, "n"), 1);
+	assert_null(json_object_get(r.json, "person_id"));
+	th_resp_free(&r);
+	r = PROTECT(opj, wit, now - HOUR, "TPI-CASA-PENAL");
+	expect_problem(&r, 409, "protection-recorded");
+	th_resp_free(&r);
+#undef PROTECT
+
+	/* the case: the pseudonym's number, no id, nothing of the record */
+	r = req("GET", P(path, "/api/v1/cases/%s", cas), officer, NULL);
+	th_expect(&r, 200);
+	assert_null(strstr(r.body, "Temoinsecret"));
+	assert_null(strstr(r.body, "BK991177"));
+	assert_null(strstr(r.body, wit));
+	size_t i;
+	json_t *o;
+	int protected_rows = 0;
+	json_array_foreach(json_object_get(r.json, "persons"), i, o) {
+		if (jint(o, "protected_n") == 1) {
+			protected_rows++;
+			assert_string_equal(jget(o, "role"), "witness");
+		} else {
+			assert_string_equal(jget(o, "person_id"), sus);
+		}
+	}
+	assert_int_equal(protected_rows, 1);
+	th_resp_free(&r);
+	/* the PV, sealed, read and printed in both languages */
+	r = seal(pv);
+	th_expect(&r, 200);
+	th_resp_free(&r);
+	r = req("GET", P(path, "/api/v1/pvs/%s", pv), officer, NULL);
+	th_expect(&r, 200);
+	assert_int_equal(jint(r.json, "protected_n"), 1);
+	assert_true(json_is_true(json_object_get(json_object_get(r.json, "seal"), "verified")));
+	assert_null(strstr(r.body, "Temoinsecret"));
+	assert_null(strstr(r.body, "BK991177"));
+	th_resp_free(&r);
+	r = req("GET", P(path, "/api/v1/pvs/%s/print?lang=fr", pv), officer, NULL);
+	th_expect(&r, 200);
+	assert_non_null(strstr(r.body, "Témoin protégé n° 1"));
+	assert_null(strstr(r.body, "Temoinsecret"));
+	assert_null(strstr(r.body, "TEMOINSECRET"));
+	assert_null(strstr(r.body, "BK991177"));
+	th_resp_free(&r);
+	r = req("GET", P(path, "/api/v1/pvs/%s/print?lang=ar", pv), officer, NULL);
+	th_expect(&r, 200);
+	assert_non_null(strstr(r.body, "شاهد محمي رقم 1"));
+	assert_null(strstr(r.body, "BK991177"));
+	th_resp_free(&r);
+	/* the person page does not link the person to the case: their only
+	 * case is this one, so it is not the unit's to read */
+	r = req("GET", P(path, "/api/v1/persons/%s", wit), officer, NULL);
+	th_expect(&r, 403);
+	th_resp_free(&r);
+
+	/* the reveal: the case's OPJ only, with a purpose */
+	r = req("POST", P(path, "/api/v1/cases/%s/protections/1/reveal", cas), officer,
+		json_pack("{s:s}", "purpose", "Curiosité"));
+	expect_problem(&r, 403, "reveal-not-case-opj");
+	th_resp_free(&r);
+	r = req("POST", P(path, "/api/v1/cases/%s/protections/1/reveal", cas), opj, json_object());
+	assert_true(r.status == 400 || r.status == 422);
+	th_resp_free(&r);
+	r = req("POST", P(path, "/api/v1/cases/%s/protections/7/reveal", cas), opj,
+		json_pack("{s:s}", "purpose", "Confrontation ordonnée"));
+	expect_problem(&r, 404, "protection-not-found");
+	th_resp_free(&r);
+	r = req("POST", P(path, "/api/v1/cases/%s/protections/1/reveal", cas), opj,
+		json_pack("{s:s}", "purpose", "Confrontation ordonnée par le parquet"));
+	th_expect(&r, 200);
+	json_t *p = json_object_get(r.json, "person");
+	assert_string_equal(jget(p, "last_name_lat"), "Temoinsecret");
+	assert_string_equal(jget(p, "cin"), "BK991177");
+	assert_string_equal(jget(r.json, "ground"), "Menaces de représailles");
+	th_resp_free(&r);
+	snprintf(sql, sizeof sql,
+		 "SELECT COUNT(*) FROM audit_log WHERE action = 'case.protection.reveal' AND object_id = '%s'"
+		 " AND purpose = 'Confrontation ordonnée par le parquet' AND outcome = 'ok'",
+		 wit);
+	assert_int_equal(th_sql_int(&S, sql), 1);
+	/* the refusals left no entry of a reveal that happened */
+	snprintf(sql, sizeof sql,
+		 "SELECT COUNT(*) FROM audit_log WHERE action = 'case.protection.reveal' AND outcome = 'ok'"
+		 " AND object_id = '%s'",
+		 wit);
+	assert_int_equal(th_sql_int(&S, sql), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1352,6 +1481,7 @@ int main(void)
 		cmocka_unit_test(seized_items_deposited_on_referral),
 		cmocka_unit_test(walk_day_sealed),
 		cmocka_unit_test(retention_purges_what_the_rule_says),
+		cmocka_unit_test(witness_identity_protected),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

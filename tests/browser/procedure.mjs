@@ -282,4 +282,45 @@ export default async function procedureTests(h) {
     expect(en.length === 0, `English on the Arabic main courante: ${en.join(' | ')}`);
     await page.close();
   });
+
+  await test('procedure: a witness identity protected (loi 37-10) — the pseudonym on the case page, the reveal with a purpose', async () => {
+    const page = await newPage();
+    await loggedIn(page, 'demo-opj');
+    await setLangUI(page, 'fr');
+    const c = await api(page, 'POST', '/api/v1/cases', { frame: 'preliminary', offences: [{ code: 'CP-505' }], summary: 'Vol, un témoin menacé', opj: 'demo-opj' });
+    expect(c.status === 201, `case: ${c.status} ${JSON.stringify(c.json)}`);
+    const w = await api(page, 'POST', `/api/v1/cases/${c.json.id}/persons`, { role: 'witness', person: { cin: 'BK771299', last_name_lat: 'Sahraoui', first_name_lat: 'Karim', last_name_ar: 'الصحراوي', first_name_ar: 'كريم', birth_date: '1985-02-03', sex: 'M' } });
+    expect(w.status === 201, `witness: ${w.status} ${JSON.stringify(w.json)}`);
+    await page.goto(`${h.base()}/cases/${c.json.id}`);
+    await page.waitForSelector('#s-persons table');
+    const box = page.locator('#s-persons details.add', { hasText: 'Protéger' });
+    await box.locator('summary').click();
+    await box.locator('select[name="person_id"]').selectOption(w.json.id);
+    await box.locator('textarea[name="ground"], input[name="ground"]').fill('Menaces de représailles contre le témoin');
+    await box.locator('input[name="decided_at"]').fill(await local(page, Date.now() - 3600 * 1000));
+    await page.waitForFunction(() => document.querySelectorAll('#s-persons select[name=authority_code] option').length > 1, null, { timeout: 8000 });
+    await box.locator('select[name="authority_code"]').selectOption('TPI-CASA-PENAL');
+    await box.locator('input[name="authorisation_reference"]').fill('PR-2026-901');
+    await box.locator('button[type=submit]').click();
+    await page.waitForFunction(() => document.querySelector('#s-persons table')?.textContent.includes('Témoin protégé n° 1'), null, { timeout: 8000 })
+      .catch(async (e) => { throw new Error(`${e.message}: ${await page.textContent('#s-persons')}`); });
+    const txt = await page.textContent('#s-persons table');
+    expect(!txt.includes('Sahraoui') && !txt.includes('BK771299'), `the protected name is not on the case page: ${txt}`);
+    await h.shotBoth(page, 'procedure-protected-witness', '#s-persons table');
+    await setLangUI(page, 'ar');
+    await page.reload();
+    await page.waitForSelector('#s-persons table');
+    expect((await page.textContent('#s-persons table')).includes('شاهد محمي رقم 1'), 'the pseudonym in Arabic');
+    await setLangUI(page, 'fr');
+    await page.reload();
+    await page.waitForSelector('#s-persons table');
+    await page.locator('#s-persons span.protected button').click();
+    const dlg = page.locator('dialog[open], .dialog').last();
+    await dlg.locator('textarea[name="purpose"], input[name="purpose"]').fill('Audition de confrontation demandée par le parquet');
+    await dlg.locator('button[type=submit]').click();
+    await page.waitForFunction(() => document.querySelector('.revealed')?.textContent.includes('Sahraoui'), null, { timeout: 8000 })
+      .catch(async (e) => { throw new Error(`${e.message}: ${await page.textContent('body')}`); });
+    await h.shot(page, 'procedure-protected-reveal');
+    await page.close();
+  });
 }

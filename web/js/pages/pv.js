@@ -44,7 +44,13 @@ function templateFacts(pv, b) {
 
 // pvPerson(pv, c): the person the PV is about — the sealed snapshot, else the
 // case's person with that id.
+function whoName(p) {
+  return p.protected_n ? `${t('person.protected')} ${p.protected_n}` : personName(p);
+}
+
 export function pvPerson(pv, c) {
+  // a protected identity (loi 37-10): its pseudonym only
+  if (pv.protected_n) return { protected_n: pv.protected_n };
   const snap = 'content' in pv && pv.content ? pv.content.person : null;
   if (snap) return snap;
   if (!pv.person_id || !c) return null;
@@ -58,7 +64,7 @@ function sealPreview(pv, c) {
   return h('div', { class: 'seal-preview' },
     h('dl', { class: 'facts' },
       h('dt', { text: t('pv.number') }), h('dd', null, h('bdi', { dir: 'ltr', class: 'num', text: pv.number })),
-      h('dt', { text: t('pv.person') }), h('dd', null, h('bdi', { text: p ? personName(p) : '—' })),
+      h('dt', { text: t('pv.person') }), h('dd', null, h('bdi', { text: p ? whoName(p) : '—' })),
       h('dt', { text: t('pv.place') }), h('dd', null, h('bdi', { text: pv.place || '—' })),
       h('dt', { text: t('pv.read-back') }), h('dd', { text: b.read_back ? t('msg.yes') : t('msg.no') }),
       h('dt', { text: t('pv.signature') }), h('dd', { text: b.signature ? t(`sig.${b.signature}`) : '—' })),
@@ -83,7 +89,7 @@ export async function render(ctx) {
     h('dt', { text: t('pv.type') }), h('dd', { text: t(`pvtype.${pv.type}`) }),
     h('dt', { text: t('pv.status') }), h('dd', null, badge(`pvstatus.${pv.status}`, sealed ? 'ok' : '')),
     h('dt', { text: t('case.frame') }), h('dd', { text: pv.frame ? t(`frame.${pv.frame}`) : '—' }),
-    h('dt', { text: t('pv.person') }), h('dd', null, h('bdi', { text: person ? personName(person) : '—' })),
+    h('dt', { text: t('pv.person') }), h('dd', null, h('bdi', { text: person ? whoName(person) : '—' })),
     h('dt', { text: t('pv.drafter') }), h('dd', null, h('bdi', { text: [pv.drafter_name, pv.drafter_rank].filter(Boolean).join(' — ') || '—' })),
     h('dt', { text: t('pv.act_at') }), h('dd', { text: fmtDateTime(pv.act_at) }),
     pv.corrects ? [h('dt', { text: t('pv.corrects') }), h('dd', null, link(`/pvs/${encodeURIComponent(pv.corrects)}`, t('pv.corrected-pv')))] : null,
