@@ -1463,6 +1463,73 @@ static void witness_identity_protected(void **st)
 	assert_int_equal(th_sql_int(&S, sql), 1);
 }
 
+/* Item 4: a minor victim is named on the case page of those who work the
+ * case (its unit's writers) and masked everywhere else: the case read by a
+ * national analyst, the person page, a person search. */
+static void minor_victim_masked(void **st)
+{
+	(void)st;
+	char cas[37], minor[37], adult[37], path[256];
+	new_case("preliminary", "CP-505", cas);
+	th_resp r = req("POST", P(path, "/api/v1/cases/%s/persons", cas), officer,
+			json_pack("{s:s,s:{s:s,s:s,s:s,s:s}}", "role", "victim", "person", "last_name_lat", "Mineurvictime",
+				  "first_name_lat", "Ilyas", "birth_date", "2013-04-04", "sex", "M"));
+	th_expect(&r, 201);
+	snprintf(minor, sizeof minor, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	r = req("POST", P(path, "/api/v1/cases/%s/persons", cas), officer,
+		json_pack("{s:s,s:{s:s,s:s,s:s,s:s}}", "role", "victim", "person", "last_name_lat", "Majeurvictime",
+			  "first_name_lat", "Omar", "birth_date", "1970-04-04", "sex", "M"));
+	th_expect(&r, 201);
+	snprintf(adult, sizeof adult, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	char *analyst = th_login(&S, "demo-analyst");
+	/* who works the case reads the names */
+	r = req("GET", P(path, "/api/v1/cases/%s", cas), officer, NULL);
+	th_expect(&r, 200);
+	assert_non_null(strstr(r.body, "Mineurvictime"));
+	th_resp_free(&r);
+	r = req("GET", P(path, "/api/v1/persons/%s", minor), officer, NULL);
+	th_expect(&r, 200);
+	assert_string_equal(th_str(&r, "last_name_lat"), "Mineurvictime");
+	th_resp_free(&r);
+	/* a national analyst reads the case without the minor's name */
+	r = req("GET", P(path, "/api/v1/cases/%s", cas), analyst, NULL);
+	th_expect(&r, 200);
+	assert_null(strstr(r.body, "Mineurvictime"));
+	assert_non_null(strstr(r.body, "Majeurvictime"));
+	size_t i;
+	json_t *o;
+	int masked = 0;
+	json_array_foreach(json_object_get(r.json, "persons"), i, o) if (strcmp(jget(o, "masked"), "minor_victim") == 0)
+	{
+		masked++;
+		assert_string_equal(jget(o, "person_id"), minor);
+	}
+	assert_int_equal(masked, 1);
+	th_resp_free(&r);
+	r = req("GET", P(path, "/api/v1/persons/%s", minor), analyst, NULL);
+	th_expect(&r, 200);
+	assert_null(strstr(r.body, "Mineurvictime"));
+	assert_string_equal(th_str(&r, "masked"), "minor_victim");
+	th_resp_free(&r);
+	r = req("GET", P(path, "/api/v1/persons/%s", adult), analyst, NULL);
+	th_expect(&r, 200);
+	assert_string_equal(th_str(&r, "last_name_lat"), "Majeurvictime");
+	th_resp_free(&r);
+	/* a person search: the analyst finds the record, not the name */
+	r = req("GET", "/api/v1/persons/search?q=Mineurvictime%20Ilyas&purpose=enquete%20nationale", analyst, NULL);
+	th_expect(&r, 200);
+	assert_null(strstr(r.body, "Mineurvictime"));
+	assert_non_null(strstr(r.body, minor));
+	th_resp_free(&r);
+	r = req("GET", "/api/v1/persons/search?q=Mineurvictime%20Ilyas&purpose=enquete%20locale", officer, NULL);
+	th_expect(&r, 200);
+	assert_non_null(strstr(r.body, "Mineurvictime"));
+	th_resp_free(&r);
+	free(analyst);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1482,6 +1549,7 @@ int main(void)
 		cmocka_unit_test(walk_day_sealed),
 		cmocka_unit_test(retention_purges_what_the_rule_says),
 		cmocka_unit_test(witness_identity_protected),
+		cmocka_unit_test(minor_victim_masked),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
