@@ -742,7 +742,7 @@ static void minors_procedure(void **st)
 static void wanted_notice_needs_order(void **st)
 {
 	(void)st;
-	static const char base[] = "{\"reference\":\"PR-W-%d\",\"issuing_authority\":\"%s\",\"offence\":\"vol qualifié\","
+	static const char base[] = "{\"reference\":\"PR-W-%d\",\"issuing_authority\":\"%s\",\"offence_code\":\"CP-505\",\"offence\":\"vol qualifié\","
 				   "\"danger\":\"high\",\"last_name_lat\":\"Haddaoui\",\"first_name_lat\":\"Karim\"%s}";
 	char body[600], tail[300];
 	long long before = th_sql_int(&S, "SELECT COUNT(*) FROM wanted_notices");
@@ -776,6 +776,33 @@ static void wanted_notice_needs_order(void **st)
 	assert_non_null(strstr(r.body, "\"authority_code\":\"TPI-CASA-PENAL\""));
 	assert_non_null(strstr(r.body, "\"order_reference\":\"PR/2026/77\""));
 	th_resp_free(&r);
+	/* the offence is an entry of the catalogue, not free text (item 5):
+	 * a code not in it, or none, is refused and nothing is written */
+	before = th_sql_int(&S, "SELECT COUNT(*) FROM wanted_notices");
+	r = th_json(&S, "POST", "/api/v1/registers/wanted", opj,
+		    "{\"reference\":\"PR-W-6\",\"issuing_authority\":\"Parquet\",\"authority_code\":\"TPI-CASA-PENAL\","
+		    "\"order_reference\":\"PR/2026/78\",\"order_date\":\"2026-11-20\",\"offence_code\":\"CP-99999\","
+		    "\"danger\":\"high\",\"last_name_lat\":\"Haddaoui\"}");
+	expect_problem(&r, 422, "wanted-offence-unknown");
+	th_resp_free(&r);
+	r = th_json(&S, "POST", "/api/v1/registers/wanted", opj,
+		    "{\"reference\":\"PR-W-7\",\"issuing_authority\":\"Parquet\",\"authority_code\":\"TPI-CASA-PENAL\","
+		    "\"order_reference\":\"PR/2026/78\",\"order_date\":\"2026-11-20\",\"offence\":\"n'importe quoi\","
+		    "\"danger\":\"high\",\"last_name_lat\":\"Haddaoui\"}");
+	th_expect(&r, 400);
+	assert_non_null(strstr(r.body, "\"field\":\"offence_code\""));
+	th_resp_free(&r);
+	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM wanted_notices"), before);
+	/* the code alone: the notice reads the catalogue's label in both languages */
+	r = th_json(&S, "POST", "/api/v1/registers/wanted", opj,
+		    "{\"reference\":\"PR-W-8\",\"issuing_authority\":\"Parquet\",\"authority_code\":\"TPI-CASA-PENAL\","
+		    "\"order_reference\":\"PR/2026/79\",\"order_date\":\"2026-11-20\",\"offence_code\":\"CP-392\","
+		    "\"danger\":\"high\",\"last_name_lat\":\"Haddaoui\"}");
+	th_expect(&r, 201);
+	th_resp_free(&r);
+	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM wanted_notices WHERE reference = 'PR-W-8' AND offence_code = "
+					"'CP-392' AND offence LIKE 'Meurtre%'"),
+			 1);
 }
 
 /* A search PV at 23:30 legal time without a recorded exception is refused;
