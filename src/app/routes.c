@@ -576,6 +576,9 @@ const route app_routes[] = {
 	ROUTE("POST", "/api/v1/users/{badge}/minors-officer", ROLE_ADMIN, 0, api_proc_minor_officer,
 	      "Designate an OPJ charged with minors (CPP 460: a minor is retained only by one)", "procedure",
 	      BODY(proc_minor_officer_rec), REPLY(proc_minor_officer_rec), AUDIT("proc.minors-officer", "user")),
+	ROUTE("GET", "/api/v1/minors-officers", ROLE_ADMIN | ROLE_CHIEF, 0, api_proc_minor_officers,
+	      "The OPJs charged with minors in my scope (shown on the users list)", "procedure",
+	      REPLY(proc_minor_officers_rec), AUDIT("proc.minors-officers.read", "unit")),
 	ROUTE("GET", "/api/v1/custody-grounds", HUMANS, 0, api_proc_grounds,
 	      "The grounds of a garde à vue (art 66-1, reference data)", "procedure", REPLY(proc_grounds_rec)),
 	ROUTE("GET", "/api/v1/persons/{id}/retention", HUMANS, 0, api_proc_person_retention,
@@ -649,7 +652,7 @@ const rec_desc *const app_records[] = {
 	/* the rest of judicial police procedure */
 	&proc_avis_rec, &proc_instruction_rec, &proc_execution_rec, &proc_case_rec, &proc_right_rec,
 	&proc_session_rec, &proc_register_entry_rec, &proc_line_rec, &proc_day_rec, &proc_day_seal_rec,
-	&proc_tombstone_rec, &proc_retention_run_rec, &proc_summons_rec, &proc_summons_outcome_rec, &proc_ground_rec, &proc_grounds_rec, &proc_visa_rec, &proc_visas_rec, &proc_minor_officer_rec, &proc_retention_part_rec, &proc_person_retention_rec, &seizure_fate_rec,
+	&proc_tombstone_rec, &proc_retention_run_rec, &proc_summons_rec, &proc_summons_outcome_rec, &proc_ground_rec, &proc_grounds_rec, &proc_visa_rec, &proc_visas_rec, &proc_minor_officer_rec, &proc_minor_officers_rec, &proc_retention_part_rec, &proc_person_retention_rec, &seizure_fate_rec,
 	/* the exchange with central */
 	&xchg_enrol_rec, &xchg_batch_rec, &xchg_ack_rec, &xchg_nodes_rec, &xchg_status_rec, &xchg_node_rec,
 	&xchg_digest_rec, &xchg_pull_rec, &xchg_feed_answer_rec,
