@@ -91,7 +91,8 @@ REC_ENUM_DEF(pv_statuses, "pvstatus", "draft", "sealed");
 	X(V, seal_signature, TEXT, 0, 0, NULL, 0) \
 	X(V, seal, JSON, 0, 0, NULL, OUT) \
 	X(V, sealer_id, ID, 0, 36, NULL, 0) \
-	X(V, protected_n, INT, 1, 1000000, NULL, OUT | NULLABLE)
+	X(V, protected_n, INT, 1, 1000000, NULL, OUT | NULLABLE) \
+	X(V, template, JSON, 0, 0, NULL, OUT | NULLABLE)
 static const rec_field pv_fields[] = {REC_ID_FIELD, PV_FIELDS(REC_FIELD)};
 const rec_desc pv_rec = REC_DESC("pv", "pvs", pv_fields, NULL);
 
@@ -361,8 +362,12 @@ sj_err pv_load_templates(db_conn *c, json_t *root, int *added)
 	json_array_foreach(json_object_get(root, "templates"), i, t) {
 		if (!version || !jstr(t, "type") || !json_is_array(json_object_get(t, "requires")))
 			return SJ_EINVAL;
-		json_t *rule = json_pack("{s:O,s:O?}", "requires", json_object_get(t, "requires"), "min_lines",
-					 json_object_get(t, "min_lines"));
+		/* fields: what the editor offers and the print shows, in order;
+		 * print_before: those printed before the statements (pv_read
+		 * serves both as the PV's "template") */
+		json_t *rule = json_pack("{s:O,s:O?,s:O?,s:O?}", "requires", json_object_get(t, "requires"), "min_lines",
+					 json_object_get(t, "min_lines"), "fields", json_object_get(t, "fields"),
+					 "print_before", json_object_get(t, "print_before"));
 		char *txt = rule ? jdump_dumps(rule, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 		json_decref(rule);
 		if (!txt)
@@ -646,9 +651,8 @@ sj_err pv_get(db_conn *c, const char *id, json_t **out)
 	return pv_load(c, id, out, &broken);
 }
 
-/* mask_protected replaces the person of PV pv by its pseudonym's number
- * when the person's identity is protected in case case_id (protect.c, loi
- * 37-10): the read and the print show "protected witness n" only. The seal
+/* mask_protected replaces the person of PV pv by its pseudonym's number when
+ * the identity is protected in case case_id (protect.c, loi 37-10); the seal
  * was verified on the content as sealed, before this. */
 static sj_err mask_protected(db_conn *c, const char *case_id, json_t *pv)
 {
@@ -667,6 +671,27 @@ static sj_err mask_protected(db_conn *c, const char *case_id, json_t *pv)
 	return SJ_OK;
 }
 
+/* with_template attaches the type's template of data/pv_templates.json
+ * ({fields, print_before}): the editor and the print are laid out by it. */
+static sj_err with_template(db_conn *c, json_t *pv)
+{
+	json_t *row = NULL;
+	sj_err e = dbj_one(c, sql_tpl_get, "rule:t", &row, "t", jstr(pv, "type"));
+	if (e == SJ_ENOTFOUND)
+		return SJ_OK;
+	if (e)
+		return e;
+	json_t *rule = json_loads(jstr(row, "rule") ? jstr(row, "rule") : "", 0, NULL);
+	json_decref(row);
+	if (!rule)
+		return SJ_EINTERNAL;
+	json_t *fields = json_object_get(rule, "fields"), *before = json_object_get(rule, "print_before");
+	json_object_set_new(pv, "template", json_pack("{s:O,s:O}", "fields", fields ? fields : json_array(),
+						      "print_before", before ? before : json_array()));
+	json_decref(rule);
+	return SJ_OK;
+}
+
 sj_err pv_read(db_conn *c, const sj_actor *a, const char *id, json_t **out, const char **why)
 {
 	*out = NULL;
@@ -675,6 +700,7 @@ sj_err pv_read(db_conn *c, const sj_actor *a, const char *id, json_t **out, cons
 	sj_err e = case_ref_of(c, a, sql_case_of, id, "pv-not-found", false, &r, why);
 	e = e ? e : pv_load(c, id, out, &broken);
 	e = e ? e : mask_protected(c, r.id, *out);
+	e = e ? e : with_template(c, *out);
 	/* a seal that does not verify is shown as broken and flagged to the auditors */
 	if (!e && broken && (e = seal_flag_broken(c, a, "pv", id, broken))) {
 		json_decref(*out);

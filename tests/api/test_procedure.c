@@ -1254,7 +1254,22 @@ static void retention_purges_what_the_rule_says(void **st)
 	assert_int_equal(th_sql(&S, "INSERT INTO retention_rules (code, version, kind, outcome, keep_days, effective_from,"
 				    " uncertain, source, loaded_at) VALUES ('RET-TEST-GAV-30J', 'test', 'custody_register', 'ended',"
 				    " 30, '2026-01-01', 1, 'test', 0), ('RET-TEST-MC-30J', 'test', 'main_courante', 'sealed', 30,"
+				    " '2026-01-01', 1, 'test', 0), ('RET-TEST-HIT-30J', 'test', 'register_hit', 'any', 30,"
 				    " '2026-01-01', 1, 'test', 0)"), 0);
+	/* two hits of the registers (another module's records, item 5): one
+	 * recorded now, one in 10 days (after the cut): only the first goes */
+	long long real = now_ms();
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO hits (id, at, register, record_id, owner_unit_id, source, entered, score, actor_unit_id)"
+		 " SELECT 'hit-old-1', %lld, 'wanted', 'w-x', id, 'lookup', 'Test', 900, id FROM units WHERE code = '" UNIT "'",
+		 real);
+	assert_int_equal(th_sql(&S, sql), 0);
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO hits (id, at, register, record_id, owner_unit_id, source, entered, score, actor_unit_id)"
+		 " SELECT 'hit-young-1', %lld, 'wanted', 'w-x', id, 'lookup', 'Test', 900, id FROM units WHERE code = '" UNIT "'",
+		 real + 10 * day_ms);
+	assert_int_equal(th_sql(&S, sql), 0);
+	long long old_hits = th_sql_int(&S, "SELECT COUNT(*) FROM hits WHERE id <> 'hit-young-1'");
 	long long off = 20 * day_ms;
 	th_set_clock(&S, off);
 	login_all();
@@ -1318,7 +1333,13 @@ static void retention_purges_what_the_rule_says(void **st)
 	assert_int_equal(th_sql_int(&S, sql), 0);
 	/* the job ran once for the day, as the system, audited with its tombstones */
 	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM audit_log WHERE action = 'retention.run' AND badge = 'system'"), 1);
-	assert_int_equal(th_sql_int(&S, "SELECT MAX(tombstones) FROM retention_job_runs"), (long long)(reg + mc));
+	long long hits = th_sql_int(&S, "SELECT COUNT(*) FROM retention_tombstones WHERE kind = 'register_hit'"
+					" AND rule_code = 'RET-TEST-HIT-30J' AND rows_purged = 1");
+	assert_int_equal(hits, old_hits); /* every hit before the cut, through the registers' own purge */
+	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM hits"), 1);
+	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM hits WHERE id = 'hit-young-1'"), 1);
+	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM retention_tombstones WHERE record_id = 'hit-old-1'"), 1);
+	assert_int_equal(th_sql_int(&S, "SELECT MAX(tombstones) FROM retention_job_runs"), (long long)(reg + mc) + hits);
 	assert_int_equal(reg, 2); /* the walk's custody and the minor's, with their registers (the others had none) */
 	assert_int_equal(mc, 1); /* the walk's sealed day */
 	assert_int_equal(rows, old_rows);
@@ -1333,7 +1354,7 @@ static void retention_purges_what_the_rule_says(void **st)
 	assert_int_equal(th_sql_int(&S, sql), 1);
 	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM main_courante WHERE day = '%s'", walk_day);
 	assert_int_equal(th_sql_int(&S, sql), 0);
-	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM retention_tombstones"), (long long)(reg + mc));
+	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM retention_tombstones"), (long long)(reg + mc) + hits);
 	/* the tombstone of the custody: the custody itself (the case's record) stays */
 	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM retention_tombstones WHERE record_id = '%s'", walk_custody);
 	assert_int_equal(th_sql_int(&S, sql), 1);

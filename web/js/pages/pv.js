@@ -22,23 +22,20 @@ export const body = (pv) => {
   const b = pv.body && typeof pv.body === 'object' ? pv.body : {};
   const get = (k) => (k in b ? b[k] : undefined);
   const out = { statements: get('statements'), read_back: get('read_back'), signature: get('signature'), refusal_reason: get('refusal_reason') };
-  for (const k of TEMPLATE_FIELDS[pv.type] || []) out[k] = get(k);
+  for (const k of templateFields(pv)) out[k] = get(k);
   return out;
 };
 
-// TEMPLATE_FIELDS: what each PV type's template asks for (data/pv_templates.json,
-// issue 17 item 7): the editor offers these fields, the sealed view shows them.
-export const TEMPLATE_FIELDS = {
-  search: ['hours_exception', 'occupant', 'witnesses'],
-  confrontation: ['confronted'],
-  seizure: ['inventory'],
-  expert_requisition: ['expert', 'mission'],
-  synthesis: ['synthesis'],
-};
+// templateFields(pv): what the PV's type asks for, in order, as the server
+// serves it from data/pv_templates.json (the PV's "template", issue 17 items
+// 4 and 7): the editor offers these fields, the sealed view shows them.
+export function templateFields(pv) {
+  return pv && pv.template && Array.isArray(pv.template.fields) ? pv.template.fields : [];
+}
 
 // templateFacts(pv, b): the template's fields as read.
 function templateFacts(pv, b) {
-  const ks = (TEMPLATE_FIELDS[pv.type] || []).filter((k) => b[k]);
+  const ks = templateFields(pv).filter((k) => b[k]);
   return ks.length ? h('dl', { class: 'facts template' }, ks.map((k) => [h('dt', { text: t(`pv.${k}`) }), h('dd', { class: 'prose', dir: 'auto', text: b[k] })])) : null;
 }
 
@@ -129,7 +126,7 @@ export async function render(ctx) {
   }
   const people = c ? byPerson(listOf(c.persons)) : [];
   const url = fill(EP.pv, { id });
-  const tplFields = TEMPLATE_FIELDS[pv.type] || [];
+  const tplFields = templateFields(pv);
   const tplUi = Object.fromEntries(tplFields.map((k) => [k, { value: b[k], dir: 'auto', wide: true, rows: k === 'occupant' || k === 'expert' ? undefined : 4 }]));
   const sf = schemaForm('PATCH', url, ['person_id', 'place', 'statements', ...tplFields, 'read_back', 'signature', 'refusal_reason'], {
     ...tplUi,
