@@ -63,7 +63,7 @@ export function byPerson(rows) {
   const m = new Map();
   for (const p of rows) {
     // a protected identity (loi 37-10) has no id: its pseudonym's number
-    const key = p.person_id || `protected-${p.protected_n}`;
+    const key = ('person_id' in p && p.person_id) || `protected-${p.protected_n}`;
     if (!m.has(key)) m.set(key, { ...p, roles: [], notes: [] });
     m.get(key).roles.push(p.role);
     if ('note' in p && p.note) m.get(key).notes.push(p.note);
@@ -259,7 +259,7 @@ export async function render(ctx) {
   const addUrl = fill(EP.casePersons, { id });
   const personsSec = section('s-persons', 'case.persons',
     table([
-      ['person.name', (p) => (p.protected_n
+      ['person.name', (p) => ('protected_n' in p && p.protected_n
         ? h('span', { class: 'protected' }, h('bdi', { text: protectedName(p) }), ' ',
           can('POST', EP.caseReveal) ? h('button', { type: 'button', class: 'small', onclick: () => revealPerson(id, p), text: t('case.reveal') }) : null)
         : h('bdi', null, link(`/persons/${encodeURIComponent(p.person_id)}`, personName(p))))],
@@ -267,7 +267,7 @@ export async function render(ctx) {
       ['person.cin', (p) => h('bdi', { dir: 'ltr', text: p.cin || '—' })],
       ['person.birth_date', (p) => (p.birth_date ? fmtDate(p.birth_date) : '—')],
       ['case_person.note', (p) => (p.notes.length ? h('bdi', { text: p.notes.join(' · ') }) : '—')],
-      canRemove ? ['admin.actions', (p) => (p.person_id ? h('button', { type: 'button', class: 'small', onclick: () => removePerson(ctx, id, p, done), text: t('case.remove-person') }) : '—')] : null,
+      canRemove ? ['admin.actions', (p) => ('person_id' in p && p.person_id ? h('button', { type: 'button', class: 'small', onclick: () => removePerson(ctx, id, p, done), text: t('case.remove-person') }) : '—')] : null,
     ].filter(Boolean), people, { caption: 'case.persons' }),
     open && can('POST', EP.casePersons) ? adder('case.add-person', () => {
       const sf = schemaForm('POST', addUrl, ['role', 'note', 'purpose', 'person'], { ...personUi('person', { order: [...PERSON_ORDER, 'unknown', 'description'] }), note: { dir: 'auto', wide: true }, purpose: { dir: 'auto', wide: true, hint: 'case_person.purpose-hint' } });

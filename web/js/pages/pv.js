@@ -30,7 +30,7 @@ export const body = (pv) => {
 // serves it from data/pv_templates.json (the PV's "template", issue 17 items
 // 4 and 7): the editor offers these fields, the sealed view shows them.
 export function templateFields(pv) {
-  return pv && pv.template && Array.isArray(pv.template.fields) ? pv.template.fields : [];
+  return pv && 'template' in pv && pv.template && Array.isArray(pv.template.fields) ? pv.template.fields : [];
 }
 
 // templateFacts(pv, b): the template's fields as read.
@@ -42,12 +42,12 @@ function templateFacts(pv, b) {
 // pvPerson(pv, c): the person the PV is about — the sealed snapshot, else the
 // case's person with that id.
 function whoName(p) {
-  return p.protected_n ? `${t('person.protected')} ${p.protected_n}` : personName(p);
+  return 'protected_n' in p && p.protected_n ? `${t('person.protected')} ${p.protected_n}` : personName(p);
 }
 
 export function pvPerson(pv, c) {
   // a protected identity (loi 37-10): its pseudonym only
-  if (pv.protected_n) return { protected_n: pv.protected_n };
+  if ('protected_n' in pv && pv.protected_n) return { protected_n: pv.protected_n };
   const snap = 'content' in pv && pv.content ? pv.content.person : null;
   if (snap) return snap;
   if (!pv.person_id || !c) return null;
