@@ -175,6 +175,40 @@ void api_case_person_add(app *a, http_req *r, auth_user *u)
 		  201, out);
 }
 
+void api_case_protection_add(app *a, http_req *r, auth_user *u)
+{
+	sj_actor who;
+	app_actor(r, u, &who);
+	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	if (!c)
+		return;
+	json_t *out = NULL;
+	const char *why = NULL;
+	sj_err e = case_protection_add(c, &who, http_param(r, "id"), http_json(r), &out, &why);
+	/* the entry names the case and the pseudonym, not the person */
+	app_reply(a, r, c, e, NULL, why, http_param(r, "id"),
+		  json_pack("{s:I}", "n", (json_int_t)json_integer_value(json_object_get(out, "n"))), 201, out);
+}
+
+/* the reveal is audited with its subject (the person) and the purpose, and
+ * counted with the look-ups (lookup_link) */
+void api_case_protection_reveal(app *a, http_req *r, auth_user *u)
+{
+	sj_actor who;
+	app_actor(r, u, &who);
+	db_conn *c = app_begin_or_reply(a, r, DB_WRITE);
+	if (!c)
+		return;
+	json_t *out = NULL;
+	const char *why = NULL;
+	int64_t retry = 0;
+	sj_err e = case_protection_reveal(c, &who, http_param(r, "id"), http_param(r, "n"), http_json(r), &out, &why,
+					  &retry);
+	app_retry_after(r, e, retry);
+	app_reply(a, r, c, e, NULL, why, jstr(json_object_get(out, "person"), "id"),
+		  json_pack("{s:s?,s:s?}", "case_id", http_param(r, "id"), "n", http_param(r, "n")), 200, out);
+}
+
 void api_person_get(app *a, http_req *r, auth_user *u)
 {
 	app_serve_read(a, r, u, case_person_page);

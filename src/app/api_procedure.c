@@ -66,6 +66,11 @@ void api_proc_minor_officer(app *a, http_req *r, auth_user *u)
 	write_on(a, r, u, "badge", proc_minor_officer_add, 201);
 }
 
+void api_proc_minor_officers(app *a, http_req *r, auth_user *u)
+{
+	app_serve_scope(a, r, u, proc_minor_officers_list);
+}
+
 void api_proc_person_retention(app *a, http_req *r, auth_user *u)
 {
 	app_serve_read(a, r, u, proc_retention_for_person);

@@ -296,6 +296,9 @@ void api_opj_key_revoke(app *a, http_req *r, auth_user *u);
 /* finding records again, corrections (api_ui.c) */
 void api_find(app *a, http_req *r, auth_user *u);
 void api_case_person_remove(app *a, http_req *r, auth_user *u);
+void api_case_protection_add(app *a, http_req *r, auth_user *u);
+void api_proc_minor_officers(app *a, http_req *r, auth_user *u);
+void api_case_protection_reveal(app *a, http_req *r, auth_user *u);
 void api_referral_competent(app *a, http_req *r, auth_user *u);
 
 /* search and registers (api_search.c, api_registers.c) */

@@ -359,6 +359,12 @@ const route app_routes[] = {
 	ROUTE("POST", "/api/v1/cases/{id}/persons", WRITERS, 0, api_case_person_add,
 	      "Add a person to a case with a role", "cases", BODY(case_person_rec), REPLY(case_person_rec),
 	      AUDIT("case.person", "person")),
+	ROUTE("POST", "/api/v1/cases/{id}/protections", WRITERS, ROUTE_OPJ, api_case_protection_add,
+	      "Protect a witness's or a victim's identity in the case (loi 37-10: ground, prosecutor's authorisation)",
+	      "cases", BODY(case_protection_rec), REPLY(case_protection_rec), AUDIT("case.protection", "case")),
+	ROUTE("POST", "/api/v1/cases/{id}/protections/{n}/reveal", HUMANS, 0, api_case_protection_reveal,
+	      "Reveal a protected identity to the case's OPJ or chief (purpose, look-up limit, audited)", "cases",
+	      BODY(case_reveal_rec), REPLY(case_protection_rec), AUDIT("case.protection.reveal", "person")),
 	ROUTE("POST", "/api/v1/cases/{id}/persons/{pid}/removal", WRITERS, 0, api_case_person_remove,
 	      "Remove a person (or one role) added to a case by mistake, with a reason kept in history", "cases",
 	      BODY(case_person_removal_rec), REPLY(case_rec), AUDIT("case.person-removal", "person")),
@@ -570,6 +576,9 @@ const route app_routes[] = {
 	ROUTE("POST", "/api/v1/users/{badge}/minors-officer", ROLE_ADMIN, 0, api_proc_minor_officer,
 	      "Designate an OPJ charged with minors (CPP 460: a minor is retained only by one)", "procedure",
 	      BODY(proc_minor_officer_rec), REPLY(proc_minor_officer_rec), AUDIT("proc.minors-officer", "user")),
+	ROUTE("GET", "/api/v1/minors-officers", ROLE_ADMIN | ROLE_CHIEF, 0, api_proc_minor_officers,
+	      "The OPJs charged with minors in my scope (shown on the users list)", "procedure",
+	      REPLY(proc_minor_officers_rec), AUDIT("proc.minors-officers.read", "unit")),
 	ROUTE("GET", "/api/v1/custody-grounds", HUMANS, 0, api_proc_grounds,
 	      "The grounds of a garde à vue (art 66-1, reference data)", "procedure", REPLY(proc_grounds_rec)),
 	ROUTE("GET", "/api/v1/persons/{id}/retention", HUMANS, 0, api_proc_person_retention,
@@ -612,7 +621,7 @@ const rec_desc *const app_records[] = {
 	/* complaints and cases */
 	&complaint_rec, &complaint_disposition_rec, &complaint_list_rec, &case_rec, &case_offence_rec, &case_withdrawal_rec,
 	&case_person_rec, &case_status_rec, &case_assign_rec, &case_event_rec, &case_history_rec, &case_list_rec,
-	&person_page_rec, &case_person_removal_rec, &case_find_rec, &pv_rec, &pv_summary_rec, &custody_rec, &custody_extension_rec, &custody_rights_rec,
+	&person_page_rec, &case_person_removal_rec, &case_protection_rec, &case_reveal_rec, &case_find_rec, &pv_rec, &pv_summary_rec, &custody_rec, &custody_extension_rec, &custody_rights_rec,
 	&custody_end_rec, &custody_deadlines_rec, &custody_register_rec, &custody_daily_rec, &seizure_rec,
 	&seizure_transfer_rec, &referral_rec, &referral_outcome_rec, &referral_competent_rec, &seal_key_rec, &seal_revoke_rec,
 	/* registers and look-ups */
@@ -643,7 +652,7 @@ const rec_desc *const app_records[] = {
 	/* the rest of judicial police procedure */
 	&proc_avis_rec, &proc_instruction_rec, &proc_execution_rec, &proc_case_rec, &proc_right_rec,
 	&proc_session_rec, &proc_register_entry_rec, &proc_line_rec, &proc_day_rec, &proc_day_seal_rec,
-	&proc_tombstone_rec, &proc_retention_run_rec, &proc_summons_rec, &proc_summons_outcome_rec, &proc_ground_rec, &proc_grounds_rec, &proc_visa_rec, &proc_visas_rec, &proc_minor_officer_rec, &proc_retention_part_rec, &proc_person_retention_rec, &seizure_fate_rec,
+	&proc_tombstone_rec, &proc_retention_run_rec, &proc_summons_rec, &proc_summons_outcome_rec, &proc_ground_rec, &proc_grounds_rec, &proc_visa_rec, &proc_visas_rec, &proc_minor_officer_rec, &proc_minor_officers_rec, &proc_retention_part_rec, &proc_person_retention_rec, &seizure_fate_rec,
 	/* the exchange with central */
 	&xchg_enrol_rec, &xchg_batch_rec, &xchg_ack_rec, &xchg_nodes_rec, &xchg_status_rec, &xchg_node_rec,
 	&xchg_digest_rec, &xchg_pull_rec, &xchg_feed_answer_rec,

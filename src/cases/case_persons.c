@@ -11,6 +11,7 @@
 #include "db/dbj.h"
 #include "lookup/lookup.h"
 #include "persons/persons.h"
+#include "refdata/refdata.h"
 #include "registers/registers.h"
 
 static const char *jstr(json_t *o, const char *k)
@@ -43,7 +44,9 @@ REC_ENUM_DEF_PUBLIC(case_person_roles, "prole", "complainant", "victim", "suspec
 	X(V, national_lookup, BOOL, 0, 0, NULL, OUT) \
 	X(V, owner_unit, CODE, 1, UNIT_CODE_MAX, NULL, OUT) \
 	X(V, not_applied, ARRAY, 0, CASE_PERSON_FIELDS_MAX, NULL, OUT) \
-	X(V, alerts, ARRAY, 0, SJ_MAX_ALERTS, &reg_alert_rec, OUT)
+	X(V, alerts, ARRAY, 0, SJ_MAX_ALERTS, &reg_alert_rec, OUT) \
+	X(V, protected_n, INT, 1, 1000000, NULL, OUT | NULLABLE) \
+	X(V, masked, CODE, 1, 32, NULL, OUT | NULLABLE)
 
 static void case_person_check(json_t *p, const char *prefix, json_t *errs)
 {
@@ -75,7 +78,8 @@ static const rec_desc person_case_rec = REC_DESC("person_case", NULL, person_cas
  * known to the police. */
 #define PERSON_PAGE_FIELDS(X) \
 	X(V, cases, ARRAY, 0, 0, &person_case_rec, OUT) \
-	X(V, known_to_police, BOOL, 0, 0, NULL, OUT)
+	X(V, known_to_police, BOOL, 0, 0, NULL, OUT) \
+	X(V, masked, CODE, 1, 32, NULL, OUT | NULLABLE)
 static const rec_field person_page_fields[] = {REC_ID_FIELD, PERSON_PAGE_FIELDS(REC_FIELD)};
 const rec_desc person_page_rec = REC_DESC_FLAT("person_page", NULL, person_page_fields, NULL, &person_rec);
 
@@ -329,18 +333,34 @@ sj_err case_person_has_role(db_conn *c, const char *case_id, const char *person_
 
 /* Another unit's person shows in a case as a person search shows them
  * (shown_nationally): the rest of the record only when the person's home
- * unit is the case's unit or below it. */
+ * unit is the case's unit or below it. A person whose identity is protected
+ * in the case (protect.c, loi 37-10) shows as its pseudonym's number only:
+ * no id, no name, nothing of the record (the reveal is its own route). */
 #define OWN_SQL "substr(COALESCE(hu.path, ''), 1, length(cu.path)) = cu.path"
-#define OWN_COL(col) " CASE WHEN " OWN_SQL " THEN p." col " END AS " col
-static const char sql_case_persons[] =
-	"SELECT cp.person_id AS person_id, cp.role AS role, cp.note AS note, cp.added_at AS added_at, p.cin AS cin,"
-	" p.unknown AS unknown, p.first_name_ar AS first_name_ar, p.last_name_ar AS last_name_ar,"
-	" p.first_name_lat AS first_name_lat, p.last_name_lat AS last_name_lat, p.father_name AS father_name,"
-	OWN_COL("mother_name") ", p.birth_date AS birth_date," OWN_COL("birth_place") ", p.sex AS sex,"
-	OWN_COL("nationality") "," OWN_COL("address") "," OWN_COL("phone") "," OWN_COL("description")
-	" FROM case_persons cp JOIN persons p ON p.id = cp.person_id JOIN cases c ON c.id = cp.case_id"
-	" JOIN units cu ON cu.id = c.unit_id LEFT JOIN units hu ON hu.id = p.home_unit_id"
-	" WHERE cp.case_id = ? AND cp.removed_at IS NULL ORDER BY cp.added_at, cp.id";
+#define CASE_PERSONS_SQL(SHOWN_IF) \
+	"SELECT" SHOWN("cp.person_id", SHOWN_IF) " AS person_id, cp.role AS role," SHOWN("cp.note", SHOWN_IF) " AS note," \
+	" cp.added_at AS added_at," SHOWN("p.cin", SHOWN_IF) " AS cin," SHOWN("p.unknown", SHOWN_IF) " AS unknown," \
+	SHOWN("p.first_name_ar", SHOWN_IF) " AS first_name_ar," SHOWN("p.last_name_ar", SHOWN_IF) " AS last_name_ar," \
+	SHOWN("p.first_name_lat", SHOWN_IF) " AS first_name_lat," SHOWN("p.last_name_lat", SHOWN_IF) " AS last_name_lat," \
+	SHOWN("p.father_name", SHOWN_IF) " AS father_name," OWN_COL("mother_name", SHOWN_IF) "," \
+	SHOWN("p.birth_date", SHOWN_IF) " AS birth_date," OWN_COL("birth_place", SHOWN_IF) "," SHOWN("p.sex", SHOWN_IF) \
+	" AS sex," OWN_COL("nationality", SHOWN_IF) "," OWN_COL("address", SHOWN_IF) "," OWN_COL("phone", SHOWN_IF) "," \
+	OWN_COL("description", SHOWN_IF) ", pr.n AS protected_n" \
+	" FROM case_persons cp JOIN persons p ON p.id = cp.person_id JOIN cases c ON c.id = cp.case_id" \
+	" JOIN units cu ON cu.id = c.unit_id LEFT JOIN units hu ON hu.id = p.home_unit_id" \
+	" LEFT JOIN case_protections pr ON pr.case_id = cp.case_id AND pr.person_id = cp.person_id" \
+	" WHERE cp.case_id = ? AND cp.removed_at IS NULL ORDER BY cp.added_at, cp.id"
+#define SHOWN(col, cond) " CASE WHEN " cond " THEN " col " END"
+#define OWN_COL(col, cond) " CASE WHEN " OWN_SQL " AND " cond " THEN p." col " END AS " col
+static const char sql_case_persons[] = CASE_PERSONS_SQL("pr.n IS NULL");
+/* the same, protected identities included: only for a scan that finds the
+ * names in a text and never shows them (case_persons_scan) */
+static const char sql_case_persons_scan[] = CASE_PERSONS_SQL("1 = 1");
+
+sj_err case_persons_scan(db_conn *c, const char *case_id, json_t **out)
+{
+	return dbj_rec_rows(c, sql_case_persons_scan, &case_person_rec, out, "t", case_id);
+}
 
 sj_err case_persons(db_conn *c, const char *case_id, json_t **out)
 {
@@ -357,7 +377,10 @@ static const char sql_person_cases[] =
 	" CASE WHEN c.status = 'cancelled' OR COALESCE((SELECT f.outcome FROM referrals f WHERE f.case_id = c.id"
 	" ORDER BY f.sent_at DESC, f.id DESC LIMIT 1), '') = 'no_further_action' THEN 0 ELSE 1 END AS stands"
 	" FROM case_persons cp JOIN cases c ON c.id = cp.case_id JOIN units u ON u.id = c.unit_id"
-	" WHERE cp.person_id = ? AND cp.removed_at IS NULL ORDER BY cp.added_at, cp.id";
+	" WHERE cp.person_id = ? AND cp.removed_at IS NULL"
+	/* a case where the identity is protected does not name the person (loi 37-10) */
+	" AND NOT EXISTS (SELECT 1 FROM case_protections pr WHERE pr.case_id = cp.case_id AND pr.person_id = cp.person_id)"
+	" ORDER BY cp.added_at, cp.id";
 
 sj_err case_person_page(db_conn *c, const sj_actor *a, const char *person_id, json_t **out, const char **why)
 {
@@ -396,8 +419,110 @@ sj_err case_person_page(db_conn *c, const sj_actor *a, const char *person_id, js
 		json_decref(cases);
 		return e;
 	}
+	/* a minor victim of a case the actor does not work (issue 17 item 4) */
+	bool masked = false;
+	if ((e = case_person_masked(c, a, person_id, &masked))) {
+		json_decref(p);
+		json_decref(cases);
+		return e;
+	}
+	if (masked)
+		case_person_mask(p);
 	json_object_set_new(p, "cases", cases);
 	json_object_set_new(p, "known_to_police", json_boolean(known));
 	*out = p;
+	return SJ_OK;
+}
+
+/* ------------------------------------------------------------ minor victims */
+
+/* A victim who was a minor at the facts (CPP 458 and following; issue 17
+ * item 4) is named on the case page of those who work the case — the
+ * writers of its unit — and masked everywhere else: the case read by
+ * anyone else, the person page, a person search. */
+
+bool case_works(const sj_actor *a, const char *unit_path)
+{
+	return a && a->writer && unit_path && actor_in_scope(a, unit_path);
+}
+
+#define MINOR_DEFAULT_MAJORITY 18 /* CPP 458: penal majority, when no minor rule is loaded */
+
+sj_err case_minor_at(db_conn *c, const char *birth, int64_t at, bool *minor)
+{
+	*minor = false;
+	int64_t age = case_age_at(birth, at);
+	if (age < 0)
+		return SJ_OK;
+	ref_custody_rule mr;
+	sj_err e = ref_custody_rule_at(c, "minor", at, &mr);
+	if (e && e != SJ_ENOTFOUND)
+		return e;
+	int64_t majority = !e && mr.majority_age_years > 0 ? mr.majority_age_years : MINOR_DEFAULT_MAJORITY;
+	*minor = age < majority;
+	return SJ_OK;
+}
+
+static const char *const identity_members[] = {"cin", "first_name_ar", "last_name_ar", "first_name_lat",
+					       "last_name_lat", "father_name", "mother_name", "mother_name_ar",
+					       "father_name_ar", "birth_place", "address", "phone", "description",
+					       "note", "names", NULL};
+
+void case_person_mask(json_t *p)
+{
+	for (const char *const *k = identity_members; *k; k++)
+		json_object_del(p, *k);
+	json_object_set_new(p, "masked", json_string("minor_victim"));
+}
+
+static const char sql_victim_cases[] =
+	"SELECT p.birth_date AS birth_date, COALESCE(c.occurred_from, c.created_at) AS at, u.path AS path"
+	" FROM case_persons cp JOIN persons p ON p.id = cp.person_id JOIN cases c ON c.id = cp.case_id"
+	" JOIN units u ON u.id = c.unit_id WHERE cp.person_id = ? AND cp.role = 'victim' AND cp.removed_at IS NULL";
+
+sj_err case_person_masked(db_conn *c, const sj_actor *a, const char *person_id, bool *masked)
+{
+	*masked = false;
+	json_t *rows = NULL;
+	sj_err e = dbj_rows(c, sql_victim_cases, "birth_date:t,at:i,path:t", &rows, "t", person_id);
+	if (e)
+		return e;
+	bool minor_elsewhere = false, works = false;
+	size_t i;
+	json_t *o;
+	json_array_foreach(rows, i, o) {
+		bool minor = false;
+		if ((e = case_minor_at(c, jstr(o, "birth_date"), json_integer_value(json_object_get(o, "at")), &minor)))
+			break;
+		if (!minor)
+			continue;
+		if (case_works(a, jstr(o, "path")))
+			works = true;
+		else
+			minor_elsewhere = true;
+	}
+	json_decref(rows);
+	*masked = !e && minor_elsewhere && !works;
+	return e;
+}
+
+sj_err case_mask_minor_victims(db_conn *c, const sj_actor *a, json_t *k, const char *unit_path)
+{
+	if (case_works(a, unit_path))
+		return SJ_OK;
+	json_t *at = json_object_get(k, "occurred_from");
+	int64_t when = json_is_integer(at) ? json_integer_value(at) : json_integer_value(json_object_get(k, "created_at"));
+	size_t i;
+	json_t *p;
+	json_array_foreach(json_object_get(k, "persons"), i, p) {
+		if (!jstr(p, "role") || strcmp(jstr(p, "role"), "victim") != 0)
+			continue;
+		bool minor = false;
+		sj_err e = case_minor_at(c, jstr(p, "birth_date"), when, &minor);
+		if (e)
+			return e;
+		if (minor)
+			case_person_mask(p);
+	}
 	return SJ_OK;
 }

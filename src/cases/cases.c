@@ -321,6 +321,8 @@ sj_err case_read(db_conn *c, const sj_actor *a, const char *id, json_t **out, co
 	e = e ? e : seizure_list_case(c, ref.id, &seiz);
 	e = e ? e : referral_list_case(c, ref.id, &refs);
 	e = e ? e : custody_allowed_regimes(c, ref.id, ref.cls, &regimes);
+	/* a minor victim is named only to those who work the case (issue 17 item 4) */
+	e = e ? e : case_mask_minor_victims(c, a, o, ref.unit_path);
 	if (e) {
 		json_decref(regimes);
 		json_decref(o);

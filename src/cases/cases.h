@@ -254,4 +254,59 @@ SJ_MUST_USE sj_err case_persons(db_conn *c, const char *case_id, json_t **out);
 SJ_MUST_USE sj_err case_person_page(db_conn *c, const sj_actor *a, const char *person_id, json_t **out,
 				    const char **why);
 
+/* ------------------------------------------------------------ protected identities (protect.c) */
+
+/* A witness's or a victim's identity protected on the case (loi 37-10, CPP
+ * 82-4 to 82-10; issue 17 item 9): the decision and its pseudonym's number. */
+extern const rec_desc case_protection_rec;
+extern const rec_desc case_reveal_rec;
+/* case_protection_add records the protection of the identity of in's
+ * person_id (a witness, victim or complainant of the open case: 422
+ * "protection-not-for-role") on its ground, decided at decided_at (not in
+ * the future: "protection-in-future") with the authorisation of the office
+ * authority_code (reference data: "protection-authority-unknown") and its
+ * reference; once per person and case (409 "protection-recorded"). *out:
+ * the decision with its number n, without the person. */
+SJ_MUST_USE sj_err case_protection_add(db_conn *c, const sj_actor *a, const char *case_id, json_t *in,
+				       json_t **out, const char **why);
+/* case_protection_reveal reads the identity behind protected number n_s of
+ * the case, for its OPJ or a chief of its unit only (403
+ * "reveal-not-case-opj"), with in's purpose, counted on the look-up limit
+ * (lookup_link: "purpose-required", SJ_ELIMIT with *retry_s); 404
+ * "protection-not-found". *out: the decision with its person. The caller
+ * audits it with its subject (the person's id) and the purpose. */
+SJ_MUST_USE sj_err case_protection_reveal(db_conn *c, const sj_actor *a, const char *case_id, const char *n_s,
+					  json_t *in, json_t **out, const char **why, int64_t *retry_s);
+/* case_protected_n: the pseudonym's number of person_id in case_id, 0 when
+ * the identity is not protected (either id NULL: 0). */
+/* case_persons_scan reads the persons of case_id as case_persons does, the
+ * protected identities included: for a scan that looks for their names in a
+ * text (comms' personal-data check) and never shows them. */
+SJ_MUST_USE sj_err case_persons_scan(db_conn *c, const char *case_id, json_t **out);
+SJ_MUST_USE sj_err case_protected_n(db_conn *c, const char *case_id, const char *person_id, int64_t *n);
+
+/* ------------------------------------------------------------ minor victims (case_persons.c) */
+
+/* case_age_at: the age in whole years at instant at (legal time) of a person
+ * born on birth ("YYYY-MM-DD"); -1 when birth is missing or malformed. */
+int64_t case_age_at(const char *birth, int64_t at);
+/* case_works: the actor works the case of unit unit_path — a writer of the
+ * unit (chief, OPJ, officer) whose scope holds it. Outside the case page of
+ * such a user, a minor victim's identity is masked (issue 17 item 4). */
+bool case_works(const sj_actor *a, const char *unit_path);
+/* case_minor_at: birth ("YYYY-MM-DD") is under the minor rule's majority age
+ * (data/custody_rules.json, in force at at; 18 without one) at instant at. */
+SJ_MUST_USE sj_err case_minor_at(db_conn *c, const char *birth, int64_t at, bool *minor);
+/* case_person_masked: person_id is a victim, a minor at the facts, of a
+ * case the actor does not work, and of none the actor works: their identity
+ * is masked in what they are read through (the person page, a person
+ * search). */
+SJ_MUST_USE sj_err case_person_masked(db_conn *c, const sj_actor *a, const char *person_id, bool *masked);
+/* case_person_mask removes the identity from p (a person or a case's person
+ * as read) and marks it "masked": "minor_victim". */
+void case_person_mask(json_t *p);
+/* case_mask_minor_victims masks, in case k as read (its persons and
+ * occurred_from), the minor victims when the actor does not work the case. */
+SJ_MUST_USE sj_err case_mask_minor_victims(db_conn *c, const sj_actor *a, json_t *k, const char *unit_path);
+
 #endif

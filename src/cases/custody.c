@@ -171,6 +171,11 @@ static int64_t age_at(const char *birth, int64_t at)
 	return age < 0 ? -1 : age;
 }
 
+int64_t case_age_at(const char *birth, int64_t at)
+{
+	return age_at(birth, at);
+}
+
 /* age_checks applies the rule data on age (issue 11 item 4): nobody under
  * the minor rule's min_age_years is held (CP 138: criminally irresponsible
  * under 12, "custody-under-criminal-age"); the minor regime needs a birth

@@ -408,6 +408,38 @@ static sj_err broken_seal(buf *b, i18n_lang lang)
 	return e ? e : buf_adds(b, "</p>\n");
 }
 
+/* template_part prints the fields of the PV's type (its "template", served
+ * from data/pv_templates.json, issue 17 items 4 and 7) that go before the
+ * statements (before) or after them, each under its label in the document's
+ * language: the sealed content's when sealed. */
+static sj_err template_part(buf *b, i18n_lang lang, json_t *pv, bool before)
+{
+	bool sealed = jstr(pv, "status") && strcmp(jstr(pv, "status"), "sealed") == 0;
+	json_t *src = sealed ? json_object_get(pv, "content") : json_object_get(pv, "body");
+	json_t *tpl = json_object_get(pv, "template"), *first = json_object_get(tpl, "print_before"), *f;
+	sj_err e = SJ_OK;
+	size_t i, j;
+	json_array_foreach(json_object_get(tpl, "fields"), i, f) {
+		const char *name = json_string_value(f);
+		bool is_first = false;
+		json_t *x;
+		json_array_foreach(first, j, x) if (name && json_string_value(x) && strcmp(json_string_value(x), name) == 0)
+			is_first = true;
+		if (!name || is_first != before || !jstr(src, name))
+			continue;
+		char key[40];
+		snprintf(key, sizeof key, "pv.%s", name);
+		e = buf_adds(b, "<h2>");
+		e = e ? e : esc(b, L(lang, key));
+		e = e ? e : buf_adds(b, "</h2>\n<div class=\"statements template\" dir=\"auto\">");
+		e = e ? e : esc(b, jstr(src, name));
+		e = e ? e : buf_adds(b, "</div>\n");
+		if (e)
+			break;
+	}
+	return e;
+}
+
 sj_err print_pv_html(json_t *pv, i18n_lang lang, buf *b)
 {
 	bool sealed = jstr(pv, "status") && strcmp(jstr(pv, "status"), "sealed") == 0;
@@ -453,32 +485,29 @@ sj_err print_pv_html(json_t *pv, i18n_lang lang, buf *b)
 		e = e ? e : esc(b, jstr(pv, "corrects"));
 		e = e ? e : buf_adds(b, "</bdi></p>\n");
 	}
-	if (!e && json_is_object(person))
+	int64_t protected_n = json_integer_value(json_object_get(pv, "protected_n"));
+	if (!e && protected_n) {
+		/* an identity protected in the case (loi 37-10): its pseudonym only */
+		char pseudo[160];
+		snprintf(pseudo, sizeof pseudo, "%s %lld", L(lang, "person.protected"), (long long)protected_n);
+		e = buf_adds(b, "<h2>");
+		e = e ? e : esc(b, L(lang, "doc.identity"));
+		e = e ? e : buf_adds(b, "</h2>\n<table class=\"fields\">\n");
+		e = e ? e : row(b, lang, "person.name", pseudo);
+		e = e ? e : buf_adds(b, "</table>\n");
+	} else if (!e && json_is_object(person))
 		e = identity(b, lang, person);
 	if (!e && json_is_object(k))
 		e = custody_part(b, lang, k);
+	/* the type's own fields that come before the account (data/pv_templates.json
+	 * print_before: who was present, the expert and the mission) */
+	e = e ? e : template_part(b, lang, pv, true);
 	e = e ? e : buf_adds(b, "<h2>");
 	e = e ? e : esc(b, L(lang, "pv.statements"));
 	e = e ? e : buf_adds(b, "</h2>\n<div class=\"statements\" dir=\"auto\">");
 	e = e ? e : esc(b, jstr(body, "statements"));
 	e = e ? e : buf_adds(b, "</div>\n");
-	/* what the PV's template asks for (data/pv_templates.json, issue 17 item
-	 * 7), each under its label in the document's language; the sealed
-	 * content's when sealed */
-	static const char *const tpl[] = {"hours_exception", "occupant", "witnesses", "confronted", "inventory",
-					  "expert", "mission", "synthesis"};
-	json_t *src = ct ? ct : body;
-	for (size_t i = 0; !e && i < sizeof tpl / sizeof tpl[0]; i++) {
-		char key[40];
-		snprintf(key, sizeof key, "pv.%s", tpl[i]);
-		if (!jstr(src, tpl[i]))
-			continue;
-		e = buf_adds(b, "<h2>");
-		e = e ? e : esc(b, L(lang, key));
-		e = e ? e : buf_adds(b, "</h2>\n<div class=\"statements template\" dir=\"auto\">");
-		e = e ? e : esc(b, jstr(src, tpl[i]));
-		e = e ? e : buf_adds(b, "</div>\n");
-	}
+	e = e ? e : template_part(b, lang, pv, false);
 	/* the formula, the signatures and the seal stay together on one page */
 	e = e ? e : buf_adds(b, "<div class=\"closing\">\n");
 	e = e ? e : readback(b, lang, body);

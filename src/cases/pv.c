@@ -90,7 +90,9 @@ REC_ENUM_DEF(pv_statuses, "pvstatus", "draft", "sealed");
 	X(V, content_text, TEXT, 0, 0, NULL, 0) \
 	X(V, seal_signature, TEXT, 0, 0, NULL, 0) \
 	X(V, seal, JSON, 0, 0, NULL, OUT) \
-	X(V, sealer_id, ID, 0, 36, NULL, 0)
+	X(V, sealer_id, ID, 0, 36, NULL, 0) \
+	X(V, protected_n, INT, 1, 1000000, NULL, OUT | NULLABLE) \
+	X(V, template, JSON, 0, 0, NULL, OUT | NULLABLE)
 static const rec_field pv_fields[] = {REC_ID_FIELD, PV_FIELDS(REC_FIELD)};
 const rec_desc pv_rec = REC_DESC("pv", "pvs", pv_fields, NULL);
 
@@ -107,7 +109,8 @@ const rec_desc pv_rec = REC_DESC("pv", "pvs", pv_fields, NULL);
 	X(V, key_id, TEXT, 16, 16, NULL, OUT) \
 	X(V, content, JSON, 0, 0, NULL, OUT | PII) \
 	X(V, sealed_at, TIME, 0, 0, NULL, OUT) \
-	X(V, corrects, CODE, 1, CASE_NUMBER_MAX + 32, NULL, OUT)
+	X(V, corrects, CODE, 1, CASE_NUMBER_MAX + 32, NULL, OUT) \
+	X(V, protected_n, INT, 1, 1000000, NULL, OUT | NULLABLE)
 static const rec_field pv_summary_fields[] = {REC_ID_FIELD, PV_SUMMARY_FIELDS(REC_FIELD)};
 const rec_desc pv_summary_rec = REC_DESC("pv_summary", NULL, pv_summary_fields, NULL);
 
@@ -359,8 +362,12 @@ sj_err pv_load_templates(db_conn *c, json_t *root, int *added)
 	json_array_foreach(json_object_get(root, "templates"), i, t) {
 		if (!version || !jstr(t, "type") || !json_is_array(json_object_get(t, "requires")))
 			return SJ_EINVAL;
-		json_t *rule = json_pack("{s:O,s:O?}", "requires", json_object_get(t, "requires"), "min_lines",
-					 json_object_get(t, "min_lines"));
+		/* fields: what the editor offers and the print shows, in order;
+		 * print_before: those printed before the statements (pv_read
+		 * serves both as the PV's "template") */
+		json_t *rule = json_pack("{s:O,s:O?,s:O?,s:O?}", "requires", json_object_get(t, "requires"), "min_lines",
+					 json_object_get(t, "min_lines"), "fields", json_object_get(t, "fields"),
+					 "print_before", json_object_get(t, "print_before"));
 		char *txt = rule ? jdump_dumps(rule, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 		json_decref(rule);
 		if (!txt)
@@ -644,6 +651,47 @@ sj_err pv_get(db_conn *c, const char *id, json_t **out)
 	return pv_load(c, id, out, &broken);
 }
 
+/* mask_protected replaces the person of PV pv by its pseudonym's number when
+ * the identity is protected in case case_id (protect.c, loi 37-10); the seal
+ * was verified on the content as sealed, before this. */
+static sj_err mask_protected(db_conn *c, const char *case_id, json_t *pv)
+{
+	json_t *ct = json_object_get(pv, "content");
+	const char *pid = jstr(pv, "person_id");
+	if (!pid)
+		pid = jstr(json_object_get(ct, "person"), "id");
+	int64_t n = 0;
+	sj_err e = case_protected_n(c, case_id, pid, &n);
+	if (e || !n)
+		return e;
+	json_object_set_new(pv, "protected_n", json_integer(n));
+	json_object_set_new(pv, "person_id", json_null());
+	if (json_is_object(ct))
+		json_object_set_new(ct, "person", json_pack("{s:I}", "protected_n", (json_int_t)n));
+	return SJ_OK;
+}
+
+/* with_template attaches the type's template of data/pv_templates.json
+ * ({fields, print_before}): the editor and the print are laid out by it. */
+static sj_err with_template(db_conn *c, json_t *pv)
+{
+	json_t *row = NULL;
+	sj_err e = dbj_one(c, sql_tpl_get, "rule:t", &row, "t", jstr(pv, "type"));
+	if (e == SJ_ENOTFOUND)
+		return SJ_OK;
+	if (e)
+		return e;
+	json_t *rule = json_loads(jstr(row, "rule") ? jstr(row, "rule") : "", 0, NULL);
+	json_decref(row);
+	if (!rule)
+		return SJ_EINTERNAL;
+	json_t *fields = json_object_get(rule, "fields"), *before = json_object_get(rule, "print_before");
+	json_object_set_new(pv, "template", json_pack("{s:O,s:O}", "fields", fields ? fields : json_array(),
+						      "print_before", before ? before : json_array()));
+	json_decref(rule);
+	return SJ_OK;
+}
+
 sj_err pv_read(db_conn *c, const sj_actor *a, const char *id, json_t **out, const char **why)
 {
 	*out = NULL;
@@ -651,6 +699,8 @@ sj_err pv_read(db_conn *c, const sj_actor *a, const char *id, json_t **out, cons
 	const char *broken = NULL;
 	sj_err e = case_ref_of(c, a, sql_case_of, id, "pv-not-found", false, &r, why);
 	e = e ? e : pv_load(c, id, out, &broken);
+	e = e ? e : mask_protected(c, r.id, *out);
+	e = e ? e : with_template(c, *out);
 	/* a seal that does not verify is shown as broken and flagged to the auditors */
 	if (!e && broken && (e = seal_flag_broken(c, a, "pv", id, broken))) {
 		json_decref(*out);
@@ -671,7 +721,9 @@ sj_err pv_print(db_conn *c, const sj_actor *a, const char *id, buf *html, const 
 static const char sql_pv_list[] =
 	"SELECT p.id AS id, p.number AS number, p.type AS type, p.status AS status, p.person_id AS person_id,"
 	" p.act_at AS act_at, p.content_hash AS hash, p.signature AS signature, p.key_id AS key_id,"
-	" p.content AS content, p.sealed_at AS sealed_at, c.number AS corrects FROM pvs p"
+	" p.content AS content, p.sealed_at AS sealed_at, c.number AS corrects,"
+	" (SELECT pr.n FROM case_protections pr WHERE pr.case_id = p.case_id AND pr.person_id = p.person_id)"
+	" AS protected_n FROM pvs p"
 	" LEFT JOIN pvs c ON c.id = p.corrects_id WHERE p.case_id = ? AND (? = 0 OR p.status = 'sealed') ORDER BY p.n";
 
 sj_err pv_list(db_conn *c, const char *case_id, bool sealed_only, json_t **out)
@@ -686,6 +738,9 @@ sj_err pv_list(db_conn *c, const char *case_id, bool sealed_only, json_t **out)
 		json_array_foreach(rows, i, o) {
 			json_object_del(o, "content");
 			json_object_del(o, "signature");
+			/* a protected identity: its pseudonym, never the person (protect.c) */
+			if (json_integer_value(json_object_get(o, "protected_n")))
+				json_object_del(o, "person_id");
 		}
 	}
 	*out = rows;

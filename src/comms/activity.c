@@ -538,7 +538,7 @@ static sj_err scan_row(db_conn *c, json_t *row, json_t **matches)
 		json_t *link = NULL;
 		sj_actor sys = {.national = true, .role = ROLES_COMMS};
 		e = comms_link_for(c, &sys, cj_str(row, "case_link_id"), &link);
-		e = e ? e : case_persons(c, cj_str(link, "case_id"), &persons);
+		e = e ? e : case_persons_scan(c, cj_str(link, "case_id"), &persons);
 		json_decref(link);
 	}
 	e = e ? e : comms_pii_scan(texts, persons, cj_str(row, "date"), *matches);

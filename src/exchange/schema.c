@@ -84,6 +84,7 @@ const xchg_table xchg_tables[] = {
 	{"proc_summons", "id", UNIT_OF("unit_id"), NULL},
 	{"custody_register_visas", "id", UNIT_OF("unit_id"), NULL},
 	{"proc_minor_officers", "id", UNIT_OF("unit_id"), NULL},   /* migration 0200 */
+	{"case_protections", "id", UNIT_OF("unit_id"), NULL},      /* migration 0240: protected identities */
 	/* the mobile units' sealed packets (src/mobile/review.c) */
 	{"mob_packets", "id", UNIT_OF("unit_id"), NULL},
 	{"mob_handovers", "id", UNIT_OF("unit_id"), NULL},

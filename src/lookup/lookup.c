@@ -1,5 +1,6 @@
 /* lookup.c — national look-ups (see lookup.h). */
 #include "lookup/lookup.h"
+
 #include "settings/settings.h"
 
 #include <stdio.h>
@@ -8,6 +9,7 @@
 
 #include "audit/audit.h"
 #include "auth/auth.h"
+#include "cases/cases.h"
 #include "core/clock.h"
 #include "core/limits.h"
 #include "db/dbj.h"
@@ -131,6 +133,18 @@ sj_err lookup_persons(db_conn *c, const sj_actor *a, const lookup_query *q, json
 	e = alerts ? srch_persons(q->reader ? q->reader : c, &sq, &answer) : SJ_ENOMEM;
 	if (e == SJ_EINVAL)
 		*why = "query-not-a-name";
+	/* a minor victim is named only to those who work the case (cases.h,
+	 * issue 17 item 4): masked in the results of anyone else */
+	size_t i;
+	json_t *o;
+	json_array_foreach(e ? NULL : json_object_get(answer, "results"), i, o) {
+		bool masked = false;
+		const char *pid = json_string_value(json_object_get(o, "id"));
+		if (pid && (e = case_person_masked(c, a, pid, &masked)))
+			break;
+		if (masked)
+			case_person_mask(o);
+	}
 	/* the look-up itself is checked against the registers (hit engine) */
 	e = e ? e : reg_check_lookup(c, a, q->q, q->birth_date, alerts);
 	/* the answer (results or "too broad", with what the engine understood)

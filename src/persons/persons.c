@@ -313,7 +313,8 @@ sj_err persons_import(db_conn *c, json_t *p, const char *home_unit_id, char id_o
 	X(V, score, REAL, 0, 1, NULL, OUT) \
 	X(V, matched, ARRAY, 0, SJ_MAX_MATCH_REASONS, NULL, OUT) \
 	X(V, reasons, ARRAY, 0, SJ_MAX_MATCH_REASONS, &person_reason_rec, OUT) \
-	X(V, evidence, ANY, 0, 0, NULL, OUT)
+	X(V, evidence, ANY, 0, 0, NULL, OUT) \
+	X(V, masked, CODE, 1, 32, NULL, OUT | NULLABLE)   /* a minor victim (cases.h case_person_mask) */
 
 /* One reason a candidate is there (search.h, srch_persons): a name part
  * typed and how it matched, the father's name, the birth, sex, place. */

@@ -38,6 +38,11 @@ static int64_t jint(json_t *o, const char *k)
 static const rec_field officer_fields[] = {REC_ID_FIELD, OFFICER_FIELDS(REC_FIELD)};
 const rec_desc proc_minor_officer_rec = REC_DESC("proc_minor_officer", "proc_minor_officers", officer_fields, NULL);
 
+/* GET /minors-officers: the designations of the actor's scope (the users list shows them). */
+#define OFFICERS_FIELDS(X) X(V, officers, ARRAY, 0, 0, &proc_minor_officer_rec, OUT)
+static const rec_field officers_fields[] = {OFFICERS_FIELDS(REC_FIELD)};
+const rec_desc proc_minor_officers_rec = REC_DESC("proc_minor_officers", NULL, officers_fields, NULL);
+
 static const char sql_rule_add[] =
 	"INSERT INTO proc_minor_rules (code, version, specialised_opj_required, prosecutor_agreement_required,"
 	" separate_place_required, guardian_at_hearings, confidence, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -174,4 +179,32 @@ sj_err proc_minor_officer_add(db_conn *c, const sj_actor *a, const char *badge, 
 	e = row ? dbj_write(c, sql_officer_add, &proc_minor_officer_rec, row, false, "") : SJ_ENOMEM;
 	json_decref(row);
 	return e ? e : dbj_rec_one(c, sql_officer_get, &proc_minor_officer_rec, out, "t", u.id);
+}
+
+static const char sql_officers[] =
+	"SELECT m.id, u.badge, m.since, m.decision_ref, m.recorded_at, un.path AS path FROM proc_minor_officers m"
+	" JOIN (SELECT id AS u_id, badge FROM users) u ON u.u_id = m.user_id"
+	" JOIN (SELECT id AS un_id, path FROM units) un ON un.un_id = m.unit_id ORDER BY u.badge";
+
+sj_err proc_minor_officers_list(db_conn *c, const sj_actor *a, json_t **out)
+{
+	*out = NULL;
+	json_t *rows = NULL, *mine = json_array();
+	sj_err e = mine ? dbj_rows(c, sql_officers, "id:t,badge:t,since:t,decision_ref:t,recorded_at:i,path:t", &rows, "")
+			: SJ_ENOMEM;
+	size_t i;
+	json_t *o;
+	json_array_foreach(e ? NULL : rows, i, o) {
+		if (!a->national && !actor_in_scope(a, jstr(o, "path")))
+			continue;
+		json_object_del(o, "path");
+		json_array_append(mine, o);
+	}
+	json_decref(rows);
+	if (e) {
+		json_decref(mine);
+		return e;
+	}
+	*out = json_pack("{s:o}", "officers", mine);
+	return *out ? SJ_OK : SJ_ENOMEM;
 }

@@ -112,6 +112,10 @@ typedef struct proc_minor_rule_t {
 } proc_minor_rule_t;
 
 extern const rec_desc proc_minor_officer_rec;
+extern const rec_desc proc_minor_officers_rec;
+/* proc_minor_officers_list: the OPJs charged with minors of the actor's
+ * scope (every unit for a national actor), {"officers": [...]}. */
+SJ_MUST_USE sj_err proc_minor_officers_list(db_conn *c, const sj_actor *a, json_t **out);
 /* proc_minor_rules_load loads what each minor rule of custody_rules.json
  * (root) requires, once per rule code; SJ_EINVAL on a malformed flag. */
 SJ_MUST_USE sj_err proc_minor_rules_load(db_conn *c, json_t *root, int *added);

@@ -19,6 +19,7 @@
 #include "cases/cases.h"
 #include "db/dbj.h"
 #include "exchange/exchange.h"
+#include "registers/registers.h"
 
 #define DAY_MS (24LL * 3600 * 1000)
 
@@ -57,7 +58,8 @@ sj_err proc_retention_load_rules(db_conn *c, json_t *root, int *added)
 	json_array_foreach(json_object_get(root, "rules"), i, r) {
 		json_t *days = json_object_get(r, "keep_days");
 		const char *kind = jstr(r, "kind");
-		if (!jstr(r, "code") || !kind || (strcmp(kind, "custody_register") != 0 && strcmp(kind, "main_courante") != 0) ||
+		if (!jstr(r, "code") || !kind || (strcmp(kind, "custody_register") != 0 && strcmp(kind, "main_courante") != 0 &&
+			       strcmp(kind, "register_hit") != 0) ||
 		    !jstr(r, "outcome") || !jstr(r, "effective_from") || !rec_date_ok(jstr(r, "effective_from")) ||
 		    !json_is_integer(days) || json_integer_value(days) < 1)
 			return SJ_EINVAL;
@@ -177,6 +179,25 @@ static sj_err purge_courante(db_conn *c, const sj_actor *a, const char *rule, in
 	return e;
 }
 
+/* Other modules' records: each module owns its purge (its header), this
+ * job gives the cut and writes the tombstone of every record it hands back. */
+typedef struct purge_ctx {
+	db_conn *c;
+	const sj_actor *a;
+	const char *kind, *rule;
+	int64_t now;
+	json_t *list;
+} purge_ctx;
+
+static sj_err tomb_of(void *ctx, const char *unit_id, const char *record_id, json_t *row)
+{
+	purge_ctx *p = ctx;
+	json_t *rows = json_pack("[O]", row);
+	sj_err e = rows ? tombstone(p->c, p->a, unit_id, p->kind, record_id, p->rule, rows, p->now, p->list) : SJ_ENOMEM;
+	json_decref(rows);
+	return e;
+}
+
 sj_err proc_retention_run(db_conn *c, const sj_actor *a, json_t **out)
 {
 	*out = NULL;
@@ -195,6 +216,10 @@ sj_err proc_retention_run(db_conn *c, const sj_actor *a, json_t **out)
 			e = purge_register(c, a, jstr(r, "code"), cut, now, list);
 		else if (strcmp(jstr(r, "kind"), "main_courante") == 0)
 			e = purge_courante(c, a, jstr(r, "code"), cut, now, list);
+		else if (strcmp(jstr(r, "kind"), "register_hit") == 0) {
+			purge_ctx p = {c, a, "register_hit", jstr(r, "code"), now, list};
+			e = reg_hits_purge(c, cut, tomb_of, &p);
+		}
 	}
 	json_decref(rules);
 	if (e) {

@@ -578,3 +578,35 @@ sj_err reg_check_entered_person(db_conn *c, const sj_actor *a, json_t *p, const 
 	reg_ctx ctx = {.actor_id = a->id, .actor_unit_id = a->unit_id, .source = source, .source_ref = ref};
 	return reg_check_person(c, &rp, &ctx, alerts);
 }
+
+/* ------------------------------------------------------------ retention (issue 17 item 9) */
+
+/* hits recorded before the cut — not, at central, those of a unit a node
+ * hosts: its host purges them (single writer) and the tombstones travel */
+static const char sql_old_hits[] =
+	"SELECT id, at, register, record_id, owner_unit_id, source, source_ref, entered, score, actor_id,"
+	" COALESCE(actor_unit_id, owner_unit_id) AS unit_id FROM hits WHERE at < ?"
+	" AND COALESCE(actor_unit_id, owner_unit_id) NOT IN " XCHG_SQL_NODE_UNITS " ORDER BY id";
+static const char sql_del_hit[] = "DELETE FROM hits WHERE id = ?";
+
+sj_err reg_hits_purge(db_conn *c, int64_t cut, reg_purged_fn fn, void *ctx)
+{
+	json_t *rows = NULL;
+	sj_err e = dbj_rows(c, sql_old_hits,
+			    "id:t,at:i,register:t,record_id:t,owner_unit_id:t,source:t,source_ref:t,entered:t,score:i,"
+			    "actor_id:t,unit_id:t",
+			    &rows, "i", cut);
+	size_t i;
+	json_t *o;
+	json_array_foreach(e ? NULL : rows, i, o) {
+		char id[ID_LEN + 1], unit[ID_LEN + 1];
+		snprintf(id, sizeof id, "%s", json_string_value(json_object_get(o, "id")));
+		snprintf(unit, sizeof unit, "%s", json_string_value(json_object_get(o, "unit_id")));
+		json_object_del(o, "unit_id");
+		/* the owner is told first (the tombstone), then the row goes */
+		if ((e = fn(ctx, unit, id, o)) || (e = db_run(c, sql_del_hit, "t", id)))
+			break;
+	}
+	json_decref(rows);
+	return e;
+}

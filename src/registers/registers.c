@@ -79,7 +79,8 @@ REC_ENUM_DEF_PUBLIC(reg_doc_kinds, "dockind", "lost", "stolen");
 	X(C, authority_code, CODE, 1, REF_CODE_MAX, NULL, IN | OUT | NULLABLE) \
 	X(C, order_reference, TEXT, 1, SJ_MAX_REFERENCE, NULL, IN | OUT | NULLABLE) \
 	X(C, order_date, DATE, 0, 10, NULL, IN | OUT | NULLABLE) \
-	X(C, offence, TEXT, 2, SJ_MAX_SHORT_TEXT, NULL, IN | REQ | OUT) \
+	X(C, offence_code, CODE, 1, REF_CODE_MAX, NULL, IN | REQ | OUT) \
+	X(C, offence, TEXT, 2, SJ_MAX_SHORT_TEXT, NULL, IN | OUT | NULLABLE) \
 	X(C, danger, ENUM, 0, 0, &reg_dangers, IN | REQ | OUT) \
 	X(C, person_id, ID, 0, 36, NULL, IN | OUT | NULLABLE) \
 	X(C, cin, CIN, 1, SJ_MAX_CIN_TYPED, NULL, IN | OUT | PII | NULLABLE) \
@@ -362,6 +363,31 @@ static sj_err wanted_order(db_conn *c, json_t *in, const char **why)
 	return e;
 }
 
+/* wanted_offence: the notice's offence is an entry of the catalogue in force
+ * (data/offences.json; issue 17 item 5) — "wanted-offence-unknown" — and,
+ * unless the order's own wording is given, the notice reads the catalogue's
+ * label in both languages. A notice recorded before migration 0241 keeps its
+ * offence as typed, without a code. */
+static sj_err wanted_offence(db_conn *c, json_t *row, const char **why)
+{
+	json_t *o = NULL;
+	sj_err e = ref_offence_get(c, js(row, "offence_code"), &o);
+	if (e == SJ_ENOTFOUND) {
+		*why = "wanted-offence-unknown";
+		return SJ_EUNPROCESSABLE;
+	}
+	if (e)
+		return e;
+	if (!js(row, "offence")) {
+		char label[SJ_MAX_SHORT_TEXT + 1];
+		snprintf(label, sizeof label, "%s / %s", js(o, "label_fr") ? js(o, "label_fr") : "",
+			 js(o, "label_ar") ? js(o, "label_ar") : "");
+		json_object_set_new(row, "offence", json_string(label));
+	}
+	json_decref(o);
+	return SJ_OK;
+}
+
 sj_err reg_create(db_conn *c, const sj_actor *a, const char *reg, json_t *in, json_t **out, const char **why)
 {
 	*out = NULL;
@@ -374,6 +400,10 @@ sj_err reg_create(db_conn *c, const sj_actor *a, const char *reg, json_t *in, js
 	json_t *row = json_deep_copy(in);
 	if (!row)
 		return SJ_ENOMEM;
+	if (r->rec == &reg_wanted_rec && (oe = wanted_offence(c, row, why))) {
+		json_decref(row);
+		return oe;
+	}
 	/* what the server writes: normalised keys, the home unit, the status */
 	char cin[PERSON_CIN_MAX + 1] = "", plate[REG_PLATE_MAX + 1] = "", vin[REG_DOC_MAX + 1] = "",
 	     num[REG_DOC_MAX + 1] = "", imei[IDENT_IMEI_LEN + 1] = "";

@@ -183,4 +183,12 @@ SJ_MUST_USE sj_err reg_hotlist_phones_produce(db_conn *c, const xchg_peer *p, in
 					      size_t limit, json_t *records, int64_t *cursor, bool *more);
 SJ_MUST_USE sj_err reg_hotlist_phones_apply(db_conn *c, json_t *records, int64_t issued_at, int64_t *applied);
 
+/* Retention (loi 09-08 art 3; the procedure's retention job calls this, the
+ * registers own their SQL): reg_hits_purge deletes the hits recorded before
+ * cut (ms) — not, at central, those of a node-hosted unit — handing each to
+ * fn first with its unit's id, its id and the row as it was (for the
+ * tombstone); fn's error stops the purge and is returned. */
+typedef sj_err (*reg_purged_fn)(void *ctx, const char *unit_id, const char *record_id, json_t *row);
+SJ_MUST_USE sj_err reg_hits_purge(db_conn *c, int64_t cut, reg_purged_fn fn, void *ctx);
+
 #endif

@@ -271,6 +271,7 @@ static const probe PROBES[] = {
 	{"POST", "/api/v1/users/{badge}/opj-key", "/api/v1/users/${badge}/opj-key", false, NULL, true},
 	{"POST", "/api/v1/users/{badge}/opj-key/revoke", "/api/v1/users/${badge}/opj-key/revoke", false, NULL, false},
 	/* an officer is not an OPJ: the designation for minors is a 422 for the administrator (issue 17) */
+	{"GET", "/api/v1/minors-officers", "/api/v1/minors-officers", false, NULL, true},
 	{"POST", "/api/v1/users/{badge}/minors-officer", "/api/v1/users/${badge}/minors-officer", false,
 	 "{\"since\":\"2026-01-05\",\"decision_ref\":\"DGSN/PJ/1\"}", false},
 	{"GET", "/api/v1/units", "/api/v1/units", false, NULL, true},
@@ -299,6 +300,11 @@ static const probe PROBES[] = {
 	{"PUT", "/api/v1/cases/{id}/assignee", "/api/v1/cases/${case}/assignee", true, "{\"opj\":\"mx-opj-b\"}", false},
 	{"POST", "/api/v1/cases/{id}/persons", "/api/v1/cases/${case}/persons", true,
 	 "{\"role\":\"witness\",\"person\":{\"last_name_lat\":\"Matrice\",\"first_name_lat\":\"Temoin\"}}", false},
+	{"POST", "/api/v1/cases/{id}/protections", "/api/v1/cases/${case}/protections", true,
+	 "{\"person_id\":\"${person}\",\"ground\":\"menaces\",\"decided_at\":1700000000000,"
+	 "\"authority_code\":\"TPI-CASA-PENAL\",\"authorisation_reference\":\"PR-1\"}", false},
+	{"POST", "/api/v1/cases/{id}/protections/{n}/reveal", "/api/v1/cases/${case}/protections/1/reveal", true,
+	 "{\"purpose\":\"another unit tries\"}", false},
 	{"POST", "/api/v1/cases/{id}/persons/{pid}/removal", "/api/v1/cases/${case}/persons/${person}/removal", true,
 	 "{\"reason\":\"added by mistake\"}", false},
 	{"GET", "/api/v1/find", "/api/v1/find?q=AR", false, NULL, true},
@@ -601,7 +607,7 @@ static int setup(void **state)
 	snprintf(path, sizeof path, "/api/v1/cases/%s/referral", case2);
 	make("referral", path, opj, "{}");
 	make("wanted", "/api/v1/registers/wanted", opj,
-	     "{\"reference\":\"MX-2026-001\",\"authority_code\":\"TPI-CASA-PENAL\",\"order_reference\":\"ORD-2024-1\",\"order_date\":\"2024-06-01\",\"issuing_authority\":\"Procureur du Roi\",\"offence\":\"vol\","
+	     "{\"reference\":\"MX-2026-001\",\"authority_code\":\"TPI-CASA-PENAL\",\"order_reference\":\"ORD-2024-1\",\"order_date\":\"2024-06-01\",\"issuing_authority\":\"Procureur du Roi\",\"offence_code\":\"CP-505\",\"offence\":\"vol\","
 	     "\"danger\":\"low\",\"first_name_lat\":\"Matrice\",\"last_name_lat\":\"Recherche\"}");
 	make("vehicle", "/api/v1/registers/vehicles", officer, "{\"plate\":\"23456-ب-6\",\"make\":\"Dacia\"}");
 	make("document", "/api/v1/registers/documents", officer,

@@ -954,9 +954,9 @@ static void entering_a_wanted_person_raises_a_hit(void **st)
 {
 	(void)st;
 	th_resp r = req("POST", "/api/v1/registers/wanted", officer2,
-			json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "authority_code", "TPI-CASA-PENAL",
+			json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "authority_code", "TPI-CASA-PENAL",
 				  "order_reference", "ORD-2024-1", "order_date", "2024-06-01", "reference", "AR-LIS-2026-017", "issuing_authority",
-				  "Procureur du Roi, TPI Casablanca", "offence", "vol avec violence", "danger", "high",
+				  "Procureur du Roi, TPI Casablanca", "offence_code", "CP-505", "offence", "vol avec violence", "danger", "high",
 				  "first_name_ar", "محمد", "last_name_ar", "العلوي", "birth_date", "1987-02-03"));
 	th_expect(&r, 201);
 	char wid[40];

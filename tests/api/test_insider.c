@@ -470,9 +470,9 @@ static void check_by_read_only_role_notifies_nobody(void **st)
 {
 	(void)st;
 	th_resp r = req("POST", "/api/v1/registers/wanted", officer,
-			json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "authority_code", "TPI-CASA-PENAL",
+			json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "authority_code", "TPI-CASA-PENAL",
 				  "order_reference", "ORD-2024-1", "order_date", "2024-06-01", "reference", "AR-OULFA-2026-901",
-				  "issuing_authority", "Procureur du Roi, TPI Casablanca", "offence", "escroquerie",
+				  "issuing_authority", "Procureur du Roi, TPI Casablanca", "offence_code", "CP-505", "offence", "escroquerie",
 				  "danger", "low", "cin", "BK700010", "first_name_lat", "Youssef", "last_name_lat", "Tazi",
 				  "birth_date", "1985-06-01"));
 	th_expect(&r, 201);

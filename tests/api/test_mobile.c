@@ -566,7 +566,7 @@ static void wanted_and_operator(void **st)
 {
 	(void)st;
 	th_resp r = th_json(&S, "POST", "/api/v1/registers/wanted", officer,
-			    "{\"reference\":\"MA-2026-77\",\"authority_code\":\"TPI-CASA-PENAL\",\"order_reference\":\"ORD-2024-1\",\"order_date\":\"2024-06-01\",\"issuing_authority\":\"Parquet de Settat\",\"offence\":\"vol qualifié\","
+			    "{\"reference\":\"MA-2026-77\",\"authority_code\":\"TPI-CASA-PENAL\",\"order_reference\":\"ORD-2024-1\",\"order_date\":\"2024-06-01\",\"issuing_authority\":\"Parquet de Settat\",\"offence_code\":\"CP-505\",\"offence\":\"vol qualifié\","
 			    "\"danger\":\"medium\",\"last_name_lat\":\"Haddaoui\",\"first_name_lat\":\"Youssef\","
 			    "\"last_name_ar\":\"الحداوي\",\"first_name_ar\":\"يوسف\",\"birth_date\":\"1985-01-20\"}");
 	if (r.status != 201)
@@ -886,7 +886,7 @@ static void kit_tour_offline_to_central(void **st)
 	assert_int_equal(th_cli(&S, out, sizeof out, imp), 0);
 	th_resp r = th_json(&S, "POST", "/api/v1/registers/wanted", admin,
 			    "{\"reference\":\"MK-2026-1\",\"authority_code\":\"TPI-CASA-PENAL\",\"order_reference\":\"ORD-2024-1\",\"order_date\":\"2024-06-01\",\"issuing_authority\":\"Procureur du Roi, Settat\","
-			    "\"offence\":\"vol qualifié\",\"danger\":\"high\",\"first_name_lat\":\"Abderrahmane\","
+			    "\"offence_code\":\"CP-505\",\"offence\":\"vol qualifié\",\"danger\":\"high\",\"first_name_lat\":\"Abderrahmane\","
 			    "\"last_name_lat\":\"Salhi\",\"first_name_ar\":\"عبد الرحمن\",\"last_name_ar\":\"الصالحي\","
 			    "\"birth_date\":\"1983-08-08\"}");
 	th_expect(&r, 201);

@@ -809,7 +809,7 @@ static void pg_reads_from_db_read_uri(void **st)
 	/* a wanted notice on the primary only */
 	th_resp r = th_json(&S, "POST", "/api/v1/registers/wanted", opj_tok,
 			    "{\"reference\":\"HA-2026-001\",\"authority_code\":\"TPI-CASA-PENAL\",\"order_reference\":\"ORD-2024-1\",\"order_date\":\"2024-06-01\",\"issuing_authority\":\"Procureur du Roi, TPI Casablanca\","
-			    "\"offence\":\"vol\",\"danger\":\"low\",\"first_name_lat\":\"Mourad\","
+			    "\"offence_code\":\"CP-505\",\"offence\":\"vol\",\"danger\":\"low\",\"first_name_lat\":\"Mourad\","
 			    "\"last_name_lat\":\"Lagrini\",\"birth_date\":\"1980-01-02\"}");
 	assert_int_equal(r.status, 201);
 	th_resp_free(&r);

@@ -742,7 +742,7 @@ static void minors_procedure(void **st)
 static void wanted_notice_needs_order(void **st)
 {
 	(void)st;
-	static const char base[] = "{\"reference\":\"PR-W-%d\",\"issuing_authority\":\"%s\",\"offence\":\"vol qualifié\","
+	static const char base[] = "{\"reference\":\"PR-W-%d\",\"issuing_authority\":\"%s\",\"offence_code\":\"CP-505\",\"offence\":\"vol qualifié\","
 				   "\"danger\":\"high\",\"last_name_lat\":\"Haddaoui\",\"first_name_lat\":\"Karim\"%s}";
 	char body[600], tail[300];
 	long long before = th_sql_int(&S, "SELECT COUNT(*) FROM wanted_notices");
@@ -776,6 +776,33 @@ static void wanted_notice_needs_order(void **st)
 	assert_non_null(strstr(r.body, "\"authority_code\":\"TPI-CASA-PENAL\""));
 	assert_non_null(strstr(r.body, "\"order_reference\":\"PR/2026/77\""));
 	th_resp_free(&r);
+	/* the offence is an entry of the catalogue, not free text (item 5):
+	 * a code not in it, or none, is refused and nothing is written */
+	before = th_sql_int(&S, "SELECT COUNT(*) FROM wanted_notices");
+	r = th_json(&S, "POST", "/api/v1/registers/wanted", opj,
+		    "{\"reference\":\"PR-W-6\",\"issuing_authority\":\"Parquet\",\"authority_code\":\"TPI-CASA-PENAL\","
+		    "\"order_reference\":\"PR/2026/78\",\"order_date\":\"2026-11-20\",\"offence_code\":\"CP-99999\","
+		    "\"danger\":\"high\",\"last_name_lat\":\"Haddaoui\"}");
+	expect_problem(&r, 422, "wanted-offence-unknown");
+	th_resp_free(&r);
+	r = th_json(&S, "POST", "/api/v1/registers/wanted", opj,
+		    "{\"reference\":\"PR-W-7\",\"issuing_authority\":\"Parquet\",\"authority_code\":\"TPI-CASA-PENAL\","
+		    "\"order_reference\":\"PR/2026/78\",\"order_date\":\"2026-11-20\",\"offence\":\"n'importe quoi\","
+		    "\"danger\":\"high\",\"last_name_lat\":\"Haddaoui\"}");
+	th_expect(&r, 400);
+	assert_non_null(strstr(r.body, "\"field\":\"offence_code\""));
+	th_resp_free(&r);
+	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM wanted_notices"), before);
+	/* the code alone: the notice reads the catalogue's label in both languages */
+	r = th_json(&S, "POST", "/api/v1/registers/wanted", opj,
+		    "{\"reference\":\"PR-W-8\",\"issuing_authority\":\"Parquet\",\"authority_code\":\"TPI-CASA-PENAL\","
+		    "\"order_reference\":\"PR/2026/79\",\"order_date\":\"2026-11-20\",\"offence_code\":\"CP-392\","
+		    "\"danger\":\"high\",\"last_name_lat\":\"Haddaoui\"}");
+	th_expect(&r, 201);
+	th_resp_free(&r);
+	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM wanted_notices WHERE reference = 'PR-W-8' AND offence_code = "
+					"'CP-392' AND offence LIKE 'Meurtre%'"),
+			 1);
 }
 
 /* A search PV at 23:30 legal time without a recorded exception is refused;
@@ -1227,7 +1254,22 @@ static void retention_purges_what_the_rule_says(void **st)
 	assert_int_equal(th_sql(&S, "INSERT INTO retention_rules (code, version, kind, outcome, keep_days, effective_from,"
 				    " uncertain, source, loaded_at) VALUES ('RET-TEST-GAV-30J', 'test', 'custody_register', 'ended',"
 				    " 30, '2026-01-01', 1, 'test', 0), ('RET-TEST-MC-30J', 'test', 'main_courante', 'sealed', 30,"
+				    " '2026-01-01', 1, 'test', 0), ('RET-TEST-HIT-30J', 'test', 'register_hit', 'any', 30,"
 				    " '2026-01-01', 1, 'test', 0)"), 0);
+	/* two hits of the registers (another module's records, item 5): one
+	 * recorded now, one in 10 days (after the cut): only the first goes */
+	long long real = now_ms();
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO hits (id, at, register, record_id, owner_unit_id, source, entered, score, actor_unit_id)"
+		 " SELECT 'hit-old-1', %lld, 'wanted', 'w-x', id, 'lookup', 'Test', 900, id FROM units WHERE code = '" UNIT "'",
+		 real);
+	assert_int_equal(th_sql(&S, sql), 0);
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO hits (id, at, register, record_id, owner_unit_id, source, entered, score, actor_unit_id)"
+		 " SELECT 'hit-young-1', %lld, 'wanted', 'w-x', id, 'lookup', 'Test', 900, id FROM units WHERE code = '" UNIT "'",
+		 real + 10 * day_ms);
+	assert_int_equal(th_sql(&S, sql), 0);
+	long long old_hits = th_sql_int(&S, "SELECT COUNT(*) FROM hits WHERE id <> 'hit-young-1'");
 	long long off = 20 * day_ms;
 	th_set_clock(&S, off);
 	login_all();
@@ -1291,7 +1333,13 @@ static void retention_purges_what_the_rule_says(void **st)
 	assert_int_equal(th_sql_int(&S, sql), 0);
 	/* the job ran once for the day, as the system, audited with its tombstones */
 	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM audit_log WHERE action = 'retention.run' AND badge = 'system'"), 1);
-	assert_int_equal(th_sql_int(&S, "SELECT MAX(tombstones) FROM retention_job_runs"), (long long)(reg + mc));
+	long long hits = th_sql_int(&S, "SELECT COUNT(*) FROM retention_tombstones WHERE kind = 'register_hit'"
+					" AND rule_code = 'RET-TEST-HIT-30J' AND rows_purged = 1");
+	assert_int_equal(hits, old_hits); /* every hit before the cut, through the registers' own purge */
+	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM hits"), 1);
+	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM hits WHERE id = 'hit-young-1'"), 1);
+	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM retention_tombstones WHERE record_id = 'hit-old-1'"), 1);
+	assert_int_equal(th_sql_int(&S, "SELECT MAX(tombstones) FROM retention_job_runs"), (long long)(reg + mc) + hits);
 	assert_int_equal(reg, 2); /* the walk's custody and the minor's, with their registers (the others had none) */
 	assert_int_equal(mc, 1); /* the walk's sealed day */
 	assert_int_equal(rows, old_rows);
@@ -1306,7 +1354,7 @@ static void retention_purges_what_the_rule_says(void **st)
 	assert_int_equal(th_sql_int(&S, sql), 1);
 	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM main_courante WHERE day = '%s'", walk_day);
 	assert_int_equal(th_sql_int(&S, sql), 0);
-	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM retention_tombstones"), (long long)(reg + mc));
+	assert_int_equal(th_sql_int(&S, "SELECT COUNT(*) FROM retention_tombstones"), (long long)(reg + mc) + hits);
 	/* the tombstone of the custody: the custody itself (the case's record) stays */
 	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM retention_tombstones WHERE record_id = '%s'", walk_custody);
 	assert_int_equal(th_sql_int(&S, sql), 1);
@@ -1334,6 +1382,202 @@ static void retention_purges_what_the_rule_says(void **st)
 	assert_int_equal(rc, 0);
 }
 
+/* Item 9: a witness's identity protected in the case (loi 37-10): the
+ * decision's refusals, the pseudonym everywhere the case is read (the case,
+ * its PVs, the printed PV, the person page), and the reveal to the case's
+ * OPJ only, with a purpose, audited with its subject. */
+static void witness_identity_protected(void **st)
+{
+	(void)st;
+	char cas[37], sus[37], wit[37], pv[37], path[256];
+	new_case("preliminary", "CP-505", cas);
+	add_person(cas, "suspect", sus);
+	th_resp r = req("POST", P(path, "/api/v1/cases/%s/persons", cas), officer,
+			json_pack("{s:s,s:{s:s,s:s,s:s,s:s}}", "role", "witness", "person", "cin", "BK991177",
+				  "last_name_lat", "Temoinsecret", "first_name_lat", "Hamid", "birth_date", "1980-01-01",
+				  "sex", "M"));
+	th_expect(&r, 201);
+	snprintf(wit, sizeof wit, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	draft_pv(cas, "hearing_witness", wit, NULL, 0, pv);
+	long long now = now_ms();
+#define PROTECT(who, pid, at, office) \
+	req("POST", P(path, "/api/v1/cases/%s/protections", cas), who, \
+	    json_pack("{s:s,s:s,s:I,s:s,s:s}", "person_id", pid, "ground", "Menaces de représailles", "decided_at", \
+		      (json_int_t)(at), "authority_code", office, "authorisation_reference", "PR-2026-77"))
+	r = PROTECT(opj, sus, now - HOUR, "TPI-CASA-PENAL");
+	expect_problem(&r, 422, "protection-not-for-role");
+	th_resp_free(&r);
+	r = PROTECT(opj, wit, now + HOUR, "TPI-CASA-PENAL");
+	expect_problem(&r, 422, "protection-in-future");
+	th_resp_free(&r);
+	r = PROTECT(opj, wit, now - HOUR, "NO-SUCH-OFFICE");
+	expect_problem(&r, 422, "protection-authority-unknown");
+	th_resp_free(&r);
+	r = PROTECT(officer, wit, now - HOUR, "TPI-CASA-PENAL"); /* the decision is an OPJ's */
+	th_expect(&r, 403);
+	th_resp_free(&r);
+	char sql[300];
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM case_protections WHERE case_id = '%s'", cas);
+	assert_int_equal(th_sql_int(&S, sql), 0);
+	r = PROTECT(opj, wit, now - HOUR, "TPI-CASA-PENAL");
+	th_expect(&r, 201);
+	assert_int_equal(jint(r.json, "n"), 1);
+	assert_null(json_object_get(r.json, "person_id"));
+	th_resp_free(&r);
+	r = PROTECT(opj, wit, now - HOUR, "TPI-CASA-PENAL");
+	expect_problem(&r, 409, "protection-recorded");
+	th_resp_free(&r);
+#undef PROTECT
+
+	/* the case: the pseudonym's number, no id, nothing of the record */
+	r = req("GET", P(path, "/api/v1/cases/%s", cas), officer, NULL);
+	th_expect(&r, 200);
+	assert_null(strstr(r.body, "Temoinsecret"));
+	assert_null(strstr(r.body, "BK991177"));
+	assert_null(strstr(r.body, wit));
+	size_t i;
+	json_t *o;
+	int protected_rows = 0;
+	json_array_foreach(json_object_get(r.json, "persons"), i, o) {
+		if (jint(o, "protected_n") == 1) {
+			protected_rows++;
+			assert_string_equal(jget(o, "role"), "witness");
+		} else {
+			assert_string_equal(jget(o, "person_id"), sus);
+		}
+	}
+	assert_int_equal(protected_rows, 1);
+	th_resp_free(&r);
+	/* the PV, sealed, read and printed in both languages */
+	r = seal(pv);
+	th_expect(&r, 200);
+	th_resp_free(&r);
+	r = req("GET", P(path, "/api/v1/pvs/%s", pv), officer, NULL);
+	th_expect(&r, 200);
+	assert_int_equal(jint(r.json, "protected_n"), 1);
+	assert_true(json_is_true(json_object_get(json_object_get(r.json, "seal"), "verified")));
+	assert_null(strstr(r.body, "Temoinsecret"));
+	assert_null(strstr(r.body, "BK991177"));
+	th_resp_free(&r);
+	r = req("GET", P(path, "/api/v1/pvs/%s/print?lang=fr", pv), officer, NULL);
+	th_expect(&r, 200);
+	assert_non_null(strstr(r.body, "Témoin protégé n° 1"));
+	assert_null(strstr(r.body, "Temoinsecret"));
+	assert_null(strstr(r.body, "TEMOINSECRET"));
+	assert_null(strstr(r.body, "BK991177"));
+	th_resp_free(&r);
+	r = req("GET", P(path, "/api/v1/pvs/%s/print?lang=ar", pv), officer, NULL);
+	th_expect(&r, 200);
+	assert_non_null(strstr(r.body, "شاهد محمي رقم 1"));
+	assert_null(strstr(r.body, "BK991177"));
+	th_resp_free(&r);
+	/* the person page does not link the person to the case: their only
+	 * case is this one, so it is not the unit's to read */
+	r = req("GET", P(path, "/api/v1/persons/%s", wit), officer, NULL);
+	th_expect(&r, 403);
+	th_resp_free(&r);
+
+	/* the reveal: the case's OPJ only, with a purpose */
+	r = req("POST", P(path, "/api/v1/cases/%s/protections/1/reveal", cas), officer,
+		json_pack("{s:s}", "purpose", "Curiosité"));
+	expect_problem(&r, 403, "reveal-not-case-opj");
+	th_resp_free(&r);
+	r = req("POST", P(path, "/api/v1/cases/%s/protections/1/reveal", cas), opj, json_object());
+	assert_true(r.status == 400 || r.status == 422);
+	th_resp_free(&r);
+	r = req("POST", P(path, "/api/v1/cases/%s/protections/7/reveal", cas), opj,
+		json_pack("{s:s}", "purpose", "Confrontation ordonnée"));
+	expect_problem(&r, 404, "protection-not-found");
+	th_resp_free(&r);
+	r = req("POST", P(path, "/api/v1/cases/%s/protections/1/reveal", cas), opj,
+		json_pack("{s:s}", "purpose", "Confrontation ordonnée par le parquet"));
+	th_expect(&r, 200);
+	json_t *p = json_object_get(r.json, "person");
+	assert_string_equal(jget(p, "last_name_lat"), "Temoinsecret");
+	assert_string_equal(jget(p, "cin"), "BK991177");
+	assert_string_equal(jget(r.json, "ground"), "Menaces de représailles");
+	th_resp_free(&r);
+	snprintf(sql, sizeof sql,
+		 "SELECT COUNT(*) FROM audit_log WHERE action = 'case.protection.reveal' AND object_id = '%s'"
+		 " AND purpose = 'Confrontation ordonnée par le parquet' AND outcome = 'ok'",
+		 wit);
+	assert_int_equal(th_sql_int(&S, sql), 1);
+	/* the refusals left no entry of a reveal that happened */
+	snprintf(sql, sizeof sql,
+		 "SELECT COUNT(*) FROM audit_log WHERE action = 'case.protection.reveal' AND outcome = 'ok'"
+		 " AND object_id = '%s'",
+		 wit);
+	assert_int_equal(th_sql_int(&S, sql), 1);
+}
+
+/* Item 4: a minor victim is named on the case page of those who work the
+ * case (its unit's writers) and masked everywhere else: the case read by a
+ * national analyst, the person page, a person search. */
+static void minor_victim_masked(void **st)
+{
+	(void)st;
+	char cas[37], minor[37], adult[37], path[256];
+	new_case("preliminary", "CP-505", cas);
+	th_resp r = req("POST", P(path, "/api/v1/cases/%s/persons", cas), officer,
+			json_pack("{s:s,s:{s:s,s:s,s:s,s:s}}", "role", "victim", "person", "last_name_lat", "Mineurvictime",
+				  "first_name_lat", "Ilyas", "birth_date", "2013-04-04", "sex", "M"));
+	th_expect(&r, 201);
+	snprintf(minor, sizeof minor, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	r = req("POST", P(path, "/api/v1/cases/%s/persons", cas), officer,
+		json_pack("{s:s,s:{s:s,s:s,s:s,s:s}}", "role", "victim", "person", "last_name_lat", "Majeurvictime",
+			  "first_name_lat", "Omar", "birth_date", "1970-04-04", "sex", "M"));
+	th_expect(&r, 201);
+	snprintf(adult, sizeof adult, "%s", th_str(&r, "id"));
+	th_resp_free(&r);
+	char *analyst = th_login(&S, "demo-analyst");
+	/* who works the case reads the names */
+	r = req("GET", P(path, "/api/v1/cases/%s", cas), officer, NULL);
+	th_expect(&r, 200);
+	assert_non_null(strstr(r.body, "Mineurvictime"));
+	th_resp_free(&r);
+	r = req("GET", P(path, "/api/v1/persons/%s", minor), officer, NULL);
+	th_expect(&r, 200);
+	assert_string_equal(th_str(&r, "last_name_lat"), "Mineurvictime");
+	th_resp_free(&r);
+	/* a national analyst reads the case without the minor's name */
+	r = req("GET", P(path, "/api/v1/cases/%s", cas), analyst, NULL);
+	th_expect(&r, 200);
+	assert_null(strstr(r.body, "Mineurvictime"));
+	assert_non_null(strstr(r.body, "Majeurvictime"));
+	size_t i;
+	json_t *o;
+	int masked = 0;
+	json_array_foreach(json_object_get(r.json, "persons"), i, o) if (strcmp(jget(o, "masked"), "minor_victim") == 0)
+	{
+		masked++;
+		assert_string_equal(jget(o, "person_id"), minor);
+	}
+	assert_int_equal(masked, 1);
+	th_resp_free(&r);
+	r = req("GET", P(path, "/api/v1/persons/%s", minor), analyst, NULL);
+	th_expect(&r, 200);
+	assert_null(strstr(r.body, "Mineurvictime"));
+	assert_string_equal(th_str(&r, "masked"), "minor_victim");
+	th_resp_free(&r);
+	r = req("GET", P(path, "/api/v1/persons/%s", adult), analyst, NULL);
+	th_expect(&r, 200);
+	assert_string_equal(th_str(&r, "last_name_lat"), "Majeurvictime");
+	th_resp_free(&r);
+	/* a person search: the analyst finds the record, not the name */
+	r = req("GET", "/api/v1/persons/search?q=Mineurvictime%20Ilyas&purpose=enquete%20nationale", analyst, NULL);
+	th_expect(&r, 200);
+	assert_null(strstr(r.body, "Mineurvictime"));
+	assert_non_null(strstr(r.body, minor));
+	th_resp_free(&r);
+	r = req("GET", "/api/v1/persons/search?q=Mineurvictime%20Ilyas&purpose=enquete%20locale", officer, NULL);
+	th_expect(&r, 200);
+	assert_non_null(strstr(r.body, "Mineurvictime"));
+	th_resp_free(&r);
+	free(analyst);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1352,6 +1596,8 @@ int main(void)
 		cmocka_unit_test(seized_items_deposited_on_referral),
 		cmocka_unit_test(walk_day_sealed),
 		cmocka_unit_test(retention_purges_what_the_rule_says),
+		cmocka_unit_test(witness_identity_protected),
+		cmocka_unit_test(minor_victim_masked),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -126,7 +126,7 @@ static void settle(void)
 static char wanted_id[64], vehicle_id[64];
 
 #define WANTED_BODY                                                                                               \
-	"{\"reference\":\"MB-2026-777\",\"authority_code\":\"TPI-CASA-PENAL\",\"order_reference\":\"ORD-2024-1\",\"order_date\":\"2024-06-01\",\"issuing_authority\":\"Procureur du Roi, TPI Rabat\",\"offence\":\"vol "   \
+	"{\"reference\":\"MB-2026-777\",\"authority_code\":\"TPI-CASA-PENAL\",\"order_reference\":\"ORD-2024-1\",\"order_date\":\"2024-06-01\",\"issuing_authority\":\"Procureur du Roi, TPI Rabat\",\"offence_code\":\"CP-505\",\"offence\":\"vol "   \
 	"qualifié\",\"danger\":\"high\",\"first_name_ar\":\"عبد الرحمن\",\"last_name_ar\":\"الصالحي\","          \
 	"\"first_name_lat\":\"Abderrahmane\",\"last_name_lat\":\"Salhi\",\"birth_date\":\"1983-08-08\","           \
 	"\"cin\":\"WA777001\"}"
@@ -267,7 +267,7 @@ static void hotlist_online(void **st)
 	/* a second notice, and A, online, syncs and hits */
 	th_resp r = th_json(&C, "POST", "/api/v1/registers/wanted", ctok,
 			    "{\"reference\":\"MB-2026-778\",\"authority_code\":\"TPI-CASA-PENAL\",\"order_reference\":\"ORD-2024-1\",\"order_date\":\"2024-06-01\",\"issuing_authority\":\"Juge d’instruction, Fès\","
-			    "\"offence\":\"escroquerie\",\"danger\":\"low\",\"first_name_lat\":\"Mounir\","
+			    "\"offence_code\":\"CP-505\",\"offence\":\"escroquerie\",\"danger\":\"low\",\"first_name_lat\":\"Mounir\","
 			    "\"last_name_lat\":\"Kettani\",\"first_name_ar\":\"منير\",\"last_name_ar\":\"الكتاني\"}");
 	th_expect(&r, 201);
 	char id[64];
@@ -306,7 +306,7 @@ static void late_arrival(void **st)
 	char *officer = th_login(&A, "demo-officer");
 	th_resp r = th_json(&A, "POST", "/api/v1/registers/wanted", officer,
 			    "{\"reference\":\"MB-2026-901\",\"authority_code\":\"TPI-CASA-PENAL\",\"order_reference\":\"ORD-2024-9\",\"order_date\":\"2024-06-01\",\"issuing_authority\":\"Procureur du Roi, TPI Casablanca\","
-			    "\"offence\":\"vol\",\"danger\":\"low\",\"first_name_lat\":\"Tarik\","
+			    "\"offence_code\":\"CP-505\",\"offence\":\"vol\",\"danger\":\"low\",\"first_name_lat\":\"Tarik\","
 			    "\"last_name_lat\":\"Bennani\",\"first_name_ar\":\"طارق\",\"last_name_ar\":\"بناني\"}");
 	th_expect(&r, 201);
 	snprintf(late, sizeof late, "%s", th_str(&r, "id"));
@@ -317,7 +317,7 @@ static void late_arrival(void **st)
 	/* central's own notice, newer than A's, reaches B first */
 	r = th_json(&C, "POST", "/api/v1/registers/wanted", ctok,
 		    "{\"reference\":\"MB-2026-902\",\"authority_code\":\"TPI-CASA-PENAL\",\"order_reference\":\"ORD-2024-9\",\"order_date\":\"2024-06-01\",\"issuing_authority\":\"Procureur du Roi, TPI Rabat\","
-		    "\"offence\":\"recel\",\"danger\":\"low\",\"first_name_lat\":\"Hicham\","
+		    "\"offence_code\":\"CP-505\",\"offence\":\"recel\",\"danger\":\"low\",\"first_name_lat\":\"Hicham\","
 		    "\"last_name_lat\":\"Ouazzani\",\"first_name_ar\":\"هشام\",\"last_name_ar\":\"الوزاني\"}");
 	th_expect(&r, 201);
 	char central_id[64];

@@ -249,7 +249,7 @@ static void wanted_hit_across_spellings(void **st)
 	/* issued in Arabic script by the OPJ of AR-CASA-OULFA */
 	th_resp r = th_json(&S, "POST", "/api/v1/registers/wanted", opj_tok,
 			    "{\"reference\":\"MB-2025-001\",\"authority_code\":\"TPI-CASA-PENAL\",\"order_reference\":\"ORD-2024-1\",\"order_date\":\"2024-06-01\",\"issuing_authority\":\"Procureur du Roi, TPI Casablanca\","
-			    "\"offence\":\"vol qualifié\",\"danger\":\"high\",\"first_name_ar\":\"عبد الرحمن\","
+			    "\"offence_code\":\"CP-505\",\"offence\":\"vol qualifié\",\"danger\":\"high\",\"first_name_ar\":\"عبد الرحمن\","
 			    "\"last_name_ar\":\"الصالحي\",\"birth_date\":\"1983-08-08\"}");
 	assert_int_equal(r.status, 201);
 	char *wid = strdup(th_str(&r, "id"));

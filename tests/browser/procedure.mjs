@@ -282,4 +282,108 @@ export default async function procedureTests(h) {
     expect(en.length === 0, `English on the Arabic main courante: ${en.join(' | ')}`);
     await page.close();
   });
+
+  await test('procedure: a witness identity protected (loi 37-10) — the pseudonym on the case page, the reveal with a purpose', async () => {
+    const page = await newPage();
+    await loggedIn(page, 'demo-opj');
+    await setLangUI(page, 'fr');
+    const c = await api(page, 'POST', '/api/v1/cases', { frame: 'preliminary', offences: [{ code: 'CP-505' }], summary: 'Vol, un témoin menacé', opj: 'demo-opj' });
+    expect(c.status === 201, `case: ${c.status} ${JSON.stringify(c.json)}`);
+    const w = await api(page, 'POST', `/api/v1/cases/${c.json.id}/persons`, { role: 'witness', person: { cin: 'BK998877', last_name_lat: 'Sahraoui', first_name_lat: 'Karim', last_name_ar: 'الصحراوي', first_name_ar: 'كريم', birth_date: '1985-02-03', sex: 'M' } });
+    expect(w.status === 201, `witness: ${w.status} ${JSON.stringify(w.json)}`);
+    await page.goto(`${h.base()}/cases/${c.json.id}`);
+    await page.waitForSelector('#s-persons table');
+    const box = page.locator('#s-persons details.add', { hasText: 'Protéger' });
+    await box.locator('summary').click();
+    await box.locator('select[name="person_id"]').selectOption(w.json.id);
+    await box.locator('textarea[name="ground"], input[name="ground"]').fill('Menaces de représailles contre le témoin');
+    await box.locator('input[name="decided_at"]').fill(await local(page, Date.now() - 3600 * 1000));
+    await page.waitForFunction(() => document.querySelectorAll('#s-persons select[name=authority_code] option').length > 1, null, { timeout: 8000 });
+    await box.locator('select[name="authority_code"]').selectOption('TPI-CASA-PENAL');
+    await box.locator('input[name="authorisation_reference"]').fill('PR-2026-901');
+    await box.locator('button[type=submit]').click();
+    await page.waitForFunction(() => document.querySelector('#s-persons table')?.textContent.includes('Témoin protégé n° 1'), null, { timeout: 8000 })
+      .catch(async (e) => { throw new Error(`${e.message}: ${await page.textContent('#s-persons')}`); });
+    const txt = await page.textContent('#s-persons table');
+    expect(!txt.includes('Sahraoui') && !txt.includes('BK998877'), `the protected name is not on the case page: ${txt}`);
+    await h.shotBoth(page, 'procedure-protected-witness', '#s-persons table');
+    await setLangUI(page, 'ar');
+    await page.reload();
+    await page.waitForSelector('#s-persons table');
+    expect((await page.textContent('#s-persons table')).includes('شاهد محمي رقم 1'), 'the pseudonym in Arabic');
+    await setLangUI(page, 'fr');
+    await page.reload();
+    await page.waitForSelector('#s-persons table');
+    await page.locator('#s-persons span.protected button').click();
+    const dlg = page.locator('dialog[open], .dialog').last();
+    await dlg.locator('textarea[name="purpose"], input[name="purpose"]').fill('Audition de confrontation demandée par le parquet');
+    await dlg.locator('button[type=submit]').click();
+    await page.waitForFunction(() => document.querySelector('.revealed')?.textContent.includes('Sahraoui'), null, { timeout: 8000 })
+      .catch(async (e) => { throw new Error(`${e.message}: ${await page.textContent('body')}`); });
+    await h.shot(page, 'procedure-protected-reveal');
+    await page.close();
+  });
+
+  await test('procedure: the minors-officer designation on the users list (Arabic and French)', async () => {
+    const page = await newPage();
+    await loggedIn(page, 'demo-admin');
+    await setLangUI(page, 'fr');
+    const d = await api(page, 'POST', '/api/v1/users/demo-opj/minors-officer', { since: '2026-01-05', decision_ref: 'DGSN/MIN/2026/12' });
+    expect(d.status === 201 || d.status === 409, `designation: ${d.status} ${JSON.stringify(d.json)}`);
+    await page.goto(`${h.base()}/admin`);
+    await page.waitForSelector('main table .minors-officer', { timeout: 8000 })
+      .catch(async (e) => { throw new Error(`${e.message}: ${(await page.textContent('main')).slice(0, 800)}`); });
+    const row = await page.textContent('main tr:has-text("demo-opj")');
+    expect(row.includes('Oui, depuis le') && /DGSN\//.test(row), `the designation on the row: ${row}`);
+    await h.shotBoth(page, 'procedure-users-minors', 'main table .minors-officer');
+    await setLangUI(page, 'ar');
+    await page.reload();
+    await page.waitForSelector('main table .minors-officer');
+    expect((await page.textContent('main tr:has-text("demo-opj")')).includes('نعم، منذ'), 'the designation in Arabic');
+    await page.close();
+  });
+
+  await test('procedure: every PV type printed to A4 in Arabic and French, laid out by its template', async () => {
+    const page = await newPage();
+    await loggedIn(page, 'demo-opj');
+    await setLangUI(page, 'fr');
+    const c = await api(page, 'POST', '/api/v1/cases', { frame: 'flagrant', offences: [{ code: 'CP-505' }], summary: 'Vol, perquisition et saisie', opj: 'demo-opj' });
+    expect(c.status === 201, `case: ${c.status}`);
+    const p = await api(page, 'POST', `/api/v1/cases/${c.json.id}/persons`, { role: 'suspect', person: { cin: 'BK771455', last_name_lat: 'Alami', first_name_lat: 'Said', last_name_ar: 'العلمي', first_name_ar: 'سعيد', birth_date: '1988-08-08', sex: 'M' } });
+    expect(p.status === 201, `person: ${p.status}`);
+    const types = {
+      hearing_suspect: { person_id: p.json.id },
+      search: { occupant: 'Said Alami, occupant des lieux', witnesses: 'Ahmed Naciri\nKhadija Bennis', hours_exception: 'Flagrant délit, CPP 62' },
+      seizure: { inventory: 'Scellé n° 1 : un téléphone Samsung noir\nScellé n° 2 : 1 500 dirhams en billets' },
+      confrontation: { confronted: 'Said Alami\nYoussef Bennani' },
+      expert_requisition: { expert: 'Dr Amina Lahlou, médecin légiste', mission: 'Décrire les blessures et fixer la durée de l’incapacité.' },
+      synthesis: { synthesis: 'L’enquête établit le vol ; le suspect a reconnu les faits ; les objets saisis sont placés sous scellés.' },
+      transmission: {},
+    };
+    const dir = join(h.root, 'tests', 'artifacts', 'procedure');
+    mkdirSync(dir, { recursive: true });
+    for (const [type, extra] of Object.entries(types)) {
+      const pv = await api(page, 'POST', `/api/v1/cases/${c.json.id}/pvs`, { type, statements: 'Nous, officier de police judiciaire, avons procédé aux opérations suivantes.', read_back: true, signature: 'signed', place: 'Commissariat Oulfa', ...extra });
+      expect(pv.status === 201, `${type}: ${pv.status} ${JSON.stringify(pv.json)}`);
+      for (const lang of ['fr', 'ar']) {
+        await page.goto(`${h.base()}/api/v1/pvs/${pv.json.id}/print?lang=${lang}`);
+        await page.waitForSelector('.statements');
+        const body = await page.textContent('body');
+        for (const [k, v] of Object.entries(extra)) {
+          if (k !== 'person_id') expect(body.includes(v.split('\n')[0]), `${type} ${lang}: ${k} is printed`);
+        }
+        // the type's fields that come before the account are printed before it
+        const order = await page.evaluate(() => [...document.querySelectorAll('.statements')].map((d) => (d.classList.contains('template') ? 't' : 's')).join(''));
+        if (type === 'search' || type === 'confrontation' || type === 'expert_requisition') expect(order.startsWith('t') && order.includes('s'), `${type}: the template first (${order})`);
+        if (type === 'seizure' || type === 'synthesis') expect(order.startsWith('s'), `${type}: the account first (${order})`);
+        await page.emulateMedia({ media: 'print' });
+        const pdf = join(dir, `pv-${type}-${lang}.pdf`);
+        await page.pdf({ path: pdf, format: 'A4', printBackground: true });
+        const ppm = spawnSync('pdftoppm', ['-png', '-r', '60', pdf, join(dir, `pv-${type}-${lang}`)], { encoding: 'utf8' });
+        expect(ppm.status === 0, `pdftoppm failed: ${ppm.stderr}`);
+        await page.emulateMedia({ media: 'screen' });
+      }
+    }
+    await page.close();
+  });
 }

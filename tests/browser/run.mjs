@@ -1133,7 +1133,9 @@ async function main() {
     await page.fill('input[name=order_reference]', 'PR/2026/MR/42');
     await page.fill('input[name=order_date]', '2026-11-20');
     await page.selectOption('select[name=danger]', 'medium');
-    await page.fill('input[name=offence]', 'سرقة موصوفة');
+    // the offence from the catalogue (issue 17): typed in the combo, picked from the list
+    await page.fill('details.add .combo input[role=combobox]', '505');
+    await page.click('details.add .combo li[data-code=CP-505]');
     await page.click('details.add button[type=submit]');
     await page.waitForSelector('main table td:has-text("MR-2026-0042")');
     await shotBoth(page, 'registers-wanted', 'main table');

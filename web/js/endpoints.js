@@ -8,6 +8,8 @@ export const EP = {
   caseOffences: '/api/v1/cases/{id}/offences',
   casePersons: '/api/v1/cases/{id}/persons',
   casePersonRemove: '/api/v1/cases/{id}/persons/{pid}/removal',
+  caseProtections: '/api/v1/cases/{id}/protections',
+  caseReveal: '/api/v1/cases/{id}/protections/{n}/reveal',
   caseAssignee: '/api/v1/cases/{id}/assignee',
   caseReferralCompetent: '/api/v1/cases/{id}/referral/competent',
   find: '/api/v1/find',

@@ -73,6 +73,8 @@ export function listOf(data, name) {
 // known; an unknown person by their description.
 export function personName(p) {
   if (!p) return '—';
+  // a minor victim, outside the case of those who work it (issue 17 item 4)
+  if ('masked' in p && p.masked === 'minor_victim') return t('person.masked-minor');
   const g = (k) => (k in p && p[k] ? p[k] : '');
   const ar = [g('first_name_ar'), g('last_name_ar')].filter(Boolean).join(' ');
   const la = [g('last_name_lat').toUpperCase(), g('first_name_lat')].filter(Boolean).join(' ');

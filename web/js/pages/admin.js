@@ -12,6 +12,7 @@ import { dialog } from '../confirm.js';
 
 // the designation of an OPJ charged with minors (CPP 460; issue 17)
 const MINORS_OFFICER = '/api/v1/users/{badge}/minors-officer';
+const MINORS_OFFICERS = '/api/v1/minors-officers';
 
 function unitName(u) { return u ? (getLang() === 'ar' ? u.name_ar : u.name_fr) : '—'; }
 
@@ -24,12 +25,22 @@ function tabs(cur, withSettings) {
 
 async function usersBlock(ctx, units) {
   const data = await api('GET', EP.users);
+  // the OPJs charged with minors (CPP 460; issue 17): since when, the designation's reference
+  const minors = new Map();
+  if (allowed('GET', MINORS_OFFICERS, ctx.user.role)) {
+    const m = await api('GET', MINORS_OFFICERS).catch(() => ({ officers: [] }));
+    for (const o of (m.officers || [])) minors.set(o.badge, o);
+  }
   const canEdit = allowed('PATCH', EP.user, ctx.user.role);
   return table([
     ['admin.name', (u) => h('bdi', { text: u.name })],
     ['admin.badge', (u) => h('bdi', { dir: 'ltr', text: u.badge })],
     ['admin.role', (u) => t(`role.${u.role}`)],
     ['admin.unit', (u) => unitName(u.unit)],
+    ['admin.minors-officer', (u) => (minors.has(u.badge)
+      ? h('span', { class: 'minors-officer' }, t('admin.minors-officer-since', { d: fmtDate(minors.get(u.badge).since) }), ' ',
+        h('bdi', { dir: 'ltr', class: 'muted', text: minors.get(u.badge).decision_ref }))
+      : '—')],
     ['admin.status', (u) => [badge(`status.${u.status}`, u.status === 'active' ? 'ok' : 'warn'), u.locked ? badge('admin.locked', 'warn') : null]],
     ['admin.actions', (u) => [canEdit && u.badge !== ctx.user.badge ? statusButton(ctx, u) : '',
       (u.opj || u.role === 'opj') && allowed('POST', MINORS_OFFICER, ctx.user.role) ? minorsButton(ctx, u) : null]],

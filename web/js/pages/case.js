@@ -22,7 +22,7 @@ import { procedureSection } from '../procedure.js';
 // case_events.kind (src/cases/*.c) → message key
 const EVENTS = {
   created: 'event.created', updated: 'event.updated', status: 'event.status', assigned: 'event.assigned',
-  'offence.added': 'event.offence', 'person.added': 'event.person', 'person.removed': 'event.person-removed',
+  'offence.added': 'event.offence', 'person.added': 'event.person', 'person.removed': 'event.person-removed', 'person.protected': 'event.person-protected',
   'complaint.opened': 'event.complaint-opened', 'complaint.attached': 'event.complaint-attached',
   'pv.drafted': 'event.pv-created', 'pv.edited': 'event.pv-edited', 'pv.sealed': 'event.pv-sealed',
   'custody.opened': 'event.custody-opened', 'custody.extended': 'event.custody-extended',
@@ -42,6 +42,7 @@ function eventDetail(e) {
   if (e.kind === 'custody.closed' && v('end')) parts.push(t(`custody.end.${d.end}`));
   if (e.kind === 'referral.outcome' && v('outcome')) parts.push(t(`outcome.${d.outcome}`));
   if (e.kind === 'assigned' && v('opj')) parts.push(h('bdi', { dir: 'ltr', text: d.opj }));
+  if (e.kind === 'person.protected' && v('n')) parts.push(`${t('person.protected')} ${d.n}`);
   const num = v('number') || v('receipt_no') || v('transmission_no') || v('seal_no');
   if (num && e.kind !== 'created') parts.push(h('bdi', { dir: 'ltr', class: 'num', text: num }));
   if (v('reason')) parts.push(h('bdi', { text: d.reason }));
@@ -61,15 +62,22 @@ function adder(summaryKey, make) {
 export function byPerson(rows) {
   const m = new Map();
   for (const p of rows) {
-    if (!m.has(p.person_id)) m.set(p.person_id, { ...p, roles: [], notes: [] });
-    m.get(p.person_id).roles.push(p.role);
-    if ('note' in p && p.note) m.get(p.person_id).notes.push(p.note);
+    // a protected identity (loi 37-10) has no id: its pseudonym's number
+    const key = ('person_id' in p && p.person_id) || `protected-${p.protected_n}`;
+    if (!m.has(key)) m.set(key, { ...p, roles: [], notes: [] });
+    m.get(key).roles.push(p.role);
+    if ('note' in p && p.note) m.get(key).notes.push(p.note);
   }
   return [...m.values()];
 }
 
+// protectedName(p): "protected witness n° N", the only name a protected identity has on the case.
+function protectedName(p) {
+  return `${t('person.protected')} ${p.protected_n}`;
+}
+
 function personOptions(people) {
-  return [['', 'msg.choose'], ...people.map((p) => [p.person_id, `${personName(p)} — ${fmtList(p.roles.map((r) => t(`prole.${r}`)))}`, true])];
+  return [['', 'msg.choose'], ...people.filter((p) => p.person_id).map((p) => [p.person_id, `${personName(p)} — ${fmtList(p.roles.map((r) => t(`prole.${r}`)))}`, true])];
 }
 
 // lookupAnswer(got, then): another unit's person was linked (issue 10 item
@@ -107,6 +115,49 @@ function removePerson(ctx, id, p, done) {
         onSubmit: async (v) => { await api('POST', url, sf.body(v)); close(); done('case.person-removed'); },
       }, sf.fields)];
   });
+}
+
+// revealPerson: the case's OPJ or chief reads a protected identity, with a
+// purpose (counted as a look-up and audited with its subject).
+function revealPerson(id, p) {
+  const url = fill(EP.caseReveal, { id, n: p.protected_n });
+  dialog('case.reveal', (close) => {
+    const out = h('div', { class: 'revealed', 'aria-live': 'polite' });
+    const sf = schemaForm('POST', url, ['purpose'], { purpose: { dir: 'auto', wide: true } });
+    return [h('p', null, h('bdi', { text: protectedName(p) })),
+      form({
+        submit: 'case.reveal', check: sf.check, extra: h('button', { type: 'button', onclick: close, text: t('act.cancel') }),
+        onSubmit: async (v) => {
+          const got = await api('POST', url, sf.body(v));
+          const who = got.person || {};
+          mount(out, h('table', { class: 'fields' }, h('tbody', null,
+            ...SHOWN.filter(([, k]) => who[k]).map(([label, k]) => h('tr', null, h('th', { scope: 'row', text: t(label) }),
+              h('td', null, h('bdi', { text: k === 'birth_date' ? fmtDate(who[k]) : k === 'sex' ? t(`sex.${who[k]}`) : who[k] })))))));
+        },
+      }, sf.fields), out];
+  });
+}
+
+// protectBox: the OPJ records the protection of a witness's or a victim's
+// identity, authorised by the prosecutor (the offices from the reference data).
+function protectBox(id, people, done) {
+  const url = fill(EP.caseProtections, { id });
+  const who = people.filter((p) => p.person_id && p.roles.some((r) => r === 'witness' || r === 'victim' || r === 'complainant'));
+  const sf = schemaForm('POST', url, ['person_id', 'ground', 'decided_at', 'authority_code', 'authorisation_reference'], {
+    person_id: { type: 'select', options: personOptions(who), required: true },
+    ground: { dir: 'auto', wide: true },
+    authority_code: { type: 'select', options: [['', 'msg.choose']], required: true },
+    authorisation_reference: { dir: 'ltr' },
+  });
+  const f = form({
+    submit: 'case.protect', label: 'case.protect', check: sf.check,
+    onSubmit: async (v) => { await api('POST', url, sf.body(v)); done('msg.saved'); },
+  }, sf.fields);
+  const office = f.querySelector('select[name=authority_code]');
+  api('GET', '/api/v1/prosecution-offices').then((d) => {
+    for (const o of (d.offices || [])) office.appendChild(h('option', { value: o.code, text: getLang() === 'ar' ? o.name_ar : o.name_fr }));
+  }).catch(() => {});
+  return who.length ? adder('case.protect', () => f) : null;
 }
 
 function assignBox(ctx, c, done) {
@@ -208,12 +259,15 @@ export async function render(ctx) {
   const addUrl = fill(EP.casePersons, { id });
   const personsSec = section('s-persons', 'case.persons',
     table([
-      ['person.name', (p) => h('bdi', null, link(`/persons/${encodeURIComponent(p.person_id)}`, personName(p)))],
+      ['person.name', (p) => ('protected_n' in p && p.protected_n
+        ? h('span', { class: 'protected' }, h('bdi', { text: protectedName(p) }), ' ',
+          can('POST', EP.caseReveal) ? h('button', { type: 'button', class: 'small', onclick: () => revealPerson(id, p), text: t('case.reveal') }) : null)
+        : h('bdi', null, link(`/persons/${encodeURIComponent(p.person_id)}`, personName(p))))],
       ['person.roles', (p) => fmtList(p.roles.map((r) => t(`prole.${r}`)))],
       ['person.cin', (p) => h('bdi', { dir: 'ltr', text: p.cin || '—' })],
       ['person.birth_date', (p) => (p.birth_date ? fmtDate(p.birth_date) : '—')],
       ['case_person.note', (p) => (p.notes.length ? h('bdi', { text: p.notes.join(' · ') }) : '—')],
-      canRemove ? ['admin.actions', (p) => h('button', { type: 'button', class: 'small', onclick: () => removePerson(ctx, id, p, done), text: t('case.remove-person') })] : null,
+      canRemove ? ['admin.actions', (p) => ('person_id' in p && p.person_id ? h('button', { type: 'button', class: 'small', onclick: () => removePerson(ctx, id, p, done), text: t('case.remove-person') }) : '—')] : null,
     ].filter(Boolean), people, { caption: 'case.persons' }),
     open && can('POST', EP.casePersons) ? adder('case.add-person', () => {
       const sf = schemaForm('POST', addUrl, ['role', 'note', 'purpose', 'person'], { ...personUi('person', { order: [...PERSON_ORDER, 'unknown', 'description'] }), note: { dir: 'auto', wide: true }, purpose: { dir: 'auto', wide: true, hint: 'case_person.purpose-hint' } });
@@ -222,6 +276,7 @@ export async function render(ctx) {
         onSubmit: async (v) => { const got = await api('POST', addUrl, sf.body(v)); if (own(got, 'owner_unit')) lookupAnswer(got, () => done('msg.saved')); else done('msg.saved'); },
       }, sf.fields);
     }) : null,
+    open && can('POST', EP.caseProtections) ? protectBox(id, people, done) : null,
     open && people.length && can('POST', EP.casePersons) ? adder('case.add-role', () => {
       const sf = schemaForm('POST', addUrl, ['role', 'person_id'], { person_id: { type: 'select', options: personOptions(people), required: true } });
       return form({

@@ -22,29 +22,32 @@ export const body = (pv) => {
   const b = pv.body && typeof pv.body === 'object' ? pv.body : {};
   const get = (k) => (k in b ? b[k] : undefined);
   const out = { statements: get('statements'), read_back: get('read_back'), signature: get('signature'), refusal_reason: get('refusal_reason') };
-  for (const k of TEMPLATE_FIELDS[pv.type] || []) out[k] = get(k);
+  for (const k of templateFields(pv)) out[k] = get(k);
   return out;
 };
 
-// TEMPLATE_FIELDS: what each PV type's template asks for (data/pv_templates.json,
-// issue 17 item 7): the editor offers these fields, the sealed view shows them.
-export const TEMPLATE_FIELDS = {
-  search: ['hours_exception', 'occupant', 'witnesses'],
-  confrontation: ['confronted'],
-  seizure: ['inventory'],
-  expert_requisition: ['expert', 'mission'],
-  synthesis: ['synthesis'],
-};
+// templateFields(pv): what the PV's type asks for, in order, as the server
+// serves it from data/pv_templates.json (the PV's "template", issue 17 items
+// 4 and 7): the editor offers these fields, the sealed view shows them.
+export function templateFields(pv) {
+  return pv && 'template' in pv && pv.template && Array.isArray(pv.template.fields) ? pv.template.fields : [];
+}
 
 // templateFacts(pv, b): the template's fields as read.
 function templateFacts(pv, b) {
-  const ks = (TEMPLATE_FIELDS[pv.type] || []).filter((k) => b[k]);
+  const ks = templateFields(pv).filter((k) => b[k]);
   return ks.length ? h('dl', { class: 'facts template' }, ks.map((k) => [h('dt', { text: t(`pv.${k}`) }), h('dd', { class: 'prose', dir: 'auto', text: b[k] })])) : null;
 }
 
 // pvPerson(pv, c): the person the PV is about — the sealed snapshot, else the
 // case's person with that id.
+function whoName(p) {
+  return 'protected_n' in p && p.protected_n ? `${t('person.protected')} ${p.protected_n}` : personName(p);
+}
+
 export function pvPerson(pv, c) {
+  // a protected identity (loi 37-10): its pseudonym only
+  if ('protected_n' in pv && pv.protected_n) return { protected_n: pv.protected_n };
   const snap = 'content' in pv && pv.content ? pv.content.person : null;
   if (snap) return snap;
   if (!pv.person_id || !c) return null;
@@ -58,7 +61,7 @@ function sealPreview(pv, c) {
   return h('div', { class: 'seal-preview' },
     h('dl', { class: 'facts' },
       h('dt', { text: t('pv.number') }), h('dd', null, h('bdi', { dir: 'ltr', class: 'num', text: pv.number })),
-      h('dt', { text: t('pv.person') }), h('dd', null, h('bdi', { text: p ? personName(p) : '—' })),
+      h('dt', { text: t('pv.person') }), h('dd', null, h('bdi', { text: p ? whoName(p) : '—' })),
       h('dt', { text: t('pv.place') }), h('dd', null, h('bdi', { text: pv.place || '—' })),
       h('dt', { text: t('pv.read-back') }), h('dd', { text: b.read_back ? t('msg.yes') : t('msg.no') }),
       h('dt', { text: t('pv.signature') }), h('dd', { text: b.signature ? t(`sig.${b.signature}`) : '—' })),
@@ -83,7 +86,7 @@ export async function render(ctx) {
     h('dt', { text: t('pv.type') }), h('dd', { text: t(`pvtype.${pv.type}`) }),
     h('dt', { text: t('pv.status') }), h('dd', null, badge(`pvstatus.${pv.status}`, sealed ? 'ok' : '')),
     h('dt', { text: t('case.frame') }), h('dd', { text: pv.frame ? t(`frame.${pv.frame}`) : '—' }),
-    h('dt', { text: t('pv.person') }), h('dd', null, h('bdi', { text: person ? personName(person) : '—' })),
+    h('dt', { text: t('pv.person') }), h('dd', null, h('bdi', { text: person ? whoName(person) : '—' })),
     h('dt', { text: t('pv.drafter') }), h('dd', null, h('bdi', { text: [pv.drafter_name, pv.drafter_rank].filter(Boolean).join(' — ') || '—' })),
     h('dt', { text: t('pv.act_at') }), h('dd', { text: fmtDateTime(pv.act_at) }),
     pv.corrects ? [h('dt', { text: t('pv.corrects') }), h('dd', null, link(`/pvs/${encodeURIComponent(pv.corrects)}`, t('pv.corrected-pv')))] : null,
@@ -123,7 +126,7 @@ export async function render(ctx) {
   }
   const people = c ? byPerson(listOf(c.persons)) : [];
   const url = fill(EP.pv, { id });
-  const tplFields = TEMPLATE_FIELDS[pv.type] || [];
+  const tplFields = templateFields(pv);
   const tplUi = Object.fromEntries(tplFields.map((k) => [k, { value: b[k], dir: 'auto', wide: true, rows: k === 'occupant' || k === 'expert' ? undefined : 4 }]));
   const sf = schemaForm('PATCH', url, ['person_id', 'place', 'statements', ...tplFields, 'read_back', 'signature', 'refusal_reason'], {
     ...tplUi,

@@ -11,6 +11,7 @@ import { EP, fill } from '../endpoints.js';
 import { field, form } from '../forms.js';
 import { schemaForm } from '../schema.js';
 import { page, table, needs, listOf, personName, pager, badge } from '../ui.js';
+import { offenceField } from '../offences.js';
 
 const STATUSES = { wanted: ['active', 'executed', 'cancelled'], vehicles: ['active', 'recovered', 'cancelled'], documents: ['active', 'found', 'cancelled'] };
 const LIMIT = 50;
@@ -30,11 +31,11 @@ const KINDS = {
       ['reg.offence', (r) => h('bdi', { text: r.offence })],
       ['reg.danger', (r) => badge(`danger.${r.danger}`, r.danger === 'high' ? 'overdue' : '')],
     ],
-    order: ['last_name_lat', 'first_name_lat', 'last_name_ar', 'first_name_ar', 'father_name_lat', 'father_name_ar', 'cin', 'birth_date', 'sex', 'reference', 'authority_code', 'issuing_authority', 'order_reference', 'order_date', 'danger', 'offence'],
+    order: ['last_name_lat', 'first_name_lat', 'last_name_ar', 'first_name_ar', 'father_name_lat', 'father_name_ar', 'cin', 'birth_date', 'sex', 'reference', 'authority_code', 'issuing_authority', 'order_reference', 'order_date', 'danger', 'offence_code', 'offence'],
     ui: {
       last_name_lat: { dir: 'ltr' }, first_name_lat: { dir: 'ltr' }, last_name_ar: { dir: 'rtl' }, first_name_ar: { dir: 'rtl' },
       father_name_lat: { dir: 'ltr' }, father_name_ar: { dir: 'rtl' }, cin: { dir: 'ltr', hint: 'person.cin-hint' },
-      reference: { dir: 'ltr' }, issuing_authority: { dir: 'auto' }, offence: { dir: 'auto', wide: true },
+      reference: { dir: 'ltr' }, issuing_authority: { dir: 'auto' }, offence: { dir: 'auto', wide: true, hint: 'reg.offence-wording-hint' },
       // the issuing magistrate's order: the authority from the reference data (issue 17)
       authority_code: { type: 'select', options: [['', 'msg.choose']], required: true },
       order_reference: { dir: 'ltr', required: true }, order_date: { required: true },
@@ -133,6 +134,9 @@ function listTab(ctx, kind) {
       submit: 'act.add', label: `reg.new-${kind}`, draft: `${ctx.user.badge}.reg.${kind}`, check: sf.check,
       onSubmit: async (v) => { await api('POST', k.ep, sf.body(v)); ctx.toast(t('msg.saved')); ctx.go(`/registers/${kind}?status=active`); },
     }, sf.fields)) : null;
+  // the offence from the catalogue (issue 17): the combo replaces the code field
+  const code = create && create.querySelector('[data-field=offence_code]');
+  if (code) offenceField('offence_code', true).then((fld) => code.replaceWith(fld)).catch(() => {});
   const office = create && create.querySelector('select[name=authority_code]');
   if (office) {
     api('GET', '/api/v1/prosecution-offices').then((d) => {
