@@ -1,5 +1,5 @@
 /* retention_job.c — the daily retention job of `sijill serve` (issue 17
- * item 9; see procedure.h): a thread that, every PROC_RETENTION_POLL_S
+ * item 9; see procedure.h): a core/periodic.h job that, every PROC_RETENTION_POLL_S
  * seconds — and at once when the test clock moves —, runs the day's
  * retention (proc_retention_daily: once per legal day, after
  * PROC_RETENTION_HOUR in legal time) in one write transaction with its
@@ -7,22 +7,18 @@
  * tries again. */
 #include "procedure/procedure.h"
 
-#include <pthread.h>
-#include <time.h>
-
 #include "core/log.h"
+#include "core/periodic.h"
 
-static pthread_t g_thread;
-static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t g_cv = PTHREAD_COND_INITIALIZER;
-static bool g_stop, g_running, g_wake;
+static periodic *g_job;
 static db *g_db;
 
-static void round_once(void)
+static int64_t round_once(void *arg)
 {
+	(void)arg;
 	db_conn *c;
 	if (db_acquire(g_db, &c) != SJ_OK)
-		return;
+		return PROC_RETENTION_POLL_S;
 	json_t *out = NULL;
 	bool ran = false;
 	sj_err e = db_begin(c, DB_WRITE);
@@ -37,53 +33,22 @@ static void round_once(void)
 	}
 	json_decref(out);
 	db_release(g_db, c);
-}
-
-static void *run(void *arg)
-{
-	(void)arg;
-	for (;;) {
-		round_once();
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += PROC_RETENTION_POLL_S;
-		pthread_mutex_lock(&g_mu);
-		while (!g_stop && !g_wake && pthread_cond_timedwait(&g_cv, &g_mu, &until) == 0) {
-		}
-		bool stop = g_stop;
-		g_wake = false;
-		pthread_mutex_unlock(&g_mu);
-		if (stop)
-			return NULL;
-	}
+	return PROC_RETENTION_POLL_S;
 }
 
 sj_err proc_retention_job_start(db *d)
 {
 	g_db = d;
-	g_stop = false;
-	if (pthread_create(&g_thread, NULL, run, NULL) != 0)
-		return SJ_EINTERNAL;
-	g_running = true;
-	return SJ_OK;
+	return periodic_start("retention", round_once, NULL, &g_job);
 }
 
 void proc_retention_job_wake(void)
 {
-	pthread_mutex_lock(&g_mu);
-	g_wake = true;
-	pthread_cond_broadcast(&g_cv);
-	pthread_mutex_unlock(&g_mu);
+	periodic_wake(g_job);
 }
 
 void proc_retention_job_stop(void)
 {
-	if (!g_running)
-		return;
-	pthread_mutex_lock(&g_mu);
-	g_stop = true;
-	pthread_cond_broadcast(&g_cv);
-	pthread_mutex_unlock(&g_mu);
-	pthread_join(g_thread, NULL);
-	g_running = false;
+	periodic_stop(g_job);
+	g_job = NULL;
 }
