@@ -352,7 +352,7 @@ static void k_search(rq *q, int iter)
 static void k_register(rq *q, int iter)
 {
 	set(q, FZ_OPJ, "POST", "/api/v1/registers/wanted");
-	body(q, "{\"reference\":\"AL-%06d\",\"authority_code\":\"TPI-CASA-PENAL\",\"order_reference\":\"ORD-2024-1\",\"order_date\":\"2024-06-01\",\"issuing_authority\":\"Procureur du Roi\",\"offence\":\"vol\","
+	body(q, "{\"reference\":\"AL-%06d\",\"authority_code\":\"TPI-CASA-PENAL\",\"order_reference\":\"ORD-2024-1\",\"order_date\":\"2024-06-01\",\"issuing_authority\":\"Procureur du Roi\",\"offence_code\":\"CP-505\",\"offence\":\"vol\","
 		"\"danger\":\"low\",\"first_name_lat\":\"Matrice\",\"last_name_lat\":\"Recherche\"}",
 	     iter);
 }

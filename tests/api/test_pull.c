@@ -763,7 +763,8 @@ static void purge_reaches_central(void **st)
 	snprintf(sql, sizeof sql,
 		 "SELECT count(*) FROM xchg_rows x JOIN retention_tombstones t ON x.row LIKE '%%\"_tombstone\":\"' || t.id || '\"%%'"
 		 " WHERE x.tbl = 'custody_sessions' AND x.id = '%s' AND x.row LIKE '%%\"_deleted\":1%%'"
-		 " AND x.row LIKE '%%\"_rule\":\"RET-GAV-REG-10A\"%%' AND x.row LIKE '%%\"_rule_version\":\"1.0.0\"%%'"
+		 " AND x.row LIKE '%%\"_rule\":\"RET-GAV-REG-10A\"%%'"
+		 " AND x.row LIKE '%%\"_rule_version\":\"' || (SELECT r.version FROM retention_rules r WHERE r.code = 'RET-GAV-REG-10A') || '\"%%'"
 		 " AND x.row NOT LIKE '%%\"note\"%%'",
 		 sid);
 	assert_int_equal(th_sql_int(&C, sql), 1);
