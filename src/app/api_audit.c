@@ -43,9 +43,14 @@ static sj_err add_names(db_conn *c, json_t *entries)
 			if (f && f != SJ_ENOTFOUND)
 				e = f;
 			name = f ? json_null() : json_string(who.name);
-			json_object_set_new(seen, badge, name);
+			/* json_object_set_new frees name when it fails: never use it after */
+			if (!name || json_object_set_new(seen, badge, name) != 0) {
+				e = e ? e : SJ_ENOMEM;
+				continue;
+			}
 		}
-		json_object_set(o, "actor_name", name);
+		if (json_object_set(o, "actor_name", name) != 0)
+			e = e ? e : SJ_ENOMEM;
 	}
 	json_decref(seen);
 	return e;

@@ -524,9 +524,10 @@ sj_err case_create(db_conn *c, const sj_actor *a, json_t *in, json_t **out, cons
 	e = e ? e : opened_complaint(c, a, jstr(in, "complaint_id"), &cp, field, why);
 	int64_t now = clock_now_ms(), year = case_year(now), seq = 0;
 	e = e ? e : case_counter_next(c, "case", unit.id, year, &seq);
-	char id[ID_LEN + 1], number[CASE_NUMBER_MAX + 1];
+	char id[ID_LEN + 1], number[CASE_NUMBER_MAX + 1] = "";
 	id_new(id);
-	snprintf(number, sizeof number, "%s/%lld/%06lld", unit.code, (long long)year, (long long)seq);
+	if (!e) /* unit is only filled in when case_unit succeeded */
+		snprintf(number, sizeof number, "%s/%lld/%06lld", unit.code, (long long)year, (long long)seq);
 	if (!e) {
 		row = json_deep_copy(in);
 		if (!row)
