@@ -28,6 +28,7 @@ async function client(base, badge) {
   const r = await fetch(`${base}/api/v1/session`, {
     method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ badge, password: PW }),
   });
+  if (!r.ok) throw new Error(`sign-in of ${badge} at ${base}: ${r.status} ${(await r.text()).slice(0, 200)}`);
   const { token } = await r.json();
   return async (method, path, body) => {
     const res = await fetch(`${base}${path}`, {
