@@ -7,7 +7,6 @@
 #include <time.h>
 
 struct periodic {
-	const char *name;
 	periodic_fn fn;
 	void *arg;
 	pthread_t thread;
@@ -45,7 +44,6 @@ sj_err periodic_start(const char *name, periodic_fn fn, void *arg, periodic **ou
 	periodic *p = calloc(1, sizeof *p);
 	if (!p)
 		return SJ_ENOMEM;
-	p->name = name;
 	p->fn = fn;
 	p->arg = arg;
 	pthread_condattr_t ca;
